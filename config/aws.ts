@@ -1,0 +1,63 @@
+/**
+ * Facts about AWS that the configuration is checked against. Each list is sourced; keep the source beside it.
+ */
+
+/**
+ * Commercial, China and GovCloud region codes (AWS General Reference, "AWS Regions", as of 2026).
+ * A region missing here fails config validation; add it when AWS opens one.
+ */
+export const AWS_REGIONS = [
+  'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1',
+  'ap-south-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5',
+  'ap-southeast-6', 'ap-southeast-7', 'ca-central-1', 'ca-west-1', 'eu-central-1', 'eu-central-2', 'eu-north-1',
+  'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'il-central-1', 'me-central-1', 'me-south-1',
+  'mx-central-1', 'sa-east-1', 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
+  'cn-north-1', 'cn-northwest-1', 'us-gov-east-1', 'us-gov-west-1',
+] as const;
+
+export type AwsRegion = (typeof AWS_REGIONS)[number];
+
+/** ARN partition of a region: `aws`, `aws-cn` or `aws-us-gov`. */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/** DNS suffix of service principals in a region's partition (China uses amazonaws.com.cn for some services). */
+export function servicePrincipal(service: string, region: string): string {
+  return region.startsWith('cn-') ? `${service}.amazonaws.com.cn` : `${service}.amazonaws.com`;
+}
+
+/** Values CloudWatch Logs accepts for `retention_in_days` (PutRetentionPolicy API). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Firehose expression that names the failure type; allowed (and required) only in the error prefix. */
+export const ERROR_OUTPUT_TYPE_EXPRESSION = '!{firehose:error-output-type}';
+
+/** Athena's and the provider's floor for BytesScannedCutoffPerQuery: 10 MiB (the provider rejects less). */
+export const ATHENA_MIN_CUTOFF_BYTES = 10 * 1024 * 1024;
+
+/** S3 lifecycle floors (S3 API reference "Transition"; S3 pricing minimum storage durations). */
+export const S3_RULES = {
+  /** Days an object must exist before moving to STANDARD_IA or ONEZONE_IA. */
+  minDaysBeforeIa: 30,
+  /** Days an object must stay in STANDARD_IA before a Glacier-class transition. */
+  minDaysInIaBeforeGlacier: 30,
+  /** Minimum billed storage duration in Deep Archive. */
+  deepArchiveMinimumStorageDays: 180,
+  /** Minimum billed storage duration in Glacier Instant / Flexible Retrieval. */
+  glacierMinimumStorageDays: 90,
+} as const;
+
+/** Firehose buffering limits (Firehose API model, BufferingHints / ExtendedS3DestinationConfiguration). */
+export const FIREHOSE_RULES = {
+  minBufferMb: 1,
+  maxBufferMb: 128,
+  minIntervalSeconds: 0,
+  maxIntervalSeconds: 900,
+  /** Floor for the buffer size when record format conversion or dynamic partitioning is on. */
+  minBufferMbForConversion: 64,
+} as const;

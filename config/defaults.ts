@@ -1,0 +1,71 @@
+/**
+ * Default pipeline settings: what every deployment gets unless its profile or overrides say otherwise.
+ * Each value is defined here once and flows to the resources, the tests and the README.
+ */
+import type { PipelineSettings } from './schema';
+
+/** 1 GiB: the Athena per-query scan cutoff of the reference design. */
+const ONE_GIB = 1024 * 1024 * 1024;
+
+export const DEFAULT_SETTINGS: PipelineSettings = {
+  firehose: {
+    /** Default: 5 MiB — small objects arrive within minutes at low volume. */
+    bufferSizeMb: 5,
+    /** Default: 300 s. */
+    bufferIntervalSeconds: 300,
+    /** Default: GZIP (JSON events compress by ~80 %). */
+    compression: 'GZIP',
+    /** Default: Hive-style daily partitions that Glue and Athena read as year/month/day. */
+    dataPrefix: 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+    /** Default: failed records by failure type and day, outside the crawled data folder. */
+    errorPrefix: 'errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+    /** Default: json. */
+    format: 'json',
+    /** Default: false. */
+    dynamicPartitioning: false,
+  },
+  lifecycle: {
+    /** Default: 30 days (the S3 minimum). */
+    standardIaDays: 30,
+    /** Default: none. */
+    glacierInstantRetrievalDays: null,
+    /** Default: none. */
+    deepArchiveDays: null,
+    /** Default: 90 days. */
+    expirationDays: 90,
+    /** Default: false. */
+    allowEarlyDeepArchiveExpiry: false,
+    /** Default: 7 days. */
+    abortIncompleteMultipartUploadDays: 7,
+    /** Default: false (S3's own default: objects under 128 KB stay in STANDARD). */
+    transitionSmallObjects: false,
+  },
+  crawler: {
+    /** Default: incremental crawls; AWS then fixes the schema-change policy to LOG/LOG. */
+    recrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY',
+    /** Default: every 6 hours. */
+    schedule: 'cron(0 */6 * * ? *)',
+  },
+  catalog: {
+    /** Default: `events_`, so the crawled `data/` folder becomes table `events_data`. */
+    tablePrefix: 'events_',
+  },
+  athena: {
+    /** Default: 1 GiB. */
+    bytesScannedCutoffPerQuery: ONE_GIB,
+    /** Default: true. */
+    enforceWorkgroupConfiguration: true,
+    /** Default: `athena-results/` in the data bucket (same region, same key). */
+    resultsPrefix: 'athena-results/',
+    /** Default: 30 days. */
+    resultsExpirationDays: 30,
+  },
+  ingestion: {
+    /** Default: direct (Cognito guest credentials → Firehose); Pinpoint reached end of support on 2026-10-30. */
+    mode: 'direct',
+  },
+  logs: {
+    /** Default: 30 days. */
+    retentionDays: 30,
+  },
+};

@@ -1,0 +1,81 @@
+/**
+ * Every resource name derived from the deployment, defined once. IAM is global per account, so role names
+ * carry the region; regional resources carry only project and environment.
+ */
+import type { BackendSettings, PipelineSettings } from './schema';
+
+export interface ResourceNames {
+  /** Stack id and Terraform Cloud workspace suffix: `telemetry-prod-eu-central-1`. */
+  stack: string;
+  /** Data bucket: globally unique by construction (account and region in the name). */
+  dataBucket: string;
+  /** Firehose delivery stream. */
+  deliveryStream: string;
+  /** KMS alias of the stack's key. */
+  kmsAlias: string;
+  /** CloudWatch log group for Firehose delivery errors. */
+  firehoseLogGroup: string;
+  /** Glue database (Athena-safe: lowercase, digits, underscores). */
+  glueDatabase: string;
+  /** Table the crawler creates for the data folder. */
+  table: string;
+  /** Glue crawler. */
+  crawler: string;
+  /** Athena workgroup. */
+  workgroup: string;
+  /** Cognito identity pool (letters, digits, underscores, spaces). */
+  identityPool: string;
+  /** IAM role names, one per service role. */
+  roles: { firehose: string; crawler: string; ingestion: string };
+}
+
+/** The part of a Firehose prefix before its first expression, cut back to the last folder: `data/`. */
+export function staticFolder(prefix: string): string {
+  const beforeExpression = prefix.split('!{')[0];
+  return beforeExpression.slice(0, beforeExpression.lastIndexOf('/') + 1);
+}
+
+/** Name of the innermost static folder of a prefix (`data/` → `data`). */
+export function folderName(prefix: string): string {
+  const parts = staticFolder(prefix).split('/').filter(Boolean);
+  return parts[parts.length - 1] ?? '';
+}
+
+export function stackName(project: string, environment: string, region: string): string {
+  return `${project}-${environment}-${region}`;
+}
+
+export function resourceNames(
+  project: string,
+  environment: string,
+  region: string,
+  accountId: string,
+  settings: PipelineSettings,
+): ResourceNames {
+  const base = `${project}-${environment}`;
+  const stack = stackName(project, environment, region);
+  return {
+    stack,
+    dataBucket: `${base}-${accountId}-${region}`,
+    deliveryStream: `${base}-events`,
+    kmsAlias: `alias/${base}-telemetry`,
+    firehoseLogGroup: `/aws/kinesisfirehose/${base}-events`,
+    glueDatabase: `${project}_${environment}`.replace(/-/g, '_'),
+    table: `${settings.catalog.tablePrefix}${folderName(settings.firehose.dataPrefix)}`,
+    crawler: `${base}-events`,
+    workgroup: `${base}-events`,
+    identityPool: `${project}_${environment}_events`.replace(/-/g, '_'),
+    roles: {
+      firehose: `${stack}-firehose`,
+      crawler: `${stack}-crawler`,
+      ingestion: `${stack}-ingestion`,
+    },
+  };
+}
+
+/** S3 state bucket and key, or Terraform Cloud workspace, for a stack. */
+export function backendLocation(backend: BackendSettings, environment: string, region: string, accountId: string) {
+  return backend.type === 's3'
+    ? { bucket: `${backend.bucketPrefix}-${accountId}-${region}`, key: `${backend.keyPrefix}/${environment}/${region}/terraform.tfstate` }
+    : { workspace: `${backend.workspacePrefix}-${environment}-${region}` };
+}

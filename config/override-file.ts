@@ -1,0 +1,67 @@
+/**
+ * A JSON override file lets a Terraform Cloud run or a reviewer synthesize a variant of the matrix without
+ * editing TypeScript. It is chosen by the TELEMETRY_CONFIG environment variable or the cdktf context key
+ * `telemetryConfig`, and validated by the same schema as the TypeScript config once merged.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { MatrixConfig } from './matrix';
+import { deepMerge, ConfigError } from './resolve';
+
+export const OVERRIDE_ENV_VAR = 'TELEMETRY_CONFIG';
+export const OVERRIDE_CONTEXT_KEY = 'telemetryConfig';
+
+const anyObject = z.record(z.string(), z.unknown());
+
+/** The file's top level; what is inside each part is checked by the matrix schema after merging. */
+const overrideFileSchema = z.strictObject({
+  /** Optional note for reviewers; ignored. */
+  $comment: z.string().optional(),
+  /** Partial pipeline settings merged into the defaults of every deployment. */
+  defaults: anyObject.optional(),
+  /** Profiles to add or change, merged by name. */
+  profiles: z.record(z.string(), anyObject).optional(),
+  /** Partial backend settings. */
+  backend: anyObject.optional(),
+  /** A whole new deployment list (replaces the TypeScript one). */
+  deployments: z.array(anyObject).optional(),
+  /** Partial settings per deployment, keyed `environment/region`, merged into its overrides. */
+  deploymentOverrides: z.record(z.string(), anyObject).optional(),
+});
+
+export type OverrideFile = z.infer<typeof overrideFileSchema>;
+
+/** Reads and checks an override file; a missing or malformed file is a ConfigError naming the file. */
+export function readOverrideFile(path: string): OverrideFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError([`${path}: cannot read the override file — ${(error as Error).message}`]);
+  }
+  const parsed = overrideFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${path} ${i.path.join('.') || '(top level)'}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+/** The matrix with an override file applied. Unknown `deploymentOverrides` keys are errors, not silently ignored. */
+export function applyOverrides(matrix: MatrixConfig, file: OverrideFile, source = 'override file'): MatrixConfig {
+  const deployments = (file.deployments as unknown as MatrixConfig['deployments'] | undefined) ?? matrix.deployments;
+  const known = new Set(deployments.map((d) => `${d.environment}/${d.region}`));
+  const unknown = Object.keys(file.deploymentOverrides ?? {}).filter((key) => !known.has(key));
+  if (unknown.length > 0) {
+    throw new ConfigError(unknown.map((key) => `${source} deploymentOverrides.${key}: no such deployment; known: ${[...known].join(', ')}`));
+  }
+  return {
+    project: matrix.project,
+    defaults: deepMerge(matrix.defaults, file.defaults),
+    profiles: deepMerge(matrix.profiles, file.profiles),
+    backend: deepMerge(matrix.backend, file.backend),
+    deployments: deployments.map((d) => ({
+      ...d,
+      overrides: deepMerge(d.overrides ?? {}, file.deploymentOverrides?.[`${d.environment}/${d.region}`]),
+    })),
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * Named retention profiles. A profile holds only what differs from `DEFAULT_SETTINGS`; the `standard` profile
+ * is the defaults as they are (Standard → Standard-IA at 30 days → deleted at 90).
+ */
+import type { DeepPartial, PipelineSettings } from './schema';
+
+export const PROFILES = {
+  /** Standard → Standard-IA at 30 days → expire at 90 (the defaults). */
+  standard: {},
+  /** Compliance retention: Standard-IA at 30, Deep Archive at 180, kept 365 days. */
+  compliance: {
+    lifecycle: { deepArchiveDays: 180, expirationDays: 365 },
+  },
+} satisfies Record<string, DeepPartial<PipelineSettings>>;
+
+export type ProfileName = keyof typeof PROFILES;

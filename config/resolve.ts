@@ -1,0 +1,174 @@
+/**
+ * Resolves the matrix (defaults ← profile ← per-deployment overrides) and validates the result as a whole,
+ * before any construct is built. Every problem of every deployment is collected and reported at once.
+ */
+import type { z } from 'zod';
+import type { MatrixConfig } from './matrix';
+import { backendLocation, resourceNames, type ResourceNames } from './names';
+import { bucketNameProblems, crossSectionRules, SECTION_RULES, ATHENA_NAME, type Issue } from './rules';
+import {
+  backendSchema,
+  deploymentSchema,
+  pipelineSettingsSchema,
+  type BackendSettings,
+  type DeploymentIdentity,
+  type PipelineSettings,
+} from './schema';
+
+/** A deployment with everything decided: what one stack is built from. */
+export interface ResolvedDeployment extends DeploymentIdentity {
+  project: string;
+  settings: PipelineSettings;
+  backend: BackendSettings;
+  names: ResourceNames;
+}
+
+/** One or more configuration problems; `problems` holds one line each, ready to print. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`${problems.length} configuration problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const PROJECT_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+
+type Plain = Record<string, unknown>;
+const isPlainObject = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Deep merge: objects merge key by key, everything else (arrays, scalars, null) replaces. */
+export function deepMerge<T>(base: T, ...layers: unknown[]): T {
+  let result: unknown = base;
+  for (const layer of layers) {
+    if (layer === undefined) continue;
+    if (isPlainObject(result) && isPlainObject(layer)) {
+      const merged: Plain = { ...result };
+      for (const [key, value] of Object.entries(layer)) merged[key] = deepMerge(merged[key], value);
+      result = merged;
+    } else {
+      result = layer;
+    }
+  }
+  return result as T;
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+  return path.reduce<unknown>((node, key) => (isPlainObject(node) || Array.isArray(node) ? (node as Plain)[key as string] : undefined), root);
+}
+
+function zodIssues(error: z.ZodError, prefix: (string | number)[] = []): Issue[] {
+  return error.issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+    if (issue.code !== 'unrecognized_keys') return [{ path, message: issue.message }];
+    // One line per unknown key, pointing at the key itself.
+    const custom = issue.message.startsWith('Unrecognized key') ? undefined : issue.message;
+    return issue.keys.map((key) => ({ path: [...path, key], message: custom ?? 'unknown field' }));
+  });
+}
+
+function formatPath(path: (string | number)[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${key}` : key), '');
+}
+
+function formatIssue(label: string, issue: Issue, root: unknown): string {
+  const value = valueAt(root, issue.path);
+  const shown = value === undefined ? '(missing)' : JSON.stringify(value);
+  return `${label} ${formatPath(issue.path) || '(deployment)'}: ${shown} — ${issue.message}`;
+}
+
+/** The settings of one deployment, validated section by section so one bad section hides no other. */
+function settingsIssues(raw: unknown): { settings?: PipelineSettings; issues: Issue[] } {
+  const parsed = pipelineSettingsSchema.safeParse(raw);
+  if (parsed.success) {
+    const s = parsed.data;
+    const issues = Object.entries(SECTION_RULES).flatMap(([key, rule]) => (rule as (v: unknown) => Issue[])(s[key as keyof PipelineSettings]));
+    issues.push(...crossSectionRules(s));
+    return { settings: s, issues };
+  }
+  const issues = zodIssues(parsed.error);
+  // Run the rules of every section that parsed on its own, so all problems surface in one pass.
+  for (const [key, rule] of Object.entries(SECTION_RULES)) {
+    const section = pipelineSettingsSchema.shape[key as keyof PipelineSettings].safeParse((raw as Plain)?.[key]);
+    if (section.success) issues.push(...(rule as (v: unknown) => Issue[])(section.data));
+  }
+  return { issues };
+}
+
+/** Resolves and validates every deployment; throws ConfigError listing every problem found. */
+export function resolveMatrix(matrix: MatrixConfig): ResolvedDeployment[] {
+  const problems: string[] = [];
+  const resolved: ResolvedDeployment[] = [];
+  const seen = new Map<string, string>();
+  if (!PROJECT_NAME.test(matrix.project)) {
+    problems.push(`project: ${JSON.stringify(matrix.project)} — lowercase letters, digits and hyphens, starting with a letter, at most 20 characters`);
+  }
+
+  matrix.deployments.forEach((d, index) => {
+    const label = `${d.environment ?? `deployments[${index}]`}/${d.region ?? '?'}`;
+    const profileName = d.profile ?? 'standard';
+    const identityRaw = {
+      environment: d.environment,
+      region: d.region,
+      accountId: d.accountId,
+      profile: profileName,
+      jurisdiction: d.jurisdiction ?? 'US',
+      dataClassification: d.dataClassification ?? 'confidential',
+      allowedRegions: d.allowedRegions ?? [],
+    };
+    const issues: Issue[] = [];
+    const identity = deploymentSchema.safeParse(identityRaw);
+    if (!identity.success) issues.push(...zodIssues(identity.error));
+
+    const profile = matrix.profiles[profileName];
+    if (!profile) issues.push({ path: ['profile'], message: `unknown profile; known: ${Object.keys(matrix.profiles).join(', ')}` });
+    const settingsRaw = deepMerge(matrix.defaults, profile ?? {}, d.overrides ?? {});
+    const { settings, issues: settingIssues } = settingsIssues(settingsRaw);
+    issues.push(...settingIssues);
+
+    const backendRaw = deepMerge(matrix.backend, d.backend ?? {});
+    const backend = backendSchema.safeParse(backendRaw);
+    if (!backend.success) issues.push(...zodIssues(backend.error, ['backend']));
+
+    const root = { ...identityRaw, ...(settingsRaw as Plain), backend: backendRaw };
+    if (identity.success && settings && backend.success) {
+      const names = resourceNames(matrix.project, identity.data.environment, identity.data.region, identity.data.accountId, settings);
+      issues.push(...namingIssues(names, backend.data, identity.data));
+      const earlier = seen.get(names.stack);
+      if (earlier !== undefined) {
+        issues.push({ path: ['region'], message: `duplicate environment/region pair: ${earlier} already deploys stack ${names.stack}` });
+      } else {
+        seen.set(names.stack, `deployments[${index}]`);
+      }
+      if (issues.length === 0) resolved.push({ ...identity.data, project: matrix.project, settings, backend: backend.data, names });
+    }
+    problems.push(...issues.map((issue) => formatIssue(label, issue, root)));
+  });
+
+  if (matrix.deployments.length === 0) problems.push('deployments: [] — the matrix needs at least one deployment');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return resolved;
+}
+
+/** Names derived from the config must also be ones AWS and Terraform accept. */
+function namingIssues(names: ResourceNames, backend: BackendSettings, identity: DeploymentIdentity): Issue[] {
+  const issues: Issue[] = [];
+  for (const problem of bucketNameProblems(names.dataBucket)) {
+    issues.push({ path: ['environment'], message: `data bucket name "${names.dataBucket}" ${problem}` });
+  }
+  if (backend.type === 's3') {
+    const { bucket } = backendLocation(backend, identity.environment, identity.region, identity.accountId) as { bucket: string };
+    for (const problem of bucketNameProblems(bucket)) {
+      issues.push({ path: ['backend', 'bucketPrefix'], message: `state bucket name "${bucket}" ${problem}` });
+    }
+  }
+  if (!/^[A-Za-z0-9_-]+$/.test(names.stack)) {
+    issues.push({ path: ['environment'], message: `stack name "${names.stack}" must hold only letters, digits, hyphens and underscores` });
+  }
+  if (!ATHENA_NAME.test(names.glueDatabase)) {
+    issues.push({ path: ['environment'], message: `Glue database "${names.glueDatabase}" is not a name Athena accepts` });
+  }
+  for (const role of Object.values(names.roles)) {
+    if (role.length > 64) issues.push({ path: ['environment'], message: `IAM role name "${role}" is longer than 64 characters` });
+  }
+  return issues;
+}

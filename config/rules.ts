@@ -1,0 +1,162 @@
+/**
+ * AWS apply-time rules that the provider's schema and `terraform validate` do not catch, checked on the resolved
+ * settings of a deployment. Every rule names its source; `../shared/aws-rules.md` and README list them for users.
+ */
+import { ATHENA_MIN_CUTOFF_BYTES, ERROR_OUTPUT_TYPE_EXPRESSION, FIREHOSE_RULES, S3_RULES } from './aws';
+import { glueCronProblems } from './glue-cron';
+import { folderName, staticFolder } from './names';
+import type { AthenaSettings, CrawlerSettings, FirehoseSettings, LifecycleSettings, PipelineSettings } from './schema';
+
+/** A rule violation: where (path inside the deployment's resolved config) and why. */
+export interface Issue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** Athena accepts lowercase letters, digits and underscores in database and table names, ≤ 255 bytes. */
+export const ATHENA_NAME = /^[a-z0-9_]{1,255}$/;
+
+/** Firehose prefix expression namespaces (Firehose guide, "Custom prefixes for Amazon S3 objects"). */
+const FIREHOSE_EXPRESSION = /!\{(timestamp:[^}]+|firehose:(random-string|error-output-type)|partitionKeyFrom(Query|Lambda):[A-Za-z0-9_]+)\}/g;
+
+const hasExpression = (prefix: string) => prefix.includes('!{');
+
+export function lifecycleRules(l: LifecycleSettings): Issue[] {
+  const issues: Issue[] = [];
+  const at = (field: keyof LifecycleSettings, message: string) => issues.push({ path: ['lifecycle', field], message });
+  if (l.standardIaDays !== null && l.standardIaDays < S3_RULES.minDaysBeforeIa) {
+    at('standardIaDays', `S3 requires at least ${S3_RULES.minDaysBeforeIa} days before STANDARD_IA`);
+  }
+  // Transitions in storage-class order, each Glacier-class one at least 30 days after STANDARD_IA.
+  const transitionFields = ['standardIaDays', 'glacierInstantRetrievalDays', 'deepArchiveDays'] as const;
+  const transitions = transitionFields.flatMap((field) => (l[field] === null ? [] : [[field, l[field]] as const]));
+  for (let i = 1; i < transitions.length; i++) {
+    const [field, value] = transitions[i];
+    const [previousField, previousValue] = transitions[i - 1];
+    if (value <= previousValue) {
+      at(field, `transitions must follow storage-class order: must be later than ${previousField} (${previousValue})`);
+    } else if (l.standardIaDays !== null && value < l.standardIaDays + S3_RULES.minDaysInIaBeforeGlacier) {
+      at(field, `S3 requires a Glacier-class transition at least ${S3_RULES.minDaysInIaBeforeGlacier} days after STANDARD_IA (day ${l.standardIaDays + S3_RULES.minDaysInIaBeforeGlacier} or later)`);
+    }
+  }
+  for (const [field, value] of transitions) {
+    if (l.expirationDays <= value) {
+      at('expirationDays', `S3 requires expiration after every transition: must be greater than ${field} (${value})`);
+    }
+  }
+  if (l.deepArchiveDays !== null && !l.allowEarlyDeepArchiveExpiry) {
+    const kept = l.expirationDays - l.deepArchiveDays;
+    if (kept > 0 && kept < S3_RULES.deepArchiveMinimumStorageDays) {
+      at('expirationDays', `objects would be deleted ${kept} days after reaching DEEP_ARCHIVE, which bills at least ${S3_RULES.deepArchiveMinimumStorageDays}; keep them longer or set lifecycle.allowEarlyDeepArchiveExpiry`);
+    }
+  }
+  return issues;
+}
+
+export function firehoseRules(f: FirehoseSettings): Issue[] {
+  const issues: Issue[] = [];
+  const at = (field: keyof FirehoseSettings, message: string) => issues.push({ path: ['firehose', field], message });
+  const converting = f.format === 'parquet' || f.dynamicPartitioning;
+  if (converting && f.bufferSizeMb < FIREHOSE_RULES.minBufferMbForConversion) {
+    at('bufferSizeMb', `Firehose requires at least ${FIREHOSE_RULES.minBufferMbForConversion} MiB with ${f.format === 'parquet' ? 'Parquet conversion' : 'dynamic partitioning'}`);
+  }
+  if (f.format === 'parquet' && f.compression !== 'UNCOMPRESSED') {
+    at('compression', 'Firehose requires UNCOMPRESSED with Parquet conversion (Parquet compresses its own pages)');
+  }
+  if (f.dynamicPartitioning && f.bufferIntervalSeconds === 0) {
+    at('bufferIntervalSeconds', 'Firehose does not support zero buffering with dynamic partitioning');
+  }
+  if (f.dynamicPartitioning && !f.dataPrefix.includes('!{partitionKeyFrom')) {
+    at('dataPrefix', 'dynamic partitioning needs a !{partitionKeyFromQuery:…} expression in the prefix');
+  }
+  if (!f.dynamicPartitioning && f.dataPrefix.includes('!{partitionKeyFrom')) {
+    at('dataPrefix', 'partitionKeyFrom… expressions need firehose.dynamicPartitioning');
+  }
+  if (f.dataPrefix.includes(ERROR_OUTPUT_TYPE_EXPRESSION)) {
+    at('dataPrefix', `Firehose rejects ${ERROR_OUTPUT_TYPE_EXPRESSION} in the data prefix; it belongs in errorPrefix`);
+  }
+  if (hasExpression(f.dataPrefix) && !f.errorPrefix.includes(ERROR_OUTPUT_TYPE_EXPRESSION)) {
+    at('errorPrefix', `Firehose requires ${ERROR_OUTPUT_TYPE_EXPRESSION} in the error prefix when the data prefix has expressions`);
+  }
+  for (const field of ['dataPrefix', 'errorPrefix'] as const) {
+    const prefix = f[field];
+    if (prefix !== '' && !prefix.endsWith('/')) at(field, 'prefixes must end with "/" so objects land in a folder');
+    const unknown = prefix.replace(FIREHOSE_EXPRESSION, '').match(/!\{[^}]*\}?/);
+    if (unknown) at(field, `unknown Firehose expression ${unknown[0]}`);
+    if (prefix.startsWith('/')) at(field, 'S3 keys must not start with "/"');
+  }
+  if (staticFolder(f.errorPrefix) === '') {
+    at('errorPrefix', 'must start with a static folder (e.g. "errors/") so lifecycle rules and reviewers find failed records');
+  }
+  const dataFolder = staticFolder(f.dataPrefix);
+  if (dataFolder === '') {
+    at('dataPrefix', 'must start with a static folder (e.g. "data/") that the catalog can read');
+  } else if (f.errorPrefix.startsWith(dataFolder)) {
+    at('errorPrefix', `must be outside the data folder "${dataFolder}", or the crawler catalogs failed records`);
+  }
+  return issues;
+}
+
+export function crawlerRules(c: CrawlerSettings): Issue[] {
+  return glueCronProblems(c.schedule).map((message) => ({ path: ['crawler', 'schedule'], message }));
+}
+
+export function athenaRules(a: AthenaSettings): Issue[] {
+  const issues: Issue[] = [];
+  if (a.bytesScannedCutoffPerQuery < ATHENA_MIN_CUTOFF_BYTES) {
+    issues.push({
+      path: ['athena', 'bytesScannedCutoffPerQuery'],
+      message: `Athena and the Terraform provider require at least ${ATHENA_MIN_CUTOFF_BYTES} bytes (10 MiB); turning the cutoff off is not allowed here`,
+    });
+  }
+  if (!a.resultsPrefix.endsWith('/') || a.resultsPrefix.startsWith('/')) {
+    issues.push({ path: ['athena', 'resultsPrefix'], message: 'must be a folder: no leading "/", ending with "/"' });
+  }
+  return issues;
+}
+
+/** Rules that relate sections; run only when every section is valid on its own. */
+export function crossSectionRules(s: PipelineSettings): Issue[] {
+  const issues: Issue[] = [];
+  const firehoseFolders = [staticFolder(s.firehose.dataPrefix), staticFolder(s.firehose.errorPrefix)].filter(Boolean);
+  if (firehoseFolders.some((folder) => s.athena.resultsPrefix.startsWith(folder))) {
+    issues.push({ path: ['athena', 'resultsPrefix'], message: `must be outside the Firehose data and error folders, or query results get crawled and expire with the events` });
+  }
+  const table = `${s.catalog.tablePrefix}${folderName(s.firehose.dataPrefix)}`;
+  if (!ATHENA_NAME.test(table)) {
+    issues.push({
+      path: /^[a-z0-9_]*$/.test(s.catalog.tablePrefix) ? ['firehose', 'dataPrefix'] : ['catalog', 'tablePrefix'],
+      message: `table name "${table}" (tablePrefix + data folder) is not one Athena accepts: lowercase letters, digits, underscores`,
+    });
+  }
+  if (s.firehose.format === 'parquet') {
+    issues.push({
+      path: ['firehose', 'format'],
+      message: 'Parquet conversion needs a Glue table defined before data arrives; the crawler creates its table from the data, so use json',
+    });
+  }
+  return issues;
+}
+
+/** The per-section rules, keyed by the settings section they check. */
+export const SECTION_RULES: { [K in keyof PipelineSettings]?: (value: PipelineSettings[K]) => Issue[] } = {
+  firehose: firehoseRules,
+  lifecycle: lifecycleRules,
+  crawler: crawlerRules,
+  athena: athenaRules,
+};
+
+/**
+ * S3 bucket naming rules (S3 user guide, "General purpose bucket naming rules"). The names here are built from
+ * project, environment, account and region, so a violation points at the project or environment name.
+ */
+export function bucketNameProblems(name: string): string[] {
+  const problems: string[] = [];
+  if (name.length < 3 || name.length > 63) problems.push(`is ${name.length} characters; S3 allows 3–63`);
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) problems.push('may hold only lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit');
+  if (name.includes('..')) problems.push('must not contain two adjacent dots');
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) problems.push('must not look like an IP address');
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) problems.push('must not start with xn--, sthree- or amzn-s3-demo-');
+  if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) problems.push('must not end with a suffix S3 reserves');
+  return problems;
+}

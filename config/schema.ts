@@ -1,0 +1,173 @@
+/**
+ * The typed shape of the shared configuration. Field-level limits live here; rules that relate several fields
+ * (lifecycle ordering, Firehose prefixes, …) live in `rules.ts` and run on the resolved settings.
+ * Defaults for every field are in `defaults.ts`.
+ */
+import { z } from 'zod';
+import { AWS_REGIONS, FIREHOSE_RULES, LOG_RETENTION_DAYS } from './aws';
+
+const days = z.number().int().positive();
+
+export const firehoseSchema = z.strictObject({
+  /** Buffer size in MiB before Firehose writes an object (1–128; ≥ 64 with Parquet or dynamic partitioning). */
+  bufferSizeMb: z.number().int().min(FIREHOSE_RULES.minBufferMb, `Firehose buffer size must be at least ${FIREHOSE_RULES.minBufferMb} MiB`)
+    .max(FIREHOSE_RULES.maxBufferMb, `Firehose buffer size must be at most ${FIREHOSE_RULES.maxBufferMb} MiB`),
+  /** Seconds Firehose waits before writing an object (0–900). */
+  bufferIntervalSeconds: z.number().int().min(FIREHOSE_RULES.minIntervalSeconds, 'Firehose buffer interval must be at least 0 seconds')
+    .max(FIREHOSE_RULES.maxIntervalSeconds, `Firehose buffer interval must be at most ${FIREHOSE_RULES.maxIntervalSeconds} seconds`),
+  /** Object compression Firehose applies; must be UNCOMPRESSED with Parquet (Parquet compresses itself). */
+  compression: z.enum(['UNCOMPRESSED', 'GZIP', 'ZIP', 'Snappy', 'HADOOP_SNAPPY']),
+  /** Key prefix of delivered objects; its static part (before the first `!{`) is what the catalog reads. */
+  dataPrefix: z.string().min(1),
+  /** Key prefix of records Firehose failed to deliver; must contain `!{firehose:error-output-type}` when `dataPrefix` has expressions. */
+  errorPrefix: z.string(),
+  /** Output format: `json` as sent, or `parquet` via record format conversion (needs a catalog table). */
+  format: z.enum(['json', 'parquet']),
+  /** Dynamic partitioning on keys the prefix names with `!{partitionKeyFromQuery:…}`; can only be set at creation. */
+  dynamicPartitioning: z.boolean(),
+});
+
+export const lifecycleSchema = z.strictObject({
+  /** Days after creation before objects move to STANDARD_IA (≥ 30); null keeps them in STANDARD. */
+  standardIaDays: days.nullable(),
+  /** Days after creation before objects move to GLACIER_IR; null for none. */
+  glacierInstantRetrievalDays: days.nullable(),
+  /** Days after creation before objects move to DEEP_ARCHIVE; null for none. */
+  deepArchiveDays: days.nullable(),
+  /** Days after creation when objects are deleted; must come after every transition. */
+  expirationDays: days,
+  /** Allow deleting objects less than 180 days after they reach Deep Archive (still billed for 180). */
+  allowEarlyDeepArchiveExpiry: z.boolean(),
+  /** Days before incomplete multipart uploads are aborted (frees storage Firehose retries leave behind). */
+  abortIncompleteMultipartUploadDays: days,
+  /** Transition objects under 128 KB too (S3 skips them by default since Sep 2024; small objects cost more in IA). */
+  transitionSmallObjects: z.boolean(),
+});
+
+const cron = z.string();
+
+/**
+ * The crawler's recrawl behaviour decides which schema-change policies AWS accepts, so the policy is part of
+ * the variant: "new folders only" carries none (AWS forces LOG/LOG), "everything" lets you choose.
+ */
+export const crawlerSchema = z.discriminatedUnion('recrawlBehavior', [
+  z.strictObject(
+    {
+      /** Crawl only folders added since the last crawl; the schema-change policy is fixed to LOG/LOG by AWS. */
+      recrawlBehavior: z.literal('CRAWL_NEW_FOLDERS_ONLY'),
+      /** Glue cron schedule, e.g. `cron(0 *\/6 * * ? *)`. */
+      schedule: cron,
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `CRAWL_NEW_FOLDERS_ONLY takes no ${issue.keys.join(', ')}: AWS fixes its schema-change policy to LOG/LOG; use CRAWL_EVERYTHING to update or delete schemas`
+          : undefined,
+    },
+  ),
+  z.strictObject({
+    /** Crawl everything on every run; the schema-change policy is yours to choose. */
+    recrawlBehavior: z.literal('CRAWL_EVERYTHING'),
+    /** Glue cron schedule. */
+    schedule: cron,
+    /** What the crawler does with a changed schema. */
+    updateBehavior: z.enum(['LOG', 'UPDATE_IN_DATABASE']),
+    /** What the crawler does when objects disappear. */
+    deleteBehavior: z.enum(['LOG', 'DELETE_FROM_DATABASE', 'DEPRECATE_IN_DATABASE']),
+  }),
+]);
+
+export const catalogSchema = z.strictObject({
+  /** Prefix of the table names the crawler creates; the table is `<tablePrefix><data folder>`. */
+  tablePrefix: z.string(),
+});
+
+export const athenaSchema = z.strictObject({
+  /** Per-query scan limit in bytes (≥ 10 MiB); queries beyond it are cancelled. There is no "off". */
+  bytesScannedCutoffPerQuery: z.number().int(),
+  /** Workgroup settings override client-side settings (output location, encryption). */
+  enforceWorkgroupConfiguration: z.boolean(),
+  /** Key prefix of query results in the data bucket. */
+  resultsPrefix: z.string().min(1),
+  /** Days before query results are deleted. */
+  resultsExpirationDays: days,
+});
+
+export const ingestionSchema = z.strictObject({
+  /**
+   * `direct`: a Cognito identity pool (guest access) whose role may only put records into this stack's stream.
+   * `pinpoint`: legacy Amazon Pinpoint app + event stream (end of support 2026-10-30).
+   */
+  mode: z.enum(['direct', 'pinpoint']),
+});
+
+export const logsSchema = z.strictObject({
+  /** Retention of the Firehose error log group, in days (a value CloudWatch Logs accepts). */
+  retentionDays: z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
+    message: `CloudWatch Logs accepts only ${LOG_RETENTION_DAYS.join(', ')}`,
+  }),
+});
+
+/** Everything a deployment's pipeline is built from; `defaults.ts` has a value for each field. */
+export const pipelineSettingsSchema = z.strictObject({
+  firehose: firehoseSchema,
+  lifecycle: lifecycleSchema,
+  crawler: crawlerSchema,
+  catalog: catalogSchema,
+  athena: athenaSchema,
+  ingestion: ingestionSchema,
+  logs: logsSchema,
+});
+
+export const backendSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    /** State in an S3 bucket of the stack's own account and region (made by the bootstrap stack). */
+    type: z.literal('s3'),
+    /** State bucket name prefix; the bucket is `<bucketPrefix>-<account>-<region>`. */
+    bucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and hyphens only'),
+    /** State key prefix; the key is `<keyPrefix>/<environment>/<region>/terraform.tfstate`. */
+    keyPrefix: z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, 'a path without leading or trailing slash'),
+  }),
+  z.strictObject({
+    /** State and runs in Terraform Cloud / Enterprise, one workspace per stack. */
+    type: z.literal('cloud'),
+    /** Terraform Cloud organization. */
+    organization: z.string().min(1),
+    /** Workspace name prefix; the workspace is `<workspacePrefix>-<environment>-<region>`. */
+    workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, hyphens and underscores only'),
+    /** Terraform Cloud hostname (Terraform Enterprise users set their own). */
+    hostname: z.string().min(1),
+  }),
+]);
+
+export const environmentName = z
+  .string()
+  .regex(/^[a-z][a-z0-9]{0,15}$/, 'lowercase letters and digits, starting with a letter, at most 16 characters');
+
+export const deploymentSchema = z.strictObject({
+  /** Environment name, e.g. `dev`, `prod`; part of every resource name. */
+  environment: environmentName,
+  /** AWS region code the stack and all its data live in. */
+  region: z.enum(AWS_REGIONS, { error: (iss) => `not an AWS region code: ${JSON.stringify(iss.input)}` }),
+  /** The 12-digit AWS account the stack deploys into (the provider refuses any other). */
+  accountId: z.string().regex(/^\d{12}$/, 'an AWS account id is exactly 12 digits'),
+  /** Retention profile name (`standard`, `compliance`, …) applied on top of the defaults. */
+  profile: z.string(),
+  /** Legal area whose residency rules apply, e.g. `US`, `EU`; tagged on every resource. */
+  jurisdiction: z.string().regex(/^[A-Z]{2,8}$/, 'an upper-case code such as US or EU'),
+  /** Data classification tag, e.g. `internal`, `confidential`. */
+  dataClassification: z.enum(['public', 'internal', 'confidential', 'restricted']),
+  /** Regions other than its own that this deployment may reference (residency check); default none. */
+  allowedRegions: z.array(z.enum(AWS_REGIONS)),
+});
+
+export type FirehoseSettings = z.infer<typeof firehoseSchema>;
+export type LifecycleSettings = z.infer<typeof lifecycleSchema>;
+export type CrawlerSettings = z.infer<typeof crawlerSchema>;
+export type AthenaSettings = z.infer<typeof athenaSchema>;
+export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
+export type BackendSettings = z.infer<typeof backendSchema>;
+export type DeploymentIdentity = z.infer<typeof deploymentSchema>;
+
+/** A partial of every nested field, for profiles and overrides (arrays and scalars replace, objects merge). */
+export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Runs `terraform init` + `validate` on every synthesized stack, then an offline `terraform plan` where a
+# provider mirror makes that possible, and prints `N/M stacks valid`.
+#
+# Provider source, in order:
+#   1. $TF_PROVIDER_MIRROR — a directory laid out as a Terraform filesystem mirror
+#      (<dir>/registry.terraform.io/hashicorp/aws/<version>/<os_arch>/…);
+#   2. a mirror found in a well-known place (/opt/tf-plugins, ~/.terraform.d/plugins, /usr/share/terraform/plugins);
+#   3. otherwise a normal `terraform init` from the registry (needs network), and no offline plan.
+# Each stack is copied to a scratch directory with its remote backend (S3 or Terraform Cloud) removed, so
+# nothing here touches real state or AWS; the plan runs with dummy credentials and skipped AWS checks, and
+# with the provider's allowed_account_ids lock lifted (it needs a real account id to compare against).
+#
+# Usage: scripts/terraform-validate.sh [--no-synth] [--no-plan] [cdktf.out directory]
+# Exit status: 0 when every stack is valid (and planned, when planning), 1 otherwise, 2 when it cannot run.
+set -euo pipefail
+
+synth=1
+plan=1
+out_dir=""
+for arg in "$@"; do
+  case "$arg" in
+    --no-synth) synth=0 ;;
+    --no-plan) plan=0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) out_dir="$arg" ;;
+  esac
+done
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+out_dir=${out_dir:-$root/cdktf.out}
+
+if ! command -v terraform >/dev/null 2>&1; then
+  echo "terraform-validate: SKIPPED — terraform is not on PATH; install Terraform >= 1.10 to validate the stacks." >&2
+  exit 2
+fi
+
+if [ "$synth" = 1 ]; then
+  (cd "$root" && node --import tsx main.ts) || { echo "terraform-validate: synth failed" >&2; exit 1; }
+fi
+[ -d "$out_dir/stacks" ] || { echo "terraform-validate: no stacks under $out_dir/stacks (run synth first)" >&2; exit 2; }
+
+find_mirror() {
+  if [ -n "${TF_PROVIDER_MIRROR:-}" ]; then
+    if [ -d "$TF_PROVIDER_MIRROR/registry.terraform.io/hashicorp/aws" ]; then echo "$TF_PROVIDER_MIRROR"; return; fi
+    echo "terraform-validate: TF_PROVIDER_MIRROR=$TF_PROVIDER_MIRROR has no registry.terraform.io/hashicorp/aws; ignoring it" >&2
+  fi
+  local candidate
+  for candidate in /opt/tf-plugins "$HOME/.terraform.d/plugins" /usr/share/terraform/plugins /usr/local/share/terraform/plugins; do
+    if [ -d "$candidate/registry.terraform.io/hashicorp/aws" ]; then echo "$candidate"; return; fi
+  done
+}
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+mirror=$(find_mirror || true)
+if [ -n "$mirror" ]; then
+  cat >"$scratch/terraform.rc" <<EOF
+provider_installation {
+  filesystem_mirror {
+    path    = "$mirror"
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/aws"]
+  }
+}
+EOF
+  export TF_CLI_CONFIG_FILE="$scratch/terraform.rc"
+  echo "terraform-validate: provider from the offline mirror $mirror"
+else
+  plan=0
+  echo "terraform-validate: no provider mirror found (set TF_PROVIDER_MIRROR); using the registry, and SKIPPING the offline plan (it needs a mirror to run without network)"
+fi
+# One provider download per run, shared by every stack.
+export TF_PLUGIN_CACHE_DIR="$scratch/plugin-cache"
+mkdir -p "$TF_PLUGIN_CACHE_DIR"
+export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+
+valid=0
+total=0
+failed=()
+for stack_dir in "$out_dir"/stacks/*/; do
+  stack=$(basename "$stack_dir")
+  total=$((total + 1))
+  work="$scratch/$stack"
+  mkdir -p "$work"
+  # The copy without its remote backend: Terraform uses local state in the scratch directory.
+  node -e '
+    const fs = require("fs");
+    const tf = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    if (tf.terraform) { delete tf.terraform.backend; delete tf.terraform.cloud; }
+    fs.writeFileSync(process.argv[2], JSON.stringify(tf, null, 2));
+  ' "$stack_dir/cdk.tf.json" "$work/cdk.tf.json"
+  # Offline provider settings, merged into the stack's provider block by Terraform's override-file rules.
+  cat >"$work/offline_override.tf.json" <<'EOF'
+{
+  "provider": {
+    "aws": {
+      "access_key": "offline-plan-dummy",
+      "secret_key": "offline-plan-dummy",
+      "skip_credentials_validation": true,
+      "skip_requesting_account_id": true,
+      "skip_metadata_api_check": "true",
+      "skip_region_validation": true,
+      "allowed_account_ids": []
+    }
+  }
+}
+EOF
+  # No remote backend is left, so this init sets up local state for the plan too.
+  if ! (cd "$work" && terraform init -input=false -no-color >"$work/init.log" 2>&1); then
+    echo "  $stack: terraform init FAILED"; sed 's/^/    /' "$work/init.log" | tail -20
+    failed+=("$stack"); continue
+  fi
+  if ! (cd "$work" && terraform validate -no-color >"$work/validate.log" 2>&1); then
+    echo "  $stack: terraform validate FAILED"; sed 's/^/    /' "$work/validate.log"
+    failed+=("$stack"); continue
+  fi
+  line="  $stack: valid"
+  if [ "$plan" = 1 ]; then
+    if (cd "$work" && terraform plan -input=false -no-color -lock=false -refresh=false >"$work/plan.log" 2>&1); then
+      line="$line; offline plan: $(grep -o 'Plan: .*' "$work/plan.log" || echo 'no changes')"
+    else
+      echo "  $stack: offline terraform plan FAILED"; sed 's/^/    /' "$work/plan.log" | tail -30
+      failed+=("$stack"); continue
+    fi
+  fi
+  echo "$line"
+  valid=$((valid + 1))
+done
+
+[ "$plan" = 1 ] || echo "terraform-validate: offline plan skipped (no provider mirror)"
+echo "$valid/$total stacks valid"
+[ "$valid" = "$total" ] && [ "$total" -gt 0 ]

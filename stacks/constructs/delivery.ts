@@ -1,0 +1,120 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchLogStream } from '@cdktf/provider-aws/lib/cloudwatch-log-stream';
+import { KinesisFirehoseDeliveryStream } from '@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream';
+import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { Construct } from 'constructs';
+import type { FirehoseSettings } from '../../config/schema';
+import type { StackContext } from '../context';
+import { ServiceRole } from './identity';
+
+export interface DeliveryProps {
+  /** The stack's deployment, partition and ARN builders. */
+  readonly context: StackContext;
+  /** Bucket Firehose writes to. */
+  readonly bucket: S3Bucket;
+  /** Key for objects, the stream's own encryption and the error log. */
+  readonly key: KmsKey;
+}
+
+/** Log stream name Firehose writes S3 delivery errors to. */
+export const DELIVERY_LOG_STREAM = 'S3Delivery';
+
+/** Dynamic partitioning keys come from the prefix's `!{partitionKeyFromQuery:name}` expressions. */
+function partitionKeyQuery(f: FirehoseSettings): string {
+  const keys = [...f.dataPrefix.matchAll(/!\{partitionKeyFromQuery:([A-Za-z0-9_]+)\}/g)].map((m) => m[1]);
+  return `{${keys.map((k) => `${k}: .${k}`).join(', ')}}`;
+}
+
+/** Firehose `extended_s3` delivery into the data bucket, with its role and CloudWatch error logging. */
+export class Delivery extends Construct {
+  readonly stream: KinesisFirehoseDeliveryStream;
+  readonly logGroup: CloudwatchLogGroup;
+  /** ARN of the stream, known at synth (built from config), for policies of other constructs. */
+  readonly streamArn: string;
+
+  constructor(scope: Construct, id: string, props: DeliveryProps) {
+    super(scope, id);
+    const { deployment, arn, principal } = props.context;
+    const { names, settings, region, accountId } = deployment;
+    const f = settings.firehose;
+
+    this.logGroup = new CloudwatchLogGroup(this, 'errors', {
+      name: names.firehoseLogGroup,
+      retentionInDays: settings.logs.retentionDays,
+      kmsKeyId: props.key.arn,
+    });
+    new CloudwatchLogStream(this, 'errors-stream', { name: DELIVERY_LOG_STREAM, logGroupName: this.logGroup.name });
+
+    const bucketArn = arn.bucket(names.dataBucket);
+    const role = new ServiceRole(this, 'role', {
+      roleName: names.roles.firehose,
+      description: `Firehose ${names.deliveryStream} writes to s3://${names.dataBucket}`,
+      principal: { Service: principal('firehose') },
+      // Firehose passes the account id as external id (Firehose developer guide, "Grant Firehose access to S3").
+      trustConditions: { StringEquals: { 'sts:ExternalId': accountId } },
+      statements: [
+        {
+          Sid: 'WriteDeliveredObjects',
+          Effect: 'Allow',
+          Action: ['s3:AbortMultipartUpload', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:ListBucketMultipartUploads', 's3:PutObject'],
+          Resource: [bucketArn, `${bucketArn}/*`],
+        },
+        {
+          Sid: 'EncryptObjectsThroughS3',
+          Effect: 'Allow',
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Resource: props.key.arn,
+          Condition: {
+            StringEquals: { 'kms:ViaService': principal(`s3.${region}`) },
+            // With S3 bucket keys the context is the bucket ARN; without, the object ARN.
+            StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucketArn, `${bucketArn}/*`] },
+          },
+        },
+        {
+          Sid: 'LogDeliveryErrors',
+          Effect: 'Allow',
+          Action: 'logs:PutLogEvents',
+          Resource: `${arn.logGroup(names.firehoseLogGroup)}:log-stream:${DELIVERY_LOG_STREAM}`,
+        },
+      ],
+    });
+
+    this.streamArn = arn.deliveryStream(names.deliveryStream);
+    this.stream = new KinesisFirehoseDeliveryStream(this, 'stream', {
+      name: names.deliveryStream,
+      destination: 'extended_s3',
+      // Firehose checks the role's access when the stream is created.
+      dependsOn: [role.policy],
+      serverSideEncryption: { enabled: true, keyType: 'CUSTOMER_MANAGED_CMK', keyArn: props.key.arn },
+      extendedS3Configuration: {
+        bucketArn: props.bucket.arn,
+        roleArn: role.role.arn,
+        prefix: f.dataPrefix,
+        errorOutputPrefix: f.errorPrefix,
+        bufferingSize: f.bufferSizeMb,
+        bufferingInterval: f.bufferIntervalSeconds,
+        compressionFormat: f.compression,
+        kmsKeyArn: props.key.arn,
+        cloudwatchLoggingOptions: { enabled: true, logGroupName: this.logGroup.name, logStreamName: DELIVERY_LOG_STREAM },
+        ...(f.dynamicPartitioning
+          ? {
+              dynamicPartitioningConfiguration: { enabled: true },
+              processingConfiguration: {
+                enabled: true,
+                processors: [
+                  {
+                    type: 'MetadataExtraction',
+                    parameters: [
+                      { parameterName: 'MetadataExtractionQuery', parameterValue: partitionKeyQuery(f) },
+                      { parameterName: 'JsonParsingEngine', parameterValue: 'JQ-1.6' },
+                    ],
+                  },
+                ],
+              },
+            }
+          : {}),
+      },
+    });
+  }
+}

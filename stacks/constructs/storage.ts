@@ -1,0 +1,132 @@
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { Construct } from 'constructs';
+import { staticFolder } from '../../config/names';
+import type { LifecycleSettings } from '../../config/schema';
+import { policyDocument, type PolicyStatement } from '../iam';
+import type { StackContext } from '../context';
+
+export interface StorageProps {
+  /** The stack's deployment, partition and ARN builders. */
+  readonly context: StackContext;
+  /**
+   * Extra key-policy statements for services that encrypt with the key (e.g. SNS publishers).
+   * Default: none. Key policies use `Resource: "*"`, which in a key policy means "this key".
+   */
+  readonly extraKeyStatements?: PolicyStatement[];
+}
+
+/** Lifecycle transitions and expiration of one prefix, from the deployment's retention profile. */
+function retentionRule(id: string, prefix: string, l: LifecycleSettings): S3BucketLifecycleConfigurationRule {
+  const transitions = [
+    { days: l.standardIaDays, storageClass: 'STANDARD_IA' },
+    { days: l.glacierInstantRetrievalDays, storageClass: 'GLACIER_IR' },
+    { days: l.deepArchiveDays, storageClass: 'DEEP_ARCHIVE' },
+  ].filter((t): t is { days: number; storageClass: string } => t.days !== null);
+  return {
+    id,
+    status: 'Enabled',
+    filter: [{ prefix }],
+    transition: transitions,
+    expiration: [{ days: l.expirationDays }],
+  };
+}
+
+/**
+ * The stack's KMS key and its data bucket: events, failed records and Athena results, all in the stack's
+ * region under the one key, private, TLS-only, with the profile's lifecycle.
+ */
+export class Storage extends Construct {
+  readonly key: KmsKey;
+  readonly bucket: S3Bucket;
+  /** `s3://<bucket>/<resultsPrefix>` — where Athena writes query results. */
+  readonly athenaResultsLocation: string;
+
+  constructor(scope: Construct, id: string, props: StorageProps) {
+    super(scope, id);
+    const { deployment, arn, principal } = props.context;
+    const { names, settings, region } = deployment;
+
+    this.key = new KmsKey(this, 'key', {
+      description: `${names.stack}: telemetry data, Firehose, logs and Athena results`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policyDocument([
+        // Key policies must name the key as "*"; the account root delegates use of the key to IAM policies.
+        { Sid: 'AccountAdministersKeyThroughIam', Effect: 'Allow', Principal: { AWS: arn.root() }, Action: 'kms:*', Resource: '*' },
+        {
+          Sid: 'CloudWatchLogsEncryptsFirehoseErrorLog',
+          Effect: 'Allow',
+          Principal: { Service: principal(`logs.${region}`) },
+          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          Resource: '*',
+          Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': arn.logGroup(names.firehoseLogGroup) } },
+        },
+        ...(props.extraKeyStatements ?? []),
+      ]),
+    });
+    new KmsAlias(this, 'key-alias', { name: names.kmsAlias, targetKeyId: this.key.keyId });
+
+    this.bucket = new S3Bucket(this, 'data', { bucket: names.dataBucket });
+    const bucketId = this.bucket.id;
+    new S3BucketOwnershipControls(this, 'ownership', { bucket: bucketId, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    const publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {
+      bucket: bucketId,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+      bucket: bucketId,
+      rule: [
+        {
+          // Bucket keys cut KMS requests (and cost) for Firehose's many small objects.
+          bucketKeyEnabled: true,
+          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: this.key.arn },
+        },
+      ],
+    });
+    const bucketArn = arn.bucket(names.dataBucket);
+    new S3BucketPolicy(this, 'tls-only', {
+      bucket: bucketId,
+      // Applied after the public access block so S3 never sees a policy on an unprotected bucket.
+      dependsOn: [publicAccessBlock],
+      policy: policyDocument([
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [bucketArn, `${bucketArn}/*`],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ]),
+    });
+
+    const { lifecycle, firehose, athena } = settings;
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      bucket: bucketId,
+      transitionDefaultMinimumObjectSize: lifecycle.transitionSmallObjects ? 'varies_by_storage_class' : 'all_storage_classes_128K',
+      rule: [
+        retentionRule('events', staticFolder(firehose.dataPrefix), lifecycle),
+        // Failed records are event data too: same retention as the events.
+        retentionRule('failed-records', staticFolder(firehose.errorPrefix), lifecycle),
+        { id: 'athena-results', status: 'Enabled', filter: [{ prefix: athena.resultsPrefix }], expiration: [{ days: athena.resultsExpirationDays }] },
+        {
+          id: 'abort-incomplete-multipart-uploads',
+          status: 'Enabled',
+          filter: [{}],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: lifecycle.abortIncompleteMultipartUploadDays }],
+        },
+      ],
+    });
+    this.athenaResultsLocation = `s3://${names.dataBucket}/${athena.resultsPrefix}`;
+  }
+}

@@ -1,0 +1,80 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { CloudBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { backendLocation } from '../config/names';
+import type { ResolvedDeployment } from '../config/resolve';
+import { Catalog } from './constructs/catalog';
+import { Delivery } from './constructs/delivery';
+import { Ingestion } from './constructs/ingestion';
+import { Query } from './constructs/query';
+import { Storage } from './constructs/storage';
+import { stackContext } from './context';
+
+/** Tags on every resource of a stack (through the provider's default_tags). */
+export function defaultTags(d: ResolvedDeployment): Record<string, string> {
+  return {
+    Project: d.project,
+    Environment: d.environment,
+    Region: d.region,
+    DataClassification: d.dataClassification,
+    DataResidency: d.jurisdiction,
+    RetentionProfile: d.profile,
+    ManagedBy: 'cdktf',
+    Stack: d.names.stack,
+  };
+}
+
+/** Remote state: S3 in the stack's own region (encrypted, lock file) or a Terraform Cloud workspace. */
+function configureBackend(stack: TerraformStack, d: ResolvedDeployment): void {
+  const location = backendLocation(d.backend, d.environment, d.region, d.accountId);
+  if (d.backend.type === 'cloud') {
+    new CloudBackend(stack, {
+      hostname: d.backend.hostname,
+      organization: d.backend.organization,
+      workspaces: new NamedCloudWorkspace((location as { workspace: string }).workspace),
+    });
+    return;
+  }
+  const { bucket, key } = location as { bucket: string; key: string };
+  const backend = new S3Backend(stack, { bucket, key, region: d.region, encrypt: true });
+  // cdktf 0.21 has no typed use_lockfile; S3-native locking replaces the DynamoDB lock table (Terraform ≥ 1.10).
+  backend.addOverride('use_lockfile', true);
+}
+
+/** One deployment of the telemetry pipeline: ingestion → Firehose → S3 → Glue → Athena, in one region. */
+export class TelemetryStack extends TerraformStack {
+  readonly deployment: ResolvedDeployment;
+
+  constructor(scope: Construct, deployment: ResolvedDeployment) {
+    super(scope, deployment.names.stack);
+    this.deployment = deployment;
+    const context = stackContext(deployment);
+    const { names, region, accountId } = deployment;
+
+    new AwsProvider(this, 'aws', {
+      region,
+      allowedAccountIds: [accountId],
+      defaultTags: [{ tags: defaultTags(deployment) }],
+    });
+    configureBackend(this, deployment);
+
+    const storage = new Storage(this, 'storage', { context });
+    const delivery = new Delivery(this, 'delivery', { context, bucket: storage.bucket, key: storage.key });
+    const ingestion = new Ingestion(this, 'ingestion', { context, streamArn: delivery.streamArn, stream: delivery.stream });
+    const catalog = new Catalog(this, 'catalog', { context, key: storage.key });
+    new Query(this, 'query', { context, key: storage.key, resultsLocation: storage.athenaResultsLocation, database: catalog.database.name });
+
+    // What an iOS app (and an operator) needs from this stack.
+    new TerraformOutput(this, 'region', { value: region, description: 'Region the app sends events to' });
+    new TerraformOutput(this, 'delivery_stream_name', { value: names.deliveryStream, description: 'Firehose stream the app puts records into' });
+    if (ingestion.identityPoolId) {
+      new TerraformOutput(this, 'identity_pool_id', { value: ingestion.identityPoolId, description: 'Cognito identity pool for guest credentials' });
+    }
+    if (ingestion.pinpointAppId) {
+      new TerraformOutput(this, 'pinpoint_app_id', { value: ingestion.pinpointAppId, description: 'Legacy Pinpoint application id' });
+    }
+    new TerraformOutput(this, 'data_bucket', { value: names.dataBucket });
+    new TerraformOutput(this, 'glue_database', { value: names.glueDatabase });
+    new TerraformOutput(this, 'athena_workgroup', { value: names.workgroup });
+  }
+}
