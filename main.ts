@@ -1,18 +1,18 @@
 /**
- * Wires the shared config to one TelemetryStack per deployment. Configuration problems are printed as a list
- * and stop the run before anything is written.
+ * Wires the shared config to one TelemetryStack per deployment. Configuration and policy problems are printed
+ * as one list and stop the run before anything is written.
  */
 import { App } from 'cdktf';
 import { ConfigError, loadDeployments, OVERRIDE_CONTEXT_KEY, overrideFilePath } from './config';
-import { TelemetryStack } from './stacks/telemetry-stack';
+import { buildStacks, PolicyError, validateStacks } from './stacks/matrix';
 
-const app = new App();
+const app = new App({ skipValidation: true });
 try {
   const deployments = loadDeployments(overrideFilePath(app.node.tryGetContext(OVERRIDE_CONTEXT_KEY)));
-  for (const deployment of deployments) new TelemetryStack(app, deployment);
+  validateStacks(buildStacks(app, deployments));
   app.synth();
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
+  if (!(error instanceof ConfigError || error instanceof PolicyError)) throw error;
   console.error(error.message);
   process.exitCode = 1;
 }

@@ -1,5 +1,5 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { CloudBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Annotations, CloudBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { backendLocation } from '../config/names';
 import type { ResolvedDeployment } from '../config/resolve';
@@ -9,6 +9,7 @@ import { Ingestion } from './constructs/ingestion';
 import { Query } from './constructs/query';
 import { Storage } from './constructs/storage';
 import { stackContext } from './context';
+import { checkStack, type TerraformJson } from './policy-checks';
 
 /** Tags on every resource of a stack (through the provider's default_tags). */
 export function defaultTags(d: ResolvedDeployment): Record<string, string> {
@@ -76,5 +77,28 @@ export class TelemetryStack extends TerraformStack {
     new TerraformOutput(this, 'data_bucket', { value: names.dataBucket });
     new TerraformOutput(this, 'glue_database', { value: names.glueDatabase });
     new TerraformOutput(this, 'athena_workgroup', { value: names.workgroup });
+
+    // Policy checks run on what will be deployed; an error fails synth before anything is written.
+    this.node.addValidation({ validate: () => this.policyErrors() });
+  }
+
+  private synthesized?: { [key: string]: unknown };
+
+  /** The stack's Terraform JSON, built once: the policy checks and the synthesizer read the same object. */
+  override toTerraform(): { [key: string]: unknown } {
+    const synthesized = this.synthesized ?? super.toTerraform();
+    this.synthesized = synthesized;
+    return synthesized;
+  }
+
+  private policyErrors(): string[] {
+    const findings = checkStack(this.toTerraform() as TerraformJson, {
+      region: this.deployment.region,
+      allowedRegions: this.deployment.allowedRegions,
+    });
+    for (const f of findings.filter((x) => x.severity === 'warning')) {
+      Annotations.of(this).addWarning(`[${f.check}] ${f.resource}: ${f.message}`);
+    }
+    return findings.filter((f) => f.severity === 'error').map((f) => `[${f.check}] ${f.resource}: ${f.message}`);
   }
 }

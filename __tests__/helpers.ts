@@ -1,0 +1,46 @@
+import { Testing, type App } from 'cdktf';
+import { DEFAULT_MATRIX, type MatrixConfig } from '../config';
+import type { DeploymentConfig } from '../config/matrix';
+import { deepMerge, resolveMatrix, type ResolvedDeployment } from '../config/resolve';
+import type { DeepPartial, PipelineSettings } from '../config/schema';
+import { buildStacks } from '../stacks/matrix';
+import type { TerraformJson } from '../stacks/policy-checks';
+import type { TelemetryStack } from '../stacks/telemetry-stack';
+
+/** The default matrix with changes merged in (objects merge, arrays replace). */
+export function matrixWith(change: DeepPartial<MatrixConfig>): MatrixConfig {
+  return deepMerge(DEFAULT_MATRIX, change);
+}
+
+/** A one-deployment matrix: prod/eu-central-1 on the compliance profile, with overrides. */
+export function singleDeployment(overrides: DeepPartial<PipelineSettings> = {}, deployment: Partial<DeploymentConfig> = {}): MatrixConfig {
+  return {
+    ...DEFAULT_MATRIX,
+    deployments: [{ environment: 'prod', region: 'eu-central-1', accountId: '222222222222', profile: 'compliance', jurisdiction: 'EU', overrides, ...deployment }],
+  };
+}
+
+export interface SynthesizedStack {
+  stack: TelemetryStack;
+  deployment: ResolvedDeployment;
+  /** Testing.synth output: the string cdktf's matchers read. */
+  synthesized: string;
+  /** The same, parsed. */
+  tf: TerraformJson & { resource: Record<string, Record<string, Record<string, unknown>>> };
+}
+
+/** Builds every stack of a matrix in a test app and synthesizes each. */
+export function synthMatrix(matrix: MatrixConfig = DEFAULT_MATRIX, app: App = Testing.app()): SynthesizedStack[] {
+  const deployments = resolveMatrix(matrix);
+  return buildStacks(app, deployments).map((stack, i) => {
+    const synthesized = Testing.synth(stack);
+    return { stack, deployment: deployments[i], synthesized, tf: JSON.parse(synthesized) };
+  });
+}
+
+/** The single resource of a type in a stack (fails the test when there is not exactly one). */
+export function only(tf: SynthesizedStack['tf'], type: string): Record<string, unknown> {
+  const all = Object.values(tf.resource[type] ?? {});
+  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+  return all[0];
+}

@@ -1,0 +1,105 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { App, Testing } from 'cdktf';
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveMatrix } from '../../config/resolve';
+import { buildStacks, PolicyError, validateStacks } from '../../stacks/matrix';
+import { checkStack, type TerraformJson } from '../../stacks/policy-checks';
+import type { TelemetryStack } from '../../stacks/telemetry-stack';
+import { singleDeployment } from '../helpers';
+
+/** A fresh prod/eu-central-1 stack with something planted in it; returns the problems validation reports. */
+function plant(plantFn: (stack: TelemetryStack) => void, allowedRegions: string[] = []): string[] {
+  const [stack] = buildStacks(Testing.app(), resolveMatrix(singleDeployment({}, { allowedRegions })));
+  plantFn(stack);
+  try {
+    validateStacks([stack]);
+    return [];
+  } catch (error) {
+    if (error instanceof PolicyError) return error.problems;
+    throw error;
+  }
+}
+
+const crossRegionLogGroup = (stack: TelemetryStack) =>
+  new CloudwatchLogGroup(stack, 'planted', { name: 'planted', kmsKeyId: 'arn:aws:kms:us-west-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab' });
+
+describe('policy checks on constructed stacks', () => {
+  it('the default matrix passes every check', () => {
+    expect(() => validateStacks(buildStacks(Testing.app(), resolveMatrix(singleDeployment())))).not.toThrow();
+  });
+
+  it('residency: a resource referencing another region fails', () => {
+    expect(plant(crossRegionLogGroup)).toEqual([
+      expect.stringMatching(/^telemetry-prod-eu-central-1: \[residency\] resource\.aws_cloudwatch_log_group\.planted: kms_key_id references arn:aws:kms:us-west-2: — region us-west-2, outside eu-central-1$/),
+    ]);
+  });
+
+  it('residency: the region passes when the deployment allows it', () => {
+    expect(plant(crossRegionLogGroup, ['us-west-2'])).toEqual([]);
+  });
+
+  it('least privilege: a wildcard statement fails', () => {
+    const problems = plant((stack) => {
+      const role = stack.node.findAll().find((n): n is IamRole => n instanceof IamRole)!;
+      new IamRolePolicy(stack, 'planted', {
+        role: role.id,
+        policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'TooBroad', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }),
+      });
+    });
+    expect(problems).toEqual([expect.stringContaining('[least-privilege] aws_iam_role_policy.planted: statement TooBroad allows s3:GetObject on Resource "*"')]);
+  });
+
+  it('trust: a service role without a confused-deputy condition fails', () => {
+    const problems = plant((stack) => {
+      new IamRole(stack, 'planted', {
+        name: 'planted',
+        assumeRolePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'glue.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      });
+    });
+    expect(problems).toEqual([expect.stringContaining('[trust] aws_iam_role.planted: trust policy for {"Service":"glue.amazonaws.com"} has no confused-deputy condition')]);
+  });
+
+  it('encryption and exposure: an unencrypted, unprotected bucket and a non-rotating key fail', () => {
+    const problems = plant((stack) => {
+      new S3Bucket(stack, 'planted', { bucket: 'planted-bucket-eu-central-1' });
+      new KmsKey(stack, 'planted-key', { enableKeyRotation: false });
+    });
+    expect(problems).toEqual([
+      expect.stringContaining('[encryption] aws_kms_key.planted-key: KMS key does not rotate'),
+      expect.stringContaining('[encryption] aws_s3_bucket.planted: bucket has no SSE-KMS default encryption'),
+      expect.stringContaining('[exposure] aws_s3_bucket.planted: bucket has no full public access block'),
+      expect.stringContaining('[exposure] aws_s3_bucket.planted: bucket policy does not deny requests without TLS'),
+    ]);
+  });
+
+  it('a full app.synth() with validations on refuses the planted stack and writes nothing for it', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'cdktf-out-'));
+    const app = new App({ outdir });
+    const [stack] = buildStacks(app, resolveMatrix(singleDeployment()));
+    crossRegionLogGroup(stack);
+    expect(() => app.synth()).toThrow(/Validation failed[\s\S]*residency/);
+    expect(existsSync(join(outdir, 'stacks', stack.node.id, 'cdk.tf.json'))).toBe(false);
+  });
+});
+
+describe('checkStack on plain Terraform JSON', () => {
+  it('allows "*" only in KMS key policies, where it means the key', () => {
+    const policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 'kms:*', Resource: '*' }] });
+    const tf: TerraformJson = { resource: { aws_kms_key: { k: { policy, enable_key_rotation: true } }, aws_iam_policy: { p: { policy } } } };
+    expect(checkStack(tf, { region: 'eu-central-1', allowedRegions: [] }).map((f) => `${f.check} ${f.resource}`)).toEqual([
+      'least-privilege aws_iam_policy.p',
+      'least-privilege aws_iam_policy.p',
+    ]);
+  });
+
+  it('flags a backend and provider in another region', () => {
+    const tf: TerraformJson = { provider: { aws: [{ region: 'us-east-1' }] }, terraform: { backend: { s3: { region: 'us-east-1' } } } };
+    expect(checkStack(tf, { region: 'eu-central-1', allowedRegions: [] }).map((f) => f.resource)).toEqual(['provider.aws[0]', 'terraform.backend.s3']);
+  });
+});

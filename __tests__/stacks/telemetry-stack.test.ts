@@ -1,0 +1,240 @@
+import { Testing } from 'cdktf';
+import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
+import { GlueCrawler } from '@cdktf/provider-aws/lib/glue-crawler';
+import { KinesisFirehoseDeliveryStream } from '@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DEFAULT_MATRIX } from '../../config';
+import { NAMED_QUERIES, PARTITION_COLUMNS } from '../../config/queries';
+import { staticFolder } from '../../config/names';
+import { CRAWLER_CONFIGURATION } from '../../stacks/constructs/catalog';
+import { PINPOINT_END_OF_SUPPORT } from '../../stacks/constructs/ingestion';
+import { parsePolicy } from '../../stacks/policy-checks';
+import { matrixWith, only, singleDeployment, synthMatrix } from '../helpers';
+
+const stacks = synthMatrix();
+/** Metadata type cdktf gives warning annotations. */
+const WARNING = '@cdktf/warn';
+
+describe('default matrix', () => {
+  it('has dev and prod, prod in two regions, the EU one on the compliance profile', () => {
+    expect(stacks.map((s) => s.stack.node.id)).toEqual(['telemetry-dev-us-east-1', 'telemetry-prod-us-east-1', 'telemetry-prod-eu-central-1']);
+    expect(stacks.find((s) => s.deployment.region === 'eu-central-1')?.deployment.profile).toBe('compliance');
+  });
+
+  it.each(stacks.map((s) => [s.stack.node.id, s] as const))('%s matches its snapshot', (_id, s) => {
+    expect(s.synthesized).toMatchSnapshot();
+  });
+});
+
+describe.each(stacks.map((s) => [s.stack.node.id, s] as const))('%s', (_id, s) => {
+  const { deployment: d, tf, synthesized } = s;
+  const { settings, names } = d;
+
+  it('pins the provider to its region and account, with residency tags', () => {
+    expect(synthesized).toHaveProviderWithProperties(AwsProvider, {
+      region: d.region,
+      allowed_account_ids: [d.accountId],
+      default_tags: [{ tags: expect.objectContaining({ Environment: d.environment, Region: d.region, DataResidency: d.jurisdiction, DataClassification: d.dataClassification, ManagedBy: 'cdktf' }) }],
+    });
+  });
+
+  it('keeps state in an encrypted S3 backend in its own region, one key per environment/region, with a lock file', () => {
+    expect(tf.terraform?.backend?.s3).toEqual({
+      bucket: `telemetry-tfstate-${d.accountId}-${d.region}`,
+      key: `telemetry/${d.environment}/${d.region}/terraform.tfstate`,
+      region: d.region,
+      encrypt: true,
+      use_lockfile: true,
+    });
+  });
+
+  it('delivers with the configured buffering, compression and prefixes, logging errors', () => {
+    const f = settings.firehose;
+    expect(synthesized).toHaveResourceWithProperties(KinesisFirehoseDeliveryStream, {
+      name: names.deliveryStream,
+      destination: 'extended_s3',
+      server_side_encryption: { enabled: true, key_type: 'CUSTOMER_MANAGED_CMK', key_arn: expect.stringContaining('aws_kms_key') },
+      extended_s3_configuration: expect.objectContaining({
+        buffering_size: f.bufferSizeMb,
+        buffering_interval: f.bufferIntervalSeconds,
+        compression_format: f.compression,
+        prefix: f.dataPrefix,
+        error_output_prefix: f.errorPrefix,
+        cloudwatch_logging_options: expect.objectContaining({ enabled: true }),
+      }),
+    });
+  });
+
+  it('encrypts with one rotating key', () => {
+    expect(synthesized).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
+  });
+
+  it('applies the profile lifecycle to events and failed records, with a filter on every rule', () => {
+    const rules = only(tf, 'aws_s3_bucket_lifecycle_configuration').rule as Record<string, unknown>[];
+    const l = settings.lifecycle;
+    const expectedTransitions = [
+      ...(l.standardIaDays ? [{ days: l.standardIaDays, storage_class: 'STANDARD_IA' }] : []),
+      ...(l.deepArchiveDays ? [{ days: l.deepArchiveDays, storage_class: 'DEEP_ARCHIVE' }] : []),
+    ];
+    for (const prefix of [staticFolder(settings.firehose.dataPrefix), staticFolder(settings.firehose.errorPrefix)]) {
+      expect(rules).toContainEqual(expect.objectContaining({ filter: [{ prefix }], transition: expectedTransitions, expiration: [{ days: l.expirationDays }] }));
+    }
+    expect(rules).toContainEqual(expect.objectContaining({ filter: [{}], abort_incomplete_multipart_upload: [{ days_after_initiation: l.abortIncompleteMultipartUploadDays }] }));
+    for (const rule of rules) expect(rule.filter).toBeDefined();
+  });
+
+  it('crawls the data folder incrementally on the configured schedule, LOG/LOG, combining schemas', () => {
+    expect(synthesized).toHaveResourceWithProperties(GlueCrawler, {
+      schedule: settings.crawler.schedule,
+      s3_target: [{ path: `s3://${names.dataBucket}/data/` }],
+      recrawl_policy: { recrawl_behavior: 'CRAWL_NEW_FOLDERS_ONLY' },
+      schema_change_policy: { update_behavior: 'LOG', delete_behavior: 'LOG' },
+      configuration: JSON.stringify(CRAWLER_CONFIGURATION),
+    });
+    expect(CRAWLER_CONFIGURATION.Grouping.TableGroupingPolicy).toBe('CombineCompatibleSchemas');
+    expect(only(tf, 'aws_glue_catalog_database').name).toMatch(/^[a-z0-9_]+$/);
+  });
+
+  it('enforces the workgroup with the configured cutoff, SSE-KMS results in its own bucket and metrics', () => {
+    expect(synthesized).toHaveResourceWithProperties(AthenaWorkgroup, {
+      configuration: {
+        enforce_workgroup_configuration: true,
+        publish_cloudwatch_metrics_enabled: true,
+        bytes_scanned_cutoff_per_query: settings.athena.bytesScannedCutoffPerQuery,
+        result_configuration: {
+          output_location: `s3://${names.dataBucket}/${settings.athena.resultsPrefix}`,
+          encryption_configuration: { encryption_option: 'SSE_KMS', kms_key_arn: expect.stringContaining('aws_kms_key') },
+        },
+      },
+    });
+  });
+
+  it('saves the example queries, each filtering on year, month and day', () => {
+    const queries = Object.values(tf.resource.aws_athena_named_query);
+    expect(queries.map((q) => q.name).sort()).toEqual(NAMED_QUERIES.map((q) => q.name).sort());
+    for (const q of queries) {
+      const where = String(q.query).split(/\bWHERE\b/)[1] ?? '';
+      for (const column of PARTITION_COLUMNS) expect(where).toContain(column);
+      expect(q.query).toContain(`"${names.glueDatabase}"."${names.table}"`);
+    }
+  });
+
+  it('grants IAM permissions on ARNs only, never "*"', () => {
+    const policies = Object.values(tf.resource.aws_iam_role_policy);
+    expect(policies).toHaveLength(3);
+    for (const policy of policies) {
+      for (const statement of parsePolicy(policy.policy) ?? []) {
+        for (const resource of ([] as string[]).concat(statement.Resource ?? [])) {
+          expect(resource).not.toBe('*');
+          expect(resource).toMatch(/^(arn:aws:|\$\{aws_[a-z_]+\.[^}]+\.arn\})/);
+        }
+      }
+    }
+  });
+
+  it('guards every trust policy against the confused deputy', () => {
+    for (const role of Object.values(tf.resource.aws_iam_role)) {
+      const [trust] = parsePolicy(role.assume_role_policy) ?? [];
+      expect(Object.keys(trust.Condition ?? {}).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('lets app guests put records into this stream only (direct ingestion)', () => {
+    const guestPolicy = Object.values(tf.resource.aws_iam_role_policy).find((p) => String(p.role).includes('ingestion'));
+    expect(parsePolicy(guestPolicy?.policy)).toEqual([
+      { Sid: 'PutEventsIntoThisStream', Effect: 'Allow', Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'], Resource: `arn:aws:firehose:${d.region}:${d.accountId}:deliverystream/${names.deliveryStream}` },
+    ]);
+    expect(only(tf, 'aws_cognito_identity_pool')).toMatchObject({ allow_unauthenticated_identities: true, allow_classic_flow: false });
+    expect(tf.output).toHaveProperty('identity_pool_id');
+  });
+});
+
+describe('configured values reach their resources', () => {
+  it('overrides of one deployment change only that stack', () => {
+    const [dev, prodUs] = synthMatrix(matrixWith({})).map((s) => only(s.tf, 'aws_kinesis_firehose_delivery_stream'));
+    expect((dev.extended_s3_configuration as Record<string, unknown>).buffering_interval).toBe(DEFAULT_MATRIX.deployments[0].overrides?.firehose?.bufferIntervalSeconds);
+    expect((prodUs.extended_s3_configuration as Record<string, unknown>).buffering_interval).toBe(DEFAULT_MATRIX.defaults.firehose.bufferIntervalSeconds);
+  });
+
+  it('a cutoff, a schedule and a buffer size set in config appear in the JSON', () => {
+    const [s] = synthMatrix(singleDeployment({ athena: { bytesScannedCutoffPerQuery: 52428800 }, crawler: { schedule: 'cron(15 3 * * ? *)' }, firehose: { bufferSizeMb: 64 } }));
+    expect((only(s.tf, 'aws_athena_workgroup').configuration as Record<string, unknown>).bytes_scanned_cutoff_per_query).toBe(52428800);
+    expect(only(s.tf, 'aws_glue_crawler').schedule).toBe('cron(15 3 * * ? *)');
+    expect((only(s.tf, 'aws_kinesis_firehose_delivery_stream').extended_s3_configuration as Record<string, unknown>).buffering_size).toBe(64);
+  });
+
+  it('CRAWL_EVERYTHING takes its schema-change policy from config', () => {
+    const [s] = synthMatrix(singleDeployment({ crawler: { recrawlBehavior: 'CRAWL_EVERYTHING', updateBehavior: 'UPDATE_IN_DATABASE', deleteBehavior: 'DEPRECATE_IN_DATABASE' } }));
+    expect(only(s.tf, 'aws_glue_crawler')).toMatchObject({
+      recrawl_policy: { recrawl_behavior: 'CRAWL_EVERYTHING' },
+      schema_change_policy: { update_behavior: 'UPDATE_IN_DATABASE', delete_behavior: 'DEPRECATE_IN_DATABASE' },
+    });
+  });
+
+  it('dynamic partitioning extracts the keys the prefix names', () => {
+    const [s] = synthMatrix(
+      singleDeployment({
+        firehose: {
+          dynamicPartitioning: true,
+          bufferSizeMb: 64,
+          dataPrefix: 'data/event_type=!{partitionKeyFromQuery:event_type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+        },
+      }),
+    );
+    const ext = only(s.tf, 'aws_kinesis_firehose_delivery_stream').extended_s3_configuration as Record<string, unknown>;
+    expect(ext.dynamic_partitioning_configuration).toEqual({ enabled: true });
+    expect(JSON.stringify(ext.processing_configuration)).toContain('{event_type: .event_type}');
+  });
+});
+
+describe('ingestion modes', () => {
+  it('pinpoint (legacy) streams a Pinpoint app into Firehose through a guarded role, and warns at synth', () => {
+    const [s] = synthMatrix(singleDeployment({ ingestion: { mode: 'pinpoint' } }));
+    expect(only(s.tf, 'aws_pinpoint_event_stream')).toMatchObject({ destination_stream_arn: expect.stringContaining('aws_kinesis_firehose_delivery_stream') });
+    expect(s.tf.resource.aws_cognito_identity_pool).toBeUndefined();
+    const role = Object.values(s.tf.resource.aws_iam_role).find((r) => String(r.assume_role_policy).includes('pinpoint'));
+    const [trust] = parsePolicy(role?.assume_role_policy) ?? [];
+    expect(trust.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': '222222222222' },
+      ArnLike: { 'aws:SourceArn': 'arn:aws:mobiletargeting:eu-central-1:222222222222:apps/*' },
+    });
+    const warnings = s.stack.node.findAll().flatMap((n) => n.node.metadata).filter((m) => m.type === WARNING);
+    expect(warnings.map((w) => w.data)).toEqual([expect.stringContaining(`end of support on ${PINPOINT_END_OF_SUPPORT}`)]);
+  });
+
+  it('direct mode emits no Pinpoint resources and no warning', () => {
+    const [s] = synthMatrix(singleDeployment());
+    expect(s.tf.resource.aws_pinpoint_app).toBeUndefined();
+    expect(s.stack.node.findAll().flatMap((n) => n.node.metadata).filter((m) => m.type === WARNING)).toEqual([]);
+  });
+});
+
+describe('backends', () => {
+  it('Terraform Cloud: one workspace per stack, named from config', () => {
+    const matrix = matrixWith({});
+    matrix.backend = { type: 'cloud', organization: 'acme-telemetry', workspacePrefix: 'ios-telemetry', hostname: 'app.terraform.io' };
+    const synthesized = synthMatrix(matrix);
+    expect(synthesized.map((s) => s.tf.terraform?.cloud)).toEqual(
+      synthesized.map((s) => ({
+        hostname: 'app.terraform.io',
+        organization: 'acme-telemetry',
+        workspaces: { name: `ios-telemetry-${s.deployment.environment}-${s.deployment.region}` },
+      })),
+    );
+    expect(synthesized.every((s) => s.tf.terraform?.backend === undefined)).toBe(true);
+  });
+
+  it('a deployment can override the backend on its own', () => {
+    const [s] = synthMatrix(singleDeployment({}, { backend: { keyPrefix: 'eu/telemetry' } }));
+    expect(s.tf.terraform?.backend?.s3).toMatchObject({ key: 'eu/telemetry/prod/eu-central-1/terraform.tfstate', region: 'eu-central-1' });
+  });
+});
+
+describe('Testing.synth and the full app agree', () => {
+  it('Testing.synth sees the same resources the app writes', () => {
+    const app = Testing.app();
+    const [s] = synthMatrix(singleDeployment(), app);
+    expect(Object.keys(s.tf.resource).sort()).toContain('aws_kinesis_firehose_delivery_stream');
+  });
+});

@@ -1,0 +1,16 @@
+/**
+ * Jest with SWC as the transformer: TypeScript is stripped, not type-checked, per file (type-checking runs
+ * once, separately, as `tsc --noEmit` in `npm test`).
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/__tests__'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
+  snapshotFormat: { escapeString: false, printBasicPrototype: false },
+};

@@ -1,0 +1,63 @@
+/**
+ * `npm run config:check [-- --json] [-- --config overrides.json]`: validates the whole matrix (with the override
+ * file from --config or TELEMETRY_CONFIG, if any) and prints the resolved configuration per deployment.
+ * Exit status 0 when valid, 1 with every problem listed when not.
+ */
+import { ConfigError, DEFAULT_MATRIX, loadDeployments, overrideFilePath, type MatrixConfig, type ResolvedDeployment } from '../config';
+import { PLACEHOLDER_ACCOUNTS } from '../config/matrix';
+import { backendLocation } from '../config/names';
+
+export interface CheckResult {
+  exitCode: number;
+  /** Lines for stdout. */
+  output: string[];
+  /** Lines for stderr. */
+  errors: string[];
+}
+
+const placeholders = new Set<string>(Object.values(PLACEHOLDER_ACCOUNTS));
+
+function describe(d: ResolvedDeployment): string[] {
+  const s = d.settings;
+  const l = s.lifecycle;
+  const retention = [
+    l.standardIaDays !== null ? `STANDARD_IA at ${l.standardIaDays}d` : undefined,
+    l.glacierInstantRetrievalDays !== null ? `GLACIER_IR at ${l.glacierInstantRetrievalDays}d` : undefined,
+    l.deepArchiveDays !== null ? `DEEP_ARCHIVE at ${l.deepArchiveDays}d` : undefined,
+    `deleted at ${l.expirationDays}d`,
+  ].filter(Boolean);
+  const backend = backendLocation(d.backend, d.environment, d.region, d.accountId);
+  return [
+    `${d.names.stack}  (${d.environment}/${d.region}, account ${d.accountId}${placeholders.has(d.accountId) ? ' — PLACEHOLDER, replace before deploying' : ''})`,
+    `  profile ${d.profile}; jurisdiction ${d.jurisdiction}; classification ${d.dataClassification}; allowed regions: ${[d.region, ...d.allowedRegions].join(', ')}`,
+    `  state: ${'bucket' in backend ? `s3://${backend.bucket}/${backend.key} (${d.region})` : `Terraform Cloud workspace ${backend.workspace}`}`,
+    `  ingestion: ${s.ingestion.mode}; firehose ${s.firehose.bufferSizeMb} MiB / ${s.firehose.bufferIntervalSeconds} s, ${s.firehose.compression}, ${s.firehose.format}`,
+    `  prefixes: ${s.firehose.dataPrefix} | errors ${s.firehose.errorPrefix}`,
+    `  retention: ${retention.join(' → ')}`,
+    `  crawler: ${s.crawler.recrawlBehavior} ${s.crawler.schedule} → ${d.names.glueDatabase}.${d.names.table}`,
+    `  athena: workgroup ${d.names.workgroup}, cutoff ${s.athena.bytesScannedCutoffPerQuery} bytes, results s3://${d.names.dataBucket}/${s.athena.resultsPrefix}`,
+  ];
+}
+
+export function configCheck(options: { overridePath?: string; matrix?: MatrixConfig; json?: boolean } = {}): CheckResult {
+  try {
+    const deployments = loadDeployments(options.overridePath, options.matrix ?? DEFAULT_MATRIX);
+    const output = options.json
+      ? [JSON.stringify(deployments, null, 2)]
+      : [...deployments.flatMap(describe), '', `${deployments.length} deployment(s) valid${options.overridePath ? ` (with ${options.overridePath})` : ''}`];
+    return { exitCode: 0, output, errors: [] };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { exitCode: 1, output: [], errors: error.message.split('\n') };
+  }
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const configFlag = args.indexOf('--config');
+  const overridePath = configFlag >= 0 ? args[configFlag + 1] : overrideFilePath();
+  const result = configCheck({ overridePath, json: args.includes('--json') });
+  result.output.forEach((line) => console.log(line));
+  result.errors.forEach((line) => console.error(line));
+  process.exitCode = result.exitCode;
+}
