@@ -4,12 +4,12 @@
  */
 import { App } from 'cdktf';
 import { ConfigError, loadDeployments, OVERRIDE_CONTEXT_KEY, overrideFilePath } from './config';
-import { buildStacks, PolicyError, validateStacks } from './stacks/matrix';
+import { buildBootstrapStacks, buildStacks, PolicyError, validateStacks } from './stacks/matrix';
 
 const app = new App({ skipValidation: true });
 try {
   const deployments = loadDeployments(overrideFilePath(app.node.tryGetContext(OVERRIDE_CONTEXT_KEY)));
-  validateStacks(buildStacks(app, deployments));
+  validateStacks([...buildStacks(app, deployments), ...buildBootstrapStacks(app, deployments)]);
   app.synth();
 } catch (error) {
   if (!(error instanceof ConfigError || error instanceof PolicyError)) throw error;

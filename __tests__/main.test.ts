@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdktf';
 import { loadDeployments } from '../config';
-import { buildStacks, validateStacks } from '../stacks/matrix';
+import { stackTargets } from '../config/targets';
+import { buildBootstrapStacks, buildStacks, validateStacks } from '../stacks/matrix';
 
 const root = join(__dirname, '..');
 
@@ -12,12 +13,13 @@ describe('full app.synth() of the default matrix', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'cdktf-out-'));
   const app = new App({ outdir, skipValidation: true });
   const deployments = loadDeployments();
-  validateStacks(buildStacks(app, deployments));
+  // As main.ts does: the telemetry stacks and their state bootstrap stacks.
+  validateStacks([...buildStacks(app, deployments), ...buildBootstrapStacks(app, deployments)]);
   app.synth();
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
 
-  it('writes one stack per deployment, at least three', () => {
-    expect(Object.keys(manifest.stacks).sort()).toEqual(deployments.map((d) => d.names.stack).sort());
+  it('writes one telemetry stack per deployment (at least three) and one bootstrap stack per account × region', () => {
+    expect(Object.keys(manifest.stacks).sort()).toEqual(stackTargets(deployments).map((t) => t.stack).sort());
     expect(deployments.length).toBeGreaterThanOrEqual(3);
   });
 

@@ -68,4 +68,14 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
     /** Default: 30 days. */
     retentionDays: 30,
   },
+  monitoring: {
+    /** Default: none — set per environment (each address confirms its subscription once). */
+    alarmEmails: [],
+    /** Default: 900 s — three default buffer intervals; above it, delivery is stuck. */
+    freshnessThresholdSeconds: 900,
+    /** Default: 300 s. */
+    alarmPeriodSeconds: 300,
+    /** Default: 1 — a stuck or failing delivery is worth a message at once. */
+    evaluationPeriods: 1,
+  },
 };

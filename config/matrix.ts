@@ -55,7 +55,7 @@ export const DEFAULT_MATRIX: MatrixConfig = {
   project: 'telemetry',
   defaults: DEFAULT_SETTINGS,
   profiles: PROFILES,
-  backend: { type: 's3', bucketPrefix: 'telemetry-tfstate', keyPrefix: 'telemetry' },
+  backend: { type: 's3', bucketPrefix: 'telemetry-tfstate', keyPrefix: 'telemetry', noncurrentVersionExpirationDays: 90 },
   deployments: [
     {
       environment: 'dev',

@@ -23,6 +23,8 @@ export interface ResourceNames {
   crawler: string;
   /** Athena workgroup. */
   workgroup: string;
+  /** SNS topic for the stack's alerts. */
+  alertTopic: string;
   /** Cognito identity pool (letters, digits, underscores, spaces). */
   identityPool: string;
   /** IAM role names, one per service role. */
@@ -64,6 +66,7 @@ export function resourceNames(
     table: `${settings.catalog.tablePrefix}${folderName(settings.firehose.dataPrefix)}`,
     crawler: `${base}-events`,
     workgroup: `${base}-events`,
+    alertTopic: `${base}-alerts`,
     identityPool: `${project}_${environment}_events`.replace(/-/g, '_'),
     roles: {
       firehose: `${stack}-firehose`,
@@ -71,6 +74,11 @@ export function resourceNames(
       ingestion: `${stack}-ingestion`,
     },
   };
+}
+
+/** Stack that creates the S3 state bucket of one account × region. */
+export function bootstrapStackName(project: string, accountId: string, region: string): string {
+  return `${project}-bootstrap-${accountId}-${region}`;
 }
 
 /** S3 state bucket and key, or Terraform Cloud workspace, for a stack. */

@@ -129,6 +129,12 @@ export function crossSectionRules(s: PipelineSettings): Issue[] {
       message: `table name "${table}" (tablePrefix + data folder) is not one Athena accepts: lowercase letters, digits, underscores`,
     });
   }
+  if (s.monitoring.freshnessThresholdSeconds <= s.firehose.bufferIntervalSeconds) {
+    issues.push({
+      path: ['monitoring', 'freshnessThresholdSeconds'],
+      message: `must be above firehose.bufferIntervalSeconds (${s.firehose.bufferIntervalSeconds}): records wait that long by design, so the alarm would always fire`,
+    });
+  }
   if (s.firehose.format === 'parquet') {
     issues.push({
       path: ['firehose', 'format'],

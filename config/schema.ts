@@ -108,6 +108,17 @@ export const logsSchema = z.strictObject({
   }),
 });
 
+export const monitoringSchema = z.strictObject({
+  /** Email addresses subscribed to the stack's alert topic (each must confirm once). */
+  alarmEmails: z.array(z.email('not an email address')),
+  /** Alarm when the oldest record in Firehose is older than this many seconds (above the buffer interval). */
+  freshnessThresholdSeconds: z.number().int().min(60, 'at least 60 seconds'),
+  /** Length of each alarm evaluation period, in seconds (a multiple of 60). */
+  alarmPeriodSeconds: z.number().int().min(60).multipleOf(60, 'CloudWatch periods of 60 s or more are multiples of 60'),
+  /** Consecutive breaching periods before an alarm fires. */
+  evaluationPeriods: z.number().int().min(1).max(24),
+});
+
 /** Everything a deployment's pipeline is built from; `defaults.ts` has a value for each field. */
 export const pipelineSettingsSchema = z.strictObject({
   firehose: firehoseSchema,
@@ -117,6 +128,7 @@ export const pipelineSettingsSchema = z.strictObject({
   athena: athenaSchema,
   ingestion: ingestionSchema,
   logs: logsSchema,
+  monitoring: monitoringSchema,
 });
 
 export const backendSchema = z.discriminatedUnion('type', [
@@ -127,6 +139,8 @@ export const backendSchema = z.discriminatedUnion('type', [
     bucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and hyphens only'),
     /** State key prefix; the key is `<keyPrefix>/<environment>/<region>/terraform.tfstate`. */
     keyPrefix: z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, 'a path without leading or trailing slash'),
+    /** Days the bootstrap state bucket keeps superseded state versions. */
+    noncurrentVersionExpirationDays: z.number().int().min(1),
   }),
   z.strictObject({
     /** State and runs in Terraform Cloud / Enterprise, one workspace per stack. */
@@ -164,6 +178,7 @@ export const deploymentSchema = z.strictObject({
 export type FirehoseSettings = z.infer<typeof firehoseSchema>;
 export type LifecycleSettings = z.infer<typeof lifecycleSchema>;
 export type CrawlerSettings = z.infer<typeof crawlerSchema>;
+export type MonitoringSettings = z.infer<typeof monitoringSchema>;
 export type AthenaSettings = z.infer<typeof athenaSchema>;
 export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
 export type BackendSettings = z.infer<typeof backendSchema>;

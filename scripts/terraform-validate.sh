@@ -77,12 +77,10 @@ export TF_PLUGIN_CACHE_DIR="$scratch/plugin-cache"
 mkdir -p "$TF_PLUGIN_CACHE_DIR"
 export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 
-valid=0
-total=0
-failed=()
-for stack_dir in "$out_dir"/stacks/*/; do
+# Checks one stack in a scratch copy; writes "valid …" or "failed <stage>" to <scratch>/<stack>/result.
+check_stack() {
+  local stack_dir=$1 stack work
   stack=$(basename "$stack_dir")
-  total=$((total + 1))
   work="$scratch/$stack"
   mkdir -p "$work"
   # The copy without its remote backend: Terraform uses local state in the scratch directory.
@@ -108,26 +106,41 @@ for stack_dir in "$out_dir"/stacks/*/; do
   }
 }
 EOF
-  # No remote backend is left, so this init sets up local state for the plan too.
-  if ! (cd "$work" && terraform init -input=false -no-color >"$work/init.log" 2>&1); then
-    echo "  $stack: terraform init FAILED"; sed 's/^/    /' "$work/init.log" | tail -20
-    failed+=("$stack"); continue
+  cd "$work" || return
+  # No remote backend is left, so this init also sets up local state for the plan.
+  if ! terraform init -input=false -no-color >init.log 2>&1; then echo "failed init" >result; return; fi
+  if ! terraform validate -no-color >validate.log 2>&1; then echo "failed validate" >result; return; fi
+  if [ "$PLAN" = 1 ]; then
+    if ! terraform plan -input=false -no-color -lock=false -refresh=false >plan.log 2>&1; then echo "failed plan" >result; return; fi
+    echo "valid; offline plan: $(grep -o 'Plan: .*' plan.log || echo 'no changes')" >result
+  else
+    echo "valid" >result
   fi
-  if ! (cd "$work" && terraform validate -no-color >"$work/validate.log" 2>&1); then
-    echo "  $stack: terraform validate FAILED"; sed 's/^/    /' "$work/validate.log"
-    failed+=("$stack"); continue
-  fi
-  line="  $stack: valid"
-  if [ "$plan" = 1 ]; then
-    if (cd "$work" && terraform plan -input=false -no-color -lock=false -refresh=false >"$work/plan.log" 2>&1); then
-      line="$line; offline plan: $(grep -o 'Plan: .*' "$work/plan.log" || echo 'no changes')"
-    else
-      echo "  $stack: offline terraform plan FAILED"; sed 's/^/    /' "$work/plan.log" | tail -30
-      failed+=("$stack"); continue
-    fi
-  fi
-  echo "$line"
-  valid=$((valid + 1))
+}
+export -f check_stack
+export scratch PLAN=$plan
+
+# Two stacks at a time: the AWS provider is slow to start, and these machines have 2 cores.
+find "$out_dir/stacks" -mindepth 1 -maxdepth 1 -type d -print0 | sort -z |
+  xargs -0 -P "${TF_VALIDATE_JOBS:-2}" -I{} bash -c 'check_stack "$1"' _ {}
+
+valid=0
+total=0
+for stack_dir in "$out_dir"/stacks/*/; do
+  stack=$(basename "$stack_dir")
+  total=$((total + 1))
+  result=$(cat "$scratch/$stack/result" 2>/dev/null || echo "failed to run")
+  case "$result" in
+    valid*)
+      echo "  $stack: $result"
+      valid=$((valid + 1))
+      ;;
+    *)
+      stage=${result#failed }
+      echo "  $stack: terraform $stage FAILED"
+      if [ -f "$scratch/$stack/$stage.log" ]; then sed 's/^/    /' "$scratch/$stack/$stage.log" | tail -30; fi
+      ;;
+  esac
 done
 
 [ "$plan" = 1 ] || echo "terraform-validate: offline plan skipped (no provider mirror)"

@@ -228,10 +228,32 @@ function encryptionAndExposure(tf: TerraformJson): Finding[] {
   return findings;
 }
 
+/** Firehose metrics a stack must alarm on (issue: delivery failures are silent unless someone watches). */
+export const REQUIRED_FIREHOSE_ALARMS = ['DeliveryToS3.DataFreshness', 'DeliveryToS3.Success'];
+
+function monitoring(tf: TerraformJson): Finding[] {
+  const findings: Finding[] = [];
+  const all = resources(tf);
+  const alarms = all.filter(([t]) => t === 'aws_cloudwatch_metric_alarm').map(([, , body]) => body);
+  for (const [type, name] of all.filter(([t]) => t === 'aws_kinesis_firehose_delivery_stream')) {
+    for (const metric of REQUIRED_FIREHOSE_ALARMS) {
+      if (!alarms.some((a) => a.metric_name === metric && (a.alarm_actions as unknown[] | undefined)?.length)) {
+        findings.push({ severity: 'warning', check: 'monitoring', resource: `${type}.${name}`, message: `no alarm with an action on ${metric}` });
+      }
+    }
+  }
+  const topics = all.filter(([t]) => t === 'aws_sns_topic');
+  const subscriptions = all.filter(([t]) => t === 'aws_sns_topic_subscription');
+  if (topics.length > 0 && subscriptions.length === 0) {
+    findings.push({ severity: 'info', check: 'monitoring', resource: `aws_sns_topic.${topics[0][1]}`, message: 'alert topic has no subscriptions yet (monitoring.alarmEmails); subscribe on-call tooling to it' });
+  }
+  return findings;
+}
+
 /** Every policy finding of a synthesized stack, errors first, in a stable order. */
 export function checkStack(tf: TerraformJson, ctx: CheckContext): Finding[] {
   const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-  return [...residency(tf, ctx), ...leastPrivilege(tf), ...trustPolicies(tf), ...encryptionAndExposure(tf)].sort(
+  return [...residency(tf, ctx), ...leastPrivilege(tf), ...trustPolicies(tf), ...encryptionAndExposure(tf), ...monitoring(tf)].sort(
     (a, b) => order[a.severity] - order[b.severity] || a.check.localeCompare(b.check) || a.resource.localeCompare(b.resource) || a.message.localeCompare(b.message),
   );
 }

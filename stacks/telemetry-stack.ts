@@ -1,15 +1,16 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Annotations, CloudBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { CloudBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, type TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { backendLocation } from '../config/names';
 import type { ResolvedDeployment } from '../config/resolve';
 import { Catalog } from './constructs/catalog';
 import { Delivery } from './constructs/delivery';
 import { Ingestion } from './constructs/ingestion';
+import { alertPublisherKeyStatement, Monitoring } from './constructs/monitoring';
 import { Query } from './constructs/query';
 import { Storage } from './constructs/storage';
 import { stackContext } from './context';
-import { checkStack, type TerraformJson } from './policy-checks';
+import { CheckedStack } from './checked-stack';
 
 /** Tags on every resource of a stack (through the provider's default_tags). */
 export function defaultTags(d: ResolvedDeployment): Record<string, string> {
@@ -43,11 +44,11 @@ function configureBackend(stack: TerraformStack, d: ResolvedDeployment): void {
 }
 
 /** One deployment of the telemetry pipeline: ingestion → Firehose → S3 → Glue → Athena, in one region. */
-export class TelemetryStack extends TerraformStack {
+export class TelemetryStack extends CheckedStack {
   readonly deployment: ResolvedDeployment;
 
   constructor(scope: Construct, deployment: ResolvedDeployment) {
-    super(scope, deployment.names.stack);
+    super(scope, deployment.names.stack, { region: deployment.region, allowedRegions: deployment.allowedRegions });
     this.deployment = deployment;
     const context = stackContext(deployment);
     const { names, region, accountId } = deployment;
@@ -59,11 +60,13 @@ export class TelemetryStack extends TerraformStack {
     });
     configureBackend(this, deployment);
 
-    const storage = new Storage(this, 'storage', { context });
+    const storage = new Storage(this, 'storage', { context, extraKeyStatements: [alertPublisherKeyStatement(context)] });
     const delivery = new Delivery(this, 'delivery', { context, bucket: storage.bucket, key: storage.key });
     const ingestion = new Ingestion(this, 'ingestion', { context, streamArn: delivery.streamArn, stream: delivery.stream });
     const catalog = new Catalog(this, 'catalog', { context, key: storage.key });
     new Query(this, 'query', { context, key: storage.key, resultsLocation: storage.athenaResultsLocation, database: catalog.database.name });
+    const monitoring = new Monitoring(this, 'monitoring', { context, key: storage.key });
+    storage.notify({ topics: [monitoring.failedRecordsNotification], after: [monitoring.topicPolicy] });
 
     // What an iOS app (and an operator) needs from this stack.
     new TerraformOutput(this, 'region', { value: region, description: 'Region the app sends events to' });
@@ -77,28 +80,7 @@ export class TelemetryStack extends TerraformStack {
     new TerraformOutput(this, 'data_bucket', { value: names.dataBucket });
     new TerraformOutput(this, 'glue_database', { value: names.glueDatabase });
     new TerraformOutput(this, 'athena_workgroup', { value: names.workgroup });
+    new TerraformOutput(this, 'alert_topic_arn', { value: monitoring.topic.arn, description: 'Subscribe on-call tools here' });
 
-    // Policy checks run on what will be deployed; an error fails synth before anything is written.
-    this.node.addValidation({ validate: () => this.policyErrors() });
-  }
-
-  private synthesized?: { [key: string]: unknown };
-
-  /** The stack's Terraform JSON, built once: the policy checks and the synthesizer read the same object. */
-  override toTerraform(): { [key: string]: unknown } {
-    const synthesized = this.synthesized ?? super.toTerraform();
-    this.synthesized = synthesized;
-    return synthesized;
-  }
-
-  private policyErrors(): string[] {
-    const findings = checkStack(this.toTerraform() as TerraformJson, {
-      region: this.deployment.region,
-      allowedRegions: this.deployment.allowedRegions,
-    });
-    for (const f of findings.filter((x) => x.severity === 'warning')) {
-      Annotations.of(this).addWarning(`[${f.check}] ${f.resource}: ${f.message}`);
-    }
-    return findings.filter((f) => f.severity === 'error').map((f) => `[${f.check}] ${f.resource}: ${f.message}`);
   }
 }

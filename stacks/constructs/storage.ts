@@ -1,11 +1,13 @@
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketNotification, type S3BucketNotificationQueue, type S3BucketNotificationTopic } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { staticFolder } from '../../config/names';
 import type { LifecycleSettings } from '../../config/schema';
@@ -128,5 +130,19 @@ export class Storage extends Construct {
       ],
     });
     this.athenaResultsLocation = `s3://${names.dataBucket}/${athena.resultsPrefix}`;
+  }
+
+  /**
+   * The bucket's event notifications. S3 keeps one notification configuration per bucket, so every part that
+   * needs one (alerts on failed records, the crawler's event queue) contributes to this single resource.
+   * `after` are the destination policies S3 checks when the configuration is set.
+   */
+  notify(destinations: { topics?: S3BucketNotificationTopic[]; queues?: S3BucketNotificationQueue[]; after: ITerraformDependable[] }): S3BucketNotification {
+    return new S3BucketNotification(this, 'notifications', {
+      bucket: this.bucket.id,
+      topic: destinations.topics,
+      queue: destinations.queues,
+      dependsOn: destinations.after,
+    });
   }
 }

@@ -1,0 +1,49 @@
+/**
+ * Every stack the matrix produces, with the account and region it deploys into — what `preflight` and the
+ * deploy wrapper check credentials against. Pure config: no constructs are built here.
+ */
+import { backendLocation, bootstrapStackName } from './names';
+import type { ResolvedDeployment } from './resolve';
+
+/** The account × region a state bootstrap stack serves, and the stacks whose state it holds. */
+export interface BootstrapTarget {
+  project: string;
+  accountId: string;
+  region: string;
+  /** The state bucket, `<bucketPrefix>-<account>-<region>`. */
+  bucket: string;
+  /** Days superseded state versions are kept (the longest any of its deployments asks for). */
+  noncurrentVersionExpirationDays: number;
+  /** Stacks whose state lives in this bucket. */
+  stacks: string[];
+}
+
+/** One bootstrap target per account × region whose deployments keep state in S3. */
+export function bootstrapTargets(deployments: ResolvedDeployment[]): BootstrapTarget[] {
+  const targets = new Map<string, BootstrapTarget>();
+  for (const d of deployments) {
+    if (d.backend.type !== 's3') continue;
+    const id = bootstrapStackName(d.project, d.accountId, d.region);
+    const { bucket } = backendLocation(d.backend, d.environment, d.region, d.accountId) as { bucket: string };
+    const target = targets.get(id) ?? { project: d.project, accountId: d.accountId, region: d.region, bucket, noncurrentVersionExpirationDays: 0, stacks: [] };
+    target.noncurrentVersionExpirationDays = Math.max(target.noncurrentVersionExpirationDays, d.backend.noncurrentVersionExpirationDays);
+    target.stacks.push(d.names.stack);
+    targets.set(id, target);
+  }
+  return [...targets.values()];
+}
+
+export interface StackTarget {
+  stack: string;
+  kind: 'telemetry' | 'bootstrap';
+  accountId: string;
+  region: string;
+}
+
+/** Telemetry stacks first, then the bootstrap stacks, in matrix order. */
+export function stackTargets(deployments: ResolvedDeployment[]): StackTarget[] {
+  return [
+    ...deployments.map((d) => ({ stack: d.names.stack, kind: 'telemetry' as const, accountId: d.accountId, region: d.region })),
+    ...bootstrapTargets(deployments).map((t) => ({ stack: bootstrapStackName(t.project, t.accountId, t.region), kind: 'bootstrap' as const, accountId: t.accountId, region: t.region })),
+  ];
+}

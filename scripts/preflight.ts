@@ -1,0 +1,100 @@
+/**
+ * `npm run preflight -- <stack> [<stack> …]`: before anything is planned or applied, checks with STS
+ * GetCallerIdentity that the current credentials belong to each stack's configured account. A mismatch stops
+ * with both accounts named. The provider's `allowed_account_ids` stays as the second lock.
+ */
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { ConfigError, loadDeployments, overrideFilePath } from '../config';
+import { PLACEHOLDER_ACCOUNTS } from '../config/matrix';
+import { stackTargets, type StackTarget } from '../config/targets';
+
+/** The part of an STS client preflight uses; tests inject a fake. */
+export interface StsLike {
+  send(command: GetCallerIdentityCommand): Promise<{ Account?: string; Arn?: string }>;
+}
+
+export interface PreflightResult {
+  stack: string;
+  ok: boolean;
+  message: string;
+}
+
+const placeholders = new Set<string>(Object.values(PLACEHOLDER_ACCOUNTS));
+
+/** A readable reason for an STS failure, without a stack trace. */
+export function describeStsError(error: unknown): string {
+  const e = error as { name?: string; Code?: string; message?: string };
+  const code = e.name ?? e.Code ?? '';
+  if (code === 'CredentialsProviderError' || /Could not load credentials/i.test(e.message ?? '')) {
+    return 'no AWS credentials found — set AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY';
+  }
+  if (/Expired/i.test(code) || /expired/i.test(e.message ?? '')) return 'the AWS credentials have expired — refresh them (e.g. `aws sso login`) and retry';
+  if (code === 'InvalidClientTokenId' || code === 'SignatureDoesNotMatch') return `the AWS credentials were rejected (${code})`;
+  return `STS GetCallerIdentity failed: ${code ? `${code}: ` : ''}${e.message ?? String(error)}`;
+}
+
+/** Checks one stack's account against the caller identity. Never throws. */
+export async function preflightStack(target: StackTarget, sts: StsLike): Promise<PreflightResult> {
+  const { stack, accountId, region } = target;
+  if (placeholders.has(accountId)) {
+    return { stack, ok: false, message: `${stack}: account ${accountId} is a placeholder from config/matrix.ts — set your real account id before deploying` };
+  }
+  let caller: { Account?: string; Arn?: string };
+  try {
+    caller = await sts.send(new GetCallerIdentityCommand({}));
+  } catch (error) {
+    return { stack, ok: false, message: `${stack}: ${describeStsError(error)}` };
+  }
+  if (caller.Account !== accountId) {
+    return {
+      stack,
+      ok: false,
+      message: `${stack}: credentials are for account ${caller.Account ?? 'unknown'} (${caller.Arn ?? 'unknown principal'}), but the stack deploys into account ${accountId} — switch credentials; nothing was planned or applied`,
+    };
+  }
+  return { stack, ok: true, message: `${stack}: OK — account ${accountId} (${caller.Arn}), region ${region}` };
+}
+
+/** Resolves stack names (exact or with `*` globs) against the matrix; unknown names are errors. */
+export function matchStacks(patterns: string[], targets: StackTarget[]): { matched: StackTarget[]; unknown: string[] } {
+  const toRegex = (pattern: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const unknown = patterns.filter((p) => !targets.some((t) => toRegex(p).test(t.stack)));
+  const matched = targets.filter((t) => patterns.some((p) => toRegex(p).test(t.stack)));
+  return { matched, unknown };
+}
+
+/** Preflight for several stacks; one STS client per region (STS is regional, and traffic stays in region). */
+export async function preflight(patterns: string[], options: { targets: StackTarget[]; stsFor: (region: string) => StsLike }): Promise<{ ok: boolean; lines: string[] }> {
+  const { matched, unknown } = matchStacks(patterns, options.targets);
+  if (patterns.length === 0 || unknown.length > 0) {
+    const known = options.targets.map((t) => t.stack).join(', ');
+    return { ok: false, lines: [patterns.length === 0 ? `name at least one stack; known: ${known}` : `unknown stack(s) ${unknown.join(', ')}; known: ${known}`] };
+  }
+  const clients = new Map<string, StsLike>();
+  const results: PreflightResult[] = [];
+  for (const target of matched) {
+    if (!clients.has(target.region)) clients.set(target.region, options.stsFor(target.region));
+    results.push(await preflightStack(target, clients.get(target.region)!));
+  }
+  return { ok: results.every((r) => r.ok), lines: results.map((r) => r.message) };
+}
+
+export async function runPreflight(patterns: string[], stsFor: (region: string) => StsLike = (region) => new STSClient({ region })): Promise<number> {
+  let targets: StackTarget[];
+  try {
+    targets = stackTargets(loadDeployments(overrideFilePath()));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return 1;
+  }
+  const result = await preflight(patterns, { targets, stsFor });
+  for (const line of result.lines) (result.ok ? console.log : console.error)(line);
+  return result.ok ? 0 : 1;
+}
+
+if (require.main === module) {
+  runPreflight(process.argv.slice(2).filter((a) => !a.startsWith('-'))).then((code) => {
+    process.exitCode = code;
+  });
+}

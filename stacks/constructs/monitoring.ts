@@ -1,0 +1,166 @@
+import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { S3BucketNotificationTopic } from '@cdktf/provider-aws/lib/s3-bucket-notification';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { Construct } from 'constructs';
+import { staticFolder } from '../../config/names';
+import type { StackContext } from '../context';
+import { policyDocument, type PolicyStatement } from '../iam';
+
+export interface MonitoringProps {
+  /** The stack's deployment, partition and ARN builders. */
+  readonly context: StackContext;
+  /** Key the alert topic is encrypted with. */
+  readonly key: KmsKey;
+}
+
+/** Services that publish to the alert topic: alarms, EventBridge rules and S3 event notifications. */
+export const ALERT_PUBLISHERS = ['cloudwatch', 'events', 's3'] as const;
+
+/**
+ * Key-policy statement letting the alert publishers use the stack key for the encrypted topic (and S3 for
+ * encrypted queues), from this account only. Goes into the key policy, where "*" means this key.
+ */
+export function alertPublisherKeyStatement(context: StackContext): PolicyStatement {
+  return {
+    Sid: 'AlertPublishersUseKeyForEncryptedTopic',
+    Effect: 'Allow',
+    Principal: { Service: ALERT_PUBLISHERS.map((service) => context.principal(service)) },
+    Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+    Resource: '*',
+    Condition: { StringEquals: { 'aws:SourceAccount': context.deployment.accountId } },
+  };
+}
+
+/** Firehose metrics the alarms and dashboard read (namespace AWS/Firehose, dimension DeliveryStreamName). */
+const FIREHOSE = 'AWS/Firehose';
+
+/**
+ * Alerts for the stack, all into one KMS-encrypted SNS topic: Firehose freshness, delivery success and
+ * throttling alarms, objects under `errors/` and Glue crawler failures; plus a dashboard that also shows Athena
+ * queries by outcome, where queries cancelled by the scan cutoff appear (informational, so no alarm pages).
+ */
+export class Monitoring extends Construct {
+  readonly topic: SnsTopic;
+  /** Created before anything that publishes (S3 checks its permission when the notification is set). */
+  readonly topicPolicy: SnsTopicPolicy;
+  /** The bucket notification for failed records, for the stack's one bucket notification resource. */
+  readonly failedRecordsNotification: S3BucketNotificationTopic;
+  readonly alarms: CloudwatchMetricAlarm[] = [];
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const { deployment, arn, principal, partition } = props.context;
+    const { names, settings, region, accountId } = deployment;
+    const m = settings.monitoring;
+    const topicArn = `arn:${partition}:sns:${region}:${accountId}:${names.alertTopic}`;
+    const crawlerFailedRule = `arn:${partition}:events:${region}:${accountId}:rule/${names.crawler}-failed`;
+
+    this.topic = new SnsTopic(this, 'alerts', { name: names.alertTopic, kmsMasterKeyId: props.key.arn, displayName: `${names.stack} alerts` });
+    const publish = (sid: string, service: string, sourceArn: string): PolicyStatement => ({
+      Sid: sid,
+      Effect: 'Allow',
+      Principal: { Service: principal(service) },
+      Action: 'sns:Publish',
+      Resource: topicArn,
+      Condition: { StringEquals: { 'aws:SourceAccount': accountId }, ArnLike: { 'aws:SourceArn': sourceArn } },
+    });
+    this.topicPolicy = new SnsTopicPolicy(this, 'alerts-policy', {
+      arn: this.topic.arn,
+      policy: policyDocument([
+        publish('FailedRecordsFromDataBucket', 's3', arn.bucket(names.dataBucket)),
+        publish('CrawlerFailuresFromEventBridge', 'events', crawlerFailedRule),
+        publish('AlarmsOfThisStack', 'cloudwatch', `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${names.stack}-*`),
+      ]),
+    });
+    m.alarmEmails.forEach((email, i) => {
+      new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
+    });
+
+    const stream = { DeliveryStreamName: names.deliveryStream };
+    const alarm = (suffix: string, description: string, spec: Partial<ConstructorParameters<typeof CloudwatchMetricAlarm>[2]>) =>
+      this.alarms.push(
+        new CloudwatchMetricAlarm(this, suffix, {
+          alarmName: `${names.stack}-${suffix}`,
+          alarmDescription: description,
+          namespace: FIREHOSE,
+          dimensions: stream,
+          period: m.alarmPeriodSeconds,
+          evaluationPeriods: m.evaluationPeriods,
+          alarmActions: [this.topic.arn],
+          okActions: [this.topic.arn],
+          // Firehose emits these metrics only while records flow. No traffic is not a delivery failure, so
+          // missing data is "not breaching"; a silent app is a product question, not a pipeline alarm.
+          treatMissingData: 'notBreaching',
+          ...spec,
+        } as ConstructorParameters<typeof CloudwatchMetricAlarm>[2]),
+      );
+    alarm('firehose-data-freshness', `Oldest record in ${names.deliveryStream} is older than ${m.freshnessThresholdSeconds} s: delivery to S3 is stuck`, {
+      metricName: 'DeliveryToS3.DataFreshness',
+      statistic: 'Maximum',
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: m.freshnessThresholdSeconds,
+    });
+    alarm('firehose-delivery-success', `Some deliveries of ${names.deliveryStream} to S3 failed (success ratio below 1)`, {
+      metricName: 'DeliveryToS3.Success',
+      statistic: 'Minimum',
+      comparisonOperator: 'LessThanThreshold',
+      threshold: 1,
+    });
+    alarm('firehose-throttled-records', `Apps are being throttled putting records into ${names.deliveryStream}`, {
+      metricName: 'ThrottledRecords',
+      statistic: 'Sum',
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: 0,
+    });
+    const rule = new CloudwatchEventRule(this, 'crawler-failed', {
+      name: `${names.crawler}-failed`,
+      description: `Glue crawler ${names.crawler} failed`,
+      eventPattern: JSON.stringify({
+        source: ['aws.glue'],
+        'detail-type': ['Glue Crawler State Change'],
+        detail: { crawlerName: [names.crawler], state: ['Failed'] },
+      }),
+    });
+    new CloudwatchEventTarget(this, 'crawler-failed-to-topic', { rule: rule.name, arn: this.topic.arn, dependsOn: [this.topicPolicy] });
+
+    this.failedRecordsNotification = {
+      id: 'failed-records-to-alerts',
+      topicArn: this.topic.arn,
+      events: ['s3:ObjectCreated:*'],
+      filterPrefix: staticFolder(settings.firehose.errorPrefix),
+    };
+
+    new CloudwatchDashboard(this, 'dashboard', {
+      dashboardName: names.stack,
+      dashboardBody: JSON.stringify(dashboard(region, names.deliveryStream, names.workgroup)),
+    });
+  }
+}
+
+/** One page for operators: Firehose flow and health, and Athena queries by outcome (cancelled = cutoff hits). */
+function dashboard(region: string, stream: string, workgroup: string) {
+  const metric = (namespace: string, name: string, dims: string[], stat: string) => [namespace, name, ...dims, { stat }];
+  const widget = (x: number, y: number, title: string, metrics: unknown[]) => ({
+    type: 'metric',
+    x,
+    y,
+    width: 12,
+    height: 6,
+    properties: { title, region, view: 'timeSeries', period: 300, metrics },
+  });
+  const byStream = ['DeliveryStreamName', stream];
+  return {
+    widgets: [
+      widget(0, 0, 'Records in / delivered', [metric(FIREHOSE, 'IncomingRecords', byStream, 'Sum'), metric(FIREHOSE, 'DeliveryToS3.Records', byStream, 'Sum')]),
+      widget(12, 0, 'Delivery health', [metric(FIREHOSE, 'DeliveryToS3.DataFreshness', byStream, 'Maximum'), metric(FIREHOSE, 'DeliveryToS3.Success', byStream, 'Minimum'), metric(FIREHOSE, 'ThrottledRecords', byStream, 'Sum')]),
+      widget(0, 6, 'Athena queries by outcome (CANCELED includes scan-cutoff hits)', ['SUCCEEDED', 'FAILED', 'CANCELED'].map((state) => metric('AWS/Athena', 'TotalExecutionTime', ['WorkGroup', workgroup, 'QueryState', state, 'QueryType', 'DML'], 'SampleCount'))),
+      widget(12, 6, 'Athena bytes scanned', [metric('AWS/Athena', 'ProcessedBytes', ['WorkGroup', workgroup], 'Sum')]),
+    ],
+  };
+}
