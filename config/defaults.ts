@@ -47,9 +47,19 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
     schedule: 'cron(0 */6 * * ? *)',
   },
   catalog: {
-    /** Default: `events_`, so the crawled `data/` folder becomes table `events_data`. */
+    /** Default: crawler (the reference design); see README for the trade-offs of each mode. */
+    mode: 'crawler',
+    /** Default: `events_`, so the `data/` folder becomes table `events_data`. */
     tablePrefix: 'events_',
+    /** Default: 2026. */
+    projectionStartYear: 2026,
   },
+  contract: {
+    /** Default: none — the Pinpoint-compatible envelope only. */
+    extraColumns: [],
+  },
+  /** Default: none beyond the reference design's three. */
+  extraQueries: [],
   athena: {
     /** Default: 1 GiB. */
     bytesScannedCutoffPerQuery: ONE_GIB,

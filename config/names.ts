@@ -19,6 +19,8 @@ export interface ResourceNames {
   glueDatabase: string;
   /** Table the crawler creates for the data folder. */
   table: string;
+  /** Table holding the event contract's schema for Firehose Parquet conversion (crawler modes). */
+  contractTable: string;
   /** Glue crawler. */
   crawler: string;
   /** Athena workgroup. */
@@ -64,6 +66,7 @@ export function resourceNames(
     firehoseLogGroup: `/aws/kinesisfirehose/${base}-events`,
     glueDatabase: `${project}_${environment}`.replace(/-/g, '_'),
     table: `${settings.catalog.tablePrefix}${folderName(settings.firehose.dataPrefix)}`,
+    contractTable: `${settings.catalog.tablePrefix}contract`,
     crawler: `${base}-events`,
     workgroup: `${base}-events`,
     alertTopic: `${base}-alerts`,

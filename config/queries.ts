@@ -1,27 +1,23 @@
 /**
- * The example queries of the reference design, saved as Athena named queries in every stack. Each filters on
- * the year/month/day partition columns, so Athena reads only the days asked for (and stays under the cutoff).
- * `columns` lists the event columns a query reads, so a query naming a missing column can be caught.
+ * The example queries of the reference design, saved as Athena named queries in every stack (with any
+ * `extraQueries` of the deployment). Each filters on the year/month/day partition columns, so Athena reads only
+ * the days asked for and stays under the scan cutoff; `columns` lists the contract columns the SQL reads, so a
+ * query naming a column the event contract lacks fails config validation.
  */
+import type { NamedQuerySettings } from './schema';
+
+/** Partition columns of every events table, in the Firehose prefix's order. */
+export const PARTITION_COLUMNS = ['year', 'month', 'day'] as const;
 
 export interface QueryTarget {
   database: string;
   table: string;
 }
 
-export interface NamedQueryDefinition {
-  /** Name shown in the Athena console (unique per workgroup). */
-  name: string;
-  /** What the query answers. */
-  description: string;
-  /** Event columns the SQL reads, besides the year/month/day partitions. */
-  columns: string[];
-  /** The SQL, for a database and table. */
-  sql: (target: QueryTarget) => string;
+/** The SQL of a query for a database and table (`{{database}}`, `{{table}}` placeholders). */
+export function renderSql(query: NamedQuerySettings, target: QueryTarget): string {
+  return query.sql.replaceAll('{{database}}', target.database).replaceAll('{{table}}', target.table);
 }
-
-/** Partition columns of every events table, in the Firehose prefix's order. */
-export const PARTITION_COLUMNS = ['year', 'month', 'day'] as const;
 
 /** `year`, `month`, `day` of a date expression, as the zero-padded strings the Hive prefix writes. */
 const partitionOf = (date: string) => ({
@@ -29,54 +25,50 @@ const partitionOf = (date: string) => ({
   month: `date_format(${date}, '%m')`,
   day: `date_format(${date}, '%d')`,
 });
-
 const yesterday = partitionOf("current_date - interval '1' day");
 const today = partitionOf('current_date');
 
-export const NAMED_QUERIES: NamedQueryDefinition[] = [
+export const NAMED_QUERIES: NamedQuerySettings[] = [
   {
     name: 'daily-event-counts-last-7-days',
     description: 'Events per day over the last seven days',
     columns: [],
-    sql: ({ database, table }) =>
-      [
-        `SELECT year, month, day, count(*) AS events`,
-        `FROM "${database}"."${table}"`,
-        // Lexical comparison works because the prefix writes zero-padded yyyy/MM/dd.
-        `WHERE concat(year, '-', month, '-', day) BETWEEN date_format(current_date - interval '7' day, '%Y-%m-%d') AND date_format(current_date, '%Y-%m-%d')`,
-        `GROUP BY year, month, day`,
-        `ORDER BY year, month, day`,
-      ].join('\n'),
+    sql: [
+      `SELECT year, month, day, count(*) AS events`,
+      `FROM "{{database}}"."{{table}}"`,
+      // Lexical comparison works because the prefix writes zero-padded yyyy/MM/dd.
+      `WHERE concat(year, '-', month, '-', day) BETWEEN date_format(current_date - interval '7' day, '%Y-%m-%d') AND date_format(current_date, '%Y-%m-%d')`,
+      `GROUP BY year, month, day`,
+      `ORDER BY year, month, day`,
+    ].join('\n'),
   },
   {
     name: 'top-event-types-yesterday',
     description: 'The 20 most frequent event types of yesterday',
     columns: ['event_type'],
-    sql: ({ database, table }) =>
-      [
-        `SELECT event_type, count(*) AS events`,
-        `FROM "${database}"."${table}"`,
-        `WHERE year = ${yesterday.year} AND month = ${yesterday.month} AND day = ${yesterday.day}`,
-        `GROUP BY event_type`,
-        `ORDER BY events DESC`,
-        `LIMIT 20`,
-      ].join('\n'),
+    sql: [
+      `SELECT event_type, count(*) AS events`,
+      `FROM "{{database}}"."{{table}}"`,
+      `WHERE year = ${yesterday.year} AND month = ${yesterday.month} AND day = ${yesterday.day}`,
+      `GROUP BY event_type`,
+      `ORDER BY events DESC`,
+      `LIMIT 20`,
+    ].join('\n'),
   },
   {
     name: 'session-duration-this-month',
     description: 'Sessions and their average and p90 duration (seconds) per day of the current month',
-    columns: ['session'],
-    sql: ({ database, table }) =>
-      [
-        `SELECT day, count(DISTINCT session.session_id) AS sessions,`,
-        // Session timestamps are epoch milliseconds (the Pinpoint-compatible event envelope).
-        `  avg((session.stop_timestamp - session.start_timestamp) / 1000.0) AS avg_seconds,`,
-        `  approx_percentile((session.stop_timestamp - session.start_timestamp) / 1000.0, 0.9) AS p90_seconds`,
-        `FROM "${database}"."${table}"`,
-        `WHERE year = ${today.year} AND month = ${today.month} AND day BETWEEN '01' AND '31'`,
-        `  AND session.stop_timestamp IS NOT NULL`,
-        `GROUP BY day`,
-        `ORDER BY day`,
-      ].join('\n'),
+    columns: ['session.session_id', 'session.start_timestamp', 'session.stop_timestamp'],
+    sql: [
+      `SELECT day, count(DISTINCT session.session_id) AS sessions,`,
+      // Session timestamps are epoch milliseconds (the Pinpoint-compatible event envelope).
+      `  avg((session.stop_timestamp - session.start_timestamp) / 1000.0) AS avg_seconds,`,
+      `  approx_percentile((session.stop_timestamp - session.start_timestamp) / 1000.0, 0.9) AS p90_seconds`,
+      `FROM "{{database}}"."{{table}}"`,
+      `WHERE year = ${today.year} AND month = ${today.month} AND day BETWEEN '01' AND '31'`,
+      `  AND session.stop_timestamp IS NOT NULL`,
+      `GROUP BY day`,
+      `ORDER BY day`,
+    ].join('\n'),
   },
 ];

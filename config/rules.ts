@@ -3,7 +3,9 @@
  * settings of a deployment. Every rule names its source; `../shared/aws-rules.md` and README list them for users.
  */
 import { ATHENA_MIN_CUTOFF_BYTES, ERROR_OUTPUT_TYPE_EXPRESSION, FIREHOSE_RULES, S3_RULES } from './aws';
+import { contractFields, ENVELOPE, hasColumn } from './event-contract';
 import { glueCronProblems } from './glue-cron';
+import { NAMED_QUERIES, PARTITION_COLUMNS } from './queries';
 import { folderName, staticFolder } from './names';
 import type { AthenaSettings, CrawlerSettings, FirehoseSettings, LifecycleSettings, PipelineSettings } from './schema';
 
@@ -135,12 +137,65 @@ export function crossSectionRules(s: PipelineSettings): Issue[] {
       message: `must be above firehose.bufferIntervalSeconds (${s.firehose.bufferIntervalSeconds}): records wait that long by design, so the alarm would always fire`,
     });
   }
-  if (s.firehose.format === 'parquet') {
+  issues.push(...catalogRules(s));
+  return issues;
+}
+
+/** Hive partition keys of a prefix, in order: `data/year=!{…}/month=!{…}/` → ['year', 'month']. */
+export function partitionKeys(prefix: string): string[] {
+  return [...prefix.matchAll(/([A-Za-z0-9_]+)=!\{[^}]+\}/g)].map((m) => m[1]);
+}
+
+/** The daily Hive layout partition projection can enumerate (zero-padded, from Firehose's arrival time). */
+export const PROJECTION_LAYOUT = 'year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/';
+
+/** Event contract, catalog mode and named queries must agree with each other and with the Firehose layout. */
+export function catalogRules(s: PipelineSettings): Issue[] {
+  const issues: Issue[] = [];
+  const keys = partitionKeys(s.firehose.dataPrefix);
+  if (!PARTITION_COLUMNS.every((c) => keys.includes(c))) {
+    issues.push({ path: ['firehose', 'dataPrefix'], message: `needs Hive folders ${PARTITION_COLUMNS.map((c) => `${c}=`).join(', ')}: the tables and every named query filter on them` });
+  }
+  if (s.catalog.mode === 'projection' && !s.firehose.dataPrefix.endsWith(PROJECTION_LAYOUT)) {
+    issues.push({ path: ['firehose', 'dataPrefix'], message: `partition projection needs the prefix to end with ${PROJECTION_LAYOUT}` });
+  }
+  if (s.catalog.mode === 'projection' && keys.some((k) => !(PARTITION_COLUMNS as readonly string[]).includes(k))) {
+    issues.push({ path: ['firehose', 'dataPrefix'], message: `partition projection covers only ${PARTITION_COLUMNS.join('/')}; remove the other partition keys (${keys.join(', ')})` });
+  }
+  const eventMode = s.crawler.recrawlBehavior === 'CRAWL_EVENT_MODE';
+  if ((s.catalog.mode === 'crawler-events') !== eventMode && s.catalog.mode !== 'projection') {
     issues.push({
-      path: ['firehose', 'format'],
-      message: 'Parquet conversion needs a Glue table defined before data arrives; the crawler creates its table from the data, so use json',
+      path: ['crawler', 'recrawlBehavior'],
+      message: eventMode ? 'CRAWL_EVENT_MODE needs catalog.mode "crawler-events" (the S3 event queue)' : 'catalog.mode "crawler-events" needs crawler.recrawlBehavior CRAWL_EVENT_MODE',
     });
   }
+
+  const fields = contractFields(s.contract.extraColumns);
+  const reserved = new Set<string>([...ENVELOPE.map((f) => f.name), ...PARTITION_COLUMNS]);
+  const seen = new Set<string>();
+  s.contract.extraColumns.forEach((column, i) => {
+    if (reserved.has(column.name)) issues.push({ path: ['contract', 'extraColumns', i, 'name'], message: 'already a column of the envelope or a partition column' });
+    else if (seen.has(column.name)) issues.push({ path: ['contract', 'extraColumns', i, 'name'], message: 'defined twice' });
+    seen.add(column.name);
+  });
+
+  const queryNames = new Set(NAMED_QUERIES.map((q) => q.name));
+  NAMED_QUERIES.forEach((q) =>
+    q.columns.filter((c) => !hasColumn(fields, c)).forEach((c) => issues.push({ path: ['contract'], message: `built-in query ${q.name} reads ${c}, which the event contract lacks` })),
+  );
+  s.extraQueries.forEach((q, i) => {
+    if (queryNames.has(q.name)) issues.push({ path: ['extraQueries', i, 'name'], message: 'a named query of this name exists already' });
+    queryNames.add(q.name);
+    q.columns.forEach((c, j) => {
+      if (!hasColumn(fields, c)) issues.push({ path: ['extraQueries', i, 'columns', j], message: `column ${c} is not in the event contract` });
+    });
+    for (const placeholder of ['{{database}}', '{{table}}']) {
+      if (!q.sql.includes(placeholder)) issues.push({ path: ['extraQueries', i, 'sql'], message: `must read from "{{database}}"."{{table}}" (missing ${placeholder})` });
+    }
+    const where = q.sql.split(/\bWHERE\b/i)[1] ?? '';
+    const missing = PARTITION_COLUMNS.filter((c) => !new RegExp(`\\b${c}\\b`).test(where));
+    if (missing.length > 0) issues.push({ path: ['extraQueries', i, 'sql'], message: `must filter on ${PARTITION_COLUMNS.join('/')} in its WHERE clause (missing ${missing.join(', ')}), or it scans every day` });
+  });
   return issues;
 }
 

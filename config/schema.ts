@@ -66,6 +66,16 @@ export const crawlerSchema = z.discriminatedUnion('recrawlBehavior', [
     },
   ),
   z.strictObject({
+    /** Crawl only what S3 event notifications (via SQS) report; needs catalog.mode `crawler-events`. */
+    recrawlBehavior: z.literal('CRAWL_EVENT_MODE'),
+    /** Glue cron schedule; each run consumes the queued events. */
+    schedule: cron,
+    /** What the crawler does with a changed schema. */
+    updateBehavior: z.enum(['LOG', 'UPDATE_IN_DATABASE']),
+    /** What the crawler does when objects disappear. */
+    deleteBehavior: z.enum(['LOG', 'DELETE_FROM_DATABASE', 'DEPRECATE_IN_DATABASE']),
+  }),
+  z.strictObject({
     /** Crawl everything on every run; the schema-change policy is yours to choose. */
     recrawlBehavior: z.literal('CRAWL_EVERYTHING'),
     /** Glue cron schedule. */
@@ -78,8 +88,46 @@ export const crawlerSchema = z.discriminatedUnion('recrawlBehavior', [
 ]);
 
 export const catalogSchema = z.strictObject({
-  /** Prefix of the table names the crawler creates; the table is `<tablePrefix><data folder>`. */
+  /**
+   * How partitions become queryable:
+   * `crawler` — scheduled incremental crawls (LOG/LOG: the table's schema never evolves; new partitions wait
+   *   for the next run);
+   * `crawler-events` — S3 events → SQS → crawler in event mode: cheaper runs that may update the schema;
+   * `projection` — no crawler: the contract's table with Athena partition projection (no delay, no crawler
+   *   cost; the schema changes only with the contract).
+   */
+  mode: z.enum(['crawler', 'crawler-events', 'projection']),
+  /** Prefix of table names; the table is `<tablePrefix><data folder>`. */
   tablePrefix: z.string(),
+  /** First year partition projection enumerates (projection mode); later years up to +50 are included. */
+  projectionStartYear: z.number().int().min(2000).max(2100),
+});
+
+const contractName = z.string().regex(/^[a-z][a-z0-9_]{0,127}$/, 'a column name Athena accepts: lowercase letters, digits, underscores');
+
+export const contractColumnSchema = z.strictObject({
+  /** Column name (lowercase, digits, underscores). */
+  name: contractName,
+  /** Column type. */
+  type: z.enum(['string', 'bigint', 'double', 'boolean']),
+  /** What the column holds, for app teams and reviewers. */
+  description: z.string().min(1),
+});
+
+export const contractSchema = z.strictObject({
+  /** App-specific top-level columns added to the Pinpoint-compatible envelope. */
+  extraColumns: z.array(contractColumnSchema),
+});
+
+export const namedQuerySchema = z.strictObject({
+  /** Name in the Athena console. */
+  name: z.string().regex(/^[a-z0-9-]{1,128}$/, 'lowercase letters, digits and hyphens'),
+  /** What the query answers. */
+  description: z.string().min(1),
+  /** Contract columns the SQL reads (dotted paths into structs); checked against the event contract. */
+  columns: z.array(z.string()),
+  /** SQL with `{{database}}` and `{{table}}` placeholders; must filter on year, month and day. */
+  sql: z.string().min(1),
 });
 
 export const athenaSchema = z.strictObject({
@@ -125,6 +173,9 @@ export const pipelineSettingsSchema = z.strictObject({
   lifecycle: lifecycleSchema,
   crawler: crawlerSchema,
   catalog: catalogSchema,
+  contract: contractSchema,
+  /** Named queries saved in addition to the reference design's three. */
+  extraQueries: z.array(namedQuerySchema),
   athena: athenaSchema,
   ingestion: ingestionSchema,
   logs: logsSchema,
@@ -178,6 +229,8 @@ export const deploymentSchema = z.strictObject({
 export type FirehoseSettings = z.infer<typeof firehoseSchema>;
 export type LifecycleSettings = z.infer<typeof lifecycleSchema>;
 export type CrawlerSettings = z.infer<typeof crawlerSchema>;
+export type ContractColumn = z.infer<typeof contractColumnSchema>;
+export type NamedQuerySettings = z.infer<typeof namedQuerySchema>;
 export type MonitoringSettings = z.infer<typeof monitoringSchema>;
 export type AthenaSettings = z.infer<typeof athenaSchema>;
 export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;

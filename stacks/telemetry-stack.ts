@@ -61,12 +61,16 @@ export class TelemetryStack extends CheckedStack {
     configureBackend(this, deployment);
 
     const storage = new Storage(this, 'storage', { context, extraKeyStatements: [alertPublisherKeyStatement(context)] });
-    const delivery = new Delivery(this, 'delivery', { context, bucket: storage.bucket, key: storage.key });
-    const ingestion = new Ingestion(this, 'ingestion', { context, streamArn: delivery.streamArn, stream: delivery.stream });
     const catalog = new Catalog(this, 'catalog', { context, key: storage.key });
+    const delivery = new Delivery(this, 'delivery', { context, bucket: storage.bucket, key: storage.key, schemaTable: catalog.contractTable });
+    const ingestion = new Ingestion(this, 'ingestion', { context, streamArn: delivery.streamArn, stream: delivery.stream });
     new Query(this, 'query', { context, key: storage.key, resultsLocation: storage.athenaResultsLocation, database: catalog.database.name });
     const monitoring = new Monitoring(this, 'monitoring', { context, key: storage.key });
-    storage.notify({ topics: [monitoring.failedRecordsNotification], after: [monitoring.topicPolicy] });
+    storage.notify({
+      topics: [monitoring.failedRecordsNotification],
+      queues: catalog.dataEventsNotification ? [catalog.dataEventsNotification] : undefined,
+      after: [monitoring.topicPolicy, ...(catalog.queuePolicy ? [catalog.queuePolicy] : [])],
+    });
 
     // What an iOS app (and an operator) needs from this stack.
     new TerraformOutput(this, 'region', { value: region, description: 'Region the app sends events to' });

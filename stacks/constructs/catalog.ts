@@ -1,16 +1,23 @@
 import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
+import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { GlueCrawler } from '@cdktf/provider-aws/lib/glue-crawler';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { S3BucketNotificationQueue } from '@cdktf/provider-aws/lib/s3-bucket-notification';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
+import { contractFields, glueType } from '../../config/event-contract';
 import { staticFolder } from '../../config/names';
+import { PARTITION_COLUMNS } from '../../config/queries';
 import type { CrawlerSettings } from '../../config/schema';
 import type { StackContext } from '../context';
+import { policyDocument, type PolicyStatement } from '../iam';
 import { ServiceRole } from './identity';
 
 export interface CatalogProps {
   /** The stack's deployment, partition and ARN builders. */
   readonly context: StackContext;
-  /** Key the data objects are encrypted with; the crawler decrypts through S3 only. */
+  /** Key the data objects (and the event queues) are encrypted with. */
   readonly key: KmsKey;
 }
 
@@ -31,23 +38,155 @@ export function schemaChangePolicy(c: CrawlerSettings): { updateBehavior: string
     : { updateBehavior: c.updateBehavior, deleteBehavior: c.deleteBehavior };
 }
 
-/** Glue database and the crawler that turns the data folder into a partitioned table. */
+/** Hive storage formats of the two output formats Firehose writes. */
+export const STORAGE_FORMATS = {
+  json: {
+    inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+    outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+    serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
+  },
+  parquet: {
+    inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+    outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+    serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+  },
+} as const;
+
+/** Years partition projection enumerates beyond `projectionStartYear`. */
+export const PROJECTION_YEARS = 50;
+
+/**
+ * Athena partition projection over the Firehose prefix: each `!{timestamp:…}` becomes `${key}`, so the
+ * template and the prefix cannot drift apart. `$${` keeps Terraform from reading `${year}` as its own.
+ */
+export function projectionTemplate(bucket: string, dataPrefix: string): string {
+  return `s3://${bucket}/${dataPrefix.replace(/([A-Za-z0-9_]+)=!\{[^}]+\}/g, (_m, key: string) => `${key}=$\${${key}}`)}`;
+}
+
+/**
+ * The Glue database and how its events table is kept: a scheduled crawler (`crawler`), a crawler fed by S3
+ * events through SQS (`crawler-events`), or the event contract's own table with partition projection
+ * (`projection`). With Parquet output, the contract's table also gives Firehose its schema.
+ */
 export class Catalog extends Construct {
   readonly database: GlueCatalogDatabase;
-  readonly crawler: GlueCrawler;
+  readonly crawler?: GlueCrawler;
+  /** The contract's table: the query table in projection mode, the Parquet schema table otherwise. */
+  readonly contractTable?: GlueCatalogTable;
+  /** S3 → SQS notification for event-mode crawls, for the stack's one bucket notification resource. */
+  readonly dataEventsNotification?: S3BucketNotificationQueue;
+  /** The queue policy S3 checks before it accepts the notification. */
+  readonly queuePolicy?: SqsQueuePolicy;
 
   constructor(scope: Construct, id: string, props: CatalogProps) {
     super(scope, id);
-    const { deployment, arn, principal } = props.context;
-    const { names, settings, region, accountId } = deployment;
-    const dataFolder = staticFolder(settings.firehose.dataPrefix);
-    const bucketArn = arn.bucket(names.dataBucket);
+    const { deployment } = props.context;
+    const { names, settings, region } = deployment;
 
     this.database = new GlueCatalogDatabase(this, 'database', {
       name: names.glueDatabase,
       description: `iOS app telemetry of ${deployment.environment} in ${region}`,
     });
+    if (settings.catalog.mode === 'projection' || settings.firehose.format === 'parquet') {
+      this.contractTable = this.contractTableResource(props.context);
+    }
+    if (settings.catalog.mode !== 'projection') {
+      const events = settings.catalog.mode === 'crawler-events' ? this.eventQueues(props.context, props.key) : undefined;
+      this.dataEventsNotification = events?.notification;
+      this.queuePolicy = events?.queuePolicy;
+      this.crawler = this.crawlerResource(props.context, props.key, events);
+    }
+  }
 
+  private contractTableResource({ deployment }: StackContext): GlueCatalogTable {
+    const { names, settings } = deployment;
+    const projection = settings.catalog.mode === 'projection';
+    const format = STORAGE_FORMATS[settings.firehose.format];
+    const start = settings.catalog.projectionStartYear;
+    const location = `s3://${names.dataBucket}/${staticFolder(settings.firehose.dataPrefix)}`;
+    return new GlueCatalogTable(this, 'contract-table', {
+      name: projection ? names.table : names.contractTable,
+      databaseName: this.database.name,
+      description: projection ? 'Events, from the event contract, with partition projection' : 'Event contract schema for Firehose Parquet conversion (not queried)',
+      tableType: 'EXTERNAL_TABLE',
+      parameters: {
+        classification: settings.firehose.format,
+        ...(projection
+          ? {
+              'projection.enabled': 'true',
+              'projection.year.type': 'integer',
+              'projection.year.range': `${start},${start + PROJECTION_YEARS}`,
+              'projection.month.type': 'integer',
+              'projection.month.range': '1,12',
+              'projection.month.digits': '2',
+              'projection.day.type': 'integer',
+              'projection.day.range': '1,31',
+              'projection.day.digits': '2',
+              'storage.location.template': projectionTemplate(names.dataBucket, settings.firehose.dataPrefix),
+            }
+          : {}),
+      },
+      partitionKeys: PARTITION_COLUMNS.map((name) => ({ name, type: 'string' })),
+      storageDescriptor: {
+        location,
+        inputFormat: format.inputFormat,
+        outputFormat: format.outputFormat,
+        serDeInfo: { serializationLibrary: format.serializationLibrary },
+        columns: contractFields(settings.contract.extraColumns).map((f) => ({ name: f.name, type: glueType(f.type), comment: f.description })),
+      },
+    });
+  }
+
+  /** S3 event queue (and its dead-letter queue), encrypted with the stack key, writable only by this bucket. */
+  private eventQueues({ deployment, arn, principal, partition }: StackContext, key: KmsKey) {
+    const { names, settings, accountId } = deployment;
+    const dlq = new SqsQueue(this, 'data-events-dlq', { name: `${names.crawler}-data-events-dlq`, kmsMasterKeyId: key.arn, messageRetentionSeconds: 1209600 });
+    const queue = new SqsQueue(this, 'data-events', {
+      name: `${names.crawler}-data-events`,
+      kmsMasterKeyId: key.arn,
+      // Glue reads events on its schedule; keep them well beyond a missed run or two.
+      messageRetentionSeconds: 1209600,
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 5 }),
+    });
+    const queueArn = `arn:${partition}:sqs:${deployment.region}:${accountId}:${names.crawler}-data-events`;
+    const queuePolicy = new SqsQueuePolicy(this, 'data-events-policy', {
+      queueUrl: queue.url,
+      policy: policyDocument([
+        {
+          Sid: 'DataBucketSendsObjectEvents',
+          Effect: 'Allow',
+          Principal: { Service: principal('s3') },
+          Action: 'sqs:SendMessage',
+          Resource: queueArn,
+          Condition: { StringEquals: { 'aws:SourceAccount': accountId }, ArnLike: { 'aws:SourceArn': arn.bucket(names.dataBucket) } },
+        },
+      ]),
+    });
+    const notification: S3BucketNotificationQueue = {
+      id: 'data-objects-to-crawler',
+      queueArn: queue.arn,
+      events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'],
+      filterPrefix: staticFolder(settings.firehose.dataPrefix),
+    };
+    return { queue, dlq, queuePolicy, notification };
+  }
+
+  private crawlerResource({ deployment, arn, principal }: StackContext, key: KmsKey, queues?: { queue: SqsQueue; dlq: SqsQueue }): GlueCrawler {
+    const { names, settings, region, accountId } = deployment;
+    const dataFolder = staticFolder(settings.firehose.dataPrefix);
+    const bucketArn = arn.bucket(names.dataBucket);
+    const queueStatements: PolicyStatement[] = queues
+      ? [
+          {
+            Sid: 'ConsumeDataEvents',
+            Effect: 'Allow',
+            // The SQS permissions Glue's event-mode crawls need (Glue guide, "Accelerating crawls using S3 event notifications").
+            Action: ['sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ListDeadLetterSourceQueues', 'sqs:ReceiveMessage', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags', 'sqs:SetQueueAttributes', 'sqs:PurgeQueue'],
+            Resource: [queues.queue.arn, queues.dlq.arn],
+          },
+          { Sid: 'DecryptDataEvents', Effect: 'Allow', Action: 'kms:Decrypt', Resource: key.arn, Condition: { StringEquals: { 'kms:ViaService': principal(`sqs.${region}`) } } },
+        ]
+      : [];
     const role = new ServiceRole(this, 'role', {
       roleName: names.roles.crawler,
       description: `Glue crawler ${names.crawler} reads s3://${names.dataBucket}/${dataFolder}`,
@@ -68,21 +207,22 @@ export class Catalog extends Construct {
           Sid: 'DecryptEventObjectsThroughS3',
           Effect: 'Allow',
           Action: 'kms:Decrypt',
-          Resource: props.key.arn,
+          Resource: key.arn,
           Condition: { StringEquals: { 'kms:ViaService': principal(`s3.${region}`) } },
         },
+        ...queueStatements,
       ],
     });
 
     const c = settings.crawler;
-    this.crawler = new GlueCrawler(this, 'crawler', {
+    return new GlueCrawler(this, 'crawler', {
       name: names.crawler,
       databaseName: this.database.name,
       role: role.role.arn,
       dependsOn: [role.policy],
       schedule: c.schedule,
       tablePrefix: settings.catalog.tablePrefix,
-      s3Target: [{ path: `s3://${names.dataBucket}/${dataFolder}` }],
+      s3Target: [{ path: `s3://${names.dataBucket}/${dataFolder}`, ...(queues ? { eventQueueArn: queues.queue.arn, dlqEventQueueArn: queues.dlq.arn } : {}) }],
       recrawlPolicy: { recrawlBehavior: c.recrawlBehavior },
       schemaChangePolicy: schemaChangePolicy(c),
       configuration: JSON.stringify(CRAWLER_CONFIGURATION),

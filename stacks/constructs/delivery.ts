@@ -1,11 +1,13 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchLogStream } from '@cdktf/provider-aws/lib/cloudwatch-log-stream';
 import { KinesisFirehoseDeliveryStream } from '@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream';
+import type { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { Construct } from 'constructs';
 import type { FirehoseSettings } from '../../config/schema';
 import type { StackContext } from '../context';
+import type { PolicyStatement } from '../iam';
 import { ServiceRole } from './identity';
 
 export interface DeliveryProps {
@@ -15,6 +17,8 @@ export interface DeliveryProps {
   readonly bucket: S3Bucket;
   /** Key for objects, the stream's own encryption and the error log. */
   readonly key: KmsKey;
+  /** The event contract's table, which gives Parquet conversion its schema. Required when `format` is parquet. */
+  readonly schemaTable?: GlueCatalogTable;
 }
 
 /** Log stream name Firehose writes S3 delivery errors to. */
@@ -47,6 +51,19 @@ export class Delivery extends Construct {
     new CloudwatchLogStream(this, 'errors-stream', { name: DELIVERY_LOG_STREAM, logGroupName: this.logGroup.name });
 
     const bucketArn = arn.bucket(names.dataBucket);
+    const parquet = f.format === 'parquet';
+    if (parquet && !props.schemaTable) throw new Error(`${names.stack}: Parquet conversion needs the event contract's table`);
+    const schemaTableName = props.schemaTable?.name;
+    const readSchema: PolicyStatement[] = parquet
+      ? [
+          {
+            Sid: 'ReadContractSchemaForParquet',
+            Effect: 'Allow',
+            Action: ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
+            Resource: [arn.glue('catalog'), arn.glue(`database/${names.glueDatabase}`), arn.glue(`table/${names.glueDatabase}/${schemaTableName}`)],
+          },
+        ]
+      : [];
     const role = new ServiceRole(this, 'role', {
       roleName: names.roles.firehose,
       description: `Firehose ${names.deliveryStream} writes to s3://${names.dataBucket}`,
@@ -77,6 +94,7 @@ export class Delivery extends Construct {
           Action: 'logs:PutLogEvents',
           Resource: `${arn.logGroup(names.firehoseLogGroup)}:log-stream:${DELIVERY_LOG_STREAM}`,
         },
+        ...readSchema,
       ],
     });
 
@@ -84,8 +102,8 @@ export class Delivery extends Construct {
     this.stream = new KinesisFirehoseDeliveryStream(this, 'stream', {
       name: names.deliveryStream,
       destination: 'extended_s3',
-      // Firehose checks the role's access when the stream is created.
-      dependsOn: [role.policy],
+      // Firehose checks the role's access (and the schema table, with Parquet) when the stream is created.
+      dependsOn: [role.policy, ...(props.schemaTable ? [props.schemaTable] : [])],
       serverSideEncryption: { enabled: true, keyType: 'CUSTOMER_MANAGED_CMK', keyArn: props.key.arn },
       extendedS3Configuration: {
         bucketArn: props.bucket.arn,
@@ -97,6 +115,17 @@ export class Delivery extends Construct {
         compressionFormat: f.compression,
         kmsKeyArn: props.key.arn,
         cloudwatchLoggingOptions: { enabled: true, logGroupName: this.logGroup.name, logStreamName: DELIVERY_LOG_STREAM },
+        ...(parquet
+          ? {
+              // JSON records in, Parquet out, with the columns of the event contract's table.
+              dataFormatConversionConfiguration: {
+                enabled: true,
+                inputFormatConfiguration: { deserializer: { openXJsonSerDe: {} } },
+                outputFormatConfiguration: { serializer: { parquetSerDe: {} } },
+                schemaConfiguration: { databaseName: names.glueDatabase, tableName: schemaTableName!, roleArn: role.role.arn, region },
+              },
+            }
+          : {}),
         ...(f.dynamicPartitioning
           ? {
               dynamicPartitioningConfiguration: { enabled: true },

@@ -4,6 +4,10 @@ import type { KinesisFirehoseDeliveryStream } from '@cdktf/provider-aws/lib/kine
 import { PinpointApp } from '@cdktf/provider-aws/lib/pinpoint-app';
 import { PinpointEventStream } from '@cdktf/provider-aws/lib/pinpoint-event-stream';
 import { Annotations } from 'cdktf';
+import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { contractFields, eventJsonSchema } from '../../config/event-contract';
 import { Construct } from 'constructs';
 import type { StackContext } from '../context';
 import { ServiceRole } from './identity';
@@ -19,6 +23,9 @@ export interface IngestionProps {
 
 /** Amazon Pinpoint's end of support; after it the console and API no longer serve Pinpoint resources. */
 export const PINPOINT_END_OF_SUPPORT = '2026-10-30';
+
+/** File written beside each stack's cdk.tf.json: the JSON Schema of the events this stack accepts. */
+export const EVENT_SCHEMA_FILE = 'event-schema.json';
 
 /** Only these two calls: an app can add events, never read, change or delete the stream. */
 const PUT_RECORDS = ['firehose:PutRecord', 'firehose:PutRecordBatch'];
@@ -37,6 +44,16 @@ export class Ingestion extends Construct {
     super(scope, id);
     const { deployment, principal } = props.context;
     const { names, region, accountId } = deployment;
+
+    // The event contract as JSON Schema, for app teams and for validating sample events; written at synth.
+    const schema = eventJsonSchema(contractFields(deployment.settings.contract.extraColumns), `urn:telemetry:${names.stack}:event`);
+    addCustomSynthesis(this, {
+      onSynthesize: (session) => {
+        const dir = join(session.outdir, 'stacks', names.stack);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, EVENT_SCHEMA_FILE), `${JSON.stringify(schema, null, 2)}\n`);
+      },
+    });
 
     if (deployment.settings.ingestion.mode === 'direct') {
       const pool = new CognitoIdentityPool(this, 'identity-pool', {

@@ -42,7 +42,7 @@ const FIREHOSE = 'AWS/Firehose';
 
 /**
  * Alerts for the stack, all into one KMS-encrypted SNS topic: Firehose freshness, delivery success and
- * throttling alarms, objects under `errors/` and Glue crawler failures; plus a dashboard that also shows Athena
+ * throttling alarms, objects under `errors/`, Glue crawler failures (and dead-lettered crawler events); plus a dashboard that also shows Athena
  * queries by outcome, where queries cancelled by the scan cutoff appear (informational, so no alarm pages).
  */
 export class Monitoring extends Construct {
@@ -70,11 +70,12 @@ export class Monitoring extends Construct {
       Resource: topicArn,
       Condition: { StringEquals: { 'aws:SourceAccount': accountId }, ArnLike: { 'aws:SourceArn': sourceArn } },
     });
+    const hasCrawler = settings.catalog.mode !== 'projection';
     this.topicPolicy = new SnsTopicPolicy(this, 'alerts-policy', {
       arn: this.topic.arn,
       policy: policyDocument([
         publish('FailedRecordsFromDataBucket', 's3', arn.bucket(names.dataBucket)),
-        publish('CrawlerFailuresFromEventBridge', 'events', crawlerFailedRule),
+        ...(hasCrawler ? [publish('CrawlerFailuresFromEventBridge', 'events', crawlerFailedRule)] : []),
         publish('AlarmsOfThisStack', 'cloudwatch', `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${names.stack}-*`),
       ]),
     });
@@ -118,16 +119,29 @@ export class Monitoring extends Construct {
       comparisonOperator: 'GreaterThanThreshold',
       threshold: 0,
     });
-    const rule = new CloudwatchEventRule(this, 'crawler-failed', {
-      name: `${names.crawler}-failed`,
-      description: `Glue crawler ${names.crawler} failed`,
-      eventPattern: JSON.stringify({
-        source: ['aws.glue'],
-        'detail-type': ['Glue Crawler State Change'],
-        detail: { crawlerName: [names.crawler], state: ['Failed'] },
-      }),
-    });
-    new CloudwatchEventTarget(this, 'crawler-failed-to-topic', { rule: rule.name, arn: this.topic.arn, dependsOn: [this.topicPolicy] });
+    if (settings.catalog.mode === 'crawler-events') {
+      alarm('crawler-events-dead-letters', `S3 events for ${names.crawler} land in the dead-letter queue: partitions are not being catalogued`, {
+        namespace: 'AWS/SQS',
+        dimensions: { QueueName: `${names.crawler}-data-events-dlq` },
+        metricName: 'ApproximateNumberOfMessagesVisible',
+        statistic: 'Maximum',
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold: 0,
+      });
+    }
+
+    if (hasCrawler) {
+      const rule = new CloudwatchEventRule(this, 'crawler-failed', {
+        name: `${names.crawler}-failed`,
+        description: `Glue crawler ${names.crawler} failed`,
+        eventPattern: JSON.stringify({
+          source: ['aws.glue'],
+          'detail-type': ['Glue Crawler State Change'],
+          detail: { crawlerName: [names.crawler], state: ['Failed'] },
+        }),
+      });
+      new CloudwatchEventTarget(this, 'crawler-failed-to-topic', { rule: rule.name, arn: this.topic.arn, dependsOn: [this.topicPolicy] });
+    }
 
     this.failedRecordsNotification = {
       id: 'failed-records-to-alerts',

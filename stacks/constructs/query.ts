@@ -2,7 +2,7 @@ import { AthenaNamedQuery } from '@cdktf/provider-aws/lib/athena-named-query';
 import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
-import { NAMED_QUERIES } from '../../config/queries';
+import { NAMED_QUERIES, renderSql } from '../../config/queries';
 import type { StackContext } from '../context';
 
 export interface QueryProps {
@@ -40,13 +40,13 @@ export class Query extends Construct {
       },
     });
 
-    for (const query of NAMED_QUERIES) {
+    for (const query of [...NAMED_QUERIES, ...settings.extraQueries]) {
       new AthenaNamedQuery(this, query.name, {
         name: query.name,
         description: query.description,
         workgroup: this.workgroup.name,
         database: props.database,
-        query: query.sql({ database: names.glueDatabase, table: names.table }),
+        query: renderSql(query, { database: names.glueDatabase, table: names.table }),
       });
     }
   }
