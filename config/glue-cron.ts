@@ -98,3 +98,11 @@ export function glueCronProblems(expression: string): string[] {
   }
   return problems;
 }
+
+/** Runs per day of a valid Glue cron expression that runs every day (minutes × hours); for cost estimates. */
+export function runsPerDay(expression: string): number {
+  const fields = /^cron\((.*)\)$/.exec(expression.trim())?.[1].trim().split(/\s+/) ?? [];
+  const minutes = expandField(fields[0] ?? '', FIELDS[0]);
+  const hours = expandField(fields[1] ?? '', FIELDS[1]);
+  return (minutes?.size ?? 0) * (hours?.size ?? 0);
+}

@@ -95,8 +95,13 @@ function residency(tf: TerraformJson, ctx: CheckContext): Finding[] {
   }
   const s3 = tf.terraform?.backend?.s3;
   if (s3 && !allowed.has(s3.region as string)) outside('terraform.backend.s3', 'state backend region is', s3.region);
-  if (tf.terraform?.backend && !s3) {
+  if (tf.terraform?.backend?.local) {
+    findings.push({ severity: 'info', check: 'residency', resource: 'terraform.backend.local', message: 'state stays on the machine that applies (bootstrap stacks; see README)' });
+  } else if (tf.terraform?.backend && !s3) {
     findings.push({ severity: 'warning', check: 'residency', resource: 'terraform.backend', message: `backend ${Object.keys(tf.terraform.backend).join(', ')} cannot be checked for region` });
+  }
+  if (tf.terraform?.cloud) {
+    findings.push({ severity: 'warning', check: 'residency', resource: 'terraform.cloud', message: 'state is stored by Terraform Cloud, outside the stack\'s AWS region; check the organization\'s data residency' });
   }
   const sections = { resource: tf.resource, data: tf.data, output: tf.output };
   for (const [section, body] of Object.entries(sections)) {
@@ -187,29 +192,34 @@ function trustPolicies(tf: TerraformJson): Finding[] {
   return findings;
 }
 
+/** The protections attached to one bucket (by its Terraform name): default encryption key, public access block, TLS-only policy. */
+export function bucketControls(tf: TerraformJson, name: string): { kmsKey?: string; publicAccessBlocked: boolean; tlsOnly: boolean } {
+  const all = resources(tf);
+  const bucket = tf.resource?.aws_s3_bucket?.[name] ?? {};
+  const refersToBucket = (value: unknown) => value === bucket.bucket || value === `\${aws_s3_bucket.${name}.id}` || value === `\${aws_s3_bucket.${name}.bucket}`;
+  const attached = (type: string) => all.filter(([t, , body]) => t === type && refersToBucket(body.bucket)).map(([, , body]) => body);
+  const kmsRule = attached('aws_s3_bucket_server_side_encryption_configuration')
+    .flatMap((c) => asList(c.rule as Record<string, unknown>[]))
+    .map((r) => asList(r.apply_server_side_encryption_by_default as Record<string, unknown>[])[0] ?? (r.apply_server_side_encryption_by_default as Record<string, unknown>))
+    .find((d) => d?.sse_algorithm === 'aws:kms' || d?.sse_algorithm === 'aws:kms:dsse');
+  const publicAccessBlocked = attached('aws_s3_bucket_public_access_block').some((b) =>
+    ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'].every((k) => b[k] === true),
+  );
+  const tlsOnly = attached('aws_s3_bucket_policy').some((p) =>
+    (parsePolicy(p.policy) ?? []).some((st) => st.Effect === 'Deny' && JSON.stringify(st.Condition ?? {}).includes('"aws:SecureTransport":"false"')),
+  );
+  return { kmsKey: kmsRule ? String(kmsRule.kms_master_key_id ?? 'aws/s3') : undefined, publicAccessBlocked, tlsOnly };
+}
+
 function encryptionAndExposure(tf: TerraformJson): Finding[] {
   const findings: Finding[] = [];
-  const all = resources(tf);
-  const ofType = (type: string) => all.filter(([t]) => t === type);
-  for (const [, name, bucket] of ofType('aws_s3_bucket')) {
+  const ofType = (type: string) => resources(tf).filter(([t]) => t === type);
+  for (const [, name] of ofType('aws_s3_bucket')) {
     const address = `aws_s3_bucket.${name}`;
-    const refersToBucket = (value: unknown) =>
-      value === bucket.bucket || value === `\${aws_s3_bucket.${name}.id}` || value === `\${aws_s3_bucket.${name}.bucket}`;
-    const attached = (type: string) => ofType(type).filter(([, , body]) => refersToBucket(body.bucket)).map(([, , body]) => body);
-
-    const kms = attached('aws_s3_bucket_server_side_encryption_configuration').some((c) =>
-      asList(c.rule as unknown[]).some((r) => JSON.stringify(r).includes('"sse_algorithm":"aws:kms')),
-    );
-    if (!kms) findings.push({ severity: 'error', check: 'encryption', resource: address, message: 'bucket has no SSE-KMS default encryption' });
-
-    const blocks = attached('aws_s3_bucket_public_access_block');
-    const fullyBlocked = blocks.some((b) => ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'].every((k) => b[k] === true));
-    if (!fullyBlocked) findings.push({ severity: 'error', check: 'exposure', resource: address, message: 'bucket has no full public access block' });
-
-    const tlsOnly = attached('aws_s3_bucket_policy').some((p) =>
-      (parsePolicy(p.policy) ?? []).some((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition ?? {}).includes('"aws:SecureTransport":"false"')),
-    );
-    if (!tlsOnly) findings.push({ severity: 'error', check: 'exposure', resource: address, message: 'bucket policy does not deny requests without TLS' });
+    const controls = bucketControls(tf, name);
+    if (!controls.kmsKey) findings.push({ severity: 'error', check: 'encryption', resource: address, message: 'bucket has no SSE-KMS default encryption' });
+    if (!controls.publicAccessBlocked) findings.push({ severity: 'error', check: 'exposure', resource: address, message: 'bucket has no full public access block' });
+    if (!controls.tlsOnly) findings.push({ severity: 'error', check: 'exposure', resource: address, message: 'bucket policy does not deny requests without TLS' });
   }
   for (const [, name, key] of ofType('aws_kms_key')) {
     if (key.enable_key_rotation !== true) findings.push({ severity: 'error', check: 'encryption', resource: `aws_kms_key.${name}`, message: 'KMS key does not rotate' });

@@ -23,6 +23,8 @@ export function defaultTags(d: ResolvedDeployment): Record<string, string> {
     RetentionProfile: d.profile,
     ManagedBy: 'cdktf',
     Stack: d.names.stack,
+    // Reviewers (and scripts/report) see which other regions this deployment may reference.
+    ...(d.allowedRegions.length > 0 ? { ResidencyExceptions: d.allowedRegions.join(' ') } : {}),
   };
 }
 

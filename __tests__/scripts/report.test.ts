@@ -1,0 +1,178 @@
+import { App } from 'cdktf';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadDeployments } from '../../config';
+import { analyzeStack } from '../../scripts/report/analyze';
+import { estimateCost } from '../../scripts/report/cost';
+import { readReports } from '../../scripts/report/index';
+import { ASSUMPTIONS, PRICES } from '../../scripts/report/prices';
+import { flowSvg, renderHtml, renderMarkdown, severityCounts, wrap } from '../../scripts/report/render';
+import { buildBootstrapStacks, buildStacks, validateStacks } from '../../stacks/matrix';
+import type { TerraformJson } from '../../stacks/policy-checks';
+
+/** The default matrix, synthesized the way main.ts does it, read back from disk. */
+const outdir = mkdtempSync(join(tmpdir(), 'report-'));
+const app = new App({ outdir, skipValidation: true });
+const deployments = loadDeployments();
+const telemetryStacks = buildStacks(app, deployments);
+validateStacks([...telemetryStacks, ...buildBootstrapStacks(app, deployments)]);
+app.synth();
+const reports = readReports(outdir);
+const report = (stack: string) => reports.find((r) => r.stack === stack)!;
+const eu = report('telemetry-prod-eu-central-1');
+const synthesized = (stack: string): TerraformJson => JSON.parse(JSON.stringify(telemetryStacks.find((s) => s.node.id === stack)!.toTerraform()));
+
+describe('report sections (default matrix)', () => {
+  it('identity: environment, region, account, jurisdiction, classification and the state backend in region', () => {
+    expect(eu.identity).toEqual({
+      environment: 'prod',
+      region: 'eu-central-1',
+      account: '222222222222',
+      jurisdiction: 'EU',
+      classification: 'confidential',
+      retentionProfile: 'compliance',
+      backend: { type: 'S3', location: 's3://telemetry-tfstate-222222222222-eu-central-1/telemetry/prod/eu-central-1/terraform.tfstate', region: 'eu-central-1' },
+    });
+  });
+
+  it('data inventory: every store in region, encrypted under the rotating stack key, private, TLS-only', () => {
+    expect(eu.stores.map((s) => s.name)).toEqual([
+      'logs:/aws/kinesisfirehose/telemetry-prod-events',
+      'firehose:telemetry-prod-events',
+      'glue:telemetry_prod',
+      's3://telemetry-prod-222222222222-eu-central-1/athena-results/',
+      's3://telemetry-prod-222222222222-eu-central-1/data/',
+      's3://telemetry-prod-222222222222-eu-central-1/errors/',
+    ]);
+    for (const s of eu.stores) expect(s.region).toBe('eu-central-1');
+    for (const s of eu.stores.filter((x) => x.kind === 'S3')) {
+      expect(s).toMatchObject({ encryption: expect.stringContaining('alias/telemetry-prod-telemetry'), keyRotation: true, publicAccess: 'blocked (all four settings)', tlsOnly: true });
+    }
+  });
+
+  it('retention timeline with minimum-charge implications and the 128 KB caveat', () => {
+    const data = eu.stores.find((s) => s.name.endsWith('/data/'))!;
+    expect(data.retention.transitions).toEqual([
+      { days: 30, storageClass: 'STANDARD_IA' },
+      { days: 180, storageClass: 'DEEP_ARCHIVE' },
+    ]);
+    expect(data.retention.expirationDays).toBe(365);
+    expect(data.retention.notes).toEqual([
+      'STANDARD_IA: objects stay 150 days (minimum charge 30 days is met)',
+      'DEEP_ARCHIVE: objects stay 185 days (minimum charge 180 days is met)',
+      'objects under 128 KB do not transition (S3 default since Sep 2024) and stay in STANDARD until deleted',
+    ]);
+    expect(report('telemetry-prod-us-east-1').stores.find((s) => s.name.endsWith('/data/'))?.retention.expirationDays).toBe(90);
+  });
+
+  it('access matrix: each role, who assumes it under which conditions, and what it grants', () => {
+    expect(eu.access.map((a) => [a.role, a.assumedBy])).toEqual([
+      ['telemetry-prod-eu-central-1-crawler', 'Service: glue.amazonaws.com'],
+      ['telemetry-prod-eu-central-1-firehose', 'Service: firehose.amazonaws.com'],
+      ['telemetry-prod-eu-central-1-ingestion', 'Federated: cognito-identity.amazonaws.com'],
+    ]);
+    expect(eu.access[1].conditions).toEqual(['StringEquals sts:ExternalId = 222222222222']);
+    expect(eu.access[2].grants).toEqual([
+      { actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'], resources: ['arn:aws:firehose:eu-central-1:222222222222:deliverystream/telemetry-prod-events'], conditions: [] },
+    ]);
+  });
+
+  it('data flow: ingestion → Firehose → S3 → Glue → Athena, every edge in the stack’s region', () => {
+    expect(eu.flow.map((e) => `${e.from} → ${e.to}`)).toEqual([
+      'iOS app → Cognito identity pool',
+      'iOS app → Firehose telemetry-prod-events',
+      'Firehose telemetry-prod-events → S3 telemetry-prod-222222222222-eu-central-1/data/',
+      'S3 telemetry-prod-222222222222-eu-central-1/data/ → Glue catalog',
+      'Glue catalog → Athena telemetry-prod-events',
+      'Athena telemetry-prod-events → S3 telemetry-prod-222222222222-eu-central-1/athena-results/',
+    ]);
+    expect(new Set(eu.flow.map((e) => e.region))).toEqual(new Set(['eu-central-1']));
+  });
+
+  it('a clean default matrix has no finding above info', () => {
+    for (const r of reports) expect(severityCounts(r.findings)).toMatchObject({ error: 0, warning: 0 });
+    expect(eu.findings.map((f) => f.check)).toContain('identity');
+  });
+
+  it('markdown of every stack matches its snapshot', () => {
+    for (const r of reports) expect(renderMarkdown(r)).toMatchSnapshot(r.stack);
+  });
+});
+
+describe('planted findings, one per severity', () => {
+  it('error: a wildcard statement and a cross-region reference', () => {
+    const tf = synthesized('telemetry-prod-eu-central-1');
+    tf.resource!.aws_iam_policy = {
+      planted: { policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }) },
+    };
+    tf.resource!.aws_cloudwatch_log_group.planted = { name: 'x', kms_key_id: 'arn:aws:kms:us-east-1:222222222222:key/abc' };
+    const findings = analyzeStack('planted', tf).findings.filter((f) => f.severity === 'error');
+    expect(findings.map((f) => f.check).sort()).toEqual(['least-privilege', 'least-privilege', 'residency']);
+  });
+
+  it('warning: retention beyond the profile and a missing alarm', () => {
+    const tf = synthesized('telemetry-prod-us-east-1');
+    const lifecycle = Object.values(tf.resource!.aws_s3_bucket_lifecycle_configuration)[0] as { rule: { id: string; expiration: { days: number }[] }[] };
+    lifecycle.rule.find((r) => r.id === 'events')!.expiration = [{ days: 730 }];
+    delete tf.resource!.aws_cloudwatch_metric_alarm;
+    const warnings = analyzeStack('planted', tf).findings.filter((f) => f.severity === 'warning');
+    expect(warnings.map((f) => `${f.check}: ${f.message}`)).toEqual([
+      'monitoring: no alarm with an action on DeliveryToS3.DataFreshness',
+      'monitoring: no alarm with an action on DeliveryToS3.Success',
+      "retention: kept 730 days, beyond the standard profile's 90",
+    ]);
+  });
+
+  it('info: placeholder accounts and the small-object caveat', () => {
+    expect(report('telemetry-dev-us-east-1').findings.filter((f) => f.severity === 'info').map((f) => f.check)).toEqual(['identity', 'monitoring', 'retention', 'retention']);
+  });
+});
+
+describe('cost estimate', () => {
+  const cost = estimateCost(synthesized('telemetry-prod-us-east-1'))!;
+
+  it('prices 10 M, 100 M and 1 B events from the documented table, Firehose in 5 KB increments', () => {
+    expect(cost.lines.map((l) => l.events)).toEqual([10_000_000, 100_000_000, 1_000_000_000]);
+    const firehoseGb = (100_000_000 * 5) / 1024 / 1024;
+    expect(cost.lines[1].firehose).toBeCloseTo(firehoseGb * PRICES.firehosePerGb, 1);
+    expect(cost.lines[1].glue).toBeCloseTo(4 * 30 * PRICES.glueCrawlerPerRun, 2);
+    expect(cost.lines[1].storedGbPerMonth).toBeCloseTo(((100_000_000 * ASSUMPTIONS.eventKb) / 1024 / 1024) * 0.2, 1);
+  });
+
+  it('the steady state follows the lifecycle: standard keeps 1 month in STANDARD and 2 in IA', () => {
+    expect(cost.storageMonths).toEqual({ STANDARD: 1, STANDARD_IA: 2 });
+  });
+
+  it('compliance retention costs more storage than standard at the same volume', () => {
+    const compliance = estimateCost(synthesized('telemetry-prod-eu-central-1'))!;
+    expect(compliance.lines[2].s3).toBeGreaterThan(cost.lines[2].s3);
+  });
+});
+
+describe('page and diagram', () => {
+  const html = renderHtml(reports);
+
+  it('is self-contained: no scripts, no external resources, no timestamps', () => {
+    expect(html).not.toMatch(/<script|<link|<img|@import|url\(http/);
+    expect(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '')).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/20\d\d-\d\d-\d\dT/);
+    expect(renderHtml(reports)).toBe(html);
+  });
+
+  it('has one section and one diagram per stack', () => {
+    expect(html.match(/<section class="stack"/g)).toHaveLength(reports.length);
+    expect(html.match(/<svg /g)).toHaveLength(reports.length);
+  });
+
+  it('places a node after every node that feeds it', () => {
+    const svg = flowSvg(eu.flow, 'x');
+    const xOf = (label: string) => Number(new RegExp(`<rect x="(\\d+)"[^>]*/><text[^>]*>${label}`).exec(svg)?.[1]);
+    expect(xOf('iOS app')).toBeLessThan(xOf('Cognito identity pool'));
+    expect(xOf('Glue catalog')).toBeLessThan(xOf('Athena telemetry-prod-'));
+  });
+
+  it('wraps long labels at separators', () => {
+    expect(wrap('S3 telemetry-prod-222222222222-eu-central-1/data/', 27, 3)).toEqual(['S3 telemetry-prod-', '222222222222-eu-central-1/', 'data/']);
+  });
+});
