@@ -5,6 +5,10 @@
  */
 module.exports = {
   testEnvironment: 'node',
+  // Both cores: each test file loads cdktf and the provider classes it uses once, in its own worker.
+  maxWorkers: 2,
+  // A worker that grew past this after a test file is replaced, keeping the suite's peak memory well under 1 GB.
+  workerIdleMemoryLimit: '250MB',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: {

@@ -36,7 +36,7 @@ describe('full app.synth() of the default matrix', () => {
 describe('main.ts as users run it', () => {
   const run = (env: Record<string, string>) => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'cdktf-main-')), 'out');
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: root, env: { ...process.env, ...env, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['scripts/run-ts.js', 'main.ts'], { cwd: root, env: { ...process.env, ...env, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
     return { ...result, outdir };
   };
 

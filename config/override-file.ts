@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { MatrixConfig } from './matrix';
-import { deepMerge, ConfigError } from './resolve';
+import { ConfigError, deepMerge, mergeBackend } from './resolve';
 
 export const OVERRIDE_ENV_VAR = 'TELEMETRY_CONFIG';
 export const OVERRIDE_CONTEXT_KEY = 'telemetryConfig';
@@ -58,7 +58,7 @@ export function applyOverrides(matrix: MatrixConfig, file: OverrideFile, source 
     project: matrix.project,
     defaults: deepMerge(matrix.defaults, file.defaults),
     profiles: deepMerge(matrix.profiles, file.profiles),
-    backend: deepMerge(matrix.backend, file.backend),
+    backend: mergeBackend(matrix.backend, file.backend) as MatrixConfig['backend'],
     deployments: deployments.map((d) => ({
       ...d,
       overrides: deepMerge(d.overrides ?? {}, file.deploymentOverrides?.[`${d.environment}/${d.region}`]),

@@ -52,6 +52,15 @@ export function deepMerge<T>(base: T, ...layers: unknown[]): T {
   return result as T;
 }
 
+/**
+ * The backend with an override applied. Switching `type` (S3 ↔ Terraform Cloud) replaces the backend
+ * instead of merging, since the fields of one type mean nothing to the other.
+ */
+export function mergeBackend(base: unknown, layer: unknown): unknown {
+  const switching = isPlainObject(base) && isPlainObject(layer) && layer.type !== undefined && layer.type !== base.type;
+  return switching ? layer : deepMerge(base, layer);
+}
+
 function valueAt(root: unknown, path: PropertyKey[]): unknown {
   return path.reduce<unknown>((node, key) => (isPlainObject(node) || Array.isArray(node) ? (node as Plain)[key as string] : undefined), root);
 }
@@ -125,7 +134,7 @@ export function resolveMatrix(matrix: MatrixConfig): ResolvedDeployment[] {
     const { settings, issues: settingIssues } = settingsIssues(settingsRaw);
     issues.push(...settingIssues);
 
-    const backendRaw = deepMerge(matrix.backend, d.backend ?? {});
+    const backendRaw = mergeBackend(matrix.backend, d.backend ?? {});
     const backend = backendSchema.safeParse(backendRaw);
     if (!backend.success) issues.push(...zodIssues(backend.error, ['backend']));
 

@@ -1,4 +1,5 @@
 import type { App, TerraformStack } from 'cdktf';
+import { ValidateBinaryVersion } from 'cdktf/lib/validations/validate-binary-version';
 import type { ResolvedDeployment } from '../config/resolve';
 import { bootstrapTargets } from '../config/targets';
 import { StateBootstrapStack } from './bootstrap-stack';
@@ -21,6 +22,20 @@ export class PolicyError extends Error {
     this.name = 'PolicyError';
   }
 }
+
+/**
+ * cdktf's CloudBackend checks the Terraform version by running `terraform version` — once per stack, ~120 ms
+ * each, most of a large matrix's synth time. The answer cannot change within one synth, so ask once per
+ * command and constraint.
+ */
+const versionChecks = new Map<string, string[]>();
+const checkVersion = ValidateBinaryVersion.prototype.validate;
+ValidateBinaryVersion.prototype.validate = function validateOnce(this: ValidateBinaryVersion): string[] {
+  const { versionCommand, versionConstraint } = this as unknown as { versionCommand: string; versionConstraint: string };
+  const key = `${versionCommand}\0${versionConstraint}`;
+  if (!versionChecks.has(key)) versionChecks.set(key, checkVersion.call(this));
+  return versionChecks.get(key)!;
+};
 
 /**
  * Runs every stack's validations before anything is written, so a failing stack leaves no half-written

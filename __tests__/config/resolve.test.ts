@@ -111,6 +111,13 @@ describe('override file', () => {
     expect(problemsOf(() => loadDeployments(file('j.json', '{ not json'))).join()).toMatch(/cannot read the override file/);
   });
 
+  it('switches the backend to Terraform Cloud (replacing, not merging, the S3 fields)', () => {
+    const path = file('tfc.json', { backend: { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'app.terraform.io' } });
+    expect(loadDeployments(path).map((d) => d.backend)).toEqual(
+      Array(3).fill({ type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'app.terraform.io' }),
+    );
+  });
+
   it('is chosen by TELEMETRY_CONFIG first, then the cdktf context', () => {
     const saved = process.env.TELEMETRY_CONFIG;
     try {

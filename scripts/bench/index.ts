@@ -1,0 +1,128 @@
+/**
+ * `npm run bench [-- --runs N] [-- --quick]`: synth and test-suite figures for the performance budget.
+ *   - the app process (node scripts/run-ts.js main.ts) for generated matrices of 3, 16 and 64 stacks:
+ *     median and spread of wall time, peak RSS, time per stack;
+ *   - where a synth's time goes (module loading, config, construct tree, policy checks, JSON writing);
+ *   - the whole `npx cdktf synth` of the default matrix (cdktf-cli included) beside `npm run synth`;
+ *   - `npm test` (jest): wall time and peak RSS of the whole process tree.
+ * Figures are printed, never asserted. Budget: app ≤ 1 s and < 250 MB; cdktf synth ≤ 2.5 s; tests ≤ 10 s, < 1 GB.
+ */
+import { spawn } from 'node:child_process';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AWS_REGIONS } from '../../config/aws';
+
+const root = join(__dirname, '..', '..');
+
+interface Run {
+  ms: number;
+  /** Peak resident memory of the process tree, MB (sampled every 20 ms), or NaN where /proc is missing. */
+  peakMb: number;
+  stdout: string;
+}
+
+/** Sum of VmRSS of a process and all its descendants, in KB (Linux /proc). */
+function treeRssKb(pid: number): number {
+  let total = 0;
+  const visit = (p: number) => {
+    try {
+      total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+      const children = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
+      if (children) children.split(/\s+/).forEach((c) => visit(Number(c)));
+    } catch {
+      // The process ended between two reads.
+    }
+  };
+  visit(pid);
+  return total;
+}
+
+function measure(command: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, treeRssKb(child.pid!))), 20);
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(sampler);
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited ${code}\n${stderr.slice(-2000)}`));
+      else resolve({ ms, peakMb: peak > 0 ? peak / 1024 : Number.NaN, stdout });
+    });
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (x: number) => (Number.isNaN(x) ? 'n/a' : `${x.toFixed(0)} MB`);
+
+/** An override file with `count` telemetry deployments (Terraform Cloud backend, so no bootstrap stacks). */
+function generatedMatrix(count: number, dir: string): string {
+  const environments = ['dev', 'stage', 'prod', 'perf'];
+  const deployments = Array.from({ length: count }, (_, i) => ({
+    environment: `${environments[i % environments.length]}${Math.floor(i / (environments.length * AWS_REGIONS.length)) || ''}`,
+    region: AWS_REGIONS[Math.floor(i / environments.length) % AWS_REGIONS.length],
+    accountId: '333333333333',
+    profile: i % 2 === 0 ? 'standard' : 'compliance',
+  }));
+  const path = join(dir, `matrix-${count}.json`);
+  writeFileSync(path, JSON.stringify({ backend: { type: 'cloud', organization: 'bench', workspacePrefix: 'bench', hostname: 'app.terraform.io' }, deployments }));
+  return path;
+}
+
+async function series(label: string, runs: number, command: string, args: string[], env: Record<string, string>, stacks: number) {
+  const results: Run[] = [];
+  for (let i = 0; i < runs; i++) results.push(await measure(command, args, env));
+  const times = results.map((r) => r.ms);
+  const row = {
+    label,
+    stacks,
+    median: median(times),
+    min: Math.min(...times),
+    max: Math.max(...times),
+    peakMb: Math.max(...results.map((r) => r.peakMb)),
+  };
+  console.log(
+    `${label.padEnd(34)} ${String(stacks).padStart(6)}  ${fmt(row.median).padStart(8)}  ${`${fmt(row.min)}–${fmt(row.max)}`.padStart(15)}  ${mb(row.peakMb).padStart(8)}  ${`${(row.median / stacks).toFixed(1)} ms`.padStart(10)}`,
+  );
+  return row;
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const runs = Number(args[args.indexOf('--runs') + 1]) || (quick ? 2 : 5);
+  const dir = mkdtempSync(join(tmpdir(), 'telemetry-bench-'));
+  const out = (name: string) => ({ CDKTF_OUTDIR: join(dir, name) });
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  console.log(`runs per figure: ${runs} (the first run of the app also builds its cached bundle)\n`);
+  console.log(`${'synth'.padEnd(34)} ${'stacks'.padStart(6)}  ${'median'.padStart(8)}  ${'spread'.padStart(15)}  ${'peak RSS'.padStart(8)}  ${'per stack'.padStart(10)}`);
+
+  const app = ['scripts/run-ts.js', 'main.ts'];
+  await series('app, default matrix', runs, process.execPath, app, out('default'), 6);
+  for (const size of [3, 16, 64]) {
+    await series(`app, generated matrix`, size === 64 ? Math.max(2, Math.ceil(runs / 2)) : runs, process.execPath, app, { ...out(`m${size}`), TELEMETRY_CONFIG: generatedMatrix(size, dir) }, size);
+  }
+  await series('npm run synth (fast path)', runs, 'npm', ['run', '-s', 'synth'], out('npm'), 6);
+  await series('npx cdktf synth (cdktf-cli)', quick ? 1 : 3, 'npx', ['cdktf', 'synth'], {}, 6);
+
+  console.log('\nwhere one synth of the default matrix spends its time (median of runs, ms):');
+  const phases: Record<string, number>[] = [];
+  for (let i = 0; i < runs; i++) phases.push(JSON.parse((await measure(process.execPath, ['scripts/run-ts.js', 'scripts/bench/phases.ts'], out('phases'))).stdout.trim().split('\n').pop()!));
+  for (const key of Object.keys(phases[0]).filter((k) => k !== 'stacks')) console.log(`  ${key.padEnd(36)} ${median(phases.map((p) => p[key])).toFixed(0).padStart(6)}`);
+
+  console.log('\ntests');
+  await series('npm test (jest, 2 workers)', quick ? 1 : 2, 'npx', ['jest', '--silent'], {}, 1);
+  await series('npm run typecheck (tsc --noEmit)', 1, 'npx', ['tsc', '--noEmit'], {}, 1);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
