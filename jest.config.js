@@ -1,6 +1,6 @@
 /**
  * Jest with SWC as the transformer: TypeScript is stripped, not type-checked, per file (type-checking runs
- * once, separately, as `tsc --noEmit` in `npm test`).
+ * once, separately: `npm run typecheck`).
  * @type {import('jest').Config}
  */
 module.exports = {
@@ -8,7 +8,7 @@ module.exports = {
   // Both cores: each test file loads cdktf and the provider classes it uses once, in its own worker.
   maxWorkers: 2,
   // A worker that grew past this after a test file is replaced, keeping the suite's peak memory well under 1 GB.
-  workerIdleMemoryLimit: '250MB',
+  workerIdleMemoryLimit: '200MB',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: {

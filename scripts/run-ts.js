@@ -36,7 +36,8 @@ function sourceKey() {
 
 function bundle() {
   const cacheDir = path.join(root, 'node_modules', '.cache', 'run-ts');
-  const cached = path.join(cacheDir, `${path.basename(entry, '.ts')}-${sourceKey()}.js`);
+  const name = path.relative(root, entry).replace(/\.ts$/, '').replace(/[^A-Za-z0-9]+/g, '_');
+  const cached = path.join(cacheDir, `${name}-${sourceKey()}.js`);
   if (fs.existsSync(cached)) return fs.readFileSync(cached, 'utf8');
   const { outputFiles } = require('esbuild').buildSync({
     entryPoints: [entry],
@@ -51,7 +52,7 @@ function bundle() {
   const code = outputFiles[0].text;
   try {
     fs.mkdirSync(cacheDir, { recursive: true });
-    for (const old of fs.readdirSync(cacheDir)) if (old.startsWith(`${path.basename(entry, '.ts')}-`)) fs.rmSync(path.join(cacheDir, old), { force: true });
+    for (const old of fs.readdirSync(cacheDir)) if (old.startsWith(`${name}-`)) fs.rmSync(path.join(cacheDir, old), { force: true });
     fs.writeFileSync(`${cached}.${process.pid}`, code);
     fs.renameSync(`${cached}.${process.pid}`, cached);
   } catch {

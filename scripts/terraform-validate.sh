@@ -36,7 +36,7 @@ if ! command -v terraform >/dev/null 2>&1; then
 fi
 
 if [ "$synth" = 1 ]; then
-  (cd "$root" && node --import tsx main.ts) || { echo "terraform-validate: synth failed" >&2; exit 1; }
+  (cd "$root" && node scripts/run-ts.js main.ts) || { echo "terraform-validate: synth failed" >&2; exit 1; }
 fi
 [ -d "$out_dir/stacks" ] || { echo "terraform-validate: no stacks under $out_dir/stacks (run synth first)" >&2; exit 2; }
 

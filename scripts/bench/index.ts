@@ -17,7 +17,7 @@ const root = join(__dirname, '..', '..');
 
 interface Run {
   ms: number;
-  /** Peak resident memory of the process tree, MB (sampled every 20 ms), or NaN where /proc is missing. */
+  /** Peak resident memory of the process tree, MB (sampled every 50 ms), or NaN where /proc is missing. */
   peakMb: number;
   stdout: string;
 }
@@ -45,7 +45,7 @@ function measure(command: string, args: string[], env: Record<string, string> = 
     let stdout = '';
     let stderr = '';
     let peak = 0;
-    const sampler = setInterval(() => (peak = Math.max(peak, treeRssKb(child.pid!))), 20);
+    const sampler = setInterval(() => (peak = Math.max(peak, treeRssKb(child.pid!))), 50);
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
@@ -76,11 +76,22 @@ function generatedMatrix(count: number, dir: string): string {
   return path;
 }
 
+interface Row {
+  label: string;
+  stacks: number;
+  median: number;
+  min: number;
+  max: number;
+  peakMb: number;
+}
+
 async function series(label: string, runs: number, command: string, args: string[], env: Record<string, string>, stacks: number) {
+  // One untimed run first: caches (the app bundle, the OS file cache) are warm for every timed run.
+  await measure(command, args, env);
   const results: Run[] = [];
   for (let i = 0; i < runs; i++) results.push(await measure(command, args, env));
   const times = results.map((r) => r.ms);
-  const row = {
+  const row: Row = {
     label,
     stacks,
     median: median(times),
@@ -106,9 +117,17 @@ async function main() {
 
   const app = ['scripts/run-ts.js', 'main.ts'];
   await series('app, default matrix', runs, process.execPath, app, out('default'), 6);
-  for (const size of [3, 16, 64]) {
-    await series(`app, generated matrix`, size === 64 ? Math.max(2, Math.ceil(runs / 2)) : runs, process.execPath, app, { ...out(`m${size}`), TELEMETRY_CONFIG: generatedMatrix(size, dir) }, size);
+  const sizes = [3, 16, 64];
+  const generated: Row[] = [];
+  for (const size of sizes) {
+    generated.push(await series(`app, generated matrix`, size === 64 ? Math.max(2, Math.ceil(runs / 2)) : runs, process.execPath, app, { ...out(`m${size}`), TELEMETRY_CONFIG: generatedMatrix(size, dir) }, size));
   }
+  // Linear means a fixed start-up plus a constant cost per stack: compare the slope between sizes.
+  const slope = (a: Row, b: Row) => (b.median - a.median) / (b.stacks - a.stacks);
+  console.log(
+    `  marginal cost per stack: ${slope(generated[0], generated[1]).toFixed(1)} ms (3→16), ${slope(generated[1], generated[2]).toFixed(1)} ms (16→64); ` +
+      `fixed start-up ≈ ${fmt(generated[0].median - 3 * slope(generated[1], generated[2]))}; memory +${((generated[2].peakMb - generated[0].peakMb) / 61).toFixed(2)} MB per stack`,
+  );
   await series('npm run synth (fast path)', runs, 'npm', ['run', '-s', 'synth'], out('npm'), 6);
   await series('npx cdktf synth (cdktf-cli)', quick ? 1 : 3, 'npx', ['cdktf', 'synth'], {}, 6);
 
@@ -118,8 +137,8 @@ async function main() {
   for (const key of Object.keys(phases[0]).filter((k) => k !== 'stacks')) console.log(`  ${key.padEnd(36)} ${median(phases.map((p) => p[key])).toFixed(0).padStart(6)}`);
 
   console.log('\ntests');
-  await series('npm test (jest, 2 workers)', quick ? 1 : 2, 'npx', ['jest', '--silent'], {}, 1);
-  await series('npm run typecheck (tsc --noEmit)', 1, 'npx', ['tsc', '--noEmit'], {}, 1);
+  await series('npm test (jest, 2 workers)', quick ? 1 : 2, 'npm', ['test', '--silent'], {}, 1);
+  await series('npm run typecheck (tsc --noEmit)', 1, 'npm', ['run', '-s', 'typecheck'], {}, 1);
 }
 
 main().catch((error) => {
