@@ -1,0 +1,409 @@
+/**
+ * Turns one synthesized stack (`cdktf.out/stacks/<stack>/cdk.tf.json`) — what will really be deployed — into
+ * the facts a compliance reviewer asks for: identity, data stores, retention, access, data flow, findings
+ * and cost. Everything is sorted so the output is stable for diffs.
+ */
+import { DEFAULT_SETTINGS } from '../../config/defaults';
+import { PROFILES } from '../../config/profiles';
+import { deepMerge } from '../../config/resolve';
+import type { LifecycleSettings } from '../../config/schema';
+import { S3_RULES } from '../../config/aws';
+import { bucketControls, checkStack, parsePolicy, type Finding, type TerraformJson } from '../../stacks/policy-checks';
+import { estimateCost, type CostEstimate } from './cost';
+
+export interface Transition {
+  days: number;
+  storageClass: string;
+}
+
+export interface Retention {
+  transitions: Transition[];
+  /** Days until deletion; null when kept until someone deletes it. */
+  expirationDays: number | null;
+  /** Human-readable notes: minimum storage charges, transitions S3 skips. */
+  notes: string[];
+}
+
+export interface DataStore {
+  name: string;
+  kind: string;
+  holds: string;
+  region: string;
+  encryption: string;
+  keyRotation: boolean | null;
+  publicAccess: string;
+  tlsOnly: boolean | null;
+  retention: Retention;
+}
+
+export interface AccessEntry {
+  role: string;
+  assumedBy: string;
+  conditions: string[];
+  grants: { actions: string[]; resources: string[]; conditions: string[] }[];
+  managedPolicies: string[];
+}
+
+export interface FlowEdge {
+  from: string;
+  to: string;
+  region: string;
+  via: string;
+}
+
+export interface StackReport {
+  stack: string;
+  identity: {
+    environment: string;
+    region: string;
+    account: string;
+    jurisdiction: string;
+    classification: string;
+    retentionProfile: string;
+    backend: { type: string; location: string; region: string };
+  };
+  stores: DataStore[];
+  access: AccessEntry[];
+  resourcePolicies: { resource: string; statements: string[] }[];
+  flow: FlowEdge[];
+  findings: Finding[];
+  cost: CostEstimate | null;
+}
+
+type Body = Record<string, unknown>;
+const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** `${aws_kms_key.storage_key_1.arn}` → `aws_kms_key.storage_key_1`; literals stay as they are. */
+export function displayRef(value: unknown): string {
+  const text = String(value);
+  return text.replace(/\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)\.[a-z_]+\}/g, '$1');
+}
+
+function one(tf: TerraformJson, type: string): [string, Body][] {
+  return Object.entries(tf.resource?.[type] ?? {}).sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** The key a reference points at, with its alias and rotation, e.g. `alias/x (aws_kms_key.k)`. */
+function keyInfo(tf: TerraformJson, ref: unknown): { label: string; rotation: boolean | null } {
+  if (ref === undefined || ref === null || ref === '') return { label: 'none', rotation: null };
+  const address = /\$\{aws_kms_key\.([A-Za-z0-9_-]+)\.(arn|id|key_id)\}/.exec(String(ref))?.[1];
+  if (!address) return { label: `SSE-KMS ${displayRef(ref)} (not managed by this stack)`, rotation: null };
+  const key = tf.resource?.aws_kms_key?.[address] ?? {};
+  const alias = one(tf, 'aws_kms_alias').find(([, a]) => String(a.target_key_id).includes(`aws_kms_key.${address}.`))?.[1].name;
+  return { label: `SSE-KMS ${alias ?? 'key'} (aws_kms_key.${address})`, rotation: key.enable_key_rotation === true };
+}
+
+const MINIMUM_DAYS: Record<string, number> = {
+  STANDARD_IA: S3_RULES.minDaysBeforeIa,
+  ONEZONE_IA: S3_RULES.minDaysBeforeIa,
+  GLACIER_IR: S3_RULES.glacierMinimumStorageDays,
+  GLACIER: S3_RULES.glacierMinimumStorageDays,
+  DEEP_ARCHIVE: S3_RULES.deepArchiveMinimumStorageDays,
+};
+
+/** Minimum-storage-charge consequences of a timeline, and S3's small-object rule. */
+function retentionNotes(transitions: Transition[], expirationDays: number | null, smallObjectsSkipped: boolean): string[] {
+  const notes: string[] = [];
+  transitions.forEach((t, i) => {
+    const leaves = transitions[i + 1]?.days ?? expirationDays;
+    const minimum = MINIMUM_DAYS[t.storageClass];
+    if (leaves === null || minimum === undefined) return;
+    const stay = leaves - t.days;
+    notes.push(
+      stay < minimum
+        ? `${t.storageClass}: objects stay ${stay} days but are billed for at least ${minimum}`
+        : `${t.storageClass}: objects stay ${stay} days (minimum charge ${minimum} days is met)`,
+    );
+  });
+  if (transitions.length > 0 && smallObjectsSkipped) {
+    notes.push('objects under 128 KB do not transition (S3 default since Sep 2024) and stay in STANDARD until deleted');
+  }
+  return notes;
+}
+
+function lifecycleOf(tf: TerraformJson, bucketName: string, bucketValue: string) {
+  const config = one(tf, 'aws_s3_bucket_lifecycle_configuration').find(([, c]) => c.bucket === bucketValue || String(c.bucket).includes(`aws_s3_bucket.${bucketName}.`))?.[1];
+  const smallObjectsSkipped = (config?.transition_default_minimum_object_size ?? 'all_storage_classes_128K') === 'all_storage_classes_128K';
+  const rules = list(config?.rule as Body[]).map((rule) => {
+    const filter = list(rule.filter as Body[])[0] ?? {};
+    const transitions = list(rule.transition as Body[])
+      .map((t) => ({ days: Number(t.days), storageClass: String(t.storage_class) }))
+      .sort((a, b) => a.days - b.days);
+    const expiration = list(rule.expiration as Body[])[0];
+    const noncurrent = list(rule.noncurrent_version_expiration as Body[])[0];
+    return {
+      id: String(rule.id),
+      prefix: String(filter.prefix ?? ''),
+      transitions,
+      expirationDays: expiration?.days === undefined ? null : Number(expiration.days),
+      noncurrentDays: noncurrent ? Number(noncurrent.noncurrent_days) : null,
+    };
+  });
+  return { rules, smallObjectsSkipped };
+}
+
+const staticPart = (prefix: string) => {
+  const before = prefix.split('!{')[0];
+  return before.slice(0, before.lastIndexOf('/') + 1);
+};
+
+function stores(tf: TerraformJson, region: string): DataStore[] {
+  const result: DataStore[] = [];
+  const stream = one(tf, 'aws_kinesis_firehose_delivery_stream')[0]?.[1];
+  const s3 = (stream?.extended_s3_configuration ?? {}) as Body;
+  const resultsLocation = String((((one(tf, 'aws_athena_workgroup')[0]?.[1].configuration as Body)?.result_configuration as Body)?.output_location) ?? '');
+  const what: Record<string, string> = {};
+  if (s3.prefix) what[staticPart(String(s3.prefix))] = 'app events delivered by Firehose';
+  if (s3.error_output_prefix) what[staticPart(String(s3.error_output_prefix))] = 'records Firehose failed to deliver (raw event data)';
+
+  for (const [name, bucket] of one(tf, 'aws_s3_bucket')) {
+    const bucketName = String(bucket.bucket);
+    const controls = bucketControls(tf, name);
+    const key = keyInfo(tf, controls.kmsKey);
+    const { rules, smallObjectsSkipped } = lifecycleOf(tf, name, bucketName);
+    const versioned = one(tf, 'aws_s3_bucket_versioning').some(([, v]) => String(v.bucket).includes(`aws_s3_bucket.${name}.`));
+    const base = {
+      kind: 'S3',
+      region,
+      encryption: controls.kmsKey ? key.label : 'none',
+      keyRotation: key.rotation,
+      publicAccess: controls.publicAccessBlocked ? 'blocked (all four settings)' : 'NOT fully blocked',
+      tlsOnly: controls.tlsOnly,
+    };
+    const prefixed = rules.filter((r) => r.prefix !== '');
+    if (prefixed.length === 0) {
+      const rule = rules[0];
+      result.push({
+        ...base,
+        name: `s3://${bucketName}/`,
+        holds: versioned ? 'Terraform state (versioned)' : 'objects',
+        retention: {
+          transitions: [],
+          expirationDays: null,
+          notes: rule?.noncurrentDays ? [`current objects kept until replaced; superseded versions deleted after ${rule.noncurrentDays} days`] : ['kept until deleted'],
+        },
+      });
+      continue;
+    }
+    for (const rule of prefixed) {
+      const location = `s3://${bucketName}/${rule.prefix}`;
+      result.push({
+        ...base,
+        name: location,
+        holds: location === resultsLocation ? 'Athena query results (derived data)' : (what[rule.prefix] ?? `objects under ${rule.prefix}`),
+        retention: { transitions: rule.transitions, expirationDays: rule.expirationDays, notes: retentionNotes(rule.transitions, rule.expirationDays, smallObjectsSkipped) },
+      });
+    }
+  }
+  if (stream) {
+    const sse = (stream.server_side_encryption ?? {}) as Body;
+    const key = keyInfo(tf, sse.key_arn);
+    result.push({
+      name: `firehose:${stream.name}`,
+      kind: 'Firehose buffer',
+      holds: 'events in flight (until the buffer flushes)',
+      region,
+      encryption: sse.enabled ? key.label : 'none',
+      keyRotation: key.rotation,
+      publicAccess: 'no public endpoint; IAM only',
+      tlsOnly: true,
+      retention: { transitions: [], expirationDays: null, notes: [`at most ${s3.buffering_interval} s or ${s3.buffering_size} MiB in the buffer; up to 24 h while S3 is unreachable`] },
+    });
+  }
+  for (const [, group] of one(tf, 'aws_cloudwatch_log_group')) {
+    const key = keyInfo(tf, group.kms_key_id);
+    result.push({
+      name: `logs:${group.name}`,
+      kind: 'CloudWatch Logs',
+      holds: 'Firehose delivery error messages (may quote record content)',
+      region,
+      encryption: group.kms_key_id ? key.label : 'CloudWatch Logs default encryption',
+      keyRotation: key.rotation,
+      publicAccess: 'IAM only',
+      tlsOnly: true,
+      retention: { transitions: [], expirationDays: group.retention_in_days === undefined ? null : Number(group.retention_in_days), notes: [] },
+    });
+  }
+  for (const [, db] of one(tf, 'aws_glue_catalog_database')) {
+    const tables = one(tf, 'aws_glue_catalog_table').map(([, t]) => String(t.name));
+    result.push({
+      name: `glue:${db.name}`,
+      kind: 'Glue Data Catalog',
+      holds: `table schemas and partition values (derived metadata)${tables.length ? `; tables ${tables.join(', ')}` : '; tables created by the crawler'}`,
+      region,
+      encryption: 'Data Catalog encryption settings of the account (not managed here)',
+      keyRotation: null,
+      publicAccess: 'IAM only',
+      tlsOnly: true,
+      retention: { transitions: [], expirationDays: null, notes: ['kept until the database is deleted'] },
+    });
+  }
+  for (const [, queue] of one(tf, 'aws_sqs_queue')) {
+    const key = keyInfo(tf, queue.kms_master_key_id);
+    const days = Math.round(Number(queue.message_retention_seconds ?? 345600) / 86400);
+    result.push({
+      name: `sqs:${queue.name}`,
+      kind: 'SQS',
+      holds: 'S3 object-created events (object keys, no event content)',
+      region,
+      encryption: key.label,
+      keyRotation: key.rotation,
+      publicAccess: 'IAM and queue policy (this bucket only)',
+      tlsOnly: true,
+      retention: { transitions: [], expirationDays: days, notes: [] },
+    });
+  }
+  return result.sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+}
+
+function conditionLines(condition: unknown): string[] {
+  return Object.entries((condition ?? {}) as Record<string, Record<string, unknown>>)
+    .flatMap(([operator, entries]) => Object.entries(entries).map(([key, value]) => `${operator} ${key} = ${list(value as string | string[]).map(displayRef).join(' | ')}`))
+    .sort();
+}
+
+function access(tf: TerraformJson): AccessEntry[] {
+  return one(tf, 'aws_iam_role')
+    .map(([name, role]) => {
+      const trust = (parsePolicy(role.assume_role_policy) ?? []).filter((s) => s.Effect === 'Allow');
+      const ref = `aws_iam_role.${name}.`;
+      const inline = one(tf, 'aws_iam_role_policy').filter(([, p]) => String(p.role).includes(ref));
+      const managed = one(tf, 'aws_iam_role_policy_attachment').filter(([, p]) => String(p.role).includes(ref)).map(([, p]) => String(p.policy_arn));
+      return {
+        role: String(role.name),
+        assumedBy: trust.map((s) => Object.entries((s.Principal ?? {}) as Record<string, unknown>).map(([k, v]) => `${k}: ${list(v as string | string[]).join(', ')}`).join('; ')).join(' / '),
+        conditions: trust.flatMap((s) => conditionLines(s.Condition)),
+        grants: inline.flatMap(([, p]) =>
+          (parsePolicy(p.policy) ?? []).map((s) => ({
+            actions: list(s.Action).map(String),
+            resources: list(s.Resource).map(displayRef),
+            conditions: conditionLines(s.Condition),
+          })),
+        ),
+        managedPolicies: managed.sort(),
+      };
+    })
+    .sort((a, b) => a.role.localeCompare(b.role));
+}
+
+function resourcePolicies(tf: TerraformJson): { resource: string; statements: string[] }[] {
+  const fields: [string, string][] = [
+    ['aws_s3_bucket_policy', 'bucket'],
+    ['aws_kms_key', 'description'],
+    ['aws_sns_topic_policy', 'arn'],
+    ['aws_sqs_queue_policy', 'queue_url'],
+  ];
+  return fields.flatMap(([type, label]) =>
+    one(tf, type).map(([, body]) => ({
+      resource: `${type.replace(/^aws_/, '')}: ${displayRef(body[label])}`,
+      statements: (parsePolicy(body.policy) ?? []).map((s) => {
+        const principal = s.Principal === '*' ? 'anyone' : Object.values((s.Principal ?? {}) as Record<string, unknown>).flatMap((v) => list(v as string | string[])).join(', ');
+        const conditions = conditionLines(s.Condition);
+        return `${s.Effect} ${principal}: ${list(s.Action).join(', ')}${conditions.length ? ` when ${conditions.join(' and ')}` : ''}`;
+      }),
+    })),
+  );
+}
+
+function flow(tf: TerraformJson, region: string): FlowEdge[] {
+  const edges: FlowEdge[] = [];
+  const stream = one(tf, 'aws_kinesis_firehose_delivery_stream')[0]?.[1];
+  const s3 = (stream?.extended_s3_configuration ?? {}) as Body;
+  const bucket = one(tf, 'aws_s3_bucket').find(([, b]) => !String(b.bucket).includes('tfstate'))?.[1].bucket;
+  const firehose = `Firehose ${stream?.name ?? ''}`.trim();
+  if (one(tf, 'aws_cognito_identity_pool').length > 0) {
+    edges.push({ from: 'iOS app', to: 'Cognito identity pool', region, via: 'guest credentials (HTTPS)' });
+    edges.push({ from: 'iOS app', to: firehose, region, via: 'PutRecordBatch (HTTPS)' });
+  }
+  if (one(tf, 'aws_pinpoint_app').length > 0) {
+    edges.push({ from: 'iOS app', to: 'Pinpoint (legacy)', region, via: 'Pinpoint SDK' });
+    edges.push({ from: 'Pinpoint (legacy)', to: firehose, region, via: 'event stream' });
+  }
+  if (!stream) {
+    // A stack without a pipeline (the state bootstrap): Terraform runs write state into its bucket.
+    for (const [, b] of one(tf, 'aws_s3_bucket')) edges.push({ from: 'Terraform runs', to: `S3 ${b.bucket}`, region, via: 'state files (TLS, SSE-KMS)' });
+    return edges;
+  }
+  const dataFolder = staticPart(String(s3.prefix ?? ''));
+  edges.push({ from: firehose, to: `S3 ${bucket}/${dataFolder}`, region, via: `${s3.compression_format}${s3.data_format_conversion_configuration ? ', Parquet' : ''}, SSE-KMS` });
+  const crawler = one(tf, 'aws_glue_crawler')[0]?.[1];
+  const tables = one(tf, 'aws_glue_catalog_table').map(([, t]) => t);
+  const projected = tables.find((t) => (t.parameters as Body | undefined)?.['projection.enabled'] === 'true');
+  const database = one(tf, 'aws_glue_catalog_database')[0]?.[1].name;
+  if (crawler) edges.push({ from: `S3 ${bucket}/${dataFolder}`, to: 'Glue catalog', region, via: `crawler ${crawler.name} (${(crawler.recrawl_policy as Body)?.recrawl_behavior}) into ${database}` });
+  if (projected) edges.push({ from: `S3 ${bucket}/${dataFolder}`, to: 'Glue catalog', region, via: `table ${database}.${projected.name}, partition projection (no crawler)` });
+  const workgroup = one(tf, 'aws_athena_workgroup')[0]?.[1];
+  if (workgroup) {
+    const results = (((workgroup.configuration as Body)?.result_configuration as Body)?.output_location ?? '') as string;
+    edges.push({ from: 'Glue catalog', to: `Athena ${workgroup.name}`, region, via: 'SQL (workgroup enforced)' });
+    edges.push({ from: `Athena ${workgroup.name}`, to: `S3 ${results.replace(/^s3:\/\//, '')}`, region, via: 'query results, SSE-KMS' });
+  }
+  return edges;
+}
+
+/** Report-only findings: what a reviewer should question beyond the synth-time policy checks. */
+function reviewFindings(tf: TerraformJson, identity: StackReport['identity'], storesList: DataStore[]): Finding[] {
+  const findings: Finding[] = [];
+  const profile = (PROFILES as Record<string, unknown>)[identity.retentionProfile];
+  if (profile) {
+    const expected = deepMerge(DEFAULT_SETTINGS, profile).lifecycle as LifecycleSettings;
+    for (const store of storesList.filter((s) => s.holds.startsWith('app events') || s.holds.startsWith('records Firehose'))) {
+      if (store.retention.expirationDays !== null && store.retention.expirationDays > expected.expirationDays) {
+        findings.push({ severity: 'warning', check: 'retention', resource: store.name, message: `kept ${store.retention.expirationDays} days, beyond the ${identity.retentionProfile} profile's ${expected.expirationDays}` });
+      }
+      if (store.retention.expirationDays === null) {
+        findings.push({ severity: 'warning', check: 'retention', resource: store.name, message: 'event data never expires' });
+      }
+    }
+  }
+  if (one(tf, 'aws_pinpoint_app').length > 0) {
+    findings.push({ severity: 'warning', check: 'ingestion', resource: 'aws_pinpoint_app', message: 'Amazon Pinpoint reached end of support on 2026-10-30; move to direct ingestion' });
+  }
+  if (/^(\d)\1{11}$/.test(identity.account)) {
+    findings.push({ severity: 'info', check: 'identity', resource: 'provider.aws', message: `account ${identity.account} is a placeholder; the real account id goes into config/matrix.ts before deploy` });
+  }
+  for (const store of storesList.filter((s) => s.retention.notes.some((n) => n.includes('under 128 KB')))) {
+    findings.push({ severity: 'info', check: 'retention', resource: store.name, message: 'objects under 128 KB stay in STANDARD (S3 default); low-volume Firehose objects may never transition' });
+  }
+  return findings;
+}
+
+export function analyzeStack(stack: string, tf: TerraformJson): StackReport {
+  const provider = (tf.provider?.aws ?? [])[0] ?? {};
+  const tags = (list(provider.default_tags as Body[])[0]?.tags ?? {}) as Record<string, string>;
+  const region = String(provider.region);
+  const s3Backend = tf.terraform?.backend?.s3;
+  const localBackend = tf.terraform?.backend?.local;
+  const cloud = tf.terraform?.cloud as Body | undefined;
+  const backend = s3Backend
+    ? { type: 'S3', location: `s3://${s3Backend.bucket}/${s3Backend.key}`, region: String(s3Backend.region) }
+    : cloud
+      ? { type: 'Terraform Cloud', location: `${cloud.organization}/${(cloud.workspaces as Body)?.name}`, region: `${cloud.hostname} (outside AWS)` }
+      : { type: 'local', location: String(localBackend?.path ?? 'terraform.tfstate'), region: 'the machine that applies' };
+  const identity = {
+    environment: tags.Environment ?? 'n/a',
+    region,
+    account: list(provider.allowed_account_ids as string[])[0] ?? 'any',
+    jurisdiction: tags.DataResidency ?? 'n/a',
+    classification: tags.DataClassification ?? 'n/a',
+    retentionProfile: tags.RetentionProfile ?? 'n/a',
+    backend,
+  };
+  const storesList = stores(tf, region);
+  // Regions the deployment may reference besides its own travel with the stack as a tag.
+  const allowedRegions = (tags.ResidencyExceptions ?? '').split(' ').filter(Boolean);
+  const findings = [...checkStack(tf, { region, allowedRegions }), ...reviewFindings(tf, identity, storesList)];
+  const order = { error: 0, warning: 1, info: 2 };
+  findings.sort((a, b) => order[a.severity] - order[b.severity] || a.check.localeCompare(b.check) || a.resource.localeCompare(b.resource) || a.message.localeCompare(b.message));
+  return {
+    stack,
+    identity,
+    stores: storesList,
+    access: access(tf),
+    resourcePolicies: resourcePolicies(tf),
+    flow: flow(tf, region),
+    findings,
+    cost: estimateCost(tf),
+  };
+}
+

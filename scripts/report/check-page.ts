@@ -1,0 +1,76 @@
+/**
+ * `npm run report:check`: opens report/index.html in headless Chromium (Debian's `chromium` package, or
+ * $CHROMIUM_PATH) and checks that the page renders every stack with its data-flow diagram, makes no network
+ * request and logs no console error; saves a screenshot to report/index.png.
+ * Prints one line per check and `N passed, M failed`. Exit 0 all passed, 1 a check failed, 2 no browser.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+
+export function findBrowser(): string | undefined {
+  return [process.env.CHROMIUM_PATH, ...CANDIDATES].find((p): p is string => Boolean(p) && existsSync(p as string));
+}
+
+export async function checkPage(reportDir: string, browserPath: string): Promise<{ name: string; ok: boolean; detail: string }[]> {
+  const page = resolve(reportDir, 'index.html');
+  const stacks = readFileSync(page, 'utf8').match(/<section class="stack" id="[^"]+"/g)?.length ?? 0;
+  const expected = Number(process.env.REPORT_EXPECTED_STACKS ?? stacks);
+  const browser = await chromium.launch({
+    executablePath: browserPath,
+    // Offline machine: no background networking, no sandbox (root in CI), no GPU.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const results: { name: string; ok: boolean; detail: string }[] = [];
+  try {
+    const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const consoleErrors: string[] = [];
+    const requests: string[] = [];
+    tab.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    tab.on('pageerror', (e) => consoleErrors.push(e.message));
+    tab.on('request', (r) => !r.url().startsWith('file://') && !r.url().startsWith('data:') && requests.push(r.url()));
+    await tab.goto(`file://${page}`, { waitUntil: 'load' });
+    const sections = await tab.locator('section.stack').count();
+    results.push({ name: 'every stack has a section', ok: sections === expected && sections > 0, detail: `${sections} of ${expected}` });
+    const diagrams = await tab.locator('section.stack svg.flow').evaluateAll((svgs) =>
+      svgs.map((svg) => ({ nodes: svg.querySelectorAll('rect.node').length, edges: svg.querySelectorAll('g.edge').length, width: svg.getBoundingClientRect().width })),
+    );
+    const drawn = diagrams.filter((d) => d.nodes >= 2 && d.edges >= 1 && d.width > 0).length;
+    const expectedDiagrams = await tab.locator('section.stack').evaluateAll((all) => all.filter((s) => s.querySelector('svg.flow g.edge')).length);
+    results.push({ name: 'every data-flow diagram renders', ok: drawn === expectedDiagrams && drawn > 0, detail: `${drawn} drawn` });
+    const overviewRows = await tab.locator('body > table tbody tr').count();
+    results.push({ name: 'the overview lists every stack', ok: overviewRows === expected, detail: `${overviewRows} rows` });
+    results.push({ name: 'no console errors', ok: consoleErrors.length === 0, detail: consoleErrors.join(' | ') || 'none' });
+    results.push({ name: 'no network requests', ok: requests.length === 0, detail: requests.join(' ') || 'none' });
+    await tab.screenshot({ path: join(reportDir, 'index.png'), fullPage: false });
+  } finally {
+    await browser.close();
+  }
+  return results;
+}
+
+async function main(): Promise<number> {
+  const reportDir = process.argv[2] ?? 'report';
+  if (!existsSync(join(reportDir, 'index.html'))) {
+    console.error(`no ${reportDir}/index.html: run \`npm run report\` first`);
+    return 1;
+  }
+  const browser = findBrowser();
+  if (!browser) {
+    console.log(`SKIPPED: no Chromium found (${CANDIDATES.join(', ')} or $CHROMIUM_PATH); install Debian's chromium package to check the page`);
+    return 2;
+  }
+  const results = await checkPage(reportDir, browser);
+  for (const r of results) console.log(`${r.ok ? 'PASS' : 'FAIL'} ${r.name} (${r.detail})`);
+  const failed = results.filter((r) => !r.ok).length;
+  console.log(`page checks: ${results.length - failed} passed, ${failed} failed; screenshot ${reportDir}/index.png`);
+  return failed > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  main().then((code) => {
+    process.exitCode = code;
+  });
+}
