@@ -84,6 +84,11 @@ export function bootstrapStackName(project: string, accountId: string, region: s
   return `${project}-bootstrap-${accountId}-${region}`;
 }
 
+/** Alias of the KMS key that encrypts state in the bootstrap bucket of one account × region. */
+export function stateKeyAlias(project: string): string {
+  return `alias/${project}-tfstate`;
+}
+
 /** S3 state bucket and key, or Terraform Cloud workspace, for a stack. */
 export function backendLocation(backend: BackendSettings, environment: string, region: string, accountId: string) {
   return backend.type === 's3'

@@ -1,19 +1,15 @@
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
-import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { LocalBackend, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { partitionOf } from '../config/aws';
-import { bootstrapStackName } from '../config/names';
+import { bootstrapStackName, stateKeyAlias } from '../config/names';
 import type { BootstrapTarget } from '../config/targets';
 import { CheckedStack } from './checked-stack';
+import { accountAdministersKey, privateBucket } from './constructs/private-bucket';
 import { arns, policyDocument } from './iam';
 
 /** Where bootstrap stacks keep their own (small) state: a local file beside the project, never in cdktf.out. */
@@ -42,36 +38,13 @@ export class StateBootstrapStack extends CheckedStack {
       description: `${id}: Terraform state of ${target.stacks.join(', ')}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: policyDocument([
-        // Key policies must name the key as "*"; the account root delegates use of the key to IAM policies.
-        { Sid: 'AccountAdministersKeyThroughIam', Effect: 'Allow', Principal: { AWS: arn.root() }, Action: 'kms:*', Resource: '*' },
-      ]),
+      policy: policyDocument([accountAdministersKey(arn.root())]),
     });
-    new KmsAlias(this, 'state-key-alias', { name: `alias/${target.project}-tfstate`, targetKeyId: key.keyId });
+    new KmsAlias(this, 'state-key-alias', { name: stateKeyAlias(target.project), targetKeyId: key.keyId });
 
-    const bucket = new S3Bucket(this, 'state', { bucket: bucketName });
+    const bucket = privateBucket(this, 'state', { bucketName, bucketArn: arn.bucket(bucketName), kmsKeyArn: key.arn });
     // State is history: keep versions, so a bad apply can be rolled back.
     new S3BucketVersioningA(this, 'versioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
-    new S3BucketOwnershipControls(this, 'ownership', { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-    const publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
-      bucket: bucket.id,
-      rule: [{ bucketKeyEnabled: true, applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn } }],
-    });
-    const bucketArn = arn.bucket(bucketName);
-    new S3BucketPolicy(this, 'tls-only', {
-      bucket: bucket.id,
-      dependsOn: [publicAccessBlock],
-      policy: policyDocument([
-        { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucketArn, `${bucketArn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-      ]),
-    });
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: bucket.id,
       rule: [

@@ -1,7 +1,8 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CloudBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, type TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { backendLocation } from '../config/names';
+import { partitionOf } from '../config/aws';
+import { backendLocation, stateKeyAlias } from '../config/names';
 import type { ResolvedDeployment } from '../config/resolve';
 import { Catalog } from './constructs/catalog';
 import { Delivery } from './constructs/delivery';
@@ -40,7 +41,9 @@ function configureBackend(stack: TerraformStack, d: ResolvedDeployment): void {
     return;
   }
   const { bucket, key } = location as { bucket: string; key: string };
-  const backend = new S3Backend(stack, { bucket, key, region: d.region, encrypt: true });
+  // Without kms_key_id, `encrypt` would ask for SSE-S3 and override the bucket's KMS default.
+  const kmsKeyId = `arn:${partitionOf(d.region)}:kms:${d.region}:${d.accountId}:${stateKeyAlias(d.project)}`;
+  const backend = new S3Backend(stack, { bucket, key, region: d.region, encrypt: true, kmsKeyId });
   // cdktf 0.21 has no typed use_lockfile; S3-native locking replaces the DynamoDB lock table (Terraform ≥ 1.10).
   backend.addOverride('use_lockfile', true);
 }

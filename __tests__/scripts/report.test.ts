@@ -32,7 +32,7 @@ describe('report sections (default matrix)', () => {
       jurisdiction: 'EU',
       classification: 'confidential',
       retentionProfile: 'compliance',
-      backend: { type: 'S3', location: 's3://telemetry-tfstate-222222222222-eu-central-1/telemetry/prod/eu-central-1/terraform.tfstate', region: 'eu-central-1' },
+      backend: { type: 'S3, SSE-KMS alias/telemetry-tfstate', location: 's3://telemetry-tfstate-222222222222-eu-central-1/telemetry/prod/eu-central-1/terraform.tfstate', region: 'eu-central-1' },
     });
   });
 

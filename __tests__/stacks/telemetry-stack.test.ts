@@ -48,6 +48,7 @@ describe.each(stacks.map((s) => [s.stack.node.id, s] as const))('%s', (_id, s) =
       key: `telemetry/${d.environment}/${d.region}/terraform.tfstate`,
       region: d.region,
       encrypt: true,
+      kms_key_id: `arn:aws:kms:${d.region}:${d.accountId}:alias/telemetry-tfstate`,
       use_lockfile: true,
     });
   });

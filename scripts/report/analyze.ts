@@ -8,6 +8,7 @@ import { PROFILES } from '../../config/profiles';
 import { deepMerge } from '../../config/resolve';
 import type { LifecycleSettings } from '../../config/schema';
 import { S3_RULES } from '../../config/aws';
+import { staticFolder } from '../../config/names';
 import { bucketControls, checkStack, parsePolicy, type Finding, type TerraformJson } from '../../stacks/policy-checks';
 import { estimateCost, type CostEstimate } from './cost';
 
@@ -142,19 +143,14 @@ function lifecycleOf(tf: TerraformJson, bucketName: string, bucketValue: string)
   return { rules, smallObjectsSkipped };
 }
 
-const staticPart = (prefix: string) => {
-  const before = prefix.split('!{')[0];
-  return before.slice(0, before.lastIndexOf('/') + 1);
-};
-
 function stores(tf: TerraformJson, region: string): DataStore[] {
   const result: DataStore[] = [];
   const stream = one(tf, 'aws_kinesis_firehose_delivery_stream')[0]?.[1];
   const s3 = (stream?.extended_s3_configuration ?? {}) as Body;
   const resultsLocation = String((((one(tf, 'aws_athena_workgroup')[0]?.[1].configuration as Body)?.result_configuration as Body)?.output_location) ?? '');
   const what: Record<string, string> = {};
-  if (s3.prefix) what[staticPart(String(s3.prefix))] = 'app events delivered by Firehose';
-  if (s3.error_output_prefix) what[staticPart(String(s3.error_output_prefix))] = 'records Firehose failed to deliver (raw event data)';
+  if (s3.prefix) what[staticFolder(String(s3.prefix))] = 'app events delivered by Firehose';
+  if (s3.error_output_prefix) what[staticFolder(String(s3.error_output_prefix))] = 'records Firehose failed to deliver (raw event data)';
 
   for (const [name, bucket] of one(tf, 'aws_s3_bucket')) {
     const bucketName = String(bucket.bucket);
@@ -324,7 +320,7 @@ function flow(tf: TerraformJson, region: string): FlowEdge[] {
     for (const [, b] of one(tf, 'aws_s3_bucket')) edges.push({ from: 'Terraform runs', to: `S3 ${b.bucket}`, region, via: 'state files (TLS, SSE-KMS)' });
     return edges;
   }
-  const dataFolder = staticPart(String(s3.prefix ?? ''));
+  const dataFolder = staticFolder(String(s3.prefix ?? ''));
   edges.push({ from: firehose, to: `S3 ${bucket}/${dataFolder}`, region, via: `${s3.compression_format}${s3.data_format_conversion_configuration ? ', Parquet' : ''}, SSE-KMS` });
   const crawler = one(tf, 'aws_glue_crawler')[0]?.[1];
   const tables = one(tf, 'aws_glue_catalog_table').map(([, t]) => t);
@@ -376,7 +372,7 @@ export function analyzeStack(stack: string, tf: TerraformJson): StackReport {
   const localBackend = tf.terraform?.backend?.local;
   const cloud = tf.terraform?.cloud as Body | undefined;
   const backend = s3Backend
-    ? { type: 'S3', location: `s3://${s3Backend.bucket}/${s3Backend.key}`, region: String(s3Backend.region) }
+    ? { type: s3Backend.kms_key_id ? `S3, SSE-KMS ${String(s3Backend.kms_key_id).replace(/^.*:(alias\/)/, '$1')}` : 'S3', location: `s3://${s3Backend.bucket}/${s3Backend.key}`, region: String(s3Backend.region) }
     : cloud
       ? { type: 'Terraform Cloud', location: `${cloud.organization}/${(cloud.workspaces as Body)?.name}`, region: `${cloud.hostname} (outside AWS)` }
       : { type: 'local', location: String(localBackend?.path ?? 'terraform.tfstate'), region: 'the machine that applies' };

@@ -3,6 +3,7 @@
  * Parquet, lifecycle, crawler schedule or projection), with the reference design's simpler method beside it.
  */
 import { runsPerDay } from '../../config/glue-cron';
+import { staticFolder } from '../../config/names';
 import type { TerraformJson } from '../../stacks/policy-checks';
 import { ASSUMPTIONS, PRICES, VOLUMES } from './prices';
 
@@ -40,7 +41,7 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
   if (!stream) return null;
   const s3 = stream.extended_s3_configuration as Body;
   const parquet = Boolean(s3.data_format_conversion_configuration);
-  const dataFolder = String(s3.prefix).split('!{')[0].replace(/[^/]*$/, '');
+  const dataFolder = staticFolder(String(s3.prefix));
   const rule = Object.values(tf.resource?.aws_s3_bucket_lifecycle_configuration ?? {})
     .flatMap((c) => c.rule as Body[])
     .find((r) => ((r.filter as Body[])?.[0]?.prefix ?? '') === dataFolder);

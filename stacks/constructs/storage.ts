@@ -1,18 +1,15 @@
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketNotification, type S3BucketNotificationQueue, type S3BucketNotificationTopic } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
-import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { staticFolder } from '../../config/names';
 import type { LifecycleSettings } from '../../config/schema';
 import { policyDocument, type PolicyStatement } from '../iam';
 import type { StackContext } from '../context';
+import { accountAdministersKey, privateBucket } from './private-bucket';
 
 export interface StorageProps {
   /** The stack's deployment, partition and ARN builders. */
@@ -60,8 +57,7 @@ export class Storage extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: policyDocument([
-        // Key policies must name the key as "*"; the account root delegates use of the key to IAM policies.
-        { Sid: 'AccountAdministersKeyThroughIam', Effect: 'Allow', Principal: { AWS: arn.root() }, Action: 'kms:*', Resource: '*' },
+        accountAdministersKey(arn.root()),
         {
           Sid: 'CloudWatchLogsEncryptsFirehoseErrorLog',
           Effect: 'Allow',
@@ -75,42 +71,8 @@ export class Storage extends Construct {
     });
     new KmsAlias(this, 'key-alias', { name: names.kmsAlias, targetKeyId: this.key.keyId });
 
-    this.bucket = new S3Bucket(this, 'data', { bucket: names.dataBucket });
+    this.bucket = privateBucket(this, 'data', { bucketName: names.dataBucket, bucketArn: arn.bucket(names.dataBucket), kmsKeyArn: this.key.arn });
     const bucketId = this.bucket.id;
-    new S3BucketOwnershipControls(this, 'ownership', { bucket: bucketId, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-    const publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {
-      bucket: bucketId,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
-      bucket: bucketId,
-      rule: [
-        {
-          // Bucket keys cut KMS requests (and cost) for Firehose's many small objects.
-          bucketKeyEnabled: true,
-          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: this.key.arn },
-        },
-      ],
-    });
-    const bucketArn = arn.bucket(names.dataBucket);
-    new S3BucketPolicy(this, 'tls-only', {
-      bucket: bucketId,
-      // Applied after the public access block so S3 never sees a policy on an unprotected bucket.
-      dependsOn: [publicAccessBlock],
-      policy: policyDocument([
-        {
-          Sid: 'DenyInsecureTransport',
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 's3:*',
-          Resource: [bucketArn, `${bucketArn}/*`],
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
-      ]),
-    });
 
     const { lifecycle, firehose, athena } = settings;
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {

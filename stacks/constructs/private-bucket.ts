@@ -1,0 +1,61 @@
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import type { Construct } from 'constructs';
+import { policyDocument, type PolicyStatement } from '../iam';
+
+export interface PrivateBucketProps {
+  /** Bucket name (globally unique: it carries account and region). */
+  readonly bucketName: string;
+  /** Its ARN, built from the name, for the TLS-only policy. */
+  readonly bucketArn: string;
+  /** ARN of the KMS key every object is encrypted with by default. */
+  readonly kmsKeyArn: string;
+}
+
+/**
+ * A bucket as every bucket of this project is made: owner-enforced (no ACLs), all public access blocked, SSE-KMS
+ * with a bucket key by default, and a policy refusing requests without TLS. The resources are created directly
+ * in `scope` (ids `data`, `ownership`, `public-access-block`, `encryption`, `tls-only` unless `id` prefixes them),
+ * so the policy checks find all four protections beside the bucket.
+ */
+export function privateBucket(scope: Construct, id: string, props: PrivateBucketProps): S3Bucket {
+  const bucket = new S3Bucket(scope, id, { bucket: props.bucketName });
+  new S3BucketOwnershipControls(scope, 'ownership', { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+  const publicAccessBlock = new S3BucketPublicAccessBlock(scope, 'public-access-block', {
+    bucket: bucket.id,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  });
+  new S3BucketServerSideEncryptionConfigurationA(scope, 'encryption', {
+    bucket: bucket.id,
+    // Bucket keys cut KMS requests (and their cost) for many small objects.
+    rule: [{ bucketKeyEnabled: true, applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn } }],
+  });
+  new S3BucketPolicy(scope, 'tls-only', {
+    bucket: bucket.id,
+    // Applied after the public access block so S3 never sees a policy on an unprotected bucket.
+    dependsOn: [publicAccessBlock],
+    policy: policyDocument([
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [props.bucketArn, `${props.bucketArn}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ]),
+  });
+  return bucket;
+}
+
+/** The key-policy statement every key starts with: the account administers it, and IAM policies grant its use. */
+export function accountAdministersKey(rootArn: string): PolicyStatement {
+  // Key policies must name the key as "*": the policy is attached to exactly one key.
+  return { Sid: 'AccountAdministersKeyThroughIam', Effect: 'Allow', Principal: { AWS: rootArn }, Action: 'kms:*', Resource: '*' };
+}
