@@ -1,6 +1,6 @@
 /**
- * Wires the shared config to one TelemetryStack per deployment. Configuration and policy problems are printed
- * as one list and stop the run before anything is written.
+ * Wires the shared config to one TelemetryStack per deployment and one state bootstrap stack per account ×
+ * region. Configuration and policy problems are printed as one list and stop the run before anything is written.
  */
 import { App } from 'cdktf';
 import { ConfigError, loadDeployments, OVERRIDE_CONTEXT_KEY, overrideFilePath } from './config';

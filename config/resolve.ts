@@ -88,17 +88,16 @@ function formatIssue(label: string, issue: Issue, root: unknown): string {
 /** The settings of one deployment, validated section by section so one bad section hides no other. */
 function settingsIssues(raw: unknown): { settings?: PipelineSettings; issues: Issue[] } {
   const parsed = pipelineSettingsSchema.safeParse(raw);
+  const sectionRules = Object.entries(SECTION_RULES) as [keyof PipelineSettings, (value: unknown) => Issue[]][];
   if (parsed.success) {
     const s = parsed.data;
-    const issues = Object.entries(SECTION_RULES).flatMap(([key, rule]) => (rule as (v: unknown) => Issue[])(s[key as keyof PipelineSettings]));
-    issues.push(...crossSectionRules(s));
-    return { settings: s, issues };
+    return { settings: s, issues: [...sectionRules.flatMap(([key, rule]) => rule(s[key])), ...crossSectionRules(s)] };
   }
   const issues = zodIssues(parsed.error);
   // Run the rules of every section that parsed on its own, so all problems surface in one pass.
-  for (const [key, rule] of Object.entries(SECTION_RULES)) {
-    const section = pipelineSettingsSchema.shape[key as keyof PipelineSettings].safeParse((raw as Plain)?.[key]);
-    if (section.success) issues.push(...(rule as (v: unknown) => Issue[])(section.data));
+  for (const [key, rule] of sectionRules) {
+    const section = pipelineSettingsSchema.shape[key].safeParse((raw as Plain)?.[key]);
+    if (section.success) issues.push(...rule(section.data));
   }
   return { issues };
 }
