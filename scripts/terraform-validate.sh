@@ -39,6 +39,7 @@ if [ "$synth" = 1 ]; then
   (cd "$root" && node scripts/run-ts.js main.ts) || { echo "terraform-validate: synth failed" >&2; exit 1; }
 fi
 [ -d "$out_dir/stacks" ] || { echo "terraform-validate: no stacks under $out_dir/stacks (run synth first)" >&2; exit 2; }
+out_dir=$(cd "$out_dir" && pwd)
 
 find_mirror() {
   if [ -n "${TF_PROVIDER_MIRROR:-}" ]; then
@@ -120,9 +121,13 @@ EOF
 export -f check_stack
 export scratch PLAN=$plan
 
-# Two stacks at a time: the AWS provider is slow to start, and these machines have 2 cores.
-find "$out_dir/stacks" -mindepth 1 -maxdepth 1 -type d -print0 | sort -z |
-  xargs -0 -P "${TF_VALIDATE_JOBS:-2}" -I{} bash -c 'check_stack "$1"' _ {}
+# The first stack alone fills the plugin cache (Terraform's cache is not safe for concurrent first installs);
+# the rest two at a time: the AWS provider is slow to start, and these machines have 2 cores.
+mapfile -d '' stack_dirs < <(find "$out_dir/stacks" -mindepth 1 -maxdepth 1 -type d -print0 | sort -z)
+if [ "${#stack_dirs[@]}" -gt 0 ]; then
+  (check_stack "${stack_dirs[0]}")
+  printf '%s\0' "${stack_dirs[@]:1}" | xargs -0 -r -P "${TF_VALIDATE_JOBS:-2}" -I{} bash -c 'check_stack "$1"' _ {}
+fi
 
 valid=0
 total=0
