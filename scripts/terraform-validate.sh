@@ -17,11 +17,12 @@ set -euo pipefail
 
 synth=1
 plan=1
+skipped_plan=""
 out_dir=""
 for arg in "$@"; do
   case "$arg" in
     --no-synth) synth=0 ;;
-    --no-plan) plan=0 ;;
+    --no-plan) plan=0; skipped_plan="--no-plan was given" ;;
     -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) out_dir="$arg" ;;
   esac
@@ -71,6 +72,7 @@ EOF
   echo "terraform-validate: provider from the offline mirror $mirror"
 else
   plan=0
+  skipped_plan="no provider mirror: it needs one to run without network"
   echo "terraform-validate: no provider mirror found (set TF_PROVIDER_MIRROR); using the registry, and SKIPPING the offline plan (it needs a mirror to run without network)"
 fi
 # One provider download per run, shared by every stack.
@@ -148,6 +150,6 @@ for stack_dir in "$out_dir"/stacks/*/; do
   esac
 done
 
-[ "$plan" = 1 ] || echo "terraform-validate: offline plan skipped (no provider mirror)"
+[ "$plan" = 1 ] || echo "terraform-validate: offline plan skipped ($skipped_plan)"
 echo "$valid/$total stacks valid"
 [ "$valid" = "$total" ] && [ "$total" -gt 0 ]
