@@ -6,6 +6,7 @@
 import { ConfigError, DEFAULT_MATRIX, loadDeployments, overrideFilePath, type MatrixConfig, type ResolvedDeployment } from '../config';
 import { PLACEHOLDER_ACCOUNTS } from '../config/matrix';
 import { backendLocation } from '../config/names';
+import { parseOptions } from './cli';
 
 export interface CheckResult {
   exitCode: number;
@@ -54,10 +55,12 @@ export function configCheck(options: { overridePath?: string; matrix?: MatrixCon
 }
 
 if (require.main === module) {
-  const args = process.argv.slice(2);
-  const configFlag = args.indexOf('--config');
-  const overridePath = configFlag >= 0 ? args[configFlag + 1] : overrideFilePath();
-  const result = configCheck({ overridePath, json: args.includes('--json') });
+  const { values, error } = parseOptions(process.argv.slice(2), { config: { type: 'string' }, json: { type: 'boolean' } }, 'npm run config:check -- [--config overrides.json] [--json]');
+  if (!values) {
+    console.error(error);
+    process.exit(2);
+  }
+  const result = configCheck({ overridePath: values.config ?? overrideFilePath(), json: values.json });
   result.output.forEach((line) => console.log(line));
   result.errors.forEach((line) => console.error(line));
   process.exitCode = result.exitCode;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ConfigError, loadDeployments, overrideFilePath, type ResolvedDeployment } from '../config';
 import { contractFields, eventJsonSchema } from '../config/event-contract';
+import { parseOptions } from './cli';
 
 export type TelemetryEvent = Record<string, unknown>;
 
@@ -133,12 +134,16 @@ export function writeFirehoseObjects(deployment: ResolvedDeployment, events: Tel
   return keys;
 }
 
-function argument(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
 export function main(args: string[]): number {
+  const { values, error } = parseOptions(
+    args,
+    { stack: { type: 'string' }, out: { type: 'string' }, sessions: { type: 'string', default: '20' }, seed: { type: 'string', default: '42' }, date: { type: 'string' } },
+    'npm run sample-events -- [--stack <stack>] [--out <dir>] [--sessions N] [--seed N] [--date YYYY-MM-DD]',
+  );
+  if (!values) {
+    console.error(error);
+    return 2;
+  }
   let deployments: ResolvedDeployment[];
   try {
     deployments = loadDeployments(overrideFilePath());
@@ -147,23 +152,19 @@ export function main(args: string[]): number {
     console.error(error.message);
     return 1;
   }
-  const stack = argument(args, '--stack') ?? deployments[0].names.stack;
+  const stack = values.stack ?? deployments[0].names.stack;
   const deployment = deployments.find((d) => d.names.stack === stack);
   if (!deployment) {
     console.error(`unknown stack ${stack}; known: ${deployments.map((d) => d.names.stack).join(', ')}`);
     return 1;
   }
-  const events = generateEvents(deployment, {
-    sessions: Number(argument(args, '--sessions') ?? 20),
-    seed: Number(argument(args, '--seed') ?? 42),
-    date: argument(args, '--date'),
-  });
+  const events = generateEvents(deployment, { sessions: Number(values.sessions), seed: Number(values.seed), date: values.date });
   const invalid = validateEvents(deployment, events);
   if (invalid.length > 0) {
     console.error(`${invalid.length} generated event(s) break the contract:\n${invalid.join('\n')}`);
     return 1;
   }
-  const out = argument(args, '--out') ?? join('sample-data', stack);
+  const out = values.out ?? join('sample-data', stack);
   const keys = writeFirehoseObjects(deployment, events, out);
   console.log(`${events.length} events (all valid against the ${stack} event schema) in ${keys.length} objects under ${out}/${keys[0]?.split('/')[0] ?? ''}/`);
   return 0;

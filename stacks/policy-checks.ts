@@ -68,7 +68,8 @@ export function parsePolicy(policy: unknown): Statement[] | undefined {
   }
 }
 
-const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+/** A value or a list of values, as a list (IAM allows both for Action, Resource, Principal values). */
+export const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /** All strings inside a value, with the JSON path they were found at. */
 function* strings(value: unknown, path = ''): Generator<[string, string]> {

@@ -12,6 +12,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AWS_REGIONS } from '../../config/aws';
+import { parseOptions } from '../cli';
 
 const root = join(__dirname, '..', '..');
 
@@ -107,9 +108,10 @@ async function series(label: string, runs: number, command: string, args: string
 }
 
 async function main() {
-  const args = process.argv.slice(2);
-  const quick = args.includes('--quick');
-  const runs = Number(args[args.indexOf('--runs') + 1]) || (quick ? 2 : 5);
+  const { values, error } = parseOptions(process.argv.slice(2), { runs: { type: 'string' }, quick: { type: 'boolean' } }, 'npm run bench -- [--runs N] [--quick]');
+  if (!values) throw new Error(error);
+  const quick = values.quick ?? false;
+  const runs = Number(values.runs) || (quick ? 2 : 5);
   const dir = mkdtempSync(join(tmpdir(), 'telemetry-bench-'));
   const out = (name: string) => ({ CDKTF_OUTDIR: join(dir, name) });
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);

@@ -9,7 +9,7 @@ import { deepMerge } from '../../config/resolve';
 import type { LifecycleSettings } from '../../config/schema';
 import { S3_RULES } from '../../config/aws';
 import { staticFolder } from '../../config/names';
-import { bucketControls, checkStack, parsePolicy, type Finding, type TerraformJson } from '../../stacks/policy-checks';
+import { asList as list, bucketControls, checkStack, parsePolicy, type Finding, type TerraformJson } from '../../stacks/policy-checks';
 import { estimateCost, type CostEstimate } from './cost';
 
 export interface Transition {
@@ -72,7 +72,6 @@ export interface StackReport {
 }
 
 type Body = Record<string, unknown>;
-const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** `${aws_kms_key.storage_key_1.arn}` → `aws_kms_key.storage_key_1`; literals stay as they are. */
 export function displayRef(value: unknown): string {

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TerraformJson } from '../../stacks/policy-checks';
+import { parseOptions } from '../cli';
 import { analyzeStack, type StackReport } from './analyze';
 import { renderHtml, renderMarkdown, severityCounts } from './render';
 
@@ -36,14 +37,13 @@ export function writeReports(reports: StackReport[], reportDir: string): string[
   return written;
 }
 
-function argument(args: string[], name: string, fallback: string): string {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
-}
-
 export function main(args: string[]): number {
-  const from = argument(args, '--from', 'cdktf.out');
-  const out = argument(args, '--out', 'report');
+  const { values, error } = parseOptions(args, { from: { type: 'string', default: 'cdktf.out' }, out: { type: 'string', default: 'report' } }, 'npm run report -- [--from cdktf.out] [--out report]');
+  if (!values) {
+    console.error(error);
+    return 2;
+  }
+  const { from, out } = values;
   let reports: StackReport[];
   try {
     reports = readReports(from);
