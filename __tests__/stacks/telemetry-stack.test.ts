@@ -12,6 +12,7 @@ import { NAMED_QUERIES, PARTITION_COLUMNS } from '../../config/queries';
 import { staticFolder } from '../../config/names';
 import { CRAWLER_CONFIGURATION } from '../../stacks/constructs/catalog';
 import { PINPOINT_END_OF_SUPPORT } from '../../stacks/constructs/ingestion';
+import { athenaQueriesByState } from '../../stacks/constructs/monitoring';
 import { parsePolicy } from '../../stacks/policy-checks';
 import { matrixWith, only, singleDeployment, synthMatrix } from '../helpers';
 
@@ -287,7 +288,9 @@ describe.each(stacks.map((s) => [s.stack.node.id, s] as const))('%s monitoring',
 
   it('shows Athena queries by outcome, cancelled ones included, on the dashboard', () => {
     const body = JSON.parse(String(only(tf, 'aws_cloudwatch_dashboard').dashboard_body));
-    expect(JSON.stringify(body)).toContain('"QueryState","CANCELED"');
+    const outcomes = body.widgets.find((w: { properties: { title: string } }) => w.properties.title.startsWith('Athena queries by outcome'));
+    expect(outcomes.properties.metrics).toEqual([[{ expression: athenaQueriesByState(d.names.workgroup), id: 'queries' }]]);
+    expect(athenaQueriesByState(d.names.workgroup)).toContain(`WorkGroup="${d.names.workgroup}"`);
   });
 
   it('lets the alert publishers use the key only from this account', () => {
