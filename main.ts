@@ -4,12 +4,12 @@
  */
 import { App } from 'cdktf';
 import { ConfigError, loadDeployments, OVERRIDE_CONTEXT_KEY, overrideFilePath } from './config';
-import { buildBootstrapStacks, buildStacks, PolicyError, validateStacks } from './stacks/matrix';
+import { buildMatrix, PolicyError, validateStacks } from './stacks/matrix';
 
 const app = new App({ skipValidation: true });
 try {
   const deployments = loadDeployments(overrideFilePath(app.node.tryGetContext(OVERRIDE_CONTEXT_KEY)));
-  validateStacks([...buildStacks(app, deployments), ...buildBootstrapStacks(app, deployments)]);
+  validateStacks(buildMatrix(app, deployments).all);
   app.synth();
 } catch (error) {
   if (!(error instanceof ConfigError || error instanceof PolicyError)) throw error;

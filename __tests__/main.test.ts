@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { App } from 'cdktf';
 import { loadDeployments } from '../config';
 import { stackTargets } from '../config/targets';
-import { buildBootstrapStacks, buildStacks, validateStacks } from '../stacks/matrix';
+import { buildMatrix, validateStacks } from '../stacks/matrix';
 
 const root = join(__dirname, '..');
 
@@ -14,7 +14,7 @@ describe('full app.synth() of the default matrix', () => {
   const app = new App({ outdir, skipValidation: true });
   const deployments = loadDeployments();
   // As main.ts does: the telemetry stacks and their state bootstrap stacks.
-  validateStacks([...buildStacks(app, deployments), ...buildBootstrapStacks(app, deployments)]);
+  validateStacks(buildMatrix(app, deployments).all);
   app.synth();
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
 

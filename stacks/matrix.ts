@@ -15,6 +15,12 @@ export function buildBootstrapStacks(app: App, deployments: ResolvedDeployment[]
   return bootstrapTargets(deployments).map((target) => new StateBootstrapStack(app, target));
 }
 
+/** Every stack the matrix produces, as main.ts synthesizes it: the pipelines, then their state bootstrap stacks. */
+export function buildMatrix(app: App, deployments: ResolvedDeployment[]): { telemetry: TelemetryStack[]; all: TerraformStack[] } {
+  const telemetry = buildStacks(app, deployments);
+  return { telemetry, all: [...telemetry, ...buildBootstrapStacks(app, deployments)] };
+}
+
 /** Thrown when a constructed stack breaks a policy; `problems` lists every one of every stack. */
 export class PolicyError extends Error {
   constructor(readonly problems: string[]) {

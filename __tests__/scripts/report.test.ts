@@ -8,15 +8,15 @@ import { estimateCost } from '../../scripts/report/cost';
 import { readReports } from '../../scripts/report/index';
 import { ASSUMPTIONS, PRICES } from '../../scripts/report/prices';
 import { flowSvg, renderHtml, renderMarkdown, severityCounts, wrap } from '../../scripts/report/render';
-import { buildBootstrapStacks, buildStacks, validateStacks } from '../../stacks/matrix';
+import { buildMatrix, validateStacks } from '../../stacks/matrix';
 import type { TerraformJson } from '../../stacks/policy-checks';
 
 /** The default matrix, synthesized the way main.ts does it, read back from disk. */
 const outdir = mkdtempSync(join(tmpdir(), 'report-'));
 const app = new App({ outdir, skipValidation: true });
 const deployments = loadDeployments();
-const telemetryStacks = buildStacks(app, deployments);
-validateStacks([...telemetryStacks, ...buildBootstrapStacks(app, deployments)]);
+const { telemetry: telemetryStacks, all } = buildMatrix(app, deployments);
+validateStacks(all);
 app.synth();
 const reports = readReports(outdir);
 const report = (stack: string) => reports.find((r) => r.stack === stack)!;

@@ -11,7 +11,7 @@ const t1 = performance.now();
 const deployments = config.loadDeployments(config.overrideFilePath());
 const t2 = performance.now();
 const app = new App({ skipValidation: true });
-const stacks = [...matrix.buildStacks(app, deployments), ...matrix.buildBootstrapStacks(app, deployments)];
+const stacks = matrix.buildMatrix(app, deployments).all;
 const t3 = performance.now();
 matrix.validateStacks(stacks);
 const t4 = performance.now();
