@@ -89,8 +89,21 @@ export function stateKeyAlias(project: string): string {
   return `alias/${project}-tfstate`;
 }
 
-/** S3 state bucket and key, or Terraform Cloud workspace, for a stack. */
-export function backendLocation(backend: BackendSettings, environment: string, region: string, accountId: string) {
+type S3BackendSettings = Extract<BackendSettings, { type: 's3' }>;
+type CloudBackendSettings = Extract<BackendSettings, { type: 'cloud' }>;
+export interface S3StateLocation {
+  bucket: string;
+  key: string;
+}
+export interface CloudStateLocation {
+  workspace: string;
+}
+
+/** S3 state bucket and key, or Terraform Cloud workspace, for a stack (typed by the backend's variant). */
+export function backendLocation(backend: S3BackendSettings, environment: string, region: string, accountId: string): S3StateLocation;
+export function backendLocation(backend: CloudBackendSettings, environment: string, region: string, accountId: string): CloudStateLocation;
+export function backendLocation(backend: BackendSettings, environment: string, region: string, accountId: string): S3StateLocation | CloudStateLocation;
+export function backendLocation(backend: BackendSettings, environment: string, region: string, accountId: string): S3StateLocation | CloudStateLocation {
   return backend.type === 's3'
     ? { bucket: `${backend.bucketPrefix}-${accountId}-${region}`, key: `${backend.keyPrefix}/${environment}/${region}/terraform.tfstate` }
     : { workspace: `${backend.workspacePrefix}-${environment}-${region}` };

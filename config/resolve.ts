@@ -164,7 +164,7 @@ function namingIssues(names: ResourceNames, backend: BackendSettings, identity: 
     issues.push({ path: ['environment'], message: `data bucket name "${names.dataBucket}" ${problem}` });
   }
   if (backend.type === 's3') {
-    const { bucket } = backendLocation(backend, identity.environment, identity.region, identity.accountId) as { bucket: string };
+    const { bucket } = backendLocation(backend, identity.environment, identity.region, identity.accountId);
     for (const problem of bucketNameProblems(bucket)) {
       issues.push({ path: ['backend', 'bucketPrefix'], message: `state bucket name "${bucket}" ${problem}` });
     }

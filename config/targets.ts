@@ -24,7 +24,7 @@ export function bootstrapTargets(deployments: ResolvedDeployment[]): BootstrapTa
   for (const d of deployments) {
     if (d.backend.type !== 's3') continue;
     const id = bootstrapStackName(d.project, d.accountId, d.region);
-    const { bucket } = backendLocation(d.backend, d.environment, d.region, d.accountId) as { bucket: string };
+    const { bucket } = backendLocation(d.backend, d.environment, d.region, d.accountId);
     const target = targets.get(id) ?? { project: d.project, accountId: d.accountId, region: d.region, bucket, noncurrentVersionExpirationDays: 0, stacks: [] };
     target.noncurrentVersionExpirationDays = Math.max(target.noncurrentVersionExpirationDays, d.backend.noncurrentVersionExpirationDays);
     target.stacks.push(d.names.stack);

@@ -31,16 +31,15 @@ export function defaultTags(d: ResolvedDeployment): Record<string, string> {
 
 /** Remote state: S3 in the stack's own region (encrypted, lock file) or a Terraform Cloud workspace. */
 function configureBackend(stack: TerraformStack, d: ResolvedDeployment): void {
-  const location = backendLocation(d.backend, d.environment, d.region, d.accountId);
   if (d.backend.type === 'cloud') {
     new CloudBackend(stack, {
       hostname: d.backend.hostname,
       organization: d.backend.organization,
-      workspaces: new NamedCloudWorkspace((location as { workspace: string }).workspace),
+      workspaces: new NamedCloudWorkspace(backendLocation(d.backend, d.environment, d.region, d.accountId).workspace),
     });
     return;
   }
-  const { bucket, key } = location as { bucket: string; key: string };
+  const { bucket, key } = backendLocation(d.backend, d.environment, d.region, d.accountId);
   // Without kms_key_id, `encrypt` would ask for SSE-S3 and override the bucket's KMS default.
   const kmsKeyId = `arn:${partitionOf(d.region)}:kms:${d.region}:${d.accountId}:${stateKeyAlias(d.project)}`;
   const backend = new S3Backend(stack, { bucket, key, region: d.region, encrypt: true, kmsKeyId });
