@@ -127,6 +127,11 @@ export function eventJsonSchema(fields: Field[], id: string): JsonSchema {
   };
 }
 
+/** The JSON Schema of the events one stack accepts: the envelope plus its extra columns, with the stack's id. */
+export function stackEventSchema(stack: string, extraColumns: ContractColumn[]): JsonSchema {
+  return eventJsonSchema(contractFields(extraColumns), `urn:telemetry:${stack}:event`);
+}
+
 /** Whether a dotted column path (`session.session_id`) exists in the contract. */
 export function hasColumn(fields: Field[], path: string): boolean {
   const [head, ...rest] = path.split('.');

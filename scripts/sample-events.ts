@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ConfigError, loadDeployments, overrideFilePath, type ResolvedDeployment } from '../config';
-import { contractFields, eventJsonSchema } from '../config/event-contract';
+import { stackEventSchema } from '../config/event-contract';
 import { parseOptions } from './cli';
 
 export type TelemetryEvent = Record<string, unknown>;
@@ -98,7 +98,7 @@ export function generateEvents(deployment: ResolvedDeployment, options: SampleOp
 
 /** Validates events against the stack's JSON Schema; returns one line per invalid event. */
 export function validateEvents(deployment: ResolvedDeployment, events: TelemetryEvent[]): string[] {
-  const schema = eventJsonSchema(contractFields(deployment.settings.contract.extraColumns), `urn:telemetry:${deployment.names.stack}:event`);
+  const schema = stackEventSchema(deployment.names.stack, deployment.settings.contract.extraColumns);
   const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
   return events.flatMap((e, i) => (validate(e) ? [] : [`event ${i} (${String((e as TelemetryEvent).event_type)}): ${validate.errors?.map((err) => `${err.instancePath || '/'} ${err.message}`).join('; ')}`]));
 }

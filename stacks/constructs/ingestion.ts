@@ -7,7 +7,7 @@ import { Annotations } from 'cdktf';
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { contractFields, eventJsonSchema } from '../../config/event-contract';
+import { stackEventSchema } from '../../config/event-contract';
 import { Construct } from 'constructs';
 import type { StackContext } from '../context';
 import { ServiceRole } from './identity';
@@ -46,7 +46,7 @@ export class Ingestion extends Construct {
     const { names, region, accountId } = deployment;
 
     // The event contract as JSON Schema, for app teams and for validating sample events; written at synth.
-    const schema = eventJsonSchema(contractFields(deployment.settings.contract.extraColumns), `urn:telemetry:${names.stack}:event`);
+    const schema = stackEventSchema(names.stack, deployment.settings.contract.extraColumns);
     addCustomSynthesis(this, {
       onSynthesize: (session) => {
         const dir = join(session.outdir, 'stacks', names.stack);
