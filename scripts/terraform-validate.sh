@@ -75,9 +75,14 @@ else
   skipped_plan="no provider mirror: it needs one to run without network"
   echo "terraform-validate: no provider mirror found (set TF_PROVIDER_MIRROR); using the registry, and SKIPPING the offline plan (it needs a mirror to run without network)"
 fi
-# One provider download per run, shared by every stack.
-export TF_PLUGIN_CACHE_DIR="$scratch/plugin-cache"
-mkdir -p "$TF_PLUGIN_CACHE_DIR"
+# From an unpacked mirror Terraform symlinks the provider into each stack, so no cache is needed (and a shared
+# plugin cache is what races: with no lock file, Terraform >= 1.4 reinstalls into the cache on every init).
+# From the registry, one download per run: the first stack fills the cache and its lock file is given to the
+# others, so their inits only link the cached copy.
+if [ -z "$mirror" ]; then
+  export TF_PLUGIN_CACHE_DIR="$scratch/plugin-cache"
+  mkdir -p "$TF_PLUGIN_CACHE_DIR"
+fi
 export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 
 # Checks one stack in a scratch copy; writes "valid …" or "failed <stage>" to <scratch>/<stack>/result.
@@ -109,6 +114,8 @@ check_stack() {
   }
 }
 EOF
+  # The lock file of the first stack, when there is one: the provider is then taken from the cache as locked.
+  if [ -f "$scratch/first.lock.hcl" ]; then cp "$scratch/first.lock.hcl" "$work/.terraform.lock.hcl"; fi
   cd "$work" || return
   # No remote backend is left, so this init also sets up local state for the plan.
   if ! terraform init -input=false -no-color >init.log 2>&1; then echo "failed init" >result; return; fi
@@ -123,12 +130,18 @@ EOF
 export -f check_stack
 export scratch PLAN=$plan
 
-# The first stack alone fills the plugin cache (Terraform's cache is not safe for concurrent first installs);
-# the rest two at a time: the AWS provider is slow to start, and these machines have 2 cores.
+# Two stacks at a time: the AWS provider is slow to start, and these machines have 2 cores. Without a mirror the
+# first stack runs alone and hands its lock file on, so only one init ever writes to the plugin cache.
 mapfile -d '' stack_dirs < <(find "$out_dir/stacks" -mindepth 1 -maxdepth 1 -type d -print0 | sort -z)
-if [ "${#stack_dirs[@]}" -gt 0 ]; then
+rest=("${stack_dirs[@]}")
+if [ -z "$mirror" ] && [ "${#stack_dirs[@]}" -gt 0 ]; then
   (check_stack "${stack_dirs[0]}")
-  printf '%s\0' "${stack_dirs[@]:1}" | xargs -0 -r -P "${TF_VALIDATE_JOBS:-2}" -I{} bash -c 'check_stack "$1"' _ {}
+  first_lock="$scratch/$(basename "${stack_dirs[0]}")/.terraform.lock.hcl"
+  if [ -f "$first_lock" ]; then cp "$first_lock" "$scratch/first.lock.hcl"; fi
+  rest=("${stack_dirs[@]:1}")
+fi
+if [ "${#rest[@]}" -gt 0 ]; then
+  printf '%s\0' "${rest[@]}" | xargs -0 -r -P "${TF_VALIDATE_JOBS:-2}" -I{} bash -c 'check_stack "$1"' _ {}
 fi
 
 valid=0
