@@ -15,19 +15,41 @@ import { only, singleDeployment, synthMatrix } from '../helpers';
 
 const EXAMPLE = join(__dirname, '../../config/examples/catalog-modes.json');
 const variants = synthMatrix(applyOverrides(DEFAULT_MATRIX, readOverrideFile(EXAMPLE)));
-const byMode = (mode: string) => variants.find((v) => v.deployment.settings.catalog.mode === mode)!;
+const variant = (mode: string, format: 'json' | 'parquet' = 'json') =>
+  variants.find((v) => v.deployment.settings.catalog.mode === mode && v.deployment.settings.firehose.format === format)!;
 
 describe('catalog modes (config/examples/catalog-modes.json)', () => {
-  it('covers every mode and Parquet', () => {
+  it('covers every catalog mode with JSON and with Parquet', () => {
     expect(variants.map((v) => [v.deployment.settings.catalog.mode, v.deployment.settings.firehose.format])).toEqual([
-      ['crawler-events', 'json'],
+      ['crawler', 'json'],
       ['crawler', 'parquet'],
+      ['crawler-events', 'json'],
+      ['crawler-events', 'parquet'],
+      ['projection', 'json'],
       ['projection', 'parquet'],
     ]);
   });
 
+  it.each(variants.map((v) => [v.deployment.settings.catalog.mode, v.deployment.settings.firehose.format, v] as const))(
+    '%s + %s: Firehose writes the format the catalog table declares',
+    (_mode, format, { tf }) => {
+      const ext = only(tf, 'aws_kinesis_firehose_delivery_stream').extended_s3_configuration as Record<string, unknown>;
+      const table = tf.resource.aws_glue_catalog_table ? only(tf, 'aws_glue_catalog_table') : undefined;
+      if (format === 'parquet') {
+        expect(ext.data_format_conversion_configuration).toMatchObject({ enabled: true });
+        expect(ext.compression_format).toBe('UNCOMPRESSED');
+        expect(table?.storage_descriptor).toMatchObject({ ser_de_info: { serialization_library: STORAGE_FORMATS.parquet.serializationLibrary } });
+      } else {
+        expect(ext.data_format_conversion_configuration).toBeUndefined();
+        expect(ext.compression_format).toBe('GZIP');
+        // JSON in crawler modes leaves the table to the crawler; projection always needs the contract table.
+        if (table) expect(table.storage_descriptor).toMatchObject({ ser_de_info: { serialization_library: STORAGE_FORMATS.json.serializationLibrary } });
+      }
+    },
+  );
+
   it('crawler-events: encrypted queue and DLQ in region, fed by S3 object events of the data folder, crawled in event mode', () => {
-    const { tf, deployment: d } = byMode('crawler-events');
+    const { tf, deployment: d } = variant('crawler-events');
     const queues = Object.values(tf.resource.aws_sqs_queue);
     expect(queues).toHaveLength(2);
     for (const q of queues) expect(q.kms_master_key_id).toContain('aws_kms_key');
@@ -46,7 +68,7 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
   });
 
   it('projection: no crawler; the contract table with a template that matches the Firehose prefix', () => {
-    const { tf, deployment: d } = byMode('projection');
+    const { tf, deployment: d } = variant('projection', 'parquet');
     expect(tf.resource.aws_glue_crawler).toBeUndefined();
     expect(tf.resource.aws_cloudwatch_event_rule).toBeUndefined();
     const table = only(tf, 'aws_glue_catalog_table');
@@ -62,8 +84,8 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
   });
 
   it('the contract table has every contract column, in order, with its Glue type and the format’s SerDe', () => {
-    for (const mode of ['crawler', 'projection']) {
-      const { tf, deployment: d } = byMode(mode);
+    for (const [mode, format] of [['crawler', 'parquet'], ['projection', 'json'], ['projection', 'parquet']] as const) {
+      const { tf, deployment: d } = variant(mode, format);
       const table = only(tf, 'aws_glue_catalog_table');
       const sd = table.storage_descriptor as Record<string, unknown>;
       const fields = contractFields(d.settings.contract.extraColumns);
@@ -73,7 +95,7 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
   });
 
   it('Parquet: Firehose converts OpenX JSON to Parquet with the contract table, UNCOMPRESSED, ≥ 64 MiB, and may read that table only', () => {
-    const { tf, deployment: d } = byMode('crawler');
+    const { tf, deployment: d } = variant('crawler', 'parquet');
     const ext = only(tf, 'aws_kinesis_firehose_delivery_stream').extended_s3_configuration as Record<string, unknown>;
     expect(ext).toMatchObject({ compression_format: 'UNCOMPRESSED', buffering_size: 64 });
     expect(ext.data_format_conversion_configuration).toMatchObject({
@@ -89,7 +111,7 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
   });
 
   it('extra queries are saved beside the built-in ones', () => {
-    const { tf } = byMode('projection');
+    const { tf } = variant('projection', 'parquet');
     expect(Object.values(tf.resource.aws_athena_named_query).map((q) => q.name)).toContain('events-per-screen-yesterday');
   });
 });
