@@ -2,6 +2,7 @@
  * Command-line options for the project's scripts, parsed with Node's own `util.parseArgs`: unknown options and
  * missing values are refused with a one-line message instead of being ignored.
  */
+import { normalize, resolve, sep } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
@@ -13,4 +14,14 @@ export function parseOptions<T extends Options>(args: string[], options: T, usag
   } catch (error) {
     return { values: undefined, error: `${(error as Error).message}\nusage: ${usage}` };
   }
+}
+
+/**
+ * Whether `file` (its path from the project root, e.g. `scripts/deploy.ts`) is the program being run.
+ * `require.main === module` cannot tell: scripts/run-ts.js bundles a script together with the modules it
+ * imports, so they all share one `module`, and a script importing another would run both.
+ */
+export function isEntryPoint(file: string, argv: string[] = process.argv): boolean {
+  const entry = argv[1];
+  return entry !== undefined && resolve(entry).endsWith(`${sep}${normalize(file)}`);
 }

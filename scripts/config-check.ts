@@ -6,7 +6,7 @@
 import { ConfigError, DEFAULT_MATRIX, loadDeployments, overrideFilePath, type MatrixConfig, type ResolvedDeployment } from '../config';
 import { PLACEHOLDER_ACCOUNTS } from '../config/matrix';
 import { backendLocation } from '../config/names';
-import { parseOptions } from './cli';
+import { isEntryPoint, parseOptions } from './cli';
 
 export interface CheckResult {
   exitCode: number;
@@ -54,7 +54,7 @@ export function configCheck(options: { overridePath?: string; matrix?: MatrixCon
   }
 }
 
-if (require.main === module) {
+if (isEntryPoint('scripts/config-check.ts')) {
   const { values, error } = parseOptions(process.argv.slice(2), { config: { type: 'string' }, json: { type: 'boolean' } }, 'npm run config:check -- [--config overrides.json] [--json]');
   if (!values) {
     console.error(error);

@@ -7,6 +7,7 @@
  * If any stack fails preflight, nothing is deployed.
  */
 import { spawnSync } from 'node:child_process';
+import { isEntryPoint } from './cli';
 import { runPreflight, type StsLike } from './preflight';
 
 /** Split arguments into stack patterns and the flags passed through to cdktf. */
@@ -29,7 +30,7 @@ export async function deploy(
   return run('npx', ['cdktf', 'deploy', ...patterns, ...flags]);
 }
 
-if (require.main === module) {
+if (isEntryPoint('scripts/deploy.ts')) {
   deploy(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

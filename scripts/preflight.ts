@@ -6,6 +6,7 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ConfigError, loadDeployments, overrideFilePath } from '../config';
 import { PLACEHOLDER_ACCOUNTS } from '../config/matrix';
+import { isEntryPoint } from './cli';
 import { stackTargets, type StackTarget } from '../config/targets';
 
 /** The part of an STS client preflight uses; tests inject a fake. */
@@ -102,7 +103,7 @@ export async function runPreflight(patterns: string[], stsFor: (region: string) 
   return result.ok ? 0 : 1;
 }
 
-if (require.main === module) {
+if (isEntryPoint('scripts/preflight.ts')) {
   runPreflight(process.argv.slice(2).filter((a) => !a.startsWith('-'))).then((code) => {
     process.exitCode = code;
   });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ConfigError, loadDeployments, overrideFilePath, type ResolvedDeployment } from '../config';
 import { stackEventSchema } from '../config/event-contract';
-import { parseOptions } from './cli';
+import { isEntryPoint, parseOptions } from './cli';
 
 export type TelemetryEvent = Record<string, unknown>;
 
@@ -170,4 +170,4 @@ export function main(args: string[]): number {
   return 0;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (isEntryPoint('scripts/sample-events.ts')) process.exitCode = main(process.argv.slice(2));

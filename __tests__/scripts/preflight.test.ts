@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StackTarget } from '../../config/targets';
+import { isEntryPoint } from '../../scripts/cli';
 import { deploy } from '../../scripts/deploy';
 import { describeStsError, matchStacks, preflight, type StsLike } from '../../scripts/preflight';
 
@@ -113,5 +115,29 @@ describe('deploy wrapper', () => {
       if (saved === undefined) delete process.env.TELEMETRY_CONFIG;
       else process.env.TELEMETRY_CONFIG = saved;
     }
+  });
+
+  it('as users run it (npm run deploy, bundled by run-ts): each problem said once, and only the deploy verdict', () => {
+    const root = join(__dirname, '../..');
+    const env = { ...process.env };
+    delete env.TELEMETRY_CONFIG;
+    const result = spawnSync(process.execPath, ['scripts/run-ts.js', 'scripts/deploy.ts', 'telemetry-prod-*'], { cwd: root, env, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'telemetry-prod-us-east-1: account 222222222222 is a placeholder from config/matrix.ts — set your real account id before deploying',
+      'telemetry-prod-eu-central-1: account 222222222222 is a placeholder from config/matrix.ts — set your real account id before deploying',
+      'preflight failed: nothing was deployed',
+    ]);
+  });
+});
+
+describe('isEntryPoint', () => {
+  it('is true only for the script named as the program, however the path is spelled', () => {
+    const cwd = process.cwd();
+    expect(isEntryPoint('scripts/deploy.ts', ['node', 'scripts/deploy.ts'])).toBe(true);
+    expect(isEntryPoint('scripts/deploy.ts', ['node', join(cwd, 'scripts', 'deploy.ts')])).toBe(true);
+    expect(isEntryPoint('scripts/preflight.ts', ['node', 'scripts/deploy.ts'])).toBe(false);
+    expect(isEntryPoint('scripts/report/index.ts', ['node', 'scripts/index.ts'])).toBe(false);
+    expect(isEntryPoint('scripts/deploy.ts', ['node'])).toBe(false);
   });
 });

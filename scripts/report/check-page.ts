@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { isEntryPoint } from '../cli';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
@@ -69,7 +70,7 @@ async function main(): Promise<number> {
   return failed > 0 ? 1 : 0;
 }
 
-if (require.main === module) {
+if (isEntryPoint('scripts/report/check-page.ts')) {
   main().then((code) => {
     process.exitCode = code;
   });

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TerraformJson } from '../../stacks/policy-checks';
-import { parseOptions } from '../cli';
+import { isEntryPoint, parseOptions } from '../cli';
 import { analyzeStack, type StackReport } from './analyze';
 import { renderHtml, renderMarkdown, severityCounts } from './render';
 
@@ -62,4 +62,4 @@ export function main(args: string[]): number {
   return errors > 0 ? 1 : 0;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (isEntryPoint('scripts/report/index.ts')) process.exitCode = main(process.argv.slice(2));
