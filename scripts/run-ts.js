@@ -14,30 +14,33 @@ const Module = require('node:module');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const entry = path.resolve(process.argv[2] || 'main.ts');
-const SKIP = new Set(['node_modules', '.git', 'cdktf.out', 'report', '__tests__', 'sample-data', 'bootstrap-state', 'coverage']);
+/** Never part of a bundle, wherever they are. */
+const SKIP_ANYWHERE = new Set(['node_modules', '.git']);
+/** Top-level folders of output and tests (only at the top: `scripts/report/` is code, `report/` is output). */
+const SKIP_AT_ROOT = new Set(['cdktf.out', 'report', '__tests__', 'sample-data', 'bootstrap-state', 'coverage']);
 
-/** Size and mtime of every .ts file of the project: any edit changes the cache key. */
-function sourceKey() {
+/** Size and mtime of every .ts file of the project under `projectRoot`: any edit changes the cache key. */
+function sourceKey(projectRoot, entry) {
   const hash = crypto.createHash('sha256').update(`${entry}\0${fs.statSync(__filename).mtimeMs}\0${require('esbuild/package.json').version}`);
   const walk = (dir) => {
     for (const item of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       if (item.isDirectory()) {
-        if (!SKIP.has(item.name)) walk(path.join(dir, item.name));
+        const skipped = SKIP_ANYWHERE.has(item.name) || (dir === projectRoot && SKIP_AT_ROOT.has(item.name));
+        if (!skipped) walk(path.join(dir, item.name));
       } else if (item.name.endsWith('.ts') || item.name === 'package.json' || item.name === 'tsconfig.json') {
         const stat = fs.statSync(path.join(dir, item.name));
         hash.update(`${path.join(dir, item.name)}\0${stat.size}\0${stat.mtimeMs}\n`);
       }
     }
   };
-  walk(root);
+  walk(projectRoot);
   return hash.digest('hex').slice(0, 24);
 }
 
-function bundle() {
+function bundle(entry) {
   const cacheDir = path.join(root, 'node_modules', '.cache', 'run-ts');
   const name = path.relative(root, entry).replace(/\.ts$/, '').replace(/[^A-Za-z0-9]+/g, '_');
-  const cached = path.join(cacheDir, `${name}-${sourceKey()}.js`);
+  const cached = path.join(cacheDir, `${name}-${sourceKey(root, entry)}.js`);
   if (fs.existsSync(cached)) return fs.readFileSync(cached, 'utf8');
   const { outputFiles } = require('esbuild').buildSync({
     entryPoints: [entry],
@@ -61,10 +64,17 @@ function bundle() {
   return code;
 }
 
-const main = new Module(entry, null);
-main.filename = entry;
-main.paths = Module._nodeModulePaths(path.dirname(entry));
-// The entry behaves as if Node had started it: argv[1] is the entry, `require.main === module` holds.
-process.argv.splice(1, 1);
-process.mainModule = main;
-main._compile(bundle(), entry);
+function run() {
+  const entry = path.resolve(process.argv[2] || 'main.ts');
+  const main = new Module(entry, null);
+  main.filename = entry;
+  main.paths = Module._nodeModulePaths(path.dirname(entry));
+  // The entry behaves as if Node had started it: argv[1] is the entry. Modules bundled with it share its
+  // `module`, so scripts tell whether they are the program with isEntryPoint (scripts/cli.ts).
+  process.argv.splice(1, 1);
+  process.mainModule = main;
+  main._compile(bundle(entry), entry);
+}
+
+if (require.main === module) run();
+module.exports = { sourceKey };

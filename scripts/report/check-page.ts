@@ -41,6 +41,9 @@ export async function checkPage(reportDir: string, browserPath: string): Promise
     const drawn = diagrams.filter((d) => d.nodes >= 2 && d.edges >= 1 && d.width > 0).length;
     const expectedDiagrams = await tab.locator('section.stack').evaluateAll((all) => all.filter((s) => s.querySelector('svg.flow g.edge')).length);
     results.push({ name: 'every data-flow diagram renders', ok: drawn === expectedDiagrams && drawn > 0, detail: `${drawn} drawn` });
+    // A diagram wider than its box hides its right-hand side behind a scroll bar a reviewer may never see.
+    const clipped = await tab.locator('.diagram').evaluateAll((boxes) => boxes.filter((b) => b.scrollWidth > b.clientWidth + 1).length);
+    results.push({ name: 'every diagram fits the page width', ok: clipped === 0, detail: clipped === 0 ? `${diagrams.length} fit` : `${clipped} wider than the page` });
     const overviewRows = await tab.locator('body > table tbody tr').count();
     results.push({ name: 'the overview lists every stack', ok: overviewRows === expected, detail: `${overviewRows} rows` });
     results.push({ name: 'no console errors', ok: consoleErrors.length === 0, detail: consoleErrors.join(' | ') || 'none' });

@@ -114,7 +114,7 @@ export function flowSvg(edges: FlowEdge[], id: string): string {
     rowOf.set(n, perColumn.get(c) ?? 0);
     perColumn.set(c, (perColumn.get(c) ?? 0) + 1);
   }
-  const [width, height, gap, rowGap] = [200, 62, 100, 34];
+  const [width, height, gap, rowGap] = [190, 62, 70, 34];
   const x = (n: string) => 10 + column.get(n)! * (width + gap);
   const y = (n: string) => 24 + rowOf.get(n)! * (height + rowGap);
   const columns = Math.max(...column.values()) + 1;
@@ -132,7 +132,7 @@ export function flowSvg(edges: FlowEdge[], id: string): string {
     return `<g class="edge"><path d="M${x1},${y1} L${x2},${y2}" marker-end="url(#arrow-${escapeHtml(id)})"/><text x="${(x1 + x2) / 2}" y="${(y1 + y2) / 2 - 7}" text-anchor="middle" class="region">${escapeHtml(e.region)}</text><title>${escapeHtml(`${e.from} → ${e.to}: ${e.via} (${e.region})`)}</title></g>`;
   });
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="flow" role="img" aria-label="Data flow of ${escapeHtml(id)}" viewBox="0 0 ${totalWidth} ${totalHeight}" width="${totalWidth}" height="${totalHeight}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="flow" role="img" aria-label="Data flow of ${escapeHtml(id)}" viewBox="0 0 ${totalWidth} ${totalHeight}" style="max-width:${totalWidth}px">`,
     `<defs><marker id="arrow-${escapeHtml(id)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>`,
     ...boxes,
     ...arrows,
@@ -194,6 +194,7 @@ table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; } th, td { b
 code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; background: #f2f4f8; padding: 0 3px; border-radius: 3px; word-break: break-all; }
 .identity { color: #4a5468; }
 .diagram { overflow-x: auto; border: 1px solid #d7dce5; border-radius: 8px; padding: 6px; background: #fbfcfe; }
+svg.flow { display: block; width: 100%; height: auto; } /* scales down to fit the page: no hidden right-hand side */
 svg.flow .node { fill: #e8f0fe; stroke: #3b6fd8; stroke-width: 1.5; } svg.flow text { font: 12px system-ui, sans-serif; fill: #1d2330; }
 svg.flow .edge path { stroke: #4a5468; stroke-width: 1.5; fill: none; } svg.flow marker path { fill: #4a5468; } svg.flow text.region { font-size: 11px; fill: #1a7f37; }
 .sev { display: inline-block; min-width: 1.6em; padding: 0 6px; border-radius: 9px; text-align: center; font-weight: 600; }

@@ -1,0 +1,28 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const { sourceKey } = require('../../scripts/run-ts.js') as { sourceKey: (root: string, entry: string) => string };
+
+describe('run-ts bundle cache key', () => {
+  const root = mkdtempSync(join(tmpdir(), 'run-ts-'));
+  for (const dir of ['scripts/report', 'report', '__tests__', 'node_modules/x']) mkdirSync(join(root, dir), { recursive: true });
+  const write = (file: string, text: string) => writeFileSync(join(root, file), text);
+  write('main.ts', 'export {};');
+  write('scripts/report/render.ts', 'export const a = 1;');
+  const entry = join(root, 'main.ts');
+
+  it('changes when any source file changes, including one in a code folder named like an output folder', () => {
+    const before = sourceKey(root, entry);
+    write('scripts/report/render.ts', 'export const a = 12;');
+    expect(sourceKey(root, entry)).not.toBe(before);
+  });
+
+  it('ignores output, tests and dependencies', () => {
+    const before = sourceKey(root, entry);
+    write('report/index.ts', 'x');
+    write('__tests__/a.test.ts', 'x');
+    write('node_modules/x/index.ts', 'x');
+    expect(sourceKey(root, entry)).toBe(before);
+  });
+});
