@@ -4,7 +4,9 @@
  *   npm run deploy -- telemetry-prod-eu-central-1
  *   npm run deploy -- 'telemetry-prod-*'            every stack of an environment
  *   npm run deploy -- '*-eu-central-1'              every stack of a region (bootstrap included)
- * If any stack fails preflight, nothing is deployed.
+ * If any stack fails preflight, nothing is deployed. Matched bootstrap stacks are deployed first, in a run of
+ * their own: a new region's pipeline stacks keep their state in the bucket the bootstrap stack creates, and
+ * cdktf would otherwise deploy unrelated stacks side by side.
  */
 import { spawnSync } from 'node:child_process';
 import { isEntryPoint } from './cli';
@@ -21,13 +23,22 @@ export async function deploy(
   stsFor?: (region: string) => StsLike,
 ): Promise<number> {
   const { patterns, flags } = splitArgs(args);
-  const preflightStatus = await runPreflight(patterns, stsFor);
-  if (preflightStatus !== 0) {
+  const { status, matched } = await runPreflight(patterns, stsFor);
+  if (status !== 0) {
     console.error('preflight failed: nothing was deployed');
-    return preflightStatus;
+    return status;
   }
-  // cdktf deploy takes the same globs; it synthesizes again and deploys in dependency order.
-  return run('npx', ['cdktf', 'deploy', ...patterns, ...flags]);
+  const phases = [matched.filter((t) => t.kind === 'bootstrap'), matched.filter((t) => t.kind !== 'bootstrap')].filter((p) => p.length > 0);
+  for (const [i, phase] of phases.entries()) {
+    const stacks = phase.map((t) => t.stack);
+    const code = run('npx', ['cdktf', 'deploy', ...stacks, ...flags]);
+    if (code !== 0) {
+      const skipped = phases.slice(i + 1).flatMap((p) => p.map((t) => t.stack));
+      console.error(`cdktf deploy failed for ${stacks.join(', ')}${skipped.length > 0 ? `; not deployed: ${skipped.join(', ')}` : ''}`);
+      return code;
+    }
+  }
+  return 0;
 }
 
 if (isEntryPoint('scripts/deploy.ts')) {

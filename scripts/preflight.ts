@@ -65,11 +65,14 @@ export function matchStacks(patterns: string[], targets: StackTarget[]): { match
 }
 
 /** Preflight for several stacks; one STS client per region (STS is regional, and traffic stays in region). */
-export async function preflight(patterns: string[], options: { targets: StackTarget[]; stsFor: (region: string) => StsLike }): Promise<{ ok: boolean; lines: string[] }> {
+export async function preflight(
+  patterns: string[],
+  options: { targets: StackTarget[]; stsFor: (region: string) => StsLike },
+): Promise<{ ok: boolean; lines: string[]; matched: StackTarget[] }> {
   const { matched, unknown } = matchStacks(patterns, options.targets);
   if (patterns.length === 0 || unknown.length > 0) {
     const known = options.targets.map((t) => t.stack).join(', ');
-    return { ok: false, lines: [patterns.length === 0 ? `name at least one stack; known: ${known}` : `unknown stack(s) ${unknown.join(', ')}; known: ${known}`] };
+    return { ok: false, matched, lines: [patterns.length === 0 ? `name at least one stack; known: ${known}` : `unknown stack(s) ${unknown.join(', ')}; known: ${known}`] };
   }
   const clients = new Map<string, StsLike>();
   const results: PreflightResult[] = [];
@@ -77,7 +80,7 @@ export async function preflight(patterns: string[], options: { targets: StackTar
     if (!clients.has(target.region)) clients.set(target.region, options.stsFor(target.region));
     results.push(await preflightStack(target, clients.get(target.region)!));
   }
-  return { ok: results.every((r) => r.ok), lines: results.map((r) => r.message) };
+  return { ok: results.every((r) => r.ok), lines: results.map((r) => r.message), matched };
 }
 
 /**
@@ -89,22 +92,23 @@ function stsClient(region: string): StsLike {
   return new STSClient({ region });
 }
 
-export async function runPreflight(patterns: string[], stsFor: (region: string) => StsLike = stsClient): Promise<number> {
+/** Preflight as the command runs it: prints the verdict per stack; returns the exit status and the matched stacks. */
+export async function runPreflight(patterns: string[], stsFor: (region: string) => StsLike = stsClient): Promise<{ status: number; matched: StackTarget[] }> {
   let targets: StackTarget[];
   try {
     targets = stackTargets(loadDeployments(overrideFilePath()));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
-    return 1;
+    return { status: 1, matched: [] };
   }
   const result = await preflight(patterns, { targets, stsFor });
   for (const line of result.lines) (result.ok ? console.log : console.error)(line);
-  return result.ok ? 0 : 1;
+  return { status: result.ok ? 0 : 1, matched: result.matched };
 }
 
 if (isEntryPoint('scripts/preflight.ts')) {
-  runPreflight(process.argv.slice(2).filter((a) => !a.startsWith('-'))).then((code) => {
-    process.exitCode = code;
+  runPreflight(process.argv.slice(2).filter((a) => !a.startsWith('-'))).then(({ status }) => {
+    process.exitCode = status;
   });
 }

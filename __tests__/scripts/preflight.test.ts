@@ -33,7 +33,7 @@ describe('preflight (injected STS client, no network)', () => {
   it('passes when the credentials belong to the stack’s account', async () => {
     const client = sts({ Account: '123456789012', Arn: 'arn:aws:sts::123456789012:assumed-role/deployer/ci' });
     const result = await preflight(['telemetry-prod-eu-central-1'], { targets, stsFor: () => client });
-    expect(result).toEqual({ ok: true, lines: ['telemetry-prod-eu-central-1: OK — account 123456789012 (arn:aws:sts::123456789012:assumed-role/deployer/ci), region eu-central-1'] });
+    expect(result).toEqual({ ok: true, matched: [targets[1]], lines: ['telemetry-prod-eu-central-1: OK — account 123456789012 (arn:aws:sts::123456789012:assumed-role/deployer/ci), region eu-central-1'] });
     expect(client.calls).toBe(1);
   });
 
@@ -45,12 +45,12 @@ describe('preflight (injected STS client, no network)', () => {
 
   it('says clearly when there are no credentials', async () => {
     const result = await preflight(['telemetry-prod-us-east-1'], { targets, stsFor: () => sts(sdkError('CredentialsProviderError', 'Could not load credentials from any providers')) });
-    expect(result).toEqual({ ok: false, lines: [expect.stringContaining('no AWS credentials found')] });
+    expect(result).toEqual({ ok: false, matched: [targets[0]], lines: [expect.stringContaining('no AWS credentials found')] });
   });
 
   it('says clearly when the token has expired', async () => {
     const result = await preflight(['telemetry-prod-us-east-1'], { targets, stsFor: () => sts(sdkError('ExpiredToken', 'The security token included in the request is expired')) });
-    expect(result).toEqual({ ok: false, lines: [expect.stringContaining('have expired')] });
+    expect(result).toEqual({ ok: false, matched: [targets[0]], lines: [expect.stringContaining('have expired')] });
   });
 
   it('checks every stack a glob matches, with one STS client per region', async () => {
@@ -109,9 +109,48 @@ describe('deploy wrapper', () => {
       const run = jest.fn(() => 0);
       const code = await deploy(['telemetry-prod-*', '--auto-approve'], run, () => sts({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:role/deployer' }));
       expect(code).toBe(0);
-      expect(run).toHaveBeenCalledWith('npx', ['cdktf', 'deploy', 'telemetry-prod-*', '--auto-approve']);
+      expect(run.mock.calls).toEqual([['npx', ['cdktf', 'deploy', 'telemetry-prod-eu-central-1', '--auto-approve']]]);
     } finally {
       log.mockRestore();
+      if (saved === undefined) delete process.env.TELEMETRY_CONFIG;
+      else process.env.TELEMETRY_CONFIG = saved;
+    }
+  });
+
+  it('a region glob deploys the state bucket first, then the pipeline; a failed bootstrap stops the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deploy-'));
+    const config = join(dir, 'accounts.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        deployments: [
+          { environment: 'prod', region: 'eu-central-1', accountId: '123456789012', profile: 'compliance', jurisdiction: 'EU' },
+          { environment: 'dev', region: 'eu-central-1', accountId: '123456789012', jurisdiction: 'EU' },
+        ],
+      }),
+    );
+    const saved = process.env.TELEMETRY_CONFIG;
+    process.env.TELEMETRY_CONFIG = config;
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const identity = () => sts({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:role/deployer' });
+      const run = jest.fn(() => 0);
+      expect(await deploy(['*-eu-central-1'], run, identity)).toBe(0);
+      expect(run.mock.calls).toEqual([
+        ['npx', ['cdktf', 'deploy', 'telemetry-bootstrap-123456789012-eu-central-1']],
+        ['npx', ['cdktf', 'deploy', 'telemetry-prod-eu-central-1', 'telemetry-dev-eu-central-1']],
+      ]);
+
+      const failing = jest.fn(() => 1);
+      expect(await deploy(['*-eu-central-1'], failing, identity)).toBe(1);
+      expect(failing).toHaveBeenCalledTimes(1);
+      expect(errors).toHaveBeenLastCalledWith(
+        'cdktf deploy failed for telemetry-bootstrap-123456789012-eu-central-1; not deployed: telemetry-prod-eu-central-1, telemetry-dev-eu-central-1',
+      );
+    } finally {
+      log.mockRestore();
+      errors.mockRestore();
       if (saved === undefined) delete process.env.TELEMETRY_CONFIG;
       else process.env.TELEMETRY_CONFIG = saved;
     }
