@@ -85,10 +85,9 @@ export class TelemetryStack extends CheckedStack {
     if (ingestion.pinpointAppId) {
       new TerraformOutput(this, 'pinpoint_app_id', { value: ingestion.pinpointAppId, description: 'Legacy Pinpoint application id' });
     }
-    new TerraformOutput(this, 'data_bucket', { value: names.dataBucket });
-    new TerraformOutput(this, 'glue_database', { value: names.glueDatabase });
-    new TerraformOutput(this, 'athena_workgroup', { value: names.workgroup });
+    new TerraformOutput(this, 'data_bucket', { value: names.dataBucket, description: 'Bucket holding events, failed records and query results' });
+    new TerraformOutput(this, 'glue_database', { value: names.glueDatabase, description: 'Glue database to query in Athena' });
+    new TerraformOutput(this, 'athena_workgroup', { value: names.workgroup, description: 'Athena workgroup with the scan cutoff and encrypted results' });
     new TerraformOutput(this, 'alert_topic_arn', { value: monitoring.topic.arn, description: 'Subscribe on-call tools here' });
-
   }
 }
