@@ -52,4 +52,18 @@ describe('main.ts as users run it', () => {
     expect(existsSync(join(result.outdir, 'manifest.json'))).toBe(false);
     expect(readdirSync(join(result.outdir, 'stacks'))).toEqual([]);
   });
+
+  it('npm run synth (scripts/synth.js, no cdktf-cli) writes every stack of the matrix and names them', () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'cdktf-synth-')), 'out');
+    const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
+    delete env.TELEMETRY_CONFIG;
+    delete env.CDKTF_CONTEXT_JSON;
+    const result = spawnSync(process.execPath, ['scripts/synth.js'], { cwd: root, env, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const stacks = stackTargets(loadDeployments()).map((t) => t.stack).sort();
+    expect(Object.keys(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks).sort()).toEqual(stacks);
+    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(stacks);
+    expect(result.stdout).toContain(`Generated Terraform for ${stacks.length} stacks`);
+  });
 });

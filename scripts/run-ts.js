@@ -64,6 +64,7 @@ function bundle(entry) {
   return code;
 }
 
+/** Runs the entry named by argv[2] (default main.ts) as if Node had started it. */
 function run() {
   const entry = path.resolve(process.argv[2] || 'main.ts');
   const main = new Module(entry, null);
@@ -77,4 +78,4 @@ function run() {
 }
 
 if (require.main === module) run();
-module.exports = { sourceKey };
+module.exports = { run, sourceKey };

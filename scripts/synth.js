@@ -16,11 +16,14 @@ process.env.CDKTF_CONTEXT_JSON ??= JSON.stringify(cdktfJson.context ?? {});
 fs.rmSync(path.join(outdir, 'stacks'), { recursive: true, force: true });
 fs.rmSync(path.join(outdir, 'manifest.json'), { force: true });
 process.argv.splice(2, 0, path.join(root, 'main.ts'));
-require('./run-ts.js');
+require('./run-ts.js').run();
 
 // The app synthesizes synchronously; a manifest exists only when it succeeded.
 const manifestPath = path.join(outdir, 'manifest.json');
-if (fs.existsSync(manifestPath)) {
+if (!fs.existsSync(manifestPath) && !process.exitCode) {
+  console.error(`synth: the app wrote no ${path.relative(process.cwd(), manifestPath)}`);
+  process.exitCode = 1;
+} else if (fs.existsSync(manifestPath)) {
   const { stacks } = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
   for (const [name, stack] of Object.entries(stacks)) {
     for (const a of stack.annotations ?? []) if (a.level !== '@cdktf/info') console.error(`${a.level === '@cdktf/error' ? 'Error' : 'Warning'} [${name}] ${a.message}`);
