@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs `terraform init` + `validate` on every synthesized stack, then an offline `terraform plan` where a
 # provider mirror makes that possible, and prints `N/M stacks valid`.
+# With --hcl it synthesizes the HCL that `cdktf synth --hcl` writes (into a scratch directory, leaving
+# cdktf.out/ alone) and validates that instead: the way out of CDKTF must stay open.
 #
 # Provider source, in order:
 #   1. $TF_PROVIDER_MIRROR — a directory laid out as a Terraform filesystem mirror
@@ -11,33 +13,46 @@
 # nothing here touches real state or AWS; the plan runs with dummy credentials and skipped AWS checks, and
 # with the provider's allowed_account_ids lock lifted (it needs a real account id to compare against).
 #
-# Usage: scripts/terraform-validate.sh [--no-synth] [--no-plan] [cdktf.out directory]
+# Usage: scripts/terraform-validate.sh [--hcl] [--no-synth] [--no-plan] [cdktf.out directory]
 # Exit status: 0 when every stack is valid (and planned, when planning), 1 otherwise, 2 when it cannot run.
 set -euo pipefail
 
 synth=1
 plan=1
+hcl=0
 skipped_plan=""
 out_dir=""
 for arg in "$@"; do
   case "$arg" in
     --no-synth) synth=0 ;;
     --no-plan) plan=0; skipped_plan="--no-plan was given" ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --hcl) hcl=1 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) out_dir="$arg" ;;
   esac
 done
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-out_dir=${out_dir:-$root/cdktf.out}
 
 if ! command -v terraform >/dev/null 2>&1; then
   echo "terraform-validate: SKIPPED — terraform is not on PATH; install Terraform >= 1.10 to validate the stacks." >&2
   exit 2
 fi
 
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+if [ "$hcl" = 1 ]; then
+  # The plan needs the remote backend taken out, which only the JSON form allows; HCL is validated only.
+  plan=0
+  skipped_plan="HCL is validated, not planned; the JSON form of the same stacks is"
+  if [ "$synth" = 1 ]; then out_dir=${out_dir:-$scratch/hcl-out}; fi
+fi
+out_dir=${out_dir:-$root/cdktf.out}
+
 if [ "$synth" = 1 ]; then
-  (cd "$root" && node scripts/run-ts.js main.ts) || { echo "terraform-validate: synth failed" >&2; exit 1; }
+  (cd "$root" && CDKTF_OUTDIR="$out_dir" SYNTH_HCL_OUTPUT=$([ "$hcl" = 1 ] && echo true || echo false) node scripts/run-ts.js main.ts) ||
+    { echo "terraform-validate: synth failed" >&2; exit 1; }
 fi
 [ -d "$out_dir/stacks" ] || { echo "terraform-validate: no stacks under $out_dir/stacks (run synth first)" >&2; exit 2; }
 out_dir=$(cd "$out_dir" && pwd)
@@ -53,8 +68,6 @@ find_mirror() {
   done
 }
 
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
 mirror=$(find_mirror || true)
 if [ -n "$mirror" ]; then
   cat >"$scratch/terraform.rc" <<EOF
@@ -71,8 +84,10 @@ EOF
   export TF_CLI_CONFIG_FILE="$scratch/terraform.rc"
   echo "terraform-validate: provider from the offline mirror $mirror"
 else
-  plan=0
-  skipped_plan="no provider mirror: it needs one to run without network"
+  if [ "$plan" = 1 ]; then
+    plan=0
+    skipped_plan="no provider mirror: it needs one to run without network"
+  fi
   echo "terraform-validate: no provider mirror found (set TF_PROVIDER_MIRROR); using the registry, and SKIPPING the offline plan (it needs a mirror to run without network)"
 fi
 # From an unpacked mirror Terraform symlinks the provider into each stack, so no cache is needed (and a shared
@@ -91,6 +106,16 @@ check_stack() {
   stack=$(basename "$stack_dir")
   work="$scratch/$stack"
   mkdir -p "$work"
+  if [ -f "$stack_dir/cdk.tf" ]; then
+    # HCL: validated as written, without initializing its backend.
+    cp "$stack_dir/cdk.tf" "$work/cdk.tf"
+    if [ -f "$scratch/first.lock.hcl" ]; then cp "$scratch/first.lock.hcl" "$work/.terraform.lock.hcl"; fi
+    cd "$work" || return
+    if ! terraform init -backend=false -input=false -no-color >init.log 2>&1; then echo "failed init" >result; return; fi
+    if ! terraform validate -no-color >validate.log 2>&1; then echo "failed validate" >result; return; fi
+    echo "valid (HCL)" >result
+    return
+  fi
   # The copy without its remote backend: Terraform uses local state in the scratch directory.
   node -e '
     const fs = require("fs");
@@ -164,5 +189,5 @@ for stack_dir in "$out_dir"/stacks/*/; do
 done
 
 [ "$plan" = 1 ] || echo "terraform-validate: offline plan skipped ($skipped_plan)"
-echo "$valid/$total stacks valid"
+echo "$valid/$total stacks valid$([ "$hcl" = 1 ] && echo ' (HCL, as cdktf synth --hcl writes them)' || true)"
 [ "$valid" = "$total" ] && [ "$total" -gt 0 ]

@@ -1,4 +1,7 @@
-import { Annotations, TerraformStack } from 'cdktf';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Annotations, Manifest, TerraformStack } from 'cdktf';
+import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import type { Construct } from 'constructs';
 import { checkStack, type CheckContext, type TerraformJson } from './policy-checks';
 
@@ -12,6 +15,14 @@ export class CheckedStack extends TerraformStack {
   constructor(scope: Construct, id: string, readonly checkContext: CheckContext) {
     super(scope, id);
     this.node.addValidation({ validate: () => this.policyErrors() });
+    // A stack directory must hold one form: cdk.tf.json, or cdk.tf after `cdktf synth --hcl`. cdktf leaves the
+    // other form of an earlier synth behind, and Terraform would read both (every resource twice).
+    addCustomSynthesis(this, {
+      onSynthesize: (session) => {
+        const stale = session.manifest.hclOutput ? 'cdk.tf.json' : 'cdk.tf';
+        rmSync(join(session.outdir, Manifest.stacksFolder, id, stale), { force: true });
+      },
+    });
   }
 
   /** The stack's Terraform JSON, built once: the policy checks and the synthesizer read the same object. */

@@ -3,6 +3,16 @@
  * interpolated by Terraform, so the synthesized JSON stays readable for reviewers and for `scripts/report`.
  */
 
+/**
+ * A JSON document (policy, event pattern, redrive policy, dashboard, crawler configuration) as a Terraform
+ * string attribute. Pretty-printed on purpose: `cdktf synth --hcl` writes a multi-line string as a heredoc,
+ * where references stay references and quotes need no escaping; a one-line string holding both quotes and a
+ * reference comes out as broken HCL (cdktf 0.21's renderer leaves such strings unescaped).
+ */
+export function jsonDocument(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}
+
 export type Condition = Record<string, Record<string, string | string[]>>;
 
 export interface PolicyStatement {
@@ -22,7 +32,7 @@ export interface TrustStatement {
 }
 
 export function policyDocument(statements: (PolicyStatement | TrustStatement)[]): string {
-  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+  return jsonDocument({ Version: '2012-10-17', Statement: statements });
 }
 
 /** ARN builders for the stack's own resources; names come from config, so ARNs are known at synth. */

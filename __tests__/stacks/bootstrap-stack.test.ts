@@ -1,5 +1,8 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { Testing } from 'cdktf';
+import { App, Testing } from 'cdktf';
 import { DEFAULT_MATRIX } from '../../config';
 import { resolveMatrix } from '../../config/resolve';
 import { bootstrapTargets } from '../../config/targets';
@@ -43,5 +46,24 @@ describe('state bootstrap stacks', () => {
   it('no bootstrap stacks when state lives in Terraform Cloud', () => {
     const cloud = resolveMatrix({ ...DEFAULT_MATRIX, backend: { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'app.terraform.io' } });
     expect(bootstrapTargets(cloud)).toEqual([]);
+  });
+});
+
+describe('stack directories (every checked stack: bootstrap and telemetry)', () => {
+  const stack = stacks[0].node.id;
+  const synthInto = (outdir: string, hclOutput: boolean) => {
+    const app = new App({ outdir, hclOutput, skipValidation: true });
+    buildBootstrapStacks(app, deployments);
+    app.synth();
+    return readdirSync(join(outdir, 'stacks', stack)).filter((f) => f.startsWith('cdk.tf')).sort();
+  };
+
+  it('hold one form only: a JSON synth removes the cdk.tf an earlier `synth --hcl` left, and the other way round', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'stack-forms-'));
+    mkdirSync(join(outdir, 'stacks', stack), { recursive: true });
+    writeFileSync(join(outdir, 'stacks', stack, 'cdk.tf'), '# stale HCL');
+    expect(synthInto(outdir, false)).toEqual(['cdk.tf.json']);
+    expect(synthInto(outdir, true)).toEqual(['cdk.tf']);
+    expect(existsSync(join(outdir, 'stacks', stack, 'cdk.tf.json'))).toBe(false);
   });
 });

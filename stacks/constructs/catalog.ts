@@ -11,7 +11,7 @@ import { staticFolder } from '../../config/names';
 import { PARTITION_COLUMNS } from '../../config/queries';
 import type { CrawlerSettings } from '../../config/schema';
 import type { StackContext } from '../context';
-import { policyDocument, type PolicyStatement } from '../iam';
+import { jsonDocument, policyDocument, type PolicyStatement } from '../iam';
 import { ServiceRole } from './identity';
 
 export interface CatalogProps {
@@ -146,7 +146,7 @@ export class Catalog extends Construct {
       kmsMasterKeyId: key.arn,
       // Glue reads events on its schedule; keep them well beyond a missed run or two.
       messageRetentionSeconds: 1209600,
-      redrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 5 }),
+      redrivePolicy: jsonDocument({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 5 }),
     });
     const queueArn = `arn:${partition}:sqs:${deployment.region}:${accountId}:${names.crawler}-data-events`;
     const queuePolicy = new SqsQueuePolicy(this, 'data-events-policy', {
@@ -225,7 +225,7 @@ export class Catalog extends Construct {
       s3Target: [{ path: `s3://${names.dataBucket}/${dataFolder}`, ...(queues ? { eventQueueArn: queues.queue.arn, dlqEventQueueArn: queues.dlq.arn } : {}) }],
       recrawlPolicy: { recrawlBehavior: c.recrawlBehavior },
       schemaChangePolicy: schemaChangePolicy(c),
-      configuration: JSON.stringify(CRAWLER_CONFIGURATION),
+      configuration: jsonDocument(CRAWLER_CONFIGURATION),
     });
   }
 }

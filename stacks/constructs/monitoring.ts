@@ -10,7 +10,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Construct } from 'constructs';
 import { staticFolder } from '../../config/names';
 import type { StackContext } from '../context';
-import { policyDocument, type PolicyStatement } from '../iam';
+import { jsonDocument, policyDocument, type PolicyStatement } from '../iam';
 
 export interface MonitoringProps {
   /** The stack's deployment, partition and ARN builders. */
@@ -134,7 +134,7 @@ export class Monitoring extends Construct {
       const rule = new CloudwatchEventRule(this, 'crawler-failed', {
         name: `${names.crawler}-failed`,
         description: `Glue crawler ${names.crawler} failed`,
-        eventPattern: JSON.stringify({
+        eventPattern: jsonDocument({
           source: ['aws.glue'],
           'detail-type': ['Glue Crawler State Change'],
           detail: { crawlerName: [names.crawler], state: ['Failed'] },
@@ -152,7 +152,7 @@ export class Monitoring extends Construct {
 
     new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: names.stack,
-      dashboardBody: JSON.stringify(dashboard(region, names.deliveryStream, names.workgroup)),
+      dashboardBody: jsonDocument(dashboard(region, names.deliveryStream, names.workgroup)),
     });
   }
 }
