@@ -106,7 +106,7 @@ check_stack() {
   stack=$(basename "$stack_dir")
   work="$scratch/$stack"
   mkdir -p "$work"
-  if [ -f "$stack_dir/cdk.tf" ]; then
+  if [ "$HCL" = 1 ] || [ ! -f "$stack_dir/cdk.tf.json" ]; then
     # HCL: validated as written, without initializing its backend.
     cp "$stack_dir/cdk.tf" "$work/cdk.tf"
     if [ -f "$scratch/first.lock.hcl" ]; then cp "$scratch/first.lock.hcl" "$work/.terraform.lock.hcl"; fi
@@ -153,7 +153,7 @@ EOF
   fi
 }
 export -f check_stack
-export scratch PLAN=$plan
+export scratch PLAN=$plan HCL=$hcl
 
 # Two stacks at a time: the AWS provider is slow to start, and these machines have 2 cores. Without a mirror the
 # first stack runs alone and hands its lock file on, so only one init ever writes to the plugin cache.
