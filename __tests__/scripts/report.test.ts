@@ -1,5 +1,5 @@
 import { App } from 'cdktf';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDeployments } from '../../config';
@@ -174,5 +174,15 @@ describe('page and diagram', () => {
 
   it('wraps long labels at separators', () => {
     expect(wrap('S3 telemetry-prod-222222222222-eu-central-1/data/', 27, 3)).toEqual(['S3 telemetry-prod-', '222222222222-eu-central-1/', 'data/']);
+  });
+});
+
+describe('report input', () => {
+  it('says what to do when cdktf.out is missing or holds the HCL form', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'report-empty-'));
+    expect(() => readReports(empty)).toThrow(`no ${join(empty, 'manifest.json')}: run \`npx cdktf synth\` first`);
+    const hclOut = mkdtempSync(join(tmpdir(), 'report-hcl-'));
+    writeFileSync(join(hclOut, 'manifest.json'), JSON.stringify({ stacks: { 'telemetry-dev-us-east-1': { synthesizedStackPath: 'stacks/telemetry-dev-us-east-1/cdk.tf' } } }));
+    expect(() => readReports(hclOut)).toThrow(/holds HCL \(from `cdktf synth --hcl`\); the report reads the JSON form/);
   });
 });

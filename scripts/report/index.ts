@@ -15,6 +15,10 @@ export function readReports(outDir: string): StackReport[] {
   const manifestPath = join(outDir, 'manifest.json');
   if (!existsSync(manifestPath)) throw new Error(`no ${manifestPath}: run \`npx cdktf synth\` first`);
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
+  const hcl = Object.values(manifest.stacks).filter((s) => !s.synthesizedStackPath.endsWith('.json'));
+  if (hcl.length > 0) {
+    throw new Error(`${outDir} holds HCL (from \`cdktf synth --hcl\`); the report reads the JSON form: run \`npx cdktf synth\` or \`npm run synth\` first`);
+  }
   const reports = Object.keys(manifest.stacks).map((stack) =>
     analyzeStack(stack, JSON.parse(readFileSync(join(outDir, manifest.stacks[stack].synthesizedStackPath), 'utf8')) as TerraformJson),
   );
