@@ -27,6 +27,10 @@ export interface ResourceNames {
   workgroup: string;
   /** SNS topic for the stack's alerts. */
   alertTopic: string;
+  /** SQS queue of S3 object events the crawler consumes (catalog mode `crawler-events`). */
+  dataEventsQueue: string;
+  /** Dead-letter queue of `dataEventsQueue`. */
+  dataEventsDlq: string;
   /** Cognito identity pool (letters, digits, underscores, spaces). */
   identityPool: string;
   /** IAM role names, one per service role. */
@@ -70,6 +74,8 @@ export function resourceNames(
     crawler: `${base}-events`,
     workgroup: `${base}-events`,
     alertTopic: `${base}-alerts`,
+    dataEventsQueue: `${base}-events-data-events`,
+    dataEventsDlq: `${base}-events-data-events-dlq`,
     identityPool: `${project}_${environment}_events`.replace(/-/g, '_'),
     roles: {
       firehose: `${stack}-firehose`,

@@ -41,6 +41,8 @@ export function arns(partition: string, region: string, accountId: string) {
     bucket: (name: string) => `arn:${partition}:s3:::${name}`,
     deliveryStream: (name: string) => `arn:${partition}:firehose:${region}:${accountId}:deliverystream/${name}`,
     logGroup: (name: string) => `arn:${partition}:logs:${region}:${accountId}:log-group:${name}`,
+    snsTopic: (name: string) => `arn:${partition}:sns:${region}:${accountId}:${name}`,
+    sqsQueue: (name: string) => `arn:${partition}:sqs:${region}:${accountId}:${name}`,
     glue: (resource: string) => `arn:${partition}:glue:${region}:${accountId}:${resource}`,
     root: () => `arn:${partition}:iam::${accountId}:root`,
     managedPolicy: (path: string) => `arn:${partition}:iam::aws:policy/${path}`,

@@ -7,7 +7,7 @@ import type { ResolvedDeployment } from '../config/resolve';
 import { Catalog } from './constructs/catalog';
 import { Delivery } from './constructs/delivery';
 import { Ingestion } from './constructs/ingestion';
-import { alertPublisherKeyStatement, Monitoring } from './constructs/monitoring';
+import { Monitoring, publisherKeyStatements } from './constructs/monitoring';
 import { Query } from './constructs/query';
 import { Storage } from './constructs/storage';
 import { stackContext } from './context';
@@ -64,7 +64,7 @@ export class TelemetryStack extends CheckedStack {
     });
     configureBackend(this, deployment);
 
-    const storage = new Storage(this, 'storage', { context, extraKeyStatements: [alertPublisherKeyStatement(context)] });
+    const storage = new Storage(this, 'storage', { context, extraKeyStatements: publisherKeyStatements(context) });
     const catalog = new Catalog(this, 'catalog', { context, key: storage.key });
     const delivery = new Delivery(this, 'delivery', { context, bucket: storage.bucket, key: storage.key, schemaTable: catalog.contractTable });
     const ingestion = new Ingestion(this, 'ingestion', { context, streamArn: delivery.streamArn, stream: delivery.stream });

@@ -65,6 +65,12 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
     const queuePolicy = parsePolicy(only(tf, 'aws_sqs_queue_policy').policy) ?? [];
     expect(queuePolicy[0].Condition).toEqual({ StringEquals: { 'aws:SourceAccount': d.accountId }, ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${d.names.dataBucket}` } });
     expect(Object.values(tf.resource.aws_cloudwatch_metric_alarm).map((a) => a.metric_name)).toContain('ApproximateNumberOfMessagesVisible');
+    // S3 encrypts the events it sends with the stack key, for this queue only.
+    const key = parsePolicy(only(tf, 'aws_kms_key').policy) ?? [];
+    expect(key.find((s) => s.Sid === 'S3NotificationsUseKeyForCrawlerQueue')?.Condition).toEqual({
+      StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': `arn:aws:sqs:${d.region}:${d.accountId}:${d.names.dataEventsQueue}` },
+    });
+    expect(only(tf, 'aws_sqs_queue_policy').policy).toContain(`arn:aws:sqs:${d.region}:${d.accountId}:${d.names.dataEventsQueue}`);
   });
 
   it('projection: no crawler; the contract table with a template that matches the Firehose prefix', () => {

@@ -296,9 +296,15 @@ describe.each(stacks.map((s) => [s.stack.node.id, s] as const))('%s monitoring',
     expect(athenaQueriesByState(d.names.workgroup)).toContain(`WorkGroup="${d.names.workgroup}"`);
   });
 
-  it('lets the alert publishers use the key only from this account', () => {
+  it('lets each alert publisher use the key for this stack’s topic only, with no condition key EventBridge cannot send', () => {
     const key = parsePolicy(only(tf, 'aws_kms_key').policy) ?? [];
-    expect(key.find((s) => s.Sid === 'AlertPublishersUseKeyForEncryptedTopic')?.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': d.accountId } });
+    const topicArn = `arn:aws:sns:${d.region}:${d.accountId}:${d.names.alertTopic}`;
+    const forService = (service: string) => key.filter((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: `${service}.amazonaws.com` }));
+    expect(forService('cloudwatch').map((s) => s.Condition)).toEqual([{ StringEquals: { 'aws:SourceAccount': d.accountId, 'kms:EncryptionContext:aws:sns:topicArn': topicArn } }]);
+    // EventBridge's KMS requests carry no aws:SourceAccount / aws:SourceArn: with them, crawler-failure alerts would vanish.
+    expect(forService('events').map((s) => s.Condition)).toEqual([{ StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': topicArn } }]);
+    expect(forService('s3').map((s) => s.Condition)).toEqual([{ StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': topicArn } }]);
+    for (const s of [...forService('cloudwatch'), ...forService('events'), ...forService('s3')]) expect(s.Action).toEqual(['kms:GenerateDataKey*', 'kms:Decrypt']);
   });
 });
 

@@ -138,17 +138,17 @@ export class Catalog extends Construct {
   }
 
   /** S3 event queue (and its dead-letter queue), encrypted with the stack key, writable only by this bucket. */
-  private eventQueues({ deployment, arn, principal, partition }: StackContext, key: KmsKey) {
+  private eventQueues({ deployment, arn, principal }: StackContext, key: KmsKey) {
     const { names, settings, accountId } = deployment;
-    const dlq = new SqsQueue(this, 'data-events-dlq', { name: `${names.crawler}-data-events-dlq`, kmsMasterKeyId: key.arn, messageRetentionSeconds: 1209600 });
+    const dlq = new SqsQueue(this, 'data-events-dlq', { name: names.dataEventsDlq, kmsMasterKeyId: key.arn, messageRetentionSeconds: 1209600 });
     const queue = new SqsQueue(this, 'data-events', {
-      name: `${names.crawler}-data-events`,
+      name: names.dataEventsQueue,
       kmsMasterKeyId: key.arn,
       // Glue reads events on its schedule; keep them well beyond a missed run or two.
       messageRetentionSeconds: 1209600,
       redrivePolicy: jsonDocument({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 5 }),
     });
-    const queueArn = `arn:${partition}:sqs:${deployment.region}:${accountId}:${names.crawler}-data-events`;
+    const queueArn = arn.sqsQueue(names.dataEventsQueue);
     const queuePolicy = new SqsQueuePolicy(this, 'data-events-policy', {
       queueUrl: queue.url,
       policy: policyDocument([

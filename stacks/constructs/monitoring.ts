@@ -19,22 +19,34 @@ export interface MonitoringProps {
   readonly key: KmsKey;
 }
 
-/** Services that publish to the alert topic: alarms, EventBridge rules and S3 event notifications. */
-export const ALERT_PUBLISHERS = ['cloudwatch', 'events', 's3'] as const;
-
 /**
- * Key-policy statement letting the alert publishers use the stack key for the encrypted topic (and S3 for
- * encrypted queues), from this account only. Goes into the key policy, where "*" means this key.
+ * Key-policy statements letting the services that publish into the stack's encrypted topic (and, in
+ * `crawler-events` mode, queue) use the stack key, each scoped by the encryption context SNS or SQS sets for
+ * that one topic or queue. Only CloudWatch also gets `aws:SourceAccount`: EventBridge's KMS requests carry
+ * neither `aws:SourceAccount` nor `aws:SourceArn` (SNS developer guide), so with them every crawler-failure
+ * notification would be dropped without an error, and S3's are not documented to carry them. The topic and
+ * queue policies hold the confused-deputy conditions. Goes into the key policy, where "*" means this key.
  */
-export function alertPublisherKeyStatement(context: StackContext): PolicyStatement {
-  return {
-    Sid: 'AlertPublishersUseKeyForEncryptedTopic',
-    Effect: 'Allow',
-    Principal: { Service: ALERT_PUBLISHERS.map((service) => context.principal(service)) },
-    Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-    Resource: '*',
-    Condition: { StringEquals: { 'aws:SourceAccount': context.deployment.accountId } },
-  };
+export function publisherKeyStatements({ deployment, arn, principal }: StackContext): PolicyStatement[] {
+  const { names, accountId, settings } = deployment;
+  const use = ['kms:GenerateDataKey*', 'kms:Decrypt'];
+  const forAlertTopic = { 'kms:EncryptionContext:aws:sns:topicArn': arn.snsTopic(names.alertTopic) };
+  const statements: PolicyStatement[] = [
+    { Sid: 'AlarmsUseKeyForAlertTopic', Effect: 'Allow', Principal: { Service: principal('cloudwatch') }, Action: use, Resource: '*', Condition: { StringEquals: { 'aws:SourceAccount': accountId, ...forAlertTopic } } },
+    { Sid: 'EventBridgeUsesKeyForAlertTopic', Effect: 'Allow', Principal: { Service: principal('events') }, Action: use, Resource: '*', Condition: { StringEquals: forAlertTopic } },
+    { Sid: 'S3NotificationsUseKeyForAlertTopic', Effect: 'Allow', Principal: { Service: principal('s3') }, Action: use, Resource: '*', Condition: { StringEquals: forAlertTopic } },
+  ];
+  if (settings.catalog.mode === 'crawler-events') {
+    statements.push({
+      Sid: 'S3NotificationsUseKeyForCrawlerQueue',
+      Effect: 'Allow',
+      Principal: { Service: principal('s3') },
+      Action: use,
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': arn.sqsQueue(names.dataEventsQueue) } },
+    });
+  }
+  return statements;
 }
 
 /** Firehose metrics the alarms and dashboard read (namespace AWS/Firehose, dimension DeliveryStreamName). */
@@ -58,7 +70,7 @@ export class Monitoring extends Construct {
     const { deployment, arn, principal, partition } = props.context;
     const { names, settings, region, accountId } = deployment;
     const m = settings.monitoring;
-    const topicArn = `arn:${partition}:sns:${region}:${accountId}:${names.alertTopic}`;
+    const topicArn = arn.snsTopic(names.alertTopic);
     const crawlerFailedRule = `arn:${partition}:events:${region}:${accountId}:rule/${names.crawler}-failed`;
 
     this.topic = new SnsTopic(this, 'alerts', { name: names.alertTopic, kmsMasterKeyId: props.key.arn, displayName: `${names.stack} alerts` });
@@ -122,7 +134,7 @@ export class Monitoring extends Construct {
     if (settings.catalog.mode === 'crawler-events') {
       alarm('crawler-events-dead-letters', `S3 events for ${names.crawler} land in the dead-letter queue: partitions are not being catalogued`, {
         namespace: 'AWS/SQS',
-        dimensions: { QueueName: `${names.crawler}-data-events-dlq` },
+        dimensions: { QueueName: names.dataEventsDlq },
         metricName: 'ApproximateNumberOfMessagesVisible',
         statistic: 'Maximum',
         comparisonOperator: 'GreaterThanThreshold',
