@@ -88,6 +88,7 @@ export class TelemetryStack extends CheckedStack {
     new TerraformOutput(this, 'data_bucket', { value: names.dataBucket, description: 'Bucket holding events, failed records and query results' });
     new TerraformOutput(this, 'glue_database', { value: names.glueDatabase, description: 'Glue database to query in Athena' });
     new TerraformOutput(this, 'athena_workgroup', { value: names.workgroup, description: 'Athena workgroup with the scan cutoff and encrypted results' });
+    new TerraformOutput(this, 'kms_key_arn', { value: storage.key.arn, description: 'Key of the data, results and alerts; analysts need Decrypt and GenerateDataKey on it' });
     new TerraformOutput(this, 'alert_topic_arn', { value: monitoring.topic.arn, description: 'Subscribe on-call tools here' });
   }
 }

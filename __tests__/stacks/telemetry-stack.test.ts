@@ -153,6 +153,16 @@ describe.each(stacks.map((s) => [s.stack.node.id, s] as const))('%s', (_id, s) =
     expect(only(tf, 'aws_cognito_identity_pool')).toMatchObject({ allow_unauthenticated_identities: true, allow_classic_flow: false });
     expect(tf.output).toHaveProperty('identity_pool_id');
   });
+
+  it('outputs what the app, analysts and on-call need', () => {
+    expect(Object.keys(tf.output ?? {}).sort()).toEqual(
+      ['alert_topic_arn', 'athena_workgroup', 'data_bucket', 'delivery_stream_name', 'glue_database', 'identity_pool_id', 'kms_key_arn', 'region'].sort(),
+    );
+    const outputs = tf.output as Record<string, { value: string }>;
+    expect(outputs.kms_key_arn.value).toContain('aws_kms_key');
+    expect(outputs.athena_workgroup.value).toBe(names.workgroup);
+    expect(outputs.delivery_stream_name.value).toBe(names.deliveryStream);
+  });
 });
 
 describe('configured values reach their resources', () => {
