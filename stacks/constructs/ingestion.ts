@@ -59,7 +59,9 @@ export class Ingestion extends Construct {
       const pool = new CognitoIdentityPool(this, 'identity-pool', {
         identityPoolName: names.identityPool,
         allowUnauthenticatedIdentities: true,
-        // The enhanced (simplified) flow only: the classic flow lets clients pick any role the pool trusts.
+        // The enhanced (simplified) flow only: the classic flow lets clients pick any role the pool trusts. Guest
+        // credentials of that flow are cut down by Cognito's AmazonCognitoUnAuthedIdentitiesSessionPolicy, which
+        // keeps firehose:*, so PutRecordBatch works.
         allowClassicFlow: false,
       });
       const guest = new ServiceRole(this, 'guest-role', {
