@@ -42,6 +42,18 @@ export const WILDCARD_RESOURCE_ALLOWED: { resourceType: string; reason: string }
 /** Condition keys that guard a service role against the confused deputy (IAM user guide, "The confused deputy problem"). */
 const CONFUSED_DEPUTY_KEYS = ['aws:SourceAccount', 'aws:SourceArn', 'aws:SourceOrgID', 'sts:ExternalId'];
 
+/**
+ * Service principals whose trust policy may guard with an `…IfExists` operator, which lets a request without the
+ * key through. Each entry says why that is the strongest guard that cannot break the deployment.
+ */
+export const IF_EXISTS_TRUST_ALLOWED: { /** Service name, as in `<service>.amazonaws.com`. */ service: string; reason: string }[] = [
+  {
+    service: 'glue',
+    reason:
+      'Glue does not document sending aws:SourceAccount when it assumes a crawler role; a plain StringEquals would make CreateCrawler fail if it does not, and IAM roles cannot be passed to another account\'s crawler anyway',
+  },
+];
+
 interface Statement {
   Sid?: string;
   Effect?: string;
@@ -179,8 +191,19 @@ function trustPolicies(tf: TerraformJson): Finding[] {
       continue;
     }
     for (const s of statements.filter((st) => st.Effect === 'Allow')) {
-      const keys = Object.values(s.Condition ?? {}).flatMap((block) => Object.keys(block));
+      const conditions = Object.entries(s.Condition ?? {});
+      const keys = conditions.flatMap(([, block]) => Object.keys(block));
       const principal = (s.Principal ?? {}) as Record<string, unknown>;
+      const ifExistsGuards = conditions.filter(([operator, block]) => operator.endsWith('IfExists') && Object.keys(block).some((k) => CONFUSED_DEPUTY_KEYS.includes(k)));
+      if (ifExistsGuards.length > 0) {
+        const services = asList(principal.Service as string | string[] | undefined);
+        const allowed = IF_EXISTS_TRUST_ALLOWED.find((a) => services.length > 0 && services.every((p) => p.startsWith(`${a.service}.`)));
+        findings.push(
+          allowed
+            ? { severity: 'info', check: 'trust', resource: address, message: `confused-deputy guard uses ${ifExistsGuards.map(([o]) => o).join(', ')}: ${allowed.reason}` }
+            : { severity: 'error', check: 'trust', resource: address, message: `confused-deputy guard uses ${ifExistsGuards.map(([o]) => o).join(', ')}, which lets requests without the key through` },
+        );
+      }
       if (principal.Federated === 'cognito-identity.amazonaws.com') {
         if (!keys.includes('cognito-identity.amazonaws.com:aud') || !keys.includes('cognito-identity.amazonaws.com:amr')) {
           findings.push({ severity: 'error', check: 'trust', resource: address, message: 'Cognito trust needs conditions on cognito-identity.amazonaws.com:aud and :amr' });

@@ -124,8 +124,8 @@ describe('planted findings, one per severity', () => {
     ]);
   });
 
-  it('info: placeholder accounts and the small-object caveat', () => {
-    expect(report('telemetry-dev-us-east-1').findings.filter((f) => f.severity === 'info').map((f) => f.check)).toEqual(['identity', 'monitoring', 'retention', 'retention']);
+  it('info: placeholder accounts, the small-object caveat and the crawler trust guard', () => {
+    expect(report('telemetry-dev-us-east-1').findings.filter((f) => f.severity === 'info').map((f) => f.check)).toEqual(['identity', 'monitoring', 'retention', 'retention', 'trust']);
   });
 });
 

@@ -89,6 +89,19 @@ describe('policy checks on constructed stacks', () => {
 });
 
 describe('checkStack on plain Terraform JSON', () => {
+  it('accepts an IfExists confused-deputy guard only for allow-listed services, and says so', () => {
+    const trust = (service: string) => ({
+      assume_role_policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', Condition: { StringEqualsIfExists: { 'aws:SourceAccount': '222222222222' } } }] }),
+    });
+    const tf: TerraformJson = { resource: { aws_iam_role: { crawler: trust('glue.amazonaws.com'), delivery: trust('firehose.amazonaws.com') } } };
+    const findings = checkStack(tf, { region: 'eu-central-1', allowedRegions: [] }).map((f) => `${f.severity} ${f.resource}: ${f.message}`);
+    expect(findings).toHaveLength(2);
+    expect(findings).toContain('error aws_iam_role.delivery: confused-deputy guard uses StringEqualsIfExists, which lets requests without the key through');
+    expect(findings).toContainEqual(
+      expect.stringMatching(/^info aws_iam_role\.crawler: confused-deputy guard uses StringEqualsIfExists: Glue does not document sending aws:SourceAccount/),
+    );
+  });
+
   it('allows "*" only in KMS key policies, where it means the key', () => {
     const policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 'kms:*', Resource: '*' }] });
     const tf: TerraformJson = { resource: { aws_kms_key: { k: { policy, enable_key_rotation: true } }, aws_iam_policy: { p: { policy } } } };

@@ -191,7 +191,8 @@ export class Catalog extends Construct {
       roleName: names.roles.crawler,
       description: `Glue crawler ${names.crawler} reads s3://${names.dataBucket}/${dataFolder}`,
       principal: { Service: principal('glue') },
-      trustConditions: { StringEquals: { 'aws:SourceAccount': accountId } },
+      // IfExists: see IF_EXISTS_TRUST_ALLOWED in policy-checks.ts — Glue does not document sending the key.
+      trustConditions: { StringEqualsIfExists: { 'aws:SourceAccount': accountId } },
       // Catalog writes and the crawler's own logs; AWS's managed policy for Glue service roles.
       managedPolicyArns: [arn.managedPolicy('service-role/AWSGlueServiceRole')],
       statements: [
