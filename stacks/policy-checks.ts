@@ -194,8 +194,10 @@ function trustPolicies(tf: TerraformJson): Finding[] {
       const conditions = Object.entries(s.Condition ?? {});
       const keys = conditions.flatMap(([, block]) => Object.keys(block));
       const principal = (s.Principal ?? {}) as Record<string, unknown>;
-      const ifExistsGuards = conditions.filter(([operator, block]) => operator.endsWith('IfExists') && Object.keys(block).some((k) => CONFUSED_DEPUTY_KEYS.includes(k)));
-      if (ifExistsGuards.length > 0) {
+      const guards = conditions.filter(([, block]) => Object.keys(block).some((k) => CONFUSED_DEPUTY_KEYS.includes(k)));
+      const ifExistsGuards = guards.filter(([operator]) => operator.endsWith('IfExists'));
+      // An IfExists guard next to a strict one is harmless: the strict one already requires the key.
+      if (ifExistsGuards.length > 0 && ifExistsGuards.length === guards.length) {
         const services = asList(principal.Service as string | string[] | undefined);
         const allowed = IF_EXISTS_TRUST_ALLOWED.find((a) => services.length > 0 && services.every((p) => p.startsWith(`${a.service}.`)));
         findings.push(

@@ -93,7 +93,12 @@ describe('checkStack on plain Terraform JSON', () => {
     const trust = (service: string) => ({
       assume_role_policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', Condition: { StringEqualsIfExists: { 'aws:SourceAccount': '222222222222' } } }] }),
     });
-    const tf: TerraformJson = { resource: { aws_iam_role: { crawler: trust('glue.amazonaws.com'), delivery: trust('firehose.amazonaws.com') } } };
+    const strictAndIfExists = {
+      assume_role_policy: JSON.stringify({
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'firehose.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': '222222222222' }, ArnLikeIfExists: { 'aws:SourceArn': 'arn:aws:firehose:*' } } }],
+      }),
+    };
+    const tf: TerraformJson = { resource: { aws_iam_role: { crawler: trust('glue.amazonaws.com'), delivery: trust('firehose.amazonaws.com'), both: strictAndIfExists } } };
     const findings = checkStack(tf, { region: 'eu-central-1', allowedRegions: [] }).map((f) => `${f.severity} ${f.resource}: ${f.message}`);
     expect(findings).toHaveLength(2);
     expect(findings).toContain('error aws_iam_role.delivery: confused-deputy guard uses StringEqualsIfExists, which lets requests without the key through');
