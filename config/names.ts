@@ -37,6 +37,13 @@ export interface ResourceNames {
   roles: { firehose: string; crawler: string; ingestion: string };
 }
 
+/**
+ * Folder of the data bucket that the schema-only contract table of the crawler modes points at, and that nothing
+ * writes to. Firehose reads only that table's columns; pointed at the crawled data folder, it would be an existing
+ * table at the crawler's location, which the crawler could take over instead of creating the table queries read.
+ */
+export const CONTRACT_SCHEMA_FOLDER = 'contract-schema/';
+
 /** The part of a Firehose prefix before its first expression, cut back to the last folder: `data/`. */
 export function staticFolder(prefix: string): string {
   const beforeExpression = prefix.split('!{')[0];

@@ -6,7 +6,7 @@ import { ATHENA_MIN_CUTOFF_BYTES, ERROR_OUTPUT_TYPE_EXPRESSION, FIREHOSE_RULES, 
 import { contractFields, ENVELOPE, hasColumn } from './event-contract';
 import { glueCronProblems } from './glue-cron';
 import { NAMED_QUERIES, PARTITION_COLUMNS } from './queries';
-import { folderName, staticFolder } from './names';
+import { CONTRACT_SCHEMA_FOLDER, folderName, staticFolder } from './names';
 import type { AthenaSettings, CrawlerSettings, FirehoseSettings, LifecycleSettings, PipelineSettings } from './schema';
 
 /** A rule violation: where (path inside the deployment's resolved config) and why. */
@@ -123,6 +123,14 @@ export function crossSectionRules(s: PipelineSettings): Issue[] {
   const firehoseFolders = [staticFolder(s.firehose.dataPrefix), staticFolder(s.firehose.errorPrefix)].filter(Boolean);
   if (firehoseFolders.some((folder) => s.athena.resultsPrefix.startsWith(folder))) {
     issues.push({ path: ['athena', 'resultsPrefix'], message: `must be outside the Firehose data and error folders, or query results get crawled and expire with the events` });
+  }
+  const reserved: [string[], string][] = [
+    [['firehose', 'dataPrefix'], s.firehose.dataPrefix],
+    [['firehose', 'errorPrefix'], s.firehose.errorPrefix],
+    [['athena', 'resultsPrefix'], s.athena.resultsPrefix],
+  ];
+  for (const [path] of reserved.filter(([, prefix]) => prefix.startsWith(CONTRACT_SCHEMA_FOLDER))) {
+    issues.push({ path, message: `${CONTRACT_SCHEMA_FOLDER} is reserved for the contract table's schema and must stay empty` });
   }
   const table = `${s.catalog.tablePrefix}${folderName(s.firehose.dataPrefix)}`;
   if (!ATHENA_NAME.test(table)) {

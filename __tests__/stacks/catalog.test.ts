@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { readOverrideFile, applyOverrides } from '../../config/override-file';
 import { DEFAULT_MATRIX } from '../../config';
 import { contractFields, glueType } from '../../config/event-contract';
-import { staticFolder } from '../../config/names';
+import { CONTRACT_SCHEMA_FOLDER, staticFolder } from '../../config/names';
 import { resolveMatrix } from '../../config/resolve';
 import { projectionTemplate, STORAGE_FORMATS } from '../../stacks/constructs/catalog';
 import { parsePolicy } from '../../stacks/policy-checks';
@@ -97,6 +97,18 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
       const fields = contractFields(d.settings.contract.extraColumns);
       expect((sd.columns as { name: string; type: string }[]).map((c) => [c.name, c.type])).toEqual(fields.map((f) => [f.name, glueType(f.type)]));
       expect(sd.ser_de_info).toEqual({ serialization_library: STORAGE_FORMATS[d.settings.firehose.format].serializationLibrary });
+    }
+  });
+
+  it('crawler modes: the schema-only contract table points outside the folder the crawler owns', () => {
+    for (const mode of ['crawler', 'crawler-events']) {
+      const { tf, deployment: d } = variant(mode, 'parquet');
+      const crawled = (only(tf, 'aws_glue_crawler').s3_target as { path: string }[])[0].path;
+      const table = only(tf, 'aws_glue_catalog_table');
+      expect(table.name).toBe(d.names.contractTable);
+      const location = (table.storage_descriptor as { location: string }).location;
+      expect(location).toBe(`s3://${d.names.dataBucket}/${CONTRACT_SCHEMA_FOLDER}`);
+      expect(location.startsWith(crawled) || crawled.startsWith(location)).toBe(false);
     }
   });
 

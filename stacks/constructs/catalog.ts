@@ -7,7 +7,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
 import { contractFields, glueType } from '../../config/event-contract';
-import { staticFolder } from '../../config/names';
+import { CONTRACT_SCHEMA_FOLDER, staticFolder } from '../../config/names';
 import { PARTITION_COLUMNS } from '../../config/queries';
 import type { CrawlerSettings } from '../../config/schema';
 import type { StackContext } from '../context';
@@ -103,7 +103,7 @@ export class Catalog extends Construct {
     const projection = settings.catalog.mode === 'projection';
     const format = STORAGE_FORMATS[settings.firehose.format];
     const start = settings.catalog.projectionStartYear;
-    const location = `s3://${names.dataBucket}/${staticFolder(settings.firehose.dataPrefix)}`;
+    const location = `s3://${names.dataBucket}/${projection ? staticFolder(settings.firehose.dataPrefix) : CONTRACT_SCHEMA_FOLDER}`;
     return new GlueCatalogTable(this, 'contract-table', {
       name: projection ? names.table : names.contractTable,
       databaseName: this.database.name,
