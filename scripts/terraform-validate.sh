@@ -102,29 +102,26 @@ export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 
 # Checks one stack in a scratch copy; writes "valid …" or "failed <stage>" to <scratch>/<stack>/result.
 check_stack() {
-  local stack_dir=$1 stack work
+  local stack_dir=$1 stack work hcl_form=0
+  local init_args=(-input=false -no-color)
   stack=$(basename "$stack_dir")
   work="$scratch/$stack"
   mkdir -p "$work"
   if [ "$HCL" = 1 ] || [ ! -f "$stack_dir/cdk.tf.json" ]; then
     # HCL: validated as written, without initializing its backend.
+    hcl_form=1
+    init_args+=(-backend=false)
     cp "$stack_dir/cdk.tf" "$work/cdk.tf"
-    if [ -f "$scratch/first.lock.hcl" ]; then cp "$scratch/first.lock.hcl" "$work/.terraform.lock.hcl"; fi
-    cd "$work" || return
-    if ! terraform init -backend=false -input=false -no-color >init.log 2>&1; then echo "failed init" >result; return; fi
-    if ! terraform validate -no-color >validate.log 2>&1; then echo "failed validate" >result; return; fi
-    echo "valid (HCL)" >result
-    return
-  fi
-  # The copy without its remote backend: Terraform uses local state in the scratch directory.
-  node -e '
-    const fs = require("fs");
-    const tf = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-    if (tf.terraform) { delete tf.terraform.backend; delete tf.terraform.cloud; }
-    fs.writeFileSync(process.argv[2], JSON.stringify(tf, null, 2));
-  ' "$stack_dir/cdk.tf.json" "$work/cdk.tf.json"
-  # Offline provider settings, merged into the stack's provider block by Terraform's override-file rules.
-  cat >"$work/offline_override.tf.json" <<'EOF'
+  else
+    # The copy without its remote backend: Terraform uses local state in the scratch directory.
+    node -e '
+      const fs = require("fs");
+      const tf = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+      if (tf.terraform) { delete tf.terraform.backend; delete tf.terraform.cloud; }
+      fs.writeFileSync(process.argv[2], JSON.stringify(tf, null, 2));
+    ' "$stack_dir/cdk.tf.json" "$work/cdk.tf.json"
+    # Offline provider settings, merged into the stack's provider block by Terraform's override-file rules.
+    cat >"$work/offline_override.tf.json" <<'EOF'
 {
   "provider": {
     "aws": {
@@ -139,13 +136,16 @@ check_stack() {
   }
 }
 EOF
+  fi
   # The lock file of the first stack, when there is one: the provider is then taken from the cache as locked.
   if [ -f "$scratch/first.lock.hcl" ]; then cp "$scratch/first.lock.hcl" "$work/.terraform.lock.hcl"; fi
   cd "$work" || return
-  # No remote backend is left, so this init also sets up local state for the plan.
-  if ! terraform init -input=false -no-color >init.log 2>&1; then echo "failed init" >result; return; fi
+  # For the JSON form no remote backend is left, so this init also sets up local state for the plan.
+  if ! terraform init "${init_args[@]}" >init.log 2>&1; then echo "failed init" >result; return; fi
   if ! terraform validate -no-color >validate.log 2>&1; then echo "failed validate" >result; return; fi
-  if [ "$PLAN" = 1 ]; then
+  if [ "$hcl_form" = 1 ]; then
+    echo "valid (HCL)" >result
+  elif [ "$PLAN" = 1 ]; then
     if ! terraform plan -input=false -no-color -lock=false -refresh=false >plan.log 2>&1; then echo "failed plan" >result; return; fi
     echo "valid; offline plan: $(grep -o 'Plan: .*' plan.log || echo 'no changes')" >result
   else
