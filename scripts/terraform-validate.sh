@@ -51,7 +51,8 @@ fi
 out_dir=${out_dir:-$root/cdktf.out}
 
 if [ "$synth" = 1 ]; then
-  (cd "$root" && CDKTF_OUTDIR="$out_dir" SYNTH_HCL_OUTPUT=$([ "$hcl" = 1 ] && echo true || echo false) node scripts/run-ts.js main.ts) ||
+  # The same synth as `npm run synth`: cdktf.json's context, and no stack left over from an earlier synth.
+  (cd "$root" && CDKTF_OUTDIR="$out_dir" SYNTH_HCL_OUTPUT=$([ "$hcl" = 1 ] && echo true || echo false) node scripts/synth.js) ||
     { echo "terraform-validate: synth failed" >&2; exit 1; }
 fi
 [ -d "$out_dir/stacks" ] || { echo "terraform-validate: no stacks under $out_dir/stacks (run synth first)" >&2; exit 2; }
