@@ -210,7 +210,7 @@ function trustPolicies(tf: TerraformJson): Finding[] {
         if (!keys.includes('cognito-identity.amazonaws.com:aud') || !keys.includes('cognito-identity.amazonaws.com:amr')) {
           findings.push({ severity: 'error', check: 'trust', resource: address, message: 'Cognito trust needs conditions on cognito-identity.amazonaws.com:aud and :amr' });
         }
-      } else if (!keys.some((k) => CONFUSED_DEPUTY_KEYS.includes(k))) {
+      } else if (guards.length === 0) {
         findings.push({ severity: 'error', check: 'trust', resource: address, message: `trust policy for ${JSON.stringify(s.Principal)} has no confused-deputy condition (${CONFUSED_DEPUTY_KEYS.join(' / ')})` });
       }
     }
