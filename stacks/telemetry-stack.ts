@@ -1,7 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CloudBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, type TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { partitionOf } from '../config/aws';
 import { backendLocation, stateKeyAlias } from '../config/names';
 import type { ResolvedDeployment } from '../config/resolve';
 import { Catalog } from './constructs/catalog';
@@ -10,7 +9,7 @@ import { Ingestion } from './constructs/ingestion';
 import { Monitoring, publisherKeyStatements } from './constructs/monitoring';
 import { Query } from './constructs/query';
 import { Storage } from './constructs/storage';
-import { stackContext } from './context';
+import { stackContext, type StackContext } from './context';
 import { CheckedStack } from './checked-stack';
 
 /** Tags on every resource of a stack (through the provider's default_tags). */
@@ -30,7 +29,7 @@ export function defaultTags(d: ResolvedDeployment): Record<string, string> {
 }
 
 /** Remote state: S3 in the stack's own region (encrypted, lock file) or a Terraform Cloud workspace. */
-function configureBackend(stack: TerraformStack, d: ResolvedDeployment): void {
+function configureBackend(stack: TerraformStack, { deployment: d, arn }: StackContext): void {
   if (d.backend.type === 'cloud') {
     new CloudBackend(stack, {
       hostname: d.backend.hostname,
@@ -41,8 +40,7 @@ function configureBackend(stack: TerraformStack, d: ResolvedDeployment): void {
   }
   const { bucket, key } = backendLocation(d.backend, d.environment, d.region, d.accountId);
   // Without kms_key_id, `encrypt` would ask for SSE-S3 and override the bucket's KMS default.
-  const kmsKeyId = `arn:${partitionOf(d.region)}:kms:${d.region}:${d.accountId}:${stateKeyAlias(d.project)}`;
-  const backend = new S3Backend(stack, { bucket, key, region: d.region, encrypt: true, kmsKeyId });
+  const backend = new S3Backend(stack, { bucket, key, region: d.region, encrypt: true, kmsKeyId: arn.kmsAlias(stateKeyAlias(d.project)) });
   // cdktf 0.21 has no typed use_lockfile; S3-native locking replaces the DynamoDB lock table (Terraform ≥ 1.10).
   backend.addOverride('use_lockfile', true);
 }
@@ -62,7 +60,7 @@ export class TelemetryStack extends CheckedStack {
       allowedAccountIds: [accountId],
       defaultTags: [{ tags: defaultTags(deployment) }],
     });
-    configureBackend(this, deployment);
+    configureBackend(this, context);
 
     const storage = new Storage(this, 'storage', { context, extraKeyStatements: publisherKeyStatements(context) });
     const catalog = new Catalog(this, 'catalog', { context, key: storage.key });

@@ -67,11 +67,11 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const { deployment, arn, principal, partition } = props.context;
+    const { deployment, arn, principal } = props.context;
     const { names, settings, region, accountId } = deployment;
     const m = settings.monitoring;
     const topicArn = arn.snsTopic(names.alertTopic);
-    const crawlerFailedRule = `arn:${partition}:events:${region}:${accountId}:rule/${names.crawler}-failed`;
+    const crawlerFailedRule = `${names.crawler}-failed`;
 
     this.topic = new SnsTopic(this, 'alerts', { name: names.alertTopic, kmsMasterKeyId: props.key.arn, displayName: `${names.stack} alerts` });
     const publish = (sid: string, service: string, sourceArn: string): PolicyStatement => ({
@@ -87,8 +87,8 @@ export class Monitoring extends Construct {
       arn: this.topic.arn,
       policy: policyDocument([
         publish('FailedRecordsFromDataBucket', 's3', arn.bucket(names.dataBucket)),
-        ...(hasCrawler ? [publish('CrawlerFailuresFromEventBridge', 'events', crawlerFailedRule)] : []),
-        publish('AlarmsOfThisStack', 'cloudwatch', `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${names.stack}-*`),
+        ...(hasCrawler ? [publish('CrawlerFailuresFromEventBridge', 'events', arn.eventRule(crawlerFailedRule))] : []),
+        publish('AlarmsOfThisStack', 'cloudwatch', arn.alarm(`${names.stack}-*`)),
       ]),
     });
     m.alarmEmails.forEach((email, i) => {
@@ -144,7 +144,7 @@ export class Monitoring extends Construct {
 
     if (hasCrawler) {
       const rule = new CloudwatchEventRule(this, 'crawler-failed', {
-        name: `${names.crawler}-failed`,
+        name: crawlerFailedRule,
         description: `Glue crawler ${names.crawler} failed`,
         eventPattern: jsonDocument({
           source: ['aws.glue'],
