@@ -5,6 +5,11 @@ import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import type { Construct } from 'constructs';
 import { checkStack, type CheckContext, type TerraformJson } from './policy-checks';
 
+/** Where cdktf writes a stack's files: `<outdir>/stacks/<stack id>/`. */
+export function stackDirectory(outdir: string, stackId: string): string {
+  return join(outdir, Manifest.stacksFolder, stackId);
+}
+
 /**
  * A stack whose synthesized JSON must pass the policy checks: an error fails synth before anything is
  * written (see `validateStacks`), a warning is shown by cdktf.
@@ -20,7 +25,7 @@ export class CheckedStack extends TerraformStack {
     addCustomSynthesis(this, {
       onSynthesize: (session) => {
         const stale = session.manifest.hclOutput ? 'cdk.tf.json' : 'cdk.tf';
-        rmSync(join(session.outdir, Manifest.stacksFolder, id, stale), { force: true });
+        rmSync(join(stackDirectory(session.outdir, id), stale), { force: true });
       },
     });
   }

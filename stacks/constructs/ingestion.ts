@@ -8,6 +8,7 @@ import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stackEventSchema } from '../../config/event-contract';
+import { stackDirectory } from '../checked-stack';
 import { Construct } from 'constructs';
 import type { StackContext } from '../context';
 import { ServiceRole } from './identity';
@@ -49,7 +50,7 @@ export class Ingestion extends Construct {
     const schema = stackEventSchema(names.stack, deployment.settings.contract.extraColumns);
     addCustomSynthesis(this, {
       onSynthesize: (session) => {
-        const dir = join(session.outdir, 'stacks', names.stack);
+        const dir = stackDirectory(session.outdir, names.stack);
         mkdirSync(dir, { recursive: true });
         writeFileSync(join(dir, EVENT_SCHEMA_FILE), `${JSON.stringify(schema, null, 2)}\n`);
       },
