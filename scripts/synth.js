@@ -20,13 +20,14 @@ require('./run-ts.js').run();
 
 // The app synthesizes synchronously; a manifest exists only when it succeeded.
 const manifestPath = path.join(outdir, 'manifest.json');
-if (!fs.existsSync(manifestPath) && !process.exitCode) {
-  console.error(`synth: the app wrote no ${path.relative(process.cwd(), manifestPath)}`);
-  process.exitCode = 1;
-} else if (fs.existsSync(manifestPath)) {
+if (fs.existsSync(manifestPath)) {
   const { stacks } = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
   for (const [name, stack] of Object.entries(stacks)) {
     for (const a of stack.annotations ?? []) if (a.level !== '@cdktf/info') console.error(`${a.level === '@cdktf/error' ? 'Error' : 'Warning'} [${name}] ${a.message}`);
   }
   console.log(`Generated Terraform for ${Object.keys(stacks).length} stacks in ${path.relative(process.cwd(), outdir) || '.'}/stacks: ${Object.keys(stacks).join(', ')}`);
+} else if (!process.exitCode) {
+  // The app reported no problem, yet wrote nothing: say so instead of succeeding silently.
+  console.error(`synth: the app wrote no ${path.relative(process.cwd(), manifestPath)}`);
+  process.exitCode = 1;
 }
