@@ -51,6 +51,11 @@ export const PLACEHOLDER_ACCOUNTS = {
   prod: '222222222222',
 } as const;
 
+/** Whether an account id is a placeholder: twelve identical digits, like the ones above (and the examples'). */
+export function isPlaceholderAccount(accountId: string): boolean {
+  return /^(\d)\1{11}$/.test(accountId);
+}
+
 export const DEFAULT_MATRIX: MatrixConfig = {
   project: 'telemetry',
   defaults: DEFAULT_SETTINGS,

@@ -4,7 +4,7 @@
  * Exit status 0 when valid, 1 with every problem listed when not.
  */
 import { ConfigError, DEFAULT_MATRIX, loadDeployments, overrideFilePath, type MatrixConfig, type ResolvedDeployment } from '../config';
-import { PLACEHOLDER_ACCOUNTS } from '../config/matrix';
+import { isPlaceholderAccount } from '../config/matrix';
 import { backendLocation } from '../config/names';
 import { isEntryPoint, parseOptions } from './cli';
 
@@ -15,8 +15,6 @@ export interface CheckResult {
   /** Lines for stderr. */
   errors: string[];
 }
-
-const placeholders = new Set<string>(Object.values(PLACEHOLDER_ACCOUNTS));
 
 function describe(d: ResolvedDeployment): string[] {
   const s = d.settings;
@@ -29,7 +27,7 @@ function describe(d: ResolvedDeployment): string[] {
   ].filter(Boolean);
   const backend = backendLocation(d.backend, d.environment, d.region, d.accountId);
   return [
-    `${d.names.stack}  (${d.environment}/${d.region}, account ${d.accountId}${placeholders.has(d.accountId) ? ' — PLACEHOLDER, replace before deploying' : ''})`,
+    `${d.names.stack}  (${d.environment}/${d.region}, account ${d.accountId}${isPlaceholderAccount(d.accountId) ? ' — PLACEHOLDER, replace before deploying' : ''})`,
     `  profile ${d.profile}; jurisdiction ${d.jurisdiction}; classification ${d.dataClassification}; allowed regions: ${[d.region, ...d.allowedRegions].join(', ')}`,
     `  state: ${'bucket' in backend ? `s3://${backend.bucket}/${backend.key} (${d.region})` : `Terraform Cloud workspace ${backend.workspace}`}`,
     `  ingestion: ${s.ingestion.mode}; firehose ${s.firehose.bufferSizeMb} MiB / ${s.firehose.bufferIntervalSeconds} s, ${s.firehose.compression}, ${s.firehose.format}`,

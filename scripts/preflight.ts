@@ -5,7 +5,7 @@
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ConfigError, loadDeployments, overrideFilePath } from '../config';
-import { PLACEHOLDER_ACCOUNTS } from '../config/matrix';
+import { isPlaceholderAccount } from '../config/matrix';
 import { isEntryPoint } from './cli';
 import { stackTargets, type StackTarget } from '../config/targets';
 
@@ -19,8 +19,6 @@ export interface PreflightResult {
   ok: boolean;
   message: string;
 }
-
-const placeholders = new Set<string>(Object.values(PLACEHOLDER_ACCOUNTS));
 
 /** A readable reason for an STS failure, without a stack trace. */
 export function describeStsError(error: unknown): string {
@@ -37,7 +35,7 @@ export function describeStsError(error: unknown): string {
 /** Checks one stack's account against the caller identity. Never throws. */
 export async function preflightStack(target: StackTarget, sts: StsLike): Promise<PreflightResult> {
   const { stack, accountId, region } = target;
-  if (placeholders.has(accountId)) {
+  if (isPlaceholderAccount(accountId)) {
     return { stack, ok: false, message: `${stack}: account ${accountId} is a placeholder from config/matrix.ts — set your real account id before deploying` };
   }
   let caller: { Account?: string; Arn?: string };

@@ -8,6 +8,7 @@ import { PROFILES } from '../../config/profiles';
 import { deepMerge } from '../../config/resolve';
 import type { LifecycleSettings } from '../../config/schema';
 import { S3_RULES } from '../../config/aws';
+import { isPlaceholderAccount } from '../../config/matrix';
 import { staticFolder } from '../../config/names';
 import { asList as list, bucketControls, checkStack, parsePolicy, type Finding, type TerraformJson } from '../../stacks/policy-checks';
 import { estimateCost, type CostEstimate } from './cost';
@@ -354,7 +355,7 @@ function reviewFindings(tf: TerraformJson, identity: StackReport['identity'], st
   if (one(tf, 'aws_pinpoint_app').length > 0) {
     findings.push({ severity: 'warning', check: 'ingestion', resource: 'aws_pinpoint_app', message: 'Amazon Pinpoint reached end of support on 2026-10-30; move to direct ingestion' });
   }
-  if (/^(\d)\1{11}$/.test(identity.account)) {
+  if (isPlaceholderAccount(identity.account)) {
     findings.push({ severity: 'info', check: 'identity', resource: 'provider.aws', message: `account ${identity.account} is a placeholder; the real account id goes into config/matrix.ts before deploy` });
   }
   for (const store of storesList.filter((s) => s.retention.notes.some((n) => n.includes('under 128 KB')))) {
