@@ -84,6 +84,17 @@ function one(tf: TerraformJson, type: string): [string, Body][] {
   return Object.entries(tf.resource?.[type] ?? {}).sort(([a], [b]) => a.localeCompare(b));
 }
 
+/** The stack's Firehose stream and its S3 delivery settings (both empty in a stack without a pipeline). */
+function firehoseOf(tf: TerraformJson): { stream?: Body; s3: Body } {
+  const stream = one(tf, 'aws_kinesis_firehose_delivery_stream')[0]?.[1];
+  return { stream, s3: (stream?.extended_s3_configuration ?? {}) as Body };
+}
+
+/** Where an Athena workgroup writes query results (`''` without a workgroup). */
+function resultsLocationOf(workgroup: Body | undefined): string {
+  return String(((workgroup?.configuration as Body)?.result_configuration as Body)?.output_location ?? '');
+}
+
 /** The key a reference points at, with its alias and rotation, e.g. `alias/x (aws_kms_key.k)`. */
 function keyInfo(tf: TerraformJson, ref: unknown): { label: string; rotation: boolean | null } {
   if (ref === undefined || ref === null || ref === '') return { label: 'none', rotation: null };
@@ -145,9 +156,8 @@ function lifecycleOf(tf: TerraformJson, bucketName: string, bucketValue: string)
 
 function stores(tf: TerraformJson, region: string): DataStore[] {
   const result: DataStore[] = [];
-  const stream = one(tf, 'aws_kinesis_firehose_delivery_stream')[0]?.[1];
-  const s3 = (stream?.extended_s3_configuration ?? {}) as Body;
-  const resultsLocation = String((((one(tf, 'aws_athena_workgroup')[0]?.[1].configuration as Body)?.result_configuration as Body)?.output_location) ?? '');
+  const { stream, s3 } = firehoseOf(tf);
+  const resultsLocation = resultsLocationOf(one(tf, 'aws_athena_workgroup')[0]?.[1]);
   const what: Record<string, string> = {};
   if (s3.prefix) what[staticFolder(String(s3.prefix))] = 'app events delivered by Firehose';
   if (s3.error_output_prefix) what[staticFolder(String(s3.error_output_prefix))] = 'records Firehose failed to deliver (raw event data)';
@@ -303,8 +313,7 @@ function resourcePolicies(tf: TerraformJson): { resource: string; statements: st
 
 function flow(tf: TerraformJson, region: string): FlowEdge[] {
   const edges: FlowEdge[] = [];
-  const stream = one(tf, 'aws_kinesis_firehose_delivery_stream')[0]?.[1];
-  const s3 = (stream?.extended_s3_configuration ?? {}) as Body;
+  const { stream, s3 } = firehoseOf(tf);
   const bucket = one(tf, 'aws_s3_bucket').find(([, b]) => !String(b.bucket).includes('tfstate'))?.[1].bucket;
   const firehose = `Firehose ${stream?.name ?? ''}`.trim();
   if (one(tf, 'aws_cognito_identity_pool').length > 0) {
@@ -330,7 +339,7 @@ function flow(tf: TerraformJson, region: string): FlowEdge[] {
   if (projected) edges.push({ from: `S3 ${bucket}/${dataFolder}`, to: 'Glue catalog', region, via: `table ${database}.${projected.name}, partition projection (no crawler)` });
   const workgroup = one(tf, 'aws_athena_workgroup')[0]?.[1];
   if (workgroup) {
-    const results = (((workgroup.configuration as Body)?.result_configuration as Body)?.output_location ?? '') as string;
+    const results = resultsLocationOf(workgroup);
     edges.push({ from: 'Glue catalog', to: `Athena ${workgroup.name}`, region, via: 'SQL (workgroup enforced)' });
     edges.push({ from: `Athena ${workgroup.name}`, to: `S3 ${results.replace(/^s3:\/\//, '')}`, region, via: 'query results, SSE-KMS' });
   }
