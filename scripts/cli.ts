@@ -4,6 +4,7 @@
  */
 import { normalize, resolve, sep } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError, loadDeployments, overrideFilePath, type ResolvedDeployment } from '../config';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -24,4 +25,15 @@ export function parseOptions<T extends Options>(args: string[], options: T, usag
 export function isEntryPoint(file: string, argv: string[] = process.argv): boolean {
   const entry = argv[1];
   return entry !== undefined && resolve(entry).endsWith(`${sep}${normalize(file)}`);
+}
+
+/** The resolved matrix (with the override file, if one is chosen), or undefined once its problems are printed. */
+export function loadDeploymentsOrReport(): ResolvedDeployment[] | undefined {
+  try {
+    return loadDeployments(overrideFilePath());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return undefined;
+  }
 }

@@ -4,9 +4,8 @@
  * with both accounts named. The provider's `allowed_account_ids` stays as the second lock.
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { ConfigError, loadDeployments, overrideFilePath } from '../config';
 import { isPlaceholderAccount } from '../config/matrix';
-import { isEntryPoint } from './cli';
+import { isEntryPoint, loadDeploymentsOrReport } from './cli';
 import { stackTargets, type StackTarget } from '../config/targets';
 
 /** The part of an STS client preflight uses; tests inject a fake. */
@@ -92,15 +91,9 @@ function stsClient(region: string): StsLike {
 
 /** Preflight as the command runs it: prints the verdict per stack; returns the exit status and the matched stacks. */
 export async function runPreflight(patterns: string[], stsFor: (region: string) => StsLike = stsClient): Promise<{ status: number; matched: StackTarget[] }> {
-  let targets: StackTarget[];
-  try {
-    targets = stackTargets(loadDeployments(overrideFilePath()));
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    return { status: 1, matched: [] };
-  }
-  const result = await preflight(patterns, { targets, stsFor });
+  const deployments = loadDeploymentsOrReport();
+  if (!deployments) return { status: 1, matched: [] };
+  const result = await preflight(patterns, { targets: stackTargets(deployments), stsFor });
   for (const line of result.lines) (result.ok ? console.log : console.error)(line);
   return { status: result.ok ? 0 : 1, matched: result.matched };
 }

@@ -10,9 +10,9 @@ import Ajv2020 from 'ajv/dist/2020';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ConfigError, loadDeployments, overrideFilePath, type ResolvedDeployment } from '../config';
+import type { ResolvedDeployment } from '../config';
 import { stackEventSchema } from '../config/event-contract';
-import { isEntryPoint, parseOptions } from './cli';
+import { isEntryPoint, loadDeploymentsOrReport, parseOptions } from './cli';
 
 export type TelemetryEvent = Record<string, unknown>;
 
@@ -144,14 +144,8 @@ export function main(args: string[]): number {
     console.error(error);
     return 2;
   }
-  let deployments: ResolvedDeployment[];
-  try {
-    deployments = loadDeployments(overrideFilePath());
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    return 1;
-  }
+  const deployments = loadDeploymentsOrReport();
+  if (!deployments) return 1;
   const stack = values.stack ?? deployments[0].names.stack;
   const deployment = deployments.find((d) => d.names.stack === stack);
   if (!deployment) {
