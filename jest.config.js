@@ -17,4 +17,9 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
+  // `npm test` runs `jest --ci`: snapshots are never written implicitly, locally or in CI; a changed, new or
+  // removed stack fails the run until `npx jest -u` is run and the diff reviewed (__tests__/synth-snapshots.test.ts).
+  // (jest's `ci` config key cannot do this: the CLI's own default for --ci overrides it.)
+  snapshotResolver: '<rootDir>/__tests__/snapshot-resolver.js',
+  reporters: ['default', '<rootDir>/__tests__/snapshot-reporter.js'],
 };

@@ -3,12 +3,12 @@
  * region. Configuration and policy problems are printed as one list and stop the run before anything is written.
  */
 import { App } from 'cdktf';
-import { ConfigError, loadDeployments, OVERRIDE_CONTEXT_KEY, overrideFilePath } from './config';
+import { ConfigError, loadConfiguredDeployments } from './config';
 import { buildMatrix, PolicyError, validateStacks } from './stacks/matrix';
 
 const app = new App({ skipValidation: true });
 try {
-  const deployments = loadDeployments(overrideFilePath(app.node.tryGetContext(OVERRIDE_CONTEXT_KEY)));
+  const deployments = loadConfiguredDeployments();
   validateStacks(buildMatrix(app, deployments).all);
   app.synth();
 } catch (error) {

@@ -1,21 +1,22 @@
 import { Testing, type App } from 'cdktf';
-import { DEFAULT_MATRIX, type MatrixConfig } from '../config';
+import type { MatrixConfig } from '../config';
 import type { DeploymentConfig } from '../config/matrix';
 import { deepMerge, resolveMatrix, type ResolvedDeployment } from '../config/resolve';
 import type { DeepPartial, PipelineSettings } from '../config/schema';
 import { buildStacks } from '../stacks/matrix';
 import type { TerraformJson } from '../stacks/policy-checks';
 import type { TelemetryStack } from '../stacks/telemetry-stack';
+import { EXAMPLE_MATRIX } from './fixtures/example-matrix';
 
-/** The default matrix with changes merged in (objects merge, arrays replace). */
+/** The example matrix (tests' own fixture) with changes merged in (objects merge, arrays replace). */
 export function matrixWith(change: DeepPartial<MatrixConfig>): MatrixConfig {
-  return deepMerge(DEFAULT_MATRIX, change);
+  return deepMerge(EXAMPLE_MATRIX, change);
 }
 
-/** A one-deployment matrix: prod/eu-central-1 on the compliance profile, with overrides. */
+/** A one-deployment example matrix: prod/eu-central-1 on the compliance profile, with overrides. */
 export function singleDeployment(overrides: DeepPartial<PipelineSettings> = {}, deployment: Partial<DeploymentConfig> = {}): MatrixConfig {
   return {
-    ...DEFAULT_MATRIX,
+    ...EXAMPLE_MATRIX,
     deployments: [{ environment: 'prod', region: 'eu-central-1', accountId: '222222222222', profile: 'compliance', jurisdiction: 'EU', overrides, ...deployment }],
   };
 }
@@ -29,13 +30,17 @@ export interface SynthesizedStack {
   tf: TerraformJson & { resource: Record<string, Record<string, Record<string, unknown>>> };
 }
 
-/** Builds every stack of a matrix in a test app and synthesizes each. */
-export function synthMatrix(matrix: MatrixConfig = DEFAULT_MATRIX, app: App = Testing.app()): SynthesizedStack[] {
-  const deployments = resolveMatrix(matrix);
+/** Builds one stack per deployment in a test app and synthesizes each. */
+export function synthDeployments(deployments: ResolvedDeployment[], app: App = Testing.app()): SynthesizedStack[] {
   return buildStacks(app, deployments).map((stack, i) => {
     const synthesized = Testing.synth(stack);
     return { stack, deployment: deployments[i], synthesized, tf: JSON.parse(synthesized) };
   });
+}
+
+/** Builds every stack of a matrix (the example matrix unless given) in a test app and synthesizes each. */
+export function synthMatrix(matrix: MatrixConfig = EXAMPLE_MATRIX, app: App = Testing.app()): SynthesizedStack[] {
+  return synthDeployments(resolveMatrix(matrix), app);
 }
 
 /** The single resource of a type in a stack (fails the test when there is not exactly one). */

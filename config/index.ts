@@ -1,25 +1,48 @@
 /**
- * The configuration entry point: the default matrix, optionally changed by an override file, resolved and
- * validated. `main.ts`, `npm run config:check` and the tests all load it through here.
+ * The configuration entry point: the TypeScript matrix, optionally changed by an override file, resolved and
+ * validated. Every command — synth, config:check, report, preflight, deploy, sample-events, validate, bench — and
+ * the invariant tests read the configured matrix through `loadConfiguredDeployments()`, so they all see the same
+ * deployments.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_MATRIX, type MatrixConfig } from './matrix';
 import { applyOverrides, OVERRIDE_CONTEXT_KEY, OVERRIDE_ENV_VAR, readOverrideFile } from './override-file';
-import { resolveMatrix, type ResolvedDeployment } from './resolve';
+import { ConfigError, resolveMatrix, type ResolvedDeployment } from './resolve';
 
 export { ConfigError, type ResolvedDeployment } from './resolve';
 export { DEFAULT_MATRIX, type MatrixConfig } from './matrix';
-
-/** Path of the override file: the environment variable wins over the cdktf context. */
-export function overrideFilePath(context?: unknown): string | undefined {
-  const fromEnv = process.env[OVERRIDE_ENV_VAR];
-  if (fromEnv) return fromEnv;
-  return typeof context === 'string' && context !== '' ? context : undefined;
-}
-
 export { OVERRIDE_CONTEXT_KEY, OVERRIDE_ENV_VAR };
+
+/**
+ * The override file in force: `TELEMETRY_CONFIG` wins; otherwise the `telemetryConfig` key of cdktf.json's
+ * `context` (the file cdktf-cli passes to the app, read here directly so commands that cdktf-cli does not start
+ * see it too). Paths are relative to the project root, where npm and cdktf run every command.
+ */
+export function overrideFilePath(env: NodeJS.ProcessEnv = process.env, projectRoot: string = process.cwd()): string | undefined {
+  const fromEnv = env[OVERRIDE_ENV_VAR];
+  if (fromEnv) return fromEnv;
+  const cdktfJson = join(projectRoot, 'cdktf.json');
+  if (!existsSync(cdktfJson)) return undefined;
+  let context: unknown;
+  try {
+    context = (JSON.parse(readFileSync(cdktfJson, 'utf8')) as { context?: Record<string, unknown> }).context?.[OVERRIDE_CONTEXT_KEY];
+  } catch (error) {
+    throw new ConfigError([`${cdktfJson}: cannot read — ${(error as Error).message}`]);
+  }
+  if (context === undefined || context === '') return undefined;
+  if (typeof context !== 'string') throw new ConfigError([`${cdktfJson} context.${OVERRIDE_CONTEXT_KEY}: ${JSON.stringify(context)} — the path of a JSON override file`]);
+  return context;
+}
 
 /** Resolves the matrix, applying the override file at `overridePath` when given. Throws ConfigError. */
 export function loadDeployments(overridePath?: string, matrix: MatrixConfig = DEFAULT_MATRIX): ResolvedDeployment[] {
-  const effective = overridePath ? applyOverrides(matrix, readOverrideFile(overridePath), overridePath) : matrix;
-  return resolveMatrix(effective);
+  if (!overridePath) return resolveMatrix(matrix);
+  const file = readOverrideFile(overridePath);
+  return resolveMatrix(applyOverrides(matrix, file, overridePath), { overrideFile: { path: overridePath, content: file } });
+}
+
+/** The matrix as the user configured it: config/matrix.ts with the override file in force. Throws ConfigError. */
+export function loadConfiguredDeployments(): ResolvedDeployment[] {
+  return loadDeployments(overrideFilePath());
 }

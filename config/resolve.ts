@@ -102,10 +102,37 @@ function settingsIssues(raw: unknown): { settings?: PipelineSettings; issues: Is
   return { issues };
 }
 
-/** Resolves and validates every deployment; throws ConfigError listing every problem found. */
-export function resolveMatrix(matrix: MatrixConfig): ResolvedDeployment[] {
+/** Where the matrix came from, so problems can name the file that set a value. */
+export interface MatrixSource {
+  /** The override file applied to the matrix, and its content as read. */
+  overrideFile?: { path: string; content: OverrideFileContent };
+}
+
+/** The parts of an override file that can set a value (see override-file.ts). */
+interface OverrideFileContent {
+  defaults?: Plain;
+  profiles?: Record<string, Plain>;
+  backend?: Plain;
+  deployments?: Plain[];
+  deploymentOverrides?: Record<string, Plain>;
+}
+
+const isSet = (root: unknown, path: PropertyKey[]) => path.length > 0 && valueAt(root, path) !== undefined;
+
+/**
+ * Resolves and validates every deployment; throws ConfigError listing every problem found. A problem whose value
+ * comes from the shared defaults is said once, as `defaults <field>`, with the deployments it affects; a value
+ * set by the override file names the file.
+ */
+export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): ResolvedDeployment[] {
   const problems: string[] = [];
+  const fromDefaults = new Map<string, string[]>();
   const resolved: ResolvedDeployment[] = [];
+  const file = source.overrideFile;
+  const fileNote = (set: boolean) => (set && file ? ` (set in ${file.path})` : '');
+  // A deployment's problem is the shared default's when the defaults alone have it and nothing overrides the value.
+  const issueKey = (issue: Issue) => `${formatPath(issue.path)}\0${issue.message}`;
+  const defaultIssues = new Set(settingsIssues(matrix.defaults).issues.map(issueKey));
   const seen = new Map<string, string>();
   if (!PROJECT_NAME.test(matrix.project)) {
     problems.push(`project: ${JSON.stringify(matrix.project)} — lowercase letters, digits and hyphens, starting with a letter, at most 20 characters`);
@@ -149,9 +176,32 @@ export function resolveMatrix(matrix: MatrixConfig): ResolvedDeployment[] {
       }
       if (issues.length === 0) resolved.push({ ...identity.data, project: matrix.project, settings, backend: backend.data, names });
     }
-    problems.push(...issues.map((issue) => formatIssue(label, issue, root)));
+    const key = `${d.environment}/${d.region}`;
+    for (const issue of issues) {
+      const [section, ...rest] = issue.path;
+      const settingsPath = issue.path;
+      const inSettings = typeof section === 'string' && section in matrix.defaults;
+      const sharedDefault = defaultIssues.has(issueKey(issue)) && !isSet(profile, settingsPath) && !isSet(d.overrides, settingsPath);
+      const sharedBackend = section === 'backend' && isSet(matrix.backend, rest) && !isSet(d.backend, rest);
+      if (sharedDefault || sharedBackend) {
+        const line = sharedDefault
+          ? formatIssue('defaults', issue, root) + fileNote(isSet(file?.content.defaults, settingsPath))
+          : formatIssue('matrix', issue, root) + fileNote(isSet(file?.content.backend, rest));
+        fromDefaults.set(line, [...(fromDefaults.get(line) ?? []), label]);
+        continue;
+      }
+      const setInFile = inSettings
+        ? isSet(file?.content.deploymentOverrides?.[key], settingsPath) || isSet(file?.content.profiles?.[profileName], settingsPath) || (file?.content.deployments !== undefined && isSet(d.overrides, settingsPath))
+        : section === 'backend'
+          ? isSet(file?.content.backend, rest)
+          : file?.content.deployments !== undefined;
+      problems.push(formatIssue(label, issue, root) + fileNote(setInFile));
+    }
   });
 
+  problems.unshift(
+    ...[...fromDefaults].map(([line, labels]) => `${line} (${labels.length === matrix.deployments.length ? 'every deployment' : labels.join(', ')})`),
+  );
   if (matrix.deployments.length === 0) problems.push('deployments: [] — the matrix needs at least one deployment');
   if (problems.length > 0) throw new ConfigError(problems);
   return resolved;

@@ -4,7 +4,7 @@
  */
 import { normalize, resolve, sep } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError, loadDeployments, overrideFilePath, type ResolvedDeployment } from '../config';
+import { ConfigError, loadConfiguredDeployments, type ResolvedDeployment } from '../config';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -27,10 +27,10 @@ export function isEntryPoint(file: string, argv: string[] = process.argv): boole
   return entry !== undefined && resolve(entry).endsWith(`${sep}${normalize(file)}`);
 }
 
-/** The resolved matrix (with the override file, if one is chosen), or undefined once its problems are printed. */
+/** The configured matrix (see config/index.ts), or undefined once its problems are printed. */
 export function loadDeploymentsOrReport(): ResolvedDeployment[] | undefined {
   try {
-    return loadDeployments(overrideFilePath());
+    return loadConfiguredDeployments();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);

@@ -1,6 +1,7 @@
 /**
  * `npm run config:check [-- --json] [-- --config overrides.json]`: validates the whole matrix (with the override
- * file from --config or TELEMETRY_CONFIG, if any) and prints the resolved configuration per deployment.
+ * file from --config, or else the one in force: TELEMETRY_CONFIG or cdktf.json's context, as every command reads it)
+ * and prints the resolved configuration per deployment.
  * Exit status 0 when valid, 1 with every problem listed when not.
  */
 import { ConfigError, DEFAULT_MATRIX, loadDeployments, overrideFilePath, type MatrixConfig, type ResolvedDeployment } from '../config';
@@ -58,7 +59,15 @@ if (isEntryPoint('scripts/config-check.ts')) {
     console.error(error);
     process.exit(2);
   }
-  const result = configCheck({ overridePath: values.config ?? overrideFilePath(), json: values.json });
+  let overridePath: string | undefined;
+  try {
+    overridePath = values.config ?? overrideFilePath();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+  const result = configCheck({ overridePath, json: values.json });
   result.output.forEach((line) => console.log(line));
   result.errors.forEach((line) => console.error(line));
   process.exitCode = result.exitCode;

@@ -41,8 +41,18 @@ export async function deploy(
   return 0;
 }
 
+export const DEPLOY_USAGE = `usage: npm run deploy -- <stack|glob> [<stack|glob> …] [cdktf deploy flags, e.g. --auto-approve]
+  Checks each matched stack's account with STS (npm run preflight), then runs \`cdktf deploy\` for them:
+  bootstrap (state bucket) stacks first, in a run of their own. Nothing is deployed if any check fails.
+  Stacks come from the configured matrix (config/matrix.ts + TELEMETRY_CONFIG or cdktf.json's telemetryConfig).`;
+
 if (isEntryPoint('scripts/deploy.ts')) {
-  deploy(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(DEPLOY_USAGE);
+  } else {
+    deploy(args).then((code) => {
+      process.exitCode = code;
+    });
+  }
 }

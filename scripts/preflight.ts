@@ -98,8 +98,21 @@ export async function runPreflight(patterns: string[], stsFor: (region: string) 
   return { status: result.ok ? 0 : 1, matched: result.matched };
 }
 
+export const PREFLIGHT_USAGE = `usage: npm run preflight -- <stack|glob> [<stack|glob> …]
+  Checks with STS GetCallerIdentity that the current AWS credentials belong to each matched stack's account.
+  Stacks come from the configured matrix (config/matrix.ts + TELEMETRY_CONFIG or cdktf.json's telemetryConfig).`;
+
 if (isEntryPoint('scripts/preflight.ts')) {
-  runPreflight(process.argv.slice(2).filter((a) => !a.startsWith('-'))).then(({ status }) => {
-    process.exitCode = status;
-  });
+  const args = process.argv.slice(2);
+  const flags = args.filter((a) => a.startsWith('-'));
+  if (flags.includes('--help') || flags.includes('-h')) {
+    console.log(PREFLIGHT_USAGE);
+  } else if (flags.length > 0) {
+    console.error(`unknown option ${flags[0]}\n${PREFLIGHT_USAGE}`);
+    process.exitCode = 2;
+  } else {
+    runPreflight(args).then(({ status }) => {
+      process.exitCode = status;
+    });
+  }
 }

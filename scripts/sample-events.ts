@@ -134,14 +134,33 @@ export function writeFirehoseObjects(deployment: ResolvedDeployment, events: Tel
   return keys;
 }
 
+const SAMPLE_USAGE = 'npm run sample-events -- [--stack <stack>] [--out <dir>] [--sessions N] [--seed N] [--date YYYY-MM-DD]';
+
+/** Problems with the numeric and date options, each said plainly (a bad date would otherwise fail the schema). */
+export function sampleOptionProblems(values: { sessions?: string; seed?: string; date?: string }): string[] {
+  const problems: string[] = [];
+  if (values.sessions !== undefined && !/^[1-9]\d{0,5}$/.test(values.sessions)) problems.push(`--sessions ${values.sessions}: a whole number from 1 to 999999`);
+  if (values.seed !== undefined && !/^\d{1,10}$/.test(values.seed)) problems.push(`--seed ${values.seed}: a whole number`);
+  if (values.date !== undefined) {
+    const parsed = /^\d{4}-\d{2}-\d{2}$/.test(values.date) ? new Date(`${values.date}T00:00:00Z`) : undefined;
+    if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== values.date) problems.push(`--date ${values.date}: invalid date, expected a real day as YYYY-MM-DD`);
+  }
+  return problems;
+}
+
 export function main(args: string[]): number {
   const { values, error } = parseOptions(
     args,
     { stack: { type: 'string' }, out: { type: 'string' }, sessions: { type: 'string', default: '20' }, seed: { type: 'string', default: '42' }, date: { type: 'string' } },
-    'npm run sample-events -- [--stack <stack>] [--out <dir>] [--sessions N] [--seed N] [--date YYYY-MM-DD]',
+    SAMPLE_USAGE,
   );
   if (!values) {
     console.error(error);
+    return 2;
+  }
+  const problems = sampleOptionProblems(values);
+  if (problems.length > 0) {
+    console.error(`${problems.join('\n')}\nusage: ${SAMPLE_USAGE}`);
     return 2;
   }
   const deployments = loadDeploymentsOrReport();

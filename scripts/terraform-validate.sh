@@ -22,13 +22,18 @@ plan=1
 hcl=0
 skipped_plan=""
 out_dir=""
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
+# Every argument is checked before anything is synthesized or written.
 for arg in "$@"; do
   case "$arg" in
     --no-synth) synth=0 ;;
     --no-plan) plan=0; skipped_plan="--no-plan was given" ;;
     --hcl) hcl=1 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) out_dir="$arg" ;;
+    -h|--help) usage; exit 0 ;;
+    -*) { echo "terraform-validate: unknown option $arg"; usage; } >&2; exit 2 ;;
+    *)
+      if [ -n "$out_dir" ]; then { echo "terraform-validate: one cdktf.out directory at most ($out_dir, $arg)"; usage; } >&2; exit 2; fi
+      out_dir="$arg" ;;
   esac
 done
 

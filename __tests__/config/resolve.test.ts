@@ -1,11 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, DEFAULT_MATRIX, loadDeployments, overrideFilePath } from '../../config';
+import { spawnSync } from 'node:child_process';
+import { ConfigError, loadDeployments, overrideFilePath } from '../../config';
 import { deepMerge, resolveMatrix } from '../../config/resolve';
+import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 import { matrixWith } from '../helpers';
 
-const byStack = Object.fromEntries(resolveMatrix(DEFAULT_MATRIX).map((d) => [d.names.stack, d]));
+const byStack = Object.fromEntries(resolveMatrix(EXAMPLE_MATRIX).map((d) => [d.names.stack, d]));
+/** Loads the example matrix with an override file, as loadDeployments does for config/matrix.ts. */
+const loadExample = (path: string) => loadDeployments(path, EXAMPLE_MATRIX);
 
 function problemsOf(fn: () => unknown): string[] {
   try {
@@ -17,17 +21,17 @@ function problemsOf(fn: () => unknown): string[] {
   throw new Error('expected a ConfigError');
 }
 
-describe('defaults and profiles (the product spec)', () => {
+describe('defaults and profiles (example matrix)', () => {
   it('default Firehose settings: 5 MiB / 300 s, GZIP, Hive daily prefix, errors by type', () => {
-    expect(DEFAULT_MATRIX.defaults.firehose).toMatchObject({
+    expect(EXAMPLE_MATRIX.defaults.firehose).toMatchObject({
       bufferSizeMb: 5,
       bufferIntervalSeconds: 300,
       compression: 'GZIP',
       dataPrefix: 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
       errorPrefix: expect.stringMatching(/^errors\/.*!\{firehose:error-output-type\}/),
     });
-    expect(DEFAULT_MATRIX.defaults.crawler.schedule).toBe('cron(0 */6 * * ? *)');
-    expect(DEFAULT_MATRIX.defaults.athena).toMatchObject({ bytesScannedCutoffPerQuery: 1024 ** 3, enforceWorkgroupConfiguration: true });
+    expect(EXAMPLE_MATRIX.defaults.crawler.schedule).toBe('cron(0 */6 * * ? *)');
+    expect(EXAMPLE_MATRIX.defaults.athena).toMatchObject({ bytesScannedCutoffPerQuery: 1024 ** 3, enforceWorkgroupConfiguration: true });
   });
 
   it('standard profile: IA at 30, deleted at 90', () => {
@@ -45,7 +49,7 @@ describe('defaults and profiles (the product spec)', () => {
   });
 
   it('uses obviously fake, documented account ids in the default matrix', () => {
-    expect(new Set(DEFAULT_MATRIX.deployments.map((d) => d.accountId))).toEqual(new Set(['111111111111', '222222222222']));
+    expect(new Set(EXAMPLE_MATRIX.deployments.map((d) => d.accountId))).toEqual(new Set(['111111111111', '222222222222']));
   });
 
   it('derives globally unique bucket names from account and region', () => {
@@ -66,21 +70,19 @@ describe('deepMerge', () => {
 });
 
 describe('reporting', () => {
-  it('reports every problem of every deployment at once, each with deployment, field, value and rule', () => {
+  it('reports every problem at once, each with deployment (or the shared default, said once), field, value and rule', () => {
     const problems = problemsOf(() =>
       resolveMatrix(matrixWith({ defaults: { lifecycle: { standardIaDays: 10 } }, profiles: { compliance: { athena: { bytesScannedCutoffPerQuery: 0 } } } })),
     );
     expect(problems).toEqual([
-      'dev/us-east-1 lifecycle.standardIaDays: 10 — S3 requires at least 30 days before STANDARD_IA',
-      'prod/us-east-1 lifecycle.standardIaDays: 10 — S3 requires at least 30 days before STANDARD_IA',
-      'prod/eu-central-1 lifecycle.standardIaDays: 10 — S3 requires at least 30 days before STANDARD_IA',
+      'defaults lifecycle.standardIaDays: 10 — S3 requires at least 30 days before STANDARD_IA (every deployment)',
       expect.stringMatching(/^prod\/eu-central-1 athena\.bytesScannedCutoffPerQuery: 0 — /),
     ]);
   });
 
   it('names an unknown field precisely', () => {
     const problems = problemsOf(() => resolveMatrix(matrixWith({ defaults: { firehose: { bufferSizeMB: 5 } as never } })));
-    expect(problems[0]).toBe('dev/us-east-1 firehose.bufferSizeMB: 5 — unknown field');
+    expect(problems).toEqual(['defaults firehose.bufferSizeMB: 5 — unknown field (every deployment)']);
   });
 });
 
@@ -94,41 +96,73 @@ describe('override file', () => {
 
   it('changes one deployment through deploymentOverrides, validated by the same schema', () => {
     const path = file('ok.json', { deploymentOverrides: { 'prod/eu-central-1': { firehose: { bufferSizeMb: 16 } } } });
-    const deployments = loadDeployments(path);
+    const deployments = loadExample(path);
     expect(deployments.map((d) => d.settings.firehose.bufferSizeMb)).toEqual([5, 5, 16]);
   });
 
   it('rejects invalid values with the file’s deployment and field named', () => {
     const path = file('bad.json', { deploymentOverrides: { 'prod/eu-central-1': { lifecycle: { expirationDays: 100 } } } });
-    expect(problemsOf(() => loadDeployments(path))).toEqual([
-      'prod/eu-central-1 lifecycle.expirationDays: 100 — S3 requires expiration after every transition: must be greater than deepArchiveDays (180)',
+    expect(problemsOf(() => loadExample(path))).toEqual([
+      `prod/eu-central-1 lifecycle.expirationDays: 100 — S3 requires expiration after every transition: must be greater than deepArchiveDays (180) (set in ${path})`,
     ]);
   });
 
   it('rejects a deployment key that matches no deployment, an unknown top-level key and unreadable JSON', () => {
-    expect(problemsOf(() => loadDeployments(file('k.json', { deploymentOverrides: { 'prod/us-west-2': {} } })))[0]).toMatch(/deploymentOverrides\.prod\/us-west-2: no such deployment/);
-    expect(problemsOf(() => loadDeployments(file('t.json', { defualts: {} })))[0]).toMatch(/defualts/);
-    expect(problemsOf(() => loadDeployments(file('j.json', '{ not json'))).join()).toMatch(/cannot read the override file/);
+    expect(problemsOf(() => loadExample(file('k.json', { deploymentOverrides: { 'prod/us-west-2': {} } })))[0]).toMatch(/deploymentOverrides\.prod\/us-west-2: no such deployment/);
+    expect(problemsOf(() => loadExample(file('t.json', { defualts: {} })))[0]).toMatch(/defualts/);
+    expect(problemsOf(() => loadExample(file('j.json', '{ not json'))).join()).toMatch(/cannot read the override file/);
   });
 
   it('switches the backend to Terraform Cloud (replacing, not merging, the S3 fields)', () => {
     const path = file('tfc.json', { backend: { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'app.terraform.io' } });
-    expect(loadDeployments(path).map((d) => d.backend)).toEqual(
+    expect(loadExample(path).map((d) => d.backend)).toEqual(
       Array(3).fill({ type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'app.terraform.io' }),
     );
   });
 
-  it('is chosen by TELEMETRY_CONFIG first, then the cdktf context', () => {
-    const saved = process.env.TELEMETRY_CONFIG;
-    try {
-      delete process.env.TELEMETRY_CONFIG;
-      expect(overrideFilePath('ctx.json')).toBe('ctx.json');
-      expect(overrideFilePath(undefined)).toBeUndefined();
-      process.env.TELEMETRY_CONFIG = 'env.json';
-      expect(overrideFilePath('ctx.json')).toBe('env.json');
-    } finally {
-      if (saved === undefined) delete process.env.TELEMETRY_CONFIG;
-      else process.env.TELEMETRY_CONFIG = saved;
+  it('names the file for a shared default it sets, once', () => {
+    const path = file('defaults.json', { defaults: { lifecycle: { expirationDays: 20 } } });
+    expect(problemsOf(() => loadExample(path))).toEqual([
+      `defaults lifecycle.expirationDays: 20 — S3 requires expiration after every transition: must be greater than standardIaDays (30) (set in ${path}) (dev/us-east-1, prod/us-east-1)`,
+    ]);
+  });
+});
+
+describe('which override file is in force (one rule for every command)', () => {
+  const project = (context: unknown) => {
+    const root = mkdtempSync(join(tmpdir(), 'project-'));
+    writeFileSync(join(root, 'cdktf.json'), JSON.stringify({ app: 'x', context }));
+    return root;
+  };
+
+  it('TELEMETRY_CONFIG first, then cdktf.json’s context key telemetryConfig, else none', () => {
+    expect(overrideFilePath({ TELEMETRY_CONFIG: 'env.json' }, project({ telemetryConfig: 'ctx.json' }))).toBe('env.json');
+    expect(overrideFilePath({}, project({ telemetryConfig: 'ctx.json' }))).toBe('ctx.json');
+    expect(overrideFilePath({}, project({}))).toBeUndefined();
+    expect(overrideFilePath({}, mkdtempSync(join(tmpdir(), 'no-cdktf-')))).toBeUndefined();
+    expect(() => overrideFilePath({}, project({ telemetryConfig: 42 }))).toThrow(ConfigError);
+  });
+
+  it('config:check, preflight and sample-events all see the deployments of the file cdktf.json names', () => {
+    // A copy of the project whose cdktf.json names an override file, with no environment variable set.
+    const root = join(__dirname, '../..');
+    const copy = mkdtempSync(join(tmpdir(), 'context-project-'));
+    for (const entry of ['config', 'stacks', 'scripts', 'main.ts', 'package.json', 'tsconfig.json', 'node_modules']) {
+      symlinkSync(join(root, entry), join(copy, entry));
     }
+    writeFileSync(join(copy, 'tokyo.json'), JSON.stringify({ deployments: [{ environment: 'prod', region: 'ap-northeast-1', accountId: '123456789012', profile: 'standard', jurisdiction: 'JP' }] }));
+    writeFileSync(join(copy, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: 'node scripts/run-ts.js main.ts', context: { telemetryConfig: 'tokyo.json' } }));
+    const [tokyo] = loadDeployments(join(copy, 'tokyo.json'));
+    const env = { ...process.env };
+    delete env.TELEMETRY_CONFIG;
+    const run = (script: string, ...args: string[]) => spawnSync(process.execPath, [join(root, 'scripts/run-ts.js'), script, ...args], { cwd: copy, env, encoding: 'utf8' });
+
+    expect(run('scripts/config-check.ts').stdout).toContain(`${tokyo.names.stack}  (prod/ap-northeast-1, account 123456789012)`);
+    const preflight = run('scripts/preflight.ts', tokyo.names.stack);
+    expect(preflight.stderr).not.toMatch(/unknown stack/);
+    expect(preflight.stderr).toContain(tokyo.names.stack);
+    const events = run('scripts/sample-events.ts', '--stack', tokyo.names.stack, '--out', join(copy, 'sample-data'), '--sessions', '1');
+    expect(events.stderr).toBe('');
+    expect(events.status).toBe(0);
   });
 });

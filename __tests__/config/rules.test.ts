@@ -1,5 +1,5 @@
 import type { MatrixConfig } from '../../config';
-import { DEFAULT_MATRIX } from '../../config';
+import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 import type { DeploymentConfig } from '../../config/matrix';
 import type { DeepPartial, PipelineSettings } from '../../config/schema';
 import { configCheck } from '../../scripts/config-check';
@@ -51,7 +51,7 @@ const CASES: Case[] = [
   ],
   [
     'Matrix: no duplicate environment/region pair',
-    { ...DEFAULT_MATRIX, deployments: [...DEFAULT_MATRIX.deployments, { environment: 'prod', region: 'eu-central-1', accountId: '333333333333' }] },
+    { ...EXAMPLE_MATRIX, deployments: [...EXAMPLE_MATRIX.deployments, { environment: 'prod', region: 'eu-central-1', accountId: '333333333333' }] },
     'prod/eu-central-1 region: "eu-central-1" — duplicate environment/region pair: deployments[2] already deploys stack telemetry-prod-eu-central-1',
   ],
 ];

@@ -2,10 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StackTarget } from '../../config/targets';
+import { loadDeployments } from '../../config';
+import { isPlaceholderAccount } from '../../config/matrix';
+import { stackTargets, type StackTarget } from '../../config/targets';
 import { isEntryPoint } from '../../scripts/cli';
 import { deploy } from '../../scripts/deploy';
 import { describeStsError, matchStacks, preflight, type StsLike } from '../../scripts/preflight';
+import { CONFIGURED } from '../fixtures/configured';
 
 const targets: StackTarget[] = [
   { stack: 'telemetry-prod-us-east-1', kind: 'telemetry', accountId: '123456789012', region: 'us-east-1' },
@@ -88,85 +91,112 @@ describe('preflight (injected STS client, no network)', () => {
   });
 });
 
+/**
+ * Runs `fn` with an override file of these deployments in force (as TELEMETRY_CONFIG), on top of the configured
+ * project name and defaults; gives it the stack names the matrix then has, in matrix order.
+ */
+async function withDeployments<T>(deployments: unknown[], fn: (stacks: { telemetry: string[]; bootstrap: string[] }) => Promise<T>): Promise<T> {
+  const config = join(mkdtempSync(join(tmpdir(), 'deploy-')), 'accounts.json');
+  // Each deployment states its profile, so the test holds whatever profiles config/profiles.ts defines.
+  writeFileSync(config, JSON.stringify({ profiles: { standard: {} }, deployments: deployments.map((d) => ({ profile: 'standard', ...(d as object) })) }));
+  const resolved = loadDeployments(config);
+  const targets = stackTargets(resolved);
+  const saved = process.env.TELEMETRY_CONFIG;
+  process.env.TELEMETRY_CONFIG = config;
+  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    return await fn({ telemetry: targets.filter((t) => t.kind === 'telemetry').map((t) => t.stack), bootstrap: targets.filter((t) => t.kind === 'bootstrap').map((t) => t.stack) });
+  } finally {
+    log.mockRestore();
+    if (saved === undefined) delete process.env.TELEMETRY_CONFIG;
+    else process.env.TELEMETRY_CONFIG = saved;
+  }
+}
+
+const identity = (account: string) => () => sts({ Account: account, Arn: `arn:aws:iam::${account}:role/deployer` });
+
 describe('deploy wrapper', () => {
-  it('deploys nothing when preflight fails (default matrix: placeholder accounts)', async () => {
-    const run = jest.fn(() => 0);
+  it('deploys nothing when preflight fails (placeholder accounts)', async () => {
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const code = await deploy(['telemetry-prod-eu-central-1', '--auto-approve'], run, () => sts({ Account: '222222222222' }));
+    await withDeployments([{ environment: 'prod', region: 'eu-central-1', accountId: '222222222222' }], async ({ telemetry }) => {
+      const run = jest.fn(() => 0);
+      expect(await deploy([telemetry[0], '--auto-approve'], run, identity('222222222222'))).toBe(1);
+      expect(run).not.toHaveBeenCalled();
+    });
     errors.mockRestore();
-    expect(code).toBe(1);
-    expect(run).not.toHaveBeenCalled();
   });
 
   it('runs cdktf deploy for exactly the matched stacks, flags passed through, when preflight passes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'deploy-'));
-    const config = join(dir, 'accounts.json');
-    writeFileSync(config, JSON.stringify({ deployments: [{ environment: 'prod', region: 'eu-central-1', accountId: '123456789012', profile: 'compliance', jurisdiction: 'EU' }] }));
-    const saved = process.env.TELEMETRY_CONFIG;
-    process.env.TELEMETRY_CONFIG = config;
-    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    try {
+    await withDeployments([{ environment: 'prod', region: 'eu-central-1', accountId: '123456789012', jurisdiction: 'EU' }], async ({ telemetry }) => {
       const run = jest.fn(() => 0);
-      const code = await deploy(['telemetry-prod-*', '--auto-approve'], run, () => sts({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:role/deployer' }));
-      expect(code).toBe(0);
-      expect(run.mock.calls).toEqual([['npx', ['cdktf', 'deploy', 'telemetry-prod-eu-central-1', '--auto-approve']]]);
-    } finally {
-      log.mockRestore();
-      if (saved === undefined) delete process.env.TELEMETRY_CONFIG;
-      else process.env.TELEMETRY_CONFIG = saved;
-    }
+      expect(await deploy([telemetry[0].replace(/-eu-central-1$/, '-*'), '--auto-approve'], run, identity('123456789012'))).toBe(0);
+      expect(run.mock.calls).toEqual([['npx', ['cdktf', 'deploy', telemetry[0], '--auto-approve']]]);
+    });
   });
 
   it('a region glob deploys the state bucket first, then the pipeline; a failed bootstrap stops the rest', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'deploy-'));
-    const config = join(dir, 'accounts.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        deployments: [
-          { environment: 'prod', region: 'eu-central-1', accountId: '123456789012', profile: 'compliance', jurisdiction: 'EU' },
-          { environment: 'dev', region: 'eu-central-1', accountId: '123456789012', jurisdiction: 'EU' },
-        ],
-      }),
-    );
-    const saved = process.env.TELEMETRY_CONFIG;
-    process.env.TELEMETRY_CONFIG = config;
-    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    try {
-      const identity = () => sts({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:role/deployer' });
+    const deployments = [
+      { environment: 'prod', region: 'eu-central-1', accountId: '123456789012', jurisdiction: 'EU' },
+      { environment: 'dev', region: 'eu-central-1', accountId: '123456789012', jurisdiction: 'EU' },
+    ];
+    await withDeployments(deployments, async ({ telemetry, bootstrap }) => {
       const run = jest.fn(() => 0);
-      expect(await deploy(['*-eu-central-1'], run, identity)).toBe(0);
-      expect(run.mock.calls).toEqual([
-        ['npx', ['cdktf', 'deploy', 'telemetry-bootstrap-123456789012-eu-central-1']],
-        ['npx', ['cdktf', 'deploy', 'telemetry-prod-eu-central-1', 'telemetry-dev-eu-central-1']],
-      ]);
+      expect(await deploy(['*-eu-central-1'], run, identity('123456789012'))).toBe(0);
+      // With a Terraform Cloud backend configured there is no bootstrap stack, and one run.
+      expect(run.mock.calls).toEqual([...(bootstrap.length ? [['npx', ['cdktf', 'deploy', ...bootstrap]]] : []), ['npx', ['cdktf', 'deploy', ...telemetry]]]);
 
       const failing = jest.fn(() => 1);
-      expect(await deploy(['*-eu-central-1'], failing, identity)).toBe(1);
+      expect(await deploy(['*-eu-central-1'], failing, identity('123456789012'))).toBe(1);
       expect(failing).toHaveBeenCalledTimes(1);
-      expect(errors).toHaveBeenLastCalledWith(
-        'cdktf deploy failed for telemetry-bootstrap-123456789012-eu-central-1; not deployed: telemetry-prod-eu-central-1, telemetry-dev-eu-central-1',
-      );
+      if (bootstrap.length) expect(errors).toHaveBeenLastCalledWith(`cdktf deploy failed for ${bootstrap.join(', ')}; not deployed: ${telemetry.join(', ')}`);
+    });
+    errors.mockRestore();
+  });
+
+  it('with the configured matrix: a stack deploys only with credentials of its own, real account', async () => {
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      for (const target of stackTargets(CONFIGURED)) {
+        const run = jest.fn(() => 0);
+        const other = target.accountId === '123456789012' ? '210987654321' : '123456789012';
+        expect(await deploy([target.stack], run, identity(other))).toBe(1);
+        expect(await deploy([target.stack], run, identity(target.accountId))).toBe(isPlaceholderAccount(target.accountId) ? 1 : 0);
+        expect(run.mock.calls).toEqual(isPlaceholderAccount(target.accountId) ? [] : [['npx', ['cdktf', 'deploy', target.stack]]]);
+      }
     } finally {
-      log.mockRestore();
       errors.mockRestore();
-      if (saved === undefined) delete process.env.TELEMETRY_CONFIG;
-      else process.env.TELEMETRY_CONFIG = saved;
+      log.mockRestore();
     }
   });
 
   it('as users run it (npm run deploy, bundled by run-ts): each problem said once, and only the deploy verdict', () => {
     const root = join(__dirname, '../..');
-    const env = { ...process.env };
-    delete env.TELEMETRY_CONFIG;
-    const result = spawnSync(process.execPath, ['scripts/run-ts.js', 'scripts/deploy.ts', 'telemetry-prod-*'], { cwd: root, env, encoding: 'utf8' });
+    const config = join(mkdtempSync(join(tmpdir(), 'deploy-')), 'placeholders.json');
+    const deployments = [
+      { environment: 'prod', region: 'us-east-1', accountId: '222222222222', profile: 'standard' },
+      { environment: 'prod', region: 'eu-central-1', accountId: '222222222222', profile: 'standard', jurisdiction: 'EU' },
+    ];
+    writeFileSync(config, JSON.stringify({ profiles: { standard: {} }, deployments }));
+    const stacks = loadDeployments(config).map((d) => d.names.stack);
+    const result = spawnSync(process.execPath, ['scripts/run-ts.js', 'scripts/deploy.ts', stacks[0].replace(/-us-east-1$/, '-*')], {
+      cwd: root,
+      env: { ...process.env, TELEMETRY_CONFIG: config },
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([
-      'telemetry-prod-us-east-1: account 222222222222 is a placeholder from config/matrix.ts — set your real account id before deploying',
-      'telemetry-prod-eu-central-1: account 222222222222 is a placeholder from config/matrix.ts — set your real account id before deploying',
+      `${stacks[0]}: account 222222222222 is a placeholder from config/matrix.ts — set your real account id before deploying`,
+      `${stacks[1]}: account 222222222222 is a placeholder from config/matrix.ts — set your real account id before deploying`,
       'preflight failed: nothing was deployed',
     ]);
+  });
+
+  it.each([['scripts/deploy.ts'], ['scripts/preflight.ts']])('%s --help prints its usage and deploys nothing', (script) => {
+    const result = spawnSync(process.execPath, ['scripts/run-ts.js', script, '--help'], { cwd: join(__dirname, '../..'), encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^usage: npm run (deploy|preflight) -- <stack\|glob>/);
   });
 });
 

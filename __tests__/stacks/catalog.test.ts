@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readOverrideFile, applyOverrides } from '../../config/override-file';
-import { DEFAULT_MATRIX } from '../../config';
+import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 import { contractFields, glueType } from '../../config/event-contract';
 import { CONTRACT_SCHEMA_FOLDER, staticFolder } from '../../config/names';
 import { resolveMatrix } from '../../config/resolve';
@@ -14,7 +14,7 @@ import { generateEvents, renderPrefix, validateEvents, writeFirehoseObjects } fr
 import { only, singleDeployment, synthMatrix } from '../helpers';
 
 const EXAMPLE = join(__dirname, '../../config/examples/catalog-modes.json');
-const variants = synthMatrix(applyOverrides(DEFAULT_MATRIX, readOverrideFile(EXAMPLE)));
+const variants = synthMatrix(applyOverrides(EXAMPLE_MATRIX, readOverrideFile(EXAMPLE)));
 const variant = (mode: string, format: 'json' | 'parquet' = 'json') =>
   variants.find((v) => v.deployment.settings.catalog.mode === mode && v.deployment.settings.firehose.format === format)!;
 

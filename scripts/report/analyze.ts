@@ -3,10 +3,6 @@
  * the facts a compliance reviewer asks for: identity, data stores, retention, access, data flow, findings
  * and cost. Everything is sorted so the output is stable for diffs.
  */
-import { DEFAULT_SETTINGS } from '../../config/defaults';
-import { PROFILES } from '../../config/profiles';
-import { deepMerge } from '../../config/resolve';
-import type { LifecycleSettings } from '../../config/schema';
 import { S3_RULES } from '../../config/aws';
 import { isPlaceholderAccount } from '../../config/matrix';
 import { staticFolder } from '../../config/names';
@@ -347,14 +343,12 @@ function flow(tf: TerraformJson, region: string): FlowEdge[] {
 }
 
 /** Report-only findings: what a reviewer should question beyond the synth-time policy checks. */
-function reviewFindings(tf: TerraformJson, identity: StackReport['identity'], storesList: DataStore[]): Finding[] {
+function reviewFindings(tf: TerraformJson, identity: StackReport['identity'], storesList: DataStore[], configured?: ConfiguredRetention): Finding[] {
   const findings: Finding[] = [];
-  const profile = (PROFILES as Record<string, unknown>)[identity.retentionProfile];
-  if (profile) {
-    const expected = deepMerge(DEFAULT_SETTINGS, profile).lifecycle as LifecycleSettings;
+  if (configured) {
     for (const store of storesList.filter((s) => s.holds.startsWith('app events') || s.holds.startsWith('records Firehose'))) {
-      if (store.retention.expirationDays !== null && store.retention.expirationDays > expected.expirationDays) {
-        findings.push({ severity: 'warning', check: 'retention', resource: store.name, message: `kept ${store.retention.expirationDays} days, beyond the ${identity.retentionProfile} profile's ${expected.expirationDays}` });
+      if (store.retention.expirationDays !== null && store.retention.expirationDays > configured.expirationDays) {
+        findings.push({ severity: 'warning', check: 'retention', resource: store.name, message: `kept ${store.retention.expirationDays} days, beyond the ${configured.expirationDays} its configuration (profile ${configured.profile}) says` });
       }
       if (store.retention.expirationDays === null) {
         findings.push({ severity: 'warning', check: 'retention', resource: store.name, message: 'event data never expires' });
@@ -373,7 +367,17 @@ function reviewFindings(tf: TerraformJson, identity: StackReport['identity'], st
   return findings;
 }
 
-export function analyzeStack(stack: string, tf: TerraformJson): StackReport {
+/** What the configured matrix says a stack keeps events for; the synthesized JSON must not keep them longer. */
+export interface ConfiguredRetention {
+  profile: string;
+  expirationDays: number;
+}
+
+/**
+ * The report of one synthesized stack. `configured` is the stack's retention in the configured matrix, when the
+ * stack is part of it: Terraform JSON keeping events longer (an edited or stale cdktf.out) is a warning.
+ */
+export function analyzeStack(stack: string, tf: TerraformJson, configured?: ConfiguredRetention): StackReport {
   const provider = (tf.provider?.aws ?? [])[0] ?? {};
   const tags = (list(provider.default_tags as Body[])[0]?.tags ?? {}) as Record<string, string>;
   const region = String(provider.region);
@@ -397,7 +401,7 @@ export function analyzeStack(stack: string, tf: TerraformJson): StackReport {
   const storesList = stores(tf, region);
   // Regions the deployment may reference besides its own travel with the stack as a tag.
   const allowedRegions = (tags.ResidencyExceptions ?? '').split(' ').filter(Boolean);
-  const findings = [...checkStack(tf, { region, allowedRegions }), ...reviewFindings(tf, identity, storesList)];
+  const findings = [...checkStack(tf, { region, allowedRegions }), ...reviewFindings(tf, identity, storesList, configured)];
   const order = { error: 0, warning: 1, info: 2 };
   findings.sort((a, b) => order[a.severity] - order[b.severity] || a.check.localeCompare(b.check) || a.resource.localeCompare(b.resource) || a.message.localeCompare(b.message));
   return {

@@ -6,12 +6,17 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TerraformJson } from '../../stacks/policy-checks';
-import { isEntryPoint, parseOptions } from '../cli';
+import type { ResolvedDeployment } from '../../config';
+import { isEntryPoint, loadDeploymentsOrReport, parseOptions } from '../cli';
 import { analyzeStack, type StackReport } from './analyze';
 import { renderHtml, renderMarkdown, severityCounts } from './render';
 
-/** Every stack of a cdktf output directory, analysed, in manifest order sorted by name. */
-export function readReports(outDir: string): StackReport[] {
+/**
+ * Every stack of a cdktf output directory, analysed, in manifest order sorted by name. `deployments` (the configured
+ * matrix, as every command loads it) tells each stack's configured retention.
+ */
+export function readReports(outDir: string, deployments: ResolvedDeployment[] = []): StackReport[] {
+  const retention = new Map(deployments.map((d) => [d.names.stack, { profile: d.profile, expirationDays: d.settings.lifecycle.expirationDays }]));
   const manifestPath = join(outDir, 'manifest.json');
   if (!existsSync(manifestPath)) throw new Error(`no ${manifestPath}: run \`npx cdktf synth\` first`);
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
@@ -20,7 +25,7 @@ export function readReports(outDir: string): StackReport[] {
     throw new Error(`${outDir} holds HCL (from \`cdktf synth --hcl\`); the report reads the JSON form: run \`npx cdktf synth\` or \`npm run synth\` first`);
   }
   const reports = Object.keys(manifest.stacks).map((stack) =>
-    analyzeStack(stack, JSON.parse(readFileSync(join(outDir, manifest.stacks[stack].synthesizedStackPath), 'utf8')) as TerraformJson),
+    analyzeStack(stack, JSON.parse(readFileSync(join(outDir, manifest.stacks[stack].synthesizedStackPath), 'utf8')) as TerraformJson, retention.get(stack)),
   );
   // Pipelines first, then the stacks that only hold state; by name within each.
   return reports.sort((a, b) => Number(a.cost === null) - Number(b.cost === null) || a.stack.localeCompare(b.stack));
@@ -48,9 +53,11 @@ export function main(args: string[]): number {
     return 2;
   }
   const { from, out } = values;
+  const deployments = loadDeploymentsOrReport();
+  if (!deployments) return 1;
   let reports: StackReport[];
   try {
-    reports = readReports(from);
+    reports = readReports(from, deployments);
   } catch (error) {
     console.error((error as Error).message);
     return 1;

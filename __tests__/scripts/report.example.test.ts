@@ -1,8 +1,9 @@
+/** Example tests of the compliance report: exact figures for the tests' example matrix. Invariants: report.invariants.test.ts. */
 import { App } from 'cdktf';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadDeployments } from '../../config';
+import { resolveMatrix } from '../../config/resolve';
 import { analyzeStack } from '../../scripts/report/analyze';
 import { estimateCost } from '../../scripts/report/cost';
 import { readReports } from '../../scripts/report/index';
@@ -10,20 +11,21 @@ import { ASSUMPTIONS, PRICES } from '../../scripts/report/prices';
 import { flowSvg, renderHtml, renderMarkdown, severityCounts, wrap } from '../../scripts/report/render';
 import { buildMatrix, validateStacks } from '../../stacks/matrix';
 import type { TerraformJson } from '../../stacks/policy-checks';
+import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 
-/** The default matrix, synthesized the way main.ts does it, read back from disk. */
+/** The tests' example matrix, synthesized the way main.ts does it, read back from disk. */
 const outdir = mkdtempSync(join(tmpdir(), 'report-'));
 const app = new App({ outdir, skipValidation: true });
-const deployments = loadDeployments();
+const deployments = resolveMatrix(EXAMPLE_MATRIX);
 const { telemetry: telemetryStacks, all } = buildMatrix(app, deployments);
 validateStacks(all);
 app.synth();
-const reports = readReports(outdir);
+const reports = readReports(outdir, deployments);
 const report = (stack: string) => reports.find((r) => r.stack === stack)!;
 const eu = report('telemetry-prod-eu-central-1');
 const synthesized = (stack: string): TerraformJson => JSON.parse(JSON.stringify(telemetryStacks.find((s) => s.node.id === stack)!.toTerraform()));
 
-describe('report sections (default matrix)', () => {
+describe('report sections (example matrix)', () => {
   it('identity: environment, region, account, jurisdiction, classification and the state backend in region', () => {
     expect(eu.identity).toEqual({
       environment: 'prod',
@@ -116,11 +118,11 @@ describe('planted findings, one per severity', () => {
     const lifecycle = Object.values(tf.resource!.aws_s3_bucket_lifecycle_configuration)[0] as { rule: { id: string; expiration: { days: number }[] }[] };
     lifecycle.rule.find((r) => r.id === 'events')!.expiration = [{ days: 730 }];
     delete tf.resource!.aws_cloudwatch_metric_alarm;
-    const warnings = analyzeStack('planted', tf).findings.filter((f) => f.severity === 'warning');
+    const warnings = analyzeStack('planted', tf, { profile: 'standard', expirationDays: 90 }).findings.filter((f) => f.severity === 'warning');
     expect(warnings.map((f) => `${f.check}: ${f.message}`)).toEqual([
       'monitoring: no alarm with an action on DeliveryToS3.DataFreshness',
       'monitoring: no alarm with an action on DeliveryToS3.Success',
-      "retention: kept 730 days, beyond the standard profile's 90",
+      "retention: kept 730 days, beyond the 90 its configuration (profile standard) says",
     ]);
   });
 

@@ -1,0 +1,70 @@
+/** Invariant tests: the compliance report of every stack of the configured matrix has its sections, consistent with the config. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'cdktf';
+import { backendLocation, staticFolder } from '../../config/names';
+import { stackTargets } from '../../config/targets';
+import { readReports } from '../../scripts/report/index';
+import { renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
+import { buildMatrix, validateStacks } from '../../stacks/matrix';
+import { CONFIGURED, describeEach } from '../fixtures/configured';
+
+const outdir = mkdtempSync(join(tmpdir(), 'report-'));
+const app = new App({ outdir, skipValidation: true });
+validateStacks(buildMatrix(app, CONFIGURED).all);
+app.synth();
+const reports = readReports(outdir, CONFIGURED);
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('report of the configured matrix', () => {
+  it('covers every stack with no error finding, and keeps nothing longer than configured', () => {
+    expect(reports.map((r) => r.stack).sort()).toEqual(stackTargets(CONFIGURED).map((t) => t.stack).sort());
+    for (const r of reports) expect(severityCounts(r.findings).error).toBe(0);
+    for (const r of reports) expect(r.findings.filter((f) => f.check === 'retention' && f.severity === 'warning')).toEqual([]);
+  });
+
+  it('the page has one section and one diagram per stack', () => {
+    const html = renderHtml(reports);
+    expect(html.match(/<section class="stack"/g)).toHaveLength(reports.length);
+    expect(html.match(/<svg /g)).toHaveLength(reports.length);
+  });
+});
+
+describeEach('telemetry stacks', CONFIGURED, (d) => `${d.names.stack} report`, (d) => {
+  const report = () => reports.find((r) => r.stack === d.names.stack)!;
+
+  it('identity and state backend match the deployment; an S3 backend is in the stack’s region', () => {
+    const { identity } = report();
+    expect(identity).toMatchObject({ environment: d.environment, region: d.region, account: d.accountId, jurisdiction: d.jurisdiction, classification: d.dataClassification, retentionProfile: d.profile });
+    if (d.backend.type === 's3') {
+      const { bucket, key } = backendLocation(d.backend, d.environment, d.region, d.accountId);
+      expect(identity.backend).toMatchObject({ location: `s3://${bucket}/${key}`, region: d.region });
+    }
+  });
+
+  it('every store is in region; S3 stores are KMS-encrypted with rotation, private and TLS-only', () => {
+    const { stores } = report();
+    expect(stores.length).toBeGreaterThan(0);
+    for (const s of stores) expect(s.region).toBe(d.region);
+    for (const s of stores.filter((x) => x.kind === 'S3')) expect(s).toMatchObject({ keyRotation: true, publicAccess: 'blocked (all four settings)', tlsOnly: true });
+    const data = stores.find((s) => s.name === `s3://${d.names.dataBucket}/${staticFolder(d.settings.firehose.dataPrefix)}`);
+    expect(data?.retention.expirationDays).toBe(d.settings.lifecycle.expirationDays);
+  });
+
+  it('lists every role with who assumes it, and a data flow whose every edge stays in region', () => {
+    const r = report();
+    expect(r.access.length).toBeGreaterThan(0);
+    for (const a of r.access) expect(a.assumedBy).not.toBe('');
+    expect(r.flow.length).toBeGreaterThan(0);
+    expect(new Set(r.flow.map((e) => e.region))).toEqual(new Set([d.region]));
+  });
+
+  it('has every section in Markdown, and a cost estimate for the three volumes', () => {
+    const markdown = renderMarkdown(report());
+    for (const heading of ['## Identity', '## Where the data lives', '## How long', '## Who can read or write it', '## Data flow', '## Findings', '## Monthly cost estimate']) {
+      expect(markdown).toContain(heading);
+    }
+    expect(report().cost?.lines).toHaveLength(3);
+  });
+});

@@ -1,0 +1,221 @@
+/**
+ * Invariant tests: properties every telemetry stack of the configured matrix must have, whatever the user put in
+ * config/matrix.ts or the override file. They read expected values from each deployment's resolved config.
+ */
+import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { KinesisFirehoseDeliveryStream } from '@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { Testing } from 'cdktf';
+import { partitionOf } from '../../config/aws';
+import { backendLocation, staticFolder, stateKeyAlias } from '../../config/names';
+import { NAMED_QUERIES, PARTITION_COLUMNS } from '../../config/queries';
+import { arns } from '../../stacks/iam';
+import { validateStacks } from '../../stacks/matrix';
+import { athenaQueriesByState } from '../../stacks/constructs/monitoring';
+import { parsePolicy } from '../../stacks/policy-checks';
+import { CONFIGURED, CONFIGURED_SOURCE, describeEach } from '../fixtures/configured';
+import { only, synthDeployments } from '../helpers';
+
+const stacks = synthDeployments(CONFIGURED, Testing.app());
+
+describe(`configured matrix (${CONFIGURED_SOURCE})`, () => {
+  it('passes every policy check (residency, encryption, least privilege, trust guards)', () => {
+    expect(() => validateStacks(stacks.map((s) => s.stack))).not.toThrow();
+  });
+});
+
+describeEach('telemetry stacks', stacks, (s) => s.stack.node.id, ({ deployment: d, tf, synthesized }) => {
+  const { settings, names } = d;
+  const partition = partitionOf(d.region);
+  const arn = arns(partition, d.region, d.accountId);
+  const resources = <T = Record<string, unknown>>(type: string) => Object.values(tf.resource[type] ?? {}) as T[];
+
+  it('pins the provider to its region and account, with residency tags', () => {
+    expect(synthesized).toHaveProviderWithProperties(AwsProvider, {
+      region: d.region,
+      allowed_account_ids: [d.accountId],
+      default_tags: [{ tags: expect.objectContaining({ Environment: d.environment, Region: d.region, DataResidency: d.jurisdiction, DataClassification: d.dataClassification, ManagedBy: 'cdktf' }) }],
+    });
+  });
+
+  it('keeps state in its own region: an encrypted S3 backend with a lock file, or its own Terraform Cloud workspace', () => {
+    if (d.backend.type === 's3') {
+      const { bucket, key } = backendLocation(d.backend, d.environment, d.region, d.accountId);
+      expect(tf.terraform?.backend?.s3).toEqual({ bucket, key, region: d.region, encrypt: true, kms_key_id: arn.kmsAlias(stateKeyAlias(d.project)), use_lockfile: true });
+      expect(tf.terraform?.cloud).toBeUndefined();
+    } else {
+      const { workspace } = backendLocation(d.backend, d.environment, d.region, d.accountId);
+      expect(tf.terraform?.cloud).toEqual({ hostname: d.backend.hostname, organization: d.backend.organization, workspaces: { name: workspace } });
+      expect(tf.terraform?.backend).toBeUndefined();
+    }
+  });
+
+  it('delivers with the configured buffering, compression and prefixes, encrypted, logging errors', () => {
+    const f = settings.firehose;
+    expect(synthesized).toHaveResourceWithProperties(KinesisFirehoseDeliveryStream, {
+      name: names.deliveryStream,
+      destination: 'extended_s3',
+      server_side_encryption: { enabled: true, key_type: 'CUSTOMER_MANAGED_CMK', key_arn: expect.stringContaining('aws_kms_key') },
+      extended_s3_configuration: expect.objectContaining({
+        buffering_size: f.bufferSizeMb,
+        buffering_interval: f.bufferIntervalSeconds,
+        compression_format: f.compression,
+        prefix: f.dataPrefix,
+        error_output_prefix: f.errorPrefix,
+        cloudwatch_logging_options: expect.objectContaining({ enabled: true }),
+      }),
+    });
+  });
+
+  it('encrypts with rotating keys only', () => {
+    expect(synthesized).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
+    for (const key of resources('aws_kms_key')) expect(key.enable_key_rotation).toBe(true);
+  });
+
+  it('applies the lifecycle to events and failed records in storage-class order, expiring last, a filter on every rule', () => {
+    const rules = only(tf, 'aws_s3_bucket_lifecycle_configuration').rule as { filter?: unknown; transition?: { days: number }[]; expiration?: { days: number }[] }[];
+    const l = settings.lifecycle;
+    const expectedTransitions = [
+      ...(l.standardIaDays ? [{ days: l.standardIaDays, storage_class: 'STANDARD_IA' }] : []),
+      ...(l.glacierInstantRetrievalDays ? [{ days: l.glacierInstantRetrievalDays, storage_class: 'GLACIER_IR' }] : []),
+      ...(l.deepArchiveDays ? [{ days: l.deepArchiveDays, storage_class: 'DEEP_ARCHIVE' }] : []),
+    ];
+    for (const prefix of [staticFolder(settings.firehose.dataPrefix), staticFolder(settings.firehose.errorPrefix)]) {
+      expect(rules).toContainEqual(expect.objectContaining({ filter: [expect.objectContaining({ prefix })], transition: expectedTransitions, expiration: [{ days: l.expirationDays }] }));
+    }
+    for (const rule of rules) {
+      expect(rule.filter).toBeDefined();
+      const days = (rule.transition ?? []).map((t) => t.days);
+      expect(days).toEqual([...days].sort((a, b) => a - b));
+      for (const e of rule.expiration ?? []) expect(days.every((t) => t < e.days)).toBe(true);
+    }
+  });
+
+  it('catalogs the data folder as configured: a crawler on its schedule, or partition projection without one', () => {
+    const crawlers = resources('aws_glue_crawler');
+    if (settings.catalog.mode === 'projection') {
+      expect(crawlers).toEqual([]);
+      return;
+    }
+    const [crawler] = crawlers;
+    expect(crawlers).toHaveLength(1);
+    expect(crawler).toMatchObject({ name: names.crawler, schedule: settings.crawler.schedule, recrawl_policy: { recrawl_behavior: settings.crawler.recrawlBehavior } });
+    expect(JSON.stringify(crawler.s3_target)).toContain(`s3://${names.dataBucket}/${staticFolder(settings.firehose.dataPrefix)}`);
+    expect(only(tf, 'aws_glue_catalog_database').name).toBe(names.glueDatabase);
+  });
+
+  it('enforces the workgroup with the configured cutoff and SSE-KMS results in the data bucket', () => {
+    expect(synthesized).toHaveResourceWithProperties(AthenaWorkgroup, {
+      name: names.workgroup,
+      configuration: expect.objectContaining({
+        enforce_workgroup_configuration: settings.athena.enforceWorkgroupConfiguration,
+        bytes_scanned_cutoff_per_query: settings.athena.bytesScannedCutoffPerQuery,
+        result_configuration: {
+          output_location: `s3://${names.dataBucket}/${settings.athena.resultsPrefix}`,
+          encryption_configuration: { encryption_option: 'SSE_KMS', kms_key_arn: expect.stringContaining('aws_kms_key') },
+        },
+      }),
+    });
+  });
+
+  it('saves every built-in and configured query, each reading this stack’s table and filtering on the partitions', () => {
+    const queries = resources<{ name: string; query: string; workgroup: string }>('aws_athena_named_query');
+    expect(queries.map((q) => q.name).sort()).toEqual([...NAMED_QUERIES, ...settings.extraQueries].map((q) => q.name).sort());
+    for (const q of queries) {
+      const where = q.query.split(/\bWHERE\b/i)[1] ?? '';
+      for (const column of PARTITION_COLUMNS) expect(where).toContain(column);
+      expect(q.query).toContain(`"${names.glueDatabase}"."${names.table}"`);
+    }
+  });
+
+  it('grants IAM permissions on this stack’s ARNs only, never "*"', () => {
+    for (const policy of resources<{ policy: string }>('aws_iam_role_policy')) {
+      for (const statement of parsePolicy(policy.policy) ?? []) {
+        for (const resource of ([] as string[]).concat(statement.Resource ?? [])) {
+          expect(resource).not.toBe('*');
+          expect(resource).toMatch(new RegExp(`^(arn:${partition}:[a-z0-9-]+:(${d.region}|):(${d.accountId}|):|\\$\\{aws_[a-z0-9_]+\\.[^}]+\\.arn\\})`));
+        }
+      }
+    }
+  });
+
+  it('guards every trust policy against the confused deputy', () => {
+    for (const role of resources<{ assume_role_policy: string }>('aws_iam_role')) {
+      for (const trust of parsePolicy(role.assume_role_policy) ?? []) expect(Object.keys(trust.Condition ?? {}).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('lets app guests put records into this stream only (direct ingestion)', () => {
+    if (settings.ingestion.mode !== 'direct') return;
+    const guestPolicy = resources<{ role: string; policy: string }>('aws_iam_role_policy').find((p) => p.role.includes('ingestion'));
+    expect(parsePolicy(guestPolicy?.policy)).toEqual([
+      { Sid: 'PutEventsIntoThisStream', Effect: 'Allow', Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'], Resource: arn.deliveryStream(names.deliveryStream) },
+    ]);
+    expect(only(tf, 'aws_cognito_identity_pool')).toMatchObject({ allow_unauthenticated_identities: true, allow_classic_flow: false });
+  });
+
+  it('outputs what the app, analysts and on-call need', () => {
+    const outputs = tf.output as Record<string, { value: string }>;
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining(['alert_topic_arn', 'athena_workgroup', 'data_bucket', 'delivery_stream_name', 'glue_database', 'kms_key_arn', 'region', 'identity_pool_id']),
+    );
+    expect(outputs.region.value).toBe(d.region);
+    expect(outputs.data_bucket.value).toBe(names.dataBucket);
+    expect(outputs.athena_workgroup.value).toBe(names.workgroup);
+    expect(outputs.delivery_stream_name.value).toBe(names.deliveryStream);
+    expect(outputs.glue_database.value).toBe(names.glueDatabase);
+  });
+
+  it('alerts into one KMS-encrypted topic, every configured address subscribed', () => {
+    expect(synthesized).toHaveResourceWithProperties(SnsTopic, { name: names.alertTopic, kms_master_key_id: expect.stringContaining('aws_kms_key') });
+    const emails = resources<{ protocol: string; endpoint: string }>('aws_sns_topic_subscription').filter((x) => x.protocol === 'email');
+    expect(emails.map((x) => x.endpoint).sort()).toEqual([...settings.monitoring.alarmEmails].sort());
+  });
+
+  it.each([
+    ['DeliveryToS3.DataFreshness', 'GreaterThanThreshold'],
+    ['DeliveryToS3.Success', 'LessThanThreshold'],
+    ['ThrottledRecords', 'GreaterThanThreshold'],
+  ])('alarms on Firehose %s into the topic, missing data not breaching', (metric, comparison) => {
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      namespace: 'AWS/Firehose',
+      metric_name: metric,
+      comparison_operator: comparison,
+      period: settings.monitoring.alarmPeriodSeconds,
+      evaluation_periods: settings.monitoring.evaluationPeriods,
+      dimensions: { DeliveryStreamName: names.deliveryStream },
+      treat_missing_data: 'notBreaching',
+      alarm_actions: [expect.stringContaining('aws_sns_topic')],
+    });
+  });
+
+  it('notifies the topic of failed records, after the topic policy allows this bucket', () => {
+    const notification = only(tf, 'aws_s3_bucket_notification');
+    expect(notification.topic).toEqual([expect.objectContaining({ events: ['s3:ObjectCreated:*'], filter_prefix: staticFolder(settings.firehose.errorPrefix) })]);
+    expect(notification.depends_on).toEqual(expect.arrayContaining([expect.stringContaining('aws_sns_topic_policy')]));
+    const statements = parsePolicy(only(tf, 'aws_sns_topic_policy').policy) ?? [];
+    expect(statements.find((x) => x.Sid === 'FailedRecordsFromDataBucket')?.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': d.accountId },
+      ArnLike: { 'aws:SourceArn': arn.bucket(names.dataBucket) },
+    });
+  });
+
+  it('shows Athena queries by outcome for this workgroup on the dashboard', () => {
+    const body = JSON.parse(String(only(tf, 'aws_cloudwatch_dashboard').dashboard_body));
+    const outcomes = body.widgets.find((w: { properties: { title: string } }) => w.properties.title.startsWith('Athena queries by outcome'));
+    expect(outcomes.properties.metrics).toEqual([[{ expression: athenaQueriesByState(names.workgroup), id: 'queries' }]]);
+  });
+
+  it('lets each alert publisher use the key for this stack’s topic only', () => {
+    const key = parsePolicy(only(tf, 'aws_kms_key').policy) ?? [];
+    const topicArn = arn.snsTopic(names.alertTopic);
+    for (const service of ['cloudwatch', 'events', 's3']) {
+      const statements = key.filter((x) => JSON.stringify(x.Principal) === JSON.stringify({ Service: `${service}.amazonaws.com` }));
+      expect(statements.length).toBeGreaterThan(0);
+      for (const x of statements) expect(JSON.stringify(x.Condition)).toContain(topicArn);
+    }
+  });
+});
