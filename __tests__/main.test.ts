@@ -1,6 +1,6 @@
 /**
- * main.ts as users run it. The first block is an invariant over the configured matrix (the subprocess inherits
- * TELEMETRY_CONFIG, and reads cdktf.json, exactly as this process did); the second plants a bad override file.
+ * main.ts as users run it. The first block is an invariant over the configured matrix (global-setup.js synthesized
+ * it through scripts/synth.js with this process's environment and cdktf.json); the second plants a bad override file.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backendLocation } from '../config/names';
 import { stackTargets } from '../config/targets';
-import { CONFIGURED, CONFIGURED_SOURCE } from './fixtures/configured';
+import { CONFIGURED, CONFIGURED_SOURCE, configuredSynth } from './fixtures/configured';
 
 const root = join(__dirname, '..');
 
@@ -20,12 +20,13 @@ function runProject(args: string[], env: NodeJS.ProcessEnv = {}, outdir = join(m
 
 // The full app.synth() of main.ts, through `npm run synth` (scripts/synth.js): cross-stack references and
 // validation errors only surface in a whole app, and this is the path users take.
+// global-setup.js ran it once for the whole test run; these tests read what it wrote.
 describe(`npm run synth: the full app of the configured matrix (${CONFIGURED_SOURCE})`, () => {
   const stacks = stackTargets(CONFIGURED).map((t) => t.stack).sort();
-  const result = runProject(['scripts/synth.js']);
+  const result = configuredSynth();
   const manifest = JSON.parse(readFileSync(join(result.outdir, 'manifest.json'), 'utf8'));
 
-  it('succeeds and names what it wrote', () => {
+  it('succeeds (every policy check passed: a failing one stops synth) and names what it wrote', () => {
     expect(result.stderr).not.toMatch(/^Error/m);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`Generated Terraform for ${stacks.length} stacks`);
@@ -57,24 +58,17 @@ describe('a failed synth', () => {
     }),
   );
 
-  it('exits non-zero with every problem named, the file named, and no stack trace', () => {
-    const result = runProject(['scripts/run-ts.js', 'main.ts'], { TELEMETRY_CONFIG: bad });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`prod/eu-central-1 lifecycle.standardIaDays: 10 — S3 requires at least 30 days before STANDARD_IA (set in ${bad})`);
-    expect(result.stderr).toContain('prod/eu-central-1 firehose.bufferSizeMb: 500');
-    expect(result.stderr).not.toMatch(/^\s+at /m);
-    // The App creates its (empty) outdir/stacks when constructed; no stack and no manifest may be written.
-    expect(existsSync(join(result.outdir, 'manifest.json'))).toBe(false);
-    expect(readdirSync(join(result.outdir, 'stacks'))).toEqual([]);
-  });
-
-  it('through npm run synth, leaves cdktf.out/ without stacks: an earlier synth’s output is removed, never left for a deploy to pick up', () => {
+  // `npm run synth` runs main.ts after clearing the output; `cdktf synth` does the same through cdktf-cli.
+  it('exits non-zero with every problem and the file named, no stack trace, and leaves cdktf.out/ without stacks: an earlier synth’s output is removed, never left for a deploy to pick up', () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'cdktf-stale-')), 'out');
     mkdirSync(join(outdir, 'stacks', 'telemetry-prod-eu-central-1'), { recursive: true });
     writeFileSync(join(outdir, 'stacks', 'telemetry-prod-eu-central-1', 'cdk.tf.json'), '{}');
     writeFileSync(join(outdir, 'manifest.json'), '{"stacks":{}}');
     const result = runProject(['scripts/synth.js'], { TELEMETRY_CONFIG: bad }, outdir);
     expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`prod/eu-central-1 lifecycle.standardIaDays: 10 — S3 requires at least 30 days before STANDARD_IA (set in ${bad})`);
+    expect(result.stderr).toContain('prod/eu-central-1 firehose.bufferSizeMb: 500');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(existsSync(join(outdir, 'manifest.json'))).toBe(false);
     expect(readdirSync(join(outdir, 'stacks'))).toEqual([]);
   });

@@ -46,13 +46,17 @@ export const DEPLOY_USAGE = `usage: npm run deploy -- <stack|glob> [<stack|glob>
   bootstrap (state bucket) stacks first, in a run of their own. Nothing is deployed if any check fails.
   Stacks come from the configured matrix (config/matrix.ts + TELEMETRY_CONFIG or cdktf.json's telemetryConfig).`;
 
-if (isEntryPoint('scripts/deploy.ts')) {
-  const args = process.argv.slice(2);
+/** The command: `--help` prints the usage; anything else is `deploy`. */
+export async function main(args: string[], stsFor?: (region: string) => StsLike): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     console.log(DEPLOY_USAGE);
-  } else {
-    deploy(args).then((code) => {
-      process.exitCode = code;
-    });
+    return 0;
   }
+  return deploy(args, undefined, stsFor);
+}
+
+if (isEntryPoint('scripts/deploy.ts')) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

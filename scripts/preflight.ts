@@ -102,17 +102,22 @@ export const PREFLIGHT_USAGE = `usage: npm run preflight -- <stack|glob> [<stack
   Checks with STS GetCallerIdentity that the current AWS credentials belong to each matched stack's account.
   Stacks come from the configured matrix (config/matrix.ts + TELEMETRY_CONFIG or cdktf.json's telemetryConfig).`;
 
-if (isEntryPoint('scripts/preflight.ts')) {
-  const args = process.argv.slice(2);
+/** The command: `--help` prints the usage, other options are refused (exit 2), stack names are checked. */
+export async function main(args: string[], stsFor?: (region: string) => StsLike): Promise<number> {
   const flags = args.filter((a) => a.startsWith('-'));
   if (flags.includes('--help') || flags.includes('-h')) {
     console.log(PREFLIGHT_USAGE);
-  } else if (flags.length > 0) {
-    console.error(`unknown option ${flags[0]}\n${PREFLIGHT_USAGE}`);
-    process.exitCode = 2;
-  } else {
-    runPreflight(args).then(({ status }) => {
-      process.exitCode = status;
-    });
+    return 0;
   }
+  if (flags.length > 0) {
+    console.error(`unknown option ${flags[0]}\n${PREFLIGHT_USAGE}`);
+    return 2;
+  }
+  return (await runPreflight(args, stsFor)).status;
+}
+
+if (isEntryPoint('scripts/preflight.ts')) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

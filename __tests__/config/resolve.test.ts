@@ -5,6 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { ConfigError, loadDeployments, overrideFilePath } from '../../config';
 import { deepMerge, resolveMatrix } from '../../config/resolve';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
+import { main as deployMain } from '../../scripts/deploy';
+import { main as preflightMain } from '../../scripts/preflight';
+import { main as sampleEventsMain } from '../../scripts/sample-events';
 import { matrixWith } from '../helpers';
 
 const byStack = Object.fromEntries(resolveMatrix(EXAMPLE_MATRIX).map((d) => [d.names.stack, d]));
@@ -143,26 +146,42 @@ describe('which override file is in force (one rule for every command)', () => {
     expect(() => overrideFilePath({}, project({ telemetryConfig: 42 }))).toThrow(ConfigError);
   });
 
-  it('config:check, preflight and sample-events all see the deployments of the file cdktf.json names', () => {
+  it('config:check, preflight, deploy and sample-events all see the deployments of the file cdktf.json names', async () => {
     // A copy of the project whose cdktf.json names an override file, with no environment variable set.
     const root = join(__dirname, '../..');
     const copy = mkdtempSync(join(tmpdir(), 'context-project-'));
-    for (const entry of ['config', 'stacks', 'scripts', 'main.ts', 'package.json', 'tsconfig.json', 'node_modules']) {
-      symlinkSync(join(root, entry), join(copy, entry));
-    }
+    for (const entry of ['config', 'stacks', 'scripts', 'main.ts', 'package.json', 'tsconfig.json', 'node_modules']) symlinkSync(join(root, entry), join(copy, entry));
     writeFileSync(join(copy, 'tokyo.json'), JSON.stringify({ deployments: [{ environment: 'prod', region: 'ap-northeast-1', accountId: '123456789012', profile: 'standard', jurisdiction: 'JP' }] }));
     writeFileSync(join(copy, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: 'node scripts/run-ts.js main.ts', context: { telemetryConfig: 'tokyo.json' } }));
     const [tokyo] = loadDeployments(join(copy, 'tokyo.json'));
     const env = { ...process.env };
     delete env.TELEMETRY_CONFIG;
-    const run = (script: string, ...args: string[]) => spawnSync(process.execPath, [join(root, 'scripts/run-ts.js'), script, ...args], { cwd: copy, env, encoding: 'utf8' });
 
-    expect(run('scripts/config-check.ts').stdout).toContain(`${tokyo.names.stack}  (prod/ap-northeast-1, account 123456789012)`);
-    const preflight = run('scripts/preflight.ts', tokyo.names.stack);
-    expect(preflight.stderr).not.toMatch(/unknown stack/);
-    expect(preflight.stderr).toContain(tokyo.names.stack);
-    const events = run('scripts/sample-events.ts', '--stack', tokyo.names.stack, '--out', join(copy, 'sample-data'), '--sessions', '1');
-    expect(events.stderr).toBe('');
-    expect(events.status).toBe(0);
+    // As users run it: a command of its own, started in the project.
+    const check = spawnSync(process.execPath, [join(root, 'scripts/run-ts.js'), 'scripts/config-check.ts'], { cwd: copy, env, encoding: 'utf8' });
+    expect(check.stdout).toContain(`${tokyo.names.stack}  (prod/ap-northeast-1, account 123456789012)`);
+
+    // The other commands, in this process, from the copy's directory (they load the matrix the same way).
+    const saved = { cwd: process.cwd(), config: process.env.TELEMETRY_CONFIG };
+    const output = { log: jest.spyOn(console, 'log').mockImplementation(() => undefined), error: jest.spyOn(console, 'error').mockImplementation(() => undefined) };
+    const said = () => [...output.log.mock.calls, ...output.error.mock.calls].map((c) => String(c[0])).join('\n');
+    try {
+      delete process.env.TELEMETRY_CONFIG;
+      process.chdir(copy);
+      const otherAccount = () => ({ send: async () => ({ Account: '210987654321', Arn: 'arn:aws:iam::210987654321:role/x' }) });
+      // Preflight and deploy get as far as the credentials' account, which is the wrong one here.
+      expect(await preflightMain([tokyo.names.stack], otherAccount)).toBe(1);
+      expect(await deployMain([tokyo.names.stack], otherAccount)).toBe(1);
+      expect(said()).toContain(`${tokyo.names.stack}: credentials are for account 210987654321`);
+      expect(said()).not.toMatch(/unknown stack/);
+      expect(sampleEventsMain(['--stack', tokyo.names.stack, '--out', join(copy, 'sample-data'), '--sessions', '1'])).toBe(0);
+      // npm run report loads the matrix through the same loadDeploymentsOrReport() as preflight and deploy.
+      expect(overrideFilePath()).toBe('tokyo.json');
+    } finally {
+      process.chdir(saved.cwd);
+      if (saved.config !== undefined) process.env.TELEMETRY_CONFIG = saved.config;
+      output.log.mockRestore();
+      output.error.mockRestore();
+    }
   });
 });

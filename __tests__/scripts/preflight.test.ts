@@ -6,8 +6,8 @@ import { loadDeployments } from '../../config';
 import { isPlaceholderAccount } from '../../config/matrix';
 import { stackTargets, type StackTarget } from '../../config/targets';
 import { isEntryPoint } from '../../scripts/cli';
-import { deploy } from '../../scripts/deploy';
-import { describeStsError, matchStacks, preflight, type StsLike } from '../../scripts/preflight';
+import { deploy, main as deployMain } from '../../scripts/deploy';
+import { describeStsError, main as preflightMain, matchStacks, preflight, type StsLike } from '../../scripts/preflight';
 import { CONFIGURED } from '../fixtures/configured';
 
 const targets: StackTarget[] = [
@@ -193,10 +193,26 @@ describe('deploy wrapper', () => {
     ]);
   });
 
-  it.each([['scripts/deploy.ts'], ['scripts/preflight.ts']])('%s --help prints its usage and deploys nothing', (script) => {
-    const result = spawnSync(process.execPath, ['scripts/run-ts.js', script, '--help'], { cwd: join(__dirname, '../..'), encoding: 'utf8' });
-    expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^usage: npm run (deploy|preflight) -- <stack\|glob>/);
+  it.each([
+    ['deploy', deployMain],
+    ['preflight', preflightMain],
+  ])('%s --help prints its usage and calls nothing', async (command, main) => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const client = sts({});
+    try {
+      expect(await main(['--help'], () => client)).toBe(0);
+      expect(log.mock.calls[0][0]).toMatch(new RegExp(`^usage: npm run ${command} -- <stack\\|glob>`));
+      expect(client.calls).toBe(0);
+    } finally {
+      log.mockRestore();
+    }
+  });
+
+  it('preflight refuses an unknown option with its usage', async () => {
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(await preflightMain(['--bogus'])).toBe(2);
+    expect(errors.mock.calls[0][0]).toMatch(/^unknown option --bogus\nusage: npm run preflight/);
+    errors.mockRestore();
   });
 });
 
