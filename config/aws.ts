@@ -29,6 +29,18 @@ export function servicePrincipal(service: string, region: string): string {
   return region.startsWith('cn-') ? `${service}.amazonaws.com.cn` : `${service}.amazonaws.com`;
 }
 
+/**
+ * Amazon Pinpoint's end of support (Pinpoint developer guide, end-of-support notice): after it the console and
+ * Pinpoint resources (apps, endpoints, segments, campaigns, journeys, analytics) can no longer be reached.
+ */
+export const PINPOINT_END_OF_SUPPORT = '2026-10-30';
+
+/**
+ * Storage classes Athena does not read unless the objects are restored (Athena user guide, "Query restored Amazon
+ * S3 Glacier objects"): objects in them silently leave query results. Glacier Instant Retrieval stays queryable.
+ */
+export const NOT_QUERYABLE_WITHOUT_RESTORE = ['GLACIER', 'DEEP_ARCHIVE'] as const;
+
 /** Values CloudWatch Logs accepts for `retention_in_days` (PutRetentionPolicy API). */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,

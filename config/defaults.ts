@@ -74,6 +74,12 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
     /** Default: direct (Cognito guest credentials → Firehose); Pinpoint reached end of support on 2026-10-30. */
     mode: 'direct',
   },
+  protection: {
+    /** Default: false — the data bucket and KMS key carry prevent_destroy. */
+    allowDestroy: false,
+    /** Default: 7 days to restore an overwritten or deleted object; then the noncurrent version expires. */
+    noncurrentVersionExpirationDays: 7,
+  },
   logs: {
     /** Default: 30 days. */
     retentionDays: 30,

@@ -27,7 +27,9 @@ const epochMs = (name: string, description: string, required = false): Field => 
 
 /**
  * The envelope of the Amazon Pinpoint event stream format, so queries written for Pinpoint exports keep
- * working after the move to direct ingestion. Timestamps are epoch milliseconds, as Pinpoint wrote them.
+ * working after the move to direct ingestion, and historical exports copied under `data/` are queryable by the same
+ * table: every field of Pinpoint's app event (Pinpoint developer guide, "App event data stream") has a column.
+ * Timestamps are epoch milliseconds, as Pinpoint wrote them.
  */
 export const ENVELOPE: Field[] = [
   str('event_type', 'Name of the event, e.g. `_session.start`, `purchase`', true),
@@ -40,7 +42,9 @@ export const ENVELOPE: Field[] = [
     type: {
       struct: [
         str('app_id', 'Application id'),
+        str('cognito_identity_pool_id', 'Cognito identity pool the app got its credentials from (Pinpoint SDKs send it)'),
         str('package_name', 'Bundle identifier'),
+        { name: 'sdk', description: 'SDK that recorded the event (Pinpoint SDKs send it)', type: { struct: [str('name', 'SDK name'), str('version', 'SDK version')] } },
         str('version_name', 'Marketing version (CFBundleShortVersionString)'),
         str('version_code', 'Build number (CFBundleVersion)'),
         str('title', 'App name'),

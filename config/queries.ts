@@ -36,8 +36,9 @@ export const NAMED_QUERIES: NamedQuerySettings[] = [
     sql: [
       `SELECT year, month, day, count(*) AS events`,
       `FROM "{{database}}"."{{table}}"`,
-      // Lexical comparison works because the prefix writes zero-padded yyyy/MM/dd.
-      `WHERE concat(year, '-', month, '-', day) BETWEEN date_format(current_date - interval '7' day, '%Y-%m-%d') AND date_format(current_date, '%Y-%m-%d')`,
+      // Lexical comparison works because the prefix writes zero-padded yyyy/MM/dd. BETWEEN includes both ends:
+      // today and the six days before it are seven days.
+      `WHERE concat(year, '-', month, '-', day) BETWEEN date_format(current_date - interval '6' day, '%Y-%m-%d') AND date_format(current_date, '%Y-%m-%d')`,
       `GROUP BY year, month, day`,
       `ORDER BY year, month, day`,
     ].join('\n'),

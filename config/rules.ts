@@ -2,12 +2,12 @@
  * AWS apply-time rules that the provider's schema and `terraform validate` do not catch, checked on the resolved
  * settings of a deployment. Every rule names its source; `../shared/aws-rules.md` and README list them for users.
  */
-import { ATHENA_MIN_CUTOFF_BYTES, ERROR_OUTPUT_TYPE_EXPRESSION, FIREHOSE_RULES, S3_RULES } from './aws';
+import { ATHENA_MIN_CUTOFF_BYTES, ERROR_OUTPUT_TYPE_EXPRESSION, FIREHOSE_RULES, PINPOINT_END_OF_SUPPORT, S3_RULES } from './aws';
 import { contractFields, ENVELOPE, hasColumn } from './event-contract';
 import { glueCronProblems } from './glue-cron';
 import { NAMED_QUERIES, PARTITION_COLUMNS } from './queries';
 import { CONTRACT_SCHEMA_FOLDER, folderName, staticFolder } from './names';
-import type { AthenaSettings, CrawlerSettings, FirehoseSettings, LifecycleSettings, PipelineSettings } from './schema';
+import type { AthenaSettings, CrawlerSettings, FirehoseSettings, IngestionSettings, LifecycleSettings, PipelineSettings } from './schema';
 
 /** A rule violation: where (path inside the deployment's resolved config) and why. */
 export interface Issue {
@@ -117,6 +117,19 @@ export function athenaRules(a: AthenaSettings): Issue[] {
   return issues;
 }
 
+/** Pinpoint can no longer be created: refuse the mode with what ended, when, and the one-line way out. */
+export function ingestionRules(i: IngestionSettings): Issue[] {
+  if (i.mode !== 'pinpoint') return [];
+  return [
+    {
+      path: ['ingestion', 'mode'],
+      message:
+        `Amazon Pinpoint reached end of support on ${PINPOINT_END_OF_SUPPORT}: its apps and event streams can no longer be created or reached. ` +
+        'Set ingestion: { mode: "direct" } (Cognito guest credentials → Firehose); the event contract still takes Pinpoint-format records',
+    },
+  ];
+}
+
 /** Rules that relate sections; run only when every section is valid on its own. */
 export function crossSectionRules(s: PipelineSettings): Issue[] {
   const issues: Issue[] = [];
@@ -213,6 +226,7 @@ export const SECTION_RULES: { [K in keyof PipelineSettings]?: (value: PipelineSe
   lifecycle: lifecycleRules,
   crawler: crawlerRules,
   athena: athenaRules,
+  ingestion: ingestionRules,
 };
 
 /**

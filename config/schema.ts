@@ -144,9 +144,23 @@ export const athenaSchema = z.strictObject({
 export const ingestionSchema = z.strictObject({
   /**
    * `direct`: a Cognito identity pool (guest access) whose role may only put records into this stack's stream.
-   * `pinpoint`: legacy Amazon Pinpoint app + event stream (end of support 2026-10-30).
+   * `pinpoint` is refused with the way out: Amazon Pinpoint ended on 2026-10-30 (see `rules.ts`).
    */
   mode: z.enum(['direct', 'pinpoint']),
+});
+
+export const protectionSchema = z.strictObject({
+  /**
+   * Let `terraform destroy` remove the data bucket (emptied first, every version) and the stack's KMS key. Off, the
+   * bucket and the key carry `lifecycle.prevent_destroy` and a destroy plan stops before deleting anything. Turn it
+   * on only for throw-away stacks; the bootstrap state bucket of an account × region follows when all its stacks do.
+   */
+  allowDestroy: z.boolean(),
+  /**
+   * Days an overwritten or deleted object stays restorable as a noncurrent version (the data bucket is versioned).
+   * Data is gone for good `lifecycle.expirationDays` + this many days after it arrived.
+   */
+  noncurrentVersionExpirationDays: days,
 });
 
 export const logsSchema = z.strictObject({
@@ -178,6 +192,7 @@ export const pipelineSettingsSchema = z.strictObject({
   extraQueries: z.array(namedQuerySchema),
   athena: athenaSchema,
   ingestion: ingestionSchema,
+  protection: protectionSchema,
   logs: logsSchema,
   monitoring: monitoringSchema,
 });
@@ -233,6 +248,8 @@ export type ContractColumn = z.infer<typeof contractColumnSchema>;
 export type NamedQuerySettings = z.infer<typeof namedQuerySchema>;
 export type MonitoringSettings = z.infer<typeof monitoringSchema>;
 export type AthenaSettings = z.infer<typeof athenaSchema>;
+export type IngestionSettings = z.infer<typeof ingestionSchema>;
+export type ProtectionSettings = z.infer<typeof protectionSchema>;
 export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
 export type BackendSettings = z.infer<typeof backendSchema>;
 export type DeploymentIdentity = z.infer<typeof deploymentSchema>;

@@ -16,6 +16,8 @@ export interface BootstrapTarget {
   noncurrentVersionExpirationDays: number;
   /** Stacks whose state lives in this bucket. */
   stacks: string[];
+  /** Whether destroy may delete the bucket and its key: only when every stack it holds state for allows destroy. */
+  allowDestroy: boolean;
 }
 
 /** One bootstrap target per account × region whose deployments keep state in S3. */
@@ -25,8 +27,9 @@ export function bootstrapTargets(deployments: ResolvedDeployment[]): BootstrapTa
     if (d.backend.type !== 's3') continue;
     const id = bootstrapStackName(d.project, d.accountId, d.region);
     const { bucket } = backendLocation(d.backend, d.environment, d.region, d.accountId);
-    const target = targets.get(id) ?? { project: d.project, accountId: d.accountId, region: d.region, bucket, noncurrentVersionExpirationDays: 0, stacks: [] };
+    const target = targets.get(id) ?? { project: d.project, accountId: d.accountId, region: d.region, bucket, noncurrentVersionExpirationDays: 0, stacks: [], allowDestroy: true };
     target.noncurrentVersionExpirationDays = Math.max(target.noncurrentVersionExpirationDays, d.backend.noncurrentVersionExpirationDays);
+    target.allowDestroy &&= d.settings.protection.allowDestroy;
     target.stacks.push(d.names.stack);
     targets.set(id, target);
   }

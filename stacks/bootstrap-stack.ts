@@ -9,7 +9,7 @@ import { partitionOf } from '../config/aws';
 import { bootstrapStackName, stateKeyAlias } from '../config/names';
 import type { BootstrapTarget } from '../config/targets';
 import { CheckedStack } from './checked-stack';
-import { accountAdministersKey, privateBucket } from './constructs/private-bucket';
+import { accountAdministersKey, keyProtection, privateBucket } from './constructs/private-bucket';
 import { arns, policyDocument } from './iam';
 
 /** Where bootstrap stacks keep their own (small) state: a local file beside the project, never in cdktf.out. */
@@ -17,12 +17,13 @@ export const BOOTSTRAP_STATE_DIR = 'bootstrap-state';
 
 /**
  * The S3 bucket the telemetry stacks of one account × region keep Terraform state in: versioned, SSE-KMS with
- * its own rotating key, private, TLS-only, old state versions expiring. Its own state is local (see README).
+ * its own rotating key, private, TLS-only, old state versions expiring; bucket and key carry `prevent_destroy`
+ * unless every stack it holds state for allows destroy. Its own state is local (see README).
  */
 export class StateBootstrapStack extends CheckedStack {
   constructor(scope: Construct, readonly target: BootstrapTarget) {
     const id = bootstrapStackName(target.project, target.accountId, target.region);
-    super(scope, id, { region: target.region, allowedRegions: [] });
+    super(scope, id, { region: target.region, allowedRegions: [], allowDestroy: target.allowDestroy });
     const { accountId, region, bucket: bucketName } = target;
     const arn = arns(partitionOf(region), region, accountId);
 
@@ -38,21 +39,26 @@ export class StateBootstrapStack extends CheckedStack {
       description: `${id}: Terraform state of ${target.stacks.join(', ')}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      ...keyProtection(target.allowDestroy),
       policy: policyDocument([accountAdministersKey(arn.root())]),
     });
     new KmsAlias(this, 'state-key-alias', { name: stateKeyAlias(target.project), targetKeyId: key.keyId });
 
-    const bucket = privateBucket(this, 'state', { bucketName, bucketArn: arn.bucket(bucketName), kmsKeyArn: key.arn });
+    const bucket = privateBucket(this, 'state', { bucketName, bucketArn: arn.bucket(bucketName), key, allowDestroy: target.allowDestroy });
     // State is history: keep versions, so a bad apply can be rolled back.
-    new S3BucketVersioningA(this, 'versioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
+    const versioning = new S3BucketVersioningA(this, 'versioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: bucket.id,
+      dependsOn: [versioning],
       rule: [
         {
           id: 'expire-superseded-state',
           status: 'Enabled',
           filter: [{}],
           noncurrentVersionExpiration: [{ noncurrentDays: target.noncurrentVersionExpirationDays }],
+          // Every lock file (use_lockfile) is deleted after its run, leaving a delete marker; once its noncurrent
+          // versions have expired the marker is alone, and S3 removes it.
+          expiration: [{ expiredObjectDeleteMarker: true }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
         },
       ],

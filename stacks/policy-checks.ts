@@ -17,7 +17,7 @@ export type Severity = 'error' | 'warning' | 'info';
 
 export interface Finding {
   severity: Severity;
-  /** Check that produced it: residency, least-privilege, trust, encryption, exposure, retention, monitoring. */
+  /** Check that produced it: residency, least-privilege, trust, encryption, exposure, protection, retention, monitoring. */
   check: string;
   /** Terraform address, e.g. `aws_s3_bucket.storage_data_978B6A64`. */
   resource: string;
@@ -29,7 +29,19 @@ export interface CheckContext {
   region: string;
   /** Other regions the deployment's jurisdiction allows. */
   allowedRegions: string[];
+  /**
+   * The deployment's opt-out of destroy protection (`protection.allowDestroy`). Default: inferred from the JSON — a
+   * stack whose unprotected buckets all have `force_destroy` opted out (only the opt-out sets it).
+   */
+  allowDestroy?: boolean;
 }
+
+/**
+ * AWS managed policies a role may have attached, each with why nothing narrower works. None today: they grant
+ * on `*` (AWSGlueServiceRole: glue:* on every database, S3 on every bucket's aws-glue-* keys), which the inline
+ * policies of this project never do. Add an entry only with a reason a reviewer can check.
+ */
+export const MANAGED_POLICY_ALLOWED: { policyArn: string; reason: string }[] = [];
 
 /**
  * Statements that may use `Resource: "*"`. Each entry says why AWS allows nothing narrower.
@@ -180,6 +192,59 @@ function leastPrivilege(tf: TerraformJson): Finding[] {
   return findings;
 }
 
+const AWS_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\//;
+
+/** AWS managed policies attached to roles (by attachment resource or `managed_policy_arns`): errors unless allow-listed. */
+function managedPolicies(tf: TerraformJson): Finding[] {
+  const findings: Finding[] = [];
+  for (const [type, name, body] of resources(tf)) {
+    const arns =
+      type === 'aws_iam_role_policy_attachment' || type === 'aws_iam_policy_attachment'
+        ? [body.policy_arn]
+        : type === 'aws_iam_role'
+          ? asList(body.managed_policy_arns as string[] | undefined)
+          : [];
+    for (const policyArn of arns.filter((a): a is string => typeof a === 'string' && AWS_MANAGED_POLICY.test(a))) {
+      if (MANAGED_POLICY_ALLOWED.some((a) => a.policyArn === policyArn.replace(/^arn:aws[a-z-]*:/, 'arn:aws:'))) continue;
+      findings.push({
+        severity: 'error',
+        check: 'least-privilege',
+        resource: `${type}.${name}`,
+        message: `attaches the AWS managed policy ${policyArn}, which grants beyond this stack's resources; use a scoped inline policy (or list it in MANAGED_POLICY_ALLOWED with the reason)`,
+      });
+    }
+  }
+  return findings;
+}
+
+/**
+ * Data that must survive a `terraform destroy`: every bucket and KMS key carries `lifecycle.prevent_destroy`, unless
+ * the deployment opted out — and then each bucket must depend on the key that encrypts it, so Terraform deletes the
+ * bucket before the key is scheduled for deletion (in parallel, objects left under a deleted key become unreadable).
+ */
+function protection(tf: TerraformJson, ctx: CheckContext): Finding[] {
+  const findings: Finding[] = [];
+  const all = resources(tf);
+  const stores = all.filter(([t]) => t === 'aws_s3_bucket' || t === 'aws_kms_key');
+  const prevented = (body: Record<string, unknown>) => (body.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy === true;
+  const unprotected = stores.filter(([, , body]) => !prevented(body));
+  const optedOut = ctx.allowDestroy ?? (unprotected.length > 0 && unprotected.filter(([t]) => t === 'aws_s3_bucket').every(([, , b]) => b.force_destroy === true));
+  for (const [type, name] of unprotected) {
+    findings.push(
+      optedOut
+        ? { severity: 'info', check: 'protection', resource: `${type}.${name}`, message: 'destroyable: the deployment opted out of prevent_destroy (protection.allowDestroy)' }
+        : { severity: 'error', check: 'protection', resource: `${type}.${name}`, message: 'has no lifecycle.prevent_destroy: a destroy would delete it; set protection.allowDestroy to opt out' },
+    );
+  }
+  for (const [, name, bucket] of all.filter(([t]) => t === 'aws_s3_bucket')) {
+    const key = /^\$\{(aws_kms_key\.[A-Za-z0-9_-]+)\.arn\}$/.exec(bucketControls(tf, name).kmsKey ?? '')?.[1];
+    if (key && !asList(bucket.depends_on as string[] | undefined).includes(key)) {
+      findings.push({ severity: 'error', check: 'protection', resource: `aws_s3_bucket.${name}`, message: `does not depend on ${key}: a destroy would schedule the key for deletion while the bucket still holds objects` });
+    }
+  }
+  return findings;
+}
+
 function trustPolicies(tf: TerraformJson): Finding[] {
   const findings: Finding[] = [];
   for (const [type, name, body] of resources(tf)) {
@@ -289,7 +354,7 @@ function monitoring(tf: TerraformJson): Finding[] {
 /** Every policy finding of a synthesized stack, errors first, in a stable order. */
 export function checkStack(tf: TerraformJson, ctx: CheckContext): Finding[] {
   const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-  return [...residency(tf, ctx), ...leastPrivilege(tf), ...trustPolicies(tf), ...encryptionAndExposure(tf), ...monitoring(tf)].sort(
+  return [...residency(tf, ctx), ...leastPrivilege(tf), ...managedPolicies(tf), ...trustPolicies(tf), ...encryptionAndExposure(tf), ...protection(tf, ctx), ...monitoring(tf)].sort(
     (a, b) => order[a.severity] - order[b.severity] || a.check.localeCompare(b.check) || a.resource.localeCompare(b.resource) || a.message.localeCompare(b.message),
   );
 }

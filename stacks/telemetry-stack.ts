@@ -50,7 +50,7 @@ export class TelemetryStack extends CheckedStack {
   readonly deployment: ResolvedDeployment;
 
   constructor(scope: Construct, deployment: ResolvedDeployment) {
-    super(scope, deployment.names.stack, { region: deployment.region, allowedRegions: deployment.allowedRegions });
+    super(scope, deployment.names.stack, { region: deployment.region, allowedRegions: deployment.allowedRegions, allowDestroy: deployment.settings.protection.allowDestroy });
     this.deployment = deployment;
     const context = stackContext(deployment);
     const { names, region, accountId } = deployment;
@@ -65,7 +65,7 @@ export class TelemetryStack extends CheckedStack {
     const storage = new Storage(this, 'storage', { context, extraKeyStatements: publisherKeyStatements(context) });
     const catalog = new Catalog(this, 'catalog', { context, key: storage.key });
     const delivery = new Delivery(this, 'delivery', { context, bucket: storage.bucket, key: storage.key, schemaTable: catalog.contractTable });
-    const ingestion = new Ingestion(this, 'ingestion', { context, streamArn: delivery.streamArn, stream: delivery.stream });
+    const ingestion = new Ingestion(this, 'ingestion', { context, streamArn: delivery.streamArn });
     new Query(this, 'query', { context, key: storage.key, resultsLocation: storage.athenaResultsLocation, database: catalog.database.name });
     const monitoring = new Monitoring(this, 'monitoring', { context, key: storage.key });
     storage.notify({
@@ -77,12 +77,7 @@ export class TelemetryStack extends CheckedStack {
     // What an iOS app (and an operator) needs from this stack.
     new TerraformOutput(this, 'region', { value: region, description: 'Region the app sends events to' });
     new TerraformOutput(this, 'delivery_stream_name', { value: names.deliveryStream, description: 'Firehose stream the app puts records into' });
-    if (ingestion.identityPoolId) {
-      new TerraformOutput(this, 'identity_pool_id', { value: ingestion.identityPoolId, description: 'Cognito identity pool for guest credentials' });
-    }
-    if (ingestion.pinpointAppId) {
-      new TerraformOutput(this, 'pinpoint_app_id', { value: ingestion.pinpointAppId, description: 'Legacy Pinpoint application id' });
-    }
+    new TerraformOutput(this, 'identity_pool_id', { value: ingestion.identityPoolId, description: 'Cognito identity pool for guest credentials' });
     new TerraformOutput(this, 'data_bucket', { value: names.dataBucket, description: 'Bucket holding events, failed records and query results' });
     new TerraformOutput(this, 'glue_database', { value: names.glueDatabase, description: 'Glue database to query in Athena' });
     new TerraformOutput(this, 'athena_workgroup', { value: names.workgroup, description: 'Athena workgroup with the scan cutoff and encrypted results' });

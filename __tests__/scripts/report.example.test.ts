@@ -53,14 +53,17 @@ describe('report sections (example matrix)', () => {
     }
   });
 
-  it('retention timeline with minimum-charge implications and the 128 KB caveat', () => {
+  it('retention timeline with queryability, the undo window, minimum-charge implications and the 128 KB caveat', () => {
     const data = eu.stores.find((s) => s.name.endsWith('/data/'))!;
     expect(data.retention.transitions).toEqual([
       { days: 30, storageClass: 'STANDARD_IA' },
       { days: 180, storageClass: 'DEEP_ARCHIVE' },
     ]);
     expect(data.retention.expirationDays).toBe(365);
+    expect(data.retention.notQueryableFromDay).toBe(180);
     expect(data.retention.notes).toEqual([
+      'not queryable from day 180 (DEEP_ARCHIVE) until deleted: Athena skips archived objects; restore them first (S3 RestoreObject, Bulk retrieval within 48 h for Deep Archive, billed per GB retrieved plus the temporary copy) and query the restored copies',
+      'deleted or overwritten objects stay restorable 7 days as noncurrent versions; gone for good by day 372',
       'STANDARD_IA: objects stay 150 days (minimum charge 30 days is met)',
       'DEEP_ARCHIVE: objects stay 185 days (minimum charge 180 days is met)',
       'objects under 128 KB do not transition (S3 default since Sep 2024) and stay in STANDARD until deleted',

@@ -27,6 +27,34 @@ describe('state bootstrap stacks (example matrix)', () => {
     }
   });
 
+  it('removes the delete markers lock files leave behind, once their old versions have expired', () => {
+    const tf = JSON.parse(Testing.synth(stacks[0]));
+    const [lifecycle] = Object.values(tf.resource.aws_s3_bucket_lifecycle_configuration as Record<string, { rule: unknown[] }>);
+    expect(lifecycle.rule).toEqual([expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: 90 }], expiration: [{ expired_object_delete_marker: true }] })]);
+  });
+
+  it('state bucket and key carry prevent_destroy unless every stack whose state they hold allows destroy', () => {
+    const devAllows = resolveMatrix({
+      ...EXAMPLE_MATRIX,
+      deployments: [
+        { environment: 'dev', region: 'eu-central-1', accountId: '111111111111', overrides: { protection: { allowDestroy: true } } },
+        { environment: 'test', region: 'eu-central-1', accountId: '111111111111', overrides: { protection: { allowDestroy: true } } },
+        { environment: 'prod', region: 'eu-central-1', accountId: '222222222222', overrides: { protection: { allowDestroy: true } } },
+        { environment: 'prod', region: 'us-east-1', accountId: '222222222222' },
+        { environment: 'stage', region: 'us-east-1', accountId: '222222222222', overrides: { protection: { allowDestroy: true } } },
+      ],
+    });
+    expect(bootstrapTargets(devAllows).map((t) => [t.accountId, t.region, t.allowDestroy])).toEqual([
+      ['111111111111', 'eu-central-1', true],
+      ['222222222222', 'eu-central-1', true],
+      ['222222222222', 'us-east-1', false],
+    ]);
+    const tf = JSON.parse(Testing.synth(buildBootstrapStacks(Testing.app(), devAllows)[0]));
+    const [bucket] = Object.values(tf.resource.aws_s3_bucket as Record<string, Record<string, unknown>>);
+    expect(bucket).toMatchObject({ force_destroy: true, depends_on: [expect.stringMatching(/^aws_kms_key\./)] });
+    expect(bucket.lifecycle).toBeUndefined();
+  });
+
   it('no bootstrap stacks when state lives in Terraform Cloud', () => {
     const cloud = resolveMatrix({ ...EXAMPLE_MATRIX, backend: { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'app.terraform.io' } });
     expect(bootstrapTargets(cloud)).toEqual([]);

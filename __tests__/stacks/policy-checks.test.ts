@@ -1,6 +1,7 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { App, Testing } from 'cdktf';
@@ -75,6 +76,8 @@ describe('policy checks on constructed stacks', () => {
       expect.stringContaining('[encryption] aws_s3_bucket.planted: bucket has no SSE-KMS default encryption'),
       expect.stringContaining('[exposure] aws_s3_bucket.planted: bucket has no full public access block'),
       expect.stringContaining('[exposure] aws_s3_bucket.planted: bucket policy does not deny requests without TLS'),
+      expect.stringContaining('[protection] aws_kms_key.planted-key: has no lifecycle.prevent_destroy'),
+      expect.stringContaining('[protection] aws_s3_bucket.planted: has no lifecycle.prevent_destroy'),
     ]);
   });
 
@@ -109,7 +112,7 @@ describe('checkStack on plain Terraform JSON', () => {
 
   it('allows "*" only in KMS key policies, where it means the key', () => {
     const policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 'kms:*', Resource: '*' }] });
-    const tf: TerraformJson = { resource: { aws_kms_key: { k: { policy, enable_key_rotation: true } }, aws_iam_policy: { p: { policy } } } };
+    const tf: TerraformJson = { resource: { aws_kms_key: { k: { policy, enable_key_rotation: true, lifecycle: { prevent_destroy: true } } }, aws_iam_policy: { p: { policy } } } };
     expect(checkStack(tf, { region: 'eu-central-1', allowedRegions: [] }).map((f) => `${f.check} ${f.resource}`)).toEqual([
       'least-privilege aws_iam_policy.p',
       'least-privilege aws_iam_policy.p',
@@ -119,5 +122,82 @@ describe('checkStack on plain Terraform JSON', () => {
   it('flags a backend and provider in another region', () => {
     const tf: TerraformJson = { provider: { aws: [{ region: 'us-east-1' }] }, terraform: { backend: { s3: { region: 'us-east-1' } } } };
     expect(checkStack(tf, { region: 'eu-central-1', allowedRegions: [] }).map((f) => f.resource)).toEqual(['provider.aws[0]', 'terraform.backend.s3']);
+  });
+});
+
+describe('least privilege of roles: AWS managed policies', () => {
+  const ctx = { region: 'eu-central-1', allowedRegions: [] };
+  const glueManaged = 'arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole';
+
+  it('an AWS managed policy attached to a role fails synth', () => {
+    const problems = plant((stack) => {
+      const role = stack.node.findAll().find((n): n is IamRole => n instanceof IamRole)!;
+      new IamRolePolicyAttachment(stack, 'planted', { role: role.name, policyArn: glueManaged });
+    });
+    expect(problems).toEqual([expect.stringContaining(`[least-privilege] aws_iam_role_policy_attachment.planted: attaches the AWS managed policy ${glueManaged}`)]);
+  });
+
+  it('managed_policy_arns on the role and policy attachments are caught too; customer-managed policies are inspected, not refused', () => {
+    const tf: TerraformJson = {
+      resource: {
+        aws_iam_role: { r: { managed_policy_arns: [glueManaged, '${aws_iam_policy.own.arn}'] } },
+        aws_iam_policy_attachment: { a: { policy_arn: 'arn:aws-cn:iam::aws:policy/AdministratorAccess' } },
+        aws_iam_role_policy_attachment: { own: { policy_arn: '${aws_iam_policy.own.arn}' } },
+      },
+    };
+    expect(checkStack(tf, ctx).filter((f) => f.check === 'least-privilege').map((f) => f.resource)).toEqual(['aws_iam_policy_attachment.a', 'aws_iam_role.r']);
+  });
+
+  it('a wildcard resource in the crawler role fails', () => {
+    const problems = plant((stack) => {
+      const crawlerRole = stack.node.findAll().find((n): n is IamRole => n instanceof IamRole && String(n.node.path).includes('catalog'))!;
+      new IamRolePolicy(stack, 'planted', {
+        role: crawlerRole.id,
+        policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'AllOfGlue', Effect: 'Allow', Action: 'glue:GetTable', Resource: '*' }] }),
+      });
+    });
+    expect(problems).toEqual([expect.stringContaining('[least-privilege] aws_iam_role_policy.planted: statement AllOfGlue allows glue:GetTable on Resource "*"')]);
+  });
+});
+
+describe('destroy protection', () => {
+  const ctx = { region: 'eu-central-1', allowedRegions: [] };
+  const synthesized = (allowDestroy: boolean) => {
+    const [stack] = buildStacks(Testing.app(), resolveMatrix(singleDeployment({ protection: { allowDestroy } })));
+    return JSON.parse(Testing.synth(stack)) as TerraformJson & { resource: Record<string, Record<string, Record<string, unknown>>> };
+  };
+
+  it('by default the data bucket and the key carry prevent_destroy, and the bucket depends on its key', () => {
+    const tf = synthesized(false);
+    for (const type of ['aws_s3_bucket', 'aws_kms_key']) {
+      for (const body of Object.values(tf.resource[type])) expect(body.lifecycle).toEqual({ prevent_destroy: true });
+    }
+    const [bucket] = Object.values(tf.resource.aws_s3_bucket);
+    expect(bucket.depends_on).toEqual([`aws_kms_key.${Object.keys(tf.resource.aws_kms_key)[0]}`]);
+    expect(bucket.force_destroy).toBeUndefined();
+  });
+
+  it('opted out: the bucket is emptied by Terraform (force_destroy) and deleted before its key is scheduled for deletion', () => {
+    const tf = synthesized(true);
+    const [bucket] = Object.values(tf.resource.aws_s3_bucket);
+    expect(bucket).toMatchObject({ force_destroy: true, depends_on: [`aws_kms_key.${Object.keys(tf.resource.aws_kms_key)[0]}`] });
+    expect(bucket.lifecycle).toBeUndefined();
+    expect(checkStack(tf, { ...ctx, allowDestroy: true }).filter((f) => f.check === 'protection').map((f) => f.severity)).toEqual(['info', 'info']);
+  });
+
+  it('a stack without protection is an error unless the deployment opted out; an opt-out without the ordering is an error', () => {
+    const tf = synthesized(true);
+    expect(checkStack(tf, { ...ctx, allowDestroy: false }).filter((f) => f.severity === 'error').map((f) => f.message)).toEqual([
+      'has no lifecycle.prevent_destroy: a destroy would delete it; set protection.allowDestroy to opt out',
+      'has no lifecycle.prevent_destroy: a destroy would delete it; set protection.allowDestroy to opt out',
+    ]);
+    for (const bucket of Object.values(tf.resource.aws_s3_bucket)) delete bucket.depends_on;
+    expect(checkStack(tf, { ...ctx, allowDestroy: true }).filter((f) => f.severity === 'error').map((f) => f.message)).toEqual([
+      expect.stringMatching(/^does not depend on aws_kms_key\.storage_key_[0-9A-F]+: a destroy would schedule the key for deletion while the bucket still holds objects$/),
+    ]);
+  });
+
+  it('the report infers the opt-out from force_destroy when it has only the JSON', () => {
+    expect(checkStack(synthesized(true), ctx).filter((f) => f.check === 'protection').map((f) => f.severity)).toEqual(['info', 'info']);
   });
 });

@@ -6,7 +6,9 @@ import { Testing } from 'cdktf';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { GlueCrawler } from '@cdktf/provider-aws/lib/glue-crawler';
 import { CRAWLER_CONFIGURATION } from '../../stacks/constructs/catalog';
-import { PINPOINT_END_OF_SUPPORT } from '../../stacks/constructs/ingestion';
+import { PINPOINT_END_OF_SUPPORT } from '../../config/aws';
+import { NAMED_QUERIES } from '../../config/queries';
+import { configCheck } from '../../scripts/config-check';
 import { parsePolicy } from '../../stacks/policy-checks';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 import { matrixWith, only, singleDeployment, synthMatrix } from '../helpers';
@@ -82,6 +84,13 @@ describe.each(stacks.map((s) => [s.stack.node.id, s] as const))('%s', (_id, s) =
   });
 });
 
+describe('named queries', () => {
+  it('"last 7 days" covers seven calendar days, today included (BETWEEN includes both ends)', () => {
+    const sql = NAMED_QUERIES.find((q) => q.name === 'daily-event-counts-last-7-days')!.sql;
+    expect(sql).toContain("BETWEEN date_format(current_date - interval '6' day, '%Y-%m-%d') AND date_format(current_date, '%Y-%m-%d')");
+  });
+});
+
 describe('configured values reach their resources', () => {
   it('overrides of one deployment change only that stack', () => {
     const [dev, prodUs] = stacks.map((s) => only(s.tf, 'aws_kinesis_firehose_delivery_stream'));
@@ -121,18 +130,12 @@ describe('configured values reach their resources', () => {
 });
 
 describe('ingestion modes', () => {
-  it('pinpoint (legacy) streams a Pinpoint app into Firehose through a guarded role, and warns at synth', () => {
-    const [s] = synthMatrix(singleDeployment({ ingestion: { mode: 'pinpoint' } }));
-    expect(only(s.tf, 'aws_pinpoint_event_stream')).toMatchObject({ destination_stream_arn: expect.stringContaining('aws_kinesis_firehose_delivery_stream') });
-    expect(s.tf.resource.aws_cognito_identity_pool).toBeUndefined();
-    const role = Object.values(s.tf.resource.aws_iam_role).find((r) => String(r.assume_role_policy).includes('pinpoint'));
-    const [trust] = parsePolicy(role?.assume_role_policy) ?? [];
-    expect(trust.Condition).toEqual({
-      StringEquals: { 'aws:SourceAccount': '222222222222' },
-      ArnLike: { 'aws:SourceArn': 'arn:aws:mobiletargeting:eu-central-1:222222222222:apps/*' },
-    });
-    const warnings = s.stack.node.findAll().flatMap((n) => n.node.metadata).filter((m) => m.type === WARNING);
-    expect(warnings.map((w) => w.data)).toEqual([expect.stringContaining(`end of support on ${PINPOINT_END_OF_SUPPORT}`)]);
+  it('pinpoint is refused: it ended, and the message says when and the one-line change', () => {
+    const result = configCheck({ matrix: singleDeployment({ ingestion: { mode: 'pinpoint' } }) });
+    expect(result.exitCode).toBe(1);
+    expect(result.errors).toContain(
+      `  - prod/eu-central-1 ingestion.mode: "pinpoint" — Amazon Pinpoint reached end of support on ${PINPOINT_END_OF_SUPPORT}: its apps and event streams can no longer be created or reached. Set ingestion: { mode: "direct" } (Cognito guest credentials → Firehose); the event contract still takes Pinpoint-format records`,
+    );
   });
 
   it('direct mode emits no Pinpoint resources and no warning', () => {
@@ -172,14 +175,19 @@ describe('Testing.synth and the full app agree', () => {
 });
 
 describe.each(stacks.map((s) => [s.stack.node.id, s] as const))('%s monitoring', (_id, { deployment: d, tf, synthesized }) => {
-  it('sends Glue crawler failures to the topic through EventBridge', () => {
+  it('sends Glue crawler failures to the topic through EventBridge: failed runs and failed scheduled starts', () => {
     expect(synthesized).toHaveResource(CloudwatchEventRule);
-    expect(JSON.parse(String(only(tf, 'aws_cloudwatch_event_rule').event_pattern))).toEqual({
-      source: ['aws.glue'],
-      'detail-type': ['Glue Crawler State Change'],
-      detail: { crawlerName: [d.names.crawler], state: ['Failed'] },
+    const rules = Object.values(tf.resource.aws_cloudwatch_event_rule);
+    expect(rules.map((r) => JSON.parse(String(r.event_pattern)))).toEqual([
+      { source: ['aws.glue'], 'detail-type': ['Glue Crawler State Change'], detail: { crawlerName: [d.names.crawler], state: ['Failed'] } },
+      { source: ['aws.glue'], 'detail-type': ['Glue Scheduled Crawler Invocation Failure'], detail: { crawlerName: [d.names.crawler] } },
+    ]);
+    const targets = Object.values(tf.resource.aws_cloudwatch_event_target);
+    expect(targets.map((t) => t.arn)).toEqual([expect.stringContaining('aws_sns_topic'), expect.stringContaining('aws_sns_topic')]);
+    const topicPolicy = parsePolicy(only(tf, 'aws_sns_topic_policy').policy) ?? [];
+    expect(topicPolicy.find((x) => x.Sid === 'CrawlerFailuresFromEventBridge')?.Condition?.ArnLike).toEqual({
+      'aws:SourceArn': rules.map((r) => `arn:aws:events:${d.region}:${d.accountId}:rule/${r.name}`),
     });
-    expect(only(tf, 'aws_cloudwatch_event_target').arn).toContain('aws_sns_topic');
   });
 
   it('lets each alert publisher use the key for this stack’s topic only, with no condition key EventBridge cannot send', () => {
@@ -197,10 +205,15 @@ describe.each(stacks.map((s) => [s.stack.node.id, s] as const))('%s monitoring',
 describe('monitoring config', () => {
   it('subscribes every configured email address', () => {
     const [s] = synthMatrix(singleDeployment({ monitoring: { alarmEmails: ['oncall@example.com', 'data@example.com'] } }));
-    expect(Object.values(s.tf.resource.aws_sns_topic_subscription).map((x) => [x.protocol, x.endpoint])).toEqual([
-      ['email', 'oncall@example.com'],
+    expect(Object.values(s.tf.resource.aws_sns_topic_subscription).map((x) => [x.protocol, x.endpoint]).sort()).toEqual([
       ['email', 'data@example.com'],
+      ['email', 'oncall@example.com'],
     ]);
+  });
+
+  it('reordering the addresses changes nothing Terraform would plan: subscriptions are keyed by address, not position', () => {
+    const subscriptions = (emails: string[]) => synthMatrix(singleDeployment({ monitoring: { alarmEmails: emails } }))[0].tf.resource.aws_sns_topic_subscription;
+    expect(subscriptions(['data@example.com', 'oncall@example.com'])).toEqual(subscriptions(['oncall@example.com', 'data@example.com']));
   });
 
   it('takes the freshness threshold from config', () => {

@@ -13,7 +13,7 @@ import { backendLocation, staticFolder, stateKeyAlias } from '../../config/names
 import { NAMED_QUERIES, PARTITION_COLUMNS } from '../../config/queries';
 import { arns } from '../../stacks/iam';
 import { athenaQueriesByState } from '../../stacks/constructs/monitoring';
-import { parsePolicy } from '../../stacks/policy-checks';
+import { asList, parsePolicy } from '../../stacks/policy-checks';
 import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';
 import { only, type SynthesizedStack } from '../helpers';
 
@@ -140,6 +140,54 @@ describeEach('telemetry stacks', stacks, (s) => s.deployment.names.stack, ({ dep
     }
   });
 
+  it('protects the data bucket and key from destroy, or (opted out) deletes the bucket before its key', () => {
+    const [key] = Object.keys(tf.resource.aws_kms_key);
+    for (const bucket of resources('aws_s3_bucket')) {
+      expect(bucket.depends_on).toContain(`aws_kms_key.${key}`);
+      if (settings.protection.allowDestroy) expect(bucket.force_destroy).toBe(true);
+      else expect(bucket.lifecycle).toEqual({ prevent_destroy: true });
+    }
+    for (const k of resources('aws_kms_key')) expect(k.lifecycle).toEqual(settings.protection.allowDestroy ? undefined : { prevent_destroy: true });
+  });
+
+  it('versions the data bucket, expiring noncurrent versions and lone delete markers', () => {
+    expect(only(tf, 'aws_s3_bucket_versioning').versioning_configuration).toEqual({ status: 'Enabled' });
+    const rules = only(tf, 'aws_s3_bucket_lifecycle_configuration').rule as Record<string, unknown>[];
+    expect(rules).toContainEqual(
+      expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: settings.protection.noncurrentVersionExpirationDays }], expiration: [{ expired_object_delete_marker: true }] }),
+    );
+  });
+
+  it('attaches no AWS managed policy to any role', () => {
+    expect(resources('aws_iam_role_policy_attachment')).toEqual([]);
+    for (const role of resources('aws_iam_role')) expect(role.managed_policy_arns).toBeUndefined();
+  });
+
+  it('lets Firehose write only under its data and error folders', () => {
+    const firehosePolicy = resources<{ role: string; policy: string }>('aws_iam_role_policy').find((p) => p.role.includes('delivery_role'));
+    const objectResources = (parsePolicy(firehosePolicy?.policy) ?? [])
+      .filter((s) => asList(s.Action).some((a) => a.startsWith('s3:')))
+      .flatMap((s) => asList(s.Resource))
+      .filter((r) => r.includes('/'));
+    expect(objectResources.sort()).toEqual([staticFolder(settings.firehose.dataPrefix), staticFolder(settings.firehose.errorPrefix)].map((f) => `${arn.bucket(names.dataBucket)}/${f}*`).sort());
+  });
+
+  it('scopes the crawler role to this stack’s catalog, database, data folder and log stream', () => {
+    if (settings.catalog.mode === 'projection') return;
+    const crawlerPolicy = resources<{ role: string; policy: string }>('aws_iam_role_policy').find((p) => p.role.includes('catalog_role'));
+    const granted = (parsePolicy(crawlerPolicy?.policy) ?? []).flatMap((s) => asList(s.Resource));
+    const allowed = [
+      arn.glue('catalog'),
+      arn.glue(`database/${names.glueDatabase}`),
+      arn.glue(`table/${names.glueDatabase}/*`),
+      arn.bucket(names.dataBucket),
+      `${arn.bucket(names.dataBucket)}/${staticFolder(settings.firehose.dataPrefix)}*`,
+      arn.logGroup('/aws-glue/crawlers'),
+      `${arn.logGroup('/aws-glue/crawlers')}:log-stream:${names.crawler}`,
+    ];
+    for (const resource of granted) expect(allowed.includes(resource) || /^\$\{aws_(kms_key|sqs_queue)\./.test(resource)).toBe(true);
+  });
+
   it('guards every trust policy against the confused deputy', () => {
     for (const role of resources<{ assume_role_policy: string }>('aws_iam_role')) {
       for (const trust of parsePolicy(role.assume_role_policy) ?? []) expect(Object.keys(trust.Condition ?? {}).length).toBeGreaterThan(0);
@@ -207,13 +255,13 @@ describeEach('telemetry stacks', stacks, (s) => s.deployment.names.stack, ({ dep
     expect(outcomes.properties.metrics).toEqual([[{ expression: athenaQueriesByState(names.workgroup), id: 'queries' }]]);
   });
 
-  it('lets each alert publisher use the key for this stack’s topic only', () => {
+  it('lets each alert publisher use the key for this stack’s own topic (or crawler queue) only', () => {
     const key = parsePolicy(only(tf, 'aws_kms_key').policy) ?? [];
-    const topicArn = arn.snsTopic(names.alertTopic);
+    const own = [arn.snsTopic(names.alertTopic), arn.sqsQueue(names.dataEventsQueue)];
     for (const service of ['cloudwatch', 'events', 's3']) {
       const statements = key.filter((x) => JSON.stringify(x.Principal) === JSON.stringify({ Service: `${service}.amazonaws.com` }));
       expect(statements.length).toBeGreaterThan(0);
-      for (const x of statements) expect(JSON.stringify(x.Condition)).toContain(topicArn);
+      for (const x of statements) expect(own.some((ownArn) => JSON.stringify(x.Condition).includes(`"${ownArn}"`))).toBe(true);
     }
   });
 });

@@ -3,7 +3,7 @@
  * the facts a compliance reviewer asks for: identity, data stores, retention, access, data flow, findings
  * and cost. Everything is sorted so the output is stable for diffs.
  */
-import { S3_RULES } from '../../config/aws';
+import { NOT_QUERYABLE_WITHOUT_RESTORE, S3_RULES } from '../../config/aws';
 import { isPlaceholderAccount } from '../../config/matrix';
 import { staticFolder } from '../../config/names';
 import { asList as list, bucketControls, checkStack, parsePolicy, type Finding, type TerraformJson } from '../../stacks/policy-checks';
@@ -18,7 +18,12 @@ export interface Retention {
   transitions: Transition[];
   /** Days until deletion; null when kept until someone deletes it. */
   expirationDays: number | null;
-  /** Human-readable notes: minimum storage charges, transitions S3 skips. */
+  /**
+   * Day from which objects sit in a storage class Athena does not read without a restore (Glacier Flexible
+   * Retrieval, Deep Archive) and leave query results; null when they stay queryable until deleted.
+   */
+  notQueryableFromDay: number | null;
+  /** Human-readable notes: minimum storage charges, transitions S3 skips, queryability, noncurrent versions. */
   notes: string[];
 }
 
@@ -31,6 +36,8 @@ export interface DataStore {
   keyRotation: boolean | null;
   publicAccess: string;
   tlsOnly: boolean | null;
+  /** What stops a `terraform destroy` from deleting it. */
+  protection: string;
   retention: Retention;
 }
 
@@ -63,6 +70,8 @@ export interface StackReport {
   stores: DataStore[];
   access: AccessEntry[];
   resourcePolicies: { resource: string; statements: string[] }[];
+  /** Each bucket and KMS key, by its AWS name, and what stops `terraform destroy` from deleting it. */
+  protection: { resource: string; status: string }[];
   flow: FlowEdge[];
   findings: Finding[];
   cost: CostEstimate | null;
@@ -109,9 +118,24 @@ const MINIMUM_DAYS: Record<string, number> = {
   DEEP_ARCHIVE: S3_RULES.deepArchiveMinimumStorageDays,
 };
 
-/** Minimum-storage-charge consequences of a timeline, and S3's small-object rule. */
-function retentionNotes(transitions: Transition[], expirationDays: number | null, smallObjectsSkipped: boolean): string[] {
+/** The first transition into a class Athena skips unless restored (see NOT_QUERYABLE_WITHOUT_RESTORE). */
+function archivedFrom(transitions: Transition[]): Transition | undefined {
+  return transitions.find((t) => (NOT_QUERYABLE_WITHOUT_RESTORE as readonly string[]).includes(t.storageClass));
+}
+
+/** Minimum-storage-charge consequences of a timeline, S3's small-object rule, queryability and undo window. */
+function retentionNotes(transitions: Transition[], expirationDays: number | null, smallObjectsSkipped: boolean, noncurrentDays: number | null): string[] {
   const notes: string[] = [];
+  const archived = archivedFrom(transitions);
+  if (archived) {
+    notes.push(
+      `not queryable from day ${archived.days} (${archived.storageClass}) until deleted: Athena skips archived objects; restore them first ` +
+        '(S3 RestoreObject, Bulk retrieval within 48 h for Deep Archive, billed per GB retrieved plus the temporary copy) and query the restored copies',
+    );
+  }
+  if (noncurrentDays !== null) {
+    notes.push(`deleted or overwritten objects stay restorable ${noncurrentDays} days as noncurrent versions${expirationDays !== null ? `; gone for good by day ${expirationDays + noncurrentDays}` : ''}`);
+  }
   transitions.forEach((t, i) => {
     const leaves = transitions[i + 1]?.days ?? expirationDays;
     const minimum = MINIMUM_DAYS[t.storageClass];
@@ -150,6 +174,13 @@ function lifecycleOf(tf: TerraformJson, bucketName: string, bucketValue: string)
   return { rules, smallObjectsSkipped };
 }
 
+/** What stops a destroy from deleting a bucket or key: `prevent_destroy`, or the opt-out with its ordering. */
+function protectionOf(resource: Body): string {
+  if ((resource.lifecycle as Body | undefined)?.prevent_destroy === true) return 'prevent_destroy';
+  if (resource.force_destroy === true) return 'destroyable (protection.allowDestroy): emptied and deleted before its key';
+  return resource.deletion_window_in_days !== undefined ? 'destroyable (protection.allowDestroy): deleted after its buckets' : 'none';
+}
+
 function stores(tf: TerraformJson, region: string): DataStore[] {
   const result: DataStore[] = [];
   const { stream, s3 } = firehoseOf(tf);
@@ -164,6 +195,7 @@ function stores(tf: TerraformJson, region: string): DataStore[] {
     const key = keyInfo(tf, controls.kmsKey);
     const { rules, smallObjectsSkipped } = lifecycleOf(tf, name, bucketName);
     const versioned = one(tf, 'aws_s3_bucket_versioning').some(([, v]) => String(v.bucket).includes(`aws_s3_bucket.${name}.`));
+    const bucketWideNoncurrent = rules.find((r) => r.prefix === '' && r.noncurrentDays !== null)?.noncurrentDays ?? null;
     const base = {
       kind: 'S3',
       region,
@@ -171,6 +203,7 @@ function stores(tf: TerraformJson, region: string): DataStore[] {
       keyRotation: key.rotation,
       publicAccess: controls.publicAccessBlocked ? 'blocked (all four settings)' : 'NOT fully blocked',
       tlsOnly: controls.tlsOnly,
+      protection: protectionOf(bucket),
     };
     const prefixed = rules.filter((r) => r.prefix !== '');
     if (prefixed.length === 0) {
@@ -182,6 +215,7 @@ function stores(tf: TerraformJson, region: string): DataStore[] {
         retention: {
           transitions: [],
           expirationDays: null,
+          notQueryableFromDay: null,
           notes: rule?.noncurrentDays ? [`current objects kept until replaced; superseded versions deleted after ${rule.noncurrentDays} days`] : ['kept until deleted'],
         },
       });
@@ -193,7 +227,12 @@ function stores(tf: TerraformJson, region: string): DataStore[] {
         ...base,
         name: location,
         holds: location === resultsLocation ? 'Athena query results (derived data)' : (what[rule.prefix] ?? `objects under ${rule.prefix}`),
-        retention: { transitions: rule.transitions, expirationDays: rule.expirationDays, notes: retentionNotes(rule.transitions, rule.expirationDays, smallObjectsSkipped) },
+        retention: {
+          transitions: rule.transitions,
+          expirationDays: rule.expirationDays,
+          notQueryableFromDay: archivedFrom(rule.transitions)?.days ?? null,
+          notes: retentionNotes(rule.transitions, rule.expirationDays, smallObjectsSkipped, versioned ? bucketWideNoncurrent : null),
+        },
       });
     }
   }
@@ -209,7 +248,8 @@ function stores(tf: TerraformJson, region: string): DataStore[] {
       keyRotation: key.rotation,
       publicAccess: 'no public endpoint; IAM only',
       tlsOnly: true,
-      retention: { transitions: [], expirationDays: null, notes: [`at most ${s3.buffering_interval} s or ${s3.buffering_size} MiB in the buffer; up to 24 h while S3 is unreachable`] },
+      protection: 'n/a (holds no data at rest)',
+      retention: { transitions: [], expirationDays: null, notQueryableFromDay: null, notes: [`at most ${s3.buffering_interval} s or ${s3.buffering_size} MiB in the buffer; up to 24 h while S3 is unreachable`] },
     });
   }
   for (const [, group] of one(tf, 'aws_cloudwatch_log_group')) {
@@ -223,7 +263,8 @@ function stores(tf: TerraformJson, region: string): DataStore[] {
       keyRotation: key.rotation,
       publicAccess: 'IAM only',
       tlsOnly: true,
-      retention: { transitions: [], expirationDays: group.retention_in_days === undefined ? null : Number(group.retention_in_days), notes: [] },
+      protection: 'none: expires by its retention',
+      retention: { transitions: [], expirationDays: group.retention_in_days === undefined ? null : Number(group.retention_in_days), notQueryableFromDay: null, notes: [] },
     });
   }
   for (const [, db] of one(tf, 'aws_glue_catalog_database')) {
@@ -237,7 +278,8 @@ function stores(tf: TerraformJson, region: string): DataStore[] {
       keyRotation: null,
       publicAccess: 'IAM only',
       tlsOnly: true,
-      retention: { transitions: [], expirationDays: null, notes: ['kept until the database is deleted'] },
+      protection: 'none: derived metadata, rebuilt by the crawler or the contract',
+      retention: { transitions: [], expirationDays: null, notQueryableFromDay: null, notes: ['kept until the database is deleted'] },
     });
   }
   for (const [, queue] of one(tf, 'aws_sqs_queue')) {
@@ -252,7 +294,8 @@ function stores(tf: TerraformJson, region: string): DataStore[] {
       keyRotation: key.rotation,
       publicAccess: 'IAM and queue policy (this bucket only)',
       tlsOnly: true,
-      retention: { transitions: [], expirationDays: days, notes: [] },
+      protection: 'none: transient events',
+      retention: { transitions: [], expirationDays: days, notQueryableFromDay: null, notes: [] },
     });
   }
   return result.sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
@@ -316,10 +359,6 @@ function flow(tf: TerraformJson, region: string): FlowEdge[] {
     edges.push({ from: 'iOS app', to: 'Cognito identity pool', region, via: 'guest credentials (HTTPS)' });
     edges.push({ from: 'iOS app', to: firehose, region, via: 'PutRecordBatch (HTTPS)' });
   }
-  if (one(tf, 'aws_pinpoint_app').length > 0) {
-    edges.push({ from: 'iOS app', to: 'Pinpoint (legacy)', region, via: 'Pinpoint SDK' });
-    edges.push({ from: 'Pinpoint (legacy)', to: firehose, region, via: 'event stream' });
-  }
   if (!stream) {
     // A stack without a pipeline (the state bootstrap): Terraform runs write state into its bucket.
     for (const [, b] of one(tf, 'aws_s3_bucket')) edges.push({ from: 'Terraform runs', to: `S3 ${b.bucket}`, region, via: 'state files (TLS, SSE-KMS)' });
@@ -343,7 +382,7 @@ function flow(tf: TerraformJson, region: string): FlowEdge[] {
 }
 
 /** Report-only findings: what a reviewer should question beyond the synth-time policy checks. */
-function reviewFindings(tf: TerraformJson, identity: StackReport['identity'], storesList: DataStore[], configured?: ConfiguredRetention): Finding[] {
+function reviewFindings(identity: StackReport['identity'], storesList: DataStore[], configured?: ConfiguredRetention): Finding[] {
   const findings: Finding[] = [];
   if (configured) {
     for (const store of storesList.filter((s) => s.holds.startsWith('app events') || s.holds.startsWith('records Firehose'))) {
@@ -355,8 +394,14 @@ function reviewFindings(tf: TerraformJson, identity: StackReport['identity'], st
       }
     }
   }
-  if (one(tf, 'aws_pinpoint_app').length > 0) {
-    findings.push({ severity: 'warning', check: 'ingestion', resource: 'aws_pinpoint_app', message: 'Amazon Pinpoint reached end of support on 2026-10-30; move to direct ingestion' });
+  for (const store of storesList.filter((s) => s.holds.startsWith('app events') && s.retention.notQueryableFromDay !== null && s.retention.expirationDays !== null)) {
+    const { notQueryableFromDay: from, expirationDays: until } = store.retention;
+    findings.push({
+      severity: 'info',
+      check: 'retention',
+      resource: store.name,
+      message: `days ${from}–${until} of retention (${until! - from!} days) are archived and leave Athena query results until restored`,
+    });
   }
   if (isPlaceholderAccount(identity.account)) {
     findings.push({ severity: 'info', check: 'identity', resource: 'provider.aws', message: `account ${identity.account} is a placeholder; the real account id goes into config/matrix.ts before deploy` });
@@ -401,7 +446,7 @@ export function analyzeStack(stack: string, tf: TerraformJson, configured?: Conf
   const storesList = stores(tf, region);
   // Regions the deployment may reference besides its own travel with the stack as a tag.
   const allowedRegions = (tags.ResidencyExceptions ?? '').split(' ').filter(Boolean);
-  const findings = [...checkStack(tf, { region, allowedRegions }), ...reviewFindings(tf, identity, storesList, configured)];
+  const findings = [...checkStack(tf, { region, allowedRegions }), ...reviewFindings(identity, storesList, configured)];
   const order = { error: 0, warning: 1, info: 2 };
   findings.sort((a, b) => order[a.severity] - order[b.severity] || a.check.localeCompare(b.check) || a.resource.localeCompare(b.resource) || a.message.localeCompare(b.message));
   return {
@@ -410,6 +455,10 @@ export function analyzeStack(stack: string, tf: TerraformJson, configured?: Conf
     stores: storesList,
     access: access(tf),
     resourcePolicies: resourcePolicies(tf),
+    protection: [
+      ...one(tf, 'aws_s3_bucket').map(([, b]) => ({ resource: `bucket ${b.bucket}`, status: protectionOf(b) })),
+      ...one(tf, 'aws_kms_key').map(([name, k]) => ({ resource: `key ${keyInfo(tf, `\${aws_kms_key.${name}.arn}`).label.replace(/^SSE-KMS /, '')}`, status: protectionOf(k) })),
+    ],
     flow: flow(tf, region),
     findings,
     cost: estimateCost(tf),

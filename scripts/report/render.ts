@@ -32,8 +32,12 @@ export function renderMarkdown(r: StackReport): string {
   push(`| Environment | ${id.environment} |`, `| Region | ${id.region} |`, `| Account | ${id.account} |`, `| Jurisdiction | ${id.jurisdiction} |`, `| Classification | ${id.classification} |`, `| Retention profile | ${id.retentionProfile} |`);
   push(`| State backend | ${id.backend.type}: \`${id.backend.location}\` (${id.backend.region}) |`, '');
 
-  push('## Where the data lives', '', '| Store | Holds | Region | Encryption | Key rotation | Public access | TLS only |', '|---|---|---|---|---|---|---|');
-  for (const s of r.stores) push(`| \`${cell(s.name)}\` | ${cell(s.holds)} | ${s.region} | ${cell(s.encryption)} | ${yesNo(s.keyRotation)} | ${cell(s.publicAccess)} | ${yesNo(s.tlsOnly)} |`);
+  push('## Where the data lives', '', '| Store | Holds | Region | Encryption | Key rotation | Public access | TLS only | Destroy protection |', '|---|---|---|---|---|---|---|---|');
+  for (const s of r.stores) push(`| \`${cell(s.name)}\` | ${cell(s.holds)} | ${s.region} | ${cell(s.encryption)} | ${yesNo(s.keyRotation)} | ${cell(s.publicAccess)} | ${yesNo(s.tlsOnly)} | ${cell(s.protection)} |`);
+  push('');
+
+  push('## Destroy protection', '');
+  for (const p of r.protection) push(`- ${cell(p.resource)}: ${cell(p.status)}`);
   push('');
 
   push('## How long', '', '| Store | Timeline | Notes |', '|---|---|---|');
@@ -173,7 +177,9 @@ export function renderHtml(reports: StackReport[]): string {
 <h3>Data flow</h3>
 <div class="diagram">${flowSvg(r.flow, r.stack)}</div>
 <h3>Where the data lives and for how long</h3>
-${table(['Store', 'Holds', 'Region', 'Encryption', 'Rotation', 'Public access', 'TLS only', 'Timeline', 'Notes'], r.stores.map((s) => [`<code>${e(s.name)}</code>`, e(s.holds), e(s.region), e(s.encryption), yesNo(s.keyRotation), e(s.publicAccess), yesNo(s.tlsOnly), e(timeline(s)), e(s.retention.notes.join('; ') || '—')]))}
+${table(['Store', 'Holds', 'Region', 'Encryption', 'Rotation', 'Public access', 'TLS only', 'Destroy protection', 'Timeline', 'Notes'], r.stores.map((s) => [`<code>${e(s.name)}</code>`, e(s.holds), e(s.region), e(s.encryption), yesNo(s.keyRotation), e(s.publicAccess), yesNo(s.tlsOnly), e(s.protection), e(timeline(s)), e(s.retention.notes.join('; ') || '—')]))}
+<h3>Destroy protection</h3>
+${table(['Bucket or key', 'Protection'], r.protection.map((p) => [e(p.resource), e(p.status)]))}
 <h3>Who can read or write it</h3>
 ${table(['Role', 'Assumed by', 'Conditions', 'Grants'], r.access.map((a) => [`<code>${e(a.role)}</code>`, e(a.assumedBy), a.conditions.map((c) => `<code>${e(c)}</code>`).join('<br>') || '—', [...a.grants.map((g) => `${g.actions.map((x) => `<code>${e(x)}</code>`).join(' ')} on ${g.resources.map((x) => `<code>${e(x)}</code>`).join(' ')}${g.conditions.length ? ` when ${g.conditions.map((c) => `<code>${e(c)}</code>`).join(' and ')}` : ''}`), ...a.managedPolicies.map((m) => `managed <code>${e(m)}</code>`)].join('<br>')]))}
 <h3>Findings</h3>

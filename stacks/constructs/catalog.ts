@@ -38,6 +38,48 @@ export function schemaChangePolicy(c: CrawlerSettings): { updateBehavior: string
     : { updateBehavior: c.updateBehavior, deleteBehavior: c.deleteBehavior };
 }
 
+/** Log group every Glue crawler of an account and region writes to, one stream per crawler (Glue guide, crawler logs). */
+export const CRAWLER_LOG_GROUP = '/aws-glue/crawlers';
+
+/**
+ * What a crawler needs of the Data Catalog and CloudWatch Logs, on this stack's catalog, database and its tables
+ * (partition actions are authorized on the table) and the crawler's own log stream. Deletes only when the
+ * schema-change policy deletes.
+ */
+export function crawlerCatalogStatements({ deployment, arn }: StackContext, c: CrawlerSettings): PolicyStatement[] {
+  const { names } = deployment;
+  const deletes = schemaChangePolicy(c).deleteBehavior === 'DELETE_FROM_DATABASE' ? ['glue:DeleteTable', 'glue:DeletePartition', 'glue:BatchDeletePartition'] : [];
+  return [
+    {
+      Sid: 'CatalogThisDatabase',
+      Effect: 'Allow',
+      Action: [
+        'glue:GetDatabase',
+        'glue:GetTable',
+        'glue:GetTables',
+        'glue:CreateTable',
+        'glue:UpdateTable',
+        'glue:GetPartition',
+        'glue:GetPartitions',
+        'glue:BatchGetPartition',
+        'glue:CreatePartition',
+        'glue:BatchCreatePartition',
+        'glue:UpdatePartition',
+        'glue:BatchUpdatePartition',
+        ...deletes,
+      ],
+      Resource: [arn.glue('catalog'), arn.glue(`database/${names.glueDatabase}`), arn.glue(`table/${names.glueDatabase}/*`)],
+    },
+    { Sid: 'CrawlerLogGroup', Effect: 'Allow', Action: 'logs:CreateLogGroup', Resource: arn.logGroup(CRAWLER_LOG_GROUP) },
+    {
+      Sid: 'CrawlerOwnLogStream',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `${arn.logGroup(CRAWLER_LOG_GROUP)}:log-stream:${names.crawler}`,
+    },
+  ];
+}
+
 /** Hive storage formats of the two output formats Firehose writes. */
 export const STORAGE_FORMATS = {
   json: {
@@ -171,8 +213,10 @@ export class Catalog extends Construct {
     return { queue, dlq, queuePolicy, notification };
   }
 
-  private crawlerResource({ deployment, arn, principal }: StackContext, key: KmsKey, queues?: { queue: SqsQueue; dlq: SqsQueue }): GlueCrawler {
+  private crawlerResource(context: StackContext, key: KmsKey, queues?: { queue: SqsQueue; dlq: SqsQueue }): GlueCrawler {
+    const { deployment, arn, principal } = context;
     const { names, settings, region, accountId } = deployment;
+    const c = settings.crawler;
     const dataFolder = staticFolder(settings.firehose.dataPrefix);
     const bucketArn = arn.bucket(names.dataBucket);
     const queueStatements: PolicyStatement[] = queues
@@ -193,10 +237,12 @@ export class Catalog extends Construct {
       principal: { Service: principal('glue') },
       // IfExists: see IF_EXISTS_TRUST_ALLOWED in policy-checks.ts — Glue does not document sending the key.
       trustConditions: { StringEqualsIfExists: { 'aws:SourceAccount': accountId } },
-      // Catalog writes and the crawler's own logs; AWS's managed policy for Glue service roles.
-      managedPolicyArns: [arn.managedPolicy('service-role/AWSGlueServiceRole')],
+      // A scoped-down equivalent of AWSGlueServiceRole, which the Glue guide ("Crawler prerequisites") allows in its
+      // place: that managed policy grants glue:* on *, read/write on every bucket's aws-glue-* keys and EC2 actions.
       statements: [
+        ...crawlerCatalogStatements(context, c),
         { Sid: 'ReadEventObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn}/${dataFolder}*` },
+        { Sid: 'LocateDataBucket', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: bucketArn },
         {
           Sid: 'ListEventFolder',
           Effect: 'Allow',
@@ -215,7 +261,6 @@ export class Catalog extends Construct {
       ],
     });
 
-    const c = settings.crawler;
     return new GlueCrawler(this, 'crawler', {
       name: names.crawler,
       databaseName: this.database.name,

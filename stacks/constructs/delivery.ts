@@ -5,6 +5,7 @@ import type { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-tabl
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { Construct } from 'constructs';
+import { staticFolder } from '../../config/names';
 import type { FirehoseSettings } from '../../config/schema';
 import type { StackContext } from '../context';
 import type { PolicyStatement } from '../iam';
@@ -51,6 +52,7 @@ export class Delivery extends Construct {
     new CloudwatchLogStream(this, 'errors-stream', { name: DELIVERY_LOG_STREAM, logGroupName: this.logGroup.name });
 
     const bucketArn = arn.bucket(names.dataBucket);
+    const writableFolders = [staticFolder(f.dataPrefix), staticFolder(f.errorPrefix)];
     const parquet = f.format === 'parquet';
     if (parquet && !props.schemaTable) throw new Error(`${names.stack}: Parquet conversion needs the event contract's table`);
     const schemaTableName = props.schemaTable?.name;
@@ -71,12 +73,15 @@ export class Delivery extends Construct {
       // Firehose passes the account id as external id (Firehose developer guide, "Grant Firehose access to S3").
       trustConditions: { StringEquals: { 'sts:ExternalId': accountId } },
       statements: [
+        // The documented Firehose → S3 actions (Firehose developer guide, "Grant Firehose access to an Amazon S3
+        // destination"), objects only under the data and error folders: never athena-results/ or contract-schema/.
         {
           Sid: 'WriteDeliveredObjects',
           Effect: 'Allow',
-          Action: ['s3:AbortMultipartUpload', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:ListBucketMultipartUploads', 's3:PutObject'],
-          Resource: [bucketArn, `${bucketArn}/*`],
+          Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+          Resource: writableFolders.map((folder) => `${bucketArn}/${folder}*`),
         },
+        { Sid: 'LocateBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], Resource: bucketArn },
         {
           Sid: 'EncryptObjectsThroughS3',
           Effect: 'Allow',
@@ -85,7 +90,7 @@ export class Delivery extends Construct {
           Condition: {
             StringEquals: { 'kms:ViaService': principal(`s3.${region}`) },
             // With S3 bucket keys the context is the bucket ARN; without, the object ARN.
-            StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucketArn, `${bucketArn}/*`] },
+            StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucketArn, ...writableFolders.map((folder) => `${bucketArn}/${folder}*`)] },
           },
         },
         {

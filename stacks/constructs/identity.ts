@@ -1,6 +1,5 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
 import { policyDocument, type Condition, type PolicyStatement } from '../iam';
 
@@ -15,15 +14,14 @@ export interface ServiceRoleProps {
   readonly assumeAction?: string;
   /** Inline permissions, each scoped to resource ARNs. */
   readonly statements: PolicyStatement[];
-  /** AWS managed policies to attach. Default: none. */
-  readonly managedPolicyArns?: string[];
   /** What the role is for, shown in IAM. */
   readonly description: string;
 }
 
 /**
  * An IAM role for one AWS service (or Cognito identity) with its trust conditions and its inline policy —
- * the identity part of the pipeline. Every role in the stack is made here, so every trust policy has a guard.
+ * the identity part of the pipeline. Every role in the stack is made here, so every trust policy has a guard, and
+ * no role gets an AWS managed policy: those grant on `*` (the policy checks refuse attachments).
  */
 export class ServiceRole extends Construct {
   readonly role: IamRole;
@@ -46,9 +44,6 @@ export class ServiceRole extends Construct {
       name: 'least-privilege',
       role: this.role.id,
       policy: policyDocument(props.statements),
-    });
-    (props.managedPolicyArns ?? []).forEach((policyArn, i) => {
-      new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.role.name, policyArn });
     });
   }
 }

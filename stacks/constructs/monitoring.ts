@@ -71,10 +71,10 @@ export class Monitoring extends Construct {
     const { names, settings, region, accountId } = deployment;
     const m = settings.monitoring;
     const topicArn = arn.snsTopic(names.alertTopic);
-    const crawlerFailedRule = `${names.crawler}-failed`;
+    const crawlerRules = crawlerFailureRules(names.crawler);
 
     this.topic = new SnsTopic(this, 'alerts', { name: names.alertTopic, kmsMasterKeyId: props.key.arn, displayName: `${names.stack} alerts` });
-    const publish = (sid: string, service: string, sourceArn: string): PolicyStatement => ({
+    const publish = (sid: string, service: string, sourceArn: string | string[]): PolicyStatement => ({
       Sid: sid,
       Effect: 'Allow',
       Principal: { Service: principal(service) },
@@ -87,13 +87,15 @@ export class Monitoring extends Construct {
       arn: this.topic.arn,
       policy: policyDocument([
         publish('FailedRecordsFromDataBucket', 's3', arn.bucket(names.dataBucket)),
-        ...(hasCrawler ? [publish('CrawlerFailuresFromEventBridge', 'events', arn.eventRule(crawlerFailedRule))] : []),
+        ...(hasCrawler ? [publish('CrawlerFailuresFromEventBridge', 'events', crawlerRules.map((r) => arn.eventRule(r.name)))] : []),
         publish('AlarmsOfThisStack', 'cloudwatch', arn.alarm(`${names.stack}-*`)),
       ]),
     });
-    m.alarmEmails.forEach((email, i) => {
-      new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
-    });
+    // Keyed by the address, not its position: reordering the list must not destroy and re-create a subscription
+    // (each new one sends a confirmation email that a person has to click).
+    for (const email of m.alarmEmails) {
+      new SnsTopicSubscription(this, `email-${email.replaceAll('/', '_')}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
+    }
 
     const stream = { DeliveryStreamName: names.deliveryStream };
     const alarm = (suffix: string, description: string, spec: Partial<ConstructorParameters<typeof CloudwatchMetricAlarm>[2]>) =>
@@ -143,16 +145,10 @@ export class Monitoring extends Construct {
     }
 
     if (hasCrawler) {
-      const rule = new CloudwatchEventRule(this, 'crawler-failed', {
-        name: crawlerFailedRule,
-        description: `Glue crawler ${names.crawler} failed`,
-        eventPattern: jsonDocument({
-          source: ['aws.glue'],
-          'detail-type': ['Glue Crawler State Change'],
-          detail: { crawlerName: [names.crawler], state: ['Failed'] },
-        }),
-      });
-      new CloudwatchEventTarget(this, 'crawler-failed-to-topic', { rule: rule.name, arn: this.topic.arn, dependsOn: [this.topicPolicy] });
+      for (const { id: ruleId, name, description, pattern } of crawlerRules) {
+        const rule = new CloudwatchEventRule(this, ruleId, { name, description, eventPattern: jsonDocument(pattern) });
+        new CloudwatchEventTarget(this, `${ruleId}-to-topic`, { rule: rule.name, arn: this.topic.arn, dependsOn: [this.topicPolicy] });
+      }
     }
 
     this.failedRecordsNotification = {
@@ -167,6 +163,28 @@ export class Monitoring extends Construct {
       dashboardBody: jsonDocument(dashboard(region, names.deliveryStream, names.workgroup)),
     });
   }
+}
+
+/**
+ * EventBridge rules for a crawler's failures (EventBridge events reference, AWS Glue): a run that failed
+ * (`Glue Crawler State Change`, state Failed) and a scheduled start that failed before any run
+ * (`Glue Scheduled Crawler Invocation Failure`). Two rules, because the second event carries no `state`.
+ */
+export function crawlerFailureRules(crawler: string) {
+  return [
+    {
+      id: 'crawler-failed',
+      name: `${crawler}-failed`,
+      description: `Glue crawler ${crawler} failed`,
+      pattern: { source: ['aws.glue'], 'detail-type': ['Glue Crawler State Change'], detail: { crawlerName: [crawler], state: ['Failed'] } },
+    },
+    {
+      id: 'crawler-schedule-failed',
+      name: `${crawler}-schedule-failed`,
+      description: `The scheduled start of Glue crawler ${crawler} failed`,
+      pattern: { source: ['aws.glue'], 'detail-type': ['Glue Scheduled Crawler Invocation Failure'], detail: { crawlerName: [crawler] } },
+    },
+  ];
 }
 
 /** CloudWatch search for the number of queries of a workgroup, one series per published dimension set. */

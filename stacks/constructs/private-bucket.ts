@@ -1,3 +1,4 @@
+import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
@@ -11,8 +12,15 @@ export interface PrivateBucketProps {
   readonly bucketName: string;
   /** Its ARN, built from the name, for the TLS-only policy. */
   readonly bucketArn: string;
-  /** ARN of the KMS key every object is encrypted with by default. */
-  readonly kmsKeyArn: string;
+  /** The KMS key every object is encrypted with by default. */
+  readonly key: KmsKey;
+  /**
+   * Whether `terraform destroy` may delete the bucket. False: `lifecycle.prevent_destroy`. True: `force_destroy`, so
+   * Terraform empties it (every version) and deletes it; either way the bucket depends on its key, so a destroy
+   * deletes the bucket before the key is scheduled for deletion, never the other way round.
+   * @default false
+   */
+  readonly allowDestroy?: boolean;
 }
 
 /**
@@ -22,7 +30,14 @@ export interface PrivateBucketProps {
  * so the policy checks find all four protections beside the bucket.
  */
 export function privateBucket(scope: Construct, id: string, props: PrivateBucketProps): S3Bucket {
-  const bucket = new S3Bucket(scope, id, { bucket: props.bucketName });
+  const bucket = new S3Bucket(scope, id, {
+    bucket: props.bucketName,
+    // Terraform destroys a resource before those it depends on: the bucket (and its objects) go before the key.
+    // Without this edge both are deleted in parallel, and a key pending deletion makes every object unreadable
+    // after its window (KMS developer guide, "Deleting AWS KMS keys").
+    dependsOn: [props.key],
+    ...(props.allowDestroy ? { forceDestroy: true } : { lifecycle: { preventDestroy: true } }),
+  });
   new S3BucketOwnershipControls(scope, 'ownership', { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
   const publicAccessBlock = new S3BucketPublicAccessBlock(scope, 'public-access-block', {
     bucket: bucket.id,
@@ -34,7 +49,7 @@ export function privateBucket(scope: Construct, id: string, props: PrivateBucket
   new S3BucketServerSideEncryptionConfigurationA(scope, 'encryption', {
     bucket: bucket.id,
     // Bucket keys cut KMS requests (and their cost) for many small objects.
-    rule: [{ bucketKeyEnabled: true, applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn } }],
+    rule: [{ bucketKeyEnabled: true, applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.key.arn } }],
   });
   new S3BucketPolicy(scope, 'tls-only', {
     bucket: bucket.id,
@@ -52,6 +67,14 @@ export function privateBucket(scope: Construct, id: string, props: PrivateBucket
     ]),
   });
   return bucket;
+}
+
+/**
+ * A key's `lifecycle`: `prevent_destroy` unless destroying is allowed. A destroyed key takes every object encrypted
+ * under it with it once its deletion window ends.
+ */
+export function keyProtection(allowDestroy: boolean): { lifecycle?: { preventDestroy: true } } {
+  return allowDestroy ? {} : { lifecycle: { preventDestroy: true } };
 }
 
 /** The key-policy statement every key starts with: the account administers it, and IAM policies grant its use. */

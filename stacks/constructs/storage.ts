@@ -2,6 +2,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3BucketNotification, type S3BucketNotificationQueue, type S3BucketNotificationTopic } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
@@ -9,7 +10,7 @@ import { staticFolder } from '../../config/names';
 import type { LifecycleSettings } from '../../config/schema';
 import { policyDocument, type PolicyStatement } from '../iam';
 import type { StackContext } from '../context';
-import { accountAdministersKey, privateBucket } from './private-bucket';
+import { accountAdministersKey, keyProtection, privateBucket } from './private-bucket';
 
 export interface StorageProps {
   /** The stack's deployment, partition and ARN builders. */
@@ -39,7 +40,8 @@ function retentionRule(id: string, prefix: string, l: LifecycleSettings): S3Buck
 
 /**
  * The stack's KMS key and its data bucket: events, failed records and Athena results, all in the stack's
- * region under the one key, private, TLS-only, with the profile's lifecycle.
+ * region under the one key, private, TLS-only, versioned, with the profile's lifecycle; bucket and key carry
+ * `prevent_destroy` unless `protection.allowDestroy`.
  */
 export class Storage extends Construct {
   readonly key: KmsKey;
@@ -56,6 +58,7 @@ export class Storage extends Construct {
       description: `${names.stack}: telemetry data, Firehose, logs and Athena results`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      ...keyProtection(settings.protection.allowDestroy),
       policy: policyDocument([
         accountAdministersKey(arn.root()),
         {
@@ -71,12 +74,18 @@ export class Storage extends Construct {
     });
     new KmsAlias(this, 'key-alias', { name: names.kmsAlias, targetKeyId: this.key.keyId });
 
-    this.bucket = privateBucket(this, 'data', { bucketName: names.dataBucket, bucketArn: arn.bucket(names.dataBucket), kmsKeyArn: this.key.arn });
+    const { lifecycle, firehose, athena, protection } = settings;
+    this.bucket = privateBucket(this, 'data', { bucketName: names.dataBucket, bucketArn: arn.bucket(names.dataBucket), key: this.key, allowDestroy: protection.allowDestroy });
     const bucketId = this.bucket.id;
+    // An overwrite or delete by any principal with access can be undone for noncurrentVersionExpirationDays (S3
+    // user guide, security best practices: "enable versioning"). Firehose and Athena only ever write new keys, so
+    // noncurrent versions appear only when something deletes, overwrites or expires an object.
+    const versioning = new S3BucketVersioningA(this, 'versioning', { bucket: bucketId, versioningConfiguration: { status: 'Enabled' } });
 
-    const { lifecycle, firehose, athena } = settings;
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: bucketId,
+      // The provider's docs: a configuration with noncurrent-version rules should follow the versioning resource.
+      dependsOn: [versioning],
       transitionDefaultMinimumObjectSize: lifecycle.transitionSmallObjects ? 'varies_by_storage_class' : 'all_storage_classes_128K',
       rule: [
         retentionRule('events', staticFolder(firehose.dataPrefix), lifecycle),
@@ -88,6 +97,16 @@ export class Storage extends Construct {
           status: 'Enabled',
           filter: [{}],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: lifecycle.abortIncompleteMultipartUploadDays }],
+        },
+        {
+          // Expiring a current version leaves a noncurrent one (restorable) and a delete marker: the version goes
+          // after noncurrentVersionExpirationDays, then the marker, which S3 removes once it is the last version.
+          // (A rule cannot hold both expiration days and expired_object_delete_marker: S3 API, LifecycleExpiration.)
+          id: 'expire-noncurrent-versions',
+          status: 'Enabled',
+          filter: [{}],
+          noncurrentVersionExpiration: [{ noncurrentDays: protection.noncurrentVersionExpirationDays }],
+          expiration: [{ expiredObjectDeleteMarker: true }],
         },
       ],
     });
