@@ -17,6 +17,16 @@ export function parseOptions<T extends Options>(args: string[], options: T, usag
   }
 }
 
+/** The same, for commands that also take positional arguments (stack names). */
+export function parseCommand<T extends Options>(args: string[], options: T, usage: string) {
+  try {
+    const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true });
+    return { values, positionals, error: undefined };
+  } catch (error) {
+    return { values: undefined, positionals: [] as string[], error: `${(error as Error).message}\nusage: ${usage}` };
+  }
+}
+
 /**
  * Whether `file` (its path from the project root, e.g. `scripts/deploy.ts`) is the program being run.
  * `require.main === module` cannot tell: scripts/run-ts.js bundles a script together with the modules it

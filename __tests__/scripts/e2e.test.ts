@@ -1,0 +1,94 @@
+/**
+ * The pieces of `npm run e2e` and `npm run drift` that need no emulator: the emulator override of a scratch copy,
+ * the app's configuration from outputs, and how a plan becomes a drift report. (The run itself is CI's `npm run e2e`.)
+ */
+import { resolveMatrix } from '../../config/resolve';
+import { appConfig, PUT_RECORD_BATCH_LIMITS } from '../../scripts/app-config';
+import { changesOf, summarize } from '../../scripts/drift';
+import { allowDestroyOverride, EMULATOR_GAPS, overrideFile, PROVIDER_ENDPOINT_SERVICES, resourcesToSkip, s3BackendConfig } from '../../scripts/e2e/emulator';
+import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
+import { synthMatrix } from '../helpers';
+
+const [dev] = synthMatrix(EXAMPLE_MATRIX);
+const endpoint = 'http://127.0.0.1:4566';
+
+describe('emulator override of a scratch copy', () => {
+  const override = overrideFile(dev.tf, endpoint) as { provider: { aws: Record<string, unknown>[] }; resource: Record<string, Record<string, unknown>>; terraform?: unknown };
+
+  it('points every service the stack uses at the emulator, with fake keys and path-style S3, keeping the account lock', () => {
+    const [aws] = override.provider.aws;
+    expect(aws).toMatchObject({ access_key: 'test', secret_key: 'test', s3_use_path_style: true, skip_requesting_account_id: false });
+    expect(aws.allowed_account_ids).toBeUndefined();
+    expect(Object.keys((aws.endpoints as Record<string, string>[])[0]).sort()).toEqual([...PROVIDER_ENDPOINT_SERVICES].sort());
+    const usedServices = new Set(Object.keys(dev.tf.resource).map((type) => type.split('_')[1]));
+    for (const service of ['s3', 'kms', 'iam', 'glue', 'athena', 'sns', 'cloudwatch', 'cognito']) expect(usedServices.has(service)).toBe(true);
+  });
+
+  it('leaves out exactly the resources of the listed gaps: the Cognito roles attachment and the TLS-only bucket policy', () => {
+    expect(resourcesToSkip(dev.tf).map((a) => a.split('.')[0]).sort()).toEqual(['aws_cognito_identity_pool_roles_attachment', 'aws_s3_bucket_policy']);
+    for (const address of resourcesToSkip(dev.tf)) {
+      const [type, name] = address.split('.');
+      expect(override.resource[type][name]).toEqual({ count: 0 });
+    }
+    expect(EMULATOR_GAPS.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('keeps the S3 backend (endpoints come through -backend-config), or moves other state to a local file', () => {
+    expect(override.terraform).toBeUndefined();
+    expect(s3BackendConfig(endpoint)).toContain(`endpoints = { s3 = "${endpoint}"`);
+    expect(overrideFile(dev.tf, endpoint, '/tmp/x.tfstate')).toMatchObject({ terraform: { backend: { local: { path: '/tmp/x.tfstate' } } } });
+  });
+
+  it('the clean-up opt-out lifts prevent_destroy and lets Terraform empty the buckets', () => {
+    const cleanup = allowDestroyOverride(dev.tf);
+    expect(Object.values(cleanup.aws_s3_bucket)).toEqual([{ force_destroy: true, lifecycle: { prevent_destroy: false } }]);
+    expect(Object.values(cleanup.aws_kms_key)).toEqual([{ lifecycle: { prevent_destroy: false } }]);
+  });
+});
+
+describe('npm run app-config', () => {
+  const outputs = {
+    region: { value: 'us-east-1' },
+    delivery_stream_name: { value: 'telemetry-dev-events' },
+    identity_pool_id: { value: 'us-east-1:0000-1111' },
+  };
+
+  it('gives the app its region, identity pool, stream, batching limits and the contract with a version', () => {
+    const config = appConfig(dev.deployment, outputs);
+    expect(config).toMatchObject({ region: 'us-east-1', identityPoolId: 'us-east-1:0000-1111', deliveryStreamName: 'telemetry-dev-events', limits: PUT_RECORD_BATCH_LIMITS });
+    expect(config.contract.version).toMatch(/^[0-9a-f]{12}$/);
+    expect(config.contract.schema.$id).toBe('urn:telemetry:telemetry-dev-us-east-1:event');
+  });
+
+  it('the contract version changes with the contract', () => {
+    const [withColumn] = resolveMatrix({ ...EXAMPLE_MATRIX, defaults: { ...EXAMPLE_MATRIX.defaults, contract: { extraColumns: [{ name: 'screen', type: 'string', description: 'Screen' }] } } });
+    expect(appConfig(withColumn, outputs).contract.version).not.toBe(appConfig(dev.deployment, outputs).contract.version);
+  });
+
+  it('refuses outputs that are missing or of another configuration, naming them', () => {
+    expect(() => appConfig(dev.deployment, { ...outputs, identity_pool_id: { value: '' } })).toThrow('output identity_pool_id is missing');
+    expect(() => appConfig(dev.deployment, { ...outputs, region: { value: 'eu-west-1' } })).toThrow(/not this configuration's \(us-east-1, telemetry-dev-events\)/);
+  });
+});
+
+describe('npm run drift', () => {
+  const plan = {
+    resource_changes: [
+      { address: 'aws_kms_key.k', change: { actions: ['no-op'], before: { a: 1 }, after: { a: 1 } } },
+      { address: 'aws_s3_bucket_lifecycle_configuration.l', change: { actions: ['update'], before: { rule: [{ days: 120 }], bucket: 'b' }, after: { rule: [{ days: 90 }], bucket: 'b' } } },
+    ],
+  };
+
+  it('names each resource a plan would change back and the attributes that differ', () => {
+    expect(changesOf(plan)).toEqual([{ address: 'aws_s3_bucket_lifecycle_configuration.l', action: 'update', attributes: ['rule'] }]);
+  });
+
+  it('summarises the matrix in one line', () => {
+    expect(
+      summarize([
+        { stack: 'a', status: 'in sync', changes: [], seconds: 1 },
+        { stack: 'b', status: 'drifted', changes: changesOf(plan), seconds: 1 },
+      ]),
+    ).toEqual(['1 stack in sync, 1 drifted: b: aws_s3_bucket_lifecycle_configuration.l update (rule)']);
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * `npm run app-config -- <stack> [--outputs outputs.json] [--out file]`: what an iOS app needs from a deployed
+ * stack, as the one JSON file the app bundles — region, Cognito identity pool, Firehose stream, the batching limits
+ * of PutRecordBatch, and the event contract (its version and JSON Schema). Reads the stack's outputs from
+ * `terraform output -json` in cdktf.out/stacks/<stack> (after `cdktf deploy`), or from a file given with --outputs.
+ */
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ResolvedDeployment } from '../config';
+import { stackEventSchema } from '../config/event-contract';
+import { isEntryPoint, loadDeploymentsOrReport, parseCommand } from './cli';
+
+/** PutRecordBatch limits (Firehose API reference): records per call, bytes per call, bytes per record. */
+export const PUT_RECORD_BATCH_LIMITS = { maxRecords: 500, maxBytes: 4 * 1024 * 1024, maxRecordBytes: 1000 * 1024 } as const;
+
+export interface AppConfig {
+  stack: string;
+  region: string;
+  identityPoolId: string;
+  deliveryStreamName: string;
+  /** One JSON object per event, newline-terminated; several such lines may share a record (cheaper, see README). */
+  recordFormat: 'newline-delimited JSON';
+  limits: typeof PUT_RECORD_BATCH_LIMITS;
+  contract: { version: string; schema: Record<string, unknown> };
+}
+
+type Outputs = Record<string, { value: unknown }>;
+
+/** The app's configuration from a stack's outputs; a missing or contradicting output is an error naming it. */
+export function appConfig(deployment: ResolvedDeployment, outputs: Outputs): AppConfig {
+  const value = (name: string) => {
+    const v = outputs[name]?.value;
+    if (typeof v !== 'string' || v === '') throw new Error(`${deployment.names.stack}: output ${name} is missing — is the stack deployed?`);
+    return v;
+  };
+  const region = value('region');
+  const deliveryStreamName = value('delivery_stream_name');
+  if (region !== deployment.region || deliveryStreamName !== deployment.names.deliveryStream) {
+    throw new Error(`${deployment.names.stack}: the outputs (${region}, ${deliveryStreamName}) are not this configuration's (${deployment.region}, ${deployment.names.deliveryStream}): deploy first`);
+  }
+  const schema = stackEventSchema(deployment.names.stack, deployment.settings.contract.extraColumns);
+  const version = createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 12);
+  return { stack: deployment.names.stack, region, identityPoolId: value('identity_pool_id'), deliveryStreamName, recordFormat: 'newline-delimited JSON', limits: PUT_RECORD_BATCH_LIMITS, contract: { version, schema } };
+}
+
+export function main(args: string[]): number {
+  const usage = 'npm run app-config -- <stack> [--outputs outputs.json] [--out app-config/<stack>.json]';
+  const { values, positionals, error } = parseCommand(args, { outputs: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } }, usage);
+  if (!values || positionals.length !== 1) {
+    console.error(error ?? `name one stack\nusage: ${usage}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(`usage: ${usage}`);
+    return 0;
+  }
+  const deployments = loadDeploymentsOrReport();
+  if (!deployments) return 1;
+  const [stack] = positionals;
+  const deployment = deployments.find((d) => d.names.stack === stack);
+  if (!deployment) {
+    console.error(`unknown stack ${stack}; known: ${deployments.map((d) => d.names.stack).join(', ')}`);
+    return 1;
+  }
+  let outputs: Outputs;
+  if (values.outputs) {
+    outputs = JSON.parse(readFileSync(values.outputs, 'utf8')) as Outputs;
+  } else {
+    const result = spawnSync('terraform', ['output', '-json'], { cwd: join('cdktf.out', 'stacks', stack), encoding: 'utf8' });
+    if (result.status !== 0) {
+      console.error(`terraform output failed in cdktf.out/stacks/${stack} (deploy it first, with credentials for its backend): ${(result.stderr || result.error?.message || '').trim()}`);
+      return 1;
+    }
+    outputs = JSON.parse(result.stdout) as Outputs;
+  }
+  let config: AppConfig;
+  try {
+    config = appConfig(deployment, outputs);
+  } catch (e) {
+    console.error((e as Error).message);
+    return 1;
+  }
+  const out = values.out ?? join('app-config', `${stack}.json`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(config, null, 2)}\n`);
+  console.log(`${out}: region ${config.region}, identity pool ${config.identityPoolId}, stream ${config.deliveryStreamName}, contract ${config.contract.version}`);
+  return 0;
+}
+
+if (isEntryPoint('scripts/app-config.ts')) process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,123 @@
+/**
+ * Everything that points Terraform and the AWS SDK at the local AWS API emulator (moto server), and every gap of
+ * the emulator worked around — in this one file, each with why. Nothing here changes the stacks: it is written as
+ * a Terraform override file into a scratch copy of a synthesized stack, never into cdktf.out/.
+ */
+import type { TerraformJson } from '../../stacks/policy-checks';
+
+/** Services the stacks use, by the AWS provider's `endpoints` key (provider 5.x). */
+export const PROVIDER_ENDPOINT_SERVICES = [
+  'athena', 'cloudwatch', 'cloudwatchevents', 'cloudwatchlogs', 'cognitoidentity', 'firehose', 'glue', 'iam', 'kms', 's3', 'sns', 'sqs', 'sts',
+] as const;
+
+/** Fake credentials: moto accepts any; they keep the provider and SDK from looking for real ones. */
+export const EMULATOR_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/** A gap of the emulator and how the scratch copy handles it; README lists these. */
+export interface EmulatorGap {
+  gap: string;
+  handling: string;
+}
+
+export const EMULATOR_GAPS: EmulatorGap[] = [
+  {
+    gap: 'Cognito SetIdentityPoolRoles is not implemented: aws_cognito_identity_pool_roles_attachment never finishes creating',
+    handling: 'the scratch copy sets its count to 0; GetId and GetCredentialsForIdentity still answer, with moto\'s default role',
+  },
+  {
+    gap: 'bucket policies are evaluated, and moto never sees a request as TLS (even served with --ssl): the TLS-only deny refuses every object read and write',
+    handling: 'the scratch copy sets the count of the TLS-only aws_s3_bucket_policy resources to 0; the stacks keep it',
+  },
+  {
+    gap: 'deleting an aws_athena_named_query never completes',
+    handling: 'before destroy, the named queries are removed from the state with `terraform state rm` (the emulator is thrown away anyway)',
+  },
+  {
+    gap: 'one moto server is one account (123456789012 unless MOTO_ACCOUNT_ID says otherwise)',
+    handling: 'one server per account of the matrix, started with MOTO_ACCOUNT_ID, so allowed_account_ids and every ARN stay as synthesized; skip_requesting_account_id stays false so the provider builds ARNs with the account',
+  },
+  {
+    gap: 'deleting an S3 delete marker fails inside moto (AttributeError: \'FakeDeleteMarker\' object has no attribute \'dispose\'), so force_destroy cannot empty a versioned bucket holding delete markers — the state bucket, where every lock file leaves one',
+    handling: 'before a bootstrap stack is destroyed, its state bucket and the bucket\'s settings are removed from its state (the emulator is thrown away); its key is still destroyed, and the data buckets show the bucket-before-key destroy',
+  },
+  {
+    gap: 'Firehose ignores !{…} prefix expressions (objects land under the literal prefix plus its own date folders)',
+    handling: 'the event check finds objects anywhere under the data folder; the Hive layout is tested with npm run sample-events',
+  },
+  {
+    gap: 'Athena BatchGetNamedQuery answers HTTP 500',
+    handling: 'the query check reads each named query with GetNamedQuery (which real AWS serves as well)',
+  },
+  {
+    gap: 'IAM is not enforced: any credentials may call anything',
+    handling: 'nothing to work around; README says which mistakes only a real account shows',
+  },
+];
+
+/** The AWS provider block of the override: the emulator's endpoints, fake keys, path-style S3. */
+export function providerOverride(endpoint: string): Record<string, unknown> {
+  return {
+    access_key: EMULATOR_CREDENTIALS.accessKeyId,
+    secret_key: EMULATOR_CREDENTIALS.secretAccessKey,
+    s3_use_path_style: true,
+    skip_credentials_validation: true,
+    skip_metadata_api_check: true,
+    // Must stay false: with it, the provider builds ARNs without the account and lookups fail.
+    skip_requesting_account_id: false,
+    endpoints: [Object.fromEntries(PROVIDER_ENDPOINT_SERVICES.map((service) => [service, endpoint]))],
+  };
+}
+
+/** Addresses of the resources the scratch copy leaves out, by gap. */
+export function resourcesToSkip(tf: TerraformJson): string[] {
+  const names = (type: string, keep: (body: Record<string, unknown>) => boolean = () => true) =>
+    Object.entries(tf.resource?.[type] ?? {})
+      .filter(([, body]) => keep(body))
+      .map(([name]) => `${type}.${name}`);
+  return [
+    ...names('aws_cognito_identity_pool_roles_attachment'),
+    ...names('aws_s3_bucket_policy', (body) => String(body.policy).includes('aws:SecureTransport')),
+  ];
+}
+
+/**
+ * The override file of a scratch copy: provider pointed at the emulator, the emulator's gaps left out, and — for
+ * stacks whose state is local or in Terraform Cloud — a local state file in the scratch directory.
+ */
+export function overrideFile(tf: TerraformJson, endpoint: string, localState?: string): Record<string, unknown> {
+  const resource: Record<string, Record<string, Record<string, unknown>>> = {};
+  for (const address of resourcesToSkip(tf)) {
+    const [type, name] = address.split('.');
+    (resource[type] ??= {})[name] = { count: 0 };
+  }
+  return {
+    provider: { aws: [providerOverride(endpoint)] },
+    ...(Object.keys(resource).length > 0 ? { resource } : {}),
+    ...(localState ? { terraform: { backend: { local: { path: localState } } } } : {}),
+  };
+}
+
+/** `-backend-config` file for a stack's S3 backend: only the emulator's endpoint, path style and the skip flags. */
+export function s3BackendConfig(endpoint: string): string {
+  return [
+    `endpoints = { s3 = "${endpoint}", sts = "${endpoint}", iam = "${endpoint}", kms = "${endpoint}" }`,
+    'use_path_style = true',
+    `access_key = "${EMULATOR_CREDENTIALS.accessKeyId}"`,
+    `secret_key = "${EMULATOR_CREDENTIALS.secretAccessKey}"`,
+    'skip_credentials_validation = true',
+    'skip_metadata_api_check = true',
+    'skip_requesting_account_id = true',
+    '',
+  ].join('\n');
+}
+
+/**
+ * The opt-out of destroy protection, for the emulator's clean-up after the protection has been shown to stop a
+ * destroy: what `protection.allowDestroy` synthesizes (no prevent_destroy, force_destroy on buckets).
+ */
+export function allowDestroyOverride(tf: TerraformJson): Record<string, Record<string, Record<string, unknown>>> {
+  const resource: Record<string, Record<string, Record<string, unknown>>> = {};
+  for (const [name] of Object.entries(tf.resource?.aws_s3_bucket ?? {})) (resource.aws_s3_bucket ??= {})[name] = { force_destroy: true, lifecycle: { prevent_destroy: false } };
+  for (const [name] of Object.entries(tf.resource?.aws_kms_key ?? {})) (resource.aws_kms_key ??= {})[name] = { lifecycle: { prevent_destroy: false } };
+  return resource;
+}

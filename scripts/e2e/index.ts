@@ -1,0 +1,405 @@
+/**
+ * `npm run e2e [-- --keep] [-- --plant stream-bucket|query-workgroup]`: the configured matrix deployed for real
+ * against a local AWS API emulator (moto server), used as an iOS app would use it, checked, drifted and destroyed.
+ *
+ * For every stack (bootstrap stacks first, as `npm run deploy` orders them): a scratch copy of its synthesized
+ * Terraform with an emulator-only override (scripts/e2e/emulator.ts; never cdktf.out/), `terraform apply` — pipeline
+ * stacks through their own S3 backend in the bootstrap-created state bucket, so the state lands encrypted where it
+ * would in AWS and a second plan is refused while an apply holds the lock — then the app's configuration from the
+ * outputs (npm run app-config), guest credentials from the identity pool, contract-valid events put into the stream
+ * and read back from the bucket, the crawler started and every named query run, a planted drift reported by
+ * `npm run drift` for exactly that stack and attribute, destroy stopped by prevent_destroy, and the clean-up.
+ * Prints per stack `apply / events / queries / drift / destroy` in seconds and ends `e2e: N passed, M failed`.
+ * Exit 0 all passed, 1 a failure, 2 skipped (no moto_server).
+ */
+import { AthenaClient, GetNamedQueryCommand, GetQueryExecutionCommand, GetWorkGroupCommand, ListNamedQueriesCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
+import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import { GetCrawlerCommand, GetDatabaseCommand, GlueClient, StartCrawlerCommand } from '@aws-sdk/client-glue';
+import { GetBucketLifecycleConfigurationCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketLifecycleConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { ResolvedDeployment } from '../../config';
+import { staticFolder } from '../../config/names';
+import { stackTargets, type StackTarget } from '../../config/targets';
+import type { TerraformJson } from '../../stacks/policy-checks';
+import { appConfig, type AppConfig } from '../app-config';
+import { isEntryPoint, loadDeploymentsOrReport, parseOptions } from '../cli';
+import { drift } from '../drift';
+import { generateEvents, validateEvents } from '../sample-events';
+import { inParallel, startTerraform, terraform, terraformEnv, terraformError } from '../terraform-cli';
+import { allowDestroyOverride, EMULATOR_CREDENTIALS, overrideFile, resourcesToSkip, s3BackendConfig } from './emulator';
+import { motoInstalled, startEmulator } from './moto';
+
+const STEPS = ['apply', 'events', 'queries', 'drift', 'destroy'] as const;
+type Step = (typeof STEPS)[number];
+
+/** Stacks applied (or destroyed) at once: Terraform mostly waits on the emulator, so 3 beat 2 on 2 cores. */
+const PARALLEL = 3;
+
+interface StackRun {
+  target: StackTarget;
+  /** The emulator of the stack's account. */
+  endpoint: string;
+  deployment?: ResolvedDeployment;
+  dir: string;
+  log: string;
+  tf: TerraformJson;
+  seconds: Partial<Record<Step, number>>;
+  failure?: { step: Step; message: string };
+  notes: string[];
+}
+
+class StepFailure extends Error {}
+
+const fail = (message: string): never => {
+  throw new StepFailure(message);
+};
+
+/** Runs one step of a stack, timing it; a thrown error fails the stack at that step (later steps are skipped). */
+async function step(run: StackRun, name: Step, body: () => Promise<void>): Promise<void> {
+  if (run.failure) return;
+  const started = Date.now();
+  try {
+    await body();
+  } catch (error) {
+    run.failure = { step: name, message: error instanceof StepFailure ? error.message : `${(error as Error).name}: ${(error as Error).message}` };
+  } finally {
+    run.seconds[name] = (run.seconds[name] ?? 0) + (Date.now() - started) / 1000;
+  }
+}
+
+async function tf(run: StackRun, env: NodeJS.ProcessEnv, args: string[], what: string): Promise<string> {
+  const result = await terraform([...args, '-no-color'], run.dir, env, run.log);
+  if (result.code !== 0) fail(`${what}: ${terraformError(result.output)} (log: ${run.log})`);
+  return result.output;
+}
+
+function sdk(endpoint: string, region: string) {
+  const common = { region, endpoint, credentials: EMULATOR_CREDENTIALS, maxAttempts: 2 };
+  return {
+    s3: new S3Client({ ...common, forcePathStyle: true }),
+    athena: new AthenaClient(common),
+    glue: new GlueClient(common),
+    cognito: new CognitoIdentityClient(common),
+    firehose: (credentials = EMULATOR_CREDENTIALS) => new FirehoseClient({ ...common, credentials }),
+  };
+}
+
+/** Scratch copy of a synthesized stack with the emulator override (and the planted breakage, if asked). */
+function prepare(run: StackRun, outdir: string, stateDir: string, plant?: string): void {
+  const { endpoint } = run;
+  cpSync(join(outdir, 'stacks', run.target.stack), run.dir, { recursive: true });
+  const file = join(run.dir, 'cdk.tf.json');
+  const json = JSON.parse(readFileSync(file, 'utf8')) as TerraformJson & { resource: Record<string, Record<string, Record<string, unknown>>> };
+  const s3Backend = json.terraform?.backend?.s3 !== undefined;
+  // Terraform Cloud cannot be reached here: such stacks keep a local state in the scratch folder instead.
+  if (json.terraform?.cloud) delete json.terraform.cloud;
+  if (plant === 'stream-bucket' && json.resource.aws_kinesis_firehose_delivery_stream) {
+    for (const stream of Object.values(json.resource.aws_kinesis_firehose_delivery_stream)) {
+      (stream.extended_s3_configuration as Record<string, unknown>).bucket_arn = 'arn:aws:s3:::telemetry-e2e-no-such-bucket';
+    }
+  }
+  if (plant === 'query-workgroup' && json.resource.aws_athena_named_query) {
+    for (const query of Object.values(json.resource.aws_athena_named_query)) query.workgroup = 'telemetry-e2e-no-such-workgroup';
+  }
+  writeFileSync(file, JSON.stringify(json, null, 2));
+  run.tf = json;
+  writeFileSync(join(run.dir, 'emulator_override.tf.json'), JSON.stringify(overrideFile(json, endpoint, s3Backend ? undefined : join(stateDir, `${run.target.stack}.tfstate`)), null, 2));
+  if (s3Backend) writeFileSync(join(run.dir, 'emulator.s3.tfbackend'), s3BackendConfig(endpoint));
+}
+
+async function apply(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
+  const backendConfig = existsSync(join(run.dir, 'emulator.s3.tfbackend')) ? ['-backend-config=emulator.s3.tfbackend'] : [];
+  await tf(run, env, ['init', '-input=false', ...backendConfig], 'init');
+  await tf(run, env, ['apply', '-auto-approve', '-input=false'], 'apply');
+}
+
+/** The state of an S3-backed stack is where its backend says, encrypted under the state key. */
+async function checkRemoteState(run: StackRun): Promise<void> {
+  const backend = run.tf.terraform?.backend?.s3;
+  if (!backend) return;
+  const { s3 } = sdk(run.endpoint, run.target.region);
+  const head = await s3.send(new HeadObjectCommand({ Bucket: String(backend.bucket), Key: String(backend.key) }));
+  if (head.ServerSideEncryption !== 'aws:kms' || head.SSEKMSKeyId !== backend.kms_key_id) {
+    fail(`state s3://${backend.bucket}/${backend.key} is encrypted with ${head.ServerSideEncryption} ${head.SSEKMSKeyId ?? ''}, not the state key ${String(backend.kms_key_id)}`);
+  }
+  run.notes.push(`state in s3://${backend.bucket}/${backend.key} (SSE-KMS, state key)`);
+}
+
+/** While an apply waits for its confirmation (holding the lock), a second plan must be refused. */
+async function checkLock(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
+  const dashboard = Object.keys(run.tf.resource?.aws_cloudwatch_dashboard ?? {})[0];
+  const holder = startTerraform(['apply', '-input=true', '-no-color', `-replace=aws_cloudwatch_dashboard.${dashboard}`], run.dir, env, run.log);
+  let prompt = '';
+  await new Promise<void>((resolveWait, rejectWait) => {
+    const timer = setTimeout(() => rejectWait(new StepFailure('the apply holding the lock never asked for confirmation')), 60_000);
+    holder.child.stdout!.on('data', (chunk: Buffer) => {
+      prompt += chunk.toString();
+      if (prompt.includes('Enter a value')) {
+        clearTimeout(timer);
+        resolveWait();
+      }
+    });
+    holder.child.on('close', () => {
+      clearTimeout(timer);
+      rejectWait(new StepFailure(`the apply holding the lock ended early: ${terraformError(prompt)}`));
+    });
+  });
+  const second = await terraform(['plan', '-input=false', '-no-color', '-lock-timeout=0s'], run.dir, env, run.log);
+  holder.child.stdin!.end('no\n');
+  await holder.done;
+  if (second.code === 0 || !/Error acquiring the state lock/.test(second.output)) fail('a second plan ran while an apply held the state lock (use_lockfile)');
+  run.notes.push('a second plan was refused while an apply held the lock');
+}
+
+/** As the app: configuration from the outputs, guest credentials, a batch of contract-valid events, read back. */
+async function sendEvents(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
+  const d = run.deployment!;
+  const outputs = JSON.parse(await tf(run, env, ['output', '-json'], 'outputs'));
+  writeFileSync(join(run.dir, 'outputs.json'), JSON.stringify(outputs, null, 2));
+  // The app bundles this file (npm run app-config); the events below are sent from it, as the app would.
+  const appFile = join(run.dir, 'app-config.json');
+  writeFileSync(appFile, JSON.stringify(appConfig(d, outputs), null, 2));
+  const app = JSON.parse(readFileSync(appFile, 'utf8')) as AppConfig;
+  const clients = sdk(run.endpoint, app.region);
+
+  const { IdentityId } = await clients.cognito.send(new GetIdCommand({ IdentityPoolId: app.identityPoolId }));
+  const { Credentials } = await clients.cognito.send(new GetCredentialsForIdentityCommand({ IdentityId }));
+  if (!Credentials?.AccessKeyId || !Credentials.SecretKey) fail(`no guest credentials from identity pool ${app.identityPoolId}`);
+
+  const events = generateEvents(d, { sessions: 3, seed: 7, date: '2026-11-24' });
+  const invalid = validateEvents(d, events);
+  if (invalid.length) fail(`generated events break the contract: ${invalid[0]}`);
+  const firehose = clients.firehose({ accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretKey!, sessionToken: Credentials!.SessionToken } as typeof EMULATOR_CREDENTIALS);
+  const records = events.map((e) => ({ Data: Buffer.from(`${JSON.stringify(e)}\n`) }));
+  for (let i = 0; i < records.length; i += app.limits.maxRecords) {
+    const put = await firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: app.deliveryStreamName, Records: records.slice(i, i + app.limits.maxRecords) }));
+    if (put.FailedPutCount) fail(`${put.FailedPutCount} records refused by ${app.deliveryStreamName}`);
+  }
+
+  const bucket = d.names.dataBucket;
+  const folder = staticFolder(d.settings.firehose.dataPrefix);
+  const sent = new Set(events.map((e) => JSON.stringify(e)));
+  const received: string[] = [];
+  for (let attempt = 0; attempt < 20 && received.length < sent.size; attempt++) {
+    received.length = 0;
+    const listed = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: folder }));
+    for (const object of listed.Contents ?? []) {
+      const body = Buffer.from(await (await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key! }))).Body!.transformToByteArray());
+      const text = (body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body).toString('utf8');
+      received.push(...text.split('\n').filter(Boolean));
+    }
+    if (received.length < sent.size) await new Promise((r) => setTimeout(r, 500));
+  }
+  const missing = [...sent].filter((e) => !received.includes(e)).length;
+  const unexpected = received.filter((e) => !sent.has(e)).length;
+  if (missing || unexpected) fail(`s3://${bucket}/${folder}: ${missing} of ${sent.size} events missing, ${unexpected} unexpected records`);
+  run.notes.push(`${sent.size} events through ${app.deliveryStreamName} into s3://${bucket}/${folder} with guest credentials`);
+}
+
+/** The crawler starts, and every named query runs in its workgroup against its database. */
+async function runQueries(run: StackRun): Promise<void> {
+  const d = run.deployment!;
+  const { athena, glue } = sdk(run.endpoint, d.region);
+  await glue.send(new GetDatabaseCommand({ Name: d.names.glueDatabase }));
+  if (d.settings.catalog.mode !== 'projection') {
+    await glue.send(new GetCrawlerCommand({ Name: d.names.crawler }));
+    await glue.send(new StartCrawlerCommand({ Name: d.names.crawler }));
+  }
+  await athena.send(new GetWorkGroupCommand({ WorkGroup: d.names.workgroup }));
+  const { NamedQueryIds = [] } = await athena.send(new ListNamedQueriesCommand({ WorkGroup: d.names.workgroup }));
+  const expected = Object.values(run.tf.resource?.aws_athena_named_query ?? {}).map((q) => String(q.name)).sort();
+  // One GetNamedQuery each: the emulator's BatchGetNamedQuery answers 500 (emulator.ts).
+  const NamedQueries = await Promise.all(NamedQueryIds.map(async (NamedQueryId) => (await athena.send(new GetNamedQueryCommand({ NamedQueryId }))).NamedQuery!));
+  const found = NamedQueries.map((q) => q.Name ?? '').sort();
+  if (JSON.stringify(found) !== JSON.stringify(expected)) fail(`workgroup ${d.names.workgroup} has named queries [${found.join(', ')}], expected [${expected.join(', ')}]`);
+  for (const query of NamedQueries) {
+    if (query.Database !== d.names.glueDatabase) fail(`named query ${query.Name} reads database ${query.Database}, not ${d.names.glueDatabase}`);
+    await athena.send(new GetWorkGroupCommand({ WorkGroup: query.WorkGroup }));
+    const { QueryExecutionId } = await athena.send(
+      new StartQueryExecutionCommand({ QueryString: query.QueryString, WorkGroup: query.WorkGroup, QueryExecutionContext: { Database: query.Database } }),
+    );
+    const { QueryExecution } = await athena.send(new GetQueryExecutionCommand({ QueryExecutionId }));
+    if (QueryExecution?.Status?.State === 'FAILED') fail(`named query ${query.Name} failed: ${QueryExecution.Status.StateChangeReason}`);
+  }
+  run.notes.push(`${d.settings.catalog.mode === 'projection' ? 'no crawler (projection)' : `crawler ${d.names.crawler} started`}; ${NamedQueries.length} named queries ran in ${d.names.workgroup}`);
+}
+
+/** Changes the events' expiration behind Terraform's back, through the S3 API, as a console tweak would. */
+async function plantDrift(run: StackRun): Promise<string> {
+  const d = run.deployment!;
+  const { s3 } = sdk(run.endpoint, d.region);
+  const current = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: d.names.dataBucket }));
+  const rules = (current.Rules ?? []).map((rule) => (rule.ID === 'events' ? { ...rule, Expiration: { Days: d.settings.lifecycle.expirationDays + 30 } } : rule));
+  await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: d.names.dataBucket, LifecycleConfiguration: { Rules: rules } }));
+  const [address] = Object.keys(run.tf.resource?.aws_s3_bucket_lifecycle_configuration ?? {});
+  return `aws_s3_bucket_lifecycle_configuration.${address}`;
+}
+
+/** Destroy is stopped by prevent_destroy (unless the deployment opted out); then the emulator is cleaned up. */
+async function destroy(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
+  const protectedStores = [...Object.values(run.tf.resource?.aws_s3_bucket ?? {}), ...Object.values(run.tf.resource?.aws_kms_key ?? {})].filter(
+    (r) => (r.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy === true,
+  );
+  if (protectedStores.length > 0) {
+    const refused = await terraform(['plan', '-destroy', '-input=false', '-no-color', '-lock=false'], run.dir, env, run.log);
+    if (refused.code === 0 || !/prevent_destroy/.test(refused.output)) fail('a destroy plan was not stopped by prevent_destroy');
+    run.notes.push('destroy refused by prevent_destroy');
+    // Clean-up only: the emulator copy takes the opt-out (what protection.allowDestroy synthesizes).
+    writeFileSync(join(run.dir, 'emulator_cleanup_override.tf.json'), JSON.stringify({ resource: allowDestroyOverride(run.tf) }, null, 2));
+    await tf(run, env, ['apply', '-auto-approve', '-input=false'], 'apply of the opt-out');
+  }
+  // Emulator gaps (see emulator.ts): deleting a named query never completes, and a versioned bucket holding delete
+  // markers (the state bucket: lock files) cannot be emptied.
+  const addresses = (type: string) => Object.keys(run.tf.resource?.[type] ?? {}).map((name) => `${type}.${name}`);
+  const skipped = new Set(resourcesToSkip(run.tf));
+  const leftInEmulator = [
+    ...addresses('aws_athena_named_query'),
+    ...(run.target.kind === 'bootstrap' ? Object.keys(run.tf.resource ?? {}).filter((type) => type.startsWith('aws_s3_bucket')).flatMap(addresses) : []),
+  ].filter((address) => !skipped.has(address));
+  if (leftInEmulator.length) await tf(run, env, ['state', 'rm', ...leftInEmulator], 'state rm of what the emulator cannot delete');
+  await tf(run, env, ['destroy', '-auto-approve', '-input=false'], 'destroy');
+}
+
+function table(runs: StackRun[]): string[] {
+  const width = Math.max(...runs.map((r) => r.target.stack.length), 5);
+  const cell = (run: StackRun, s: Step) => (run.seconds[s] === undefined ? '—' : `${run.seconds[s]!.toFixed(1)} s`).padStart(9);
+  return [
+    `${'stack'.padEnd(width)} ${STEPS.map((s) => s.padStart(9)).join('')}  result`,
+    ...runs.map((r) => `${r.target.stack.padEnd(width)} ${STEPS.map((s) => cell(r, s)).join('')}  ${r.failure ? `FAILED at ${r.failure.step}: ${r.failure.message}` : 'ok'}`),
+  ];
+}
+
+export async function main(args: string[]): Promise<number> {
+  const usage = 'npm run e2e -- [--keep] [--plant stream-bucket|query-workgroup]';
+  const { values, error } = parseOptions(args, { keep: { type: 'boolean' }, plant: { type: 'string' }, help: { type: 'boolean' } }, usage);
+  if (!values) {
+    console.error(error);
+    return 2;
+  }
+  if (values.help) {
+    console.log(`usage: ${usage}`);
+    return 0;
+  }
+  if (values.plant && !['stream-bucket', 'query-workgroup'].includes(values.plant)) {
+    console.error(`--plant ${values.plant}: one of stream-bucket, query-workgroup\nusage: ${usage}`);
+    return 2;
+  }
+  if (!process.env.E2E_ENDPOINT && !motoInstalled()) {
+    console.log('SKIPPED: moto server not found (pip install "moto[server]")');
+    return 2;
+  }
+  if (spawnSync('terraform', ['version'], { stdio: 'ignore' }).status !== 0) {
+    console.log('SKIPPED: terraform not found (Terraform >= 1.10)');
+    return 2;
+  }
+  const deployments = loadDeploymentsOrReport();
+  if (!deployments) return 1;
+  const started = Date.now();
+  const scratch = mkdtempSync(join(tmpdir(), 'telemetry-e2e-'));
+  const outdir = join(scratch, 'out');
+  const synth = spawnSync(process.execPath, [resolve('scripts/synth.js')], { env: { ...process.env, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
+  if (synth.status !== 0) {
+    console.error(`synth failed:\n${synth.stderr}`);
+    return 1;
+  }
+  const targets = stackTargets(deployments);
+  const accounts = [...new Set(targets.map((t) => t.accountId))];
+  if (process.env.E2E_ENDPOINT && accounts.length > 1) {
+    console.error(`E2E_ENDPOINT names one emulator, but the matrix has ${accounts.length} accounts (${accounts.join(', ')}); unset it to start one per account`);
+    return 1;
+  }
+  // One emulator per account: a moto server is one account, and names such as the state key alias repeat per account.
+  const emulators = new Map<string, Awaited<ReturnType<typeof startEmulator>>>();
+  const stopAll = () => emulators.forEach((e) => e.stop());
+  try {
+    for (const account of accounts) emulators.set(account, await startEmulator(account, (line) => console.error(line)));
+  } catch (e) {
+    stopAll();
+    console.error(`the AWS API emulator did not start: ${(e as Error).message}`);
+    return 1;
+  }
+  console.log(`e2e: ${targets.length} stacks of ${deployments.length} deployments against the AWS API emulator (${accounts.map((a) => `${a} at ${emulators.get(a)!.endpoint}`).join(', ')}); scratch ${scratch}`);
+  const env = terraformEnv(join(scratch, 'cli'));
+  const stateDir = join(scratch, 'local-state');
+  mkdirSync(stateDir, { recursive: true });
+
+  const byStack = new Map(deployments.map((d) => [d.names.stack, d]));
+  const runs: StackRun[] = targets.map((target) => ({
+    target,
+    endpoint: emulators.get(target.accountId)!.endpoint,
+    deployment: byStack.get(target.stack),
+    dir: join(scratch, 'stacks', target.stack),
+    log: join(scratch, 'logs', `${target.stack}.log`),
+    tf: {},
+    seconds: {},
+    notes: [],
+  }));
+  mkdirSync(join(scratch, 'logs'), { recursive: true });
+  const firstPipeline = runs.find((r) => r.target.kind === 'telemetry');
+  for (const run of runs) prepare(run, outdir, stateDir, run === firstPipeline ? values.plant : undefined);
+  const bootstraps = runs.filter((r) => r.target.kind === 'bootstrap');
+  const pipelines = runs.filter((r) => r.target.kind === 'telemetry');
+
+  try {
+    await inParallel(bootstraps, PARALLEL, (run) => step(run, 'apply', () => apply(run, env)));
+    await inParallel(pipelines, PARALLEL, async (run) => {
+      const bootstrap = bootstraps.find((b) => run.deployment?.backend.type === 's3' && b.target.accountId === run.target.accountId && b.target.region === run.target.region);
+      if (bootstrap?.failure) run.failure = { step: 'apply', message: `its state bucket stack ${bootstrap.target.stack} failed` };
+      await step(run, 'apply', async () => {
+        await apply(run, env);
+        await checkRemoteState(run);
+        if (run === pipelines.find((p) => p.tf.terraform?.backend?.s3)) await checkLock(run, env);
+      });
+      await step(run, 'events', () => sendEvents(run, env));
+      await step(run, 'queries', () => runQueries(run));
+    });
+
+    // Drift: one setting changed behind Terraform's back; npm run drift must report exactly that stack and attribute.
+    const applied = runs.filter((r) => !r.failure);
+    const planted = applied.find((r) => r.target.kind === 'telemetry');
+    if (planted) {
+      let expected = '';
+      await step(planted, 'drift', async () => {
+        expected = await plantDrift(planted);
+      });
+      const results = await drift(applied.map((r) => r.target.stack), join(scratch, 'stacks'), PARALLEL);
+      const said = (r: (typeof results)[number]) =>
+        `${r.status}${r.changes.length ? ` ${r.changes.map((c) => `${c.address} (${c.attributes.join(', ')})`).join('; ')}` : ''}${r.error ? ` ${r.error}` : ''}`;
+      for (const result of results) {
+        const run = applied.find((r) => r.target.stack === result.stack)!;
+        run.seconds.drift = (run.seconds.drift ?? 0) + result.seconds;
+        if (run.failure) continue;
+        const ok = run === planted ? result.status === 'drifted' && result.changes.length === 1 && result.changes[0].address === expected && result.changes[0].attributes.includes('rule') : result.status === 'in sync';
+        if (!ok) run.failure = { step: 'drift', message: `expected ${run === planted ? `drift of ${expected} (rule) only` : 'in sync'}; npm run drift said ${said(result)}` };
+        else if (run === planted) run.notes.push(`npm run drift reported the planted change: ${expected} (rule)`);
+      }
+    }
+
+    if (!values.keep) {
+      await inParallel(pipelines, PARALLEL, (run) => step(run, 'destroy', () => destroy(run, env)));
+      await inParallel(bootstraps, PARALLEL, (run) => step(run, 'destroy', () => destroy(run, env)));
+    }
+  } finally {
+    stopAll();
+  }
+
+  table(runs).forEach((line) => console.log(line));
+  for (const run of runs) for (const note of run.notes) console.log(`  ${run.target.stack}: ${note}`);
+  const failed = runs.filter((r) => r.failure).length;
+  console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s${values.keep ? `; kept ${scratch}` : ''}`);
+  if (!values.keep && failed === 0) rmSync(scratch, { recursive: true, force: true });
+  else console.log(`logs: ${join(scratch, 'logs')}`);
+  console.log(`e2e: ${runs.length - failed} passed, ${failed} failed`);
+  return failed > 0 ? 1 : 0;
+}
+
+if (isEntryPoint('scripts/e2e/index.ts')) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
