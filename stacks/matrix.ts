@@ -1,8 +1,8 @@
 import type { App, TerraformStack } from 'cdktf';
-import { ValidateBinaryVersion } from 'cdktf/lib/validations/validate-binary-version';
 import type { ResolvedDeployment } from '../config/resolve';
 import { bootstrapTargets } from '../config/targets';
 import { StateBootstrapStack } from './bootstrap-stack';
+import { CheckedStack } from './checked-stack';
 import { TelemetryStack } from './telemetry-stack';
 
 /** One TelemetryStack per resolved deployment. */
@@ -30,26 +30,23 @@ export class PolicyError extends Error {
 }
 
 /**
- * cdktf's CloudBackend checks the Terraform version by running `terraform version` — once per stack, ~120 ms
- * each, most of a large matrix's synth time. The answer cannot change within one synth, so ask once per
- * command and constraint.
+ * Every stack's construct validations (cdktf's own, e.g. the Terraform version a Cloud backend needs) and policy
+ * checks, all stacks at once: throws PolicyError listing every error; returns the warnings. Run it after
+ * `app.synth()` into a staging folder (stacks/synth.ts), so the checks read the JSON aspects and `prepareStack`
+ * produced, and nothing is published when one fails.
  */
-const versionChecks = new Map<string, string[]>();
-const checkVersion = ValidateBinaryVersion.prototype.validate;
-ValidateBinaryVersion.prototype.validate = function validateOnce(this: ValidateBinaryVersion): string[] {
-  const { versionCommand, versionConstraint } = this as unknown as { versionCommand: string; versionConstraint: string };
-  const key = `${versionCommand}\0${versionConstraint}`;
-  if (!versionChecks.has(key)) versionChecks.set(key, checkVersion.call(this));
-  return versionChecks.get(key)!;
-};
-
-/**
- * Runs every stack's validations before anything is written, so a failing stack leaves no half-written
- * matrix behind. Pair with `new App({ skipValidation: true })` so synth does not run them twice.
- */
-export function validateStacks(stacks: TerraformStack[]): void {
-  const problems = stacks.flatMap((stack) =>
-    stack.node.findAll().flatMap((node) => node.node.validate().map((message) => `${stack.node.id}: ${message}`)),
-  );
+export function validateStacks(stacks: TerraformStack[]): { warnings: string[] } {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  for (const stack of stacks) {
+    for (const node of stack.node.findAll()) problems.push(...node.node.validate().map((message) => `${stack.node.id}: ${message}`));
+    if (!(stack instanceof CheckedStack)) continue;
+    for (const f of stack.policyFindings()) {
+      const line = `${stack.node.id}: [${f.check}] ${f.resource}: ${f.message}`;
+      if (f.severity === 'error') problems.push(line);
+      else if (f.severity === 'warning') warnings.push(line);
+    }
+  }
   if (problems.length > 0) throw new PolicyError(problems);
+  return { warnings };
 }

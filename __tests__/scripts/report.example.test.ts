@@ -1,5 +1,4 @@
 /** Example tests of the compliance report: exact figures for the tests' example matrix. Invariants: report.invariants.test.ts. */
-import { App } from 'cdktf';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,17 +8,16 @@ import { estimateCost } from '../../scripts/report/cost';
 import { readReports } from '../../scripts/report/index';
 import { ASSUMPTIONS, PRICES } from '../../scripts/report/prices';
 import { flowSvg, renderHtml, renderMarkdown, severityCounts, wrap } from '../../scripts/report/render';
-import { buildMatrix, validateStacks } from '../../stacks/matrix';
+import { synthesizeChecked } from '../../stacks/synth';
+import { TelemetryStack } from '../../stacks/telemetry-stack';
 import type { TerraformJson } from '../../stacks/policy-checks';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 
 /** The tests' example matrix, synthesized the way main.ts does it, read back from disk. */
 const outdir = mkdtempSync(join(tmpdir(), 'report-'));
-const app = new App({ outdir, skipValidation: true });
 const deployments = resolveMatrix(EXAMPLE_MATRIX);
-const { telemetry: telemetryStacks, all } = buildMatrix(app, deployments);
-validateStacks(all);
-app.synth();
+const { stacks } = synthesizeChecked(deployments, { outdir });
+const telemetryStacks = stacks.filter((s): s is TelemetryStack => s instanceof TelemetryStack);
 const reports = readReports(outdir, deployments);
 const report = (stack: string) => reports.find((r) => r.stack === stack)!;
 const eu = report('telemetry-prod-eu-central-1');

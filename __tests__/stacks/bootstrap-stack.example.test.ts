@@ -2,10 +2,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Testing } from 'cdktf';
+import { Testing } from 'cdktf';
 import { resolveMatrix } from '../../config/resolve';
 import { bootstrapTargets } from '../../config/targets';
 import { buildBootstrapStacks } from '../../stacks/matrix';
+import { synthesizeChecked } from '../../stacks/synth';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 
 const deployments = resolveMatrix(EXAMPLE_MATRIX);
@@ -64,17 +65,17 @@ describe('state bootstrap stacks (example matrix)', () => {
 describe('stack directories (every checked stack: bootstrap and telemetry)', () => {
   const stack = stacks[0].node.id;
   const synthInto = (outdir: string, hclOutput: boolean) => {
-    const app = new App({ outdir, hclOutput, skipValidation: true });
-    buildBootstrapStacks(app, deployments);
-    app.synth();
+    synthesizeChecked(deployments, { outdir, hclOutput });
     return readdirSync(join(outdir, 'stacks', stack)).filter((f) => f.startsWith('cdk.tf')).sort();
   };
 
-  it('hold one form only: a JSON synth removes the cdk.tf an earlier `synth --hcl` left, and the other way round', () => {
+  it('hold one form only: a JSON synth removes the cdk.tf an earlier `synth --hcl` left, and the other way round; stacks no longer in the matrix go', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'stack-forms-'));
     mkdirSync(join(outdir, 'stacks', stack), { recursive: true });
     writeFileSync(join(outdir, 'stacks', stack, 'cdk.tf'), '# stale HCL');
+    mkdirSync(join(outdir, 'stacks', 'telemetry-removed-us-east-1'), { recursive: true });
     expect(synthInto(outdir, false)).toEqual(['cdk.tf.json']);
+    expect(existsSync(join(outdir, 'stacks', 'telemetry-removed-us-east-1'))).toBe(false);
     expect(synthInto(outdir, true)).toEqual(['cdk.tf']);
     expect(existsSync(join(outdir, 'stacks', stack, 'cdk.tf.json'))).toBe(false);
   });

@@ -4,13 +4,14 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { App, Testing } from 'cdktf';
-import { mkdtempSync, existsSync } from 'node:fs';
+import { Testing, type IAspect } from 'cdktf';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveMatrix } from '../../config/resolve';
 import { buildStacks, PolicyError, validateStacks } from '../../stacks/matrix';
 import { checkStack, type TerraformJson } from '../../stacks/policy-checks';
+import { synthesizeChecked } from '../../stacks/synth';
 import type { TelemetryStack } from '../../stacks/telemetry-stack';
 import { singleDeployment } from '../helpers';
 
@@ -81,13 +82,29 @@ describe('policy checks on constructed stacks', () => {
     ]);
   });
 
-  it('a full app.synth() with validations on refuses the planted stack and writes nothing for it', () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'cdktf-out-'));
-    const app = new App({ outdir });
-    const [stack] = buildStacks(app, resolveMatrix(singleDeployment()));
-    crossRegionLogGroup(stack);
-    expect(() => app.synth()).toThrow(/Validation failed[\s\S]*residency/);
-    expect(existsSync(join(outdir, 'stacks', stack.node.id, 'cdk.tf.json'))).toBe(false);
+  it('the checks read the JSON that is written, after aspects: an aspect planting a problem fails synth, nothing is published', () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'cdktf-out-')), 'out');
+    const plantRegion: IAspect = {
+      visit: (node) => {
+        if (node instanceof CloudwatchLogGroup) node.kmsKeyId = 'arn:aws:kms:us-west-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+      },
+    };
+    expect(() => synthesizeChecked(resolveMatrix(singleDeployment()), { outdir, aspects: [plantRegion] })).toThrow(/residency[\s\S]*us-west-2/);
+    expect(existsSync(join(outdir, 'manifest.json'))).toBe(false);
+    expect(existsSync(join(outdir, 'stacks'))).toBe(false);
+  });
+
+  it('an aspect’s change reaches cdk.tf.json, and the checks pass on it', () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'cdktf-out-')), 'out');
+    const tagLogs: IAspect = {
+      visit: (node) => {
+        if (node instanceof CloudwatchLogGroup) node.tags = { AddedByAspect: 'yes' };
+      },
+    };
+    const { warnings } = synthesizeChecked(resolveMatrix(singleDeployment()), { outdir, aspects: [tagLogs] });
+    expect(warnings).toEqual([]);
+    const tf = JSON.parse(readFileSync(join(outdir, 'stacks', 'telemetry-prod-eu-central-1', 'cdk.tf.json'), 'utf8'));
+    expect(Object.values(tf.resource.aws_cloudwatch_log_group as Record<string, { tags?: unknown }>)[0].tags).toEqual({ AddedByAspect: 'yes' });
   });
 });
 

@@ -1,6 +1,6 @@
 import { CognitoIdentityPool } from '@cdktf/provider-aws/lib/cognito-identity-pool';
 import { CognitoIdentityPoolRolesAttachment } from '@cdktf/provider-aws/lib/cognito-identity-pool-roles-attachment';
-import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
+import { addCustomSynthesis } from '../cdktf-internals';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stackEventSchema } from '../../config/event-contract';
