@@ -250,8 +250,11 @@ async function destroy(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
     if (refused.code === 0 || !/prevent_destroy/.test(refused.output)) fail('a destroy plan was not stopped by prevent_destroy');
     run.notes.push('destroy refused by prevent_destroy');
     // Clean-up only: the emulator copy takes the opt-out (what protection.allowDestroy synthesizes).
-    writeFileSync(join(run.dir, 'emulator_cleanup_override.tf.json'), JSON.stringify({ resource: allowDestroyOverride(run.tf) }, null, 2));
-    await tf(run, env, ['apply', '-auto-approve', '-input=false'], 'apply of the opt-out');
+    const optOut = allowDestroyOverride(run.tf);
+    writeFileSync(join(run.dir, 'emulator_cleanup_override.tf.json'), JSON.stringify({ resource: optOut }, null, 2));
+    // Only the buckets and keys change (force_destroy is recorded in the state); nothing else is re-applied.
+    const targets = Object.entries(optOut).flatMap(([type, byName]) => Object.keys(byName).map((name) => `-target=${type}.${name}`));
+    await tf(run, env, ['apply', '-auto-approve', '-input=false', ...targets], 'apply of the opt-out');
   }
   // Emulator gaps (see emulator.ts): deleting a named query never completes, and a versioned bucket holding delete
   // markers (the state bucket: lock files) cannot be emptied.
@@ -289,6 +292,8 @@ export async function main(args: string[]): Promise<number> {
     console.error(`--plant ${values.plant}: one of stream-bucket, query-workgroup\nusage: ${usage}`);
     return 2;
   }
+  // The SDK warns on Node 20 that releases after January 2027 need Node 22; the locked version runs (see README).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   if (!process.env.E2E_ENDPOINT && !motoInstalled()) {
     console.log('SKIPPED: moto server not found (pip install "moto[server]")');
     return 2;

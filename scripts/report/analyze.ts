@@ -66,7 +66,11 @@ export interface StackReport {
     classification: string;
     retentionProfile: string;
     backend: { type: string; location: string; region: string };
+    /** Regions other than its own the deployment may reference (config `allowedRegions`). */
+    residencyExceptions: string[];
   };
+  /** What alerts on-call, and where the alerts go (email addresses masked: reports get pasted into pull requests). */
+  alerts: { alarms: string[]; destinations: string[] };
   stores: DataStore[];
   access: AccessEntry[];
   resourcePolicies: { resource: string; statements: string[] }[];
@@ -174,12 +178,36 @@ function lifecycleOf(tf: TerraformJson, bucketName: string, bucketValue: string)
   return { rules, smallObjectsSkipped };
 }
 
-/** What stops a destroy from deleting a bucket or key: `prevent_destroy`, or the opt-out with its ordering. */
-function protectionOf(resource: Body): string {
-  if ((resource.lifecycle as Body | undefined)?.prevent_destroy === true) return 'prevent_destroy';
-  if (resource.force_destroy === true) return 'destroyable (protection.allowDestroy): emptied and deleted before its key';
-  return resource.deletion_window_in_days !== undefined ? 'destroyable (protection.allowDestroy): deleted after its buckets' : 'none';
+/** `oncall@example.com` → `o…@example.com`: enough to review where alerts go, without publishing the address. */
+export function maskEmail(address: string): string {
+  const [local, domain] = address.split('@');
+  return domain ? `${local.slice(0, 1)}…@${domain}` : '…';
 }
+
+/** Alarms and EventBridge rules of the stack, and the destinations of its alert topics. */
+function alertsOf(tf: TerraformJson): StackReport['alerts'] {
+  const alarms = [
+    ...one(tf, 'aws_cloudwatch_metric_alarm').map(([, a]) => `alarm ${a.alarm_name}`),
+    ...one(tf, 'aws_cloudwatch_event_rule').map(([, r]) => `rule ${r.name}`),
+    ...one(tf, 'aws_s3_bucket_notification').flatMap(([, n]) => list(n.topic as Body[]).map((t) => `S3 notification ${t.id ?? ''}`.trim())),
+  ].sort();
+  const topics = one(tf, 'aws_sns_topic').map(([, t]) => `SNS topic ${t.name}`);
+  const destinations = [
+    ...topics,
+    ...one(tf, 'aws_sns_topic_subscription').map(([, s]) => `${s.protocol} ${s.protocol === 'email' ? maskEmail(String(s.endpoint)) : String(s.endpoint)}`),
+  ].sort();
+  return { alarms, destinations };
+}
+
+/** What stops a destroy from deleting a bucket or key: `prevent_destroy`, or the opt-out with its ordering. */
+function protectionOf(resource: Body, optedOut: boolean): string {
+  if ((resource.lifecycle as Body | undefined)?.prevent_destroy === true) return 'prevent_destroy';
+  if (!optedOut) return 'none';
+  return resource.force_destroy === true ? 'destroyable (protection.allowDestroy): emptied and deleted before its key' : 'destroyable (protection.allowDestroy): deleted after its buckets';
+}
+
+/** Whether the stack opted out of destroy protection: only the opt-out sets force_destroy on its buckets. */
+const optedOutOfProtection = (tf: TerraformJson) => one(tf, 'aws_s3_bucket').some(([, b]) => b.force_destroy === true);
 
 function stores(tf: TerraformJson, region: string): DataStore[] {
   const result: DataStore[] = [];
@@ -203,7 +231,7 @@ function stores(tf: TerraformJson, region: string): DataStore[] {
       keyRotation: key.rotation,
       publicAccess: controls.publicAccessBlocked ? 'blocked (all four settings)' : 'NOT fully blocked',
       tlsOnly: controls.tlsOnly,
-      protection: protectionOf(bucket),
+      protection: protectionOf(bucket, optedOutOfProtection(tf)),
     };
     const prefixed = rules.filter((r) => r.prefix !== '');
     if (prefixed.length === 0) {
@@ -442,10 +470,12 @@ export function analyzeStack(stack: string, tf: TerraformJson, configured?: Conf
     classification: tags.DataClassification ?? 'n/a',
     retentionProfile: tags.RetentionProfile ?? 'n/a',
     backend,
+    residencyExceptions: [] as string[],
   };
   const storesList = stores(tf, region);
   // Regions the deployment may reference besides its own travel with the stack as a tag.
   const allowedRegions = (tags.ResidencyExceptions ?? '').split(' ').filter(Boolean);
+  identity.residencyExceptions = allowedRegions;
   const findings = [...checkStack(tf, { region, allowedRegions }), ...reviewFindings(identity, storesList, configured)];
   const order = { error: 0, warning: 1, info: 2 };
   findings.sort((a, b) => order[a.severity] - order[b.severity] || a.check.localeCompare(b.check) || a.resource.localeCompare(b.resource) || a.message.localeCompare(b.message));
@@ -455,9 +485,10 @@ export function analyzeStack(stack: string, tf: TerraformJson, configured?: Conf
     stores: storesList,
     access: access(tf),
     resourcePolicies: resourcePolicies(tf),
+    alerts: alertsOf(tf),
     protection: [
-      ...one(tf, 'aws_s3_bucket').map(([, b]) => ({ resource: `bucket ${b.bucket}`, status: protectionOf(b) })),
-      ...one(tf, 'aws_kms_key').map(([name, k]) => ({ resource: `key ${keyInfo(tf, `\${aws_kms_key.${name}.arn}`).label.replace(/^SSE-KMS /, '')}`, status: protectionOf(k) })),
+      ...one(tf, 'aws_s3_bucket').map(([, b]) => ({ resource: `bucket ${b.bucket}`, status: protectionOf(b, optedOutOfProtection(tf)) })),
+      ...one(tf, 'aws_kms_key').map(([name, k]) => ({ resource: `key ${keyInfo(tf, `\${aws_kms_key.${name}.arn}`).label.replace(/^SSE-KMS /, '')}`, status: protectionOf(k, optedOutOfProtection(tf)) })),
     ],
     flow: flow(tf, region),
     findings,
