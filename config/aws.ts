@@ -41,6 +41,23 @@ export const PINPOINT_END_OF_SUPPORT = '2026-10-30';
  */
 export const NOT_QUERYABLE_WITHOUT_RESTORE = ['GLACIER', 'DEEP_ARCHIVE'] as const;
 
+/**
+ * Default Direct PUT quotas of one Firehose stream, PutRecord and PutRecordBatch combined (Firehose developer guide,
+ * "Amazon Data Firehose Quota", read 2026-11-26). US East (N. Virginia), US West (Oregon) and Europe (Ireland):
+ * 500,000 records/s, 2,000 requests/s, 5 MiB/s. The other Regions: 1,000 requests/s and 1 MiB/s; for records/s the
+ * revision we could read lists 1,000 (older than the 500,000 above), so that conservative figure is used — check the
+ * Service Quotas console. Increases are requested per stream; the three quotas scale together.
+ */
+export function firehoseQuota(region: string): { recordsPerSecond: number; requestsPerSecond: number; mibPerSecond: number; source: string } {
+  const source = 'Firehose developer guide, Amazon Data Firehose Quota (read 2026-11-26)';
+  return ['us-east-1', 'us-west-2', 'eu-west-1'].includes(region)
+    ? { recordsPerSecond: 500_000, requestsPerSecond: 2_000, mibPerSecond: 5, source }
+    : { recordsPerSecond: 1_000, requestsPerSecond: 1_000, mibPerSecond: 1, source };
+}
+
+/** PutRecordBatch: at most 500 records and 4 MiB per call (Firehose API reference). */
+export const PUT_RECORD_BATCH_MAX_RECORDS = 500;
+
 /** Values CloudWatch Logs accepts for `retention_in_days` (PutRetentionPolicy API). */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,

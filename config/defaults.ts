@@ -74,6 +74,16 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
     /** Default: direct (Cognito guest credentials → Firehose); Pinpoint reached end of support on 2026-10-30. */
     mode: 'direct',
   },
+  capacity: {
+    /** Default: 100 M events a month, the reference design's middle tier. */
+    eventsPerMonth: 100_000_000,
+    /** Default: 10× the average at the evening peak. */
+    peakFactor: 10,
+    /** Default: 3 KB, the reference design's event size. */
+    eventBytes: 3072,
+    /** Default: 1 — one event per record, as most SDK integrations send; see README for packing. */
+    eventsPerRecord: 1,
+  },
   protection: {
     /** Default: false — the data bucket and KMS key carry prevent_destroy. */
     allowDestroy: false,

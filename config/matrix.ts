@@ -67,8 +67,8 @@ export const DEFAULT_MATRIX: MatrixConfig = {
       region: 'us-east-1',
       accountId: PLACEHOLDER_ACCOUNTS.dev,
       dataClassification: 'internal',
-      // Faster feedback while developing: objects land after a minute, logs are kept a week.
-      overrides: { firehose: { bufferIntervalSeconds: 60 }, logs: { retentionDays: 7 } },
+      // Faster feedback while developing: objects land after a minute, logs are kept a week; test traffic only.
+      overrides: { firehose: { bufferIntervalSeconds: 60 }, logs: { retentionDays: 7 }, capacity: { eventsPerMonth: 1_000_000 } },
     },
     { environment: 'prod', region: 'us-east-1', accountId: PLACEHOLDER_ACCOUNTS.prod },
     {

@@ -149,6 +149,17 @@ export const ingestionSchema = z.strictObject({
   mode: z.enum(['direct', 'pinpoint']),
 });
 
+export const capacitySchema = z.strictObject({
+  /** Events the apps send in a month at this deployment (sizes the capacity check; no resource depends on it). */
+  eventsPerMonth: z.number().int().positive(),
+  /** Peak rate as a multiple of the month's average rate (evening peaks of consumer apps: ~10×). */
+  peakFactor: z.number().min(1).max(1000),
+  /** Average size of one event as sent, in bytes. */
+  eventBytes: z.number().int().min(1).max(1_024_000),
+  /** Events packed into one Firehose record (newline-delimited); Firehose bills each record rounded up to 5 KB. */
+  eventsPerRecord: z.number().int().min(1).max(500),
+});
+
 export const protectionSchema = z.strictObject({
   /**
    * Let `terraform destroy` remove the data bucket (emptied first, every version) and the stack's KMS key. Off, the
@@ -193,6 +204,7 @@ export const pipelineSettingsSchema = z.strictObject({
   athena: athenaSchema,
   ingestion: ingestionSchema,
   protection: protectionSchema,
+  capacity: capacitySchema,
   logs: logsSchema,
   monitoring: monitoringSchema,
 });
@@ -250,6 +262,7 @@ export type MonitoringSettings = z.infer<typeof monitoringSchema>;
 export type AthenaSettings = z.infer<typeof athenaSchema>;
 export type IngestionSettings = z.infer<typeof ingestionSchema>;
 export type ProtectionSettings = z.infer<typeof protectionSchema>;
+export type CapacitySettings = z.infer<typeof capacitySchema>;
 export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
 export type BackendSettings = z.infer<typeof backendSchema>;
 export type DeploymentIdentity = z.infer<typeof deploymentSchema>;

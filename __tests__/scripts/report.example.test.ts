@@ -6,7 +6,9 @@ import { resolveMatrix } from '../../config/resolve';
 import { analyzeStack } from '../../scripts/report/analyze';
 import { estimateCost } from '../../scripts/report/cost';
 import { readReports } from '../../scripts/report/index';
-import { ASSUMPTIONS, PRICES } from '../../scripts/report/prices';
+import { capacityCheck } from '../../scripts/report/capacity';
+import { crawlCost } from '../../scripts/report/cost';
+import { ASSUMPTIONS, PRICE_TABLES } from '../../scripts/report/prices';
 import { flowSvg, renderHtml, renderMarkdown, severityCounts, wrap } from '../../scripts/report/render';
 import { synthesizeChecked } from '../../stacks/synth';
 import { TelemetryStack } from '../../stacks/telemetry-stack';
@@ -33,6 +35,7 @@ describe('report sections (example matrix)', () => {
       classification: 'confidential',
       retentionProfile: 'compliance',
       backend: { type: 'S3, SSE-KMS alias/telemetry-tfstate', location: 's3://telemetry-tfstate-222222222222-eu-central-1/telemetry/prod/eu-central-1/terraform.tfstate', region: 'eu-central-1' },
+      residencyExceptions: [],
     });
   });
 
@@ -93,8 +96,9 @@ describe('report sections (example matrix)', () => {
     expect(new Set(eu.flow.map((e) => e.region))).toEqual(new Set(['eu-central-1']));
   });
 
-  it('a clean default matrix has no finding above info', () => {
-    for (const r of reports) expect(severityCounts(r.findings)).toMatchObject({ error: 0, warning: 0 });
+  it('the example matrix has no error; its one warning: the Frankfurt stream at 100 M events and a 10× peak exceeds 1 MiB/s', () => {
+    for (const r of reports) expect(severityCounts(r.findings).error).toBe(0);
+    expect(reports.flatMap((r) => r.findings.filter((f) => f.severity === 'warning').map((f) => `${r.stack} ${f.check}`))).toEqual(['telemetry-prod-eu-central-1 capacity']);
     expect(eu.findings.map((f) => f.check)).toContain('identity');
   });
 
@@ -127,8 +131,8 @@ describe('planted findings, one per severity', () => {
     ]);
   });
 
-  it('info: placeholder accounts, the small-object caveat and the crawler trust guard', () => {
-    expect(report('telemetry-dev-us-east-1').findings.filter((f) => f.severity === 'info').map((f) => f.check)).toEqual(['identity', 'monitoring', 'retention', 'retention', 'trust']);
+  it('info: packing events, placeholder accounts, the small-object caveat and the crawler trust guard', () => {
+    expect(report('telemetry-dev-us-east-1').findings.filter((f) => f.severity === 'info').map((f) => f.check)).toEqual(['capacity', 'identity', 'monitoring', 'retention', 'retention', 'trust']);
   });
 });
 
@@ -137,9 +141,13 @@ describe('cost estimate', () => {
 
   it('prices 10 M, 100 M and 1 B events from the documented table, Firehose in 5 KB increments', () => {
     expect(cost.lines.map((l) => l.events)).toEqual([10_000_000, 100_000_000, 1_000_000_000]);
+    const us = PRICE_TABLES['us-east-1'];
     const firehoseGb = (100_000_000 * 5) / 1024 / 1024;
-    expect(cost.lines[1].firehose).toBeCloseTo(firehoseGb * PRICES.firehosePerGb, 1);
-    expect(cost.lines[1].glue).toBeCloseTo(4 * 30 * PRICES.glueCrawlerPerRun, 2);
+    expect(cost.lines[1].firehose).toBeCloseTo(firehoseGb * us.firehosePerGb, 1);
+    // Glue's rule: 2 DPUs × 10 minutes (the per-crawl minimum) × $0.44 per DPU-hour, 4 crawls a day.
+    expect(crawlCost(us)).toBeCloseTo(2 * (10 / 60) * 0.44, 6);
+    expect(cost.lines[1].glue).toBeCloseTo(4 * 30 * crawlCost(us), 2);
+    expect(cost.lines[1].glue).toBeCloseTo(17.6, 2);
     expect(cost.lines[1].storedGbPerMonth).toBeCloseTo(((100_000_000 * ASSUMPTIONS.eventKb) / 1024 / 1024) * 0.2, 1);
   });
 
@@ -147,9 +155,45 @@ describe('cost estimate', () => {
     expect(cost.storageMonths).toEqual({ STANDARD: 1, STANDARD_IA: 2 });
   });
 
-  it('compliance retention costs more storage than standard at the same volume', () => {
-    const compliance = estimateCost(synthesized('telemetry-prod-eu-central-1'))!;
-    expect(compliance.lines[2].s3).toBeGreaterThan(cost.lines[2].s3);
+  it('shows what each catalog mode would cost for the stack: projection nothing, the crawler modes their crawls', () => {
+    expect(cost.catalogModes.map((m) => [m.mode, m.perMonth])).toEqual([
+      ['crawler', 17.6],
+      ['crawler-events', 17.6],
+      ['projection', 0],
+    ]);
+    expect(cost.differences.join(' ')).toContain("the reference design's table says $2.20");
+  });
+
+  it('a region without a sourced price table is not priced, and says so', () => {
+    const eu = estimateCost(synthesized('telemetry-prod-eu-central-1'))!;
+    expect(eu.lines).toEqual([]);
+    expect(eu.prices).toEqual({ region: 'eu-central-1', source: null });
+    expect(eu.differences).toEqual([expect.stringMatching(/^No sourced price table for eu-central-1: not priced/)]);
+  });
+
+  it('compliance retention costs more storage than standard at the same volume (both priced in us-east-1)', () => {
+    const tf = synthesized('telemetry-prod-eu-central-1');
+    tf.provider!.aws[0].region = 'us-east-1';
+    expect(estimateCost(tf)!.lines[2].s3).toBeGreaterThan(cost.lines[2].s3);
+  });
+});
+
+describe('capacity check', () => {
+  it('the reference design\'s top tier at a 10× peak needs ~11.3 MiB/s: over a default us-east-1 stream, the fix named', () => {
+    const c = capacityCheck('us-east-1', { eventsPerMonth: 1_000_000_000, peakFactor: 10, eventBytes: 3072, eventsPerRecord: 1 });
+    expect(c.configured).toMatchObject({ mibPerSecond: 11.3, headroom: 0.44 });
+    expect(c.fixes).toEqual([expect.stringMatching(/^request a throughput increase for the stream/)]);
+  });
+
+  it('a planted peak over the region\'s quota is a warning with the fix; packing is an info with the saving at the three tiers', () => {
+    const planted = resolveMatrix({ ...EXAMPLE_MATRIX, deployments: [{ ...EXAMPLE_MATRIX.deployments[1], overrides: { capacity: { eventsPerMonth: 1_000_000_000 } } }] });
+    const outdirPlanted = mkdtempSync(join(tmpdir(), 'report-capacity-'));
+    synthesizeChecked(planted, { outdir: outdirPlanted });
+    const [r] = readReports(outdirPlanted, planted).filter((x) => x.stack === 'telemetry-prod-us-east-1');
+    const capacity = r.findings.filter((f) => f.check === 'capacity');
+    expect(capacity.map((f) => f.severity)).toEqual(['warning', 'info']);
+    expect(capacity[0].message).toMatch(/exceeds its default us-east-1 quota \(5 MiB\/s.*fix: request a throughput increase/);
+    expect(capacity[1].message).toBe('packing ~5 events per record would cut Firehose ingestion by 40 % (10 M: $1.38 → $0.83, 100 M: $13.83 → $8.3, 1000 M: $138.28 → $82.97 a month)');
   });
 });
 

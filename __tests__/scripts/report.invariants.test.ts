@@ -2,6 +2,7 @@
 import { backendLocation, staticFolder } from '../../config/names';
 import { stackTargets } from '../../config/targets';
 import { readReports } from '../../scripts/report/index';
+import { pricesFor } from '../../scripts/report/prices';
 import { renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
 import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';
 
@@ -51,11 +52,13 @@ describeEach('telemetry stacks', CONFIGURED, (d) => `${d.names.stack} report`, (
     expect(new Set(r.flow.map((e) => e.region))).toEqual(new Set([d.region]));
   });
 
-  it('has every section in Markdown, and a cost estimate for the three volumes', () => {
+  it('has every section in Markdown, a cost estimate for the three volumes (or "not priced") and the capacity check', () => {
     const markdown = renderMarkdown(report());
-    for (const heading of ['## Identity', '## Where the data lives', '## How long', '## Who can read or write it', '## Data flow', '## Findings', '## Monthly cost estimate']) {
+    for (const heading of ['## Identity', '## Where the data lives', '## Destroy protection', '## How long', '## Who can read or write it', '## Data flow', '## Capacity', '## Findings', '## Monthly cost estimate']) {
       expect(markdown).toContain(heading);
     }
-    expect(report().cost?.lines).toHaveLength(3);
+    expect(report().cost?.lines).toHaveLength(pricesFor(d.region) ? 3 : 0);
+    if (!pricesFor(d.region)) expect(markdown).toContain(`Not priced: no sourced price table for ${d.region}`);
+    expect(report().capacity).toMatchObject({ region: d.region, settings: d.settings.capacity });
   });
 });

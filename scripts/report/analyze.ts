@@ -7,6 +7,8 @@ import { NOT_QUERYABLE_WITHOUT_RESTORE, S3_RULES } from '../../config/aws';
 import { isPlaceholderAccount } from '../../config/matrix';
 import { staticFolder } from '../../config/names';
 import { asList as list, bucketControls, checkStack, parsePolicy, type Finding, type TerraformJson } from '../../stacks/policy-checks';
+import type { CapacitySettings } from '../../config/schema';
+import { capacityCheck, capacityFindings, type CapacityCheck } from './capacity';
 import { estimateCost, type CostEstimate } from './cost';
 
 export interface Transition {
@@ -77,6 +79,8 @@ export interface StackReport {
   /** Each bucket and KMS key, by its AWS name, and what stops `terraform destroy` from deleting it. */
   protection: { resource: string; status: string }[];
   flow: FlowEdge[];
+  /** The configured peak against the region's Firehose quotas (pipeline stacks of the configured matrix). */
+  capacity: CapacityCheck | null;
   findings: Finding[];
   cost: CostEstimate | null;
 }
@@ -440,10 +444,14 @@ function reviewFindings(identity: StackReport['identity'], storesList: DataStore
   return findings;
 }
 
-/** What the configured matrix says a stack keeps events for; the synthesized JSON must not keep them longer. */
+/**
+ * What the configured matrix says of a stack that its Terraform cannot: how long events are meant to be kept (the
+ * JSON must not keep them longer) and the traffic it is sized for.
+ */
 export interface ConfiguredRetention {
   profile: string;
   expirationDays: number;
+  capacity?: CapacitySettings;
 }
 
 /**
@@ -476,7 +484,13 @@ export function analyzeStack(stack: string, tf: TerraformJson, configured?: Conf
   // Regions the deployment may reference besides its own travel with the stack as a tag.
   const allowedRegions = (tags.ResidencyExceptions ?? '').split(' ').filter(Boolean);
   identity.residencyExceptions = allowedRegions;
-  const findings = [...checkStack(tf, { region, allowedRegions }), ...reviewFindings(identity, storesList, configured)];
+  const streamName = Object.values(tf.resource?.aws_kinesis_firehose_delivery_stream ?? {})[0]?.name;
+  const capacity = configured?.capacity && streamName ? capacityCheck(region, configured.capacity) : null;
+  const findings = [
+    ...checkStack(tf, { region, allowedRegions }),
+    ...reviewFindings(identity, storesList, configured),
+    ...(capacity ? capacityFindings(`firehose:${streamName}`, capacity) : []),
+  ];
   const order = { error: 0, warning: 1, info: 2 };
   findings.sort((a, b) => order[a.severity] - order[b.severity] || a.check.localeCompare(b.check) || a.resource.localeCompare(b.resource) || a.message.localeCompare(b.message));
   return {
@@ -491,6 +505,7 @@ export function analyzeStack(stack: string, tf: TerraformJson, configured?: Conf
       ...one(tf, 'aws_kms_key').map(([name, k]) => ({ resource: `key ${keyInfo(tf, `\${aws_kms_key.${name}.arn}`).label.replace(/^SSE-KMS /, '')}`, status: protectionOf(k, optedOutOfProtection(tf)) })),
     ],
     flow: flow(tf, region),
+    capacity,
     findings,
     cost: estimateCost(tf),
   };

@@ -16,7 +16,7 @@ import { renderHtml, renderMarkdown, severityCounts } from './render';
  * matrix, as every command loads it) tells each stack's configured retention.
  */
 export function readReports(outDir: string, deployments: ResolvedDeployment[] = []): StackReport[] {
-  const retention = new Map(deployments.map((d) => [d.names.stack, { profile: d.profile, expirationDays: d.settings.lifecycle.expirationDays }]));
+  const retention = new Map(deployments.map((d) => [d.names.stack, { profile: d.profile, expirationDays: d.settings.lifecycle.expirationDays, capacity: d.settings.capacity }]));
   const manifestPath = join(outDir, 'manifest.json');
   if (!existsSync(manifestPath)) throw new Error(`no ${manifestPath}: run \`npx cdktf synth\` first`);
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };

@@ -1,26 +1,51 @@
 /**
- * The price table and workload assumptions behind the cost estimate. The first block is the reference design's
- * table (us-east-1 list prices it quoted); the rest are documented additions. Change a number here and every
- * report uses it.
+ * Price tables per region and the workload assumptions behind the cost estimate. A region without a sourced table
+ * is reported as not priced — never priced with another region's prices. Add a region by adding its table with
+ * the page each value was read from and the date.
  */
-export const PRICES = {
-  /** Firehose Direct PUT ingestion, per GB (reference design). */
-  firehosePerGb: 0.029,
-  /** S3 Standard, per GB-month (reference design). */
-  s3StandardPerGbMonth: 0.023,
-  /** S3 Standard-IA, per GB-month (reference design). */
-  s3StandardIaPerGbMonth: 0.0125,
-  /** Glue crawler, per run (reference design: ~2 DPU × 10 min minimum × $0.44/DPU-hour ≈ $0.44 a run). */
-  glueCrawlerPerRun: 0.44,
-  /** Athena, per TB scanned (reference design). */
-  athenaPerTb: 5,
-  /** S3 Glacier Instant Retrieval, per GB-month (S3 pricing, us-east-1). */
-  s3GlacierIrPerGbMonth: 0.004,
-  /** S3 Glacier Deep Archive, per GB-month (S3 pricing, us-east-1). */
-  s3DeepArchivePerGbMonth: 0.00099,
-  /** Firehose record format conversion (JSON → Parquet), per GB (Firehose pricing). */
-  firehoseFormatConversionPerGb: 0.018,
-} as const;
+export interface PriceTable {
+  /** Firehose Direct PUT ingestion, per GB (billed in 5 KB increments per record). */
+  firehosePerGb: number;
+  /** Firehose record format conversion (JSON → Parquet), per GB. */
+  firehoseFormatConversionPerGb: number;
+  /** S3 Standard, per GB-month. */
+  s3StandardPerGbMonth: number;
+  /** S3 Standard-IA, per GB-month. */
+  s3StandardIaPerGbMonth: number;
+  /** S3 Glacier Instant Retrieval, per GB-month. */
+  s3GlacierIrPerGbMonth: number;
+  /** S3 Glacier Deep Archive, per GB-month. */
+  s3DeepArchivePerGbMonth: number;
+  /** Glue crawler, per DPU-hour (billed per second, 10-minute minimum per crawl). */
+  glueDpuHour: number;
+  /** Athena, per TB scanned. */
+  athenaPerTb: number;
+  /** Where the values come from, and when they were read. */
+  source: string;
+}
+
+export const PRICE_TABLES: Record<string, PriceTable> = {
+  'us-east-1': {
+    firehosePerGb: 0.029,
+    firehoseFormatConversionPerGb: 0.018,
+    s3StandardPerGbMonth: 0.023,
+    s3StandardIaPerGbMonth: 0.0125,
+    s3GlacierIrPerGbMonth: 0.004,
+    s3DeepArchivePerGbMonth: 0.00099,
+    glueDpuHour: 0.44,
+    athenaPerTb: 5,
+    source:
+      "us-east-1 list prices as quoted by the reference design's cost table (Firehose, S3 Standard/IA, Glue DPU-hour, Athena) and the S3 and Firehose pricing pages (Glacier IR, Deep Archive, format conversion); carried over 2026-11-25",
+  },
+};
+
+/** The sourced price table of a region, if there is one. */
+export function pricesFor(region: string): PriceTable | undefined {
+  return PRICE_TABLES[region];
+}
+
+/** The reference design priced every region at these us-east-1 prices; its method is shown beside ours. */
+export const REFERENCE_DESIGN_PRICES = PRICE_TABLES['us-east-1'];
 
 export const ASSUMPTIONS = {
   /** Size of one event as sent, in KB (reference design). */
@@ -35,6 +60,12 @@ export const ASSUMPTIONS = {
   monthlyScansOfLastMonth: 10,
   /** Days in a billing month. */
   daysPerMonth: 30,
+  /** DPUs a crawl of one day's folder uses (Glue pricing's crawler example uses 2). */
+  crawlerDpus: 2,
+  /** Minutes billed per crawl: an incremental crawl of a small folder ends well within Glue's 10-minute minimum. */
+  crawlerBilledMinutes: 10,
+  /** The reference design's monthly crawler figure for a crawl every 6 hours, shown beside this estimate. */
+  referenceCrawlerPerMonth: 2.2,
 } as const;
 
 /** Event volumes per month the report estimates. */

@@ -5,7 +5,8 @@
  */
 import type { Finding } from '../../stacks/policy-checks';
 import type { DataStore, FlowEdge, StackReport } from './analyze';
-import { ASSUMPTIONS, PRICES } from './prices';
+import { ASSUMPTIONS, pricesFor } from './prices';
+import type { CostEstimate } from './cost';
 
 const usd = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const count = (n: number) => (n >= 1e9 ? `${n / 1e9} B` : `${n / 1e6} M`);
@@ -20,6 +21,17 @@ function timeline(store: DataStore): string {
 
 export function severityCounts(findings: Finding[]): Record<string, number> {
   return { error: 0, warning: 0, info: 0, ...Object.fromEntries(['error', 'warning', 'info'].map((s) => [s, findings.filter((f) => f.severity === s).length])) };
+}
+
+/** The price inputs of an estimate, with their source; or why the region is not priced. */
+export function priceLine(cost: CostEstimate): string {
+  const p = pricesFor(cost.prices.region);
+  if (!p) return `Not priced: no sourced price table for ${cost.prices.region} (scripts/report/prices.ts).`;
+  return (
+    `Prices for ${cost.prices.region} (scripts/report/prices.ts; ${p.source}): Firehose $${p.firehosePerGb}/GB, S3 $${p.s3StandardPerGbMonth} Standard / $${p.s3StandardIaPerGbMonth} IA / ` +
+    `$${p.s3DeepArchivePerGbMonth} Deep Archive per GB-month, Glue $${p.glueDpuHour}/DPU-hour (${ASSUMPTIONS.crawlerDpus} DPUs, ${ASSUMPTIONS.crawlerBilledMinutes}-minute minimum: $${cost.crawlerCostPerRun}/crawl), ` +
+    `Athena $${p.athenaPerTb}/TB; ${ASSUMPTIONS.eventKb} KB events, ${ASSUMPTIONS.gzipReduction * 100} % GZIP reduction.`
+  );
 }
 
 export function renderMarkdown(r: StackReport): string {
@@ -64,6 +76,20 @@ export function renderMarkdown(r: StackReport): string {
   push('');
 
   const counts = severityCounts(r.findings);
+  if (r.capacity) {
+    const c = r.capacity;
+    push(
+      '## Capacity',
+      '',
+      `Default Firehose quotas in ${c.region}: ${c.quota.mibPerSecond} MiB/s, ${c.quota.recordsPerSecond} records/s, ${c.quota.requestsPerSecond} requests/s (${c.quota.source}). Peak ${c.settings.peakFactor}× the monthly average, ${c.settings.eventBytes}-byte events, ${c.settings.eventsPerRecord} per record; requests/s assume full PutRecordBatch calls.`,
+      '',
+      '| Traffic | Events / month | Peak events/s | MiB/s | Records/s | Requests/s | Headroom |',
+      '|---|---|---|---|---|---|---|',
+    );
+    for (const l of [c.configured, ...c.tiers]) push(`| ${l.label} | ${count(l.eventsPerMonth)} | ${l.peakEventsPerSecond} | ${l.mibPerSecond} | ${l.recordsPerSecond} | ${l.requestsPerSecond} | ${l.headroom < 1 ? `**${l.headroom}×: throttles**` : `${l.headroom}×`} |`);
+    push('', c.fixes.length ? `Fix at the configured peak: ${c.fixes.join('; ')}.` : 'The configured peak fits the default quotas.', '');
+  }
+
   push('## Findings', '', `${counts.error} error, ${counts.warning} warning, ${counts.info} info.`, '');
   if (r.findings.length > 0) {
     push('| Severity | Check | Resource | Finding |', '|---|---|---|---|');
@@ -77,7 +103,12 @@ export function renderMarkdown(r: StackReport): string {
     for (const l of r.cost.lines) push(`| ${count(l.events)} | ${l.rawGb} | ${l.storedGbPerMonth} | ${usd(l.firehose)} | ${usd(l.s3)} | ${usd(l.glue)} | ${usd(l.athena)} | **${usd(l.total)}** | ${usd(l.referenceTotal)} |`);
     push('', 'Why it differs from the reference design:', '');
     for (const d of r.cost.differences) push(`- ${d}`);
-    push('', `Prices (scripts/report/prices.ts): Firehose $${PRICES.firehosePerGb}/GB, S3 $${PRICES.s3StandardPerGbMonth} Standard / $${PRICES.s3StandardIaPerGbMonth} IA / $${PRICES.s3DeepArchivePerGbMonth} Deep Archive per GB-month, Glue crawler ~$${PRICES.glueCrawlerPerRun}/run, Athena $${PRICES.athenaPerTb}/TB; ${ASSUMPTIONS.eventKb} KB events, ${ASSUMPTIONS.gzipReduction * 100} % GZIP reduction.`, '');
+    push('', priceLine(r.cost), '');
+    if (r.cost.catalogModes.length) {
+      push('Catalog cost of each mode for this schedule and region:', '', '| Catalog mode | Per month | How |', '|---|---|---|');
+      for (const m of r.cost.catalogModes) push(`| ${m.mode} | ${usd(m.perMonth)} | ${cell(m.note)} |`);
+      push('');
+    }
   }
   return `${lines.join('\n')}\n`;
 }
@@ -150,8 +181,24 @@ function table(headers: string[], rows: string[][]): string {
     .join('')}</tbody></table>`;
 }
 
-export function renderHtml(reports: StackReport[]): string {
+/** A change review to show above the stacks (npm run review). */
+export interface ChangesSection {
+  base: string;
+  stacks: { stack: string; status: string; verdict: string; changes: { category: string; kind: string; what: string; widensAccess?: boolean; shortensRetention?: boolean }[] }[];
+}
+
+export function renderHtml(reports: StackReport[], changes?: ChangesSection): string {
   const e = escapeHtml;
+  const changesHtml = changes
+    ? `<section class="changes" id="changes">
+<h2>Changes against ${e(changes.base)}</h2>
+${table(['Stack', 'Status', 'Verdict'], changes.stacks.map((s) => [`<code>${e(s.stack)}</code>`, e(s.status), e(s.verdict)]))}
+${changes.stacks
+  .filter((s) => s.changes.length)
+  .map((s) => `<h3>${e(s.stack)}</h3>${table(['Section', 'Change', ''], s.changes.map((c) => [e(c.category), `${e(c.kind)}: ${e(c.what)}`, c.widensAccess ? '<span class="sev error">widens access</span>' : c.shortensRetention ? '<span class="sev warning">shortens retention</span>' : '']))}`)
+  .join('\n')}
+</section>`
+    : '';
   const overview = table(
     ['Stack', 'Region', 'Account', 'Jurisdiction', 'Profile', 'Event data deleted at', 'Findings', '100 M events / month'],
     reports.map((r) => {
@@ -165,7 +212,7 @@ export function renderHtml(reports: StackReport[]): string {
         e(r.identity.retentionProfile),
         events?.retention.expirationDays !== null && events ? `day ${events.retention.expirationDays}` : '—',
         `<span class="sev error">${c.error}</span> <span class="sev warning">${c.warning}</span> <span class="sev info">${c.info}</span>`,
-        r.cost ? usd(r.cost.lines[1].total) : '—',
+        r.cost?.lines.length ? usd(r.cost.lines[1].total) : r.cost ? 'not priced' : '—',
       ];
     }),
   );
@@ -182,9 +229,10 @@ ${table(['Store', 'Holds', 'Region', 'Encryption', 'Rotation', 'Public access', 
 ${table(['Bucket or key', 'Protection'], r.protection.map((p) => [e(p.resource), e(p.status)]))}
 <h3>Who can read or write it</h3>
 ${table(['Role', 'Assumed by', 'Conditions', 'Grants'], r.access.map((a) => [`<code>${e(a.role)}</code>`, e(a.assumedBy), a.conditions.map((c) => `<code>${e(c)}</code>`).join('<br>') || '—', [...a.grants.map((g) => `${g.actions.map((x) => `<code>${e(x)}</code>`).join(' ')} on ${g.resources.map((x) => `<code>${e(x)}</code>`).join(' ')}${g.conditions.length ? ` when ${g.conditions.map((c) => `<code>${e(c)}</code>`).join(' and ')}` : ''}`), ...a.managedPolicies.map((m) => `managed <code>${e(m)}</code>`)].join('<br>')]))}
+${r.capacity ? `<h3>Capacity</h3><p>Default Firehose quotas in ${e(r.capacity.region)}: ${r.capacity.quota.mibPerSecond} MiB/s, ${r.capacity.quota.recordsPerSecond} records/s, ${r.capacity.quota.requestsPerSecond} requests/s (${e(r.capacity.quota.source)}).</p>${table(['Traffic', 'Peak events/s', 'MiB/s', 'Records/s', 'Requests/s', 'Headroom'], [r.capacity.configured, ...r.capacity.tiers].map((l) => [e(l.label), String(l.peakEventsPerSecond), String(l.mibPerSecond), String(l.recordsPerSecond), String(l.requestsPerSecond), l.headroom < 1 ? `<span class="sev warning">${l.headroom}×: throttles</span>` : `${l.headroom}×`]))}${r.capacity.fixes.length ? `<p>Fix: ${e(r.capacity.fixes.join('; '))}</p>` : ''}` : ''}
 <h3>Findings</h3>
 ${r.findings.length ? table(['Severity', 'Check', 'Resource', 'Finding'], r.findings.map((f) => [`<span class="sev ${f.severity}">${f.severity}</span>`, e(f.check), `<code>${e(f.resource)}</code>`, e(f.message)])) : '<p>None.</p>'}
-${r.cost ? `<h3>Monthly cost estimate</h3>${table(['Events / month', 'Firehose', 'S3', 'Glue', 'Athena', 'Total', 'Reference design'], r.cost.lines.map((l) => [count(l.events), usd(l.firehose), usd(l.s3), usd(l.glue), usd(l.athena), `<strong>${usd(l.total)}</strong>`, usd(l.referenceTotal)]))}<ul>${r.cost.differences.map((d) => `<li>${e(d)}</li>`).join('')}</ul>` : ''}
+${r.cost ? `<h3>Monthly cost estimate</h3>${r.cost.lines.length ? table(['Events / month', 'Firehose', 'S3', 'Glue', 'Athena', 'Total', 'Reference design'], r.cost.lines.map((l) => [count(l.events), usd(l.firehose), usd(l.s3), usd(l.glue), usd(l.athena), `<strong>${usd(l.total)}</strong>`, usd(l.referenceTotal)])) : ''}<ul>${r.cost.differences.map((d) => `<li>${e(d)}</li>`).join('')}</ul><p class="prices">${e(priceLine(r.cost))}</p>${r.cost.catalogModes.length ? table(['Catalog mode', 'Per month', 'How'], r.cost.catalogModes.map((m) => [e(m.mode), usd(m.perMonth), e(m.note)])) : ''}` : ''}
 </section>`;
   });
   return `<!doctype html>
@@ -210,6 +258,7 @@ svg.flow .edge path { stroke: #4a5468; stroke-width: 1.5; fill: none; } svg.flow
 <body>
 <h1>Telemetry pipeline — compliance review</h1>
 <p>One section per stack, generated from the synthesized Terraform in <code>cdktf.out/</code>: where every byte lives, for how long, under which key, who can read it, and what it costs. Findings: <span class="sev error">errors</span> <span class="sev warning">warnings</span> <span class="sev info">info</span>.</p>
+${changesHtml}
 ${overview}
 ${sections.join('\n')}
 </body>

@@ -1,16 +1,18 @@
 /**
  * `npm run review -- --base <git ref | folder of an earlier cdktf.out> [--out report] [--fail-on-widening]`:
  * synthesizes the configured matrix as it is now and compares it with the base, in a reviewer's terms (see
- * compare.ts). Writes report/changes.md and report/changes.json; prints the verdict per stack. A git ref is checked
+ * compare.ts). Writes the report of the change (as npm run report) with the review at the top of index.html, plus
+ * report/changes.md (for the pull request) and report/changes.json (for CI gates); prints the verdict per stack. A git ref is checked
  * out into a scratch worktree and synthesized there with its own code and config (and this shell's
  * TELEMETRY_CONFIG). Exit 0; with --fail-on-widening, 1 when access is widened or retention shortened anywhere.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isEntryPoint, loadDeploymentsOrReport, parseOptions } from '../cli';
-import { readReports } from '../report/index';
+import { readReports, writeReports } from '../report/index';
+import { renderHtml } from '../report/render';
 import { compareReports, gateFailures, renderChangesMarkdown } from './compare';
 
 /** `node scripts/synth.js` of a project folder into `outdir`; the error output when it fails. */
@@ -60,8 +62,11 @@ export function main(args: string[]): number {
       console.error(`the current configuration does not synthesize:\n${failed}`);
       return 1;
     }
-    const reviews = compareReports(readReports(base.outdir, deployments), readReports(currentOut, deployments));
-    mkdirSync(values.out, { recursive: true });
+    const current = readReports(currentOut, deployments);
+    const reviews = compareReports(readReports(base.outdir, deployments), current);
+    // The whole report of the change, with the review on top of index.html.
+    writeReports(current, values.out);
+    writeFileSync(join(values.out, 'index.html'), renderHtml(current, { base: base.label, stacks: reviews }));
     writeFileSync(join(values.out, 'changes.md'), renderChangesMarkdown(reviews, base.label));
     writeFileSync(join(values.out, 'changes.json'), `${JSON.stringify({ base: base.label, stacks: reviews }, null, 2)}\n`);
     for (const r of reviews) console.log(`${r.stack}: ${r.status} — ${r.verdict}`);
