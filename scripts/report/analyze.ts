@@ -3,6 +3,7 @@
  * the facts a compliance reviewer asks for: identity, data stores, retention, access, data flow, findings
  * and cost. Everything is sorted so the output is stable for diffs.
  */
+import { posix } from 'node:path';
 import { NOT_QUERYABLE_WITHOUT_RESTORE, S3_RULES } from '../../config/aws';
 import { isPlaceholderAccount } from '../../config/matrix';
 import { staticFolder } from '../../config/names';
@@ -71,6 +72,8 @@ export interface StackReport {
     /** Regions other than its own the deployment may reference (config `allowedRegions`). */
     residencyExceptions: string[];
   };
+  /** Terraform address → the resource's AWS name (bucket, key alias, role, topic…), for plain names in the page. */
+  names: Record<string, string>;
   /** What alerts on-call, and where the alerts go (email addresses masked: reports get pasted into pull requests). */
   alerts: { alarms: string[]; destinations: string[] };
   stores: DataStore[];
@@ -339,7 +342,65 @@ function conditionLines(condition: unknown): string[] {
     .sort();
 }
 
+/** The attribute that holds each resource type's AWS name. */
+const NAME_ATTRIBUTE: Record<string, string> = {
+  aws_s3_bucket: 'bucket',
+  aws_iam_role: 'name',
+  aws_sns_topic: 'name',
+  aws_sqs_queue: 'name',
+  aws_cloudwatch_log_group: 'name',
+  aws_glue_crawler: 'name',
+  aws_glue_catalog_database: 'name',
+  aws_glue_catalog_table: 'name',
+  aws_athena_workgroup: 'name',
+  aws_athena_named_query: 'name',
+  aws_kinesis_firehose_delivery_stream: 'name',
+  aws_cognito_identity_pool: 'identity_pool_name',
+  aws_cloudwatch_metric_alarm: 'alarm_name',
+  aws_cloudwatch_event_rule: 'name',
+  aws_kms_alias: 'name',
+};
+
+/** Terraform address → AWS name; a key is named by its alias, a bucket's settings by the bucket. */
+export function awsNames(tf: TerraformJson): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const [type, byName] of Object.entries(tf.resource ?? {})) {
+    for (const [name, body] of Object.entries(byName)) {
+      const attribute = NAME_ATTRIBUTE[type];
+      if (attribute && typeof body[attribute] === 'string') names[`${type}.${name}`] = `${body[attribute]}`;
+      else if (type === 'aws_kms_key') {
+        const alias = one(tf, 'aws_kms_alias').find(([, a]) => String(a.target_key_id).includes(`aws_kms_key.${name}.`))?.[1].name;
+        names[`${type}.${name}`] = alias ? `key ${alias}` : 'KMS key';
+      } else if (type.startsWith('aws_s3_bucket_') || type === 'aws_iam_role_policy' || type === 'aws_sns_topic_policy') {
+        const owner = /\$\{(aws_[a-z0-9_]+\.[A-Za-z0-9_-]+)\./.exec(String(body.bucket ?? body.role ?? body.arn ?? ''))?.[1];
+        if (owner) names[`${type}.${name}`] = `${type.replace(/^aws_/, '').replace(/_/g, ' ')} of ${owner}`;
+      }
+    }
+  }
+  // Second pass: "… of <address>" becomes "… of <its name>".
+  for (const [address, name] of Object.entries(names)) names[address] = name.replace(/aws_[a-z0-9_]+\.[A-Za-z0-9_-]+/, (a) => names[a] ?? a);
+  return names;
+}
+
 function access(tf: TerraformJson): AccessEntry[] {
+  const roles = accessOfRoles(tf);
+  if (roles.length > 0) return roles;
+  // A stack without roles (the state bootstrap): its bucket and key are reached through the account's IAM.
+  const account = String(((tf.provider?.aws ?? [])[0]?.allowed_account_ids as string[] | undefined)?.[0] ?? 'the account');
+  const delegates = one(tf, 'aws_kms_key').some(([, k]) => (parsePolicy(k.policy) ?? []).some((s) => s.Sid === 'AccountAdministersKeyThroughIam'));
+  if (!delegates) return [];
+  return [
+    {
+      role: `IAM principals of account ${account}`,
+      assumedBy: 'any user or role of the account whose IAM policy allows it (the key policy delegates to IAM; no other account is named)',
+      conditions: one(tf, 'aws_s3_bucket_policy').length ? ['bucket policy: requests without TLS are denied'] : [],
+      grants: [],
+      managedPolicies: [],
+    },
+  ];
+}
+
+function accessOfRoles(tf: TerraformJson): AccessEntry[] {
   return one(tf, 'aws_iam_role')
     .map(([name, role]) => {
       const trust = (parsePolicy(role.assume_role_policy) ?? []).filter((s) => s.Effect === 'Allow');
@@ -385,7 +446,9 @@ function resourcePolicies(tf: TerraformJson): { resource: string; statements: st
 function flow(tf: TerraformJson, region: string): FlowEdge[] {
   const edges: FlowEdge[] = [];
   const { stream, s3 } = firehoseOf(tf);
-  const bucket = one(tf, 'aws_s3_bucket').find(([, b]) => !String(b.bucket).includes('tfstate'))?.[1].bucket;
+  // The data bucket is the one Firehose writes to (a state bucket prefix is configurable, so never guess by name).
+  const bucketAddress = /\$\{aws_s3_bucket\.([A-Za-z0-9_-]+)\.arn\}/.exec(String(s3.bucket_arn ?? ''))?.[1];
+  const bucket = bucketAddress ? tf.resource?.aws_s3_bucket?.[bucketAddress]?.bucket : undefined;
   const firehose = `Firehose ${stream?.name ?? ''}`.trim();
   if (one(tf, 'aws_cognito_identity_pool').length > 0) {
     edges.push({ from: 'iOS app', to: 'Cognito identity pool', region, via: 'guest credentials (HTTPS)' });
@@ -469,7 +532,8 @@ export function analyzeStack(stack: string, tf: TerraformJson, configured?: Conf
     ? { type: s3Backend.kms_key_id ? `S3, SSE-KMS ${String(s3Backend.kms_key_id).replace(/^.*:(alias\/)/, '$1')}` : 'S3', location: `s3://${s3Backend.bucket}/${s3Backend.key}`, region: String(s3Backend.region) }
     : cloud
       ? { type: 'Terraform Cloud', location: `${cloud.organization}/${(cloud.workspaces as Body)?.name}`, region: `${cloud.hostname} (outside AWS)` }
-      : { type: 'local', location: String(localBackend?.path ?? 'terraform.tfstate'), region: 'the machine that applies' };
+      : // The path is relative to cdktf.out/stacks/<stack>/; show it from the project root.
+        { type: 'local', location: posix.normalize(posix.join('cdktf.out/stacks', stack, String(localBackend?.path ?? 'terraform.tfstate'))), region: 'the machine that applies' };
   const identity = {
     environment: tags.Environment ?? 'n/a',
     region,
@@ -500,6 +564,7 @@ export function analyzeStack(stack: string, tf: TerraformJson, configured?: Conf
     access: access(tf),
     resourcePolicies: resourcePolicies(tf),
     alerts: alertsOf(tf),
+    names: awsNames(tf),
     protection: [
       ...one(tf, 'aws_s3_bucket').map(([, b]) => ({ resource: `bucket ${b.bucket}`, status: protectionOf(b, optedOutOfProtection(tf)) })),
       ...one(tf, 'aws_kms_key').map(([name, k]) => ({ resource: `key ${keyInfo(tf, `\${aws_kms_key.${name}.arn}`).label.replace(/^SSE-KMS /, '')}`, status: protectionOf(k, optedOutOfProtection(tf)) })),

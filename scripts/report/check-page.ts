@@ -46,6 +46,15 @@ export async function checkPage(reportDir: string, browserPath: string): Promise
     results.push({ name: 'every diagram fits the page width', ok: clipped === 0, detail: clipped === 0 ? `${diagrams.length} fit` : `${clipped} wider than the page` });
     const overviewRows = await tab.locator('body > table tbody tr').count();
     results.push({ name: 'the overview lists every stack', ok: overviewRows === expected, detail: `${overviewRows} rows` });
+    const headings = await tab.locator('section.stack').evaluateAll((all) => all.map((s) => [...s.querySelectorAll('h3')].map((h) => h.textContent ?? '')));
+    const missing = ['Destroy protection', 'Alerts and where they go', 'Who can read or write it', 'Resource policies', 'Findings'].filter((h) => headings.some((list) => !list.includes(h)));
+    results.push({ name: 'every stack lists protection, alerts, access and resource policies', ok: missing.length === 0, detail: missing.length ? `missing ${missing.join(', ')}` : `${headings.length} stacks` });
+    const pipelines = await tab.locator('section.stack').evaluateAll((all) =>
+      all.filter((s) => s.querySelector('h3') && [...s.querySelectorAll('h3')].some((h) => h.textContent === 'Monthly cost estimate')).map((s) => ({ capacity: [...s.querySelectorAll('h3')].some((h) => h.textContent === 'Capacity'), prices: /Prices for |Not priced: /.test(s.textContent ?? '') })),
+    );
+    results.push({ name: 'every pipeline shows its capacity check and its price source', ok: pipelines.length > 0 && pipelines.every((p) => p.capacity && p.prices), detail: `${pipelines.length} pipelines` });
+    const hashed = ((await tab.locator('body').innerText()).match(/\b[a-z][a-z0-9_-]*_[0-9A-F]{8}\b/g) ?? []).length;
+    results.push({ name: 'no construct-hash names in visible text (AWS names; addresses as tooltips)', ok: hashed === 0, detail: `${hashed} found` });
     results.push({ name: 'no console errors', ok: consoleErrors.length === 0, detail: consoleErrors.join(' | ') || 'none' });
     results.push({ name: 'no network requests', ok: requests.length === 0, detail: requests.join(' ') || 'none' });
     await tab.screenshot({ path: join(reportDir, 'index.png'), fullPage: false });

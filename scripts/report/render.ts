@@ -56,9 +56,15 @@ export function renderMarkdown(r: StackReport): string {
   for (const s of r.stores) push(`| \`${cell(s.name)}\` | ${timeline(s)} | ${cell(s.retention.notes.join('; ') || '—')} |`);
   push('');
 
+  push('## Alerts and where they go', '', `Alarms and rules: ${r.alerts.alarms.join(', ') || 'none'}.`, '', `Destinations: ${r.alerts.destinations.join(', ') || 'none'} (email addresses masked).`, '');
+
   push('## Who can read or write it', '');
   for (const a of r.access) {
-    push(`### Role \`${a.role}\``, '', `Assumed by ${a.assumedBy}${a.conditions.length ? `, only when ${a.conditions.map((c) => `\`${c}\``).join(' and ')}` : ''}.`, '');
+    push(`### ${a.grants.length || a.managedPolicies.length ? 'Role ' : ''}\`${a.role}\``, '', `Assumed by ${a.assumedBy}${a.conditions.length ? `, only when ${a.conditions.map((c) => `\`${c}\``).join(' and ')}` : ''}.`, '');
+    if (!a.grants.length && !a.managedPolicies.length) {
+      push('Grants: whatever the account\'s IAM policies give them; nothing in this stack.', '');
+      continue;
+    }
     push('| Actions | Resources | Conditions |', '|---|---|---|');
     for (const g of a.grants) push(`| ${g.actions.map((x) => `\`${x}\``).join(', ')} | ${g.resources.map((x) => `\`${cell(x)}\``).join(', ')} | ${g.conditions.map((c) => `\`${cell(c)}\``).join('<br>') || '—'} |`);
     for (const m of a.managedPolicies) push(`| AWS managed policy \`${m}\` | (see AWS) | — |`);
@@ -217,6 +223,9 @@ ${changes.stacks
     }),
   );
   const sections = reports.map((r) => {
+    // Within a stack's section, Terraform addresses read as the AWS names reviewers know; the address is the tooltip.
+    const e = (text: string) =>
+      escapeHtml(String(text)).replace(/aws_[a-z0-9_]+\.[A-Za-z0-9_-]+/g, (address) => (r.names[address] ? `<span class="tf" title="${address}">${escapeHtml(r.names[address])}</span>` : address));
     const id = r.identity;
     return `<section class="stack" id="${e(r.stack)}" data-stack="${e(r.stack)}">
 <h2>${e(r.stack)}</h2>
@@ -227,8 +236,12 @@ ${changes.stacks
 ${table(['Store', 'Holds', 'Region', 'Encryption', 'Rotation', 'Public access', 'TLS only', 'Destroy protection', 'Timeline', 'Notes'], r.stores.map((s) => [`<code>${e(s.name)}</code>`, e(s.holds), e(s.region), e(s.encryption), yesNo(s.keyRotation), e(s.publicAccess), yesNo(s.tlsOnly), e(s.protection), e(timeline(s)), e(s.retention.notes.join('; ') || '—')]))}
 <h3>Destroy protection</h3>
 ${table(['Bucket or key', 'Protection'], r.protection.map((p) => [e(p.resource), e(p.status)]))}
+<h3>Alerts and where they go</h3>
+${table(['Alarms and rules', 'Destinations'], [[r.alerts.alarms.map((a) => e(a)).join('<br>') || '—', r.alerts.destinations.map((d) => e(d)).join('<br>') || '—']])}
 <h3>Who can read or write it</h3>
 ${table(['Role', 'Assumed by', 'Conditions', 'Grants'], r.access.map((a) => [`<code>${e(a.role)}</code>`, e(a.assumedBy), a.conditions.map((c) => `<code>${e(c)}</code>`).join('<br>') || '—', [...a.grants.map((g) => `${g.actions.map((x) => `<code>${e(x)}</code>`).join(' ')} on ${g.resources.map((x) => `<code>${e(x)}</code>`).join(' ')}${g.conditions.length ? ` when ${g.conditions.map((c) => `<code>${e(c)}</code>`).join(' and ')}` : ''}`), ...a.managedPolicies.map((m) => `managed <code>${e(m)}</code>`)].join('<br>')]))}
+<h3>Resource policies</h3>
+${r.resourcePolicies.length ? table(['Resource', 'Statements'], r.resourcePolicies.map((p) => [e(p.resource), p.statements.map((x) => e(x)).join('<br>')])) : '<p>None.</p>'}
 ${r.capacity ? `<h3>Capacity</h3><p>Default Firehose quotas in ${e(r.capacity.region)}: ${r.capacity.quota.mibPerSecond} MiB/s, ${r.capacity.quota.recordsPerSecond} records/s, ${r.capacity.quota.requestsPerSecond} requests/s (${e(r.capacity.quota.source)}).</p>${table(['Traffic', 'Peak events/s', 'MiB/s', 'Records/s', 'Requests/s', 'Headroom'], [r.capacity.configured, ...r.capacity.tiers].map((l) => [e(l.label), String(l.peakEventsPerSecond), String(l.mibPerSecond), String(l.recordsPerSecond), String(l.requestsPerSecond), l.headroom < 1 ? `<span class="sev warning">${l.headroom}×: throttles</span>` : `${l.headroom}×`]))}${r.capacity.fixes.length ? `<p>Fix: ${e(r.capacity.fixes.join('; '))}</p>` : ''}` : ''}
 <h3>Findings</h3>
 ${r.findings.length ? table(['Severity', 'Check', 'Resource', 'Finding'], r.findings.map((f) => [`<span class="sev ${f.severity}">${f.severity}</span>`, e(f.check), `<code>${e(f.resource)}</code>`, e(f.message)])) : '<p>None.</p>'}
