@@ -45,10 +45,6 @@ export const EMULATOR_GAPS: EmulatorGap[] = [
     handling: 'the event check finds objects anywhere under the data folder; the Hive layout is tested with npm run sample-events',
   },
   {
-    gap: 'an empty lifecycle filter (filter {}) comes back as <Filter><Prefix/></Filter>, and the provider waits ~55 s per lifecycle configuration for the two to agree',
-    handling: 'the scratch copy states those filters as prefix "" — the same rule to S3 — so the apply does not wait',
-  },
-  {
     gap: 'Athena BatchGetNamedQuery answers HTTP 500',
     handling: 'the query check reads each named query with GetNamedQuery (which real AWS serves as well)',
   },
@@ -93,15 +89,6 @@ export function overrideFile(tf: TerraformJson, endpoint: string, localState?: s
   for (const address of resourcesToSkip(tf)) {
     const [type, name] = address.split('.');
     (resource[type] ??= {})[name] = { count: 0 };
-  }
-  // Lifecycle rules with an empty filter, restated with prefix "" (see EMULATOR_GAPS); nested blocks of an override
-  // replace the original's, so each configuration's rules are given whole.
-  for (const [name, config] of Object.entries(tf.resource?.aws_s3_bucket_lifecycle_configuration ?? {})) {
-    const rules = (config.rule as { filter?: Record<string, unknown>[] }[]) ?? [];
-    if (!rules.some((r) => r.filter?.length === 1 && Object.keys(r.filter[0]).length === 0)) continue;
-    (resource.aws_s3_bucket_lifecycle_configuration ??= {})[name] = {
-      rule: rules.map((r) => (r.filter?.length === 1 && Object.keys(r.filter[0]).length === 0 ? { ...r, filter: [{ prefix: '' }] } : r)),
-    };
   }
   return {
     provider: { aws: [providerOverride(endpoint)] },
