@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ResolvedDeployment } from '../config';
 import { stackEventSchema } from '../config/event-contract';
-import { isEntryPoint, loadDeploymentsOrReport, parseCommand } from './cli';
+import { commandLine, isEntryPoint, loadDeploymentsOrReport } from './cli';
 
 /** PutRecordBatch limits (Firehose API reference): records per call, bytes per call, bytes per record. */
 export const PUT_RECORD_BATCH_LIMITS = { maxRecords: 500, maxBytes: 4 * 1024 * 1024, maxRecordBytes: 1000 * 1024 } as const;
@@ -47,14 +47,12 @@ export function appConfig(deployment: ResolvedDeployment, outputs: Outputs): App
 
 export function main(args: string[]): number {
   const usage = 'npm run app-config -- <stack> [--outputs outputs.json] [--out app-config/<stack>.json]';
-  const { values, positionals, error } = parseCommand(args, { outputs: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } }, usage);
-  if (!values || positionals.length !== 1) {
-    console.error(error ?? `name one stack\nusage: ${usage}`);
+  const command = commandLine(args, { outputs: { type: 'string' }, out: { type: 'string' } }, usage);
+  if (command.exit !== undefined) return command.exit;
+  const { values, positionals } = command;
+  if (positionals.length !== 1) {
+    console.error(`name one stack\nusage: ${usage}`);
     return 2;
-  }
-  if (values.help) {
-    console.log(`usage: ${usage}`);
-    return 0;
   }
   const deployments = loadDeploymentsOrReport();
   if (!deployments) return 1;

@@ -28,6 +28,23 @@ export function parseCommand<T extends Options>(args: string[], options: T, usag
 }
 
 /**
+ * A command's arguments (options plus stack names), with `--help` answered: the parsed values, or the exit status
+ * once the usage (exit 0) or the problem and the usage (exit 2) is printed.
+ */
+export function commandLine<T extends Options>(args: string[], options: T, usage: string) {
+  const { values, positionals, error } = parseCommand(args, { ...options, help: { type: 'boolean' } }, usage);
+  if (!values) {
+    console.error(error);
+    return { exit: 2 } as const;
+  }
+  if ((values as { help?: boolean }).help) {
+    console.log(`usage: ${usage}`);
+    return { exit: 0 } as const;
+  }
+  return { values, positionals, exit: undefined };
+}
+
+/**
  * Whether `file` (its path from the project root, e.g. `scripts/deploy.ts`) is the program being run.
  * `require.main === module` cannot tell: scripts/run-ts.js bundles a script together with the modules it
  * imports, so they all share one `module`, and a script importing another would run both.

@@ -8,7 +8,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isEntryPoint, loadDeploymentsOrReport, parseCommand } from './cli';
+import { commandLine, isEntryPoint, loadDeploymentsOrReport } from './cli';
 import { matchStacks } from './preflight';
 import { stackTargets } from '../config/targets';
 import { inParallel, terraform, terraformEnv, terraformError } from './terraform-cli';
@@ -82,15 +82,9 @@ export async function drift(stacks: string[], dir: string, parallel = 2): Promis
 
 export async function main(args: string[]): Promise<number> {
   const usage = 'npm run drift -- [<stack|glob> …] [--dir cdktf.out/stacks] [--json]';
-  const { values, positionals: patterns, error } = parseCommand(args, { dir: { type: 'string', default: 'cdktf.out/stacks' }, json: { type: 'boolean' }, help: { type: 'boolean' } }, usage);
-  if (!values) {
-    console.error(error);
-    return 2;
-  }
-  if (values.help) {
-    console.log(`usage: ${usage}`);
-    return 0;
-  }
+  const command = commandLine(args, { dir: { type: 'string', default: 'cdktf.out/stacks' }, json: { type: 'boolean' } }, usage);
+  if (command.exit !== undefined) return command.exit;
+  const { values, positionals: patterns } = command;
   const deployments = loadDeploymentsOrReport();
   if (!deployments) return 1;
   const { matched, unknown } = matchStacks(patterns.length ? patterns : ['*'], stackTargets(deployments));

@@ -27,7 +27,7 @@ import { staticFolder } from '../../config/names';
 import { stackTargets, type StackTarget } from '../../config/targets';
 import type { TerraformJson } from '../../stacks/policy-checks';
 import { appConfig, type AppConfig } from '../app-config';
-import { isEntryPoint, loadDeploymentsOrReport, parseOptions } from '../cli';
+import { commandLine, isEntryPoint, loadDeploymentsOrReport } from '../cli';
 import { drift } from '../drift';
 import { generateEvents, validateEvents } from '../sample-events';
 import { inParallel, startTerraform, terraform, terraformEnv, terraformError } from '../terraform-cli';
@@ -279,14 +279,12 @@ function table(runs: StackRun[]): string[] {
 
 export async function main(args: string[]): Promise<number> {
   const usage = 'npm run e2e -- [--keep] [--plant stream-bucket|query-workgroup]';
-  const { values, error } = parseOptions(args, { keep: { type: 'boolean' }, plant: { type: 'string' }, help: { type: 'boolean' } }, usage);
-  if (!values) {
-    console.error(error);
+  const command = commandLine(args, { keep: { type: 'boolean' }, plant: { type: 'string' } }, usage);
+  if (command.exit !== undefined) return command.exit;
+  const { values, positionals } = command;
+  if (positionals.length) {
+    console.error(`unexpected ${positionals.join(' ')}\nusage: ${usage}`);
     return 2;
-  }
-  if (values.help) {
-    console.log(`usage: ${usage}`);
-    return 0;
   }
   if (values.plant && !['stream-bucket', 'query-workgroup'].includes(values.plant)) {
     console.error(`--plant ${values.plant}: one of stream-bucket, query-workgroup\nusage: ${usage}`);

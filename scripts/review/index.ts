@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { isEntryPoint, loadDeploymentsOrReport, parseOptions } from '../cli';
+import { commandLine, isEntryPoint, loadDeploymentsOrReport } from '../cli';
 import { readReports, writeReports } from '../report/index';
 import { renderHtml } from '../report/render';
 import { compareReports, gateFailures, renderChangesMarkdown } from './compare';
@@ -38,14 +38,12 @@ function baseOutput(base: string, scratch: string): { outdir: string; label: str
 
 export function main(args: string[]): number {
   const usage = 'npm run review -- --base <git ref | cdktf.out folder> [--out report] [--fail-on-widening]';
-  const { values, error } = parseOptions(args, { base: { type: 'string' }, out: { type: 'string', default: 'report' }, 'fail-on-widening': { type: 'boolean' }, help: { type: 'boolean' } }, usage);
-  if (!values || (!values.base && !values.help)) {
-    console.error(error ?? `--base is required\nusage: ${usage}`);
+  const command = commandLine(args, { base: { type: 'string' }, out: { type: 'string', default: 'report' }, 'fail-on-widening': { type: 'boolean' } }, usage);
+  if (command.exit !== undefined) return command.exit;
+  const { values, positionals } = command;
+  if (!values.base || positionals.length) {
+    console.error(`${values.base ? `unexpected ${positionals.join(' ')}` : '--base is required'}\nusage: ${usage}`);
     return 2;
-  }
-  if (values.help) {
-    console.log(`usage: ${usage}`);
-    return 0;
   }
   const deployments = loadDeploymentsOrReport();
   if (!deployments) return 1;
