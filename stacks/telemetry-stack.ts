@@ -6,7 +6,7 @@ import type { ResolvedDeployment } from '../config/resolve';
 import { Catalog } from './constructs/catalog';
 import { Delivery } from './constructs/delivery';
 import { Ingestion } from './constructs/ingestion';
-import { Monitoring, publisherKeyStatements } from './constructs/monitoring';
+import { Monitoring } from './constructs/monitoring';
 import { Query } from './constructs/query';
 import { Storage } from './constructs/storage';
 import { stackContext, type StackContext } from './context';
@@ -62,17 +62,13 @@ export class TelemetryStack extends CheckedStack {
     });
     configureBackend(this, context);
 
-    const storage = new Storage(this, 'storage', { context, extraKeyStatements: publisherKeyStatements(context) });
-    const catalog = new Catalog(this, 'catalog', { context, key: storage.key });
-    const delivery = new Delivery(this, 'delivery', { context, bucket: storage.bucket, key: storage.key, schemaTable: catalog.contractTable });
+    // Consumers of the bucket's events and of the key add their own notification and key-policy statement.
+    const storage = new Storage(this, 'storage', { context });
+    const catalog = new Catalog(this, 'catalog', { context, encryption: storage, bucket: storage });
+    const delivery = new Delivery(this, 'delivery', { context, bucket: storage.bucket, encryption: storage, schemaTable: catalog.contractTable });
     const ingestion = new Ingestion(this, 'ingestion', { context, streamArn: delivery.streamArn });
     new Query(this, 'query', { context, key: storage.key, resultsLocation: storage.athenaResultsLocation, database: catalog.database.name });
-    const monitoring = new Monitoring(this, 'monitoring', { context, key: storage.key });
-    storage.notify({
-      topics: [monitoring.failedRecordsNotification],
-      queues: catalog.dataEventsNotification ? [catalog.dataEventsNotification] : undefined,
-      after: [monitoring.topicPolicy, ...(catalog.queuePolicy ? [catalog.queuePolicy] : [])],
-    });
+    const monitoring = new Monitoring(this, 'monitoring', { context, encryption: storage, bucket: storage });
 
     // What an iOS app (and an operator) needs from this stack.
     new TerraformOutput(this, 'region', { value: region, description: 'Region the app sends events to' });

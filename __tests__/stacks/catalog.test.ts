@@ -61,7 +61,7 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
     // One notification configuration holds both the alert topic and the crawler's queue.
     expect(notification.topic).toHaveLength(1);
     expect(notification.queue).toEqual([expect.objectContaining({ filter_prefix: staticFolder(d.settings.firehose.dataPrefix) })]);
-    expect(notification.depends_on).toEqual([expect.stringContaining('aws_sns_topic_policy'), expect.stringContaining('aws_sqs_queue_policy')]);
+    expect([...(notification.depends_on as string[])].sort()).toEqual([expect.stringContaining('aws_sns_topic_policy'), expect.stringContaining('aws_sqs_queue_policy')]);
     const queuePolicy = parsePolicy(only(tf, 'aws_sqs_queue_policy').policy) ?? [];
     expect(queuePolicy[0].Condition).toEqual({ StringEquals: { 'aws:SourceAccount': d.accountId }, ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${d.names.dataBucket}` } });
     expect(Object.values(tf.resource.aws_cloudwatch_metric_alarm).map((a) => a.metric_name)).toContain('ApproximateNumberOfMessagesVisible');

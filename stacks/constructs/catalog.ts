@@ -2,7 +2,6 @@ import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-databa
 import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { GlueCrawler } from '@cdktf/provider-aws/lib/glue-crawler';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import type { S3BucketNotificationQueue } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
@@ -13,12 +12,15 @@ import type { CrawlerSettings } from '../../config/schema';
 import type { StackContext } from '../context';
 import { jsonDocument, policyDocument, type PolicyStatement } from '../iam';
 import { ServiceRole } from './identity';
+import type { BucketNotifications, KeyPolicyContributions } from './storage';
 
 export interface CatalogProps {
   /** The stack's deployment, partition and ARN builders. */
   readonly context: StackContext;
-  /** Key the data objects (and the event queues) are encrypted with. */
-  readonly key: KmsKey;
+  /** The stack key: the data objects' and the event queues'; in event mode, Catalog lets S3 use it for the queue. */
+  readonly encryption: KeyPolicyContributions;
+  /** The data bucket, whose object events feed the crawler in `crawler-events` mode. */
+  readonly bucket: BucketNotifications;
 }
 
 /**
@@ -115,10 +117,6 @@ export class Catalog extends Construct {
   readonly crawler?: GlueCrawler;
   /** The contract's table: the query table in projection mode, the Parquet schema table otherwise. */
   readonly contractTable?: GlueCatalogTable;
-  /** S3 → SQS notification for event-mode crawls, for the stack's one bucket notification resource. */
-  readonly dataEventsNotification?: S3BucketNotificationQueue;
-  /** The queue policy S3 checks before it accepts the notification. */
-  readonly queuePolicy?: SqsQueuePolicy;
 
   constructor(scope: Construct, id: string, props: CatalogProps) {
     super(scope, id);
@@ -133,10 +131,8 @@ export class Catalog extends Construct {
       this.contractTable = this.contractTableResource(props.context);
     }
     if (settings.catalog.mode !== 'projection') {
-      const events = settings.catalog.mode === 'crawler-events' ? this.eventQueues(props.context, props.key) : undefined;
-      this.dataEventsNotification = events?.notification;
-      this.queuePolicy = events?.queuePolicy;
-      this.crawler = this.crawlerResource(props.context, props.key, events);
+      const events = settings.catalog.mode === 'crawler-events' ? this.eventQueues(props.context, props.encryption, props.bucket) : undefined;
+      this.crawler = this.crawlerResource(props.context, props.encryption.key, events);
     }
   }
 
@@ -179,9 +175,21 @@ export class Catalog extends Construct {
     });
   }
 
-  /** S3 event queue (and its dead-letter queue), encrypted with the stack key, writable only by this bucket. */
-  private eventQueues({ deployment, arn, principal }: StackContext, key: KmsKey) {
+  /**
+   * S3 event queue (and its dead-letter queue), encrypted with the stack key, writable only by this bucket; the
+   * bucket's notification and S3's use of the key are added here, by the consumer.
+   */
+  private eventQueues({ deployment, arn, principal }: StackContext, encryption: KeyPolicyContributions, bucket: BucketNotifications) {
     const { names, settings, accountId } = deployment;
+    const key = encryption.key;
+    encryption.addToKeyPolicy({
+      Sid: 'S3NotificationsUseKeyForCrawlerQueue',
+      Effect: 'Allow',
+      Principal: { Service: principal('s3') },
+      Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': arn.sqsQueue(names.dataEventsQueue) } },
+    });
     const dlq = new SqsQueue(this, 'data-events-dlq', { name: names.dataEventsDlq, kmsMasterKeyId: key.arn, messageRetentionSeconds: 1209600 });
     const queue = new SqsQueue(this, 'data-events', {
       name: names.dataEventsQueue,
@@ -204,13 +212,11 @@ export class Catalog extends Construct {
         },
       ]),
     });
-    const notification: S3BucketNotificationQueue = {
-      id: 'data-objects-to-crawler',
-      queueArn: queue.arn,
-      events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'],
-      filterPrefix: staticFolder(settings.firehose.dataPrefix),
-    };
-    return { queue, dlq, queuePolicy, notification };
+    bucket.addNotification({
+      queue: { id: 'data-objects-to-crawler', queueArn: queue.arn, events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'], filterPrefix: staticFolder(settings.firehose.dataPrefix) },
+      after: queuePolicy,
+    });
+    return { queue, dlq };
   }
 
   private crawlerResource(context: StackContext, key: KmsKey, queues?: { queue: SqsQueue; dlq: SqsQueue }): GlueCrawler {

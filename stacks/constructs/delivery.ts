@@ -2,7 +2,6 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { CloudwatchLogStream } from '@cdktf/provider-aws/lib/cloudwatch-log-stream';
 import { KinesisFirehoseDeliveryStream } from '@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream';
 import type { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
-import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { Construct } from 'constructs';
 import { staticFolder } from '../../config/names';
@@ -10,14 +9,15 @@ import type { FirehoseSettings } from '../../config/schema';
 import type { StackContext } from '../context';
 import type { PolicyStatement } from '../iam';
 import { ServiceRole } from './identity';
+import type { KeyPolicyContributions } from './storage';
 
 export interface DeliveryProps {
   /** The stack's deployment, partition and ARN builders. */
   readonly context: StackContext;
   /** Bucket Firehose writes to. */
   readonly bucket: S3Bucket;
-  /** Key for objects, the stream's own encryption and the error log. */
-  readonly key: KmsKey;
+  /** The stack key (objects, the stream's own encryption, the error log); Delivery adds CloudWatch Logs' use of it. */
+  readonly encryption: KeyPolicyContributions;
   /** The event contract's table, which gives Parquet conversion its schema. Required when `format` is parquet. */
   readonly schemaTable?: GlueCatalogTable;
 }
@@ -44,10 +44,20 @@ export class Delivery extends Construct {
     const { names, settings, region, accountId } = deployment;
     const f = settings.firehose;
 
+    const key = props.encryption.key;
+    // CloudWatch Logs encrypts this stream's error log group with the key, and nothing else of the account.
+    props.encryption.addToKeyPolicy({
+      Sid: 'CloudWatchLogsEncryptsFirehoseErrorLog',
+      Effect: 'Allow',
+      Principal: { Service: principal(`logs.${region}`) },
+      Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      Resource: '*',
+      Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': arn.logGroup(names.firehoseLogGroup) } },
+    });
     this.logGroup = new CloudwatchLogGroup(this, 'errors', {
       name: names.firehoseLogGroup,
       retentionInDays: settings.logs.retentionDays,
-      kmsKeyId: props.key.arn,
+      kmsKeyId: key.arn,
     });
     new CloudwatchLogStream(this, 'errors-stream', { name: DELIVERY_LOG_STREAM, logGroupName: this.logGroup.name });
 
@@ -86,7 +96,7 @@ export class Delivery extends Construct {
           Sid: 'EncryptObjectsThroughS3',
           Effect: 'Allow',
           Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          Resource: props.key.arn,
+          Resource: key.arn,
           Condition: {
             StringEquals: { 'kms:ViaService': principal(`s3.${region}`) },
             // With S3 bucket keys the context is the bucket ARN; without, the object ARN.
@@ -109,7 +119,7 @@ export class Delivery extends Construct {
       destination: 'extended_s3',
       // Firehose checks the role's access (and the schema table, with Parquet) when the stream is created.
       dependsOn: [role.policy, ...(props.schemaTable ? [props.schemaTable] : [])],
-      serverSideEncryption: { enabled: true, keyType: 'CUSTOMER_MANAGED_CMK', keyArn: props.key.arn },
+      serverSideEncryption: { enabled: true, keyType: 'CUSTOMER_MANAGED_CMK', keyArn: key.arn },
       extendedS3Configuration: {
         bucketArn: props.bucket.arn,
         roleArn: role.role.arn,
@@ -118,7 +128,7 @@ export class Delivery extends Construct {
         bufferingSize: f.bufferSizeMb,
         bufferingInterval: f.bufferIntervalSeconds,
         compressionFormat: f.compression,
-        kmsKeyArn: props.key.arn,
+        kmsKeyArn: key.arn,
         cloudwatchLoggingOptions: { enabled: true, logGroupName: this.logGroup.name, logStreamName: DELIVERY_LOG_STREAM },
         ...(parquet
           ? {

@@ -2,8 +2,6 @@ import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import type { S3BucketNotificationTopic } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
@@ -11,42 +9,33 @@ import { Construct } from 'constructs';
 import { staticFolder } from '../../config/names';
 import type { StackContext } from '../context';
 import { jsonDocument, policyDocument, type PolicyStatement } from '../iam';
+import type { BucketNotifications, KeyPolicyContributions } from './storage';
 
 export interface MonitoringProps {
   /** The stack's deployment, partition and ARN builders. */
   readonly context: StackContext;
-  /** Key the alert topic is encrypted with. */
-  readonly key: KmsKey;
+  /** The stack key the alert topic is encrypted with; Monitoring lets its publishers use it. */
+  readonly encryption: KeyPolicyContributions;
+  /** The data bucket, whose failed records Monitoring is notified of. */
+  readonly bucket: BucketNotifications;
 }
 
 /**
- * Key-policy statements letting the services that publish into the stack's encrypted topic (and, in
- * `crawler-events` mode, queue) use the stack key, each scoped by the encryption context SNS or SQS sets for
- * that one topic or queue. Only CloudWatch also gets `aws:SourceAccount`: EventBridge's KMS requests carry
- * neither `aws:SourceAccount` nor `aws:SourceArn` (SNS developer guide), so with them every crawler-failure
- * notification would be dropped without an error, and S3's are not documented to carry them. The topic and
- * queue policies hold the confused-deputy conditions. Goes into the key policy, where "*" means this key.
+ * Key-policy statements letting the services that publish into the stack's encrypted alert topic use the stack key,
+ * each scoped by the encryption context SNS sets for this one topic. Only CloudWatch also gets `aws:SourceAccount`:
+ * EventBridge's KMS requests carry neither `aws:SourceAccount` nor `aws:SourceArn` (SNS developer guide), so with
+ * them every crawler-failure notification would be dropped without an error, and S3's are not documented to carry
+ * them. The topic policy holds the confused-deputy conditions. In a key policy, "*" means this key.
  */
-export function publisherKeyStatements({ deployment, arn, principal }: StackContext): PolicyStatement[] {
-  const { names, accountId, settings } = deployment;
+export function alertPublisherKeyStatements({ deployment, arn, principal }: StackContext): PolicyStatement[] {
+  const { names, accountId } = deployment;
   const use = ['kms:GenerateDataKey*', 'kms:Decrypt'];
   const forAlertTopic = { 'kms:EncryptionContext:aws:sns:topicArn': arn.snsTopic(names.alertTopic) };
-  const statements: PolicyStatement[] = [
+  return [
     { Sid: 'AlarmsUseKeyForAlertTopic', Effect: 'Allow', Principal: { Service: principal('cloudwatch') }, Action: use, Resource: '*', Condition: { StringEquals: { 'aws:SourceAccount': accountId, ...forAlertTopic } } },
     { Sid: 'EventBridgeUsesKeyForAlertTopic', Effect: 'Allow', Principal: { Service: principal('events') }, Action: use, Resource: '*', Condition: { StringEquals: forAlertTopic } },
     { Sid: 'S3NotificationsUseKeyForAlertTopic', Effect: 'Allow', Principal: { Service: principal('s3') }, Action: use, Resource: '*', Condition: { StringEquals: forAlertTopic } },
   ];
-  if (settings.catalog.mode === 'crawler-events') {
-    statements.push({
-      Sid: 'S3NotificationsUseKeyForCrawlerQueue',
-      Effect: 'Allow',
-      Principal: { Service: principal('s3') },
-      Action: use,
-      Resource: '*',
-      Condition: { StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': arn.sqsQueue(names.dataEventsQueue) } },
-    });
-  }
-  return statements;
 }
 
 /** Firehose metrics the alarms and dashboard read (namespace AWS/Firehose, dimension DeliveryStreamName). */
@@ -61,8 +50,6 @@ export class Monitoring extends Construct {
   readonly topic: SnsTopic;
   /** Created before anything that publishes (S3 checks its permission when the notification is set). */
   readonly topicPolicy: SnsTopicPolicy;
-  /** The bucket notification for failed records, for the stack's one bucket notification resource. */
-  readonly failedRecordsNotification: S3BucketNotificationTopic;
   readonly alarms: CloudwatchMetricAlarm[] = [];
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -73,7 +60,8 @@ export class Monitoring extends Construct {
     const topicArn = arn.snsTopic(names.alertTopic);
     const crawlerRules = crawlerFailureRules(names.crawler);
 
-    this.topic = new SnsTopic(this, 'alerts', { name: names.alertTopic, kmsMasterKeyId: props.key.arn, displayName: `${names.stack} alerts` });
+    for (const statement of alertPublisherKeyStatements(props.context)) props.encryption.addToKeyPolicy(statement);
+    this.topic = new SnsTopic(this, 'alerts', { name: names.alertTopic, kmsMasterKeyId: props.encryption.key.arn, displayName: `${names.stack} alerts` });
     const publish = (sid: string, service: string, sourceArn: string | string[]): PolicyStatement => ({
       Sid: sid,
       Effect: 'Allow',
@@ -151,12 +139,10 @@ export class Monitoring extends Construct {
       }
     }
 
-    this.failedRecordsNotification = {
-      id: 'failed-records-to-alerts',
-      topicArn: this.topic.arn,
-      events: ['s3:ObjectCreated:*'],
-      filterPrefix: staticFolder(settings.firehose.errorPrefix),
-    };
+    props.bucket.addNotification({
+      topic: { id: 'failed-records-to-alerts', topicArn: this.topic.arn, events: ['s3:ObjectCreated:*'], filterPrefix: staticFolder(settings.firehose.errorPrefix) },
+      after: this.topicPolicy,
+    });
 
     new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: names.stack,

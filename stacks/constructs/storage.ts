@@ -1,9 +1,15 @@
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { S3BucketNotification, type S3BucketNotificationQueue, type S3BucketNotificationTopic } from '@cdktf/provider-aws/lib/s3-bucket-notification';
+import {
+  S3BucketNotification,
+  s3BucketNotificationQueueToTerraform,
+  s3BucketNotificationTopicToTerraform,
+  type S3BucketNotificationQueue,
+  type S3BucketNotificationTopic,
+} from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import type { ITerraformDependable } from 'cdktf';
+import { dependable, Lazy, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { staticFolder } from '../../config/names';
@@ -15,11 +21,26 @@ import { accountAdministersKey, keyProtection, privateBucket } from './private-b
 export interface StorageProps {
   /** The stack's deployment, partition and ARN builders. */
   readonly context: StackContext;
-  /**
-   * Extra key-policy statements for services that encrypt with the key (e.g. SNS publishers).
-   * Default: none. Key policies use `Resource: "*"`, which in a key policy means "this key".
-   */
-  readonly extraKeyStatements?: PolicyStatement[];
+}
+
+/** What a consumer of the stack key needs: the key, and a way to let its own service use it. */
+export interface KeyPolicyContributions {
+  readonly key: KmsKey;
+  /** Adds a statement to the key policy (rendered once, at synth). In a key policy, `Resource: "*"` means this key. */
+  addToKeyPolicy(statement: PolicyStatement): void;
+}
+
+/** One destination of the bucket's event notifications, and the resource policy S3 checks before accepting it. */
+export interface BucketNotificationDestination {
+  readonly topic?: S3BucketNotificationTopic;
+  readonly queue?: S3BucketNotificationQueue;
+  /** The destination's policy that lets this bucket publish; the notification is set after it. */
+  readonly after: ITerraformDependable;
+}
+
+/** What a consumer of the bucket's events needs. */
+export interface BucketNotifications {
+  addNotification(destination: BucketNotificationDestination): void;
 }
 
 /** Lifecycle transitions and expiration of one prefix, from the deployment's retention profile. */
@@ -43,34 +64,29 @@ function retentionRule(id: string, prefix: string, l: LifecycleSettings): S3Buck
  * region under the one key, private, TLS-only, versioned, with the profile's lifecycle; bucket and key carry
  * `prevent_destroy` unless `protection.allowDestroy`.
  */
-export class Storage extends Construct {
+export class Storage extends Construct implements KeyPolicyContributions, BucketNotifications {
   readonly key: KmsKey;
+  private readonly keyStatements: PolicyStatement[];
+  private notification?: S3BucketNotification;
+  private readonly notificationTopics: S3BucketNotificationTopic[] = [];
+  private readonly notificationQueues: S3BucketNotificationQueue[] = [];
   readonly bucket: S3Bucket;
   /** `s3://<bucket>/<resultsPrefix>` — where Athena writes query results. */
   readonly athenaResultsLocation: string;
 
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
-    const { deployment, arn, principal } = props.context;
-    const { names, settings, region } = deployment;
+    const { deployment, arn } = props.context;
+    const { names, settings } = deployment;
 
+    this.keyStatements = [accountAdministersKey(arn.root())];
     this.key = new KmsKey(this, 'key', {
       description: `${names.stack}: telemetry data, Firehose, logs and Athena results`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       ...keyProtection(settings.protection.allowDestroy),
-      policy: policyDocument([
-        accountAdministersKey(arn.root()),
-        {
-          Sid: 'CloudWatchLogsEncryptsFirehoseErrorLog',
-          Effect: 'Allow',
-          Principal: { Service: principal(`logs.${region}`) },
-          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-          Resource: '*',
-          Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': arn.logGroup(names.firehoseLogGroup) } },
-        },
-        ...(props.extraKeyStatements ?? []),
-      ]),
+      // Each service that encrypts with the key brings its own statement (addToKeyPolicy); rendered at synth.
+      policy: Lazy.stringValue({ produce: () => policyDocument(this.keyStatements) }),
     });
     new KmsAlias(this, 'key-alias', { name: names.kmsAlias, targetKeyId: this.key.keyId });
 
@@ -113,17 +129,23 @@ export class Storage extends Construct {
     this.athenaResultsLocation = `s3://${names.dataBucket}/${athena.resultsPrefix}`;
   }
 
+  addToKeyPolicy(statement: PolicyStatement): void {
+    this.keyStatements.push(statement);
+  }
+
   /**
-   * The bucket's event notifications. S3 keeps one notification configuration per bucket, so every part that
-   * needs one (alerts on failed records, the crawler's event queue) contributes to this single resource.
-   * `after` are the destination policies S3 checks when the configuration is set.
+   * Adds a destination to the bucket's event notifications. S3 keeps one notification configuration per bucket, so
+   * every consumer (alerts on failed records, the crawler's event queue, …) contributes to this single resource,
+   * created on first use and rendered at synth; it is set after each destination's policy, which S3 checks.
    */
-  notify(destinations: { topics?: S3BucketNotificationTopic[]; queues?: S3BucketNotificationQueue[]; after: ITerraformDependable[] }): S3BucketNotification {
-    return new S3BucketNotification(this, 'notifications', {
+  addNotification(destination: BucketNotificationDestination): void {
+    if (destination.topic) this.notificationTopics.push(destination.topic);
+    if (destination.queue) this.notificationQueues.push(destination.queue);
+    this.notification ??= new S3BucketNotification(this, 'notifications', {
       bucket: this.bucket.id,
-      topic: destinations.topics,
-      queue: destinations.queues,
-      dependsOn: destinations.after,
+      topic: Lazy.anyValue({ produce: () => (this.notificationTopics.length ? this.notificationTopics.map(s3BucketNotificationTopicToTerraform) : undefined) }),
+      queue: Lazy.anyValue({ produce: () => (this.notificationQueues.length ? this.notificationQueues.map(s3BucketNotificationQueueToTerraform) : undefined) }),
     });
+    this.notification.dependsOn = [...(this.notification.dependsOn ?? []), dependable(destination.after)];
   }
 }

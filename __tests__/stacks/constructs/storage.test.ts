@@ -1,0 +1,69 @@
+/**
+ * Composition by reference: the data bucket collects its event notifications, and the stack key its policy
+ * statements, from whoever needs them, rendered once at synth. A new consumer — here a test-only audit construct —
+ * touches nothing but itself.
+ */
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { TerraformStack, Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import { resolveMatrix } from '../../../config/resolve';
+import { Storage, type BucketNotifications, type KeyPolicyContributions } from '../../../stacks/constructs/storage';
+import { stackContext } from '../../../stacks/context';
+import { buildStacks } from '../../../stacks/matrix';
+import { parsePolicy } from '../../../stacks/policy-checks';
+import { singleDeployment } from '../../helpers';
+
+/** A consumer the project does not have: an audit queue fed by every object the bucket deletes, under the stack key. */
+class AuditQueue extends Construct {
+  constructor(scope: Construct, id: string, props: { encryption: KeyPolicyContributions; bucket: BucketNotifications }) {
+    super(scope, id);
+    const queue = new SqsQueue(this, 'queue', { name: 'audit', kmsMasterKeyId: props.encryption.key.arn });
+    const policy = new SqsQueuePolicy(this, 'policy', { queueUrl: queue.url, policy: '{"Statement":[]}' });
+    props.encryption.addToKeyPolicy({ Sid: 'S3UsesKeyForAuditQueue', Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: ['kms:GenerateDataKey*'], Resource: '*' });
+    props.bucket.addNotification({ queue: { id: 'deletions-to-audit', queueArn: queue.arn, events: ['s3:ObjectRemoved:*'] }, after: policy });
+  }
+}
+
+const [deployment] = resolveMatrix(singleDeployment());
+type Tf = { resource: Record<string, Record<string, Record<string, unknown>>> };
+const only = (tf: Tf, type: string) => Object.values(tf.resource[type])[0];
+
+describe('Storage, built alone in a bare stack', () => {
+  const stack = new TerraformStack(Testing.app(), 'bare');
+  const storage = new Storage(stack, 'storage', { context: stackContext(deployment) });
+  new AuditQueue(stack, 'audit', { encryption: storage, bucket: storage });
+  const tf = JSON.parse(Testing.synth(stack)) as Tf;
+
+  it('renders the one bucket notification with the consumer’s queue, after the consumer’s policy', () => {
+    const notification = only(tf, 'aws_s3_bucket_notification');
+    expect(notification.queue).toEqual([expect.objectContaining({ id: 'deletions-to-audit', events: ['s3:ObjectRemoved:*'] })]);
+    expect(notification.topic).toBeUndefined();
+    expect(notification.depends_on).toEqual([expect.stringMatching(/^aws_sqs_queue_policy\.audit_policy_/)]);
+  });
+
+  it('renders the key policy with the owner’s statement first and the consumer’s after it', () => {
+    expect((parsePolicy(only(tf, 'aws_kms_key').policy) ?? []).map((s) => s.Sid)).toEqual(['AccountAdministersKeyThroughIam', 'S3UsesKeyForAuditQueue']);
+  });
+
+  it('creates no notification resource when nobody asks for one', () => {
+    const alone = new TerraformStack(Testing.app(), 'alone');
+    new Storage(alone, 'storage', { context: stackContext(deployment) });
+    expect((JSON.parse(Testing.synth(alone)) as Tf).resource.aws_s3_bucket_notification).toBeUndefined();
+  });
+});
+
+describe('a second consumer in a whole pipeline stack', () => {
+  it('adds its notification and key statement beside the stack’s own, with no edit anywhere else', () => {
+    const [pipeline] = buildStacks(Testing.app(), [deployment]);
+    const storage = pipeline.node.findChild('storage') as Storage;
+    new AuditQueue(pipeline, 'audit', { encryption: storage, bucket: storage });
+    const tf = JSON.parse(Testing.synth(pipeline)) as Tf;
+    const notification = only(tf, 'aws_s3_bucket_notification');
+    expect((notification.topic as { id: string }[]).map((t) => t.id)).toEqual(['failed-records-to-alerts']);
+    expect((notification.queue as { id: string }[]).map((q) => q.id)).toEqual(['deletions-to-audit']);
+    expect((notification.depends_on as string[]).map((d) => d.split('.')[0])).toEqual(['aws_sns_topic_policy', 'aws_sqs_queue_policy']);
+    const sids = (parsePolicy(only(tf, 'aws_kms_key').policy) ?? []).map((s) => s.Sid);
+    expect(sids).toEqual(['AccountAdministersKeyThroughIam', 'CloudWatchLogsEncryptsFirehoseErrorLog', 'AlarmsUseKeyForAlertTopic', 'EventBridgeUsesKeyForAlertTopic', 'S3NotificationsUseKeyForAlertTopic', 'S3UsesKeyForAuditQueue']);
+  });
+});
