@@ -35,6 +35,26 @@ export function policyDocument(statements: (PolicyStatement | TrustStatement)[])
   return jsonDocument({ Version: '2012-10-17', Statement: statements });
 }
 
+import { servicePrincipal } from '../config/aws';
+
+/** Where a construct's resources live: what their ARNs and the service principals they trust are built from. */
+export interface AwsEnvironment {
+  /** `aws`, `aws-cn` or `aws-us-gov`. */
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+/** The ARN builders of an environment. */
+export function arnsOf(env: AwsEnvironment): ReturnType<typeof arns> {
+  return arns(env.partition, env.region, env.accountId);
+}
+
+/** Service principal in the environment's partition, e.g. `firehose.amazonaws.com`. */
+export function principalIn(env: AwsEnvironment): (service: string) => string {
+  return (service) => servicePrincipal(service, env.region);
+}
+
 /** ARN builders for the stack's own resources; names come from config, so ARNs are known at synth. */
 export function arns(partition: string, region: string, accountId: string) {
   return {

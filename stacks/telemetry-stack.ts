@@ -9,7 +9,8 @@ import { Ingestion } from './constructs/ingestion';
 import { Monitoring } from './constructs/monitoring';
 import { Query } from './constructs/query';
 import { Storage } from './constructs/storage';
-import { stackContext, type StackContext } from './context';
+import { partitionOf } from '../config/aws';
+import { arnsOf, type AwsEnvironment } from './iam';
 import { CheckedStack } from './checked-stack';
 
 /** Tags on every resource of a stack (through the provider's default_tags). */
@@ -29,7 +30,8 @@ export function defaultTags(d: ResolvedDeployment): Record<string, string> {
 }
 
 /** Remote state: S3 in the stack's own region (encrypted, lock file) or a Terraform Cloud workspace. */
-function configureBackend(stack: TerraformStack, { deployment: d, arn }: StackContext): void {
+function configureBackend(stack: TerraformStack, d: ResolvedDeployment, env: AwsEnvironment): void {
+  const arn = arnsOf(env);
   if (d.backend.type === 'cloud') {
     new CloudBackend(stack, {
       hostname: d.backend.hostname,
@@ -52,23 +54,64 @@ export class TelemetryStack extends CheckedStack {
   constructor(scope: Construct, deployment: ResolvedDeployment) {
     super(scope, deployment.names.stack, { region: deployment.region, allowedRegions: deployment.allowedRegions, allowDestroy: deployment.settings.protection.allowDestroy });
     this.deployment = deployment;
-    const context = stackContext(deployment);
-    const { names, region, accountId } = deployment;
+    const { names, region, accountId, settings } = deployment;
+    // Where the stack's resources live; each construct builds its ARNs and service principals from it.
+    const env: AwsEnvironment = { partition: partitionOf(region), region, accountId };
 
     new AwsProvider(this, 'aws', {
       region,
       allowedAccountIds: [accountId],
       defaultTags: [{ tags: defaultTags(deployment) }],
     });
-    configureBackend(this, context);
+    configureBackend(this, deployment, env);
 
     // Consumers of the bucket's events and of the key add their own notification and key-policy statement.
-    const storage = new Storage(this, 'storage', { context });
-    const catalog = new Catalog(this, 'catalog', { context, encryption: storage, bucket: storage });
-    const delivery = new Delivery(this, 'delivery', { context, bucket: storage.bucket, encryption: storage, schemaTable: catalog.contractTable });
-    const ingestion = new Ingestion(this, 'ingestion', { context, streamArn: delivery.streamArn });
-    new Query(this, 'query', { context, key: storage.key, resultsLocation: storage.athenaResultsLocation, database: catalog.database.name });
-    const monitoring = new Monitoring(this, 'monitoring', { context, encryption: storage, bucket: storage });
+    const storage = new Storage(this, 'storage', {
+      env,
+      names,
+      lifecycle: settings.lifecycle,
+      folders: settings.firehose,
+      athena: settings.athena,
+      protection: settings.protection,
+    });
+    const catalog = new Catalog(this, 'catalog', {
+      env,
+      names,
+      environmentName: deployment.environment,
+      catalog: settings.catalog,
+      crawler: settings.crawler,
+      firehose: settings.firehose,
+      extraColumns: settings.contract.extraColumns,
+      encryption: storage,
+      bucket: storage,
+    });
+    const delivery = new Delivery(this, 'delivery', {
+      env,
+      names,
+      firehose: settings.firehose,
+      logRetentionDays: settings.logs.retentionDays,
+      bucket: storage.bucket,
+      encryption: storage,
+      schemaTable: catalog.contractTable,
+    });
+    const ingestion = new Ingestion(this, 'ingestion', { names, extraColumns: settings.contract.extraColumns, streamArn: delivery.streamArn });
+    new Query(this, 'query', {
+      names,
+      athena: settings.athena,
+      extraQueries: settings.extraQueries,
+      key: storage.key,
+      resultsLocation: storage.athenaResultsLocation,
+      database: catalog.database.name,
+    });
+    const monitoring = new Monitoring(this, 'monitoring', {
+      env,
+      names,
+      monitoring: settings.monitoring,
+      errorPrefix: settings.firehose.errorPrefix,
+      catalogMode: settings.catalog.mode,
+      encryption: storage,
+      bucket: storage,
+    });
 
     // What an iOS app (and an operator) needs from this stack.
     new TerraformOutput(this, 'region', { value: region, description: 'Region the app sends events to' });

@@ -1,22 +1,35 @@
 import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
 import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { GlueCrawler } from '@cdktf/provider-aws/lib/glue-crawler';
-import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
 import { contractFields, glueType } from '../../config/event-contract';
-import { CONTRACT_SCHEMA_FOLDER, staticFolder } from '../../config/names';
+import { CONTRACT_SCHEMA_FOLDER, staticFolder, type ResourceNames } from '../../config/names';
 import { PARTITION_COLUMNS } from '../../config/queries';
-import type { CrawlerSettings } from '../../config/schema';
-import type { StackContext } from '../context';
-import { jsonDocument, policyDocument, type PolicyStatement } from '../iam';
+import type { CatalogSettings, ContractColumn, CrawlerSettings, FirehoseSettings } from '../../config/schema';
+import { arnsOf, jsonDocument, policyDocument, principalIn, type AwsEnvironment, type PolicyStatement } from '../iam';
 import { ServiceRole } from './identity';
 import type { BucketNotifications, KeyPolicyContributions } from './storage';
 
 export interface CatalogProps {
-  /** The stack's deployment, partition and ARN builders. */
-  readonly context: StackContext;
+  /** Account, region and partition of the catalog, crawler, role and queues. */
+  readonly env: AwsEnvironment;
+  /** The database, tables, crawler, its role and queues, and the bucket catalogued. */
+  readonly names: Pick<ResourceNames, 'glueDatabase' | 'table' | 'contractTable' | 'crawler' | 'roles' | 'dataEventsQueue' | 'dataEventsDlq' | 'dataBucket'>;
+  /** The environment's name, for the database's description. */
+  readonly environmentName: string;
+  /** How partitions become queryable, the table prefix and the first projected year. */
+  readonly catalog: CatalogSettings;
+  /** The crawler's schedule and recrawl behaviour (crawler modes). */
+  readonly crawler: CrawlerSettings;
+  /** Where events land (the static folder is catalogued) and their format. */
+  readonly firehose: Pick<FirehoseSettings, 'dataPrefix' | 'format'>;
+  /**
+   * App-specific columns of the event contract, in the contract's table.
+   * @default none: the envelope only
+   */
+  readonly extraColumns?: ContractColumn[];
   /** The stack key: the data objects' and the event queues'; in event mode, Catalog lets S3 use it for the queue. */
   readonly encryption: KeyPolicyContributions;
   /** The data bucket, whose object events feed the crawler in `crawler-events` mode. */
@@ -48,8 +61,8 @@ export const CRAWLER_LOG_GROUP = '/aws-glue/crawlers';
  * (partition actions are authorized on the table) and the crawler's own log stream. Deletes only when the
  * schema-change policy deletes.
  */
-export function crawlerCatalogStatements({ deployment, arn }: StackContext, c: CrawlerSettings): PolicyStatement[] {
-  const { names } = deployment;
+export function crawlerCatalogStatements(env: AwsEnvironment, names: Pick<ResourceNames, 'glueDatabase' | 'crawler'>, c: CrawlerSettings): PolicyStatement[] {
+  const arn = arnsOf(env);
   const deletes = schemaChangePolicy(c).deleteBehavior === 'DELETE_FROM_DATABASE' ? ['glue:DeleteTable', 'glue:DeletePartition', 'glue:BatchDeletePartition'] : [];
   return [
     {
@@ -120,35 +133,34 @@ export class Catalog extends Construct {
 
   constructor(scope: Construct, id: string, props: CatalogProps) {
     super(scope, id);
-    const { deployment } = props.context;
-    const { names, settings, region } = deployment;
+    const { names, env } = props;
 
     this.database = new GlueCatalogDatabase(this, 'database', {
       name: names.glueDatabase,
-      description: `iOS app telemetry of ${deployment.environment} in ${region}`,
+      description: `iOS app telemetry of ${props.environmentName} in ${env.region}`,
     });
-    if (settings.catalog.mode === 'projection' || settings.firehose.format === 'parquet') {
-      this.contractTable = this.contractTableResource(props.context);
+    if (props.catalog.mode === 'projection' || props.firehose.format === 'parquet') {
+      this.contractTable = this.contractTableResource(props);
     }
-    if (settings.catalog.mode !== 'projection') {
-      const events = settings.catalog.mode === 'crawler-events' ? this.eventQueues(props.context, props.encryption, props.bucket) : undefined;
-      this.crawler = this.crawlerResource(props.context, props.encryption.key, events);
+    if (props.catalog.mode !== 'projection') {
+      const events = props.catalog.mode === 'crawler-events' ? this.eventQueues(props) : undefined;
+      this.crawler = this.crawlerResource(props, events);
     }
   }
 
-  private contractTableResource({ deployment }: StackContext): GlueCatalogTable {
-    const { names, settings } = deployment;
-    const projection = settings.catalog.mode === 'projection';
-    const format = STORAGE_FORMATS[settings.firehose.format];
-    const start = settings.catalog.projectionStartYear;
-    const location = `s3://${names.dataBucket}/${projection ? staticFolder(settings.firehose.dataPrefix) : CONTRACT_SCHEMA_FOLDER}`;
+  private contractTableResource(props: CatalogProps): GlueCatalogTable {
+    const { names, catalog, firehose } = props;
+    const projection = catalog.mode === 'projection';
+    const format = STORAGE_FORMATS[firehose.format];
+    const start = catalog.projectionStartYear;
+    const location = `s3://${names.dataBucket}/${projection ? staticFolder(firehose.dataPrefix) : CONTRACT_SCHEMA_FOLDER}`;
     return new GlueCatalogTable(this, 'contract-table', {
       name: projection ? names.table : names.contractTable,
       databaseName: this.database.name,
       description: projection ? 'Events, from the event contract, with partition projection' : 'Event contract schema for Firehose Parquet conversion (not queried)',
       tableType: 'EXTERNAL_TABLE',
       parameters: {
-        classification: settings.firehose.format,
+        classification: firehose.format,
         ...(projection
           ? {
               'projection.enabled': 'true',
@@ -160,7 +172,7 @@ export class Catalog extends Construct {
               'projection.day.type': 'integer',
               'projection.day.range': '1,31',
               'projection.day.digits': '2',
-              'storage.location.template': projectionTemplate(names.dataBucket, settings.firehose.dataPrefix),
+              'storage.location.template': projectionTemplate(names.dataBucket, firehose.dataPrefix),
             }
           : {}),
       },
@@ -170,7 +182,7 @@ export class Catalog extends Construct {
         inputFormat: format.inputFormat,
         outputFormat: format.outputFormat,
         serDeInfo: { serializationLibrary: format.serializationLibrary },
-        columns: contractFields(settings.contract.extraColumns).map((f) => ({ name: f.name, type: glueType(f.type), comment: f.description })),
+        columns: contractFields(props.extraColumns ?? []).map((f) => ({ name: f.name, type: glueType(f.type), comment: f.description })),
       },
     });
   }
@@ -179,8 +191,10 @@ export class Catalog extends Construct {
    * S3 event queue (and its dead-letter queue), encrypted with the stack key, writable only by this bucket; the
    * bucket's notification and S3's use of the key are added here, by the consumer.
    */
-  private eventQueues({ deployment, arn, principal }: StackContext, encryption: KeyPolicyContributions, bucket: BucketNotifications) {
-    const { names, settings, accountId } = deployment;
+  private eventQueues({ env, names, firehose, encryption, bucket }: CatalogProps) {
+    const { accountId } = env;
+    const arn = arnsOf(env);
+    const principal = principalIn(env);
     const key = encryption.key;
     encryption.addToKeyPolicy({
       Sid: 'S3NotificationsUseKeyForCrawlerQueue',
@@ -213,17 +227,20 @@ export class Catalog extends Construct {
       ]),
     });
     bucket.addNotification({
-      queue: { id: 'data-objects-to-crawler', queueArn: queue.arn, events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'], filterPrefix: staticFolder(settings.firehose.dataPrefix) },
+      queue: { id: 'data-objects-to-crawler', queueArn: queue.arn, events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'], filterPrefix: staticFolder(firehose.dataPrefix) },
       after: queuePolicy,
     });
     return { queue, dlq };
   }
 
-  private crawlerResource(context: StackContext, key: KmsKey, queues?: { queue: SqsQueue; dlq: SqsQueue }): GlueCrawler {
-    const { deployment, arn, principal } = context;
-    const { names, settings, region, accountId } = deployment;
-    const c = settings.crawler;
-    const dataFolder = staticFolder(settings.firehose.dataPrefix);
+  private crawlerResource(props: CatalogProps, queues?: { queue: SqsQueue; dlq: SqsQueue }): GlueCrawler {
+    const { env, names, catalog } = props;
+    const { region, accountId } = env;
+    const key = props.encryption.key;
+    const arn = arnsOf(env);
+    const principal = principalIn(env);
+    const c = props.crawler;
+    const dataFolder = staticFolder(props.firehose.dataPrefix);
     const bucketArn = arn.bucket(names.dataBucket);
     const queueStatements: PolicyStatement[] = queues
       ? [
@@ -246,7 +263,7 @@ export class Catalog extends Construct {
       // A scoped-down equivalent of AWSGlueServiceRole, which the Glue guide ("Crawler prerequisites") allows in its
       // place: that managed policy grants glue:* on *, read/write on every bucket's aws-glue-* keys and EC2 actions.
       statements: [
-        ...crawlerCatalogStatements(context, c),
+        ...crawlerCatalogStatements(env, names, c),
         { Sid: 'ReadEventObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn}/${dataFolder}*` },
         { Sid: 'LocateDataBucket', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: bucketArn },
         {
@@ -273,7 +290,7 @@ export class Catalog extends Construct {
       role: role.role.arn,
       dependsOn: [role.policy],
       schedule: c.schedule,
-      tablePrefix: settings.catalog.tablePrefix,
+      tablePrefix: catalog.tablePrefix,
       s3Target: [{ path: `s3://${names.dataBucket}/${dataFolder}`, ...(queues ? { eventQueueArn: queues.queue.arn, dlqEventQueueArn: queues.dlq.arn } : {}) }],
       recrawlPolicy: { recrawlBehavior: c.recrawlBehavior },
       schemaChangePolicy: schemaChangePolicy(c),

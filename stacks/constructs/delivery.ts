@@ -4,16 +4,25 @@ import { KinesisFirehoseDeliveryStream } from '@cdktf/provider-aws/lib/kinesis-f
 import type { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { Construct } from 'constructs';
-import { staticFolder } from '../../config/names';
+import { DEFAULT_SETTINGS } from '../../config/defaults';
+import { staticFolder, type ResourceNames } from '../../config/names';
 import type { FirehoseSettings } from '../../config/schema';
-import type { StackContext } from '../context';
-import type { PolicyStatement } from '../iam';
+import { arnsOf, principalIn, type AwsEnvironment, type PolicyStatement } from '../iam';
 import { ServiceRole } from './identity';
 import type { KeyPolicyContributions } from './storage';
 
 export interface DeliveryProps {
-  /** The stack's deployment, partition and ARN builders. */
-  readonly context: StackContext;
+  /** Account, region and partition of the stream, its role and log group. */
+  readonly env: AwsEnvironment;
+  /** The stream, its role, its error log group, the bucket it writes to and the database of the contract table. */
+  readonly names: Pick<ResourceNames, 'stack' | 'deliveryStream' | 'roles' | 'firehoseLogGroup' | 'dataBucket' | 'glueDatabase'>;
+  /** Buffering, compression, prefixes, format and dynamic partitioning. */
+  readonly firehose: FirehoseSettings;
+  /**
+   * Days the delivery error log is kept (a value CloudWatch Logs accepts).
+   * @default DEFAULT_SETTINGS.logs.retentionDays (30)
+   */
+  readonly logRetentionDays?: number;
   /** Bucket Firehose writes to. */
   readonly bucket: S3Bucket;
   /** The stack key (objects, the stream's own encryption, the error log); Delivery adds CloudWatch Logs' use of it. */
@@ -40,9 +49,11 @@ export class Delivery extends Construct {
 
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
-    const { deployment, arn, principal } = props.context;
-    const { names, settings, region, accountId } = deployment;
-    const f = settings.firehose;
+    const { names, env } = props;
+    const { region, accountId } = env;
+    const arn = arnsOf(env);
+    const principal = principalIn(env);
+    const f = props.firehose;
 
     const key = props.encryption.key;
     // CloudWatch Logs encrypts this stream's error log group with the key, and nothing else of the account.
@@ -56,7 +67,7 @@ export class Delivery extends Construct {
     });
     this.logGroup = new CloudwatchLogGroup(this, 'errors', {
       name: names.firehoseLogGroup,
-      retentionInDays: settings.logs.retentionDays,
+      retentionInDays: props.logRetentionDays ?? DEFAULT_SETTINGS.logs.retentionDays,
       kmsKeyId: key.arn,
     });
     new CloudwatchLogStream(this, 'errors-stream', { name: DELIVERY_LOG_STREAM, logGroupName: this.logGroup.name });

@@ -6,12 +6,18 @@ import { join } from 'node:path';
 import { stackEventSchema } from '../../config/event-contract';
 import { stackDirectory } from '../checked-stack';
 import { Construct } from 'constructs';
-import type { StackContext } from '../context';
+import type { ResourceNames } from '../../config/names';
+import type { ContractColumn } from '../../config/schema';
 import { ServiceRole } from './identity';
 
 export interface IngestionProps {
-  /** The stack's deployment, partition and ARN builders. */
-  readonly context: StackContext;
+  /** The stack (its event schema file), the identity pool, the guest role and the stream it may write to. */
+  readonly names: Pick<ResourceNames, 'stack' | 'identityPool' | 'roles' | 'deliveryStream'>;
+  /**
+   * App-specific columns of the event contract, for the stack's event schema.
+   * @default none: the envelope only
+   */
+  readonly extraColumns?: ContractColumn[];
   /** ARN of the Firehose stream events go into (built from config); the only resource ingestion may write to. */
   readonly streamArn: string;
 }
@@ -32,11 +38,10 @@ export class Ingestion extends Construct {
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
     super(scope, id);
-    const { deployment } = props.context;
-    const { names } = deployment;
+    const { names } = props;
 
     // The event contract as JSON Schema, for app teams and for validating sample events; written at synth.
-    const schema = stackEventSchema(names.stack, deployment.settings.contract.extraColumns);
+    const schema = stackEventSchema(names.stack, props.extraColumns ?? []);
     addCustomSynthesis(this, {
       onSynthesize: (session) => {
         const dir = stackDirectory(session.outdir, names.stack);

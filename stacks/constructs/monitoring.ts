@@ -6,14 +6,26 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
-import { staticFolder } from '../../config/names';
-import type { StackContext } from '../context';
-import { jsonDocument, policyDocument, type PolicyStatement } from '../iam';
+import { DEFAULT_SETTINGS } from '../../config/defaults';
+import { staticFolder, type ResourceNames } from '../../config/names';
+import type { CatalogSettings, MonitoringSettings } from '../../config/schema';
+import { arnsOf, jsonDocument, policyDocument, principalIn, type AwsEnvironment, type PolicyStatement } from '../iam';
 import type { BucketNotifications, KeyPolicyContributions } from './storage';
 
 export interface MonitoringProps {
-  /** The stack's deployment, partition and ARN builders. */
-  readonly context: StackContext;
+  /** Account, region and partition of the topic, alarms and rules. */
+  readonly env: AwsEnvironment;
+  /** The topic, the stack (alarm and dashboard names), and the stream, bucket, crawler, queue and workgroup watched. */
+  readonly names: Pick<ResourceNames, 'alertTopic' | 'stack' | 'deliveryStream' | 'dataBucket' | 'crawler' | 'dataEventsDlq' | 'workgroup'>;
+  /** Alarm thresholds, periods and the email addresses subscribed. */
+  readonly monitoring: MonitoringSettings;
+  /** The error prefix, whose objects (failed records) alert. */
+  readonly errorPrefix: string;
+  /**
+   * How partitions are catalogued: a crawler is watched for failures (and, in `crawler-events`, its dead letters).
+   * @default DEFAULT_SETTINGS.catalog.mode ('crawler')
+   */
+  readonly catalogMode?: CatalogSettings['mode'];
   /** The stack key the alert topic is encrypted with; Monitoring lets its publishers use it. */
   readonly encryption: KeyPolicyContributions;
   /** The data bucket, whose failed records Monitoring is notified of. */
@@ -27,10 +39,12 @@ export interface MonitoringProps {
  * them every crawler-failure notification would be dropped without an error, and S3's are not documented to carry
  * them. The topic policy holds the confused-deputy conditions. In a key policy, "*" means this key.
  */
-export function alertPublisherKeyStatements({ deployment, arn, principal }: StackContext): PolicyStatement[] {
-  const { names, accountId } = deployment;
+export function alertPublisherKeyStatements(env: AwsEnvironment, alertTopic: string): PolicyStatement[] {
+  const { accountId } = env;
+  const arn = arnsOf(env);
+  const principal = principalIn(env);
   const use = ['kms:GenerateDataKey*', 'kms:Decrypt'];
-  const forAlertTopic = { 'kms:EncryptionContext:aws:sns:topicArn': arn.snsTopic(names.alertTopic) };
+  const forAlertTopic = { 'kms:EncryptionContext:aws:sns:topicArn': arn.snsTopic(alertTopic) };
   return [
     { Sid: 'AlarmsUseKeyForAlertTopic', Effect: 'Allow', Principal: { Service: principal('cloudwatch') }, Action: use, Resource: '*', Condition: { StringEquals: { 'aws:SourceAccount': accountId, ...forAlertTopic } } },
     { Sid: 'EventBridgeUsesKeyForAlertTopic', Effect: 'Allow', Principal: { Service: principal('events') }, Action: use, Resource: '*', Condition: { StringEquals: forAlertTopic } },
@@ -54,13 +68,16 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const { deployment, arn, principal } = props.context;
-    const { names, settings, region, accountId } = deployment;
-    const m = settings.monitoring;
+    const { names, env } = props;
+    const { region, accountId } = env;
+    const arn = arnsOf(env);
+    const principal = principalIn(env);
+    const m = props.monitoring;
+    const catalogMode = props.catalogMode ?? DEFAULT_SETTINGS.catalog.mode;
     const topicArn = arn.snsTopic(names.alertTopic);
     const crawlerRules = crawlerFailureRules(names.crawler);
 
-    for (const statement of alertPublisherKeyStatements(props.context)) props.encryption.addToKeyPolicy(statement);
+    for (const statement of alertPublisherKeyStatements(env, names.alertTopic)) props.encryption.addToKeyPolicy(statement);
     this.topic = new SnsTopic(this, 'alerts', { name: names.alertTopic, kmsMasterKeyId: props.encryption.key.arn, displayName: `${names.stack} alerts` });
     const publish = (sid: string, service: string, sourceArn: string | string[]): PolicyStatement => ({
       Sid: sid,
@@ -70,7 +87,7 @@ export class Monitoring extends Construct {
       Resource: topicArn,
       Condition: { StringEquals: { 'aws:SourceAccount': accountId }, ArnLike: { 'aws:SourceArn': sourceArn } },
     });
-    const hasCrawler = settings.catalog.mode !== 'projection';
+    const hasCrawler = catalogMode !== 'projection';
     this.topicPolicy = new SnsTopicPolicy(this, 'alerts-policy', {
       arn: this.topic.arn,
       policy: policyDocument([
@@ -121,7 +138,7 @@ export class Monitoring extends Construct {
       comparisonOperator: 'GreaterThanThreshold',
       threshold: 0,
     });
-    if (settings.catalog.mode === 'crawler-events') {
+    if (catalogMode === 'crawler-events') {
       alarm('crawler-events-dead-letters', `S3 events for ${names.crawler} land in the dead-letter queue: partitions are not being catalogued`, {
         namespace: 'AWS/SQS',
         dimensions: { QueueName: names.dataEventsDlq },
@@ -140,7 +157,7 @@ export class Monitoring extends Construct {
     }
 
     props.bucket.addNotification({
-      topic: { id: 'failed-records-to-alerts', topicArn: this.topic.arn, events: ['s3:ObjectCreated:*'], filterPrefix: staticFolder(settings.firehose.errorPrefix) },
+      topic: { id: 'failed-records-to-alerts', topicArn: this.topic.arn, events: ['s3:ObjectCreated:*'], filterPrefix: staticFolder(props.errorPrefix) },
       after: this.topicPolicy,
     });
 

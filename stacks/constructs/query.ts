@@ -3,11 +3,19 @@ import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
 import { NAMED_QUERIES, renderSql } from '../../config/queries';
-import type { StackContext } from '../context';
+import type { ResourceNames } from '../../config/names';
+import type { AthenaSettings, NamedQuerySettings } from '../../config/schema';
 
 export interface QueryProps {
-  /** The stack's deployment, partition and ARN builders. */
-  readonly context: StackContext;
+  /** Names of the workgroup, the stack (for its description), the database and table the queries read. */
+  readonly names: Pick<ResourceNames, 'workgroup' | 'stack' | 'glueDatabase' | 'table'>;
+  /** Scan cutoff and enforcement. */
+  readonly athena: Pick<AthenaSettings, 'bytesScannedCutoffPerQuery' | 'enforceWorkgroupConfiguration'>;
+  /**
+   * Named queries saved beside the reference design's three.
+   * @default none
+   */
+  readonly extraQueries?: NamedQuerySettings[];
   /** Key query results are encrypted with (SSE-KMS). */
   readonly key: KmsKey;
   /** `s3://…/` location for results, in the stack's own bucket and region. */
@@ -22,8 +30,8 @@ export class Query extends Construct {
 
   constructor(scope: Construct, id: string, props: QueryProps) {
     super(scope, id);
-    const { names, settings } = props.context.deployment;
-    const a = settings.athena;
+    const { names } = props;
+    const a = props.athena;
 
     this.workgroup = new AthenaWorkgroup(this, 'workgroup', {
       name: names.workgroup,
@@ -40,7 +48,7 @@ export class Query extends Construct {
       },
     });
 
-    for (const query of [...NAMED_QUERIES, ...settings.extraQueries]) {
+    for (const query of [...NAMED_QUERIES, ...(props.extraQueries ?? [])]) {
       new AthenaNamedQuery(this, query.name, {
         name: query.name,
         description: query.description,

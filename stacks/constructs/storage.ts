@@ -12,16 +12,30 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { dependable, Lazy, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { staticFolder } from '../../config/names';
-import type { LifecycleSettings } from '../../config/schema';
-import { policyDocument, type PolicyStatement } from '../iam';
-import type { StackContext } from '../context';
+import { DEFAULT_SETTINGS } from '../../config/defaults';
+import { staticFolder, type ResourceNames } from '../../config/names';
+import type { AthenaSettings, FirehoseSettings, LifecycleSettings, ProtectionSettings } from '../../config/schema';
+import { arnsOf, policyDocument, type AwsEnvironment, type PolicyStatement } from '../iam';
 import { accountAdministersKey, keyProtection, privateBucket } from './private-bucket';
 
 export interface StorageProps {
-  /** The stack's deployment, partition and ARN builders. */
-  readonly context: StackContext;
+  /** Account, region and partition of the key and bucket. */
+  readonly env: AwsEnvironment;
+  /** The stack (for the key's description), the data bucket and the key's alias. */
+  readonly names: Pick<ResourceNames, 'stack' | 'dataBucket' | 'kmsAlias'>;
+  /** The retention timeline of events and failed records. */
+  readonly lifecycle: LifecycleSettings;
+  /** Where Firehose writes events and failed records: the static folders of these prefixes get the lifecycle. */
+  readonly folders: Pick<FirehoseSettings, 'dataPrefix' | 'errorPrefix'>;
+  /** Where Athena writes results, and how long they are kept. */
+  readonly athena: Pick<AthenaSettings, 'resultsPrefix' | 'resultsExpirationDays'>;
+  /**
+   * Destroy protection and the undo window of versioning.
+   * @default DEFAULT_SETTINGS.protection: prevent_destroy on bucket and key, noncurrent versions kept 7 days
+   */
+  readonly protection?: ProtectionSettings;
 }
+
 
 /** What a consumer of the stack key needs: the key, and a way to let its own service use it. */
 export interface KeyPolicyContributions {
@@ -76,21 +90,21 @@ export class Storage extends Construct implements KeyPolicyContributions, Bucket
 
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
-    const { deployment, arn } = props.context;
-    const { names, settings } = deployment;
+    const { names, lifecycle, athena } = props;
+    const protection = props.protection ?? DEFAULT_SETTINGS.protection;
+    const arn = arnsOf(props.env);
 
     this.keyStatements = [accountAdministersKey(arn.root())];
     this.key = new KmsKey(this, 'key', {
       description: `${names.stack}: telemetry data, Firehose, logs and Athena results`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      ...keyProtection(settings.protection.allowDestroy),
+      ...keyProtection(protection.allowDestroy),
       // Each service that encrypts with the key brings its own statement (addToKeyPolicy); rendered at synth.
       policy: Lazy.stringValue({ produce: () => policyDocument(this.keyStatements) }),
     });
     new KmsAlias(this, 'key-alias', { name: names.kmsAlias, targetKeyId: this.key.keyId });
 
-    const { lifecycle, firehose, athena, protection } = settings;
     this.bucket = privateBucket(this, 'data', { bucketName: names.dataBucket, bucketArn: arn.bucket(names.dataBucket), key: this.key, allowDestroy: protection.allowDestroy });
     const bucketId = this.bucket.id;
     // An overwrite or delete by any principal with access can be undone for noncurrentVersionExpirationDays (S3
@@ -104,9 +118,9 @@ export class Storage extends Construct implements KeyPolicyContributions, Bucket
       dependsOn: [versioning],
       transitionDefaultMinimumObjectSize: lifecycle.transitionSmallObjects ? 'varies_by_storage_class' : 'all_storage_classes_128K',
       rule: [
-        retentionRule('events', staticFolder(firehose.dataPrefix), lifecycle),
+        retentionRule('events', staticFolder(props.folders.dataPrefix), lifecycle),
         // Failed records are event data too: same retention as the events.
-        retentionRule('failed-records', staticFolder(firehose.errorPrefix), lifecycle),
+        retentionRule('failed-records', staticFolder(props.folders.errorPrefix), lifecycle),
         { id: 'athena-results', status: 'Enabled', filter: [{ prefix: athena.resultsPrefix }], expiration: [{ days: athena.resultsExpirationDays }] },
         {
           id: 'abort-incomplete-multipart-uploads',

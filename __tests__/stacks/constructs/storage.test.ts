@@ -9,7 +9,6 @@ import { TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { resolveMatrix } from '../../../config/resolve';
 import { Storage, type BucketNotifications, type KeyPolicyContributions } from '../../../stacks/constructs/storage';
-import { stackContext } from '../../../stacks/context';
 import { buildStacks } from '../../../stacks/matrix';
 import { parsePolicy } from '../../../stacks/policy-checks';
 import { singleDeployment } from '../../helpers';
@@ -26,12 +25,20 @@ class AuditQueue extends Construct {
 }
 
 const [deployment] = resolveMatrix(singleDeployment());
+/** Only what Storage declares it uses. */
+const storageProps = {
+  env: { partition: 'aws', region: 'eu-central-1', accountId: '222222222222' },
+  names: { stack: 'bare', dataBucket: 'bare-data-bucket', kmsAlias: 'alias/bare' },
+  lifecycle: deployment.settings.lifecycle,
+  folders: { dataPrefix: 'data/', errorPrefix: 'errors/' },
+  athena: { resultsPrefix: 'athena-results/', resultsExpirationDays: 30 },
+};
 type Tf = { resource: Record<string, Record<string, Record<string, unknown>>> };
 const only = (tf: Tf, type: string) => Object.values(tf.resource[type])[0];
 
 describe('Storage, built alone in a bare stack', () => {
   const stack = new TerraformStack(Testing.app(), 'bare');
-  const storage = new Storage(stack, 'storage', { context: stackContext(deployment) });
+  const storage = new Storage(stack, 'storage', storageProps);
   new AuditQueue(stack, 'audit', { encryption: storage, bucket: storage });
   const tf = JSON.parse(Testing.synth(stack)) as Tf;
 
@@ -46,9 +53,22 @@ describe('Storage, built alone in a bare stack', () => {
     expect((parsePolicy(only(tf, 'aws_kms_key').policy) ?? []).map((s) => s.Sid)).toEqual(['AccountAdministersKeyThroughIam', 'S3UsesKeyForAuditQueue']);
   });
 
+  it('keeps the data bucket and the key from destroy by default, versioned, with the lifecycle on the given folders', () => {
+    expect(only(tf, 'aws_s3_bucket')).toMatchObject({ bucket: 'bare-data-bucket', lifecycle: { prevent_destroy: true } });
+    expect(only(tf, 'aws_kms_key').lifecycle).toEqual({ prevent_destroy: true });
+    const rules = only(tf, 'aws_s3_bucket_lifecycle_configuration').rule as { id: string; filter: unknown }[];
+    expect(rules.map((r) => [r.id, r.filter])).toEqual([
+      ['events', [{ prefix: 'data/' }]],
+      ['failed-records', [{ prefix: 'errors/' }]],
+      ['athena-results', [{ prefix: 'athena-results/' }]],
+      ['abort-incomplete-multipart-uploads', [{}]],
+      ['expire-noncurrent-versions', [{}]],
+    ]);
+  });
+
   it('creates no notification resource when nobody asks for one', () => {
     const alone = new TerraformStack(Testing.app(), 'alone');
-    new Storage(alone, 'storage', { context: stackContext(deployment) });
+    new Storage(alone, 'storage', storageProps);
     expect((JSON.parse(Testing.synth(alone)) as Tf).resource.aws_s3_bucket_notification).toBeUndefined();
   });
 });

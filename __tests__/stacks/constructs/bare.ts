@@ -1,0 +1,23 @@
+/** A bare stack for one construct, and the props every construct test shares: only what constructs declare. */
+import { TerraformStack, Testing } from 'cdktf';
+import type { AwsEnvironment } from '../../../stacks/iam';
+
+export const ENV: AwsEnvironment = { partition: 'aws', region: 'eu-central-1', accountId: '222222222222' };
+
+export type Tf = { resource: Record<string, Record<string, Record<string, unknown>>>; output?: Record<string, unknown> };
+
+export function bareStack(id = 'bare'): TerraformStack {
+  return new TerraformStack(Testing.app(), id);
+}
+
+export function synth(stack: TerraformStack): Tf {
+  return JSON.parse(Testing.synth(stack)) as Tf;
+}
+
+export const all = (tf: Tf, type: string) => Object.values(tf.resource[type] ?? {});
+export const one = (tf: Tf, type: string) => {
+  const found = all(tf, type);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0];
+};
+
