@@ -2,23 +2,41 @@
  * Change review with planted changes of each kind, on the tests' example matrix: each is named in the right section
  * and stack, untouched stacks say "no change", and the gate fails on widened access and shortened retention.
  */
-import { Testing } from 'cdktf';
+import { Testing, type TerraformStack } from 'cdktf';
 import type { MatrixConfig } from '../../config';
 import { resolveMatrix } from '../../config/resolve';
 import { analyzeStack, maskEmail, type StackReport } from '../../scripts/report/analyze';
 import { compareReports, gateFailures, renderChangesMarkdown, type StackReview } from '../../scripts/review/compare';
-import { buildMatrix } from '../../stacks/matrix';
+import { bootstrapStackName } from '../../config/names';
+import { bootstrapTargets } from '../../config/targets';
+import { StateBootstrapStack } from '../../stacks/bootstrap-stack';
+import { TelemetryStack } from '../../stacks/telemetry-stack';
 import type { TerraformJson } from '../../stacks/policy-checks';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 import { matrixWith } from '../helpers';
 
+/**
+ * Terraform JSON per stack, cached by what the stack is built from: a stack is a function of its deployment (or its
+ * bootstrap target), so the same input gives the same JSON, and each test synthesizes only what it changed.
+ */
+const synthesized = new Map<string, string>();
+function synthOnce(key: unknown, build: () => TerraformStack): string {
+  const id = JSON.stringify(key);
+  if (!synthesized.has(id)) synthesized.set(id, Testing.synth(build()));
+  return synthesized.get(id)!;
+}
+
 /** The reports of every stack of a matrix (Terraform JSON from Testing.synth), optionally edited before analysis. */
 function reports(matrix: MatrixConfig, edit: (stack: string, tf: TerraformJson) => void = () => undefined): StackReport[] {
-  const { all } = buildMatrix(Testing.app(), resolveMatrix(matrix));
-  return all.map((stack) => {
-    const tf = JSON.parse(Testing.synth(stack)) as TerraformJson;
-    edit(stack.node.id, tf);
-    return analyzeStack(stack.node.id, tf);
+  const deployments = resolveMatrix(matrix);
+  const stacks = [
+    ...deployments.map((d) => [d.names.stack, synthOnce(d, () => new TelemetryStack(Testing.app(), d))] as const),
+    ...bootstrapTargets(deployments).map((t) => [bootstrapStackName(t.project, t.accountId, t.region), synthOnce(t, () => new StateBootstrapStack(Testing.app(), t))] as const),
+  ];
+  return stacks.map(([name, json]) => {
+    const tf = JSON.parse(json) as TerraformJson;
+    edit(name, tf);
+    return analyzeStack(name, tf);
   });
 }
 
