@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { Manifest, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { checkStack, type CheckContext, type Finding, type TerraformJson } from './policy-checks';
+import type { CheckContext, Finding, TerraformJson } from './policy-checks';
+import { checkStack } from './rules/packs';
 
 /** Where cdktf writes a stack's files: `<outdir>/stacks/<stack id>/`. */
 export function stackDirectory(outdir: string, stackId: string): string {

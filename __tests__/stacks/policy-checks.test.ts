@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveMatrix } from '../../config/resolve';
 import { buildStacks, PolicyError, validateStacks } from '../../stacks/matrix';
-import { checkStack, type TerraformJson } from '../../stacks/policy-checks';
+import type { TerraformJson } from '../../stacks/policy-checks';
+import { checkStack } from '../../stacks/rules/packs';
 import { synthesizeChecked } from '../../stacks/synth';
 import type { TelemetryStack } from '../../stacks/telemetry-stack';
 import { singleDeployment } from '../helpers';
@@ -109,7 +110,7 @@ describe('policy checks on constructed stacks', () => {
 });
 
 describe('checkStack on plain Terraform JSON', () => {
-  it('accepts an IfExists confused-deputy guard only for allow-listed services, and says so', () => {
+  it('accepts an IfExists confused-deputy guard only where suppressed (the crawler role), and says so', () => {
     const trust = (service: string) => ({
       assume_role_policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', Condition: { StringEqualsIfExists: { 'aws:SourceAccount': '222222222222' } } }] }),
     });
@@ -118,12 +119,12 @@ describe('checkStack on plain Terraform JSON', () => {
         Statement: [{ Effect: 'Allow', Principal: { Service: 'firehose.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': '222222222222' }, ArnLikeIfExists: { 'aws:SourceArn': 'arn:aws:firehose:*' } } }],
       }),
     };
-    const tf: TerraformJson = { resource: { aws_iam_role: { crawler: trust('glue.amazonaws.com'), delivery: trust('firehose.amazonaws.com'), both: strictAndIfExists } } };
+    const tf: TerraformJson = { resource: { aws_iam_role: { catalog_role_0D2DB899: trust('glue.amazonaws.com'), delivery: trust('firehose.amazonaws.com'), both: strictAndIfExists } } };
     const findings = checkStack(tf, { region: 'eu-central-1', allowedRegions: [] }).map((f) => `${f.severity} ${f.resource}: ${f.message}`);
     expect(findings).toHaveLength(2);
     expect(findings).toContain('error aws_iam_role.delivery: confused-deputy guard uses StringEqualsIfExists, which lets requests without the key through');
     expect(findings).toContainEqual(
-      expect.stringMatching(/^info aws_iam_role\.crawler: confused-deputy guard uses StringEqualsIfExists: Glue does not document sending aws:SourceAccount/),
+      expect.stringMatching(/^info aws_iam_role\.catalog_role_0D2DB899: confused-deputy guard uses StringEqualsIfExists: Glue does not document sending aws:SourceAccount/),
     );
   });
 

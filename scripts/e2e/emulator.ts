@@ -38,7 +38,7 @@ export const EMULATOR_GAPS: EmulatorGap[] = [
   },
   {
     gap: 'deleting an S3 delete marker fails inside moto (AttributeError: \'FakeDeleteMarker\' object has no attribute \'dispose\'), so force_destroy cannot empty a versioned bucket holding delete markers — the state bucket, where every lock file leaves one',
-    handling: 'before a bootstrap stack is destroyed, its state bucket and the bucket\'s settings are removed from its state (the emulator is thrown away); its key is still destroyed, and the data buckets show the bucket-before-key destroy',
+    handling: 'a bootstrap stack\'s destroy is shown refused by prevent_destroy, and not carried out (the emulator is discarded); the data buckets show the opted-out, bucket-before-key destroy',
   },
   {
     gap: 'Firehose ignores !{…} prefix expressions (objects land under the literal prefix plus its own date folders)',

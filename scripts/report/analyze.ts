@@ -5,11 +5,13 @@
  */
 import { posix } from 'node:path';
 import { NOT_QUERYABLE_WITHOUT_RESTORE, S3_RULES } from '../../config/aws';
-import { isPlaceholderAccount } from '../../config/matrix';
 import { staticFolder } from '../../config/names';
-import { asList as list, bucketControls, checkStack, parsePolicy, type Finding, type TerraformJson } from '../../stacks/policy-checks';
+import { asList as list, bucketControls, parsePolicy, type Finding, type TerraformJson } from '../../stacks/policy-checks';
+import { runRules, sortFindings } from '../../stacks/rules/engine';
+import { SYNTH_GATE } from '../../stacks/rules/packs';
+import { REPORT_ONLY } from './rules/pack';
 import type { CapacitySettings } from '../../config/schema';
-import { capacityCheck, capacityFindings, type CapacityCheck } from './capacity';
+import { capacityCheck, type CapacityCheck } from './capacity';
 import { estimateCost, type CostEstimate } from './cost';
 
 export interface Transition {
@@ -476,37 +478,6 @@ function flow(tf: TerraformJson, region: string): FlowEdge[] {
   return edges;
 }
 
-/** Report-only findings: what a reviewer should question beyond the synth-time policy checks. */
-function reviewFindings(identity: StackReport['identity'], storesList: DataStore[], configured?: ConfiguredRetention): Finding[] {
-  const findings: Finding[] = [];
-  if (configured) {
-    for (const store of storesList.filter((s) => s.holds.startsWith('app events') || s.holds.startsWith('records Firehose'))) {
-      if (store.retention.expirationDays !== null && store.retention.expirationDays > configured.expirationDays) {
-        findings.push({ severity: 'warning', check: 'retention', resource: store.name, message: `kept ${store.retention.expirationDays} days, beyond the ${configured.expirationDays} its configuration (profile ${configured.profile}) says` });
-      }
-      if (store.retention.expirationDays === null) {
-        findings.push({ severity: 'warning', check: 'retention', resource: store.name, message: 'event data never expires' });
-      }
-    }
-  }
-  for (const store of storesList.filter((s) => s.holds.startsWith('app events') && s.retention.notQueryableFromDay !== null && s.retention.expirationDays !== null)) {
-    const { notQueryableFromDay: from, expirationDays: until } = store.retention;
-    findings.push({
-      severity: 'info',
-      check: 'retention',
-      resource: store.name,
-      message: `days ${from}–${until} of retention (${until! - from!} days) are archived and leave Athena query results until restored`,
-    });
-  }
-  if (isPlaceholderAccount(identity.account)) {
-    findings.push({ severity: 'info', check: 'identity', resource: 'provider.aws', message: `account ${identity.account} is a placeholder; the real account id goes into config/matrix.ts before deploy` });
-  }
-  for (const store of storesList.filter((s) => s.retention.notes.some((n) => n.includes('under 128 KB')))) {
-    findings.push({ severity: 'info', check: 'retention', resource: store.name, message: 'objects under 128 KB stay in STANDARD (S3 default); low-volume Firehose objects may never transition' });
-  }
-  return findings;
-}
-
 /**
  * What the configured matrix says of a stack that its Terraform cannot: how long events are meant to be kept (the
  * JSON must not keep them longer) and the traffic it is sized for.
@@ -550,13 +521,9 @@ export function analyzeStack(stack: string, tf: TerraformJson, configured?: Conf
   identity.residencyExceptions = allowedRegions;
   const streamName = Object.values(tf.resource?.aws_kinesis_firehose_delivery_stream ?? {})[0]?.name;
   const capacity = configured?.capacity && streamName ? capacityCheck(region, configured.capacity) : null;
-  const findings = [
-    ...checkStack(tf, { region, allowedRegions }),
-    ...reviewFindings(identity, storesList, configured),
-    ...(capacity ? capacityFindings(`firehose:${streamName}`, capacity) : []),
-  ];
-  const order = { error: 0, warning: 1, info: 2 };
-  findings.sort((a, b) => order[a.severity] - order[b.severity] || a.check.localeCompare(b.check) || a.resource.localeCompare(b.resource) || a.message.localeCompare(b.message));
+  // One engine, two packs: the synth gate's rules (what failed or warned at synth) and the report's own.
+  const input = { tf, context: { region, allowedRegions }, identity, stores: storesList, capacity, ...(streamName ? { stream: String(streamName) } : {}), ...(configured ? { configured } : {}) };
+  const findings = sortFindings([...runRules(SYNTH_GATE, input), ...runRules(REPORT_ONLY, input)]);
   return {
     stack,
     identity,

@@ -258,7 +258,7 @@ export class Catalog extends Construct {
       roleName: names.roles.crawler,
       description: `Glue crawler ${names.crawler} reads s3://${names.dataBucket}/${dataFolder}`,
       principal: { Service: principal('glue') },
-      // IfExists: see IF_EXISTS_TRUST_ALLOWED in policy-checks.ts — Glue does not document sending the key.
+      // IfExists: suppressed in stacks/rules/suppressions.ts, with the reason — Glue does not document sending the key.
       trustConditions: { StringEqualsIfExists: { 'aws:SourceAccount': accountId } },
       // A scoped-down equivalent of AWSGlueServiceRole, which the Glue guide ("Crawler prerequisites") allows in its
       // place: that managed policy grants glue:* on *, read/write on every bucket's aws-glue-* keys and EC2 actions.

@@ -1,0 +1,8 @@
+/** The report pack: what a reviewer should question beyond the synth gate; `npm run report` runs both. */
+import type { PolicyRule } from '../../../stacks/rules/rule';
+import { streamCapacity } from './capacity';
+import { placeholderAccount } from './identity';
+import type { ReportRuleInput } from './input';
+import { archivedNotQueryable, keptBeyondConfig, neverExpires, smallObjectsStay } from './retention';
+
+export const REPORT_ONLY: PolicyRule<ReportRuleInput>[] = [keptBeyondConfig, neverExpires, placeholderAccount, smallObjectsStay, archivedNotQueryable, streamCapacity];

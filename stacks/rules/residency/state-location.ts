@@ -1,0 +1,24 @@
+import { fixture, type PolicyRule, type Violation } from '../rule';
+
+/**
+ * Terraform state holds every resource's attributes: an S3 backend must be in the stack's region; a local state
+ * (bootstrap stacks) stays where it is applied; Terraform Cloud and other backends cannot be checked for region.
+ */
+export const stateLocation: PolicyRule = {
+  id: 'residency-state-location',
+  check: 'residency',
+  level: 'error',
+  appliesTo: 'terraform.backend, terraform.cloud',
+  explanation: 'State is data about the stack (names, ARNs, sometimes values): it belongs in the same jurisdiction (Terraform S3 backend docs).',
+  evaluate: ({ tf, context }) => {
+    const violations: Violation[] = [];
+    const allowed = [context.region, ...context.allowedRegions];
+    const s3 = tf.terraform?.backend?.s3;
+    if (s3 && !allowed.includes(s3.region as string)) violations.push({ resource: 'terraform.backend.s3', message: `state backend region is ${String(s3.region)}, outside ${allowed.join(', ')}` });
+    if (tf.terraform?.backend?.local) violations.push({ resource: 'terraform.backend.local', severity: 'info', message: 'state stays on the machine that applies (bootstrap stacks; see README)' });
+    else if (tf.terraform?.backend && !s3) violations.push({ resource: 'terraform.backend', severity: 'warning', message: `backend ${Object.keys(tf.terraform.backend).join(', ')} cannot be checked for region` });
+    if (tf.terraform?.cloud) violations.push({ resource: 'terraform.cloud', severity: 'warning', message: "state is stored by Terraform Cloud, outside the stack's AWS region; check the organization's data residency" });
+    return violations;
+  },
+  fixtures: { failing: fixture({ terraform: { backend: { s3: { region: 'us-east-1' } } } }), passing: fixture({ terraform: { backend: { s3: { region: 'eu-central-1' } } } }) },
+};

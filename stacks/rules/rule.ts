@@ -1,0 +1,44 @@
+/**
+ * A policy rule: one check of the synthesized Terraform JSON, with what it applies to and why (its source). Rules run
+ * in packs (packs.ts): the synth gate fails synth on an error; the report pack adds what a reviewer should question.
+ * Every rule carries a failing and a passing fixture, which __tests__/stacks/rules.test.ts runs.
+ */
+import type { CapacitySettings } from '../../config/schema';
+import type { CheckContext, Severity, TerraformJson } from '../policy-checks';
+
+/** What a rule reads: the stack's JSON and its context; report rules may also get what only the config knows. */
+export interface RuleInput {
+  tf: TerraformJson;
+  context: CheckContext;
+  /** The configured matrix's view of the stack (retention promised, traffic sized for), when the report has it. */
+  configured?: { profile: string; expirationDays: number; capacity?: CapacitySettings };
+}
+
+export interface Violation {
+  /** Terraform address (or `provider.aws[0]`, `terraform.backend.s3`, …). */
+  resource: string;
+  message: string;
+  /** When one rule reports at several levels (e.g. state backends); otherwise the rule's level. */
+  severity?: Severity;
+}
+
+export interface PolicyRule<I extends RuleInput = RuleInput> {
+  /** Stable id; suppressions name it. */
+  readonly id: string;
+  /** The review category its findings show under: residency, least-privilege, trust, encryption, … */
+  readonly check: string;
+  /** Severity of its findings. */
+  readonly level: Severity;
+  /** What it inspects. */
+  readonly appliesTo: string;
+  /** Why it exists, with its source (AWS documentation, provider behaviour). */
+  readonly explanation: string;
+  evaluate(input: I): Violation[];
+  /** A stack that breaks the rule and one that keeps it (run by the rule tests). */
+  readonly fixtures: { failing: I; passing: I };
+}
+
+/** A minimal input for fixtures: the JSON and a stack in eu-central-1. */
+export function fixture(tf: TerraformJson, context: Partial<CheckContext> = {}, configured?: RuleInput['configured']): RuleInput {
+  return { tf, context: { region: 'eu-central-1', allowedRegions: [], ...context }, ...(configured ? { configured } : {}) };
+}
