@@ -2,8 +2,6 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import {
   S3BucketNotification,
-  s3BucketNotificationQueueToTerraform,
-  s3BucketNotificationTopicToTerraform,
   type S3BucketNotificationQueue,
   type S3BucketNotificationTopic,
 } from '@cdktf/provider-aws/lib/s3-bucket-notification';
@@ -155,11 +153,10 @@ export class Storage extends Construct implements KeyPolicyContributions, Bucket
   addNotification(destination: BucketNotificationDestination): void {
     if (destination.topic) this.notificationTopics.push(destination.topic);
     if (destination.queue) this.notificationQueues.push(destination.queue);
-    this.notification ??= new S3BucketNotification(this, 'notifications', {
-      bucket: this.bucket.id,
-      topic: Lazy.anyValue({ produce: () => (this.notificationTopics.length ? this.notificationTopics.map(s3BucketNotificationTopicToTerraform) : undefined) }),
-      queue: Lazy.anyValue({ produce: () => (this.notificationQueues.length ? this.notificationQueues.map(s3BucketNotificationQueueToTerraform) : undefined) }),
-    });
+    // Concrete block lists, re-put on each contribution: a Lazy block list renders wrongly in `cdktf synth --hcl`.
+    this.notification ??= new S3BucketNotification(this, 'notifications', { bucket: this.bucket.id });
+    if (destination.topic) this.notification.putTopic([...this.notificationTopics]);
+    if (destination.queue) this.notification.putQueue([...this.notificationQueues]);
     this.notification.dependsOn = [...(this.notification.dependsOn ?? []), dependable(destination.after)];
   }
 }
