@@ -177,7 +177,12 @@ async function sendEvents(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> 
   const firehose = clients.firehose({ accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretKey!, sessionToken: Credentials!.SessionToken } as typeof EMULATOR_CREDENTIALS);
   const records = events.map((e) => ({ Data: Buffer.from(`${JSON.stringify(e)}\n`) }));
   for (let i = 0; i < records.length; i += app.limits.maxRecords) {
-    const put = await firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: app.deliveryStreamName, Records: records.slice(i, i + app.limits.maxRecords) }));
+    const put = await firehose
+      .send(new PutRecordBatchCommand({ DeliveryStreamName: app.deliveryStreamName, Records: records.slice(i, i + app.limits.maxRecords) }))
+      .catch((error: { $response?: { statusCode?: number }; message?: string }) =>
+        // The emulator answers a failed delivery with an HTML error page, which the SDK cannot parse: name the status instead.
+        fail(`PutRecordBatch into ${app.deliveryStreamName} failed${error.$response?.statusCode ? ` with HTTP ${error.$response.statusCode}` : `: ${error.message}`} (the stream could not deliver to its destination; see the emulator's output)`),
+      );
     if (put.FailedPutCount) fail(`${put.FailedPutCount} records refused by ${app.deliveryStreamName}`);
   }
 
@@ -246,7 +251,8 @@ async function destroy(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
     (r) => (r.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy === true,
   );
   if (protectedStores.length > 0) {
-    const refused = await terraform(['plan', '-destroy', '-input=false', '-no-color', '-lock=false'], run.dir, env, run.log);
+    // No refresh in the destroy phase: the drift step has just read every resource, and prevent_destroy is a plan rule.
+    const refused = await terraform(['plan', '-destroy', '-refresh=false', '-input=false', '-no-color', '-lock=false'], run.dir, env, run.log);
     if (refused.code === 0 || !/prevent_destroy/.test(refused.output)) fail('a destroy plan was not stopped by prevent_destroy');
     run.notes.push('destroy refused by prevent_destroy');
     // Emulator gap (emulator.ts): the state bucket holds lock-file delete markers, which moto cannot delete, so it
@@ -257,12 +263,12 @@ async function destroy(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
     writeFileSync(join(run.dir, 'emulator_cleanup_override.tf.json'), JSON.stringify({ resource: optOut }, null, 2));
     // Only the buckets and keys change (force_destroy is recorded in the state); nothing else is re-applied.
     const targets = Object.entries(optOut).flatMap(([type, byName]) => Object.keys(byName).map((name) => `-target=${type}.${name}`));
-    await tf(run, env, ['apply', '-auto-approve', '-input=false', ...targets], 'apply of the opt-out');
+    await tf(run, env, ['apply', '-auto-approve', '-refresh=false', '-input=false', ...targets], 'apply of the opt-out');
   }
   // Emulator gap (see emulator.ts): deleting a named query never completes.
   const queries = Object.keys(run.tf.resource?.aws_athena_named_query ?? {}).map((name) => `aws_athena_named_query.${name}`);
   if (queries.length) await tf(run, env, ['state', 'rm', ...queries], 'state rm of the named queries');
-  await tf(run, env, ['destroy', '-auto-approve', '-input=false'], 'destroy');
+  await tf(run, env, ['destroy', '-auto-approve', '-refresh=false', '-input=false'], 'destroy');
 }
 
 function table(runs: StackRun[]): string[] {
