@@ -1,6 +1,6 @@
 import { asList } from '../../policy-checks';
 import { fixture, type PolicyRule } from '../rule';
-import { isKeyPolicy, label, policyDocuments } from './documents';
+import { allowStatements, isKeyPolicy, label } from './documents';
 
 export const wildcardAction: PolicyRule = {
   id: 'least-privilege-wildcard-action',
@@ -9,13 +9,9 @@ export const wildcardAction: PolicyRule = {
   appliesTo: 'Allow statements of policy documents (a key policy may give the account kms:*, which IAM then scopes)',
   explanation: 'Action "*" or "service:*" grants every present and future action of the service.',
   evaluate: ({ tf }) =>
-    policyDocuments(tf)
-      .filter((d) => d.statements)
-      .flatMap((d) =>
-        d.statements!
-          .filter((s) => s.Effect === 'Allow' && asList(s.Action).some((a) => a === '*' || (a.endsWith(':*') && !isKeyPolicy(d.type))))
-          .map((s) => ({ resource: d.address, message: `${label(s)} allows every action (${asList(s.Action).join(', ')})` })),
-      ),
+    allowStatements(tf)
+      .filter(({ document, statement }) => asList(statement.Action).some((a) => a === '*' || (a.endsWith(':*') && !isKeyPolicy(document.type))))
+      .map(({ document, statement }) => ({ resource: document.address, message: `${label(statement)} allows every action (${asList(statement.Action).join(', ')})` })),
   fixtures: {
     failing: fixture({ resource: { aws_iam_role_policy: { p: { policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::b' }] }) } } } }),
     passing: fixture({ resource: { aws_kms_key: { k: { policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::1:root' }, Action: 'kms:*', Resource: '*' }] }) } } } }),

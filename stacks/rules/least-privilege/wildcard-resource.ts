@@ -1,6 +1,6 @@
 import { asList } from '../../policy-checks';
 import { fixture, type PolicyRule } from '../rule';
-import { isKeyPolicy, label, policyDocuments } from './documents';
+import { allowStatements, isKeyPolicy, label } from './documents';
 
 export const wildcardResource: PolicyRule = {
   id: 'least-privilege-wildcard-resource',
@@ -9,9 +9,9 @@ export const wildcardResource: PolicyRule = {
   appliesTo: 'Allow statements of policy documents (not KMS key policies, where "*" means the key)',
   explanation: 'Resource "*" grants on every resource of the account, now and later (IAM user guide, least privilege).',
   evaluate: ({ tf }) =>
-    policyDocuments(tf)
-      .filter((d) => d.statements && !isKeyPolicy(d.type))
-      .flatMap((d) => d.statements!.filter((s) => s.Effect === 'Allow' && asList(s.Resource).includes('*')).map((s) => ({ resource: d.address, message: `${label(s)} allows ${asList(s.Action).join(', ')} on Resource "*"` }))),
+    allowStatements(tf)
+      .filter(({ document, statement }) => !isKeyPolicy(document.type) && asList(statement.Resource).includes('*'))
+      .map(({ document, statement }) => ({ resource: document.address, message: `${label(statement)} allows ${asList(statement.Action).join(', ')} on Resource "*"` })),
   fixtures: {
     failing: fixture({ resource: { aws_iam_role_policy: { p: { policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }) } } } }),
     passing: fixture({ resource: { aws_iam_role_policy: { p: { policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] }) } } } }),
