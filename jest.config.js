@@ -1,23 +1,22 @@
 /**
- * Jest with SWC as the transformer: TypeScript is stripped, not type-checked, per file (type-checking runs
- * once, separately: `npm run typecheck`).
+ * Jest with jest-light-runner: each of two test processes loads cdktf, the provider classes and the stacks once
+ * and runs its share of the test files in plain Node, instead of jest's default of a fresh module registry per
+ * file (which loaded cdktf ~25 times per run, most of the suite's time). The cost is isolation between files in
+ * one process: a test that changes process-wide state (environment, working directory, spies) restores it.
+ * Child processes, not worker threads: tests change the working directory, which threads cannot.
+ * TypeScript is stripped, not type-checked, by tsx's hooks (register-typescript.mjs; `npm run typecheck` checks).
  * @type {import('jest').Config}
  */
 module.exports = {
-  testEnvironment: 'node',
-  // Both cores: each test file loads cdktf and the provider classes it uses once, in its own worker.
+  runner: ['jest-light-runner', { runtime: 'child_process' }],
   maxWorkers: 2,
-  // A worker that grew past this after a test file is replaced, keeping the suite's peak memory well under 1 GB.
-  workerIdleMemoryLimit: '200MB',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
-  transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
-  },
   moduleFileExtensions: ['ts', 'js', 'json'],
   // The configured matrix is synthesized once, as `npm run synth` does it; invariant and snapshot tests read it.
   globalSetup: '<rootDir>/__tests__/global-setup.js',
   globalTeardown: '<rootDir>/__tests__/global-teardown.js',
+  setupFiles: ['<rootDir>/__tests__/register-typescript.mjs'],
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   // `npm test` runs `jest --ci`: snapshots are never written implicitly, locally or in CI; a changed, new or
