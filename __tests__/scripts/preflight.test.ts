@@ -32,6 +32,9 @@ const sts = (answer: { Account?: string; Arn?: string } | Error): StsLike & { ca
 
 const sdkError = (name: string, message: string) => Object.assign(new Error(message), { name });
 
+// Test files share a process (jest-light-runner): a console spy left by a failing test must not outlive it.
+afterEach(() => jest.restoreAllMocks());
+
 describe('preflight (injected STS client, no network)', () => {
   it('passes when the credentials belong to the stack’s account', async () => {
     const client = sts({ Account: '123456789012', Arn: 'arn:aws:sts::123456789012:assumed-role/deployer/ci' });

@@ -16,7 +16,7 @@ import { AthenaClient, GetNamedQueryCommand, GetQueryExecutionCommand, GetWorkGr
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { GetCrawlerCommand, GetDatabaseCommand, GlueClient, StartCrawlerCommand } from '@aws-sdk/client-glue';
-import { GetBucketLifecycleConfigurationCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketLifecycleConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketEncryptionCommand, GetBucketLifecycleConfigurationCommand, GetBucketVersioningCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketLifecycleConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,9 +28,9 @@ import { stackTargets, type StackTarget } from '../../config/targets';
 import type { TerraformJson } from '../../stacks/policy-checks';
 import { appConfig, type AppConfig } from '../app-config';
 import { commandLine, isEntryPoint, loadDeploymentsOrReport } from '../cli';
-import { drift } from '../drift';
+import { driftOf } from '../drift';
 import { generateEvents, validateEvents } from '../sample-events';
-import { inParallel, startTerraform, terraform, terraformEnv, terraformError } from '../terraform-cli';
+import { limiter, startTerraform, terraform, terraformEnv, terraformError } from '../terraform-cli';
 import { allowDestroyOverride, EMULATOR_CREDENTIALS, overrideFile, s3BackendConfig } from './emulator';
 import { motoInstalled, startEmulator } from './moto';
 
@@ -116,6 +116,29 @@ async function apply(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
   const backendConfig = existsSync(join(run.dir, 'emulator.s3.tfbackend')) ? ['-backend-config=emulator.s3.tfbackend'] : [];
   await tf(run, env, ['init', '-input=false', ...backendConfig], 'init');
   await tf(run, env, ['apply', '-auto-approve', '-input=false'], 'apply');
+}
+
+/**
+ * Resolves once the state bucket a pipeline's S3 backend names is usable — versioned and encrypted, which the
+ * bootstrap stack sets up after its key and alias — or once `bootstrapApplied` settles, whichever comes first. The
+ * bootstrap's apply then still has the provider's ~55 s settle wait for the bucket's lifecycle rule ahead of it,
+ * which the backend does not need.
+ */
+async function stateBucketUsable(run: StackRun, bootstrapApplied: Promise<void>): Promise<void> {
+  const backend = run.tf.terraform?.backend?.s3;
+  if (!backend) return bootstrapApplied;
+  let settled = false;
+  void bootstrapApplied.then(() => (settled = true));
+  const { s3 } = sdk(run.endpoint, run.target.region);
+  const Bucket = String(backend.bucket);
+  while (!settled) {
+    try {
+      if ((await s3.send(new GetBucketVersioningCommand({ Bucket }))).Status === 'Enabled' && (await s3.send(new GetBucketEncryptionCommand({ Bucket }))).ServerSideEncryptionConfiguration) return;
+    } catch {
+      // Not there yet.
+    }
+    await Promise.race([bootstrapApplied, new Promise((r) => setTimeout(r, 1000))]);
+  }
 }
 
 /** The state of an S3-backed stack is where its backend says, encrypted under the state key. */
@@ -245,23 +268,31 @@ async function plantDrift(run: StackRun): Promise<string> {
   return `aws_s3_bucket_lifecycle_configuration.${address}`;
 }
 
-/** Destroy is stopped by prevent_destroy (unless the deployment opted out); then the emulator is cleaned up. */
-async function destroy(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
-  const protectedStores = [...Object.values(run.tf.resource?.aws_s3_bucket ?? {}), ...Object.values(run.tf.resource?.aws_kms_key ?? {})].filter(
+const protectedStores = (run: StackRun) =>
+  [...Object.values(run.tf.resource?.aws_s3_bucket ?? {}), ...Object.values(run.tf.resource?.aws_kms_key ?? {})].filter(
     (r) => (r.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy === true,
   );
-  if (protectedStores.length > 0) {
-    // No refresh in the destroy phase: the drift step has just read every resource, and prevent_destroy is a plan rule.
-    const refused = await terraform(['plan', '-destroy', '-refresh=false', '-input=false', '-no-color', '-lock=false'], run.dir, env, run.log);
-    if (refused.code === 0 || !/prevent_destroy/.test(refused.output)) fail('a destroy plan was not stopped by prevent_destroy');
-    run.notes.push('destroy refused by prevent_destroy');
+
+/** A destroy plan is stopped by prevent_destroy unless the deployment opted out. */
+async function destroyRefused(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
+  if (protectedStores(run).length === 0) return;
+  // No refresh, and no lock: prevent_destroy is a plan rule, and this runs beside the drift plan of the same state.
+  const refused = await terraform(['plan', '-destroy', '-refresh=false', '-input=false', '-no-color', '-lock=false'], run.dir, env, run.log);
+  if (refused.code === 0 || !/prevent_destroy/.test(refused.output)) fail('a destroy plan was not stopped by prevent_destroy');
+  run.notes.push('destroy refused by prevent_destroy');
+}
+
+/** The emulator cleaned up after the refusal: the opt-out taken, then destroyed. */
+async function destroy(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
+  if (protectedStores(run).length > 0) {
     // Emulator gap (emulator.ts): the state bucket holds lock-file delete markers, which moto cannot delete, so it
     // cannot be emptied; the emulator is discarded instead. The data buckets show the opted-out destroy below.
     if (run.target.kind === 'bootstrap') return;
     // Clean-up only: the emulator copy takes the opt-out (what protection.allowDestroy synthesizes).
     const optOut = allowDestroyOverride(run.tf);
     writeFileSync(join(run.dir, 'emulator_cleanup_override.tf.json'), JSON.stringify({ resource: optOut }, null, 2));
-    // Only the buckets and keys change (force_destroy is recorded in the state); nothing else is re-applied.
+    // Only the buckets and keys change (force_destroy is recorded in the state); nothing else is re-applied. No
+    // refresh here either: the drift plan has just read every resource.
     const targets = Object.entries(optOut).flatMap(([type, byName]) => Object.keys(byName).map((name) => `-target=${type}.${name}`));
     await tf(run, env, ['apply', '-auto-approve', '-refresh=false', '-input=false', ...targets], 'apply of the opt-out');
   }
@@ -351,45 +382,67 @@ export async function main(args: string[]): Promise<number> {
   const bootstraps = runs.filter((r) => r.target.kind === 'bootstrap');
   const pipelines = runs.filter((r) => r.target.kind === 'telemetry');
 
+  // Each stack runs its own chain of steps as soon as what it needs is there. A pipeline starts once the state
+  // bucket its backend names is usable (stateBucketUsable), while its bootstrap stack's apply finishes; a
+  // bootstrap's drift and destroy checks run while the pipelines apply (an apply mostly waits on the provider's
+  // settle timers, so the cores are free). At most PARALLEL bootstrap and PARALLEL pipeline applies at a time,
+  // and PARALLEL drift plans and destroys.
+  const bootstrapSlot = limiter(PARALLEL);
+  const pipelineSlot = limiter(PARALLEL);
+  const planSlot = limiter(PARALLEL);
+  const applied = new Map(bootstraps.map((run) => [run, bootstrapSlot(() => step(run, 'apply', () => apply(run, env)))]));
+  // Drift: one setting changed behind Terraform's back, in the first pipeline that gets there; npm run drift's check
+  // (driftOf) must report exactly that stack and attribute, and every other stack in sync.
+  let planted: { run: StackRun; address: string } | undefined;
+  const checkDrift = async (run: StackRun) => {
+    if (!planted && run.target.kind === 'telemetry' && !run.failure) {
+      const chosen = { run, address: '' };
+      planted = chosen;
+      await step(run, 'drift', async () => {
+        chosen.address = await plantDrift(run);
+      });
+    }
+    if (run.failure) return;
+    const result = await planSlot(() => driftOf(run.target.stack, run.dir, env));
+    run.seconds.drift = (run.seconds.drift ?? 0) + result.seconds;
+    const said = `${result.status}${result.changes.length ? ` ${result.changes.map((c) => `${c.address} (${c.attributes.join(', ')})`).join('; ')}` : ''}${result.error ? ` ${result.error}` : ''}`;
+    const expected = planted?.run === run ? planted.address : undefined;
+    const ok = expected ? result.status === 'drifted' && result.changes.length === 1 && result.changes[0].address === expected && result.changes[0].attributes.includes('rule') : result.status === 'in sync';
+    if (!ok) run.failure = { step: 'drift', message: `expected ${expected ? `drift of ${expected} (rule) only` : 'in sync'}; npm run drift said ${said}` };
+    else if (expected) run.notes.push(`npm run drift reported the planted change: ${expected} (rule)`);
+  };
+  // The refused destroy plan runs beside the drift plan (both read-only); pipelines are then destroyed while their
+  // state stacks' destroy stays refused, so neither deletes a state bucket.
+  const driftAndDestroy = async (run: StackRun) => {
+    await Promise.all([checkDrift(run), values.keep ? undefined : planSlot(() => step(run, 'destroy', () => destroyRefused(run, env)))]);
+    if (!values.keep) await planSlot(() => step(run, 'destroy', () => destroy(run, env)));
+  };
+
   try {
-    await inParallel(bootstraps, PARALLEL, (run) => step(run, 'apply', () => apply(run, env)));
-    await inParallel(pipelines, PARALLEL, async (run) => {
-      const bootstrap = bootstraps.find((b) => run.deployment?.backend.type === 's3' && b.target.accountId === run.target.accountId && b.target.region === run.target.region);
-      if (bootstrap?.failure) run.failure = { step: 'apply', message: `its state bucket stack ${bootstrap.target.stack} failed` };
-      await step(run, 'apply', async () => {
-        await apply(run, env);
-        await checkRemoteState(run);
-        if (run === pipelines.find((p) => p.tf.terraform?.backend?.s3)) await checkLock(run, env);
-      });
-      await step(run, 'events', () => sendEvents(run, env));
-      await step(run, 'queries', () => runQueries(run));
-    });
-
-    // Drift: one setting changed behind Terraform's back; npm run drift must report exactly that stack and attribute.
-    const applied = runs.filter((r) => !r.failure);
-    const planted = applied.find((r) => r.target.kind === 'telemetry');
-    if (planted) {
-      let expected = '';
-      await step(planted, 'drift', async () => {
-        expected = await plantDrift(planted);
-      });
-      const results = await drift(applied.map((r) => r.target.stack), join(scratch, 'stacks'), PARALLEL);
-      const said = (r: (typeof results)[number]) =>
-        `${r.status}${r.changes.length ? ` ${r.changes.map((c) => `${c.address} (${c.attributes.join(', ')})`).join('; ')}` : ''}${r.error ? ` ${r.error}` : ''}`;
-      for (const result of results) {
-        const run = applied.find((r) => r.target.stack === result.stack)!;
-        run.seconds.drift = (run.seconds.drift ?? 0) + result.seconds;
-        if (run.failure) continue;
-        const ok = run === planted ? result.status === 'drifted' && result.changes.length === 1 && result.changes[0].address === expected && result.changes[0].attributes.includes('rule') : result.status === 'in sync';
-        if (!ok) run.failure = { step: 'drift', message: `expected ${run === planted ? `drift of ${expected} (rule) only` : 'in sync'}; npm run drift said ${said(result)}` };
-        else if (run === planted) run.notes.push(`npm run drift reported the planted change: ${expected} (rule)`);
-      }
-    }
-
-    if (!values.keep) {
-      // Pipelines are destroyed while their state stacks' destroy is refused; neither deletes the state bucket.
-      await inParallel([...pipelines, ...bootstraps], pipelines.length + bootstraps.length, (run) => step(run, 'destroy', () => destroy(run, env)));
-    }
+    await Promise.all([
+      ...bootstraps.map(async (run) => {
+        await applied.get(run);
+        await driftAndDestroy(run);
+      }),
+      ...pipelines.map(async (run) => {
+        const bootstrap = bootstraps.find((b) => run.deployment?.backend.type === 's3' && b.target.accountId === run.target.accountId && b.target.region === run.target.region);
+        if (bootstrap) await stateBucketUsable(run, applied.get(bootstrap)!);
+        if (bootstrap?.failure) run.failure = { step: 'apply', message: `its state bucket stack ${bootstrap.target.stack} failed` };
+        await pipelineSlot(() =>
+          step(run, 'apply', async () => {
+            await apply(run, env);
+            await checkRemoteState(run);
+            if (run === pipelines.find((p) => p.tf.terraform?.backend?.s3)) await checkLock(run, env);
+          }),
+        );
+        // The state bucket stack's apply must have succeeded too before this stack counts as applied.
+        if (bootstrap) await applied.get(bootstrap);
+        if (bootstrap?.failure && !run.failure) run.failure = { step: 'apply', message: `its state bucket stack ${bootstrap.target.stack} failed` };
+        await step(run, 'events', () => sendEvents(run, env));
+        await step(run, 'queries', () => runQueries(run));
+        await driftAndDestroy(run);
+      }),
+    ]);
   } finally {
     stopAll();
   }
