@@ -1,14 +1,16 @@
 /**
- * Jest with jest-light-runner: each of two test processes loads cdktf, the provider classes and the stacks once
+ * Jest with jest-light-runner: each of two worker threads loads cdktf, the provider classes and the stacks once
  * and runs its share of the test files in plain Node, instead of jest's default of a fresh module registry per
  * file (which loaded cdktf ~25 times per run, most of the suite's time). The cost is isolation between files in
- * one process: a test that changes process-wide state (environment, working directory, spies) restores it.
- * Child processes, not worker threads: tests change the working directory, which threads cannot.
+ * one thread: a test that changes shared state (environment, working directory, spies) restores it. Threads, not
+ * the runner's child-process mode: there (0.8.2) the first child's request for its set-up is answered to every
+ * child at once, so one not yet listening misses it and waits forever (a run here never ended). In a thread
+ * `process.chdir` only moves `process.cwd()`, so code resolves relative paths from it.
  * TypeScript is stripped, not type-checked, by tsx's hooks (register-typescript.mjs; `npm run typecheck` checks).
  * @type {import('jest').Config}
  */
 module.exports = {
-  runner: ['jest-light-runner', { runtime: 'child_process' }],
+  runner: 'jest-light-runner',
   maxWorkers: 2,
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],

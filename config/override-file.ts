@@ -4,6 +4,7 @@
  * `telemetryConfig`, and validated by the same schema as the TypeScript config once merged.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { MatrixConfig } from './matrix';
 import { ConfigError, deepMerge, mergeBackend } from './resolve';
@@ -35,7 +36,7 @@ export type OverrideFile = z.infer<typeof overrideFileSchema>;
 export function readOverrideFile(path: string): OverrideFile {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(readFileSync(resolve(path), 'utf8'));
   } catch (error) {
     throw new ConfigError([`${path}: cannot read the override file — ${(error as Error).message}`]);
   }

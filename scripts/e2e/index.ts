@@ -2,12 +2,12 @@
  * `npm run e2e [-- --keep] [-- --plant stream-bucket|query-workgroup]`: the configured matrix deployed for real
  * against a local AWS API emulator (moto server), used as an iOS app would use it, checked, drifted and destroyed.
  *
- * For every stack (bootstrap stacks first, as `npm run deploy` orders them): a scratch copy of its synthesized
- * Terraform with an emulator-only override (scripts/e2e/emulator.ts; never cdktf.out/), `terraform apply` — pipeline
- * stacks through their own S3 backend in the bootstrap-created state bucket, so the state lands encrypted where it
- * would in AWS and a second plan is refused while an apply holds the lock — then the app's configuration from the
- * outputs (npm run app-config), guest credentials from the identity pool, contract-valid events put into the stream
- * and read back from the bucket, the crawler started and every named query run, a planted drift reported by
+ * For every stack (a pipeline after its state bucket, as `npm run deploy` orders them): a scratch copy of its
+ * synthesized Terraform with an emulator-only override (scripts/e2e/emulator.ts; never cdktf.out/), `terraform apply`
+ * — pipeline stacks through their own S3 backend in the bootstrap-created state bucket, so the state lands encrypted
+ * where it would in AWS and a second plan is refused while an apply holds the lock — then the app's configuration from
+ * the outputs (npm run app-config), guest credentials from the identity pool, contract-valid events put into the
+ * stream and read back from the bucket, the crawler started and every named query run, a planted drift reported by
  * `npm run drift` for exactly that stack and attribute, destroy stopped by prevent_destroy, and the clean-up.
  * Prints per stack `apply / events / queries / drift / destroy` in seconds and ends `e2e: N passed, M failed`.
  * Exit 0 all passed, 1 a failure, 2 skipped (no moto_server).
