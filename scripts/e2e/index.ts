@@ -120,9 +120,9 @@ async function apply(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
 
 /**
  * Resolves once the state bucket a pipeline's S3 backend names is usable — versioned and encrypted, which the
- * bootstrap stack sets up after its key and alias — or once `bootstrapApplied` settles, whichever comes first. The
- * bootstrap's apply then still has the provider's ~55 s settle wait for the bucket's lifecycle rule ahead of it,
- * which the backend does not need.
+ * bootstrap stack sets up after its state key (whose alias is made beside the bucket) — or once `bootstrapApplied`
+ * settles, whichever comes first. The bootstrap's apply then still has the provider's ~55 s settle wait for the
+ * bucket's lifecycle rule ahead of it, which the backend does not need.
  */
 async function stateBucketUsable(run: StackRun, bootstrapApplied: Promise<void>): Promise<void> {
   const backend = run.tf.terraform?.backend?.s3;
