@@ -145,7 +145,7 @@ async function main() {
   for (const key of Object.keys(phases[0]).filter((k) => k !== 'stacks')) console.log(`  ${key.padEnd(36)} ${median(phases.map((p) => p[key])).toFixed(0).padStart(6)}`);
 
   console.log('\ntests');
-  await series('npm test (jest, 2 processes)', quick ? 1 : 2, 'npm', ['test', '--silent'], {}, 0);
+  await series('npm test (jest, 2 threads)', quick ? 1 : 2, 'npm', ['test', '--silent'], {}, 0);
   await series('npm run typecheck (tsc --noEmit)', 1, 'npm', ['run', '-s', 'typecheck'], {}, 0);
 }
 
