@@ -32,7 +32,7 @@ const sts = (answer: { Account?: string; Arn?: string } | Error): StsLike & { ca
 
 const sdkError = (name: string, message: string) => Object.assign(new Error(message), { name });
 
-// Test files share a process (jest-light-runner): a console spy left by a failing test must not outlive it.
+// Test files share a thread (jest-light-runner): a console spy left by a failing test must not outlive it.
 afterEach(() => jest.restoreAllMocks());
 
 describe('preflight (injected STS client, no network)', () => {
