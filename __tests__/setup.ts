@@ -1,6 +1,17 @@
 import { Testing } from 'cdktf';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 // Type declarations of the matchers below (a global augmentation of jest.Matchers).
 import type {} from 'cdktf/lib/testing/adapters/jest';
 
 // cdktf's own matchers: toHaveResourceWithProperties, toHaveProviderWithProperties, …
 Testing.setupJest();
+
+// What the tests put in the temporary directory — cdktf's Testing outdirs, scratch projects and synths, the files of
+// the commands they run — goes under this run's scratch folder, which global-teardown.js removes (a run used to
+// leave ~80 folders in /tmp). Set here, in each test thread after tsx has loaded, so tsx keeps its cache in /tmp.
+if (process.env.TELEMETRY_TEST_SYNTH) {
+  const scratch = join(process.env.TELEMETRY_TEST_SYNTH, 'tmp');
+  mkdirSync(scratch, { recursive: true });
+  process.env.TMPDIR = scratch;
+}
