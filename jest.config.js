@@ -11,6 +11,7 @@
  */
 module.exports = {
   runner: 'jest-light-runner',
+  transform: {},
   maxWorkers: 2,
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],

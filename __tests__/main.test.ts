@@ -27,6 +27,7 @@ describe(`npm run synth: the full app of the configured matrix (${CONFIGURED_SOU
   const manifest = JSON.parse(readFileSync(join(result.outdir, 'manifest.json'), 'utf8'));
 
   it('succeeds (every policy check passed: a failing one stops synth) and names what it wrote', () => {
+    expect(result.error).toBeUndefined();
     expect(result.stderr).not.toMatch(/^Error/m);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`Generated Terraform for ${stacks.length} stacks`);
