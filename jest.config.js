@@ -11,6 +11,8 @@
  */
 module.exports = {
   runner: 'jest-light-runner',
+  // Nothing for jest to transform: tsx strips the TypeScript, and the config's own JS files (global set-up, snapshot
+  // resolver, reporter) run as they are. The default would load babel in jest and again in every test thread.
   transform: {},
   maxWorkers: 2,
   roots: ['<rootDir>/__tests__'],
