@@ -1,11 +1,12 @@
 /**
- * Jest with jest-light-runner: each of two worker threads loads cdktf, the provider classes and the stacks once
- * and runs its share of the test files in plain Node, instead of jest's default of a fresh module registry per
- * file (which loaded cdktf ~25 times per run, most of the suite's time). The cost is isolation between files in
- * one thread: a test that changes shared state (environment, working directory, spies) restores it. Threads, not
- * the runner's child-process mode: there (0.8.2) the first child's request for its set-up is answered to every
- * child at once, so one not yet listening misses it and waits forever (a run here never ended). In a thread
- * `process.chdir` only moves `process.cwd()`, so code resolves relative paths from it.
+ * Jest with jest-light-runner, in jest's own thread (`maxWorkers: 1`): cdktf, the provider classes and the stacks
+ * are loaded once and every test file runs in plain Node, instead of jest's default of a fresh module registry per
+ * file (which loaded cdktf ~25 times per run, most of the suite's time). The cost is isolation between files: a
+ * test that changes shared state (environment, working directory, spies) restores it.
+ * One thread, not two: the second of the two cores runs the commands the tests run as users do, in the background
+ * (global-setup.js, fixtures/commands.ts), and two threads each loading everything took longer on two cores
+ * (measured: README "Tests"). Not the runner's child-process mode either: there (0.8.2) the first child's request
+ * for its set-up is answered to every child at once, so one not yet listening misses it and waits forever.
  * TypeScript is stripped, not type-checked, by tsx's hooks (register-typescript.mjs; `npm run typecheck` checks).
  * @type {import('jest').Config}
  */
@@ -14,12 +15,13 @@ module.exports = {
   // Nothing for jest to transform: tsx strips the TypeScript, and the config's own JS files (global set-up, snapshot
   // resolver, reporter) run as they are. The default would load babel in jest and again in every test thread.
   transform: {},
-  maxWorkers: 2,
+  maxWorkers: 1,
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   // The configured matrix is synthesized once, as `npm run synth` does it; invariant and snapshot tests read it.
   globalSetup: '<rootDir>/__tests__/global-setup.js',
+  testSequencer: '<rootDir>/__tests__/test-sequencer.js',
   globalTeardown: '<rootDir>/__tests__/global-teardown.js',
   setupFiles: ['<rootDir>/__tests__/register-typescript.mjs'],
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],

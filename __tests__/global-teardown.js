@@ -1,14 +1,14 @@
-/** Stops the scratch synth of global-setup.js if it is still running (a run that never read it), and removes its folder. */
+/** Stops the background commands of global-setup.js if they are still running (a run that never read them), and removes the scratch folder. */
 const { rmSync } = require('node:fs');
 
 module.exports = async function globalTeardown() {
-  const synth = globalThis.configuredSynthProcess;
-  if (synth && synth.exitCode === null && synth.signalCode === null) {
+  const commands = globalThis.telemetryTestCommands;
+  if (commands && commands.exitCode === null && commands.signalCode === null) {
     try {
-      process.kill(-synth.pid);
+      process.kill(-commands.pid);
     } catch {
-      // It ended meanwhile.
+      // They ended meanwhile.
     }
   }
-  if (process.env.TELEMETRY_TEST_SYNTH) rmSync(process.env.TELEMETRY_TEST_SYNTH, { recursive: true, force: true });
+  if (process.env.TELEMETRY_TEST_SCRATCH) rmSync(process.env.TELEMETRY_TEST_SCRATCH, { recursive: true, force: true });
 };

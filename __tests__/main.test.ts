@@ -1,22 +1,12 @@
 /**
- * main.ts as users run it. The first block is an invariant over the configured matrix (global-setup.js synthesized
- * it through scripts/synth.js with this process's environment and cdktf.json); the second plants a bad override file.
+ * main.ts as users run it: an invariant over the configured matrix, which global-setup.js synthesized through
+ * scripts/synth.js with this process's environment and cdktf.json. A failed synth: commands.test.ts.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backendLocation } from '../config/names';
 import { stackTargets } from '../config/targets';
 import { CONFIGURED, CONFIGURED_SOURCE, configuredSynth } from './fixtures/configured';
-
-const root = join(__dirname, '..');
-
-/** Runs a command of the project as users do, into an output directory of its own. */
-function runProject(args: string[], env: NodeJS.ProcessEnv = {}, outdir = join(mkdtempSync(join(tmpdir(), 'cdktf-main-')), 'out')) {
-  const result = spawnSync(process.execPath, args, { cwd: root, env: { ...process.env, CDKTF_OUTDIR: outdir, ...env }, encoding: 'utf8' });
-  return { ...result, outdir };
-}
 
 // The full app.synth() of main.ts, through `npm run synth` (scripts/synth.js): cross-stack references and
 // validation errors only surface in a whole app, and this is the path users take.
@@ -46,31 +36,5 @@ describe(`npm run synth: the full app of the configured matrix (${CONFIGURED_SOU
     // No cross-stack references: each stack deploys on its own.
     expect(manifest.stacks[stack].dependencies).toEqual([]);
     expect(JSON.stringify(tf)).not.toContain('terraform_remote_state');
-  });
-});
-
-describe('a failed synth', () => {
-  const bad = join(mkdtempSync(join(tmpdir(), 'cfg-')), 'bad.json');
-  writeFileSync(
-    bad,
-    JSON.stringify({
-      profiles: { standard: {} },
-      deployments: [{ environment: 'prod', region: 'eu-central-1', accountId: '123456789012', profile: 'standard', overrides: { lifecycle: { standardIaDays: 10 }, firehose: { bufferSizeMb: 500 } } }],
-    }),
-  );
-
-  // `npm run synth` runs main.ts after clearing the output; `cdktf synth` does the same through cdktf-cli.
-  it('exits non-zero with every problem and the file named, no stack trace, and leaves cdktf.out/ without stacks: an earlier synth’s output is removed, never left for a deploy to pick up', () => {
-    const outdir = join(mkdtempSync(join(tmpdir(), 'cdktf-stale-')), 'out');
-    mkdirSync(join(outdir, 'stacks', 'telemetry-prod-eu-central-1'), { recursive: true });
-    writeFileSync(join(outdir, 'stacks', 'telemetry-prod-eu-central-1', 'cdk.tf.json'), '{}');
-    writeFileSync(join(outdir, 'manifest.json'), '{"stacks":{}}');
-    const result = runProject(['scripts/synth.js'], { TELEMETRY_CONFIG: bad }, outdir);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`prod/eu-central-1 lifecycle.standardIaDays: 10 — S3 requires at least 30 days before STANDARD_IA (set in ${bad})`);
-    expect(result.stderr).toContain('prod/eu-central-1 firehose.bufferSizeMb: 500');
-    expect(result.stderr).not.toMatch(/^\s+at /m);
-    expect(existsSync(join(outdir, 'manifest.json'))).toBe(false);
-    expect(existsSync(join(outdir, 'stacks')) ? readdirSync(join(outdir, 'stacks')) : []).toEqual([]);
   });
 });

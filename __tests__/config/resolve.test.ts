@@ -1,13 +1,13 @@
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { ConfigError, loadDeployments, overrideFilePath } from '../../config';
 import { deepMerge, resolveMatrix } from '../../config/resolve';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 import { main as deployMain } from '../../scripts/deploy';
 import { main as preflightMain } from '../../scripts/preflight';
 import { main as sampleEventsMain } from '../../scripts/sample-events';
+import { makeTokyoContextProject } from '../fixtures/commands';
 import { matrixWith } from '../helpers';
 
 const byStack = Object.fromEntries(resolveMatrix(EXAMPLE_MATRIX).map((d) => [d.names.stack, d]));
@@ -146,22 +146,11 @@ describe('which override file is in force (one rule for every command)', () => {
     expect(() => overrideFilePath({}, project({ telemetryConfig: 42 }))).toThrow(ConfigError);
   });
 
-  it('config:check, preflight, deploy and sample-events all see the deployments of the file cdktf.json names', async () => {
-    // A copy of the project whose cdktf.json names an override file, with no environment variable set.
-    const root = join(__dirname, '../..');
+  it('preflight, deploy and sample-events see the deployments of the file cdktf.json names (config:check, as its own process: commands.test.ts)', async () => {
     const copy = mkdtempSync(join(tmpdir(), 'context-project-'));
-    for (const entry of ['config', 'stacks', 'scripts', 'main.ts', 'package.json', 'tsconfig.json', 'node_modules']) symlinkSync(join(root, entry), join(copy, entry));
-    writeFileSync(join(copy, 'tokyo.json'), JSON.stringify({ deployments: [{ environment: 'prod', region: 'ap-northeast-1', accountId: '123456789012', profile: 'standard', jurisdiction: 'JP' }] }));
-    writeFileSync(join(copy, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: 'node scripts/run-ts.js main.ts', context: { telemetryConfig: 'tokyo.json' } }));
-    const [tokyo] = loadDeployments(join(copy, 'tokyo.json'));
-    const env = { ...process.env };
-    delete env.TELEMETRY_CONFIG;
+    const [tokyo] = loadDeployments(makeTokyoContextProject(copy));
 
-    // As users run it: a command of its own, started in the project.
-    const check = spawnSync(process.execPath, [join(root, 'scripts/run-ts.js'), 'scripts/config-check.ts'], { cwd: copy, env, encoding: 'utf8' });
-    expect(check.stdout).toContain(`${tokyo.names.stack}  (prod/ap-northeast-1, account 123456789012)`);
-
-    // The other commands, in this process, from the copy's directory (they load the matrix the same way).
+    // The commands, in this process, from the copy's directory (they load the matrix as config:check does).
     const saved = { cwd: process.cwd(), config: process.env.TELEMETRY_CONFIG };
     const output = { log: jest.spyOn(console, 'log').mockImplementation(() => undefined), error: jest.spyOn(console, 'error').mockImplementation(() => undefined) };
     const said = () => [...output.log.mock.calls, ...output.error.mock.calls].map((c) => String(c[0])).join('\n');
