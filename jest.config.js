@@ -5,21 +5,22 @@
  * test that changes shared state (environment, working directory, spies) restores it.
  * One thread, not two: the second of the two cores runs the commands the tests run as users do, in the background
  * (global-setup.js, fixtures/commands.ts), and two threads each loading everything took longer on two cores
- * (measured: README "Tests"). Not the runner's child-process mode either: there (0.8.2) the first child's request
- * for its set-up is answered to every child at once, so one not yet listening misses it and waits forever.
+ * (measured: README "Performance"). Not the runner's child-process mode either: there (0.8.2) the first child's
+ * request for its set-up is answered to every child at once, so one not yet listening misses it and waits forever.
  * TypeScript is stripped, not type-checked, by tsx's hooks (register-typescript.mjs; `npm run typecheck` checks).
  * @type {import('jest').Config}
  */
 module.exports = {
   runner: 'jest-light-runner',
   // Nothing for jest to transform: tsx strips the TypeScript, and the config's own JS files (global set-up, snapshot
-  // resolver, reporter) run as they are. The default would load babel in jest and again in every test thread.
+  // resolver, reporter) run as they are. The default would load babel for nothing.
   transform: {},
   maxWorkers: 1,
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
-  // The configured matrix is synthesized once, as `npm run synth` does it; invariant and snapshot tests read it.
+  // The commands the tests run as users do (`npm run synth` of the configured matrix first, which the invariant and
+  // snapshot tests read) run once per test run, in the background; the files reading their results go last.
   globalSetup: '<rootDir>/__tests__/global-setup.js',
   testSequencer: '<rootDir>/__tests__/test-sequencer.js',
   globalTeardown: '<rootDir>/__tests__/global-teardown.js',
