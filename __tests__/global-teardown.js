@@ -1,4 +1,7 @@
-/** Stops the background commands of global-setup.js if they are still running (a run that never read them), and removes the scratch folder. */
+/**
+ * Stops the background commands of global-setup.js if they are still running (a run that never read them), and
+ * removes the scratch folder.
+ */
 const { rmSync } = require('node:fs');
 
 module.exports = async function globalTeardown() {
