@@ -1,9 +1,9 @@
 /**
  * Makes this test run's scratch folder ($TELEMETRY_TEST_SCRATCH) and starts, in the background, the project's
  * commands the tests run as users do (fixtures/commands.ts run as a script, with tsx): the configured synth, which
- * the invariant and snapshot tests read, first. It returns at once; the commands run beside the test thread(s) and
- * each test waits for the result it reads (commandResult). A failed command is recorded, not thrown, so the test
- * that reads it shows its messages as a test failure.
+ * the invariant and snapshot tests read, first. It returns at once; the commands run beside the tests, and each
+ * test waits for the result it reads (commandResult). A failed command is recorded, not thrown, so the test that
+ * reads it shows its messages as a test failure.
  */
 const { spawn } = require('node:child_process');
 const { mkdtempSync } = require('node:fs');

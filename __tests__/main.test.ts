@@ -1,6 +1,7 @@
 /**
- * main.ts as users run it: an invariant over the configured matrix, which global-setup.js synthesized through
- * scripts/synth.js with this process's environment and cdktf.json. A failed synth: commands.test.ts.
+ * main.ts as users run it: an invariant over the configured matrix, synthesized once per test run through
+ * scripts/synth.js with this process's environment and cdktf.json (fixtures/commands.ts). A failed synth:
+ * commands.test.ts.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { CONFIGURED, CONFIGURED_SOURCE, configuredSynth } from './fixtures/confi
 
 // The full app.synth() of main.ts, through `npm run synth` (scripts/synth.js): cross-stack references and
 // validation errors only surface in a whole app, and this is the path users take.
-// global-setup.js ran it once for the whole test run; these tests read what it wrote.
+// It runs once per test run, in the background (fixtures/commands.ts); these tests read what it wrote.
 describe(`npm run synth: the full app of the configured matrix (${CONFIGURED_SOURCE})`, () => {
   const stacks = stackTargets(CONFIGURED).map((t) => t.stack).sort();
   const result = configuredSynth();

@@ -6,7 +6,7 @@ import { pricesFor } from '../../scripts/report/prices';
 import { renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
 import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';
 
-// The report reads cdktf.out as written by `npm run synth` (global-setup.js ran it once for the test run).
+// The report reads cdktf.out as written by `npm run synth` (fixtures/commands.ts ran it once for the test run).
 const reports = readReports(configuredSynth().outdir, CONFIGURED);
 
 describe('report of the configured matrix', () => {

@@ -17,7 +17,7 @@ import { asList, parsePolicy } from '../../stacks/policy-checks';
 import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';
 import { only, type SynthesizedStack } from '../helpers';
 
-// Read from `npm run synth`'s output (global-setup.js), which the policy checks (residency, encryption, least
+// Read from `npm run synth`'s output (fixtures/commands.ts), which the policy checks (residency, encryption, least
 // privilege, trust guards) already passed: a failing check fails that synth, and main.test.ts with it.
 const { stacks: written } = configuredSynth();
 const stacks = CONFIGURED.filter((d) => written.has(d.names.stack)).map((deployment) => {
