@@ -1,4 +1,4 @@
-// Loaded first in each test thread (jest.config.js `setupFiles`): tsx's hooks let the light runner's plain Node
+// Loaded first in the test thread, jest's own (jest.config.js `setupFiles`): tsx's hooks let the light runner's plain Node
 // `import()` and `require()` load the TypeScript sources directly, stripped of types, not type-checked
 // (`npm run typecheck` does that once).
 import { register as registerCommonJs } from 'tsx/cjs/api';
