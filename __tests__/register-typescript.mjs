@@ -1,5 +1,5 @@
-// Loaded first in the test thread, jest's own (jest.config.js `setupFiles`): tsx's hooks let the light runner's plain Node
-// `import()` and `require()` load the TypeScript sources directly, stripped of types, not type-checked
+// Loaded first in the test thread, jest's own (jest.config.js `setupFiles`): tsx's hooks let the light runner's
+// plain Node `import()` and `require()` load the TypeScript sources directly, stripped of types, not type-checked
 // (`npm run typecheck` does that once).
 import { register as registerCommonJs } from 'tsx/cjs/api';
 import { register as registerModules } from 'tsx/esm/api';
