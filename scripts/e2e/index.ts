@@ -426,8 +426,12 @@ export async function main(args: string[]): Promise<number> {
       }),
       ...pipelines.map(async (run) => {
         const bootstrap = bootstraps.find((b) => run.deployment?.backend.type === 's3' && b.target.accountId === run.target.accountId && b.target.region === run.target.region);
+        // A pipeline counts as applied only if its state bucket stack's apply succeeded too.
+        const stateStackFailed = () => {
+          if (bootstrap?.failure && !run.failure) run.failure = { step: 'apply', message: `its state bucket stack ${bootstrap.target.stack} failed` };
+        };
         if (bootstrap) await stateBucketUsable(run, applied.get(bootstrap)!);
-        if (bootstrap?.failure) run.failure = { step: 'apply', message: `its state bucket stack ${bootstrap.target.stack} failed` };
+        stateStackFailed();
         await pipelineSlot(() =>
           step(run, 'apply', async () => {
             await apply(run, env);
@@ -435,9 +439,9 @@ export async function main(args: string[]): Promise<number> {
             if (run === pipelines.find((p) => p.tf.terraform?.backend?.s3)) await checkLock(run, env);
           }),
         );
-        // The state bucket stack's apply must have succeeded too before this stack counts as applied.
+        // The pipeline may have started before its state bucket stack's apply ended (stateBucketUsable).
         if (bootstrap) await applied.get(bootstrap);
-        if (bootstrap?.failure && !run.failure) run.failure = { step: 'apply', message: `its state bucket stack ${bootstrap.target.stack} failed` };
+        stateStackFailed();
         await step(run, 'events', () => sendEvents(run, env));
         await step(run, 'queries', () => runQueries(run));
         await driftAndDestroy(run);
