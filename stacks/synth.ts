@@ -3,7 +3,7 @@
  * policy checks on the JSON that was written (after aspects and `prepareStack`), then published into the output
  * folder — or, on any error, nothing published at all.
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { App, Aspects, Manifest, type IAspect, type TerraformStack } from 'cdktf';
 import type { ResolvedDeployment } from '../config';
@@ -19,12 +19,21 @@ export interface SynthOptions {
   aspects?: IAspect[];
 }
 
-/** Replaces the published stacks and manifest with the staged ones: one form per stack, no stale stack left over. */
+/**
+ * Puts the staged stacks and manifest in place of the published ones, stack by stack. A published stack the new
+ * manifest no longer names (renamed, removed) is left where it is for the caller: cdktf-cli lists the stack folders
+ * before it runs the app and removes those missing from the new manifest itself, with an `rmSync` that fails when a
+ * folder is already gone (`SynthStack.synth` in @cdktf/cli-core/src/lib/synth-stack.js, 0.21.0): removing them here
+ * broke the first `cdktf synth` after every change of an account id. `npm run synth` clears the output before the
+ * app runs (scripts/synth.js), so it leaves no such folder either.
+ */
 function publish(staging: string, outdir: string): void {
-  mkdirSync(outdir, { recursive: true });
-  rmSync(join(outdir, Manifest.stacksFolder), { recursive: true, force: true });
-  rmSync(join(outdir, Manifest.fileName), { force: true });
-  renameSync(join(staging, Manifest.stacksFolder), join(outdir, Manifest.stacksFolder));
+  const stacksDir = join(outdir, Manifest.stacksFolder);
+  mkdirSync(stacksDir, { recursive: true });
+  for (const stack of readdirSync(join(staging, Manifest.stacksFolder))) {
+    rmSync(join(stacksDir, stack), { recursive: true, force: true });
+    renameSync(join(staging, Manifest.stacksFolder, stack), join(stacksDir, stack));
+  }
   renameSync(join(staging, Manifest.fileName), join(outdir, Manifest.fileName));
 }
 
