@@ -1,5 +1,5 @@
 /** Example tests of the bootstrap stacks against the tests' example matrix; invariants: bootstrap-stack.invariants.test.ts. */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
@@ -69,13 +69,14 @@ describe('stack directories (every checked stack: bootstrap and telemetry)', () 
     return readdirSync(join(outdir, 'stacks', stack)).filter((f) => f.startsWith('cdk.tf')).sort();
   };
 
-  it('hold one form only: a JSON synth removes the cdk.tf an earlier `synth --hcl` left, and the other way round; stacks no longer in the matrix go', () => {
+  it('hold one form only: a JSON synth removes the cdk.tf an earlier `synth --hcl` left, and the other way round; a stack no longer in the matrix is left out of the manifest, its folder left for cdktf-cli to remove (it fails when the folder is already gone: stacks/synth.ts)', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'stack-forms-'));
     mkdirSync(join(outdir, 'stacks', stack), { recursive: true });
     writeFileSync(join(outdir, 'stacks', stack, 'cdk.tf'), '# stale HCL');
     mkdirSync(join(outdir, 'stacks', 'telemetry-removed-us-east-1'), { recursive: true });
     expect(synthInto(outdir, false)).toEqual(['cdk.tf.json']);
-    expect(existsSync(join(outdir, 'stacks', 'telemetry-removed-us-east-1'))).toBe(false);
+    expect(existsSync(join(outdir, 'stacks', 'telemetry-removed-us-east-1'))).toBe(true);
+    expect(Object.keys(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks)).not.toContain('telemetry-removed-us-east-1');
     expect(synthInto(outdir, true)).toEqual(['cdk.tf']);
     expect(existsSync(join(outdir, 'stacks', stack, 'cdk.tf.json'))).toBe(false);
   });
