@@ -1,12 +1,10 @@
 /**
- * Jest with jest-light-runner, in jest's own thread (`maxWorkers: 1`): cdktf, the provider classes and the stacks
- * are loaded once and every test file runs in plain Node, instead of jest's default of a fresh module registry per
- * file (which loaded cdktf ~25 times per run, most of the suite's time). The cost is isolation between files: a
- * test that changes shared state (environment, working directory, spies) restores it.
- * One thread, not two: the second of the two cores runs the commands the tests run as users do, in the background
- * (global-setup.js, fixtures/commands.ts), and two threads each loading everything took longer on two cores
- * (measured: README "Performance"). Not the runner's child-process mode either: there (0.8.2) the first child's
- * request for its set-up is answered to every child at once, so one not yet listening misses it and waits forever.
+ * Jest with jest-light-runner, in one thread (`maxWorkers: 1`): cdktf, the provider classes and the stacks are
+ * loaded once and every test file runs in plain Node, instead of jest's default of a fresh module registry per file
+ * (which loaded cdktf ~25 times per run: 16.7–18.4 s against 8.6–9.2 s when it was measured). The cost is isolation
+ * between files: a test that changes shared state (environment, working directory, spies) restores it. A second
+ * thread, which loads everything again, gained ~0.2 s of ~4 s (docs/contributing.md, "Tests").
+ * jest-light-runner stays at 0.7.x: 0.8 declares Node >= 22, and the project supports Node 20.
  * TypeScript is stripped, not type-checked, by tsx's hooks (register-typescript.mjs; `npm run typecheck` checks).
  * @type {import('jest').Config}
  */
@@ -19,10 +17,9 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
-  // The commands the tests run as users do (`npm run synth` of the configured matrix first, which the invariant and
-  // snapshot tests read) run once per test run, in the background; the files reading their results go last.
+  // The commands the tests run as users do (`npm run synth` of the configured matrix among them, which the invariant
+  // and snapshot tests read) run once per test run, before the tests.
   globalSetup: '<rootDir>/__tests__/global-setup.js',
-  testSequencer: '<rootDir>/__tests__/test-sequencer.js',
   globalTeardown: '<rootDir>/__tests__/global-teardown.js',
   setupFiles: ['<rootDir>/__tests__/register-typescript.mjs'],
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
