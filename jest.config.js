@@ -10,8 +10,8 @@
  */
 module.exports = {
   runner: 'jest-light-runner',
-  // Nothing for jest to transform: tsx strips the TypeScript, and the config's own JS files (global set-up, snapshot
-  // resolver, reporter) run as they are. The default would load babel for nothing.
+  // Nothing for jest to transform: tsx strips the TypeScript, and the config's own JS files (global set-up and
+  // teardown, snapshot resolver) run as they are. The default would load babel for nothing.
   transform: {},
   maxWorkers: 1,
   roots: ['<rootDir>/__tests__'],

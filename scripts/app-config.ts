@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ResolvedDeployment } from '../config';
 import { stackEventSchema } from '../config/event-contract';
-import { commandLine, isEntryPoint, loadDeploymentsOrReport } from './cli';
+import { commandLine, isEntryPoint, loadDeploymentsOrReport, type CommandSpec } from './cli';
 
 /** PutRecordBatch limits (Firehose API reference): records per call, bytes per call, bytes per record. */
 export const PUT_RECORD_BATCH_LIMITS = { maxRecords: 500, maxBytes: 4 * 1024 * 1024, maxRecordBytes: 1000 * 1024 } as const;
@@ -45,15 +45,22 @@ export function appConfig(deployment: ResolvedDeployment, outputs: Outputs): App
   return { stack: deployment.names.stack, region, identityPoolId: value('identity_pool_id'), deliveryStreamName, recordFormat: 'newline-delimited JSON', limits: PUT_RECORD_BATCH_LIMITS, contract: { version, schema } };
 }
 
+export const APP_CONFIG_COMMAND = {
+  name: 'app-config',
+  summary: "Writes the JSON file the iOS app bundles (identity pool, stream, event contract) from a deployed stack's outputs.",
+  args: '<stack>',
+  minArgs: 1,
+  maxArgs: 1,
+  flags: {
+    outputs: { type: 'string', value: 'outputs.json', help: 'read the outputs from this file (`cdktf output --outputs-file`, `terraform output -json`) instead of the deployed state' },
+    out: { type: 'string', value: 'file', help: 'where to write it (default: app-config/<stack>.json)' },
+  },
+} satisfies CommandSpec;
+
 export function main(args: string[]): number {
-  const usage = 'npm run app-config -- <stack> [--outputs outputs.json] [--out app-config/<stack>.json]';
-  const command = commandLine(args, { outputs: { type: 'string' }, out: { type: 'string' } }, usage);
+  const command = commandLine(APP_CONFIG_COMMAND, args);
   if (command.exit !== undefined) return command.exit;
   const { values, positionals } = command;
-  if (positionals.length !== 1) {
-    console.error(`name one stack\nusage: ${usage}`);
-    return 2;
-  }
   const deployments = loadDeploymentsOrReport();
   if (!deployments) return 1;
   const [stack] = positionals;
@@ -68,7 +75,12 @@ export function main(args: string[]): number {
   } else {
     const result = spawnSync('terraform', ['output', '-json'], { cwd: join('cdktf.out', 'stacks', stack), encoding: 'utf8' });
     if (result.status !== 0) {
-      console.error(`terraform output failed in cdktf.out/stacks/${stack} (deploy it first, with credentials for its backend): ${(result.stderr || result.error?.message || '').trim()}`);
+      // Terraform's own advice here (-reconfigure, -migrate-state) is about its backend, not about this command.
+      const reason = (result.stderr || result.error?.message || '').trim().split('\n').find((l) => l.trim() !== '') ?? 'no output';
+      console.error(
+        `could not read the outputs of ${stack} from its deployed state (terraform output in cdktf.out/stacks/${stack}: ${reason.replace(/^╷?\s*│?\s*/, '')}).\n` +
+          `Deploy it first (npm run deploy -- ${stack}) with credentials for its backend, or pass the outputs as a file: --outputs outputs.json`,
+      );
       return 1;
     }
     outputs = JSON.parse(result.stdout) as Outputs;

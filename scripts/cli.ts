@@ -1,47 +1,108 @@
 /**
- * Command-line options for the project's scripts, parsed with Node's own `util.parseArgs`: unknown options and
- * missing values are refused with a one-line message instead of being ignored.
+ * The one command-line convention of the project's commands (`npm run <command> -- …`): flags parsed by Node's own
+ * `util.parseArgs`; `--help` prints the usage (exit 0); an unknown flag, a missing value or a stray argument prints
+ * the problem and the usage (exit 2). The usage is generated from the command's spec, so it lists every flag.
+ * scripts/synth.js follows the same convention in plain JavaScript (it runs before anything is bundled).
  */
+import { spawnSync } from 'node:child_process';
 import { normalize, resolve, sep } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfiguredDeployments, type ResolvedDeployment } from '../config';
 
-export type Options = NonNullable<ParseArgsConfig['options']>;
-
-/** The parsed options, or the problem as a message (never a stack trace). */
-export function parseOptions<T extends Options>(args: string[], options: T, usage: string) {
-  try {
-    return { values: parseArgs({ args, options, strict: true, allowPositionals: false }).values, error: undefined };
-  } catch (error) {
-    return { values: undefined, error: `${(error as Error).message}\nusage: ${usage}` };
-  }
+/** One flag of a command. */
+export interface Flag {
+  type: 'string' | 'boolean';
+  /** What it does, for `--help`. */
+  help: string;
+  /** The value's name in the usage (`--out <dir>`). @default `value` */
+  value?: string;
+  /** Its value when not given. @default none (undefined) */
+  default?: string;
+  /** The flag may be given more than once. @default false */
+  multiple?: boolean;
 }
 
-/** The same, for commands that also take positional arguments (stack names). */
-export function parseCommand<T extends Options>(args: string[], options: T, usage: string) {
+/** What a command takes. */
+export interface CommandSpec<F extends Record<string, Flag> = Record<string, Flag>> {
+  /** The npm script, e.g. `drift` (usage: `npm run drift -- …`). */
+  name: string;
+  /** One or two sentences: what it does. */
+  summary: string;
+  flags: F;
+  /** Its positional arguments in the usage, e.g. `<stack|glob> …`. @default none: a positional is refused */
+  args?: string;
+  /** How many positionals it needs at least. @default 0 */
+  minArgs?: number;
+  /** How many it takes at most. @default unlimited when `args` is set, else 0 */
+  maxArgs?: number;
+}
+
+type FlagValue<T extends Flag> = T['type'] extends 'boolean'
+  ? boolean | undefined
+  : T['multiple'] extends true
+    ? string[] | undefined
+    : T extends { default: string }
+      ? string
+      : string | undefined;
+export type FlagValues<F extends Record<string, Flag>> = { [K in keyof F]: FlagValue<F[K]> };
+
+/** The usage text of a command, from its spec. */
+export function usage(spec: CommandSpec): string {
+  const flags = Object.entries(spec.flags).map(([name, f]) => `--${name}${f.type === 'string' ? ` <${f.value ?? 'value'}>` : ''}`);
+  const width = Math.max(6, ...flags.map((f) => f.length));
+  const lines = Object.values(spec.flags).map((f, i) => `  ${flags[i].padEnd(width)}  ${f.help}${f.default !== undefined ? ` (default: ${f.default})` : ''}`);
+  return [
+    `usage: npm run ${spec.name} --${spec.args ? ` ${spec.args}` : ''}${flags.length > 0 ? ` [${flags.length > 3 ? 'flags' : flags.join('] [')}]` : ''}`,
+    `  ${spec.summary}`,
+    ...(lines.length > 0 ? ['', ...lines] : []),
+    `  ${'--help'.padEnd(width)}  this text`,
+  ].join('\n');
+}
+
+export type CommandLine<F extends Record<string, Flag>> =
+  | { exit: 0 | 2; values?: undefined; positionals?: undefined }
+  | { exit: undefined; values: FlagValues<F>; positionals: string[] };
+
+/**
+ * A command's arguments parsed by its spec, with `--help` answered: the values and positionals, or the exit status
+ * once the usage (0) or the problem and the usage (2) is printed.
+ */
+export function commandLine<F extends Record<string, Flag>>(spec: CommandSpec<F>, args: string[]): CommandLine<F> {
+  const options = Object.fromEntries([
+    ...Object.entries(spec.flags).map(([name, f]) => [name, { type: f.type, ...(f.default !== undefined ? { default: f.default } : {}), ...(f.multiple ? { multiple: true } : {}) }]),
+    ['help', { type: 'boolean', short: 'h' }],
+  ]);
+  const refuse = (problem: string) => {
+    console.error(`${problem}\n${usage(spec)}`);
+    return { exit: 2 } as const;
+  };
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true });
-    return { values, positionals, error: undefined };
+    parsed = parseArgs({ args, options: options as ParseArgsConfig['options'], strict: true, allowPositionals: true });
   } catch (error) {
-    return { values: undefined, positionals: [] as string[], error: `${(error as Error).message}\nusage: ${usage}` };
+    return refuse((error as Error).message);
   }
+  if (parsed.values.help) {
+    console.log(usage(spec));
+    return { exit: 0 };
+  }
+  const max = spec.maxArgs ?? (spec.args ? Infinity : 0);
+  if (parsed.positionals.length > max) return refuse(max === 0 ? `unexpected argument '${parsed.positionals[0]}'` : `at most ${max} argument(s): ${parsed.positionals.join(' ')}`);
+  if (parsed.positionals.length < (spec.minArgs ?? 0)) return refuse(`missing argument: ${spec.args}`);
+  return { exit: undefined, values: parsed.values as FlagValues<F>, positionals: parsed.positionals };
 }
 
 /**
- * A command's arguments (options plus stack names), with `--help` answered: the parsed values, or the exit status
- * once the usage (exit 0) or the problem and the usage (exit 2) is printed.
+ * `npm run synth` of the project in `projectDir` into `outdir` (JSON, or HCL with `hcl`): the one way the tools
+ * synthesize into a folder of their own (the review's base commit, the e2e run, the tests). The project's own
+ * scripts/synth.js runs, so a base commit synthesizes with its own code and config.
  */
-export function commandLine<T extends Options>(args: string[], options: T, usage: string) {
-  const { values, positionals, error } = parseCommand(args, { ...options, help: { type: 'boolean' } }, usage);
-  if (!values) {
-    console.error(error);
-    return { exit: 2 } as const;
-  }
-  if ((values as { help?: boolean }).help) {
-    console.log(`usage: ${usage}`);
-    return { exit: 0 } as const;
-  }
-  return { values, positionals, exit: undefined };
+export function synthesizeInto(outdir: string, options: { projectDir?: string; hcl?: boolean; env?: NodeJS.ProcessEnv } = {}) {
+  const projectDir = options.projectDir ?? process.cwd();
+  const env = { ...process.env, ...options.env, CDKTF_OUTDIR: outdir, ...(options.hcl !== undefined ? { SYNTH_HCL_OUTPUT: String(options.hcl) } : {}) };
+  const run = spawnSync(process.execPath, [resolve(projectDir, 'scripts', 'synth.js')], { cwd: projectDir, env, encoding: 'utf8' });
+  const output = `${run.stderr ?? ''}${run.error ? `could not start node: ${run.error.message}` : ''}`;
+  return { ok: run.status === 0, status: run.status, stdout: run.stdout ?? '', stderr: output };
 }
 
 /**

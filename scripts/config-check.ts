@@ -7,7 +7,7 @@
 import { ConfigError, DEFAULT_MATRIX, loadDeployments, overrideFilePath, type MatrixConfig, type ResolvedDeployment } from '../config';
 import { isPlaceholderAccount } from '../config/matrix';
 import { backendLocation } from '../config/names';
-import { isEntryPoint, parseOptions } from './cli';
+import { commandLine, isEntryPoint, type CommandSpec } from './cli';
 
 export interface CheckResult {
   exitCode: number;
@@ -53,12 +53,19 @@ export function configCheck(options: { overridePath?: string; matrix?: MatrixCon
   }
 }
 
+export const CONFIG_CHECK_COMMAND = {
+  name: 'config:check',
+  summary: 'Validates the configured matrix (config/matrix.ts and the override file in force) and prints the resolved settings per deployment.',
+  flags: {
+    config: { type: 'string', value: 'overrides.json', help: 'an override file to check instead of the one in force (TELEMETRY_CONFIG or cdktf.json)' },
+    json: { type: 'boolean', help: 'print the resolved deployments as JSON' },
+  },
+} satisfies CommandSpec;
+
 if (isEntryPoint('scripts/config-check.ts')) {
-  const { values, error } = parseOptions(process.argv.slice(2), { config: { type: 'string' }, json: { type: 'boolean' } }, 'npm run config:check -- [--config overrides.json] [--json]');
-  if (!values) {
-    console.error(error);
-    process.exit(2);
-  }
+  const command = commandLine(CONFIG_CHECK_COMMAND, process.argv.slice(2));
+  if (command.exit !== undefined) process.exit(command.exit);
+  const { values } = command;
   let overridePath: string | undefined;
   try {
     overridePath = values.config ?? overrideFilePath();

@@ -9,12 +9,40 @@
  * cdktf would otherwise deploy unrelated stacks side by side.
  */
 import { spawnSync } from 'node:child_process';
-import { isEntryPoint } from './cli';
+import { commandLine, isEntryPoint, type CommandSpec, type Flag } from './cli';
 import { runPreflight, type StsLike } from './preflight';
 
-/** Split arguments into stack patterns and the flags passed through to cdktf. */
-export function splitArgs(args: string[]): { patterns: string[]; flags: string[] } {
-  return { patterns: args.filter((a) => !a.startsWith('-')), flags: args.filter((a) => a.startsWith('-')) };
+/** The `cdktf deploy` flags passed through (cdktf-cli 0.21's `cdktf deploy --help`); any other is refused. */
+const CDKTF_DEPLOY_FLAGS = {
+  'auto-approve': { type: 'boolean', help: 'cdktf deploy: apply without asking' },
+  'outputs-file': { type: 'string', value: 'file', help: "cdktf deploy: write the stacks' outputs there as JSON" },
+  'outputs-file-include-sensitive-outputs': { type: 'boolean', help: 'cdktf deploy: include sensitive outputs in that file' },
+  parallelism: { type: 'string', value: 'N', help: 'cdktf deploy: stacks deployed at once' },
+  'terraform-parallelism': { type: 'string', value: 'N', help: "cdktf deploy: Terraform's -parallelism" },
+  'refresh-only': { type: 'boolean', help: 'cdktf deploy: refresh-only planning mode' },
+  'migrate-state': { type: 'boolean', help: 'cdktf deploy: approve a state migration after a backend change' },
+  'skip-synth': { type: 'boolean', help: 'cdktf deploy: use cdktf.out/ as it is' },
+  'no-color': { type: 'boolean', help: 'cdktf deploy: no terminal colours' },
+  var: { type: 'string', value: 'name=value', multiple: true, help: 'cdktf deploy: an input variable (repeatable)' },
+  'var-file': { type: 'string', value: 'file', multiple: true, help: 'cdktf deploy: a variables file (repeatable)' },
+} satisfies Record<string, Flag>;
+
+export const DEPLOY_COMMAND = {
+  name: 'deploy',
+  summary:
+    "Checks each matched stack's account with STS (npm run preflight), then runs `cdktf deploy` for them: bootstrap (state bucket) stacks first, in a run of their own. Nothing is deployed if any check fails. Stacks come from the configured matrix (config/matrix.ts + TELEMETRY_CONFIG or cdktf.json's telemetryConfig).",
+  args: '<stack|glob> …',
+  minArgs: 1,
+  flags: CDKTF_DEPLOY_FLAGS,
+} satisfies CommandSpec;
+
+/** The parsed flags as cdktf deploy's own arguments again. */
+function cdktfFlags(values: Record<string, string | boolean | string[] | undefined>): string[] {
+  return Object.entries(values).flatMap(([name, value]) => {
+    if (name === 'help' || value === undefined || value === false) return [];
+    if (value === true) return [`--${name}`];
+    return (Array.isArray(value) ? value : [value]).flatMap((v) => [`--${name}`, v]);
+  });
 }
 
 export async function deploy(
@@ -22,8 +50,10 @@ export async function deploy(
   run: (command: string, args: string[]) => number = (command, commandArgs) => spawnSync(command, commandArgs, { stdio: 'inherit' }).status ?? 1,
   stsFor?: (region: string) => StsLike,
 ): Promise<number> {
-  const { patterns, flags } = splitArgs(args);
-  const { status, matched } = await runPreflight(patterns, stsFor);
+  const command = commandLine(DEPLOY_COMMAND, args);
+  if (command.exit !== undefined) return command.exit;
+  const flags = cdktfFlags(command.values);
+  const { status, matched } = await runPreflight(command.positionals, stsFor);
   if (status !== 0) {
     console.error('preflight failed: nothing was deployed');
     return status;
@@ -41,17 +71,8 @@ export async function deploy(
   return 0;
 }
 
-export const DEPLOY_USAGE = `usage: npm run deploy -- <stack|glob> [<stack|glob> …] [cdktf deploy flags, e.g. --auto-approve]
-  Checks each matched stack's account with STS (npm run preflight), then runs \`cdktf deploy\` for them:
-  bootstrap (state bucket) stacks first, in a run of their own. Nothing is deployed if any check fails.
-  Stacks come from the configured matrix (config/matrix.ts + TELEMETRY_CONFIG or cdktf.json's telemetryConfig).`;
-
 /** The command: `--help` prints the usage; anything else is `deploy`. */
 export async function main(args: string[], stsFor?: (region: string) => StsLike): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(DEPLOY_USAGE);
-    return 0;
-  }
   return deploy(args, undefined, stsFor);
 }
 

@@ -8,7 +8,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commandLine, isEntryPoint, loadDeploymentsOrReport } from './cli';
+import { commandLine, isEntryPoint, loadDeploymentsOrReport, type CommandSpec } from './cli';
 import { matchStacks } from './preflight';
 import { stackTargets } from '../config/targets';
 import { inParallel, terraform, terraformEnv, terraformError } from './terraform-cli';
@@ -80,9 +80,18 @@ export async function drift(stacks: string[], dir: string, parallel = 2): Promis
   return inParallel(stacks, parallel, (stack) => driftOf(stack, join(dir, stack), env));
 }
 
+export const DRIFT_COMMAND = {
+  name: 'drift',
+  summary: 'Plans each deployed stack (all when none is named) and lists the changes made outside Terraform. Exit 0: none, 2: drift, 1: an error.',
+  args: '[<stack|glob> …]',
+  flags: {
+    dir: { type: 'string', value: 'dir', default: 'cdktf.out/stacks', help: 'where the synthesized stacks are' },
+    json: { type: 'boolean', help: 'print the result as JSON' },
+  },
+} satisfies CommandSpec;
+
 export async function main(args: string[]): Promise<number> {
-  const usage = 'npm run drift -- [<stack|glob> …] [--dir cdktf.out/stacks] [--json]';
-  const command = commandLine(args, { dir: { type: 'string', default: 'cdktf.out/stacks' }, json: { type: 'boolean' } }, usage);
+  const command = commandLine(DRIFT_COMMAND, args);
   if (command.exit !== undefined) return command.exit;
   const { values, positionals: patterns } = command;
   const deployments = loadDeploymentsOrReport();

@@ -5,7 +5,7 @@
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { isPlaceholderAccount } from '../config/matrix';
-import { isEntryPoint, loadDeploymentsOrReport } from './cli';
+import { commandLine, isEntryPoint, loadDeploymentsOrReport, type CommandSpec } from './cli';
 import { stackTargets, type StackTarget } from '../config/targets';
 
 /** The part of an STS client preflight uses; tests inject a fake. */
@@ -98,22 +98,20 @@ export async function runPreflight(patterns: string[], stsFor: (region: string) 
   return { status: result.ok ? 0 : 1, matched: result.matched };
 }
 
-export const PREFLIGHT_USAGE = `usage: npm run preflight -- <stack|glob> [<stack|glob> …]
-  Checks with STS GetCallerIdentity that the current AWS credentials belong to each matched stack's account.
-  Stacks come from the configured matrix (config/matrix.ts + TELEMETRY_CONFIG or cdktf.json's telemetryConfig).`;
+export const PREFLIGHT_COMMAND = {
+  name: 'preflight',
+  summary:
+    "Checks with STS GetCallerIdentity that the current AWS credentials belong to each matched stack's account. Stacks come from the configured matrix (config/matrix.ts + TELEMETRY_CONFIG or cdktf.json's telemetryConfig).",
+  args: '<stack|glob> …',
+  minArgs: 1,
+  flags: {},
+} satisfies CommandSpec;
 
-/** The command: `--help` prints the usage, other options are refused (exit 2), stack names are checked. */
+/** The command: `--help` prints the usage, options are refused (exit 2), stack names are checked. */
 export async function main(args: string[], stsFor?: (region: string) => StsLike): Promise<number> {
-  const flags = args.filter((a) => a.startsWith('-'));
-  if (flags.includes('--help') || flags.includes('-h')) {
-    console.log(PREFLIGHT_USAGE);
-    return 0;
-  }
-  if (flags.length > 0) {
-    console.error(`unknown option ${flags[0]}\n${PREFLIGHT_USAGE}`);
-    return 2;
-  }
-  return (await runPreflight(args, stsFor)).status;
+  const command = commandLine(PREFLIGHT_COMMAND, args);
+  if (command.exit !== undefined) return command.exit;
+  return (await runPreflight(command.positionals, stsFor)).status;
 }
 
 if (isEntryPoint('scripts/preflight.ts')) {

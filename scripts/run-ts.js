@@ -4,7 +4,7 @@
  * and Node runs the result. Unlike a loader (ts-node, tsx) there are no module hooks and no source-map
  * parsing of every dependency, which is most of a synth's start-up. The bundle is cached in
  * node_modules/.cache/run-ts/, keyed by the size and mtime of every TypeScript file of the project, so an
- * unchanged project skips esbuild too. Type-checking is not done here: `npm test` runs `tsc --noEmit` once.
+ * unchanged project skips esbuild too. Type-checking is not done here: `npm run typecheck` runs `tsc --noEmit` once.
  * Usage: node scripts/run-ts.js main.ts [args…]
  */
 'use strict';

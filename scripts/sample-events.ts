@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { ResolvedDeployment } from '../config';
 import { stackEventSchema } from '../config/event-contract';
-import { isEntryPoint, loadDeploymentsOrReport, parseOptions } from './cli';
+import { commandLine, isEntryPoint, loadDeploymentsOrReport, usage, type CommandSpec } from './cli';
 
 export type TelemetryEvent = Record<string, unknown>;
 
@@ -139,7 +139,17 @@ export function writeFirehoseObjects(deployment: ResolvedDeployment, events: Tel
   return keys;
 }
 
-const SAMPLE_USAGE = 'npm run sample-events -- [--stack <stack>] [--out <dir>] [--sessions N] [--seed N] [--date YYYY-MM-DD]';
+export const SAMPLE_EVENTS_COMMAND = {
+  name: 'sample-events',
+  summary: "Realistic events from the event contract, written as Firehose writes them (GZIP NDJSON in the stack's folder layout).",
+  flags: {
+    stack: { type: 'string', value: 'stack', help: 'the stack whose contract and layout to follow (default: the first pipeline stack)' },
+    out: { type: 'string', value: 'dir', help: 'where to write (default: sample-data/<stack>)' },
+    sessions: { type: 'string', value: 'N', default: '20', help: 'app sessions to generate' },
+    seed: { type: 'string', value: 'N', default: '42', help: 'random seed: the same seed writes the same events' },
+    date: { type: 'string', value: 'YYYY-MM-DD', help: 'the day the events happen (default: today)' },
+  },
+} satisfies CommandSpec;
 
 /** Problems with the numeric and date options, each said plainly (a bad date would otherwise fail the schema). */
 export function sampleOptionProblems(values: { sessions?: string; seed?: string; date?: string }): string[] {
@@ -154,18 +164,12 @@ export function sampleOptionProblems(values: { sessions?: string; seed?: string;
 }
 
 export function main(args: string[]): number {
-  const { values, error } = parseOptions(
-    args,
-    { stack: { type: 'string' }, out: { type: 'string' }, sessions: { type: 'string', default: '20' }, seed: { type: 'string', default: '42' }, date: { type: 'string' } },
-    SAMPLE_USAGE,
-  );
-  if (!values) {
-    console.error(error);
-    return 2;
-  }
+  const command = commandLine(SAMPLE_EVENTS_COMMAND, args);
+  if (command.exit !== undefined) return command.exit;
+  const { values } = command;
   const problems = sampleOptionProblems(values);
   if (problems.length > 0) {
-    console.error(`${problems.join('\n')}\nusage: ${SAMPLE_USAGE}`);
+    console.error(`${problems.join('\n')}\n${usage(SAMPLE_EVENTS_COMMAND)}`);
     return 2;
   }
   const deployments = loadDeploymentsOrReport();

@@ -22,7 +22,18 @@ plan=1
 hcl=0
 skipped_plan=""
 out_dir=""
-usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
+usage() {
+  cat <<'USAGE'
+usage: npm run validate -- [--hcl] [--no-synth] [--no-plan] [cdktf.out folder]
+  Synthesizes, then runs terraform init + validate on every stack and an offline terraform plan where a provider
+  mirror allows ($TF_PROVIDER_MIRROR, or a well-known place); prints `N/M stacks valid`. Nothing touches AWS or state.
+
+  --hcl       validate the HCL form (`cdktf synth --hcl`), synthesized into a scratch folder
+  --no-synth  validate the folder as it is
+  --no-plan   init + validate only
+  --help      this text
+USAGE
+}
 # Every argument is checked before anything is synthesized or written.
 for arg in "$@"; do
   case "$arg" in
@@ -30,9 +41,9 @@ for arg in "$@"; do
     --no-plan) plan=0; skipped_plan="--no-plan was given" ;;
     --hcl) hcl=1 ;;
     -h|--help) usage; exit 0 ;;
-    -*) { echo "terraform-validate: unknown option $arg"; usage; } >&2; exit 2 ;;
+    -*) { echo "unknown option $arg"; usage; } >&2; exit 2 ;;
     *)
-      if [ -n "$out_dir" ]; then { echo "terraform-validate: one cdktf.out directory at most ($out_dir, $arg)"; usage; } >&2; exit 2; fi
+      if [ -n "$out_dir" ]; then { echo "one cdktf.out folder at most ($out_dir, $arg)"; usage; } >&2; exit 2; fi
       out_dir="$arg" ;;
   esac
 done

@@ -188,11 +188,21 @@ describe('deploy wrapper', () => {
     }
   });
 
-  it('preflight refuses an unknown option with its usage', async () => {
+  it.each([
+    ['deploy', deployMain],
+    ['preflight', preflightMain],
+  ])('%s refuses an unknown option, and no stack, with its usage and calls nothing', async (command, main) => {
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    expect(await preflightMain(['--bogus'])).toBe(2);
-    expect(errors.mock.calls[0][0]).toMatch(/^unknown option --bogus\nusage: npm run preflight/);
-    errors.mockRestore();
+    const client = sts({});
+    try {
+      expect(await main(['telemetry-prod-eu-central-1', '--bogus'], () => client)).toBe(2);
+      expect(errors.mock.calls[0][0]).toMatch(new RegExp(`^Unknown option '--bogus'[^]*\nusage: npm run ${command} -- <stack\\|glob>`));
+      expect(await main([], () => client)).toBe(2);
+      expect(errors.mock.calls[1][0]).toMatch(/^missing argument: <stack\|glob>/);
+      expect(client.calls).toBe(0);
+    } finally {
+      errors.mockRestore();
+    }
   });
 });
 

@@ -12,7 +12,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AWS_REGIONS } from '../../config/aws';
-import { parseOptions } from '../cli';
+import { commandLine, usage, type CommandSpec } from '../cli';
 
 const root = join(__dirname, '..', '..');
 
@@ -107,9 +107,23 @@ async function series(label: string, runs: number, command: string, args: string
   return row;
 }
 
-async function main() {
-  const { values, error } = parseOptions(process.argv.slice(2), { runs: { type: 'string' }, quick: { type: 'boolean' } }, 'npm run bench -- [--runs N] [--quick]');
-  if (!values) throw new Error(error);
+export const BENCH_COMMAND = {
+  name: 'bench',
+  summary: 'Synth and test timings and memory (median and spread of several runs; matrices of 3, 16 and 64 deployments).',
+  flags: {
+    runs: { type: 'string', value: 'N', help: 'runs per figure (default: 5, or 2 with --quick)' },
+    quick: { type: 'boolean', help: 'fewer runs, for a first look' },
+  },
+} satisfies CommandSpec;
+
+async function main(): Promise<number> {
+  const command = commandLine(BENCH_COMMAND, process.argv.slice(2));
+  if (command.exit !== undefined) return command.exit;
+  const { values } = command;
+  if (values.runs !== undefined && !/^[1-9]\d{0,2}$/.test(values.runs)) {
+    console.error(`--runs ${values.runs}: a whole number from 1 to 999\n${usage(BENCH_COMMAND)}`);
+    return 2;
+  }
   const quick = values.quick ?? false;
   const runs = Number(values.runs) || (quick ? 2 : 5);
   const dir = mkdtempSync(join(tmpdir(), 'telemetry-bench-'));
@@ -147,9 +161,15 @@ async function main() {
   console.log('\ntests');
   await series('npm test (jest)', quick ? 1 : runs, 'npm', ['test', '--silent'], {}, 0);
   await series('npm run typecheck (tsc --noEmit)', 1, 'npm', ['run', '-s', 'typecheck'], {}, 0);
+  return 0;
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  },
+);

@@ -20,14 +20,14 @@ import { GetBucketEncryptionCommand, GetBucketLifecycleConfigurationCommand, Get
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { ResolvedDeployment } from '../../config';
 import { staticFolder } from '../../config/names';
 import { stackTargets, type StackTarget } from '../../config/targets';
 import type { TerraformJson } from '../../stacks/policy-checks';
 import { appConfig, type AppConfig } from '../app-config';
-import { commandLine, isEntryPoint, loadDeploymentsOrReport } from '../cli';
+import { commandLine, isEntryPoint, loadDeploymentsOrReport, synthesizeInto, usage, type CommandSpec } from '../cli';
 import { driftOf } from '../drift';
 import { generateEvents, validateEvents } from '../sample-events';
 import { limiter, startTerraform, terraform, terraformEnv, terraformError } from '../terraform-cli';
@@ -311,17 +311,21 @@ function table(runs: StackRun[]): string[] {
   ];
 }
 
+export const E2E_COMMAND = {
+  name: 'e2e',
+  summary: 'Applies every stack of the configured matrix against the moto AWS API emulator, sends events, queries, checks drift and destroys.',
+  flags: {
+    keep: { type: 'boolean', help: "keep the emulator's stacks and logs" },
+    plant: { type: 'string', value: 'stream-bucket|query-workgroup', help: 'break one part of the first pipeline stack on purpose (the run must fail)' },
+  },
+} satisfies CommandSpec;
+
 export async function main(args: string[]): Promise<number> {
-  const usage = 'npm run e2e -- [--keep] [--plant stream-bucket|query-workgroup]';
-  const command = commandLine(args, { keep: { type: 'boolean' }, plant: { type: 'string' } }, usage);
+  const command = commandLine(E2E_COMMAND, args);
   if (command.exit !== undefined) return command.exit;
-  const { values, positionals } = command;
-  if (positionals.length) {
-    console.error(`unexpected ${positionals.join(' ')}\nusage: ${usage}`);
-    return 2;
-  }
+  const { values } = command;
   if (values.plant && !['stream-bucket', 'query-workgroup'].includes(values.plant)) {
-    console.error(`--plant ${values.plant}: one of stream-bucket, query-workgroup\nusage: ${usage}`);
+    console.error(`--plant ${values.plant}: one of stream-bucket, query-workgroup\n${usage(E2E_COMMAND)}`);
     return 2;
   }
   // The SDK warns on Node 20 that releases after January 2027 need Node 22; the locked version runs (see README).
@@ -339,8 +343,8 @@ export async function main(args: string[]): Promise<number> {
   const started = Date.now();
   const scratch = mkdtempSync(join(tmpdir(), 'telemetry-e2e-'));
   const outdir = join(scratch, 'out');
-  const synth = spawnSync(process.execPath, [resolve('scripts/synth.js')], { env: { ...process.env, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
-  if (synth.status !== 0) {
+  const synth = synthesizeInto(outdir);
+  if (!synth.ok) {
     console.error(`synth failed:\n${synth.stderr}`);
     return 1;
   }

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { isEntryPoint } from '../cli';
+import { commandLine, isEntryPoint, type CommandSpec } from '../cli';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
@@ -64,8 +64,18 @@ export async function checkPage(reportDir: string, browserPath: string): Promise
   return results;
 }
 
+export const CHECK_PAGE_COMMAND = {
+  name: 'report:check',
+  summary: 'Opens report/index.html in headless Chromium and checks what a reader sees; writes a screenshot. Exit 2 when no Chromium is found.',
+  args: '[report folder]',
+  maxArgs: 1,
+  flags: {},
+} satisfies CommandSpec;
+
 async function main(): Promise<number> {
-  const reportDir = process.argv[2] ?? 'report';
+  const command = commandLine(CHECK_PAGE_COMMAND, process.argv.slice(2));
+  if (command.exit !== undefined) return command.exit;
+  const reportDir = command.positionals[0] ?? 'report';
   if (!existsSync(join(reportDir, 'index.html'))) {
     console.error(`no ${reportDir}/index.html: run \`npm run report\` first`);
     return 1;

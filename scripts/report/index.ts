@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import type { TerraformJson } from '../../stacks/policy-checks';
 import type { ResolvedDeployment } from '../../config';
-import { isEntryPoint, loadDeploymentsOrReport, parseOptions } from '../cli';
+import { commandLine, isEntryPoint, loadDeploymentsOrReport, type CommandSpec } from '../cli';
 import { analyzeStack, type StackReport } from './analyze';
 import { renderHtml, renderMarkdown, severityCounts } from './render';
 
@@ -46,12 +46,19 @@ export function writeReports(reports: StackReport[], reportDir: string): string[
   return written;
 }
 
+export const REPORT_COMMAND = {
+  name: 'report',
+  summary: 'Compliance review artifacts per synthesized stack (Markdown, JSON) and one HTML page. Exit 1 when a finding is an error.',
+  flags: {
+    from: { type: 'string', value: 'dir', default: 'cdktf.out', help: 'the synth to read' },
+    out: { type: 'string', value: 'dir', default: 'report', help: 'where to write' },
+  },
+} satisfies CommandSpec;
+
 export function main(args: string[]): number {
-  const { values, error } = parseOptions(args, { from: { type: 'string', default: 'cdktf.out' }, out: { type: 'string', default: 'report' } }, 'npm run report -- [--from cdktf.out] [--out report]');
-  if (!values) {
-    console.error(error);
-    return 2;
-  }
+  const command = commandLine(REPORT_COMMAND, args);
+  if (command.exit !== undefined) return command.exit;
+  const { values } = command;
   const { from, out } = values;
   const deployments = loadDeploymentsOrReport();
   if (!deployments) return 1;

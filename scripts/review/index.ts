@@ -10,15 +10,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { commandLine, isEntryPoint, loadDeploymentsOrReport } from '../cli';
+import { commandLine, isEntryPoint, loadDeploymentsOrReport, synthesizeInto, usage, type CommandSpec } from '../cli';
 import { readReports, writeReports } from '../report/index';
 import { renderHtml } from '../report/render';
 import { compareReports, gateFailures, renderChangesMarkdown } from './compare';
 
-/** `node scripts/synth.js` of a project folder into `outdir`; the error output when it fails. */
+/** A synth of a project folder into `outdir`; the error output when it fails. */
 function synth(projectDir: string, outdir: string): string | undefined {
-  const result = spawnSync(process.execPath, [join(projectDir, 'scripts', 'synth.js')], { cwd: projectDir, env: { ...process.env, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
-  return result.status === 0 ? undefined : `${result.stderr}${result.stdout}`.trim();
+  const result = synthesizeInto(outdir, { projectDir });
+  return result.ok ? undefined : `${result.stderr}${result.stdout}`.trim();
 }
 
 /** The base's cdktf.out: the folder given, or a synth of the git ref in a scratch worktree. */
@@ -36,13 +36,22 @@ function baseOutput(base: string, scratch: string): { outdir: string; label: str
   return { outdir, label: `${base} (${sha})` };
 }
 
+export const REVIEW_COMMAND = {
+  name: 'review',
+  summary: 'What a change changes, per stack, against a base (a git ref or a cdktf.out folder): changes.md, changes.json and the report.',
+  flags: {
+    base: { type: 'string', value: 'git ref | cdktf.out folder', help: 'what the change is compared with (required)' },
+    out: { type: 'string', value: 'dir', default: 'report', help: 'where the review and report are written' },
+    'fail-on-widening': { type: 'boolean', help: 'exit 1 when a change widens access, shortens retention or weakens protection (for CI)' },
+  },
+} satisfies CommandSpec;
+
 export function main(args: string[]): number {
-  const usage = 'npm run review -- --base <git ref | cdktf.out folder> [--out report] [--fail-on-widening]';
-  const command = commandLine(args, { base: { type: 'string' }, out: { type: 'string', default: 'report' }, 'fail-on-widening': { type: 'boolean' } }, usage);
+  const command = commandLine(REVIEW_COMMAND, args);
   if (command.exit !== undefined) return command.exit;
-  const { values, positionals } = command;
-  if (!values.base || positionals.length) {
-    console.error(`${values.base ? `unexpected ${positionals.join(' ')}` : '--base is required'}\nusage: ${usage}`);
+  const { values } = command;
+  if (!values.base) {
+    console.error(`--base is required\n${usage(REVIEW_COMMAND)}`);
     return 2;
   }
   const deployments = loadDeploymentsOrReport();
