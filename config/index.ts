@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MATRIX, type MatrixConfig } from './matrix';
-import { applyOverrides, OVERRIDE_CONTEXT_KEY, OVERRIDE_ENV_VAR, readOverrideFile } from './override-file';
+import { applyOverrides, OVERRIDE_CONTEXT_KEY, OVERRIDE_ENV_VAR, readOverrideFile, unknownDeploymentKeys } from './override-file';
 import { ConfigError, resolveMatrix, type ResolvedDeployment } from './resolve';
 
 export { ConfigError, type ResolvedDeployment } from './resolve';
@@ -39,7 +39,17 @@ export function overrideFilePath(env: NodeJS.ProcessEnv = process.env, projectRo
 export function loadDeployments(overridePath?: string, matrix: MatrixConfig = DEFAULT_MATRIX): ResolvedDeployment[] {
   if (!overridePath) return resolveMatrix(matrix);
   const file = readOverrideFile(overridePath);
-  return resolveMatrix(applyOverrides(matrix, file, overridePath), { overrideFile: { path: overridePath, content: file } });
+  // Every problem of the file at once: keys naming no deployment beside what the merged matrix's validation finds.
+  const unknownKeys = unknownDeploymentKeys(matrix, file, overridePath);
+  let deployments: ResolvedDeployment[];
+  try {
+    deployments = resolveMatrix(applyOverrides(matrix, file), { overrideFile: { path: overridePath, content: file } });
+  } catch (error) {
+    if (error instanceof ConfigError && unknownKeys.length > 0) throw new ConfigError([...unknownKeys, ...error.problems]);
+    throw error;
+  }
+  if (unknownKeys.length > 0) throw new ConfigError(unknownKeys);
+  return deployments;
 }
 
 /** The matrix as the user configured it: config/matrix.ts with the override file in force. Throws ConfigError. */

@@ -47,14 +47,21 @@ export function readOverrideFile(path: string): OverrideFile {
   return parsed.data;
 }
 
-/** The matrix with an override file applied. Unknown `deploymentOverrides` keys are errors, not silently ignored. */
-export function applyOverrides(matrix: MatrixConfig, file: OverrideFile, source = 'override file'): MatrixConfig {
+/**
+ * `deploymentOverrides` keys that name no deployment: problems, never silently ignored. They are reported with
+ * whatever else is wrong in the merged matrix (loadDeployments), not instead of it.
+ */
+export function unknownDeploymentKeys(matrix: MatrixConfig, file: OverrideFile, source = 'override file'): string[] {
   const deployments = (file.deployments as unknown as MatrixConfig['deployments'] | undefined) ?? matrix.deployments;
   const known = new Set(deployments.map((d) => `${d.environment}/${d.region}`));
-  const unknown = Object.keys(file.deploymentOverrides ?? {}).filter((key) => !known.has(key));
-  if (unknown.length > 0) {
-    throw new ConfigError(unknown.map((key) => `${source} deploymentOverrides.${key}: no such deployment; known: ${[...known].join(', ')}`));
-  }
+  return Object.keys(file.deploymentOverrides ?? {})
+    .filter((key) => !known.has(key))
+    .map((key) => `${source} deploymentOverrides.${key}: no such deployment; known: ${[...known].join(', ')}`);
+}
+
+/** The matrix with an override file applied (`deploymentOverrides` keys that name no deployment change nothing). */
+export function applyOverrides(matrix: MatrixConfig, file: OverrideFile): MatrixConfig {
+  const deployments = (file.deployments as unknown as MatrixConfig['deployments'] | undefined) ?? matrix.deployments;
   return {
     project: matrix.project,
     defaults: deepMerge(matrix.defaults, file.defaults),

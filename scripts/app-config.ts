@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ResolvedDeployment } from '../config';
 import { stackEventSchema } from '../config/event-contract';
@@ -54,6 +54,7 @@ export const APP_CONFIG_COMMAND = {
   flags: {
     outputs: { type: 'string', value: 'outputs.json', help: 'read the outputs from this file (`cdktf output --outputs-file`, `terraform output -json`) instead of the deployed state' },
     out: { type: 'string', value: 'file', help: 'where to write it (default: app-config/<stack>.json)' },
+    dir: { type: 'string', value: 'dir', default: 'cdktf.out/stacks', help: 'where the deployed stacks were synthesized' },
   },
 } satisfies CommandSpec;
 
@@ -73,13 +74,20 @@ export function main(args: string[]): number {
   if (values.outputs) {
     outputs = JSON.parse(readFileSync(values.outputs, 'utf8')) as Outputs;
   } else {
-    const result = spawnSync('terraform', ['output', '-json'], { cwd: join('cdktf.out', 'stacks', stack), encoding: 'utf8' });
+    const stackDir = join(values.dir, stack);
+    if (!existsSync(stackDir)) {
+      console.error(`no synthesized stack at ${stackDir}: run \`npx cdktf synth\` (and deploy it), or give its outputs as a file: --outputs outputs.json`);
+      return 1;
+    }
+    const result = spawnSync('terraform', ['output', '-json', '-no-color'], { cwd: stackDir, encoding: 'utf8' });
     if (result.status !== 0) {
-      // Terraform's own advice here (-reconfigure, -migrate-state) is about its backend, not about this command.
-      const reason = (result.stderr || result.error?.message || '').trim().split('\n').find((l) => l.trim() !== '') ?? 'no output';
+      // Only Terraform's error line: its advice (-reconfigure, -migrate-state) is about its backend, not this command.
+      const text = result.error ? `could not run terraform: ${result.error.message}` : result.stderr;
+      const reason = /Error: (.+)/.exec(text)?.[1] ?? text.trim().split('\n')[0];
       console.error(
-        `could not read the outputs of ${stack} from its deployed state (terraform output in cdktf.out/stacks/${stack}: ${reason.replace(/^╷?\s*│?\s*/, '')}).\n` +
-          `Deploy it first (npm run deploy -- ${stack}) with credentials for its backend, or pass the outputs as a file: --outputs outputs.json`,
+        `could not read the outputs of ${stack} from its deployed state (terraform output in ${stackDir}: ${reason}).\n` +
+          `Deploy it first (npm run deploy -- ${stack}) with credentials for its backend, or give its outputs as a file: --outputs outputs.json ` +
+          `(\`npx cdktf output ${stack} --outputs-file outputs.json\` where it was deployed).`,
       );
       return 1;
     }

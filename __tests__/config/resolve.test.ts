@@ -110,6 +110,14 @@ describe('override file', () => {
     ]);
   });
 
+  it('reports a deployment key that matches no deployment together with the other problems of the same file', () => {
+    const path = file('both.json', { deploymentOverrides: { 'prod/ap-south-7': {}, 'prod/eu-central-1': { lifecycle: { expirationDays: 100 } } } });
+    const problems = problemsOf(() => loadExample(path));
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/deploymentOverrides\.prod\/ap-south-7: no such deployment/);
+    expect(problems[1]).toMatch(/^prod\/eu-central-1 lifecycle\.expirationDays: 100/);
+  });
+
   it('rejects a deployment key that matches no deployment, an unknown top-level key and unreadable JSON', () => {
     expect(problemsOf(() => loadExample(file('k.json', { deploymentOverrides: { 'prod/us-west-2': {} } })))[0]).toMatch(/deploymentOverrides\.prod\/us-west-2: no such deployment/);
     expect(problemsOf(() => loadExample(file('t.json', { defualts: {} })))[0]).toMatch(/defualts/);

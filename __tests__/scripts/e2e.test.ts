@@ -3,9 +3,13 @@
  * the app's configuration from outputs, and how a plan becomes a drift report. (The run itself is CI's `npm run e2e`.)
  */
 import { resolveMatrix } from '../../config/resolve';
-import { appConfig, PUT_RECORD_BATCH_LIMITS } from '../../scripts/app-config';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appConfig, main as appConfigMain, PUT_RECORD_BATCH_LIMITS } from '../../scripts/app-config';
 import { changesOf, summarize } from '../../scripts/drift';
 import { allowDestroyOverride, EMULATOR_GAPS, overrideFile, PROVIDER_ENDPOINT_SERVICES, resourcesToSkip, s3BackendConfig } from '../../scripts/e2e/emulator';
+import { CONFIGURED } from '../fixtures/configured';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 import { synthMatrix } from '../helpers';
 
@@ -68,6 +72,26 @@ describe('npm run app-config', () => {
   it('refuses outputs that are missing or of another configuration, naming them', () => {
     expect(() => appConfig(dev.deployment, { ...outputs, identity_pool_id: { value: '' } })).toThrow('output identity_pool_id is missing');
     expect(() => appConfig(dev.deployment, { ...outputs, region: { value: 'eu-west-1' } })).toThrow(/not this configuration's \(us-east-1, telemetry-dev-events\)/);
+  });
+
+  it("on a stack never deployed from this folder, names Terraform's error and says how to go on (deploy, or --outputs), without Terraform's backend advice", () => {
+    const stack = CONFIGURED[0].names.stack;
+    const dir = mkdtempSync(join(tmpdir(), 'app-config-'));
+    mkdirSync(join(dir, stack));
+    writeFileSync(join(dir, stack, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { s3: { bucket: 'state', key: 'k', region: CONFIGURED[0].region } } } }));
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(appConfigMain([stack, '--dir', dir])).toBe(1);
+      const said = errors.mock.calls.join('\n');
+      expect(said).toContain('Backend initialization required');
+      expect(said).toContain(`npm run deploy -- ${stack}`);
+      expect(said).toContain('--outputs outputs.json');
+      expect(said).not.toMatch(/-reconfigure|-migrate-state/);
+      expect(appConfigMain([stack, '--dir', join(dir, 'missing')])).toBe(1);
+      expect(errors.mock.calls.at(-1)?.[0]).toMatch(/^no synthesized stack at .*: run `npx cdktf synth`/);
+    } finally {
+      errors.mockRestore();
+    }
   });
 });
 
