@@ -32,6 +32,7 @@ usage: npm run validate -- [--hcl] [--no-synth] [--no-plan] [cdktf.out folder]
   --no-synth  validate the folder as it is
   --no-plan   init + validate only
   --help      this text
+Exit status: 0 when every stack is valid (and planned), 1 otherwise, 2 when it cannot run (no terraform).
 USAGE
 }
 # Every argument is checked before anything is synthesized or written.

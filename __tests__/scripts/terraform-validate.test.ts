@@ -14,12 +14,11 @@ describe('npm run validate arguments', () => {
   it('refuses an unknown option with the usage, exit 2, writing nothing', () => {
     const result = run('--bogus');
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/^terraform-validate: unknown option --bogus\n/);
-    expect(result.stderr).toContain('Usage: scripts/terraform-validate.sh');
+    expect(result.stderr).toMatch(/^unknown option --bogus\nusage: npm run validate -- \[--hcl\]/);
     expect(existsSync(join(result.cwd, '--bogus'))).toBe(false);
   });
 
-  it('--help prints the header comment and nothing of the script itself', () => {
+  it('--help prints the usage, its flags and exit statuses, and nothing of the script itself', () => {
     const result = run('--help');
     expect(result.status).toBe(0);
     expect(result.stdout.trim().split('\n').pop()).toMatch(/^Exit status:/);
