@@ -2,7 +2,7 @@
  * Default pipeline settings: what every deployment gets unless its profile or overrides say otherwise.
  * Each value is defined here once and flows to the resources, the tests and the README.
  */
-import type { PipelineSettings } from './schema';
+import type { DeploymentIdentity, PipelineSettings } from './schema';
 
 /** 1 GiB: the Athena per-query scan cutoff of the reference design. */
 const ONE_GIB = 1024 * 1024 * 1024;
@@ -105,3 +105,12 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
     evaluationPeriods: 1,
   },
 };
+
+/** What a deployment of config/matrix.ts gets for each identity field it leaves out. */
+export const DEPLOYMENT_DEFAULTS = {
+  profile: 'standard',
+  jurisdiction: 'US',
+  /** App telemetry can identify devices. */
+  dataClassification: 'confidential',
+  allowedRegions: [],
+} as const satisfies Omit<DeploymentIdentity, 'environment' | 'region' | 'accountId'>;

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { MatrixConfig } from './matrix';
+import { DEPLOYMENT_DEFAULTS } from './defaults';
 import { backendLocation, resourceNames, type ResourceNames } from './names';
 import { bucketNameProblems, crossSectionRules, SECTION_RULES, ATHENA_NAME, type Issue } from './rules';
 import {
@@ -140,15 +141,15 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
 
   matrix.deployments.forEach((d, index) => {
     const label = `${d.environment ?? `deployments[${index}]`}/${d.region ?? '?'}`;
-    const profileName = d.profile ?? 'standard';
+    const profileName = d.profile ?? DEPLOYMENT_DEFAULTS.profile;
     const identityRaw = {
       environment: d.environment,
       region: d.region,
       accountId: d.accountId,
       profile: profileName,
-      jurisdiction: d.jurisdiction ?? 'US',
-      dataClassification: d.dataClassification ?? 'confidential',
-      allowedRegions: d.allowedRegions ?? [],
+      jurisdiction: d.jurisdiction ?? DEPLOYMENT_DEFAULTS.jurisdiction,
+      dataClassification: d.dataClassification ?? DEPLOYMENT_DEFAULTS.dataClassification,
+      allowedRegions: d.allowedRegions ?? [...DEPLOYMENT_DEFAULTS.allowedRegions],
     };
     const issues: Issue[] = [];
     const identity = deploymentSchema.safeParse(identityRaw);

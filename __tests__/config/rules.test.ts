@@ -39,7 +39,7 @@ const CASES: Case[] = [
   ['Athena: cutoff ≥ 10 MiB (provider floor above the API’s 10,000,000)', ...settings({ athena: { bytesScannedCutoffPerQuery: 10_000_000 } }, 'prod/eu-central-1 athena.bytesScannedCutoffPerQuery: 10000000 — Athena and the Terraform provider require at least 10485760 bytes')],
   ['Folders: contract-schema/ stays empty', ...settings({ athena: { resultsPrefix: 'contract-schema/results/' } }, 'prod/eu-central-1 athena.resultsPrefix: "contract-schema/results/" — contract-schema/ is reserved for the contract table\'s schema and must stay empty')],
   ['Athena: results outside the crawled folder', ...settings({ athena: { resultsPrefix: 'data/athena/' } }, 'prod/eu-central-1 athena.resultsPrefix: "data/athena/" — must be outside the Firehose data and error folders')],
-  ['CloudWatch Logs: a retention it accepts', ...settings({ logs: { retentionDays: 10 } }, 'prod/eu-central-1 logs.retentionDays: 10 — CloudWatch Logs accepts only')],
+  ['CloudWatch Logs: a retention it accepts', ...settings({ logs: { retentionDays: 10 as never } }, 'prod/eu-central-1 logs.retentionDays: 10 — CloudWatch Logs accepts only')],
   ['Matrix: a real region code', ...deployment({ region: 'eu-central-9' }, 'prod/eu-central-9 region: "eu-central-9" — not an AWS region code')],
   ['Matrix: 12-digit account id', ...deployment({ accountId: '12345' }, 'prod/eu-central-1 accountId: "12345" — an AWS account id is exactly 12 digits')],
   ['Matrix: Terraform-safe environment names', ...deployment({ environment: 'Prod env' }, 'Prod env/eu-central-1 environment: "Prod env" — lowercase letters and digits')],

@@ -51,6 +51,32 @@ interface StackRun {
   seconds: Partial<Record<Step, number>>;
   failure?: { step: Step; message: string };
   notes: string[];
+  /** The step it is in now, for the progress lines; `done` once its chain has ended. */
+  current?: Step | 'waiting for its state bucket' | 'done';
+}
+
+/** When the run began (progress lines show the time since). */
+let runStarted = Date.now();
+const elapsed = () => `[${String(Math.round((Date.now() - runStarted) / 1000)).padStart(4)} s]`;
+
+/** A progress line: a stack entering a step, failing, or finishing. */
+function progress(run: StackRun, what: string): void {
+  console.log(`${elapsed()} ${run.target.stack}: ${what}`);
+}
+
+/** Enters a step: says so unless the stack is already in it (a step can run in parts). */
+function enter(run: StackRun, name: Step): void {
+  if (run.current !== name) progress(run, name);
+  run.current = name;
+}
+
+/** Every `seconds`, which stacks are in which step, until stopped: a sign of life while Terraform waits. */
+function heartbeat(runs: StackRun[], seconds = 25): () => void {
+  const timer = setInterval(() => {
+    const busy = runs.filter((r) => !r.failure && r.current !== undefined && r.current !== 'done');
+    if (busy.length > 0) console.log(`${elapsed()} still running: ${busy.map((r) => `${r.target.stack} (${r.current})`).join(', ')}`);
+  }, seconds * 1000);
+  return () => clearInterval(timer);
 }
 
 class StepFailure extends Error {}
@@ -62,11 +88,13 @@ const fail = (message: string): never => {
 /** Runs one step of a stack, timing it; a thrown error fails the stack at that step (later steps are skipped). */
 async function step(run: StackRun, name: Step, body: () => Promise<void>): Promise<void> {
   if (run.failure) return;
+  enter(run, name);
   const started = Date.now();
   try {
     await body();
   } catch (error) {
     run.failure = { step: name, message: error instanceof StepFailure ? error.message : `${(error as Error).name}: ${(error as Error).message}` };
+    progress(run, `FAILED at ${name}: ${run.failure.message.split('\n')[0]}`);
   } finally {
     run.seconds[name] = (run.seconds[name] ?? 0) + (Date.now() - started) / 1000;
   }
@@ -341,6 +369,7 @@ export async function main(args: string[]): Promise<number> {
   const deployments = loadDeploymentsOrReport();
   if (!deployments) return 1;
   const started = Date.now();
+  runStarted = started;
   const scratch = mkdtempSync(join(tmpdir(), 'telemetry-e2e-'));
   const outdir = join(scratch, 'out');
   const synth = synthesizeInto(outdir);
@@ -407,12 +436,16 @@ export async function main(args: string[]): Promise<number> {
       });
     }
     if (run.failure) return;
+    enter(run, 'drift');
     const result = await planSlot(() => driftOf(run.target.stack, run.dir, env));
     run.seconds.drift = (run.seconds.drift ?? 0) + result.seconds;
     const said = `${result.status}${result.changes.length ? ` ${result.changes.map((c) => `${c.address} (${c.attributes.join(', ')})`).join('; ')}` : ''}${result.error ? ` ${result.error}` : ''}`;
     const expected = planted?.run === run ? planted.address : undefined;
     const ok = expected ? result.status === 'drifted' && result.changes.length === 1 && result.changes[0].address === expected && result.changes[0].attributes.includes('rule') : result.status === 'in sync';
-    if (!ok) run.failure = { step: 'drift', message: `expected ${expected ? `drift of ${expected} (rule) only` : 'in sync'}; npm run drift said ${said}` };
+    if (!ok) {
+      run.failure = { step: 'drift', message: `expected ${expected ? `drift of ${expected} (rule) only` : 'in sync'}; npm run drift said ${said}` };
+      progress(run, `FAILED at drift: ${run.failure.message}`);
+    }
     else if (expected) run.notes.push(`npm run drift reported the planted change: ${expected} (rule)`);
   };
   // The refused destroy plan runs beside the drift plan (both read-only); pipelines are then destroyed while their
@@ -422,19 +455,32 @@ export async function main(args: string[]): Promise<number> {
     if (!values.keep) await planSlot(() => step(run, 'destroy', () => destroy(run, env)));
   };
 
+  const stopHeartbeat = heartbeat(runs);
+  // Each chain ends by saying so (a failed one has said where it failed).
+  const finished = (run: StackRun) => {
+    if (!run.failure) progress(run, 'done');
+    run.current = 'done';
+  };
   try {
     await Promise.all([
       ...bootstraps.map(async (run) => {
         await applied.get(run);
         await driftAndDestroy(run);
+        finished(run);
       }),
       ...pipelines.map(async (run) => {
         const bootstrap = bootstraps.find((b) => run.deployment?.backend.type === 's3' && b.target.accountId === run.target.accountId && b.target.region === run.target.region);
         // A pipeline counts as applied only if its state bucket stack's apply succeeded too.
         const stateStackFailed = () => {
-          if (bootstrap?.failure && !run.failure) run.failure = { step: 'apply', message: `its state bucket stack ${bootstrap.target.stack} failed` };
+          if (bootstrap?.failure && !run.failure) {
+            run.failure = { step: 'apply', message: `its state bucket stack ${bootstrap.target.stack} failed` };
+            progress(run, `FAILED at apply: ${run.failure.message}`);
+          }
         };
-        if (bootstrap) await stateBucketUsable(run, applied.get(bootstrap)!);
+        if (bootstrap) {
+          run.current = 'waiting for its state bucket';
+          await stateBucketUsable(run, applied.get(bootstrap)!);
+        }
         stateStackFailed();
         await pipelineSlot(() =>
           step(run, 'apply', async () => {
@@ -449,9 +495,11 @@ export async function main(args: string[]): Promise<number> {
         await step(run, 'events', () => sendEvents(run, env));
         await step(run, 'queries', () => runQueries(run));
         await driftAndDestroy(run);
+        finished(run);
       }),
     ]);
   } finally {
+    stopHeartbeat();
     stopAll();
   }
 
