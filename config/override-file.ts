@@ -15,19 +15,13 @@ export const OVERRIDE_CONTEXT_KEY = 'telemetryConfig';
 const anyObject = z.record(z.string(), z.unknown());
 
 /** The file's top level; what is inside each part is checked by the matrix schema after merging. */
-const overrideFileSchema = z.strictObject({
-  /** Optional note for reviewers; ignored. */
-  $comment: z.string().optional(),
-  /** Partial pipeline settings merged into the defaults of every deployment. */
-  defaults: anyObject.optional(),
-  /** Profiles to add or change, merged by name. */
-  profiles: z.record(z.string(), anyObject).optional(),
-  /** Partial backend settings. */
-  backend: anyObject.optional(),
-  /** A whole new deployment list (replaces the TypeScript one). */
-  deployments: z.array(anyObject).optional(),
-  /** Partial settings per deployment, keyed `environment/region`, merged into its overrides. */
-  deploymentOverrides: z.record(z.string(), anyObject).optional(),
+export const overrideFileSchema = z.strictObject({
+  $comment: z.string().optional().describe('A note for reviewers; ignored.'),
+  defaults: anyObject.optional().describe('Partial pipeline settings merged into the defaults of every deployment.'),
+  profiles: z.record(z.string(), anyObject).optional().describe('Profiles to add or change, merged by name.'),
+  backend: anyObject.optional().describe('Partial backend settings, merged; a different `type` replaces the backend.'),
+  deployments: z.array(anyObject).optional().describe('A whole new deployment list (replaces the one of config/matrix.ts).'),
+  deploymentOverrides: z.record(z.string(), anyObject).optional().describe('Partial settings per deployment, keyed `environment/region`, merged into its overrides.'),
 });
 
 export type OverrideFile = z.infer<typeof overrideFileSchema>;

@@ -1,6 +1,6 @@
 /**
  * AWS apply-time rules that the provider's schema and `terraform validate` do not catch, checked on the resolved
- * settings of a deployment. Every rule names its source; `../shared/aws-rules.md` and README list them for users.
+ * settings of a deployment. Every rule names its source; docs/aws-rules.md lists them for users.
  */
 import { ATHENA_MIN_CUTOFF_BYTES, ERROR_OUTPUT_TYPE_EXPRESSION, FIREHOSE_RULES, PINPOINT_END_OF_SUPPORT, S3_RULES } from './aws';
 import { contractFields, ENVELOPE, hasColumn } from './event-contract';

@@ -10,24 +10,24 @@ const days = z.number().int().positive();
 
 export const firehoseSchema = z.strictObject({
   bufferSizeMb: z.number().int().min(FIREHOSE_RULES.minBufferMb, `Firehose buffer size must be at least ${FIREHOSE_RULES.minBufferMb} MiB`)
-    .max(FIREHOSE_RULES.maxBufferMb, `Firehose buffer size must be at most ${FIREHOSE_RULES.maxBufferMb} MiB`).describe('Buffer size in MiB before Firehose writes an object (1–128; ≥ 64 with Parquet or dynamic partitioning).'),
+    .max(FIREHOSE_RULES.maxBufferMb, `Firehose buffer size must be at most ${FIREHOSE_RULES.maxBufferMb} MiB`).describe('Buffer size in MiB before Firehose writes an object (1–128; ≥ 64 with Parquet or dynamic partitioning).').meta({ source: 'Firehose API reference, BufferingHints; Firehose guide, record format conversion and dynamic partitioning (≥ 64 MiB)' }),
   bufferIntervalSeconds: z.number().int().min(FIREHOSE_RULES.minIntervalSeconds, 'Firehose buffer interval must be at least 0 seconds')
-    .max(FIREHOSE_RULES.maxIntervalSeconds, `Firehose buffer interval must be at most ${FIREHOSE_RULES.maxIntervalSeconds} seconds`).describe('Seconds Firehose waits before writing an object (0–900).'),
-  compression: z.enum(['UNCOMPRESSED', 'GZIP', 'ZIP', 'Snappy', 'HADOOP_SNAPPY']).describe('Object compression Firehose applies; must be UNCOMPRESSED with Parquet (Parquet compresses itself).'),
-  dataPrefix: z.string().min(1).describe('Key prefix of delivered objects; its static part (before the first `!{`) is what the catalog reads.'),
-  errorPrefix: z.string().describe('Key prefix of records Firehose failed to deliver; must contain `!{firehose:error-output-type}` when `dataPrefix` has expressions.'),
+    .max(FIREHOSE_RULES.maxIntervalSeconds, `Firehose buffer interval must be at most ${FIREHOSE_RULES.maxIntervalSeconds} seconds`).describe('Seconds Firehose waits before writing an object (0–900).').meta({ source: 'Firehose API reference, BufferingHints' }),
+  compression: z.enum(['UNCOMPRESSED', 'GZIP', 'ZIP', 'Snappy', 'HADOOP_SNAPPY']).describe('Object compression Firehose applies; must be UNCOMPRESSED with Parquet (Parquet compresses itself).').meta({ source: 'Firehose guide, record format conversion (UNCOMPRESSED with Parquet)' }),
+  dataPrefix: z.string().min(1).describe('Key prefix of delivered objects; its static part (before the first `!{`) is what the catalog reads.').meta({ source: 'Firehose guide, custom prefixes for Amazon S3 objects' }),
+  errorPrefix: z.string().describe('Key prefix of records Firehose failed to deliver; must contain `!{firehose:error-output-type}` when `dataPrefix` has expressions.').meta({ source: 'Firehose guide, custom prefixes for Amazon S3 objects' }),
   format: z.enum(['json', 'parquet']).describe('Output format: `json` as sent, or `parquet` via record format conversion (needs a catalog table).'),
-  dynamicPartitioning: z.boolean().describe('Dynamic partitioning on keys the prefix names with `!{partitionKeyFromQuery:…}`; can only be set at creation.'),
+  dynamicPartitioning: z.boolean().describe('Dynamic partitioning on keys the prefix names with `!{partitionKeyFromQuery:…}`; can only be set at creation.').meta({ source: 'Firehose guide, dynamic partitioning' }),
 });
 
 export const lifecycleSchema = z.strictObject({
-  standardIaDays: days.nullable().describe('Days after creation before objects move to STANDARD_IA (≥ 30); null keeps them in STANDARD.'),
-  glacierInstantRetrievalDays: days.nullable().describe('Days after creation before objects move to GLACIER_IR; null for none.'),
-  deepArchiveDays: days.nullable().describe('Days after creation before objects move to DEEP_ARCHIVE; null for none.'),
-  expirationDays: days.describe('Days after creation when objects are deleted; must come after every transition.'),
-  allowEarlyDeepArchiveExpiry: z.boolean().describe('Allow deleting objects less than 180 days after they reach Deep Archive (still billed for 180).'),
+  standardIaDays: days.nullable().describe('Days after creation before objects move to STANDARD_IA (≥ 30); null keeps them in STANDARD.').meta({ source: 'S3 API reference, Transition (≥ 30 days before STANDARD_IA)' }),
+  glacierInstantRetrievalDays: days.nullable().describe('Days after creation before objects move to GLACIER_IR; null for none.').meta({ source: 'S3 guide, lifecycle transition considerations (≥ 30 days after STANDARD_IA)' }),
+  deepArchiveDays: days.nullable().describe('Days after creation before objects move to DEEP_ARCHIVE; null for none.').meta({ source: 'S3 guide, lifecycle transition considerations (≥ 30 days after STANDARD_IA)' }),
+  expirationDays: days.describe('Days after creation when objects are deleted; must come after every transition.').meta({ source: 'S3 API reference, lifecycle configuration (expiration after every transition); S3 pricing, minimum storage durations' }),
+  allowEarlyDeepArchiveExpiry: z.boolean().describe('Allow deleting objects less than 180 days after they reach Deep Archive (still billed for 180).').meta({ source: 'S3 pricing, minimum storage duration of Deep Archive (180 days)' }),
   abortIncompleteMultipartUploadDays: days.describe('Days before incomplete multipart uploads are aborted (frees storage Firehose retries leave behind).'),
-  transitionSmallObjects: z.boolean().describe('Transition objects under 128 KB too (S3 skips them by default since Sep 2024; small objects cost more in IA).'),
+  transitionSmallObjects: z.boolean().describe('Transition objects under 128 KB too (S3 skips them by default since Sep 2024; small objects cost more in IA).').meta({ source: 'S3 API reference, transition_default_minimum_object_size (since September 2024)' }),
 });
 
 const cron = z.string();
@@ -39,8 +39,8 @@ const cron = z.string();
 export const crawlerSchema = z.discriminatedUnion('recrawlBehavior', [
   z.strictObject(
     {
-      recrawlBehavior: z.literal('CRAWL_NEW_FOLDERS_ONLY').describe('Crawl only folders added since the last crawl; the schema-change policy is fixed to LOG/LOG by AWS.'),
-      schedule: cron.describe('Glue cron schedule, e.g. `cron(0 */6 * * ? *)`.'),
+      recrawlBehavior: z.literal('CRAWL_NEW_FOLDERS_ONLY').describe('Crawl only folders added since the last crawl; the schema-change policy is fixed to LOG/LOG by AWS.').meta({ source: 'Glue developer guide, incremental crawls (schema-change policy LOG/LOG)' }),
+      schedule: cron.describe('Glue cron schedule, e.g. `cron(0 */6 * * ? *)`.').meta({ source: 'Glue developer guide, time-based schedules for jobs and crawlers' }),
     },
     {
       error: (issue) =>
@@ -50,7 +50,7 @@ export const crawlerSchema = z.discriminatedUnion('recrawlBehavior', [
     },
   ),
   z.strictObject({
-    recrawlBehavior: z.literal('CRAWL_EVENT_MODE').describe('Crawl only what S3 event notifications (via SQS) report; needs catalog.mode `crawler-events`.'),
+    recrawlBehavior: z.literal('CRAWL_EVENT_MODE').describe('Crawl only what S3 event notifications (via SQS) report; needs catalog.mode `crawler-events`.').meta({ source: 'Glue developer guide, accelerating crawls using Amazon S3 event notifications' }),
     schedule: cron.describe('Glue cron schedule; each run consumes the queued events.'),
     updateBehavior: z.enum(['LOG', 'UPDATE_IN_DATABASE']).describe('What the crawler does with a changed schema.'),
     deleteBehavior: z.enum(['LOG', 'DELETE_FROM_DATABASE', 'DEPRECATE_IN_DATABASE']).describe('What the crawler does when objects disappear.'),
@@ -89,14 +89,14 @@ export const namedQuerySchema = z.strictObject({
 });
 
 export const athenaSchema = z.strictObject({
-  bytesScannedCutoffPerQuery: z.number().int().describe('Per-query scan limit in bytes (≥ 10 MiB); queries beyond it are cancelled. There is no "off".'),
+  bytesScannedCutoffPerQuery: z.number().int().describe('Per-query scan limit in bytes (≥ 10 MiB); queries beyond it are cancelled. There is no "off".').meta({ source: 'Athena API reference, WorkGroupConfiguration (≥ 10,000,000); AWS provider source (≥ 10 MiB)' }),
   enforceWorkgroupConfiguration: z.boolean().describe('Workgroup settings override client-side settings (output location, encryption).'),
   resultsPrefix: z.string().min(1).describe('Key prefix of query results in the data bucket.'),
   resultsExpirationDays: days.describe('Days before query results are deleted.'),
 });
 
 export const ingestionSchema = z.strictObject({
-  mode: z.enum(['direct', 'pinpoint']).describe("`direct`: a Cognito identity pool (guest access) whose role may only put records into this stack's stream. `pinpoint` is refused with the way out: Amazon Pinpoint ended on 2026-10-30 (see `rules.ts`)."),
+  mode: z.enum(['direct', 'pinpoint']).describe("`direct`: a Cognito identity pool (guest access) whose role may only put records into this stack's stream. `pinpoint` is refused with the way out: Amazon Pinpoint ended on 2026-10-30 (see `rules.ts`).").meta({ source: 'Amazon Pinpoint developer guide, end of support (2026-10-30)' }),
 });
 
 export const capacitySchema = z.strictObject({
@@ -114,13 +114,13 @@ export const protectionSchema = z.strictObject({
 export const logsSchema = z.strictObject({
   retentionDays: z
     .literal(LOG_RETENTION_DAYS, { error: `CloudWatch Logs accepts only ${LOG_RETENTION_DAYS.join(', ')}` })
-    .describe('Retention of the Firehose error log group, in days (a value CloudWatch Logs accepts).'),
+    .describe('Retention of the Firehose error log group, in days (a value CloudWatch Logs accepts).').meta({ source: 'CloudWatch Logs API reference, PutRetentionPolicy' }),
 });
 
 export const monitoringSchema = z.strictObject({
   alarmEmails: z.array(z.email('not an email address')).describe("Email addresses subscribed to the stack's alert topic (each must confirm once)."),
   freshnessThresholdSeconds: z.number().int().min(60, 'at least 60 seconds').describe('Alarm when the oldest record in Firehose is older than this many seconds (above the buffer interval).'),
-  alarmPeriodSeconds: z.number().int().min(60).multipleOf(60, 'CloudWatch periods of 60 s or more are multiples of 60').describe('Length of each alarm evaluation period, in seconds (a multiple of 60).'),
+  alarmPeriodSeconds: z.number().int().min(60).multipleOf(60, 'CloudWatch periods of 60 s or more are multiples of 60').describe('Length of each alarm evaluation period, in seconds (a multiple of 60).').meta({ source: 'CloudWatch API reference, PutMetricAlarm (Period)' }),
   evaluationPeriods: z.number().int().min(1).max(24).describe('Consecutive breaching periods before an alarm fires.'),
 });
 
@@ -161,7 +161,7 @@ export const environmentName = z
 
 export const deploymentSchema = z.strictObject({
   environment: environmentName.describe('Environment name, e.g. `dev`, `prod`; part of every resource name.'),
-  region: z.enum(AWS_REGIONS, { error: (iss) => `not an AWS region code: ${JSON.stringify(iss.input)}` }).describe('AWS region code the stack and all its data live in.'),
+  region: z.enum(AWS_REGIONS, { error: (iss) => `not an AWS region code: ${JSON.stringify(iss.input)}` }).describe('AWS region code the stack and all its data live in.').meta({ source: 'AWS General Reference, AWS Regions (config/aws.ts)' }),
   accountId: z.string().regex(/^\d{12}$/, 'an AWS account id is exactly 12 digits').describe('The 12-digit AWS account the stack deploys into (the provider refuses any other).'),
   profile: z.string().describe('Retention profile name (`standard`, `compliance`, …) applied on top of the defaults.'),
   jurisdiction: z.string().regex(/^[A-Z]{2,8}$/, 'an upper-case code such as US or EU').describe('Legal area whose residency rules apply, e.g. `US`, `EU`; tagged on every resource.'),

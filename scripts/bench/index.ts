@@ -12,7 +12,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AWS_REGIONS } from '../../config/aws';
-import { commandLine, usage, type CommandSpec } from '../cli';
+import { commandLine, isEntryPoint, usage, type CommandSpec } from '../cli';
 
 const root = join(__dirname, '..', '..');
 
@@ -164,12 +164,14 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  },
-);
+if (isEntryPoint('scripts/bench/index.ts')) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    },
+  );
+}
