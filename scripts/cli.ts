@@ -92,15 +92,30 @@ export function commandLine<F extends Record<string, Flag>>(spec: CommandSpec<F>
   return { exit: undefined, values: parsed.values as FlagValues<F>, positionals: parsed.positionals };
 }
 
+export interface SynthIntoOptions {
+  /** The project to synthesize (its own scripts/synth.js, code and config). @default the working directory */
+  projectDir?: string;
+  /** HCL instead of JSON. @default JSON */
+  hcl?: boolean;
+  /** Changes to the environment (TELEMETRY_CONFIG, say). @default none */
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
- * `npm run synth` of the project in `projectDir` into `outdir` (JSON, or HCL with `hcl`): the one way the tools
- * synthesize into a folder of their own (the review's base commit, the e2e run, the tests). The project's own
- * scripts/synth.js runs, so a base commit synthesizes with its own code and config.
+ * How `npm run synth` of a project is started to write into `outdir`: the one way the tools synthesize into a folder
+ * of their own (the review's base commit, the e2e run, the tests). The project's own scripts/synth.js runs, so a
+ * base commit synthesizes with its own code and config.
  */
-export function synthesizeInto(outdir: string, options: { projectDir?: string; hcl?: boolean; env?: NodeJS.ProcessEnv } = {}) {
-  const projectDir = options.projectDir ?? process.cwd();
+export function synthInvocation(outdir: string, options: SynthIntoOptions = {}) {
+  const cwd = options.projectDir ?? process.cwd();
   const env = { ...process.env, ...options.env, CDKTF_OUTDIR: outdir, ...(options.hcl !== undefined ? { SYNTH_HCL_OUTPUT: String(options.hcl) } : {}) };
-  const run = spawnSync(process.execPath, [resolve(projectDir, 'scripts', 'synth.js')], { cwd: projectDir, env, encoding: 'utf8' });
+  return { command: process.execPath, args: [resolve(cwd, 'scripts', 'synth.js')], cwd, env };
+}
+
+/** Synthesizes into `outdir` (synthInvocation), waiting for it: whether it succeeded, and what it printed. */
+export function synthesizeInto(outdir: string, options: SynthIntoOptions = {}) {
+  const { command, args, cwd, env } = synthInvocation(outdir, options);
+  const run = spawnSync(command, args, { cwd, env, encoding: 'utf8' });
   const output = `${run.stderr ?? ''}${run.error ? `could not start node: ${run.error.message}` : ''}`;
   return { ok: run.status === 0, status: run.status, stdout: run.stdout ?? '', stderr: output };
 }
