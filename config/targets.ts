@@ -16,6 +16,9 @@ export interface BootstrapTarget {
   noncurrentVersionExpirationDays: number;
   /** Stacks whose state lives in this bucket. */
   stacks: string[];
+  /** Their environments and jurisdictions (sorted, each once). */
+  environments: string[];
+  jurisdictions: string[];
   /** Whether destroy may delete the bucket and its key: only when every stack it holds state for allows destroy. */
   allowDestroy: boolean;
 }
@@ -27,10 +30,12 @@ export function bootstrapTargets(deployments: ResolvedDeployment[]): BootstrapTa
     if (d.backend.type !== 's3') continue;
     const id = bootstrapStackName(d.project, d.accountId, d.region);
     const { bucket } = backendLocation(d.backend, d.environment, d.region, d.accountId);
-    const target = targets.get(id) ?? { project: d.project, accountId: d.accountId, region: d.region, bucket, noncurrentVersionExpirationDays: 0, stacks: [], allowDestroy: true };
+    const target = targets.get(id) ?? { project: d.project, accountId: d.accountId, region: d.region, bucket, noncurrentVersionExpirationDays: 0, stacks: [], environments: [], jurisdictions: [], allowDestroy: true };
     target.noncurrentVersionExpirationDays = Math.max(target.noncurrentVersionExpirationDays, d.backend.noncurrentVersionExpirationDays);
     target.allowDestroy &&= d.settings.protection.allowDestroy;
     target.stacks.push(d.names.stack);
+    target.environments = [...new Set([...target.environments, d.environment])].sort();
+    target.jurisdictions = [...new Set([...target.jurisdictions, d.jurisdiction])].sort();
     targets.set(id, target);
   }
   return [...targets.values()];

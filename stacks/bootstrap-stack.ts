@@ -9,6 +9,7 @@ import { partitionOf } from '../config/aws';
 import { bootstrapStackName, stateKeyAlias } from '../config/names';
 import type { BootstrapTarget } from '../config/targets';
 import { CheckedStack } from './checked-stack';
+import { stateFacts } from '../model/facts';
 import { accountAdministersKey, keyProtection, privateBucket } from './constructs/private-bucket';
 import { arns, policyDocument } from './iam';
 
@@ -23,7 +24,7 @@ export const BOOTSTRAP_STATE_DIR = 'bootstrap-state';
 export class StateBootstrapStack extends CheckedStack {
   constructor(scope: Construct, readonly target: BootstrapTarget) {
     const id = bootstrapStackName(target.project, target.accountId, target.region);
-    super(scope, id, { region: target.region, allowedRegions: [], allowDestroy: target.allowDestroy });
+    super(scope, id, { region: target.region, allowedRegions: [], allowDestroy: target.allowDestroy }, stateFacts(target));
     const { accountId, region, bucket: bucketName } = target;
     const arn = arns(partitionOf(region), region, accountId);
 

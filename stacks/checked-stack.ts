@@ -1,6 +1,10 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Manifest, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { FACTS_FILE } from '../model/facts';
+import type { DeploymentFacts } from '../model/types';
+import { addCustomSynthesis } from './cdktf-internals';
 import type { CheckContext, Finding, TerraformJson } from './policy-checks';
 import { checkStack } from './rules/packs';
 
@@ -15,8 +19,21 @@ export function stackDirectory(outdir: string, stackId: string): string {
  * (see `synthesizeChecked` in stacks/synth.ts): an error fails synth with nothing written, a warning is printed.
  */
 export class CheckedStack extends TerraformStack {
-  constructor(scope: Construct, id: string, readonly checkContext: CheckContext) {
+  constructor(
+    scope: Construct,
+    id: string,
+    readonly checkContext: CheckContext,
+    readonly facts: DeploymentFacts,
+  ) {
     super(scope, id);
+    // What the configuration knew of the stack, beside its Terraform: the tools model the stack from both.
+    addCustomSynthesis(this, {
+      onSynthesize: (session) => {
+        const dir = stackDirectory(session.outdir, id);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, FACTS_FILE), `${JSON.stringify(facts, null, 2)}\n`);
+      },
+    });
   }
 
   /** Every finding of the policy checks on the stack's Terraform JSON as it is now. */

@@ -12,6 +12,7 @@ import { Storage } from './constructs/storage';
 import { partitionOf } from '../config/aws';
 import { arnsOf, type AwsEnvironment } from './iam';
 import { CheckedStack } from './checked-stack';
+import { pipelineFacts } from '../model/facts';
 
 /** Tags on every resource of a stack (through the provider's default_tags). */
 export function defaultTags(d: ResolvedDeployment): Record<string, string> {
@@ -52,7 +53,7 @@ export class TelemetryStack extends CheckedStack {
   readonly deployment: ResolvedDeployment;
 
   constructor(scope: Construct, deployment: ResolvedDeployment) {
-    super(scope, deployment.names.stack, { region: deployment.region, allowedRegions: deployment.allowedRegions, allowDestroy: deployment.settings.protection.allowDestroy });
+    super(scope, deployment.names.stack, { region: deployment.region, allowedRegions: deployment.allowedRegions, allowDestroy: deployment.settings.protection.allowDestroy }, pipelineFacts(deployment));
     this.deployment = deployment;
     const { names, region, accountId, settings } = deployment;
     // Where the stack's resources live; each construct builds its ARNs and service principals from it.

@@ -1,0 +1,52 @@
+/**
+ * The deployment facts of a stack: written beside its Terraform JSON at synth (`deployment.json`), read by every tool
+ * that models the stack, so nothing is read back from tags or re-derived from the configuration in force.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResolvedDeployment } from '../config/resolve';
+import type { BootstrapTarget } from '../config/targets';
+import { bootstrapStackName } from '../config/names';
+import type { DeploymentFacts } from './types';
+
+/** The file beside each stack's cdk.tf.json. */
+export const FACTS_FILE = 'deployment.json';
+
+export function pipelineFacts(d: ResolvedDeployment): DeploymentFacts {
+  return {
+    stack: d.names.stack,
+    role: 'pipeline',
+    project: d.project,
+    environments: [d.environment],
+    region: d.region,
+    account: d.accountId,
+    jurisdiction: d.jurisdiction,
+    classification: d.dataClassification,
+    profile: d.profile,
+    allowedRegions: [...d.allowedRegions],
+    configured: { expirationDays: d.settings.lifecycle.expirationDays, capacity: d.settings.capacity },
+  };
+}
+
+/** A state stack serves the deployments whose state it holds: their environments, and their jurisdiction when one. */
+export function stateFacts(t: BootstrapTarget): DeploymentFacts {
+  return {
+    stack: bootstrapStackName(t.project, t.accountId, t.region),
+    role: 'state',
+    project: t.project,
+    environments: t.environments,
+    region: t.region,
+    account: t.accountId,
+    jurisdiction: t.jurisdictions.length === 1 ? t.jurisdictions[0] : null,
+    classification: null,
+    profile: null,
+    allowedRegions: [],
+    configured: null,
+  };
+}
+
+/** The facts written beside a synthesized stack, or undefined for a synth without them. */
+export function readFacts(stackDir: string): DeploymentFacts | undefined {
+  const path = join(stackDir, FACTS_FILE);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as DeploymentFacts) : undefined;
+}

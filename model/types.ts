@@ -1,0 +1,235 @@
+/**
+ * What one stack deploys, in a reviewer's terms and as data: the model every tool reads (the report's renderers and
+ * rules, the change review, the e2e run). Values are enums and typed records, never sentences; only the renderers
+ * (scripts/report/render.ts, scripts/review/render.ts) turn them into prose. Built once per stack from its
+ * Terraform JSON and the deployment facts written beside it at synth (build.ts), or from a plan (plan.ts).
+ */
+import type { CapacitySettings } from '../config/schema';
+
+/** A pipeline stack (one deployment) or the state-bucket stack of an account × region. */
+export type StackRole = 'pipeline' | 'state';
+
+/**
+ * What the configuration knew of a stack when it was synthesized, written beside its Terraform JSON
+ * (`deployment.json`): nothing is read back from tags or re-derived from the configuration in force.
+ */
+export interface DeploymentFacts {
+  stack: string;
+  role: StackRole;
+  project: string;
+  /** A pipeline's environment; for a state stack, the environments whose state it holds. */
+  environments: string[];
+  region: string;
+  account: string;
+  /** `null` for a state stack serving several jurisdictions' deployments (then see `jurisdictions`). */
+  jurisdiction: string | null;
+  classification: string | null;
+  profile: string | null;
+  /** Regions besides its own the deployment may reference (config `allowedRegions`). */
+  allowedRegions: string[];
+  /** What the configuration promises that the JSON must not exceed, and the traffic it is sized for (pipelines). */
+  configured: { expirationDays: number; capacity: CapacitySettings } | null;
+}
+
+/**
+ * A stack's identity across changes: its role, environments and region — not its account or name, so replacing an
+ * account id is a move of the same stack, not a removal and an addition.
+ */
+export const stackKey = (facts: Pick<DeploymentFacts, 'role' | 'environments' | 'region'>): string => `${facts.role}:${[...facts.environments].sort().join('+')}:${facts.region}`;
+
+export type Backend =
+  | { type: 's3'; bucket: string; key: string; region: string; kmsKey: string | null; lockfile: boolean }
+  | { type: 'cloud'; hostname: string; organization: string; workspace: string; project: string | null }
+  | { type: 'local'; path: string };
+
+export interface Identity {
+  stack: string;
+  role: StackRole;
+  environments: string[];
+  region: string;
+  account: string;
+  jurisdiction: string | null;
+  classification: string | null;
+  profile: string | null;
+  residencyExceptions: string[];
+  backend: Backend;
+}
+
+/**
+ * A value as a policy or setting holds it. `own`: an attribute of a resource of this stack (its Terraform address);
+ * `suffix` is what follows the reference (`/data/*` of a bucket's ARN); `literal`: anything else, with the stack's
+ * own account id and region replaced by `<account>` and `<region>`, so that a move to another account or region
+ * compares equal.
+ */
+export type Value = { kind: 'own'; address: string; attribute: string; suffix: string } | { kind: 'literal'; text: string };
+
+export type StoreRole = 'event-data' | 'failed-records' | 'query-results' | 'state' | 'objects' | 'buffer' | 'logs' | 'catalog' | 'queue';
+export type StoreKind = 's3' | 'firehose' | 'cloudwatch-logs' | 'glue-catalog' | 'sqs';
+
+export type Encryption =
+  | { kind: 'kms'; key: Value; alias: string | null; rotation: boolean | null }
+  | { kind: 'service-default' }
+  /** Set for the whole account and region (Glue Data Catalog), not by this stack. */
+  | { kind: 'account-setting' }
+  | { kind: 'none' };
+
+/** Who can reach the store from outside IAM: an S3 public access block, or a service without public endpoint. */
+export type PublicAccess = 'blocked' | 'not-blocked' | 'no-public-endpoint';
+
+/** What stops `terraform destroy` from deleting a store, key or bucket. */
+export type Protection =
+  | 'prevent-destroy'
+  /** `protection.allowDestroy`: a bucket emptied (every version) and deleted before its key. */
+  | 'destroyable-bucket-before-key'
+  /** `protection.allowDestroy`: a key deleted after the buckets it encrypts. */
+  | 'destroyable-key-after-buckets'
+  | 'none'
+  | 'expires-by-retention'
+  | 'derived-data'
+  | 'transient'
+  | 'in-flight';
+
+export interface Transition {
+  days: number;
+  storageClass: string;
+}
+
+export interface Retention {
+  transitions: Transition[];
+  /** Days until current objects are deleted; null when kept until someone deletes them. */
+  expirationDays: number | null;
+  /** Days a deleted or overwritten object stays restorable as a noncurrent version (versioned buckets). */
+  noncurrentDays: number | null;
+  /** The day by which every copy is gone: expiration plus the noncurrent window; null when never. */
+  goneForGoodDay: number | null;
+  /** The day from which objects sit in a class Athena does not read without a restore; null when never. */
+  notQueryableFromDay: number | null;
+  /** Whether objects under 128 KB transition too; null when the store has no transitions. */
+  smallObjectsTransition: boolean | null;
+  /** Classes objects leave before their minimum storage charge is met (still billed for the minimum). */
+  minimumChargeShortfalls: { storageClass: string; stayDays: number; minimumDays: number }[];
+  /** A stream's buffer: the most it holds before writing. */
+  buffer: { seconds: number; mib: number } | null;
+}
+
+export interface Store {
+  /** Stable within the stack across changes: the resource's address, and the prefix for an S3 folder. */
+  id: string;
+  role: StoreRole;
+  kind: StoreKind;
+  /** Its AWS name: `bucket/prefix/`, stream, log group, database or queue name. */
+  name: string;
+  address: string;
+  region: string;
+  encryption: Encryption;
+  publicAccess: PublicAccess;
+  tlsOnly: boolean | null;
+  protection: Protection;
+  retention: Retention;
+  /** Catalog tables this stack defines (Glue); empty when the crawler makes them. */
+  tables: string[];
+}
+
+export interface Key {
+  address: string;
+  alias: string | null;
+  rotation: boolean;
+  protection: Protection;
+}
+
+export type Principal =
+  | { kind: 'service'; service: string }
+  | { kind: 'federated'; provider: string }
+  | { kind: 'aws'; value: Value }
+  | { kind: 'any' };
+
+export interface Condition {
+  operator: string;
+  key: string;
+  values: Value[];
+}
+
+export interface Statement {
+  effect: 'Allow' | 'Deny';
+  principals: Principal[];
+  actions: string[];
+  /** Empty for a trust policy's statements and key policies' `*` (the key itself). */
+  resources: Value[];
+  conditions: Condition[];
+}
+
+export interface Role {
+  address: string;
+  name: string;
+  /** Who may assume it, and under which conditions. */
+  trust: Statement[];
+  /** What it may do (inline policies). */
+  permissions: Statement[];
+  managedPolicies: string[];
+}
+
+export type ResourcePolicyKind = 'bucket-policy' | 'key-policy' | 'topic-policy' | 'queue-policy';
+
+export interface ResourcePolicy {
+  address: string;
+  kind: ResourcePolicyKind;
+  /** The bucket, key, topic or queue it governs. */
+  governs: Value;
+  statements: Statement[];
+}
+
+export type AlertKind = 'metric-alarm' | 'event-rule' | 's3-notification';
+
+export interface Alert {
+  kind: AlertKind;
+  address: string;
+  name: string;
+  /** The metric of an alarm, the detail type of a rule, the prefix of a notification. */
+  watches: string;
+}
+
+export type Destination = { kind: 'sns-topic'; address: string; name: string } | { kind: 'subscription'; address: string; protocol: string; endpoint: string };
+
+export type FlowNode =
+  | { kind: 'app' }
+  | { kind: 'identity-pool'; name: string }
+  | { kind: 'firehose'; name: string }
+  | { kind: 's3'; bucket: string; prefix: string }
+  | { kind: 'glue-catalog'; database: string }
+  | { kind: 'athena'; workgroup: string }
+  | { kind: 'terraform' };
+
+export type FlowVia =
+  | { kind: 'guest-credentials' }
+  | { kind: 'put-record-batch' }
+  | { kind: 'delivery'; compression: string; parquet: boolean }
+  | { kind: 'crawler'; name: string; recrawl: string; database: string }
+  | { kind: 'projection'; table: string; database: string }
+  | { kind: 'sql' }
+  | { kind: 'query-results' }
+  | { kind: 'state-files' };
+
+export interface FlowEdge {
+  from: FlowNode;
+  to: FlowNode;
+  region: string;
+  via: FlowVia;
+}
+
+/** What the stack deploys. */
+export interface StackModel {
+  identity: Identity;
+  stores: Store[];
+  keys: Key[];
+  roles: Role[];
+  /** For a stack without roles whose key delegates to IAM (a state stack): the account's own IAM principals. */
+  accountIamAccess: boolean;
+  resourcePolicies: ResourcePolicy[];
+  alerts: Alert[];
+  destinations: Destination[];
+  flow: FlowEdge[];
+  /** Terraform address → the resource's AWS name, for every resource that has one (keys by alias). */
+  names: Record<string, string>;
+  /** What the configuration promised (from the deployment facts), when the stack was synthesized from one. */
+  configured: DeploymentFacts['configured'];
+}
