@@ -41,8 +41,9 @@ function principalsOf(principal: unknown, home: Home): Principal[] {
   return Object.entries(principal as Record<string, unknown>)
     .flatMap(([type, values]) =>
       asList(values as string | string[]).map((v): Principal => {
-        if (type === 'Service') return { kind: 'service', service: String(v) };
-        if (type === 'Federated') return { kind: 'federated', provider: String(v) };
+        // Regional service principals (logs.<region>.amazonaws.com) are relative too.
+        if (type === 'Service') return { kind: 'service', service: relative(String(v), home) };
+        if (type === 'Federated') return { kind: 'federated', provider: relative(String(v), home) };
         return v === '*' ? { kind: 'any' } : { kind: 'aws', value: valueOf(v, home) };
       }),
     )

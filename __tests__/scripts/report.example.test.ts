@@ -9,7 +9,9 @@ import { readReports } from '../../scripts/report/index';
 import { capacityCheck } from '../../scripts/report/capacity';
 import { crawlCost } from '../../scripts/report/cost';
 import { ASSUMPTIONS, PRICE_TABLES } from '../../scripts/report/prices';
-import { flowSvg, renderHtml, renderMarkdown, severityCounts, wrap } from '../../scripts/report/render';
+import { flowSvg, labelledFlow, renderHtml, renderMarkdown, severityCounts, wrap } from '../../scripts/report/render';
+import { retentionNotes, timeline } from '../../scripts/report/words';
+import { pipelineFacts } from '../../model/facts';
 import { synthesizeChecked } from '../../stacks/synth';
 import { TelemetryStack } from '../../stacks/telemetry-stack';
 import type { TerraformJson } from '../../stacks/policy-checks';
@@ -20,86 +22,104 @@ const outdir = mkdtempSync(join(tmpdir(), 'report-'));
 const deployments = resolveMatrix(EXAMPLE_MATRIX);
 const { stacks } = synthesizeChecked(deployments, { outdir });
 const telemetryStacks = stacks.filter((s): s is TelemetryStack => s instanceof TelemetryStack);
-const reports = readReports(outdir, deployments);
+const reports = readReports(outdir);
 const report = (stack: string) => reports.find((r) => r.stack === stack)!;
 const eu = report('telemetry-prod-eu-central-1');
 const synthesized = (stack: string): TerraformJson => JSON.parse(JSON.stringify(telemetryStacks.find((s) => s.node.id === stack)!.toTerraform()));
 
 describe('report sections (example matrix)', () => {
-  it('identity: environment, region, account, jurisdiction, classification and the state backend in region', () => {
-    expect(eu.identity).toEqual({
-      environment: 'prod',
+  it('identity: environment, region, account, jurisdiction, classification and the state backend in region, from the facts written at synth', () => {
+    expect(eu.model.identity).toEqual({
+      stack: 'telemetry-prod-eu-central-1',
+      role: 'pipeline',
+      environments: ['prod'],
       region: 'eu-central-1',
       account: '222222222222',
       jurisdiction: 'EU',
       classification: 'confidential',
-      retentionProfile: 'compliance',
-      backend: { type: 'S3, SSE-KMS alias/telemetry-tfstate', location: 's3://telemetry-tfstate-222222222222-eu-central-1/telemetry/prod/eu-central-1/terraform.tfstate', region: 'eu-central-1' },
+      profile: 'compliance',
       residencyExceptions: [],
+      backend: { type: 's3', bucket: 'telemetry-tfstate-222222222222-eu-central-1', key: 'telemetry/prod/eu-central-1/terraform.tfstate', region: 'eu-central-1', kmsKey: 'arn:aws:kms:eu-central-1:222222222222:alias/telemetry-tfstate', lockfile: true },
     });
   });
 
-  it('data inventory: every store in region, encrypted under the rotating stack key, private, TLS-only', () => {
-    expect(eu.stores.map((s) => s.name)).toEqual([
-      'logs:/aws/kinesisfirehose/telemetry-prod-events',
-      'firehose:telemetry-prod-events',
-      'glue:telemetry_prod',
-      's3://telemetry-prod-222222222222-eu-central-1/athena-results/',
-      's3://telemetry-prod-222222222222-eu-central-1/data/',
-      's3://telemetry-prod-222222222222-eu-central-1/errors/',
+  it('data inventory: every store by its role, in region, encrypted under the rotating stack key, private, TLS-only', () => {
+    expect(eu.model.stores.map((s) => [s.role, s.name])).toEqual([
+      ['event-data', 'telemetry-prod-222222222222-eu-central-1/data/'],
+      ['failed-records', 'telemetry-prod-222222222222-eu-central-1/errors/'],
+      ['query-results', 'telemetry-prod-222222222222-eu-central-1/athena-results/'],
+      ['buffer', 'telemetry-prod-events'],
+      ['logs', '/aws/kinesisfirehose/telemetry-prod-events'],
+      ['catalog', 'telemetry_prod'],
     ]);
-    for (const s of eu.stores) expect(s.region).toBe('eu-central-1');
-    for (const s of eu.stores.filter((x) => x.kind === 'S3')) {
-      expect(s).toMatchObject({ encryption: expect.stringContaining('alias/telemetry-prod-telemetry'), keyRotation: true, publicAccess: 'blocked (all four settings)', tlsOnly: true });
+    for (const s of eu.model.stores) expect(s.region).toBe('eu-central-1');
+    for (const s of eu.model.stores.filter((x) => x.kind === 's3')) {
+      expect(s).toMatchObject({ encryption: { kind: 'kms', alias: 'alias/telemetry-prod-telemetry', rotation: true }, publicAccess: 'blocked', tlsOnly: true, protection: 'prevent-destroy' });
     }
   });
 
-  it('retention timeline with queryability, the undo window, minimum-charge implications and the 128 KB caveat', () => {
-    const data = eu.stores.find((s) => s.name.endsWith('/data/'))!;
-    expect(data.retention.transitions).toEqual([
-      { days: 30, storageClass: 'STANDARD_IA' },
-      { days: 180, storageClass: 'DEEP_ARCHIVE' },
-    ]);
-    expect(data.retention.expirationDays).toBe(365);
-    expect(data.retention.notQueryableFromDay).toBe(180);
-    expect(data.retention.notes).toEqual([
+  it('retention: timeline, queryability, the undo window, minimum charges and the 128 KB caveat, as data and in words', () => {
+    const data = eu.model.stores.find((s) => s.role === 'event-data')!;
+    expect(data.retention).toEqual({
+      transitions: [
+        { days: 30, storageClass: 'STANDARD_IA' },
+        { days: 180, storageClass: 'DEEP_ARCHIVE' },
+      ],
+      expirationDays: 365,
+      noncurrentDays: 7,
+      goneForGoodDay: 372,
+      notQueryableFromDay: 180,
+      smallObjectsTransition: false,
+      minimumChargeShortfalls: [],
+      buffer: null,
+    });
+    expect(timeline(data)).toBe('STANDARD at day 0 → STANDARD_IA at day 30 → DEEP_ARCHIVE at day 180 → deleted at day 365 → every version gone by day 372');
+    expect(retentionNotes(data)).toEqual([
       'not queryable from day 180 (DEEP_ARCHIVE) until deleted: Athena skips archived objects; restore them first (S3 RestoreObject, Bulk retrieval within 48 h for Deep Archive, billed per GB retrieved plus the temporary copy) and query the restored copies',
-      'deleted or overwritten objects stay restorable 7 days as noncurrent versions; gone for good by day 372',
-      'STANDARD_IA: objects stay 150 days (minimum charge 30 days is met)',
-      'DEEP_ARCHIVE: objects stay 185 days (minimum charge 180 days is met)',
+      'deleted or overwritten objects stay restorable 7 days as noncurrent versions',
+      'STANDARD_IA: objects stay 150 days',
+      'DEEP_ARCHIVE: objects stay 185 days',
       'objects under 128 KB do not transition (S3 default since Sep 2024) and stay in STANDARD until deleted',
     ]);
-    expect(report('telemetry-prod-us-east-1').stores.find((s) => s.name.endsWith('/data/'))?.retention.expirationDays).toBe(90);
+    expect(report('telemetry-prod-us-east-1').model.stores.find((s) => s.role === 'event-data')?.retention.expirationDays).toBe(90);
   });
 
-  it('access matrix: each role, who assumes it under which conditions, and what it grants', () => {
-    expect(eu.access.map((a) => [a.role, a.assumedBy])).toEqual([
-      ['telemetry-prod-eu-central-1-crawler', 'Service: glue.amazonaws.com'],
-      ['telemetry-prod-eu-central-1-firehose', 'Service: firehose.amazonaws.com'],
-      ['telemetry-prod-eu-central-1-ingestion', 'Federated: cognito-identity.amazonaws.com'],
+  it('access: each role, who assumes it under which conditions, and what it grants, relative to the stack', () => {
+    expect(eu.model.roles.map((r) => [r.name, r.trust.flatMap((s) => s.principals)])).toEqual([
+      ['telemetry-prod-eu-central-1-crawler', [{ kind: 'service', service: 'glue.amazonaws.com' }]],
+      ['telemetry-prod-eu-central-1-firehose', [{ kind: 'service', service: 'firehose.amazonaws.com' }]],
+      ['telemetry-prod-eu-central-1-ingestion', [{ kind: 'federated', provider: 'cognito-identity.amazonaws.com' }]],
     ]);
-    expect(eu.access[1].conditions).toEqual(['StringEquals sts:ExternalId = 222222222222']);
-    expect(eu.access[2].grants).toEqual([
-      { actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'], resources: ['arn:aws:firehose:eu-central-1:222222222222:deliverystream/telemetry-prod-events'], conditions: [] },
+    expect(eu.model.roles[1].trust[0].conditions).toEqual([{ operator: 'StringEquals', key: 'sts:ExternalId', values: [{ kind: 'literal', text: '<account>' }] }]);
+    expect(eu.model.roles[2].permissions).toEqual([
+      { effect: 'Allow', principals: [], actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'], resources: [{ kind: 'literal', text: 'arn:aws:firehose:<region>:<account>:deliverystream/telemetry-prod-events' }], conditions: [] },
     ]);
+    // The guest role's trust names the identity pool by reference: its id, read by the pool's name.
+    const aud = eu.model.roles[2].trust[0].conditions.find((c) => c.key === 'cognito-identity.amazonaws.com:aud')!;
+    expect(aud.values).toEqual([{ kind: 'own', address: expect.stringMatching(/^aws_cognito_identity_pool\./), attribute: 'id', suffix: '' }]);
+    expect(renderMarkdown(eu)).toContain('`StringEquals cognito-identity.amazonaws.com:aud = id of telemetry_prod_events`');
   });
 
   it('data flow: ingestion → Firehose → S3 → Glue → Athena, every edge in the stack’s region', () => {
-    expect(eu.flow.map((e) => `${e.from} → ${e.to}`)).toEqual([
-      'iOS app → Cognito identity pool',
+    expect(labelledFlow(eu.model).map((e) => `${e.from} → ${e.to}`)).toEqual([
+      'iOS app → Cognito identity pool telemetry_prod_events',
       'iOS app → Firehose telemetry-prod-events',
       'Firehose telemetry-prod-events → S3 telemetry-prod-222222222222-eu-central-1/data/',
-      'S3 telemetry-prod-222222222222-eu-central-1/data/ → Glue catalog',
-      'Glue catalog → Athena telemetry-prod-events',
+      'S3 telemetry-prod-222222222222-eu-central-1/data/ → Glue catalog telemetry_prod',
+      'Glue catalog telemetry_prod → Athena telemetry-prod-events',
       'Athena telemetry-prod-events → S3 telemetry-prod-222222222222-eu-central-1/athena-results/',
     ]);
-    expect(new Set(eu.flow.map((e) => e.region))).toEqual(new Set(['eu-central-1']));
+    expect(new Set(eu.model.flow.map((e) => e.region))).toEqual(new Set(['eu-central-1']));
   });
 
   it('the example matrix has no error; its one warning: the Frankfurt stream at 100 M events and a 10× peak exceeds 1 MiB/s', () => {
     for (const r of reports) expect(severityCounts(r.findings).error).toBe(0);
     expect(reports.flatMap((r) => r.findings.filter((f) => f.severity === 'warning').map((f) => `${r.stack} ${f.check}`))).toEqual(['telemetry-prod-eu-central-1 capacity']);
     expect(eu.findings.map((f) => f.check)).toContain('identity');
+  });
+
+  it('names resources by their AWS names in Markdown, never by construct hashes', () => {
+    for (const r of reports) expect(renderMarkdown(r)).not.toMatch(/_[0-9A-F]{8}\b/);
   });
 
   it('markdown of every stack matches its snapshot', () => {
@@ -123,7 +143,8 @@ describe('planted findings, one per severity', () => {
     const lifecycle = Object.values(tf.resource!.aws_s3_bucket_lifecycle_configuration)[0] as { rule: { id: string; expiration: { days: number }[] }[] };
     lifecycle.rule.find((r) => r.id === 'events')!.expiration = [{ days: 730 }];
     delete tf.resource!.aws_cloudwatch_metric_alarm;
-    const warnings = analyzeStack('planted', tf, { profile: 'standard', expirationDays: 90 }).findings.filter((f) => f.severity === 'warning');
+    const facts = { ...pipelineFacts(deployments[1]), stack: 'planted' };
+    const warnings = analyzeStack('planted', tf, facts).findings.filter((f) => f.severity === 'warning');
     expect(warnings.map((f) => `${f.check}: ${f.message}`)).toEqual([
       'monitoring: no alarm with an action on DeliveryToS3.DataFreshness',
       'monitoring: no alarm with an action on DeliveryToS3.Success',
@@ -189,7 +210,7 @@ describe('capacity check', () => {
     const planted = resolveMatrix({ ...EXAMPLE_MATRIX, deployments: [{ ...EXAMPLE_MATRIX.deployments[1], overrides: { capacity: { eventsPerMonth: 1_000_000_000 } } }] });
     const outdirPlanted = mkdtempSync(join(tmpdir(), 'report-capacity-'));
     synthesizeChecked(planted, { outdir: outdirPlanted });
-    const [r] = readReports(outdirPlanted, planted).filter((x) => x.stack === 'telemetry-prod-us-east-1');
+    const [r] = readReports(outdirPlanted).filter((x) => x.stack === 'telemetry-prod-us-east-1');
     const capacity = r.findings.filter((f) => f.check === 'capacity');
     expect(capacity.map((f) => f.severity)).toEqual(['warning', 'info']);
     expect(capacity[0].message).toMatch(/exceeds its default us-east-1 quota \(5 MiB\/s.*fix: request a throughput increase/);
@@ -213,7 +234,7 @@ describe('page and diagram', () => {
   });
 
   it('places a node after every node that feeds it', () => {
-    const svg = flowSvg(eu.flow, 'x');
+    const svg = flowSvg(labelledFlow(eu.model), 'x');
     const xOf = (label: string) => Number(new RegExp(`<rect x="(\\d+)"[^>]*/><text[^>]*>${label}`).exec(svg)?.[1]);
     expect(xOf('iOS app')).toBeLessThan(xOf('Cognito identity pool'));
     expect(xOf('Glue catalog')).toBeLessThan(xOf('Athena telemetry-prod-'));

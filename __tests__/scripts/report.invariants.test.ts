@@ -7,7 +7,7 @@ import { renderHtml, renderMarkdown, severityCounts } from '../../scripts/report
 import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';
 
 // The report reads cdktf.out as written by `npm run synth` (fixtures/commands.ts ran it once for the test run).
-const reports = readReports(configuredSynth().outdir, CONFIGURED);
+const reports = readReports(configuredSynth().outdir);
 
 describe('report of the configured matrix', () => {
   it('covers every stack with no error finding, and keeps nothing longer than configured', () => {
@@ -26,39 +26,45 @@ describe('report of the configured matrix', () => {
 describeEach('telemetry stacks', CONFIGURED, (d) => `${d.names.stack} report`, (d) => {
   const report = () => reports.find((r) => r.stack === d.names.stack)!;
 
-  it('identity and state backend match the deployment; an S3 backend is in the stack’s region', () => {
-    const { identity } = report();
-    expect(identity).toMatchObject({ environment: d.environment, region: d.region, account: d.accountId, jurisdiction: d.jurisdiction, classification: d.dataClassification, retentionProfile: d.profile });
+  it('identity and state backend match the deployment (the facts written at synth); an S3 backend is in the stack’s region', () => {
+    const { identity } = report().model;
+    expect(identity).toMatchObject({ role: 'pipeline', environments: [d.environment], region: d.region, account: d.accountId, jurisdiction: d.jurisdiction, classification: d.dataClassification, profile: d.profile, residencyExceptions: [...d.allowedRegions].sort() });
     if (d.backend.type === 's3') {
       const { bucket, key } = backendLocation(d.backend, d.environment, d.region, d.accountId);
-      expect(identity.backend).toMatchObject({ location: `s3://${bucket}/${key}`, region: d.region });
+      expect(identity.backend).toMatchObject({ type: 's3', bucket, key, region: d.region, lockfile: true });
+    } else {
+      expect(identity.backend).toMatchObject({ type: 'cloud', organization: d.backend.organization, workspace: backendLocation(d.backend, d.environment, d.region, d.accountId).workspace });
     }
   });
 
-  it('every store is in region; S3 stores are KMS-encrypted with rotation, private and TLS-only', () => {
-    const { stores } = report();
-    expect(stores.length).toBeGreaterThan(0);
+  it('every store is in region; S3 stores are KMS-encrypted with rotation, private and TLS-only; event data kept as configured', () => {
+    const { stores } = report().model;
+    expect(stores.map((s) => s.role)).toEqual(expect.arrayContaining(['event-data', 'failed-records', 'query-results', 'buffer', 'logs', 'catalog']));
     for (const s of stores) expect(s.region).toBe(d.region);
-    for (const s of stores.filter((x) => x.kind === 'S3')) expect(s).toMatchObject({ keyRotation: true, publicAccess: 'blocked (all four settings)', tlsOnly: true });
-    const data = stores.find((s) => s.name === `s3://${d.names.dataBucket}/${staticFolder(d.settings.firehose.dataPrefix)}`);
-    expect(data?.retention.expirationDays).toBe(d.settings.lifecycle.expirationDays);
+    for (const s of stores.filter((x) => x.kind === 's3')) expect(s).toMatchObject({ encryption: { kind: 'kms', rotation: true }, publicAccess: 'blocked', tlsOnly: true });
+    const data = stores.find((s) => s.role === 'event-data')!;
+    expect(data.name).toBe(`${d.names.dataBucket}/${staticFolder(d.settings.firehose.dataPrefix)}`);
+    expect(data.retention).toMatchObject({ expirationDays: d.settings.lifecycle.expirationDays, goneForGoodDay: d.settings.lifecycle.expirationDays + d.settings.protection.noncurrentVersionExpirationDays });
   });
 
-  it('lists every role with who assumes it, and a data flow whose every edge stays in region', () => {
-    const r = report();
-    expect(r.access.length).toBeGreaterThan(0);
-    for (const a of r.access) expect(a.assumedBy).not.toBe('');
-    expect(r.flow.length).toBeGreaterThan(0);
-    expect(new Set(r.flow.map((e) => e.region))).toEqual(new Set([d.region]));
+  it('lists every role with who may assume it, and a data flow whose every edge stays in region', () => {
+    const { model } = report();
+    expect(model.roles.length).toBeGreaterThan(0);
+    for (const r of model.roles) expect(r.trust.flatMap((s) => s.principals).length).toBeGreaterThan(0);
+    expect(model.flow.length).toBeGreaterThan(0);
+    expect(new Set(model.flow.map((e) => e.region))).toEqual(new Set([d.region]));
   });
 
-  it('has every section in Markdown, a cost estimate for the three volumes (or "not priced") and the capacity check', () => {
+  it('has every section in Markdown, a cost estimate for the three volumes (or "not priced", once, without a table) and the capacity check', () => {
     const markdown = renderMarkdown(report());
     for (const heading of ['## Identity', '## Where the data lives', '## Destroy protection', '## How long', '## Who can read or write it', '## Data flow', '## Capacity', '## Findings', '## Monthly cost estimate']) {
       expect(markdown).toContain(heading);
     }
     expect(report().cost?.lines).toHaveLength(pricesFor(d.region) ? 3 : 0);
-    if (!pricesFor(d.region)) expect(markdown).toContain(`Not priced: no sourced price table for ${d.region}`);
+    if (!pricesFor(d.region)) {
+      expect(markdown.match(/Not priced: no sourced price table for /g)).toHaveLength(1);
+      expect(markdown).not.toContain('| Events / month | Raw GB |');
+    }
     expect(report().capacity).toMatchObject({ region: d.region, settings: d.settings.capacity });
   });
 });

@@ -1,17 +1,21 @@
 /**
- * Change review with planted changes of each kind, on the tests' example matrix: each is named in the right section
- * and stack, untouched stacks say "no change", and the gate fails on widened access and shortened retention.
+ * Change review with planted changes of each kind, on the tests' example matrix: each is found in its section with
+ * its effects, the verdict names it, and the gate (`--fail-on-widening`) fails exactly on widened access, shortened
+ * retention and weakened protection. The assertions read the review's data (sections, field kinds, effects); the
+ * words are checked where they are the point (names, notation).
  */
-import { Testing, type TerraformStack } from 'cdktf';
+import { Testing } from 'cdktf';
 import type { MatrixConfig } from '../../config';
+import type { DeploymentConfig } from '../../config/matrix';
 import { resolveMatrix } from '../../config/resolve';
-import { analyzeStack, maskEmail, type StackReport } from '../../scripts/report/analyze';
-import { compareReports, gateFailures, renderChangesMarkdown, type StackReview } from '../../scripts/review/compare';
-import { bootstrapStackName } from '../../config/names';
 import { bootstrapTargets } from '../../config/targets';
+import type { TerraformJson } from '../../stacks/policy-checks';
+import { analyzeStack, type StackReport } from '../../scripts/report/analyze';
+import { compareReports, gateFailures, type Change, type StackReview } from '../../scripts/review/compare';
+import { changeWords, renderChangesMarkdown, verdict } from '../../scripts/review/render';
+import type { CheckedStack } from '../../stacks/checked-stack';
 import { StateBootstrapStack } from '../../stacks/bootstrap-stack';
 import { TelemetryStack } from '../../stacks/telemetry-stack';
-import type { TerraformJson } from '../../stacks/policy-checks';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 import { matrixWith } from '../helpers';
 
@@ -19,118 +23,221 @@ import { matrixWith } from '../helpers';
  * Terraform JSON per stack, cached by what the stack is built from: a stack is a function of its deployment (or its
  * bootstrap target), so the same input gives the same JSON, and each test synthesizes only what it changed.
  */
-const synthesized = new Map<string, string>();
-function synthOnce(key: unknown, build: () => TerraformStack): string {
+const synthesized = new Map<string, { json: string; facts: CheckedStack['facts'] }>();
+function synthOnce(key: unknown, build: () => CheckedStack) {
   const id = JSON.stringify(key);
-  if (!synthesized.has(id)) synthesized.set(id, Testing.synth(build()));
+  if (!synthesized.has(id)) {
+    const stack = build();
+    synthesized.set(id, { json: Testing.synth(stack), facts: stack.facts });
+  }
   return synthesized.get(id)!;
 }
 
-/** The reports of every stack of a matrix (Terraform JSON from Testing.synth), optionally edited before analysis. */
+/** The reports of every stack of a matrix, optionally with each stack's Terraform JSON edited before analysis. */
 function reports(matrix: MatrixConfig, edit: (stack: string, tf: TerraformJson) => void = () => undefined): StackReport[] {
   const deployments = resolveMatrix(matrix);
-  const stacks = [
-    ...deployments.map((d) => [d.names.stack, synthOnce(d, () => new TelemetryStack(Testing.app(), d))] as const),
-    ...bootstrapTargets(deployments).map((t) => [bootstrapStackName(t.project, t.accountId, t.region), synthOnce(t, () => new StateBootstrapStack(Testing.app(), t))] as const),
-  ];
-  return stacks.map(([name, json]) => {
+  const stacks = [...deployments.map((d) => synthOnce(d, () => new TelemetryStack(Testing.app(), d))), ...bootstrapTargets(deployments).map((t) => synthOnce(t, () => new StateBootstrapStack(Testing.app(), t)))];
+  return stacks.map(({ json, facts }) => {
     const tf = JSON.parse(json) as TerraformJson;
-    edit(name, tf);
-    return analyzeStack(name, tf);
+    edit(facts.stack, tf);
+    return analyzeStack(facts.stack, tf, facts);
   });
 }
 
 const base = reports(EXAMPLE_MATRIX);
 const review = (current: StackReport[]) => compareReports(base, current);
 const of = (reviews: StackReview[], stack: string) => reviews.find((r) => r.stack === stack)!;
-const untouched = (reviews: StackReview[], ...changed: string[]) =>
-  reviews.filter((r) => !changed.includes(r.stack)).forEach((r) => expect([r.stack, r.status, r.verdict]).toEqual([r.stack, 'unchanged', 'no change to residency, retention or access']));
+const untouched = (reviews: StackReview[], ...changed: string[]) => reviews.filter((r) => !changed.includes(r.stack)).forEach((r) => expect([r.stack, r.status]).toEqual([r.stack, 'unchanged']));
+/** A change as data: [section, kind, field kind, effects]. */
+const shape = (c: Change) => [c.section, c.kind, c.field.kind, c.effects];
+const gated = (reviews: StackReview[]) => gateFailures(reviews).map((f) => [f.stack, f.effect]);
+const [dev, prodUs, prodEu] = EXAMPLE_MATRIX.deployments;
+const withDeployments = (...deployments: DeploymentConfig[]): MatrixConfig => ({ ...EXAMPLE_MATRIX, deployments });
 
 describe('npm run review: planted changes', () => {
   it('the same matrix: every stack unchanged, nothing for the gate', () => {
     const reviews = review(reports(EXAMPLE_MATRIX));
     untouched(reviews);
-    expect(gateFailures(reviews)).toEqual([]);
+    expect(gated(reviews)).toEqual([]);
   });
 
-  it('a new deployment: its stack (and its state stack) added, the rest unchanged', () => {
-    const reviews = review(reports({ ...EXAMPLE_MATRIX, deployments: [...EXAMPLE_MATRIX.deployments, { environment: 'prod', region: 'ap-northeast-1', accountId: '333333333333', jurisdiction: 'JP' }] }));
-    expect(of(reviews, 'telemetry-prod-ap-northeast-1')).toMatchObject({ status: 'added', verdict: expect.stringMatching(/^new stack: data in ap-northeast-1 \(JP\)/) });
+  it("an account change only (the adopter's first edit): one move per stack, no widening, the gate passes", () => {
+    const moved = withDeployments({ ...dev, accountId: '123456789012' }, { ...prodUs, accountId: '210987654321' }, { ...prodEu, accountId: '210987654321' });
+    const reviews = review(reports(moved));
+    expect(reviews).toHaveLength(6);
+    for (const r of reviews) {
+      expect([r.status, r.effects, r.changes.map(shape)]).toEqual(['changed', ['moves-data'], [['stack', 'changed', 'account', ['moves-data']]]]);
+      expect(verdict(r)).toMatch(/^moves to account (123456789012|210987654321): new resources there; the data in (111111111111|222222222222) is not moved$/);
+    }
+    expect(of(reviews, 'telemetry-bootstrap-123456789012-us-east-1').baseStack).toBe('telemetry-bootstrap-111111111111-us-east-1');
+    expect(gated(reviews)).toEqual([]);
+  });
+
+  it('a region change of a deployment: its stack and its state stack move (paired, not removed and added); the gate passes', () => {
+    const reviews = review(reports(withDeployments(dev, prodUs, { ...prodEu, region: 'eu-west-1' })));
+    const eu = of(reviews, 'telemetry-prod-eu-west-1');
+    expect([eu.status, eu.baseStack, eu.effects]).toEqual(['changed', 'telemetry-prod-eu-central-1', ['moves-data']]);
+    expect(eu.changes.map(shape)).toEqual([['residency', 'changed', 'region', ['moves-data']]]);
+    expect(verdict(eu)).toBe('moves to eu-west-1: a new stack there; the data in eu-central-1 is not moved');
+    expect(of(reviews, 'telemetry-bootstrap-222222222222-eu-west-1')).toMatchObject({ status: 'changed', baseStack: 'telemetry-bootstrap-222222222222-eu-central-1', effects: ['moves-data'] });
+    untouched(reviews, 'telemetry-prod-eu-west-1', 'telemetry-bootstrap-222222222222-eu-west-1');
+    expect(gated(reviews)).toEqual([]);
+  });
+
+  it('a new deployment: its stack and its state stack added, the rest unchanged, the gate passes', () => {
+    const reviews = review(reports(withDeployments(dev, prodUs, prodEu, { environment: 'prod', region: 'ap-northeast-1', accountId: '333333333333', jurisdiction: 'JP' })));
+    const tokyo = of(reviews, 'telemetry-prod-ap-northeast-1');
+    expect(tokyo.status).toBe('added');
+    expect(verdict(tokyo)).toMatch(/^new stack: data in ap-northeast-1 \(JP\), 3 roles, state in s3:\/\/telemetry-tfstate-333333333333-ap-northeast-1\//);
     expect(of(reviews, 'telemetry-bootstrap-333333333333-ap-northeast-1').status).toBe('added');
     untouched(reviews, 'telemetry-prod-ap-northeast-1', 'telemetry-bootstrap-333333333333-ap-northeast-1');
+    expect(gated(reviews)).toEqual([]);
   });
 
-  it('a shorter expiration: retention shortened on that stack only, and the gate fails', () => {
-    const reviews = review(reports(matrixWith({ deployments: [EXAMPLE_MATRIX.deployments[0], { ...EXAMPLE_MATRIX.deployments[1], overrides: { lifecycle: { expirationDays: 60 } } }, EXAMPLE_MATRIX.deployments[2]] })));
-    const prod = of(reviews, 'telemetry-prod-us-east-1');
-    expect(prod.changes.filter((c) => c.category === 'retention' && c.shortensRetention).map((c) => c.what)).toEqual([
-      's3://telemetry-prod-222222222222-us-east-1/data/ timeline: STANDARD_IA@30d → deleted@90d → STANDARD_IA@30d → deleted@60d',
-      's3://telemetry-prod-222222222222-us-east-1/errors/ timeline: STANDARD_IA@30d → deleted@90d → STANDARD_IA@30d → deleted@60d',
+  it('a removed deployment: its stack removed, protected by prevent_destroy, so the gate passes; unprotected, it fails', () => {
+    const reviews = review(reports(withDeployments(prodUs, prodEu)));
+    expect(of(reviews, 'telemetry-dev-us-east-1')).toMatchObject({ status: 'removed', effects: [] });
+    expect(verdict(of(reviews, 'telemetry-dev-us-east-1'))).toMatch(/prevent_destroy/);
+    expect(gated(reviews)).toEqual([]);
+    const unprotectedBase = reports(withDeployments({ ...dev, overrides: { ...dev.overrides, protection: { allowDestroy: true } } }, prodUs, prodEu));
+    const dropped = compareReports(unprotectedBase, reports(withDeployments(prodUs, prodEu)));
+    expect(gated(dropped)).toEqual([
+      ['telemetry-bootstrap-111111111111-us-east-1', 'shortens-retention'],
+      ['telemetry-dev-us-east-1', 'shortens-retention'],
     ]);
-    expect(prod.verdict).toMatch(/^retention shortened: /);
-    expect(gateFailures(reviews)).toHaveLength(2);
-    untouched(reviews, 'telemetry-prod-us-east-1');
   });
 
-  it('an extra grant: access widened on that role, in the access section, and the gate fails', () => {
+  it('an extra grant: the access section names the role and the grant by AWS name, access widened, the gate fails', () => {
     const reviews = review(
       reports(EXAMPLE_MATRIX, (stack, tf) => {
         if (stack !== 'telemetry-dev-us-east-1') return;
         const policy = Object.values(tf.resource!.aws_iam_role_policy).find((p) => String(p.role).includes('ingestion'))!;
         const doc = JSON.parse(String(policy.policy));
-        doc.Statement.push({ Sid: 'ReadTheBucket', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::telemetry-dev-111111111111-us-east-1/*' });
+        doc.Statement.push({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::telemetry-dev-111111111111-us-east-1/*' });
         policy.policy = JSON.stringify(doc);
       }),
     );
-    const dev = of(reviews, 'telemetry-dev-us-east-1');
-    expect(dev.changes).toEqual([
-      { category: 'access', kind: 'added', what: 'telemetry-dev-us-east-1-ingestion grant s3:GetObject on arn:aws:s3:::telemetry-dev-111111111111-us-east-1/*', widensAccess: true },
-    ]);
-    expect(dev.verdict).toBe('access widened: telemetry-dev-us-east-1-ingestion grant s3:GetObject on arn:aws:s3:::telemetry-dev-111111111111-us-east-1/*');
-    expect(gateFailures(reviews)).toEqual([expect.stringContaining('telemetry-dev-us-east-1: access widened')]);
+    const r = of(reviews, 'telemetry-dev-us-east-1');
+    expect(r.changes.map(shape)).toEqual([['access', 'added', 'permission', ['widens-access']]]);
+    expect(changeWords(r.changes[0], r)).toBe('role telemetry-dev-us-east-1-ingestion grant added: Allow s3:GetObject on arn:aws:s3:::telemetry-dev-111111111111-us-east-1/*');
+    expect(verdict(r)).toMatch(/^widens access: role telemetry-dev-us-east-1-ingestion grant added/);
+    expect(gated(reviews)).toEqual([['telemetry-dev-us-east-1', 'widens-access']]);
     untouched(reviews, 'telemetry-dev-us-east-1');
   });
 
-  it('an alarm email: a new, masked destination in the alarms section; no gate failure', () => {
-    const reviews = review(reports(matrixWith({ defaults: { monitoring: { alarmEmails: ['oncall@example.com'] } } })));
-    for (const stack of ['telemetry-dev-us-east-1', 'telemetry-prod-us-east-1', 'telemetry-prod-eu-central-1']) {
-      expect(of(reviews, stack).changes).toEqual([{ category: 'alarms', kind: 'added', what: 'destination email o…@example.com' }]);
-      expect(of(reviews, stack).verdict).toBe('no change to residency, retention or access');
-    }
-    expect(gateFailures(reviews)).toEqual([]);
-    expect(maskEmail('oncall@example.com')).toBe('o…@example.com');
-  });
-
-  it('a deployment moved to another region: the old stack removed (protected), the new one added', () => {
-    const moved = { ...EXAMPLE_MATRIX, deployments: [EXAMPLE_MATRIX.deployments[0], EXAMPLE_MATRIX.deployments[1], { ...EXAMPLE_MATRIX.deployments[2], region: 'eu-west-1' }] };
-    const reviews = review(reports(moved));
-    expect(of(reviews, 'telemetry-prod-eu-central-1')).toMatchObject({ status: 'removed', verdict: expect.stringContaining('prevent_destroy') });
-    expect(of(reviews, 'telemetry-prod-eu-west-1')).toMatchObject({ status: 'added', verdict: expect.stringMatching(/^new stack: data in eu-west-1 \(EU\)/) });
-    untouched(reviews, 'telemetry-prod-eu-central-1', 'telemetry-prod-eu-west-1', 'telemetry-bootstrap-222222222222-eu-central-1', 'telemetry-bootstrap-222222222222-eu-west-1');
-  });
-
-  it('a residency exception and a dropped trust condition count as widening', () => {
+  it('a removed trust condition: the old statement removed, the looser one added and not covered: widened, the gate fails', () => {
     const reviews = review(
       reports(EXAMPLE_MATRIX, (stack, tf) => {
         if (stack !== 'telemetry-prod-eu-central-1') return;
-        (tf.provider!.aws[0].default_tags as { tags: Record<string, string> }[])[0].tags.ResidencyExceptions = 'us-east-1';
-        const role = Object.values(tf.resource!.aws_iam_role).find((r) => String(r.name).endsWith('-firehose'))!;
+        const role = Object.values(tf.resource!.aws_iam_role).find((x) => String(x.name).endsWith('-firehose'))!;
         const trust = JSON.parse(String(role.assume_role_policy));
         delete trust.Statement[0].Condition;
         role.assume_role_policy = JSON.stringify(trust);
       }),
     );
-    const eu = of(reviews, 'telemetry-prod-eu-central-1');
-    expect(eu.changes.map((c) => [c.category, c.kind, c.widensAccess === true])).toEqual([
-      ['residency', 'added', true],
-      ['access', 'removed', true],
+    const r = of(reviews, 'telemetry-prod-eu-central-1');
+    expect(r.changes.map(shape)).toEqual([
+      ['access', 'removed', 'trust-statement', ['narrows-access']],
+      ['access', 'added', 'trust-statement', ['widens-access']],
     ]);
+    expect(gated(reviews)).toEqual([['telemetry-prod-eu-central-1', 'widens-access']]);
   });
 
-  it('renders Markdown fit for a pull request: a summary table, then each changed stack by section', () => {
-    const md = renderChangesMarkdown(review(reports(matrixWith({ defaults: { monitoring: { alarmEmails: ['oncall@example.com'] } } }))), 'main (abc1234)');
+  it('a tightened grant (an action dropped, a condition added): a narrowing, never a widening; the gate passes', () => {
+    const reviews = review(
+      reports(EXAMPLE_MATRIX, (stack, tf) => {
+        if (stack !== 'telemetry-prod-us-east-1') return;
+        const policy = Object.values(tf.resource!.aws_iam_role_policy).find((p) => String(p.role).includes('ingestion'))!;
+        const doc = JSON.parse(String(policy.policy));
+        doc.Statement[0].Action = ['firehose:PutRecordBatch'];
+        doc.Statement[0].Condition = { Bool: { 'aws:SecureTransport': 'true' } };
+        policy.policy = JSON.stringify(doc);
+      }),
+    );
+    const r = of(reviews, 'telemetry-prod-us-east-1');
+    expect(r.changes.map(shape)).toEqual([
+      ['access', 'removed', 'permission', ['narrows-access']],
+      ['access', 'added', 'permission', []],
+    ]);
+    expect(r.effects).toEqual(['narrows-access']);
+    expect(gated(reviews)).toEqual([]);
+  });
+
+  it('a shorter expiration: retention shortened on that stack only (data and failed records), a cost change at each volume, and the gate fails', () => {
+    const reviews = review(reports(withDeployments(dev, { ...prodUs, overrides: { lifecycle: { expirationDays: 60 } } }, prodEu)));
+    const r = of(reviews, 'telemetry-prod-us-east-1');
+    expect(r.changes.map(shape)).toEqual([
+      ['retention', 'changed', 'retention', ['shortens-retention']],
+      ['retention', 'changed', 'retention', ['shortens-retention']],
+      ['cost', 'changed', 'monthly-total', []],
+      ['cost', 'changed', 'monthly-total', []],
+      ['cost', 'changed', 'monthly-total', []],
+    ]);
+    expect(changeWords(r.changes[3], r)).toMatch(/^100 M events a month: was \$36\.97; now \$\d+\.\d\d$/);
+    expect(changeWords(r.changes[0], r)).toBe(
+      'store telemetry-prod-222222222222-us-east-1/data/ timeline: was STANDARD at day 0 → STANDARD_IA at day 30 → deleted at day 90 → every version gone by day 97; now STANDARD at day 0 → STANDARD_IA at day 30 → deleted at day 60 → every version gone by day 67',
+    );
+    expect(gated(reviews)).toEqual([
+      ['telemetry-prod-us-east-1', 'shortens-retention'],
+      ['telemetry-prod-us-east-1', 'shortens-retention'],
+    ]);
+    untouched(reviews, 'telemetry-prod-us-east-1');
+  });
+
+  it('a longer expiration: retention lengthened, not gated', () => {
+    const reviews = review(reports(withDeployments(dev, { ...prodUs, overrides: { lifecycle: { expirationDays: 120 } } }, prodEu)));
+    expect(of(reviews, 'telemetry-prod-us-east-1').effects).toEqual(['lengthens-retention']);
+    expect(gated(reviews)).toEqual([]);
+  });
+
+  it('protection opted out: each bucket and key weakened in the protection section, and the gate fails', () => {
+    const reviews = review(reports(withDeployments({ ...dev, overrides: { ...dev.overrides, protection: { allowDestroy: true } } }, prodUs, prodEu)));
+    const r = of(reviews, 'telemetry-dev-us-east-1');
+    const protection = r.changes.filter((c) => c.section === 'protection');
+    expect(protection.length).toBeGreaterThanOrEqual(4);
+    for (const c of protection) expect([c.field.kind, c.effects]).toEqual(['protection', ['weakens-protection']]);
+    expect(gated(reviews).every(([, effect]) => effect === 'weakens-protection')).toBe(true);
+    expect(new Set(gated(reviews).map(([stack]) => stack))).toEqual(new Set(['telemetry-dev-us-east-1', 'telemetry-bootstrap-111111111111-us-east-1']));
+  });
+
+  it('an alarm email added: a new, masked destination in the alerts section; no effect, the gate passes', () => {
+    const reviews = review(reports(matrixWith({ defaults: { monitoring: { alarmEmails: ['oncall@example.com'] } } })));
+    for (const stack of ['telemetry-dev-us-east-1', 'telemetry-prod-us-east-1', 'telemetry-prod-eu-central-1']) {
+      const r = of(reviews, stack);
+      expect(r.changes.map(shape)).toEqual([['alerts', 'added', 'existence', []]]);
+      expect(changeWords(r.changes[0], r)).toBe('new: alert destination email o…@example.com');
+      expect(verdict(r)).toBe('no change to residency, retention, access or protection');
+    }
+    expect(gated(reviews)).toEqual([]);
+  });
+});
+
+describe('the review in words', () => {
+  const reviews = review(
+    reports(matrixWith({ defaults: { monitoring: { alarmEmails: ['oncall@example.com'] } } }), (stack, tf) => {
+      if (stack !== 'telemetry-prod-eu-central-1') return;
+      const role = Object.values(tf.resource!.aws_iam_role).find((x) => String(x.name).endsWith('-ingestion'))!;
+      const trust = JSON.parse(String(role.assume_role_policy));
+      delete trust.Statement[0].Condition['ForAnyValue:StringLike'];
+      role.assume_role_policy = JSON.stringify(trust);
+    }),
+  );
+  const md = renderChangesMarkdown(reviews, 'main (abc1234)');
+
+  it('changes.md: a summary table, then each changed stack by section, fit for a pull request', () => {
     expect(md).toMatch(/^# Change review against main \(abc1234\)\n\n\| Stack \| Status \| Verdict \|/);
-    expect(md).toContain('## telemetry-dev-us-east-1 (changed)\n\n**Verdict:** no change to residency, retention or access\n\n### Alarms\n\n- added: destination email o…@example.com');
+    expect(md).toContain('## telemetry-dev-us-east-1 (changed)\n\n**Verdict:** no change to residency, retention, access or protection\n\n### Alerts\n\n- new: alert destination email o…@example.com');
     expect(md).not.toMatch(/\d{4}-\d\d-\d\dT/);
+  });
+
+  it('names resources by their AWS names — a condition on the identity pool reads as its id — never by construct hashes', () => {
+    expect(md).not.toMatch(/_[0-9A-F]{8}\b/);
+    expect(md).toContain('cognito-identity.amazonaws.com:aud = id of telemetry_prod_events');
+  });
+
+  it('before and after as "was …; now …", not the arrow the timelines use', () => {
+    const shorter = review(reports(withDeployments(dev, { ...prodUs, overrides: { lifecycle: { expirationDays: 60 } } }, prodEu)));
+    const line = changeWords(of(shorter, 'telemetry-prod-us-east-1').changes[0], of(shorter, 'telemetry-prod-us-east-1'));
+    expect(line).toMatch(/timeline: was STANDARD at day 0 → .*; now STANDARD at day 0 → /);
   });
 });

@@ -53,6 +53,15 @@ export async function checkPage(reportDir: string, browserPath: string): Promise
       all.filter((s) => s.querySelector('h3') && [...s.querySelectorAll('h3')].some((h) => h.textContent === 'Monthly cost estimate')).map((s) => ({ capacity: [...s.querySelectorAll('h3')].some((h) => h.textContent === 'Capacity'), prices: /Prices for |Not priced: /.test(s.textContent ?? '') })),
     );
     results.push({ name: 'every pipeline shows its capacity check and its price source', ok: pipelines.length > 0 && pipelines.every((p) => p.capacity && p.prices), detail: `${pipelines.length} pipelines` });
+    // A change review (npm run review) sits below the overview, its stacks collapsed: opened for the text checks.
+    const review = await tab.locator('body').evaluate((body) => {
+      const changes = body.querySelector('section.changes');
+      const overview = body.querySelector(':scope > table');
+      for (const d of [...body.querySelectorAll('details')]) d.setAttribute('open', '');
+      // 4: Node.DOCUMENT_POSITION_FOLLOWING, the review comes after the overview.
+      return changes ? { below: Boolean(overview && overview.compareDocumentPosition(changes) & 4), rows: changes.querySelector('table')?.querySelectorAll('tbody tr').length ?? 0 } : null;
+    });
+    if (review) results.push({ name: 'the change review sits below the overview and names every stack', ok: review.below && review.rows >= expected, detail: `${review.rows} rows, ${review.below ? 'below' : 'ABOVE'} the overview` });
     const hashed = ((await tab.locator('body').innerText()).match(/\b[a-z][a-z0-9_-]*_[0-9A-F]{8}\b/g) ?? []).length;
     results.push({ name: 'no construct-hash names in visible text (AWS names; addresses as tooltips)', ok: hashed === 0, detail: `${hashed} found` });
     results.push({ name: 'no console errors', ok: consoleErrors.length === 0, detail: consoleErrors.join(' | ') || 'none' });

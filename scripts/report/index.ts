@@ -3,20 +3,20 @@
  * writes report/<stack>.md, report/<stack>.json and report/index.html for compliance review.
  * Exit status 1 when a stack has an error-level finding (the page is still written, to show it).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { TerraformJson } from '../../stacks/policy-checks';
-import type { ResolvedDeployment } from '../../config';
-import { commandLine, isEntryPoint, loadDeploymentsOrReport, type CommandSpec } from '../cli';
+import { factsFromTags } from '../../model/build';
+import { readFacts } from '../../model/facts';
+import { commandLine, isEntryPoint, type CommandSpec } from '../cli';
 import { analyzeStack, type StackReport } from './analyze';
-import { renderHtml, renderMarkdown, severityCounts } from './render';
+import { renderHtml, renderMarkdown, severityCounts, type PageExtras } from './render';
 
 /**
- * Every stack of a cdktf output directory, analysed, in manifest order sorted by name. `deployments` (the configured
- * matrix, as every command loads it) tells each stack's configured retention.
+ * Every stack of a cdktf output directory, analysed with the deployment facts written beside it at synth (or, for a
+ * synth without them, its tags): pipelines first, then the state stacks, by name within each.
  */
-export function readReports(outDir: string, deployments: ResolvedDeployment[] = []): StackReport[] {
-  const retention = new Map(deployments.map((d) => [d.names.stack, { profile: d.profile, expirationDays: d.settings.lifecycle.expirationDays, capacity: d.settings.capacity }]));
+export function readReports(outDir: string): StackReport[] {
   const manifestPath = join(outDir, 'manifest.json');
   if (!existsSync(manifestPath)) throw new Error(`no ${manifestPath}: run \`npx cdktf synth\` first`);
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
@@ -24,24 +24,32 @@ export function readReports(outDir: string, deployments: ResolvedDeployment[] = 
   if (hcl.length > 0) {
     throw new Error(`${outDir} holds HCL (from \`cdktf synth --hcl\`); the report reads the JSON form: run \`npx cdktf synth\` or \`npm run synth\` first`);
   }
-  const reports = Object.keys(manifest.stacks).map((stack) =>
-    analyzeStack(stack, JSON.parse(readFileSync(join(outDir, manifest.stacks[stack].synthesizedStackPath), 'utf8')) as TerraformJson, retention.get(stack)),
-  );
-  // Pipelines first, then the stacks that only hold state; by name within each.
-  return reports.sort((a, b) => Number(a.cost === null) - Number(b.cost === null) || a.stack.localeCompare(b.stack));
+  const reports = Object.entries(manifest.stacks).map(([stack, { synthesizedStackPath }]) => {
+    const path = join(outDir, synthesizedStackPath);
+    const tf = JSON.parse(readFileSync(path, 'utf8')) as TerraformJson;
+    return analyzeStack(stack, tf, readFacts(dirname(path)) ?? factsFromTags(stack, tf));
+  });
+  return reports.sort((a, b) => Number(a.model.identity.role === 'state') - Number(b.model.identity.role === 'state') || a.stack.localeCompare(b.stack));
 }
 
-/** Writes the report files; returns the paths written. */
-export function writeReports(reports: StackReport[], reportDir: string): string[] {
-  rmSync(reportDir, { recursive: true, force: true });
+/** The files `npm run report` writes: the page, its screenshot, and per stack its Markdown and JSON. */
+const REPORT_FILE = /^(index\.html|index\.png|.+\.(md|json))$/;
+
+/**
+ * Writes the report files, replacing an earlier report's (stacks no longer synthesized included) and nothing else:
+ * the change review's changes.md and changes.json stay. Returns the paths written.
+ */
+export function writeReports(reports: StackReport[], reportDir: string, extras: PageExtras = {}): string[] {
   mkdirSync(reportDir, { recursive: true });
+  const mine = new Set(reports.flatMap((r) => [`${r.stack}.md`, `${r.stack}.json`]));
+  for (const file of readdirSync(reportDir)) if (REPORT_FILE.test(file) && !mine.has(file) && !file.startsWith('changes.')) rmSync(join(reportDir, file), { force: true });
   const written: string[] = [];
   for (const r of reports) {
     writeFileSync(join(reportDir, `${r.stack}.md`), renderMarkdown(r));
     writeFileSync(join(reportDir, `${r.stack}.json`), `${JSON.stringify(r, null, 2)}\n`);
     written.push(join(reportDir, `${r.stack}.md`), join(reportDir, `${r.stack}.json`));
   }
-  writeFileSync(join(reportDir, 'index.html'), renderHtml(reports));
+  writeFileSync(join(reportDir, 'index.html'), renderHtml(reports, extras));
   written.push(join(reportDir, 'index.html'));
   return written;
 }
@@ -60,11 +68,9 @@ export function main(args: string[]): number {
   if (command.exit !== undefined) return command.exit;
   const { values } = command;
   const { from, out } = values;
-  const deployments = loadDeploymentsOrReport();
-  if (!deployments) return 1;
   let reports: StackReport[];
   try {
-    reports = readReports(from, deployments);
+    reports = readReports(from);
   } catch (error) {
     console.error((error as Error).message);
     return 1;

@@ -1,23 +1,30 @@
 /**
- * Renders stack reports as Markdown (one file per stack) and as one self-contained HTML page for the matrix,
- * with a generated SVG data-flow diagram per stack — no scripts, fonts or images from the network.
- * No timestamps anywhere: the same input gives byte-identical output, so pull requests show real changes.
+ * Renders stack reports as Markdown (one file per stack) and as one self-contained HTML page for the matrix, with a
+ * generated SVG data-flow diagram per stack — no scripts, fonts or images from the network. The words come from
+ * words.ts; resources are named by their AWS names (the Terraform address is the page's tooltip). No timestamps
+ * anywhere: the same input gives byte-identical output, so pull requests show real changes.
  */
+import type { StackModel, Store } from '../../model/types';
 import type { Finding } from '../../stacks/policy-checks';
-import type { DataStore, FlowEdge, StackReport } from './analyze';
-import { ASSUMPTIONS, pricesFor } from './prices';
+import type { StackReport } from './analyze';
 import type { CostEstimate } from './cost';
+import { ASSUMPTIONS, pricesFor } from './prices';
+import * as words from './words';
 
 const usd = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const count = (n: number) => (n >= 1e9 ? `${n / 1e9} B` : `${n / 1e6} M`);
 const yesNo = (v: boolean | null) => (v === null ? 'n/a' : v ? 'yes' : 'NO');
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-function timeline(store: DataStore): string {
-  const steps = ['STANDARD at day 0', ...store.retention.transitions.map((t) => `${t.storageClass} at day ${t.days}`)];
-  if (store.retention.expirationDays !== null) steps.push(`deleted at day ${store.retention.expirationDays}`);
-  return store.kind === 'S3' ? steps.join(' → ') : store.retention.expirationDays !== null ? `deleted after ${store.retention.expirationDays} days` : '—';
+/** A flow edge in words, as the diagram and the tables draw it. */
+export interface LabelledEdge {
+  from: string;
+  to: string;
+  region: string;
+  via: string;
 }
+
+export const labelledFlow = (model: StackModel): LabelledEdge[] => model.flow.map((e) => ({ from: words.node(e.from), to: words.node(e.to), region: e.region, via: words.via(e.via) }));
 
 export function severityCounts(findings: Finding[]): Record<string, number> {
   return { error: 0, warning: 0, info: 0, ...Object.fromEntries(['error', 'warning', 'info'].map((s) => [s, findings.filter((f) => f.severity === s).length])) };
@@ -26,7 +33,7 @@ export function severityCounts(findings: Finding[]): Record<string, number> {
 /** The price inputs of an estimate, with their source; or why the region is not priced. */
 export function priceLine(cost: CostEstimate): string {
   const p = pricesFor(cost.prices.region);
-  if (!p) return `Not priced: no sourced price table for ${cost.prices.region} (scripts/report/prices.ts).`;
+  if (!p) return `Not priced: no sourced price table for ${cost.prices.region} (scripts/report/prices.ts), and never another region's prices in its place.`;
   return (
     `Prices for ${cost.prices.region} (scripts/report/prices.ts; ${p.source}): Firehose $${p.firehosePerGb}/GB, S3 $${p.s3StandardPerGbMonth} Standard / $${p.s3StandardIaPerGbMonth} IA / ` +
     `$${p.s3DeepArchivePerGbMonth} Deep Archive per GB-month, Glue $${p.glueDpuHour}/DPU-hour (${ASSUMPTIONS.crawlerDpus} DPUs, ${ASSUMPTIONS.crawlerBilledMinutes}-minute minimum: $${cost.crawlerCostPerRun}/crawl), ` +
@@ -34,51 +41,108 @@ export function priceLine(cost: CostEstimate): string {
   );
 }
 
+/** The buckets and keys of a stack, by name, with what stops a destroy from deleting them. */
+function protections(model: StackModel): { resource: string; status: string }[] {
+  const ctx = words.contextOf(model);
+  const buckets = new Map(model.stores.filter((s) => s.kind === 's3').map((s) => [s.address, s.protection]));
+  return [
+    ...[...buckets].map(([address, p]) => ({ resource: `bucket ${words.nameOf(address, ctx)}`, status: words.PROTECTION[p] })),
+    ...model.keys.map((k) => ({ resource: `key ${k.alias ?? words.nameOf(k.address, ctx)}`, status: words.PROTECTION[k.protection] })),
+  ];
+}
+
+function alertLines(model: StackModel): { alarms: string[]; destinations: string[] } {
+  const kinds = { 'metric-alarm': 'alarm', 'event-rule': 'rule', 's3-notification': 'S3 notification' } as const;
+  return {
+    alarms: model.alerts.map((a) => `${kinds[a.kind]} ${a.name}`),
+    destinations: model.destinations.map((d) => (d.kind === 'sns-topic' ? `SNS topic ${d.name}` : `${d.protocol} ${d.endpoint}`)),
+  };
+}
+
+/** Who may assume each role, under which conditions, and what it may do; or the account's IAM for a state stack. */
+function accessRows(model: StackModel): { role: string; assumedBy: string; conditions: string[]; grants: string[]; table: string[][] }[] {
+  const ctx = words.contextOf(model);
+  if (model.roles.length === 0 && model.accountIamAccess) {
+    return [
+      {
+        role: `IAM principals of account ${model.identity.account}`,
+        assumedBy: 'any user or role of the account whose IAM policy allows it (the key policy delegates to IAM; no other account is named)',
+        conditions: model.resourcePolicies.some((p) => p.kind === 'bucket-policy') ? ['bucket policy: requests without TLS are denied'] : [],
+        grants: [],
+        table: [],
+      },
+    ];
+  }
+  return model.roles.map((r) => ({
+    role: r.name,
+    assumedBy: r.trust.flatMap((s) => s.principals.map((p) => words.principal(p, ctx))).join(', '),
+    conditions: r.trust.flatMap((s) => s.conditions.map((c) => words.condition(c, ctx))),
+    grants: [...r.permissions.map((s) => words.statement(s, ctx, false)), ...r.managedPolicies.map((m) => `AWS managed policy ${m}`)],
+    table: [
+      ...r.permissions.map((s) => [s.effect, s.actions.map((a) => `\`${a}\``).join(', '), s.resources.map((v) => `\`${words.value(v, ctx)}\``).join(', '), s.conditions.map((c) => `\`${words.condition(c, ctx)}\``).join('<br>') || '—']),
+      ...r.managedPolicies.map((m) => ['Allow', `AWS managed policy \`${m}\``, '(see AWS)', '—']),
+    ],
+  }));
+}
+
+const policyRows = (model: StackModel) => {
+  const ctx = words.contextOf(model);
+  const kinds = { 'bucket-policy': 'bucket policy', 'key-policy': 'key policy', 'topic-policy': 'topic policy', 'queue-policy': 'queue policy' } as const;
+  return model.resourcePolicies.map((p) => ({ resource: `${kinds[p.kind]} of ${p.governs.kind === 'own' ? words.nameOf(p.governs.address, ctx) : words.value(p.governs, ctx)}`, statements: p.statements.map((s) => words.statement(s, ctx)) }));
+};
+
+/** The day event data is deleted, and the day its last copy is gone: what the overview shows per stack. */
+function eventDataDays(model: StackModel): string {
+  const events = model.stores.find((s) => s.role === 'event-data');
+  if (!events || events.retention.expirationDays === null) return '—';
+  const { expirationDays, goneForGoodDay } = events.retention;
+  return goneForGoodDay !== null && goneForGoodDay !== expirationDays ? `day ${expirationDays} (every version by day ${goneForGoodDay})` : `day ${expirationDays}`;
+}
+
 export function renderMarkdown(r: StackReport): string {
+  const { model } = r;
+  const ctx = words.contextOf(model);
+  const id = model.identity;
   const lines: string[] = [];
   const push = (...l: string[]) => lines.push(...l);
-  const { identity: id } = r;
+  const backend = words.backend(id);
   push(`# Compliance review: ${r.stack}`, '');
   push('Generated from the synthesized Terraform (`cdktf.out/`), i.e. what will be deployed.', '');
   push('## Identity', '', '| | |', '|---|---|');
-  push(`| Environment | ${id.environment} |`, `| Region | ${id.region} |`, `| Account | ${id.account} |`, `| Jurisdiction | ${id.jurisdiction} |`, `| Classification | ${id.classification} |`, `| Retention profile | ${id.retentionProfile} |`);
-  push(`| State backend | ${id.backend.type}: \`${id.backend.location}\` (${id.backend.region}) |`, '');
+  push(`| Environment | ${words.environments(id)} |`, `| Region | ${id.region} |`, `| Account | ${id.account} |`, `| Jurisdiction | ${id.jurisdiction ?? 'n/a'} |`, `| Classification | ${id.classification ?? 'n/a'} |`, `| Retention profile | ${id.profile ?? 'n/a'} |`);
+  push(`| State backend | ${backend.type}: \`${backend.location}\` (${backend.region}) |`);
+  push(`| Residency exceptions | ${id.residencyExceptions.join(', ') || 'none'} |`, '');
 
   push('## Where the data lives', '', '| Store | Holds | Region | Encryption | Key rotation | Public access | TLS only | Destroy protection |', '|---|---|---|---|---|---|---|---|');
-  for (const s of r.stores) push(`| \`${cell(s.name)}\` | ${cell(s.holds)} | ${s.region} | ${cell(s.encryption)} | ${yesNo(s.keyRotation)} | ${cell(s.publicAccess)} | ${yesNo(s.tlsOnly)} | ${cell(s.protection)} |`);
+  for (const s of model.stores) push(`| \`${cell(s.name)}\` (${words.STORE_KIND[s.kind]}) | ${cell(words.STORE_ROLE[s.role])} | ${s.region} | ${cell(words.encryption(s.encryption, ctx))} | ${yesNo(words.rotation(s.encryption))} | ${cell(words.PUBLIC_ACCESS[s.publicAccess])} | ${yesNo(s.tlsOnly)} | ${cell(words.PROTECTION[s.protection])} |`);
   push('');
 
   push('## Destroy protection', '');
-  for (const p of r.protection) push(`- ${cell(p.resource)}: ${cell(p.status)}`);
+  for (const p of protections(model)) push(`- ${cell(p.resource)}: ${cell(p.status)}`);
   push('');
 
   push('## How long', '', '| Store | Timeline | Notes |', '|---|---|---|');
-  for (const s of r.stores) push(`| \`${cell(s.name)}\` | ${timeline(s)} | ${cell(s.retention.notes.join('; ') || '—')} |`);
+  for (const s of model.stores) push(`| \`${cell(s.name)}\` | ${cell(words.timeline(s))} | ${cell(words.retentionNotes(s).join('; ') || '—')} |`);
   push('');
 
-  push('## Alerts and where they go', '', `Alarms and rules: ${r.alerts.alarms.join(', ') || 'none'}.`, '', `Destinations: ${r.alerts.destinations.join(', ') || 'none'} (email addresses masked).`, '');
+  const alerts = alertLines(model);
+  push('## Alerts and where they go', '', `Alarms and rules: ${alerts.alarms.join(', ') || 'none'}.`, '', `Destinations: ${alerts.destinations.join(', ') || 'none'} (email addresses masked).`, '');
 
   push('## Who can read or write it', '');
-  for (const a of r.access) {
-    push(`### ${a.grants.length || a.managedPolicies.length ? 'Role ' : ''}\`${a.role}\``, '', `Assumed by ${a.assumedBy}${a.conditions.length ? `, only when ${a.conditions.map((c) => `\`${c}\``).join(' and ')}` : ''}.`, '');
-    if (!a.grants.length && !a.managedPolicies.length) {
-      push('Grants: whatever the account\'s IAM policies give them; nothing in this stack.', '');
-      continue;
-    }
-    push('| Actions | Resources | Conditions |', '|---|---|---|');
-    for (const g of a.grants) push(`| ${g.actions.map((x) => `\`${x}\``).join(', ')} | ${g.resources.map((x) => `\`${cell(x)}\``).join(', ')} | ${g.conditions.map((c) => `\`${cell(c)}\``).join('<br>') || '—'} |`);
-    for (const m of a.managedPolicies) push(`| AWS managed policy \`${m}\` | (see AWS) | — |`);
-    push('');
+  for (const a of accessRows(model)) {
+    push(`### \`${a.role}\``, '', `Assumed by ${a.assumedBy}${a.conditions.length ? `, only when ${a.conditions.map((c) => `\`${c}\``).join(' and ')}` : ''}.`, '');
+    if (!a.table.length) push("Grants: whatever the account's IAM policies give them; nothing in this stack.", '');
+    else push('| Effect | Actions | Resources | Conditions |', '|---|---|---|---|', ...a.table.map((row) => `| ${row.map(cell).join(' | ')} |`), '');
   }
   push('### Resource policies', '');
-  for (const p of r.resourcePolicies) {
+  for (const p of policyRows(model)) {
     push(`- **${cell(p.resource)}**`);
     for (const s of p.statements) push(`  - ${s}`);
   }
   push('');
 
   push('## Data flow', '', '| From | To | Region | Via |', '|---|---|---|---|');
-  for (const e of r.flow) push(`| ${cell(e.from)} | ${cell(e.to)} | ${e.region} | ${cell(e.via)} |`);
+  for (const e of labelledFlow(model)) push(`| ${cell(e.from)} | ${cell(e.to)} | ${e.region} | ${cell(e.via)} |`);
   push('');
 
   const counts = severityCounts(r.findings);
@@ -99,21 +163,25 @@ export function renderMarkdown(r: StackReport): string {
   push('## Findings', '', `${counts.error} error, ${counts.warning} warning, ${counts.info} info.`, '');
   if (r.findings.length > 0) {
     push('| Severity | Check | Resource | Finding |', '|---|---|---|---|');
-    for (const f of r.findings) push(`| ${f.severity} | ${f.check} | \`${cell(f.resource)}\` | ${cell(f.message)} |`);
+    for (const f of r.findings) push(`| ${f.severity} | ${f.check} | \`${cell(words.nameOf(f.resource, ctx))}\` | ${cell(f.message)} |`);
     push('');
   }
 
   if (r.cost) {
-    push('## Monthly cost estimate', '', `Output format: ${r.cost.format}; crawler runs per month: ${r.cost.crawlerRunsPerMonth}.`, '');
-    push('| Events / month | Raw GB | Stored GB added | Firehose | S3 (steady state) | Glue | Athena | Total | Reference design |', '|---|---|---|---|---|---|---|---|---|');
-    for (const l of r.cost.lines) push(`| ${count(l.events)} | ${l.rawGb} | ${l.storedGbPerMonth} | ${usd(l.firehose)} | ${usd(l.s3)} | ${usd(l.glue)} | ${usd(l.athena)} | **${usd(l.total)}** | ${usd(l.referenceTotal)} |`);
-    push('', 'Why it differs from the reference design:', '');
-    for (const d of r.cost.differences) push(`- ${d}`);
-    push('', priceLine(r.cost), '');
-    if (r.cost.catalogModes.length) {
-      push('Catalog cost of each mode for this schedule and region:', '', '| Catalog mode | Per month | How |', '|---|---|---|');
-      for (const m of r.cost.catalogModes) push(`| ${m.mode} | ${usd(m.perMonth)} | ${cell(m.note)} |`);
-      push('');
+    push('## Monthly cost estimate', '');
+    if (r.cost.lines.length === 0) push(priceLine(r.cost), '');
+    else {
+      push(`Output format: ${r.cost.format}; crawler runs per month: ${r.cost.crawlerRunsPerMonth}.`, '');
+      push('| Events / month | Raw GB | Stored GB added | Firehose | S3 (steady state) | Glue | Athena | Total | Reference design |', '|---|---|---|---|---|---|---|---|---|');
+      for (const l of r.cost.lines) push(`| ${count(l.events)} | ${l.rawGb} | ${l.storedGbPerMonth} | ${usd(l.firehose)} | ${usd(l.s3)} | ${usd(l.glue)} | ${usd(l.athena)} | **${usd(l.total)}** | ${usd(l.referenceTotal)} |`);
+      push('', 'Why it differs from the reference design:', '');
+      for (const d of r.cost.differences) push(`- ${d}`);
+      push('', priceLine(r.cost), '');
+      if (r.cost.catalogModes.length) {
+        push('Catalog cost of each mode for this schedule and region:', '', '| Catalog mode | Per month | How |', '|---|---|---|');
+        for (const m of r.cost.catalogModes) push(`| ${m.mode} | ${usd(m.perMonth)} | ${cell(m.note)} |`);
+        push('');
+      }
     }
   }
   return `${lines.join('\n')}\n`;
@@ -140,7 +208,7 @@ export function wrap(text: string, width: number, maxLines: number): string[] {
  * edges away never hides behind one in between), nodes of one column stack vertically, and every edge is
  * labelled with its region.
  */
-export function flowSvg(edges: FlowEdge[], id: string): string {
+export function flowSvg(edges: LabelledEdge[], id: string): string {
   if (edges.length === 0) return '<p>No data flows through this stack.</p>';
   const nodes: string[] = [];
   for (const e of edges) for (const n of [e.from, e.to]) if (!nodes.includes(n)) nodes.push(n);
@@ -181,71 +249,89 @@ export function flowSvg(edges: FlowEdge[], id: string): string {
   ].join('');
 }
 
-function table(headers: string[], rows: string[][]): string {
+
+export function table(headers: string[], rows: string[][]): string {
   return `<table><thead><tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
 }
 
-/** A change review to show above the stacks (npm run review). */
-export interface ChangesSection {
-  base: string;
-  stacks: { stack: string; status: string; verdict: string; changes: { category: string; kind: string; what: string; widensAccess?: boolean; shortensRetention?: boolean }[] }[];
+export { escapeHtml };
+
+/** Text whose Terraform addresses read as the AWS names reviewers know; the address is the tooltip. */
+export function withNames(text: string, names: Record<string, string>): string {
+  return escapeHtml(String(text)).replace(/aws_[a-z0-9_]+\.[A-Za-z0-9_-]+/g, (address) => (names[address] ? `<span class="tf" title="${address}">${escapeHtml(names[address])}</span>` : address));
 }
 
-export function renderHtml(reports: StackReport[], changes?: ChangesSection): string {
-  const e = escapeHtml;
-  const changesHtml = changes
-    ? `<section class="changes" id="changes">
-<h2>Changes against ${e(changes.base)}</h2>
-${table(['Stack', 'Status', 'Verdict'], changes.stacks.map((s) => [`<code>${e(s.stack)}</code>`, e(s.status), e(s.verdict)]))}
-${changes.stacks
-  .filter((s) => s.changes.length)
-  .map((s) => `<h3>${e(s.stack)}</h3>${table(['Section', 'Change', ''], s.changes.map((c) => [e(c.category), `${e(c.kind)}: ${e(c.what)}`, c.widensAccess ? '<span class="sev error">widens access</span>' : c.shortensRetention ? '<span class="sev warning">shortens retention</span>' : '']))}`)
-  .join('\n')}
-</section>`
-    : '';
+function storeRows(model: StackModel, e: (t: string) => string): string[][] {
+  const ctx = words.contextOf(model);
+  return model.stores.map((s: Store) => [
+    `<code>${e(s.name)}</code> <span title="${e(s.address)}">(${e(words.STORE_KIND[s.kind])})</span>`,
+    e(words.STORE_ROLE[s.role]),
+    e(s.region),
+    e(words.encryption(s.encryption, ctx)),
+    yesNo(words.rotation(s.encryption)),
+    e(words.PUBLIC_ACCESS[s.publicAccess]),
+    yesNo(s.tlsOnly),
+    e(words.PROTECTION[s.protection]),
+    e(words.timeline(s)),
+    e(words.retentionNotes(s).join('; ') || '—'),
+  ]);
+}
+
+function costHtml(cost: CostEstimate, e: (t: string) => string): string {
+  if (cost.lines.length === 0) return `<h3>Monthly cost estimate</h3><p class="prices">${e(priceLine(cost))}</p>`;
+  return `<h3>Monthly cost estimate</h3>${table(['Events / month', 'Firehose', 'S3', 'Glue', 'Athena', 'Total', 'Reference design'], cost.lines.map((l) => [count(l.events), usd(l.firehose), usd(l.s3), usd(l.glue), usd(l.athena), `<strong>${usd(l.total)}</strong>`, usd(l.referenceTotal)]))}<ul>${cost.differences.map((d) => `<li>${e(d)}</li>`).join('')}</ul><p class="prices">${e(priceLine(cost))}</p>${cost.catalogModes.length ? table(['Catalog mode', 'Per month', 'How'], cost.catalogModes.map((m) => [e(m.mode), usd(m.perMonth), e(m.note)])) : ''}`;
+}
+
+/** Sections added to the page by other tools: the change review's HTML (scripts/review/render.ts). */
+export interface PageExtras {
+  changes?: string;
+}
+
+export function renderHtml(reports: StackReport[], extras: PageExtras = {}): string {
   const overview = table(
     ['Stack', 'Region', 'Account', 'Jurisdiction', 'Profile', 'Event data deleted at', 'Findings', '100 M events / month'],
     reports.map((r) => {
       const c = severityCounts(r.findings);
-      const events = r.stores.find((s) => s.holds.startsWith('app events'));
+      const id = r.model.identity;
       return [
-        `<a href="#${e(r.stack)}">${e(r.stack)}</a>`,
-        e(r.identity.region),
-        e(r.identity.account),
-        e(r.identity.jurisdiction),
-        e(r.identity.retentionProfile),
-        events?.retention.expirationDays !== null && events ? `day ${events.retention.expirationDays}` : '—',
+        `<a href="#${escapeHtml(r.stack)}">${escapeHtml(r.stack)}</a>`,
+        escapeHtml(id.region),
+        escapeHtml(id.account),
+        escapeHtml(id.jurisdiction ?? 'n/a'),
+        escapeHtml(id.profile ?? '—'),
+        escapeHtml(eventDataDays(r.model)),
         `<span class="sev error">${c.error}</span> <span class="sev warning">${c.warning}</span> <span class="sev info">${c.info}</span>`,
         r.cost?.lines.length ? usd(r.cost.lines[1].total) : r.cost ? 'not priced' : '—',
       ];
     }),
   );
   const sections = reports.map((r) => {
-    // Within a stack's section, Terraform addresses read as the AWS names reviewers know; the address is the tooltip.
-    const e = (text: string) =>
-      escapeHtml(String(text)).replace(/aws_[a-z0-9_]+\.[A-Za-z0-9_-]+/g, (address) => (r.names[address] ? `<span class="tf" title="${address}">${escapeHtml(r.names[address])}</span>` : address));
-    const id = r.identity;
-    return `<section class="stack" id="${e(r.stack)}" data-stack="${e(r.stack)}">
-<h2>${e(r.stack)}</h2>
-<p class="identity">${e(id.environment)} · ${e(id.region)} · account ${e(id.account)} · ${e(id.jurisdiction)} · ${e(id.classification)} · profile ${e(id.retentionProfile)} · state: ${e(id.backend.type)} <code>${e(id.backend.location)}</code> (${e(id.backend.region)})</p>
+    const { model } = r;
+    const e = (text: string) => withNames(text, model.names);
+    const id = model.identity;
+    const backend = words.backend(id);
+    const alerts = alertLines(model);
+    return `<section class="stack" id="${escapeHtml(r.stack)}" data-stack="${escapeHtml(r.stack)}">
+<h2>${escapeHtml(r.stack)}</h2>
+<p class="identity">${e(words.environments(id))} · ${e(id.region)} · account ${e(id.account)} · ${e(id.jurisdiction ?? 'n/a')} · ${e(id.classification ?? 'n/a')} · profile ${e(id.profile ?? 'n/a')} · state: ${e(backend.type)} <code>${e(backend.location)}</code> (${e(backend.region)})${id.residencyExceptions.length ? ` · may reach ${e(id.residencyExceptions.join(', '))}` : ''}</p>
 <h3>Data flow</h3>
-<div class="diagram">${flowSvg(r.flow, r.stack)}</div>
+<div class="diagram">${flowSvg(labelledFlow(model), r.stack)}</div>
 <h3>Where the data lives and for how long</h3>
-${table(['Store', 'Holds', 'Region', 'Encryption', 'Rotation', 'Public access', 'TLS only', 'Destroy protection', 'Timeline', 'Notes'], r.stores.map((s) => [`<code>${e(s.name)}</code>`, e(s.holds), e(s.region), e(s.encryption), yesNo(s.keyRotation), e(s.publicAccess), yesNo(s.tlsOnly), e(s.protection), e(timeline(s)), e(s.retention.notes.join('; ') || '—')]))}
+${table(['Store', 'Holds', 'Region', 'Encryption', 'Rotation', 'Public access', 'TLS only', 'Destroy protection', 'Timeline', 'Notes'], storeRows(model, e))}
 <h3>Destroy protection</h3>
-${table(['Bucket or key', 'Protection'], r.protection.map((p) => [e(p.resource), e(p.status)]))}
+${table(['Bucket or key', 'Protection'], protections(model).map((p) => [e(p.resource), e(p.status)]))}
 <h3>Alerts and where they go</h3>
-${table(['Alarms and rules', 'Destinations'], [[r.alerts.alarms.map((a) => e(a)).join('<br>') || '—', r.alerts.destinations.map((d) => e(d)).join('<br>') || '—']])}
+${table(['Alarms and rules', 'Destinations'], [[alerts.alarms.map((a) => e(a)).join('<br>') || '—', alerts.destinations.map((d) => e(d)).join('<br>') || '—']])}
 <h3>Who can read or write it</h3>
-${table(['Role', 'Assumed by', 'Conditions', 'Grants'], r.access.map((a) => [`<code>${e(a.role)}</code>`, e(a.assumedBy), a.conditions.map((c) => `<code>${e(c)}</code>`).join('<br>') || '—', [...a.grants.map((g) => `${g.actions.map((x) => `<code>${e(x)}</code>`).join(' ')} on ${g.resources.map((x) => `<code>${e(x)}</code>`).join(' ')}${g.conditions.length ? ` when ${g.conditions.map((c) => `<code>${e(c)}</code>`).join(' and ')}` : ''}`), ...a.managedPolicies.map((m) => `managed <code>${e(m)}</code>`)].join('<br>')]))}
+${table(['Role', 'Assumed by', 'Conditions', 'Grants'], accessRows(model).map((a) => [`<code>${e(a.role)}</code>`, e(a.assumedBy), a.conditions.map((c) => `<code>${e(c)}</code>`).join('<br>') || '—', a.grants.map((g) => e(g)).join('<br>') || '—']))}
 <h3>Resource policies</h3>
-${r.resourcePolicies.length ? table(['Resource', 'Statements'], r.resourcePolicies.map((p) => [e(p.resource), p.statements.map((x) => e(x)).join('<br>')])) : '<p>None.</p>'}
+${policyRows(model).length ? table(['Resource', 'Statements'], policyRows(model).map((p) => [e(p.resource), p.statements.map((x) => e(x)).join('<br>')])) : '<p>None.</p>'}
 ${r.capacity ? `<h3>Capacity</h3><p>Default Firehose quotas in ${e(r.capacity.region)}: ${r.capacity.quota.mibPerSecond} MiB/s, ${r.capacity.quota.recordsPerSecond} records/s, ${r.capacity.quota.requestsPerSecond} requests/s (${e(r.capacity.quota.source)}).</p>${table(['Traffic', 'Peak events/s', 'MiB/s', 'Records/s', 'Requests/s', 'Headroom'], [r.capacity.configured, ...r.capacity.tiers].map((l) => [e(l.label), String(l.peakEventsPerSecond), String(l.mibPerSecond), String(l.recordsPerSecond), String(l.requestsPerSecond), l.headroom < 1 ? `<span class="sev warning">${l.headroom}×: throttles</span>` : `${l.headroom}×`]))}${r.capacity.fixes.length ? `<p>Fix: ${e(r.capacity.fixes.join('; '))}</p>` : ''}` : ''}
 <h3>Findings</h3>
 ${r.findings.length ? table(['Severity', 'Check', 'Resource', 'Finding'], r.findings.map((f) => [`<span class="sev ${f.severity}">${f.severity}</span>`, e(f.check), `<code>${e(f.resource)}</code>`, e(f.message)])) : '<p>None.</p>'}
-${r.cost ? `<h3>Monthly cost estimate</h3>${r.cost.lines.length ? table(['Events / month', 'Firehose', 'S3', 'Glue', 'Athena', 'Total', 'Reference design'], r.cost.lines.map((l) => [count(l.events), usd(l.firehose), usd(l.s3), usd(l.glue), usd(l.athena), `<strong>${usd(l.total)}</strong>`, usd(l.referenceTotal)])) : ''}<ul>${r.cost.differences.map((d) => `<li>${e(d)}</li>`).join('')}</ul><p class="prices">${e(priceLine(r.cost))}</p>${r.cost.catalogModes.length ? table(['Catalog mode', 'Per month', 'How'], r.cost.catalogModes.map((m) => [e(m.mode), usd(m.perMonth), e(m.note)])) : ''}` : ''}
+${r.cost ? costHtml(r.cost, e) : ''}
 </section>`;
   });
   return `<!doctype html>
@@ -266,13 +352,16 @@ svg.flow .node { fill: #e8f0fe; stroke: #3b6fd8; stroke-width: 1.5; } svg.flow t
 svg.flow .edge path { stroke: #4a5468; stroke-width: 1.5; fill: none; } svg.flow marker path { fill: #4a5468; } svg.flow text.region { font-size: 11px; fill: #1a7f37; }
 .sev { display: inline-block; min-width: 1.6em; padding: 0 6px; border-radius: 9px; text-align: center; font-weight: 600; }
 .sev.error { background: #ffd7d5; color: #a40e26; } .sev.warning { background: #fff1c2; color: #7a4d00; } .sev.info { background: #dbeafe; color: #1e40af; }
+details.stack-changes { border: 1px solid #d7dce5; border-radius: 6px; padding: 4px 10px; margin: 6px 0; } details.stack-changes summary { cursor: pointer; font-weight: 600; }
+.was { color: #a40e26; } .now { color: #1a7f37; }
 </style>
 </head>
 <body>
 <h1>Telemetry pipeline — compliance review</h1>
 <p>One section per stack, generated from the synthesized Terraform in <code>cdktf.out/</code>: where every byte lives, for how long, under which key, who can read it, and what it costs. Findings: <span class="sev error">errors</span> <span class="sev warning">warnings</span> <span class="sev info">info</span>.</p>
-${changesHtml}
+<h2 id="overview">Overview</h2>
 ${overview}
+${extras.changes ?? ''}
 ${sections.join('\n')}
 </body>
 </html>

@@ -1,150 +1,313 @@
 /**
- * Compares the compliance reports of two synths of the matrix — a base (the main branch, the last release) and the
- * change — in a reviewer's terms: per stack, what changed in where data lives, how long it is kept, under which key,
- * who can reach it, residency, protection, alerting and cost, with a verdict line. Deterministic: sorted, no times.
+ * Compares the models of two versions of the matrix — a base (the main branch, the last release, a plan's prior
+ * state) and the change — field by field, in a reviewer's terms. Stacks are matched by their role, environments and
+ * region (model/types.ts `stackKey`), resources by their Terraform address, and every literal is relative to its
+ * stack's account and region: replacing an account id is one move per stack, not a widening. Whether a change widens
+ * access, shortens retention, weakens protection or moves data is decided here, on data (grants.ts for policies);
+ * the words are render.ts's. Deterministic: sorted, no times.
  */
+import type { Alert, Destination, Encryption, Key, ResourcePolicy, Retention, Role, StackModel, Statement, Store } from '../../model/types';
+import { stackKey } from '../../model/types';
+import { relative, valueKey } from '../../model/values';
 import type { StackReport } from '../report/analyze';
+import { covered, statementKey } from './grants';
 
-export const CATEGORIES = ['stack', 'data stores', 'retention', 'encryption', 'public access', 'access', 'residency', 'protection', 'alarms', 'cost'] as const;
-export type Category = (typeof CATEGORIES)[number];
+export const SECTIONS = ['stack', 'residency', 'data stores', 'retention', 'encryption', 'exposure', 'access', 'protection', 'alerts', 'cost'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** What a change does, as the gate and the verdict read it. */
+export type Effect = 'widens-access' | 'narrows-access' | 'shortens-retention' | 'lengthens-retention' | 'weakens-protection' | 'strengthens-protection' | 'moves-data';
+
+/** The effects that fail `--fail-on-widening`. */
+export const GATED: Effect[] = ['widens-access', 'shortens-retention', 'weakens-protection'];
+
+/** What a change is about: a thing of the stack, by its AWS name and (where it has one) its Terraform address. */
+export type Subject =
+  | { kind: 'stack' }
+  | { kind: 'store'; name: string; address: string; storeKind: Store['kind'] }
+  | { kind: 'key'; name: string; address: string }
+  | { kind: 'role'; name: string; address: string }
+  | { kind: 'resource-policy'; name: string; address: string }
+  | { kind: 'alert'; name: string; address: string }
+  | { kind: 'destination'; name: string; address: string }
+  | { kind: 'cost'; eventsPerMonth: number };
+
+export type Field =
+  | { kind: 'account'; before: string; after: string }
+  | { kind: 'region'; before: string; after: string; jurisdictionBefore: string | null; jurisdictionAfter: string | null }
+  | { kind: 'backend'; before: StackModel['identity']['backend']; after: StackModel['identity']['backend'] }
+  | { kind: 'residency-exception'; region: string }
+  | { kind: 'existence' }
+  | { kind: 'encryption'; before: Encryption; after: Encryption }
+  | { kind: 'key-rotation'; before: boolean; after: boolean }
+  | { kind: 'public-access'; before: Store['publicAccess']; after: Store['publicAccess'] }
+  | { kind: 'tls-only'; before: boolean | null; after: boolean | null }
+  | { kind: 'protection'; before: Store['protection']; after: Store['protection'] }
+  | { kind: 'retention'; before: Retention; after: Retention }
+  | { kind: 'trust-statement'; statement: Statement }
+  | { kind: 'permission'; statement: Statement }
+  | { kind: 'managed-policy'; arn: string }
+  | { kind: 'policy-statement'; statement: Statement }
+  | { kind: 'account-iam-access'; before: boolean; after: boolean }
+  | { kind: 'monthly-total'; before: number; after: number };
 
 export interface Change {
-  category: Category;
+  section: Section;
   kind: 'added' | 'removed' | 'changed';
-  what: string;
-  /** A new principal, grant, statement or trust path, or a condition removed. */
-  widensAccess?: boolean;
-  /** Data kept for fewer days than before. */
-  shortensRetention?: boolean;
+  subject: Subject;
+  field: Field;
+  effects: Effect[];
 }
 
+/** One stack of either side, matched. */
 export interface StackReview {
+  /** The current stack's name (the base's for a removed stack). */
   stack: string;
+  /** The base's name, when it differs (a move). */
+  baseStack?: string;
   status: 'added' | 'removed' | 'changed' | 'unchanged';
   changes: Change[];
-  verdict: string;
+  /** The effects of all changes, each once, in the order of `Effect`. */
+  effects: Effect[];
+  /** For the verdict's words: the model of the current stack (the base's for a removed stack). */
+  model: StackModel;
+  /** The base model, for a changed stack. */
+  baseModel?: StackModel;
+  /** Changes seen in the live account that the plan's configuration did not make (a plan review only). */
+  source: 'change' | 'drift';
 }
 
-const sorted = (items: Iterable<string>) => [...items].sort();
+const EFFECT_ORDER: Effect[] = ['moves-data', 'widens-access', 'shortens-retention', 'weakens-protection', 'narrows-access', 'lengthens-retention', 'strengthens-protection'];
+const unique = (effects: Effect[]) => EFFECT_ORDER.filter((e) => effects.includes(e));
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Set differences as changes; `widens` says whether an addition widens access. */
-function setChanges(category: Category, base: string[], current: string[], label: string, widens = false): Change[] {
-  const before = new Set(base);
-  const after = new Set(current);
-  return [
-    ...sorted([...after].filter((x) => !before.has(x))).map((x) => ({ category, kind: 'added' as const, what: `${label} ${x}`, ...(widens ? { widensAccess: true } : {}) })),
-    ...sorted([...before].filter((x) => !after.has(x))).map((x) => ({ category, kind: 'removed' as const, what: `${label} ${x}` })),
-  ];
+/** Matches the items of two lists by key: [key, before, after] for every key of either side, sorted. */
+function pairs<T>(base: T[], current: T[], key: (t: T) => string): [string, T | undefined, T | undefined][] {
+  const before = new Map(base.map((t) => [key(t), t]));
+  const after = new Map(current.map((t) => [key(t), t]));
+  return [...new Set([...before.keys(), ...after.keys()])].sort().map((k) => [k, before.get(k), after.get(k)]);
 }
 
-function changed(category: Category, what: string, before: unknown, after: unknown, extra: Partial<Change> = {}): Change[] {
-  return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ category, kind: 'changed', what: `${what}: ${String(before)} → ${String(after)}`, ...extra }];
+function retentionEffects(before: Retention, after: Retention): Effect[] {
+  const longer = (a: number | null, b: number | null) => (a === null ? b !== null : b !== null && b < a); // b shorter than a
+  const shorter = longer(before.expirationDays, after.expirationDays) || longer(before.goneForGoodDay, after.goneForGoodDay) || longer(before.noncurrentDays, after.noncurrentDays);
+  const lengthened = longer(after.expirationDays, before.expirationDays) || longer(after.goneForGoodDay, before.goneForGoodDay) || longer(after.noncurrentDays, before.noncurrentDays);
+  return [...(shorter ? (['shortens-retention'] as const) : []), ...(lengthened ? (['lengthens-retention'] as const) : [])];
 }
 
-/** One line per grant of a role: the unit a reviewer approves. */
-const grantLines = (r: StackReport, role: string) =>
-  (r.access.find((a) => a.role === role)?.grants ?? []).flatMap((g) => g.actions.flatMap((action) => g.resources.map((res) => `${action} on ${res}${g.conditions.length ? ` when ${g.conditions.join(' and ')}` : ''}`)));
+/** Encryption is weaker when it leaves KMS or a key stops rotating. */
+function encryptionEffects(before: Encryption, after: Encryption): Effect[] {
+  if (before.kind === 'kms' && after.kind !== 'kms') return ['weakens-protection'];
+  if (before.kind !== 'kms' && after.kind === 'kms') return ['strengthens-protection'];
+  if (before.kind === 'kms' && after.kind === 'kms' && before.rotation === true && after.rotation === false) return ['weakens-protection'];
+  return [];
+}
 
-const timeline = (s: StackReport['stores'][number]) =>
-  [...s.retention.transitions.map((t) => `${t.storageClass}@${t.days}d`), s.retention.expirationDays === null ? 'kept' : `deleted@${s.retention.expirationDays}d`].join(' → ');
+const PROTECTED = new Set<Store['protection']>(['prevent-destroy']);
+const protectionEffects = (before: Store['protection'], after: Store['protection']): Effect[] =>
+  PROTECTED.has(before) && !PROTECTED.has(after) ? ['weakens-protection'] : !PROTECTED.has(before) && PROTECTED.has(after) ? ['strengthens-protection'] : [];
 
-function stackChanges(base: StackReport, current: StackReport): Change[] {
+function storeChanges(base: StackModel, current: StackModel): Change[] {
   const changes: Change[] = [];
-  // Residency: where the stack and its state live, and which other regions it may reach.
-  changes.push(...changed('residency', 'region', base.identity.region, current.identity.region));
-  changes.push(...changed('residency', 'state backend', `${base.identity.backend.location} (${base.identity.backend.region})`, `${current.identity.backend.location} (${current.identity.backend.region})`));
-  changes.push(...setChanges('residency', base.identity.residencyExceptions, current.identity.residencyExceptions, 'residency exception for', true));
-  changes.push(...setChanges('residency', sorted(new Set(base.flow.map((e) => e.region))), sorted(new Set(current.flow.map((e) => e.region))), 'data flow through region', true));
-
-  // Data stores, their encryption, exposure and retention.
-  const baseStores = new Map(base.stores.map((s) => [s.name, s]));
-  const currentStores = new Map(current.stores.map((s) => [s.name, s]));
-  changes.push(...setChanges('data stores', sorted(baseStores.keys()), sorted(currentStores.keys()), 'store'));
-  for (const [name, after] of currentStores) {
-    const before = baseStores.get(name);
-    if (!before) continue;
-    changes.push(...changed('data stores', `${name} region`, before.region, after.region));
-    changes.push(...changed('encryption', `${name} encryption`, before.encryption, after.encryption));
-    changes.push(...changed('encryption', `${name} key rotation`, before.keyRotation, after.keyRotation));
-    changes.push(...changed('public access', `${name} public access`, before.publicAccess, after.publicAccess, { widensAccess: after.publicAccess !== 'blocked (all four settings)' }));
-    changes.push(...changed('public access', `${name} TLS only`, before.tlsOnly, after.tlsOnly, { widensAccess: after.tlsOnly === false }));
-    const shorter = before.retention.expirationDays === null ? after.retention.expirationDays !== null : after.retention.expirationDays !== null && after.retention.expirationDays < before.retention.expirationDays;
-    changes.push(...changed('retention', `${name} timeline`, timeline(before), timeline(after), shorter ? { shortensRetention: true } : {}));
-    changes.push(...changed('retention', `${name} not queryable without restore from day`, before.retention.notQueryableFromDay ?? 'never', after.retention.notQueryableFromDay ?? 'never'));
+  for (const [, b, a] of pairs(base.stores, current.stores, (s) => s.id)) {
+    const subject = (s: Store): Subject => ({ kind: 'store', name: s.name, address: s.address, storeKind: s.kind });
+    if (!b) {
+      changes.push({ section: 'data stores', kind: 'added', subject: subject(a!), field: { kind: 'existence' }, effects: [] });
+      continue;
+    }
+    if (!a) {
+      changes.push({ section: 'data stores', kind: 'removed', subject: subject(b), field: { kind: 'existence' }, effects: b.protection === 'prevent-destroy' ? [] : ['shortens-retention'] });
+      continue;
+    }
+    const at = subject(a);
+    const relEnc = (e: Encryption) => (e.kind === 'kms' ? { ...e, key: valueKey(e.key) } : e);
+    if (!same(relEnc(b.encryption), relEnc(a.encryption))) changes.push({ section: 'encryption', kind: 'changed', subject: at, field: { kind: 'encryption', before: b.encryption, after: a.encryption }, effects: encryptionEffects(b.encryption, a.encryption) });
+    if (b.publicAccess !== a.publicAccess) changes.push({ section: 'exposure', kind: 'changed', subject: at, field: { kind: 'public-access', before: b.publicAccess, after: a.publicAccess }, effects: [a.publicAccess === 'not-blocked' ? 'widens-access' : 'narrows-access'] });
+    if (b.tlsOnly !== a.tlsOnly) changes.push({ section: 'exposure', kind: 'changed', subject: at, field: { kind: 'tls-only', before: b.tlsOnly, after: a.tlsOnly }, effects: [a.tlsOnly === false ? 'widens-access' : 'narrows-access'] });
+    if (b.protection !== a.protection) changes.push({ section: 'protection', kind: 'changed', subject: at, field: { kind: 'protection', before: b.protection, after: a.protection }, effects: protectionEffects(b.protection, a.protection) });
+    if (!same(b.retention, a.retention)) changes.push({ section: 'retention', kind: 'changed', subject: at, field: { kind: 'retention', before: b.retention, after: a.retention }, effects: retentionEffects(b.retention, a.retention) });
   }
-
-  // Access: roles, who assumes them under which conditions, what they grant; resource policies.
-  const baseRoles = new Map(base.access.map((a) => [a.role, a]));
-  const currentRoles = new Map(current.access.map((a) => [a.role, a]));
-  changes.push(...setChanges('access', sorted(baseRoles.keys()), sorted(currentRoles.keys()), 'role', true));
-  for (const [role, after] of currentRoles) {
-    const before = baseRoles.get(role);
-    if (!before) continue;
-    changes.push(...changed('access', `${role} assumed by`, before.assumedBy, after.assumedBy, { widensAccess: true }));
-    changes.push(...setChanges('access', before.conditions, after.conditions, `${role} trust condition`).map((c) => (c.kind === 'removed' ? { ...c, widensAccess: true } : c)));
-    changes.push(...setChanges('access', grantLines(base, role), grantLines(current, role), `${role} grant`, true));
-    changes.push(...setChanges('access', before.managedPolicies, after.managedPolicies, `${role} managed policy`, true));
-  }
-  const policyLines = (r: StackReport) => r.resourcePolicies.flatMap((p) => p.statements.map((s) => `${p.resource}: ${s}`));
-  changes.push(...setChanges('access', policyLines(base), policyLines(current), 'resource policy statement', true));
-
-  changes.push(...setChanges('protection', base.protection.map((p) => `${p.resource}: ${p.status}`), current.protection.map((p) => `${p.resource}: ${p.status}`), ''));
-  changes.push(...setChanges('alarms', base.alerts.alarms, current.alerts.alarms, ''));
-  changes.push(...setChanges('alarms', base.alerts.destinations, current.alerts.destinations, 'destination'));
-
-  const money = (n: number) => `$${n.toFixed(2)}`;
-  for (const [i, line] of (current.cost?.lines ?? []).entries()) {
-    const before = base.cost?.lines[i];
-    if (before && Math.abs(before.total - line.total) >= 0.01) changes.push({ category: 'cost', kind: 'changed', what: `${(line.events / 1e6).toLocaleString('en-US')} M events/month: ${money(before.total)} → ${money(line.total)}` });
-  }
-  return changes.map((c) => ({ ...c, what: c.what.replace(/^ /, '') }));
+  return changes;
 }
 
-function verdict(status: StackReview['status'], changes: Change[], report: StackReport): string {
-  if (status === 'added') return `new stack: data in ${report.identity.region} (${report.identity.jurisdiction}), ${report.access.length} roles, state in ${report.identity.backend.location}`;
-  if (status === 'removed') return `stack removed: ${report.protection.filter((p) => p.status === 'prevent_destroy').length ? 'its buckets and keys carry prevent_destroy, so a destroy stops until protection.allowDestroy is set' : 'its data is destroyable'}`;
-  const widened = changes.filter((c) => c.widensAccess);
-  const shortened = changes.filter((c) => c.shortensRetention);
-  const list = (items: Change[]) => `${items.slice(0, 3).map((c) => c.what).join('; ')}${items.length > 3 ? `; and ${items.length - 3} more` : ''}`;
-  const parts = [...(widened.length ? [`access widened: ${list(widened)}`] : []), ...(shortened.length ? [`retention shortened: ${list(shortened)}`] : [])];
-  if (parts.length) return parts.join(' — ');
-  const sensitive = changes.filter((c) => c.category === 'residency' || c.category === 'retention' || c.category === 'access');
-  if (sensitive.length) return `residency, retention or access changed without widening or shortening: ${list(sensitive)}`;
-  return 'no change to residency, retention or access';
-}
-
-/** Per stack of either side, sorted by name: added, removed, changed or unchanged, with the changes and a verdict. */
-export function compareReports(base: StackReport[], current: StackReport[]): StackReview[] {
-  const before = new Map(base.map((r) => [r.stack, r]));
-  const after = new Map(current.map((r) => [r.stack, r]));
-  return sorted(new Set([...before.keys(), ...after.keys()])).map((stack) => {
-    const b = before.get(stack);
-    const a = after.get(stack);
-    if (!b) return { stack, status: 'added' as const, changes: [{ category: 'stack' as const, kind: 'added' as const, what: `stack ${stack}`, widensAccess: true }], verdict: verdict('added', [], a!) };
-    if (!a) return { stack, status: 'removed' as const, changes: [{ category: 'stack' as const, kind: 'removed' as const, what: `stack ${stack}` }], verdict: verdict('removed', [], b) };
-    const changes = stackChanges(b, a);
-    const status = changes.length ? ('changed' as const) : ('unchanged' as const);
-    return { stack, status, changes, verdict: verdict(status, changes, a) };
+function keyChanges(base: StackModel, current: StackModel): Change[] {
+  return pairs(base.keys, current.keys, (k) => k.address).flatMap(([, b, a]): Change[] => {
+    if (!b || !a) return [];
+    const subject: Subject = { kind: 'key', name: (a.alias ?? a.address) as string, address: a.address };
+    return [
+      ...(b.rotation !== a.rotation ? [{ section: 'encryption' as const, kind: 'changed' as const, subject, field: { kind: 'key-rotation' as const, before: b.rotation, after: a.rotation }, effects: [a.rotation ? 'strengthens-protection' : 'weakens-protection'] as Effect[] }] : []),
+      ...(b.protection !== a.protection ? [{ section: 'protection' as const, kind: 'changed' as const, subject, field: { kind: 'protection' as const, before: b.protection, after: a.protection }, effects: protectionEffects(b.protection, a.protection) }] : []),
+    ];
   });
 }
 
-/** Whether a gate should fail: access widened or retention shortened anywhere. */
-export function gateFailures(reviews: StackReview[]): string[] {
-  return reviews.flatMap((r) => r.changes.filter((c) => c.widensAccess || c.shortensRetention).map((c) => `${r.stack}: ${c.widensAccess ? 'access widened' : 'retention shortened'}: ${c.what}`));
-}
-
-/** changes.md: fit to paste into a pull request. */
-export function renderChangesMarkdown(reviews: StackReview[], baseLabel: string): string {
-  const lines = [`# Change review against ${baseLabel}`, '', '| Stack | Status | Verdict |', '|---|---|---|'];
-  for (const r of reviews) lines.push(`| \`${r.stack}\` | ${r.status} | ${r.verdict.replace(/\|/g, '\\|')} |`);
-  for (const r of reviews.filter((x) => x.changes.length)) {
-    lines.push('', `## ${r.stack} (${r.status})`, '', `**Verdict:** ${r.verdict}`);
-    for (const category of CATEGORIES) {
-      const inCategory = r.changes.filter((c) => c.category === category);
-      if (!inCategory.length) continue;
-      lines.push('', `### ${category[0].toUpperCase()}${category.slice(1)}`, '');
-      for (const c of inCategory) lines.push(`- ${c.kind}: ${c.what}${c.widensAccess ? ' **(widens access)**' : ''}${c.shortensRetention ? ' **(shortens retention)**' : ''}`);
+/**
+ * Statement changes of one policy (a role's trust or permissions, a resource policy): each added or removed
+ * statement, with `widens-access` on an added Allow (or a removed Deny) that the other side's statements did not
+ * already cover — a tightened grant (fewer actions, an added condition) is a narrowing.
+ */
+function statementChanges(section: Section, subject: Subject, before: Statement[], after: Statement[], field: (s: Statement) => Field): Change[] {
+  const removed: Change[] = [];
+  const added: Change[] = [];
+  for (const [, b, a] of pairs(before, after, statementKey)) {
+    if (a && !b) {
+      const widens = a.effect === 'Allow' && !covered(a, before.filter((s) => s.effect === 'Allow'));
+      added.push({ section, kind: 'added', subject, field: field(a), effects: widens ? ['widens-access'] : a.effect === 'Deny' ? ['narrows-access'] : [] });
+    } else if (b && !a) {
+      const widens = b.effect === 'Deny' && !covered(b, after.filter((s) => s.effect === 'Deny'));
+      removed.push({ section, kind: 'removed', subject, field: field(b), effects: widens ? ['widens-access'] : b.effect === 'Allow' ? ['narrows-access'] : [] });
     }
   }
-  return `${lines.join('\n')}\n`;
+  // What was, then what is: a replaced statement reads in that order.
+  return [...removed, ...added];
 }
+
+function roleChanges(base: StackModel, current: StackModel): Change[] {
+  const changes: Change[] = [];
+  for (const [, b, a] of pairs(base.roles, current.roles, (r) => r.address)) {
+    const role = (a ?? b) as Role;
+    const subject: Subject = { kind: 'role', name: role.name, address: role.address };
+    if (!b || !a) {
+      changes.push({ section: 'access', kind: a ? 'added' : 'removed', subject, field: { kind: 'existence' }, effects: [a ? 'widens-access' : 'narrows-access'] });
+      continue;
+    }
+    changes.push(...statementChanges('access', subject, b.trust, a.trust, (statement) => ({ kind: 'trust-statement', statement })));
+    changes.push(...statementChanges('access', subject, b.permissions, a.permissions, (statement) => ({ kind: 'permission', statement })));
+    for (const [arn, before, after] of pairs(b.managedPolicies, a.managedPolicies, (m) => m)) {
+      if (!before || !after) changes.push({ section: 'access', kind: after ? 'added' : 'removed', subject, field: { kind: 'managed-policy', arn }, effects: [after ? 'widens-access' : 'narrows-access'] });
+    }
+  }
+  return changes;
+}
+
+function policyChanges(base: StackModel, current: StackModel): Change[] {
+  const changes: Change[] = [];
+  for (const [, b, a] of pairs(base.resourcePolicies, current.resourcePolicies, (p) => p.address)) {
+    const policy = (a ?? b) as ResourcePolicy;
+    const governed = policy.governs.kind === 'own' ? (current.names[policy.governs.address] ?? base.names[policy.governs.address] ?? policy.governs.address) : valueKey(policy.governs);
+    const subject: Subject = { kind: 'resource-policy', name: governed, address: policy.address };
+    changes.push(...statementChanges('access', subject, b?.statements ?? [], a?.statements ?? [], (statement) => ({ kind: 'policy-statement', statement })));
+  }
+  if (base.accountIamAccess !== current.accountIamAccess) {
+    changes.push({ section: 'access', kind: 'changed', subject: { kind: 'stack' }, field: { kind: 'account-iam-access', before: base.accountIamAccess, after: current.accountIamAccess }, effects: [current.accountIamAccess ? 'widens-access' : 'narrows-access'] });
+  }
+  return changes;
+}
+
+function alertChanges(base: StackModel, current: StackModel): Change[] {
+  const home = (m: StackModel) => ({ account: m.identity.account, region: m.identity.region });
+  const alertKey = (m: StackModel) => (a: Alert) => `${a.kind}:${relative(a.name, home(m))}`;
+  const destKey = (m: StackModel) => (d: Destination) => (d.kind === 'sns-topic' ? `topic:${relative(d.name, home(m))}` : `${d.protocol}:${relative(d.endpoint, home(m))}`);
+  const keyed = <T>(m: StackModel, items: T[], key: (m: StackModel) => (t: T) => string) => items.map((t) => [key(m)(t), t] as const);
+  const changes: Change[] = [];
+  for (const [, b, a] of pairs(keyed(base, base.alerts, alertKey), keyed(current, current.alerts, alertKey), ([k]) => k)) {
+    if (!b || !a) {
+      const alert = (a ?? b)![1];
+      changes.push({ section: 'alerts', kind: a ? 'added' : 'removed', subject: { kind: 'alert', name: alert.name, address: alert.address }, field: { kind: 'existence' }, effects: [] });
+    }
+  }
+  for (const [, b, a] of pairs(keyed(base, base.destinations, destKey), keyed(current, current.destinations, destKey), ([k]) => k)) {
+    if (!b || !a) {
+      const d = (a ?? b)![1];
+      changes.push({ section: 'alerts', kind: a ? 'added' : 'removed', subject: { kind: 'destination', name: d.kind === 'sns-topic' ? d.name : `${d.protocol} ${d.endpoint}`, address: d.address }, field: { kind: 'existence' }, effects: [] });
+    }
+  }
+  return changes;
+}
+
+function identityChanges(base: StackModel, current: StackModel): Change[] {
+  const [b, a] = [base.identity, current.identity];
+  const changes: Change[] = [];
+  if (b.account !== a.account) changes.push({ section: 'stack', kind: 'changed', subject: { kind: 'stack' }, field: { kind: 'account', before: b.account, after: a.account }, effects: ['moves-data'] });
+  if (b.region !== a.region) {
+    changes.push({ section: 'residency', kind: 'changed', subject: { kind: 'stack' }, field: { kind: 'region', before: b.region, after: a.region, jurisdictionBefore: b.jurisdiction, jurisdictionAfter: a.jurisdiction }, effects: ['moves-data'] });
+  }
+  const relBackend = (m: StackModel) => JSON.parse(relative(JSON.stringify(m.identity.backend), { account: m.identity.account, region: m.identity.region })) as unknown;
+  if (!same(relBackend(base), relBackend(current))) changes.push({ section: 'residency', kind: 'changed', subject: { kind: 'stack' }, field: { kind: 'backend', before: b.backend, after: a.backend }, effects: [] });
+  for (const [region, before, after] of pairs(b.residencyExceptions, a.residencyExceptions, (r) => r)) {
+    if (!before || !after) changes.push({ section: 'residency', kind: after ? 'added' : 'removed', subject: { kind: 'stack' }, field: { kind: 'residency-exception', region }, effects: [after ? 'widens-access' : 'narrows-access'] });
+  }
+  return changes;
+}
+
+function costChanges(base: StackReport, current: StackReport): Change[] {
+  return (current.cost?.lines ?? []).flatMap((line, i): Change[] => {
+    const before = base.cost?.lines[i];
+    return before && Math.abs(before.total - line.total) >= 0.01 ? [{ section: 'cost', kind: 'changed', subject: { kind: 'cost', eventsPerMonth: line.events }, field: { kind: 'monthly-total', before: before.total, after: line.total }, effects: [] }] : [];
+  });
+}
+
+/** Every change between two versions of one stack, by section. */
+export function stackChanges(base: StackReport, current: StackReport): Change[] {
+  const changes = [
+    ...identityChanges(base.model, current.model),
+    ...storeChanges(base.model, current.model),
+    ...keyChanges(base.model, current.model),
+    ...roleChanges(base.model, current.model),
+    ...policyChanges(base.model, current.model),
+    ...alertChanges(base.model, current.model),
+    ...costChanges(base, current),
+  ];
+  return changes.sort((x, y) => SECTIONS.indexOf(x.section) - SECTIONS.indexOf(y.section));
+}
+
+/**
+ * Stacks of both sides matched by their key; what is left is paired by role and environments (a deployment moved
+ * to another region), or by role and region when one is left on each side (a state stack of an older synth).
+ */
+function matchStacks(base: StackReport[], current: StackReport[]): [StackReport | undefined, StackReport | undefined][] {
+  const key = (r: StackReport) => stackKey(r.model.identity);
+  const matched = pairs(base, current, key).map(([, b, a]) => [b, a] as [StackReport | undefined, StackReport | undefined]);
+  const removed = matched.filter(([, a]) => !a).map(([b]) => b!);
+  const added = matched.filter(([b]) => !b).map(([, a]) => a!);
+  const result = matched.filter(([b, a]) => b && a);
+  // A deployment moved to another region: the same role and environments, one left on each side.
+  const pairBy = (test: (b: StackReport, a: StackReport) => boolean) => {
+    for (const b of [...removed]) {
+      const candidates = added.filter((a) => test(b, a));
+      if (candidates.length !== 1 || removed.filter((r) => test(r, candidates[0])).length !== 1) continue;
+      result.push([b, candidates[0]]);
+      removed.splice(removed.indexOf(b), 1);
+      added.splice(added.indexOf(candidates[0]), 1);
+    }
+  };
+  const role = (r: StackReport) => r.model.identity.role;
+  pairBy((b, a) => role(b) === role(a) && b.model.identity.environments.length > 0 && same(b.model.identity.environments, a.model.identity.environments));
+  pairBy((b, a) => role(b) === role(a) && b.model.identity.region === a.model.identity.region);
+  return [...result, ...removed.map((b) => [b, undefined] as [StackReport, undefined]), ...added.map((a) => [undefined, a] as [undefined, StackReport])];
+}
+
+/** Per stack of either side: added, removed, changed or unchanged, with its changes and their effects. */
+export function compareReports(base: StackReport[], current: StackReport[], source: StackReview['source'] = 'change'): StackReview[] {
+  return matchStacks(base, current)
+    .map(([b, a]): StackReview => {
+      if (!b) return { stack: a!.stack, status: 'added', changes: [], effects: [], model: a!.model, source };
+      if (!a) {
+        const destroys = b.model.stores.some((s) => s.kind === 's3' && s.protection !== 'prevent-destroy');
+        return { stack: b.stack, status: 'removed', changes: [], effects: destroys ? ['shortens-retention'] : [], model: b.model, source };
+      }
+      const changes = stackChanges(b, a);
+      return {
+        stack: a.stack,
+        ...(b.stack !== a.stack ? { baseStack: b.stack } : {}),
+        status: changes.length ? 'changed' : 'unchanged',
+        changes,
+        effects: unique(changes.flatMap((c) => c.effects)),
+        model: a.model,
+        baseModel: b.model,
+        source,
+      };
+    })
+    .sort((x, y) => x.stack.localeCompare(y.stack));
+}
+
+/** The gate's failures: per stack, the effects in GATED. */
+export function gateFailures(reviews: StackReview[]): { stack: string; effect: Effect; change?: Change }[] {
+  return reviews.flatMap((r) => {
+    const fromChanges = r.changes.flatMap((c) => c.effects.filter((e) => GATED.includes(e)).map((effect) => ({ stack: r.stack, effect, change: c })));
+    const fromStack = r.status === 'removed' ? r.effects.filter((e) => GATED.includes(e)).map((effect) => ({ stack: r.stack, effect })) : [];
+    return [...fromChanges, ...fromStack];
+  });
+}
+
+export type { Key };

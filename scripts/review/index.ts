@@ -1,19 +1,23 @@
 /**
- * `npm run review -- --base <git ref | folder of an earlier cdktf.out> [--out report] [--fail-on-widening]`:
- * synthesizes the configured matrix as it is now and compares it with the base, in a reviewer's terms (see
- * compare.ts). Writes the report of the change (as npm run report) with the review at the top of index.html, plus
- * report/changes.md (for the pull request) and report/changes.json (for CI gates); prints the verdict per stack. A git ref is checked
- * out into a scratch worktree and synthesized there with its own code and config (and this shell's
- * TELEMETRY_CONFIG). Exit 0; with --fail-on-widening, 1 when access is widened or retention shortened anywhere.
+ * `npm run review -- --base <git ref | cdktf.out folder>` or `-- --plan <plan.json | folder>`: what a change changes,
+ * per stack, in a reviewer's terms (compare.ts decides, render.ts says it). With --base, the configured matrix as it
+ * is now against the base: a git ref is checked out into a scratch worktree and synthesized there with its own code
+ * and config (and this shell's TELEMETRY_CONFIG). With --plan, what each plan would change in the live account,
+ * and what the refresh found changed outside Terraform (drift). Writes the report of the change (as npm run report)
+ * with the review below the overview of index.html, plus changes.md (for the pull request) and changes.json (for CI
+ * gates). Exit 0; with --fail-on-widening, 1 when access is widened, retention shortened or protection weakened.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { commandLine, isEntryPoint, loadDeploymentsOrReport, synthesizeInto, usage, type CommandSpec } from '../cli';
+import { basename, join, resolve } from 'node:path';
+import { readPlan, type PlanJson } from '../../model/plan';
+import type { TerraformJson } from '../../stacks/policy-checks';
+import { commandLine, isEntryPoint, synthesizeInto, usage, type CommandSpec } from '../cli';
+import { analyzeStack, type StackReport } from '../report/analyze';
 import { readReports, writeReports } from '../report/index';
-import { renderHtml } from '../report/render';
-import { compareReports, gateFailures, renderChangesMarkdown } from './compare';
+import { compareReports, gateFailures, type StackReview } from './compare';
+import { changesJson, changeWords, renderChangesHtml, renderChangesMarkdown, verdict } from './render';
 
 /** A synth of a project folder into `outdir`; the error output when it fails. */
 function synth(projectDir: string, outdir: string): string | undefined {
@@ -38,55 +42,94 @@ function baseOutput(base: string, scratch: string): { outdir: string; label: str
 
 export const REVIEW_COMMAND = {
   name: 'review',
-  summary: 'What a change changes, per stack, against a base (a git ref or a cdktf.out folder): changes.md, changes.json and the report.',
+  summary:
+    'What a change changes, per stack: against a base (a git ref or a cdktf.out folder), or what a Terraform plan changes in the live account (drift included). Writes changes.md, changes.json and the report with the review on its page.',
   flags: {
-    base: { type: 'string', value: 'git ref | cdktf.out folder', help: 'what the change is compared with (required)' },
+    base: { type: 'string', value: 'git ref | cdktf.out folder', help: 'compare the current synth with this base' },
+    plan: { type: 'string', value: 'plan.json | folder', help: 'review `terraform show -json` output instead (a file, or a folder of them, one per stack)' },
+    from: { type: 'string', value: 'dir', default: 'cdktf.out', help: "with --plan: the synth whose deployment facts and prevent_destroy settings the plans' stacks have" },
     out: { type: 'string', value: 'dir', default: 'report', help: 'where the review and report are written' },
     'fail-on-widening': { type: 'boolean', help: 'exit 1 when a change widens access, shortens retention or weakens protection (for CI)' },
   },
 } satisfies CommandSpec;
 
+/** The plan files named: the file, or every .json file of the folder. */
+function planFiles(path: string): string[] {
+  if (!existsSync(path)) return [];
+  return statSync(path).isDirectory() ? readdirSync(path).filter((f) => f.endsWith('.json')).sort().map((f) => join(path, f)) : [path];
+}
+
+/** Reviews of what each plan changes, and of what drifted before it, with the report of each planned stack. */
+export function reviewPlans(paths: string[], synthDir?: string): { reviews: StackReview[]; current: StackReport[] } {
+  const reviews: StackReview[] = [];
+  const current: StackReport[] = [];
+  for (const path of paths) {
+    const states = readPlan(JSON.parse(readFileSync(path, 'utf8')) as PlanJson, synthDir);
+    const report = (tf: TerraformJson) => analyzeStack(states.stack, tf, states.facts);
+    const [lastApplied, live, planned] = [report(states.lastApplied), report(states.live), report(states.planned)];
+    const existed = Object.keys(states.live.resource ?? {}).length > 0;
+    if (states.drifted.length) reviews.push(...compareReports([lastApplied], [live], 'drift'));
+    reviews.push(...compareReports(existed ? [live] : [], [planned]));
+    current.push(planned);
+  }
+  return { reviews, current };
+}
+
 export function main(args: string[]): number {
   const command = commandLine(REVIEW_COMMAND, args);
   if (command.exit !== undefined) return command.exit;
   const { values } = command;
-  if (!values.base) {
-    console.error(`--base is required\n${usage(REVIEW_COMMAND)}`);
+  if (Boolean(values.base) === Boolean(values.plan)) {
+    console.error(`one of --base or --plan\n${usage(REVIEW_COMMAND)}`);
     return 2;
   }
-  const deployments = loadDeploymentsOrReport();
-  if (!deployments) return 1;
+  let reviews: StackReview[];
+  let current: StackReport[];
+  let label: string;
   const scratch = mkdtempSync(join(tmpdir(), 'telemetry-review-'));
   try {
-    const base = baseOutput(values.base!, scratch);
-    if ('error' in base) {
-      console.error(base.error);
-      return 1;
+    if (values.plan) {
+      const paths = planFiles(values.plan);
+      if (paths.length === 0) {
+        console.error(`--plan ${values.plan}: no plan JSON there (\`terraform show -json plan.tfplan > plan.json\`)`);
+        return 1;
+      }
+      ({ reviews, current } = reviewPlans(paths, existsSync(join(values.from, 'manifest.json')) ? values.from : undefined));
+      label = `the live account (${paths.length} plan${paths.length === 1 ? '' : 's'}: ${paths.map((p) => basename(p)).join(', ')})`;
+    } else {
+      const base = baseOutput(values.base!, scratch);
+      if ('error' in base) {
+        console.error(base.error);
+        return 1;
+      }
+      const currentOut = join(scratch, 'current-out');
+      const failed = synth(resolve('.'), currentOut);
+      if (failed) {
+        console.error(`the current configuration does not synthesize:\n${failed}`);
+        return 1;
+      }
+      current = readReports(currentOut);
+      reviews = compareReports(readReports(base.outdir), current);
+      label = base.label;
     }
-    const currentOut = join(scratch, 'current-out');
-    const failed = synth(resolve('.'), currentOut);
-    if (failed) {
-      console.error(`the current configuration does not synthesize:\n${failed}`);
-      return 1;
-    }
-    const current = readReports(currentOut, deployments);
-    const reviews = compareReports(readReports(base.outdir, deployments), current);
-    // The whole report of the change, with the review on top of index.html.
-    writeReports(current, values.out);
-    writeFileSync(join(values.out, 'index.html'), renderHtml(current, { base: base.label, stacks: reviews }));
-    writeFileSync(join(values.out, 'changes.md'), renderChangesMarkdown(reviews, base.label));
-    writeFileSync(join(values.out, 'changes.json'), `${JSON.stringify({ base: base.label, stacks: reviews }, null, 2)}\n`);
-    for (const r of reviews) console.log(`${r.stack}: ${r.status} — ${r.verdict}`);
-    console.log(`${join(values.out, 'changes.md')} (${reviews.filter((r) => r.status !== 'unchanged').length} of ${reviews.length} stacks changed)`);
-    const failures = gateFailures(reviews);
-    if (values['fail-on-widening'] && failures.length) {
-      failures.forEach((f) => console.error(f));
-      return 1;
-    }
-    return 0;
+  } catch (error) {
+    console.error((error as Error).message);
+    return 1;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+  // The whole report of the change, with the review below the overview of index.html.
+  writeReports(current, values.out, { changes: renderChangesHtml(reviews, label) });
+  writeFileSync(join(values.out, 'changes.md'), renderChangesMarkdown(reviews, label));
+  writeFileSync(join(values.out, 'changes.json'), `${JSON.stringify(changesJson(reviews, label), null, 2)}\n`);
+  for (const r of reviews) console.log(`${r.stack}${r.source === 'drift' ? ' (drift)' : ''}: ${r.status} — ${verdict(r)}`);
+  console.log(`${join(values.out, 'changes.md')} (${reviews.filter((r) => r.status !== 'unchanged').length} of ${reviews.length} changed)`);
+  const failures = gateFailures(reviews);
+  if (values['fail-on-widening'] && failures.length) {
+    for (const f of failures) console.error(`${f.stack}: ${f.effect}${f.change ? `: ${changeWords(f.change, reviews.find((r) => r.stack === f.stack)!)}` : ''}`);
+    return 1;
+  }
+  return 0;
 }
 
 if (isEntryPoint('scripts/review/index.ts')) process.exitCode = main(process.argv.slice(2));

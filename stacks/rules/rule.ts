@@ -3,15 +3,12 @@
  * in packs (packs.ts): the synth gate fails synth on an error; the report pack adds what a reviewer should question.
  * Every rule carries a failing and a passing fixture, which __tests__/stacks/rules.test.ts runs.
  */
-import type { CapacitySettings } from '../../config/schema';
 import type { CheckContext, Severity, TerraformJson } from '../policy-checks';
 
-/** What a rule reads: the stack's JSON and its context; report rules may also get what only the config knows. */
+/** What a rule reads: the stack's JSON and its context; report rules also read the stack's model (report/rules/). */
 export interface RuleInput {
   tf: TerraformJson;
   context: CheckContext;
-  /** The configured matrix's view of the stack (retention promised, traffic sized for), when the report has it. */
-  configured?: { profile: string; expirationDays: number; capacity?: CapacitySettings };
 }
 
 export interface Violation {
@@ -39,6 +36,6 @@ export interface PolicyRule<I extends RuleInput = RuleInput> {
 }
 
 /** A minimal input for fixtures: the JSON and a stack in eu-central-1. */
-export function fixture(tf: TerraformJson, context: Partial<CheckContext> = {}, configured?: RuleInput['configured']): RuleInput {
-  return { tf, context: { region: 'eu-central-1', allowedRegions: [], ...context }, ...(configured ? { configured } : {}) };
+export function fixture(tf: TerraformJson, context: Partial<CheckContext> = {}): RuleInput {
+  return { tf, context: { region: 'eu-central-1', allowedRegions: [], ...context } };
 }

@@ -1,0 +1,110 @@
+/**
+ * The model from a Terraform plan (`terraform show -json plan.tfplan`, format 1.x): the stack as the last apply left
+ * it, as it is in the live account now (the refreshed prior state), and as the plan would leave it. Each is shaped
+ * like synthesized JSON (resources by type and name, with their values), so build.ts reads all three the same way.
+ * The JSON plan format: Terraform's "JSON Output Format" (`planned_values`, `prior_state`, `resource_drift`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { factsFromTags } from './build';
+import { readFacts } from './facts';
+import type { DeploymentFacts } from './types';
+import type { TerraformJson } from '../stacks/policy-checks';
+
+interface PlanResource {
+  address: string;
+  mode?: string;
+  type: string;
+  name: string;
+  values?: Record<string, unknown>;
+}
+
+interface Module {
+  resources?: PlanResource[];
+  child_modules?: Module[];
+}
+
+interface ResourceChange {
+  address: string;
+  mode?: string;
+  type: string;
+  name: string;
+  change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null };
+}
+
+export interface PlanJson {
+  format_version?: string;
+  planned_values?: { root_module?: Module };
+  prior_state?: { values?: { root_module?: Module } };
+  resource_changes?: ResourceChange[];
+  resource_drift?: ResourceChange[];
+  configuration?: { provider_config?: Record<string, { name?: string; expressions?: Record<string, { constant_value?: unknown }> }> };
+}
+
+/** The three states of the stack a plan describes, and the facts its model is built with. */
+export interface PlanStates {
+  stack: string;
+  facts: DeploymentFacts;
+  /** As the last apply left it (the prior state with each drifted resource as it was before the refresh). */
+  lastApplied: TerraformJson;
+  /** As the live account has it now. */
+  live: TerraformJson;
+  /** As the plan would leave it. */
+  planned: TerraformJson;
+  /** Addresses the refresh found changed outside Terraform. */
+  drifted: string[];
+}
+
+const managed = (r: { mode?: string }) => (r.mode ?? 'managed') === 'managed';
+
+function resourcesOf(module: Module | undefined): PlanResource[] {
+  if (!module) return [];
+  return [...(module.resources ?? []), ...(module.child_modules ?? []).flatMap(resourcesOf)].filter(managed);
+}
+
+/** Resources shaped like synthesized JSON, with the provider block the plan's configuration gives. */
+function asTerraformJson(resources: { type: string; name: string; values: Record<string, unknown> }[], provider: Record<string, unknown>, synthesized?: TerraformJson): TerraformJson {
+  const resource: NonNullable<TerraformJson['resource']> = {};
+  for (const r of resources) {
+    // prevent_destroy is a meta-argument, not a value: it comes from the synthesized configuration when given.
+    const lifecycle = synthesized?.resource?.[r.type]?.[r.name]?.lifecycle;
+    (resource[r.type] ??= {})[r.name] = { ...r.values, ...(lifecycle ? { lifecycle } : {}) };
+  }
+  return { provider: { aws: [provider] }, resource, ...(synthesized?.terraform ? { terraform: synthesized.terraform } : {}) };
+}
+
+/** The AWS provider's settings a plan's configuration records as constants (region, account lock, default tags). */
+function providerOf(plan: PlanJson): Record<string, unknown> {
+  const config = Object.values(plan.configuration?.provider_config ?? {}).find((p) => p.name === 'aws' || p.name === undefined);
+  const constant = (key: string) => config?.expressions?.[key]?.constant_value;
+  return { region: constant('region'), allowed_account_ids: constant('allowed_account_ids') };
+}
+
+/**
+ * Reads a plan's states. `synthDir` (a cdktf.out folder) gives each stack's deployment facts and `prevent_destroy`;
+ * without it, the facts come from the resources' own tags (`tags_all`) and the provider's configuration.
+ */
+export function readPlan(plan: PlanJson, synthDir?: string): PlanStates {
+  const planned = resourcesOf(plan.planned_values?.root_module).map((r) => ({ type: r.type, name: r.name, values: r.values ?? {} }));
+  const live = resourcesOf(plan.prior_state?.values?.root_module).map((r) => ({ type: r.type, name: r.name, values: r.values ?? {} }));
+  const drift = (plan.resource_drift ?? []).filter(managed);
+  const byAddress = new Map(live.map((r) => [`${r.type}.${r.name}`, r]));
+  for (const d of drift) {
+    if (d.change.before === null) byAddress.delete(d.address);
+    else byAddress.set(d.address, { type: d.type, name: d.name, values: d.change.before });
+  }
+  const lastApplied = [...byAddress.values()];
+  const tags = [...planned, ...live].map((r) => r.values.tags_all as Record<string, string> | undefined).find((t) => t?.Stack);
+  const stack = tags?.Stack ?? 'stack';
+  const synthesized = synthDir && existsSync(join(synthDir, 'stacks', stack, 'cdk.tf.json')) ? (JSON.parse(readFileSync(join(synthDir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as TerraformJson) : undefined;
+  const provider = { ...providerOf(plan), default_tags: tags ? [{ tags }] : [] };
+  const facts = (synthDir ? readFacts(join(synthDir, 'stacks', stack)) : undefined) ?? factsFromTags(stack, asTerraformJson(planned.length ? planned : live, provider));
+  return {
+    stack,
+    facts,
+    lastApplied: asTerraformJson(lastApplied, provider, synthesized),
+    live: asTerraformJson(live, provider, synthesized),
+    planned: asTerraformJson(planned, provider, synthesized),
+    drifted: drift.map((d) => d.address).sort(),
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * The change review in words: a verdict per stack, one line per change ("was …; now …"), as changes.md for a pull
+ * request and as a section of the report's page (collapsed per stack, below the overview).
+ */
+import type { StackModel } from '../../model/types';
+import { escapeHtml, table } from '../report/render';
+import * as words from '../report/words';
+import { GATED, SECTIONS, type Change, type Effect, type StackReview } from './compare';
+
+const EFFECT_WORDS: Record<Effect, string> = {
+  'moves-data': 'moves data',
+  'widens-access': 'widens access',
+  'narrows-access': 'narrows access',
+  'shortens-retention': 'shortens retention',
+  'lengthens-retention': 'lengthens retention',
+  'weakens-protection': 'weakens protection',
+  'strengthens-protection': 'strengthens protection',
+};
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
+const wasNow = (before: string, after: string) => `was ${before}; now ${after}`;
+
+/** The subject of a change by its AWS name. */
+function subjectWords(c: Change): string {
+  switch (c.subject.kind) {
+    case 'stack':
+      return 'the stack';
+    case 'store':
+      return `store ${c.subject.name}`;
+    case 'key':
+      return `key ${c.subject.name}`;
+    case 'role':
+      return `role ${c.subject.name}`;
+    case 'resource-policy':
+      return `resource policy of ${c.subject.name}`;
+    case 'alert':
+      return `alarm or rule ${c.subject.name}`;
+    case 'destination':
+      return `alert destination ${c.subject.name}`;
+    case 'cost':
+      return `${(c.subject.eventsPerMonth / 1e6).toLocaleString('en-US')} M events a month`;
+  }
+}
+
+/** One change in words; `before` and `after` are the models whose names and home the values are read with. */
+export function changeWords(c: Change, review: Pick<StackReview, 'model' | 'baseModel'>): string {
+  const after = words.contextOf(review.model);
+  const before = words.contextOf(review.baseModel ?? review.model);
+  const ctx = c.kind === 'removed' ? before : after;
+  const subject = subjectWords(c);
+  const f = c.field;
+  switch (f.kind) {
+    case 'existence':
+      return `${c.kind === 'added' ? 'new' : 'removed'}: ${subject}`;
+    case 'account':
+      return `account: ${wasNow(f.before, f.after)}`;
+    case 'region':
+      return `region: ${wasNow(`${f.before} (${f.jurisdictionBefore ?? 'n/a'})`, `${f.after} (${f.jurisdictionAfter ?? 'n/a'})`)}`;
+    case 'backend': {
+      const loc = (m: StackModel) => words.backend(m.identity);
+      const [b, a] = [loc(review.baseModel ?? review.model), loc(review.model)];
+      return `state backend: ${wasNow(`${b.location} (${b.region})`, `${a.location} (${a.region})`)}`;
+    }
+    case 'residency-exception':
+      return `${c.kind === 'added' ? 'may now reach' : 'no longer reaches'} region ${f.region}`;
+    case 'encryption':
+      return `${subject} encryption: ${wasNow(words.encryption(f.before, before), words.encryption(f.after, after))}`;
+    case 'key-rotation':
+      return `${subject} rotation: ${wasNow(f.before ? 'on' : 'off', f.after ? 'on' : 'off')}`;
+    case 'public-access':
+      return `${subject} public access: ${wasNow(words.PUBLIC_ACCESS[f.before], words.PUBLIC_ACCESS[f.after])}`;
+    case 'tls-only':
+      return `${subject} TLS only: ${wasNow(String(f.before ?? 'n/a'), String(f.after ?? 'n/a'))}`;
+    case 'protection':
+      return `${subject} destroy protection: ${wasNow(words.PROTECTION[f.before], words.PROTECTION[f.after])}`;
+    case 'retention': {
+      const kind = c.subject.kind === 'store' ? c.subject.storeKind : 's3';
+      return `${subject} timeline: ${wasNow(words.timelineOf(kind, f.before), words.timelineOf(kind, f.after))}`;
+    }
+    case 'trust-statement':
+      return `${subject} ${c.kind === 'added' ? 'may now be assumed' : 'may no longer be assumed'}: ${words.statement(f.statement, ctx)}`;
+    case 'permission':
+      return `${subject} grant ${c.kind === 'added' ? 'added' : 'removed'}: ${words.statement(f.statement, ctx, false)}`;
+    case 'managed-policy':
+      return `${subject} AWS managed policy ${c.kind}: ${f.arn}`;
+    case 'policy-statement':
+      return `${subject}: statement ${c.kind}: ${words.statement(f.statement, ctx)}`;
+    case 'account-iam-access':
+      return `the account's IAM principals: ${wasNow(f.before ? 'may reach the key' : 'no access', f.after ? 'may reach the key' : 'no access')}`;
+    case 'monthly-total':
+      return `${subject}: ${wasNow(usd(f.before), usd(f.after))}`;
+  }
+}
+
+const list = (items: string[]) => `${items.slice(0, 3).join('; ')}${items.length > 3 ? `; and ${items.length - 3} more` : ''}`;
+
+/** The verdict of one stack, in a sentence. */
+export function verdict(r: StackReview): string {
+  const id = r.model.identity;
+  if (r.status === 'added') return `new stack: data in ${id.region} (${id.jurisdiction ?? 'n/a'}), ${r.model.roles.length} roles, state in ${words.backend(id).location}`;
+  if (r.status === 'removed') {
+    return r.effects.includes('shortens-retention')
+      ? 'stack removed: its data is deleted with it (protection.allowDestroy)'
+      : 'stack removed: its buckets and keys carry prevent_destroy, so a destroy stops until protection.allowDestroy is set';
+  }
+  if (r.status === 'unchanged') return 'no change';
+  const parts: string[] = [];
+  const account = r.changes.find((c) => c.field.kind === 'account');
+  const region = r.changes.find((c) => c.field.kind === 'region');
+  if (account?.field.kind === 'account') parts.push(`moves to account ${account.field.after}: new resources there; the data in ${account.field.before} is not moved`);
+  if (region?.field.kind === 'region') {
+    const f = region.field;
+    parts.push(`moves to ${f.after}${f.jurisdictionAfter !== f.jurisdictionBefore ? ` (jurisdiction ${f.jurisdictionBefore ?? 'n/a'} → ${f.jurisdictionAfter ?? 'n/a'})` : ''}: a new stack there; the data in ${f.before} is not moved`);
+  }
+  for (const effect of GATED) {
+    const lines = r.changes.filter((c) => c.effects.includes(effect)).map((c) => changeWords(c, r));
+    if (lines.length) parts.push(`${EFFECT_WORDS[effect]}: ${list(lines)}`);
+  }
+  if (parts.length) return parts.join(' — ');
+  const sensitive = r.changes.filter((c) => ['residency', 'retention', 'access', 'encryption', 'exposure', 'protection'].includes(c.section));
+  if (sensitive.length) return `residency, retention, access or protection changed without widening, shortening or weakening: ${list(sensitive.map((c) => changeWords(c, r)))}`;
+  return 'no change to residency, retention, access or protection';
+}
+
+const marks = (c: Change) => c.effects.filter((e) => GATED.includes(e) || e === 'moves-data').map((e) => EFFECT_WORDS[e]);
+const sectionTitle = (s: string) => `${s[0].toUpperCase()}${s.slice(1)}`;
+const DRIFT_NOTE = 'changed outside Terraform (drift): the live account differs from the last apply';
+
+/** changes.md: fit to paste into a pull request. */
+export function renderChangesMarkdown(reviews: StackReview[], baseLabel: string): string {
+  const lines = [`# Change review against ${baseLabel}`, '', '| Stack | Status | Verdict |', '|---|---|---|'];
+  for (const r of reviews) lines.push(`| \`${r.stack}\`${r.source === 'drift' ? ' (drift)' : ''} | ${r.status} | ${verdict(r).replace(/\|/g, '\\|')} |`);
+  for (const r of reviews.filter((x) => x.changes.length)) {
+    lines.push('', `## ${r.stack} (${r.source === 'drift' ? DRIFT_NOTE : r.status})`, '', `**Verdict:** ${verdict(r)}`);
+    for (const section of SECTIONS) {
+      const inSection = r.changes.filter((c) => c.section === section);
+      if (!inSection.length) continue;
+      lines.push('', `### ${sectionTitle(section)}`, '');
+      for (const c of inSection) lines.push(`- ${changeWords(c, r)}${marks(c).length ? ` **(${marks(c).join(', ')})**` : ''}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The review as a section of the report's page: a summary table, then each changed stack collapsed. */
+export function renderChangesHtml(reviews: StackReview[], baseLabel: string): string {
+  const e = escapeHtml;
+  const summary = table(
+    ['Stack', 'Status', 'Verdict'],
+    reviews.map((r) => [`<code>${e(r.stack)}</code>${r.source === 'drift' ? ' <span class="sev warning">drift</span>' : ''}`, e(r.status), e(verdict(r))]),
+  );
+  const details = reviews
+    .filter((r) => r.changes.length)
+    .map(
+      (r) =>
+        `<details class="stack-changes"><summary>${e(r.stack)}: ${r.changes.length} change${r.changes.length === 1 ? '' : 's'}${r.source === 'drift' ? ` (${e(DRIFT_NOTE)})` : ''}</summary>${table(
+          ['Section', 'Change', ''],
+          r.changes.map((c) => [e(c.section), e(changeWords(c, r)), marks(c).map((m) => `<span class="sev ${m === 'moves data' ? 'info' : 'error'}">${e(m)}</span>`).join(' ')]),
+        )}</details>`,
+    )
+    .join('\n');
+  return `<section class="changes" id="changes">
+<h2>Changes against ${e(baseLabel)}</h2>
+${summary}
+${details}
+</section>`;
+}
+
+/** changes.json: the same for CI, with each change's data and its words. */
+export function changesJson(reviews: StackReview[], baseLabel: string): unknown {
+  return {
+    base: baseLabel,
+    stacks: reviews.map((r) => ({
+      stack: r.stack,
+      ...(r.baseStack ? { baseStack: r.baseStack } : {}),
+      source: r.source,
+      status: r.status,
+      verdict: verdict(r),
+      effects: r.effects,
+      changes: r.changes.map((c) => ({ ...c, words: changeWords(c, r) })),
+    })),
+  };
+}
