@@ -1,6 +1,6 @@
 /**
  * Default pipeline settings: what every deployment gets unless its profile or overrides say otherwise.
- * Each value is defined here once and flows to the resources, the tests and the README.
+ * Each value is defined here once and flows to the resources, the tests and the docs (docs/reference/configuration.md is generated from it).
  */
 import type { DeploymentIdentity, PipelineSettings } from './schema';
 
@@ -47,7 +47,7 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
     schedule: 'cron(0 */6 * * ? *)',
   },
   catalog: {
-    /** Default: crawler (the reference design); see README for the trade-offs of each mode. */
+    /** Default: crawler (the reference design); see docs/analysts.md for the trade-offs of each mode. */
     mode: 'crawler',
     /** Default: `events_`, so the `data/` folder becomes table `events_data`. */
     tablePrefix: 'events_',
@@ -81,7 +81,7 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
     peakFactor: 10,
     /** Default: 3 KB, the reference design's event size. */
     eventBytes: 3072,
-    /** Default: 1 — one event per record, as most SDK integrations send; see README for packing. */
+    /** Default: 1 — one event per record, as most SDK integrations send; see docs/ios-app.md for packing. */
     eventsPerRecord: 1,
   },
   protection: {

@@ -20,7 +20,7 @@ export interface AppConfig {
   region: string;
   identityPoolId: string;
   deliveryStreamName: string;
-  /** One JSON object per event, newline-terminated; several such lines may share a record (cheaper, see README). */
+  /** One JSON object per event, newline-terminated; several such lines may share a record (cheaper, see docs/ios-app.md). */
   recordFormat: 'newline-delimited JSON';
   limits: typeof PUT_RECORD_BATCH_LIMITS;
   contract: { version: string; schema: Record<string, unknown> };

@@ -82,7 +82,7 @@ export async function preflight(
 
 /**
  * The SDK warns on Node 20 that releases after January 2027 need Node 22; the locked version runs on 20, and
- * README says so. Keep the preflight's output to its verdict.
+ * README's prerequisites say so. Keep the preflight's output to its verdict.
  */
 function stsClient(region: string): StsLike {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

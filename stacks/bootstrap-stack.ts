@@ -19,7 +19,7 @@ export const BOOTSTRAP_STATE_DIR = 'bootstrap-state';
 /**
  * The S3 bucket the telemetry stacks of one account × region keep Terraform state in: versioned, SSE-KMS with
  * its own rotating key, private, TLS-only, old state versions expiring; bucket and key carry `prevent_destroy`
- * unless every stack it holds state for allows destroy. Its own state is local (see README).
+ * unless every stack it holds state for allows destroy. Its own state is local (docs/operating.md, first-time setup).
  */
 export class StateBootstrapStack extends CheckedStack {
   constructor(scope: Construct, readonly target: BootstrapTarget) {

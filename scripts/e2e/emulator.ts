@@ -13,7 +13,7 @@ export const PROVIDER_ENDPOINT_SERVICES = [
 /** Fake credentials: moto accepts any; they keep the provider and SDK from looking for real ones. */
 export const EMULATOR_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
-/** A gap of the emulator and how the scratch copy handles it; README lists these. */
+/** A gap of the emulator and how the scratch copy handles it; docs/e2e.md lists these. */
 export interface EmulatorGap {
   gap: string;
   handling: string;
@@ -50,7 +50,7 @@ export const EMULATOR_GAPS: EmulatorGap[] = [
   },
   {
     gap: 'IAM is not enforced: any credentials may call anything',
-    handling: 'nothing to work around; README says which mistakes only a real account shows',
+    handling: 'nothing to work around; docs/e2e.md says which mistakes only a real account shows',
   },
 ];
 

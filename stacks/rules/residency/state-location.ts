@@ -15,7 +15,7 @@ export const stateLocation: PolicyRule = {
     const allowed = [context.region, ...context.allowedRegions];
     const s3 = tf.terraform?.backend?.s3;
     if (s3 && !allowed.includes(s3.region as string)) violations.push({ resource: 'terraform.backend.s3', message: `state backend region is ${String(s3.region)}, outside ${allowed.join(', ')}` });
-    if (tf.terraform?.backend?.local) violations.push({ resource: 'terraform.backend.local', severity: 'info', message: 'state stays on the machine that applies (bootstrap stacks; see README)' });
+    if (tf.terraform?.backend?.local) violations.push({ resource: 'terraform.backend.local', severity: 'info', message: 'state stays on the machine that applies (bootstrap stacks; see docs/operating.md)' });
     else if (tf.terraform?.backend && !s3) violations.push({ resource: 'terraform.backend', severity: 'warning', message: `backend ${Object.keys(tf.terraform.backend).join(', ')} cannot be checked for region` });
     if (tf.terraform?.cloud) violations.push({ resource: 'terraform.cloud', severity: 'warning', message: "state is stored by Terraform Cloud, outside the stack's AWS region; check the organization's data residency" });
     return violations;
