@@ -296,6 +296,40 @@ async function plantDrift(run: StackRun): Promise<string> {
   return `aws_s3_bucket_lifecycle_configuration.${address}`;
 }
 
+/**
+ * The change review of a real plan (`npm run review -- --plan`), on the stack whose lifecycle drifted: the events'
+ * expiration is also shortened in its configuration, so the plan both reverts the out-of-band change and applies a
+ * new one. The review must name the out-of-band change as drift and the configured one as a shortened retention.
+ */
+async function reviewPlan(run: StackRun, env: NodeJS.ProcessEnv, outdir: string): Promise<void> {
+  const d = run.deployment!;
+  const file = join(run.dir, 'cdk.tf.json');
+  const original = readFileSync(file, 'utf8');
+  const json = JSON.parse(original) as TerraformJson & { resource: Record<string, Record<string, { rule?: { id: string; expiration?: { days?: number }[] }[] }>> };
+  const shorter = d.settings.lifecycle.expirationDays - 30;
+  for (const config of Object.values(json.resource.aws_s3_bucket_lifecycle_configuration ?? {})) {
+    for (const rule of config.rule ?? []) if (rule.id === 'events') rule.expiration = [{ days: shorter }];
+  }
+  writeFileSync(file, JSON.stringify(json, null, 2));
+  const review = join(run.dir, 'review');
+  try {
+    await tf(run, env, ['plan', '-input=false', '-lock=false', '-out=review.plan'], 'plan for the review');
+    writeFileSync(join(run.dir, 'review-plan.json'), await tf(run, env, ['show', '-json', 'review.plan'], 'show -json'));
+    const cli = spawnSync(process.execPath, [join('scripts', 'run-ts.js'), join('scripts', 'review', 'index.ts'), '--plan', join(run.dir, 'review-plan.json'), '--from', outdir, '--out', review], { encoding: 'utf8' });
+    if (cli.status !== 0) fail(`npm run review -- --plan exited ${cli.status}: ${cli.stderr.trim()}`);
+    type Reviewed = { source: string; effects: string[]; changes: { field: { kind: string; before?: { expirationDays: number }; after?: { expirationDays: number } }; words: string }[] };
+    const { stacks } = JSON.parse(readFileSync(join(review, 'changes.json'), 'utf8')) as { stacks: Reviewed[] };
+    const retention = (r: Reviewed | undefined) => r?.changes.find((c) => c.field.kind === 'retention');
+    const drift = retention(stacks.find((s) => s.source === 'drift'));
+    const change = stacks.find((s) => s.source === 'change');
+    if (drift?.field.after?.expirationDays !== d.settings.lifecycle.expirationDays + 30) fail(`the plan review did not name the out-of-band expiration (${d.settings.lifecycle.expirationDays + 30} days) as drift: ${JSON.stringify(stacks.map((s) => [s.source, s.changes.map((c) => c.words)]))}`);
+    if (retention(change)?.field.after?.expirationDays !== shorter || !change?.effects.includes('shortens-retention')) fail(`the plan review did not name the planned expiration (${shorter} days) as a shortened retention: ${JSON.stringify(change)}`);
+    run.notes.push(`npm run review -- --plan named the out-of-band expiration as drift (${drift!.words}) and the planned one as a shortened retention`);
+  } finally {
+    writeFileSync(file, original);
+  }
+}
+
 const protectedStores = (run: StackRun) =>
   [...Object.values(run.tf.resource?.aws_s3_bucket ?? {}), ...Object.values(run.tf.resource?.aws_kms_key ?? {})].filter(
     (r) => (r.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy === true,
@@ -446,7 +480,10 @@ export async function main(args: string[]): Promise<number> {
       run.failure = { step: 'drift', message: `expected ${expected ? `drift of ${expected} (rule) only` : 'in sync'}; npm run drift said ${said}` };
       progress(run, `FAILED at drift: ${run.failure.message}`);
     }
-    else if (expected) run.notes.push(`npm run drift reported the planted change: ${expected} (rule)`);
+    else if (expected) {
+      run.notes.push(`npm run drift reported the planted change: ${expected} (rule)`);
+      await planSlot(() => step(run, 'drift', () => reviewPlan(run, env, outdir)));
+    }
   };
   // The refused destroy plan runs beside the drift plan (both read-only); pipelines are then destroyed while their
   // state stacks' destroy stays refused, so neither deletes a state bucket.
