@@ -135,6 +135,7 @@ function stores(tf: TerraformJson, home: Home): Store[] {
     const bucketName = String(bucket.bucket);
     const controls = bucketControls(tf, name);
     const { rules, smallObjectsTransition } = lifecycleOf(tf, name);
+    const lifecycleAddress = all(tf, 'aws_s3_bucket_lifecycle_configuration').map(([n, c]) => (pointsAt(tf, c.bucket, 'aws_s3_bucket', name) ? `aws_s3_bucket_lifecycle_configuration.${n}` : undefined)).find(Boolean) ?? null;
     const versioned = all(tf, 'aws_s3_bucket_versioning').some(([, v]) => pointsAt(tf, v.bucket, 'aws_s3_bucket', name));
     const bucketWideNoncurrent = versioned ? (rules.find((r) => r.prefix === '' && r.noncurrentDays !== null)?.noncurrentDays ?? null) : null;
     const base = {
@@ -146,6 +147,7 @@ function stores(tf: TerraformJson, home: Home): Store[] {
       tlsOnly: controls.tlsOnly,
       protection: protectionOf(tf, bucket, 'bucket'),
       tables: [],
+      lifecycle: lifecycleAddress,
     };
     const prefixed = rules.filter((r) => r.prefix !== '');
     if (prefixed.length === 0) {
@@ -185,6 +187,7 @@ function stores(tf: TerraformJson, home: Home): Store[] {
       protection: 'in-flight',
       retention: { ...flatRetention(null), buffer: { seconds: Number(s3.buffering_interval), mib: Number(s3.buffering_size) } },
       tables: [],
+      lifecycle: null,
     });
   }
   for (const [name, group] of all(tf, 'aws_cloudwatch_log_group')) {
@@ -201,6 +204,7 @@ function stores(tf: TerraformJson, home: Home): Store[] {
       protection: 'expires-by-retention',
       retention: flatRetention(group.retention_in_days === undefined || group.retention_in_days === null || Number(group.retention_in_days) === 0 ? null : Number(group.retention_in_days)),
       tables: [],
+      lifecycle: null,
     });
   }
   for (const [name, db] of all(tf, 'aws_glue_catalog_database')) {
@@ -217,6 +221,7 @@ function stores(tf: TerraformJson, home: Home): Store[] {
       protection: 'derived-data',
       retention: flatRetention(null),
       tables: all(tf, 'aws_glue_catalog_table').map(([, t]) => String(t.name)).sort(),
+      lifecycle: null,
     });
   }
   for (const [name, queue] of all(tf, 'aws_sqs_queue')) {
@@ -233,6 +238,7 @@ function stores(tf: TerraformJson, home: Home): Store[] {
       protection: 'transient',
       retention: flatRetention(Math.round(Number(queue.message_retention_seconds ?? 345600) / 86400)),
       tables: [],
+      lifecycle: null,
     });
   }
   const order: StoreRole[] = ['event-data', 'failed-records', 'query-results', 'state', 'objects', 'buffer', 'logs', 'catalog', 'queue'];
@@ -461,6 +467,8 @@ export function buildStackModel(tf: TerraformJson, facts: DeploymentFacts): Stac
     alerts: alerts(tf),
     destinations: destinations(tf),
     flow: flow(tf, facts.region),
+    queries: all(tf, 'aws_athena_named_query').map(([name, q]) => ({ address: `aws_athena_named_query.${name}`, name: String(q.name), workgroup: String(q.workgroup), database: String(q.database) })),
+    dashboards: all(tf, 'aws_cloudwatch_dashboard').map(([name, d]) => ({ address: `aws_cloudwatch_dashboard.${name}`, name: String(d.dashboard_name) })),
     names: awsNames(tf),
     configured: facts.configured,
   };

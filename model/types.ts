@@ -128,6 +128,16 @@ export interface Store {
   retention: Retention;
   /** Catalog tables this stack defines (Glue); empty when the crawler makes them. */
   tables: string[];
+  /** The lifecycle configuration that sets its retention (S3), by address. */
+  lifecycle: string | null;
+}
+
+/** A saved Athena query of the stack. */
+export interface NamedQuery {
+  address: string;
+  name: string;
+  workgroup: string;
+  database: string;
 }
 
 export interface Key {
@@ -228,6 +238,8 @@ export interface StackModel {
   alerts: Alert[];
   destinations: Destination[];
   flow: FlowEdge[];
+  queries: NamedQuery[];
+  dashboards: { address: string; name: string }[];
   /** Terraform address → the resource's AWS name, for every resource that has one (keys by alias). */
   names: Record<string, string>;
   /** What the configuration promised (from the deployment facts), when the stack was synthesized from one. */

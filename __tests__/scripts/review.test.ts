@@ -5,6 +5,11 @@
  * words are checked where they are the point (names, notation).
  */
 import { Testing } from 'cdktf';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PlanJson } from '../../model/plan';
+import { reviewPlans } from '../../scripts/review/index';
 import type { MatrixConfig } from '../../config';
 import type { DeploymentConfig } from '../../config/matrix';
 import { resolveMatrix } from '../../config/resolve';
@@ -239,5 +244,43 @@ describe('the review in words', () => {
     const shorter = review(reports(withDeployments(dev, { ...prodUs, overrides: { lifecycle: { expirationDays: 60 } } }, prodEu)));
     const line = changeWords(of(shorter, 'telemetry-prod-us-east-1').changes[0], of(shorter, 'telemetry-prod-us-east-1'));
     expect(line).toMatch(/timeline: was STANDARD at day 0 → .*; now STANDARD at day 0 → /);
+  });
+});
+
+describe('npm run review -- --plan: a plan as `terraform show -json` writes it', () => {
+  /** A plan of one stack: its resources as values, the events' expiration changed outside Terraform and in the configuration. */
+  function planOf(stack: string, outOfBand: number, planned: number): PlanJson {
+    const { json } = [...synthesized.values()].find((s) => s.facts.stack === stack)!;
+    const tf = JSON.parse(json) as TerraformJson;
+    const withExpiration = (days: number) =>
+      Object.entries(tf.resource!).flatMap(([type, byName]) =>
+        Object.entries(byName).map(([name, body]) => {
+          const values = JSON.parse(JSON.stringify(body)) as Record<string, unknown> & { rule?: { id: string; expiration?: { days: number }[] }[] };
+          if (type === 'aws_s3_bucket_lifecycle_configuration') for (const rule of values.rule ?? []) if (rule.id === 'events') rule.expiration = [{ days }];
+          return { address: `${type}.${name}`, mode: 'managed', type, name, values: { ...values, tags_all: { Stack: stack } } };
+        }),
+      );
+    const lifecycle = withExpiration(90).find((r) => r.type === 'aws_s3_bucket_lifecycle_configuration')!;
+    return {
+      format_version: '1.2',
+      prior_state: { values: { root_module: { resources: withExpiration(outOfBand) } } },
+      planned_values: { root_module: { resources: withExpiration(planned) } },
+      resource_drift: [{ address: lifecycle.address, mode: 'managed', type: lifecycle.type, name: lifecycle.name, change: { actions: ['update'], before: lifecycle.values, after: withExpiration(outOfBand).find((r) => r.address === lifecycle.address)!.values } }],
+      configuration: { provider_config: { aws: { name: 'aws', expressions: { region: { constant_value: 'us-east-1' }, allowed_account_ids: { constant_value: ['222222222222'] } } } } },
+    };
+  }
+
+  it('names the out-of-band change as drift and the planned one with its effect', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plan-'));
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(planOf('telemetry-prod-us-east-1', 120, 60)));
+    const { reviews } = reviewPlans([join(dir, 'plan.json')]);
+    const drift = reviews.find((r) => r.source === 'drift')!;
+    const change = reviews.find((r) => r.source === 'change')!;
+    const retention = (r: StackReview) => r.changes.find((c) => c.field.kind === 'retention' && c.subject.kind === 'store' && c.subject.name.endsWith('/data/'))!;
+    expect([drift.stack, drift.effects]).toEqual(['telemetry-prod-us-east-1', ['lengthens-retention']]);
+    expect(retention(drift).field).toMatchObject({ before: { expirationDays: 90 }, after: { expirationDays: 120 } });
+    expect(change.effects).toContain('shortens-retention');
+    expect(retention(change).field).toMatchObject({ before: { expirationDays: 120 }, after: { expirationDays: 60 } });
+    expect(renderChangesMarkdown(reviews, 'the live account')).toContain('## telemetry-prod-us-east-1 (changed outside Terraform (drift)');
   });
 });

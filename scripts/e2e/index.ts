@@ -25,6 +25,9 @@ import { gunzipSync } from 'node:zlib';
 import type { ResolvedDeployment } from '../../config';
 import { staticFolder } from '../../config/names';
 import { stackTargets, type StackTarget } from '../../config/targets';
+import { buildStackModel, factsFromTags } from '../../model/build';
+import { readFacts } from '../../model/facts';
+import type { StackModel } from '../../model/types';
 import type { TerraformJson } from '../../stacks/policy-checks';
 import { appConfig, type AppConfig } from '../app-config';
 import { commandLine, isEntryPoint, loadDeploymentsOrReport, synthesizeInto, usage, type CommandSpec } from '../cli';
@@ -47,7 +50,10 @@ interface StackRun {
   deployment?: ResolvedDeployment;
   dir: string;
   log: string;
+  /** The scratch copy's Terraform JSON (what the emulator overrides are written against). */
   tf: TerraformJson;
+  /** What the stack deploys (model/), from its JSON and the deployment facts of the synth. */
+  model?: StackModel;
   seconds: Partial<Record<Step, number>>;
   failure?: { step: Step; message: string };
   notes: string[];
@@ -136,6 +142,7 @@ function prepare(run: StackRun, outdir: string, stateDir: string, plant?: string
   }
   writeFileSync(file, JSON.stringify(json, null, 2));
   run.tf = json;
+  run.model = buildStackModel(json, readFacts(join(outdir, 'stacks', run.target.stack)) ?? factsFromTags(run.target.stack, json));
   writeFileSync(join(run.dir, 'emulator_override.tf.json'), JSON.stringify(overrideFile(json, endpoint, s3Backend ? undefined : join(stateDir, `${run.target.stack}.tfstate`)), null, 2));
   if (s3Backend) writeFileSync(join(run.dir, 'emulator.s3.tfbackend'), s3BackendConfig(endpoint));
 }
@@ -153,8 +160,8 @@ async function apply(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
  * bucket's lifecycle rule ahead of it, which the backend does not need.
  */
 async function stateBucketUsable(run: StackRun, bootstrapApplied: Promise<void>): Promise<void> {
-  const backend = run.tf.terraform?.backend?.s3;
-  if (!backend) return bootstrapApplied;
+  const backend = run.model!.identity.backend;
+  if (backend.type !== 's3') return bootstrapApplied;
   let settled = false;
   void bootstrapApplied.then(() => (settled = true));
   const { s3 } = sdk(run.endpoint, run.target.region);
@@ -171,20 +178,20 @@ async function stateBucketUsable(run: StackRun, bootstrapApplied: Promise<void>)
 
 /** The state of an S3-backed stack is where its backend says, encrypted under the state key. */
 async function checkRemoteState(run: StackRun): Promise<void> {
-  const backend = run.tf.terraform?.backend?.s3;
-  if (!backend) return;
+  const backend = run.model!.identity.backend;
+  if (backend.type !== 's3') return;
   const { s3 } = sdk(run.endpoint, run.target.region);
-  const head = await s3.send(new HeadObjectCommand({ Bucket: String(backend.bucket), Key: String(backend.key) }));
-  if (head.ServerSideEncryption !== 'aws:kms' || head.SSEKMSKeyId !== backend.kms_key_id) {
-    fail(`state s3://${backend.bucket}/${backend.key} is encrypted with ${head.ServerSideEncryption} ${head.SSEKMSKeyId ?? ''}, not the state key ${String(backend.kms_key_id)}`);
+  const head = await s3.send(new HeadObjectCommand({ Bucket: backend.bucket, Key: backend.key }));
+  if (head.ServerSideEncryption !== 'aws:kms' || head.SSEKMSKeyId !== backend.kmsKey) {
+    fail(`state s3://${backend.bucket}/${backend.key} is encrypted with ${head.ServerSideEncryption} ${head.SSEKMSKeyId ?? ''}, not the state key ${String(backend.kmsKey)}`);
   }
   run.notes.push(`state in s3://${backend.bucket}/${backend.key} (SSE-KMS, state key)`);
 }
 
 /** While an apply waits for its confirmation (holding the lock), a second plan must be refused. */
 async function checkLock(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
-  const dashboard = Object.keys(run.tf.resource?.aws_cloudwatch_dashboard ?? {})[0];
-  const holder = startTerraform(['apply', '-input=true', '-no-color', `-replace=aws_cloudwatch_dashboard.${dashboard}`], run.dir, env, run.log);
+  const [dashboard] = run.model!.dashboards;
+  const holder = startTerraform(['apply', '-input=true', '-no-color', `-replace=${dashboard.address}`], run.dir, env, run.log);
   let prompt = '';
   await new Promise<void>((resolveWait, rejectWait) => {
     const timer = setTimeout(() => rejectWait(new StepFailure('the apply holding the lock never asked for confirmation')), 60_000);
@@ -268,7 +275,7 @@ async function runQueries(run: StackRun): Promise<void> {
   }
   await athena.send(new GetWorkGroupCommand({ WorkGroup: d.names.workgroup }));
   const { NamedQueryIds = [] } = await athena.send(new ListNamedQueriesCommand({ WorkGroup: d.names.workgroup }));
-  const expected = Object.values(run.tf.resource?.aws_athena_named_query ?? {}).map((q) => String(q.name)).sort();
+  const expected = run.model!.queries.map((q) => q.name).sort();
   // One GetNamedQuery each: the emulator's BatchGetNamedQuery answers 500 (emulator.ts).
   const NamedQueries = await Promise.all(NamedQueryIds.map(async (NamedQueryId) => (await athena.send(new GetNamedQueryCommand({ NamedQueryId }))).NamedQuery!));
   const found = NamedQueries.map((q) => q.Name ?? '').sort();
@@ -292,8 +299,7 @@ async function plantDrift(run: StackRun): Promise<string> {
   const current = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: d.names.dataBucket }));
   const rules = (current.Rules ?? []).map((rule) => (rule.ID === 'events' ? { ...rule, Expiration: { Days: d.settings.lifecycle.expirationDays + 30 } } : rule));
   await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: d.names.dataBucket, LifecycleConfiguration: { Rules: rules } }));
-  const [address] = Object.keys(run.tf.resource?.aws_s3_bucket_lifecycle_configuration ?? {});
-  return `aws_s3_bucket_lifecycle_configuration.${address}`;
+  return run.model!.stores.find((s) => s.role === 'event-data')!.lifecycle!;
 }
 
 /**
@@ -330,10 +336,7 @@ async function reviewPlan(run: StackRun, env: NodeJS.ProcessEnv, outdir: string)
   }
 }
 
-const protectedStores = (run: StackRun) =>
-  [...Object.values(run.tf.resource?.aws_s3_bucket ?? {}), ...Object.values(run.tf.resource?.aws_kms_key ?? {})].filter(
-    (r) => (r.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy === true,
-  );
+const protectedStores = (run: StackRun) => [...run.model!.stores, ...run.model!.keys].filter((r) => r.protection === 'prevent-destroy');
 
 /** A destroy plan is stopped by prevent_destroy unless the deployment opted out. */
 async function destroyRefused(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
@@ -359,7 +362,7 @@ async function destroy(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
     await tf(run, env, ['apply', '-auto-approve', '-refresh=false', '-input=false', ...targets], 'apply of the opt-out');
   }
   // Emulator gap (see emulator.ts): deleting a named query never completes.
-  const queries = Object.keys(run.tf.resource?.aws_athena_named_query ?? {}).map((name) => `aws_athena_named_query.${name}`);
+  const queries = run.model!.queries.map((q) => q.address);
   if (queries.length) await tf(run, env, ['state', 'rm', ...queries], 'state rm of the named queries');
   await tf(run, env, ['destroy', '-auto-approve', '-refresh=false', '-input=false'], 'destroy');
 }

@@ -32,6 +32,8 @@ export function reportFixture(parts: Partial<Omit<ReportRuleInput, 'model'>> & {
     alerts: [],
     destinations: [],
     flow: [],
+    queries: [],
+    dashboards: [],
     names: {},
     configured: null,
     ...parts.model,
@@ -64,6 +66,7 @@ export function eventStore(expirationDays: number | null, transitions: Retention
       buffer: null,
     },
     tables: [],
+    lifecycle: 'aws_s3_bucket_lifecycle_configuration.l',
   };
 }
 
