@@ -2,7 +2,7 @@
 import { backendLocation, staticFolder } from '../../config/names';
 import { stackTargets } from '../../config/targets';
 import { readReports } from '../../scripts/report/index';
-import { pricesFor } from '../../scripts/report/prices';
+import { pricesFor } from '../../config/prices';
 import { renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
 import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';
 
@@ -62,8 +62,14 @@ describeEach('telemetry stacks', CONFIGURED, (d) => `${d.names.stack} report`, (
     }
     expect(report().cost?.lines).toHaveLength(pricesFor(d.region) ? 3 : 0);
     if (!pricesFor(d.region)) {
-      expect(markdown.match(/Not priced: no sourced price table for /g)).toHaveLength(1);
+      expect(markdown.match(/Not priced: there is no price file for /g)).toHaveLength(1);
       expect(markdown).not.toContain('| Events / month | Raw GB |');
+    }
+    // A component without a sourced price is named beside a partial total, never priced at another region's price.
+    for (const line of report().cost?.lines ?? []) {
+      for (const [component, value] of [['Firehose', line.firehose], ['S3', line.s3], ['Glue', line.glue], ['Athena', line.athena]] as const) {
+        expect(line.notPriced.includes(component)).toBe(value === null);
+      }
     }
     expect(report().capacity).toMatchObject({ region: d.region, settings: d.settings.capacity });
   });

@@ -82,7 +82,13 @@ describe('npm run review: planted changes', () => {
     const reviews = review(reports(withDeployments(dev, prodUs, { ...prodEu, region: 'eu-west-1' })));
     const eu = of(reviews, 'telemetry-prod-eu-west-1');
     expect([eu.status, eu.baseStack, eu.effects]).toEqual(['changed', 'telemetry-prod-eu-central-1', ['moves-data']]);
-    expect(eu.changes.map(shape)).toEqual([['residency', 'changed', 'region', ['moves-data']]]);
+    expect(eu.changes.filter((c) => c.section !== 'cost').map(shape)).toEqual([['residency', 'changed', 'region', ['moves-data']]]);
+    // Ireland's own prices: its Glue crawler is not sourced, so the totals there leave Glue out, and say so.
+    expect(eu.changes.filter((c) => c.section === 'cost').map((c) => changeWords(c, eu))).toEqual([
+      expect.stringMatching(/^10 M events a month: was \$[\d.]+ \+ Firehose not priced; now \$[\d.]+ \+ Firehose, Glue not priced$/),
+      expect.stringMatching(/^100 M events a month: /),
+      expect.stringMatching(/^1,000 M events a month: /),
+    ]);
     expect(verdict(eu)).toBe('moves to eu-west-1: a new stack there; the data in eu-central-1 is not moved');
     expect(of(reviews, 'telemetry-bootstrap-222222222222-eu-west-1')).toMatchObject({ status: 'changed', baseStack: 'telemetry-bootstrap-222222222222-eu-central-1', effects: ['moves-data'] });
     untouched(reviews, 'telemetry-prod-eu-west-1', 'telemetry-bootstrap-222222222222-eu-west-1');

@@ -8,6 +8,7 @@ import { DOCS_COMMAND } from './spec';
 import { DRIFT_COMMAND } from '../drift';
 import { E2E_COMMAND } from '../e2e/index';
 import { PREFLIGHT_COMMAND } from '../preflight';
+import { PRICES_COMMAND } from '../prices';
 import { CHECK_PAGE_COMMAND } from '../report/check-page';
 import { REPORT_COMMAND } from '../report/index';
 import { REVIEW_COMMAND } from '../review/index';
@@ -24,6 +25,7 @@ export const COMMANDS: CommandSpec[] = [
   REPORT_COMMAND,
   CHECK_PAGE_COMMAND,
   REVIEW_COMMAND,
+  PRICES_COMMAND,
   E2E_COMMAND,
   BENCH_COMMAND,
   DOCS_COMMAND,

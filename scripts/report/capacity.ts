@@ -6,7 +6,7 @@
 import { firehoseQuota, PUT_RECORD_BATCH_MAX_RECORDS } from '../../config/aws';
 import type { CapacitySettings } from '../../config/schema';
 import type { Finding } from '../../stacks/policy-checks';
-import { ASSUMPTIONS, pricesFor, VOLUMES } from './prices';
+import { ASSUMPTIONS, price, VOLUMES } from './prices';
 
 export interface CapacityLine {
   label: string;
@@ -54,14 +54,15 @@ export function capacityCheck(region: string, settings: CapacitySettings): Capac
   if (configured.mibPerSecond > quota.mibPerSecond) fixes.push(`request a throughput increase for the stream (Firehose limits form or Service Quotas; the three quotas scale together), or spread apps over more streams`);
   if (configured.recordsPerSecond > quota.recordsPerSecond) fixes.push(`pack ${Math.ceil(configured.recordsPerSecond / quota.recordsPerSecond) * settings.eventsPerRecord} or more events per record (capacity.eventsPerRecord), or request a quota increase`);
   if (configured.requestsPerSecond > quota.requestsPerSecond) fixes.push('send fuller PutRecordBatch calls (up to 500 records / 4 MiB), or request a quota increase');
-  const prices = pricesFor(region);
+  // What packing would save, in dollars: only where Firehose's price is sourced for the region.
+  const firehosePerGb = price(region, 'firehose.ingestion')?.value;
   // Billed KB of one record of `events` events: rounded up to the 5 KB step.
   const billedKb = (events: number) => Math.ceil((events * settings.eventBytes) / 1024 / ASSUMPTIONS.firehoseBillingIncrementKb) * ASSUMPTIONS.firehoseBillingIncrementKb;
   // The smallest number of events per record (up to 50) that wastes least of the last 5 KB step.
   const waste = (n: number) => billedKb(n) / n;
   const eventsPerPackedRecord = Array.from({ length: 50 }, (_, i) => i + 1).reduce((best, n) => (waste(n) < waste(best) - 1e-9 ? n : best), 1);
-  const monthly = (eventsPerMonth: number, perRecord: number) => Math.round(((eventsPerMonth / perRecord) * billedKb(perRecord) / (1024 * 1024)) * prices!.firehosePerGb * 100) / 100;
-  const batching = prices
+  const monthly = (eventsPerMonth: number, perRecord: number) => Math.round(((eventsPerMonth / perRecord) * billedKb(perRecord) / (1024 * 1024)) * firehosePerGb! * 100) / 100;
+  const batching = firehosePerGb !== undefined
     ? VOLUMES.map((eventsPerMonth) => ({ eventsPerMonth, unpacked: monthly(eventsPerMonth, 1), packed: monthly(eventsPerMonth, eventsPerPackedRecord), eventsPerPackedRecord }))
     : null;
   return { region, quota, settings, configured, tiers, fixes, batching };

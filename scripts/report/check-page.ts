@@ -50,7 +50,7 @@ export async function checkPage(reportDir: string, browserPath: string): Promise
     const missing = ['Destroy protection', 'Alerts and where they go', 'Who can read or write it', 'Resource policies', 'Findings'].filter((h) => headings.some((list) => !list.includes(h)));
     results.push({ name: 'every stack lists protection, alerts, access and resource policies', ok: missing.length === 0, detail: missing.length ? `missing ${missing.join(', ')}` : `${headings.length} stacks` });
     const pipelines = await tab.locator('section.stack').evaluateAll((all) =>
-      all.filter((s) => s.querySelector('h3') && [...s.querySelectorAll('h3')].some((h) => h.textContent === 'Monthly cost estimate')).map((s) => ({ capacity: [...s.querySelectorAll('h3')].some((h) => h.textContent === 'Capacity'), prices: /Prices for |Not priced: /.test(s.textContent ?? '') })),
+      all.filter((s) => s.querySelector('h3') && [...s.querySelectorAll('h3')].some((h) => h.textContent === 'Monthly cost estimate')).map((s) => ({ capacity: [...s.querySelectorAll('h3')].some((h) => h.textContent === 'Capacity'), prices: /Sources \(config\/prices\/|Not priced: /.test(s.textContent ?? '') })),
     );
     results.push({ name: 'every pipeline shows its capacity check and its price source', ok: pipelines.length > 0 && pipelines.every((p) => p.capacity && p.prices), detail: `${pipelines.length} pipelines` });
     // A change review (npm run review) sits below the overview, its stacks collapsed: opened for the text checks.

@@ -1,11 +1,18 @@
 /**
  * Monthly cost of a stack at 10 M / 100 M / 1 B events, from what the stack really configures (compression or
- * Parquet, lifecycle, crawler schedule or projection), with the reference design's simpler method beside it.
+ * Parquet, lifecycle, crawler schedule or projection) and its region's sourced prices (config/prices/), with the
+ * reference design's simpler method beside it. A component whose price is not sourced for the region is not priced:
+ * the total is then partial and says which components it leaves out — never another region's price in its place.
  */
+import type { PriceItem } from '../../config/prices';
 import { runsPerDay } from '../../config/glue-cron';
 import { staticFolder } from '../../config/names';
+import { pricesFor } from '../../config/prices';
 import type { TerraformJson } from '../../stacks/policy-checks';
-import { ASSUMPTIONS, pricesFor, REFERENCE_DESIGN_PRICES, VOLUMES, type PriceTable } from './prices';
+import { ASSUMPTIONS, price, REFERENCE_DESIGN, VOLUMES } from './prices';
+
+export type CostComponent = 'Firehose' | 'S3' | 'Glue' | 'Athena';
+export const COMPONENTS: CostComponent[] = ['Firehose', 'S3', 'Glue', 'Athena'];
 
 export interface CostLine {
   events: number;
@@ -13,27 +20,36 @@ export interface CostLine {
   rawGb: number;
   /** Compressed data added to S3 per month, GB. */
   storedGbPerMonth: number;
-  firehose: number;
-  s3: number;
-  glue: number;
-  athena: number;
+  /** Per component, a month; null where a price it needs is not sourced for the region. */
+  firehose: number | null;
+  s3: number | null;
+  glue: number | null;
+  athena: number | null;
+  /** The sum of the priced components. */
   total: number;
-  /** The reference design's method on the same volume. */
+  /** The components left out of the total (not priced). */
+  notPriced: CostComponent[];
+  /** The reference design's method on the same volume (its us-east-1 figures). */
   referenceTotal: number;
 }
 
 export interface CostEstimate {
-  /** Region priced, and the source of its price table; `source` is null when the region has no sourced table. */
-  prices: { region: string; source: string | null };
+  region: string;
+  /** Whether the region has a price file at all. */
+  priced: boolean;
+  /** The prices each component uses (present or not): what the total is traceable to. */
+  uses: Record<CostComponent, PriceItem[]>;
+  /** The prices it needs that the region's file does not have. */
+  missing: PriceItem[];
   /** Steady-state GB-months stored per month of data, per storage class. */
   storageMonths: Record<string, number>;
   crawlerRunsPerMonth: number;
-  /** What one crawl is billed, by Glue's rule (DPU-hours, per second, 10-minute minimum). */
-  crawlerCostPerRun: number;
-  /** Monthly catalog cost of each catalog mode for this stack's schedule and region. */
+  /** What one crawl is billed, by Glue's rule (DPU-hours, per second, 10-minute minimum); null when not priced. */
+  crawlerCostPerRun: number | null;
+  /** Monthly catalog cost of each catalog mode for this stack's schedule and region (when the crawler is priced). */
   catalogModes: { mode: string; perMonth: number; note: string }[];
   format: string;
-  /** Empty when the region has no sourced price table. */
+  /** One line per volume; empty when the region has no price file. */
   lines: CostLine[];
   /** Why this estimate differs from the reference design's. */
   differences: string[];
@@ -44,17 +60,19 @@ const KB_PER_GB = 1024 * 1024;
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /** Glue's billing rule for one crawl: DPUs × billed hours (at least 10 minutes) × the DPU-hour price. */
-export function crawlCost(prices: PriceTable): number {
-  return ASSUMPTIONS.crawlerDpus * (Math.max(ASSUMPTIONS.crawlerBilledMinutes, 10) / 60) * prices.glueDpuHour;
+export function crawlCost(dpuHour: number): number {
+  return ASSUMPTIONS.crawlerDpus * (Math.max(ASSUMPTIONS.crawlerBilledMinutes, 10) / 60) * dpuHour;
 }
+
+/** The price item of an S3 storage class. */
+const STORAGE_PRICE: Record<string, PriceItem> = { STANDARD: 's3.standard', STANDARD_IA: 's3.standardIa', GLACIER_IR: 's3.glacierIr', DEEP_ARCHIVE: 's3.deepArchive' };
 
 export function estimateCost(tf: TerraformJson): CostEstimate | null {
   const stream = Object.values(tf.resource?.aws_kinesis_firehose_delivery_stream ?? {})[0];
   if (!stream) return null;
   const region = String((tf.provider?.aws ?? [])[0]?.region ?? '');
-  const table = pricesFor(region);
-  const s3 = stream.extended_s3_configuration as Body;
-  const parquet = Boolean(s3.data_format_conversion_configuration);
+  const s3 = ([] as Body[]).concat(stream.extended_s3_configuration as Body | Body[])[0];
+  const parquet = ([] as unknown[]).concat(s3.data_format_conversion_configuration ?? []).length > 0;
   const dataFolder = staticFolder(String(s3.prefix));
   const rule = Object.values(tf.resource?.aws_s3_bucket_lifecycle_configuration ?? {})
     .flatMap((c) => c.rule as Body[])
@@ -71,52 +89,68 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
   });
   const crawler = Object.values(tf.resource?.aws_glue_crawler ?? {})[0];
   const crawlerRunsPerMonth = crawler ? runsPerDay(String(crawler.schedule)) * ASSUMPTIONS.daysPerMonth : 0;
+
+  const uses: Record<CostComponent, PriceItem[]> = {
+    Firehose: ['firehose.ingestion', ...(parquet ? (['firehose.formatConversion'] as const) : [])],
+    S3: Object.keys(storageMonths).map((cls) => STORAGE_PRICE[cls] ?? 's3.standard'),
+    Glue: crawlerRunsPerMonth > 0 ? ['glue.crawler'] : [],
+    Athena: ['athena.scanned'],
+  };
+  const value = (item: PriceItem) => price(region, item)?.value;
+  const missing = [...new Set(COMPONENTS.flatMap((c) => uses[c]).filter((item) => value(item) === undefined))];
+  const priced = (c: CostComponent) => uses[c].every((item) => value(item) !== undefined);
+  const dpuHour = value('glue.crawler');
+  const perRun = dpuHour === undefined ? null : crawlCost(dpuHour);
   // The modes a stack could switch to run on its schedule (or, without a crawler, the default six-hourly one).
   const scheduledRuns = crawler ? crawlerRunsPerMonth : 4 * ASSUMPTIONS.daysPerMonth;
-  const perRun = table ? crawlCost(table) : 0;
-  const catalogModes = table
-    ? [
-        { mode: 'crawler', perMonth: round(scheduledRuns * perRun), note: `${scheduledRuns} crawls × $${perRun.toFixed(4)}` },
-        { mode: 'crawler-events', perMonth: round(scheduledRuns * perRun), note: 'the same runs: event mode shortens a crawl, but each is billed at least 10 minutes' },
-        { mode: 'projection', perMonth: 0, note: 'no crawler: partitions are computed by Athena at query time' },
-      ]
-    : [];
-  const base = { prices: { region, source: table?.source ?? null }, storageMonths, crawlerRunsPerMonth, crawlerCostPerRun: Math.round(perRun * 10000) / 10000, catalogModes, format: parquet ? 'parquet' : `json (${s3.compression_format})` };
-  if (!table) {
-    return { ...base, lines: [], differences: [`No sourced price table for ${region}: not priced (another region's prices would mislead). Add one in scripts/report/prices.ts with its sources.`] };
-  }
-  const pricePerGbMonth: Record<string, number> = {
-    STANDARD: table.s3StandardPerGbMonth,
-    STANDARD_IA: table.s3StandardIaPerGbMonth,
-    GLACIER_IR: table.s3GlacierIrPerGbMonth,
-    DEEP_ARCHIVE: table.s3DeepArchivePerGbMonth,
+  const catalogModes =
+    perRun === null
+      ? []
+      : [
+          { mode: 'crawler', perMonth: round(scheduledRuns * perRun), note: `${scheduledRuns} crawls × $${perRun.toFixed(4)}` },
+          { mode: 'crawler-events', perMonth: round(scheduledRuns * perRun), note: 'the same runs: event mode shortens a crawl, but each is billed at least 10 minutes' },
+          { mode: 'projection', perMonth: 0, note: 'no crawler: partitions are computed by Athena at query time' },
+        ];
+  const base = {
+    region,
+    priced: pricesFor(region) !== undefined,
+    uses,
+    missing,
+    storageMonths,
+    crawlerRunsPerMonth,
+    crawlerCostPerRun: perRun === null ? null : Math.round(perRun * 10000) / 10000,
+    catalogModes,
+    format: parquet ? 'parquet' : `json (${s3.compression_format})`,
   };
-  const ref = REFERENCE_DESIGN_PRICES;
+  if (!base.priced) return { ...base, lines: [], differences: [] };
 
-  const lines = VOLUMES.map((events) => {
+  const lines = VOLUMES.map((events): CostLine => {
     const rawGb = (events * ASSUMPTIONS.eventKb) / KB_PER_GB;
     const billedKb = Math.ceil(ASSUMPTIONS.eventKb / ASSUMPTIONS.firehoseBillingIncrementKb) * ASSUMPTIONS.firehoseBillingIncrementKb;
     const storedGbPerMonth = rawGb * (1 - ASSUMPTIONS.gzipReduction);
-    const firehose = ((events * billedKb) / KB_PER_GB) * table.firehosePerGb + (parquet ? rawGb * table.firehoseFormatConversionPerGb : 0);
-    const s3Cost = Object.entries(storageMonths).reduce((sum, [cls, months]) => sum + storedGbPerMonth * months * (pricePerGbMonth[cls] ?? table.s3StandardPerGbMonth), 0);
-    const glue = crawlerRunsPerMonth * perRun;
-    const scannedTb = (ASSUMPTIONS.monthlyScansOfLastMonth * storedGbPerMonth * (parquet ? ASSUMPTIONS.parquetScanFraction : 1)) / 1024;
-    const athena = scannedTb * table.athenaPerTb;
-    // The reference design's method: raw bytes, one month in STANDARD, its crawler figure, us-east-1 prices.
+    const cost: Record<CostComponent, number | null> = {
+      Firehose: priced('Firehose') ? ((events * billedKb) / KB_PER_GB) * value('firehose.ingestion')! + (parquet ? rawGb * value('firehose.formatConversion')! : 0) : null,
+      S3: priced('S3') ? Object.entries(storageMonths).reduce((sum, [cls, months]) => sum + storedGbPerMonth * months * value(STORAGE_PRICE[cls] ?? 's3.standard')!, 0) : null,
+      Glue: priced('Glue') ? crawlerRunsPerMonth * (perRun ?? 0) : null,
+      Athena: priced('Athena') ? ((ASSUMPTIONS.monthlyScansOfLastMonth * storedGbPerMonth * (parquet ? ASSUMPTIONS.parquetScanFraction : 1)) / 1024) * value('athena.scanned')! : null,
+    };
+    // The reference design's method: raw bytes, one month in STANDARD, its crawler figure, its us-east-1 prices.
     const referenceTotal =
-      rawGb * ref.firehosePerGb +
-      storedGbPerMonth * ref.s3StandardPerGbMonth +
-      ASSUMPTIONS.referenceCrawlerPerMonth +
-      ((ASSUMPTIONS.monthlyScansOfLastMonth * storedGbPerMonth) / 1024) * ref.athenaPerTb;
+      rawGb * REFERENCE_DESIGN.firehosePerGb +
+      storedGbPerMonth * REFERENCE_DESIGN.s3StandardPerGbMonth +
+      REFERENCE_DESIGN.crawlerPerMonth +
+      ((ASSUMPTIONS.monthlyScansOfLastMonth * storedGbPerMonth) / 1024) * REFERENCE_DESIGN.athenaPerTb;
+    const r = (n: number | null) => (n === null ? null : round(n));
     return {
       events,
       rawGb: round(rawGb),
       storedGbPerMonth: round(storedGbPerMonth),
-      firehose: round(firehose),
-      s3: round(s3Cost),
-      glue: round(glue),
-      athena: round(athena),
-      total: round(firehose + s3Cost + glue + athena),
+      firehose: r(cost.Firehose),
+      s3: r(cost.S3),
+      glue: r(cost.Glue),
+      athena: r(cost.Athena),
+      total: round(COMPONENTS.reduce((sum, c) => sum + (cost[c] ?? 0), 0)),
+      notPriced: COMPONENTS.filter((c) => cost[c] === null),
       referenceTotal: round(referenceTotal),
     };
   });
@@ -125,12 +159,13 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
     `Firehose bills each ${ASSUMPTIONS.eventKb} KB event as ${Math.ceil(ASSUMPTIONS.eventKb / ASSUMPTIONS.firehoseBillingIncrementKb) * ASSUMPTIONS.firehoseBillingIncrementKb} KB (5 KB increments); the reference design priced the raw ${ASSUMPTIONS.eventKb} KB.`,
     `Storage is the steady state of the lifecycle: each month's data stays ${Object.entries(storageMonths).map(([c, m]) => `${m.toFixed(1)} months in ${c}`).join(', ')}, then is deleted at day ${expiration}; the reference design priced one month in STANDARD.`,
     crawlerRunsPerMonth === 0
-      ? `Partition projection: no crawler runs (the reference design's crawler every 6 hours: $${ASSUMPTIONS.referenceCrawlerPerMonth.toFixed(2)} a month).`
-      : `The crawler runs ${crawlerRunsPerMonth} times a month, each billed by Glue's rule at ${ASSUMPTIONS.crawlerDpus} DPUs × ${ASSUMPTIONS.crawlerBilledMinutes} minutes (the per-crawl minimum) × $${table.glueDpuHour}/DPU-hour = $${perRun.toFixed(4)}, $${(crawlerRunsPerMonth * perRun).toFixed(2)} a month; the reference design's table says $${ASSUMPTIONS.referenceCrawlerPerMonth.toFixed(2)}.`,
-    ...(parquet
-      ? [`Parquet: Firehose adds $${table.firehoseFormatConversionPerGb}/GB for conversion; queries reading a few columns scan ~${ASSUMPTIONS.parquetScanFraction * 100} % of the bytes.`]
-      : []),
+      ? `Partition projection: no crawler runs (the reference design's crawler every 6 hours: $${REFERENCE_DESIGN.crawlerPerMonth.toFixed(2)} a month).`
+      : perRun === null
+        ? `The crawler runs ${crawlerRunsPerMonth} times a month; Glue's DPU-hour is not priced for ${region}.`
+        : `The crawler runs ${crawlerRunsPerMonth} times a month, each billed by Glue's rule at ${ASSUMPTIONS.crawlerDpus} DPUs × ${ASSUMPTIONS.crawlerBilledMinutes} minutes (the per-crawl minimum) × $${dpuHour}/DPU-hour = $${perRun.toFixed(4)}, $${(crawlerRunsPerMonth * perRun).toFixed(2)} a month; the reference design's table says $${REFERENCE_DESIGN.crawlerPerMonth.toFixed(2)}.`,
+    ...(parquet ? [`Parquet: Firehose adds its format conversion per GB; queries reading a few columns scan ~${ASSUMPTIONS.parquetScanFraction * 100} % of the bytes.`] : []),
     `Athena assumes analysts scan the last 30 days ${ASSUMPTIONS.monthlyScansOfLastMonth} times a month; the 1 GiB per-query cutoff caps any single query.`,
+    ...(region !== 'us-east-1' ? [`Prices are ${region}'s own (config/prices/${region}.json); the reference design's column keeps its us-east-1 figures.`] : []),
   ];
   return { ...base, lines, differences };
 }

@@ -1,51 +1,25 @@
 /**
- * Price tables per region and the workload assumptions behind the cost estimate. A region without a sourced table
- * is reported as not priced — never priced with another region's prices. Add a region by adding its table with
- * the page each value was read from and the date.
+ * What the cost estimate assumes besides prices, and the reference design's own figures it is compared with. The
+ * prices themselves are per region in config/prices/<region>.json (config/prices.ts), each with its source.
  */
-export interface PriceTable {
-  /** Firehose Direct PUT ingestion, per GB (billed in 5 KB increments per record). */
-  firehosePerGb: number;
-  /** Firehose record format conversion (JSON → Parquet), per GB. */
-  firehoseFormatConversionPerGb: number;
-  /** S3 Standard, per GB-month. */
-  s3StandardPerGbMonth: number;
-  /** S3 Standard-IA, per GB-month. */
-  s3StandardIaPerGbMonth: number;
-  /** S3 Glacier Instant Retrieval, per GB-month. */
-  s3GlacierIrPerGbMonth: number;
-  /** S3 Glacier Deep Archive, per GB-month. */
-  s3DeepArchivePerGbMonth: number;
-  /** Glue crawler, per DPU-hour (billed per second, 10-minute minimum per crawl). */
-  glueDpuHour: number;
-  /** Athena, per TB scanned. */
-  athenaPerTb: number;
-  /** Where the values come from, and when they were read. */
-  source: string;
+import { pricesFor, type Price, type PriceItem } from '../../config/prices';
+
+/** A sourced price of a region, if its price file has one. */
+export function price(region: string, item: PriceItem): Price | undefined {
+  return pricesFor(region)?.prices[item];
 }
 
-export const PRICE_TABLES: Record<string, PriceTable> = {
-  'us-east-1': {
-    firehosePerGb: 0.029,
-    firehoseFormatConversionPerGb: 0.018,
-    s3StandardPerGbMonth: 0.023,
-    s3StandardIaPerGbMonth: 0.0125,
-    s3GlacierIrPerGbMonth: 0.004,
-    s3DeepArchivePerGbMonth: 0.00099,
-    glueDpuHour: 0.44,
-    athenaPerTb: 5,
-    source:
-      "us-east-1 list prices as quoted by the reference design's cost table (Firehose, S3 Standard/IA, Glue DPU-hour, Athena) and the S3 and Firehose pricing pages (Glacier IR, Deep Archive, format conversion); carried over 2026-11-25",
-  },
-};
-
-/** The sourced price table of a region, if there is one. */
-export function pricesFor(region: string): PriceTable | undefined {
-  return PRICE_TABLES[region];
-}
-
-/** The reference design priced every region at these us-east-1 prices; its method is shown beside ours. */
-export const REFERENCE_DESIGN_PRICES = PRICE_TABLES['us-east-1'];
+/**
+ * The reference design's cost table priced every region at these us-east-1 figures (its own numbers, quoted as it
+ * gives them); its method is shown beside this project's estimate.
+ */
+export const REFERENCE_DESIGN = {
+  firehosePerGb: 0.029,
+  s3StandardPerGbMonth: 0.023,
+  athenaPerTb: 5,
+  /** Its crawler figure for a crawl every 6 hours, per month. */
+  crawlerPerMonth: 2.2,
+} as const;
 
 export const ASSUMPTIONS = {
   /** Size of one event as sent, in KB (reference design). */
@@ -64,9 +38,7 @@ export const ASSUMPTIONS = {
   crawlerDpus: 2,
   /** Minutes billed per crawl: an incremental crawl of a small folder ends well within Glue's 10-minute minimum. */
   crawlerBilledMinutes: 10,
-  /** The reference design's monthly crawler figure for a crawl every 6 hours, shown beside this estimate. */
-  referenceCrawlerPerMonth: 2.2,
 } as const;
 
-/** Event volumes per month the report estimates. */
+/** Event volumes per month the report estimates (the reference design's three tiers). */
 export const VOLUMES = [10_000_000, 100_000_000, 1_000_000_000] as const;

@@ -8,7 +8,8 @@ import type { StackModel, Store } from '../../model/types';
 import type { Finding } from '../../stacks/policy-checks';
 import type { StackReport } from './analyze';
 import type { CostEstimate } from './cost';
-import { ASSUMPTIONS, pricesFor } from './prices';
+import { PRICE_ITEMS, pricesFor, type PriceItem } from '../../config/prices';
+import { COMPONENTS } from './cost';
 import * as words from './words';
 
 const usd = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
@@ -30,15 +31,26 @@ export function severityCounts(findings: Finding[]): Record<string, number> {
   return { error: 0, warning: 0, info: 0, ...Object.fromEntries(['error', 'warning', 'info'].map((s) => [s, findings.filter((f) => f.severity === s).length])) };
 }
 
-/** The price inputs of an estimate, with their source; or why the region is not priced. */
-export function priceLine(cost: CostEstimate): string {
-  const p = pricesFor(cost.prices.region);
-  if (!p) return `Not priced: no sourced price table for ${cost.prices.region} (scripts/report/prices.ts), and never another region's prices in its place.`;
-  return (
-    `Prices for ${cost.prices.region} (scripts/report/prices.ts; ${p.source}): Firehose $${p.firehosePerGb}/GB, S3 $${p.s3StandardPerGbMonth} Standard / $${p.s3StandardIaPerGbMonth} IA / ` +
-    `$${p.s3DeepArchivePerGbMonth} Deep Archive per GB-month, Glue $${p.glueDpuHour}/DPU-hour (${ASSUMPTIONS.crawlerDpus} DPUs, ${ASSUMPTIONS.crawlerBilledMinutes}-minute minimum: $${cost.crawlerCostPerRun}/crawl), ` +
-    `Athena $${p.athenaPerTb}/TB; ${ASSUMPTIONS.eventKb} KB events, ${ASSUMPTIONS.gzipReduction * 100} % GZIP reduction.`
-  );
+const dollars = (n: number | null) => (n === null ? 'not priced' : usd(n));
+
+/** A month's total, and what it leaves out when a component is not priced: `$36.97` or `$12.40 + Firehose not priced`. */
+export const totalWords = (l: { total: number; notPriced: string[] }) => `${usd(l.total)}${l.notPriced.length ? ` + ${l.notPriced.join(', ')} not priced` : ''}`;
+
+/** Every price an estimate uses, with its sources and date; what is not priced; and the sources. */
+export function priceLines(cost: CostEstimate): string[] {
+  const file = pricesFor(cost.region);
+  if (!cost.priced || !file) return [`Not priced: there is no price file for ${cost.region} (config/prices/${cost.region}.json), and never another region's prices in its place.`];
+  const used = [...new Set(COMPONENTS.flatMap((c) => cost.uses[c]))] as PriceItem[];
+  const lines = used.flatMap((item) => {
+    const p = file.prices[item];
+    return p ? [`${PRICE_ITEMS[item].what}: $${p.value} ${p.unit.replace(/^USD /, '')} (source ${p.sources.join(', ')}; ${p.date ?? 'undated'}${p.note ? `; ${p.note}` : ''})`] : [];
+  });
+  if (cost.missing.length) {
+    lines.push(`Not priced for ${cost.region}: ${cost.missing.map((m) => PRICE_ITEMS[m].what).join('; ')} — no sourced price, so the totals leave those components out rather than borrow another region's price.`);
+  }
+  const sources = [...new Set(used.flatMap((item) => file.prices[item]?.sources ?? []))];
+  lines.push(`Sources (config/prices/${cost.region}.json): ${sources.map((id) => `${id}: ${file.sources[id].what} — ${file.sources[id].location}${file.sources[id].date ? ` (${file.sources[id].date})` : ''}`).join('; ')}.`);
+  return lines;
 }
 
 /** The buckets and keys of a stack, by name, with what stops a destroy from deleting them. */
@@ -169,14 +181,14 @@ export function renderMarkdown(r: StackReport): string {
 
   if (r.cost) {
     push('## Monthly cost estimate', '');
-    if (r.cost.lines.length === 0) push(priceLine(r.cost), '');
+    if (r.cost.lines.length === 0) push(...priceLines(r.cost), '');
     else {
       push(`Output format: ${r.cost.format}; crawler runs per month: ${r.cost.crawlerRunsPerMonth}.`, '');
       push('| Events / month | Raw GB | Stored GB added | Firehose | S3 (steady state) | Glue | Athena | Total | Reference design |', '|---|---|---|---|---|---|---|---|---|');
-      for (const l of r.cost.lines) push(`| ${count(l.events)} | ${l.rawGb} | ${l.storedGbPerMonth} | ${usd(l.firehose)} | ${usd(l.s3)} | ${usd(l.glue)} | ${usd(l.athena)} | **${usd(l.total)}** | ${usd(l.referenceTotal)} |`);
+      for (const l of r.cost.lines) push(`| ${count(l.events)} | ${l.rawGb} | ${l.storedGbPerMonth} | ${dollars(l.firehose)} | ${dollars(l.s3)} | ${dollars(l.glue)} | ${dollars(l.athena)} | **${totalWords(l)}** | ${usd(l.referenceTotal)} |`);
       push('', 'Why it differs from the reference design:', '');
       for (const d of r.cost.differences) push(`- ${d}`);
-      push('', priceLine(r.cost), '');
+      push('', 'Prices:', '', ...priceLines(r.cost).map((l) => `- ${l}`), '');
       if (r.cost.catalogModes.length) {
         push('Catalog cost of each mode for this schedule and region:', '', '| Catalog mode | Per month | How |', '|---|---|---|');
         for (const m of r.cost.catalogModes) push(`| ${m.mode} | ${usd(m.perMonth)} | ${cell(m.note)} |`);
@@ -280,8 +292,9 @@ function storeRows(model: StackModel, e: (t: string) => string): string[][] {
 }
 
 function costHtml(cost: CostEstimate, e: (t: string) => string): string {
-  if (cost.lines.length === 0) return `<h3>Monthly cost estimate</h3><p class="prices">${e(priceLine(cost))}</p>`;
-  return `<h3>Monthly cost estimate</h3>${table(['Events / month', 'Firehose', 'S3', 'Glue', 'Athena', 'Total', 'Reference design'], cost.lines.map((l) => [count(l.events), usd(l.firehose), usd(l.s3), usd(l.glue), usd(l.athena), `<strong>${usd(l.total)}</strong>`, usd(l.referenceTotal)]))}<ul>${cost.differences.map((d) => `<li>${e(d)}</li>`).join('')}</ul><p class="prices">${e(priceLine(cost))}</p>${cost.catalogModes.length ? table(['Catalog mode', 'Per month', 'How'], cost.catalogModes.map((m) => [e(m.mode), usd(m.perMonth), e(m.note)])) : ''}`;
+  const prices = `<ul class="prices">${priceLines(cost).map((l) => `<li>${e(l)}</li>`).join('')}</ul>`;
+  if (cost.lines.length === 0) return `<h3>Monthly cost estimate</h3>${prices}`;
+  return `<h3>Monthly cost estimate</h3>${table(['Events / month', 'Firehose', 'S3', 'Glue', 'Athena', 'Total', 'Reference design'], cost.lines.map((l) => [count(l.events), dollars(l.firehose), dollars(l.s3), dollars(l.glue), dollars(l.athena), `<strong>${e(totalWords(l))}</strong>`, usd(l.referenceTotal)]))}<ul>${cost.differences.map((d) => `<li>${e(d)}</li>`).join('')}</ul><p>Prices:</p>${prices}${cost.catalogModes.length ? table(['Catalog mode', 'Per month', 'How'], cost.catalogModes.map((m) => [e(m.mode), usd(m.perMonth), e(m.note)])) : ''}`;
 }
 
 /** Sections added to the page by other tools: the change review's HTML (scripts/review/render.ts). */
@@ -303,7 +316,7 @@ export function renderHtml(reports: StackReport[], extras: PageExtras = {}): str
         escapeHtml(id.profile ?? '—'),
         escapeHtml(eventDataDays(r.model)),
         `<span class="sev error">${c.error}</span> <span class="sev warning">${c.warning}</span> <span class="sev info">${c.info}</span>`,
-        r.cost?.lines.length ? usd(r.cost.lines[1].total) : r.cost ? 'not priced' : '—',
+        r.cost?.lines.length ? escapeHtml(totalWords(r.cost.lines[1])) : r.cost ? 'not priced' : '—',
       ];
     }),
   );

@@ -49,7 +49,7 @@ export type Field =
   | { kind: 'managed-policy'; arn: string }
   | { kind: 'policy-statement'; statement: Statement }
   | { kind: 'account-iam-access'; before: boolean; after: boolean }
-  | { kind: 'monthly-total'; before: number; after: number };
+  | { kind: 'monthly-total'; before: number; after: number; notPricedBefore: string[]; notPricedAfter: string[] };
 
 export interface Change {
   section: Section;
@@ -233,7 +233,10 @@ function identityChanges(base: StackModel, current: StackModel): Change[] {
 function costChanges(base: StackReport, current: StackReport): Change[] {
   return (current.cost?.lines ?? []).flatMap((line, i): Change[] => {
     const before = base.cost?.lines[i];
-    return before && Math.abs(before.total - line.total) >= 0.01 ? [{ section: 'cost', kind: 'changed', subject: { kind: 'cost', eventsPerMonth: line.events }, field: { kind: 'monthly-total', before: before.total, after: line.total }, effects: [] }] : [];
+    const changed = before && (Math.abs(before.total - line.total) >= 0.01 || !same(before.notPriced, line.notPriced));
+    return changed
+      ? [{ section: 'cost', kind: 'changed', subject: { kind: 'cost', eventsPerMonth: line.events }, field: { kind: 'monthly-total', before: before.total, after: line.total, notPricedBefore: before.notPriced, notPricedAfter: line.notPriced }, effects: [] }]
+      : [];
   });
 }
 

@@ -3,7 +3,7 @@
  * request and as a section of the report's page (collapsed per stack, below the overview).
  */
 import type { StackModel } from '../../model/types';
-import { escapeHtml, table } from '../report/render';
+import { escapeHtml, table, totalWords } from '../report/render';
 import * as words from '../report/words';
 import { GATED, SECTIONS, type Change, type Effect, type StackReview } from './compare';
 
@@ -17,7 +17,6 @@ const EFFECT_WORDS: Record<Effect, string> = {
   'strengthens-protection': 'strengthens protection',
 };
 
-const usd = (n: number) => `$${n.toFixed(2)}`;
 const wasNow = (before: string, after: string) => `was ${before}; now ${after}`;
 
 /** The subject of a change by its AWS name. */
@@ -88,7 +87,7 @@ export function changeWords(c: Change, review: Pick<StackReview, 'model' | 'base
     case 'account-iam-access':
       return `the account's IAM principals: ${wasNow(f.before ? 'may reach the key' : 'no access', f.after ? 'may reach the key' : 'no access')}`;
     case 'monthly-total':
-      return `${subject}: ${wasNow(usd(f.before), usd(f.after))}`;
+      return `${subject}: ${wasNow(totalWords({ total: f.before, notPriced: f.notPricedBefore }), totalWords({ total: f.after, notPriced: f.notPricedAfter }))}`;
   }
 }
 
