@@ -7,9 +7,13 @@ import type { DeepPartial, PipelineSettings } from './schema';
 export const PROFILES = {
   /** Standard → Standard-IA at 30 days → expire at 90 (the defaults). */
   standard: {},
-  /** Compliance retention: Standard-IA at 30, Deep Archive at 180, kept 365 days. */
+  /**
+   * Compliance retention: Standard-IA at 30, Deep Archive at 180, kept 365 days; the error log kept a year too
+   * (Security Hub CloudWatch.16, Config rule cw-loggroup-retention-period-check: at least 365 days).
+   */
   compliance: {
     lifecycle: { deepArchiveDays: 180, expirationDays: 365 },
+    logs: { retentionDays: 365 },
   },
 } satisfies Record<string, DeepPartial<PipelineSettings>>;
 

@@ -24,6 +24,15 @@ export interface PolicyStatement {
   Condition?: Condition;
 }
 
+/**
+ * Denies every request that does not use TLS (`aws:SecureTransport` false): the TLS-only statement of a bucket, topic
+ * or queue policy (S3 user guide, "Enforce encryption in transit"; SNS and SQS developer guides, "Enforce encryption of
+ * data in transit"; Security Hub S3.5). AWS services deliver over TLS, so publishers keep working.
+ */
+export function denyInsecureTransport(actions: string | string[], resources: string | string[]): PolicyStatement {
+  return { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: actions, Resource: resources, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
+}
+
 export interface TrustStatement {
   Effect: 'Allow';
   Principal: Record<string, string>;

@@ -8,7 +8,7 @@ import { contractFields, glueType } from '../../config/event-contract';
 import { CONTRACT_SCHEMA_FOLDER, staticFolder, type ResourceNames } from '../../config/names';
 import { PARTITION_COLUMNS } from '../../config/queries';
 import type { CatalogSettings, ContractColumn, CrawlerSettings, FirehoseSettings } from '../../config/schema';
-import { arnsOf, jsonDocument, policyDocument, principalIn, type AwsEnvironment, type PolicyStatement } from '../iam';
+import { arnsOf, denyInsecureTransport, jsonDocument, policyDocument, principalIn, type AwsEnvironment, type PolicyStatement } from '../iam';
 import { ServiceRole } from './identity';
 import type { BucketNotifications, KeyPolicyContributions } from './storage';
 
@@ -224,6 +224,7 @@ export class Catalog extends Construct {
           Resource: queueArn,
           Condition: { StringEquals: { 'aws:SourceAccount': accountId }, ArnLike: { 'aws:SourceArn': arn.bucket(names.dataBucket) } },
         },
+        denyInsecureTransport('sqs:*', queueArn),
       ]),
     });
     bucket.addNotification({

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_SETTINGS } from '../../config/defaults';
 import { staticFolder, type ResourceNames } from '../../config/names';
 import type { CatalogSettings, MonitoringSettings } from '../../config/schema';
-import { arnsOf, jsonDocument, policyDocument, principalIn, type AwsEnvironment, type PolicyStatement } from '../iam';
+import { arnsOf, denyInsecureTransport, jsonDocument, policyDocument, principalIn, type AwsEnvironment, type PolicyStatement } from '../iam';
 import type { BucketNotifications, KeyPolicyContributions } from './storage';
 
 export interface MonitoringProps {
@@ -94,6 +94,7 @@ export class Monitoring extends Construct {
         publish('FailedRecordsFromDataBucket', 's3', arn.bucket(names.dataBucket)),
         ...(hasCrawler ? [publish('CrawlerFailuresFromEventBridge', 'events', crawlerRules.map((r) => arn.eventRule(r.name)))] : []),
         publish('AlarmsOfThisStack', 'cloudwatch', arn.alarm(`${names.stack}-*`)),
+        denyInsecureTransport('sns:Publish', topicArn),
       ]),
     });
     // Keyed by the address, not its position: reordering the list must not destroy and re-create a subscription

@@ -5,7 +5,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import type { Construct } from 'constructs';
-import { policyDocument, type PolicyStatement } from '../iam';
+import { denyInsecureTransport, policyDocument, type PolicyStatement } from '../iam';
 
 export interface PrivateBucketProps {
   /** Bucket name (globally unique: it carries account and region). */
@@ -55,16 +55,7 @@ export function privateBucket(scope: Construct, id: string, props: PrivateBucket
     bucket: bucket.id,
     // Applied after the public access block so S3 never sees a policy on an unprotected bucket.
     dependsOn: [publicAccessBlock],
-    policy: policyDocument([
-      {
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 's3:*',
-        Resource: [props.bucketArn, `${props.bucketArn}/*`],
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      },
-    ]),
+    policy: policyDocument([denyInsecureTransport('s3:*', [props.bucketArn, `${props.bucketArn}/*`])]),
   });
   return bucket;
 }
