@@ -104,6 +104,21 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
     /** Default: 1 — a stuck or failing delivery is worth a message at once. */
     evaluationPeriods: 1,
   },
+  controls: {
+    /** Default: Cognito.2 accepted — the app sends events with guest credentials by design. */
+    acceptances: [
+      {
+        control: 'Cognito.2',
+        scope: "the stack's identity pool (guest ingestion)",
+        reason: 'the iOS app sends events before anyone signs in, with the guest credentials of the identity pool',
+        compensatingControls: [
+          "the guest role may only firehose:PutRecord and firehose:PutRecordBatch into this stack's stream (trust-cognito-audience; the access table)",
+          'guest sessions are cut down further by Cognito’s AmazonCognitoUnAuthedIdentitiesSessionPolicy (enhanced flow only)',
+          'the ThrottledRecords alarm shows a flood of records',
+        ],
+      },
+    ],
+  },
 };
 
 /** What a deployment of config/matrix.ts gets for each identity field it leaves out. */

@@ -124,6 +124,17 @@ export const monitoringSchema = z.strictObject({
   evaluationPeriods: z.number().int().min(1).max(24).describe('Consecutive breaching periods before an alarm fires.'),
 });
 
+export const controlAcceptanceSchema = z.strictObject({
+  control: z.string().regex(/^[A-Za-z]+\.\d+$/, 'a Security Hub control id such as Cognito.2').describe('The Security Hub control it accepts failing.'),
+  scope: z.string().min(1).describe('What it covers, in words (which resources, which stacks).'),
+  reason: z.string().trim().min(1, 'an acceptance needs its reason').describe('Why the control fails by design.'),
+  compensatingControls: z.array(z.string().min(1)).min(1, 'an acceptance names what compensates for it').describe('What limits the risk instead.'),
+});
+
+export const controlsSchema = z.strictObject({
+  acceptances: z.array(controlAcceptanceSchema).describe('Security Hub controls that fail by design, each with its reason and compensating controls: the report shows them as accepted, not passed.'),
+});
+
 /** Everything a deployment's pipeline is built from; `defaults.ts` has a value for each field. */
 export const pipelineSettingsSchema = z.strictObject({
   firehose: firehoseSchema,
@@ -138,6 +149,7 @@ export const pipelineSettingsSchema = z.strictObject({
   capacity: capacitySchema,
   logs: logsSchema,
   monitoring: monitoringSchema,
+  controls: controlsSchema,
 });
 
 export const backendSchema = z.discriminatedUnion('type', [
@@ -181,6 +193,7 @@ export type ContractSettings = z.infer<typeof contractSchema>;
 export type IngestionSettings = z.infer<typeof ingestionSchema>;
 export type ProtectionSettings = z.infer<typeof protectionSchema>;
 export type CapacitySettings = z.infer<typeof capacitySchema>;
+export type ControlAcceptance = z.infer<typeof controlAcceptanceSchema>;
 export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
 export type BackendSettings = z.infer<typeof backendSchema>;
 export type DeploymentIdentity = z.infer<typeof deploymentSchema>;

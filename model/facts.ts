@@ -24,7 +24,7 @@ export function pipelineFacts(d: ResolvedDeployment): DeploymentFacts {
     classification: d.dataClassification,
     profile: d.profile,
     allowedRegions: [...d.allowedRegions],
-    configured: { expirationDays: d.settings.lifecycle.expirationDays, capacity: d.settings.capacity },
+    configured: { expirationDays: d.settings.lifecycle.expirationDays, capacity: d.settings.capacity, acceptances: d.settings.controls.acceptances },
   };
 }
 

@@ -4,7 +4,7 @@
  * (scripts/report/render.ts, scripts/review/render.ts) turn them into prose. Built once per stack from its
  * Terraform JSON and the deployment facts written beside it at synth (build.ts), or from a plan (plan.ts).
  */
-import type { CapacitySettings } from '../config/schema';
+import type { CapacitySettings, ControlAcceptance } from '../config/schema';
 
 /** A pipeline stack (one deployment) or the state-bucket stack of an account × region. */
 export type StackRole = 'pipeline' | 'state';
@@ -28,7 +28,7 @@ export interface DeploymentFacts {
   /** Regions besides its own the deployment may reference (config `allowedRegions`). */
   allowedRegions: string[];
   /** What the configuration promises that the JSON must not exceed, and the traffic it is sized for (pipelines). */
-  configured: { expirationDays: number; capacity: CapacitySettings } | null;
+  configured: { expirationDays: number; capacity: CapacitySettings; acceptances: ControlAcceptance[] } | null;
 }
 
 /**

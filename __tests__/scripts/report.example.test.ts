@@ -153,8 +153,18 @@ describe('planted findings, one per severity', () => {
     ]);
   });
 
-  it('info: packing events, placeholder accounts, the small-object caveat and the crawler trust guard', () => {
-    expect(report('telemetry-dev-us-east-1').findings.filter((f) => f.severity === 'info').map((f) => f.check)).toEqual(['capacity', 'identity', 'monitoring', 'retention', 'retention', 'trust']);
+  it('info: packing events, guest identities (accepted), placeholder accounts, no access logging, a short log retention, the small-object caveat and the crawler trust guard', () => {
+    expect(report('telemetry-dev-us-east-1').findings.filter((f) => f.severity === 'info').map((f) => f.rule)).toEqual([
+      'capacity-firehose-quota',
+      'exposure-identity-pool-guests',
+      'identity-placeholder-account',
+      'logging-bucket-access',
+      'logging-retention-year',
+      'monitoring-topic-subscribed',
+      'retention-small-objects',
+      'retention-small-objects',
+      'trust-if-exists-guard',
+    ]);
   });
 });
 

@@ -16,6 +16,16 @@ describe('report of the configured matrix', () => {
     for (const r of reports) expect(r.findings.filter((f) => f.check === 'retention' && f.severity === 'warning')).toEqual([]);
   });
 
+  it('lists the Security Hub controls of every stack; the only failures are the known open ones, each saying what closes it', () => {
+    for (const r of reports) {
+      expect(r.controls.length).toBeGreaterThan(0);
+      for (const c of r.controls.filter((x) => x.status === 'fail')) {
+        expect([r.stack, c.id, c.closedBy]).toEqual([r.stack, expect.stringMatching(/^(S3\.9|CloudWatch\.16)$/), expect.any(String)]);
+      }
+      for (const c of r.controls.filter((x) => x.status === 'accepted')) expect(c.acceptance?.reason.length).toBeGreaterThan(0);
+    }
+  });
+
   it('the page has one section and one diagram per stack', () => {
     const html = renderHtml(reports);
     expect(html.match(/<section class="stack"/g)).toHaveLength(reports.length);

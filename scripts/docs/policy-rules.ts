@@ -2,15 +2,16 @@
 import { SYNTH_GATE } from '../../stacks/rules/packs';
 import type { PolicyRule } from '../../stacks/rules/rule';
 import { SUPPRESSIONS } from '../../stacks/rules/suppressions';
+import { CONTROLS } from '../../stacks/rules/controls';
 import { REPORT_ONLY } from '../report/rules/pack';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function rules(pack: PolicyRule<never>[]): string[] {
   return [
-    '| Rule | Category | Level | Applies to | Why |',
-    '|---|---|---|---|---|',
-    ...pack.map((r) => `| \`${r.id}\` | ${r.check} | ${r.level} | ${cell(r.appliesTo)} | ${cell(r.explanation)} |`),
+    '| Rule | Category | Level | Applies to | Controls | Why |',
+    '|---|---|---|---|---|---|',
+    ...pack.map((r) => `| \`${r.id}\` | ${r.check} | ${r.level} | ${cell(r.appliesTo)} | ${(r.controls ?? []).join(', ') || '—'} | ${cell(r.explanation)} |`),
   ];
 }
 
@@ -33,6 +34,17 @@ export function renderPolicyRuleCatalogue(): string {
     'Run by `npm run report` only: what a reviewer should question.',
     '',
     ...rules(REPORT_ONLY as PolicyRule<never>[]),
+    '',
+    `## Security Hub controls (${CONTROLS.length})`,
+    '',
+    'The controls a scan of a deployed stack applies to what it deploys, and the rules that evidence each (stacks/rules/controls.ts). The report lists them per stack as pass, fail, accepted (with its reason, from `controls.acceptances`) or not checked.',
+    '',
+    '| Control | Title | Standards | Rules | When it fails |',
+    '|---|---|---|---|---|',
+    ...CONTROLS.map((c) => {
+      const rules = [...SYNTH_GATE, ...REPORT_ONLY].filter((r) => r.controls?.includes(c.id)).map((r) => `\`${r.id}\``);
+      return `| ${c.id} | ${cell(c.title)} | ${c.standards.join(', ')} | ${rules.join(', ') || 'not checked'} | ${cell(c.closedBy ?? '—')} |`;
+    }),
     '',
     `## Suppressions (${SUPPRESSIONS.length})`,
     '',

@@ -9,6 +9,7 @@ import { sortFindings, runRules } from '../../stacks/rules/engine';
 import { SYNTH_GATE } from '../../stacks/rules/packs';
 import type { Finding, TerraformJson } from '../../stacks/policy-checks';
 import { capacityCheck, type CapacityCheck } from './capacity';
+import { evaluateControls, type ControlResult } from './controls';
 import { estimateCost, type CostEstimate } from './cost';
 import { REPORT_ONLY } from './rules/pack';
 
@@ -18,6 +19,8 @@ export interface StackReport {
   /** The configured peak against the region's Firehose quotas (pipeline stacks synthesized from a configuration). */
   capacity: CapacityCheck | null;
   findings: Finding[];
+  /** The Security Hub controls that apply to what it deploys, and their status. */
+  controls: ControlResult[];
   cost: CostEstimate | null;
 }
 
@@ -29,5 +32,5 @@ export function analyzeStack(stack: string, tf: TerraformJson, facts: Deployment
   // One engine, two packs: the synth gate's rules (what failed or warned at synth) and the report's own.
   const input = { tf, context: { region: facts.region, allowedRegions: facts.allowedRegions }, model, capacity, ...(stream ? { stream } : {}) };
   const findings = sortFindings([...runRules(SYNTH_GATE, input), ...runRules(REPORT_ONLY, input)]);
-  return { stack, model, capacity, findings, cost: estimateCost(tf) };
+  return { stack, model, capacity, findings, controls: evaluateControls(tf, model, findings), cost: estimateCost(tf) };
 }

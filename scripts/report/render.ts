@@ -8,6 +8,7 @@ import type { StackModel, Store } from '../../model/types';
 import type { Finding } from '../../stacks/policy-checks';
 import type { StackReport } from './analyze';
 import type { CostEstimate } from './cost';
+import { ACCEPTANCES_SETTING, type ControlResult } from './controls';
 import { PRICE_ITEMS, pricesFor, type PriceItem } from '../../config/prices';
 import { COMPONENTS } from './cost';
 import * as words from './words';
@@ -51,6 +52,20 @@ export function priceLines(cost: CostEstimate): string[] {
   const sources = [...new Set(used.flatMap((item) => file.prices[item]?.sources ?? []))];
   lines.push(`Sources (config/prices/${cost.region}.json): ${sources.map((id) => `${id}: ${file.sources[id].what} — ${file.sources[id].location}${file.sources[id].date ? ` (${file.sources[id].date})` : ''}`).join('; ')}.`);
   return lines;
+}
+
+/** `12 pass, 1 accepted, 1 fail, 2 not checked`. */
+export function controlSummary(r: StackReport): string {
+  const count = (status: string) => r.controls.filter((c) => c.status === status).length;
+  return ['pass', 'accepted', 'fail', 'not checked'].map((s) => `${count(s)} ${s}`).join(', ');
+}
+
+/** Why a control has its status: the acceptance, what fails and what would close it, or that no rule checks it. */
+function controlWhy(c: ControlResult, ctx: words.Context): string {
+  if (c.status === 'accepted' && c.acceptance) return `accepted for ${c.acceptance.scope}: ${c.acceptance.reason}; compensated by ${c.acceptance.compensatingControls.join('; ')}`;
+  if (c.status === 'fail') return `fails on ${c.failing.map((a) => words.nameOf(a, ctx)).join(', ')}${c.closedBy ? `; closed by ${c.closedBy}` : ''} (rule ${c.rules.join(', ')})`;
+  if (c.status === 'not checked') return `no rule checks it here${c.closedBy ? `; ${c.closedBy}` : ''}`;
+  return `rule ${c.rules.join(', ')}`;
 }
 
 /** The buckets and keys of a stack, by name, with what stops a destroy from deleting them. */
@@ -171,6 +186,10 @@ export function renderMarkdown(r: StackReport): string {
     for (const l of [c.configured, ...c.tiers]) push(`| ${l.label} | ${count(l.eventsPerMonth)} | ${l.peakEventsPerSecond} | ${l.mibPerSecond} | ${l.recordsPerSecond} | ${l.requestsPerSecond} | ${l.headroom < 1 ? `**${l.headroom}×: throttles**` : `${l.headroom}×`} |`);
     push('', c.fixes.length ? `Fix at the configured peak: ${c.fixes.join('; ')}.` : 'The configured peak fits the default quotas.', '');
   }
+
+  push('## Security Hub controls', '', `${controlSummary(r)}. Accepted controls are configured in ${ACCEPTANCES_SETTING}.`, '', '| Control | Title | Standards | Status | Resources | Why |', '|---|---|---|---|---|---|');
+  for (const c of r.controls) push(`| ${c.id} | ${cell(c.title)} | ${c.standards.join(', ')} | ${c.status} | ${cell(c.resources.map((a) => words.nameOf(a, ctx)).join(', '))} | ${cell(controlWhy(c, ctx))} |`);
+  push('');
 
   push('## Findings', '', `${counts.error} error, ${counts.warning} warning, ${counts.info} info.`, '');
   if (r.findings.length > 0) {
@@ -304,7 +323,7 @@ export interface PageExtras {
 
 export function renderHtml(reports: StackReport[], extras: PageExtras = {}): string {
   const overview = table(
-    ['Stack', 'Region', 'Account', 'Jurisdiction', 'Profile', 'Event data deleted at', 'Findings', '100 M events / month'],
+    ['Stack', 'Region', 'Account', 'Jurisdiction', 'Profile', 'Event data deleted at', 'Findings', 'Controls', '100 M events / month'],
     reports.map((r) => {
       const c = severityCounts(r.findings);
       const id = r.model.identity;
@@ -316,6 +335,7 @@ export function renderHtml(reports: StackReport[], extras: PageExtras = {}): str
         escapeHtml(id.profile ?? '—'),
         escapeHtml(eventDataDays(r.model)),
         `<span class="sev error">${c.error}</span> <span class="sev warning">${c.warning}</span> <span class="sev info">${c.info}</span>`,
+        escapeHtml(controlSummary(r)),
         r.cost?.lines.length ? escapeHtml(totalWords(r.cost.lines[1])) : r.cost ? 'not priced' : '—',
       ];
     }),
@@ -342,6 +362,9 @@ ${accessRows(model).length ? table(['Role', 'Assumed by', 'Conditions', 'Grants'
 <h3>Resource policies</h3>
 ${policyRows(model).length ? table(['Resource', 'Statements'], policyRows(model).map((p) => [e(p.resource), p.statements.map((x) => e(x)).join('<br>')])) : '<p>None.</p>'}
 ${r.capacity ? `<h3>Capacity</h3><p>Default Firehose quotas in ${e(r.capacity.region)}: ${r.capacity.quota.mibPerSecond} MiB/s, ${r.capacity.quota.recordsPerSecond} records/s, ${r.capacity.quota.requestsPerSecond} requests/s (${e(r.capacity.quota.source)}).</p>${table(['Traffic', 'Peak events/s', 'MiB/s', 'Records/s', 'Requests/s', 'Headroom'], [r.capacity.configured, ...r.capacity.tiers].map((l) => [e(l.label), String(l.peakEventsPerSecond), String(l.mibPerSecond), String(l.recordsPerSecond), String(l.requestsPerSecond), l.headroom < 1 ? `<span class="sev warning">${l.headroom}×: throttles</span>` : `${l.headroom}×`]))}${r.capacity.fixes.length ? `<p>Fix: ${e(r.capacity.fixes.join('; '))}</p>` : ''}` : ''}
+<h3>Security Hub controls</h3>
+<p>${e(controlSummary(r))}. Accepted controls are configured in <code>${e(ACCEPTANCES_SETTING)}</code>.</p>
+${table(['Control', 'Title', 'Standards', 'Status', 'Resources', 'Why'], r.controls.map((c) => [e(c.id), e(c.title), e(c.standards.join(', ')), `<span class="control ${c.status.replace(' ', '-')}">${e(c.status)}</span>`, e(c.resources.map((a) => words.nameOf(a, words.contextOf(model))).join(', ')), e(controlWhy(c, words.contextOf(model)))]))}
 <h3>Findings</h3>
 ${r.findings.length ? table(['Severity', 'Check', 'Resource', 'Finding'], r.findings.map((f) => [`<span class="sev ${f.severity}">${f.severity}</span>`, e(f.check), `<code>${e(f.resource)}</code>`, e(f.message)])) : '<p>None.</p>'}
 ${r.cost ? costHtml(r.cost, e) : ''}
@@ -366,7 +389,7 @@ svg.flow .edge path { stroke: #4a5468; stroke-width: 1.5; fill: none; } svg.flow
 .sev { display: inline-block; min-width: 1.6em; padding: 0 6px; border-radius: 9px; text-align: center; font-weight: 600; }
 .sev.error { background: #ffd7d5; color: #a40e26; } .sev.warning { background: #fff1c2; color: #7a4d00; } .sev.info { background: #dbeafe; color: #1e40af; }
 details.stack-changes { border: 1px solid #d7dce5; border-radius: 6px; padding: 4px 10px; margin: 6px 0; } details.stack-changes summary { cursor: pointer; font-weight: 600; }
-.was { color: #a40e26; } .now { color: #1a7f37; }
+.control { font-weight: 600; } .control.fail { color: #a40e26; } .control.pass { color: #1a7f37; } .control.accepted { color: #7a4d00; } .control.not-checked { color: #4a5468; }
 </style>
 </head>
 <body>

@@ -28,6 +28,8 @@ export interface PolicyRule<I extends RuleInput = RuleInput> {
   readonly level: Severity;
   /** What it inspects. */
   readonly appliesTo: string;
+  /** The Security Hub controls (stacks/rules/controls.ts) it evidences: a finding of this rule fails them. */
+  readonly controls?: string[];
   /** Why it exists, with its source (AWS documentation, provider behaviour). */
   readonly explanation: string;
   evaluate(input: I): Violation[];

@@ -74,4 +74,5 @@ export function eventStore(expirationDays: number | null, transitions: Retention
 export const configuredFor = (expirationDays: number): StackModel['configured'] => ({
   expirationDays,
   capacity: { eventsPerMonth: 100_000_000, peakFactor: 10, eventBytes: 3072, eventsPerRecord: 1 },
+  acceptances: [],
 });

@@ -4,5 +4,20 @@ import { streamCapacity } from './capacity';
 import { placeholderAccount } from './identity';
 import type { ReportRuleInput } from './input';
 import { archivedNotQueryable, keptBeyondConfig, neverExpires, smallObjectsStay } from './retention';
+import { bucketAccessLogging, bucketLifecycle, identityPoolGuests, logRetentionYear, streamEncrypted, workgroupMetrics, workgroupResultsEncrypted } from './security-hub';
 
-export const REPORT_ONLY: PolicyRule<ReportRuleInput>[] = [keptBeyondConfig, neverExpires, placeholderAccount, smallObjectsStay, archivedNotQueryable, streamCapacity];
+export const REPORT_ONLY: PolicyRule<ReportRuleInput>[] = [
+  keptBeyondConfig,
+  neverExpires,
+  placeholderAccount,
+  smallObjectsStay,
+  archivedNotQueryable,
+  streamCapacity,
+  bucketLifecycle,
+  bucketAccessLogging,
+  logRetentionYear,
+  workgroupMetrics,
+  workgroupResultsEncrypted,
+  streamEncrypted,
+  identityPoolGuests,
+];

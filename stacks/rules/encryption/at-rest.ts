@@ -7,6 +7,7 @@ export const bucketKms: PolicyRule = {
   id: 'encryption-bucket-kms',
   check: 'encryption',
   level: 'error',
+  controls: ['S3.17'],
   appliesTo: 'aws_s3_bucket',
   explanation: 'Event data is encrypted by default with a key of the stack (SSE-KMS), so its use is logged and its access is governed by the key policy.',
   evaluate: ({ tf }) => ofType(tf, 'aws_s3_bucket').filter(([, name]) => !bucketControls(tf, name).kmsKey).map(([, name]) => ({ resource: `aws_s3_bucket.${name}`, message: 'bucket has no SSE-KMS default encryption' })),
@@ -20,6 +21,7 @@ export const keyRotation: PolicyRule = {
   id: 'encryption-key-rotation',
   check: 'encryption',
   level: 'error',
+  controls: ['KMS.4'],
   appliesTo: 'aws_kms_key',
   explanation: 'Automatic yearly rotation of key material (KMS developer guide, rotating keys).',
   evaluate: ({ tf }) => ofType(tf, 'aws_kms_key').filter(([, , key]) => key.enable_key_rotation !== true).map(([, name]) => ({ resource: `aws_kms_key.${name}`, message: 'KMS key does not rotate' })),
@@ -40,6 +42,7 @@ export const messagingEncryption: PolicyRule = {
   id: 'encryption-topics-and-queues',
   check: 'encryption',
   level: 'error',
+  controls: ['SNS.1', 'SQS.1'],
   appliesTo: 'aws_sns_topic, aws_sqs_queue',
   explanation: 'Alerts name buckets and objects; queued S3 events name object keys: both are encrypted at rest.',
   evaluate: ({ tf }) => {

@@ -5,6 +5,7 @@ export const anyPrincipal: PolicyRule = {
   id: 'exposure-any-principal',
   check: 'exposure',
   level: 'error',
+  controls: ['KMS.5', 'SNS.4', 'SQS.3'],
   appliesTo: 'Allow statements of resource policies',
   explanation: 'Principal "*" opens the resource to every AWS account and anonymous callers unless conditions close it again.',
   evaluate: ({ tf }) =>

@@ -6,6 +6,7 @@ export const wildcardAction: PolicyRule = {
   id: 'least-privilege-wildcard-action',
   check: 'least-privilege',
   level: 'error',
+  controls: ['IAM.1', 'IAM.21'],
   appliesTo: 'Allow statements of policy documents (a key policy may give the account kms:*, which IAM then scopes)',
   explanation: 'Action "*" or "service:*" grants every present and future action of the service.',
   evaluate: ({ tf }) =>

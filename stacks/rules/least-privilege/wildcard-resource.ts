@@ -6,6 +6,7 @@ export const wildcardResource: PolicyRule = {
   id: 'least-privilege-wildcard-resource',
   check: 'least-privilege',
   level: 'error',
+  controls: ['IAM.1', 'KMS.2'],
   appliesTo: 'Allow statements of policy documents (not KMS key policies, where "*" means the key)',
   explanation: 'Resource "*" grants on every resource of the account, now and later (IAM user guide, least privilege).',
   evaluate: ({ tf }) =>

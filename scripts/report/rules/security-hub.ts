@@ -1,0 +1,133 @@
+/**
+ * Report rules that evidence Security Hub controls no synth-gate rule covers (stacks/rules/controls.ts): each
+ * finding fails its control in the report's controls table. Info or warning only: they never fail synth.
+ */
+import { resources, asList, type TerraformJson } from '../../../stacks/policy-checks';
+import type { PolicyRule } from '../../../stacks/rules/rule';
+import { eventStore, reportFixture, type ReportRuleInput } from './input';
+
+type Body = Record<string, unknown>;
+const ofType = (tf: TerraformJson, type: string) => resources(tf).filter(([t]) => t === type);
+const first = (value: unknown) => asList(value as Body | Body[])[0] as Body | undefined;
+
+/** S3 server access logging: a bucket is logged when an aws_s3_bucket_logging names it. */
+export const bucketAccessLogging: PolicyRule<ReportRuleInput> = {
+  id: 'logging-bucket-access',
+  check: 'logging',
+  level: 'info',
+  appliesTo: 'aws_s3_bucket',
+  controls: ['S3.9'],
+  explanation: 'Server access logs record each request to a bucket, for audits and investigations (S3 user guide, "Logging requests with server access logging"; Security Hub S3.9).',
+  evaluate: ({ tf }) => {
+    const logged = new Set(ofType(tf, 'aws_s3_bucket_logging').map(([, , b]) => String(b.bucket)));
+    return ofType(tf, 'aws_s3_bucket')
+      .filter(([, name, b]) => ![String(b.bucket), `\${aws_s3_bucket.${name}.id}`, `\${aws_s3_bucket.${name}.bucket}`].some((v) => logged.has(v)))
+      .map(([, name]) => ({ resource: `aws_s3_bucket.${name}`, message: 'no server access logging' }));
+  },
+  fixtures: {
+    failing: { ...reportFixture({}), tf: { resource: { aws_s3_bucket: { b: { bucket: 'b' } } } } },
+    passing: { ...reportFixture({}), tf: { resource: { aws_s3_bucket: { b: { bucket: 'b' } }, aws_s3_bucket_logging: { l: { bucket: '${aws_s3_bucket.b.id}', target_bucket: 'logs' } } } } },
+  },
+};
+
+/** A year of logs: the retention Security Hub's CloudWatch.16 asks for. */
+export const LOG_RETENTION_CONTROL_DAYS = 365;
+
+export const logRetentionYear: PolicyRule<ReportRuleInput> = {
+  id: 'logging-retention-year',
+  check: 'logging',
+  level: 'info',
+  appliesTo: 'CloudWatch log groups',
+  controls: ['CloudWatch.16'],
+  explanation: `Security Hub CloudWatch.16 (Config rule cw-loggroup-retention-period-check) expects log groups kept at least ${LOG_RETENTION_CONTROL_DAYS} days; the compliance profile keeps them that long.`,
+  evaluate: ({ model }) =>
+    model.stores
+      .filter((s) => s.role === 'logs' && s.retention.expirationDays !== null && s.retention.expirationDays < LOG_RETENTION_CONTROL_DAYS)
+      .map((s) => ({ resource: s.name, message: `kept ${s.retention.expirationDays} days, under the ${LOG_RETENTION_CONTROL_DAYS} CloudWatch.16 asks for (logs.retentionDays)` })),
+  fixtures: {
+    failing: reportFixture({ model: { stores: [{ ...eventStore(null), role: 'logs', kind: 'cloudwatch-logs', retention: { ...eventStore(30).retention, transitions: [], noncurrentDays: null, goneForGoodDay: 30, smallObjectsTransition: null } }] } }),
+    passing: reportFixture({ model: { stores: [{ ...eventStore(null), role: 'logs', kind: 'cloudwatch-logs', retention: { ...eventStore(365).retention, transitions: [], noncurrentDays: null, goneForGoodDay: 365, smallObjectsTransition: null } }] } }),
+  },
+};
+
+export const workgroupMetrics: PolicyRule<ReportRuleInput> = {
+  id: 'logging-workgroup-metrics',
+  check: 'logging',
+  level: 'warning',
+  appliesTo: 'aws_athena_workgroup',
+  controls: ['Athena.4'],
+  explanation: 'A workgroup that publishes CloudWatch metrics shows who queried how much (Security Hub Athena.4).',
+  evaluate: ({ tf }) =>
+    ofType(tf, 'aws_athena_workgroup')
+      .filter(([, , w]) => first(w.configuration)?.publish_cloudwatch_metrics_enabled !== true)
+      .map(([, name]) => ({ resource: `aws_athena_workgroup.${name}`, message: 'workgroup does not publish CloudWatch metrics' })),
+  fixtures: {
+    failing: { ...reportFixture({}), tf: { resource: { aws_athena_workgroup: { w: { name: 'w', configuration: [{}] } } } } },
+    passing: { ...reportFixture({}), tf: { resource: { aws_athena_workgroup: { w: { name: 'w', configuration: [{ publish_cloudwatch_metrics_enabled: true }] } } } } },
+  },
+};
+
+export const workgroupResultsEncrypted: PolicyRule<ReportRuleInput> = {
+  id: 'encryption-workgroup-results',
+  check: 'encryption',
+  level: 'warning',
+  appliesTo: 'aws_athena_workgroup',
+  controls: ['Athena.1'],
+  explanation: 'Query results are derived event data: the workgroup encrypts them (Security Hub Athena.1).',
+  evaluate: ({ tf }) =>
+    ofType(tf, 'aws_athena_workgroup')
+      .filter(([, , w]) => !first(first(first(w.configuration)?.result_configuration)?.encryption_configuration)?.encryption_option)
+      .map(([, name]) => ({ resource: `aws_athena_workgroup.${name}`, message: 'workgroup does not encrypt its query results' })),
+  fixtures: {
+    failing: { ...reportFixture({}), tf: { resource: { aws_athena_workgroup: { w: { configuration: [{ result_configuration: [{}] }] } } } } },
+    passing: { ...reportFixture({}), tf: { resource: { aws_athena_workgroup: { w: { configuration: [{ result_configuration: [{ encryption_configuration: [{ encryption_option: 'SSE_KMS' }] }] }] } } } } },
+  },
+};
+
+export const streamEncrypted: PolicyRule<ReportRuleInput> = {
+  id: 'encryption-stream',
+  check: 'encryption',
+  level: 'warning',
+  appliesTo: 'aws_kinesis_firehose_delivery_stream',
+  controls: ['DataFirehose.1'],
+  explanation: 'Events wait in the stream until its buffer flushes: it encrypts them (Security Hub DataFirehose.1).',
+  evaluate: ({ tf }) =>
+    ofType(tf, 'aws_kinesis_firehose_delivery_stream')
+      .filter(([, , s]) => first(s.server_side_encryption)?.enabled !== true)
+      .map(([, name]) => ({ resource: `aws_kinesis_firehose_delivery_stream.${name}`, message: 'stream is not encrypted at rest' })),
+  fixtures: {
+    failing: { ...reportFixture({}), tf: { resource: { aws_kinesis_firehose_delivery_stream: { s: {} } } } },
+    passing: { ...reportFixture({}), tf: { resource: { aws_kinesis_firehose_delivery_stream: { s: { server_side_encryption: [{ enabled: true }] } } } } },
+  },
+};
+
+export const identityPoolGuests: PolicyRule<ReportRuleInput> = {
+  id: 'exposure-identity-pool-guests',
+  check: 'exposure',
+  level: 'info',
+  appliesTo: 'aws_cognito_identity_pool',
+  controls: ['Cognito.2'],
+  explanation: 'An identity pool that allows unauthenticated identities gives credentials to anyone with its id (Security Hub Cognito.2); the app sends events as a guest by design, so the control is accepted in config with its compensating controls.',
+  evaluate: ({ tf }) =>
+    ofType(tf, 'aws_cognito_identity_pool')
+      .filter(([, , p]) => p.allow_unauthenticated_identities === true)
+      .map(([, name]) => ({ resource: `aws_cognito_identity_pool.${name}`, message: 'identity pool allows unauthenticated (guest) identities' })),
+  fixtures: {
+    failing: { ...reportFixture({}), tf: { resource: { aws_cognito_identity_pool: { p: { allow_unauthenticated_identities: true } } } } },
+    passing: { ...reportFixture({}), tf: { resource: { aws_cognito_identity_pool: { p: { allow_unauthenticated_identities: false } } } } },
+  },
+};
+
+export const bucketLifecycle: PolicyRule<ReportRuleInput> = {
+  id: 'retention-bucket-lifecycle',
+  check: 'retention',
+  level: 'warning',
+  appliesTo: 'S3 stores',
+  controls: ['S3.13'],
+  explanation: 'Every bucket has a lifecycle configuration, so nothing is kept by accident (Security Hub S3.13).',
+  evaluate: ({ model }) => model.stores.filter((s) => s.kind === 's3' && s.lifecycle === null).map((s) => ({ resource: s.name, message: 'bucket has no lifecycle configuration' })),
+  fixtures: {
+    failing: reportFixture({ model: { stores: [{ ...eventStore(90), lifecycle: null }] } }),
+    passing: reportFixture({ model: { stores: [eventStore(90)] } }),
+  },
+};
