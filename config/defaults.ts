@@ -104,6 +104,10 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
     /** Default: 1 — a stuck or failing delivery is worth a message at once. */
     evaluationPeriods: 1,
   },
+  analysts: {
+    /** Default: none — the analyst policy alone, to attach where your analysts sign in (SSO, federation). */
+    principals: [],
+  },
   controls: {
     /** Default: Cognito.2 accepted — the app sends events with guest credentials by design. */
     acceptances: [

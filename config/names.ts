@@ -34,7 +34,7 @@ export interface ResourceNames {
   /** Cognito identity pool (letters, digits, underscores, spaces). */
   identityPool: string;
   /** IAM role names, one per service role. */
-  roles: { firehose: string; crawler: string; ingestion: string };
+  roles: { firehose: string; crawler: string; ingestion: string; analyst: string };
 }
 
 /**
@@ -88,6 +88,7 @@ export function resourceNames(
       firehose: `${stack}-firehose`,
       crawler: `${stack}-crawler`,
       ingestion: `${stack}-ingestion`,
+      analyst: `${stack}-analyst`,
     },
   };
 }

@@ -124,6 +124,12 @@ export const monitoringSchema = z.strictObject({
   evaluationPeriods: z.number().int().min(1).max(24).describe('Consecutive breaching periods before an alarm fires.'),
 });
 
+export const analystsSchema = z.strictObject({
+  principals: z
+    .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/.+|user\/.+)$/, 'an IAM role or user ARN, or an account root ARN'))
+    .describe("IAM principals that may assume the stack's analyst role; without any, only the analyst policy is created, to attach to an SSO permission set or a federated role."),
+});
+
 export const controlAcceptanceSchema = z.strictObject({
   control: z.string().regex(/^[A-Za-z]+\.\d+$/, 'a Security Hub control id such as Cognito.2').describe('The Security Hub control it accepts failing.'),
   scope: z.string().min(1).describe('What it covers, in words (which resources, which stacks).'),
@@ -149,6 +155,7 @@ export const pipelineSettingsSchema = z.strictObject({
   capacity: capacitySchema,
   logs: logsSchema,
   monitoring: monitoringSchema,
+  analysts: analystsSchema,
   controls: controlsSchema,
 });
 

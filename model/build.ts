@@ -14,6 +14,7 @@ import type {
   FlowEdge,
   Identity,
   Key,
+  ManagedPolicy,
   Protection,
   ResourcePolicy,
   ResourcePolicyKind,
@@ -258,15 +259,33 @@ function roles(tf: TerraformJson, home: Home): Role[] {
   return all(tf, 'aws_iam_role')
     .map(([name, role]) => {
       const attached = (type: string) => all(tf, type).filter(([, p]) => pointsAt(tf, p.role, 'aws_iam_role', name));
+      // A policy of this stack attached to the role grants what its statements say; any other is named by its ARN.
+      const attachments = attached('aws_iam_role_policy_attachment').map(([, p]) => ({ arn: p.policy_arn, own: target(tf, p.policy_arn, 'aws_iam_policy') }));
       return {
         address: `aws_iam_role.${name}`,
         name: String(role.name),
         trust: statementsOf(role.assume_role_policy, home),
-        permissions: [...attached('aws_iam_role_policy').flatMap(([, p]) => statementsOf(p.policy, home)), ...list(role.inline_policy as Body[]).flatMap((p) => statementsOf(p.policy, home))],
-        managedPolicies: [...attached('aws_iam_role_policy_attachment').map(([, p]) => String(p.policy_arn)), ...list(role.managed_policy_arns as string[]).map(String)].sort(),
+        permissions: [
+          ...attached('aws_iam_role_policy').flatMap(([, p]) => statementsOf(p.policy, home)),
+          ...list(role.inline_policy as Body[]).flatMap((p) => statementsOf(p.policy, home)),
+          ...attachments.flatMap((a) => (a.own ? statementsOf(a.own[1].policy, home) : [])),
+        ],
+        managedPolicies: [...attachments.filter((a) => !a.own).map((a) => String(a.arn)), ...list(role.managed_policy_arns as string[]).map(String)].sort(),
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function managedPolicies(tf: TerraformJson, home: Home): ManagedPolicy[] {
+  return all(tf, 'aws_iam_policy').map(([name, policy]) => ({
+    address: `aws_iam_policy.${name}`,
+    name: String(policy.name),
+    statements: statementsOf(policy.policy, home),
+    attachedTo: all(tf, 'aws_iam_role_policy_attachment')
+      .filter(([, a]) => pointsAt(tf, a.policy_arn, 'aws_iam_policy', name))
+      .flatMap(([, a]) => all(tf, 'aws_iam_role').filter(([r]) => pointsAt(tf, a.role, 'aws_iam_role', r)).map(([r]) => `aws_iam_role.${r}`))
+      .sort(),
+  }));
 }
 
 const POLICY_RESOURCES: [string, ResourcePolicyKind, string][] = [
@@ -377,6 +396,7 @@ const NAME_ATTRIBUTE: Record<string, string> = {
   aws_cloudwatch_event_rule: 'name',
   aws_cloudwatch_dashboard: 'dashboard_name',
   aws_kms_alias: 'name',
+  aws_iam_policy: 'name',
 };
 
 /** Terraform address → AWS name; a key is named by its alias, a bucket's or role's settings by their owner. */
@@ -462,6 +482,7 @@ export function buildStackModel(tf: TerraformJson, facts: DeploymentFacts): Stac
     stores: stores(tf, home),
     keys: keys(tf),
     roles: roleList,
+    policies: managedPolicies(tf, home),
     accountIamAccess,
     resourcePolicies: policies,
     alerts: alerts(tf),

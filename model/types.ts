@@ -178,6 +178,15 @@ export interface Role {
   managedPolicies: string[];
 }
 
+/** A customer managed policy of the stack, and the roles of the stack it is attached to. */
+export interface ManagedPolicy {
+  address: string;
+  name: string;
+  statements: Statement[];
+  /** Roles of this stack that have it; empty: it is for principals outside the stack (SSO, federation). */
+  attachedTo: string[];
+}
+
 export type ResourcePolicyKind = 'bucket-policy' | 'key-policy' | 'topic-policy' | 'queue-policy';
 
 export interface ResourcePolicy {
@@ -232,6 +241,8 @@ export interface StackModel {
   stores: Store[];
   keys: Key[];
   roles: Role[];
+  /** The stack's customer managed policies (their statements also count in each role that has them). */
+  policies: ManagedPolicy[];
   /** For a stack without roles whose key delegates to IAM (a state stack): the account's own IAM principals. */
   accountIamAccess: boolean;
   resourcePolicies: ResourcePolicy[];

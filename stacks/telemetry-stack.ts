@@ -1,8 +1,9 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CloudBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, type TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { backendLocation, stateKeyAlias } from '../config/names';
+import { backendLocation, stateKeyAlias, staticFolder } from '../config/names';
 import type { ResolvedDeployment } from '../config/resolve';
+import { Analysts } from './constructs/analysts';
 import { Catalog } from './constructs/catalog';
 import { Delivery } from './constructs/delivery';
 import { Ingestion } from './constructs/ingestion';
@@ -103,6 +104,14 @@ export class TelemetryStack extends CheckedStack {
       key: storage.key,
       resultsLocation: storage.athenaResultsLocation,
       database: catalog.database.name,
+    });
+    new Analysts(this, 'analysts', {
+      env,
+      names,
+      dataFolder: staticFolder(settings.firehose.dataPrefix),
+      resultsFolder: settings.athena.resultsPrefix,
+      keyArn: storage.key.arn,
+      principals: settings.analysts.principals,
     });
     const monitoring = new Monitoring(this, 'monitoring', {
       env,

@@ -100,7 +100,16 @@ function accessRows(model: StackModel): { role: string; assumedBy: string; condi
       },
     ];
   }
-  return model.roles.map((r) => ({
+  const attachable = model.policies
+    .filter((p) => p.attachedTo.length === 0)
+    .map((p) => ({
+      role: `policy ${p.name}`,
+      assumedBy: 'whoever it is attached to outside this stack (an SSO permission set, a federated role); nobody until then',
+      conditions: [],
+      grants: p.statements.map((s) => words.statement(s, ctx, false)),
+      table: p.statements.map((s) => [s.effect, s.actions.map((a) => `\`${a}\``).join(', '), s.resources.map((v) => `\`${words.value(v, ctx)}\``).join(', '), s.conditions.map((c) => `\`${words.condition(c, ctx)}\``).join('<br>') || '—']),
+    }));
+  return [...model.roles.map((r) => ({
     role: r.name,
     assumedBy: r.trust.flatMap((s) => s.principals.map((p) => words.principal(p, ctx))).join(', '),
     conditions: r.trust.flatMap((s) => s.conditions.map((c) => words.condition(c, ctx))),
@@ -109,7 +118,7 @@ function accessRows(model: StackModel): { role: string; assumedBy: string; condi
       ...r.permissions.map((s) => [s.effect, s.actions.map((a) => `\`${a}\``).join(', '), s.resources.map((v) => `\`${words.value(v, ctx)}\``).join(', '), s.conditions.map((c) => `\`${words.condition(c, ctx)}\``).join('<br>') || '—']),
       ...r.managedPolicies.map((m) => ['Allow', `AWS managed policy \`${m}\``, '(see AWS)', '—']),
     ],
-  }));
+  })), ...attachable];
 }
 
 const policyRows = (model: StackModel) => {

@@ -27,6 +27,7 @@ export type Subject =
   | { kind: 'store'; name: string; address: string; storeKind: Store['kind'] }
   | { kind: 'key'; name: string; address: string }
   | { kind: 'role'; name: string; address: string }
+  | { kind: 'managed-policy'; name: string; address: string }
   | { kind: 'resource-policy'; name: string; address: string }
   | { kind: 'alert'; name: string; address: string }
   | { kind: 'destination'; name: string; address: string }
@@ -187,6 +188,12 @@ function policyChanges(base: StackModel, current: StackModel): Change[] {
     const governed = policy.governs.kind === 'own' ? (current.names[policy.governs.address] ?? base.names[policy.governs.address] ?? policy.governs.address) : valueKey(policy.governs);
     const subject: Subject = { kind: 'resource-policy', name: governed, address: policy.address };
     changes.push(...statementChanges('access', subject, b?.statements ?? [], a?.statements ?? [], (statement) => ({ kind: 'policy-statement', statement })));
+  }
+  for (const [, b, a] of pairs(base.policies, current.policies, (p) => p.address)) {
+    const policy = (a ?? b)!;
+    const subject: Subject = { kind: 'managed-policy', name: policy.name, address: policy.address };
+    if (!b || !a) changes.push({ section: 'access', kind: a ? 'added' : 'removed', subject, field: { kind: 'existence' }, effects: [a ? 'widens-access' : 'narrows-access'] });
+    else changes.push(...statementChanges('access', subject, b.statements, a.statements, (statement) => ({ kind: 'permission', statement })));
   }
   if (base.accountIamAccess !== current.accountIamAccess) {
     changes.push({ section: 'access', kind: 'changed', subject: { kind: 'stack' }, field: { kind: 'account-iam-access', before: base.accountIamAccess, after: current.accountIamAccess }, effects: [current.accountIamAccess ? 'widens-access' : 'narrows-access'] });

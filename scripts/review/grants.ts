@@ -23,9 +23,19 @@ function matches(pattern: string, text: string, caseInsensitive = false): boolea
 
 const principalCovered = (p: Principal, by: Principal[]) => by.some((q) => q.kind === 'any' || principalKey(q) === principalKey(p));
 
+/** Operators whose values are patterns (`*`, `?`), as IAM matches them. */
+const PATTERN_OPERATOR = /(StringLike|ArnLike)$/;
+
 /** Every condition of `wider` holds in `narrower`: the same operator and key, with no value `wider` does not allow. */
 const conditionsCovered = (narrower: Condition[], wider: Condition[]) =>
-  wider.every((w) => narrower.some((n) => n.operator === w.operator && n.key === w.key && n.values.every((v) => w.values.some((wv) => valueKey(wv) === valueKey(v)))));
+  wider.every((w) =>
+    narrower.some(
+      (n) =>
+        n.operator === w.operator &&
+        n.key === w.key &&
+        n.values.every((v) => w.values.some((wv) => (PATTERN_OPERATOR.test(w.operator) ? matches(valueKey(wv), valueKey(v)) : valueKey(wv) === valueKey(v)))),
+    ),
+  );
 
 /** Whether `statement` allows (or denies) nothing beyond what one of `others` already does. */
 export function covered(statement: Statement, others: Statement[]): boolean {

@@ -32,6 +32,8 @@ function subjectWords(c: Change): string {
       return `role ${c.subject.name}`;
     case 'resource-policy':
       return `resource policy of ${c.subject.name}`;
+    case 'managed-policy':
+      return `policy ${c.subject.name}`;
     case 'alert':
       return `alarm or rule ${c.subject.name}`;
     case 'destination':

@@ -29,7 +29,7 @@ const names = {
   dataEventsQueue: 'bare-q',
   dataEventsDlq: 'bare-dlq',
   identityPool: 'bare_pool',
-  roles: { firehose: 'bare-firehose', crawler: 'bare-crawler', ingestion: 'bare-ingestion' },
+  roles: { firehose: 'bare-firehose', crawler: 'bare-crawler', ingestion: 'bare-ingestion', analyst: 'bare-analyst' },
 };
 
 /** The key and bucket a construct is given, with what it adds to them recorded. */

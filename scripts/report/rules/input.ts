@@ -27,6 +27,7 @@ export function reportFixture(parts: Partial<Omit<ReportRuleInput, 'model'>> & {
     stores: [],
     keys: [],
     roles: [],
+    policies: [],
     accountIamAccess: false,
     resourcePolicies: [],
     alerts: [],

@@ -12,7 +12,8 @@ export const confusedDeputy: PolicyRule = {
       statements === undefined
         ? [{ resource: address, message: 'trust policy is not plain JSON and cannot be checked' }]
         : statements
-            .filter((s) => (s.Principal as Record<string, unknown> | undefined)?.Federated === undefined && deputyGuards(s.Condition).length === 0)
+            // Only a service acts for others: a role trusted by named IAM principals (or a web identity) has no deputy.
+            .filter((s) => (s.Principal as Record<string, unknown> | undefined)?.Service !== undefined && deputyGuards(s.Condition).length === 0)
             .map((s) => ({ resource: address, message: `trust policy for ${JSON.stringify(s.Principal)} has no confused-deputy condition (${CONFUSED_DEPUTY_KEYS.join(' / ')})` })),
     ),
   fixtures: {
