@@ -53,6 +53,8 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
     tablePrefix: 'events_',
     /** Default: 2026. */
     projectionStartYear: 2026,
+    /** Default: true — the crawler's logs may quote object keys and schemas; they are encrypted like everything else. */
+    encryptCrawlerLogs: true,
   },
   contract: {
     /** Default: none — the Pinpoint-compatible envelope only. */

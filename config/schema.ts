@@ -67,6 +67,7 @@ export const catalogSchema = z.strictObject({
   mode: z.enum(['crawler', 'crawler-events', 'projection']).describe("How partitions become queryable: `crawler` — scheduled incremental crawls (LOG/LOG: the table's schema never evolves; new partitions wait for the next run); `crawler-events` — S3 events → SQS → crawler in event mode: cheaper runs that may update the schema; `projection` — no crawler: the contract's table with Athena partition projection (no delay, no crawler cost; the schema changes only with the contract)."),
   tablePrefix: z.string().describe('Prefix of table names; the table is `<tablePrefix><data folder>`.'),
   projectionStartYear: z.number().int().min(2000).max(2100).describe('First year partition projection enumerates (projection mode); later years up to +50 are included.'),
+  encryptCrawlerLogs: z.boolean().describe("Attach a Glue security configuration to the crawler: its CloudWatch logs (and any S3 output) encrypted with the stack key, in its own log group /aws-glue/crawlers-role/<role>-<configuration>, which the stack creates with logs.retentionDays. Off: the crawler writes unencrypted to the account's shared /aws-glue/crawlers, kept forever.").meta({ source: 'Glue developer guide, encrypting data written by AWS Glue (security configurations)' }),
 });
 
 const contractName = z.string().regex(/^[a-z][a-z0-9_]{0,127}$/, 'a column name Athena accepts: lowercase letters, digits, underscores');

@@ -81,6 +81,7 @@ export class TelemetryStack extends CheckedStack {
       names,
       environmentName: deployment.environment,
       catalog: settings.catalog,
+      logRetentionDays: settings.logs.retentionDays,
       crawler: settings.crawler,
       firehose: settings.firehose,
       extraColumns: settings.contract.extraColumns,

@@ -45,6 +45,7 @@ describe('Security Hub controls of a stack', () => {
       'SNS.1': 'pass',
       'SNS.4': 'pass',
       'CloudWatch.16': 'pass',
+      'cloudwatch-log-group-encrypted': 'pass',
       'Athena.1': 'pass',
       'Athena.4': 'pass',
       'DataFirehose.1': 'pass',
@@ -56,15 +57,16 @@ describe('Security Hub controls of a stack', () => {
     expect(compliance['S3.9'].closedBy).toMatch(/not yet offered/);
   });
 
-  it('the standard profile keeps its error log 30 days: CloudWatch.16 fails, naming the setting that closes it', () => {
+  it('the standard profile keeps its error and crawler logs 30 days: CloudWatch.16 fails, naming the setting that closes it', () => {
     const standard = controls(singleDeployment({}, { profile: 'standard', jurisdiction: 'EU' }));
-    expect(standard['CloudWatch.16']).toMatchObject({ status: 'fail', failing: [expect.stringMatching(/^\/aws\/kinesisfirehose\//)], closedBy: expect.stringMatching(/^logs\.retentionDays: 365/) });
+    expect(standard['CloudWatch.16']).toMatchObject({ status: 'fail', failing: [expect.stringMatching(/^\/aws-glue\/crawlers-role\//), expect.stringMatching(/^\/aws\/kinesisfirehose\//)], closedBy: expect.stringMatching(/^logs\.retentionDays: 365/) });
   });
 
   it.each([
     ['a shorter log retention in the compliance profile', 'CloudWatch.16', { logs: { retentionDays: 90 as const } }, undefined],
     ['a key that no longer rotates', 'KMS.4', {}, (tf: TerraformJson & { resource: Record<string, Record<string, Record<string, unknown>>> }) => Object.values(tf.resource.aws_kms_key).forEach((k) => (k.enable_key_rotation = false))],
     ['an unencrypted stream', 'DataFirehose.1', {}, (tf: TerraformJson & { resource: Record<string, Record<string, Record<string, unknown>>> }) => Object.values(tf.resource.aws_kinesis_firehose_delivery_stream).forEach((s) => delete s.server_side_encryption)],
+    ['crawler logs left unencrypted (catalog.encryptCrawlerLogs: false)', 'cloudwatch-log-group-encrypted', { catalog: { encryptCrawlerLogs: false } }, undefined],
     ['a workgroup without metrics', 'Athena.4', {}, (tf: TerraformJson & { resource: Record<string, Record<string, Record<string, unknown>>> }) => Object.values(tf.resource.aws_athena_workgroup).forEach((w) => ((w.configuration as Record<string, unknown>).publish_cloudwatch_metrics_enabled = false))],
   ])('planted regression, %s: %s fails', (_what, control, overrides, edit) => {
     const planted = controls(singleDeployment(overrides), edit);

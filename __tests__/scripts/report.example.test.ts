@@ -50,6 +50,7 @@ describe('report sections (example matrix)', () => {
       ['failed-records', 'telemetry-prod-222222222222-eu-central-1/errors/'],
       ['query-results', 'telemetry-prod-222222222222-eu-central-1/athena-results/'],
       ['buffer', 'telemetry-prod-events'],
+      ['logs', '/aws-glue/crawlers-role/telemetry-prod-eu-central-1-crawler-telemetry-prod-events-logs'],
       ['logs', '/aws/kinesisfirehose/telemetry-prod-events'],
       ['catalog', 'telemetry_prod'],
     ]);
@@ -153,11 +154,12 @@ describe('planted findings, one per severity', () => {
     ]);
   });
 
-  it('info: packing events, guest identities (accepted), placeholder accounts, no access logging, a short log retention, the small-object caveat and the crawler trust guard', () => {
+  it('info: packing events, guest identities (accepted), placeholder accounts, no access logging, a short log retention (the error log and the crawler’s), the small-object caveat and the crawler trust guard', () => {
     expect(report('telemetry-dev-us-east-1').findings.filter((f) => f.severity === 'info').map((f) => f.rule)).toEqual([
       'capacity-firehose-quota',
       'exposure-identity-pool-guests',
       'identity-placeholder-account',
+      'logging-retention-year',
       'logging-retention-year',
       'logging-bucket-access',
       'monitoring-topic-subscribed',

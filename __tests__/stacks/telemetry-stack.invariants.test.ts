@@ -12,6 +12,7 @@ import { partitionOf } from '../../config/aws';
 import { backendLocation, staticFolder, stateKeyAlias } from '../../config/names';
 import { NAMED_QUERIES, PARTITION_COLUMNS } from '../../config/queries';
 import { arns } from '../../stacks/iam';
+import { crawlerLogGroup } from '../../stacks/constructs/catalog';
 import { athenaQueriesByState } from '../../stacks/constructs/monitoring';
 import { asList, parsePolicy } from '../../stacks/policy-checks';
 import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';
@@ -176,14 +177,15 @@ describeEach('telemetry stacks', stacks, (s) => s.deployment.names.stack, ({ dep
     if (settings.catalog.mode === 'projection') return;
     const crawlerPolicy = resources<{ role: string; policy: string }>('aws_iam_role_policy').find((p) => p.role.includes('catalog_role'));
     const granted = (parsePolicy(crawlerPolicy?.policy) ?? []).flatMap((s) => asList(s.Resource));
+    const crawlerLogs = crawlerLogGroup(names.roles.crawler, settings.catalog.encryptCrawlerLogs ? `${names.crawler}-logs` : undefined);
     const allowed = [
       arn.glue('catalog'),
       arn.glue(`database/${names.glueDatabase}`),
       arn.glue(`table/${names.glueDatabase}/*`),
       arn.bucket(names.dataBucket),
       `${arn.bucket(names.dataBucket)}/${staticFolder(settings.firehose.dataPrefix)}*`,
-      arn.logGroup('/aws-glue/crawlers'),
-      `${arn.logGroup('/aws-glue/crawlers')}:log-stream:${names.crawler}`,
+      arn.logGroup(crawlerLogs),
+      `${arn.logGroup(crawlerLogs)}:log-stream:${names.crawler}`,
     ];
     for (const resource of granted) expect(allowed.includes(resource) || /^\$\{aws_(kms_key|sqs_queue)\./.test(resource)).toBe(true);
   });

@@ -1,10 +1,13 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
 import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { GlueCrawler } from '@cdktf/provider-aws/lib/glue-crawler';
+import { GlueSecurityConfiguration } from '@cdktf/provider-aws/lib/glue-security-configuration';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
 import { contractFields, glueType } from '../../config/event-contract';
+import { DEFAULT_SETTINGS } from '../../config/defaults';
 import { CONTRACT_SCHEMA_FOLDER, staticFolder, type ResourceNames } from '../../config/names';
 import { PARTITION_COLUMNS } from '../../config/queries';
 import type { CatalogSettings, ContractColumn, CrawlerSettings, FirehoseSettings } from '../../config/schema';
@@ -30,6 +33,11 @@ export interface CatalogProps {
    * @default none: the envelope only
    */
   readonly extraColumns?: ContractColumn[];
+  /**
+   * Days the crawler's own log group keeps its logs (with `catalog.encryptCrawlerLogs`).
+   * @default DEFAULT_SETTINGS.logs.retentionDays
+   */
+  readonly logRetentionDays?: number;
   /** The stack key: the data objects' and the event queues'; in event mode, Catalog lets S3 use it for the queue. */
   readonly encryption: KeyPolicyContributions;
   /** The data bucket, whose object events feed the crawler in `crawler-events` mode. */
@@ -57,11 +65,18 @@ export function schemaChangePolicy(c: CrawlerSettings): { updateBehavior: string
 export const CRAWLER_LOG_GROUP = '/aws-glue/crawlers';
 
 /**
+ * The log group a crawler writes to: the account's shared one, or with a security configuration that encrypts its
+ * logs, its own `/aws-glue/crawlers-role/<role name>-<security configuration name>` (Glue developer guide, encrypting
+ * data written by AWS Glue: crawlers with CloudWatch encryption log there).
+ */
+export const crawlerLogGroup = (roleName: string, securityConfiguration?: string) => (securityConfiguration ? `/aws-glue/crawlers-role/${roleName}-${securityConfiguration}` : CRAWLER_LOG_GROUP);
+
+/**
  * What a crawler needs of the Data Catalog and CloudWatch Logs, on this stack's catalog, database and its tables
  * (partition actions are authorized on the table) and the crawler's own log stream. Deletes only when the
- * schema-change policy deletes.
+ * schema-change policy deletes. With encrypted logs, the role also associates the stack key with its log group.
  */
-export function crawlerCatalogStatements(env: AwsEnvironment, names: Pick<ResourceNames, 'glueDatabase' | 'crawler'>, c: CrawlerSettings): PolicyStatement[] {
+export function crawlerCatalogStatements(env: AwsEnvironment, names: Pick<ResourceNames, 'glueDatabase' | 'crawler'>, c: CrawlerSettings, logGroup = CRAWLER_LOG_GROUP): PolicyStatement[] {
   const arn = arnsOf(env);
   const deletes = schemaChangePolicy(c).deleteBehavior === 'DELETE_FROM_DATABASE' ? ['glue:DeleteTable', 'glue:DeletePartition', 'glue:BatchDeletePartition'] : [];
   return [
@@ -85,12 +100,18 @@ export function crawlerCatalogStatements(env: AwsEnvironment, names: Pick<Resour
       ],
       Resource: [arn.glue('catalog'), arn.glue(`database/${names.glueDatabase}`), arn.glue(`table/${names.glueDatabase}/*`)],
     },
-    { Sid: 'CrawlerLogGroup', Effect: 'Allow', Action: 'logs:CreateLogGroup', Resource: arn.logGroup(CRAWLER_LOG_GROUP) },
+    {
+      Sid: 'CrawlerLogGroup',
+      Effect: 'Allow',
+      // logs:AssociateKmsKey: Glue encrypts a security configuration's log group with its key through the role.
+      Action: logGroup === CRAWLER_LOG_GROUP ? 'logs:CreateLogGroup' : ['logs:CreateLogGroup', 'logs:AssociateKmsKey'],
+      Resource: arn.logGroup(logGroup),
+    },
     {
       Sid: 'CrawlerOwnLogStream',
       Effect: 'Allow',
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: `${arn.logGroup(CRAWLER_LOG_GROUP)}:log-stream:${names.crawler}`,
+      Resource: `${arn.logGroup(logGroup)}:log-stream:${names.crawler}`,
     },
   ];
 }
@@ -255,6 +276,33 @@ export class Catalog extends Construct {
           { Sid: 'DecryptDataEvents', Effect: 'Allow', Action: 'kms:Decrypt', Resource: key.arn, Condition: { StringEquals: { 'kms:ViaService': principal(`sqs.${region}`) } } },
         ]
       : [];
+    // The crawler's logs may quote object keys and schemas: a security configuration encrypts them with the stack key.
+    const security = props.catalog.encryptCrawlerLogs
+      ? new GlueSecurityConfiguration(this, 'security-configuration', {
+          name: `${names.crawler}-logs`,
+          encryptionConfiguration: {
+            cloudwatchEncryption: { cloudwatchEncryptionMode: 'SSE-KMS', kmsKeyArn: key.arn },
+            jobBookmarksEncryption: { jobBookmarksEncryptionMode: 'DISABLED' },
+            s3Encryption: { s3EncryptionMode: 'SSE-KMS', kmsKeyArn: key.arn },
+          },
+        })
+      : undefined;
+    const logGroup = crawlerLogGroup(names.roles.crawler, security ? `${names.crawler}-logs` : undefined);
+    if (security) {
+      // CloudWatch Logs encrypts the crawler's own log group with the key, and nothing else of the account.
+      props.encryption.addToKeyPolicy({
+        Sid: 'CloudWatchLogsEncryptsCrawlerLogs',
+        Effect: 'Allow',
+        Principal: { Service: principal(`logs.${region}`) },
+        Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        Resource: '*',
+        Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': arn.logGroup(logGroup) } },
+      });
+    }
+    // Created here rather than by Glue on the first run: with the stack's retention and key, and destroyed with it.
+    const crawlerLogs = security
+      ? new CloudwatchLogGroup(this, 'crawler-logs', { name: logGroup, retentionInDays: props.logRetentionDays ?? DEFAULT_SETTINGS.logs.retentionDays, kmsKeyId: key.arn })
+      : undefined;
     const role = new ServiceRole(this, 'role', {
       roleName: names.roles.crawler,
       description: `Glue crawler ${names.crawler} reads s3://${names.dataBucket}/${dataFolder}`,
@@ -264,7 +312,7 @@ export class Catalog extends Construct {
       // A scoped-down equivalent of AWSGlueServiceRole, which the Glue guide ("Crawler prerequisites") allows in its
       // place: that managed policy grants glue:* on *, read/write on every bucket's aws-glue-* keys and EC2 actions.
       statements: [
-        ...crawlerCatalogStatements(env, names, c),
+        ...crawlerCatalogStatements(env, names, c, logGroup),
         { Sid: 'ReadEventObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn}/${dataFolder}*` },
         { Sid: 'LocateDataBucket', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: bucketArn },
         {
@@ -289,13 +337,14 @@ export class Catalog extends Construct {
       name: names.crawler,
       databaseName: this.database.name,
       role: role.role.arn,
-      dependsOn: [role.policy],
+      dependsOn: crawlerLogs ? [role.policy, crawlerLogs] : [role.policy],
       schedule: c.schedule,
       tablePrefix: catalog.tablePrefix,
       s3Target: [{ path: `s3://${names.dataBucket}/${dataFolder}`, ...(queues ? { eventQueueArn: queues.queue.arn, dlqEventQueueArn: queues.dlq.arn } : {}) }],
       recrawlPolicy: { recrawlBehavior: c.recrawlBehavior },
       schemaChangePolicy: schemaChangePolicy(c),
       configuration: jsonDocument(CRAWLER_CONFIGURATION),
+      ...(security ? { securityConfiguration: security.name } : {}),
     });
   }
 }

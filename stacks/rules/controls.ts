@@ -4,7 +4,9 @@
  * controls reference ("Security Hub CSPM controls for Amazon S3", "… for AWS KMS", …), as relayed by
  * turbot/steampipe-mod-aws-compliance (foundational_security/*.pp, commit a1d0b446, 2025-12-06) for the
  * Foundational Security Best Practices standard (FSBP); the others belong to the NIST SP 800-53 standard (and CIS
- * where noted). A control with no rule yet is reported "not checked", never "pass".
+ * where noted); cloudwatch-log-group-encrypted is an AWS Config managed rule (AWS Config developer guide,
+ * "cloudwatch-log-group-encrypted": NON_COMPLIANT when a log group is not encrypted with a KMS key). A control with
+ * no rule yet is reported "not checked", never "pass".
  */
 
 /** Terraform resource types whose presence makes a control apply to a stack. */
@@ -12,7 +14,7 @@ export interface Control {
   id: string;
   title: string;
   /** The standards that include it. */
-  standards: ('FSBP' | 'NIST 800-53' | 'CIS')[];
+  standards: ('FSBP' | 'NIST 800-53' | 'CIS' | 'AWS Config')[];
   /** It applies when the stack has one of these. */
   resourceTypes: string[];
   /** What closes it when it fails, for the reader (a setting, or why it cannot be closed here). */
@@ -38,6 +40,7 @@ export const CONTROLS: Control[] = [
   { id: 'SQS.1', title: 'Amazon SQS queues should be encrypted at rest', standards: ['FSBP'], resourceTypes: ['aws_sqs_queue'] },
   { id: 'SQS.3', title: 'SQS queue access policies should not allow public access', standards: ['FSBP'], resourceTypes: ['aws_sqs_queue_policy'] },
   { id: 'CloudWatch.16', title: 'CloudWatch log groups should be retained for a specified time period (at least 365 days)', standards: ['NIST 800-53'], resourceTypes: ['aws_cloudwatch_log_group'], closedBy: 'logs.retentionDays: 365 or more (the compliance profile sets 365)' },
+  { id: 'cloudwatch-log-group-encrypted', title: 'CloudWatch log groups are encrypted with an AWS KMS key (the Firehose error log, and the crawler’s logs through its Glue security configuration)', standards: ['AWS Config'], resourceTypes: ['aws_cloudwatch_log_group', 'aws_glue_crawler'], closedBy: 'catalog.encryptCrawlerLogs: true (the default)' },
   { id: 'Athena.1', title: 'Athena workgroups should be encrypted at rest', standards: ['FSBP'], resourceTypes: ['aws_athena_workgroup'] },
   { id: 'Athena.4', title: 'Athena workgroups should have logging enabled', standards: ['FSBP'], resourceTypes: ['aws_athena_workgroup'] },
   { id: 'DataFirehose.1', title: 'Firehose delivery streams should be encrypted at rest', standards: ['FSBP'], resourceTypes: ['aws_kinesis_firehose_delivery_stream'] },

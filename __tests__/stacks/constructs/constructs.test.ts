@@ -6,7 +6,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { DEFAULT_SETTINGS } from '../../../config/defaults';
 import { NAMED_QUERIES } from '../../../config/queries';
-import { Catalog } from '../../../stacks/constructs/catalog';
+import { Catalog, crawlerLogGroup } from '../../../stacks/constructs/catalog';
 import { Delivery } from '../../../stacks/constructs/delivery';
 import { ServiceRole } from '../../../stacks/constructs/identity';
 import { Ingestion } from '../../../stacks/constructs/ingestion';
@@ -61,13 +61,27 @@ describe('Delivery', () => {
 });
 
 describe('Catalog', () => {
-  it('crawler mode: a database and a crawler with its scoped role, nothing asked of key or bucket', () => {
+  it('crawler mode: a database and a crawler with its scoped role; its logs under the key through a security configuration, the only thing asked of the key', () => {
     const stack = bareStack();
     const given = keyAndBucket(stack);
     new Catalog(stack, 'catalog', { env: ENV, names, environmentName: 'bare', catalog: DEFAULT_SETTINGS.catalog, crawler: DEFAULT_SETTINGS.crawler, firehose: DEFAULT_SETTINGS.firehose, encryption: given.encryption, bucket: given.bucket });
     const tf = synth(stack);
-    expect(one(tf, 'aws_glue_crawler')).toMatchObject({ name: 'bare-crawler', schedule: DEFAULT_SETTINGS.crawler.schedule });
+    expect(one(tf, 'aws_glue_crawler')).toMatchObject({ name: 'bare-crawler', schedule: DEFAULT_SETTINGS.crawler.schedule, security_configuration: expect.stringContaining('aws_glue_security_configuration.') });
+    expect(one(tf, 'aws_glue_security_configuration')).toMatchObject({ name: 'bare-crawler-logs', encryption_configuration: { cloudwatch_encryption: { cloudwatch_encryption_mode: 'SSE-KMS' } } });
     expect(all(tf, 'aws_iam_role_policy_attachment')).toEqual([]);
+    const logGroup = crawlerLogGroup(names.roles.crawler, 'bare-crawler-logs');
+    expect(given.statements).toEqual([expect.objectContaining({ Sid: 'CloudWatchLogsEncryptsCrawlerLogs', Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': expect.stringMatching(new RegExp(`:log-group:${logGroup}$`)) } } })]);
+    expect(given.notifications).toEqual([]);
+  });
+
+  it('crawler logs left unencrypted (catalog.encryptCrawlerLogs: false): no security configuration, nothing asked of key or bucket, the shared log group', () => {
+    const stack = bareStack();
+    const given = keyAndBucket(stack);
+    new Catalog(stack, 'catalog', { env: ENV, names, environmentName: 'bare', catalog: { ...DEFAULT_SETTINGS.catalog, encryptCrawlerLogs: false }, crawler: DEFAULT_SETTINGS.crawler, firehose: DEFAULT_SETTINGS.firehose, encryption: given.encryption, bucket: given.bucket });
+    const tf = synth(stack);
+    expect(all(tf, 'aws_glue_security_configuration')).toEqual([]);
+    expect(one(tf, 'aws_glue_crawler').security_configuration).toBeUndefined();
+    expect(JSON.stringify(all(tf, 'aws_iam_role_policy'))).toContain(':log-group:/aws-glue/crawlers');
     expect([given.statements, given.notifications]).toEqual([[], []]);
   });
 
@@ -85,7 +99,7 @@ describe('Catalog', () => {
       bucket: given.bucket,
     });
     expect(all(synth(stack), 'aws_sqs_queue')).toHaveLength(2);
-    expect(given.statements.map((s) => s.Sid)).toEqual(['S3NotificationsUseKeyForCrawlerQueue']);
+    expect(given.statements.map((s) => s.Sid)).toEqual(['S3NotificationsUseKeyForCrawlerQueue', 'CloudWatchLogsEncryptsCrawlerLogs']);
     expect(given.notifications.map((n) => n.queue)).toEqual([expect.objectContaining({ id: 'data-objects-to-crawler', filterPrefix: 'data/' })]);
   });
 

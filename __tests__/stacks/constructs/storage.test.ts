@@ -84,6 +84,6 @@ describe('a second consumer in a whole pipeline stack', () => {
     expect((notification.queue as { id: string }[]).map((q) => q.id)).toEqual(['deletions-to-audit']);
     expect((notification.depends_on as string[]).map((d) => d.split('.')[0])).toEqual(['aws_sns_topic_policy', 'aws_sqs_queue_policy']);
     const sids = (parsePolicy(only(tf, 'aws_kms_key').policy) ?? []).map((s) => s.Sid);
-    expect(sids).toEqual(['AccountAdministersKeyThroughIam', 'CloudWatchLogsEncryptsFirehoseErrorLog', 'AlarmsUseKeyForAlertTopic', 'EventBridgeUsesKeyForAlertTopic', 'S3NotificationsUseKeyForAlertTopic', 'S3UsesKeyForAuditQueue']);
+    expect(sids).toEqual(['AccountAdministersKeyThroughIam', 'CloudWatchLogsEncryptsCrawlerLogs', 'CloudWatchLogsEncryptsFirehoseErrorLog', 'AlarmsUseKeyForAlertTopic', 'EventBridgeUsesKeyForAlertTopic', 'S3NotificationsUseKeyForAlertTopic', 'S3UsesKeyForAuditQueue']);
   });
 });

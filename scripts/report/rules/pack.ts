@@ -4,7 +4,7 @@ import { streamCapacity } from './capacity';
 import { placeholderAccount } from './identity';
 import type { ReportRuleInput } from './input';
 import { archivedNotQueryable, keptBeyondConfig, neverExpires, smallObjectsStay } from './retention';
-import { bucketAccessLogging, bucketLifecycle, identityPoolGuests, logRetentionYear, streamEncrypted, workgroupMetrics, workgroupResultsEncrypted } from './security-hub';
+import { bucketAccessLogging, bucketLifecycle, crawlerLogsEncrypted, identityPoolGuests, logRetentionYear, streamEncrypted, workgroupMetrics, workgroupResultsEncrypted } from './security-hub';
 
 export const REPORT_ONLY: PolicyRule<ReportRuleInput>[] = [
   keptBeyondConfig,
@@ -19,5 +19,6 @@ export const REPORT_ONLY: PolicyRule<ReportRuleInput>[] = [
   workgroupMetrics,
   workgroupResultsEncrypted,
   streamEncrypted,
+  crawlerLogsEncrypted,
   identityPoolGuests,
 ];

@@ -131,3 +131,27 @@ export const bucketLifecycle: PolicyRule<ReportRuleInput> = {
     passing: reportFixture({ model: { stores: [eventStore(90)] } }),
   },
 };
+
+export const crawlerLogsEncrypted: PolicyRule<ReportRuleInput> = {
+  id: 'encryption-crawler-logs',
+  check: 'encryption',
+  level: 'warning',
+  appliesTo: 'aws_glue_crawler',
+  controls: ['cloudwatch-log-group-encrypted'],
+  explanation: 'A crawler without a Glue security configuration writes unencrypted logs to /aws-glue/crawlers (Glue developer guide, encrypting data written by AWS Glue); its security configuration encrypts them with a KMS key.',
+  evaluate: ({ tf }) =>
+    ofType(tf, 'aws_glue_crawler')
+      .filter(([, , c]) => {
+        const name = c.security_configuration;
+        const configuration = ofType(tf, 'aws_glue_security_configuration').find(([, n, s]) => name === s.name || String(name).includes(`aws_glue_security_configuration.${n}.`))?.[2];
+        return first(first(configuration?.encryption_configuration)?.cloudwatch_encryption)?.cloudwatch_encryption_mode !== 'SSE-KMS';
+      })
+      .map(([, name]) => ({ resource: `aws_glue_crawler.${name}`, message: 'crawler logs are not KMS-encrypted (no Glue security configuration with CloudWatch encryption)' })),
+  fixtures: {
+    failing: { ...reportFixture({}), tf: { resource: { aws_glue_crawler: { c: { name: 'c' } } } } },
+    passing: {
+      ...reportFixture({}),
+      tf: { resource: { aws_glue_crawler: { c: { name: 'c', security_configuration: '${aws_glue_security_configuration.s.name}' } }, aws_glue_security_configuration: { s: { name: 's', encryption_configuration: [{ cloudwatch_encryption: [{ cloudwatch_encryption_mode: 'SSE-KMS' }] }] } } } },
+    },
+  },
+};

@@ -32,6 +32,7 @@ export const logGroupKms: PolicyRule = {
   id: 'encryption-log-group-kms',
   check: 'encryption',
   level: 'warning',
+  controls: ['cloudwatch-log-group-encrypted'],
   appliesTo: 'aws_cloudwatch_log_group',
   explanation: "Delivery error messages may quote record content; they belong under the stack's key like the records.",
   evaluate: ({ tf }) => ofType(tf, 'aws_cloudwatch_log_group').filter(([, , g]) => !g.kms_key_id).map(([, name]) => ({ resource: `aws_cloudwatch_log_group.${name}`, message: 'log group is not encrypted with the stack key' })),
