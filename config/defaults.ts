@@ -95,6 +95,8 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
   logs: {
     /** Default: 30 days. */
     retentionDays: 30,
+    /** Default: false — the compliance profile turns it on (a log bucket per stack costs its storage and requests). */
+    bucketAccessLogs: false,
   },
   monitoring: {
     /** Default: none — set per environment (each address confirms its subscription once). */

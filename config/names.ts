@@ -9,6 +9,8 @@ export interface ResourceNames {
   stack: string;
   /** Data bucket: globally unique by construction (account and region in the name). */
   dataBucket: string;
+  /** Where S3 delivers the data bucket's server access logs (with `logs.bucketAccessLogs`). */
+  accessLogBucket: string;
   /** Firehose delivery stream. */
   deliveryStream: string;
   /** KMS alias of the stack's key. */
@@ -72,6 +74,7 @@ export function resourceNames(
   return {
     stack,
     dataBucket: `${base}-${accountId}-${region}`,
+    accessLogBucket: `${base}-${accountId}-${region}-access-logs`,
     deliveryStream: `${base}-events`,
     kmsAlias: `alias/${base}-telemetry`,
     firehoseLogGroup: `/aws/kinesisfirehose/${base}-events`,

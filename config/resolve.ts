@@ -168,7 +168,7 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
     const root = { ...identityRaw, ...(settingsRaw as Plain), backend: backendRaw };
     if (identity.success && settings && backend.success) {
       const names = resourceNames(matrix.project, identity.data.environment, identity.data.region, identity.data.accountId, settings);
-      issues.push(...namingIssues(names, backend.data, identity.data));
+      issues.push(...namingIssues(names, backend.data, identity.data, settings.logs.bucketAccessLogs));
       const earlier = seen.get(names.stack);
       if (earlier !== undefined) {
         issues.push({ path: ['region'], message: `duplicate environment/region pair: ${earlier} already deploys stack ${names.stack}` });
@@ -209,10 +209,15 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
 }
 
 /** Names derived from the config must also be ones AWS and Terraform accept. */
-function namingIssues(names: ResourceNames, backend: BackendSettings, identity: DeploymentIdentity): Issue[] {
+function namingIssues(names: ResourceNames, backend: BackendSettings, identity: DeploymentIdentity, accessLogs: boolean): Issue[] {
   const issues: Issue[] = [];
   for (const problem of bucketNameProblems(names.dataBucket)) {
     issues.push({ path: ['environment'], message: `data bucket name "${names.dataBucket}" ${problem}` });
+  }
+  if (accessLogs) {
+    for (const problem of bucketNameProblems(names.accessLogBucket)) {
+      issues.push({ path: ['logs', 'bucketAccessLogs'], message: `access log bucket name "${names.accessLogBucket}" ${problem} (a shorter project or environment name fits)` });
+    }
   }
   if (backend.type === 's3') {
     const { bucket } = backendLocation(backend, identity.environment, identity.region, identity.accountId);

@@ -138,6 +138,7 @@ function stores(tf: TerraformJson, home: Home): Store[] {
     const { rules, smallObjectsTransition } = lifecycleOf(tf, name);
     const lifecycleAddress = all(tf, 'aws_s3_bucket_lifecycle_configuration').map(([n, c]) => (pointsAt(tf, c.bucket, 'aws_s3_bucket', name) ? `aws_s3_bucket_lifecycle_configuration.${n}` : undefined)).find(Boolean) ?? null;
     const versioned = all(tf, 'aws_s3_bucket_versioning').some(([, v]) => pointsAt(tf, v.bucket, 'aws_s3_bucket', name));
+    const accessLogTarget = all(tf, 'aws_s3_bucket_logging').some(([, l]) => pointsAt(tf, l.target_bucket, 'aws_s3_bucket', name));
     const bucketWideNoncurrent = versioned ? (rules.find((r) => r.prefix === '' && r.noncurrentDays !== null)?.noncurrentDays ?? null) : null;
     const base = {
       kind: 's3' as const,
@@ -156,7 +157,7 @@ function stores(tf: TerraformJson, home: Home): Store[] {
       result.push({
         ...base,
         id: base.address,
-        role: versioned && !stream ? 'state' : 'objects',
+        role: accessLogTarget ? 'access-logs' : versioned && !stream ? 'state' : 'objects',
         name: `${bucketName}/`,
         retention: retentionOf([], rule?.expirationDays ?? null, versioned ? (rule?.noncurrentDays ?? null) : null, null),
       });
@@ -242,7 +243,7 @@ function stores(tf: TerraformJson, home: Home): Store[] {
       lifecycle: null,
     });
   }
-  const order: StoreRole[] = ['event-data', 'failed-records', 'query-results', 'state', 'objects', 'buffer', 'logs', 'catalog', 'queue'];
+  const order: StoreRole[] = ['event-data', 'failed-records', 'query-results', 'state', 'access-logs', 'objects', 'buffer', 'logs', 'catalog', 'queue'];
   return result.sort((a, b) => order.indexOf(a.role) - order.indexOf(b.role) || a.name.localeCompare(b.name));
 }
 
@@ -374,6 +375,11 @@ function flow(tf: TerraformJson, region: string): FlowEdge[] {
     const [resultsBucket, ...rest] = workgroupResults(workgroup).replace(/^s3:\/\//, '').split('/');
     edges.push({ from: catalog, to: athena, region, via: { kind: 'sql' } });
     edges.push({ from: athena, to: { kind: 's3', bucket: resultsBucket, prefix: rest.join('/') }, region, via: { kind: 'query-results' } });
+  }
+  for (const [, logging] of all(tf, 'aws_s3_bucket_logging')) {
+    const from = String(target(tf, logging.bucket, 'aws_s3_bucket')?.[1].bucket ?? logging.bucket);
+    const to = String(target(tf, logging.target_bucket, 'aws_s3_bucket')?.[1].bucket ?? logging.target_bucket);
+    edges.push({ from: { kind: 's3', bucket: from, prefix: '' }, to: { kind: 's3', bucket: to, prefix: String(logging.target_prefix ?? '') }, region, via: { kind: 'access-logs' } });
   }
   return edges;
 }

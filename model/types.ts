@@ -63,7 +63,7 @@ export interface Identity {
  */
 export type Value = { kind: 'own'; address: string; attribute: string; suffix: string } | { kind: 'literal'; text: string };
 
-export type StoreRole = 'event-data' | 'failed-records' | 'query-results' | 'state' | 'objects' | 'buffer' | 'logs' | 'catalog' | 'queue';
+export type StoreRole = 'event-data' | 'failed-records' | 'query-results' | 'state' | 'access-logs' | 'objects' | 'buffer' | 'logs' | 'catalog' | 'queue';
 export type StoreKind = 's3' | 'firehose' | 'cloudwatch-logs' | 'glue-catalog' | 'sqs';
 
 export type Encryption =
@@ -226,6 +226,7 @@ export type FlowVia =
   | { kind: 'projection'; table: string; database: string }
   | { kind: 'sql' }
   | { kind: 'query-results' }
+  | { kind: 'access-logs' }
   | { kind: 'state-files' };
 
 export interface FlowEdge {

@@ -75,6 +75,7 @@ export class TelemetryStack extends CheckedStack {
       folders: settings.firehose,
       athena: settings.athena,
       protection: settings.protection,
+      ...(settings.logs.bucketAccessLogs ? { accessLogs: { retentionDays: settings.logs.retentionDays } } : {}),
     });
     const catalog = new Catalog(this, 'catalog', {
       env,

@@ -50,6 +50,11 @@ const CASES: Case[] = [
     'performance1234/ap-southeast-5 environment: "performance1234" — data bucket name "telemetry-ingestion1-performance1234-222222222222-ap-southeast-5" is 64 characters; S3 allows 3–63',
   ],
   [
+    'Matrix: the access-log bucket’s name within 63 characters too, when access logs are on',
+    { ...singleDeployment({ logs: { bucketAccessLogs: true } }, { region: 'ap-southeast-5', environment: 'performance1234' }), project: 'telemetry-app1' },
+    'performance1234/ap-southeast-5 logs.bucketAccessLogs: true — access log bucket name "telemetry-app1-performance1234-222222222222-ap-southeast-5-access-logs" is 70 characters; S3 allows 3–63',
+  ],
+  [
     'Matrix: no duplicate environment/region pair',
     { ...EXAMPLE_MATRIX, deployments: [...EXAMPLE_MATRIX.deployments, { environment: 'prod', region: 'eu-central-1', accountId: '333333333333' }] },
     'prod/eu-central-1 region: "eu-central-1" — duplicate environment/region pair: deployments[2] already deploys stack telemetry-prod-eu-central-1',

@@ -49,6 +49,7 @@ describe('report sections (example matrix)', () => {
       ['event-data', 'telemetry-prod-222222222222-eu-central-1/data/'],
       ['failed-records', 'telemetry-prod-222222222222-eu-central-1/errors/'],
       ['query-results', 'telemetry-prod-222222222222-eu-central-1/athena-results/'],
+      ['access-logs', 'telemetry-prod-222222222222-eu-central-1-access-logs/'],
       ['buffer', 'telemetry-prod-events'],
       ['logs', '/aws-glue/crawlers-role/telemetry-prod-eu-central-1-crawler-telemetry-prod-events-logs'],
       ['logs', '/aws/kinesisfirehose/telemetry-prod-events'],
@@ -110,6 +111,7 @@ describe('report sections (example matrix)', () => {
       'S3 telemetry-prod-222222222222-eu-central-1/data/ → Glue catalog telemetry_prod',
       'Glue catalog telemetry_prod → Athena telemetry-prod-events',
       'Athena telemetry-prod-events → S3 telemetry-prod-222222222222-eu-central-1/athena-results/',
+      'S3 telemetry-prod-222222222222-eu-central-1/ → S3 telemetry-prod-222222222222-eu-central-1-access-logs/telemetry-prod-222222222222-eu-central-1/',
     ]);
     expect(new Set(eu.model.flow.map((e) => e.region))).toEqual(new Set(['eu-central-1']));
   });

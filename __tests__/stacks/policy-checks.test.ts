@@ -195,27 +195,31 @@ describe('destroy protection', () => {
     expect(bucket.force_destroy).toBeUndefined();
   });
 
-  it('opted out: the bucket is emptied by Terraform (force_destroy) and deleted before its key is scheduled for deletion', () => {
+  /** One protection finding per bucket (the data bucket, and the access-log bucket of the compliance profile) and key. */
+  const protectable = (tf: ReturnType<typeof synthesized>) => Object.keys(tf.resource.aws_s3_bucket).length + Object.keys(tf.resource.aws_kms_key).length;
+
+  it('opted out: every bucket is emptied by Terraform (force_destroy) and deleted before its key is scheduled for deletion', () => {
     const tf = synthesized(true);
-    const [bucket] = Object.values(tf.resource.aws_s3_bucket);
-    expect(bucket).toMatchObject({ force_destroy: true, depends_on: [`aws_kms_key.${Object.keys(tf.resource.aws_kms_key)[0]}`] });
-    expect(bucket.lifecycle).toBeUndefined();
-    expect(checkStack(tf, { ...ctx, allowDestroy: true }).filter((f) => f.check === 'protection').map((f) => f.severity)).toEqual(['info', 'info']);
+    for (const bucket of Object.values(tf.resource.aws_s3_bucket)) {
+      expect(bucket).toMatchObject({ force_destroy: true, depends_on: [`aws_kms_key.${Object.keys(tf.resource.aws_kms_key)[0]}`] });
+      expect(bucket.lifecycle).toBeUndefined();
+    }
+    expect(checkStack(tf, { ...ctx, allowDestroy: true }).filter((f) => f.check === 'protection').map((f) => f.severity)).toEqual(Array(protectable(tf)).fill('info'));
   });
 
   it('a stack without protection is an error unless the deployment opted out; an opt-out without the ordering is an error', () => {
     const tf = synthesized(true);
-    expect(checkStack(tf, { ...ctx, allowDestroy: false }).filter((f) => f.severity === 'error').map((f) => f.message)).toEqual([
-      'has no lifecycle.prevent_destroy: a destroy would delete it; set protection.allowDestroy to opt out',
-      'has no lifecycle.prevent_destroy: a destroy would delete it; set protection.allowDestroy to opt out',
-    ]);
+    expect(checkStack(tf, { ...ctx, allowDestroy: false }).filter((f) => f.severity === 'error').map((f) => f.message)).toEqual(
+      Array(protectable(tf)).fill('has no lifecycle.prevent_destroy: a destroy would delete it; set protection.allowDestroy to opt out'),
+    );
     for (const bucket of Object.values(tf.resource.aws_s3_bucket)) delete bucket.depends_on;
-    expect(checkStack(tf, { ...ctx, allowDestroy: true }).filter((f) => f.severity === 'error').map((f) => f.message)).toEqual([
-      expect.stringMatching(/^does not depend on aws_kms_key\.storage_key_[0-9A-F]+: a destroy would schedule the key for deletion while the bucket still holds objects$/),
-    ]);
+    expect(checkStack(tf, { ...ctx, allowDestroy: true }).filter((f) => f.severity === 'error').map((f) => f.message)).toEqual(
+      Object.keys(tf.resource.aws_s3_bucket).map(() => expect.stringMatching(/^does not depend on aws_kms_key\.storage_key_[0-9A-F]+: a destroy would schedule the key for deletion while the bucket still holds objects$/)),
+    );
   });
 
   it('the report infers the opt-out from force_destroy when it has only the JSON', () => {
-    expect(checkStack(synthesized(true), ctx).filter((f) => f.check === 'protection').map((f) => f.severity)).toEqual(['info', 'info']);
+    const tf = synthesized(true);
+    expect(checkStack(tf, ctx).filter((f) => f.check === 'protection').map((f) => f.severity)).toEqual(Array(protectable(tf)).fill('info'));
   });
 });

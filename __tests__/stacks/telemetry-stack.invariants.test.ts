@@ -31,6 +31,13 @@ describeEach('telemetry stacks', stacks, (s) => s.deployment.names.stack, ({ dep
   const partition = partitionOf(d.region);
   const arn = arns(partition, d.region, d.accountId);
   const resources = <T = Record<string, unknown>>(type: string) => Object.values(tf.resource[type] ?? {}) as T[];
+  const bucketAddress = (bucket: string) => `aws_s3_bucket.${Object.entries(tf.resource.aws_s3_bucket).find(([, b]) => b.bucket === bucket)?.[0]}.`;
+  /** The lifecycle configuration of one bucket, by name. */
+  const lifecycleOf = (bucket: string) => {
+    const found = resources<{ bucket: string; rule: unknown[] }>('aws_s3_bucket_lifecycle_configuration').filter((l) => l.bucket.includes(bucketAddress(bucket)));
+    expect(found).toHaveLength(1);
+    return found[0];
+  };
 
   it('pins the provider to its region and account, with residency tags', () => {
     expect(synthesized).toHaveProviderWithProperties(AwsProvider, {
@@ -75,7 +82,7 @@ describeEach('telemetry stacks', stacks, (s) => s.deployment.names.stack, ({ dep
   });
 
   it('applies the lifecycle to events and failed records in storage-class order, expiring last, a filter on every rule', () => {
-    const rules = only(tf, 'aws_s3_bucket_lifecycle_configuration').rule as { filter?: unknown; transition?: { days: number }[]; expiration?: { days: number }[] }[];
+    const rules = lifecycleOf(names.dataBucket).rule as { filter?: unknown; transition?: { days: number }[]; expiration?: { days: number }[] }[];
     const l = settings.lifecycle;
     const expectedTransitions = [
       ...(l.standardIaDays ? [{ days: l.standardIaDays, storage_class: 'STANDARD_IA' }] : []),
@@ -151,9 +158,16 @@ describeEach('telemetry stacks', stacks, (s) => s.deployment.names.stack, ({ dep
     for (const k of resources('aws_kms_key')) expect(k.lifecycle).toEqual(settings.protection.allowDestroy ? undefined : { prevent_destroy: true });
   });
 
+  it('logs every request to the data bucket into its in-region log bucket, kept as long as the logs, when access logs are on', () => {
+    const loggings = resources<{ bucket: string; target_bucket: string; target_prefix: string }>('aws_s3_bucket_logging');
+    if (!settings.logs.bucketAccessLogs) return expect(loggings).toEqual([]);
+    expect(loggings).toEqual([expect.objectContaining({ bucket: expect.stringContaining(bucketAddress(names.dataBucket)), target_bucket: expect.stringContaining(bucketAddress(names.accessLogBucket)), target_prefix: `${names.dataBucket}/` })]);
+    expect(lifecycleOf(names.accessLogBucket).rule).toEqual([expect.objectContaining({ expiration: [{ days: settings.logs.retentionDays }] })]);
+  });
+
   it('versions the data bucket, expiring noncurrent versions and lone delete markers', () => {
     expect(only(tf, 'aws_s3_bucket_versioning').versioning_configuration).toEqual({ status: 'Enabled' });
-    const rules = only(tf, 'aws_s3_bucket_lifecycle_configuration').rule as Record<string, unknown>[];
+    const rules = lifecycleOf(names.dataBucket).rule as Record<string, unknown>[];
     expect(rules).toContainEqual(
       expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: settings.protection.noncurrentVersionExpirationDays }], expiration: [{ expired_object_delete_marker: true }] }),
     );

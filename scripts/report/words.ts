@@ -10,9 +10,10 @@ export const STORE_ROLE: Record<StoreRole, string> = {
   'failed-records': 'records Firehose failed to deliver (raw event data)',
   'query-results': 'Athena query results (derived data)',
   state: 'Terraform state (versioned)',
+  'access-logs': 'S3 server access logs of the data bucket (requesters, operations, object keys; no event content)',
   objects: 'objects',
   buffer: 'events in flight, until the buffer flushes',
-  logs: 'Firehose delivery error messages (may quote record content)',
+  logs: 'Firehose delivery errors and crawler runs (may quote record content, object keys and schemas)',
   catalog: 'table schemas and partition values (derived metadata)',
   queue: 'S3 object-created events (object keys, no event content)',
 };
@@ -168,6 +169,8 @@ export function via(v: FlowVia): string {
       return 'SQL (workgroup enforced)';
     case 'query-results':
       return 'query results, SSE-KMS';
+    case 'access-logs':
+      return 'server access logs, SSE-KMS';
     case 'state-files':
       return 'state files (TLS, SSE-KMS)';
   }

@@ -21,6 +21,11 @@ export interface PrivateBucketProps {
    * @default false
    */
   readonly allowDestroy?: boolean;
+  /**
+   * Statements the bucket policy holds beside the TLS-only deny (S3 keeps one policy per bucket).
+   * @default none
+   */
+  readonly policyStatements?: PolicyStatement[];
 }
 
 /**
@@ -55,7 +60,7 @@ export function privateBucket(scope: Construct, id: string, props: PrivateBucket
     bucket: bucket.id,
     // Applied after the public access block so S3 never sees a policy on an unprotected bucket.
     dependsOn: [publicAccessBlock],
-    policy: policyDocument([denyInsecureTransport('s3:*', [props.bucketArn, `${props.bucketArn}/*`])]),
+    policy: policyDocument([denyInsecureTransport('s3:*', [props.bucketArn, `${props.bucketArn}/*`]), ...(props.policyStatements ?? [])]),
   });
   return bucket;
 }

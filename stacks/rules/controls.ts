@@ -28,7 +28,7 @@ export const CONTROLS: Control[] = [
   { id: 'S3.5', title: 'S3 buckets should require requests to use Secure Socket Layer', standards: ['FSBP', 'CIS'], resourceTypes: ['aws_s3_bucket'] },
   { id: 'S3.6', title: 'Amazon S3 permissions granted to other AWS accounts in bucket policies should be restricted', standards: ['FSBP'], resourceTypes: ['aws_s3_bucket_policy'] },
   { id: 'S3.8', title: 'S3 Block Public Access setting should be enabled at the bucket level', standards: ['FSBP'], resourceTypes: ['aws_s3_bucket'] },
-  { id: 'S3.9', title: 'S3 bucket server access logging should be enabled', standards: ['FSBP'], resourceTypes: ['aws_s3_bucket'], closedBy: 'server access logging into an in-region log bucket (not yet offered by these stacks)' },
+  { id: 'S3.9', title: 'S3 bucket server access logging should be enabled', standards: ['FSBP'], resourceTypes: ['aws_s3_bucket'], closedBy: 'logs.bucketAccessLogs: true (the compliance profile sets it)' },
   { id: 'S3.13', title: 'S3 buckets should have lifecycle policies configured', standards: ['NIST 800-53'], resourceTypes: ['aws_s3_bucket'] },
   { id: 'S3.17', title: 'S3 general purpose buckets should be encrypted at rest with AWS KMS keys', standards: ['NIST 800-53'], resourceTypes: ['aws_s3_bucket'] },
   { id: 'KMS.2', title: 'IAM principals should not have IAM inline policies that allow decryption actions on all KMS keys', standards: ['FSBP'], resourceTypes: ['aws_iam_role_policy'] },

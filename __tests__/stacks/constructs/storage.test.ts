@@ -28,7 +28,7 @@ const [deployment] = resolveMatrix(singleDeployment());
 /** Only what Storage declares it uses. */
 const storageProps = {
   env: { partition: 'aws', region: 'eu-central-1', accountId: '222222222222' },
-  names: { stack: 'bare', dataBucket: 'bare-data-bucket', kmsAlias: 'alias/bare' },
+  names: { stack: 'bare', dataBucket: 'bare-data-bucket', accessLogBucket: 'bare-data-bucket-access-logs', kmsAlias: 'alias/bare' },
   lifecycle: deployment.settings.lifecycle,
   folders: { dataPrefix: 'data/', errorPrefix: 'errors/' },
   athena: { resultsPrefix: 'athena-results/', resultsExpirationDays: 30 },
@@ -66,10 +66,50 @@ describe('Storage, built alone in a bare stack', () => {
     ]);
   });
 
-  it('creates no notification resource when nobody asks for one', () => {
+  it('creates no notification resource when nobody asks for one, and no access logging unless asked', () => {
     const alone = new TerraformStack(Testing.app(), 'alone');
     new Storage(alone, 'storage', storageProps);
-    expect((JSON.parse(Testing.synth(alone)) as Tf).resource.aws_s3_bucket_notification).toBeUndefined();
+    const synthesized = JSON.parse(Testing.synth(alone)) as Tf;
+    expect(synthesized.resource.aws_s3_bucket_notification).toBeUndefined();
+    expect(synthesized.resource.aws_s3_bucket_logging).toBeUndefined();
+  });
+});
+
+describe('Storage with access logs, built alone in a bare stack', () => {
+  const stack = new TerraformStack(Testing.app(), 'bare');
+  new Storage(stack, 'storage', { ...storageProps, accessLogs: { retentionDays: 365 } });
+  const tf = JSON.parse(Testing.synth(stack)) as Tf;
+  const byName = (type: string, name: string) => Object.entries(tf.resource[type]).find(([, r]) => JSON.stringify(r).includes(name));
+  const logBucket = Object.entries(tf.resource.aws_s3_bucket).find(([, b]) => b.bucket === 'bare-data-bucket-access-logs')!;
+  const ref = (address: string) => expect.stringContaining(address);
+
+  it('logs every request to the data bucket under its own prefix, after the log bucket lets S3 deliver', () => {
+    const logging = only(tf, 'aws_s3_bucket_logging');
+    expect(logging).toMatchObject({ target_bucket: ref(`aws_s3_bucket.${logBucket[0]}.`), target_prefix: 'bare-data-bucket/' });
+    expect(logging.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\./)]);
+  });
+
+  it('a log bucket like every bucket here (private, owner-enforced, under the stack key, TLS-only), writable only by S3 logging for this bucket and account, expiring after the retention', () => {
+    const [, policy] = byName('aws_s3_bucket_policy', logBucket[0])!;
+    const statements = parsePolicy(policy.policy) ?? [];
+    expect(statements.map((s) => s.Sid)).toEqual(['DenyInsecureTransport', 'S3ServerAccessLogsOfDataBucket']);
+    expect(statements[1]).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'logging.s3.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: 'arn:aws:s3:::bare-data-bucket-access-logs/bare-data-bucket/*',
+      Condition: { ArnEquals: { 'aws:SourceArn': 'arn:aws:s3:::bare-data-bucket' }, StringEquals: { 'aws:SourceAccount': '222222222222' } },
+    });
+    expect(byName('aws_s3_bucket_public_access_block', logBucket[0])![1]).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(byName('aws_s3_bucket_ownership_controls', logBucket[0])![1]).toMatchObject({ rule: { object_ownership: 'BucketOwnerEnforced' } });
+    expect(JSON.stringify(byName('aws_s3_bucket_server_side_encryption_configuration', logBucket[0])![1])).toContain('aws:kms');
+    expect(byName('aws_s3_bucket_lifecycle_configuration', logBucket[0])![1].rule).toEqual([expect.objectContaining({ id: 'expire-access-logs', expiration: [{ days: 365 }] })]);
+    expect(logBucket[1].lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  it('lets S3 logging use the stack key, for this account only', () => {
+    const statement = (parsePolicy(only(tf, 'aws_kms_key').policy) ?? []).find((s) => s.Sid === 'S3ServerAccessLoggingUsesKey');
+    expect(statement).toMatchObject({ Principal: { Service: 'logging.s3.amazonaws.com' }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' } } });
   });
 });
 
@@ -84,6 +124,6 @@ describe('a second consumer in a whole pipeline stack', () => {
     expect((notification.queue as { id: string }[]).map((q) => q.id)).toEqual(['deletions-to-audit']);
     expect((notification.depends_on as string[]).map((d) => d.split('.')[0])).toEqual(['aws_sns_topic_policy', 'aws_sqs_queue_policy']);
     const sids = (parsePolicy(only(tf, 'aws_kms_key').policy) ?? []).map((s) => s.Sid);
-    expect(sids).toEqual(['AccountAdministersKeyThroughIam', 'CloudWatchLogsEncryptsCrawlerLogs', 'CloudWatchLogsEncryptsFirehoseErrorLog', 'AlarmsUseKeyForAlertTopic', 'EventBridgeUsesKeyForAlertTopic', 'S3NotificationsUseKeyForAlertTopic', 'S3UsesKeyForAuditQueue']);
+    expect(sids).toEqual(['AccountAdministersKeyThroughIam', 'S3ServerAccessLoggingUsesKey', 'CloudWatchLogsEncryptsCrawlerLogs', 'CloudWatchLogsEncryptsFirehoseErrorLog', 'AlarmsUseKeyForAlertTopic', 'EventBridgeUsesKeyForAlertTopic', 'S3NotificationsUseKeyForAlertTopic', 'S3UsesKeyForAuditQueue']);
   });
 });

@@ -10,23 +10,29 @@ type Body = Record<string, unknown>;
 const ofType = (tf: TerraformJson, type: string) => resources(tf).filter(([t]) => t === type);
 const first = (value: unknown) => asList(value as Body | Body[])[0] as Body | undefined;
 
-/** S3 server access logging: a bucket is logged when an aws_s3_bucket_logging names it. */
+/**
+ * S3 server access logging: a bucket is logged when an aws_s3_bucket_logging names it. The log bucket itself is not:
+ * logging it into itself would log its own deliveries without end (S3 user guide, "Logging requests with server access
+ * logging": source and destination the same bucket create an infinite loop of logs), and into another bucket only
+ * moves the question. Security Hub still reports S3.9 on it; docs/compliance.md says how to suppress that finding.
+ */
 export const bucketAccessLogging: PolicyRule<ReportRuleInput> = {
   id: 'logging-bucket-access',
   check: 'logging',
   level: 'info',
   appliesTo: 'aws_s3_bucket',
   controls: ['S3.9'],
-  explanation: 'Server access logs record each request to a bucket, for audits and investigations (S3 user guide, "Logging requests with server access logging"; Security Hub S3.9).',
+  explanation: 'Server access logs record each request to a bucket, for audits and investigations (S3 user guide, "Logging requests with server access logging"; Security Hub S3.9). The log bucket is not logged itself.',
   evaluate: ({ tf }) => {
-    const logged = new Set(ofType(tf, 'aws_s3_bucket_logging').map(([, , b]) => String(b.bucket)));
+    const loggings = ofType(tf, 'aws_s3_bucket_logging').map(([, , l]) => l);
+    const refersTo = (value: unknown, name: string, b: Body) => [String(b.bucket), `\${aws_s3_bucket.${name}.id}`, `\${aws_s3_bucket.${name}.bucket}`].includes(String(value));
     return ofType(tf, 'aws_s3_bucket')
-      .filter(([, name, b]) => ![String(b.bucket), `\${aws_s3_bucket.${name}.id}`, `\${aws_s3_bucket.${name}.bucket}`].some((v) => logged.has(v)))
+      .filter(([, name, b]) => !loggings.some((l) => refersTo(l.bucket, name, b) || refersTo(l.target_bucket, name, b)))
       .map(([, name]) => ({ resource: `aws_s3_bucket.${name}`, message: 'no server access logging' }));
   },
   fixtures: {
     failing: { ...reportFixture({}), tf: { resource: { aws_s3_bucket: { b: { bucket: 'b' } } } } },
-    passing: { ...reportFixture({}), tf: { resource: { aws_s3_bucket: { b: { bucket: 'b' } }, aws_s3_bucket_logging: { l: { bucket: '${aws_s3_bucket.b.id}', target_bucket: 'logs' } } } } },
+    passing: { ...reportFixture({}), tf: { resource: { aws_s3_bucket: { b: { bucket: 'b' }, logs: { bucket: 'logs' } }, aws_s3_bucket_logging: { l: { bucket: '${aws_s3_bucket.b.id}', target_bucket: '${aws_s3_bucket.logs.id}' } } } } },
   },
 };
 
