@@ -37,6 +37,14 @@ describe('emulator override of a scratch copy', () => {
     expect(EMULATOR_GAPS.length).toBeGreaterThanOrEqual(6);
   });
 
+  it('keeps the access-log bucket’s policy without its TLS-only statement: S3 logging may still write (moto checks it at PutBucketLogging)', () => {
+    const prod = synthMatrix(EXAMPLE_MATRIX).find((s) => s.tf.resource.aws_s3_bucket_logging)!;
+    const prodOverride = overrideFile(prod.tf, endpoint) as { resource: { aws_s3_bucket_policy: Record<string, { count?: number; policy?: string }> } };
+    const kept = Object.values(prodOverride.resource.aws_s3_bucket_policy).filter((p) => p.policy !== undefined);
+    expect(kept.map((p) => JSON.parse(p.policy!).Statement.map((s: { Sid: string }) => s.Sid))).toEqual([['S3ServerAccessLogsOfDataBucket']]);
+    expect(Object.values(prodOverride.resource.aws_s3_bucket_policy).filter((p) => p.count === 0)).toHaveLength(1);
+  });
+
   it('keeps the S3 backend (endpoints come through -backend-config), or moves other state to a local file', () => {
     expect(override.terraform).toBeUndefined();
     expect(s3BackendConfig(endpoint)).toContain(`endpoints = { s3 = "${endpoint}"`);

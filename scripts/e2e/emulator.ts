@@ -26,7 +26,7 @@ export const EMULATOR_GAPS: EmulatorGap[] = [
   },
   {
     gap: 'bucket policies are evaluated, and moto never sees a request as TLS (even served with --ssl): the TLS-only deny refuses every object read and write',
-    handling: 'the scratch copy sets the count of the TLS-only aws_s3_bucket_policy resources to 0; the stacks keep it',
+    handling: 'the scratch copy drops the TLS-only statement from each bucket policy (a policy with nothing else is left out; the access-log bucket keeps the statement letting S3 logging write, which moto checks at PutBucketLogging); the stacks keep it',
   },
   {
     gap: 'deleting an aws_athena_named_query never completes',
@@ -68,16 +68,32 @@ export function providerOverride(endpoint: string): Record<string, unknown> {
   };
 }
 
+/** A bucket policy's statements, split into the TLS-only ones (which moto always matches) and the rest. */
+function splitTlsOnly(policy: unknown): { document: Record<string, unknown>; tlsOnly: number; rest: unknown[] } {
+  const document = JSON.parse(String(policy)) as { Statement: { Condition?: { Bool?: Record<string, string> } }[] };
+  const rest = document.Statement.filter((s) => s.Condition?.Bool?.['aws:SecureTransport'] === undefined);
+  return { document, tlsOnly: document.Statement.length - rest.length, rest };
+}
+
+const bucketPolicies = (tf: TerraformJson) => Object.entries(tf.resource?.aws_s3_bucket_policy ?? {}).map(([name, body]) => ({ name, ...splitTlsOnly((body as Record<string, unknown>).policy) }));
+
 /** Addresses of the resources the scratch copy leaves out, by gap. */
 export function resourcesToSkip(tf: TerraformJson): string[] {
-  const names = (type: string, keep: (body: Record<string, unknown>) => boolean = () => true) =>
-    Object.entries(tf.resource?.[type] ?? {})
-      .filter(([, body]) => keep(body))
-      .map(([name]) => `${type}.${name}`);
   return [
-    ...names('aws_cognito_identity_pool_roles_attachment'),
-    ...names('aws_s3_bucket_policy', (body) => String(body.policy).includes('aws:SecureTransport')),
+    ...Object.keys(tf.resource?.aws_cognito_identity_pool_roles_attachment ?? {}).map((name) => `aws_cognito_identity_pool_roles_attachment.${name}`),
+    ...bucketPolicies(tf)
+      .filter((p) => p.tlsOnly > 0 && p.rest.length === 0)
+      .map((p) => `aws_s3_bucket_policy.${p.name}`),
   ];
+}
+
+/** Bucket policies the scratch copy keeps with their TLS-only statements dropped, by resource name. */
+export function policiesWithoutTlsOnly(tf: TerraformJson): Record<string, string> {
+  return Object.fromEntries(
+    bucketPolicies(tf)
+      .filter((p) => p.tlsOnly > 0 && p.rest.length > 0)
+      .map((p) => [p.name, JSON.stringify({ ...p.document, Statement: p.rest })]),
+  );
 }
 
 /**
@@ -90,6 +106,7 @@ export function overrideFile(tf: TerraformJson, endpoint: string, localState?: s
     const [type, name] = address.split('.');
     (resource[type] ??= {})[name] = { count: 0 };
   }
+  for (const [name, policy] of Object.entries(policiesWithoutTlsOnly(tf))) (resource.aws_s3_bucket_policy ??= {})[name] = { policy };
   return {
     provider: { aws: [providerOverride(endpoint)] },
     ...(Object.keys(resource).length > 0 ? { resource } : {}),

@@ -16,7 +16,7 @@ import { AthenaClient, GetNamedQueryCommand, GetQueryExecutionCommand, GetWorkGr
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { GetCrawlerCommand, GetDatabaseCommand, GlueClient, StartCrawlerCommand } from '@aws-sdk/client-glue';
-import { GetBucketEncryptionCommand, GetBucketLifecycleConfigurationCommand, GetBucketVersioningCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketLifecycleConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketEncryptionCommand, GetBucketLifecycleConfigurationCommand, GetBucketLoggingCommand, GetBucketVersioningCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketLifecycleConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -262,6 +262,11 @@ async function sendEvents(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> 
   const unexpected = received.filter((e) => !sent.has(e)).length;
   if (missing || unexpected) fail(`s3://${bucket}/${folder}: ${missing} of ${sent.size} events missing, ${unexpected} unexpected records`);
   run.notes.push(`${sent.size} events through ${app.deliveryStreamName} into s3://${bucket}/${folder} with guest credentials`);
+  if (d.settings.logs.bucketAccessLogs) {
+    const { LoggingEnabled } = await clients.s3.send(new GetBucketLoggingCommand({ Bucket: bucket }));
+    if (LoggingEnabled?.TargetBucket !== d.names.accessLogBucket) fail(`s3://${bucket} logs access to ${LoggingEnabled?.TargetBucket ?? 'nowhere'}, not ${d.names.accessLogBucket}`);
+    run.notes.push(`access to s3://${bucket} logged into s3://${d.names.accessLogBucket}/${LoggingEnabled?.TargetPrefix ?? ''}`);
+  }
 }
 
 /** The crawler starts, and every named query runs in its workgroup against its database. */
