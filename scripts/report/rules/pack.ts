@@ -4,7 +4,7 @@ import { streamCapacity } from './capacity';
 import { placeholderAccount } from './identity';
 import type { ReportRuleInput } from './input';
 import { archivedNotQueryable, keptBeyondConfig, neverExpires, smallObjectsStay } from './retention';
-import { bucketAccessLogging, bucketLifecycle, crawlerLogsEncrypted, identityPoolGuests, logRetentionYear, streamEncrypted, workgroupMetrics, workgroupResultsEncrypted } from './security-hub';
+import { bucketAccessLogging, bucketLifecycle, bucketPolicyOtherAccounts, crawlerLogsEncrypted, identityPoolGuests, logRetentionYear, streamEncrypted, workgroupMetrics, workgroupResultsEncrypted } from './security-hub';
 
 export const REPORT_ONLY: PolicyRule<ReportRuleInput>[] = [
   keptBeyondConfig,
@@ -15,6 +15,7 @@ export const REPORT_ONLY: PolicyRule<ReportRuleInput>[] = [
   streamCapacity,
   bucketLifecycle,
   bucketAccessLogging,
+  bucketPolicyOtherAccounts,
   logRetentionYear,
   workgroupMetrics,
   workgroupResultsEncrypted,

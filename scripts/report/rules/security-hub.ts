@@ -3,6 +3,8 @@
  * finding fails its control in the report's controls table. Info or warning only: they never fail synth.
  */
 import { resources, asList, type TerraformJson } from '../../../stacks/policy-checks';
+import type { Principal } from '../../../model/types';
+import { ACCOUNT_TOKEN } from '../../../model/values';
 import type { PolicyRule } from '../../../stacks/rules/rule';
 import { eventStore, reportFixture, type ReportRuleInput } from './input';
 
@@ -159,5 +161,39 @@ export const crawlerLogsEncrypted: PolicyRule<ReportRuleInput> = {
       ...reportFixture({}),
       tf: { resource: { aws_glue_crawler: { c: { name: 'c', security_configuration: '${aws_glue_security_configuration.s.name}' } }, aws_glue_security_configuration: { s: { name: 's', encryption_configuration: [{ cloudwatch_encryption: [{ cloudwatch_encryption_mode: 'SSE-KMS' }] }] } } } },
     },
+  },
+};
+
+/**
+ * Actions Security Hub S3.6 refuses to grant other accounts in a bucket policy (Security Hub controls reference, S3.6;
+ * AWS Config rule s3-bucket-blacklisted-actions-prohibited with these as its action list).
+ */
+export const S3_6_ACTIONS = ['s3:DeleteBucketPolicy', 's3:PutBucketAcl', 's3:PutBucketPolicy', 's3:PutEncryptionConfiguration', 's3:PutObjectAcl'];
+
+/** Whether an IAM action pattern (wildcards `*` and `?`, case-insensitive as IAM compares actions) covers the action. */
+const covers = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(action);
+
+/** A principal outside the stack's account: anyone, or an AWS principal naming another account. */
+const otherAccount = (p: Principal) => p.kind === 'any' || (p.kind === 'aws' && p.value.kind === 'literal' && !p.value.text.includes(ACCOUNT_TOKEN));
+
+export const bucketPolicyOtherAccounts: PolicyRule<ReportRuleInput> = {
+  id: 'exposure-bucket-other-accounts',
+  check: 'exposure',
+  level: 'warning',
+  appliesTo: 'aws_s3_bucket_policy',
+  controls: ['S3.6'],
+  explanation: `A bucket policy must not let another account (or anyone) ${S3_6_ACTIONS.join(', ')}: they change who may read the data or how it is encrypted (Security Hub S3.6).`,
+  evaluate: ({ model }) =>
+    model.resourcePolicies
+      .filter((p) => p.kind === 'bucket-policy')
+      .flatMap((p) =>
+        p.statements
+          .filter((s) => s.effect === 'Allow' && s.principals.some(otherAccount))
+          .flatMap((s) => S3_6_ACTIONS.filter((action) => s.actions.some((pattern) => covers(pattern, action))))
+          .map((action) => ({ resource: p.address, message: `lets another account ${action}` })),
+      ),
+  fixtures: {
+    failing: reportFixture({ model: { resourcePolicies: [{ address: 'aws_s3_bucket_policy.p', kind: 'bucket-policy', governs: { kind: 'literal', text: 'b' }, statements: [{ effect: 'Allow', principals: [{ kind: 'aws', value: { kind: 'literal', text: 'arn:aws:iam::999999999999:root' } }], actions: ['s3:Put*'], resources: [], conditions: [] }] }] } }),
+    passing: reportFixture({ model: { resourcePolicies: [{ address: 'aws_s3_bucket_policy.p', kind: 'bucket-policy', governs: { kind: 'literal', text: 'b' }, statements: [{ effect: 'Allow', principals: [{ kind: 'aws', value: { kind: 'literal', text: `arn:aws:iam::${ACCOUNT_TOKEN}:root` } }, { kind: 'service', service: 'logging.s3.amazonaws.com' }], actions: ['s3:*'], resources: [], conditions: [] }, { effect: 'Deny', principals: [{ kind: 'any' }], actions: ['s3:*'], resources: [], conditions: [] }] }] } }),
   },
 };
