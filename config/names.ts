@@ -74,7 +74,7 @@ export function resourceNames(
   return {
     stack,
     dataBucket: `${base}-${accountId}-${region}`,
-    accessLogBucket: `${base}-${accountId}-${region}-access-logs`,
+    accessLogBucket: accessLogBucketOf(`${base}-${accountId}-${region}`),
     deliveryStream: `${base}-events`,
     kmsAlias: `alias/${base}-telemetry`,
     firehoseLogGroup: `/aws/kinesisfirehose/${base}-events`,
@@ -100,6 +100,9 @@ export function resourceNames(
 export function bootstrapStackName(project: string, accountId: string, region: string): string {
   return `${project}-bootstrap-${accountId}-${region}`;
 }
+
+/** Where S3 delivers a bucket's server access logs (the data bucket's, a state bucket's). */
+export const accessLogBucketOf = (bucket: string): string => `${bucket}-access-logs`;
 
 /** Alias of the KMS key that encrypts state in the bootstrap bucket of one account × region. */
 export function stateKeyAlias(project: string): string {

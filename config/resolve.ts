@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { MatrixConfig } from './matrix';
 import { DEPLOYMENT_DEFAULTS } from './defaults';
-import { backendLocation, resourceNames, type ResourceNames } from './names';
+import { accessLogBucketOf, backendLocation, resourceNames, type ResourceNames } from './names';
 import { bucketNameProblems, crossSectionRules, SECTION_RULES, ATHENA_NAME, type Issue } from './rules';
 import {
   backendSchema,
@@ -223,6 +223,9 @@ function namingIssues(names: ResourceNames, backend: BackendSettings, identity: 
     const { bucket } = backendLocation(backend, identity.environment, identity.region, identity.accountId);
     for (const problem of bucketNameProblems(bucket)) {
       issues.push({ path: ['backend', 'bucketPrefix'], message: `state bucket name "${bucket}" ${problem}` });
+    }
+    for (const problem of accessLogs ? bucketNameProblems(accessLogBucketOf(bucket)) : []) {
+      issues.push({ path: ['backend', 'bucketPrefix'], message: `state access log bucket name "${accessLogBucketOf(bucket)}" ${problem} (logs.bucketAccessLogs logs the state bucket too)` });
     }
   }
   if (!/^[A-Za-z0-9_-]+$/.test(names.stack)) {

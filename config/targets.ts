@@ -2,7 +2,7 @@
  * Every stack the matrix produces, with the account and region it deploys into — what `preflight` and the
  * deploy wrapper check credentials against. Pure config: no constructs are built here.
  */
-import { backendLocation, bootstrapStackName } from './names';
+import { accessLogBucketOf, backendLocation, bootstrapStackName } from './names';
 import type { ResolvedDeployment } from './resolve';
 
 /** The account × region a state bootstrap stack serves, and the stacks whose state it holds. */
@@ -21,6 +21,11 @@ export interface BootstrapTarget {
   jurisdictions: string[];
   /** Whether destroy may delete the bucket and its key: only when every stack it holds state for allows destroy. */
   allowDestroy: boolean;
+  /**
+   * Server access logs of the state bucket into `<bucket>-access-logs`, kept the longest retention any of its
+   * deployments asks for: on when any of them turns `logs.bucketAccessLogs` on. Null: off.
+   */
+  accessLogs: { bucket: string; retentionDays: number } | null;
 }
 
 /** One bootstrap target per account × region whose deployments keep state in S3. */
@@ -30,9 +35,10 @@ export function bootstrapTargets(deployments: ResolvedDeployment[]): BootstrapTa
     if (d.backend.type !== 's3') continue;
     const id = bootstrapStackName(d.project, d.accountId, d.region);
     const { bucket } = backendLocation(d.backend, d.environment, d.region, d.accountId);
-    const target = targets.get(id) ?? { project: d.project, accountId: d.accountId, region: d.region, bucket, noncurrentVersionExpirationDays: 0, stacks: [], environments: [], jurisdictions: [], allowDestroy: true };
+    const target = targets.get(id) ?? { project: d.project, accountId: d.accountId, region: d.region, bucket, noncurrentVersionExpirationDays: 0, stacks: [], environments: [], jurisdictions: [], allowDestroy: true, accessLogs: null };
     target.noncurrentVersionExpirationDays = Math.max(target.noncurrentVersionExpirationDays, d.backend.noncurrentVersionExpirationDays);
     target.allowDestroy &&= d.settings.protection.allowDestroy;
+    if (d.settings.logs.bucketAccessLogs) target.accessLogs = { bucket: accessLogBucketOf(bucket), retentionDays: Math.max(target.accessLogs?.retentionDays ?? 0, d.settings.logs.retentionDays) };
     target.stacks.push(d.names.stack);
     target.environments = [...new Set([...target.environments, d.environment])].sort();
     target.jurisdictions = [...new Set([...target.jurisdictions, d.jurisdiction])].sort();

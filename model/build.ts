@@ -348,8 +348,11 @@ function flow(tf: TerraformJson, region: string): FlowEdge[] {
   const { stream, s3 } = firehoseOf(tf);
   if (!stream) {
     // A stack without a pipeline (the state bootstrap): Terraform runs write state into its bucket.
-    for (const [, b] of all(tf, 'aws_s3_bucket')) edges.push({ from: { kind: 'terraform' }, to: { kind: 's3', bucket: String(b.bucket), prefix: '' }, region, via: { kind: 'state-files' } });
-    return edges;
+    const logBuckets = new Set(all(tf, 'aws_s3_bucket_logging').map(([, l]) => target(tf, l.target_bucket, 'aws_s3_bucket')?.[0]));
+    for (const [name, b] of all(tf, 'aws_s3_bucket')) {
+      if (!logBuckets.has(name)) edges.push({ from: { kind: 'terraform' }, to: { kind: 's3', bucket: String(b.bucket), prefix: '' }, region, via: { kind: 'state-files' } });
+    }
+    return [...edges, ...accessLogEdges(tf, region)];
   }
   const firehose = { kind: 'firehose' as const, name: String(stream.name) };
   const pool = all(tf, 'aws_cognito_identity_pool')[0]?.[1];
@@ -376,12 +379,16 @@ function flow(tf: TerraformJson, region: string): FlowEdge[] {
     edges.push({ from: catalog, to: athena, region, via: { kind: 'sql' } });
     edges.push({ from: athena, to: { kind: 's3', bucket: resultsBucket, prefix: rest.join('/') }, region, via: { kind: 'query-results' } });
   }
-  for (const [, logging] of all(tf, 'aws_s3_bucket_logging')) {
+  return [...edges, ...accessLogEdges(tf, region)];
+}
+
+/** S3 server access logs: each logged bucket into its log bucket. */
+function accessLogEdges(tf: TerraformJson, region: string): FlowEdge[] {
+  return all(tf, 'aws_s3_bucket_logging').map(([, logging]) => {
     const from = String(target(tf, logging.bucket, 'aws_s3_bucket')?.[1].bucket ?? logging.bucket);
     const to = String(target(tf, logging.target_bucket, 'aws_s3_bucket')?.[1].bucket ?? logging.target_bucket);
-    edges.push({ from: { kind: 's3', bucket: from, prefix: '' }, to: { kind: 's3', bucket: to, prefix: String(logging.target_prefix ?? '') }, region, via: { kind: 'access-logs' } });
-  }
-  return edges;
+    return { from: { kind: 's3', bucket: from, prefix: '' }, to: { kind: 's3', bucket: to, prefix: String(logging.target_prefix ?? '') }, region, via: { kind: 'access-logs' } };
+  });
 }
 
 /** The attribute that holds each resource type's AWS name. */

@@ -3,7 +3,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { LocalBackend, TerraformOutput } from 'cdktf';
+import { Lazy, LocalBackend, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { partitionOf } from '../config/aws';
 import { bootstrapStackName, stateKeyAlias } from '../config/names';
@@ -11,14 +11,16 @@ import type { BootstrapTarget } from '../config/targets';
 import { CheckedStack } from './checked-stack';
 import { stateFacts } from '../model/facts';
 import { accountAdministersKey, keyProtection, privateBucket } from './constructs/private-bucket';
-import { arns, policyDocument } from './iam';
+import { AccessLogs } from './constructs/access-logs';
+import { arns, policyDocument, type PolicyStatement } from './iam';
 
 /** Where bootstrap stacks keep their own (small) state: a local file beside the project, never in cdktf.out. */
 export const BOOTSTRAP_STATE_DIR = 'bootstrap-state';
 
 /**
  * The S3 bucket the telemetry stacks of one account × region keep Terraform state in: versioned, SSE-KMS with
- * its own rotating key, private, TLS-only, old state versions expiring; bucket and key carry `prevent_destroy`
+ * its own rotating key, private, TLS-only, old state versions expiring, its requests logged when a deployment turns
+ * access logs on; bucket and key carry `prevent_destroy`
  * unless every stack it holds state for allows destroy. Its own state is local (docs/operating.md, first-time setup).
  */
 export class StateBootstrapStack extends CheckedStack {
@@ -36,12 +38,14 @@ export class StateBootstrapStack extends CheckedStack {
     // Relative to the stack's working directory cdktf.out/stacks/<id>/, so the path is the same on every machine.
     new LocalBackend(this, { path: `../../../${BOOTSTRAP_STATE_DIR}/${id}.tfstate` });
 
+    const keyStatements: PolicyStatement[] = [accountAdministersKey(arn.root())];
     const key = new KmsKey(this, 'state-key', {
       description: `${id}: Terraform state of ${target.stacks.join(', ')}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       ...keyProtection(target.allowDestroy),
-      policy: policyDocument([accountAdministersKey(arn.root())]),
+      // The access logs, when on, add the logging service's statement.
+      policy: Lazy.stringValue({ produce: () => policyDocument(keyStatements) }),
     });
     new KmsAlias(this, 'state-key-alias', { name: stateKeyAlias(target.project), targetKeyId: key.keyId });
 
@@ -64,6 +68,17 @@ export class StateBootstrapStack extends CheckedStack {
         },
       ],
     });
+    if (target.accessLogs) {
+      new AccessLogs(this, 'access-logs', {
+        env: { partition: partitionOf(region), region, accountId },
+        source: bucket,
+        sourceName: bucketName,
+        logBucketName: target.accessLogs.bucket,
+        encryption: { key, addToKeyPolicy: (statement) => keyStatements.push(statement) },
+        retentionDays: target.accessLogs.retentionDays,
+        allowDestroy: target.allowDestroy,
+      });
+    }
     new TerraformOutput(this, 'state_bucket', { value: bucketName });
   }
 }

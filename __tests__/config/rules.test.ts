@@ -55,6 +55,11 @@ const CASES: Case[] = [
     'performance1234/ap-southeast-5 logs.bucketAccessLogs: true — access log bucket name "telemetry-app1-performance1234-222222222222-ap-southeast-5-access-logs" is 70 characters; S3 allows 3–63',
   ],
   [
+    'Matrix: the state bucket’s access-log bucket within 63 characters, when access logs are on',
+    { ...singleDeployment({}, { region: 'ap-southeast-5' }), backend: { ...EXAMPLE_MATRIX.backend, bucketPrefix: 'telemetry-terraform-state-01' } },
+    'matrix backend.bucketPrefix: "telemetry-terraform-state-01" — state access log bucket name "telemetry-terraform-state-01-222222222222-ap-southeast-5-access-logs" is 68 characters; S3 allows 3–63 (logs.bucketAccessLogs logs the state bucket too) (every deployment)',
+  ],
+  [
     'Matrix: no duplicate environment/region pair',
     { ...EXAMPLE_MATRIX, deployments: [...EXAMPLE_MATRIX.deployments, { environment: 'prod', region: 'eu-central-1', accountId: '333333333333' }] },
     'prod/eu-central-1 region: "eu-central-1" — duplicate environment/region pair: deployments[2] already deploys stack telemetry-prod-eu-central-1',

@@ -41,7 +41,7 @@ describe('emulator override of a scratch copy', () => {
     const prod = synthMatrix(EXAMPLE_MATRIX).find((s) => s.tf.resource.aws_s3_bucket_logging)!;
     const prodOverride = overrideFile(prod.tf, endpoint) as { resource: { aws_s3_bucket_policy: Record<string, { count?: number; policy?: string }> } };
     const kept = Object.values(prodOverride.resource.aws_s3_bucket_policy).filter((p) => p.policy !== undefined);
-    expect(kept.map((p) => JSON.parse(p.policy!).Statement.map((s: { Sid: string }) => s.Sid))).toEqual([['S3ServerAccessLogsOfDataBucket']]);
+    expect(kept.map((p) => JSON.parse(p.policy!).Statement.map((s: { Sid: string }) => s.Sid))).toEqual([['S3ServerAccessLogsOfSourceBucket']]);
     expect(Object.values(prodOverride.resource.aws_s3_bucket_policy).filter((p) => p.count === 0)).toHaveLength(1);
   });
 

@@ -27,9 +27,17 @@ describeEach('bootstrap stacks', targets, (t) => bootstrapStackName(t.project, t
 
   it('versioned, in its own region, old state versions expiring, its own state local', () => {
     expect(synthesized).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: 'Enabled' } });
-    const [lifecycle] = Object.values(tf.resource.aws_s3_bucket_lifecycle_configuration as Record<string, { rule: unknown[] }>);
+    const stateBucket = Object.entries(tf.resource.aws_s3_bucket as Record<string, { bucket: string }>).find(([, b]) => b.bucket === target.bucket)![0];
+    const lifecycle = Object.values(tf.resource.aws_s3_bucket_lifecycle_configuration as Record<string, { bucket: string; rule: unknown[] }>).find((l) => l.bucket.includes(`aws_s3_bucket.${stateBucket}.`))!;
     expect(lifecycle.rule).toContainEqual(expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: target.noncurrentVersionExpirationDays }] }));
     expect(tf.terraform.backend.local.path).toBe(`../../../${BOOTSTRAP_STATE_DIR}/${id}.tfstate`);
     expect(tf.provider.aws[0]).toMatchObject({ region: target.region, allowed_account_ids: [target.accountId] });
+  });
+
+  it('logs requests to the state bucket when a deployment keeping state there turns access logs on, and only then', () => {
+    const on = CONFIGURED.some((d) => target.stacks.includes(d.names.stack) && d.settings.logs.bucketAccessLogs);
+    const loggings = Object.values(tf.resource.aws_s3_bucket_logging ?? {}) as { target_prefix: string }[];
+    expect(loggings.map((l) => l.target_prefix)).toEqual(on ? [`${target.bucket}/`] : []);
+    expect(Object.values(tf.resource.aws_s3_bucket as Record<string, { bucket: string }>).map((b) => b.bucket).sort()).toEqual(on ? [target.bucket, `${target.bucket}-access-logs`] : [target.bucket]);
   });
 });

@@ -10,7 +10,7 @@ export const STORE_ROLE: Record<StoreRole, string> = {
   'failed-records': 'records Firehose failed to deliver (raw event data)',
   'query-results': 'Athena query results (derived data)',
   state: 'Terraform state (versioned)',
-  'access-logs': 'S3 server access logs of the data bucket (requesters, operations, object keys; no event content)',
+  'access-logs': 'S3 server access logs (requesters, operations, object keys; no event content)',
   objects: 'objects',
   buffer: 'events in flight, until the buffer flushes',
   logs: 'Firehose delivery errors and crawler runs (may quote record content, object keys and schemas)',

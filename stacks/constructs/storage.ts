@@ -6,8 +6,6 @@ import {
   type S3BucketNotificationTopic,
 } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
-import type { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { dependable, Lazy, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
@@ -15,7 +13,8 @@ import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { DEFAULT_SETTINGS } from '../../config/defaults';
 import { staticFolder, type ResourceNames } from '../../config/names';
 import type { AthenaSettings, FirehoseSettings, LifecycleSettings, ProtectionSettings } from '../../config/schema';
-import { arnsOf, policyDocument, principalIn, type AwsEnvironment, type PolicyStatement } from '../iam';
+import { arnsOf, policyDocument, type AwsEnvironment, type PolicyStatement } from '../iam';
+import { AccessLogs } from './access-logs';
 import { accountAdministersKey, keyProtection, privateBucket } from './private-bucket';
 
 export interface StorageProps {
@@ -146,44 +145,17 @@ export class Storage extends Construct implements KeyPolicyContributions, Bucket
       ],
     });
     this.athenaResultsLocation = `s3://${names.dataBucket}/${athena.resultsPrefix}`;
-    if (props.accessLogs) this.logAccess(props.env, names, props.accessLogs.retentionDays, protection.allowDestroy);
-  }
-
-  /**
-   * Server access logs of the data bucket (S3 user guide, "Enabling Amazon S3 server access logging"): a log bucket in
-   * the same account and region whose policy lets the logging service put objects under the data bucket's prefix,
-   * for this bucket and account only. It is encrypted with the stack key like every bucket here: S3 delivers logs to
-   * an SSE-KMS bucket when the key policy lets the logging service use the key (aws/aws-cdk PR #25350 and its
-   * integration test, which delivered logs that way). The log bucket logs nothing itself (it would log its own writes).
-   */
-  private logAccess(env: AwsEnvironment, names: StorageProps['names'], retentionDays: number, allowDestroy: boolean): void {
-    const arn = arnsOf(env);
-    const logging = principalIn(env)('logging.s3');
-    const scope = new Construct(this, 'access-logs');
-    const prefix = `${names.dataBucket}/`;
-    const logBucketArn = arn.bucket(names.accessLogBucket);
-    const fromThisBucket = { ArnEquals: { 'aws:SourceArn': arn.bucket(names.dataBucket) }, StringEquals: { 'aws:SourceAccount': env.accountId } };
-    const logBucket = privateBucket(scope, 'bucket', {
-      bucketName: names.accessLogBucket,
-      bucketArn: logBucketArn,
-      key: this.key,
-      allowDestroy,
-      policyStatements: [{ Sid: 'S3ServerAccessLogsOfDataBucket', Effect: 'Allow', Principal: { Service: logging }, Action: 's3:PutObject', Resource: `${logBucketArn}/${prefix}*`, Condition: fromThisBucket }],
-    });
-    this.addToKeyPolicy({
-      Sid: 'S3ServerAccessLoggingUsesKey',
-      Effect: 'Allow',
-      Principal: { Service: logging },
-      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      Resource: '*',
-      Condition: { StringEquals: { 'aws:SourceAccount': env.accountId } },
-    });
-    new S3BucketLifecycleConfiguration(scope, 'lifecycle', {
-      bucket: logBucket.id,
-      rule: [{ id: 'expire-access-logs', status: 'Enabled', filter: [{}], expiration: [{ days: retentionDays }] }],
-    });
-    const policy = scope.node.findChild('tls-only') as S3BucketPolicy;
-    new S3BucketLoggingA(this, 'access-logging', { bucket: this.bucket.id, targetBucket: logBucket.id, targetPrefix: prefix, dependsOn: [policy] });
+    if (props.accessLogs) {
+      new AccessLogs(this, 'access-logs', {
+        env: props.env,
+        source: this.bucket,
+        sourceName: names.dataBucket,
+        logBucketName: names.accessLogBucket,
+        encryption: this,
+        retentionDays: props.accessLogs.retentionDays,
+        allowDestroy: protection.allowDestroy,
+      });
+    }
   }
 
   addToKeyPolicy(statement: PolicyStatement): void {

@@ -92,7 +92,7 @@ describe('Storage with access logs, built alone in a bare stack', () => {
   it('a log bucket like every bucket here (private, owner-enforced, under the stack key, TLS-only), writable only by S3 logging for this bucket and account, expiring after the retention', () => {
     const [, policy] = byName('aws_s3_bucket_policy', logBucket[0])!;
     const statements = parsePolicy(policy.policy) ?? [];
-    expect(statements.map((s) => s.Sid)).toEqual(['DenyInsecureTransport', 'S3ServerAccessLogsOfDataBucket']);
+    expect(statements.map((s) => s.Sid)).toEqual(['DenyInsecureTransport', 'S3ServerAccessLogsOfSourceBucket']);
     expect(statements[1]).toMatchObject({
       Effect: 'Allow',
       Principal: { Service: 'logging.s3.amazonaws.com' },
