@@ -112,6 +112,10 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
     /** Default: none — the analyst policy alone, to attach where your analysts sign in (SSO, federation). */
     principals: [],
   },
+  keys: {
+    /** Default: none — the account administers and uses the key through IAM. */
+    administrators: [],
+  },
   controls: {
     /** Default: Cognito.2 accepted — the app sends events with guest credentials by design. */
     acceptances: [

@@ -135,6 +135,15 @@ export const analystsSchema = z.strictObject({
     .describe("IAM principals that may assume the stack's analyst role; without any, only the analyst policy is created, to attach to an SSO permission set or a federated role."),
 });
 
+export const keysSchema = z.strictObject({
+  administrators: z
+    .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role\/.+|user\/.+)$/, 'an IAM role or user ARN'))
+    .describe(
+      "IAM roles or users that administer the stack's key without being able to use it. Empty: the account administers and uses the key through IAM (kms:* to the account). Set: the account only uses the key through IAM, and these principals alone manage it; the identity that applies the stack must be one of them, or KMS refuses the key policy (it would lock the caller out).",
+    )
+    .meta({ source: 'KMS developer guide, "Default key policy" (key administrators, key users) and CreateKey, BypassPolicyLockoutSafetyCheck' }),
+});
+
 export const controlAcceptanceSchema = z.strictObject({
   control: z.string().regex(/^[A-Za-z]+\.\d+$/, 'a Security Hub control id such as Cognito.2').describe('The Security Hub control it accepts failing.'),
   scope: z.string().min(1).describe('What it covers, in words (which resources, which stacks).'),
@@ -161,6 +170,7 @@ export const pipelineSettingsSchema = z.strictObject({
   logs: logsSchema,
   monitoring: monitoringSchema,
   analysts: analystsSchema,
+  keys: keysSchema,
   controls: controlsSchema,
 });
 

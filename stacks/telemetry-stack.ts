@@ -76,6 +76,7 @@ export class TelemetryStack extends CheckedStack {
       athena: settings.athena,
       protection: settings.protection,
       ...(settings.logs.bucketAccessLogs ? { accessLogs: { retentionDays: settings.logs.retentionDays } } : {}),
+      keyAdministrators: settings.keys.administrators,
     });
     const catalog = new Catalog(this, 'catalog', {
       env,

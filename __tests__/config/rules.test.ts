@@ -40,6 +40,7 @@ const CASES: Case[] = [
   ['Folders: contract-schema/ stays empty', ...settings({ athena: { resultsPrefix: 'contract-schema/results/' } }, 'prod/eu-central-1 athena.resultsPrefix: "contract-schema/results/" — contract-schema/ is reserved for the contract table\'s schema and must stay empty')],
   ['Athena: results outside the crawled folder', ...settings({ athena: { resultsPrefix: 'data/athena/' } }, 'prod/eu-central-1 athena.resultsPrefix: "data/athena/" — must be outside the Firehose data and error folders')],
   ['CloudWatch Logs: a retention it accepts', ...settings({ logs: { retentionDays: 10 as never } }, 'prod/eu-central-1 logs.retentionDays: 10 — CloudWatch Logs accepts only')],
+  ['KMS: key administrators are roles or users, not the account', ...settings({ keys: { administrators: ['arn:aws:iam::222222222222:root'] } }, 'prod/eu-central-1 keys.administrators[0]: "arn:aws:iam::222222222222:root" — an IAM role or user ARN')],
   ['Matrix: a real region code', ...deployment({ region: 'eu-central-9' }, 'prod/eu-central-9 region: "eu-central-9" — not an AWS region code')],
   ['Matrix: 12-digit account id', ...deployment({ accountId: '12345' }, 'prod/eu-central-1 accountId: "12345" — an AWS account id is exactly 12 digits')],
   ['Matrix: Terraform-safe environment names', ...deployment({ environment: 'Prod env' }, 'Prod env/eu-central-1 environment: "Prod env" — lowercase letters and digits')],
@@ -56,7 +57,7 @@ const CASES: Case[] = [
   ],
   [
     'Matrix: the state bucket’s access-log bucket within 63 characters, when access logs are on',
-    { ...singleDeployment({}, { region: 'ap-southeast-5' }), backend: { ...EXAMPLE_MATRIX.backend, bucketPrefix: 'telemetry-terraform-state-01' } },
+    { ...singleDeployment({}, { region: 'ap-southeast-5' }), backend: { type: 's3', bucketPrefix: 'telemetry-terraform-state-01', keyPrefix: 'telemetry', noncurrentVersionExpirationDays: 90 } },
     'matrix backend.bucketPrefix: "telemetry-terraform-state-01" — state access log bucket name "telemetry-terraform-state-01-222222222222-ap-southeast-5-access-logs" is 68 characters; S3 allows 3–63 (logs.bucketAccessLogs logs the state bucket too) (every deployment)',
   ],
   [

@@ -78,3 +78,51 @@ export function accountAdministersKey(rootArn: string): PolicyStatement {
   // Key policies must name the key as "*": the policy is attached to exactly one key.
   return { Sid: 'AccountAdministersKeyThroughIam', Effect: 'Allow', Principal: { AWS: rootArn }, Action: 'kms:*', Resource: '*' };
 }
+
+/** What key users may do: the KMS developer guide's default key policy, "Allows key users to use the KMS key". */
+export const KEY_USE_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+
+/**
+ * What key administrators may do: the default key policy's key administrator actions, with `kms:Create*` narrowed to
+ * `kms:CreateAlias` so administrators cannot grant themselves the key's use (CreateGrant). They can still rewrite the
+ * key policy (PutKeyPolicy): separation keeps the key out of administrators' everyday reach, and CloudTrail records
+ * any such change.
+ */
+export const KEY_ADMIN_ACTIONS = [
+  'kms:CreateAlias',
+  'kms:Describe*',
+  'kms:Enable*',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Revoke*',
+  'kms:Disable*',
+  'kms:Get*',
+  'kms:Delete*',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:RotateKeyOnDemand',
+];
+
+/**
+ * The statements a key policy starts with. Without administrators: the account administers and uses the key through
+ * IAM. With them: the account only uses it through IAM (and lets AWS services hold grants on it, as Firehose does),
+ * and the administrators alone manage it (KMS developer guide, "Default key policy").
+ */
+export function accountKeyStatements(rootArn: string, administrators: readonly string[] = []): PolicyStatement[] {
+  if (administrators.length === 0) return [accountAdministersKey(rootArn)];
+  return [
+    { Sid: 'AccountUsesKeyThroughIam', Effect: 'Allow', Principal: { AWS: rootArn }, Action: KEY_USE_ACTIONS, Resource: '*' },
+    {
+      Sid: 'AccountLetsAwsServicesHoldGrants',
+      Effect: 'Allow',
+      Principal: { AWS: rootArn },
+      Action: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
+      Resource: '*',
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    },
+    { Sid: 'KeyAdministrators', Effect: 'Allow', Principal: { AWS: [...administrators] }, Action: KEY_ADMIN_ACTIONS, Resource: '*' },
+  ];
+}

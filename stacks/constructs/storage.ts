@@ -15,7 +15,7 @@ import { staticFolder, type ResourceNames } from '../../config/names';
 import type { AthenaSettings, FirehoseSettings, LifecycleSettings, ProtectionSettings } from '../../config/schema';
 import { arnsOf, policyDocument, type AwsEnvironment, type PolicyStatement } from '../iam';
 import { AccessLogs } from './access-logs';
-import { accountAdministersKey, keyProtection, privateBucket } from './private-bucket';
+import { accountKeyStatements, keyProtection, privateBucket } from './private-bucket';
 
 export interface StorageProps {
   /** Account, region and partition of the key and bucket. */
@@ -38,6 +38,11 @@ export interface StorageProps {
    * @default none: no access logs
    */
   readonly accessLogs?: { readonly retentionDays: number };
+  /**
+   * IAM principals that administer the key without using it.
+   * @default none: the account administers and uses the key through IAM
+   */
+  readonly keyAdministrators?: readonly string[];
 }
 
 
@@ -98,7 +103,7 @@ export class Storage extends Construct implements KeyPolicyContributions, Bucket
     const protection = props.protection ?? DEFAULT_SETTINGS.protection;
     const arn = arnsOf(props.env);
 
-    this.keyStatements = [accountAdministersKey(arn.root())];
+    this.keyStatements = accountKeyStatements(arn.root(), props.keyAdministrators);
     this.key = new KmsKey(this, 'key', {
       description: `${names.stack}: telemetry data, Firehose, logs and Athena results`,
       enableKeyRotation: true,

@@ -127,3 +127,33 @@ describe('a second consumer in a whole pipeline stack', () => {
     expect(sids).toEqual(['AccountAdministersKeyThroughIam', 'S3ServerAccessLoggingUsesKey', 'CloudWatchLogsEncryptsCrawlerLogs', 'CloudWatchLogsEncryptsFirehoseErrorLog', 'AlarmsUseKeyForAlertTopic', 'EventBridgeUsesKeyForAlertTopic', 'S3NotificationsUseKeyForAlertTopic', 'S3UsesKeyForAuditQueue']);
   });
 });
+
+describe('Storage with key administrators, built alone in a bare stack', () => {
+  const admin = 'arn:aws:iam::222222222222:role/key-admins';
+  const stack = new TerraformStack(Testing.app(), 'bare');
+  new Storage(stack, 'storage', { ...storageProps, keyAdministrators: [admin] });
+  const statements = parsePolicy(only(JSON.parse(Testing.synth(stack)) as Tf, 'aws_kms_key').policy) ?? [];
+  const actionsOf = (principal: string) => statements.filter((s) => JSON.stringify(s.Principal).includes(principal)).flatMap((s) => [s.Action].flat() as string[]);
+  const covers = (patterns: string[], action: string) => patterns.some((p) => new RegExp(`^${p.replace(/\*/g, '.*')}$`).test(action));
+
+  it('the account uses the key through IAM but no longer administers it: no kms:* to the account', () => {
+    expect(statements.map((s) => s.Sid)).toEqual(['AccountUsesKeyThroughIam', 'AccountLetsAwsServicesHoldGrants', 'KeyAdministrators']);
+    const account = actionsOf(':root');
+    expect(account).not.toContain('kms:*');
+    for (const action of ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey']) expect(covers(account, action)).toBe(false);
+    expect(covers(account, 'kms:Decrypt')).toBe(true);
+    expect(statements.find((s) => s.Sid === 'AccountLetsAwsServicesHoldGrants')?.Condition).toEqual({ Bool: { 'kms:GrantIsForAWSResource': 'true' } });
+  });
+
+  it('the administrators manage the key but cannot use it or grant its use', () => {
+    const administrators = actionsOf(admin);
+    for (const action of ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:EnableKeyRotation', 'kms:CreateAlias', 'kms:TagResource']) expect(covers(administrators, action)).toBe(true);
+    for (const action of ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:CreateGrant']) expect(covers(administrators, action)).toBe(false);
+  });
+
+  it('without administrators, the account administers and uses the key through IAM', () => {
+    const plain = new TerraformStack(Testing.app(), 'plain');
+    new Storage(plain, 'storage', storageProps);
+    expect((parsePolicy(only(JSON.parse(Testing.synth(plain)) as Tf, 'aws_kms_key').policy) ?? []).map((s) => s.Sid)).toEqual(['AccountAdministersKeyThroughIam']);
+  });
+});
