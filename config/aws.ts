@@ -90,3 +90,14 @@ export const FIREHOSE_RULES = {
   /** Floor for the buffer size when record format conversion or dynamic partitioning is on. */
   minBufferMbForConversion: 64,
 } as const;
+
+/**
+ * Where HCP Terraform keeps an organization's state, by host: app.terraform.io is HCP Terraform (US-hosted);
+ * app.eu.terraform.io is HCP Terraform Europe, whose organizations and data stay in the EU (HashiCorp docs, "HCP
+ * Terraform Europe", developer.hashicorp.com/terraform/cloud-docs/europe). Any other host is a Terraform Enterprise
+ * installation whose location this project cannot know.
+ */
+export const HCP_TERRAFORM_HOST_JURISDICTIONS: Record<string, string> = {
+  'app.terraform.io': 'US',
+  'app.eu.terraform.io': 'EU',
+};

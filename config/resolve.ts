@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { MatrixConfig } from './matrix';
+import { HCP_TERRAFORM_HOST_JURISDICTIONS } from './aws';
 import { DEPLOYMENT_DEFAULTS } from './defaults';
 import { accessLogBucketOf, backendLocation, resourceNames, type ResourceNames } from './names';
 import { bucketNameProblems, crossSectionRules, SECTION_RULES, ATHENA_NAME, type Issue } from './rules';
@@ -169,6 +170,7 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
     if (identity.success && settings && backend.success) {
       const names = resourceNames(matrix.project, identity.data.environment, identity.data.region, identity.data.accountId, settings);
       issues.push(...namingIssues(names, backend.data, identity.data, settings.logs.bucketAccessLogs));
+      issues.push(...stateHostIssues(backend.data, identity.data));
       const earlier = seen.get(names.stack);
       if (earlier !== undefined) {
         issues.push({ path: ['region'], message: `duplicate environment/region pair: ${earlier} already deploys stack ${names.stack}` });
@@ -206,6 +208,20 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
   if (matrix.deployments.length === 0) problems.push('deployments: [] — the matrix needs at least one deployment');
   if (problems.length > 0) throw new ConfigError(problems);
   return resolved;
+}
+
+/** State in HCP Terraform stays on a host of the deployment's jurisdiction, unless an exception gives the reason. */
+function stateHostIssues(backend: BackendSettings, identity: DeploymentIdentity): Issue[] {
+  if (backend.type !== 'cloud' || backend.residencyException) return [];
+  const host = HCP_TERRAFORM_HOST_JURISDICTIONS[backend.hostname];
+  if (host === undefined || host === identity.jurisdiction) return [];
+  const alternative = Object.entries(HCP_TERRAFORM_HOST_JURISDICTIONS).find(([, j]) => j === identity.jurisdiction)?.[0];
+  return [
+    {
+      path: ['backend', 'hostname'],
+      message: `state of a ${identity.jurisdiction}-jurisdiction deployment would be held in ${host} (${backend.hostname}); ${alternative ? `use an organization on ${alternative} for it (backend in the deployment), or ` : ''}give backend.residencyException with the reason`,
+    },
+  ];
 }
 
 /** Names derived from the config must also be ones AWS and Terraform accept. */

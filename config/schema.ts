@@ -185,7 +185,12 @@ export const backendSchema = z.discriminatedUnion('type', [
     type: z.literal('cloud').describe('State and runs in Terraform Cloud / Enterprise, one workspace per stack.'),
     organization: z.string().min(1).describe('Terraform Cloud organization.'),
     workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, hyphens and underscores only').describe('Workspace name prefix; the workspace is `<workspacePrefix>-<environment>-<region>`.'),
-    hostname: z.string().min(1).describe('Terraform Cloud hostname (Terraform Enterprise users set their own).'),
+    hostname: z
+      .string()
+      .min(1)
+      .describe("HCP Terraform hostname: `app.terraform.io` (US-hosted) or `app.eu.terraform.io` (HCP Terraform Europe); Terraform Enterprise users set their own. A deployment's state must be on a host of its jurisdiction unless `residencyException` says why not.")
+      .meta({ source: 'HashiCorp docs, "HCP Terraform Europe" (config/aws.ts HCP_TERRAFORM_HOST_JURISDICTIONS)' }),
+    residencyException: z.string().trim().min(1, 'a residency exception needs its reason').optional().describe("Why this deployment's state may be kept on a host outside its jurisdiction (e.g. no HCP Terraform host in Japan; state holds names, ARNs and policies, no event data). Default: none — a mismatch is a configuration error."),
   }),
 ]);
 

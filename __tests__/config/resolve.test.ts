@@ -125,9 +125,9 @@ describe('override file', () => {
   });
 
   it('switches the backend to Terraform Cloud (replacing, not merging, the S3 fields)', () => {
-    const path = file('tfc.json', { backend: { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'app.terraform.io' } });
+    const path = file('tfc.json', { backend: { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'tfe.example.com' } });
     expect(loadExample(path).map((d) => d.backend)).toEqual(
-      Array(3).fill({ type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'app.terraform.io' }),
+      Array(3).fill({ type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'tfe.example.com' }),
     );
   });
 

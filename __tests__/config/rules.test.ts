@@ -41,6 +41,16 @@ const CASES: Case[] = [
   ['Athena: results outside the crawled folder', ...settings({ athena: { resultsPrefix: 'data/athena/' } }, 'prod/eu-central-1 athena.resultsPrefix: "data/athena/" — must be outside the Firehose data and error folders')],
   ['CloudWatch Logs: a retention it accepts', ...settings({ logs: { retentionDays: 10 as never } }, 'prod/eu-central-1 logs.retentionDays: 10 — CloudWatch Logs accepts only')],
   ['KMS: key administrators are roles or users, not the account', ...settings({ keys: { administrators: ['arn:aws:iam::222222222222:root'] } }, 'prod/eu-central-1 keys.administrators[0]: "arn:aws:iam::222222222222:root" — an IAM role or user ARN')],
+  [
+    'Residency: EU state not in a US-hosted HCP Terraform organization',
+    { ...singleDeployment(), backend: { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'app.terraform.io' } },
+    'matrix backend.hostname: "app.terraform.io" — state of a EU-jurisdiction deployment would be held in US (app.terraform.io); use an organization on app.eu.terraform.io for it (backend in the deployment), or give backend.residencyException with the reason',
+  ],
+  [
+    'Residency: an exception needs its reason',
+    { ...singleDeployment(), backend: { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'app.terraform.io', residencyException: ' ' } },
+    'matrix backend.residencyException: " " — a residency exception needs its reason (every deployment)',
+  ],
   ['Matrix: a real region code', ...deployment({ region: 'eu-central-9' }, 'prod/eu-central-9 region: "eu-central-9" — not an AWS region code')],
   ['Matrix: 12-digit account id', ...deployment({ accountId: '12345' }, 'prod/eu-central-1 accountId: "12345" — an AWS account id is exactly 12 digits')],
   ['Matrix: Terraform-safe environment names', ...deployment({ environment: 'Prod env' }, 'Prod env/eu-central-1 environment: "Prod env" — lowercase letters and digits')],
@@ -80,5 +90,12 @@ describe('every invalid configuration fails with its field named', () => {
 
   it('the default matrix passes', () => {
     expect(configCheck()).toMatchObject({ exitCode: 0, errors: [] });
+  });
+
+  it('state residency passes on a host of the jurisdiction, with a reasoned exception, or on a host it cannot judge (Terraform Enterprise)', () => {
+    const cloud = (hostname: string, residencyException?: string) => ({ ...singleDeployment(), backend: { type: 'cloud' as const, organization: 'acme', workspacePrefix: 'telemetry', hostname, ...(residencyException ? { residencyException } : {}) } });
+    for (const matrix of [cloud('app.eu.terraform.io'), cloud('app.terraform.io', 'state holds names and ARNs only; legal review 2026-11'), cloud('tfe.example.eu')]) {
+      expect(configCheck({ matrix })).toMatchObject({ exitCode: 0, errors: [] });
+    }
   });
 });

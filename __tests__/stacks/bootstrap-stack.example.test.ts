@@ -57,7 +57,7 @@ describe('state bootstrap stacks (example matrix)', () => {
   });
 
   it('no bootstrap stacks when state lives in Terraform Cloud', () => {
-    const cloud = resolveMatrix({ ...EXAMPLE_MATRIX, backend: { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'app.terraform.io' } });
+    const cloud = resolveMatrix({ ...EXAMPLE_MATRIX, backend: { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'tfe.example.com' } });
     expect(bootstrapTargets(cloud)).toEqual([]);
   });
 });

@@ -146,14 +146,15 @@ describe('ingestion modes', () => {
 });
 
 describe('backends', () => {
-  it('Terraform Cloud: one workspace per stack, named from config', () => {
+  it('Terraform Cloud: one workspace per stack, named from config, the EU deployment in an HCP Europe organization', () => {
     const matrix = matrixWith({});
     matrix.backend = { type: 'cloud', organization: 'acme-telemetry', workspacePrefix: 'ios-telemetry', hostname: 'app.terraform.io' };
+    matrix.deployments = matrix.deployments.map((d) => (d.jurisdiction === 'EU' ? { ...d, backend: { organization: 'acme-telemetry-eu', hostname: 'app.eu.terraform.io' } } : d));
     const synthesized = synthMatrix(matrix);
     expect(synthesized.map((s) => s.tf.terraform?.cloud)).toEqual(
       synthesized.map((s) => ({
-        hostname: 'app.terraform.io',
-        organization: 'acme-telemetry',
+        hostname: s.deployment.jurisdiction === 'EU' ? 'app.eu.terraform.io' : 'app.terraform.io',
+        organization: s.deployment.jurisdiction === 'EU' ? 'acme-telemetry-eu' : 'acme-telemetry',
         workspaces: { name: `ios-telemetry-${s.deployment.environment}-${s.deployment.region}` },
       })),
     );

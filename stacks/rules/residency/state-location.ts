@@ -1,8 +1,10 @@
+import { HCP_TERRAFORM_HOST_JURISDICTIONS } from '../../../config/aws';
 import { fixture, type PolicyRule, type Violation } from '../rule';
 
 /**
  * Terraform state holds every resource's attributes: an S3 backend must be in the stack's region; a local state
- * (bootstrap stacks) stays where it is applied; Terraform Cloud and other backends cannot be checked for region.
+ * (bootstrap stacks) stays where it is applied; HCP Terraform's hosts are known by jurisdiction (config/aws.ts; the
+ * configuration refuses a mismatch), other Terraform Cloud hosts and backends cannot be checked for region.
  */
 export const stateLocation: PolicyRule = {
   id: 'residency-state-location',
@@ -17,7 +19,15 @@ export const stateLocation: PolicyRule = {
     if (s3 && !allowed.includes(s3.region as string)) violations.push({ resource: 'terraform.backend.s3', message: `state backend region is ${String(s3.region)}, outside ${allowed.join(', ')}` });
     if (tf.terraform?.backend?.local) violations.push({ resource: 'terraform.backend.local', severity: 'info', message: 'state stays on the machine that applies (bootstrap stacks; see docs/operating.md)' });
     else if (tf.terraform?.backend && !s3) violations.push({ resource: 'terraform.backend', severity: 'warning', message: `backend ${Object.keys(tf.terraform.backend).join(', ')} cannot be checked for region` });
-    if (tf.terraform?.cloud) violations.push({ resource: 'terraform.cloud', severity: 'warning', message: "state is stored by Terraform Cloud, outside the stack's AWS region; check the organization's data residency" });
+    const cloud = tf.terraform?.cloud as { hostname?: string } | undefined;
+    if (cloud) {
+      const host = HCP_TERRAFORM_HOST_JURISDICTIONS[String(cloud.hostname)];
+      violations.push(
+        host
+          ? { resource: 'terraform.cloud', severity: 'info', message: `state is held by HCP Terraform on ${cloud.hostname} (${host}-hosted), outside AWS; the configuration checks the host against the deployment's jurisdiction` }
+          : { resource: 'terraform.cloud', severity: 'warning', message: `state is held on ${String(cloud.hostname)}, outside the stack's AWS region, where this project cannot tell its jurisdiction; check the installation's data residency` },
+      );
+    }
     return violations;
   },
   fixtures: { failing: fixture({ terraform: { backend: { s3: { region: 'us-east-1' } } } }), passing: fixture({ terraform: { backend: { s3: { region: 'eu-central-1' } } } }) },
