@@ -190,6 +190,11 @@ export const backendSchema = z.discriminatedUnion('type', [
       .min(1)
       .describe("HCP Terraform hostname: `app.terraform.io` (US-hosted) or `app.eu.terraform.io` (HCP Terraform Europe); Terraform Enterprise users set their own. A deployment's state must be on a host of its jurisdiction unless `residencyException` says why not.")
       .meta({ source: 'HashiCorp docs, "HCP Terraform Europe" (config/aws.ts HCP_TERRAFORM_HOST_JURISDICTIONS)' }),
+    executionMode: z
+      .enum(['remote', 'local'])
+      .optional()
+      .describe("Where the workspace's runs execute: `remote` (HCP Terraform's default: the run's own credentials reach AWS, so `npm run deploy` leaves the account check to it) or `local` (runs on this machine with its AWS credentials, checked by the preflight). Default: remote.")
+      .meta({ source: 'HashiCorp docs, HCP Terraform workspace settings, execution mode' }),
     residencyException: z.string().trim().min(1, 'a residency exception needs its reason').optional().describe("Why this deployment's state may be kept on a host outside its jurisdiction (e.g. no HCP Terraform host in Japan; state holds names, ARNs and policies, no event data). Default: none — a mismatch is a configuration error."),
   }),
 ]);

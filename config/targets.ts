@@ -52,12 +52,20 @@ export interface StackTarget {
   kind: 'telemetry' | 'bootstrap';
   accountId: string;
   region: string;
+  /** Where its runs execute, when not on this machine: its HCP Terraform organization/workspace on that host. */
+  remoteRun?: { hostname: string; workspace: string };
 }
 
 /** Telemetry stacks first, then the bootstrap stacks, in matrix order. */
 export function stackTargets(deployments: ResolvedDeployment[]): StackTarget[] {
   return [
-    ...deployments.map((d) => ({ stack: d.names.stack, kind: 'telemetry' as const, accountId: d.accountId, region: d.region })),
+    ...deployments.map((d) => ({
+      stack: d.names.stack,
+      kind: 'telemetry' as const,
+      accountId: d.accountId,
+      region: d.region,
+      ...(d.backend.type === 'cloud' && d.backend.executionMode !== 'local' ? { remoteRun: { hostname: d.backend.hostname, workspace: `${d.backend.organization}/${backendLocation(d.backend, d.environment, d.region, d.accountId).workspace}` } } : {}),
+    })),
     ...bootstrapTargets(deployments).map((t) => ({ stack: bootstrapStackName(t.project, t.accountId, t.region), kind: 'bootstrap' as const, accountId: t.accountId, region: t.region })),
   ];
 }

@@ -30,7 +30,7 @@ const CDKTF_DEPLOY_FLAGS = {
 export const DEPLOY_COMMAND = {
   name: 'deploy',
   summary:
-    "Checks each matched stack's account with STS (npm run preflight), then runs `cdktf deploy` for them: bootstrap (state bucket) stacks first, in a run of their own. Nothing is deployed if any check fails. Stacks come from the configured matrix (config/matrix.ts + TELEMETRY_CONFIG or cdktf.json's telemetryConfig).",
+    "Checks each matched stack's account with STS (npm run preflight; a stack whose HCP Terraform workspace executes remotely leaves that check to its run), then runs `cdktf deploy` for them: bootstrap (state bucket) stacks first, in a run of their own. Nothing is deployed if any check fails. Stacks come from the configured matrix (config/matrix.ts + TELEMETRY_CONFIG or cdktf.json's telemetryConfig).",
   args: '<stack|glob> …',
   minArgs: 1,
   flags: CDKTF_DEPLOY_FLAGS,

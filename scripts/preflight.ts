@@ -31,11 +31,22 @@ export function describeStsError(error: unknown): string {
   return `STS GetCallerIdentity failed: ${code ? `${code}: ` : ''}${e.message ?? String(error)}`;
 }
 
-/** Checks one stack's account against the caller identity. Never throws. */
+/**
+ * Checks one stack's account against the caller identity. Never throws. A stack whose runs execute remotely (an HCP
+ * Terraform workspace in remote execution mode) is checked for what can be checked here, the account id itself.
+ */
 export async function preflightStack(target: StackTarget, sts: StsLike): Promise<PreflightResult> {
   const { stack, accountId, region } = target;
   if (isPlaceholderAccount(accountId)) {
     return { stack, ok: false, message: `${stack}: account ${accountId} is a placeholder from config/matrix.ts — set your real account id before deploying` };
+  }
+  if (target.remoteRun) {
+    // The run executes in HCP Terraform with its own credentials; local ones would prove nothing about them.
+    return {
+      stack,
+      ok: true,
+      message: `${stack}: runs remotely in ${target.remoteRun.workspace} on ${target.remoteRun.hostname}: the account check is the run's (the provider's allowed_account_ids refuses any account but ${accountId}); no local AWS credentials are checked or needed`,
+    };
   }
   let caller: { Account?: string; Arn?: string };
   try {
@@ -101,7 +112,7 @@ export async function runPreflight(patterns: string[], stsFor: (region: string) 
 export const PREFLIGHT_COMMAND = {
   name: 'preflight',
   summary:
-    "Checks with STS GetCallerIdentity that the current AWS credentials belong to each matched stack's account. Stacks come from the configured matrix (config/matrix.ts + TELEMETRY_CONFIG or cdktf.json's telemetryConfig).",
+    "Checks with STS GetCallerIdentity that the current AWS credentials belong to each matched stack's account (a stack whose HCP Terraform workspace executes remotely: only its account id, the run checks the rest). Stacks come from the configured matrix (config/matrix.ts + TELEMETRY_CONFIG or cdktf.json's telemetryConfig).",
   args: '<stack|glob> …',
   minArgs: 1,
   flags: {},

@@ -156,16 +156,18 @@ describe('deploy wrapper', () => {
     errors.mockRestore();
   });
 
-  it('with the configured matrix: a stack deploys only with credentials of its own, real account', async () => {
+  it('with the configured matrix: a stack deploys only with credentials of its own, real account (or, run remotely, whatever the local ones)', async () => {
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
       for (const target of stackTargets(CONFIGURED)) {
         const run = jest.fn(() => 0);
         const other = target.accountId === '123456789012' ? '210987654321' : '123456789012';
-        expect(await deploy([target.stack], run, identity(other))).toBe(1);
-        expect(await deploy([target.stack], run, identity(target.accountId))).toBe(isPlaceholderAccount(target.accountId) ? 1 : 0);
-        expect(run.mock.calls).toEqual(isPlaceholderAccount(target.accountId) ? [] : [['npx', ['cdktf', 'deploy', target.stack]]]);
+        const placeholder = isPlaceholderAccount(target.accountId);
+        expect(await deploy([target.stack], run, identity(other))).toBe(target.remoteRun && !placeholder ? 0 : 1);
+        expect(await deploy([target.stack], run, identity(target.accountId))).toBe(placeholder ? 1 : 0);
+        const once = [['npx', ['cdktf', 'deploy', target.stack]]];
+        expect(run.mock.calls).toEqual(placeholder ? [] : target.remoteRun ? [...once, ...once] : once);
       }
     } finally {
       errors.mockRestore();
@@ -214,5 +216,31 @@ describe('isEntryPoint', () => {
     expect(isEntryPoint('scripts/preflight.ts', ['node', 'scripts/deploy.ts'])).toBe(false);
     expect(isEntryPoint('scripts/report/index.ts', ['node', 'scripts/index.ts'])).toBe(false);
     expect(isEntryPoint('scripts/deploy.ts', ['node'])).toBe(false);
+  });
+});
+
+describe('preflight of stacks whose runs execute in HCP Terraform', () => {
+  const remote: StackTarget = { stack: 'telemetry-prod-eu-west-1', kind: 'telemetry', accountId: '123456789012', region: 'eu-west-1', remoteRun: { hostname: 'app.eu.terraform.io', workspace: 'acme-eu/telemetry-prod-eu-west-1' } };
+
+  it('leaves the account check to the run, says so, and asks nothing of local credentials', async () => {
+    const client = sts(sdkError('CredentialsProviderError', 'Could not load credentials from any providers'));
+    const result = await preflight(['telemetry-prod-eu-west-1'], { targets: [remote], stsFor: () => client });
+    expect(result.ok).toBe(true);
+    expect(client.calls).toBe(0);
+    expect(result.lines).toEqual([expect.stringMatching(/runs remotely in acme-eu\/telemetry-prod-eu-west-1 on app\.eu\.terraform\.io: the account check is the run's .* but 123456789012/)]);
+  });
+
+  it('still refuses a placeholder account', async () => {
+    const result = await preflight(['telemetry-prod-eu-west-1'], { targets: [{ ...remote, accountId: '111111111111' }], stsFor: () => sts({}) });
+    expect(result.ok).toBe(false);
+  });
+
+  it('targets from a configuration: cloud backends run remotely unless the workspace executes locally; S3 backends never', () => {
+    const base = { ...CONFIGURED[0] };
+    const cloud = (executionMode?: 'local' | 'remote') => ({ ...base, backend: { type: 'cloud' as const, organization: 'acme', workspacePrefix: 'telemetry', hostname: 'app.terraform.io', ...(executionMode ? { executionMode } : {}) } });
+    expect(stackTargets([cloud()])[0].remoteRun).toEqual({ hostname: 'app.terraform.io', workspace: `acme/telemetry-${base.environment}-${base.region}` });
+    expect(stackTargets([cloud('remote')])[0].remoteRun).toBeDefined();
+    expect(stackTargets([cloud('local')])[0].remoteRun).toBeUndefined();
+    expect(stackTargets([{ ...base, backend: { type: 's3', bucketPrefix: 'b', keyPrefix: 'k', noncurrentVersionExpirationDays: 7 } }])[0].remoteRun).toBeUndefined();
   });
 });
