@@ -46,6 +46,7 @@ describe('Security Hub controls of a stack', () => {
       'SNS.4': 'pass',
       'CloudWatch.16': 'pass',
       'cloudwatch-log-group-encrypted': 'pass',
+      'sns-tls-only': 'pass',
       'Athena.1': 'pass',
       'Athena.4': 'pass',
       'DataFirehose.1': 'pass',
@@ -71,6 +72,13 @@ describe('Security Hub controls of a stack', () => {
       const document = JSON.parse(String(policy.policy));
       document.Statement.push({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action: 's3:PutBucket*', Resource: 'arn:aws:s3:::b' });
       policy.policy = JSON.stringify(document);
+    }],
+    ['the alert topic’s policy without its TLS-only statement', 'sns-tls-only', {}, (tf: TerraformJson & { resource: Record<string, Record<string, Record<string, unknown>>> }) => {
+      for (const policy of Object.values(tf.resource.aws_sns_topic_policy)) {
+        const document = JSON.parse(String(policy.policy));
+        document.Statement = document.Statement.filter((s: { Sid?: string }) => s.Sid !== 'DenyInsecureTransport');
+        policy.policy = JSON.stringify(document);
+      }
     }],
     ['access logging turned off', 'S3.9', { logs: { bucketAccessLogs: false } }, undefined],
     ['crawler logs left unencrypted (catalog.encryptCrawlerLogs: false)', 'cloudwatch-log-group-encrypted', { catalog: { encryptCrawlerLogs: false } }, undefined],

@@ -62,7 +62,13 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
     expect(notification.topic).toHaveLength(1);
     expect(notification.queue).toEqual([expect.objectContaining({ filter_prefix: staticFolder(d.settings.firehose.dataPrefix) })]);
     expect([...(notification.depends_on as string[])].sort()).toEqual([expect.stringContaining('aws_sns_topic_policy'), expect.stringContaining('aws_sqs_queue_policy')]);
-    const queuePolicy = parsePolicy(only(tf, 'aws_sqs_queue_policy').policy) ?? [];
+    // The queue's policy lets the bucket send; the DLQ's only refuses requests without TLS (SQS redrives into it).
+    const policies = Object.values(tf.resource.aws_sqs_queue_policy) as { queue_url: string; policy: string }[];
+    const queueBody = Object.entries(tf.resource.aws_sqs_queue).find(([, q]) => q.name === d.names.dataEventsQueue)![0];
+    const queuePolicyBody = policies.find((p) => p.queue_url.includes(`aws_sqs_queue.${queueBody}.`))!;
+    const dlqPolicy = parsePolicy(policies.find((p) => p !== queuePolicyBody)?.policy) ?? [];
+    expect(dlqPolicy.map((s) => s.Sid)).toEqual(['DenyInsecureTransport']);
+    const queuePolicy = parsePolicy(queuePolicyBody.policy) ?? [];
     expect(queuePolicy[0].Condition).toEqual({ StringEquals: { 'aws:SourceAccount': d.accountId }, ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${d.names.dataBucket}` } });
     expect(Object.values(tf.resource.aws_cloudwatch_metric_alarm).map((a) => a.metric_name)).toContain('ApproximateNumberOfMessagesVisible');
     // S3 encrypts the events it sends with the stack key, for this queue only.
@@ -70,7 +76,7 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
     expect(key.find((s) => s.Sid === 'S3NotificationsUseKeyForCrawlerQueue')?.Condition).toEqual({
       StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': `arn:aws:sqs:${d.region}:${d.accountId}:${d.names.dataEventsQueue}` },
     });
-    expect(only(tf, 'aws_sqs_queue_policy').policy).toContain(`arn:aws:sqs:${d.region}:${d.accountId}:${d.names.dataEventsQueue}`);
+    expect(queuePolicyBody.policy).toContain(`arn:aws:sqs:${d.region}:${d.accountId}:${d.names.dataEventsQueue}`);
   });
 
   it('projection: no crawler; the contract table with a template that matches the Firehose prefix', () => {

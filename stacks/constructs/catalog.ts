@@ -226,6 +226,8 @@ export class Catalog extends Construct {
       Condition: { StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': arn.sqsQueue(names.dataEventsQueue) } },
     });
     const dlq = new SqsQueue(this, 'data-events-dlq', { name: names.dataEventsDlq, kmsMasterKeyId: key.arn, messageRetentionSeconds: 1209600 });
+    // Only SQS redrives into it; the policy refuses plain-HTTP requests like every queue's here.
+    new SqsQueuePolicy(this, 'data-events-dlq-policy', { queueUrl: dlq.url, policy: policyDocument([denyInsecureTransport('sqs:*', arn.sqsQueue(names.dataEventsDlq))]) });
     const queue = new SqsQueue(this, 'data-events', {
       name: names.dataEventsQueue,
       kmsMasterKeyId: key.arn,

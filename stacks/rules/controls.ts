@@ -14,7 +14,7 @@ export interface Control {
   id: string;
   title: string;
   /** The standards that include it. */
-  standards: ('FSBP' | 'NIST 800-53' | 'CIS' | 'AWS Config')[];
+  standards: ('FSBP' | 'NIST 800-53' | 'CIS' | 'AWS Config' | 'AWS best practice')[];
   /** It applies when the stack has one of these. */
   resourceTypes: string[];
   /** What closes it when it fails, for the reader (a setting, or why it cannot be closed here). */
@@ -37,6 +37,8 @@ export const CONTROLS: Control[] = [
   { id: 'KMS.5', title: 'KMS keys should not be publicly accessible', standards: ['FSBP'], resourceTypes: ['aws_kms_key'] },
   { id: 'SNS.1', title: 'SNS topics should be encrypted at rest using AWS KMS', standards: ['NIST 800-53'], resourceTypes: ['aws_sns_topic'] },
   { id: 'SNS.4', title: 'SNS topic access policies should not allow public access', standards: ['FSBP'], resourceTypes: ['aws_sns_topic_policy'] },
+  { id: 'sns-tls-only', title: 'SNS topic policies deny requests without TLS (SNS developer guide, security best practices)', standards: ['AWS best practice'], resourceTypes: ['aws_sns_topic'] },
+  { id: 'sqs-tls-only', title: 'SQS queue policies deny requests without TLS (SQS developer guide, security best practices)', standards: ['AWS best practice'], resourceTypes: ['aws_sqs_queue'] },
   { id: 'SQS.1', title: 'Amazon SQS queues should be encrypted at rest', standards: ['FSBP'], resourceTypes: ['aws_sqs_queue'] },
   { id: 'SQS.3', title: 'SQS queue access policies should not allow public access', standards: ['FSBP'], resourceTypes: ['aws_sqs_queue_policy'] },
   { id: 'CloudWatch.16', title: 'CloudWatch log groups should be retained for a specified time period (at least 365 days)', standards: ['NIST 800-53'], resourceTypes: ['aws_cloudwatch_log_group'], closedBy: 'logs.retentionDays: 365 or more (the compliance profile sets 365)' },

@@ -7,6 +7,7 @@ import { bucketKms, keyRotation, logGroupKms, messagingEncryption } from './encr
 import { runRules } from './engine';
 import { anyPrincipal } from './exposure/any-principal';
 import { bucketPublicAccess, bucketTlsOnly } from './exposure/bucket-access';
+import { messagingTlsOnly } from './exposure/messaging-tls';
 import { managedPolicy } from './least-privilege/managed-policy';
 import { policyParseable } from './least-privilege/policy-parseable';
 import { wildcardAction } from './least-privilege/wildcard-action';
@@ -42,6 +43,7 @@ export const SYNTH_GATE: PolicyRule[] = [
   messagingEncryption,
   bucketPublicAccess,
   bucketTlsOnly,
+  messagingTlsOnly,
   preventDestroy,
   bucketBeforeKey,
   firehoseAlarms,
