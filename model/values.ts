@@ -73,3 +73,12 @@ export function statementsOf(policy: unknown, home: Home): Statement[] {
     conditions: conditionsOf(s.Condition, home),
   }));
 }
+
+/** IAM's wildcard match: `*` any run of characters, `?` one; actions case-insensitively. */
+export function iamWildcardMatch(pattern: string, text: string, caseInsensitive = false): boolean {
+  const source = `^${pattern
+    .split('')
+    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('')}$`;
+  return new RegExp(source, caseInsensitive ? 'i' : '').test(text);
+}

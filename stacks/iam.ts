@@ -33,6 +33,21 @@ export function denyInsecureTransport(actions: string | string[], resources: str
   return { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: actions, Resource: resources, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
 }
 
+/**
+ * Lets CloudWatch Logs of the region use a key for one log group only (the encryption context names it): the key
+ * policy statement a KMS-encrypted log group needs (CloudWatch Logs user guide, "Encrypt log data using AWS KMS").
+ */
+export function logsEncryptLogGroup(sid: string, env: AwsEnvironment, logGroup: string): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: { Service: principalIn(env)(`logs.${env.region}`) },
+    Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    Resource: '*',
+    Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': arnsOf(env).logGroup(logGroup) } },
+  };
+}
+
 export interface TrustStatement {
   Effect: 'Allow';
   Principal: Record<string, string>;

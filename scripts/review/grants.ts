@@ -6,20 +6,11 @@
  * Values are already relative to the stack's account and region (model/values.ts).
  */
 import type { Condition, Principal, Statement } from '../../model/types';
-import { principalKey, valueKey } from '../../model/values';
+import { iamWildcardMatch, principalKey, valueKey } from '../../model/values';
 
 /** A stable text of a statement, for matching the same statement on both sides. */
 export const statementKey = (s: Statement): string =>
   JSON.stringify([s.effect, s.principals.map(principalKey), s.actions, s.resources.map(valueKey), s.conditions.map((c) => [c.operator, c.key, c.values.map(valueKey)])]);
-
-/** IAM's wildcard match: `*` any run of characters, `?` one; actions case-insensitively. */
-function matches(pattern: string, text: string, caseInsensitive = false): boolean {
-  const source = `^${pattern
-    .split('')
-    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('')}$`;
-  return new RegExp(source, caseInsensitive ? 'i' : '').test(text);
-}
 
 const principalCovered = (p: Principal, by: Principal[]) => by.some((q) => q.kind === 'any' || principalKey(q) === principalKey(p));
 
@@ -33,7 +24,7 @@ const conditionsCovered = (narrower: Condition[], wider: Condition[]) =>
       (n) =>
         n.operator === w.operator &&
         n.key === w.key &&
-        n.values.every((v) => w.values.some((wv) => (PATTERN_OPERATOR.test(w.operator) ? matches(valueKey(wv), valueKey(v)) : valueKey(wv) === valueKey(v)))),
+        n.values.every((v) => w.values.some((wv) => (PATTERN_OPERATOR.test(w.operator) ? iamWildcardMatch(valueKey(wv), valueKey(v)) : valueKey(wv) === valueKey(v)))),
     ),
   );
 
@@ -43,8 +34,8 @@ export function covered(statement: Statement, others: Statement[]): boolean {
     (o) =>
       o.effect === statement.effect &&
       (statement.principals.length === 0 ? o.principals.length === 0 : statement.principals.every((p) => principalCovered(p, o.principals))) &&
-      statement.actions.every((a) => o.actions.some((pattern) => matches(pattern, a, true))) &&
-      (statement.resources.length === 0 ? o.resources.length === 0 || o.resources.some((r) => valueKey(r) === '*') : statement.resources.every((r) => o.resources.some((pattern) => matches(valueKey(pattern), valueKey(r))))) &&
+      statement.actions.every((a) => o.actions.some((pattern) => iamWildcardMatch(pattern, a, true))) &&
+      (statement.resources.length === 0 ? o.resources.length === 0 || o.resources.some((r) => valueKey(r) === '*') : statement.resources.every((r) => o.resources.some((pattern) => iamWildcardMatch(valueKey(pattern), valueKey(r))))) &&
       conditionsCovered(statement.conditions, o.conditions),
   );
 }

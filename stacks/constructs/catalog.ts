@@ -11,7 +11,7 @@ import { DEFAULT_SETTINGS } from '../../config/defaults';
 import { CONTRACT_SCHEMA_FOLDER, staticFolder, type ResourceNames } from '../../config/names';
 import { PARTITION_COLUMNS } from '../../config/queries';
 import type { CatalogSettings, ContractColumn, CrawlerSettings, FirehoseSettings } from '../../config/schema';
-import { arnsOf, denyInsecureTransport, jsonDocument, policyDocument, principalIn, type AwsEnvironment, type PolicyStatement } from '../iam';
+import { arnsOf, denyInsecureTransport, jsonDocument, logsEncryptLogGroup, policyDocument, principalIn, type AwsEnvironment, type PolicyStatement } from '../iam';
 import { ServiceRole } from './identity';
 import type { BucketNotifications, KeyPolicyContributions } from './storage';
 
@@ -292,14 +292,7 @@ export class Catalog extends Construct {
     const logGroup = crawlerLogGroup(names.roles.crawler, security ? `${names.crawler}-logs` : undefined);
     if (security) {
       // CloudWatch Logs encrypts the crawler's own log group with the key, and nothing else of the account.
-      props.encryption.addToKeyPolicy({
-        Sid: 'CloudWatchLogsEncryptsCrawlerLogs',
-        Effect: 'Allow',
-        Principal: { Service: principal(`logs.${region}`) },
-        Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        Resource: '*',
-        Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': arn.logGroup(logGroup) } },
-      });
+      props.encryption.addToKeyPolicy(logsEncryptLogGroup('CloudWatchLogsEncryptsCrawlerLogs', env, logGroup));
     }
     // Created here rather than by Glue on the first run: with the stack's retention and key, and destroyed with it.
     const crawlerLogs = security

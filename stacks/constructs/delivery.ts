@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_SETTINGS } from '../../config/defaults';
 import { staticFolder, type ResourceNames } from '../../config/names';
 import type { FirehoseSettings } from '../../config/schema';
-import { arnsOf, principalIn, type AwsEnvironment, type PolicyStatement } from '../iam';
+import { arnsOf, logsEncryptLogGroup, principalIn, type AwsEnvironment, type PolicyStatement } from '../iam';
 import { ServiceRole } from './identity';
 import type { KeyPolicyContributions } from './storage';
 
@@ -57,14 +57,7 @@ export class Delivery extends Construct {
 
     const key = props.encryption.key;
     // CloudWatch Logs encrypts this stream's error log group with the key, and nothing else of the account.
-    props.encryption.addToKeyPolicy({
-      Sid: 'CloudWatchLogsEncryptsFirehoseErrorLog',
-      Effect: 'Allow',
-      Principal: { Service: principal(`logs.${region}`) },
-      Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      Resource: '*',
-      Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': arn.logGroup(names.firehoseLogGroup) } },
-    });
+    props.encryption.addToKeyPolicy(logsEncryptLogGroup('CloudWatchLogsEncryptsFirehoseErrorLog', env, names.firehoseLogGroup));
     this.logGroup = new CloudwatchLogGroup(this, 'errors', {
       name: names.firehoseLogGroup,
       retentionInDays: props.logRetentionDays ?? DEFAULT_SETTINGS.logs.retentionDays,

@@ -4,7 +4,7 @@
  */
 import { resources, asList, type TerraformJson } from '../../../stacks/policy-checks';
 import type { Principal } from '../../../model/types';
-import { ACCOUNT_TOKEN } from '../../../model/values';
+import { ACCOUNT_TOKEN, iamWildcardMatch } from '../../../model/values';
 import type { PolicyRule } from '../../../stacks/rules/rule';
 import { eventStore, reportFixture, type ReportRuleInput } from './input';
 
@@ -170,8 +170,6 @@ export const crawlerLogsEncrypted: PolicyRule<ReportRuleInput> = {
  */
 export const S3_6_ACTIONS = ['s3:DeleteBucketPolicy', 's3:PutBucketAcl', 's3:PutBucketPolicy', 's3:PutEncryptionConfiguration', 's3:PutObjectAcl'];
 
-/** Whether an IAM action pattern (wildcards `*` and `?`, case-insensitive as IAM compares actions) covers the action. */
-const covers = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(action);
 
 /** A principal outside the stack's account: anyone, or an AWS principal naming another account. */
 const otherAccount = (p: Principal) => p.kind === 'any' || (p.kind === 'aws' && p.value.kind === 'literal' && !p.value.text.includes(ACCOUNT_TOKEN));
@@ -189,7 +187,7 @@ export const bucketPolicyOtherAccounts: PolicyRule<ReportRuleInput> = {
       .flatMap((p) =>
         p.statements
           .filter((s) => s.effect === 'Allow' && s.principals.some(otherAccount))
-          .flatMap((s) => S3_6_ACTIONS.filter((action) => s.actions.some((pattern) => covers(pattern, action))))
+          .flatMap((s) => S3_6_ACTIONS.filter((action) => s.actions.some((pattern) => iamWildcardMatch(pattern, action, true))))
           .map((action) => ({ resource: p.address, message: `lets another account ${action}` })),
       ),
   fixtures: {
