@@ -12,7 +12,7 @@ import { partitionOf } from '../../config/aws';
 import { backendLocation, staticFolder, stateKeyAlias } from '../../config/names';
 import { NAMED_QUERIES, PARTITION_COLUMNS } from '../../config/queries';
 import { arns } from '../../stacks/iam';
-import { crawlerLogGroup } from '../../stacks/constructs/catalog';
+import { crawlerLogGroup, crawlerSecurityConfiguration } from '../../stacks/constructs/catalog';
 import { athenaQueriesByState } from '../../stacks/constructs/monitoring';
 import { asList, parsePolicy } from '../../stacks/policy-checks';
 import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';
@@ -191,7 +191,7 @@ describeEach('telemetry stacks', stacks, (s) => s.deployment.names.stack, ({ dep
     if (settings.catalog.mode === 'projection') return;
     const crawlerPolicy = resources<{ role: string; policy: string }>('aws_iam_role_policy').find((p) => p.role.includes('catalog_role'));
     const granted = (parsePolicy(crawlerPolicy?.policy) ?? []).flatMap((s) => asList(s.Resource));
-    const crawlerLogs = crawlerLogGroup(names.roles.crawler, settings.catalog.encryptCrawlerLogs ? `${names.crawler}-logs` : undefined);
+    const crawlerLogs = crawlerLogGroup(names.roles.crawler, settings.catalog.encryptCrawlerLogs ? crawlerSecurityConfiguration(names.crawler) : undefined);
     const allowed = [
       arn.glue('catalog'),
       arn.glue(`database/${names.glueDatabase}`),

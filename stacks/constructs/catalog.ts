@@ -69,6 +69,9 @@ export const CRAWLER_LOG_GROUP = '/aws-glue/crawlers';
  * logs, its own `/aws-glue/crawlers-role/<role name>-<security configuration name>` (Glue developer guide, encrypting
  * data written by AWS Glue: crawlers with CloudWatch encryption log there).
  */
+/** The crawler's security configuration, named after it. */
+export const crawlerSecurityConfiguration = (crawler: string) => `${crawler}-logs`;
+
 export const crawlerLogGroup = (roleName: string, securityConfiguration?: string) => (securityConfiguration ? `/aws-glue/crawlers-role/${roleName}-${securityConfiguration}` : CRAWLER_LOG_GROUP);
 
 /**
@@ -281,7 +284,7 @@ export class Catalog extends Construct {
     // The crawler's logs may quote object keys and schemas: a security configuration encrypts them with the stack key.
     const security = props.catalog.encryptCrawlerLogs
       ? new GlueSecurityConfiguration(this, 'security-configuration', {
-          name: `${names.crawler}-logs`,
+          name: crawlerSecurityConfiguration(names.crawler),
           encryptionConfiguration: {
             cloudwatchEncryption: { cloudwatchEncryptionMode: 'SSE-KMS', kmsKeyArn: key.arn },
             jobBookmarksEncryption: { jobBookmarksEncryptionMode: 'DISABLED' },
@@ -289,7 +292,7 @@ export class Catalog extends Construct {
           },
         })
       : undefined;
-    const logGroup = crawlerLogGroup(names.roles.crawler, security ? `${names.crawler}-logs` : undefined);
+    const logGroup = crawlerLogGroup(names.roles.crawler, security ? crawlerSecurityConfiguration(names.crawler) : undefined);
     if (security) {
       // CloudWatch Logs encrypts the crawler's own log group with the key, and nothing else of the account.
       props.encryption.addToKeyPolicy(logsEncryptLogGroup('CloudWatchLogsEncryptsCrawlerLogs', env, logGroup));
