@@ -118,7 +118,7 @@ export const logsSchema = z.strictObject({
     .describe("Retention of the stack's log groups (Firehose errors, the crawler's logs) and of S3 access logs, in days (a value CloudWatch Logs accepts).").meta({ source: 'CloudWatch Logs API reference, PutRetentionPolicy' }),
   bucketAccessLogs: z
     .boolean()
-    .describe('S3 server access logging of the data bucket into an in-region log bucket `<data bucket>-access-logs` (private, TLS-only, under the stack key, expiring after `retentionDays`): every request to the telemetry, for audits (Security Hub S3.9).')
+    .describe('S3 server access logging of the data bucket into an in-region log bucket `<data bucket>-access-logs` (private, TLS-only, under the stack key, expiring after `retentionDays`): every request to the telemetry, for audits (Security Hub S3.9). The state bucket its bootstrap stack makes is logged the same way into `<state bucket>-access-logs`.')
     .meta({ source: 'S3 user guide, "Enabling Amazon S3 server access logging" (bucket policy for logging.s3.amazonaws.com, same region and account)' }),
 });
 
