@@ -80,6 +80,9 @@ function retentionOf(transitions: Transition[], expirationDays: number | null, n
 
 const flatRetention = (expirationDays: number | null): Retention => retentionOf([], expirationDays, null, null);
 
+/** A number of days as Terraform holds it, or null for none (absent, null or 0: never expires). */
+const daysOrNever = (value: unknown): number | null => (value === undefined || value === null || Number(value) === 0 ? null : Number(value));
+
 /** The lifecycle rules of a bucket: per prefix, its transitions, expiration and noncurrent expiry. */
 function lifecycleOf(tf: TerraformJson, bucket: string) {
   const config = all(tf, 'aws_s3_bucket_lifecycle_configuration').find(([, c]) => pointsAt(tf, c.bucket, 'aws_s3_bucket', bucket))?.[1];
@@ -93,7 +96,7 @@ function lifecycleOf(tf: TerraformJson, bucket: string) {
       transitions: list(rule.transition as Body[])
         .map((t) => ({ days: Number(t.days), storageClass: String(t.storage_class) }))
         .sort((a, b) => a.days - b.days),
-      expirationDays: expiration?.days === undefined || expiration.days === null || Number(expiration.days) === 0 ? null : Number(expiration.days),
+      expirationDays: daysOrNever(expiration?.days),
       noncurrentDays: noncurrent ? Number(noncurrent.noncurrent_days) : null,
     };
   });
@@ -109,11 +112,13 @@ function protectionOf(tf: TerraformJson, resource: Body, kind: 'bucket' | 'key')
   return kind === 'bucket' ? 'destroyable-bucket-before-key' : 'destroyable-key-after-buckets';
 }
 
+/** The alias of a key of this stack (by its Terraform name), if it has one. */
+const aliasOf = (tf: TerraformJson, keyName: string): string | null => (all(tf, 'aws_kms_alias').find(([, a]) => pointsAt(tf, a.target_key_id, 'aws_kms_key', keyName))?.[1].name as string | undefined) ?? null;
+
 function encryptionOf(tf: TerraformJson, keyRef: unknown, home: Home): Encryption {
   if (keyRef === undefined || keyRef === null || keyRef === '') return { kind: 'none' };
   const key = target(tf, keyRef, 'aws_kms_key');
-  const alias = key ? (all(tf, 'aws_kms_alias').find(([, a]) => pointsAt(tf, a.target_key_id, 'aws_kms_key', key[0]))?.[1].name as string | undefined) : undefined;
-  return { kind: 'kms', key: key ? { kind: 'own', address: `aws_kms_key.${key[0]}`, attribute: 'arn', suffix: '' } : valueOf(keyRef, home), alias: alias ?? null, rotation: key ? key[1].enable_key_rotation === true : null };
+  return { kind: 'kms', key: key ? { kind: 'own', address: `aws_kms_key.${key[0]}`, attribute: 'arn', suffix: '' } : valueOf(keyRef, home), alias: key ? aliasOf(tf, key[0]) : null, rotation: key ? key[1].enable_key_rotation === true : null };
 }
 
 function firehoseOf(tf: TerraformJson): { name?: string; stream?: Body; s3: Body } {
@@ -123,6 +128,9 @@ function firehoseOf(tf: TerraformJson): { name?: string; stream?: Body; s3: Body
 
 const workgroupResults = (workgroup: Body | undefined): string =>
   String((list((list(workgroup?.configuration as Body | Body[])[0] as Body | undefined)?.result_configuration as Body | Body[])[0] as Body | undefined)?.output_location ?? '');
+
+/** What every store reached only through its service's API shares: no public endpoint, TLS, no tables or lifecycle. */
+const reachedThroughApi = (address: string, home: Home) => ({ id: address, address, region: home.region, publicAccess: 'no-public-endpoint' as const, tlsOnly: true, tables: [] as string[], lifecycle: null });
 
 function stores(tf: TerraformJson, home: Home): Store[] {
   const result: Store[] = [];
@@ -177,70 +185,47 @@ function stores(tf: TerraformJson, home: Home): Store[] {
   if (stream) {
     const sse = (list(stream.server_side_encryption as Body | Body[])[0] ?? {}) as Body;
     result.push({
-      id: `aws_kinesis_firehose_delivery_stream.${streamName}`,
+      ...reachedThroughApi(`aws_kinesis_firehose_delivery_stream.${streamName}`, home),
       role: 'buffer',
       kind: 'firehose',
       name: String(stream.name),
-      address: `aws_kinesis_firehose_delivery_stream.${streamName}`,
-      region: home.region,
       encryption: sse.enabled ? encryptionOf(tf, sse.key_arn, home) : { kind: 'none' },
-      publicAccess: 'no-public-endpoint',
-      tlsOnly: true,
       protection: 'in-flight',
       retention: { ...flatRetention(null), buffer: { seconds: Number(s3.buffering_interval), mib: Number(s3.buffering_size) } },
-      tables: [],
-      lifecycle: null,
     });
   }
   for (const [name, group] of all(tf, 'aws_cloudwatch_log_group')) {
     result.push({
-      id: `aws_cloudwatch_log_group.${name}`,
+      ...reachedThroughApi(`aws_cloudwatch_log_group.${name}`, home),
       role: 'logs',
       kind: 'cloudwatch-logs',
       name: String(group.name),
-      address: `aws_cloudwatch_log_group.${name}`,
-      region: home.region,
       encryption: group.kms_key_id ? encryptionOf(tf, group.kms_key_id, home) : { kind: 'service-default' },
-      publicAccess: 'no-public-endpoint',
-      tlsOnly: true,
       protection: 'expires-by-retention',
-      retention: flatRetention(group.retention_in_days === undefined || group.retention_in_days === null || Number(group.retention_in_days) === 0 ? null : Number(group.retention_in_days)),
-      tables: [],
-      lifecycle: null,
+      retention: flatRetention(daysOrNever(group.retention_in_days)),
     });
   }
   for (const [name, db] of all(tf, 'aws_glue_catalog_database')) {
     result.push({
-      id: `aws_glue_catalog_database.${name}`,
+      ...reachedThroughApi(`aws_glue_catalog_database.${name}`, home),
       role: 'catalog',
       kind: 'glue-catalog',
       name: String(db.name),
-      address: `aws_glue_catalog_database.${name}`,
-      region: home.region,
       encryption: { kind: 'account-setting' },
-      publicAccess: 'no-public-endpoint',
-      tlsOnly: true,
       protection: 'derived-data',
       retention: flatRetention(null),
       tables: all(tf, 'aws_glue_catalog_table').map(([, t]) => String(t.name)).sort(),
-      lifecycle: null,
     });
   }
   for (const [name, queue] of all(tf, 'aws_sqs_queue')) {
     result.push({
-      id: `aws_sqs_queue.${name}`,
+      ...reachedThroughApi(`aws_sqs_queue.${name}`, home),
       role: 'queue',
       kind: 'sqs',
       name: String(queue.name),
-      address: `aws_sqs_queue.${name}`,
-      region: home.region,
       encryption: queue.kms_master_key_id ? encryptionOf(tf, queue.kms_master_key_id, home) : queue.sqs_managed_sse_enabled ? { kind: 'service-default' } : { kind: 'none' },
-      publicAccess: 'no-public-endpoint',
-      tlsOnly: true,
       protection: 'transient',
       retention: flatRetention(Math.round(Number(queue.message_retention_seconds ?? 345600) / 86400)),
-      tables: [],
-      lifecycle: null,
     });
   }
   const order: StoreRole[] = ['event-data', 'failed-records', 'query-results', 'state', 'access-logs', 'objects', 'buffer', 'logs', 'catalog', 'queue'];
@@ -250,7 +235,7 @@ function stores(tf: TerraformJson, home: Home): Store[] {
 function keys(tf: TerraformJson): Key[] {
   return all(tf, 'aws_kms_key').map(([name, key]) => ({
     address: `aws_kms_key.${name}`,
-    alias: (all(tf, 'aws_kms_alias').find(([, a]) => pointsAt(tf, a.target_key_id, 'aws_kms_key', name))?.[1].name as string | undefined) ?? null,
+    alias: aliasOf(tf, name),
     rotation: key.enable_key_rotation === true,
     protection: protectionOf(tf, key, 'key'),
   }));

@@ -42,15 +42,8 @@ export type Backend =
   | { type: 'cloud'; hostname: string; organization: string; workspace: string; project: string | null }
   | { type: 'local'; path: string };
 
-export interface Identity {
-  stack: string;
-  role: StackRole;
-  environments: string[];
-  region: string;
-  account: string;
-  jurisdiction: string | null;
-  classification: string | null;
-  profile: string | null;
+/** Who a stack is: its deployment facts, the regions it may reference besides its own, and where its state lives. */
+export interface Identity extends Pick<DeploymentFacts, 'stack' | 'role' | 'environments' | 'region' | 'account' | 'jurisdiction' | 'classification' | 'profile'> {
   residencyExceptions: string[];
   backend: Backend;
 }

@@ -75,6 +75,11 @@ export function* strings(value: unknown, path = ''): Generator<[string, string]>
   }
 }
 
+/** Whether a policy document refuses everyone's requests without TLS: a Deny to `*` when `aws:SecureTransport` is false. */
+export function deniesInsecureTransport(policy: unknown): boolean {
+  return (parsePolicy(policy) ?? []).some((s) => s.Effect === 'Deny' && JSON.stringify(s.Principal) === '"*"' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false');
+}
+
 /** The protections attached to one bucket (by its Terraform name): default encryption key, public access block, TLS-only policy. */
 export function bucketControls(tf: TerraformJson, name: string): { kmsKey?: string; publicAccessBlocked: boolean; tlsOnly: boolean } {
   const all = resources(tf);
@@ -88,9 +93,7 @@ export function bucketControls(tf: TerraformJson, name: string): { kmsKey?: stri
   const publicAccessBlocked = attached('aws_s3_bucket_public_access_block').some((b) =>
     ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'].every((k) => b[k] === true),
   );
-  const tlsOnly = attached('aws_s3_bucket_policy').some((p) =>
-    (parsePolicy(p.policy) ?? []).some((st) => st.Effect === 'Deny' && JSON.stringify(st.Condition ?? {}).includes('"aws:SecureTransport":"false"')),
-  );
+  const tlsOnly = attached('aws_s3_bucket_policy').some((p) => deniesInsecureTransport(p.policy));
   return { kmsKey: kmsRule ? String(kmsRule.kms_master_key_id ?? 'aws/s3') : undefined, publicAccessBlocked, tlsOnly };
 }
 

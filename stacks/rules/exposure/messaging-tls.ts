@@ -1,4 +1,4 @@
-import { parsePolicy, resources, type TerraformJson } from '../../policy-checks';
+import { deniesInsecureTransport, resources, type TerraformJson } from '../../policy-checks';
 import { fixture, type PolicyRule } from '../rule';
 
 /** Each topic and queue, with the policy documents that govern it (the policy resource references it). */
@@ -9,9 +9,6 @@ function governed(tf: TerraformJson, type: 'aws_sns_topic' | 'aws_sqs_queue'): {
     .filter(([t]) => t === type)
     .map(([, name]) => ({ name, policies: all.filter(([t, , body]) => t === policyType && String(body[field]).includes(`${type}.${name}.`)).map(([, , body]) => body.policy) }));
 }
-
-const deniesPlainTransport = (policy: unknown) =>
-  (parsePolicy(policy) ?? []).some((s) => s.Effect === 'Deny' && JSON.stringify(s.Principal) === '"*"' && (s.Condition as { Bool?: Record<string, unknown> } | undefined)?.Bool?.['aws:SecureTransport'] === 'false');
 
 export const messagingTlsOnly: PolicyRule = {
   id: 'exposure-messaging-tls-only',
@@ -24,7 +21,7 @@ export const messagingTlsOnly: PolicyRule = {
   evaluate: ({ tf }) =>
     (['aws_sns_topic', 'aws_sqs_queue'] as const).flatMap((type) =>
       governed(tf, type)
-        .filter((g) => !g.policies.some(deniesPlainTransport))
+        .filter((g) => !g.policies.some(deniesInsecureTransport))
         .map((g) => ({ resource: `${type}.${g.name}`, message: `${type === 'aws_sns_topic' ? 'topic' : 'queue'} policy does not deny requests without TLS` })),
     ),
   fixtures: {
