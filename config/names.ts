@@ -37,6 +37,8 @@ export interface ResourceNames {
   identityPool: string;
   /** IAM role names, one per service role. */
   roles: { firehose: string; crawler: string; ingestion: string; analyst: string };
+  /** Roles an HCP Terraform run of the stack assumes, per run phase (cloud backends; made by the trust stack). */
+  deployRoles: { plan: string; apply: string };
 }
 
 /**
@@ -93,7 +95,18 @@ export function resourceNames(
       ingestion: `${stack}-ingestion`,
       analyst: `${stack}-analyst`,
     },
+    deployRoles: { plan: `${stack}-deploy-plan`, apply: `${stack}-deploy-apply` },
   };
+}
+
+/** Stack that holds one account's trust in the HCP Terraform hosts its deployments use, and their deploy roles. */
+export function trustStackName(project: string, accountId: string): string {
+  return `${project}-trust-${accountId}`;
+}
+
+/** Stack that creates the HCP Terraform project and workspaces of one organization on one host. */
+export function workspacesStackName(project: string, organization: string): string {
+  return `${project}-workspaces-${organization}`;
 }
 
 /** Stack that creates the S3 state bucket of one account × region. */

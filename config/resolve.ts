@@ -15,13 +15,14 @@ import {
   type BackendSettings,
   type DeploymentIdentity,
   type PipelineSettings,
+  type ResolvedBackend,
 } from './schema';
 
 /** A deployment with everything decided: what one stack is built from. */
 export interface ResolvedDeployment extends DeploymentIdentity {
   project: string;
   settings: PipelineSettings;
-  backend: BackendSettings;
+  backend: ResolvedBackend;
   names: ResourceNames;
 }
 
@@ -177,7 +178,10 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
       } else {
         seen.set(names.stack, `deployments[${index}]`);
       }
-      if (issues.length === 0) resolved.push({ ...identity.data, project: matrix.project, settings, backend: backend.data, names });
+      if (issues.length === 0) {
+        const resolvedBackend = backend.data.type === 'cloud' ? { ...backend.data, project: backend.data.project ?? matrix.project } : backend.data;
+        resolved.push({ ...identity.data, project: matrix.project, settings, backend: resolvedBackend, names });
+      }
     }
     const key = `${d.environment}/${d.region}`;
     for (const issue of issues) {
@@ -250,7 +254,7 @@ function namingIssues(names: ResourceNames, backend: BackendSettings, identity: 
   if (!ATHENA_NAME.test(names.glueDatabase)) {
     issues.push({ path: ['environment'], message: `Glue database "${names.glueDatabase}" is not a name Athena accepts` });
   }
-  for (const role of Object.values(names.roles)) {
+  for (const role of [...Object.values(names.roles), ...Object.values(names.deployRoles)]) {
     if (role.length > 64) issues.push({ path: ['environment'], message: `IAM role name "${role}" is longer than 64 characters` });
   }
   return issues;

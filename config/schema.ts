@@ -185,6 +185,12 @@ export const backendSchema = z.discriminatedUnion('type', [
     type: z.literal('cloud').describe('State and runs in Terraform Cloud / Enterprise, one workspace per stack.'),
     organization: z.string().min(1).describe('Terraform Cloud organization.'),
     workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, hyphens and underscores only').describe('Workspace name prefix; the workspace is `<workspacePrefix>-<environment>-<region>`.'),
+    project: z
+      .string()
+      .regex(/^[A-Za-z0-9 _-]{3,40}$/, '3 to 40 letters, digits, spaces, hyphens and underscores')
+      .optional()
+      .describe("HCP Terraform project the workspaces belong to (the `cloud` block names it; the workspaces stack creates it; each deploy role's trust names it). Default: the matrix's `project`.")
+      .meta({ source: 'HashiCorp docs, HCP Terraform projects: name rules' }),
     hostname: z
       .string()
       .min(1)
@@ -228,6 +234,8 @@ export type CapacitySettings = z.infer<typeof capacitySchema>;
 export type ControlAcceptance = z.infer<typeof controlAcceptanceSchema>;
 export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
 export type BackendSettings = z.infer<typeof backendSchema>;
+/** A deployment's backend once resolved: a cloud backend always names its HCP Terraform project. */
+export type ResolvedBackend = Exclude<BackendSettings, { type: 'cloud' }> | (Extract<BackendSettings, { type: 'cloud' }> & { project: string });
 export type DeploymentIdentity = z.infer<typeof deploymentSchema>;
 
 /** A partial of every nested field, for profiles and overrides (arrays and scalars replace, objects merge). */

@@ -2,7 +2,7 @@
  * Every stack the matrix produces, with the account and region it deploys into — what `preflight` and the
  * deploy wrapper check credentials against. Pure config: no constructs are built here.
  */
-import { accessLogBucketOf, backendLocation, bootstrapStackName } from './names';
+import { accessLogBucketOf, backendLocation, bootstrapStackName, trustStackName, workspacesStackName } from './names';
 import type { ResolvedDeployment } from './resolve';
 
 /** The account × region a state bootstrap stack serves, and the stacks whose state it holds. */
@@ -47,16 +47,102 @@ export function bootstrapTargets(deployments: ResolvedDeployment[]): BootstrapTa
   return [...targets.values()];
 }
 
+/** One pipeline stack run by HCP Terraform: where its workspace is, and the roles its plan and apply phases assume. */
+export interface CloudWorkspace {
+  stack: string;
+  environment: string;
+  hostname: string;
+  organization: string;
+  /** HCP Terraform project of the workspace. */
+  project: string;
+  workspace: string;
+  executionMode: 'remote' | 'local';
+  accountId: string;
+  region: string;
+  planRole: string;
+  applyRole: string;
+}
+
+/** The pipeline stacks whose state and runs are in HCP Terraform, in matrix order. */
+export function cloudWorkspaces(deployments: ResolvedDeployment[]): CloudWorkspace[] {
+  return deployments.flatMap((d) =>
+    d.backend.type === 'cloud'
+      ? [
+          {
+            stack: d.names.stack,
+            environment: d.environment,
+            hostname: d.backend.hostname,
+            organization: d.backend.organization,
+            project: d.backend.project,
+            workspace: backendLocation(d.backend, d.environment, d.region, d.accountId).workspace,
+            executionMode: d.backend.executionMode ?? 'remote',
+            accountId: d.accountId,
+            region: d.region,
+            planRole: d.names.deployRoles.plan,
+            applyRole: d.names.deployRoles.apply,
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * The trust stack of one account: its OIDC provider per HCP Terraform host and the deploy roles of its cloud-run
+ * stacks. IAM is global; the stack's provider points at the region of the account's first such stack.
+ */
+export interface TrustTarget {
+  stack: string;
+  project: string;
+  accountId: string;
+  region: string;
+  workspaces: CloudWorkspace[];
+}
+
+export function trustTargets(deployments: ResolvedDeployment[]): TrustTarget[] {
+  const targets = new Map<string, TrustTarget>();
+  const project = deployments[0]?.project ?? '';
+  for (const w of cloudWorkspaces(deployments)) {
+    const target = targets.get(w.accountId) ?? { stack: trustStackName(project, w.accountId), project, accountId: w.accountId, region: w.region, workspaces: [] };
+    target.workspaces.push(w);
+    targets.set(w.accountId, target);
+  }
+  return [...targets.values()];
+}
+
+/** The workspaces stack of one HCP Terraform organization (on its host): its project(s) and workspaces. */
+export interface WorkspacesTarget {
+  stack: string;
+  hostname: string;
+  organization: string;
+  workspaces: CloudWorkspace[];
+}
+
+export function workspacesTargets(deployments: ResolvedDeployment[]): WorkspacesTarget[] {
+  const targets = new Map<string, WorkspacesTarget>();
+  const project = deployments[0]?.project ?? '';
+  for (const w of cloudWorkspaces(deployments)) {
+    const key = `${w.hostname}/${w.organization}`;
+    const target = targets.get(key) ?? { stack: workspacesStackName(project, w.organization), hostname: w.hostname, organization: w.organization, workspaces: [] };
+    target.workspaces.push(w);
+    targets.set(key, target);
+  }
+  return [...targets.values()];
+}
+
 export interface StackTarget {
   stack: string;
-  kind: 'telemetry' | 'bootstrap';
+  /** A pipeline; a state bucket (bootstrap); an account's trust in HCP Terraform; an organization's workspaces. */
+  kind: 'telemetry' | 'bootstrap' | 'trust' | 'workspaces';
+  /** The AWS account and region it deploys into; empty for a workspaces stack, which deploys into HCP Terraform. */
   accountId: string;
   region: string;
   /** Where its runs execute, when not on this machine: its HCP Terraform organization/workspace on that host. */
   remoteRun?: { hostname: string; workspace: string };
+  /** A workspaces stack's organization and host (its provider needs a token of that organization). */
+  hcpOrganization?: { hostname: string; organization: string };
 }
 
-/** Telemetry stacks first, then the bootstrap stacks, in matrix order. */
+/** Telemetry stacks first, then the bootstrap, trust and workspaces stacks, in matrix order. */
 export function stackTargets(deployments: ResolvedDeployment[]): StackTarget[] {
   return [
     ...deployments.map((d) => ({
@@ -67,5 +153,7 @@ export function stackTargets(deployments: ResolvedDeployment[]): StackTarget[] {
       ...(d.backend.type === 'cloud' && d.backend.executionMode !== 'local' ? { remoteRun: { hostname: d.backend.hostname, workspace: `${d.backend.organization}/${backendLocation(d.backend, d.environment, d.region, d.accountId).workspace}` } } : {}),
     })),
     ...bootstrapTargets(deployments).map((t) => ({ stack: bootstrapStackName(t.project, t.accountId, t.region), kind: 'bootstrap' as const, accountId: t.accountId, region: t.region })),
+    ...trustTargets(deployments).map((t) => ({ stack: t.stack, kind: 'trust' as const, accountId: t.accountId, region: t.region })),
+    ...workspacesTargets(deployments).map((t) => ({ stack: t.stack, kind: 'workspaces' as const, accountId: '', region: '', hcpOrganization: { hostname: t.hostname, organization: t.organization } })),
   ];
 }

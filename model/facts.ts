@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedDeployment } from '../config/resolve';
-import type { BootstrapTarget } from '../config/targets';
+import type { BootstrapTarget, TrustTarget } from '../config/targets';
 import { bootstrapStackName } from '../config/names';
 import type { DeploymentFacts } from './types';
 
@@ -41,6 +41,23 @@ export function stateFacts(t: BootstrapTarget): DeploymentFacts {
     classification: null,
     profile: null,
     allowedRegions: [],
+    configured: null,
+  };
+}
+
+/** A trust stack serves the cloud-run stacks of one account: their environments; IAM is global, so no jurisdiction. */
+export function trustFacts(t: TrustTarget): DeploymentFacts {
+  return {
+    stack: t.stack,
+    role: 'trust',
+    project: t.project,
+    environments: [...new Set(t.workspaces.map((w) => w.environment))].sort(),
+    region: t.region,
+    account: t.accountId,
+    jurisdiction: null,
+    classification: null,
+    profile: null,
+    allowedRegions: [...new Set(t.workspaces.map((w) => w.region))].filter((r) => r !== t.region).sort(),
     configured: null,
   };
 }

@@ -6,8 +6,11 @@
  */
 import type { CapacitySettings, ControlAcceptance } from '../config/schema';
 
-/** A pipeline stack (one deployment) or the state-bucket stack of an account × region. */
-export type StackRole = 'pipeline' | 'state';
+/**
+ * A pipeline stack (one deployment), the state-bucket stack of an account × region, or the trust stack of an account
+ * (HCP Terraform's OIDC provider and the deploy roles of its cloud-run stacks).
+ */
+export type StackRole = 'pipeline' | 'state' | 'trust';
 
 /**
  * What the configuration knew of a stack when it was synthesized, written beside its Terraform JSON
@@ -17,7 +20,7 @@ export interface DeploymentFacts {
   stack: string;
   role: StackRole;
   project: string;
-  /** A pipeline's environment; for a state stack, the environments whose state it holds. */
+  /** A pipeline's environment; for a state stack, the environments whose state it holds; for a trust stack, those of the stacks it serves. */
   environments: string[];
   region: string;
   account: string;

@@ -4,9 +4,10 @@
  *   npm run deploy -- telemetry-prod-eu-central-1
  *   npm run deploy -- 'telemetry-prod-*'            every stack of an environment
  *   npm run deploy -- '*-eu-central-1'              every stack of a region (bootstrap included)
- * If any stack fails preflight, nothing is deployed. Matched bootstrap stacks are deployed first, in a run of
- * their own: a new region's pipeline stacks keep their state in the bucket the bootstrap stack creates, and
- * cdktf would otherwise deploy unrelated stacks side by side.
+ * If any stack fails preflight, nothing is deployed. Matched bootstrap and trust stacks are deployed first, in a run
+ * of their own (a new region's pipeline stacks keep their state in the bucket the bootstrap stack creates; a cloud-run
+ * stack's workspace names the roles the trust stack creates), then workspaces stacks, then the pipelines: cdktf would
+ * otherwise deploy unrelated stacks side by side.
  */
 import { spawnSync } from 'node:child_process';
 import { commandLine, isEntryPoint, type CommandSpec, type Flag } from './cli';
@@ -30,7 +31,7 @@ const CDKTF_DEPLOY_FLAGS = {
 export const DEPLOY_COMMAND = {
   name: 'deploy',
   summary:
-    "Checks each matched stack's account with STS (npm run preflight; a stack whose HCP Terraform workspace executes remotely leaves that check to its run), then runs `cdktf deploy` for them: bootstrap (state bucket) stacks first, in a run of their own. Nothing is deployed if any check fails. Stacks come from the configured matrix (config/matrix.ts + TELEMETRY_CONFIG or cdktf.json's telemetryConfig).",
+    "Checks each matched stack's account with STS (npm run preflight; a stack whose HCP Terraform workspace executes remotely leaves that check to its run), then runs `cdktf deploy` for them: bootstrap (state bucket) and trust (HCP Terraform deploy roles) stacks first, then workspaces stacks, then the pipelines, each in a run of its own. Nothing is deployed if any check fails. Stacks come from the configured matrix (config/matrix.ts + TELEMETRY_CONFIG or cdktf.json's telemetryConfig).",
   args: '<stack|glob> …',
   minArgs: 1,
   flags: CDKTF_DEPLOY_FLAGS,
@@ -58,7 +59,12 @@ export async function deploy(
     console.error('preflight failed: nothing was deployed');
     return status;
   }
-  const phases = [matched.filter((t) => t.kind === 'bootstrap'), matched.filter((t) => t.kind !== 'bootstrap')].filter((p) => p.length > 0);
+  // State buckets and deploy roles before the workspaces that name those roles, and those before the pipelines.
+  const phases = [
+    matched.filter((t) => t.kind === 'bootstrap' || t.kind === 'trust'),
+    matched.filter((t) => t.kind === 'workspaces'),
+    matched.filter((t) => t.kind === 'telemetry'),
+  ].filter((p) => p.length > 0);
   for (const [i, phase] of phases.entries()) {
     const stacks = phase.map((t) => t.stack);
     const code = run('npx', ['cdktf', 'deploy', ...stacks, ...flags]);

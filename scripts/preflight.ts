@@ -37,6 +37,10 @@ export function describeStsError(error: unknown): string {
  */
 export async function preflightStack(target: StackTarget, sts: StsLike): Promise<PreflightResult> {
   const { stack, accountId, region } = target;
+  if (target.hcpOrganization) {
+    const { organization, hostname } = target.hcpOrganization;
+    return { stack, ok: true, message: `${stack}: deploys into HCP Terraform organization ${organization} on ${hostname}, no AWS account: needs a token of that organization (\`terraform login ${hostname}\` or TFE_TOKEN)` };
+  }
   if (isPlaceholderAccount(accountId)) {
     return { stack, ok: false, message: `${stack}: account ${accountId} is a placeholder from config/matrix.ts — set your real account id before deploying` };
   }
@@ -85,7 +89,7 @@ export async function preflight(
   const clients = new Map<string, StsLike>();
   const results: PreflightResult[] = [];
   for (const target of matched) {
-    if (!clients.has(target.region)) clients.set(target.region, options.stsFor(target.region));
+    if (!clients.has(target.region) && !target.hcpOrganization) clients.set(target.region, options.stsFor(target.region));
     results.push(await preflightStack(target, clients.get(target.region)!));
   }
   return { ok: results.every((r) => r.ok), lines: results.map((r) => r.message), matched };

@@ -31,9 +31,14 @@ export class CheckedStack extends TerraformStack {
       onSynthesize: (session) => {
         const dir = stackDirectory(session.outdir, id);
         mkdirSync(dir, { recursive: true });
-        writeFileSync(join(dir, FACTS_FILE), `${JSON.stringify(facts, null, 2)}\n`);
+        for (const [file, content] of Object.entries({ [FACTS_FILE]: facts, ...this.filesBeside() })) writeFileSync(join(dir, file), `${JSON.stringify(content, null, 2)}\n`);
       },
     });
+  }
+
+  /** JSON files a stack writes beside its Terraform at synth, by file name (besides the facts). */
+  protected filesBeside(): Record<string, unknown> {
+    return {};
   }
 
   /** Every finding of the policy checks on the stack's Terraform JSON as it is now. */

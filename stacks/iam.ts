@@ -91,6 +91,13 @@ export function arns(partition: string, region: string, accountId: string) {
     alarm: (name: string) => `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${name}`,
     kmsAlias: (alias: string) => `arn:${partition}:kms:${region}:${accountId}:${alias}`,
     glue: (resource: string) => `arn:${partition}:glue:${region}:${accountId}:${resource}`,
+    kmsKey: (id: string) => `arn:${partition}:kms:${region}:${accountId}:key/${id}`,
+    athenaWorkgroup: (name: string) => `arn:${partition}:athena:${region}:${accountId}:workgroup/${name}`,
+    identityPool: (id: string) => `arn:${partition}:cognito-identity:${region}:${accountId}:identitypool/${id}`,
+    dashboard: (name: string) => `arn:${partition}:cloudwatch::${accountId}:dashboard/${name}`,
+    role: (name: string) => `arn:${partition}:iam::${accountId}:role/${name}`,
+    policy: (path: string) => `arn:${partition}:iam::${accountId}:policy${path}`,
+    oidcProvider: (host: string) => `arn:${partition}:iam::${accountId}:oidc-provider/${host}`,
     root: () => `arn:${partition}:iam::${accountId}:root`,
     managedPolicy: (path: string) => `arn:${partition}:iam::aws:policy/${path}`,
   };

@@ -1,9 +1,11 @@
 import type { App, TerraformStack } from 'cdktf';
 import type { ResolvedDeployment } from '../config/resolve';
-import { bootstrapTargets } from '../config/targets';
+import { bootstrapTargets, trustTargets, workspacesTargets } from '../config/targets';
 import { StateBootstrapStack } from './bootstrap-stack';
 import { CheckedStack } from './checked-stack';
 import { TelemetryStack } from './telemetry-stack';
+import { TrustStack } from './trust-stack';
+import { WorkspacesStack } from './workspaces-stack';
 
 /** One TelemetryStack per resolved deployment. */
 export function buildStacks(app: App, deployments: ResolvedDeployment[]): TelemetryStack[] {
@@ -15,10 +17,25 @@ export function buildBootstrapStacks(app: App, deployments: ResolvedDeployment[]
   return bootstrapTargets(deployments).map((target) => new StateBootstrapStack(app, target));
 }
 
-/** Every stack the matrix produces, as main.ts synthesizes it: the pipelines, then their state bootstrap stacks. */
+/**
+ * With HCP Terraform backends: per account a trust stack (OIDC provider, each cloud-run stack's plan and apply
+ * roles with the permissions generated from that stack), and per organization a workspaces stack.
+ */
+export function buildCloudStacks(app: App, deployments: ResolvedDeployment[], telemetry: TelemetryStack[]): TerraformStack[] {
+  const byName = new Map(telemetry.map((t) => [t.node.id, t]));
+  return [
+    ...trustTargets(deployments).map((target) => new TrustStack(app, target, (stack) => byName.get(stack)!.deployPermissions())),
+    ...workspacesTargets(deployments).map((target) => new WorkspacesStack(app, target)),
+  ];
+}
+
+/**
+ * Every stack the matrix produces, as main.ts synthesizes it: the pipelines, then their state bootstrap stacks, then
+ * the trust and workspaces stacks of cloud-run pipelines.
+ */
 export function buildMatrix(app: App, deployments: ResolvedDeployment[]): { telemetry: TelemetryStack[]; all: TerraformStack[] } {
   const telemetry = buildStacks(app, deployments);
-  return { telemetry, all: [...telemetry, ...buildBootstrapStacks(app, deployments)] };
+  return { telemetry, all: [...telemetry, ...buildBootstrapStacks(app, deployments), ...buildCloudStacks(app, deployments, telemetry)] };
 }
 
 /** Thrown when a constructed stack breaks a policy; `problems` lists every one of every stack. */

@@ -14,6 +14,11 @@ import { partitionOf } from '../config/aws';
 import { arnsOf, type AwsEnvironment } from './iam';
 import { CheckedStack } from './checked-stack';
 import { pipelineFacts } from '../model/facts';
+import { deployPermissions, type DeployPermissions } from './deploy-permissions';
+import { policyDocument, type PolicyStatement } from './iam';
+
+/** Beside each pipeline stack's cdk.tf.json: its deploy policies, for whoever applies it without the trust stack. */
+export const DEPLOY_POLICY_FILE = 'deploy-policy.json';
 
 /** Tags on every resource of a stack (through the provider's default_tags). */
 export function defaultTags(d: ResolvedDeployment): Record<string, string> {
@@ -38,7 +43,7 @@ function configureBackend(stack: TerraformStack, d: ResolvedDeployment, env: Aws
     new CloudBackend(stack, {
       hostname: d.backend.hostname,
       organization: d.backend.organization,
-      workspaces: new NamedCloudWorkspace(backendLocation(d.backend, d.environment, d.region, d.accountId).workspace),
+      workspaces: new NamedCloudWorkspace(backendLocation(d.backend, d.environment, d.region, d.accountId).workspace, d.backend.project),
     });
     return;
   }
@@ -52,6 +57,7 @@ function configureBackend(stack: TerraformStack, d: ResolvedDeployment, env: Aws
 /** One deployment of the telemetry pipeline: ingestion → Firehose → S3 → Glue → Athena, in one region. */
 export class TelemetryStack extends CheckedStack {
   readonly deployment: ResolvedDeployment;
+  private readonly env: AwsEnvironment;
 
   constructor(scope: Construct, deployment: ResolvedDeployment) {
     super(scope, deployment.names.stack, { region: deployment.region, allowedRegions: deployment.allowedRegions, allowDestroy: deployment.settings.protection.allowDestroy }, pipelineFacts(deployment));
@@ -59,6 +65,7 @@ export class TelemetryStack extends CheckedStack {
     const { names, region, accountId, settings } = deployment;
     // Where the stack's resources live; each construct builds its ARNs and service principals from it.
     const env: AwsEnvironment = { partition: partitionOf(region), region, accountId };
+    this.env = env;
 
     new AwsProvider(this, 'aws', {
       region,
@@ -135,5 +142,39 @@ export class TelemetryStack extends CheckedStack {
     new TerraformOutput(this, 'athena_workgroup', { value: names.workgroup, description: 'Athena workgroup with the scan cutoff and encrypted results' });
     new TerraformOutput(this, 'kms_key_arn', { value: storage.key.arn, description: 'Key of the data, results and alerts; analysts need Decrypt and GenerateDataKey on it' });
     new TerraformOutput(this, 'alert_topic_arn', { value: monitoring.topic.arn, description: 'Subscribe on-call tools here' });
+  }
+
+  /** Its deploy policies beside its Terraform, for whoever applies it without the trust stack (S3 backends). */
+  protected override filesBeside(): Record<string, unknown> {
+    const { plan, apply } = this.deployPermissions();
+    return { [DEPLOY_POLICY_FILE]: { plan: JSON.parse(policyDocument(plan)), apply: JSON.parse(policyDocument(apply)) } };
+  }
+
+  /**
+   * What planning and applying this stack needs (stacks/deploy-permissions.ts), from its Terraform as it is now; with
+   * an S3 backend, also its state object, lock file and state key (Terraform docs, S3 backend, "Permissions
+   * Required"); HCP Terraform keeps a cloud-run stack's state itself.
+   */
+  deployPermissions(omit: string[] = []): DeployPermissions {
+    const d = this.deployment;
+    const permissions = deployPermissions(this.toTerraform(), this.env, d.names.stack, omit);
+    if (d.backend.type !== 's3') return permissions;
+    const arn = arnsOf(this.env);
+    const { bucket, key } = backendLocation(d.backend, d.environment, d.region, d.accountId);
+    const object = (name: string) => `${arn.bucket(bucket)}/${name}`;
+    const state = (phase: 'plan' | 'apply'): PolicyStatement[] => [
+      { Sid: 'ListTheStateFolder', Effect: 'Allow', Action: 's3:ListBucket', Resource: arn.bucket(bucket), Condition: { StringLike: { 's3:prefix': [key, `${key}.tflock`] } } },
+      { Sid: 'ReadTheState', Effect: 'Allow', Action: phase === 'plan' ? 's3:GetObject' : ['s3:GetObject', 's3:PutObject'], Resource: object(key) },
+      // use_lockfile: every plan and apply writes and deletes `<key>.tflock`.
+      { Sid: 'HoldTheStateLock', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: object(`${key}.tflock`) },
+      {
+        Sid: 'UseTheStateKey',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        Resource: arn.kmsKey('*'),
+        Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': stateKeyAlias(d.project) } },
+      },
+    ];
+    return { ...permissions, plan: [...permissions.plan, ...state('plan')], apply: [...permissions.apply, ...state('apply')] };
   }
 }

@@ -127,7 +127,8 @@ describe('override file', () => {
   it('switches the backend to Terraform Cloud (replacing, not merging, the S3 fields)', () => {
     const path = file('tfc.json', { backend: { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'tfe.example.com' } });
     expect(loadExample(path).map((d) => d.backend)).toEqual(
-      Array(3).fill({ type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'tfe.example.com' }),
+      // The HCP Terraform project defaults to the matrix's project name.
+      Array(3).fill({ type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'tfe.example.com', project: 'telemetry' }),
     );
   });
 

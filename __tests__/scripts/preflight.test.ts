@@ -164,10 +164,12 @@ describe('deploy wrapper', () => {
         const run = jest.fn(() => 0);
         const other = target.accountId === '123456789012' ? '210987654321' : '123456789012';
         const placeholder = isPlaceholderAccount(target.accountId);
-        expect(await deploy([target.stack], run, identity(other))).toBe(target.remoteRun && !placeholder ? 0 : 1);
+        // A workspaces stack deploys into HCP Terraform: no AWS credentials are involved.
+        const anyCredentials = (target.remoteRun && !placeholder) || target.kind === 'workspaces';
+        expect(await deploy([target.stack], run, identity(other))).toBe(anyCredentials ? 0 : 1);
         expect(await deploy([target.stack], run, identity(target.accountId))).toBe(placeholder ? 1 : 0);
         const once = [['npx', ['cdktf', 'deploy', target.stack]]];
-        expect(run.mock.calls).toEqual(placeholder ? [] : target.remoteRun ? [...once, ...once] : once);
+        expect(run.mock.calls).toEqual(placeholder ? [] : anyCredentials ? [...once, ...once] : once);
       }
     } finally {
       errors.mockRestore();
@@ -237,7 +239,7 @@ describe('preflight of stacks whose runs execute in HCP Terraform', () => {
 
   it('targets from a configuration: cloud backends run remotely unless the workspace executes locally; S3 backends never', () => {
     const base = { ...CONFIGURED[0] };
-    const cloud = (executionMode?: 'local' | 'remote') => ({ ...base, backend: { type: 'cloud' as const, organization: 'acme', workspacePrefix: 'telemetry', hostname: 'app.terraform.io', ...(executionMode ? { executionMode } : {}) } });
+    const cloud = (executionMode?: 'local' | 'remote') => ({ ...base, backend: { type: 'cloud' as const, organization: 'acme', workspacePrefix: 'telemetry', hostname: 'app.terraform.io', project: 'telemetry', ...(executionMode ? { executionMode } : {}) } });
     expect(stackTargets([cloud()])[0].remoteRun).toEqual({ hostname: 'app.terraform.io', workspace: `acme/telemetry-${base.environment}-${base.region}` });
     expect(stackTargets([cloud('remote')])[0].remoteRun).toBeDefined();
     expect(stackTargets([cloud('local')])[0].remoteRun).toBeUndefined();

@@ -155,7 +155,7 @@ describe('backends', () => {
       synthesized.map((s) => ({
         hostname: s.deployment.jurisdiction === 'EU' ? 'app.eu.terraform.io' : 'app.terraform.io',
         organization: s.deployment.jurisdiction === 'EU' ? 'acme-telemetry-eu' : 'acme-telemetry',
-        workspaces: { name: `ios-telemetry-${s.deployment.environment}-${s.deployment.region}` },
+        workspaces: { name: `ios-telemetry-${s.deployment.environment}-${s.deployment.region}`, project: matrix.project },
       })),
     );
     expect(synthesized.every((s) => s.tf.terraform?.backend === undefined)).toBe(true);

@@ -54,7 +54,7 @@ describeEach('telemetry stacks', stacks, (s) => s.deployment.names.stack, ({ dep
       expect(tf.terraform?.cloud).toBeUndefined();
     } else {
       const { workspace } = backendLocation(d.backend, d.environment, d.region, d.accountId);
-      expect(tf.terraform?.cloud).toEqual({ hostname: d.backend.hostname, organization: d.backend.organization, workspaces: { name: workspace } });
+      expect(tf.terraform?.cloud).toEqual({ hostname: d.backend.hostname, organization: d.backend.organization, workspaces: { name: workspace, project: d.backend.project } });
       expect(tf.terraform?.backend).toBeUndefined();
     }
   });

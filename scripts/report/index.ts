@@ -14,7 +14,8 @@ import { renderHtml, renderMarkdown, severityCounts, type PageExtras } from './r
 
 /**
  * Every stack of a cdktf output directory, analysed with the deployment facts written beside it at synth (or, for a
- * synth without them, its tags): pipelines first, then the state stacks, by name within each.
+ * synth without them, its tags): pipelines first, then the state stacks, then the trust stacks, by name within each.
+ * Workspaces stacks (HCP Terraform resources only) have no report.
  */
 export function readReports(outDir: string): StackReport[] {
   const manifestPath = join(outDir, 'manifest.json');
@@ -24,12 +25,15 @@ export function readReports(outDir: string): StackReport[] {
   if (hcl.length > 0) {
     throw new Error(`${outDir} holds HCL (from \`cdktf synth --hcl\`); the report reads the JSON form: run \`npx cdktf synth\` or \`npm run synth\` first`);
   }
-  const reports = Object.entries(manifest.stacks).map(([stack, { synthesizedStackPath }]) => {
+  const reports = Object.entries(manifest.stacks).flatMap(([stack, { synthesizedStackPath }]) => {
     const path = join(outDir, synthesizedStackPath);
     const tf = JSON.parse(readFileSync(path, 'utf8')) as TerraformJson;
-    return analyzeStack(stack, tf, readFacts(dirname(path)) ?? factsFromTags(stack, tf));
+    // A workspaces stack deploys into HCP Terraform, not AWS: nothing of it is data, access or cost.
+    if (!tf.provider?.aws) return [];
+    return [analyzeStack(stack, tf, readFacts(dirname(path)) ?? factsFromTags(stack, tf))];
   });
-  return reports.sort((a, b) => Number(a.model.identity.role === 'state') - Number(b.model.identity.role === 'state') || a.stack.localeCompare(b.stack));
+  const order = (r: StackReport) => ['pipeline', 'state', 'trust'].indexOf(r.model.identity.role);
+  return reports.sort((a, b) => order(a) - order(b) || a.stack.localeCompare(b.stack));
 }
 
 /** The files `npm run report` writes: the page, its screenshot, and per stack its Markdown and JSON. */

@@ -1,0 +1,127 @@
+/**
+ * The HCP Terraform path on the tests' example matrix switched to a cloud backend (the EU deployment in an HCP Europe
+ * organization): trust stacks, workspaces stacks, and the deploy permissions generated from each pipeline stack.
+ */
+import { Testing } from 'cdktf';
+import { resolveMatrix } from '../../config/resolve';
+import { ACTIONS_WITHOUT_RESOURCE_TYPES } from '../../config/aws';
+import { deployPermissions, UnknownResourceTypeError } from '../../stacks/deploy-permissions';
+import { buildMatrix } from '../../stacks/matrix';
+import type { PolicyStatement } from '../../stacks/iam';
+import { matrixWith } from '../helpers';
+
+const matrix = matrixWith({});
+matrix.backend = { type: 'cloud', organization: 'acme-telemetry', workspacePrefix: 'ios-telemetry', hostname: 'app.terraform.io', project: 'mobile-telemetry' };
+matrix.deployments = matrix.deployments.map((d) => (d.jurisdiction === 'EU' ? { ...d, backend: { organization: 'acme-telemetry-eu', hostname: 'app.eu.terraform.io' } } : d));
+const deployments = resolveMatrix(matrix);
+const app = Testing.app();
+const { all, telemetry } = buildMatrix(app, deployments);
+const json = (id: string) => JSON.parse(Testing.synth(all.find((s) => s.node.id === id)!)) as { resource: Record<string, Record<string, Record<string, unknown>>>; terraform: Record<string, unknown> };
+const named = <T extends Record<string, unknown>>(tf: ReturnType<typeof json>, type: string, attribute: string, value: string) =>
+  Object.values(tf.resource[type] ?? {}).find((r) => r[attribute] === value) as T | undefined;
+
+describe('stacks of a cloud backend', () => {
+  it('a trust stack per account and a workspaces stack per organization; no state bootstrap stacks', () => {
+    expect(all.map((s) => s.node.id)).toEqual([
+      ...telemetry.map((t) => t.node.id),
+      'telemetry-trust-111111111111',
+      'telemetry-trust-222222222222',
+      'telemetry-workspaces-acme-telemetry',
+      'telemetry-workspaces-acme-telemetry-eu',
+    ]);
+  });
+});
+
+describe.each(deployments.map((d) => [d.names.stack, d] as const))('%s', (_stack, d) => {
+  const host = d.jurisdiction === 'EU' ? 'app.eu.terraform.io' : 'app.terraform.io';
+  const organization = d.jurisdiction === 'EU' ? 'acme-telemetry-eu' : 'acme-telemetry';
+  const workspace = `ios-telemetry-${d.environment}-${d.region}`;
+  const trust = json(`telemetry-trust-${d.accountId}`);
+
+  it.each(['plan', 'apply'] as const)('its %s role is assumable only by a token of its organization, project, workspace and run phase', (phase) => {
+    const role = named<{ assume_role_policy: string }>(trust, 'aws_iam_role', 'name', `${d.names.stack}-deploy-${phase}`)!;
+    const [statement, ...others] = JSON.parse(role.assume_role_policy).Statement;
+    expect(others).toEqual([]);
+    expect(statement.Action).toBe('sts:AssumeRoleWithWebIdentity');
+    const provider = Object.entries(trust.resource.aws_iam_openid_connect_provider).find(([, p]) => p.url === `https://${host}`)!;
+    expect(provider[1].client_id_list).toEqual(['aws.workload.identity']);
+    expect(statement.Principal).toEqual({ Federated: `\${aws_iam_openid_connect_provider.${provider[0]}.arn}` });
+    expect(statement.Condition).toEqual({
+      StringEquals: {
+        [`${host}:aud`]: 'aws.workload.identity',
+        [`${host}:sub`]: `organization:${organization}:project:mobile-telemetry:workspace:${workspace}:run_phase:${phase}`,
+      },
+    });
+  });
+
+  it('its workspace is in the project, never auto-applies, runs from its folder, and its credential variables name its roles', () => {
+    const ws = json(`telemetry-workspaces-${organization}`);
+    const [address, w] = Object.entries(ws.resource.tfe_workspace).find(([, w]) => w.name === workspace)!;
+    expect(w).toMatchObject({ auto_apply: false, working_directory: `cdktf.out/stacks/${d.names.stack}` });
+    const project = Object.entries(ws.resource.tfe_project).find(([, p]) => p.name === 'mobile-telemetry')!;
+    expect(w.project_id).toBe(`\${tfe_project.${project[0]}.id}`);
+    const variables = Object.fromEntries(Object.values(ws.resource.tfe_variable).filter((v) => v.workspace_id === `\${tfe_workspace.${address}.id}`).map((v) => [v.key, v]));
+    expect(Object.keys(variables).sort()).toEqual(['TFC_AWS_APPLY_ROLE_ARN', 'TFC_AWS_PLAN_ROLE_ARN', 'TFC_AWS_PROVIDER_AUTH']);
+    expect(variables.TFC_AWS_PROVIDER_AUTH).toMatchObject({ value: 'true', category: 'env' });
+    for (const phase of ['plan', 'apply'] as const) {
+      expect(named(trust, 'aws_iam_role', 'name', `${d.names.stack}-deploy-${phase}`)).toBeDefined();
+      expect(variables[`TFC_AWS_${phase.toUpperCase()}_ROLE_ARN`]).toMatchObject({ category: 'env', value: `arn:aws:iam::${d.accountId}:role/${d.names.stack}-deploy-${phase}` });
+    }
+    const settings = Object.values(ws.resource.tfe_workspace_settings).find((s) => s.workspace_id === `\${tfe_workspace.${address}.id}`);
+    expect(settings).toMatchObject({ execution_mode: 'remote' });
+  });
+
+  it('its roles carry the deploy policies generated from its stack, and the cloud block names the project', () => {
+    const stack = telemetry.find((t) => t.node.id === d.names.stack)!;
+    const policies = Object.values(trust.resource.aws_iam_role_policy);
+    const generated = stack.deployPermissions();
+    for (const phase of ['plan', 'apply'] as const) {
+      const role = Object.entries(trust.resource.aws_iam_role).find(([, r]) => r.name === `${d.names.stack}-deploy-${phase}`)![0];
+      const policy = policies.find((p) => p.role === `\${aws_iam_role.${role}.name}`)!;
+      expect(JSON.parse(String(policy.policy)).Statement).toEqual(generated[phase]);
+    }
+    expect(json(d.names.stack).terraform.cloud).toMatchObject({ hostname: host, organization, workspaces: { name: workspace, project: 'mobile-telemetry' } });
+  });
+});
+
+describe('deploy permissions generated from a stack', () => {
+  const stack = telemetry[0];
+  const { plan, apply } = stack.deployPermissions();
+  const actions = (statements: PolicyStatement[]) => new Set(statements.flatMap((s) => [s.Action].flat()));
+
+  it('the plan role only reads: no action that creates, changes or deletes', () => {
+    expect([...actions(plan)].filter((a) => /:(Create|Delete|Put|Update|Tag|Untag|Set|Attach|Detach|Pass|Enable|Disable|Schedule|Start|Stop|Subscribe|Unsubscribe|Remove)/.test(a))).toEqual([]);
+  });
+
+  it('the apply role can do what the plan role can, and more', () => {
+    const applying = actions(apply);
+    expect([...actions(plan)].filter((a) => !applying.has(a))).toEqual([]);
+    expect(applying.size).toBeGreaterThan(actions(plan).size);
+  });
+
+  it('"*" only for actions AWS gives no resource type, and kept to the stack’s region', () => {
+    for (const s of [...plan, ...apply].filter((s) => [s.Resource].flat().includes('*'))) {
+      expect([s.Action].flat().filter((a) => !ACTIONS_WITHOUT_RESOURCE_TYPES.has(a))).toEqual([]);
+      expect(s.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': stack.deployment.region } });
+    }
+  });
+
+  it('every other resource is the stack’s own: its region or global service, its account, its names', () => {
+    const { region, accountId, names } = stack.deployment;
+    for (const arn of apply.flatMap((s) => [s.Resource].flat()).filter((r) => r !== '*')) {
+      expect(arn).toMatch(new RegExp(`^arn:aws:(s3:::${names.dataBucket}|[a-z-]+:(${region})?:${accountId}:)`));
+    }
+    expect(apply.find((s) => s.Action === 'iam:PassRole')).toMatchObject({
+      Resource: Object.values(names.roles).filter((r) => r !== names.roles.analyst).map((r) => `arn:aws:iam::${accountId}:role/${r}`).sort(),
+      Condition: { StringEquals: { 'iam:PassedToService': ['cognito-identity.amazonaws.com', 'firehose.amazonaws.com', 'glue.amazonaws.com'] } },
+    });
+  });
+
+  it('a resource type it has no permissions for stops synth instead of deploying half-right', () => {
+    expect(() => deployPermissions({ resource: { aws_lambda_function: { f: { function_name: 'x' } } } }, { partition: 'aws', region: 'eu-central-1', accountId: '1' }, 's')).toThrow(UnknownResourceTypeError);
+  });
+
+  it('leaving out an action leaves it out of both roles (the e2e plants this)', () => {
+    expect(actions(stack.deployPermissions(['firehose:CreateDeliveryStream']).apply).has('firehose:CreateDeliveryStream')).toBe(false);
+  });
+});
