@@ -155,6 +155,17 @@ check_stack() {
 }
 EOF
   fi
+  # A stack of another provider (the workspaces stack's hashicorp/tfe) cannot be initialized offline from a mirror
+  # of hashicorp/aws only: it is left out, and said so.
+  if [ -n "${MIRROR:-}" ] && [ -f "$stack_dir/cdk.tf.json" ]; then
+    local missing
+    missing=$(node -e '
+      const tf = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+      const wanted = Object.values(tf.terraform?.required_providers ?? {}).map((p) => p.source.includes("/") ? p.source : `hashicorp/${p.source}`);
+      console.log(wanted.filter((s) => !require("fs").existsSync(`${process.argv[2]}/registry.terraform.io/${s}`)).join(" "));
+    ' "$stack_dir/cdk.tf.json" "$MIRROR")
+    if [ -n "$missing" ]; then echo "skipped: provider $missing is not in the offline mirror (synth output is tested instead)" >"$work/result"; return; fi
+  fi
   # The lock file of the first stack, when there is one: the provider is then taken from the cache as locked.
   if [ -f "$scratch/first.lock.hcl" ]; then cp "$scratch/first.lock.hcl" "$work/.terraform.lock.hcl"; fi
   cd "$work" || return
@@ -171,7 +182,7 @@ EOF
   fi
 }
 export -f check_stack
-export scratch PLAN=$plan HCL=$hcl
+export scratch PLAN=$plan HCL=$hcl MIRROR=$mirror
 
 # Two stacks at a time: the AWS provider is slow to start, and these machines have 2 cores. Without a mirror the
 # first stack runs alone and hands its lock file on, so only one init ever writes to the plugin cache.
@@ -197,6 +208,10 @@ for stack_dir in "$out_dir"/stacks/*/; do
     valid*)
       echo "  $stack: $result"
       valid=$((valid + 1))
+      ;;
+    skipped*)
+      echo "  $stack: $result"
+      total=$((total - 1))
       ;;
     *)
       stage=${result#failed }
