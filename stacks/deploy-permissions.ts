@@ -40,6 +40,7 @@ const arnOf = (config: Config, attribute: string, build: (name: string) => strin
 
 const S3_BUCKET_READ = [
   's3:ListBucket',
+  's3:GetBucketLocation',
   's3:GetBucketAcl',
   's3:GetBucketCORS',
   's3:GetBucketWebsite',

@@ -9,7 +9,9 @@
  * the outputs (npm run app-config), guest credentials from the identity pool, contract-valid events put into the
  * stream and read back from the bucket, the crawler started and every named query run, a planted drift reported by
  * `npm run drift` for exactly that stack and attribute, destroy stopped by prevent_destroy, and the clean-up.
- * Prints per stack `apply / events / queries / drift / destroy` in seconds and ends `e2e: N passed, M failed`.
+ * Beside them, the deploy permissions are proven on an emulator that enforces IAM (scripts/e2e/deploy-role.ts).
+ * Prints per stack `apply / events / queries / drift / destroy` in seconds and ends `e2e: N passed, M failed` (the
+ * stacks and the deploy-role check).
  * Exit 0 all passed, 1 a failure, 2 skipped (no moto_server).
  */
 import { AthenaClient, GetNamedQueryCommand, GetQueryExecutionCommand, GetWorkGroupCommand, ListNamedQueriesCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
@@ -35,6 +37,7 @@ import { driftOf } from '../drift';
 import { generateEvents, validateEvents } from '../sample-events';
 import { limiter, startTerraform, terraform, terraformEnv, terraformError } from '../terraform-cli';
 import { allowDestroyOverride, EMULATOR_CREDENTIALS, overrideFile, s3BackendConfig } from './emulator';
+import { deployRoleCheck } from './deploy-role';
 import { motoInstalled, startEmulator } from './moto';
 
 const STEPS = ['apply', 'events', 'queries', 'drift', 'destroy'] as const;
@@ -500,6 +503,11 @@ export async function main(args: string[]): Promise<number> {
     if (!values.keep) await planSlot(() => step(run, 'destroy', () => destroy(run, env)));
   };
 
+  // Beside the matrix, on a moto server of its own that enforces IAM: the first pipeline applied, planned and
+  // destroyed with only its generated apply role (scripts/e2e/deploy-role.ts). Needs a moto it starts itself.
+  const deployRoleStack = firstPipeline?.deployment;
+  const deployRole = deployRoleStack && !process.env.E2E_ENDPOINT ? deployRoleCheck(deployRoleStack, scratch, env, (line) => console.error(line)) : undefined;
+  if (deployRoleStack) console.log(`${elapsed()} deploy role of ${deployRoleStack.names.stack}: ${deployRole ? 'on an IAM-enforcing emulator of its own' : 'skipped (E2E_ENDPOINT names an emulator; the check starts its own)'}`);
   const stopHeartbeat = heartbeat(runs);
   // Each chain ends by saying so (a failed one has said where it failed).
   const finished = (run: StackRun) => {
@@ -548,13 +556,19 @@ export async function main(args: string[]): Promise<number> {
     stopAll();
   }
 
+  const deployRoleResult = await deployRole;
   table(runs).forEach((line) => console.log(line));
   for (const run of runs) for (const note of run.notes) console.log(`  ${run.target.stack}: ${note}`);
-  const failed = runs.filter((r) => r.failure).length;
+  if (deployRoleResult) {
+    console.log(`deploy role of ${deployRoleResult.stack} (${deployRoleResult.seconds.toFixed(0)} s): ${deployRoleResult.ok ? 'ok' : 'FAILED'}`);
+    for (const line of deployRoleResult.lines) console.log(`  ${line}`);
+  }
+  const failed = runs.filter((r) => r.failure).length + (deployRoleResult && !deployRoleResult.ok ? 1 : 0);
+  const checks = runs.length + (deployRoleResult ? 1 : 0);
   console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s${values.keep ? `; kept ${scratch}` : ''}`);
   if (!values.keep && failed === 0) rmSync(scratch, { recursive: true, force: true });
   else console.log(`logs: ${join(scratch, 'logs')}`);
-  console.log(`e2e: ${runs.length - failed} passed, ${failed} failed`);
+  console.log(`e2e: ${checks - failed} passed, ${failed} failed`);
   return failed > 0 ? 1 : 0;
 }
 

@@ -41,17 +41,19 @@ async function ready(endpoint: string, child?: ChildProcess): Promise<void> {
 
 /**
  * An emulator for one AWS account: $E2E_ENDPOINT when set (a server already running, for a single-account matrix);
- * otherwise moto_server on 127.0.0.1 (loopback only) with MOTO_ACCOUNT_ID = the account.
+ * otherwise moto_server on 127.0.0.1 (loopback only) with MOTO_ACCOUNT_ID = the account, and with
+ * `iamEnforcedAfter`, one of its own that enforces IAM after that many calls.
  */
-export async function startEmulator(accountId: string, log: (line: string) => void): Promise<Emulator> {
-  if (process.env.E2E_ENDPOINT) {
+export async function startEmulator(accountId: string, log: (line: string) => void, options: { iamEnforcedAfter?: number } = {}): Promise<Emulator> {
+  if (process.env.E2E_ENDPOINT && options.iamEnforcedAfter === undefined) {
     await ready(process.env.E2E_ENDPOINT);
     return { endpoint: process.env.E2E_ENDPOINT, stop: () => undefined };
   }
   const port = await freePort();
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MOTO_ACCOUNT_ID: accountId },
+    // INITIAL_NO_AUTH_ACTION_COUNT: after that many calls, moto checks every call's IAM actions (docs/e2e.md).
+    env: { ...process.env, MOTO_ACCOUNT_ID: accountId, ...(options.iamEnforcedAfter === undefined ? {} : { INITIAL_NO_AUTH_ACTION_COUNT: String(options.iamEnforcedAfter) }) },
   });
   child.stderr!.on('data', (chunk: Buffer) => {
     const text = chunk.toString();

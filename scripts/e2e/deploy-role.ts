@@ -1,0 +1,162 @@
+/**
+ * The deploy permissions proven on the emulator (part of `npm run e2e`): one pipeline stack of the matrix, run as
+ * HCP Terraform would run it, on a moto server of its own that enforces IAM actions after its first calls
+ * (INITIAL_NO_AUTH_ACTION_COUNT). Those first calls make an administrator; with its keys the trust stack is applied
+ * (OIDC provider, plan and apply roles); then, with only the apply role's credentials (AssumeRoleWithWebIdentity —
+ * moto does not check the token), the pipeline stack is applied with one action left out of the role's policy, which
+ * must fail on the resource that needs it; with the full policy it is applied, planned (no changes) and destroyed.
+ * moto checks actions, not resources or conditions: docs/e2e.md lists what only a real account shows.
+ */
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { App } from 'cdktf';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResolvedDeployment } from '../../config';
+import { trustTargets } from '../../config/targets';
+import { arns } from '../../stacks/iam';
+import { partitionOf } from '../../config/aws';
+import { buildStacks } from '../../stacks/matrix';
+import type { TerraformJson } from '../../stacks/policy-checks';
+import { HCP_TERRAFORM_AWS_AUDIENCE, runSubject, TrustStack, type RunPhase } from '../../stacks/trust-stack';
+import { backendLocation } from '../../config/names';
+import { terraform, terraformError } from '../terraform-cli';
+import { allowDestroyOverride, deployPolicyAsMotoChecksIt, EMULATOR_CREDENTIALS, overrideFile, type EmulatorCredentials } from './emulator';
+import { startEmulator } from './moto';
+
+/**
+ * Calls moto answers before it enforces IAM: the three that make the administrator, and the apply role's session.
+ * moto 5.2.1 fails an AssumeRoleWithWebIdentity call once it enforces IAM (the call is unsigned, as in AWS, and its
+ * authorization looks for a signature: KeyError 'HTTP_AUTHORIZATION', HTTP 500), so the session is taken first,
+ * before the trust stack makes the role; moto resolves a session's permissions from its role at every call.
+ */
+const CALLS_BEFORE_ENFORCEMENT = 4;
+
+/** The action the planted run leaves out, and the resource whose creation needs it. */
+export const PLANTED_OMISSION = { action: 'firehose:CreateDeliveryStream', resourceType: 'aws_kinesis_firehose_delivery_stream' };
+
+export interface DeployRoleResult {
+  stack: string;
+  ok: boolean;
+  /** What was shown, step by step; on failure the last says what did not hold. */
+  lines: string[];
+  seconds: number;
+}
+
+/** The deployment as a cloud-run stack (the trust stack is made only for those), its organization a placeholder. */
+function asCloudRun(d: ResolvedDeployment): ResolvedDeployment {
+  return { ...d, backend: { type: 'cloud', organization: 'e2e', workspacePrefix: d.project, hostname: 'app.terraform.io', project: d.project } };
+}
+
+/** Synthesizes the pipeline stack and its trust stack, the apply role without `omit`; returns their JSON by stack. */
+function synthesize(d: ResolvedDeployment, outdir: string, omit: string[]): { pipeline: TerraformJson; trust: TerraformJson; trustStack: string } {
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  const app = new App({ outdir, skipValidation: true });
+  const [pipeline] = buildStacks(app, [d]);
+  const [target] = trustTargets([d]);
+  new TrustStack(app, target, () => pipeline.deployPermissions(omit));
+  app.synth();
+  const read = (stack: string) => JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as TerraformJson;
+  return { pipeline: read(d.names.stack), trust: read(target.stack), trustStack: target.stack };
+}
+
+/** A scratch copy of a stack's JSON with the emulator override, local state, and the caller's credentials. */
+function scratchCopy(dir: string, tf: TerraformJson, endpoint: string, credentials: EmulatorCredentials, destroyable = false): void {
+  mkdirSync(dir, { recursive: true });
+  const json = structuredClone(tf);
+  if (json.terraform) delete json.terraform.cloud;
+  // The trust stack's role policies (the deploy policies), as moto can check them.
+  if (json.resource?.aws_iam_openid_connect_provider) for (const policy of Object.values(json.resource.aws_iam_role_policy ?? {})) policy.policy = deployPolicyAsMotoChecksIt(String(policy.policy));
+  writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
+  const override = overrideFile(json, endpoint, join(dir, 'terraform.tfstate'), credentials) as { resource?: Record<string, Record<string, Record<string, unknown>>> };
+  if (destroyable) for (const [type, byName] of Object.entries(allowDestroyOverride(json))) for (const [name, body] of Object.entries(byName)) ((override.resource ??= {})[type] ??= {})[name] = { ...override.resource?.[type]?.[name], ...body };
+  writeFileSync(join(dir, 'emulator_override.tf.json'), JSON.stringify(override, null, 2));
+}
+
+/** A token shaped like an HCP Terraform run's (unsigned: moto reads it without checking it). */
+function runToken(d: ResolvedDeployment, phase: RunPhase): string {
+  if (d.backend.type !== 'cloud') throw new Error('a run token is for a cloud-run stack');
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const claims = { iss: `https://${d.backend.hostname}`, aud: HCP_TERRAFORM_AWS_AUDIENCE, sub: runSubject({ organization: d.backend.organization, project: d.backend.project, workspace: backendLocation(d.backend, d.environment, d.region, d.accountId).workspace }, phase) };
+  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.${Buffer.from('unsigned').toString('base64url')}`;
+}
+
+export async function deployRoleCheck(d: ResolvedDeployment, scratch: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<DeployRoleResult> {
+  const started = Date.now();
+  const cloud = asCloudRun(d);
+  const lines: string[] = [];
+  const logFile = join(scratch, 'logs', 'deploy-role.log');
+  mkdirSync(join(scratch, 'logs'), { recursive: true });
+  const emulator = await startEmulator(d.accountId, log, { iamEnforcedAfter: CALLS_BEFORE_ENFORCEMENT });
+  const done = (ok: boolean, line?: string): DeployRoleResult => {
+    emulator.stop();
+    if (line) lines.push(line);
+    return { stack: d.names.stack, ok, lines, seconds: (Date.now() - started) / 1000 };
+  };
+  const tf = async (dir: string, args: string[]) => terraform([...args, '-no-color'], dir, env, logFile);
+  try {
+    const common = { region: d.region, endpoint: emulator.endpoint, maxAttempts: 1 };
+    // The administrator and the apply role's session: the only calls moto answers unchecked.
+    const iam = new IAMClient({ ...common, credentials: EMULATOR_CREDENTIALS });
+    await iam.send(new CreateUserCommand({ UserName: 'e2e-administrator' }));
+    await iam.send(new PutUserPolicyCommand({ UserName: 'e2e-administrator', PolicyName: 'all', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) }));
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'e2e-administrator' }))).AccessKey!;
+    const admin = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
+    const applyRole = arns(partitionOf(d.region), d.region, d.accountId).role(d.names.deployRoles.apply);
+    const sts = new STSClient({ ...common, credentials: EMULATOR_CREDENTIALS });
+    const assumed = (await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: applyRole, RoleSessionName: 'e2e-apply', WebIdentityToken: runToken(cloud, 'apply') }))).Credentials!;
+    const role = { accessKeyId: assumed.AccessKeyId!, secretAccessKey: assumed.SecretAccessKey!, sessionToken: assumed.SessionToken! };
+    lines.push(`apply role assumed with a web identity token: ${applyRole}`);
+
+    const outdir = join(scratch, 'deploy-role', 'out');
+    const planted = synthesize(cloud, outdir, [PLANTED_OMISSION.action]);
+    const trustDir = join(scratch, 'deploy-role', planted.trustStack);
+    const pipelineDir = join(scratch, 'deploy-role', d.names.stack);
+    scratchCopy(trustDir, planted.trust, emulator.endpoint, admin);
+    for (const args of [['init', '-input=false'], ['apply', '-auto-approve', '-input=false']]) {
+      const r = await tf(trustDir, args);
+      if (r.code !== 0) return done(false, `trust stack ${args[0]} with the administrator's keys failed: ${terraformError(r.output)} (log: ${logFile})`);
+    }
+    lines.push(`trust stack ${planted.trustStack} applied with the administrator's keys`);
+
+
+    // Planted: one action missing from the apply role must stop the apply at the resource that needs it.
+    scratchCopy(pipelineDir, planted.pipeline, emulator.endpoint, role);
+    await tf(pipelineDir, ['init', '-input=false']);
+    const refused = await tf(pipelineDir, ['apply', '-auto-approve', '-input=false']);
+    // Every error of the apply: exactly one, at the resource that needs the action, refused (moto answers 403).
+    const errors = refused.output.split('\n').filter((line) => line.startsWith('Error: '));
+    const refusedAt = errors.length === 1 && /StatusCode: 403|AccessDenied/.test(errors[0]) && refused.output.includes(`with ${PLANTED_OMISSION.resourceType}.`);
+    if (refused.code === 0 || !refusedAt) {
+      return done(false, `without ${PLANTED_OMISSION.action} the apply should have been refused at ${PLANTED_OMISSION.resourceType}; it ${refused.code === 0 ? 'succeeded' : `failed otherwise: ${terraformError(refused.output)}`} (log: ${logFile})`);
+    }
+    lines.push(`without ${PLANTED_OMISSION.action}: apply refused at ${PLANTED_OMISSION.resourceType} (403), its only error`);
+
+    // The generated policy, whole: the trust stack updates the role, and the same credentials now suffice.
+    const full = synthesize(cloud, outdir, []);
+    scratchCopy(trustDir, full.trust, emulator.endpoint, admin);
+    const updated = await tf(trustDir, ['apply', '-auto-approve', '-input=false']);
+    if (updated.code !== 0) return done(false, `trust stack update failed: ${terraformError(updated.output)}`);
+    cpSync(join(pipelineDir, 'terraform.tfstate'), join(pipelineDir, 'planted.tfstate'));
+    for (const [what, args, expect] of [
+      ['apply', ['apply', '-auto-approve', '-input=false'], 0],
+      ['plan', ['plan', '-detailed-exitcode', '-input=false'], 0],
+    ] as const) {
+      const r = await tf(pipelineDir, [...args]);
+      if (r.code !== expect) return done(false, `${what} with only the apply role's credentials: ${r.code === 2 ? 'changes left after apply' : terraformError(r.output)} (log: ${logFile})`);
+      lines.push(`${what} with only the apply role's credentials: ${what === 'plan' ? 'no changes' : 'ok'}`);
+    }
+    // Destroy: the opt-out of destroy protection (as protection.allowDestroy synthesizes it), named queries out of
+    // the state first (moto never finishes deleting one: emulator.ts).
+    scratchCopy(pipelineDir, full.pipeline, emulator.endpoint, role, true);
+    const queries = Object.keys(full.pipeline.resource?.aws_athena_named_query ?? {}).map((n) => `aws_athena_named_query.${n}`);
+    if (queries.length) await tf(pipelineDir, ['state', 'rm', ...queries]);
+    const destroyed = await tf(pipelineDir, ['destroy', '-auto-approve', '-input=false']);
+    if (destroyed.code !== 0) return done(false, `destroy with only the apply role's credentials: ${terraformError(destroyed.output)} (log: ${logFile})`);
+    lines.push("destroy with only the apply role's credentials: ok");
+    return done(true);
+  } catch (error) {
+    return done(false, `${(error as Error).name}: ${(error as Error).message}`);
+  }
+}
