@@ -26,6 +26,8 @@ export interface BootstrapTarget {
    * deployments asks for: on when any of them turns `logs.bucketAccessLogs` on. Null: off.
    */
   accessLogs: { bucket: string; retentionDays: number } | null;
+  /** Deploy roles of its stacks, for those whose backend names `deployRolePrincipals`. */
+  deployRoles: { stack: string; role: string; principals: string[] }[];
 }
 
 /** One bootstrap target per account × region whose deployments keep state in S3. */
@@ -35,7 +37,8 @@ export function bootstrapTargets(deployments: ResolvedDeployment[]): BootstrapTa
     if (d.backend.type !== 's3') continue;
     const id = bootstrapStackName(d.project, d.accountId, d.region);
     const { bucket } = backendLocation(d.backend, d.environment, d.region, d.accountId);
-    const target = targets.get(id) ?? { project: d.project, accountId: d.accountId, region: d.region, bucket, noncurrentVersionExpirationDays: 0, stacks: [], environments: [], jurisdictions: [], allowDestroy: true, accessLogs: null };
+    const target = targets.get(id) ?? { project: d.project, accountId: d.accountId, region: d.region, bucket, noncurrentVersionExpirationDays: 0, stacks: [], environments: [], jurisdictions: [], allowDestroy: true, accessLogs: null, deployRoles: [] };
+    if (d.backend.deployRolePrincipals?.length) target.deployRoles.push({ stack: d.names.stack, role: d.names.deployRoles.apply, principals: d.backend.deployRolePrincipals });
     target.noncurrentVersionExpirationDays = Math.max(target.noncurrentVersionExpirationDays, d.backend.noncurrentVersionExpirationDays);
     target.allowDestroy &&= d.settings.protection.allowDestroy;
     if (d.settings.logs.bucketAccessLogs) target.accessLogs = { bucket: accessLogBucketOf(bucket), retentionDays: Math.max(target.accessLogs?.retentionDays ?? 0, d.settings.logs.retentionDays) };

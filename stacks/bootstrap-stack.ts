@@ -1,3 +1,5 @@
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -13,6 +15,7 @@ import { stateFacts } from '../model/facts';
 import { accountAdministersKey, keyProtection, privateBucket } from './constructs/private-bucket';
 import { AccessLogs } from './constructs/access-logs';
 import { arns, policyDocument, type PolicyStatement } from './iam';
+import type { DeployPermissions } from './deploy-permissions';
 
 /** Where bootstrap stacks keep their own (small) state: a local file beside the project, never in cdktf.out. */
 export const BOOTSTRAP_STATE_DIR = 'bootstrap-state';
@@ -24,7 +27,11 @@ export const BOOTSTRAP_STATE_DIR = 'bootstrap-state';
  * unless every stack it holds state for allows destroy. Its own state is local (docs/operating.md, first-time setup).
  */
 export class StateBootstrapStack extends CheckedStack {
-  constructor(scope: Construct, readonly target: BootstrapTarget) {
+  /** `permissionsOf` gives a pipeline stack's deploy permissions, for the deploy roles (`backend.deployRolePrincipals`). */
+  constructor(scope: Construct, readonly target: BootstrapTarget, permissionsOf: (stack: string) => DeployPermissions = (stack) => {
+      throw new Error(`the deploy role of ${stack} needs its pipeline stack (buildBootstrapStacks with the telemetry stacks)`);
+    },
+  ) {
     const id = bootstrapStackName(target.project, target.accountId, target.region);
     super(scope, id, { region: target.region, allowedRegions: [], allowDestroy: target.allowDestroy }, stateFacts(target));
     const { accountId, region, bucket: bucketName } = target;
@@ -78,6 +85,16 @@ export class StateBootstrapStack extends CheckedStack {
         retentionDays: target.accessLogs.retentionDays,
         allowDestroy: target.allowDestroy,
       });
+    }
+    for (const { stack, role: roleName, principals } of target.deployRoles) {
+      const role = new IamRole(this, `${stack}-deploy`, {
+        name: roleName,
+        description: `Applies ${stack}: its resources and its state (generated from the stack)`,
+        assumeRolePolicy: policyDocument([{ Effect: 'Allow', Principal: { AWS: principals }, Action: 'sts:AssumeRole' }]),
+      });
+      // Inline, as the trust stack's: a pipeline's apply policy is past a managed policy's size limit.
+      new IamRolePolicy(this, `${stack}-deploy-policy`, { role: role.name, name: 'deploy-apply', policy: Lazy.stringValue({ produce: () => policyDocument(permissionsOf(stack).apply) }) });
+      new TerraformOutput(this, `${stack}-deploy-role-arn`, { value: role.arn, description: `Role that applies ${stack}` });
     }
     new TerraformOutput(this, 'state_bucket', { value: bucketName });
   }

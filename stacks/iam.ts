@@ -50,9 +50,10 @@ export function logsEncryptLogGroup(sid: string, env: AwsEnvironment, logGroup: 
 
 export interface TrustStatement {
   Effect: 'Allow';
-  Principal: Record<string, string>;
+  Principal: Record<string, string | string[]>;
   Action: string;
-  Condition: Condition;
+  /** Required for service and federated principals (stacks/rules/trust/); roles and users of config may go without. */
+  Condition?: Condition;
 }
 
 export function policyDocument(statements: (PolicyStatement | TrustStatement)[]): string {

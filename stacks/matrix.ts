@@ -12,9 +12,10 @@ export function buildStacks(app: App, deployments: ResolvedDeployment[]): Teleme
   return deployments.map((deployment) => new TelemetryStack(app, deployment));
 }
 
-/** One state-bucket bootstrap stack per account × region that keeps state in S3. */
-export function buildBootstrapStacks(app: App, deployments: ResolvedDeployment[]): StateBootstrapStack[] {
-  return bootstrapTargets(deployments).map((target) => new StateBootstrapStack(app, target));
+/** One state-bucket bootstrap stack per account × region that keeps state in S3 (with its stacks' deploy roles). */
+export function buildBootstrapStacks(app: App, deployments: ResolvedDeployment[], telemetry: TelemetryStack[] = []): StateBootstrapStack[] {
+  const byName = new Map(telemetry.map((t) => [t.node.id, t]));
+  return bootstrapTargets(deployments).map((target) => new StateBootstrapStack(app, target, (stack) => byName.get(stack)!.deployPermissions()));
 }
 
 /**
@@ -35,7 +36,7 @@ export function buildCloudStacks(app: App, deployments: ResolvedDeployment[], te
  */
 export function buildMatrix(app: App, deployments: ResolvedDeployment[]): { telemetry: TelemetryStack[]; all: TerraformStack[] } {
   const telemetry = buildStacks(app, deployments);
-  return { telemetry, all: [...telemetry, ...buildBootstrapStacks(app, deployments), ...buildCloudStacks(app, deployments, telemetry)] };
+  return { telemetry, all: [...telemetry, ...buildBootstrapStacks(app, deployments, telemetry), ...buildCloudStacks(app, deployments, telemetry)] };
 }
 
 /** Thrown when a constructed stack breaks a policy; `problems` lists every one of every stack. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { resolveMatrix } from '../../config/resolve';
 import { bootstrapTargets } from '../../config/targets';
-import { buildBootstrapStacks } from '../../stacks/matrix';
+import { buildBootstrapStacks, buildMatrix } from '../../stacks/matrix';
 import { synthesizeChecked } from '../../stacks/synth';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 
@@ -54,6 +54,26 @@ describe('state bootstrap stacks (example matrix)', () => {
     const [bucket] = Object.values(tf.resource.aws_s3_bucket as Record<string, Record<string, unknown>>);
     expect(bucket).toMatchObject({ force_destroy: true, depends_on: [expect.stringMatching(/^aws_kms_key\./)] });
     expect(bucket.lifecycle).toBeUndefined();
+  });
+
+  it('with deployRolePrincipals, a deploy role per stack it holds state for: trusted by exactly those principals, with the stack’s generated apply policy', () => {
+    const ci = 'arn:aws:iam::999999999999:role/ci-deployer';
+    const matrix = { ...EXAMPLE_MATRIX, backend: { ...EXAMPLE_MATRIX.backend, deployRolePrincipals: [ci] } } as typeof EXAMPLE_MATRIX;
+    const withRoles = resolveMatrix(matrix);
+    const app = Testing.app();
+    const { all, telemetry } = buildMatrix(app, withRoles);
+    for (const d of withRoles) {
+      const bootstrap = all.find((s) => s.node.id === `telemetry-bootstrap-${d.accountId}-${d.region}`)!;
+      const tf = JSON.parse(Testing.synth(bootstrap));
+      const [address, role] = Object.entries(tf.resource.aws_iam_role as Record<string, { name: string; assume_role_policy: string }>).find(([, r]) => r.name === `${d.names.stack}-deploy-apply`)!;
+      expect(JSON.parse(role.assume_role_policy).Statement).toEqual([{ Effect: 'Allow', Principal: { AWS: [ci] }, Action: 'sts:AssumeRole' }]);
+      const policy = Object.values(tf.resource.aws_iam_role_policy as Record<string, { role: string; policy: string }>).find((p) => p.role === `\${aws_iam_role.${address}.name}`)!;
+      const generated = telemetry.find((t) => t.node.id === d.names.stack)!.deployPermissions().apply;
+      expect(JSON.parse(policy.policy).Statement).toEqual(generated);
+      // The stack's state: its object and lock file only.
+      expect(generated.find((s) => s.Sid === 'HoldTheStateLock')?.Resource).toBe(`arn:aws:s3:::telemetry-tfstate-${d.accountId}-${d.region}/telemetry/${d.environment}/${d.region}/terraform.tfstate.tflock`);
+    }
+    expect(bootstrapTargets(resolveMatrix(EXAMPLE_MATRIX)).flatMap((t) => t.deployRoles)).toEqual([]);
   });
 
   it('no bootstrap stacks when state lives in Terraform Cloud', () => {
