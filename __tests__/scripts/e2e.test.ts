@@ -126,7 +126,7 @@ describe('npm run drift', () => {
 });
 
 describe('the deploy-role run: deploy policies as moto can check them', () => {
-  const { deployPolicyAsMotoChecksIt } = require('../../scripts/e2e/emulator') as typeof import('../../scripts/e2e/emulator');
+  const { policyAsMotoChecksIt } = require('../../scripts/e2e/emulator') as typeof import('../../scripts/e2e/emulator');
   it('non-S3 statements on "*", S3 statements keeping their buckets, and moto’s own names beside the IAM actions', () => {
     const policy = JSON.stringify({
       Statement: [
@@ -134,7 +134,7 @@ describe('the deploy-role run: deploy policies as moto can check them', () => {
         { Effect: 'Allow', Action: ['cloudwatch:PutDashboard'], Resource: ['arn:aws:cloudwatch::1:dashboard/d'] },
       ],
     });
-    expect(JSON.parse(deployPolicyAsMotoChecksIt(policy)).Statement).toEqual([
+    expect(JSON.parse(policyAsMotoChecksIt(policy)).Statement).toEqual([
       { Effect: 'Allow', Action: ['s3:ListBucket', 's3:PutBucketPublicAccessBlock', 's3:HeadBucket', 's3:PutPublicAccessBlock', 's3:DeletePublicAccessBlock'], Resource: ['arn:aws:s3:::b'] },
       { Effect: 'Allow', Action: ['cloudwatch:PutDashboard', 'monitoring:PutDashboard'], Resource: '*' },
     ]);

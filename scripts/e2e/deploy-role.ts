@@ -4,11 +4,17 @@
  * (INITIAL_NO_AUTH_ACTION_COUNT). Those first calls make an administrator; with its keys the trust stack is applied
  * (OIDC provider, plan and apply roles); then, with only the apply role's credentials (AssumeRoleWithWebIdentity —
  * moto does not check the token), the pipeline stack is applied with one action left out of the role's policy, which
- * must fail on the resource that needs it; with the full policy it is applied, planned (no changes) and destroyed.
+ * must fail on the resource that needs it; with the full policy it is applied and planned (no changes); the analyst
+ * role, with its own session, runs the named queries and reads the data folder and is refused the rest; then the
+ * apply role destroys the stack.
  * moto checks actions, not resources or conditions: docs/e2e.md lists what only a real account shows.
  */
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AthenaClient, GetNamedQueryCommand, GetQueryExecutionCommand, ListNamedQueriesCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import { DeleteDatabaseCommand, GetTablesCommand, GlueClient } from '@aws-sdk/client-glue';
+import { GetObjectCommand, ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { App } from 'cdktf';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,18 +25,20 @@ import { partitionOf } from '../../config/aws';
 import { buildStacks } from '../../stacks/matrix';
 import type { TerraformJson } from '../../stacks/policy-checks';
 import { HCP_TERRAFORM_AWS_AUDIENCE, runSubject, TrustStack, type RunPhase } from '../../stacks/trust-stack';
-import { backendLocation } from '../../config/names';
+import { backendLocation, staticFolder } from '../../config/names';
 import { terraform, terraformError } from '../terraform-cli';
-import { allowDestroyOverride, deployPolicyAsMotoChecksIt, EMULATOR_CREDENTIALS, overrideFile, type EmulatorCredentials } from './emulator';
+import { allowDestroyOverride, policyAsMotoChecksIt, EMULATOR_CREDENTIALS, overrideFile, type EmulatorCredentials } from './emulator';
 import { startEmulator } from './moto';
 
 /**
- * Calls moto answers before it enforces IAM: the three that make the administrator, and the apply role's session.
+ * Calls moto answers before it enforces IAM: the three that make the administrator, and the sessions of the apply
+ * role and the analyst role.
  * moto 5.2.1 fails an AssumeRoleWithWebIdentity call once it enforces IAM (the call is unsigned, as in AWS, and its
- * authorization looks for a signature: KeyError 'HTTP_AUTHORIZATION', HTTP 500), so the session is taken first,
- * before the trust stack makes the role; moto resolves a session's permissions from its role at every call.
+ * authorization looks for a signature: KeyError 'HTTP_AUTHORIZATION', HTTP 500), and refused AssumeRole to an
+ * administrator when the trust named the account root; so the sessions are taken first, before the roles exist.
+ * moto resolves a session's permissions from its role at every call.
  */
-const CALLS_BEFORE_ENFORCEMENT = 4;
+const CALLS_BEFORE_ENFORCEMENT = 5;
 
 /** The action the planted run leaves out, and the resource whose creation needs it. */
 export const PLANTED_OMISSION = { action: 'firehose:CreateDeliveryStream', resourceType: 'aws_kinesis_firehose_delivery_stream' };
@@ -43,9 +51,20 @@ export interface DeployRoleResult {
   seconds: number;
 }
 
-/** The deployment as a cloud-run stack (the trust stack is made only for those), its organization a placeholder. */
+/** The IAM user the first calls make: it applies the trust stack, and is the principal the analyst role trusts. */
+const ADMINISTRATOR = 'e2e-administrator';
+
+/**
+ * The deployment as a cloud-run stack (the trust stack is made only for those), its organization a placeholder, with
+ * an analyst role the administrator may assume.
+ */
 function asCloudRun(d: ResolvedDeployment): ResolvedDeployment {
-  return { ...d, backend: { type: 'cloud', organization: 'e2e', workspacePrefix: d.project, hostname: 'app.terraform.io', project: d.project } };
+  const administrator = `arn:${partitionOf(d.region)}:iam::${d.accountId}:user/${ADMINISTRATOR}`;
+  return {
+    ...d,
+    backend: { type: 'cloud', organization: 'e2e', workspacePrefix: d.project, hostname: 'app.terraform.io', project: d.project },
+    settings: { ...d.settings, analysts: { ...d.settings.analysts, principals: [administrator] } },
+  };
 }
 
 /** Synthesizes the pipeline stack and its trust stack, the apply role without `omit`; returns their JSON by stack. */
@@ -66,8 +85,9 @@ function scratchCopy(dir: string, tf: TerraformJson, endpoint: string, credentia
   mkdirSync(dir, { recursive: true });
   const json = structuredClone(tf);
   if (json.terraform) delete json.terraform.cloud;
-  // The trust stack's role policies (the deploy policies), as moto can check them.
-  if (json.resource?.aws_iam_openid_connect_provider) for (const policy of Object.values(json.resource.aws_iam_role_policy ?? {})) policy.policy = deployPolicyAsMotoChecksIt(String(policy.policy));
+  // The trust stack's role policies (the deploy policies) and the analysts' policy, as moto can check them.
+  if (json.resource?.aws_iam_openid_connect_provider) for (const policy of Object.values(json.resource.aws_iam_role_policy ?? {})) policy.policy = policyAsMotoChecksIt(String(policy.policy));
+  for (const policy of Object.values(json.resource?.aws_iam_policy ?? {})) policy.policy = policyAsMotoChecksIt(String(policy.policy));
   writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
   const override = overrideFile(json, endpoint, join(dir, 'terraform.tfstate'), credentials) as { resource?: Record<string, Record<string, Record<string, unknown>>> };
   if (destroyable) for (const [type, byName] of Object.entries(allowDestroyOverride(json))) for (const [name, body] of Object.entries(byName)) ((override.resource ??= {})[type] ??= {})[name] = { ...override.resource?.[type]?.[name], ...body };
@@ -80,6 +100,63 @@ function runToken(d: ResolvedDeployment, phase: RunPhase): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const claims = { iss: `https://${d.backend.hostname}`, aud: HCP_TERRAFORM_AWS_AUDIENCE, sub: runSubject({ organization: d.backend.organization, project: d.backend.project, workspace: backendLocation(d.backend, d.environment, d.region, d.accountId).workspace }, phase) };
   return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.${Buffer.from('unsigned').toString('base64url')}`;
+}
+
+/**
+ * What a call did: `ok`, `AccessDenied` (moto refuses with HTTP 403, as an AccessDenied error or, for JSON services,
+ * an HTML body the SDK cannot parse), or the error's name.
+ */
+async function outcome(call: () => Promise<unknown>): Promise<string> {
+  try {
+    await call();
+    return 'ok';
+  } catch (error) {
+    const e = error as Error & { $metadata?: { httpStatusCode?: number }; $response?: { statusCode?: number } };
+    return e.$metadata?.httpStatusCode === 403 || e.$response?.statusCode === 403 || e.name === 'AccessDenied' ? 'AccessDenied' : e.name;
+  }
+}
+
+/**
+ * The analyst role, under IAM enforcement: runs every named query in the stack's workgroup, reads the catalog and
+ * an object of the data folder; is refused an object of the errors folder, writing to the data folder, sending
+ * events and deleting the catalog. Returns what was shown; throws StepFailure-like errors as lines starting `FAILED`.
+ */
+async function analystCan(
+  d: ResolvedDeployment,
+  c: { region: string; endpoint: string; maxAttempts: number; admin: EmulatorCredentials; analyst: EmulatorCredentials },
+): Promise<string[]> {
+  const as = (credentials: EmulatorCredentials) => ({ region: c.region, endpoint: c.endpoint, maxAttempts: c.maxAttempts, credentials });
+  const bucket = d.names.dataBucket;
+  const data = `${staticFolder(d.settings.firehose.dataPrefix)}e2e-analyst.json`;
+  const errors = `${staticFolder(d.settings.firehose.errorPrefix)}e2e-analyst.json`;
+  const admin = new S3Client({ ...as(c.admin), forcePathStyle: true });
+  for (const Key of [data, errors]) await admin.send(new PutObjectCommand({ Bucket: bucket, Key, Body: '{"event_name":"e2e"}\n' }));
+  const s3 = new S3Client({ ...as(c.analyst), forcePathStyle: true });
+  const athena = new AthenaClient(as(c.analyst));
+  const glue = new GlueClient(as(c.analyst));
+  const { NamedQueryIds = [] } = await athena.send(new ListNamedQueriesCommand({ WorkGroup: d.names.workgroup }));
+  for (const NamedQueryId of NamedQueryIds) {
+    const query = (await athena.send(new GetNamedQueryCommand({ NamedQueryId }))).NamedQuery!;
+    const { QueryExecutionId } = await athena.send(new StartQueryExecutionCommand({ QueryString: query.QueryString, WorkGroup: query.WorkGroup, QueryExecutionContext: { Database: query.Database } }));
+    await athena.send(new GetQueryExecutionCommand({ QueryExecutionId }));
+  }
+  const expected: [string, () => Promise<unknown>, 'ok' | 'AccessDenied'][] = [
+    ['read the catalog', () => glue.send(new GetTablesCommand({ DatabaseName: d.names.glueDatabase })), 'ok'],
+    [`read s3://${bucket}/${data}`, () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: data })), 'ok'],
+    [`read s3://${bucket}/${errors}`, () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: errors })), 'AccessDenied'],
+    [`write s3://${bucket}/${data}`, () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: data, Body: '{}' })), 'AccessDenied'],
+    ['send events', () => new FirehoseClient(as(c.analyst)).send(new PutRecordBatchCommand({ DeliveryStreamName: d.names.deliveryStream, Records: [{ Data: Buffer.from('{}') }] })), 'AccessDenied'],
+    ['delete the catalog database', () => glue.send(new DeleteDatabaseCommand({ Name: d.names.glueDatabase })), 'AccessDenied'],
+  ];
+  const shown: string[] = [];
+  for (const [what, call, want] of expected) {
+    const got = await outcome(call);
+    if (got !== want) throw new Error(`the analyst role should ${want === 'ok' ? 'be able to' : 'be refused to'} ${what}; it got ${got}`);
+    shown.push(what);
+  }
+  return [
+    `analyst role: ran ${NamedQueryIds.length} named queries in ${d.names.workgroup}, ${shown.slice(0, 2).join(', ')}; refused to ${shown.slice(2).join(', ')}`,
+  ];
 }
 
 export async function deployRoleCheck(d: ResolvedDeployment, scratch: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<DeployRoleResult> {
@@ -108,6 +185,9 @@ export async function deployRoleCheck(d: ResolvedDeployment, scratch: string, en
     const assumed = (await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: applyRole, RoleSessionName: 'e2e-apply', WebIdentityToken: runToken(cloud, 'apply') }))).Credentials!;
     const role = { accessKeyId: assumed.AccessKeyId!, secretAccessKey: assumed.SecretAccessKey!, sessionToken: assumed.SessionToken! };
     lines.push(`apply role assumed with a web identity token: ${applyRole}`);
+    const analystRole = arns(partitionOf(d.region), d.region, d.accountId).role(d.names.roles.analyst);
+    const analystSession = (await sts.send(new AssumeRoleCommand({ RoleArn: analystRole, RoleSessionName: 'e2e-analyst' }))).Credentials!;
+    const analyst = { accessKeyId: analystSession.AccessKeyId!, secretAccessKey: analystSession.SecretAccessKey!, sessionToken: analystSession.SessionToken! };
 
     const outdir = join(scratch, 'deploy-role', 'out');
     const planted = synthesize(cloud, outdir, [PLANTED_OMISSION.action]);
@@ -147,13 +227,23 @@ export async function deployRoleCheck(d: ResolvedDeployment, scratch: string, en
       if (r.code !== expect) return done(false, `${what} with only the apply role's credentials: ${r.code === 2 ? 'changes left after apply' : terraformError(r.output)} (log: ${logFile})`);
       lines.push(`${what} with only the apply role's credentials: ${what === 'plan' ? 'no changes' : 'ok'}`);
     }
+    lines.push(...(await analystCan(cloud, { ...common, admin, analyst })));
+
     // Destroy: the opt-out of destroy protection (as protection.allowDestroy synthesizes it), named queries out of
     // the state first (moto never finishes deleting one: emulator.ts).
     scratchCopy(pipelineDir, full.pipeline, emulator.endpoint, role, true);
+    // force_destroy is read from the state: the opt-out is applied (to the buckets and keys only) before the destroy.
+    const targets = Object.entries(allowDestroyOverride(full.pipeline)).flatMap(([type, byName]) => Object.keys(byName).map((name) => `-target=${type}.${name}`));
+    const optedOut = await tf(pipelineDir, ['apply', '-auto-approve', '-refresh=false', '-input=false', ...targets]);
+    if (optedOut.code !== 0) return done(false, `apply of the destroy opt-out with only the apply role's credentials: ${terraformError(optedOut.output)} (log: ${logFile})`);
     const queries = Object.keys(full.pipeline.resource?.aws_athena_named_query ?? {}).map((n) => `aws_athena_named_query.${n}`);
     if (queries.length) await tf(pipelineDir, ['state', 'rm', ...queries]);
     const destroyed = await tf(pipelineDir, ['destroy', '-auto-approve', '-input=false']);
-    if (destroyed.code !== 0) return done(false, `destroy with only the apply role's credentials: ${terraformError(destroyed.output)} (log: ${logFile})`);
+    if (destroyed.code !== 0) {
+      const left = await new S3Client({ ...common, credentials: admin, forcePathStyle: true }).send(new ListObjectVersionsCommand({ Bucket: cloud.names.dataBucket })).catch(() => undefined);
+      const keys = [...(left?.Versions ?? []), ...(left?.DeleteMarkers ?? [])].map((v) => v.Key);
+      return done(false, `destroy with only the apply role's credentials: ${terraformError(destroyed.output)}${keys.length ? ` (left in the bucket: ${keys.join(', ')})` : ''} (log: ${logFile})`);
+    }
     lines.push("destroy with only the apply role's credentials: ok");
     return done(true);
   } catch (error) {

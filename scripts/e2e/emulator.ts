@@ -54,7 +54,7 @@ export const EMULATOR_GAPS: EmulatorGap[] = [
   },
   {
     gap: 'with IAM enforced, moto matches a statement\'s Resource against "*" for every service but S3 (TODO in moto/iam/access_control.py, 5.2.1), so a statement scoped to ARNs never allows a non-S3 call; conditions of identity policies are not evaluated',
-    handling: 'the deploy-role run\'s copy of the trust stack gives its role policies\' non-S3 statements Resource "*" (deployPolicyAsMotoChecksIt): the actions are proven, and the S3 statements keep their bucket ARNs, which moto checks',
+    handling: 'the deploy-role run\'s copies give the non-S3 statements of the deploy and analyst policies Resource "*" (policyAsMotoChecksIt): the actions are proven, and the S3 statements keep their bucket ARNs, which moto checks',
   },
   {
     gap: 'moto names an action by the signing name of the request (CloudWatch\'s is monitoring:, not cloudwatch:), authorizes some S3 calls under names that are not IAM actions (HeadBucket, Get/Put/DeletePublicAccessBlock), and calls it has no name for (encryption, ownership controls, replication, object lock, request payment) as ListBucket, CreateBucket or DeleteBucket',
@@ -173,7 +173,7 @@ const MOTO_S3_ACTION_NAMES: Record<string, string[]> = {
  * A policy document as moto can check it (EMULATOR_GAPS): statements of other services than S3 on Resource "*", and
  * S3 actions also under moto's own names for them.
  */
-export function deployPolicyAsMotoChecksIt(policy: string): string {
+export function policyAsMotoChecksIt(policy: string): string {
   const document = JSON.parse(policy) as { Statement: { Action: string | string[]; Resource: string | string[] }[] };
   for (const statement of document.Statement) {
     const actions = [statement.Action].flat();
