@@ -99,6 +99,9 @@ export function resourceNames(
   };
 }
 
+/** Folder of the data bucket holding each erasure request's journal and receipt (`npm run erase`). */
+export const ERASURE_REQUESTS_FOLDER = 'erasure-requests/';
+
 /** Stack that holds one account's trust in the HCP Terraform hosts its deployments use, and their deploy roles. */
 export function trustStackName(project: string, accountId: string): string {
   return `${project}-trust-${accountId}`;

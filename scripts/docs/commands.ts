@@ -7,6 +7,7 @@ import { DEPLOY_COMMAND } from '../deploy';
 import { DOCS_COMMAND } from './spec';
 import { DRIFT_COMMAND } from '../drift';
 import { E2E_COMMAND } from '../e2e/index';
+import { ERASE_COMMAND } from '../erase/index';
 import { PREFLIGHT_COMMAND } from '../preflight';
 import { PRICES_COMMAND } from '../prices';
 import { CHECK_PAGE_COMMAND } from '../report/check-page';
@@ -26,6 +27,7 @@ export const COMMANDS: CommandSpec[] = [
   CHECK_PAGE_COMMAND,
   REVIEW_COMMAND,
   PRICES_COMMAND,
+  ERASE_COMMAND,
   E2E_COMMAND,
   BENCH_COMMAND,
   DOCS_COMMAND,

@@ -1,0 +1,207 @@
+/** The erasure engine against an in-memory versioned bucket: formats, versions, archive, concurrency, resume, receipt. */
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { PlantedInterruption, runErasure, type ErasureRequest, type ErasureStore, type ObjectHead, type ObjectVersion } from '../../scripts/erase/engine';
+import { filterNdjson, idMatcher, UnsupportedFormatError } from '../../scripts/erase/records';
+
+interface Stored {
+  versionId: string;
+  body: Buffer;
+  storageClass: string;
+  deleteMarker: boolean;
+  restore: ObjectHead['restore'];
+  kmsKeyId: string;
+}
+
+/** A versioned bucket in memory; `beforeReplace` lets a test change an object between its read and its rewrite. */
+class MemoryBucket implements ErasureStore {
+  objects = new Map<string, Stored[]>();
+  private next = 1;
+  beforeReplace?: (key: string) => void;
+
+  put(key: string, body: Buffer, storageClass = 'STANDARD'): string {
+    const versionId = `v${this.next++}`;
+    this.objects.set(key, [...(this.objects.get(key) ?? []), { versionId, body, storageClass, deleteMarker: false, restore: 'none', kmsKeyId: 'key-1' }]);
+    return versionId;
+  }
+  private etag = (s: Stored) => createHash('md5').update(s.body).digest('hex');
+  private find(key: string, versionId: string) {
+    const v = this.objects.get(key)?.find((x) => x.versionId === versionId);
+    if (!v) throw Object.assign(new Error(`no ${key}@${versionId}`), { name: 'NoSuchVersion' });
+    return v;
+  }
+  async versions(prefix: string): Promise<ObjectVersion[]> {
+    return [...this.objects].filter(([k]) => k.startsWith(prefix)).flatMap(([key, vs]) => vs.map((v, i) => ({ key, versionId: v.versionId, latest: i === vs.length - 1, deleteMarker: v.deleteMarker, storageClass: v.storageClass, lastModified: new Date(0) })));
+  }
+  async head(key: string, versionId: string): Promise<ObjectHead> {
+    const v = this.find(key, versionId);
+    return { etag: this.etag(v), storageClass: v.storageClass, restore: v.restore, encryption: 'aws:kms', kmsKeyId: v.kmsKeyId };
+  }
+  async get(key: string, versionId: string): Promise<Buffer> {
+    const v = this.find(key, versionId);
+    if (v.storageClass === 'DEEP_ARCHIVE' && v.restore !== 'restored') throw Object.assign(new Error('InvalidObjectState'), { name: 'InvalidObjectState' });
+    return v.body;
+  }
+  async replace(key: string, body: Buffer, like: ObjectHead, ifMatch: string): Promise<string | 'changed'> {
+    this.beforeReplace?.(key);
+    const vs = this.objects.get(key)!;
+    if (this.etag(vs[vs.length - 1]) !== ifMatch) return 'changed';
+    const versionId = this.put(key, body, like.storageClass);
+    return versionId;
+  }
+  async deleteVersion(key: string, versionId: string): Promise<void> {
+    const left = (this.objects.get(key) ?? []).filter((v) => v.versionId !== versionId);
+    if (left.length) this.objects.set(key, left);
+    else this.objects.delete(key);
+  }
+  async restore(key: string, versionId: string): Promise<void> {
+    this.find(key, versionId).restore = 'ongoing';
+  }
+  async readJson<T>(key: string): Promise<T | undefined> {
+    const vs = this.objects.get(key);
+    return vs ? (JSON.parse(vs[vs.length - 1].body.toString()) as T) : undefined;
+  }
+  async writeJson(key: string, value: unknown): Promise<void> {
+    this.put(key, Buffer.from(JSON.stringify(value)));
+  }
+  /** Every line of every version under a prefix (for counting what is left). */
+  lines(prefix: string): string[] {
+    return [...this.objects].filter(([k]) => k.startsWith(prefix)).flatMap(([, vs]) => vs.flatMap((v) => gunzipSync(v.body).toString().split('\n').filter(Boolean)));
+  }
+}
+
+const event = (device: string, n: number) => JSON.stringify({ event_type: 'screen_view', event_timestamp: n, client: { client_id: device, cognito_id: `us-east-1:${device}-guest` } });
+const object = (...lines: string[]) => gzipSync(`${lines.join('\n')}\n`);
+const failed = (record: string) => JSON.stringify({ attemptsMade: 1, errorCode: 'DataFormatConversion.ParseError', rawData: Buffer.from(record).toString('base64') });
+const ERASED = 'device-A';
+const request = (overrides: Partial<ErasureRequest> = {}): ErasureRequest => ({
+  request: 'DSR-1',
+  stack: 'telemetry-dev-us-east-1',
+  ids: [ERASED],
+  fields: ['client.client_id', 'client.cognito_id'],
+  folders: { data: 'data/', errors: 'errors/', results: 'athena-results/' },
+  requestsFolder: 'erasure-requests/',
+  bufferSeconds: 60,
+  appStoppedAt: new Date('2026-01-01T00:00:00Z'),
+  ...overrides,
+});
+
+function bucketWithEvents(): MemoryBucket {
+  const b = new MemoryBucket();
+  b.put('data/year=2026/a.gz', object(event('device-A', 1), event('device-B', 2), event('device-A', 3), event('device-C', 4)));
+  b.put('data/year=2026/only-a.gz', object(event('device-A', 5), event('device-A', 6)));
+  b.put('data/year=2026/none.gz', object(event('device-B', 7)));
+  b.put('errors/processing-failed/x.gz', object(failed(event('device-A', 8)), failed(event('device-C', 9))));
+  b.put('athena-results/q1.csv', Buffer.from('"client_id"\n"device-A"\n'));
+  b.put('athena-results/q2.csv', Buffer.from('"n"\n"3"\n'));
+  return b;
+}
+
+describe('erasure of one device', () => {
+  it('rewrites objects without its records, deletes objects holding only its records, and every older version', async () => {
+    const b = bucketWithEvents();
+    const untouched = b.objects.get('data/year=2026/none.gz')![0].body;
+    const receipt = await runErasure(b, request());
+    expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
+    expect(b.lines('errors/').filter((l) => Buffer.from(JSON.parse(l).rawData, 'base64').toString().includes(ERASED))).toEqual([]);
+    // Every other record is still there, counted: B and C in data/, C in errors/.
+    expect(b.lines('data/').map((l) => JSON.parse(l).client.client_id).sort()).toEqual(['device-B', 'device-B', 'device-C']);
+    expect(b.lines('errors/')).toHaveLength(1);
+    // One version per key: the rewritten one; the object of A alone is gone, with no delete marker.
+    expect(b.objects.get('data/year=2026/a.gz')).toHaveLength(1);
+    expect(b.objects.has('data/year=2026/only-a.gz')).toBe(false);
+    expect(b.objects.get('data/year=2026/none.gz')![0].body).toBe(untouched);
+    expect(b.objects.has('athena-results/q1.csv')).toBe(false);
+    expect(b.objects.has('athena-results/q2.csv')).toBe(true);
+    expect(receipt).toMatchObject({ objectsRewritten: 2, objectsDeleted: 1, recordsRemoved: 5, versionsDeleted: 3, queryResultsDeleted: 1, pending: [] });
+  });
+
+  it('keeps the encryption and storage class, and lines of others byte for byte', async () => {
+    const b = new MemoryBucket();
+    b.put('data/x.gz', object('{"client":{"client_id":"device-B"},"odd":  "spacing"}', event(ERASED, 1)), 'STANDARD_IA');
+    await runErasure(b, request());
+    const [v] = b.objects.get('data/x.gz')!;
+    expect(v).toMatchObject({ storageClass: 'STANDARD_IA', kmsKeyId: 'key-1' });
+    expect(gunzipSync(v.body).toString()).toBe('{"client":{"client_id":"device-B"},"odd":  "spacing"}\n');
+  });
+
+  it('a receipt with salted hashes of the ids, never the ids; a re-run finds nothing left and says so', async () => {
+    const b = bucketWithEvents();
+    const first = await runErasure(b, request());
+    expect(JSON.stringify(first)).not.toContain(ERASED);
+    expect(first.idHashes).toEqual([createHash('sha256').update(first.salt).update('\0').update(ERASED).digest('hex')]);
+    const second = await runErasure(b, request());
+    expect(second.thisRun.changed).toBe(0);
+    expect({ ...second, runs: undefined, thisRun: undefined, writtenAt: undefined }).toEqual({ ...first, runs: undefined, thisRun: undefined, writtenAt: undefined });
+    expect(second.runs).toHaveLength(2);
+    const stored = await b.readJson<typeof first>('erasure-requests/DSR-1/receipt.json');
+    expect(stored?.recordsRemoved).toBe(first.recordsRemoved);
+  });
+
+  it('a run stopped after a rewrite, before its old version was deleted, is finished by the next: nothing lost or counted twice', async () => {
+    const whole = await runErasure(bucketWithEvents(), request());
+    const b = bucketWithEvents();
+    await expect(runErasure(b, request({ stopAfterRewrites: 1 }))).rejects.toThrow(PlantedInterruption);
+    // Stopped midway: the rewritten object has its old version, still holding the device's records.
+    expect(b.lines('data/').some((l) => l.includes(ERASED))).toBe(true);
+    const resumed = await runErasure(b, request());
+    expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
+    expect(b.lines('data/').map((l) => JSON.parse(l).client.client_id).sort()).toEqual(['device-B', 'device-B', 'device-C']);
+    expect(resumed).toMatchObject({ objectsRewritten: whole.objectsRewritten, objectsDeleted: whole.objectsDeleted, recordsRemoved: whole.recordsRemoved, versionsDeleted: whole.versionsDeleted });
+  });
+
+  it('an object changed between its read and its rewrite is read again: the change is kept, the device still erased', async () => {
+    const b = new MemoryBucket();
+    b.put('data/x.gz', object(event(ERASED, 1), event('device-B', 2)));
+    let changed = false;
+    b.beforeReplace = (key) => {
+      if (changed) return;
+      changed = true;
+      b.put(key, object(event(ERASED, 1), event('device-B', 2), event('device-D', 3)));
+    };
+    const receipt = await runErasure(b, request());
+    expect(b.lines('data/').map((l) => JSON.parse(l).client.client_id)).toEqual(['device-B', 'device-D']);
+    expect(b.objects.get('data/x.gz')).toHaveLength(1);
+    expect(receipt).toMatchObject({ objectsRewritten: 1, recordsRemoved: 1, versionsDeleted: 2 });
+  });
+
+  it('a Deep Archive object: restore started and pending (exit 3), finished by a run after the restore', async () => {
+    const b = new MemoryBucket();
+    b.put('data/old.gz', object(event(ERASED, 1), event('device-B', 2)), 'DEEP_ARCHIVE');
+    const first = await runErasure(b, request());
+    expect(first.pending).toEqual([expect.objectContaining({ kind: 'restore', key: 'data/old.gz' })]);
+    expect(b.objects.get('data/old.gz')![0].restore).toBe('ongoing');
+    const again = await runErasure(b, request());
+    expect(again.pending).toHaveLength(1);
+    b.objects.get('data/old.gz')![0].restore = 'restored';
+    const done = await runErasure(b, request());
+    expect(done.pending).toEqual([]);
+    expect(b.objects.get('data/old.gz')).toEqual([expect.objectContaining({ storageClass: 'DEEP_ARCHIVE' })]);
+    expect(gunzipSync(b.objects.get('data/old.gz')![0].body).toString()).not.toContain(ERASED);
+  });
+
+  it("pending while Firehose's buffer may still deliver events sent before the app stopped", async () => {
+    const stopped = new Date('2026-06-01T12:00:00Z');
+    const receipt = await runErasure(new MemoryBucket(), request({ appStoppedAt: stopped, now: () => new Date('2026-06-01T12:01:00Z') }));
+    expect(receipt.pending).toEqual([{ kind: 'firehose-buffer', until: '2026-06-01T12:02:00.000Z' }]);
+  });
+
+  it('the same request id with other ids is refused', async () => {
+    const b = bucketWithEvents();
+    await runErasure(b, request());
+    await expect(runErasure(b, request({ ids: ['device-B'] }))).rejects.toThrow(/other ids/);
+  });
+});
+
+describe('formats', () => {
+  const matcher = idMatcher([ERASED], ['client.client_id']);
+  it('plain NDJSON stays plain; an id only in another field is not a match', () => {
+    const body = Buffer.from(`${event(ERASED, 1)}\n{"client":{"client_id":"device-B"},"attributes":{"note":"${ERASED}"}}\n`);
+    const out = filterNdjson(body, matcher);
+    expect(out.removed).toBe(1);
+    expect(out.body!.toString()).toBe(`{"client":{"client_id":"device-B"},"attributes":{"note":"${ERASED}"}}\n`);
+  });
+  it('Parquet is refused before anything changes', () => {
+    expect(() => filterNdjson(Buffer.from('PAR1....'), matcher)).toThrow(UnsupportedFormatError);
+  });
+});

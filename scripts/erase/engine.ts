@@ -1,0 +1,291 @@
+/**
+ * One erasure request carried out against a stack's bucket, resumable at any point. Per object key, every run does
+ * the same, so a run that stops anywhere is finished by the next:
+ *   1. the current version holds erased records → a write-ahead note in the journal, then the object rewritten
+ *      without them (same key, storage class and encryption; conditional on the version read, so a concurrent
+ *      change is re-read instead of overwritten) — or, when nothing is left, removed with every version (no empty
+ *      object, no delete marker);
+ *   2. every older version of a rewritten key is deleted, and any noncurrent version holding erased records (a
+ *      run stopped after step 1, an object deleted or overwritten earlier) is deleted too;
+ *   3. an archived version (Deep Archive, Glacier Flexible Retrieval) cannot be read: a restore is started and the
+ *      key is pending until a later run finds it restored.
+ * Query results holding an id are deleted with their versions (results are derived and re-runnable). The journal and
+ * the receipt are JSON objects in the stack's own bucket (`erasure-requests/<request>/`), encrypted like the rest.
+ */
+import { randomBytes } from 'node:crypto';
+import { filterNdjson, idMatcher, saltedHash, type IdMatcher } from './records';
+
+export interface ObjectVersion {
+  key: string;
+  versionId: string;
+  latest: boolean;
+  deleteMarker: boolean;
+  storageClass: string;
+  lastModified: Date;
+}
+
+export interface ObjectHead {
+  etag: string;
+  storageClass: string;
+  /** `none`: not archived or no restore asked; `ongoing`; `restored` (readable until the restore expires). */
+  restore: 'none' | 'ongoing' | 'restored';
+  encryption?: string;
+  kmsKeyId?: string;
+  contentType?: string;
+  contentEncoding?: string;
+}
+
+/** The bucket, as the erasure uses it (S3 in scripts/erase/s3-store.ts; an in-memory one in the tests). */
+export interface ErasureStore {
+  versions(prefix: string): Promise<ObjectVersion[]>;
+  head(key: string, versionId: string): Promise<ObjectHead>;
+  get(key: string, versionId: string): Promise<Buffer>;
+  /** A new current version, only if the current one still has `ifMatch` as its ETag: its version id, or `changed`. */
+  replace(key: string, body: Buffer, like: ObjectHead, ifMatch: string): Promise<string | 'changed'>;
+  deleteVersion(key: string, versionId: string): Promise<void>;
+  restore(key: string, versionId: string, days: number): Promise<void>;
+  readJson<T>(key: string): Promise<T | undefined>;
+  writeJson(key: string, value: unknown): Promise<void>;
+}
+
+/** Storage classes whose objects must be restored before they can be read (S3 user guide, "Restoring an archived object"). */
+export const ARCHIVED_CLASSES = new Set(['DEEP_ARCHIVE', 'GLACIER']);
+
+/** Days a restored copy stays readable: long enough for the next run to find it. */
+export const RESTORE_DAYS = 7;
+
+export interface ErasureRequest {
+  /** The request's own id (the ticket): a re-run with the same id resumes it. */
+  request: string;
+  stack: string;
+  ids: string[];
+  /** Dotted event fields the ids are matched against. */
+  fields: string[];
+  /** Static folders: events, failed records, query results. */
+  folders: { data: string; errors: string; results: string };
+  /** Where journals and receipts are kept. */
+  requestsFolder: string;
+  /** Firehose's buffer interval: events sent up to then may still arrive after the first run. */
+  bufferSeconds: number;
+  /** When the app stopped sending for these ids. Default: the request's first run. */
+  appStoppedAt?: Date;
+  now?: () => Date;
+  /** Planted interruption (e2e, tests): throws after this many rewrites, each written but its old versions not yet deleted. */
+  stopAfterRewrites?: number;
+}
+
+type Action = 'rewritten' | 'deleted' | 'versions-deleted';
+interface KeyResult {
+  action: Action;
+  recordsRemoved: number;
+  versionsDeleted: number;
+}
+
+export type Pending = { kind: 'restore'; key: string; versionId: string; since: string } | { kind: 'firehose-buffer'; until: string };
+
+interface Journal {
+  request: string;
+  stack: string;
+  salt: string;
+  idHashes: string[];
+  fields: string[];
+  startedAt: string;
+  /** Write-ahead notes: a rewrite (or removal) begun, with what it removes. */
+  intents: Record<string, { from: string; recordsRemoved: number; action: Action; versions: string[] }>;
+  done: Record<string, KeyResult>;
+  resultsDeleted: string[];
+  restores: Record<string, string>;
+  runs: { at: string; objectsScanned: number; changed: number }[];
+}
+
+export interface Receipt {
+  request: string;
+  stack: string;
+  /** When the request was first run, and when this receipt was written. */
+  startedAt: string;
+  writtenAt: string;
+  /** SHA-256 of salt + id for every id: which ids were erased can be checked, the ids cannot be read back. */
+  salt: string;
+  idHashes: string[];
+  fields: string[];
+  objectsRewritten: number;
+  objectsDeleted: number;
+  recordsRemoved: number;
+  versionsDeleted: number;
+  queryResultsDeleted: number;
+  pending: Pending[];
+  runs: Journal['runs'];
+  /** What this run changed (0 on a re-run that found nothing left). */
+  thisRun: { objectsScanned: number; changed: number };
+}
+
+export class PlantedInterruption extends Error {}
+
+const paths = (r: ErasureRequest) => ({ journal: `${r.requestsFolder}${r.request}/journal.json`, receipt: `${r.requestsFolder}${r.request}/receipt.json` });
+
+/** Carries out (or resumes) one request; returns its receipt, also written to the bucket. */
+export async function runErasure(store: ErasureStore, r: ErasureRequest): Promise<Receipt> {
+  const now = r.now ?? (() => new Date());
+  const { journal: journalKey, receipt: receiptKey } = paths(r);
+  const salt = randomBytes(16).toString('hex');
+  const journal: Journal = (await store.readJson<Journal>(journalKey)) ?? {
+    request: r.request,
+    stack: r.stack,
+    salt,
+    idHashes: [...new Set(r.ids)].map((id) => saltedHash(salt, id)).sort(),
+    fields: r.fields,
+    startedAt: now().toISOString(),
+    intents: {},
+    done: {},
+    resultsDeleted: [],
+    restores: {},
+    runs: [],
+  };
+  const sameIds = [...new Set(r.ids)].map((id) => saltedHash(journal.salt, id)).sort();
+  if (JSON.stringify(sameIds) !== JSON.stringify(journal.idHashes)) throw new Error(`request ${r.request} was started with other ids: give this one its own --request`);
+  const save = () => store.writeJson(journalKey, journal);
+  const matcher = idMatcher(r.ids, r.fields);
+  const pending: Pending[] = [];
+  const run = { objectsScanned: 0, changed: 0 };
+  let rewrites = 0;
+
+  for (const [folder, failedRecords] of [[r.folders.data, false], [r.folders.errors, true]] as const) {
+    const byKey = new Map<string, ObjectVersion[]>();
+    for (const v of await store.versions(folder)) byKey.set(v.key, [...(byKey.get(v.key) ?? []), v]);
+    for (const [key, versions] of [...byKey].sort(([a], [b]) => a.localeCompare(b))) {
+      const result = await eraseKey(store, key, versions, matcher, failedRecords, journal, save, pending, run, () => {
+        rewrites++;
+        if (r.stopAfterRewrites !== undefined && rewrites >= r.stopAfterRewrites) throw new PlantedInterruption(`stopped after ${rewrites} rewrite(s), old versions not yet deleted (planted)`);
+      });
+      if (result) {
+        const before = journal.done[key];
+        journal.done[key] = before ? merge(before, result) : result;
+        delete journal.intents[key];
+        run.changed++;
+        await save();
+      }
+    }
+  }
+
+  // Query results that name an id: deleted with every version.
+  const results = new Map<string, ObjectVersion[]>();
+  for (const v of await store.versions(r.folders.results)) results.set(v.key, [...(results.get(v.key) ?? []), v]);
+  for (const [key, versions] of results) {
+    const readable = versions.filter((v) => !v.deleteMarker);
+    let holds = false;
+    for (const v of readable) if (matcher.mayHold((await store.get(key, v.versionId)).toString('utf8'))) holds = true;
+    run.objectsScanned += readable.length;
+    if (!holds) continue;
+    for (const v of versions) await store.deleteVersion(key, v.versionId);
+    journal.resultsDeleted.push(key);
+    run.changed++;
+    await save();
+  }
+
+  const stopped = r.appStoppedAt ?? new Date(journal.startedAt);
+  // Firehose delivers a buffer at most bufferSeconds after its first record; a minute more for the delivery itself.
+  const until = new Date(stopped.getTime() + (r.bufferSeconds + 60) * 1000);
+  if (now() < until) pending.push({ kind: 'firehose-buffer', until: until.toISOString() });
+  journal.runs.push({ at: now().toISOString(), ...run });
+  await save();
+  const results_ = Object.values(journal.done);
+  const receipt: Receipt = {
+    request: journal.request,
+    stack: journal.stack,
+    startedAt: journal.startedAt,
+    writtenAt: now().toISOString(),
+    salt: journal.salt,
+    idHashes: journal.idHashes,
+    fields: journal.fields,
+    objectsRewritten: results_.filter((x) => x.action === 'rewritten').length,
+    objectsDeleted: results_.filter((x) => x.action === 'deleted').length,
+    recordsRemoved: results_.reduce((n, x) => n + x.recordsRemoved, 0),
+    versionsDeleted: results_.reduce((n, x) => n + x.versionsDeleted, 0),
+    queryResultsDeleted: journal.resultsDeleted.length,
+    pending,
+    runs: journal.runs,
+    thisRun: run,
+  };
+  await store.writeJson(receiptKey, receipt);
+  return receipt;
+}
+
+function merge(a: KeyResult, b: KeyResult): KeyResult {
+  return { action: a.action === 'versions-deleted' ? b.action : a.action, recordsRemoved: a.recordsRemoved + b.recordsRemoved, versionsDeleted: a.versionsDeleted + b.versionsDeleted };
+}
+
+/** Steps 1–3 for one key; the result when anything changed. */
+async function eraseKey(
+  store: ErasureStore,
+  key: string,
+  versions: ObjectVersion[],
+  matcher: IdMatcher,
+  failedRecords: boolean,
+  journal: Journal,
+  save: () => Promise<void>,
+  pending: Pending[],
+  run: { objectsScanned: number },
+  rewritten: () => void,
+): Promise<KeyResult | undefined> {
+  const readable: ObjectVersion[] = [];
+  for (const v of versions.filter((x) => !x.deleteMarker)) {
+    if (!ARCHIVED_CLASSES.has(v.storageClass)) {
+      readable.push(v);
+      continue;
+    }
+    const head = await store.head(key, v.versionId);
+    if (head.restore === 'restored') {
+      readable.push(v);
+      continue;
+    }
+    const id = `${key}@${v.versionId}`;
+    if (head.restore === 'none') {
+      await store.restore(key, v.versionId, RESTORE_DAYS);
+      journal.restores[id] = new Date().toISOString();
+      await save();
+    }
+    pending.push({ kind: 'restore', key, versionId: v.versionId, since: journal.restores[id] ?? new Date().toISOString() });
+  }
+  if (readable.length < versions.filter((x) => !x.deleteMarker).length) return undefined;
+
+  let current = versions.find((v) => v.latest && !v.deleteMarker);
+  for (let attempt = 0; current && attempt < 3; attempt++) {
+    const head = await store.head(key, current.versionId);
+    const filtered = filterNdjson(await store.get(key, current.versionId), matcher, failedRecords);
+    run.objectsScanned++;
+    if (filtered.removed === 0) break;
+    const action: Action = filtered.body ? 'rewritten' : 'deleted';
+    // Every version there now goes: the one read, and any older copy.
+    const doomed = versions.filter((v) => !v.deleteMarker || action === 'deleted').map((v) => v.versionId);
+    journal.intents[key] = { from: current.versionId, recordsRemoved: filtered.removed, action, versions: doomed };
+    await save();
+    if (filtered.body) {
+      const written = await store.replace(key, filtered.body, head, head.etag);
+      if (written === 'changed') {
+        // Changed since it was read: read the new current version and start over.
+        versions = (await store.versions(key)).filter((v) => v.key === key);
+        current = versions.find((v) => v.latest && !v.deleteMarker);
+        continue;
+      }
+      rewritten();
+    }
+    for (const id of doomed) await store.deleteVersion(key, id);
+    return { action, recordsRemoved: filtered.removed, versionsDeleted: doomed.length };
+  }
+  // A rewrite begun by an earlier run: its old versions go now.
+  const intent = journal.intents[key];
+  const present = new Set(versions.map((v) => v.versionId));
+  if (intent) {
+    for (const id of intent.versions.filter((v) => present.has(v))) await store.deleteVersion(key, id);
+    return { action: intent.action, recordsRemoved: intent.recordsRemoved, versionsDeleted: intent.versions.length };
+  }
+  // Noncurrent versions holding erased records (an object deleted or overwritten earlier).
+  let versionsDeleted = 0;
+  for (const v of versions.filter((x) => !x.deleteMarker && x.versionId !== current?.versionId)) {
+    run.objectsScanned++;
+    if (filterNdjson(await store.get(key, v.versionId), matcher, failedRecords).removed === 0) continue;
+    await store.deleteVersion(key, v.versionId);
+    versionsDeleted++;
+  }
+  return versionsDeleted > 0 ? { action: 'versions-deleted', recordsRemoved: 0, versionsDeleted } : undefined;
+}

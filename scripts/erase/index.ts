@@ -1,0 +1,121 @@
+/**
+ * `npm run erase -- --stack <stack> --ids <file> --request <id>`: removes every event of the listed device (or user)
+ * ids from the stack's bucket — events, failed records, every version of each — and deletes query results naming
+ * them, with a receipt in the stack's own bucket. Resumable: the same `--request` again finishes what a stopped run
+ * began, or finds nothing left. Exit 0 done, 3 something still pending (a restore from Deep Archive, Firehose's
+ * buffer), 1 an error, 2 a usage error. Needs credentials of the stack's account allowed what `<stack>-erasure`
+ * allows (the stack's erasure policy).
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { readFileSync } from 'node:fs';
+import { ERASURE_REQUESTS_FOLDER, staticFolder } from '../../config/names';
+import type { ResolvedDeployment } from '../../config';
+import { commandLine, isEntryPoint, loadDeploymentsOrReport, usage, type CommandSpec } from '../cli';
+import { PlantedInterruption, runErasure, type ErasureStore, type Receipt } from './engine';
+import { DEFAULT_ID_FIELDS, UnsupportedFormatError } from './records';
+import { s3Store } from './s3-store';
+
+export const ERASE_COMMAND = {
+  name: 'erase',
+  summary:
+    "Erases the events of the ids in a file (one per line; matched against client.client_id and client.cognito_id unless --field says otherwise) from a stack's events, failed records and query results, every version of each, and writes a receipt with salted hashes of the ids into the stack's bucket. The same --request resumes or confirms. Exit 3 while a Deep Archive restore or Firehose's buffer is pending.",
+  flags: {
+    stack: { type: 'string', value: 'stack', help: 'the stack whose data is erased' },
+    ids: { type: 'string', value: 'file', help: 'file of ids, one per line' },
+    request: { type: 'string', value: 'id', help: 'the request (your ticket id): a re-run with it resumes' },
+    field: { type: 'string', value: 'path', multiple: true, help: `an event field holding ids (repeatable); default ${DEFAULT_ID_FIELDS.join(', ')}` },
+    'app-stopped-at': { type: 'string', value: 'time', help: "when the app stopped sending for these ids (ISO 8601); default: the request's first run" },
+    'stop-after-rewrites': { type: 'string', value: 'N', help: 'stop after N rewrites, their old versions not yet deleted (to show a resumed run)' },
+  },
+} satisfies CommandSpec;
+
+/** The request as the engine takes it, from the deployment's folders and buffer. */
+export function erasureRequest(d: ResolvedDeployment, request: string, ids: string[], options: { fields?: string[]; appStoppedAt?: Date; stopAfterRewrites?: number } = {}) {
+  return {
+    request,
+    stack: d.names.stack,
+    ids,
+    fields: options.fields?.length ? options.fields : DEFAULT_ID_FIELDS,
+    folders: { data: staticFolder(d.settings.firehose.dataPrefix), errors: staticFolder(d.settings.firehose.errorPrefix), results: d.settings.athena.resultsPrefix },
+    requestsFolder: ERASURE_REQUESTS_FOLDER,
+    bufferSeconds: d.settings.firehose.bufferIntervalSeconds,
+    ...(options.appStoppedAt ? { appStoppedAt: options.appStoppedAt } : {}),
+    ...(options.stopAfterRewrites !== undefined ? { stopAfterRewrites: options.stopAfterRewrites } : {}),
+  };
+}
+
+/** What a run did and what is left, for people. */
+export function describeReceipt(r: Receipt, bucket: string): string[] {
+  const lines = [
+    `request ${r.request} on ${r.stack}: ${r.thisRun.changed === 0 ? 'nothing left to erase in this run' : `${r.thisRun.changed} object(s) changed in this run`} (${r.thisRun.objectsScanned} read)`,
+    `in all: ${r.objectsRewritten} object(s) rewritten, ${r.objectsDeleted} deleted, ${r.recordsRemoved} record(s) removed, ${r.versionsDeleted} version(s) deleted, ${r.queryResultsDeleted} query result(s) deleted`,
+  ];
+  for (const p of r.pending) {
+    lines.push(
+      p.kind === 'restore'
+        ? `pending: s3://${bucket}/${p.key} (version ${p.versionId}) is archived; its restore was started ${p.since} — run again once it is restored (Deep Archive bulk: within 48 hours)`
+        : `pending: events sent before the app stopped may still be in Firehose's buffer until ${p.until} — run again after that`,
+    );
+  }
+  lines.push(`receipt: s3://${bucket}/${ERASURE_REQUESTS_FOLDER}${r.request}/receipt.json${r.pending.length ? '' : ' — done'}`);
+  return lines;
+}
+
+export async function main(args: string[], storeFor: (d: ResolvedDeployment) => ErasureStore = (d) => s3Store(new S3Client({ region: d.region }), d.names.dataBucket)): Promise<number> {
+  const command = commandLine(ERASE_COMMAND, args);
+  if (command.exit !== undefined) return command.exit;
+  const { values } = command;
+  const missing = (['stack', 'ids', 'request'] as const).filter((f) => !values[f]);
+  if (missing.length > 0) {
+    console.error(`${missing.map((f) => `--${f}`).join(', ')} required\n${usage(ERASE_COMMAND)}`);
+    return 2;
+  }
+  if (!/^[A-Za-z0-9._-]{1,128}$/.test(values.request!)) {
+    console.error(`--request ${values.request}: letters, digits, dots, hyphens and underscores only (it names a folder of the bucket)`);
+    return 2;
+  }
+  const deployments = loadDeploymentsOrReport();
+  if (!deployments) return 1;
+  const d = deployments.find((x) => x.names.stack === values.stack);
+  if (!d) {
+    console.error(`unknown stack ${values.stack}; known: ${deployments.map((x) => x.names.stack).join(', ')}`);
+    return 2;
+  }
+  let ids: string[];
+  try {
+    ids = [...new Set(readFileSync(values.ids!, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean))];
+  } catch (error) {
+    console.error(`--ids ${values.ids}: ${(error as Error).message}`);
+    return 2;
+  }
+  if (ids.length === 0) {
+    console.error(`--ids ${values.ids}: no ids in the file`);
+    return 2;
+  }
+  const appStoppedAt = values['app-stopped-at'] ? new Date(values['app-stopped-at']) : undefined;
+  if (appStoppedAt && Number.isNaN(appStoppedAt.getTime())) {
+    console.error(`--app-stopped-at ${values['app-stopped-at']}: not a time (ISO 8601, e.g. 2026-12-01T10:00:00Z)`);
+    return 2;
+  }
+  const stop = values['stop-after-rewrites'] !== undefined ? Number(values['stop-after-rewrites']) : undefined;
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  try {
+    const receipt = await runErasure(storeFor(d), erasureRequest(d, values.request!, ids, { fields: values.field, appStoppedAt, stopAfterRewrites: stop }));
+    for (const line of describeReceipt(receipt, d.names.dataBucket)) console.log(line);
+    return receipt.pending.length > 0 ? 3 : 0;
+  } catch (error) {
+    if (error instanceof PlantedInterruption || error instanceof UnsupportedFormatError) {
+      console.error(`erase stopped: ${error.message}; run the same command again to resume`);
+      return 1;
+    }
+    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
+    console.error(`erase failed: ${e.name}: ${e.message}${e.$metadata?.httpStatusCode === 403 ? ` — the credentials need the stack's erasure policy (${d.names.stack}-erasure)` : ''}; run the same command again to resume`);
+    return 1;
+  }
+}
+
+if (isEntryPoint('scripts/erase/index.ts')) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,80 @@
+/** The erasure's bucket operations on S3 (AWS SDK v3), each the one API call it names. */
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  RestoreObjectCommand,
+  type S3Client,
+  type ServerSideEncryption,
+  type StorageClass,
+} from '@aws-sdk/client-s3';
+import type { ErasureStore, ObjectHead, ObjectVersion } from './engine';
+
+export function s3Store(s3: S3Client, bucket: string): ErasureStore {
+  const bytes = async (body: unknown) => Buffer.from(await (body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+  return {
+    async versions(prefix) {
+      const out: ObjectVersion[] = [];
+      let KeyMarker: string | undefined;
+      let VersionIdMarker: string | undefined;
+      do {
+        const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker, VersionIdMarker }));
+        for (const v of page.Versions ?? []) out.push({ key: v.Key!, versionId: v.VersionId!, latest: v.IsLatest === true, deleteMarker: false, storageClass: v.StorageClass ?? 'STANDARD', lastModified: v.LastModified ?? new Date(0) });
+        for (const m of page.DeleteMarkers ?? []) out.push({ key: m.Key!, versionId: m.VersionId!, latest: m.IsLatest === true, deleteMarker: true, storageClass: '', lastModified: m.LastModified ?? new Date(0) });
+        [KeyMarker, VersionIdMarker] = page.IsTruncated ? [page.NextKeyMarker, page.NextVersionIdMarker] : [undefined, undefined];
+      } while (KeyMarker);
+      return out;
+    },
+    async head(key, versionId) {
+      const h = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+      // x-amz-restore: absent, `ongoing-request="true"`, or `ongoing-request="false", expiry-date=…` (S3 API, HeadObject).
+      const restore: ObjectHead['restore'] = !h.Restore ? 'none' : h.Restore.includes('ongoing-request="true"') ? 'ongoing' : 'restored';
+      return { etag: h.ETag!, storageClass: h.StorageClass ?? 'STANDARD', restore, encryption: h.ServerSideEncryption, kmsKeyId: h.SSEKMSKeyId, contentType: h.ContentType, contentEncoding: h.ContentEncoding };
+    },
+    async get(key, versionId) {
+      return bytes((await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }))).Body);
+    },
+    async replace(key, body, like, ifMatch) {
+      try {
+        const put = await s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: body,
+            // S3 conditional writes: the put fails with 412 when the object is no longer the version read.
+            IfMatch: ifMatch,
+            StorageClass: like.storageClass as StorageClass,
+            ServerSideEncryption: like.encryption as ServerSideEncryption | undefined,
+            SSEKMSKeyId: like.kmsKeyId,
+            ContentType: like.contentType,
+            ContentEncoding: like.contentEncoding,
+          }),
+        );
+        return put.VersionId!;
+      } catch (error) {
+        if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412) return 'changed';
+        throw error;
+      }
+    },
+    async deleteVersion(key, versionId) {
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+    },
+    async restore(key, versionId, days) {
+      // Bulk: the cheapest tier; Deep Archive restores within 48 hours (S3 user guide, archive retrieval options).
+      await s3.send(new RestoreObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, RestoreRequest: { Days: days, GlacierJobParameters: { Tier: 'Bulk' } } }));
+    },
+    async readJson(key) {
+      try {
+        return JSON.parse((await bytes((await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body)).toString('utf8'));
+      } catch (error) {
+        if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+        throw error;
+      }
+    },
+    async writeJson(key, value) {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: `${JSON.stringify(value, null, 2)}\n`, ContentType: 'application/json' }));
+    },
+  };
+}
