@@ -112,6 +112,10 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
     /** Default: none — the analyst policy alone, to attach where your analysts sign in (SSO, federation). */
     principals: [],
   },
+  erasure: {
+    /** Default: none — the erasure policy alone, to attach to whoever answers erasure requests. */
+    principals: [],
+  },
   keys: {
     /** Default: none — the account administers and uses the key through IAM. */
     administrators: [],

@@ -37,6 +37,8 @@ export interface ResourceNames {
   identityPool: string;
   /** IAM role names, one per service role. */
   roles: { firehose: string; crawler: string; ingestion: string; analyst: string };
+  /** The erasure policy, and role when principals are configured (`npm run erase`). */
+  erasure: string;
   /** Roles an HCP Terraform run of the stack assumes, per run phase (cloud backends; made by the trust stack). */
   deployRoles: { plan: string; apply: string };
 }
@@ -95,6 +97,7 @@ export function resourceNames(
       ingestion: `${stack}-ingestion`,
       analyst: `${stack}-analyst`,
     },
+    erasure: `${stack}-erasure`,
     deployRoles: { plan: `${stack}-deploy-plan`, apply: `${stack}-deploy-apply` },
   };
 }

@@ -254,7 +254,7 @@ function namingIssues(names: ResourceNames, backend: BackendSettings, identity: 
   if (!ATHENA_NAME.test(names.glueDatabase)) {
     issues.push({ path: ['environment'], message: `Glue database "${names.glueDatabase}" is not a name Athena accepts` });
   }
-  for (const role of [...Object.values(names.roles), ...Object.values(names.deployRoles)]) {
+  for (const role of [...Object.values(names.roles), ...Object.values(names.deployRoles), names.erasure]) {
     if (role.length > 64) issues.push({ path: ['environment'], message: `IAM role name "${role}" is longer than 64 characters` });
   }
   return issues;

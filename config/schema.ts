@@ -135,6 +135,12 @@ export const analystsSchema = z.strictObject({
     .describe("IAM principals that may assume the stack's analyst role; without any, only the analyst policy is created, to attach to an SSO permission set or a federated role."),
 });
 
+export const erasureSchema = z.strictObject({
+  principals: z
+    .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role\/.+|user\/.+)$/, 'an IAM role or user ARN'))
+    .describe("IAM principals (the on-call engineer's role, a privacy team's) that may assume the stack's erasure role to run `npm run erase`; without any, only the erasure policy is created, to attach where they sign in."),
+});
+
 export const keysSchema = z.strictObject({
   administrators: z
     .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role\/.+|user\/.+)$/, 'an IAM role or user ARN'))
@@ -170,6 +176,7 @@ export const pipelineSettingsSchema = z.strictObject({
   logs: logsSchema,
   monitoring: monitoringSchema,
   analysts: analystsSchema,
+  erasure: erasureSchema,
   keys: keysSchema,
   controls: controlsSchema,
 });

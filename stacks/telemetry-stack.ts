@@ -6,6 +6,7 @@ import type { ResolvedDeployment } from '../config/resolve';
 import { Analysts } from './constructs/analysts';
 import { Catalog } from './constructs/catalog';
 import { Delivery } from './constructs/delivery';
+import { Erasure } from './constructs/erasure';
 import { Ingestion } from './constructs/ingestion';
 import { Monitoring } from './constructs/monitoring';
 import { Query } from './constructs/query';
@@ -122,6 +123,13 @@ export class TelemetryStack extends CheckedStack {
       resultsFolder: settings.athena.resultsPrefix,
       keyArn: storage.key.arn,
       principals: settings.analysts.principals,
+    });
+    new Erasure(this, 'erasure', {
+      env,
+      names,
+      folders: { data: staticFolder(settings.firehose.dataPrefix), errors: staticFolder(settings.firehose.errorPrefix), results: settings.athena.resultsPrefix },
+      keyArn: storage.key.arn,
+      principals: settings.erasure.principals,
     });
     const monitoring = new Monitoring(this, 'monitoring', {
       env,

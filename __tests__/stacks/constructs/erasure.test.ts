@@ -1,0 +1,72 @@
+/**
+ * The Erasure construct in a bare stack: a policy granting exactly the calls `npm run erase` makes — a test per
+ * permission, allowed and refused, read through the review's own coverage test — and, with principals, a role only
+ * they may assume.
+ */
+import { buildStackModel, factsFromTags } from '../../../model/build';
+import type { Statement, Value } from '../../../model/types';
+import { statementsOf } from '../../../model/values';
+import { covered } from '../../../scripts/review/grants';
+import { Erasure } from '../../../stacks/constructs/erasure';
+import { all, bareStack, ENV, one, synth } from './bare';
+
+const names = { stack: 'bare', dataBucket: 'bare-data', erasure: 'bare-erasure' };
+const home = { account: ENV.accountId, region: ENV.region };
+const KEY = 'arn:aws:kms:eu-central-1:222222222222:key/k';
+
+function build(principals?: string[]) {
+  const stack = bareStack();
+  new Erasure(stack, 'erasure', { env: ENV, names, folders: { data: 'data/', errors: 'errors/', results: 'athena-results/' }, keyArn: KEY, ...(principals ? { principals } : {}) });
+  return synth(stack);
+}
+
+const literal = (text: string): Value => ({ kind: 'literal', text: text.split(ENV.accountId).join('<account>').split(ENV.region).join('<region>') });
+const request = (action: string, resource: string, conditions: Statement['conditions'] = []): Statement => ({ effect: 'Allow', principals: [], actions: [action], resources: [literal(resource)], conditions });
+const viaService = (service: string) => [{ operator: 'StringEquals', key: 'kms:ViaService', values: [literal(`${service}.eu-central-1.amazonaws.com`)] }];
+const prefix = (value: string) => [{ operator: 'StringLike', key: 's3:prefix', values: [literal(value)] }];
+
+describe('Erasure', () => {
+  const tf = build();
+  const granted = statementsOf(one(tf, 'aws_iam_policy').policy, home);
+  const allowed = (r: Statement) => covered(r, granted);
+
+  // Each S3 call of scripts/erase/s3-store.ts, as the IAM action it needs (S3 API reference, each operation's permissions).
+  it.each([
+    ['lists the versions of events (ListObjectVersions)', request('s3:ListBucketVersions', 'arn:aws:s3:::bare-data', prefix('data/year=2026/'))],
+    ['lists the versions of failed records', request('s3:ListBucketVersions', 'arn:aws:s3:::bare-data', prefix('errors/'))],
+    ['lists the versions of query results', request('s3:ListBucketVersions', 'arn:aws:s3:::bare-data', prefix('athena-results/'))],
+    ['reads an event object version (HeadObject, GetObject)', request('s3:GetObjectVersion', 'arn:aws:s3:::bare-data/data/year=2026/x.gz')],
+    ['rewrites it (PutObject)', request('s3:PutObject', 'arn:aws:s3:::bare-data/data/year=2026/x.gz')],
+    ['deletes its old versions', request('s3:DeleteObjectVersion', 'arn:aws:s3:::bare-data/data/year=2026/x.gz')],
+    ['starts a Deep Archive restore', request('s3:RestoreObject', 'arn:aws:s3:::bare-data/data/year=2026/x.gz')],
+    ['rewrites a failed-record object', request('s3:PutObject', 'arn:aws:s3:::bare-data/errors/processing-failed/x.gz')],
+    ['reads a query result', request('s3:GetObjectVersion', 'arn:aws:s3:::bare-data/athena-results/q.csv')],
+    ['deletes a query result', request('s3:DeleteObjectVersion', 'arn:aws:s3:::bare-data/athena-results/q.csv')],
+    ['reads its journal (a missing one is a 404 through ListBucket)', request('s3:GetObject', 'arn:aws:s3:::bare-data/erasure-requests/DSR-1/journal.json')],
+    ['sees whether a journal exists', request('s3:ListBucket', 'arn:aws:s3:::bare-data', prefix('erasure-requests/DSR-1/journal.json'))],
+    ['writes its receipt', request('s3:PutObject', 'arn:aws:s3:::bare-data/erasure-requests/DSR-1/receipt.json')],
+    ['decrypts through S3', request('kms:Decrypt', KEY, viaService('s3'))],
+    ['encrypts rewrites through S3', request('kms:GenerateDataKey', KEY, viaService('s3'))],
+  ])('may: %s', (_what, r) => expect(allowed(r)).toBe(true));
+
+  it.each([
+    ['write query results', request('s3:PutObject', 'arn:aws:s3:::bare-data/athena-results/q.csv')],
+    ['delete a receipt', request('s3:DeleteObjectVersion', 'arn:aws:s3:::bare-data/erasure-requests/DSR-1/receipt.json')],
+    ['touch another folder', request('s3:PutObject', 'arn:aws:s3:::bare-data/other/x')],
+    ['touch another bucket', request('s3:GetObjectVersion', 'arn:aws:s3:::other/data/x.gz')],
+    ['list the whole bucket', request('s3:ListBucket', 'arn:aws:s3:::bare-data')],
+    ['list versions of the whole bucket', request('s3:ListBucketVersions', 'arn:aws:s3:::bare-data')],
+    ['change the bucket', request('s3:PutBucketPolicy', 'arn:aws:s3:::bare-data')],
+    ['decrypt directly, outside S3', request('kms:Decrypt', KEY)],
+    ['decrypt through Athena', request('kms:Decrypt', KEY, viaService('athena'))],
+    ['run queries', request('athena:StartQueryExecution', 'arn:aws:athena:eu-central-1:222222222222:workgroup/bare-wg')],
+  ])('may not: %s', (_what, r) => expect(allowed(r)).toBe(false));
+
+  it('without principals: the policy only; with principals: a role only they may assume, which has it', () => {
+    expect(all(tf, 'aws_iam_role')).toEqual([]);
+    const withRole = build(['arn:aws:iam::222222222222:role/Privacy']);
+    expect(JSON.parse(String(one(withRole, 'aws_iam_role').assume_role_policy)).Statement).toEqual([{ Sid: 'ConfiguredOperatorsAssume', Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::222222222222:role/Privacy'] }, Action: 'sts:AssumeRole' }]);
+    const model = buildStackModel(withRole, { ...factsFromTags('bare', withRole), account: ENV.accountId, region: ENV.region });
+    expect(model.roles.map((r) => [r.name, r.permissions.length])).toEqual([['bare-erasure', granted.length]]);
+  });
+});

@@ -1,0 +1,70 @@
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Construct } from 'constructs';
+import { ERASURE_REQUESTS_FOLDER, type ResourceNames } from '../../config/names';
+import { arnsOf, jsonDocument, policyDocument, type AwsEnvironment, type PolicyStatement } from '../iam';
+
+export interface ErasureProps {
+  readonly env: AwsEnvironment;
+  /** The stack (policy and role name) and the data bucket. */
+  readonly names: Pick<ResourceNames, 'stack' | 'dataBucket' | 'erasure'>;
+  /** Static folders of the events, the failed records and the query results (`data/`, `errors/`, `athena-results/`). */
+  readonly folders: { data: string; errors: string; results: string };
+  /** The stack's key. */
+  readonly keyArn: string;
+  /**
+   * IAM principals allowed to assume the erasure role.
+   * @default none: the policy only
+   */
+  readonly principals?: string[];
+}
+
+/**
+ * Exactly what `npm run erase` calls (scripts/erase/s3-store.ts): list the versions of its folders; read, rewrite,
+ * restore and delete versions of events and failed records; read and delete query results; keep its journals and
+ * receipts; use the stack's key only through S3. Nothing else: no catalog, no queries, no other bucket.
+ */
+export function erasureStatements(p: Pick<ErasureProps, 'env' | 'names' | 'folders' | 'keyArn'>): PolicyStatement[] {
+  const bucket = arnsOf(p.env).bucket(p.names.dataBucket);
+  const { data, errors, results } = p.folders;
+  return [
+    { Sid: 'ListVersionsOfItsFolders', Effect: 'Allow', Action: 's3:ListBucketVersions', Resource: bucket, Condition: { StringLike: { 's3:prefix': [data, errors, results].map((f) => `${f}*`) } } },
+    // Without it, reading a journal not yet written is a 403 instead of a 404 (S3 API reference, GetObject permissions).
+    { Sid: 'SeeWhetherAJournalExists', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket, Condition: { StringLike: { 's3:prefix': `${ERASURE_REQUESTS_FOLDER}*` } } },
+    // Every read and delete names a version: HeadObject and GetObject of a version need GetObjectVersion.
+    { Sid: 'RewriteEventsAndFailedRecords', Effect: 'Allow', Action: ['s3:GetObjectVersion', 's3:PutObject', 's3:DeleteObjectVersion', 's3:RestoreObject'], Resource: [`${bucket}/${data}*`, `${bucket}/${errors}*`] },
+    { Sid: 'DeleteQueryResultsNamingTheIds', Effect: 'Allow', Action: ['s3:GetObjectVersion', 's3:DeleteObjectVersion'], Resource: `${bucket}/${results}*` },
+    { Sid: 'KeepJournalsAndReceipts', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `${bucket}/${ERASURE_REQUESTS_FOLDER}*` },
+    {
+      Sid: 'UseTheStackKeyThroughS3Only',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: p.keyArn,
+      Condition: { StringEquals: { 'kms:ViaService': `s3.${p.env.region}.amazonaws.com` } },
+    },
+  ];
+}
+
+/** The erasure policy of a stack, and a role with it when principals are configured (docs/operating.md, erasure). */
+export class Erasure extends Construct {
+  readonly policy: IamPolicy;
+  readonly role?: IamRole;
+
+  constructor(scope: Construct, id: string, props: ErasureProps) {
+    super(scope, id);
+    this.policy = new IamPolicy(this, 'policy', {
+      name: props.names.erasure,
+      description: `Erasure requests on ${props.names.stack}: rewrite events and failed records, delete their old versions and query results naming the ids`,
+      policy: policyDocument(erasureStatements(props)),
+    });
+    const principals = props.principals ?? [];
+    if (principals.length === 0) return;
+    this.role = new IamRole(this, 'role', {
+      name: props.names.erasure,
+      description: `Erasure requests on ${props.names.stack}`,
+      assumeRolePolicy: jsonDocument({ Version: '2012-10-17', Statement: [{ Sid: 'ConfiguredOperatorsAssume', Effect: 'Allow', Principal: { AWS: principals }, Action: 'sts:AssumeRole' }] }),
+    });
+    new IamRolePolicyAttachment(this, 'attachment', { role: this.role.name, policyArn: this.policy.arn });
+  }
+}
