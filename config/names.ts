@@ -97,10 +97,13 @@ export function resourceNames(
       ingestion: `${stack}-ingestion`,
       analyst: `${stack}-analyst`,
     },
-    erasure: `${stack}-erasure`,
+    erasure: erasurePolicyOf(stack),
     deployRoles: { plan: `${stack}-deploy-plan`, apply: `${stack}-deploy-apply` },
   };
 }
+
+/** The erasure policy (and role) of a stack: what the report looks for to say who may run `npm run erase`. */
+export const erasurePolicyOf = (stack: string): string => `${stack}-erasure`;
 
 /** Folder of the data bucket holding each erasure request's journal and receipt (`npm run erase`). */
 export const ERASURE_REQUESTS_FOLDER = 'erasure-requests/';

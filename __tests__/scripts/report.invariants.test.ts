@@ -49,6 +49,17 @@ describeEach('telemetry stacks', CONFIGURED, (d) => `${d.names.stack} report`, (
     }
   });
 
+  it('says how an erasure request is served: the stack’s erasure policy, every copy of an event, and when the last is gone', () => {
+    const erasure = report().erasure!;
+    expect(erasure.policy).toBe(d.names.erasure);
+    expect(erasure.role).toBe(d.settings.erasure.principals.length ? d.names.erasure : null);
+    expect(erasure.copies.map((c) => c.role).sort()).toEqual(['buffer', 'event-data', 'failed-records', 'query-results']);
+    // An archive class in the lifecycle means a restore (Deep Archive bulk: 48 h); otherwise Firehose's buffer is the last.
+    const archived = d.settings.lifecycle.deepArchiveDays !== null && d.settings.lifecycle.deepArchiveDays < d.settings.lifecycle.expirationDays;
+    expect(erasure.hours).toBe(archived ? 48 : d.settings.firehose.bufferIntervalSeconds / 3600);
+    expect(renderMarkdown(report())).toContain(`npm run erase -- --stack ${d.names.stack}`);
+  });
+
   it('every store is in region; S3 stores are KMS-encrypted with rotation, private and TLS-only; event data kept as configured', () => {
     const { stores } = report().model;
     expect(stores.map((s) => s.role)).toEqual(expect.arrayContaining(['event-data', 'failed-records', 'query-results', 'buffer', 'logs', 'catalog']));

@@ -7,10 +7,11 @@
  * — pipeline stacks through their own S3 backend in the bootstrap-created state bucket, so the state lands encrypted
  * where it would in AWS and a second plan is refused while an apply holds the lock — then the app's configuration from
  * the outputs (npm run app-config), guest credentials from the identity pool, contract-valid events put into the
- * stream and read back from the bucket, the crawler started and every named query run, a planted drift reported by
+ * stream and read back from the bucket, the crawler started and every named query run, one device erased from the
+ * first pipeline (npm run erase: scripts/e2e/erasure.ts), a planted drift reported by
  * `npm run drift` for exactly that stack and attribute, destroy stopped by prevent_destroy, and the clean-up.
  * Beside them, the deploy permissions are proven on an emulator that enforces IAM (scripts/e2e/deploy-role.ts).
- * Prints per stack `apply / events / queries / drift / destroy` in seconds and ends `e2e: N passed, M failed` (the
+ * Prints per stack `apply / events / queries / erase / drift / destroy` in seconds and ends `e2e: N passed, M failed` (the
  * stacks and the deploy-role check).
  * Exit 0 all passed, 1 a failure, 2 skipped (no moto_server).
  */
@@ -38,9 +39,10 @@ import { generateEvents, validateEvents } from '../sample-events';
 import { limiter, startTerraform, terraform, terraformEnv, terraformError } from '../terraform-cli';
 import { allowDestroyOverride, EMULATOR_CREDENTIALS, overrideFile, s3BackendConfig } from './emulator';
 import { deployRoleCheck } from './deploy-role';
+import { erasureOfOneDevice } from './erasure';
 import { motoInstalled, startEmulator } from './moto';
 
-const STEPS = ['apply', 'events', 'queries', 'drift', 'destroy'] as const;
+const STEPS = ['apply', 'events', 'queries', 'erase', 'drift', 'destroy'] as const;
 type Step = (typeof STEPS)[number];
 
 /** Stacks applied (or destroyed) at once: Terraform mostly waits on the emulator, so 3 beat 2 on 2 cores. */
@@ -547,6 +549,8 @@ export async function main(args: string[]): Promise<number> {
         stateStackFailed();
         await step(run, 'events', () => sendEvents(run, env));
         await step(run, 'queries', () => runQueries(run));
+        // One erasure request, on the first pipeline (scripts/e2e/erasure.ts).
+        if (run === firstPipeline) await step(run, 'erase', async () => void run.notes.push(await erasureOfOneDevice(run.deployment!, run.dir, run.endpoint)));
         await driftAndDestroy(run);
         finished(run);
       }),

@@ -11,6 +11,7 @@ import type { Finding, TerraformJson } from '../../stacks/policy-checks';
 import { capacityCheck, type CapacityCheck } from './capacity';
 import { evaluateControls, type ControlResult } from './controls';
 import { estimateCost, type CostEstimate } from './cost';
+import { erasurePlan, type ErasurePlan } from './erasure';
 import { REPORT_ONLY } from './rules/pack';
 
 export interface StackReport {
@@ -22,6 +23,8 @@ export interface StackReport {
   /** The Security Hub controls that apply to what it deploys, and their status. */
   controls: ControlResult[];
   cost: CostEstimate | null;
+  /** How an erasure request is served (pipeline stacks). */
+  erasure: ErasurePlan | null;
 }
 
 /** The report of one stack from its Terraform JSON and its deployment facts (or, without them, its tags). */
@@ -32,5 +35,5 @@ export function analyzeStack(stack: string, tf: TerraformJson, facts: Deployment
   // One engine, two packs: the synth gate's rules (what failed or warned at synth) and the report's own.
   const input = { tf, context: { region: facts.region, allowedRegions: facts.allowedRegions }, model, capacity, ...(stream ? { stream } : {}) };
   const findings = sortFindings([...runRules(SYNTH_GATE, input), ...runRules(REPORT_ONLY, input)]);
-  return { stack, model, capacity, findings, controls: evaluateControls(tf, model, findings), cost: estimateCost(tf) };
+  return { stack, model, capacity, findings, controls: evaluateControls(tf, model, findings), cost: estimateCost(tf), erasure: erasurePlan(model, facts.region) };
 }

@@ -4,7 +4,9 @@
  * words.ts; resources are named by their AWS names (the Terraform address is the page's tooltip). No timestamps
  * anywhere: the same input gives byte-identical output, so pull requests show real changes.
  */
-import type { StackModel, Store } from '../../model/types';
+import type { StackModel, Store, StoreRole } from '../../model/types';
+import { ERASURE_REQUESTS_FOLDER } from '../../config/names';
+import type { ErasureHow } from './erasure';
 import type { Finding } from '../../stacks/policy-checks';
 import type { StackReport } from './analyze';
 import type { CostEstimate } from './cost';
@@ -207,6 +209,15 @@ export function renderMarkdown(r: StackReport): string {
     push('');
   }
 
+  if (r.erasure) {
+    const x = erasureWords(r);
+    push('## Erasure', '', x.served, '', '| Copy | Where | How it goes | Gone within |', '|---|---|---|---|');
+    for (const row of x.copies) push(`| ${row.map(cell).join(' | ')} |`);
+    push('', x.total, '', '| Events / month | Window Athena reads | Archived in the window | Locating with Athena |', '|---|---|---|---|');
+    for (const row of x.costs) push(`| ${row.join(' | ')} |`);
+    push('', x.notPriced, '');
+  }
+
   if (r.cost) {
     push('## Monthly cost estimate', '');
     if (r.cost.lines.length === 0) push(...priceLines(r.cost), '');
@@ -225,6 +236,33 @@ export function renderMarkdown(r: StackReport): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+const ERASURE_HOW: Record<ErasureHow, string> = {
+  rewritten: 'rewritten without the ids’ records, every older version deleted; an object of only those records deleted',
+  'restored-then-rewritten': 'rewritten without the ids’ records, every older version deleted; an object of only those records deleted; objects already in an archive class restored first (started by one run, finished by a run after the restore)',
+  'delivered-then-rewritten': 'still buffered events land within the buffer interval; a run after that erases them',
+  'deleted-when-naming-an-id': 'a query result naming an id is deleted with its versions',
+};
+const ROLE_WORDS: Partial<Record<StoreRole, string>> = { 'event-data': 'events', 'failed-records': 'failed records (the original record, base64)', buffer: "Firehose's buffer", 'query-results': 'query results' };
+const hoursWords = (h: number) => (h === 0 ? 'the run' : h < 1 ? `${Math.round(h * 60)} minutes` : `${h} hours`);
+
+/** The erasure section's sentences and rows, shared by Markdown and HTML. */
+function erasureWords(r: StackReport) {
+  const x = r.erasure!;
+  const who = x.policy ? `the stack's erasure policy \`${x.policy}\`${x.role ? ` (role \`${x.role}\`, assumable by the principals in \`erasure.principals\`)` : ' (attach it where the operators sign in, or set `erasure.principals` for a role)'}` : 'credentials allowed what `npm run erase` calls (this synth has no erasure policy)';
+  return {
+    served: `Served by \`npm run erase -- --stack ${r.stack} --ids <file> --request <ticket>\` with ${who}: every version of every object holding the ids is rewritten or deleted, and a receipt with salted hashes of the ids (never the ids) is kept in the bucket under \`${ERASURE_REQUESTS_FOLDER}\`.`,
+    copies: x.copies.map((c) => [ROLE_WORDS[c.role] ?? c.role, `\`${c.store}\``, ERASURE_HOW[c.how], hoursWords(c.hours)]),
+    total: `Every copy is gone within ${hoursWords(x.hours)} of the request${x.hours > 0 ? ' (the command exits 3 and says what is pending until then; run it again after)' : ''}.`,
+    costs: x.costs.map((c) => [count(c.events), `${c.queryableGb} GB`, `${c.archivedGb} GB`, dollars(c.athenaLocate)]),
+    notPriced: `Not priced (no sourced price in the region's file): ${x.notPriced.map((n) => (n === 's3-requests' ? 'the S3 requests of reading and rewriting the objects' : 'restoring the archived part (bulk retrieval per GB)')).join('; ')}. \`npm run erase\` reads every object of the window itself, on one machine; the Athena column is what locating the objects with one query would scan instead (docs/operating.md, erasure).`,
+  };
+}
+
+function erasureHtml(r: StackReport, e: (text: string) => string): string {
+  const x = erasureWords(r);
+  return `<h3>Erasure</h3><p>${e(x.served)}</p>${table(['Copy', 'Where', 'How it goes', 'Gone within'], x.copies.map((row) => row.map(e)))}<p>${e(x.total)}</p>${table(['Events / month', 'Window Athena reads', 'Archived in the window', 'Locating with Athena'], x.costs.map((row) => row.map(e)))}<p>${e(x.notPriced)}</p>`;
 }
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -370,6 +408,7 @@ ${table(['Alarms and rules', 'Destinations'], [[alerts.alarms.map((a) => e(a)).j
 ${accessRows(model).length ? table(['Role', 'Assumed by', 'Conditions', 'Grants'], accessRows(model).map((a) => [`<code>${e(a.role)}</code>`, e(a.assumedBy), a.conditions.map((c) => `<code>${e(c)}</code>`).join('<br>') || '—', a.grants.map((g) => e(g)).join('<br>') || '—'])) : '<p>None: no role, and no key that delegates to the account.</p>'}
 <h3>Resource policies</h3>
 ${policyRows(model).length ? table(['Resource', 'Statements'], policyRows(model).map((p) => [e(p.resource), p.statements.map((x) => e(x)).join('<br>')])) : '<p>None.</p>'}
+${r.erasure ? erasureHtml(r, e) : ''}
 ${r.capacity ? `<h3>Capacity</h3><p>Default Firehose quotas in ${e(r.capacity.region)}: ${r.capacity.quota.mibPerSecond} MiB/s, ${r.capacity.quota.recordsPerSecond} records/s, ${r.capacity.quota.requestsPerSecond} requests/s (${e(r.capacity.quota.source)}).</p>${table(['Traffic', 'Peak events/s', 'MiB/s', 'Records/s', 'Requests/s', 'Headroom'], [r.capacity.configured, ...r.capacity.tiers].map((l) => [e(l.label), String(l.peakEventsPerSecond), String(l.mibPerSecond), String(l.recordsPerSecond), String(l.requestsPerSecond), l.headroom < 1 ? `<span class="sev warning">${l.headroom}×: throttles</span>` : `${l.headroom}×`]))}${r.capacity.fixes.length ? `<p>Fix: ${e(r.capacity.fixes.join('; '))}</p>` : ''}` : ''}
 <h3>Security Hub controls</h3>
 <p>${e(controlSummary(r))}. Accepted controls are configured in <code>${e(ACCEPTANCES_SETTING)}</code>.</p>

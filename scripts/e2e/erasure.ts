@@ -1,0 +1,110 @@
+/**
+ * `npm run erase` in the e2e (the first pipeline stack, after its events and queries): events of three more devices
+ * delivered through Firehose, a failed record, a query result and a Deep Archive object naming one of them; a first
+ * run stopped after one rewrite (planted), resumed until only Firehose's buffer is pending; then zero records of that
+ * device in every version under the events and failed-record folders, every other device's records intact
+ * (counted), the receipt's counts matching, the query result gone, and a re-run changing nothing. On the matrix's
+ * emulator, without IAM enforcement: moto's signature check fails S3 requests with an encoded key or prefix once it
+ * enforces IAM (emulator.ts); the erasure policy is tested permission by permission instead.
+ */
+import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import { GetObjectCommand, ListObjectVersionsCommand, PutObjectCommand, RestoreObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { ResolvedDeployment } from '../../config';
+import { ERASURE_REQUESTS_FOLDER, staticFolder } from '../../config/names';
+import type { Receipt } from '../erase/engine';
+import { main as eraseCommand } from '../erase/index';
+import { s3Store } from '../erase/s3-store';
+import { EMULATOR_CREDENTIALS } from './emulator';
+
+/** Records per device id in an object's body (failed records: their decoded rawData). */
+function countRecords(body: Buffer, counts: Record<string, number> = {}): Record<string, number> {
+  const text = (body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body).toString('utf8');
+  for (const line of text.split('\n').filter(Boolean)) {
+    const record = JSON.parse(line) as { rawData?: string; client?: { client_id?: string } };
+    const events = record.rawData ? Buffer.from(record.rawData, 'base64').toString('utf8').split('\n').filter(Boolean).map((e) => JSON.parse(e) as typeof record) : [record];
+    for (const e of events) counts[e.client?.client_id ?? '?'] = (counts[e.client?.client_id ?? '?'] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/**
+ * Records per device id in every version under a folder. An archived version is restored first when `restore` says
+ * so (moto restores at once), and skipped otherwise.
+ */
+async function recordsByDevice(s3: S3Client, bucket: string, prefix: string, restore: boolean): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const { Versions = [] } = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix }));
+  for (const v of Versions) {
+    if (String(v.StorageClass) === 'DEEP_ARCHIVE') {
+      if (!restore) continue;
+      await s3.send(new RestoreObjectCommand({ Bucket: bucket, Key: v.Key, VersionId: v.VersionId, RestoreRequest: { Days: 1 } }));
+    }
+    countRecords(Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: v.Key, VersionId: v.VersionId }))).Body!.transformToByteArray()), counts);
+  }
+  return counts;
+}
+
+/** The erasure of one device on the stack (see the top of this file); what was shown, or throws what did not hold. */
+export async function erasureOfOneDevice(d: ResolvedDeployment, dir: string, endpoint: string): Promise<string> {
+  const client = () => ({ region: d.region, endpoint, maxAttempts: 2, credentials: EMULATOR_CREDENTIALS });
+  const bucket = d.names.dataBucket;
+  const [data, errors, results] = [staticFolder(d.settings.firehose.dataPrefix), staticFolder(d.settings.firehose.errorPrefix), d.settings.athena.resultsPrefix];
+  const event = (device: string, n: number) => JSON.stringify({ event_type: 'screen_view', event_timestamp: Date.now() + n, client: { client_id: device, cognito_id: `${d.region}:${device}` } });
+  const firehose = new FirehoseClient(client());
+  const batches = [['erased', 'erased', 'erased', 'kept-1', 'kept-1'], ['erased', 'erased'], ['kept-1', 'kept-2', 'kept-2']];
+  for (const [i, devices] of batches.entries()) {
+    await firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: d.names.deliveryStream, Records: devices.map((device, n) => ({ Data: Buffer.from(`${event(device, i * 10 + n)}\n`) })) }));
+  }
+  const admin = new S3Client({ ...client(), forcePathStyle: true });
+  const failed = (record: string) => JSON.stringify({ attemptsMade: 1, errorCode: 'DataFormatConversion.ParseError', rawData: Buffer.from(`${record}\n`).toString('base64') });
+  await admin.send(new PutObjectCommand({ Bucket: bucket, Key: `${errors}processing-failed/e2e.gz`, Body: gzipSync(`${failed(event('erased', 90))}\n${failed(event('kept-2', 91))}\n`) }));
+  const archived = gzipSync(`${event('erased', 92)}\n${event('kept-1', 93)}\n`);
+  await admin.send(new PutObjectCommand({ Bucket: bucket, Key: `${data}archived/e2e.gz`, StorageClass: 'DEEP_ARCHIVE', Body: archived }));
+  await admin.send(new PutObjectCommand({ Bucket: bucket, Key: `${results}e2e-query.csv`, Body: '"client_id"\n"erased"\n' }));
+  const count = async (restore: boolean) => {
+    const [a, b] = [await recordsByDevice(admin, bucket, data, restore), await recordsByDevice(admin, bucket, errors, restore)];
+    return Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, (a[k] ?? 0) + (b[k] ?? 0)]));
+  };
+  // Before: the archived object is counted from what was written, so the erasure is the first to ask for its restore.
+  const before = countRecords(archived, await count(false));
+  if (!before.erased || !before['kept-1'] || !before['kept-2']) throw new Error(`the events did not all arrive: ${JSON.stringify(before)}`);
+
+  const idsFile = join(dir, 'erase-ids.txt');
+  writeFileSync(idsFile, 'erased\n');
+  const store = () => s3Store(new S3Client({ ...client(), forcePathStyle: true }), bucket);
+  const erase = (...extra: string[]) => eraseCommand(['--stack', d.names.stack, '--ids', idsFile, '--request', 'e2e-DSR-1', ...extra], () => store());
+  const codes = [await erase('--stop-after-rewrites', '1')];
+  for (let run = 0; run < 3 && codes[codes.length - 1] !== 0; run++) {
+    const receipt = JSON.parse(await readText(admin, bucket, `${ERASURE_REQUESTS_FOLDER}e2e-DSR-1/receipt.json`).catch(() => '{"pending":[1]}')) as Receipt;
+    if (codes.length > 1 && receipt.pending.every((p) => p.kind === 'firehose-buffer')) break;
+    codes.push(await erase());
+  }
+  const receipt = JSON.parse(await readText(admin, bucket, `${ERASURE_REQUESTS_FOLDER}e2e-DSR-1/receipt.json`)) as Receipt;
+  const after = await count(true);
+  // Every other device: the three sent here and those of the events step.
+  const others = Object.keys(before).filter((k) => k !== 'erased');
+  const problems = [
+    codes[0] !== 1 ? `the planted stop should exit 1, it exited ${codes[0]}` : '',
+    after.erased ? `${after.erased} record(s) of the erased device left` : '',
+    others.some((k) => after[k] !== before[k]) ? `other devices' records changed: ${JSON.stringify(before)} → ${JSON.stringify(after)}` : '',
+    receipt.recordsRemoved !== before.erased ? `the receipt says ${receipt.recordsRemoved} record(s) removed, ${before.erased} were there` : '',
+    receipt.queryResultsDeleted !== 1 ? `${receipt.queryResultsDeleted} query result(s) deleted, expected 1` : '',
+    receipt.pending.some((p) => p.kind !== 'firehose-buffer') ? `still pending: ${JSON.stringify(receipt.pending)}` : '',
+    JSON.stringify(receipt).includes('"erased"') ? 'the receipt holds the id' : '',
+  ].filter(Boolean);
+  if (problems.length) throw new Error(`erasure: ${problems.join('; ')}`);
+  const again = await erase();
+  const rerun = JSON.parse(await readText(admin, bucket, `${ERASURE_REQUESTS_FOLDER}e2e-DSR-1/receipt.json`)) as Receipt;
+  if (rerun.thisRun.changed !== 0) throw new Error(`erasure: a re-run changed ${rerun.thisRun.changed} object(s)`);
+  return (
+    `${before.erased} record(s) of one device removed from every version under ${data} and ${errors} (${receipt.objectsRewritten} rewritten, ${receipt.objectsDeleted} deleted, ${receipt.versionsDeleted} versions deleted), ${others.reduce((n, k) => n + before[k], 0)} of ${others.length} other devices intact, 1 query result deleted; runs exited ${codes.join(', ')} (a planted stop, a Deep Archive restore, then only Firehose's buffer pending); a re-run changed nothing (exit ${again})`
+  );
+}
+
+async function readText(s3: S3Client, bucket: string, key: string): Promise<string> {
+  return (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
+}
+

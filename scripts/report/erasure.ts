@@ -1,0 +1,83 @@
+/**
+ * How an erasure request is served on a stack, as data for the report's "Erasure" section: every place an event
+ * has a copy (from the model's stores), how `npm run erase` removes it and how long that takes at most, who may run
+ * it (the stack's erasure policy and role), and what locating a device's events costs at the three volume tiers.
+ */
+import { erasurePolicyOf } from '../../config/names';
+import type { StackModel, StoreRole } from '../../model/types';
+import { ARCHIVED_CLASSES } from '../erase/engine';
+import { ASSUMPTIONS, price, VOLUMES } from './prices';
+
+export type ErasureHow = 'rewritten' | 'restored-then-rewritten' | 'delivered-then-rewritten' | 'deleted-when-naming-an-id';
+
+export interface ErasureCopy {
+  store: string;
+  role: StoreRole;
+  how: ErasureHow;
+  /** The most hours after the request until this copy is gone. */
+  hours: number;
+}
+
+export interface ErasureCost {
+  events: number;
+  /** Data the retention window holds in classes Athena reads, GB: what locating with Athena scans. */
+  queryableGb: number;
+  /** Data of the window in archive classes, GB: restored before it can be read. */
+  archivedGb: number;
+  /** Athena's scan of the queryable window; null when Athena is not priced for the region. */
+  athenaLocate: number | null;
+}
+
+export interface ErasurePlan {
+  /** The stack's erasure policy, and the role that has it (null: attach the policy where operators sign in). */
+  policy: string | null;
+  role: string | null;
+  copies: ErasureCopy[];
+  /** When the last copy is gone, at most, in hours after the request. */
+  hours: number;
+  costs: ErasureCost[];
+  /** Parts of a request's cost the region's price file has no sourced price for. */
+  notPriced: ('s3-requests' | 'archive-retrieval')[];
+}
+
+/**
+ * Hours until a restored copy of an archived object is readable, bulk tier: Deep Archive within 48 hours, Glacier
+ * Flexible Retrieval 5–12 hours (S3 user guide, "Archive retrieval options").
+ */
+const BULK_RESTORE_HOURS: Record<string, number> = { DEEP_ARCHIVE: 48, GLACIER: 12 };
+
+const KB_PER_GB = 1024 * 1024;
+
+export function erasurePlan(model: StackModel, region: string): ErasurePlan | null {
+  const eventStores = model.stores.filter((s) => s.role === 'event-data' || s.role === 'failed-records');
+  if (eventStores.length === 0) return null;
+  const copies: ErasureCopy[] = [];
+  for (const s of eventStores) {
+    const archive = s.retention.transitions.find((t) => ARCHIVED_CLASSES.has(t.storageClass));
+    copies.push({ store: s.name, role: s.role, how: archive ? 'restored-then-rewritten' : 'rewritten', hours: archive ? BULK_RESTORE_HOURS[archive.storageClass] : 0 });
+  }
+  for (const s of model.stores.filter((x) => x.role === 'buffer' && x.retention.buffer)) {
+    copies.push({ store: s.name, role: s.role, how: 'delivered-then-rewritten', hours: s.retention.buffer!.seconds / 3600 });
+  }
+  for (const s of model.stores.filter((x) => x.role === 'query-results')) copies.push({ store: s.name, role: s.role, how: 'deleted-when-naming-an-id', hours: 0 });
+
+  const events = model.stores.find((s) => s.role === 'event-data')!;
+  const keptDays = events.retention.expirationDays ?? 365;
+  const queryableDays = Math.min(events.retention.notQueryableFromDay ?? keptDays, keptDays);
+  const athena = price(region, 'athena.scanned')?.value;
+  const costs = VOLUMES.map((n): ErasureCost => {
+    const gbPerDay = ((n * ASSUMPTIONS.eventKb) / KB_PER_GB) * (1 - ASSUMPTIONS.gzipReduction) / ASSUMPTIONS.daysPerMonth;
+    const queryableGb = Math.round(gbPerDay * queryableDays);
+    return { events: n, queryableGb, archivedGb: Math.round(gbPerDay * (keptDays - queryableDays)), athenaLocate: athena === undefined ? null : Math.round((queryableGb / 1024) * athena * 100) / 100 };
+  });
+  const policy = model.policies.find((p) => p.name === erasurePolicyOf(model.identity.stack));
+  const role = policy ? model.roles.find((r) => policy.attachedTo.includes(r.address)) : undefined;
+  return {
+    policy: policy?.name ?? null,
+    role: role?.name ?? null,
+    copies,
+    hours: Math.max(...copies.map((c) => c.hours)),
+    costs,
+    notPriced: ['s3-requests', ...(copies.some((c) => c.how === 'restored-then-rewritten') ? (['archive-retrieval'] as const) : [])],
+  };
+}
