@@ -4,7 +4,8 @@
  *     median and spread of wall time, peak RSS, time per stack;
  *   - where a synth's time goes (module loading, config, construct tree, policy checks, JSON writing);
  *   - the whole `npx cdktf synth` of the default matrix (cdktf-cli included) beside `npm run synth`;
- *   - `npm test` (jest): wall time and peak RSS of the whole process tree.
+ *   - `npm test` (jest): wall time and peak RSS of the whole process tree;
+ *   - the erasure's hot path (scripts/bench/erasure.ts): MB/s of compressed input and of JSON on one core.
  * Figures are printed, never asserted. Budget: app ≤ 1 s and < 250 MB; cdktf synth ≤ 2.5 s; tests ≤ 6 s (issue 11), < 1 GB.
  */
 import { spawn } from 'node:child_process';
@@ -161,6 +162,16 @@ async function main(): Promise<number> {
   console.log('\ntests');
   await series('npm test (jest)', quick ? 1 : runs, 'npm', ['test', '--silent'], {}, 0);
   await series('npm run typecheck (tsc --noEmit)', 1, 'npm', ['run', '-s', 'typecheck'], {}, 0);
+
+  console.log('\nerasure hot path, one core (scripts/bench/erasure.ts; median of 5 in each of the runs below):');
+  const erasure: { holdsTheDevice: { compressedMbPerSecond: number; jsonMbPerSecond: number }; doesNot: { compressedMbPerSecond: number; jsonMbPerSecond: number }; compressedMb: number; jsonMb: number; events: number; gzipLevel: number; gzipSeconds: { level1: number; level6: number } }[] = [];
+  for (let i = 0; i < (quick ? 1 : 3); i++) erasure.push(JSON.parse((await measure(process.execPath, ['scripts/run-ts.js', 'scripts/bench/erasure.ts'])).stdout.trim().split('\n').pop()!));
+  const spread = (values: number[]) => `${median(values).toFixed(1)} (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`;
+  const [first] = erasure;
+  console.log(`  object: ${first.events} events, ${first.jsonMb} MB of JSON in ${first.compressedMb} MB of GZIP (level ${first.gzipLevel} for rewrites)`);
+  console.log(`  holding the device (rewritten): ${spread(erasure.map((e) => e.holdsTheDevice.compressedMbPerSecond))} MB/s compressed, ${spread(erasure.map((e) => e.holdsTheDevice.jsonMbPerSecond))} MB/s of JSON`);
+  console.log(`  not holding it (searched):      ${spread(erasure.map((e) => e.doesNot.compressedMbPerSecond))} MB/s compressed, ${spread(erasure.map((e) => e.doesNot.jsonMbPerSecond))} MB/s of JSON`);
+  console.log(`  compressing the rewrite: level 1 ${spread(erasure.map((e) => e.gzipSeconds.level1 * 1000))} ms, level 6 ${spread(erasure.map((e) => e.gzipSeconds.level6 * 1000))} ms`);
   return 0;
 }
 

@@ -1,9 +1,9 @@
-import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import type { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Construct } from 'constructs';
 import type { ResourceNames } from '../../config/names';
-import { arnsOf, jsonDocument, policyDocument, type AwsEnvironment, type PolicyStatement } from '../iam';
+import { arnsOf, type AwsEnvironment, type PolicyStatement } from '../iam';
+import { peopleAccess } from './people-access';
 
 export interface AnalystsProps {
   readonly env: AwsEnvironment;
@@ -65,19 +65,12 @@ export class Analysts extends Construct {
 
   constructor(scope: Construct, id: string, props: AnalystsProps) {
     super(scope, id);
-    this.policy = new IamPolicy(this, 'policy', {
+    ({ policy: this.policy, role: this.role } = peopleAccess(this, {
       name: props.names.roles.analyst,
       description: `Analysts of ${props.names.stack}: queries in ${props.names.workgroup}, the catalog and the event data, decrypting through S3 and Athena only`,
-      policy: policyDocument(analystStatements(props)),
-    });
-    const principals = props.principals ?? [];
-    if (principals.length === 0) return;
-    this.role = new IamRole(this, 'role', {
-      name: props.names.roles.analyst,
-      description: `Analysts of ${props.names.stack}`,
-      // The principals configured, and no one else; they are IAM principals, not services, so no confused-deputy key.
-      assumeRolePolicy: jsonDocument({ Version: '2012-10-17', Statement: [{ Sid: 'ConfiguredAnalystsAssume', Effect: 'Allow', Principal: { AWS: principals }, Action: 'sts:AssumeRole' }] }),
-    });
-    new IamRolePolicyAttachment(this, 'attachment', { role: this.role.name, policyArn: this.policy.arn });
+      statements: analystStatements(props),
+      principals: props.principals ?? [],
+      trustSid: 'ConfiguredAnalystsAssume',
+    }));
   }
 }

@@ -1,9 +1,9 @@
-import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import type { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Construct } from 'constructs';
 import { ERASURE_REQUESTS_FOLDER, type ResourceNames } from '../../config/names';
-import { arnsOf, jsonDocument, policyDocument, type AwsEnvironment, type PolicyStatement } from '../iam';
+import { arnsOf, type AwsEnvironment, type PolicyStatement } from '../iam';
+import { peopleAccess } from './people-access';
 
 export interface ErasureProps {
   readonly env: AwsEnvironment;
@@ -53,18 +53,12 @@ export class Erasure extends Construct {
 
   constructor(scope: Construct, id: string, props: ErasureProps) {
     super(scope, id);
-    this.policy = new IamPolicy(this, 'policy', {
+    ({ policy: this.policy, role: this.role } = peopleAccess(this, {
       name: props.names.erasure,
       description: `Erasure requests on ${props.names.stack}: rewrite events and failed records, delete their old versions and query results naming the ids`,
-      policy: policyDocument(erasureStatements(props)),
-    });
-    const principals = props.principals ?? [];
-    if (principals.length === 0) return;
-    this.role = new IamRole(this, 'role', {
-      name: props.names.erasure,
-      description: `Erasure requests on ${props.names.stack}`,
-      assumeRolePolicy: jsonDocument({ Version: '2012-10-17', Statement: [{ Sid: 'ConfiguredOperatorsAssume', Effect: 'Allow', Principal: { AWS: principals }, Action: 'sts:AssumeRole' }] }),
-    });
-    new IamRolePolicyAttachment(this, 'attachment', { role: this.role.name, policyArn: this.policy.arn });
+      statements: erasureStatements(props),
+      principals: props.principals ?? [],
+      trustSid: 'ConfiguredOperatorsAssume',
+    }));
   }
 }
