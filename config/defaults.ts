@@ -121,7 +121,7 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
     administrators: [],
   },
   controls: {
-    /** Default: Cognito.2 accepted — the app sends events with guest credentials by design. */
+    /** Default: Cognito.2 accepted (the app sends events with guest credentials by design) and S3.1 (the account owner's setting). */
     acceptances: [
       {
         control: 'Cognito.2',
@@ -131,6 +131,17 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
           "the guest role may only firehose:PutRecord and firehose:PutRecordBatch into this stack's stream (trust-cognito-audience; the access table)",
           'guest sessions are cut down further by Cognito’s AmazonCognitoUnAuthedIdentitiesSessionPolicy (enhanced flow only)',
           'the ThrottledRecords alarm shows a flood of records',
+        ],
+      },
+      {
+        control: 'S3.1',
+        scope: 'the account of each stack (Block Public Access at the account level)',
+        reason:
+          "an account-wide setting, owned by whoever owns the account (usually set for every account of an organization): a stack that set it would change every other workload's buckets and fight the account owner's own setting",
+        compensatingControls: [
+          'every bucket of the stack blocks public access itself (S3.8, checked: exposure-bucket-public-access)',
+          'no bucket policy grants the public or another account (S3.2, S3.3, S3.6, checked)',
+          'the account owner sets it once: aws s3control put-public-access-block --account-id <account> (docs/compliance.md)',
         ],
       },
     ],

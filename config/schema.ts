@@ -151,9 +151,9 @@ export const keysSchema = z.strictObject({
 });
 
 export const controlAcceptanceSchema = z.strictObject({
-  control: z.string().regex(/^[A-Za-z]+\.\d+$/, 'a Security Hub control id such as Cognito.2').describe('The Security Hub control it accepts failing.'),
+  control: z.string().regex(/^[A-Za-z][A-Za-z0-9]*\.\d+$/, 'a Security Hub control id such as Cognito.2 or S3.1').describe('The Security Hub control it accepts failing, or not checked by these stacks (an account-level setting).'),
   scope: z.string().min(1).describe('What it covers, in words (which resources, which stacks).'),
-  reason: z.string().trim().min(1, 'an acceptance needs its reason').describe('Why the control fails by design.'),
+  reason: z.string().trim().min(1, 'an acceptance needs its reason').describe('Why the control fails by design, or why these stacks do not own it.'),
   compensatingControls: z.array(z.string().min(1)).min(1, 'an acceptance names what compensates for it').describe('What limits the risk instead.'),
 });
 

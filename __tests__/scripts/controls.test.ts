@@ -89,6 +89,13 @@ describe('Security Hub controls of a stack', () => {
     expect(Object.entries(status(planted)).filter(([id, s]) => s === 'fail' && id !== control)).toEqual([]);
   });
 
+  it('S3.1, which no rule here can check, is accepted only by an acceptance with its reason; never passed', () => {
+    const s31 = { control: 'S3.1', scope: 'the account', reason: 'the account owner sets it', compensatingControls: ['S3.8 on every bucket'] };
+    const accepted = controls({ ...singleDeployment(), defaults: { ...EXAMPLE_MATRIX.defaults, controls: { acceptances: [...EXAMPLE_MATRIX.defaults.controls.acceptances, s31] } } });
+    expect(accepted['S3.1']).toMatchObject({ status: 'accepted', rules: [], acceptance: s31 });
+    expect(compliance['S3.1']).toMatchObject({ status: 'not checked', rules: [] });
+  });
+
   it('without its acceptance, Cognito.2 fails', () => {
     const none = controls({ ...singleDeployment(), defaults: { ...EXAMPLE_MATRIX.defaults, controls: { acceptances: [] } } });
     expect(none['Cognito.2'].status).toBe('fail');

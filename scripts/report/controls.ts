@@ -1,8 +1,9 @@
 /**
  * The controls view of a stack: each Security Hub control that applies to a resource type it deploys
  * (stacks/rules/controls.ts), passed, failed or accepted by the findings of the rules that evidence it, or not checked
- * when no rule does. An acceptance in the configuration (`controls.acceptances`) turns a failing control into
- * "accepted", with its reason and compensating controls.
+ * when no rule does. An acceptance in the configuration (`controls.acceptances`) turns a failing control — or one no
+ * rule of these stacks can check, such as an account-level setting — into "accepted", with its reason and
+ * compensating controls.
  */
 import type { ControlAcceptance } from '../../config/schema';
 import type { StackModel } from '../../model/types';
@@ -35,7 +36,8 @@ export function evaluateControls(tf: TerraformJson, model: StackModel, findings:
     const rules = RULES.filter((r) => r.controls?.includes(control.id)).map((r) => r.id);
     const failing = [...new Set(findings.filter((f) => f.rule !== undefined && rules.includes(f.rule)).map((f) => f.resource))].sort();
     const acceptance = model.configured?.acceptances.find((a) => a.control === control.id);
-    const status: ControlStatus = rules.length === 0 ? 'not checked' : failing.length === 0 ? 'pass' : acceptance ? 'accepted' : 'fail';
+    // A control no rule can check here (an account-level setting) is accepted only by an acceptance that says why.
+    const status: ControlStatus = rules.length === 0 ? (acceptance ? 'accepted' : 'not checked') : failing.length === 0 ? 'pass' : acceptance ? 'accepted' : 'fail';
     return [{ ...control, status, resources, failing, rules, ...(status === 'accepted' ? { acceptance } : {}) }];
   });
 }
