@@ -2,7 +2,9 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { PlantedInterruption, runErasure, type ErasureRequest, type ErasureStore, type ObjectHead, type ObjectVersion } from '../../scripts/erase/engine';
-import { filterNdjson, idMatcher, UnsupportedFormatError } from '../../scripts/erase/records';
+import { contractFields } from '../../config/event-contract';
+import { contractParquet, parquetShape } from '../../scripts/erase/parquet';
+import { filterNdjson, filterObject, idMatcher } from '../../scripts/erase/records';
 
 interface Stored {
   versionId: string;
@@ -201,7 +203,32 @@ describe('formats', () => {
     expect(out.removed).toBe(1);
     expect(out.body!.toString()).toBe(`{"client":{"client_id":"device-B"},"attributes":{"note":"${ERASED}"}}\n`);
   });
-  it('Parquet is refused before anything changes', () => {
-    expect(() => filterNdjson(Buffer.from('PAR1....'), matcher)).toThrow(UnsupportedFormatError);
+  const fields = contractFields([]);
+  const parquetEvent = (device: string, n: number) => ({ ...JSON.parse(event(device, n)), metrics: { price: n }, device: { model: 'iPhone16,2', platform: { name: 'iOS', version: '26.1' } } });
+
+  it('Parquet: rewritten with the same schema, compression and row order, without the device’s rows', async () => {
+    const body = await contractParquet([parquetEvent(ERASED, 1), parquetEvent('device-B', 2), parquetEvent(ERASED, 3), parquetEvent('device-C', 4)], fields);
+    const out = await filterObject(body, idMatcher([ERASED]));
+    expect(out.removed).toBe(2);
+    const [before, after] = [await parquetShape(body), await parquetShape(out.body!)];
+    expect(after).toEqual({ ...before, rows: 2 });
+    expect(before.columns).toContain('metrics MAP(VARCHAR, DOUBLE)');
+    expect(before.compression).toEqual(['SNAPPY']);
+    expect(await filterObject(out.body!, idMatcher(['device-B']))).toMatchObject({ removed: 1 });
+  });
+
+  it('Parquet: an object of only the device is removed, one without it left as it is', async () => {
+    const only = await contractParquet([parquetEvent(ERASED, 1)], fields);
+    expect(await filterObject(only, idMatcher([ERASED]))).toEqual({ body: null, removed: 1 });
+    const none = await contractParquet([parquetEvent('device-B', 1)], fields);
+    expect((await filterObject(none, idMatcher([ERASED]))).body).toBe(none);
+  });
+
+  it('Parquet objects go through the same engine: versions, receipt', async () => {
+    const b = new MemoryBucket();
+    b.put('data/x.parquet', await contractParquet([parquetEvent(ERASED, 1), parquetEvent('device-B', 2)], fields));
+    const receipt = await runErasure(b, request());
+    expect(receipt).toMatchObject({ objectsRewritten: 1, recordsRemoved: 1, versionsDeleted: 1 });
+    expect((await parquetShape(b.objects.get('data/x.parquet')![0].body)).rows).toBe(1);
   });
 });

@@ -164,7 +164,7 @@ async function main(): Promise<number> {
   await series('npm run typecheck (tsc --noEmit)', 1, 'npm', ['run', '-s', 'typecheck'], {}, 0);
 
   console.log('\nerasure hot path, one core (scripts/bench/erasure.ts; median of 5 in each of the runs below):');
-  const erasure: { holdsTheDevice: { compressedMbPerSecond: number; jsonMbPerSecond: number }; doesNot: { compressedMbPerSecond: number; jsonMbPerSecond: number }; compressedMb: number; jsonMb: number; events: number; gzipLevel: number; gzipSeconds: { level1: number; level6: number } }[] = [];
+  const erasure: { holdsTheDevice: { compressedMbPerSecond: number; jsonMbPerSecond: number }; doesNot: { compressedMbPerSecond: number; jsonMbPerSecond: number }; compressedMb: number; jsonMb: number; events: number; gzipLevel: number; gzipSeconds: { level1: number; level6: number }; parquet: { mb: number; mbPerSecond: number; jsonMbPerSecond: number } }[] = [];
   for (let i = 0; i < (quick ? 1 : 3); i++) erasure.push(JSON.parse((await measure(process.execPath, ['scripts/run-ts.js', 'scripts/bench/erasure.ts'])).stdout.trim().split('\n').pop()!));
   const spread = (values: number[]) => `${median(values).toFixed(1)} (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`;
   const [first] = erasure;
@@ -172,6 +172,7 @@ async function main(): Promise<number> {
   console.log(`  holding the device (rewritten): ${spread(erasure.map((e) => e.holdsTheDevice.compressedMbPerSecond))} MB/s compressed, ${spread(erasure.map((e) => e.holdsTheDevice.jsonMbPerSecond))} MB/s of JSON`);
   console.log(`  not holding it (searched):      ${spread(erasure.map((e) => e.doesNot.compressedMbPerSecond))} MB/s compressed, ${spread(erasure.map((e) => e.doesNot.jsonMbPerSecond))} MB/s of JSON`);
   console.log(`  compressing the rewrite: level 1 ${spread(erasure.map((e) => e.gzipSeconds.level1 * 1000))} ms, level 6 ${spread(erasure.map((e) => e.gzipSeconds.level6 * 1000))} ms`);
+  console.log(`  Parquet (${first.parquet.mb} MB, Snappy, DuckDB) rewritten: ${spread(erasure.map((e) => e.parquet.mbPerSecond))} MB/s of Parquet, ${spread(erasure.map((e) => e.parquet.jsonMbPerSecond))} MB/s of the same events as JSON`);
   return 0;
 }
 

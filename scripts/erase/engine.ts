@@ -13,7 +13,7 @@
  * the receipt are JSON objects in the stack's own bucket (`erasure-requests/<request>/`), encrypted like the rest.
  */
 import { randomBytes } from 'node:crypto';
-import { filterNdjson, idMatcher, saltedHash, type IdMatcher } from './records';
+import { filterObject, idMatcher, saltedHash, type IdMatcher } from './records';
 
 export interface ObjectVersion {
   key: string;
@@ -251,7 +251,7 @@ async function eraseKey(
   let current = versions.find((v) => v.latest && !v.deleteMarker);
   for (let attempt = 0; current && attempt < 3; attempt++) {
     const head = await store.head(key, current.versionId);
-    const filtered = filterNdjson(await store.get(key, current.versionId), matcher, failedRecords);
+    const filtered = await filterObject(await store.get(key, current.versionId), matcher, failedRecords);
     run.objectsScanned++;
     if (filtered.removed === 0) break;
     const action: Action = filtered.body ? 'rewritten' : 'deleted';
@@ -283,7 +283,7 @@ async function eraseKey(
   let versionsDeleted = 0;
   for (const v of versions.filter((x) => !x.deleteMarker && x.versionId !== current?.versionId)) {
     run.objectsScanned++;
-    if (filterNdjson(await store.get(key, v.versionId), matcher, failedRecords).removed === 0) continue;
+    if ((await filterObject(await store.get(key, v.versionId), matcher, failedRecords)).removed === 0) continue;
     await store.deleteVersion(key, v.versionId);
     versionsDeleted++;
   }

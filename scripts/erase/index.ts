@@ -12,7 +12,7 @@ import { ERASURE_REQUESTS_FOLDER, staticFolder } from '../../config/names';
 import type { ResolvedDeployment } from '../../config';
 import { commandLine, isEntryPoint, loadDeploymentsOrReport, usage, type CommandSpec } from '../cli';
 import { PlantedInterruption, runErasure, type ErasureStore, type Receipt } from './engine';
-import { DEFAULT_ID_FIELDS, UnsupportedFormatError } from './records';
+import { DEFAULT_ID_FIELDS } from './records';
 import { s3Store } from './s3-store';
 
 export const ERASE_COMMAND = {
@@ -104,7 +104,7 @@ export async function main(args: string[], storeFor: (d: ResolvedDeployment) => 
     for (const line of describeReceipt(receipt, d.names.dataBucket)) console.log(line);
     return receipt.pending.length > 0 ? 3 : 0;
   } catch (error) {
-    if (error instanceof PlantedInterruption || error instanceof UnsupportedFormatError) {
+    if (error instanceof PlantedInterruption) {
       console.error(`erase stopped: ${error.message}; run the same command again to resume`);
       return 1;
     }

@@ -1,19 +1,22 @@
 /**
  * The hot path of an erasure: one object's bytes in, the same object without the records of the erased ids out, in
- * its own format. Events are newline-delimited JSON, GZIP-compressed or not (Firehose's `compression`); failed-record
+ * its own format. Events are newline-delimited JSON, GZIP-compressed or not (Firehose's `compression`), or Parquet
+ * (record format conversion; scripts/erase/parquet.ts); failed-record
  * objects are NDJSON too, each line holding the original record base64-encoded in `rawData` (Firehose developer guide,
  * "Handle data delivery failure", error output format). Lines without any of the ids as a substring are kept byte for
  * byte and never parsed: only candidate lines are parsed, and removed only when an id field holds an erased id.
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { filterParquet } from './parquet';
 
 /** Dotted paths of the event fields that identify a data subject: the installation and its guest identity. */
 export const DEFAULT_ID_FIELDS = ['client.client_id', 'client.cognito_id'];
 
 export interface IdMatcher {
-  /** The ids, as given. */
+  /** The ids, as given, and the dotted fields they are matched in. */
   ids: string[];
+  fields: string[];
   /** Whether a line may hold one of the ids (cheap substring test). */
   mayHold(line: string): boolean;
   /** Whether a parsed event holds one of the ids in an id field. */
@@ -26,6 +29,7 @@ export function idMatcher(ids: string[], fields: string[] = DEFAULT_ID_FIELDS): 
   const at = (value: unknown, path: string[]) => path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
   return {
     ids,
+    fields,
     mayHold: (line) => ids.some((id) => line.includes(id)),
     holds: (event) => paths.some((path) => wanted.has(String(at(event, path)))),
   };
@@ -38,10 +42,9 @@ export interface Filtered {
   removed: number;
 }
 
-/** An object the erasure cannot rewrite in its own format; it stops before changing anything of that object. */
-export class UnsupportedFormatError extends Error {}
-
 const GZIP_MAGIC = [0x1f, 0x8b];
+/** Parquet files begin (and end) with `PAR1` (Apache Parquet file format). */
+const isParquet = (body: Buffer) => body.length > 8 && body.subarray(0, 4).toString('latin1') === 'PAR1';
 const isGzip = (body: Buffer) => body.length > 2 && body[0] === GZIP_MAGIC[0] && body[1] === GZIP_MAGIC[1];
 
 /** A failed-record line's original record, decoded; or the line itself when it is not one. */
@@ -96,8 +99,12 @@ function candidateLines(raw: Buffer, ids: string[]): [number, number][] {
  * lines are Firehose's failed-record envelopes, matched on their decoded `rawData`. Events: only the lines holding an
  * id's bytes are decoded and parsed; every other byte is copied as it is.
  */
+/** An object without the erased records, in its own format: Parquet (by its magic bytes) or NDJSON. */
+export async function filterObject(body: Buffer, matcher: IdMatcher, failedRecords = false): Promise<Filtered> {
+  return isParquet(body) ? filterParquet(body, matcher.ids, matcher.fields) : filterNdjson(body, matcher, failedRecords);
+}
+
 export function filterNdjson(body: Buffer, matcher: IdMatcher, failedRecords = false): Filtered {
-  if (body.subarray(0, 4).toString('latin1') === 'PAR1') throw new UnsupportedFormatError('a Parquet object (record format conversion): the erasure rewrites NDJSON objects only so far');
   const gzip = isGzip(body);
   const raw = gzip ? gunzipSync(body) : body;
   const lines: [number, number][] = failedRecords ? allLines(raw) : candidateLines(raw, matcher.ids);
