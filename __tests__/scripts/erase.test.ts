@@ -5,6 +5,8 @@ import { PlantedInterruption, runErasure, type ErasureRequest, type ErasureStore
 import { contractFields } from '../../config/event-contract';
 import { contractParquet, parquetShape } from '../../scripts/erase/parquet';
 import { filterNdjson, filterObject, idMatcher } from '../../scripts/erase/records';
+import { locateQuery, LocateError, locateWithAthena } from '../../scripts/erase/athena-locate';
+import type { AthenaClient } from '@aws-sdk/client-athena';
 
 interface Stored {
   versionId: string;
@@ -33,7 +35,7 @@ class MemoryBucket implements ErasureStore {
     return v;
   }
   async versions(prefix: string): Promise<ObjectVersion[]> {
-    return [...this.objects].filter(([k]) => k.startsWith(prefix)).flatMap(([key, vs]) => vs.map((v, i) => ({ key, versionId: v.versionId, latest: i === vs.length - 1, deleteMarker: v.deleteMarker, storageClass: v.storageClass, lastModified: new Date(0) })));
+    return [...this.objects].filter(([k]) => k.startsWith(prefix)).flatMap(([key, vs]) => vs.map((v, i) => ({ key, versionId: v.versionId, latest: i === vs.length - 1, deleteMarker: v.deleteMarker, storageClass: v.storageClass, lastModified: new Date(0), size: v.body.length })));
   }
   async head(key: string, versionId: string): Promise<ObjectHead> {
     const v = this.find(key, versionId);
@@ -230,5 +232,60 @@ describe('formats', () => {
     const receipt = await runErasure(b, request());
     expect(receipt).toMatchObject({ objectsRewritten: 1, recordsRemoved: 1, versionsDeleted: 1 });
     expect((await parquetShape(b.objects.get('data/x.parquet')![0].body)).rows).toBe(1);
+  });
+});
+
+describe('locating with Athena', () => {
+  const target = { workgroup: 'wg', database: 'telemetry_dev', table: 'events_data', bucket: 'b', folder: 'data/', pricePerTb: 5 };
+
+  it('one query of "$path", the ids as quoted parameters once per field, identifiers quoted', () => {
+    expect(locateQuery(target, ["dev'ice", 'x'], ['client.client_id', 'client.cognito_id'])).toEqual({
+      sql: 'SELECT DISTINCT "$path" FROM "telemetry_dev"."events_data" WHERE "client"."client_id" IN (?, ?) OR "client"."cognito_id" IN (?, ?)',
+      parameters: ["'dev''ice'", "'x'", "'dev''ice'", "'x'"],
+    });
+  });
+
+  /** An Athena client answering from a script: the workgroup's cutoff, states in turn, and pages of results. */
+  function athena(cutoff: number, states: string[], pages: string[][]) {
+    const sent: string[] = [];
+    const client = {
+      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        sent.push(command.constructor.name);
+        if (command.constructor.name === 'GetWorkGroupCommand') return { WorkGroup: { Configuration: { BytesScannedCutoffPerQuery: cutoff } } };
+        if (command.constructor.name === 'StartQueryExecutionCommand') return { QueryExecutionId: 'q1' };
+        if (command.constructor.name === 'GetQueryExecutionCommand') return { QueryExecution: { Status: { State: states.shift(), StateChangeReason: 'TABLE_NOT_FOUND' } } };
+        const page = Number(command.input.NextToken ?? 0);
+        return { ResultSet: { Rows: pages[page].map((v) => ({ Data: [{ VarCharValue: v }] })) }, ...(page + 1 < pages.length ? { NextToken: String(page + 1) } : {}) };
+      },
+    };
+    return { client: client as unknown as AthenaClient, sent };
+  }
+
+  it('says the scan and its cost before it runs, waits for the query, and returns the keys of the bucket', async () => {
+    const said: string[] = [];
+    const { client, sent } = athena(2 ** 40, ['RUNNING', 'SUCCEEDED'], [['$path', 's3://b/data/x.gz'], ['s3://b/data/y.gz', 's3://other/data/z.gz']]);
+    const keys = await locateWithAthena(client, target, ['d'], ['client.client_id'], 2 ** 40 / 10, (l) => said.push(l), 0);
+    expect([...keys]).toEqual(['data/x.gz', 'data/y.gz']);
+    expect(said).toEqual(['locating with Athena in wg: scans up to 102.40 GB (about $0.50)']);
+    expect(sent[0]).toBe('GetWorkGroupCommand');
+  });
+
+  it('refuses before running when the workgroup would cancel it, and says why a failed query failed', async () => {
+    await expect(locateWithAthena(athena(2 ** 30, [], []).client, target, ['d'], ['client.client_id'], 2 ** 31, () => undefined, 0)).rejects.toThrow(/raise athena.bytesScannedCutoffPerQuery/);
+    await expect(locateWithAthena(athena(2 ** 40, ['FAILED'], []).client, target, ['d'], ['client.client_id'], 1, () => undefined, 0)).rejects.toThrow(LocateError);
+  });
+
+  it('the run then reads only the located objects, and every object with versions Athena does not read', async () => {
+    const b = bucketWithEvents();
+    b.put('data/year=2026/none.gz', object(event('device-B', 70), event(ERASED, 71)));
+    const reads: string[] = [];
+    const get = b.get.bind(b);
+    b.get = async (key, versionId) => (reads.push(key), get(key, versionId));
+    await runErasure(b, request({ located: new Set(['data/year=2026/a.gz', 'data/year=2026/only-a.gz']) }));
+    // none.gz has an older version, which Athena does not read: the run reads it (the current one holds the device
+    // too, so it is rewritten and both old versions deleted); nothing else outside the located keys is read.
+    expect(reads.filter((k) => k.startsWith('data/')).sort()).toEqual(['data/year=2026/a.gz', 'data/year=2026/none.gz', 'data/year=2026/only-a.gz']);
+    expect(b.objects.get('data/year=2026/none.gz')).toHaveLength(1);
+    expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
   });
 });

@@ -75,7 +75,8 @@ export async function erasureOfOneDevice(d: ResolvedDeployment, dir: string, end
   const idsFile = join(dir, 'erase-ids.txt');
   writeFileSync(idsFile, 'erased\n');
   const store = () => s3Store(new S3Client({ ...client(), forcePathStyle: true }), bucket);
-  const erase = (...extra: string[]) => eraseCommand(['--stack', d.names.stack, '--ids', idsFile, '--request', 'e2e-DSR-1', ...extra], () => store());
+  // The emulator runs no SQL: the objects are located by reading them.
+  const erase = (...extra: string[]) => eraseCommand(['--stack', d.names.stack, '--ids', idsFile, '--request', 'e2e-DSR-1', '--locate', 'scan', ...extra], () => store());
   const codes = [await erase('--stop-after-rewrites', '1')];
   for (let run = 0; run < 3 && codes[codes.length - 1] !== 0; run++) {
     const receipt = JSON.parse(await readText(admin, bucket, `${ERASURE_REQUESTS_FOLDER}e2e-DSR-1/receipt.json`).catch(() => '{"pending":[1]}')) as Receipt;

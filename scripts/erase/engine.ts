@@ -22,6 +22,8 @@ export interface ObjectVersion {
   deleteMarker: boolean;
   storageClass: string;
   lastModified: Date;
+  /** Bytes (0 for a delete marker). */
+  size: number;
 }
 
 export interface ObjectHead {
@@ -72,6 +74,11 @@ export interface ErasureRequest {
   now?: () => Date;
   /** Planted interruption (e2e, tests): throws after this many rewrites, each written but its old versions not yet deleted. */
   stopAfterRewrites?: number;
+  /**
+   * Keys of the events folder located as holding the ids (athena-locate.ts): the others are not read, unless they
+   * have versions Athena does not read (archived, noncurrent). Default: every key is read.
+   */
+  located?: Set<string>;
 }
 
 type Action = 'rewritten' | 'deleted' | 'versions-deleted';
@@ -153,6 +160,8 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     const byKey = new Map<string, ObjectVersion[]>();
     for (const v of await store.versions(folder)) byKey.set(v.key, [...(byKey.get(v.key) ?? []), v]);
     for (const [key, versions] of [...byKey].sort(([a], [b]) => a.localeCompare(b))) {
+      const athenaSawAll = versions.every((v) => v.latest && !v.deleteMarker && !ARCHIVED_CLASSES.has(v.storageClass));
+      if (folder === r.folders.data && r.located && !r.located.has(key) && athenaSawAll && !journal.intents[key]) continue;
       const result = await eraseKey(store, key, versions, matcher, failedRecords, journal, save, pending, run, () => {
         rewrites++;
         if (r.stopAfterRewrites !== undefined && rewrites >= r.stopAfterRewrites) throw new PlantedInterruption(`stopped after ${rewrites} rewrite(s), old versions not yet deleted (planted)`);

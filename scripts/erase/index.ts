@@ -1,12 +1,16 @@
 /**
  * `npm run erase -- --stack <stack> --ids <file> --request <id>`: removes every event of the listed device (or user)
  * ids from the stack's bucket — events, failed records, every version of each — and deletes query results naming
- * them, with a receipt in the stack's own bucket. Resumable: the same `--request` again finishes what a stopped run
+ * them, with a receipt in the stack's own bucket. The objects holding the ids are located with one Athena query (its
+ * scan shown first), or with `--locate scan` by reading every object. Resumable: the same `--request` again finishes what a stopped run
  * began, or finds nothing left. Exit 0 done, 3 something still pending (a restore from Deep Archive, Firehose's
  * buffer), 1 an error, 2 a usage error. Needs credentials of the stack's account allowed what `<stack>-erasure`
  * allows (the stack's erasure policy).
  */
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
+import { pricesFor } from '../../config/prices';
+import { locateWithAthena, LocateError, scannableBytes } from './athena-locate';
 import { readFileSync } from 'node:fs';
 import { ERASURE_REQUESTS_FOLDER, staticFolder } from '../../config/names';
 import type { ResolvedDeployment } from '../../config';
@@ -24,13 +28,14 @@ export const ERASE_COMMAND = {
     ids: { type: 'string', value: 'file', help: 'file of ids, one per line' },
     request: { type: 'string', value: 'id', help: 'the request (your ticket id): a re-run with it resumes' },
     field: { type: 'string', value: 'path', multiple: true, help: `an event field holding ids (repeatable); default ${DEFAULT_ID_FIELDS.join(', ')}` },
+    locate: { type: 'string', value: 'athena|scan', help: "athena (default): one query in the stack's workgroup finds the objects, its scan shown first; scan: read every object (the emulator, small stacks)" },
     'app-stopped-at': { type: 'string', value: 'time', help: "when the app stopped sending for these ids (ISO 8601); default: the request's first run" },
     'stop-after-rewrites': { type: 'string', value: 'N', help: 'stop after N rewrites, their old versions not yet deleted (to show a resumed run)' },
   },
 } satisfies CommandSpec;
 
 /** The request as the engine takes it, from the deployment's folders and buffer. */
-export function erasureRequest(d: ResolvedDeployment, request: string, ids: string[], options: { fields?: string[]; appStoppedAt?: Date; stopAfterRewrites?: number } = {}) {
+export function erasureRequest(d: ResolvedDeployment, request: string, ids: string[], options: { fields?: string[]; appStoppedAt?: Date; stopAfterRewrites?: number; located?: Set<string> } = {}) {
   return {
     request,
     stack: d.names.stack,
@@ -41,6 +46,7 @@ export function erasureRequest(d: ResolvedDeployment, request: string, ids: stri
     bufferSeconds: d.settings.firehose.bufferIntervalSeconds,
     ...(options.appStoppedAt ? { appStoppedAt: options.appStoppedAt } : {}),
     ...(options.stopAfterRewrites !== undefined ? { stopAfterRewrites: options.stopAfterRewrites } : {}),
+    ...(options.located ? { located: options.located } : {}),
   };
 }
 
@@ -61,7 +67,11 @@ export function describeReceipt(r: Receipt, bucket: string): string[] {
   return lines;
 }
 
-export async function main(args: string[], storeFor: (d: ResolvedDeployment) => ErasureStore = (d) => s3Store(new S3Client({ region: d.region }), d.names.dataBucket)): Promise<number> {
+export async function main(
+  args: string[],
+  storeFor: (d: ResolvedDeployment) => ErasureStore = (d) => s3Store(new S3Client({ region: d.region }), d.names.dataBucket),
+  athenaFor: (d: ResolvedDeployment) => AthenaClient = (d) => new AthenaClient({ region: d.region }),
+): Promise<number> {
   const command = commandLine(ERASE_COMMAND, args);
   if (command.exit !== undefined) return command.exit;
   const { values } = command;
@@ -98,13 +108,27 @@ export async function main(args: string[], storeFor: (d: ResolvedDeployment) => 
     return 2;
   }
   const stop = values['stop-after-rewrites'] !== undefined ? Number(values['stop-after-rewrites']) : undefined;
+  const locate = values.locate ?? 'athena';
+  if (locate !== 'athena' && locate !== 'scan') {
+    console.error(`--locate ${locate}: athena or scan\n${usage(ERASE_COMMAND)}`);
+    return 2;
+  }
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   try {
-    const receipt = await runErasure(storeFor(d), erasureRequest(d, values.request!, ids, { fields: values.field, appStoppedAt, stopAfterRewrites: stop }));
+    const store = storeFor(d);
+    const fields = values.field?.length ? values.field : DEFAULT_ID_FIELDS;
+    let located: Set<string> | undefined;
+    if (locate === 'athena') {
+      const folder = staticFolder(d.settings.firehose.dataPrefix);
+      const target = { workgroup: d.names.workgroup, database: d.names.glueDatabase, table: d.names.table, bucket: d.names.dataBucket, folder, pricePerTb: pricesFor(d.region)?.prices['athena.scanned']?.value };
+      located = await locateWithAthena(athenaFor(d), target, ids, fields, scannableBytes(await store.versions(folder)), (line) => console.log(line));
+      console.log(`located: ${located.size} object(s) of ${folder} hold the ids`);
+    }
+    const receipt = await runErasure(store, erasureRequest(d, values.request!, ids, { fields, appStoppedAt, stopAfterRewrites: stop, ...(located ? { located } : {}) }));
     for (const line of describeReceipt(receipt, d.names.dataBucket)) console.log(line);
     return receipt.pending.length > 0 ? 3 : 0;
   } catch (error) {
-    if (error instanceof PlantedInterruption) {
+    if (error instanceof PlantedInterruption || error instanceof LocateError) {
       console.error(`erase stopped: ${error.message}; run the same command again to resume`);
       return 1;
     }

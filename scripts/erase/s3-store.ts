@@ -21,8 +21,8 @@ export function s3Store(s3: S3Client, bucket: string): ErasureStore {
       let VersionIdMarker: string | undefined;
       do {
         const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker, VersionIdMarker }));
-        for (const v of page.Versions ?? []) out.push({ key: v.Key!, versionId: v.VersionId!, latest: v.IsLatest === true, deleteMarker: false, storageClass: v.StorageClass ?? 'STANDARD', lastModified: v.LastModified ?? new Date(0) });
-        for (const m of page.DeleteMarkers ?? []) out.push({ key: m.Key!, versionId: m.VersionId!, latest: m.IsLatest === true, deleteMarker: true, storageClass: '', lastModified: m.LastModified ?? new Date(0) });
+        for (const v of page.Versions ?? []) out.push({ key: v.Key!, versionId: v.VersionId!, latest: v.IsLatest === true, deleteMarker: false, storageClass: v.StorageClass ?? 'STANDARD', lastModified: v.LastModified ?? new Date(0), size: v.Size ?? 0 });
+        for (const m of page.DeleteMarkers ?? []) out.push({ key: m.Key!, versionId: m.VersionId!, latest: m.IsLatest === true, deleteMarker: true, storageClass: '', lastModified: m.LastModified ?? new Date(0), size: 0 });
         [KeyMarker, VersionIdMarker] = page.IsTruncated ? [page.NextKeyMarker, page.NextVersionIdMarker] : [undefined, undefined];
       } while (KeyMarker);
       return out;

@@ -256,7 +256,7 @@ function erasureWords(r: StackReport) {
     copies: x.copies.map((c) => [ROLE_WORDS[c.role] ?? c.role, `\`${c.store}\``, ERASURE_HOW[c.how], hoursWords(c.hours)]),
     total: `Every copy is gone within ${hoursWords(x.hours)} of the request${x.hours > 0 ? ' (the command exits 3 and says what is pending until then; run it again after)' : ''}.`,
     costs: x.costs.map((c) => [count(c.events), `${c.queryableGb} GB`, `${c.archivedGb} GB`, dollars(c.athenaLocate)]),
-    notPriced: `Not priced (no sourced price in the region's file): ${x.notPriced.map((n) => (n === 's3-requests' ? 'the S3 requests of reading and rewriting the objects' : 'restoring the archived part (bulk retrieval per GB)')).join('; ')}. \`npm run erase\` reads every object of the window itself, on one machine; the Athena column is what locating the objects with one query would scan instead (docs/operating.md, erasure).`,
+    notPriced: `Not priced (no sourced price in the region's file): ${x.notPriced.map((n) => (n === 's3-requests' ? 'the S3 requests of reading and rewriting the objects' : 'restoring the archived part (bulk retrieval per GB)')).join('; ')}. The Athena column is the scan of the query that locates the objects (\`npm run erase\` prints it before it runs; \`--locate scan\` reads every object instead); the rewrite runs on one machine (docs/operating.md, erasure).`,
   };
 }
 

@@ -7,8 +7,8 @@ import { peopleAccess } from './people-access';
 
 export interface ErasureProps {
   readonly env: AwsEnvironment;
-  /** The stack (policy and role name) and the data bucket. */
-  readonly names: Pick<ResourceNames, 'stack' | 'dataBucket' | 'erasure'>;
+  /** The stack (policy and role name), the data bucket, and the workgroup, database and table of the locating query. */
+  readonly names: Pick<ResourceNames, 'stack' | 'dataBucket' | 'erasure' | 'workgroup' | 'glueDatabase'>;
   /** Static folders of the events, the failed records and the query results (`data/`, `errors/`, `athena-results/`). */
   readonly folders: { data: string; errors: string; results: string };
   /** The stack's key. */
@@ -21,12 +21,14 @@ export interface ErasureProps {
 }
 
 /**
- * Exactly what `npm run erase` calls (scripts/erase/s3-store.ts): list the versions of its folders; read, rewrite,
- * restore and delete versions of events and failed records; read and delete query results; keep its journals and
- * receipts; use the stack's key only through S3. Nothing else: no catalog, no queries, no other bucket.
+ * Exactly what `npm run erase` calls (scripts/erase/s3-store.ts, athena-locate.ts): list the versions of its folders;
+ * read, rewrite, restore and delete versions of events and failed records; read and delete query results; keep its
+ * journals and receipts; run its one locating query in the workgroup (reading the catalog and the events, writing its
+ * result); use the stack's key only through S3 and Athena. Nothing else: no catalog changes, no other bucket.
  */
 export function erasureStatements(p: Pick<ErasureProps, 'env' | 'names' | 'folders' | 'keyArn'>): PolicyStatement[] {
-  const bucket = arnsOf(p.env).bucket(p.names.dataBucket);
+  const arn = arnsOf(p.env);
+  const bucket = arn.bucket(p.names.dataBucket);
   const { data, errors, results } = p.folders;
   return [
     { Sid: 'ListVersionsOfItsFolders', Effect: 'Allow', Action: 's3:ListBucketVersions', Resource: bucket, Condition: { StringLike: { 's3:prefix': [data, errors, results].map((f) => `${f}*`) } } },
@@ -36,12 +38,19 @@ export function erasureStatements(p: Pick<ErasureProps, 'env' | 'names' | 'folde
     { Sid: 'RewriteEventsAndFailedRecords', Effect: 'Allow', Action: ['s3:GetObjectVersion', 's3:PutObject', 's3:DeleteObjectVersion', 's3:RestoreObject'], Resource: [`${bucket}/${data}*`, `${bucket}/${errors}*`] },
     { Sid: 'DeleteQueryResultsNamingTheIds', Effect: 'Allow', Action: ['s3:GetObjectVersion', 's3:DeleteObjectVersion'], Resource: `${bucket}/${results}*` },
     { Sid: 'KeepJournalsAndReceipts', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `${bucket}/${ERASURE_REQUESTS_FOLDER}*` },
+    // Locating with Athena (--locate athena): one query in the workgroup, reading the catalog and, as the caller, the
+    // events; its results written to the results folder (Athena user guide, "Access to Amazon S3" for queries).
+    { Sid: 'LocateWithOneQuery', Effect: 'Allow', Action: ['athena:GetWorkGroup', 'athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'], Resource: `arn:${p.env.partition}:athena:${p.env.region}:${p.env.accountId}:workgroup/${p.names.workgroup}` },
+    { Sid: 'ReadTheCatalogForIt', Effect: 'Allow', Action: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'], Resource: [arn.glue('catalog'), arn.glue(`database/${p.names.glueDatabase}`), arn.glue(`table/${p.names.glueDatabase}/*`)] },
+    { Sid: 'LetTheQueryReadEvents', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucket}/${data}*` },
+    { Sid: 'LetTheQueryListEvents', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket, Condition: { StringLike: { 's3:prefix': `${data}*` } } },
+    { Sid: 'LetTheQueryWriteItsResults', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], Resource: `${bucket}/${results}*` },
     {
-      Sid: 'UseTheStackKeyThroughS3Only',
+      Sid: 'UseTheStackKeyThroughS3AndAthenaOnly',
       Effect: 'Allow',
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: p.keyArn,
-      Condition: { StringEquals: { 'kms:ViaService': `s3.${p.env.region}.amazonaws.com` } },
+      Condition: { StringEquals: { 'kms:ViaService': [`s3.${p.env.region}.amazonaws.com`, `athena.${p.env.region}.amazonaws.com`] } },
     },
   ];
 }

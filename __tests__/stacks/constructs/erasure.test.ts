@@ -10,7 +10,7 @@ import { covered } from '../../../scripts/review/grants';
 import { Erasure } from '../../../stacks/constructs/erasure';
 import { all, bareStack, ENV, one, synth } from './bare';
 
-const names = { stack: 'bare', dataBucket: 'bare-data', erasure: 'bare-erasure' };
+const names = { stack: 'bare', dataBucket: 'bare-data', erasure: 'bare-erasure', workgroup: 'bare-wg', glueDatabase: 'bare_db' };
 const home = { account: ENV.accountId, region: ENV.region };
 const KEY = 'arn:aws:kms:eu-central-1:222222222222:key/k';
 
@@ -47,10 +47,20 @@ describe('Erasure', () => {
     ['writes its receipt', request('s3:PutObject', 'arn:aws:s3:::bare-data/erasure-requests/DSR-1/receipt.json')],
     ['decrypts through S3', request('kms:Decrypt', KEY, viaService('s3'))],
     ['encrypts rewrites through S3', request('kms:GenerateDataKey', KEY, viaService('s3'))],
+    // --locate athena (scripts/erase/athena-locate.ts)
+    ["reads the workgroup's scan cutoff", request('athena:GetWorkGroup', 'arn:aws:athena:eu-central-1:222222222222:workgroup/bare-wg')],
+    ['runs the locating query in the workgroup', request('athena:StartQueryExecution', 'arn:aws:athena:eu-central-1:222222222222:workgroup/bare-wg')],
+    ['reads its results', request('athena:GetQueryResults', 'arn:aws:athena:eu-central-1:222222222222:workgroup/bare-wg')],
+    ['lets the query read the events table', request('glue:GetTable', 'arn:aws:glue:eu-central-1:222222222222:table/bare_db/events_data')],
+    ['lets the query read events', request('s3:GetObject', 'arn:aws:s3:::bare-data/data/year=2026/x.gz')],
+    ['lets the query write its result', request('s3:PutObject', 'arn:aws:s3:::bare-data/athena-results/q.csv')],
+    ['decrypts through Athena', request('kms:Decrypt', KEY, viaService('athena'))],
   ])('may: %s', (_what, r) => expect(allowed(r)).toBe(true));
 
   it.each([
-    ['write query results', request('s3:PutObject', 'arn:aws:s3:::bare-data/athena-results/q.csv')],
+    ['query in another workgroup', request('athena:StartQueryExecution', 'arn:aws:athena:eu-central-1:222222222222:workgroup/other')],
+    ['change the catalog', request('glue:UpdateTable', 'arn:aws:glue:eu-central-1:222222222222:table/bare_db/events_data')],
+    ['read failed records without a version', request('s3:GetObject', 'arn:aws:s3:::bare-data/errors/x.gz')],
     ['delete a receipt', request('s3:DeleteObjectVersion', 'arn:aws:s3:::bare-data/erasure-requests/DSR-1/receipt.json')],
     ['touch another folder', request('s3:PutObject', 'arn:aws:s3:::bare-data/other/x')],
     ['touch another bucket', request('s3:GetObjectVersion', 'arn:aws:s3:::other/data/x.gz')],
@@ -58,8 +68,7 @@ describe('Erasure', () => {
     ['list versions of the whole bucket', request('s3:ListBucketVersions', 'arn:aws:s3:::bare-data')],
     ['change the bucket', request('s3:PutBucketPolicy', 'arn:aws:s3:::bare-data')],
     ['decrypt directly, outside S3', request('kms:Decrypt', KEY)],
-    ['decrypt through Athena', request('kms:Decrypt', KEY, viaService('athena'))],
-    ['run queries', request('athena:StartQueryExecution', 'arn:aws:athena:eu-central-1:222222222222:workgroup/bare-wg')],
+    ['decrypt through another service', request('kms:Decrypt', KEY, viaService('sqs'))],
   ])('may not: %s', (_what, r) => expect(allowed(r)).toBe(false));
 
   it('without principals: the policy only; with principals: a role only they may assume, which has it', () => {
