@@ -215,6 +215,9 @@ export function deployPermissions(tf: TerraformJson, env: AwsEnvironment, stack:
       const service = a.split(':')[0];
       byService.set(service, [...(byService.get(service) ?? []), a]);
     }
+    // A service with actions but no ARN of the stack to scope them (a name Terraform computes) would lose them.
+    const unscoped = [...byService.keys()].filter((service) => !arnsByService.get(service)?.size);
+    if (unscoped.length > 0) throw new UnknownResourceTypeError(`no resource name of ${unscoped.join(', ')} to scope its deploy permissions to (stacks/deploy-permissions.ts)`);
     const stackTag: Condition = { StringEquals: { 'aws:ResourceTag/Stack': stack } };
     return [
       ...[...byService].map(([service, acts]) => ({
@@ -231,7 +234,7 @@ export function deployPermissions(tf: TerraformJson, env: AwsEnvironment, stack:
       ...(passRole && roleArns.length > 0 && !omit.includes('iam:PassRole')
         ? [{ Sid: 'PassTheStackRolesToTheirServices', Effect: 'Allow' as const, Action: 'iam:PassRole', Resource: roleArns.sort(), Condition: { StringEquals: { 'iam:PassedToService': [...passedToServices].sort() } } }]
         : []),
-    ].filter((s) => s.Resource.length > 0);
+    ];
   };
   return { plan: statements(read, false), apply: statements(write, true), resourceTypes: types };
 }

@@ -118,7 +118,10 @@ describe('deploy permissions generated from a stack', () => {
   });
 
   it('a resource type it has no permissions for stops synth instead of deploying half-right', () => {
-    expect(() => deployPermissions({ resource: { aws_lambda_function: { f: { function_name: 'x' } } } }, { partition: 'aws', region: 'eu-central-1', accountId: '1' }, 's')).toThrow(UnknownResourceTypeError);
+    const env = { partition: 'aws', region: 'eu-central-1', accountId: '1' };
+    expect(() => deployPermissions({ resource: { aws_lambda_function: { f: { function_name: 'x' } } } }, env, 's')).toThrow(UnknownResourceTypeError);
+    // A bucket policy of a bucket whose name Terraform computes: nothing to scope s3 actions to.
+    expect(() => deployPermissions({ resource: { aws_s3_bucket: { b: { bucket_prefix: 'x' } }, aws_s3_bucket_policy: { p: { bucket: '${aws_s3_bucket.b.id}' } } } }, env, 's')).toThrow(/no resource name of s3/);
   });
 
   it('leaving out an action leaves it out of both roles (the e2e plants this)', () => {

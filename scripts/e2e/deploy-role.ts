@@ -16,7 +16,7 @@ import { DeleteDatabaseCommand, GetTablesCommand, GlueClient } from '@aws-sdk/cl
 import { GetObjectCommand, ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { App } from 'cdktf';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedDeployment } from '../../config';
 import { trustTargets } from '../../config/targets';
@@ -218,7 +218,6 @@ export async function deployRoleCheck(d: ResolvedDeployment, scratch: string, en
     scratchCopy(trustDir, full.trust, emulator.endpoint, admin);
     const updated = await tf(trustDir, ['apply', '-auto-approve', '-input=false']);
     if (updated.code !== 0) return done(false, `trust stack update failed: ${terraformError(updated.output)}`);
-    cpSync(join(pipelineDir, 'terraform.tfstate'), join(pipelineDir, 'planted.tfstate'));
     for (const [what, args, expect] of [
       ['apply', ['apply', '-auto-approve', '-input=false'], 0],
       ['plan', ['plan', '-detailed-exitcode', '-input=false'], 0],

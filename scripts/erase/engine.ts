@@ -155,6 +155,19 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   const pending: Pending[] = [];
   const run = { objectsScanned: 0, changed: 0 };
   let rewrites = 0;
+  const context: KeyContext = {
+    store,
+    matcher,
+    journal,
+    save,
+    pending,
+    run,
+    now,
+    rewritten: () => {
+      rewrites++;
+      if (r.stopAfterRewrites !== undefined && rewrites >= r.stopAfterRewrites) throw new PlantedInterruption(`stopped after ${rewrites} rewrite(s), old versions not yet deleted (planted)`);
+    },
+  };
 
   for (const [folder, failedRecords] of [[r.folders.data, false], [r.folders.errors, true]] as const) {
     const byKey = new Map<string, ObjectVersion[]>();
@@ -162,10 +175,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     for (const [key, versions] of [...byKey].sort(([a], [b]) => a.localeCompare(b))) {
       const athenaSawAll = versions.every((v) => v.latest && !v.deleteMarker && !ARCHIVED_CLASSES.has(v.storageClass));
       if (folder === r.folders.data && r.located && !r.located.has(key) && athenaSawAll && !journal.intents[key]) continue;
-      const result = await eraseKey(store, key, versions, matcher, failedRecords, journal, save, pending, run, () => {
-        rewrites++;
-        if (r.stopAfterRewrites !== undefined && rewrites >= r.stopAfterRewrites) throw new PlantedInterruption(`stopped after ${rewrites} rewrite(s), old versions not yet deleted (planted)`);
-      });
+      const result = await eraseKey(context, key, versions, failedRecords);
       if (result) {
         const before = journal.done[key];
         journal.done[key] = before ? merge(before, result) : result;
@@ -185,10 +195,11 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     for (const v of readable) if (matcher.mayHold((await store.get(key, v.versionId)).toString('utf8'))) holds = true;
     run.objectsScanned += readable.length;
     if (!holds) continue;
-    for (const v of versions) await store.deleteVersion(key, v.versionId);
-    journal.resultsDeleted.push(key);
-    run.changed++;
+    // Noted first: a run stopped midway deletes the rest next time, and counts the result once.
+    if (!journal.resultsDeleted.includes(key)) journal.resultsDeleted.push(key);
     await save();
+    for (const v of versions) await store.deleteVersion(key, v.versionId);
+    run.changed++;
   }
 
   const stopped = r.appStoppedAt ?? new Date(journal.startedAt);
@@ -197,7 +208,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   if (now() < until) pending.push({ kind: 'firehose-buffer', until: until.toISOString() });
   journal.runs.push({ at: now().toISOString(), ...run });
   await save();
-  const results_ = Object.values(journal.done);
+  const outcomes = Object.values(journal.done);
   const receipt: Receipt = {
     request: journal.request,
     stack: journal.stack,
@@ -206,10 +217,10 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     salt: journal.salt,
     idHashes: journal.idHashes,
     fields: journal.fields,
-    objectsRewritten: results_.filter((x) => x.action === 'rewritten').length,
-    objectsDeleted: results_.filter((x) => x.action === 'deleted').length,
-    recordsRemoved: results_.reduce((n, x) => n + x.recordsRemoved, 0),
-    versionsDeleted: results_.reduce((n, x) => n + x.versionsDeleted, 0),
+    objectsRewritten: outcomes.filter((x) => x.action === 'rewritten').length,
+    objectsDeleted: outcomes.filter((x) => x.action === 'deleted').length,
+    recordsRemoved: outcomes.reduce((n, x) => n + x.recordsRemoved, 0),
+    versionsDeleted: outcomes.reduce((n, x) => n + x.versionsDeleted, 0),
     queryResultsDeleted: journal.resultsDeleted.length,
     pending,
     runs: journal.runs,
@@ -223,19 +234,22 @@ function merge(a: KeyResult, b: KeyResult): KeyResult {
   return { action: a.action === 'versions-deleted' ? b.action : a.action, recordsRemoved: a.recordsRemoved + b.recordsRemoved, versionsDeleted: a.versionsDeleted + b.versionsDeleted };
 }
 
+/** What every key of a run shares. */
+interface KeyContext {
+  store: ErasureStore;
+  matcher: IdMatcher;
+  journal: Journal;
+  save: () => Promise<void>;
+  pending: Pending[];
+  run: { objectsScanned: number };
+  now: () => Date;
+  /** Called after each rewrite is written (the planted interruption throws here). */
+  rewritten: () => void;
+}
+
 /** Steps 1–3 for one key; the result when anything changed. */
-async function eraseKey(
-  store: ErasureStore,
-  key: string,
-  versions: ObjectVersion[],
-  matcher: IdMatcher,
-  failedRecords: boolean,
-  journal: Journal,
-  save: () => Promise<void>,
-  pending: Pending[],
-  run: { objectsScanned: number },
-  rewritten: () => void,
-): Promise<KeyResult | undefined> {
+async function eraseKey(c: KeyContext, key: string, versions: ObjectVersion[], failedRecords: boolean): Promise<KeyResult | undefined> {
+  const { store, matcher, journal, save, pending, run, rewritten } = c;
   const readable: ObjectVersion[] = [];
   for (const v of versions.filter((x) => !x.deleteMarker)) {
     if (!ARCHIVED_CLASSES.has(v.storageClass)) {
@@ -250,10 +264,10 @@ async function eraseKey(
     const id = `${key}@${v.versionId}`;
     if (head.restore === 'none') {
       await store.restore(key, v.versionId, RESTORE_DAYS);
-      journal.restores[id] = new Date().toISOString();
+      journal.restores[id] = c.now().toISOString();
       await save();
     }
-    pending.push({ kind: 'restore', key, versionId: v.versionId, since: journal.restores[id] ?? new Date().toISOString() });
+    pending.push({ kind: 'restore', key, versionId: v.versionId, since: journal.restores[id] ?? c.now().toISOString() });
   }
   if (readable.length < versions.filter((x) => !x.deleteMarker).length) return undefined;
 

@@ -40,7 +40,7 @@ export function erasureRequest(d: ResolvedDeployment, request: string, ids: stri
     request,
     stack: d.names.stack,
     ids,
-    fields: options.fields?.length ? options.fields : DEFAULT_ID_FIELDS,
+    fields: options.fields ?? DEFAULT_ID_FIELDS,
     folders: { data: staticFolder(d.settings.firehose.dataPrefix), errors: staticFolder(d.settings.firehose.errorPrefix), results: d.settings.athena.resultsPrefix },
     requestsFolder: ERASURE_REQUESTS_FOLDER,
     bufferSeconds: d.settings.firehose.bufferIntervalSeconds,
