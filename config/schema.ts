@@ -212,6 +212,17 @@ export const backendSchema = z.discriminatedUnion('type', [
       .optional()
       .describe("Where the workspace's runs execute: `remote` (HCP Terraform's default: the run's own credentials reach AWS, so `npm run deploy` leaves the account check to it) or `local` (runs on this machine with its AWS credentials, checked by the preflight). Default: remote.")
       .meta({ source: 'HashiCorp docs, HCP Terraform workspace settings, execution mode' }),
+    vcs: z
+      .strictObject({
+        identifier: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'owner/repository').describe('The repository holding the committed `cdktf.out/`, e.g. `acme/telemetry-infra`.'),
+        branch: z.string().min(1).optional().describe("Branch the workspaces follow. Default: the repository's default branch."),
+        oauthTokenId: z.string().regex(/^ot-[A-Za-z0-9]+$/, 'an HCP Terraform OAuth token id, ot-…').optional().describe("The organization's VCS connection (an OAuth client's token id)."),
+        githubAppInstallationId: z.string().regex(/^ghain-[A-Za-z0-9]+$/, 'a GitHub App installation id, ghain-…').optional().describe('Or the HCP Terraform GitHub App installation.'),
+      })
+      .refine((v) => (v.oauthTokenId === undefined) !== (v.githubAppInstallationId === undefined), { message: 'name the connection: oauthTokenId or githubAppInstallationId, one of them' })
+      .optional()
+      .describe("VCS-driven runs: the workspaces stack connects each workspace to this repository, running only when its stack's folder changes. Default: none — runs come from the CLI (`npm run deploy`).")
+      .meta({ source: 'HashiCorp docs, HCP Terraform VCS-driven run workflow; hashicorp/tfe provider, tfe_workspace vcs_repo' }),
     residencyException: z.string().trim().min(1, 'a residency exception needs its reason').optional().describe("Why this deployment's state may be kept on a host outside its jurisdiction (e.g. no HCP Terraform host in Japan; state holds names, ARNs and policies, no event data). Default: none — a mismatch is a configuration error."),
   }),
 ]);

@@ -64,6 +64,8 @@ export interface CloudWorkspace {
   region: string;
   planRole: string;
   applyRole: string;
+  /** The repository VCS-driven runs come from (backend.vcs). */
+  vcs?: Extract<ResolvedDeployment['backend'], { type: 'cloud' }>['vcs'];
 }
 
 /** The pipeline stacks whose state and runs are in HCP Terraform, in matrix order. */
@@ -83,6 +85,7 @@ export function cloudWorkspaces(deployments: ResolvedDeployment[]): CloudWorkspa
             region: d.region,
             planRole: d.names.deployRoles.plan,
             applyRole: d.names.deployRoles.apply,
+            ...(d.backend.vcs ? { vcs: d.backend.vcs } : {}),
           },
         ]
       : [],

@@ -15,7 +15,8 @@ export const WORKSPACE_TERRAFORM_VERSION = '1.11.4';
 
 /**
  * One HCP Terraform organization's project(s) and a workspace per cloud-run pipeline stack: the Terraform version,
- * execution mode, the stack's folder as working directory (VCS-driven runs), no auto-apply, and the dynamic provider
+ * execution mode, the stack's folder as working directory, connected to the repository with `backend.vcs` (runs only
+ * when the stack's folder changes), no auto-apply, and the dynamic provider
  * credential variables naming the stack's plan and apply roles in the trust stack (HashiCorp docs, "Dynamic
  * credentials with the AWS provider", configure HCP Terraform). Not an AWS stack: no policy checks, no report; its
  * provider (hashicorp/tfe) needs a token of the organization (TFE_TOKEN) and its state is a local file.
@@ -39,6 +40,14 @@ export class WorkspacesStack extends TerraformStack {
         autoApply: false,
         workingDirectory: `cdktf.out/stacks/${w.stack}`,
         tagNames: ['telemetry', w.stack],
+        ...(w.vcs
+          ? {
+              vcsRepo: { identifier: w.vcs.identifier, ...(w.vcs.branch ? { branch: w.vcs.branch } : {}), ...(w.vcs.oauthTokenId ? { oauthTokenId: w.vcs.oauthTokenId } : {}), ...(w.vcs.githubAppInstallationId ? { githubAppInstallationId: w.vcs.githubAppInstallationId } : {}) },
+              // A commit runs the workspaces whose stack changed, not every workspace of the repository.
+              fileTriggersEnabled: true,
+              triggerPatterns: [`cdktf.out/stacks/${w.stack}/**/*`],
+            }
+          : {}),
       });
       new WorkspaceSettings(this, `${w.stack}-settings`, { workspaceId: workspace.id, executionMode: w.executionMode });
       const arn = arns(partitionOf(w.region), w.region, w.accountId);

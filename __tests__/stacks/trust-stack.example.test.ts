@@ -84,6 +84,29 @@ describe.each(deployments.map((d) => [d.names.stack, d] as const))('%s', (_stack
   });
 });
 
+describe('VCS-driven workspaces (backend.vcs)', () => {
+  const vcs = { identifier: 'acme/telemetry-infra', branch: 'main', oauthTokenId: 'ot-abc123' };
+  const withVcs = resolveMatrix({ ...matrix, backend: { ...matrix.backend, vcs } as typeof matrix.backend });
+
+  it('each workspace follows the repository and runs only when its own stack folder changes', () => {
+    const stacks = buildMatrix(Testing.app(), withVcs).all;
+    for (const d of withVcs) {
+      const organization = d.backend.type === 'cloud' ? d.backend.organization : '';
+      const ws = JSON.parse(Testing.synth(stacks.find((s) => s.node.id === `telemetry-workspaces-${organization}`)!));
+      const w = Object.values(ws.resource.tfe_workspace as Record<string, Record<string, unknown>>).find((x) => x.name === `ios-telemetry-${d.environment}-${d.region}`)!;
+      expect(w).toMatchObject({ vcs_repo: { identifier: vcs.identifier, branch: 'main', oauth_token_id: vcs.oauthTokenId }, file_triggers_enabled: true, trigger_patterns: [`cdktf.out/stacks/${d.names.stack}/**/*`] });
+    }
+    const cli = JSON.parse(Testing.synth(all.find((s) => s.node.id === 'telemetry-workspaces-acme-telemetry')!));
+    for (const w of Object.values(cli.resource.tfe_workspace as Record<string, Record<string, unknown>>)) expect(w.vcs_repo).toBeUndefined();
+  });
+
+  it('names exactly one VCS connection', () => {
+    const both = { ...vcs, githubAppInstallationId: 'ghain-1' };
+    expect(() => resolveMatrix({ ...matrix, backend: { ...matrix.backend, vcs: both } as typeof matrix.backend })).toThrow(/oauthTokenId or githubAppInstallationId/);
+    expect(() => resolveMatrix({ ...matrix, backend: { ...matrix.backend, vcs: { identifier: 'acme/x' } } as typeof matrix.backend })).toThrow(/oauthTokenId or githubAppInstallationId/);
+  });
+});
+
 describe('deploy permissions generated from a stack', () => {
   const stack = telemetry[0];
   const { plan, apply } = stack.deployPermissions();
