@@ -7,6 +7,12 @@ import { contractParquet, parquetShape } from '../../scripts/erase/parquet';
 import { filterNdjson, filterObject, idMatcher } from '../../scripts/erase/records';
 import { locateQuery, LocateError, locateWithAthena } from '../../scripts/erase/athena-locate';
 import type { AthenaClient } from '@aws-sdk/client-athena';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main as erase } from '../../scripts/erase/index';
+import { CONFIGURED } from '../fixtures/configured';
+import { staticFolder } from '../../config/names';
 
 interface Stored {
   versionId: string;
@@ -90,14 +96,14 @@ const request = (overrides: Partial<ErasureRequest> = {}): ErasureRequest => ({
   ...overrides,
 });
 
-function bucketWithEvents(): MemoryBucket {
+function bucketWithEvents(data = 'data/', errors = 'errors/', results = 'athena-results/'): MemoryBucket {
   const b = new MemoryBucket();
-  b.put('data/year=2026/a.gz', object(event('device-A', 1), event('device-B', 2), event('device-A', 3), event('device-C', 4)));
-  b.put('data/year=2026/only-a.gz', object(event('device-A', 5), event('device-A', 6)));
-  b.put('data/year=2026/none.gz', object(event('device-B', 7)));
-  b.put('errors/processing-failed/x.gz', object(failed(event('device-A', 8)), failed(event('device-C', 9))));
-  b.put('athena-results/q1.csv', Buffer.from('"client_id"\n"device-A"\n'));
-  b.put('athena-results/q2.csv', Buffer.from('"n"\n"3"\n'));
+  b.put(`${data}year=2026/a.gz`, object(event('device-A', 1), event('device-B', 2), event('device-A', 3), event('device-C', 4)));
+  b.put(`${data}year=2026/only-a.gz`, object(event('device-A', 5), event('device-A', 6)));
+  b.put(`${data}year=2026/none.gz`, object(event('device-B', 7)));
+  b.put(`${errors}processing-failed/x.gz`, object(failed(event('device-A', 8)), failed(event('device-C', 9))));
+  b.put(`${results}q1.csv`, Buffer.from('"client_id"\n"device-A"\n'));
+  b.put(`${results}q2.csv`, Buffer.from('"n"\n"3"\n'));
   return b;
 }
 
@@ -287,5 +293,43 @@ describe('locating with Athena', () => {
     expect(reads.filter((k) => k.startsWith('data/')).sort()).toEqual(['data/year=2026/a.gz', 'data/year=2026/none.gz', 'data/year=2026/only-a.gz']);
     expect(b.objects.get('data/year=2026/none.gz')).toHaveLength(1);
     expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
+  });
+});
+
+describe('npm run erase', () => {
+  const [d] = CONFIGURED;
+  const dir = mkdtempSync(join(tmpdir(), 'erase-cli-'));
+  const ids = join(dir, 'ids.txt');
+  writeFileSync(ids, `${ERASED}\n\n${ERASED}\n`);
+  const quiet = () => {
+    const spies = [jest.spyOn(console, 'log').mockImplementation(() => undefined), jest.spyOn(console, 'error').mockImplementation(() => undefined)];
+    return () => spies.forEach((s) => s.mockRestore());
+  };
+
+  it('refuses what it cannot run, with exit 2: a missing flag, an unknown stack, a request id that is no folder name, an empty file', async () => {
+    const restore = quiet();
+    try {
+      const empty = join(dir, 'empty.txt');
+      writeFileSync(empty, '\n');
+      for (const args of [['--stack', d.names.stack, '--ids', ids], ['--stack', 'nope', '--ids', ids, '--request', 'r'], ['--stack', d.names.stack, '--ids', ids, '--request', 'a/b'], ['--stack', d.names.stack, '--ids', empty, '--request', 'r'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--locate', 'sql'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--stop-after-rewrites', 'x']]) {
+        expect(await erase(args, () => new MemoryBucket())).toBe(2);
+      }
+    } finally {
+      restore();
+    }
+  });
+
+  it('erases with --locate scan: exit 3 while Firehose\'s buffer may deliver, 0 once it cannot', async () => {
+    const restore = quiet();
+    try {
+      const data = staticFolder(d.settings.firehose.dataPrefix);
+      const b = bucketWithEvents(data, staticFolder(d.settings.firehose.errorPrefix), d.settings.athena.resultsPrefix);
+      const args = ['--stack', d.names.stack, '--ids', ids, '--request', 'DSR-9', '--locate', 'scan'];
+      expect(await erase([...args, '--app-stopped-at', new Date().toISOString()], () => b)).toBe(3);
+      expect(b.lines(data).filter((l) => l.includes(ERASED))).toEqual([]);
+      expect(await erase([...args, '--app-stopped-at', '2026-01-01T00:00:00Z'], () => b)).toBe(0);
+    } finally {
+      restore();
+    }
   });
 });

@@ -108,6 +108,10 @@ export async function main(
     return 2;
   }
   const stop = values['stop-after-rewrites'] !== undefined ? Number(values['stop-after-rewrites']) : undefined;
+  if (stop !== undefined && !(Number.isInteger(stop) && stop >= 1)) {
+    console.error(`--stop-after-rewrites ${values['stop-after-rewrites']}: a whole number from 1`);
+    return 2;
+  }
   const locate = values.locate ?? 'athena';
   if (locate !== 'athena' && locate !== 'scan') {
     console.error(`--locate ${locate}: athena or scan\n${usage(ERASE_COMMAND)}`);
@@ -133,7 +137,7 @@ export async function main(
       return 1;
     }
     const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    console.error(`erase failed: ${e.name}: ${e.message}${e.$metadata?.httpStatusCode === 403 ? ` — the credentials need the stack's erasure policy (${d.names.stack}-erasure)` : ''}; run the same command again to resume`);
+    console.error(`erase failed: ${e.name}: ${e.message}${e.$metadata?.httpStatusCode === 403 ? ` — the credentials need the stack's erasure policy (${d.names.erasure})` : ''}; run the same command again to resume`);
     return 1;
   }
 }
