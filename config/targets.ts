@@ -104,15 +104,20 @@ export interface TrustTarget {
   workspaces: CloudWorkspace[];
 }
 
-export function trustTargets(deployments: ResolvedDeployment[]): TrustTarget[] {
-  const targets = new Map<string, TrustTarget>();
+/** The cloud-run workspaces grouped by `key`, each group made into a target by `make` (in matrix order). */
+function groupWorkspaces<T extends { workspaces: CloudWorkspace[] }>(deployments: ResolvedDeployment[], key: (w: CloudWorkspace) => string, make: (first: CloudWorkspace, project: string) => T): T[] {
+  const targets = new Map<string, T>();
   const project = deployments[0]?.project ?? '';
   for (const w of cloudWorkspaces(deployments)) {
-    const target = targets.get(w.accountId) ?? { stack: trustStackName(project, w.accountId), project, accountId: w.accountId, region: w.region, workspaces: [] };
+    const target = targets.get(key(w)) ?? make(w, project);
     target.workspaces.push(w);
-    targets.set(w.accountId, target);
+    targets.set(key(w), target);
   }
   return [...targets.values()];
+}
+
+export function trustTargets(deployments: ResolvedDeployment[]): TrustTarget[] {
+  return groupWorkspaces(deployments, (w) => w.accountId, (w, project) => ({ stack: trustStackName(project, w.accountId), project, accountId: w.accountId, region: w.region, workspaces: [] }));
 }
 
 /** The workspaces stack of one HCP Terraform organization (on its host): its project(s) and workspaces. */
@@ -124,15 +129,7 @@ export interface WorkspacesTarget {
 }
 
 export function workspacesTargets(deployments: ResolvedDeployment[]): WorkspacesTarget[] {
-  const targets = new Map<string, WorkspacesTarget>();
-  const project = deployments[0]?.project ?? '';
-  for (const w of cloudWorkspaces(deployments)) {
-    const key = `${w.hostname}/${w.organization}`;
-    const target = targets.get(key) ?? { stack: workspacesStackName(project, w.organization), hostname: w.hostname, organization: w.organization, workspaces: [] };
-    target.workspaces.push(w);
-    targets.set(key, target);
-  }
-  return [...targets.values()];
+  return groupWorkspaces(deployments, (w) => `${w.hostname}/${w.organization}`, (w, project) => ({ stack: workspacesStackName(project, w.organization), hostname: w.hostname, organization: w.organization, workspaces: [] }));
 }
 
 export interface StackTarget {

@@ -4,11 +4,11 @@
  * they may assume.
  */
 import { buildStackModel, factsFromTags } from '../../../model/build';
-import type { Statement, Value } from '../../../model/types';
+import type { Statement } from '../../../model/types';
 import { statementsOf } from '../../../model/values';
 import { covered } from '../../../scripts/review/grants';
 import { Erasure } from '../../../stacks/constructs/erasure';
-import { all, bareStack, ENV, one, synth } from './bare';
+import { all, bareStack, ENV, one, prefix, request, synth, viaService } from './bare';
 
 const names = { stack: 'bare', dataBucket: 'bare-data', erasure: 'bare-erasure', workgroup: 'bare-wg', glueDatabase: 'bare_db' };
 const home = { account: ENV.accountId, region: ENV.region };
@@ -20,10 +20,6 @@ function build(principals?: string[]) {
   return synth(stack);
 }
 
-const literal = (text: string): Value => ({ kind: 'literal', text: text.split(ENV.accountId).join('<account>').split(ENV.region).join('<region>') });
-const request = (action: string, resource: string, conditions: Statement['conditions'] = []): Statement => ({ effect: 'Allow', principals: [], actions: [action], resources: [literal(resource)], conditions });
-const viaService = (service: string) => [{ operator: 'StringEquals', key: 'kms:ViaService', values: [literal(`${service}.eu-central-1.amazonaws.com`)] }];
-const prefix = (value: string) => [{ operator: 'StringLike', key: 's3:prefix', values: [literal(value)] }];
 
 describe('Erasure', () => {
   const tf = build();
