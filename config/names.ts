@@ -113,9 +113,14 @@ export function trustStackName(project: string, accountId: string): string {
   return `${project}-trust-${accountId}`;
 }
 
-/** Stack that creates the HCP Terraform project and workspaces of one organization on one host. */
-export function workspacesStackName(project: string, organization: string): string {
-  return `${project}-workspaces-${organization}`;
+/**
+ * Stack that creates the HCP Terraform project and workspaces of one organization on one host. The host is part of
+ * the name (`app`, `app-eu`, or a Terraform Enterprise host's name): organizations are named per host, so one name can
+ * exist on two hosts.
+ */
+export function workspacesStackName(project: string, organization: string, hostname: string): string {
+  const host = hostname.toLowerCase().replace(/\.terraform\.io$/, '').replace(/[^a-z0-9]+/g, '-');
+  return `${project}-workspaces-${host}-${organization}`;
 }
 
 /** Stack that creates the S3 state bucket of one account × region. */

@@ -129,7 +129,7 @@ export interface WorkspacesTarget {
 }
 
 export function workspacesTargets(deployments: ResolvedDeployment[]): WorkspacesTarget[] {
-  return groupWorkspaces(deployments, (w) => `${w.hostname}/${w.organization}`, (w, project) => ({ stack: workspacesStackName(project, w.organization), hostname: w.hostname, organization: w.organization, workspaces: [] }));
+  return groupWorkspaces(deployments, (w) => `${w.hostname}/${w.organization}`, (w, project) => ({ stack: workspacesStackName(project, w.organization, w.hostname), hostname: w.hostname, organization: w.organization, workspaces: [] }));
 }
 
 export interface StackTarget {

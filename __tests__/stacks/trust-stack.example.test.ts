@@ -3,6 +3,7 @@
  * organization): trust stacks, workspaces stacks, and the deploy permissions generated from each pipeline stack.
  */
 import { Testing } from 'cdktf';
+import { workspacesStackName } from '../../config/names';
 import { resolveMatrix } from '../../config/resolve';
 import { ACTIONS_WITHOUT_RESOURCE_TYPES } from '../../config/aws';
 import { deployPermissions, UnknownResourceTypeError } from '../../stacks/deploy-permissions';
@@ -26,8 +27,8 @@ describe('stacks of a cloud backend', () => {
       ...telemetry.map((t) => t.node.id),
       'telemetry-trust-111111111111',
       'telemetry-trust-222222222222',
-      'telemetry-workspaces-acme-telemetry',
-      'telemetry-workspaces-acme-telemetry-eu',
+      'telemetry-workspaces-app-acme-telemetry',
+      'telemetry-workspaces-app-eu-acme-telemetry-eu',
     ]);
   });
 });
@@ -55,7 +56,7 @@ describe.each(deployments.map((d) => [d.names.stack, d] as const))('%s', (_stack
   });
 
   it('its workspace is in the project, never auto-applies, runs from its folder, and its credential variables name its roles', () => {
-    const ws = json(`telemetry-workspaces-${organization}`);
+    const ws = json(`telemetry-workspaces-${host.replace('.terraform.io', '').replace('.', '-')}-${organization}`);
     const [address, w] = Object.entries(ws.resource.tfe_workspace).find(([, w]) => w.name === workspace)!;
     expect(w).toMatchObject({ auto_apply: false, working_directory: `cdktf.out/stacks/${d.names.stack}` });
     const project = Object.entries(ws.resource.tfe_project).find(([, p]) => p.name === 'mobile-telemetry')!;
@@ -84,6 +85,14 @@ describe.each(deployments.map((d) => [d.names.stack, d] as const))('%s', (_stack
   });
 });
 
+describe('workspaces stacks are named by host and organization', () => {
+  it('one organization name on two hosts gives two stacks', () => {
+    const twoHosts = resolveMatrix({ ...matrix, deployments: matrix.deployments.map((d) => (d.jurisdiction === 'EU' ? { ...d, backend: { organization: 'acme-telemetry', hostname: 'app.eu.terraform.io' } } : d)) });
+    expect(buildMatrix(Testing.app(), twoHosts).all.map((s) => s.node.id).filter((id) => id.includes('-workspaces-'))).toEqual(['telemetry-workspaces-app-acme-telemetry', 'telemetry-workspaces-app-eu-acme-telemetry']);
+    expect(workspacesStackName('telemetry', 'acme', 'tfe.example.com')).toBe('telemetry-workspaces-tfe-example-com-acme');
+  });
+});
+
 describe('VCS-driven workspaces (backend.vcs)', () => {
   const vcs = { identifier: 'acme/telemetry-infra', branch: 'main', oauthTokenId: 'ot-abc123' };
   const withVcs = resolveMatrix({ ...matrix, backend: { ...matrix.backend, vcs } as typeof matrix.backend });
@@ -91,12 +100,12 @@ describe('VCS-driven workspaces (backend.vcs)', () => {
   it('each workspace follows the repository and runs only when its own stack folder changes', () => {
     const stacks = buildMatrix(Testing.app(), withVcs).all;
     for (const d of withVcs) {
-      const organization = d.backend.type === 'cloud' ? d.backend.organization : '';
-      const ws = JSON.parse(Testing.synth(stacks.find((s) => s.node.id === `telemetry-workspaces-${organization}`)!));
+      const stack = d.backend.type === 'cloud' ? workspacesStackName(d.project, d.backend.organization, d.backend.hostname) : '';
+      const ws = JSON.parse(Testing.synth(stacks.find((s) => s.node.id === stack)!));
       const w = Object.values(ws.resource.tfe_workspace as Record<string, Record<string, unknown>>).find((x) => x.name === `ios-telemetry-${d.environment}-${d.region}`)!;
       expect(w).toMatchObject({ vcs_repo: { identifier: vcs.identifier, branch: 'main', oauth_token_id: vcs.oauthTokenId }, file_triggers_enabled: true, trigger_patterns: [`cdktf.out/stacks/${d.names.stack}/**/*`] });
     }
-    const cli = JSON.parse(Testing.synth(all.find((s) => s.node.id === 'telemetry-workspaces-acme-telemetry')!));
+    const cli = JSON.parse(Testing.synth(all.find((s) => s.node.id === 'telemetry-workspaces-app-acme-telemetry')!));
     for (const w of Object.values(cli.resource.tfe_workspace as Record<string, Record<string, unknown>>)) expect(w.vcs_repo).toBeUndefined();
   });
 
