@@ -7,7 +7,7 @@
  * must fail on the resource that needs it; with the full policy it is applied and planned (no changes); the analyst
  * role, with its own session, runs the named queries and reads the data folder and is refused the rest; then the
  * apply role destroys the stack.
- * moto checks actions, not resources or conditions: docs/e2e.md lists what only a real account shows.
+ * moto checks actions, and resources only for S3, never conditions: docs/e2e.md lists what only a real account shows.
  */
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { AthenaClient, GetNamedQueryCommand, GetQueryExecutionCommand, ListNamedQueriesCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
