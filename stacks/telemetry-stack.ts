@@ -59,6 +59,8 @@ function configureBackend(stack: TerraformStack, d: ResolvedDeployment, env: Aws
 export class TelemetryStack extends CheckedStack {
   readonly deployment: ResolvedDeployment;
   private readonly env: AwsEnvironment;
+  /** The deploy permissions as the stack was synthesized (filesBeside). */
+  private synthesizedPermissions?: DeployPermissions;
 
   constructor(scope: Construct, deployment: ResolvedDeployment) {
     super(scope, deployment.names.stack, { region: deployment.region, allowedRegions: deployment.allowedRegions, allowDestroy: deployment.settings.protection.allowDestroy }, pipelineFacts(deployment));
@@ -152,9 +154,14 @@ export class TelemetryStack extends CheckedStack {
     new TerraformOutput(this, 'alert_topic_arn', { value: monitoring.topic.arn, description: 'Subscribe on-call tools here' });
   }
 
-  /** Its deploy policies beside its Terraform, for whoever applies it without the trust stack (S3 backends). */
+  /**
+   * Its deploy policies beside its Terraform, for whoever applies it without the trust stack (S3 backends). Kept: the
+   * stack's JSON no longer changes once it is synthesized, and the trust or bootstrap stack synthesized after it reads
+   * the same permissions (each computation is a whole toTerraform()).
+   */
   protected override filesBeside(): Record<string, unknown> {
-    const { plan, apply } = this.deployPermissions();
+    this.synthesizedPermissions = this.deployPermissions();
+    const { plan, apply } = this.synthesizedPermissions;
     return { [DEPLOY_POLICY_FILE]: { plan: JSON.parse(policyDocument(plan)), apply: JSON.parse(policyDocument(apply)) } };
   }
 
@@ -164,6 +171,7 @@ export class TelemetryStack extends CheckedStack {
    * Required"); HCP Terraform keeps a cloud-run stack's state itself.
    */
   deployPermissions(omit: string[] = []): DeployPermissions {
+    if (omit.length === 0 && this.synthesizedPermissions) return this.synthesizedPermissions;
     const d = this.deployment;
     const permissions = deployPermissions(this.toTerraform(), this.env, d.names.stack, omit);
     if (d.backend.type !== 's3') return permissions;

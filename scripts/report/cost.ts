@@ -9,7 +9,7 @@ import { runsPerDay } from '../../config/glue-cron';
 import { staticFolder } from '../../config/names';
 import { pricesFor } from '../../config/prices';
 import type { TerraformJson } from '../../stacks/policy-checks';
-import { ASSUMPTIONS, price, REFERENCE_DESIGN, VOLUMES } from './prices';
+import { ASSUMPTIONS, KB_PER_GB, price, rawGbOf, REFERENCE_DESIGN, storedGbOf, VOLUMES } from './prices';
 
 export type CostComponent = 'Firehose' | 'S3' | 'Glue' | 'Athena';
 export const COMPONENTS: CostComponent[] = ['Firehose', 'S3', 'Glue', 'Athena'];
@@ -56,7 +56,6 @@ export interface CostEstimate {
 }
 
 type Body = Record<string, unknown>;
-const KB_PER_GB = 1024 * 1024;
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /** Glue's billing rule for one crawl: DPUs × billed hours (at least 10 minutes) × the DPU-hour price. */
@@ -125,9 +124,9 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
   if (!base.priced) return { ...base, lines: [], differences: [] };
 
   const lines = VOLUMES.map((events): CostLine => {
-    const rawGb = (events * ASSUMPTIONS.eventKb) / KB_PER_GB;
+    const rawGb = rawGbOf(events);
     const billedKb = Math.ceil(ASSUMPTIONS.eventKb / ASSUMPTIONS.firehoseBillingIncrementKb) * ASSUMPTIONS.firehoseBillingIncrementKb;
-    const storedGbPerMonth = rawGb * (1 - ASSUMPTIONS.gzipReduction);
+    const storedGbPerMonth = storedGbOf(events);
     const cost: Record<CostComponent, number | null> = {
       Firehose: priced('Firehose') ? ((events * billedKb) / KB_PER_GB) * value('firehose.ingestion')! + (parquet ? rawGb * value('firehose.formatConversion')! : 0) : null,
       S3: priced('S3') ? Object.entries(storageMonths).reduce((sum, [cls, months]) => sum + storedGbPerMonth * months * value(STORAGE_PRICE[cls] ?? 's3.standard')!, 0) : null,

@@ -6,7 +6,7 @@
 import { erasurePolicyOf } from '../../config/names';
 import type { StackModel, StoreRole } from '../../model/types';
 import { ARCHIVED_CLASSES } from '../erase/engine';
-import { ASSUMPTIONS, price, VOLUMES } from './prices';
+import { ASSUMPTIONS, price, storedGbOf, VOLUMES } from './prices';
 
 export type ErasureHow = 'rewritten' | 'restored-then-rewritten' | 'delivered-then-rewritten' | 'deleted-when-naming-an-id';
 
@@ -46,8 +46,6 @@ export interface ErasurePlan {
  */
 const BULK_RESTORE_HOURS: Record<string, number> = { DEEP_ARCHIVE: 48, GLACIER: 12 };
 
-const KB_PER_GB = 1024 * 1024;
-
 export function erasurePlan(model: StackModel, region: string): ErasurePlan | null {
   const eventStores = model.stores.filter((s) => s.role === 'event-data' || s.role === 'failed-records');
   if (eventStores.length === 0) return null;
@@ -66,7 +64,7 @@ export function erasurePlan(model: StackModel, region: string): ErasurePlan | nu
   const queryableDays = Math.min(events.retention.notQueryableFromDay ?? keptDays, keptDays);
   const athena = price(region, 'athena.scanned')?.value;
   const costs = VOLUMES.map((n): ErasureCost => {
-    const gbPerDay = ((n * ASSUMPTIONS.eventKb) / KB_PER_GB) * (1 - ASSUMPTIONS.gzipReduction) / ASSUMPTIONS.daysPerMonth;
+    const gbPerDay = storedGbOf(n) / ASSUMPTIONS.daysPerMonth;
     const queryableGb = Math.round(gbPerDay * queryableDays);
     return { events: n, queryableGb, archivedGb: Math.round(gbPerDay * (keptDays - queryableDays)), athenaLocate: athena === undefined ? null : Math.round((queryableGb / 1024) * athena * 100) / 100 };
   });

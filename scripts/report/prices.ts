@@ -40,5 +40,11 @@ export const ASSUMPTIONS = {
   crawlerBilledMinutes: 10,
 } as const;
 
+export const KB_PER_GB = 1024 * 1024;
+
+/** GB of events as sent, and as stored (GZIP'd), for a number of events: what the cost and erasure estimates use. */
+export const rawGbOf = (events: number): number => (events * ASSUMPTIONS.eventKb) / KB_PER_GB;
+export const storedGbOf = (events: number): number => rawGbOf(events) * (1 - ASSUMPTIONS.gzipReduction);
+
 /** Event volumes per month the report estimates (the reference design's three tiers). */
 export const VOLUMES = [10_000_000, 100_000_000, 1_000_000_000] as const;
