@@ -15,6 +15,8 @@ export const PRICE_ITEMS = {
   's3.standardIa': { service: 'AmazonS3', usageType: 'TimedStorage-SIA-ByteHrs', unit: 'USD per GB-month', what: 'S3 Standard-IA storage' },
   's3.glacierIr': { service: 'AmazonS3', usageType: 'TimedStorage-GIR-ByteHrs', unit: 'USD per GB-month', what: 'S3 Glacier Instant Retrieval storage' },
   's3.deepArchive': { service: 'AmazonS3', usageType: 'TimedStorage-GDA-ByteHrs', unit: 'USD per GB-month', what: 'S3 Glacier Deep Archive storage' },
+  's3.putRequests': { service: 'AmazonS3', usageType: 'Requests-Tier1', unit: 'USD per request', what: 'S3 Standard PUT, COPY, POST and LIST requests (DELETE is free: S3 pricing page)' },
+  's3.getRequests': { service: 'AmazonS3', usageType: 'Requests-Tier2', unit: 'USD per request', what: 'S3 Standard GET, HEAD and all other requests' },
   'glue.crawler': { service: 'AWSGlue', usageType: 'Crawler-DPU-Hour', unit: 'USD per DPU-hour', what: 'Glue crawler (billed per second, 10-minute minimum per crawl)' },
   'athena.scanned': { service: 'AmazonAthena', usageType: 'DataScannedInTB', unit: 'USD per TB', what: 'Athena SQL queries, per TB scanned' },
   'kms.key': { service: 'awskms', usageType: 'KMS-Keys', unit: 'USD per key-month', what: 'KMS customer managed key' },

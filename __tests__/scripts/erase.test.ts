@@ -1,7 +1,7 @@
 /** The erasure engine against an in-memory versioned bucket: formats, versions, archive, concurrency, resume, receipt. */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { PlantedInterruption, runErasure, type ErasureRequest, type ErasureStore, type ObjectHead, type ObjectVersion } from '../../scripts/erase/engine';
+import { beginRequest, PlantedInterruption, RequestError, runErasure, shardOf, type ErasureRequest, type ErasureStore, type ObjectHead, type ObjectVersion } from '../../scripts/erase/engine';
 import { contractFields } from '../../config/event-contract';
 import { contractParquet, parquetShape } from '../../scripts/erase/parquet';
 import { filterNdjson, filterObject, idMatcher } from '../../scripts/erase/records';
@@ -10,7 +10,7 @@ import type { AthenaClient } from '@aws-sdk/client-athena';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main as erase } from '../../scripts/erase/index';
+import { main as erase, parseShard } from '../../scripts/erase/index';
 import { CONFIGURED } from '../fixtures/configured';
 import { staticFolder } from '../../config/names';
 
@@ -73,6 +73,11 @@ class MemoryBucket implements ErasureStore {
   }
   async writeJson(key: string, value: unknown): Promise<void> {
     this.put(key, Buffer.from(JSON.stringify(value)));
+  }
+  async createJson(key: string, value: unknown): Promise<boolean> {
+    if (this.objects.has(key)) return false;
+    this.put(key, Buffer.from(JSON.stringify(value)));
+    return true;
   }
   /** Every line of every version under a prefix (for counting what is left). */
   lines(prefix: string): string[] {
@@ -203,6 +208,79 @@ describe('erasure of one device', () => {
   });
 });
 
+describe('shards: one request split over several runs', () => {
+  /** A bucket with enough keys that three shards each get some. */
+  function widerBucket(): MemoryBucket {
+    const b = bucketWithEvents();
+    for (let i = 0; i < 12; i++) b.put(`data/year=2026/more-${i}.gz`, object(event(ERASED, 100 + i), event('device-B', 200 + i)));
+    return b;
+  }
+
+  it('the shards read disjoint keys that together are every key, and erase what one run would, counted once', async () => {
+    const whole = await runErasure(widerBucket(), request());
+    const b = widerBucket();
+    const readBy = new Map<string, number[]>();
+    const get = b.get.bind(b);
+    let current = -1;
+    b.get = async (key, versionId) => (key.startsWith('erasure-requests/') || readBy.set(key, [...(readBy.get(key) ?? []), current]), get(key, versionId));
+    for (let i = 0; i < 3; i++) {
+      current = i;
+      await runErasure(b, request({ shard: { index: i, count: 3 } }));
+    }
+    expect(new Set([...readBy.values()].flat()).size).toBe(3);
+    for (const [key, shards] of readBy) expect(new Set(shards)).toEqual(new Set([shardOf(key, 3)]));
+    expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
+    expect(b.lines('data/').filter((l) => l.includes('device-B'))).toHaveLength(14);
+    // The run after the shards finds nothing left, and its receipt sums the shards' journals.
+    current = -1;
+    const confirm = await runErasure(b, request());
+    expect(confirm.thisRun.changed).toBe(0);
+    expect(confirm).toMatchObject({ objectsRewritten: whole.objectsRewritten, objectsDeleted: whole.objectsDeleted, recordsRemoved: whole.recordsRemoved, versionsDeleted: whole.versionsDeleted, queryResultsDeleted: whole.queryResultsDeleted, shardsNotRun: [] });
+    expect(confirm.runs.map((r) => r.shard)).toEqual(['0-of-3', '1-of-3', '2-of-3', 'all']);
+  });
+
+  it("a shard's receipt names the shards not run yet and what its siblings left pending", async () => {
+    const b = widerBucket();
+    b.put('data/year=2026/archived.gz', object(event(ERASED, 1)), 'DEEP_ARCHIVE');
+    const owner = shardOf('data/year=2026/archived.gz', 2);
+    await runErasure(b, request({ shard: { index: owner, count: 2 } }));
+    const other = await runErasure(b, request({ shard: { index: 1 - owner, count: 2 } }));
+    expect(other.thisRun.pending).toBe(0);
+    expect(other.pending).toEqual([expect.objectContaining({ kind: 'restore', key: 'data/year=2026/archived.gz' })]);
+    expect(other.shardsNotRun).toEqual([]);
+    const first = await runErasure(widerBucket(), request({ shard: { index: 1, count: 4 } }));
+    expect(first.shardsNotRun).toEqual(['0-of-4', '2-of-4', '3-of-4']);
+  });
+
+  it('shards starting together agree on one salt: the first record written wins', async () => {
+    const b = new MemoryBucket();
+    const [x, y] = await Promise.all([beginRequest(b, request()), beginRequest(b, request())]);
+    expect(x.salt).toBe(y.salt);
+    expect(b.objects.get('erasure-requests/DSR-1/request.json')).toHaveLength(1);
+  });
+
+  it("a shard stopped midway is finished by its own next run; a run without --shard refuses until then", async () => {
+    const b = widerBucket();
+    const stopped = [0, 1].find((i) => [...b.objects.keys()].some((k) => k.startsWith('data/') && shardOf(k, 2) === i))!;
+    await expect(runErasure(b, request({ shard: { index: stopped, count: 2 }, stopAfterRewrites: 1 }))).rejects.toThrow(PlantedInterruption);
+    await expect(runErasure(b, request())).rejects.toThrow(RequestError);
+    await expect(runErasure(b, request({ shard: { index: 0, count: 3 } }))).rejects.toThrow(/--shard \d\/2/);
+    await runErasure(b, request({ shard: { index: stopped, count: 2 } }));
+    await runErasure(b, request({ shard: { index: 1 - stopped, count: 2 } }));
+    const confirm = await runErasure(b, request());
+    const whole = await runErasure(widerBucket(), request());
+    expect(confirm).toMatchObject({ recordsRemoved: whole.recordsRemoved, versionsDeleted: whole.versionsDeleted, objectsRewritten: whole.objectsRewritten });
+    expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
+  });
+
+  it('--shard i/n: 0 ≤ i < n, 2 ≤ n ≤ 10000; aws-batch: the array child’s index and size', () => {
+    expect(parseShard('0/16')).toEqual({ index: 0, count: 16 });
+    expect(parseShard('aws-batch', { AWS_BATCH_JOB_ARRAY_INDEX: '7', AWS_BATCH_JOB_ARRAY_SIZE: '8' })).toEqual({ index: 7, count: 8 });
+    expect(parseShard('aws-batch', {})).toBeUndefined();
+    for (const bad of ['16/16', '0/1', '1/10001', '-1/4', 'a/4', '1/4/2', '1']) expect(parseShard(bad)).toBeUndefined();
+  });
+});
+
 describe('formats', () => {
   const matcher = idMatcher([ERASED], ['client.client_id']);
   it('plain NDJSON stays plain; an id only in another field is not a match', () => {
@@ -314,6 +392,42 @@ describe('npm run erase', () => {
       for (const args of [['--stack', d.names.stack, '--ids', ids], ['--stack', 'nope', '--ids', ids, '--request', 'r'], ['--stack', d.names.stack, '--ids', ids, '--request', 'a/b'], ['--stack', d.names.stack, '--ids', empty, '--request', 'r'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--locate', 'sql'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--stop-after-rewrites', 'x']]) {
         expect(await erase(args, () => new MemoryBucket())).toBe(2);
       }
+    } finally {
+      restore();
+    }
+  });
+
+  it('past one machine: --locate-only queries once and saves the keys; each --shard reads them, and the run without --shard confirms', async () => {
+    const restore = quiet();
+    try {
+      const data = staticFolder(d.settings.firehose.dataPrefix);
+      const b = bucketWithEvents(data, staticFolder(d.settings.firehose.errorPrefix), d.settings.athena.resultsPrefix);
+      const queries: string[] = [];
+      const athena = {
+        send: async (command: { constructor: { name: string }; input: { QueryString?: string } }) => {
+          if (command.constructor.name === 'StartQueryExecutionCommand') queries.push(command.input.QueryString!);
+          if (command.constructor.name === 'GetWorkGroupCommand') return { WorkGroup: { Configuration: {} } };
+          if (command.constructor.name === 'StartQueryExecutionCommand') return { QueryExecutionId: 'q' };
+          if (command.constructor.name === 'GetQueryExecutionCommand') return { QueryExecution: { Status: { State: 'SUCCEEDED' } } };
+          // After the shards, nothing holds the device any more.
+          const left = b.lines(data).some((l) => l.includes(ERASED));
+          return { ResultSet: { Rows: [{ Data: [{ VarCharValue: '$path' }] }, ...(left ? [`${data}year=2026/a.gz`, `${data}year=2026/only-a.gz`].map((k) => ({ Data: [{ VarCharValue: `s3://${d.names.dataBucket}/${k}` }] })) : [])] } };
+        },
+      } as unknown as AthenaClient;
+      const args = ['--stack', d.names.stack, '--ids', ids, '--request', 'DSR-10', '--app-stopped-at', '2026-01-01T00:00:00Z'];
+      expect(await erase([...args, '--shard', '0/2'], () => b, () => athena)).toBe(2);
+      expect(await erase([...args, '--locate-only', '--locate', 'scan'], () => b, () => athena)).toBe(2);
+      expect(await erase([...args, '--locate-only'], () => b, () => athena)).toBe(0);
+      expect(queries).toHaveLength(1);
+      expect(b.lines(data).some((l) => l.includes(ERASED))).toBe(true);
+      expect(await b.readJson(`erasure-requests/DSR-10/located.json`)).toMatchObject({ keys: [`${data}year=2026/a.gz`, `${data}year=2026/only-a.gz`] });
+      expect(await erase([...args, '--shard', '0/2'], () => b, () => athena)).toBe(0);
+      expect(await erase([...args, '--shard', '1/2'], () => b, () => athena)).toBe(0);
+      expect(queries).toHaveLength(1);
+      expect(b.lines(data).filter((l) => l.includes(ERASED))).toEqual([]);
+      expect(await erase(args, () => b, () => athena)).toBe(0);
+      expect(queries).toHaveLength(2);
+      expect(await b.readJson(`erasure-requests/DSR-10/receipt.json`)).toMatchObject({ objectsRewritten: 2, objectsDeleted: 1, recordsRemoved: 5, shardsNotRun: [] });
     } finally {
       restore();
     }

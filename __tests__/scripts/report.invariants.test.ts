@@ -60,6 +60,22 @@ describeEach('telemetry stacks', CONFIGURED, (d) => `${d.names.stack} report`, (
     expect(renderMarkdown(report())).toContain(`npm run erase -- --stack ${d.names.stack}`);
   });
 
+  it('prices rewriting every object of the window: an object per buffer flush, the S3 requests at the region’s prices, core-hours in proportion to the events', () => {
+    const x = report().erasure!;
+    const prices = pricesFor(d.region)?.prices;
+    const [put, get] = [prices?.['s3.putRequests']?.value, prices?.['s3.getRequests']?.value];
+    for (const c of x.costs) {
+      // Firehose writes at least one object per buffer interval, all through the retention window.
+      expect(c.objects).toBeGreaterThanOrEqual(Math.floor((d.settings.lifecycle.expirationDays * 86_400) / d.settings.firehose.bufferIntervalSeconds));
+      if (put === undefined || get === undefined) expect(c.rewriteRequests).toBeNull();
+      else expect(c.rewriteRequests).toBeCloseTo(c.objects * (put + 2 * get) + Math.ceil(c.objects / 1000) * put, 1);
+    }
+    const [, hundredMillion, billion] = x.costs;
+    expect(billion.rewriteCoreHours / hundredMillion.rewriteCoreHours).toBeCloseTo(10, 0);
+    expect(x.notPriced.includes('s3-requests')).toBe(put === undefined || get === undefined);
+    expect(x.notPriced).toContain('compute');
+  });
+
   it('every store is in region; S3 stores are KMS-encrypted with rotation, private and TLS-only; event data kept as configured', () => {
     const { stores } = report().model;
     expect(stores.map((s) => s.role)).toEqual(expect.arrayContaining(['event-data', 'failed-records', 'query-results', 'buffer', 'logs', 'catalog']));

@@ -3,7 +3,8 @@
  * delivered through Firehose, a failed record, a query result and a Deep Archive object naming one of them; a first
  * run stopped after one rewrite (planted), resumed until only Firehose's buffer is pending; then zero records of that
  * device in every version under the events and failed-record folders, every other device's records intact
- * (counted), the receipt's counts matching, the query result gone, and a re-run changing nothing. On the matrix's
+ * (counted), the receipt's counts matching, the query result gone, and a re-run changing nothing; then a second
+ * device erased by two shards (`--shard 0/2`, `--shard 1/2`) and a confirming run without. On the matrix's
  * emulator, without IAM enforcement: moto's signature check fails S3 requests with an encoded key or prefix once it
  * enforces IAM (emulator.ts); the erasure policy is tested permission by permission instead.
  */
@@ -100,8 +101,25 @@ export async function erasureOfOneDevice(d: ResolvedDeployment, dir: string, end
   const again = await erase();
   const rerun = JSON.parse(await readText(admin, bucket, `${ERASURE_REQUESTS_FOLDER}e2e-DSR-1/receipt.json`)) as Receipt;
   if (rerun.thisRun.changed !== 0) throw new Error(`erasure: a re-run changed ${rerun.thisRun.changed} object(s)`);
+
+  // Past one machine: a second device by two shards, each its own share of the keys, then one run to confirm.
+  writeFileSync(idsFile, 'kept-2\n');
+  const sharded = (...extra: string[]) => eraseCommand(['--stack', d.names.stack, '--ids', idsFile, '--request', 'e2e-DSR-2', '--locate', 'scan', '--app-stopped-at', '2026-01-01T00:00:00Z', ...extra], () => store());
+  const shardCodes = [await sharded('--shard', '0/2'), await sharded('--shard', '1/2'), await sharded()];
+  const split = JSON.parse(await readText(admin, bucket, `${ERASURE_REQUESTS_FOLDER}e2e-DSR-2/receipt.json`)) as Receipt;
+  const afterShards = await count(true);
+  const stillThere = Object.keys(after).filter((k) => k !== 'kept-2');
+  const shardProblems = [
+    shardCodes.some((c) => c !== 0) ? `the shard runs exited ${shardCodes.join(', ')}` : '',
+    afterShards['kept-2'] ? `${afterShards['kept-2']} record(s) of the second device left after its shards` : '',
+    stillThere.some((k) => afterShards[k] !== after[k]) ? `other devices' records changed by the shards: ${JSON.stringify(after)} → ${JSON.stringify(afterShards)}` : '',
+    split.recordsRemoved !== after['kept-2'] ? `the sharded receipt says ${split.recordsRemoved} record(s) removed, ${after['kept-2']} were there` : '',
+    split.thisRun.changed !== 0 || split.runs.map((r) => r.shard).join() !== '0-of-2,1-of-2,all' ? `the confirming run: ${JSON.stringify({ changed: split.thisRun.changed, runs: split.runs })}` : '',
+  ].filter(Boolean);
+  if (shardProblems.length) throw new Error(`erasure: ${shardProblems.join('; ')}`);
   return (
-    `${before.erased} record(s) of one device removed from every version under ${data} and ${errors} (${receipt.objectsRewritten} rewritten, ${receipt.objectsDeleted} deleted, ${receipt.versionsDeleted} versions deleted), ${others.reduce((n, k) => n + before[k], 0)} of ${others.length} other devices intact, 1 query result deleted; runs exited ${codes.join(', ')} (a planted stop, a Deep Archive restore, then only Firehose's buffer pending); a re-run changed nothing (exit ${again})`
+    `${before.erased} record(s) of one device removed from every version under ${data} and ${errors} (${receipt.objectsRewritten} rewritten, ${receipt.objectsDeleted} deleted, ${receipt.versionsDeleted} versions deleted), ${others.reduce((n, k) => n + before[k], 0)} of ${others.length} other devices intact, 1 query result deleted; runs exited ${codes.join(', ')} (a planted stop, a Deep Archive restore, then only Firehose's buffer pending); a re-run changed nothing (exit ${again}); ` +
+    `a second device's ${split.recordsRemoved} record(s) removed by two shards and confirmed by a run without (exits ${shardCodes.join(', ')})`
   );
 }
 

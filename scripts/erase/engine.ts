@@ -9,10 +9,14 @@
  *      run stopped after step 1, an object deleted or overwritten earlier) is deleted too;
  *   3. an archived version (Deep Archive, Glacier Flexible Retrieval) cannot be read: a restore is started and the
  *      key is pending until a later run finds it restored.
- * Query results holding an id are deleted with their versions (results are derived and re-runnable). The journal and
- * the receipt are JSON objects in the stack's own bucket (`erasure-requests/<request>/`), encrypted like the rest.
+ * Query results holding an id are deleted with their versions (results are derived and re-runnable). The request
+ * (salt and id hashes), the journals and the receipt are JSON objects in the stack's own bucket
+ * (`erasure-requests/<request>/`), encrypted like the rest.
+ *
+ * Past one machine, a request is split into shards by a hash of each key: `n` runs, each with its own journal, share
+ * the keys without overlap, on as many machines as there are shards (docs/operating.md, "Past one machine").
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { filterObject, idMatcher, saltedHash, type IdMatcher } from './records';
 
 export interface ObjectVersion {
@@ -48,6 +52,8 @@ export interface ErasureStore {
   restore(key: string, versionId: string, days: number): Promise<void>;
   readJson<T>(key: string): Promise<T | undefined>;
   writeJson(key: string, value: unknown): Promise<void>;
+  /** Writes only if the key does not exist yet (S3 conditional write, `If-None-Match: *`): false when it did. */
+  createJson(key: string, value: unknown): Promise<boolean>;
 }
 
 /** Storage classes whose objects must be restored before they can be read (S3 user guide, "Restoring an archived object"). */
@@ -79,7 +85,19 @@ export interface ErasureRequest {
    * have versions Athena does not read (archived, noncurrent). Default: every key is read.
    */
   located?: Set<string>;
+  /** This run's share of the keys: `index` of `count` (from 0). Default: every key. */
+  shard?: Shard;
 }
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** The shard a key belongs to: the same on every machine and run. */
+export const shardOf = (key: string, count: number): number => createHash('sha256').update(key).digest().readUInt32BE(0) % count;
+
+const shardLabel = (s?: Shard) => (s ? `${s.index}-of-${s.count}` : 'all');
 
 type Action = 'rewritten' | 'deleted' | 'versions-deleted';
 interface KeyResult {
@@ -90,19 +108,27 @@ interface KeyResult {
 
 export type Pending = { kind: 'restore'; key: string; versionId: string; since: string } | { kind: 'firehose-buffer'; until: string };
 
-interface Journal {
+/** What identifies a request, written once by its first run (any shard): every later run checks its ids against it. */
+export interface RequestRecord {
   request: string;
   stack: string;
   salt: string;
   idHashes: string[];
   fields: string[];
   startedAt: string;
+}
+
+/** One run's progress (per shard, or `all`): read back by the next run of the same shard. */
+interface Journal {
+  shard: string;
   /** Write-ahead notes: a rewrite (or removal) begun, with what it removes. */
   intents: Record<string, { from: string; recordsRemoved: number; action: Action; versions: string[] }>;
   done: Record<string, KeyResult>;
   resultsDeleted: string[];
   restores: Record<string, string>;
-  runs: { at: string; objectsScanned: number; changed: number }[];
+  runs: { at: string; shard: string; objectsScanned: number; changed: number }[];
+  /** What the last run of this shard left pending. */
+  pending: Pending[];
 }
 
 export interface Receipt {
@@ -120,36 +146,72 @@ export interface Receipt {
   recordsRemoved: number;
   versionsDeleted: number;
   queryResultsDeleted: number;
+  /** What is pending for the request: this run's, and with shards, what the other shards' last runs left. */
   pending: Pending[];
+  /** Shards of this run's split that have not run yet: the request is not done until each has. */
+  shardsNotRun: string[];
   runs: Journal['runs'];
-  /** What this run changed (0 on a re-run that found nothing left). */
-  thisRun: { objectsScanned: number; changed: number };
+  /** What this run read and changed (0 on a re-run that found nothing left), and what it left pending. */
+  thisRun: { shard: string; objectsScanned: number; changed: number; pending: number };
 }
 
 export class PlantedInterruption extends Error {}
 
-const paths = (r: ErasureRequest) => ({ journal: `${r.requestsFolder}${r.request}/journal.json`, receipt: `${r.requestsFolder}${r.request}/receipt.json` });
+/** The request cannot go on as asked (other ids, another stack, a shard's rewrite to finish first): said, not a stack trace. */
+export class RequestError extends Error {}
 
-/** Carries out (or resumes) one request; returns its receipt, also written to the bucket. */
+/** The objects of a request's folder: what identifies it, each shard's journal, the receipt, the saved location. */
+export function requestPaths(requestsFolder: string, request: string, shard?: Shard) {
+  const folder = `${requestsFolder}${request}/`;
+  return { folder, record: `${folder}request.json`, journals: `${folder}journal`, journal: `${folder}journal${shard ? `.${shardLabel(shard)}` : ''}.json`, receipt: `${folder}receipt.json`, located: `${folder}located.json` };
+}
+
+/**
+ * The request's record: read, or written by this run when it is the first. Shards starting together race to write
+ * it; the conditional write lets one win, and the others read its salt.
+ */
+export async function beginRequest(store: ErasureStore, r: Pick<ErasureRequest, 'request' | 'stack' | 'ids' | 'fields' | 'requestsFolder' | 'now'>): Promise<RequestRecord> {
+  const key = requestPaths(r.requestsFolder, r.request).record;
+  let record = await store.readJson<RequestRecord>(key);
+  if (!record) {
+    const salt = randomBytes(16).toString('hex');
+    const fresh: RequestRecord = { request: r.request, stack: r.stack, salt, idHashes: [...new Set(r.ids)].map((id) => saltedHash(salt, id)).sort(), fields: r.fields, startedAt: (r.now ?? (() => new Date()))().toISOString() };
+    record = (await store.createJson(key, fresh)) ? fresh : await store.readJson<RequestRecord>(key);
+  }
+  if (!record || record.stack !== r.stack) throw new RequestError(`request ${r.request} belongs to ${record?.stack ?? 'no stack'}: give this one its own --request`);
+  const sameIds = [...new Set(r.ids)].map((id) => saltedHash(record!.salt, id)).sort();
+  if (JSON.stringify(sameIds) !== JSON.stringify(record.idHashes)) throw new RequestError(`request ${r.request} was started with other ids: give this one its own --request`);
+  return record;
+}
+
+/** Every journal of the request, by shard label. */
+async function journalsOf(store: ErasureStore, r: ErasureRequest): Promise<Map<string, Journal>> {
+  const { journals } = requestPaths(r.requestsFolder, r.request);
+  const out = new Map<string, Journal>();
+  for (const v of await store.versions(journals)) {
+    if (!v.latest || v.deleteMarker) continue;
+    const j = await store.readJson<Journal>(v.key);
+    if (j) out.set(j.shard, j);
+  }
+  return out;
+}
+
+/** Carries out (or resumes) one request, or with `shard` its share of the keys; returns its receipt, also written to the bucket. */
 export async function runErasure(store: ErasureStore, r: ErasureRequest): Promise<Receipt> {
   const now = r.now ?? (() => new Date());
-  const { journal: journalKey, receipt: receiptKey } = paths(r);
-  const salt = randomBytes(16).toString('hex');
-  const journal: Journal = (await store.readJson<Journal>(journalKey)) ?? {
-    request: r.request,
-    stack: r.stack,
-    salt,
-    idHashes: [...new Set(r.ids)].map((id) => saltedHash(salt, id)).sort(),
-    fields: r.fields,
-    startedAt: now().toISOString(),
-    intents: {},
-    done: {},
-    resultsDeleted: [],
-    restores: {},
-    runs: [],
-  };
-  const sameIds = [...new Set(r.ids)].map((id) => saltedHash(journal.salt, id)).sort();
-  if (JSON.stringify(sameIds) !== JSON.stringify(journal.idHashes)) throw new Error(`request ${r.request} was started with other ids: give this one its own --request`);
+  const { journal: journalKey, receipt: receiptKey } = requestPaths(r.requestsFolder, r.request, r.shard);
+  const record = await beginRequest(store, r);
+  const label = shardLabel(r.shard);
+  const others = await journalsOf(store, r);
+  const journal: Journal = others.get(label) ?? { shard: label, intents: {}, done: {}, resultsDeleted: [], restores: {}, runs: [], pending: [] };
+  others.delete(label);
+  // A rewrite another shard began is finished only by that shard (it alone owns its journal).
+  for (const [other, j] of others) {
+    const sibling = r.shard && other.endsWith(`-of-${r.shard.count}`);
+    if (!sibling && Object.keys(j.intents).length > 0) throw new RequestError(`shard ${other} of request ${r.request} has a rewrite to finish: run it again first (--shard ${other.replace('-of-', '/')})`);
+  }
+  const inShard = (key: string) => !r.shard || shardOf(key, r.shard.count) === r.shard.index;
+  const restoredSince = (id: string) => journal.restores[id] ?? [...others.values()].map((j) => j.restores[id]).find(Boolean);
   const save = () => store.writeJson(journalKey, journal);
   const matcher = idMatcher(r.ids, r.fields);
   const pending: Pending[] = [];
@@ -163,6 +225,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     pending,
     run,
     now,
+    restoredSince,
     rewritten: () => {
       rewrites++;
       if (r.stopAfterRewrites !== undefined && rewrites >= r.stopAfterRewrites) throw new PlantedInterruption(`stopped after ${rewrites} rewrite(s), old versions not yet deleted (planted)`);
@@ -173,6 +236,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     const byKey = new Map<string, ObjectVersion[]>();
     for (const v of await store.versions(folder)) byKey.set(v.key, [...(byKey.get(v.key) ?? []), v]);
     for (const [key, versions] of [...byKey].sort(([a], [b]) => a.localeCompare(b))) {
+      if (!inShard(key)) continue;
       const athenaSawAll = versions.every((v) => v.latest && !v.deleteMarker && !ARCHIVED_CLASSES.has(v.storageClass));
       if (folder === r.folders.data && r.located && !r.located.has(key) && athenaSawAll && !journal.intents[key]) continue;
       const result = await eraseKey(context, key, versions, failedRecords);
@@ -190,6 +254,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   const results = new Map<string, ObjectVersion[]>();
   for (const v of await store.versions(r.folders.results)) results.set(v.key, [...(results.get(v.key) ?? []), v]);
   for (const [key, versions] of results) {
+    if (!inShard(key)) continue;
     const readable = versions.filter((v) => !v.deleteMarker);
     let holds = false;
     for (const v of readable) if (matcher.mayHold((await store.get(key, v.versionId)).toString('utf8'))) holds = true;
@@ -202,29 +267,38 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     run.changed++;
   }
 
-  const stopped = r.appStoppedAt ?? new Date(journal.startedAt);
+  const stopped = r.appStoppedAt ?? new Date(record.startedAt);
   // Firehose delivers a buffer at most bufferSeconds after its first record; a minute more for the delivery itself.
   const until = new Date(stopped.getTime() + (r.bufferSeconds + 60) * 1000);
   if (now() < until) pending.push({ kind: 'firehose-buffer', until: until.toISOString() });
-  journal.runs.push({ at: now().toISOString(), ...run });
+  journal.runs.push({ at: now().toISOString(), shard: label, ...run });
+  journal.pending = pending;
   await save();
-  const outcomes = Object.values(journal.done);
+
+  // The receipt sums every journal. A run over every key speaks for the whole request; a shard adds what its
+  // siblings' last runs left, and names the siblings that have not run.
+  const journals = [journal, ...(await journalsOf(store, r)).values()].filter((j, i, all) => all.findIndex((x) => x.shard === j.shard) === i);
+  const siblings = r.shard ? journals.filter((j) => j.shard !== label && j.shard.endsWith(`-of-${r.shard!.count}`)) : [];
+  const allPending = [...pending, ...siblings.flatMap((j) => j.pending)].filter((p, i, all) => all.findIndex((q) => JSON.stringify(q) === JSON.stringify(p)) === i);
+  const shardsNotRun = r.shard ? Array.from({ length: r.shard.count }, (_, i) => shardLabel({ index: i, count: r.shard!.count })).filter((s) => !journals.some((j) => j.shard === s)) : [];
+  const outcomes = journals.flatMap((j) => Object.values(j.done));
   const receipt: Receipt = {
-    request: journal.request,
-    stack: journal.stack,
-    startedAt: journal.startedAt,
+    request: record.request,
+    stack: record.stack,
+    startedAt: record.startedAt,
     writtenAt: now().toISOString(),
-    salt: journal.salt,
-    idHashes: journal.idHashes,
-    fields: journal.fields,
+    salt: record.salt,
+    idHashes: record.idHashes,
+    fields: record.fields,
     objectsRewritten: outcomes.filter((x) => x.action === 'rewritten').length,
     objectsDeleted: outcomes.filter((x) => x.action === 'deleted').length,
     recordsRemoved: outcomes.reduce((n, x) => n + x.recordsRemoved, 0),
     versionsDeleted: outcomes.reduce((n, x) => n + x.versionsDeleted, 0),
-    queryResultsDeleted: journal.resultsDeleted.length,
-    pending,
-    runs: journal.runs,
-    thisRun: run,
+    queryResultsDeleted: journals.reduce((n, j) => n + j.resultsDeleted.length, 0),
+    pending: allPending,
+    shardsNotRun,
+    runs: journals.flatMap((j) => j.runs).sort((a, b) => a.at.localeCompare(b.at)),
+    thisRun: { shard: label, ...run, pending: pending.length },
   };
   await store.writeJson(receiptKey, receipt);
   return receipt;
@@ -243,6 +317,8 @@ interface KeyContext {
   pending: Pending[];
   run: { objectsScanned: number };
   now: () => Date;
+  /** When a restore of this `key@version` was started, by this run's journal or another shard's. */
+  restoredSince: (id: string) => string | undefined;
   /** Called after each rewrite is written (the planted interruption throws here). */
   rewritten: () => void;
 }
@@ -267,7 +343,7 @@ async function eraseKey(c: KeyContext, key: string, versions: ObjectVersion[], f
       journal.restores[id] = c.now().toISOString();
       await save();
     }
-    pending.push({ kind: 'restore', key, versionId: v.versionId, since: journal.restores[id] ?? c.now().toISOString() });
+    pending.push({ kind: 'restore', key, versionId: v.versionId, since: c.restoredSince(id) ?? c.now().toISOString() });
   }
   if (readable.length < versions.filter((x) => !x.deleteMarker).length) return undefined;
 

@@ -3,7 +3,8 @@
  * ids from the stack's bucket — events, failed records, every version of each — and deletes query results naming
  * them, with a receipt in the stack's own bucket. The objects holding the ids are located with one Athena query (its
  * scan shown first), or with `--locate scan` by reading every object. Resumable: the same `--request` again finishes what a stopped run
- * began, or finds nothing left. Exit 0 done, 3 something still pending (a restore from Deep Archive, Firehose's
+ * began, or finds nothing left. Past one machine: `--locate-only` once, then `--shard i/n` on n machines, then once
+ * without `--shard` for the final receipt. Exit 0 done, 3 something still pending (a restore from Deep Archive, Firehose's
  * buffer), 1 an error, 2 a usage error. Needs credentials of the stack's account allowed what `<stack>-erasure`
  * allows (the stack's erasure policy).
  */
@@ -15,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { ERASURE_REQUESTS_FOLDER, staticFolder } from '../../config/names';
 import type { ResolvedDeployment } from '../../config';
 import { commandLine, isEntryPoint, loadDeploymentsOrReport, usage, type CommandSpec } from '../cli';
-import { PlantedInterruption, runErasure, type ErasureStore, type Receipt } from './engine';
+import { beginRequest, PlantedInterruption, RequestError, requestPaths, runErasure, type ErasureStore, type Receipt, type Shard } from './engine';
 import { DEFAULT_ID_FIELDS } from './records';
 import { s3Store } from './s3-store';
 
@@ -30,12 +31,14 @@ export const ERASE_COMMAND = {
     field: { type: 'string', value: 'path', multiple: true, help: `an event field holding ids (repeatable); default ${DEFAULT_ID_FIELDS.join(', ')}` },
     locate: { type: 'string', value: 'athena|scan', help: "athena (default): one query in the stack's workgroup finds the objects, its scan shown first; scan: read every object (the emulator, small stacks)" },
     'app-stopped-at': { type: 'string', value: 'time', help: "when the app stopped sending for these ids (ISO 8601); default: the request's first run" },
+    shard: { type: 'string', value: 'i/n|aws-batch', help: "this run's share of the keys, i of n counted from 0 (aws-batch: an AWS Batch array child's index and size): n runs on n machines split the work; with --locate athena, run --locate-only once first" },
+    'locate-only': { type: 'boolean', help: 'locate with Athena and save the located objects for the shards, then stop' },
     'stop-after-rewrites': { type: 'string', value: 'N', help: 'stop after N rewrites, their old versions not yet deleted (to show a resumed run)' },
   },
 } satisfies CommandSpec;
 
 /** The request as the engine takes it, from the deployment's folders and buffer. */
-export function erasureRequest(d: ResolvedDeployment, request: string, ids: string[], options: { fields?: string[]; appStoppedAt?: Date; stopAfterRewrites?: number; located?: Set<string> } = {}) {
+export function erasureRequest(d: ResolvedDeployment, request: string, ids: string[], options: { fields?: string[]; appStoppedAt?: Date; stopAfterRewrites?: number; located?: Set<string>; shard?: Shard } = {}) {
   return {
     request,
     stack: d.names.stack,
@@ -47,13 +50,33 @@ export function erasureRequest(d: ResolvedDeployment, request: string, ids: stri
     ...(options.appStoppedAt ? { appStoppedAt: options.appStoppedAt } : {}),
     ...(options.stopAfterRewrites !== undefined ? { stopAfterRewrites: options.stopAfterRewrites } : {}),
     ...(options.located ? { located: options.located } : {}),
+    ...(options.shard ? { shard: options.shard } : {}),
   };
+}
+
+/**
+ * `i/n` → the shard, or undefined when it is not one (0 ≤ i < n, 1 < n ≤ 10,000: an AWS Batch array job's sizes).
+ * `aws-batch`: the child's `AWS_BATCH_JOB_ARRAY_INDEX` of `AWS_BATCH_JOB_ARRAY_SIZE` (AWS Batch user guide, "AWS Batch
+ * job environment variables").
+ */
+export function parseShard(text: string, env: NodeJS.ProcessEnv = process.env): Shard | undefined {
+  if (text === 'aws-batch') return env.AWS_BATCH_JOB_ARRAY_INDEX && env.AWS_BATCH_JOB_ARRAY_SIZE ? parseShard(`${env.AWS_BATCH_JOB_ARRAY_INDEX}/${env.AWS_BATCH_JOB_ARRAY_SIZE}`) : undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m) return undefined;
+  const [index, count] = [Number(m[1]), Number(m[2])];
+  return count >= 2 && count <= 10_000 && index < count ? { index, count } : undefined;
+}
+
+/** What `--locate-only` saves for the shards: the keys Athena located, and when. */
+interface SavedLocation {
+  at: string;
+  keys: string[];
 }
 
 /** What a run did and what is left, for people. */
 export function describeReceipt(r: Receipt, bucket: string): string[] {
   const lines = [
-    `request ${r.request} on ${r.stack}: ${r.thisRun.changed === 0 ? 'nothing left to erase in this run' : `${r.thisRun.changed} object(s) changed in this run`} (${r.thisRun.objectsScanned} read)`,
+    `request ${r.request} on ${r.stack}${r.thisRun.shard === 'all' ? '' : `, shard ${r.thisRun.shard.replace('-of-', '/')}`}: ${r.thisRun.changed === 0 ? 'nothing left to erase in this run' : `${r.thisRun.changed} object(s) changed in this run`} (${r.thisRun.objectsScanned} read)`,
     `in all: ${r.objectsRewritten} object(s) rewritten, ${r.objectsDeleted} deleted, ${r.recordsRemoved} record(s) removed, ${r.versionsDeleted} version(s) deleted, ${r.queryResultsDeleted} query result(s) deleted`,
   ];
   for (const p of r.pending) {
@@ -63,7 +86,9 @@ export function describeReceipt(r: Receipt, bucket: string): string[] {
         : `pending: events sent before the app stopped may still be in Firehose's buffer until ${p.until} — run again after that`,
     );
   }
-  lines.push(`receipt: s3://${bucket}/${ERASURE_REQUESTS_FOLDER}${r.request}/receipt.json${r.pending.length ? '' : ' — done'}`);
+  if (r.shardsNotRun.length > 0) lines.push(`pending: shard(s) ${r.shardsNotRun.map((s) => s.replace('-of-', '/')).join(', ')} not run yet`);
+  const done = r.pending.length === 0 && r.shardsNotRun.length === 0;
+  lines.push(`receipt: s3://${bucket}/${ERASURE_REQUESTS_FOLDER}${r.request}/receipt.json${done ? (r.thisRun.shard === 'all' ? ' — done' : ' — every shard done; run once without --shard to confirm') : ''}`);
   return lines;
 }
 
@@ -117,21 +142,52 @@ export async function main(
     console.error(`--locate ${locate}: athena or scan\n${usage(ERASE_COMMAND)}`);
     return 2;
   }
+  const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
+  if (values.shard !== undefined && !shard) {
+    console.error(values.shard === 'aws-batch' ? '--shard aws-batch: AWS_BATCH_JOB_ARRAY_INDEX and AWS_BATCH_JOB_ARRAY_SIZE are not set (not an AWS Batch array child)' : `--shard ${values.shard}: i/n with 0 ≤ i < n and 2 ≤ n ≤ 10000, e.g. 0/16, or aws-batch`);
+    return 2;
+  }
+  if (values['locate-only'] && (locate !== 'athena' || shard)) {
+    console.error('--locate-only locates with Athena for the shards: without --locate scan or --shard');
+    return 2;
+  }
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   try {
     const store = storeFor(d);
     const fields = values.field?.length ? values.field : DEFAULT_ID_FIELDS;
+    const r = erasureRequest(d, values.request!, ids, { fields, appStoppedAt, stopAfterRewrites: stop, ...(shard ? { shard } : {}) });
+    const savedAt = requestPaths(r.requestsFolder, r.request).located;
     let located: Set<string> | undefined;
-    if (locate === 'athena') {
-      const folder = staticFolder(d.settings.firehose.dataPrefix);
+    if (locate === 'athena' && shard) {
+      // Shards share one located set: n queries would scan the window n times.
+      await beginRequest(store, r);
+      const saved = await store.readJson<SavedLocation>(savedAt);
+      if (!saved) {
+        console.error(`--shard with --locate athena reads the objects located once by --locate-only, and request ${r.request} has none: run it with --locate-only first (or the shards with --locate scan)`);
+        return 2;
+      }
+      located = new Set(saved.keys);
+      console.log(`located: ${located.size} object(s), saved by --locate-only at ${saved.at}`);
+    } else if (locate === 'athena') {
+      const folder = r.folders.data;
       const target = { workgroup: d.names.workgroup, database: d.names.glueDatabase, table: d.names.table, bucket: d.names.dataBucket, folder, pricePerTb: pricesFor(d.region)?.prices['athena.scanned']?.value };
+      await beginRequest(store, r);
       located = await locateWithAthena(athenaFor(d), target, ids, fields, scannableBytes(await store.versions(folder)), (line) => console.log(line));
       console.log(`located: ${located.size} object(s) of ${folder} hold the ids`);
+      if (values['locate-only']) {
+        await store.writeJson(savedAt, { at: new Date().toISOString(), keys: [...located].sort() } satisfies SavedLocation);
+        console.log(`saved for the shards: s3://${d.names.dataBucket}/${savedAt} — now run --shard i/n for every i from 0 to n-1, then once without --shard`);
+        return 0;
+      }
     }
-    const receipt = await runErasure(store, erasureRequest(d, values.request!, ids, { fields, appStoppedAt, stopAfterRewrites: stop, ...(located ? { located } : {}) }));
+    const receipt = await runErasure(store, { ...r, ...(located ? { located } : {}) });
     for (const line of describeReceipt(receipt, d.names.dataBucket)) console.log(line);
-    return receipt.pending.length > 0 ? 3 : 0;
+    return receipt.thisRun.pending > 0 ? 3 : 0;
   } catch (error) {
+    if (error instanceof RequestError) {
+      console.error(`erase refused: ${error.message}`);
+      return 2;
+    }
     if (error instanceof PlantedInterruption || error instanceof LocateError) {
       console.error(`erase stopped: ${error.message}; run the same command again to resume`);
       return 1;

@@ -76,5 +76,15 @@ export function s3Store(s3: S3Client, bucket: string): ErasureStore {
     async writeJson(key, value) {
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: `${JSON.stringify(value, null, 2)}\n`, ContentType: 'application/json' }));
     },
+    async createJson(key, value) {
+      try {
+        // S3 conditional writes: `If-None-Match: *` fails with 412 when the key exists (S3 user guide, "Add preconditions to S3 operations with conditional requests").
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: `${JSON.stringify(value, null, 2)}\n`, ContentType: 'application/json', IfNoneMatch: '*' }));
+        return true;
+      } catch (error) {
+        if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412) return false;
+        throw error;
+      }
+    },
   };
 }

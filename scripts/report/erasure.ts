@@ -1,12 +1,13 @@
 /**
  * How an erasure request is served on a stack, as data for the report's "Erasure" section: every place an event
  * has a copy (from the model's stores), how `npm run erase` removes it and how long that takes at most, who may run
- * it (the stack's erasure policy and role), and what locating a device's events costs at the three volume tiers.
+ * it (the stack's erasure policy and role), and what locating a device's events and rewriting the objects cost at the
+ * three volume tiers.
  */
 import { erasurePolicyOf } from '../../config/names';
 import type { StackModel, StoreRole } from '../../model/types';
 import { ARCHIVED_CLASSES } from '../erase/engine';
-import { ASSUMPTIONS, price, storedGbOf, VOLUMES } from './prices';
+import { ASSUMPTIONS, price, rawGbOf, storedGbOf, VOLUMES } from './prices';
 
 export type ErasureHow = 'rewritten' | 'restored-then-rewritten' | 'delivered-then-rewritten' | 'deleted-when-naming-an-id';
 
@@ -26,6 +27,15 @@ export interface ErasureCost {
   archivedGb: number;
   /** Athena's scan of the queryable window; null when Athena is not priced for the region. */
   athenaLocate: number | null;
+  /** Objects the window holds: one per buffer flush of Firehose (`npm run erase` reads and rewrites them one by one). */
+  objects: number;
+  /**
+   * S3 requests of rewriting every object of the window once (a GET, a HEAD and a PUT each, a LIST per 1,000): the
+   * most a batch of requests costs at S3 Standard prices; deleting the old versions is free. Null when not priced.
+   */
+  rewriteRequests: number | null;
+  /** Core-hours of rewriting every object of the window at the measured rate: what `--shard` spreads over machines. */
+  rewriteCoreHours: number;
 }
 
 export interface ErasurePlan {
@@ -37,8 +47,14 @@ export interface ErasurePlan {
   hours: number;
   costs: ErasureCost[];
   /** Parts of a request's cost the region's price file has no sourced price for. */
-  notPriced: ('s3-requests' | 'archive-retrieval')[];
+  notPriced: ErasureNotPriced[];
 }
+
+/**
+ * `compute`: the machines the rewrite runs on (no compute price is sourced); `infrequent-access`: Standard-IA's
+ * retrieval fee and request prices, when the window has Standard-IA objects.
+ */
+export type ErasureNotPriced = 's3-requests' | 'archive-retrieval' | 'infrequent-access' | 'compute';
 
 /**
  * Hours until a restored copy of an archived object is readable, bulk tier: Deep Archive within 48 hours, Glacier
@@ -63,10 +79,27 @@ export function erasurePlan(model: StackModel, region: string): ErasurePlan | nu
   const keptDays = events.retention.expirationDays ?? 365;
   const queryableDays = Math.min(events.retention.notQueryableFromDay ?? keptDays, keptDays);
   const athena = price(region, 'athena.scanned')?.value;
+  const [put, get] = [price(region, 's3.putRequests')?.value, price(region, 's3.getRequests')?.value];
+  const parquet = model.flow.some((e) => e.via.kind === 'delivery' && e.via.parquet);
+  const buffer = model.stores.find((s) => s.role === 'buffer')?.retention.buffer;
   const costs = VOLUMES.map((n): ErasureCost => {
     const gbPerDay = storedGbOf(n) / ASSUMPTIONS.daysPerMonth;
     const queryableGb = Math.round(gbPerDay * queryableDays);
-    return { events: n, queryableGb, archivedGb: Math.round(gbPerDay * (keptDays - queryableDays)), athenaLocate: athena === undefined ? null : Math.round((queryableGb / 1024) * athena * 100) / 100 };
+    // Firehose writes an object when its buffer is full or its interval is up, whichever comes first.
+    const rawMbPerDay = (rawGbOf(n) / ASSUMPTIONS.daysPerMonth) * 1024;
+    const objects = Math.round(keptDays * (buffer ? Math.max(86_400 / buffer.seconds, rawMbPerDay / buffer.mib) : 288));
+    const rewriteRequests = put === undefined || get === undefined ? null : Math.round((objects * (put + 2 * get) + Math.ceil(objects / 1000) * put) * 100) / 100;
+    // JSON is rewritten at a rate per MB of JSON, Parquet per MB of Parquet (about the size of the GZIP'd JSON).
+    const seconds = parquet ? (gbPerDay * keptDays * 1024) / ASSUMPTIONS.rewriteParquetMbPerSecond : (rawGbOf(n) / ASSUMPTIONS.daysPerMonth) * keptDays * 1024 / ASSUMPTIONS.rewriteJsonMbPerSecond;
+    return {
+      events: n,
+      queryableGb,
+      archivedGb: Math.round(gbPerDay * (keptDays - queryableDays)),
+      athenaLocate: athena === undefined ? null : Math.round((queryableGb / 1024) * athena * 100) / 100,
+      objects,
+      rewriteRequests,
+      rewriteCoreHours: Math.round((seconds / 3600) * 10) / 10,
+    };
   });
   const policy = model.policies.find((p) => p.name === erasurePolicyOf(model.identity.stack));
   const role = policy ? model.roles.find((r) => policy.attachedTo.includes(r.address)) : undefined;
@@ -76,6 +109,11 @@ export function erasurePlan(model: StackModel, region: string): ErasurePlan | nu
     copies,
     hours: Math.max(...copies.map((c) => c.hours)),
     costs,
-    notPriced: ['s3-requests', ...(copies.some((c) => c.how === 'restored-then-rewritten') ? (['archive-retrieval'] as const) : [])],
+    notPriced: [
+      ...(put === undefined || get === undefined ? (['s3-requests'] as const) : []),
+      ...(copies.some((c) => c.how === 'restored-then-rewritten') ? (['archive-retrieval'] as const) : []),
+      ...(events.retention.transitions.some((t) => t.storageClass === 'STANDARD_IA' && t.days < keptDays) ? (['infrequent-access'] as const) : []),
+      'compute' as const,
+    ],
   };
 }

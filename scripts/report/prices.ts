@@ -38,6 +38,13 @@ export const ASSUMPTIONS = {
   crawlerDpus: 2,
   /** Minutes billed per crawl: an incremental crawl of a small folder ends well within Glue's 10-minute minimum. */
   crawlerBilledMinutes: 10,
+  /**
+   * MB of JSON an erasure rewrites per second on one core, and MB of Parquet: `npm run bench` on this project's
+   * machine kind, 2026-11-30 (JSON: median 130, runs 124–135) and 2026-12-01 (Parquet: 18.0–18.6); machines of
+   * one kind differ by up to 2× (docs/contributing.md, the erasure's hot path).
+   */
+  rewriteJsonMbPerSecond: 130,
+  rewriteParquetMbPerSecond: 18,
 } as const;
 
 export const KB_PER_GB = 1024 * 1024;

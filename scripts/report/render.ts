@@ -6,7 +6,7 @@
  */
 import type { StackModel, Store, StoreRole } from '../../model/types';
 import { ERASURE_REQUESTS_FOLDER } from '../../config/names';
-import type { ErasureHow } from './erasure';
+import type { ErasureHow, ErasureNotPriced } from './erasure';
 import type { Finding } from '../../stacks/policy-checks';
 import type { StackReport } from './analyze';
 import type { CostEstimate } from './cost';
@@ -213,7 +213,7 @@ export function renderMarkdown(r: StackReport): string {
     const x = erasureWords(r);
     push('## Erasure', '', x.served, '', '| Copy | Where | How it goes | Gone within |', '|---|---|---|---|');
     for (const row of x.copies) push(`| ${row.map(cell).join(' | ')} |`);
-    push('', x.total, '', '| Events / month | Window Athena reads | Archived in the window | Locating with Athena |', '|---|---|---|---|');
+    push('', x.total, '', `| ${ERASURE_COST_COLUMNS.join(' | ')} |`, `|${ERASURE_COST_COLUMNS.map(() => '---').join('|')}|`);
     for (const row of x.costs) push(`| ${row.join(' | ')} |`);
     push('', x.notPriced, '');
   }
@@ -255,14 +255,22 @@ function erasureWords(r: StackReport) {
     served: `Served by \`npm run erase -- --stack ${r.stack} --ids <file> --request <ticket>\` with ${who}: every version of every object holding the ids is rewritten or deleted, and a receipt with salted hashes of the ids (never the ids) is kept in the bucket under \`${ERASURE_REQUESTS_FOLDER}\`.`,
     copies: x.copies.map((c) => [ROLE_WORDS[c.role] ?? c.role, `\`${c.store}\``, ERASURE_HOW[c.how], hoursWords(c.hours)]),
     total: `Every copy is gone within ${hoursWords(x.hours)} of the request${x.hours > 0 ? ' (the command exits 3 and says what is pending until then; run it again after)' : ''}.`,
-    costs: x.costs.map((c) => [count(c.events), `${c.queryableGb} GB`, `${c.archivedGb} GB`, dollars(c.athenaLocate)]),
-    notPriced: `Not priced (no sourced price in the region's file): ${x.notPriced.map((n) => (n === 's3-requests' ? 'the S3 requests of reading and rewriting the objects' : 'restoring the archived part (bulk retrieval per GB)')).join('; ')}. The Athena column is the scan of the query that locates the objects (\`npm run erase\` prints it before it runs; \`--locate scan\` reads every object instead); the rewrite runs on one machine (docs/operating.md, erasure).`,
+    costs: x.costs.map((c) => [count(c.events), `${c.queryableGb} GB`, `${c.archivedGb} GB`, dollars(c.athenaLocate), c.objects.toLocaleString('en-US'), dollars(c.rewriteRequests), `${c.rewriteCoreHours}`]),
+    notPriced: `Locating is the Athena query that finds the objects (\`npm run erase\` prints its scan and price before it runs; \`--locate scan\` reads every object instead). Rewriting every object is the most a batch of requests can touch: its S3 requests, and its core-hours at the rate \`npm run bench\` measured, which \`--shard i/n\` spreads over n machines (docs/operating.md, "Past one machine"). Not priced (no sourced price in the region's file): ${x.notPriced.map((n) => ERASURE_NOT_PRICED[n]).join('; ')}.`,
   };
 }
 
+const ERASURE_COST_COLUMNS = ['Events / month', 'Window Athena reads', 'Archived in the window', 'Locating with Athena', 'Objects in the window', 'Rewriting them all: S3 requests', 'Rewriting them all: core-hours'];
+const ERASURE_NOT_PRICED: Record<ErasureNotPriced, string> = {
+  's3-requests': 'the S3 requests of reading and rewriting the objects',
+  'archive-retrieval': 'restoring the archived part (bulk retrieval per GB)',
+  'infrequent-access': "Standard-IA's retrieval fee per GB and its higher request prices, for the objects in Standard-IA",
+  compute: 'the machines the rewrite runs on (core-hours × the price of a core-hour where it runs)',
+};
+
 function erasureHtml(r: StackReport, e: (text: string) => string): string {
   const x = erasureWords(r);
-  return `<h3>Erasure</h3><p>${e(x.served)}</p>${table(['Copy', 'Where', 'How it goes', 'Gone within'], x.copies.map((row) => row.map(e)))}<p>${e(x.total)}</p>${table(['Events / month', 'Window Athena reads', 'Archived in the window', 'Locating with Athena'], x.costs.map((row) => row.map(e)))}<p>${e(x.notPriced)}</p>`;
+  return `<h3>Erasure</h3><p>${e(x.served)}</p>${table(['Copy', 'Where', 'How it goes', 'Gone within'], x.copies.map((row) => row.map(e)))}<p>${e(x.total)}</p>${table(ERASURE_COST_COLUMNS, x.costs.map((row) => row.map(e)))}<p>${e(x.notPriced)}</p>`;
 }
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
