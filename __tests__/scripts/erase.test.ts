@@ -74,6 +74,9 @@ class MemoryBucket implements ErasureStore {
   async writeJson(key: string, value: unknown): Promise<void> {
     this.put(key, Buffer.from(JSON.stringify(value)));
   }
+  async keys(prefix: string): Promise<string[]> {
+    return [...this.objects].filter(([k, vs]) => k.startsWith(prefix) && !vs[vs.length - 1].deleteMarker).map(([k]) => k);
+  }
   async createJson(key: string, value: unknown): Promise<boolean> {
     if (this.objects.has(key)) return false;
     this.put(key, Buffer.from(JSON.stringify(value)));

@@ -54,6 +54,8 @@ export interface ErasureStore {
   writeJson(key: string, value: unknown): Promise<void>;
   /** Writes only if the key does not exist yet (S3 conditional write, `If-None-Match: *`): false when it did. */
   createJson(key: string, value: unknown): Promise<boolean>;
+  /** The current keys under a prefix (ListObjectsV2: the erasure policy lets it list only the requests folder so). */
+  keys(prefix: string): Promise<string[]>;
 }
 
 /** Storage classes whose objects must be restored before they can be read (S3 user guide, "Restoring an archived object"). */
@@ -188,9 +190,8 @@ export async function beginRequest(store: ErasureStore, r: Pick<ErasureRequest, 
 async function journalsOf(store: ErasureStore, r: ErasureRequest): Promise<Map<string, Journal>> {
   const { journals } = requestPaths(r.requestsFolder, r.request);
   const out = new Map<string, Journal>();
-  for (const v of await store.versions(journals)) {
-    if (!v.latest || v.deleteMarker) continue;
-    const j = await store.readJson<Journal>(v.key);
+  for (const key of await store.keys(journals)) {
+    const j = await store.readJson<Journal>(key);
     if (j) out.set(j.shard, j);
   }
   return out;

@@ -41,6 +41,10 @@ describe('Erasure', () => {
     ['reads its journal (a missing one is a 404 through ListBucket)', request('s3:GetObject', 'arn:aws:s3:::bare-data/erasure-requests/DSR-1/journal.json')],
     ['sees whether a journal exists', request('s3:ListBucket', 'arn:aws:s3:::bare-data', prefix('erasure-requests/DSR-1/journal.json'))],
     ['writes its receipt', request('s3:PutObject', 'arn:aws:s3:::bare-data/erasure-requests/DSR-1/receipt.json')],
+    // Shards (--shard): the request's record written once, every shard's journal listed for the receipt.
+    ["writes the request's record if absent (PutObject with If-None-Match)", request('s3:PutObject', 'arn:aws:s3:::bare-data/erasure-requests/DSR-1/request.json')],
+    ["lists the request's journals (ListObjectsV2)", request('s3:ListBucket', 'arn:aws:s3:::bare-data', prefix('erasure-requests/DSR-1/journal'))],
+    ['reads the located keys saved for the shards', request('s3:GetObject', 'arn:aws:s3:::bare-data/erasure-requests/DSR-1/located.json')],
     ['decrypts through S3', request('kms:Decrypt', KEY, viaService('s3'))],
     ['encrypts rewrites through S3', request('kms:GenerateDataKey', KEY, viaService('s3'))],
     // --locate athena (scripts/erase/athena-locate.ts)
