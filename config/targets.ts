@@ -4,6 +4,7 @@
  */
 import { accessLogBucketOf, backendLocation, bootstrapStackName, trustStackName, workspacesStackName } from './names';
 import type { ResolvedDeployment } from './resolve';
+import type { ControlAcceptance } from './schema';
 
 /** The account × region a state bootstrap stack serves, and the stacks whose state it holds. */
 export interface BootstrapTarget {
@@ -28,6 +29,18 @@ export interface BootstrapTarget {
   accessLogs: { bucket: string; retentionDays: number } | null;
   /** Deploy roles of its stacks, for those whose backend names `deployRolePrincipals`. */
   deployRoles: { stack: string; role: string; principals: string[] }[];
+  /** Control acceptances every stack it holds state for has alike (`acceptedByAll`). */
+  acceptances: ControlAcceptance[];
+}
+
+/**
+ * The control acceptances every one of these deployments has, word for word: what a stack serving them all (state,
+ * trust) may report as accepted. One deployment's acceptance of an account-level control does not speak for another's.
+ */
+export function acceptedByAll(deployments: ResolvedDeployment[]): ControlAcceptance[] {
+  const [first, ...rest] = deployments.map((d) => d.settings.controls.acceptances);
+  const same = (a: ControlAcceptance) => (list: ControlAcceptance[]) => list.some((b) => JSON.stringify(b) === JSON.stringify(a));
+  return (first ?? []).filter((a) => rest.every(same(a)));
 }
 
 /** One bootstrap target per account × region whose deployments keep state in S3. */
@@ -37,7 +50,7 @@ export function bootstrapTargets(deployments: ResolvedDeployment[]): BootstrapTa
     if (d.backend.type !== 's3') continue;
     const id = bootstrapStackName(d.project, d.accountId, d.region);
     const { bucket } = backendLocation(d.backend, d.environment, d.region, d.accountId);
-    const target = targets.get(id) ?? { project: d.project, accountId: d.accountId, region: d.region, bucket, noncurrentVersionExpirationDays: 0, stacks: [], environments: [], jurisdictions: [], allowDestroy: true, accessLogs: null, deployRoles: [] };
+    const target = targets.get(id) ?? { project: d.project, accountId: d.accountId, region: d.region, bucket, noncurrentVersionExpirationDays: 0, stacks: [], environments: [], jurisdictions: [], allowDestroy: true, accessLogs: null, deployRoles: [], acceptances: [] };
     if (d.backend.deployRolePrincipals?.length) target.deployRoles.push({ stack: d.names.stack, role: d.names.deployRoles.apply, principals: d.backend.deployRolePrincipals });
     target.noncurrentVersionExpirationDays = Math.max(target.noncurrentVersionExpirationDays, d.backend.noncurrentVersionExpirationDays);
     target.allowDestroy &&= d.settings.protection.allowDestroy;
@@ -47,7 +60,7 @@ export function bootstrapTargets(deployments: ResolvedDeployment[]): BootstrapTa
     target.jurisdictions = [...new Set([...target.jurisdictions, d.jurisdiction])].sort();
     targets.set(id, target);
   }
-  return [...targets.values()];
+  return [...targets.values()].map((t) => ({ ...t, acceptances: acceptedByAll(deployments.filter((d) => t.stacks.includes(d.names.stack))) }));
 }
 
 /** One pipeline stack run by HCP Terraform: where its workspace is, and the roles its plan and apply phases assume. */
@@ -102,6 +115,8 @@ export interface TrustTarget {
   accountId: string;
   region: string;
   workspaces: CloudWorkspace[];
+  /** Control acceptances every stack it serves has alike (`acceptedByAll`). */
+  acceptances: ControlAcceptance[];
 }
 
 /** The cloud-run workspaces grouped by `key`, each group made into a target by `make` (in matrix order). */
@@ -117,7 +132,8 @@ function groupWorkspaces<T extends { workspaces: CloudWorkspace[] }>(deployments
 }
 
 export function trustTargets(deployments: ResolvedDeployment[]): TrustTarget[] {
-  return groupWorkspaces(deployments, (w) => w.accountId, (w, project) => ({ stack: trustStackName(project, w.accountId), project, accountId: w.accountId, region: w.region, workspaces: [] }));
+  const targets = groupWorkspaces<TrustTarget>(deployments, (w) => w.accountId, (w, project) => ({ stack: trustStackName(project, w.accountId), project, accountId: w.accountId, region: w.region, workspaces: [], acceptances: [] }));
+  return targets.map((t) => ({ ...t, acceptances: acceptedByAll(deployments.filter((d) => t.workspaces.some((w) => w.stack === d.names.stack))) }));
 }
 
 /** The workspaces stack of one HCP Terraform organization (on its host): its project(s) and workspaces. */

@@ -451,6 +451,7 @@ export function factsFromTags(stack: string, tf: TerraformJson): DeploymentFacts
     profile: tags.RetentionProfile ?? null,
     allowedRegions: (tags.ResidencyExceptions ?? '').split(' ').filter(Boolean),
     configured: null,
+    acceptances: [],
   };
 }
 
@@ -490,5 +491,6 @@ export function buildStackModel(tf: TerraformJson, facts: DeploymentFacts): Stac
     dashboards: all(tf, 'aws_cloudwatch_dashboard').map(([name, d]) => ({ address: `aws_cloudwatch_dashboard.${name}`, name: String(d.dashboard_name) })),
     names: awsNames(tf),
     configured: facts.configured,
+    acceptances: facts.acceptances ?? [],
   };
 }

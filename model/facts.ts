@@ -24,7 +24,8 @@ export function pipelineFacts(d: ResolvedDeployment): DeploymentFacts {
     classification: d.dataClassification,
     profile: d.profile,
     allowedRegions: [...d.allowedRegions],
-    configured: { expirationDays: d.settings.lifecycle.expirationDays, capacity: d.settings.capacity, acceptances: d.settings.controls.acceptances },
+    configured: { expirationDays: d.settings.lifecycle.expirationDays, capacity: d.settings.capacity },
+    acceptances: d.settings.controls.acceptances,
   };
 }
 
@@ -42,6 +43,7 @@ export function stateFacts(t: BootstrapTarget): DeploymentFacts {
     profile: null,
     allowedRegions: [],
     configured: null,
+    acceptances: t.acceptances,
   };
 }
 
@@ -59,6 +61,7 @@ export function trustFacts(t: TrustTarget): DeploymentFacts {
     profile: null,
     allowedRegions: [...new Set(t.workspaces.map((w) => w.region))].filter((r) => r !== t.region).sort(),
     configured: null,
+    acceptances: t.acceptances,
   };
 }
 

@@ -31,7 +31,13 @@ export interface DeploymentFacts {
   /** Regions besides its own the deployment may reference (config `allowedRegions`). */
   allowedRegions: string[];
   /** What the configuration promises that the JSON must not exceed, and the traffic it is sized for (pipelines). */
-  configured: { expirationDays: number; capacity: CapacitySettings; acceptances: ControlAcceptance[] } | null;
+  configured: { expirationDays: number; capacity: CapacitySettings } | null;
+  /**
+   * Controls accepted as failing or unchecked (config `controls.acceptances`): a pipeline's own; for a state or trust
+   * stack, those every stack it serves accepts alike (an account-level control accepted for one is then not silently
+   * accepted for another).
+   */
+  acceptances: ControlAcceptance[];
 }
 
 /**
@@ -252,4 +258,5 @@ export interface StackModel {
   names: Record<string, string>;
   /** What the configuration promised (from the deployment facts), when the stack was synthesized from one. */
   configured: DeploymentFacts['configured'];
+  acceptances: ControlAcceptance[];
 }

@@ -11,6 +11,8 @@ import { analyzeStack } from '../../scripts/report/analyze';
 import { TelemetryStack } from '../../stacks/telemetry-stack';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 import { singleDeployment } from '../helpers';
+import { buildBootstrapStacks } from '../../stacks/matrix';
+import type { DeepPartial, PipelineSettings } from '../../config/schema';
 
 /** The report's controls of one deployment, with its Terraform JSON edited first. */
 function controls(matrix = singleDeployment(), edit: (tf: TerraformJson & { resource: Record<string, Record<string, Record<string, unknown>>> }) => void = () => undefined) {
@@ -94,6 +96,19 @@ describe('Security Hub controls of a stack', () => {
     const accepted = controls({ ...singleDeployment(), defaults: { ...EXAMPLE_MATRIX.defaults, controls: { acceptances: [...EXAMPLE_MATRIX.defaults.controls.acceptances, s31] } } });
     expect(accepted['S3.1']).toMatchObject({ status: 'accepted', rules: [], acceptance: s31 });
     expect(compliance['S3.1']).toMatchObject({ status: 'not checked', rules: [] });
+  });
+
+  it('a state stack reports as accepted only what every stack whose state it holds accepts alike', () => {
+    const s31 = { control: 'S3.1', scope: 'the account', reason: 'the account owner sets it', compensatingControls: ['S3.8 on every bucket'] };
+    const stateControls = (staging: DeepPartial<PipelineSettings>) => {
+      const matrix = { ...singleDeployment(), defaults: { ...EXAMPLE_MATRIX.defaults, controls: { acceptances: [...EXAMPLE_MATRIX.defaults.controls.acceptances, s31] } } };
+      const deployments = resolveMatrix({ ...matrix, deployments: [...matrix.deployments, { environment: 'staging', region: 'eu-central-1', accountId: '222222222222', profile: 'compliance', jurisdiction: 'EU', overrides: staging }] });
+      const [state] = buildBootstrapStacks(Testing.app(), deployments);
+      return Object.fromEntries(analyzeStack(state.node.id, JSON.parse(Testing.synth(state)), state.facts).controls.map((c) => [c.id, c]));
+    };
+    expect(stateControls({})['S3.1']).toMatchObject({ status: 'accepted', acceptance: s31 });
+    // The staging deployment does not accept it: the state bucket both share cannot either.
+    expect(stateControls({ controls: { acceptances: EXAMPLE_MATRIX.defaults.controls.acceptances } })['S3.1'].status).toBe('not checked');
   });
 
   it('without its acceptance, Cognito.2 fails', () => {

@@ -35,7 +35,7 @@ export function evaluateControls(tf: TerraformJson, model: StackModel, findings:
     if (resources.length === 0) return [];
     const rules = RULES.filter((r) => r.controls?.includes(control.id)).map((r) => r.id);
     const failing = [...new Set(findings.filter((f) => f.rule !== undefined && rules.includes(f.rule)).map((f) => f.resource))].sort();
-    const acceptance = model.configured?.acceptances.find((a) => a.control === control.id);
+    const acceptance = model.acceptances.find((a) => a.control === control.id);
     // A control no rule can check here (an account-level setting) is accepted only by an acceptance that says why.
     const status: ControlStatus = rules.length === 0 ? (acceptance ? 'accepted' : 'not checked') : failing.length === 0 ? 'pass' : acceptance ? 'accepted' : 'fail';
     return [{ ...control, status, resources, failing, rules, ...(status === 'accepted' ? { acceptance } : {}) }];

@@ -37,6 +37,7 @@ export function reportFixture(parts: Partial<Omit<ReportRuleInput, 'model'>> & {
     dashboards: [],
     names: {},
     configured: null,
+    acceptances: [],
     ...parts.model,
   };
   return { tf: {}, context: { region: 'eu-central-1', allowedRegions: [] }, capacity: null, ...parts, model };
@@ -75,5 +76,4 @@ export function eventStore(expirationDays: number | null, transitions: Retention
 export const configuredFor = (expirationDays: number): StackModel['configured'] => ({
   expirationDays,
   capacity: { eventsPerMonth: 100_000_000, peakFactor: 10, eventBytes: 3072, eventsPerRecord: 1 },
-  acceptances: [],
 });
