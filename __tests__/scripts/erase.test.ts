@@ -211,6 +211,76 @@ describe('erasure of one device', () => {
   });
 });
 
+describe('journal and segments: what a run writes per object stays small', () => {
+  function manyObjects(n: number): MemoryBucket {
+    const b = new MemoryBucket();
+    for (let i = 0; i < n; i++) b.put(`data/k-${String(i).padStart(5, '0')}.gz`, object(event(ERASED, i), event('device-B', i)));
+    b.put('data/only-a.gz', object(event(ERASED, 1)));
+    b.put('athena-results/q.csv', Buffer.from('"client_id"\n"device-A"\n'));
+    return b;
+  }
+  /** The request's own objects written, by kind, with their largest size. */
+  function watchWrites(b: MemoryBucket) {
+    const largest: Record<string, number> = {};
+    const write = b.writeJson.bind(b);
+    b.writeJson = async (key, value) => {
+      const kind = key.split('/').pop()!.split('.')[0];
+      largest[kind] = Math.max(largest[kind] ?? 0, JSON.stringify(value).length);
+      return write(key, value);
+    };
+    return largest;
+  }
+
+  it('the journal holds only changes not yet in a segment: its largest write does not grow with the number of objects', async () => {
+    const sizes: number[] = [];
+    for (const n of [60, 600]) {
+      const b = manyObjects(n);
+      const largest = watchWrites(b);
+      const receipt = await runErasure(b, request({ segmentKeys: 20 }));
+      expect(receipt).toMatchObject({ objectsRewritten: n, objectsDeleted: 1, recordsRemoved: n + 1, queryResultsDeleted: 1 });
+      expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
+      // One segment per 20 changed keys, written once each.
+      expect([...b.objects.keys()].filter((k) => k.includes('/done.'))).toHaveLength(Math.ceil((n + 2) / 20));
+      sizes.push(largest.journal);
+    }
+    expect(sizes[1]).toBeLessThan(sizes[0] * 1.5);
+  });
+
+  it('a run stopped with results not yet in a segment, or between a segment and its journal, counts each change once when resumed', async () => {
+    const whole = await runErasure(manyObjects(30), request({ segmentKeys: 4 }));
+    // Stopped after 10 rewrites: two segments written, two results only in memory, their notes in the journal.
+    const b = manyObjects(30);
+    await expect(runErasure(b, request({ segmentKeys: 4, stopAfterRewrites: 10 }))).rejects.toThrow(PlantedInterruption);
+    const resumed = await runErasure(b, request({ segmentKeys: 4 }));
+    expect(resumed).toMatchObject({ objectsRewritten: whole.objectsRewritten, objectsDeleted: whole.objectsDeleted, recordsRemoved: whole.recordsRemoved, versionsDeleted: whole.versionsDeleted, queryResultsDeleted: 1 });
+    // Stopped after a segment was written and before the journal counted it.
+    const c = manyObjects(30);
+    const write = c.writeJson.bind(c);
+    let segments = 0;
+    c.writeJson = async (key, value) => {
+      await write(key, value);
+      if (key.includes('/done.') && ++segments === 2) throw new Error('connection lost');
+    };
+    await expect(runErasure(c, request({ segmentKeys: 4 }))).rejects.toThrow('connection lost');
+    c.writeJson = write;
+    expect(await runErasure(c, request({ segmentKeys: 4 }))).toMatchObject({ objectsRewritten: whole.objectsRewritten, objectsDeleted: whole.objectsDeleted, recordsRemoved: whole.recordsRemoved, versionsDeleted: whole.versionsDeleted, queryResultsDeleted: 1 });
+  });
+
+  it('an object removed with every version just before a stop is counted by the next run, though its key is gone', async () => {
+    const whole = await runErasure(manyObjects(3), request());
+    const b = manyObjects(3);
+    const remove = b.deleteVersion.bind(b);
+    b.deleteVersion = async (key, versionId) => {
+      await remove(key, versionId);
+      if (key === 'data/only-a.gz') throw new Error('connection lost');
+    };
+    await expect(runErasure(b, request())).rejects.toThrow('connection lost');
+    b.deleteVersion = remove;
+    expect(b.objects.has('data/only-a.gz')).toBe(false);
+    expect(await runErasure(b, request())).toMatchObject({ objectsRewritten: whole.objectsRewritten, objectsDeleted: 1, recordsRemoved: whole.recordsRemoved, versionsDeleted: whole.versionsDeleted });
+  });
+});
+
 describe('shards: one request split over several runs', () => {
   /** A bucket with enough keys that three shards each get some. */
   function widerBucket(): MemoryBucket {

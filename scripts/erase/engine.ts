@@ -10,8 +10,8 @@
  *   3. an archived version (Deep Archive, Glacier Flexible Retrieval) cannot be read: a restore is started and the
  *      key is pending until a later run finds it restored.
  * Query results holding an id are deleted with their versions (results are derived and re-runnable). The request
- * (salt and id hashes), the journals and the receipt are JSON objects in the stack's own bucket
- * (`erasure-requests/<request>/`), encrypted like the rest.
+ * (salt and id hashes), the journals, the segments of results and the receipt are JSON objects in the stack's own
+ * bucket (`erasure-requests/<request>/`), encrypted like the rest.
  *
  * Past one machine, a request is split into shards by a hash of each key: `n` runs, each with its own journal, share
  * the keys without overlap, on as many machines as there are shards (docs/operating.md, "Past one machine").
@@ -89,6 +89,8 @@ export interface ErasureRequest {
   located?: Set<string>;
   /** This run's share of the keys: `index` of `count` (from 0). Default: every key. */
   shard?: Shard;
+  /** Changed keys per segment (tests). Default: `SEGMENT_KEYS`. */
+  segmentKeys?: number;
 }
 
 export interface Shard {
@@ -101,7 +103,7 @@ export const shardOf = (key: string, count: number): number => createHash('sha25
 
 const shardLabel = (s?: Shard) => (s ? `${s.index}-of-${s.count}` : 'all');
 
-type Action = 'rewritten' | 'deleted' | 'versions-deleted';
+type Action = 'rewritten' | 'deleted' | 'versions-deleted' | 'result-deleted';
 interface KeyResult {
   action: Action;
   recordsRemoved: number;
@@ -120,18 +122,31 @@ export interface RequestRecord {
   startedAt: string;
 }
 
-/** One run's progress (per shard, or `all`): read back by the next run of the same shard. */
+/**
+ * One shard's progress (or `all`'s), read back by its next run. It stays small whatever the number of objects: it
+ * holds the write-ahead notes of changes not yet in a segment, and how many segments there are. A note is written
+ * before its change and leaves only when the change's result is in a segment, so a run stopped anywhere finishes it
+ * and counts it once.
+ */
 interface Journal {
   shard: string;
-  /** Write-ahead notes: a rewrite (or removal) begun, with what it removes. */
+  /** Write-ahead notes: a change begun (rewrite, removal, versions deleted, a query result deleted), with what it removes. */
   intents: Record<string, { from: string; recordsRemoved: number; action: Action; versions: string[] }>;
-  done: Record<string, KeyResult>;
-  resultsDeleted: string[];
-  restores: Record<string, string>;
+  /** Segments written: `done.<shard>.<n>.json` for n below this. */
+  segments: number;
   runs: { at: string; shard: string; objectsScanned: number; changed: number }[];
   /** What the last run of this shard left pending. */
   pending: Pending[];
 }
+
+/** Results of up to `SEGMENT_KEYS` changed keys, and the restores started meanwhile: written once, never rewritten. */
+interface Segment {
+  results: Record<string, KeyResult>;
+  restores: Record<string, string>;
+}
+
+/** Keys per segment: a journal holds at most this many notes, a run writes one segment per this many changed keys. */
+export const SEGMENT_KEYS = 1000;
 
 export interface Receipt {
   request: string;
@@ -165,7 +180,17 @@ export class RequestError extends Error {}
 /** The objects of a request's folder: what identifies it, each shard's journal, the receipt, the saved location. */
 export function requestPaths(requestsFolder: string, request: string, shard?: Shard) {
   const folder = `${requestsFolder}${request}/`;
-  return { folder, record: `${folder}request.json`, journals: `${folder}journal`, journal: `${folder}journal${shard ? `.${shardLabel(shard)}` : ''}.json`, receipt: `${folder}receipt.json`, located: `${folder}located.json` };
+  const label = shardLabel(shard);
+  return {
+    folder,
+    record: `${folder}request.json`,
+    journals: `${folder}journal`,
+    journal: `${folder}journal${shard ? `.${label}` : ''}.json`,
+    segments: `${folder}done.`,
+    segment: (n: number) => `${folder}done.${label}.${String(n).padStart(6, '0')}.json`,
+    receipt: `${folder}receipt.json`,
+    located: `${folder}located.json`,
+  };
 }
 
 /**
@@ -186,6 +211,17 @@ export async function beginRequest(store: ErasureStore, r: Pick<ErasureRequest, 
   return record;
 }
 
+/** Every segment of the request (all shards): each changed key's result, merged, and every restore started. */
+async function segmentsOf(store: ErasureStore, r: ErasureRequest): Promise<Segment> {
+  const all: Segment = { results: {}, restores: {} };
+  for (const key of await store.keys(requestPaths(r.requestsFolder, r.request).segments)) {
+    const segment = await store.readJson<Segment>(key);
+    for (const [k, result] of Object.entries(segment?.results ?? {})) all.results[k] = all.results[k] ? merge(all.results[k], result) : result;
+    Object.assign(all.restores, segment?.restores);
+  }
+  return all;
+}
+
 /** Every journal of the request, by shard label. */
 async function journalsOf(store: ErasureStore, r: ErasureRequest): Promise<Map<string, Journal>> {
   const { journals } = requestPaths(r.requestsFolder, r.request);
@@ -200,23 +236,41 @@ async function journalsOf(store: ErasureStore, r: ErasureRequest): Promise<Map<s
 /** Carries out (or resumes) one request, or with `shard` its share of the keys; returns its receipt, also written to the bucket. */
 export async function runErasure(store: ErasureStore, r: ErasureRequest): Promise<Receipt> {
   const now = r.now ?? (() => new Date());
-  const { journal: journalKey, receipt: receiptKey } = requestPaths(r.requestsFolder, r.request, r.shard);
+  const paths = requestPaths(r.requestsFolder, r.request, r.shard);
   const record = await beginRequest(store, r);
   const label = shardLabel(r.shard);
   const others = await journalsOf(store, r);
-  const journal: Journal = others.get(label) ?? { shard: label, intents: {}, done: {}, resultsDeleted: [], restores: {}, runs: [], pending: [] };
+  const journal: Journal = others.get(label) ?? { shard: label, intents: {}, segments: 0, runs: [], pending: [] };
   others.delete(label);
-  // A rewrite another shard began is finished only by that shard (it alone owns its journal).
+  // A change another shard began is finished only by that shard (it alone owns its journal).
   for (const [other, j] of others) {
     const sibling = r.shard && other.endsWith(`-of-${r.shard.count}`);
     if (!sibling && Object.keys(j.intents).length > 0) throw new RequestError(`shard ${other} of request ${r.request} has a rewrite to finish: run it again first (--shard ${other.replace('-of-', '/')})`);
   }
   const inShard = (key: string) => !r.shard || shardOf(key, r.shard.count) === r.shard.index;
-  const restoredSince = (id: string) => journal.restores[id] ?? [...others.values()].map((j) => j.restores[id]).find(Boolean);
-  const save = () => store.writeJson(journalKey, journal);
+  const earlier = await segmentsOf(store, r);
+  const save = () => store.writeJson(paths.journal, journal);
+  // Results wait here for their segment; their notes stay in the journal until it is written.
+  let buffer: Segment = { results: {}, restores: {} };
+  const flush = async () => {
+    if (Object.keys(buffer.results).length === 0 && Object.keys(buffer.restores).length === 0) return;
+    // A stop between these two writes leaves a segment the journal does not count: the next flush writes over it,
+    // with every result it held again (their notes are still in the journal).
+    await store.writeJson(paths.segment(journal.segments), buffer);
+    journal.segments++;
+    for (const key of Object.keys(buffer.results)) delete journal.intents[key];
+    buffer = { results: {}, restores: {} };
+    await save();
+  };
+  const done = async (key: string, result: KeyResult) => {
+    buffer.results[key] = buffer.results[key] ? merge(buffer.results[key], result) : result;
+    run.changed++;
+    if (Object.keys(buffer.results).length >= (r.segmentKeys ?? SEGMENT_KEYS)) await flush();
+  };
   const matcher = idMatcher(r.ids, r.fields);
   const pending: Pending[] = [];
   const run = { objectsScanned: 0, changed: 0 };
+  const visited = new Set<string>();
   let rewrites = 0;
   const context: KeyContext = {
     store,
@@ -226,7 +280,10 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     pending,
     run,
     now,
-    restoredSince,
+    restoredSince: (id) => buffer.restores[id] ?? earlier.restores[id],
+    restoreStarted: (id) => {
+      buffer.restores[id] = now().toISOString();
+    },
     rewritten: () => {
       rewrites++;
       if (r.stopAfterRewrites !== undefined && rewrites >= r.stopAfterRewrites) throw new PlantedInterruption(`stopped after ${rewrites} rewrite(s), old versions not yet deleted (planted)`);
@@ -240,14 +297,9 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
       if (!inShard(key)) continue;
       const athenaSawAll = versions.every((v) => v.latest && !v.deleteMarker && !ARCHIVED_CLASSES.has(v.storageClass));
       if (folder === r.folders.data && r.located && !r.located.has(key) && athenaSawAll && !journal.intents[key]) continue;
+      visited.add(key);
       const result = await eraseKey(context, key, versions, failedRecords);
-      if (result) {
-        const before = journal.done[key];
-        journal.done[key] = before ? merge(before, result) : result;
-        delete journal.intents[key];
-        run.changed++;
-        await save();
-      }
+      if (result) await done(key, result);
     }
   }
 
@@ -256,17 +308,28 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   for (const v of await store.versions(r.folders.results)) results.set(v.key, [...(results.get(v.key) ?? []), v]);
   for (const [key, versions] of results) {
     if (!inShard(key)) continue;
+    visited.add(key);
     const readable = versions.filter((v) => !v.deleteMarker);
     let holds = false;
     for (const v of readable) if (matcher.mayHold((await store.get(key, v.versionId)).toString('utf8'))) holds = true;
     run.objectsScanned += readable.length;
     if (!holds) continue;
     // Noted first: a run stopped midway deletes the rest next time, and counts the result once.
-    if (!journal.resultsDeleted.includes(key)) journal.resultsDeleted.push(key);
+    journal.intents[key] = { from: '', recordsRemoved: 0, action: 'result-deleted', versions: versions.map((v) => v.versionId) };
     await save();
     for (const v of versions) await store.deleteVersion(key, v.versionId);
-    run.changed++;
+    await done(key, { action: 'result-deleted', recordsRemoved: 0, versionsDeleted: versions.length });
   }
+
+  // Notes of an earlier run whose key is gone (an object removed with every version, a query result deleted): the
+  // change is complete, and counted now.
+  for (const [key, intent] of Object.entries(journal.intents)) {
+    if (visited.has(key) || buffer.results[key]) continue;
+    const present = new Set((await store.versions(key)).filter((v) => v.key === key).map((v) => v.versionId));
+    for (const id of intent.versions.filter((v) => present.has(v))) await store.deleteVersion(key, id);
+    await done(key, { action: intent.action, recordsRemoved: intent.recordsRemoved, versionsDeleted: intent.versions.length });
+  }
+  await flush();
 
   const stopped = r.appStoppedAt ?? new Date(record.startedAt);
   // Firehose delivers a buffer at most bufferSeconds after its first record; a minute more for the delivery itself.
@@ -276,13 +339,14 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   journal.pending = pending;
   await save();
 
-  // The receipt sums every journal. A run over every key speaks for the whole request; a shard adds what its
+  // The receipt sums every segment. A run over every key speaks for the whole request; a shard adds what its
   // siblings' last runs left, and names the siblings that have not run.
   const journals = [journal, ...(await journalsOf(store, r)).values()].filter((j, i, all) => all.findIndex((x) => x.shard === j.shard) === i);
   const siblings = r.shard ? journals.filter((j) => j.shard !== label && j.shard.endsWith(`-of-${r.shard!.count}`)) : [];
   const allPending = [...pending, ...siblings.flatMap((j) => j.pending)].filter((p, i, all) => all.findIndex((q) => JSON.stringify(q) === JSON.stringify(p)) === i);
   const shardsNotRun = r.shard ? Array.from({ length: r.shard.count }, (_, i) => shardLabel({ index: i, count: r.shard!.count })).filter((s) => !journals.some((j) => j.shard === s)) : [];
-  const outcomes = journals.flatMap((j) => Object.values(j.done));
+  const outcomes = Object.values((await segmentsOf(store, r)).results);
+  const objects = outcomes.filter((x) => x.action !== 'result-deleted');
   const receipt: Receipt = {
     request: record.request,
     stack: record.stack,
@@ -291,17 +355,17 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     salt: record.salt,
     idHashes: record.idHashes,
     fields: record.fields,
-    objectsRewritten: outcomes.filter((x) => x.action === 'rewritten').length,
-    objectsDeleted: outcomes.filter((x) => x.action === 'deleted').length,
-    recordsRemoved: outcomes.reduce((n, x) => n + x.recordsRemoved, 0),
-    versionsDeleted: outcomes.reduce((n, x) => n + x.versionsDeleted, 0),
-    queryResultsDeleted: journals.reduce((n, j) => n + j.resultsDeleted.length, 0),
+    objectsRewritten: objects.filter((x) => x.action === 'rewritten').length,
+    objectsDeleted: objects.filter((x) => x.action === 'deleted').length,
+    recordsRemoved: objects.reduce((n, x) => n + x.recordsRemoved, 0),
+    versionsDeleted: objects.reduce((n, x) => n + x.versionsDeleted, 0),
+    queryResultsDeleted: outcomes.length - objects.length,
     pending: allPending,
     shardsNotRun,
     runs: journals.flatMap((j) => j.runs).sort((a, b) => a.at.localeCompare(b.at)),
     thisRun: { shard: label, ...run, pending: pending.length },
   };
-  await store.writeJson(receiptKey, receipt);
+  await store.writeJson(paths.receipt, receipt);
   return receipt;
 }
 
@@ -318,8 +382,9 @@ interface KeyContext {
   pending: Pending[];
   run: { objectsScanned: number };
   now: () => Date;
-  /** When a restore of this `key@version` was started, by this run's journal or another shard's. */
+  /** When a restore of this `key@version` was started, by this run or an earlier one (any shard). */
   restoredSince: (id: string) => string | undefined;
+  restoreStarted: (id: string) => void;
   /** Called after each rewrite is written (the planted interruption throws here). */
   rewritten: () => void;
 }
@@ -341,8 +406,7 @@ async function eraseKey(c: KeyContext, key: string, versions: ObjectVersion[], f
     const id = `${key}@${v.versionId}`;
     if (head.restore === 'none') {
       await store.restore(key, v.versionId, RESTORE_DAYS);
-      journal.restores[id] = c.now().toISOString();
-      await save();
+      c.restoreStarted(id);
     }
     pending.push({ kind: 'restore', key, versionId: v.versionId, since: c.restoredSince(id) ?? c.now().toISOString() });
   }
@@ -379,13 +443,15 @@ async function eraseKey(c: KeyContext, key: string, versions: ObjectVersion[], f
     for (const id of intent.versions.filter((v) => present.has(v))) await store.deleteVersion(key, id);
     return { action: intent.action, recordsRemoved: intent.recordsRemoved, versionsDeleted: intent.versions.length };
   }
-  // Noncurrent versions holding erased records (an object deleted or overwritten earlier).
-  let versionsDeleted = 0;
+  // Noncurrent versions holding erased records (an object deleted or overwritten earlier): noted, then deleted.
+  const holding: string[] = [];
   for (const v of versions.filter((x) => !x.deleteMarker && x.versionId !== current?.versionId)) {
     run.objectsScanned++;
-    if ((await filterObject(await store.get(key, v.versionId), matcher, failedRecords)).removed === 0) continue;
-    await store.deleteVersion(key, v.versionId);
-    versionsDeleted++;
+    if ((await filterObject(await store.get(key, v.versionId), matcher, failedRecords)).removed > 0) holding.push(v.versionId);
   }
-  return versionsDeleted > 0 ? { action: 'versions-deleted', recordsRemoved: 0, versionsDeleted } : undefined;
+  if (holding.length === 0) return undefined;
+  journal.intents[key] = { from: '', recordsRemoved: 0, action: 'versions-deleted', versions: holding };
+  await save();
+  for (const id of holding) await store.deleteVersion(key, id);
+  return { action: 'versions-deleted', recordsRemoved: 0, versionsDeleted: holding.length };
 }
