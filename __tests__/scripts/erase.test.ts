@@ -1,7 +1,7 @@
 /** The erasure engine against an in-memory versioned bucket: formats, versions, archive, concurrency, resume, receipt. */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { beginRequest, PlantedInterruption, RequestError, runErasure, shardOf, type ErasureRequest, type ErasureStore, type ObjectHead, type ObjectVersion } from '../../scripts/erase/engine';
+import { beginRequest, keysWithVersions, PlantedInterruption, RequestError, runErasure, shardOf, type ErasureRequest, type ErasureStore, type ObjectHead, type ObjectVersion } from '../../scripts/erase/engine';
 import { contractFields } from '../../config/event-contract';
 import { contractParquet, parquetShape } from '../../scripts/erase/parquet';
 import { filterNdjson, filterObject, idMatcher } from '../../scripts/erase/records';
@@ -11,6 +11,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main as erase, parseShard } from '../../scripts/erase/index';
+import { s3Store } from '../../scripts/erase/s3-store';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { CONFIGURED } from '../fixtures/configured';
 import { staticFolder } from '../../config/names';
 
@@ -40,8 +42,10 @@ class MemoryBucket implements ErasureStore {
     if (!v) throw Object.assign(new Error(`no ${key}@${versionId}`), { name: 'NoSuchVersion' });
     return v;
   }
-  async versions(prefix: string): Promise<ObjectVersion[]> {
-    return [...this.objects].filter(([k]) => k.startsWith(prefix)).flatMap(([key, vs]) => vs.map((v, i) => ({ key, versionId: v.versionId, latest: i === vs.length - 1, deleteMarker: v.deleteMarker, storageClass: v.storageClass, lastModified: new Date(0), size: v.body.length })));
+  async *versions(prefix: string): AsyncGenerator<ObjectVersion> {
+    // Listed like S3: a snapshot in key order, newest version first.
+    const listed = [...this.objects].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1));
+    yield* listed.flatMap(([key, vs]) => vs.map((v, i) => ({ key, versionId: v.versionId, latest: i === vs.length - 1, deleteMarker: v.deleteMarker, storageClass: v.storageClass, lastModified: new Date(0), size: v.body.length })).reverse());
   }
   async head(key: string, versionId: string): Promise<ObjectHead> {
     const v = this.find(key, versionId);
@@ -208,6 +212,25 @@ describe('erasure of one device', () => {
     const b = bucketWithEvents();
     await runErasure(b, request());
     await expect(runErasure(b, request({ ids: ['device-B'] }))).rejects.toThrow(/other ids/);
+  });
+});
+
+describe('listing on S3: one key at a time, never the whole folder', () => {
+  it('versions and delete markers of a page merged by key; a key split over two pages comes once, with all its versions', async () => {
+    const pages = [
+      { Versions: [{ Key: 'data/a', VersionId: 'a1', IsLatest: true }, { Key: 'data/b', VersionId: 'b3', IsLatest: false }], DeleteMarkers: [{ Key: 'data/b', VersionId: 'b4', IsLatest: true }], IsTruncated: true, NextKeyMarker: 'data/b', NextVersionIdMarker: 'b3' },
+      { Versions: [{ Key: 'data/b', VersionId: 'b2', IsLatest: false }, { Key: 'data/c', VersionId: 'c1', IsLatest: true }], DeleteMarkers: [{ Key: 'data/b', VersionId: 'b1', IsLatest: false }], IsTruncated: false },
+    ];
+    const markers: (string | undefined)[] = [];
+    const s3 = { send: async (c: { input: { KeyMarker?: string } }) => (markers.push(c.input.KeyMarker), pages[markers.length - 1]) } as unknown as S3Client;
+    const listed: [string, string[]][] = [];
+    for await (const [key, versions] of keysWithVersions(s3Store(s3, 'bucket'), 'data/')) listed.push([key, versions.map((v) => `${v.versionId}${v.deleteMarker ? ' (marker)' : ''}`)]);
+    expect(listed).toEqual([
+      ['data/a', ['a1']],
+      ['data/b', ['b3', 'b4 (marker)', 'b2', 'b1 (marker)']],
+      ['data/c', ['c1']],
+    ]);
+    expect(markers).toEqual([undefined, 'data/b']);
   });
 });
 

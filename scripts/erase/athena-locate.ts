@@ -33,8 +33,10 @@ export function locateQuery(t: Pick<LocateTarget, 'database' | 'table'>, ids: st
 }
 
 /** Bytes Athena would read: the current, readable objects of the events folder. */
-export function scannableBytes(versions: (ObjectVersion & { size?: number })[]): number {
-  return versions.filter((v) => v.latest && !v.deleteMarker && !ARCHIVED_CLASSES.has(v.storageClass)).reduce((n, v) => n + (v.size ?? 0), 0);
+export async function scannableBytes(versions: AsyncIterable<ObjectVersion> | ObjectVersion[]): Promise<number> {
+  let bytes = 0;
+  for await (const v of versions) if (v.latest && !v.deleteMarker && !ARCHIVED_CLASSES.has(v.storageClass)) bytes += v.size;
+  return bytes;
 }
 
 export class LocateError extends Error {}

@@ -43,7 +43,11 @@ export interface ObjectHead {
 
 /** The bucket, as the erasure uses it (S3 in scripts/erase/s3-store.ts; an in-memory one in the tests). */
 export interface ErasureStore {
-  versions(prefix: string): Promise<ObjectVersion[]>;
+  /**
+   * Every version and delete marker under a prefix, page by page as S3 lists them: in key order, each key's versions
+   * together. A run never holds a folder's listing in memory (millions of objects at the largest volumes).
+   */
+  versions(prefix: string): AsyncIterable<ObjectVersion>;
   head(key: string, versionId: string): Promise<ObjectHead>;
   get(key: string, versionId: string): Promise<Buffer>;
   /** A new current version, only if the current one still has `ifMatch` as its ETag: its version id, or `changed`. */
@@ -211,6 +215,27 @@ export async function beginRequest(store: ErasureStore, r: Pick<ErasureRequest, 
   return record;
 }
 
+/** The keys under a prefix with their versions, one key at a time, as they are listed. */
+export async function* keysWithVersions(store: ErasureStore, prefix: string): AsyncGenerator<[string, ObjectVersion[]]> {
+  let key: string | undefined;
+  let group: ObjectVersion[] = [];
+  for await (const v of store.versions(prefix)) {
+    if (v.key !== key) {
+      if (key !== undefined) yield [key, group];
+      [key, group] = [v.key, []];
+    }
+    group.push(v);
+  }
+  if (key !== undefined) yield [key, group];
+}
+
+/** The versions of one key. */
+export async function versionsOfKey(store: ErasureStore, key: string): Promise<ObjectVersion[]> {
+  const out: ObjectVersion[] = [];
+  for await (const v of store.versions(key)) if (v.key === key) out.push(v);
+  return out;
+}
+
 /** Every segment of the request (all shards): each changed key's result, merged, and every restore started. */
 async function segmentsOf(store: ErasureStore, r: ErasureRequest): Promise<Segment> {
   const all: Segment = { results: {}, restores: {} };
@@ -291,9 +316,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   };
 
   for (const [folder, failedRecords] of [[r.folders.data, false], [r.folders.errors, true]] as const) {
-    const byKey = new Map<string, ObjectVersion[]>();
-    for (const v of await store.versions(folder)) byKey.set(v.key, [...(byKey.get(v.key) ?? []), v]);
-    for (const [key, versions] of [...byKey].sort(([a], [b]) => a.localeCompare(b))) {
+    for await (const [key, versions] of keysWithVersions(store, folder)) {
       if (!inShard(key)) continue;
       const athenaSawAll = versions.every((v) => v.latest && !v.deleteMarker && !ARCHIVED_CLASSES.has(v.storageClass));
       if (folder === r.folders.data && r.located && !r.located.has(key) && athenaSawAll && !journal.intents[key]) continue;
@@ -304,9 +327,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   }
 
   // Query results that name an id: deleted with every version.
-  const results = new Map<string, ObjectVersion[]>();
-  for (const v of await store.versions(r.folders.results)) results.set(v.key, [...(results.get(v.key) ?? []), v]);
-  for (const [key, versions] of results) {
+  for await (const [key, versions] of keysWithVersions(store, r.folders.results)) {
     if (!inShard(key)) continue;
     visited.add(key);
     const readable = versions.filter((v) => !v.deleteMarker);
@@ -325,7 +346,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   // change is complete, and counted now.
   for (const [key, intent] of Object.entries(journal.intents)) {
     if (visited.has(key) || buffer.results[key]) continue;
-    const present = new Set((await store.versions(key)).filter((v) => v.key === key).map((v) => v.versionId));
+    const present = new Set((await versionsOfKey(store, key)).map((v) => v.versionId));
     for (const id of intent.versions.filter((v) => present.has(v))) await store.deleteVersion(key, id);
     await done(key, { action: intent.action, recordsRemoved: intent.recordsRemoved, versionsDeleted: intent.versions.length });
   }
@@ -427,7 +448,7 @@ async function eraseKey(c: KeyContext, key: string, versions: ObjectVersion[], f
       const written = await store.replace(key, filtered.body, head, head.etag);
       if (written === 'changed') {
         // Changed since it was read: read the new current version and start over.
-        versions = (await store.versions(key)).filter((v) => v.key === key);
+        versions = await versionsOfKey(store, key);
         current = versions.find((v) => v.latest && !v.deleteMarker);
         continue;
       }

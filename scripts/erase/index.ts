@@ -172,7 +172,7 @@ export async function main(
       const folder = r.folders.data;
       const target = { workgroup: d.names.workgroup, database: d.names.glueDatabase, table: d.names.table, bucket: d.names.dataBucket, folder, pricePerTb: pricesFor(d.region)?.prices['athena.scanned']?.value };
       await beginRequest(store, r);
-      located = await locateWithAthena(athenaFor(d), target, ids, fields, scannableBytes(await store.versions(folder)), (line) => console.log(line));
+      located = await locateWithAthena(athenaFor(d), target, ids, fields, await scannableBytes(store.versions(folder)), (line) => console.log(line));
       console.log(`located: ${located.size} object(s) of ${folder} hold the ids`);
       if (values['locate-only']) {
         await store.writeJson(savedAt, { at: new Date().toISOString(), keys: [...located].sort() } satisfies SavedLocation);

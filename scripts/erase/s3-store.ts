@@ -16,17 +16,19 @@ import type { ErasureStore, ObjectHead, ObjectVersion } from './engine';
 export function s3Store(s3: S3Client, bucket: string): ErasureStore {
   const bytes = async (body: unknown) => Buffer.from(await (body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
   return {
-    async versions(prefix) {
-      const out: ObjectVersion[] = [];
+    async *versions(prefix) {
       let KeyMarker: string | undefined;
       let VersionIdMarker: string | undefined;
       do {
         const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker, VersionIdMarker }));
+        const out: ObjectVersion[] = [];
         for (const v of page.Versions ?? []) out.push({ key: v.Key!, versionId: v.VersionId!, latest: v.IsLatest === true, deleteMarker: false, storageClass: v.StorageClass ?? 'STANDARD', lastModified: v.LastModified ?? new Date(0), size: v.Size ?? 0 });
         for (const m of page.DeleteMarkers ?? []) out.push({ key: m.Key!, versionId: m.VersionId!, latest: m.IsLatest === true, deleteMarker: true, storageClass: '', lastModified: m.LastModified ?? new Date(0), size: 0 });
+        // A page lists versions and delete markers apart, each in key order (S3 API, ListObjectVersions): merged by
+        // key, so a key's versions come together; pages follow in key order.
+        yield* out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
         [KeyMarker, VersionIdMarker] = page.IsTruncated ? [page.NextKeyMarker, page.NextVersionIdMarker] : [undefined, undefined];
       } while (KeyMarker);
-      return out;
     },
     async head(key, versionId) {
       const h = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
