@@ -236,15 +236,31 @@ export async function versionsOfKey(store: ErasureStore, key: string): Promise<O
   return out;
 }
 
-/** Every segment of the request (all shards): each changed key's result, merged, and every restore started. */
-async function segmentsOf(store: ErasureStore, r: ErasureRequest): Promise<Segment> {
-  const all: Segment = { results: {}, restores: {} };
+/** What the receipt counts. */
+type Totals = Pick<Receipt, 'objectsRewritten' | 'objectsDeleted' | 'recordsRemoved' | 'versionsDeleted' | 'queryResultsDeleted'>;
+
+/**
+ * Every segment of the request (all shards), read one at a time: the receipt's counts, and when each restore was
+ * started. A key has one result in one segment (a note leaves the journal with its result), so counts add up.
+ */
+async function readSegments(store: ErasureStore, r: ErasureRequest): Promise<{ totals: Totals; restores: Record<string, string> }> {
+  const totals: Totals = { objectsRewritten: 0, objectsDeleted: 0, recordsRemoved: 0, versionsDeleted: 0, queryResultsDeleted: 0 };
+  const restores: Record<string, string> = {};
   for (const key of await store.keys(requestPaths(r.requestsFolder, r.request).segments)) {
     const segment = await store.readJson<Segment>(key);
-    for (const [k, result] of Object.entries(segment?.results ?? {})) all.results[k] = all.results[k] ? merge(all.results[k], result) : result;
-    Object.assign(all.restores, segment?.restores);
+    for (const result of Object.values(segment?.results ?? {})) {
+      if (result.action === 'result-deleted') {
+        totals.queryResultsDeleted++;
+        continue;
+      }
+      if (result.action === 'rewritten') totals.objectsRewritten++;
+      if (result.action === 'deleted') totals.objectsDeleted++;
+      totals.recordsRemoved += result.recordsRemoved;
+      totals.versionsDeleted += result.versionsDeleted;
+    }
+    Object.assign(restores, segment?.restores);
   }
-  return all;
+  return { totals, restores };
 }
 
 /** Every journal of the request, by shard label. */
@@ -273,29 +289,33 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     if (!sibling && Object.keys(j.intents).length > 0) throw new RequestError(`shard ${other} of request ${r.request} has a rewrite to finish: run it again first (--shard ${other.replace('-of-', '/')})`);
   }
   const inShard = (key: string) => !r.shard || shardOf(key, r.shard.count) === r.shard.index;
-  const earlier = await segmentsOf(store, r);
+  const { restores: earlierRestores } = await readSegments(store, r);
   const save = () => store.writeJson(paths.journal, journal);
   // Results wait here for their segment; their notes stay in the journal until it is written.
   let buffer: Segment = { results: {}, restores: {} };
+  let buffered = 0;
   const flush = async () => {
-    if (Object.keys(buffer.results).length === 0 && Object.keys(buffer.restores).length === 0) return;
+    if (buffered === 0 && Object.keys(buffer.restores).length === 0) return;
     // A stop between these two writes leaves a segment the journal does not count: the next flush writes over it,
     // with every result it held again (their notes are still in the journal).
     await store.writeJson(paths.segment(journal.segments), buffer);
     journal.segments++;
     for (const key of Object.keys(buffer.results)) delete journal.intents[key];
     buffer = { results: {}, restores: {} };
+    buffered = 0;
     await save();
   };
   const done = async (key: string, result: KeyResult) => {
-    buffer.results[key] = buffer.results[key] ? merge(buffer.results[key], result) : result;
+    buffer.results[key] = result;
+    buffered++;
     run.changed++;
-    if (Object.keys(buffer.results).length >= (r.segmentKeys ?? SEGMENT_KEYS)) await flush();
+    if (buffered >= (r.segmentKeys ?? SEGMENT_KEYS)) await flush();
   };
   const matcher = idMatcher(r.ids, r.fields);
   const pending: Pending[] = [];
   const run = { objectsScanned: 0, changed: 0 };
-  const visited = new Set<string>();
+  // Keys with a note from an earlier run: each is finished when its key comes up, or after the listing if it is gone.
+  const openFromEarlier = new Set(Object.keys(journal.intents));
   let rewrites = 0;
   const context: KeyContext = {
     store,
@@ -305,7 +325,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     pending,
     run,
     now,
-    restoredSince: (id) => buffer.restores[id] ?? earlier.restores[id],
+    restoredSince: (id) => buffer.restores[id] ?? earlierRestores[id],
     restoreStarted: (id) => {
       buffer.restores[id] = now().toISOString();
     },
@@ -320,7 +340,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
       if (!inShard(key)) continue;
       const athenaSawAll = versions.every((v) => v.latest && !v.deleteMarker && !ARCHIVED_CLASSES.has(v.storageClass));
       if (folder === r.folders.data && r.located && !r.located.has(key) && athenaSawAll && !journal.intents[key]) continue;
-      visited.add(key);
+      openFromEarlier.delete(key);
       const result = await eraseKey(context, key, versions, failedRecords);
       if (result) await done(key, result);
     }
@@ -329,7 +349,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   // Query results that name an id: deleted with every version.
   for await (const [key, versions] of keysWithVersions(store, r.folders.results)) {
     if (!inShard(key)) continue;
-    visited.add(key);
+    openFromEarlier.delete(key);
     const readable = versions.filter((v) => !v.deleteMarker);
     let holds = false;
     for (const v of readable) if (matcher.mayHold((await store.get(key, v.versionId)).toString('utf8'))) holds = true;
@@ -344,8 +364,9 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
 
   // Notes of an earlier run whose key is gone (an object removed with every version, a query result deleted): the
   // change is complete, and counted now.
-  for (const [key, intent] of Object.entries(journal.intents)) {
-    if (visited.has(key) || buffer.results[key]) continue;
+  for (const key of openFromEarlier) {
+    const intent = journal.intents[key];
+    if (!intent || buffer.results[key]) continue;
     const present = new Set((await versionsOfKey(store, key)).map((v) => v.versionId));
     for (const id of intent.versions.filter((v) => present.has(v))) await store.deleteVersion(key, id);
     await done(key, { action: intent.action, recordsRemoved: intent.recordsRemoved, versionsDeleted: intent.versions.length });
@@ -366,8 +387,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   const siblings = r.shard ? journals.filter((j) => j.shard !== label && j.shard.endsWith(`-of-${r.shard!.count}`)) : [];
   const allPending = [...pending, ...siblings.flatMap((j) => j.pending)].filter((p, i, all) => all.findIndex((q) => JSON.stringify(q) === JSON.stringify(p)) === i);
   const shardsNotRun = r.shard ? Array.from({ length: r.shard.count }, (_, i) => shardLabel({ index: i, count: r.shard!.count })).filter((s) => !journals.some((j) => j.shard === s)) : [];
-  const outcomes = Object.values((await segmentsOf(store, r)).results);
-  const objects = outcomes.filter((x) => x.action !== 'result-deleted');
+  const { totals } = await readSegments(store, r);
   const receipt: Receipt = {
     request: record.request,
     stack: record.stack,
@@ -376,11 +396,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     salt: record.salt,
     idHashes: record.idHashes,
     fields: record.fields,
-    objectsRewritten: objects.filter((x) => x.action === 'rewritten').length,
-    objectsDeleted: objects.filter((x) => x.action === 'deleted').length,
-    recordsRemoved: objects.reduce((n, x) => n + x.recordsRemoved, 0),
-    versionsDeleted: objects.reduce((n, x) => n + x.versionsDeleted, 0),
-    queryResultsDeleted: outcomes.length - objects.length,
+    ...totals,
     pending: allPending,
     shardsNotRun,
     runs: journals.flatMap((j) => j.runs).sort((a, b) => a.at.localeCompare(b.at)),
@@ -388,10 +404,6 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   };
   await store.writeJson(paths.receipt, receipt);
   return receipt;
-}
-
-function merge(a: KeyResult, b: KeyResult): KeyResult {
-  return { action: a.action === 'versions-deleted' ? b.action : a.action, recordsRemoved: a.recordsRemoved + b.recordsRemoved, versionsDeleted: a.versionsDeleted + b.versionsDeleted };
 }
 
 /** What every key of a run shares. */

@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { ERASURE_REQUESTS_FOLDER, staticFolder } from '../../config/names';
 import type { ResolvedDeployment } from '../../config';
 import { commandLine, isEntryPoint, loadDeploymentsOrReport, usage, type CommandSpec } from '../cli';
-import { beginRequest, PlantedInterruption, RequestError, requestPaths, runErasure, type ErasureStore, type Receipt, type Shard } from './engine';
+import { beginRequest, PlantedInterruption, RequestError, requestPaths, runErasure, shardOf, type ErasureStore, type Receipt, type Shard } from './engine';
 import { DEFAULT_ID_FIELDS } from './records';
 import { s3Store } from './s3-store';
 
@@ -166,8 +166,8 @@ export async function main(
         console.error(`--shard with --locate athena reads the objects located once by --locate-only, and request ${r.request} has none: run it with --locate-only first (or the shards with --locate scan)`);
         return 2;
       }
-      located = new Set(saved.keys);
-      console.log(`located: ${located.size} object(s), saved by --locate-only at ${saved.at}`);
+      located = new Set(saved.keys.filter((key) => shardOf(key, shard.count) === shard.index));
+      console.log(`located: ${located.size} of the ${saved.keys.length} object(s) saved by --locate-only at ${saved.at} are this shard's`);
     } else if (locate === 'athena') {
       const folder = r.folders.data;
       const target = { workgroup: d.names.workgroup, database: d.names.glueDatabase, table: d.names.table, bucket: d.names.dataBucket, folder, pricePerTb: pricesFor(d.region)?.prices['athena.scanned']?.value };
