@@ -289,6 +289,50 @@ describe('journal and segments: what a run writes per object stays small', () =>
     expect(await runErasure(c, request({ segmentKeys: 4 }))).toMatchObject({ objectsRewritten: whole.objectsRewritten, objectsDeleted: whole.objectsDeleted, recordsRemoved: whole.recordsRemoved, versionsDeleted: whole.versionsDeleted, queryResultsDeleted: 1 });
   });
 
+  /** Every key with a result in a segment, as often as it has one. */
+  const segmentKeys = (b: MemoryBucket) => [...b.objects].filter(([k]) => k.includes('/done.')).flatMap(([, vs]) => Object.keys(JSON.parse(vs[vs.length - 1].body.toString()).results as object));
+
+  it('several keys at once, never more than asked, erase what one at a time does; each key in one segment', async () => {
+    const one = manyObjects(120);
+    const sequential = await runErasure(one, request({ segmentKeys: 2, concurrency: 1 }));
+    const b = manyObjects(120);
+    let inFlight = 0;
+    let most = 0;
+    const get = b.get.bind(b);
+    b.get = async (key, versionId) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      inFlight--;
+      return get(key, versionId);
+    };
+    // A segment takes a while to write: results keep arriving meanwhile.
+    const write = b.writeJson.bind(b);
+    b.writeJson = async (key, value) => {
+      const body = JSON.stringify(value);
+      if (key.includes('/done.')) await new Promise((resolve) => setTimeout(resolve, 10));
+      return write(key, JSON.parse(body));
+    };
+    const parallel = await runErasure(b, request({ segmentKeys: 2, concurrency: 4 }));
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(4);
+    const counts = (x: typeof sequential) => ({ ...x, writtenAt: undefined, startedAt: undefined, salt: undefined, idHashes: undefined, runs: undefined });
+    expect(counts(parallel)).toEqual(counts(sequential));
+    const keys = segmentKeys(b);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.sort()).toEqual(segmentKeys(one).sort());
+  });
+
+  it('stopped while several keys are under way, and resumed: every key counted once', async () => {
+    const whole = await runErasure(manyObjects(40), request({ concurrency: 1 }));
+    const b = manyObjects(40);
+    await expect(runErasure(b, request({ segmentKeys: 3, concurrency: 8, stopAfterRewrites: 10 }))).rejects.toThrow(PlantedInterruption);
+    const resumed = await runErasure(b, request({ segmentKeys: 3, concurrency: 8 }));
+    expect(resumed).toMatchObject({ objectsRewritten: whole.objectsRewritten, objectsDeleted: whole.objectsDeleted, recordsRemoved: whole.recordsRemoved, versionsDeleted: whole.versionsDeleted, queryResultsDeleted: 1 });
+    const keys = segmentKeys(b);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
+  });
+
   it('an object removed with every version just before a stop is counted by the next run, though its key is gone', async () => {
     const whole = await runErasure(manyObjects(3), request());
     const b = manyObjects(3);
@@ -485,7 +529,7 @@ describe('npm run erase', () => {
     try {
       const empty = join(dir, 'empty.txt');
       writeFileSync(empty, '\n');
-      for (const args of [['--stack', d.names.stack, '--ids', ids], ['--stack', 'nope', '--ids', ids, '--request', 'r'], ['--stack', d.names.stack, '--ids', ids, '--request', 'a/b'], ['--stack', d.names.stack, '--ids', empty, '--request', 'r'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--locate', 'sql'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--stop-after-rewrites', 'x']]) {
+      for (const args of [['--stack', d.names.stack, '--ids', ids], ['--stack', 'nope', '--ids', ids, '--request', 'r'], ['--stack', d.names.stack, '--ids', ids, '--request', 'a/b'], ['--stack', d.names.stack, '--ids', empty, '--request', 'r'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--locate', 'sql'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--stop-after-rewrites', 'x'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--concurrency', '0'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--shard', '2/2']]) {
         expect(await erase(args, () => new MemoryBucket())).toBe(2);
       }
     } finally {

@@ -95,6 +95,32 @@ export interface ErasureRequest {
   shard?: Shard;
   /** Changed keys per segment (tests). Default: `SEGMENT_KEYS`. */
   segmentKeys?: number;
+  /** Keys erased at once. Default: `DEFAULT_CONCURRENCY`. */
+  concurrency?: number;
+}
+
+/**
+ * Keys a run erases at once: each key costs four or more S3 round trips (list, head, get, put, deletes) besides its
+ * CPU, so one key at a time leaves the core waiting on the network.
+ */
+export const DEFAULT_CONCURRENCY = 8;
+
+/** Runs `work` for each item, `limit` at a time; after a failure takes no more items, lets those running end, and throws it. */
+export async function forEachConcurrently<T>(items: AsyncIterable<T>, limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const running = new Set<Promise<void>>();
+  const failed: { error?: unknown } = {};
+  for await (const item of items) {
+    if ('error' in failed) break;
+    const task: Promise<void> = work(item)
+      .catch((error: unknown) => {
+        if (!('error' in failed)) failed.error = error;
+      })
+      .finally(() => running.delete(task));
+    running.add(task);
+    if (running.size >= limit) await Promise.race(running);
+  }
+  await Promise.all(running);
+  if ('error' in failed) throw failed.error;
 }
 
 export interface Shard {
@@ -290,21 +316,27 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   }
   const inShard = (key: string) => !r.shard || shardOf(key, r.shard.count) === r.shard.index;
   const { restores: earlierRestores } = await readSegments(store, r);
-  const save = () => store.writeJson(paths.journal, journal);
+  // Writes of the journal, one after another: each writes the journal as it is when its turn comes, which holds every
+  // note made before it was asked for.
+  let saving: Promise<void> = Promise.resolve();
+  const save = () => (saving = saving.catch(() => undefined).then(() => store.writeJson(paths.journal, journal)));
   // Results wait here for their segment; their notes stay in the journal until it is written.
   let buffer: Segment = { results: {}, restores: {} };
   let buffered = 0;
-  const flush = async () => {
-    if (buffered === 0 && Object.keys(buffer.restores).length === 0) return;
-    // A stop between these two writes leaves a segment the journal does not count: the next flush writes over it,
-    // with every result it held again (their notes are still in the journal).
-    await store.writeJson(paths.segment(journal.segments), buffer);
-    journal.segments++;
-    for (const key of Object.keys(buffer.results)) delete journal.intents[key];
-    buffer = { results: {}, restores: {} };
-    buffered = 0;
-    await save();
-  };
+  let flushing: Promise<void> = Promise.resolve();
+  const flush = () =>
+    (flushing = flushing.then(async () => {
+      const segment = buffer;
+      if (Object.keys(segment.results).length === 0 && Object.keys(segment.restores).length === 0) return;
+      [buffer, buffered] = [{ results: {}, restores: {} }, 0];
+      // A stop between these two writes leaves a segment the journal does not count: the next flush writes over it,
+      // with every result it held again (their notes are still in the journal). The count and the notes change
+      // together, so no journal write has one without the other.
+      await store.writeJson(paths.segment(journal.segments), segment);
+      journal.segments++;
+      for (const key of Object.keys(segment.results)) delete journal.intents[key];
+      await save();
+    }));
   const done = async (key: string, result: KeyResult) => {
     buffer.results[key] = result;
     buffered++;
@@ -335,32 +367,33 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     },
   };
 
+  const concurrency = r.concurrency ?? DEFAULT_CONCURRENCY;
   for (const [folder, failedRecords] of [[r.folders.data, false], [r.folders.errors, true]] as const) {
-    for await (const [key, versions] of keysWithVersions(store, folder)) {
-      if (!inShard(key)) continue;
+    await forEachConcurrently(keysWithVersions(store, folder), concurrency, async ([key, versions]) => {
+      if (!inShard(key)) return;
       const athenaSawAll = versions.every((v) => v.latest && !v.deleteMarker && !ARCHIVED_CLASSES.has(v.storageClass));
-      if (folder === r.folders.data && r.located && !r.located.has(key) && athenaSawAll && !journal.intents[key]) continue;
+      if (folder === r.folders.data && r.located && !r.located.has(key) && athenaSawAll && !journal.intents[key]) return;
       openFromEarlier.delete(key);
       const result = await eraseKey(context, key, versions, failedRecords);
       if (result) await done(key, result);
-    }
+    });
   }
 
   // Query results that name an id: deleted with every version.
-  for await (const [key, versions] of keysWithVersions(store, r.folders.results)) {
-    if (!inShard(key)) continue;
+  await forEachConcurrently(keysWithVersions(store, r.folders.results), concurrency, async ([key, versions]) => {
+    if (!inShard(key)) return;
     openFromEarlier.delete(key);
     const readable = versions.filter((v) => !v.deleteMarker);
     let holds = false;
     for (const v of readable) if (matcher.mayHold((await store.get(key, v.versionId)).toString('utf8'))) holds = true;
     run.objectsScanned += readable.length;
-    if (!holds) continue;
+    if (!holds) return;
     // Noted first: a run stopped midway deletes the rest next time, and counts the result once.
     journal.intents[key] = { from: '', recordsRemoved: 0, action: 'result-deleted', versions: versions.map((v) => v.versionId) };
     await save();
     for (const v of versions) await store.deleteVersion(key, v.versionId);
     await done(key, { action: 'result-deleted', recordsRemoved: 0, versionsDeleted: versions.length });
-  }
+  });
 
   // Notes of an earlier run whose key is gone (an object removed with every version, a query result deleted): the
   // change is complete, and counted now.

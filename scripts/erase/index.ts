@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { ERASURE_REQUESTS_FOLDER, staticFolder } from '../../config/names';
 import type { ResolvedDeployment } from '../../config';
 import { commandLine, isEntryPoint, loadDeploymentsOrReport, usage, type CommandSpec } from '../cli';
-import { beginRequest, PlantedInterruption, RequestError, requestPaths, runErasure, shardOf, type ErasureStore, type Receipt, type Shard } from './engine';
+import { beginRequest, DEFAULT_CONCURRENCY, PlantedInterruption, RequestError, requestPaths, runErasure, shardOf, type ErasureStore, type Receipt, type Shard } from './engine';
 import { DEFAULT_ID_FIELDS } from './records';
 import { s3Store } from './s3-store';
 
@@ -33,12 +33,13 @@ export const ERASE_COMMAND = {
     'app-stopped-at': { type: 'string', value: 'time', help: "when the app stopped sending for these ids (ISO 8601); default: the request's first run" },
     shard: { type: 'string', value: 'i/n|aws-batch', help: "this run's share of the keys, i of n counted from 0 (aws-batch: an AWS Batch array child's index and size): n runs on n machines split the work; with --locate athena, run --locate-only once first" },
     'locate-only': { type: 'boolean', help: 'locate with Athena and save the located objects for the shards, then stop' },
+    concurrency: { type: 'string', value: 'N', help: `objects erased at once, 1 to 64 (default ${DEFAULT_CONCURRENCY}): each costs several S3 round trips besides its CPU` },
     'stop-after-rewrites': { type: 'string', value: 'N', help: 'stop after N rewrites, their old versions not yet deleted (to show a resumed run)' },
   },
 } satisfies CommandSpec;
 
 /** The request as the engine takes it, from the deployment's folders and buffer. */
-export function erasureRequest(d: ResolvedDeployment, request: string, ids: string[], options: { fields?: string[]; appStoppedAt?: Date; stopAfterRewrites?: number; located?: Set<string>; shard?: Shard } = {}) {
+export function erasureRequest(d: ResolvedDeployment, request: string, ids: string[], options: { fields?: string[]; appStoppedAt?: Date; stopAfterRewrites?: number; located?: Set<string>; shard?: Shard; concurrency?: number } = {}) {
   return {
     request,
     stack: d.names.stack,
@@ -51,6 +52,7 @@ export function erasureRequest(d: ResolvedDeployment, request: string, ids: stri
     ...(options.stopAfterRewrites !== undefined ? { stopAfterRewrites: options.stopAfterRewrites } : {}),
     ...(options.located ? { located: options.located } : {}),
     ...(options.shard ? { shard: options.shard } : {}),
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
   };
 }
 
@@ -147,6 +149,11 @@ export async function main(
     console.error(values.shard === 'aws-batch' ? '--shard aws-batch: AWS_BATCH_JOB_ARRAY_INDEX and AWS_BATCH_JOB_ARRAY_SIZE are not set (not an AWS Batch array child)' : `--shard ${values.shard}: i/n with 0 ≤ i < n and 2 ≤ n ≤ 10000, e.g. 0/16, or aws-batch`);
     return 2;
   }
+  const concurrency = values.concurrency !== undefined ? Number(values.concurrency) : undefined;
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
+    console.error(`--concurrency ${values.concurrency}: a whole number from 1 to 64`);
+    return 2;
+  }
   if (values['locate-only'] && (locate !== 'athena' || shard)) {
     console.error('--locate-only locates with Athena for the shards: without --locate scan or --shard');
     return 2;
@@ -155,7 +162,7 @@ export async function main(
   try {
     const store = storeFor(d);
     const fields = values.field?.length ? values.field : DEFAULT_ID_FIELDS;
-    const r = erasureRequest(d, values.request!, ids, { fields, appStoppedAt, stopAfterRewrites: stop, ...(shard ? { shard } : {}) });
+    const r = erasureRequest(d, values.request!, ids, { fields, appStoppedAt, stopAfterRewrites: stop, ...(shard ? { shard } : {}), ...(concurrency !== undefined ? { concurrency } : {}) });
     const savedAt = requestPaths(r.requestsFolder, r.request).located;
     let located: Set<string> | undefined;
     if (locate === 'athena' && shard) {
