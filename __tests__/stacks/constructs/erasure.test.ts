@@ -45,7 +45,7 @@ describe('Erasure', () => {
     ["writes the request's record if absent (PutObject with If-None-Match)", request('s3:PutObject', 'arn:aws:s3:::bare-data/erasure-requests/DSR-1/request.json')],
     ["lists the request's journals (ListObjectsV2)", request('s3:ListBucket', 'arn:aws:s3:::bare-data', prefix('erasure-requests/DSR-1/journal'))],
     ['reads the located keys saved for the shards', request('s3:GetObject', 'arn:aws:s3:::bare-data/erasure-requests/DSR-1/located.json')],
-    // Segments: each changed key's result, written once per 1,000 keys; all of them read for the receipt.
+    // Segments: each changed key's result, written once per 200 keys; all of them read for the receipt.
     ['writes a segment', request('s3:PutObject', 'arn:aws:s3:::bare-data/erasure-requests/DSR-1/done.all.000000.json')],
     ['lists the segments', request('s3:ListBucket', 'arn:aws:s3:::bare-data', prefix('erasure-requests/DSR-1/done.'))],
     ['reads a segment', request('s3:GetObject', 'arn:aws:s3:::bare-data/erasure-requests/DSR-1/done.all.000000.json')],
