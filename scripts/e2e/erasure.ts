@@ -118,7 +118,7 @@ export async function erasureOfOneDevice(d: ResolvedDeployment, dir: string, end
   ].filter(Boolean);
   if (shardProblems.length) throw new Error(`erasure: ${shardProblems.join('; ')}`);
   return (
-    `${before.erased} record(s) of one device removed from every version under ${data} and ${errors} (${receipt.objectsRewritten} rewritten, ${receipt.objectsDeleted} deleted, ${receipt.versionsDeleted} versions deleted), ${others.reduce((n, k) => n + before[k], 0)} of ${others.length} other devices intact, 1 query result deleted; runs exited ${codes.join(', ')} (a planted stop, a Deep Archive restore, then only Firehose's buffer pending); a re-run changed nothing (exit ${again}); ` +
+    `${before.erased} record(s) of one device removed from every version under ${data} and ${errors} (${receipt.objectsRewritten} rewritten, ${receipt.objectsDeleted} deleted, ${receipt.versionsDeleted} versions deleted), ${others.reduce((n, k) => n + before[k], 0)} record(s) of ${others.length} other devices intact, 1 query result deleted; runs exited ${codes.join(', ')} (a planted stop, a Deep Archive restore, then only Firehose's buffer pending); a re-run changed nothing (exit ${again}); ` +
     `a second device's ${split.recordsRemoved} record(s) removed by two shards and confirmed by a run without (exits ${shardCodes.join(', ')})`
   );
 }
