@@ -333,6 +333,24 @@ describe('journal and segments: what a run writes per object stays small', () =>
     expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
   });
 
+  it('a query result half deleted before a stop: the next run deletes the versions left, though none names an id, and counts it once', async () => {
+    const b = new MemoryBucket();
+    b.put('athena-results/q.csv', Buffer.from('"n"\n"3"\n'));
+    b.put('athena-results/q.csv', Buffer.from('"client_id"\n"device-A"\n'));
+    const remove = b.deleteVersion.bind(b);
+    let deletions = 0;
+    b.deleteVersion = async (key, versionId) => {
+      await remove(key, versionId);
+      if (++deletions === 1) throw new Error('connection lost');
+    };
+    await expect(runErasure(b, request())).rejects.toThrow('connection lost');
+    expect(b.objects.get('athena-results/q.csv')).toHaveLength(1);
+    b.deleteVersion = remove;
+    expect(await runErasure(b, request())).toMatchObject({ queryResultsDeleted: 1 });
+    expect(b.objects.has('athena-results/q.csv')).toBe(false);
+    expect((await b.readJson<{ intents: object }>('erasure-requests/DSR-1/journal.json'))?.intents).toEqual({});
+  });
+
   it('an object removed with every version just before a stop is counted by the next run, though its key is gone', async () => {
     const whole = await runErasure(manyObjects(3), request());
     const b = manyObjects(3);

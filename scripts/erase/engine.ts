@@ -164,12 +164,17 @@ interface Journal {
   intents: Record<string, { from: string; recordsRemoved: number; action: Action; versions: string[] }>;
   /** Segments written: `done.<shard>.<n>.json` for n below this. */
   segments: number;
+  /** What those segments hold, added up when each is written: the receipt adds the journals, not the segments. */
+  totals: Totals;
   runs: { at: string; shard: string; objectsScanned: number; changed: number }[];
   /** What the last run of this shard left pending. */
   pending: Pending[];
 }
 
-/** Results of up to `SEGMENT_KEYS` changed keys, and the restores started meanwhile: written once, never rewritten. */
+/**
+ * Results of up to `SEGMENT_KEYS` changed keys, and the restores started meanwhile: written once (again only after a
+ * stop, with the same results), read back only for the restores.
+ */
 interface Segment {
   results: Record<string, KeyResult>;
   restores: Record<string, string>;
@@ -268,28 +273,27 @@ export async function versionsOfKey(store: ErasureStore, key: string): Promise<O
 /** What the receipt counts. */
 type Totals = Pick<Receipt, 'objectsRewritten' | 'objectsDeleted' | 'recordsRemoved' | 'versionsDeleted' | 'queryResultsDeleted'>;
 
-/**
- * Every segment of the request (all shards), read one at a time: the receipt's counts, and when each restore was
- * started. A key has one result in one segment (a note leaves the journal with its result), so counts add up.
- */
-async function readSegments(store: ErasureStore, r: ErasureRequest): Promise<{ totals: Totals; restores: Record<string, string> }> {
-  const totals: Totals = { objectsRewritten: 0, objectsDeleted: 0, recordsRemoved: 0, versionsDeleted: 0, queryResultsDeleted: 0 };
-  const restores: Record<string, string> = {};
-  for (const key of await store.keys(requestPaths(r.requestsFolder, r.request).segments)) {
-    const segment = await store.readJson<Segment>(key);
-    for (const result of Object.values(segment?.results ?? {})) {
-      if (result.action === 'result-deleted') {
-        totals.queryResultsDeleted++;
-        continue;
-      }
-      if (result.action === 'rewritten') totals.objectsRewritten++;
-      if (result.action === 'deleted') totals.objectsDeleted++;
-      totals.recordsRemoved += result.recordsRemoved;
-      totals.versionsDeleted += result.versionsDeleted;
+const noTotals = (): Totals => ({ objectsRewritten: 0, objectsDeleted: 0, recordsRemoved: 0, versionsDeleted: 0, queryResultsDeleted: 0 });
+
+/** A segment's results added to totals. A key has one result in one segment (its note leaves the journal with it). */
+function addUp(totals: Totals, segment: Segment): void {
+  for (const result of Object.values(segment.results)) {
+    if (result.action === 'result-deleted') {
+      totals.queryResultsDeleted++;
+      continue;
     }
-    Object.assign(restores, segment?.restores);
+    if (result.action === 'rewritten') totals.objectsRewritten++;
+    if (result.action === 'deleted') totals.objectsDeleted++;
+    totals.recordsRemoved += result.recordsRemoved;
+    totals.versionsDeleted += result.versionsDeleted;
   }
-  return { totals, restores };
+}
+
+/** When each restore this shard started was started: from its own segments, one at a time. */
+async function restoresOf(store: ErasureStore, r: ErasureRequest): Promise<Record<string, string>> {
+  const restores: Record<string, string> = {};
+  for (const key of await store.keys(`${requestPaths(r.requestsFolder, r.request).segments}${shardLabel(r.shard)}.`)) Object.assign(restores, (await store.readJson<Segment>(key))?.restores);
+  return restores;
 }
 
 /** Every journal of the request, by shard label. */
@@ -310,7 +314,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   const record = await beginRequest(store, r);
   const label = shardLabel(r.shard);
   const others = await journalsOf(store, r);
-  const journal: Journal = others.get(label) ?? { shard: label, intents: {}, segments: 0, runs: [], pending: [] };
+  const journal: Journal = others.get(label) ?? { shard: label, intents: {}, segments: 0, totals: noTotals(), runs: [], pending: [] };
   others.delete(label);
   // A change another shard began is finished only by that shard (it alone owns its journal).
   for (const [other, j] of others) {
@@ -318,7 +322,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     if (!sibling && Object.keys(j.intents).length > 0) throw new RequestError(`shard ${other} of request ${r.request} has a rewrite to finish: run it again first (--shard ${other.replace('-of-', '/')})`);
   }
   const inShard = (key: string) => !r.shard || shardOf(key, r.shard.count) === r.shard.index;
-  const { restores: earlierRestores } = await readSegments(store, r);
+  const earlierRestores = await restoresOf(store, r);
   // Writes of the journal, one after another: each writes the journal as it is when its turn comes, which holds every
   // note made before it was asked for.
   let saving: Promise<void> = Promise.resolve();
@@ -337,6 +341,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
       // together, so no journal write has one without the other.
       await store.writeJson(paths.segment(journal.segments), segment);
       journal.segments++;
+      addUp(journal.totals, segment);
       for (const key of Object.keys(segment.results)) delete journal.intents[key];
       await save();
     }));
@@ -390,12 +395,17 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     let holds = false;
     for (const v of readable) if (matcher.mayHold((await store.get(key, v.versionId)).toString('utf8'))) holds = true;
     run.objectsScanned += readable.length;
-    if (!holds) return;
+    const earlier = journal.intents[key];
+    if (!holds && !earlier) return;
     // Noted first: a run stopped midway deletes the rest next time, and counts the result once.
-    journal.intents[key] = { from: '', recordsRemoved: 0, action: 'result-deleted', versions: versions.map((v) => v.versionId) };
-    await save();
-    for (const v of versions) await store.deleteVersion(key, v.versionId);
-    await done(key, { action: 'result-deleted', recordsRemoved: 0, versionsDeleted: versions.length });
+    if (holds) {
+      journal.intents[key] = { from: '', recordsRemoved: 0, action: 'result-deleted', versions: versions.map((v) => v.versionId) };
+      await save();
+    }
+    const present = new Set(versions.map((v) => v.versionId));
+    const doomed = journal.intents[key].versions;
+    for (const id of doomed.filter((v) => present.has(v))) await store.deleteVersion(key, id);
+    await done(key, { action: 'result-deleted', recordsRemoved: 0, versionsDeleted: doomed.length });
   });
 
   // Notes of an earlier run whose key is gone (an object removed with every version, a query result deleted): the
@@ -423,7 +433,8 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   const siblings = r.shard ? journals.filter((j) => j.shard !== label && j.shard.endsWith(`-of-${r.shard!.count}`)) : [];
   const allPending = [...pending, ...siblings.flatMap((j) => j.pending)].filter((p, i, all) => all.findIndex((q) => JSON.stringify(q) === JSON.stringify(p)) === i);
   const shardsNotRun = r.shard ? Array.from({ length: r.shard.count }, (_, i) => shardLabel({ index: i, count: r.shard!.count })).filter((s) => !journals.some((j) => j.shard === s)) : [];
-  const { totals } = await readSegments(store, r);
+  const totals = noTotals();
+  for (const j of journals) for (const k of Object.keys(totals) as (keyof Totals)[]) totals[k] += j.totals[k];
   const receipt: Receipt = {
     request: record.request,
     stack: record.stack,
