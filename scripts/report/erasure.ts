@@ -85,9 +85,11 @@ export function erasurePlan(model: StackModel, region: string): ErasurePlan | nu
   const costs = VOLUMES.map((n): ErasureCost => {
     const gbPerDay = storedGbOf(n) / ASSUMPTIONS.daysPerMonth;
     const queryableGb = Math.round(gbPerDay * queryableDays);
-    // Firehose writes an object when its buffer is full or its interval is up, whichever comes first.
+    // Firehose writes an object when its buffer is full or its interval is up, whichever comes first (a stack
+    // without a stream in its model: Firehose's defaults, 5 MiB and 300 s).
     const rawMbPerDay = (rawGbOf(n) / ASSUMPTIONS.daysPerMonth) * 1024;
-    const objects = Math.round(keptDays * (buffer ? Math.max(86_400 / buffer.seconds, rawMbPerDay / buffer.mib) : 288));
+    const { seconds: interval, mib } = buffer ?? { seconds: 300, mib: 5 };
+    const objects = Math.round(keptDays * Math.max(86_400 / interval, rawMbPerDay / mib));
     const rewriteRequests = put === undefined || get === undefined ? null : Math.round((objects * (put + 2 * get) + Math.ceil(objects / 1000) * put) * 100) / 100;
     // JSON is rewritten at a rate per MB of JSON, Parquet per MB of Parquet (about the size of the GZIP'd JSON).
     const seconds = parquet ? (gbPerDay * keptDays * 1024) / ASSUMPTIONS.rewriteParquetMbPerSecond : (rawGbOf(n) / ASSUMPTIONS.daysPerMonth) * keptDays * 1024 / ASSUMPTIONS.rewriteJsonMbPerSecond;
