@@ -578,7 +578,8 @@ describe('npm run erase', () => {
       expect(await erase([...args, '--locate-only'], () => b, () => athena)).toBe(0);
       expect(queries).toHaveLength(1);
       expect(b.lines(data).some((l) => l.includes(ERASED))).toBe(true);
-      expect(await b.readJson(`erasure-requests/DSR-10/located.json`)).toMatchObject({ keys: [`${data}year=2026/a.gz`, `${data}year=2026/only-a.gz`] });
+      expect(await b.readJson(`erasure-requests/DSR-10/located.json`)).toMatchObject({ count: 2, parts: 1 });
+      expect(await b.readJson(`erasure-requests/DSR-10/located.0000.json`)).toEqual([`${data}year=2026/a.gz`, `${data}year=2026/only-a.gz`]);
       expect(await erase([...args, '--shard', '0/2'], () => b, () => athena)).toBe(0);
       expect(await erase([...args, '--shard', '1/2'], () => b, () => athena)).toBe(0);
       expect(queries).toHaveLength(1);

@@ -69,10 +69,32 @@ export function parseShard(text: string, env: NodeJS.ProcessEnv = process.env): 
   return count >= 2 && count <= 10_000 && index < count ? { index, count } : undefined;
 }
 
-/** What `--locate-only` saves for the shards: the keys Athena located, and when. */
+/**
+ * What `--locate-only` saves for the shards: when, how many keys, and in how many parts (`located.<n>.json`, each
+ * `LOCATED_PART_KEYS` keys: millions of keys would not fit one JSON string).
+ */
 interface SavedLocation {
   at: string;
-  keys: string[];
+  count: number;
+  parts: number;
+}
+const LOCATED_PART_KEYS = 100_000;
+const locatedPart = (savedAt: string, n: number) => savedAt.replace(/\.json$/, `.${String(n).padStart(4, '0')}.json`);
+
+async function saveLocation(store: ErasureStore, savedAt: string, keys: string[]): Promise<void> {
+  const parts = Math.ceil(keys.length / LOCATED_PART_KEYS);
+  for (let n = 0; n < parts; n++) await store.writeJson(locatedPart(savedAt, n), keys.slice(n * LOCATED_PART_KEYS, (n + 1) * LOCATED_PART_KEYS));
+  // Written last: a shard finds the location only once every part is there.
+  await store.writeJson(savedAt, { at: new Date().toISOString(), count: keys.length, parts } satisfies SavedLocation);
+}
+
+/** The saved keys that are this shard's, or undefined when nothing was saved. */
+async function savedLocation(store: ErasureStore, savedAt: string, shard: Shard): Promise<{ saved: SavedLocation; keys: Set<string> } | undefined> {
+  const saved = await store.readJson<SavedLocation>(savedAt);
+  if (!saved) return undefined;
+  const keys = new Set<string>();
+  for (let n = 0; n < saved.parts; n++) for (const key of (await store.readJson<string[]>(locatedPart(savedAt, n))) ?? []) if (shardOf(key, shard.count) === shard.index) keys.add(key);
+  return { saved, keys };
 }
 
 /** What a run did and what is left, for people. */
@@ -168,13 +190,13 @@ export async function main(
     if (locate === 'athena' && shard) {
       // Shards share one located set: n queries would scan the window n times.
       await beginRequest(store, r);
-      const saved = await store.readJson<SavedLocation>(savedAt);
+      const saved = await savedLocation(store, savedAt, shard);
       if (!saved) {
         console.error(`--shard with --locate athena reads the objects located once by --locate-only, and request ${r.request} has none: run it with --locate-only first (or the shards with --locate scan)`);
         return 2;
       }
-      located = new Set(saved.keys.filter((key) => shardOf(key, shard.count) === shard.index));
-      console.log(`located: ${located.size} of the ${saved.keys.length} object(s) saved by --locate-only at ${saved.at} are this shard's`);
+      located = saved.keys;
+      console.log(`located: ${located.size} of the ${saved.saved.count} object(s) saved by --locate-only at ${saved.saved.at} are this shard's`);
     } else if (locate === 'athena') {
       const folder = r.folders.data;
       const target = { workgroup: d.names.workgroup, database: d.names.glueDatabase, table: d.names.table, bucket: d.names.dataBucket, folder, pricePerTb: pricesFor(d.region)?.prices['athena.scanned']?.value };
@@ -182,7 +204,7 @@ export async function main(
       located = await locateWithAthena(athenaFor(d), target, ids, fields, await scannableBytes(store.versions(folder)), (line) => console.log(line));
       console.log(`located: ${located.size} object(s) of ${folder} hold the ids`);
       if (values['locate-only']) {
-        await store.writeJson(savedAt, { at: new Date().toISOString(), keys: [...located].sort() } satisfies SavedLocation);
+        await saveLocation(store, savedAt, [...located].sort());
         console.log(`saved for the shards: s3://${d.names.dataBucket}/${savedAt} — now run --shard i/n for every i from 0 to n-1, then once without --shard`);
         return 0;
       }
