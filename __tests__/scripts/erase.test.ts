@@ -422,13 +422,21 @@ describe('shards: one request split over several runs', () => {
     const stopped = [0, 1].find((i) => [...b.objects.keys()].some((k) => k.startsWith('data/') && shardOf(k, 2) === i))!;
     await expect(runErasure(b, request({ shard: { index: stopped, count: 2 }, stopAfterRewrites: 1 }))).rejects.toThrow(PlantedInterruption);
     await expect(runErasure(b, request())).rejects.toThrow(RequestError);
-    await expect(runErasure(b, request({ shard: { index: 0, count: 3 } }))).rejects.toThrow(/--shard \d\/2/);
+    await expect(runErasure(b, request({ shard: { index: 0, count: 3 } }))).rejects.toThrow(new RegExp(`shard ${stopped}/2 of request DSR-1 has a change to finish: run it again first \\(--shard ${stopped}/2\\)`));
     await runErasure(b, request({ shard: { index: stopped, count: 2 } }));
     await runErasure(b, request({ shard: { index: 1 - stopped, count: 2 } }));
     const confirm = await runErasure(b, request());
     const whole = await runErasure(widerBucket(), request());
     expect(confirm).toMatchObject({ recordsRemoved: whole.recordsRemoved, versionsDeleted: whole.versionsDeleted, objectsRewritten: whole.objectsRewritten });
     expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
+  });
+
+  it('a run without --shard stopped midway is finished without --shard; a shard refuses until then, saying so', async () => {
+    const b = widerBucket();
+    await expect(runErasure(b, request({ stopAfterRewrites: 1 }))).rejects.toThrow(PlantedInterruption);
+    await expect(runErasure(b, request({ shard: { index: 0, count: 2 } }))).rejects.toThrow('the run without --shard of request DSR-1 has a change to finish: run it again first (without --shard)');
+    await runErasure(b, request());
+    expect((await runErasure(b, request({ shard: { index: 0, count: 2 } }))).thisRun.changed).toBe(0);
   });
 
   it('--shard i/n: 0 ≤ i < n, 2 ≤ n ≤ 10000; aws-batch: the array child’s index and size', () => {

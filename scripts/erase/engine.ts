@@ -319,7 +319,9 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   // A change another shard began is finished only by that shard (it alone owns its journal).
   for (const [other, j] of others) {
     const sibling = r.shard && other.endsWith(`-of-${r.shard.count}`);
-    if (!sibling && Object.keys(j.intents).length > 0) throw new RequestError(`shard ${other} of request ${r.request} has a rewrite to finish: run it again first (--shard ${other.replace('-of-', '/')})`);
+    if (sibling || Object.keys(j.intents).length === 0) continue;
+    const which = other === 'all' ? ['the run without --shard', 'without --shard'] : [`shard ${other.replace('-of-', '/')}`, `--shard ${other.replace('-of-', '/')}`];
+    throw new RequestError(`${which[0]} of request ${r.request} has a change to finish: run it again first (${which[1]})`);
   }
   const inShard = (key: string) => !r.shard || shardOf(key, r.shard.count) === r.shard.index;
   const earlierRestores = await restoresOf(store, r);
