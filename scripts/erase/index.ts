@@ -189,7 +189,6 @@ export async function main(
     let located: Set<string> | undefined;
     if (locate === 'athena' && shard) {
       // Shards share one located set: n queries would scan the window n times.
-      await beginRequest(store, r);
       const saved = await savedLocation(store, savedAt, shard);
       if (!saved) {
         console.error(`--shard with --locate athena reads the objects located once by --locate-only, and request ${r.request} has none: run it with --locate-only first (or the shards with --locate scan)`);

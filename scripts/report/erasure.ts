@@ -92,7 +92,7 @@ export function erasurePlan(model: StackModel, region: string): ErasurePlan | nu
     const objects = Math.round(keptDays * Math.max(86_400 / interval, rawMbPerDay / mib));
     const rewriteRequests = put === undefined || get === undefined ? null : Math.round((objects * (put + 2 * get) + Math.ceil(objects / 1000) * put) * 100) / 100;
     // JSON is rewritten at a rate per MB of JSON, Parquet per MB of Parquet (about the size of the GZIP'd JSON).
-    const seconds = parquet ? (gbPerDay * keptDays * 1024) / ASSUMPTIONS.rewriteParquetMbPerSecond : (rawGbOf(n) / ASSUMPTIONS.daysPerMonth) * keptDays * 1024 / ASSUMPTIONS.rewriteJsonMbPerSecond;
+    const seconds = parquet ? (gbPerDay * keptDays * 1024) / ASSUMPTIONS.rewriteParquetMbPerSecond : (rawMbPerDay * keptDays) / ASSUMPTIONS.rewriteJsonMbPerSecond;
     return {
       events: n,
       queryableGb,

@@ -3,7 +3,7 @@ import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Construct } from 'constructs';
 import type { ResourceNames } from '../../config/names';
 import { arnsOf, type AwsEnvironment, type PolicyStatement } from '../iam';
-import { peopleAccess } from './people-access';
+import { keyThroughS3AndAthena, peopleAccess } from './people-access';
 
 export interface AnalystsProps {
   readonly env: AwsEnvironment;
@@ -44,13 +44,7 @@ export function analystStatements(p: Pick<AnalystsProps, 'env' | 'names' | 'data
     { Sid: 'ReadAndWriteQueryResults', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], Resource: `${bucket}/${p.resultsFolder}*` },
     { Sid: 'ListEventAndResultFolders', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket, Condition: { StringLike: { 's3:prefix': [`${p.dataFolder}*`, `${p.resultsFolder}*`] } } },
     { Sid: 'LocateTheBucket', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: bucket },
-    {
-      Sid: 'UseTheStackKeyThroughS3AndAthenaOnly',
-      Effect: 'Allow',
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      Resource: p.keyArn,
-      Condition: { StringEquals: { 'kms:ViaService': [`s3.${region}.amazonaws.com`, `athena.${region}.amazonaws.com`] } },
-    },
+    keyThroughS3AndAthena(p.keyArn, region),
   ];
 }
 

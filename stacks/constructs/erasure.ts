@@ -3,7 +3,7 @@ import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Construct } from 'constructs';
 import { ERASURE_REQUESTS_FOLDER, type ResourceNames } from '../../config/names';
 import { arnsOf, type AwsEnvironment, type PolicyStatement } from '../iam';
-import { peopleAccess } from './people-access';
+import { keyThroughS3AndAthena, peopleAccess } from './people-access';
 
 export interface ErasureProps {
   readonly env: AwsEnvironment;
@@ -45,13 +45,7 @@ export function erasureStatements(p: Pick<ErasureProps, 'env' | 'names' | 'folde
     { Sid: 'LetTheQueryReadEvents', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucket}/${data}*` },
     { Sid: 'LetTheQueryListEvents', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket, Condition: { StringLike: { 's3:prefix': `${data}*` } } },
     { Sid: 'LetTheQueryWriteItsResults', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], Resource: `${bucket}/${results}*` },
-    {
-      Sid: 'UseTheStackKeyThroughS3AndAthenaOnly',
-      Effect: 'Allow',
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      Resource: p.keyArn,
-      Condition: { StringEquals: { 'kms:ViaService': [`s3.${p.env.region}.amazonaws.com`, `athena.${p.env.region}.amazonaws.com`] } },
-    },
+    keyThroughS3AndAthena(p.keyArn, p.env.region),
   ];
 }
 

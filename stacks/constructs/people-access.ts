@@ -5,6 +5,20 @@ import type { Construct } from 'constructs';
 import { jsonDocument, policyDocument, type PolicyStatement } from '../iam';
 
 /**
+ * The stack's key for people's reads and writes of its data: only as S3 and Athena use it on their behalf, never
+ * directly (`kms:ViaService`, KMS developer guide, condition keys).
+ */
+export function keyThroughS3AndAthena(keyArn: string, region: string): PolicyStatement {
+  return {
+    Sid: 'UseTheStackKeyThroughS3AndAthenaOnly',
+    Effect: 'Allow',
+    Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    Resource: keyArn,
+    Condition: { StringEquals: { 'kms:ViaService': [`s3.${region}.amazonaws.com`, `athena.${region}.amazonaws.com`] } },
+  };
+}
+
+/**
  * Access for people (analysts, the operators of erasure requests): a customer managed policy — to attach to an SSO
  * permission set or a federated role — and, when principals are configured, a role of the same name that only they
  * may assume, which has it. They are IAM principals, not services, so the trust has no confused-deputy key.
