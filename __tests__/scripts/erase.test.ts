@@ -545,72 +545,60 @@ describe('npm run erase', () => {
   const dir = mkdtempSync(join(tmpdir(), 'erase-cli-'));
   const ids = join(dir, 'ids.txt');
   writeFileSync(ids, `${ERASED}\n\n${ERASED}\n`);
-  const quiet = () => {
-    const spies = [jest.spyOn(console, 'log').mockImplementation(() => undefined), jest.spyOn(console, 'error').mockImplementation(() => undefined)];
-    return () => spies.forEach((s) => s.mockRestore());
-  };
+  // The command's lines are not the test's output.
+  beforeEach(() => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+  const data = staticFolder(d.settings.firehose.dataPrefix);
+  /** The bucket of events in the configured deployment's own folders. */
+  const configuredBucket = () => bucketWithEvents(data, staticFolder(d.settings.firehose.errorPrefix), d.settings.athena.resultsPrefix);
 
   it('refuses what it cannot run, with exit 2: a missing flag, an unknown stack, a request id that is no folder name, an empty file', async () => {
-    const restore = quiet();
-    try {
-      const empty = join(dir, 'empty.txt');
-      writeFileSync(empty, '\n');
-      for (const args of [['--stack', d.names.stack, '--ids', ids], ['--stack', 'nope', '--ids', ids, '--request', 'r'], ['--stack', d.names.stack, '--ids', ids, '--request', 'a/b'], ['--stack', d.names.stack, '--ids', empty, '--request', 'r'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--locate', 'sql'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--stop-after-rewrites', 'x'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--concurrency', '0'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--shard', '2/2']]) {
-        expect(await erase(args, () => new MemoryBucket())).toBe(2);
-      }
-    } finally {
-      restore();
+    const empty = join(dir, 'empty.txt');
+    writeFileSync(empty, '\n');
+    for (const args of [['--stack', d.names.stack, '--ids', ids], ['--stack', 'nope', '--ids', ids, '--request', 'r'], ['--stack', d.names.stack, '--ids', ids, '--request', 'a/b'], ['--stack', d.names.stack, '--ids', empty, '--request', 'r'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--locate', 'sql'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--stop-after-rewrites', 'x'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--concurrency', '0'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--shard', '2/2']]) {
+      expect(await erase(args, () => new MemoryBucket())).toBe(2);
     }
   });
 
   it('past one machine: --locate-only queries once and saves the keys; each --shard reads them, and the run without --shard confirms', async () => {
-    const restore = quiet();
-    try {
-      const data = staticFolder(d.settings.firehose.dataPrefix);
-      const b = bucketWithEvents(data, staticFolder(d.settings.firehose.errorPrefix), d.settings.athena.resultsPrefix);
-      const queries: string[] = [];
-      const athena = {
-        send: async (command: { constructor: { name: string }; input: { QueryString?: string } }) => {
-          if (command.constructor.name === 'StartQueryExecutionCommand') queries.push(command.input.QueryString!);
-          if (command.constructor.name === 'GetWorkGroupCommand') return { WorkGroup: { Configuration: {} } };
-          if (command.constructor.name === 'StartQueryExecutionCommand') return { QueryExecutionId: 'q' };
-          if (command.constructor.name === 'GetQueryExecutionCommand') return { QueryExecution: { Status: { State: 'SUCCEEDED' } } };
-          // After the shards, nothing holds the device any more.
-          const left = b.lines(data).some((l) => l.includes(ERASED));
-          return { ResultSet: { Rows: [{ Data: [{ VarCharValue: '$path' }] }, ...(left ? [`${data}year=2026/a.gz`, `${data}year=2026/only-a.gz`].map((k) => ({ Data: [{ VarCharValue: `s3://${d.names.dataBucket}/${k}` }] })) : [])] } };
-        },
-      } as unknown as AthenaClient;
-      const args = ['--stack', d.names.stack, '--ids', ids, '--request', 'DSR-10', '--app-stopped-at', '2026-01-01T00:00:00Z'];
-      expect(await erase([...args, '--shard', '0/2'], () => b, () => athena)).toBe(2);
-      expect(await erase([...args, '--locate-only', '--locate', 'scan'], () => b, () => athena)).toBe(2);
-      expect(await erase([...args, '--locate-only'], () => b, () => athena)).toBe(0);
-      expect(queries).toHaveLength(1);
-      expect(b.lines(data).some((l) => l.includes(ERASED))).toBe(true);
-      expect(await b.readJson(`erasure-requests/DSR-10/located.json`)).toMatchObject({ count: 2, parts: 1 });
-      expect(await b.readJson(`erasure-requests/DSR-10/located.0000.json`)).toEqual([`${data}year=2026/a.gz`, `${data}year=2026/only-a.gz`]);
-      expect(await erase([...args, '--shard', '0/2'], () => b, () => athena)).toBe(0);
-      expect(await erase([...args, '--shard', '1/2'], () => b, () => athena)).toBe(0);
-      expect(queries).toHaveLength(1);
-      expect(b.lines(data).filter((l) => l.includes(ERASED))).toEqual([]);
-      expect(await erase(args, () => b, () => athena)).toBe(0);
-      expect(queries).toHaveLength(2);
-      expect(await b.readJson(`erasure-requests/DSR-10/receipt.json`)).toMatchObject({ objectsRewritten: 2, objectsDeleted: 1, recordsRemoved: 5, shardsNotRun: [] });
-    } finally {
-      restore();
-    }
+    const b = configuredBucket();
+    const queries: string[] = [];
+    const athena = {
+      send: async (command: { constructor: { name: string }; input: { QueryString?: string } }) => {
+        if (command.constructor.name === 'StartQueryExecutionCommand') queries.push(command.input.QueryString!);
+        if (command.constructor.name === 'GetWorkGroupCommand') return { WorkGroup: { Configuration: {} } };
+        if (command.constructor.name === 'StartQueryExecutionCommand') return { QueryExecutionId: 'q' };
+        if (command.constructor.name === 'GetQueryExecutionCommand') return { QueryExecution: { Status: { State: 'SUCCEEDED' } } };
+        // After the shards, nothing holds the device any more.
+        const left = b.lines(data).some((l) => l.includes(ERASED));
+        return { ResultSet: { Rows: [{ Data: [{ VarCharValue: '$path' }] }, ...(left ? [`${data}year=2026/a.gz`, `${data}year=2026/only-a.gz`].map((k) => ({ Data: [{ VarCharValue: `s3://${d.names.dataBucket}/${k}` }] })) : [])] } };
+      },
+    } as unknown as AthenaClient;
+    const args = ['--stack', d.names.stack, '--ids', ids, '--request', 'DSR-10', '--app-stopped-at', '2026-01-01T00:00:00Z'];
+    expect(await erase([...args, '--shard', '0/2'], () => b, () => athena)).toBe(2);
+    expect(await erase([...args, '--locate-only', '--locate', 'scan'], () => b, () => athena)).toBe(2);
+    expect(await erase([...args, '--locate-only'], () => b, () => athena)).toBe(0);
+    expect(queries).toHaveLength(1);
+    expect(b.lines(data).some((l) => l.includes(ERASED))).toBe(true);
+    expect(await b.readJson(`erasure-requests/DSR-10/located.json`)).toMatchObject({ count: 2, parts: 1 });
+    expect(await b.readJson(`erasure-requests/DSR-10/located.0000.json`)).toEqual([`${data}year=2026/a.gz`, `${data}year=2026/only-a.gz`]);
+    expect(await erase([...args, '--shard', '0/2'], () => b, () => athena)).toBe(0);
+    expect(await erase([...args, '--shard', '1/2'], () => b, () => athena)).toBe(0);
+    expect(queries).toHaveLength(1);
+    expect(b.lines(data).filter((l) => l.includes(ERASED))).toEqual([]);
+    expect(await erase(args, () => b, () => athena)).toBe(0);
+    expect(queries).toHaveLength(2);
+    expect(await b.readJson(`erasure-requests/DSR-10/receipt.json`)).toMatchObject({ objectsRewritten: 2, objectsDeleted: 1, recordsRemoved: 5, shardsNotRun: [] });
   });
 
   it('erases with --locate scan: exit 3 while Firehose\'s buffer may deliver, 0 once it cannot', async () => {
-    const restore = quiet();
-    try {
-      const data = staticFolder(d.settings.firehose.dataPrefix);
-      const b = bucketWithEvents(data, staticFolder(d.settings.firehose.errorPrefix), d.settings.athena.resultsPrefix);
-      const args = ['--stack', d.names.stack, '--ids', ids, '--request', 'DSR-9', '--locate', 'scan'];
-      expect(await erase([...args, '--app-stopped-at', new Date().toISOString()], () => b)).toBe(3);
-      expect(b.lines(data).filter((l) => l.includes(ERASED))).toEqual([]);
-      expect(await erase([...args, '--app-stopped-at', '2026-01-01T00:00:00Z'], () => b)).toBe(0);
-    } finally {
-      restore();
-    }
+    const b = configuredBucket();
+    const args = ['--stack', d.names.stack, '--ids', ids, '--request', 'DSR-9', '--locate', 'scan'];
+    expect(await erase([...args, '--app-stopped-at', new Date().toISOString()], () => b)).toBe(3);
+    expect(b.lines(data).filter((l) => l.includes(ERASED))).toEqual([]);
+    expect(await erase([...args, '--app-stopped-at', '2026-01-01T00:00:00Z'], () => b)).toBe(0);
   });
 });
