@@ -4,15 +4,10 @@
  * — and, with principals configured, a role only they may assume.
  */
 import { buildStackModel, factsFromTags } from '../../../model/build';
-import type { Statement } from '../../../model/types';
-import { statementsOf } from '../../../model/values';
-import { covered } from '../../../scripts/review/grants';
 import { Analysts } from '../../../stacks/constructs/analysts';
-import { all, bareStack, ENV, one, prefix, request, synth, viaService } from './bare';
+import { all, bareStack, ENV, KEY, one, policyOf, prefix, request, synth, viaService } from './bare';
 
 const names = { stack: 'bare', workgroup: 'bare-wg', glueDatabase: 'bare_db', dataBucket: 'bare-data', roles: { firehose: 'f', crawler: 'c', ingestion: 'i', analyst: 'bare-analyst' } };
-const home = { account: ENV.accountId, region: ENV.region };
-const KEY = 'arn:aws:kms:eu-central-1:222222222222:key/k';
 
 function build(principals?: string[]) {
   const stack = bareStack();
@@ -23,8 +18,7 @@ function build(principals?: string[]) {
 
 describe('Analysts', () => {
   const tf = build();
-  const granted = statementsOf(one(tf, 'aws_iam_policy').policy, home);
-  const allowed = (r: Statement) => covered(r, granted);
+  const { granted, allowed } = policyOf(tf);
 
   it.each([
     ['runs queries in the stack workgroup', request('athena:StartQueryExecution', 'arn:aws:athena:eu-central-1:222222222222:workgroup/bare-wg')],

@@ -1,6 +1,8 @@
 /** A bare stack for one construct, and the props every construct test shares: only what constructs declare. */
 import { TerraformStack, Testing } from 'cdktf';
 import type { Statement, Value } from '../../../model/types';
+import { statementsOf } from '../../../model/values';
+import { covered } from '../../../scripts/review/grants';
 import type { AwsEnvironment } from '../../../stacks/iam';
 
 export const ENV: AwsEnvironment = { partition: 'aws', region: 'eu-central-1', accountId: '222222222222' };
@@ -30,3 +32,15 @@ export const literal = (text: string): Value => ({ kind: 'literal', text: text.s
 export const request = (action: string, resource: string, conditions: Statement['conditions'] = []): Statement => ({ effect: 'Allow', principals: [], actions: [action], resources: [literal(resource)], conditions });
 export const viaService = (service: string) => [{ operator: 'StringEquals', key: 'kms:ViaService', values: [literal(`${service}.${ENV.region}.amazonaws.com`)] }];
 export const prefix = (value: string) => [{ operator: 'StringLike', key: 's3:prefix', values: [literal(value)] }];
+
+/** A stack key's ARN for constructs that take one. */
+export const KEY = `arn:aws:kms:${ENV.region}:${ENV.accountId}:key/k`;
+
+/**
+ * The statements of the one customer managed policy in `tf`, and whether they allow a request — read through the
+ * review's own coverage test (scripts/review/grants).
+ */
+export function policyOf(tf: Tf): { granted: Statement[]; allowed: (r: Statement) => boolean } {
+  const granted = statementsOf(one(tf, 'aws_iam_policy').policy, { account: ENV.accountId, region: ENV.region });
+  return { granted, allowed: (r) => covered(r, granted) };
+}

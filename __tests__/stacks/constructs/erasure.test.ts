@@ -4,15 +4,10 @@
  * they may assume.
  */
 import { buildStackModel, factsFromTags } from '../../../model/build';
-import type { Statement } from '../../../model/types';
-import { statementsOf } from '../../../model/values';
-import { covered } from '../../../scripts/review/grants';
 import { Erasure } from '../../../stacks/constructs/erasure';
-import { all, bareStack, ENV, one, prefix, request, synth, viaService } from './bare';
+import { all, bareStack, ENV, KEY, one, policyOf, prefix, request, synth, viaService } from './bare';
 
 const names = { stack: 'bare', dataBucket: 'bare-data', erasure: 'bare-erasure', workgroup: 'bare-wg', glueDatabase: 'bare_db' };
-const home = { account: ENV.accountId, region: ENV.region };
-const KEY = 'arn:aws:kms:eu-central-1:222222222222:key/k';
 
 function build(principals?: string[]) {
   const stack = bareStack();
@@ -23,8 +18,7 @@ function build(principals?: string[]) {
 
 describe('Erasure', () => {
   const tf = build();
-  const granted = statementsOf(one(tf, 'aws_iam_policy').policy, home);
-  const allowed = (r: Statement) => covered(r, granted);
+  const { granted, allowed } = policyOf(tf);
 
   // Each S3 call of scripts/erase/s3-store.ts, as the IAM action it needs (S3 API reference, each operation's permissions).
   it.each([
