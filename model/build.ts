@@ -26,6 +26,7 @@ import type {
   Transition,
 } from './types';
 import { statementsOf, valueOf, type Home } from './values';
+import { accessMatrix, type AccessMatrix, type AccessOptions } from './access';
 
 type Body = Record<string, unknown>;
 
@@ -455,8 +456,8 @@ export function factsFromTags(stack: string, tf: TerraformJson): DeploymentFacts
   };
 }
 
-/** The model of one stack. */
-export function buildStackModel(tf: TerraformJson, facts: DeploymentFacts): StackModel {
+/** The model of one stack; `access` options add the deploy roles and organization policies to its access matrix. */
+export function buildStackModel(tf: TerraformJson, facts: DeploymentFacts, access: AccessOptions = {}): StackModel {
   const home: Home = { account: facts.account, region: facts.region };
   const identity: Identity = {
     stack: facts.stack,
@@ -476,9 +477,10 @@ export function buildStackModel(tf: TerraformJson, facts: DeploymentFacts): Stac
   const accountIamAccess =
     roleList.length === 0 &&
     policies.some((p) => p.kind === 'key-policy' && p.statements.some((s) => s.effect === 'Allow' && s.principals.some((pr) => pr.kind === 'aws' && pr.value.kind === 'literal' && /:<account>:root$|^<account>$/.test(pr.value.text))));
-  return {
+  const storeList = stores(tf, home);
+  const model: Omit<StackModel, 'access'> = {
     identity,
-    stores: stores(tf, home),
+    stores: storeList,
     keys: keys(tf),
     roles: roleList,
     policies: managedPolicies(tf, home),
@@ -493,4 +495,8 @@ export function buildStackModel(tf: TerraformJson, facts: DeploymentFacts): Stac
     configured: facts.configured,
     acceptances: facts.acceptances ?? [],
   };
+  // The access matrix is evaluated when first read, once (it is data like the rest, and JSON.stringify writes it):
+  // evaluating it costs 0.1–1 s per pipeline stack, and most models built in tests and tools never read it.
+  let matrix: AccessMatrix | undefined;
+  return Object.defineProperty(model, 'access', { enumerable: true, get: () => (matrix ??= accessMatrix(tf, facts, storeList, access)) }) as StackModel;
 }

@@ -5,6 +5,7 @@
  * Terraform JSON and the deployment facts written beside it at synth (build.ts), or from a plan (plan.ts).
  */
 import type { CapacitySettings, ControlAcceptance } from '../config/schema';
+import type { AccessMatrix } from './access';
 
 /**
  * A pipeline stack (one deployment), the state-bucket stack of an account × region, or the trust stack of an account
@@ -259,4 +260,6 @@ export interface StackModel {
   /** What the configuration promised (from the deployment facts), when the stack was synthesized from one. */
   configured: DeploymentFacts['configured'];
   acceptances: ControlAcceptance[];
+  /** Who can do what to the stack's data and policies, decided by evaluating every policy that applies (access.ts). */
+  access: AccessMatrix;
 }

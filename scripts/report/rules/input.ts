@@ -38,6 +38,7 @@ export function reportFixture(parts: Partial<Omit<ReportRuleInput, 'model'>> & {
     names: {},
     configured: null,
     acceptances: [],
+    access: { principals: [], targets: [], cells: [], unseen: [] },
     ...parts.model,
   };
   return { tf: {}, context: { region: 'eu-central-1', allowedRegions: [] }, capacity: null, ...parts, model };

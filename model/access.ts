@@ -1,0 +1,665 @@
+/**
+ * Who can do what to the stack's data, decided as AWS decides it: every (principal, request, target) of the stack is
+ * evaluated by `@cloud-copilot/iam-simulate` against every policy that applies — the principal's identity policies
+ * (inline, managed, attached by separate resources, live inline policies of a plan), its permissions boundary,
+ * Cognito's session scope-down for guests, the target's resource policy (bucket, key, topic, queue, a role's trust),
+ * bucket ACLs translated to the grants they make, and organization policies (SCP, RCP) when given. Nothing here
+ * matches policy shapes: `NotAction`, `NotResource`, `NotPrincipal`, wildcards inside action names and every
+ * condition operator are the evaluator's to read.
+ *
+ * Each request is first evaluated in the simulator's Strict mode with what a real request carries (TLS, the
+ * caller's account, S3's `kms:ViaService`): allowed there is `allowed`. Otherwise Discovery mode asks whether some
+ * value of the keys this project cannot know (source IP, a web identity's audience, tags) would allow it:
+ * `conditional`, with those keys. Else `denied`. Only cells that are not denied are kept: a pair not in `cells`
+ * was evaluated and denied.
+ *
+ * The simulator is AGPL-3.0: it runs here, at synth, review and test time, and is never deployed (docs/compliance.md).
+ */
+import type { AllowedConditionExpression } from '@cloud-copilot/iam-simulate';
+import { evaluateRequest } from './iam-evaluator';
+import { asList, type TerraformJson } from '../stacks/policy-checks';
+import type { DeploymentFacts, Store } from './types';
+
+/** How far a principal gets with a request. Order matters: a change up this list widens access. */
+export const ACCESS_LEVELS = ['denied', 'conditional', 'allowed'] as const;
+export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+
+export type AccessPrincipalKind =
+  | 'stack-role'
+  | 'guest'
+  | 'policy-holder'
+  | 'deploy-plan'
+  | 'deploy-apply'
+  | 'account-principal'
+  | 'named-external'
+  | 'other-account'
+  | 'anyone'
+  | 'web-identity';
+
+/** Who asks. `id` is stable across a move to another account (addresses, not ARNs), except for named outsiders. */
+export interface AccessPrincipal {
+  id: string;
+  kind: AccessPrincipalKind;
+  /** The role or policy name, the outside account's principal as written, or the identity provider. */
+  name: string;
+  /** The account the principal belongs to; null for anyone and web identities. */
+  account: string | null;
+}
+
+export type AccessTargetKind = 'store' | 'bucket' | 'key' | 'topic' | 'queue' | 'stream' | 'catalog' | 'role' | 'outside';
+
+export interface AccessTarget {
+  /** A store's id, or the Terraform address of the bucket, key, topic, queue, stream, database or role. */
+  id: string;
+  kind: AccessTargetKind;
+  name: string;
+  /** For a store: its role (event data, failed records, query results, …). */
+  storeRole?: Store['role'];
+}
+
+export const ACCESS_REQUESTS = ['read', 'write', 'delete', 'list', 'decrypt', 'administer', 'change-policy', 'put-records', 'read-catalog', 'change-catalog', 'assume', 'act-outside'] as const;
+export type AccessRequest = (typeof ACCESS_REQUESTS)[number];
+
+export interface AccessCell {
+  principal: string;
+  request: AccessRequest;
+  target: string;
+  level: Exclude<AccessLevel, 'denied'>;
+  /** The actions allowed (one is enough for the request), as asked. */
+  actions: string[];
+  /** For `conditional`: the condition keys a request must satisfy. */
+  conditionKeys: string[];
+}
+
+/** The access matrix of one stack: what was asked of whom, and every answer that was not a denial. */
+export interface AccessMatrix {
+  principals: AccessPrincipal[];
+  targets: AccessTarget[];
+  cells: AccessCell[];
+  /** What the evaluation could not see, as data (managed policies it cannot read, organization policies not given). */
+  unseen: { kind: 'managed-policy'; principal: string; arn: string }[];
+}
+
+/** Organization policies to include (issue: generated guardrails), as policy documents. */
+export interface OrganizationPolicies {
+  scps: unknown[];
+  rcps: unknown[];
+}
+
+export interface AccessOptions {
+  /** The deploy roles' policies of a pipeline stack (deploy-policy.json), when the tool has them. */
+  deployPolicies?: { plan: unknown; apply: unknown };
+  organization?: OrganizationPolicies;
+}
+
+type Body = Record<string, unknown>;
+type Doc = { Version: string; Statement: unknown[] };
+
+/** An account id no configuration uses, standing for "an account of someone else". */
+export const OTHER_ACCOUNT = '999999999990';
+
+/**
+ * The session policy Cognito applies to every guest of an identity pool in the enhanced (simplified) flow:
+ * AmazonCognitoUnAuthedIdentitiesSessionPolicy, v3 (edited 2024-11-01), from
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonCognitoUnAuthedIdentitiesSessionPolicy.html
+ * (the basic flow, `allow_classic_flow`, applies none).
+ */
+export const COGNITO_GUEST_SCOPE_DOWN: Doc = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Action: [
+        'rum:PutRumEvents',
+        'sagemaker:InvokeEndpoint',
+        'polly:*',
+        'comprehend:*',
+        'translate:*',
+        'transcribe:*',
+        'rekognition:*',
+        'mobiletargeting:*',
+        'firehose:*',
+        'personalize:*',
+        'geo:GetMap*',
+        'geo:SearchPlaceIndex*',
+        'geo:GetPlace',
+        'geo:CalculateRoute*',
+        'geo:*Geofence',
+        'geo:*Geofences',
+        'geo:*DevicePosition*',
+        'kms:Encrypt',
+        'kms:Decrypt',
+        'kms:ReEncryptTo',
+        'kms:ReEncryptFrom',
+        'kms:GenerateDataKey',
+        'kms:GenerateDataKeyPair',
+        'kms:GenerateDataKeyPairWithoutPlaintext',
+        'kms:GenerateDataKeyWithoutPlaintext',
+      ],
+      Resource: '*',
+    },
+  ],
+};
+
+/** AWS managed policies whose content is known here; any other attached by ARN is listed in `unseen`. */
+const KNOWN_MANAGED: Record<string, Doc> = {
+  'arn:aws:iam::aws:policy/AdministratorAccess': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+};
+
+const ADMIN: Doc = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
+interface Home {
+  account: string;
+  region: string;
+}
+
+const all = (tf: TerraformJson, type: string): [string, Body][] => Object.entries(tf.resource?.[type] ?? {}).sort(([a], [b]) => a.localeCompare(b));
+const literal = (v: unknown): v is string => typeof v === 'string' && v !== '' && !v.includes('${');
+
+/** The ARN of a resource of the stack: its own (a plan's values), or built the way AWS builds it. */
+function arnOf(tf: TerraformJson, type: string, name: string, home: Home): string {
+  const b = tf.resource?.[type]?.[name] ?? {};
+  if (literal(b.arn)) return b.arn;
+  const { account: a, region: r } = home;
+  const path = literal(b.path) ? b.path : '/';
+  switch (type) {
+    case 'aws_s3_bucket':
+      return `arn:aws:s3:::${String(b.bucket)}`;
+    case 'aws_kms_key':
+      return `arn:aws:kms:${r}:${a}:key/${name}`;
+    case 'aws_iam_role':
+      return `arn:aws:iam::${a}:role${path}${String(b.name)}`;
+    case 'aws_iam_policy':
+      return `arn:aws:iam::${a}:policy${path}${String(b.name)}`;
+    case 'aws_sns_topic':
+      return `arn:aws:sns:${r}:${a}:${String(b.name)}`;
+    case 'aws_sqs_queue':
+      return `arn:aws:sqs:${r}:${a}:${String(b.name)}`;
+    case 'aws_kinesis_firehose_delivery_stream':
+      return `arn:aws:firehose:${r}:${a}:deliverystream/${String(b.name)}`;
+    case 'aws_cloudwatch_log_group':
+      return `arn:aws:logs:${r}:${a}:log-group:${String(b.name)}`;
+    case 'aws_glue_catalog_database':
+      return `arn:aws:glue:${r}:${a}:database/${String(b.name)}`;
+    case 'aws_athena_workgroup':
+      return `arn:aws:athena:${r}:${a}:workgroup/${String(b.name)}`;
+    case 'aws_iam_openid_connect_provider':
+      return `arn:aws:iam::${a}:oidc-provider/${String(b.url).replace(/^https:\/\//, '')}`;
+    case 'aws_cognito_identity_pool':
+      return `arn:aws:cognito-identity:${r}:${a}:identitypool/${r}:${name}`;
+    default:
+      return `arn:aws:unresolved:${r}:${a}:${type}/${name}`;
+  }
+}
+
+/** The value a reference `${type.name.attribute}` stands for, as far as it can be known before apply. */
+function resolveReference(tf: TerraformJson, ref: string, home: Home): string {
+  const parts = ref.split('.');
+  if (parts[0] === 'data') {
+    const [, type, , attribute] = parts;
+    if (type === 'aws_caller_identity' && attribute === 'account_id') return home.account;
+    if (type === 'aws_region' && (attribute === 'name' || attribute === 'region' || attribute === 'id')) return home.region;
+    if (type === 'aws_partition' && attribute === 'partition') return 'aws';
+    return `unresolved-${ref}`;
+  }
+  const [type, name, attribute] = parts;
+  const b = tf.resource?.[type]?.[name];
+  if (!b) return `unresolved-${ref}`;
+  if (literal(b[attribute])) return b[attribute];
+  if (attribute === 'arn') return arnOf(tf, type, name, home);
+  if (attribute === 'id') {
+    if (type === 'aws_iam_role') return String(b.name);
+    if (type === 'aws_s3_bucket') return String(b.bucket);
+    if (type === 'aws_kms_key') return name;
+    if (type === 'aws_cognito_identity_pool') return `${home.region}:${name}`;
+    if (type === 'aws_sqs_queue') return `https://sqs.${home.region}.amazonaws.com/${home.account}/${String(b.name)}`;
+    return arnOf(tf, type, name, home);
+  }
+  if (attribute === 'key_id') return name;
+  if (attribute === 'url' && type === 'aws_sqs_queue') return `https://sqs.${home.region}.amazonaws.com/${home.account}/${String(b.name)}`;
+  return `unresolved-${ref}`;
+}
+
+/** A policy document of the JSON (text with `${…}` references) as the document AWS would hold; null if unreadable. */
+export function resolvedPolicy(tf: TerraformJson, policy: unknown, home: Home): Doc | null {
+  if (typeof policy !== 'string') return null;
+  const text = policy.replace(/\$\{([a-zA-Z0-9_.-]+)\}/g, (_, ref: string) => resolveReference(tf, ref, home));
+  try {
+    const doc = JSON.parse(text) as { Statement?: unknown };
+    return { Version: '2012-10-17', ...(doc as object), Statement: asList(doc.Statement as unknown[]) } as Doc;
+  } catch {
+    return null;
+  }
+}
+
+const pointsAt = (tf: TerraformJson, value: unknown, type: string, name: string, home: Home): boolean => {
+  if (value === undefined || value === null) return false;
+  const text = String(value);
+  if (text.includes(`\${${type}.${name}.`)) return true;
+  const b = tf.resource?.[type]?.[name] ?? {};
+  return [arnOf(tf, type, name, home), ...['id', 'bucket', 'name', 'key_id'].map((k) => b[k]).filter(literal)].some((v) => text === v || text.startsWith(`${String(v)}/`));
+};
+
+/** S3 ACL grants as the bucket-policy statements that grant the same (ACLs are disabled under BucketOwnerEnforced). */
+function aclStatements(tf: TerraformJson, bucketName: string, home: Home): unknown[] {
+  const enforced = all(tf, 'aws_s3_bucket_ownership_controls').some(
+    ([, o]) => pointsAt(tf, o.bucket, 'aws_s3_bucket', bucketName, home) && asList(o.rule as Body[]).some((r) => r.object_ownership === 'BucketOwnerEnforced'),
+  );
+  if (enforced) return [];
+  const arn = arnOf(tf, 'aws_s3_bucket', bucketName, home);
+  const grants: { grantee: unknown; permission: string }[] = [];
+  const canned: Record<string, [string, string][]> = {
+    'public-read': [['*', 'READ']],
+    'public-read-write': [['*', 'READ'], ['*', 'WRITE']],
+    'authenticated-read': [['*', 'READ']],
+  };
+  const bucketBody = tf.resource?.aws_s3_bucket?.[bucketName] ?? {};
+  const acls = [...all(tf, 'aws_s3_bucket_acl').filter(([, a]) => pointsAt(tf, a.bucket, 'aws_s3_bucket', bucketName, home)).map(([, a]) => a), ...(bucketBody.acl ? [{ acl: bucketBody.acl }] : [])];
+  for (const acl of acls) {
+    for (const [grantee, permission] of canned[String(acl.acl)] ?? []) grants.push({ grantee, permission });
+    for (const policy of asList(acl.access_control_policy as Body[])) {
+      const owner = (asList(policy.owner as Body[])[0] ?? {}).id;
+      for (const g of asList(policy.grant as Body[])) {
+        const who = (asList(g.grantee as Body[])[0] ?? {}) as Body;
+        if (who.type === 'CanonicalUser' && who.id === owner) continue;
+        // A group URI (AllUsers, AuthenticatedUsers) is anyone; a canonical user or e-mail is another account's.
+        const grantee = who.type === 'Group' ? '*' : { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` };
+        grants.push({ grantee, permission: String(g.permission) });
+      }
+    }
+  }
+  const ACTIONS: Record<string, string[]> = {
+    READ: ['s3:ListBucket', 's3:GetObject'],
+    WRITE: ['s3:PutObject', 's3:DeleteObject'],
+    READ_ACP: ['s3:GetBucketAcl'],
+    WRITE_ACP: ['s3:PutBucketAcl'],
+    FULL_CONTROL: ['s3:ListBucket', 's3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:GetBucketAcl', 's3:PutBucketAcl'],
+  };
+  return grants.map((g) => ({ Effect: 'Allow', Principal: g.grantee === '*' ? '*' : g.grantee, Action: ACTIONS[g.permission] ?? ['s3:*'], Resource: [arn, `${arn}/*`] }));
+}
+
+/** The resource policy a request meets at a target, or undefined. */
+function resourcePolicyOf(tf: TerraformJson, type: string, name: string, home: Home): Doc | undefined {
+  const merge = (docs: (Doc | null)[], extra: unknown[] = []): Doc | undefined => {
+    const statements = [...docs.flatMap((d) => d?.Statement ?? []), ...extra];
+    return statements.length ? { Version: '2012-10-17', Statement: statements } : undefined;
+  };
+  switch (type) {
+    case 'aws_s3_bucket':
+      return merge(
+        all(tf, 'aws_s3_bucket_policy').filter(([, p]) => pointsAt(tf, p.bucket, 'aws_s3_bucket', name, home)).map(([, p]) => resolvedPolicy(tf, p.policy, home)),
+        aclStatements(tf, name, home),
+      );
+    case 'aws_kms_key': {
+      const key = tf.resource?.aws_kms_key?.[name] ?? {};
+      const policies = [key.policy, ...all(tf, 'aws_kms_key_policy').filter(([, p]) => pointsAt(tf, p.key_id, 'aws_kms_key', name, home)).map(([, p]) => p.policy)];
+      const given = policies.filter((p) => p !== undefined);
+      // A key created without a policy gets AWS's default key policy: the account may use IAM for it.
+      // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+      if (given.length === 0) return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${home.account}:root` }, Action: 'kms:*', Resource: '*' }] };
+      return merge(given.map((p) => resolvedPolicy(tf, p, home)));
+    }
+    case 'aws_sns_topic':
+      return merge([
+        resolvedPolicy(tf, tf.resource?.aws_sns_topic?.[name]?.policy, home),
+        ...all(tf, 'aws_sns_topic_policy').filter(([, p]) => pointsAt(tf, p.arn, 'aws_sns_topic', name, home)).map(([, p]) => resolvedPolicy(tf, p.policy, home)),
+      ]);
+    case 'aws_sqs_queue':
+      return merge([
+        resolvedPolicy(tf, tf.resource?.aws_sqs_queue?.[name]?.policy, home),
+        ...all(tf, 'aws_sqs_queue_policy').filter(([, p]) => pointsAt(tf, p.queue_url, 'aws_sqs_queue', name, home)).map(([, p]) => resolvedPolicy(tf, p.policy, home)),
+      ]);
+    case 'aws_iam_role':
+      return resolvedPolicy(tf, tf.resource?.aws_iam_role?.[name]?.assume_role_policy, home) ?? undefined;
+    default:
+      return undefined;
+  }
+}
+
+interface Asker extends AccessPrincipal {
+  arn: string | { type: 'Anonymous' };
+  identity: Doc[];
+  boundary?: Doc;
+  session?: Doc;
+  /** Asks only to assume roles (a web identity), or never acts outside the stack (an outsider already can). */
+  only?: AccessRequest[];
+}
+
+/** The identity policies of a role of the stack: inline, in-line blocks of a plan, attached (by any resource). */
+function roleIdentity(tf: TerraformJson, name: string, home: Home, unseen: AccessMatrix['unseen'], id: string): { identity: Doc[]; boundary?: Doc } {
+  const role = tf.resource?.aws_iam_role?.[name] ?? {};
+  const onRole = (v: unknown) => pointsAt(tf, v, 'aws_iam_role', name, home) || v === role.name;
+  const identity: (Doc | null)[] = [
+    ...all(tf, 'aws_iam_role_policy').filter(([, p]) => onRole(p.role)).map(([, p]) => resolvedPolicy(tf, p.policy, home)),
+    ...asList(role.inline_policy as Body[]).map((p) => resolvedPolicy(tf, p.policy, home)),
+  ];
+  const arns = [
+    ...all(tf, 'aws_iam_role_policy_attachment').filter(([, a]) => onRole(a.role)).map(([, a]) => a.policy_arn),
+    ...all(tf, 'aws_iam_policy_attachment').filter(([, a]) => asList(a.roles as unknown[]).some(onRole)).map(([, a]) => a.policy_arn),
+    ...asList(role.managed_policy_arns as unknown[]),
+  ];
+  const policyDoc = (arn: unknown): Doc | null | undefined => {
+    const own = all(tf, 'aws_iam_policy').find(([n]) => pointsAt(tf, arn, 'aws_iam_policy', n, home));
+    if (own) return resolvedPolicy(tf, own[1].policy, home);
+    return KNOWN_MANAGED[String(arn)];
+  };
+  for (const arn of arns) {
+    const doc = policyDoc(arn);
+    if (doc) identity.push(doc);
+    else unseen.push({ kind: 'managed-policy', principal: id, arn: String(arn) });
+  }
+  const boundaryDoc = role.permissions_boundary !== undefined && role.permissions_boundary !== null && role.permissions_boundary !== '' ? policyDoc(role.permissions_boundary) : undefined;
+  return { identity: identity.filter((d): d is Doc => d !== null), ...(boundaryDoc ? { boundary: boundaryDoc } : {}) };
+}
+
+/** Principals named in trust and resource policies that belong to another account: each asked about by name. */
+function namedOutsiders(docs: Doc[], home: Home): { arn: string; account: string; name: string }[] {
+  const found = new Map<string, { arn: string; account: string; name: string }>();
+  for (const doc of docs) {
+    for (const s of doc.Statement as Body[]) {
+      const principal = (s.Principal ?? s.NotPrincipal) as Body | string | undefined;
+      if (!principal || typeof principal === 'string') continue;
+      for (const v of asList(principal.AWS as string[])) {
+        const text = String(v);
+        const account = /^\d{12}$/.test(text) ? text : /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(text)?.[1];
+        if (!account || account === home.account) continue;
+        const arn = /:role\/|:user\/|:assumed-role\//.test(text) ? text : `arn:aws:iam::${account}:role/any-principal`;
+        found.set(text, { arn, account, name: text });
+      }
+    }
+  }
+  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+interface Ask {
+  target: AccessTarget;
+  request: AccessRequest;
+  /** Alternatives: any one allowed is enough. Each is a list of calls that must all be allowed. */
+  ways: { action: string; resource: string; policy?: Doc; context?: Record<string, string> }[][];
+}
+
+/** What is asked of each target. */
+function asks(tf: TerraformJson, stores: Store[], home: Home): Ask[] {
+  const result: Ask[] = [];
+  const bucketOfName = new Map(all(tf, 'aws_s3_bucket').map(([n, b]) => [String(b.bucket), n]));
+  const keyArnOf = (store: Store): string | undefined => {
+    if (store.encryption.kind !== 'kms') return undefined;
+    const key = store.encryption.key;
+    if (key.kind === 'own') return arnOf(tf, 'aws_kms_key', key.address.split('.')[1], home);
+    return undefined;
+  };
+  const keyPolicyOf = (arn: string | undefined) => {
+    const key = all(tf, 'aws_kms_key').find(([n]) => arnOf(tf, 'aws_kms_key', n, home) === arn);
+    return key ? resourcePolicyOf(tf, 'aws_kms_key', key[0], home) : undefined;
+  };
+  for (const store of stores.filter((s) => s.kind === 's3')) {
+    const [bucket, ...rest] = store.name.split('/');
+    const prefix = rest.join('/');
+    const bucketName = bucketOfName.get(bucket);
+    if (!bucketName) continue;
+    const bucketArn = arnOf(tf, 'aws_s3_bucket', bucketName, home);
+    const object = `${bucketArn}/${prefix}any-object`;
+    const policy = resourcePolicyOf(tf, 'aws_s3_bucket', bucketName, home);
+    const keyArn = keyArnOf(store);
+    const keyPolicy = keyPolicyOf(keyArn);
+    const viaS3 = { 'kms:ViaService': `s3.${home.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': bucketArn };
+    const s3 = (action: string, resource = object, context: Record<string, string> = {}) => ({ action, resource, ...(policy ? { policy } : {}), context });
+    const kms = (action: string) => ({ action, resource: keyArn!, ...(keyPolicy ? { policy: keyPolicy } : {}), context: viaS3 });
+    const target: AccessTarget = { id: store.id, kind: 'store', name: store.name, storeRole: store.role };
+    result.push(
+      { target, request: 'read', ways: [[s3('s3:GetObject'), ...(keyArn ? [kms('kms:Decrypt')] : [])], [s3('s3:GetObjectVersion'), ...(keyArn ? [kms('kms:Decrypt')] : [])]] },
+      { target, request: 'write', ways: [[s3('s3:PutObject'), ...(keyArn ? [kms('kms:GenerateDataKey')] : [])]] },
+      { target, request: 'delete', ways: [[s3('s3:DeleteObject')], [s3('s3:DeleteObjectVersion')], [s3('s3:PutLifecycleConfiguration', bucketArn)]] },
+      { target, request: 'list', ways: [[s3('s3:ListBucket', bucketArn, { 's3:prefix': prefix })], [s3('s3:ListBucketVersions', bucketArn, { 's3:prefix': prefix })]] },
+    );
+  }
+  for (const [name, b] of all(tf, 'aws_s3_bucket')) {
+    const arn = arnOf(tf, 'aws_s3_bucket', name, home);
+    const policy = resourcePolicyOf(tf, 'aws_s3_bucket', name, home);
+    const ways = ['s3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutBucketAcl', 's3:PutBucketPublicAccessBlock', 's3:PutBucketOwnershipControls', 's3:PutReplicationConfiguration'].map((action) => [
+      { action, resource: arn, ...(policy ? { policy } : {}) },
+    ]);
+    result.push({ target: { id: `aws_s3_bucket.${name}`, kind: 'bucket', name: String(b.bucket) }, request: 'change-policy', ways });
+  }
+  for (const [name] of all(tf, 'aws_kms_key')) {
+    const arn = arnOf(tf, 'aws_kms_key', name, home);
+    const policy = resourcePolicyOf(tf, 'aws_kms_key', name, home);
+    const call = (action: string) => [{ action, resource: arn, ...(policy ? { policy } : {}) }];
+    const alias = all(tf, 'aws_kms_alias').find(([, a]) => pointsAt(tf, a.target_key_id, 'aws_kms_key', name, home))?.[1].name;
+    const target: AccessTarget = { id: `aws_kms_key.${name}`, kind: 'key', name: String(alias ?? name) };
+    result.push(
+      { target, request: 'decrypt', ways: [call('kms:Decrypt')] },
+      { target, request: 'administer', ways: ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:CreateGrant'].map(call) },
+    );
+  }
+  for (const [type, action] of [
+    ['aws_sns_topic', 'sns:SetTopicAttributes'],
+    ['aws_sqs_queue', 'sqs:SetQueueAttributes'],
+  ] as const) {
+    for (const [name, b] of all(tf, type)) {
+      const policy = resourcePolicyOf(tf, type, name, home);
+      result.push({
+        target: { id: `${type}.${name}`, kind: type === 'aws_sns_topic' ? 'topic' : 'queue', name: String(b.name) },
+        request: 'change-policy',
+        ways: [[{ action, resource: arnOf(tf, type, name, home), ...(policy ? { policy } : {}) }], [{ action: type === 'aws_sns_topic' ? 'sns:DeleteTopic' : 'sqs:DeleteQueue', resource: arnOf(tf, type, name, home), ...(policy ? { policy } : {}) }]],
+      });
+    }
+  }
+  for (const [name, b] of all(tf, 'aws_kinesis_firehose_delivery_stream')) {
+    const arn = arnOf(tf, 'aws_kinesis_firehose_delivery_stream', name, home);
+    result.push({ target: { id: `aws_kinesis_firehose_delivery_stream.${name}`, kind: 'stream', name: String(b.name) }, request: 'put-records', ways: [[{ action: 'firehose:PutRecord', resource: arn }], [{ action: 'firehose:PutRecordBatch', resource: arn }]] });
+  }
+  for (const [name, b] of all(tf, 'aws_glue_catalog_database')) {
+    const table = `arn:aws:glue:${home.region}:${home.account}:table/${String(b.name)}/any-table`;
+    const database = arnOf(tf, 'aws_glue_catalog_database', name, home);
+    const target: AccessTarget = { id: `aws_glue_catalog_database.${name}`, kind: 'catalog', name: String(b.name) };
+    result.push(
+      { target, request: 'read-catalog', ways: [[{ action: 'glue:GetTable', resource: table }], [{ action: 'glue:GetPartitions', resource: table }]] },
+      { target, request: 'change-catalog', ways: ['glue:UpdateTable', 'glue:DeleteTable', 'glue:CreateTable', 'glue:BatchDeletePartition'].map((action) => [{ action, resource: table }]).concat([[{ action: 'glue:DeleteDatabase', resource: database }]]) },
+    );
+  }
+  for (const [name, b] of all(tf, 'aws_iam_role')) {
+    const arn = arnOf(tf, 'aws_iam_role', name, home);
+    const policy = resourcePolicyOf(tf, 'aws_iam_role', name, home);
+    result.push({
+      target: { id: `aws_iam_role.${name}`, kind: 'role', name: String(b.name) },
+      request: 'assume',
+      ways: ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'].map((action) => [{ action, resource: arn, ...(policy ? { policy } : {}) }]),
+    });
+  }
+  // Anything beyond the stack: another bucket's objects, creating an IAM user, another key. A role of the stack
+  // allowed one of them has more than least privilege (IAM.1, IAM.21).
+  const outside: AccessTarget = { id: 'outside-the-stack', kind: 'outside', name: 'resources outside the stack' };
+  result.push({
+    target: outside,
+    request: 'act-outside',
+    ways: [
+      [{ action: 's3:GetObject', resource: 'arn:aws:s3:::a-bucket-outside-the-stack/any-object' }],
+      [{ action: 's3:PutBucketPolicy', resource: 'arn:aws:s3:::a-bucket-outside-the-stack' }],
+      [{ action: 'iam:CreateUser', resource: `arn:aws:iam::${home.account}:user/any-user` }],
+      [{ action: 'iam:PutRolePolicy', resource: `arn:aws:iam::${home.account}:role/a-role-outside-the-stack` }],
+      [{ action: 'kms:Decrypt', resource: `arn:aws:kms:${home.region}:${home.account}:key/a-key-outside-the-stack`, policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${home.account}:root` }, Action: 'kms:*', Resource: '*' }] } }],
+    ],
+  });
+  return result;
+}
+
+/** Who is asked about. */
+function askers(tf: TerraformJson, home: Home, options: AccessOptions, unseen: AccessMatrix['unseen']): Asker[] {
+  const result: Asker[] = [];
+  const pool = all(tf, 'aws_cognito_identity_pool')[0]?.[1];
+  const guestRoles = new Set(
+    all(tf, 'aws_cognito_identity_pool_roles_attachment').flatMap(([, a]) => {
+      const roles = (asList(a.roles as Body | Body[])[0] ?? {}) as Body;
+      return all(tf, 'aws_iam_role')
+        .filter(([n]) => pointsAt(tf, roles.unauthenticated, 'aws_iam_role', n, home))
+        .map(([n]) => n);
+    }),
+  );
+  const attached = new Set<string>();
+  for (const [name, role] of all(tf, 'aws_iam_role')) {
+    const id = `aws_iam_role.${name}`;
+    const { identity, boundary } = roleIdentity(tf, name, home, unseen, id);
+    const guest = guestRoles.has(name);
+    // Cognito's scope-down applies in the enhanced flow only; with the basic flow allowed, a guest gets the role whole.
+    const session = guest && pool?.allow_classic_flow !== true ? COGNITO_GUEST_SCOPE_DOWN : undefined;
+    const arn = guest ? `arn:aws:sts::${home.account}:assumed-role/${String(role.name)}/CognitoIdentityCredentials` : arnOf(tf, 'aws_iam_role', name, home);
+    result.push({ id, kind: guest ? 'guest' : 'stack-role', name: String(role.name), account: home.account, arn, identity, ...(boundary ? { boundary } : {}), ...(session ? { session } : {}) });
+  }
+  for (const [, a] of [...all(tf, 'aws_iam_role_policy_attachment'), ...all(tf, 'aws_iam_policy_attachment')]) attached.add(String(a.policy_arn));
+  for (const [name, policy] of all(tf, 'aws_iam_policy')) {
+    const attachedToStackRole = [...attached].some((arn) => pointsAt(tf, arn, 'aws_iam_policy', name, home));
+    const doc = resolvedPolicy(tf, policy.policy, home);
+    if (attachedToStackRole || !doc) continue;
+    // A policy for people outside the stack (SSO permission sets, federation): whoever holds it.
+    result.push({ id: `aws_iam_policy.${name}`, kind: 'policy-holder', name: String(policy.name), account: home.account, arn: `arn:aws:iam::${home.account}:role/holder-of-${String(policy.name)}`, identity: [doc] });
+  }
+  const stackName = (tf.provider?.aws?.[0]?.default_tags as Body[] | undefined)?.[0]?.tags as Record<string, string> | undefined;
+  if (options.deployPolicies) {
+    for (const phase of ['plan', 'apply'] as const) {
+      const doc = options.deployPolicies[phase] as Doc;
+      result.push({ id: `deploy:${phase}`, kind: phase === 'plan' ? 'deploy-plan' : 'deploy-apply', name: `${stackName?.Stack ?? 'stack'} ${phase} role`, account: home.account, arn: `arn:aws:iam::${home.account}:role/deploy-${phase}`, identity: [doc] });
+    }
+  }
+  result.push({ id: 'account-principal', kind: 'account-principal', name: 'any other principal of this account', account: home.account, arn: `arn:aws:iam::${home.account}:role/another-principal-of-this-account`, identity: [ADMIN], only: [...ACCESS_REQUESTS].filter((r) => r !== 'act-outside') });
+  const resourceDocs = [
+    ...all(tf, 'aws_iam_role').map(([n]) => resourcePolicyOf(tf, 'aws_iam_role', n, home)),
+    ...all(tf, 'aws_s3_bucket').map(([n]) => resourcePolicyOf(tf, 'aws_s3_bucket', n, home)),
+    ...all(tf, 'aws_kms_key').map(([n]) => resourcePolicyOf(tf, 'aws_kms_key', n, home)),
+    ...all(tf, 'aws_sns_topic').map(([n]) => resourcePolicyOf(tf, 'aws_sns_topic', n, home)),
+    ...all(tf, 'aws_sqs_queue').map(([n]) => resourcePolicyOf(tf, 'aws_sqs_queue', n, home)),
+  ].filter((d): d is Doc => d !== undefined);
+  const noOutside = [...ACCESS_REQUESTS].filter((r) => r !== 'act-outside');
+  for (const o of namedOutsiders(resourceDocs, home)) {
+    result.push({ id: `named:${o.name}`, kind: 'named-external', name: o.name, account: o.account, arn: o.arn, identity: [ADMIN], only: noOutside });
+  }
+  result.push({ id: 'other-account', kind: 'other-account', name: 'a principal of another account', account: OTHER_ACCOUNT, arn: `arn:aws:iam::${OTHER_ACCOUNT}:role/any-principal`, identity: [ADMIN], only: noOutside });
+  result.push({ id: 'anyone', kind: 'anyone', name: 'anyone (anonymous)', account: null, arn: { type: 'Anonymous' }, identity: [], only: noOutside });
+  const providers = new Set<string>();
+  for (const doc of all(tf, 'aws_iam_role').map(([n]) => resourcePolicyOf(tf, 'aws_iam_role', n, home))) {
+    for (const s of (doc?.Statement ?? []) as Body[]) for (const p of asList(((s.Principal ?? {}) as Body).Federated as string[])) providers.add(String(p));
+  }
+  for (const provider of [...providers].sort()) {
+    const relativeProvider = provider.split(home.account).join('<account>');
+    result.push({ id: `web-identity:${relativeProvider}`, kind: 'web-identity', name: provider, account: null, arn: provider, identity: [], only: ['assume'] });
+  }
+  return result;
+}
+
+const cache = new Map<string, { level: AccessLevel; keys: string[] }>();
+
+const patterns = new Map<string, RegExp>();
+/** IAM's wildcard match of an action pattern, case-insensitively; each pattern compiled once. */
+function actionMatches(pattern: string, action: string): boolean {
+  let regex = patterns.get(pattern);
+  if (!regex) {
+    regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+    patterns.set(pattern, regex);
+  }
+  return regex.test(action);
+}
+
+/**
+ * Whether some Allow statement of the policies could match the action (`Action` matching it, or `NotAction` not
+ * matching it). Without one, AWS denies implicitly whatever the rest says, so the evaluation is skipped: a shortcut
+ * for speed only, never a decision to allow.
+ */
+function someAllowCouldMatch(docs: (Doc | undefined)[], action: string): boolean {
+  return docs.some((doc) =>
+    ((doc?.Statement ?? []) as Body[]).some((s) => {
+      if (s.Effect !== 'Allow') return false;
+      if (s.Action !== undefined) return asList(s.Action as string[]).some((p) => actionMatches(String(p), action));
+      if (s.NotAction !== undefined) return !asList(s.NotAction as string[]).some((p) => actionMatches(String(p), action));
+      return false;
+    }),
+  );
+}
+
+const texts = new WeakMap<object, string>();
+/** A document's JSON text, made once per object (cache keys). */
+const textOf = (doc: object | undefined): string => {
+  if (!doc) return '';
+  let text = texts.get(doc);
+  if (text === undefined) {
+    text = JSON.stringify(doc);
+    texts.set(doc, text);
+  }
+  return text;
+};
+
+function conditionKeys(expression: AllowedConditionExpression | undefined): string[] {
+  if (!expression) return [];
+  if (expression.conditionType === 'condition') return [expression.key];
+  if (expression.conditionType === 'group') return expression.conditions.flatMap(conditionKeys);
+  return [];
+}
+
+/** One call, evaluated: Strict with what a real request carries, then Discovery for what cannot be known here. */
+function evaluate(asker: Asker, call: Ask['ways'][number][number], home: Home, organization?: OrganizationPolicies): { level: AccessLevel; keys: string[] } {
+  if (!someAllowCouldMatch([...asker.identity, call.policy], call.action)) return { level: 'denied', keys: [] };
+  const principalAccount = typeof asker.arn === 'string' ? /::(\d{12}):/.exec(asker.arn)?.[1] : undefined;
+  const input = {
+    principal: asker.arn,
+    action: call.action,
+    resource: call.resource,
+    resourceAccount: home.account,
+    context: { 'aws:SecureTransport': 'true', ...(principalAccount && call.action.startsWith('kms:') ? { 'kms:CallerAccount': principalAccount } : {}), ...(call.context ?? {}) },
+    identity: asker.identity,
+    ...(call.policy ? { resourcePolicy: call.policy, resourcePolicyType: call.action.startsWith('sts:AssumeRole') ? ('trust' as const) : ('resource' as const) } : {}),
+    ...(asker.boundary ? { boundary: asker.boundary } : {}),
+    ...(asker.session ? { session: asker.session } : {}),
+    ...(organization ? { scps: organization.scps, rcps: organization.rcps } : {}),
+  };
+  const key = [asker.arn, ...asker.identity.map(textOf), textOf(asker.boundary), textOf(asker.session), call.action, call.resource, textOf(call.policy), JSON.stringify(input.context), textOf(organization)].join('\u0000');
+  let result = cache.get(key);
+  if (!result) {
+    if (evaluateRequest(input, 'Strict').result === 'Allowed') result = { level: 'allowed', keys: [] };
+    else {
+      const discovery = evaluateRequest(input, 'Discovery');
+      result = discovery.result === 'Allowed' ? { level: 'conditional', keys: [...new Set(conditionKeys(discovery.conditions))].sort() } : { level: 'denied', keys: [] };
+    }
+    cache.set(key, result);
+  }
+  return result;
+}
+
+const rank = (level: AccessLevel) => ACCESS_LEVELS.indexOf(level);
+
+/** The access matrix of a stack from its Terraform JSON (synthesized, or a plan's values shaped like it). */
+export function accessMatrix(tf: TerraformJson, facts: Pick<DeploymentFacts, 'account' | 'region'>, stores: Store[], options: AccessOptions = {}): AccessMatrix {
+  const home: Home = { account: facts.account, region: facts.region };
+  const unseen: AccessMatrix['unseen'] = [];
+  const people = askers(tf, home, options, unseen);
+  const questions = asks(tf, stores, home);
+  const cells: AccessCell[] = [];
+  for (const asker of people) {
+    for (const ask of questions) {
+      if (asker.only && !asker.only.includes(ask.request)) continue;
+      if (ask.request === 'act-outside' && !['stack-role', 'guest', 'policy-holder', 'deploy-plan', 'deploy-apply'].includes(asker.kind)) continue;
+      let best: { level: AccessLevel; keys: string[]; actions: string[] } = { level: 'denied', keys: [], actions: [] };
+      for (const way of ask.ways) {
+        // One allowed way is enough: the rest are not asked once a request is allowed outright.
+        if (best.level === 'allowed') break;
+        const results = way.map((call) => evaluate(asker, call, home, options.organization));
+        const level = ACCESS_LEVELS[Math.min(...results.map((r) => rank(r.level)))];
+        if (rank(level) > rank(best.level)) best = { level, keys: results.flatMap((r) => r.keys), actions: [way[0].action] };
+        else if (rank(level) === rank(best.level) && level !== 'denied') best = { ...best, keys: [...best.keys, ...results.flatMap((r) => r.keys)], actions: [...best.actions, way[0].action] };
+      }
+      if (best.level !== 'denied') {
+        cells.push({ principal: asker.id, request: ask.request, target: ask.target.id, level: best.level, actions: [...new Set(best.actions)].sort(), conditionKeys: [...new Set(best.keys)].sort() });
+      }
+    }
+  }
+  const targets = [...new Map(questions.map((q) => [q.target.id, q.target])).values()];
+  return {
+    principals: people.map(({ id, kind, name, account }) => ({ id, kind, name, account })),
+    targets,
+    cells,
+    unseen: unseen.sort((a, b) => `${a.principal}${a.arn}`.localeCompare(`${b.principal}${b.arn}`)),
+  };
+}
+
+/** The cell of a (principal, request, target), or the denial it stands for when absent. */
+export const accessLevel = (matrix: AccessMatrix, principal: string, request: AccessRequest, target: string): AccessLevel =>
+  matrix.cells.find((c) => c.principal === principal && c.request === request && c.target === target)?.level ?? 'denied';
+

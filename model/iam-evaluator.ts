@@ -1,0 +1,96 @@
+/**
+ * The one file that reaches into `@cloud-copilot/iam-simulate` past its package root (as stacks/cdktf-internals.ts
+ * does for cdktf): its evaluation core, `authorize`, called synchronously with policies loaded once.
+ *
+ * Why: the package's `runSimulation` is async and, for every call, matches the resource ARN against each resource
+ * type of the action twice (to filter context keys we already give per request). Measured on the prod-eu-central-1
+ * stack: ~1.4 s per pipeline stack warm, of which more than half was that matching; the core alone is ~10× faster,
+ * and synchronous, so the model stays a plain function of the Terraform JSON. What `runSimulation` adds and this
+ * file does instead: each policy is validated once (`validate*Policy` of @cloud-copilot/iam-policy), AWS's default
+ * RCP (RCPFullAWSAccess) is added under every configured RCP, and context keys are given only where they apply.
+ *
+ * Pinned: refuses to load on any version but the one it was written against.
+ */
+import { dirname, join } from 'node:path';
+import { loadPolicy, validateIdentityPolicy, validateResourcePolicy, validateServiceControlPolicy, validateResourceControlPolicy, validateSessionPolicy, validateTrustPolicy } from '@cloud-copilot/iam-policy';
+import type { AllowedConditionExpression, RequestAnalysis, SimulationMode } from '@cloud-copilot/iam-simulate';
+
+export const IAM_SIMULATE_VERSION = '0.1.173';
+
+const root = dirname(require.resolve('@cloud-copilot/iam-simulate'));
+const { version } = require(join(root, '..', '..', 'package.json')) as { version: string };
+if (version !== IAM_SIMULATE_VERSION) {
+  throw new Error(`model/iam-evaluator.ts was written against @cloud-copilot/iam-simulate ${IAM_SIMULATE_VERSION} and uses its internals; ${version} is installed`);
+}
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { authorize } = require(join(root, 'core_engine', 'CoreSimulatorEngine.js')) as { authorize: (request: unknown) => RequestAnalysis };
+const { AwsRequestImpl } = require(join(root, 'request', 'request.js')) as { AwsRequestImpl: new (principal: unknown, resource: { resource: string; accountId: string }, action: string, context: unknown, wildcardOnly: boolean) => unknown };
+const { RequestContextImpl } = require(join(root, 'requestContext.js')) as { RequestContextImpl: new (values: Record<string, string | string[]>) => unknown };
+const { DiscoveryContextKeyConstraints } = require(join(root, 'context_keys', 'discoveryContextKeyConstraints.js')) as { DiscoveryContextKeyConstraints: new (c: unknown[]) => unknown };
+
+export type PolicyType = 'identity' | 'resource' | 'trust' | 'scp' | 'rcp' | 'session';
+
+const VALIDATORS: Record<PolicyType, (policy: unknown) => { message: string }[]> = {
+  identity: validateIdentityPolicy as never,
+  resource: validateResourcePolicy as never,
+  trust: validateTrustPolicy as never,
+  scp: validateServiceControlPolicy as never,
+  rcp: validateResourceControlPolicy as never,
+  session: validateSessionPolicy as never,
+};
+
+const loaded = new Map<string, unknown>();
+
+/** A policy document parsed, validated and loaded once per text (and kind), with a clear error when invalid. */
+function load(policy: unknown, type: PolicyType, name: string, validate = true): unknown {
+  const text = JSON.stringify(policy);
+  const key = `${type}\u0000${name}\u0000${text}`;
+  let result = loaded.get(key);
+  if (!result) {
+    const errors = validate ? VALIDATORS[type](policy) : [];
+    if (errors.length) throw new Error(`invalid ${type} policy ${name}: ${errors.map((e) => e.message).join('; ')}`);
+    result = loadPolicy(policy as never, { name } as never);
+    loaded.set(key, result);
+  }
+  return result;
+}
+
+/**
+ * AWS's own RCP, attached to every level of an organization and not editable (the simulator's `runSimulation` adds it
+ * too, unvalidated: customers' RCPs may not Allow `*`, AWS's own does).
+ */
+const RCP_FULL_AWS_ACCESS = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] };
+
+export interface EvaluationInput {
+  principal: string | { type: 'Anonymous' };
+  action: string;
+  resource: string;
+  resourceAccount: string;
+  context: Record<string, string | string[]>;
+  identity: unknown[];
+  resourcePolicy?: unknown;
+  /** A role's trust policy is the resource policy of `sts:AssumeRole*`. */
+  resourcePolicyType?: 'resource' | 'trust';
+  boundary?: unknown;
+  session?: unknown;
+  scps?: unknown[];
+  rcps?: unknown[];
+}
+
+/** One request, decided by the simulator's core as AWS decides it; `conditions` is what Discovery mode needs. */
+export function evaluateRequest(input: EvaluationInput, mode: SimulationMode): { result: RequestAnalysis['result']; conditions: AllowedConditionExpression | undefined } {
+  const request = new AwsRequestImpl(input.principal, { resource: input.resource, accountId: input.resourceAccount }, input.action, new RequestContextImpl(input.context), false);
+  const analysis = authorize({
+    request,
+    sessionPolicy: input.session ? load(input.session, 'session', 'session') : undefined,
+    identityPolicies: input.identity.map((p, i) => load(p, 'identity', `identity-${i}`)),
+    serviceControlPolicies: input.scps?.length ? [{ orgIdentifier: 'r-root', policies: input.scps.map((p, i) => load(p, 'scp', `scp-${i}`)) }] : [],
+    resourceControlPolicies: [{ orgIdentifier: 'r-root', policies: [load(RCP_FULL_AWS_ACCESS, 'rcp', 'RCPFullAWSAccess', false), ...(input.rcps ?? []).map((p, i) => load(p, 'rcp', `rcp-${i}`))] }],
+    resourcePolicy: input.resourcePolicy ? load(input.resourcePolicy, input.resourcePolicyType ?? 'resource', 'resource') : undefined,
+    permissionBoundaries: input.boundary ? [load(input.boundary, 'identity', 'boundary')] : undefined,
+    vpcEndpointPolicies: undefined,
+    simulationParameters: { simulationMode: mode, discoveryContextKeyConstraints: new DiscoveryContextKeyConstraints([]) },
+    serviceSettings: { s3: { blockPublicAccess: false } },
+  });
+  return { result: analysis.result, conditions: analysis.conditions };
+}
