@@ -34,7 +34,8 @@ export type AccessPrincipalKind =
   | 'named-external'
   | 'other-account'
   | 'anyone'
-  | 'web-identity';
+  | 'web-identity'
+  | 'service-for-another-account';
 
 /** Who asks. `id` is stable across a move to another account (addresses, not ARNs), except for named outsiders. */
 export interface AccessPrincipal {
@@ -323,6 +324,8 @@ interface Asker extends AccessPrincipal {
   session?: Doc;
   /** Asks only to assume roles (a web identity), or never acts outside the stack (an outsider already can). */
   only?: AccessRequest[];
+  /** What its requests carry besides the defaults (a service acting for another account). */
+  context?: Record<string, string>;
 }
 
 /** The identity policies of a role of the stack: inline, in-line blocks of a plan, attached (by any resource). */
@@ -408,7 +411,7 @@ function asks(tf: TerraformJson, stores: Store[], home: Home): Ask[] {
     const target: AccessTarget = { id: store.id, kind: 'store', name: store.name, storeRole: store.role };
     result.push(
       { target, request: 'read', ways: [[s3('s3:GetObject'), ...(keyArn ? [kms('kms:Decrypt')] : [])], [s3('s3:GetObjectVersion'), ...(keyArn ? [kms('kms:Decrypt')] : [])]] },
-      { target, request: 'write', ways: [[s3('s3:PutObject'), ...(keyArn ? [kms('kms:GenerateDataKey')] : [])]] },
+      { target, request: 'write', ways: [[s3('s3:PutObject'), ...(keyArn ? [kms('kms:GenerateDataKey')] : [])], [s3('s3:PutObjectAcl')]] },
       { target, request: 'delete', ways: [[s3('s3:DeleteObject')], [s3('s3:DeleteObjectVersion')], [s3('s3:PutLifecycleConfiguration', bucketArn)]] },
       { target, request: 'list', ways: [[s3('s3:ListBucket', bucketArn, { 's3:prefix': prefix })], [s3('s3:ListBucketVersions', bucketArn, { 's3:prefix': prefix })]] },
     );
@@ -478,6 +481,10 @@ function asks(tf: TerraformJson, stores: Store[], home: Home): Ask[] {
       [{ action: 's3:PutBucketPolicy', resource: 'arn:aws:s3:::a-bucket-outside-the-stack' }],
       [{ action: 'iam:CreateUser', resource: `arn:aws:iam::${home.account}:user/any-user` }],
       [{ action: 'iam:PutRolePolicy', resource: `arn:aws:iam::${home.account}:role/a-role-outside-the-stack` }],
+      [{ action: 'iam:PassRole', resource: `arn:aws:iam::${home.account}:role/a-role-outside-the-stack` }],
+      [{ action: 'sts:AssumeRole', resource: `arn:aws:iam::${home.account}:role/a-role-outside-the-stack` }],
+      [{ action: 'secretsmanager:GetSecretValue', resource: `arn:aws:secretsmanager:${home.region}:${home.account}:secret:any-secret-AbCdEf` }],
+      [{ action: 'firehose:PutRecordBatch', resource: `arn:aws:firehose:${home.region}:${home.account}:deliverystream/a-stream-outside-the-stack` }],
       [{ action: 'kms:Decrypt', resource: `arn:aws:kms:${home.region}:${home.account}:key/a-key-outside-the-stack`, policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${home.account}:root` }, Action: 'kms:*', Resource: '*' }] } }],
     ],
   });
@@ -535,6 +542,17 @@ function askers(tf: TerraformJson, home: Home, options: AccessOptions, unseen: A
   }
   result.push({ id: 'other-account', kind: 'other-account', name: 'a principal of another account', account: OTHER_ACCOUNT, arn: `arn:aws:iam::${OTHER_ACCOUNT}:role/any-principal`, identity: [ADMIN], only: noOutside });
   result.push({ id: 'anyone', kind: 'anyone', name: 'anyone (anonymous)', account: null, arn: { type: 'Anonymous' }, identity: [], only: noOutside });
+  // An AWS service trusted by a role, acting for someone else's resource (the confused deputy): what
+  // aws:SourceAccount, aws:SourceArn or sts:ExternalId conditions are there to refuse.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+  const services = new Set<string>();
+  for (const doc of all(tf, 'aws_iam_role').map(([n]) => resourcePolicyOf(tf, 'aws_iam_role', n, home))) {
+    for (const s of (doc?.Statement ?? []) as Body[]) for (const p of asList(((s.Principal ?? {}) as Body).Service as string[])) services.add(String(p));
+  }
+  for (const service of [...services].sort()) {
+    const relativeService = service.split(home.region).join('<region>');
+    result.push({ id: `service:${relativeService}`, kind: 'service-for-another-account', name: service, account: OTHER_ACCOUNT, arn: service, identity: [], only: ['assume'], context: { 'aws:SourceAccount': OTHER_ACCOUNT, 'aws:SourceArn': `arn:aws:${service.split('.')[0]}:${home.region}:${OTHER_ACCOUNT}:any-resource`, 'sts:ExternalId': OTHER_ACCOUNT } });
+  }
   const providers = new Set<string>();
   for (const doc of all(tf, 'aws_iam_role').map(([n]) => resourcePolicyOf(tf, 'aws_iam_role', n, home))) {
     for (const s of (doc?.Statement ?? []) as Body[]) for (const p of asList(((s.Principal ?? {}) as Body).Federated as string[])) providers.add(String(p));
@@ -603,8 +621,9 @@ function evaluate(asker: Asker, call: Ask['ways'][number][number], home: Home, o
     action: call.action,
     resource: call.resource,
     resourceAccount: home.account,
-    context: { 'aws:SecureTransport': 'true', ...(principalAccount && call.action.startsWith('kms:') ? { 'kms:CallerAccount': principalAccount } : {}), ...(call.context ?? {}) },
+    context: { 'aws:SecureTransport': 'true', ...(principalAccount && call.action.startsWith('kms:') ? { 'kms:CallerAccount': principalAccount } : {}), ...(asker.context ?? {}), ...(call.context ?? {}) },
     identity: asker.identity,
+    known: [...Object.keys(asker.context ?? {}), ...Object.keys(call.context ?? {}), ...(call.action.startsWith('kms:') ? ['kms:ViaService', 'kms:CallerAccount'] : [])],
     ...(call.policy ? { resourcePolicy: call.policy, resourcePolicyType: call.action.startsWith('sts:AssumeRole') ? ('trust' as const) : ('resource' as const) } : {}),
     ...(asker.boundary ? { boundary: asker.boundary } : {}),
     ...(asker.session ? { session: asker.session } : {}),

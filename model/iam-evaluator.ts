@@ -67,6 +67,11 @@ export interface EvaluationInput {
   resource: string;
   resourceAccount: string;
   context: Record<string, string | string[]>;
+  /**
+   * Keys whose presence and value in `context` are facts of the request, not unknowns for Discovery mode to vary
+   * (what the request is, what AWS sets): absent from `context`, such a key is known to be absent.
+   */
+  known?: string[];
   identity: unknown[];
   resourcePolicy?: unknown;
   /** A role's trust policy is the resource policy of `sts:AssumeRole*`. */
@@ -89,7 +94,7 @@ export function evaluateRequest(input: EvaluationInput, mode: SimulationMode): {
     resourcePolicy: input.resourcePolicy ? load(input.resourcePolicy, input.resourcePolicyType ?? 'resource', 'resource') : undefined,
     permissionBoundaries: input.boundary ? [load(input.boundary, 'identity', 'boundary')] : undefined,
     vpcEndpointPolicies: undefined,
-    simulationParameters: { simulationMode: mode, discoveryContextKeyConstraints: new DiscoveryContextKeyConstraints([]) },
+    simulationParameters: { simulationMode: mode, discoveryContextKeyConstraints: new DiscoveryContextKeyConstraints((input.known ?? []).map((keyName) => ({ keyName, presenceIsKnown: true, valueIsKnown: true }))) },
     serviceSettings: { s3: { blockPublicAccess: false } },
   });
   return { result: analysis.result, conditions: analysis.conditions };

@@ -3,6 +3,7 @@
  * the review's renderers use these; no tool reads them back.
  */
 import type { Condition, Encryption, FlowNode, FlowVia, Identity, Principal, Protection, PublicAccess, Retention, StackModel, Statement, Store, StoreKind, StoreRole, Value } from '../../model/types';
+import type { AccessLevel, AccessPrincipal, AccessRequest, AccessTarget } from '../../model/access';
 import { ACCOUNT_TOKEN, REGION_TOKEN } from '../../model/values';
 
 export const STORE_ROLE: Record<StoreRole, string> = {
@@ -185,3 +186,58 @@ export function backend(id: Identity): { type: string; location: string; region:
 
 /** `prod`, or `dev, prod` for a state stack serving several environments. */
 export const environments = (id: Identity): string => (id.environments.length ? id.environments.join(', ') : 'n/a');
+
+/** The access matrix's terms (model/access.ts) in a reviewer's words. */
+export const ACCESS_REQUEST: Record<AccessRequest, string> = {
+  read: 'read',
+  write: 'write',
+  delete: 'delete (or expire)',
+  list: 'list',
+  decrypt: 'decrypt with',
+  administer: 'administer (key policy, deletion, grants)',
+  'change-policy': 'change the policy, ACL or public access block of',
+  'put-records': 'put records into',
+  'read-catalog': 'read the tables of',
+  'change-catalog': 'change or delete the tables of',
+  assume: 'assume',
+  'act-outside': 'act on',
+};
+
+export const ACCESS_LEVEL: Record<AccessLevel, string> = {
+  allowed: 'allowed',
+  conditional: 'allowed under conditions',
+  denied: 'denied',
+};
+
+/** Who a principal of the matrix is; account ids spelled out for anyone outside the stack's account. */
+export function accessPrincipal(p: AccessPrincipal): string {
+  switch (p.kind) {
+    case 'stack-role':
+      return `role ${p.name}`;
+    case 'guest':
+      return `app users (Cognito guests, role ${p.name})`;
+    case 'policy-holder':
+      return `whoever holds policy ${p.name}`;
+    case 'deploy-plan':
+    case 'deploy-apply':
+      return p.name;
+    case 'account-principal':
+      return `any other principal of account ${p.account} its IAM policies allow`;
+    case 'named-external':
+      return `${p.name} (account ${p.account})`;
+    case 'other-account':
+      return 'a principal of any other account';
+    case 'anyone':
+      return 'anyone, unauthenticated';
+    case 'web-identity':
+      return `web identities of ${p.name}`;
+    case 'service-for-another-account':
+      return `${p.name} acting for another account (account ${p.account})`;
+  }
+}
+
+export const accessTarget = (t: AccessTarget): string => (t.kind === 'store' && t.storeRole ? `${STORE_ROLE[t.storeRole]} (${t.name})` : `${t.kind === 'outside' ? '' : `${t.kind} `}${t.name}`);
+
+/** One cell: "role x: read event data (…) — allowed (s3:GetObject)". */
+export const accessCell = (request: AccessRequest, target: AccessTarget, level: AccessLevel, actions: string[], conditionKeys: string[]): string =>
+  `${ACCESS_REQUEST[request]} ${accessTarget(target)}: ${ACCESS_LEVEL[level]}${actions.length ? ` (${actions.join(', ')})` : ''}${level === 'conditional' && conditionKeys.length ? ` when ${conditionKeys.join(', ')} match` : ''}`;

@@ -6,11 +6,12 @@
  * access, shortens retention, weakens protection or moves data is decided here, on data (grants.ts for policies);
  * the words are render.ts's. Deterministic: sorted, no times.
  */
+import { ACCESS_LEVELS, type AccessCell, type AccessLevel, type AccessPrincipal, type AccessRequest, type AccessTarget } from '../../model/access';
 import type { Alert, Destination, Encryption, Key, ResourcePolicy, Retention, Role, StackModel, Statement, Store } from '../../model/types';
 import { stackKey } from '../../model/types';
 import { relative, valueKey } from '../../model/values';
 import type { StackReport } from '../report/analyze';
-import { covered, statementKey } from './grants';
+import { statementKey } from './grants';
 
 export const SECTIONS = ['stack', 'residency', 'data stores', 'retention', 'encryption', 'exposure', 'access', 'protection', 'alerts', 'cost'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -31,7 +32,9 @@ export type Subject =
   | { kind: 'resource-policy'; name: string; address: string }
   | { kind: 'alert'; name: string; address: string }
   | { kind: 'destination'; name: string; address: string }
-  | { kind: 'cost'; eventsPerMonth: number };
+  | { kind: 'cost'; eventsPerMonth: number }
+  /** Who gains or loses access (access matrix): the principal as evaluated. */
+  | { kind: 'principal'; principal: AccessPrincipal };
 
 export type Field =
   | { kind: 'account'; before: string; after: string }
@@ -50,7 +53,9 @@ export type Field =
   | { kind: 'managed-policy'; arn: string }
   | { kind: 'policy-statement'; statement: Statement }
   | { kind: 'account-iam-access'; before: boolean; after: boolean }
-  | { kind: 'monthly-total'; before: number; after: number; notPricedBefore: string[]; notPricedAfter: string[] };
+  | { kind: 'monthly-total'; before: number; after: number; notPricedBefore: string[]; notPricedAfter: string[] }
+  /** A cell of the access matrix that changed: what the principal may now do to the target, as evaluated. */
+  | { kind: 'access'; request: AccessRequest; target: AccessTarget; before: AccessLevel; after: AccessLevel; actions: string[]; conditionKeys: string[] };
 
 export interface Change {
   section: Section;
@@ -144,23 +149,60 @@ function keyChanges(base: StackModel, current: StackModel): Change[] {
 
 /**
  * Statement changes of one policy (a role's trust or permissions, a resource policy): each added or removed
- * statement, with `widens-access` on an added Allow (or a removed Deny) that the other side's statements did not
- * already cover — a tightened grant (fewer actions, an added condition) is a narrowing.
+ * statement, as the reviewer reads it. Whether access widened is not decided here, from the statements' shape, but
+ * by the access matrix (accessChanges): `NotAction`, wildcards inside names or a condition that never matches make
+ * shape a poor guide.
  */
 function statementChanges(section: Section, subject: Subject, before: Statement[], after: Statement[], field: (s: Statement) => Field): Change[] {
   const removed: Change[] = [];
   const added: Change[] = [];
   for (const [, b, a] of pairs(before, after, statementKey)) {
-    if (a && !b) {
-      const widens = a.effect === 'Allow' && !covered(a, before.filter((s) => s.effect === 'Allow'));
-      added.push({ section, kind: 'added', subject, field: field(a), effects: widens ? ['widens-access'] : a.effect === 'Deny' ? ['narrows-access'] : [] });
-    } else if (b && !a) {
-      const widens = b.effect === 'Deny' && !covered(b, after.filter((s) => s.effect === 'Deny'));
-      removed.push({ section, kind: 'removed', subject, field: field(b), effects: widens ? ['widens-access'] : b.effect === 'Allow' ? ['narrows-access'] : [] });
-    }
+    if (a && !b) added.push({ section, kind: 'added', subject, field: field(a), effects: [] });
+    else if (b && !a) removed.push({ section, kind: 'removed', subject, field: field(b), effects: [] });
   }
   // What was, then what is: a replaced statement reads in that order.
   return [...removed, ...added];
+}
+
+const cellKey = (c: Pick<AccessCell, 'principal' | 'request' | 'target'>) => `${c.principal}\u0000${c.request}\u0000${c.target}`;
+
+/**
+ * CheckNoNewAccess, offline: every (principal, request, target) whose evaluated level differs between the two
+ * versions. Up (denied → conditional → allowed) widens access, down narrows it. A principal or target on one side
+ * only counts as denied on the other.
+ */
+export function accessChanges(base: StackModel, current: StackModel): Change[] {
+  const before = new Map(base.access.cells.map((c) => [cellKey(c), c]));
+  const after = new Map(current.access.cells.map((c) => [cellKey(c), c]));
+  const principals = new Map([...base.access.principals, ...current.access.principals].map((p) => [p.id, p]));
+  const targets = new Map([...base.access.targets, ...current.access.targets].map((t) => [t.id, t]));
+  const rank = (level: AccessLevel) => ACCESS_LEVELS.indexOf(level);
+  const changes: Change[] = [];
+  for (const key of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+    const [b, a] = [before.get(key), after.get(key)];
+    const cell = (a ?? b)!;
+    const [levelBefore, levelAfter]: AccessLevel[] = [b?.level ?? 'denied', a?.level ?? 'denied'];
+    if (levelBefore === levelAfter && (b?.actions.join() ?? '') === (a?.actions.join() ?? '')) continue;
+    const effects: Effect[] = rank(levelAfter) > rank(levelBefore) ? ['widens-access'] : rank(levelAfter) < rank(levelBefore) ? ['narrows-access'] : [];
+    changes.push({
+      section: 'access',
+      kind: 'changed',
+      subject: { kind: 'principal', principal: principals.get(cell.principal)! },
+      field: { kind: 'access', request: cell.request, target: targets.get(cell.target)!, before: levelBefore, after: levelAfter, actions: cell.actions, conditionKeys: cell.conditionKeys },
+      effects,
+    });
+  }
+  return changes;
+}
+
+/** Principals outside the stack's account (or anyone): what a new stack grants them is new access too. */
+const OUTSIDERS: AccessPrincipal['kind'][] = ['named-external', 'other-account', 'anyone'];
+
+/** A new stack's grants to outsiders, as changes from nothing (a new stack's own roles are not "new access"). */
+function outsiderGrants(model: StackModel): Change[] {
+  const empty: StackModel = { ...model, access: { principals: [], targets: [], cells: [], unseen: [] } };
+  const outsiders = new Set(model.access.principals.filter((p) => OUTSIDERS.includes(p.kind)).map((p) => p.id));
+  return accessChanges(empty, model).filter((c) => c.subject.kind === 'principal' && outsiders.has(c.subject.principal.id));
 }
 
 function roleChanges(base: StackModel, current: StackModel): Change[] {
@@ -169,7 +211,7 @@ function roleChanges(base: StackModel, current: StackModel): Change[] {
     const role = (a ?? b) as Role;
     const subject: Subject = { kind: 'role', name: role.name, address: role.address };
     if (!b || !a) {
-      changes.push({ section: 'access', kind: a ? 'added' : 'removed', subject, field: { kind: 'existence' }, effects: [a ? 'widens-access' : 'narrows-access'] });
+      changes.push({ section: 'access', kind: a ? 'added' : 'removed', subject, field: { kind: 'existence' }, effects: [] });
       continue;
     }
     changes.push(...statementChanges('access', subject, b.trust, a.trust, (statement) => ({ kind: 'trust-statement', statement })));
@@ -192,7 +234,7 @@ function policyChanges(base: StackModel, current: StackModel): Change[] {
   for (const [, b, a] of pairs(base.policies, current.policies, (p) => p.address)) {
     const policy = (a ?? b)!;
     const subject: Subject = { kind: 'managed-policy', name: policy.name, address: policy.address };
-    if (!b || !a) changes.push({ section: 'access', kind: a ? 'added' : 'removed', subject, field: { kind: 'existence' }, effects: [a ? 'widens-access' : 'narrows-access'] });
+    if (!b || !a) changes.push({ section: 'access', kind: a ? 'added' : 'removed', subject, field: { kind: 'existence' }, effects: [] });
     else changes.push(...statementChanges('access', subject, b.statements, a.statements, (statement) => ({ kind: 'permission', statement })));
   }
   if (base.accountIamAccess !== current.accountIamAccess) {
@@ -255,6 +297,7 @@ export function stackChanges(base: StackReport, current: StackReport): Change[] 
     ...keyChanges(base.model, current.model),
     ...roleChanges(base.model, current.model),
     ...policyChanges(base.model, current.model),
+    ...accessChanges(base.model, current.model),
     ...alertChanges(base.model, current.model),
     ...costChanges(base, current),
   ];
@@ -291,7 +334,10 @@ function matchStacks(base: StackReport[], current: StackReport[]): [StackReport 
 export function compareReports(base: StackReport[], current: StackReport[], source: StackReview['source'] = 'change'): StackReview[] {
   return matchStacks(base, current)
     .map(([b, a]): StackReview => {
-      if (!b) return { stack: a!.stack, status: 'added', changes: [], effects: [], model: a!.model, source };
+      if (!b) {
+        const grants = outsiderGrants(a!.model);
+        return { stack: a!.stack, status: 'added', changes: grants, effects: unique(grants.flatMap((c) => c.effects)), model: a!.model, source };
+      }
       if (!a) {
         const destroys = b.model.stores.some((s) => s.kind === 's3' && s.protection !== 'prevent-destroy');
         return { stack: b.stack, status: 'removed', changes: [], effects: destroys ? ['shortens-retention'] : [], model: b.model, source };

@@ -40,6 +40,8 @@ function subjectWords(c: Change): string {
       return `alert destination ${c.subject.name}`;
     case 'cost':
       return `${(c.subject.eventsPerMonth / 1e6).toLocaleString('en-US')} M events a month`;
+    case 'principal':
+      return words.accessPrincipal(c.subject.principal);
   }
 }
 
@@ -88,6 +90,8 @@ export function changeWords(c: Change, review: Pick<StackReview, 'model' | 'base
       return `${subject}: statement ${c.kind}: ${words.statement(f.statement, ctx)}`;
     case 'account-iam-access':
       return `the account's IAM principals: ${wasNow(f.before ? 'may reach the key' : 'no access', f.after ? 'may reach the key' : 'no access')}`;
+    case 'access':
+      return `${subject}: ${f.request === 'act-outside' ? 'act outside the stack' : `${words.ACCESS_REQUEST[f.request]} ${words.accessTarget(f.target)}`}: ${wasNow(words.ACCESS_LEVEL[f.before], words.ACCESS_LEVEL[f.after])}${f.actions.length ? ` (${f.actions.join(', ')})` : ''}${f.after === 'conditional' && f.conditionKeys.length ? ` when ${f.conditionKeys.join(', ')} match` : ''}`;
     case 'monthly-total':
       return `${subject}: ${wasNow(totalWords({ total: f.before, notPriced: f.notPricedBefore }), totalWords({ total: f.after, notPriced: f.notPricedAfter }))}`;
   }
@@ -98,7 +102,10 @@ const list = (items: string[]) => `${items.slice(0, 3).join('; ')}${items.length
 /** The verdict of one stack, in a sentence. */
 export function verdict(r: StackReview): string {
   const id = r.model.identity;
-  if (r.status === 'added') return `new stack: data in ${id.region} (${id.jurisdiction ?? 'n/a'}), ${r.model.roles.length} roles, state in ${words.backend(id).location}`;
+  if (r.status === 'added') {
+    const outsiders = r.changes.filter((c) => c.effects.includes('widens-access')).map((c) => changeWords(c, r));
+    return `new stack: data in ${id.region} (${id.jurisdiction ?? 'n/a'}), ${r.model.roles.length} roles, state in ${words.backend(id).location}${outsiders.length ? ` — widens access to outsiders: ${list(outsiders)}` : ''}`;
+  }
   if (r.status === 'removed') {
     return r.effects.includes('shortens-retention')
       ? 'stack removed: its data is deleted with it (protection.allowDestroy)'
