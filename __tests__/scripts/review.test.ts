@@ -118,7 +118,30 @@ describe('npm run review: planted changes', () => {
     ]);
   });
 
-  it('an extra grant: the access section names the role and the grant by AWS name, access widened, the gate fails', () => {
+  it('an extra grant: the statement listed, the access it adds named by principal, request and store as evaluated, the gate fails', () => {
+    const reviews = review(
+      reports(EXAMPLE_MATRIX, (stack, tf) => {
+        if (stack !== 'telemetry-dev-us-east-1') return;
+        const policy = Object.values(tf.resource!.aws_iam_role_policy).find((p) => String(p.role).includes('catalog'))!;
+        const doc = JSON.parse(String(policy.policy));
+        doc.Statement.push({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::telemetry-dev-111111111111-us-east-1/*' });
+        policy.policy = JSON.stringify(doc);
+      }),
+    );
+    const r = of(reviews, 'telemetry-dev-us-east-1');
+    expect(r.changes.filter((c) => c.field.kind === 'permission').map((c) => changeWords(c, r))).toEqual([
+      'role telemetry-dev-us-east-1-crawler grant added: Allow s3:GetObject on arn:aws:s3:::telemetry-dev-111111111111-us-east-1/*',
+    ]);
+    const widened = r.changes.filter((c) => c.effects.includes('widens-access')).map((c) => changeWords(c, r));
+    expect(widened).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^role telemetry-dev-us-east-1-crawler: read records Firehose failed to deliver \(raw event data\) \(telemetry-dev-111111111111-us-east-1\/errors\/\): was denied; now allowed \(s3:GetObject\)$/)]),
+    );
+    expect(verdict(r)).toMatch(/^widens access: role telemetry-dev-us-east-1-crawler: read /);
+    expect(gated(reviews).every(([stack, effect]) => stack === 'telemetry-dev-us-east-1' && effect === 'widens-access')).toBe(true);
+    untouched(reviews, 'telemetry-dev-us-east-1');
+  });
+
+  it("a grant to the Cognito guest outside Cognito's scope-down (s3:GetObject): listed, evaluated as no new access, the gate passes", () => {
     const reviews = review(
       reports(EXAMPLE_MATRIX, (stack, tf) => {
         if (stack !== 'telemetry-dev-us-east-1') return;
@@ -129,14 +152,11 @@ describe('npm run review: planted changes', () => {
       }),
     );
     const r = of(reviews, 'telemetry-dev-us-east-1');
-    expect(r.changes.map(shape)).toEqual([['access', 'added', 'permission', ['widens-access']]]);
-    expect(changeWords(r.changes[0], r)).toBe('role telemetry-dev-us-east-1-ingestion grant added: Allow s3:GetObject on arn:aws:s3:::telemetry-dev-111111111111-us-east-1/*');
-    expect(verdict(r)).toMatch(/^widens access: role telemetry-dev-us-east-1-ingestion grant added/);
-    expect(gated(reviews)).toEqual([['telemetry-dev-us-east-1', 'widens-access']]);
-    untouched(reviews, 'telemetry-dev-us-east-1');
+    expect(r.changes.map(shape)).toEqual([['access', 'added', 'permission', []]]);
+    expect(gated(reviews)).toEqual([]);
   });
 
-  it('a removed trust condition: the old statement removed, the looser one added and not covered: widened, the gate fails', () => {
+  it("a removed trust condition (Firehose's sts:ExternalId): Firehose acting for another account may now assume the role, widened, the gate fails", () => {
     const reviews = review(
       reports(EXAMPLE_MATRIX, (stack, tf) => {
         if (stack !== 'telemetry-prod-eu-central-1') return;
@@ -148,13 +168,15 @@ describe('npm run review: planted changes', () => {
     );
     const r = of(reviews, 'telemetry-prod-eu-central-1');
     expect(r.changes.map(shape)).toEqual([
-      ['access', 'removed', 'trust-statement', ['narrows-access']],
-      ['access', 'added', 'trust-statement', ['widens-access']],
+      ['access', 'removed', 'trust-statement', []],
+      ['access', 'added', 'trust-statement', []],
+      ['access', 'changed', 'access', ['widens-access']],
     ]);
+    expect(changeWords(r.changes[2], r)).toBe('firehose.amazonaws.com acting for another account (account 999999999990): assume role telemetry-prod-eu-central-1-firehose: was denied; now allowed (sts:AssumeRole)');
     expect(gated(reviews)).toEqual([['telemetry-prod-eu-central-1', 'widens-access']]);
   });
 
-  it('a tightened grant (an action dropped, a condition added): a narrowing, never a widening; the gate passes', () => {
+  it('a tightened grant (an action dropped, a condition added): no new access; the gate passes', () => {
     const reviews = review(
       reports(EXAMPLE_MATRIX, (stack, tf) => {
         if (stack !== 'telemetry-prod-us-east-1') return;
@@ -167,10 +189,10 @@ describe('npm run review: planted changes', () => {
     );
     const r = of(reviews, 'telemetry-prod-us-east-1');
     expect(r.changes.map(shape)).toEqual([
-      ['access', 'removed', 'permission', ['narrows-access']],
+      ['access', 'removed', 'permission', []],
       ['access', 'added', 'permission', []],
     ]);
-    expect(r.effects).toEqual(['narrows-access']);
+    expect(r.effects).toEqual([]);
     expect(gated(reviews)).toEqual([]);
   });
 

@@ -182,8 +182,9 @@ export function accessChanges(base: StackModel, current: StackModel): Change[] {
     const [b, a] = [before.get(key), after.get(key)];
     const cell = (a ?? b)!;
     const [levelBefore, levelAfter]: AccessLevel[] = [b?.level ?? 'denied', a?.level ?? 'denied'];
-    if (levelBefore === levelAfter && (b?.actions.join() ?? '') === (a?.actions.join() ?? '')) continue;
-    const effects: Effect[] = rank(levelAfter) > rank(levelBefore) ? ['widens-access'] : rank(levelAfter) < rank(levelBefore) ? ['narrows-access'] : [];
+    // The level is the answer; which of a request's actions was asked first (`actions`) is not a change of access.
+    if (levelBefore === levelAfter) continue;
+    const effects: Effect[] = rank(levelAfter) > rank(levelBefore) ? ['widens-access'] : ['narrows-access'];
     changes.push({
       section: 'access',
       kind: 'changed',
