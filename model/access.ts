@@ -279,6 +279,15 @@ function aclStatements(tf: TerraformJson, bucketName: string, home: Home): unkno
   return grants.map((g) => ({ Effect: 'Allow', Principal: g.grantee === '*' ? '*' : g.grantee, Action: ACTIONS[g.permission] ?? ['s3:*'], Resource: [arn, `${arn}/*`] }));
 }
 
+/**
+ * Whether the bucket's own public access block restricts public bucket policies (and ignores public ACLs): then S3
+ * refuses anyone outside the account what a public policy grants. The account's own setting is not in the stack.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
+ */
+function restrictsPublicBuckets(tf: TerraformJson, bucketName: string, home: Home): boolean {
+  return all(tf, 'aws_s3_bucket_public_access_block').some(([, b]) => pointsAt(tf, b.bucket, 'aws_s3_bucket', bucketName, home) && b.restrict_public_buckets === true && b.ignore_public_acls === true);
+}
+
 /** The resource policy a request meets at a target, or undefined. */
 function resourcePolicyOf(tf: TerraformJson, type: string, name: string, home: Home): Doc | undefined {
   const merge = (docs: (Doc | null)[], extra: unknown[] = []): Doc | undefined => {
@@ -365,7 +374,7 @@ function namedOutsiders(docs: Doc[], home: Home): { arn: string; account: string
       for (const v of asList(principal.AWS as string[])) {
         const text = String(v);
         const account = /^\d{12}$/.test(text) ? text : /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(text)?.[1];
-        if (!account || account === home.account) continue;
+        if (!account || account === home.account || account === OTHER_ACCOUNT) continue;
         const arn = /:role\/|:user\/|:assumed-role\//.test(text) ? text : `arn:aws:iam::${account}:role/any-principal`;
         found.set(text, { arn, account, name: text });
       }
@@ -378,7 +387,7 @@ interface Ask {
   target: AccessTarget;
   request: AccessRequest;
   /** Alternatives: any one allowed is enough. Each is a list of calls that must all be allowed. */
-  ways: { action: string; resource: string; policy?: Doc; context?: Record<string, string> }[][];
+  ways: { action: string; resource: string; policy?: Doc; context?: Record<string, string>; blockPublicAccess?: boolean }[][];
 }
 
 /** What is asked of each target. */
@@ -406,7 +415,8 @@ function asks(tf: TerraformJson, stores: Store[], home: Home): Ask[] {
     const keyArn = keyArnOf(store);
     const keyPolicy = keyPolicyOf(keyArn);
     const viaS3 = { 'kms:ViaService': `s3.${home.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': bucketArn };
-    const s3 = (action: string, resource = object, context: Record<string, string> = {}) => ({ action, resource, ...(policy ? { policy } : {}), context });
+    const blockPublicAccess = restrictsPublicBuckets(tf, bucketName, home);
+    const s3 = (action: string, resource = object, context: Record<string, string> = {}) => ({ action, resource, ...(policy ? { policy } : {}), context, blockPublicAccess });
     const kms = (action: string) => ({ action, resource: keyArn!, ...(keyPolicy ? { policy: keyPolicy } : {}), context: viaS3 });
     const target: AccessTarget = { id: store.id, kind: 'store', name: store.name, storeRole: store.role };
     result.push(
@@ -419,8 +429,9 @@ function asks(tf: TerraformJson, stores: Store[], home: Home): Ask[] {
   for (const [name, b] of all(tf, 'aws_s3_bucket')) {
     const arn = arnOf(tf, 'aws_s3_bucket', name, home);
     const policy = resourcePolicyOf(tf, 'aws_s3_bucket', name, home);
+    const blockPublicAccess = restrictsPublicBuckets(tf, name, home);
     const ways = ['s3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutBucketAcl', 's3:PutBucketPublicAccessBlock', 's3:PutBucketOwnershipControls', 's3:PutReplicationConfiguration'].map((action) => [
-      { action, resource: arn, ...(policy ? { policy } : {}) },
+      { action, resource: arn, ...(policy ? { policy } : {}), blockPublicAccess },
     ]);
     result.push({ target: { id: `aws_s3_bucket.${name}`, kind: 'bucket', name: String(b.bucket) }, request: 'change-policy', ways });
   }
@@ -616,20 +627,26 @@ function conditionKeys(expression: AllowedConditionExpression | undefined): stri
 function evaluate(asker: Asker, call: Ask['ways'][number][number], home: Home, organization?: OrganizationPolicies): { level: AccessLevel; keys: string[] } {
   if (!someAllowCouldMatch([...asker.identity, call.policy], call.action)) return { level: 'denied', keys: [] };
   const principalAccount = typeof asker.arn === 'string' ? /::(\d{12}):/.exec(asker.arn)?.[1] : undefined;
+  // Facts of who asks: the account always; the ARN only where the principal is a real one (not "any principal").
+  const who: Record<string, string> = {
+    ...(principalAccount ? { 'aws:PrincipalAccount': principalAccount } : {}),
+    ...(typeof asker.arn === 'string' && ['stack-role', 'guest', 'named-external'].includes(asker.kind) && principalAccount ? { 'aws:PrincipalArn': asker.arn } : {}),
+  };
   const input = {
     principal: asker.arn,
     action: call.action,
     resource: call.resource,
     resourceAccount: home.account,
-    context: { 'aws:SecureTransport': 'true', ...(principalAccount && call.action.startsWith('kms:') ? { 'kms:CallerAccount': principalAccount } : {}), ...(asker.context ?? {}), ...(call.context ?? {}) },
+    context: { 'aws:SecureTransport': 'true', ...who, ...(principalAccount && call.action.startsWith('kms:') ? { 'kms:CallerAccount': principalAccount } : {}), ...(asker.context ?? {}), ...(call.context ?? {}) },
     identity: asker.identity,
-    known: [...Object.keys(asker.context ?? {}), ...Object.keys(call.context ?? {}), ...(call.action.startsWith('kms:') ? ['kms:ViaService', 'kms:CallerAccount'] : [])],
+    known: [...Object.keys(who), ...Object.keys(asker.context ?? {}), ...Object.keys(call.context ?? {}), ...(call.action.startsWith('kms:') ? ['kms:ViaService', 'kms:CallerAccount'] : [])],
     ...(call.policy ? { resourcePolicy: call.policy, resourcePolicyType: call.action.startsWith('sts:AssumeRole') ? ('trust' as const) : ('resource' as const) } : {}),
     ...(asker.boundary ? { boundary: asker.boundary } : {}),
     ...(asker.session ? { session: asker.session } : {}),
     ...(organization ? { scps: organization.scps, rcps: organization.rcps } : {}),
+    ...(call.blockPublicAccess ? { s3BlockPublicAccess: true } : {}),
   };
-  const key = [asker.arn, ...asker.identity.map(textOf), textOf(asker.boundary), textOf(asker.session), call.action, call.resource, textOf(call.policy), JSON.stringify(input.context), textOf(organization)].join('\u0000');
+  const key = [asker.arn, ...asker.identity.map(textOf), textOf(asker.boundary), textOf(asker.session), call.action, call.resource, textOf(call.policy), JSON.stringify(input.context), textOf(organization), String(call.blockPublicAccess)].join('\u0000');
   let result = cache.get(key);
   if (!result) {
     if (evaluateRequest(input, 'Strict').result === 'Allowed') result = { level: 'allowed', keys: [] };

@@ -80,6 +80,8 @@ export interface EvaluationInput {
   session?: unknown;
   scps?: unknown[];
   rcps?: unknown[];
+  /** An S3 request to a bucket whose public access block restricts public buckets (RestrictPublicBuckets). */
+  s3BlockPublicAccess?: boolean;
 }
 
 /** One request, decided by the simulator's core as AWS decides it; `conditions` is what Discovery mode needs. */
@@ -95,7 +97,7 @@ export function evaluateRequest(input: EvaluationInput, mode: SimulationMode): {
     permissionBoundaries: input.boundary ? [load(input.boundary, 'identity', 'boundary')] : undefined,
     vpcEndpointPolicies: undefined,
     simulationParameters: { simulationMode: mode, discoveryContextKeyConstraints: new DiscoveryContextKeyConstraints((input.known ?? []).map((keyName) => ({ keyName, presenceIsKnown: true, valueIsKnown: true }))) },
-    serviceSettings: { s3: { blockPublicAccess: false } },
+    serviceSettings: { s3: { blockPublicAccess: input.s3BlockPublicAccess ?? false } },
   });
   return { result: analysis.result, conditions: analysis.conditions };
 }

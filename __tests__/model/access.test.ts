@@ -1,0 +1,159 @@
+/**
+ * The access matrix against hostile changes: the red-team corpus. Each row plants one change into the example's
+ * prod-eu-central-1 stack, written the way an attacker words a policy around a shape check, and states the verdict
+ * the review's gate (CheckNoNewAccess over the evaluated matrix) must reach: the principals that gained access, with
+ * the request and the target, or none.
+ */
+import { resolveMatrix } from '../../config/resolve';
+import { buildStackModel } from '../../model/build';
+import type { StackModel } from '../../model/types';
+import { accessChanges } from '../../scripts/review/compare';
+import type { TerraformJson } from '../../stacks/policy-checks';
+import { singleDeployment, synthDeployments } from '../helpers';
+
+type Json = Record<string, Record<string, Record<string, unknown>>>;
+const [synthesized] = synthDeployments(resolveMatrix(singleDeployment()));
+const facts = synthesized.stack.facts;
+const baseText = JSON.stringify(synthesized.tf);
+const model = (tf: TerraformJson): StackModel => buildStackModel(tf, facts);
+const base = model(JSON.parse(baseText) as TerraformJson);
+
+const BUCKET = 'telemetry-prod-222222222222-eu-central-1';
+const VENDOR = 'arn:aws:iam::999999999999:role/vendor-analytics';
+
+/** The one resource of a type whose name matches, in a copy of the stack's JSON. */
+const one = (tf: { resource: Json }, type: string, test: (body: Record<string, unknown>, name: string) => boolean = () => true) => {
+  const found = Object.entries(tf.resource[type] ?? {}).find(([name, body]) => test(body, name));
+  if (!found) throw new Error(`no ${type} in the fixture`);
+  return found[1];
+};
+const editPolicy = (body: Record<string, unknown>, field: string, edit: (doc: { Statement: Record<string, unknown>[] }) => void) => {
+  const doc = JSON.parse(String(body[field])) as { Statement: Record<string, unknown>[] };
+  edit(doc);
+  body[field] = JSON.stringify(doc);
+};
+const analystPolicy = (tf: { resource: Json }) => one(tf, 'aws_iam_policy', (b) => String(b.name).endsWith('-analyst'));
+const bucketPolicy = (tf: { resource: Json }) => one(tf, 'aws_s3_bucket_policy', (b) => String(b.bucket).includes('storage_data'));
+const crawlerRole = (tf: { resource: Json }) => one(tf, 'aws_iam_role', (b) => String(b.name).endsWith('-crawler'));
+
+/** [principal kind and name, request, target] of every cell the change widened. */
+function widened(edit: (tf: { resource: Json }) => void): string[] {
+  const tf = JSON.parse(baseText) as { resource: Json };
+  edit(tf);
+  return accessChanges(base, model(tf as TerraformJson))
+    .filter((c) => c.effects.includes('widens-access'))
+    .map((c) => (c.subject.kind === 'principal' && c.field.kind === 'access' ? `${c.subject.principal.kind} ${c.subject.principal.name} | ${c.field.request} | ${c.field.target.id} | ${c.field.after}` : 'not an access change'));
+}
+
+/** An expectation that no principal outside the account gained anything. */
+const NO_OUTSIDER = 'no outsider';
+const OUTSIDER = /^(other-account|anyone|named-external|service-for-another-account) /;
+
+const CORPUS: [string, (tf: { resource: Json }) => void, (RegExp | string)[]][] = [
+  [
+    'NotAction allow: every S3 action on the events but reading',
+    (tf) => editPolicy(analystPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', NotAction: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/data/*` })),
+    [/^policy-holder \S+-analyst \| delete \| aws_s3_bucket\.storage_data_\w+\/data\/ \| allowed$/, /^policy-holder \S+-analyst \| write \| aws_s3_bucket\.storage_data_\w+\/data\/ \| allowed$/],
+  ],
+  ['a wildcard inside an action name (s3:Delete*)', (tf) => editPolicy(analystPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Action: 's3:Delete*', Resource: `arn:aws:s3:::${BUCKET}/*` })), [/^policy-holder \S+-analyst \| delete \| .+\/data\/ \| allowed$/, /^policy-holder \S+-analyst \| delete \| .+\/errors\/ \| allowed$/, /^policy-holder \S+-analyst \| delete \| .+\/athena-results\/ \| allowed$/]],
+  ['a condition that can never match (another account as the principal account)', (tf) => editPolicy(analystPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalAccount': '000000000000' } } })), []],
+  [
+    'NotPrincipal with Deny in the bucket policy: everyone else refused',
+    (tf) => editPolicy(bucketPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Deny', NotPrincipal: { AWS: VENDOR }, Action: 's3:*', Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`] })),
+    [],
+  ],
+  [
+    'NotPrincipal with Allow in the bucket policy: everyone but one',
+    (tf) => editPolicy(bucketPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', NotPrincipal: { AWS: VENDOR }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` })),
+    // The bucket policy's grant reaches the account's roles; outsiders get no plaintext: the key does not trust them.
+    [/^stack-role \S+-crawler \| read \| .+\/errors\/ \| allowed$/, NO_OUTSIDER],
+  ],
+  [
+    'an external principal in the bucket policy, without a condition (account spelled out)',
+    (tf) => editPolicy(bucketPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: VENDOR }, Action: ['s3:GetObject', 's3:ListBucket'], Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/data/*`] })),
+    [/^named-external arn:aws:iam::999999999999:role\/vendor-analytics \| list \| .+\/data\/ \| allowed$/],
+  ],
+  [
+    'an external principal in the key policy, with a source-IP condition: conditional, still new',
+    (tf) => editPolicy(one(tf, 'aws_kms_key'), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action: 'kms:Decrypt', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } })),
+    [/^named-external arn:aws:iam::999999999999:root \| decrypt \| aws_kms_key\.\w+ \| conditional$/],
+  ],
+  [
+    'a public principal in the bucket policy while the bucket blocks public policies: the account gains, nobody outside',
+    (tf) => editPolicy(bucketPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: '*', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${BUCKET}` })),
+    [/^stack-role \S+-crawler \| list \| .+\/errors\/ \| allowed$/, NO_OUTSIDER],
+  ],
+  [
+    'a public principal with the public access block lifted: anyone may list the events',
+    (tf) => {
+      editPolicy(bucketPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: '*', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${BUCKET}` }));
+      Object.assign(one(tf, 'aws_s3_bucket_public_access_block', (b) => String(b.bucket).includes('storage_data')), { restrict_public_buckets: false, ignore_public_acls: false });
+    },
+    [/^anyone .+ \| list \| .+\/data\/ \| allowed$/],
+  ],
+  [
+    'a policy attached by a separate attachment resource',
+    (tf) => {
+      tf.resource.aws_iam_policy.extra = { name: 'extra', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }) };
+      tf.resource.aws_iam_role_policy_attachment = { extra: { role: '${aws_iam_role.catalog_role_0D2DB899.name}', policy_arn: '${aws_iam_policy.extra.arn}' } };
+    },
+    [/^stack-role \S+-crawler \| act-outside \| outside-the-stack \| allowed$/, /^stack-role \S+-crawler \| delete \| .+\/data\/ \| allowed$/],
+  ],
+  [
+    'a bucket ACL grant to another account, with ACLs enabled again',
+    (tf) => {
+      delete tf.resource.aws_s3_bucket_ownership_controls;
+      tf.resource.aws_s3_bucket_acl = {
+        grant: { bucket: '${aws_s3_bucket.storage_data_978B6A64.id}', access_control_policy: [{ owner: [{ id: 'owner' }], grant: [{ grantee: [{ type: 'CanonicalUser', id: 'another-accounts-canonical-id' }], permission: 'FULL_CONTROL' }] }] },
+      };
+    },
+    [/^other-account .+ \| delete \| .+\/data\/ \| allowed$/, /^other-account .+ \| change-policy \| aws_s3_bucket\.storage_data_\w+ \| allowed$/],
+  ],
+  [
+    'the same ACL grant while the bucket enforces bucket-owner ownership (ACLs disabled): no effect',
+    (tf) => {
+      tf.resource.aws_s3_bucket_acl = {
+        grant: { bucket: '${aws_s3_bucket.storage_data_978B6A64.id}', access_control_policy: [{ owner: [{ id: 'owner' }], grant: [{ grantee: [{ type: 'CanonicalUser', id: 'another-accounts-canonical-id' }], permission: 'FULL_CONTROL' }] }] },
+      };
+    },
+    [],
+  ],
+  ['a new trust on an existing role, for another account', (tf) => editPolicy(crawlerRole(tf), 'assume_role_policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: VENDOR }, Action: 'sts:AssumeRole' })), [/^named-external arn:aws:iam::999999999999:role\/vendor-analytics \| assume \| aws_iam_role\.catalog_role_\w+ \| allowed$/]],
+  [
+    "an inline policy added outside Terraform (a plan's live role): s3:* on *",
+    (tf) => Object.assign(one(tf, 'aws_iam_role', (b) => String(b.name).endsWith('-firehose')), { inline_policy: [{ name: 'drift', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }) }] }),
+    [/^stack-role \S+-firehose \| act-outside \| outside-the-stack \| allowed$/, /^stack-role \S+-firehose \| delete \| .+\/data\/ \| allowed$/],
+  ],
+  ['a removed Deny that never applied to the principal: nothing widened', (tf) => editPolicy(bucketPolicy(tf), 'policy', (d) => d.Statement.splice(d.Statement.findIndex((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition ?? {}).includes('SecureTransport')), 1)), []],
+];
+
+describe('access matrix: the red-team corpus, each change with the verdict the gate must reach', () => {
+  it.each(CORPUS)('%s', (_name, edit, expected) => {
+    const got = widened(edit);
+    if (expected.length === 0) expect(got).toEqual([]);
+    for (const e of expected) {
+      if (e === NO_OUTSIDER) expect(got.filter((g) => OUTSIDER.test(g))).toEqual([]);
+      else expect(got).toEqual(expect.arrayContaining([typeof e === 'string' ? e : expect.stringMatching(e)]));
+    }
+  });
+});
+
+describe('access matrix of the shipped pipeline', () => {
+  const cells = (principalKind: string) => base.access.cells.filter((c) => base.access.principals.find((p) => p.id === c.principal)?.kind === principalKind);
+
+  it('no outsider and no anonymous principal reaches anything', () => {
+    expect([...cells('other-account'), ...cells('anyone'), ...cells('named-external')]).toEqual([]);
+  });
+
+  it("the account's other principals reach the data through the key policy's delegation to the account (kms:* for the root) and a bucket policy without an allow-list", () => {
+    expect(cells('account-principal').map((c) => `${c.request} ${c.target}`)).toEqual(expect.arrayContaining([expect.stringMatching(/^read aws_s3_bucket\.storage_data_\w+\/data\/$/), expect.stringMatching(/^administer aws_kms_key\./)]));
+  });
+
+  it('the Cognito guest may put records into its stream and nothing else', () => {
+    expect(cells('guest').map((c) => `${c.request} ${c.target} ${c.level}`)).toEqual([expect.stringMatching(/^put-records aws_kinesis_firehose_delivery_stream\.\w+ allowed$/)]);
+  });
+
+  it('no role of the stack acts outside it', () => {
+    expect(base.access.cells.filter((c) => c.request === 'act-outside')).toEqual([]);
+  });
+});
