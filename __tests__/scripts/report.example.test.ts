@@ -139,7 +139,9 @@ describe('planted findings, one per severity', () => {
     };
     tf.resource!.aws_cloudwatch_log_group.planted = { name: 'x', kms_key_id: 'arn:aws:kms:us-east-1:222222222222:key/abc' };
     const findings = analyzeStack('planted', tf).findings.filter((f) => f.severity === 'error');
-    expect(findings.map((f) => f.check).sort()).toEqual(['least-privilege', 'least-privilege', 'residency']);
+    expect(findings.map((f) => f.check).sort()).toEqual(['least-privilege', 'least-privilege', 'least-privilege', 'residency']);
+    // The evaluation, not the statement's shape, says the holder of the planted policy reaches beyond the stack.
+    expect(findings.find((f) => f.rule === 'least-privilege-beyond-the-stack')?.resource).toBe('aws_iam_policy.planted');
   });
 
   it('warning: retention beyond the profile and a missing alarm', () => {

@@ -47,8 +47,8 @@ export const CONTROLS: Control[] = [
   { id: 'Athena.4', title: 'Athena workgroups should have logging enabled', standards: ['FSBP'], resourceTypes: ['aws_athena_workgroup'] },
   { id: 'DataFirehose.1', title: 'Firehose delivery streams should be encrypted at rest', standards: ['FSBP'], resourceTypes: ['aws_kinesis_firehose_delivery_stream'] },
   { id: 'Cognito.2', title: 'Cognito identity pools should not allow unauthenticated identities', standards: ['FSBP'], resourceTypes: ['aws_cognito_identity_pool'], closedBy: 'authenticated identities in front of the pool (the app sends events as a guest by design)' },
-  { id: 'IAM.1', title: "IAM policies should not allow full '*' administrative privileges", standards: ['FSBP', 'CIS'], resourceTypes: ['aws_iam_role_policy'] },
-  { id: 'IAM.21', title: 'IAM customer managed policies that you create should not allow wildcard actions for services', standards: ['FSBP'], resourceTypes: ['aws_iam_role_policy'] },
+  { id: 'IAM.1', title: "IAM policies should not allow full '*' administrative privileges", standards: ['FSBP', 'CIS'], resourceTypes: ['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_role'] },
+  { id: 'IAM.21', title: 'IAM customer managed policies that you create should not allow wildcard actions for services', standards: ['FSBP'], resourceTypes: ['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_role'] },
 ];
 
 export type ControlStatus = 'pass' | 'fail' | 'accepted' | 'not checked';

@@ -1,5 +1,6 @@
 /** The report pack: what a reviewer should question beyond the synth gate; `npm run report` runs both. */
 import type { PolicyRule } from '../../../stacks/rules/rule';
+import { beyondTheStack, outsiderAccess } from './access';
 import { streamCapacity } from './capacity';
 import { placeholderAccount } from './identity';
 import type { ReportRuleInput } from './input';
@@ -22,4 +23,6 @@ export const REPORT_ONLY: PolicyRule<ReportRuleInput>[] = [
   streamEncrypted,
   crawlerLogsEncrypted,
   identityPoolGuests,
+  outsiderAccess,
+  beyondTheStack,
 ];
