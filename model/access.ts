@@ -50,7 +50,7 @@ export interface AccessPrincipal {
 export type AccessTargetKind = 'store' | 'bucket' | 'key' | 'topic' | 'queue' | 'stream' | 'catalog' | 'role' | 'outside';
 
 export interface AccessTarget {
-  /** A store's id, or the Terraform address of the bucket, key, topic, queue, stream, database or role. */
+  /** A store's id; `policy:` and a bucket's address; the address of the key, topic, queue, stream, database or role. */
   id: string;
   kind: AccessTargetKind;
   name: string;
@@ -433,7 +433,8 @@ function asks(tf: TerraformJson, stores: Store[], home: Home): Ask[] {
     const ways = ['s3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutBucketAcl', 's3:PutBucketPublicAccessBlock', 's3:PutBucketOwnershipControls', 's3:PutReplicationConfiguration'].map((action) => [
       { action, resource: arn, ...(policy ? { policy } : {}), blockPublicAccess },
     ]);
-    result.push({ target: { id: `aws_s3_bucket.${name}`, kind: 'bucket', name: String(b.bucket) }, request: 'change-policy', ways });
+    // `policy:`: a bucket's own target, apart from a store that is the whole bucket (a state bucket), same address.
+    result.push({ target: { id: `policy:aws_s3_bucket.${name}`, kind: 'bucket', name: String(b.bucket) }, request: 'change-policy', ways });
   }
   for (const [name] of all(tf, 'aws_kms_key')) {
     const arn = arnOf(tf, 'aws_kms_key', name, home);

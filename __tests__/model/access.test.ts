@@ -107,7 +107,7 @@ const CORPUS: [string, (tf: { resource: Json }) => void, (RegExp | string)[]][] 
         grant: { bucket: '${aws_s3_bucket.storage_data_978B6A64.id}', access_control_policy: [{ owner: [{ id: 'owner' }], grant: [{ grantee: [{ type: 'CanonicalUser', id: 'another-accounts-canonical-id' }], permission: 'FULL_CONTROL' }] }] },
       };
     },
-    [/^other-account .+ \| delete \| .+\/data\/ \| allowed$/, /^other-account .+ \| change-policy \| aws_s3_bucket\.storage_data_\w+ \| allowed$/],
+    [/^other-account .+ \| delete \| .+\/data\/ \| allowed$/, /^other-account .+ \| change-policy \| policy:aws_s3_bucket\.storage_data_\w+ \| allowed$/],
   ],
   [
     'the same ACL grant while the bucket enforces bucket-owner ownership (ACLs disabled): no effect',

@@ -123,6 +123,22 @@ function accessRows(model: StackModel): { role: string; assumedBy: string; condi
   })), ...attachable];
 }
 
+/**
+ * The access matrix, principal by principal: every request the evaluation allowed (outright or under conditions),
+ * what it was asked and denied left out. The sentence of each cell is words.ts's.
+ */
+function evaluatedAccess(model: StackModel): { principal: string; may: string[] }[] {
+  const { principals, targets, cells } = model.access;
+  return principals
+    .map((p) => ({
+      principal: words.accessPrincipal(p),
+      may: cells
+        .filter((c) => c.principal === p.id)
+        .map((c) => (c.request === 'act-outside' ? `act outside the stack: ${words.ACCESS_LEVEL[c.level]} (${c.actions.join(', ')})` : words.accessCell(c.request, targets.find((t) => t.id === c.target)!, c.level, c.actions, c.conditionKeys))),
+    }))
+    .map((row) => (row.may.length ? row : { ...row, may: ['nothing asked of it is allowed'] }));
+}
+
 const policyRows = (model: StackModel) => {
   const ctx = words.contextOf(model);
   const kinds = { 'bucket-policy': 'bucket policy', 'key-policy': 'key policy', 'topic-policy': 'topic policy', 'queue-policy': 'queue policy' } as const;
@@ -167,6 +183,17 @@ export function renderMarkdown(r: StackReport): string {
   push('## Alerts and where they go', '', `Alarms and rules: ${alerts.alarms.join(', ') || 'none'}.`, '', `Destinations: ${alerts.destinations.join(', ') || 'none'} (email addresses masked).`, '');
 
   push('## Who can read or write it', '');
+  push(
+    '### Evaluated access',
+    '',
+    'Every principal below was asked every request of the stack (read, write, delete, list the stores; decrypt with and administer the key; change the bucket, key, topic and queue policies; put records; read and change the catalog; assume its roles; act outside the stack), decided by evaluating every policy that applies as AWS does (docs/compliance.md, "How access is decided"). What is not listed was denied.',
+    '',
+    '| Principal | May |',
+    '|---|---|',
+    ...evaluatedAccess(model).map((a) => `| ${cell(a.principal)} | ${a.may.map(cell).join('<br>')} |`),
+    '',
+  );
+  push('### Roles and policies as written', '');
   for (const a of accessRows(model)) {
     push(`### \`${a.role}\``, '', `Assumed by ${a.assumedBy}${a.conditions.length ? `, only when ${a.conditions.map((c) => `\`${c}\``).join(' and ')}` : ''}.`, '');
     if (!a.table.length) push("Grants: whatever the account's IAM policies give them; nothing in this stack.", '');
@@ -413,6 +440,9 @@ ${table(['Bucket or key', 'Protection'], protections(model).map((p) => [e(p.reso
 <h3>Alerts and where they go</h3>
 ${table(['Alarms and rules', 'Destinations'], [[alerts.alarms.map((a) => e(a)).join('<br>') || '—', alerts.destinations.map((d) => e(d)).join('<br>') || '—']])}
 <h3>Who can read or write it</h3>
+<p>Evaluated: every request of the stack asked of every principal, every policy that applies decided as AWS does; what is not listed was denied.</p>
+${table(['Principal', 'May'], evaluatedAccess(model).map((a) => [e(a.principal), a.may.map((m) => e(m)).join('<br>')]))}
+<h4>Roles and policies as written</h4>
 ${accessRows(model).length ? table(['Role', 'Assumed by', 'Conditions', 'Grants'], accessRows(model).map((a) => [`<code>${e(a.role)}</code>`, e(a.assumedBy), a.conditions.map((c) => `<code>${e(c)}</code>`).join('<br>') || '—', a.grants.map((g) => e(g)).join('<br>') || '—'])) : '<p>None: no role, and no key that delegates to the account.</p>'}
 <h3>Resource policies</h3>
 ${policyRows(model).length ? table(['Resource', 'Statements'], policyRows(model).map((p) => [e(p.resource), p.statements.map((x) => e(x)).join('<br>')])) : '<p>None.</p>'}

@@ -22,7 +22,7 @@ function cellsOf(input: ReportRuleInput, kinds: AccessPrincipal['kind'][]): { ce
   });
 }
 
-const addressOf = (target: AccessTarget) => (target.kind === 'store' ? target.id.split('/')[0] : target.id);
+const addressOf = (target: AccessTarget) => target.id.replace(/^policy:/, '').split('/')[0];
 
 const matrixFixture = (principal: AccessPrincipal, cell: Partial<AccessCell>) =>
   reportFixture({
