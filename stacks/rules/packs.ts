@@ -8,6 +8,7 @@ import { runRules } from './engine';
 import { anyPrincipal } from './exposure/any-principal';
 import { bucketPublicAccess, bucketTlsOnly } from './exposure/bucket-access';
 import { messagingTlsOnly } from './exposure/messaging-tls';
+import { policyCatalogue } from './grammar/policy-catalogue';
 import { managedPolicy } from './least-privilege/managed-policy';
 import { policyParseable } from './least-privilege/policy-parseable';
 import { wildcardAction } from './least-privilege/wildcard-action';
@@ -30,6 +31,7 @@ export const SYNTH_GATE: PolicyRule[] = [
   referencedRegion,
   queryResultsLocation,
   policyParseable,
+  policyCatalogue,
   wildcardResource,
   wildcardAction,
   managedPolicy,
