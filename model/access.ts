@@ -595,15 +595,22 @@ function actionMatches(pattern: string, action: string): boolean {
  * for speed only, never a decision to allow.
  */
 function someAllowCouldMatch(docs: (Doc | undefined)[], action: string): boolean {
-  return docs.some((doc) =>
-    ((doc?.Statement ?? []) as Body[]).some((s) => {
-      if (s.Effect !== 'Allow') return false;
-      if (s.Action !== undefined) return asList(s.Action as string[]).some((p) => actionMatches(String(p), action));
-      if (s.NotAction !== undefined) return !asList(s.NotAction as string[]).some((p) => actionMatches(String(p), action));
-      return false;
-    }),
-  );
+  return docs.some((doc) => ((doc?.Statement ?? []) as Body[]).some((s) => s.Effect === 'Allow' && couldMatch(s, action)));
 }
+
+/** Whether a statement's `Action` (or `NotAction`) could cover the action. */
+function couldMatch(s: Body, action: string): boolean {
+  if (s.Action !== undefined) return asList(s.Action as string[]).some((p) => actionMatches(String(p), action));
+  if (s.NotAction !== undefined) return !asList(s.NotAction as string[]).some((p) => actionMatches(String(p), action));
+  return false;
+}
+
+/**
+ * Whether any statement that could cover the action has a condition: without one, no value of an unknown key can
+ * change the answer, so Discovery mode would only repeat Strict's (a shortcut for speed, never a decision).
+ */
+const someConditionCouldMatter = (docs: unknown[], action: string): boolean =>
+  docs.some((doc) => (((doc as Doc | undefined)?.Statement ?? []) as Body[]).some((s) => s.Condition !== undefined && couldMatch(s, action)));
 
 const texts = new WeakMap<object, string>();
 /** A document's JSON text, made once per object (cache keys). */
@@ -626,7 +633,10 @@ function conditionKeys(expression: AllowedConditionExpression | undefined): stri
 
 /** One call, evaluated: Strict with what a real request carries, then Discovery for what cannot be known here. */
 function evaluate(asker: Asker, call: Ask['ways'][number][number], home: Home, organization?: OrganizationPolicies): { level: AccessLevel; keys: string[] } {
-  if (!someAllowCouldMatch([...asker.identity, call.policy], call.action)) return { level: 'denied', keys: [] };
+  // From another account, or anonymously, only a resource policy can grant: the caller's own policies are not enough.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+  const outside = asker.account !== home.account;
+  if (!someAllowCouldMatch(outside ? [call.policy] : [...asker.identity, call.policy], call.action)) return { level: 'denied', keys: [] };
   const principalAccount = typeof asker.arn === 'string' ? /::(\d{12}):/.exec(asker.arn)?.[1] : undefined;
   // Facts of who asks: the account always; the ARN only where the principal is a real one (not "any principal").
   const who: Record<string, string> = {
@@ -650,7 +660,9 @@ function evaluate(asker: Asker, call: Ask['ways'][number][number], home: Home, o
   const key = [asker.arn, ...asker.identity.map(textOf), textOf(asker.boundary), textOf(asker.session), call.action, call.resource, textOf(call.policy), JSON.stringify(input.context), textOf(organization), String(call.blockPublicAccess)].join('\u0000');
   let result = cache.get(key);
   if (!result) {
+    const docs = [...asker.identity, call.policy, asker.boundary, asker.session, ...(organization?.scps ?? []), ...(organization?.rcps ?? [])];
     if (evaluateRequest(input, 'Strict').result === 'Allowed') result = { level: 'allowed', keys: [] };
+    else if (!someConditionCouldMatter(docs, call.action)) result = { level: 'denied', keys: [] };
     else {
       const discovery = evaluateRequest(input, 'Discovery');
       result = discovery.result === 'Allowed' ? { level: 'conditional', keys: [...new Set(conditionKeys(discovery.conditions))].sort() } : { level: 'denied', keys: [] };

@@ -39,18 +39,19 @@ const VALIDATORS: Record<PolicyType, (policy: unknown) => { message: string }[]>
   session: validateSessionPolicy as never,
 };
 
-const loaded = new Map<string, unknown>();
+const loaded = new WeakMap<object, Map<string, unknown>>();
 
-/** A policy document parsed, validated and loaded once per text (and kind), with a clear error when invalid. */
+/** A policy document validated and loaded once per document object (and kind), with a clear error when invalid. */
 function load(policy: unknown, type: PolicyType, name: string, validate = true): unknown {
-  const text = JSON.stringify(policy);
-  const key = `${type}\u0000${name}\u0000${text}`;
-  let result = loaded.get(key);
+  const byKind = loaded.get(policy as object) ?? new Map<string, unknown>();
+  loaded.set(policy as object, byKind);
+  const key = `${type}\u0000${name}`;
+  let result = byKind.get(key);
   if (!result) {
     const errors = validate ? VALIDATORS[type](policy) : [];
     if (errors.length) throw new Error(`invalid ${type} policy ${name}: ${errors.map((e) => e.message).join('; ')}`);
     result = loadPolicy(policy as never, { name } as never);
-    loaded.set(key, result);
+    byKind.set(key, result);
   }
   return result;
 }
