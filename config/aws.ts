@@ -102,18 +102,3 @@ export const HCP_TERRAFORM_HOST_JURISDICTIONS: Record<string, string> = {
   'app.eu.terraform.io': 'EU',
 };
 
-/**
- * Actions the deploy policies use that AWS gives no resource type, so only Resource "*" grants them (Service
- * Authorization Reference: AWS KMS CreateKey and ListAliases; Amazon Cognito Identity CreateIdentityPool; AWS Glue
- * Create/Get/DeleteSecurityConfiguration; CloudWatch Logs DescribeLogGroups, which lists the account's groups). The
- * least-privilege rule accepts "*" for exactly these (stacks/rules/least-privilege/wildcard-resource.ts).
- */
-export const ACTIONS_WITHOUT_RESOURCE_TYPES: ReadonlySet<string> = new Set([
-  'kms:CreateKey',
-  'kms:ListAliases',
-  'cognito-identity:CreateIdentityPool',
-  'glue:CreateSecurityConfiguration',
-  'glue:GetSecurityConfiguration',
-  'glue:DeleteSecurityConfiguration',
-  'logs:DescribeLogGroups',
-]);

@@ -12,7 +12,7 @@
  * (github.com/hashicorp/terraform-provider-aws, internal/service/<service>/), checked by the e2e under moto's IAM
  * enforcement, which checks actions but not resources or conditions (docs/e2e.md).
  */
-import { ACTIONS_WITHOUT_RESOURCE_TYPES } from '../config/aws';
+import { authorizesNoResource } from './iam-catalogue';
 import type { TerraformJson } from './policy-checks';
 import { arnsOf, type AwsEnvironment, type Condition, type PolicyStatement } from './iam';
 
@@ -206,7 +206,7 @@ export function deployPermissions(tf: TerraformJson, env: AwsEnvironment, stack:
   const write = new Set([...read, ...actionsOf('write')]);
   const statements = (actions: Set<string>, passRole: boolean): PolicyStatement[] => {
     const sorted = [...actions].sort();
-    const anyResource = sorted.filter((a) => ACTIONS_WITHOUT_RESOURCE_TYPES.has(a));
+    const anyResource = sorted.filter(authorizesNoResource);
     // KMS key ids are made by AWS: keys are scoped by the stack's tag; aliases by name, and on the key too.
     const keyActions = sorted.filter((a) => a.startsWith('kms:') && !anyResource.includes(a));
     const byService = new Map<string, string[]>();

@@ -67,6 +67,13 @@ export function resourcePatterns(fullName: string): string[] {
   return (a?.resourceTypes ?? []).flatMap((rt) => (s?.resourceTypes[rt.name.toLowerCase()]?.arn ? [s.resourceTypes[rt.name.toLowerCase()].arn] : []));
 }
 
+/**
+ * Whether AWS gives the action no resource type, so only Resource "*" grants it (kms:CreateKey,
+ * cognito-identity:CreateIdentityPool and SetIdentityPoolRoles, glue:CreateSecurityConfiguration, …): the deploy
+ * policies grant these on "*" within the region, and the least-privilege rule accepts "*" for exactly these.
+ */
+export const authorizesNoResource = (fullName: string): boolean => action(fullName) !== undefined && resourcePatterns(fullName).length === 0;
+
 /** Whether a resource ARN of a policy fits one of the action's resource types. */
 export const resourceFits = (fullName: string, arn: string): boolean => resourcePatterns(fullName).some((p) => patternOf(p).test(arn));
 

@@ -25,8 +25,9 @@ function documents(tf: TerraformJson): { address: string; kind: 'identity' | 're
 const TOLERATES_ABSENCE = /IfExists$|^Null$/;
 
 /** The identity providers a trust statement federates: their claims (`host:aud`, `host:sub`) are its keys. */
-const federatedHosts = (s: Statement): string[] =>
-  asList((s.Principal as { Federated?: string | string[] } | undefined)?.Federated).map((p) => String(p).replace(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\//, '').toLowerCase());
+const federates = (s: Statement): boolean => asList((s.Principal as { Federated?: string | string[] } | undefined)?.Federated).length > 0;
+/** A web identity's claim as a key: `<provider host>:<claim>` (app.terraform.io:sub, cognito-identity.amazonaws.com:aud). */
+const CLAIM = /^[a-z0-9-]+(\.[a-z0-9-]+)+(\/[^:]*)?:[a-z_]+$/i;
 
 function check(address: string, kind: string, s: Statement, index: number): Violation[] {
   const where = `${address} statement ${s.Sid ?? index + 1}`;
@@ -45,7 +46,9 @@ function check(address: string, kind: string, s: Statement, index: number): Viol
   for (const [operator, entries] of Object.entries(s.Condition ?? {})) {
     if (TOLERATES_ABSENCE.test(operator)) continue;
     for (const key of Object.keys(entries)) {
-      const federated = federatedHosts(s).some((host) => key.toLowerCase().startsWith(`${host}:`));
+      // The claims of an OIDC provider's tokens are keys of AssumeRoleWithWebIdentity for that provider (IAM User
+      // Guide, "Available keys for AWS web identity federation"); the reference lists only well-known providers.
+      const federated = federates(s) && CLAIM.test(key);
       const missing = actions.filter((a) => !(federated && a.startsWith('sts:AssumeRoleWith')) && !conditionKeyApplies(a, key));
       if (missing.length) {
         const untagged = missing.filter((a) => resourcePatterns(a).length === 0);
