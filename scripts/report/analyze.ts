@@ -3,6 +3,7 @@
  * and the cost estimate. Everything a renderer writes comes from here; nothing here is prose for people except
  * the findings' messages, which the rules write.
  */
+import type { AccessOptions } from '../../model/access';
 import { buildStackModel, factsFromTags } from '../../model/build';
 import type { DeploymentFacts, StackModel } from '../../model/types';
 import { sortFindings, runRules } from '../../stacks/rules/engine';
@@ -27,9 +28,12 @@ export interface StackReport {
   erasure: ErasurePlan | null;
 }
 
-/** The report of one stack from its Terraform JSON and its deployment facts (or, without them, its tags). */
-export function analyzeStack(stack: string, tf: TerraformJson, facts: DeploymentFacts = factsFromTags(stack, tf)): StackReport {
-  const model = buildStackModel(tf, facts);
+/**
+ * The report of one stack from its Terraform JSON and its deployment facts (or, without them, its tags); `access`
+ * adds the deploy roles' policies (deploy-policy.json) and organization policies to its access matrix.
+ */
+export function analyzeStack(stack: string, tf: TerraformJson, facts: DeploymentFacts = factsFromTags(stack, tf), access: AccessOptions = {}): StackReport {
+  const model = buildStackModel(tf, facts, access);
   const stream = model.stores.find((s) => s.role === 'buffer')?.name;
   const capacity = facts.configured && stream ? capacityCheck(facts.region, facts.configured.capacity) : null;
   // One engine, two packs: the synth gate's rules (what failed or warned at synth) and the report's own.

@@ -9,6 +9,7 @@ import type { TerraformJson } from '../../stacks/policy-checks';
 import { factsFromTags } from '../../model/build';
 import { readFacts } from '../../model/facts';
 import { commandLine, isEntryPoint, type CommandSpec } from '../cli';
+import { DEPLOY_POLICY_FILE } from '../../stacks/telemetry-stack';
 import { analyzeStack, type StackReport } from './analyze';
 import { renderHtml, renderMarkdown, severityCounts, type PageExtras } from './render';
 
@@ -30,7 +31,10 @@ export function readReports(outDir: string): StackReport[] {
     const tf = JSON.parse(readFileSync(path, 'utf8')) as TerraformJson;
     // A workspaces stack deploys into HCP Terraform, not AWS: nothing of it is data, access or cost.
     if (!tf.provider?.aws) return [];
-    return [analyzeStack(stack, tf, readFacts(dirname(path)) ?? factsFromTags(stack, tf))];
+    // The deploy roles' policies written beside a pipeline stack: their reach is part of its access matrix.
+    const deployPolicyPath = join(dirname(path), DEPLOY_POLICY_FILE);
+    const deployPolicies = existsSync(deployPolicyPath) ? (JSON.parse(readFileSync(deployPolicyPath, 'utf8')) as { plan: unknown; apply: unknown }) : undefined;
+    return [analyzeStack(stack, tf, readFacts(dirname(path)) ?? factsFromTags(stack, tf), deployPolicies ? { deployPolicies } : {})];
   });
   const order = (r: StackReport) => ['pipeline', 'state', 'trust'].indexOf(r.model.identity.role);
   return reports.sort((a, b) => order(a) - order(b) || a.stack.localeCompare(b.stack));

@@ -64,8 +64,10 @@ export const beyondTheStack: PolicyRule<ReportRuleInput> = {
   appliesTo: "the access matrix: the stack's roles, its guests and the holders of its policies",
   explanation:
     "A role or policy of the stack should reach only the stack's own resources. Each is evaluated against requests outside the stack (another bucket's objects and policy, creating an IAM user, another role's policy, passing or assuming another role, a secret, another key, another stream); an allowed one means a grant wider than the stack needs, however it is written (`*`, `NotAction`, a policy attached by a separate resource, an inline policy added outside Terraform). Managed policies the evaluation cannot read are reported too.",
+  // A trust stack's roles are the deploy roles of other stacks: acting on those is their purpose, and each pipeline
+  // stack's matrix shows what they reach there (deploy:plan, deploy:apply).
   evaluate: (input) => [
-    ...cellsOf(input, STACK_PRINCIPALS)
+    ...cellsOf(input, input.model.identity.role === 'trust' ? [] : STACK_PRINCIPALS)
       .filter(({ cell }) => cell.request === 'act-outside')
       .map(({ cell, principal }) => ({ resource: principal.id, message: `${accessPrincipal(principal)} may act on resources outside the stack: ${cell.level} (${cell.actions.join(', ')})`, severity: cell.level === 'allowed' ? ('error' as const) : ('warning' as const) })),
     ...input.model.access.unseen.map((u) => ({ resource: u.principal, message: `managed policy ${u.arn} is attached; its content is not in the stack, so what it grants was not evaluated`, severity: 'warning' as const })),
