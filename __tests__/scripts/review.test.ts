@@ -312,3 +312,44 @@ describe('npm run review -- --plan: a plan as `terraform show -json` writes it',
     expect(renderChangesMarkdown(reviews, 'the live account')).toContain('## telemetry-prod-us-east-1 (changed outside Terraform (drift)');
   });
 });
+
+describe('npm run review -- --plan: access drift, as evaluated', () => {
+  it("an inline policy s3:* on * added to the Firehose role outside Terraform: the drift widens the role's access beyond the stack, the gate fails, and IAM.1/IAM.21 fail on the live stack", () => {
+    const stack = 'telemetry-prod-us-east-1';
+    const { json } = [...synthesized.values()].find((s) => s.facts.stack === stack)!;
+    const tf = JSON.parse(json) as TerraformJson;
+    const resources = (drifted: boolean) =>
+      Object.entries(tf.resource!).flatMap(([type, byName]) =>
+        Object.entries(byName).map(([name, body]) => {
+          const values = JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
+          if (drifted && type === 'aws_iam_role' && String(values.name).endsWith('-firehose')) {
+            values.inline_policy = [{ name: 'console-edit', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }) }];
+          }
+          return { address: `${type}.${name}`, mode: 'managed', type, name, values: { ...values, tags_all: { Stack: stack } } };
+        }),
+      );
+    const role = resources(true).find((r) => r.type === 'aws_iam_role' && String(r.values.name).endsWith('-firehose'))!;
+    const before = resources(false).find((r) => r.address === role.address)!;
+    const plan: PlanJson = {
+      format_version: '1.2',
+      prior_state: { values: { root_module: { resources: resources(true) } } },
+      planned_values: { root_module: { resources: resources(true) } },
+      resource_drift: [{ address: role.address, mode: 'managed', type: role.type, name: role.name, change: { actions: ['update'], before: before.values, after: role.values } }],
+      configuration: { provider_config: { aws: { name: 'aws', expressions: { region: { constant_value: 'us-east-1' }, allowed_account_ids: { constant_value: ['222222222222'] } } } } },
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'plan-'));
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan));
+    const { reviews, current } = reviewPlans([join(dir, 'plan.json')]);
+    const drift = reviews.find((r) => r.source === 'drift')!;
+    expect(drift.effects).toContain('widens-access');
+    expect(drift.changes.filter((c) => c.effects.includes('widens-access')).map((c) => changeWords(c, drift))).toEqual(
+      expect.arrayContaining(['role telemetry-prod-us-east-1-firehose: act outside the stack: was denied; now allowed (s3:GetObject)']),
+    );
+    expect(gateFailures(reviews).map((f) => [f.stack, f.effect])).toContainEqual([stack, 'widens-access']);
+    const controls = current[0].controls.filter((c) => ['IAM.1', 'IAM.21'].includes(c.id));
+    expect(controls.map((c) => [c.id, c.status])).toEqual([
+      ['IAM.1', 'fail'],
+      ['IAM.21', 'fail'],
+    ]);
+  });
+});
