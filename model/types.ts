@@ -165,7 +165,13 @@ export interface Condition {
 export interface Statement {
   effect: 'Allow' | 'Deny';
   principals: Principal[];
+  /** `NotPrincipal`: everyone but these (absent when the statement names its principals). */
+  notPrincipals?: Principal[];
   actions: string[];
+  /** `NotAction`: every action but these. */
+  notActions?: string[];
+  /** `NotResource`: every resource but these. */
+  notResources?: Value[];
   /** Empty for a trust policy's statements and key policies' `*` (the key itself). */
   resources: Value[];
   conditions: Condition[];

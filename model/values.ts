@@ -71,6 +71,9 @@ export function statementsOf(policy: unknown, home: Home): Statement[] {
       .map((r) => valueOf(r, home))
       .sort((a, b) => valueKey(a).localeCompare(valueKey(b))),
     conditions: conditionsOf(s.Condition, home),
+    ...(s.NotPrincipal !== undefined ? { notPrincipals: principalsOf(s.NotPrincipal, home) } : {}),
+    ...(s.NotAction !== undefined ? { notActions: asList(s.NotAction).map(String).sort() } : {}),
+    ...(s.NotResource !== undefined ? { notResources: asList(s.NotResource).map((r) => valueOf(r, home)).sort((a, b) => valueKey(a).localeCompare(valueKey(b))) } : {}),
   }));
 }
 

@@ -41,8 +41,12 @@ export interface Statement {
   Sid?: string;
   Effect?: string;
   Principal?: unknown;
+  NotPrincipal?: unknown;
   Action?: string | string[];
+  /** Every action but these: in an Allow, a grant of every present and future action of every service but these. */
+  NotAction?: string | string[];
   Resource?: string | string[];
+  NotResource?: string | string[];
   Condition?: Record<string, Record<string, unknown>>;
 }
 

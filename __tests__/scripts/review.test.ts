@@ -328,7 +328,7 @@ describe('npm run review -- --plan: access drift, as evaluated', () => {
           return { address: `${type}.${name}`, mode: 'managed', type, name, values: { ...values, tags_all: { Stack: stack } } };
         }),
       );
-    const role = resources(true).find((r) => r.type === 'aws_iam_role' && String(r.values.name).endsWith('-firehose'))!;
+    const role = resources(true).find((r) => r.type === 'aws_iam_role' && String((r.values as Record<string, unknown>).name).endsWith('-firehose'))!;
     const before = resources(false).find((r) => r.address === role.address)!;
     const plan: PlanJson = {
       format_version: '1.2',
@@ -351,5 +351,32 @@ describe('npm run review -- --plan: access drift, as evaluated', () => {
       ['IAM.1', 'fail'],
       ['IAM.21', 'fail'],
     ]);
+  });
+});
+
+describe('npm run review: a grant worded around shape checks', () => {
+  it('NotAction on the analyst policy: the statement said as "every action except", the holders gain delete and write on the events, the gate fails, IAM.1/IAM.21 fail', () => {
+    let current: StackReport[] = [];
+    const reviews = review(
+      (current = reports(EXAMPLE_MATRIX, (stack, tf) => {
+        if (stack !== 'telemetry-prod-eu-central-1') return;
+        const policy = Object.values(tf.resource!.aws_iam_policy).find((p) => String(p.name).endsWith('-analyst'))!;
+        const doc = JSON.parse(String(policy.policy));
+        doc.Statement = doc.Statement.map((s: { Sid?: string }) => (s.Sid === 'ReadEventData' ? { Sid: 'ReadEventData', Effect: 'Allow', NotAction: 's3:GetObject', Resource: 'arn:aws:s3:::telemetry-prod-222222222222-eu-central-1/data/*' } : s));
+        policy.policy = JSON.stringify(doc);
+      })),
+    );
+    const r = of(reviews, 'telemetry-prod-eu-central-1');
+    const words = r.changes.map((c) => changeWords(c, r));
+    expect(words).toContain('policy telemetry-prod-eu-central-1-analyst grant added: Allow every action except s3:GetObject on arn:aws:s3:::telemetry-prod-222222222222-eu-central-1/data/*');
+    expect(r.changes.filter((c) => c.effects.includes('widens-access')).map((c) => changeWords(c, r))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^whoever holds policy telemetry-prod-eu-central-1-analyst: delete \(or expire\) app events delivered by Firehose .*: was denied; now allowed/),
+        expect.stringMatching(/^whoever holds policy telemetry-prod-eu-central-1-analyst: write app events delivered by Firehose .*: was denied; now allowed/),
+      ]),
+    );
+    expect(gated(reviews)).toContainEqual(['telemetry-prod-eu-central-1', 'widens-access']);
+    const controls = current.find((x) => x.stack === 'telemetry-prod-eu-central-1')!.controls.filter((c) => ['IAM.1', 'IAM.21'].includes(c.id));
+    expect(controls.map((c) => c.status)).toEqual(['fail', 'fail']);
   });
 });

@@ -4,7 +4,7 @@
  * words.ts; resources are named by their AWS names (the Terraform address is the page's tooltip). No timestamps
  * anywhere: the same input gives byte-identical output, so pull requests show real changes.
  */
-import type { StackModel, Store, StoreRole } from '../../model/types';
+import type { StackModel, Statement, Store, StoreRole } from '../../model/types';
 import { ERASURE_REQUESTS_FOLDER } from '../../config/names';
 import type { ErasureHow, ErasureNotPriced } from './erasure';
 import type { Finding } from '../../stacks/policy-checks';
@@ -88,6 +88,14 @@ function alertLines(model: StackModel): { alarms: string[]; destinations: string
   };
 }
 
+/** A statement as the access tables' row: effect, actions, resources, conditions (`NotAction`/`NotResource` said as such). */
+const statementRow = (s: Statement, ctx: words.Context): string[] => [
+  s.effect,
+  s.notActions ? `every action except ${s.notActions.map((a) => `\`${a}\``).join(', ')}` : s.actions.map((a) => `\`${a}\``).join(', '),
+  s.notResources ? `every resource except ${s.notResources.map((v) => `\`${words.value(v, ctx)}\``).join(', ')}` : s.resources.map((v) => `\`${words.value(v, ctx)}\``).join(', '),
+  s.conditions.map((c) => `\`${words.condition(c, ctx)}\``).join('<br>') || '—',
+];
+
 /** Who may assume each role, under which conditions, and what it may do; or the account's IAM for a state stack. */
 function accessRows(model: StackModel): { role: string; assumedBy: string; conditions: string[]; grants: string[]; table: string[][] }[] {
   const ctx = words.contextOf(model);
@@ -109,7 +117,7 @@ function accessRows(model: StackModel): { role: string; assumedBy: string; condi
       assumedBy: 'whoever it is attached to outside this stack (an SSO permission set, a federated role); nobody until then',
       conditions: [],
       grants: p.statements.map((s) => words.statement(s, ctx, false)),
-      table: p.statements.map((s) => [s.effect, s.actions.map((a) => `\`${a}\``).join(', '), s.resources.map((v) => `\`${words.value(v, ctx)}\``).join(', '), s.conditions.map((c) => `\`${words.condition(c, ctx)}\``).join('<br>') || '—']),
+      table: p.statements.map((s) => statementRow(s, ctx)),
     }));
   return [...model.roles.map((r) => ({
     role: r.name,
@@ -117,7 +125,7 @@ function accessRows(model: StackModel): { role: string; assumedBy: string; condi
     conditions: r.trust.flatMap((s) => s.conditions.map((c) => words.condition(c, ctx))),
     grants: [...r.permissions.map((s) => words.statement(s, ctx, false)), ...r.managedPolicies.map((m) => `AWS managed policy ${m}`)],
     table: [
-      ...r.permissions.map((s) => [s.effect, s.actions.map((a) => `\`${a}\``).join(', '), s.resources.map((v) => `\`${words.value(v, ctx)}\``).join(', '), s.conditions.map((c) => `\`${words.condition(c, ctx)}\``).join('<br>') || '—']),
+      ...r.permissions.map((s) => statementRow(s, ctx)),
       ...r.managedPolicies.map((m) => ['Allow', `AWS managed policy \`${m}\``, '(see AWS)', '—']),
     ],
   })), ...attachable];

@@ -80,9 +80,11 @@ export const condition = (c: Condition, ctx: Context): string => `${c.operator} 
 
 export function statement(s: Statement, ctx: Context, withPrincipals = true): string {
   const who = withPrincipals && s.principals.length ? `${s.principals.map((p) => principal(p, ctx)).join(', ')}: ` : '';
-  const on = s.resources.length ? ` on ${s.resources.map((r) => value(r, ctx)).join(', ')}` : '';
+  const everyoneBut = withPrincipals && s.notPrincipals ? `everyone except ${s.notPrincipals.map((p) => principal(p, ctx)).join(', ')}: ` : '';
+  const what = s.notActions ? `every action except ${s.notActions.join(', ')}` : s.actions.join(', ');
+  const on = s.notResources ? ` on every resource except ${s.notResources.map((r) => value(r, ctx)).join(', ')}` : s.resources.length ? ` on ${s.resources.map((r) => value(r, ctx)).join(', ')}` : '';
   const when = s.conditions.length ? ` when ${s.conditions.map((c) => condition(c, ctx)).join(' and ')}` : '';
-  return `${s.effect} ${who}${s.actions.join(', ')}${on}${when}`;
+  return `${s.effect} ${who}${everyoneBut}${what}${on}${when}`;
 }
 
 export function encryption(e: Encryption, ctx: Context): string {

@@ -10,7 +10,16 @@ import { iamWildcardMatch, principalKey, valueKey } from '../../model/values';
 
 /** A stable text of a statement, for matching the same statement on both sides. */
 export const statementKey = (s: Statement): string =>
-  JSON.stringify([s.effect, s.principals.map(principalKey), s.actions, s.resources.map(valueKey), s.conditions.map((c) => [c.operator, c.key, c.values.map(valueKey)])]);
+  JSON.stringify([
+    s.effect,
+    s.principals.map(principalKey),
+    s.actions,
+    s.resources.map(valueKey),
+    s.conditions.map((c) => [c.operator, c.key, c.values.map(valueKey)]),
+    s.notPrincipals?.map(principalKey) ?? null,
+    s.notActions ?? null,
+    s.notResources?.map(valueKey) ?? null,
+  ]);
 
 const principalCovered = (p: Principal, by: Principal[]) => by.some((q) => q.kind === 'any' || principalKey(q) === principalKey(p));
 
