@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DEFAULT_ENGINE, ENGINES, installedEngine, type EngineName } from '../../stacks/engine';
 import { cdktfJson, inRecordedEngineForm } from '../recorded-engine';
 
@@ -30,6 +30,16 @@ function committedSnapshots(): Map<string, string> {
 describe('the CDK engine in force', () => {
   it('package.json names exactly one engine of stacks/engines.json, and node_modules holds that one', () => {
     expect(declaredEngine(JSON.parse(packageText))).toBe(installedEngine());
+  });
+
+  it("runs the prebuilt bindings on that engine: the Terraform Cloud binding's `cdktf` is the stacks' own, the AWS binding's engine is the installed version", () => {
+    const from = (binding: string, request: string) => require.resolve(request, { paths: [dirname(require.resolve(`${binding}/package.json`))] });
+    // @cdktf/provider-tfe has no CDK Terrain build: on CDK Terrain it must load the aliased `cdktf`, not a nested copy of cdktf 0.21.
+    expect(from('@cdktf/provider-tfe', 'cdktf/package.json')).toBe(require.resolve('cdktf/package.json'));
+    const engine = ENGINES[installedEngine()];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { name, version } = require(from('@cdktf/provider-aws', `${engine.package}/package.json`)) as { name: string; version: string };
+    expect(`${name}@${version}`).toBe(`${engine.package}@${engine.version}`);
   });
 
   it('pins every engine package to one exact version (no ranges), so each engine is one reproducible set', () => {
