@@ -15,26 +15,30 @@ export const ENGINES: Record<EngineName, Engine> = engines;
 /** The engine the snapshots, the Terraform validation and the e2e are recorded and run on. */
 export const DEFAULT_ENGINE: EngineName = 'cdktf';
 
+/**
+ * The engine a package installed under the name `cdktf` is; throws, naming it, when it is neither engine's version:
+ * the internals of stacks/cdktf-internals.ts were checked against those two only.
+ */
+export function engineOf({ name, version }: { name: string; version: string }): EngineName {
+  const found = (Object.keys(ENGINES) as EngineName[]).find((e) => ENGINES[e].package === name && ENGINES[e].version === version);
+  if (found) return found;
+  const known = Object.values(ENGINES)
+    .map((e) => `${e.package} ${e.version}`)
+    .join(' or ');
+  throw new Error(
+    `the package installed as \`cdktf\` is ${name} ${version}; the project is written for ${known}. Run \`npm run engine -- <name>\` ` +
+      'to install one of those, or, upgrading an engine, re-check addCustomSynthesis (lib/synthesize/synthesizer) and ' +
+      'ValidateBinaryVersion.validate (lib/validations/validate-binary-version), which stacks/cdktf-internals.ts uses, then update stacks/engines.json',
+  );
+}
+
 let installed: EngineName | undefined;
 
-/**
- * The engine installed under the name `cdktf` (the package and version node_modules/cdktf holds); throws, naming what
- * is installed, when it is neither engine's version: the internals (cdktf-internals.ts) were checked against those only.
- */
+/** The engine installed under the name `cdktf` (node_modules/cdktf's package and version); throws as engineOf does. */
 export function installedEngine(): EngineName {
-  if (installed) return installed;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { name, version } = require('cdktf/package.json') as { name: string; version: string };
-  const found = (Object.keys(ENGINES) as EngineName[]).find((e) => ENGINES[e].package === name && ENGINES[e].version === version);
-  if (!found) {
-    const known = Object.values(ENGINES).map((e) => `${e.package} ${e.version}`).join(' or ');
-    throw new Error(
-      `the package installed as \`cdktf\` is ${name} ${version}; the project is written for ${known}. ` +
-        'Run `npm run engine -- <name>` to install an engine of stacks/engines.json, or, upgrading one, re-check stacks/cdktf-internals.ts and update its entry',
-    );
-  }
-  installed = found;
-  return found;
+  installed ??= engineOf(require('cdktf/package.json') as { name: string; version: string });
+  return installed;
 }
 
 /** The engine's command-line tool as `npx` runs it (`cdktf`, `cdktn`). */

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DEFAULT_ENGINE, ENGINES, installedEngine, type EngineName } from '../../stacks/engine';
+import { DEFAULT_ENGINE, ENGINES, engineOf, installedEngine, type EngineName } from '../../stacks/engine';
 import { cdktfJson, inRecordedEngineForm } from '../recorded-engine';
 
 // scripts/engine.js is plain JavaScript (it runs while the dependencies it replaces are half-installed).
@@ -40,6 +40,14 @@ describe('the CDK engine in force', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { name, version } = require(from('@cdktf/provider-aws', `${engine.package}/package.json`)) as { name: string; version: string };
     expect(`${name}@${version}`).toBe(`${engine.package}@${engine.version}`);
+  });
+
+  it('refuses any other package or version under the name cdktf, naming what to re-check', () => {
+    for (const name of names) expect(engineOf({ name: ENGINES[name].package, version: ENGINES[name].version })).toBe(name);
+    for (const other of [{ name: 'cdktf', version: '0.20.0' }, { name: 'cdktn', version: '0.25.0' }, { name: 'cdktn', version: ENGINES.cdktf.version }]) {
+      expect(() => engineOf(other)).toThrow(`the package installed as \`cdktf\` is ${other.name} ${other.version}`);
+      expect(() => engineOf(other)).toThrow(/re-check addCustomSynthesis .* ValidateBinaryVersion\.validate/);
+    }
   });
 
   it('pins every engine package to one exact version (no ranges), so each engine is one reproducible set', () => {
