@@ -8,8 +8,9 @@
  *  - the layout of empty objects and arrays (`{}` from cdktn's safe-stable-stringify, `{` newline `}` from cdktf's
  *    json-stable-stringify); both sort keys and indent by two spaces.
  * A label or provider other than the engine's own (stacks/engines.json) is left as it is, and fails the comparison.
+ * Either engine can be the recorded one (DEFAULT_ENGINE): each engine's layout is in stacks/engines.json.
  */
-import { DEFAULT_ENGINE, ENGINES, installedEngine, type EngineName } from '../stacks/engine';
+import { DEFAULT_ENGINE, ENGINES, installedEngine, type Engine, type EngineName } from '../stacks/engine';
 
 /** JSON as cdktf 0.21.0 writes cdk.tf.json: json-stable-stringify with `space: 2` (sorted keys, empty `{` newline `}`). */
 export function cdktfJson(value: unknown, level = 0): string {
@@ -28,18 +29,34 @@ interface StackJson {
   terraform?: { required_providers?: { aws?: { source?: string; version?: string } } };
 }
 
-/** One stack's cdk.tf.json text as the default engine would have written it, given it was written by `engine`. */
-export function inRecordedEngineForm(json: string, engine: EngineName = installedEngine()): string {
-  if (engine === DEFAULT_ENGINE) return json;
-  const from = ENGINES[engine];
-  const to = ENGINES[DEFAULT_ENGINE];
+/** JSON as cdktn 0.24.0 writes cdk.tf.json: safe-stable-stringify with indent 2, i.e. sorted keys, empty `{}` and `[]`. */
+export function cdktnJson(value: unknown): string {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+  return JSON.stringify(sorted(value), null, 2);
+}
+
+const LAYOUTS: Record<Engine['jsonLayout'], (value: unknown) => string> = {
+  'json-stable-stringify': (value) => cdktfJson(value),
+  'safe-stable-stringify': cdktnJson,
+};
+
+/** One stack's cdk.tf.json text, written by engine `from`, as engine `to` would have written it. */
+export function inEngineForm(json: string, from: EngineName, to: EngineName): string {
+  const source = ENGINES[from];
+  const target = ENGINES[to];
   const tf = JSON.parse(json) as StackJson;
   const metadata = tf['//']?.metadata;
-  if (metadata?.version === from.version) metadata.version = to.version;
+  if (metadata?.version === source.version) metadata.version = target.version;
   const aws = tf.terraform?.required_providers?.aws;
-  if (aws?.source === from.awsProvider.source && aws.version === from.awsProvider.version) {
-    aws.source = to.awsProvider.source;
-    aws.version = to.awsProvider.version;
+  if (aws?.source === source.awsProvider.source && aws.version === source.awsProvider.version) {
+    aws.source = target.awsProvider.source;
+    aws.version = target.awsProvider.version;
   }
-  return cdktfJson(tf);
+  return LAYOUTS[target.jsonLayout](tf);
+}
+
+/** One stack's cdk.tf.json text as the default engine (the snapshots') would have written it, given `engine` did. */
+export function inRecordedEngineForm(json: string, engine: EngineName = installedEngine()): string {
+  return engine === DEFAULT_ENGINE ? json : inEngineForm(json, engine, DEFAULT_ENGINE);
 }

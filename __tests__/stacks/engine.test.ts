@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEFAULT_ENGINE, ENGINES, engineOf, installedEngine, type EngineName } from '../../stacks/engine';
-import { cdktfJson, inRecordedEngineForm } from '../recorded-engine';
+import { cdktfJson, inEngineForm, inRecordedEngineForm } from '../recorded-engine';
 
 // scripts/engine.js is plain JavaScript (it runs while the dependencies it replaces are half-installed).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -104,13 +104,17 @@ describe('npm run engine (scripts/engine.js)', () => {
 describe("the snapshots' engine form (__tests__/recorded-engine.ts)", () => {
   const snapshots = committedSnapshots();
   const other = names.find((n) => n !== DEFAULT_ENGINE)!;
-  /** A committed stack as the other engine writes it: its label and provider, empty objects as `{}`. */
-  const asOtherEngine = (json: string): string => {
-    const tf = JSON.parse(json) as { '//': { metadata: { version: string } }; terraform: { required_providers: { aws?: { source: string; version: string } } } };
-    tf['//'].metadata.version = ENGINES[other].version;
-    if (tf.terraform.required_providers.aws) Object.assign(tf.terraform.required_providers.aws, ENGINES[other].awsProvider);
-    return JSON.stringify(tf, null, 2);
-  };
+  /** A committed stack as the other engine writes it: its label and provider, its layout of empty objects. */
+  const asOtherEngine = (json: string): string => inEngineForm(json, DEFAULT_ENGINE, other);
+
+  it(`writes ${other}'s form with its engine label, AWS provider requirement and layout`, () => {
+    const [, json] = [...snapshots].find(([, j]) => j.includes('"required_providers"') && j.includes('"aws"'))!;
+    const tf = JSON.parse(asOtherEngine(json)) as { '//': { metadata: { version: string } }; terraform: { required_providers: { aws: unknown } } };
+    expect(tf['//'].metadata.version).toBe(ENGINES[other].version);
+    expect(tf.terraform.required_providers.aws).toEqual(ENGINES[other].awsProvider);
+    // json-stable-stringify and safe-stable-stringify write an empty object differently: the layout follows the engine.
+    expect(asOtherEngine(json).includes('{}')).toBe(ENGINES[other].jsonLayout === 'safe-stable-stringify');
+  });
 
   it('reads the committed snapshots (one per stack of the default matrix)', () => {
     expect(snapshots.size).toBeGreaterThan(0);
