@@ -10,6 +10,7 @@
  * otherwise deploy unrelated stacks side by side.
  */
 import { spawnSync } from 'node:child_process';
+import { engineCli } from '../stacks/engine';
 import { commandLine, isEntryPoint, type CommandSpec, type Flag } from './cli';
 import { runPreflight, type StsLike } from './preflight';
 
@@ -67,10 +68,11 @@ export async function deploy(
   ].filter((p) => p.length > 0);
   for (const [i, phase] of phases.entries()) {
     const stacks = phase.map((t) => t.stack);
-    const code = run('npx', ['cdktf', 'deploy', ...stacks, ...flags]);
+    // The engine's CLI: `cdktf` (cdktf-cli), or `cdktn` (cdktn-cli, installed under the name cdktf-cli) on CDK Terrain.
+    const code = run('npx', [engineCli(), 'deploy', ...stacks, ...flags]);
     if (code !== 0) {
       const skipped = phases.slice(i + 1).flatMap((p) => p.map((t) => t.stack));
-      console.error(`cdktf deploy failed for ${stacks.join(', ')}${skipped.length > 0 ? `; not deployed: ${skipped.join(', ')}` : ''}`);
+      console.error(`${engineCli()} deploy failed for ${stacks.join(', ')}${skipped.length > 0 ? `; not deployed: ${skipped.join(', ')}` : ''}`);
       return code;
     }
   }

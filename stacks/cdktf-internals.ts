@@ -1,21 +1,16 @@
 /**
  * Every use of CDKTF internals that the `cdktf` package root does not export, in this one module, which no other file
- * bypasses. CDKTF is archived at 0.21.0 (its last release), so these paths cannot move under us unless someone
- * upgrades it — and then this module refuses to load, naming each thing to re-check, instead of failing obscurely.
+ * bypasses. They were written against cdktf 0.21.0 (CDKTF's last release) and checked, unchanged, against CDK Terrain
+ * (cdktn) 0.24.0, whose `lib/synthesize/synthesizer` and `lib/validations/validate-binary-version` keep the same
+ * functions (addCustomSynthesis still sets `Symbol.for('cdktf/customSynthesis')`). stacks/engines.json lists the two;
+ * on any other version installed as `cdktf` this module refuses to load (installedEngine), naming what to re-check,
+ * instead of failing obscurely.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 import type { IConstruct } from 'constructs';
+import { installedEngine } from './engine';
 
-/** The cdktf version every use below was written and checked against. */
-export const CDKTF_VERSION = '0.21.0';
-
-const installed = (require('cdktf/package.json') as { version: string }).version;
-if (installed !== CDKTF_VERSION) {
-  throw new Error(
-    `stacks/cdktf-internals.ts was written for cdktf ${CDKTF_VERSION}, but ${installed} is installed: re-check addCustomSynthesis ` +
-      '(cdktf/lib/synthesize/synthesizer) and ValidateBinaryVersion.validate (cdktf/lib/validations/validate-binary-version), then update CDKTF_VERSION',
-  );
-}
+installedEngine();
 
 /** Files a construct writes beside its stack's Terraform at synth (cdktf has no public hook for that). */
 export interface CustomSynthesis {

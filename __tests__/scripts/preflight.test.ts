@@ -7,6 +7,7 @@ import { stackTargets, type StackTarget } from '../../config/targets';
 import { isEntryPoint } from '../../scripts/cli';
 import { deploy, main as deployMain } from '../../scripts/deploy';
 import { describeStsError, main as preflightMain, matchStacks, preflight, type StsLike } from '../../scripts/preflight';
+import { engineCli } from '../../stacks/engine';
 import { CONFIGURED } from '../fixtures/configured';
 
 const targets: StackTarget[] = [
@@ -132,7 +133,7 @@ describe('deploy wrapper', () => {
     await withDeployments([{ environment: 'prod', region: 'eu-central-1', accountId: '123456789012', jurisdiction: 'EU' }], async ({ telemetry }) => {
       const run = jest.fn(() => 0);
       expect(await deploy([telemetry[0].replace(/-eu-central-1$/, '-*'), '--auto-approve'], run, identity('123456789012'))).toBe(0);
-      expect(run.mock.calls).toEqual([['npx', ['cdktf', 'deploy', telemetry[0], '--auto-approve']]]);
+      expect(run.mock.calls).toEqual([['npx', [engineCli(), 'deploy', telemetry[0], '--auto-approve']]]);
     });
   });
 
@@ -146,12 +147,12 @@ describe('deploy wrapper', () => {
       const run = jest.fn(() => 0);
       expect(await deploy(['*-eu-central-1'], run, identity('123456789012'))).toBe(0);
       // With a Terraform Cloud backend configured there is no bootstrap stack, and one run.
-      expect(run.mock.calls).toEqual([...(bootstrap.length ? [['npx', ['cdktf', 'deploy', ...bootstrap]]] : []), ['npx', ['cdktf', 'deploy', ...telemetry]]]);
+      expect(run.mock.calls).toEqual([...(bootstrap.length ? [['npx', [engineCli(), 'deploy', ...bootstrap]]] : []), ['npx', [engineCli(), 'deploy', ...telemetry]]]);
 
       const failing = jest.fn(() => 1);
       expect(await deploy(['*-eu-central-1'], failing, identity('123456789012'))).toBe(1);
       expect(failing).toHaveBeenCalledTimes(1);
-      if (bootstrap.length) expect(errors).toHaveBeenLastCalledWith(`cdktf deploy failed for ${bootstrap.join(', ')}; not deployed: ${telemetry.join(', ')}`);
+      if (bootstrap.length) expect(errors).toHaveBeenLastCalledWith(`${engineCli()} deploy failed for ${bootstrap.join(', ')}; not deployed: ${telemetry.join(', ')}`);
     });
     errors.mockRestore();
   });
@@ -168,7 +169,7 @@ describe('deploy wrapper', () => {
         const anyCredentials = (target.remoteRun && !placeholder) || target.kind === 'workspaces';
         expect(await deploy([target.stack], run, identity(other))).toBe(anyCredentials ? 0 : 1);
         expect(await deploy([target.stack], run, identity(target.accountId))).toBe(placeholder ? 1 : 0);
-        const once = [['npx', ['cdktf', 'deploy', target.stack]]];
+        const once = [['npx', [engineCli(), 'deploy', target.stack]]];
         expect(run.mock.calls).toEqual(placeholder ? [] : anyCredentials ? [...once, ...once] : once);
       }
     } finally {

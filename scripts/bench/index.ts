@@ -13,6 +13,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AWS_REGIONS } from '../../config/aws';
+import { engineCli } from '../../stacks/engine';
 import { commandLine, isEntryPoint, usage, type CommandSpec } from '../cli';
 
 const root = join(__dirname, '..', '..');
@@ -152,7 +153,8 @@ async function main(): Promise<number> {
   const memory = fit(generated.map((g) => g.peakMb));
   console.log(`  linear fit: ${fmt(time.intercept)} start-up + ${time.slope.toFixed(1)} ms per stack; ${memory.intercept.toFixed(0)} MB + ${memory.slope.toFixed(2)} MB per stack`);
   await series('npm run synth (fast path)', runs, 'npm', ['run', '-s', 'synth'], out('npm'), 6);
-  await series('npx cdktf synth (cdktf-cli)', quick ? 1 : 3, 'npx', ['cdktf', 'synth'], {}, 6);
+  // The engine's CLI (`cdktf`, or `cdktn` on CDK Terrain): `npx cdktf` there would fetch the archived cdktf-cli.
+  await series(`npx ${engineCli()} synth (${engineCli()}-cli)`, quick ? 1 : 3, 'npx', [engineCli(), 'synth'], {}, 6);
 
   console.log('\nwhere one synth of the default matrix spends its time (median of runs, ms):');
   const phases: Record<string, number>[] = [];
