@@ -47,7 +47,7 @@ export interface AccessPrincipal {
   account: string | null;
 }
 
-export type AccessTargetKind = 'store' | 'bucket' | 'key' | 'topic' | 'queue' | 'stream' | 'catalog' | 'role' | 'outside';
+export type AccessTargetKind = 'store' | 'bucket' | 'key' | 'topic' | 'queue' | 'stream' | 'catalog' | 'role' | 'policy' | 'outside';
 
 export interface AccessTarget {
   /** A store's id; `policy:` and a bucket's address; the address of the key, topic, queue, stream, database or role. */
@@ -78,7 +78,7 @@ export interface AccessMatrix {
   targets: AccessTarget[];
   cells: AccessCell[];
   /** What the evaluation could not see, as data (managed policies it cannot read, organization policies not given). */
-  unseen: { kind: 'managed-policy'; principal: string; arn: string }[];
+  unseen: { kind: 'managed-policy' | 'unreadable-policy'; principal: string; arn: string }[];
 }
 
 /** Organization policies to include (issue: generated guardrails), as policy documents. */
@@ -221,10 +221,29 @@ function resolveReference(tf: TerraformJson, ref: string, home: Home): string {
   return `unresolved-${ref}`;
 }
 
+/** A value of the JSON with its references resolved. */
+const resolveText = (tf: TerraformJson, text: string, home: Home): string => text.replace(/(?<!\$)\$\{([a-zA-Z0-9_.-]+)\}/g, (_, ref: string) => resolveReference(tf, ref, home));
+
+/**
+ * A statement whose principal is an S3 canonical user id: someone the evaluator cannot place, asked about as an
+ * account other than this one (a canonical id is not an ARN; S3 user guide, "Finding the canonical user ID").
+ */
+function withoutCanonicalUsers(statement: unknown): unknown {
+  const s = statement as Body;
+  const principal = s.Principal as Body | undefined;
+  if (!principal || typeof principal !== 'object' || principal.CanonicalUser === undefined) return s;
+  const { CanonicalUser: _canonical, ...rest } = principal;
+  return { ...s, Principal: { ...rest, AWS: [...asList(rest.AWS as string[]), `arn:aws:iam::${OTHER_ACCOUNT}:root`] } };
+}
+
 /** A policy document of the JSON (text with `${…}` references) as the document AWS would hold; null if unreadable. */
 export function resolvedPolicy(tf: TerraformJson, policy: unknown, home: Home): Doc | null {
   if (typeof policy !== 'string') return null;
-  const text = policy.replace(/\$\{([a-zA-Z0-9_.-]+)\}/g, (_, ref: string) => resolveReference(tf, ref, home));
+  // References resolved; then Terraform's escape of a literal `${` (`$${aws:username}`, a policy variable) undone,
+  // so the evaluator sees the variable AWS will (Terraform docs, "String Templates": `$${` for a literal `${`).
+  const text = resolveText(tf, policy, home)
+    .split('$${')
+    .join('${');
   try {
     const doc = JSON.parse(text) as { Statement?: unknown };
     return { Version: '2012-10-17', ...(doc as object), Statement: asList(doc.Statement as unknown[]) } as Doc;
@@ -290,14 +309,19 @@ function restrictsPublicBuckets(tf: TerraformJson, bucketName: string, home: Hom
 
 /** The resource policy a request meets at a target, or undefined. */
 function resourcePolicyOf(tf: TerraformJson, type: string, name: string, home: Home): Doc | undefined {
+  // A policy this model cannot read (a reference, a Terraform function) stands for one that grants outsiders anything:
+  // unknown is not none (the synth gate refuses such policies; a plan always has the text).
+  // Another account by name, not "*": a public policy is stopped whole by a public access block, a named grant is not.
+  const readable = (policy: unknown): Doc =>
+    resolvedPolicy(tf, policy, home) ?? { Version: '2012-10-17', Statement: [{ Sid: 'UnreadablePolicy', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` }, Action: '*', Resource: '*' }] };
   const merge = (docs: (Doc | null)[], extra: unknown[] = []): Doc | undefined => {
-    const statements = [...docs.flatMap((d) => d?.Statement ?? []), ...extra];
+    const statements = [...docs.flatMap((d) => d?.Statement ?? []), ...extra].map(withoutCanonicalUsers);
     return statements.length ? { Version: '2012-10-17', Statement: statements } : undefined;
   };
   switch (type) {
     case 'aws_s3_bucket':
       return merge(
-        all(tf, 'aws_s3_bucket_policy').filter(([, p]) => pointsAt(tf, p.bucket, 'aws_s3_bucket', name, home)).map(([, p]) => resolvedPolicy(tf, p.policy, home)),
+        all(tf, 'aws_s3_bucket_policy').filter(([, p]) => pointsAt(tf, p.bucket, 'aws_s3_bucket', name, home)).map(([, p]) => readable(p.policy)),
         aclStatements(tf, name, home),
       );
     case 'aws_kms_key': {
@@ -306,21 +330,29 @@ function resourcePolicyOf(tf: TerraformJson, type: string, name: string, home: H
       const given = policies.filter((p) => p !== undefined);
       // A key created without a policy gets AWS's default key policy: the account may use IAM for it.
       // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
-      if (given.length === 0) return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${home.account}:root` }, Action: 'kms:*', Resource: '*' }] };
-      return merge(given.map((p) => resolvedPolicy(tf, p, home)));
+      const defaultPolicy: Doc = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${home.account}:root` }, Action: 'kms:*', Resource: '*' }] };
+      // Grants (aws_kms_grant) give their grantee the operations on the key, as a key policy statement would.
+      // https://docs.aws.amazon.com/kms/latest/developerguide/grants.html
+      const grants = all(tf, 'aws_kms_grant')
+        .filter(([, g]) => pointsAt(tf, g.key_id, 'aws_kms_key', name, home))
+        .map(([, g]) => ({ Effect: 'Allow', Principal: { AWS: resolveText(tf, String(g.grantee_principal), home) }, Action: asList(g.operations as string[]).map((o) => `kms:${String(o)}`), Resource: '*' }));
+      return merge(given.length === 0 ? [defaultPolicy] : given.map(readable), grants);
     }
     case 'aws_sns_topic':
       return merge([
         resolvedPolicy(tf, tf.resource?.aws_sns_topic?.[name]?.policy, home),
-        ...all(tf, 'aws_sns_topic_policy').filter(([, p]) => pointsAt(tf, p.arn, 'aws_sns_topic', name, home)).map(([, p]) => resolvedPolicy(tf, p.policy, home)),
+        ...all(tf, 'aws_sns_topic_policy').filter(([, p]) => pointsAt(tf, p.arn, 'aws_sns_topic', name, home)).map(([, p]) => readable(p.policy)),
       ]);
     case 'aws_sqs_queue':
       return merge([
         resolvedPolicy(tf, tf.resource?.aws_sqs_queue?.[name]?.policy, home),
-        ...all(tf, 'aws_sqs_queue_policy').filter(([, p]) => pointsAt(tf, p.queue_url, 'aws_sqs_queue', name, home)).map(([, p]) => resolvedPolicy(tf, p.policy, home)),
+        ...all(tf, 'aws_sqs_queue_policy').filter(([, p]) => pointsAt(tf, p.queue_url, 'aws_sqs_queue', name, home)).map(([, p]) => readable(p.policy)),
       ]);
+    case 'aws_glue_catalog_database':
+      // The Data Catalog's resource policy is the account's and region's, one for every database.
+      return merge(all(tf, 'aws_glue_resource_policy').map(([, p]) => readable(p.policy)));
     case 'aws_iam_role':
-      return resolvedPolicy(tf, tf.resource?.aws_iam_role?.[name]?.assume_role_policy, home) ?? undefined;
+      return merge([readable(tf.resource?.aws_iam_role?.[name]?.assume_role_policy)]);
     default:
       return undefined;
   }
@@ -341,9 +373,17 @@ interface Asker extends AccessPrincipal {
 function roleIdentity(tf: TerraformJson, name: string, home: Home, unseen: AccessMatrix['unseen'], id: string): { identity: Doc[]; boundary?: Doc } {
   const role = tf.resource?.aws_iam_role?.[name] ?? {};
   const onRole = (v: unknown) => pointsAt(tf, v, 'aws_iam_role', name, home) || v === role.name;
+  // A policy this model cannot read (a reference, a Terraform function) is taken as granting everything: unknown is
+  // not none. The synth gate refuses such policies (least-privilege-policy-parseable); a plan always has the text.
+  const readable = (policy: unknown, where: string): Doc => {
+    const doc = resolvedPolicy(tf, policy, home);
+    if (doc) return doc;
+    unseen.push({ kind: 'unreadable-policy', principal: id, arn: where });
+    return ADMIN;
+  };
   const identity: (Doc | null)[] = [
-    ...all(tf, 'aws_iam_role_policy').filter(([, p]) => onRole(p.role)).map(([, p]) => resolvedPolicy(tf, p.policy, home)),
-    ...asList(role.inline_policy as Body[]).map((p) => resolvedPolicy(tf, p.policy, home)),
+    ...all(tf, 'aws_iam_role_policy').filter(([, p]) => onRole(p.role)).map(([n, p]) => readable(p.policy, `aws_iam_role_policy.${n}`)),
+    ...asList(role.inline_policy as Body[]).map((p) => readable(p.policy, `inline policy ${String(p.name ?? '')}`)),
   ];
   const arns = [
     ...all(tf, 'aws_iam_role_policy_attachment').filter(([, a]) => onRole(a.role)).map(([, a]) => a.policy_arn),
@@ -352,7 +392,7 @@ function roleIdentity(tf: TerraformJson, name: string, home: Home, unseen: Acces
   ];
   const policyDoc = (arn: unknown): Doc | null | undefined => {
     const own = all(tf, 'aws_iam_policy').find(([n]) => pointsAt(tf, arn, 'aws_iam_policy', n, home));
-    if (own) return resolvedPolicy(tf, own[1].policy, home);
+    if (own) return resolvedPolicy(tf, own[1].policy, home) ?? (unseen.push({ kind: 'unreadable-policy', principal: id, arn: `aws_iam_policy.${own[0]}` }), ADMIN);
     return KNOWN_MANAGED[String(arn)];
   };
   for (const arn of arns) {
@@ -367,6 +407,15 @@ function roleIdentity(tf: TerraformJson, name: string, home: Home, unseen: Acces
 /** Principals named in trust and resource policies that belong to another account: each asked about by name. */
 function namedOutsiders(docs: Doc[], home: Home): { arn: string; account: string; name: string }[] {
   const found = new Map<string, { arn: string; account: string; name: string }>();
+  // An account a condition names (kms:CallerAccount, aws:PrincipalAccount, aws:SourceAccount = 999999999999 with
+  // Principal "*") is asked about by name too: one stand-in for "any other account" could be the one excluded.
+  for (const doc of docs) {
+    for (const s of doc.Statement as Body[]) {
+      for (const m of JSON.stringify(s.Condition ?? {}).matchAll(/\b(\d{12})\b/g)) {
+        if (m[1] !== home.account && m[1] !== OTHER_ACCOUNT && !found.has(m[1])) found.set(m[1], { arn: `arn:aws:iam::${m[1]}:role/any-principal`, account: m[1], name: m[1] });
+      }
+    }
+  }
   for (const doc of docs) {
     for (const s of doc.Statement as Body[]) {
       const principal = (s.Principal ?? s.NotPrincipal) as Body | string | undefined;
@@ -375,7 +424,7 @@ function namedOutsiders(docs: Doc[], home: Home): { arn: string; account: string
         const text = String(v);
         const account = /^\d{12}$/.test(text) ? text : /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(text)?.[1];
         if (!account || account === home.account || account === OTHER_ACCOUNT) continue;
-        const arn = /:role\/|:user\/|:assumed-role\//.test(text) ? text : `arn:aws:iam::${account}:role/any-principal`;
+        const arn = /:role\/|:user\/|:assumed-role\/|:federated-user\//.test(text) ? text : `arn:aws:iam::${account}:role/any-principal`;
         found.set(text, { arn, account, name: text });
       }
     }
@@ -453,8 +502,13 @@ function asks(tf: TerraformJson, stores: Store[], home: Home): Ask[] {
   ] as const) {
     for (const [name, b] of all(tf, type)) {
       const policy = resourcePolicyOf(tf, type, name, home);
+      const target: AccessTarget = { id: `${type}.${name}`, kind: type === 'aws_sns_topic' ? 'topic' : 'queue', name: String(b.name) };
+      const call = (a: string) => [{ action: a, resource: arnOf(tf, type, name, home), ...(policy ? { policy } : {}) }];
+      // Reading a topic is subscribing to it; writing, publishing (a queue: receiving and sending).
+      result.push({ target, request: 'read', ways: [call(type === 'aws_sns_topic' ? 'sns:Subscribe' : 'sqs:ReceiveMessage')] });
+      result.push({ target, request: 'write', ways: [call(type === 'aws_sns_topic' ? 'sns:Publish' : 'sqs:SendMessage')] });
       result.push({
-        target: { id: `${type}.${name}`, kind: type === 'aws_sns_topic' ? 'topic' : 'queue', name: String(b.name) },
+        target,
         request: 'change-policy',
         ways: [[{ action, resource: arnOf(tf, type, name, home), ...(policy ? { policy } : {}) }], [{ action: type === 'aws_sns_topic' ? 'sns:DeleteTopic' : 'sqs:DeleteQueue', resource: arnOf(tf, type, name, home), ...(policy ? { policy } : {}) }]],
       });
@@ -462,24 +516,44 @@ function asks(tf: TerraformJson, stores: Store[], home: Home): Ask[] {
   }
   for (const [name, b] of all(tf, 'aws_kinesis_firehose_delivery_stream')) {
     const arn = arnOf(tf, 'aws_kinesis_firehose_delivery_stream', name, home);
-    result.push({ target: { id: `aws_kinesis_firehose_delivery_stream.${name}`, kind: 'stream', name: String(b.name) }, request: 'put-records', ways: [[{ action: 'firehose:PutRecord', resource: arn }], [{ action: 'firehose:PutRecordBatch', resource: arn }]] });
+    const target: AccessTarget = { id: `aws_kinesis_firehose_delivery_stream.${name}`, kind: 'stream', name: String(b.name) };
+    result.push({ target, request: 'put-records', ways: [[{ action: 'firehose:PutRecord', resource: arn }], [{ action: 'firehose:PutRecordBatch', resource: arn }]] });
+    // Redirecting or stopping the stream moves or drops every event after it.
+    result.push({ target, request: 'administer', ways: ['firehose:UpdateDestination', 'firehose:DeleteDeliveryStream', 'firehose:StopDeliveryStreamEncryption'].map((action) => [{ action, resource: arn }]) });
   }
   for (const [name, b] of all(tf, 'aws_glue_catalog_database')) {
     const table = `arn:aws:glue:${home.region}:${home.account}:table/${String(b.name)}/any-table`;
     const database = arnOf(tf, 'aws_glue_catalog_database', name, home);
     const target: AccessTarget = { id: `aws_glue_catalog_database.${name}`, kind: 'catalog', name: String(b.name) };
+    const policy = resourcePolicyOf(tf, 'aws_glue_catalog_database', name, home);
+    const call = (action: string, resource: string) => [{ action, resource, ...(policy ? { policy } : {}) }];
     result.push(
-      { target, request: 'read-catalog', ways: [[{ action: 'glue:GetTable', resource: table }], [{ action: 'glue:GetPartitions', resource: table }]] },
-      { target, request: 'change-catalog', ways: ['glue:UpdateTable', 'glue:DeleteTable', 'glue:CreateTable', 'glue:BatchDeletePartition'].map((action) => [{ action, resource: table }]).concat([[{ action: 'glue:DeleteDatabase', resource: database }]]) },
+      { target, request: 'read-catalog', ways: [call('glue:GetTable', table), call('glue:GetPartitions', table)] },
+      { target, request: 'change-catalog', ways: ['glue:UpdateTable', 'glue:DeleteTable', 'glue:CreateTable', 'glue:BatchDeletePartition'].map((action) => call(action, table)).concat([call('glue:DeleteDatabase', database)]) },
     );
   }
   for (const [name, b] of all(tf, 'aws_iam_role')) {
     const arn = arnOf(tf, 'aws_iam_role', name, home);
     const policy = resourcePolicyOf(tf, 'aws_iam_role', name, home);
+    const target: AccessTarget = { id: `aws_iam_role.${name}`, kind: 'role', name: String(b.name) };
     result.push({
-      target: { id: `aws_iam_role.${name}`, kind: 'role', name: String(b.name) },
+      target,
       request: 'assume',
       ways: ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'].map((action) => [{ action, resource: arn, ...(policy ? { policy } : {}) }]),
+    });
+    // Whoever may change a role's policies or trust may take whatever the role could reach (privilege escalation).
+    result.push({
+      target,
+      request: 'administer',
+      ways: ['iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:DeleteRolePermissionsBoundary', 'iam:PutRolePermissionsBoundary'].map((action) => [{ action, resource: arn }]),
+    });
+  }
+  for (const [name, b] of all(tf, 'aws_iam_policy')) {
+    const arn = arnOf(tf, 'aws_iam_policy', name, home);
+    result.push({
+      target: { id: `aws_iam_policy.${name}`, kind: 'policy', name: String(b.name) },
+      request: 'administer',
+      ways: ['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion'].map((action) => [{ action, resource: arn }]),
     });
   }
   // Anything beyond the stack: another bucket's objects, creating an IAM user, another key. A role of the stack
@@ -547,6 +621,7 @@ function askers(tf: TerraformJson, home: Home, options: AccessOptions, unseen: A
     ...all(tf, 'aws_kms_key').map(([n]) => resourcePolicyOf(tf, 'aws_kms_key', n, home)),
     ...all(tf, 'aws_sns_topic').map(([n]) => resourcePolicyOf(tf, 'aws_sns_topic', n, home)),
     ...all(tf, 'aws_sqs_queue').map(([n]) => resourcePolicyOf(tf, 'aws_sqs_queue', n, home)),
+    ...all(tf, 'aws_glue_catalog_database').map(([n]) => resourcePolicyOf(tf, 'aws_glue_catalog_database', n, home)),
   ].filter((d): d is Doc => d !== undefined);
   const noOutside = [...ACCESS_REQUESTS].filter((r) => r !== 'act-outside');
   for (const o of namedOutsiders(resourceDocs, home)) {
@@ -639,8 +714,11 @@ function evaluate(asker: Asker, call: Ask['ways'][number][number], home: Home, o
   if (!someAllowCouldMatch(outside ? [call.policy] : [...asker.identity, call.policy], call.action)) return { level: 'denied', keys: [] };
   const principalAccount = typeof asker.arn === 'string' ? /::(\d{12}):/.exec(asker.arn)?.[1] : undefined;
   // Facts of who asks: the account always; the ARN only where the principal is a real one (not "any principal").
+  // "Any other account" is no account in particular: its account id is left unknown, so a policy that excludes one
+  // account id (StringNotEquals kms:CallerAccount) is not judged by the stand-in's.
+  const anyAccount = asker.kind === 'other-account';
   const who: Record<string, string> = {
-    ...(principalAccount ? { 'aws:PrincipalAccount': principalAccount } : {}),
+    ...(principalAccount && !anyAccount ? { 'aws:PrincipalAccount': principalAccount } : {}),
     ...(typeof asker.arn === 'string' && ['stack-role', 'guest', 'named-external'].includes(asker.kind) && principalAccount ? { 'aws:PrincipalArn': asker.arn } : {}),
   };
   const input = {
@@ -648,9 +726,9 @@ function evaluate(asker: Asker, call: Ask['ways'][number][number], home: Home, o
     action: call.action,
     resource: call.resource,
     resourceAccount: home.account,
-    context: { 'aws:SecureTransport': 'true', ...who, ...(principalAccount && call.action.startsWith('kms:') ? { 'kms:CallerAccount': principalAccount } : {}), ...(asker.context ?? {}), ...(call.context ?? {}) },
+    context: { 'aws:SecureTransport': 'true', ...who, ...(principalAccount && !anyAccount && call.action.startsWith('kms:') ? { 'kms:CallerAccount': principalAccount } : {}), ...(asker.context ?? {}), ...(call.context ?? {}) },
     identity: asker.identity,
-    known: [...Object.keys(who), ...Object.keys(asker.context ?? {}), ...Object.keys(call.context ?? {}), ...(call.action.startsWith('kms:') ? ['kms:ViaService', 'kms:CallerAccount'] : [])],
+    known: [...Object.keys(who), ...Object.keys(asker.context ?? {}), ...Object.keys(call.context ?? {}), ...(call.action.startsWith('kms:') ? ['kms:ViaService', ...(anyAccount ? [] : ['kms:CallerAccount'])] : [])],
     ...(call.policy ? { resourcePolicy: call.policy, resourcePolicyType: call.action.startsWith('sts:AssumeRole') ? ('trust' as const) : ('resource' as const) } : {}),
     ...(asker.boundary ? { boundary: asker.boundary } : {}),
     ...(asker.session ? { session: asker.session } : {}),

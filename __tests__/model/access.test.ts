@@ -125,6 +125,26 @@ const CORPUS: [string, (tf: { resource: Json }) => void, (RegExp | string)[]][] 
     [/^stack-role \S+-firehose \| act-outside \| outside-the-stack \| allowed$/, /^stack-role \S+-firehose \| delete \| .+\/data\/ \| allowed$/],
   ],
   ['a removed Deny that never applied to the principal: nothing widened', (tf) => editPolicy(bucketPolicy(tf), 'policy', (d) => d.Statement.splice(d.Statement.findIndex((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition ?? {}).includes('SecureTransport')), 1)), []],
+  [
+    'any account but the stand-in for "another account" (StringNotEquals kms:CallerAccount): still any other account',
+    (tf) => editPolicy(one(tf, 'aws_kms_key'), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'kms:CallerAccount': ['222222222222', '999999999990'] } } })),
+    [/^other-account .+ \| administer \| aws_kms_key\.\w+ \| (allowed|conditional)$/],
+  ],
+  [
+    "AWS's own cross-account key pattern: Principal \"*\" with kms:CallerAccount naming the account",
+    (tf) => editPolicy(one(tf, 'aws_kms_key'), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: '*' }, Action: ['kms:Decrypt', 'kms:PutKeyPolicy'], Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': '999999999999' } } })),
+    [/^named-external 999999999999 \| decrypt \| aws_kms_key\.\w+ \| allowed$/, /^named-external 999999999999 \| administer \| aws_kms_key\.\w+ \| allowed$/],
+  ],
+  ['a KMS grant to another account', (tf) => (tf.resource.aws_kms_grant = { g: { name: 'g', key_id: '${aws_kms_key.storage_key_27F6C14B.key_id}', grantee_principal: 'arn:aws:iam::999999999999:root', operations: ['Decrypt', 'GenerateDataKey'] } }), [/^named-external arn:aws:iam::999999999999:root \| decrypt \| aws_kms_key\.\w+ \| allowed$/]],
+  ['a Data Catalog resource policy for another account', (tf) => (tf.resource.aws_glue_resource_policy = { p: { policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action: 'glue:*', Resource: '*' }] }) } }), [/^named-external arn:aws:iam::999999999999:root \| read-catalog \| /]],
+  ['an S3 canonical user in the bucket policy: someone outside', (tf) => editPolicy(bucketPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { CanonicalUser: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' }, Action: 's3:ListBucket', Resource: `arn:aws:s3:::${BUCKET}` })), [/^other-account .+ \| list \| .+\/data\/ \| allowed$/]],
+  ['a federated user of another account', (tf) => editPolicy(bucketPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: 'arn:aws:sts::999999999999:federated-user/bob' }, Action: 's3:ListBucket', Resource: `arn:aws:s3:::${BUCKET}` })), [/^named-external arn:aws:sts::999999999999:federated-user\/bob \| list \| .+\/data\/ \| allowed$/]],
+  ['the Cognito audience dropped from the guest trust: any identity pool may assume it', (tf) => editPolicy(one(tf, 'aws_iam_role', (b) => String(b.name).endsWith('-ingestion')), 'assume_role_policy', (d) => delete (d.Statement[0].Condition as Record<string, unknown>).StringEquals), [/^web-identity cognito-identity\.amazonaws\.com \| assume \| .+ \| conditional$/]],
+  ["privilege escalation: the analyst may rewrite the stack's roles", (tf) => editPolicy(analystPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Action: ['iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy'], Resource: 'arn:aws:iam::222222222222:role/telemetry-*' })), [/^policy-holder \S+-analyst \| administer \| aws_iam_role\.catalog_role_\w+ \| allowed$/]],
+  ['the guest may redirect its stream (firehose:* passes Cognito’s scope-down)', (tf) => editPolicy(one(tf, 'aws_iam_role_policy', (b) => String(b.role).includes('ingestion')), 'policy', (d) => (d.Statement[0].Action = 'firehose:*')), [/^guest .+ \| administer \| aws_kinesis_firehose_delivery_stream\.\w+ \| allowed$/]],
+  ['anyone may subscribe to the alert topic', (tf) => editPolicy(one(tf, 'aws_sns_topic_policy'), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sns:Subscribe', Resource: '*' })), [/^anyone .+ \| read \| aws_sns_topic\.\w+ \| allowed$/]],
+  ['a policy variable written as Terraform escapes it ($${aws:PrincipalAccount} in the bucket name)', (tf) => editPolicy(analystPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::telemetry-prod-$${aws:PrincipalAccount}-eu-central-1/*' })), [/^policy-holder \S+-analyst \| delete \| .+\/data\/ \| allowed$/]],
+  ['a bucket policy given by a reference the model cannot read: taken as granting anyone', (tf) => (bucketPolicy(tf).policy = '${data.aws_iam_policy_document.p.json}'), [/^other-account .+ \| change-policy \| policy:aws_s3_bucket\.storage_data_\w+ \| allowed$/]],
 ];
 
 describe('access matrix: the red-team corpus, each change with the verdict the gate must reach', () => {

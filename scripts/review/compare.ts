@@ -183,8 +183,10 @@ export function accessChanges(base: StackModel, current: StackModel): Change[] {
     const cell = (a ?? b)!;
     const [levelBefore, levelAfter]: AccessLevel[] = [b?.level ?? 'denied', a?.level ?? 'denied'];
     // The level is the answer; which of a request's actions was asked first (`actions`) is not a change of access.
-    if (levelBefore === levelAfter) continue;
-    const effects: Effect[] = rank(levelAfter) > rank(levelBefore) ? ['widens-access'] : ['narrows-access'];
+    // Under conditions both times, a condition key that no longer has to match (a Cognito pool's `aud` dropped) widens.
+    const keysDropped = levelBefore === 'conditional' && levelAfter === 'conditional' && (b?.conditionKeys ?? []).some((k) => !(a?.conditionKeys ?? []).includes(k));
+    if (levelBefore === levelAfter && !keysDropped) continue;
+    const effects: Effect[] = keysDropped || rank(levelAfter) > rank(levelBefore) ? ['widens-access'] : ['narrows-access'];
     changes.push({
       section: 'access',
       kind: 'changed',
