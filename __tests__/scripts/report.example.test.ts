@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { resolveMatrix } from '../../config/resolve';
 import { analyzeStack } from '../../scripts/report/analyze';
 import { estimateCost } from '../../scripts/report/cost';
-import { readReports } from '../../scripts/report/index';
+import { readReports } from '../../scripts/report/files';
 import { capacityCheck } from '../../scripts/report/capacity';
 import { crawlCost } from '../../scripts/report/cost';
 import { pricesFor, type PriceItem } from '../../config/prices';

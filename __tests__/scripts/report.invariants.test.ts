@@ -1,7 +1,7 @@
 /** Invariant tests: the compliance report of every stack of the configured matrix has its sections, consistent with the config. */
 import { backendLocation, staticFolder } from '../../config/names';
 import { stackTargets } from '../../config/targets';
-import { readReports } from '../../scripts/report/index';
+import { readReports } from '../../scripts/report/files';
 import { pricesFor } from '../../config/prices';
 import { renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
 import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';

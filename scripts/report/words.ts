@@ -4,6 +4,7 @@
  */
 import type { Condition, Encryption, FlowNode, FlowVia, Identity, Principal, Protection, PublicAccess, Retention, StackModel, Statement, Store, StoreKind, StoreRole, Value } from '../../model/types';
 import { ACCOUNT_TOKEN, REGION_TOKEN } from '../../model/values';
+import type { StoreReach } from './reach';
 
 export const STORE_ROLE: Record<StoreRole, string> = {
   'event-data': 'app events delivered by Firehose',
@@ -29,8 +30,21 @@ export const STORE_KIND: Record<StoreKind, string> = {
 export const PUBLIC_ACCESS: Record<PublicAccess, string> = {
   blocked: 'blocked (all four settings)',
   'not-blocked': 'NOT fully blocked',
-  'no-public-endpoint': 'no public endpoint; IAM only',
+  'no-public-endpoint': 'no resource policy; IAM principals whose policies allow it',
 };
+
+/**
+ * Who can reach a store, in a sentence: the bucket's public access block, or the IAM principals and the identities
+ * anyone can obtain (an identity pool's guests) that the stack's roles let in. From `storeReach` (reach.ts).
+ */
+export function reachability(r: StoreReach): string {
+  if (r.kind === 'bucket') return `public access ${PUBLIC_ACCESS[r.publicAccessBlocked ? 'blocked' : 'not-blocked']}; the principals its bucket and key policies and the account's IAM allow`;
+  const guests = r.guests.map((g) => `anyone with the app's identity pool id, as a Cognito guest through role ${g.role} (${g.actions.join(', ')})`);
+  return [PUBLIC_ACCESS['no-public-endpoint'], ...guests].join('; and ');
+}
+
+/** A copy of a person's events, by the role of the store that holds it (the erasure section). */
+export const COPY_OF: Partial<Record<StoreRole, string>> = { 'event-data': 'events', 'failed-records': 'failed records (the original record, base64)', buffer: "Firehose's buffer", 'query-results': 'query results' };
 
 export const PROTECTION: Record<Protection, string> = {
   'prevent-destroy': 'prevent_destroy',
@@ -40,7 +54,7 @@ export const PROTECTION: Record<Protection, string> = {
   'expires-by-retention': 'none: expires by its retention',
   'derived-data': 'none: derived metadata, rebuilt by the crawler or the contract',
   transient: 'none: transient events',
-  'in-flight': 'n/a (holds no data at rest)',
+  'in-flight': 'none: events wait in the buffer until it flushes (up to 24 h while S3 is unreachable), then go to S3',
 };
 
 /** How the words refer to the stack's resources and where it lives. */

@@ -3,7 +3,8 @@
  * request and as a section of the report's page (collapsed per stack, below the overview).
  */
 import type { StackModel } from '../../model/types';
-import { escapeHtml, table, totalWords } from '../report/render';
+import { cell, code, mark, text, type Block, type Section } from '../report/document';
+import { totalWords } from '../report/render';
 import * as words from '../report/words';
 import { GATED, SECTIONS, type Change, type Effect, type StackReview } from './compare';
 
@@ -143,34 +144,27 @@ export function renderChangesMarkdown(reviews: StackReview[], baseLabel: string)
   return `${lines.join('\n')}\n`;
 }
 
-/** The review as a section of the report's page: a summary table, then each changed stack collapsed. */
-export function renderChangesHtml(reviews: StackReview[], baseLabel: string): string {
-  const e = escapeHtml;
-  const summary = table(
-    ['Stack', 'Status', 'Verdict'],
-    reviews.map((r) => [`<code>${e(r.stack)}</code>${r.source === 'drift' ? ' <span class="sev warning">drift</span>' : ''}`, e(r.status), e(verdict(r))]),
-  );
-  const details = reviews
-    .filter((r) => r.changes.length)
-    .map(
-      (r) =>
-        `<details class="stack-changes"><summary>${e(r.stack)}: ${r.changes.length} change${r.changes.length === 1 ? '' : 's'}${r.source === 'drift' ? ` (${e(DRIFT_NOTE)})` : ''}</summary>${table(
-          ['Section', 'Change', ''],
-          r.changes.map((c) => [e(c.section), e(changeWords(c, r)), marks(c).map((m) => `<span class="sev ${m === 'moves data' ? 'info' : 'error'}">${e(m)}</span>`).join(' ')]),
-        )}</details>`,
-    )
-    .join('\n');
-  return `<section class="changes" id="changes">
-<h2>Changes against ${e(baseLabel)}</h2>
-${summary}
-${details}
-</section>`;
+/** changes.json: what CI gates read, and what the report's page shows the review from. */
+export interface ChangesJson {
+  base: string;
+  /** The fingerprint of the synth reviewed (scripts/report/files.ts), so a later report knows whether it is the same. */
+  synth: string;
+  stacks: {
+    stack: string;
+    baseStack?: string;
+    source: StackReview['source'];
+    status: StackReview['status'];
+    verdict: string;
+    effects: Effect[];
+    changes: (Change & { words: string })[];
+  }[];
 }
 
 /** changes.json: the same for CI, with each change's data and its words. */
-export function changesJson(reviews: StackReview[], baseLabel: string): unknown {
+export function changesJson(reviews: StackReview[], baseLabel: string, synth: string): ChangesJson {
   return {
     base: baseLabel,
+    synth,
     stacks: reviews.map((r) => ({
       stack: r.stack,
       ...(r.baseStack ? { baseStack: r.baseStack } : {}),
@@ -181,4 +175,30 @@ export function changesJson(reviews: StackReview[], baseLabel: string): unknown 
       changes: r.changes.map((c) => ({ ...c, words: changeWords(c, r) })),
     })),
   };
+}
+
+const effectMarks = (effects: Effect[]) =>
+  effects
+    .filter((e) => GATED.includes(e) || e === 'moves-data')
+    .flatMap((e, i) => [...(i ? [text(' ')] : []), mark(e === 'moves-data' ? 'info' : 'error', EFFECT_WORDS[e])]);
+
+/**
+ * The review as a section of the report's page, from changes.json: a summary table, then each changed stack
+ * collapsed. Built from the file, so `npm run report` after `npm run review` keeps the review on the page.
+ */
+export function changesSection(json: ChangesJson, current = true): Section {
+  const summary: Block = {
+    kind: 'table',
+    headers: ['Stack', 'Status', 'Verdict'],
+    rows: json.stacks.map((r) => [[code(r.stack), ...(r.source === 'drift' ? [text(' '), mark('warning', 'drift')] : [])], cell(r.status), cell(r.verdict)]),
+  };
+  const details: Block[] = json.stacks
+    .filter((r) => r.changes.length)
+    .map((r) => ({
+      kind: 'details',
+      summary: cell(`${r.stack}: ${r.changes.length} change${r.changes.length === 1 ? '' : 's'}${r.source === 'drift' ? ` (${DRIFT_NOTE})` : ''}`),
+      blocks: [{ kind: 'table', headers: ['Section', 'Change', ''], rows: r.changes.map((c) => [cell(c.section), cell(c.words), effectMarks(c.effects)]) }],
+    }));
+  const stale: Block[] = current ? [] : [{ kind: 'paragraph', content: cell('This review is of another synth than the stacks below: run `npm run review` again to review them.') }];
+  return { id: 'changes', role: 'changes', title: `Changes against ${json.base}`, blocks: [...stale, summary, ...details] };
 }
