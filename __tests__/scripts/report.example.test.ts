@@ -156,7 +156,7 @@ describe('planted findings, one per severity', () => {
     ]);
   });
 
-  it('info: packing events, guest identities (accepted), placeholder accounts, no access logging, a short log retention (the error log and the crawler’s), the small-object caveat and the crawler trust guard', () => {
+  it('info: packing events, guest identities (accepted), placeholder accounts, no access logging, a short log retention (the error log and the crawler’s), the topic’s delivery status, the bucket’s MFA delete, Object Lock and replication (accepted), the small-object caveat and the crawler trust guard', () => {
     expect(report('telemetry-dev-us-east-1').findings.filter((f) => f.severity === 'info').map((f) => f.rule)).toEqual([
       'capacity-firehose-quota',
       'exposure-identity-pool-guests',
@@ -164,7 +164,11 @@ describe('planted findings, one per severity', () => {
       'logging-retention-year',
       'logging-retention-year',
       'logging-bucket-access',
+      'logging-topic-delivery-status',
       'monitoring-topic-subscribed',
+      'protection-bucket-mfa-delete',
+      'protection-bucket-object-lock',
+      'residency-bucket-replication',
       'retention-small-objects',
       'retention-small-objects',
       'trust-if-exists-guard',

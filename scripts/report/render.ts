@@ -60,11 +60,30 @@ export function controlSummary(r: StackReport): string {
   return ['pass', 'accepted', 'fail', 'not checked'].map((s) => `${count(s)} ${s}`).join(', ');
 }
 
-/** Why a control has its status: the acceptance, what fails and what would close it, or that no rule checks it. */
-function controlWhy(c: ControlResult, ctx: words.Context): string {
-  if (c.status === 'accepted' && c.acceptance) return `accepted for ${c.acceptance.scope}: ${c.acceptance.reason}; compensated by ${c.acceptance.compensatingControls.join('; ')}`;
-  if (c.status === 'fail') return `fails on ${c.failing.map((a) => words.nameOf(a, ctx)).join(', ')}${c.closedBy ? `; closed by ${c.closedBy}` : ''} (rule ${c.rules.join(', ')})`;
-  if (c.status === 'not checked') return `no rule checks it here${c.closedBy ? `; ${c.closedBy}` : ''}`;
+/**
+ * A compensating control an acceptance counts on that the stack's facts do not back: an alarm counts only when its
+ * topic reaches someone.
+ */
+export function unbackedCompensation(text: string, model: StackModel): string | null {
+  const subscribed = model.destinations.some((d) => d.kind === 'subscription');
+  if (/\balarm\b/i.test(text) && !subscribed) return 'no one is notified: the alert topic has no subscriber here (alerts.email)';
+  return null;
+}
+
+/** Why a control has its status: the acceptance, AWS's exemption, what fails and what would close it, or why no rule checks it. */
+export function controlWhy(c: ControlResult, ctx: words.Context, model: StackModel): string {
+  const names = (addresses: string[]) => addresses.map((a) => words.nameOf(a, ctx)).join(', ');
+  const exempted = c.exempted ? `${names(c.exempted.resources)} exempted: ${c.exempted.reason}` : '';
+  if (c.status === 'accepted' && c.acceptance) {
+    const compensations = c.acceptance.compensatingControls.map((text) => {
+      const unbacked = unbackedCompensation(text, model);
+      return unbacked ? `${text} (but ${unbacked})` : text;
+    });
+    return `accepted for ${c.acceptance.scope}: ${c.acceptance.reason}; compensated by ${compensations.join('; ')}${exempted ? `; ${exempted}` : ''}`;
+  }
+  if (c.status === 'accepted') return `${exempted} (rule ${c.rules.join(', ')})`;
+  if (c.status === 'fail') return `fails on ${names(c.failing)}${c.closedBy ? `; closed by ${c.closedBy}` : ''}${exempted ? `; ${exempted}` : ''} (rule ${c.rules.join(', ')})`;
+  if (c.status === 'not checked') return `not checked${c.notCheckable ? `: ${c.notCheckable}` : ': no rule checks it here'}${c.closedBy ? `; ${c.closedBy}` : ''}`;
   return `rule ${c.rules.join(', ')}`;
 }
 
@@ -246,7 +265,7 @@ export function stackSection(r: StackReport): Section {
   para(`${controlSummary(r)}. Accepted controls are configured in ${ACCEPTANCES_SETTING}.`);
   tableOf(
     ['Control', 'Title', 'Standards', 'Status', 'Resources', 'Why'],
-    r.controls.map((c) => [cell(c.id), cell(c.title), cell(c.standards.join(', ')), [mark(CONTROL_TONE[c.status], c.status)], lines(c.resources.map((a) => [{ kind: 'name', name: words.nameOf(a, ctx), address: a }]), '—'), say(controlWhy(c, ctx))]),
+    r.controls.map((c) => [cell(c.id), cell(c.title), cell(c.standards.join(', ')), [mark(CONTROL_TONE[c.status], c.status)], lines(c.resources.map((a) => [{ kind: 'name', name: words.nameOf(a, ctx), address: a }]), '—'), say(controlWhy(c, ctx, model))]),
   );
 
   const counts = severityCounts(r.findings);

@@ -7,7 +7,7 @@ export const wildcardResource: PolicyRule = {
   id: 'least-privilege-wildcard-resource',
   check: 'least-privilege',
   level: 'error',
-  controls: ['IAM.1', 'KMS.2'],
+  controls: ['IAM.1', 'KMS.1', 'KMS.2'],
   appliesTo: 'Allow statements of policy documents (not KMS key policies, where "*" means the key; not statements of only actions AWS gives no resource type, config/aws.ts ACTIONS_WITHOUT_RESOURCE_TYPES)',
   explanation: 'Resource "*" grants on every resource of the account, now and later (IAM user guide, least privilege).',
   evaluate: ({ tf }) =>
