@@ -9,7 +9,7 @@ import { ERASURE_REQUESTS_FOLDER } from '../../config/names';
 import type { ErasureHow, ErasureNotPriced } from './erasure';
 import type { Finding } from '../../stacks/policy-checks';
 import type { StackReport } from './analyze';
-import type { CostEstimate } from './cost';
+import type { CostEstimate, Omission } from './cost';
 import { ACCEPTANCES_SETTING, type ControlResult } from './controls';
 import { PRICE_ITEMS, pricesFor, type PriceItem } from '../../config/prices';
 import { COMPONENTS } from './cost';
@@ -34,8 +34,23 @@ export function severityCounts(findings: Finding[]): Record<string, number> {
 
 const dollars = (n: number | null) => (n === null ? 'not priced' : usd(n));
 
-/** A month's total, and what it leaves out when a component is not priced: `$36.97` or `$12.40 + Firehose not priced`. */
-export const totalWords = (l: { total: number; notPriced: string[] }) => `${usd(l.total)}${l.notPriced.length ? ` + ${l.notPriced.join(', ')} not priced` : ''}`;
+/**
+ * A month's total and what it leaves out: `$12.40 + Firehose not priced`, then the components never priced, by name
+ * (`full`) or by count (`+ 7 more not priced, listed in the cost section`).
+ */
+export function totalWords(l: { total: number; notPriced: string[]; omitted?: Omission[] }, full = false): string {
+  const others = (l.omitted ?? []).map((o) => o.component).filter((c) => !l.notPriced.includes(c));
+  const named = full ? [...l.notPriced, ...others] : l.notPriced;
+  const rest = full || others.length === 0 ? '' : ` + ${others.length} more not priced (the cost section lists them)`;
+  return `${usd(l.total)}${named.length ? ` + ${named.join(', ')} not priced` : ''}${rest}`;
+}
+
+/** Each component some total leaves out, once, with its reason and the volumes it is left out at. */
+export function omissionLines(cost: CostEstimate): string[] {
+  const seen = new Map<string, number[]>();
+  for (const l of cost.lines) for (const o of l.omitted) seen.set(words.omission(o), [...(seen.get(words.omission(o)) ?? []), l.events]);
+  return [...seen].map(([w, at]) => (at.length === cost.lines.length ? w : `${w}, at ${at.map(count).join(', ')} events a month`));
+}
 
 /** Every price an estimate uses, with its sources and date; what is not priced; and the sources. */
 export function priceLines(cost: CostEstimate): string[] {
@@ -243,7 +258,7 @@ export function stackSection(r: StackReport): Section {
     para(x.served);
     tableOf(['Copy', 'Where', 'How it goes', 'Gone within'], x.copies.map((row) => row.map(say)));
     para(x.total);
-    tableOf(ERASURE_COST_COLUMNS, x.costs.map((row) => row.map(cell)));
+    tableOf(ERASURE_COST_COLUMNS, x.costs.map((row) => row.map((c) => phrase(c))));
     para(x.notPriced);
   }
 
@@ -291,9 +306,14 @@ function costBlocks(cost: CostEstimate): Block[] {
   b.push({ kind: 'paragraph', content: cell(`Output format: ${cost.format}; crawler runs per month: ${cost.crawlerRunsPerMonth}.`) });
   b.push({
     kind: 'table',
-    headers: ['Events / month', 'Raw GB', 'Stored GB added', 'Firehose', 'S3 (steady state)', 'Glue', 'Athena', 'Total', 'Reference design'],
-    rows: cost.lines.map((l) => [...[count(l.events), String(l.rawGb), String(l.storedGbPerMonth), dollars(l.firehose), dollars(l.s3), dollars(l.glue), dollars(l.athena)].map(cell), [strong(text(totalWords(l)))], cell(usd(l.referenceTotal))]),
+    headers: ['Events / month', 'Raw GB', 'Stored GB added', 'Firehose', 'S3 (steady state)', 'S3 requests', 'Glue', 'Athena', 'KMS key', 'Alarms', 'Total', 'Reference design'],
+    rows: cost.lines.map((l) => [
+      ...[count(l.events), String(l.rawGb), String(l.storedGbPerMonth), dollars(l.firehose), dollars(l.s3), dollars(l.s3Requests), dollars(l.glue), dollars(l.athena), dollars(l.kmsKeys), dollars(l.alarms)].map(cell),
+      [strong(text(totalWords(l, true)))],
+      cell(usd(l.referenceTotal)),
+    ]),
   });
+  b.push({ kind: 'paragraph', content: cell('Left out of the totals, with why:') }, { kind: 'list', items: omissionLines(cost).map((l) => cell(l)) });
   b.push({ kind: 'paragraph', content: cell('Why it differs from the reference design:') }, { kind: 'list', items: cost.differences.map((d) => phrase(d)) });
   b.push({ kind: 'paragraph', content: cell('Prices:') }, prices);
   if (cost.catalogModes.length) {
@@ -374,8 +394,8 @@ function erasureWords(r: StackReport) {
     served: `Served by \`npm run erase -- --stack ${r.stack} --ids <file> --request <ticket>\` with ${who}: every version of every object holding the ids is rewritten or deleted, and a receipt with salted hashes of the ids (never the ids) is kept in the bucket under \`${ERASURE_REQUESTS_FOLDER}\`.`,
     copies: x.copies.map((c) => [words.COPY_OF[c.role] ?? c.role, `\`${c.store}\``, ERASURE_HOW[c.how], hoursWords(c.hours)]),
     total: `Every copy is gone within ${hoursWords(x.hours)} of the request${x.hours > 0 ? ' (the command exits 3 and says what is pending until then; run it again after)' : ''}.`,
-    costs: x.costs.map((c) => [count(c.events), `${c.queryableGb} GB`, `${c.archivedGb} GB`, dollars(c.athenaLocate), c.objects.toLocaleString('en-US'), dollars(c.rewriteRequests), `${c.rewriteCoreHours}`]),
-    notPriced: `Locating is the Athena query that finds the objects (\`npm run erase\` prints its scan and price before it runs; \`--locate scan\` reads every object instead). Rewriting every object is the most a batch of requests can touch: its S3 requests, and its core-hours at the rate \`npm run bench\` measured, which \`--shard i/n\` spreads over n machines (docs/operating.md, "Past one machine"). Not priced (no sourced price in the region's file): ${x.notPriced.map((n) => ERASURE_NOT_PRICED[n]).join('; ')}.`,
+    costs: x.costs.map((c) => [count(c.events), `${c.queryableGb} GB`, `${c.archivedGb} GB`, c.locateOverCutoff ? 'cancelled by the scan cutoff: `--locate scan`' : dollars(c.athenaLocate), c.objects.toLocaleString('en-US'), dollars(c.rewriteRequests), `${c.rewriteCoreHours}`]),
+    notPriced: `Locating is the Athena query that finds the objects (\`npm run erase\` prints its scan and price before it runs, and refuses a scan past the workgroup's cutoff; \`--locate scan\` reads every object instead: a GET each, as counted in the rewrite's S3 requests). Rewriting every object is the most a batch of requests can touch: its S3 requests, and its core-hours at the rate \`npm run bench\` measured, which \`--shard i/n\` spreads over n machines (docs/operating.md, "Past one machine"). Not priced (no sourced price in the region's file): ${x.notPriced.map((n) => ERASURE_NOT_PRICED[n]).join('; ')}.`,
   };
 }
 

@@ -5,6 +5,7 @@
 import type { Condition, Encryption, FlowNode, FlowVia, Identity, Principal, Protection, PublicAccess, Retention, StackModel, Statement, Store, StoreKind, StoreRole, Value } from '../../model/types';
 import { ACCOUNT_TOKEN, REGION_TOKEN } from '../../model/values';
 import type { StoreReach } from './reach';
+import type { Omission, OmissionReason } from './cost';
 
 export const STORE_ROLE: Record<StoreRole, string> = {
   'event-data': 'app events delivered by Firehose',
@@ -199,3 +200,14 @@ export function backend(id: Identity): { type: string; location: string; region:
 
 /** `prod`, or `dev, prod` for a state stack serving several environments. */
 export const environments = (id: Identity): string => (id.environments.length ? id.environments.join(', ') : 'n/a');
+
+/** Why a component is left out of a cost total. */
+export const OMISSION_REASON: Record<OmissionReason, string> = {
+  'no-price-in-region': "no sourced price in the region's price file",
+  'no-sourced-price': 'no sourced price in this project',
+  'usage-not-modelled': 'usage the estimate does not model',
+  'cutoff-cancels-queries': "a day's partition is over the workgroup's scan cutoff: the queries are cancelled",
+};
+
+/** `KMS requests (no sourced price in this project)`. */
+export const omission = (o: Omission): string => `${o.component} (${OMISSION_REASON[o.reason]})`;
