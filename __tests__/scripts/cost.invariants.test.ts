@@ -3,10 +3,10 @@
  * is in the total or named as left out with its reason; the Athena figures and the erasure's locating scan agree with
  * the workgroup's per-query cutoff; the totals add up.
  */
-import { pricesFor } from '../../config/prices';
+import { PRICE_ITEMS, pricesFor, type PriceItem } from '../../config/prices';
 import { COMPONENTS, UNPRICED_BY_TYPE, workgroupCutoffBytes } from '../../scripts/report/cost';
 import { readReports } from '../../scripts/report/files';
-import { renderMarkdown } from '../../scripts/report/render';
+import { priceLines, renderMarkdown } from '../../scripts/report/render';
 import type { TerraformJson } from '../../stacks/policy-checks';
 import { configuredSynth } from '../fixtures/configured';
 
@@ -71,6 +71,28 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
         if (cutoff !== null && bytes > cutoff + 2 ** 30) expect([c.locateOverCutoff, c.athenaLocate]).toEqual([true, null]);
         if (cutoff === null || bytes + 2 ** 30 < cutoff) expect(c.locateOverCutoff).toBe(false);
         if (c.locateOverCutoff) expect(renderMarkdown(r)).toContain('cancelled by the scan cutoff');
+      }
+    }
+  });
+});
+
+describe('prices: how close each is to AWS says so', () => {
+  it('every price only secondary sources back says "secondary sources only" where the report lists it', () => {
+    for (const region of ['us-east-1', 'eu-central-1', 'eu-west-1', 'ap-northeast-1']) {
+      const file = pricesFor(region)!;
+      for (const [item, p] of Object.entries(file.prices)) {
+        if (!p || !p.sources.every((id) => file.sources[id].class === 'secondary')) continue;
+        const lines = readReports(synth.outdir).flatMap((r) => (r.cost?.region === region ? priceLines(r.cost) : []));
+        for (const line of lines.filter((l) => l.startsWith(PRICE_ITEMS[item as PriceItem].what))) expect(line).toMatch(/secondary sources only/i);
+      }
+    }
+  });
+
+  it('a restatement is never classed as AWS data: the sweepstake notes, the 2019 code comment and anything older than 2024 are secondary', () => {
+    for (const region of ['us-east-1', 'eu-central-1', 'eu-west-1', 'ap-northeast-1']) {
+      for (const source of Object.values(pricesFor(region)!.sources)) {
+        if (/sweepstake|athenadriver/.test(source.location)) expect(source.class).toBe('secondary');
+        if (source.date && source.date < '2024-01-01') expect([source.location, source.class]).toEqual([source.location, 'secondary']);
       }
     }
   });

@@ -226,7 +226,7 @@ describe('cost estimate', () => {
       expect.arrayContaining([
         'S3 Standard storage, first 50 TB: $0.0245 per GB-month (source A, B; 2024-09-25)',
         expect.stringMatching(/^Not priced for eu-central-1: Firehose Direct PUT ingestion/),
-        expect.stringMatching(/^Sources \(config\/prices\/eu-central-1\.json\): A: CSV dumps of the feeds behind aws\.amazon\.com\/s3\/pricing/),
+        expect.stringMatching(/^Sources \(config\/prices\/eu-central-1\.json\): A \[a copy of AWS.s offer file or pricing feed\]: CSV dumps of the feeds behind aws\.amazon\.com\/s3\/pricing/),
       ]),
     );
   });

@@ -59,13 +59,15 @@ export function priceLines(cost: CostEstimate): string[] {
   const used = [...new Set(COMPONENTS.flatMap((c) => cost.uses[c]))] as PriceItem[];
   const lines = used.flatMap((item) => {
     const p = file.prices[item];
-    return p ? [`${PRICE_ITEMS[item].what}: $${p.value} ${p.unit.replace(/^USD /, '')} (source ${p.sources.join(', ')}; ${p.date ?? 'undated'}${p.note ? `; ${p.note}` : ''})`] : [];
+    // A price only restatements back says so, whether or not its note does.
+    const secondaryOnly = p?.sources.every((id) => file.sources[id].class === 'secondary') && !/secondary sources only/i.test(p.note ?? '');
+    return p ? [`${PRICE_ITEMS[item].what}: $${p.value} ${p.unit.replace(/^USD /, '')} (source ${p.sources.join(', ')}; ${p.date ?? 'undated'}${secondaryOnly ? '; secondary sources only: no first-party AWS source' : ''}${p.note ? `; ${p.note}` : ''})`] : [];
   });
   if (cost.missing.length) {
     lines.push(`Not priced for ${cost.region}: ${cost.missing.map((m) => PRICE_ITEMS[m].what).join('; ')} — no sourced price, so the totals leave those components out rather than borrow another region's price.`);
   }
   const sources = [...new Set(used.flatMap((item) => file.prices[item]?.sources ?? []))];
-  lines.push(`Sources (config/prices/${cost.region}.json): ${sources.map((id) => `${id}: ${file.sources[id].what} — ${file.sources[id].location}${file.sources[id].date ? ` (${file.sources[id].date})` : ''}`).join('; ')}.`);
+  lines.push(`Sources (config/prices/${cost.region}.json): ${sources.map((id) => `${id} [${words.PRICE_SOURCE_CLASS[file.sources[id].class]}]: ${file.sources[id].what} — ${file.sources[id].location}${file.sources[id].date ? ` (${file.sources[id].date})` : ''}`).join('; ')}.`);
   return lines;
 }
 

@@ -211,3 +211,11 @@ export const OMISSION_REASON: Record<OmissionReason, string> = {
 
 /** `KMS requests (no sourced price in this project)`. */
 export const omission = (o: Omission): string => `${o.component} (${OMISSION_REASON[o.reason]})`;
+
+/** How close a price source is to AWS's own data (config/prices.ts). */
+export const PRICE_SOURCE_CLASS: Record<'price-list-api' | 'offer-file' | 'pricing-page' | 'secondary', string> = {
+  'price-list-api': 'AWS Price List API',
+  'offer-file': "a copy of AWS's offer file or pricing feed",
+  'pricing-page': "AWS's pricing page",
+  secondary: 'secondary: a restatement',
+};
