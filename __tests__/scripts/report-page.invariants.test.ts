@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { markupProblems } from '../../scripts/report/check-page';
+import { markupProblems, VISIBLE_MARKUP } from '../../scripts/report/check-page';
 import { phrase, plain } from '../../scripts/report/document';
 import { cellHtml } from '../../scripts/report/html';
 import { readReports, synthFingerprint, writeReports } from '../../scripts/report/files';
@@ -53,6 +53,12 @@ describe('the page: markup only where the HTML writer puts it', () => {
     expect(markupProblems('<p>a "> b</p>')).toEqual([expect.stringMatching(/^'>' in text/)]);
     expect(markupProblems('<p>fish & chips</p>')).toEqual([expect.stringMatching(/^bare '&'/)]);
     expect(markupProblems('<p title="a &amp; b">a &lt; b</p>')).toEqual([]);
+  });
+
+  it('the browser check reads leaked markup in the visible text, and a command’s <file> as text', () => {
+    expect(VISIBLE_MARKUP.test('telemetry-prod-222222222222-ap-south-1">(S3)')).toBe(true);
+    expect(VISIBLE_MARKUP.test('<span class="tf" title="x">')).toBe(true);
+    expect(VISIBLE_MARKUP.test('npm run erase -- --stack s --ids <file> --request <ticket>')).toBe(false);
   });
 
   it('Markdown and HTML write the same document: every section heading of a stack in both', () => {

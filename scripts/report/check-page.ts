@@ -56,6 +56,12 @@ export function markupProblems(html: string): string[] {
   return problems;
 }
 
+/**
+ * Markup shown as text on the page: a tag of the page's own vocabulary, or an attribute's end (`">`). A `<file>` in a
+ * command is text, not markup.
+ */
+export const VISIBLE_MARKUP = /<\/?(a|br|code|details|div|g|h[1-6]|img|li|p|path|rect|script|section|span|strong|style|summary|svg|table|tbody|td|text|th|thead|title|tr|ul)[\s>\/]|"\s*>/i;
+
 export async function checkPage(reportDir: string, browserPath: string): Promise<{ name: string; ok: boolean; detail: string }[]> {
   const page = resolve(reportDir, 'index.html');
   const stacks = readFileSync(page, 'utf8').match(/<section class="stack" id="[^"]+"/g)?.length ?? 0;
@@ -104,13 +110,16 @@ export async function checkPage(reportDir: string, browserPath: string): Promise
     });
     if (review) results.push({ name: 'the change review sits below the overview and names every stack', ok: review.below && review.rows >= expected, detail: `${review.rows} rows, ${review.below ? 'below' : 'ABOVE'} the overview` });
     // What the reader sees: no attribute holding markup, no tag or attribute syntax in the visible text.
-    const stray = await tab.locator('body').evaluate((body) => {
-      const found: string[] = [];
-      for (const el of [body, ...body.querySelectorAll('*')]) for (const a of [...el.attributes]) if (/[<>]/.test(a.value)) found.push(`${el.tagName.toLowerCase()} ${a.name}="${a.value.slice(0, 60)}"`);
-      const visible = (body as unknown as { innerText: string }).innerText;
-      for (const m of visible.match(/<\/?[a-z][a-z0-9-]*[\s>\/]|[a-z-]+="[^"]*">|">/gi) ?? []) found.push(`text ${m}`);
-      return found;
-    });
+    const stray = await tab.locator('body').evaluate(
+      (body, pattern) => {
+        const found: string[] = [];
+        for (const el of [body, ...body.querySelectorAll('*')]) for (const a of [...el.attributes]) if (/[<>]/.test(a.value)) found.push(`${el.tagName.toLowerCase()} ${a.name}="${a.value.slice(0, 60)}"`);
+        const visible = (body as unknown as { innerText: string }).innerText;
+        for (const m of visible.match(new RegExp(pattern, 'gi')) ?? []) found.push(`text ${m}`);
+        return found;
+      },
+      VISIBLE_MARKUP.source,
+    );
     results.push({ name: 'no stray markup in attributes or visible text', ok: stray.length === 0, detail: stray.slice(0, 5).join(' | ') || 'none' });
     const hashed = ((await tab.locator('body').innerText()).match(/\b[a-z][a-z0-9_-]*_[0-9A-F]{8}\b/g) ?? []).length;
     results.push({ name: 'no construct-hash names in visible text (AWS names; addresses as tooltips)', ok: hashed === 0, detail: `${hashed} found` });
