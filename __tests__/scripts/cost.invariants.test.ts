@@ -6,7 +6,7 @@
 import { PRICE_ITEMS, pricesFor, type PriceItem } from '../../config/prices';
 import { COMPONENTS, UNPRICED_BY_TYPE, workgroupCutoffBytes } from '../../scripts/report/cost';
 import { readReports } from '../../scripts/report/files';
-import { priceLines, renderMarkdown } from '../../scripts/report/render';
+import { OLD_SOURCE_BEFORE, priceLines, renderMarkdown } from '../../scripts/report/render';
 import type { TerraformJson } from '../../stacks/policy-checks';
 import { configuredSynth } from '../fixtures/configured';
 
@@ -88,11 +88,15 @@ describe('prices: how close each is to AWS says so', () => {
     }
   });
 
-  it('a restatement is never classed as AWS data: the sweepstake notes, the 2019 code comment and anything older than 2024 are secondary', () => {
+  it('the sweepstake project\'s rows are classed secondary; a price relying on a source older than 2024 (the 2019 Athena feed) is marked old', () => {
     for (const region of ['us-east-1', 'eu-central-1', 'eu-west-1', 'ap-northeast-1']) {
-      for (const source of Object.values(pricesFor(region)!.sources)) {
-        if (/sweepstake|athenadriver/.test(source.location)) expect(source.class).toBe('secondary');
-        if (source.date && source.date < '2024-01-01') expect([source.location, source.class]).toEqual([source.location, 'secondary']);
+      const file = pricesFor(region)!;
+      for (const source of Object.values(file.sources)) if (/sweepstake/.test(source.location)) expect(source.class).toBe('secondary');
+      const lines = readReports(synth.outdir).flatMap((r) => (r.cost?.region === region ? priceLines(r.cost) : []));
+      for (const [item, p] of Object.entries(file.prices)) {
+        const date = p && file.sources[p.sources[0]].date;
+        if (!date || date >= OLD_SOURCE_BEFORE) continue;
+        for (const line of lines.filter((l) => l.startsWith(PRICE_ITEMS[item as PriceItem].what))) expect(line).toContain(`OLD: relies on a source of ${date}`);
       }
     }
   });

@@ -52,6 +52,9 @@ export function omissionLines(cost: CostEstimate): string[] {
   return [...seen].map(([w, at]) => (at.length === cost.lines.length ? w : `${w}, at ${at.map(count).join(', ')} events a month`));
 }
 
+/** A price whose relied-on source is dated before this is marked old in the report (a fixed date: the same input gives the same report). */
+export const OLD_SOURCE_BEFORE = '2024-01-01';
+
 /** Every price an estimate uses, with its sources and date; what is not priced; and the sources. */
 export function priceLines(cost: CostEstimate): string[] {
   const file = pricesFor(cost.region);
@@ -59,9 +62,12 @@ export function priceLines(cost: CostEstimate): string[] {
   const used = [...new Set(COMPONENTS.flatMap((c) => cost.uses[c]))] as PriceItem[];
   const lines = used.flatMap((item) => {
     const p = file.prices[item];
-    // A price only restatements back says so, whether or not its note does.
-    const secondaryOnly = p?.sources.every((id) => file.sources[id].class === 'secondary') && !/secondary sources only/i.test(p.note ?? '');
-    return p ? [`${PRICE_ITEMS[item].what}: $${p.value} ${p.unit.replace(/^USD /, '')} (source ${p.sources.join(', ')}; ${p.date ?? 'undated'}${secondaryOnly ? '; secondary sources only: no first-party AWS source' : ''}${p.note ? `; ${p.note}` : ''})`] : [];
+    if (!p) return [];
+    // A price only restatements back, or one that relies on an old copy, says so, whether or not its note does.
+    const secondaryOnly = p.sources.every((id) => file.sources[id].class === 'secondary') && !/secondary sources only/i.test(p.note ?? '');
+    const reliedOn = file.sources[p.sources[0]];
+    const old = reliedOn.date !== undefined && reliedOn.date < OLD_SOURCE_BEFORE ? `; OLD: relies on a source of ${reliedOn.date}` : '';
+    return [`${PRICE_ITEMS[item].what}: $${p.value} ${p.unit.replace(/^USD /, '')} (source ${p.sources.join(', ')}; ${p.date ?? 'undated'}${secondaryOnly ? '; secondary sources only: no first-party AWS source' : ''}${old}${p.note ? `; ${p.note}` : ''})`];
   });
   if (cost.missing.length) {
     lines.push(`Not priced for ${cost.region}: ${cost.missing.map((m) => PRICE_ITEMS[m].what).join('; ')} — no sourced price, so the totals leave those components out rather than borrow another region's price.`);
