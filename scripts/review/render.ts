@@ -3,7 +3,8 @@
  * request and as a section of the report's page (collapsed per stack, below the overview).
  */
 import type { StackModel } from '../../model/types';
-import { cell, code, mark, text, type Block, type Section } from '../report/document';
+import { cell, code, mark, strong, text, type Block, type Section } from '../report/document';
+import { sectionMarkdown } from '../report/markdown';
 import { totalWords } from '../report/render';
 import * as words from '../report/words';
 import { GATED, SECTIONS, type Change, type Effect, type StackReview } from './compare';
@@ -128,21 +129,30 @@ const marks = (c: Change) => c.effects.filter((e) => GATED.includes(e) || e === 
 const sectionTitle = (s: string) => `${s[0].toUpperCase()}${s.slice(1)}`;
 const DRIFT_NOTE = 'changed outside Terraform (drift): the live account differs from the last apply';
 
-/** changes.md: fit to paste into a pull request. */
-export function renderChangesMarkdown(reviews: StackReview[], baseLabel: string): string {
-  const lines = [`# Change review against ${baseLabel}`, '', '| Stack | Status | Verdict |', '|---|---|---|'];
-  for (const r of reviews) lines.push(`| \`${r.stack}\`${r.source === 'drift' ? ' (drift)' : ''} | ${r.status} | ${verdict(r).replace(/\|/g, '\\|')} |`);
+/** The review as a document: a summary table, then each changed stack's verdict and its changes by section. */
+export function changesDocument(reviews: StackReview[], baseLabel: string): Section {
+  const blocks: Block[] = [
+    {
+      kind: 'table',
+      headers: ['Stack', 'Status', 'Verdict'],
+      rows: reviews.map((r) => [[code(r.stack), ...(r.source === 'drift' ? [text(' (drift)')] : [])], cell(r.status), cell(verdict(r))]),
+    },
+  ];
   for (const r of reviews.filter((x) => x.changes.length)) {
-    lines.push('', `## ${r.stack} (${r.source === 'drift' ? DRIFT_NOTE : r.status})`, '', `**Verdict:** ${verdict(r)}`);
+    blocks.push({ kind: 'heading', level: 1, text: `${r.stack} (${r.source === 'drift' ? DRIFT_NOTE : r.status})` });
+    blocks.push({ kind: 'paragraph', content: [strong(text('Verdict:')), text(` ${verdict(r)}`)] });
     for (const section of SECTIONS) {
       const inSection = r.changes.filter((c) => c.section === section);
       if (!inSection.length) continue;
-      lines.push('', `### ${sectionTitle(section)}`, '');
-      for (const c of inSection) lines.push(`- ${changeWords(c, r)}${marks(c).length ? ` **(${marks(c).join(', ')})**` : ''}`);
+      blocks.push({ kind: 'heading', level: 2, text: sectionTitle(section) });
+      blocks.push({ kind: 'list', items: inSection.map((c) => [text(changeWords(c, r)), ...(marks(c).length ? [text(' '), strong(text(`(${marks(c).join(', ')})`))] : [])]) });
     }
   }
-  return `${lines.join('\n')}\n`;
+  return { id: 'changes', role: 'changes', title: `Change review against ${baseLabel}`, blocks };
 }
+
+/** changes.md: fit to paste into a pull request (the Markdown writer of the report's document). */
+export const renderChangesMarkdown = (reviews: StackReview[], baseLabel: string): string => sectionMarkdown(changesDocument(reviews, baseLabel));
 
 /** changes.json: what CI gates read, and what the report's page shows the review from. */
 export interface ChangesJson {
