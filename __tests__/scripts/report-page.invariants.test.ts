@@ -15,7 +15,8 @@ import { storeReach } from '../../scripts/report/reach';
 import { renderHtml, renderMarkdown, stackSection } from '../../scripts/report/render';
 import { PROTECTION, reachability } from '../../scripts/report/words';
 import { compareReports } from '../../scripts/review/compare';
-import { changesJson } from '../../scripts/review/render';
+import { changesJson, changesSection, renderChangesMarkdown } from '../../scripts/review/render';
+import { sectionHtml } from '../../scripts/report/html';
 import type { StackReport } from '../../scripts/report/analyze';
 import { configuredSynth } from '../fixtures/configured';
 
@@ -88,6 +89,24 @@ describe('report and review keep each other’s sections', () => {
     expect(html.indexOf('class="overview"')).toBeLessThan(html.indexOf('class="changes"'));
     expect(html).not.toContain('another synth');
     expect(readFileSync(join(out, 'changes.md'), 'utf8')).toBe('# review');
+    expect(markupProblems(html)).toEqual([]);
+  });
+
+  it('changes.md and the page’s review section are one document: every changed stack and section in both, no stray markup', () => {
+    const changed = reports.map((r, i) => (i === 0 ? { ...r, model: { ...r.model, stores: r.model.stores.map((x) => ({ ...x, retention: { ...x.retention, expirationDays: 1 } })) } } : r));
+    const reviews = compareReports(reports, changed);
+    const markdown = renderChangesMarkdown(reviews, 'main');
+    const html = sectionHtml(changesSection(changesJson(reviews, 'main', 'x')));
+    expect(reviews.some((r) => r.changes.length)).toBe(true);
+    for (const r of reviews.filter((x) => x.changes.length)) {
+      expect(markdown).toContain(`## ${r.stack} (${r.status})`);
+      expect(html).toContain(`<summary>${r.stack} (${r.status})</summary>`);
+      for (const section of new Set(r.changes.map((c) => c.section))) {
+        const title = `${section[0].toUpperCase()}${section.slice(1)}`;
+        expect(markdown).toContain(`### ${title}`);
+        expect(html).toContain(`<h3>${title}</h3>`);
+      }
+    }
     expect(markupProblems(html)).toEqual([]);
   });
 

@@ -125,34 +125,11 @@ export function verdict(r: StackReview): string {
   return 'no change to residency, retention, access or protection';
 }
 
-const marks = (c: Change) => c.effects.filter((e) => GATED.includes(e) || e === 'moves-data').map((e) => EFFECT_WORDS[e]);
 const sectionTitle = (s: string) => `${s[0].toUpperCase()}${s.slice(1)}`;
 const DRIFT_NOTE = 'changed outside Terraform (drift): the live account differs from the last apply';
 
-/** The review as a document: a summary table, then each changed stack's verdict and its changes by section. */
-export function changesDocument(reviews: StackReview[], baseLabel: string): Section {
-  const blocks: Block[] = [
-    {
-      kind: 'table',
-      headers: ['Stack', 'Status', 'Verdict'],
-      rows: reviews.map((r) => [[code(r.stack), ...(r.source === 'drift' ? [text(' (drift)')] : [])], cell(r.status), cell(verdict(r))]),
-    },
-  ];
-  for (const r of reviews.filter((x) => x.changes.length)) {
-    blocks.push({ kind: 'heading', level: 1, text: `${r.stack} (${r.source === 'drift' ? DRIFT_NOTE : r.status})` });
-    blocks.push({ kind: 'paragraph', content: [strong(text('Verdict:')), text(` ${verdict(r)}`)] });
-    for (const section of SECTIONS) {
-      const inSection = r.changes.filter((c) => c.section === section);
-      if (!inSection.length) continue;
-      blocks.push({ kind: 'heading', level: 2, text: sectionTitle(section) });
-      blocks.push({ kind: 'list', items: inSection.map((c) => [text(changeWords(c, r)), ...(marks(c).length ? [text(' '), strong(text(`(${marks(c).join(', ')})`))] : [])]) });
-    }
-  }
-  return { id: 'changes', role: 'changes', title: `Change review against ${baseLabel}`, blocks };
-}
-
-/** changes.md: fit to paste into a pull request (the Markdown writer of the report's document). */
-export const renderChangesMarkdown = (reviews: StackReview[], baseLabel: string): string => sectionMarkdown(changesDocument(reviews, baseLabel));
+/** changes.md: fit to paste into a pull request — the review's document (`changesSection`) in Markdown. */
+export const renderChangesMarkdown = (reviews: StackReview[], baseLabel: string): string => sectionMarkdown(changesSection(changesJson(reviews, baseLabel, '')));
 
 /** changes.json: what CI gates read, and what the report's page shows the review from. */
 export interface ChangesJson {
@@ -187,14 +164,12 @@ export function changesJson(reviews: StackReview[], baseLabel: string, synth: st
   };
 }
 
-const effectMarks = (effects: Effect[]) =>
-  effects
-    .filter((e) => GATED.includes(e) || e === 'moves-data')
-    .flatMap((e, i) => [...(i ? [text(' ')] : []), mark(e === 'moves-data' ? 'info' : 'error', EFFECT_WORDS[e])]);
+const gatedMarks = (effects: Effect[]) => effects.filter((e) => GATED.includes(e) || e === 'moves-data');
 
 /**
- * The review as a section of the report's page, from changes.json: a summary table, then each changed stack
- * collapsed. Built from the file, so `npm run report` after `npm run review` keeps the review on the page.
+ * The review as one document, from changes.json: a summary table, then each changed stack (collapsed on the page)
+ * with its verdict and its changes by section, each marked with what it widens, shortens, weakens or moves. The page's
+ * section and changes.md are this document; built from the file, so `npm run report` after `npm run review` keeps it.
  */
 export function changesSection(json: ChangesJson, current = true): Section {
   const summary: Block = {
@@ -206,9 +181,25 @@ export function changesSection(json: ChangesJson, current = true): Section {
     .filter((r) => r.changes.length)
     .map((r) => ({
       kind: 'details',
-      summary: cell(`${r.stack}: ${r.changes.length} change${r.changes.length === 1 ? '' : 's'}${r.source === 'drift' ? ` (${DRIFT_NOTE})` : ''}`),
-      blocks: [{ kind: 'table', headers: ['Section', 'Change', ''], rows: r.changes.map((c) => [cell(c.section), cell(c.words), effectMarks(c.effects)]) }],
+      summary: cell(`${r.stack} (${r.source === 'drift' ? DRIFT_NOTE : r.status})`),
+      blocks: [
+        { kind: 'paragraph', content: [strong(text('Verdict:')), text(` ${r.verdict}`)] },
+        ...SECTIONS.flatMap((section): Block[] => {
+          const inSection = r.changes.filter((c) => c.section === section);
+          if (!inSection.length) return [];
+          return [
+            { kind: 'heading', level: 1, text: sectionTitle(section) },
+            {
+              kind: 'list',
+              items: inSection.map((c) => {
+                const gated = gatedMarks(c.effects);
+                return [text(c.words), ...(gated.length ? [text(' '), strong(text('('), ...gated.flatMap((e, i) => [...(i ? [text(', ')] : []), mark(e === 'moves-data' ? 'info' : 'error', EFFECT_WORDS[e])]), text(')'))] : [])];
+              }),
+            },
+          ];
+        }),
+      ],
     }));
   const stale: Block[] = current ? [] : [{ kind: 'paragraph', content: cell('This review is of another synth than the stacks below: run `npm run review` again to review them.') }];
-  return { id: 'changes', role: 'changes', title: `Changes against ${json.base}`, blocks: [...stale, summary, ...details] };
+  return { id: 'changes', role: 'changes', title: `Change review against ${json.base}`, blocks: [...stale, summary, ...details] };
 }
