@@ -140,8 +140,36 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
           "an account-wide setting, owned by whoever owns the account (usually set for every account of an organization): a stack that set it would change every other workload's buckets and fight the account owner's own setting",
         compensatingControls: [
           'every bucket of the stack blocks public access itself (S3.8, checked: exposure-bucket-public-access)',
-          'no bucket policy grants the public or another account (S3.2, S3.3, S3.6, checked)',
+          'no bucket policy grants the public read or write access (S3.2, S3.3, checked), nor lets another account change a bucket policy, ACL or encryption (the five actions S3.6 checks)',
           'the account owner sets it once: aws s3control put-public-access-block --account-id <account> (docs/compliance.md)',
+        ],
+      },
+      {
+        control: 'S3.7',
+        scope: "every bucket of the stack (event data, query results, access logs)",
+        reason: "a replica in another region is data leaving the stack's region: residency keeps every byte where the deployment says (allowedRegions)",
+        compensatingControls: [
+          'versioning with a noncurrent window restores an overwritten or deleted object (S3.14 on the data bucket; the retention table)',
+          'prevent_destroy on the buckets and the key, unless protection.allowDestroy (the destroy protection table)',
+        ],
+      },
+      {
+        control: 'S3.15',
+        scope: 'every bucket of the stack',
+        reason:
+          "Object Lock keeps versions from being deleted until their retention ends: the retention lifecycle and `npm run erase` (a person's erasure request) must delete them; and a bucket with Object Lock cannot receive server access logs (S3 user guide, \"Configuring S3 Object Lock\")",
+        compensatingControls: [
+          'versioning with a noncurrent window restores an overwritten or deleted object (S3.14 on the data bucket)',
+          'prevent_destroy on the buckets and the key, unless protection.allowDestroy',
+        ],
+      },
+      {
+        control: 'S3.20',
+        scope: 'every bucket of the stack',
+        reason:
+          "MFA delete makes every version deletion need the root user's MFA device (S3 user guide, \"Configuring MFA delete\"): the retention lifecycle and `npm run erase` delete versions without a person at the root user's device",
+        compensatingControls: [
+          'prevent_destroy on the buckets and the key, unless protection.allowDestroy',
         ],
       },
     ],

@@ -3,6 +3,7 @@
  * (lifecycle ordering, Firehose prefixes, …) live in `rules.ts` and run on the resolved settings.
  * Defaults for every field are in `defaults.ts`.
  */
+import { CONTROL_IDS } from './controls';
 import { z } from 'zod';
 import { AWS_REGIONS, FIREHOSE_RULES, LOG_RETENTION_DAYS } from './aws';
 
@@ -151,7 +152,7 @@ export const keysSchema = z.strictObject({
 });
 
 export const controlAcceptanceSchema = z.strictObject({
-  control: z.string().regex(/^[A-Za-z][A-Za-z0-9]*\.\d+$/, 'a Security Hub control id such as Cognito.2 or S3.1').describe('The Security Hub control it accepts failing, or not checked by these stacks (an account-level setting).'),
+  control: z.enum(CONTROL_IDS, { error: (issue) => `${JSON.stringify(issue.input)} is not a control of the catalogue (config/controls.ts): one of ${CONTROL_IDS.join(', ')}` }).describe('The Security Hub control it accepts failing, or not checked by these stacks (an account-level setting).'),
   scope: z.string().min(1).describe('What it covers, in words (which resources, which stacks).'),
   reason: z.string().trim().min(1, 'an acceptance needs its reason').describe('Why the control fails by design, or why these stacks do not own it.'),
   compensatingControls: z.array(z.string().min(1)).min(1, 'an acceptance names what compensates for it').describe('What limits the risk instead.'),

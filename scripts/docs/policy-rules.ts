@@ -2,7 +2,7 @@
 import { SYNTH_GATE } from '../../stacks/rules/packs';
 import type { PolicyRule } from '../../stacks/rules/rule';
 import { SUPPRESSIONS } from '../../stacks/rules/suppressions';
-import { CONTROLS } from '../../stacks/rules/controls';
+import { CONTROLS } from '../../config/controls';
 import { REPORT_ONLY } from '../report/rules/pack';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -37,7 +37,7 @@ export function renderPolicyRuleCatalogue(): string {
     '',
     '## Security Hub controls',
     '',
-    `${CONTROLS.length} controls: the controls a scan of a deployed stack applies to what it deploys, and the rules that evidence each (stacks/rules/controls.ts). The report lists them per stack as pass, fail, accepted (with its reason, from \`controls.acceptances\`) or not checked.`,
+    `${CONTROLS.length} controls: the controls a scan of a deployed stack applies to what it deploys, and the rules that evidence each (config/controls.ts). The report lists them per stack as pass, fail, accepted (with its reason, from \`controls.acceptances\`) or not checked.`,
     '',
     '| Control | Title | Standards | Rules | When it fails |',
     '|---|---|---|---|---|',

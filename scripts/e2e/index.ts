@@ -15,6 +15,7 @@
  * stacks and the deploy-role check).
  * Exit 0 all passed, 1 a failure, 2 skipped (no moto_server).
  */
+import type { ChangesJson } from '../review/render';
 import { AthenaClient, GetNamedQueryCommand, GetQueryExecutionCommand, GetWorkGroupCommand, ListNamedQueriesCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
@@ -333,13 +334,16 @@ async function reviewPlan(run: StackRun, env: NodeJS.ProcessEnv, outdir: string)
     writeFileSync(join(run.dir, 'review-plan.json'), await tf(run, env, ['show', '-json', 'review.plan'], 'show -json'));
     const cli = spawnSync(process.execPath, [join('scripts', 'run-ts.js'), join('scripts', 'review', 'index.ts'), '--plan', join(run.dir, 'review-plan.json'), '--from', outdir, '--out', review], { encoding: 'utf8' });
     if (cli.status !== 0) fail(`npm run review -- --plan exited ${cli.status}: ${cli.stderr.trim()}`);
-    type Reviewed = { source: string; effects: string[]; changes: { field: { kind: string; before?: { expirationDays: number }; after?: { expirationDays: number } }; words: string }[] };
-    const { stacks } = JSON.parse(readFileSync(join(review, 'changes.json'), 'utf8')) as { stacks: Reviewed[] };
-    const retention = (r: Reviewed | undefined) => r?.changes.find((c) => c.field.kind === 'retention');
+    type Reviewed = ChangesJson['stacks'][number];
+    const { stacks } = JSON.parse(readFileSync(join(review, 'changes.json'), 'utf8')) as ChangesJson;
+    const retention = (r: Reviewed | undefined) => {
+      const c = r?.changes.find((x) => x.field.kind === 'retention');
+      return c && c.field.kind === 'retention' ? { words: c.words, after: c.field.after } : undefined;
+    };
     const drift = retention(stacks.find((s) => s.source === 'drift'));
     const change = stacks.find((s) => s.source === 'change');
-    if (drift?.field.after?.expirationDays !== d.settings.lifecycle.expirationDays + 30) fail(`the plan review did not name the out-of-band expiration (${d.settings.lifecycle.expirationDays + 30} days) as drift: ${JSON.stringify(stacks.map((s) => [s.source, s.changes.map((c) => c.words)]))}`);
-    if (retention(change)?.field.after?.expirationDays !== shorter || !change?.effects.includes('shortens-retention')) fail(`the plan review did not name the planned expiration (${shorter} days) as a shortened retention: ${JSON.stringify(change)}`);
+    if (drift?.after.expirationDays !== d.settings.lifecycle.expirationDays + 30) fail(`the plan review did not name the out-of-band expiration (${d.settings.lifecycle.expirationDays + 30} days) as drift: ${JSON.stringify(stacks.map((s) => [s.source, s.changes.map((c) => c.words)]))}`);
+    if (retention(change)?.after.expirationDays !== shorter || !change?.effects.includes('shortens-retention')) fail(`the plan review did not name the planned expiration (${shorter} days) as a shortened retention: ${JSON.stringify(change)}`);
     run.notes.push(`npm run review -- --plan named the out-of-band expiration as drift (${drift!.words}) and the planned one as a shortened retention`);
   } finally {
     writeFileSync(file, original);

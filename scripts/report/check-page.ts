@@ -2,7 +2,11 @@
  * `npm run report:check`: opens report/index.html in headless Chromium (Debian's `chromium` package, or
  * $CHROMIUM_PATH) and checks that the page renders every stack with its data-flow diagram, makes no network
  * request and logs no console error; saves a screenshot to report/index.png.
- * Prints one line per check and `N passed, M failed`. Exit 0 all passed, 1 a check failed, 2 no browser.
+ * Before the browser, and without one, it reads the page's source for stray markup (`markupProblems`): the HTML
+ * writer escapes every text and attribute, so a tag that does not parse, a `>` in text or markup inside an attribute
+ * means something wrote around it.
+ * Prints one line per check and `N passed, M failed`. Exit 0 all passed, 1 a check failed, 2 no browser (and the
+ * source check passed).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,6 +18,49 @@ const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/
 export function findBrowser(): string | undefined {
   return [process.env.CHROMIUM_PATH, ...CANDIDATES].find((p): p is string => Boolean(p) && existsSync(p as string));
 }
+
+/** An attribute: a name, and a quoted value holding no markup (the writer escapes `<`, `>`, `"` and `&`). */
+const TAG = /^<\/?[a-zA-Z][a-zA-Z0-9-]*(?:\s+[a-zA-Z][a-zA-Z0-9:-]*(?:="[^"<>]*")?)*\s*\/?>/;
+const ENTITY = /^&(?:[a-zA-Z]+|#[0-9]+|#x[0-9a-fA-F]+);/;
+
+/**
+ * Where the page's source has markup the writer did not write: a `<` that does not open a well-formed tag (an
+ * attribute value holding `<` or `>` among them), a `>` or a bare `&` in text. Each problem with the text around it.
+ */
+export function markupProblems(html: string): string[] {
+  const problems: string[] = [];
+  const around = (at: number) => JSON.stringify(html.slice(Math.max(0, at - 40), at + 40));
+  const source = html.replace(/^<!doctype html>/i, '');
+  let i = 0;
+  while (i < source.length && problems.length < 20) {
+    const c = source[i];
+    if (c === '<') {
+      const tag = TAG.exec(source.slice(i, i + 2000));
+      if (!tag) {
+        problems.push(`not a well-formed tag at ${around(i)}`);
+        i++;
+        continue;
+      }
+      i += tag[0].length;
+      // The style sheet is raw text: skip to its end tag.
+      if (/^<style[\s>]/i.test(tag[0])) i = source.indexOf('</style>', i);
+      if (i < 0) break;
+    } else if (c === '>') {
+      problems.push(`'>' in text at ${around(i)}`);
+      i++;
+    } else if (c === '&' && !ENTITY.test(source.slice(i, i + 12))) {
+      problems.push(`bare '&' in text at ${around(i)}`);
+      i++;
+    } else i++;
+  }
+  return problems;
+}
+
+/**
+ * Markup shown as text on the page: a tag of the page's own vocabulary, or an attribute's end (`">`). A `<file>` in a
+ * command is text, not markup.
+ */
+export const VISIBLE_MARKUP = /<\/?(a|br|code|details|div|g|h[1-6]|img|li|p|path|rect|script|section|span|strong|style|summary|svg|table|tbody|td|text|th|thead|title|tr|ul)[\s>\/]|"\s*>/i;
 
 export async function checkPage(reportDir: string, browserPath: string): Promise<{ name: string; ok: boolean; detail: string }[]> {
   const page = resolve(reportDir, 'index.html');
@@ -44,7 +91,7 @@ export async function checkPage(reportDir: string, browserPath: string): Promise
     // A diagram wider than its box hides its right-hand side behind a scroll bar a reviewer may never see.
     const clipped = await tab.locator('.diagram').evaluateAll((boxes) => boxes.filter((b) => b.scrollWidth > b.clientWidth + 1).length);
     results.push({ name: 'every diagram fits the page width', ok: clipped === 0, detail: clipped === 0 ? `${diagrams.length} fit` : `${clipped} wider than the page` });
-    const overviewRows = await tab.locator('body > table tbody tr').count();
+    const overviewRows = await tab.locator('section.overview table tbody tr').count();
     results.push({ name: 'the overview lists every stack', ok: overviewRows === expected, detail: `${overviewRows} rows` });
     const headings = await tab.locator('section.stack').evaluateAll((all) => all.map((s) => [...s.querySelectorAll('h3')].map((h) => h.textContent ?? '')));
     const missing = ['Destroy protection', 'Alerts and where they go', 'Who can read or write it', 'Resource policies', 'Findings'].filter((h) => headings.some((list) => !list.includes(h)));
@@ -56,12 +103,24 @@ export async function checkPage(reportDir: string, browserPath: string): Promise
     // A change review (npm run review) sits below the overview, its stacks collapsed: opened for the text checks.
     const review = await tab.locator('body').evaluate((body) => {
       const changes = body.querySelector('section.changes');
-      const overview = body.querySelector(':scope > table');
+      const overview = body.querySelector('section.overview');
       for (const d of [...body.querySelectorAll('details')]) d.setAttribute('open', '');
       // 4: Node.DOCUMENT_POSITION_FOLLOWING, the review comes after the overview.
       return changes ? { below: Boolean(overview && overview.compareDocumentPosition(changes) & 4), rows: changes.querySelector('table')?.querySelectorAll('tbody tr').length ?? 0 } : null;
     });
     if (review) results.push({ name: 'the change review sits below the overview and names every stack', ok: review.below && review.rows >= expected, detail: `${review.rows} rows, ${review.below ? 'below' : 'ABOVE'} the overview` });
+    // What the reader sees: no attribute holding markup, no tag or attribute syntax in the visible text.
+    const stray = await tab.locator('body').evaluate(
+      (body, pattern) => {
+        const found: string[] = [];
+        for (const el of [body, ...body.querySelectorAll('*')]) for (const a of [...el.attributes]) if (/[<>]/.test(a.value)) found.push(`${el.tagName.toLowerCase()} ${a.name}="${a.value.slice(0, 60)}"`);
+        const visible = (body as unknown as { innerText: string }).innerText;
+        for (const m of visible.match(new RegExp(pattern, 'gi')) ?? []) found.push(`text ${m}`);
+        return found;
+      },
+      VISIBLE_MARKUP.source,
+    );
+    results.push({ name: 'no stray markup in attributes or visible text', ok: stray.length === 0, detail: stray.slice(0, 5).join(' | ') || 'none' });
     const hashed = ((await tab.locator('body').innerText()).match(/\b[a-z][a-z0-9_-]*_[0-9A-F]{8}\b/g) ?? []).length;
     results.push({ name: 'no construct-hash names in visible text (AWS names; addresses as tooltips)', ok: hashed === 0, detail: `${hashed} found` });
     results.push({ name: 'no console errors', ok: consoleErrors.length === 0, detail: consoleErrors.join(' | ') || 'none' });
@@ -89,6 +148,9 @@ async function main(): Promise<number> {
     console.error(`no ${reportDir}/index.html: run \`npm run report\` first`);
     return 1;
   }
+  const problems = markupProblems(readFileSync(join(reportDir, 'index.html'), 'utf8'));
+  console.log(`${problems.length ? 'FAIL' : 'PASS'} the page's source has no stray markup (${problems.length ? problems.slice(0, 5).join('; ') : 'none'})`);
+  if (problems.length) return 1;
   const browser = findBrowser();
   if (!browser) {
     console.log(`SKIPPED: no Chromium found (${CANDIDATES.join(', ')} or $CHROMIUM_PATH); install Debian's chromium package to check the page`);

@@ -1,18 +1,59 @@
 /**
  * Monthly cost of a stack at 10 M / 100 M / 1 B events, from what the stack really configures (compression or
- * Parquet, lifecycle, crawler schedule or projection) and its region's sourced prices (config/prices/), with the
- * reference design's simpler method beside it. A component whose price is not sourced for the region is not priced:
- * the total is then partial and says which components it leaves out — never another region's price in its place.
+ * Parquet, buffering, lifecycle, crawler schedule or projection, the Athena cutoff, its keys and alarms) and its
+ * region's sourced prices (config/prices/), with the reference design's simpler method beside it. Every billable
+ * component of the resources present is either in the total or named as left out, with a typed reason (`Omission`):
+ * no sourced price in the region, no sourced price at all, a usage the estimate does not model, or a query the
+ * workgroup's cutoff would cancel — never another region's price in its place. The words are words.ts's.
  */
 import type { PriceItem } from '../../config/prices';
 import { runsPerDay } from '../../config/glue-cron';
 import { staticFolder } from '../../config/names';
 import { pricesFor } from '../../config/prices';
 import type { TerraformJson } from '../../stacks/policy-checks';
-import { ASSUMPTIONS, KB_PER_GB, price, rawGbOf, REFERENCE_DESIGN, storedGbOf, VOLUMES } from './prices';
+import { ASSUMPTIONS, KB_PER_GB, objectsPerDay, price, rawGbOf, REFERENCE_DESIGN, storedGbOf, VOLUMES } from './prices';
 
-export type CostComponent = 'Firehose' | 'S3' | 'Glue' | 'Athena';
-export const COMPONENTS: CostComponent[] = ['Firehose', 'S3', 'Glue', 'Athena'];
+/** The Athena workgroup's per-query scan cutoff in bytes (the first workgroup's), or null. */
+export function workgroupCutoffBytes(tf: TerraformJson): number | null {
+  const workgroup = Object.values(tf.resource?.aws_athena_workgroup ?? {})[0];
+  const configuration = ([] as Body[]).concat((workgroup?.configuration as Body | Body[]) ?? [])[0];
+  const cutoff = configuration?.bytes_scanned_cutoff_per_query;
+  return cutoff === undefined || cutoff === null ? null : Number(cutoff);
+}
+
+/** The components the estimate prices (when the region's file has their prices). */
+export type CostComponent = 'Firehose' | 'S3' | 'S3 requests' | 'Glue' | 'Athena' | 'KMS key' | 'Alarms';
+export const COMPONENTS: CostComponent[] = ['Firehose', 'S3', 'S3 requests', 'Glue', 'Athena', 'KMS key', 'Alarms'];
+
+/** Billable components the estimate never prices: no price item is sourced, or their usage is not modelled. */
+export type UnpricedComponent = 'KMS requests' | 'Log ingestion' | 'Dashboard' | 'S3 lifecycle transitions' | 'S3 reads by Athena and the crawler' | 'SNS notifications' | 'SQS requests' | 'EventBridge events';
+
+/**
+ * Why a billable component is not in a total: the region's file has no price for it; no price for it is sourced
+ * anywhere in this project; the estimate does not model its usage; or the workgroup's per-query cutoff cancels the
+ * queries it would price.
+ */
+export type OmissionReason = 'no-price-in-region' | 'no-sourced-price' | 'usage-not-modelled' | 'cutoff-cancels-queries';
+
+export interface Omission {
+  component: CostComponent | UnpricedComponent;
+  reason: OmissionReason;
+}
+
+/**
+ * The billable components a resource type brings, that the estimate does not price: what the "not priced" list is
+ * derived from, so a stack names exactly the components its resources bill for.
+ */
+export const UNPRICED_BY_TYPE: Record<string, Omission[]> = {
+  aws_kms_key: [{ component: 'KMS requests', reason: 'no-sourced-price' }],
+  aws_cloudwatch_log_group: [{ component: 'Log ingestion', reason: 'usage-not-modelled' }],
+  aws_cloudwatch_dashboard: [{ component: 'Dashboard', reason: 'no-sourced-price' }],
+  aws_s3_bucket_lifecycle_configuration: [{ component: 'S3 lifecycle transitions', reason: 'no-sourced-price' }],
+  aws_athena_workgroup: [{ component: 'S3 reads by Athena and the crawler', reason: 'usage-not-modelled' }],
+  aws_sns_topic: [{ component: 'SNS notifications', reason: 'usage-not-modelled' }],
+  aws_sqs_queue: [{ component: 'SQS requests', reason: 'usage-not-modelled' }],
+  aws_cloudwatch_event_rule: [{ component: 'EventBridge events', reason: 'usage-not-modelled' }],
+};
 
 export interface CostLine {
   events: number;
@@ -20,15 +61,23 @@ export interface CostLine {
   rawGb: number;
   /** Compressed data added to S3 per month, GB. */
   storedGbPerMonth: number;
-  /** Per component, a month; null where a price it needs is not sourced for the region. */
+  /** Per component, a month; null where it is left out (`omitted` says why). */
   firehose: number | null;
   s3: number | null;
+  /** S3 PUT requests of Firehose's deliveries (one object per buffer flush). */
+  s3Requests: number | null;
   glue: number | null;
   athena: number | null;
+  kmsKeys: number | null;
+  alarms: number | null;
   /** The sum of the priced components. */
   total: number;
-  /** The components left out of the total (not priced). */
+  /** The components the estimate prices that this line leaves out (no price in the region, or the cutoff). */
   notPriced: CostComponent[];
+  /** Every billable component left out of the total, each with its reason: `notPriced`, then the stack's never-priced ones. */
+  omitted: Omission[];
+  /** A day's data as one query scans it, GB: what the cutoff is compared with. */
+  dayScanGb: number;
   /** The reference design's method on the same volume (its us-east-1 figures). */
   referenceTotal: number;
 }
@@ -41,6 +90,13 @@ export interface CostEstimate {
   uses: Record<CostComponent, PriceItem[]>;
   /** The prices it needs that the region's file does not have. */
   missing: PriceItem[];
+  /** Billable components of the resources present that no line prices, with why. */
+  unpriced: Omission[];
+  /** The workgroup's per-query scan cutoff, bytes; null without a workgroup or a cutoff. */
+  cutoffBytes: number | null;
+  /** KMS keys and metric alarms of the stack: each billed per month. */
+  kmsKeys: number;
+  alarms: number;
   /** Steady-state GB-months stored per month of data, per storage class. */
   storageMonths: Record<string, number>;
   crawlerRunsPerMonth: number;
@@ -89,12 +145,21 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
   const crawler = Object.values(tf.resource?.aws_glue_crawler ?? {})[0];
   const crawlerRunsPerMonth = crawler ? runsPerDay(String(crawler.schedule)) * ASSUMPTIONS.daysPerMonth : 0;
 
+  const kmsKeys = Object.keys(tf.resource?.aws_kms_key ?? {}).length;
+  const alarms = Object.keys(tf.resource?.aws_cloudwatch_metric_alarm ?? {}).length;
+  const cutoffBytes = workgroupCutoffBytes(tf);
+  const buffer = { seconds: Number(s3.buffering_interval ?? 300), mib: Number(s3.buffering_size ?? 5) };
   const uses: Record<CostComponent, PriceItem[]> = {
     Firehose: ['firehose.ingestion', ...(parquet ? (['firehose.formatConversion'] as const) : [])],
     S3: Object.keys(storageMonths).map((cls) => STORAGE_PRICE[cls] ?? 's3.standard'),
+    'S3 requests': ['s3.putRequests'],
     Glue: crawlerRunsPerMonth > 0 ? ['glue.crawler'] : [],
     Athena: ['athena.scanned'],
+    'KMS key': kmsKeys > 0 ? ['kms.key'] : [],
+    Alarms: alarms > 0 ? ['cloudwatch.alarm'] : [],
   };
+  const present = Object.keys(tf.resource ?? {}).filter((t) => Object.keys(tf.resource?.[t] ?? {}).length > 0);
+  const unpriced = present.flatMap((t) => UNPRICED_BY_TYPE[t] ?? []);
   const value = (item: PriceItem) => price(region, item)?.value;
   const missing = [...new Set(COMPONENTS.flatMap((c) => uses[c]).filter((item) => value(item) === undefined))];
   const priced = (c: CostComponent) => uses[c].every((item) => value(item) !== undefined);
@@ -115,6 +180,10 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
     priced: pricesFor(region) !== undefined,
     uses,
     missing,
+    unpriced,
+    cutoffBytes,
+    kmsKeys,
+    alarms,
     storageMonths,
     crawlerRunsPerMonth,
     crawlerCostPerRun: perRun === null ? null : Math.round(perRun * 10000) / 10000,
@@ -127,11 +196,17 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
     const rawGb = rawGbOf(events);
     const billedKb = Math.ceil(ASSUMPTIONS.eventKb / ASSUMPTIONS.firehoseBillingIncrementKb) * ASSUMPTIONS.firehoseBillingIncrementKb;
     const storedGbPerMonth = storedGbOf(events);
+    // What one query of a day's partition reads; the workgroup cancels a query past its cutoff.
+    const dayScanGb = (storedGbPerMonth / ASSUMPTIONS.daysPerMonth) * (parquet ? ASSUMPTIONS.parquetScanFraction : 1);
+    const cancelled = cutoffBytes !== null && dayScanGb * 2 ** 30 > cutoffBytes;
     const cost: Record<CostComponent, number | null> = {
       Firehose: priced('Firehose') ? ((events * billedKb) / KB_PER_GB) * value('firehose.ingestion')! + (parquet ? rawGb * value('firehose.formatConversion')! : 0) : null,
       S3: priced('S3') ? Object.entries(storageMonths).reduce((sum, [cls, months]) => sum + storedGbPerMonth * months * value(STORAGE_PRICE[cls] ?? 's3.standard')!, 0) : null,
+      'S3 requests': priced('S3 requests') ? objectsPerDay(events, buffer) * ASSUMPTIONS.daysPerMonth * value('s3.putRequests')! : null,
       Glue: priced('Glue') ? crawlerRunsPerMonth * (perRun ?? 0) : null,
-      Athena: priced('Athena') ? ((ASSUMPTIONS.monthlyScansOfLastMonth * storedGbPerMonth * (parquet ? ASSUMPTIONS.parquetScanFraction : 1)) / 1024) * value('athena.scanned')! : null,
+      Athena: priced('Athena') && !cancelled ? ((ASSUMPTIONS.monthlyScansOfLastMonth * storedGbPerMonth * (parquet ? ASSUMPTIONS.parquetScanFraction : 1)) / 1024) * value('athena.scanned')! : null,
+      'KMS key': priced('KMS key') ? kmsKeys * (value('kms.key') ?? 0) : null,
+      Alarms: priced('Alarms') ? alarms * (value('cloudwatch.alarm') ?? 0) : null,
     };
     // The reference design's method: raw bytes, one month in STANDARD, its crawler figure, its us-east-1 prices.
     const referenceTotal =
@@ -140,16 +215,25 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
       REFERENCE_DESIGN.crawlerPerMonth +
       ((ASSUMPTIONS.monthlyScansOfLastMonth * storedGbPerMonth) / 1024) * REFERENCE_DESIGN.athenaPerTb;
     const r = (n: number | null) => (n === null ? null : round(n));
+    const omitted: Omission[] = [
+      ...COMPONENTS.filter((c) => cost[c] === null).map((c): Omission => ({ component: c, reason: c === 'Athena' && priced('Athena') && cancelled ? 'cutoff-cancels-queries' : 'no-price-in-region' })),
+      ...unpriced,
+    ];
     return {
       events,
       rawGb: round(rawGb),
       storedGbPerMonth: round(storedGbPerMonth),
       firehose: r(cost.Firehose),
       s3: r(cost.S3),
+      s3Requests: r(cost['S3 requests']),
       glue: r(cost.Glue),
       athena: r(cost.Athena),
+      kmsKeys: r(cost['KMS key']),
+      alarms: r(cost.Alarms),
       total: round(COMPONENTS.reduce((sum, c) => sum + (cost[c] ?? 0), 0)),
       notPriced: COMPONENTS.filter((c) => cost[c] === null),
+      omitted,
+      dayScanGb: round(dayScanGb),
       referenceTotal: round(referenceTotal),
     };
   });
@@ -163,7 +247,9 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
         ? `The crawler runs ${crawlerRunsPerMonth} times a month; Glue's DPU-hour is not priced for ${region}.`
         : `The crawler runs ${crawlerRunsPerMonth} times a month, each billed by Glue's rule at ${ASSUMPTIONS.crawlerDpus} DPUs × ${ASSUMPTIONS.crawlerBilledMinutes} minutes (the per-crawl minimum) × $${dpuHour}/DPU-hour = $${perRun.toFixed(4)}, $${(crawlerRunsPerMonth * perRun).toFixed(2)} a month; the reference design's table says $${REFERENCE_DESIGN.crawlerPerMonth.toFixed(2)}.`,
     ...(parquet ? [`Parquet: Firehose adds its format conversion per GB; queries reading a few columns scan ~${ASSUMPTIONS.parquetScanFraction * 100} % of the bytes.`] : []),
-    `Athena assumes analysts scan the last 30 days ${ASSUMPTIONS.monthlyScansOfLastMonth} times a month; the 1 GiB per-query cutoff caps any single query.`,
+    `Athena assumes analysts scan the last 30 days ${ASSUMPTIONS.monthlyScansOfLastMonth} times a month, a day's partition per query${cutoffBytes === null ? '' : `, each within the workgroup's ${(cutoffBytes / 2 ** 30).toFixed(2)} GiB cutoff (athena.bytesScannedCutoffPerQuery): a query past it is cancelled; ${lines.filter((l) => l.omitted.some((o) => o.reason === 'cutoff-cancels-queries')).map((l) => `at ${l.events >= 1e9 ? `${l.events / 1e9} B` : `${l.events / 1e6} M`} events a day's partition is ${l.dayScanGb} GB: every such query is cancelled, so Athena is not priced there (raise the cutoff, or query less than a day)`).join('; ') || "every volume's day fits the cutoff"}`}.`,
+    `S3 requests are Firehose's deliveries: one PUT per buffer flush (${buffer.seconds} s or ${buffer.mib} MiB, whichever first).`,
+    `${kmsKeys} KMS key${kmsKeys === 1 ? '' : 's'} and ${alarms} alarm${alarms === 1 ? '' : 's'} at their monthly prices (the free tier is not counted).`,
     ...(region !== 'us-east-1' ? [`Prices are ${region}'s own (config/prices/${region}.json); the reference design's column keeps its us-east-1 figures.`] : []),
   ];
   return { ...base, lines, differences };

@@ -25,8 +25,10 @@ export interface ErasureCost {
   queryableGb: number;
   /** Data of the window in archive classes, GB: restored before it can be read. */
   archivedGb: number;
-  /** Athena's scan of the queryable window; null when Athena is not priced for the region. */
+  /** Athena's scan of the queryable window; null when Athena is not priced for the region, or the cutoff cancels it. */
   athenaLocate: number | null;
+  /** Whether the workgroup's per-query cutoff cancels that scan (`npm run erase` refuses it; `--locate scan` reads the objects). */
+  locateOverCutoff: boolean;
   /** Objects the window holds: one per buffer flush of Firehose (`npm run erase` reads and rewrites them one by one). */
   objects: number;
   /**
@@ -62,7 +64,8 @@ export type ErasureNotPriced = 's3-requests' | 'archive-retrieval' | 'infrequent
  */
 const BULK_RESTORE_HOURS: Record<string, number> = { DEEP_ARCHIVE: 48, GLACIER: 12 };
 
-export function erasurePlan(model: StackModel, region: string): ErasurePlan | null {
+/** `cutoffBytes`: the Athena workgroup's per-query scan cutoff (null: none), which the locating query must fit. */
+export function erasurePlan(model: StackModel, region: string, cutoffBytes: number | null = null): ErasurePlan | null {
   const eventStores = model.stores.filter((s) => s.role === 'event-data' || s.role === 'failed-records');
   if (eventStores.length === 0) return null;
   const copies: ErasureCopy[] = [];
@@ -85,6 +88,7 @@ export function erasurePlan(model: StackModel, region: string): ErasurePlan | nu
   const costs = VOLUMES.map((n): ErasureCost => {
     const gbPerDay = storedGbOf(n) / ASSUMPTIONS.daysPerMonth;
     const queryableGb = Math.round(gbPerDay * queryableDays);
+    const overCutoff = cutoffBytes !== null && gbPerDay * queryableDays * 2 ** 30 > cutoffBytes;
     // Firehose writes an object when its buffer is full or its interval is up, whichever comes first (a stack
     // without a stream in its model: Firehose's defaults, 5 MiB and 300 s).
     const rawMbPerDay = (rawGbOf(n) / ASSUMPTIONS.daysPerMonth) * 1024;
@@ -97,7 +101,8 @@ export function erasurePlan(model: StackModel, region: string): ErasurePlan | nu
       events: n,
       queryableGb,
       archivedGb: Math.round(gbPerDay * (keptDays - queryableDays)),
-      athenaLocate: athena === undefined ? null : Math.round((queryableGb / 1024) * athena * 100) / 100,
+      athenaLocate: athena === undefined || overCutoff ? null : Math.round((queryableGb / 1024) * athena * 100) / 100,
+      locateOverCutoff: overCutoff,
       objects,
       rewriteRequests,
       rewriteCoreHours: Math.round((seconds / 3600) * 10) / 10,

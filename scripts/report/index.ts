@@ -3,64 +3,10 @@
  * writes report/<stack>.md, report/<stack>.json and report/index.html for compliance review.
  * Exit status 1 when a stack has an error-level finding (the page is still written, to show it).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { TerraformJson } from '../../stacks/policy-checks';
-import { factsFromTags } from '../../model/build';
-import { readFacts } from '../../model/facts';
 import { commandLine, isEntryPoint, type CommandSpec } from '../cli';
-import { DEPLOY_POLICY_FILE } from '../../stacks/telemetry-stack';
-import { analyzeStack, type StackReport } from './analyze';
-import { renderHtml, renderMarkdown, severityCounts, type PageExtras } from './render';
-
-/**
- * Every stack of a cdktf output directory, analysed with the deployment facts written beside it at synth (or, for a
- * synth without them, its tags): pipelines first, then the state stacks, then the trust stacks, by name within each.
- * Workspaces stacks (HCP Terraform resources only) have no report.
- */
-export function readReports(outDir: string): StackReport[] {
-  const manifestPath = join(outDir, 'manifest.json');
-  if (!existsSync(manifestPath)) throw new Error(`no ${manifestPath}: run \`npx cdktf synth\` first`);
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
-  const hcl = Object.values(manifest.stacks).filter((s) => !s.synthesizedStackPath.endsWith('.json'));
-  if (hcl.length > 0) {
-    throw new Error(`${outDir} holds HCL (from \`cdktf synth --hcl\`); the report reads the JSON form: run \`npx cdktf synth\` or \`npm run synth\` first`);
-  }
-  const reports = Object.entries(manifest.stacks).flatMap(([stack, { synthesizedStackPath }]) => {
-    const path = join(outDir, synthesizedStackPath);
-    const tf = JSON.parse(readFileSync(path, 'utf8')) as TerraformJson;
-    // A workspaces stack deploys into HCP Terraform, not AWS: nothing of it is data, access or cost.
-    if (!tf.provider?.aws) return [];
-    // The deploy roles' policies written beside a pipeline stack: their reach is part of its access matrix.
-    const deployPolicyPath = join(dirname(path), DEPLOY_POLICY_FILE);
-    const deployPolicies = existsSync(deployPolicyPath) ? (JSON.parse(readFileSync(deployPolicyPath, 'utf8')) as { plan: unknown; apply: unknown }) : undefined;
-    return [analyzeStack(stack, tf, readFacts(dirname(path)) ?? factsFromTags(stack, tf), deployPolicies ? { deployPolicies } : {})];
-  });
-  const order = (r: StackReport) => ['pipeline', 'state', 'trust'].indexOf(r.model.identity.role);
-  return reports.sort((a, b) => order(a) - order(b) || a.stack.localeCompare(b.stack));
-}
-
-/** The files `npm run report` writes: the page, its screenshot, and per stack its Markdown and JSON. */
-const REPORT_FILE = /^(index\.html|index\.png|.+\.(md|json))$/;
-
-/**
- * Writes the report files, replacing an earlier report's (stacks no longer synthesized included) and nothing else:
- * the change review's changes.md and changes.json stay. Returns the paths written.
- */
-export function writeReports(reports: StackReport[], reportDir: string, extras: PageExtras = {}): string[] {
-  mkdirSync(reportDir, { recursive: true });
-  const mine = new Set(reports.flatMap((r) => [`${r.stack}.md`, `${r.stack}.json`]));
-  for (const file of readdirSync(reportDir)) if (REPORT_FILE.test(file) && !mine.has(file) && !file.startsWith('changes.')) rmSync(join(reportDir, file), { force: true });
-  const written: string[] = [];
-  for (const r of reports) {
-    writeFileSync(join(reportDir, `${r.stack}.md`), renderMarkdown(r));
-    writeFileSync(join(reportDir, `${r.stack}.json`), `${JSON.stringify(r, null, 2)}\n`);
-    written.push(join(reportDir, `${r.stack}.md`), join(reportDir, `${r.stack}.json`));
-  }
-  writeFileSync(join(reportDir, 'index.html'), renderHtml(reports, extras));
-  written.push(join(reportDir, 'index.html'));
-  return written;
-}
+import type { StackReport } from './analyze';
+import { readReports, writeReports } from './files';
+import { severityCounts } from './render';
 
 export const REPORT_COMMAND = {
   name: 'report',

@@ -1,34 +1,32 @@
 /**
- * Renders stack reports as Markdown (one file per stack) and as one self-contained HTML page for the matrix, with a
- * generated SVG data-flow diagram per stack — no scripts, fonts or images from the network. The words come from
- * words.ts; resources are named by their AWS names (the Terraform address is the page's tooltip). No timestamps
- * anywhere: the same input gives byte-identical output, so pull requests show real changes.
+ * A stack's report as one document (document.ts): its sections and tables of typed cells, written by the Markdown
+ * writer (one file per stack) and the HTML writer (one self-contained page for the matrix, a data-flow diagram per
+ * stack). The words come from words.ts; resources are named by their AWS names (the Terraform address is the page's
+ * tooltip). No timestamps anywhere: the same input gives byte-identical output, so pull requests show real changes.
  */
-import type { StackModel, Statement, Store, StoreRole } from '../../model/types';
+import type { StackModel, Statement, Store } from '../../model/types';
 import { ERASURE_REQUESTS_FOLDER } from '../../config/names';
 import type { ErasureHow, ErasureNotPriced } from './erasure';
 import type { Finding } from '../../stacks/policy-checks';
 import type { StackReport } from './analyze';
-import type { CostEstimate } from './cost';
+import type { CostEstimate, Omission } from './cost';
 import { ACCEPTANCES_SETTING, type ControlResult } from './controls';
 import { PRICE_ITEMS, pricesFor, type PriceItem } from '../../config/prices';
 import { COMPONENTS } from './cost';
 import * as words from './words';
+import { cell, code, lines, mark, phrase, strong, text, type Block, type Cell, type FlowEdge, type Section, type Tone } from './document';
+import { pageHtml } from './html';
+import { sectionMarkdown } from './markdown';
+import { storeReach } from './reach';
+
+export { flowSvg, wrap } from './html';
 
 const usd = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const count = (n: number) => (n >= 1e9 ? `${n / 1e9} B` : `${n / 1e6} M`);
 const yesNo = (v: boolean | null) => (v === null ? 'n/a' : v ? 'yes' : 'NO');
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-/** A flow edge in words, as the diagram and the tables draw it. */
-export interface LabelledEdge {
-  from: string;
-  to: string;
-  region: string;
-  via: string;
-}
-
-export const labelledFlow = (model: StackModel): LabelledEdge[] => model.flow.map((e) => ({ from: words.node(e.from), to: words.node(e.to), region: e.region, via: words.via(e.via) }));
+/** The flow's edges in words, as the diagram and the flow table draw them. */
+export const labelledFlow = (model: StackModel): FlowEdge[] => model.flow.map((e) => ({ from: words.node(e.from), to: words.node(e.to), region: e.region, via: words.via(e.via) }));
 
 export function severityCounts(findings: Finding[]): Record<string, number> {
   return { error: 0, warning: 0, info: 0, ...Object.fromEntries(['error', 'warning', 'info'].map((s) => [s, findings.filter((f) => f.severity === s).length])) };
@@ -36,8 +34,26 @@ export function severityCounts(findings: Finding[]): Record<string, number> {
 
 const dollars = (n: number | null) => (n === null ? 'not priced' : usd(n));
 
-/** A month's total, and what it leaves out when a component is not priced: `$36.97` or `$12.40 + Firehose not priced`. */
-export const totalWords = (l: { total: number; notPriced: string[] }) => `${usd(l.total)}${l.notPriced.length ? ` + ${l.notPriced.join(', ')} not priced` : ''}`;
+/**
+ * A month's total and what it leaves out: `$12.40 + Firehose not priced`, then the components never priced, by name
+ * (`full`) or by count (`+ 7 more not priced, listed in the cost section`).
+ */
+export function totalWords(l: { total: number; notPriced: string[]; omitted?: Omission[] }, full = false): string {
+  const others = (l.omitted ?? []).map((o) => o.component).filter((c) => !l.notPriced.includes(c));
+  const named = full ? [...l.notPriced, ...others] : l.notPriced;
+  const rest = full || others.length === 0 ? '' : ` + ${others.length} more not priced (the cost section lists them)`;
+  return `${usd(l.total)}${named.length ? ` + ${named.join(', ')} not priced` : ''}${rest}`;
+}
+
+/** Each component some total leaves out, once, with its reason and the volumes it is left out at. */
+export function omissionLines(cost: CostEstimate): string[] {
+  const seen = new Map<string, number[]>();
+  for (const l of cost.lines) for (const o of l.omitted) seen.set(words.omission(o), [...(seen.get(words.omission(o)) ?? []), l.events]);
+  return [...seen].map(([w, at]) => (at.length === cost.lines.length ? w : `${w}, at ${at.map(count).join(', ')} events a month`));
+}
+
+/** A price whose relied-on source is dated before this is marked old in the report (a fixed date: the same input gives the same report). */
+export const OLD_SOURCE_BEFORE = '2024-01-01';
 
 /** Every price an estimate uses, with its sources and date; what is not priced; and the sources. */
 export function priceLines(cost: CostEstimate): string[] {
@@ -46,13 +62,18 @@ export function priceLines(cost: CostEstimate): string[] {
   const used = [...new Set(COMPONENTS.flatMap((c) => cost.uses[c]))] as PriceItem[];
   const lines = used.flatMap((item) => {
     const p = file.prices[item];
-    return p ? [`${PRICE_ITEMS[item].what}: $${p.value} ${p.unit.replace(/^USD /, '')} (source ${p.sources.join(', ')}; ${p.date ?? 'undated'}${p.note ? `; ${p.note}` : ''})`] : [];
+    if (!p) return [];
+    // A price only restatements back, or one that relies on an old copy, says so, whether or not its note does.
+    const secondaryOnly = p.sources.every((id) => file.sources[id].class === 'secondary') && !/secondary sources only/i.test(p.note ?? '');
+    const reliedOn = file.sources[p.sources[0]];
+    const old = reliedOn.date !== undefined && reliedOn.date < OLD_SOURCE_BEFORE ? `; OLD: relies on a source of ${reliedOn.date}` : '';
+    return [`${PRICE_ITEMS[item].what}: $${p.value} ${p.unit.replace(/^USD /, '')} (source ${p.sources.join(', ')}; ${p.date ?? 'undated'}${secondaryOnly ? '; secondary sources only: no first-party AWS source' : ''}${old}${p.note ? `; ${p.note}` : ''})`];
   });
   if (cost.missing.length) {
     lines.push(`Not priced for ${cost.region}: ${cost.missing.map((m) => PRICE_ITEMS[m].what).join('; ')} — no sourced price, so the totals leave those components out rather than borrow another region's price.`);
   }
   const sources = [...new Set(used.flatMap((item) => file.prices[item]?.sources ?? []))];
-  lines.push(`Sources (config/prices/${cost.region}.json): ${sources.map((id) => `${id}: ${file.sources[id].what} — ${file.sources[id].location}${file.sources[id].date ? ` (${file.sources[id].date})` : ''}`).join('; ')}.`);
+  lines.push(`Sources (config/prices/${cost.region}.json): ${sources.map((id) => `${id} [${words.PRICE_SOURCE_CLASS[file.sources[id].class]}]: ${file.sources[id].what} — ${file.sources[id].location}${file.sources[id].date ? ` (${file.sources[id].date})` : ''}`).join('; ')}.`);
   return lines;
 }
 
@@ -62,11 +83,30 @@ export function controlSummary(r: StackReport): string {
   return ['pass', 'accepted', 'fail', 'not checked'].map((s) => `${count(s)} ${s}`).join(', ');
 }
 
-/** Why a control has its status: the acceptance, what fails and what would close it, or that no rule checks it. */
-function controlWhy(c: ControlResult, ctx: words.Context): string {
-  if (c.status === 'accepted' && c.acceptance) return `accepted for ${c.acceptance.scope}: ${c.acceptance.reason}; compensated by ${c.acceptance.compensatingControls.join('; ')}`;
-  if (c.status === 'fail') return `fails on ${c.failing.map((a) => words.nameOf(a, ctx)).join(', ')}${c.closedBy ? `; closed by ${c.closedBy}` : ''} (rule ${c.rules.join(', ')})`;
-  if (c.status === 'not checked') return `no rule checks it here${c.closedBy ? `; ${c.closedBy}` : ''}`;
+/**
+ * A compensating control an acceptance counts on that the stack's facts do not back: an alarm counts only when its
+ * topic reaches someone.
+ */
+export function unbackedCompensation(text: string, model: StackModel): string | null {
+  const subscribed = model.destinations.some((d) => d.kind === 'subscription');
+  if (/\balarm\b/i.test(text) && !subscribed) return 'no one is notified: the alert topic has no subscriber here (alerts.email)';
+  return null;
+}
+
+/** Why a control has its status: the acceptance, AWS's exemption, what fails and what would close it, or why no rule checks it. */
+export function controlWhy(c: ControlResult, ctx: words.Context, model: StackModel): string {
+  const names = (addresses: string[]) => addresses.map((a) => words.nameOf(a, ctx)).join(', ');
+  const exempted = c.exempted ? `${names(c.exempted.resources)} exempted: ${c.exempted.reason}` : '';
+  if (c.status === 'accepted' && c.acceptance) {
+    const compensations = c.acceptance.compensatingControls.map((text) => {
+      const unbacked = unbackedCompensation(text, model);
+      return unbacked ? `${text} (but ${unbacked})` : text;
+    });
+    return `accepted for ${c.acceptance.scope}: ${c.acceptance.reason}; compensated by ${compensations.join('; ')}${exempted ? `; ${exempted}` : ''}`;
+  }
+  if (c.status === 'accepted') return `${exempted} (rule ${c.rules.join(', ')})`;
+  if (c.status === 'fail') return `fails on ${names(c.failing)}${c.closedBy ? `; closed by ${c.closedBy}` : ''}${exempted ? `; ${exempted}` : ''} (rule ${c.rules.join(', ')})`;
+  if (c.status === 'not checked') return `not checked${c.notCheckable ? `: ${c.notCheckable}` : ': no rule checks it here'}${c.closedBy ? `; ${c.closedBy}` : ''}`;
   return `rule ${c.rules.join(', ')}`;
 }
 
@@ -88,16 +128,35 @@ function alertLines(model: StackModel): { alarms: string[]; destinations: string
   };
 }
 
-/** A statement as the access tables' row: effect, actions, resources, conditions (`NotAction`/`NotResource` said as such). */
-const statementRow = (s: Statement, ctx: words.Context): string[] => [
-  s.effect,
-  s.notActions ? `every action except ${s.notActions.map((a) => `\`${a}\``).join(', ')}` : s.actions.map((a) => `\`${a}\``).join(', '),
-  s.notResources ? `every resource except ${s.notResources.map((v) => `\`${words.value(v, ctx)}\``).join(', ')}` : s.resources.map((v) => `\`${words.value(v, ctx)}\``).join(', '),
-  s.conditions.map((c) => `\`${words.condition(c, ctx)}\``).join('<br>') || '—',
-];
+/** A statement as a row of the access table: effect, actions, resources, conditions (`NotAction`/`NotResource` said as such). */
+const statementRow = (s: Statement, ctx: words.Context): Cell[] => {
+  const listOf = (items: string[]) => items.flatMap((a, i) => [...(i ? [text(', ')] : []), code(a)]);
+  return [
+    cell(s.effect),
+    s.notActions ? [text('every action except '), ...listOf(s.notActions)] : listOf(s.actions),
+    s.notResources ? [text('every resource except '), ...listOf(s.notResources.map((v) => words.value(v, ctx)))] : listOf(s.resources.map((v) => words.value(v, ctx))),
+    lines(s.conditions.map((c) => [code(words.condition(c, ctx))])),
+  ];
+};
+
+/**
+ * The access matrix, principal by principal: every request the evaluation allowed (outright or under conditions),
+ * what it was asked and denied left out. The sentence of each cell is words.ts's.
+ */
+function evaluatedAccess(model: StackModel): { principal: string; may: string[] }[] {
+  const { principals, targets, cells } = model.access;
+  return principals
+    .map((p) => ({
+      principal: words.accessPrincipal(p),
+      may: cells
+        .filter((c) => c.principal === p.id)
+        .map((c) => (c.request === 'act-outside' ? `act outside the stack: ${words.ACCESS_LEVEL[c.level]} (${c.actions.join(', ')})` : words.accessCell(c.request, targets.find((t) => t.id === c.target)!, c.level, c.actions, c.conditionKeys))),
+    }))
+    .map((row) => (row.may.length ? row : { ...row, may: ['nothing asked of it is allowed'] }));
+}
 
 /** Who may assume each role, under which conditions, and what it may do; or the account's IAM for a state stack. */
-function accessRows(model: StackModel): { role: string; assumedBy: string; conditions: string[]; grants: string[]; table: string[][] }[] {
+function accessRows(model: StackModel): { role: string; assumedBy: string; conditions: string[]; grants: string[]; table: Cell[][] }[] {
   const ctx = words.contextOf(model);
   if (model.roles.length === 0 && model.accountIamAccess) {
     return [
@@ -126,25 +185,9 @@ function accessRows(model: StackModel): { role: string; assumedBy: string; condi
     grants: [...r.permissions.map((s) => words.statement(s, ctx, false)), ...r.managedPolicies.map((m) => `AWS managed policy ${m}`)],
     table: [
       ...r.permissions.map((s) => statementRow(s, ctx)),
-      ...r.managedPolicies.map((m) => ['Allow', `AWS managed policy \`${m}\``, '(see AWS)', '—']),
+      ...r.managedPolicies.map((m) => [cell('Allow'), [text('AWS managed policy '), code(m)], cell('(see AWS)'), cell('—')]),
     ],
   })), ...attachable];
-}
-
-/**
- * The access matrix, principal by principal: every request the evaluation allowed (outright or under conditions),
- * what it was asked and denied left out. The sentence of each cell is words.ts's.
- */
-function evaluatedAccess(model: StackModel): { principal: string; may: string[] }[] {
-  const { principals, targets, cells } = model.access;
-  return principals
-    .map((p) => ({
-      principal: words.accessPrincipal(p),
-      may: cells
-        .filter((c) => c.principal === p.id)
-        .map((c) => (c.request === 'act-outside' ? `act outside the stack: ${words.ACCESS_LEVEL[c.level]} (${c.actions.join(', ')})` : words.accessCell(c.request, targets.find((t) => t.id === c.target)!, c.level, c.actions, c.conditionKeys))),
-    }))
-    .map((row) => (row.may.length ? row : { ...row, may: ['nothing asked of it is allowed'] }));
 }
 
 const policyRows = (model: StackModel) => {
@@ -161,116 +204,211 @@ function eventDataDays(model: StackModel): string {
   return goneForGoodDay !== null && goneForGoodDay !== expirationDays ? `day ${expirationDays} (every version by day ${goneForGoodDay})` : `day ${expirationDays}`;
 }
 
-export function renderMarkdown(r: StackReport): string {
+/** The stack's report as a document section: what both writers write. */
+export function stackSection(r: StackReport): Section {
   const { model } = r;
   const ctx = words.contextOf(model);
+  const say = (sentence: string) => phrase(sentence, model.names);
   const id = model.identity;
-  const lines: string[] = [];
-  const push = (...l: string[]) => lines.push(...l);
   const backend = words.backend(id);
-  push(`# Compliance review: ${r.stack}`, '');
-  push('Generated from the synthesized Terraform (`cdktf.out/`), i.e. what will be deployed.', '');
-  push('## Identity', '', '| | |', '|---|---|');
-  push(`| Environment | ${words.environments(id)} |`, `| Region | ${id.region} |`, `| Account | ${id.account} |`, `| Jurisdiction | ${id.jurisdiction ?? 'n/a'} |`, `| Classification | ${id.classification ?? 'n/a'} |`, `| Retention profile | ${id.profile ?? 'n/a'} |`);
-  push(`| State backend | ${backend.type}: \`${backend.location}\` (${backend.region}) |`);
-  push(`| Residency exceptions | ${id.residencyExceptions.join(', ') || 'none'} |`, '');
+  const b: Block[] = [];
+  const heading = (t: string, level: 1 | 2 | 3 = 1) => b.push({ kind: 'heading', level, text: t });
+  const para = (sentence: string) => b.push({ kind: 'paragraph', content: say(sentence) });
+  const tableOf = (headers: string[], rows: Cell[][]) => b.push({ kind: 'table', headers, rows });
 
-  push('## Where the data lives', '', '| Store | Holds | Region | Encryption | Key rotation | Public access | TLS only | Destroy protection |', '|---|---|---|---|---|---|---|---|');
-  for (const s of model.stores) push(`| \`${cell(s.name)}\` (${words.STORE_KIND[s.kind]}) | ${cell(words.STORE_ROLE[s.role])} | ${s.region} | ${cell(words.encryption(s.encryption, ctx))} | ${yesNo(words.rotation(s.encryption))} | ${cell(words.PUBLIC_ACCESS[s.publicAccess])} | ${yesNo(s.tlsOnly)} | ${cell(words.PROTECTION[s.protection])} |`);
-  push('');
+  para('Generated from the synthesized Terraform (`cdktf.out/`), i.e. what will be deployed.');
+  heading('Identity');
+  tableOf(
+    ['Setting', 'Value'],
+    [
+      ['Environment', words.environments(id)],
+      ['Region', id.region],
+      ['Account', id.account],
+      ['Jurisdiction', id.jurisdiction ?? 'n/a'],
+      ['Classification', id.classification ?? 'n/a'],
+      ['Retention profile', id.profile ?? 'n/a'],
+      ['State backend', `${backend.type}: \`${backend.location}\` (${backend.region})`],
+      ['Residency exceptions', id.residencyExceptions.join(', ') || 'none'],
+    ].map(([k, v]) => [cell(k), say(v)]),
+  );
 
-  push('## Destroy protection', '');
-  for (const p of protections(model)) push(`- ${cell(p.resource)}: ${cell(p.status)}`);
-  push('');
+  heading('Data flow');
+  b.push({ kind: 'flow', id: r.stack, edges: labelledFlow(model) });
 
-  push('## How long', '', '| Store | Timeline | Notes |', '|---|---|---|');
-  for (const s of model.stores) push(`| \`${cell(s.name)}\` | ${cell(words.timeline(s))} | ${cell(words.retentionNotes(s).join('; ') || '—')} |`);
-  push('');
+  heading('Where the data lives');
+  tableOf(
+    ['Store', 'Holds', 'Region', 'Encryption', 'Key rotation', 'Reachable by', 'TLS only', 'Destroy protection'],
+    model.stores.map((s: Store) => [
+      [{ kind: 'name', name: s.name, address: s.address, code: true }, text(` (${words.STORE_KIND[s.kind]})`)],
+      cell(words.STORE_ROLE[s.role]),
+      cell(s.region),
+      say(words.encryption(s.encryption, ctx)),
+      cell(yesNo(words.rotation(s.encryption))),
+      say(words.reachability(storeReach(model, s))),
+      cell(yesNo(s.tlsOnly)),
+      cell(words.PROTECTION[s.protection]),
+    ]),
+  );
+
+  heading('How long');
+  tableOf(
+    ['Store', 'Timeline', 'Notes'],
+    model.stores.map((s) => [[{ kind: 'name', name: s.name, address: s.address, code: true }], cell(words.timeline(s)), cell(words.retentionNotes(s).join('; ') || '—')]),
+  );
+
+  heading('Destroy protection');
+  tableOf(['Bucket or key', 'Protection'], protections(model).map((p) => [say(p.resource), cell(p.status)]));
 
   const alerts = alertLines(model);
-  push('## Alerts and where they go', '', `Alarms and rules: ${alerts.alarms.join(', ') || 'none'}.`, '', `Destinations: ${alerts.destinations.join(', ') || 'none'} (email addresses masked).`, '');
+  heading('Alerts and where they go');
+  tableOf(['Alarms and rules', 'Destinations'], [[lines(alerts.alarms.map(say)), lines(alerts.destinations.map(say))]]);
+  para('Email addresses are masked.');
 
-  push('## Who can read or write it', '');
-  push(
-    '### Evaluated access',
-    '',
-    'Every principal below was asked every request of the stack (read, write, delete, list the stores; decrypt with and administer the key; change the bucket, key, topic and queue policies; put records; read and change the catalog; assume its roles; act outside the stack), decided by evaluating every policy that applies as AWS does (docs/compliance.md, "How access is decided"). What is not listed was denied.',
-    '',
-    '| Principal | May |',
-    '|---|---|',
-    ...evaluatedAccess(model).map((a) => `| ${cell(a.principal)} | ${a.may.map(cell).join('<br>')} |`),
-    '',
+  heading('Who can read or write it');
+  heading('Evaluated access', 2);
+  para(
+    'Every principal below was asked every request of the stack (read, write, delete, list the stores; decrypt with and administer the key; change the bucket, key, topic and queue policies; subscribe and publish; put records and redirect the stream; read and change the catalog; assume its roles and change their policies; act outside the stack), decided by evaluating the policies that apply as AWS does (docs/compliance.md, "How access is decided"). What is not listed was denied.',
   );
-  push('### Roles and policies as written', '');
-  for (const a of accessRows(model)) {
-    push(`### \`${a.role}\``, '', `Assumed by ${a.assumedBy}${a.conditions.length ? `, only when ${a.conditions.map((c) => `\`${c}\``).join(' and ')}` : ''}.`, '');
-    if (!a.table.length) push("Grants: whatever the account's IAM policies give them; nothing in this stack.", '');
-    else push('| Effect | Actions | Resources | Conditions |', '|---|---|---|---|', ...a.table.map((row) => `| ${row.map(cell).join(' | ')} |`), '');
-  }
-  push('### Resource policies', '');
-  for (const p of policyRows(model)) {
-    push(`- **${cell(p.resource)}**`);
-    for (const s of p.statements) push(`  - ${s}`);
-  }
-  push('');
-
-  push('## Data flow', '', '| From | To | Region | Via |', '|---|---|---|---|');
-  for (const e of labelledFlow(model)) push(`| ${cell(e.from)} | ${cell(e.to)} | ${e.region} | ${cell(e.via)} |`);
-  push('');
-
-  const counts = severityCounts(r.findings);
-  if (r.capacity) {
-    const c = r.capacity;
-    push(
-      '## Capacity',
-      '',
-      `Default Firehose quotas in ${c.region}: ${c.quota.mibPerSecond} MiB/s, ${c.quota.recordsPerSecond} records/s, ${c.quota.requestsPerSecond} requests/s (${c.quota.source}). Peak ${c.settings.peakFactor}× the monthly average, ${c.settings.eventBytes}-byte events, ${c.settings.eventsPerRecord} per record; requests/s assume full PutRecordBatch calls.`,
-      '',
-      '| Traffic | Events / month | Peak events/s | MiB/s | Records/s | Requests/s | Headroom |',
-      '|---|---|---|---|---|---|---|',
-    );
-    for (const l of [c.configured, ...c.tiers]) push(`| ${l.label} | ${count(l.eventsPerMonth)} | ${l.peakEventsPerSecond} | ${l.mibPerSecond} | ${l.recordsPerSecond} | ${l.requestsPerSecond} | ${l.headroom < 1 ? `**${l.headroom}×: throttles**` : `${l.headroom}×`} |`);
-    push('', c.fixes.length ? `Fix at the configured peak: ${c.fixes.join('; ')}.` : 'The configured peak fits the default quotas.', '');
+  tableOf(['Principal', 'May'], evaluatedAccess(model).map((a) => [cell(a.principal), lines(a.may.map(say))]));
+  heading('Roles and policies as written', 2);
+  const access = accessRows(model);
+  if (access.length === 0) para('None: no role, and no key that delegates to the account.');
+  for (const a of access) {
+    heading(a.role, 3);
+    b.push({ kind: 'paragraph', content: [...say(`Assumed by ${a.assumedBy}`), ...(a.conditions.length ? [text(', only when '), ...a.conditions.flatMap((c, i) => [...(i ? [text(' and ')] : []), code(c)])] : []), text('.')] });
+    if (!a.table.length) para("Grants: whatever the account's IAM policies give them; nothing in this stack.");
+    else tableOf(['Effect', 'Actions', 'Resources', 'Conditions'], a.table);
   }
 
-  push('## Security Hub controls', '', `${controlSummary(r)}. Accepted controls are configured in ${ACCEPTANCES_SETTING}.`, '', '| Control | Title | Standards | Status | Resources | Why |', '|---|---|---|---|---|---|');
-  for (const c of r.controls) push(`| ${c.id} | ${cell(c.title)} | ${c.standards.join(', ')} | ${c.status} | ${cell(c.resources.map((a) => words.nameOf(a, ctx)).join(', '))} | ${cell(controlWhy(c, ctx))} |`);
-  push('');
-
-  push('## Findings', '', `${counts.error} error, ${counts.warning} warning, ${counts.info} info.`, '');
-  if (r.findings.length > 0) {
-    push('| Severity | Check | Resource | Finding |', '|---|---|---|---|');
-    for (const f of r.findings) push(`| ${f.severity} | ${f.check} | \`${cell(words.nameOf(f.resource, ctx))}\` | ${cell(f.message)} |`);
-    push('');
-  }
+  heading('Resource policies');
+  const policies = policyRows(model);
+  if (policies.length === 0) para('None.');
+  else tableOf(['Resource', 'Statements'], policies.map((p) => [say(p.resource), lines(p.statements.map(say))]));
 
   if (r.erasure) {
     const x = erasureWords(r);
-    push('## Erasure', '', x.served, '', '| Copy | Where | How it goes | Gone within |', '|---|---|---|---|');
-    for (const row of x.copies) push(`| ${row.map(cell).join(' | ')} |`);
-    push('', x.total, '', `| ${ERASURE_COST_COLUMNS.join(' | ')} |`, `|${ERASURE_COST_COLUMNS.map(() => '---').join('|')}|`);
-    for (const row of x.costs) push(`| ${row.join(' | ')} |`);
-    push('', x.notPriced, '');
+    heading('Erasure');
+    para(x.served);
+    tableOf(['Copy', 'Where', 'How it goes', 'Gone within'], x.copies.map((row) => row.map(say)));
+    para(x.total);
+    tableOf(ERASURE_COST_COLUMNS, x.costs.map((row) => row.map((c) => phrase(c))));
+    para(x.notPriced);
   }
 
-  if (r.cost) {
-    push('## Monthly cost estimate', '');
-    if (r.cost.lines.length === 0) push(...priceLines(r.cost), '');
-    else {
-      push(`Output format: ${r.cost.format}; crawler runs per month: ${r.cost.crawlerRunsPerMonth}.`, '');
-      push('| Events / month | Raw GB | Stored GB added | Firehose | S3 (steady state) | Glue | Athena | Total | Reference design |', '|---|---|---|---|---|---|---|---|---|');
-      for (const l of r.cost.lines) push(`| ${count(l.events)} | ${l.rawGb} | ${l.storedGbPerMonth} | ${dollars(l.firehose)} | ${dollars(l.s3)} | ${dollars(l.glue)} | ${dollars(l.athena)} | **${totalWords(l)}** | ${usd(l.referenceTotal)} |`);
-      push('', 'Why it differs from the reference design:', '');
-      for (const d of r.cost.differences) push(`- ${d}`);
-      push('', 'Prices:', '', ...priceLines(r.cost).map((l) => `- ${l}`), '');
-      if (r.cost.catalogModes.length) {
-        push('Catalog cost of each mode for this schedule and region:', '', '| Catalog mode | Per month | How |', '|---|---|---|');
-        for (const m of r.cost.catalogModes) push(`| ${m.mode} | ${usd(m.perMonth)} | ${cell(m.note)} |`);
-        push('');
-      }
-    }
+  if (r.capacity) {
+    const c = r.capacity;
+    heading('Capacity');
+    para(`Default Firehose quotas in ${c.region}: ${c.quota.mibPerSecond} MiB/s, ${c.quota.recordsPerSecond} records/s, ${c.quota.requestsPerSecond} requests/s (${c.quota.source}). Peak ${c.settings.peakFactor}× the monthly average, ${c.settings.eventBytes}-byte events, ${c.settings.eventsPerRecord} per record; requests/s assume full PutRecordBatch calls.`);
+    tableOf(
+      ['Traffic', 'Events / month', 'Peak events/s', 'MiB/s', 'Records/s', 'Requests/s', 'Headroom'],
+      [c.configured, ...c.tiers].map((l) => [
+        ...[l.label, count(l.eventsPerMonth), String(l.peakEventsPerSecond), String(l.mibPerSecond), String(l.recordsPerSecond), String(l.requestsPerSecond)].map(cell),
+        l.headroom < 1 ? [mark('warning', `${l.headroom}×: throttles`)] : cell(`${l.headroom}×`),
+      ]),
+    );
+    para(c.fixes.length ? `Fix at the configured peak: ${c.fixes.join('; ')}.` : 'The configured peak fits the default quotas.');
   }
-  return `${lines.join('\n')}\n`;
+
+  heading('Security Hub controls');
+  para(`${controlSummary(r)}. Accepted controls are configured in ${ACCEPTANCES_SETTING}.`);
+  tableOf(
+    ['Control', 'Title', 'Standards', 'Status', 'Resources', 'Why'],
+    r.controls.map((c) => [cell(c.id), cell(c.title), cell(c.standards.join(', ')), [mark(CONTROL_TONE[c.status], c.status)], lines(c.resources.map((a) => [{ kind: 'name', name: words.nameOf(a, ctx), address: a }]), '—'), say(controlWhy(c, ctx, model))]),
+  );
+
+  const counts = severityCounts(r.findings);
+  heading('Findings');
+  para(`${counts.error} error, ${counts.warning} warning, ${counts.info} info.`);
+  if (r.findings.length) {
+    tableOf(
+      ['Severity', 'Check', 'Resource', 'Finding'],
+      r.findings.map((f) => [[mark(f.severity, f.severity)], cell(f.check), [{ kind: 'name', name: words.nameOf(f.resource, ctx), address: f.resource, code: true }], say(f.message)]),
+    );
+  }
+
+  if (r.cost) b.push(...costBlocks(r.cost));
+  return { id: r.stack, role: 'stack', title: r.stack, blocks: b };
+}
+
+const CONTROL_TONE: Record<ControlResult['status'], Tone> = { pass: 'pass', fail: 'fail', accepted: 'accepted', 'not checked': 'not-checked' };
+
+function costBlocks(cost: CostEstimate): Block[] {
+  const b: Block[] = [{ kind: 'heading', level: 1, text: 'Monthly cost estimate' }];
+  const prices: Block = { kind: 'list', items: priceLines(cost).map((l) => phrase(l)) };
+  if (cost.lines.length === 0) return [...b, prices];
+  b.push({ kind: 'paragraph', content: cell(`Output format: ${cost.format}; crawler runs per month: ${cost.crawlerRunsPerMonth}.`) });
+  b.push({
+    kind: 'table',
+    headers: ['Events / month', 'Raw GB', 'Stored GB added', 'Firehose', 'S3 (steady state)', 'S3 requests', 'Glue', 'Athena', 'KMS key', 'Alarms', 'Total', 'Reference design'],
+    rows: cost.lines.map((l) => [
+      ...[count(l.events), String(l.rawGb), String(l.storedGbPerMonth), dollars(l.firehose), dollars(l.s3), dollars(l.s3Requests), dollars(l.glue), dollars(l.athena), dollars(l.kmsKeys), dollars(l.alarms)].map(cell),
+      [strong(text(totalWords(l, true)))],
+      cell(usd(l.referenceTotal)),
+    ]),
+  });
+  b.push({ kind: 'paragraph', content: cell('Left out of the totals, with why:') }, { kind: 'list', items: omissionLines(cost).map((l) => cell(l)) });
+  b.push({ kind: 'paragraph', content: cell('Why it differs from the reference design:') }, { kind: 'list', items: cost.differences.map((d) => phrase(d)) });
+  b.push({ kind: 'paragraph', content: cell('Prices:') }, prices);
+  if (cost.catalogModes.length) {
+    b.push({ kind: 'paragraph', content: cell('Catalog cost of each mode for this schedule and region:') });
+    b.push({ kind: 'table', headers: ['Catalog mode', 'Per month', 'How'], rows: cost.catalogModes.map((m) => [cell(m.mode), cell(usd(m.perMonth)), cell(m.note)]) });
+  }
+  return b;
+}
+
+/** One stack's Markdown file. */
+export const renderMarkdown = (r: StackReport): string => sectionMarkdown({ ...stackSection(r), title: `Compliance review: ${r.stack}` });
+
+/** The overview: one row per stack. */
+function overviewSection(reports: StackReport[]): Section {
+  return {
+    id: 'overview',
+    role: 'overview',
+    title: 'Overview',
+    blocks: [
+      {
+        kind: 'table',
+        headers: ['Stack', 'Region', 'Account', 'Jurisdiction', 'Profile', 'Event data deleted at', 'Findings', 'Controls', '100 M events / month'],
+        rows: reports.map((r) => {
+          const c = severityCounts(r.findings);
+          const id = r.model.identity;
+          return [
+            [{ kind: 'anchor', target: r.stack, text: r.stack }],
+            cell(id.region),
+            cell(id.account),
+            cell(id.jurisdiction ?? 'n/a'),
+            cell(id.profile ?? '—'),
+            cell(eventDataDays(r.model)),
+            [mark('error', String(c.error)), text(' '), mark('warning', String(c.warning)), text(' '), mark('info', String(c.info))],
+            cell(controlSummary(r)),
+            cell(r.cost?.lines.length ? totalWords(r.cost.lines[1]) : r.cost ? 'not priced' : '—'),
+          ];
+        }),
+      },
+    ],
+  };
+}
+
+/** Sections other tools add to the page: the change review (scripts/review/render.ts), below the overview. */
+export interface PageExtras {
+  changes?: Section;
+}
+
+export const PAGE_TITLE = 'Telemetry pipeline — compliance review';
+
+export function renderHtml(reports: StackReport[], extras: PageExtras = {}): string {
+  const intro: Cell = [
+    text('One section per stack, generated from the synthesized Terraform in '),
+    code('cdktf.out/'),
+    text(': where every byte lives, for how long, under which key, who can read it, and what it costs. Findings: '),
+    mark('error', 'errors'),
+    text(' '),
+    mark('warning', 'warnings'),
+    text(' '),
+    mark('info', 'info'),
+    text('.'),
+  ];
+  return pageHtml(PAGE_TITLE, intro, [overviewSection(reports), ...(extras.changes ? [extras.changes] : []), ...reports.map(stackSection)]);
 }
 
 const ERASURE_HOW: Record<ErasureHow, string> = {
@@ -279,7 +417,6 @@ const ERASURE_HOW: Record<ErasureHow, string> = {
   'delivered-then-rewritten': 'still buffered events land within the buffer interval; a run after that erases them',
   'deleted-when-naming-an-id': 'a query result naming an id is deleted with its versions',
 };
-const ROLE_WORDS: Partial<Record<StoreRole, string>> = { 'event-data': 'events', 'failed-records': 'failed records (the original record, base64)', buffer: "Firehose's buffer", 'query-results': 'query results' };
 const hoursWords = (h: number) => (h === 0 ? 'the run' : h < 1 ? `${Math.round(h * 60)} minutes` : `${h} hours`);
 
 /** The erasure section's sentences and rows, shared by Markdown and HTML. */
@@ -288,10 +425,10 @@ function erasureWords(r: StackReport) {
   const who = x.policy ? `the stack's erasure policy \`${x.policy}\`${x.role ? ` (role \`${x.role}\`, assumable by the principals in \`erasure.principals\`)` : ' (attach it where the operators sign in, or set `erasure.principals` for a role)'}` : 'credentials allowed what `npm run erase` calls (this synth has no erasure policy)';
   return {
     served: `Served by \`npm run erase -- --stack ${r.stack} --ids <file> --request <ticket>\` with ${who}: every version of every object holding the ids is rewritten or deleted, and a receipt with salted hashes of the ids (never the ids) is kept in the bucket under \`${ERASURE_REQUESTS_FOLDER}\`.`,
-    copies: x.copies.map((c) => [ROLE_WORDS[c.role] ?? c.role, `\`${c.store}\``, ERASURE_HOW[c.how], hoursWords(c.hours)]),
+    copies: x.copies.map((c) => [words.COPY_OF[c.role] ?? c.role, `\`${c.store}\``, ERASURE_HOW[c.how], hoursWords(c.hours)]),
     total: `Every copy is gone within ${hoursWords(x.hours)} of the request${x.hours > 0 ? ' (the command exits 3 and says what is pending until then; run it again after)' : ''}.`,
-    costs: x.costs.map((c) => [count(c.events), `${c.queryableGb} GB`, `${c.archivedGb} GB`, dollars(c.athenaLocate), c.objects.toLocaleString('en-US'), dollars(c.rewriteRequests), `${c.rewriteCoreHours}`]),
-    notPriced: `Locating is the Athena query that finds the objects (\`npm run erase\` prints its scan and price before it runs; \`--locate scan\` reads every object instead). Rewriting every object is the most a batch of requests can touch: its S3 requests, and its core-hours at the rate \`npm run bench\` measured, which \`--shard i/n\` spreads over n machines (docs/operating.md, "Past one machine"). Not priced (no sourced price in the region's file): ${x.notPriced.map((n) => ERASURE_NOT_PRICED[n]).join('; ')}.`,
+    costs: x.costs.map((c) => [count(c.events), `${c.queryableGb} GB`, `${c.archivedGb} GB`, c.locateOverCutoff ? 'cancelled by the scan cutoff: `--locate scan`' : dollars(c.athenaLocate), c.objects.toLocaleString('en-US'), dollars(c.rewriteRequests), `${c.rewriteCoreHours}`]),
+    notPriced: `Locating is the Athena query that finds the objects (\`npm run erase\` prints its scan and price before it runs, and refuses a scan past the workgroup's cutoff; \`--locate scan\` reads every object instead: a GET each, as counted in the rewrite's S3 requests). Rewriting every object is the most a batch of requests can touch: its S3 requests, and its core-hours at the rate \`npm run bench\` measured, which \`--shard i/n\` spreads over n machines (docs/operating.md, "Past one machine"). Not priced (no sourced price in the region's file): ${x.notPriced.map((n) => ERASURE_NOT_PRICED[n]).join('; ')}.`,
   };
 }
 
@@ -303,197 +440,3 @@ const ERASURE_NOT_PRICED: Record<ErasureNotPriced, string> = {
   compute: 'the machines the rewrite runs on (core-hours × the price of a core-hour where it runs)',
 };
 
-function erasureHtml(r: StackReport, e: (text: string) => string): string {
-  const x = erasureWords(r);
-  return `<h3>Erasure</h3><p>${e(x.served)}</p>${table(['Copy', 'Where', 'How it goes', 'Gone within'], x.copies.map((row) => row.map(e)))}<p>${e(x.total)}</p>${table(ERASURE_COST_COLUMNS, x.costs.map((row) => row.map(e)))}<p>${e(x.notPriced)}</p>`;
-}
-
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-/** Splits a label into at most `maxLines` lines of about `width` characters, breaking after ' ', '-' or '/'. */
-export function wrap(text: string, width: number, maxLines: number): string[] {
-  const lines: string[] = [];
-  let rest = text;
-  while (rest.length > width && lines.length < maxLines - 1) {
-    const cut = Math.max(rest.lastIndexOf(' ', width), rest.lastIndexOf('-', width - 1) + 1, rest.lastIndexOf('/', width - 1) + 1);
-    const at = cut > 0 ? cut : width;
-    lines.push(rest.slice(0, at).trim());
-    rest = rest.slice(at).trim();
-  }
-  lines.push(rest.length > width ? `${rest.slice(0, width - 1)}…` : rest);
-  return lines;
-}
-
-/**
- * A left-to-right diagram: each node sits in the column of its longest path from a source (so a node two
- * edges away never hides behind one in between), nodes of one column stack vertically, and every edge is
- * labelled with its region.
- */
-export function flowSvg(edges: LabelledEdge[], id: string): string {
-  if (edges.length === 0) return '<p>No data flows through this stack.</p>';
-  const nodes: string[] = [];
-  for (const e of edges) for (const n of [e.from, e.to]) if (!nodes.includes(n)) nodes.push(n);
-  const column = new Map(nodes.map((n) => [n, 0]));
-  for (let pass = 0; pass < nodes.length; pass++) {
-    for (const e of edges) column.set(e.to, Math.max(column.get(e.to)!, column.get(e.from)! + 1));
-  }
-  const rowOf = new Map<string, number>();
-  const perColumn = new Map<number, number>();
-  for (const n of nodes) {
-    const c = column.get(n)!;
-    rowOf.set(n, perColumn.get(c) ?? 0);
-    perColumn.set(c, (perColumn.get(c) ?? 0) + 1);
-  }
-  const [width, height, gap, rowGap] = [190, 62, 70, 34];
-  const x = (n: string) => 10 + column.get(n)! * (width + gap);
-  const y = (n: string) => 24 + rowOf.get(n)! * (height + rowGap);
-  const columns = Math.max(...column.values()) + 1;
-  const rows = Math.max(...perColumn.values());
-  const totalWidth = columns * width + (columns - 1) * gap + 20;
-  const totalHeight = 24 + rows * (height + rowGap);
-  const boxes = nodes.map((n) => {
-    const lines = wrap(n, 27, 3);
-    return `<g><rect x="${x(n)}" y="${y(n)}" width="${width}" height="${height}" rx="8" class="node"/>${lines
-      .map((line, i) => `<text x="${x(n) + width / 2}" y="${y(n) + height / 2 + (i - (lines.length - 1) / 2) * 15 + 4}" text-anchor="middle">${escapeHtml(line)}</text>`)
-      .join('')}</g>`;
-  });
-  const arrows = edges.map((e) => {
-    const [x1, y1, x2, y2] = [x(e.from) + width, y(e.from) + height / 2, x(e.to) - 3, y(e.to) + height / 2];
-    return `<g class="edge"><path d="M${x1},${y1} L${x2},${y2}" marker-end="url(#arrow-${escapeHtml(id)})"/><text x="${(x1 + x2) / 2}" y="${(y1 + y2) / 2 - 7}" text-anchor="middle" class="region">${escapeHtml(e.region)}</text><title>${escapeHtml(`${e.from} → ${e.to}: ${e.via} (${e.region})`)}</title></g>`;
-  });
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="flow" role="img" aria-label="Data flow of ${escapeHtml(id)}" viewBox="0 0 ${totalWidth} ${totalHeight}" style="max-width:${totalWidth}px">`,
-    `<defs><marker id="arrow-${escapeHtml(id)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>`,
-    ...boxes,
-    ...arrows,
-    '</svg>',
-  ].join('');
-}
-
-
-export function table(headers: string[], rows: string[][]): string {
-  return `<table><thead><tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
-}
-
-export { escapeHtml };
-
-/** Text whose Terraform addresses read as the AWS names reviewers know; the address is the tooltip. */
-export function withNames(text: string, names: Record<string, string>): string {
-  return escapeHtml(String(text)).replace(/aws_[a-z0-9_]+\.[A-Za-z0-9_-]+/g, (address) => (names[address] ? `<span class="tf" title="${address}">${escapeHtml(names[address])}</span>` : address));
-}
-
-function storeRows(model: StackModel, e: (t: string) => string): string[][] {
-  const ctx = words.contextOf(model);
-  return model.stores.map((s: Store) => [
-    `<code>${e(s.name)}</code> <span title="${e(s.address)}">(${e(words.STORE_KIND[s.kind])})</span>`,
-    e(words.STORE_ROLE[s.role]),
-    e(s.region),
-    e(words.encryption(s.encryption, ctx)),
-    yesNo(words.rotation(s.encryption)),
-    e(words.PUBLIC_ACCESS[s.publicAccess]),
-    yesNo(s.tlsOnly),
-    e(words.PROTECTION[s.protection]),
-    e(words.timeline(s)),
-    e(words.retentionNotes(s).join('; ') || '—'),
-  ]);
-}
-
-function costHtml(cost: CostEstimate, e: (t: string) => string): string {
-  const prices = `<ul class="prices">${priceLines(cost).map((l) => `<li>${e(l)}</li>`).join('')}</ul>`;
-  if (cost.lines.length === 0) return `<h3>Monthly cost estimate</h3>${prices}`;
-  return `<h3>Monthly cost estimate</h3>${table(['Events / month', 'Firehose', 'S3', 'Glue', 'Athena', 'Total', 'Reference design'], cost.lines.map((l) => [count(l.events), dollars(l.firehose), dollars(l.s3), dollars(l.glue), dollars(l.athena), `<strong>${e(totalWords(l))}</strong>`, usd(l.referenceTotal)]))}<ul>${cost.differences.map((d) => `<li>${e(d)}</li>`).join('')}</ul><p>Prices:</p>${prices}${cost.catalogModes.length ? table(['Catalog mode', 'Per month', 'How'], cost.catalogModes.map((m) => [e(m.mode), usd(m.perMonth), e(m.note)])) : ''}`;
-}
-
-/** Sections added to the page by other tools: the change review's HTML (scripts/review/render.ts). */
-export interface PageExtras {
-  changes?: string;
-}
-
-export function renderHtml(reports: StackReport[], extras: PageExtras = {}): string {
-  const overview = table(
-    ['Stack', 'Region', 'Account', 'Jurisdiction', 'Profile', 'Event data deleted at', 'Findings', 'Controls', '100 M events / month'],
-    reports.map((r) => {
-      const c = severityCounts(r.findings);
-      const id = r.model.identity;
-      return [
-        `<a href="#${escapeHtml(r.stack)}">${escapeHtml(r.stack)}</a>`,
-        escapeHtml(id.region),
-        escapeHtml(id.account),
-        escapeHtml(id.jurisdiction ?? 'n/a'),
-        escapeHtml(id.profile ?? '—'),
-        escapeHtml(eventDataDays(r.model)),
-        `<span class="sev error">${c.error}</span> <span class="sev warning">${c.warning}</span> <span class="sev info">${c.info}</span>`,
-        escapeHtml(controlSummary(r)),
-        r.cost?.lines.length ? escapeHtml(totalWords(r.cost.lines[1])) : r.cost ? 'not priced' : '—',
-      ];
-    }),
-  );
-  const sections = reports.map((r) => {
-    const { model } = r;
-    const e = (text: string) => withNames(text, model.names);
-    const id = model.identity;
-    const backend = words.backend(id);
-    const alerts = alertLines(model);
-    return `<section class="stack" id="${escapeHtml(r.stack)}" data-stack="${escapeHtml(r.stack)}">
-<h2>${escapeHtml(r.stack)}</h2>
-<p class="identity">${e(words.environments(id))} · ${e(id.region)} · account ${e(id.account)} · ${e(id.jurisdiction ?? 'n/a')} · ${e(id.classification ?? 'n/a')} · profile ${e(id.profile ?? 'n/a')} · state: ${e(backend.type)} <code>${e(backend.location)}</code> (${e(backend.region)})${id.residencyExceptions.length ? ` · may reach ${e(id.residencyExceptions.join(', '))}` : ''}</p>
-<h3>Data flow</h3>
-<div class="diagram">${flowSvg(labelledFlow(model), r.stack)}</div>
-<h3>Where the data lives and for how long</h3>
-${table(['Store', 'Holds', 'Region', 'Encryption', 'Rotation', 'Public access', 'TLS only', 'Destroy protection', 'Timeline', 'Notes'], storeRows(model, e))}
-<h3>Destroy protection</h3>
-${table(['Bucket or key', 'Protection'], protections(model).map((p) => [e(p.resource), e(p.status)]))}
-<h3>Alerts and where they go</h3>
-${table(['Alarms and rules', 'Destinations'], [[alerts.alarms.map((a) => e(a)).join('<br>') || '—', alerts.destinations.map((d) => e(d)).join('<br>') || '—']])}
-<h3>Who can read or write it</h3>
-<p>Evaluated: every request of the stack asked of every principal, every policy that applies decided as AWS does; what is not listed was denied.</p>
-${table(['Principal', 'May'], evaluatedAccess(model).map((a) => [e(a.principal), a.may.map((m) => e(m)).join('<br>')]))}
-<h4>Roles and policies as written</h4>
-${accessRows(model).length ? table(['Role', 'Assumed by', 'Conditions', 'Grants'], accessRows(model).map((a) => [`<code>${e(a.role)}</code>`, e(a.assumedBy), a.conditions.map((c) => `<code>${e(c)}</code>`).join('<br>') || '—', a.grants.map((g) => e(g)).join('<br>') || '—'])) : '<p>None: no role, and no key that delegates to the account.</p>'}
-<h3>Resource policies</h3>
-${policyRows(model).length ? table(['Resource', 'Statements'], policyRows(model).map((p) => [e(p.resource), p.statements.map((x) => e(x)).join('<br>')])) : '<p>None.</p>'}
-${r.erasure ? erasureHtml(r, e) : ''}
-${r.capacity ? `<h3>Capacity</h3><p>Default Firehose quotas in ${e(r.capacity.region)}: ${r.capacity.quota.mibPerSecond} MiB/s, ${r.capacity.quota.recordsPerSecond} records/s, ${r.capacity.quota.requestsPerSecond} requests/s (${e(r.capacity.quota.source)}).</p>${table(['Traffic', 'Peak events/s', 'MiB/s', 'Records/s', 'Requests/s', 'Headroom'], [r.capacity.configured, ...r.capacity.tiers].map((l) => [e(l.label), String(l.peakEventsPerSecond), String(l.mibPerSecond), String(l.recordsPerSecond), String(l.requestsPerSecond), l.headroom < 1 ? `<span class="sev warning">${l.headroom}×: throttles</span>` : `${l.headroom}×`]))}${r.capacity.fixes.length ? `<p>Fix: ${e(r.capacity.fixes.join('; '))}</p>` : ''}` : ''}
-<h3>Security Hub controls</h3>
-<p>${e(controlSummary(r))}. Accepted controls are configured in <code>${e(ACCEPTANCES_SETTING)}</code>.</p>
-${table(['Control', 'Title', 'Standards', 'Status', 'Resources', 'Why'], r.controls.map((c) => [e(c.id), e(c.title), e(c.standards.join(', ')), `<span class="control ${c.status.replace(' ', '-')}">${e(c.status)}</span>`, e(c.resources.map((a) => words.nameOf(a, words.contextOf(model))).join(', ')), e(controlWhy(c, words.contextOf(model)))]))}
-<h3>Findings</h3>
-${r.findings.length ? table(['Severity', 'Check', 'Resource', 'Finding'], r.findings.map((f) => [`<span class="sev ${f.severity}">${f.severity}</span>`, e(f.check), `<code>${e(f.resource)}</code>`, e(f.message)])) : '<p>None.</p>'}
-${r.cost ? costHtml(r.cost, e) : ''}
-</section>`;
-  });
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Telemetry pipeline — compliance review</title>
-<style>
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px; color: #1d2330; max-width: 1500px; }
-h1 { font-size: 22px; } h2 { font-size: 18px; border-top: 2px solid #d7dce5; padding-top: 18px; margin-top: 32px; } h3 { font-size: 15px; margin-top: 20px; }
-table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; } th, td { border: 1px solid #d7dce5; padding: 4px 7px; text-align: left; vertical-align: top; } th { background: #f2f4f8; }
-code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; background: #f2f4f8; padding: 0 3px; border-radius: 3px; word-break: break-all; }
-.identity { color: #4a5468; }
-.diagram { overflow-x: auto; border: 1px solid #d7dce5; border-radius: 8px; padding: 6px; background: #fbfcfe; }
-svg.flow { display: block; width: 100%; height: auto; } /* scales down to fit the page: no hidden right-hand side */
-svg.flow .node { fill: #e8f0fe; stroke: #3b6fd8; stroke-width: 1.5; } svg.flow text { font: 12px system-ui, sans-serif; fill: #1d2330; }
-svg.flow .edge path { stroke: #4a5468; stroke-width: 1.5; fill: none; } svg.flow marker path { fill: #4a5468; } svg.flow text.region { font-size: 11px; fill: #1a7f37; }
-.sev { display: inline-block; min-width: 1.6em; padding: 0 6px; border-radius: 9px; text-align: center; font-weight: 600; }
-.sev.error { background: #ffd7d5; color: #a40e26; } .sev.warning { background: #fff1c2; color: #7a4d00; } .sev.info { background: #dbeafe; color: #1e40af; }
-details.stack-changes { border: 1px solid #d7dce5; border-radius: 6px; padding: 4px 10px; margin: 6px 0; } details.stack-changes summary { cursor: pointer; font-weight: 600; }
-.control { font-weight: 600; } .control.fail { color: #a40e26; } .control.pass { color: #1a7f37; } .control.accepted { color: #7a4d00; } .control.not-checked { color: #4a5468; }
-</style>
-</head>
-<body>
-<h1>Telemetry pipeline — compliance review</h1>
-<p>One section per stack, generated from the synthesized Terraform in <code>cdktf.out/</code>: where every byte lives, for how long, under which key, who can read it, and what it costs. Findings: <span class="sev error">errors</span> <span class="sev warning">warnings</span> <span class="sev info">info</span>.</p>
-<h2 id="overview">Overview</h2>
-${overview}
-${extras.changes ?? ''}
-${sections.join('\n')}
-</body>
-</html>
-`;
-}

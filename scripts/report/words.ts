@@ -5,6 +5,8 @@
 import type { Condition, Encryption, FlowNode, FlowVia, Identity, Principal, Protection, PublicAccess, Retention, StackModel, Statement, Store, StoreKind, StoreRole, Value } from '../../model/types';
 import type { AccessLevel, AccessPrincipal, AccessRequest, AccessTarget } from '../../model/access';
 import { ACCOUNT_TOKEN, REGION_TOKEN } from '../../model/values';
+import type { StoreReach } from './reach';
+import type { Omission, OmissionReason } from './cost';
 
 export const STORE_ROLE: Record<StoreRole, string> = {
   'event-data': 'app events delivered by Firehose',
@@ -30,8 +32,21 @@ export const STORE_KIND: Record<StoreKind, string> = {
 export const PUBLIC_ACCESS: Record<PublicAccess, string> = {
   blocked: 'blocked (all four settings)',
   'not-blocked': 'NOT fully blocked',
-  'no-public-endpoint': 'no public endpoint; IAM only',
+  'no-public-endpoint': 'no resource policy; IAM principals whose policies allow it',
 };
+
+/**
+ * Who can reach a store, in a sentence: the bucket's public access block, or the IAM principals and the identities
+ * anyone can obtain (an identity pool's guests) that the stack's roles let in. From `storeReach` (reach.ts).
+ */
+export function reachability(r: StoreReach): string {
+  if (r.kind === 'bucket') return `public access ${PUBLIC_ACCESS[r.publicAccessBlocked ? 'blocked' : 'not-blocked']}; the principals its bucket and key policies and the account's IAM allow`;
+  const guests = r.guests.map((g) => `anyone with the app's identity pool id, as a Cognito guest through role ${g.role} (${g.actions.join(', ')})`);
+  return [PUBLIC_ACCESS['no-public-endpoint'], ...guests].join('; and ');
+}
+
+/** A copy of a person's events, by the role of the store that holds it (the erasure section). */
+export const COPY_OF: Partial<Record<StoreRole, string>> = { 'event-data': 'events', 'failed-records': 'failed records (the original record, base64)', buffer: "Firehose's buffer", 'query-results': 'query results' };
 
 export const PROTECTION: Record<Protection, string> = {
   'prevent-destroy': 'prevent_destroy',
@@ -41,7 +56,7 @@ export const PROTECTION: Record<Protection, string> = {
   'expires-by-retention': 'none: expires by its retention',
   'derived-data': 'none: derived metadata, rebuilt by the crawler or the contract',
   transient: 'none: transient events',
-  'in-flight': 'n/a (holds no data at rest)',
+  'in-flight': 'none: events wait in the buffer until it flushes (up to 24 h while S3 is unreachable), then go to S3',
 };
 
 /** How the words refer to the stack's resources and where it lives. */
@@ -196,7 +211,7 @@ export const ACCESS_REQUEST: Record<AccessRequest, string> = {
   delete: 'delete (or expire)',
   list: 'list',
   decrypt: 'decrypt with',
-  administer: 'administer (key policy, deletion, grants)',
+  administer: 'administer (its policies, trust or grants; redirect or delete it):',
   'change-policy': 'change the policy, ACL or public access block of',
   'put-records': 'put records into',
   'read-catalog': 'read the tables of',
@@ -243,3 +258,22 @@ export const accessTarget = (t: AccessTarget): string => (t.kind === 'store' && 
 /** One cell: "role x: read event data (…) — allowed (s3:GetObject)". */
 export const accessCell = (request: AccessRequest, target: AccessTarget, level: AccessLevel, actions: string[], conditionKeys: string[]): string =>
   `${ACCESS_REQUEST[request]} ${accessTarget(target)}: ${ACCESS_LEVEL[level]}${actions.length ? ` (${actions.join(', ')})` : ''}${level === 'conditional' && conditionKeys.length ? ` when ${conditionKeys.join(', ')} match` : ''}`;
+
+/** Why a component is left out of a cost total. */
+export const OMISSION_REASON: Record<OmissionReason, string> = {
+  'no-price-in-region': "no sourced price in the region's price file",
+  'no-sourced-price': 'no sourced price in this project',
+  'usage-not-modelled': 'usage the estimate does not model',
+  'cutoff-cancels-queries': "a day's partition is over the workgroup's scan cutoff: the queries are cancelled",
+};
+
+/** `KMS requests (no sourced price in this project)`. */
+export const omission = (o: Omission): string => `${o.component} (${OMISSION_REASON[o.reason]})`;
+
+/** How close a price source is to AWS's own data (config/prices.ts). */
+export const PRICE_SOURCE_CLASS: Record<'price-list-api' | 'offer-file' | 'pricing-page' | 'secondary', string> = {
+  'price-list-api': 'AWS Price List API',
+  'offer-file': "a copy of AWS's offer file or pricing feed",
+  'pricing-page': "AWS's pricing page",
+  secondary: 'secondary: a restatement',
+};

@@ -8,16 +8,16 @@
  * gates). Exit 0; with --fail-on-widening, 1 when access is widened, retention shortened or protection weakened.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { readPlan, type PlanJson } from '../../model/plan';
 import type { TerraformJson } from '../../stacks/policy-checks';
 import { commandLine, isEntryPoint, synthesizeInto, usage, type CommandSpec } from '../cli';
 import { analyzeStack, type StackReport } from '../report/analyze';
-import { readReports, writeReports } from '../report/index';
+import { readReports, synthFingerprint, writeReports } from '../report/files';
 import { compareReports, gateFailures, type StackReview } from './compare';
-import { changesJson, changeWords, renderChangesHtml, renderChangesMarkdown, verdict } from './render';
+import { changesJson, changeWords, renderChangesMarkdown, verdict } from './render';
 
 /** A synth of a project folder into `outdir`; the error output when it fails. */
 function synth(projectDir: string, outdir: string): string | undefined {
@@ -118,10 +118,11 @@ export function main(args: string[]): number {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  // The whole report of the change, with the review below the overview of index.html.
-  writeReports(current, values.out, { changes: renderChangesHtml(reviews, label) });
+  // The review first, then the whole report of the change, which shows it below the overview of index.html.
+  mkdirSync(values.out, { recursive: true });
   writeFileSync(join(values.out, 'changes.md'), renderChangesMarkdown(reviews, label));
-  writeFileSync(join(values.out, 'changes.json'), `${JSON.stringify(changesJson(reviews, label), null, 2)}\n`);
+  writeFileSync(join(values.out, 'changes.json'), `${JSON.stringify(changesJson(reviews, label, synthFingerprint(current)), null, 2)}\n`);
+  writeReports(current, values.out);
   for (const r of reviews) console.log(`${r.stack}${r.source === 'drift' ? ' (drift)' : ''}: ${r.status} — ${verdict(r)}`);
   console.log(`${join(values.out, 'changes.md')} (${reviews.filter((r) => r.status !== 'unchanged').length} of ${reviews.length} changed)`);
   const failures = gateFailures(reviews);

@@ -3,7 +3,9 @@
  * request and as a section of the report's page (collapsed per stack, below the overview).
  */
 import type { StackModel } from '../../model/types';
-import { escapeHtml, table, totalWords } from '../report/render';
+import { cell, code, mark, strong, text, type Block, type Section } from '../report/document';
+import { sectionMarkdown } from '../report/markdown';
+import { totalWords } from '../report/render';
 import * as words from '../report/words';
 import { GATED, SECTIONS, type Change, type Effect, type StackReview } from './compare';
 
@@ -130,54 +132,33 @@ export function verdict(r: StackReview): string {
   return 'no change to residency, retention, access or protection';
 }
 
-const marks = (c: Change) => c.effects.filter((e) => GATED.includes(e) || e === 'moves-data').map((e) => EFFECT_WORDS[e]);
 const sectionTitle = (s: string) => `${s[0].toUpperCase()}${s.slice(1)}`;
 const DRIFT_NOTE = 'changed outside Terraform (drift): the live account differs from the last apply';
 
-/** changes.md: fit to paste into a pull request. */
-export function renderChangesMarkdown(reviews: StackReview[], baseLabel: string): string {
-  const lines = [`# Change review against ${baseLabel}`, '', '| Stack | Status | Verdict |', '|---|---|---|'];
-  for (const r of reviews) lines.push(`| \`${r.stack}\`${r.source === 'drift' ? ' (drift)' : ''} | ${r.status} | ${verdict(r).replace(/\|/g, '\\|')} |`);
-  for (const r of reviews.filter((x) => x.changes.length)) {
-    lines.push('', `## ${r.stack} (${r.source === 'drift' ? DRIFT_NOTE : r.status})`, '', `**Verdict:** ${verdict(r)}`);
-    for (const section of SECTIONS) {
-      const inSection = r.changes.filter((c) => c.section === section);
-      if (!inSection.length) continue;
-      lines.push('', `### ${sectionTitle(section)}`, '');
-      for (const c of inSection) lines.push(`- ${changeWords(c, r)}${marks(c).length ? ` **(${marks(c).join(', ')})**` : ''}`);
-    }
-  }
-  return `${lines.join('\n')}\n`;
-}
+/** changes.md: fit to paste into a pull request — the review's document (`changesSection`) in Markdown. */
+export const renderChangesMarkdown = (reviews: StackReview[], baseLabel: string): string => sectionMarkdown(changesSection(changesJson(reviews, baseLabel, '')));
 
-/** The review as a section of the report's page: a summary table, then each changed stack collapsed. */
-export function renderChangesHtml(reviews: StackReview[], baseLabel: string): string {
-  const e = escapeHtml;
-  const summary = table(
-    ['Stack', 'Status', 'Verdict'],
-    reviews.map((r) => [`<code>${e(r.stack)}</code>${r.source === 'drift' ? ' <span class="sev warning">drift</span>' : ''}`, e(r.status), e(verdict(r))]),
-  );
-  const details = reviews
-    .filter((r) => r.changes.length)
-    .map(
-      (r) =>
-        `<details class="stack-changes"><summary>${e(r.stack)}: ${r.changes.length} change${r.changes.length === 1 ? '' : 's'}${r.source === 'drift' ? ` (${e(DRIFT_NOTE)})` : ''}</summary>${table(
-          ['Section', 'Change', ''],
-          r.changes.map((c) => [e(c.section), e(changeWords(c, r)), marks(c).map((m) => `<span class="sev ${m === 'moves data' ? 'info' : 'error'}">${e(m)}</span>`).join(' ')]),
-        )}</details>`,
-    )
-    .join('\n');
-  return `<section class="changes" id="changes">
-<h2>Changes against ${e(baseLabel)}</h2>
-${summary}
-${details}
-</section>`;
+/** changes.json: what CI gates read, and what the report's page shows the review from. */
+export interface ChangesJson {
+  base: string;
+  /** The fingerprint of the synth reviewed (scripts/report/files.ts), so a later report knows whether it is the same. */
+  synth: string;
+  stacks: {
+    stack: string;
+    baseStack?: string;
+    source: StackReview['source'];
+    status: StackReview['status'];
+    verdict: string;
+    effects: Effect[];
+    changes: (Change & { words: string })[];
+  }[];
 }
 
 /** changes.json: the same for CI, with each change's data and its words. */
-export function changesJson(reviews: StackReview[], baseLabel: string): unknown {
+export function changesJson(reviews: StackReview[], baseLabel: string, synth: string): ChangesJson {
   return {
     base: baseLabel,
+    synth,
     stacks: reviews.map((r) => ({
       stack: r.stack,
       ...(r.baseStack ? { baseStack: r.baseStack } : {}),
@@ -188,4 +169,44 @@ export function changesJson(reviews: StackReview[], baseLabel: string): unknown 
       changes: r.changes.map((c) => ({ ...c, words: changeWords(c, r) })),
     })),
   };
+}
+
+const gatedMarks = (effects: Effect[]) => effects.filter((e) => GATED.includes(e) || e === 'moves-data');
+
+/**
+ * The review as one document, from changes.json: a summary table, then each changed stack (collapsed on the page)
+ * with its verdict and its changes by section, each marked with what it widens, shortens, weakens or moves. The page's
+ * section and changes.md are this document; built from the file, so `npm run report` after `npm run review` keeps it.
+ */
+export function changesSection(json: ChangesJson, current = true): Section {
+  const summary: Block = {
+    kind: 'table',
+    headers: ['Stack', 'Status', 'Verdict'],
+    rows: json.stacks.map((r) => [[code(r.stack), ...(r.source === 'drift' ? [text(' '), mark('warning', 'drift')] : [])], cell(r.status), cell(r.verdict)]),
+  };
+  const details: Block[] = json.stacks
+    .filter((r) => r.changes.length)
+    .map((r) => ({
+      kind: 'details',
+      summary: cell(`${r.stack} (${r.source === 'drift' ? DRIFT_NOTE : r.status})`),
+      blocks: [
+        { kind: 'paragraph', content: [strong(text('Verdict:')), text(` ${r.verdict}`)] },
+        ...SECTIONS.flatMap((section): Block[] => {
+          const inSection = r.changes.filter((c) => c.section === section);
+          if (!inSection.length) return [];
+          return [
+            { kind: 'heading', level: 1, text: sectionTitle(section) },
+            {
+              kind: 'list',
+              items: inSection.map((c) => {
+                const gated = gatedMarks(c.effects);
+                return [text(c.words), ...(gated.length ? [text(' '), strong(text('('), ...gated.flatMap((e, i) => [...(i ? [text(', ')] : []), mark(e === 'moves-data' ? 'info' : 'error', EFFECT_WORDS[e])]), text(')'))] : [])];
+              }),
+            },
+          ];
+        }),
+      ],
+    }));
+  const stale: Block[] = current ? [] : [{ kind: 'paragraph', content: cell('This review is of another synth than the stacks below: run `npm run review` again to review them.') }];
+  return { id: 'changes', role: 'changes', title: `Change review against ${json.base}`, blocks: [...stale, summary, ...details] };
 }

@@ -3,6 +3,7 @@
  * in packs (packs.ts): the synth gate fails synth on an error; the report pack adds what a reviewer should question.
  * Every rule carries a failing and a passing fixture, which __tests__/stacks/rules.test.ts runs.
  */
+import type { ControlId } from '../../config/controls';
 import type { CheckContext, Severity, TerraformJson } from '../policy-checks';
 
 /** What a rule reads: the stack's JSON and its context; report rules also read the stack's model (report/rules/). */
@@ -28,8 +29,8 @@ export interface PolicyRule<I extends RuleInput = RuleInput> {
   readonly level: Severity;
   /** What it inspects. */
   readonly appliesTo: string;
-  /** The Security Hub controls (stacks/rules/controls.ts) it evidences: a finding of this rule fails them. */
-  readonly controls?: string[];
+  /** The Security Hub controls (config/controls.ts) it evidences: a finding of this rule fails them. */
+  readonly controls?: readonly ControlId[];
   /** Why it exists, with its source (AWS documentation, provider behaviour). */
   readonly explanation: string;
   evaluate(input: I): Violation[];

@@ -1,5 +1,5 @@
 /**
- * Report rules that evidence Security Hub controls no synth-gate rule covers (stacks/rules/controls.ts): each
+ * Report rules that evidence Security Hub controls no synth-gate rule covers (config/controls.ts): each
  * finding fails its control in the report's controls table. Info or warning only: they never fail synth.
  */
 import { resources, asList, type TerraformJson } from '../../../stacks/policy-checks';
@@ -13,10 +13,10 @@ const ofType = (tf: TerraformJson, type: string) => resources(tf).filter(([t]) =
 const first = (value: unknown) => asList(value as Body | Body[])[0] as Body | undefined;
 
 /**
- * S3 server access logging: a bucket is logged when an aws_s3_bucket_logging names it. The log bucket itself is not:
- * logging it into itself would log its own deliveries without end (S3 user guide, "Logging requests with server access
- * logging": source and destination the same bucket create an infinite loop of logs), and into another bucket only
- * moves the question. Security Hub still reports S3.9 on it; docs/compliance.md says how to suppress that finding.
+ * S3 server access logging: a bucket is logged when an aws_s3_bucket_logging has it as its source bucket. The log
+ * bucket itself is not: logging it into itself would log its own deliveries without end (S3 user guide, "Logging
+ * requests with server access logging"), and into another bucket only moves the question. It fails here as it fails in
+ * Security Hub; the controls view accepts it with AWS's own reason (config/controls.ts, S3.9's exemption).
  */
 export const bucketAccessLogging: PolicyRule<ReportRuleInput> = {
   id: 'logging-bucket-access',
@@ -29,12 +29,12 @@ export const bucketAccessLogging: PolicyRule<ReportRuleInput> = {
     const loggings = ofType(tf, 'aws_s3_bucket_logging').map(([, , l]) => l);
     const refersTo = (value: unknown, name: string, b: Body) => [String(b.bucket), `\${aws_s3_bucket.${name}.id}`, `\${aws_s3_bucket.${name}.bucket}`].includes(String(value));
     return ofType(tf, 'aws_s3_bucket')
-      .filter(([, name, b]) => !loggings.some((l) => refersTo(l.bucket, name, b) || refersTo(l.target_bucket, name, b)))
+      .filter(([, name, b]) => !loggings.some((l) => refersTo(l.bucket, name, b)))
       .map(([, name]) => ({ resource: `aws_s3_bucket.${name}`, message: 'no server access logging' }));
   },
   fixtures: {
     failing: { ...reportFixture({}), tf: { resource: { aws_s3_bucket: { b: { bucket: 'b' } } } } },
-    passing: { ...reportFixture({}), tf: { resource: { aws_s3_bucket: { b: { bucket: 'b' }, logs: { bucket: 'logs' } }, aws_s3_bucket_logging: { l: { bucket: '${aws_s3_bucket.b.id}', target_bucket: '${aws_s3_bucket.logs.id}' } } } } },
+    passing: { ...reportFixture({}), tf: { resource: { aws_s3_bucket: { b: { bucket: 'b' } }, aws_s3_bucket_logging: { l: { bucket: '${aws_s3_bucket.b.id}', target_bucket: 'logs-elsewhere' } } } } },
   },
 };
 
@@ -131,8 +131,8 @@ export const bucketLifecycle: PolicyRule<ReportRuleInput> = {
   check: 'retention',
   level: 'warning',
   appliesTo: 'S3 stores',
-  controls: ['S3.13'],
-  explanation: 'Every bucket has a lifecycle configuration, so nothing is kept by accident (Security Hub S3.13).',
+  controls: ['S3.10', 'S3.13'],
+  explanation: 'Every bucket has a lifecycle configuration, so nothing is kept by accident (Security Hub S3.13; S3.10 asks it of versioned buckets, and every bucket here is versioned).',
   evaluate: ({ model }) => model.stores.filter((s) => s.kind === 's3' && s.lifecycle === null).map((s) => ({ resource: s.name, message: 'bucket has no lifecycle configuration' })),
   fixtures: {
     failing: reportFixture({ model: { stores: [{ ...eventStore(90), lifecycle: null }] } }),
@@ -193,5 +193,138 @@ export const bucketPolicyOtherAccounts: PolicyRule<ReportRuleInput> = {
   fixtures: {
     failing: reportFixture({ model: { resourcePolicies: [{ address: 'aws_s3_bucket_policy.p', kind: 'bucket-policy', governs: { kind: 'literal', text: 'b' }, statements: [{ effect: 'Allow', principals: [{ kind: 'aws', value: { kind: 'literal', text: 'arn:aws:iam::999999999999:root' } }], actions: ['s3:Put*'], resources: [], conditions: [] }] }] } }),
     passing: reportFixture({ model: { resourcePolicies: [{ address: 'aws_s3_bucket_policy.p', kind: 'bucket-policy', governs: { kind: 'literal', text: 'b' }, statements: [{ effect: 'Allow', principals: [{ kind: 'aws', value: { kind: 'literal', text: `arn:aws:iam::${ACCOUNT_TOKEN}:root` } }, { kind: 'service', service: 'logging.s3.amazonaws.com' }], actions: ['s3:*'], resources: [], conditions: [] }, { effect: 'Deny', principals: [{ kind: 'any' }], actions: ['s3:*'], resources: [], conditions: [] }] }] } }),
+  },
+};
+
+/** The buckets of the JSON, each with the resources of `type` attached to it (their `bucket` names it). */
+function bucketsWith(tf: TerraformJson, type: string): { address: string; body: Body; attached: Body[] }[] {
+  const attached = ofType(tf, type).map(([, , body]) => body);
+  return ofType(tf, 'aws_s3_bucket').map(([, name, b]) => ({
+    address: `aws_s3_bucket.${name}`,
+    body: b,
+    attached: attached.filter((a) => [String(b.bucket), `\${aws_s3_bucket.${name}.id}`, `\${aws_s3_bucket.${name}.bucket}`].includes(String(a.bucket))),
+  }));
+}
+
+const bucketRule = (
+  id: string,
+  controls: PolicyRule<ReportRuleInput>['controls'],
+  explanation: string,
+  type: string,
+  ok: (attached: Body[], bucket: Body) => boolean,
+  message: string,
+  passing: Record<string, Record<string, Body>>,
+): PolicyRule<ReportRuleInput> => ({
+  id,
+  check: id.split('-')[0] as PolicyRule['check'],
+  level: 'info',
+  appliesTo: 'aws_s3_bucket',
+  controls,
+  explanation,
+  evaluate: ({ tf }) => bucketsWith(tf, type).filter((b) => !ok(b.attached, b.body)).map((b) => ({ resource: b.address, message })),
+  fixtures: {
+    failing: { ...reportFixture({}), tf: { resource: { aws_s3_bucket: { b: { bucket: 'b' } } } } },
+    passing: { ...reportFixture({}), tf: { resource: { aws_s3_bucket: { b: { bucket: 'b' } }, ...passing } } },
+  },
+});
+
+const versioning = (attached: Body[]) => first(attached[0]?.versioning_configuration);
+
+export const bucketVersioning = bucketRule(
+  'protection-bucket-versioning',
+  ['S3.14'],
+  'Versioning keeps overwritten and deleted objects restorable for the noncurrent window (Security Hub S3.14, AWS Config s3-bucket-versioning-enabled).',
+  'aws_s3_bucket_versioning',
+  (a) => versioning(a)?.status === 'Enabled',
+  'bucket versioning is not enabled',
+  { aws_s3_bucket_versioning: { v: { bucket: '${aws_s3_bucket.b.id}', versioning_configuration: [{ status: 'Enabled' }] } } },
+);
+
+export const bucketMfaDelete = bucketRule(
+  'protection-bucket-mfa-delete',
+  ['S3.20'],
+  'MFA delete makes every deletion of a version, and every change of the versioning state, need the root user’s MFA device (Security Hub S3.20; S3 user guide, "Configuring MFA delete").',
+  'aws_s3_bucket_versioning',
+  (a) => versioning(a)?.mfa_delete === 'Enabled',
+  'MFA delete is not enabled',
+  { aws_s3_bucket_versioning: { v: { bucket: '${aws_s3_bucket.b.id}', versioning_configuration: [{ status: 'Enabled', mfa_delete: 'Enabled' }] } } },
+);
+
+export const bucketOwnerEnforced = bucketRule(
+  'exposure-bucket-acls',
+  ['S3.12'],
+  'With object ownership BucketOwnerEnforced, ACLs are disabled and policies alone decide access (Security Hub S3.12, AWS Config s3-bucket-acl-prohibited).',
+  'aws_s3_bucket_ownership_controls',
+  (a) => a.some((o) => first(o.rule)?.object_ownership === 'BucketOwnerEnforced'),
+  'ACLs are not disabled (object ownership is not BucketOwnerEnforced)',
+  { aws_s3_bucket_ownership_controls: { o: { bucket: '${aws_s3_bucket.b.id}', rule: [{ object_ownership: 'BucketOwnerEnforced' }] } } },
+);
+
+export const bucketNotifications = bucketRule(
+  'logging-bucket-notifications',
+  ['S3.11'],
+  'An event notification tells a consumer of each new or deleted object (Security Hub S3.11, AWS Config s3-event-notifications-enabled).',
+  'aws_s3_bucket_notification',
+  (a) => a.length > 0,
+  'no event notification',
+  { aws_s3_bucket_notification: { n: { bucket: '${aws_s3_bucket.b.id}', queue: [{ queue_arn: 'q', events: ['s3:ObjectCreated:*'] }] } } },
+);
+
+export const bucketReplication = bucketRule(
+  'residency-bucket-replication',
+  ['S3.7'],
+  'Cross-Region replication keeps a copy in another region (Security Hub S3.7, AWS Config s3-bucket-cross-region-replication-enabled); a copy elsewhere is also data leaving the stack’s region.',
+  'aws_s3_bucket_replication_configuration',
+  (a) => a.length > 0,
+  'no cross-Region replication (its data stays in its region)',
+  { aws_s3_bucket_replication_configuration: { r: { bucket: '${aws_s3_bucket.b.id}', rule: [{ status: 'Enabled' }] } } },
+);
+
+export const bucketObjectLock: PolicyRule<ReportRuleInput> = {
+  id: 'protection-bucket-object-lock',
+  check: 'protection',
+  level: 'info',
+  appliesTo: 'aws_s3_bucket',
+  controls: ['S3.15'],
+  explanation: 'Object Lock keeps object versions from being deleted or overwritten until their retention ends (Security Hub S3.15; S3 user guide, "Locking objects with Object Lock").',
+  evaluate: ({ tf }) => ofType(tf, 'aws_s3_bucket').filter(([, , b]) => b.object_lock_enabled !== true).map(([, name]) => ({ resource: `aws_s3_bucket.${name}`, message: 'Object Lock is not enabled' })),
+  fixtures: {
+    failing: { ...reportFixture({}), tf: { resource: { aws_s3_bucket: { b: { bucket: 'b' } } } } },
+    passing: { ...reportFixture({}), tf: { resource: { aws_s3_bucket: { b: { bucket: 'b', object_lock_enabled: true } } } } },
+  },
+};
+
+/** The attributes of aws_sns_topic that turn on delivery status logging, one pair per protocol (provider docs, aws_sns_topic). */
+const FEEDBACK = ['application', 'firehose', 'http', 'lambda', 'sqs'].flatMap((p) => [`${p}_success_feedback_role_arn`, `${p}_failure_feedback_role_arn`]);
+
+export const topicDeliveryLogging: PolicyRule<ReportRuleInput> = {
+  id: 'logging-topic-delivery-status',
+  check: 'logging',
+  level: 'info',
+  appliesTo: 'aws_sns_topic',
+  controls: ['SNS.2'],
+  explanation: 'Delivery status logging writes each notification’s delivery or failure to CloudWatch Logs (Security Hub SNS.2; SNS developer guide, "Amazon SNS message delivery status").',
+  evaluate: ({ tf }) => ofType(tf, 'aws_sns_topic').filter(([, , t]) => !FEEDBACK.some((k) => t[k])).map(([, name]) => ({ resource: `aws_sns_topic.${name}`, message: 'no delivery status logging' })),
+  fixtures: {
+    failing: { ...reportFixture({}), tf: { resource: { aws_sns_topic: { t: { name: 't' } } } } },
+    passing: { ...reportFixture({}), tf: { resource: { aws_sns_topic: { t: { name: 't', sqs_failure_feedback_role_arn: 'r' } } } } },
+  },
+};
+
+export const alarmActions: PolicyRule<ReportRuleInput> = {
+  id: 'monitoring-alarm-actions',
+  check: 'monitoring',
+  level: 'warning',
+  appliesTo: 'aws_cloudwatch_metric_alarm',
+  controls: ['CloudWatch.15', 'CloudWatch.17'],
+  explanation: 'An alarm acts when it has an action for the ALARM state (Security Hub CloudWatch.15) and its actions are activated (CloudWatch.17; actions_enabled defaults to true).',
+  evaluate: ({ tf }) =>
+    ofType(tf, 'aws_cloudwatch_metric_alarm').flatMap(([, name, a]) => [
+      ...(asList(a.alarm_actions as string[]).length === 0 ? [{ resource: `aws_cloudwatch_metric_alarm.${name}`, message: 'no action for the ALARM state' }] : []),
+      ...(a.actions_enabled === false ? [{ resource: `aws_cloudwatch_metric_alarm.${name}`, message: 'alarm actions are deactivated' }] : []),
+    ]),
+  fixtures: {
+    failing: { ...reportFixture({}), tf: { resource: { aws_cloudwatch_metric_alarm: { a: { alarm_actions: ['t'], actions_enabled: false } } } } },
+    passing: { ...reportFixture({}), tf: { resource: { aws_cloudwatch_metric_alarm: { a: { alarm_actions: ['t'] } } } } },
   },
 };

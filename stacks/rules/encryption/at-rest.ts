@@ -7,7 +7,7 @@ export const bucketKms: PolicyRule = {
   id: 'encryption-bucket-kms',
   check: 'encryption',
   level: 'error',
-  controls: ['S3.17'],
+  controls: ['S3.17', 'S3.4'],
   appliesTo: 'aws_s3_bucket',
   explanation: 'Event data is encrypted by default with a key of the stack (SSE-KMS), so its use is logged and its access is governed by the key policy.',
   evaluate: ({ tf }) => ofType(tf, 'aws_s3_bucket').filter(([, name]) => !bucketControls(tf, name).kmsKey).map(([, name]) => ({ resource: `aws_s3_bucket.${name}`, message: 'bucket has no SSE-KMS default encryption' })),

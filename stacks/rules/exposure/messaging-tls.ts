@@ -1,13 +1,17 @@
 import { deniesInsecureTransport, resources, type TerraformJson } from '../../policy-checks';
 import { fixture, type PolicyRule } from '../rule';
 
-/** Each topic and queue, with the policy documents that govern it (the policy resource references it). */
+/**
+ * Each topic and queue, with the policy documents that govern it: the policy resource references it (synth), or names
+ * it literally (a plan, where references are resolved): a topic ARN ends in `:<name>`, a queue URL in `/<name>`.
+ */
 function governed(tf: TerraformJson, type: 'aws_sns_topic' | 'aws_sqs_queue'): { name: string; policies: unknown[] }[] {
-  const [policyType, field] = type === 'aws_sns_topic' ? ['aws_sns_topic_policy', 'arn'] : ['aws_sqs_queue_policy', 'queue_url'];
+  const [policyType, field, separator] = type === 'aws_sns_topic' ? ['aws_sns_topic_policy', 'arn', ':'] : ['aws_sqs_queue_policy', 'queue_url', '/'];
   const all = resources(tf);
+  const names = (target: string, name: string, body: Record<string, unknown>) => target.includes(`${type}.${name}.`) || (typeof body.name === 'string' && body.name !== '' && target.endsWith(`${separator}${body.name}`));
   return all
     .filter(([t]) => t === type)
-    .map(([, name]) => ({ name, policies: all.filter(([t, , body]) => t === policyType && String(body[field]).includes(`${type}.${name}.`)).map(([, , body]) => body.policy) }));
+    .map(([, name, topic]) => ({ name, policies: all.filter(([t, , body]) => t === policyType && names(String(body[field]), name, topic)).map(([, , body]) => body.policy) }));
 }
 
 export const messagingTlsOnly: PolicyRule = {

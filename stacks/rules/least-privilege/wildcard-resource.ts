@@ -7,7 +7,7 @@ export const wildcardResource: PolicyRule = {
   id: 'least-privilege-wildcard-resource',
   check: 'least-privilege',
   level: 'error',
-  controls: ['IAM.1', 'KMS.2'],
+  controls: ['IAM.1', 'KMS.1', 'KMS.2'],
   appliesTo: 'Allow statements of policy documents (not KMS key policies, where "*" means the key; not statements of only actions AWS gives no resource type, by the Service Authorization Reference: stacks/iam-catalogue.ts)',
   explanation: 'Resource "*" grants on every resource of the account, now and later; an Allow with NotResource grants on every resource but those listed (IAM user guide, least privilege; "IAM JSON policy elements: NotResource").',
   evaluate: ({ tf }) =>

@@ -7,7 +7,6 @@ export const preventDestroy: PolicyRule = {
   id: 'protection-prevent-destroy',
   check: 'protection',
   level: 'error',
-  controls: ['KMS.3'],
   appliesTo: 'aws_s3_bucket, aws_kms_key',
   explanation:
     'A destroy would delete the data, or schedule the key for deletion, after which everything encrypted under it is unreadable (KMS developer guide, "Deleting AWS KMS keys"). A deployment may opt out (protection.allowDestroy); its findings are then info. Without the context, the opt-out is inferred from force_destroy on every unprotected bucket, which only the opt-out sets.',

@@ -1,0 +1,103 @@
+/**
+ * Invariant tests of the cost estimate over the configured matrix: every billable component of each stack's resources
+ * is in the total or named as left out with its reason; the Athena figures and the erasure's locating scan agree with
+ * the workgroup's per-query cutoff; the totals add up.
+ */
+import { PRICE_ITEMS, pricesFor, type PriceItem } from '../../config/prices';
+import { COMPONENTS, UNPRICED_BY_TYPE, workgroupCutoffBytes } from '../../scripts/report/cost';
+import { readReports } from '../../scripts/report/files';
+import { OLD_SOURCE_BEFORE, priceLines, renderMarkdown } from '../../scripts/report/render';
+import type { TerraformJson } from '../../stacks/policy-checks';
+import { configuredSynth } from '../fixtures/configured';
+
+const synth = configuredSynth();
+const reports = readReports(synth.outdir).filter((r) => r.cost?.lines.length);
+const tfOf = (stack: string) => JSON.parse(synth.stacks.get(stack)!) as TerraformJson;
+const count = (tf: TerraformJson, type: string) => Object.keys(tf.resource?.[type] ?? {}).length;
+const field = { Firehose: 'firehose', S3: 's3', 'S3 requests': 's3Requests', Glue: 'glue', Athena: 'athena', 'KMS key': 'kmsKeys', Alarms: 'alarms' } as const;
+
+describe('monthly cost: complete, and consistent with the cutoff', () => {
+  it('has priced stacks to check (a region with a price file)', () => {
+    expect(reports.length + readReports(synth.outdir).filter((r) => r.cost && !r.cost.lines.length).length).toBeGreaterThan(0);
+  });
+
+  it('every billable component is in the total or named as left out, with its reason; the total is the sum of the rest', () => {
+    for (const r of reports) {
+      const tf = tfOf(r.stack);
+      const unpriced = Object.keys(UNPRICED_BY_TYPE).filter((t) => count(tf, t) > 0).flatMap((t) => UNPRICED_BY_TYPE[t].map((o) => o.component));
+      expect(unpriced).toEqual(expect.arrayContaining(['KMS requests', 'Log ingestion', 'Dashboard']));
+      for (const l of r.cost!.lines) {
+        for (const c of COMPONENTS) expect([r.stack, c, l[field[c]] === null]).toEqual([r.stack, c, l.notPriced.includes(c)]);
+        const omitted = l.omitted.map((o) => o.component);
+        for (const c of [...l.notPriced, ...unpriced]) expect(omitted).toContain(c);
+        const sum = COMPONENTS.reduce((s, c) => s + (l[field[c]] ?? 0), 0);
+        expect(l.total).toBeCloseTo(sum, 1);
+        // The Markdown names every left-out component beside the total.
+        const row = renderMarkdown(r).split('\n').find((x) => x.includes(`| ${l.rawGb} |`))!;
+        for (const c of omitted) expect(row).toContain(c);
+      }
+    }
+  });
+
+  it('the KMS keys and alarms the stack creates are priced at the region’s monthly prices when its file has them', () => {
+    for (const r of reports) {
+      const tf = tfOf(r.stack);
+      const prices = pricesFor(r.model.identity.region)!.prices;
+      for (const l of r.cost!.lines) {
+        if (prices['kms.key']) expect(l.kmsKeys).toBeCloseTo(count(tf, 'aws_kms_key') * prices['kms.key'].value, 2);
+        if (prices['cloudwatch.alarm']) expect(l.alarms).toBeCloseTo(count(tf, 'aws_cloudwatch_metric_alarm') * prices['cloudwatch.alarm'].value, 2);
+      }
+    }
+  });
+
+  it('Athena is priced only where a day’s partition fits the workgroup’s cutoff; past it, it is left out with that reason', () => {
+    for (const r of reports) {
+      const cutoff = workgroupCutoffBytes(tfOf(r.stack));
+      expect(r.cost!.cutoffBytes).toBe(cutoff);
+      for (const l of r.cost!.lines) {
+        const over = cutoff !== null && l.dayScanGb * 2 ** 30 > cutoff * 1.01;
+        if (over) expect(l.omitted).toContainEqual({ component: 'Athena', reason: 'cutoff-cancels-queries' });
+        if (l.athena !== null) expect(l.dayScanGb * 2 ** 30).toBeLessThanOrEqual(cutoff === null ? Infinity : cutoff * 1.01);
+      }
+    }
+  });
+
+  it('the erasure section prices an Athena locate only when its scan fits the cutoff, and says it is cancelled otherwise', () => {
+    for (const r of reports.filter((x) => x.erasure)) {
+      const cutoff = workgroupCutoffBytes(tfOf(r.stack));
+      for (const c of r.erasure!.costs) {
+        // queryableGb is rounded to the GB: compare away from the edge.
+        const bytes = c.queryableGb * 2 ** 30;
+        if (cutoff !== null && bytes > cutoff + 2 ** 30) expect([c.locateOverCutoff, c.athenaLocate]).toEqual([true, null]);
+        if (cutoff === null || bytes + 2 ** 30 < cutoff) expect(c.locateOverCutoff).toBe(false);
+        if (c.locateOverCutoff) expect(renderMarkdown(r)).toContain('cancelled by the scan cutoff');
+      }
+    }
+  });
+});
+
+describe('prices: how close each is to AWS says so', () => {
+  it('every price only secondary sources back says "secondary sources only" where the report lists it', () => {
+    for (const region of ['us-east-1', 'eu-central-1', 'eu-west-1', 'ap-northeast-1']) {
+      const file = pricesFor(region)!;
+      for (const [item, p] of Object.entries(file.prices)) {
+        if (!p || !p.sources.every((id) => file.sources[id].class === 'secondary')) continue;
+        const lines = readReports(synth.outdir).flatMap((r) => (r.cost?.region === region ? priceLines(r.cost) : []));
+        for (const line of lines.filter((l) => l.startsWith(PRICE_ITEMS[item as PriceItem].what))) expect(line).toMatch(/secondary sources only/i);
+      }
+    }
+  });
+
+  it('the sweepstake project\'s rows are classed secondary; a price relying on a source older than 2024 (the 2019 Athena feed) is marked old', () => {
+    for (const region of ['us-east-1', 'eu-central-1', 'eu-west-1', 'ap-northeast-1']) {
+      const file = pricesFor(region)!;
+      for (const source of Object.values(file.sources)) if (/sweepstake/.test(source.location)) expect(source.class).toBe('secondary');
+      const lines = readReports(synth.outdir).flatMap((r) => (r.cost?.region === region ? priceLines(r.cost) : []));
+      for (const [item, p] of Object.entries(file.prices)) {
+        const date = p && file.sources[p.sources[0]].date;
+        if (!date || date >= OLD_SOURCE_BEFORE) continue;
+        for (const line of lines.filter((l) => l.startsWith(PRICE_ITEMS[item as PriceItem].what))) expect(line).toContain(`OLD: relies on a source of ${date}`);
+      }
+    }
+  });
+});
