@@ -1,7 +1,8 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CloudBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, type TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { backendLocation, stateKeyAlias, staticFolder } from '../config/names';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { backendLocation, permissionsBoundaryOf, stateKeyAlias, staticFolder } from '../config/names';
 import type { ResolvedDeployment } from '../config/resolve';
 import { Analysts } from './constructs/analysts';
 import { Catalog } from './constructs/catalog';
@@ -143,6 +144,11 @@ export class TelemetryStack extends CheckedStack {
       bucket: storage,
     });
 
+    // Every role the stack makes carries its permissions boundary (made by the trust or bootstrap stack): what an
+    // apply may give a role is capped by a policy the apply cannot change (stacks/deploy-permissions.ts).
+    const boundary = arnsOf(env).policy(`/${permissionsBoundaryOf(names.stack)}`);
+    for (const role of this.node.findAll().filter((c): c is IamRole => c instanceof IamRole)) role.permissionsBoundary = boundary;
+
     // What an iOS app (and an operator) needs from this stack.
     new TerraformOutput(this, 'region', { value: region, description: 'Region the app sends events to' });
     new TerraformOutput(this, 'delivery_stream_name', { value: names.deliveryStream, description: 'Firehose stream the app puts records into' });
@@ -161,8 +167,10 @@ export class TelemetryStack extends CheckedStack {
    */
   protected override filesBeside(): Record<string, unknown> {
     this.synthesizedPermissions = this.deployPermissions();
-    const { plan, apply } = this.synthesizedPermissions;
-    return { [DEPLOY_POLICY_FILE]: { plan: JSON.parse(policyDocument(plan)), apply: JSON.parse(policyDocument(apply)) } };
+    const { plan, apply, guardrails, boundary } = this.synthesizedPermissions;
+    const document = (statements: PolicyStatement[]) => JSON.parse(policyDocument(statements)) as unknown;
+    // The boundary every role of the stack names, and the apply role's denies (a managed policy of their own).
+    return { [DEPLOY_POLICY_FILE]: { plan: document(plan), apply: document(apply), applyGuardrails: document(guardrails), permissionsBoundary: document(boundary) } };
   }
 
   /**

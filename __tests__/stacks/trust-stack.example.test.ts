@@ -6,7 +6,7 @@ import { Testing } from 'cdktf';
 import { workspacesStackName } from '../../config/names';
 import { resolveMatrix } from '../../config/resolve';
 import { ACTIONS_WITHOUT_RESOURCE_TYPES } from '../../config/aws';
-import { deployPermissions, UnknownResourceTypeError } from '../../stacks/deploy-permissions';
+import { deployPermissions, TAG_ON_CREATE, UnknownResourceTypeError } from '../../stacks/deploy-permissions';
 import { buildMatrix } from '../../stacks/matrix';
 import type { PolicyStatement } from '../../stacks/iam';
 import { matrixWith } from '../helpers';
@@ -131,10 +131,11 @@ describe('deploy permissions generated from a stack', () => {
     expect(applying.size).toBeGreaterThan(actions(plan).size);
   });
 
-  it('"*" only for actions AWS gives no resource type, and kept to the stack’s region', () => {
+  it('"*" only for actions AWS gives no resource type, kept to the stack’s region, and creating only with the stack’s tag', () => {
     for (const s of [...plan, ...apply].filter((s) => [s.Resource].flat().includes('*'))) {
       expect([s.Action].flat().filter((a) => !ACTIONS_WITHOUT_RESOURCE_TYPES.has(a))).toEqual([]);
-      expect(s.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': stack.deployment.region } });
+      const creates = [s.Action].flat().some((a) => a in TAG_ON_CREATE);
+      expect(s.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': stack.deployment.region, ...(creates ? { 'aws:RequestTag/Stack': stack.deployment.names.stack } : {}) } });
     }
   });
 
