@@ -17,6 +17,7 @@ import { arnsOf, type AwsEnvironment } from './iam';
 import { CheckedStack } from './checked-stack';
 import { pipelineFacts } from '../model/facts';
 import { deployPermissions, type DeployPermissions } from './deploy-permissions';
+import { GUARDRAILS_FILE, organizationGuardrails } from './guardrails';
 import { policyDocument, type PolicyStatement } from './iam';
 
 /** Beside each pipeline stack's cdk.tf.json: its deploy policies, for whoever applies it without the trust stack. */
@@ -170,7 +171,11 @@ export class TelemetryStack extends CheckedStack {
     const { plan, apply, guardrails, boundary } = this.synthesizedPermissions;
     const document = (statements: PolicyStatement[]) => JSON.parse(policyDocument(statements)) as unknown;
     // The boundary every role of the stack names, and the apply role's denies (a managed policy of their own).
-    return { [DEPLOY_POLICY_FILE]: { plan: document(plan), apply: document(apply), applyGuardrails: document(guardrails), permissionsBoundary: document(boundary) } };
+    return {
+      [DEPLOY_POLICY_FILE]: { plan: document(plan), apply: document(apply), applyGuardrails: document(guardrails), permissionsBoundary: document(boundary) },
+      // The SCP and RCP the organization's platform team attaches (stacks/guardrails.ts, docs/operating.md).
+      [GUARDRAILS_FILE]: organizationGuardrails(this.deployment),
+    };
   }
 
   /**
