@@ -155,7 +155,7 @@ describeEach('pipeline stacks', cases, ({ d, v }) => `${d.names.stack} (${v})`, 
     expect(await outside('kms:Decrypt', key, hostileKeyPolicy, keyTags)).toBe('ExplicitlyDenied');
     // Without the RCP, the same hostile policies would have let the outsider in: the test can fail.
     expect(await evaluate({ principal: outsider, action: 's3:GetObject', resource: object, context: { 'aws:PrincipalAccount': '999999999999' }, identity: [[{ Effect: 'Allow', Action: '*', Resource: '*' }]], resourcePolicy: hostileBucketPolicy })).toBe('Allowed');
-    const elsewhere = ['us-west-2', 'eu-west-3', 'ap-southeast-2'].find((r) => r !== d.region && !d.allowedRegions.includes(r))!;
+    const elsewhere = (['us-west-2', 'eu-west-3', 'ap-southeast-2'] as const).find((r) => r !== d.region && !d.allowedRegions.includes(r))!;
     expect(await asApply('sns:CreateTopic', arn.snsTopic(d.names.alertTopic).replace(`:${d.region}:`, `:${elsewhere}:`), { 'aws:RequestedRegion': elsewhere }, true)).toBe('ExplicitlyDenied');
     expect(await asApply('iam:CreateRole', guest, { 'iam:PermissionsBoundary': ownBoundary }, true)).toBe('Allowed');
   });
