@@ -103,6 +103,9 @@ export function organizationGuardrails(d: ResolvedDeployment): OrganizationGuard
       Resource: stackRoles,
       Condition: { StringNotEqualsIfExists: { 'aws:PrincipalAccount': trustedAccounts }, BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } },
     },
+    // Only the guest role is for web identities (Cognito's anonymous app users): an apply that re-trusts another stack
+    // role to Cognito and hands it to the identity pool would give every app user that role's reads.
+    { Sid: 'OnlyTheGuestRoleForWebIdentities', Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRoleWithWebIdentity', Resource: stackRoles.filter((r) => r !== arn.role(d.names.roles.ingestion)) },
     { Sid: 'DataBucketOnlyFromItsAccount', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucket, `${bucket}/*`], Condition: outsideTheAccount },
     { Sid: 'StackKeyOnlyFromItsAccount', Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: stackKeys, Condition: { ...outsideTheAccount, StringEquals: { 'aws:ResourceTag/Stack': d.names.stack } } },
   ];

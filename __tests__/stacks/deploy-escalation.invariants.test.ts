@@ -160,6 +160,10 @@ describeEach('pipeline stacks', cases, ({ d, v }) => `${d.names.stack} (${v})`, 
     const retrusted: PolicyStatement[] = [{ Effect: 'Allow', Principal: { AWS: outsider }, Action: 'sts:AssumeRole', Resource: '*' }];
     expect(await evaluate({ principal: outsider, action: 'sts:AssumeRole', resource: crawler, context: { 'aws:PrincipalAccount': '999999999999' }, identity: [[{ Effect: 'Allow', Action: '*', Resource: '*' }]], resourcePolicy: retrusted, rcps: [guardrails.rcp.Statement] })).toBe('ExplicitlyDenied');
     expect(await evaluate({ principal: outsider, action: 'sts:AssumeRole', resource: crawler, context: { 'aws:PrincipalAccount': '999999999999' }, identity: [[{ Effect: 'Allow', Action: '*', Resource: '*' }]], resourcePolicy: retrusted })).toBe('Allowed');
+    // The crawler re-trusted to Cognito and handed to the identity pool: app users are refused it; the guest role stays theirs.
+    const web = (role: string) => evaluate({ principal: 'cognito-identity.amazonaws.com', action: 'sts:AssumeRoleWithWebIdentity', resource: role, identity: [], resourcePolicy: [{ Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity', Resource: '*' }], rcps: [guardrails.rcp.Statement] });
+    expect(await web(crawler)).toBe('ExplicitlyDenied');
+    expect(await web(guest)).toBe('Allowed');
     const elsewhere = (['us-west-2', 'eu-west-3', 'ap-southeast-2'] as const).find((r) => r !== d.region && !d.allowedRegions.includes(r))!;
     expect(await asApply('sns:CreateTopic', arn.snsTopic(d.names.alertTopic).replace(`:${d.region}:`, `:${elsewhere}:`), { 'aws:RequestedRegion': elsewhere }, true)).toBe('ExplicitlyDenied');
     expect(await asApply('iam:CreateRole', guest, { 'iam:PermissionsBoundary': ownBoundary }, true)).toBe('Allowed');
