@@ -14,7 +14,7 @@ import { CheckedStack } from './checked-stack';
 import { stateFacts } from '../model/facts';
 import { accountAdministersKey, keyProtection, privateBucket } from './constructs/private-bucket';
 import { AccessLogs } from './constructs/access-logs';
-import { applyGuardrails, permissionsBoundaryPolicy } from './constructs/permissions-boundary';
+import { applyIamPolicy, permissionsBoundaryPolicy } from './constructs/permissions-boundary';
 import { arns, policyDocument, type PolicyStatement } from './iam';
 import type { DeployPermissions } from './deploy-permissions';
 
@@ -98,7 +98,7 @@ export class StateBootstrapStack extends CheckedStack {
       });
       // Inline, as the trust stack's: a pipeline's apply policy is past a managed policy's size limit.
       new IamRolePolicy(this, `${stack}-deploy-policy`, { role: role.name, name: 'deploy-apply', policy: Lazy.stringValue({ produce: () => policyDocument(permissionsOf!(stack).apply) }) });
-      applyGuardrails(this, stack, role, permissionsOf!);
+      applyIamPolicy(this, stack, role, permissionsOf!);
       new TerraformOutput(this, `${stack}-deploy-role-arn`, { value: role.arn, description: `Role that applies ${stack}` });
     }
     new TerraformOutput(this, 'state_bucket', { value: bucketName });

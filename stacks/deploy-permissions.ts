@@ -205,10 +205,11 @@ export interface DeployPermissions {
   /** The apply role's: reads, writes, and passing the stack's roles to the services that trust them. */
   apply: PolicyStatement[];
   /**
-   * The apply role's explicit denies (guardrailDenies), in a managed policy of their own (`<stack>-deploy-guardrails`)
-   * beside its inline policy: an inline policy holds at most 10,240 characters for the role (IAM quotas).
+   * The apply role's IAM statements — writing the stack's roles under its boundary, attaching its policies, passing its
+   * roles — and its explicit denies (guardrailDenies), in a managed policy of their own (`<stack>-deploy-iam`): the
+   * role's inline policies hold at most 10,240 characters together, a managed policy 6,144 (IAM quotas).
    */
-  guardrails: PolicyStatement[];
+  applyIam: PolicyStatement[];
   /**
    * The stack's permissions boundary (`<stack>-boundary`, made by the trust or bootstrap stack, set on every role of
    * the pipeline stack): each of its roles, and the people's policies, capped at what they are given today.
@@ -330,7 +331,17 @@ export function deployPermissions(tf: TerraformJson, env: AwsEnvironment, stack:
         : []),
     ];
   };
-  const permissions = { plan: statements(read, false), apply: statements(write, true), guardrails: guardrailDenies(boundaryArn, policyArns), resourceTypes: types, boundaryArn };
+  const applying = statements(write, true);
+  const isIam = (s: PolicyStatement) => [s.Action].flat().every((a) => a.startsWith('iam:'));
+  const permissions = {
+    plan: statements(read, false),
+    apply: applying.filter((s) => !isIam(s)),
+    applyIam: [...applying.filter(isIam), ...guardrailDenies(boundaryArn, policyArns)],
+    resourceTypes: types,
+    boundaryArn,
+  };
+  const iamSize = JSON.stringify({ Version: '2012-10-17', Statement: permissions.applyIam }).length;
+  if (iamSize > MANAGED_POLICY_MAX_CHARACTERS) throw new UnknownResourceTypeError(`the apply role's IAM policy of ${stack} is ${iamSize} characters, past a managed policy's ${MANAGED_POLICY_MAX_CHARACTERS} (IAM user guide, "IAM and AWS STS quotas")`);
   return { ...permissions, boundary: permissionsBoundary(tf, env, stack) };
 }
 
@@ -371,6 +382,16 @@ export function permissionsBoundary(tf: TerraformJson, env: AwsEnvironment, stac
     const name = address ? named(roles[address] ?? {}, 'name') : named({ r: reference }, 'r');
     return name === undefined ? undefined : arn.role(name);
   };
+  // References to other resources of the stack (`${aws_sqs_queue.q.arn}`, `…/table/db/${aws_glue_catalog_table.t.name}`):
+  // the ARN built from the resource's configured name, or that name; anything else stays and is refused below.
+  const resolveArn = (value: string): string => {
+    const configOf = (type: string, address: string) => (tf.resource?.[type] as Record<string, Config> | undefined)?.[address];
+    return value.replace(/\$\{([a-z0-9_]+)\.([^.}]+)\.(arn|name)\}/g, (reference, type: string, address: string, attribute: string) => {
+      const config = configOf(type, address);
+      const resolved = config === undefined ? undefined : attribute === 'name' ? named(config, 'name') : PERMISSIONS_BY_TYPE[type]?.arns?.(config, arn)[0];
+      return resolved ?? reference;
+    });
+  };
   const groups: { sid: string; principals: string[]; policy: unknown }[] = [];
   for (const [address, p] of Object.entries((tf.resource?.aws_iam_role_policy ?? {}) as Record<string, Config>)) {
     const role = roleArnOf(p.role);
@@ -391,13 +412,15 @@ export function permissionsBoundary(tf: TerraformJson, env: AwsEnvironment, stac
     const resources = new Set<string>();
     const keyActions = new Set<string>();
     for (const s of document.Statement.filter((x) => x.Effect === 'Allow')) {
-      for (const r of [s.Resource].flat()) {
-        if (/^\$\{aws_kms_key\.[^}]+\.arn\}$/.test(r)) [s.Action].flat().forEach((a) => keyActions.add(a));
-        else if (r.includes('${') || r === '*') throw new UnknownResourceTypeError(`${g.sid}: a statement on ${r} cannot be capped by the stack's boundary (stacks/deploy-permissions.ts)`);
-        else {
-          resources.add(r);
-          [s.Action].flat().forEach((a) => actions.add(a));
+      for (const reference of [s.Resource].flat()) {
+        if (/^\$\{aws_kms_key\.[^}]+\.arn\}$/.test(reference)) {
+          [s.Action].flat().forEach((a) => keyActions.add(a));
+          continue;
         }
+        const r = resolveArn(reference);
+        if (r.includes('${') || r === '*') throw new UnknownResourceTypeError(`${g.sid}: a statement on ${reference} cannot be capped by the stack's boundary (stacks/deploy-permissions.ts)`);
+        resources.add(r);
+        [s.Action].flat().forEach((a) => actions.add(a));
       }
     }
     const sid = `Cap${sidOf(g.sid.replace(`${stack}-`, '').replace(/[^A-Za-z0-9]+/g, '-'))}`;

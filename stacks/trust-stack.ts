@@ -11,7 +11,7 @@ import { BOOTSTRAP_STATE_DIR } from './bootstrap-stack';
 import { CheckedStack } from './checked-stack';
 import type { DeployPermissions } from './deploy-permissions';
 import { policyDocument, type TrustStatement } from './iam';
-import { applyGuardrails, permissionsBoundaryPolicy } from './constructs/permissions-boundary';
+import { applyIamPolicy, permissionsBoundaryPolicy } from './constructs/permissions-boundary';
 
 /** The audience HCP Terraform puts in its workload identity tokens for AWS (and the OIDC provider's client id). */
 export const HCP_TERRAFORM_AWS_AUDIENCE = 'aws.workload.identity';
@@ -81,7 +81,7 @@ export class TrustStack extends CheckedStack {
           name: `deploy-${phase}`,
           policy: Lazy.stringValue({ produce: () => policyDocument(permissionsOf(w.stack)[phase]) }),
         });
-        if (phase === 'apply') applyGuardrails(this, w.stack, role, permissionsOf);
+        if (phase === 'apply') applyIamPolicy(this, w.stack, role, permissionsOf);
         new TerraformOutput(this, `${w.stack}-${phase}-role-arn`, { value: role.arn, description: `TFC_AWS_${phase.toUpperCase()}_ROLE_ARN of workspace ${w.organization}/${w.workspace}` });
       }
     }

@@ -1,6 +1,6 @@
 /**
  * Invariant tests: the escalations a hostile apply of a pipeline stack would try, each decided by policy evaluation
- * (iam-simulate) of the generated apply role, its guardrails and the stack's permissions boundary, for every
+ * (iam-simulate) of the generated apply role (inline and IAM policies) and the stack's permissions boundary, for every
  * deployment of the configured matrix — and for each with the settings that widen its rights (destroy allowed, analyst
  * principals, key administrators), so no test passes only because the shipped example lacks a feature.
  */
@@ -58,7 +58,7 @@ describeEach('pipeline stacks', cases, ({ d, v }) => `${d.names.stack} (${v})`, 
       action,
       resource,
       context: { 'aws:RequestedRegion': d.region, ...context },
-      identity: [permissions.apply, permissions.guardrails],
+      identity: [permissions.apply, permissions.applyIam],
       ...(resource.startsWith(arn.kmsKey('')) ? { resourcePolicy: keyPolicy } : {}),
       ...(organization ? { scps: [[{ Effect: 'Allow', Action: '*', Resource: '*' }, ...guardrails.scp.Statement]], rcps: [guardrails.rcp.Statement] } : {}),
     });

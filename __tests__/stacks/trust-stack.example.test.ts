@@ -118,7 +118,9 @@ describe('VCS-driven workspaces (backend.vcs)', () => {
 
 describe('deploy permissions generated from a stack', () => {
   const stack = telemetry[0];
-  const { plan, apply } = stack.deployPermissions();
+  // The apply role's policies: inline, and its IAM statements in a managed policy of their own.
+  const { plan, apply: inline, applyIam } = stack.deployPermissions();
+  const apply = [...inline, ...applyIam].filter((s) => s.Effect === 'Allow');
   const actions = (statements: PolicyStatement[]) => new Set(statements.flatMap((s) => [s.Action].flat()));
 
   it('the plan role only reads: no action that creates, changes or deletes', () => {
@@ -159,6 +161,7 @@ describe('deploy permissions generated from a stack', () => {
 
   it('leaving out an action leaves it out of both roles (the e2e plants this)', () => {
     expect(actions(stack.deployPermissions(['firehose:CreateDeliveryStream']).apply).has('firehose:CreateDeliveryStream')).toBe(false);
+    expect(actions(stack.deployPermissions(['iam:PassRole']).applyIam).has('iam:PassRole')).toBe(false);
   });
 });
 

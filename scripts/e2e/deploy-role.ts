@@ -164,7 +164,7 @@ async function analystCan(
 
 /**
  * One escalation an apply could try, refused under moto's enforcement: removing the permissions boundary of a role of
- * the stack (the apply role's guardrails deny it outright). The role keeps its boundary.
+ * the stack (the apply role's IAM policy denies it outright). The role keeps its boundary.
  */
 async function escalationRefused(d: ResolvedDeployment, c: { region: string; endpoint: string; maxAttempts: number; role: EmulatorCredentials }): Promise<string> {
   const iam = new IAMClient({ region: c.region, endpoint: c.endpoint, maxAttempts: c.maxAttempts, credentials: c.role });

@@ -25,15 +25,15 @@ export function permissionsBoundaryPolicy(scope: Construct, stack: string, permi
 }
 
 /**
- * The apply role's explicit denies (DeployPermissions.guardrails) as a managed policy attached to it,
- * `<stack>-deploy-guardrails`: beside the inline deploy policy, which is near a role's 10,240 characters.
+ * The apply role's IAM rights and explicit denies (DeployPermissions.applyIam) as a managed policy attached to it,
+ * `<stack>-deploy-iam`: beside the inline deploy policy, which is near a role's 10,240 characters.
  */
-export function applyGuardrails(scope: Construct, stack: string, role: IamRole, permissionsOf: (stack: string) => DeployPermissions): IamPolicy {
-  const policy = new IamPolicy(scope, `${stack}-deploy-guardrails`, {
-    name: `${stack}-deploy-guardrails`,
-    description: `What the apply role of ${stack} may never do, whatever else it is given: roles without the stack's boundary, other policies, the boundary itself`,
-    policy: Lazy.stringValue({ produce: () => policyDocument(permissionsOf(stack).guardrails) }),
+export function applyIamPolicy(scope: Construct, stack: string, role: IamRole, permissionsOf: (stack: string) => DeployPermissions): IamPolicy {
+  const policy = new IamPolicy(scope, `${stack}-deploy-iam`, {
+    name: `${stack}-deploy-iam`,
+    description: `The apply role of ${stack} in IAM: the stack's roles only under its boundary, only its policies attached, never the boundary itself`,
+    policy: Lazy.stringValue({ produce: () => policyDocument(permissionsOf(stack).applyIam) }),
   });
-  new IamRolePolicyAttachment(scope, `${stack}-deploy-guardrails-attachment`, { role: role.name, policyArn: policy.arn });
+  new IamRolePolicyAttachment(scope, `${stack}-deploy-iam-attachment`, { role: role.name, policyArn: policy.arn });
   return policy;
 }
