@@ -11,6 +11,12 @@
  * (docs.aws.amazon.com/service-authorization/latest/reference/). Which calls the provider makes: its resource code
  * (github.com/hashicorp/terraform-provider-aws, internal/service/<service>/), checked by the e2e under moto's IAM
  * enforcement, which checks actions but not resources or conditions (docs/e2e.md).
+ *
+ * What keeps an apply to its stack (docs/deploy-access.md): every role of the stack carries the stack's permissions
+ * boundary (permissionsBoundary, made by the trust or bootstrap stack); the apply role writes those roles only under it
+ * and never removes or rewrites it (applyIam); rights that only a destroy uses exist only where the configuration lets
+ * a destroy happen; resources AWS names are created only with the stack's tag. The escalations are decided by policy
+ * evaluation in __tests__/stacks/deploy-escalation.invariants.test.ts.
  */
 import { ACTIONS_WITHOUT_RESOURCE_TYPES } from '../config/aws';
 import { permissionsBoundaryOf } from '../config/names';
