@@ -105,6 +105,12 @@ export function resourceNames(
 /** The erasure policy (and role) of a stack: what the report looks for to say who may run `npm run erase`. */
 export const erasurePolicyOf = (stack: string): string => `${stack}-erasure`;
 
+/**
+ * The permissions boundary every role of a pipeline stack carries (stacks/deploy-permissions.ts permissionsBoundary):
+ * a managed policy made by the stack's trust or bootstrap stack, which the pipeline's apply role cannot change.
+ */
+export const permissionsBoundaryOf = (stack: string): string => `${stack}-boundary`;
+
 /** Folder of the data bucket holding each erasure request's journal and receipt (`npm run erase`). */
 export const ERASURE_REQUESTS_FOLDER = 'erasure-requests/';
 

@@ -172,6 +172,9 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
       const names = resourceNames(matrix.project, identity.data.environment, identity.data.region, identity.data.accountId, settings);
       issues.push(...namingIssues(names, backend.data, identity.data, settings.logs.bucketAccessLogs));
       issues.push(...stateHostIssues(backend.data, identity.data));
+      if (backend.data.type === 'cloud' && backend.data.project === undefined && !HCP_PROJECT_NAME.test(hcpProjectOf(matrix.project, identity.data.environment))) {
+        issues.push({ path: ['backend', 'project'], message: `the default HCP Terraform project "${hcpProjectOf(matrix.project, identity.data.environment)}" is not 3 to 40 letters, digits, spaces, hyphens and underscores; name backend.project` });
+      }
       const earlier = seen.get(names.stack);
       if (earlier !== undefined) {
         issues.push({ path: ['region'], message: `duplicate environment/region pair: ${earlier} already deploys stack ${names.stack}` });
@@ -179,7 +182,7 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
         seen.set(names.stack, `deployments[${index}]`);
       }
       if (issues.length === 0) {
-        const resolvedBackend = backend.data.type === 'cloud' ? { ...backend.data, project: backend.data.project ?? matrix.project } : backend.data;
+        const resolvedBackend = backend.data.type === 'cloud' ? { ...backend.data, project: backend.data.project ?? hcpProjectOf(matrix.project, identity.data.environment) } : backend.data;
         resolved.push({ ...identity.data, project: matrix.project, settings, backend: resolvedBackend, names });
       }
     }
@@ -210,8 +213,35 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
     ...[...fromDefaults].map(([line, labels]) => `${line} (${labels.length === matrix.deployments.length ? 'every deployment' : labels.join(', ')})`),
   );
   if (matrix.deployments.length === 0) problems.push('deployments: [] — the matrix needs at least one deployment');
+  if (problems.length === 0) problems.push(...crossJurisdictionAccountProblems(resolved));
   if (problems.length > 0) throw new ConfigError(problems);
   return resolved;
+}
+
+/** The default HCP Terraform project of a deployment: one per environment. */
+export const hcpProjectOf = (project: string, environment: string): string => `${project}-${environment}`;
+const HCP_PROJECT_NAME = /^[A-Za-z0-9 _-]{3,40}$/;
+
+/**
+ * One AWS account applied by HCP Terraform organizations on hosts of different jurisdictions (app.terraform.io and
+ * app.eu.terraform.io, say): each organization's apply roles reach the account, so apply rights in one jurisdiction's
+ * organization touch the account that holds the other's data. An error unless every such deployment gives
+ * `backend.crossJurisdictionAccountReason`.
+ */
+export function crossJurisdictionAccountProblems(deployments: ResolvedDeployment[]): string[] {
+  const byAccount = new Map<string, ResolvedDeployment[]>();
+  for (const d of deployments) if (d.backend.type === 'cloud') byAccount.set(d.accountId, [...(byAccount.get(d.accountId) ?? []), d]);
+  const problems: string[] = [];
+  for (const [account, ds] of byAccount) {
+    const hostOf = (d: ResolvedDeployment) => (d.backend.type === 'cloud' ? d.backend.hostname : '');
+    const jurisdictions = new Set(ds.map((d) => HCP_TERRAFORM_HOST_JURISDICTIONS[hostOf(d)] ?? hostOf(d)));
+    if (jurisdictions.size < 2) continue;
+    const unexplained = ds.filter((d) => d.backend.type === 'cloud' && !d.backend.crossJurisdictionAccountReason);
+    if (unexplained.length === 0) continue;
+    const who = ds.map((d) => `${d.environment}/${d.region} (${d.backend.type === 'cloud' ? `${d.backend.organization} on ${d.backend.hostname}` : ''})`).join(', ');
+    problems.push(`account ${account} would be applied by HCP Terraform organizations on hosts of ${[...jurisdictions].sort().join(' and ')}: ${who}; keep each jurisdiction's deployments in accounts of their own, or give backend.crossJurisdictionAccountReason in ${unexplained.map((d) => `${d.environment}/${d.region}`).join(', ')}`);
+  }
+  return problems;
 }
 
 /** State in HCP Terraform stays on a host of the deployment's jurisdiction, unless an exception gives the reason. */

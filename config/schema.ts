@@ -201,7 +201,7 @@ export const backendSchema = z.discriminatedUnion('type', [
       .string()
       .regex(/^[A-Za-z0-9 _-]{3,40}$/, '3 to 40 letters, digits, spaces, hyphens and underscores')
       .optional()
-      .describe("HCP Terraform project the workspaces belong to (the `cloud` block names it; the workspaces stack creates it; each deploy role's trust names it). Default: the matrix's `project`.")
+      .describe("HCP Terraform project the workspaces belong to (the `cloud` block names it; the workspaces stack creates it; each deploy role's trust names it). Default: `<project>-<environment>`, one project per environment, so a team's access to staging is not access to prod.")
       .meta({ source: 'HashiCorp docs, HCP Terraform projects: name rules' }),
     hostname: z
       .string()
@@ -224,6 +224,27 @@ export const backendSchema = z.discriminatedUnion('type', [
       .optional()
       .describe("VCS-driven runs: the workspaces stack connects each workspace to this repository, running only when its stack's folder changes. Default: none — runs come from the CLI (`npm run deploy`).")
       .meta({ source: 'HashiCorp docs, HCP Terraform VCS-driven run workflow; hashicorp/tfe provider, tfe_workspace vcs_repo' }),
+    existingOidcProvider: z
+      .boolean()
+      .optional()
+      .describe("The account already trusts this HCP Terraform host (an IAM OIDC provider for `https://<hostname>` made by another team): the trust stack looks it up instead of creating it, so its apply does not fail with EntityAlreadyExists and its destroy never deletes a provider others use. Its client ids must include `aws.workload.identity`. Default: false — the trust stack creates the provider.")
+      .meta({ source: 'IAM user guide, "Create an OpenID Connect (OIDC) identity provider" (one provider per URL per account); AWS provider docs, data source aws_iam_openid_connect_provider' }),
+    teamAccess: z
+      .array(
+        z.strictObject({
+          teamId: z.string().regex(/^team-[A-Za-z0-9]+$/, 'an HCP Terraform team id, team-…').describe('The team (its id, from the organization\'s Teams page or the tfe_team data source).'),
+          access: z.enum(['read', 'write', 'maintain', 'admin']).describe('Its access to the project\'s workspaces: `read` (runs and state outputs), `write` (queue and approve runs — who may apply), `maintain`, `admin`.'),
+        }),
+      )
+      .optional()
+      .describe("Teams with access to the deployment's HCP Terraform project (`tfe_team_project_access`); every deployment of one project must list the same teams. Default: none — only the organization's owners.")
+      .meta({ source: 'hashicorp/tfe provider, tfe_team_project_access; HashiCorp docs, HCP Terraform project permissions' }),
+    crossJurisdictionAccountReason: z
+      .string()
+      .trim()
+      .min(1, 'a cross-jurisdiction account needs its reason')
+      .optional()
+      .describe("Why this deployment's account may also be applied by workspaces of an organization on another jurisdiction's HCP Terraform host (each organization's apply role can then change that account's IAM within its own stack). Default: none — one account applied from hosts of two jurisdictions is a configuration error."),
     residencyException: z.string().trim().min(1, 'a residency exception needs its reason').optional().describe("Why this deployment's state may be kept on a host outside its jurisdiction (e.g. no HCP Terraform host in Japan; state holds names, ARNs and policies, no event data). Default: none — a mismatch is a configuration error."),
   }),
 ]);

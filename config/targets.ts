@@ -79,6 +79,10 @@ export interface CloudWorkspace {
   applyRole: string;
   /** The repository VCS-driven runs come from (backend.vcs). */
   vcs?: Extract<ResolvedDeployment['backend'], { type: 'cloud' }>['vcs'];
+  /** The account's OIDC provider for the host exists already (backend.existingOidcProvider): looked up, not made. */
+  existingOidcProvider: boolean;
+  /** Teams with access to its project (backend.teamAccess). */
+  teamAccess: { teamId: string; access: string }[];
 }
 
 /** The pipeline stacks whose state and runs are in HCP Terraform, in matrix order. */
@@ -99,6 +103,8 @@ export function cloudWorkspaces(deployments: ResolvedDeployment[]): CloudWorkspa
             planRole: d.names.deployRoles.plan,
             applyRole: d.names.deployRoles.apply,
             ...(d.backend.vcs ? { vcs: d.backend.vcs } : {}),
+            existingOidcProvider: d.backend.existingOidcProvider ?? false,
+            teamAccess: d.backend.teamAccess ?? [],
           },
         ]
       : [],

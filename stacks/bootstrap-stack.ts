@@ -14,6 +14,7 @@ import { CheckedStack } from './checked-stack';
 import { stateFacts } from '../model/facts';
 import { accountAdministersKey, keyProtection, privateBucket } from './constructs/private-bucket';
 import { AccessLogs } from './constructs/access-logs';
+import { applyIamPolicy, permissionsBoundaryPolicy } from './constructs/permissions-boundary';
 import { arns, policyDocument, type PolicyStatement } from './iam';
 import type { DeployPermissions } from './deploy-permissions';
 
@@ -27,11 +28,12 @@ export const BOOTSTRAP_STATE_DIR = 'bootstrap-state';
  * unless every stack it holds state for allows destroy. Its own state is local (docs/operating.md, first-time setup).
  */
 export class StateBootstrapStack extends CheckedStack {
-  /** `permissionsOf` gives a pipeline stack's deploy permissions, for the deploy roles (`backend.deployRolePrincipals`). */
-  constructor(scope: Construct, readonly target: BootstrapTarget, permissionsOf: (stack: string) => DeployPermissions = (stack) => {
-      throw new Error(`the deploy role of ${stack} needs its pipeline stack (buildBootstrapStacks with the telemetry stacks)`);
-    },
-  ) {
+  /**
+   * `permissionsOf` gives a pipeline stack's deploy permissions: its permissions boundary, made here for each stack
+   * whose state the bucket holds, and its deploy role's policy (`backend.deployRolePrincipals`). Without it (a state
+   * bucket alone), neither is made.
+   */
+  constructor(scope: Construct, readonly target: BootstrapTarget, permissionsOf?: (stack: string) => DeployPermissions) {
     const id = bootstrapStackName(target.project, target.accountId, target.region);
     super(scope, id, { region: target.region, allowedRegions: [], allowDestroy: target.allowDestroy }, stateFacts(target));
     const { accountId, region, bucket: bucketName } = target;
@@ -86,6 +88,8 @@ export class StateBootstrapStack extends CheckedStack {
         allowDestroy: target.allowDestroy,
       });
     }
+    if (permissionsOf) for (const stack of target.stacks) permissionsBoundaryPolicy(this, stack, permissionsOf);
+    if (target.deployRoles.length > 0 && !permissionsOf) throw new Error(`the deploy roles of ${target.deployRoles.map((r) => r.stack).join(', ')} need their pipeline stacks (buildBootstrapStacks with the telemetry stacks)`);
     for (const { stack, role: roleName, principals } of target.deployRoles) {
       const role = new IamRole(this, `${stack}-deploy`, {
         name: roleName,
@@ -93,7 +97,8 @@ export class StateBootstrapStack extends CheckedStack {
         assumeRolePolicy: policyDocument([{ Effect: 'Allow', Principal: { AWS: principals }, Action: 'sts:AssumeRole' }]),
       });
       // Inline, as the trust stack's: a pipeline's apply policy is past a managed policy's size limit.
-      new IamRolePolicy(this, `${stack}-deploy-policy`, { role: role.name, name: 'deploy-apply', policy: Lazy.stringValue({ produce: () => policyDocument(permissionsOf(stack).apply) }) });
+      new IamRolePolicy(this, `${stack}-deploy-policy`, { role: role.name, name: 'deploy-apply', policy: Lazy.stringValue({ produce: () => policyDocument(permissionsOf!(stack).apply) }) });
+      applyIamPolicy(this, stack, role, permissionsOf!);
       new TerraformOutput(this, `${stack}-deploy-role-arn`, { value: role.arn, description: `Role that applies ${stack}` });
     }
     new TerraformOutput(this, 'state_bucket', { value: bucketName });

@@ -15,7 +15,8 @@ export function buildStacks(app: App, deployments: ResolvedDeployment[]): Teleme
 /** One state-bucket bootstrap stack per account × region that keeps state in S3 (with its stacks' deploy roles). */
 export function buildBootstrapStacks(app: App, deployments: ResolvedDeployment[], telemetry: TelemetryStack[] = []): StateBootstrapStack[] {
   const byName = new Map(telemetry.map((t) => [t.node.id, t]));
-  return bootstrapTargets(deployments).map((target) => new StateBootstrapStack(app, target, (stack) => byName.get(stack)!.deployPermissions()));
+  // Without its pipeline stacks, a state bucket alone: no permissions boundaries, no deploy roles.
+  return bootstrapTargets(deployments).map((target) => new StateBootstrapStack(app, target, target.stacks.every((s) => byName.has(s)) ? (stack) => byName.get(stack)!.deployPermissions() : undefined));
 }
 
 /**

@@ -1,7 +1,8 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CloudBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, type TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { backendLocation, stateKeyAlias, staticFolder } from '../config/names';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { backendLocation, permissionsBoundaryOf, stateKeyAlias, staticFolder } from '../config/names';
 import type { ResolvedDeployment } from '../config/resolve';
 import { Analysts } from './constructs/analysts';
 import { Catalog } from './constructs/catalog';
@@ -15,11 +16,24 @@ import { partitionOf } from '../config/aws';
 import { arnsOf, type AwsEnvironment } from './iam';
 import { CheckedStack } from './checked-stack';
 import { pipelineFacts } from '../model/facts';
-import { deployPermissions, type DeployPermissions } from './deploy-permissions';
+import { deployPermissions, UnknownResourceTypeError, type DeployPermissions } from './deploy-permissions';
+import { GUARDRAILS_FILE, organizationGuardrails } from './guardrails';
 import { policyDocument, type PolicyStatement } from './iam';
 
 /** Beside each pipeline stack's cdk.tf.json: its deploy policies, for whoever applies it without the trust stack. */
 export const DEPLOY_POLICY_FILE = 'deploy-policy.json';
+
+/** A role's inline policies together, whitespace not counted (IAM user guide, "IAM and AWS STS quotas"). */
+export const ROLE_INLINE_POLICIES_MAX_CHARACTERS = 10240;
+
+/** The plan and apply policies are each one inline policy of their role: past the quota the trust stack's apply fails. */
+function withinInlineLimit(stack: string, permissions: DeployPermissions): DeployPermissions {
+  for (const phase of ['plan', 'apply'] as const) {
+    const size = JSON.stringify({ Version: '2012-10-17', Statement: permissions[phase] }).length;
+    if (size > ROLE_INLINE_POLICIES_MAX_CHARACTERS) throw new UnknownResourceTypeError(`the ${phase} policy of ${stack} is ${size} characters, past a role's ${ROLE_INLINE_POLICIES_MAX_CHARACTERS} for inline policies (IAM user guide, "IAM and AWS STS quotas")`);
+  }
+  return permissions;
+}
 
 /** Tags on every resource of a stack (through the provider's default_tags). */
 export function defaultTags(d: ResolvedDeployment): Record<string, string> {
@@ -143,6 +157,11 @@ export class TelemetryStack extends CheckedStack {
       bucket: storage,
     });
 
+    // Every role the stack makes carries its permissions boundary (made by the trust or bootstrap stack): what an
+    // apply may give a role is capped by a policy the apply cannot change (stacks/deploy-permissions.ts).
+    const boundary = arnsOf(env).policy(`/${permissionsBoundaryOf(names.stack)}`);
+    for (const role of this.node.findAll().filter((c): c is IamRole => c instanceof IamRole)) role.permissionsBoundary = boundary;
+
     // What an iOS app (and an operator) needs from this stack.
     new TerraformOutput(this, 'region', { value: region, description: 'Region the app sends events to' });
     new TerraformOutput(this, 'delivery_stream_name', { value: names.deliveryStream, description: 'Firehose stream the app puts records into' });
@@ -161,8 +180,14 @@ export class TelemetryStack extends CheckedStack {
    */
   protected override filesBeside(): Record<string, unknown> {
     this.synthesizedPermissions = this.deployPermissions();
-    const { plan, apply } = this.synthesizedPermissions;
-    return { [DEPLOY_POLICY_FILE]: { plan: JSON.parse(policyDocument(plan)), apply: JSON.parse(policyDocument(apply)) } };
+    const { plan, apply, applyIam, boundary } = this.synthesizedPermissions;
+    const document = (statements: PolicyStatement[]) => JSON.parse(policyDocument(statements)) as unknown;
+    // The boundary every role of the stack names, and the apply role's IAM rights and denies (a managed policy of their own).
+    return {
+      [DEPLOY_POLICY_FILE]: { plan: document(plan), apply: document(apply), applyIam: document(applyIam), permissionsBoundary: document(boundary) },
+      // The SCP and RCP the organization's platform team attaches (stacks/guardrails.ts, docs/operating.md).
+      [GUARDRAILS_FILE]: organizationGuardrails(this.deployment),
+    };
   }
 
   /**
@@ -174,7 +199,7 @@ export class TelemetryStack extends CheckedStack {
     if (omit.length === 0 && this.synthesizedPermissions) return this.synthesizedPermissions;
     const d = this.deployment;
     const permissions = deployPermissions(this.toTerraform(), this.env, d.names.stack, omit);
-    if (d.backend.type !== 's3') return permissions;
+    if (d.backend.type !== 's3') return withinInlineLimit(d.names.stack, permissions);
     const arn = arnsOf(this.env);
     const { bucket, key } = backendLocation(d.backend, d.environment, d.region, d.accountId);
     const object = (name: string) => `${arn.bucket(bucket)}/${name}`;
@@ -191,6 +216,6 @@ export class TelemetryStack extends CheckedStack {
         Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': stateKeyAlias(d.project) } },
       },
     ];
-    return { ...permissions, plan: [...permissions.plan, ...state('plan')], apply: [...permissions.apply, ...state('apply')] };
+    return withinInlineLimit(d.names.stack, { ...permissions, plan: [...permissions.plan, ...state('plan')], apply: [...permissions.apply, ...state('apply')] });
   }
 }

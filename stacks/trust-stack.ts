@@ -1,3 +1,4 @@
+import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -10,6 +11,7 @@ import { BOOTSTRAP_STATE_DIR } from './bootstrap-stack';
 import { CheckedStack } from './checked-stack';
 import type { DeployPermissions } from './deploy-permissions';
 import { policyDocument, type TrustStatement } from './iam';
+import { applyIamPolicy, permissionsBoundaryPolicy } from './constructs/permissions-boundary';
 
 /** The audience HCP Terraform puts in its workload identity tokens for AWS (and the OIDC provider's client id). */
 export const HCP_TERRAFORM_AWS_AUDIENCE = 'aws.workload.identity';
@@ -43,13 +45,21 @@ export class TrustStack extends CheckedStack {
     });
     new LocalBackend(this, { path: `../../../${BOOTSTRAP_STATE_DIR}/${target.stack}.tfstate` });
 
-    const providers = new Map<string, IamOpenidConnectProvider>();
+    const providers = new Map<string, { arn: string }>();
     for (const hostname of new Set(target.workspaces.map((w) => w.hostname))) {
+      const existing = new Set(target.workspaces.filter((w) => w.hostname === hostname).map((w) => w.existingOidcProvider));
+      if (existing.size > 1) throw new Error(`${target.stack}: the deployments applied from ${hostname} disagree on backend.existingOidcProvider (the account has one provider per host): set it alike`);
+      // An account has one OIDC provider per URL: one made by another team is looked up, and never destroyed here.
+      if (existing.has(true)) {
+        providers.set(hostname, new DataAwsIamOpenidConnectProvider(this, `oidc-${hostname}`, { url: `https://${hostname}` }));
+        continue;
+      }
       // No thumbprint: IAM trusts the host's certificate through its root CA library (IAM user guide, "Create an
       // OpenID Connect (OIDC) identity provider"); the provider (5.x) makes thumbprint_list optional.
       providers.set(hostname, new IamOpenidConnectProvider(this, `oidc-${hostname}`, { url: `https://${hostname}`, clientIdList: [HCP_TERRAFORM_AWS_AUDIENCE] }));
     }
     for (const w of target.workspaces) {
+      permissionsBoundaryPolicy(this, w.stack, permissionsOf);
       const provider = providers.get(w.hostname)!;
       const trust = (phase: RunPhase): TrustStatement => ({
         Effect: 'Allow',
@@ -71,6 +81,7 @@ export class TrustStack extends CheckedStack {
           name: `deploy-${phase}`,
           policy: Lazy.stringValue({ produce: () => policyDocument(permissionsOf(w.stack)[phase]) }),
         });
+        if (phase === 'apply') applyIamPolicy(this, w.stack, role, permissionsOf);
         new TerraformOutput(this, `${w.stack}-${phase}-role-arn`, { value: role.arn, description: `TFC_AWS_${phase.toUpperCase()}_ROLE_ARN of workspace ${w.organization}/${w.workspace}` });
       }
     }

@@ -1,4 +1,5 @@
 import { Project } from '@cdktf/provider-tfe/lib/project';
+import { TeamProjectAccess } from '@cdktf/provider-tfe/lib/team-project-access';
 import { TfeProvider } from '@cdktf/provider-tfe/lib/provider';
 import { Variable } from '@cdktf/provider-tfe/lib/variable';
 import { Workspace } from '@cdktf/provider-tfe/lib/workspace';
@@ -29,7 +30,14 @@ export class WorkspacesStack extends TerraformStack {
 
     const projects = new Map<string, Project>();
     for (const w of target.workspaces) {
-      const project = projects.get(w.project) ?? new Project(this, `project-${w.project}`, { name: w.project, description: 'iOS telemetry pipeline stacks' });
+      const project = projects.get(w.project) ?? new Project(this, `project-${w.project}`, { name: w.project, description: `iOS telemetry pipeline stacks (${w.environment})` });
+      if (!projects.has(w.project)) {
+        const sameProject = target.workspaces.filter((x) => x.project === w.project);
+        const teams = new Set(sameProject.map((x) => JSON.stringify([...x.teamAccess].sort((a, b) => a.teamId.localeCompare(b.teamId)))));
+        if (teams.size > 1) throw new Error(`${target.stack}: the deployments of HCP Terraform project ${w.project} (${sameProject.map((x) => x.stack).join(', ')}) list different backend.teamAccess; a project has one set of teams`);
+        // Who may see and approve runs of the project's workspaces: its configured teams only (and the owners).
+        for (const { teamId, access } of w.teamAccess) new TeamProjectAccess(this, `project-${w.project}-${teamId}`, { projectId: project.id, teamId, access });
+      }
       projects.set(w.project, project);
       const workspace = new Workspace(this, w.stack, {
         name: w.workspace,

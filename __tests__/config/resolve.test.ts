@@ -127,9 +127,21 @@ describe('override file', () => {
   it('switches the backend to Terraform Cloud (replacing, not merging, the S3 fields)', () => {
     const path = file('tfc.json', { backend: { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'tfe.example.com' } });
     expect(loadExample(path).map((d) => d.backend)).toEqual(
-      // The HCP Terraform project defaults to the matrix's project name.
-      Array(3).fill({ type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'tfe.example.com', project: 'telemetry' }),
+      // The HCP Terraform project defaults to one per environment: `<project>-<environment>`.
+      loadExample(path).map((d) => ({ type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'tfe.example.com', project: `telemetry-${d.environment}` })),
     );
+  });
+
+  it('refuses one account applied from HCP Terraform hosts of two jurisdictions, unless each deployment there says why', () => {
+    const us = { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'app.terraform.io' };
+    const split = (reason?: string) => ({
+      backend: { ...us, ...(reason ? { crossJurisdictionAccountReason: reason } : {}) },
+      deploymentOverrides: {},
+      deployments: EXAMPLE_MATRIX.deployments.map((d) => ({ ...d, ...(d.jurisdiction === 'EU' ? { backend: { organization: 'acme-eu', hostname: 'app.eu.terraform.io' } } : {}) })),
+    });
+    const problems = problemsOf(() => loadExample(file('split.json', split())));
+    expect(problems).toEqual([expect.stringMatching(/^account 222222222222 would be applied by HCP Terraform organizations on hosts of EU and US: .*crossJurisdictionAccountReason/)]);
+    expect(loadExample(file('split-ok.json', split('one prod account for both apps (review 2026-11)'))).length).toBe(EXAMPLE_MATRIX.deployments.length);
   });
 
   it('names the file for a shared default it sets, once', () => {

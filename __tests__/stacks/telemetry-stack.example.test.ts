@@ -148,14 +148,14 @@ describe('ingestion modes', () => {
 describe('backends', () => {
   it('Terraform Cloud: one workspace per stack, named from config, the EU deployment in an HCP Europe organization', () => {
     const matrix = matrixWith({});
-    matrix.backend = { type: 'cloud', organization: 'acme-telemetry', workspacePrefix: 'ios-telemetry', hostname: 'app.terraform.io' };
+    matrix.backend = { type: 'cloud', organization: 'acme-telemetry', workspacePrefix: 'ios-telemetry', hostname: 'app.terraform.io', crossJurisdictionAccountReason: 'the example keeps its US and EU prod in one account' };
     matrix.deployments = matrix.deployments.map((d) => (d.jurisdiction === 'EU' ? { ...d, backend: { organization: 'acme-telemetry-eu', hostname: 'app.eu.terraform.io' } } : d));
     const synthesized = synthMatrix(matrix);
     expect(synthesized.map((s) => s.tf.terraform?.cloud)).toEqual(
       synthesized.map((s) => ({
         hostname: s.deployment.jurisdiction === 'EU' ? 'app.eu.terraform.io' : 'app.terraform.io',
         organization: s.deployment.jurisdiction === 'EU' ? 'acme-telemetry-eu' : 'acme-telemetry',
-        workspaces: { name: `ios-telemetry-${s.deployment.environment}-${s.deployment.region}`, project: matrix.project },
+        workspaces: { name: `ios-telemetry-${s.deployment.environment}-${s.deployment.region}`, project: `${matrix.project}-${s.deployment.environment}` },
       })),
     );
     expect(synthesized.every((s) => s.tf.terraform?.backend === undefined)).toBe(true);

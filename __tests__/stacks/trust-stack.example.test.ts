@@ -6,13 +6,13 @@ import { Testing } from 'cdktf';
 import { workspacesStackName } from '../../config/names';
 import { resolveMatrix } from '../../config/resolve';
 import { authorizesNoResource } from '../../stacks/iam-catalogue';
-import { deployPermissions, UnknownResourceTypeError } from '../../stacks/deploy-permissions';
+import { deployPermissions, TAG_ON_CREATE, UnknownResourceTypeError } from '../../stacks/deploy-permissions';
 import { buildMatrix } from '../../stacks/matrix';
 import type { PolicyStatement } from '../../stacks/iam';
 import { matrixWith } from '../helpers';
 
 const matrix = matrixWith({});
-matrix.backend = { type: 'cloud', organization: 'acme-telemetry', workspacePrefix: 'ios-telemetry', hostname: 'app.terraform.io', project: 'mobile-telemetry' };
+matrix.backend = { type: 'cloud', organization: 'acme-telemetry', workspacePrefix: 'ios-telemetry', hostname: 'app.terraform.io', project: 'mobile-telemetry', crossJurisdictionAccountReason: 'the example keeps its US and EU prod in one account' };
 matrix.deployments = matrix.deployments.map((d) => (d.jurisdiction === 'EU' ? { ...d, backend: { organization: 'acme-telemetry-eu', hostname: 'app.eu.terraform.io' } } : d));
 const deployments = resolveMatrix(matrix);
 const app = Testing.app();
@@ -118,7 +118,9 @@ describe('VCS-driven workspaces (backend.vcs)', () => {
 
 describe('deploy permissions generated from a stack', () => {
   const stack = telemetry[0];
-  const { plan, apply } = stack.deployPermissions();
+  // The apply role's policies: inline, and its IAM statements in a managed policy of their own.
+  const { plan, apply: inline, applyIam } = stack.deployPermissions();
+  const apply = [...inline, ...applyIam].filter((s) => s.Effect === 'Allow');
   const actions = (statements: PolicyStatement[]) => new Set(statements.flatMap((s) => [s.Action].flat()));
 
   it('the plan role only reads: no action that creates, changes or deletes', () => {
@@ -131,10 +133,11 @@ describe('deploy permissions generated from a stack', () => {
     expect(applying.size).toBeGreaterThan(actions(plan).size);
   });
 
-  it('"*" only for actions AWS gives no resource type, and kept to the stack’s region', () => {
+  it('"*" only for actions AWS gives no resource type, kept to the stack’s region, and creating only with the stack’s tag', () => {
     for (const s of [...plan, ...apply].filter((s) => [s.Resource].flat().includes('*'))) {
       expect([s.Action].flat().filter((a) => !authorizesNoResource(a))).toEqual([]);
-      expect(s.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': stack.deployment.region } });
+      const creates = [s.Action].flat().some((a) => a in TAG_ON_CREATE);
+      expect(s.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': stack.deployment.region, ...(creates ? { 'aws:RequestTag/Stack': stack.deployment.names.stack } : {}) } });
     }
   });
 
@@ -158,5 +161,58 @@ describe('deploy permissions generated from a stack', () => {
 
   it('leaving out an action leaves it out of both roles (the e2e plants this)', () => {
     expect(actions(stack.deployPermissions(['firehose:CreateDeliveryStream']).apply).has('firehose:CreateDeliveryStream')).toBe(false);
+    expect(actions(stack.deployPermissions(['iam:PassRole']).applyIam).has('iam:PassRole')).toBe(false);
+  });
+});
+
+describe('an account that already trusts the HCP Terraform host (backend.existingOidcProvider)', () => {
+  const existing = resolveMatrix({ ...matrix, backend: { ...matrix.backend, existingOidcProvider: true } as typeof matrix.backend });
+  const stacks = buildMatrix(Testing.app(), existing).all;
+  const trust = JSON.parse(Testing.synth(stacks.find((s) => s.node.id === 'telemetry-trust-222222222222')!)) as { resource: Record<string, Record<string, Record<string, unknown>>>; data?: Record<string, Record<string, Record<string, unknown>>> };
+
+  it('looks the provider up instead of creating it, so neither apply nor destroy touches it', () => {
+    expect(trust.resource.aws_iam_openid_connect_provider).toBeUndefined();
+    const lookups = Object.entries(trust.data?.aws_iam_openid_connect_provider ?? {});
+    expect(lookups.map(([, p]) => p.url).sort()).toEqual(['https://app.eu.terraform.io', 'https://app.terraform.io']);
+    for (const role of Object.values(trust.resource.aws_iam_role)) {
+      const federated = JSON.parse(String(role.assume_role_policy)).Statement[0].Principal.Federated as string;
+      expect(lookups.map(([address]) => `\${data.aws_iam_openid_connect_provider.${address}.arn}`)).toContain(federated);
+    }
+  });
+
+  it('refuses deployments of one account and host that disagree', () => {
+    // Both prod deployments of 222222222222 on one host, one saying the provider exists, the other not.
+    const oneHost = { organization: 'acme-telemetry', hostname: 'app.terraform.io', residencyException: 'test: one host', existingOidcProvider: true };
+    const mixed = resolveMatrix({ ...matrix, deployments: matrix.deployments.map((d) => (d.jurisdiction === 'EU' ? { ...d, backend: oneHost } : d)) });
+    const app = Testing.app();
+    expect(() => buildMatrix(app, mixed).all.forEach((s) => Testing.synth(s))).toThrow(/disagree on backend.existingOidcProvider/);
+  });
+});
+
+describe('HCP Terraform projects and team access', () => {
+  const teams = [{ teamId: 'team-Approvers', access: 'write' as const }, { teamId: 'team-Readers', access: 'read' as const }];
+  const perEnvironment = resolveMatrix({ ...matrix, backend: { ...matrix.backend, project: undefined, teamAccess: teams } as typeof matrix.backend });
+  const stacks = buildMatrix(Testing.app(), perEnvironment).all;
+
+  it('one project per environment by default, each giving exactly the configured teams their access', () => {
+    for (const id of stacks.map((s) => s.node.id).filter((x) => x.includes('-workspaces-'))) {
+      const ws = JSON.parse(Testing.synth(stacks.find((s) => s.node.id === id)!)) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+      const projects = Object.entries(ws.resource.tfe_project);
+      const environments = [...new Set(perEnvironment.filter((d) => d.backend.type === 'cloud' && id.endsWith(d.backend.organization)).map((d) => d.environment))];
+      expect(projects.map(([, p]) => p.name).sort()).toEqual(environments.map((e) => `telemetry-${e}`).sort());
+      for (const [address] of projects) {
+        const access = Object.values(ws.resource.tfe_team_project_access).filter((a) => a.project_id === `\${tfe_project.${address}.id}`);
+        expect(access.map((a) => [a.team_id, a.access]).sort()).toEqual(teams.map((t) => [t.teamId, t.access]));
+      }
+      for (const w of Object.values(ws.resource.tfe_workspace)) {
+        const d = perEnvironment.find((x) => w.name === `ios-telemetry-${x.environment}-${x.region}`)!;
+        expect(w.project_id).toBe(`\${tfe_project.${projects.find(([, p]) => p.name === `telemetry-${d.environment}`)![0]}.id}`);
+      }
+    }
+  });
+
+  it('refuses a project whose deployments list different teams', () => {
+    const conflicting = resolveMatrix({ ...matrix, backend: { ...matrix.backend, teamAccess: teams } as typeof matrix.backend, deployments: matrix.deployments.map((d) => (d.region === 'us-east-1' && d.environment === 'prod' ? { ...d, backend: { project: 'mobile-telemetry', teamAccess: [teams[0]] } } : d)) });
+    expect(() => buildMatrix(Testing.app(), conflicting)).toThrow(/list different backend.teamAccess/);
   });
 });

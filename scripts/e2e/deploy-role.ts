@@ -5,11 +5,12 @@
  * (OIDC provider, plan and apply roles); then, with only the apply role's credentials (AssumeRoleWithWebIdentity —
  * moto does not check the token), the pipeline stack is applied with one action left out of the role's policy, which
  * must fail on the resource that needs it; with the full policy it is applied and planned (no changes); the analyst
- * role, with its own session, runs the named queries and reads the data folder and is refused the rest; then the
- * apply role destroys the stack.
+ * role, with its own session, runs the named queries and reads the data folder and is refused the rest; the apply role
+ * is refused removing a role's permissions boundary (one escalation moto can check); then the apply role destroys the
+ * stack (synthesized with destroy allowed: a protected stack's apply role has no rights to empty or delete it).
  * moto checks actions, and resources only for S3, never conditions: docs/e2e.md lists what only a real account shows.
  */
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateUserCommand, DeleteRolePermissionsBoundaryCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { AthenaClient, GetNamedQueryCommand, GetQueryExecutionCommand, ListNamedQueriesCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { DeleteDatabaseCommand, GetTablesCommand, GlueClient } from '@aws-sdk/client-glue';
@@ -63,7 +64,9 @@ function asCloudRun(d: ResolvedDeployment): ResolvedDeployment {
   return {
     ...d,
     backend: { type: 'cloud', organization: 'e2e', workspacePrefix: d.project, hostname: 'app.terraform.io', project: d.project },
-    settings: { ...d.settings, analysts: { ...d.settings.analysts, principals: [administrator] } },
+    // Destroy allowed: the apply role then has the emptying and key-deletion rights a destroy needs, which a protected
+    // deployment's apply role lacks (stacks/deploy-permissions.ts destroyRights).
+    settings: { ...d.settings, analysts: { ...d.settings.analysts, principals: [administrator] }, protection: { ...d.settings.protection, allowDestroy: true } },
   };
 }
 
@@ -159,6 +162,18 @@ async function analystCan(
   ];
 }
 
+/**
+ * One escalation an apply could try, refused under moto's enforcement: removing the permissions boundary of a role of
+ * the stack (the apply role's IAM policy denies it outright). The role keeps its boundary.
+ */
+async function escalationRefused(d: ResolvedDeployment, c: { region: string; endpoint: string; maxAttempts: number; role: EmulatorCredentials }): Promise<string> {
+  const iam = new IAMClient({ region: c.region, endpoint: c.endpoint, maxAttempts: c.maxAttempts, credentials: c.role });
+  const RoleName = d.names.roles.firehose;
+  const got = await outcome(() => iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName })));
+  if (got !== 'AccessDenied') throw new Error(`the apply role should be refused to remove the permissions boundary of ${RoleName}; it got ${got}`);
+  return `escalation refused: the apply role may not remove the permissions boundary of ${RoleName} (AccessDenied)`;
+}
+
 export async function deployRoleCheck(d: ResolvedDeployment, scratch: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<DeployRoleResult> {
   const started = Date.now();
   const cloud = asCloudRun(d);
@@ -227,6 +242,7 @@ export async function deployRoleCheck(d: ResolvedDeployment, scratch: string, en
       lines.push(`${what} with only the apply role's credentials: ${what === 'plan' ? 'no changes' : 'ok'}`);
     }
     lines.push(...(await analystCan(cloud, { ...common, admin, analyst })));
+    lines.push(await escalationRefused(cloud, { ...common, role }));
 
     // Destroy: the opt-out of destroy protection (as protection.allowDestroy synthesizes it), named queries out of
     // the state first (moto never finishes deleting one: emulator.ts).

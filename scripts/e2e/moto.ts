@@ -26,8 +26,12 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Waits up to 60 s for the emulator to answer: moto_server starts in about a second on an idle machine, but took more
+ * than 10 s on a shared one (load average 35 on 2 cores, 2026-12-06), failing the run before it began.
+ */
 async function ready(endpoint: string, child?: ChildProcess): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 600; i++) {
     if (child && child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}`);
     try {
       if ((await fetch(`${endpoint}/moto-api/`)).ok) return;

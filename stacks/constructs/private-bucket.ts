@@ -106,6 +106,9 @@ export const KEY_ADMIN_ACTIONS = [
   'kms:RotateKeyOnDemand',
 ];
 
+/** What a plan reads of a key (terraform-provider-aws internal/service/kms/key.go, resourceKeyRead). */
+export const KEY_CONFIGURATION_READS = ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'];
+
 /**
  * The statements a key policy starts with. Without administrators: the account administers and uses the key through
  * IAM. With them: the account only uses it through IAM (and lets AWS services hold grants on it, as Firehose does),
@@ -123,6 +126,10 @@ export function accountKeyStatements(rootArn: string, administrators: readonly s
       Resource: '*',
       Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     },
+    // What Terraform's refresh reads of the key (the provider's resource read: DescribeKey, GetKeyPolicy,
+    // GetKeyRotationStatus, ListResourceTags): without it the account's IAM cannot let the plan role read the key, and
+    // every plan of the stack fails once administrators are set. Reads only; the key's use and its changes stay above.
+    { Sid: 'AccountReadsTheKeyConfigurationThroughIam', Effect: 'Allow', Principal: { AWS: rootArn }, Action: KEY_CONFIGURATION_READS, Resource: '*' },
     { Sid: 'KeyAdministrators', Effect: 'Allow', Principal: { AWS: [...administrators] }, Action: KEY_ADMIN_ACTIONS, Resource: '*' },
   ];
 }

@@ -138,8 +138,10 @@ describe('Storage with key administrators, built alone in a bare stack', () => {
   const covers = (patterns: string[], action: string) => patterns.some((p) => iamWildcardMatch(p, action, true));
 
   it('the account uses the key through IAM but no longer administers it: no kms:* to the account', () => {
-    expect(statements.map((s) => s.Sid)).toEqual(['AccountUsesKeyThroughIam', 'AccountLetsAwsServicesHoldGrants', 'KeyAdministrators']);
+    expect(statements.map((s) => s.Sid)).toEqual(['AccountUsesKeyThroughIam', 'AccountLetsAwsServicesHoldGrants', 'AccountReadsTheKeyConfigurationThroughIam', 'KeyAdministrators']);
     const account = actionsOf(':root');
+    // A plan's refresh reads the key's policy, rotation and tags: the plan role gets them through IAM (issue 31).
+    for (const action of ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags']) expect(covers(account, action)).toBe(true);
     expect(account).not.toContain('kms:*');
     for (const action of ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey']) expect(covers(account, action)).toBe(false);
     expect(covers(account, 'kms:Decrypt')).toBe(true);
