@@ -89,7 +89,7 @@ export interface OrganizationPolicies {
 
 export interface AccessOptions {
   /** The deploy roles' policies of a pipeline stack (deploy-policy.json), when the tool has them. */
-  deployPolicies?: { plan: unknown; apply: unknown };
+  deployPolicies?: { plan: unknown; apply: unknown; applyIam?: unknown };
   organization?: OrganizationPolicies;
 }
 
@@ -610,8 +610,8 @@ function askers(tf: TerraformJson, home: Home, options: AccessOptions, unseen: A
   const stackName = (tf.provider?.aws?.[0]?.default_tags as Body[] | undefined)?.[0]?.tags as Record<string, string> | undefined;
   if (options.deployPolicies) {
     for (const phase of ['plan', 'apply'] as const) {
-      const doc = options.deployPolicies[phase] as Doc;
-      result.push({ id: `deploy:${phase}`, kind: phase === 'plan' ? 'deploy-plan' : 'deploy-apply', name: `${stackName?.Stack ?? 'stack'} ${phase} role`, account: home.account, arn: `arn:aws:iam::${home.account}:role/deploy-${phase}`, identity: [doc] });
+      const docs = [options.deployPolicies[phase], ...(phase === 'apply' && options.deployPolicies.applyIam ? [options.deployPolicies.applyIam] : [])] as Doc[];
+      result.push({ id: `deploy:${phase}`, kind: phase === 'plan' ? 'deploy-plan' : 'deploy-apply', name: `${stackName?.Stack ?? 'stack'} ${phase} role`, account: home.account, arn: `arn:aws:iam::${home.account}:role/deploy-${phase}`, identity: docs });
     }
   }
   result.push({ id: 'account-principal', kind: 'account-principal', name: 'any other principal of this account', account: home.account, arn: `arn:aws:iam::${home.account}:role/another-principal-of-this-account`, identity: [ADMIN], only: [...ACCESS_REQUESTS].filter((r) => r !== 'act-outside') });
@@ -726,9 +726,9 @@ function evaluate(asker: Asker, call: Ask['ways'][number][number], home: Home, o
     action: call.action,
     resource: call.resource,
     resourceAccount: home.account,
-    context: { 'aws:SecureTransport': 'true', ...who, ...(principalAccount && !anyAccount && call.action.startsWith('kms:') ? { 'kms:CallerAccount': principalAccount } : {}), ...(asker.context ?? {}), ...(call.context ?? {}) },
+    context: { 'aws:SecureTransport': 'true', 'aws:RequestedRegion': home.region, ...who, ...(principalAccount && !anyAccount && call.action.startsWith('kms:') ? { 'kms:CallerAccount': principalAccount } : {}), ...(asker.context ?? {}), ...(call.context ?? {}) },
     identity: asker.identity,
-    known: [...Object.keys(who), ...Object.keys(asker.context ?? {}), ...Object.keys(call.context ?? {}), ...(call.action.startsWith('kms:') ? ['kms:ViaService', ...(anyAccount ? [] : ['kms:CallerAccount'])] : [])],
+    known: ['aws:RequestedRegion', ...Object.keys(who), ...Object.keys(asker.context ?? {}), ...Object.keys(call.context ?? {}), ...(call.action.startsWith('kms:') ? ['kms:ViaService', ...(anyAccount ? [] : ['kms:CallerAccount'])] : [])],
     ...(call.policy ? { resourcePolicy: call.policy, resourcePolicyType: call.action.startsWith('sts:AssumeRole') ? ('trust' as const) : ('resource' as const) } : {}),
     ...(asker.boundary ? { boundary: asker.boundary } : {}),
     ...(asker.session ? { session: asker.session } : {}),

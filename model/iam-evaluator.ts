@@ -62,6 +62,9 @@ function load(policy: unknown, type: PolicyType, name: string, validate = true):
  */
 const RCP_FULL_AWS_ACCESS = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] };
 
+/** AWS's FullAWSAccess SCP. */
+const FULL_AWS_ACCESS_SCP = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
 export interface EvaluationInput {
   principal: string | { type: 'Anonymous' };
   action: string;
@@ -92,7 +95,9 @@ export function evaluateRequest(input: EvaluationInput, mode: SimulationMode): {
     request,
     sessionPolicy: input.session ? load(input.session, 'session', 'session') : undefined,
     identityPolicies: input.identity.map((p, i) => load(p, 'identity', `identity-${i}`)),
-    serviceControlPolicies: input.scps?.length ? [{ orgIdentifier: 'r-root', policies: input.scps.map((p, i) => load(p, 'scp', `scp-${i}`)) }] : [],
+    // Given SCPs sit beside AWS's FullAWSAccess, attached to every level unless replaced (Organizations user guide,
+    // "Service control policies"): a deny-only guardrail denies what it names, not everything else.
+    serviceControlPolicies: input.scps?.length ? [{ orgIdentifier: 'r-root', policies: [load(FULL_AWS_ACCESS_SCP, 'scp', 'FullAWSAccess'), ...input.scps.map((p, i) => load(p, 'scp', `scp-${i}`))] }] : [],
     resourceControlPolicies: [{ orgIdentifier: 'r-root', policies: [load(RCP_FULL_AWS_ACCESS, 'rcp', 'RCPFullAWSAccess', false), ...(input.rcps ?? []).map((p, i) => load(p, 'rcp', `rcp-${i}`))] }],
     resourcePolicy: input.resourcePolicy ? load(input.resourcePolicy, input.resourcePolicyType ?? 'resource', 'resource') : undefined,
     permissionBoundaries: input.boundary ? [load(input.boundary, 'identity', 'boundary')] : undefined,

@@ -9,6 +9,7 @@ import type { TerraformJson } from '../../stacks/policy-checks';
 import { factsFromTags } from '../../model/build';
 import { readFacts } from '../../model/facts';
 import { changesSection, type ChangesJson } from '../review/render';
+import { GUARDRAILS_FILE } from '../../stacks/guardrails';
 import { DEPLOY_POLICY_FILE } from '../../stacks/telemetry-stack';
 import { analyzeStack, type StackReport } from './analyze';
 import { renderHtml, renderMarkdown } from './render';
@@ -18,7 +19,7 @@ import { renderHtml, renderMarkdown } from './render';
  * synth without them, its tags): pipelines first, then the state stacks, then the trust stacks, by name within each.
  * Workspaces stacks (HCP Terraform resources only) have no report.
  */
-export function readReports(outDir: string): StackReport[] {
+export function readReports(outDir: string, options: { guardrails?: boolean } = {}): StackReport[] {
   const manifestPath = join(outDir, 'manifest.json');
   if (!existsSync(manifestPath)) throw new Error(`no ${manifestPath}: run \`npx cdktf synth\` first`);
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
@@ -33,8 +34,18 @@ export function readReports(outDir: string): StackReport[] {
     if (!tf.provider?.aws) return [];
     // The deploy roles' policies written beside a pipeline stack: their reach is part of its access matrix.
     const deployPolicyPath = join(dirname(path), DEPLOY_POLICY_FILE);
-    const deployPolicies = existsSync(deployPolicyPath) ? (JSON.parse(readFileSync(deployPolicyPath, 'utf8')) as { plan: unknown; apply: unknown }) : undefined;
-    return [analyzeStack(stack, tf, readFacts(dirname(path)) ?? factsFromTags(stack, tf), deployPolicies ? { deployPolicies } : {})];
+    // The apply role holds its IAM rights and denies in a managed policy of their own (applyIam).
+    const written = existsSync(deployPolicyPath) ? (JSON.parse(readFileSync(deployPolicyPath, 'utf8')) as { plan: unknown; apply: unknown; applyIam?: unknown }) : undefined;
+    const deployPolicies = written ? { plan: written.plan, apply: written.apply, ...(written.applyIam ? { applyIam: written.applyIam } : {}) } : undefined;
+    // With --guardrails, the organization's SCP and RCP written beside the stack are taken as attached.
+    const guardrailsPath = join(dirname(path), GUARDRAILS_FILE);
+    const guardrails = options.guardrails && existsSync(guardrailsPath) ? (JSON.parse(readFileSync(guardrailsPath, 'utf8')) as { scp: unknown; rcp: unknown }) : undefined;
+    return [
+      analyzeStack(stack, tf, readFacts(dirname(path)) ?? factsFromTags(stack, tf), {
+        ...(deployPolicies ? { deployPolicies } : {}),
+        ...(guardrails ? { organization: { scps: [guardrails.scp], rcps: [guardrails.rcp] } } : {}),
+      }),
+    ];
   });
   const order = (r: StackReport) => ['pipeline', 'state', 'trust'].indexOf(r.model.identity.role);
   return reports.sort((a, b) => order(a) - order(b) || a.stack.localeCompare(b.stack));

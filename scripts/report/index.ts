@@ -14,6 +14,7 @@ export const REPORT_COMMAND = {
   flags: {
     from: { type: 'string', value: 'dir', default: 'cdktf.out', help: 'the synth to read' },
     out: { type: 'string', value: 'dir', default: 'report', help: 'where to write' },
+    guardrails: { type: 'boolean', help: "evaluate access with each stack's organization SCP and RCP (organization-guardrails.json) as attached" },
   },
 } satisfies CommandSpec;
 
@@ -21,10 +22,10 @@ export function main(args: string[]): number {
   const command = commandLine(REPORT_COMMAND, args);
   if (command.exit !== undefined) return command.exit;
   const { values } = command;
-  const { from, out } = values;
+  const { from, out, guardrails } = values;
   let reports: StackReport[];
   try {
-    reports = readReports(from);
+    reports = readReports(from, { guardrails: guardrails === true });
   } catch (error) {
     console.error((error as Error).message);
     return 1;
