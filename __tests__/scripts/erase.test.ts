@@ -95,7 +95,8 @@ class MemoryBucket implements ErasureStore {
 const event = (device: string, n: number) => JSON.stringify({ event_type: 'screen_view', event_timestamp: n, client: { client_id: device, cognito_id: `us-east-1:${device}-guest` } });
 const object = (...lines: string[]) => gzipSync(`${lines.join('\n')}\n`);
 const failed = (record: string) => JSON.stringify({ attemptsMade: 1, errorCode: 'DataFormatConversion.ParseError', rawData: Buffer.from(record).toString('base64') });
-const ERASED = 'device-A';
+/** The erased device: an IDFV, as the contract's id field holds it. */
+const ERASED = 'A1B2C3D4-0000-4000-8000-00000000000A';
 const request = (overrides: Partial<ErasureRequest> = {}): ErasureRequest => ({
   request: 'DSR-1',
   stack: 'telemetry-dev-us-east-1',
@@ -110,11 +111,11 @@ const request = (overrides: Partial<ErasureRequest> = {}): ErasureRequest => ({
 
 function bucketWithEvents(data = 'data/', errors = 'errors/', results = 'athena-results/'): MemoryBucket {
   const b = new MemoryBucket();
-  b.put(`${data}year=2026/a.gz`, object(event('device-A', 1), event('device-B', 2), event('device-A', 3), event('device-C', 4)));
-  b.put(`${data}year=2026/only-a.gz`, object(event('device-A', 5), event('device-A', 6)));
+  b.put(`${data}year=2026/a.gz`, object(event(ERASED, 1), event('device-B', 2), event(ERASED, 3), event('device-C', 4)));
+  b.put(`${data}year=2026/only-a.gz`, object(event(ERASED, 5), event(ERASED, 6)));
   b.put(`${data}year=2026/none.gz`, object(event('device-B', 7)));
-  b.put(`${errors}processing-failed/x.gz`, object(failed(event('device-A', 8)), failed(event('device-C', 9))));
-  b.put(`${results}q1.csv`, Buffer.from('"client_id"\n"device-A"\n'));
+  b.put(`${errors}processing-failed/x.gz`, object(failed(event(ERASED, 8)), failed(event('device-C', 9))));
+  b.put(`${results}q1.csv`, Buffer.from(`"client_id"\n"${ERASED}"\n`));
   b.put(`${results}q2.csv`, Buffer.from('"n"\n"3"\n'));
   return b;
 }
@@ -239,7 +240,7 @@ describe('journal and segments: what a run writes per object stays small', () =>
     const b = new MemoryBucket();
     for (let i = 0; i < n; i++) b.put(`data/k-${String(i).padStart(5, '0')}.gz`, object(event(ERASED, i), event('device-B', i)));
     b.put('data/only-a.gz', object(event(ERASED, 1)));
-    b.put('athena-results/q.csv', Buffer.from('"client_id"\n"device-A"\n'));
+    b.put('athena-results/q.csv', Buffer.from(`"client_id"\n"${ERASED}"\n`));
     return b;
   }
   /** The request's own objects written, by kind, with their largest size. */
@@ -336,7 +337,7 @@ describe('journal and segments: what a run writes per object stays small', () =>
   it('a query result half deleted before a stop: the next run deletes the versions left, though none names an id, and counts it once', async () => {
     const b = new MemoryBucket();
     b.put('athena-results/q.csv', Buffer.from('"n"\n"3"\n'));
-    b.put('athena-results/q.csv', Buffer.from('"client_id"\n"device-A"\n'));
+    b.put('athena-results/q.csv', Buffer.from(`"client_id"\n"${ERASED}"\n`));
     const remove = b.deleteVersion.bind(b);
     let deletions = 0;
     b.deleteVersion = async (key, versionId) => {
@@ -471,7 +472,7 @@ describe('formats', () => {
 
   it('Parquet: an object of only the device is removed, one without it left as it is', async () => {
     const only = await contractParquet([parquetEvent(ERASED, 1)], fields);
-    expect(await filterObject(only, idMatcher([ERASED]))).toEqual({ body: null, removed: 1 });
+    expect(await filterObject(only, idMatcher([ERASED]))).toMatchObject({ body: null, removed: 1, perId: [1] });
     const none = await contractParquet([parquetEvent('device-B', 1)], fields);
     expect((await filterObject(none, idMatcher([ERASED]))).body).toBe(none);
   });
@@ -490,7 +491,7 @@ describe('locating with Athena', () => {
 
   it('one query of "$path", the ids as quoted parameters once per field, identifiers quoted', () => {
     expect(locateQuery(target, ["dev'ice", 'x'], ['client.client_id', 'client.cognito_id'])).toEqual({
-      sql: 'SELECT DISTINCT "$path" FROM "telemetry_dev"."events_data" WHERE "client"."client_id" IN (?, ?) OR "client"."cognito_id" IN (?, ?)',
+      sql: 'SELECT DISTINCT "$path" FROM "telemetry_dev"."events_data" WHERE lower("client"."client_id") IN (?, ?) OR lower("client"."cognito_id") IN (?, ?)',
       parameters: ["'dev''ice'", "'x'", "'dev''ice'", "'x'"],
     });
   });

@@ -10,6 +10,7 @@
 import { GetQueryExecutionCommand, GetQueryResultsCommand, GetWorkGroupCommand, StartQueryExecutionCommand, type AthenaClient } from '@aws-sdk/client-athena';
 import type { ObjectVersion } from './engine';
 import { ARCHIVED_CLASSES } from './engine';
+import { matchField, type MatchField } from './records';
 
 export interface LocateTarget {
   workgroup: string;
@@ -25,11 +26,22 @@ export interface LocateTarget {
 const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const quoteString = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
-/** The query and its parameters: every id once per field, in order. */
-export function locateQuery(t: Pick<LocateTarget, 'database' | 'table'>, ids: string[], fields: string[]): { sql: string; parameters: string[] } {
+/**
+ * The query and its parameters: every id once per field, in order. A field whose ids match in any case (the contract's
+ * id fields) is compared lower-cased with the ids lower-cased, as the run matches it (records.ts); a bigint field with
+ * the id's digits cast. The query only finds candidates: the run decides, record by record.
+ */
+export function locateQuery(t: Pick<LocateTarget, 'database' | 'table'>, ids: string[], fields: (string | MatchField)[]): { sql: string; parameters: string[] } {
   const placeholders = ids.map(() => '?').join(', ');
-  const where = fields.map((f) => `${f.split('.').map(quoteIdentifier).join('.')} IN (${placeholders})`).join(' OR ');
-  return { sql: `SELECT DISTINCT "$path" FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.table)} WHERE ${where}`, parameters: fields.flatMap(() => ids.map(quoteString)) };
+  const typed = fields.map((f) => (typeof f === 'string' ? matchField(f) : f));
+  const where = typed
+    .map((f) => {
+      const column = f.path.split('.').map(quoteIdentifier).join('.');
+      const value = f.type === 'bigint' ? `CAST(${column} AS varchar)` : f.caseInsensitive ? `lower(${column})` : column;
+      return `${value} IN (${placeholders})`;
+    })
+    .join(' OR ');
+  return { sql: `SELECT DISTINCT "$path" FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.table)} WHERE ${where}`, parameters: typed.flatMap((f) => ids.map((id) => quoteString(f.caseInsensitive ? id.toLowerCase() : id))) };
 }
 
 /** Bytes Athena would read: the current, readable objects of the events folder. */
@@ -42,7 +54,7 @@ export async function scannableBytes(versions: AsyncIterable<ObjectVersion> | Ob
 export class LocateError extends Error {}
 
 /** Runs the query; returns the keys of the events folder that hold the ids. `say` gets the estimate before it runs. */
-export async function locateWithAthena(athena: AthenaClient, t: LocateTarget, ids: string[], fields: string[], bytes: number, say: (line: string) => void, pollMs = 1000): Promise<Set<string>> {
+export async function locateWithAthena(athena: AthenaClient, t: LocateTarget, ids: string[], fields: (string | MatchField)[], bytes: number, say: (line: string) => void, pollMs = 1000): Promise<Set<string>> {
   const gb = bytes / 2 ** 30;
   const cost = t.pricePerTb === undefined ? 'its price is not sourced for this region' : `about $${((bytes / 2 ** 40) * t.pricePerTb).toFixed(2)}`;
   say(`locating with Athena in ${t.workgroup}: scans up to ${gb.toFixed(2)} GB (${cost})`);
