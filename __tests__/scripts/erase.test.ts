@@ -4,7 +4,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { beginRequest, keysWithVersions, PlantedInterruption, RequestError, runErasure, shardOf, type ErasureRequest, type ErasureStore, type ObjectHead, type ObjectVersion } from '../../scripts/erase/engine';
 import { contractFields } from '../../config/event-contract';
 import { contractParquet, parquetShape } from '../../scripts/erase/parquet';
-import { filterNdjson, filterObject, idMatcher } from '../../scripts/erase/records';
+import { filterNdjson, filterObject, idMatcher, matchField } from '../../scripts/erase/records';
+import { IdFileError, matchFields, parseIdFile } from '../../scripts/erase/id-file';
 import { locateQuery, LocateError, locateWithAthena } from '../../scripts/erase/athena-locate';
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -486,6 +487,117 @@ describe('formats', () => {
   });
 });
 
+describe('exact matching: no collateral deletion, no silent miss', () => {
+  const OTHER = 'B1B2C3D4-0000-4000-8000-00000000000B';
+  const fields = [matchField('client.client_id'), matchField('client.cognito_id')];
+  const keptLines = (body: Buffer | null) => (body ? body.toString().split('\n').filter(Boolean) : []);
+
+  it('a JSON null, a missing field, a number or the id elsewhere never match; only a string equal to the id does', () => {
+    const lines = [
+      '{"client":{"client_id":null,"cognito_id":null}}',
+      '{"client":{}}',
+      '{"event_type":"x"}',
+      '{"client":{"client_id":12345}}',
+      `{"client":{"client_id":"${OTHER}"},"attributes":{"note":"${ERASED}"}}`,
+      `{"client":{"client_id":"${OTHER}x${ERASED}"}}`,
+      `{"client":[{"client_id":"${ERASED}"}]}`,
+      `{"client":{"client_id":"${ERASED}"}}`,
+    ];
+    const out = filterNdjson(Buffer.from(`${lines.join('\n')}\n`), idMatcher([ERASED], fields));
+    expect(out).toMatchObject({ removed: 1, perId: [1], unparsed: 0 });
+    expect(keptLines(out.body)).toEqual(lines.slice(0, -1));
+    // Ids that stand for "no value" are refused before any matching (below); the matcher itself matches them by type.
+    for (const word of ['null', 'undefined', '12345']) expect(filterNdjson(Buffer.from(`${lines.join('\n')}\n`), idMatcher([word], fields)).removed).toBe(0);
+  });
+
+  it('ids written with JSON escapes are found: \\uXXXX for any character, \\/ in a --field id, an escaped key', () => {
+    const escaped = ERASED.replace(/[0-9A-F]/g, (c, i: number) => (i % 3 === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c));
+    expect(escaped).not.toContain(ERASED.slice(0, 3));
+    const body = Buffer.from(`{"client":{"client_id":"${escaped}"}}\n{"client":{"client\\u005fid":"${ERASED.toLowerCase()}"}}\n{"client":{"client_id":"${OTHER}"}}\n`);
+    expect(filterNdjson(gzipSync(body), idMatcher([ERASED], fields))).toMatchObject({ removed: 2, perId: [2] });
+    const slash = filterNdjson(Buffer.from('{"user":"a\\/b"}\n{"user":"a/c"}\n'), idMatcher(['a/b'], [matchField('user')]));
+    expect(slash).toMatchObject({ removed: 1 });
+    expect(keptLines(slash.body)).toEqual(['{"user":"a/c"}']);
+  });
+
+  it('the case rule: the contract id fields match in any ASCII case (UUIDs); a --field column matches exactly', () => {
+    const upper = `{"client":{"client_id":"${ERASED}","cognito_id":"us-east-1:${OTHER.toLowerCase()}"}}`;
+    const mixed = `{"client":{"client_id":"${ERASED.toLowerCase().replace(/a/g, 'A')}"}}`;
+    const body = Buffer.from(`${upper}\n${mixed}\n`);
+    expect(filterNdjson(body, idMatcher([ERASED.toLowerCase()], fields))).toMatchObject({ removed: 2, perId: [2] });
+    expect(filterNdjson(body, idMatcher([`US-EAST-1:${OTHER}`], fields))).toMatchObject({ removed: 1, perId: [1] });
+    const custom = Buffer.from('{"user":"Alice"}\n{"user":"alice"}\n');
+    expect(keptLines(filterNdjson(custom, idMatcher(['alice'], [matchField('user')])).body)).toEqual(['{"user":"Alice"}']);
+  });
+
+  it('a line that is not JSON is never removed on a guess: counted and kept, removed only when asked', () => {
+    const lines = [`not json ${ERASED}`, `{"client":{"client_id":"${ERASED}"`, `"${ERASED}"`, 'not json, no id', `{"client":{"client_id":"${OTHER}"}}`];
+    const body = Buffer.from(`${lines.join('\n')}\n`);
+    const kept = filterNdjson(body, idMatcher([ERASED], fields));
+    expect(kept).toMatchObject({ removed: 0, unparsed: 3, unparsedRemoved: 0 });
+    expect(kept.body).toBe(body);
+    // The id '-' (refused by the id file) would have removed any line with a hyphen: never by substring.
+    expect(filterNdjson(body, idMatcher(['-'], fields))).toMatchObject({ removed: 0 });
+    const removed = filterNdjson(body, idMatcher([ERASED], fields), { removeUnparsed: true });
+    expect(removed).toMatchObject({ removed: 3, unparsedRemoved: 3 });
+    expect(keptLines(removed.body)).toEqual(lines.slice(3));
+    // A failed record whose original record is not JSON: the same rule.
+    const failedLine = JSON.stringify({ attemptsMade: 1, errorCode: 'x', rawData: Buffer.from(`garbage ${ERASED}`).toString('base64') });
+    expect(filterNdjson(Buffer.from(`${failedLine}\n`), idMatcher([ERASED], fields), { failedRecords: true })).toMatchObject({ removed: 0, unparsed: 1 });
+  });
+
+  it('Parquet: the same rule — case ignored in the contract id fields, null matches nothing', async () => {
+    const rows = [JSON.parse(event(ERASED.toLowerCase(), 1)), { ...JSON.parse(event(OTHER, 2)), client: { client_id: null, cognito_id: null } }, JSON.parse(event(OTHER, 3))];
+    const body = await contractParquet(rows, contractFields([]));
+    expect(await filterObject(body, idMatcher([ERASED], fields))).toMatchObject({ removed: 1, perId: [1] });
+    expect(await filterObject(body, idMatcher(['null'], fields))).toMatchObject({ removed: 0 });
+  });
+
+  it('the engine: non-JSON lines leave the request pending until --unparsed decides; ids that matched nothing are counted, not named', async () => {
+    const b = new MemoryBucket();
+    b.put('data/x.gz', object(event(ERASED, 1), `broken ${ERASED}`, event('device-B', 2)));
+    const ids = [ERASED, OTHER];
+    const first = await runErasure(b, request({ ids }));
+    expect(first).toMatchObject({ recordsRemoved: 1, idsWithoutRecords: 1, pending: [{ kind: 'unparsed', lines: 1 }], thisRun: { unparsedKept: 1 } });
+    expect(first.recordsPerId.sort()).toEqual([0, 1]);
+    expect(JSON.stringify(first)).not.toContain(OTHER);
+    expect((await runErasure(b, request({ ids, unparsed: 'keep' }))).pending).toEqual([]);
+    const last = await runErasure(b, request({ ids, unparsed: 'remove' }));
+    expect(last).toMatchObject({ unparsedRemoved: 1, recordsRemoved: 2, pending: [] });
+    expect(b.lines('data/')).toEqual([event('device-B', 2)]);
+  });
+});
+
+describe('the id file', () => {
+  const fields = matchFields(undefined, contractFields([]));
+  const uuid = 'a1b2c3d4-0000-4000-8000-00000000000a';
+
+  it('refuses, by line and without echoing them, words for no value, quoted, comma-separated ids and ids of no id shape', () => {
+    const bad = ['null', 'NULL', 'undefined', 'None', '-', '""', `"${uuid}"`, `'${uuid}'`, `${uuid},${uuid}`, `${uuid} ${uuid}`, 'device-A', 'not-a-uuid', `${uuid}x`, 'us-east-1:not-hex'];
+    for (const id of bad) {
+      expect(() => parseIdFile(`${uuid}\n${id}\n`, fields)).toThrow(IdFileError);
+      try {
+        parseIdFile(`${uuid}\n${id}\n`, fields);
+      } catch (error) {
+        expect((error as Error).message).toMatch(/^1 line\(s\) refused, nothing erased:\n {2}line 2: /);
+        if (id.length > 4) expect((error as Error).message).not.toContain(id);
+      }
+    }
+    expect(() => parseIdFile('\n\n', fields)).toThrow('no ids');
+  });
+
+  it('accepts UUIDs in any case and Cognito identity ids; each once; --field columns take any plain id, bigint columns integers', () => {
+    expect(parseIdFile(`${uuid}\r\n${uuid.toUpperCase()}\n\nus-east-1:${uuid}\n${uuid}\n`, fields)).toEqual([uuid, uuid.toUpperCase(), `us-east-1:${uuid}`]);
+    const contract = contractFields([{ name: 'user_ref', type: 'string', description: 'x' }, { name: 'user_no', type: 'bigint', description: 'x' }]);
+    expect(parseIdFile('alice@example.com\n', matchFields(['user_ref'], contract))).toEqual(['alice@example.com']);
+    expect(() => parseIdFile('null\n', matchFields(['user_ref'], contract))).toThrow(IdFileError);
+    expect(parseIdFile('42\n', matchFields(['user_no'], contract))).toEqual(['42']);
+    expect(() => parseIdFile('4x\n', matchFields(['user_no'], contract))).toThrow(/not an integer/);
+    expect(() => matchFields(['nope'], contract)).toThrow(/no such column/);
+    expect(() => matchFields(['metrics'], contract)).toThrow(/not a string or bigint/);
+  });
+});
+
 describe('locating with Athena', () => {
   const target = { workgroup: 'wg', database: 'telemetry_dev', table: 'events_data', bucket: 'b', folder: 'data/', pricePerTb: 5 };
 
@@ -562,6 +674,19 @@ describe('npm run erase', () => {
     for (const args of [['--stack', d.names.stack, '--ids', ids], ['--stack', 'nope', '--ids', ids, '--request', 'r'], ['--stack', d.names.stack, '--ids', ids, '--request', 'a/b'], ['--stack', d.names.stack, '--ids', empty, '--request', 'r'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--locate', 'sql'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--stop-after-rewrites', 'x'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--concurrency', '0'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--shard', '2/2']]) {
       expect(await erase(args, () => new MemoryBucket())).toBe(2);
     }
+    // A bad id file: refused before the bucket is touched, saying which line, never the id.
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    for (const [n, text] of ['null\n', `${ERASED}\nundefined\n`, `"${ERASED}"\n`, `${ERASED},${ERASED}\n`, 'secret-person@example.com\n'].entries()) {
+      const file = join(dir, `bad-${n}.txt`);
+      writeFileSync(file, text);
+      const touched = jest.fn(() => new MemoryBucket());
+      expect(await erase(['--stack', d.names.stack, '--ids', file, '--request', 'r'], touched)).toBe(2);
+      expect(touched).not.toHaveBeenCalled();
+      expect(String(errors.mock.calls.at(-1)?.[0])).toMatch(/line \d+: /);
+    }
+    expect(String(errors.mock.calls.at(-1)?.[0])).not.toContain('secret-person');
+    expect(await erase(['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--field', 'no.such'], () => new MemoryBucket())).toBe(2);
+    expect(await erase(['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--unparsed', 'maybe'], () => new MemoryBucket())).toBe(2);
   });
 
   it('past one machine: --locate-only queries once and saves the keys; each --shard reads them, and the run without --shard confirms', async () => {
