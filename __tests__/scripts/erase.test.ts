@@ -6,7 +6,7 @@ import { contractFields } from '../../config/event-contract';
 import { contractParquet, parquetShape } from '../../scripts/erase/parquet';
 import { filterNdjson, filterObject, idMatcher, matchField } from '../../scripts/erase/records';
 import { IdFileError, matchFields, parseIdFile } from '../../scripts/erase/id-file';
-import { locateQuery, LocateError, locateWithAthena } from '../../scripts/erase/athena-locate';
+import { coverage, listForLocating, locateQuery, LocateError, locateWithAthena } from '../../scripts/erase/athena-locate';
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -601,15 +601,16 @@ describe('the id file', () => {
 describe('locating with Athena', () => {
   const target = { workgroup: 'wg', database: 'telemetry_dev', table: 'events_data', bucket: 'b', folder: 'data/', pricePerTb: 5 };
 
-  it('one query of "$path", the ids as quoted parameters once per field, identifiers quoted', () => {
-    expect(locateQuery(target, ["dev'ice", 'x'], ['client.client_id', 'client.cognito_id'])).toEqual({
-      sql: 'SELECT DISTINCT "$path" FROM "telemetry_dev"."events_data" WHERE lower("client"."client_id") IN (?, ?) OR lower("client"."cognito_id") IN (?, ?)',
-      parameters: ["'dev''ice'", "'x'", "'dev''ice'", "'x'"],
-    });
+  it('one scan: per object whether it holds an id, then per folder; the ids as quoted parameters once per field, lower-cased where case is ignored', () => {
+    const { sql, parameters } = locateQuery(target, ["Dev'ice", 'x'], ['client.client_id', matchField('user_ref')]);
+    expect(sql).toBe(
+      `SELECT regexp_replace(path, '[^/]*$', '') AS folder, count(*) AS objects, count_if(holds) AS holding, array_join(filter(array_agg(CASE WHEN holds THEN path END), p -> p IS NOT NULL), chr(10)) AS paths FROM (SELECT "$path" AS path, bool_or(coalesce(lower("client"."client_id") IN (?, ?) OR "user_ref" IN (?, ?), false)) AS holds FROM "telemetry_dev"."events_data" GROUP BY "$path") GROUP BY 1`,
+    );
+    expect(parameters).toEqual(["'dev''ice'", "'x'", "'Dev''ice'", "'x'"]);
   });
 
-  /** An Athena client answering from a script: the workgroup's cutoff, states in turn, and pages of results. */
-  function athena(cutoff: number, states: string[], pages: string[][]) {
+  /** An Athena client answering from a script: the workgroup's cutoff, states in turn, and pages of result rows. */
+  function athena(cutoff: number, states: string[], pages: string[][][]) {
     const sent: string[] = [];
     const client = {
       send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
@@ -618,17 +619,23 @@ describe('locating with Athena', () => {
         if (command.constructor.name === 'StartQueryExecutionCommand') return { QueryExecutionId: 'q1' };
         if (command.constructor.name === 'GetQueryExecutionCommand') return { QueryExecution: { Status: { State: states.shift(), StateChangeReason: 'TABLE_NOT_FOUND' } } };
         const page = Number(command.input.NextToken ?? 0);
-        return { ResultSet: { Rows: pages[page].map((v) => ({ Data: [{ VarCharValue: v }] })) }, ...(page + 1 < pages.length ? { NextToken: String(page + 1) } : {}) };
+        return { ResultSet: { Rows: pages[page].map((row) => ({ Data: row.map((v) => ({ VarCharValue: v })) })) }, ...(page + 1 < pages.length ? { NextToken: String(page + 1) } : {}) };
       },
     };
     return { client: client as unknown as AthenaClient, sent };
   }
+  const HEADER = ['folder', 'objects', 'holding', 'paths'];
 
-  it('says the scan and its cost before it runs, waits for the query, and returns the keys of the bucket', async () => {
+  it('says the scan and its cost before it runs, waits for the query, and returns the holding keys and the objects read per folder', async () => {
     const said: string[] = [];
-    const { client, sent } = athena(2 ** 40, ['RUNNING', 'SUCCEEDED'], [['$path', 's3://b/data/x.gz'], ['s3://b/data/y.gz', 's3://other/data/z.gz']]);
-    const keys = await locateWithAthena(client, target, ['d'], ['client.client_id'], 2 ** 40 / 10, (l) => said.push(l), 0);
-    expect([...keys]).toEqual(['data/x.gz', 'data/y.gz']);
+    const { client, sent } = athena(2 ** 40, ['RUNNING', 'SUCCEEDED'], [
+      [HEADER, ['s3://b/data/d1/', '3', '2', 's3://b/data/d1/x.gz\ns3://b/data/d1/y.gz']],
+      [['s3://b/data/d2/', '1', '0', ''], ['s3://other/data/d3/', '1', '1', 's3://other/data/d3/z.gz'], ['s3://b/data/d4/', '2', '2', 's3://b/data/d4/cut']],
+    ]);
+    const found = await locateWithAthena(client, target, ['d'], ['client.client_id'], 2 ** 40 / 10, (l) => said.push(l), 0);
+    expect([...found.keys]).toEqual(['data/d1/x.gz', 'data/d1/y.gz']);
+    // d4's list does not add up (a key with a newline, a list cut short): left out, so the run reads that folder.
+    expect([...found.folders]).toEqual([['data/d1/', 3], ['data/d2/', 1]]);
     expect(said).toEqual(['locating with Athena in wg: scans up to 102.40 GB (about $0.50)']);
     expect(sent[0]).toBe('GetWorkGroupCommand');
   });
@@ -638,17 +645,51 @@ describe('locating with Athena', () => {
     await expect(locateWithAthena(athena(2 ** 40, ['FAILED'], []).client, target, ['d'], ['client.client_id'], 1, () => undefined, 0)).rejects.toThrow(LocateError);
   });
 
-  it('the run then reads only the located objects, and every object with versions Athena does not read', async () => {
+  it('a folder is covered by Athena only when it read every object listed there; any other is read whole', async () => {
+    const listing = { bytes: 0, at: new Date(), folders: new Map([['data/d1/', 3], ['data/d2/', 2], ['data/new-day/', 4]]) };
+    const found = { keys: new Set<string>(), folders: new Map([['data/d1/', 3], ['data/d2/', 1]]) };
+    expect(coverage(listing, found)).toEqual({ athena: new Set(['data/d1/']), read: ['data/d2/', 'data/new-day/'] });
+  });
+
+  it('the run reads the located objects, every object of a folder Athena did not read, and every object with versions Athena does not read', async () => {
     const b = bucketWithEvents();
     b.put('data/year=2026/none.gz', object(event('device-B', 70), event(ERASED, 71)));
+    // A day the crawler has not catalogued yet: Athena never read it.
+    b.put('data/year=2027/uncatalogued.gz', object(event(ERASED, 80), event('device-B', 81)));
+    const listing = await listForLocating(b.versions('data/'), new Date(1));
+    const athenaSaw = { keys: new Set(['data/year=2026/a.gz', 'data/year=2026/only-a.gz']), folders: new Map([['data/year=2026/', 3]]) };
+    const covered = coverage(listing, athenaSaw);
+    expect(covered).toEqual({ athena: new Set(['data/year=2026/']), read: ['data/year=2027/'] });
     const reads: string[] = [];
     const get = b.get.bind(b);
     b.get = async (key, versionId) => (reads.push(key), get(key, versionId));
-    await runErasure(b, request({ located: new Set(['data/year=2026/a.gz', 'data/year=2026/only-a.gz']) }));
+    const receipt = await runErasure(b, request({ located: athenaSaw.keys, athenaFolders: { folders: covered.athena, listedAt: listing.at } }));
     // none.gz has an older version, which Athena does not read: the run reads it (the current one holds the device
-    // too, so it is rewritten and both old versions deleted); nothing else outside the located keys is read.
-    expect(reads.filter((k) => k.startsWith('data/')).sort()).toEqual(['data/year=2026/a.gz', 'data/year=2026/none.gz', 'data/year=2026/only-a.gz']);
+    // too, so it is rewritten and both old versions deleted); the uncatalogued folder is read whole.
+    expect([...new Set(reads.filter((k) => k.startsWith('data/')))].sort()).toEqual(['data/year=2026/a.gz', 'data/year=2026/none.gz', 'data/year=2026/only-a.gz', 'data/year=2027/uncatalogued.gz']);
     expect(b.objects.get('data/year=2026/none.gz')).toHaveLength(1);
+    expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
+    expect(receipt.coverage).toEqual({ athena: ['data/year=2026/'], read: ['data/year=2027/'] });
+  });
+
+  it('without coverage, a key Athena did not locate is read: the located set alone never skips a folder', async () => {
+    const b = bucketWithEvents();
+    b.put('data/year=2027/uncatalogued.gz', object(event(ERASED, 80)));
+    const receipt = await runErasure(b, request({ located: new Set(['data/year=2026/a.gz']) }));
+    expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
+    expect(receipt.coverage).toEqual({ athena: [], read: ['data/year=2026/', 'data/year=2027/'] });
+  });
+
+  it('an object written after the listing is read, though its folder was covered', async () => {
+    const b = bucketWithEvents();
+    const listedAt = new Date(1);
+    const versions = b.versions.bind(b);
+    // The bucket's versions carry lastModified 0; one key written "later".
+    b.versions = async function* (prefix: string) {
+      for await (const v of versions(prefix)) yield v.key.endsWith('late.gz') ? { ...v, lastModified: new Date(2) } : v;
+    };
+    b.put('data/year=2026/late.gz', object(event(ERASED, 90)));
+    await runErasure(b, request({ located: new Set(['data/year=2026/a.gz', 'data/year=2026/only-a.gz']), athenaFolders: { folders: new Set(['data/year=2026/']), listedAt } }));
     expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
   });
 });
@@ -700,7 +741,11 @@ describe('npm run erase', () => {
         if (command.constructor.name === 'GetQueryExecutionCommand') return { QueryExecution: { Status: { State: 'SUCCEEDED' } } };
         // After the shards, nothing holds the device any more.
         const left = b.lines(data).some((l) => l.includes(ERASED));
-        return { ResultSet: { Rows: [{ Data: [{ VarCharValue: '$path' }] }, ...(left ? [`${data}year=2026/a.gz`, `${data}year=2026/only-a.gz`].map((k) => ({ Data: [{ VarCharValue: `s3://${d.names.dataBucket}/${k}` }] })) : [])] } };
+        const holding = left ? [`${data}year=2026/a.gz`, `${data}year=2026/only-a.gz`] : [];
+        const row = (...v: string[]) => ({ Data: v.map((x) => ({ VarCharValue: x })) });
+        // Athena reads every object of the catalogued day.
+        const objects = [...b.objects.keys()].filter((k) => k.startsWith(`${data}year=2026/`)).length;
+        return { ResultSet: { Rows: [row('folder', 'objects', 'holding', 'paths'), row(`s3://${d.names.dataBucket}/${data}year=2026/`, String(objects), String(holding.length), holding.map((k) => `s3://${d.names.dataBucket}/${k}`).join('\n'))] } };
       },
     } as unknown as AthenaClient;
     const args = ['--stack', d.names.stack, '--ids', ids, '--request', 'DSR-10', '--app-stopped-at', '2026-01-01T00:00:00Z'];
@@ -709,7 +754,7 @@ describe('npm run erase', () => {
     expect(await erase([...args, '--locate-only'], () => b, () => athena)).toBe(0);
     expect(queries).toHaveLength(1);
     expect(b.lines(data).some((l) => l.includes(ERASED))).toBe(true);
-    expect(await b.readJson(`erasure-requests/DSR-10/located.json`)).toMatchObject({ count: 2, parts: 1 });
+    expect(await b.readJson(`erasure-requests/DSR-10/located.json`)).toMatchObject({ count: 2, parts: 1, athenaFolders: [`${data}year=2026/`] });
     expect(await b.readJson(`erasure-requests/DSR-10/located.0000.json`)).toEqual([`${data}year=2026/a.gz`, `${data}year=2026/only-a.gz`]);
     expect(await erase([...args, '--shard', '0/2'], () => b, () => athena)).toBe(0);
     expect(await erase([...args, '--shard', '1/2'], () => b, () => athena)).toBe(0);
@@ -717,7 +762,7 @@ describe('npm run erase', () => {
     expect(b.lines(data).filter((l) => l.includes(ERASED))).toEqual([]);
     expect(await erase(args, () => b, () => athena)).toBe(0);
     expect(queries).toHaveLength(2);
-    expect(await b.readJson(`erasure-requests/DSR-10/receipt.json`)).toMatchObject({ objectsRewritten: 2, objectsDeleted: 1, recordsRemoved: 5, shardsNotRun: [] });
+    expect(await b.readJson(`erasure-requests/DSR-10/receipt.json`)).toMatchObject({ objectsRewritten: 2, objectsDeleted: 1, recordsRemoved: 5, shardsNotRun: [], coverage: { athena: [`${data}year=2026/`], read: [] } });
   });
 
   it('erases with --locate scan: exit 3 while Firehose\'s buffer may deliver, 0 once it cannot', async () => {

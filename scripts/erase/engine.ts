@@ -92,10 +92,13 @@ export interface ErasureRequest {
   /** Planted interruption (e2e, tests): throws after this many rewrites, each written but its old versions not yet deleted. */
   stopAfterRewrites?: number;
   /**
-   * Keys of the events folder located as holding the ids (athena-locate.ts): the others are not read, unless they
-   * have versions Athena does not read (archived, noncurrent). Default: every key is read.
+   * Keys of the events folder located as holding the ids (athena-locate.ts), and the folders Athena read whole
+   * (every object listed at `listedAt`): a key outside `located` is left unread only when its folder is one of those,
+   * it was written before `listedAt`, and it has no version Athena does not read (archived, noncurrent). Every other
+   * key is read. Default: every key is read.
    */
   located?: Set<string>;
+  athenaFolders?: { folders: Set<string>; listedAt: Date };
   /** This run's share of the keys: `index` of `count` (from 0). Default: every key. */
   shard?: Shard;
   /** Changed keys per segment (tests). Default: `SEGMENT_KEYS`. */
@@ -227,6 +230,11 @@ export interface Receipt {
   /** Shards of this run's split that have not run yet: the request is not done until each has. */
   shardsNotRun: string[];
   runs: Journal['runs'];
+  /**
+   * How this run covered each folder of the events: by Athena (it read every object there; only the located ones were
+   * read again), or read whole by the run. Every folder is one or the other.
+   */
+  coverage: { athena: string[]; read: string[] };
   /** What this run read and changed (0 on a re-run that found nothing left), and what it left pending. */
   thisRun: { shard: string; objectsScanned: number; changed: number; pending: number; unparsedKept: number };
 }
@@ -409,11 +417,17 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   };
 
   const concurrency = r.concurrency ?? DEFAULT_CONCURRENCY;
+  const covered = { athena: new Set<string>(), read: new Set<string>() };
   for (const [folder, failedRecords] of [[r.folders.data, false], [r.folders.errors, true]] as const) {
     await forEachConcurrently(keysWithVersions(store, folder), concurrency, async ([key, versions]) => {
       if (!inShard(key)) return;
-      const athenaSawAll = versions.every((v) => v.latest && !v.deleteMarker && !ARCHIVED_CLASSES.has(v.storageClass));
-      if (folder === r.folders.data && r.located && !r.located.has(key) && athenaSawAll && !journal.intents[key]) return;
+      const athenaSawAll = versions.every((v) => v.latest && !v.deleteMarker && !ARCHIVED_CLASSES.has(v.storageClass) && (!r.athenaFolders || v.lastModified < r.athenaFolders.listedAt));
+      const keyFolder = key.slice(0, key.lastIndexOf('/') + 1);
+      if (folder === r.folders.data) {
+        const byAthena = r.located !== undefined && r.athenaFolders?.folders.has(keyFolder) === true;
+        (byAthena ? covered.athena : covered.read).add(keyFolder);
+        if (byAthena && !r.located!.has(key) && athenaSawAll && !journal.intents[key]) return;
+      }
       openFromEarlier.delete(key);
       const result = await eraseKey(context, key, versions, failedRecords);
       if (result) await done(key, result);
@@ -478,6 +492,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     salt: record.salt,
     idHashes: record.idHashes,
     fields: record.fields,
+    coverage: { athena: [...covered.athena].filter((f) => !covered.read.has(f)).sort(), read: [...covered.read].sort() },
     recordsPerId,
     idsWithoutRecords: recordsPerId.filter((n) => n === 0).length,
     ...totals,

@@ -11,7 +11,7 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
 import { pricesFor } from '../../config/prices';
-import { locateWithAthena, LocateError, scannableBytes } from './athena-locate';
+import { coverage, listForLocating, locateWithAthena, LocateError } from './athena-locate';
 import { readFileSync } from 'node:fs';
 import { ERASURE_REQUESTS_FOLDER, staticFolder } from '../../config/names';
 import type { ResolvedDeployment } from '../../config';
@@ -82,21 +82,25 @@ interface SavedLocation {
   at: string;
   count: number;
   parts: number;
+  /** The folders Athena read whole, and when the events folder was listed (athena-locate.ts, coverage). */
+  athenaFolders: string[];
+  listedAt: string;
 }
 const LOCATED_PART_KEYS = 100_000;
 const locatedPart = (savedAt: string, n: number) => savedAt.replace(/\.json$/, `.${String(n).padStart(4, '0')}.json`);
 
-async function saveLocation(store: ErasureStore, savedAt: string, keys: string[]): Promise<void> {
+async function saveLocation(store: ErasureStore, savedAt: string, keys: string[], athena: { folders: Set<string>; listedAt: Date }): Promise<void> {
   const parts = Math.ceil(keys.length / LOCATED_PART_KEYS);
   for (let n = 0; n < parts; n++) await store.writeJson(locatedPart(savedAt, n), keys.slice(n * LOCATED_PART_KEYS, (n + 1) * LOCATED_PART_KEYS));
   // Written last: a shard finds the location only once every part is there.
-  await store.writeJson(savedAt, { at: new Date().toISOString(), count: keys.length, parts } satisfies SavedLocation);
+  await store.writeJson(savedAt, { at: new Date().toISOString(), count: keys.length, parts, athenaFolders: [...athena.folders].sort(), listedAt: athena.listedAt.toISOString() } satisfies SavedLocation);
 }
 
 /** The saved keys that are this shard's, or undefined when nothing was saved. */
 async function savedLocation(store: ErasureStore, savedAt: string, shard: Shard): Promise<{ saved: SavedLocation; keys: Set<string> } | undefined> {
   const saved = await store.readJson<SavedLocation>(savedAt);
-  if (!saved) return undefined;
+  // A location saved without its coverage (an earlier version) cannot show which folders Athena read: locate again.
+  if (!saved?.athenaFolders) return undefined;
   const keys = new Set<string>();
   for (let n = 0; n < saved.parts; n++) for (const key of (await store.readJson<string[]>(locatedPart(savedAt, n))) ?? []) if (shardOf(key, shard.count) === shard.index) keys.add(key);
   return { saved, keys };
@@ -117,6 +121,8 @@ export function describeReceipt(r: Receipt, bucket: string, idLines?: (r: Receip
           : `pending: events sent before the app stopped may still be in Firehose's buffer until ${p.until} — run again after that`,
     );
   }
+  const covered = r.coverage.athena.length + r.coverage.read.length;
+  lines.push(`coverage: ${covered} folder(s) of events — ${r.coverage.athena.length} through Athena (it read every object there), ${r.coverage.read.length} read whole by this run${r.coverage.read.length > 0 && r.coverage.athena.length > 0 ? ` (${r.coverage.read.slice(0, 3).join(', ')}${r.coverage.read.length > 3 ? ', …' : ''}: not in the catalog, or changed since)` : ''}`);
   if (r.unparsedRemoved > 0) lines.push(`${r.unparsedRemoved} line(s) that were not JSON but held an id's characters removed (--unparsed remove)`);
   if (r.idsWithoutRecords > 0) lines.push(`${r.idsWithoutRecords} of ${r.idHashes.length} id(s) matched no record so far${idLines ? `: line(s) ${idLines(r).join(', ')} of the file` : ''} — check each (another field? another stack?)`);
   if (r.shardsNotRun.length > 0) lines.push(`pending: shard(s) ${r.shardsNotRun.map((s) => s.replace('-of-', '/')).join(', ')} not run yet`);
@@ -200,6 +206,7 @@ export async function main(
     const r = erasureRequest(d, values.request!, ids, { fields, ...(unparsed ? { unparsed } : {}), appStoppedAt, stopAfterRewrites: stop, ...(shard ? { shard } : {}), ...(concurrency !== undefined ? { concurrency } : {}) });
     const savedAt = requestPaths(r.requestsFolder, r.request).located;
     let located: Set<string> | undefined;
+    let athenaFolders: { folders: Set<string>; listedAt: Date } | undefined;
     if (locate === 'athena' && shard) {
       // Shards share one located set: n queries would scan the window n times.
       const saved = await savedLocation(store, savedAt, shard);
@@ -208,20 +215,25 @@ export async function main(
         return 2;
       }
       located = saved.keys;
+      athenaFolders = { folders: new Set(saved.saved.athenaFolders), listedAt: new Date(saved.saved.listedAt) };
       console.log(`located: ${located.size} of the ${saved.saved.count} object(s) saved by --locate-only at ${saved.saved.at} are this shard's`);
     } else if (locate === 'athena') {
       const folder = r.folders.data;
       const target = { workgroup: d.names.workgroup, database: d.names.glueDatabase, table: d.names.table, bucket: d.names.dataBucket, folder, pricePerTb: pricesFor(d.region)?.prices['athena.scanned']?.value };
       await beginRequest(store, r);
-      located = await locateWithAthena(athenaFor(d), target, ids, fields, await scannableBytes(store.versions(folder)), (line) => console.log(line));
-      console.log(`located: ${located.size} object(s) of ${folder} hold the ids`);
+      const listing = await listForLocating(store.versions(folder));
+      const found = await locateWithAthena(athenaFor(d), target, ids, fields, listing.bytes, (line) => console.log(line));
+      const covered = coverage(listing, found);
+      located = found.keys;
+      athenaFolders = { folders: covered.athena, listedAt: listing.at };
+      console.log(`located: ${located.size} object(s) of ${folder} hold the ids; ${covered.athena.size} folder(s) covered by Athena, ${covered.read.length} read whole by this run (not in the catalog, or changed since it was listed)`);
       if (values['locate-only']) {
-        await saveLocation(store, savedAt, [...located].sort());
+        await saveLocation(store, savedAt, [...located].sort(), athenaFolders);
         console.log(`saved for the shards: s3://${d.names.dataBucket}/${savedAt} — now run --shard i/n for every i from 0 to n-1, then once without --shard`);
         return 0;
       }
     }
-    const receipt = await runErasure(store, { ...r, ...(located ? { located } : {}) });
+    const receipt = await runErasure(store, { ...r, ...(located && athenaFolders ? { located, athenaFolders } : {}) });
     // An id that matched nothing is named by its line in the operator's file, never printed.
     const lineOf = lineNumbers(idText);
     const idLines = (x: Receipt) => ids.filter((id) => x.recordsPerId[x.idHashes.indexOf(saltedHash(x.salt, id))] === 0).map((id) => lineOf.get(id)!);
