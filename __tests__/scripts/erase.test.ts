@@ -16,6 +16,7 @@ import { s3Store } from '../../scripts/erase/s3-store';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CONFIGURED } from '../fixtures/configured';
 import { staticFolder } from '../../config/names';
+import { retentionStep, retentionSteps } from '../../config/rewrite-retention';
 
 interface Stored {
   versionId: string;
@@ -24,6 +25,9 @@ interface Stored {
   deleteMarker: boolean;
   restore: ObjectHead['restore'];
   kmsKeyId: string;
+  lastModified: Date;
+  /** What a rewrite carried: the data's first write (metadata) and the days it had left (tag). */
+  retention?: { firstWritten: string; daysLeft: number };
 }
 
 /** A versioned bucket in memory; `beforeReplace` lets a test change an object between its read and its rewrite. */
@@ -31,10 +35,12 @@ class MemoryBucket implements ErasureStore {
   objects = new Map<string, Stored[]>();
   private next = 1;
   beforeReplace?: (key: string) => void;
+  /** The time of each write. */
+  clock = () => new Date();
 
-  put(key: string, body: Buffer, storageClass = 'STANDARD'): string {
+  put(key: string, body: Buffer, storageClass = 'STANDARD', retention?: Stored['retention']): string {
     const versionId = `v${this.next++}`;
-    this.objects.set(key, [...(this.objects.get(key) ?? []), { versionId, body, storageClass, deleteMarker: false, restore: 'none', kmsKeyId: 'key-1' }]);
+    this.objects.set(key, [...(this.objects.get(key) ?? []), { versionId, body, storageClass, deleteMarker: false, restore: 'none', kmsKeyId: 'key-1', lastModified: this.clock(), ...(retention ? { retention } : {}) }]);
     return versionId;
   }
   private etag = (s: Stored) => createHash('md5').update(s.body).digest('hex');
@@ -46,22 +52,22 @@ class MemoryBucket implements ErasureStore {
   async *versions(prefix: string): AsyncGenerator<ObjectVersion> {
     // Listed like S3: a snapshot in key order, newest version first.
     const listed = [...this.objects].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1));
-    yield* listed.flatMap(([key, vs]) => vs.map((v, i) => ({ key, versionId: v.versionId, latest: i === vs.length - 1, deleteMarker: v.deleteMarker, storageClass: v.storageClass, lastModified: new Date(0), size: v.body.length })).reverse());
+    yield* listed.flatMap(([key, vs]) => vs.map((v, i) => ({ key, versionId: v.versionId, latest: i === vs.length - 1, deleteMarker: v.deleteMarker, storageClass: v.storageClass, lastModified: v.lastModified, size: v.body.length })).reverse());
   }
   async head(key: string, versionId: string): Promise<ObjectHead> {
     const v = this.find(key, versionId);
-    return { etag: this.etag(v), storageClass: v.storageClass, restore: v.restore, encryption: 'aws:kms', kmsKeyId: v.kmsKeyId };
+    return { etag: this.etag(v), storageClass: v.storageClass, restore: v.restore, encryption: 'aws:kms', kmsKeyId: v.kmsKeyId, ...(v.retention ? { firstWritten: v.retention.firstWritten } : {}) };
   }
   async get(key: string, versionId: string): Promise<Buffer> {
     const v = this.find(key, versionId);
     if (v.storageClass === 'DEEP_ARCHIVE' && v.restore !== 'restored') throw Object.assign(new Error('InvalidObjectState'), { name: 'InvalidObjectState' });
     return v.body;
   }
-  async replace(key: string, body: Buffer, like: ObjectHead, ifMatch: string): Promise<string | 'changed'> {
+  async replace(key: string, body: Buffer, like: ObjectHead, ifMatch: string, retention?: Stored['retention']): Promise<string | 'changed'> {
     this.beforeReplace?.(key);
     const vs = this.objects.get(key)!;
     if (this.etag(vs[vs.length - 1]) !== ifMatch) return 'changed';
-    const versionId = this.put(key, body, like.storageClass);
+    const versionId = this.put(key, body, like.storageClass, retention);
     return versionId;
   }
   async deleteVersion(key: string, versionId: string): Promise<void> {
@@ -568,6 +574,56 @@ describe('exact matching: no collateral deletion, no silent miss', () => {
   });
 });
 
+describe('retention kept through a rewrite', () => {
+  const DAY = 86_400_000;
+
+  it('the step a rewrite is tagged with never lets it outlive its data, and is at most one step early', () => {
+    for (const days of [1, 2, 7, 30, 31, 90, 365, 400, 3650, 36_500]) {
+      const steps = retentionSteps(days);
+      for (let age = 0; age <= days + 1; age += Math.max(1, Math.floor(days / 50))) {
+        for (const extra of [0, 1, DAY / 2, DAY - 1]) {
+          const first = new Date(Date.UTC(2026, 0, 1));
+          const now = new Date(first.getTime() + age * DAY + extra);
+          const step = retentionStep(days, first, now);
+          const left = days - Math.ceil((now.getTime() - first.getTime()) / DAY);
+          if (left < 1) {
+            expect(step).toBeNull();
+            continue;
+          }
+          // Expires by the same midnight as the data it holds, or earlier: now + step ≤ first + days.
+          expect(now.getTime() + step! * DAY).toBeLessThanOrEqual(first.getTime() + days * DAY);
+          const next = steps.find((s) => s > step!);
+          if (next !== undefined) expect(next).toBeGreaterThan(left);
+        }
+      }
+    }
+  });
+
+  it('a rewrite carries its data’s first write and the days left; a second erasure keeps that date; an object past its retention is deleted, not rewritten', async () => {
+    const b = new MemoryBucket();
+    const now = new Date('2026-06-01T12:00:00Z');
+    b.clock = () => new Date('2026-05-02T12:00:00Z');
+    b.put('data/d/a.gz', object(event(ERASED, 1), event('device-B', 2), event('device-C', 3)));
+    b.clock = () => new Date('2025-01-01T00:00:00Z');
+    b.put('data/d/old.gz', object(event(ERASED, 4), event('device-B', 5)));
+    b.clock = () => now;
+    await runErasure(b, request({ expirationDays: 90, now: () => now }));
+    const [rewritten] = b.objects.get('data/d/a.gz')!;
+    // 30 days old of 90: 60 left → tagged 59 (the step at or below 60), first write carried.
+    expect(rewritten.retention).toEqual({ firstWritten: '2026-05-02T12:00:00.000Z', daysLeft: retentionStep(90, new Date('2026-05-02T12:00:00Z'), now) });
+    expect(rewritten.retention!.daysLeft).toBeLessThanOrEqual(60);
+    expect(b.objects.has('data/d/old.gz')).toBe(false);
+    // A later erasure of another device rewrites it again: the first write stays the original one, not the rewrite's.
+    const later = new Date('2026-07-01T12:00:00Z');
+    b.clock = () => later;
+    await runErasure(b, request({ request: 'DSR-2', ids: ['device-B'], expirationDays: 90, now: () => later }));
+    const [again] = b.objects.get('data/d/a.gz')!;
+    expect(again.retention).toEqual({ firstWritten: '2026-05-02T12:00:00.000Z', daysLeft: retentionStep(90, new Date('2026-05-02T12:00:00Z'), later) });
+    expect(again.retention!.daysLeft).toBeLessThanOrEqual(30);
+    expect(b.lines('data/')).toEqual([event('device-C', 3)]);
+  });
+});
+
 describe('the id file', () => {
   const fields = matchFields(undefined, contractFields([]));
   const uuid = 'a1b2c3d4-0000-4000-8000-00000000000a';
@@ -656,8 +712,9 @@ describe('locating with Athena', () => {
     b.put('data/year=2026/none.gz', object(event('device-B', 70), event(ERASED, 71)));
     // A day the crawler has not catalogued yet: Athena never read it.
     b.put('data/year=2027/uncatalogued.gz', object(event(ERASED, 80), event('device-B', 81)));
-    const listing = await listForLocating(b.versions('data/'), new Date(1));
-    const athenaSaw = { keys: new Set(['data/year=2026/a.gz', 'data/year=2026/only-a.gz']), folders: new Map([['data/year=2026/', 3]]) };
+    b.put('data/year=2026/others-only.gz', object(event('device-B', 82)));
+    const listing = await listForLocating(b.versions('data/'), new Date(Date.now() + 60_000));
+    const athenaSaw = { keys: new Set(['data/year=2026/a.gz', 'data/year=2026/only-a.gz']), folders: new Map([['data/year=2026/', 4]]) };
     const covered = coverage(listing, athenaSaw);
     expect(covered).toEqual({ athena: new Set(['data/year=2026/']), read: ['data/year=2027/'] });
     const reads: string[] = [];
@@ -681,13 +738,12 @@ describe('locating with Athena', () => {
   });
 
   it('an object written after the listing is read, though its folder was covered', async () => {
-    const b = bucketWithEvents();
-    const listedAt = new Date(1);
-    const versions = b.versions.bind(b);
-    // The bucket's versions carry lastModified 0; one key written "later".
-    b.versions = async function* (prefix: string) {
-      for await (const v of versions(prefix)) yield v.key.endsWith('late.gz') ? { ...v, lastModified: new Date(2) } : v;
-    };
+    const b = new MemoryBucket();
+    b.clock = () => new Date(1000);
+    b.put('data/year=2026/a.gz', object(event(ERASED, 1), event('device-B', 2)));
+    b.put('data/year=2026/only-a.gz', object(event(ERASED, 5)));
+    const listedAt = new Date(2000);
+    b.clock = () => new Date(3000);
     b.put('data/year=2026/late.gz', object(event(ERASED, 90)));
     await runErasure(b, request({ located: new Set(['data/year=2026/a.gz', 'data/year=2026/only-a.gz']), athenaFolders: { folders: new Set(['data/year=2026/']), listedAt } }));
     expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);

@@ -18,6 +18,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { filterObject, idMatcher, saltedHash, type IdMatcher, type MatchField } from './records';
+import { retentionStep } from '../../config/rewrite-retention';
 
 export interface ObjectVersion {
   key: string;
@@ -39,6 +40,8 @@ export interface ObjectHead {
   kmsKeyId?: string;
   contentType?: string;
   contentEncoding?: string;
+  /** When the data was first written, carried by a rewritten object (config/rewrite-retention.ts). */
+  firstWritten?: string;
 }
 
 /** The bucket, as the erasure uses it (S3 in scripts/erase/s3-store.ts; an in-memory one in the tests). */
@@ -50,8 +53,11 @@ export interface ErasureStore {
   versions(prefix: string): AsyncIterable<ObjectVersion>;
   head(key: string, versionId: string): Promise<ObjectHead>;
   get(key: string, versionId: string): Promise<Buffer>;
-  /** A new current version, only if the current one still has `ifMatch` as its ETag: its version id, or `changed`. */
-  replace(key: string, body: Buffer, like: ObjectHead, ifMatch: string): Promise<string | 'changed'>;
+  /**
+   * A new current version, only if the current one still has `ifMatch` as its ETag: its version id, or `changed`. With
+   * `retention`, it carries when its data was first written and is tagged with the days it has left.
+   */
+  replace(key: string, body: Buffer, like: ObjectHead, ifMatch: string, retention?: { firstWritten: string; daysLeft: number }): Promise<string | 'changed'>;
   deleteVersion(key: string, versionId: string): Promise<void>;
   restore(key: string, versionId: string, days: number): Promise<void>;
   readJson<T>(key: string): Promise<T | undefined>;
@@ -84,6 +90,12 @@ export interface ErasureRequest {
   folders: { data: string; errors: string; results: string };
   /** Where journals and receipts are kept. */
   requestsFolder: string;
+  /**
+   * Days after their first write when events and failed records expire (the lifecycle's `expirationDays`): a rewrite
+   * keeps that date (config/rewrite-retention.ts), and an object with less than a day left is deleted, not rewritten.
+   * Default: rewrites are not tagged (tests of other behaviour).
+   */
+  expirationDays?: number;
   /** Firehose's buffer interval: events sent up to then may still arrive after the first run. */
   bufferSeconds: number;
   /** When the app stopped sending for these ids. Default: the request's first run. */
@@ -396,6 +408,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     store,
     matcher,
     filterOptions: { removeUnparsed: r.unparsed === 'remove' },
+    ...(r.expirationDays !== undefined ? { expirationDays: r.expirationDays } : {}),
     found: (perId) => {
       const out: Record<number, number> = {};
       perId.forEach((n, i) => n > 0 && (out[hashIndex[i]] = (out[hashIndex[i]] ?? 0) + n));
@@ -510,6 +523,7 @@ interface KeyContext {
   store: ErasureStore;
   matcher: IdMatcher;
   filterOptions: { removeUnparsed: boolean };
+  expirationDays?: number;
   /** Records found per matcher id → per request id hash (undefined when none). */
   found: (perId: number[]) => Record<number, number> | undefined;
   journal: Journal;
@@ -555,15 +569,20 @@ async function eraseKey(c: KeyContext, key: string, versions: ObjectVersion[], f
     run.objectsScanned++;
     run.unparsedKept += filtered.unparsed - filtered.unparsedRemoved;
     if (filtered.removed === 0) break;
-    const action: Action = filtered.body ? 'rewritten' : 'deleted';
+    // The rewrite keeps its data's expiry: the date of the first write, carried, and the days left, as a tag. With
+    // less than a day left the object is due: deleted with its versions, not rewritten to outlive it.
+    const firstWritten = head.firstWritten ?? current.lastModified.toISOString();
+    const daysLeft = c.expirationDays === undefined ? undefined : retentionStep(c.expirationDays, new Date(firstWritten), c.now());
+    const body = daysLeft === null ? null : filtered.body;
+    const action: Action = body ? 'rewritten' : 'deleted';
     // Every version there now goes: the one read, and any older copy.
     const doomed = versions.filter((v) => !v.deleteMarker || action === 'deleted').map((v) => v.versionId);
     const found = c.found(filtered.perId);
     const unparsedRemoved = filtered.unparsedRemoved || undefined;
     journal.intents[key] = { from: current.versionId, recordsRemoved: filtered.removed, action, versions: doomed, ...(found ? { found } : {}), ...(unparsedRemoved ? { unparsedRemoved } : {}) };
     await save();
-    if (filtered.body) {
-      const written = await store.replace(key, filtered.body, head, head.etag);
+    if (body) {
+      const written = await store.replace(key, body, head, head.etag, daysLeft === undefined || daysLeft === null ? undefined : { firstWritten, daysLeft });
       if (written === 'changed') {
         // Changed since it was read: read the new current version and start over.
         versions = await versionsOfKey(store, key);

@@ -52,6 +52,7 @@ export function erasureRequest(d: ResolvedDeployment, request: string, ids: stri
     folders: { data: staticFolder(d.settings.firehose.dataPrefix), errors: staticFolder(d.settings.firehose.errorPrefix), results: d.settings.athena.resultsPrefix },
     requestsFolder: ERASURE_REQUESTS_FOLDER,
     bufferSeconds: d.settings.firehose.bufferIntervalSeconds,
+    expirationDays: d.settings.lifecycle.expirationDays,
     ...(options.unparsed ? { unparsed: options.unparsed } : {}),
     ...(options.appStoppedAt ? { appStoppedAt: options.appStoppedAt } : {}),
     ...(options.stopAfterRewrites !== undefined ? { stopAfterRewrites: options.stopAfterRewrites } : {}),

@@ -5,6 +5,7 @@ import {
   type S3BucketNotificationQueue,
   type S3BucketNotificationTopic,
 } from '@cdktf/provider-aws/lib/s3-bucket-notification';
+import { retentionSteps, RETENTION_LEFT_TAG } from '../../config/rewrite-retention';
 import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { dependable, Lazy, type ITerraformDependable } from 'cdktf';
@@ -83,6 +84,19 @@ function retentionRule(id: string, prefix: string, l: LifecycleSettings): S3Buck
 }
 
 /**
+ * Rules expiring rewritten objects of one prefix by the days of retention they had left (config/rewrite-retention.ts):
+ * one per step, filtered by prefix and the tag `npm run erase` writes.
+ */
+function rewrittenRetentionRules(id: string, prefix: string, l: LifecycleSettings): S3BucketLifecycleConfigurationRule[] {
+  return retentionSteps(l.expirationDays).map((days) => ({
+    id: `${id}-rewritten-${days}d-left`,
+    status: 'Enabled',
+    filter: [{ and: [{ prefix, tags: { [RETENTION_LEFT_TAG]: String(days) } }] }],
+    expiration: [{ days }],
+  }));
+}
+
+/**
  * The stack's KMS key and its data bucket: events, failed records and Athena results, all in the stack's
  * region under the one key, private, TLS-only, versioned, with the profile's lifecycle; bucket and key carry
  * `prevent_destroy` unless `protection.allowDestroy`.
@@ -130,6 +144,9 @@ export class Storage extends Construct implements KeyPolicyContributions, Bucket
         retentionRule('events', staticFolder(props.folders.dataPrefix), lifecycle),
         // Failed records are event data too: same retention as the events.
         retentionRule('failed-records', staticFolder(props.folders.errorPrefix), lifecycle),
+        // An object rewritten by an erasure keeps its data's expiry, not the rewrite's (config/rewrite-retention.ts).
+        ...rewrittenRetentionRules('events', staticFolder(props.folders.dataPrefix), lifecycle),
+        ...rewrittenRetentionRules('failed-records', staticFolder(props.folders.errorPrefix), lifecycle),
         { id: 'athena-results', status: 'Enabled', filter: [{ prefix: athena.resultsPrefix }], expiration: [{ days: athena.resultsExpirationDays }] },
         {
           id: 'abort-incomplete-multipart-uploads',
