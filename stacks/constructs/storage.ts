@@ -12,7 +12,7 @@ import { dependable, Lazy, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { DEFAULT_SETTINGS } from '../../config/defaults';
-import { staticFolder, type ResourceNames } from '../../config/names';
+import { ERASURE_REQUESTS_FOLDER, staticFolder, type ResourceNames } from '../../config/names';
 import type { AthenaSettings, FirehoseSettings, LifecycleSettings, ProtectionSettings } from '../../config/schema';
 import { arnsOf, policyDocument, type AwsEnvironment, type PolicyStatement } from '../iam';
 import { AccessLogs } from './access-logs';
@@ -39,6 +39,11 @@ export interface StorageProps {
    * @default none: no access logs
    */
   readonly accessLogs?: { readonly retentionDays: number };
+  /**
+   * Days erasure requests' records, journals and receipts are kept (`erasure-requests/`, from each object's last write).
+   * @default DEFAULT_SETTINGS.erasure.receiptRetentionDays
+   */
+  readonly erasureReceiptDays?: number;
   /**
    * IAM principals that administer the key without using it.
    * @default none: the account administers and uses the key through IAM
@@ -148,6 +153,7 @@ export class Storage extends Construct implements KeyPolicyContributions, Bucket
         ...rewrittenRetentionRules('events', staticFolder(props.folders.dataPrefix), lifecycle),
         ...rewrittenRetentionRules('failed-records', staticFolder(props.folders.errorPrefix), lifecycle),
         { id: 'athena-results', status: 'Enabled', filter: [{ prefix: athena.resultsPrefix }], expiration: [{ days: athena.resultsExpirationDays }] },
+        { id: 'erasure-receipts', status: 'Enabled', filter: [{ prefix: ERASURE_REQUESTS_FOLDER }], expiration: [{ days: props.erasureReceiptDays ?? DEFAULT_SETTINGS.erasure.receiptRetentionDays }] },
         {
           id: 'abort-incomplete-multipart-uploads',
           status: 'Enabled',
