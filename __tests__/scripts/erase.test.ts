@@ -657,12 +657,15 @@ describe('the id file', () => {
 describe('locating with Athena', () => {
   const target = { workgroup: 'wg', database: 'telemetry_dev', table: 'events_data', bucket: 'b', folder: 'data/', pricePerTb: 5 };
 
-  it('one scan: per object whether it holds an id, then per folder; the ids as quoted parameters once per field, lower-cased where case is ignored', () => {
-    const { sql, parameters } = locateQuery(target, ["Dev'ice", 'x'], ['client.client_id', matchField('user_ref')]);
+  it('one scan: per object whether it holds an id, then per folder; never the ids, only their SHA-256 digests as parameters, once per field, lower-cased where case is ignored', () => {
+    const ids = ["Dev'ice", 'xyz-7'];
+    const { sql, parameters } = locateQuery(target, ids, ['client.client_id', matchField('user_ref')]);
     expect(sql).toBe(
-      `SELECT regexp_replace(path, '[^/]*$', '') AS folder, count(*) AS objects, count_if(holds) AS holding, array_join(filter(array_agg(CASE WHEN holds THEN path END), p -> p IS NOT NULL), chr(10)) AS paths FROM (SELECT "$path" AS path, bool_or(coalesce(lower("client"."client_id") IN (?, ?) OR "user_ref" IN (?, ?), false)) AS holds FROM "telemetry_dev"."events_data" GROUP BY "$path") GROUP BY 1`,
+      `SELECT regexp_replace(path, '[^/]*$', '') AS folder, count(*) AS objects, count_if(holds) AS holding, array_join(filter(array_agg(CASE WHEN holds THEN path END), p -> p IS NOT NULL), chr(10)) AS paths FROM (SELECT "$path" AS path, bool_or(coalesce(to_hex(sha256(to_utf8(lower("client"."client_id")))) IN (?, ?) OR to_hex(sha256(to_utf8("user_ref"))) IN (?, ?), false)) AS holds FROM "telemetry_dev"."events_data" GROUP BY "$path") GROUP BY 1`,
     );
-    expect(parameters).toEqual(["'dev''ice'", "'x'", "'Dev''ice'", "'x'"]);
+    const sha = (s: string) => `'${createHash('sha256').update(s).digest('hex').toUpperCase()}'`;
+    expect(parameters).toEqual([sha("dev'ice"), sha('xyz-7'), sha("Dev'ice"), sha('xyz-7')]);
+    for (const id of ids) expect(JSON.stringify({ sql, parameters })).not.toContain(id);
   });
 
   /** An Athena client answering from a script: the workgroup's cutoff, states in turn, and pages of result rows. */

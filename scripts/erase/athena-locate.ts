@@ -15,6 +15,7 @@
  * versions are still read by the run itself (engine.ts).
  */
 import { GetQueryExecutionCommand, GetQueryResultsCommand, GetWorkGroupCommand, StartQueryExecutionCommand, type AthenaClient } from '@aws-sdk/client-athena';
+import { createHash } from 'node:crypto';
 import type { ObjectVersion } from './engine';
 import { ARCHIVED_CLASSES } from './engine';
 import { matchField, type MatchField } from './records';
@@ -33,10 +34,15 @@ export interface LocateTarget {
 const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const quoteString = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
+/** What the query compares: the SHA-256 of an id's UTF-8 bytes, in upper-case hex (Trino's `to_hex(sha256(…))`). */
+export const idDigest = (id: string) => createHash('sha256').update(id, 'utf8').digest('hex').toUpperCase();
+
 /**
- * The query and its parameters: every id once per field, in order. A field whose ids match in any case (the contract's
- * id fields) is compared lower-cased with the ids lower-cased, as the run matches it (records.ts); a bigint field with
- * the id's digits cast. The query only finds candidates: the run decides, record by record. Per folder: the objects
+ * The query and its parameters: every id once per field, in order. The ids never appear in the query or its execution
+ * parameters, which Athena keeps in the workgroup's query history for 45 days: each field's value is hashed in the query
+ * (Trino `sha256`, `to_hex`; Athena engine version 3 functions) and compared with the ids' SHA-256 digests. A field
+ * whose ids match in any case (the contract's id fields) is lower-cased first, as the run matches it (records.ts); a
+ * bigint field has its digits cast. The query only finds candidates: the run decides, record by record. Per folder: the objects
  * read, how many hold an id, and those, one per line (`array_join`; Trino functions, "Array functions").
  */
 export function locateQuery(t: Pick<LocateTarget, 'database' | 'table'>, ids: string[], fields: (string | MatchField)[]): { sql: string; parameters: string[] } {
@@ -46,12 +52,12 @@ export function locateQuery(t: Pick<LocateTarget, 'database' | 'table'>, ids: st
     .map((f) => {
       const column = f.path.split('.').map(quoteIdentifier).join('.');
       const value = f.type === 'bigint' ? `CAST(${column} AS varchar)` : f.caseInsensitive ? `lower(${column})` : column;
-      return `${value} IN (${placeholders})`;
+      return `to_hex(sha256(to_utf8(${value}))) IN (${placeholders})`;
     })
     .join(' OR ');
   const perObject = `SELECT "$path" AS path, bool_or(coalesce(${where}, false)) AS holds FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.table)} GROUP BY "$path"`;
   const sql = `SELECT regexp_replace(path, '[^/]*$', '') AS folder, count(*) AS objects, count_if(holds) AS holding, array_join(filter(array_agg(CASE WHEN holds THEN path END), p -> p IS NOT NULL), chr(10)) AS paths FROM (${perObject}) GROUP BY 1`;
-  return { sql, parameters: typed.flatMap((f) => ids.map((id) => quoteString(f.caseInsensitive ? id.toLowerCase() : id))) };
+  return { sql, parameters: typed.flatMap((f) => ids.map((id) => quoteString(idDigest(f.caseInsensitive ? id.toLowerCase() : id)))) };
 }
 
 /** The folder of a key (`data/year=2026/x.gz` → `data/year=2026/`). */
