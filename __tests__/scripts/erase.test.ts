@@ -661,7 +661,7 @@ describe('locating with Athena', () => {
     const ids = ["Dev'ice", 'xyz-7'];
     const { sql, parameters } = locateQuery(target, ids, ['client.client_id', matchField('user_ref')]);
     expect(sql).toBe(
-      `SELECT regexp_replace(path, '[^/]*$', '') AS folder, count(*) AS objects, count_if(holds) AS holding, array_join(filter(array_agg(CASE WHEN holds THEN path END), p -> p IS NOT NULL), chr(10)) AS paths FROM (SELECT "$path" AS path, bool_or(coalesce(to_hex(sha256(to_utf8(lower("client"."client_id")))) IN (?, ?) OR to_hex(sha256(to_utf8("user_ref"))) IN (?, ?), false)) AS holds FROM "telemetry_dev"."events_data" GROUP BY "$path") GROUP BY 1`,
+      `SELECT regexp_replace(path, '[^/]*$', '') AS folder, count(*) AS objects, count_if(holds) AS holding, array_join(filter(array_agg(CASE WHEN holds THEN path END), p -> p IS NOT NULL), chr(10)) AS paths FROM (SELECT "$path" AS path, bool_or(coalesce(to_hex(sha256(to_utf8(lower("client"."client_id")))) IN (?, ?) OR to_hex(sha256(to_utf8("user_ref"))) IN (?, ?), false) OR "event_type" IS NULL) AS holds FROM "telemetry_dev"."events_data" GROUP BY "$path") GROUP BY 1`,
     );
     const sha = (s: string) => `'${createHash('sha256').update(s).digest('hex').toUpperCase()}'`;
     expect(parameters).toEqual([sha("dev'ice"), sha('xyz-7'), sha("Dev'ice"), sha('xyz-7')]);

@@ -55,7 +55,9 @@ export function locateQuery(t: Pick<LocateTarget, 'database' | 'table'>, ids: st
       return `to_hex(sha256(to_utf8(${value}))) IN (${placeholders})`;
     })
     .join(' OR ');
-  const perObject = `SELECT "$path" AS path, bool_or(coalesce(${where}, false)) AS holds FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.table)} GROUP BY "$path"`;
+  // A row without the contract's required event_type is a record the SerDe could not read (malformed, skipped by
+  // `ignore.malformed.json`) or not an event: its object is read by the run, which counts such lines (records.ts).
+  const perObject = `SELECT "$path" AS path, bool_or(coalesce(${where}, false) OR "event_type" IS NULL) AS holds FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.table)} GROUP BY "$path"`;
   const sql = `SELECT regexp_replace(path, '[^/]*$', '') AS folder, count(*) AS objects, count_if(holds) AS holding, array_join(filter(array_agg(CASE WHEN holds THEN path END), p -> p IS NOT NULL), chr(10)) AS paths FROM (${perObject}) GROUP BY 1`;
   return { sql, parameters: typed.flatMap((f) => ids.map((id) => quoteString(idDigest(f.caseInsensitive ? id.toLowerCase() : id)))) };
 }
