@@ -47,6 +47,10 @@ export function erasureStatements(p: Pick<ErasureProps, 'env' | 'names' | 'folde
     { Sid: 'LetTheQueryReadEvents', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucket}/${data}*` },
     { Sid: 'LetTheQueryListEvents', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket, Condition: { StringLike: { 's3:prefix': `${data}*` } } },
     { Sid: 'LetTheQueryWriteItsResults', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], Resource: `${bucket}/${results}*` },
+    // Athena looks up the results bucket's region as the caller: AmazonAthenaFullAccess grants s3:GetBucketLocation on
+    // results buckets beside Get/Put/AbortMultipartUpload (Athena user guide, "AWS managed policy:
+    // AmazonAthenaFullAccess"), as the analysts' policy does (analysts.ts, LocateTheBucket).
+    { Sid: 'LetTheQueryLocateTheBucket', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: bucket },
     keyThroughS3AndAthena(p.keyArn, p.env.region),
   ];
 }
