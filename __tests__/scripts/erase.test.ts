@@ -824,6 +824,19 @@ describe('npm run erase', () => {
     expect(await b.readJson(`erasure-requests/DSR-10/receipt.json`)).toMatchObject({ objectsRewritten: 2, objectsDeleted: 1, recordsRemoved: 5, shardsNotRun: [], coverage: { athena: [`${data}year=2026/`], read: [] } });
   });
 
+  it('names an id that matched nothing by its line in the file, never the id itself; says how each folder was covered', async () => {
+    const b = configuredBucket();
+    const unknown = 'D00D0000-0000-4000-8000-00000000000D';
+    const file = join(dir, 'two.txt');
+    writeFileSync(file, `${ERASED}\n${unknown}\n`);
+    const said: string[] = [];
+    jest.spyOn(console, 'log').mockImplementation((line: string) => void said.push(line));
+    expect(await erase(['--stack', d.names.stack, '--ids', file, '--request', 'DSR-11', '--locate', 'scan', '--app-stopped-at', '2026-01-01T00:00:00Z'], () => b)).toBe(0);
+    expect(said).toContain('1 of 2 id(s) matched no record so far: line(s) 2 of the file — check each (another field? another stack?)');
+    expect(said.join('\n')).not.toContain(unknown);
+    expect(said).toContain('coverage: 1 folder(s) of events — 0 through Athena (it read every object there), 1 read whole by this run');
+  });
+
   it('erases with --locate scan: exit 3 while Firehose\'s buffer may deliver, 0 once it cannot', async () => {
     const b = configuredBucket();
     const args = ['--stack', d.names.stack, '--ids', ids, '--request', 'DSR-9', '--locate', 'scan'];
