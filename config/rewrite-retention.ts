@@ -14,7 +14,7 @@ export const RETENTION_LEFT_TAG = 'erasure-retention-days-left';
 /** The metadata a rewritten object carries: when its data was first written (ISO 8601), carried through rewrites. */
 export const FIRST_WRITTEN_METADATA = 'erasure-first-written';
 
-/** Steps per folder at most: two folders' steps and the bucket's own rules stay within S3's 1,000 rules. */
+/** Steps at most (one lifecycle rule each): they and the bucket's own rules stay within S3's 1,000 rules. */
 export const MAX_RETENTION_STEPS = 400;
 
 /**

@@ -89,14 +89,15 @@ function retentionRule(id: string, prefix: string, l: LifecycleSettings): S3Buck
 }
 
 /**
- * Rules expiring rewritten objects of one prefix by the days of retention they had left (config/rewrite-retention.ts):
- * one per step, filtered by prefix and the tag `npm run erase` writes.
+ * Rules expiring objects an erasure rewrote by the days of retention they had left (config/rewrite-retention.ts): one
+ * per step, filtered by the tag only `npm run erase` writes (on events and failed records alone), so one rule serves
+ * both folders — and a filter of one tag, not `and`, which the emulator's read-back never settled on for the provider.
  */
-function rewrittenRetentionRules(id: string, prefix: string, l: LifecycleSettings): S3BucketLifecycleConfigurationRule[] {
+function rewrittenRetentionRules(l: LifecycleSettings): S3BucketLifecycleConfigurationRule[] {
   return retentionSteps(l.expirationDays).map((days) => ({
-    id: `${id}-rewritten-${days}d-left`,
+    id: `rewritten-${days}d-left`,
     status: 'Enabled',
-    filter: [{ and: [{ prefix, tags: { [RETENTION_LEFT_TAG]: String(days) } }] }],
+    filter: [{ tag: [{ key: RETENTION_LEFT_TAG, value: String(days) }] }],
     expiration: [{ days }],
   }));
 }
@@ -150,8 +151,7 @@ export class Storage extends Construct implements KeyPolicyContributions, Bucket
         // Failed records are event data too: same retention as the events.
         retentionRule('failed-records', staticFolder(props.folders.errorPrefix), lifecycle),
         // An object rewritten by an erasure keeps its data's expiry, not the rewrite's (config/rewrite-retention.ts).
-        ...rewrittenRetentionRules('events', staticFolder(props.folders.dataPrefix), lifecycle),
-        ...rewrittenRetentionRules('failed-records', staticFolder(props.folders.errorPrefix), lifecycle),
+        ...rewrittenRetentionRules(lifecycle),
         { id: 'athena-results', status: 'Enabled', filter: [{ prefix: athena.resultsPrefix }], expiration: [{ days: athena.resultsExpirationDays }] },
         { id: 'erasure-receipts', status: 'Enabled', filter: [{ prefix: ERASURE_REQUESTS_FOLDER }], expiration: [{ days: props.erasureReceiptDays ?? DEFAULT_SETTINGS.erasure.receiptRetentionDays }] },
         {
