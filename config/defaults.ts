@@ -115,6 +115,8 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
   erasure: {
     /** Default: none — the erasure policy alone, to attach to whoever answers erasure requests. */
     principals: [],
+    /** Three years: the proof outlives the data it speaks of (at most a year by default), and no longer than needed. */
+    receiptRetentionDays: 1095,
   },
   keys: {
     /** Default: none — the account administers and uses the key through IAM. */

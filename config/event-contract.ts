@@ -144,3 +144,39 @@ export function hasColumn(fields: Field[], path: string): boolean {
   if (rest.length === 0) return true;
   return typeof field.type === 'object' && 'struct' in field.type && hasColumn(field.type.struct, rest.join('.'));
 }
+
+/**
+ * A contract field that identifies a data subject, with the shape its ids have. Both are UUIDs underneath, and a UUID
+ * is case-insensitive (RFC 9562, section 4: "UUIDs ... are to be treated as case insensitive"; Apple's
+ * `identifierForVendor.uuidString` writes it upper case, Cognito lower case), so ids in these fields are compared
+ * without regard to ASCII case — the rule an erasure states and tests (scripts/erase/records.ts).
+ */
+export interface IdField {
+  /** Dotted path of the field in the event. */
+  path: string;
+  /** What an id of this field looks like (checked on every id of an erasure request). */
+  shape: RegExp;
+  /** The shape, in words, for errors and docs. */
+  shapeText: string;
+}
+
+const UUID = '[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}';
+
+/**
+ * The fields of the envelope that identify a data subject: the installation (an IDFV-style UUID) and its guest
+ * identity (a Cognito identity id, `REGION:GUID`: Cognito Identity API reference, GetId, "IdentityId … A unique
+ * identifier in the format REGION:GUID", pattern `[\w-]+:[0-9a-f-]+`, 1–55 characters).
+ */
+export const ID_FIELDS: IdField[] = [
+  { path: 'client.client_id', shape: new RegExp(`^${UUID}$`), shapeText: 'a UUID (8-4-4-4-12 hex digits, e.g. an IDFV)' },
+  { path: 'client.cognito_id', shape: new RegExp(`^[a-z]{2}(-[a-z]+)+-\\d:${UUID}$`, 'i'), shapeText: 'a Cognito identity id (REGION:GUID, e.g. us-east-1:…)' },
+];
+
+/** The contract type of a dotted path (`client.client_id` → `string`), or undefined when it is no column. */
+export function columnType(fields: Field[], path: string): FieldType | undefined {
+  const [head, ...rest] = path.split('.');
+  const field = fields.find((f) => f.name === head);
+  if (!field) return undefined;
+  if (rest.length === 0) return field.type;
+  return typeof field.type === 'object' && 'struct' in field.type ? columnType(field.type.struct, rest.join('.')) : undefined;
+}

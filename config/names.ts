@@ -110,6 +110,8 @@ export const erasurePolicyOf = (stack: string): string => `${stack}-erasure`;
  * a managed policy made by the stack's trust or bootstrap stack, which the pipeline's apply role cannot change.
  */
 export const permissionsBoundaryOf = (stack: string): string => `${stack}-boundary`;
+/** Whether a managed policy's name is a stack's permissions boundary (which caps roles and grants nobody anything). */
+export const isPermissionsBoundaryName = (name: string): boolean => name.endsWith(permissionsBoundaryOf(''));
 
 /** Folder of the data bucket holding each erasure request's journal and receipt (`npm run erase`). */
 export const ERASURE_REQUESTS_FOLDER = 'erasure-requests/';

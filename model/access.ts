@@ -16,6 +16,7 @@
  * The simulator is AGPL-3.0: it runs here, at synth, review and test time, and is never deployed (docs/compliance.md).
  */
 import type { AllowedConditionExpression } from '@cloud-copilot/iam-simulate';
+import { isPermissionsBoundaryName } from '../config/names';
 import { evaluateRequest } from './iam-evaluator';
 import { asList, type TerraformJson } from '../stacks/policy-checks';
 import type { DeploymentFacts, Store } from './types';
@@ -603,7 +604,9 @@ function askers(tf: TerraformJson, home: Home, options: AccessOptions, unseen: A
   for (const [name, policy] of all(tf, 'aws_iam_policy')) {
     const attachedToStackRole = [...attached].some((arn) => pointsAt(tf, arn, 'aws_iam_policy', name, home));
     const doc = resolvedPolicy(tf, policy.policy, home);
-    if (attachedToStackRole || !doc) continue;
+    // A permissions boundary (made here for a pipeline stack's roles) caps them and is held by nobody.
+    const boundary = isPermissionsBoundaryName(String(policy.name)) || all(tf, 'aws_iam_role').some(([, r]) => pointsAt(tf, r.permissions_boundary, 'aws_iam_policy', name, home));
+    if (attachedToStackRole || boundary || !doc) continue;
     // A policy for people outside the stack (SSO permission sets, federation): whoever holds it.
     result.push({ id: `aws_iam_policy.${name}`, kind: 'policy-holder', name: String(policy.name), account: home.account, arn: `arn:aws:iam::${home.account}:role/holder-of-${String(policy.name)}`, identity: [doc] });
   }

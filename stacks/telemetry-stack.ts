@@ -101,6 +101,7 @@ export class TelemetryStack extends CheckedStack {
       protection: settings.protection,
       ...(settings.logs.bucketAccessLogs ? { accessLogs: { retentionDays: settings.logs.retentionDays } } : {}),
       keyAdministrators: settings.keys.administrators,
+      erasureReceiptDays: settings.erasure.receiptRetentionDays,
     });
     const catalog = new Catalog(this, 'catalog', {
       env,

@@ -4,8 +4,9 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { beginRequest, keysWithVersions, PlantedInterruption, RequestError, runErasure, shardOf, type ErasureRequest, type ErasureStore, type ObjectHead, type ObjectVersion } from '../../scripts/erase/engine';
 import { contractFields } from '../../config/event-contract';
 import { contractParquet, parquetShape } from '../../scripts/erase/parquet';
-import { filterNdjson, filterObject, idMatcher } from '../../scripts/erase/records';
-import { locateQuery, LocateError, locateWithAthena } from '../../scripts/erase/athena-locate';
+import { filterNdjson, filterObject, idMatcher, matchField } from '../../scripts/erase/records';
+import { IdFileError, matchFields, parseIdFile } from '../../scripts/erase/id-file';
+import { coverage, listForLocating, locateQuery, LocateError, locateWithAthena } from '../../scripts/erase/athena-locate';
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { s3Store } from '../../scripts/erase/s3-store';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CONFIGURED } from '../fixtures/configured';
 import { staticFolder } from '../../config/names';
+import { retentionStep, retentionSteps } from '../../config/rewrite-retention';
 
 interface Stored {
   versionId: string;
@@ -23,6 +25,9 @@ interface Stored {
   deleteMarker: boolean;
   restore: ObjectHead['restore'];
   kmsKeyId: string;
+  lastModified: Date;
+  /** What a rewrite carried: the data's first write (metadata) and the days it had left (tag). */
+  retention?: { firstWritten: string; daysLeft: number };
 }
 
 /** A versioned bucket in memory; `beforeReplace` lets a test change an object between its read and its rewrite. */
@@ -30,10 +35,12 @@ class MemoryBucket implements ErasureStore {
   objects = new Map<string, Stored[]>();
   private next = 1;
   beforeReplace?: (key: string) => void;
+  /** The time of each write. */
+  clock = () => new Date();
 
-  put(key: string, body: Buffer, storageClass = 'STANDARD'): string {
+  put(key: string, body: Buffer, storageClass = 'STANDARD', retention?: Stored['retention']): string {
     const versionId = `v${this.next++}`;
-    this.objects.set(key, [...(this.objects.get(key) ?? []), { versionId, body, storageClass, deleteMarker: false, restore: 'none', kmsKeyId: 'key-1' }]);
+    this.objects.set(key, [...(this.objects.get(key) ?? []), { versionId, body, storageClass, deleteMarker: false, restore: 'none', kmsKeyId: 'key-1', lastModified: this.clock(), ...(retention ? { retention } : {}) }]);
     return versionId;
   }
   private etag = (s: Stored) => createHash('md5').update(s.body).digest('hex');
@@ -45,22 +52,22 @@ class MemoryBucket implements ErasureStore {
   async *versions(prefix: string): AsyncGenerator<ObjectVersion> {
     // Listed like S3: a snapshot in key order, newest version first.
     const listed = [...this.objects].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1));
-    yield* listed.flatMap(([key, vs]) => vs.map((v, i) => ({ key, versionId: v.versionId, latest: i === vs.length - 1, deleteMarker: v.deleteMarker, storageClass: v.storageClass, lastModified: new Date(0), size: v.body.length })).reverse());
+    yield* listed.flatMap(([key, vs]) => vs.map((v, i) => ({ key, versionId: v.versionId, latest: i === vs.length - 1, deleteMarker: v.deleteMarker, storageClass: v.storageClass, lastModified: v.lastModified, size: v.body.length })).reverse());
   }
   async head(key: string, versionId: string): Promise<ObjectHead> {
     const v = this.find(key, versionId);
-    return { etag: this.etag(v), storageClass: v.storageClass, restore: v.restore, encryption: 'aws:kms', kmsKeyId: v.kmsKeyId };
+    return { etag: this.etag(v), storageClass: v.storageClass, restore: v.restore, encryption: 'aws:kms', kmsKeyId: v.kmsKeyId, ...(v.retention ? { firstWritten: v.retention.firstWritten } : {}) };
   }
   async get(key: string, versionId: string): Promise<Buffer> {
     const v = this.find(key, versionId);
     if (v.storageClass === 'DEEP_ARCHIVE' && v.restore !== 'restored') throw Object.assign(new Error('InvalidObjectState'), { name: 'InvalidObjectState' });
     return v.body;
   }
-  async replace(key: string, body: Buffer, like: ObjectHead, ifMatch: string): Promise<string | 'changed'> {
+  async replace(key: string, body: Buffer, like: ObjectHead, ifMatch: string, retention?: Stored['retention']): Promise<string | 'changed'> {
     this.beforeReplace?.(key);
     const vs = this.objects.get(key)!;
     if (this.etag(vs[vs.length - 1]) !== ifMatch) return 'changed';
-    const versionId = this.put(key, body, like.storageClass);
+    const versionId = this.put(key, body, like.storageClass, retention);
     return versionId;
   }
   async deleteVersion(key: string, versionId: string): Promise<void> {
@@ -95,7 +102,8 @@ class MemoryBucket implements ErasureStore {
 const event = (device: string, n: number) => JSON.stringify({ event_type: 'screen_view', event_timestamp: n, client: { client_id: device, cognito_id: `us-east-1:${device}-guest` } });
 const object = (...lines: string[]) => gzipSync(`${lines.join('\n')}\n`);
 const failed = (record: string) => JSON.stringify({ attemptsMade: 1, errorCode: 'DataFormatConversion.ParseError', rawData: Buffer.from(record).toString('base64') });
-const ERASED = 'device-A';
+/** The erased device: an IDFV, as the contract's id field holds it. */
+const ERASED = 'A1B2C3D4-0000-4000-8000-00000000000A';
 const request = (overrides: Partial<ErasureRequest> = {}): ErasureRequest => ({
   request: 'DSR-1',
   stack: 'telemetry-dev-us-east-1',
@@ -110,11 +118,11 @@ const request = (overrides: Partial<ErasureRequest> = {}): ErasureRequest => ({
 
 function bucketWithEvents(data = 'data/', errors = 'errors/', results = 'athena-results/'): MemoryBucket {
   const b = new MemoryBucket();
-  b.put(`${data}year=2026/a.gz`, object(event('device-A', 1), event('device-B', 2), event('device-A', 3), event('device-C', 4)));
-  b.put(`${data}year=2026/only-a.gz`, object(event('device-A', 5), event('device-A', 6)));
+  b.put(`${data}year=2026/a.gz`, object(event(ERASED, 1), event('device-B', 2), event(ERASED, 3), event('device-C', 4)));
+  b.put(`${data}year=2026/only-a.gz`, object(event(ERASED, 5), event(ERASED, 6)));
   b.put(`${data}year=2026/none.gz`, object(event('device-B', 7)));
-  b.put(`${errors}processing-failed/x.gz`, object(failed(event('device-A', 8)), failed(event('device-C', 9))));
-  b.put(`${results}q1.csv`, Buffer.from('"client_id"\n"device-A"\n'));
+  b.put(`${errors}processing-failed/x.gz`, object(failed(event(ERASED, 8)), failed(event('device-C', 9))));
+  b.put(`${results}q1.csv`, Buffer.from(`"client_id"\n"${ERASED}"\n`));
   b.put(`${results}q2.csv`, Buffer.from('"n"\n"3"\n'));
   return b;
 }
@@ -239,7 +247,7 @@ describe('journal and segments: what a run writes per object stays small', () =>
     const b = new MemoryBucket();
     for (let i = 0; i < n; i++) b.put(`data/k-${String(i).padStart(5, '0')}.gz`, object(event(ERASED, i), event('device-B', i)));
     b.put('data/only-a.gz', object(event(ERASED, 1)));
-    b.put('athena-results/q.csv', Buffer.from('"client_id"\n"device-A"\n'));
+    b.put('athena-results/q.csv', Buffer.from(`"client_id"\n"${ERASED}"\n`));
     return b;
   }
   /** The request's own objects written, by kind, with their largest size. */
@@ -336,7 +344,7 @@ describe('journal and segments: what a run writes per object stays small', () =>
   it('a query result half deleted before a stop: the next run deletes the versions left, though none names an id, and counts it once', async () => {
     const b = new MemoryBucket();
     b.put('athena-results/q.csv', Buffer.from('"n"\n"3"\n'));
-    b.put('athena-results/q.csv', Buffer.from('"client_id"\n"device-A"\n'));
+    b.put('athena-results/q.csv', Buffer.from(`"client_id"\n"${ERASED}"\n`));
     const remove = b.deleteVersion.bind(b);
     let deletions = 0;
     b.deleteVersion = async (key, versionId) => {
@@ -471,7 +479,7 @@ describe('formats', () => {
 
   it('Parquet: an object of only the device is removed, one without it left as it is', async () => {
     const only = await contractParquet([parquetEvent(ERASED, 1)], fields);
-    expect(await filterObject(only, idMatcher([ERASED]))).toEqual({ body: null, removed: 1 });
+    expect(await filterObject(only, idMatcher([ERASED]))).toMatchObject({ body: null, removed: 1, perId: [1] });
     const none = await contractParquet([parquetEvent('device-B', 1)], fields);
     expect((await filterObject(none, idMatcher([ERASED]))).body).toBe(none);
   });
@@ -485,18 +493,183 @@ describe('formats', () => {
   });
 });
 
+describe('exact matching: no collateral deletion, no silent miss', () => {
+  const OTHER = 'B1B2C3D4-0000-4000-8000-00000000000B';
+  const fields = [matchField('client.client_id'), matchField('client.cognito_id')];
+  const keptLines = (body: Buffer | null) => (body ? body.toString().split('\n').filter(Boolean) : []);
+
+  it('a JSON null, a missing field, a number or the id elsewhere never match; only a string equal to the id does', () => {
+    const lines = [
+      '{"client":{"client_id":null,"cognito_id":null}}',
+      '{"client":{}}',
+      '{"event_type":"x"}',
+      '{"client":{"client_id":12345}}',
+      `{"client":{"client_id":"${OTHER}"},"attributes":{"note":"${ERASED}"}}`,
+      `{"client":{"client_id":"${OTHER}x${ERASED}"}}`,
+      `{"client":[{"client_id":"${ERASED}"}]}`,
+      `{"client":{"client_id":"${ERASED}"}}`,
+    ];
+    const out = filterNdjson(Buffer.from(`${lines.join('\n')}\n`), idMatcher([ERASED], fields));
+    expect(out).toMatchObject({ removed: 1, perId: [1], unparsed: 0 });
+    expect(keptLines(out.body)).toEqual(lines.slice(0, -1));
+    // Ids that stand for "no value" are refused before any matching (below); the matcher itself matches them by type.
+    for (const word of ['null', 'undefined', '12345']) expect(filterNdjson(Buffer.from(`${lines.join('\n')}\n`), idMatcher([word], fields)).removed).toBe(0);
+  });
+
+  it('ids written with JSON escapes are found: \\uXXXX for any character, \\/ in a --field id, an escaped key', () => {
+    const escaped = ERASED.replace(/[0-9A-F]/g, (c, i: number) => (i % 3 === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c));
+    expect(escaped).not.toContain(ERASED.slice(0, 3));
+    const body = Buffer.from(`{"client":{"client_id":"${escaped}"}}\n{"client":{"client\\u005fid":"${ERASED.toLowerCase()}"}}\n{"client":{"client_id":"${OTHER}"}}\n`);
+    expect(filterNdjson(gzipSync(body), idMatcher([ERASED], fields))).toMatchObject({ removed: 2, perId: [2] });
+    const slash = filterNdjson(Buffer.from('{"user":"a\\/b"}\n{"user":"a/c"}\n'), idMatcher(['a/b'], [matchField('user')]));
+    expect(slash).toMatchObject({ removed: 1 });
+    expect(keptLines(slash.body)).toEqual(['{"user":"a/c"}']);
+  });
+
+  it('the case rule: the contract id fields match in any ASCII case (UUIDs); a --field column matches exactly', () => {
+    const upper = `{"client":{"client_id":"${ERASED}","cognito_id":"us-east-1:${OTHER.toLowerCase()}"}}`;
+    const mixed = `{"client":{"client_id":"${ERASED.toLowerCase().replace(/a/g, 'A')}"}}`;
+    const body = Buffer.from(`${upper}\n${mixed}\n`);
+    expect(filterNdjson(body, idMatcher([ERASED.toLowerCase()], fields))).toMatchObject({ removed: 2, perId: [2] });
+    expect(filterNdjson(body, idMatcher([`US-EAST-1:${OTHER}`], fields))).toMatchObject({ removed: 1, perId: [1] });
+    const custom = Buffer.from('{"user":"Alice"}\n{"user":"alice"}\n');
+    expect(keptLines(filterNdjson(custom, idMatcher(['alice'], [matchField('user')])).body)).toEqual(['{"user":"Alice"}']);
+  });
+
+  it('a line that is not JSON is never removed on a guess: counted and kept, removed only when asked', () => {
+    const lines = [`not json ${ERASED}`, `{"client":{"client_id":"${ERASED}"`, `"${ERASED}"`, 'not json, no id', `{"client":{"client_id":"${OTHER}"}}`];
+    const body = Buffer.from(`${lines.join('\n')}\n`);
+    const kept = filterNdjson(body, idMatcher([ERASED], fields));
+    expect(kept).toMatchObject({ removed: 0, unparsed: 3, unparsedRemoved: 0 });
+    expect(kept.body).toBe(body);
+    // The id '-' (refused by the id file) would have removed any line with a hyphen: never by substring.
+    expect(filterNdjson(body, idMatcher(['-'], fields))).toMatchObject({ removed: 0 });
+    const removed = filterNdjson(body, idMatcher([ERASED], fields), { removeUnparsed: true });
+    expect(removed).toMatchObject({ removed: 3, unparsedRemoved: 3 });
+    expect(keptLines(removed.body)).toEqual(lines.slice(3));
+    // A failed record whose original record is not JSON: the same rule.
+    const failedLine = JSON.stringify({ attemptsMade: 1, errorCode: 'x', rawData: Buffer.from(`garbage ${ERASED}`).toString('base64') });
+    expect(filterNdjson(Buffer.from(`${failedLine}\n`), idMatcher([ERASED], fields), { failedRecords: true })).toMatchObject({ removed: 0, unparsed: 1 });
+  });
+
+  it('Parquet: the same rule — case ignored in the contract id fields, null matches nothing', async () => {
+    const rows = [JSON.parse(event(ERASED.toLowerCase(), 1)), { ...JSON.parse(event(OTHER, 2)), client: { client_id: null, cognito_id: null } }, JSON.parse(event(OTHER, 3))];
+    const body = await contractParquet(rows, contractFields([]));
+    expect(await filterObject(body, idMatcher([ERASED], fields))).toMatchObject({ removed: 1, perId: [1] });
+    expect(await filterObject(body, idMatcher(['null'], fields))).toMatchObject({ removed: 0 });
+  });
+
+  it('the engine: non-JSON lines leave the request pending until --unparsed decides; ids that matched nothing are counted, not named', async () => {
+    const b = new MemoryBucket();
+    b.put('data/x.gz', object(event(ERASED, 1), `broken ${ERASED}`, event('device-B', 2)));
+    const ids = [ERASED, OTHER];
+    const first = await runErasure(b, request({ ids }));
+    expect(first).toMatchObject({ recordsRemoved: 1, idsWithoutRecords: 1, pending: [{ kind: 'unparsed', lines: 1 }], thisRun: { unparsedKept: 1 } });
+    expect(first.recordsPerId.sort()).toEqual([0, 1]);
+    expect(JSON.stringify(first)).not.toContain(OTHER);
+    expect((await runErasure(b, request({ ids, unparsed: 'keep' }))).pending).toEqual([]);
+    const last = await runErasure(b, request({ ids, unparsed: 'remove' }));
+    expect(last).toMatchObject({ unparsedRemoved: 1, recordsRemoved: 2, pending: [] });
+    expect(b.lines('data/')).toEqual([event('device-B', 2)]);
+  });
+});
+
+describe('retention kept through a rewrite', () => {
+  const DAY = 86_400_000;
+
+  it('the step a rewrite is tagged with never lets it outlive its data, and is at most one step early', () => {
+    for (const days of [1, 2, 7, 30, 31, 90, 365, 400, 3650, 36_500]) {
+      const steps = retentionSteps(days);
+      for (let age = 0; age <= days + 1; age += Math.max(1, Math.floor(days / 50))) {
+        for (const extra of [0, 1, DAY / 2, DAY - 1]) {
+          const first = new Date(Date.UTC(2026, 0, 1));
+          const now = new Date(first.getTime() + age * DAY + extra);
+          const step = retentionStep(days, first, now);
+          const left = days - Math.ceil((now.getTime() - first.getTime()) / DAY);
+          if (left < 1) {
+            expect(step).toBeNull();
+            continue;
+          }
+          // Expires by the same midnight as the data it holds, or earlier: now + step ≤ first + days.
+          expect(now.getTime() + step! * DAY).toBeLessThanOrEqual(first.getTime() + days * DAY);
+          const next = steps.find((s) => s > step!);
+          if (next !== undefined) expect(next).toBeGreaterThan(left);
+        }
+      }
+    }
+  });
+
+  it('a rewrite carries its data’s first write and the days left; a second erasure keeps that date; an object past its retention is deleted, not rewritten', async () => {
+    const b = new MemoryBucket();
+    const now = new Date('2026-06-01T12:00:00Z');
+    b.clock = () => new Date('2026-05-02T12:00:00Z');
+    b.put('data/d/a.gz', object(event(ERASED, 1), event('device-B', 2), event('device-C', 3)));
+    b.clock = () => new Date('2025-01-01T00:00:00Z');
+    b.put('data/d/old.gz', object(event(ERASED, 4), event('device-B', 5)));
+    b.clock = () => now;
+    await runErasure(b, request({ expirationDays: 90, now: () => now }));
+    const [rewritten] = b.objects.get('data/d/a.gz')!;
+    // 30 days old of 90: 60 left → tagged 59 (the step at or below 60), first write carried.
+    expect(rewritten.retention).toEqual({ firstWritten: '2026-05-02T12:00:00.000Z', daysLeft: retentionStep(90, new Date('2026-05-02T12:00:00Z'), now) });
+    expect(rewritten.retention!.daysLeft).toBeLessThanOrEqual(60);
+    expect(b.objects.has('data/d/old.gz')).toBe(false);
+    // A later erasure of another device rewrites it again: the first write stays the original one, not the rewrite's.
+    const later = new Date('2026-07-01T12:00:00Z');
+    b.clock = () => later;
+    await runErasure(b, request({ request: 'DSR-2', ids: ['device-B'], expirationDays: 90, now: () => later }));
+    const [again] = b.objects.get('data/d/a.gz')!;
+    expect(again.retention).toEqual({ firstWritten: '2026-05-02T12:00:00.000Z', daysLeft: retentionStep(90, new Date('2026-05-02T12:00:00Z'), later) });
+    expect(again.retention!.daysLeft).toBeLessThanOrEqual(30);
+    expect(b.lines('data/')).toEqual([event('device-C', 3)]);
+  });
+});
+
+describe('the id file', () => {
+  const fields = matchFields(undefined, contractFields([]));
+  const uuid = 'a1b2c3d4-0000-4000-8000-00000000000a';
+
+  it('refuses, by line and without echoing them, words for no value, quoted, comma-separated ids and ids of no id shape', () => {
+    const bad = ['null', 'NULL', 'undefined', 'None', '-', '""', `"${uuid}"`, `'${uuid}'`, `${uuid},${uuid}`, `${uuid} ${uuid}`, 'device-A', 'not-a-uuid', `${uuid}x`, 'us-east-1:not-hex'];
+    for (const id of bad) {
+      expect(() => parseIdFile(`${uuid}\n${id}\n`, fields)).toThrow(IdFileError);
+      try {
+        parseIdFile(`${uuid}\n${id}\n`, fields);
+      } catch (error) {
+        expect((error as Error).message).toMatch(/^1 line\(s\) refused, nothing erased:\n {2}line 2: /);
+        if (id.length > 4) expect((error as Error).message).not.toContain(id);
+      }
+    }
+    expect(() => parseIdFile('\n\n', fields)).toThrow('no ids');
+  });
+
+  it('accepts UUIDs in any case and Cognito identity ids; each once; --field columns take any plain id, bigint columns integers', () => {
+    expect(parseIdFile(`${uuid}\r\n${uuid.toUpperCase()}\n\nus-east-1:${uuid}\n${uuid}\n`, fields)).toEqual([uuid, uuid.toUpperCase(), `us-east-1:${uuid}`]);
+    const contract = contractFields([{ name: 'user_ref', type: 'string', description: 'x' }, { name: 'user_no', type: 'bigint', description: 'x' }]);
+    expect(parseIdFile('alice@example.com\n', matchFields(['user_ref'], contract))).toEqual(['alice@example.com']);
+    expect(() => parseIdFile('null\n', matchFields(['user_ref'], contract))).toThrow(IdFileError);
+    expect(parseIdFile('42\n', matchFields(['user_no'], contract))).toEqual(['42']);
+    expect(() => parseIdFile('4x\n', matchFields(['user_no'], contract))).toThrow(/not an integer/);
+    expect(() => matchFields(['nope'], contract)).toThrow(/no such column/);
+    expect(() => matchFields(['metrics'], contract)).toThrow(/not a string or bigint/);
+  });
+});
+
 describe('locating with Athena', () => {
   const target = { workgroup: 'wg', database: 'telemetry_dev', table: 'events_data', bucket: 'b', folder: 'data/', pricePerTb: 5 };
 
-  it('one query of "$path", the ids as quoted parameters once per field, identifiers quoted', () => {
-    expect(locateQuery(target, ["dev'ice", 'x'], ['client.client_id', 'client.cognito_id'])).toEqual({
-      sql: 'SELECT DISTINCT "$path" FROM "telemetry_dev"."events_data" WHERE "client"."client_id" IN (?, ?) OR "client"."cognito_id" IN (?, ?)',
-      parameters: ["'dev''ice'", "'x'", "'dev''ice'", "'x'"],
-    });
+  it('one scan: per object whether it holds an id, then per folder; never the ids, only their SHA-256 digests as parameters, once per field, lower-cased where case is ignored', () => {
+    const ids = ["Dev'ice", 'xyz-7'];
+    const { sql, parameters } = locateQuery(target, ids, ['client.client_id', matchField('user_ref')]);
+    expect(sql).toBe(
+      `SELECT regexp_replace(path, '[^/]*$', '') AS folder, count(*) AS objects, count_if(holds) AS holding, array_join(filter(array_agg(CASE WHEN holds THEN path END), p -> p IS NOT NULL), chr(10)) AS paths FROM (SELECT "$path" AS path, bool_or(coalesce(to_hex(sha256(to_utf8(lower("client"."client_id")))) IN (?, ?) OR to_hex(sha256(to_utf8("user_ref"))) IN (?, ?), false) OR "event_type" IS NULL) AS holds FROM "telemetry_dev"."events_data" GROUP BY "$path") GROUP BY 1`,
+    );
+    const sha = (s: string) => `'${createHash('sha256').update(s).digest('hex').toUpperCase()}'`;
+    expect(parameters).toEqual([sha("dev'ice"), sha('xyz-7'), sha("Dev'ice"), sha('xyz-7')]);
+    for (const id of ids) expect(JSON.stringify({ sql, parameters })).not.toContain(id);
   });
 
-  /** An Athena client answering from a script: the workgroup's cutoff, states in turn, and pages of results. */
-  function athena(cutoff: number, states: string[], pages: string[][]) {
+  /** An Athena client answering from a script: the workgroup's cutoff, states in turn, and pages of result rows. */
+  function athena(cutoff: number, states: string[], pages: string[][][]) {
     const sent: string[] = [];
     const client = {
       send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
@@ -505,17 +678,23 @@ describe('locating with Athena', () => {
         if (command.constructor.name === 'StartQueryExecutionCommand') return { QueryExecutionId: 'q1' };
         if (command.constructor.name === 'GetQueryExecutionCommand') return { QueryExecution: { Status: { State: states.shift(), StateChangeReason: 'TABLE_NOT_FOUND' } } };
         const page = Number(command.input.NextToken ?? 0);
-        return { ResultSet: { Rows: pages[page].map((v) => ({ Data: [{ VarCharValue: v }] })) }, ...(page + 1 < pages.length ? { NextToken: String(page + 1) } : {}) };
+        return { ResultSet: { Rows: pages[page].map((row) => ({ Data: row.map((v) => ({ VarCharValue: v })) })) }, ...(page + 1 < pages.length ? { NextToken: String(page + 1) } : {}) };
       },
     };
     return { client: client as unknown as AthenaClient, sent };
   }
+  const HEADER = ['folder', 'objects', 'holding', 'paths'];
 
-  it('says the scan and its cost before it runs, waits for the query, and returns the keys of the bucket', async () => {
+  it('says the scan and its cost before it runs, waits for the query, and returns the holding keys and the objects read per folder', async () => {
     const said: string[] = [];
-    const { client, sent } = athena(2 ** 40, ['RUNNING', 'SUCCEEDED'], [['$path', 's3://b/data/x.gz'], ['s3://b/data/y.gz', 's3://other/data/z.gz']]);
-    const keys = await locateWithAthena(client, target, ['d'], ['client.client_id'], 2 ** 40 / 10, (l) => said.push(l), 0);
-    expect([...keys]).toEqual(['data/x.gz', 'data/y.gz']);
+    const { client, sent } = athena(2 ** 40, ['RUNNING', 'SUCCEEDED'], [
+      [HEADER, ['s3://b/data/d1/', '3', '2', 's3://b/data/d1/x.gz\ns3://b/data/d1/y.gz']],
+      [['s3://b/data/d2/', '1', '0', ''], ['s3://other/data/d3/', '1', '1', 's3://other/data/d3/z.gz'], ['s3://b/data/d4/', '2', '2', 's3://b/data/d4/cut']],
+    ]);
+    const found = await locateWithAthena(client, target, ['d'], ['client.client_id'], 2 ** 40 / 10, (l) => said.push(l), 0);
+    expect([...found.keys]).toEqual(['data/d1/x.gz', 'data/d1/y.gz']);
+    // d4's list does not add up (a key with a newline, a list cut short): left out, so the run reads that folder.
+    expect([...found.folders]).toEqual([['data/d1/', 3], ['data/d2/', 1]]);
     expect(said).toEqual(['locating with Athena in wg: scans up to 102.40 GB (about $0.50)']);
     expect(sent[0]).toBe('GetWorkGroupCommand');
   });
@@ -525,17 +704,51 @@ describe('locating with Athena', () => {
     await expect(locateWithAthena(athena(2 ** 40, ['FAILED'], []).client, target, ['d'], ['client.client_id'], 1, () => undefined, 0)).rejects.toThrow(LocateError);
   });
 
-  it('the run then reads only the located objects, and every object with versions Athena does not read', async () => {
+  it('a folder is covered by Athena only when it read every object listed there; any other is read whole', async () => {
+    const listing = { bytes: 0, at: new Date(), folders: new Map([['data/d1/', 3], ['data/d2/', 2], ['data/new-day/', 4]]) };
+    const found = { keys: new Set<string>(), folders: new Map([['data/d1/', 3], ['data/d2/', 1]]) };
+    expect(coverage(listing, found)).toEqual({ athena: new Set(['data/d1/']), read: ['data/d2/', 'data/new-day/'] });
+  });
+
+  it('the run reads the located objects, every object of a folder Athena did not read, and every object with versions Athena does not read', async () => {
     const b = bucketWithEvents();
     b.put('data/year=2026/none.gz', object(event('device-B', 70), event(ERASED, 71)));
+    // A day the crawler has not catalogued yet: Athena never read it.
+    b.put('data/year=2027/uncatalogued.gz', object(event(ERASED, 80), event('device-B', 81)));
+    b.put('data/year=2026/others-only.gz', object(event('device-B', 82)));
+    const listing = await listForLocating(b.versions('data/'), new Date(Date.now() + 60_000));
+    const athenaSaw = { keys: new Set(['data/year=2026/a.gz', 'data/year=2026/only-a.gz']), folders: new Map([['data/year=2026/', 4]]) };
+    const covered = coverage(listing, athenaSaw);
+    expect(covered).toEqual({ athena: new Set(['data/year=2026/']), read: ['data/year=2027/'] });
     const reads: string[] = [];
     const get = b.get.bind(b);
     b.get = async (key, versionId) => (reads.push(key), get(key, versionId));
-    await runErasure(b, request({ located: new Set(['data/year=2026/a.gz', 'data/year=2026/only-a.gz']) }));
+    const receipt = await runErasure(b, request({ located: athenaSaw.keys, athenaFolders: { folders: covered.athena, listedAt: listing.at } }));
     // none.gz has an older version, which Athena does not read: the run reads it (the current one holds the device
-    // too, so it is rewritten and both old versions deleted); nothing else outside the located keys is read.
-    expect(reads.filter((k) => k.startsWith('data/')).sort()).toEqual(['data/year=2026/a.gz', 'data/year=2026/none.gz', 'data/year=2026/only-a.gz']);
+    // too, so it is rewritten and both old versions deleted); the uncatalogued folder is read whole.
+    expect([...new Set(reads.filter((k) => k.startsWith('data/')))].sort()).toEqual(['data/year=2026/a.gz', 'data/year=2026/none.gz', 'data/year=2026/only-a.gz', 'data/year=2027/uncatalogued.gz']);
     expect(b.objects.get('data/year=2026/none.gz')).toHaveLength(1);
+    expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
+    expect(receipt.coverage).toEqual({ athena: ['data/year=2026/'], read: ['data/year=2027/'] });
+  });
+
+  it('without coverage, a key Athena did not locate is read: the located set alone never skips a folder', async () => {
+    const b = bucketWithEvents();
+    b.put('data/year=2027/uncatalogued.gz', object(event(ERASED, 80)));
+    const receipt = await runErasure(b, request({ located: new Set(['data/year=2026/a.gz']) }));
+    expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
+    expect(receipt.coverage).toEqual({ athena: [], read: ['data/year=2026/', 'data/year=2027/'] });
+  });
+
+  it('an object written after the listing is read, though its folder was covered', async () => {
+    const b = new MemoryBucket();
+    b.clock = () => new Date(1000);
+    b.put('data/year=2026/a.gz', object(event(ERASED, 1), event('device-B', 2)));
+    b.put('data/year=2026/only-a.gz', object(event(ERASED, 5)));
+    const listedAt = new Date(2000);
+    b.clock = () => new Date(3000);
+    b.put('data/year=2026/late.gz', object(event(ERASED, 90)));
+    await runErasure(b, request({ located: new Set(['data/year=2026/a.gz', 'data/year=2026/only-a.gz']), athenaFolders: { folders: new Set(['data/year=2026/']), listedAt } }));
     expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
   });
 });
@@ -561,6 +774,19 @@ describe('npm run erase', () => {
     for (const args of [['--stack', d.names.stack, '--ids', ids], ['--stack', 'nope', '--ids', ids, '--request', 'r'], ['--stack', d.names.stack, '--ids', ids, '--request', 'a/b'], ['--stack', d.names.stack, '--ids', empty, '--request', 'r'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--locate', 'sql'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--stop-after-rewrites', 'x'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--concurrency', '0'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--shard', '2/2']]) {
       expect(await erase(args, () => new MemoryBucket())).toBe(2);
     }
+    // A bad id file: refused before the bucket is touched, saying which line, never the id.
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    for (const [n, text] of ['null\n', `${ERASED}\nundefined\n`, `"${ERASED}"\n`, `${ERASED},${ERASED}\n`, 'secret-person@example.com\n'].entries()) {
+      const file = join(dir, `bad-${n}.txt`);
+      writeFileSync(file, text);
+      const touched = jest.fn(() => new MemoryBucket());
+      expect(await erase(['--stack', d.names.stack, '--ids', file, '--request', 'r'], touched)).toBe(2);
+      expect(touched).not.toHaveBeenCalled();
+      expect(String(errors.mock.calls.at(-1)?.[0])).toMatch(/line \d+: /);
+    }
+    expect(String(errors.mock.calls.at(-1)?.[0])).not.toContain('secret-person');
+    expect(await erase(['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--field', 'no.such'], () => new MemoryBucket())).toBe(2);
+    expect(await erase(['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--unparsed', 'maybe'], () => new MemoryBucket())).toBe(2);
   });
 
   it('past one machine: --locate-only queries once and saves the keys; each --shard reads them, and the run without --shard confirms', async () => {
@@ -574,7 +800,11 @@ describe('npm run erase', () => {
         if (command.constructor.name === 'GetQueryExecutionCommand') return { QueryExecution: { Status: { State: 'SUCCEEDED' } } };
         // After the shards, nothing holds the device any more.
         const left = b.lines(data).some((l) => l.includes(ERASED));
-        return { ResultSet: { Rows: [{ Data: [{ VarCharValue: '$path' }] }, ...(left ? [`${data}year=2026/a.gz`, `${data}year=2026/only-a.gz`].map((k) => ({ Data: [{ VarCharValue: `s3://${d.names.dataBucket}/${k}` }] })) : [])] } };
+        const holding = left ? [`${data}year=2026/a.gz`, `${data}year=2026/only-a.gz`] : [];
+        const row = (...v: string[]) => ({ Data: v.map((x) => ({ VarCharValue: x })) });
+        // Athena reads every object of the catalogued day.
+        const objects = [...b.objects.keys()].filter((k) => k.startsWith(`${data}year=2026/`)).length;
+        return { ResultSet: { Rows: [row('folder', 'objects', 'holding', 'paths'), row(`s3://${d.names.dataBucket}/${data}year=2026/`, String(objects), String(holding.length), holding.map((k) => `s3://${d.names.dataBucket}/${k}`).join('\n'))] } };
       },
     } as unknown as AthenaClient;
     const args = ['--stack', d.names.stack, '--ids', ids, '--request', 'DSR-10', '--app-stopped-at', '2026-01-01T00:00:00Z'];
@@ -583,7 +813,7 @@ describe('npm run erase', () => {
     expect(await erase([...args, '--locate-only'], () => b, () => athena)).toBe(0);
     expect(queries).toHaveLength(1);
     expect(b.lines(data).some((l) => l.includes(ERASED))).toBe(true);
-    expect(await b.readJson(`erasure-requests/DSR-10/located.json`)).toMatchObject({ count: 2, parts: 1 });
+    expect(await b.readJson(`erasure-requests/DSR-10/located.json`)).toMatchObject({ count: 2, parts: 1, athenaFolders: [`${data}year=2026/`] });
     expect(await b.readJson(`erasure-requests/DSR-10/located.0000.json`)).toEqual([`${data}year=2026/a.gz`, `${data}year=2026/only-a.gz`]);
     expect(await erase([...args, '--shard', '0/2'], () => b, () => athena)).toBe(0);
     expect(await erase([...args, '--shard', '1/2'], () => b, () => athena)).toBe(0);
@@ -591,7 +821,20 @@ describe('npm run erase', () => {
     expect(b.lines(data).filter((l) => l.includes(ERASED))).toEqual([]);
     expect(await erase(args, () => b, () => athena)).toBe(0);
     expect(queries).toHaveLength(2);
-    expect(await b.readJson(`erasure-requests/DSR-10/receipt.json`)).toMatchObject({ objectsRewritten: 2, objectsDeleted: 1, recordsRemoved: 5, shardsNotRun: [] });
+    expect(await b.readJson(`erasure-requests/DSR-10/receipt.json`)).toMatchObject({ objectsRewritten: 2, objectsDeleted: 1, recordsRemoved: 5, shardsNotRun: [], coverage: { athena: [`${data}year=2026/`], read: [] } });
+  });
+
+  it('names an id that matched nothing by its line in the file, never the id itself; says how each folder was covered', async () => {
+    const b = configuredBucket();
+    const unknown = 'D00D0000-0000-4000-8000-00000000000D';
+    const file = join(dir, 'two.txt');
+    writeFileSync(file, `${ERASED}\n${unknown}\n`);
+    const said: string[] = [];
+    jest.spyOn(console, 'log').mockImplementation((line: string) => void said.push(line));
+    expect(await erase(['--stack', d.names.stack, '--ids', file, '--request', 'DSR-11', '--locate', 'scan', '--app-stopped-at', '2026-01-01T00:00:00Z'], () => b)).toBe(0);
+    expect(said).toContain('1 of 2 id(s) matched no record so far: line(s) 2 of the file — check each (another field? another stack?)');
+    expect(said.join('\n')).not.toContain(unknown);
+    expect(said).toContain('coverage: 1 folder(s) of events — 0 through Athena (it read every object there), 1 read whole by this run');
   });
 
   it('erases with --locate scan: exit 3 while Firehose\'s buffer may deliver, 0 once it cannot', async () => {

@@ -50,6 +50,7 @@ describe('report sections (example matrix)', () => {
       ['failed-records', 'telemetry-prod-222222222222-eu-central-1/errors/'],
       ['query-results', 'telemetry-prod-222222222222-eu-central-1/athena-results/'],
       ['access-logs', 'telemetry-prod-222222222222-eu-central-1-access-logs/'],
+      ['objects', 'telemetry-prod-222222222222-eu-central-1/erasure-requests/'],
       ['buffer', 'telemetry-prod-events'],
       ['logs', '/aws-glue/crawlers-role/telemetry-prod-eu-central-1-crawler-telemetry-prod-events-logs'],
       ['logs', '/aws/kinesisfirehose/telemetry-prod-events'],

@@ -58,6 +58,15 @@ describeEach('telemetry stacks', CONFIGURED, (d) => `${d.names.stack} report`, (
     const archived = d.settings.lifecycle.deepArchiveDays !== null && d.settings.lifecycle.deepArchiveDays < d.settings.lifecycle.expirationDays;
     expect(erasure.hours).toBe(archived ? 48 : d.settings.firehose.bufferIntervalSeconds / 3600);
     expect(renderMarkdown(report())).toContain(`npm run erase -- --stack ${d.names.stack}`);
+    // What the command does not edit is named with its own retention: never "every copy is gone" in hours.
+    expect(erasure.outside).toEqual(
+      expect.arrayContaining([
+        { what: 'log', store: d.names.firehoseLogGroup, days: d.settings.logs.retentionDays },
+        { what: 'receipts', store: `${d.names.dataBucket}/erasure-requests/`, days: d.settings.erasure.receiptRetentionDays },
+        { what: 'query-history', store: 'Athena query history', days: 45 },
+      ]),
+    );
+    expect(renderMarkdown(report())).not.toMatch(/Every copy is gone/);
   });
 
   it('prices rewriting every object of the window: an object per buffer flush, the S3 requests at the region’s prices, core-hours in proportion to the events', () => {

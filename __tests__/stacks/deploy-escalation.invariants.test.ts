@@ -23,7 +23,7 @@ const variant = (d: ResolvedDeployment, v: Variant): ResolvedDeployment => {
     case 'destroy refused':
       return { ...d, settings: { ...s, protection: { ...s.protection, allowDestroy: false } } };
     case 'with analyst and erasure principals':
-      return { ...d, settings: { ...s, analysts: { principals: [admin] }, erasure: { principals: [admin] } } };
+      return { ...d, settings: { ...s, analysts: { principals: [admin] }, erasure: { ...s.erasure, principals: [admin] } } };
     case 'with key administrators':
       // The applying identity must be one of them, or KMS refuses the key policy (config/schema.ts keys).
       return { ...d, settings: { ...s, keys: { administrators: [admin, `arn:${partitionOf(d.region)}:iam::${d.accountId}:role/${d.names.deployRoles.apply}`] } } };

@@ -1,15 +1,24 @@
 /**
  * Locating the objects that hold the ids with one Athena query in the stack's workgroup, instead of reading every
- * object: `SELECT DISTINCT "$path"` of the matching rows of the events table (Athena user guide, "Getting the file
- * locations for source data in Amazon S3": the `$path` pseudo-column). The ids are execution parameters, each a quoted
+ * object: per folder of the events table, how many objects Athena read and which of them hold an id (Athena user guide,
+ * "Getting the file locations for source data in Amazon S3": the `$path` pseudo-column). One scan: an aggregation per
+ * object, then per folder.
+ *
+ * Coverage is proven, not assumed: Athena reads only the partitions the catalog knows (a crawler may not have seen a
+ * new day's folder yet) and the folders a projection's template names. The run lists the folder first; a folder is
+ * covered by Athena only when Athena read exactly as many objects there as the listing holds current, readable ones.
+ * Every other folder — uncatalogued, changed since, or with objects Athena cannot read — is read whole by the run
+ * itself, and the receipt says which way each folder was covered. The ids are execution parameters, each a quoted
  * SQL string (Athena user guide, "Use parameterized queries"). Its scan is estimated before it runs from the size of the
  * objects Athena can read, priced with the region's sourced Athena price, and checked against the workgroup's scan
  * cutoff, which would cancel it. Athena reads only current objects in classes it can read: archived ones and older
  * versions are still read by the run itself (engine.ts).
  */
 import { GetQueryExecutionCommand, GetQueryResultsCommand, GetWorkGroupCommand, StartQueryExecutionCommand, type AthenaClient } from '@aws-sdk/client-athena';
+import { createHash } from 'node:crypto';
 import type { ObjectVersion } from './engine';
 import { ARCHIVED_CLASSES } from './engine';
+import { matchField, type MatchField } from './records';
 
 export interface LocateTarget {
   workgroup: string;
@@ -25,24 +34,83 @@ export interface LocateTarget {
 const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const quoteString = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
-/** The query and its parameters: every id once per field, in order. */
-export function locateQuery(t: Pick<LocateTarget, 'database' | 'table'>, ids: string[], fields: string[]): { sql: string; parameters: string[] } {
+/** What the query compares: the SHA-256 of an id's UTF-8 bytes, in upper-case hex (Trino's `to_hex(sha256(…))`). */
+export const idDigest = (id: string) => createHash('sha256').update(id, 'utf8').digest('hex').toUpperCase();
+
+/**
+ * The query and its parameters: every id once per field, in order. The ids never appear in the query or its execution
+ * parameters, which Athena keeps in the workgroup's query history for 45 days: each field's value is hashed in the query
+ * (Trino `sha256`, `to_hex`; Athena engine version 3 functions) and compared with the ids' SHA-256 digests. A field
+ * whose ids match in any case (the contract's id fields) is lower-cased first, as the run matches it (records.ts); a
+ * bigint field has its digits cast. The query only finds candidates: the run decides, record by record. Per folder: the objects
+ * read, how many hold an id, and those, one per line (`array_join`; Trino functions, "Array functions").
+ */
+export function locateQuery(t: Pick<LocateTarget, 'database' | 'table'>, ids: string[], fields: (string | MatchField)[]): { sql: string; parameters: string[] } {
   const placeholders = ids.map(() => '?').join(', ');
-  const where = fields.map((f) => `${f.split('.').map(quoteIdentifier).join('.')} IN (${placeholders})`).join(' OR ');
-  return { sql: `SELECT DISTINCT "$path" FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.table)} WHERE ${where}`, parameters: fields.flatMap(() => ids.map(quoteString)) };
+  const typed = fields.map((f) => (typeof f === 'string' ? matchField(f) : f));
+  const where = typed
+    .map((f) => {
+      const column = f.path.split('.').map(quoteIdentifier).join('.');
+      const value = f.type === 'bigint' ? `CAST(${column} AS varchar)` : f.caseInsensitive ? `lower(${column})` : column;
+      return `to_hex(sha256(to_utf8(${value}))) IN (${placeholders})`;
+    })
+    .join(' OR ');
+  // A row without the contract's required event_type is a record the SerDe could not read (malformed, skipped by
+  // `ignore.malformed.json`) or not an event: its object is read by the run, which counts such lines (records.ts).
+  const perObject = `SELECT "$path" AS path, bool_or(coalesce(${where}, false) OR "event_type" IS NULL) AS holds FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.table)} GROUP BY "$path"`;
+  const sql = `SELECT regexp_replace(path, '[^/]*$', '') AS folder, count(*) AS objects, count_if(holds) AS holding, array_join(filter(array_agg(CASE WHEN holds THEN path END), p -> p IS NOT NULL), chr(10)) AS paths FROM (${perObject}) GROUP BY 1`;
+  return { sql, parameters: typed.flatMap((f) => ids.map((id) => quoteString(idDigest(f.caseInsensitive ? id.toLowerCase() : id)))) };
+}
+
+/** The folder of a key (`data/year=2026/x.gz` → `data/year=2026/`). */
+export const folderOf = (key: string) => key.slice(0, key.lastIndexOf('/') + 1);
+
+/** The events folder as listed before the query: bytes Athena would read, and current readable objects per folder. */
+export interface Listing {
+  bytes: number;
+  folders: Map<string, number>;
+  /** When the listing began: objects written later were not in it, and are read by the run. */
+  at: Date;
+}
+
+/** Bytes Athena would read and objects per folder: the current, readable objects of the events folder. */
+export async function listForLocating(versions: AsyncIterable<ObjectVersion> | ObjectVersion[], at = new Date()): Promise<Listing> {
+  const listing: Listing = { bytes: 0, folders: new Map(), at };
+  for await (const v of versions) {
+    if (!v.latest || v.deleteMarker || ARCHIVED_CLASSES.has(v.storageClass)) continue;
+    listing.bytes += v.size;
+    listing.folders.set(folderOf(v.key), (listing.folders.get(folderOf(v.key)) ?? 0) + 1);
+  }
+  return listing;
 }
 
 /** Bytes Athena would read: the current, readable objects of the events folder. */
 export async function scannableBytes(versions: AsyncIterable<ObjectVersion> | ObjectVersion[]): Promise<number> {
-  let bytes = 0;
-  for await (const v of versions) if (v.latest && !v.deleteMarker && !ARCHIVED_CLASSES.has(v.storageClass)) bytes += v.size;
-  return bytes;
+  return (await listForLocating(versions)).bytes;
+}
+
+/** What the query found: the keys holding an id, and the objects Athena read per folder (relative to the bucket). */
+export interface Located {
+  keys: Set<string>;
+  /** Objects Athena read per folder; a folder whose list of holding keys did not add up is left out (read by the run). */
+  folders: Map<string, number>;
+}
+
+/** How each folder of the events was covered: by Athena (it read every object listed), or read whole by the run. */
+export function coverage(listing: Listing, located: Located): { athena: Set<string>; read: string[] } {
+  const athena = new Set<string>();
+  const read: string[] = [];
+  for (const [folder, objects] of listing.folders) {
+    if (located.folders.get(folder) === objects) athena.add(folder);
+    else read.push(folder);
+  }
+  return { athena, read: read.sort() };
 }
 
 export class LocateError extends Error {}
 
-/** Runs the query; returns the keys of the events folder that hold the ids. `say` gets the estimate before it runs. */
-export async function locateWithAthena(athena: AthenaClient, t: LocateTarget, ids: string[], fields: string[], bytes: number, say: (line: string) => void, pollMs = 1000): Promise<Set<string>> {
+/** Runs the query; returns what it found and read. `say` gets the estimate before it runs. */
+export async function locateWithAthena(athena: AthenaClient, t: LocateTarget, ids: string[], fields: (string | MatchField)[], bytes: number, say: (line: string) => void, pollMs = 1000): Promise<Located> {
   const gb = bytes / 2 ** 30;
   const cost = t.pricePerTb === undefined ? 'its price is not sourced for this region' : `about $${((bytes / 2 ** 40) * t.pricePerTb).toFixed(2)}`;
   say(`locating with Athena in ${t.workgroup}: scans up to ${gb.toFixed(2)} GB (${cost})`);
@@ -59,7 +127,7 @@ export async function locateWithAthena(athena: AthenaClient, t: LocateTarget, id
     if (state === 'FAILED' || state === 'CANCELLED') throw new LocateError(`the locating query ${state.toLowerCase()}: ${execution?.Status?.StateChangeReason ?? 'no reason given'} (--locate scan reads the objects instead)`);
     await new Promise((r) => setTimeout(r, pollMs));
   }
-  const keys = new Set<string>();
+  const located: Located = { keys: new Set(), folders: new Map() };
   const prefix = `s3://${t.bucket}/`;
   let NextToken: string | undefined;
   let header = true;
@@ -70,10 +138,15 @@ export async function locateWithAthena(athena: AthenaClient, t: LocateTarget, id
         header = false;
         continue;
       }
-      const path = row.Data?.[0]?.VarCharValue ?? '';
-      if (path.startsWith(prefix)) keys.add(path.slice(prefix.length));
+      const [folder, objects, holding, paths] = (row.Data ?? []).map((d) => d.VarCharValue ?? '');
+      if (!folder.startsWith(prefix)) continue;
+      const keys = paths === '' ? [] : paths.split('\n').map((p) => p.slice(prefix.length));
+      // A key with a newline, or a list cut short, would hide a holding object: such a folder is read by the run.
+      if (keys.length !== Number(holding) || !keys.every((k) => folderOf(k) === folder.slice(prefix.length))) continue;
+      for (const k of keys) located.keys.add(k);
+      located.folders.set(folder.slice(prefix.length), Number(objects));
     }
     NextToken = page.NextToken;
   } while (NextToken);
-  return keys;
+  return located;
 }

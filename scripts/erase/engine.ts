@@ -17,7 +17,8 @@
  * the keys without overlap, on as many machines as there are shards (docs/operating.md, "Past one machine").
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { filterObject, idMatcher, saltedHash, type IdMatcher } from './records';
+import { filterObject, idMatcher, saltedHash, type IdMatcher, type MatchField } from './records';
+import { retentionStep } from '../../config/rewrite-retention';
 
 export interface ObjectVersion {
   key: string;
@@ -39,6 +40,8 @@ export interface ObjectHead {
   kmsKeyId?: string;
   contentType?: string;
   contentEncoding?: string;
+  /** When the data was first written, carried by a rewritten object (config/rewrite-retention.ts). */
+  firstWritten?: string;
 }
 
 /** The bucket, as the erasure uses it (S3 in scripts/erase/s3-store.ts; an in-memory one in the tests). */
@@ -50,8 +53,11 @@ export interface ErasureStore {
   versions(prefix: string): AsyncIterable<ObjectVersion>;
   head(key: string, versionId: string): Promise<ObjectHead>;
   get(key: string, versionId: string): Promise<Buffer>;
-  /** A new current version, only if the current one still has `ifMatch` as its ETag: its version id, or `changed`. */
-  replace(key: string, body: Buffer, like: ObjectHead, ifMatch: string): Promise<string | 'changed'>;
+  /**
+   * A new current version, only if the current one still has `ifMatch` as its ETag: its version id, or `changed`. With
+   * `retention`, it carries when its data was first written and is tagged with the days it has left.
+   */
+  replace(key: string, body: Buffer, like: ObjectHead, ifMatch: string, retention?: { firstWritten: string; daysLeft: number }): Promise<string | 'changed'>;
   deleteVersion(key: string, versionId: string): Promise<void>;
   restore(key: string, versionId: string, days: number): Promise<void>;
   readJson<T>(key: string): Promise<T | undefined>;
@@ -73,12 +79,23 @@ export interface ErasureRequest {
   request: string;
   stack: string;
   ids: string[];
-  /** Dotted event fields the ids are matched against. */
-  fields: string[];
+  /** Event fields the ids are matched against: dotted paths, or with their case rule and type (records.ts). */
+  fields: (string | MatchField)[];
+  /**
+   * Lines holding an id's characters that are not JSON objects (never removed on a guess): `keep` them, `remove`
+   * them, or, by default, keep them and leave the request pending until someone decides.
+   */
+  unparsed?: 'keep' | 'remove';
   /** Static folders: events, failed records, query results. */
   folders: { data: string; errors: string; results: string };
   /** Where journals and receipts are kept. */
   requestsFolder: string;
+  /**
+   * Days after their first write when events and failed records expire (the lifecycle's `expirationDays`): a rewrite
+   * keeps that date (config/rewrite-retention.ts), and an object with less than a day left is deleted, not rewritten.
+   * Default: rewrites are not tagged (tests of other behaviour).
+   */
+  expirationDays?: number;
   /** Firehose's buffer interval: events sent up to then may still arrive after the first run. */
   bufferSeconds: number;
   /** When the app stopped sending for these ids. Default: the request's first run. */
@@ -87,10 +104,13 @@ export interface ErasureRequest {
   /** Planted interruption (e2e, tests): throws after this many rewrites, each written but its old versions not yet deleted. */
   stopAfterRewrites?: number;
   /**
-   * Keys of the events folder located as holding the ids (athena-locate.ts): the others are not read, unless they
-   * have versions Athena does not read (archived, noncurrent). Default: every key is read.
+   * Keys of the events folder located as holding the ids (athena-locate.ts), and the folders Athena read whole
+   * (every object listed at `listedAt`): a key outside `located` is left unread only when its folder is one of those,
+   * it was written before `listedAt`, and it has no version Athena does not read (archived, noncurrent). Every other
+   * key is read. Default: every key is read.
    */
   located?: Set<string>;
+  athenaFolders?: { folders: Set<string>; listedAt: Date };
   /** This run's share of the keys: `index` of `count` (from 0). Default: every key. */
   shard?: Shard;
   /** Changed keys per segment (tests). Default: `SEGMENT_KEYS`. */
@@ -138,9 +158,17 @@ interface KeyResult {
   action: Action;
   recordsRemoved: number;
   versionsDeleted: number;
+  /** Records found per id, by its index in the request's `idHashes` (absent: none). */
+  found?: Record<number, number>;
+  /** Lines holding an id's characters that were not JSON objects, removed as asked (`--unparsed remove`). */
+  unparsedRemoved?: number;
 }
 
-export type Pending = { kind: 'restore'; key: string; versionId: string; since: string } | { kind: 'firehose-buffer'; until: string };
+export type Pending =
+  | { kind: 'restore'; key: string; versionId: string; since: string }
+  | { kind: 'firehose-buffer'; until: string }
+  /** Lines holding an id's characters that are not JSON: kept until `--unparsed keep` or `--unparsed remove` decides. */
+  | { kind: 'unparsed'; lines: number };
 
 /** What identifies a request, written once by its first run (any shard): every later run checks its ids against it. */
 export interface RequestRecord {
@@ -161,11 +189,13 @@ export interface RequestRecord {
 interface Journal {
   shard: string;
   /** Write-ahead notes: a change begun (rewrite, removal, versions deleted, a query result deleted), with what it removes. */
-  intents: Record<string, { from: string; recordsRemoved: number; action: Action; versions: string[] }>;
+  intents: Record<string, { from: string; recordsRemoved: number; action: Action; versions: string[]; found?: Record<number, number>; unparsedRemoved?: number }>;
   /** Segments written: `done.<shard>.<n>.json` for n below this. */
   segments: number;
   /** What those segments hold, added up when each is written: the receipt adds the journals, not the segments. */
   totals: Totals;
+  /** Records found per id (index in the request's `idHashes`), added up like `totals`. */
+  found?: Record<number, number>;
   runs: { at: string; shard: string; objectsScanned: number; changed: number }[];
   /** What the last run of this shard left pending. */
   pending: Pending[];
@@ -196,6 +226,12 @@ export interface Receipt {
   salt: string;
   idHashes: string[];
   fields: string[];
+  /** Records found and removed per id, in the order of `idHashes`: a 0 is an id that matched nothing (check it). */
+  recordsPerId: number[];
+  /** Ids that matched no record in any run: counted, never named. */
+  idsWithoutRecords: number;
+  /** Lines holding an id's characters that were not JSON objects, removed as asked (`--unparsed remove`). */
+  unparsedRemoved: number;
   objectsRewritten: number;
   objectsDeleted: number;
   recordsRemoved: number;
@@ -206,8 +242,13 @@ export interface Receipt {
   /** Shards of this run's split that have not run yet: the request is not done until each has. */
   shardsNotRun: string[];
   runs: Journal['runs'];
+  /**
+   * How this run covered each folder of the events: by Athena (it read every object there; only the located ones were
+   * read again), or read whole by the run. Every folder is one or the other.
+   */
+  coverage: { athena: string[]; read: string[] };
   /** What this run read and changed (0 on a re-run that found nothing left), and what it left pending. */
-  thisRun: { shard: string; objectsScanned: number; changed: number; pending: number };
+  thisRun: { shard: string; objectsScanned: number; changed: number; pending: number; unparsedKept: number };
 }
 
 export class PlantedInterruption extends Error {}
@@ -240,7 +281,7 @@ export async function beginRequest(store: ErasureStore, r: Pick<ErasureRequest, 
   let record = await store.readJson<RequestRecord>(key);
   if (!record) {
     const salt = randomBytes(16).toString('hex');
-    const fresh: RequestRecord = { request: r.request, stack: r.stack, salt, idHashes: [...new Set(r.ids)].map((id) => saltedHash(salt, id)).sort(), fields: r.fields, startedAt: (r.now ?? (() => new Date()))().toISOString() };
+    const fresh: RequestRecord = { request: r.request, stack: r.stack, salt, idHashes: [...new Set(r.ids)].map((id) => saltedHash(salt, id)).sort(), fields: r.fields.map((f) => (typeof f === 'string' ? f : f.path)), startedAt: (r.now ?? (() => new Date()))().toISOString() };
     record = (await store.createJson(key, fresh)) ? fresh : await store.readJson<RequestRecord>(key);
   }
   if (!record || record.stack !== r.stack) throw new RequestError(`request ${r.request} belongs to ${record?.stack ?? 'no stack'}: give this one its own --request`);
@@ -271,13 +312,15 @@ export async function versionsOfKey(store: ErasureStore, key: string): Promise<O
 }
 
 /** What the receipt counts. */
-type Totals = Pick<Receipt, 'objectsRewritten' | 'objectsDeleted' | 'recordsRemoved' | 'versionsDeleted' | 'queryResultsDeleted'>;
+type Totals = Pick<Receipt, 'objectsRewritten' | 'objectsDeleted' | 'recordsRemoved' | 'versionsDeleted' | 'queryResultsDeleted' | 'unparsedRemoved'>;
 
-const noTotals = (): Totals => ({ objectsRewritten: 0, objectsDeleted: 0, recordsRemoved: 0, versionsDeleted: 0, queryResultsDeleted: 0 });
+const noTotals = (): Totals => ({ objectsRewritten: 0, objectsDeleted: 0, recordsRemoved: 0, versionsDeleted: 0, queryResultsDeleted: 0, unparsedRemoved: 0 });
 
 /** A segment's results added to totals. A key has one result in one segment (its note leaves the journal with it). */
-function addUp(totals: Totals, segment: Segment): void {
+function addUp(totals: Totals, found: Record<number, number>, segment: Segment): void {
   for (const result of Object.values(segment.results)) {
+    for (const [i, n] of Object.entries(result.found ?? {})) found[Number(i)] = (found[Number(i)] ?? 0) + n;
+    totals.unparsedRemoved += result.unparsedRemoved ?? 0;
     if (result.action === 'result-deleted') {
       totals.queryResultsDeleted++;
       continue;
@@ -343,7 +386,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
       // together, so no journal write has one without the other.
       await store.writeJson(paths.segment(journal.segments), segment);
       journal.segments++;
-      addUp(journal.totals, segment);
+      addUp((journal.totals = { ...noTotals(), ...journal.totals }), (journal.found ??= {}), segment);
       for (const key of Object.keys(segment.results)) delete journal.intents[key];
       await save();
     }));
@@ -354,14 +397,23 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     if (buffered >= (r.segmentKeys ?? SEGMENT_KEYS)) await flush();
   };
   const matcher = idMatcher(r.ids, r.fields);
+  // The matcher's id i is the request's idHashes[hashIndex[i]].
+  const hashIndex = r.ids.map((id) => record.idHashes.indexOf(saltedHash(record.salt, id)));
   const pending: Pending[] = [];
-  const run = { objectsScanned: 0, changed: 0 };
+  const run = { objectsScanned: 0, changed: 0, unparsedKept: 0 };
   // Keys with a note from an earlier run: each is finished when its key comes up, or after the listing if it is gone.
   const openFromEarlier = new Set(Object.keys(journal.intents));
   let rewrites = 0;
   const context: KeyContext = {
     store,
     matcher,
+    filterOptions: { removeUnparsed: r.unparsed === 'remove' },
+    ...(r.expirationDays !== undefined ? { expirationDays: r.expirationDays } : {}),
+    found: (perId) => {
+      const out: Record<number, number> = {};
+      perId.forEach((n, i) => n > 0 && (out[hashIndex[i]] = (out[hashIndex[i]] ?? 0) + n));
+      return Object.keys(out).length > 0 ? out : undefined;
+    },
     journal,
     save,
     pending,
@@ -378,11 +430,17 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   };
 
   const concurrency = r.concurrency ?? DEFAULT_CONCURRENCY;
+  const covered = { athena: new Set<string>(), read: new Set<string>() };
   for (const [folder, failedRecords] of [[r.folders.data, false], [r.folders.errors, true]] as const) {
     await forEachConcurrently(keysWithVersions(store, folder), concurrency, async ([key, versions]) => {
       if (!inShard(key)) return;
-      const athenaSawAll = versions.every((v) => v.latest && !v.deleteMarker && !ARCHIVED_CLASSES.has(v.storageClass));
-      if (folder === r.folders.data && r.located && !r.located.has(key) && athenaSawAll && !journal.intents[key]) return;
+      const athenaSawAll = versions.every((v) => v.latest && !v.deleteMarker && !ARCHIVED_CLASSES.has(v.storageClass) && (!r.athenaFolders || v.lastModified < r.athenaFolders.listedAt));
+      const keyFolder = key.slice(0, key.lastIndexOf('/') + 1);
+      if (folder === r.folders.data) {
+        const byAthena = r.located !== undefined && r.athenaFolders?.folders.has(keyFolder) === true;
+        (byAthena ? covered.athena : covered.read).add(keyFolder);
+        if (byAthena && !r.located!.has(key) && athenaSawAll && !journal.intents[key]) return;
+      }
       openFromEarlier.delete(key);
       const result = await eraseKey(context, key, versions, failedRecords);
       if (result) await done(key, result);
@@ -395,7 +453,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     openFromEarlier.delete(key);
     const readable = versions.filter((v) => !v.deleteMarker);
     let holds = false;
-    for (const v of readable) if (matcher.mayHold((await store.get(key, v.versionId)).toString('utf8'))) holds = true;
+    for (const v of readable) if (matcher.mentions((await store.get(key, v.versionId)).toString('utf8'))) holds = true;
     run.objectsScanned += readable.length;
     const earlier = journal.intents[key];
     if (!holds && !earlier) return;
@@ -417,7 +475,7 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     if (!intent || buffer.results[key]) continue;
     const present = new Set((await versionsOfKey(store, key)).map((v) => v.versionId));
     for (const id of intent.versions.filter((v) => present.has(v))) await store.deleteVersion(key, id);
-    await done(key, { action: intent.action, recordsRemoved: intent.recordsRemoved, versionsDeleted: intent.versions.length });
+    await done(key, { action: intent.action, recordsRemoved: intent.recordsRemoved, versionsDeleted: intent.versions.length, ...(intent.found ? { found: intent.found } : {}), ...(intent.unparsedRemoved ? { unparsedRemoved: intent.unparsedRemoved } : {}) });
   }
   await flush();
 
@@ -425,7 +483,8 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   // Firehose delivers a buffer at most bufferSeconds after its first record; a minute more for the delivery itself.
   const until = new Date(stopped.getTime() + (r.bufferSeconds + 60) * 1000);
   if (now() < until) pending.push({ kind: 'firehose-buffer', until: until.toISOString() });
-  journal.runs.push({ at: now().toISOString(), shard: label, ...run });
+  if (run.unparsedKept > 0 && r.unparsed !== 'keep') pending.push({ kind: 'unparsed', lines: run.unparsedKept });
+  journal.runs.push({ at: now().toISOString(), shard: label, objectsScanned: run.objectsScanned, changed: run.changed });
   journal.pending = pending;
   await save();
 
@@ -436,7 +495,8 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   const allPending = [...pending, ...siblings.flatMap((j) => j.pending)].filter((p, i, all) => all.findIndex((q) => JSON.stringify(q) === JSON.stringify(p)) === i);
   const shardsNotRun = r.shard ? Array.from({ length: r.shard.count }, (_, i) => shardLabel({ index: i, count: r.shard!.count })).filter((s) => !journals.some((j) => j.shard === s)) : [];
   const totals = noTotals();
-  for (const j of journals) for (const k of Object.keys(totals) as (keyof Totals)[]) totals[k] += j.totals[k];
+  for (const j of journals) for (const k of Object.keys(totals) as (keyof Totals)[]) totals[k] += j.totals[k] ?? 0;
+  const recordsPerId = record.idHashes.map((_, i) => journals.reduce((n, j) => n + (j.found?.[i] ?? 0), 0));
   const receipt: Receipt = {
     request: record.request,
     stack: record.stack,
@@ -445,6 +505,9 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     salt: record.salt,
     idHashes: record.idHashes,
     fields: record.fields,
+    coverage: { athena: [...covered.athena].filter((f) => !covered.read.has(f)).sort(), read: [...covered.read].sort() },
+    recordsPerId,
+    idsWithoutRecords: recordsPerId.filter((n) => n === 0).length,
     ...totals,
     pending: allPending,
     shardsNotRun,
@@ -459,10 +522,14 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
 interface KeyContext {
   store: ErasureStore;
   matcher: IdMatcher;
+  filterOptions: { removeUnparsed: boolean };
+  expirationDays?: number;
+  /** Records found per matcher id → per request id hash (undefined when none). */
+  found: (perId: number[]) => Record<number, number> | undefined;
   journal: Journal;
   save: () => Promise<void>;
   pending: Pending[];
-  run: { objectsScanned: number };
+  run: { objectsScanned: number; unparsedKept: number };
   now: () => Date;
   /** When a restore of this `key@version` was started, by this run or an earlier one (any shard). */
   restoredSince: (id: string) => string | undefined;
@@ -474,6 +541,7 @@ interface KeyContext {
 /** Steps 1–3 for one key; the result when anything changed. */
 async function eraseKey(c: KeyContext, key: string, versions: ObjectVersion[], failedRecords: boolean): Promise<KeyResult | undefined> {
   const { store, matcher, journal, save, pending, run, rewritten } = c;
+  const options = { ...c.filterOptions, failedRecords };
   const readable: ObjectVersion[] = [];
   for (const v of versions.filter((x) => !x.deleteMarker)) {
     if (!ARCHIVED_CLASSES.has(v.storageClass)) {
@@ -497,16 +565,24 @@ async function eraseKey(c: KeyContext, key: string, versions: ObjectVersion[], f
   let current = versions.find((v) => v.latest && !v.deleteMarker);
   for (let attempt = 0; current && attempt < 3; attempt++) {
     const head = await store.head(key, current.versionId);
-    const filtered = await filterObject(await store.get(key, current.versionId), matcher, failedRecords);
+    const filtered = await filterObject(await store.get(key, current.versionId), matcher, options);
     run.objectsScanned++;
+    run.unparsedKept += filtered.unparsed - filtered.unparsedRemoved;
     if (filtered.removed === 0) break;
-    const action: Action = filtered.body ? 'rewritten' : 'deleted';
+    // The rewrite keeps its data's expiry: the date of the first write, carried, and the days left, as a tag. With
+    // less than a day left the object is due: deleted with its versions, not rewritten to outlive it.
+    const firstWritten = head.firstWritten ?? current.lastModified.toISOString();
+    const daysLeft = c.expirationDays === undefined ? undefined : retentionStep(c.expirationDays, new Date(firstWritten), c.now());
+    const body = daysLeft === null ? null : filtered.body;
+    const action: Action = body ? 'rewritten' : 'deleted';
     // Every version there now goes: the one read, and any older copy.
     const doomed = versions.filter((v) => !v.deleteMarker || action === 'deleted').map((v) => v.versionId);
-    journal.intents[key] = { from: current.versionId, recordsRemoved: filtered.removed, action, versions: doomed };
+    const found = c.found(filtered.perId);
+    const unparsedRemoved = filtered.unparsedRemoved || undefined;
+    journal.intents[key] = { from: current.versionId, recordsRemoved: filtered.removed, action, versions: doomed, ...(found ? { found } : {}), ...(unparsedRemoved ? { unparsedRemoved } : {}) };
     await save();
-    if (filtered.body) {
-      const written = await store.replace(key, filtered.body, head, head.etag);
+    if (body) {
+      const written = await store.replace(key, body, head, head.etag, daysLeft === undefined || daysLeft === null ? undefined : { firstWritten, daysLeft });
       if (written === 'changed') {
         // Changed since it was read: read the new current version and start over.
         versions = await versionsOfKey(store, key);
@@ -516,24 +592,28 @@ async function eraseKey(c: KeyContext, key: string, versions: ObjectVersion[], f
       rewritten();
     }
     for (const id of doomed) await store.deleteVersion(key, id);
-    return { action, recordsRemoved: filtered.removed, versionsDeleted: doomed.length };
+    return { action, recordsRemoved: filtered.removed, versionsDeleted: doomed.length, ...(found ? { found } : {}), ...(unparsedRemoved ? { unparsedRemoved } : {}) };
   }
   // A rewrite begun by an earlier run: its old versions go now.
   const intent = journal.intents[key];
   const present = new Set(versions.map((v) => v.versionId));
   if (intent) {
     for (const id of intent.versions.filter((v) => present.has(v))) await store.deleteVersion(key, id);
-    return { action: intent.action, recordsRemoved: intent.recordsRemoved, versionsDeleted: intent.versions.length };
+    return { action: intent.action, recordsRemoved: intent.recordsRemoved, versionsDeleted: intent.versions.length, ...(intent.found ? { found: intent.found } : {}), ...(intent.unparsedRemoved ? { unparsedRemoved: intent.unparsedRemoved } : {}) };
   }
   // Noncurrent versions holding erased records (an object deleted or overwritten earlier): noted, then deleted.
   const holding: string[] = [];
+  const perId = matcher.ids.map(() => 0);
   for (const v of versions.filter((x) => !x.deleteMarker && x.versionId !== current?.versionId)) {
     run.objectsScanned++;
-    if ((await filterObject(await store.get(key, v.versionId), matcher, failedRecords)).removed > 0) holding.push(v.versionId);
+    const filtered = await filterObject(await store.get(key, v.versionId), matcher, options);
+    filtered.perId.forEach((n, i) => (perId[i] += n));
+    if (filtered.removed > 0) holding.push(v.versionId);
   }
   if (holding.length === 0) return undefined;
-  journal.intents[key] = { from: '', recordsRemoved: 0, action: 'versions-deleted', versions: holding };
+  const found = c.found(perId);
+  journal.intents[key] = { from: '', recordsRemoved: 0, action: 'versions-deleted', versions: holding, ...(found ? { found } : {}) };
   await save();
   for (const id of holding) await store.deleteVersion(key, id);
-  return { action: 'versions-deleted', recordsRemoved: 0, versionsDeleted: holding.length };
+  return { action: 'versions-deleted', recordsRemoved: 0, versionsDeleted: holding.length, ...(found ? { found } : {}) };
 }

@@ -11,24 +11,28 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
 import { pricesFor } from '../../config/prices';
-import { locateWithAthena, LocateError, scannableBytes } from './athena-locate';
+import { coverage, listForLocating, locateWithAthena, LocateError } from './athena-locate';
 import { readFileSync } from 'node:fs';
 import { ERASURE_REQUESTS_FOLDER, staticFolder } from '../../config/names';
 import type { ResolvedDeployment } from '../../config';
 import { commandLine, isEntryPoint, loadDeploymentsOrReport, usage, type CommandSpec } from '../cli';
 import { beginRequest, DEFAULT_CONCURRENCY, PlantedInterruption, RequestError, requestPaths, runErasure, shardOf, type ErasureStore, type Receipt, type Shard } from './engine';
-import { DEFAULT_ID_FIELDS } from './records';
+import { DEFAULT_ID_FIELDS, type MatchField } from './records';
+import { IdFileError, lineNumbers, matchFields, parseIdFile } from './id-file';
+import { contractFields } from '../../config/event-contract';
+import { saltedHash } from './records';
 import { s3Store } from './s3-store';
 
 export const ERASE_COMMAND = {
   name: 'erase',
   summary:
-    "Erases the events of the ids in a file (one per line; matched against client.client_id and client.cognito_id unless --field says otherwise) from a stack's events, failed records and query results, every version of each, and writes a receipt with salted hashes of the ids into the stack's bucket. The same --request resumes or confirms. Exit 3 while a Deep Archive restore or Firehose's buffer is pending.",
+    "Erases the events of the ids in a file (one per line; matched exactly, after JSON decoding, against client.client_id and client.cognito_id — UUIDs, case ignored — unless --field says otherwise) from a stack's events, failed records and query results, every version of each, and writes a receipt with salted hashes of the ids into the stack's bucket. The same --request resumes or confirms. Exit 3 while a Deep Archive restore or Firehose's buffer is pending.",
   flags: {
     stack: { type: 'string', value: 'stack', help: 'the stack whose data is erased' },
     ids: { type: 'string', value: 'file', help: 'file of ids, one per line' },
     request: { type: 'string', value: 'id', help: 'the request (your ticket id): a re-run with it resumes' },
-    field: { type: 'string', value: 'path', multiple: true, help: `an event field holding ids (repeatable); default ${DEFAULT_ID_FIELDS.join(', ')}` },
+    field: { type: 'string', value: 'path', multiple: true, help: `a contract column (string or bigint) holding ids (repeatable), matched exactly; default ${DEFAULT_ID_FIELDS.join(', ')}, whose ids must be UUIDs / Cognito identity ids and match in any case` },
+    unparsed: { type: 'string', value: 'keep|remove', help: 'lines holding an id\'s characters that are not JSON: keep or remove them, once you have looked (default: kept, and the request stays pending)' },
     locate: { type: 'string', value: 'athena|scan', help: "athena (default): one query in the stack's workgroup finds the objects, its scan shown first; scan: read every object (the emulator, small stacks)" },
     'app-stopped-at': { type: 'string', value: 'time', help: "when the app stopped sending for these ids (ISO 8601); default: the request's first run" },
     shard: { type: 'string', value: 'i/n|aws-batch', help: "this run's share of the keys, i of n counted from 0 (aws-batch: an AWS Batch array child's index and size): n runs on n machines split the work; with --locate athena, run --locate-only once first" },
@@ -39,7 +43,7 @@ export const ERASE_COMMAND = {
 } satisfies CommandSpec;
 
 /** The request as the engine takes it, from the deployment's folders and buffer. */
-export function erasureRequest(d: ResolvedDeployment, request: string, ids: string[], options: { fields?: string[]; appStoppedAt?: Date; stopAfterRewrites?: number; located?: Set<string>; shard?: Shard; concurrency?: number } = {}) {
+export function erasureRequest(d: ResolvedDeployment, request: string, ids: string[], options: { fields?: (string | MatchField)[]; unparsed?: 'keep' | 'remove'; appStoppedAt?: Date; stopAfterRewrites?: number; located?: Set<string>; shard?: Shard; concurrency?: number } = {}) {
   return {
     request,
     stack: d.names.stack,
@@ -48,6 +52,8 @@ export function erasureRequest(d: ResolvedDeployment, request: string, ids: stri
     folders: { data: staticFolder(d.settings.firehose.dataPrefix), errors: staticFolder(d.settings.firehose.errorPrefix), results: d.settings.athena.resultsPrefix },
     requestsFolder: ERASURE_REQUESTS_FOLDER,
     bufferSeconds: d.settings.firehose.bufferIntervalSeconds,
+    expirationDays: d.settings.lifecycle.expirationDays,
+    ...(options.unparsed ? { unparsed: options.unparsed } : {}),
     ...(options.appStoppedAt ? { appStoppedAt: options.appStoppedAt } : {}),
     ...(options.stopAfterRewrites !== undefined ? { stopAfterRewrites: options.stopAfterRewrites } : {}),
     ...(options.located ? { located: options.located } : {}),
@@ -77,28 +83,32 @@ interface SavedLocation {
   at: string;
   count: number;
   parts: number;
+  /** The folders Athena read whole, and when the events folder was listed (athena-locate.ts, coverage). */
+  athenaFolders: string[];
+  listedAt: string;
 }
 const LOCATED_PART_KEYS = 100_000;
 const locatedPart = (savedAt: string, n: number) => savedAt.replace(/\.json$/, `.${String(n).padStart(4, '0')}.json`);
 
-async function saveLocation(store: ErasureStore, savedAt: string, keys: string[]): Promise<void> {
+async function saveLocation(store: ErasureStore, savedAt: string, keys: string[], athena: { folders: Set<string>; listedAt: Date }): Promise<void> {
   const parts = Math.ceil(keys.length / LOCATED_PART_KEYS);
   for (let n = 0; n < parts; n++) await store.writeJson(locatedPart(savedAt, n), keys.slice(n * LOCATED_PART_KEYS, (n + 1) * LOCATED_PART_KEYS));
   // Written last: a shard finds the location only once every part is there.
-  await store.writeJson(savedAt, { at: new Date().toISOString(), count: keys.length, parts } satisfies SavedLocation);
+  await store.writeJson(savedAt, { at: new Date().toISOString(), count: keys.length, parts, athenaFolders: [...athena.folders].sort(), listedAt: athena.listedAt.toISOString() } satisfies SavedLocation);
 }
 
 /** The saved keys that are this shard's, or undefined when nothing was saved. */
 async function savedLocation(store: ErasureStore, savedAt: string, shard: Shard): Promise<{ saved: SavedLocation; keys: Set<string> } | undefined> {
   const saved = await store.readJson<SavedLocation>(savedAt);
-  if (!saved) return undefined;
+  // A location saved without its coverage (an earlier version) cannot show which folders Athena read: locate again.
+  if (!saved?.athenaFolders) return undefined;
   const keys = new Set<string>();
   for (let n = 0; n < saved.parts; n++) for (const key of (await store.readJson<string[]>(locatedPart(savedAt, n))) ?? []) if (shardOf(key, shard.count) === shard.index) keys.add(key);
   return { saved, keys };
 }
 
 /** What a run did and what is left, for people. */
-export function describeReceipt(r: Receipt, bucket: string): string[] {
+export function describeReceipt(r: Receipt, bucket: string, idLines?: (r: Receipt) => number[]): string[] {
   const lines = [
     `request ${r.request} on ${r.stack}${r.thisRun.shard === 'all' ? '' : `, shard ${r.thisRun.shard.replace('-of-', '/')}`}: ${r.thisRun.changed === 0 ? 'nothing left to erase in this run' : `${r.thisRun.changed} object(s) changed in this run`} (${r.thisRun.objectsScanned} read)`,
     `in all: ${r.objectsRewritten} object(s) rewritten, ${r.objectsDeleted} deleted, ${r.recordsRemoved} record(s) removed, ${r.versionsDeleted} version(s) deleted, ${r.queryResultsDeleted} query result(s) deleted`,
@@ -107,9 +117,15 @@ export function describeReceipt(r: Receipt, bucket: string): string[] {
     lines.push(
       p.kind === 'restore'
         ? `pending: s3://${bucket}/${p.key} (version ${p.versionId}) is archived; its restore was started ${p.since} — run again once it is restored (Deep Archive bulk: within 48 hours)`
-        : `pending: events sent before the app stopped may still be in Firehose's buffer until ${p.until} — run again after that`,
+        : p.kind === 'unparsed'
+          ? `pending: ${p.lines} line(s) hold an id's characters but are not JSON, so whose they are is not known; they were kept — look at them, then run again with --unparsed keep or --unparsed remove`
+          : `pending: events sent before the app stopped may still be in Firehose's buffer until ${p.until} — run again after that`,
     );
   }
+  const covered = r.coverage.athena.length + r.coverage.read.length;
+  lines.push(`coverage: ${covered} folder(s) of events — ${r.coverage.athena.length} through Athena (it read every object there), ${r.coverage.read.length} read whole by this run${r.coverage.read.length > 0 && r.coverage.athena.length > 0 ? ` (${r.coverage.read.slice(0, 3).join(', ')}${r.coverage.read.length > 3 ? ', …' : ''}: not in the catalog, or changed since)` : ''}`);
+  if (r.unparsedRemoved > 0) lines.push(`${r.unparsedRemoved} line(s) that were not JSON but held an id's characters removed (--unparsed remove)`);
+  if (r.idsWithoutRecords > 0) lines.push(`${r.idsWithoutRecords} of ${r.idHashes.length} id(s) matched no record so far${idLines ? `: line(s) ${idLines(r).join(', ')} of the file` : ''} — check each (another field? another stack?)`);
   if (r.shardsNotRun.length > 0) lines.push(`pending: shard(s) ${r.shardsNotRun.map((s) => s.replace('-of-', '/')).join(', ')} not run yet`);
   const done = r.pending.length === 0 && r.shardsNotRun.length === 0;
   lines.push(`receipt: s3://${bucket}/${ERASURE_REQUESTS_FOLDER}${r.request}/receipt.json${done ? (r.thisRun.shard === 'all' ? ' — done' : ' — every shard done; run once without --shard to confirm') : ''}`);
@@ -141,16 +157,21 @@ export async function main(
     return 2;
   }
   let ids: string[];
+  let fields: MatchField[];
+  let idText: string;
   try {
-    ids = [...new Set(readFileSync(values.ids!, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean))];
+    fields = matchFields(values.field, contractFields(d.settings.contract.extraColumns));
+    idText = readFileSync(values.ids!, 'utf8');
+    ids = parseIdFile(idText, fields);
   } catch (error) {
-    console.error(`--ids ${values.ids}: ${(error as Error).message}`);
+    console.error(error instanceof IdFileError && error.message.startsWith('--field') ? error.message : `--ids ${values.ids}: ${(error as Error).message}`);
     return 2;
   }
-  if (ids.length === 0) {
-    console.error(`--ids ${values.ids}: no ids in the file`);
+  if (values.unparsed !== undefined && values.unparsed !== 'keep' && values.unparsed !== 'remove') {
+    console.error(`--unparsed ${values.unparsed}: keep or remove`);
     return 2;
   }
+  const unparsed = values.unparsed as 'keep' | 'remove' | undefined;
   const appStoppedAt = values['app-stopped-at'] ? new Date(values['app-stopped-at']) : undefined;
   if (appStoppedAt && Number.isNaN(appStoppedAt.getTime())) {
     console.error(`--app-stopped-at ${values['app-stopped-at']}: not a time (ISO 8601, e.g. 2026-12-01T10:00:00Z)`);
@@ -183,10 +204,10 @@ export async function main(
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   try {
     const store = storeFor(d);
-    const fields = values.field?.length ? values.field : DEFAULT_ID_FIELDS;
-    const r = erasureRequest(d, values.request!, ids, { fields, appStoppedAt, stopAfterRewrites: stop, ...(shard ? { shard } : {}), ...(concurrency !== undefined ? { concurrency } : {}) });
+    const r = erasureRequest(d, values.request!, ids, { fields, ...(unparsed ? { unparsed } : {}), appStoppedAt, stopAfterRewrites: stop, ...(shard ? { shard } : {}), ...(concurrency !== undefined ? { concurrency } : {}) });
     const savedAt = requestPaths(r.requestsFolder, r.request).located;
     let located: Set<string> | undefined;
+    let athenaFolders: { folders: Set<string>; listedAt: Date } | undefined;
     if (locate === 'athena' && shard) {
       // Shards share one located set: n queries would scan the window n times.
       const saved = await savedLocation(store, savedAt, shard);
@@ -195,21 +216,29 @@ export async function main(
         return 2;
       }
       located = saved.keys;
+      athenaFolders = { folders: new Set(saved.saved.athenaFolders), listedAt: new Date(saved.saved.listedAt) };
       console.log(`located: ${located.size} of the ${saved.saved.count} object(s) saved by --locate-only at ${saved.saved.at} are this shard's`);
     } else if (locate === 'athena') {
       const folder = r.folders.data;
       const target = { workgroup: d.names.workgroup, database: d.names.glueDatabase, table: d.names.table, bucket: d.names.dataBucket, folder, pricePerTb: pricesFor(d.region)?.prices['athena.scanned']?.value };
       await beginRequest(store, r);
-      located = await locateWithAthena(athenaFor(d), target, ids, fields, await scannableBytes(store.versions(folder)), (line) => console.log(line));
-      console.log(`located: ${located.size} object(s) of ${folder} hold the ids`);
+      const listing = await listForLocating(store.versions(folder));
+      const found = await locateWithAthena(athenaFor(d), target, ids, fields, listing.bytes, (line) => console.log(line));
+      const covered = coverage(listing, found);
+      located = found.keys;
+      athenaFolders = { folders: covered.athena, listedAt: listing.at };
+      console.log(`located: ${located.size} object(s) of ${folder} hold the ids; ${covered.athena.size} folder(s) covered by Athena, ${covered.read.length} read whole by this run (not in the catalog, or changed since it was listed)`);
       if (values['locate-only']) {
-        await saveLocation(store, savedAt, [...located].sort());
+        await saveLocation(store, savedAt, [...located].sort(), athenaFolders);
         console.log(`saved for the shards: s3://${d.names.dataBucket}/${savedAt} — now run --shard i/n for every i from 0 to n-1, then once without --shard`);
         return 0;
       }
     }
-    const receipt = await runErasure(store, { ...r, ...(located ? { located } : {}) });
-    for (const line of describeReceipt(receipt, d.names.dataBucket)) console.log(line);
+    const receipt = await runErasure(store, { ...r, ...(located && athenaFolders ? { located, athenaFolders } : {}) });
+    // An id that matched nothing is named by its line in the operator's file, never printed.
+    const lineOf = lineNumbers(idText);
+    const idLines = (x: Receipt) => ids.filter((id) => x.recordsPerId[x.idHashes.indexOf(saltedHash(x.salt, id))] === 0).map((id) => lineOf.get(id)!);
+    for (const line of describeReceipt(receipt, d.names.dataBucket, idLines)) console.log(line);
     return receipt.thisRun.pending > 0 ? 3 : 0;
   } catch (error) {
     if (error instanceof RequestError) {

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Field, FieldType } from '../../config/event-contract';
-import type { Filtered } from './records';
+import type { Filtered, IdMatcher } from './records';
 
 let connection: Promise<DuckDBConnection> | undefined;
 /** One in-memory DuckDB per process, opened on the first Parquet object. */
@@ -19,17 +19,28 @@ const duckdb = () => (connection ??= DuckDBInstance.create(':memory:', { threads
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** Whether a row holds one of the ids in one of the fields present in the object (a missing field matches nothing). */
-function matchExpression(fields: string[], columns: Set<string>, ids: string[]): string {
-  const placeholders = ids.map((_, i) => `$${i + 1}`).join(', ');
-  const present = fields.filter((f) => columns.has(f.split('.')[0]));
-  if (present.length === 0) return 'false';
-  return present.map((f) => `coalesce(CAST(${f.split('.').map(quote).join('.')} AS VARCHAR) IN (${placeholders}), false)`).join(' OR ');
+/**
+ * The id a row holds (its index in `ids`, from 0), by the same rule as NDJSON (records.ts): a string field's value equal
+ * to an id, case ignored in the contract's id fields; a bigint field's value equal to an id's digits. A field missing
+ * from the object, or null, matches nothing. -1 when none.
+ */
+function matchIndex(matcher: IdMatcher, columns: Set<string>): string {
+  const folded = `[${matcher.ids.map((_, i) => `$${i + 1}`).join(', ')}]`;
+  const present = matcher.fields.filter((f) => columns.has(f.path.split('.')[0]));
+  const tests = present.map((f) => {
+    const column = f.path.split('.').map(quote).join('.');
+    const value = f.type === 'bigint' ? `CAST(${column} AS VARCHAR)` : f.caseInsensitive ? `lower(${column})` : column;
+    const list = f.caseInsensitive ? `list_transform(${folded}, x -> lower(x))` : folded;
+    return `coalesce(list_position(${list}, ${value}), 0)`;
+  });
+  // list_position is 1-based and 0 when absent (DuckDB list functions); the first field that holds an id wins.
+  return tests.length === 0 ? '-1' : `(CASE ${tests.map((t) => `WHEN ${t} > 0 THEN ${t} - 1`).join(' ')} ELSE -1 END)`;
 }
 
-export async function filterParquet(body: Buffer, ids: string[], fields: string[]): Promise<Filtered> {
+export async function filterParquet(body: Buffer, matcher: IdMatcher): Promise<Filtered> {
   const c = await duckdb();
   const dir = mkdtempSync(join(tmpdir(), 'erase-parquet-'));
+  const none = { unparsed: 0, unparsedRemoved: 0 };
   try {
     const input = join(dir, 'in.parquet');
     const output = join(dir, 'out.parquet');
@@ -37,13 +48,21 @@ export async function filterParquet(body: Buffer, ids: string[], fields: string[
     const file = `'${input.replace(/'/g, "''")}'`;
     const source = `read_parquet(${file})`;
     const columns = new Set((await c.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRows().map((r) => String(r[0])));
-    const match = matchExpression(fields, columns, ids);
-    const [[removed, total]] = (await c.runAndReadAll(`SELECT count(*) FILTER (WHERE ${match}), count(*) FROM ${source}`, ids)).getRows() as [bigint, bigint][];
-    if (removed === 0n) return { body, removed: 0 };
-    if (removed === total) return { body: null, removed: Number(removed) };
+    const index = matchIndex(matcher, columns);
+    const rows = (await c.runAndReadAll(`SELECT ${index} AS i, count(*) FROM ${source} GROUP BY i`, matcher.ids)).getRows() as [number, bigint][];
+    const perId = matcher.ids.map(() => 0);
+    let [removed, total] = [0, 0];
+    for (const [i, n] of rows) {
+      total += Number(n);
+      if (Number(i) < 0) continue;
+      perId[Number(i)] += Number(n);
+      removed += Number(n);
+    }
+    if (removed === 0) return { body, removed: 0, perId, ...none };
+    if (removed === total) return { body: null, removed, perId, ...none };
     const [[codec]] = (await c.runAndReadAll(`SELECT compression FROM parquet_metadata(${file}) LIMIT 1`)).getRows() as [string][];
-    await c.run(`COPY (SELECT * FROM ${source} WHERE NOT (${match})) TO '${output.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION ${codec === 'UNCOMPRESSED' ? 'uncompressed' : String(codec).toLowerCase()})`, ids);
-    return { body: readFileSync(output), removed: Number(removed) };
+    await c.run(`COPY (SELECT * FROM ${source} WHERE ${index} < 0) TO '${output.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION ${codec === 'UNCOMPRESSED' ? 'uncompressed' : String(codec).toLowerCase()})`, matcher.ids);
+    return { body: readFileSync(output), removed, perId, ...none };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,35 +3,77 @@
  * its own format. Events are newline-delimited JSON, GZIP-compressed or not (Firehose's `compression`), or Parquet
  * (record format conversion; scripts/erase/parquet.ts); failed-record
  * objects are NDJSON too, each line holding the original record base64-encoded in `rawData` (Firehose developer guide,
- * "Handle data delivery failure", error output format). Lines without any of the ids as a substring are kept byte for
- * byte and never parsed: only candidate lines are parsed, and removed only when an id field holds an erased id.
+ * "Handle data delivery failure", error output format).
+ *
+ * Matching is exact and typed: a record goes only when, once its JSON is decoded, an id field holds a JSON string equal
+ * to an erased id (a `bigint` field: a JSON integer of the id's digits) — never JSON null, a missing field, a number in
+ * a string field, or the id somewhere else in the line. Ids of the contract's id fields (`ID_FIELDS`: UUIDs
+ * underneath) are compared without regard to ASCII case; ids of other fields (`--field`) exactly.
+ *
+ * Only candidate lines are decoded: those holding an id's bytes (in any case, for the case-insensitive fields), and
+ * those with a backslash, since JSON may write any character of an id as an escape (`\u0041`, `\/`) that a byte
+ * search cannot see. Every other line is kept byte for byte. A candidate that holds an id's characters but is not a
+ * JSON object is never removed on a guess: it is counted (`unparsed`) and kept, unless the run is told to remove such
+ * lines (`removeUnparsed`, `npm run erase -- --unparsed remove`).
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { ID_FIELDS } from '../../config/event-contract';
 import { filterParquet } from './parquet';
 
 /** Dotted paths of the event fields that identify a data subject: the installation and its guest identity. */
-export const DEFAULT_ID_FIELDS = ['client.client_id', 'client.cognito_id'];
+export const DEFAULT_ID_FIELDS = ID_FIELDS.map((f) => f.path);
 
-export interface IdMatcher {
-  /** The ids, as given, and the dotted fields they are matched in. */
-  ids: string[];
-  fields: string[];
-  /** Whether a line may hold one of the ids (cheap substring test). */
-  mayHold(line: string): boolean;
-  /** Whether a parsed event holds one of the ids in an id field. */
-  holds(event: unknown): boolean;
+/** A field ids are matched in: its path, whether case is ignored, and its contract type. */
+export interface MatchField {
+  path: string;
+  caseInsensitive: boolean;
+  type: 'string' | 'bigint';
 }
 
-export function idMatcher(ids: string[], fields: string[] = DEFAULT_ID_FIELDS): IdMatcher {
-  const wanted = new Set(ids);
-  const paths = fields.map((f) => f.split('.'));
-  const at = (value: unknown, path: string[]) => path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
+/** A field by its path: case-insensitive when it is one of the contract's id fields, a string unless said. */
+export const matchField = (path: string, type: MatchField['type'] = 'string'): MatchField => ({ path, caseInsensitive: ID_FIELDS.some((f) => f.path === path), type });
+
+export interface IdMatcher {
+  /** The ids, as given, and the fields they are matched in. */
+  ids: string[];
+  fields: MatchField[];
+  /** The index (in `ids`) of the id a decoded event holds in an id field, or -1. */
+  match(event: unknown): number;
+  /** Whether a text holds an id's characters (in any case where a field ignores case): query results, unparsed lines. */
+  mentions(text: string): boolean;
+}
+
+export function idMatcher(ids: string[], fields: (string | MatchField)[] = DEFAULT_ID_FIELDS): IdMatcher {
+  const typed = fields.map((f) => (typeof f === 'string' ? matchField(f) : f));
+  const exact = new Map(ids.map((id, i) => [id, i] as const));
+  const folded = new Map(ids.map((id, i) => [id.toLowerCase(), i] as const));
+  const anyFolded = typed.some((f) => f.caseInsensitive);
+  const paths = typed.map((f) => ({ ...f, steps: f.path.split('.') }));
+  const at = (value: unknown, steps: string[]) => steps.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' && !Array.isArray(node) && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined), value);
+  const lowered = ids.map((id) => id.toLowerCase());
   return {
     ids,
-    fields,
-    mayHold: (line) => ids.some((id) => line.includes(id)),
-    holds: (event) => paths.some((path) => wanted.has(String(at(event, path)))),
+    fields: typed,
+    match(event) {
+      if (event === null || typeof event !== 'object' || Array.isArray(event)) return -1;
+      for (const f of paths) {
+        const value = at(event, f.steps);
+        let text: string | undefined;
+        if (f.type === 'string' && typeof value === 'string') text = value;
+        if (f.type === 'bigint' && typeof value === 'number' && Number.isSafeInteger(value)) text = String(value);
+        if (text === undefined) continue;
+        const i = f.caseInsensitive ? folded.get(text.toLowerCase()) : exact.get(text);
+        if (i !== undefined) return i;
+      }
+      return -1;
+    },
+    mentions(text) {
+      if (ids.some((id) => text.includes(id))) return true;
+      if (!anyFolded) return false;
+      const lower = text.toLowerCase();
+      return lowered.some((id) => lower.includes(id));
+    },
   };
 }
 
@@ -40,9 +82,23 @@ export interface Filtered {
   body: Buffer | null;
   /** Records (lines) removed. */
   removed: number;
+  /** Events found per id (by index in the matcher's ids). */
+  perId: number[];
+  /** Lines holding an id's characters that are not JSON objects: kept, unless removing them was asked. */
+  unparsed: number;
+  /** Of those, removed (`removeUnparsed`). */
+  unparsedRemoved: number;
+}
+
+export interface FilterOptions {
+  /** The lines are Firehose's failed-record envelopes, matched on their decoded `rawData`. */
+  failedRecords?: boolean;
+  /** Remove lines that hold an id's characters but are not JSON objects (an explicit decision; default: keep and count). */
+  removeUnparsed?: boolean;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
+const BACKSLASH = 0x5c;
 /** Parquet files begin (and end) with `PAR1` (Apache Parquet file format). */
 const isParquet = (body: Buffer) => body.length > 8 && body.subarray(0, 4).toString('latin1') === 'PAR1';
 const isGzip = (body: Buffer) => body.length > 2 && body[0] === GZIP_MAGIC[0] && body[1] === GZIP_MAGIC[1];
@@ -51,25 +107,34 @@ const isGzip = (body: Buffer) => body.length > 2 && body[0] === GZIP_MAGIC[0] &&
 function originalRecord(line: string): string {
   try {
     const failed = JSON.parse(line) as { rawData?: unknown };
-    return typeof failed.rawData === 'string' ? Buffer.from(failed.rawData, 'base64').toString('utf8') : line;
+    return failed !== null && typeof failed === 'object' && typeof failed.rawData === 'string' ? Buffer.from(failed.rawData, 'base64').toString('utf8') : line;
   } catch {
     return line;
   }
 }
 
-/** Whether one line (an event, or a failed record wrapping one or more) holds an erased id. */
-function lineHolds(line: string, matcher: IdMatcher, failedRecords: boolean): boolean {
+/** What one line (an event, or a failed record wrapping one or more) holds: ids matched, unparsed mentions. */
+function lineOutcome(line: string, matcher: IdMatcher, failedRecords: boolean): { matched: number[]; unparsed: boolean } {
   const text = failedRecords ? originalRecord(line) : line;
-  if (!matcher.mayHold(text)) return false;
-  return text.split('\n').some((event) => {
-    if (!matcher.mayHold(event)) return false;
+  const matched: number[] = [];
+  let unparsed = false;
+  for (const event of text.split('\n')) {
+    if (event.trim() === '') continue;
+    let parsed: unknown;
     try {
-      return matcher.holds(JSON.parse(event));
+      parsed = JSON.parse(event);
     } catch {
-      // Not JSON (a failed record can be anything the app sent): an id as a substring is enough to erase it.
-      return true;
+      parsed = undefined;
     }
-  });
+    const isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
+    if (!isObject) {
+      if (matcher.mentions(event)) unparsed = true;
+      continue;
+    }
+    const i = matcher.match(parsed);
+    if (i >= 0) matched.push(i);
+  }
+  return { matched, unparsed };
 }
 
 /**
@@ -79,37 +144,69 @@ function lineHolds(line: string, matcher: IdMatcher, failedRecords: boolean): bo
  */
 export const REWRITE_GZIP_LEVEL = 6;
 
-/** Start and end (exclusive, without the newline) of every line holding one of the ids as bytes. */
-function candidateLines(raw: Buffer, ids: string[]): [number, number][] {
-  const lines = new Map<number, number>();
-  for (const id of ids) {
-    const needle = Buffer.from(id, 'utf8');
-    for (let at = raw.indexOf(needle); at !== -1; at = raw.indexOf(needle, at + needle.length)) {
-      const start = raw.lastIndexOf(0x0a, at) + 1;
-      if (lines.has(start)) continue;
-      const newline = raw.indexOf(0x0a, at);
-      lines.set(start, newline === -1 ? raw.length : newline);
-    }
-  }
-  return [...lines].sort(([a], [b]) => a - b);
+/** The line (start, end exclusive of its newline) around a byte offset. */
+function lineAround(raw: Buffer, at: number): [number, number] {
+  const start = raw.lastIndexOf(0x0a, at) + 1;
+  const newline = raw.indexOf(0x0a, at);
+  return [start, newline === -1 ? raw.length : newline];
 }
 
 /**
- * Removes the lines holding erased ids from an NDJSON object (GZIP or plain, kept as it came). `failedRecords`: the
- * lines are Firehose's failed-record envelopes, matched on their decoded `rawData`. Events: only the lines holding an
- * id's bytes are decoded and parsed; every other byte is copied as it is.
+ * Start and end of every candidate line: holding an id's bytes (lower-cased bytes too, for the case-insensitive
+ * fields: a Latin-1 view keeps one character per byte, so offsets stay byte offsets), or a backslash.
  */
-/** An object without the erased records, in its own format: Parquet (by its magic bytes) or NDJSON. */
-export async function filterObject(body: Buffer, matcher: IdMatcher, failedRecords = false): Promise<Filtered> {
-  return isParquet(body) ? filterParquet(body, matcher.ids, matcher.fields) : filterNdjson(body, matcher, failedRecords);
+function candidateLines(raw: Buffer, matcher: IdMatcher): [number, number][] {
+  const lines = new Map<number, number>();
+  const add = (at: number) => {
+    const [start, end] = lineAround(raw, at);
+    lines.set(start, end);
+    return end;
+  };
+  for (const id of matcher.ids) {
+    const needle = Buffer.from(id, 'utf8');
+    for (let at = raw.indexOf(needle); at !== -1; at = raw.indexOf(needle, add(at) + 1));
+  }
+  if (matcher.fields.some((f) => f.caseInsensitive)) {
+    const lower = raw.toString('latin1').toLowerCase();
+    for (const id of matcher.ids) {
+      const needle = id.toLowerCase();
+      for (let at = lower.indexOf(needle); at !== -1; at = lower.indexOf(needle, add(at) + 1));
+    }
+  }
+  for (let at = raw.indexOf(BACKSLASH); at !== -1; at = raw.indexOf(BACKSLASH, add(at) + 1));
+  return [...lines].sort(([a], [b]) => a - b);
 }
 
-export function filterNdjson(body: Buffer, matcher: IdMatcher, failedRecords = false): Filtered {
+/** An object without the erased records, in its own format: Parquet (by its magic bytes) or NDJSON. */
+export async function filterObject(body: Buffer, matcher: IdMatcher, options: FilterOptions = {}): Promise<Filtered> {
+  return isParquet(body) ? filterParquet(body, matcher) : filterNdjson(body, matcher, options);
+}
+
+/**
+ * Removes the lines holding erased ids from an NDJSON object (GZIP or plain, kept as it came). Events: only candidate
+ * lines are decoded and parsed; every other byte is copied as it is. Failed records: every line's `rawData` is decoded.
+ */
+export function filterNdjson(body: Buffer, matcher: IdMatcher, options: FilterOptions = {}): Filtered {
+  const failedRecords = options.failedRecords ?? false;
   const gzip = isGzip(body);
   const raw = gzip ? gunzipSync(body) : body;
-  const lines: [number, number][] = failedRecords ? allLines(raw) : candidateLines(raw, matcher.ids);
-  const removed = lines.filter(([start, end]) => end > start && lineHolds(raw.toString('utf8', start, end), matcher, failedRecords));
-  if (removed.length === 0) return { body, removed: 0 };
+  const lines: [number, number][] = failedRecords ? allLines(raw) : candidateLines(raw, matcher);
+  const perId = matcher.ids.map(() => 0);
+  let unparsed = 0;
+  let unparsedRemoved = 0;
+  const removed = lines.filter(([start, end]) => {
+    if (end <= start) return false;
+    const outcome = lineOutcome(raw.toString('utf8', start, end), matcher, failedRecords);
+    for (const i of outcome.matched) perId[i]++;
+    if (outcome.unparsed) unparsed++;
+    if (outcome.matched.length > 0) return true;
+    if (outcome.unparsed && options.removeUnparsed) {
+      unparsedRemoved++;
+      return true;
+    }
+    return false;
+  });
+  if (removed.length === 0) return { body, removed: 0, perId, unparsed, unparsedRemoved };
   const kept: Buffer[] = [];
   let from = 0;
   for (const [start, end] of removed) {
@@ -118,8 +215,9 @@ export function filterNdjson(body: Buffer, matcher: IdMatcher, failedRecords = f
   }
   kept.push(raw.subarray(from));
   const out = Buffer.concat(kept);
-  if (out.toString('utf8').trim().length === 0) return { body: null, removed: removed.length };
-  return { body: gzip ? gzipSync(out, { level: REWRITE_GZIP_LEVEL }) : out, removed: removed.length };
+  const counts = { removed: removed.length, perId, unparsed, unparsedRemoved };
+  if (out.toString('utf8').trim().length === 0) return { body: null, ...counts };
+  return { body: gzip ? gzipSync(out, { level: REWRITE_GZIP_LEVEL }) : out, ...counts };
 }
 
 function allLines(raw: Buffer): [number, number][] {

@@ -12,6 +12,7 @@ import {
   type StorageClass,
 } from '@aws-sdk/client-s3';
 import type { ErasureStore, ObjectHead, ObjectVersion } from './engine';
+import { FIRST_WRITTEN_METADATA, RETENTION_LEFT_TAG } from '../../config/rewrite-retention';
 
 export function s3Store(s3: S3Client, bucket: string): ErasureStore {
   const bytes = async (body: unknown) => Buffer.from(await (body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
@@ -34,12 +35,13 @@ export function s3Store(s3: S3Client, bucket: string): ErasureStore {
       const h = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
       // x-amz-restore: absent, `ongoing-request="true"`, or `ongoing-request="false", expiry-date=…` (S3 API, HeadObject).
       const restore: ObjectHead['restore'] = !h.Restore ? 'none' : h.Restore.includes('ongoing-request="true"') ? 'ongoing' : 'restored';
-      return { etag: h.ETag!, storageClass: h.StorageClass ?? 'STANDARD', restore, encryption: h.ServerSideEncryption, kmsKeyId: h.SSEKMSKeyId, contentType: h.ContentType, contentEncoding: h.ContentEncoding };
+      const firstWritten = h.Metadata?.[FIRST_WRITTEN_METADATA];
+      return { etag: h.ETag!, storageClass: h.StorageClass ?? 'STANDARD', restore, encryption: h.ServerSideEncryption, kmsKeyId: h.SSEKMSKeyId, contentType: h.ContentType, contentEncoding: h.ContentEncoding, ...(firstWritten ? { firstWritten } : {}) };
     },
     async get(key, versionId) {
       return bytes((await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }))).Body);
     },
-    async replace(key, body, like, ifMatch) {
+    async replace(key, body, like, ifMatch, retention) {
       try {
         const put = await s3.send(
           new PutObjectCommand({
@@ -53,6 +55,9 @@ export function s3Store(s3: S3Client, bucket: string): ErasureStore {
             SSEKMSKeyId: like.kmsKeyId,
             ContentType: like.contentType,
             ContentEncoding: like.contentEncoding,
+            // The data's first write and the days it has left: the tagged lifecycle rule expires it in time
+            // (config/rewrite-retention.ts). Tagging on PutObject needs s3:PutObjectTagging (S3 API reference, PutObject).
+            ...(retention ? { Metadata: { [FIRST_WRITTEN_METADATA]: retention.firstWritten }, Tagging: `${RETENTION_LEFT_TAG}=${retention.daysLeft}` } : {}),
           }),
         );
         return put.VersionId!;

@@ -4,7 +4,7 @@
  * it (the stack's erasure policy and role), and what locating a device's events and rewriting the objects cost at the
  * three volume tiers.
  */
-import { erasurePolicyOf } from '../../config/names';
+import { ERASURE_REQUESTS_FOLDER, erasurePolicyOf } from '../../config/names';
 import type { StackModel, StoreRole } from '../../model/types';
 import { ARCHIVED_CLASSES } from '../erase/engine';
 import { ASSUMPTIONS, price, rawGbOf, storedGbOf, VOLUMES } from './prices';
@@ -40,13 +40,32 @@ export interface ErasureCost {
   rewriteCoreHours: number;
 }
 
+/**
+ * A copy `npm run erase` does not edit, and what happens to it: a log (CloudWatch Logs events cannot be edited, only
+ * their streams or group deleted), the requests' own receipts, Athena's query history.
+ */
+export interface ErasureOutside {
+  what: 'log' | 'receipts' | 'query-history';
+  store: string;
+  /** Days it is kept; null: never expires. */
+  days: number | null;
+}
+
+/**
+ * Days Athena keeps a query's text and execution parameters in its history (Athena user guide, "View recent queries":
+ * query history is kept for 45 days).
+ */
+export const ATHENA_HISTORY_DAYS = 45;
+
 export interface ErasurePlan {
   /** The stack's erasure policy, and the role that has it (null: attach the policy where operators sign in). */
   policy: string | null;
   role: string | null;
   copies: ErasureCopy[];
-  /** When the last copy is gone, at most, in hours after the request. */
+  /** When the last copy the command erases is gone, at most, in hours after the request. */
   hours: number;
+  /** Copies the command does not edit: each goes by its own retention. */
+  outside: ErasureOutside[];
   costs: ErasureCost[];
   /** Parts of a request's cost the region's price file has no sourced price for. */
   notPriced: ErasureNotPriced[];
@@ -77,6 +96,12 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
     copies.push({ store: s.name, role: s.role, how: 'delivered-then-rewritten', hours: s.retention.buffer!.seconds / 3600 });
   }
   for (const s of model.stores.filter((x) => x.role === 'query-results')) copies.push({ store: s.name, role: s.role, how: 'deleted-when-naming-an-id', hours: 0 });
+  // Logs may quote record content (Firehose's error messages) or keys: kept their retention, never edited.
+  const outside: ErasureOutside[] = [
+    ...model.stores.filter((s) => s.role === 'logs').map((s): ErasureOutside => ({ what: 'log', store: s.name, days: s.retention.expirationDays })),
+    ...model.stores.filter((s) => s.name.endsWith(`/${ERASURE_REQUESTS_FOLDER}`)).map((s): ErasureOutside => ({ what: 'receipts', store: s.name, days: s.retention.expirationDays })),
+    ...(model.stores.some((s) => s.role === 'query-results') ? [{ what: 'query-history' as const, store: 'Athena query history', days: ATHENA_HISTORY_DAYS }] : []),
+  ];
 
   const events = model.stores.find((s) => s.role === 'event-data')!;
   const keptDays = events.retention.expirationDays ?? 365;
@@ -115,6 +140,7 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
     role: role?.name ?? null,
     copies,
     hours: Math.max(...copies.map((c) => c.hours)),
+    outside,
     costs,
     notPriced: [
       ...(put === undefined || get === undefined ? (['s3-requests'] as const) : []),

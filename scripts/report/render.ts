@@ -6,7 +6,7 @@
  */
 import type { StackModel, Statement, Store } from '../../model/types';
 import { ERASURE_REQUESTS_FOLDER } from '../../config/names';
-import type { ErasureHow, ErasureNotPriced } from './erasure';
+import type { ErasureHow, ErasureNotPriced, ErasureOutside } from './erasure';
 import type { Finding } from '../../stacks/policy-checks';
 import type { StackReport } from './analyze';
 import type { CostEstimate, Omission } from './cost';
@@ -419,6 +419,15 @@ const ERASURE_HOW: Record<ErasureHow, string> = {
 };
 const hoursWords = (h: number) => (h === 0 ? 'the run' : h < 1 ? `${Math.round(h * 60)} minutes` : `${h} hours`);
 
+/** Where Firehose's log groups are (config/names.ts, firehoseLogGroup). */
+const FIREHOSE_LOG_GROUPS = '/aws/kinesisfirehose/';
+const daysWords = (days: number | null) => (days === null ? 'never expires' : `${days} days`);
+function outsideWords(o: ErasureOutside): string {
+  if (o.what === 'log') return `the log \`${o.store}\` (${daysWords(o.days)}; ${o.store.startsWith(FIREHOSE_LOG_GROUPS) ? "Firehose's error messages may quote record content" : 'may quote object keys and schemas'} — to remove it sooner, delete its log streams)`;
+  if (o.what === 'receipts') return `the requests' receipts \`${o.store}\` (${daysWords(o.days)}, \`erasure.receiptRetentionDays\`; salted hashes of the ids and counts, never the ids)`;
+  return `${o.store} (${daysWords(o.days)}; the locating query holds SHA-256 digests of the ids, never the ids)`;
+}
+
 /** The erasure section's sentences and rows, shared by Markdown and HTML. */
 function erasureWords(r: StackReport) {
   const x = r.erasure!;
@@ -426,7 +435,7 @@ function erasureWords(r: StackReport) {
   return {
     served: `Served by \`npm run erase -- --stack ${r.stack} --ids <file> --request <ticket>\` with ${who}: every version of every object holding the ids is rewritten or deleted, and a receipt with salted hashes of the ids (never the ids) is kept in the bucket under \`${ERASURE_REQUESTS_FOLDER}\`.`,
     copies: x.copies.map((c) => [words.COPY_OF[c.role] ?? c.role, `\`${c.store}\``, ERASURE_HOW[c.how], hoursWords(c.hours)]),
-    total: `Every copy is gone within ${hoursWords(x.hours)} of the request${x.hours > 0 ? ' (the command exits 3 and says what is pending until then; run it again after)' : ''}.`,
+    total: `Every copy above is gone within ${hoursWords(x.hours)} of the request${x.hours > 0 ? ' (the command exits 3 and says what is pending until then; run it again after)' : ''}. The command does not edit these, which go by their own retention: ${x.outside.map(outsideWords).join('; ')}.`,
     costs: x.costs.map((c) => [count(c.events), `${c.queryableGb} GB`, `${c.archivedGb} GB`, c.locateOverCutoff ? 'cancelled by the scan cutoff: `--locate scan`' : dollars(c.athenaLocate), c.objects.toLocaleString('en-US'), dollars(c.rewriteRequests), `${c.rewriteCoreHours}`]),
     notPriced: `Locating is the Athena query that finds the objects (\`npm run erase\` prints its scan and price before it runs, and refuses a scan past the workgroup's cutoff; \`--locate scan\` reads every object instead: a GET each, as counted in the rewrite's S3 requests). Rewriting every object is the most a batch of requests can touch: its S3 requests, and its core-hours at the rate \`npm run bench\` measured, which \`--shard i/n\` spreads over n machines (docs/operating.md, "Past one machine"). Not priced (no sourced price in the region's file): ${x.notPriced.map((n) => ERASURE_NOT_PRICED[n]).join('; ')}.`,
   };

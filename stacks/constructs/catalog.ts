@@ -205,7 +205,10 @@ export class Catalog extends Construct {
         location,
         inputFormat: format.inputFormat,
         outputFormat: format.outputFormat,
-        serDeInfo: { serializationLibrary: format.serializationLibrary },
+        // A malformed record (any guest can send one) would fail every query over its partition, the erasure's
+        // locating query included: the OpenX JSON SerDe's `ignore.malformed.json` skips it (Athena user guide, "OpenX
+        // JSON SerDe", optional properties); the erasure reads such objects itself (scripts/erase/athena-locate.ts).
+        serDeInfo: { serializationLibrary: format.serializationLibrary, ...(format === STORAGE_FORMATS.json ? { parameters: { 'ignore.malformed.json': 'TRUE' } } : {}) },
         columns: contractFields(props.extraColumns ?? []).map((f) => ({ name: f.name, type: glueType(f.type), comment: f.description })),
       },
     });

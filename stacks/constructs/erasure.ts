@@ -35,7 +35,9 @@ export function erasureStatements(p: Pick<ErasureProps, 'env' | 'names' | 'folde
     // Without it, reading a journal not yet written is a 403 instead of a 404 (S3 API reference, GetObject permissions).
     { Sid: 'SeeWhetherAJournalExists', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket, Condition: { StringLike: { 's3:prefix': `${ERASURE_REQUESTS_FOLDER}*` } } },
     // Every read and delete names a version: HeadObject and GetObject of a version need GetObjectVersion.
-    { Sid: 'RewriteEventsAndFailedRecords', Effect: 'Allow', Action: ['s3:GetObjectVersion', 's3:PutObject', 's3:DeleteObjectVersion', 's3:RestoreObject'], Resource: [`${bucket}/${data}*`, `${bucket}/${errors}*`] },
+    // A rewrite is tagged with the days its data has left (config/rewrite-retention.ts): tags given with PutObject need
+    // s3:PutObjectTagging too (S3 API reference, PutObject, x-amz-tagging).
+    { Sid: 'RewriteEventsAndFailedRecords', Effect: 'Allow', Action: ['s3:GetObjectVersion', 's3:PutObject', 's3:PutObjectTagging', 's3:DeleteObjectVersion', 's3:RestoreObject'], Resource: [`${bucket}/${data}*`, `${bucket}/${errors}*`] },
     { Sid: 'DeleteQueryResultsNamingTheIds', Effect: 'Allow', Action: ['s3:GetObjectVersion', 's3:DeleteObjectVersion'], Resource: `${bucket}/${results}*` },
     { Sid: 'KeepJournalsAndReceipts', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `${bucket}/${ERASURE_REQUESTS_FOLDER}*` },
     // Locating with Athena (--locate athena): one query in the workgroup, reading the catalog and, as the caller, the
@@ -45,6 +47,10 @@ export function erasureStatements(p: Pick<ErasureProps, 'env' | 'names' | 'folde
     { Sid: 'LetTheQueryReadEvents', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucket}/${data}*` },
     { Sid: 'LetTheQueryListEvents', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket, Condition: { StringLike: { 's3:prefix': `${data}*` } } },
     { Sid: 'LetTheQueryWriteItsResults', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], Resource: `${bucket}/${results}*` },
+    // Athena looks up the results bucket's region as the caller: AmazonAthenaFullAccess grants s3:GetBucketLocation on
+    // results buckets beside Get/Put/AbortMultipartUpload (Athena user guide, "AWS managed policy:
+    // AmazonAthenaFullAccess"), as the analysts' policy does (analysts.ts, LocateTheBucket).
+    { Sid: 'LetTheQueryLocateTheBucket', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: bucket },
     keyThroughS3AndAthena(p.keyArn, p.env.region),
   ];
 }

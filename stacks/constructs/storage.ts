@@ -5,13 +5,14 @@ import {
   type S3BucketNotificationQueue,
   type S3BucketNotificationTopic,
 } from '@cdktf/provider-aws/lib/s3-bucket-notification';
+import { retentionSteps, RETENTION_LEFT_TAG } from '../../config/rewrite-retention';
 import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { dependable, Lazy, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { DEFAULT_SETTINGS } from '../../config/defaults';
-import { staticFolder, type ResourceNames } from '../../config/names';
+import { ERASURE_REQUESTS_FOLDER, staticFolder, type ResourceNames } from '../../config/names';
 import type { AthenaSettings, FirehoseSettings, LifecycleSettings, ProtectionSettings } from '../../config/schema';
 import { arnsOf, policyDocument, type AwsEnvironment, type PolicyStatement } from '../iam';
 import { AccessLogs } from './access-logs';
@@ -38,6 +39,11 @@ export interface StorageProps {
    * @default none: no access logs
    */
   readonly accessLogs?: { readonly retentionDays: number };
+  /**
+   * Days erasure requests' records, journals and receipts are kept (`erasure-requests/`, from each object's last write).
+   * @default DEFAULT_SETTINGS.erasure.receiptRetentionDays
+   */
+  readonly erasureReceiptDays?: number;
   /**
    * IAM principals that administer the key without using it.
    * @default none: the account administers and uses the key through IAM
@@ -80,6 +86,20 @@ function retentionRule(id: string, prefix: string, l: LifecycleSettings): S3Buck
     transition: transitions,
     expiration: [{ days: l.expirationDays }],
   };
+}
+
+/**
+ * Rules expiring objects an erasure rewrote by the days of retention they had left (config/rewrite-retention.ts): one
+ * per step, filtered by the tag only `npm run erase` writes (on events and failed records alone), so one rule serves
+ * both folders — and a filter of one tag, not `and`, which the emulator's read-back never settled on for the provider.
+ */
+function rewrittenRetentionRules(l: LifecycleSettings): S3BucketLifecycleConfigurationRule[] {
+  return retentionSteps(l.expirationDays).map((days) => ({
+    id: `rewritten-${days}d-left`,
+    status: 'Enabled',
+    filter: [{ tag: [{ key: RETENTION_LEFT_TAG, value: String(days) }] }],
+    expiration: [{ days }],
+  }));
 }
 
 /**
@@ -130,7 +150,10 @@ export class Storage extends Construct implements KeyPolicyContributions, Bucket
         retentionRule('events', staticFolder(props.folders.dataPrefix), lifecycle),
         // Failed records are event data too: same retention as the events.
         retentionRule('failed-records', staticFolder(props.folders.errorPrefix), lifecycle),
+        // An object rewritten by an erasure keeps its data's expiry, not the rewrite's (config/rewrite-retention.ts).
+        ...rewrittenRetentionRules(lifecycle),
         { id: 'athena-results', status: 'Enabled', filter: [{ prefix: athena.resultsPrefix }], expiration: [{ days: athena.resultsExpirationDays }] },
+        { id: 'erasure-receipts', status: 'Enabled', filter: [{ prefix: ERASURE_REQUESTS_FOLDER }], expiration: [{ days: props.erasureReceiptDays ?? DEFAULT_SETTINGS.erasure.receiptRetentionDays }] },
         {
           id: 'abort-incomplete-multipart-uploads',
           status: 'Enabled',

@@ -13,6 +13,7 @@ import { Storage, type BucketNotifications, type KeyPolicyContributions } from '
 import { buildStacks } from '../../../stacks/matrix';
 import { parsePolicy } from '../../../stacks/policy-checks';
 import { singleDeployment } from '../../helpers';
+import { retentionSteps, RETENTION_LEFT_TAG } from '../../../config/rewrite-retention';
 
 /** A consumer the project does not have: an audit queue fed by every object the bucket deletes, under the stack key. */
 class AuditQueue extends Construct {
@@ -58,13 +59,23 @@ describe('Storage, built alone in a bare stack', () => {
     expect(only(tf, 'aws_s3_bucket')).toMatchObject({ bucket: 'bare-data-bucket', lifecycle: { prevent_destroy: true } });
     expect(only(tf, 'aws_kms_key').lifecycle).toEqual({ prevent_destroy: true });
     const rules = only(tf, 'aws_s3_bucket_lifecycle_configuration').rule as { id: string; filter: unknown }[];
-    expect(rules.map((r) => [r.id, r.filter])).toEqual([
+    expect(rules.filter((r) => !r.id.startsWith('rewritten-')).map((r) => [r.id, r.filter])).toEqual([
       ['events', [{ prefix: 'data/' }]],
       ['failed-records', [{ prefix: 'errors/' }]],
       ['athena-results', [{ prefix: 'athena-results/' }]],
+      ['erasure-receipts', [{ prefix: 'erasure-requests/' }]],
       ['abort-incomplete-multipart-uploads', [{}]],
       ['expire-noncurrent-versions', [{}]],
     ]);
+  });
+
+  it('expires an object an erasure rewrote by the days its data had left: one rule per step, by tag, within the 1,000 rules of a bucket', () => {
+    const rules = only(tf, 'aws_s3_bucket_lifecycle_configuration').rule as { id: string; filter: { tag?: { key: string; value: string }[] }[]; expiration: { days: number }[] }[];
+    const steps = retentionSteps(storageProps.lifecycle.expirationDays);
+    const tagged = rules.filter((r) => r.filter[0].tag?.[0].key === RETENTION_LEFT_TAG);
+    expect(tagged.map((r) => [r.filter[0].tag![0].value, r.expiration[0].days])).toEqual(steps.map((d) => [String(d), d]));
+    // Any retention the schema allows keeps the bucket within S3's 1,000 rules (six rules of its own).
+    for (const days of [1, 2, 31, 365, 366, 3650, 36_500, 1_000_000]) expect(retentionSteps(days).length + 6).toBeLessThanOrEqual(1000);
   });
 
   it('creates no notification resource when nobody asks for one, and no access logging unless asked', () => {
