@@ -194,6 +194,7 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
       dataClassification: d.dataClassification ?? DEPLOYMENT_DEFAULTS.dataClassification,
       allowedRegions: d.allowedRegions ?? [...DEPLOYMENT_DEFAULTS.allowedRegions],
       regionExceptions: d.regionExceptions ?? { ...DEPLOYMENT_DEFAULTS.regionExceptions },
+      ...(d.movedFrom !== undefined ? { movedFrom: d.movedFrom } : {}),
     };
     const issues: Issue[] = unknownDeploymentFields(d);
     const identity = deploymentSchema.safeParse(identityRaw);
@@ -249,12 +250,31 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
     }
   });
 
+  problems.push(...movedFromProblems(matrix.deployments));
   problems.unshift(
     ...[...fromDefaults].map(([line, labels]) => `${line} (${labels.length === matrix.deployments.length ? 'every deployment' : labels.join(', ')})`),
   );
   if (matrix.deployments.length === 0) problems.push('deployments: [] — the matrix needs at least one deployment');
   if (problems.length > 0) throw new ConfigError(problems);
   return resolved;
+}
+
+/**
+ * `movedFrom` names a deployment that no longer exists (one still in the matrix cannot also have moved), and only
+ * one deployment can be the continuation of another.
+ */
+function movedFromProblems(deployments: MatrixConfig['deployments']): string[] {
+  const keys = new Set(deployments.map((d) => `${d.environment}/${d.region}`));
+  const claimed = new Map<string, string>();
+  const problems: string[] = [];
+  for (const d of deployments) {
+    if (typeof d.movedFrom !== 'string') continue;
+    const label = `${d.environment}/${d.region}`;
+    if (keys.has(d.movedFrom)) problems.push(`${label} movedFrom: ${JSON.stringify(d.movedFrom)} — ${d.movedFrom === label ? 'names this deployment itself' : 'that deployment is still in the matrix'}; name the environment/region it was before the move, or remove movedFrom`);
+    else if (claimed.has(d.movedFrom)) problems.push(`${label} movedFrom: ${JSON.stringify(d.movedFrom)} — ${claimed.get(d.movedFrom)} already moved from there`);
+    claimed.set(d.movedFrom, label);
+  }
+  return problems;
 }
 
 /** State in HCP Terraform stays on a host of the deployment's jurisdiction, unless an exception gives the reason. */

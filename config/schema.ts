@@ -239,6 +239,11 @@ export const deploymentSchema = z.strictObject({
   jurisdiction: z.string().regex(/^[A-Z]{2,8}$/, 'an upper-case code such as US or EU').describe("Legal area whose residency rules apply, e.g. `US`, `EU`, `JP`, `IN`: the deployment's region and `allowedRegions` must be among its regions (config/jurisdictions.ts, or the matrix's own `jurisdictions`); tagged on every resource.").meta({ source: 'AWS Regions and Availability Zones, "Available AWS Regions", Geography (config/jurisdictions.ts)' }),
   dataClassification: z.enum(['public', 'internal', 'confidential', 'restricted']).describe('Data classification tag, e.g. `internal`, `confidential`.'),
   allowedRegions: z.array(z.enum(AWS_REGIONS)).describe('Regions other than its own that this deployment may reference (residency check); default none.'),
+  movedFrom: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{0,15}\/[a-z0-9-]+$/, 'the earlier deployment as environment/region, e.g. prod/eu-central-1')
+    .optional()
+    .describe("The deployment this one was before (`environment/region`), when you move or rename it: the change review pairs the two and reviews the move (a move to another region or jurisdiction fails `--fail-on-widening`). Default: none — a deployment pairs only with the one of its own environment and region; others are reviewed as removed and added."),
   regionExceptions: z
     .partialRecord(z.enum(AWS_REGIONS, { error: (iss) => `not an AWS region code: ${JSON.stringify(iss.input)}` }), z.string().trim().min(1, 'a region exception needs its reason'))
     .describe("Regions outside the deployment's jurisdiction that it may still be in (`region`) or reach (`allowedRegions`), each with the reason, e.g. `{ 'us-east-1': 'CloudFront certificates live there only' }`. Default: none — a region outside the jurisdiction is a configuration error; an exception that excuses nothing is one too.")

@@ -468,6 +468,9 @@ export function buildStackModel(tf: TerraformJson, facts: DeploymentFacts): Stac
     classification: facts.classification,
     profile: facts.profile,
     residencyExceptions: [...facts.allowedRegions].sort(),
+    ...(facts.jurisdictionRegions !== undefined ? { jurisdictionRegions: facts.jurisdictionRegions } : {}),
+    ...(facts.regionExceptions ? { regionExceptions: facts.regionExceptions } : {}),
+    ...(facts.movedFrom ? { movedFrom: facts.movedFrom } : {}),
     backend: backendOf(tf, facts.stack),
   };
   const roleList = roles(tf, home);

@@ -112,7 +112,7 @@ describe('jurisdictions of your own', () => {
 describe('strict configuration: an unknown field at any level is refused with the nearest known field', () => {
   it.each([
     ['a deployment field (jurisdicton: IN would silently be US)', one({ jurisdicton: 'IN' }), 'prod/eu-central-1 jurisdicton: "IN" — unknown field; did you mean jurisdiction?'],
-    ['a deployment field far from any', one({ colour: 'blue' }), 'prod/eu-central-1 colour: "blue" — unknown field; known: accountId, allowedRegions, backend, dataClassification, environment, jurisdiction, overrides, profile, region, regionExceptions'],
+    ['a deployment field far from any', one({ colour: 'blue' }), 'prod/eu-central-1 colour: "blue" — unknown field; known: accountId, allowedRegions, backend, dataClassification, environment, jurisdiction, movedFrom, overrides, profile, region, regionExceptions'],
     ['a top-level field', one({}, { jurisdictons: {} }), 'matrix jurisdictons: unknown field; did you mean jurisdictions?'],
     ['a setting in overrides', one({ overrides: { firehose: { bufferSiseMb: 5 } } as never }), 'prod/eu-central-1 firehose.bufferSiseMb: 5 — unknown field; did you mean bufferSizeMb?'],
     ['a setting in a variant (crawler)', one({ overrides: { crawler: { recrawlBehavior: 'CRAWL_EVERYTHING', schedule: 'cron(0 */6 * * ? *)', updateBehavior: 'LOG', deleteBehavior: 'LOG', shedule: 'x' } } as never }), 'prod/eu-central-1 crawler.shedule: "x" — unknown field; did you mean schedule?'],
