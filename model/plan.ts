@@ -34,6 +34,7 @@ interface ResourceChange {
 
 export interface PlanJson {
   format_version?: string;
+  terraform_version?: string;
   planned_values?: { root_module?: Module };
   prior_state?: { values?: { root_module?: Module } };
   resource_changes?: ResourceChange[];

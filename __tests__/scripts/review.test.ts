@@ -271,6 +271,7 @@ describe('npm run review -- --plan: a plan as `terraform show -json` writes it',
     const lifecycle = withExpiration(90).find((r) => r.type === 'aws_s3_bucket_lifecycle_configuration')!;
     return {
       format_version: '1.2',
+      terraform_version: '1.11.4',
       prior_state: { values: { root_module: { resources: withExpiration(outOfBand) } } },
       planned_values: { root_module: { resources: withExpiration(planned) } },
       resource_drift: [{ address: lifecycle.address, mode: 'managed', type: lifecycle.type, name: lifecycle.name, change: { actions: ['update'], before: lifecycle.values, after: withExpiration(outOfBand).find((r) => r.address === lifecycle.address)!.values } }],
