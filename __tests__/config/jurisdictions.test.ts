@@ -4,7 +4,7 @@
  * anywhere in the matrix is refused with the nearest known field.
  */
 import { AWS_REGIONS } from '../../config/aws';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfiguredDeployments, loadDeployments } from '../../config';
@@ -40,6 +40,11 @@ describe('the jurisdiction table', () => {
     expect(BUILT_IN_JURISDICTIONS.US.regions.every((r) => r.startsWith('us-'))).toBe(true);
     expect(BUILT_IN_JURISDICTIONS.JP.regions.sort()).toEqual(['ap-northeast-1', 'ap-northeast-3']);
     expect(BUILT_IN_JURISDICTIONS.IN.regions.sort()).toEqual(['ap-south-1', 'ap-south-2']);
+  });
+
+  it('docs/compliance.md lists the table as the code has it', () => {
+    const doc = readFileSync('docs/compliance.md', 'utf8');
+    for (const [code, j] of Object.entries(BUILT_IN_JURISDICTIONS)) expect(doc).toContain(`| \`${code}\` | ${j.name} | ${j.regions.map((r) => `\`${r}\``).join(', ')} |`);
   });
 
   it('holds for the configured matrix: each deployment is in its jurisdiction, or the region has a reasoned exception', () => {
