@@ -141,6 +141,13 @@ export interface Store {
   tables: string[];
   /** The lifecycle configuration that sets its retention (S3), by address. */
   lifecycle: string | null;
+  /**
+   * Where S3 copies its objects (an S3 bucket's replication rules that are enabled: each destination bucket's ARN),
+   * where its access logs go (bucket and prefix), and the grants of its ACL (`<type> <grantee> <permission>`). What a
+   * plan's refresh reads back from the live bucket (the provider's `aws_s3_bucket` attributes) or a separate
+   * replication resource sets; absent for other stores.
+   */
+  copies?: { replicatesTo: string[]; accessLogsTo: string | null; aclGrants: string[] };
 }
 
 /** A saved Athena query of the stack. */

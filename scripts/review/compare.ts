@@ -10,6 +10,7 @@ import type { Alert, Destination, Encryption, Key, ResourcePolicy, Retention, Ro
 import { relative, valueKey } from '../../model/values';
 import type { StackReport } from '../report/analyze';
 import { covered, statementKey } from './grants';
+import { copyChanges } from './copies';
 import { outsideJurisdiction, pairByIdentity } from './residency';
 
 export const SECTIONS = ['stack', 'residency', 'data stores', 'retention', 'encryption', 'exposure', 'access', 'protection', 'alerts', 'cost'] as const;
@@ -41,6 +42,10 @@ export type Field =
   | { kind: 'account'; before: string; after: string }
   | { kind: 'region'; before: string; after: string; jurisdictionBefore: string | null; jurisdictionAfter: string | null }
   | { kind: 'jurisdiction'; before: string | null; after: string | null; region: string }
+  /** A bucket's replication destination (copies.ts); `outsideStack`: not one of the stack's own buckets. */
+  | { kind: 'replication'; destination: string; outsideStack: boolean }
+  | { kind: 'access-log-target'; before: string | null; after: string | null }
+  | { kind: 'acl-grant'; grant: string }
   /** A stack in a region outside its jurisdiction (a configured exception allows it), with the region's own jurisdictions. */
   | { kind: 'outside-jurisdiction'; region: string; jurisdiction: string; regionJurisdictions: string[]; reason: string | null }
   | { kind: 'backend'; before: StackModel['identity']['backend']; after: StackModel['identity']['backend'] }
@@ -280,6 +285,7 @@ export function stackChanges(base: StackReport, current: StackReport): Change[] 
   const changes = [
     ...identityChanges(base.model, current.model),
     ...storeChanges(base.model, current.model),
+    ...copyChanges(base.model, current.model),
     ...keyChanges(base.model, current.model),
     ...roleChanges(base.model, current.model),
     ...policyChanges(base.model, current.model),

@@ -58,6 +58,12 @@ export function changeWords(c: Change, review: Pick<StackReview, 'model' | 'base
       return `account: ${wasNow(f.before, f.after)}`;
     case 'region':
       return `region: ${wasNow(`${f.before} (${f.jurisdictionBefore ?? 'n/a'})`, `${f.after} (${f.jurisdictionAfter ?? 'n/a'})`)}`;
+    case 'replication':
+      return `${subject} replication ${c.kind === 'added' ? 'added: every new object is copied to' : 'removed: no longer copied to'} ${f.destination}${f.outsideStack && c.kind === 'added' ? " (a bucket outside this stack: an S3 ARN does not say its region, so the copies may leave the stack's region and jurisdiction)" : ''}`;
+    case 'access-log-target':
+      return `${subject} access logs: ${wasNow(f.before ?? 'off', f.after ?? 'off')}`;
+    case 'acl-grant':
+      return `${subject} ACL grant ${c.kind}: ${f.grant}`;
     case 'jurisdiction':
       return `jurisdiction in ${f.region}: ${wasNow(f.before ?? 'n/a', f.after ?? 'n/a')}`;
     case 'outside-jurisdiction':
