@@ -22,7 +22,11 @@ import { inParallel, terraform, terraformEnv, terraformError } from './terraform
 export interface StackDrift {
   stack: string;
   status: 'in sync' | 'drifted' | 'error';
-  /** Resources the refresh found changed outside Terraform (the plan's `resource_drift`), by address. */
+  /**
+   * Resources the refresh found changed outside Terraform (the plan's `resource_drift`), by address. A stack is
+   * drifted when one of these changes what the model says (a store, a grant, a copy, retention…): a difference in an
+   * attribute the model does not read (tags, a provider's normalisation of a value) is listed, not counted.
+   */
   resources: string[];
   /** What the drift means, as the change review says it; `gated`: it would fail `review --fail-on-widening`. */
   changes: { section: string; words: string; effects: Effect[]; gated: boolean }[];
@@ -63,7 +67,7 @@ export async function driftOf(stack: string, dir: string, env: NodeJS.ProcessEnv
     const show = await terraform(['show', '-json', planFile], dir, env);
     if (show.code !== 0) return { stack, status: 'error', resources: [], changes: [], error: `show: ${terraformError(show.output)}`, seconds: seconds() };
     const found = driftOfPlan(JSON.parse(show.output) as PlanJson, dir);
-    return { stack, status: found.resources.length ? 'drifted' : 'in sync', ...found, seconds: seconds() };
+    return { stack, status: found.changes.length ? 'drifted' : 'in sync', ...found, seconds: seconds() };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -81,7 +85,7 @@ export function summarize(results: StackDrift[]): string[] {
   return [
     `${plural(results.length - drifted.length - errors.length, 'stack')} in sync, ${drifted.length} drifted${errors.length ? `, ${errors.length} could not be checked` : ''}`,
     ...drifted.flatMap((r) => [
-      `${r.stack}: changed outside Terraform: ${r.resources.join(', ')} — ${r.verdict ?? ''}`,
+      `${r.stack}: changed outside Terraform — ${r.verdict ?? ''}`,
       ...r.changes.map((c) => `  ${c.gated ? 'GATED ' : ''}${c.section}: ${c.words}${c.effects.length ? ` (${c.effects.join(', ')})` : ''}`),
     ]),
     ...errors.map((r) => `${r.stack}: ${r.error}`),

@@ -80,6 +80,11 @@ describe('drift: the same model and words as the review, gated like the same cha
     expect(drift.changes.map((c) => [c.section, c.effects, c.gated])).toContainEqual(['retention', ['shortens-retention'], true]);
   });
 
+  it('a refreshed attribute the model does not read (a tag): listed, but no change — npm run drift says in sync', () => {
+    const plan = planWith('aws_s3_bucket', dataBucket, (v) => void (v.tags_all = { ...(v.tags_all as object), CostCentre: 'x' }));
+    expect(driftOfPlan(plan)).toMatchObject({ resources: [`aws_s3_bucket.${dataBucket}`], changes: [] });
+  });
+
   it('a refresh that found nothing: in sync, whatever the plan would change', () => {
     const plan = planWith('aws_s3_bucket', dataBucket, () => undefined);
     expect(driftOfPlan({ ...plan, resource_drift: [] })).toEqual({ resources: [], changes: [] });

@@ -117,7 +117,7 @@ describe('npm run drift', () => {
           seconds: 1,
         },
       ]),
-    ).toEqual(['1 stack in sync, 1 drifted', 'b: changed outside Terraform: aws_s3_bucket.data — moves residency: …', '  GATED residency: store b replication added: every new object is copied to arn:aws:s3:::x (moves-residency)']);
+    ).toEqual(['1 stack in sync, 1 drifted', 'b: changed outside Terraform — moves residency: …', '  GATED residency: store b replication added: every new object is copied to arn:aws:s3:::x (moves-residency)']);
   });
 });
 
