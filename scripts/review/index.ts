@@ -18,8 +18,9 @@ import type { TerraformJson } from '../../stacks/policy-checks';
 import { commandLine, isEntryPoint, synthesizeInto, usage, type CommandSpec } from '../cli';
 import { analyzeStack, type StackReport } from '../report/analyze';
 import { readReports, writeReports } from '../report/index';
-import { compareReports, gateFailures, type StackReview } from './compare';
+import { compareReports, GATED, gateFailures, type StackReview } from './compare';
 import { readPlanFile } from './plan-input';
+import { compareWorkspaces, readWorkspaces, workspacesMarkdown, type WorkspacesReview } from './workspaces';
 import { changesJson, changeWords, renderChangesHtml, renderChangesMarkdown, verdict } from './render';
 
 /** A synth of a project folder into `outdir`; the error output when it fails. */
@@ -113,6 +114,8 @@ export function main(args: string[]): number {
   let reviews: StackReview[];
   let current: StackReport[];
   let label: string;
+  // The HCP Terraform workspaces stacks (not AWS: no model of data or IAM), in their own terms (workspaces.ts).
+  let workspaces: WorkspacesReview[] = [];
   const scratch = mkdtempSync(join(tmpdir(), 'telemetry-review-'));
   try {
     if (values.plan) {
@@ -143,6 +146,7 @@ export function main(args: string[]): number {
       }
       current = readReports(currentOut);
       reviews = compareReports(readReports(base.outdir), current);
+      workspaces = compareWorkspaces(readWorkspaces(base.outdir), readWorkspaces(currentOut));
       label = base.label;
     }
   } catch (error) {
@@ -154,14 +158,17 @@ export function main(args: string[]): number {
   // The whole report of the change, with the review below the overview of index.html; the earlier one stays until all is written.
   publish(values.out, (dir) => {
     writeReports(current, dir, { changes: renderChangesHtml(reviews, label) });
-    writeFileSync(join(dir, 'changes.md'), renderChangesMarkdown(reviews, label));
-    writeFileSync(join(dir, 'changes.json'), `${JSON.stringify(changesJson(reviews, label), null, 2)}\n`);
+    writeFileSync(join(dir, 'changes.md'), `${renderChangesMarkdown(reviews, label)}${workspacesMarkdown(workspaces).map((line) => `${line}\n`).join('')}`);
+    writeFileSync(join(dir, 'changes.json'), `${JSON.stringify({ ...(changesJson(reviews, label) as object), workspaces }, null, 2)}\n`);
   });
   for (const r of reviews) console.log(`${r.stack}${r.source === 'drift' ? ' (drift)' : ''}: ${r.status} — ${verdict(r)}`);
+  for (const w of workspaces) console.log(`${w.stack}: ${w.status} — ${w.verdict}`);
   console.log(`${join(values.out, 'changes.md')} (${reviews.filter((r) => r.status !== 'unchanged').length} of ${reviews.length} changed)`);
   const failures = gateFailures(reviews);
-  if (values['fail-on-widening'] && failures.length) {
+  const workspaceFailures = workspaces.flatMap((w) => w.changes.flatMap((c) => c.effects.filter((e) => GATED.includes(e)).map((e) => `${w.stack}: ${e}: ${c.words}`)));
+  if (values['fail-on-widening'] && (failures.length || workspaceFailures.length)) {
     for (const f of failures) console.error(`${f.stack}: ${f.effect}${f.change ? `: ${changeWords(f.change, reviews.find((r) => r.stack === f.stack)!)}` : ''}`);
+    workspaceFailures.forEach((line) => console.error(line));
     return 1;
   }
   return 0;

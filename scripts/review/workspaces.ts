@@ -72,7 +72,7 @@ export interface WorkspacesReview {
   verdict: string;
 }
 
-const roleName = (arn: string) => arn.replace(/^arn:[^:]+:iam::(\d+):role\//, '$1 role ');
+const roleName = (arn: string) => arn.replace(/^arn:[^:]+:iam::(\d+):role\/(.+)$/, 'role $2 of $1');
 const describe = (w: HcpWorkspace) =>
   `${w.name} (project ${w.project}, ${w.executionMode} runs${w.vcs ? ` from ${w.vcs}` : ''}, ${w.autoApply ? 'applies without approval' : 'applies approved by a reviewer'}; assumes ${Object.entries(w.credentials).filter(([k]) => k.endsWith('_ROLE_ARN')).map(([k, v]) => `${k.replace(/^TFC_AWS_|_ROLE_ARN$/g, '').toLowerCase()} ${roleName(v)}`).join(', ') || 'no AWS role'})`;
 
