@@ -11,11 +11,14 @@ import { readFacts } from '../../model/facts';
 import { commandLine, isEntryPoint, type CommandSpec } from '../cli';
 import { analyzeStack, type StackReport } from './analyze';
 import { renderHtml, renderMarkdown, severityCounts, type PageExtras } from './render';
+import { readWorkspaces, type WorkspacesModel } from '../review/workspaces';
+import { workspacesHtml, workspacesMarkdown as workspacesStackMarkdown } from './workspaces-section';
 
 /**
  * Every stack of a cdktf output directory, analysed with the deployment facts written beside it at synth (or, for a
  * synth without them, its tags): pipelines first, then the state stacks, then the trust stacks, by name within each.
- * Workspaces stacks (HCP Terraform resources only) have no report.
+ * Workspaces stacks (HCP Terraform resources only) are read by readWorkspaces (scripts/review/workspaces.ts) and
+ * reported in their own terms (workspaces-section.ts).
  */
 export function readReports(outDir: string): StackReport[] {
   const manifestPath = join(outDir, 'manifest.json');
@@ -43,9 +46,9 @@ const REPORT_FILE = /^(index\.html|index\.png|.+\.(md|json))$/;
  * Writes the report files, replacing an earlier report's (stacks no longer synthesized included) and nothing else:
  * the change review's changes.md and changes.json stay. Returns the paths written.
  */
-export function writeReports(reports: StackReport[], reportDir: string, extras: PageExtras = {}): string[] {
+export function writeReports(reports: StackReport[], reportDir: string, extras: PageExtras = {}, workspaces: WorkspacesModel[] = []): string[] {
   mkdirSync(reportDir, { recursive: true });
-  const mine = new Set(reports.flatMap((r) => [`${r.stack}.md`, `${r.stack}.json`]));
+  const mine = new Set([...reports.flatMap((r) => [`${r.stack}.md`, `${r.stack}.json`]), ...workspaces.map((w) => `${w.stack}.md`)]);
   for (const file of readdirSync(reportDir)) if (REPORT_FILE.test(file) && !mine.has(file) && !file.startsWith('changes.')) rmSync(join(reportDir, file), { force: true });
   const written: string[] = [];
   for (const r of reports) {
@@ -53,7 +56,11 @@ export function writeReports(reports: StackReport[], reportDir: string, extras: 
     writeFileSync(join(reportDir, `${r.stack}.json`), `${JSON.stringify(r, null, 2)}\n`);
     written.push(join(reportDir, `${r.stack}.md`), join(reportDir, `${r.stack}.json`));
   }
-  writeFileSync(join(reportDir, 'index.html'), renderHtml(reports, extras));
+  for (const w of workspaces) {
+    writeFileSync(join(reportDir, `${w.stack}.md`), workspacesStackMarkdown(w));
+    written.push(join(reportDir, `${w.stack}.md`));
+  }
+  writeFileSync(join(reportDir, 'index.html'), renderHtml(reports, { ...extras, workspaces: workspacesHtml(workspaces) }));
   written.push(join(reportDir, 'index.html'));
   return written;
 }
@@ -79,7 +86,7 @@ export function main(args: string[]): number {
     console.error((error as Error).message);
     return 1;
   }
-  writeReports(reports, out);
+  writeReports(reports, out, {}, readWorkspaces(from));
   let errors = 0;
   for (const r of reports) {
     const c = severityCounts(r.findings);

@@ -374,6 +374,8 @@ function costHtml(cost: CostEstimate, e: (t: string) => string): string {
 /** Sections added to the page by other tools: the change review's HTML (scripts/review/render.ts). */
 export interface PageExtras {
   changes?: string;
+  /** The HCP Terraform workspaces stacks' section (workspaces-section.ts), below the overview. */
+  workspaces?: string;
 }
 
 export function renderHtml(reports: StackReport[], extras: PageExtras = {}): string {
@@ -454,6 +456,7 @@ details.stack-changes { border: 1px solid #d7dce5; border-radius: 6px; padding: 
 <h2 id="overview">Overview</h2>
 ${overview}
 ${extras.changes ?? ''}
+${extras.workspaces ?? ''}
 ${sections.join('\n')}
 </body>
 </html>

@@ -20,7 +20,7 @@ import { analyzeStack, type StackReport } from '../report/analyze';
 import { readReports, writeReports } from '../report/index';
 import { compareReports, GATED, gateFailures, type StackReview } from './compare';
 import { readPlanFile } from './plan-input';
-import { compareWorkspaces, readWorkspaces, workspacesMarkdown, type WorkspacesReview } from './workspaces';
+import { compareWorkspaces, readWorkspaces, workspacesMarkdown, type WorkspacesModel, type WorkspacesReview } from './workspaces';
 import { changesJson, changeWords, renderChangesHtml, renderChangesMarkdown, verdict } from './render';
 
 /** A synth of a project folder into `outdir`; the error output when it fails. */
@@ -116,6 +116,7 @@ export function main(args: string[]): number {
   let label: string;
   // The HCP Terraform workspaces stacks (not AWS: no model of data or IAM), in their own terms (workspaces.ts).
   let workspaces: WorkspacesReview[] = [];
+  let currentWorkspaces: WorkspacesModel[] = [];
   const scratch = mkdtempSync(join(tmpdir(), 'telemetry-review-'));
   try {
     if (values.plan) {
@@ -146,7 +147,8 @@ export function main(args: string[]): number {
       }
       current = readReports(currentOut);
       reviews = compareReports(readReports(base.outdir), current);
-      workspaces = compareWorkspaces(readWorkspaces(base.outdir), readWorkspaces(currentOut));
+      currentWorkspaces = readWorkspaces(currentOut);
+      workspaces = compareWorkspaces(readWorkspaces(base.outdir), currentWorkspaces);
       label = base.label;
     }
   } catch (error) {
@@ -157,7 +159,7 @@ export function main(args: string[]): number {
   }
   // The whole report of the change, with the review below the overview of index.html; the earlier one stays until all is written.
   publish(values.out, (dir) => {
-    writeReports(current, dir, { changes: renderChangesHtml(reviews, label) });
+    writeReports(current, dir, { changes: renderChangesHtml(reviews, label) }, currentWorkspaces);
     writeFileSync(join(dir, 'changes.md'), `${renderChangesMarkdown(reviews, label)}${workspacesMarkdown(workspaces).map((line) => `${line}\n`).join('')}`);
     writeFileSync(join(dir, 'changes.json'), `${JSON.stringify({ ...(changesJson(reviews, label) as object), workspaces }, null, 2)}\n`);
   });
