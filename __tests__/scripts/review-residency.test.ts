@@ -110,6 +110,8 @@ describe('pairing by identity only', () => {
     expect(trust.status).toBe('added');
     expect(verdict(trust)).toBe('new trust stack: IAM (global) in account 222222222222, 2 deploy roles that runs of acme-eu/telemetry-prod-eu-central-1 on app.eu.terraform.io (plan, apply) may assume; holds no data');
     expect(verdict(trust)).not.toMatch(/data in/);
+    const removed = compareReports(reports(matrix(dev, prodUs, euOnHcp)), reports(BASE)).find((r) => r.model.identity.role === 'trust')!;
+    expect([removed.status, verdict(removed)]).toEqual(['removed', expect.stringMatching(/^trust stack removed: its deploy roles \(.+\) and its identity provider are deleted; runs of acme-eu\/telemetry-prod-eu-central-1 on app\.eu\.terraform\.io \(plan, apply\) can no longer assume them$/)]);
   });
 
   it('a movedFrom naming a deployment still in the matrix, or claimed twice, is a configuration error', () => {

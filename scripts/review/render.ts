@@ -145,6 +145,7 @@ export function verdict(r: StackReview): string {
     return `${addedWords(r)}${residency.length ? ` — ${EFFECT_WORDS['moves-residency']}: ${list(residency)}` : ''}`;
   }
   if (r.status === 'removed') {
+    if (r.model.identity.role === 'trust') return `trust stack removed: its deploy roles (${r.model.roles.map((role) => role.name).join(', ')}) and its identity provider are deleted; ${trustedRuns(r.model).join('; ') || 'no run'} can no longer assume them`;
     return r.effects.includes('shortens-retention')
       ? 'stack removed: its data is deleted with it (protection.allowDestroy)'
       : 'stack removed: its buckets and keys carry prevent_destroy, so a destroy stops until protection.allowDestroy is set';
