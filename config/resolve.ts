@@ -75,7 +75,7 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
 }
 
 /** A schema's problems as issues; an unknown field names the nearest known one (config/strict.ts). */
-function zodIssues(error: z.ZodError, prefix: (string | number)[], schema: z.core.$ZodType): Issue[] {
+function zodIssues(error: Pick<z.ZodError, 'issues'>, prefix: (string | number)[], schema: z.core.$ZodType): Issue[] {
   return error.issues.flatMap((issue) => {
     const inner = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     const path = [...prefix, ...inner];
@@ -94,6 +94,23 @@ function unknownDeploymentFields(d: object): Issue[] {
   return Object.keys(d)
     .filter((key) => !DEPLOYMENT_FIELDS.includes(key))
     .map((key) => ({ path: [key], message: unknownFieldMessage(key, DEPLOYMENT_FIELDS) }));
+}
+
+/**
+ * Unknown fields of a profile no deployment uses (a used one's are reported with each deployment's settings): a typo
+ * there would otherwise surface only when a deployment first takes the profile.
+ */
+function unusedProfileFields(matrix: MatrixConfig): string[] {
+  const used = new Set(matrix.deployments.map((d) => d.profile ?? DEPLOYMENT_DEFAULTS.profile));
+  return Object.entries(matrix.profiles ?? {})
+    .filter(([name]) => !used.has(name))
+    .flatMap(([name, profile]) => {
+      const parsed = pipelineSettingsSchema.safeParse(deepMerge(matrix.defaults, profile));
+      if (parsed.success) return [];
+      return zodIssues({ issues: parsed.error.issues.filter((i) => i.code === 'unrecognized_keys') }, [], pipelineSettingsSchema).map(
+        (issue) => formatIssue(`profiles.${name}`, issue, profile),
+      );
+    });
 }
 
 /** The matrix's own jurisdictions, checked, with the built-in ones: the table deployments are checked against. */
@@ -178,6 +195,7 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
     problems.push(`matrix ${key}: ${unknownFieldMessage(key, MATRIX_FIELDS)}`);
   }
   const jurisdictions = matrixJurisdictions(matrix.jurisdictions, problems);
+  problems.push(...unusedProfileFields(matrix));
   if (!PROJECT_NAME.test(matrix.project)) {
     problems.push(`project: ${JSON.stringify(matrix.project)} — lowercase letters, digits and hyphens, starting with a letter, at most 20 characters`);
   }

@@ -126,6 +126,10 @@ describe('strict configuration: an unknown field at any level is refused with th
     expect(problems(matrix)).toContain(expected);
   });
 
+  it('a profile no deployment uses is checked too', () => {
+    expect(problems(one({}, { profiles: { ...EXAMPLE_MATRIX.profiles, archive: { lifecycel: { expirationDays: 400 } } as never } }))).toEqual(['profiles.archive lifecycel: {"expirationDays":400} — unknown field; did you mean lifecycle?']);
+  });
+
   it('suggests only a near name', () => {
     expect(nearest('jurisdicton', ['jurisdiction', 'region'])).toBe('jurisdiction');
     expect(nearest('Region', ['region'])).toBe('region');
