@@ -185,4 +185,5 @@ export const DEPLOYMENT_DEFAULTS = {
   /** App telemetry can identify devices. */
   dataClassification: 'confidential',
   allowedRegions: [],
+  regionExceptions: {},
 } as const satisfies Omit<DeploymentIdentity, 'environment' | 'region' | 'accountId'>;

@@ -3,6 +3,7 @@
  * line here; everything else (names, backend key, tags, retention) is derived.
  */
 import { DEFAULT_SETTINGS } from './defaults';
+import type { Jurisdiction } from './jurisdictions';
 import { PROFILES } from './profiles';
 import type { BackendSettings, DeepPartial, DeploymentIdentity, PipelineSettings } from './schema';
 
@@ -22,6 +23,10 @@ export interface DeploymentConfig {
   dataClassification?: DeploymentIdentity['dataClassification'];
   /** Other regions this deployment may reference. Default: none. */
   allowedRegions?: string[];
+  /** The deployment this one was before, `environment/region`, when moved or renamed (for the change review). Default: none. */
+  movedFrom?: string;
+  /** Regions outside the jurisdiction it may be in or reach, each with the reason. Default: none. */
+  regionExceptions?: Record<string, string>;
   /** Per-deployment overrides of any pipeline setting (applied after the profile). Default: none. */
   overrides?: DeepPartial<PipelineSettings>;
   /** Per-deployment override of the state backend. Default: the matrix's backend. */
@@ -40,6 +45,11 @@ export interface MatrixConfig {
   backend: BackendSettings;
   /** The matrix itself. */
   deployments: DeploymentConfig[];
+  /**
+   * Jurisdictions of your own besides the built-in ones (config/jurisdictions.ts), by code: e.g.
+   * `{ DE: { name: 'Germany only', regions: ['eu-central-1'] } }`. Default: none.
+   */
+  jurisdictions?: Record<string, Jurisdiction>;
 }
 
 /**

@@ -7,10 +7,14 @@ import type { MatrixConfig } from './matrix';
 import { HCP_TERRAFORM_HOST_JURISDICTIONS } from './aws';
 import { DEPLOYMENT_DEFAULTS } from './defaults';
 import { accessLogBucketOf, backendLocation, resourceNames, type ResourceNames } from './names';
+import { BUILT_IN_JURISDICTIONS, jurisdictionIssues, jurisdictionTable, type Jurisdiction } from './jurisdictions';
 import { bucketNameProblems, crossSectionRules, SECTION_RULES, ATHENA_NAME, type Issue } from './rules';
+import { knownFieldsAt, MATRIX_FIELDS, unknownFieldMessage } from './strict';
 import {
   backendSchema,
   deploymentSchema,
+  JURISDICTION_CODE,
+  jurisdictionSchema,
   pipelineSettingsSchema,
   type BackendSettings,
   type DeploymentIdentity,
@@ -24,6 +28,8 @@ export interface ResolvedDeployment extends DeploymentIdentity {
   settings: PipelineSettings;
   backend: ResolvedBackend;
   names: ResourceNames;
+  /** The regions of its jurisdiction (config/jurisdictions.ts or the matrix's own), which its region and allowedRegions are checked against. */
+  jurisdictionRegions: string[];
 }
 
 /** One or more configuration problems; `problems` holds one line each, ready to print. */
@@ -68,14 +74,62 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
   return path.reduce<unknown>((node, key) => (isPlainObject(node) || Array.isArray(node) ? (node as Plain)[key as string] : undefined), root);
 }
 
-function zodIssues(error: z.ZodError, prefix: (string | number)[] = []): Issue[] {
+/** A schema's problems as issues; an unknown field names the nearest known one (config/strict.ts). */
+function zodIssues(error: Pick<z.ZodError, 'issues'>, prefix: (string | number)[], schema: z.core.$ZodType): Issue[] {
   return error.issues.flatMap((issue) => {
-    const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+    const inner = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    const path = [...prefix, ...inner];
     if (issue.code !== 'unrecognized_keys') return [{ path, message: issue.message }];
     // One line per unknown key, pointing at the key itself.
     const custom = issue.message.startsWith('Unrecognized key') ? undefined : issue.message;
-    return issue.keys.map((key) => ({ path: [...path, key], message: custom ?? 'unknown field' }));
+    return issue.keys.map((key) => ({ path: [...path, key], message: custom ?? unknownFieldMessage(key, knownFieldsAt(schema, inner)) }));
   });
+}
+
+/** The fields a deployment of config/matrix.ts takes: its identity, `overrides` and `backend`. */
+const DEPLOYMENT_FIELDS = [...Object.keys(deploymentSchema.shape), 'overrides', 'backend'];
+
+/** Fields of a deployment that no schema knows (a misspelt `jurisdicton` would otherwise silently default). */
+function unknownDeploymentFields(d: object): Issue[] {
+  return Object.keys(d)
+    .filter((key) => !DEPLOYMENT_FIELDS.includes(key))
+    .map((key) => ({ path: [key], message: unknownFieldMessage(key, DEPLOYMENT_FIELDS) }));
+}
+
+/**
+ * Unknown fields of a profile no deployment uses (a used one's are reported with each deployment's settings): a typo
+ * there would otherwise surface only when a deployment first takes the profile.
+ */
+function unusedProfileFields(matrix: MatrixConfig): string[] {
+  const used = new Set(matrix.deployments.map((d) => d.profile ?? DEPLOYMENT_DEFAULTS.profile));
+  return Object.entries(matrix.profiles ?? {})
+    .filter(([name]) => !used.has(name))
+    .flatMap(([name, profile]) => {
+      const parsed = pipelineSettingsSchema.safeParse(deepMerge(matrix.defaults, profile));
+      if (parsed.success) return [];
+      return zodIssues({ issues: parsed.error.issues.filter((i) => i.code === 'unrecognized_keys') }, [], pipelineSettingsSchema).map(
+        (issue) => formatIssue(`profiles.${name}`, issue, profile),
+      );
+    });
+}
+
+/** The matrix's own jurisdictions, checked, with the built-in ones: the table deployments are checked against. */
+function matrixJurisdictions(own: unknown, problems: string[]): Record<string, Jurisdiction> {
+  if (own === undefined) return jurisdictionTable();
+  if (!isPlainObject(own)) {
+    problems.push(`jurisdictions: ${JSON.stringify(own)} — an object of jurisdictions by code, e.g. { DE: { name: 'Germany only', regions: ['eu-central-1'] } }`);
+    return jurisdictionTable();
+  }
+  const valid: Record<string, Jurisdiction> = {};
+  for (const [code, value] of Object.entries(own)) {
+    const at = `jurisdictions.${code}`;
+    if (!JURISDICTION_CODE.test(code)) problems.push(`${at} — a jurisdiction code is 2 to 8 upper-case letters, like the resources' DataResidency tag`);
+    else if (code in BUILT_IN_JURISDICTIONS) problems.push(`${at} — ${code} is built in (${BUILT_IN_JURISDICTIONS[code].regions.join(', ')}); give yours another code, e.g. ${code}X`);
+    const parsed = jurisdictionSchema.safeParse(value);
+    if (!parsed.success) for (const issue of zodIssues(parsed.error, [], jurisdictionSchema)) problems.push(formatIssue(at, issue, value));
+    else if (JURISDICTION_CODE.test(code) && !(code in BUILT_IN_JURISDICTIONS)) valid[code] = parsed.data;
+  }
+  return jurisdictionTable(valid);
 }
 
 function formatPath(path: (string | number)[]): string {
@@ -96,7 +150,7 @@ function settingsIssues(raw: unknown): { settings?: PipelineSettings; issues: Is
     const s = parsed.data;
     return { settings: s, issues: [...sectionRules.flatMap(([key, rule]) => rule(s[key])), ...crossSectionRules(s)] };
   }
-  const issues = zodIssues(parsed.error);
+  const issues = zodIssues(parsed.error, [], pipelineSettingsSchema);
   // Run the rules of every section that parsed on its own, so all problems surface in one pass.
   for (const [key, rule] of sectionRules) {
     const section = pipelineSettingsSchema.shape[key].safeParse((raw as Plain)?.[key]);
@@ -137,6 +191,11 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
   const issueKey = (issue: Issue) => `${formatPath(issue.path)}\0${issue.message}`;
   const defaultIssues = new Set(settingsIssues(matrix.defaults).issues.map(issueKey));
   const seen = new Map<string, string>();
+  for (const key of Object.keys(matrix).filter((k) => !(MATRIX_FIELDS as readonly string[]).includes(k))) {
+    problems.push(`matrix ${key}: ${unknownFieldMessage(key, MATRIX_FIELDS)}`);
+  }
+  const jurisdictions = matrixJurisdictions(matrix.jurisdictions, problems);
+  problems.push(...unusedProfileFields(matrix));
   if (!PROJECT_NAME.test(matrix.project)) {
     problems.push(`project: ${JSON.stringify(matrix.project)} — lowercase letters, digits and hyphens, starting with a letter, at most 20 characters`);
   }
@@ -152,10 +211,13 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
       jurisdiction: d.jurisdiction ?? DEPLOYMENT_DEFAULTS.jurisdiction,
       dataClassification: d.dataClassification ?? DEPLOYMENT_DEFAULTS.dataClassification,
       allowedRegions: d.allowedRegions ?? [...DEPLOYMENT_DEFAULTS.allowedRegions],
+      regionExceptions: d.regionExceptions ?? { ...DEPLOYMENT_DEFAULTS.regionExceptions },
+      ...(d.movedFrom !== undefined ? { movedFrom: d.movedFrom } : {}),
     };
-    const issues: Issue[] = [];
+    const issues: Issue[] = unknownDeploymentFields(d);
     const identity = deploymentSchema.safeParse(identityRaw);
-    if (!identity.success) issues.push(...zodIssues(identity.error));
+    if (!identity.success) issues.push(...zodIssues(identity.error, [], deploymentSchema));
+    else issues.push(...jurisdictionIssues(identity.data, jurisdictions, d.jurisdiction === undefined));
 
     const profile = matrix.profiles[profileName];
     if (!profile) issues.push({ path: ['profile'], message: `unknown profile; known: ${Object.keys(matrix.profiles).join(', ')}` });
@@ -165,9 +227,9 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
 
     const backendRaw = mergeBackend(matrix.backend, d.backend ?? {});
     const backend = backendSchema.safeParse(backendRaw);
-    if (!backend.success) issues.push(...zodIssues(backend.error, ['backend']));
+    if (!backend.success) issues.push(...zodIssues(backend.error, ['backend'], backendSchema));
 
-    const root = { ...identityRaw, ...(settingsRaw as Plain), backend: backendRaw };
+    const root = { ...d, ...identityRaw, ...(settingsRaw as Plain), backend: backendRaw };
     if (identity.success && settings && backend.success) {
       const names = resourceNames(matrix.project, identity.data.environment, identity.data.region, identity.data.accountId, settings);
       issues.push(...namingIssues(names, backend.data, identity.data, settings.logs.bucketAccessLogs));
@@ -183,7 +245,7 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
       }
       if (issues.length === 0) {
         const resolvedBackend = backend.data.type === 'cloud' ? { ...backend.data, project: backend.data.project ?? hcpProjectOf(matrix.project, identity.data.environment) } : backend.data;
-        resolved.push({ ...identity.data, project: matrix.project, settings, backend: resolvedBackend, names });
+        resolved.push({ ...identity.data, project: matrix.project, settings, backend: resolvedBackend, names, jurisdictionRegions: [...(jurisdictions[identity.data.jurisdiction]?.regions ?? [])] });
       }
     }
     const key = `${d.environment}/${d.region}`;
@@ -209,6 +271,7 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
     }
   });
 
+  problems.push(...movedFromProblems(matrix.deployments));
   problems.unshift(
     ...[...fromDefaults].map(([line, labels]) => `${line} (${labels.length === matrix.deployments.length ? 'every deployment' : labels.join(', ')})`),
   );
@@ -240,6 +303,24 @@ export function crossJurisdictionAccountProblems(deployments: ResolvedDeployment
     if (unexplained.length === 0) continue;
     const who = ds.map((d) => `${d.environment}/${d.region} (${d.backend.type === 'cloud' ? `${d.backend.organization} on ${d.backend.hostname}` : ''})`).join(', ');
     problems.push(`account ${account} would be applied by HCP Terraform organizations on hosts of ${[...jurisdictions].sort().join(' and ')}: ${who}; keep each jurisdiction's deployments in accounts of their own, or give backend.crossJurisdictionAccountReason in ${unexplained.map((d) => `${d.environment}/${d.region}`).join(', ')}`);
+  }
+  return problems;
+}
+
+/**
+ * `movedFrom` names a deployment that no longer exists (one still in the matrix cannot also have moved), and only
+ * one deployment can be the continuation of another.
+ */
+function movedFromProblems(deployments: MatrixConfig['deployments']): string[] {
+  const keys = new Set(deployments.map((d) => `${d.environment}/${d.region}`));
+  const claimed = new Map<string, string>();
+  const problems: string[] = [];
+  for (const d of deployments) {
+    if (typeof d.movedFrom !== 'string') continue;
+    const label = `${d.environment}/${d.region}`;
+    if (keys.has(d.movedFrom)) problems.push(`${label} movedFrom: ${JSON.stringify(d.movedFrom)} — ${d.movedFrom === label ? 'names this deployment itself' : 'that deployment is still in the matrix'}; name the environment/region it was before the move, or remove movedFrom`);
+    else if (claimed.has(d.movedFrom)) problems.push(`${label} movedFrom: ${JSON.stringify(d.movedFrom)} — ${claimed.get(d.movedFrom)} already moved from there`);
+    claimed.set(d.movedFrom, label);
   }
   return problems;
 }

@@ -259,10 +259,28 @@ export const deploymentSchema = z.strictObject({
   region: z.enum(AWS_REGIONS, { error: (iss) => `not an AWS region code: ${JSON.stringify(iss.input)}` }).describe('AWS region code the stack and all its data live in.').meta({ source: 'AWS General Reference, AWS Regions (config/aws.ts)' }),
   accountId: z.string().regex(/^\d{12}$/, 'an AWS account id is exactly 12 digits').describe('The 12-digit AWS account the stack deploys into (the provider refuses any other).'),
   profile: z.string().describe('Retention profile name (`standard`, `compliance`, …) applied on top of the defaults.'),
-  jurisdiction: z.string().regex(/^[A-Z]{2,8}$/, 'an upper-case code such as US or EU').describe('Legal area whose residency rules apply, e.g. `US`, `EU`; tagged on every resource.'),
+  jurisdiction: z.string().regex(/^[A-Z]{2,8}$/, 'an upper-case code such as US or EU').describe("Legal area whose residency rules apply, e.g. `US`, `EU`, `JP`, `IN`: the deployment's region and `allowedRegions` must be among its regions (config/jurisdictions.ts, or the matrix's own `jurisdictions`); tagged on every resource.").meta({ source: 'AWS Regions and Availability Zones, "Available AWS Regions", Geography (config/jurisdictions.ts)' }),
   dataClassification: z.enum(['public', 'internal', 'confidential', 'restricted']).describe('Data classification tag, e.g. `internal`, `confidential`.'),
   allowedRegions: z.array(z.enum(AWS_REGIONS)).describe('Regions other than its own that this deployment may reference (residency check); default none.'),
+  movedFrom: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{0,15}\/[a-z0-9-]+$/, 'the earlier deployment as environment/region, e.g. prod/eu-central-1')
+    .optional()
+    .describe("The deployment this one was before (`environment/region`), when you move or rename it: the change review pairs the two and reviews the move (a move to another region or jurisdiction fails `--fail-on-widening`). Default: none — a deployment pairs only with the one of its own environment and region; others are reviewed as removed and added."),
+  regionExceptions: z
+    .partialRecord(z.enum(AWS_REGIONS, { error: (iss) => `not an AWS region code: ${JSON.stringify(iss.input)}` }), z.string().trim().min(1, 'a region exception needs its reason'))
+    .describe("Regions outside the deployment's jurisdiction that it may still be in (`region`) or reach (`allowedRegions`), each with the reason, e.g. `{ 'us-east-1': 'CloudFront certificates live there only' }`. Default: none — a region outside the jurisdiction is a configuration error; an exception that excuses nothing is one too.")
+    .meta({ source: 'AWS Regions and Availability Zones, "Available AWS Regions" (config/jurisdictions.ts)' }),
 });
+
+/** A jurisdiction the matrix defines (`jurisdictions` in config/matrix.ts): its name and the regions it allows. */
+export const jurisdictionSchema = z.strictObject({
+  name: z.string().trim().min(1).describe('What reviewers read, e.g. `Germany only`.'),
+  regions: z.array(z.enum(AWS_REGIONS, { error: (iss) => `not an AWS region code: ${JSON.stringify(iss.input)}` })).min(1, 'a jurisdiction needs at least one region').describe('The AWS regions a deployment of it may be in or reach.'),
+});
+
+/** The code a jurisdiction goes by: what a deployment's `jurisdiction` names and every resource is tagged with. */
+export const JURISDICTION_CODE = /^[A-Z]{2,8}$/;
 
 export type FirehoseSettings = z.infer<typeof firehoseSchema>;
 export type LifecycleSettings = z.infer<typeof lifecycleSchema>;

@@ -20,6 +20,9 @@ export interface BootstrapTarget {
   /** Their environments and jurisdictions (sorted, each once). */
   environments: string[];
   jurisdictions: string[];
+  /** The regions its deployments' jurisdictions all allow, and the reasons they give for this region when outside. */
+  jurisdictionRegions: string[];
+  regionExceptions: Record<string, string>;
   /** Whether destroy may delete the bucket and its key: only when every stack it holds state for allows destroy. */
   allowDestroy: boolean;
   /**
@@ -50,7 +53,7 @@ export function bootstrapTargets(deployments: ResolvedDeployment[]): BootstrapTa
     if (d.backend.type !== 's3') continue;
     const id = bootstrapStackName(d.project, d.accountId, d.region);
     const { bucket } = backendLocation(d.backend, d.environment, d.region, d.accountId);
-    const target = targets.get(id) ?? { project: d.project, accountId: d.accountId, region: d.region, bucket, noncurrentVersionExpirationDays: 0, stacks: [], environments: [], jurisdictions: [], allowDestroy: true, accessLogs: null, deployRoles: [], acceptances: [] };
+    const target = targets.get(id) ?? { project: d.project, accountId: d.accountId, region: d.region, bucket, noncurrentVersionExpirationDays: 0, stacks: [], environments: [], jurisdictions: [], jurisdictionRegions: [...d.jurisdictionRegions], regionExceptions: {}, allowDestroy: true, accessLogs: null, deployRoles: [], acceptances: [] };
     if (d.backend.deployRolePrincipals?.length) target.deployRoles.push({ stack: d.names.stack, role: d.names.deployRoles.apply, principals: d.backend.deployRolePrincipals });
     target.noncurrentVersionExpirationDays = Math.max(target.noncurrentVersionExpirationDays, d.backend.noncurrentVersionExpirationDays);
     target.allowDestroy &&= d.settings.protection.allowDestroy;
@@ -58,6 +61,9 @@ export function bootstrapTargets(deployments: ResolvedDeployment[]): BootstrapTa
     target.stacks.push(d.names.stack);
     target.environments = [...new Set([...target.environments, d.environment])].sort();
     target.jurisdictions = [...new Set([...target.jurisdictions, d.jurisdiction])].sort();
+    target.jurisdictionRegions = target.jurisdictionRegions.filter((r) => d.jurisdictionRegions.includes(r));
+    const reason = d.regionExceptions[d.region];
+    if (reason) target.regionExceptions[d.region] = [target.regionExceptions[d.region], reason].filter(Boolean).join('; ');
     targets.set(id, target);
   }
   return [...targets.values()].map((t) => ({ ...t, acceptances: acceptedByAll(deployments.filter((d) => t.stacks.includes(d.names.stack))) }));

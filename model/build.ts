@@ -133,6 +133,24 @@ const workgroupResults = (workgroup: Body | undefined): string =>
 /** What every store reached only through its service's API shares: no public endpoint, TLS, no tables or lifecycle. */
 const reachedThroughApi = (address: string, home: Home) => ({ id: address, address, region: home.region, publicAccess: 'no-public-endpoint' as const, tlsOnly: true, tables: [] as string[], lifecycle: null });
 
+/**
+ * Where a bucket's objects go besides itself: enabled replication rules (the bucket's own `replication_configuration`,
+ * which the AWS provider 5.x reads back from the live bucket, or an `aws_s3_bucket_replication_configuration`), its
+ * access-log target, and its ACL grants — what a change made outside Terraform shows in a plan's refresh.
+ */
+function copiesOf(tf: TerraformJson, name: string, bucket: Body): NonNullable<Store['copies']> {
+  const configs = [
+    ...list(bucket.replication_configuration as Body | Body[]),
+    ...all(tf, 'aws_s3_bucket_replication_configuration').filter(([, c]) => pointsAt(tf, c.bucket, 'aws_s3_bucket', name)).map(([, c]) => c),
+  ];
+  const rules = configs.flatMap((c) => [...list(c.rules as Body | Body[]), ...list(c.rule as Body | Body[])]);
+  const replicatesTo = rules.filter((r) => String(r.status ?? 'Enabled') === 'Enabled').flatMap((r) => list(r.destination as Body | Body[]).map((d) => String(d.bucket)));
+  const logging = (list(bucket.logging as Body | Body[])[0] as Body | undefined) ?? (all(tf, 'aws_s3_bucket_logging').find(([, l]) => pointsAt(tf, l.bucket, 'aws_s3_bucket', name))?.[1]);
+  const logTarget = logging ? String(target(tf, logging.target_bucket, 'aws_s3_bucket')?.[1].bucket ?? logging.target_bucket) : null;
+  const aclGrants = list(bucket.grant as Body | Body[]).flatMap((g) => list(g.permissions as string[]).map((p) => `${String(g.type)} ${String(g.uri || g.id || '')} ${p}`));
+  return { replicatesTo: [...new Set(replicatesTo)].sort(), accessLogsTo: logTarget ? `${logTarget}/${String(logging?.target_prefix ?? '')}` : null, aclGrants: aclGrants.sort() };
+}
+
 function stores(tf: TerraformJson, home: Home): Store[] {
   const result: Store[] = [];
   const { name: streamName, stream, s3 } = firehoseOf(tf);
@@ -159,6 +177,7 @@ function stores(tf: TerraformJson, home: Home): Store[] {
       protection: protectionOf(tf, bucket, 'bucket'),
       tables: [],
       lifecycle: lifecycleAddress,
+      copies: copiesOf(tf, name, bucket),
     };
     const prefixed = rules.filter((r) => r.prefix !== '');
     if (prefixed.length === 0) {
@@ -469,6 +488,9 @@ export function buildStackModel(tf: TerraformJson, facts: DeploymentFacts, acces
     classification: facts.classification,
     profile: facts.profile,
     residencyExceptions: [...facts.allowedRegions].sort(),
+    ...(facts.jurisdictionRegions !== undefined ? { jurisdictionRegions: facts.jurisdictionRegions } : {}),
+    ...(facts.regionExceptions ? { regionExceptions: facts.regionExceptions } : {}),
+    ...(facts.movedFrom ? { movedFrom: facts.movedFrom } : {}),
     backend: backendOf(tf, facts.stack),
   };
   const roleList = roles(tf, home);

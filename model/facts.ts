@@ -24,6 +24,9 @@ export function pipelineFacts(d: ResolvedDeployment): DeploymentFacts {
     classification: d.dataClassification,
     profile: d.profile,
     allowedRegions: [...d.allowedRegions],
+    jurisdictionRegions: d.jurisdictionRegions,
+    regionExceptions: Object.fromEntries(Object.entries(d.regionExceptions).filter((e): e is [string, string] => e[1] !== undefined)),
+    ...(d.movedFrom ? { movedFrom: d.movedFrom } : {}),
     configured: { expirationDays: d.settings.lifecycle.expirationDays, capacity: d.settings.capacity },
     acceptances: d.settings.controls.acceptances,
   };
@@ -42,6 +45,8 @@ export function stateFacts(t: BootstrapTarget): DeploymentFacts {
     classification: null,
     profile: null,
     allowedRegions: [],
+    jurisdictionRegions: t.jurisdictions.length === 1 ? t.jurisdictionRegions : null,
+    regionExceptions: t.regionExceptions,
     configured: null,
     acceptances: t.acceptances,
   };

@@ -34,6 +34,7 @@ interface ResourceChange {
 
 export interface PlanJson {
   format_version?: string;
+  terraform_version?: string;
   planned_values?: { root_module?: Module };
   prior_state?: { values?: { root_module?: Module } };
   resource_changes?: ResourceChange[];
@@ -82,9 +83,10 @@ function providerOf(plan: PlanJson): Record<string, unknown> {
 
 /**
  * Reads a plan's states. `synthDir` (a cdktf.out folder) gives each stack's deployment facts and `prevent_destroy`;
- * without it, the facts come from the resources' own tags (`tags_all`) and the provider's configuration.
+ * without it, the facts come from the resources' own tags (`tags_all`) and the provider's configuration. `stackDir`
+ * names the stack's own synthesized folder instead (where `terraform plan` ran: `npm run drift`).
  */
-export function readPlan(plan: PlanJson, synthDir?: string): PlanStates {
+export function readPlan(plan: PlanJson, synthDir?: string, stackDir?: string): PlanStates {
   const planned = resourcesOf(plan.planned_values?.root_module).map((r) => ({ type: r.type, name: r.name, values: r.values ?? {} }));
   const live = resourcesOf(plan.prior_state?.values?.root_module).map((r) => ({ type: r.type, name: r.name, values: r.values ?? {} }));
   const drift = (plan.resource_drift ?? []).filter(managed);
@@ -96,9 +98,10 @@ export function readPlan(plan: PlanJson, synthDir?: string): PlanStates {
   const lastApplied = [...byAddress.values()];
   const tags = [...planned, ...live].map((r) => r.values.tags_all as Record<string, string> | undefined).find((t) => t?.Stack);
   const stack = tags?.Stack ?? 'stack';
-  const synthesized = synthDir && existsSync(join(synthDir, 'stacks', stack, 'cdk.tf.json')) ? (JSON.parse(readFileSync(join(synthDir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as TerraformJson) : undefined;
+  const folder = stackDir ?? (synthDir ? join(synthDir, 'stacks', stack) : undefined);
+  const synthesized = folder && existsSync(join(folder, 'cdk.tf.json')) ? (JSON.parse(readFileSync(join(folder, 'cdk.tf.json'), 'utf8')) as TerraformJson) : undefined;
   const provider = { ...providerOf(plan), default_tags: tags ? [{ tags }] : [] };
-  const facts = (synthDir ? readFacts(join(synthDir, 'stacks', stack)) : undefined) ?? factsFromTags(stack, asTerraformJson(planned.length ? planned : live, provider));
+  const facts = (folder ? readFacts(folder) : undefined) ?? factsFromTags(stack, asTerraformJson(planned.length ? planned : live, provider));
   return {
     stack,
     facts,

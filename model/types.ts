@@ -31,6 +31,15 @@ export interface DeploymentFacts {
   profile: string | null;
   /** Regions besides its own the deployment may reference (config `allowedRegions`). */
   allowedRegions: string[];
+  /**
+   * The regions its jurisdiction allows (config/jurisdictions.ts or the matrix's own); for a state stack, those every
+   * jurisdiction it serves allows. Absent in a synth older than the jurisdiction table; null when not one jurisdiction.
+   */
+  jurisdictionRegions?: string[] | null;
+  /** Regions outside the jurisdiction it is in or reaches, with the reason configured (`regionExceptions`). */
+  regionExceptions?: Record<string, string>;
+  /** The deployment this one was before (`environment/region`, config `movedFrom`): what the review pairs it with. */
+  movedFrom?: string;
   /** What the configuration promises that the JSON must not exceed, and the traffic it is sized for (pipelines). */
   configured: { expirationDays: number; capacity: CapacitySettings } | null;
   /**
@@ -53,7 +62,7 @@ export type Backend =
   | { type: 'local'; path: string };
 
 /** Who a stack is: its deployment facts, the regions it may reference besides its own, and where its state lives. */
-export interface Identity extends Pick<DeploymentFacts, 'stack' | 'role' | 'environments' | 'region' | 'account' | 'jurisdiction' | 'classification' | 'profile'> {
+export interface Identity extends Pick<DeploymentFacts, 'stack' | 'role' | 'environments' | 'region' | 'account' | 'jurisdiction' | 'classification' | 'profile' | 'jurisdictionRegions' | 'regionExceptions' | 'movedFrom'> {
   residencyExceptions: string[];
   backend: Backend;
 }
@@ -133,6 +142,13 @@ export interface Store {
   tables: string[];
   /** The lifecycle configuration that sets its retention (S3), by address. */
   lifecycle: string | null;
+  /**
+   * Where S3 copies its objects (an S3 bucket's replication rules that are enabled: each destination bucket's ARN),
+   * where its access logs go (bucket and prefix), and the grants of its ACL (`<type> <grantee> <permission>`). What a
+   * plan's refresh reads back from the live bucket (the provider's `aws_s3_bucket` attributes) or a separate
+   * replication resource sets; absent for other stores.
+   */
+  copies?: { replicatesTo: string[]; accessLogsTo: string | null; aclGrants: string[] };
 }
 
 /** A saved Athena query of the stack. */

@@ -1,41 +1,51 @@
 /**
- * `npm run drift -- [<stack|glob> …] [--dir cdktf.out/stacks] [--json]`: `terraform plan -detailed-exitcode` in each
- * stack's working directory, summarised as "N stacks in sync, M drifted: …" with each drifted resource and the
- * attributes a plan would change back. Meant to be scheduled: console tweaks (a shortened lifecycle, a raised scan
- * cutoff) are undone by the next deploy anyway, so they should be seen first. Exit 0 in sync, 2 drift, 1 error.
- * Needs credentials of each stack's account (the plan reads every resource) and stacks deployed from cdktf.out/.
+ * `npm run drift -- [<stack|glob> …] [--dir cdktf.out/stacks] [--json]`: `terraform plan` in each stack's working
+ * directory, and what its refresh found changed outside Terraform — the plan's `resource_drift`, read through the same
+ * model and words as `npm run review -- --plan` (one meaning of drift: a change made behind Terraform's back, whether
+ * or not the next apply would undo it — a replication rule added in the console is not). Each drifted change is said
+ * with its meaning and effects ("replication added: every new object is copied to …", moves residency), and marked
+ * where it would fail `review --fail-on-widening` like the same change in a pull request. Meant to be scheduled.
+ * Exit 0 in sync, 2 drift, 1 error. Needs credentials of each stack's account and stacks deployed from cdktf.out/.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readPlan, type PlanJson } from '../model/plan';
 import { commandLine, isEntryPoint, loadDeploymentsOrReport, type CommandSpec } from './cli';
 import { matchStacks } from './preflight';
 import { stackTargets } from '../config/targets';
+import { analyzeStack } from './report/analyze';
+import { compareReports, GATED, type Effect } from './review/compare';
+import { changeWords, verdict } from './review/render';
 import { inParallel, terraform, terraformEnv, terraformError } from './terraform-cli';
 
 export interface StackDrift {
   stack: string;
   status: 'in sync' | 'drifted' | 'error';
-  /** Drifted resources: address and the attributes a plan would set back. */
-  changes: { address: string; action: string; attributes: string[] }[];
+  /**
+   * Resources the refresh found changed outside Terraform (the plan's `resource_drift`), by address. A stack is
+   * drifted when one of these changes what the model says (a store, a grant, a copy, retention…): a difference in an
+   * attribute the model does not read (tags, a provider's normalisation of a value) is listed, not counted.
+   */
+  resources: string[];
+  /** What the drift means, as the change review says it; `gated`: it would fail `review --fail-on-widening`. */
+  changes: { section: string; words: string; effects: Effect[]; gated: boolean }[];
+  /** The review's verdict of the drift. */
+  verdict?: string;
   error?: string;
   seconds: number;
 }
 
-interface PlanJson {
-  resource_changes?: { address: string; change: { actions: string[]; before?: Record<string, unknown> | null; after?: Record<string, unknown> | null } }[];
-}
-
-/** The resources a plan would change, with the top-level attributes that differ. */
-export function changesOf(plan: PlanJson): StackDrift['changes'] {
-  return (plan.resource_changes ?? [])
-    .filter((r) => !(r.change.actions.length === 1 && (r.change.actions[0] === 'no-op' || r.change.actions[0] === 'read')))
-    .map((r) => {
-      const before = r.change.before ?? {};
-      const after = r.change.after ?? {};
-      const attributes = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => k in after && JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
-      return { address: r.address, action: r.change.actions.join('+'), attributes };
-    });
+/** What a plan's refresh found changed outside Terraform, in the review's terms. `stackDir`: the stack's synthesized folder (its facts). */
+export function driftOfPlan(plan: PlanJson, stackDir?: string): Pick<StackDrift, 'resources' | 'changes' | 'verdict'> {
+  const states = readPlan(plan, undefined, stackDir);
+  if (states.drifted.length === 0) return { resources: [], changes: [] };
+  const [review] = compareReports([analyzeStack(states.stack, states.lastApplied, states.facts)], [analyzeStack(states.stack, states.live, states.facts)], 'drift');
+  return {
+    resources: states.drifted,
+    changes: review.changes.map((c) => ({ section: c.section, words: changeWords(c, review), effects: c.effects, gated: c.effects.some((e) => GATED.includes(e)) })),
+    verdict: verdict(review),
+  };
 }
 
 /** Plans one initialized (or initializable) stack directory. */
@@ -47,15 +57,17 @@ export async function driftOf(stack: string, dir: string, env: NodeJS.ProcessEnv
   try {
     if (!existsSync(join(dir, '.terraform'))) {
       const init = await terraform(['init', '-input=false', '-no-color'], dir, env, log);
-      if (init.code !== 0) return { stack, status: 'error', changes: [], error: `init: ${terraformError(init.output)}`, seconds: seconds() };
+      if (init.code !== 0) return { stack, status: 'error', resources: [], changes: [], error: `init: ${terraformError(init.output)}`, seconds: seconds() };
     }
     const planFile = join(scratch, 'drift.plan');
-    // -lock=false: a read-only check must not block (or be blocked by) a deploy.
+    // -lock=false: a read-only check must not block (or be blocked by) a deploy. The exit code is not the answer: a
+    // change Terraform would not undo (a replication rule added in the console) plans nothing, yet drifted.
     const plan = await terraform(['plan', '-detailed-exitcode', '-input=false', '-no-color', '-lock=false', `-out=${planFile}`], dir, env, log);
-    if (plan.code === 0) return { stack, status: 'in sync', changes: [], seconds: seconds() };
-    if (plan.code !== 2) return { stack, status: 'error', changes: [], error: `plan: ${terraformError(plan.output)}`, seconds: seconds() };
+    if (plan.code !== 0 && plan.code !== 2) return { stack, status: 'error', resources: [], changes: [], error: `plan: ${terraformError(plan.output)}`, seconds: seconds() };
     const show = await terraform(['show', '-json', planFile], dir, env);
-    return { stack, status: 'drifted', changes: changesOf(JSON.parse(show.output) as PlanJson), seconds: seconds() };
+    if (show.code !== 0) return { stack, status: 'error', resources: [], changes: [], error: `show: ${terraformError(show.output)}`, seconds: seconds() };
+    const found = driftOfPlan(JSON.parse(show.output) as PlanJson, dir);
+    return { stack, status: found.changes.length ? 'drifted' : 'in sync', ...found, seconds: seconds() };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -63,13 +75,19 @@ export async function driftOf(stack: string, dir: string, env: NodeJS.ProcessEnv
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** "3 stacks in sync, 1 drifted: telemetry-dev-us-east-1: aws_s3_bucket_lifecycle_configuration.x (rule)". */
+/**
+ * "3 stacks in sync, 1 drifted", then per drifted stack its resources and each change with its meaning, the ones
+ * the review's gate would fail marked.
+ */
 export function summarize(results: StackDrift[]): string[] {
   const drifted = results.filter((r) => r.status === 'drifted');
   const errors = results.filter((r) => r.status === 'error');
-  const what = (r: StackDrift) => `${r.stack}: ${r.changes.map((c) => `${c.address} ${c.action}${c.attributes.length ? ` (${c.attributes.join(', ')})` : ''}`).join('; ')}`;
   return [
-    `${plural(results.length - drifted.length - errors.length, 'stack')} in sync, ${drifted.length} drifted${drifted.length ? `: ${drifted.map(what).join(' | ')}` : ''}${errors.length ? `, ${errors.length} could not be checked` : ''}`,
+    `${plural(results.length - drifted.length - errors.length, 'stack')} in sync, ${drifted.length} drifted${errors.length ? `, ${errors.length} could not be checked` : ''}`,
+    ...drifted.flatMap((r) => [
+      `${r.stack}: changed outside Terraform — ${r.verdict ?? ''}`,
+      ...r.changes.map((c) => `  ${c.gated ? 'GATED ' : ''}${c.section}: ${c.words}${c.effects.length ? ` (${c.effects.join(', ')})` : ''}`),
+    ]),
     ...errors.map((r) => `${r.stack}: ${r.error}`),
   ];
 }
@@ -82,7 +100,7 @@ export async function drift(stacks: string[], dir: string, parallel = 2): Promis
 
 export const DRIFT_COMMAND = {
   name: 'drift',
-  summary: 'Plans each deployed stack (all when none is named) and lists the changes made outside Terraform. Exit 0: none, 2: drift, 1: an error.',
+  summary: 'Plans each deployed stack (all when none is named) and says what was changed outside Terraform (the plan\'s resource_drift), in the change review\'s terms, marking what its gate would fail. Exit 0: none, 2: drift, 1: an error.',
   args: '[<stack|glob> …]',
   flags: {
     dir: { type: 'string', value: 'dir', default: 'cdktf.out/stacks', help: 'where the synthesized stacks are' },

@@ -85,7 +85,7 @@ describe('reporting', () => {
 
   it('names an unknown field precisely', () => {
     const problems = problemsOf(() => resolveMatrix(matrixWith({ defaults: { firehose: { bufferSizeMB: 5 } as never } })));
-    expect(problems).toEqual(['defaults firehose.bufferSizeMB: 5 — unknown field (every deployment)']);
+    expect(problems).toEqual(['defaults firehose.bufferSizeMB: 5 — unknown field; did you mean bufferSizeMb? (every deployment)']);
   });
 });
 

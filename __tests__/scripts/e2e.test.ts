@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appConfig, main as appConfigMain, PUT_RECORD_BATCH_LIMITS } from '../../scripts/app-config';
-import { changesOf, summarize } from '../../scripts/drift';
+import { summarize } from '../../scripts/drift';
 import { allowDestroyOverride, EMULATOR_GAPS, overrideFile, PROVIDER_ENDPOINT_SERVICES, resourcesToSkip, s3BackendConfig } from '../../scripts/e2e/emulator';
 import { CONFIGURED } from '../fixtures/configured';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
@@ -104,24 +104,20 @@ describe('npm run app-config', () => {
 });
 
 describe('npm run drift', () => {
-  const plan = {
-    resource_changes: [
-      { address: 'aws_kms_key.k', change: { actions: ['no-op'], before: { a: 1 }, after: { a: 1 } } },
-      { address: 'aws_s3_bucket_lifecycle_configuration.l', change: { actions: ['update'], before: { rule: [{ days: 120 }], bucket: 'b' }, after: { rule: [{ days: 90 }], bucket: 'b' } } },
-    ],
-  };
-
-  it('names each resource a plan would change back and the attributes that differ', () => {
-    expect(changesOf(plan)).toEqual([{ address: 'aws_s3_bucket_lifecycle_configuration.l', action: 'update', attributes: ['rule'] }]);
-  });
-
-  it('summarises the matrix in one line', () => {
+  it('summarises the matrix, then each drifted stack with its resources and what each change means, the gated ones marked (drift.test.ts reads real plans)', () => {
     expect(
       summarize([
-        { stack: 'a', status: 'in sync', changes: [], seconds: 1 },
-        { stack: 'b', status: 'drifted', changes: changesOf(plan), seconds: 1 },
+        { stack: 'a', status: 'in sync', resources: [], changes: [], seconds: 1 },
+        {
+          stack: 'b',
+          status: 'drifted',
+          resources: ['aws_s3_bucket.data'],
+          changes: [{ section: 'residency', words: 'store b replication added: every new object is copied to arn:aws:s3:::x', effects: ['moves-residency'], gated: true }],
+          verdict: 'moves residency: …',
+          seconds: 1,
+        },
       ]),
-    ).toEqual(['1 stack in sync, 1 drifted: b: aws_s3_bucket_lifecycle_configuration.l update (rule)']);
+    ).toEqual(['1 stack in sync, 1 drifted', 'b: changed outside Terraform — moves residency: …', '  GATED residency: store b replication added: every new object is copied to arn:aws:s3:::x (moves-residency)']);
   });
 });
 

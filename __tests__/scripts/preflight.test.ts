@@ -121,7 +121,7 @@ const identity = (account: string) => () => sts({ Account: account, Arn: `arn:aw
 describe('deploy wrapper', () => {
   it('deploys nothing when preflight fails (placeholder accounts)', async () => {
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    await withDeployments([{ environment: 'prod', region: 'eu-central-1', accountId: '222222222222' }], async ({ telemetry }) => {
+    await withDeployments([{ environment: 'prod', region: 'eu-central-1', accountId: '222222222222', jurisdiction: 'EU' }], async ({ telemetry }) => {
       const run = jest.fn(() => 0);
       expect(await deploy([telemetry[0], '--auto-approve'], run, identity('222222222222'))).toBe(1);
       expect(run).not.toHaveBeenCalled();

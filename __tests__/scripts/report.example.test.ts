@@ -40,6 +40,8 @@ describe('report sections (example matrix)', () => {
       classification: 'confidential',
       profile: 'compliance',
       residencyExceptions: [],
+      jurisdictionRegions: ['eu-central-1', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-3'],
+      regionExceptions: {},
       backend: { type: 's3', bucket: 'telemetry-tfstate-222222222222-eu-central-1', key: 'telemetry/prod/eu-central-1/terraform.tfstate', region: 'eu-central-1', kmsKey: 'arn:aws:kms:eu-central-1:222222222222:alias/telemetry-tfstate', lockfile: true },
     });
   });

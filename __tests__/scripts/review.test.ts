@@ -78,21 +78,23 @@ describe('npm run review: planted changes', () => {
     expect(gated(reviews)).toEqual([]);
   });
 
-  it('a region change of a deployment: its stack and its state stack move (paired, not removed and added); the gate passes', () => {
-    const reviews = review(reports(withDeployments(dev, prodUs, { ...prodEu, region: 'eu-west-1' })));
+  it('a region change of a deployment declared as a move (movedFrom): its stack paired and the move gated, with from and to (review-residency.test.ts has the other moves)', () => {
+    const reviews = review(reports(withDeployments(dev, prodUs, { ...prodEu, region: 'eu-west-1', movedFrom: 'prod/eu-central-1' })));
     const eu = of(reviews, 'telemetry-prod-eu-west-1');
-    expect([eu.status, eu.baseStack, eu.effects]).toEqual(['changed', 'telemetry-prod-eu-central-1', ['moves-data']]);
-    expect(eu.changes.filter((c) => c.section !== 'cost').map(shape)).toEqual([['residency', 'changed', 'region', ['moves-data']]]);
+    expect([eu.status, eu.baseStack, eu.effects]).toEqual(['changed', 'telemetry-prod-eu-central-1', ['moves-residency', 'moves-data']]);
+    expect(eu.changes.filter((c) => c.section !== 'cost').map(shape)).toEqual([['residency', 'changed', 'region', ['moves-residency', 'moves-data']]]);
     // Ireland's own prices: its Glue crawler is not sourced, so the totals there leave Glue out, and say so.
     expect(eu.changes.filter((c) => c.section === 'cost').map((c) => changeWords(c, eu))).toEqual([
       expect.stringMatching(/^10 M events a month: was \$[\d.]+ \+ Firehose not priced; now \$[\d.]+ \+ Firehose, Glue not priced$/),
       expect.stringMatching(/^100 M events a month: /),
       expect.stringMatching(/^1,000 M events a month: /),
     ]);
-    expect(verdict(eu)).toBe('moves to eu-west-1: a new stack there; the data in eu-central-1 is not moved');
-    expect(of(reviews, 'telemetry-bootstrap-222222222222-eu-west-1')).toMatchObject({ status: 'changed', baseStack: 'telemetry-bootstrap-222222222222-eu-central-1', effects: ['moves-data'] });
-    untouched(reviews, 'telemetry-prod-eu-west-1', 'telemetry-bootstrap-222222222222-eu-west-1');
-    expect(gated(reviews)).toEqual([]);
+    expect(verdict(eu)).toBe('moves residency: from eu-central-1 to eu-west-1 (EU): a new stack there; the data in eu-central-1 is not moved');
+    // Its state stack is another bucket in another region: removed and added, not paired.
+    expect(of(reviews, 'telemetry-bootstrap-222222222222-eu-west-1').status).toBe('added');
+    expect(of(reviews, 'telemetry-bootstrap-222222222222-eu-central-1').status).toBe('removed');
+    untouched(reviews, 'telemetry-prod-eu-west-1', 'telemetry-bootstrap-222222222222-eu-west-1', 'telemetry-bootstrap-222222222222-eu-central-1');
+    expect(gated(reviews)).toEqual([['telemetry-prod-eu-west-1', 'moves-residency']]);
   });
 
   it('a new deployment: its stack and its state stack added, the rest unchanged, the gate passes', () => {
@@ -292,6 +294,7 @@ describe('npm run review -- --plan: a plan as `terraform show -json` writes it',
     const lifecycle = withExpiration(90).find((r) => r.type === 'aws_s3_bucket_lifecycle_configuration')!;
     return {
       format_version: '1.2',
+      terraform_version: '1.11.4',
       prior_state: { values: { root_module: { resources: withExpiration(outOfBand) } } },
       planned_values: { root_module: { resources: withExpiration(planned) } },
       resource_drift: [{ address: lifecycle.address, mode: 'managed', type: lifecycle.type, name: lifecycle.name, change: { actions: ['update'], before: lifecycle.values, after: withExpiration(outOfBand).find((r) => r.address === lifecycle.address)!.values } }],
@@ -333,6 +336,7 @@ describe('npm run review -- --plan: access drift, as evaluated', () => {
     const before = resources(false).find((r) => r.address === role.address)!;
     const plan: PlanJson = {
       format_version: '1.2',
+      terraform_version: '1.11.4',
       prior_state: { values: { root_module: { resources: resources(true) } } },
       planned_values: { root_module: { resources: resources(true) } },
       resource_drift: [{ address: role.address, mode: 'managed', type: role.type, name: role.name, change: { actions: ['update'], before: before.values, after: role.values } }],

@@ -38,9 +38,9 @@ describe('state bootstrap stacks (example matrix)', () => {
     const devAllows = resolveMatrix({
       ...EXAMPLE_MATRIX,
       deployments: [
-        { environment: 'dev', region: 'eu-central-1', accountId: '111111111111', overrides: { protection: { allowDestroy: true } } },
-        { environment: 'test', region: 'eu-central-1', accountId: '111111111111', overrides: { protection: { allowDestroy: true } } },
-        { environment: 'prod', region: 'eu-central-1', accountId: '222222222222', overrides: { protection: { allowDestroy: true } } },
+        { environment: 'dev', region: 'eu-central-1', accountId: '111111111111', jurisdiction: 'EU', overrides: { protection: { allowDestroy: true } } },
+        { environment: 'test', region: 'eu-central-1', accountId: '111111111111', jurisdiction: 'EU', overrides: { protection: { allowDestroy: true } } },
+        { environment: 'prod', region: 'eu-central-1', accountId: '222222222222', jurisdiction: 'EU', overrides: { protection: { allowDestroy: true } } },
         { environment: 'prod', region: 'us-east-1', accountId: '222222222222' },
         { environment: 'stage', region: 'us-east-1', accountId: '222222222222', overrides: { protection: { allowDestroy: true } } },
       ],

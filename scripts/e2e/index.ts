@@ -8,8 +8,9 @@
  * where it would in AWS and a second plan is refused while an apply holds the lock — then the app's configuration from
  * the outputs (npm run app-config), guest credentials from the identity pool, contract-valid events put into the
  * stream and read back from the bucket, the crawler started and every named query run, one device erased from the
- * first pipeline (npm run erase: scripts/e2e/erasure.ts), a planted drift reported by
- * `npm run drift` for exactly that stack and attribute, destroy stopped by prevent_destroy, and the clean-up.
+ * first pipeline (npm run erase: scripts/e2e/erasure.ts), a planted drift (a longer expiration and a cross-region
+ * replication) reported by `npm run drift` for exactly that stack, with its meaning, and failing `review --plan
+ * --fail-on-widening`, destroy stopped by prevent_destroy, and the clean-up.
  * Beside them, the deploy permissions are proven on an emulator that enforces IAM (scripts/e2e/deploy-role.ts).
  * Prints per stack `apply / events / queries / erase / drift / destroy` in seconds and ends `e2e: N passed, M failed` (the
  * stacks and the deploy-role check).
@@ -20,7 +21,7 @@ import { AthenaClient, GetNamedQueryCommand, GetQueryExecutionCommand, GetWorkGr
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { GetCrawlerCommand, GetDatabaseCommand, GlueClient, StartCrawlerCommand } from '@aws-sdk/client-glue';
-import { GetBucketEncryptionCommand, GetBucketLifecycleConfigurationCommand, GetBucketLoggingCommand, GetBucketVersioningCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketLifecycleConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetBucketEncryptionCommand, GetBucketLifecycleConfigurationCommand, GetBucketLoggingCommand, GetBucketVersioningCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketLifecycleConfigurationCommand, PutBucketReplicationCommand, PutBucketVersioningCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -303,14 +304,34 @@ async function runQueries(run: StackRun): Promise<void> {
   run.notes.push(`${d.settings.catalog.mode === 'projection' ? 'no crawler (projection)' : `crawler ${d.names.crawler} started`}; ${NamedQueries.length} named queries ran in ${d.names.workgroup}`);
 }
 
-/** Changes the events' expiration behind Terraform's back, through the S3 API, as a console tweak would. */
-async function plantDrift(run: StackRun): Promise<string> {
+/** A region of another jurisdiction than the stack's, for the planted cross-region replication. */
+const elsewhere = (region: string) => (region.startsWith('us-') ? 'eu-west-1' : 'us-west-2');
+
+/**
+ * Changes the data bucket behind Terraform's back, through the S3 API, as console tweaks would: the events'
+ * expiration lengthened (the next apply undoes it) and a replication rule copying every new object to a bucket in a
+ * region of another jurisdiction (which no apply undoes: the stack configures no replication). Returns the drifted
+ * resources' addresses and the replication's destination.
+ */
+async function plantDrift(run: StackRun): Promise<{ addresses: string[]; destination: string }> {
   const d = run.deployment!;
   const { s3 } = sdk(run.endpoint, d.region);
   const current = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: d.names.dataBucket }));
   const rules = (current.Rules ?? []).map((rule) => (rule.ID === 'events' ? { ...rule, Expiration: { Days: d.settings.lifecycle.expirationDays + 30 } } : rule));
   await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: d.names.dataBucket, LifecycleConfiguration: { Rules: rules } }));
-  return run.model!.stores.find((s) => s.role === 'event-data')!.lifecycle!;
+  const other = sdk(run.endpoint, elsewhere(d.region)).s3;
+  const copy = `telemetry-e2e-replica-${elsewhere(d.region)}`;
+  await other.send(new CreateBucketCommand({ Bucket: copy, CreateBucketConfiguration: { LocationConstraint: elsewhere(d.region) as BucketLocationConstraint } }));
+  await other.send(new PutBucketVersioningCommand({ Bucket: copy, VersioningConfiguration: { Status: 'Enabled' } }));
+  const destination = `arn:aws:s3:::${copy}`;
+  await s3.send(
+    new PutBucketReplicationCommand({
+      Bucket: d.names.dataBucket,
+      ReplicationConfiguration: { Role: `arn:aws:iam::${d.accountId}:role/telemetry-e2e-replicator`, Rules: [{ ID: 'copy-everything', Status: 'Enabled', Prefix: '', Destination: { Bucket: destination } }] },
+    }),
+  );
+  const data = run.model!.stores.find((s) => s.role === 'event-data')!;
+  return { addresses: [data.address, data.lifecycle!].sort(), destination };
 }
 
 /**
@@ -332,8 +353,10 @@ async function reviewPlan(run: StackRun, env: NodeJS.ProcessEnv, outdir: string)
   try {
     await tf(run, env, ['plan', '-input=false', '-lock=false', '-out=review.plan'], 'plan for the review');
     writeFileSync(join(run.dir, 'review-plan.json'), await tf(run, env, ['show', '-json', 'review.plan'], 'show -json'));
-    const cli = spawnSync(process.execPath, [join('scripts', 'run-ts.js'), join('scripts', 'review', 'index.ts'), '--plan', join(run.dir, 'review-plan.json'), '--from', outdir, '--out', review], { encoding: 'utf8' });
-    if (cli.status !== 0) fail(`npm run review -- --plan exited ${cli.status}: ${cli.stderr.trim()}`);
+    const cli = spawnSync(process.execPath, [join('scripts', 'run-ts.js'), join('scripts', 'review', 'index.ts'), '--plan', join(run.dir, 'review-plan.json'), '--from', outdir, '--out', review, '--fail-on-widening'], { encoding: 'utf8' });
+    // The gate fails on the planted replication (drift: data copied to another region) and on the planned shorter retention.
+    if (cli.status !== 1) fail(`npm run review -- --plan --fail-on-widening exited ${cli.status}, not 1: ${cli.stderr.trim()}`);
+    if (!/: moves-residency: store \S+ replication added: every new object is copied to arn:aws:s3:::telemetry-e2e-replica-/.test(cli.stderr)) fail(`the review's gate did not name the planted replication: ${cli.stderr.trim()}`);
     type Reviewed = ChangesJson['stacks'][number];
     const { stacks } = JSON.parse(readFileSync(join(review, 'changes.json'), 'utf8')) as ChangesJson;
     const retention = (r: Reviewed | undefined) => {
@@ -342,9 +365,9 @@ async function reviewPlan(run: StackRun, env: NodeJS.ProcessEnv, outdir: string)
     };
     const drift = retention(stacks.find((s) => s.source === 'drift'));
     const change = stacks.find((s) => s.source === 'change');
-    if (drift?.after.expirationDays !== d.settings.lifecycle.expirationDays + 30) fail(`the plan review did not name the out-of-band expiration (${d.settings.lifecycle.expirationDays + 30} days) as drift: ${JSON.stringify(stacks.map((s) => [s.source, s.changes.map((c) => c.words)]))}`);
+    if (drift?.after.expirationDays !== d.settings.lifecycle.expirationDays + 30) fail(`the plan review did not name the out-of-band expiration (${d.settings.lifecycle.expirationDays + 30} days) as drift: ${JSON.stringify(stacks.map((s) => [s.source, s.effects]))}`);
     if (retention(change)?.after.expirationDays !== shorter || !change?.effects.includes('shortens-retention')) fail(`the plan review did not name the planned expiration (${shorter} days) as a shortened retention: ${JSON.stringify(change)}`);
-    run.notes.push(`npm run review -- --plan named the out-of-band expiration as drift (${drift!.words}) and the planned one as a shortened retention`);
+    run.notes.push(`npm run review -- --plan named the out-of-band expiration as drift (${drift!.words}) and the planned one as a shortened retention; --fail-on-widening failed on the planted replication`);
   } finally {
     writeFileSync(file, original);
   }
@@ -477,28 +500,35 @@ export async function main(args: string[]): Promise<number> {
   const applied = new Map(bootstraps.map((run) => [run, bootstrapSlot(() => step(run, 'apply', () => apply(run, env)))]));
   // Drift: one setting changed behind Terraform's back, in the first pipeline that gets there; npm run drift's check
   // (driftOf) must report exactly that stack and attribute, and every other stack in sync.
-  let planted: { run: StackRun; address: string } | undefined;
+  let planted: { run: StackRun; addresses: string[]; destination: string } | undefined;
   const checkDrift = async (run: StackRun) => {
     if (!planted && run.target.kind === 'telemetry' && !run.failure) {
-      const chosen = { run, address: '' };
+      const chosen = { run, addresses: [] as string[], destination: '' };
       planted = chosen;
       await step(run, 'drift', async () => {
-        chosen.address = await plantDrift(run);
+        Object.assign(chosen, await plantDrift(run));
       });
     }
     if (run.failure) return;
     enter(run, 'drift');
     const result = await planSlot(() => driftOf(run.target.stack, run.dir, env));
     run.seconds.drift = (run.seconds.drift ?? 0) + result.seconds;
-    const said = `${result.status}${result.changes.length ? ` ${result.changes.map((c) => `${c.address} (${c.attributes.join(', ')})`).join('; ')}` : ''}${result.error ? ` ${result.error}` : ''}`;
-    const expected = planted?.run === run ? planted.address : undefined;
-    const ok = expected ? result.status === 'drifted' && result.changes.length === 1 && result.changes[0].address === expected && result.changes[0].attributes.includes('rule') : result.status === 'in sync';
+    const said = `${result.status}${result.changes.length ? `: ${result.changes.map((c) => `${c.gated ? 'GATED ' : ''}${c.words}`).join('; ')}` : ''}${result.error ? ` ${result.error}` : ''}`;
+    const expected = planted?.run === run ? planted : undefined;
+    // The planted stack: both resources among the refreshed ones, the longer expiration (not gated) and the replication
+    // (gated, moves residency); every other stack in sync (moto's refresh differs in attributes the model does not read).
+    const ok = expected
+      ? result.status === 'drifted' &&
+        expected.addresses.every((a) => result.resources.includes(a)) &&
+        result.changes.some((c) => c.section === 'retention' && c.effects.includes('lengthens-retention') && !c.gated) &&
+        result.changes.some((c) => c.effects.includes('moves-residency') && c.gated && c.words.includes(`copied to ${expected.destination}`))
+      : result.status === 'in sync';
     if (!ok) {
-      run.failure = { step: 'drift', message: `expected ${expected ? `drift of ${expected} (rule) only` : 'in sync'}; npm run drift said ${said}` };
+      run.failure = { step: 'drift', message: `expected ${expected ? `drift of ${expected.addresses.join(', ')} (a longer expiration; a replication to ${expected.destination}, gated)` : 'in sync'}; npm run drift said ${said}` };
       progress(run, `FAILED at drift: ${run.failure.message}`);
     }
     else if (expected) {
-      run.notes.push(`npm run drift reported the planted change: ${expected} (rule)`);
+      run.notes.push(`npm run drift reported the planted changes: ${result.changes.map((c) => `${c.gated ? 'GATED ' : ''}${c.words}`).join('; ')}`);
       await planSlot(() => step(run, 'drift', () => reviewPlan(run, env, outdir)));
     }
   };

@@ -13,6 +13,8 @@ import { GUARDRAILS_FILE } from '../../stacks/guardrails';
 import { DEPLOY_POLICY_FILE } from '../../stacks/telemetry-stack';
 import { analyzeStack, type StackReport } from './analyze';
 import { renderHtml, renderMarkdown } from './render';
+import type { WorkspacesModel } from '../review/workspaces';
+import { workspacesMarkdown, workspacesSection } from './workspaces-section';
 
 /**
  * Every stack of a cdktf output directory, analysed with the deployment facts written beside it at synth (or, for a
@@ -72,9 +74,9 @@ export function readChanges(reportDir: string): ChangesJson | undefined {
  * the change review's changes.md and changes.json stay, and index.html shows that review below the overview — marked
  * as a review of another synth when it is not of these reports. Returns the paths written.
  */
-export function writeReports(reports: StackReport[], reportDir: string): string[] {
+export function writeReports(reports: StackReport[], reportDir: string, workspaces: WorkspacesModel[] = []): string[] {
   mkdirSync(reportDir, { recursive: true });
-  const mine = new Set(reports.flatMap((r) => [`${r.stack}.md`, `${r.stack}.json`]));
+  const mine = new Set([...reports.flatMap((r) => [`${r.stack}.md`, `${r.stack}.json`]), ...workspaces.map((w) => `${w.stack}.md`)]);
   for (const file of readdirSync(reportDir)) if (REPORT_FILE.test(file) && !mine.has(file) && !file.startsWith('changes.')) rmSync(join(reportDir, file), { force: true });
   const written: string[] = [];
   for (const r of reports) {
@@ -82,9 +84,14 @@ export function writeReports(reports: StackReport[], reportDir: string): string[
     writeFileSync(join(reportDir, `${r.stack}.json`), `${JSON.stringify(r, null, 2)}\n`);
     written.push(join(reportDir, `${r.stack}.md`), join(reportDir, `${r.stack}.json`));
   }
+  // HCP Terraform workspaces stacks: not AWS stacks, reported in their own terms (workspaces-section.ts).
+  for (const w of workspaces) {
+    writeFileSync(join(reportDir, `${w.stack}.md`), workspacesMarkdown(w));
+    written.push(join(reportDir, `${w.stack}.md`));
+  }
   const changes = readChanges(reportDir);
   const section = changes ? changesSection(changes, changes.synth === synthFingerprint(reports)) : undefined;
-  writeFileSync(join(reportDir, 'index.html'), renderHtml(reports, section ? { changes: section } : {}));
+  writeFileSync(join(reportDir, 'index.html'), renderHtml(reports, { ...(section ? { changes: section } : {}), workspaces: workspaces.map(workspacesSection) }));
   written.push(join(reportDir, 'index.html'));
   return written;
 }

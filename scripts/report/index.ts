@@ -6,6 +6,7 @@
 import { commandLine, isEntryPoint, type CommandSpec } from '../cli';
 import type { StackReport } from './analyze';
 import { readReports, writeReports } from './files';
+import { readWorkspaces } from '../review/workspaces';
 import { severityCounts } from './render';
 
 export const REPORT_COMMAND = {
@@ -30,7 +31,7 @@ export function main(args: string[]): number {
     console.error((error as Error).message);
     return 1;
   }
-  writeReports(reports, out);
+  writeReports(reports, out, readWorkspaces(from));
   let errors = 0;
   for (const r of reports) {
     const c = severityCounts(r.findings);

@@ -392,6 +392,8 @@ function overviewSection(reports: StackReport[]): Section {
 /** Sections other tools add to the page: the change review (scripts/review/render.ts), below the overview. */
 export interface PageExtras {
   changes?: Section;
+  /** The HCP Terraform workspaces stacks (workspaces-section.ts), after the AWS stacks. */
+  workspaces?: Section[];
 }
 
 export const PAGE_TITLE = 'Telemetry pipeline — compliance review';
@@ -408,7 +410,7 @@ export function renderHtml(reports: StackReport[], extras: PageExtras = {}): str
     mark('info', 'info'),
     text('.'),
   ];
-  return pageHtml(PAGE_TITLE, intro, [overviewSection(reports), ...(extras.changes ? [extras.changes] : []), ...reports.map(stackSection)]);
+  return pageHtml(PAGE_TITLE, intro, [overviewSection(reports), ...(extras.changes ? [extras.changes] : []), ...reports.map(stackSection), ...(extras.workspaces ?? [])]);
 }
 
 const ERASURE_HOW: Record<ErasureHow, string> = {

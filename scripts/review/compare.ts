@@ -8,19 +8,24 @@
  */
 import { ACCESS_LEVELS, type AccessCell, type AccessLevel, type AccessPrincipal, type AccessRequest, type AccessTarget } from '../../model/access';
 import type { Alert, Destination, Encryption, Key, ResourcePolicy, Retention, Role, StackModel, Statement, Store } from '../../model/types';
-import { stackKey } from '../../model/types';
 import { relative, valueKey } from '../../model/values';
 import type { StackReport } from '../report/analyze';
 import { statementKey } from './grants';
+import { copyChanges } from './copies';
+import { outsideJurisdiction, pairByIdentity } from './residency';
 
 export const SECTIONS = ['stack', 'residency', 'data stores', 'retention', 'encryption', 'exposure', 'access', 'protection', 'alerts', 'cost'] as const;
 export type Section = (typeof SECTIONS)[number];
 
-/** What a change does, as the gate and the verdict read it. */
-export type Effect = 'widens-access' | 'narrows-access' | 'shortens-retention' | 'lengthens-retention' | 'weakens-protection' | 'strengthens-protection' | 'moves-data';
+/**
+ * What a change does, as the gate and the verdict read it. `moves-data`: to another account, same region;
+ * `moves-residency`: data goes to another region or jurisdiction, or a stack is in a region outside its jurisdiction
+ * (residency.ts).
+ */
+export type Effect = 'widens-access' | 'narrows-access' | 'shortens-retention' | 'lengthens-retention' | 'weakens-protection' | 'strengthens-protection' | 'moves-data' | 'moves-residency';
 
 /** The effects that fail `--fail-on-widening`. */
-export const GATED: Effect[] = ['widens-access', 'shortens-retention', 'weakens-protection'];
+export const GATED: Effect[] = ['moves-residency', 'widens-access', 'shortens-retention', 'weakens-protection'];
 
 /** What a change is about: a thing of the stack, by its AWS name and (where it has one) its Terraform address. */
 export type Subject =
@@ -39,6 +44,13 @@ export type Subject =
 export type Field =
   | { kind: 'account'; before: string; after: string }
   | { kind: 'region'; before: string; after: string; jurisdictionBefore: string | null; jurisdictionAfter: string | null }
+  | { kind: 'jurisdiction'; before: string | null; after: string | null; region: string }
+  /** A bucket's replication destination (copies.ts); `outsideStack`: not one of the stack's own buckets. */
+  | { kind: 'replication'; destination: string; outsideStack: boolean }
+  | { kind: 'access-log-target'; before: string | null; after: string | null }
+  | { kind: 'acl-grant'; grant: string }
+  /** A stack in a region outside its jurisdiction (a configured exception allows it), with the region's own jurisdictions. */
+  | { kind: 'outside-jurisdiction'; region: string; jurisdiction: string; regionJurisdictions: string[]; reason: string | null }
   | { kind: 'backend'; before: StackModel['identity']['backend']; after: StackModel['identity']['backend'] }
   | { kind: 'residency-exception'; region: string }
   | { kind: 'existence' }
@@ -83,7 +95,7 @@ export interface StackReview {
   source: 'change' | 'drift';
 }
 
-const EFFECT_ORDER: Effect[] = ['moves-data', 'widens-access', 'shortens-retention', 'weakens-protection', 'narrows-access', 'lengthens-retention', 'strengthens-protection'];
+const EFFECT_ORDER: Effect[] = ['moves-residency', 'moves-data', 'widens-access', 'shortens-retention', 'weakens-protection', 'narrows-access', 'lengthens-retention', 'strengthens-protection'];
 const unique = (effects: Effect[]) => EFFECT_ORDER.filter((e) => effects.includes(e));
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -271,13 +283,34 @@ function identityChanges(base: StackModel, current: StackModel): Change[] {
   const [b, a] = [base.identity, current.identity];
   const changes: Change[] = [];
   if (b.account !== a.account) changes.push({ section: 'stack', kind: 'changed', subject: { kind: 'stack' }, field: { kind: 'account', before: b.account, after: a.account }, effects: ['moves-data'] });
-  if (b.region !== a.region) {
-    changes.push({ section: 'residency', kind: 'changed', subject: { kind: 'stack' }, field: { kind: 'region', before: b.region, after: a.region, jurisdictionBefore: b.jurisdiction, jurisdictionAfter: a.jurisdiction }, effects: ['moves-data'] });
-  }
+  changes.push(...residencyMoves(base, current));
   const relBackend = (m: StackModel) => JSON.parse(relative(JSON.stringify(m.identity.backend), { account: m.identity.account, region: m.identity.region })) as unknown;
   if (!same(relBackend(base), relBackend(current))) changes.push({ section: 'residency', kind: 'changed', subject: { kind: 'stack' }, field: { kind: 'backend', before: b.backend, after: a.backend }, effects: [] });
   for (const [region, before, after] of pairs(b.residencyExceptions, a.residencyExceptions, (r) => r)) {
     if (!before || !after) changes.push({ section: 'residency', kind: after ? 'added' : 'removed', subject: { kind: 'stack' }, field: { kind: 'residency-exception', region }, effects: [after ? 'widens-access' : 'narrows-access'] });
+  }
+  return changes;
+}
+
+/**
+ * Where the data is: a region or jurisdiction changed (a move the configuration declared, `movedFrom`), and a stack
+ * in a region outside its jurisdiction that was not before. A trust stack holds no data (IAM is global): its
+ * provider's region changing moves nothing.
+ */
+export function residencyMoves(base: StackModel | undefined, current: StackModel): Change[] {
+  const a = current.identity;
+  const b = base?.identity;
+  const holdsData = a.role !== 'trust';
+  const changes: Change[] = [];
+  if (b && b.region !== a.region) {
+    changes.push({ section: 'residency', kind: 'changed', subject: { kind: 'stack' }, field: { kind: 'region', before: b.region, after: a.region, jurisdictionBefore: b.jurisdiction, jurisdictionAfter: a.jurisdiction }, effects: holdsData ? ['moves-residency', 'moves-data'] : [] });
+  } else if (b && b.jurisdiction !== a.jurisdiction && holdsData) {
+    changes.push({ section: 'residency', kind: 'changed', subject: { kind: 'stack' }, field: { kind: 'jurisdiction', before: b.jurisdiction, after: a.jurisdiction, region: a.region }, effects: ['moves-residency'] });
+  }
+  const outside = outsideJurisdiction(a);
+  const wasOutside = b ? outsideJurisdiction(b) : null;
+  if (outside && !(wasOutside && wasOutside.region === outside.region && wasOutside.jurisdiction === outside.jurisdiction)) {
+    changes.push({ section: 'residency', kind: 'added', subject: { kind: 'stack' }, field: { kind: 'outside-jurisdiction', ...outside }, effects: ['moves-residency'] });
   }
   return changes;
 }
@@ -297,6 +330,7 @@ export function stackChanges(base: StackReport, current: StackReport): Change[] 
   const changes = [
     ...identityChanges(base.model, current.model),
     ...storeChanges(base.model, current.model),
+    ...copyChanges(base.model, current.model),
     ...keyChanges(base.model, current.model),
     ...roleChanges(base.model, current.model),
     ...policyChanges(base.model, current.model),
@@ -307,30 +341,9 @@ export function stackChanges(base: StackReport, current: StackReport): Change[] 
   return changes.sort((x, y) => SECTIONS.indexOf(x.section) - SECTIONS.indexOf(y.section));
 }
 
-/**
- * Stacks of both sides matched by their key; what is left is paired by role and environments (a deployment moved
- * to another region), or by role and region when one is left on each side (a state stack of an older synth).
- */
+/** Stacks of both sides paired by identity (residency.ts): the same stack, or the deployment it says it moved from. */
 function matchStacks(base: StackReport[], current: StackReport[]): [StackReport | undefined, StackReport | undefined][] {
-  const key = (r: StackReport) => stackKey(r.model.identity);
-  const matched = pairs(base, current, key).map(([, b, a]) => [b, a] as [StackReport | undefined, StackReport | undefined]);
-  const removed = matched.filter(([, a]) => !a).map(([b]) => b!);
-  const added = matched.filter(([b]) => !b).map(([, a]) => a!);
-  const result = matched.filter(([b, a]) => b && a);
-  // A deployment moved to another region: the same role and environments, one left on each side.
-  const pairBy = (test: (b: StackReport, a: StackReport) => boolean) => {
-    for (const b of [...removed]) {
-      const candidates = added.filter((a) => test(b, a));
-      if (candidates.length !== 1 || removed.filter((r) => test(r, candidates[0])).length !== 1) continue;
-      result.push([b, candidates[0]]);
-      removed.splice(removed.indexOf(b), 1);
-      added.splice(added.indexOf(candidates[0]), 1);
-    }
-  };
-  const role = (r: StackReport) => r.model.identity.role;
-  pairBy((b, a) => role(b) === role(a) && b.model.identity.environments.length > 0 && same(b.model.identity.environments, a.model.identity.environments));
-  pairBy((b, a) => role(b) === role(a) && b.model.identity.region === a.model.identity.region);
-  return [...result, ...removed.map((b) => [b, undefined] as [StackReport, undefined]), ...added.map((a) => [undefined, a] as [undefined, StackReport])];
+  return pairByIdentity(base, current, (r) => r.model.identity);
 }
 
 /** Per stack of either side: added, removed, changed or unchanged, with its changes and their effects. */
@@ -338,8 +351,8 @@ export function compareReports(base: StackReport[], current: StackReport[], sour
   return matchStacks(base, current)
     .map(([b, a]): StackReview => {
       if (!b) {
-        const grants = outsiderGrants(a!.model);
-        return { stack: a!.stack, status: 'added', changes: grants, effects: unique(grants.flatMap((c) => c.effects)), model: a!.model, source };
+        const changes = [...residencyMoves(undefined, a!.model), ...outsiderGrants(a!.model)];
+        return { stack: a!.stack, status: 'added', changes, effects: unique(changes.flatMap((c) => c.effects)), model: a!.model, source };
       }
       if (!a) {
         const destroys = b.model.stores.some((s) => s.kind === 's3' && s.protection !== 'prevent-destroy');

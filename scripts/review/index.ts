@@ -5,18 +5,22 @@
  * and config (and this shell's TELEMETRY_CONFIG). With --plan, what each plan would change in the live account,
  * and what the refresh found changed outside Terraform (drift). Writes the report of the change (as npm run report)
  * with the review below the overview of index.html, plus changes.md (for the pull request) and changes.json (for CI
- * gates). Exit 0; with --fail-on-widening, 1 when access is widened, retention shortened or protection weakened.
+ * gates), all at once: a review that fails leaves the earlier one in --out as it was. --plan takes only `terraform show
+ * -json` of a plan (plan-input.ts). Exit 0; 2 for an input refused; 1 for another failure, and with
+ * --fail-on-widening when data moves region or jurisdiction, access is widened, retention shortened or protection weakened.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
-import { readPlan, type PlanJson } from '../../model/plan';
+import { basename, dirname, join, resolve } from 'node:path';
+import { readPlan } from '../../model/plan';
 import type { TerraformJson } from '../../stacks/policy-checks';
 import { commandLine, isEntryPoint, synthesizeInto, usage, type CommandSpec } from '../cli';
 import { analyzeStack, type StackReport } from '../report/analyze';
 import { readReports, synthFingerprint, writeReports } from '../report/files';
-import { compareReports, gateFailures, type StackReview } from './compare';
+import { compareReports, GATED, gateFailures, type StackReview } from './compare';
+import { readPlanFile } from './plan-input';
+import { compareWorkspaces, readWorkspaces, workspacesMarkdown, type WorkspacesModel, type WorkspacesReview } from './workspaces';
 import { changesJson, changeWords, renderChangesMarkdown, verdict } from './render';
 
 /** A synth of a project folder into `outdir`; the error output when it fails. */
@@ -46,10 +50,10 @@ export const REVIEW_COMMAND = {
     'What a change changes, per stack: against a base (a git ref or a cdktf.out folder), or what a Terraform plan changes in the live account (drift included). Writes changes.md, changes.json and the report with the review on its page.',
   flags: {
     base: { type: 'string', value: 'git ref | cdktf.out folder', help: 'compare the current synth with this base' },
-    plan: { type: 'string', value: 'plan.json | folder', help: 'review `terraform show -json` output instead (a file, or a folder of them, one per stack)' },
+    plan: { type: 'string', value: 'plan.json | folder', help: 'review `terraform show -json <plan file>` output instead (a file, or a folder of them, one per stack); anything else is refused (exit 2)' },
     from: { type: 'string', value: 'dir', default: 'cdktf.out', help: "with --plan: the synth whose deployment facts and prevent_destroy settings the plans' stacks have" },
     out: { type: 'string', value: 'dir', default: 'report', help: 'where the review and report are written' },
-    'fail-on-widening': { type: 'boolean', help: 'exit 1 when a change widens access, shortens retention or weakens protection (for CI)' },
+    'fail-on-widening': { type: 'boolean', help: 'exit 1 when a change moves data to another region or jurisdiction (or puts a stack outside its jurisdiction), widens access, shortens retention or weakens protection (for CI)' },
   },
 } satisfies CommandSpec;
 
@@ -64,7 +68,9 @@ export function reviewPlans(paths: string[], synthDir?: string): { reviews: Stac
   const reviews: StackReview[] = [];
   const current: StackReport[] = [];
   for (const path of paths) {
-    const states = readPlan(JSON.parse(readFileSync(path, 'utf8')) as PlanJson, synthDir);
+    const input = readPlanFile(path);
+    if ('error' in input) throw new InputError(input.error);
+    const states = readPlan(input.plan, synthDir);
     const report = (tf: TerraformJson) => analyzeStack(states.stack, tf, states.facts);
     const [lastApplied, live, planned] = [report(states.lastApplied), report(states.live), report(states.planned)];
     const existed = Object.keys(states.live.resource ?? {}).length > 0;
@@ -73,6 +79,28 @@ export function reviewPlans(paths: string[], synthDir?: string): { reviews: Stac
     current.push(planned);
   }
   return { reviews, current };
+}
+
+/** An input the review refuses (exit 2): not a plan, no plan there. */
+export class InputError extends Error {}
+
+/**
+ * Writes the review into `out` only once all of it is written: into a folder beside it first, then moved in, so a
+ * review that fails part-way leaves the earlier one as it was.
+ */
+function publish(out: string, write: (dir: string) => void): void {
+  const parent = dirname(resolve(out));
+  mkdirSync(parent, { recursive: true });
+  const staging = mkdtempSync(join(parent, `.${basename(resolve(out))}-staging-`));
+  try {
+    write(staging);
+    mkdirSync(out, { recursive: true });
+    // What writeReports replaces (an earlier report's pages, stacks no longer there) and the earlier review.
+    for (const file of readdirSync(out)) if (/^(index\.html|index\.png|.+\.(md|json))$/.test(file)) rmSync(join(out, file), { force: true });
+    for (const file of readdirSync(staging)) renameSync(join(staging, file), join(out, file));
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 export function main(args: string[]): number {
@@ -86,13 +114,22 @@ export function main(args: string[]): number {
   let reviews: StackReview[];
   let current: StackReport[];
   let label: string;
+  // The HCP Terraform workspaces stacks (not AWS: no model of data or IAM), in their own terms (workspaces.ts).
+  let workspaces: WorkspacesReview[] = [];
+  let currentWorkspaces: WorkspacesModel[] = [];
   const scratch = mkdtempSync(join(tmpdir(), 'telemetry-review-'));
   try {
     if (values.plan) {
       const paths = planFiles(values.plan);
       if (paths.length === 0) {
         console.error(`--plan ${values.plan}: no plan JSON there (\`terraform show -json plan.tfplan > plan.json\`)`);
-        return 1;
+        return 2;
+      }
+      // Every file checked before any is reviewed: one that is not a plan refuses the review, naming what it lacks.
+      const refused = paths.map(readPlanFile).flatMap((r) => ('error' in r ? [r.error] : []));
+      if (refused.length > 0) {
+        refused.forEach((line) => console.error(line));
+        return 2;
       }
       ({ reviews, current } = reviewPlans(paths, existsSync(join(values.from, 'manifest.json')) ? values.from : undefined));
       label = `the live account (${paths.length} plan${paths.length === 1 ? '' : 's'}: ${paths.map((p) => basename(p)).join(', ')})`;
@@ -110,24 +147,31 @@ export function main(args: string[]): number {
       }
       current = readReports(currentOut);
       reviews = compareReports(readReports(base.outdir), current);
+      currentWorkspaces = readWorkspaces(currentOut);
+      workspaces = compareWorkspaces(readWorkspaces(base.outdir), currentWorkspaces);
       label = base.label;
     }
   } catch (error) {
     console.error((error as Error).message);
-    return 1;
+    return error instanceof InputError ? 2 : 1;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  // The review first, then the whole report of the change, which shows it below the overview of index.html.
-  mkdirSync(values.out, { recursive: true });
-  writeFileSync(join(values.out, 'changes.md'), renderChangesMarkdown(reviews, label));
-  writeFileSync(join(values.out, 'changes.json'), `${JSON.stringify(changesJson(reviews, label, synthFingerprint(current)), null, 2)}\n`);
-  writeReports(current, values.out);
+  // The review first, then the whole report of the change (which shows the review below the overview of index.html),
+  // in a staging folder: the earlier one stays until all is written.
+  publish(values.out, (dir) => {
+    writeFileSync(join(dir, 'changes.md'), `${renderChangesMarkdown(reviews, label)}${workspacesMarkdown(workspaces).map((line) => `${line}\n`).join('')}`);
+    writeFileSync(join(dir, 'changes.json'), `${JSON.stringify({ ...changesJson(reviews, label, synthFingerprint(current)), workspaces }, null, 2)}\n`);
+    writeReports(current, dir, currentWorkspaces);
+  });
   for (const r of reviews) console.log(`${r.stack}${r.source === 'drift' ? ' (drift)' : ''}: ${r.status} — ${verdict(r)}`);
+  for (const w of workspaces) console.log(`${w.stack}: ${w.status} — ${w.verdict}`);
   console.log(`${join(values.out, 'changes.md')} (${reviews.filter((r) => r.status !== 'unchanged').length} of ${reviews.length} changed)`);
   const failures = gateFailures(reviews);
-  if (values['fail-on-widening'] && failures.length) {
+  const workspaceFailures = workspaces.flatMap((w) => w.changes.flatMap((c) => c.effects.filter((e) => GATED.includes(e)).map((e) => `${w.stack}: ${e}: ${c.words}`)));
+  if (values['fail-on-widening'] && (failures.length || workspaceFailures.length)) {
     for (const f of failures) console.error(`${f.stack}: ${f.effect}${f.change ? `: ${changeWords(f.change, reviews.find((r) => r.stack === f.stack)!)}` : ''}`);
+    workspaceFailures.forEach((line) => console.error(line));
     return 1;
   }
   return 0;

@@ -10,6 +10,7 @@ import * as words from '../report/words';
 import { GATED, SECTIONS, type Change, type Effect, type StackReview } from './compare';
 
 const EFFECT_WORDS: Record<Effect, string> = {
+  'moves-residency': 'moves residency',
   'moves-data': 'moves data',
   'widens-access': 'widens access',
   'narrows-access': 'narrows access',
@@ -61,6 +62,16 @@ export function changeWords(c: Change, review: Pick<StackReview, 'model' | 'base
       return `account: ${wasNow(f.before, f.after)}`;
     case 'region':
       return `region: ${wasNow(`${f.before} (${f.jurisdictionBefore ?? 'n/a'})`, `${f.after} (${f.jurisdictionAfter ?? 'n/a'})`)}`;
+    case 'replication':
+      return `${subject} replication ${c.kind === 'added' ? 'added: every new object is copied to' : 'removed: no longer copied to'} ${f.destination}${f.outsideStack && c.kind === 'added' ? " (a bucket outside this stack: an S3 ARN does not say its region, so the copies may leave the stack's region and jurisdiction)" : ''}`;
+    case 'access-log-target':
+      return `${subject} access logs: ${wasNow(f.before ?? 'off', f.after ?? 'off')}`;
+    case 'acl-grant':
+      return `${subject} ACL grant ${c.kind}: ${f.grant}`;
+    case 'jurisdiction':
+      return `jurisdiction in ${f.region}: ${wasNow(f.before ?? 'n/a', f.after ?? 'n/a')}`;
+    case 'outside-jurisdiction':
+      return `a ${f.jurisdiction} stack in ${f.region}${f.regionJurisdictions.length ? ` (${f.regionJurisdictions.join(', ')})` : ''}, outside ${f.jurisdiction}'s regions: ${f.reason ? `exception "${f.reason}"` : 'no exception configured'}`;
     case 'backend': {
       const loc = (m: StackModel) => words.backend(m.identity);
       const [b, a] = [loc(review.baseModel ?? review.model), loc(review.model)];
@@ -101,14 +112,47 @@ export function changeWords(c: Change, review: Pick<StackReview, 'model' | 'base
 
 const list = (items: string[]) => `${items.slice(0, 3).join('; ')}${items.length > 3 ? `; and ${items.length - 3} more` : ''}`;
 
+/**
+ * Whom a trust stack's roles trust: the HCP Terraform runs their trust policies name (`<host>:sub` =
+ * `organization:<org>:project:<project>:workspace:<workspace>:run_phase:<phase>`, HashiCorp's dynamic credentials),
+ * as `runs of <org>/<workspace> on <host> (plan, apply)`.
+ */
+function trustedRuns(model: StackModel): string[] {
+  const home = (text: string) => text.replace(/<region>/g, model.identity.region).replace(/<account>/g, model.identity.account);
+  const runs = new Map<string, Set<string>>();
+  for (const s of model.roles.flatMap((role) => role.trust)) {
+    for (const c of s.conditions.filter((x) => x.key.endsWith(':sub'))) {
+      for (const v of c.values) {
+        const text = home(v.kind === 'literal' ? v.text : `${v.address}.${v.attribute}`);
+        const m = /^organization:([^:]+):project:[^:]+:workspace:([^:]+):run_phase:([^:]+)$/.exec(text);
+        const key = m ? `runs of ${m[1]}/${m[2]} on ${c.key.replace(/:sub$/, '')}` : `${c.key} = ${text}`;
+        runs.set(key, (runs.get(key) ?? new Set()).add(m ? m[3] : ''));
+      }
+    }
+  }
+  return [...runs].map(([key, phases]) => `${key}${[...phases].filter(Boolean).length ? ` (${[...phases].filter(Boolean).sort().reverse().join(', ')})` : ''}`);
+}
+
+/** What a new stack creates, in its own terms: a pipeline's data, a state bucket's state, a trust stack's trust. */
+function addedWords(r: StackReview): string {
+  const { identity: id, roles } = r.model;
+  if (id.role === 'trust') return `new trust stack: IAM (global) in account ${id.account}, ${roles.length} deploy role${roles.length === 1 ? '' : 's'} that ${trustedRuns(r.model).join('; ') || 'nobody'} may assume; holds no data`;
+  if (id.role === 'state') {
+    const bucket = r.model.stores.find((s) => s.role === 'state');
+    return `new state stack: Terraform state of ${words.environments(id)} in ${bucket?.name.replace(/\/$/, '') ?? 'a bucket'} in ${id.region} (${id.jurisdiction ?? 'several jurisdictions'})`;
+  }
+  return `new stack: data in ${id.region} (${id.jurisdiction ?? 'n/a'}), ${roles.length} roles, state in ${words.backend(id).location}`;
+}
+
 /** The verdict of one stack, in a sentence. */
 export function verdict(r: StackReview): string {
-  const id = r.model.identity;
   if (r.status === 'added') {
+    const residency = r.changes.filter((c) => c.effects.includes('moves-residency')).map((c) => changeWords(c, r));
     const outsiders = r.changes.filter((c) => c.effects.includes('widens-access')).map((c) => changeWords(c, r));
-    return `new stack: data in ${id.region} (${id.jurisdiction ?? 'n/a'}), ${r.model.roles.length} roles, state in ${words.backend(id).location}${outsiders.length ? ` — widens access to outsiders: ${list(outsiders)}` : ''}`;
+    return `${addedWords(r)}${residency.length ? ` — ${EFFECT_WORDS['moves-residency']}: ${list(residency)}` : ''}${outsiders.length ? ` — widens access to outsiders: ${list(outsiders)}` : ''}`;
   }
   if (r.status === 'removed') {
+    if (r.model.identity.role === 'trust') return `trust stack removed: its deploy roles (${r.model.roles.map((role) => role.name).join(', ')}) and its identity provider are deleted; ${trustedRuns(r.model).join('; ') || 'no run'} can no longer assume them`;
     return r.effects.includes('shortens-retention')
       ? 'stack removed: its data is deleted with it (protection.allowDestroy)'
       : 'stack removed: its buckets and keys carry prevent_destroy, so a destroy stops until protection.allowDestroy is set';
@@ -120,10 +164,17 @@ export function verdict(r: StackReview): string {
   if (account?.field.kind === 'account') parts.push(`moves to account ${account.field.after}: new resources there; the data in ${account.field.before} is not moved`);
   if (region?.field.kind === 'region') {
     const f = region.field;
-    parts.push(`moves to ${f.after}${f.jurisdictionAfter !== f.jurisdictionBefore ? ` (jurisdiction ${f.jurisdictionBefore ?? 'n/a'} → ${f.jurisdictionAfter ?? 'n/a'})` : ''}: a new stack there; the data in ${f.before} is not moved`);
+    const jurisdiction = f.jurisdictionAfter !== f.jurisdictionBefore ? `, jurisdiction ${f.jurisdictionBefore ?? 'n/a'} → ${f.jurisdictionAfter ?? 'n/a'}` : ` (${f.jurisdictionAfter ?? 'n/a'})`;
+    const holdsData = r.model.identity.role !== 'trust';
+    parts.push(
+      holdsData
+        ? `${EFFECT_WORDS['moves-residency']}: from ${f.before} to ${f.after}${jurisdiction}: a new stack there; the data in ${f.before} is not moved`
+        : `its provider moves from ${f.before} to ${f.after} (IAM is global: nothing moves)`,
+    );
   }
   for (const effect of GATED) {
-    const lines = r.changes.filter((c) => c.effects.includes(effect)).map((c) => changeWords(c, r));
+    // A region move is said above, from and to.
+    const lines = r.changes.filter((c) => c.effects.includes(effect) && c.field.kind !== 'region').map((c) => changeWords(c, r));
     if (lines.length) parts.push(`${EFFECT_WORDS[effect]}: ${list(lines)}`);
   }
   if (parts.length) return parts.join(' — ');
