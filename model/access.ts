@@ -518,7 +518,8 @@ function asks(tf: TerraformJson, stores: Store[], home: Home): Ask[] {
   for (const [name, b] of all(tf, 'aws_kinesis_firehose_delivery_stream')) {
     const arn = arnOf(tf, 'aws_kinesis_firehose_delivery_stream', name, home);
     const target: AccessTarget = { id: `aws_kinesis_firehose_delivery_stream.${name}`, kind: 'stream', name: String(b.name) };
-    result.push({ target, request: 'put-records', ways: [[{ action: 'firehose:PutRecord', resource: arn }], [{ action: 'firehose:PutRecordBatch', resource: arn }]] });
+    // PutRecordBatch first: what the app's SDKs send, so the action a reader sees named.
+    result.push({ target, request: 'put-records', ways: [[{ action: 'firehose:PutRecordBatch', resource: arn }], [{ action: 'firehose:PutRecord', resource: arn }]] });
     // Redirecting or stopping the stream moves or drops every event after it.
     result.push({ target, request: 'administer', ways: ['firehose:UpdateDestination', 'firehose:DeleteDeliveryStream', 'firehose:StopDeliveryStreamEncryption'].map((action) => [{ action, resource: arn }]) });
   }

@@ -1,10 +1,9 @@
 /**
  * Who can reach a store, as the report states it: the one seam between the model and the stores' reachability
- * sentences (words.reachability). Today it reads what the model holds — the bucket's public access block, and the
- * stack's roles that web identities may assume; the access matrix (model/, IAM policy evaluation) will fill it instead,
- * and no sentence changes shape. It does not evaluate policies itself: it states only what a statement names.
+ * sentences (words.reachability): the bucket's public access block, and from the access matrix (model/access.ts, every
+ * policy evaluated) the principals outside the account that reach the store and the Cognito guests that do.
  */
-import type { Role, StackModel, Statement, Store } from '../../model/types';
+import type { StackModel, Store } from '../../model/types';
 import { iamWildcardMatch } from '../../model/values';
 
 /** Identities anyone can obtain — the identity pool's guests — allowed actions on the store, through a role. */
@@ -15,23 +14,28 @@ export interface GuestReach {
 
 export type StoreReach =
   /** An S3 bucket: its public access block, and whoever its bucket and key policies and the account's IAM allow. */
-  | { kind: 'bucket'; publicAccessBlocked: boolean }
+  | { kind: 'bucket'; publicAccessBlocked: boolean; outsiders: string[] }
   /** No resource policy and no public endpoint: the account's IAM principals, and the web identities below. */
   | { kind: 'iam'; guests: GuestReach[] };
 
-/** Whether a role is assumed by web identities (Cognito identity pool credentials, for guests too). */
-const webIdentity = (r: Role) => r.trust.some((s) => s.effect === 'Allow' && s.principals.some((p) => p.kind === 'federated' && p.provider === 'cognito-identity.amazonaws.com'));
-
-/** Whether a statement's resources name the store (by reference, or by its name in a literal ARN). */
-const names = (s: Statement, store: Store) =>
-  s.resources.some((v) => (v.kind === 'own' ? v.address === store.address : v.text === '*' || v.text.endsWith(`/${store.name}`) || v.text.endsWith(`:${store.name}`)));
+/** Principals outside the stack's account, as the access matrix names them. */
+const OUTSIDERS = new Set(['named-external', 'other-account', 'anyone', 'service-for-another-account']);
 
 export function storeReach(model: StackModel, store: Store): StoreReach {
-  if (store.publicAccess !== 'no-public-endpoint') return { kind: 'bucket', publicAccessBlocked: store.publicAccess === 'blocked' };
-  const guests = model.roles.filter(webIdentity).flatMap((r): GuestReach[] => {
-    const actions = r.permissions.filter((s) => s.effect === 'Allow' && names(s, store)).flatMap((s) => s.actions);
-    return actions.length ? [{ role: r.name, actions: [...new Set(actions)].sort() }] : [];
-  });
+  const { principals, cells } = model.access;
+  const kindOf = (id: string) => principals.find((p) => p.id === id);
+  // The store's own target in the matrix: a bucket's folder, or the stream, log group, catalog or queue itself.
+  const onStore = cells.filter((c) => c.target === store.id || c.target === store.address);
+  if (store.publicAccess !== 'no-public-endpoint') {
+    const outsiders = [...new Set(onStore.filter((c) => OUTSIDERS.has(kindOf(c.principal)?.kind ?? '')).map((c) => kindOf(c.principal)!.name))].sort();
+    return { kind: 'bucket', publicAccessBlocked: store.publicAccess === 'blocked', outsiders };
+  }
+  const guests = principals
+    .filter((p) => p.kind === 'guest')
+    .flatMap((p): GuestReach[] => {
+      const actions = onStore.filter((c) => c.principal === p.id).flatMap((c) => c.actions);
+      return actions.length ? [{ role: p.name, actions: [...new Set(actions)].sort() }] : [];
+    });
   return { kind: 'iam', guests };
 }
 

@@ -40,7 +40,10 @@ export const PUBLIC_ACCESS: Record<PublicAccess, string> = {
  * anyone can obtain (an identity pool's guests) that the stack's roles let in. From `storeReach` (reach.ts).
  */
 export function reachability(r: StoreReach): string {
-  if (r.kind === 'bucket') return `public access ${PUBLIC_ACCESS[r.publicAccessBlocked ? 'blocked' : 'not-blocked']}; the principals its bucket and key policies and the account's IAM allow`;
+  if (r.kind === 'bucket') {
+    const outside = r.outsiders.length ? `; outside the account: ${r.outsiders.join(', ')}` : '; no principal outside the account (evaluated)';
+    return `public access ${PUBLIC_ACCESS[r.publicAccessBlocked ? 'blocked' : 'not-blocked']}; the principals its bucket and key policies and the account's IAM allow${outside}`;
+  }
   const guests = r.guests.map((g) => `anyone with the app's identity pool id, as a Cognito guest through role ${g.role} (${g.actions.join(', ')})`);
   return [PUBLIC_ACCESS['no-public-endpoint'], ...guests].join('; and ');
 }
