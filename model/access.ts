@@ -340,15 +340,17 @@ function resourcePolicyOf(tf: TerraformJson, type: string, name: string, home: H
       return merge(given.length === 0 ? [defaultPolicy] : given.map(readable), grants);
     }
     case 'aws_sns_topic':
-      return merge([
-        resolvedPolicy(tf, tf.resource?.aws_sns_topic?.[name]?.policy, home),
-        ...all(tf, 'aws_sns_topic_policy').filter(([, p]) => pointsAt(tf, p.arn, 'aws_sns_topic', name, home)).map(([, p]) => readable(p.policy)),
-      ]);
+    {
+      // A topic policy resource replaces the topic's own `policy` (which a plan reads back as the same document, or
+      // as the service's default before the policy resource is applied): one of them, never both.
+      const own = all(tf, 'aws_sns_topic_policy').filter(([, p]) => pointsAt(tf, p.arn, 'aws_sns_topic', name, home)).map(([, p]) => readable(p.policy));
+      return merge(own.length ? own : [resolvedPolicy(tf, tf.resource?.aws_sns_topic?.[name]?.policy, home)]);
+    }
     case 'aws_sqs_queue':
-      return merge([
-        resolvedPolicy(tf, tf.resource?.aws_sqs_queue?.[name]?.policy, home),
-        ...all(tf, 'aws_sqs_queue_policy').filter(([, p]) => pointsAt(tf, p.queue_url, 'aws_sqs_queue', name, home)).map(([, p]) => readable(p.policy)),
-      ]);
+    {
+      const own = all(tf, 'aws_sqs_queue_policy').filter(([, p]) => pointsAt(tf, p.queue_url, 'aws_sqs_queue', name, home)).map(([, p]) => readable(p.policy));
+      return merge(own.length ? own : [resolvedPolicy(tf, tf.resource?.aws_sqs_queue?.[name]?.policy, home)]);
+    }
     case 'aws_glue_catalog_database':
       // The Data Catalog's resource policy is the account's and region's, one for every database.
       return merge(all(tf, 'aws_glue_resource_policy').map(([, p]) => readable(p.policy)));
