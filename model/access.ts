@@ -18,7 +18,7 @@
 import type { AllowedConditionExpression } from '@cloud-copilot/iam-simulate';
 import { isPermissionsBoundaryName } from '../config/names';
 import { evaluateRequest } from './iam-evaluator';
-import { asList, type TerraformJson } from '../stacks/policy-checks';
+import { asList, iamWildcardMatch, type TerraformJson } from '../stacks/policy-checks';
 import type { DeploymentFacts, Store } from './types';
 
 /** How far a principal gets with a request. Order matters: a change up this list widens access. */
@@ -659,17 +659,6 @@ function askers(tf: TerraformJson, home: Home, options: AccessOptions, unseen: A
 
 const cache = new Map<string, { level: AccessLevel; keys: string[] }>();
 
-const patterns = new Map<string, RegExp>();
-/** IAM's wildcard match of an action pattern, case-insensitively; each pattern compiled once. */
-function actionMatches(pattern: string, action: string): boolean {
-  let regex = patterns.get(pattern);
-  if (!regex) {
-    regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-    patterns.set(pattern, regex);
-  }
-  return regex.test(action);
-}
-
 /**
  * Whether some Allow statement of the policies could match the action (`Action` matching it, or `NotAction` not
  * matching it). Without one, AWS denies implicitly whatever the rest says, so the evaluation is skipped: a shortcut
@@ -681,8 +670,8 @@ function someAllowCouldMatch(docs: (Doc | undefined)[], action: string): boolean
 
 /** Whether a statement's `Action` (or `NotAction`) could cover the action. */
 function couldMatch(s: Body, action: string): boolean {
-  if (s.Action !== undefined) return asList(s.Action as string[]).some((p) => actionMatches(String(p), action));
-  if (s.NotAction !== undefined) return !asList(s.NotAction as string[]).some((p) => actionMatches(String(p), action));
+  if (s.Action !== undefined) return asList(s.Action as string[]).some((p) => iamWildcardMatch(String(p), action, true));
+  if (s.NotAction !== undefined) return !asList(s.NotAction as string[]).some((p) => iamWildcardMatch(String(p), action, true));
   return false;
 }
 

@@ -5,6 +5,8 @@
 import type { Condition, Principal, Statement, Value } from './types';
 import { asList, parsePolicy, type Statement as JsonStatement } from '../stacks/policy-checks';
 
+export { iamWildcardMatch } from '../stacks/policy-checks';
+
 /** Where a stack lives: what a literal is made relative to. */
 export interface Home {
   account: string;
@@ -77,11 +79,3 @@ export function statementsOf(policy: unknown, home: Home): Statement[] {
   }));
 }
 
-/** IAM's wildcard match: `*` any run of characters, `?` one; actions case-insensitively. */
-export function iamWildcardMatch(pattern: string, text: string, caseInsensitive = false): boolean {
-  const source = `^${pattern
-    .split('')
-    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('')}$`;
-  return new RegExp(source, caseInsensitive ? 'i' : '').test(text);
-}

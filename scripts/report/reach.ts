@@ -4,7 +4,6 @@
  * policy evaluated) the principals outside the account that reach the store and the Cognito guests that do.
  */
 import type { StackModel, Store } from '../../model/types';
-import { iamWildcardMatch } from '../../model/values';
 
 /** Identities anyone can obtain — the identity pool's guests — allowed actions on the store, through a role. */
 export interface GuestReach {
@@ -38,6 +37,3 @@ export function storeReach(model: StackModel, store: Store): StoreReach {
     });
   return { kind: 'iam', guests };
 }
-
-/** The actions a reach allows that match an IAM action (wildcards in the policy). */
-export const allows = (g: GuestReach, action: string) => g.actions.some((a) => iamWildcardMatch(a, action, true));
