@@ -38,6 +38,9 @@ export type AccessPrincipalKind =
   | 'web-identity'
   | 'service-for-another-account';
 
+/** Principals outside the stack's account: who "external access" means (the report's exposure rule, the review's gate on a new stack, a store's reachability). */
+export const OUTSIDER_KINDS: readonly AccessPrincipalKind[] = ['named-external', 'other-account', 'anyone', 'service-for-another-account'];
+
 /** Who asks. `id` is stable across a move to another account (addresses, not ARNs), except for named outsiders. */
 export interface AccessPrincipal {
   id: string;

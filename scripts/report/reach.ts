@@ -3,6 +3,7 @@
  * sentences (words.reachability): the bucket's public access block, and from the access matrix (model/access.ts, every
  * policy evaluated) the principals outside the account that reach the store and the Cognito guests that do.
  */
+import { OUTSIDER_KINDS } from '../../model/access';
 import type { StackModel, Store } from '../../model/types';
 
 /** Identities anyone can obtain — the identity pool's guests — allowed actions on the store, through a role. */
@@ -17,8 +18,6 @@ export type StoreReach =
   /** No resource policy and no public endpoint: the account's IAM principals, and the web identities below. */
   | { kind: 'iam'; guests: GuestReach[] };
 
-/** Principals outside the stack's account, as the access matrix names them. */
-const OUTSIDERS = new Set(['named-external', 'other-account', 'anyone', 'service-for-another-account']);
 
 export function storeReach(model: StackModel, store: Store): StoreReach {
   const { principals, cells } = model.access;
@@ -26,7 +25,7 @@ export function storeReach(model: StackModel, store: Store): StoreReach {
   // The store's own target in the matrix: a bucket's folder, or the stream, log group, catalog or queue itself.
   const onStore = cells.filter((c) => c.target === store.id || c.target === store.address);
   if (store.publicAccess !== 'no-public-endpoint') {
-    const outsiders = [...new Set(onStore.filter((c) => OUTSIDERS.has(kindOf(c.principal)?.kind ?? '')).map((c) => kindOf(c.principal)!.name))].sort();
+    const outsiders = [...new Set(onStore.filter((c) => OUTSIDER_KINDS.some((k) => k === kindOf(c.principal)?.kind)).map((c) => kindOf(c.principal)!.name))].sort();
     return { kind: 'bucket', publicAccessBlocked: store.publicAccess === 'blocked', outsiders };
   }
   const guests = principals

@@ -6,7 +6,7 @@
  * access, shortens retention, weakens protection or moves data is decided here, on data (grants.ts for policies);
  * the words are render.ts's. Deterministic: sorted, no times.
  */
-import { ACCESS_LEVELS, type AccessCell, type AccessLevel, type AccessPrincipal, type AccessRequest, type AccessTarget } from '../../model/access';
+import { ACCESS_LEVELS, OUTSIDER_KINDS, type AccessCell, type AccessLevel, type AccessPrincipal, type AccessRequest, type AccessTarget } from '../../model/access';
 import type { Alert, Destination, Encryption, Key, ResourcePolicy, Retention, Role, StackModel, Statement, Store } from '../../model/types';
 import { relative, valueKey } from '../../model/values';
 import type { StackReport } from '../report/analyze';
@@ -210,13 +210,10 @@ export function accessChanges(base: StackModel, current: StackModel): Change[] {
   return changes;
 }
 
-/** Principals outside the stack's account (or anyone): what a new stack grants them is new access too. */
-const OUTSIDERS: AccessPrincipal['kind'][] = ['named-external', 'other-account', 'anyone'];
-
-/** A new stack's grants to outsiders, as changes from nothing (a new stack's own roles are not "new access"). */
+/** A new stack's grants to principals outside its account, as changes from nothing (a new stack's own roles are not "new access"). */
 function outsiderGrants(model: StackModel): Change[] {
   const empty: StackModel = { ...model, access: { principals: [], targets: [], cells: [], unseen: [] } };
-  const outsiders = new Set(model.access.principals.filter((p) => OUTSIDERS.includes(p.kind)).map((p) => p.id));
+  const outsiders = new Set(model.access.principals.filter((p) => OUTSIDER_KINDS.includes(p.kind)).map((p) => p.id));
   return accessChanges(empty, model).filter((c) => c.subject.kind === 'principal' && outsiders.has(c.subject.principal.id));
 }
 

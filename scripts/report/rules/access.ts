@@ -4,16 +4,15 @@
  * of the exposure controls (S3.2, S3.3, S3.6, KMS.5, SNS.4, SQS.3) and of least privilege (IAM.1, IAM.21): whatever a
  * policy's grammar (`NotAction`, wildcards inside names, a policy attached by another resource, a live inline policy).
  */
-import type { AccessCell, AccessPrincipal, AccessTarget } from '../../../model/access';
+import { OUTSIDER_KINDS, type AccessCell, type AccessPrincipal, type AccessTarget } from '../../../model/access';
 import type { PolicyRule } from '../../../stacks/rules/rule';
 import { accessCell, accessPrincipal } from '../words';
 import { reportFixture, type ReportRuleInput } from './input';
 
-const OUTSIDERS: AccessPrincipal['kind'][] = ['named-external', 'other-account', 'anyone', 'service-for-another-account'];
 const STACK_PRINCIPALS: AccessPrincipal['kind'][] = ['stack-role', 'guest', 'policy-holder'];
 
 /** The cells whose principal is of one of the kinds, with the principal and target they name. */
-function cellsOf(input: ReportRuleInput, kinds: AccessPrincipal['kind'][]): { cell: AccessCell; principal: AccessPrincipal; target: AccessTarget }[] {
+function cellsOf(input: ReportRuleInput, kinds: readonly AccessPrincipal['kind'][]): { cell: AccessCell; principal: AccessPrincipal; target: AccessTarget }[] {
   const { principals, targets, cells } = input.model.access;
   return cells.flatMap((cell) => {
     const principal = principals.find((p) => p.id === cell.principal);
@@ -45,7 +44,7 @@ export const outsiderAccess: PolicyRule<ReportRuleInput> = {
   explanation:
     'Every policy that applies (identity, bucket, key, topic and queue policies, trust, ACLs, the bucket’s public access block) is evaluated for a principal of another account, a named outside principal, an anonymous caller and a trusted service acting for another account; any request they are allowed, or allowed under a condition this project cannot know, is reported. Access Analyzer’s external-access findings ask the same question (IAM User Guide, "IAM Access Analyzer findings").',
   evaluate: (input) =>
-    cellsOf(input, OUTSIDERS).map(({ cell, principal, target }) => ({
+    cellsOf(input, OUTSIDER_KINDS).map(({ cell, principal, target }) => ({
       resource: addressOf(target),
       message: `${accessPrincipal(principal)} may ${accessCell(cell.request, target, cell.level, cell.actions, cell.conditionKeys)}`,
       severity: cell.level === 'allowed' ? 'error' : 'warning',
