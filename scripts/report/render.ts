@@ -150,7 +150,7 @@ function evaluatedAccess(model: StackModel): { principal: string; may: string[] 
       principal: words.accessPrincipal(p),
       may: cells
         .filter((c) => c.principal === p.id)
-        .map((c) => (c.request === 'act-outside' ? `act outside the stack: ${words.ACCESS_LEVEL[c.level]} (${c.actions.join(', ')})` : words.accessCell(c.request, targets.find((t) => t.id === c.target)!, c.level, c.actions, c.conditionKeys))),
+        .map((c) => words.accessCell(c.request, targets.find((t) => t.id === c.target)!, c.level, c.actions, c.conditionKeys)),
     }))
     .map((row) => (row.may.length ? row : { ...row, may: ['nothing asked of it is allowed'] }));
 }

@@ -220,7 +220,7 @@ export const ACCESS_REQUEST: Record<AccessRequest, string> = {
   'read-catalog': 'read the tables of',
   'change-catalog': 'change or delete the tables of',
   assume: 'assume',
-  'act-outside': 'act on',
+  'act-outside': 'act outside the stack',
 };
 
 export const ACCESS_LEVEL: Record<AccessLevel, string> = {
@@ -258,9 +258,16 @@ export function accessPrincipal(p: AccessPrincipal): string {
 
 export const accessTarget = (t: AccessTarget): string => (t.kind === 'store' && t.storeRole ? `${STORE_ROLE[t.storeRole]} (${t.name})` : `${t.kind === 'outside' ? '' : `${t.kind} `}${t.name}`);
 
-/** One cell: "role x: read event data (…) — allowed (s3:GetObject)". */
+/** What a request asks, of its target: "read app events … (bucket/data/)", "act outside the stack". */
+export const accessWhat = (request: AccessRequest, target: AccessTarget): string => (request === 'act-outside' ? ACCESS_REQUEST[request] : `${ACCESS_REQUEST[request]} ${accessTarget(target)}`);
+
+/** Its actions, and for a conditional answer the keys that must match: " (s3:GetObject) when aws:SourceIp match". */
+export const accessHow = (level: AccessLevel, actions: string[], conditionKeys: string[]): string =>
+  `${actions.length ? ` (${actions.join(', ')})` : ''}${level === 'conditional' && conditionKeys.length ? ` when ${conditionKeys.join(', ')} match` : ''}`;
+
+/** One cell: "read app events delivered by Firehose (…/data/): allowed (s3:GetObject)". */
 export const accessCell = (request: AccessRequest, target: AccessTarget, level: AccessLevel, actions: string[], conditionKeys: string[]): string =>
-  `${ACCESS_REQUEST[request]} ${accessTarget(target)}: ${ACCESS_LEVEL[level]}${actions.length ? ` (${actions.join(', ')})` : ''}${level === 'conditional' && conditionKeys.length ? ` when ${conditionKeys.join(', ')} match` : ''}`;
+  `${accessWhat(request, target)}: ${ACCESS_LEVEL[level]}${accessHow(level, actions, conditionKeys)}`;
 
 /** Why a component is left out of a cost total. */
 export const OMISSION_REASON: Record<OmissionReason, string> = {

@@ -104,7 +104,7 @@ export function changeWords(c: Change, review: Pick<StackReview, 'model' | 'base
     case 'account-iam-access':
       return `the account's IAM principals: ${wasNow(f.before ? 'may reach the key' : 'no access', f.after ? 'may reach the key' : 'no access')}`;
     case 'access':
-      return `${subject}: ${f.request === 'act-outside' ? 'act outside the stack' : `${words.ACCESS_REQUEST[f.request]} ${words.accessTarget(f.target)}`}: ${wasNow(words.ACCESS_LEVEL[f.before], words.ACCESS_LEVEL[f.after])}${f.actions.length ? ` (${f.actions.join(', ')})` : ''}${f.after === 'conditional' && f.conditionKeys.length ? ` when ${f.conditionKeys.join(', ')} match` : ''}`;
+      return `${subject}: ${words.accessWhat(f.request, f.target)}: ${wasNow(words.ACCESS_LEVEL[f.before], words.ACCESS_LEVEL[f.after])}${words.accessHow(f.after, f.actions, f.conditionKeys)}`;
     case 'monthly-total':
       return `${subject}: ${wasNow(totalWords({ total: f.before, notPriced: f.notPricedBefore }), totalWords({ total: f.after, notPriced: f.notPricedAfter }))}`;
   }
