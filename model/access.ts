@@ -18,7 +18,7 @@
 import type { AllowedConditionExpression } from '@cloud-copilot/iam-simulate';
 import { isPermissionsBoundaryName } from '../config/names';
 import { evaluateRequest } from './iam-evaluator';
-import { asList, iamWildcardMatch, type TerraformJson } from '../stacks/policy-checks';
+import { asList, iamWildcardMatch, resourcesOfType, type TerraformJson } from '../stacks/policy-checks';
 import type { DeploymentFacts, Store } from './types';
 
 /** How far a principal gets with a request. Order matters: a change up this list widens access. */
@@ -158,7 +158,7 @@ interface Home {
   region: string;
 }
 
-const all = (tf: TerraformJson, type: string): [string, Body][] => Object.entries(tf.resource?.[type] ?? {}).sort(([a], [b]) => a.localeCompare(b));
+const all = resourcesOfType;
 const literal = (v: unknown): v is string => typeof v === 'string' && v !== '' && !v.includes('${');
 
 /** The ARN of a resource of the stack: its own (a plan's values), or built the way AWS builds it. */

@@ -4,7 +4,7 @@
  */
 import { NOT_QUERYABLE_WITHOUT_RESTORE, S3_RULES } from '../config/aws';
 import { staticFolder } from '../config/names';
-import { asList as list, bucketControls, type TerraformJson } from '../stacks/policy-checks';
+import { asList as list, bucketControls, resourcesOfType, type TerraformJson } from '../stacks/policy-checks';
 import type {
   Alert,
   Backend,
@@ -30,10 +30,7 @@ import { accessMatrix, type AccessMatrix, type AccessOptions } from './access';
 
 type Body = Record<string, unknown>;
 
-/** The resources of a type, by name, sorted. */
-function all(tf: TerraformJson, type: string): [string, Body][] {
-  return Object.entries(tf.resource?.[type] ?? {}).sort(([a], [b]) => a.localeCompare(b));
-}
+const all = resourcesOfType;
 
 /**
  * Whether `value` points at the resource `type.name`: a reference to any of its attributes (synthesized JSON), or

@@ -57,6 +57,9 @@ export function resources(tf: TerraformJson): [string, string, Record<string, un
   );
 }
 
+/** The resources of one type, as [name, body], sorted by name. */
+export const resourcesOfType = (tf: TerraformJson, type: string): [string, Record<string, unknown>][] => Object.entries(tf.resource?.[type] ?? {}).sort(([a], [b]) => a.localeCompare(b));
+
 export function parsePolicy(policy: unknown): Statement[] | undefined {
   if (typeof policy !== 'string') return undefined;
   try {
