@@ -13,6 +13,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AWS_REGIONS } from '../../config/aws';
+import { jurisdictionsOfRegion } from '../../config/jurisdictions';
 import { engineCli } from '../../stacks/engine';
 import { commandLine, isEntryPoint, usage, type CommandSpec } from '../cli';
 
@@ -68,12 +69,17 @@ const mb = (x: number) => (Number.isNaN(x) ? 'n/a' : `${x.toFixed(0)} MB`);
 /** An override file with `count` telemetry deployments; returns it and the number of stacks (bootstrap included). */
 function generatedMatrix(count: number, dir: string): { path: string; stacks: number } {
   const environments = ['dev', 'stage', 'prod', 'perf'];
-  const deployments = Array.from({ length: count }, (_, i) => ({
-    environment: `${environments[i % environments.length]}${Math.floor(i / (environments.length * AWS_REGIONS.length)) || ''}`,
-    region: AWS_REGIONS[Math.floor(i / environments.length) % AWS_REGIONS.length],
-    accountId: '333333333333',
-    profile: i % 2 === 0 ? 'standard' : 'compliance',
-  }));
+  const deployments = Array.from({ length: count }, (_, i) => {
+    const region = AWS_REGIONS[Math.floor(i / environments.length) % AWS_REGIONS.length];
+    return {
+      environment: `${environments[i % environments.length]}${Math.floor(i / (environments.length * AWS_REGIONS.length)) || ''}`,
+      region,
+      accountId: '333333333333',
+      profile: i % 2 === 0 ? 'standard' : 'compliance',
+      // Each region's own jurisdiction: a deployment outside its jurisdiction is a configuration error.
+      jurisdiction: jurisdictionsOfRegion(region)[0],
+    };
+  });
   const path = join(dir, `matrix-${count}.json`);
   writeFileSync(path, JSON.stringify({ deployments }));
   // One state bootstrap stack per region, as in the default matrix (same account everywhere).
