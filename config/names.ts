@@ -27,6 +27,11 @@ export interface ResourceNames {
   crawler: string;
   /** Athena workgroup. */
   workgroup: string;
+  /**
+   * The erasure's own Athena workgroup (`npm run erase`'s locating query): its query history and results are reachable
+   * only by the erasure policy, not by the analysts of `workgroup`.
+   */
+  erasureWorkgroup: string;
   /** SNS topic for the stack's alerts. */
   alertTopic: string;
   /** SQS queue of S3 object events the crawler consumes (catalog mode `crawler-events`). */
@@ -87,6 +92,7 @@ export function resourceNames(
     contractTable: `${settings.catalog.tablePrefix}contract`,
     crawler: `${base}-events`,
     workgroup: `${base}-events`,
+    erasureWorkgroup: `${base}-erasure`,
     alertTopic: `${base}-alerts`,
     dataEventsQueue: `${base}-events-data-events`,
     dataEventsDlq: `${base}-events-data-events-dlq`,
@@ -115,6 +121,15 @@ export const isPermissionsBoundaryName = (name: string): boolean => name.endsWit
 
 /** Folder of the data bucket holding each erasure request's journal and receipt (`npm run erase`). */
 export const ERASURE_REQUESTS_FOLDER = 'erasure-requests/';
+
+/**
+ * Folder of the data bucket where the erasure's workgroup writes its locating query's results (folders, counts and
+ * keys of objects; never ids), apart from the analysts' results folder.
+ */
+export const ERASURE_LOCATE_RESULTS_FOLDER = 'erasure-locate-results/';
+
+/** Days the locating query's results are kept: a run reads them within minutes of the query (its lifecycle expiry). */
+export const ERASURE_LOCATE_RESULTS_DAYS = 1;
 
 /** Stack that holds one account's trust in the HCP Terraform hosts its deployments use, and their deploy roles. */
 export function trustStackName(project: string, accountId: string): string {

@@ -51,7 +51,7 @@ export interface AccessPrincipal {
   account: string | null;
 }
 
-export type AccessTargetKind = 'store' | 'bucket' | 'key' | 'topic' | 'queue' | 'stream' | 'catalog' | 'role' | 'policy' | 'outside';
+export type AccessTargetKind = 'store' | 'bucket' | 'key' | 'topic' | 'queue' | 'stream' | 'catalog' | 'workgroup' | 'role' | 'policy' | 'outside';
 
 export interface AccessTarget {
   /** A store's id; `policy:` and a bucket's address; the address of the key, topic, queue, stream, database or role. */
@@ -62,7 +62,7 @@ export interface AccessTarget {
   storeRole?: Store['role'];
 }
 
-export const ACCESS_REQUESTS = ['read', 'write', 'delete', 'list', 'decrypt', 'administer', 'change-policy', 'put-records', 'read-catalog', 'change-catalog', 'assume', 'act-outside'] as const;
+export const ACCESS_REQUESTS = ['read', 'write', 'delete', 'list', 'decrypt', 'administer', 'change-policy', 'put-records', 'read-catalog', 'change-catalog', 'read-history', 'assume', 'act-outside'] as const;
 export type AccessRequest = (typeof ACCESS_REQUESTS)[number];
 
 export interface AccessCell {
@@ -538,6 +538,17 @@ function asks(tf: TerraformJson, stores: Store[], home: Home): Ask[] {
       { target, request: 'read-catalog', ways: [call('glue:GetTable', table), call('glue:GetPartitions', table)] },
       { target, request: 'change-catalog', ways: ['glue:UpdateTable', 'glue:DeleteTable', 'glue:CreateTable', 'glue:BatchDeletePartition'].map((action) => call(action, table)).concat([call('glue:DeleteDatabase', database)]) },
     );
+  }
+  // Every workgroup's query history: a query's SQL and execution parameters (GetQueryExecution, ListQueryExecutions
+  // list and return them for 45 days) and its results (GetQueryResults), each authorized on the workgroup's ARN
+  // (Service Authorization Reference, Amazon Athena: resource type workgroup). Athena has no resource policies.
+  for (const [name, b] of all(tf, 'aws_athena_workgroup')) {
+    const arn = arnOf(tf, 'aws_athena_workgroup', name, home);
+    result.push({
+      target: { id: `aws_athena_workgroup.${name}`, kind: 'workgroup', name: String(b.name) },
+      request: 'read-history',
+      ways: ['athena:GetQueryExecution', 'athena:ListQueryExecutions', 'athena:BatchGetQueryExecution', 'athena:GetQueryResults'].map((action) => [{ action, resource: arn }]),
+    });
   }
   for (const [name, b] of all(tf, 'aws_iam_role')) {
     const arn = arnOf(tf, 'aws_iam_role', name, home);

@@ -151,7 +151,8 @@ function copiesOf(tf: TerraformJson, name: string, bucket: Body): NonNullable<St
 function stores(tf: TerraformJson, home: Home): Store[] {
   const result: Store[] = [];
   const { name: streamName, stream, s3 } = firehoseOf(tf);
-  const results = workgroupResults(all(tf, 'aws_athena_workgroup')[0]?.[1]);
+  // Every workgroup's results location (the analysts', the erasure's): each is query results, not just the first's.
+  const results = new Set(all(tf, 'aws_athena_workgroup').map(([, w]) => workgroupResults(w)).filter((l) => l !== ''));
   const roleOfPrefix = new Map<string, StoreRole>();
   if (s3.prefix) roleOfPrefix.set(staticFolder(String(s3.prefix)), 'event-data');
   if (s3.error_output_prefix) roleOfPrefix.set(staticFolder(String(s3.error_output_prefix)), 'failed-records');
@@ -193,7 +194,7 @@ function stores(tf: TerraformJson, home: Home): Store[] {
       result.push({
         ...base,
         id: `${base.address}/${rule.prefix}`,
-        role: location === results ? 'query-results' : (roleOfPrefix.get(rule.prefix) ?? 'objects'),
+        role: results.has(location) ? 'query-results' : (roleOfPrefix.get(rule.prefix) ?? 'objects'),
         name: `${bucketName}/${rule.prefix}`,
         retention: retentionOf(rule.transitions, rule.expirationDays, bucketWideNoncurrent, smallObjectsTransition),
       });
@@ -374,8 +375,7 @@ function flow(tf: TerraformJson, region: string): FlowEdge[] {
   }
   const projected = all(tf, 'aws_glue_catalog_table').find(([, t]) => (t.parameters as Body | undefined)?.['projection.enabled'] === 'true')?.[1];
   if (projected) edges.push({ from: data, to: catalog, region, via: { kind: 'projection', table: String(projected.name), database } });
-  const workgroup = all(tf, 'aws_athena_workgroup')[0]?.[1];
-  if (workgroup) {
+  for (const [, workgroup] of all(tf, 'aws_athena_workgroup')) {
     const athena = { kind: 'athena' as const, workgroup: String(workgroup.name) };
     const [resultsBucket, ...rest] = workgroupResults(workgroup).replace(/^s3:\/\//, '').split('/');
     edges.push({ from: catalog, to: athena, region, via: { kind: 'sql' } });

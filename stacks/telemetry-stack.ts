@@ -146,6 +146,7 @@ export class TelemetryStack extends CheckedStack {
       names,
       folders: { data: staticFolder(settings.firehose.dataPrefix), errors: staticFolder(settings.firehose.errorPrefix), results: settings.athena.resultsPrefix },
       keyArn: storage.key.arn,
+      athena: settings.athena,
       principals: settings.erasure.principals,
     });
     const monitoring = new Monitoring(this, 'monitoring', {

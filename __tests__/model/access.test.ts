@@ -144,6 +144,9 @@ const CORPUS: [string, (tf: { resource: Json }) => void, (RegExp | string)[]][] 
   ['the guest may redirect its stream (firehose:* passes Cognito’s scope-down)', (tf) => editPolicy(one(tf, 'aws_iam_role_policy', (b) => String(b.role).includes('ingestion')), 'policy', (d) => (d.Statement[0].Action = 'firehose:*')), [/^guest .+ \| administer \| aws_kinesis_firehose_delivery_stream\.\w+ \| allowed$/]],
   ['anyone may subscribe to the alert topic', (tf) => editPolicy(one(tf, 'aws_sns_topic_policy'), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sns:Subscribe', Resource: '*' })), [/^anyone .+ \| read \| aws_sns_topic\.\w+ \| allowed$/]],
   ['a policy variable written as Terraform escapes it ($${aws:PrincipalAccount} in the bucket name)', (tf) => editPolicy(analystPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::telemetry-prod-$${aws:PrincipalAccount}-eu-central-1/*' })), [/^policy-holder \S+-analyst \| delete \| .+\/data\/ \| allowed$/]],
+  // The erasure's locating query: its SQL and execution parameters (digests of the ids) in its workgroup's history.
+  ["the analyst's workgroup grant widened to every workgroup: the erasure's query history", (tf) => editPolicy(analystPolicy(tf), 'policy', (d) => d.Statement.filter((x) => String(x.Resource).includes(':workgroup/')).forEach((x) => (x.Resource = 'arn:aws:athena:eu-central-1:222222222222:workgroup/*'))), [/^policy-holder \S+-analyst \| read-history \| aws_athena_workgroup\.erasure_workgroup_\w+ \| allowed$/]],
+  ["the analyst may read the whole bucket: the erasure's locate results", (tf) => editPolicy(analystPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` })), [/^policy-holder \S+-analyst \| read \| aws_s3_bucket\.storage_data_\w+\/erasure-locate-results\/ \| allowed$/]],
   ['a bucket policy given by a reference the model cannot read: taken as granting anyone', (tf) => (bucketPolicy(tf).policy = '${data.aws_iam_policy_document.p.json}'), [/^other-account .+ \| change-policy \| policy:aws_s3_bucket\.storage_data_\w+ \| allowed$/]],
 ];
 
@@ -171,6 +174,26 @@ describe('access matrix of the shipped pipeline', () => {
 
   it('the Cognito guest may put records into its stream and nothing else', () => {
     expect(cells('guest').map((c) => `${c.request} ${c.target} ${c.level}`)).toEqual([expect.stringMatching(/^put-records aws_kinesis_firehose_delivery_stream\.\w+ allowed$/)]);
+  });
+
+  it("the erasure's workgroup history and results: its own policy reaches them, no analyst does", () => {
+    const workgroups = base.access.targets.filter((t) => t.kind === 'workgroup');
+    // Every workgroup of the stack is asked about, not only the first.
+    expect(workgroups.map((t) => t.name).sort()).toEqual(['telemetry-prod-erasure', 'telemetry-prod-events']);
+    const erasureWg = workgroups.find((t) => t.name.endsWith('-erasure'))!.id;
+    const results = base.access.targets.find((t) => t.kind === 'store' && t.name.endsWith('/erasure-locate-results/'))!.id;
+    expect(base.stores.find((s) => s.id === results)?.role).toBe('query-results');
+    const who = (request: string, target: string) =>
+      base.access.cells.filter((c) => c.request === request && c.target === target && c.level === 'allowed').map((c) => base.access.principals.find((p) => p.id === c.principal)!).filter((p) => p.kind !== 'account-principal' && !p.kind.startsWith('deploy'));
+    expect(who('read-history', erasureWg).map((p) => p.name)).toEqual(['telemetry-prod-eu-central-1-erasure']);
+    expect(who('read', results).map((p) => p.name)).toEqual(['telemetry-prod-eu-central-1-erasure']);
+    // The analysts read their own workgroup's history, and not the erasure's.
+    const analysts = base.access.principals.filter((p) => p.name.endsWith('-analyst')).map((p) => p.id);
+    expect(analysts.length).toBeGreaterThan(0);
+    for (const a of analysts) {
+      expect(base.access.cells.filter((c) => c.principal === a && (c.target === erasureWg || c.target === results))).toEqual([]);
+      expect(base.access.cells.some((c) => c.principal === a && c.request === 'read-history' && c.target !== erasureWg)).toBe(true);
+    }
   });
 
   it('no role of the stack acts outside it', () => {

@@ -11,11 +11,12 @@ import type { AthenaClient } from '@aws-sdk/client-athena';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main as erase, parseShard } from '../../scripts/erase/index';
+import { locateTarget, main as erase, parseShard } from '../../scripts/erase/index';
+import { synthDeployments } from '../helpers';
 import { s3Store } from '../../scripts/erase/s3-store';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CONFIGURED } from '../fixtures/configured';
-import { staticFolder } from '../../config/names';
+import { ERASURE_LOCATE_RESULTS_FOLDER, staticFolder } from '../../config/names';
 import { retentionStep, retentionSteps } from '../../config/rewrite-retention';
 
 interface Stored {
@@ -843,5 +844,24 @@ describe('npm run erase', () => {
     expect(await erase([...args, '--app-stopped-at', new Date().toISOString()], () => b)).toBe(3);
     expect(b.lines(data).filter((l) => l.includes(ERASED))).toEqual([]);
     expect(await erase([...args, '--app-stopped-at', '2026-01-01T00:00:00Z'], () => b)).toBe(0);
+  });
+});
+
+describe('the locating query runs in the erasure workgroup, which no analyst reaches', () => {
+  it("locateTarget names the stack's erasure workgroup: the one writing to the erasure's own results folder, in the erasure policy and not the analysts'", () => {
+    const [synthesized] = synthDeployments([CONFIGURED[0]]);
+    const d = synthesized.stack.deployment;
+    const target = locateTarget(d, staticFolder(d.settings.firehose.dataPrefix));
+    const workgroups = Object.values(synthesized.tf.resource.aws_athena_workgroup) as { name: string; configuration: { result_configuration: { output_location: string } } }[];
+    const own = workgroups.find((w) => w.name === target.workgroup);
+    expect(own?.configuration.result_configuration.output_location).toBe(`s3://${d.names.dataBucket}/${ERASURE_LOCATE_RESULTS_FOLDER}`);
+    expect(target.workgroup).not.toBe(d.names.workgroup);
+    const policies = Object.values(synthesized.tf.resource.aws_iam_policy) as { name: string; policy: string }[];
+    const athenaResources = (name: string) =>
+      (JSON.parse(policies.find((p) => p.name === name)!.policy).Statement as { Action: string | string[]; Resource: string | string[] }[])
+        .filter((s) => [s.Action].flat().some((a) => a.startsWith('athena:')))
+        .flatMap((s) => [s.Resource].flat());
+    expect(athenaResources(d.names.erasure)).toEqual([expect.stringMatching(new RegExp(`:workgroup/${target.workgroup}$`))]);
+    expect(athenaResources(d.names.roles.analyst).some((r) => r.endsWith(`/${target.workgroup}`) || r.endsWith('/*'))).toBe(false);
   });
 });

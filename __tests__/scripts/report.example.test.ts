@@ -51,6 +51,7 @@ describe('report sections (example matrix)', () => {
       ['event-data', 'telemetry-prod-222222222222-eu-central-1/data/'],
       ['failed-records', 'telemetry-prod-222222222222-eu-central-1/errors/'],
       ['query-results', 'telemetry-prod-222222222222-eu-central-1/athena-results/'],
+      ['query-results', 'telemetry-prod-222222222222-eu-central-1/erasure-locate-results/'],
       ['access-logs', 'telemetry-prod-222222222222-eu-central-1-access-logs/'],
       ['objects', 'telemetry-prod-222222222222-eu-central-1/erasure-requests/'],
       ['buffer', 'telemetry-prod-events'],
@@ -112,6 +113,9 @@ describe('report sections (example matrix)', () => {
       'iOS app → Firehose telemetry-prod-events',
       'Firehose telemetry-prod-events → S3 telemetry-prod-222222222222-eu-central-1/data/',
       'S3 telemetry-prod-222222222222-eu-central-1/data/ → Glue catalog telemetry_prod',
+      // The erasure's own workgroup, beside the analysts': every workgroup of the stack is read.
+      'Glue catalog telemetry_prod → Athena telemetry-prod-erasure',
+      'Athena telemetry-prod-erasure → S3 telemetry-prod-222222222222-eu-central-1/erasure-locate-results/',
       'Glue catalog telemetry_prod → Athena telemetry-prod-events',
       'Athena telemetry-prod-events → S3 telemetry-prod-222222222222-eu-central-1/athena-results/',
       'S3 telemetry-prod-222222222222-eu-central-1/ → S3 telemetry-prod-222222222222-eu-central-1-access-logs/telemetry-prod-222222222222-eu-central-1/',

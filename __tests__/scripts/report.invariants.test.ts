@@ -54,6 +54,7 @@ describeEach('telemetry stacks', CONFIGURED, (d) => `${d.names.stack} report`, (
     expect(erasure.policy).toBe(d.names.erasure);
     expect(erasure.role).toBe(d.settings.erasure.principals.length ? d.names.erasure : null);
     expect(erasure.copies.map((c) => c.role).sort()).toEqual(['buffer', 'event-data', 'failed-records', 'query-results']);
+    expect(erasure.outside.filter((o) => o.what === 'query-history')).toHaveLength(1);
     // An archive class in the lifecycle means a restore (Deep Archive bulk: 48 h); otherwise Firehose's buffer is the last.
     const archived = d.settings.lifecycle.deepArchiveDays !== null && d.settings.lifecycle.deepArchiveDays < d.settings.lifecycle.expirationDays;
     expect(erasure.hours).toBe(archived ? 48 : d.settings.firehose.bufferIntervalSeconds / 3600);
@@ -63,7 +64,9 @@ describeEach('telemetry stacks', CONFIGURED, (d) => `${d.names.stack} report`, (
       expect.arrayContaining([
         { what: 'log', store: d.names.firehoseLogGroup, days: d.settings.logs.retentionDays },
         { what: 'receipts', store: `${d.names.dataBucket}/erasure-requests/`, days: d.settings.erasure.receiptRetentionDays },
-        { what: 'query-history', store: 'Athena query history', days: 45 },
+        { what: 'locate-results', store: `${d.names.dataBucket}/erasure-locate-results/`, days: 1 },
+        // Only the erasure's workgroup runs the locating query: the analysts' history never holds its digests.
+        { what: 'query-history', store: `Athena query history of workgroup ${d.names.erasureWorkgroup}`, days: 45 },
       ]),
     );
     expect(renderMarkdown(report())).not.toMatch(/Every copy is gone/);

@@ -100,7 +100,8 @@ describe('configured values reach their resources', () => {
 
   it('a cutoff, a schedule and a buffer size set in config appear in the JSON', () => {
     const [s] = synthMatrix(singleDeployment({ athena: { bytesScannedCutoffPerQuery: 52428800 }, crawler: { schedule: 'cron(15 3 * * ? *)' }, firehose: { bufferSizeMb: 64 } }));
-    expect((only(s.tf, 'aws_athena_workgroup').configuration as Record<string, unknown>).bytes_scanned_cutoff_per_query).toBe(52428800);
+    // Both workgroups, the analysts' and the erasure's, scan no more than the configured cutoff.
+    expect(Object.values(s.tf.resource.aws_athena_workgroup).map((w) => (w.configuration as Record<string, unknown>).bytes_scanned_cutoff_per_query)).toEqual([52428800, 52428800]);
     expect(only(s.tf, 'aws_glue_crawler').schedule).toBe('cron(15 3 * * ? *)');
     expect((only(s.tf, 'aws_kinesis_firehose_delivery_stream').extended_s3_configuration as Record<string, unknown>).buffering_size).toBe(64);
   });

@@ -11,7 +11,7 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
 import { pricesFor } from '../../config/prices';
-import { coverage, listForLocating, locateWithAthena, LocateError } from './athena-locate';
+import { coverage, listForLocating, locateWithAthena, LocateError, type LocateTarget } from './athena-locate';
 import { readFileSync } from 'node:fs';
 import { ERASURE_REQUESTS_FOLDER, staticFolder } from '../../config/names';
 import type { ResolvedDeployment } from '../../config';
@@ -33,7 +33,7 @@ export const ERASE_COMMAND = {
     request: { type: 'string', value: 'id', help: 'the request (your ticket id): a re-run with it resumes' },
     field: { type: 'string', value: 'path', multiple: true, help: `a contract column (string or bigint) holding ids (repeatable), matched exactly; default ${DEFAULT_ID_FIELDS.join(', ')}, whose ids must be UUIDs / Cognito identity ids and match in any case` },
     unparsed: { type: 'string', value: 'keep|remove', help: 'lines holding an id\'s characters that are not JSON: keep or remove them, once you have looked (default: kept, and the request stays pending)' },
-    locate: { type: 'string', value: 'athena|scan', help: "athena (default): one query in the stack's workgroup finds the objects, its scan shown first; scan: read every object (the emulator, small stacks)" },
+    locate: { type: 'string', value: 'athena|scan', help: "athena (default): one query in the erasure's own workgroup finds the objects, its scan shown first; scan: read every object (the emulator, small stacks)" },
     'app-stopped-at': { type: 'string', value: 'time', help: "when the app stopped sending for these ids (ISO 8601); default: the request's first run" },
     shard: { type: 'string', value: 'i/n|aws-batch', help: "this run's share of the keys, i of n counted from 0 (aws-batch: an AWS Batch array child's index and size): n runs on n machines split the work; with --locate athena, run --locate-only once first" },
     'locate-only': { type: 'boolean', help: 'locate with Athena and save the located objects for the shards, then stop' },
@@ -220,7 +220,7 @@ export async function main(
       console.log(`located: ${located.size} of the ${saved.saved.count} object(s) saved by --locate-only at ${saved.saved.at} are this shard's`);
     } else if (locate === 'athena') {
       const folder = r.folders.data;
-      const target = { workgroup: d.names.workgroup, database: d.names.glueDatabase, table: d.names.table, bucket: d.names.dataBucket, folder, pricePerTb: pricesFor(d.region)?.prices['athena.scanned']?.value };
+      const target = locateTarget(d, folder);
       await beginRequest(store, r);
       const listing = await listForLocating(store.versions(folder));
       const found = await locateWithAthena(athenaFor(d), target, ids, fields, listing.bytes, (line) => console.log(line));
@@ -253,6 +253,14 @@ export async function main(
     console.error(`erase failed: ${e.name}: ${e.message}${e.$metadata?.httpStatusCode === 403 ? ` — the credentials need the stack's erasure policy (${d.names.erasure})` : ''}; run the same command again to resume`);
     return 1;
   }
+}
+
+/**
+ * Where the locating query runs: the erasure's own workgroup (stacks/constructs/erasure.ts), whose query history and
+ * results no analyst policy reaches; never the analysts' workgroup.
+ */
+export function locateTarget(d: ResolvedDeployment, folder: string): LocateTarget {
+  return { workgroup: d.names.erasureWorkgroup, database: d.names.glueDatabase, table: d.names.table, bucket: d.names.dataBucket, folder, pricePerTb: pricesFor(d.region)?.prices['athena.scanned']?.value };
 }
 
 if (isEntryPoint('scripts/erase/index.ts')) {

@@ -4,7 +4,7 @@
  * it (the stack's erasure policy and role), and what locating a device's events and rewriting the objects cost at the
  * three volume tiers.
  */
-import { ERASURE_REQUESTS_FOLDER, erasurePolicyOf } from '../../config/names';
+import { ERASURE_LOCATE_RESULTS_FOLDER, ERASURE_REQUESTS_FOLDER, erasurePolicyOf } from '../../config/names';
 import type { StackModel, StoreRole } from '../../model/types';
 import { ARCHIVED_CLASSES } from '../erase/engine';
 import { ASSUMPTIONS, price, rawGbOf, storedGbOf, VOLUMES } from './prices';
@@ -42,10 +42,11 @@ export interface ErasureCost {
 
 /**
  * A copy `npm run erase` does not edit, and what happens to it: a log (CloudWatch Logs events cannot be edited, only
- * their streams or group deleted), the requests' own receipts, Athena's query history.
+ * their streams or group deleted), the requests' own receipts, the locating query's results (keys of objects, never
+ * ids) and its entry in the erasure workgroup's query history.
  */
 export interface ErasureOutside {
-  what: 'log' | 'receipts' | 'query-history';
+  what: 'log' | 'receipts' | 'locate-results' | 'query-history';
   store: string;
   /** Days it is kept; null: never expires. */
   days: number | null;
@@ -95,12 +96,18 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
   for (const s of model.stores.filter((x) => x.role === 'buffer' && x.retention.buffer)) {
     copies.push({ store: s.name, role: s.role, how: 'delivered-then-rewritten', hours: s.retention.buffer!.seconds / 3600 });
   }
-  for (const s of model.stores.filter((x) => x.role === 'query-results')) copies.push({ store: s.name, role: s.role, how: 'deleted-when-naming-an-id', hours: 0 });
+  // The erasure's own results (its locating query's: folders, counts and object keys) hold no record: not a copy.
+  const locateResults = (x: { name: string }) => x.name.endsWith(`/${ERASURE_LOCATE_RESULTS_FOLDER}`);
+  for (const s of model.stores.filter((x) => x.role === 'query-results' && !locateResults(x))) copies.push({ store: s.name, role: s.role, how: 'deleted-when-naming-an-id', hours: 0 });
   // Logs may quote record content (Firehose's error messages) or keys: kept their retention, never edited.
   const outside: ErasureOutside[] = [
     ...model.stores.filter((s) => s.role === 'logs').map((s): ErasureOutside => ({ what: 'log', store: s.name, days: s.retention.expirationDays })),
     ...model.stores.filter((s) => s.name.endsWith(`/${ERASURE_REQUESTS_FOLDER}`)).map((s): ErasureOutside => ({ what: 'receipts', store: s.name, days: s.retention.expirationDays })),
-    ...(model.stores.some((s) => s.role === 'query-results') ? [{ what: 'query-history' as const, store: 'Athena query history', days: ATHENA_HISTORY_DAYS }] : []),
+    ...model.stores.filter(locateResults).map((s): ErasureOutside => ({ what: 'locate-results', store: s.name, days: s.retention.expirationDays })),
+    // The locating query runs in the workgroup that writes those results (the erasure's own): its history keeps it.
+    ...model.flow
+      .filter((e) => e.via.kind === 'query-results' && e.to.kind === 's3' && locateResults({ name: `${e.to.bucket}/${e.to.prefix}` }) && e.from.kind === 'athena')
+      .map((e): ErasureOutside => ({ what: 'query-history', store: `Athena query history of workgroup ${e.from.kind === 'athena' ? e.from.workgroup : ''}`, days: ATHENA_HISTORY_DAYS })),
   ];
 
   const events = model.stores.find((s) => s.role === 'event-data')!;

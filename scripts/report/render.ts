@@ -267,7 +267,7 @@ export function stackSection(r: StackReport): Section {
   heading('Who can read or write it');
   heading('Evaluated access', 2);
   para(
-    'Every principal below was asked every request of the stack (read, write, delete, list the stores; decrypt with and administer the key; change the bucket, key, topic and queue policies; subscribe and publish; put records and redirect the stream; read and change the catalog; assume its roles and change their policies; act outside the stack), decided by evaluating the policies that apply as AWS does (docs/compliance.md, "How access is decided"). What is not listed was denied.',
+    'Every principal below was asked every request of the stack (read, write, delete, list the stores; decrypt with and administer the key; change the bucket, key, topic and queue policies; subscribe and publish; put records and redirect the stream; read and change the catalog; read the query history of each Athena workgroup; assume its roles and change their policies; act outside the stack), decided by evaluating the policies that apply as AWS does (docs/compliance.md, "How access is decided"). What is not listed was denied.',
   );
   tableOf(['Principal', 'May'], evaluatedAccess(model).map((a) => [cell(a.principal), lines(a.may.map(say))]));
   heading('Roles and policies as written', 2);
@@ -427,7 +427,8 @@ const daysWords = (days: number | null) => (days === null ? 'never expires' : `$
 function outsideWords(o: ErasureOutside): string {
   if (o.what === 'log') return `the log \`${o.store}\` (${daysWords(o.days)}; ${o.store.startsWith(FIREHOSE_LOG_GROUPS) ? "Firehose's error messages may quote record content" : 'may quote object keys and schemas'} — to remove it sooner, delete its log streams)`;
   if (o.what === 'receipts') return `the requests' receipts \`${o.store}\` (${daysWords(o.days)}, \`erasure.receiptRetentionDays\`; salted hashes of the ids and counts, never the ids)`;
-  return `${o.store} (${daysWords(o.days)}; the locating query holds SHA-256 digests of the ids, never the ids)`;
+  if (o.what === 'locate-results') return `the locating query's results \`${o.store}\` (${daysWords(o.days)}; folders, counts and object keys, never the ids; readable by the erasure policy alone among the stack's policies)`;
+  return `the ${o.store} (${daysWords(o.days)}, Athena's own; the locating query's SQL and parameters hold SHA-256 digests of the ids, never the ids — a guessed id could be tested against them, so only the erasure policy, and administrators allowed athena:* on the account, may read this workgroup's history)`;
 }
 
 /** The erasure section's sentences and rows, shared by Markdown and HTML. */

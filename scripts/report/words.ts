@@ -219,6 +219,7 @@ export const ACCESS_REQUEST: Record<AccessRequest, string> = {
   'put-records': 'put records into',
   'read-catalog': 'read the tables of',
   'change-catalog': 'change or delete the tables of',
+  'read-history': "read the query history (each query's SQL, execution parameters and results) of",
   assume: 'assume',
   'act-outside': 'act outside the stack',
 };

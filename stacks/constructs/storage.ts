@@ -12,7 +12,7 @@ import { dependable, Lazy, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { DEFAULT_SETTINGS } from '../../config/defaults';
-import { ERASURE_REQUESTS_FOLDER, staticFolder, type ResourceNames } from '../../config/names';
+import { ERASURE_LOCATE_RESULTS_DAYS, ERASURE_LOCATE_RESULTS_FOLDER, ERASURE_REQUESTS_FOLDER, staticFolder, type ResourceNames } from '../../config/names';
 import type { AthenaSettings, FirehoseSettings, LifecycleSettings, ProtectionSettings } from '../../config/schema';
 import { arnsOf, policyDocument, type AwsEnvironment, type PolicyStatement } from '../iam';
 import { AccessLogs } from './access-logs';
@@ -153,6 +153,8 @@ export class Storage extends Construct implements KeyPolicyContributions, Bucket
         // An object rewritten by an erasure keeps its data's expiry, not the rewrite's (config/rewrite-retention.ts).
         ...rewrittenRetentionRules(lifecycle),
         { id: 'athena-results', status: 'Enabled', filter: [{ prefix: athena.resultsPrefix }], expiration: [{ days: athena.resultsExpirationDays }] },
+        // The erasure workgroup's results (stacks/constructs/erasure.ts): read by the run that wrote them, then gone.
+        { id: 'erasure-locate-results', status: 'Enabled', filter: [{ prefix: ERASURE_LOCATE_RESULTS_FOLDER }], expiration: [{ days: ERASURE_LOCATE_RESULTS_DAYS }] },
         { id: 'erasure-receipts', status: 'Enabled', filter: [{ prefix: ERASURE_REQUESTS_FOLDER }], expiration: [{ days: props.erasureReceiptDays ?? DEFAULT_SETTINGS.erasure.receiptRetentionDays }] },
         {
           id: 'abort-incomplete-multipart-uploads',

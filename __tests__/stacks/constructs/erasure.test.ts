@@ -7,7 +7,7 @@ import { buildStackModel, factsFromTags } from '../../../model/build';
 import { Erasure } from '../../../stacks/constructs/erasure';
 import { all, bareStack, ENV, KEY, one, policyOf, prefix, request, synth, viaService } from './bare';
 
-const names = { stack: 'bare', dataBucket: 'bare-data', erasure: 'bare-erasure', workgroup: 'bare-wg', glueDatabase: 'bare_db' };
+const names = { stack: 'bare', dataBucket: 'bare-data', erasure: 'bare-erasure', erasureWorkgroup: 'bare-erasure-wg', glueDatabase: 'bare_db' };
 
 function build(principals?: string[]) {
   const stack = bareStack();
@@ -47,17 +47,23 @@ describe('Erasure', () => {
     ['decrypts through S3', request('kms:Decrypt', KEY, viaService('s3'))],
     ['encrypts rewrites through S3', request('kms:GenerateDataKey', KEY, viaService('s3'))],
     // --locate athena (scripts/erase/athena-locate.ts)
-    ["reads the workgroup's scan cutoff", request('athena:GetWorkGroup', 'arn:aws:athena:eu-central-1:222222222222:workgroup/bare-wg')],
-    ['runs the locating query in the workgroup', request('athena:StartQueryExecution', 'arn:aws:athena:eu-central-1:222222222222:workgroup/bare-wg')],
-    ['reads its results', request('athena:GetQueryResults', 'arn:aws:athena:eu-central-1:222222222222:workgroup/bare-wg')],
+    ["reads its workgroup's scan cutoff", request('athena:GetWorkGroup', 'arn:aws:athena:eu-central-1:222222222222:workgroup/bare-erasure-wg')],
+    ['runs the locating query in its own workgroup', request('athena:StartQueryExecution', 'arn:aws:athena:eu-central-1:222222222222:workgroup/bare-erasure-wg')],
+    ['polls it', request('athena:GetQueryExecution', 'arn:aws:athena:eu-central-1:222222222222:workgroup/bare-erasure-wg')],
+    ['reads its results', request('athena:GetQueryResults', 'arn:aws:athena:eu-central-1:222222222222:workgroup/bare-erasure-wg')],
     ['lets the query read the events table', request('glue:GetTable', 'arn:aws:glue:eu-central-1:222222222222:table/bare_db/events_data')],
     ['lets the query read events', request('s3:GetObject', 'arn:aws:s3:::bare-data/data/year=2026/x.gz')],
-    ['lets the query write its result', request('s3:PutObject', 'arn:aws:s3:::bare-data/athena-results/q.csv')],
+    ['lets the query write its result in its own folder', request('s3:PutObject', 'arn:aws:s3:::bare-data/erasure-locate-results/q.csv')],
+    ['lets the query read its result back', request('s3:GetObject', 'arn:aws:s3:::bare-data/erasure-locate-results/q.csv')],
+    // Athena calls GetBucketLocation on the results bucket as the caller (AmazonAthenaFullAccess grants it on results buckets).
+    ["lets Athena find the results bucket's region", request('s3:GetBucketLocation', 'arn:aws:s3:::bare-data')],
     ['decrypts through Athena', request('kms:Decrypt', KEY, viaService('athena'))],
   ])('may: %s', (_what, r) => expect(allowed(r)).toBe(true));
 
   it.each([
     ['query in another workgroup', request('athena:StartQueryExecution', 'arn:aws:athena:eu-central-1:222222222222:workgroup/other')],
+    ["query in the analysts' workgroup, whose history they read", request('athena:StartQueryExecution', 'arn:aws:athena:eu-central-1:222222222222:workgroup/bare-wg')],
+    ["write into the analysts' results folder", request('s3:PutObject', 'arn:aws:s3:::bare-data/athena-results/q.csv')],
     ['change the catalog', request('glue:UpdateTable', 'arn:aws:glue:eu-central-1:222222222222:table/bare_db/events_data')],
     ['read failed records without a version', request('s3:GetObject', 'arn:aws:s3:::bare-data/errors/x.gz')],
     ['delete a receipt', request('s3:DeleteObjectVersion', 'arn:aws:s3:::bare-data/erasure-requests/DSR-1/receipt.json')],
@@ -69,6 +75,13 @@ describe('Erasure', () => {
     ['decrypt directly, outside S3', request('kms:Decrypt', KEY)],
     ['decrypt through another service', request('kms:Decrypt', KEY, viaService('sqs'))],
   ])('may not: %s', (_what, r) => expect(allowed(r)).toBe(false));
+
+  it('its own workgroup: settings enforced, results in its own folder, encrypted with the stack key, kept one day', () => {
+    expect(one(tf, 'aws_athena_workgroup')).toMatchObject({
+      name: 'bare-erasure-wg',
+      configuration: { enforce_workgroup_configuration: true, result_configuration: { output_location: 's3://bare-data/erasure-locate-results/', encryption_configuration: { encryption_option: 'SSE_KMS', kms_key_arn: KEY } } },
+    });
+  });
 
   it('without principals: the policy only; with principals: a role only they may assume, which has it', () => {
     expect(all(tf, 'aws_iam_role')).toEqual([]);

@@ -63,6 +63,7 @@ describe('Storage, built alone in a bare stack', () => {
       ['events', [{ prefix: 'data/' }]],
       ['failed-records', [{ prefix: 'errors/' }]],
       ['athena-results', [{ prefix: 'athena-results/' }]],
+      ['erasure-locate-results', [{ prefix: 'erasure-locate-results/' }]],
       ['erasure-receipts', [{ prefix: 'erasure-requests/' }]],
       ['abort-incomplete-multipart-uploads', [{}]],
       ['expire-noncurrent-versions', [{}]],
