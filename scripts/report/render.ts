@@ -347,11 +347,11 @@ function costBlocks(cost: CostEstimate): Block[] {
     ]),
   });
   b.push({ kind: 'paragraph', content: cell('Left out of the totals, with why:') }, { kind: 'list', items: omissionLines(cost).map((l) => cell(l)) });
-  b.push({ kind: 'paragraph', content: cell('Why it differs from the reference design:') }, { kind: 'list', items: cost.differences.map((d) => phrase(d)) });
+  b.push({ kind: 'paragraph', content: cell('Why it differs from the reference design:') }, { kind: 'list', items: cost.differences.map((d) => phrase(words.costDifference(d))) });
   b.push({ kind: 'paragraph', content: cell('Prices:') }, prices);
   if (cost.catalogModes.length) {
     b.push({ kind: 'paragraph', content: cell('Catalog cost of each mode for this schedule and region:') });
-    b.push({ kind: 'table', headers: ['Catalog mode', 'Per month', 'How'], rows: cost.catalogModes.map((m) => [cell(m.mode), cell(usd(m.perMonth)), cell(m.note)]) });
+    b.push({ kind: 'table', headers: ['Catalog mode', 'Per month', 'How'], rows: cost.catalogModes.map((m) => [cell(m.mode), cell(usd(m.perMonth)), cell(words.catalogModeHow(m.how))]) });
   }
   return b;
 }

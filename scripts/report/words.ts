@@ -6,7 +6,7 @@ import type { Condition, Encryption, FlowNode, FlowVia, Identity, Principal, Pro
 import type { AccessLevel, AccessPrincipal, AccessRequest, AccessTarget } from '../../model/access';
 import { ACCOUNT_TOKEN, REGION_TOKEN } from '../../model/values';
 import type { StoreReach } from './reach';
-import type { Omission, OmissionReason } from './cost';
+import type { CatalogModeHow, CostDifference, Omission, OmissionReason } from './cost';
 
 export const STORE_ROLE: Record<StoreRole, string> = {
   'event-data': 'app events delivered by Firehose',
@@ -287,3 +287,51 @@ export const PRICE_SOURCE_CLASS: Record<'price-list-api' | 'offer-file' | 'prici
   'pricing-page': "AWS's pricing page",
   secondary: 'secondary: a restatement',
 };
+
+const volume = (n: number) => (n >= 1e9 ? `${n / 1e9} B` : `${n / 1e6} M`);
+
+/** Why the estimate differs from the reference design's, in a sentence. */
+export function costDifference(d: CostDifference): string {
+  switch (d.kind) {
+    case 'firehose-increment':
+      return `Firehose bills each ${d.eventKb} KB event as ${d.billedKb} KB (${d.incrementKb} KB increments); the reference design priced the raw ${d.eventKb} KB.`;
+    case 'storage-steady-state':
+      return `Storage is the steady state of the lifecycle: each month's data stays ${d.months.map((m) => `${m.months.toFixed(1)} months in ${m.storageClass}`).join(', ')}, then is deleted at day ${d.expirationDays}; the reference design priced one month in STANDARD.`;
+    case 'projection-no-crawler':
+      return `Partition projection: no crawler runs (the reference design's crawler every 6 hours: $${d.referenceCrawlerPerMonth.toFixed(2)} a month).`;
+    case 'crawler-not-priced':
+      return `The crawler runs ${d.runsPerMonth} times a month; Glue's DPU-hour is not priced for ${d.region}.`;
+    case 'crawler-priced':
+      return `The crawler runs ${d.runsPerMonth} times a month, each billed by Glue's rule at ${d.dpus} DPUs × ${d.billedMinutes} minutes (the per-crawl minimum) × $${d.dpuHour}/DPU-hour = $${d.perRun.toFixed(4)}, $${(d.runsPerMonth * d.perRun).toFixed(2)} a month; the reference design's table says $${d.referenceCrawlerPerMonth.toFixed(2)}.`;
+    case 'parquet':
+      return `Parquet: Firehose adds its format conversion per GB; queries reading a few columns scan ~${d.scanFraction * 100} % of the bytes.`;
+    case 'athena-scans': {
+      const cutoff =
+        d.cutoffBytes === null
+          ? ''
+          : `, each within the workgroup's ${(d.cutoffBytes / 2 ** 30).toFixed(2)} GiB cutoff (athena.bytesScannedCutoffPerQuery): a query past it is cancelled; ${
+              d.cancelledAt.map((c) => `at ${volume(c.events)} events a day's partition is ${c.dayScanGb} GB: every such query is cancelled, so Athena is not priced there (raise the cutoff, or query less than a day)`).join('; ') ||
+              "every volume's day fits the cutoff"
+            }`;
+      return `Athena assumes analysts scan the last 30 days ${d.scansPerMonth} times a month, a day's partition per query${cutoff}.`;
+    }
+    case 's3-requests':
+      return `S3 requests are Firehose's deliveries: one PUT per buffer flush (${d.bufferSeconds} s or ${d.bufferMib} MiB, whichever first).`;
+    case 'monthly-items':
+      return `${d.kmsKeys} KMS key${d.kmsKeys === 1 ? '' : 's'} and ${d.alarms} alarm${d.alarms === 1 ? '' : 's'} at their monthly prices (the free tier is not counted).`;
+    case 'own-region-prices':
+      return `Prices are ${d.region}'s own (config/prices/${d.region}.json); the reference design's column keeps its us-east-1 figures.`;
+  }
+}
+
+/** How a catalog mode's monthly cost comes about, in words. */
+export function catalogModeHow(h: CatalogModeHow): string {
+  switch (h.kind) {
+    case 'crawls':
+      return `${h.runs} crawls × $${h.perRun.toFixed(4)}`;
+    case 'same-runs-billed-minimum':
+      return `the same runs: event mode shortens a crawl, but each is billed at least ${h.minimumMinutes} minutes`;
+    case 'no-crawler':
+      return 'no crawler: partitions are computed by Athena at query time';
+  }
+}
