@@ -5,6 +5,7 @@
 import type { Condition, Encryption, FlowNode, FlowVia, Identity, Principal, Protection, PublicAccess, Retention, StackModel, Statement, Store, StoreKind, StoreRole, Value } from '../../model/types';
 import type { AccessLevel, AccessPrincipal, AccessRequest, AccessTarget } from '../../model/access';
 import { ACCOUNT_TOKEN, REGION_TOKEN } from '../../model/values';
+import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import type { StoreReach } from './reach';
 import type { CatalogModeHow, CostDifference, Omission, OmissionReason } from './cost';
 
@@ -59,7 +60,7 @@ export const PROTECTION: Record<Protection, string> = {
   'expires-by-retention': 'none: expires by its retention',
   'derived-data': 'none: derived metadata, rebuilt by the crawler or the contract',
   transient: 'none: transient events',
-  'in-flight': 'none: events wait in the buffer until it flushes (up to 24 h while S3 is unreachable), then go to S3',
+  'in-flight': `none: events wait in the buffer until it flushes (up to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable, then dropped), then go to S3`,
 };
 
 /** How the words refer to the stack's resources and where it lives. */
@@ -151,7 +152,7 @@ export function retentionNotes(s: Store): string[] {
     else if (leaves !== null) notes.push(`${t.storageClass}: objects stay ${leaves - t.days} days`);
   });
   if (r.smallObjectsTransition === false) notes.push('objects under 128 KB do not transition (S3 default since Sep 2024) and stay in STANDARD until deleted');
-  if (r.buffer) notes.push('up to 24 h while S3 is unreachable');
+  if (r.buffer) notes.push(`held up to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable (Firehose retains undeliverable Direct PUT records that long, then drops them)`);
   return notes;
 }
 
