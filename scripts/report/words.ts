@@ -6,7 +6,7 @@ import type { Condition, Encryption, FlowNode, FlowVia, Identity, Principal, Pro
 import type { AccessLevel, AccessPrincipal, AccessRequest, AccessTarget } from '../../model/access';
 import { ACCOUNT_TOKEN, REGION_TOKEN } from '../../model/values';
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
-import type { StoreReach } from './reach';
+import type { StorePolicy, StoreReach } from './reach';
 import type { CatalogModeHow, CostDifference, Omission, OmissionReason } from './cost';
 
 export const STORE_ROLE: Record<StoreRole, string> = {
@@ -36,17 +36,28 @@ export const PUBLIC_ACCESS: Record<PublicAccess, string> = {
   'no-public-endpoint': 'no resource policy; IAM principals whose policies allow it',
 };
 
+/** A store's resource policy, for its reachability sentence. */
+export const STORE_POLICY: Record<StorePolicy, string> = {
+  'own-evaluated': 'its resource policy and the identity policies, evaluated',
+  'none-in-stack': 'no resource policy in this stack; the identity policies, evaluated',
+  'catalog-policy-outside-stack': "no Data Catalog resource policy in this stack (the account's, if one is set outside it, is not seen); the identity policies, evaluated",
+};
+
 /**
- * Who can reach a store, in a sentence: the bucket's public access block, or the IAM principals and the identities
- * anyone can obtain (an identity pool's guests) that the stack's roles let in. From `storeReach` (reach.ts).
+ * Who can reach a store, in a sentence: the bucket's public access block and the outsiders the access matrix found;
+ * for a stream, catalog or queue the matrix's answers (outsiders, the identity pool's guests, the account's
+ * principals); for a store the matrix does not ask about, that it was not evaluated. From `storeReach` (reach.ts).
  */
 export function reachability(r: StoreReach): string {
   if (r.kind === 'bucket') {
     const outside = r.outsiders.length ? `; outside the account: ${r.outsiders.join(', ')}` : '; no principal outside the account (evaluated)';
     return `public access ${PUBLIC_ACCESS[r.publicAccessBlocked ? 'blocked' : 'not-blocked']}; the principals its bucket and key policies and the account's IAM allow${outside}`;
   }
+  if (r.kind === 'not-evaluated') return `not in the access evaluation (it asks of the buckets, key, topic, queue, stream and catalog): whoever the account's IAM policies allow; ${r.policy === 'none-in-stack' ? 'no resource policy in this stack' : STORE_POLICY[r.policy]}`;
+  const outside = r.outsiders.length ? `outside the account: ${r.outsiders.map(accessPrincipal).join(', ')}` : 'no principal of another account';
   const guests = r.guests.map((g) => `anyone with the app's identity pool id, as a Cognito guest through role ${g.role} (${g.actions.join(', ')})`);
-  return [PUBLIC_ACCESS['no-public-endpoint'], ...guests].join('; and ');
+  const inside = r.inside.length ? `in the account: ${r.inside.map(accessPrincipal).join('; ')}` : 'no principal of the account';
+  return [STORE_POLICY[r.policy], outside, ...guests, inside].join('; ');
 }
 
 /** A copy of a person's events, by the role of the store that holds it (the erasure section). */
