@@ -81,6 +81,13 @@ export const S3_RULES = {
   glacierMinimumStorageDays: 90,
 } as const;
 
+/**
+ * Hours a Direct PUT Firehose stream keeps the records it cannot deliver, retrying, before it drops them: the data
+ * it holds at rest while S3 is unreachable (Firehose developer guide, "Troubleshoot errors in Amazon Data Firehose",
+ * Direct PUT: "Firehose retains the records for 24 hours" — https://docs.aws.amazon.com/firehose/latest/dev/troubleshooting.html).
+ */
+export const FIREHOSE_DIRECT_PUT_RETENTION_HOURS = 24;
+
 /** Firehose buffering limits (Firehose API model, BufferingHints / ExtendedS3DestinationConfiguration). */
 export const FIREHOSE_RULES = {
   minBufferMb: 1,

@@ -15,6 +15,10 @@
  *   S3.17, S3.20, KMS.5, SNS.4, SQS.3, Athena.1, Athena.4, Cognito.2, DataFirehose.1) and the current titles; their
  *   standards as relayed by turbot/steampipe-mod-aws-compliance (foundational_security/*.pp, commit a1d0b446,
  *   2025-12-06).
+ * - CIS v3 membership: the Security Hub user guide's CIS page (docs.aws.amazon.com/securityhub/latest/userguide/securityhub-standards-cis.html,
+ *   "Controls that apply to CIS AWS Foundations Benchmark v3.0.0", found with the search tools on 2026-12-06): it lists
+ *   IAM.27 (AWSCloudShellFullAccess, evaluating users, groups and roles) and not IAM.1, which belongs to CIS v1.2 and
+ *   v1.4 only.
  * - sns-tls-only, sqs-tls-only and cloudwatch-log-group-encrypted are AWS guidance without a Security Hub control
  *   (the SNS and SQS developer guides' security best practices; the AWS Config managed rule
  *   cloudwatch-log-group-encrypted).
@@ -90,8 +94,9 @@ const CATALOGUE = [
   },
   { id: 'KMS.4', title: 'AWS KMS key rotation should be enabled', standards: ['CIS v3', 'NIST 800-53'], evaluates: 'AWS::KMS::Key', resourceTypes: ['aws_kms_key'] },
   { id: 'KMS.5', title: 'KMS keys should not be publicly accessible', standards: ['FSBP'], evaluates: 'AWS::KMS::Key', resourceTypes: ['aws_kms_key'] },
-  { id: 'IAM.1', title: "IAM policies should not allow full '*' administrative privileges", standards: ['FSBP', 'CIS v3', 'NIST 800-53'], evaluates: 'AWS::IAM::Policy (customer managed policies only)', resourceTypes: ['aws_iam_policy'] },
+  { id: 'IAM.1', title: "IAM policies should not allow full '*' administrative privileges", standards: ['FSBP', 'NIST 800-53'], evaluates: 'AWS::IAM::Policy (customer managed policies only)', resourceTypes: ['aws_iam_policy'] },
   { id: 'IAM.21', title: 'IAM customer managed policies that you create should not allow wildcard actions for services', standards: ['FSBP', 'NIST 800-53'], evaluates: 'AWS::IAM::Policy', resourceTypes: ['aws_iam_policy'] },
+  { id: 'IAM.27', title: 'IAM identities should not have the AWSCloudShellFullAccess policy attached', standards: ['CIS v3'], evaluates: 'AWS::IAM::Role (and users and groups, which these stacks do not create)', resourceTypes: ['aws_iam_role'], closedBy: 'detaching AWSCloudShellFullAccess from the role' },
   { id: 'SNS.1', title: 'SNS topics should be encrypted at-rest using AWS KMS', standards: ['FSBP', 'NIST 800-53'], evaluates: 'AWS::SNS::Topic', resourceTypes: ['aws_sns_topic'] },
   { id: 'SNS.2', title: 'Logging of delivery status should be enabled for notification messages sent to a topic', standards: ['FSBP', 'NIST 800-53'], evaluates: 'AWS::SNS::Topic', resourceTypes: ['aws_sns_topic'], closedBy: 'delivery status logging on the topic (a feedback role per protocol)' },
   { id: 'SNS.4', title: 'SNS topic access policies should not allow public access', standards: ['FSBP'], evaluates: 'AWS::SNS::Topic', resourceTypes: ['aws_sns_topic_policy'] },
@@ -132,7 +137,6 @@ export const NO_CONTROL: Record<string, string> = {
   aws_glue_crawler: 'no Security Hub control; its logs are checked by cloudwatch-log-group-encrypted',
   aws_glue_security_configuration: 'no Security Hub control; it encrypts the crawler logs',
   aws_iam_openid_connect_provider: 'no Security Hub control',
-  aws_iam_role: 'IAM controls evaluate policies, users and the account; the role’s inline policies are aws_iam_role_policy (KMS.2)',
   aws_iam_role_policy_attachment: 'attaches a policy evaluated as aws_iam_policy',
   aws_kms_alias: 'part of the key',
   aws_s3_bucket_lifecycle_configuration: 'part of the bucket (S3.10, S3.13)',

@@ -68,6 +68,7 @@ describe('Security Hub controls of a stack', () => {
       'Cognito.2': 'accepted',
       'IAM.1': 'pass',
       'IAM.21': 'pass',
+      'IAM.27': 'pass',
     });
     expect(compliance['Cognito.2'].acceptance).toMatchObject({ control: 'Cognito.2', reason: 'the app sends events as a guest', compensatingControls: ['put-only guest role', 'throttling alarm'] });
     // What fails is the access-log bucket (not versioned, no notifications) and the topic's delivery status logging.
@@ -97,6 +98,27 @@ describe('Security Hub controls of a stack', () => {
       inline.policy = JSON.stringify(document);
     });
     expect([planted['KMS.2'].status, planted['IAM.1'].status, planted['KMS.1'].status]).toEqual(['fail', 'pass', 'pass']);
+  });
+
+  it('IAM.27 evaluates the stack’s roles: AWSCloudShellFullAccess attached to one (by an attachment or managed_policy_arns) fails it on that role', () => {
+    expect(compliance['IAM.27'].resources.length).toBeGreaterThan(0);
+    for (const r of compliance['IAM.27'].resources) expect(r).toMatch(/^aws_iam_role\./);
+    let role = '';
+    const attached = controls(singleDeployment(), (tf) => {
+      role = Object.keys(tf.resource.aws_iam_role)[0];
+      tf.resource.aws_iam_role_policy_attachment = { shell: { role: `\${aws_iam_role.${role}.name}`, policy_arn: 'arn:aws:iam::aws:policy/AWSCloudShellFullAccess' } };
+    });
+    expect(attached['IAM.27']).toMatchObject({ status: 'fail', failing: [`aws_iam_role.${role}`] });
+    const listed = controls(singleDeployment(), (tf) => {
+      const [role] = Object.values(tf.resource.aws_iam_role);
+      role.managed_policy_arns = ['arn:aws:iam::aws:policy/AWSCloudShellFullAccess'];
+    });
+    expect(listed['IAM.27'].status).toBe('fail');
+  });
+
+  it('IAM.1 is not tagged CIS v3 (AWS lists it under CIS v1.2 and v1.4 only); IAM.27 is', () => {
+    expect(compliance['IAM.1'].standards).not.toContain('CIS v3');
+    expect(compliance['IAM.27'].standards).toContain('CIS v3');
   });
 
   it('the standard profile keeps its logs 30 days and no access logs: CloudWatch.16 and S3.9 fail, each naming the setting that closes it', () => {

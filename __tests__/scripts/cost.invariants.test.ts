@@ -4,7 +4,7 @@
  * the workgroup's per-query cutoff; the totals add up.
  */
 import { PRICE_ITEMS, pricesFor, type PriceItem } from '../../config/prices';
-import { COMPONENTS, UNPRICED_BY_TYPE, workgroupCutoffBytes } from '../../scripts/report/cost';
+import { COMPONENTS, NOT_BILLED_TYPES, PRICED_BY_TYPE, UNPRICED_BY_TYPE, workgroupCutoffBytes } from '../../scripts/report/cost';
 import { readReports } from '../../scripts/report/files';
 import { OLD_SOURCE_BEFORE, priceLines, renderMarkdown } from '../../scripts/report/render';
 import type { TerraformJson } from '../../stacks/policy-checks';
@@ -36,6 +36,24 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
         const row = renderMarkdown(r).split('\n').find((x) => x.includes(`| ${l.rawGb} |`))!;
         for (const c of omitted) expect(row).toContain(c);
       }
+    }
+  });
+
+  it('every resource type of a priced stack is priced, named as not priced, or listed as not billed with why', () => {
+    for (const r of reports) {
+      const tf = tfOf(r.stack);
+      const types = Object.keys(tf.resource ?? {}).filter((t) => count(tf, t) > 0);
+      const unaccounted = types.filter((t) => !PRICED_BY_TYPE[t] && !UNPRICED_BY_TYPE[t] && !NOT_BILLED_TYPES[t]);
+      expect([r.stack, unaccounted]).toEqual([r.stack, []]);
+      // Each unpriced type's components are named among the left-out ones of every line.
+      for (const l of r.cost!.lines) for (const t of types) for (const o of UNPRICED_BY_TYPE[t] ?? []) expect(l.omitted).toContainEqual(o);
+    }
+  });
+
+  it('a type is in one list only, and a not-billed type says why', () => {
+    for (const t of Object.keys(NOT_BILLED_TYPES)) {
+      expect([t, PRICED_BY_TYPE[t], UNPRICED_BY_TYPE[t]]).toEqual([t, undefined, undefined]);
+      expect(NOT_BILLED_TYPES[t].length).toBeGreaterThan(10);
     }
   });
 

@@ -13,7 +13,8 @@ import { cellHtml } from '../../scripts/report/html';
 import { readReports, synthFingerprint, writeReports } from '../../scripts/report/files';
 import { storeReach } from '../../scripts/report/reach';
 import { renderHtml, renderMarkdown, stackSection } from '../../scripts/report/render';
-import { PROTECTION, reachability } from '../../scripts/report/words';
+import { accessPrincipal, PROTECTION, reachability } from '../../scripts/report/words';
+import { OUTSIDER_KINDS } from '../../model/access';
 import { compareReports } from '../../scripts/review/compare';
 import { changesJson, changesSection, renderChangesMarkdown } from '../../scripts/review/render';
 import { sectionHtml } from '../../scripts/report/html';
@@ -133,8 +134,8 @@ describe('stores: reachability and protection in words the model backs', () => {
       const buffer = r.model.stores.find((s) => s.role === 'buffer')!;
       const reach = storeReach(r.model, buffer);
       const guestRoles = r.model.roles.filter((role) => role.trust.some((s) => s.principals.some((p) => p.kind === 'federated' && p.provider === 'cognito-identity.amazonaws.com')));
-      expect(reach).toEqual({ kind: 'iam', guests: guestRoles.map((g) => ({ role: g.name, actions: expect.arrayContaining(['firehose:PutRecordBatch']) })) });
-      expect(reach.kind === 'iam' && reach.guests.length).toBeGreaterThan(0);
+      expect(reach).toMatchObject({ kind: 'evaluated', policy: 'none-in-stack', guests: guestRoles.map((g) => ({ role: g.name, actions: expect.arrayContaining(['firehose:PutRecordBatch']) })) });
+      expect(reach.kind === 'evaluated' && reach.guests.length).toBeGreaterThan(0);
       const row = renderMarkdown(r).split('\n').find((l) => l.startsWith(`| \`${buffer.name}\``))!;
       expect(row).toContain(`as a Cognito guest through role ${guestRoles[0].name}`);
       expect(row).not.toMatch(/IAM only|holds no data at rest/);
@@ -145,6 +146,55 @@ describe('stores: reachability and protection in words the model backs', () => {
     for (const r of pipelines) {
       for (const s of r.model.stores.filter((x) => x.role === 'logs')) expect(plain(phrase(reachability(storeReach(r.model, s))))).not.toContain('Cognito guest');
       for (const s of r.model.stores.filter((x) => x.kind === 's3')) expect(reachability(storeReach(r.model, s))).toMatch(/^public access blocked \(all four settings\)/);
+    }
+  });
+
+  // Each store's sentence against the access matrix itself: what the matrix answered for the store's own target.
+  const matrixOf = (r: StackReport, s: StackReport['model']['stores'][number]) => {
+    const { principals, cells, targets } = r.model.access;
+    const cellsOn = cells.filter((c) => c.target === s.id || c.target === s.address);
+    const who = [...new Set(cellsOn.map((c) => c.principal))].map((id) => principals.find((p) => p.id === id)!);
+    return { asked: targets.some((t) => t.id === s.id || t.id === s.address), who };
+  };
+
+  it('a stream, catalog or queue: its sentence names exactly the matrix’s outsiders, guests and principals of the account that reach it', () => {
+    for (const r of pipelines) {
+      for (const s of r.model.stores.filter((x) => ['firehose', 'glue-catalog', 'sqs'].includes(x.kind))) {
+        const { asked, who } = matrixOf(r, s);
+        expect([s.name, asked]).toEqual([s.name, true]);
+        const sentence = reachability(storeReach(r.model, s));
+        const outsiders = who.filter((p) => OUTSIDER_KINDS.includes(p.kind));
+        if (outsiders.length === 0) expect(sentence).toContain('no principal of another account');
+        for (const p of outsiders) expect(sentence).toContain(accessPrincipal(p));
+        for (const p of who.filter((x) => x.kind === 'guest')) expect(sentence).toContain(`as a Cognito guest through role ${p.name}`);
+        if (!who.some((p) => p.kind === 'guest')) expect(sentence).not.toContain('Cognito guest');
+        for (const p of who.filter((x) => x.kind !== 'guest' && !OUTSIDER_KINDS.includes(x.kind))) expect(sentence).toContain(accessPrincipal(p));
+        // A principal the matrix did not find reaching the store is not named.
+        for (const p of r.model.access.principals.filter((x) => !who.includes(x) && x.kind === 'stack-role')) expect(sentence).not.toContain(accessPrincipal(p));
+      }
+    }
+  });
+
+  it('a queue with its queue policy says the policy was evaluated; a stream says no resource policy is in the stack; the catalog that the account’s policy is not seen', () => {
+    for (const r of pipelines) {
+      for (const s of r.model.stores.filter((x) => ['firehose', 'glue-catalog', 'sqs'].includes(x.kind))) {
+        const own = r.model.resourcePolicies.some((p) => p.governs.kind === 'own' && p.governs.address === s.address);
+        const sentence = reachability(storeReach(r.model, s));
+        if (own) expect(sentence).toMatch(/^its resource policy and the identity policies, evaluated/);
+        else if (s.kind === 'glue-catalog') expect(sentence).toContain("the account's, if one is set outside it, is not seen");
+        else expect(sentence).toMatch(/^no resource policy in this stack/);
+      }
+    }
+  });
+
+  it('a log group, which the matrix does not ask about, says it was not evaluated and claims nothing more of who reaches it', () => {
+    for (const r of pipelines) {
+      for (const s of r.model.stores.filter((x) => x.kind === 'cloudwatch-logs')) {
+        const sentence = reachability(storeReach(r.model, s));
+        if (matrixOf(r, s).asked) continue;
+        expect(sentence).toMatch(/^not in the access evaluation/);
+        expect(sentence).not.toMatch(/no principal|Cognito guest|evaluated;/);
+      }
     }
   });
 

@@ -11,7 +11,7 @@ import { crawlCost } from '../../scripts/report/cost';
 import { pricesFor, type PriceItem } from '../../config/prices';
 import { ASSUMPTIONS } from '../../scripts/report/prices';
 import { flowSvg, labelledFlow, priceLines, renderHtml, renderMarkdown, severityCounts, wrap } from '../../scripts/report/render';
-import { retentionNotes, timeline } from '../../scripts/report/words';
+import { costDifference, retentionNotes, timeline } from '../../scripts/report/words';
 import { pipelineFacts } from '../../model/facts';
 import { synthesizeChecked } from '../../stacks/synth';
 import { TelemetryStack } from '../../stacks/telemetry-stack';
@@ -213,7 +213,8 @@ describe('cost estimate', () => {
       ['crawler-events', 17.6],
       ['projection', 0],
     ]);
-    expect(cost.differences.join(' ')).toContain("the reference design's table says $2.20");
+    expect(cost.differences).toContainEqual(expect.objectContaining({ kind: 'crawler-priced', runsPerMonth: 120, referenceCrawlerPerMonth: 2.2 }));
+    expect(cost.differences.map(costDifference).join(' ')).toContain("the reference design's table says $2.20");
   });
 
   it('the same stack costs differently in eu-central-1, each component at its own price; Firehose, unsourced there, is left out and named', () => {

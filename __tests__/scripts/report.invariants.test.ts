@@ -3,6 +3,7 @@ import { backendLocation, staticFolder } from '../../config/names';
 import { stackTargets } from '../../config/targets';
 import { readReports } from '../../scripts/report/files';
 import { pricesFor } from '../../config/prices';
+import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import { renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
 import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';
 
@@ -97,6 +98,16 @@ describeEach('telemetry stacks', CONFIGURED, (d) => `${d.names.stack} report`, (
     const data = stores.find((s) => s.role === 'event-data')!;
     expect(data.name).toBe(`${d.names.dataBucket}/${staticFolder(d.settings.firehose.dataPrefix)}`);
     expect(data.retention).toMatchObject({ expirationDays: d.settings.lifecycle.expirationDays, goneForGoodDay: d.settings.lifecycle.expirationDays + d.settings.protection.noncurrentVersionExpirationDays });
+  });
+
+  it('the Firehose buffer: where the data lives, how long and the erasure all say it holds undeliverable records up to the retention AWS gives (config/aws.ts), never "no data at rest"', () => {
+    const md = renderMarkdown(report());
+    const buffer = report().model.stores.find((s) => s.role === 'buffer')!;
+    const lines = md.split('\n');
+    // Its row in "Where the data lives", in "How long", and in the erasure table.
+    const rows = [`| \`${buffer.name}\` (Firehose buffer) |`, `| \`${buffer.name}\` |`, `| Firehose's buffer | \`${buffer.name}\` |`].map((start) => lines.find((l) => l.startsWith(start)) ?? start);
+    for (const row of rows) expect(row).toContain(`up to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable`);
+    expect(md).not.toMatch(/no data at rest/i);
   });
 
   it('lists every role with who may assume it, and a data flow whose every edge stays in region', () => {

@@ -26,7 +26,10 @@ export type CostComponent = 'Firehose' | 'S3' | 'S3 requests' | 'Glue' | 'Athena
 export const COMPONENTS: CostComponent[] = ['Firehose', 'S3', 'S3 requests', 'Glue', 'Athena', 'KMS key', 'Alarms'];
 
 /** Billable components the estimate never prices: no price item is sourced, or their usage is not modelled. */
-export type UnpricedComponent = 'KMS requests' | 'Log ingestion' | 'Dashboard' | 'S3 lifecycle transitions' | 'S3 reads by Athena and the crawler' | 'SNS notifications' | 'SQS requests' | 'EventBridge events';
+export type UnpricedComponent =
+  | 'S3 storage besides event data (failed records, query results, access logs, old versions)'
+  | 'Glue Data Catalog storage and requests'
+  | 'KMS requests' | 'Log ingestion' | 'Dashboard' | 'S3 lifecycle transitions' | 'S3 reads by Athena and the crawler' | 'SNS notifications' | 'SQS requests' | 'EventBridge events';
 
 /**
  * Why a billable component is not in a total: the region's file has no price for it; no price for it is sourced
@@ -46,6 +49,9 @@ export interface Omission {
  */
 export const UNPRICED_BY_TYPE: Record<string, Omission[]> = {
   aws_kms_key: [{ component: 'KMS requests', reason: 'no-sourced-price' }],
+  aws_s3_bucket: [{ component: 'S3 storage besides event data (failed records, query results, access logs, old versions)', reason: 'usage-not-modelled' }],
+  aws_glue_catalog_database: [{ component: 'Glue Data Catalog storage and requests', reason: 'usage-not-modelled' }],
+  aws_glue_catalog_table: [{ component: 'Glue Data Catalog storage and requests', reason: 'usage-not-modelled' }],
   aws_cloudwatch_log_group: [{ component: 'Log ingestion', reason: 'usage-not-modelled' }],
   aws_cloudwatch_dashboard: [{ component: 'Dashboard', reason: 'no-sourced-price' }],
   aws_s3_bucket_lifecycle_configuration: [{ component: 'S3 lifecycle transitions', reason: 'no-sourced-price' }],
@@ -53,6 +59,52 @@ export const UNPRICED_BY_TYPE: Record<string, Omission[]> = {
   aws_sns_topic: [{ component: 'SNS notifications', reason: 'usage-not-modelled' }],
   aws_sqs_queue: [{ component: 'SQS requests', reason: 'usage-not-modelled' }],
   aws_cloudwatch_event_rule: [{ component: 'EventBridge events', reason: 'usage-not-modelled' }],
+};
+
+/**
+ * The resource types whose bills the estimate prices, and in which component: a stack's cost is its resources'.
+ */
+export const PRICED_BY_TYPE: Record<string, CostComponent[]> = {
+  aws_kinesis_firehose_delivery_stream: ['Firehose', 'S3 requests'],
+  aws_s3_bucket: ['S3'],
+  aws_glue_crawler: ['Glue'],
+  aws_athena_workgroup: ['Athena'],
+  aws_kms_key: ['KMS key'],
+  aws_cloudwatch_metric_alarm: ['Alarms'],
+};
+
+/**
+ * Resource types that bring no bill of their own, each with why: configuration of another resource (billed, or
+ * named, through it), or a resource AWS does not charge for. A type in a stack that is in none of PRICED_BY_TYPE,
+ * UNPRICED_BY_TYPE and this list fails the cost test: a new resource is priced, named, or said here to be free.
+ */
+export const NOT_BILLED_TYPES: Record<string, string> = {
+  // "IAM is an AWS service that you can use with no additional charge" (the IAM chapter of AWS's service guides, e.g.
+  // https://docs.aws.amazon.com/quick/latest/userguide/iam.html).
+  aws_iam_role: 'IAM is offered at no additional charge',
+  aws_iam_role_policy: 'IAM is offered at no additional charge',
+  aws_iam_policy: 'IAM is offered at no additional charge',
+  aws_iam_role_policy_attachment: 'IAM is offered at no additional charge',
+  aws_iam_openid_connect_provider: 'IAM is offered at no additional charge',
+  aws_kms_alias: 'an alias is a name of a key; the key is billed (KMS key)',
+  aws_s3_bucket_policy: "configuration of a bucket; the bucket's storage and requests are billed",
+  aws_s3_bucket_public_access_block: 'configuration of a bucket',
+  aws_s3_bucket_ownership_controls: 'configuration of a bucket',
+  aws_s3_bucket_server_side_encryption_configuration: "configuration of a bucket; SSE-KMS's requests are KMS requests",
+  aws_s3_bucket_versioning: "configuration of a bucket; noncurrent versions are the bucket's storage",
+  aws_s3_bucket_logging: "configuration of a bucket; the logs are the log bucket's storage and PUTs",
+  aws_s3_bucket_notification: 'configuration of a bucket; its deliveries are billed by their destination (SNS, SQS, EventBridge)',
+  aws_cloudwatch_log_stream: "a stream of a log group; the group's ingestion and storage are billed",
+  aws_cloudwatch_event_target: "a target of a rule; the rule's events are billed",
+  // Cognito bills user pool MAUs, federation MAUs, M2M requests and purchased quota, nothing of identity pools
+  // (Cognito developer guide, "Monitoring and managing costs": https://docs.aws.amazon.com/cognito/latest/developerguide/tracking-cost.html).
+  aws_cognito_identity_pool: 'Cognito bills user pools, not identity pools (Cognito developer guide, "Monitoring and managing costs")',
+  aws_cognito_identity_pool_roles_attachment: 'configuration of an identity pool',
+  aws_athena_named_query: "a saved query's text; the workgroup's queries are billed",
+  aws_glue_security_configuration: "configuration of the crawler's encryption",
+  aws_sns_topic_policy: 'configuration of a topic',
+  aws_sns_topic_subscription: "a topic's destination; the topic's notifications are billed (SNS notifications)",
+  aws_sqs_queue_policy: 'configuration of a queue',
 };
 
 export interface CostLine {
@@ -103,12 +155,37 @@ export interface CostEstimate {
   /** What one crawl is billed, by Glue's rule (DPU-hours, per second, 10-minute minimum); null when not priced. */
   crawlerCostPerRun: number | null;
   /** Monthly catalog cost of each catalog mode for this stack's schedule and region (when the crawler is priced). */
-  catalogModes: { mode: string; perMonth: number; note: string }[];
+  catalogModes: CatalogModeCost[];
   format: string;
   /** One line per volume; empty when the region has no price file. */
   lines: CostLine[];
-  /** Why this estimate differs from the reference design's. */
-  differences: string[];
+  /** Why this estimate differs from the reference design's (words.costDifference says each). */
+  differences: CostDifference[];
+}
+
+/** Why the estimate differs from the reference design's method, as data (words.ts says it). */
+export type CostDifference =
+  | { kind: 'firehose-increment'; eventKb: number; billedKb: number; incrementKb: number }
+  | { kind: 'storage-steady-state'; months: { storageClass: string; months: number }[]; expirationDays: number }
+  | { kind: 'projection-no-crawler'; referenceCrawlerPerMonth: number }
+  | { kind: 'crawler-not-priced'; runsPerMonth: number; region: string }
+  | { kind: 'crawler-priced'; runsPerMonth: number; dpus: number; billedMinutes: number; dpuHour: number; perRun: number; referenceCrawlerPerMonth: number }
+  | { kind: 'parquet'; scanFraction: number }
+  | { kind: 'athena-scans'; scansPerMonth: number; cutoffBytes: number | null; cancelledAt: { events: number; dayScanGb: number }[] }
+  | { kind: 's3-requests'; bufferSeconds: number; bufferMib: number }
+  | { kind: 'monthly-items'; kmsKeys: number; alarms: number }
+  | { kind: 'own-region-prices'; region: string };
+
+/** How a catalog mode's monthly cost comes about, as data. */
+export type CatalogModeHow =
+  | { kind: 'crawls'; runs: number; perRun: number }
+  | { kind: 'same-runs-billed-minimum'; runs: number; minimumMinutes: number }
+  | { kind: 'no-crawler' };
+
+export interface CatalogModeCost {
+  mode: 'crawler' | 'crawler-events' | 'projection';
+  perMonth: number;
+  how: CatalogModeHow;
 }
 
 type Body = Record<string, unknown>;
@@ -159,7 +236,7 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
     Alarms: alarms > 0 ? ['cloudwatch.alarm'] : [],
   };
   const present = Object.keys(tf.resource ?? {}).filter((t) => Object.keys(tf.resource?.[t] ?? {}).length > 0);
-  const unpriced = present.flatMap((t) => UNPRICED_BY_TYPE[t] ?? []);
+  const unpriced = [...new Map(present.flatMap((t) => UNPRICED_BY_TYPE[t] ?? []).map((o) => [o.component, o])).values()];
   const value = (item: PriceItem) => price(region, item)?.value;
   const missing = [...new Set(COMPONENTS.flatMap((c) => uses[c]).filter((item) => value(item) === undefined))];
   const priced = (c: CostComponent) => uses[c].every((item) => value(item) !== undefined);
@@ -167,13 +244,13 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
   const perRun = dpuHour === undefined ? null : crawlCost(dpuHour);
   // The modes a stack could switch to run on its schedule (or, without a crawler, the default six-hourly one).
   const scheduledRuns = crawler ? crawlerRunsPerMonth : 4 * ASSUMPTIONS.daysPerMonth;
-  const catalogModes =
+  const catalogModes: CatalogModeCost[] =
     perRun === null
       ? []
       : [
-          { mode: 'crawler', perMonth: round(scheduledRuns * perRun), note: `${scheduledRuns} crawls × $${perRun.toFixed(4)}` },
-          { mode: 'crawler-events', perMonth: round(scheduledRuns * perRun), note: 'the same runs: event mode shortens a crawl, but each is billed at least 10 minutes' },
-          { mode: 'projection', perMonth: 0, note: 'no crawler: partitions are computed by Athena at query time' },
+          { mode: 'crawler', perMonth: round(scheduledRuns * perRun), how: { kind: 'crawls', runs: scheduledRuns, perRun } },
+          { mode: 'crawler-events', perMonth: round(scheduledRuns * perRun), how: { kind: 'same-runs-billed-minimum', runs: scheduledRuns, minimumMinutes: 10 } },
+          { mode: 'projection', perMonth: 0, how: { kind: 'no-crawler' } },
         ];
   const base = {
     region,
@@ -238,19 +315,20 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
     };
   });
 
-  const differences = [
-    `Firehose bills each ${ASSUMPTIONS.eventKb} KB event as ${Math.ceil(ASSUMPTIONS.eventKb / ASSUMPTIONS.firehoseBillingIncrementKb) * ASSUMPTIONS.firehoseBillingIncrementKb} KB (5 KB increments); the reference design priced the raw ${ASSUMPTIONS.eventKb} KB.`,
-    `Storage is the steady state of the lifecycle: each month's data stays ${Object.entries(storageMonths).map(([c, m]) => `${m.toFixed(1)} months in ${c}`).join(', ')}, then is deleted at day ${expiration}; the reference design priced one month in STANDARD.`,
+  const cancelledAt = lines.filter((l) => l.omitted.some((o) => o.reason === 'cutoff-cancels-queries')).map((l) => ({ events: l.events, dayScanGb: l.dayScanGb }));
+  const differences: CostDifference[] = [
+    { kind: 'firehose-increment', eventKb: ASSUMPTIONS.eventKb, billedKb: Math.ceil(ASSUMPTIONS.eventKb / ASSUMPTIONS.firehoseBillingIncrementKb) * ASSUMPTIONS.firehoseBillingIncrementKb, incrementKb: ASSUMPTIONS.firehoseBillingIncrementKb },
+    { kind: 'storage-steady-state', months: Object.entries(storageMonths).map(([storageClass, months]) => ({ storageClass, months })), expirationDays: expiration },
     crawlerRunsPerMonth === 0
-      ? `Partition projection: no crawler runs (the reference design's crawler every 6 hours: $${REFERENCE_DESIGN.crawlerPerMonth.toFixed(2)} a month).`
-      : perRun === null
-        ? `The crawler runs ${crawlerRunsPerMonth} times a month; Glue's DPU-hour is not priced for ${region}.`
-        : `The crawler runs ${crawlerRunsPerMonth} times a month, each billed by Glue's rule at ${ASSUMPTIONS.crawlerDpus} DPUs × ${ASSUMPTIONS.crawlerBilledMinutes} minutes (the per-crawl minimum) × $${dpuHour}/DPU-hour = $${perRun.toFixed(4)}, $${(crawlerRunsPerMonth * perRun).toFixed(2)} a month; the reference design's table says $${REFERENCE_DESIGN.crawlerPerMonth.toFixed(2)}.`,
-    ...(parquet ? [`Parquet: Firehose adds its format conversion per GB; queries reading a few columns scan ~${ASSUMPTIONS.parquetScanFraction * 100} % of the bytes.`] : []),
-    `Athena assumes analysts scan the last 30 days ${ASSUMPTIONS.monthlyScansOfLastMonth} times a month, a day's partition per query${cutoffBytes === null ? '' : `, each within the workgroup's ${(cutoffBytes / 2 ** 30).toFixed(2)} GiB cutoff (athena.bytesScannedCutoffPerQuery): a query past it is cancelled; ${lines.filter((l) => l.omitted.some((o) => o.reason === 'cutoff-cancels-queries')).map((l) => `at ${l.events >= 1e9 ? `${l.events / 1e9} B` : `${l.events / 1e6} M`} events a day's partition is ${l.dayScanGb} GB: every such query is cancelled, so Athena is not priced there (raise the cutoff, or query less than a day)`).join('; ') || "every volume's day fits the cutoff"}`}.`,
-    `S3 requests are Firehose's deliveries: one PUT per buffer flush (${buffer.seconds} s or ${buffer.mib} MiB, whichever first).`,
-    `${kmsKeys} KMS key${kmsKeys === 1 ? '' : 's'} and ${alarms} alarm${alarms === 1 ? '' : 's'} at their monthly prices (the free tier is not counted).`,
-    ...(region !== 'us-east-1' ? [`Prices are ${region}'s own (config/prices/${region}.json); the reference design's column keeps its us-east-1 figures.`] : []),
+      ? { kind: 'projection-no-crawler', referenceCrawlerPerMonth: REFERENCE_DESIGN.crawlerPerMonth }
+      : perRun === null || dpuHour === undefined
+        ? { kind: 'crawler-not-priced', runsPerMonth: crawlerRunsPerMonth, region }
+        : { kind: 'crawler-priced', runsPerMonth: crawlerRunsPerMonth, dpus: ASSUMPTIONS.crawlerDpus, billedMinutes: ASSUMPTIONS.crawlerBilledMinutes, dpuHour, perRun, referenceCrawlerPerMonth: REFERENCE_DESIGN.crawlerPerMonth },
+    ...(parquet ? [{ kind: 'parquet', scanFraction: ASSUMPTIONS.parquetScanFraction } as const] : []),
+    { kind: 'athena-scans', scansPerMonth: ASSUMPTIONS.monthlyScansOfLastMonth, cutoffBytes, cancelledAt },
+    { kind: 's3-requests', bufferSeconds: buffer.seconds, bufferMib: buffer.mib },
+    { kind: 'monthly-items', kmsKeys, alarms },
+    ...(region !== 'us-east-1' ? [{ kind: 'own-region-prices', region } as const] : []),
   ];
   return { ...base, lines, differences };
 }

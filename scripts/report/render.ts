@@ -6,6 +6,7 @@
  */
 import type { StackModel, Statement, Store } from '../../model/types';
 import { ERASURE_REQUESTS_FOLDER } from '../../config/names';
+import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import type { ErasureHow, ErasureNotPriced, ErasureOutside } from './erasure';
 import type { Finding } from '../../stacks/policy-checks';
 import type { StackReport } from './analyze';
@@ -347,11 +348,11 @@ function costBlocks(cost: CostEstimate): Block[] {
     ]),
   });
   b.push({ kind: 'paragraph', content: cell('Left out of the totals, with why:') }, { kind: 'list', items: omissionLines(cost).map((l) => cell(l)) });
-  b.push({ kind: 'paragraph', content: cell('Why it differs from the reference design:') }, { kind: 'list', items: cost.differences.map((d) => phrase(d)) });
+  b.push({ kind: 'paragraph', content: cell('Why it differs from the reference design:') }, { kind: 'list', items: cost.differences.map((d) => phrase(words.costDifference(d))) });
   b.push({ kind: 'paragraph', content: cell('Prices:') }, prices);
   if (cost.catalogModes.length) {
     b.push({ kind: 'paragraph', content: cell('Catalog cost of each mode for this schedule and region:') });
-    b.push({ kind: 'table', headers: ['Catalog mode', 'Per month', 'How'], rows: cost.catalogModes.map((m) => [cell(m.mode), cell(usd(m.perMonth)), cell(m.note)]) });
+    b.push({ kind: 'table', headers: ['Catalog mode', 'Per month', 'How'], rows: cost.catalogModes.map((m) => [cell(m.mode), cell(usd(m.perMonth)), cell(words.catalogModeHow(m.how))]) });
   }
   return b;
 }
@@ -416,7 +417,7 @@ export function renderHtml(reports: StackReport[], extras: PageExtras = {}): str
 const ERASURE_HOW: Record<ErasureHow, string> = {
   rewritten: 'rewritten without the ids’ records, every older version deleted; an object of only those records deleted',
   'restored-then-rewritten': 'rewritten without the ids’ records, every older version deleted; an object of only those records deleted; objects already in an archive class restored first (started by one run, finished by a run after the restore)',
-  'delivered-then-rewritten': 'still buffered events land within the buffer interval; a run after that erases them',
+  'delivered-then-rewritten': `still buffered events land within the buffer interval (held up to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable, then dropped); a run after they land erases them`,
   'deleted-when-naming-an-id': 'a query result naming an id is deleted with its versions',
 };
 const hoursWords = (h: number) => (h === 0 ? 'the run' : h < 1 ? `${Math.round(h * 60)} minutes` : `${h} hours`);

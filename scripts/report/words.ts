@@ -5,8 +5,9 @@
 import type { Condition, Encryption, FlowNode, FlowVia, Identity, Principal, Protection, PublicAccess, Retention, StackModel, Statement, Store, StoreKind, StoreRole, Value } from '../../model/types';
 import type { AccessLevel, AccessPrincipal, AccessRequest, AccessTarget } from '../../model/access';
 import { ACCOUNT_TOKEN, REGION_TOKEN } from '../../model/values';
-import type { StoreReach } from './reach';
-import type { Omission, OmissionReason } from './cost';
+import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
+import type { StorePolicy, StoreReach } from './reach';
+import type { CatalogModeHow, CostDifference, Omission, OmissionReason } from './cost';
 
 export const STORE_ROLE: Record<StoreRole, string> = {
   'event-data': 'app events delivered by Firehose',
@@ -35,17 +36,28 @@ export const PUBLIC_ACCESS: Record<PublicAccess, string> = {
   'no-public-endpoint': 'no resource policy; IAM principals whose policies allow it',
 };
 
+/** A store's resource policy, for its reachability sentence. */
+export const STORE_POLICY: Record<StorePolicy, string> = {
+  'own-evaluated': 'its resource policy and the identity policies, evaluated',
+  'none-in-stack': 'no resource policy in this stack; the identity policies, evaluated',
+  'catalog-policy-outside-stack': "no Data Catalog resource policy in this stack (the account's, if one is set outside it, is not seen); the identity policies, evaluated",
+};
+
 /**
- * Who can reach a store, in a sentence: the bucket's public access block, or the IAM principals and the identities
- * anyone can obtain (an identity pool's guests) that the stack's roles let in. From `storeReach` (reach.ts).
+ * Who can reach a store, in a sentence: the bucket's public access block and the outsiders the access matrix found;
+ * for a stream, catalog or queue the matrix's answers (outsiders, the identity pool's guests, the account's
+ * principals); for a store the matrix does not ask about, that it was not evaluated. From `storeReach` (reach.ts).
  */
 export function reachability(r: StoreReach): string {
   if (r.kind === 'bucket') {
     const outside = r.outsiders.length ? `; outside the account: ${r.outsiders.join(', ')}` : '; no principal outside the account (evaluated)';
     return `public access ${PUBLIC_ACCESS[r.publicAccessBlocked ? 'blocked' : 'not-blocked']}; the principals its bucket and key policies and the account's IAM allow${outside}`;
   }
+  if (r.kind === 'not-evaluated') return `not in the access evaluation (it asks of the buckets, key, topic, queue, stream and catalog): whoever the account's IAM policies allow; ${r.policy === 'none-in-stack' ? 'no resource policy in this stack' : STORE_POLICY[r.policy]}`;
+  const outside = r.outsiders.length ? `outside the account: ${r.outsiders.map(accessPrincipal).join(', ')}` : 'no principal of another account';
   const guests = r.guests.map((g) => `anyone with the app's identity pool id, as a Cognito guest through role ${g.role} (${g.actions.join(', ')})`);
-  return [PUBLIC_ACCESS['no-public-endpoint'], ...guests].join('; and ');
+  const inside = r.inside.length ? `in the account: ${r.inside.map(accessPrincipal).join('; ')}` : 'no principal of the account';
+  return [STORE_POLICY[r.policy], outside, ...guests, inside].join('; ');
 }
 
 /** A copy of a person's events, by the role of the store that holds it (the erasure section). */
@@ -59,7 +71,7 @@ export const PROTECTION: Record<Protection, string> = {
   'expires-by-retention': 'none: expires by its retention',
   'derived-data': 'none: derived metadata, rebuilt by the crawler or the contract',
   transient: 'none: transient events',
-  'in-flight': 'none: events wait in the buffer until it flushes (up to 24 h while S3 is unreachable), then go to S3',
+  'in-flight': `none: events wait in the buffer until it flushes (up to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable, then dropped), then go to S3`,
 };
 
 /** How the words refer to the stack's resources and where it lives. */
@@ -151,7 +163,7 @@ export function retentionNotes(s: Store): string[] {
     else if (leaves !== null) notes.push(`${t.storageClass}: objects stay ${leaves - t.days} days`);
   });
   if (r.smallObjectsTransition === false) notes.push('objects under 128 KB do not transition (S3 default since Sep 2024) and stay in STANDARD until deleted');
-  if (r.buffer) notes.push('up to 24 h while S3 is unreachable');
+  if (r.buffer) notes.push(`held up to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable (Firehose retains undeliverable Direct PUT records that long, then drops them)`);
   return notes;
 }
 
@@ -288,3 +300,51 @@ export const PRICE_SOURCE_CLASS: Record<'price-list-api' | 'offer-file' | 'prici
   'pricing-page': "AWS's pricing page",
   secondary: 'secondary: a restatement',
 };
+
+const volume = (n: number) => (n >= 1e9 ? `${n / 1e9} B` : `${n / 1e6} M`);
+
+/** Why the estimate differs from the reference design's, in a sentence. */
+export function costDifference(d: CostDifference): string {
+  switch (d.kind) {
+    case 'firehose-increment':
+      return `Firehose bills each ${d.eventKb} KB event as ${d.billedKb} KB (${d.incrementKb} KB increments); the reference design priced the raw ${d.eventKb} KB.`;
+    case 'storage-steady-state':
+      return `Storage is the steady state of the lifecycle: each month's data stays ${d.months.map((m) => `${m.months.toFixed(1)} months in ${m.storageClass}`).join(', ')}, then is deleted at day ${d.expirationDays}; the reference design priced one month in STANDARD.`;
+    case 'projection-no-crawler':
+      return `Partition projection: no crawler runs (the reference design's crawler every 6 hours: $${d.referenceCrawlerPerMonth.toFixed(2)} a month).`;
+    case 'crawler-not-priced':
+      return `The crawler runs ${d.runsPerMonth} times a month; Glue's DPU-hour is not priced for ${d.region}.`;
+    case 'crawler-priced':
+      return `The crawler runs ${d.runsPerMonth} times a month, each billed by Glue's rule at ${d.dpus} DPUs × ${d.billedMinutes} minutes (the per-crawl minimum) × $${d.dpuHour}/DPU-hour = $${d.perRun.toFixed(4)}, $${(d.runsPerMonth * d.perRun).toFixed(2)} a month; the reference design's table says $${d.referenceCrawlerPerMonth.toFixed(2)}.`;
+    case 'parquet':
+      return `Parquet: Firehose adds its format conversion per GB; queries reading a few columns scan ~${d.scanFraction * 100} % of the bytes.`;
+    case 'athena-scans': {
+      const cutoff =
+        d.cutoffBytes === null
+          ? ''
+          : `, each within the workgroup's ${(d.cutoffBytes / 2 ** 30).toFixed(2)} GiB cutoff (athena.bytesScannedCutoffPerQuery): a query past it is cancelled; ${
+              d.cancelledAt.map((c) => `at ${volume(c.events)} events a day's partition is ${c.dayScanGb} GB: every such query is cancelled, so Athena is not priced there (raise the cutoff, or query less than a day)`).join('; ') ||
+              "every volume's day fits the cutoff"
+            }`;
+      return `Athena assumes analysts scan the last 30 days ${d.scansPerMonth} times a month, a day's partition per query${cutoff}.`;
+    }
+    case 's3-requests':
+      return `S3 requests are Firehose's deliveries: one PUT per buffer flush (${d.bufferSeconds} s or ${d.bufferMib} MiB, whichever first).`;
+    case 'monthly-items':
+      return `${d.kmsKeys} KMS key${d.kmsKeys === 1 ? '' : 's'} and ${d.alarms} alarm${d.alarms === 1 ? '' : 's'} at their monthly prices (the free tier is not counted).`;
+    case 'own-region-prices':
+      return `Prices are ${d.region}'s own (config/prices/${d.region}.json); the reference design's column keeps its us-east-1 figures.`;
+  }
+}
+
+/** How a catalog mode's monthly cost comes about, in words. */
+export function catalogModeHow(h: CatalogModeHow): string {
+  switch (h.kind) {
+    case 'crawls':
+      return `${h.runs} crawls × $${h.perRun.toFixed(4)}`;
+    case 'same-runs-billed-minimum':
+      return `the same runs: event mode shortens a crawl, but each is billed at least ${h.minimumMinutes} minutes`;
+    case 'no-crawler':
+      return 'no crawler: partitions are computed by Athena at query time';
+  }
+}

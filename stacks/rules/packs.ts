@@ -9,6 +9,7 @@ import { anyPrincipal } from './exposure/any-principal';
 import { bucketPublicAccess, bucketTlsOnly } from './exposure/bucket-access';
 import { messagingTlsOnly } from './exposure/messaging-tls';
 import { policyCatalogue } from './grammar/policy-catalogue';
+import { cloudShellFullAccess } from './least-privilege/cloudshell-full-access';
 import { managedPolicy } from './least-privilege/managed-policy';
 import { policyParseable } from './least-privilege/policy-parseable';
 import { wildcardAction } from './least-privilege/wildcard-action';
@@ -35,6 +36,7 @@ export const SYNTH_GATE: PolicyRule[] = [
   wildcardResource,
   wildcardAction,
   managedPolicy,
+  cloudShellFullAccess,
   anyPrincipal,
   confusedDeputy,
   ifExistsGuard,

@@ -1,3 +1,4 @@
+import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../../config/aws';
 import { resources } from '../../policy-checks';
 import { fixture, type PolicyRule } from '../rule';
 
@@ -9,7 +10,7 @@ export const firehoseAlarms: PolicyRule = {
   check: 'monitoring',
   level: 'warning',
   appliesTo: 'aws_kinesis_firehose_delivery_stream',
-  explanation: 'Firehose keeps records 24 h while S3 is unreachable, then drops them; freshness and success alarms are the only early signal (Firehose guide, monitoring).',
+  explanation: `Firehose keeps records ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable, then drops them; freshness and success alarms are the only early signal (Firehose guide, monitoring).`,
   evaluate: ({ tf }) => {
     const alarms = resources(tf).filter(([t]) => t === 'aws_cloudwatch_metric_alarm').map(([, , body]) => body);
     return resources(tf)
