@@ -290,7 +290,6 @@ export type NamedQuerySettings = z.infer<typeof namedQuerySchema>;
 export type MonitoringSettings = z.infer<typeof monitoringSchema>;
 export type AthenaSettings = z.infer<typeof athenaSchema>;
 export type CatalogSettings = z.infer<typeof catalogSchema>;
-export type ContractSettings = z.infer<typeof contractSchema>;
 export type IngestionSettings = z.infer<typeof ingestionSchema>;
 export type ProtectionSettings = z.infer<typeof protectionSchema>;
 export type CapacitySettings = z.infer<typeof capacitySchema>;
