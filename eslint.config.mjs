@@ -27,6 +27,18 @@ export default tseslint.config(
     rules: {
       // A cycle makes module order matter (a value imported before it is defined) and layers point back.
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      // Layers point down only: config/ (the typed configuration) imports no other folder; stacks/ and model/ never
+      // import the commands (scripts/); nothing shipped imports the tests. (stacks/ and model/ still import each other.)
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: './config', from: ['./stacks', './model', './scripts', './main.ts'], message: 'config/ is the bottom layer' },
+            { target: ['./stacks', './model'], from: './scripts', message: 'commands (scripts/) are glue over the library modules, not imported by them' },
+            { target: ['./config', './stacks', './model', './scripts', './main.ts'], from: './__tests__' },
+          ],
+        },
+      ],
       // Unused code is a defect, but `_`-named parameters and rest siblings say "deliberately ignored".
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
     },
