@@ -22,5 +22,5 @@ module.exports = {
     if (scratch && path.dirname(snapshotPath) === scratch) return SCRATCH_TEST;
     return path.join(path.dirname(path.dirname(snapshotPath)), path.basename(snapshotPath, extension));
   },
-  testPathForConsistencyCheck: path.join(root, '__tests__', 'stacks', 'example.test.ts'),
+  testPathForConsistencyCheck: path.join(root, '__tests__', 'stacks', 'telemetry-stack.example.test.ts'),
 };

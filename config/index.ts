@@ -1,8 +1,9 @@
 /**
  * The configuration entry point: the TypeScript matrix, optionally changed by an override file, resolved and
- * validated. Every command — synth, config:check, report, preflight, deploy, sample-events, validate, bench — and
- * the invariant tests read the configured matrix through `loadConfiguredDeployments()`, so they all see the same
- * deployments.
+ * validated. Every command that needs the matrix — synth (and validate, through it), config:check, preflight, deploy,
+ * sample-events, app-config, drift, erase, prices, e2e, bench — and the invariant tests read the configured matrix
+ * through `loadConfiguredDeployments()`, so they all see the same deployments. The report and the review read the
+ * synth output (cdktf.out, with each stack's deployment.json), not the configuration.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -62,7 +62,6 @@ export const priceFileSchema = z
     }
   });
 
-export type PriceSource = z.infer<typeof priceSourceSchema>;
 export type Price = z.infer<typeof priceSchema>;
 export type PriceFile = z.infer<typeof priceFileSchema>;
 

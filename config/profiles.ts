@@ -17,5 +17,3 @@ export const PROFILES = {
     logs: { retentionDays: 365, bucketAccessLogs: true },
   },
 } satisfies Record<string, DeepPartial<PipelineSettings>>;
-
-export type ProfileName = keyof typeof PROFILES;

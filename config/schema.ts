@@ -190,7 +190,7 @@ export const backendSchema = z.discriminatedUnion('type', [
     keyPrefix: z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, 'a path without leading or trailing slash').describe('State key prefix; the key is `<keyPrefix>/<environment>/<region>/terraform.tfstate`.'),
     noncurrentVersionExpirationDays: z.number().int().min(1).describe('Days the bootstrap state bucket keeps superseded state versions.'),
     deployRolePrincipals: z
-      .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/, 'an IAM role or user ARN'))
+      .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'an IAM role or user ARN'))
       .optional()
       .describe("IAM roles or users (a CI's role, say) that may assume each stack's deploy role, `<stack>-deploy-apply`, which the bootstrap stack then creates with the stack's generated deploy policy (its `deploy-policy.json`: the stack's resources and its state). Default: none — no deploy role; whoever deploys brings their own permissions."),
   }),
@@ -290,7 +290,6 @@ export type NamedQuerySettings = z.infer<typeof namedQuerySchema>;
 export type MonitoringSettings = z.infer<typeof monitoringSchema>;
 export type AthenaSettings = z.infer<typeof athenaSchema>;
 export type CatalogSettings = z.infer<typeof catalogSchema>;
-export type ContractSettings = z.infer<typeof contractSchema>;
 export type IngestionSettings = z.infer<typeof ingestionSchema>;
 export type ProtectionSettings = z.infer<typeof protectionSchema>;
 export type CapacitySettings = z.infer<typeof capacitySchema>;

@@ -1,6 +1,8 @@
 /**
  * The deployment facts of a stack: written beside its Terraform JSON at synth (`deployment.json`), read by every tool
- * that models the stack, so nothing is read back from tags or re-derived from the configuration in force.
+ * that models the stack, so nothing is re-derived from the configuration in force. Only where no such file exists (a
+ * plan of a stack without its synth folder, an older synth, a hand-written fixture) are the facts read back from the
+ * provider's default tags (model/build.ts factsFromTags; model/plan.ts and scripts/report/files.ts fall back to it).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

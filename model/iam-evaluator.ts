@@ -11,6 +11,7 @@
  *
  * Pinned: refuses to load on any version but the one it was written against.
  */
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadPolicy, validateIdentityPolicy, validateResourcePolicy, validateServiceControlPolicy, validateResourceControlPolicy, validateSessionPolicy, validateTrustPolicy } from '@cloud-copilot/iam-policy';
 import type { AllowedConditionExpression, RequestAnalysis, SimulationMode } from '@cloud-copilot/iam-simulate';
@@ -18,7 +19,7 @@ import type { AllowedConditionExpression, RequestAnalysis, SimulationMode } from
 export const IAM_SIMULATE_VERSION = '0.1.173';
 
 const root = dirname(require.resolve('@cloud-copilot/iam-simulate'));
-const { version } = require(join(root, '..', '..', 'package.json')) as { version: string };
+const { version } = JSON.parse(readFileSync(join(root, '..', '..', 'package.json'), 'utf8')) as { version: string };
 if (version !== IAM_SIMULATE_VERSION) {
   throw new Error(`model/iam-evaluator.ts was written against @cloud-copilot/iam-simulate ${IAM_SIMULATE_VERSION} and uses its internals; ${version} is installed`);
 }

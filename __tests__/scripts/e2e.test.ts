@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appConfig, main as appConfigMain, PUT_RECORD_BATCH_LIMITS } from '../../scripts/app-config';
 import { summarize } from '../../scripts/drift';
-import { allowDestroyOverride, EMULATOR_GAPS, overrideFile, PROVIDER_ENDPOINT_SERVICES, resourcesToSkip, s3BackendConfig } from '../../scripts/e2e/emulator';
+import { allowDestroyOverride, EMULATOR_GAPS, overrideFile, policyAsMotoChecksIt, PROVIDER_ENDPOINT_SERVICES, resourcesToSkip, s3BackendConfig } from '../../scripts/e2e/emulator';
 import { CONFIGURED } from '../fixtures/configured';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 import { synthMatrix } from '../helpers';
@@ -122,7 +122,6 @@ describe('npm run drift', () => {
 });
 
 describe('the deploy-role run: deploy policies as moto can check them', () => {
-  const { policyAsMotoChecksIt } = require('../../scripts/e2e/emulator') as typeof import('../../scripts/e2e/emulator');
   it('non-S3 statements on "*", S3 statements keeping their buckets, and moto’s own names beside the IAM actions', () => {
     const policy = JSON.stringify({
       Statement: [

@@ -359,7 +359,7 @@ describe('npm run review -- --plan: access drift, as evaluated', () => {
 
 describe('npm run review: a grant worded around shape checks', () => {
   it('NotAction on the analyst policy: the statement said as "every action except", the holders gain delete and write on the events, the gate fails, IAM.1/IAM.21 fail', () => {
-    let current: StackReport[] = [];
+    let current: StackReport[];
     const reviews = review(
       (current = reports(EXAMPLE_MATRIX, (stack, tf) => {
         if (stack !== 'telemetry-prod-eu-central-1') return;

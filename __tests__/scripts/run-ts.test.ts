@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- scripts/run-ts.js is CommonJS without types
 const { sourceKey } = require('../../scripts/run-ts.js') as { sourceKey: (root: string, entry: string) => string };
 
 describe('run-ts bundle cache key', () => {

@@ -40,9 +40,10 @@ export function renderCommandReference(): string {
     '',
     'Every command answers `--help` with this text and refuses an unknown flag with it (exit 2). Besides these:',
     '`npm ci && CHECKPOINT_DISABLE=1 npx cdktf synth` (or `npm run synth`, the same output without cdktf-cli),',
-    '`npm test` (jest; `npm test -- -u` accepts a changed synth), `npm run typecheck` (tsc) and `npm run validate`',
-    '(Terraform; `npm run validate -- --help`), and `npm run engine -- cdktf|terrain`, which switches the CDK engine',
-    '(CDK for Terraform, the default, or CDK Terrain: docs/operating.md, "CDK Terrain"; `npm run engine -- --help`).',
+    '`npm test` (jest; `npm test -- -u` accepts a changed synth), `npm run typecheck` (tsc), `npm run lint` (ESLint),',
+    '`npm run format` and `npm run format:check` (Prettier), `npm run validate` (Terraform; `npm run validate -- --help`),',
+    'and `npm run engine -- cdktf|terrain`, which switches the CDK engine (CDK for Terraform, the default, or CDK',
+    'Terrain: docs/operating.md, "CDK Terrain"; `npm run engine -- --help`).',
     '',
     ...COMMANDS.flatMap((spec) => [`## \`npm run ${spec.name}\``, '', '```', usage(spec), '```', '']),
   ].join('\n');

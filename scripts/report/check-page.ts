@@ -60,7 +60,7 @@ export function markupProblems(html: string): string[] {
  * Markup shown as text on the page: a tag of the page's own vocabulary, or an attribute's end (`">`). A `<file>` in a
  * command is text, not markup.
  */
-export const VISIBLE_MARKUP = /<\/?(a|br|code|details|div|g|h[1-6]|img|li|p|path|rect|script|section|span|strong|style|summary|svg|table|tbody|td|text|th|thead|title|tr|ul)[\s>\/]|"\s*>/i;
+export const VISIBLE_MARKUP = /<\/?(a|br|code|details|div|g|h[1-6]|img|li|p|path|rect|script|section|span|strong|style|summary|svg|table|tbody|td|text|th|thead|title|tr|ul)[\s>/]|"\s*>/i;
 
 export async function checkPage(reportDir: string, browserPath: string): Promise<{ name: string; ok: boolean; detail: string }[]> {
   const page = resolve(reportDir, 'index.html');

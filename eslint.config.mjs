@@ -1,0 +1,54 @@
+// ESLint (flat config): `npm run lint`, counted in CI (.ci/run). typescript-eslint's recommended rules without type
+// information (fast: tsc already type-checks, `npm run typecheck`), import cycles forbidden (import-x/no-cycle), and
+// eslint-config-prettier last, so no rule here argues with the formatter (`npm run format`).
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+
+/** Node's globals the project's JavaScript files use (the TypeScript files get theirs from @types/node). */
+const node = Object.fromEntries(
+  ['require', 'module', 'exports', '__dirname', '__filename', 'process', 'console', 'Buffer', 'URL', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'structuredClone'].map((name) => [name, 'readonly']),
+);
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'cdktf.out/', 'report/', 'coverage/', 'sample-data/', 'app-config/', 'bootstrap-state/', 'docs/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    plugins: { 'import-x': importX },
+    settings: {
+      // import-x follows (and parses, for no-cycle) only files of these extensions; .ts with typescript-eslint's parser.
+      'import-x/extensions': ['.ts', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      // Imports are relative and extensionless (`../config` is config/index.ts): Node's resolution with .ts added.
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.mjs', '.json'] })],
+    },
+    rules: {
+      // A cycle makes module order matter (a value imported before it is defined) and layers point back.
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      // Layers point down only: config/ (the typed configuration) imports no other folder; stacks/ and model/ never
+      // import the commands (scripts/); nothing shipped imports the tests. (stacks/ and model/ still import each other.)
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: './config', from: ['./stacks', './model', './scripts', './main.ts'], message: 'config/ is the bottom layer' },
+            { target: ['./stacks', './model'], from: './scripts', message: 'commands (scripts/) are glue over the library modules, not imported by them' },
+            { target: ['./config', './stacks', './model', './scripts', './main.ts'], from: './__tests__' },
+          ],
+        },
+      ],
+      // Unused code is a defect, but `_`-named parameters and rest siblings say "deliberately ignored".
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+    },
+  },
+  {
+    files: ['**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: node },
+    // CommonJS files: require() is how they load modules.
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  { files: ['**/*.mjs'], languageOptions: { sourceType: 'module', globals: node } },
+  prettier,
+);
