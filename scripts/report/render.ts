@@ -10,7 +10,7 @@ import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import type { ErasureHow, ErasureNotPriced, ErasureOutside } from './erasure';
 import type { Finding } from '../../stacks/policy-checks';
 import type { StackReport } from './analyze';
-import type { CostEstimate, Omission } from './cost';
+import type { CostEstimate, Omission, StandingCost } from './cost';
 import { ACCEPTANCES_SETTING, type ControlResult } from './controls';
 import { PRICE_ITEMS, pricesFor, type PriceItem } from '../../config/prices';
 import { COMPONENTS } from './cost';
@@ -332,6 +332,7 @@ export function stackSection(r: StackReport): Section {
   }
 
   if (r.cost) b.push(...costBlocks(r.cost));
+  else if (r.standingCost) b.push(...standingCostBlocks(r.standingCost));
   return { id: r.stack, role: 'stack', title: r.stack, blocks: b };
 }
 
@@ -361,6 +362,14 @@ function costBlocks(cost: CostEstimate): Block[] {
   return b;
 }
 
+/** A stack without a pipeline: its keys at the region's price, and every billable component it leaves out. */
+function standingCostBlocks(cost: StandingCost): Block[] {
+  const b: Block[] = [{ kind: 'heading', level: 1, text: 'Monthly cost estimate' }];
+  b.push({ kind: 'paragraph', content: cell(words.standingCost(cost, pricesFor(cost.region)?.prices['kms.key']?.sources ?? [])) });
+  if (cost.omitted.length) b.push({ kind: 'paragraph', content: cell('Left out of the total, with why:') }, { kind: 'list', items: cost.omitted.map((o) => cell(words.omission(o))) });
+  return b;
+}
+
 /** One stack's Markdown file. */
 export const renderMarkdown = (r: StackReport): string => sectionMarkdown({ ...stackSection(r), title: `Compliance review: ${r.stack}` });
 
@@ -386,7 +395,7 @@ function overviewSection(reports: StackReport[]): Section {
             cell(eventDataDays(r.model)),
             [mark('error', String(c.error)), text(' '), mark('warning', String(c.warning)), text(' '), mark('info', String(c.info))],
             cell(controlSummary(r)),
-            cell(r.cost?.lines.length ? totalWords(r.cost.lines[1]) : r.cost ? 'not priced' : '—'),
+            cell(r.cost?.lines.length ? totalWords(r.cost.lines[1]) : r.cost ? 'not priced' : r.standingCost ? words.standingTotal(r.standingCost) : '—'),
           ];
         }),
       },
