@@ -69,7 +69,7 @@ describe('acceptances say what the checks and the stack back', () => {
   it('Cognito.2: an alarm counts as compensating only when its topic has a subscriber; the report says so when it has none', () => {
     for (const r of reports.filter((x) => x.controls.some((c) => c.id === 'Cognito.2' && c.acceptance))) {
       const c = r.controls.find((x) => x.id === 'Cognito.2')!;
-      const why = controlWhy(c, contextOf(r.model), r.model);
+      const why = controlWhy(c, contextOf(r.model), r.model, r.controls);
       const subscribed = r.model.destinations.some((d) => d.kind === 'subscription');
       const alarmClaims = c.acceptance!.compensatingControls.filter((t) => /\balarm\b/i.test(t));
       for (const claim of alarmClaims) expect(why.includes(`${claim} (but no one is notified`)).toBe(!subscribed);
@@ -77,6 +77,28 @@ describe('acceptances say what the checks and the stack back', () => {
     const model = reports[0].model;
     expect(unbackedCompensation('the ThrottledRecords alarm shows a flood', { ...model, destinations: [] })).toMatch(/no subscriber/);
     expect(unbackedCompensation('the ThrottledRecords alarm shows a flood', { ...model, destinations: [{ kind: 'subscription', address: 'a', protocol: 'email', endpoint: 'x' }] })).toBeNull();
+    // The setting it names is the one that subscribes the topic.
+    expect(unbackedCompensation('an alarm', { ...model, destinations: [] })).toContain('(monitoring.alarmEmails)');
+  });
+
+  it('a compensating control that cites a control as checked is marked when that control fails in the stack, and not otherwise', () => {
+    const model = reports[0].model;
+    const text = 'every bucket of the stack blocks public access itself (S3.8, checked: exposure-bucket-public-access)';
+    expect(unbackedCompensation(text, model, [{ id: 'S3.8', status: 'fail' }])).toBe('S3.8 fails here');
+    expect(unbackedCompensation(text, model, [{ id: 'S3.8', status: 'pass' }])).toBeNull();
+    // S3.1 is not S3.14, nor S3.2 S3.20.
+    expect(unbackedCompensation('versioning (S3.14 on the data bucket)', model, [{ id: 'S3.1', status: 'fail' }])).toBeNull();
+    expect(unbackedCompensation('MFA delete (S3.20)', model, [{ id: 'S3.2', status: 'fail' }])).toBeNull();
+    // In every configured stack an accepted control's compensations are marked exactly where a cited control fails.
+    for (const r of reports) {
+      for (const c of r.controls.filter((x) => x.acceptance)) {
+        const why = controlWhy(c, contextOf(r.model), r.model, r.controls);
+        for (const text of c.acceptance!.compensatingControls) {
+          const failing = r.controls.filter((x) => x.status === 'fail' && text.split(/[^A-Za-z0-9.]+/).includes(x.id));
+          for (const f of failing) expect(why).toContain(`${f.id} fails here`);
+        }
+      }
+    }
   });
 });
 

@@ -50,6 +50,24 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
     }
   });
 
+  it('a stack without a pipeline states its cost too: its keys at the region’s price, every other billable component named, every type accounted for', () => {
+    const standing = readReports(synth.outdir).filter((r) => !r.cost);
+    for (const r of standing) {
+      const tf = tfOf(r.stack);
+      const types = Object.keys(tf.resource ?? {}).filter((t) => count(tf, t) > 0);
+      expect([r.stack, types.filter((t) => !PRICED_BY_TYPE[t] && !UNPRICED_BY_TYPE[t] && !NOT_BILLED_TYPES[t])]).toEqual([r.stack, []]);
+      const c = r.standingCost!;
+      expect(c.kmsKeys).toBe(count(tf, 'aws_kms_key'));
+      const keyPrice = pricesFor(r.model.identity.region)?.prices['kms.key']?.value;
+      if (c.kmsKeys > 0 && keyPrice !== undefined) expect(c.perMonth).toBeCloseTo(c.kmsKeys * keyPrice, 2);
+      if (c.kmsKeys > 0 && keyPrice === undefined) expect([c.perMonth, c.omitted]).toEqual([null, expect.arrayContaining([{ component: 'KMS key', reason: 'no-price-in-region' }])]);
+      for (const t of types) for (const o of UNPRICED_BY_TYPE[t] ?? []) expect(c.omitted).toContainEqual(o);
+      const md = renderMarkdown(r);
+      expect(md).toContain('## Monthly cost estimate');
+      for (const o of c.omitted) expect(md).toContain(o.component);
+    }
+  });
+
   it('a type is in one list only, and a not-billed type says why', () => {
     for (const t of Object.keys(NOT_BILLED_TYPES)) {
       expect([t, PRICED_BY_TYPE[t], UNPRICED_BY_TYPE[t]]).toEqual([t, undefined, undefined]);

@@ -142,7 +142,7 @@ describe('stores: reachability and protection in words the model backs', () => {
     }
   });
 
-  it('a store no web identity may write reads as IAM principals only; a bucket by its public access block', () => {
+  it('a store no web identity reaches names no Cognito guest; a bucket reads by its public access block', () => {
     for (const r of pipelines) {
       for (const s of r.model.stores.filter((x) => x.role === 'logs')) expect(plain(phrase(reachability(storeReach(r.model, s))))).not.toContain('Cognito guest');
       for (const s of r.model.stores.filter((x) => x.kind === 's3')) expect(reachability(storeReach(r.model, s))).toMatch(/^public access blocked \(all four settings\)/);

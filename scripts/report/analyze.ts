@@ -11,7 +11,7 @@ import { SYNTH_GATE } from '../../stacks/rules/packs';
 import type { Finding, TerraformJson } from '../../stacks/policy-checks';
 import { capacityCheck, type CapacityCheck } from './capacity';
 import { evaluateControls, type ControlResult } from './controls';
-import { estimateCost, workgroupCutoffBytes, type CostEstimate } from './cost';
+import { estimateCost, estimateStandingCost, workgroupCutoffBytes, type CostEstimate, type StandingCost } from './cost';
 import { erasurePlan, type ErasurePlan } from './erasure';
 import { REPORT_ONLY } from './rules/pack';
 
@@ -24,6 +24,8 @@ export interface StackReport {
   /** The Security Hub controls that apply to what it deploys, and their status. */
   controls: ControlResult[];
   cost: CostEstimate | null;
+  /** A stack without a pipeline: its keys' monthly price and what it leaves out (absent in reports written before it). */
+  standingCost?: StandingCost | null;
   /** How an erasure request is served (pipeline stacks). */
   erasure: ErasurePlan | null;
 }
@@ -39,5 +41,5 @@ export function analyzeStack(stack: string, tf: TerraformJson, facts: Deployment
   // One engine, two packs: the synth gate's rules (what failed or warned at synth) and the report's own.
   const input = { tf, context: { region: facts.region, allowedRegions: facts.allowedRegions }, model, capacity, ...(stream ? { stream } : {}) };
   const findings = sortFindings([...runRules(SYNTH_GATE, input), ...runRules(REPORT_ONLY, input)]);
-  return { stack, model, capacity, findings, controls: evaluateControls(tf, model, findings), cost: estimateCost(tf), erasure: erasurePlan(model, facts.region, workgroupCutoffBytes(tf)) };
+  return { stack, model, capacity, findings, controls: evaluateControls(tf, model, findings), cost: estimateCost(tf), standingCost: estimateStandingCost(tf), erasure: erasurePlan(model, facts.region, workgroupCutoffBytes(tf)) };
 }

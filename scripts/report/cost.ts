@@ -27,7 +27,8 @@ export const COMPONENTS: CostComponent[] = ['Firehose', 'S3', 'S3 requests', 'Gl
 
 /** Billable components the estimate never prices: no price item is sourced, or their usage is not modelled. */
 export type UnpricedComponent =
-  | 'S3 storage besides event data (failed records, query results, access logs, old versions)'
+  | 'S3 storage besides event data (failed records, query results, logs, state files, old versions)'
+  | 'S3 requests besides Firehose deliveries (Terraform state, access logs, erasure runs)'
   | 'Glue Data Catalog storage and requests'
   | 'KMS requests' | 'Log ingestion' | 'Dashboard' | 'S3 lifecycle transitions' | 'S3 reads by Athena and the crawler' | 'SNS notifications' | 'SQS requests' | 'EventBridge events';
 
@@ -49,7 +50,10 @@ export interface Omission {
  */
 export const UNPRICED_BY_TYPE: Record<string, Omission[]> = {
   aws_kms_key: [{ component: 'KMS requests', reason: 'no-sourced-price' }],
-  aws_s3_bucket: [{ component: 'S3 storage besides event data (failed records, query results, access logs, old versions)', reason: 'usage-not-modelled' }],
+  aws_s3_bucket: [
+    { component: 'S3 storage besides event data (failed records, query results, logs, state files, old versions)', reason: 'usage-not-modelled' },
+    { component: 'S3 requests besides Firehose deliveries (Terraform state, access logs, erasure runs)', reason: 'usage-not-modelled' },
+  ],
   aws_glue_catalog_database: [{ component: 'Glue Data Catalog storage and requests', reason: 'usage-not-modelled' }],
   aws_glue_catalog_table: [{ component: 'Glue Data Catalog storage and requests', reason: 'usage-not-modelled' }],
   aws_cloudwatch_log_group: [{ component: 'Log ingestion', reason: 'usage-not-modelled' }],
@@ -198,6 +202,29 @@ export function crawlCost(dpuHour: number): number {
 
 /** The price item of an S3 storage class. */
 const STORAGE_PRICE: Record<string, PriceItem> = { STANDARD: 's3.standard', STANDARD_IA: 's3.standardIa', GLACIER_IR: 's3.glacierIr', DEEP_ARCHIVE: 's3.deepArchive' };
+
+/**
+ * The monthly cost of a stack without a pipeline (a state or trust stack): the KMS keys it creates at the region's
+ * price (null when the region's file has none), and every billable component of its resources left out, with why.
+ */
+export interface StandingCost {
+  region: string;
+  kmsKeys: number;
+  /** The keys' monthly price; null when the region's file does not price a key (then it is among `omitted`). */
+  perMonth: number | null;
+  omitted: Omission[];
+}
+
+export function estimateStandingCost(tf: TerraformJson): StandingCost | null {
+  if (Object.keys(tf.resource?.aws_kinesis_firehose_delivery_stream ?? {}).length) return null;
+  const region = String((tf.provider?.aws ?? [])[0]?.region ?? '');
+  const kmsKeys = Object.keys(tf.resource?.aws_kms_key ?? {}).length;
+  const keyPrice = price(region, 'kms.key')?.value;
+  const present = Object.keys(tf.resource ?? {}).filter((t) => Object.keys(tf.resource?.[t] ?? {}).length > 0);
+  const unpriced = [...new Map(present.flatMap((t) => UNPRICED_BY_TYPE[t] ?? []).map((o) => [o.component, o])).values()];
+  const perMonth = kmsKeys === 0 ? 0 : keyPrice === undefined ? null : round(kmsKeys * keyPrice);
+  return { region, kmsKeys, perMonth, omitted: [...(perMonth === null ? [{ component: 'KMS key', reason: 'no-price-in-region' } as Omission] : []), ...unpriced] };
+}
 
 export function estimateCost(tf: TerraformJson): CostEstimate | null {
   const stream = Object.values(tf.resource?.aws_kinesis_firehose_delivery_stream ?? {})[0];

@@ -10,7 +10,7 @@ import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import type { ErasureHow, ErasureNotPriced, ErasureOutside } from './erasure';
 import type { Finding } from '../../stacks/policy-checks';
 import type { StackReport } from './analyze';
-import type { CostEstimate, Omission } from './cost';
+import type { CostEstimate, Omission, StandingCost } from './cost';
 import { ACCEPTANCES_SETTING, type ControlResult } from './controls';
 import { PRICE_ITEMS, pricesFor, type PriceItem } from '../../config/prices';
 import { COMPONENTS } from './cost';
@@ -85,22 +85,26 @@ export function controlSummary(r: StackReport): string {
 }
 
 /**
- * A compensating control an acceptance counts on that the stack's facts do not back: an alarm counts only when its
- * topic reaches someone.
+ * What of a compensating control an acceptance counts on the stack's facts do not back: an alarm counts only when its
+ * topic reaches someone; a control it cites as checked (S3.8, S3.2, …) only when that control does not fail here.
  */
-export function unbackedCompensation(text: string, model: StackModel): string | null {
+export function unbackedCompensation(text: string, model: StackModel, controls: readonly { id: string; status: ControlResult['status']; failing?: string[] }[] = []): string | null {
   const subscribed = model.destinations.some((d) => d.kind === 'subscription');
-  if (/\balarm\b/i.test(text) && !subscribed) return 'no one is notified: the alert topic has no subscriber here (alerts.email)';
-  return null;
+  const reasons: string[] = [];
+  if (/\balarm\b/i.test(text) && !subscribed) reasons.push('no one is notified: the alert topic has no subscriber here (monitoring.alarmEmails)');
+  const cited = controls.filter((c) => c.status === 'fail' && new RegExp(`(^|[^A-Za-z0-9.])${c.id.replace(/\./g, '\\.')}(?![0-9])`).test(text));
+  const on = (c: { failing?: string[] }) => (c.failing?.length ? ` on ${c.failing.map((a) => model.names[a] ?? a).join(', ')}` : '');
+  for (const c of cited) reasons.push(`${c.id} fails here${on(c)}`);
+  return reasons.length ? reasons.join('; ') : null;
 }
 
 /** Why a control has its status: the acceptance, AWS's exemption, what fails and what would close it, or why no rule checks it. */
-export function controlWhy(c: ControlResult, ctx: words.Context, model: StackModel): string {
+export function controlWhy(c: ControlResult, ctx: words.Context, model: StackModel, all: readonly ControlResult[] = []): string {
   const names = (addresses: string[]) => addresses.map((a) => words.nameOf(a, ctx)).join(', ');
   const exempted = c.exempted ? `${names(c.exempted.resources)} exempted: ${c.exempted.reason}` : '';
   if (c.status === 'accepted' && c.acceptance) {
     const compensations = c.acceptance.compensatingControls.map((text) => {
-      const unbacked = unbackedCompensation(text, model);
+      const unbacked = unbackedCompensation(text, model, all);
       return unbacked ? `${text} (but ${unbacked})` : text;
     });
     return `accepted for ${c.acceptance.scope}: ${c.acceptance.reason}; compensated by ${compensations.join('; ')}${exempted ? `; ${exempted}` : ''}`;
@@ -314,7 +318,7 @@ export function stackSection(r: StackReport): Section {
   para(`${controlSummary(r)}. Accepted controls are configured in ${ACCEPTANCES_SETTING}.`);
   tableOf(
     ['Control', 'Title', 'Standards', 'Status', 'Resources', 'Why'],
-    r.controls.map((c) => [cell(c.id), cell(c.title), cell(c.standards.join(', ')), [mark(CONTROL_TONE[c.status], c.status)], lines(c.resources.map((a) => [{ kind: 'name', name: words.nameOf(a, ctx), address: a }]), '—'), say(controlWhy(c, ctx, model))]),
+    r.controls.map((c) => [cell(c.id), cell(c.title), cell(c.standards.join(', ')), [mark(CONTROL_TONE[c.status], c.status)], lines(c.resources.map((a) => [{ kind: 'name', name: words.nameOf(a, ctx), address: a }]), '—'), say(controlWhy(c, ctx, model, r.controls))]),
   );
 
   const counts = severityCounts(r.findings);
@@ -328,6 +332,7 @@ export function stackSection(r: StackReport): Section {
   }
 
   if (r.cost) b.push(...costBlocks(r.cost));
+  else if (r.standingCost) b.push(...standingCostBlocks(r.standingCost));
   return { id: r.stack, role: 'stack', title: r.stack, blocks: b };
 }
 
@@ -357,6 +362,14 @@ function costBlocks(cost: CostEstimate): Block[] {
   return b;
 }
 
+/** A stack without a pipeline: its keys at the region's price, and every billable component it leaves out. */
+function standingCostBlocks(cost: StandingCost): Block[] {
+  const b: Block[] = [{ kind: 'heading', level: 1, text: 'Monthly cost estimate' }];
+  b.push({ kind: 'paragraph', content: cell(words.standingCost(cost, pricesFor(cost.region)?.prices['kms.key']?.sources ?? [])) });
+  if (cost.omitted.length) b.push({ kind: 'paragraph', content: cell('Left out of the total, with why:') }, { kind: 'list', items: cost.omitted.map((o) => cell(words.omission(o))) });
+  return b;
+}
+
 /** One stack's Markdown file. */
 export const renderMarkdown = (r: StackReport): string => sectionMarkdown({ ...stackSection(r), title: `Compliance review: ${r.stack}` });
 
@@ -382,7 +395,7 @@ function overviewSection(reports: StackReport[]): Section {
             cell(eventDataDays(r.model)),
             [mark('error', String(c.error)), text(' '), mark('warning', String(c.warning)), text(' '), mark('info', String(c.info))],
             cell(controlSummary(r)),
-            cell(r.cost?.lines.length ? totalWords(r.cost.lines[1]) : r.cost ? 'not priced' : '—'),
+            cell(r.cost?.lines.length ? totalWords(r.cost.lines[1]) : r.cost ? 'not priced' : r.standingCost ? words.standingTotal(r.standingCost) : '—'),
           ];
         }),
       },

@@ -7,7 +7,7 @@ import type { AccessLevel, AccessPrincipal, AccessRequest, AccessTarget } from '
 import { ACCOUNT_TOKEN, REGION_TOKEN } from '../../model/values';
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import type { StorePolicy, StoreReach } from './reach';
-import type { CatalogModeHow, CostDifference, Omission, OmissionReason } from './cost';
+import type { CatalogModeHow, CostDifference, Omission, OmissionReason, StandingCost } from './cost';
 
 export const STORE_ROLE: Record<StoreRole, string> = {
   'event-data': 'app events delivered by Firehose',
@@ -347,4 +347,22 @@ export function catalogModeHow(h: CatalogModeHow): string {
     case 'no-crawler':
       return 'no crawler: partitions are computed by Athena at query time';
   }
+}
+
+const dollars = (n: number) => `$${n.toFixed(2)}`;
+
+/** A stack without a pipeline's total, as the overview shows it: `$1.00 + 3 more not priced`. */
+export const standingTotal = (c: StandingCost): string =>
+  `${c.perMonth === null ? 'not priced' : dollars(c.perMonth)}${c.omitted.length ? ` + ${c.omitted.length} more not priced (the cost section lists them)` : ''}`;
+
+/** Its cost in a sentence: what is priced, at which price and source, or that nothing it creates is billed of itself. */
+export function standingCost(c: StandingCost, sources: string[]): string {
+  const keys = `${c.kmsKeys} KMS key${c.kmsKeys === 1 ? '' : 's'}`;
+  const priced =
+    c.kmsKeys === 0
+      ? '$0.00 a month of its own: it creates no KMS key, and nothing else it creates has a monthly price'
+      : c.perMonth === null
+        ? `${keys}: not priced (no sourced price in ${c.region}'s price file)`
+        : `${dollars(c.perMonth)} a month: ${keys} at ${c.region}'s price (config/prices/${c.region}.json, source ${sources.join(', ')}; the free tier is not counted)`;
+  return `This stack runs no pipeline; ${priced}.`;
 }
