@@ -267,7 +267,7 @@ export function stackSection(r: StackReport): Section {
   heading('Who can read or write it');
   heading('Evaluated access', 2);
   para(
-    'Every principal below was asked every request of the stack (read, write, delete, list the stores; decrypt with and administer the key; change the bucket, key, topic and queue policies; subscribe and publish; put records and redirect the stream; read and change the catalog; read the query history of each Athena workgroup; assume its roles and change their policies; act outside the stack), decided by evaluating the policies that apply as AWS does (docs/compliance.md, "How access is decided"). What is not listed was denied.',
+    'Every principal below was asked every request of the stack (read, write, delete, list the stores; decrypt with and administer the keys; compute MACs with an HMAC key; change the bucket, key, topic and queue policies; subscribe and publish; put records and redirect the stream; read and change the catalog; read the query history of each Athena workgroup; assume its roles and change their policies; act outside the stack), decided by evaluating the policies that apply as AWS does (docs/compliance.md, "How access is decided"). What is not listed was denied.',
   );
   tableOf(['Principal', 'May'], evaluatedAccess(model).map((a) => [cell(a.principal), lines(a.may.map(say))]));
   heading('Roles and policies as written', 2);
