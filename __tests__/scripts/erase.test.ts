@@ -12,7 +12,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { locateTarget, main as erase, parseShard } from '../../scripts/erase/index';
-import { localIdMacer } from '../../scripts/erase/receipt-mac';
+import { kmsIdMacer, localIdMacer, receiptMacOf, verifyIdMac } from '../../scripts/erase/receipt-mac';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { synthDeployments } from '../helpers';
 import { s3Store } from '../../scripts/erase/s3-store';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -884,5 +885,52 @@ describe('the locating query runs in the erasure workgroup, which no analyst rea
         .flatMap((s) => [s.Resource].flat());
     expect(athenaResources(d.names.erasure)).toEqual([expect.stringMatching(new RegExp(`:workgroup/${target.workgroup}$`))]);
     expect(athenaResources(d.names.roles.analyst).some((r) => r.endsWith(`/${target.workgroup}`) || r.endsWith('/*'))).toBe(false);
+  });
+});
+
+describe('receipt MACs through KMS (receipt-mac.ts)', () => {
+  /** A KMS client answering GenerateMac and VerifyMac from a secret, as KMS would with the key's material. */
+  const scriptedKms = (secret: string) => {
+    const calls: string[] = [];
+    const kms = {
+      send: async (command: { constructor: { name: string }; input: { KeyId: string; MacAlgorithm: string; Message: Uint8Array; Mac?: Uint8Array } }) => {
+        calls.push(`${command.constructor.name} ${command.input.KeyId} ${command.input.MacAlgorithm}`);
+        const mac = createHmac('sha256', secret).update(Buffer.from(command.input.Message)).digest();
+        if (command.constructor.name === 'GenerateMacCommand') return { KeyId: 'arn:aws:kms:us-east-1:111111111111:key/k', Mac: new Uint8Array(mac) };
+        if (Buffer.compare(mac, Buffer.from(command.input.Mac!)) !== 0) throw Object.assign(new Error(''), { name: 'KMSInvalidMacException' });
+        return { MacValid: true };
+      },
+    } as unknown as KMSClient;
+    return { kms, calls };
+  };
+
+  it("makes each id's MAC with the alias, keeps the key's ARN, and verifies an id against a receipt: the erased id matches, another does not", async () => {
+    const { kms, calls } = scriptedKms('material');
+    const made = await kmsIdMacer(kms)('alias/telemetry-dev-erasure-receipts', ERASED);
+    expect(made).toEqual({ keyArn: 'arn:aws:kms:us-east-1:111111111111:key/k', mac: createHmac('sha256', 'material').update(ERASED).digest('hex') });
+    const receipt = { macKey: made.keyArn, macAlgorithm: 'HMAC_SHA_256' as const, idMacs: ['00', made.mac] };
+    expect(await receiptMacOf(kms, receipt, ERASED)).toBe(1);
+    expect(await receiptMacOf(kms, receipt, 'B1B2C3D4-0000-4000-8000-00000000000B')).toBe(-1);
+    expect(await verifyIdMac(kms, receipt, ERASED, '00')).toBe(false);
+    // Verified with the receipt's key by ARN, never the alias (which may have moved).
+    expect(calls.filter((c) => c.startsWith('VerifyMac'))).toEqual(Array(5).fill('VerifyMacCommand arn:aws:kms:us-east-1:111111111111:key/k HMAC_SHA_256'));
+  });
+
+  it('a KMS error other than an invalid MAC is not taken for "no match"', async () => {
+    const kms = { send: async () => Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' })) } as unknown as KMSClient;
+    await expect(verifyIdMac(kms, { macKey: 'k', macAlgorithm: 'HMAC_SHA_256' }, ERASED, '00')).rejects.toThrow('denied');
+  });
+
+  it('the command refuses a request begun with salted receipts: exit 2, one line saying what to do', async () => {
+    const [d] = CONFIGURED;
+    const dir = mkdtempSync(join(tmpdir(), 'erase-salted-'));
+    const file = join(dir, 'ids.txt');
+    writeFileSync(file, `${ERASED}\n`);
+    const b = new MemoryBucket();
+    await b.writeJson('erasure-requests/OLD-1/request.json', { request: 'OLD-1', stack: d.names.stack, salt: 'aa', idHashes: ['bb'], fields: [], startedAt: '2026-01-01T00:00:00.000Z' });
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(await erase(['--stack', d.names.stack, '--ids', file, '--request', 'OLD-1', '--locate', 'scan'], () => b, undefined, () => TEST_MAC)).toBe(2);
+    expect(String(errors.mock.calls.at(-1)?.[0])).toMatch(/^erase refused: request OLD-1 was begun by an older npm run erase.*salted.*new --request/);
+    errors.mockRestore();
   });
 });
