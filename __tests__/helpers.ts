@@ -43,6 +43,16 @@ export function synthMatrix(matrix: MatrixConfig = EXAMPLE_MATRIX, app: App = Te
   return synthDeployments(resolveMatrix(matrix), app);
 }
 
+/**
+ * The name and body of a pipeline stack's data key: its one encryption key (the erasure receipts' HMAC key, key usage
+ * GENERATE_VERIFY_MAC, is the other aws_kms_key of the stack).
+ */
+export function dataKey(tf: SynthesizedStack['tf']): [string, Record<string, unknown>] {
+  const keys = Object.entries(tf.resource.aws_kms_key ?? {}).filter(([, k]) => k.key_usage !== 'GENERATE_VERIFY_MAC');
+  if (keys.length !== 1) throw new Error(`expected one encryption key, found ${keys.length}`);
+  return keys[0];
+}
+
 /** The single resource of a type in a stack (fails the test when there is not exactly one). */
 export function only(tf: SynthesizedStack['tf'], type: string): Record<string, unknown> {
   const all = Object.values(tf.resource[type] ?? {});

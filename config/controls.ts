@@ -55,6 +55,13 @@ function logTargets(tf: { resource?: Record<string, Record<string, Record<string
   return buckets.filter(([name, b]) => targets.some((t) => t === String(b.bucket) || t.startsWith(`\${aws_s3_bucket.${name}.`))).map(([name]) => `aws_s3_bucket.${name}`);
 }
 
+/**
+ * Whether KMS can rotate a key automatically: symmetric encryption keys only ("Automatic key rotation is supported only
+ * on symmetric encryption KMS keys. You cannot enable automatic rotation of asymmetric KMS keys, HMAC KMS keys, …":
+ * KMS API reference, EnableKeyRotation). A key without a spec is SYMMETRIC_DEFAULT.
+ */
+export const rotatable = (key: Record<string, unknown>): boolean => (key.customer_master_key_spec ?? 'SYMMETRIC_DEFAULT') === 'SYMMETRIC_DEFAULT';
+
 const BUCKET = { evaluates: 'AWS::S3::Bucket', resourceTypes: ['aws_s3_bucket'] } as const;
 
 const CATALOGUE = [
@@ -92,7 +99,18 @@ const CATALOGUE = [
     resourceTypes: ['aws_kms_key'],
     notCheckable: 'AWS checks whether the live key is scheduled for deletion, a state no synth shows; what the synth shows is that a Terraform destroy cannot schedule it (prevent_destroy, see Destroy protection)',
   },
-  { id: 'KMS.4', title: 'AWS KMS key rotation should be enabled', standards: ['CIS v3', 'NIST 800-53'], evaluates: 'AWS::KMS::Key', resourceTypes: ['aws_kms_key'] },
+  {
+    id: 'KMS.4',
+    title: 'AWS KMS key rotation should be enabled',
+    standards: ['CIS v3', 'NIST 800-53'],
+    evaluates: 'AWS::KMS::Key',
+    resourceTypes: ['aws_kms_key'],
+    awsExempts: {
+      reason:
+        'AWS (KMS API reference, EnableKeyRotation): "Automatic key rotation is supported only on symmetric encryption KMS keys. You cannot enable automatic rotation of asymmetric KMS keys, HMAC KMS keys, …" (the AWS Config rule behind KMS.4, cmk-backing-key-rotation-enabled, says the same)',
+      resources: (tf) => Object.entries(tf.resource?.aws_kms_key ?? {}).filter(([, k]) => !rotatable(k)).map(([name]) => `aws_kms_key.${name}`),
+    },
+  },
   { id: 'KMS.5', title: 'KMS keys should not be publicly accessible', standards: ['FSBP'], evaluates: 'AWS::KMS::Key', resourceTypes: ['aws_kms_key'] },
   { id: 'IAM.1', title: "IAM policies should not allow full '*' administrative privileges", standards: ['FSBP', 'NIST 800-53'], evaluates: 'AWS::IAM::Policy (customer managed policies only)', resourceTypes: ['aws_iam_policy'] },
   { id: 'IAM.21', title: 'IAM customer managed policies that you create should not allow wildcard actions for services', standards: ['FSBP', 'NIST 800-53'], evaluates: 'AWS::IAM::Policy', resourceTypes: ['aws_iam_policy'] },

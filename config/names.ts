@@ -32,6 +32,11 @@ export interface ResourceNames {
    * only by the erasure policy, not by the analysts of `workgroup`.
    */
   erasureWorkgroup: string;
+  /**
+   * KMS alias of the HMAC key that keys erasure receipts (`npm run erase`): only the erasure may compute or verify a
+   * MAC with it, so a holder of a receipt cannot test a guessed id against it.
+   */
+  erasureReceiptKeyAlias: string;
   /** SNS topic for the stack's alerts. */
   alertTopic: string;
   /** SQS queue of S3 object events the crawler consumes (catalog mode `crawler-events`). */
@@ -93,6 +98,7 @@ export function resourceNames(
     crawler: `${base}-events`,
     workgroup: `${base}-events`,
     erasureWorkgroup: `${base}-erasure`,
+    erasureReceiptKeyAlias: `alias/${base}-erasure-receipts`,
     alertTopic: `${base}-alerts`,
     dataEventsQueue: `${base}-events-data-events`,
     dataEventsDlq: `${base}-events-data-events-dlq`,

@@ -140,7 +140,7 @@ export const erasureSchema = z.strictObject({
   principals: z
     .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role\/.+|user\/.+)$/, 'an IAM role or user ARN'))
     .describe("IAM principals (the on-call engineer's role, a privacy team's) that may assume the stack's erasure role to run `npm run erase`; without any, only the erasure policy is created, to attach where they sign in."),
-  receiptRetentionDays: days.describe("Days each erasure request's record, journals and receipt (under `erasure-requests/`: salted hashes of the ids, counts, keys of the objects changed — never the ids) are kept, from their last write: the proof that a request was served."),
+  receiptRetentionDays: days.describe("Days each erasure request's record, journals and receipt (under `erasure-requests/`: MACs of the ids by the stack's KMS HMAC receipt key, counts, keys of the objects changed — never the ids) are kept, from their last write: the proof that a request was served."),
 });
 
 export const keysSchema = z.strictObject({

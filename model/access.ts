@@ -62,7 +62,7 @@ export interface AccessTarget {
   storeRole?: Store['role'];
 }
 
-export const ACCESS_REQUESTS = ['read', 'write', 'delete', 'list', 'decrypt', 'administer', 'change-policy', 'put-records', 'read-catalog', 'change-catalog', 'read-history', 'assume', 'act-outside'] as const;
+export const ACCESS_REQUESTS = ['read', 'write', 'delete', 'list', 'decrypt', 'administer', 'change-policy', 'put-records', 'read-catalog', 'change-catalog', 'read-history', 'mac', 'assume', 'act-outside'] as const;
 export type AccessRequest = (typeof ACCESS_REQUESTS)[number];
 
 export interface AccessCell {
@@ -491,12 +491,15 @@ function asks(tf: TerraformJson, stores: Store[], home: Home): Ask[] {
     // `policy:`: a bucket's own target, apart from a store that is the whole bucket (a state bucket), same address.
     result.push({ target: { id: `policy:aws_s3_bucket.${name}`, kind: 'bucket', name: String(b.bucket) }, request: 'change-policy', ways });
   }
-  for (const [name] of all(tf, 'aws_kms_key')) {
+  for (const [name, k] of all(tf, 'aws_kms_key')) {
     const arn = arnOf(tf, 'aws_kms_key', name, home);
     const policy = resourcePolicyOf(tf, 'aws_kms_key', name, home);
     const call = (action: string) => [{ action, resource: arn, ...(policy ? { policy } : {}) }];
     const alias = all(tf, 'aws_kms_alias').find(([, a]) => pointsAt(tf, a.target_key_id, 'aws_kms_key', name, home))?.[1].name;
     const target: AccessTarget = { id: `aws_kms_key.${name}`, kind: 'key', name: String(alias ?? name) };
+    // An HMAC key (the erasure receipts'): whoever may make or check a MAC with it can test a guessed id against
+    // the MACs it keyed (KMS API reference, GenerateMac, VerifyMac).
+    if (k.key_usage === 'GENERATE_VERIFY_MAC') result.push({ target, request: 'mac', ways: [call('kms:GenerateMac'), call('kms:VerifyMac')] });
     result.push(
       { target, request: 'decrypt', ways: [call('kms:Decrypt')] },
       { target, request: 'administer', ways: ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:CreateGrant'].map(call) },

@@ -148,6 +148,8 @@ export class TelemetryStack extends CheckedStack {
       keyArn: storage.key.arn,
       athena: settings.athena,
       principals: settings.erasure.principals,
+      keyAdministrators: settings.keys.administrators,
+      allowDestroy: settings.protection.allowDestroy,
     });
     const monitoring = new Monitoring(this, 'monitoring', {
       env,

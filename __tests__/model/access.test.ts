@@ -34,6 +34,8 @@ const editPolicy = (body: Record<string, unknown>, field: string, edit: (doc: { 
 };
 const analystPolicy = (tf: { resource: Json }) => one(tf, 'aws_iam_policy', (b) => String(b.name).endsWith('-analyst'));
 const bucketPolicy = (tf: { resource: Json }) => one(tf, 'aws_s3_bucket_policy', (b) => String(b.bucket).includes('storage_data'));
+// The stack's data key (the receipts' HMAC key is another aws_kms_key of the stack).
+const stackKey = (tf: { resource: Json }) => one(tf, 'aws_kms_key', (_b, name) => name.startsWith('storage_key'));
 const crawlerRole = (tf: { resource: Json }) => one(tf, 'aws_iam_role', (b) => String(b.name).endsWith('-crawler'));
 
 /** [principal kind and name, request, target] of every cell the change widened. */
@@ -75,7 +77,7 @@ const CORPUS: [string, (tf: { resource: Json }) => void, (RegExp | string)[]][] 
   ],
   [
     'an external principal in the key policy, with a source-IP condition: conditional, still new',
-    (tf) => editPolicy(one(tf, 'aws_kms_key'), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action: 'kms:Decrypt', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } })),
+    (tf) => editPolicy(stackKey(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action: 'kms:Decrypt', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } })),
     [/^named-external arn:aws:iam::999999999999:root \| decrypt \| aws_kms_key\.\w+ \| conditional$/],
   ],
   [
@@ -127,12 +129,12 @@ const CORPUS: [string, (tf: { resource: Json }) => void, (RegExp | string)[]][] 
   ['a removed Deny that never applied to the principal: nothing widened', (tf) => editPolicy(bucketPolicy(tf), 'policy', (d) => d.Statement.splice(d.Statement.findIndex((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition ?? {}).includes('SecureTransport')), 1)), []],
   [
     'any account but the stand-in for "another account" (StringNotEquals kms:CallerAccount): still any other account',
-    (tf) => editPolicy(one(tf, 'aws_kms_key'), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'kms:CallerAccount': ['222222222222', '999999999990'] } } })),
+    (tf) => editPolicy(stackKey(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'kms:CallerAccount': ['222222222222', '999999999990'] } } })),
     [/^other-account .+ \| administer \| aws_kms_key\.\w+ \| (allowed|conditional)$/],
   ],
   [
     "AWS's own cross-account key pattern: Principal \"*\" with kms:CallerAccount naming the account",
-    (tf) => editPolicy(one(tf, 'aws_kms_key'), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: '*' }, Action: ['kms:Decrypt', 'kms:PutKeyPolicy'], Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': '999999999999' } } })),
+    (tf) => editPolicy(stackKey(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: '*' }, Action: ['kms:Decrypt', 'kms:PutKeyPolicy'], Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': '999999999999' } } })),
     [/^named-external 999999999999 \| decrypt \| aws_kms_key\.\w+ \| allowed$/, /^named-external 999999999999 \| administer \| aws_kms_key\.\w+ \| allowed$/],
   ],
   ['a KMS grant to another account', (tf) => (tf.resource.aws_kms_grant = { g: { name: 'g', key_id: '${aws_kms_key.storage_key_27F6C14B.key_id}', grantee_principal: 'arn:aws:iam::999999999999:root', operations: ['Decrypt', 'GenerateDataKey'] } }), [/^named-external arn:aws:iam::999999999999:root \| decrypt \| aws_kms_key\.\w+ \| allowed$/]],
@@ -147,6 +149,8 @@ const CORPUS: [string, (tf: { resource: Json }) => void, (RegExp | string)[]][] 
   // The erasure's locating query: its SQL and execution parameters (digests of the ids) in its workgroup's history.
   ["the analyst's workgroup grant widened to every workgroup: the erasure's query history", (tf) => editPolicy(analystPolicy(tf), 'policy', (d) => d.Statement.filter((x) => String(x.Resource).includes(':workgroup/')).forEach((x) => (x.Resource = 'arn:aws:athena:eu-central-1:222222222222:workgroup/*'))), [/^policy-holder \S+-analyst \| read-history \| aws_athena_workgroup\.erasure_workgroup_\w+ \| allowed$/]],
   ["the analyst may read the whole bucket: the erasure's locate results", (tf) => editPolicy(analystPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` })), [/^policy-holder \S+-analyst \| read \| aws_s3_bucket\.storage_data_\w+\/erasure-locate-results\/ \| allowed$/]],
+  // The receipts' HMAC key: whoever may make a MAC with it can test a guessed id against a receipt.
+  ['the analyst given kms:GenerateMac on every key: the receipts\' key', (tf) => editPolicy(analystPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Action: 'kms:GenerateMac', Resource: '*' })), [/^policy-holder \S+-analyst \| mac \| aws_kms_key\.erasure_receipt-key_\w+ \| allowed$/]],
   ['a bucket policy given by a reference the model cannot read: taken as granting anyone', (tf) => (bucketPolicy(tf).policy = '${data.aws_iam_policy_document.p.json}'), [/^other-account .+ \| change-policy \| policy:aws_s3_bucket\.storage_data_\w+ \| allowed$/]],
 ];
 
@@ -194,6 +198,25 @@ describe('access matrix of the shipped pipeline', () => {
       expect(base.access.cells.filter((c) => c.principal === a && (c.target === erasureWg || c.target === results))).toEqual([]);
       expect(base.access.cells.some((c) => c.principal === a && c.request === 'read-history' && c.target !== erasureWg)).toBe(true);
     }
+  });
+
+  it('the receipts\' HMAC key: only the erasure computes or verifies MACs; the account administers it without using it', () => {
+    const mac = (m: StackModel) => {
+      const key = m.access.targets.find((t) => t.kind === 'key' && t.name.endsWith('-erasure-receipts'))!;
+      const who = (request: string) => m.access.cells.filter((c) => c.target === key.id && c.request === request).map((c) => `${m.access.principals.find((p) => p.id === c.principal)!.kind} ${c.level}`).sort();
+      return { mac: who('mac'), administer: who('administer'), decrypt: who('decrypt') };
+    };
+    // With an erasure role: the key policy names it alone for MACs; the account's principals (admins with kms:*) administer only.
+    const [withRole] = synthDeployments(resolveMatrix(singleDeployment({ erasure: { principals: ['arn:aws:iam::222222222222:role/privacy-team'] } })));
+    const roleModel = buildStackModel(withRole.tf as TerraformJson, withRole.stack.facts);
+    expect(mac(roleModel).mac).toEqual(['stack-role allowed']);
+    expect(roleModel.access.cells.find((c) => c.request === 'mac')?.principal).toMatch(/^aws_iam_role\.erasure_role_/);
+    expect(mac(roleModel).administer).toEqual(expect.arrayContaining(['account-principal allowed']));
+    expect(mac(roleModel).decrypt).toEqual([]);
+    // Without a role (the policy attached where operators sign in): the holders of the erasure policy, and — said
+    // plainly — an account principal whose IAM allows kms:* on it; never an analyst.
+    expect(mac(base).mac).toEqual(['account-principal allowed', 'policy-holder allowed']);
+    expect(base.access.cells.filter((c) => c.request === 'mac').map((c) => c.principal).sort()).toEqual(['account-principal', expect.stringMatching(/^aws_iam_policy\.erasure_policy_/)]);
   });
 
   it('no role of the stack acts outside it', () => {

@@ -52,7 +52,8 @@ describe('Security Hub controls of a stack', () => {
       'KMS.1': 'pass',
       'KMS.2': 'pass',
       'KMS.3': 'not checked',
-      'KMS.4': 'pass',
+      // The receipts' HMAC key cannot be rotated by KMS: exempted with AWS's reason, never "pass".
+      'KMS.4': 'accepted',
       'KMS.5': 'pass',
       'SNS.1': 'pass',
       'SNS.2': 'fail',
@@ -81,6 +82,14 @@ describe('Security Hub controls of a stack', () => {
     expect(s39.exempted).toEqual({ resources: [expect.stringMatching(/access-logs/)], reason: expect.stringContaining('you should suppress findings for this bucket') });
     expect(s39.failing).toEqual([]);
     expect(s39.resources.length).toBe(2);
+  });
+
+  it("KMS.4 on the receipts' HMAC key is accepted with AWS's reason (KMS cannot rotate HMAC keys); the data key still must rotate", () => {
+    const k4 = compliance['KMS.4'];
+    expect(k4.status).toBe('accepted');
+    expect(k4.exempted).toEqual({ resources: [expect.stringMatching(/^aws_kms_key\.erasure_receipt-key_/)], reason: expect.stringContaining('You cannot enable automatic rotation of asymmetric KMS keys, HMAC KMS keys') });
+    expect(k4.failing).toEqual([]);
+    expect(k4.resources).toHaveLength(2);
   });
 
   it('KMS.3 is not checked: AWS checks a live key scheduled for deletion, which no synth shows; prevent_destroy is not its evidence', () => {

@@ -54,7 +54,8 @@ describe('emulator override of a scratch copy', () => {
   it('the clean-up opt-out lifts prevent_destroy and lets Terraform empty the buckets', () => {
     const cleanup = allowDestroyOverride(dev.tf);
     expect(Object.values(cleanup.aws_s3_bucket)).toEqual([{ force_destroy: true, lifecycle: { prevent_destroy: false } }]);
-    expect(Object.values(cleanup.aws_kms_key)).toEqual([{ lifecycle: { prevent_destroy: false } }]);
+    // Both keys: the data key and the erasure receipts' HMAC key.
+    expect(Object.values(cleanup.aws_kms_key)).toEqual([{ lifecycle: { prevent_destroy: false } }, { lifecycle: { prevent_destroy: false } }]);
   });
 });
 

@@ -1,5 +1,5 @@
 /** The erasure engine against an in-memory versioned bucket: formats, versions, archive, concurrency, resume, receipt. */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { beginRequest, keysWithVersions, PlantedInterruption, RequestError, runErasure, shardOf, type ErasureRequest, type ErasureStore, type ObjectHead, type ObjectVersion } from '../../scripts/erase/engine';
 import { contractFields } from '../../config/event-contract';
@@ -12,6 +12,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { locateTarget, main as erase, parseShard } from '../../scripts/erase/index';
+import { kmsIdMacer, localIdMacer, receiptMacOf, verifyIdMac } from '../../scripts/erase/receipt-mac';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { synthDeployments } from '../helpers';
 import { s3Store } from '../../scripts/erase/s3-store';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -105,6 +107,9 @@ const object = (...lines: string[]) => gzipSync(`${lines.join('\n')}\n`);
 const failed = (record: string) => JSON.stringify({ attemptsMade: 1, errorCode: 'DataFormatConversion.ParseError', rawData: Buffer.from(record).toString('base64') });
 /** The erased device: an IDFV, as the contract's id field holds it. */
 const ERASED = 'A1B2C3D4-0000-4000-8000-00000000000A';
+/** The receipts' MACs in tests: HMAC-SHA-256 with a secret standing for the KMS key's material (receipt-mac.ts). */
+const MAC_SECRET = 'receipt-key-material';
+const TEST_MAC = localIdMacer(MAC_SECRET);
 const request = (overrides: Partial<ErasureRequest> = {}): ErasureRequest => ({
   request: 'DSR-1',
   stack: 'telemetry-dev-us-east-1',
@@ -114,6 +119,7 @@ const request = (overrides: Partial<ErasureRequest> = {}): ErasureRequest => ({
   requestsFolder: 'erasure-requests/',
   bufferSeconds: 60,
   appStoppedAt: new Date('2026-01-01T00:00:00Z'),
+  mac: { key: 'alias/telemetry-dev-erasure-receipts', of: TEST_MAC },
   ...overrides,
 });
 
@@ -156,11 +162,16 @@ describe('erasure of one device', () => {
     expect(gunzipSync(v.body).toString()).toBe('{"client":{"client_id":"device-B"},"odd":  "spacing"}\n');
   });
 
-  it('a receipt with salted hashes of the ids, never the ids; a re-run finds nothing left and says so', async () => {
+  it('a receipt with HMACs of the ids under the receipt key, no salt, never the ids; a re-run finds nothing left and says so', async () => {
     const b = bucketWithEvents();
     const first = await runErasure(b, request());
     expect(JSON.stringify(first)).not.toContain(ERASED);
-    expect(first.idHashes).toEqual([createHash('sha256').update(first.salt).update('\0').update(ERASED).digest('hex')]);
+    expect(first.idMacs).toEqual([createHmac('sha256', MAC_SECRET).update(ERASED, 'utf8').digest('hex')]);
+    expect(first).toMatchObject({ macKey: 'arn:aws:kms:us-east-1:111111111111:key/local-test', macAlgorithm: 'HMAC_SHA_256' });
+    // Nothing in the receipt lets its holder test a guess: no salt, and a SHA-256 of the id (salted or not) is not there.
+    expect(first).not.toHaveProperty('salt');
+    expect(JSON.stringify(first)).not.toContain(createHash('sha256').update(ERASED).digest('hex'));
+    expect(JSON.stringify(await b.readJson('erasure-requests/DSR-1/request.json'))).not.toMatch(/salt|device-A/i);
     const second = await runErasure(b, request());
     expect(second.thisRun.changed).toBe(0);
     expect({ ...second, runs: undefined, thisRun: undefined, writtenAt: undefined }).toEqual({ ...first, runs: undefined, thisRun: undefined, writtenAt: undefined });
@@ -221,6 +232,17 @@ describe('erasure of one device', () => {
     const b = bucketWithEvents();
     await runErasure(b, request());
     await expect(runErasure(b, request({ ids: ['device-B'] }))).rejects.toThrow(/other ids/);
+  });
+
+  it('a request begun by the salted receipts of before is refused with what to do, and nothing is touched', async () => {
+    const b = bucketWithEvents();
+    const salt = '00112233445566778899aabbccddeeff';
+    await b.writeJson('erasure-requests/DSR-1/request.json', { request: 'DSR-1', stack: 'telemetry-dev-us-east-1', salt, idHashes: [createHash('sha256').update(salt).update('\0').update(ERASED).digest('hex')], fields: ['client.client_id'], startedAt: '2026-01-01T00:00:00.000Z' });
+    const before = b.lines('data/');
+    const refused = runErasure(b, request());
+    await expect(refused).rejects.toThrow(RequestError);
+    await expect(runErasure(b, request())).rejects.toThrow(/begun by an older npm run erase, whose record keeps salted SHA-256 hashes.*Run the request again under a new --request/);
+    expect(b.lines('data/')).toEqual(before);
   });
 });
 
@@ -324,7 +346,7 @@ describe('journal and segments: what a run writes per object stays small', () =>
     const parallel = await runErasure(b, request({ segmentKeys: 2, concurrency: 4 }));
     expect(most).toBeGreaterThan(1);
     expect(most).toBeLessThanOrEqual(4);
-    const counts = (x: typeof sequential) => ({ ...x, writtenAt: undefined, startedAt: undefined, salt: undefined, idHashes: undefined, runs: undefined });
+    const counts = (x: typeof sequential) => ({ ...x, writtenAt: undefined, startedAt: undefined, runs: undefined });
     expect(counts(parallel)).toEqual(counts(sequential));
     const keys = segmentKeys(b);
     expect(new Set(keys).size).toBe(keys.length);
@@ -419,10 +441,10 @@ describe('shards: one request split over several runs', () => {
     expect(first.shardsNotRun).toEqual(['0-of-4', '2-of-4', '3-of-4']);
   });
 
-  it('shards starting together agree on one salt: the first record written wins', async () => {
+  it('shards starting together agree on one record: the first written wins, with its MAC key', async () => {
     const b = new MemoryBucket();
     const [x, y] = await Promise.all([beginRequest(b, request()), beginRequest(b, request())]);
-    expect(x.salt).toBe(y.salt);
+    expect([x.macKey, x.idMacs]).toEqual([y.macKey, y.idMacs]);
     expect(b.objects.get('erasure-requests/DSR-1/request.json')).toHaveLength(1);
   });
 
@@ -809,18 +831,18 @@ describe('npm run erase', () => {
       },
     } as unknown as AthenaClient;
     const args = ['--stack', d.names.stack, '--ids', ids, '--request', 'DSR-10', '--app-stopped-at', '2026-01-01T00:00:00Z'];
-    expect(await erase([...args, '--shard', '0/2'], () => b, () => athena)).toBe(2);
-    expect(await erase([...args, '--locate-only', '--locate', 'scan'], () => b, () => athena)).toBe(2);
-    expect(await erase([...args, '--locate-only'], () => b, () => athena)).toBe(0);
+    expect(await erase([...args, '--shard', '0/2'], () => b, () => athena, () => TEST_MAC)).toBe(2);
+    expect(await erase([...args, '--locate-only', '--locate', 'scan'], () => b, () => athena, () => TEST_MAC)).toBe(2);
+    expect(await erase([...args, '--locate-only'], () => b, () => athena, () => TEST_MAC)).toBe(0);
     expect(queries).toHaveLength(1);
     expect(b.lines(data).some((l) => l.includes(ERASED))).toBe(true);
     expect(await b.readJson(`erasure-requests/DSR-10/located.json`)).toMatchObject({ count: 2, parts: 1, athenaFolders: [`${data}year=2026/`] });
     expect(await b.readJson(`erasure-requests/DSR-10/located.0000.json`)).toEqual([`${data}year=2026/a.gz`, `${data}year=2026/only-a.gz`]);
-    expect(await erase([...args, '--shard', '0/2'], () => b, () => athena)).toBe(0);
-    expect(await erase([...args, '--shard', '1/2'], () => b, () => athena)).toBe(0);
+    expect(await erase([...args, '--shard', '0/2'], () => b, () => athena, () => TEST_MAC)).toBe(0);
+    expect(await erase([...args, '--shard', '1/2'], () => b, () => athena, () => TEST_MAC)).toBe(0);
     expect(queries).toHaveLength(1);
     expect(b.lines(data).filter((l) => l.includes(ERASED))).toEqual([]);
-    expect(await erase(args, () => b, () => athena)).toBe(0);
+    expect(await erase(args, () => b, () => athena, () => TEST_MAC)).toBe(0);
     expect(queries).toHaveLength(2);
     expect(await b.readJson(`erasure-requests/DSR-10/receipt.json`)).toMatchObject({ objectsRewritten: 2, objectsDeleted: 1, recordsRemoved: 5, shardsNotRun: [], coverage: { athena: [`${data}year=2026/`], read: [] } });
   });
@@ -832,7 +854,7 @@ describe('npm run erase', () => {
     writeFileSync(file, `${ERASED}\n${unknown}\n`);
     const said: string[] = [];
     jest.spyOn(console, 'log').mockImplementation((line: string) => void said.push(line));
-    expect(await erase(['--stack', d.names.stack, '--ids', file, '--request', 'DSR-11', '--locate', 'scan', '--app-stopped-at', '2026-01-01T00:00:00Z'], () => b)).toBe(0);
+    expect(await erase(['--stack', d.names.stack, '--ids', file, '--request', 'DSR-11', '--locate', 'scan', '--app-stopped-at', '2026-01-01T00:00:00Z'], () => b, undefined, () => TEST_MAC)).toBe(0);
     expect(said).toContain('1 of 2 id(s) matched no record so far: line(s) 2 of the file — check each (another field? another stack?)');
     expect(said.join('\n')).not.toContain(unknown);
     expect(said).toContain('coverage: 1 folder(s) of events — 0 through Athena (it read every object there), 1 read whole by this run');
@@ -841,9 +863,9 @@ describe('npm run erase', () => {
   it('erases with --locate scan: exit 3 while Firehose\'s buffer may deliver, 0 once it cannot', async () => {
     const b = configuredBucket();
     const args = ['--stack', d.names.stack, '--ids', ids, '--request', 'DSR-9', '--locate', 'scan'];
-    expect(await erase([...args, '--app-stopped-at', new Date().toISOString()], () => b)).toBe(3);
+    expect(await erase([...args, '--app-stopped-at', new Date().toISOString()], () => b, undefined, () => TEST_MAC)).toBe(3);
     expect(b.lines(data).filter((l) => l.includes(ERASED))).toEqual([]);
-    expect(await erase([...args, '--app-stopped-at', '2026-01-01T00:00:00Z'], () => b)).toBe(0);
+    expect(await erase([...args, '--app-stopped-at', '2026-01-01T00:00:00Z'], () => b, undefined, () => TEST_MAC)).toBe(0);
   });
 });
 
@@ -863,5 +885,52 @@ describe('the locating query runs in the erasure workgroup, which no analyst rea
         .flatMap((s) => [s.Resource].flat());
     expect(athenaResources(d.names.erasure)).toEqual([expect.stringMatching(new RegExp(`:workgroup/${target.workgroup}$`))]);
     expect(athenaResources(d.names.roles.analyst).some((r) => r.endsWith(`/${target.workgroup}`) || r.endsWith('/*'))).toBe(false);
+  });
+});
+
+describe('receipt MACs through KMS (receipt-mac.ts)', () => {
+  /** A KMS client answering GenerateMac and VerifyMac from a secret, as KMS would with the key's material. */
+  const scriptedKms = (secret: string) => {
+    const calls: string[] = [];
+    const kms = {
+      send: async (command: { constructor: { name: string }; input: { KeyId: string; MacAlgorithm: string; Message: Uint8Array; Mac?: Uint8Array } }) => {
+        calls.push(`${command.constructor.name} ${command.input.KeyId} ${command.input.MacAlgorithm}`);
+        const mac = createHmac('sha256', secret).update(Buffer.from(command.input.Message)).digest();
+        if (command.constructor.name === 'GenerateMacCommand') return { KeyId: 'arn:aws:kms:us-east-1:111111111111:key/k', Mac: new Uint8Array(mac) };
+        if (Buffer.compare(mac, Buffer.from(command.input.Mac!)) !== 0) throw Object.assign(new Error(''), { name: 'KMSInvalidMacException' });
+        return { MacValid: true };
+      },
+    } as unknown as KMSClient;
+    return { kms, calls };
+  };
+
+  it("makes each id's MAC with the alias, keeps the key's ARN, and verifies an id against a receipt: the erased id matches, another does not", async () => {
+    const { kms, calls } = scriptedKms('material');
+    const made = await kmsIdMacer(kms)('alias/telemetry-dev-erasure-receipts', ERASED);
+    expect(made).toEqual({ keyArn: 'arn:aws:kms:us-east-1:111111111111:key/k', mac: createHmac('sha256', 'material').update(ERASED).digest('hex') });
+    const receipt = { macKey: made.keyArn, macAlgorithm: 'HMAC_SHA_256' as const, idMacs: ['00', made.mac] };
+    expect(await receiptMacOf(kms, receipt, ERASED)).toBe(1);
+    expect(await receiptMacOf(kms, receipt, 'B1B2C3D4-0000-4000-8000-00000000000B')).toBe(-1);
+    expect(await verifyIdMac(kms, receipt, ERASED, '00')).toBe(false);
+    // Verified with the receipt's key by ARN, never the alias (which may have moved).
+    expect(calls.filter((c) => c.startsWith('VerifyMac'))).toEqual(Array(5).fill('VerifyMacCommand arn:aws:kms:us-east-1:111111111111:key/k HMAC_SHA_256'));
+  });
+
+  it('a KMS error other than an invalid MAC is not taken for "no match"', async () => {
+    const kms = { send: async () => Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' })) } as unknown as KMSClient;
+    await expect(verifyIdMac(kms, { macKey: 'k', macAlgorithm: 'HMAC_SHA_256' }, ERASED, '00')).rejects.toThrow('denied');
+  });
+
+  it('the command refuses a request begun with salted receipts: exit 2, one line saying what to do', async () => {
+    const [d] = CONFIGURED;
+    const dir = mkdtempSync(join(tmpdir(), 'erase-salted-'));
+    const file = join(dir, 'ids.txt');
+    writeFileSync(file, `${ERASED}\n`);
+    const b = new MemoryBucket();
+    await b.writeJson('erasure-requests/OLD-1/request.json', { request: 'OLD-1', stack: d.names.stack, salt: 'aa', idHashes: ['bb'], fields: [], startedAt: '2026-01-01T00:00:00.000Z' });
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(await erase(['--stack', d.names.stack, '--ids', file, '--request', 'OLD-1', '--locate', 'scan'], () => b, undefined, () => TEST_MAC)).toBe(2);
+    expect(String(errors.mock.calls.at(-1)?.[0])).toMatch(/^erase refused: request OLD-1 was begun by an older npm run erase.*salted.*new --request/);
+    errors.mockRestore();
   });
 });

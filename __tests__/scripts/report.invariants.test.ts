@@ -68,9 +68,13 @@ describeEach('telemetry stacks', CONFIGURED, (d) => `${d.names.stack} report`, (
         { what: 'locate-results', store: `${d.names.dataBucket}/erasure-locate-results/`, days: 1 },
         // Only the erasure's workgroup runs the locating query: the analysts' history never holds its digests.
         { what: 'query-history', store: `Athena query history of workgroup ${d.names.erasureWorkgroup}`, days: 45 },
+        { what: 'cloudtrail', store: "the account's CloudTrail trail", days: null },
       ]),
     );
     expect(renderMarkdown(report())).not.toMatch(/Every copy is gone/);
+    // Receipts are said to be keyed, never salted.
+    expect(renderMarkdown(report())).toMatch(/MACs of the ids by the stack's KMS HMAC key/);
+    expect(renderMarkdown(report())).not.toMatch(/salted/);
   });
 
   it('prices rewriting every object of the window: an object per buffer flush, the S3 requests at the region’s prices, core-hours in proportion to the events', () => {

@@ -11,7 +11,7 @@ import { projectionTemplate, STORAGE_FORMATS } from '../../stacks/constructs/cat
 import { parsePolicy } from '../../stacks/policy-checks';
 import { configCheck } from '../../scripts/config-check';
 import { generateEvents, renderPrefix, validateEvents, writeFirehoseObjects } from '../../scripts/sample-events';
-import { only, singleDeployment, synthMatrix } from '../helpers';
+import { dataKey, only, singleDeployment, synthMatrix } from '../helpers';
 
 const EXAMPLE = join(__dirname, '../../config/examples/catalog-modes.json');
 const variants = synthMatrix(applyOverrides(EXAMPLE_MATRIX, readOverrideFile(EXAMPLE)));
@@ -72,7 +72,7 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
     expect(queuePolicy[0].Condition).toEqual({ StringEquals: { 'aws:SourceAccount': d.accountId }, ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${d.names.dataBucket}` } });
     expect(Object.values(tf.resource.aws_cloudwatch_metric_alarm).map((a) => a.metric_name)).toContain('ApproximateNumberOfMessagesVisible');
     // S3 encrypts the events it sends with the stack key, for this queue only.
-    const key = parsePolicy(only(tf, 'aws_kms_key').policy) ?? [];
+    const key = parsePolicy(dataKey(tf)[1].policy) ?? [];
     expect(key.find((s) => s.Sid === 'S3NotificationsUseKeyForCrawlerQueue')?.Condition).toEqual({
       StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': `arn:aws:sqs:${d.region}:${d.accountId}:${d.names.dataEventsQueue}` },
     });

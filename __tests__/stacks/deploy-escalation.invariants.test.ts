@@ -12,6 +12,7 @@ import { buildStacks } from '../../stacks/matrix';
 import { evaluate, type Decision } from '../iam-evaluate';
 import { CONFIGURED, describeEach } from '../fixtures/configured';
 import { organizationGuardrails } from '../../stacks/guardrails';
+import { dataKey } from '../helpers';
 
 type Variant = 'as configured' | 'destroy allowed' | 'destroy refused' | 'with analyst and erasure principals' | 'with key administrators';
 const variant = (d: ResolvedDeployment, v: Variant): ResolvedDeployment => {
@@ -50,7 +51,7 @@ describeEach('pipeline stacks', cases, ({ d, v }) => `${d.names.stack} (${v})`, 
   const otherBoundary = arn.policy('/telemetry-other-stack-boundary');
   const administratorAccess = `arn:${partitionOf(d.region)}:iam::aws:policy/AdministratorAccess`;
   // KMS decides with the key policy too (KMS developer guide, "Key policies"): requests on the key carry it.
-  const keyPolicy = (JSON.parse(Object.values(tf.resource.aws_kms_key)[0].policy as string) as { Statement: PolicyStatement[] }).Statement;
+  const keyPolicy = (JSON.parse(dataKey(tf)[1].policy as string) as { Statement: PolicyStatement[] }).Statement;
   const guardrails = organizationGuardrails(d);
   const asApply = (action: string, resource: string, context: Record<string, string | string[]> = {}, organization = false): Promise<Decision> =>
     evaluate({

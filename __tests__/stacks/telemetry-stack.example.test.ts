@@ -11,7 +11,7 @@ import { NAMED_QUERIES } from '../../config/queries';
 import { configCheck } from '../../scripts/config-check';
 import { parsePolicy } from '../../stacks/policy-checks';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
-import { matrixWith, only, singleDeployment, synthMatrix } from '../helpers';
+import { dataKey, matrixWith, only, singleDeployment, synthMatrix } from '../helpers';
 
 const stacks = synthMatrix();
 /** Metadata type cdktf gives warning annotations. */
@@ -193,7 +193,7 @@ describe.each(stacks.map((s) => [s.stack.node.id, s] as const))('%s monitoring',
   });
 
   it('lets each alert publisher use the key for this stack’s topic only, with no condition key EventBridge cannot send', () => {
-    const key = parsePolicy(only(tf, 'aws_kms_key').policy) ?? [];
+    const key = parsePolicy(dataKey(tf)[1].policy) ?? [];
     const topicArn = `arn:aws:sns:${d.region}:${d.accountId}:${d.names.alertTopic}`;
     const forService = (service: string) => key.filter((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: `${service}.amazonaws.com` }));
     expect(forService('cloudwatch').map((s) => s.Condition)).toEqual([{ StringEquals: { 'aws:SourceAccount': d.accountId, 'kms:EncryptionContext:aws:sns:topicArn': topicArn } }]);

@@ -16,7 +16,8 @@ import { crawlerLogGroup, crawlerSecurityConfiguration } from '../../stacks/cons
 import { athenaQueriesByState } from '../../stacks/constructs/monitoring';
 import { asList, parsePolicy } from '../../stacks/policy-checks';
 import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';
-import { only, type SynthesizedStack } from '../helpers';
+import { dataKey, only, type SynthesizedStack } from '../helpers';
+import { rotatable } from '../../config/controls';
 
 // Read from `npm run synth`'s output (fixtures/commands.ts), which the policy checks (residency, encryption, least
 // privilege, trust guards) already passed: a failing check fails that synth, and main.test.ts with it.
@@ -78,7 +79,9 @@ describeEach('telemetry stacks', stacks, (s) => s.deployment.names.stack, ({ dep
 
   it('encrypts with rotating keys only', () => {
     expect(synthesized).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
-    for (const key of resources('aws_kms_key')) expect(key.enable_key_rotation).toBe(true);
+    // Every key KMS can rotate rotates; the receipts' HMAC key cannot be (KMS API reference, EnableKeyRotation).
+    for (const key of resources('aws_kms_key')) expect(key.enable_key_rotation).toBe(rotatable(key));
+    expect(resources('aws_kms_key').filter((k) => !rotatable(k)).map((k) => [k.customer_master_key_spec, k.key_usage])).toEqual([['HMAC_256', 'GENERATE_VERIFY_MAC']]);
   });
 
   it('applies the lifecycle to events and failed records in storage-class order, expiring last, a filter on every rule', () => {
@@ -149,7 +152,7 @@ describeEach('telemetry stacks', stacks, (s) => s.deployment.names.stack, ({ dep
   });
 
   it('protects the data bucket and key from destroy, or (opted out) deletes the bucket before its key', () => {
-    const [key] = Object.keys(tf.resource.aws_kms_key);
+    const [key] = dataKey(tf);
     for (const bucket of resources('aws_s3_bucket')) {
       expect(bucket.depends_on).toContain(`aws_kms_key.${key}`);
       if (settings.protection.allowDestroy) expect(bucket.force_destroy).toBe(true);
@@ -272,7 +275,7 @@ describeEach('telemetry stacks', stacks, (s) => s.deployment.names.stack, ({ dep
   });
 
   it('lets each alert publisher use the key for this stack’s own topic (or crawler queue) only', () => {
-    const key = parsePolicy(only(tf, 'aws_kms_key').policy) ?? [];
+    const key = parsePolicy(dataKey(tf)[1].policy) ?? [];
     const own = [arn.snsTopic(names.alertTopic), arn.sqsQueue(names.dataEventsQueue)];
     for (const service of ['cloudwatch', 'events', 's3']) {
       const statements = key.filter((x) => JSON.stringify(x.Principal) === JSON.stringify({ Service: `${service}.amazonaws.com` }));

@@ -5,12 +5,13 @@
  * (left intact: an id is matched only as a string, after decoding); a first
  * run stopped after one rewrite (planted), resumed until only Firehose's buffer is pending; then zero records of that
  * device in every version under the events and failed-record folders, every other device's records intact
- * (counted), the receipt's counts matching, the query result gone, and a re-run changing nothing; then a second
+ * (counted), the receipt's counts matching, its MAC of the id verified with KMS (VerifyMac) and another id's refused, the query result gone, and a re-run changing nothing; then a second
  * device erased by two shards (`--shard 0/2`, `--shard 1/2`) and a confirming run without. On the matrix's
  * emulator, without IAM enforcement: moto's signature check fails S3 requests with an encoded key or prefix once it
  * enforces IAM (emulator.ts); the erasure policy is tested permission by permission instead.
  */
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { GetObjectCommand, ListObjectVersionsCommand, PutObjectCommand, RestoreObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { ERASURE_REQUESTS_FOLDER, staticFolder } from '../../config/names';
 import type { Receipt } from '../erase/engine';
 import { main as eraseCommand } from '../erase/index';
 import { s3Store } from '../erase/s3-store';
+import { kmsIdMacer, receiptMacOf } from '../erase/receipt-mac';
 import { EMULATOR_CREDENTIALS } from './emulator';
 
 /** Records per device id in an object's body (failed records: their decoded rawData). */
@@ -87,8 +89,11 @@ export async function erasureOfOneDevice(d: ResolvedDeployment, dir: string, end
   const idsFile = join(dir, 'erase-ids.txt');
   writeFileSync(idsFile, `${erased}\n`);
   const store = () => s3Store(new S3Client({ ...client(), forcePathStyle: true }), bucket);
+  // The receipts' MACs by the stack's HMAC key in the emulator's KMS (moto implements GenerateMac and VerifyMac).
+  const kms = new KMSClient(client());
+  const mac = () => kmsIdMacer(kms);
   // The emulator runs no SQL: the objects are located by reading them.
-  const erase = (...extra: string[]) => eraseCommand(['--stack', d.names.stack, '--ids', idsFile, '--request', 'e2e-DSR-1', '--locate', 'scan', ...extra], () => store());
+  const erase = (...extra: string[]) => eraseCommand(['--stack', d.names.stack, '--ids', idsFile, '--request', 'e2e-DSR-1', '--locate', 'scan', ...extra], () => store(), undefined, mac);
   const codes = [await erase('--stop-after-rewrites', '1')];
   for (let run = 0; run < 3 && codes[codes.length - 1] !== 0; run++) {
     const receipt = JSON.parse(await readText(admin, bucket, `${ERASURE_REQUESTS_FOLDER}e2e-DSR-1/receipt.json`).catch(() => '{"pending":[1]}')) as Receipt;
@@ -97,6 +102,8 @@ export async function erasureOfOneDevice(d: ResolvedDeployment, dir: string, end
   }
   const receipt = JSON.parse(await readText(admin, bucket, `${ERASURE_REQUESTS_FOLDER}e2e-DSR-1/receipt.json`)) as Receipt;
   const after = await count(true);
+  // The receipt holds a MAC of the id under the stack's receipt key: KMS VerifyMac confirms the erased id, and no other.
+  const [macOfErased, macOfKept] = [await receiptMacOf(kms, receipt, erased), await receiptMacOf(kms, receipt, kept1)];
   // Every other device: the three sent here, the null ids ('?') and those of the events step.
   const others = Object.keys(before).filter((k) => k !== erased);
   const problems = [
@@ -109,6 +116,8 @@ export async function erasureOfOneDevice(d: ResolvedDeployment, dir: string, end
     receipt.queryResultsDeleted !== 1 ? `${receipt.queryResultsDeleted} query result(s) deleted, expected 1` : '',
     receipt.pending.some((p) => p.kind !== 'firehose-buffer') ? `still pending: ${JSON.stringify(receipt.pending)}` : '',
     JSON.stringify(receipt).toLowerCase().includes(erased.toLowerCase()) ? 'the receipt holds the id' : '',
+    'salt' in receipt || receipt.macAlgorithm !== 'HMAC_SHA_256' ? `the receipt is not keyed by the HMAC key: ${JSON.stringify({ macKey: receipt.macKey, macAlgorithm: receipt.macAlgorithm })}` : '',
+    macOfErased !== 0 || macOfKept !== -1 ? `KMS VerifyMac: the erased id matched MAC ${macOfErased} (expected 0), another device's ${macOfKept} (expected none)` : '',
   ].filter(Boolean);
   if (problems.length) throw new Error(`erasure: ${problems.join('; ')}`);
   const again = await erase();
@@ -117,7 +126,7 @@ export async function erasureOfOneDevice(d: ResolvedDeployment, dir: string, end
 
   // Past one machine: a second device by two shards, each its own share of the keys, then one run to confirm.
   writeFileSync(idsFile, `${kept2}\n`);
-  const sharded = (...extra: string[]) => eraseCommand(['--stack', d.names.stack, '--ids', idsFile, '--request', 'e2e-DSR-2', '--locate', 'scan', '--app-stopped-at', '2026-01-01T00:00:00Z', ...extra], () => store());
+  const sharded = (...extra: string[]) => eraseCommand(['--stack', d.names.stack, '--ids', idsFile, '--request', 'e2e-DSR-2', '--locate', 'scan', '--app-stopped-at', '2026-01-01T00:00:00Z', ...extra], () => store(), undefined, mac);
   const shardCodes = [await sharded('--shard', '0/2'), await sharded('--shard', '1/2'), await sharded()];
   const split = JSON.parse(await readText(admin, bucket, `${ERASURE_REQUESTS_FOLDER}e2e-DSR-2/receipt.json`)) as Receipt;
   const afterShards = await count(true);
@@ -131,7 +140,7 @@ export async function erasureOfOneDevice(d: ResolvedDeployment, dir: string, end
   ].filter(Boolean);
   if (shardProblems.length) throw new Error(`erasure: ${shardProblems.join('; ')}`);
   return (
-    `${before[erased]} record(s) of one device removed from every version under ${data} and ${errors} (${receipt.objectsRewritten} rewritten, ${receipt.objectsDeleted} deleted, ${receipt.versionsDeleted} versions deleted; one in a folder no crawler has seen, read whole: ${receipt.coverage.read.length} folder(s) read), ${others.reduce((n, k) => n + before[k], 0)} record(s) of ${others.length} other devices (${before['?']} with null or missing ids) intact, 1 query result deleted; runs exited ${codes.join(', ')} (a planted stop, a Deep Archive restore, then only Firehose's buffer pending); a re-run changed nothing (exit ${again}); ` +
+    `${before[erased]} record(s) of one device removed from every version under ${data} and ${errors} (${receipt.objectsRewritten} rewritten, ${receipt.objectsDeleted} deleted, ${receipt.versionsDeleted} versions deleted; one in a folder no crawler has seen, read whole: ${receipt.coverage.read.length} folder(s) read), ${others.reduce((n, k) => n + before[k], 0)} record(s) of ${others.length} other devices (${before['?']} with null or missing ids) intact, 1 query result deleted; the receipt's MAC verified by KMS for the erased id and for no other; runs exited ${codes.join(', ')} (a planted stop, a Deep Archive restore, then only Firehose's buffer pending); a re-run changed nothing (exit ${again}); ` +
     `a second device's ${split.recordsRemoved} record(s) removed by two shards and confirmed by a run without (exits ${shardCodes.join(', ')})`
   );
 }

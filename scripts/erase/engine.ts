@@ -10,14 +10,15 @@
  *   3. an archived version (Deep Archive, Glacier Flexible Retrieval) cannot be read: a restore is started and the
  *      key is pending until a later run finds it restored.
  * Query results holding an id are deleted with their versions (results are derived and re-runnable). The request
- * (salt and id hashes), the journals, the segments of results and the receipt are JSON objects in the stack's own
+ * (the ids' MACs under the receipt key), the journals, the segments of results and the receipt are JSON objects in the stack's own
  * bucket (`erasure-requests/<request>/`), encrypted like the rest.
  *
  * Past one machine, a request is split into shards by a hash of each key: `n` runs, each with its own journal, share
  * the keys without overlap, on as many machines as there are shards (docs/operating.md, "Past one machine").
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { filterObject, idMatcher, saltedHash, type IdMatcher, type MatchField } from './records';
+import { createHash } from 'node:crypto';
+import { filterObject, idMatcher, type IdMatcher, type MatchField } from './records';
+import { MAC_ALGORITHM, type IdMacer, type MacKeyed } from './receipt-mac';
 import { retentionStep } from '../../config/rewrite-retention';
 
 export interface ObjectVersion {
@@ -90,6 +91,11 @@ export interface ErasureRequest {
   folders: { data: string; errors: string; results: string };
   /** Where journals and receipts are kept. */
   requestsFolder: string;
+  /**
+   * The receipts' MACs of the ids: the key a new request's MACs are made with (the stack's receipt key alias; a
+   * request already begun keeps the key ARN its record names), and what makes them (receipt-mac.ts).
+   */
+  mac: { key: string; of: IdMacer };
   /**
    * Days after their first write when events and failed records expire (the lifecycle's `expirationDays`): a rewrite
    * keeps that date (config/rewrite-retention.ts), and an object with less than a day left is deleted, not rewritten.
@@ -171,11 +177,11 @@ export type Pending =
   | { kind: 'unparsed'; lines: number };
 
 /** What identifies a request, written once by its first run (any shard): every later run checks its ids against it. */
-export interface RequestRecord {
+export interface RequestRecord extends MacKeyed {
   request: string;
   stack: string;
-  salt: string;
-  idHashes: string[];
+  /** HMAC-SHA-256 of each id under `macKey`, sorted: which ids a request named, checkable only with the key. */
+  idMacs: string[];
   fields: string[];
   startedAt: string;
 }
@@ -194,7 +200,7 @@ interface Journal {
   segments: number;
   /** What those segments hold, added up when each is written: the receipt adds the journals, not the segments. */
   totals: Totals;
-  /** Records found per id (index in the request's `idHashes`), added up like `totals`. */
+  /** Records found per id (index in the request's `idMacs`), added up like `totals`. */
   found?: Record<number, number>;
   runs: { at: string; shard: string; objectsScanned: number; changed: number }[];
   /** What the last run of this shard left pending. */
@@ -216,17 +222,19 @@ interface Segment {
  */
 export const SEGMENT_KEYS = 200;
 
-export interface Receipt {
+export interface Receipt extends MacKeyed {
   request: string;
   stack: string;
   /** When the request was first run, and when this receipt was written. */
   startedAt: string;
   writtenAt: string;
-  /** SHA-256 of salt + id for every id: which ids were erased can be checked, the ids cannot be read back. */
-  salt: string;
-  idHashes: string[];
+  /**
+   * HMAC-SHA-256 of every id under `macKey` (a KMS HMAC key only the erasure may use): whether a given id was erased is
+   * checked with KMS VerifyMac by those allowed; the ids cannot be read back, nor a guess tested without the key.
+   */
+  idMacs: string[];
   fields: string[];
-  /** Records found and removed per id, in the order of `idHashes`: a 0 is an id that matched nothing (check it). */
+  /** Records found and removed per id, in the order of `idMacs`: a 0 is an id that matched nothing (check it). */
   recordsPerId: number[];
   /** Ids that matched no record in any run: counted, never named. */
   idsWithoutRecords: number;
@@ -273,21 +281,46 @@ export function requestPaths(requestsFolder: string, request: string, shard?: Sh
 }
 
 /**
- * The request's record: read, or written by this run when it is the first. Shards starting together race to write
- * it; the conditional write lets one win, and the others read its salt.
+ * The MACs of the ids under a key, in the order of `ids`, and the key's ARN (one KMS call per distinct id).
  */
-export async function beginRequest(store: ErasureStore, r: Pick<ErasureRequest, 'request' | 'stack' | 'ids' | 'fields' | 'requestsFolder' | 'now'>): Promise<RequestRecord> {
+export async function macsOf(mac: IdMacer, keyId: string, ids: string[]): Promise<{ keyArn: string; macs: string[] }> {
+  const distinct = [...new Set(ids)];
+  const made = await Promise.all(distinct.map((id) => mac(keyId, id)));
+  const byId = new Map(distinct.map((id, i) => [id, made[i].mac]));
+  return { keyArn: made[0]?.keyArn ?? keyId, macs: ids.map((id) => byId.get(id)!) };
+}
+
+/**
+ * The request's record: read, or written by this run when it is the first. Shards starting together race to write
+ * it; the conditional write lets one win, and the others check their ids' MACs against it. A record from before
+ * receipts were keyed (a salt beside SHA-256 hashes, which let a holder test a guess) is refused: such a request is
+ * run again under a new name. Returns the record and each of `r.ids`' MACs.
+ */
+export async function beginRequest(store: ErasureStore, r: Pick<ErasureRequest, 'request' | 'stack' | 'ids' | 'fields' | 'requestsFolder' | 'now' | 'mac'>): Promise<RequestRecord & { macsOfIds: string[] }> {
   const key = requestPaths(r.requestsFolder, r.request).record;
   let record = await store.readJson<RequestRecord>(key);
+  refuseSalted(r.request, record);
   if (!record) {
-    const salt = randomBytes(16).toString('hex');
-    const fresh: RequestRecord = { request: r.request, stack: r.stack, salt, idHashes: [...new Set(r.ids)].map((id) => saltedHash(salt, id)).sort(), fields: r.fields.map((f) => (typeof f === 'string' ? f : f.path)), startedAt: (r.now ?? (() => new Date()))().toISOString() };
+    const { keyArn, macs } = await macsOf(r.mac.of, r.mac.key, r.ids);
+    const fresh: RequestRecord = { request: r.request, stack: r.stack, macKey: keyArn, macAlgorithm: MAC_ALGORITHM, idMacs: [...new Set(macs)].sort(), fields: r.fields.map((f) => (typeof f === 'string' ? f : f.path)), startedAt: (r.now ?? (() => new Date()))().toISOString() };
     record = (await store.createJson(key, fresh)) ? fresh : await store.readJson<RequestRecord>(key);
+    refuseSalted(r.request, record);
   }
   if (!record || record.stack !== r.stack) throw new RequestError(`request ${r.request} belongs to ${record?.stack ?? 'no stack'}: give this one its own --request`);
-  const sameIds = [...new Set(r.ids)].map((id) => saltedHash(record!.salt, id)).sort();
-  if (JSON.stringify(sameIds) !== JSON.stringify(record.idHashes)) throw new RequestError(`request ${r.request} was started with other ids: give this one its own --request`);
-  return record;
+  // The record's key by ARN: the alias may have been moved to another key since.
+  const { macs } = await macsOf(r.mac.of, record.macKey, r.ids);
+  if (JSON.stringify([...new Set(macs)].sort()) !== JSON.stringify(record.idMacs)) throw new RequestError(`request ${r.request} was started with other ids: give this one its own --request`);
+  return { ...record, macsOfIds: macs };
+}
+
+/** A record or receipt written before receipts were keyed: it holds a salt, and no MAC key. */
+function refuseSalted(request: string, record: unknown): void {
+  const r = record as { salt?: unknown; macKey?: unknown } | undefined;
+  if (r && (r.salt !== undefined || r.macKey === undefined)) {
+    throw new RequestError(
+      `request ${request} was begun by an older npm run erase, whose record keeps salted SHA-256 hashes of the ids beside their salt (anyone holding it could test a guessed id): it cannot be resumed. Run the request again under a new --request (its receipt will hold MACs under the stack's receipt key); the old folder expires with erasure.receiptRetentionDays`,
+    );
+  }
 }
 
 /** The keys under a prefix with their versions, one key at a time, as they are listed. */
@@ -397,8 +430,8 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     if (buffered >= (r.segmentKeys ?? SEGMENT_KEYS)) await flush();
   };
   const matcher = idMatcher(r.ids, r.fields);
-  // The matcher's id i is the request's idHashes[hashIndex[i]].
-  const hashIndex = r.ids.map((id) => record.idHashes.indexOf(saltedHash(record.salt, id)));
+  // The matcher's id i is the request's idMacs[hashIndex[i]].
+  const hashIndex = record.macsOfIds.map((mac) => record.idMacs.indexOf(mac));
   const pending: Pending[] = [];
   const run = { objectsScanned: 0, changed: 0, unparsedKept: 0 };
   // Keys with a note from an earlier run: each is finished when its key comes up, or after the listing if it is gone.
@@ -496,14 +529,15 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   const shardsNotRun = r.shard ? Array.from({ length: r.shard.count }, (_, i) => shardLabel({ index: i, count: r.shard!.count })).filter((s) => !journals.some((j) => j.shard === s)) : [];
   const totals = noTotals();
   for (const j of journals) for (const k of Object.keys(totals) as (keyof Totals)[]) totals[k] += j.totals[k] ?? 0;
-  const recordsPerId = record.idHashes.map((_, i) => journals.reduce((n, j) => n + (j.found?.[i] ?? 0), 0));
+  const recordsPerId = record.idMacs.map((_, i) => journals.reduce((n, j) => n + (j.found?.[i] ?? 0), 0));
   const receipt: Receipt = {
     request: record.request,
     stack: record.stack,
     startedAt: record.startedAt,
     writtenAt: now().toISOString(),
-    salt: record.salt,
-    idHashes: record.idHashes,
+    macKey: record.macKey,
+    macAlgorithm: record.macAlgorithm,
+    idMacs: record.idMacs,
     fields: record.fields,
     coverage: { athena: [...covered.athena].filter((f) => !covered.read.has(f)).sort(), read: [...covered.read].sort() },
     recordsPerId,

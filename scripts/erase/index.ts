@@ -9,6 +9,7 @@
  * allows (the stack's erasure policy).
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { pricesFor } from '../../config/prices';
 import { coverage, listForLocating, locateWithAthena, LocateError, type LocateTarget } from './athena-locate';
@@ -16,17 +17,17 @@ import { readFileSync } from 'node:fs';
 import { ERASURE_REQUESTS_FOLDER, staticFolder } from '../../config/names';
 import type { ResolvedDeployment } from '../../config';
 import { commandLine, isEntryPoint, loadDeploymentsOrReport, usage, type CommandSpec } from '../cli';
-import { beginRequest, DEFAULT_CONCURRENCY, PlantedInterruption, RequestError, requestPaths, runErasure, shardOf, type ErasureStore, type Receipt, type Shard } from './engine';
+import { beginRequest, macsOf, DEFAULT_CONCURRENCY, PlantedInterruption, RequestError, requestPaths, runErasure, shardOf, type ErasureStore, type Receipt, type Shard } from './engine';
 import { DEFAULT_ID_FIELDS, type MatchField } from './records';
 import { IdFileError, lineNumbers, matchFields, parseIdFile } from './id-file';
 import { contractFields } from '../../config/event-contract';
-import { saltedHash } from './records';
+import { kmsIdMacer, type IdMacer } from './receipt-mac';
 import { s3Store } from './s3-store';
 
 export const ERASE_COMMAND = {
   name: 'erase',
   summary:
-    "Erases the events of the ids in a file (one per line; matched exactly, after JSON decoding, against client.client_id and client.cognito_id — UUIDs, case ignored — unless --field says otherwise) from a stack's events, failed records and query results, every version of each, and writes a receipt with salted hashes of the ids into the stack's bucket. The same --request resumes or confirms. Exit 3 while a Deep Archive restore or Firehose's buffer is pending.",
+    "Erases the events of the ids in a file (one per line; matched exactly, after JSON decoding, against client.client_id and client.cognito_id — UUIDs, case ignored — unless --field says otherwise) from a stack's events, failed records and query results, every version of each, and writes a receipt with HMACs of the ids (by the stack's KMS receipt key, which only the erasure may use) into the stack's bucket. The same --request resumes or confirms. Exit 3 while a Deep Archive restore or Firehose's buffer is pending.",
   flags: {
     stack: { type: 'string', value: 'stack', help: 'the stack whose data is erased' },
     ids: { type: 'string', value: 'file', help: 'file of ids, one per line' },
@@ -43,11 +44,13 @@ export const ERASE_COMMAND = {
 } satisfies CommandSpec;
 
 /** The request as the engine takes it, from the deployment's folders and buffer. */
-export function erasureRequest(d: ResolvedDeployment, request: string, ids: string[], options: { fields?: (string | MatchField)[]; unparsed?: 'keep' | 'remove'; appStoppedAt?: Date; stopAfterRewrites?: number; located?: Set<string>; shard?: Shard; concurrency?: number } = {}) {
+export function erasureRequest(d: ResolvedDeployment, request: string, ids: string[], mac: IdMacer, options: { fields?: (string | MatchField)[]; unparsed?: 'keep' | 'remove'; appStoppedAt?: Date; stopAfterRewrites?: number; located?: Set<string>; shard?: Shard; concurrency?: number } = {}) {
   return {
     request,
     stack: d.names.stack,
     ids,
+    // Receipts keep MACs of the ids under the stack's receipt key (receipt-mac.ts), never the ids.
+    mac: { key: d.names.erasureReceiptKeyAlias, of: mac },
     fields: options.fields ?? DEFAULT_ID_FIELDS,
     folders: { data: staticFolder(d.settings.firehose.dataPrefix), errors: staticFolder(d.settings.firehose.errorPrefix), results: d.settings.athena.resultsPrefix },
     requestsFolder: ERASURE_REQUESTS_FOLDER,
@@ -125,7 +128,7 @@ export function describeReceipt(r: Receipt, bucket: string, idLines?: (r: Receip
   const covered = r.coverage.athena.length + r.coverage.read.length;
   lines.push(`coverage: ${covered} folder(s) of events — ${r.coverage.athena.length} through Athena (it read every object there), ${r.coverage.read.length} read whole by this run${r.coverage.read.length > 0 && r.coverage.athena.length > 0 ? ` (${r.coverage.read.slice(0, 3).join(', ')}${r.coverage.read.length > 3 ? ', …' : ''}: not in the catalog, or changed since)` : ''}`);
   if (r.unparsedRemoved > 0) lines.push(`${r.unparsedRemoved} line(s) that were not JSON but held an id's characters removed (--unparsed remove)`);
-  if (r.idsWithoutRecords > 0) lines.push(`${r.idsWithoutRecords} of ${r.idHashes.length} id(s) matched no record so far${idLines ? `: line(s) ${idLines(r).join(', ')} of the file` : ''} — check each (another field? another stack?)`);
+  if (r.idsWithoutRecords > 0) lines.push(`${r.idsWithoutRecords} of ${r.idMacs.length} id(s) matched no record so far${idLines ? `: line(s) ${idLines(r).join(', ')} of the file` : ''} — check each (another field? another stack?)`);
   if (r.shardsNotRun.length > 0) lines.push(`pending: shard(s) ${r.shardsNotRun.map((s) => s.replace('-of-', '/')).join(', ')} not run yet`);
   const done = r.pending.length === 0 && r.shardsNotRun.length === 0;
   lines.push(`receipt: s3://${bucket}/${ERASURE_REQUESTS_FOLDER}${r.request}/receipt.json${done ? (r.thisRun.shard === 'all' ? ' — done' : ' — every shard done; run once without --shard to confirm') : ''}`);
@@ -136,6 +139,7 @@ export async function main(
   args: string[],
   storeFor: (d: ResolvedDeployment) => ErasureStore = (d) => s3Store(new S3Client({ region: d.region }), d.names.dataBucket),
   athenaFor: (d: ResolvedDeployment) => AthenaClient = (d) => new AthenaClient({ region: d.region }),
+  macFor: (d: ResolvedDeployment) => IdMacer = (d) => kmsIdMacer(new KMSClient({ region: d.region })),
 ): Promise<number> {
   const command = commandLine(ERASE_COMMAND, args);
   if (command.exit !== undefined) return command.exit;
@@ -204,7 +208,8 @@ export async function main(
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   try {
     const store = storeFor(d);
-    const r = erasureRequest(d, values.request!, ids, { fields, ...(unparsed ? { unparsed } : {}), appStoppedAt, stopAfterRewrites: stop, ...(shard ? { shard } : {}), ...(concurrency !== undefined ? { concurrency } : {}) });
+    const mac = macFor(d);
+    const r = erasureRequest(d, values.request!, ids, mac, { fields, ...(unparsed ? { unparsed } : {}), appStoppedAt, stopAfterRewrites: stop, ...(shard ? { shard } : {}), ...(concurrency !== undefined ? { concurrency } : {}) });
     const savedAt = requestPaths(r.requestsFolder, r.request).located;
     let located: Set<string> | undefined;
     let athenaFolders: { folders: Set<string>; listedAt: Date } | undefined;
@@ -237,7 +242,8 @@ export async function main(
     const receipt = await runErasure(store, { ...r, ...(located && athenaFolders ? { located, athenaFolders } : {}) });
     // An id that matched nothing is named by its line in the operator's file, never printed.
     const lineOf = lineNumbers(idText);
-    const idLines = (x: Receipt) => ids.filter((id) => x.recordsPerId[x.idHashes.indexOf(saltedHash(x.salt, id))] === 0).map((id) => lineOf.get(id)!);
+    const { macs } = receipt.idsWithoutRecords > 0 ? await macsOf(mac, receipt.macKey, ids) : { macs: [] };
+    const idLines = (x: Receipt) => ids.filter((_id, i) => x.recordsPerId[x.idMacs.indexOf(macs[i])] === 0).map((id) => lineOf.get(id)!);
     for (const line of describeReceipt(receipt, d.names.dataBucket, idLines)) console.log(line);
     return receipt.thisRun.pending > 0 ? 3 : 0;
   } catch (error) {

@@ -16,7 +16,6 @@
  * JSON object is never removed on a guess: it is counted (`unparsed`) and kept, unless the run is told to remove such
  * lines (`removeUnparsed`, `npm run erase -- --unparsed remove`).
  */
-import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ID_FIELDS } from '../../config/event-contract';
 import { filterParquet } from './parquet';
@@ -229,9 +228,4 @@ function allLines(raw: Buffer): [number, number][] {
     start = end + 1;
   }
   return lines;
-}
-
-/** A salted SHA-256 of an id, for receipts: proves which ids a request named without keeping them. */
-export function saltedHash(salt: string, id: string): string {
-  return createHash('sha256').update(salt).update('\0').update(id).digest('hex');
 }

@@ -52,7 +52,9 @@ export function evaluateControls(tf: TerraformJson, model: StackModel, findings:
     const exempt = new Set(control.awsExempts?.resources(tf as Parameters<NonNullable<Control['awsExempts']>['resources']>[0]) ?? []);
     const isExempt = (resource: string) => exempt.has(addressOf(resource) ?? resource);
     const failing = failed.filter((r) => !isExempt(r));
-    const exemptedResources = failed.filter(isExempt);
+    // An exempt resource is exempted whether a rule flagged it (S3.9's log bucket) or skips it as AWS says to (KMS.4 on
+    // an HMAC key): never a "pass" on a resource the control cannot hold for.
+    const exemptedResources = [...new Set([...failed.filter(isExempt), ...resources.filter((r) => exempt.has(r) && !failed.some((f) => addressOf(f) === r))])].sort();
     const acceptance = model.acceptances.find((a) => a.control === control.id);
     // A control no rule can check here (an account-level setting) is accepted only by an acceptance that says why.
     const status: ControlStatus =

@@ -46,7 +46,7 @@ export interface ErasureCost {
  * ids) and its entry in the erasure workgroup's query history.
  */
 export interface ErasureOutside {
-  what: 'log' | 'receipts' | 'locate-results' | 'query-history';
+  what: 'log' | 'receipts' | 'locate-results' | 'query-history' | 'cloudtrail';
   store: string;
   /** Days it is kept; null: never expires. */
   days: number | null;
@@ -108,6 +108,8 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
     ...model.flow
       .filter((e) => e.via.kind === 'query-results' && e.to.kind === 's3' && locateResults({ name: `${e.to.bucket}/${e.to.prefix}` }) && e.from.kind === 'athena')
       .map((e): ErasureOutside => ({ what: 'query-history', store: `Athena query history of workgroup ${e.from.kind === 'athena' ? e.from.workgroup : ''}`, days: ATHENA_HISTORY_DAYS })),
+    // The account's trail, outside these stacks: its retention is the trail's (null here: not this stack's to say).
+    { what: 'cloudtrail', store: "the account's CloudTrail trail", days: null },
   ];
 
   const events = model.stores.find((s) => s.role === 'event-data')!;

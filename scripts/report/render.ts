@@ -272,7 +272,7 @@ export function stackSection(r: StackReport): Section {
   heading('Who can read or write it');
   heading('Evaluated access', 2);
   para(
-    'Every principal below was asked every request of the stack (read, write, delete, list the stores; decrypt with and administer the key; change the bucket, key, topic and queue policies; subscribe and publish; put records and redirect the stream; read and change the catalog; read the query history of each Athena workgroup; assume its roles and change their policies; act outside the stack), decided by evaluating the policies that apply as AWS does (docs/compliance.md, "How access is decided"). What is not listed was denied.',
+    'Every principal below was asked every request of the stack (read, write, delete, list the stores; decrypt with and administer the keys; compute MACs with an HMAC key; change the bucket, key, topic and queue policies; subscribe and publish; put records and redirect the stream; read and change the catalog; read the query history of each Athena workgroup; assume its roles and change their policies; act outside the stack), decided by evaluating the policies that apply as AWS does (docs/compliance.md, "How access is decided"). What is not listed was denied.',
   );
   tableOf(['Principal', 'May'], evaluatedAccess(model).map((a) => [cell(a.principal), lines(a.may.map(say))]));
   heading('Roles and policies as written', 2);
@@ -437,10 +437,11 @@ const hoursWords = (h: number) => (h === 0 ? 'the run' : h < 1 ? `${Math.round(h
 
 /** Where Firehose's log groups are (config/names.ts, firehoseLogGroup). */
 const FIREHOSE_LOG_GROUPS = '/aws/kinesisfirehose/';
-const daysWords = (days: number | null) => (days === null ? 'never expires' : `${days} days`);
+const daysWords = (days: number | null) => (days === null ? 'never expires' : `${days} day${days === 1 ? '' : 's'}`);
 function outsideWords(o: ErasureOutside): string {
   if (o.what === 'log') return `the log \`${o.store}\` (${daysWords(o.days)}; ${o.store.startsWith(FIREHOSE_LOG_GROUPS) ? "Firehose's error messages may quote record content" : 'may quote object keys and schemas'} — to remove it sooner, delete its log streams)`;
-  if (o.what === 'receipts') return `the requests' receipts \`${o.store}\` (${daysWords(o.days)}, \`erasure.receiptRetentionDays\`; salted hashes of the ids and counts, never the ids)`;
+  if (o.what === 'receipts') return `the requests' receipts \`${o.store}\` (${daysWords(o.days)}, \`erasure.receiptRetentionDays\`; MACs of the ids by the stack's KMS HMAC key, counts and object keys, never the ids: without that key a guessed id cannot be tested against them)`;
+  if (o.what === 'cloudtrail') return `${o.store}, if the account has one (kept as long as the trail keeps its events, outside these stacks): KMS records each GenerateMac and VerifyMac with its key and algorithm, never the id; Athena's StartQueryExecution may record the locating query's SQL and parameters — the digests, never the ids`;
   if (o.what === 'locate-results') return `the locating query's results \`${o.store}\` (${daysWords(o.days)}; folders, counts and object keys, never the ids; readable by the erasure policy alone among the stack's policies)`;
   return `the ${o.store} (${daysWords(o.days)}, Athena's own; the locating query's SQL and parameters hold SHA-256 digests of the ids, never the ids — a guessed id could be tested against them, so only the erasure policy, and administrators allowed athena:* on the account, may read this workgroup's history)`;
 }
@@ -450,7 +451,7 @@ function erasureWords(r: StackReport) {
   const x = r.erasure!;
   const who = x.policy ? `the stack's erasure policy \`${x.policy}\`${x.role ? ` (role \`${x.role}\`, assumable by the principals in \`erasure.principals\`)` : ' (attach it where the operators sign in, or set `erasure.principals` for a role)'}` : 'credentials allowed what `npm run erase` calls (this synth has no erasure policy)';
   return {
-    served: `Served by \`npm run erase -- --stack ${r.stack} --ids <file> --request <ticket>\` with ${who}: every version of every object holding the ids is rewritten or deleted, and a receipt with salted hashes of the ids (never the ids) is kept in the bucket under \`${ERASURE_REQUESTS_FOLDER}\`.`,
+    served: `Served by \`npm run erase -- --stack ${r.stack} --ids <file> --request <ticket>\` with ${who}: every version of every object holding the ids is rewritten or deleted, and a receipt with MACs of the ids by the stack's KMS HMAC key (never the ids) is kept in the bucket under \`${ERASURE_REQUESTS_FOLDER}\`.`,
     copies: x.copies.map((c) => [words.COPY_OF[c.role] ?? c.role, `\`${c.store}\``, ERASURE_HOW[c.how], hoursWords(c.hours)]),
     total: `Every copy above is gone within ${hoursWords(x.hours)} of the request${x.hours > 0 ? ' (the command exits 3 and says what is pending until then; run it again after)' : ''}. The command does not edit these, which go by their own retention: ${x.outside.map(outsideWords).join('; ')}.`,
     costs: x.costs.map((c) => [count(c.events), `${c.queryableGb} GB`, `${c.archivedGb} GB`, c.locateOverCutoff ? 'cancelled by the scan cutoff: `--locate scan`' : dollars(c.athenaLocate), c.objects.toLocaleString('en-US'), dollars(c.rewriteRequests), `${c.rewriteCoreHours}`]),

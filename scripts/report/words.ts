@@ -232,6 +232,7 @@ export const ACCESS_REQUEST: Record<AccessRequest, string> = {
   'read-catalog': 'read the tables of',
   'change-catalog': 'change or delete the tables of',
   'read-history': "read the query history (each query's SQL, execution parameters and results) of",
+  mac: 'compute or verify MACs (test a guessed id against the receipts) with',
   assume: 'assume',
   'act-outside': 'act outside the stack',
 };

@@ -1,17 +1,21 @@
 import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
 import type { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { Lazy } from 'cdktf';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Construct } from 'constructs';
 import { ERASURE_LOCATE_RESULTS_FOLDER, ERASURE_REQUESTS_FOLDER, type ResourceNames } from '../../config/names';
 import type { AthenaSettings } from '../../config/schema';
 import { DEFAULT_SETTINGS } from '../../config/defaults';
-import { arnsOf, type AwsEnvironment, type PolicyStatement } from '../iam';
+import { arnsOf, policyDocument, type AwsEnvironment, type PolicyStatement } from '../iam';
+import { KEY_ADMIN_ACTIONS, keyProtection } from './private-bucket';
 import { keyThroughS3AndAthena, peopleAccess } from './people-access';
 
 export interface ErasureProps {
   readonly env: AwsEnvironment;
   /** The stack (policy and role name), the data bucket, the erasure's own workgroup, and the database of the locating query. */
-  readonly names: Pick<ResourceNames, 'stack' | 'dataBucket' | 'erasure' | 'erasureWorkgroup' | 'glueDatabase'>;
+  readonly names: Pick<ResourceNames, 'stack' | 'dataBucket' | 'erasure' | 'erasureWorkgroup' | 'erasureReceiptKeyAlias' | 'glueDatabase'>;
   /**
    * The scan cutoff of the erasure's workgroup: the stack's, so the locating query scans no more than an analyst's may.
    * @default DEFAULT_SETTINGS.athena.bytesScannedCutoffPerQuery
@@ -29,6 +33,36 @@ export interface ErasureProps {
    * @default none: the policy only
    */
   readonly principals?: string[];
+  /**
+   * IAM principals that administer the receipts' HMAC key without using it (the stack key's `keys.administrators`).
+   * @default none: the account administers it through IAM, without using it
+   */
+  readonly keyAdministrators?: readonly string[];
+  /**
+   * Whether a destroy may delete the receipts' key (`protection.allowDestroy`).
+   * @default false: prevent_destroy
+   */
+  readonly allowDestroy?: boolean;
+}
+
+/** What `npm run erase` asks of the receipts' key: a MAC of each id, and checking one (scripts/erase/receipt-mac.ts). */
+export const RECEIPT_MAC_ACTIONS = ['kms:GenerateMac', 'kms:VerifyMac'];
+
+/**
+ * The receipts' key policy. Its administrators (the account through IAM, or `keys.administrators`) manage it with the
+ * key administrator actions, which hold no MAC operation (and no CreateGrant: they cannot grant themselves its use).
+ * Only the erasure computes and verifies MACs: its role by ARN, or — without a role, the policy attached where the
+ * operators sign in — whoever the account's IAM lets (the erasure policy grants it; an administrator with kms:* on
+ * the account could too, and the report says so). An administrator can still rewrite this policy (PutKeyPolicy),
+ * which CloudTrail records. KMS developer guide, "Default key policy" and "HMAC keys in AWS KMS".
+ */
+export function receiptKeyPolicy(rootArn: string, administrators: readonly string[], erasureRoleArn: string | undefined): PolicyStatement[] {
+  return [
+    { Sid: 'AdministratorsManageWithoutUsingIt', Effect: 'Allow', Principal: { AWS: administrators.length ? [...administrators] : rootArn }, Action: KEY_ADMIN_ACTIONS, Resource: '*' },
+    // What Terraform's refresh reads of the key, for the plan role through IAM when administrators are named.
+    ...(administrators.length ? [{ Sid: 'AccountReadsTheKeyConfigurationThroughIam', Effect: 'Allow' as const, Principal: { AWS: rootArn }, Action: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'], Resource: '*' }] : []),
+    { Sid: erasureRoleArn ? 'OnlyTheErasureRoleMacs' : 'OnlyHoldersOfTheErasurePolicyMac', Effect: 'Allow', Principal: { AWS: erasureRoleArn ?? rootArn }, Action: RECEIPT_MAC_ACTIONS, Resource: '*' },
+  ];
 }
 
 /**
@@ -39,7 +73,7 @@ export interface ErasureProps {
  * bucket, no other workgroup — and no analyst policy names this workgroup, so its query history (the query's SQL and
  * execution parameters, kept by Athena 45 days) and results are the erasure's alone.
  */
-export function erasureStatements(p: Pick<ErasureProps, 'env' | 'names' | 'folders' | 'keyArn'>): PolicyStatement[] {
+export function erasureStatements(p: Pick<ErasureProps, 'env' | 'names' | 'folders' | 'keyArn'> & { receiptKeyArn?: string }): PolicyStatement[] {
   const arn = arnsOf(p.env);
   const bucket = arn.bucket(p.names.dataBucket);
   const { data, errors, results } = p.folders;
@@ -66,6 +100,8 @@ export function erasureStatements(p: Pick<ErasureProps, 'env' | 'names' | 'folde
     // AmazonAthenaFullAccess"), as the analysts' policy does (analysts.ts, LocateTheBucket).
     { Sid: 'LetTheQueryLocateTheBucket', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: bucket },
     keyThroughS3AndAthena(p.keyArn, p.env.region),
+    // Receipts hold HMACs of the ids under the stack's receipt key (scripts/erase/receipt-mac.ts).
+    ...(p.receiptKeyArn ? [{ Sid: 'KeyTheReceipts', Effect: 'Allow' as const, Action: RECEIPT_MAC_ACTIONS, Resource: p.receiptKeyArn }] : []),
   ];
 }
 
@@ -78,9 +114,27 @@ export class Erasure extends Construct {
   readonly policy: IamPolicy;
   readonly role?: IamRole;
   readonly workgroup: AthenaWorkgroup;
+  /** The HMAC key of the receipts (`alias/<project>-<env>-erasure-receipts`). */
+  readonly receiptKey: KmsKey;
 
   constructor(scope: Construct, id: string, props: ErasureProps) {
     super(scope, id);
+    // An HMAC_256 key (GENERATE_VERIFY_MAC): its key material never leaves KMS, so a MAC of an id can be made or
+    // checked only through KMS, by whom its key policy allows (KMS developer guide, "HMAC keys in AWS KMS"). Automatic
+    // rotation is not supported for HMAC keys (KMS API reference, EnableKeyRotation: "You cannot enable automatic
+    // rotation of asymmetric KMS keys, HMAC KMS keys, …"): enable_key_rotation stays false; KMS.4 is AWS-exempt for it.
+    let roleArn: string | undefined;
+    const arn = arnsOf(props.env);
+    this.receiptKey = new KmsKey(this, 'receipt-key', {
+      description: `${props.names.stack}: HMAC key of erasure receipts (only the erasure computes or verifies MACs)`,
+      customerMasterKeySpec: 'HMAC_256',
+      keyUsage: 'GENERATE_VERIFY_MAC',
+      enableKeyRotation: false,
+      deletionWindowInDays: 30,
+      ...keyProtection(props.allowDestroy ?? false),
+      policy: Lazy.stringValue({ produce: () => policyDocument(receiptKeyPolicy(arn.root(), props.keyAdministrators ?? [], roleArn)) }),
+    });
+    new KmsAlias(this, 'receipt-key-alias', { name: props.names.erasureReceiptKeyAlias, targetKeyId: this.receiptKey.keyId });
     this.workgroup = new AthenaWorkgroup(this, 'workgroup', {
       name: props.names.erasureWorkgroup,
       description: `The locating query of npm run erase on ${props.names.stack} alone; results in s3://${props.names.dataBucket}/${ERASURE_LOCATE_RESULTS_FOLDER}`,
@@ -98,9 +152,10 @@ export class Erasure extends Construct {
     ({ policy: this.policy, role: this.role } = peopleAccess(this, {
       name: props.names.erasure,
       description: `Erasure requests on ${props.names.stack}: rewrite events and failed records, delete their old versions and query results naming the ids`,
-      statements: erasureStatements(props),
+      statements: erasureStatements({ ...props, receiptKeyArn: this.receiptKey.arn }),
       principals: props.principals ?? [],
       trustSid: 'ConfiguredOperatorsAssume',
     }));
+    roleArn = this.role?.arn;
   }
 }

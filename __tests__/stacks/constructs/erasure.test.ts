@@ -7,7 +7,7 @@ import { buildStackModel, factsFromTags } from '../../../model/build';
 import { Erasure } from '../../../stacks/constructs/erasure';
 import { all, bareStack, ENV, KEY, one, policyOf, prefix, request, synth, viaService } from './bare';
 
-const names = { stack: 'bare', dataBucket: 'bare-data', erasure: 'bare-erasure', erasureWorkgroup: 'bare-erasure-wg', glueDatabase: 'bare_db' };
+const names = { stack: 'bare', dataBucket: 'bare-data', erasure: 'bare-erasure', erasureWorkgroup: 'bare-erasure-wg', erasureReceiptKeyAlias: 'alias/bare-erasure-receipts', glueDatabase: 'bare_db' };
 
 function build(principals?: string[]) {
   const stack = bareStack();
@@ -81,6 +81,27 @@ describe('Erasure', () => {
       name: 'bare-erasure-wg',
       configuration: { enforce_workgroup_configuration: true, result_configuration: { output_location: 's3://bare-data/erasure-locate-results/', encryption_configuration: { encryption_option: 'SSE_KMS', kms_key_arn: KEY } } },
     });
+  });
+
+  it("the receipts' key: HMAC_256 for MACs only, not rotated (KMS cannot rotate HMAC keys), its alias; the policy may MAC with it", () => {
+    const key = one(tf, 'aws_kms_key');
+    expect(key).toMatchObject({ customer_master_key_spec: 'HMAC_256', key_usage: 'GENERATE_VERIFY_MAC', enable_key_rotation: false, lifecycle: { prevent_destroy: true } });
+    expect(one(tf, 'aws_kms_alias').name).toBe('alias/bare-erasure-receipts');
+    const erasurePolicy = JSON.parse(String(one(tf, 'aws_iam_policy').policy)).Statement as { Sid: string; Action: unknown; Resource: unknown }[];
+    expect(erasurePolicy.find((x) => x.Sid === 'KeyTheReceipts')).toMatchObject({ Action: ['kms:GenerateMac', 'kms:VerifyMac'], Resource: expect.stringMatching(/^\$\{aws_kms_key\.erasure_receipt-key_\w+\.arn\}$/) });
+    const statements = JSON.parse(String(key.policy)).Statement as { Sid: string; Principal: { AWS: unknown }; Action: string[] }[];
+    // Administrators manage it without any MAC operation (nor CreateGrant, which would let them grant it to themselves).
+    const admin = statements.find((x) => x.Sid === 'AdministratorsManageWithoutUsingIt')!;
+    expect(admin.Action.some((a) => /Mac|CreateGrant|\*$/.test(a) && !/^kms:(Describe|Enable|List|Put|Update|Revoke|Disable|Get|Delete)\*$/.test(a))).toBe(false);
+    expect(statements.filter((x) => x.Action.includes('kms:GenerateMac')).map((x) => x.Sid)).toEqual(['OnlyHoldersOfTheErasurePolicyMac']);
+  });
+
+  it('with an erasure role, the key policy names it alone for MACs', () => {
+    const withRole = build(['arn:aws:iam::222222222222:role/Privacy']);
+    const statements = JSON.parse(String(one(withRole, 'aws_kms_key').policy)).Statement as { Sid: string; Principal: { AWS: unknown }; Action: string[] }[];
+    expect(statements.filter((x) => x.Action.includes('kms:GenerateMac') || x.Action.includes('kms:VerifyMac'))).toEqual([
+      { Sid: 'OnlyTheErasureRoleMacs', Effect: 'Allow', Principal: { AWS: expect.stringMatching(/^\$\{aws_iam_role\.erasure_role_\w+\.arn\}$/) }, Action: ['kms:GenerateMac', 'kms:VerifyMac'], Resource: '*' },
+    ]);
   });
 
   it('without principals: the policy only; with principals: a role only they may assume, which has it', () => {

@@ -12,7 +12,7 @@ import { iamWildcardMatch } from '../../../model/values';
 import { Storage, type BucketNotifications, type KeyPolicyContributions } from '../../../stacks/constructs/storage';
 import { buildStacks } from '../../../stacks/matrix';
 import { parsePolicy } from '../../../stacks/policy-checks';
-import { singleDeployment } from '../../helpers';
+import { dataKey, singleDeployment } from '../../helpers';
 import { retentionSteps, RETENTION_LEFT_TAG } from '../../../config/rewrite-retention';
 
 /** A consumer the project does not have: an audit queue fed by every object the bucket deletes, under the stack key. */
@@ -136,7 +136,7 @@ describe('a second consumer in a whole pipeline stack', () => {
     expect((notification.topic as { id: string }[]).map((t) => t.id)).toEqual(['failed-records-to-alerts']);
     expect((notification.queue as { id: string }[]).map((q) => q.id)).toEqual(['deletions-to-audit']);
     expect((notification.depends_on as string[]).map((d) => d.split('.')[0])).toEqual(['aws_sns_topic_policy', 'aws_sqs_queue_policy']);
-    const sids = (parsePolicy(only(tf, 'aws_kms_key').policy) ?? []).map((s) => s.Sid);
+    const sids = (parsePolicy(dataKey(tf)[1].policy) ?? []).map((s) => s.Sid);
     expect(sids).toEqual(['AccountAdministersKeyThroughIam', 'S3ServerAccessLoggingUsesKey', 'CloudWatchLogsEncryptsCrawlerLogs', 'CloudWatchLogsEncryptsFirehoseErrorLog', 'AlarmsUseKeyForAlertTopic', 'EventBridgeUsesKeyForAlertTopic', 'S3NotificationsUseKeyForAlertTopic', 'S3UsesKeyForAuditQueue']);
   });
 });

@@ -1,5 +1,6 @@
 import { bucketControls, resources, type TerraformJson } from '../../policy-checks';
 import { fixture, type PolicyRule, type Violation } from '../rule';
+import { rotatable } from '../../../config/controls';
 
 const ofType = (tf: TerraformJson, type: string) => resources(tf).filter(([t]) => t === type);
 
@@ -23,9 +24,13 @@ export const keyRotation: PolicyRule = {
   level: 'error',
   controls: ['KMS.4'],
   appliesTo: 'aws_kms_key',
-  explanation: 'Automatic yearly rotation of key material (KMS developer guide, rotating keys).',
-  evaluate: ({ tf }) => ofType(tf, 'aws_kms_key').filter(([, , key]) => key.enable_key_rotation !== true).map(([, name]) => ({ resource: `aws_kms_key.${name}`, message: 'KMS key does not rotate' })),
-  fixtures: { failing: fixture({ resource: { aws_kms_key: { k: {} } } }), passing: fixture({ resource: { aws_kms_key: { k: { enable_key_rotation: true } } } }) },
+  explanation:
+    'Automatic yearly rotation of key material (KMS developer guide, rotating keys). Symmetric encryption keys only: KMS cannot rotate an HMAC or asymmetric key automatically (KMS API reference, EnableKeyRotation), so such a key is not checked here, and the controls view shows KMS.4 on it as exempted with that reason (config/controls.ts).',
+  evaluate: ({ tf }) =>
+    ofType(tf, 'aws_kms_key')
+      .filter(([, , key]) => rotatable(key) && key.enable_key_rotation !== true)
+      .map(([, name]) => ({ resource: `aws_kms_key.${name}`, message: 'KMS key does not rotate' })),
+  fixtures: { failing: fixture({ resource: { aws_kms_key: { k: {} } } }), passing: fixture({ resource: { aws_kms_key: { k: { enable_key_rotation: true }, mac: { customer_master_key_spec: 'HMAC_256', key_usage: 'GENERATE_VERIFY_MAC' } } } }) },
 };
 
 export const logGroupKms: PolicyRule = {
