@@ -123,7 +123,6 @@ export class Erasure extends Construct {
     // checked only through KMS, by whom its key policy allows (KMS developer guide, "HMAC keys in AWS KMS"). Automatic
     // rotation is not supported for HMAC keys (KMS API reference, EnableKeyRotation: "You cannot enable automatic
     // rotation of asymmetric KMS keys, HMAC KMS keys, …"): enable_key_rotation stays false; KMS.4 is AWS-exempt for it.
-    let roleArn: string | undefined;
     const arn = arnsOf(props.env);
     this.receiptKey = new KmsKey(this, 'receipt-key', {
       description: `${props.names.stack}: HMAC key of erasure receipts (only the erasure computes or verifies MACs)`,
@@ -132,7 +131,8 @@ export class Erasure extends Construct {
       enableKeyRotation: false,
       deletionWindowInDays: 30,
       ...keyProtection(props.allowDestroy ?? false),
-      policy: Lazy.stringValue({ produce: () => policyDocument(receiptKeyPolicy(arn.root(), props.keyAdministrators ?? [], roleArn)) }),
+      // Lazy: the erasure role is made below (peopleAccess), after the key its statements name.
+      policy: Lazy.stringValue({ produce: () => policyDocument(receiptKeyPolicy(arn.root(), props.keyAdministrators ?? [], this.role?.arn)) }),
     });
     new KmsAlias(this, 'receipt-key-alias', { name: props.names.erasureReceiptKeyAlias, targetKeyId: this.receiptKey.keyId });
     this.workgroup = new AthenaWorkgroup(this, 'workgroup', {
@@ -156,6 +156,5 @@ export class Erasure extends Construct {
       principals: props.principals ?? [],
       trustSid: 'ConfiguredOperatorsAssume',
     }));
-    roleArn = this.role?.arn;
   }
 }
