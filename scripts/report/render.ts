@@ -433,11 +433,12 @@ const ERASURE_HOW: Record<ErasureHow, string> = {
   'delivered-then-rewritten': `still buffered events land within the buffer interval (held up to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable, then dropped); a run after they land erases them`,
   'deleted-when-naming-an-id': 'a query result naming an id is deleted with its versions',
 };
-const hoursWords = (h: number) => (h === 0 ? 'the run' : h < 1 ? `${Math.round(h * 60)} minutes` : `${h} hours`);
+const unitWords = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+const hoursWords = (h: number) => (h === 0 ? 'the run' : h < 1 ? unitWords(Math.round(h * 60), 'minute') : unitWords(h, 'hour'));
 
 /** Where Firehose's log groups are (config/names.ts, firehoseLogGroup). */
 const FIREHOSE_LOG_GROUPS = '/aws/kinesisfirehose/';
-const daysWords = (days: number | null) => (days === null ? 'never expires' : `${days} day${days === 1 ? '' : 's'}`);
+const daysWords = (days: number | null) => (days === null ? 'never expires' : unitWords(days, 'day'));
 function outsideWords(o: ErasureOutside): string {
   if (o.what === 'log') return `the log \`${o.store}\` (${daysWords(o.days)}; ${o.store.startsWith(FIREHOSE_LOG_GROUPS) ? "Firehose's error messages may quote record content" : 'may quote object keys and schemas'} — to remove it sooner, delete its log streams)`;
   if (o.what === 'receipts') return `the requests' receipts \`${o.store}\` (${daysWords(o.days)}, \`erasure.receiptRetentionDays\`; MACs of the ids by the stack's KMS HMAC key, counts and object keys, never the ids: without that key a guessed id cannot be tested against them)`;
