@@ -4,7 +4,7 @@
  */
 import { NOT_QUERYABLE_WITHOUT_RESTORE, S3_RULES } from '../config/aws';
 import { staticFolder } from '../config/names';
-import { asList as list, bucketControls, resourcesOfType, type TerraformJson } from '../stacks/policy-checks';
+import { asList as list, bucketControls, resourcesOfType, type TerraformJson } from '../terraform-json/stack-json';
 import type {
   Alert,
   Backend,

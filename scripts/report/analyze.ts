@@ -8,7 +8,7 @@ import { buildStackModel, factsFromTags } from '../../model/build';
 import type { DeploymentFacts, StackModel } from '../../model/types';
 import { sortFindings, runRules } from '../../stacks/rules/engine';
 import { SYNTH_GATE } from '../../stacks/rules/packs';
-import type { Finding, TerraformJson } from '../../stacks/policy-checks';
+import type { Finding, TerraformJson } from '../../terraform-json/stack-json';
 import { capacityCheck, type CapacityCheck } from './capacity';
 import { evaluateControls, type ControlResult } from './controls';
 import { estimateCost, workgroupCutoffBytes, type CostEstimate } from './cost';

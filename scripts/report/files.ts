@@ -5,9 +5,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { TerraformJson } from '../../stacks/policy-checks';
+import type { TerraformJson } from '../../terraform-json/stack-json';
 import { factsFromTags } from '../../model/build';
-import { readFacts } from '../../model/facts';
+import { readFacts } from '../../terraform-json/facts';
 import { changesSection, type ChangesJson } from '../review/render';
 import { GUARDRAILS_FILE } from '../../stacks/guardrails';
 import { DEPLOY_POLICY_FILE } from '../../stacks/telemetry-stack';

@@ -6,7 +6,7 @@
  * representation has `values` instead; `errored: true` marks a plan that failed part-way.
  */
 import { readFileSync } from 'node:fs';
-import type { PlanJson } from '../../model/plan';
+import type { PlanJson } from '../../terraform-json/plan';
 
 /** The plan in a file, or why it is not one (each missing part named). */
 export function readPlanFile(path: string): { plan: PlanJson } | { error: string } {

@@ -4,7 +4,7 @@
  * Every rule carries a failing and a passing fixture, which __tests__/stacks/rules.test.ts runs.
  */
 import type { ControlId } from '../../config/controls';
-import type { CheckContext, Severity, TerraformJson } from '../policy-checks';
+import type { CheckContext, Severity, TerraformJson } from '../../terraform-json/stack-json';
 
 /** What a rule reads: the stack's JSON and its context; report rules also read the stack's model (report/rules/). */
 export interface RuleInput {

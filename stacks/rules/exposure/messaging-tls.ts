@@ -1,4 +1,4 @@
-import { deniesInsecureTransport, resources, type TerraformJson } from '../../policy-checks';
+import { deniesInsecureTransport, resources, type TerraformJson } from '../../../terraform-json/stack-json';
 import { fixture, type PolicyRule } from '../rule';
 
 /**

@@ -1,4 +1,4 @@
-import { asList, resources, type TerraformJson } from '../../policy-checks';
+import { asList, resources, type TerraformJson } from '../../../terraform-json/stack-json';
 import { fixture, type PolicyRule } from '../rule';
 
 /** AWS's managed policy AWSCloudShellFullAccess, in any partition. */

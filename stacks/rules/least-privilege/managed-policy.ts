@@ -1,4 +1,4 @@
-import { asList, resources } from '../../policy-checks';
+import { asList, resources } from '../../../terraform-json/stack-json';
 import { fixture, type PolicyRule } from '../rule';
 
 const AWS_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\//;

@@ -1,4 +1,4 @@
-import { asList, bucketControls, resources } from '../../policy-checks';
+import { asList, bucketControls, resources } from '../../../terraform-json/stack-json';
 import { fixture, type PolicyRule } from '../rule';
 
 export const bucketBeforeKey: PolicyRule = {

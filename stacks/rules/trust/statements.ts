@@ -1,4 +1,4 @@
-import { parsePolicy, resources, type TerraformJson } from '../../policy-checks';
+import { parsePolicy, resources, type TerraformJson } from '../../../terraform-json/stack-json';
 
 /** Condition keys that guard a service role against the confused deputy (IAM user guide, "The confused deputy problem"). */
 export const CONFUSED_DEPUTY_KEYS = ['aws:SourceAccount', 'aws:SourceArn', 'aws:SourceOrgID', 'sts:ExternalId'];

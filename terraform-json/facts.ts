@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ResolvedDeployment } from '../config/resolve';
 import type { BootstrapTarget, TrustTarget } from '../config/targets';
 import { bootstrapStackName } from '../config/names';
-import type { DeploymentFacts } from './types';
+import type { DeploymentFacts } from '../model/types';
 
 /** The file beside each stack's cdk.tf.json. */
 export const FACTS_FILE = 'deployment.json';

@@ -6,10 +6,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { factsFromTags } from './build';
+import { factsFromTags } from '../model/build';
 import { readFacts } from './facts';
-import type { DeploymentFacts } from './types';
-import type { TerraformJson } from '../stacks/policy-checks';
+import type { DeploymentFacts } from '../model/types';
+import type { TerraformJson } from './stack-json';
 
 interface PlanResource {
   address: string;
