@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Manifest, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { FACTS_FILE } from '../terraform-json/facts';
-import type { DeploymentFacts } from '../model/types';
+import type { DeploymentFacts } from '../terraform-json/facts';
 import { addCustomSynthesis } from './cdktf-internals';
 import type { CheckContext, Finding, TerraformJson } from '../terraform-json/stack-json';
 import { checkStack } from './rules/packs';

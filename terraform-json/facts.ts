@@ -2,14 +2,59 @@
  * The deployment facts of a stack: written beside its Terraform JSON at synth (`deployment.json`), read by every tool
  * that models the stack, so nothing is re-derived from the configuration in force. Only where no such file exists (a
  * plan of a stack without its synth folder, an older synth, a hand-written fixture) are the facts read back from the
- * provider's default tags (model/build.ts factsFromTags; model/plan.ts and scripts/report/files.ts fall back to it).
+ * provider's default tags (factsFromTags; stackFacts reads one or the other).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedDeployment } from '../config/resolve';
 import type { BootstrapTarget, TrustTarget } from '../config/targets';
 import { bootstrapStackName } from '../config/names';
-import type { DeploymentFacts } from '../model/types';
+import type { CapacitySettings, ControlAcceptance } from '../config/schema';
+import { asList } from './stack-json';
+import type { TerraformJson } from './stack-json';
+
+/**
+ * A pipeline stack (one deployment), the state-bucket stack of an account × region, or the trust stack of an account
+ * (HCP Terraform's OIDC provider and the deploy roles of its cloud-run stacks).
+ */
+export type StackRole = 'pipeline' | 'state' | 'trust';
+
+/**
+ * What the configuration knew of a stack when it was synthesized, written beside its Terraform JSON
+ * (`deployment.json`): nothing is read back from tags or re-derived from the configuration in force.
+ */
+export interface DeploymentFacts {
+  stack: string;
+  role: StackRole;
+  project: string;
+  /** A pipeline's environment; for a state stack, the environments whose state it holds; for a trust stack, those of the stacks it serves. */
+  environments: string[];
+  region: string;
+  account: string;
+  /** `null` for a state stack serving several jurisdictions' deployments (then see `jurisdictions`). */
+  jurisdiction: string | null;
+  classification: string | null;
+  profile: string | null;
+  /** Regions besides its own the deployment may reference (config `allowedRegions`). */
+  allowedRegions: string[];
+  /**
+   * The regions its jurisdiction allows (config/jurisdictions.ts or the matrix's own); for a state stack, those every
+   * jurisdiction it serves allows. Absent in a synth older than the jurisdiction table; null when not one jurisdiction.
+   */
+  jurisdictionRegions?: string[] | null;
+  /** Regions outside the jurisdiction it is in or reaches, with the reason configured (`regionExceptions`). */
+  regionExceptions?: Record<string, string>;
+  /** The deployment this one was before (`environment/region`, config `movedFrom`): what the review pairs it with. */
+  movedFrom?: string;
+  /** What the configuration promises that the JSON must not exceed, and the traffic it is sized for (pipelines). */
+  configured: { expirationDays: number; capacity: CapacitySettings } | null;
+  /**
+   * Controls accepted as failing or unchecked (config `controls.acceptances`): a pipeline's own; for a state or trust
+   * stack, those every stack it serves accepts alike (an account-level control accepted for one is then not silently
+   * accepted for another).
+   */
+  acceptances: ControlAcceptance[];
+}
 
 /** The file beside each stack's cdk.tf.json. */
 export const FACTS_FILE = 'deployment.json';
@@ -76,4 +121,33 @@ export function trustFacts(t: TrustTarget): DeploymentFacts {
 export function readFacts(stackDir: string): DeploymentFacts | undefined {
   const path = join(stackDir, FACTS_FILE);
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as DeploymentFacts) : undefined;
+}
+
+/** Facts for a stack synthesized without them (an older synth, a hand-written fixture): from the JSON's own tags. */
+export function factsFromTags(stack: string, tf: TerraformJson): DeploymentFacts {
+  const provider = (tf.provider?.aws ?? [])[0] ?? {};
+  const tags = ((asList(provider.default_tags as Record<string, unknown>[])[0]?.tags ?? {}) as Record<string, string>) ?? {};
+  const pipeline = Boolean(tf.resource?.aws_kinesis_firehose_delivery_stream);
+  return {
+    stack,
+    role: pipeline ? 'pipeline' : 'state',
+    project: tags.Project ?? '',
+    environments: tags.Environment ? [tags.Environment] : [],
+    region: String(provider.region ?? ''),
+    account: asList(provider.allowed_account_ids as string[])[0] ?? '',
+    jurisdiction: tags.DataResidency ?? null,
+    classification: tags.DataClassification ?? null,
+    profile: tags.RetentionProfile ?? null,
+    allowedRegions: (tags.ResidencyExceptions ?? '').split(' ').filter(Boolean),
+    configured: null,
+    acceptances: [],
+  };
+}
+
+/**
+ * A synthesized stack's facts: those written beside it (`deployment.json`), or, for a folder without them (a plan of
+ * a stack without its synth folder, an older synth, a hand-written fixture), read back from its JSON's default tags.
+ */
+export function stackFacts(stackDir: string | undefined, stack: string, tf: TerraformJson): DeploymentFacts {
+  return (stackDir ? readFacts(stackDir) : undefined) ?? factsFromTags(stack, tf);
 }

@@ -6,9 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { factsFromTags } from '../model/build';
-import { readFacts } from './facts';
-import type { DeploymentFacts } from '../model/types';
+import { stackFacts, type DeploymentFacts } from './facts';
 import type { TerraformJson } from './stack-json';
 
 interface PlanResource {
@@ -101,7 +99,7 @@ export function readPlan(plan: PlanJson, synthDir?: string, stackDir?: string): 
   const folder = stackDir ?? (synthDir ? join(synthDir, 'stacks', stack) : undefined);
   const synthesized = folder && existsSync(join(folder, 'cdk.tf.json')) ? (JSON.parse(readFileSync(join(folder, 'cdk.tf.json'), 'utf8')) as TerraformJson) : undefined;
   const provider = { ...providerOf(plan), default_tags: tags ? [{ tags }] : [] };
-  const facts = (folder ? readFacts(folder) : undefined) ?? factsFromTags(stack, asTerraformJson(planned.length ? planned : live, provider));
+  const facts = stackFacts(folder, stack, asTerraformJson(planned.length ? planned : live, provider));
   return {
     stack,
     facts,

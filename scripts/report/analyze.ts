@@ -4,7 +4,8 @@
  * the findings' messages, which the rules write.
  */
 import type { AccessOptions } from '../../model/access';
-import { buildStackModel, factsFromTags } from '../../model/build';
+import { buildStackModel } from '../../model/build';
+import { factsFromTags } from '../../terraform-json/facts';
 import type { DeploymentFacts, StackModel } from '../../model/types';
 import { sortFindings, runRules } from '../../stacks/rules/engine';
 import { SYNTH_GATE } from '../../stacks/rules/packs';
