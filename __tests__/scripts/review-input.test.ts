@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../scripts/review/index';
-import { readPlanFile } from '../../scripts/review/plan-input';
+import { readPlanFile } from '../../terraform-json/plan';
 
 const dir = mkdtempSync(join(tmpdir(), 'review-input-'));
 const file = (name: string, content: string) => {

@@ -20,7 +20,7 @@ import { commandLine, isEntryPoint, synthesizeInto, usage, type CommandSpec } fr
 import { analyzeStack, type StackReport } from '../report/analyze';
 import { readReports, synthFingerprint, writeReports } from '../report/files';
 import { compareReports, GATED, gateFailures, type StackReview } from './compare';
-import { readPlanFile } from './plan-input';
+import { readPlanFile } from '../../terraform-json/plan';
 import { compareWorkspaces, readWorkspaces, workspacesMarkdown, type WorkspacesModel, type WorkspacesReview } from './workspaces';
 import { changesJson, changeWords, renderChangesMarkdown, verdict } from './render';
 
