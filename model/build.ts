@@ -4,7 +4,8 @@
  */
 import { NOT_QUERYABLE_WITHOUT_RESTORE, S3_RULES } from '../config/aws';
 import { staticFolder } from '../config/names';
-import { asList as list, bucketControls, resourcesOfType, type TerraformJson } from '../terraform-json/stack-json';
+import { bucketControls, resourcesOfType, type TerraformJson } from '../terraform-json/stack-json';
+import { asList as list } from '../terraform-json/policy';
 import type {
   Alert,
   Backend,

@@ -5,7 +5,8 @@ import type { Construct } from 'constructs';
 import { FACTS_FILE } from '../terraform-json/facts';
 import type { DeploymentFacts } from '../terraform-json/facts';
 import { addCustomSynthesis } from './cdktf-internals';
-import type { CheckContext, Finding, TerraformJson } from '../terraform-json/stack-json';
+import type { TerraformJson } from '../terraform-json/stack-json';
+import type { CheckContext, Finding } from './rules/rule';
 import { checkStack } from './rules/packs';
 
 /** Where cdktf writes a stack's files: `<outdir>/stacks/<stack id>/`. */

@@ -10,7 +10,7 @@ import type { ResolvedDeployment } from '../config/resolve';
 import type { BootstrapTarget, TrustTarget } from '../config/targets';
 import { bootstrapStackName } from '../config/names';
 import type { CapacitySettings, ControlAcceptance } from '../config/schema';
-import { asList } from './stack-json';
+import { asList } from './policy';
 import type { TerraformJson } from './stack-json';
 
 /**

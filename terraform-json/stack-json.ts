@@ -1,7 +1,9 @@
 /**
- * What the policy rules (stacks/rules/) read and return: the Terraform JSON of one stack, its context, findings,
- * and the helpers rules share to walk it.
+ * The Terraform JSON of one stack (as cdktf writes it, or a plan's values shaped like it: plan.ts) and the helpers
+ * that walk it: its resources, of one type, the strings inside a value, a bucket's attached protections. What the
+ * policy rules (stacks/rules/), the model (model/) and the commands read; policy documents are policy.ts's.
  */
+import { asList, deniesInsecureTransport } from './policy';
 
 /** The Terraform JSON of one stack, as cdktf writes it. */
 export interface TerraformJson {
@@ -10,44 +12,6 @@ export interface TerraformJson {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
   data?: Record<string, Record<string, Record<string, unknown>>>;
   output?: Record<string, unknown>;
-}
-
-export type Severity = 'error' | 'warning' | 'info';
-
-export interface Finding {
-  severity: Severity;
-  /** Check that produced it: residency, least-privilege, trust, encryption, exposure, protection, retention, monitoring. */
-  check: string;
-  /** Terraform address, e.g. `aws_s3_bucket.storage_data_978B6A64`. */
-  resource: string;
-  message: string;
-  /** The rule that found it (stacks/rules/). */
-  rule?: string;
-}
-
-export interface CheckContext {
-  /** The stack's own region. */
-  region: string;
-  /** Other regions the deployment's jurisdiction allows. */
-  allowedRegions: string[];
-  /**
-   * The deployment's opt-out of destroy protection (`protection.allowDestroy`). Default: inferred from the JSON — a
-   * stack whose unprotected buckets all have `force_destroy` opted out (only the opt-out sets it).
-   */
-  allowDestroy?: boolean;
-}
-
-export interface Statement {
-  Sid?: string;
-  Effect?: string;
-  Principal?: unknown;
-  NotPrincipal?: unknown;
-  Action?: string | string[];
-  /** Every action but these: in an Allow, a grant of every present and future action of every service but these. */
-  NotAction?: string | string[];
-  Resource?: string | string[];
-  NotResource?: string | string[];
-  Condition?: Record<string, Record<string, unknown>>;
 }
 
 /** Every resource of the stack as [type, name, body]. */
@@ -60,39 +24,6 @@ export function resources(tf: TerraformJson): [string, string, Record<string, un
 /** The resources of one type, as [name, body], sorted by name. */
 export const resourcesOfType = (tf: TerraformJson, type: string): [string, Record<string, unknown>][] => Object.entries(tf.resource?.[type] ?? {}).sort(([a], [b]) => a.localeCompare(b));
 
-export function parsePolicy(policy: unknown): Statement[] | undefined {
-  if (typeof policy !== 'string') return undefined;
-  try {
-    const doc = JSON.parse(policy) as { Statement?: Statement | Statement[] };
-    return doc.Statement === undefined ? [] : Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
-  } catch {
-    return undefined;
-  }
-}
-
-const wildcardPatterns = new Map<string, RegExp>();
-
-/**
- * IAM's wildcard match: `*` any run of characters, `?` one; actions case-insensitively. Each pattern is compiled once:
- * the access evaluation and the policy-grammar rule match the same few patterns many thousand times.
- */
-export function iamWildcardMatch(pattern: string, text: string, caseInsensitive = false): boolean {
-  const key = `${caseInsensitive ? 'i' : 's'}${pattern}`;
-  let regex = wildcardPatterns.get(key);
-  if (!regex) {
-    const source = `^${pattern
-      .split('')
-      .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-      .join('')}$`;
-    regex = new RegExp(source, caseInsensitive ? 'i' : '');
-    wildcardPatterns.set(key, regex);
-  }
-  return regex.test(text);
-}
-
-/** A value or a list of values, as a list (IAM allows both for Action, Resource, Principal values). */
-export const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-
 /** All strings inside a value, with the JSON path they were found at. */
 export function* strings(value: unknown, path = ''): Generator<[string, string]> {
   if (typeof value === 'string') yield [path, value];
@@ -100,11 +31,6 @@ export function* strings(value: unknown, path = ''): Generator<[string, string]>
   else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) if (k !== '//') yield* strings(v, path ? `${path}.${k}` : k);
   }
-}
-
-/** Whether a policy document refuses everyone's requests without TLS: a Deny to `*` when `aws:SecureTransport` is false. */
-export function deniesInsecureTransport(policy: unknown): boolean {
-  return (parsePolicy(policy) ?? []).some((s) => s.Effect === 'Deny' && JSON.stringify(s.Principal) === '"*"' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false');
 }
 
 /** The protections attached to one bucket (by its Terraform name): default encryption key, public access block, TLS-only policy. */

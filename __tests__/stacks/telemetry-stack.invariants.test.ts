@@ -14,7 +14,7 @@ import { NAMED_QUERIES, PARTITION_COLUMNS } from '../../config/queries';
 import { arns } from '../../stacks/iam';
 import { crawlerLogGroup, crawlerSecurityConfiguration } from '../../stacks/constructs/catalog';
 import { athenaQueriesByState } from '../../stacks/constructs/monitoring';
-import { asList, parsePolicy } from '../../terraform-json/stack-json';
+import { asList, parsePolicy } from '../../terraform-json/policy';
 import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';
 import { only, type SynthesizedStack } from '../helpers';
 
