@@ -47,9 +47,15 @@ export function iamWildcardMatch(pattern: string, text: string, caseInsensitive 
 }
 
 /** A value or a list of values, as a list (IAM allows both for Action, Resource, Principal values). */
-export const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+export const asList = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** Whether a policy document refuses everyone's requests without TLS: a Deny to `*` when `aws:SecureTransport` is false. */
 export function deniesInsecureTransport(policy: unknown): boolean {
-  return (parsePolicy(policy) ?? []).some((s) => s.Effect === 'Deny' && JSON.stringify(s.Principal) === '"*"' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false');
+  return (parsePolicy(policy) ?? []).some(
+    (s) =>
+      s.Effect === 'Deny' &&
+      JSON.stringify(s.Principal) === '"*"' &&
+      s.Condition?.Bool?.['aws:SecureTransport'] === 'false',
+  );
 }

@@ -42,4 +42,5 @@ export function synthesizedStacks(outDir: string): SynthesizedStack[] | undefine
 }
 
 /** A synthesized stack's Terraform JSON. */
-export const readStackJson = (stack: SynthesizedStack): TerraformJson => JSON.parse(readFileSync(stack.path, 'utf8')) as TerraformJson;
+export const readStackJson = (stack: SynthesizedStack): TerraformJson =>
+  JSON.parse(readFileSync(stack.path, 'utf8')) as TerraformJson;

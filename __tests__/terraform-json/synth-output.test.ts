@@ -13,11 +13,28 @@ describe('the synth output reader', () => {
   afterEach(() => rmSync(out, { recursive: true, force: true }));
 
   const tagged: TerraformJson = {
-    provider: { aws: [{ region: 'eu-west-1', allowed_account_ids: ['111122223333'], default_tags: [{ tags: { Project: 'p', Environment: 'dev', DataResidency: 'eu', ResidencyExceptions: 'us-east-1' } }] }] },
+    provider: {
+      aws: [
+        {
+          region: 'eu-west-1',
+          allowed_account_ids: ['111122223333'],
+          default_tags: [
+            { tags: { Project: 'p', Environment: 'dev', DataResidency: 'eu', ResidencyExceptions: 'us-east-1' } },
+          ],
+        },
+      ],
+    },
     resource: { aws_kinesis_firehose_delivery_stream: { s: {} } },
   };
   const plant = (stacks: Record<string, string>) => {
-    writeFileSync(join(out, 'manifest.json'), JSON.stringify({ stacks: Object.fromEntries(Object.entries(stacks).map(([name, file]) => [name, { synthesizedStackPath: `stacks/${name}/${file}` }])) }));
+    writeFileSync(
+      join(out, 'manifest.json'),
+      JSON.stringify({
+        stacks: Object.fromEntries(
+          Object.entries(stacks).map(([name, file]) => [name, { synthesizedStackPath: `stacks/${name}/${file}` }]),
+        ),
+      }),
+    );
     for (const [name, file] of Object.entries(stacks)) {
       mkdirSync(join(out, 'stacks', name), { recursive: true });
       writeFileSync(join(out, 'stacks', name, file), JSON.stringify(tagged));
@@ -45,7 +62,14 @@ describe('the synth output reader', () => {
     const dir = join(out, 'stacks', 's');
     const fromTags = stackFacts(dir, 's', tagged);
     expect(fromTags).toEqual(factsFromTags('s', tagged));
-    expect(fromTags).toMatchObject({ role: 'pipeline', region: 'eu-west-1', account: '111122223333', environments: ['dev'], jurisdiction: 'eu', allowedRegions: ['us-east-1'] });
+    expect(fromTags).toMatchObject({
+      role: 'pipeline',
+      region: 'eu-west-1',
+      account: '111122223333',
+      environments: ['dev'],
+      jurisdiction: 'eu',
+      allowedRegions: ['us-east-1'],
+    });
     expect(stackFacts(undefined, 's', tagged)).toEqual(fromTags);
     const written: DeploymentFacts = { ...fromTags, project: 'written', configured: null };
     writeFileSync(join(dir, FACTS_FILE), JSON.stringify(written));

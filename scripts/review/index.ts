@@ -6,7 +6,7 @@
  * and what the refresh found changed outside Terraform (drift). Writes the report of the change (as npm run report)
  * with the review below the overview of index.html, plus changes.md (for the pull request) and changes.json (for CI
  * gates), all at once: a review that fails leaves the earlier one in --out as it was. --plan takes only `terraform show
- * -json` of a plan (plan-input.ts). Exit 0; 2 for an input refused; 1 for another failure, and with
+ * -json` of a plan (terraform-json/plan.ts). Exit 0; 2 for an input refused; 1 for another failure, and with
  * --fail-on-widening when data moves region or jurisdiction, access is widened, retention shortened or protection weakened.
  */
 import { spawnSync } from 'node:child_process';
