@@ -27,15 +27,21 @@ export default tseslint.config(
     rules: {
       // A cycle makes module order matter (a value imported before it is defined) and layers point back.
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
-      // Layers point down only: config/ (the typed configuration) imports no other folder; stacks/ and model/ never
-      // import the commands (scripts/); nothing shipped imports the tests. (stacks/ and model/ still import each other.)
+      // Layers point down only: config/ <- terraform-json/ <- stacks/, model/ <- scripts/ (and main.ts). config/ (the
+      // typed configuration) imports no other folder; terraform-json/ (the Terraform JSON's types and walkers, policy
+      // documents, the synth output and its facts, plans) imports only config/; stacks/ and model/ stand side by side
+      // and never import each other (what both need belongs in terraform-json/); none of them imports the commands
+      // (scripts/); nothing shipped imports the tests.
       'import-x/no-restricted-paths': [
         'error',
         {
           zones: [
-            { target: './config', from: ['./stacks', './model', './scripts', './main.ts'], message: 'config/ is the bottom layer' },
-            { target: ['./stacks', './model'], from: './scripts', message: 'commands (scripts/) are glue over the library modules, not imported by them' },
-            { target: ['./config', './stacks', './model', './scripts', './main.ts'], from: './__tests__' },
+            { target: './config', from: ['./terraform-json', './stacks', './model', './scripts', './main.ts'], message: 'config/ is the bottom layer' },
+            { target: './terraform-json', from: ['./stacks', './model', './scripts', './main.ts'], message: 'terraform-json/ is below stacks/ and model/: it imports only config/' },
+            { target: './stacks', from: './model', message: 'stacks/ and model/ do not import each other: what both need belongs in terraform-json/' },
+            { target: './model', from: './stacks', message: 'stacks/ and model/ do not import each other: what both need belongs in terraform-json/' },
+            { target: ['./terraform-json', './stacks', './model'], from: './scripts', message: 'commands (scripts/) are glue over the library modules, not imported by them' },
+            { target: ['./config', './terraform-json', './stacks', './model', './scripts', './main.ts'], from: './__tests__' },
           ],
         },
       ],

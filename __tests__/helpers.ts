@@ -4,7 +4,7 @@ import type { DeploymentConfig } from '../config/matrix';
 import { deepMerge, resolveMatrix, type ResolvedDeployment } from '../config/resolve';
 import type { DeepPartial, PipelineSettings } from '../config/schema';
 import { buildStacks } from '../stacks/matrix';
-import type { TerraformJson } from '../stacks/policy-checks';
+import type { TerraformJson } from '../terraform-json/stack-json';
 import type { TelemetryStack } from '../stacks/telemetry-stack';
 import { EXAMPLE_MATRIX } from './fixtures/example-matrix';
 

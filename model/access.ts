@@ -18,7 +18,8 @@
 import type { AllowedConditionExpression } from '@cloud-copilot/iam-simulate';
 import { isPermissionsBoundaryName } from '../config/names';
 import { evaluateRequest } from './iam-evaluator';
-import { asList, iamWildcardMatch, resourcesOfType, type TerraformJson } from '../stacks/policy-checks';
+import { resourcesOfType, type TerraformJson } from '../terraform-json/stack-json';
+import { asList, iamWildcardMatch } from '../terraform-json/policy';
 import type { DeploymentFacts, Store } from './types';
 
 /** How far a principal gets with a request. Order matters: a change up this list widens access. */

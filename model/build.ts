@@ -4,7 +4,8 @@
  */
 import { NOT_QUERYABLE_WITHOUT_RESTORE, S3_RULES } from '../config/aws';
 import { staticFolder } from '../config/names';
-import { asList as list, bucketControls, resourcesOfType, type TerraformJson } from '../stacks/policy-checks';
+import { bucketControls, resourcesOfType, type TerraformJson } from '../terraform-json/stack-json';
+import { asList as list } from '../terraform-json/policy';
 import type {
   Alert,
   Backend,
@@ -449,27 +450,6 @@ function backendOf(tf: TerraformJson, stack: string): Backend {
   // The path is relative to cdktf.out/stacks/<stack>/; the model keeps it from the project root.
   const path = String(local?.path ?? 'terraform.tfstate');
   return { type: 'local', path: path.startsWith('../../../') ? path.slice('../../../'.length) : `cdktf.out/stacks/${stack}/${path}` };
-}
-
-/** Facts for a stack synthesized without them (an older synth, a hand-written fixture): from the JSON's own tags. */
-export function factsFromTags(stack: string, tf: TerraformJson): DeploymentFacts {
-  const provider = (tf.provider?.aws ?? [])[0] ?? {};
-  const tags = ((list(provider.default_tags as Body[])[0]?.tags ?? {}) as Record<string, string>) ?? {};
-  const pipeline = Boolean(tf.resource?.aws_kinesis_firehose_delivery_stream);
-  return {
-    stack,
-    role: pipeline ? 'pipeline' : 'state',
-    project: tags.Project ?? '',
-    environments: tags.Environment ? [tags.Environment] : [],
-    region: String(provider.region ?? ''),
-    account: list(provider.allowed_account_ids as string[])[0] ?? '',
-    jurisdiction: tags.DataResidency ?? null,
-    classification: tags.DataClassification ?? null,
-    profile: tags.RetentionProfile ?? null,
-    allowedRegions: (tags.ResidencyExceptions ?? '').split(' ').filter(Boolean),
-    configured: null,
-    acceptances: [],
-  };
 }
 
 /** The model of one stack; `access` options add the deploy roles and organization policies to its access matrix. */

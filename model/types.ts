@@ -2,53 +2,14 @@
  * What one stack deploys, in a reviewer's terms and as data: the model every tool reads (the report's renderers and
  * rules, the change review, the e2e run). Values are enums and typed records, never sentences; only the renderers
  * (scripts/report/render.ts, scripts/review/render.ts) turn them into prose. Built once per stack from its
- * Terraform JSON and the deployment facts written beside it at synth (build.ts), or from a plan (plan.ts).
+ * Terraform JSON and the deployment facts written beside it at synth (build.ts, terraform-json/facts.ts), or from a plan (terraform-json/plan.ts).
  */
-import type { CapacitySettings, ControlAcceptance } from '../config/schema';
+import type { ControlAcceptance } from '../config/schema';
+import type { DeploymentFacts } from '../terraform-json/facts';
 import type { AccessMatrix } from './access';
 
-/**
- * A pipeline stack (one deployment), the state-bucket stack of an account × region, or the trust stack of an account
- * (HCP Terraform's OIDC provider and the deploy roles of its cloud-run stacks).
- */
-export type StackRole = 'pipeline' | 'state' | 'trust';
-
-/**
- * What the configuration knew of a stack when it was synthesized, written beside its Terraform JSON
- * (`deployment.json`): nothing is read back from tags or re-derived from the configuration in force.
- */
-export interface DeploymentFacts {
-  stack: string;
-  role: StackRole;
-  project: string;
-  /** A pipeline's environment; for a state stack, the environments whose state it holds; for a trust stack, those of the stacks it serves. */
-  environments: string[];
-  region: string;
-  account: string;
-  /** `null` for a state stack serving several jurisdictions' deployments (then see `jurisdictions`). */
-  jurisdiction: string | null;
-  classification: string | null;
-  profile: string | null;
-  /** Regions besides its own the deployment may reference (config `allowedRegions`). */
-  allowedRegions: string[];
-  /**
-   * The regions its jurisdiction allows (config/jurisdictions.ts or the matrix's own); for a state stack, those every
-   * jurisdiction it serves allows. Absent in a synth older than the jurisdiction table; null when not one jurisdiction.
-   */
-  jurisdictionRegions?: string[] | null;
-  /** Regions outside the jurisdiction it is in or reaches, with the reason configured (`regionExceptions`). */
-  regionExceptions?: Record<string, string>;
-  /** The deployment this one was before (`environment/region`, config `movedFrom`): what the review pairs it with. */
-  movedFrom?: string;
-  /** What the configuration promises that the JSON must not exceed, and the traffic it is sized for (pipelines). */
-  configured: { expirationDays: number; capacity: CapacitySettings } | null;
-  /**
-   * Controls accepted as failing or unchecked (config `controls.acceptances`): a pipeline's own; for a state or trust
-   * stack, those every stack it serves accepts alike (an account-level control accepted for one is then not silently
-   * accepted for another).
-   */
-  acceptances: ControlAcceptance[];
-}
+/** The facts written at synth are the Terraform-JSON layer's (terraform-json/facts.ts); the model re-exports them. */
+export type { DeploymentFacts, StackRole } from '../terraform-json/facts';
 
 /**
  * A stack's identity across changes: its role, environments and region — not its account or name, so replacing an

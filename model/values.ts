@@ -3,9 +3,9 @@
  * `own` value (its address), anything else a literal with the stack's account id and region replaced by tokens.
  */
 import type { Condition, Principal, Statement, Value } from './types';
-import { asList, parsePolicy, type Statement as JsonStatement } from '../stacks/policy-checks';
+import { asList, parsePolicy, type Statement as JsonStatement } from '../terraform-json/policy';
 
-export { iamWildcardMatch } from '../stacks/policy-checks';
+export { iamWildcardMatch } from '../terraform-json/policy';
 
 /** Where a stack lives: what a literal is made relative to. */
 export interface Home {

@@ -10,7 +10,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readPlan, type PlanJson } from '../model/plan';
+import { readPlan, type PlanJson } from '../terraform-json/plan';
 import { commandLine, isEntryPoint, loadDeploymentsOrReport, type CommandSpec } from './cli';
 import { matchStacks } from './preflight';
 import { stackTargets } from '../config/targets';

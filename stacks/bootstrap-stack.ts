@@ -11,7 +11,7 @@ import { partitionOf } from '../config/aws';
 import { bootstrapStackName, stateKeyAlias } from '../config/names';
 import type { BootstrapTarget } from '../config/targets';
 import { CheckedStack } from './checked-stack';
-import { stateFacts } from '../model/facts';
+import { stateFacts } from '../terraform-json/facts';
 import { accountAdministersKey, keyProtection, privateBucket } from './constructs/private-bucket';
 import { AccessLogs } from './constructs/access-logs';
 import { applyIamPolicy, permissionsBoundaryPolicy } from './constructs/permissions-boundary';

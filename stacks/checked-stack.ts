@@ -2,10 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Manifest, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { FACTS_FILE } from '../model/facts';
-import type { DeploymentFacts } from '../model/types';
+import { FACTS_FILE } from '../terraform-json/facts';
+import type { DeploymentFacts } from '../terraform-json/facts';
 import { addCustomSynthesis } from './cdktf-internals';
-import type { CheckContext, Finding, TerraformJson } from './policy-checks';
+import type { TerraformJson } from '../terraform-json/stack-json';
+import type { CheckContext, Finding } from './rules/rule';
 import { checkStack } from './rules/packs';
 
 /** Where cdktf writes a stack's files: `<outdir>/stacks/<stack id>/`. */

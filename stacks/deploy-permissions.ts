@@ -20,7 +20,7 @@
  */
 import { authorizesNoResource } from './iam-catalogue';
 import { permissionsBoundaryOf } from '../config/names';
-import type { TerraformJson } from './policy-checks';
+import type { TerraformJson } from '../terraform-json/stack-json';
 import { arnsOf, type AwsEnvironment, type Condition, type PolicyStatement } from './iam';
 
 type Arns = ReturnType<typeof arnsOf>;

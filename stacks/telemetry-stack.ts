@@ -15,7 +15,7 @@ import { Storage } from './constructs/storage';
 import { partitionOf } from '../config/aws';
 import { arnsOf, type AwsEnvironment } from './iam';
 import { CheckedStack } from './checked-stack';
-import { pipelineFacts } from '../model/facts';
+import { pipelineFacts } from '../terraform-json/facts';
 import { deployPermissions, UnknownResourceTypeError, type DeployPermissions } from './deploy-permissions';
 import { GUARDRAILS_FILE, organizationGuardrails } from './guardrails';
 import { policyDocument, type PolicyStatement } from './iam';

@@ -6,7 +6,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Lazy, LocalBackend, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { CloudWorkspace, TrustTarget } from '../config/targets';
-import { trustFacts } from '../model/facts';
+import { trustFacts } from '../terraform-json/facts';
 import { BOOTSTRAP_STATE_DIR } from './bootstrap-stack';
 import { CheckedStack } from './checked-stack';
 import type { DeployPermissions } from './deploy-permissions';

@@ -8,7 +8,7 @@ import { resolveMatrix } from '../../config/resolve';
 import { buildStackModel } from '../../model/build';
 import type { StackModel } from '../../model/types';
 import { accessChanges } from '../../scripts/review/compare';
-import type { TerraformJson } from '../../stacks/policy-checks';
+import type { TerraformJson } from '../../terraform-json/stack-json';
 import { singleDeployment, synthDeployments } from '../helpers';
 
 type Json = Record<string, Record<string, Record<string, unknown>>>;

@@ -15,7 +15,7 @@ import { contextOf } from '../../scripts/report/words';
 import { messagingTlsOnly } from '../../stacks/rules/exposure/messaging-tls';
 import { fixture } from '../../stacks/rules/rule';
 import { SYNTH_GATE } from '../../stacks/rules/packs';
-import type { TerraformJson } from '../../stacks/policy-checks';
+import type { TerraformJson } from '../../terraform-json/stack-json';
 import { configuredSynth } from '../fixtures/configured';
 
 const synth = configuredSynth();

@@ -6,7 +6,7 @@
 import { Testing } from 'cdktf';
 import { ConfigError } from '../../config';
 import { resolveMatrix } from '../../config/resolve';
-import type { TerraformJson } from '../../stacks/policy-checks';
+import type { TerraformJson } from '../../terraform-json/stack-json';
 import { analyzeStack } from '../../scripts/report/analyze';
 import { TelemetryStack } from '../../stacks/telemetry-stack';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';

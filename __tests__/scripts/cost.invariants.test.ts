@@ -7,7 +7,7 @@ import { PRICE_ITEMS, pricesFor, type PriceItem } from '../../config/prices';
 import { COMPONENTS, NOT_BILLED_TYPES, PRICED_BY_TYPE, UNPRICED_BY_TYPE, workgroupCutoffBytes } from '../../scripts/report/cost';
 import { readReports } from '../../scripts/report/files';
 import { OLD_SOURCE_BEFORE, priceLines, renderMarkdown } from '../../scripts/report/render';
-import type { TerraformJson } from '../../stacks/policy-checks';
+import type { TerraformJson } from '../../terraform-json/stack-json';
 import { configuredSynth } from '../fixtures/configured';
 
 const synth = configuredSynth();

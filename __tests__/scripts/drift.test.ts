@@ -9,11 +9,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveMatrix } from '../../config/resolve';
-import type { PlanJson } from '../../model/plan';
+import type { PlanJson } from '../../terraform-json/plan';
 import { driftOfPlan } from '../../scripts/drift';
 import { gateFailures } from '../../scripts/review/compare';
 import { reviewPlans } from '../../scripts/review/index';
-import type { TerraformJson } from '../../stacks/policy-checks';
+import type { TerraformJson } from '../../terraform-json/stack-json';
 import { TelemetryStack } from '../../stacks/telemetry-stack';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 

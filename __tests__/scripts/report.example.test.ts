@@ -12,10 +12,10 @@ import { pricesFor, type PriceItem } from '../../config/prices';
 import { ASSUMPTIONS } from '../../scripts/report/prices';
 import { flowSvg, labelledFlow, priceLines, renderHtml, renderMarkdown, severityCounts, wrap } from '../../scripts/report/render';
 import { costDifference, retentionNotes, timeline } from '../../scripts/report/words';
-import { pipelineFacts } from '../../model/facts';
+import { pipelineFacts } from '../../terraform-json/facts';
 import { synthesizeChecked } from '../../stacks/synth';
 import { TelemetryStack } from '../../stacks/telemetry-stack';
-import type { TerraformJson } from '../../stacks/policy-checks';
+import type { TerraformJson } from '../../terraform-json/stack-json';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 
 /** The tests' example matrix, synthesized the way main.ts does it, read back from disk. */

@@ -1,5 +1,5 @@
 /**
- * What `npm run review -- --plan` accepts (scripts/review/plan-input.ts): only `terraform show -json` of a plan;
+ * What `npm run review -- --plan` accepts (terraform-json/plan.ts readPlanFile): only `terraform show -json` of a plan;
  * anything else is refused with exit 2, naming what it lacks, and a refused or failed review leaves the earlier
  * review in --out as it was.
  */
@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../scripts/review/index';
-import { readPlanFile } from '../../scripts/review/plan-input';
+import { readPlanFile } from '../../terraform-json/plan';
 
 const dir = mkdtempSync(join(tmpdir(), 'review-input-'));
 const file = (name: string, content: string) => {

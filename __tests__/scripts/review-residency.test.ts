@@ -13,7 +13,7 @@ import { compareReports, gateFailures, type StackReview } from '../../scripts/re
 import { verdict } from '../../scripts/review/render';
 import { CheckedStack } from '../../stacks/checked-stack';
 import { buildMatrix } from '../../stacks/matrix';
-import type { TerraformJson } from '../../stacks/policy-checks';
+import type { TerraformJson } from '../../terraform-json/stack-json';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 
 const cache = new Map<string, StackReport[]>();

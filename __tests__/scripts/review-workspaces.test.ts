@@ -7,7 +7,7 @@ import { Testing } from 'cdktf';
 import type { MatrixConfig } from '../../config';
 import { resolveMatrix } from '../../config/resolve';
 import { buildMatrix } from '../../stacks/matrix';
-import type { TerraformJson } from '../../stacks/policy-checks';
+import type { TerraformJson } from '../../terraform-json/stack-json';
 import { WorkspacesStack } from '../../stacks/workspaces-stack';
 import { compareWorkspaces, workspacesModel, type WorkspacesModel } from '../../scripts/review/workspaces';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';

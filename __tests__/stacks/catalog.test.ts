@@ -8,7 +8,7 @@ import { contractFields, glueType } from '../../config/event-contract';
 import { CONTRACT_SCHEMA_FOLDER, staticFolder } from '../../config/names';
 import { resolveMatrix } from '../../config/resolve';
 import { projectionTemplate, STORAGE_FORMATS } from '../../stacks/constructs/catalog';
-import { parsePolicy } from '../../stacks/policy-checks';
+import { parsePolicy } from '../../terraform-json/policy';
 import { configCheck } from '../../scripts/config-check';
 import { generateEvents, renderPrefix, validateEvents, writeFirehoseObjects } from '../../scripts/sample-events';
 import { dataKey, only, singleDeployment, synthMatrix } from '../helpers';

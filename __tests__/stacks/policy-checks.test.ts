@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveMatrix } from '../../config/resolve';
 import { buildStacks, PolicyError, validateStacks } from '../../stacks/matrix';
-import type { TerraformJson } from '../../stacks/policy-checks';
+import type { TerraformJson } from '../../terraform-json/stack-json';
 import { checkStack } from '../../stacks/rules/packs';
 import { synthesizeChecked } from '../../stacks/synth';
 import type { TelemetryStack } from '../../stacks/telemetry-stack';

@@ -9,7 +9,7 @@ import { CRAWLER_CONFIGURATION } from '../../stacks/constructs/catalog';
 import { PINPOINT_END_OF_SUPPORT } from '../../config/aws';
 import { NAMED_QUERIES } from '../../config/queries';
 import { configCheck } from '../../scripts/config-check';
-import { parsePolicy } from '../../stacks/policy-checks';
+import { parsePolicy } from '../../terraform-json/policy';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 import { dataKey, matrixWith, only, singleDeployment, synthMatrix } from '../helpers';
 

@@ -14,7 +14,7 @@ import { NAMED_QUERIES, PARTITION_COLUMNS } from '../../config/queries';
 import { arns } from '../../stacks/iam';
 import { crawlerLogGroup, crawlerSecurityConfiguration } from '../../stacks/constructs/catalog';
 import { athenaQueriesByState } from '../../stacks/constructs/monitoring';
-import { asList, parsePolicy } from '../../stacks/policy-checks';
+import { asList, parsePolicy } from '../../terraform-json/policy';
 import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';
 import { dataKey, only, type SynthesizedStack } from '../helpers';
 import { rotatable } from '../../config/controls';

@@ -24,7 +24,7 @@ import { trustTargets } from '../../config/targets';
 import { arns } from '../../stacks/iam';
 import { partitionOf } from '../../config/aws';
 import { buildStacks } from '../../stacks/matrix';
-import type { TerraformJson } from '../../stacks/policy-checks';
+import type { TerraformJson } from '../../terraform-json/stack-json';
 import { HCP_TERRAFORM_AWS_AUDIENCE, runSubject, TrustStack, type RunPhase } from '../../stacks/trust-stack';
 import { backendLocation, staticFolder } from '../../config/names';
 import { terraform, terraformError } from '../terraform-cli';

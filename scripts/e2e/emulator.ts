@@ -3,7 +3,7 @@
  * the emulator worked around — in this one file, each with why. Nothing here changes the stacks: it is written as
  * a Terraform override file into a scratch copy of a synthesized stack, never into cdktf.out/.
  */
-import type { TerraformJson } from '../../stacks/policy-checks';
+import type { TerraformJson } from '../../terraform-json/stack-json';
 
 /** Services the stacks use, by the AWS provider's `endpoints` key (provider 5.x). */
 export const PROVIDER_ENDPOINT_SERVICES = [

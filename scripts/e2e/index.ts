@@ -30,10 +30,10 @@ import { gunzipSync } from 'node:zlib';
 import type { ResolvedDeployment } from '../../config';
 import { staticFolder } from '../../config/names';
 import { stackTargets, type StackTarget } from '../../config/targets';
-import { buildStackModel, factsFromTags } from '../../model/build';
-import { readFacts } from '../../model/facts';
+import { buildStackModel } from '../../model/build';
+import { stackFacts } from '../../terraform-json/facts';
 import type { StackModel } from '../../model/types';
-import type { TerraformJson } from '../../stacks/policy-checks';
+import type { TerraformJson } from '../../terraform-json/stack-json';
 import { appConfig, type AppConfig } from '../app-config';
 import { commandLine, isEntryPoint, loadDeploymentsOrReport, synthesizeInto, usage, type CommandSpec } from '../cli';
 import { driftOf } from '../drift';
@@ -149,7 +149,7 @@ function prepare(run: StackRun, outdir: string, stateDir: string, plant?: string
   }
   writeFileSync(file, JSON.stringify(json, null, 2));
   run.tf = json;
-  run.model = buildStackModel(json, readFacts(join(outdir, 'stacks', run.target.stack)) ?? factsFromTags(run.target.stack, json));
+  run.model = buildStackModel(json, stackFacts(join(outdir, 'stacks', run.target.stack), run.target.stack, json));
   writeFileSync(join(run.dir, 'emulator_override.tf.json'), JSON.stringify(overrideFile(json, endpoint, s3Backend ? undefined : join(stateDir, `${run.target.stack}.tfstate`)), null, 2));
   if (s3Backend) writeFileSync(join(run.dir, 'emulator.s3.tfbackend'), s3BackendConfig(endpoint));
 }

@@ -4,11 +4,13 @@
  * the findings' messages, which the rules write.
  */
 import type { AccessOptions } from '../../model/access';
-import { buildStackModel, factsFromTags } from '../../model/build';
+import { buildStackModel } from '../../model/build';
+import { factsFromTags } from '../../terraform-json/facts';
 import type { DeploymentFacts, StackModel } from '../../model/types';
 import { sortFindings, runRules } from '../../stacks/rules/engine';
 import { SYNTH_GATE } from '../../stacks/rules/packs';
-import type { Finding, TerraformJson } from '../../stacks/policy-checks';
+import type { TerraformJson } from '../../terraform-json/stack-json';
+import type { Finding } from '../../stacks/rules/rule';
 import { capacityCheck, type CapacityCheck } from './capacity';
 import { evaluateControls, type ControlResult } from './controls';
 import { estimateCost, estimateStandingCost, workgroupCutoffBytes, type CostEstimate, type StandingCost } from './cost';

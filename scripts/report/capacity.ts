@@ -5,7 +5,7 @@
  */
 import { firehoseQuota, PUT_RECORD_BATCH_MAX_RECORDS } from '../../config/aws';
 import type { CapacitySettings } from '../../config/schema';
-import type { Finding } from '../../stacks/policy-checks';
+import type { Finding } from '../../stacks/rules/rule';
 import { ASSUMPTIONS, price, VOLUMES } from './prices';
 
 export interface CapacityLine {

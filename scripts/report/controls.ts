@@ -8,7 +8,8 @@
  */
 import type { ControlAcceptance } from '../../config/schema';
 import type { StackModel } from '../../model/types';
-import type { Finding, TerraformJson } from '../../stacks/policy-checks';
+import type { TerraformJson } from '../../terraform-json/stack-json';
+import type { Finding } from '../../stacks/rules/rule';
 import { CONTROLS, type Control, type ControlId, type ControlStatus } from '../../config/controls';
 import { SYNTH_GATE } from '../../stacks/rules/packs';
 import { REPORT_ONLY } from './rules/pack';

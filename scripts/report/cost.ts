@@ -10,7 +10,7 @@ import type { PriceItem } from '../../config/prices';
 import { runsPerDay } from '../../config/glue-cron';
 import { staticFolder } from '../../config/names';
 import { pricesFor } from '../../config/prices';
-import type { TerraformJson } from '../../stacks/policy-checks';
+import type { TerraformJson } from '../../terraform-json/stack-json';
 import { ASSUMPTIONS, KB_PER_GB, objectsPerDay, price, rawGbOf, REFERENCE_DESIGN, storedGbOf, VOLUMES } from './prices';
 
 /** The Athena workgroup's per-query scan cutoff in bytes (the first workgroup's), or null. */

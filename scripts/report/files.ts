@@ -5,9 +5,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { TerraformJson } from '../../stacks/policy-checks';
-import { factsFromTags } from '../../model/build';
-import { readFacts } from '../../model/facts';
+import { stackFacts } from '../../terraform-json/facts';
+import { MANIFEST_FILE, readStackJson, synthesizedStacks } from '../../terraform-json/synth-output';
 import { changesSection, type ChangesJson } from '../review/render';
 import { GUARDRAILS_FILE } from '../../stacks/guardrails';
 import { DEPLOY_POLICY_FILE } from '../../stacks/telemetry-stack';
@@ -22,16 +21,15 @@ import { workspacesMarkdown, workspacesSection } from './workspaces-section';
  * Workspaces stacks (HCP Terraform resources only) have no report.
  */
 export function readReports(outDir: string, options: { guardrails?: boolean } = {}): StackReport[] {
-  const manifestPath = join(outDir, 'manifest.json');
-  if (!existsSync(manifestPath)) throw new Error(`no ${manifestPath}: run \`npx cdktf synth\` first`);
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
-  const hcl = Object.values(manifest.stacks).filter((s) => !s.synthesizedStackPath.endsWith('.json'));
+  const stacks = synthesizedStacks(outDir);
+  if (!stacks) throw new Error(`no ${join(outDir, MANIFEST_FILE)}: run \`npx cdktf synth\` first`);
+  const hcl = stacks.filter((s) => !s.json);
   if (hcl.length > 0) {
     throw new Error(`${outDir} holds HCL (from \`cdktf synth --hcl\`); the report reads the JSON form: run \`npx cdktf synth\` or \`npm run synth\` first`);
   }
-  const reports = Object.entries(manifest.stacks).flatMap(([stack, { synthesizedStackPath }]) => {
-    const path = join(outDir, synthesizedStackPath);
-    const tf = JSON.parse(readFileSync(path, 'utf8')) as TerraformJson;
+  const reports = stacks.flatMap((synthesized) => {
+    const { name: stack, path } = synthesized;
+    const tf = readStackJson(synthesized);
     // A workspaces stack deploys into HCP Terraform, not AWS: nothing of it is data, access or cost.
     if (!tf.provider?.aws) return [];
     // The deploy roles' policies written beside a pipeline stack: their reach is part of its access matrix.
@@ -43,7 +41,7 @@ export function readReports(outDir: string, options: { guardrails?: boolean } = 
     const guardrailsPath = join(dirname(path), GUARDRAILS_FILE);
     const guardrails = options.guardrails && existsSync(guardrailsPath) ? (JSON.parse(readFileSync(guardrailsPath, 'utf8')) as { scp: unknown; rcp: unknown }) : undefined;
     return [
-      analyzeStack(stack, tf, readFacts(dirname(path)) ?? factsFromTags(stack, tf), {
+      analyzeStack(stack, tf, stackFacts(synthesized.dir, stack, tf), {
         ...(deployPolicies ? { deployPolicies } : {}),
         ...(guardrails ? { organization: { scps: [guardrails.scp], rcps: [guardrails.rcp] } } : {}),
       }),

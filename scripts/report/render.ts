@@ -8,7 +8,7 @@ import type { StackModel, Statement, Store } from '../../model/types';
 import { ERASURE_REQUESTS_FOLDER } from '../../config/names';
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import type { ErasureHow, ErasureNotPriced, ErasureOutside } from './erasure';
-import type { Finding } from '../../stacks/policy-checks';
+import type { Finding } from '../../stacks/rules/rule';
 import type { StackReport } from './analyze';
 import type { CostEstimate, Omission, StandingCost } from './cost';
 import { ACCEPTANCES_SETTING, type ControlResult } from './controls';

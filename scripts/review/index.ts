@@ -6,20 +6,21 @@
  * and what the refresh found changed outside Terraform (drift). Writes the report of the change (as npm run report)
  * with the review below the overview of index.html, plus changes.md (for the pull request) and changes.json (for CI
  * gates), all at once: a review that fails leaves the earlier one in --out as it was. --plan takes only `terraform show
- * -json` of a plan (plan-input.ts). Exit 0; 2 for an input refused; 1 for another failure, and with
+ * -json` of a plan (terraform-json/plan.ts). Exit 0; 2 for an input refused; 1 for another failure, and with
  * --fail-on-widening when data moves region or jurisdiction, access is widened, retention shortened or protection weakened.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { readPlan } from '../../model/plan';
-import type { TerraformJson } from '../../stacks/policy-checks';
+import { readPlan } from '../../terraform-json/plan';
+import type { TerraformJson } from '../../terraform-json/stack-json';
+import { isSynthOutput } from '../../terraform-json/synth-output';
 import { commandLine, isEntryPoint, synthesizeInto, usage, type CommandSpec } from '../cli';
 import { analyzeStack, type StackReport } from '../report/analyze';
 import { readReports, synthFingerprint, writeReports } from '../report/files';
 import { compareReports, GATED, gateFailures, type StackReview } from './compare';
-import { readPlanFile } from './plan-input';
+import { readPlanFile } from '../../terraform-json/plan';
 import { compareWorkspaces, readWorkspaces, workspacesMarkdown, type WorkspacesModel, type WorkspacesReview } from './workspaces';
 import { changesJson, changeWords, renderChangesMarkdown, verdict } from './render';
 
@@ -31,7 +32,7 @@ function synth(projectDir: string, outdir: string): string | undefined {
 
 /** The base's cdktf.out: the folder given, or a synth of the git ref in a scratch worktree. */
 function baseOutput(base: string, scratch: string): { outdir: string; label: string } | { error: string } {
-  if (existsSync(join(base, 'manifest.json'))) return { outdir: base, label: `the synth in ${base}` };
+  if (isSynthOutput(base)) return { outdir: base, label: `the synth in ${base}` };
   const worktree = join(scratch, 'base');
   const add = spawnSync('git', ['worktree', 'add', '--detach', worktree, base], { encoding: 'utf8' });
   if (add.status !== 0) return { error: `--base ${base}: neither a folder with a manifest.json nor a git ref (${add.stderr.trim()})` };
@@ -131,7 +132,7 @@ export function main(args: string[]): number {
         refused.forEach((line) => console.error(line));
         return 2;
       }
-      ({ reviews, current } = reviewPlans(paths, existsSync(join(values.from, 'manifest.json')) ? values.from : undefined));
+      ({ reviews, current } = reviewPlans(paths, isSynthOutput(values.from) ? values.from : undefined));
       label = `the live account (${paths.length} plan${paths.length === 1 ? '' : 's'}: ${paths.map((p) => basename(p)).join(', ')})`;
     } else {
       const base = baseOutput(values.base!, scratch);

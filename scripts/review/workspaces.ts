@@ -6,9 +6,8 @@
  * HashiCorp docs, "Dynamic credentials with the AWS provider"). A workspace's runs assuming another role, another
  * repository starting them, or applies no longer waiting for approval fail `--fail-on-widening`.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { TerraformJson } from '../../stacks/policy-checks';
+import type { TerraformJson } from '../../terraform-json/stack-json';
+import { readStackJson, synthesizedStacks } from '../../terraform-json/synth-output';
 import type { Effect } from './compare';
 
 export interface HcpWorkspace {
@@ -54,12 +53,9 @@ export function workspacesModel(stack: string, tf: TerraformJson): WorkspacesMod
 
 /** The workspaces stacks of a cdktf.out folder. */
 export function readWorkspaces(outDir: string): WorkspacesModel[] {
-  const manifest = join(outDir, 'manifest.json');
-  if (!existsSync(manifest)) return [];
-  const stacks = (JSON.parse(readFileSync(manifest, 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> }).stacks;
-  return Object.entries(stacks).flatMap(([stack, { synthesizedStackPath }]) => {
-    if (!synthesizedStackPath.endsWith('.json')) return [];
-    const model = workspacesModel(stack, JSON.parse(readFileSync(join(outDir, synthesizedStackPath), 'utf8')) as TerraformJson);
+  return (synthesizedStacks(outDir) ?? []).flatMap((stack) => {
+    if (!stack.json) return [];
+    const model = workspacesModel(stack.name, readStackJson(stack));
     return model ? [model] : [];
   });
 }

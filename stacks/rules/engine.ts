@@ -1,5 +1,5 @@
 /** Runs a pack of rules on a stack: findings with their rule, suppressions applied, in one shared order. */
-import type { Finding, Severity } from '../policy-checks';
+import type { Finding, Severity } from './rule';
 import type { PolicyRule, RuleInput } from './rule';
 import { SUPPRESSIONS, type Suppression } from './suppressions';
 

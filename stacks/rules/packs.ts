@@ -2,7 +2,8 @@
  * The rule packs. The synth gate runs on every stack before anything is published (an error fails synth); the report
  * pack (scripts/report/rules/) adds what a reviewer should question and runs only in `npm run report`.
  */
-import type { CheckContext, Finding, TerraformJson } from '../policy-checks';
+import type { TerraformJson } from '../../terraform-json/stack-json';
+import type { CheckContext, Finding } from './rule';
 import { bucketKms, keyRotation, logGroupKms, messagingEncryption } from './encryption/at-rest';
 import { runRules } from './engine';
 import { anyPrincipal } from './exposure/any-principal';

@@ -4,7 +4,33 @@
  * Every rule carries a failing and a passing fixture, which __tests__/stacks/rules.test.ts runs.
  */
 import type { ControlId } from '../../config/controls';
-import type { CheckContext, Severity, TerraformJson } from '../policy-checks';
+import type { TerraformJson } from '../../terraform-json/stack-json';
+
+/** What the checks of a stack (the synth gate's and the report's rules) return, and the context they run in. */
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Finding {
+  severity: Severity;
+  /** Check that produced it: residency, least-privilege, trust, encryption, exposure, protection, retention, monitoring. */
+  check: string;
+  /** Terraform address, e.g. `aws_s3_bucket.storage_data_978B6A64`. */
+  resource: string;
+  message: string;
+  /** The rule that found it (stacks/rules/). */
+  rule?: string;
+}
+
+export interface CheckContext {
+  /** The stack's own region. */
+  region: string;
+  /** Other regions the deployment's jurisdiction allows. */
+  allowedRegions: string[];
+  /**
+   * The deployment's opt-out of destroy protection (`protection.allowDestroy`). Default: inferred from the JSON — a
+   * stack whose unprotected buckets all have `force_destroy` opted out (only the opt-out sets it).
+   */
+  allowDestroy?: boolean;
+}
 
 /** What a rule reads: the stack's JSON and its context; report rules also read the stack's model (report/rules/). */
 export interface RuleInput {

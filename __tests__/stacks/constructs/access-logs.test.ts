@@ -6,7 +6,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { AccessLogs } from '../../../stacks/constructs/access-logs';
 import type { PolicyStatement } from '../../../stacks/iam';
-import { parsePolicy } from '../../../stacks/policy-checks';
+import { parsePolicy } from '../../../terraform-json/policy';
 import { all, bareStack, ENV, one, synth, type Tf } from './bare';
 
 const SOURCE = 'bare-source';

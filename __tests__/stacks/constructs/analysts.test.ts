@@ -3,7 +3,8 @@
  * — a test per permission, allowed and refused, read through the review's own coverage test (scripts/review/grants)
  * — and, with principals configured, a role only they may assume.
  */
-import { buildStackModel, factsFromTags } from '../../../model/build';
+import { buildStackModel } from '../../../model/build';
+import { factsFromTags } from '../../../terraform-json/facts';
 import { Analysts } from '../../../stacks/constructs/analysts';
 import { all, bareStack, ENV, KEY, one, policyOf, prefix, request, synth, viaService } from './bare';
 

@@ -12,7 +12,7 @@ import { ServiceRole } from '../../../stacks/constructs/identity';
 import { Ingestion } from '../../../stacks/constructs/ingestion';
 import { Monitoring } from '../../../stacks/constructs/monitoring';
 import { Query } from '../../../stacks/constructs/query';
-import { parsePolicy } from '../../../stacks/policy-checks';
+import { parsePolicy } from '../../../terraform-json/policy';
 import { all, bareStack, ENV, one, synth } from './bare';
 
 const names = {

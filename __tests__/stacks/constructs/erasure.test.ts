@@ -3,7 +3,8 @@
  * permission, allowed and refused, read through the review's own coverage test — and, with principals, a role only
  * they may assume.
  */
-import { buildStackModel, factsFromTags } from '../../../model/build';
+import { buildStackModel } from '../../../model/build';
+import { factsFromTags } from '../../../terraform-json/facts';
 import { Erasure } from '../../../stacks/constructs/erasure';
 import { all, bareStack, ENV, KEY, one, policyOf, prefix, request, synth, viaService } from './bare';
 

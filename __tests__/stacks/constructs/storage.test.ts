@@ -11,7 +11,7 @@ import { resolveMatrix } from '../../../config/resolve';
 import { iamWildcardMatch } from '../../../model/values';
 import { Storage, type BucketNotifications, type KeyPolicyContributions } from '../../../stacks/constructs/storage';
 import { buildStacks } from '../../../stacks/matrix';
-import { parsePolicy } from '../../../stacks/policy-checks';
+import { parsePolicy } from '../../../terraform-json/policy';
 import { dataKey, singleDeployment } from '../../helpers';
 import { retentionSteps, RETENTION_LEFT_TAG } from '../../../config/rewrite-retention';
 

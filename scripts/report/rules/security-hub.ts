@@ -2,7 +2,8 @@
  * Report rules that evidence Security Hub controls no synth-gate rule covers (config/controls.ts): each
  * finding fails its control in the report's controls table. Info or warning only: they never fail synth.
  */
-import { resources, asList, type TerraformJson } from '../../../stacks/policy-checks';
+import { resources, type TerraformJson } from '../../../terraform-json/stack-json';
+import { asList } from '../../../terraform-json/policy';
 import type { Principal } from '../../../model/types';
 import { ACCOUNT_TOKEN, iamWildcardMatch } from '../../../model/values';
 import type { PolicyRule } from '../../../stacks/rules/rule';

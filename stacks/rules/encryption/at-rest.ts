@@ -1,4 +1,4 @@
-import { bucketControls, resources, type TerraformJson } from '../../policy-checks';
+import { bucketControls, resources, type TerraformJson } from '../../../terraform-json/stack-json';
 import { fixture, type PolicyRule, type Violation } from '../rule';
 import { rotatable } from '../../../config/controls';
 

@@ -1,4 +1,4 @@
-import { bucketControls, resources } from '../../policy-checks';
+import { bucketControls, resources } from '../../../terraform-json/stack-json';
 import { fixture, type PolicyRule } from '../rule';
 
 const buckets = (tf: Parameters<typeof resources>[0]) => resources(tf).filter(([t]) => t === 'aws_s3_bucket').map(([, name]) => name);

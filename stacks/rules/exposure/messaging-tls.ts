@@ -1,4 +1,5 @@
-import { deniesInsecureTransport, resources, type TerraformJson } from '../../policy-checks';
+import { resources, type TerraformJson } from '../../../terraform-json/stack-json';
+import { deniesInsecureTransport } from '../../../terraform-json/policy';
 import { fixture, type PolicyRule } from '../rule';
 
 /**

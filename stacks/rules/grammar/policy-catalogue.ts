@@ -1,5 +1,6 @@
 import { actionsMatching, conditionKeyApplies, resourceFits, resourcePatterns, serviceExists } from '../../iam-catalogue';
-import { asList, parsePolicy, resources, type Statement, type TerraformJson } from '../../policy-checks';
+import { resources, type TerraformJson } from '../../../terraform-json/stack-json';
+import { asList, parsePolicy, type Statement } from '../../../terraform-json/policy';
 import { fixture, type PolicyRule, type Violation } from '../rule';
 
 /** Every policy document of the stack: identity, resource and trust policies, and a role's in-line blocks. */

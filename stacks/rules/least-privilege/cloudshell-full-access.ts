@@ -1,4 +1,5 @@
-import { asList, resources, type TerraformJson } from '../../policy-checks';
+import { resources, type TerraformJson } from '../../../terraform-json/stack-json';
+import { asList } from '../../../terraform-json/policy';
 import { fixture, type PolicyRule } from '../rule';
 
 /** AWS's managed policy AWSCloudShellFullAccess, in any partition. */

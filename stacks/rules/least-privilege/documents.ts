@@ -1,4 +1,5 @@
-import { parsePolicy, resources, type TerraformJson } from '../../policy-checks';
+import { resources, type TerraformJson } from '../../../terraform-json/stack-json';
+import { parsePolicy } from '../../../terraform-json/policy';
 
 /** Resource types whose `policy` is an IAM policy document, and so is checked for least privilege. */
 const POLICY_TYPES = ['aws_iam_role_policy', 'aws_iam_policy', 'aws_s3_bucket_policy', 'aws_kms_key', 'aws_sns_topic_policy', 'aws_sns_topic', 'aws_sqs_queue_policy'];

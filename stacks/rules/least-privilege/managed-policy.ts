@@ -1,4 +1,5 @@
-import { asList, resources } from '../../policy-checks';
+import { resources } from '../../../terraform-json/stack-json';
+import { asList } from '../../../terraform-json/policy';
 import { fixture, type PolicyRule } from '../rule';
 
 const AWS_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\//;

@@ -1,4 +1,4 @@
-import { asList } from '../../policy-checks';
+import { asList } from '../../../terraform-json/policy';
 import { fixture, type PolicyRule } from '../rule';
 import { allowStatements, isKeyPolicy, label } from './documents';
 

@@ -1,5 +1,5 @@
 import { authorizesNoResource } from '../../iam-catalogue';
-import { asList } from '../../policy-checks';
+import { asList } from '../../../terraform-json/policy';
 import { fixture, type PolicyRule } from '../rule';
 import { allowStatements, isKeyPolicy, label } from './documents';
 

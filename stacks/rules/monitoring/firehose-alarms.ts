@@ -1,5 +1,5 @@
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../../config/aws';
-import { resources } from '../../policy-checks';
+import { resources } from '../../../terraform-json/stack-json';
 import { fixture, type PolicyRule } from '../rule';
 
 /** Firehose metrics a stack must alarm on: delivery failures are silent unless someone watches. */

@@ -1,4 +1,5 @@
-import { asList, bucketControls, resources } from '../../policy-checks';
+import { bucketControls, resources } from '../../../terraform-json/stack-json';
+import { asList } from '../../../terraform-json/policy';
 import { fixture, type PolicyRule } from '../rule';
 
 export const bucketBeforeKey: PolicyRule = {

@@ -1,4 +1,4 @@
-import { resources } from '../../policy-checks';
+import { resources } from '../../../terraform-json/stack-json';
 import { fixture, type PolicyRule } from '../rule';
 
 const prevented = (body: Record<string, unknown>) => (body.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy === true;

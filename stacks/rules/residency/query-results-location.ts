@@ -1,4 +1,4 @@
-import { resources, strings } from '../../policy-checks';
+import { resources, strings } from '../../../terraform-json/stack-json';
 import { fixture, type PolicyRule, type Violation } from '../rule';
 
 /** Athena writes query results only into a bucket of this stack, whose region the stack controls. */

@@ -1,4 +1,4 @@
-import { strings } from '../../policy-checks';
+import { strings } from '../../../terraform-json/stack-json';
 import { fixture, type PolicyRule, type Violation } from '../rule';
 
 const REGION_IN_ARN = /arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-gov)?-[a-z]+-\d+):/g;

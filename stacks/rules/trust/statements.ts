@@ -1,4 +1,5 @@
-import { parsePolicy, resources, type TerraformJson } from '../../policy-checks';
+import { resources, type TerraformJson } from '../../../terraform-json/stack-json';
+import { parsePolicy } from '../../../terraform-json/policy';
 
 /** Condition keys that guard a service role against the confused deputy (IAM user guide, "The confused deputy problem"). */
 export const CONFUSED_DEPUTY_KEYS = ['aws:SourceAccount', 'aws:SourceArn', 'aws:SourceOrgID', 'sts:ExternalId'];
