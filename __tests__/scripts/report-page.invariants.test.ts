@@ -44,6 +44,14 @@ describe('the page: markup only where the HTML writer puts it', () => {
     expect(html).toContain('&quot;&gt;&lt;img src=x');
   });
 
+  it('marks each stack section with its stack role, which the page check uses to find pipelines (a state stack has a cost section too)', () => {
+    const html = renderHtml(reports);
+    for (const r of reports) {
+      expect(html).toContain(`data-stack="${r.stack}" data-stack-role="${r.model.identity.role}"`);
+    }
+    expect(reports.some((r) => r.model.identity.role === 'pipeline')).toBe(true);
+  });
+
   it('names a resource with its address as the tooltip, never markup inside the attribute', () => {
     const out = cellHtml(phrase('see aws_s3_bucket.data and `npm run x <file>`', { 'aws_s3_bucket.data': 'my<bucket>' }));
     expect(out).toBe('see <span class="tf" title="aws_s3_bucket.data">my&lt;bucket&gt;</span> and <code>npm run x &lt;file&gt;</code>');

@@ -5,6 +5,7 @@
  * name with its Terraform address, emphasis, a status mark), so a writer decides every character of syntax and the
  * HTML writer escapes every text and attribute it writes — no caller can put markup into the page.
  */
+import type { StackRole } from '../../terraform-json/facts';
 
 /** The look of a status mark: finding severities, control statuses, review effects. */
 export type Tone = 'error' | 'warning' | 'info' | 'pass' | 'fail' | 'accepted' | 'not-checked';
@@ -47,6 +48,8 @@ export interface Section {
   id: string;
   /** The class the page gives the section (`stack`, `changes`): what the page check looks for. */
   role: 'stack' | 'changes' | 'overview';
+  /** A stack section's stack role (`data-stack-role` on the page): the page check asks pipelines for their capacity and prices. */
+  stackRole?: StackRole | 'workspaces';
   title: string;
   blocks: Block[];
 }

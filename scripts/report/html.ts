@@ -75,7 +75,7 @@ export function blockHtml(b: Block): string {
 }
 
 export function sectionHtml(s: Section): string {
-  return element('section', { class: s.role, id: s.id, 'data-stack': s.role === 'stack' ? s.id : undefined }, `\n${element('h2', {}, escapeHtml(s.title))}\n${s.blocks.map(blockHtml).join('\n')}\n`);
+  return element('section', { class: s.role, id: s.id, 'data-stack': s.role === 'stack' ? s.id : undefined, 'data-stack-role': s.stackRole }, `\n${element('h2', {}, escapeHtml(s.title))}\n${s.blocks.map(blockHtml).join('\n')}\n`);
 }
 
 /** Splits a label into at most `maxLines` lines of about `width` characters, breaking after ' ', '-' or '/'. */

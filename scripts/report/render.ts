@@ -333,7 +333,7 @@ export function stackSection(r: StackReport): Section {
 
   if (r.cost) b.push(...costBlocks(r.cost));
   else if (r.standingCost) b.push(...standingCostBlocks(r.standingCost));
-  return { id: r.stack, role: 'stack', title: r.stack, blocks: b };
+  return { id: r.stack, role: 'stack', stackRole: r.model.identity.role, title: r.stack, blocks: b };
 }
 
 const CONTROL_TONE: Record<ControlResult['status'], Tone> = { pass: 'pass', fail: 'fail', accepted: 'accepted', 'not checked': 'not-checked' };

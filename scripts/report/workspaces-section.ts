@@ -30,7 +30,7 @@ const blocks = (m: WorkspacesModel): Block[] => [
 ];
 
 /** The section of one workspaces stack: its own page section and its `<stack>.md`. */
-export const workspacesSection = (m: WorkspacesModel): Section => ({ id: m.stack, role: 'stack', title: m.stack, blocks: blocks(m) });
+export const workspacesSection = (m: WorkspacesModel): Section => ({ id: m.stack, role: 'stack', stackRole: 'workspaces', title: m.stack, blocks: blocks(m) });
 
 /** `<stack>.md` of a workspaces stack. */
 export const workspacesMarkdown = (m: WorkspacesModel): string => sectionMarkdown(workspacesSection(m));
