@@ -8,11 +8,37 @@ import tseslint from 'typescript-eslint';
 
 /** Node's globals the project's JavaScript files use (the TypeScript files get theirs from @types/node). */
 const node = Object.fromEntries(
-  ['require', 'module', 'exports', '__dirname', '__filename', 'process', 'console', 'Buffer', 'URL', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'structuredClone'].map((name) => [name, 'readonly']),
+  [
+    'require',
+    'module',
+    'exports',
+    '__dirname',
+    '__filename',
+    'process',
+    'console',
+    'Buffer',
+    'URL',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'structuredClone',
+  ].map((name) => [name, 'readonly']),
 );
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdktf.out/', 'report/', 'coverage/', 'sample-data/', 'app-config/', 'bootstrap-state/', 'docs/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'cdktf.out/',
+      'report/',
+      'coverage/',
+      'sample-data/',
+      'app-config/',
+      'bootstrap-state/',
+      'docs/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -36,17 +62,43 @@ export default tseslint.config(
         'error',
         {
           zones: [
-            { target: './config', from: ['./terraform-json', './stacks', './model', './scripts', './main.ts'], message: 'config/ is the bottom layer' },
-            { target: './terraform-json', from: ['./stacks', './model', './scripts', './main.ts'], message: 'terraform-json/ is below stacks/ and model/: it imports only config/' },
-            { target: './stacks', from: './model', message: 'stacks/ and model/ do not import each other: what both need belongs in terraform-json/' },
-            { target: './model', from: './stacks', message: 'stacks/ and model/ do not import each other: what both need belongs in terraform-json/' },
-            { target: ['./terraform-json', './stacks', './model'], from: './scripts', message: 'commands (scripts/) are glue over the library modules, not imported by them' },
-            { target: ['./config', './terraform-json', './stacks', './model', './scripts', './main.ts'], from: './__tests__' },
+            {
+              target: './config',
+              from: ['./terraform-json', './stacks', './model', './scripts', './main.ts'],
+              message: 'config/ is the bottom layer',
+            },
+            {
+              target: './terraform-json',
+              from: ['./stacks', './model', './scripts', './main.ts'],
+              message: 'terraform-json/ is below stacks/ and model/: it imports only config/',
+            },
+            {
+              target: './stacks',
+              from: './model',
+              message: 'stacks/ and model/ do not import each other: what both need belongs in terraform-json/',
+            },
+            {
+              target: './model',
+              from: './stacks',
+              message: 'stacks/ and model/ do not import each other: what both need belongs in terraform-json/',
+            },
+            {
+              target: ['./terraform-json', './stacks', './model'],
+              from: './scripts',
+              message: 'commands (scripts/) are glue over the library modules, not imported by them',
+            },
+            {
+              target: ['./config', './terraform-json', './stacks', './model', './scripts', './main.ts'],
+              from: './__tests__',
+            },
           ],
         },
       ],
       // Unused code is a defect, but `_`-named parameters and rest siblings say "deliberately ignored".
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
     },
   },
   {

@@ -8,7 +8,9 @@ import { synthesizeChecked } from './stacks/synth';
 
 try {
   // cdktf-cli names the output folder in CDKTF_OUTDIR; plain runs write cdktf.out/ like it.
-  const { warnings } = synthesizeChecked(loadConfiguredDeployments(), { outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out' });
+  const { warnings } = synthesizeChecked(loadConfiguredDeployments(), {
+    outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out',
+  });
   for (const warning of warnings) console.error(`Warning ${warning}`);
 } catch (error) {
   if (!(error instanceof ConfigError || error instanceof PolicyError)) throw error;

@@ -15,10 +15,14 @@ describe('a failed synth (npm run synth)', () => {
     const [bad, outdir] = [join(result.dir, 'bad.json'), join(result.dir, 'out')];
     expect(result.error).toBeUndefined();
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`prod/eu-central-1 lifecycle.standardIaDays: 10 — S3 requires at least 30 days before STANDARD_IA (set in ${bad})`);
+    expect(result.stderr).toContain(
+      `prod/eu-central-1 lifecycle.standardIaDays: 10 — S3 requires at least 30 days before STANDARD_IA (set in ${bad})`,
+    );
     expect(result.stderr).toContain('prod/eu-central-1 firehose.bufferSizeMb: 500');
     // A misspelt field is refused with the nearest known one, not silently dropped (the region check then says US).
-    expect(result.stderr).toContain(`prod/eu-central-1 jurisdicton: "EU" — unknown field; did you mean jurisdiction? (set in ${bad})`);
+    expect(result.stderr).toContain(
+      `prod/eu-central-1 jurisdicton: "EU" — unknown field; did you mean jurisdiction? (set in ${bad})`,
+    );
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(existsSync(join(outdir, 'manifest.json'))).toBe(false);
     expect(existsSync(join(outdir, 'stacks')) ? readdirSync(join(outdir, 'stacks')) : []).toEqual([]);

@@ -12,9 +12,16 @@ const path = require('node:path');
 module.exports = async function globalSetup() {
   const scratch = mkdtempSync(path.join(tmpdir(), 'telemetry-tests-'));
   process.env.TELEMETRY_TEST_SCRATCH = scratch;
-  const commands = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', 'commands.ts'), scratch], {
-    cwd: path.join(__dirname, '..'),
-    stdio: 'inherit',
-  });
-  if (commands.status !== 0) throw new Error(`__tests__/fixtures/commands.ts failed (${commands.error?.message ?? commands.signal ?? `exit ${commands.status}`})`);
+  const commands = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, 'fixtures', 'commands.ts'), scratch],
+    {
+      cwd: path.join(__dirname, '..'),
+      stdio: 'inherit',
+    },
+  );
+  if (commands.status !== 0)
+    throw new Error(
+      `__tests__/fixtures/commands.ts failed (${commands.error?.message ?? commands.signal ?? `exit ${commands.status}`})`,
+    );
 };

@@ -14,10 +14,23 @@ export function matrixWith(change: DeepPartial<MatrixConfig>): MatrixConfig {
 }
 
 /** A one-deployment example matrix: prod/eu-central-1 on the compliance profile, with overrides. */
-export function singleDeployment(overrides: DeepPartial<PipelineSettings> = {}, deployment: Partial<DeploymentConfig> = {}): MatrixConfig {
+export function singleDeployment(
+  overrides: DeepPartial<PipelineSettings> = {},
+  deployment: Partial<DeploymentConfig> = {},
+): MatrixConfig {
   return {
     ...EXAMPLE_MATRIX,
-    deployments: [{ environment: 'prod', region: 'eu-central-1', accountId: '222222222222', profile: 'compliance', jurisdiction: 'EU', overrides, ...deployment }],
+    deployments: [
+      {
+        environment: 'prod',
+        region: 'eu-central-1',
+        accountId: '222222222222',
+        profile: 'compliance',
+        jurisdiction: 'EU',
+        overrides,
+        ...deployment,
+      },
+    ],
   };
 }
 

@@ -37,12 +37,19 @@ export async function evaluate(r: EvaluatedRequest): Promise<Decision> {
       contextVariables: { 'aws:PrincipalArn': r.principal, 'aws:PrincipalAccount': account, ...r.context },
     },
     identityPolicies: r.identity.map((statements, i) => ({ name: `identity-${i}`, policy: document(statements) })),
-    serviceControlPolicies: (r.scps ?? []).map((statements, i) => ({ orgIdentifier: `scp-${i}`, policies: [{ name: `scp-${i}`, policy: document(statements) }] })),
-    resourceControlPolicies: (r.rcps ?? []).map((statements, i) => ({ orgIdentifier: `rcp-${i}`, policies: [{ name: `rcp-${i}`, policy: document(statements) }] })),
+    serviceControlPolicies: (r.scps ?? []).map((statements, i) => ({
+      orgIdentifier: `scp-${i}`,
+      policies: [{ name: `scp-${i}`, policy: document(statements) }],
+    })),
+    resourceControlPolicies: (r.rcps ?? []).map((statements, i) => ({
+      orgIdentifier: `rcp-${i}`,
+      policies: [{ name: `rcp-${i}`, policy: document(statements) }],
+    })),
     ...(r.resourcePolicy ? { resourcePolicy: document(r.resourcePolicy) } : {}),
     ...(r.boundary ? { permissionBoundaryPolicies: [{ name: 'boundary', policy: document(r.boundary) }] } : {}),
   };
   const result = await runSimulation(simulation, {});
-  if (result.resultType === 'error') throw new Error(`iam-simulate refused the request ${r.action} on ${r.resource}: ${JSON.stringify(result.errors)}`);
+  if (result.resultType === 'error')
+    throw new Error(`iam-simulate refused the request ${r.action} on ${r.resource}: ${JSON.stringify(result.errors)}`);
   return result.overallResult as Decision;
 }

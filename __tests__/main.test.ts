@@ -13,7 +13,9 @@ import { CONFIGURED, CONFIGURED_SOURCE, configuredSynth } from './fixtures/confi
 // validation errors only surface in a whole app, and this is the path users take.
 // It runs once per test run, in the background (fixtures/commands.ts); these tests read what it wrote.
 describe(`npm run synth: the full app of the configured matrix (${CONFIGURED_SOURCE})`, () => {
-  const stacks = stackTargets(CONFIGURED).map((t) => t.stack).sort();
+  const stacks = stackTargets(CONFIGURED)
+    .map((t) => t.stack)
+    .sort();
   const result = configuredSynth();
   const manifest = JSON.parse(readFileSync(join(result.outdir, 'manifest.json'), 'utf8'));
 
@@ -29,13 +31,24 @@ describe(`npm run synth: the full app of the configured matrix (${CONFIGURED_SOU
     expect(readdirSync(join(result.outdir, 'stacks')).sort()).toEqual(stacks);
   });
 
-  it.each(CONFIGURED.map((d) => [d.names.stack, d] as const))('%s is plain Terraform JSON with its own region and backend', (stack, d) => {
-    const tf = JSON.parse(readFileSync(join(result.outdir, manifest.stacks[stack].synthesizedStackPath), 'utf8'));
-    expect(tf.provider.aws[0].region).toBe(d.region);
-    if (d.backend.type === 's3') expect(tf.terraform.backend.s3).toMatchObject({ region: d.region, use_lockfile: true, key: backendLocation(d.backend, d.environment, d.region, d.accountId).key });
-    else expect(tf.terraform.cloud.workspaces.name).toBe(backendLocation(d.backend, d.environment, d.region, d.accountId).workspace);
-    // No cross-stack references: each stack deploys on its own.
-    expect(manifest.stacks[stack].dependencies).toEqual([]);
-    expect(JSON.stringify(tf)).not.toContain('terraform_remote_state');
-  });
+  it.each(CONFIGURED.map((d) => [d.names.stack, d] as const))(
+    '%s is plain Terraform JSON with its own region and backend',
+    (stack, d) => {
+      const tf = JSON.parse(readFileSync(join(result.outdir, manifest.stacks[stack].synthesizedStackPath), 'utf8'));
+      expect(tf.provider.aws[0].region).toBe(d.region);
+      if (d.backend.type === 's3')
+        expect(tf.terraform.backend.s3).toMatchObject({
+          region: d.region,
+          use_lockfile: true,
+          key: backendLocation(d.backend, d.environment, d.region, d.accountId).key,
+        });
+      else
+        expect(tf.terraform.cloud.workspaces.name).toBe(
+          backendLocation(d.backend, d.environment, d.region, d.accountId).workspace,
+        );
+      // No cross-stack references: each stack deploys on its own.
+      expect(manifest.stacks[stack].dependencies).toEqual([]);
+      expect(JSON.stringify(tf)).not.toContain('terraform_remote_state');
+    },
+  );
 });

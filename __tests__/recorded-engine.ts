@@ -16,11 +16,14 @@ import { DEFAULT_ENGINE, ENGINES, installedEngine, type Engine, type EngineName 
 export function cdktfJson(value: unknown, level = 0): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   const indent = `\n${'  '.repeat(level)}`;
-  if (Array.isArray(value)) return `[${value.map((item) => `${indent}  ${cdktfJson(item ?? null, level + 1)}`).join(',')}${indent}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => `${indent}  ${cdktfJson(item ?? null, level + 1)}`).join(',')}${indent}]`;
   const entries = Object.keys(value)
     .sort()
     .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-    .map((key) => `${indent}  ${JSON.stringify(key)}: ${cdktfJson((value as Record<string, unknown>)[key], level + 1)}`);
+    .map(
+      (key) => `${indent}  ${JSON.stringify(key)}: ${cdktfJson((value as Record<string, unknown>)[key], level + 1)}`,
+    );
   return `{${entries.join(',')}${indent}}`;
 }
 
@@ -32,7 +35,15 @@ interface StackJson {
 /** JSON as cdktn 0.24.0 writes cdk.tf.json: safe-stable-stringify with indent 2, i.e. sorted keys, empty `{}` and `[]`. */
 export function cdktnJson(value: unknown): string {
   const sorted = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+    Array.isArray(v)
+      ? v.map(sorted)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+          )
+        : v;
   return JSON.stringify(sorted(value), null, 2);
 }
 

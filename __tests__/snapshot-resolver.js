@@ -9,7 +9,8 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const SCRATCH_TEST = path.join(__dirname, 'synth-snapshots.test.ts');
 const extension = '.snap';
-const scratchDir = () => (process.env.TELEMETRY_SNAPSHOT_DIR ? path.resolve(process.env.TELEMETRY_SNAPSHOT_DIR) : undefined);
+const scratchDir = () =>
+  process.env.TELEMETRY_SNAPSHOT_DIR ? path.resolve(process.env.TELEMETRY_SNAPSHOT_DIR) : undefined;
 
 module.exports = {
   resolveSnapshotPath(testPath) {

@@ -14,7 +14,9 @@ export const UPDATE_COMMAND = 'npm test -- -u';
 function resourceCount(serialized: string | undefined): number | undefined {
   if (serialized === undefined) return undefined;
   try {
-    const tf = JSON.parse(serialized.trim().replace(/^"|"$/g, '')) as { resource?: Record<string, Record<string, unknown>> };
+    const tf = JSON.parse(serialized.trim().replace(/^"|"$/g, '')) as {
+      resource?: Record<string, Record<string, unknown>>;
+    };
     return Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
   } catch {
     return undefined;
@@ -57,7 +59,11 @@ expect.extend({
   toMatchStackSnapshots(this: jest.MatcherContext, received: Map<string, string>) {
     const changes: string[] = [];
     for (const [stack, json] of received) {
-      const result = toMatchSnapshot.call(this as never, json, stack) as { pass: boolean; actual?: string; expected?: string };
+      const result = toMatchSnapshot.call(this as never, json, stack) as {
+        pass: boolean;
+        actual?: string;
+        expected?: string;
+      };
       if (!result.pass) changes.push(describeStackChange(stack, result.actual ?? json, result.expected));
     }
     return {

@@ -7,12 +7,44 @@
  * A region missing here fails config validation; add it when AWS opens one.
  */
 export const AWS_REGIONS = [
-  'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1',
-  'ap-south-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5',
-  'ap-southeast-6', 'ap-southeast-7', 'ca-central-1', 'ca-west-1', 'eu-central-1', 'eu-central-2', 'eu-north-1',
-  'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'il-central-1', 'me-central-1', 'me-south-1',
-  'mx-central-1', 'sa-east-1', 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
-  'cn-north-1', 'cn-northwest-1', 'us-gov-east-1', 'us-gov-west-1',
+  'af-south-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-6',
+  'ap-southeast-7',
+  'ca-central-1',
+  'ca-west-1',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-south-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'il-central-1',
+  'me-central-1',
+  'me-south-1',
+  'mx-central-1',
+  'sa-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'cn-north-1',
+  'cn-northwest-1',
+  'us-gov-east-1',
+  'us-gov-west-1',
 ] as const;
 
 export type AwsRegion = (typeof AWS_REGIONS)[number];
@@ -48,7 +80,12 @@ export const NOT_QUERYABLE_WITHOUT_RESTORE = ['GLACIER', 'DEEP_ARCHIVE'] as cons
  * revision we could read lists 1,000 (older than the 500,000 above), so that conservative figure is used — check the
  * Service Quotas console. Increases are requested per stream; the three quotas scale together.
  */
-export function firehoseQuota(region: string): { recordsPerSecond: number; requestsPerSecond: number; mibPerSecond: number; source: string } {
+export function firehoseQuota(region: string): {
+  recordsPerSecond: number;
+  requestsPerSecond: number;
+  mibPerSecond: number;
+  source: string;
+} {
   const source = 'Firehose developer guide, Amazon Data Firehose Quota (read 2026-11-26)';
   return ['us-east-1', 'us-west-2', 'eu-west-1'].includes(region)
     ? { recordsPerSecond: 500_000, requestsPerSecond: 2_000, mibPerSecond: 5, source }
@@ -108,4 +145,3 @@ export const HCP_TERRAFORM_HOST_JURISDICTIONS: Record<string, string> = {
   'app.terraform.io': 'US',
   'app.eu.terraform.io': 'EU',
 };
-

@@ -18,7 +18,8 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
     /** Default: Hive-style daily partitions that Glue and Athena read as year/month/day. */
     dataPrefix: 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
     /** Default: failed records by failure type and day, outside the crawled data folder. */
-    errorPrefix: 'errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+    errorPrefix:
+      'errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
     /** Default: json. */
     format: 'json',
     /** Default: false. */
@@ -148,8 +149,9 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
       },
       {
         control: 'S3.7',
-        scope: "every bucket of the stack (event data, query results, access logs)",
-        reason: "a replica in another region is data leaving the stack's region: residency keeps every byte where the deployment says (allowedRegions)",
+        scope: 'every bucket of the stack (event data, query results, access logs)',
+        reason:
+          "a replica in another region is data leaving the stack's region: residency keeps every byte where the deployment says (allowedRegions)",
         compensatingControls: [
           'versioning with a noncurrent window restores an overwritten or deleted object (S3.14 on the data bucket; the retention table)',
           'prevent_destroy on the buckets and the key, unless protection.allowDestroy (the destroy protection table)',
@@ -159,7 +161,7 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
         control: 'S3.15',
         scope: 'every bucket of the stack',
         reason:
-          "Object Lock keeps versions from being deleted until their retention ends: the retention lifecycle and `npm run erase` (a person's erasure request) must delete them; and a bucket with Object Lock cannot receive server access logs (S3 user guide, \"Configuring S3 Object Lock\")",
+          'Object Lock keeps versions from being deleted until their retention ends: the retention lifecycle and `npm run erase` (a person\'s erasure request) must delete them; and a bucket with Object Lock cannot receive server access logs (S3 user guide, "Configuring S3 Object Lock")',
         compensatingControls: [
           'versioning with a noncurrent window restores an overwritten or deleted object (S3.14 on the data bucket)',
           'prevent_destroy on the buckets and the key, unless protection.allowDestroy',
@@ -169,10 +171,8 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
         control: 'S3.20',
         scope: 'every bucket of the stack',
         reason:
-          "MFA delete makes every version deletion need the root user's MFA device (S3 user guide, \"Configuring MFA delete\"): the retention lifecycle and `npm run erase` delete versions without a person at the root user's device",
-        compensatingControls: [
-          'prevent_destroy on the buckets and the key, unless protection.allowDestroy',
-        ],
+          'MFA delete makes every version deletion need the root user\'s MFA device (S3 user guide, "Configuring MFA delete"): the retention lifecycle and `npm run erase` delete versions without a person at the root user\'s device',
+        compensatingControls: ['prevent_destroy on the buckets and the key, unless protection.allowDestroy'],
       },
     ],
   },

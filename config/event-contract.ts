@@ -6,13 +6,7 @@
 import type { ContractColumn } from './schema';
 
 /** A field of the contract; `struct` and `map` nest. */
-export type FieldType =
-  | 'string'
-  | 'bigint'
-  | 'double'
-  | 'boolean'
-  | { struct: Field[] }
-  | { map: 'string' | 'double' };
+export type FieldType = 'string' | 'bigint' | 'double' | 'boolean' | { struct: Field[] } | { map: 'string' | 'double' };
 
 export interface Field {
   name: string;
@@ -22,8 +16,18 @@ export interface Field {
   required?: boolean;
 }
 
-const str = (name: string, description: string, required = false): Field => ({ name, type: 'string', description, required });
-const epochMs = (name: string, description: string, required = false): Field => ({ name, type: 'bigint', description: `${description} (epoch milliseconds)`, required });
+const str = (name: string, description: string, required = false): Field => ({
+  name,
+  type: 'string',
+  description,
+  required,
+});
+const epochMs = (name: string, description: string, required = false): Field => ({
+  name,
+  type: 'bigint',
+  description: `${description} (epoch milliseconds)`,
+  required,
+});
 
 /**
  * The envelope of the Amazon Pinpoint event stream format, so queries written for Pinpoint exports keep
@@ -42,9 +46,16 @@ export const ENVELOPE: Field[] = [
     type: {
       struct: [
         str('app_id', 'Application id'),
-        str('cognito_identity_pool_id', 'Cognito identity pool the app got its credentials from (Pinpoint SDKs send it)'),
+        str(
+          'cognito_identity_pool_id',
+          'Cognito identity pool the app got its credentials from (Pinpoint SDKs send it)',
+        ),
         str('package_name', 'Bundle identifier'),
-        { name: 'sdk', description: 'SDK that recorded the event (Pinpoint SDKs send it)', type: { struct: [str('name', 'SDK name'), str('version', 'SDK version')] } },
+        {
+          name: 'sdk',
+          description: 'SDK that recorded the event (Pinpoint SDKs send it)',
+          type: { struct: [str('name', 'SDK name'), str('version', 'SDK version')] },
+        },
         str('version_name', 'Marketing version (CFBundleShortVersionString)'),
         str('version_code', 'Build number (CFBundleVersion)'),
         str('title', 'App name'),
@@ -55,7 +66,12 @@ export const ENVELOPE: Field[] = [
     name: 'client',
     description: 'The app installation',
     required: true,
-    type: { struct: [str('client_id', 'Random per-installation id (not the IDFA)', true), str('cognito_id', 'Cognito identity id of the guest credentials')] },
+    type: {
+      struct: [
+        str('client_id', 'Random per-installation id (not the IDFA)', true),
+        str('cognito_id', 'Cognito identity id of the guest credentials'),
+      ],
+    },
   },
   {
     name: 'device',
@@ -64,8 +80,16 @@ export const ENVELOPE: Field[] = [
       struct: [
         str('model', 'Hardware model, e.g. iPhone16,2'),
         str('make', 'Manufacturer'),
-        { name: 'platform', description: 'Operating system', type: { struct: [str('name', 'e.g. iOS'), str('version', 'e.g. 26.1')] } },
-        { name: 'locale', description: 'Locale', type: { struct: [str('code', 'e.g. en_US'), str('country', 'ISO country'), str('language', 'ISO language')] } },
+        {
+          name: 'platform',
+          description: 'Operating system',
+          type: { struct: [str('name', 'e.g. iOS'), str('version', 'e.g. 26.1')] },
+        },
+        {
+          name: 'locale',
+          description: 'Locale',
+          type: { struct: [str('code', 'e.g. en_US'), str('country', 'ISO country'), str('language', 'ISO language')] },
+        },
       ],
     },
   },
@@ -77,7 +101,11 @@ export const ENVELOPE: Field[] = [
         str('session_id', 'Random per-session id'),
         epochMs('start_timestamp', 'Session start'),
         epochMs('stop_timestamp', 'Session stop; set on _session.stop events'),
-        { name: 'duration', type: 'bigint', description: 'Session length in milliseconds; set on _session.stop events' },
+        {
+          name: 'duration',
+          type: 'bigint',
+          description: 'Session length in milliseconds; set on _session.stop events',
+        },
       ],
     },
   },
@@ -105,7 +133,11 @@ function jsonSchemaOf(type: FieldType, description?: string): JsonSchema {
   if (type === 'bigint') return withDescription({ type: 'integer' });
   if (type === 'double') return withDescription({ type: 'number' });
   if (type === 'boolean') return withDescription({ type: 'boolean' });
-  if ('map' in type) return withDescription({ type: 'object', additionalProperties: { type: type.map === 'string' ? 'string' : 'number' } });
+  if ('map' in type)
+    return withDescription({
+      type: 'object',
+      additionalProperties: { type: type.map === 'string' ? 'string' : 'number' },
+    });
   return withDescription(objectSchema(type.struct));
 }
 
@@ -168,8 +200,16 @@ const UUID = '[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-
  * identifier in the format REGION:GUID", pattern `[\w-]+:[0-9a-f-]+`, 1–55 characters).
  */
 export const ID_FIELDS: IdField[] = [
-  { path: 'client.client_id', shape: new RegExp(`^${UUID}$`), shapeText: 'a UUID (8-4-4-4-12 hex digits, e.g. an IDFV)' },
-  { path: 'client.cognito_id', shape: new RegExp(`^[a-z]{2}(-[a-z]+)+-\\d:${UUID}$`, 'i'), shapeText: 'a Cognito identity id (REGION:GUID, e.g. us-east-1:…)' },
+  {
+    path: 'client.client_id',
+    shape: new RegExp(`^${UUID}$`),
+    shapeText: 'a UUID (8-4-4-4-12 hex digits, e.g. an IDFV)',
+  },
+  {
+    path: 'client.cognito_id',
+    shape: new RegExp(`^[a-z]{2}(-[a-z]+)+-\\d:${UUID}$`, 'i'),
+    shapeText: 'a Cognito identity id (REGION:GUID, e.g. us-east-1:…)',
+  },
 ];
 
 /** The contract type of a dotted path (`client.client_id` → `string`), or undefined when it is no column. */
@@ -178,5 +218,7 @@ export function columnType(fields: Field[], path: string): FieldType | undefined
   const field = fields.find((f) => f.name === head);
   if (!field) return undefined;
   if (rest.length === 0) return field.type;
-  return typeof field.type === 'object' && 'struct' in field.type ? columnType(field.type.struct, rest.join('.')) : undefined;
+  return typeof field.type === 'object' && 'struct' in field.type
+    ? columnType(field.type.struct, rest.join('.'))
+    : undefined;
 }

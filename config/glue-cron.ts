@@ -75,7 +75,9 @@ export function glueCronProblems(expression: string): string[] {
   if (!match) return ['must be a Glue cron expression: cron(Minutes Hours Day-of-month Month Day-of-week Year)'];
   const fields = match[1].trim().split(/\s+/);
   if (fields.length !== FIELDS.length) {
-    return [`Glue cron needs ${FIELDS.length} fields (Minutes Hours Day-of-month Month Day-of-week Year), found ${fields.length}`];
+    return [
+      `Glue cron needs ${FIELDS.length} fields (Minutes Hours Day-of-month Month Day-of-week Year), found ${fields.length}`,
+    ];
   }
   const problems: string[] = [];
   const expanded = fields.map((field, i) => {
@@ -93,7 +95,9 @@ export function glueCronProblems(expression: string): string[] {
     const wraps = [...hours].some((h) => hours.has((h + 1) % 24));
     const gap = smallestMinuteGap([...minutes], wraps);
     if (gap < GLUE_MIN_INTERVAL_MINUTES) {
-      problems.push(`runs every ${gap} minute(s); Glue allows nothing faster than every ${GLUE_MIN_INTERVAL_MINUTES} minutes`);
+      problems.push(
+        `runs every ${gap} minute(s); Glue allows nothing faster than every ${GLUE_MIN_INTERVAL_MINUTES} minutes`,
+      );
     }
   }
   return problems;

@@ -8,7 +8,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MATRIX, type MatrixConfig } from './matrix';
-import { applyOverrides, OVERRIDE_CONTEXT_KEY, OVERRIDE_ENV_VAR, readOverrideFile, unknownDeploymentKeys } from './override-file';
+import {
+  applyOverrides,
+  OVERRIDE_CONTEXT_KEY,
+  OVERRIDE_ENV_VAR,
+  readOverrideFile,
+  unknownDeploymentKeys,
+} from './override-file';
 import { ConfigError, resolveMatrix, type ResolvedDeployment } from './resolve';
 
 export { ConfigError, type ResolvedDeployment } from './resolve';
@@ -20,19 +26,27 @@ export { OVERRIDE_CONTEXT_KEY, OVERRIDE_ENV_VAR };
  * `context` (the file cdktf-cli passes to the app, read here directly so commands that cdktf-cli does not start
  * see it too). Paths are relative to the project root, where npm and cdktf run every command.
  */
-export function overrideFilePath(env: NodeJS.ProcessEnv = process.env, projectRoot: string = process.cwd()): string | undefined {
+export function overrideFilePath(
+  env: NodeJS.ProcessEnv = process.env,
+  projectRoot: string = process.cwd(),
+): string | undefined {
   const fromEnv = env[OVERRIDE_ENV_VAR];
   if (fromEnv) return fromEnv;
   const cdktfJson = join(projectRoot, 'cdktf.json');
   if (!existsSync(cdktfJson)) return undefined;
   let context: unknown;
   try {
-    context = (JSON.parse(readFileSync(cdktfJson, 'utf8')) as { context?: Record<string, unknown> }).context?.[OVERRIDE_CONTEXT_KEY];
+    context = (JSON.parse(readFileSync(cdktfJson, 'utf8')) as { context?: Record<string, unknown> }).context?.[
+      OVERRIDE_CONTEXT_KEY
+    ];
   } catch (error) {
     throw new ConfigError([`${cdktfJson}: cannot read — ${(error as Error).message}`]);
   }
   if (context === undefined || context === '') return undefined;
-  if (typeof context !== 'string') throw new ConfigError([`${cdktfJson} context.${OVERRIDE_CONTEXT_KEY}: ${JSON.stringify(context)} — the path of a JSON override file`]);
+  if (typeof context !== 'string')
+    throw new ConfigError([
+      `${cdktfJson} context.${OVERRIDE_CONTEXT_KEY}: ${JSON.stringify(context)} — the path of a JSON override file`,
+    ]);
   return context;
 }
 
@@ -46,7 +60,8 @@ export function loadDeployments(overridePath?: string, matrix: MatrixConfig = DE
   try {
     deployments = resolveMatrix(applyOverrides(matrix, file), { overrideFile: { path: overridePath, content: file } });
   } catch (error) {
-    if (error instanceof ConfigError && unknownKeys.length > 0) throw new ConfigError([...unknownKeys, ...error.problems]);
+    if (error instanceof ConfigError && unknownKeys.length > 0)
+      throw new ConfigError([...unknownKeys, ...error.problems]);
     throw error;
   }
   if (unknownKeys.length > 0) throw new ConfigError(unknownKeys);

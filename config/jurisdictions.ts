@@ -62,7 +62,8 @@ export interface Jurisdiction {
   regions: string[];
 }
 
-const regionsIn = (...countries: string[]): string[] => AWS_REGIONS.filter((r) => countries.includes(REGION_COUNTRY[r]));
+const regionsIn = (...countries: string[]): string[] =>
+  AWS_REGIONS.filter((r) => countries.includes(REGION_COUNTRY[r]));
 
 /**
  * The jurisdictions this project knows, by the code a deployment's `jurisdiction` names. Every country with an AWS
@@ -102,7 +103,10 @@ export function jurisdictionTable(own: Record<string, Jurisdiction> = {}): Recor
 }
 
 /** The jurisdiction a region's country makes it part of, by the built-in table (for the review's words). */
-export function jurisdictionsOfRegion(region: string, table: Record<string, Jurisdiction> = BUILT_IN_JURISDICTIONS): string[] {
+export function jurisdictionsOfRegion(
+  region: string,
+  table: Record<string, Jurisdiction> = BUILT_IN_JURISDICTIONS,
+): string[] {
   return Object.entries(table)
     .filter(([, j]) => j.regions.includes(region))
     .map(([code]) => code);
@@ -114,31 +118,57 @@ export function jurisdictionsOfRegion(region: string, table: Record<string, Juri
  * neither is in nor reaches) is a problem too, so that exceptions do not outlive their reason.
  */
 export function jurisdictionIssues(
-  identity: { jurisdiction: string; region: string; allowedRegions: readonly string[]; regionExceptions: Partial<Record<string, string>> },
+  identity: {
+    jurisdiction: string;
+    region: string;
+    allowedRegions: readonly string[];
+    regionExceptions: Partial<Record<string, string>>;
+  },
   table: Record<string, Jurisdiction>,
   /** The jurisdiction was not set but defaulted (DEPLOYMENT_DEFAULTS): say which ones the region is in. */
   defaulted = false,
 ): { path: (string | number)[]; message: string }[] {
   const jurisdiction = table[identity.jurisdiction];
   if (!jurisdiction) {
-    return [{ path: ['jurisdiction'], message: `unknown jurisdiction; known: ${Object.keys(table).sort().join(', ')} — or define it in the matrix's jurisdictions with its regions` }];
+    return [
+      {
+        path: ['jurisdiction'],
+        message: `unknown jurisdiction; known: ${Object.keys(table).sort().join(', ')} — or define it in the matrix's jurisdictions with its regions`,
+      },
+    ];
   }
   const issues: { path: (string | number)[]; message: string }[] = [];
   const inside = (region: string) => jurisdiction.regions.includes(region);
   const within = `${identity.jurisdiction} (${jurisdiction.name}: ${jurisdiction.regions.join(', ')})`;
   const excused = (region: string) => Boolean(identity.regionExceptions[region]);
   if (!inside(identity.region) && !excused(identity.region)) {
-    const hint = defaulted ? `; jurisdiction is not set and defaults to ${identity.jurisdiction}: ${identity.region} is in ${jurisdictionsOfRegion(identity.region, table).join(', ') || 'no known jurisdiction'} — set it` : '';
-    issues.push({ path: ['region'], message: `outside jurisdiction ${within}: every resource and its data would be there; deploy in one of its regions, or give regionExceptions: { '${identity.region}': '<reason>' }${hint}` });
+    const hint = defaulted
+      ? `; jurisdiction is not set and defaults to ${identity.jurisdiction}: ${identity.region} is in ${jurisdictionsOfRegion(identity.region, table).join(', ') || 'no known jurisdiction'} — set it`
+      : '';
+    issues.push({
+      path: ['region'],
+      message: `outside jurisdiction ${within}: every resource and its data would be there; deploy in one of its regions, or give regionExceptions: { '${identity.region}': '<reason>' }${hint}`,
+    });
   }
   identity.allowedRegions.forEach((region, i) => {
     if (!inside(region) && !excused(region)) {
-      issues.push({ path: ['allowedRegions', i], message: `outside jurisdiction ${within}: references to it (replication, a provider, an ARN) would let data leave; remove it, or give regionExceptions: { '${region}': '<reason>' }` });
+      issues.push({
+        path: ['allowedRegions', i],
+        message: `outside jurisdiction ${within}: references to it (replication, a provider, an ARN) would let data leave; remove it, or give regionExceptions: { '${region}': '<reason>' }`,
+      });
     }
   });
   for (const region of Object.keys(identity.regionExceptions)) {
-    if (inside(region)) issues.push({ path: ['regionExceptions', region], message: `${region} is inside jurisdiction ${identity.jurisdiction}: the exception excuses nothing; remove it` });
-    else if (region !== identity.region && !identity.allowedRegions.includes(region)) issues.push({ path: ['regionExceptions', region], message: `the deployment is not in ${region} and does not reach it (allowedRegions): the exception excuses nothing; remove it` });
+    if (inside(region))
+      issues.push({
+        path: ['regionExceptions', region],
+        message: `${region} is inside jurisdiction ${identity.jurisdiction}: the exception excuses nothing; remove it`,
+      });
+    else if (region !== identity.region && !identity.allowedRegions.includes(region))
+      issues.push({
+        path: ['regionExceptions', region],
+        message: `the deployment is not in ${region} and does not reach it (allowedRegions): the exception excuses nothing; remove it`,
+      });
   }
   return issues;
 }

@@ -70,7 +70,12 @@ export const DEFAULT_MATRIX: MatrixConfig = {
   project: 'telemetry',
   defaults: DEFAULT_SETTINGS,
   profiles: PROFILES,
-  backend: { type: 's3', bucketPrefix: 'telemetry-tfstate', keyPrefix: 'telemetry', noncurrentVersionExpirationDays: 90 },
+  backend: {
+    type: 's3',
+    bucketPrefix: 'telemetry-tfstate',
+    keyPrefix: 'telemetry',
+    noncurrentVersionExpirationDays: 90,
+  },
   deployments: [
     {
       environment: 'dev',
@@ -78,7 +83,11 @@ export const DEFAULT_MATRIX: MatrixConfig = {
       accountId: PLACEHOLDER_ACCOUNTS.dev,
       dataClassification: 'internal',
       // Faster feedback while developing: objects land after a minute, logs are kept a week; test traffic only.
-      overrides: { firehose: { bufferIntervalSeconds: 60 }, logs: { retentionDays: 7 }, capacity: { eventsPerMonth: 1_000_000 } },
+      overrides: {
+        firehose: { bufferIntervalSeconds: 60 },
+        logs: { retentionDays: 7 },
+        capacity: { eventsPerMonth: 1_000_000 },
+      },
     },
     { environment: 'prod', region: 'us-east-1', accountId: PLACEHOLDER_ACCOUNTS.prod },
     {

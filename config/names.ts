@@ -148,7 +148,10 @@ export function trustStackName(project: string, accountId: string): string {
  * exist on two hosts.
  */
 export function workspacesStackName(project: string, organization: string, hostname: string): string {
-  const host = hostname.toLowerCase().replace(/\.terraform\.io$/, '').replace(/[^a-z0-9]+/g, '-');
+  const host = hostname
+    .toLowerCase()
+    .replace(/\.terraform\.io$/, '')
+    .replace(/[^a-z0-9]+/g, '-');
   return `${project}-workspaces-${host}-${organization}`;
 }
 
@@ -176,11 +179,34 @@ export interface CloudStateLocation {
 }
 
 /** S3 state bucket and key, or Terraform Cloud workspace, for a stack (typed by the backend's variant). */
-export function backendLocation(backend: S3BackendSettings, environment: string, region: string, accountId: string): S3StateLocation;
-export function backendLocation(backend: CloudBackendSettings, environment: string, region: string, accountId: string): CloudStateLocation;
-export function backendLocation(backend: BackendSettings, environment: string, region: string, accountId: string): S3StateLocation | CloudStateLocation;
-export function backendLocation(backend: BackendSettings, environment: string, region: string, accountId: string): S3StateLocation | CloudStateLocation {
+export function backendLocation(
+  backend: S3BackendSettings,
+  environment: string,
+  region: string,
+  accountId: string,
+): S3StateLocation;
+export function backendLocation(
+  backend: CloudBackendSettings,
+  environment: string,
+  region: string,
+  accountId: string,
+): CloudStateLocation;
+export function backendLocation(
+  backend: BackendSettings,
+  environment: string,
+  region: string,
+  accountId: string,
+): S3StateLocation | CloudStateLocation;
+export function backendLocation(
+  backend: BackendSettings,
+  environment: string,
+  region: string,
+  accountId: string,
+): S3StateLocation | CloudStateLocation {
   return backend.type === 's3'
-    ? { bucket: `${backend.bucketPrefix}-${accountId}-${region}`, key: `${backend.keyPrefix}/${environment}/${region}/terraform.tfstate` }
+    ? {
+        bucket: `${backend.bucketPrefix}-${accountId}-${region}`,
+        key: `${backend.keyPrefix}/${environment}/${region}/terraform.tfstate`,
+      }
     : { workspace: `${backend.workspacePrefix}-${environment}-${region}` };
 }

@@ -20,9 +20,20 @@ export const overrideFileSchema = z.strictObject({
   defaults: anyObject.optional().describe('Partial pipeline settings merged into the defaults of every deployment.'),
   profiles: z.record(z.string(), anyObject).optional().describe('Profiles to add or change, merged by name.'),
   backend: anyObject.optional().describe('Partial backend settings, merged; a different `type` replaces the backend.'),
-  deployments: z.array(anyObject).optional().describe('A whole new deployment list (replaces the one of config/matrix.ts).'),
-  deploymentOverrides: z.record(z.string(), anyObject).optional().describe('Partial settings per deployment, keyed `environment/region`, merged into its overrides.'),
-  jurisdictions: z.record(z.string(), anyObject).optional().describe("Jurisdictions of your own by code, `{ name, regions }`, added to the matrix's (config/jurisdictions.ts lists the built-in ones)."),
+  deployments: z
+    .array(anyObject)
+    .optional()
+    .describe('A whole new deployment list (replaces the one of config/matrix.ts).'),
+  deploymentOverrides: z
+    .record(z.string(), anyObject)
+    .optional()
+    .describe('Partial settings per deployment, keyed `environment/region`, merged into its overrides.'),
+  jurisdictions: z
+    .record(z.string(), anyObject)
+    .optional()
+    .describe(
+      "Jurisdictions of your own by code, `{ name, regions }`, added to the matrix's (config/jurisdictions.ts lists the built-in ones).",
+    ),
 });
 
 export type OverrideFile = z.infer<typeof overrideFileSchema>;
@@ -62,7 +73,9 @@ export function applyOverrides(matrix: MatrixConfig, file: OverrideFile): Matrix
     defaults: deepMerge(matrix.defaults, file.defaults),
     profiles: deepMerge(matrix.profiles, file.profiles),
     backend: mergeBackend(matrix.backend, file.backend) as MatrixConfig['backend'],
-    ...(matrix.jurisdictions || file.jurisdictions ? { jurisdictions: { ...matrix.jurisdictions, ...(file.jurisdictions as MatrixConfig['jurisdictions']) } } : {}),
+    ...(matrix.jurisdictions || file.jurisdictions
+      ? { jurisdictions: { ...matrix.jurisdictions, ...(file.jurisdictions as MatrixConfig['jurisdictions']) } }
+      : {}),
     deployments: deployments.map((d) => ({
       ...d,
       overrides: deepMerge(d.overrides ?? {}, file.deploymentOverrides?.[`${d.environment}/${d.region}`]),

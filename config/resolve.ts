@@ -71,7 +71,10 @@ export function mergeBackend(base: unknown, layer: unknown): unknown {
 }
 
 function valueAt(root: unknown, path: PropertyKey[]): unknown {
-  return path.reduce<unknown>((node, key) => (isPlainObject(node) || Array.isArray(node) ? (node as Plain)[key as string] : undefined), root);
+  return path.reduce<unknown>(
+    (node, key) => (isPlainObject(node) || Array.isArray(node) ? (node as Plain)[key as string] : undefined),
+    root,
+  );
 }
 
 /** A schema's problems as issues; an unknown field names the nearest known one (config/strict.ts). */
@@ -82,7 +85,10 @@ function zodIssues(error: Pick<z.ZodError, 'issues'>, prefix: (string | number)[
     if (issue.code !== 'unrecognized_keys') return [{ path, message: issue.message }];
     // One line per unknown key, pointing at the key itself.
     const custom = issue.message.startsWith('Unrecognized key') ? undefined : issue.message;
-    return issue.keys.map((key) => ({ path: [...path, key], message: custom ?? unknownFieldMessage(key, knownFieldsAt(schema, inner)) }));
+    return issue.keys.map((key) => ({
+      path: [...path, key],
+      message: custom ?? unknownFieldMessage(key, knownFieldsAt(schema, inner)),
+    }));
   });
 }
 
@@ -107,9 +113,11 @@ function unusedProfileFields(matrix: MatrixConfig): string[] {
     .flatMap(([name, profile]) => {
       const parsed = pipelineSettingsSchema.safeParse(deepMerge(matrix.defaults, profile));
       if (parsed.success) return [];
-      return zodIssues({ issues: parsed.error.issues.filter((i) => i.code === 'unrecognized_keys') }, [], pipelineSettingsSchema).map(
-        (issue) => formatIssue(`profiles.${name}`, issue, profile),
-      );
+      return zodIssues(
+        { issues: parsed.error.issues.filter((i) => i.code === 'unrecognized_keys') },
+        [],
+        pipelineSettingsSchema,
+      ).map((issue) => formatIssue(`profiles.${name}`, issue, profile));
     });
 }
 
@@ -117,23 +125,33 @@ function unusedProfileFields(matrix: MatrixConfig): string[] {
 function matrixJurisdictions(own: unknown, problems: string[]): Record<string, Jurisdiction> {
   if (own === undefined) return jurisdictionTable();
   if (!isPlainObject(own)) {
-    problems.push(`jurisdictions: ${JSON.stringify(own)} — an object of jurisdictions by code, e.g. { DE: { name: 'Germany only', regions: ['eu-central-1'] } }`);
+    problems.push(
+      `jurisdictions: ${JSON.stringify(own)} — an object of jurisdictions by code, e.g. { DE: { name: 'Germany only', regions: ['eu-central-1'] } }`,
+    );
     return jurisdictionTable();
   }
   const valid: Record<string, Jurisdiction> = {};
   for (const [code, value] of Object.entries(own)) {
     const at = `jurisdictions.${code}`;
-    if (!JURISDICTION_CODE.test(code)) problems.push(`${at} — a jurisdiction code is 2 to 8 upper-case letters, like the resources' DataResidency tag`);
-    else if (code in BUILT_IN_JURISDICTIONS) problems.push(`${at} — ${code} is built in (${BUILT_IN_JURISDICTIONS[code].regions.join(', ')}); give yours another code, e.g. ${code}X`);
+    if (!JURISDICTION_CODE.test(code))
+      problems.push(`${at} — a jurisdiction code is 2 to 8 upper-case letters, like the resources' DataResidency tag`);
+    else if (code in BUILT_IN_JURISDICTIONS)
+      problems.push(
+        `${at} — ${code} is built in (${BUILT_IN_JURISDICTIONS[code].regions.join(', ')}); give yours another code, e.g. ${code}X`,
+      );
     const parsed = jurisdictionSchema.safeParse(value);
-    if (!parsed.success) for (const issue of zodIssues(parsed.error, [], jurisdictionSchema)) problems.push(formatIssue(at, issue, value));
+    if (!parsed.success)
+      for (const issue of zodIssues(parsed.error, [], jurisdictionSchema)) problems.push(formatIssue(at, issue, value));
     else if (JURISDICTION_CODE.test(code) && !(code in BUILT_IN_JURISDICTIONS)) valid[code] = parsed.data;
   }
   return jurisdictionTable(valid);
 }
 
 function formatPath(path: (string | number)[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${key}` : key), '');
+  return path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${key}` : key),
+    '',
+  );
 }
 
 function formatIssue(label: string, issue: Issue, root: unknown): string {
@@ -197,7 +215,9 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
   const jurisdictions = matrixJurisdictions(matrix.jurisdictions, problems);
   problems.push(...unusedProfileFields(matrix));
   if (!PROJECT_NAME.test(matrix.project)) {
-    problems.push(`project: ${JSON.stringify(matrix.project)} — lowercase letters, digits and hyphens, starting with a letter, at most 20 characters`);
+    problems.push(
+      `project: ${JSON.stringify(matrix.project)} — lowercase letters, digits and hyphens, starting with a letter, at most 20 characters`,
+    );
   }
 
   matrix.deployments.forEach((d, index) => {
@@ -220,7 +240,8 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
     else issues.push(...jurisdictionIssues(identity.data, jurisdictions, d.jurisdiction === undefined));
 
     const profile = matrix.profiles[profileName];
-    if (!profile) issues.push({ path: ['profile'], message: `unknown profile; known: ${Object.keys(matrix.profiles).join(', ')}` });
+    if (!profile)
+      issues.push({ path: ['profile'], message: `unknown profile; known: ${Object.keys(matrix.profiles).join(', ')}` });
     const settingsRaw = deepMerge(matrix.defaults, profile ?? {}, d.overrides ?? {});
     const { settings, issues: settingIssues } = settingsIssues(settingsRaw);
     issues.push(...settingIssues);
@@ -231,21 +252,50 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
 
     const root = { ...d, ...identityRaw, ...(settingsRaw as Plain), backend: backendRaw };
     if (identity.success && settings && backend.success) {
-      const names = resourceNames(matrix.project, identity.data.environment, identity.data.region, identity.data.accountId, settings);
+      const names = resourceNames(
+        matrix.project,
+        identity.data.environment,
+        identity.data.region,
+        identity.data.accountId,
+        settings,
+      );
       issues.push(...namingIssues(names, backend.data, identity.data, settings.logs.bucketAccessLogs));
       issues.push(...stateHostIssues(backend.data, identity.data));
-      if (backend.data.type === 'cloud' && backend.data.project === undefined && !HCP_PROJECT_NAME.test(hcpProjectOf(matrix.project, identity.data.environment))) {
-        issues.push({ path: ['backend', 'project'], message: `the default HCP Terraform project "${hcpProjectOf(matrix.project, identity.data.environment)}" is not 3 to 40 letters, digits, spaces, hyphens and underscores; name backend.project` });
+      if (
+        backend.data.type === 'cloud' &&
+        backend.data.project === undefined &&
+        !HCP_PROJECT_NAME.test(hcpProjectOf(matrix.project, identity.data.environment))
+      ) {
+        issues.push({
+          path: ['backend', 'project'],
+          message: `the default HCP Terraform project "${hcpProjectOf(matrix.project, identity.data.environment)}" is not 3 to 40 letters, digits, spaces, hyphens and underscores; name backend.project`,
+        });
       }
       const earlier = seen.get(names.stack);
       if (earlier !== undefined) {
-        issues.push({ path: ['region'], message: `duplicate environment/region pair: ${earlier} already deploys stack ${names.stack}` });
+        issues.push({
+          path: ['region'],
+          message: `duplicate environment/region pair: ${earlier} already deploys stack ${names.stack}`,
+        });
       } else {
         seen.set(names.stack, `deployments[${index}]`);
       }
       if (issues.length === 0) {
-        const resolvedBackend = backend.data.type === 'cloud' ? { ...backend.data, project: backend.data.project ?? hcpProjectOf(matrix.project, identity.data.environment) } : backend.data;
-        resolved.push({ ...identity.data, project: matrix.project, settings, backend: resolvedBackend, names, jurisdictionRegions: [...(jurisdictions[identity.data.jurisdiction]?.regions ?? [])] });
+        const resolvedBackend =
+          backend.data.type === 'cloud'
+            ? {
+                ...backend.data,
+                project: backend.data.project ?? hcpProjectOf(matrix.project, identity.data.environment),
+              }
+            : backend.data;
+        resolved.push({
+          ...identity.data,
+          project: matrix.project,
+          settings,
+          backend: resolvedBackend,
+          names,
+          jurisdictionRegions: [...(jurisdictions[identity.data.jurisdiction]?.regions ?? [])],
+        });
       }
     }
     const key = `${d.environment}/${d.region}`;
@@ -253,7 +303,8 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
       const [section, ...rest] = issue.path;
       const settingsPath = issue.path;
       const inSettings = typeof section === 'string' && section in matrix.defaults;
-      const sharedDefault = defaultIssues.has(issueKey(issue)) && !isSet(profile, settingsPath) && !isSet(d.overrides, settingsPath);
+      const sharedDefault =
+        defaultIssues.has(issueKey(issue)) && !isSet(profile, settingsPath) && !isSet(d.overrides, settingsPath);
       const sharedBackend = section === 'backend' && isSet(matrix.backend, rest) && !isSet(d.backend, rest);
       if (sharedDefault || sharedBackend) {
         const line = sharedDefault
@@ -263,7 +314,9 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
         continue;
       }
       const setInFile = inSettings
-        ? isSet(file?.content.deploymentOverrides?.[key], settingsPath) || isSet(file?.content.profiles?.[profileName], settingsPath) || (file?.content.deployments !== undefined && isSet(d.overrides, settingsPath))
+        ? isSet(file?.content.deploymentOverrides?.[key], settingsPath) ||
+          isSet(file?.content.profiles?.[profileName], settingsPath) ||
+          (file?.content.deployments !== undefined && isSet(d.overrides, settingsPath))
         : section === 'backend'
           ? isSet(file?.content.backend, rest)
           : file?.content.deployments !== undefined;
@@ -273,7 +326,10 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
 
   problems.push(...movedFromProblems(matrix.deployments));
   problems.unshift(
-    ...[...fromDefaults].map(([line, labels]) => `${line} (${labels.length === matrix.deployments.length ? 'every deployment' : labels.join(', ')})`),
+    ...[...fromDefaults].map(
+      ([line, labels]) =>
+        `${line} (${labels.length === matrix.deployments.length ? 'every deployment' : labels.join(', ')})`,
+    ),
   );
   if (matrix.deployments.length === 0) problems.push('deployments: [] — the matrix needs at least one deployment');
   if (problems.length === 0) problems.push(...crossJurisdictionAccountProblems(resolved));
@@ -293,7 +349,8 @@ const HCP_PROJECT_NAME = /^[A-Za-z0-9 _-]{3,40}$/;
  */
 export function crossJurisdictionAccountProblems(deployments: ResolvedDeployment[]): string[] {
   const byAccount = new Map<string, ResolvedDeployment[]>();
-  for (const d of deployments) if (d.backend.type === 'cloud') byAccount.set(d.accountId, [...(byAccount.get(d.accountId) ?? []), d]);
+  for (const d of deployments)
+    if (d.backend.type === 'cloud') byAccount.set(d.accountId, [...(byAccount.get(d.accountId) ?? []), d]);
   const problems: string[] = [];
   for (const [account, ds] of byAccount) {
     const hostOf = (d: ResolvedDeployment) => (d.backend.type === 'cloud' ? d.backend.hostname : '');
@@ -301,8 +358,15 @@ export function crossJurisdictionAccountProblems(deployments: ResolvedDeployment
     if (jurisdictions.size < 2) continue;
     const unexplained = ds.filter((d) => d.backend.type === 'cloud' && !d.backend.crossJurisdictionAccountReason);
     if (unexplained.length === 0) continue;
-    const who = ds.map((d) => `${d.environment}/${d.region} (${d.backend.type === 'cloud' ? `${d.backend.organization} on ${d.backend.hostname}` : ''})`).join(', ');
-    problems.push(`account ${account} would be applied by HCP Terraform organizations on hosts of ${[...jurisdictions].sort().join(' and ')}: ${who}; keep each jurisdiction's deployments in accounts of their own, or give backend.crossJurisdictionAccountReason in ${unexplained.map((d) => `${d.environment}/${d.region}`).join(', ')}`);
+    const who = ds
+      .map(
+        (d) =>
+          `${d.environment}/${d.region} (${d.backend.type === 'cloud' ? `${d.backend.organization} on ${d.backend.hostname}` : ''})`,
+      )
+      .join(', ');
+    problems.push(
+      `account ${account} would be applied by HCP Terraform organizations on hosts of ${[...jurisdictions].sort().join(' and ')}: ${who}; keep each jurisdiction's deployments in accounts of their own, or give backend.crossJurisdictionAccountReason in ${unexplained.map((d) => `${d.environment}/${d.region}`).join(', ')}`,
+    );
   }
   return problems;
 }
@@ -318,8 +382,14 @@ function movedFromProblems(deployments: MatrixConfig['deployments']): string[] {
   for (const d of deployments) {
     if (typeof d.movedFrom !== 'string') continue;
     const label = `${d.environment}/${d.region}`;
-    if (keys.has(d.movedFrom)) problems.push(`${label} movedFrom: ${JSON.stringify(d.movedFrom)} — ${d.movedFrom === label ? 'names this deployment itself' : 'that deployment is still in the matrix'}; name the environment/region it was before the move, or remove movedFrom`);
-    else if (claimed.has(d.movedFrom)) problems.push(`${label} movedFrom: ${JSON.stringify(d.movedFrom)} — ${claimed.get(d.movedFrom)} already moved from there`);
+    if (keys.has(d.movedFrom))
+      problems.push(
+        `${label} movedFrom: ${JSON.stringify(d.movedFrom)} — ${d.movedFrom === label ? 'names this deployment itself' : 'that deployment is still in the matrix'}; name the environment/region it was before the move, or remove movedFrom`,
+      );
+    else if (claimed.has(d.movedFrom))
+      problems.push(
+        `${label} movedFrom: ${JSON.stringify(d.movedFrom)} — ${claimed.get(d.movedFrom)} already moved from there`,
+      );
     claimed.set(d.movedFrom, label);
   }
   return problems;
@@ -330,7 +400,9 @@ function stateHostIssues(backend: BackendSettings, identity: DeploymentIdentity)
   if (backend.type !== 'cloud' || backend.residencyException) return [];
   const host = HCP_TERRAFORM_HOST_JURISDICTIONS[backend.hostname];
   if (host === undefined || host === identity.jurisdiction) return [];
-  const alternative = Object.entries(HCP_TERRAFORM_HOST_JURISDICTIONS).find(([, j]) => j === identity.jurisdiction)?.[0];
+  const alternative = Object.entries(HCP_TERRAFORM_HOST_JURISDICTIONS).find(
+    ([, j]) => j === identity.jurisdiction,
+  )?.[0];
   return [
     {
       path: ['backend', 'hostname'],
@@ -340,14 +412,22 @@ function stateHostIssues(backend: BackendSettings, identity: DeploymentIdentity)
 }
 
 /** Names derived from the config must also be ones AWS and Terraform accept. */
-function namingIssues(names: ResourceNames, backend: BackendSettings, identity: DeploymentIdentity, accessLogs: boolean): Issue[] {
+function namingIssues(
+  names: ResourceNames,
+  backend: BackendSettings,
+  identity: DeploymentIdentity,
+  accessLogs: boolean,
+): Issue[] {
   const issues: Issue[] = [];
   for (const problem of bucketNameProblems(names.dataBucket)) {
     issues.push({ path: ['environment'], message: `data bucket name "${names.dataBucket}" ${problem}` });
   }
   if (accessLogs) {
     for (const problem of bucketNameProblems(names.accessLogBucket)) {
-      issues.push({ path: ['logs', 'bucketAccessLogs'], message: `access log bucket name "${names.accessLogBucket}" ${problem} (a shorter project or environment name fits)` });
+      issues.push({
+        path: ['logs', 'bucketAccessLogs'],
+        message: `access log bucket name "${names.accessLogBucket}" ${problem} (a shorter project or environment name fits)`,
+      });
     }
   }
   if (backend.type === 's3') {
@@ -356,17 +436,27 @@ function namingIssues(names: ResourceNames, backend: BackendSettings, identity: 
       issues.push({ path: ['backend', 'bucketPrefix'], message: `state bucket name "${bucket}" ${problem}` });
     }
     for (const problem of accessLogs ? bucketNameProblems(accessLogBucketOf(bucket)) : []) {
-      issues.push({ path: ['backend', 'bucketPrefix'], message: `state access log bucket name "${accessLogBucketOf(bucket)}" ${problem} (logs.bucketAccessLogs logs the state bucket too)` });
+      issues.push({
+        path: ['backend', 'bucketPrefix'],
+        message: `state access log bucket name "${accessLogBucketOf(bucket)}" ${problem} (logs.bucketAccessLogs logs the state bucket too)`,
+      });
     }
   }
   if (!/^[A-Za-z0-9_-]+$/.test(names.stack)) {
-    issues.push({ path: ['environment'], message: `stack name "${names.stack}" must hold only letters, digits, hyphens and underscores` });
+    issues.push({
+      path: ['environment'],
+      message: `stack name "${names.stack}" must hold only letters, digits, hyphens and underscores`,
+    });
   }
   if (!ATHENA_NAME.test(names.glueDatabase)) {
-    issues.push({ path: ['environment'], message: `Glue database "${names.glueDatabase}" is not a name Athena accepts` });
+    issues.push({
+      path: ['environment'],
+      message: `Glue database "${names.glueDatabase}" is not a name Athena accepts`,
+    });
   }
   for (const role of [...Object.values(names.roles), ...Object.values(names.deployRoles), names.erasure]) {
-    if (role.length > 64) issues.push({ path: ['environment'], message: `IAM role name "${role}" is longer than 64 characters` });
+    if (role.length > 64)
+      issues.push({ path: ['environment'], message: `IAM role name "${role}" is longer than 64 characters` });
   }
   return issues;
 }

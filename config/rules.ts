@@ -2,12 +2,25 @@
  * AWS apply-time rules that the provider's schema and `terraform validate` do not catch, checked on the resolved
  * settings of a deployment. Every rule names its source; docs/aws-rules.md lists them for users.
  */
-import { ATHENA_MIN_CUTOFF_BYTES, ERROR_OUTPUT_TYPE_EXPRESSION, FIREHOSE_RULES, PINPOINT_END_OF_SUPPORT, S3_RULES } from './aws';
+import {
+  ATHENA_MIN_CUTOFF_BYTES,
+  ERROR_OUTPUT_TYPE_EXPRESSION,
+  FIREHOSE_RULES,
+  PINPOINT_END_OF_SUPPORT,
+  S3_RULES,
+} from './aws';
 import { contractFields, ENVELOPE, hasColumn } from './event-contract';
 import { glueCronProblems } from './glue-cron';
 import { NAMED_QUERIES, PARTITION_COLUMNS } from './queries';
 import { CONTRACT_SCHEMA_FOLDER, folderName, staticFolder } from './names';
-import type { AthenaSettings, CrawlerSettings, FirehoseSettings, IngestionSettings, LifecycleSettings, PipelineSettings } from './schema';
+import type {
+  AthenaSettings,
+  CrawlerSettings,
+  FirehoseSettings,
+  IngestionSettings,
+  LifecycleSettings,
+  PipelineSettings,
+} from './schema';
 
 /** A rule violation: where (path inside the deployment's resolved config) and why. */
 export interface Issue {
@@ -19,7 +32,8 @@ export interface Issue {
 export const ATHENA_NAME = /^[a-z0-9_]{1,255}$/;
 
 /** Firehose prefix expression namespaces (Firehose guide, "Custom prefixes for Amazon S3 objects"). */
-const FIREHOSE_EXPRESSION = /!\{(timestamp:[^}]+|firehose:(random-string|error-output-type)|partitionKeyFrom(Query|Lambda):[A-Za-z0-9_]+)\}/g;
+const FIREHOSE_EXPRESSION =
+  /!\{(timestamp:[^}]+|firehose:(random-string|error-output-type)|partitionKeyFrom(Query|Lambda):[A-Za-z0-9_]+)\}/g;
 
 const hasExpression = (prefix: string) => prefix.includes('!{');
 
@@ -38,7 +52,10 @@ export function lifecycleRules(l: LifecycleSettings): Issue[] {
     if (value <= previousValue) {
       at(field, `transitions must follow storage-class order: must be later than ${previousField} (${previousValue})`);
     } else if (l.standardIaDays !== null && value < l.standardIaDays + S3_RULES.minDaysInIaBeforeGlacier) {
-      at(field, `S3 requires a Glacier-class transition at least ${S3_RULES.minDaysInIaBeforeGlacier} days after STANDARD_IA (day ${l.standardIaDays + S3_RULES.minDaysInIaBeforeGlacier} or later)`);
+      at(
+        field,
+        `S3 requires a Glacier-class transition at least ${S3_RULES.minDaysInIaBeforeGlacier} days after STANDARD_IA (day ${l.standardIaDays + S3_RULES.minDaysInIaBeforeGlacier} or later)`,
+      );
     }
   }
   for (const [field, value] of transitions) {
@@ -49,7 +66,10 @@ export function lifecycleRules(l: LifecycleSettings): Issue[] {
   if (l.deepArchiveDays !== null && !l.allowEarlyDeepArchiveExpiry) {
     const kept = l.expirationDays - l.deepArchiveDays;
     if (kept > 0 && kept < S3_RULES.deepArchiveMinimumStorageDays) {
-      at('expirationDays', `objects would be deleted ${kept} days after reaching DEEP_ARCHIVE, which bills at least ${S3_RULES.deepArchiveMinimumStorageDays}; keep them longer or set lifecycle.allowEarlyDeepArchiveExpiry`);
+      at(
+        'expirationDays',
+        `objects would be deleted ${kept} days after reaching DEEP_ARCHIVE, which bills at least ${S3_RULES.deepArchiveMinimumStorageDays}; keep them longer or set lifecycle.allowEarlyDeepArchiveExpiry`,
+      );
     }
   }
   return issues;
@@ -60,7 +80,10 @@ export function firehoseRules(f: FirehoseSettings): Issue[] {
   const at = (field: keyof FirehoseSettings, message: string) => issues.push({ path: ['firehose', field], message });
   const converting = f.format === 'parquet' || f.dynamicPartitioning;
   if (converting && f.bufferSizeMb < FIREHOSE_RULES.minBufferMbForConversion) {
-    at('bufferSizeMb', `Firehose requires at least ${FIREHOSE_RULES.minBufferMbForConversion} MiB with ${f.format === 'parquet' ? 'Parquet conversion' : 'dynamic partitioning'}`);
+    at(
+      'bufferSizeMb',
+      `Firehose requires at least ${FIREHOSE_RULES.minBufferMbForConversion} MiB with ${f.format === 'parquet' ? 'Parquet conversion' : 'dynamic partitioning'}`,
+    );
   }
   if (f.format === 'parquet' && f.compression !== 'UNCOMPRESSED') {
     at('compression', 'Firehose requires UNCOMPRESSED with Parquet conversion (Parquet compresses its own pages)');
@@ -78,7 +101,10 @@ export function firehoseRules(f: FirehoseSettings): Issue[] {
     at('dataPrefix', `Firehose rejects ${ERROR_OUTPUT_TYPE_EXPRESSION} in the data prefix; it belongs in errorPrefix`);
   }
   if (hasExpression(f.dataPrefix) && !f.errorPrefix.includes(ERROR_OUTPUT_TYPE_EXPRESSION)) {
-    at('errorPrefix', `Firehose requires ${ERROR_OUTPUT_TYPE_EXPRESSION} in the error prefix when the data prefix has expressions`);
+    at(
+      'errorPrefix',
+      `Firehose requires ${ERROR_OUTPUT_TYPE_EXPRESSION} in the error prefix when the data prefix has expressions`,
+    );
   }
   for (const field of ['dataPrefix', 'errorPrefix'] as const) {
     const prefix = f[field];
@@ -88,7 +114,10 @@ export function firehoseRules(f: FirehoseSettings): Issue[] {
     if (prefix.startsWith('/')) at(field, 'S3 keys must not start with "/"');
   }
   if (staticFolder(f.errorPrefix) === '') {
-    at('errorPrefix', 'must start with a static folder (e.g. "errors/") so lifecycle rules and reviewers find failed records');
+    at(
+      'errorPrefix',
+      'must start with a static folder (e.g. "errors/") so lifecycle rules and reviewers find failed records',
+    );
   }
   const dataFolder = staticFolder(f.dataPrefix);
   if (dataFolder === '') {
@@ -135,7 +164,10 @@ export function crossSectionRules(s: PipelineSettings): Issue[] {
   const issues: Issue[] = [];
   const firehoseFolders = [staticFolder(s.firehose.dataPrefix), staticFolder(s.firehose.errorPrefix)].filter(Boolean);
   if (firehoseFolders.some((folder) => s.athena.resultsPrefix.startsWith(folder))) {
-    issues.push({ path: ['athena', 'resultsPrefix'], message: `must be outside the Firehose data and error folders, or query results get crawled and expire with the events` });
+    issues.push({
+      path: ['athena', 'resultsPrefix'],
+      message: `must be outside the Firehose data and error folders, or query results get crawled and expire with the events`,
+    });
   }
   const reserved: [string[], string][] = [
     [['firehose', 'dataPrefix'], s.firehose.dataPrefix],
@@ -143,7 +175,10 @@ export function crossSectionRules(s: PipelineSettings): Issue[] {
     [['athena', 'resultsPrefix'], s.athena.resultsPrefix],
   ];
   for (const [path] of reserved.filter(([, prefix]) => prefix.startsWith(CONTRACT_SCHEMA_FOLDER))) {
-    issues.push({ path, message: `${CONTRACT_SCHEMA_FOLDER} is reserved for the contract table's schema and must stay empty` });
+    issues.push({
+      path,
+      message: `${CONTRACT_SCHEMA_FOLDER} is reserved for the contract table's schema and must stay empty`,
+    });
   }
   const table = `${s.catalog.tablePrefix}${folderName(s.firehose.dataPrefix)}`;
   if (!ATHENA_NAME.test(table)) {
@@ -175,19 +210,30 @@ export function catalogRules(s: PipelineSettings): Issue[] {
   const issues: Issue[] = [];
   const keys = partitionKeys(s.firehose.dataPrefix);
   if (!PARTITION_COLUMNS.every((c) => keys.includes(c))) {
-    issues.push({ path: ['firehose', 'dataPrefix'], message: `needs Hive folders ${PARTITION_COLUMNS.map((c) => `${c}=`).join(', ')}: the tables and every named query filter on them` });
+    issues.push({
+      path: ['firehose', 'dataPrefix'],
+      message: `needs Hive folders ${PARTITION_COLUMNS.map((c) => `${c}=`).join(', ')}: the tables and every named query filter on them`,
+    });
   }
   if (s.catalog.mode === 'projection' && !s.firehose.dataPrefix.endsWith(PROJECTION_LAYOUT)) {
-    issues.push({ path: ['firehose', 'dataPrefix'], message: `partition projection needs the prefix to end with ${PROJECTION_LAYOUT}` });
+    issues.push({
+      path: ['firehose', 'dataPrefix'],
+      message: `partition projection needs the prefix to end with ${PROJECTION_LAYOUT}`,
+    });
   }
   if (s.catalog.mode === 'projection' && keys.some((k) => !(PARTITION_COLUMNS as readonly string[]).includes(k))) {
-    issues.push({ path: ['firehose', 'dataPrefix'], message: `partition projection covers only ${PARTITION_COLUMNS.join('/')}; remove the other partition keys (${keys.join(', ')})` });
+    issues.push({
+      path: ['firehose', 'dataPrefix'],
+      message: `partition projection covers only ${PARTITION_COLUMNS.join('/')}; remove the other partition keys (${keys.join(', ')})`,
+    });
   }
   const eventMode = s.crawler.recrawlBehavior === 'CRAWL_EVENT_MODE';
   if ((s.catalog.mode === 'crawler-events') !== eventMode && s.catalog.mode !== 'projection') {
     issues.push({
       path: ['crawler', 'recrawlBehavior'],
-      message: eventMode ? 'CRAWL_EVENT_MODE needs catalog.mode "crawler-events" (the S3 event queue)' : 'catalog.mode "crawler-events" needs crawler.recrawlBehavior CRAWL_EVENT_MODE',
+      message: eventMode
+        ? 'CRAWL_EVENT_MODE needs catalog.mode "crawler-events" (the S3 event queue)'
+        : 'catalog.mode "crawler-events" needs crawler.recrawlBehavior CRAWL_EVENT_MODE',
     });
   }
 
@@ -195,27 +241,49 @@ export function catalogRules(s: PipelineSettings): Issue[] {
   const reserved = new Set<string>([...ENVELOPE.map((f) => f.name), ...PARTITION_COLUMNS]);
   const seen = new Set<string>();
   s.contract.extraColumns.forEach((column, i) => {
-    if (reserved.has(column.name)) issues.push({ path: ['contract', 'extraColumns', i, 'name'], message: 'already a column of the envelope or a partition column' });
-    else if (seen.has(column.name)) issues.push({ path: ['contract', 'extraColumns', i, 'name'], message: 'defined twice' });
+    if (reserved.has(column.name))
+      issues.push({
+        path: ['contract', 'extraColumns', i, 'name'],
+        message: 'already a column of the envelope or a partition column',
+      });
+    else if (seen.has(column.name))
+      issues.push({ path: ['contract', 'extraColumns', i, 'name'], message: 'defined twice' });
     seen.add(column.name);
   });
 
   const queryNames = new Set(NAMED_QUERIES.map((q) => q.name));
   NAMED_QUERIES.forEach((q) =>
-    q.columns.filter((c) => !hasColumn(fields, c)).forEach((c) => issues.push({ path: ['contract'], message: `built-in query ${q.name} reads ${c}, which the event contract lacks` })),
+    q.columns
+      .filter((c) => !hasColumn(fields, c))
+      .forEach((c) =>
+        issues.push({
+          path: ['contract'],
+          message: `built-in query ${q.name} reads ${c}, which the event contract lacks`,
+        }),
+      ),
   );
   s.extraQueries.forEach((q, i) => {
-    if (queryNames.has(q.name)) issues.push({ path: ['extraQueries', i, 'name'], message: 'a named query of this name exists already' });
+    if (queryNames.has(q.name))
+      issues.push({ path: ['extraQueries', i, 'name'], message: 'a named query of this name exists already' });
     queryNames.add(q.name);
     q.columns.forEach((c, j) => {
-      if (!hasColumn(fields, c)) issues.push({ path: ['extraQueries', i, 'columns', j], message: `column ${c} is not in the event contract` });
+      if (!hasColumn(fields, c))
+        issues.push({ path: ['extraQueries', i, 'columns', j], message: `column ${c} is not in the event contract` });
     });
     for (const placeholder of ['{{database}}', '{{table}}']) {
-      if (!q.sql.includes(placeholder)) issues.push({ path: ['extraQueries', i, 'sql'], message: `must read from "{{database}}"."{{table}}" (missing ${placeholder})` });
+      if (!q.sql.includes(placeholder))
+        issues.push({
+          path: ['extraQueries', i, 'sql'],
+          message: `must read from "{{database}}"."{{table}}" (missing ${placeholder})`,
+        });
     }
     const where = q.sql.split(/\bWHERE\b/i)[1] ?? '';
     const missing = PARTITION_COLUMNS.filter((c) => !new RegExp(`\\b${c}\\b`).test(where));
-    if (missing.length > 0) issues.push({ path: ['extraQueries', i, 'sql'], message: `must filter on ${PARTITION_COLUMNS.join('/')} in its WHERE clause (missing ${missing.join(', ')}), or it scans every day` });
+    if (missing.length > 0)
+      issues.push({
+        path: ['extraQueries', i, 'sql'],
+        message: `must filter on ${PARTITION_COLUMNS.join('/')} in its WHERE clause (missing ${missing.join(', ')}), or it scans every day`,
+      });
   });
   return issues;
 }
@@ -236,10 +304,14 @@ export const SECTION_RULES: { [K in keyof PipelineSettings]?: (value: PipelineSe
 export function bucketNameProblems(name: string): string[] {
   const problems: string[] = [];
   if (name.length < 3 || name.length > 63) problems.push(`is ${name.length} characters; S3 allows 3–63`);
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) problems.push('may hold only lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit');
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name))
+    problems.push(
+      'may hold only lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit',
+    );
   if (name.includes('..')) problems.push('must not contain two adjacent dots');
   if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) problems.push('must not look like an IP address');
   if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) problems.push('must not start with xn--, sthree- or amzn-s3-demo-');
-  if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) problems.push('must not end with a suffix S3 reserves');
+  if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name))
+    problems.push('must not end with a suffix S3 reserves');
   return problems;
 }

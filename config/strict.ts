@@ -11,7 +11,8 @@ function distance(a: string, b: string): number {
   let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
   for (let i = 1; i <= x.length; i++) {
     const row = [i];
-    for (let j = 1; j <= y.length; j++) row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1)));
+    for (let j = 1; j <= y.length; j++)
+      row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1)));
     previous = row;
   }
   return previous[y.length];
@@ -20,18 +21,24 @@ function distance(a: string, b: string): number {
 /** The known name closest to `name`, when close enough to be a slip (at most a third of its letters, ≥ 2). */
 export function nearest(name: string, known: readonly string[]): string | undefined {
   const limit = Math.max(2, Math.floor(name.length / 3));
-  const [best] = known.map((k) => [k, distance(name, k)] as const).filter(([, d]) => d <= limit).sort((p, q) => p[1] - q[1] || p[0].localeCompare(q[0]));
+  const [best] = known
+    .map((k) => [k, distance(name, k)] as const)
+    .filter(([, d]) => d <= limit)
+    .sort((p, q) => p[1] - q[1] || p[0].localeCompare(q[0]));
   return best?.[0];
 }
 
 /** "unknown field; did you mean `jurisdiction`?", or the known fields when none is close. */
 export function unknownFieldMessage(name: string, known: readonly string[]): string {
   const suggestion = nearest(name, known);
-  return suggestion ? `unknown field; did you mean ${suggestion}?` : `unknown field; known: ${[...known].sort().join(', ')}`;
+  return suggestion
+    ? `unknown field; did you mean ${suggestion}?`
+    : `unknown field; known: ${[...known].sort().join(', ')}`;
 }
 
 type AnySchema = z.core.$ZodType;
-const defOf = (schema: AnySchema) => (schema as unknown as { _zod: { def: Record<string, unknown> & { type: string } } })._zod.def;
+const defOf = (schema: AnySchema) =>
+  (schema as unknown as { _zod: { def: Record<string, unknown> & { type: string } } })._zod.def;
 
 /** The object schemas a value at `path` of `schema` may be (every option of a union), wrappers removed. */
 function objectsAt(schema: AnySchema, path: readonly (string | number)[]): AnySchema[] {

@@ -42,7 +42,8 @@ export interface BootstrapTarget {
  */
 export function acceptedByAll(deployments: ResolvedDeployment[]): ControlAcceptance[] {
   const [first, ...rest] = deployments.map((d) => d.settings.controls.acceptances);
-  const same = (a: ControlAcceptance) => (list: ControlAcceptance[]) => list.some((b) => JSON.stringify(b) === JSON.stringify(a));
+  const same = (a: ControlAcceptance) => (list: ControlAcceptance[]) =>
+    list.some((b) => JSON.stringify(b) === JSON.stringify(a));
   return (first ?? []).filter((a) => rest.every(same(a)));
 }
 
@@ -53,20 +54,51 @@ export function bootstrapTargets(deployments: ResolvedDeployment[]): BootstrapTa
     if (d.backend.type !== 's3') continue;
     const id = bootstrapStackName(d.project, d.accountId, d.region);
     const { bucket } = backendLocation(d.backend, d.environment, d.region, d.accountId);
-    const target = targets.get(id) ?? { project: d.project, accountId: d.accountId, region: d.region, bucket, noncurrentVersionExpirationDays: 0, stacks: [], environments: [], jurisdictions: [], jurisdictionRegions: [...d.jurisdictionRegions], regionExceptions: {}, allowDestroy: true, accessLogs: null, deployRoles: [], acceptances: [] };
-    if (d.backend.deployRolePrincipals?.length) target.deployRoles.push({ stack: d.names.stack, role: d.names.deployRoles.apply, principals: d.backend.deployRolePrincipals });
-    target.noncurrentVersionExpirationDays = Math.max(target.noncurrentVersionExpirationDays, d.backend.noncurrentVersionExpirationDays);
+    const target = targets.get(id) ?? {
+      project: d.project,
+      accountId: d.accountId,
+      region: d.region,
+      bucket,
+      noncurrentVersionExpirationDays: 0,
+      stacks: [],
+      environments: [],
+      jurisdictions: [],
+      jurisdictionRegions: [...d.jurisdictionRegions],
+      regionExceptions: {},
+      allowDestroy: true,
+      accessLogs: null,
+      deployRoles: [],
+      acceptances: [],
+    };
+    if (d.backend.deployRolePrincipals?.length)
+      target.deployRoles.push({
+        stack: d.names.stack,
+        role: d.names.deployRoles.apply,
+        principals: d.backend.deployRolePrincipals,
+      });
+    target.noncurrentVersionExpirationDays = Math.max(
+      target.noncurrentVersionExpirationDays,
+      d.backend.noncurrentVersionExpirationDays,
+    );
     target.allowDestroy &&= d.settings.protection.allowDestroy;
-    if (d.settings.logs.bucketAccessLogs) target.accessLogs = { bucket: accessLogBucketOf(bucket), retentionDays: Math.max(target.accessLogs?.retentionDays ?? 0, d.settings.logs.retentionDays) };
+    if (d.settings.logs.bucketAccessLogs)
+      target.accessLogs = {
+        bucket: accessLogBucketOf(bucket),
+        retentionDays: Math.max(target.accessLogs?.retentionDays ?? 0, d.settings.logs.retentionDays),
+      };
     target.stacks.push(d.names.stack);
     target.environments = [...new Set([...target.environments, d.environment])].sort();
     target.jurisdictions = [...new Set([...target.jurisdictions, d.jurisdiction])].sort();
     target.jurisdictionRegions = target.jurisdictionRegions.filter((r) => d.jurisdictionRegions.includes(r));
     const reason = d.regionExceptions[d.region];
-    if (reason) target.regionExceptions[d.region] = [target.regionExceptions[d.region], reason].filter(Boolean).join('; ');
+    if (reason)
+      target.regionExceptions[d.region] = [target.regionExceptions[d.region], reason].filter(Boolean).join('; ');
     targets.set(id, target);
   }
-  return [...targets.values()].map((t) => ({ ...t, acceptances: acceptedByAll(deployments.filter((d) => t.stacks.includes(d.names.stack))) }));
+  return [...targets.values()].map((t) => ({
+    ...t,
+    acceptances: acceptedByAll(deployments.filter((d) => t.stacks.includes(d.names.stack))),
+  }));
 }
 
 /** One pipeline stack run by HCP Terraform: where its workspace is, and the roles its plan and apply phases assume. */
@@ -132,7 +164,11 @@ export interface TrustTarget {
 }
 
 /** The cloud-run workspaces grouped by `key`, each group made into a target by `make` (in matrix order). */
-function groupWorkspaces<T extends { workspaces: CloudWorkspace[] }>(deployments: ResolvedDeployment[], key: (w: CloudWorkspace) => string, make: (first: CloudWorkspace, project: string) => T): T[] {
+function groupWorkspaces<T extends { workspaces: CloudWorkspace[] }>(
+  deployments: ResolvedDeployment[],
+  key: (w: CloudWorkspace) => string,
+  make: (first: CloudWorkspace, project: string) => T,
+): T[] {
   const targets = new Map<string, T>();
   const project = deployments[0]?.project ?? '';
   for (const w of cloudWorkspaces(deployments)) {
@@ -144,8 +180,22 @@ function groupWorkspaces<T extends { workspaces: CloudWorkspace[] }>(deployments
 }
 
 export function trustTargets(deployments: ResolvedDeployment[]): TrustTarget[] {
-  const targets = groupWorkspaces<TrustTarget>(deployments, (w) => w.accountId, (w, project) => ({ stack: trustStackName(project, w.accountId), project, accountId: w.accountId, region: w.region, workspaces: [], acceptances: [] }));
-  return targets.map((t) => ({ ...t, acceptances: acceptedByAll(deployments.filter((d) => t.workspaces.some((w) => w.stack === d.names.stack))) }));
+  const targets = groupWorkspaces<TrustTarget>(
+    deployments,
+    (w) => w.accountId,
+    (w, project) => ({
+      stack: trustStackName(project, w.accountId),
+      project,
+      accountId: w.accountId,
+      region: w.region,
+      workspaces: [],
+      acceptances: [],
+    }),
+  );
+  return targets.map((t) => ({
+    ...t,
+    acceptances: acceptedByAll(deployments.filter((d) => t.workspaces.some((w) => w.stack === d.names.stack))),
+  }));
 }
 
 /** The workspaces stack of one HCP Terraform organization (on its host): its project(s) and workspaces. */
@@ -157,7 +207,16 @@ export interface WorkspacesTarget {
 }
 
 export function workspacesTargets(deployments: ResolvedDeployment[]): WorkspacesTarget[] {
-  return groupWorkspaces(deployments, (w) => `${w.hostname}/${w.organization}`, (w, project) => ({ stack: workspacesStackName(project, w.organization, w.hostname), hostname: w.hostname, organization: w.organization, workspaces: [] }));
+  return groupWorkspaces(
+    deployments,
+    (w) => `${w.hostname}/${w.organization}`,
+    (w, project) => ({
+      stack: workspacesStackName(project, w.organization, w.hostname),
+      hostname: w.hostname,
+      organization: w.organization,
+      workspaces: [],
+    }),
+  );
 }
 
 export interface StackTarget {
@@ -181,10 +240,33 @@ export function stackTargets(deployments: ResolvedDeployment[]): StackTarget[] {
       kind: 'telemetry' as const,
       accountId: d.accountId,
       region: d.region,
-      ...(d.backend.type === 'cloud' && d.backend.executionMode !== 'local' ? { remoteRun: { hostname: d.backend.hostname, workspace: `${d.backend.organization}/${backendLocation(d.backend, d.environment, d.region, d.accountId).workspace}` } } : {}),
+      ...(d.backend.type === 'cloud' && d.backend.executionMode !== 'local'
+        ? {
+            remoteRun: {
+              hostname: d.backend.hostname,
+              workspace: `${d.backend.organization}/${backendLocation(d.backend, d.environment, d.region, d.accountId).workspace}`,
+            },
+          }
+        : {}),
     })),
-    ...bootstrapTargets(deployments).map((t) => ({ stack: bootstrapStackName(t.project, t.accountId, t.region), kind: 'bootstrap' as const, accountId: t.accountId, region: t.region })),
-    ...trustTargets(deployments).map((t) => ({ stack: t.stack, kind: 'trust' as const, accountId: t.accountId, region: t.region })),
-    ...workspacesTargets(deployments).map((t) => ({ stack: t.stack, kind: 'workspaces' as const, accountId: '', region: '', hcpOrganization: { hostname: t.hostname, organization: t.organization } })),
+    ...bootstrapTargets(deployments).map((t) => ({
+      stack: bootstrapStackName(t.project, t.accountId, t.region),
+      kind: 'bootstrap' as const,
+      accountId: t.accountId,
+      region: t.region,
+    })),
+    ...trustTargets(deployments).map((t) => ({
+      stack: t.stack,
+      kind: 'trust' as const,
+      accountId: t.accountId,
+      region: t.region,
+    })),
+    ...workspacesTargets(deployments).map((t) => ({
+      stack: t.stack,
+      kind: 'workspaces' as const,
+      accountId: '',
+      region: '',
+      hcpOrganization: { hostname: t.hostname, organization: t.organization },
+    })),
   ];
 }

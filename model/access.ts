@@ -40,7 +40,12 @@ export type AccessPrincipalKind =
   | 'service-for-another-account';
 
 /** Principals outside the stack's account: who "external access" means (the report's exposure rule, the review's gate on a new stack, a store's reachability). */
-export const OUTSIDER_KINDS: readonly AccessPrincipalKind[] = ['named-external', 'other-account', 'anyone', 'service-for-another-account'];
+export const OUTSIDER_KINDS: readonly AccessPrincipalKind[] = [
+  'named-external',
+  'other-account',
+  'anyone',
+  'service-for-another-account',
+];
 
 /** Who asks. `id` is stable across a move to another account (addresses, not ARNs), except for named outsiders. */
 export interface AccessPrincipal {
@@ -52,7 +57,8 @@ export interface AccessPrincipal {
   account: string | null;
 }
 
-export type AccessTargetKind = 'store' | 'bucket' | 'key' | 'topic' | 'queue' | 'stream' | 'catalog' | 'workgroup' | 'role' | 'policy' | 'outside';
+export type AccessTargetKind =
+  'store' | 'bucket' | 'key' | 'topic' | 'queue' | 'stream' | 'catalog' | 'workgroup' | 'role' | 'policy' | 'outside';
 
 export interface AccessTarget {
   /** A store's id; `policy:` and a bucket's address; the address of the key, topic, queue, stream, database or role. */
@@ -63,7 +69,22 @@ export interface AccessTarget {
   storeRole?: Store['role'];
 }
 
-export const ACCESS_REQUESTS = ['read', 'write', 'delete', 'list', 'decrypt', 'administer', 'change-policy', 'put-records', 'read-catalog', 'change-catalog', 'read-history', 'mac', 'assume', 'act-outside'] as const;
+export const ACCESS_REQUESTS = [
+  'read',
+  'write',
+  'delete',
+  'list',
+  'decrypt',
+  'administer',
+  'change-policy',
+  'put-records',
+  'read-catalog',
+  'change-catalog',
+  'read-history',
+  'mac',
+  'assume',
+  'act-outside',
+] as const;
 export type AccessRequest = (typeof ACCESS_REQUESTS)[number];
 
 export interface AccessCell {
@@ -149,7 +170,10 @@ export const COGNITO_GUEST_SCOPE_DOWN: Doc = {
 
 /** AWS managed policies whose content is known here; any other attached by ARN is listed in `unseen`. */
 const KNOWN_MANAGED: Record<string, Doc> = {
-  'arn:aws:iam::aws:policy/AdministratorAccess': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+  'arn:aws:iam::aws:policy/AdministratorAccess': {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+  },
 };
 
 const ADMIN: Doc = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
@@ -204,7 +228,8 @@ function resolveReference(tf: TerraformJson, ref: string, home: Home): string {
   if (parts[0] === 'data') {
     const [, type, , attribute] = parts;
     if (type === 'aws_caller_identity' && attribute === 'account_id') return home.account;
-    if (type === 'aws_region' && (attribute === 'name' || attribute === 'region' || attribute === 'id')) return home.region;
+    if (type === 'aws_region' && (attribute === 'name' || attribute === 'region' || attribute === 'id'))
+      return home.region;
     if (type === 'aws_partition' && attribute === 'partition') return 'aws';
     return `unresolved-${ref}`;
   }
@@ -222,12 +247,14 @@ function resolveReference(tf: TerraformJson, ref: string, home: Home): string {
     return arnOf(tf, type, name, home);
   }
   if (attribute === 'key_id') return name;
-  if (attribute === 'url' && type === 'aws_sqs_queue') return `https://sqs.${home.region}.amazonaws.com/${home.account}/${String(b.name)}`;
+  if (attribute === 'url' && type === 'aws_sqs_queue')
+    return `https://sqs.${home.region}.amazonaws.com/${home.account}/${String(b.name)}`;
   return `unresolved-${ref}`;
 }
 
 /** A value of the JSON with its references resolved. */
-const resolveText = (tf: TerraformJson, text: string, home: Home): string => text.replace(/(?<!\$)\$\{([a-zA-Z0-9_.-]+)\}/g, (_, ref: string) => resolveReference(tf, ref, home));
+const resolveText = (tf: TerraformJson, text: string, home: Home): string =>
+  text.replace(/(?<!\$)\$\{([a-zA-Z0-9_.-]+)\}/g, (_, ref: string) => resolveReference(tf, ref, home));
 
 /**
  * A statement whose principal is an S3 canonical user id: someone the evaluator cannot place, asked about as an
@@ -246,9 +273,7 @@ export function resolvedPolicy(tf: TerraformJson, policy: unknown, home: Home): 
   if (typeof policy !== 'string') return null;
   // References resolved; then Terraform's escape of a literal `${` (`$${aws:username}`, a policy variable) undone,
   // so the evaluator sees the variable AWS will (Terraform docs, "String Templates": `$${` for a literal `${`).
-  const text = resolveText(tf, policy, home)
-    .split('$${')
-    .join('${');
+  const text = resolveText(tf, policy, home).split('$${').join('${');
   try {
     const doc = JSON.parse(text) as { Statement?: unknown };
     return { Version: '2012-10-17', ...(doc as object), Statement: asList(doc.Statement as unknown[]) } as Doc;
@@ -262,24 +287,36 @@ const pointsAt = (tf: TerraformJson, value: unknown, type: string, name: string,
   const text = String(value);
   if (text.includes(`\${${type}.${name}.`)) return true;
   const b = tf.resource?.[type]?.[name] ?? {};
-  return [arnOf(tf, type, name, home), ...['id', 'bucket', 'name', 'key_id'].map((k) => b[k]).filter(literal)].some((v) => text === v || text.startsWith(`${String(v)}/`));
+  return [arnOf(tf, type, name, home), ...['id', 'bucket', 'name', 'key_id'].map((k) => b[k]).filter(literal)].some(
+    (v) => text === v || text.startsWith(`${String(v)}/`),
+  );
 };
 
 /** S3 ACL grants as the bucket-policy statements that grant the same (ACLs are disabled under BucketOwnerEnforced). */
 function aclStatements(tf: TerraformJson, bucketName: string, home: Home): unknown[] {
   const enforced = all(tf, 'aws_s3_bucket_ownership_controls').some(
-    ([, o]) => pointsAt(tf, o.bucket, 'aws_s3_bucket', bucketName, home) && asList(o.rule as Body[]).some((r) => r.object_ownership === 'BucketOwnerEnforced'),
+    ([, o]) =>
+      pointsAt(tf, o.bucket, 'aws_s3_bucket', bucketName, home) &&
+      asList(o.rule as Body[]).some((r) => r.object_ownership === 'BucketOwnerEnforced'),
   );
   if (enforced) return [];
   const arn = arnOf(tf, 'aws_s3_bucket', bucketName, home);
   const grants: { grantee: unknown; permission: string }[] = [];
   const canned: Record<string, [string, string][]> = {
     'public-read': [['*', 'READ']],
-    'public-read-write': [['*', 'READ'], ['*', 'WRITE']],
+    'public-read-write': [
+      ['*', 'READ'],
+      ['*', 'WRITE'],
+    ],
     'authenticated-read': [['*', 'READ']],
   };
   const bucketBody = tf.resource?.aws_s3_bucket?.[bucketName] ?? {};
-  const acls = [...all(tf, 'aws_s3_bucket_acl').filter(([, a]) => pointsAt(tf, a.bucket, 'aws_s3_bucket', bucketName, home)).map(([, a]) => a), ...(bucketBody.acl ? [{ acl: bucketBody.acl }] : [])];
+  const acls = [
+    ...all(tf, 'aws_s3_bucket_acl')
+      .filter(([, a]) => pointsAt(tf, a.bucket, 'aws_s3_bucket', bucketName, home))
+      .map(([, a]) => a),
+    ...(bucketBody.acl ? [{ acl: bucketBody.acl }] : []),
+  ];
   for (const acl of acls) {
     for (const [grantee, permission] of canned[String(acl.acl)] ?? []) grants.push({ grantee, permission });
     for (const policy of asList(acl.access_control_policy as Body[])) {
@@ -298,9 +335,21 @@ function aclStatements(tf: TerraformJson, bucketName: string, home: Home): unkno
     WRITE: ['s3:PutObject', 's3:DeleteObject'],
     READ_ACP: ['s3:GetBucketAcl'],
     WRITE_ACP: ['s3:PutBucketAcl'],
-    FULL_CONTROL: ['s3:ListBucket', 's3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:GetBucketAcl', 's3:PutBucketAcl'],
+    FULL_CONTROL: [
+      's3:ListBucket',
+      's3:GetObject',
+      's3:PutObject',
+      's3:DeleteObject',
+      's3:GetBucketAcl',
+      's3:PutBucketAcl',
+    ],
   };
-  return grants.map((g) => ({ Effect: 'Allow', Principal: g.grantee === '*' ? '*' : g.grantee, Action: ACTIONS[g.permission] ?? ['s3:*'], Resource: [arn, `${arn}/*`] }));
+  return grants.map((g) => ({
+    Effect: 'Allow',
+    Principal: g.grantee === '*' ? '*' : g.grantee,
+    Action: ACTIONS[g.permission] ?? ['s3:*'],
+    Resource: [arn, `${arn}/*`],
+  }));
 }
 
 /**
@@ -309,7 +358,12 @@ function aclStatements(tf: TerraformJson, bucketName: string, home: Home): unkno
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
  */
 function restrictsPublicBuckets(tf: TerraformJson, bucketName: string, home: Home): boolean {
-  return all(tf, 'aws_s3_bucket_public_access_block').some(([, b]) => pointsAt(tf, b.bucket, 'aws_s3_bucket', bucketName, home) && b.restrict_public_buckets === true && b.ignore_public_acls === true);
+  return all(tf, 'aws_s3_bucket_public_access_block').some(
+    ([, b]) =>
+      pointsAt(tf, b.bucket, 'aws_s3_bucket', bucketName, home) &&
+      b.restrict_public_buckets === true &&
+      b.ignore_public_acls === true,
+  );
 }
 
 /** The resource policy a request meets at a target, or undefined. */
@@ -318,7 +372,18 @@ function resourcePolicyOf(tf: TerraformJson, type: string, name: string, home: H
   // unknown is not none (the synth gate refuses such policies; a plan always has the text).
   // Another account by name, not "*": a public policy is stopped whole by a public access block, a named grant is not.
   const readable = (policy: unknown): Doc =>
-    resolvedPolicy(tf, policy, home) ?? { Version: '2012-10-17', Statement: [{ Sid: 'UnreadablePolicy', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` }, Action: '*', Resource: '*' }] };
+    resolvedPolicy(tf, policy, home) ?? {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'UnreadablePolicy',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` },
+          Action: '*',
+          Resource: '*',
+        },
+      ],
+    };
   const merge = (docs: (Doc | null)[], extra: unknown[] = []): Doc | undefined => {
     const statements = [...docs.flatMap((d) => d?.Statement ?? []), ...extra].map(withoutCanonicalUsers);
     return statements.length ? { Version: '2012-10-17', Statement: statements } : undefined;
@@ -326,33 +391,52 @@ function resourcePolicyOf(tf: TerraformJson, type: string, name: string, home: H
   switch (type) {
     case 'aws_s3_bucket':
       return merge(
-        all(tf, 'aws_s3_bucket_policy').filter(([, p]) => pointsAt(tf, p.bucket, 'aws_s3_bucket', name, home)).map(([, p]) => readable(p.policy)),
+        all(tf, 'aws_s3_bucket_policy')
+          .filter(([, p]) => pointsAt(tf, p.bucket, 'aws_s3_bucket', name, home))
+          .map(([, p]) => readable(p.policy)),
         aclStatements(tf, name, home),
       );
     case 'aws_kms_key': {
       const key = tf.resource?.aws_kms_key?.[name] ?? {};
-      const policies = [key.policy, ...all(tf, 'aws_kms_key_policy').filter(([, p]) => pointsAt(tf, p.key_id, 'aws_kms_key', name, home)).map(([, p]) => p.policy)];
+      const policies = [
+        key.policy,
+        ...all(tf, 'aws_kms_key_policy')
+          .filter(([, p]) => pointsAt(tf, p.key_id, 'aws_kms_key', name, home))
+          .map(([, p]) => p.policy),
+      ];
       const given = policies.filter((p) => p !== undefined);
       // A key created without a policy gets AWS's default key policy: the account may use IAM for it.
       // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
-      const defaultPolicy: Doc = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${home.account}:root` }, Action: 'kms:*', Resource: '*' }] };
+      const defaultPolicy: Doc = {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${home.account}:root` }, Action: 'kms:*', Resource: '*' },
+        ],
+      };
       // Grants (aws_kms_grant) give their grantee the operations on the key, as a key policy statement would.
       // https://docs.aws.amazon.com/kms/latest/developerguide/grants.html
       const grants = all(tf, 'aws_kms_grant')
         .filter(([, g]) => pointsAt(tf, g.key_id, 'aws_kms_key', name, home))
-        .map(([, g]) => ({ Effect: 'Allow', Principal: { AWS: resolveText(tf, String(g.grantee_principal), home) }, Action: asList(g.operations as string[]).map((o) => `kms:${String(o)}`), Resource: '*' }));
+        .map(([, g]) => ({
+          Effect: 'Allow',
+          Principal: { AWS: resolveText(tf, String(g.grantee_principal), home) },
+          Action: asList(g.operations as string[]).map((o) => `kms:${String(o)}`),
+          Resource: '*',
+        }));
       return merge(given.length === 0 ? [defaultPolicy] : given.map(readable), grants);
     }
-    case 'aws_sns_topic':
-    {
+    case 'aws_sns_topic': {
       // A topic policy resource replaces the topic's own `policy` (which a plan reads back as the same document, or
       // as the service's default before the policy resource is applied): one of them, never both.
-      const own = all(tf, 'aws_sns_topic_policy').filter(([, p]) => pointsAt(tf, p.arn, 'aws_sns_topic', name, home)).map(([, p]) => readable(p.policy));
+      const own = all(tf, 'aws_sns_topic_policy')
+        .filter(([, p]) => pointsAt(tf, p.arn, 'aws_sns_topic', name, home))
+        .map(([, p]) => readable(p.policy));
       return merge(own.length ? own : [resolvedPolicy(tf, tf.resource?.aws_sns_topic?.[name]?.policy, home)]);
     }
-    case 'aws_sqs_queue':
-    {
-      const own = all(tf, 'aws_sqs_queue_policy').filter(([, p]) => pointsAt(tf, p.queue_url, 'aws_sqs_queue', name, home)).map(([, p]) => readable(p.policy));
+    case 'aws_sqs_queue': {
+      const own = all(tf, 'aws_sqs_queue_policy')
+        .filter(([, p]) => pointsAt(tf, p.queue_url, 'aws_sqs_queue', name, home))
+        .map(([, p]) => readable(p.policy));
       return merge(own.length ? own : [resolvedPolicy(tf, tf.resource?.aws_sqs_queue?.[name]?.policy, home)]);
     }
     case 'aws_glue_catalog_database':
@@ -377,7 +461,13 @@ interface Asker extends AccessPrincipal {
 }
 
 /** The identity policies of a role of the stack: inline, in-line blocks of a plan, attached (by any resource). */
-function roleIdentity(tf: TerraformJson, name: string, home: Home, unseen: AccessMatrix['unseen'], id: string): { identity: Doc[]; boundary?: Doc } {
+function roleIdentity(
+  tf: TerraformJson,
+  name: string,
+  home: Home,
+  unseen: AccessMatrix['unseen'],
+  id: string,
+): { identity: Doc[]; boundary?: Doc } {
   const role = tf.resource?.aws_iam_role?.[name] ?? {};
   const onRole = (v: unknown) => pointsAt(tf, v, 'aws_iam_role', name, home) || v === role.name;
   // A policy this model cannot read (a reference, a Terraform function) is taken as granting everything: unknown is
@@ -389,17 +479,27 @@ function roleIdentity(tf: TerraformJson, name: string, home: Home, unseen: Acces
     return ADMIN;
   };
   const identity: (Doc | null)[] = [
-    ...all(tf, 'aws_iam_role_policy').filter(([, p]) => onRole(p.role)).map(([n, p]) => readable(p.policy, `aws_iam_role_policy.${n}`)),
+    ...all(tf, 'aws_iam_role_policy')
+      .filter(([, p]) => onRole(p.role))
+      .map(([n, p]) => readable(p.policy, `aws_iam_role_policy.${n}`)),
     ...asList(role.inline_policy as Body[]).map((p) => readable(p.policy, `inline policy ${String(p.name ?? '')}`)),
   ];
   const arns = [
-    ...all(tf, 'aws_iam_role_policy_attachment').filter(([, a]) => onRole(a.role)).map(([, a]) => a.policy_arn),
-    ...all(tf, 'aws_iam_policy_attachment').filter(([, a]) => asList(a.roles as unknown[]).some(onRole)).map(([, a]) => a.policy_arn),
+    ...all(tf, 'aws_iam_role_policy_attachment')
+      .filter(([, a]) => onRole(a.role))
+      .map(([, a]) => a.policy_arn),
+    ...all(tf, 'aws_iam_policy_attachment')
+      .filter(([, a]) => asList(a.roles as unknown[]).some(onRole))
+      .map(([, a]) => a.policy_arn),
     ...asList(role.managed_policy_arns as unknown[]),
   ];
   const policyDoc = (arn: unknown): Doc | null | undefined => {
     const own = all(tf, 'aws_iam_policy').find(([n]) => pointsAt(tf, arn, 'aws_iam_policy', n, home));
-    if (own) return resolvedPolicy(tf, own[1].policy, home) ?? (unseen.push({ kind: 'unreadable-policy', principal: id, arn: `aws_iam_policy.${own[0]}` }), ADMIN);
+    if (own)
+      return (
+        resolvedPolicy(tf, own[1].policy, home) ??
+        (unseen.push({ kind: 'unreadable-policy', principal: id, arn: `aws_iam_policy.${own[0]}` }), ADMIN)
+      );
     return KNOWN_MANAGED[String(arn)];
   };
   for (const arn of arns) {
@@ -407,7 +507,10 @@ function roleIdentity(tf: TerraformJson, name: string, home: Home, unseen: Acces
     if (doc) identity.push(doc);
     else unseen.push({ kind: 'managed-policy', principal: id, arn: String(arn) });
   }
-  const boundaryDoc = role.permissions_boundary !== undefined && role.permissions_boundary !== null && role.permissions_boundary !== '' ? policyDoc(role.permissions_boundary) : undefined;
+  const boundaryDoc =
+    role.permissions_boundary !== undefined && role.permissions_boundary !== null && role.permissions_boundary !== ''
+      ? policyDoc(role.permissions_boundary)
+      : undefined;
   return { identity: identity.filter((d): d is Doc => d !== null), ...(boundaryDoc ? { boundary: boundaryDoc } : {}) };
 }
 
@@ -419,7 +522,8 @@ function namedOutsiders(docs: Doc[], home: Home): { arn: string; account: string
   for (const doc of docs) {
     for (const s of doc.Statement as Body[]) {
       for (const m of JSON.stringify(s.Condition ?? {}).matchAll(/\b(\d{12})\b/g)) {
-        if (m[1] !== home.account && m[1] !== OTHER_ACCOUNT && !found.has(m[1])) found.set(m[1], { arn: `arn:aws:iam::${m[1]}:role/any-principal`, account: m[1], name: m[1] });
+        if (m[1] !== home.account && m[1] !== OTHER_ACCOUNT && !found.has(m[1]))
+          found.set(m[1], { arn: `arn:aws:iam::${m[1]}:role/any-principal`, account: m[1], name: m[1] });
       }
     }
   }
@@ -431,7 +535,9 @@ function namedOutsiders(docs: Doc[], home: Home): { arn: string; account: string
         const text = String(v);
         const account = /^\d{12}$/.test(text) ? text : /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(text)?.[1];
         if (!account || account === home.account || account === OTHER_ACCOUNT) continue;
-        const arn = /:role\/|:user\/|:assumed-role\/|:federated-user\//.test(text) ? text : `arn:aws:iam::${account}:role/any-principal`;
+        const arn = /:role\/|:user\/|:assumed-role\/|:federated-user\//.test(text)
+          ? text
+          : `arn:aws:iam::${account}:role/any-principal`;
         found.set(text, { arn, account, name: text });
       }
     }
@@ -443,7 +549,13 @@ interface Ask {
   target: AccessTarget;
   request: AccessRequest;
   /** Alternatives: any one allowed is enough. Each is a list of calls that must all be allowed. */
-  ways: { action: string; resource: string; policy?: Doc; context?: Record<string, string>; blockPublicAccess?: boolean }[][];
+  ways: {
+    action: string;
+    resource: string;
+    policy?: Doc;
+    context?: Record<string, string>;
+    blockPublicAccess?: boolean;
+  }[][];
 }
 
 /** What is asked of each target. */
@@ -470,40 +582,96 @@ function asks(tf: TerraformJson, stores: Store[], home: Home): Ask[] {
     const policy = resourcePolicyOf(tf, 'aws_s3_bucket', bucketName, home);
     const keyArn = keyArnOf(store);
     const keyPolicy = keyPolicyOf(keyArn);
-    const viaS3 = { 'kms:ViaService': `s3.${home.region}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': bucketArn };
+    const viaS3 = {
+      'kms:ViaService': `s3.${home.region}.amazonaws.com`,
+      'kms:EncryptionContext:aws:s3:arn': bucketArn,
+    };
     const blockPublicAccess = restrictsPublicBuckets(tf, bucketName, home);
-    const s3 = (action: string, resource = object, context: Record<string, string> = {}) => ({ action, resource, ...(policy ? { policy } : {}), context, blockPublicAccess });
-    const kms = (action: string) => ({ action, resource: keyArn!, ...(keyPolicy ? { policy: keyPolicy } : {}), context: viaS3 });
+    const s3 = (action: string, resource = object, context: Record<string, string> = {}) => ({
+      action,
+      resource,
+      ...(policy ? { policy } : {}),
+      context,
+      blockPublicAccess,
+    });
+    const kms = (action: string) => ({
+      action,
+      resource: keyArn!,
+      ...(keyPolicy ? { policy: keyPolicy } : {}),
+      context: viaS3,
+    });
     const target: AccessTarget = { id: store.id, kind: 'store', name: store.name, storeRole: store.role };
     result.push(
-      { target, request: 'read', ways: [[s3('s3:GetObject'), ...(keyArn ? [kms('kms:Decrypt')] : [])], [s3('s3:GetObjectVersion'), ...(keyArn ? [kms('kms:Decrypt')] : [])]] },
-      { target, request: 'write', ways: [[s3('s3:PutObject'), ...(keyArn ? [kms('kms:GenerateDataKey')] : [])], [s3('s3:PutObjectAcl')]] },
-      { target, request: 'delete', ways: [[s3('s3:DeleteObject')], [s3('s3:DeleteObjectVersion')], [s3('s3:PutLifecycleConfiguration', bucketArn)]] },
-      { target, request: 'list', ways: [[s3('s3:ListBucket', bucketArn, { 's3:prefix': prefix })], [s3('s3:ListBucketVersions', bucketArn, { 's3:prefix': prefix })]] },
+      {
+        target,
+        request: 'read',
+        ways: [
+          [s3('s3:GetObject'), ...(keyArn ? [kms('kms:Decrypt')] : [])],
+          [s3('s3:GetObjectVersion'), ...(keyArn ? [kms('kms:Decrypt')] : [])],
+        ],
+      },
+      {
+        target,
+        request: 'write',
+        ways: [[s3('s3:PutObject'), ...(keyArn ? [kms('kms:GenerateDataKey')] : [])], [s3('s3:PutObjectAcl')]],
+      },
+      {
+        target,
+        request: 'delete',
+        ways: [
+          [s3('s3:DeleteObject')],
+          [s3('s3:DeleteObjectVersion')],
+          [s3('s3:PutLifecycleConfiguration', bucketArn)],
+        ],
+      },
+      {
+        target,
+        request: 'list',
+        ways: [
+          [s3('s3:ListBucket', bucketArn, { 's3:prefix': prefix })],
+          [s3('s3:ListBucketVersions', bucketArn, { 's3:prefix': prefix })],
+        ],
+      },
     );
   }
   for (const [name, b] of all(tf, 'aws_s3_bucket')) {
     const arn = arnOf(tf, 'aws_s3_bucket', name, home);
     const policy = resourcePolicyOf(tf, 'aws_s3_bucket', name, home);
     const blockPublicAccess = restrictsPublicBuckets(tf, name, home);
-    const ways = ['s3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutBucketAcl', 's3:PutBucketPublicAccessBlock', 's3:PutBucketOwnershipControls', 's3:PutReplicationConfiguration'].map((action) => [
-      { action, resource: arn, ...(policy ? { policy } : {}), blockPublicAccess },
-    ]);
+    const ways = [
+      's3:PutBucketPolicy',
+      's3:DeleteBucketPolicy',
+      's3:PutBucketAcl',
+      's3:PutBucketPublicAccessBlock',
+      's3:PutBucketOwnershipControls',
+      's3:PutReplicationConfiguration',
+    ].map((action) => [{ action, resource: arn, ...(policy ? { policy } : {}), blockPublicAccess }]);
     // `policy:`: a bucket's own target, apart from a store that is the whole bucket (a state bucket), same address.
-    result.push({ target: { id: `policy:aws_s3_bucket.${name}`, kind: 'bucket', name: String(b.bucket) }, request: 'change-policy', ways });
+    result.push({
+      target: { id: `policy:aws_s3_bucket.${name}`, kind: 'bucket', name: String(b.bucket) },
+      request: 'change-policy',
+      ways,
+    });
   }
   for (const [name, k] of all(tf, 'aws_kms_key')) {
     const arn = arnOf(tf, 'aws_kms_key', name, home);
     const policy = resourcePolicyOf(tf, 'aws_kms_key', name, home);
     const call = (action: string) => [{ action, resource: arn, ...(policy ? { policy } : {}) }];
-    const alias = all(tf, 'aws_kms_alias').find(([, a]) => pointsAt(tf, a.target_key_id, 'aws_kms_key', name, home))?.[1].name;
+    const alias = all(tf, 'aws_kms_alias').find(([, a]) =>
+      pointsAt(tf, a.target_key_id, 'aws_kms_key', name, home),
+    )?.[1].name;
     const target: AccessTarget = { id: `aws_kms_key.${name}`, kind: 'key', name: String(alias ?? name) };
     // An HMAC key (the erasure receipts'): whoever may make or check a MAC with it can test a guessed id against
     // the MACs it keyed (KMS API reference, GenerateMac, VerifyMac).
-    if (k.key_usage === 'GENERATE_VERIFY_MAC') result.push({ target, request: 'mac', ways: [call('kms:GenerateMac'), call('kms:VerifyMac')] });
+    if (k.key_usage === 'GENERATE_VERIFY_MAC')
+      result.push({ target, request: 'mac', ways: [call('kms:GenerateMac'), call('kms:VerifyMac')] });
     result.push(
       { target, request: 'decrypt', ways: [call('kms:Decrypt')] },
-      { target, request: 'administer', ways: ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:CreateGrant'].map(call) },
+      {
+        target,
+        request: 'administer',
+        ways: ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:CreateGrant'].map(call),
+      },
     );
   }
   for (const [type, action] of [
@@ -512,25 +680,62 @@ function asks(tf: TerraformJson, stores: Store[], home: Home): Ask[] {
   ] as const) {
     for (const [name, b] of all(tf, type)) {
       const policy = resourcePolicyOf(tf, type, name, home);
-      const target: AccessTarget = { id: `${type}.${name}`, kind: type === 'aws_sns_topic' ? 'topic' : 'queue', name: String(b.name) };
+      const target: AccessTarget = {
+        id: `${type}.${name}`,
+        kind: type === 'aws_sns_topic' ? 'topic' : 'queue',
+        name: String(b.name),
+      };
       const call = (a: string) => [{ action: a, resource: arnOf(tf, type, name, home), ...(policy ? { policy } : {}) }];
       // Reading a topic is subscribing to it; writing, publishing (a queue: receiving and sending).
-      result.push({ target, request: 'read', ways: [call(type === 'aws_sns_topic' ? 'sns:Subscribe' : 'sqs:ReceiveMessage')] });
-      result.push({ target, request: 'write', ways: [call(type === 'aws_sns_topic' ? 'sns:Publish' : 'sqs:SendMessage')] });
+      result.push({
+        target,
+        request: 'read',
+        ways: [call(type === 'aws_sns_topic' ? 'sns:Subscribe' : 'sqs:ReceiveMessage')],
+      });
+      result.push({
+        target,
+        request: 'write',
+        ways: [call(type === 'aws_sns_topic' ? 'sns:Publish' : 'sqs:SendMessage')],
+      });
       result.push({
         target,
         request: 'change-policy',
-        ways: [[{ action, resource: arnOf(tf, type, name, home), ...(policy ? { policy } : {}) }], [{ action: type === 'aws_sns_topic' ? 'sns:DeleteTopic' : 'sqs:DeleteQueue', resource: arnOf(tf, type, name, home), ...(policy ? { policy } : {}) }]],
+        ways: [
+          [{ action, resource: arnOf(tf, type, name, home), ...(policy ? { policy } : {}) }],
+          [
+            {
+              action: type === 'aws_sns_topic' ? 'sns:DeleteTopic' : 'sqs:DeleteQueue',
+              resource: arnOf(tf, type, name, home),
+              ...(policy ? { policy } : {}),
+            },
+          ],
+        ],
       });
     }
   }
   for (const [name, b] of all(tf, 'aws_kinesis_firehose_delivery_stream')) {
     const arn = arnOf(tf, 'aws_kinesis_firehose_delivery_stream', name, home);
-    const target: AccessTarget = { id: `aws_kinesis_firehose_delivery_stream.${name}`, kind: 'stream', name: String(b.name) };
+    const target: AccessTarget = {
+      id: `aws_kinesis_firehose_delivery_stream.${name}`,
+      kind: 'stream',
+      name: String(b.name),
+    };
     // PutRecordBatch first: what the app's SDKs send, so the action a reader sees named.
-    result.push({ target, request: 'put-records', ways: [[{ action: 'firehose:PutRecordBatch', resource: arn }], [{ action: 'firehose:PutRecord', resource: arn }]] });
+    result.push({
+      target,
+      request: 'put-records',
+      ways: [[{ action: 'firehose:PutRecordBatch', resource: arn }], [{ action: 'firehose:PutRecord', resource: arn }]],
+    });
     // Redirecting or stopping the stream moves or drops every event after it.
-    result.push({ target, request: 'administer', ways: ['firehose:UpdateDestination', 'firehose:DeleteDeliveryStream', 'firehose:StopDeliveryStreamEncryption'].map((action) => [{ action, resource: arn }]) });
+    result.push({
+      target,
+      request: 'administer',
+      ways: [
+        'firehose:UpdateDestination',
+        'firehose:DeleteDeliveryStream',
+        'firehose:StopDeliveryStreamEncryption',
+      ].map((action) => [{ action, resource: arn }]),
+    });
   }
   for (const [name, b] of all(tf, 'aws_glue_catalog_database')) {
     const table = `arn:aws:glue:${home.region}:${home.account}:table/${String(b.name)}/any-table`;
@@ -540,7 +745,13 @@ function asks(tf: TerraformJson, stores: Store[], home: Home): Ask[] {
     const call = (action: string, resource: string) => [{ action, resource, ...(policy ? { policy } : {}) }];
     result.push(
       { target, request: 'read-catalog', ways: [call('glue:GetTable', table), call('glue:GetPartitions', table)] },
-      { target, request: 'change-catalog', ways: ['glue:UpdateTable', 'glue:DeleteTable', 'glue:CreateTable', 'glue:BatchDeletePartition'].map((action) => call(action, table)).concat([call('glue:DeleteDatabase', database)]) },
+      {
+        target,
+        request: 'change-catalog',
+        ways: ['glue:UpdateTable', 'glue:DeleteTable', 'glue:CreateTable', 'glue:BatchDeletePartition']
+          .map((action) => call(action, table))
+          .concat([call('glue:DeleteDatabase', database)]),
+      },
     );
   }
   // Every workgroup's query history: a query's SQL and execution parameters (GetQueryExecution, ListQueryExecutions
@@ -551,7 +762,12 @@ function asks(tf: TerraformJson, stores: Store[], home: Home): Ask[] {
     result.push({
       target: { id: `aws_athena_workgroup.${name}`, kind: 'workgroup', name: String(b.name) },
       request: 'read-history',
-      ways: ['athena:GetQueryExecution', 'athena:ListQueryExecutions', 'athena:BatchGetQueryExecution', 'athena:GetQueryResults'].map((action) => [{ action, resource: arn }]),
+      ways: [
+        'athena:GetQueryExecution',
+        'athena:ListQueryExecutions',
+        'athena:BatchGetQueryExecution',
+        'athena:GetQueryResults',
+      ].map((action) => [{ action, resource: arn }]),
     });
   }
   for (const [name, b] of all(tf, 'aws_iam_role')) {
@@ -561,13 +777,21 @@ function asks(tf: TerraformJson, stores: Store[], home: Home): Ask[] {
     result.push({
       target,
       request: 'assume',
-      ways: ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'].map((action) => [{ action, resource: arn, ...(policy ? { policy } : {}) }]),
+      ways: ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'].map((action) => [
+        { action, resource: arn, ...(policy ? { policy } : {}) },
+      ]),
     });
     // Whoever may change a role's policies or trust may take whatever the role could reach (privilege escalation).
     result.push({
       target,
       request: 'administer',
-      ways: ['iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:DeleteRolePermissionsBoundary', 'iam:PutRolePermissionsBoundary'].map((action) => [{ action, resource: arn }]),
+      ways: [
+        'iam:PutRolePolicy',
+        'iam:AttachRolePolicy',
+        'iam:UpdateAssumeRolePolicy',
+        'iam:DeleteRolePermissionsBoundary',
+        'iam:PutRolePermissionsBoundary',
+      ].map((action) => [{ action, resource: arn }]),
     });
   }
   for (const [name, b] of all(tf, 'aws_iam_policy')) {
@@ -591,9 +815,35 @@ function asks(tf: TerraformJson, stores: Store[], home: Home): Ask[] {
       [{ action: 'iam:PutRolePolicy', resource: `arn:aws:iam::${home.account}:role/a-role-outside-the-stack` }],
       [{ action: 'iam:PassRole', resource: `arn:aws:iam::${home.account}:role/a-role-outside-the-stack` }],
       [{ action: 'sts:AssumeRole', resource: `arn:aws:iam::${home.account}:role/a-role-outside-the-stack` }],
-      [{ action: 'secretsmanager:GetSecretValue', resource: `arn:aws:secretsmanager:${home.region}:${home.account}:secret:any-secret-AbCdEf` }],
-      [{ action: 'firehose:PutRecordBatch', resource: `arn:aws:firehose:${home.region}:${home.account}:deliverystream/a-stream-outside-the-stack` }],
-      [{ action: 'kms:Decrypt', resource: `arn:aws:kms:${home.region}:${home.account}:key/a-key-outside-the-stack`, policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${home.account}:root` }, Action: 'kms:*', Resource: '*' }] } }],
+      [
+        {
+          action: 'secretsmanager:GetSecretValue',
+          resource: `arn:aws:secretsmanager:${home.region}:${home.account}:secret:any-secret-AbCdEf`,
+        },
+      ],
+      [
+        {
+          action: 'firehose:PutRecordBatch',
+          resource: `arn:aws:firehose:${home.region}:${home.account}:deliverystream/a-stream-outside-the-stack`,
+        },
+      ],
+      [
+        {
+          action: 'kms:Decrypt',
+          resource: `arn:aws:kms:${home.region}:${home.account}:key/a-key-outside-the-stack`,
+          policy: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { AWS: `arn:aws:iam::${home.account}:root` },
+                Action: 'kms:*',
+                Resource: '*',
+              },
+            ],
+          },
+        },
+      ],
     ],
   });
   return result;
@@ -618,27 +868,67 @@ function askers(tf: TerraformJson, home: Home, options: AccessOptions, unseen: A
     const guest = guestRoles.has(name);
     // Cognito's scope-down applies in the enhanced flow only; with the basic flow allowed, a guest gets the role whole.
     const session = guest && pool?.allow_classic_flow !== true ? COGNITO_GUEST_SCOPE_DOWN : undefined;
-    const arn = guest ? `arn:aws:sts::${home.account}:assumed-role/${String(role.name)}/CognitoIdentityCredentials` : arnOf(tf, 'aws_iam_role', name, home);
-    result.push({ id, kind: guest ? 'guest' : 'stack-role', name: String(role.name), account: home.account, arn, identity, ...(boundary ? { boundary } : {}), ...(session ? { session } : {}) });
+    const arn = guest
+      ? `arn:aws:sts::${home.account}:assumed-role/${String(role.name)}/CognitoIdentityCredentials`
+      : arnOf(tf, 'aws_iam_role', name, home);
+    result.push({
+      id,
+      kind: guest ? 'guest' : 'stack-role',
+      name: String(role.name),
+      account: home.account,
+      arn,
+      identity,
+      ...(boundary ? { boundary } : {}),
+      ...(session ? { session } : {}),
+    });
   }
-  for (const [, a] of [...all(tf, 'aws_iam_role_policy_attachment'), ...all(tf, 'aws_iam_policy_attachment')]) attached.add(String(a.policy_arn));
+  for (const [, a] of [...all(tf, 'aws_iam_role_policy_attachment'), ...all(tf, 'aws_iam_policy_attachment')])
+    attached.add(String(a.policy_arn));
   for (const [name, policy] of all(tf, 'aws_iam_policy')) {
     const attachedToStackRole = [...attached].some((arn) => pointsAt(tf, arn, 'aws_iam_policy', name, home));
     const doc = resolvedPolicy(tf, policy.policy, home);
     // A permissions boundary (made here for a pipeline stack's roles) caps them and is held by nobody.
-    const boundary = isPermissionsBoundaryName(String(policy.name)) || all(tf, 'aws_iam_role').some(([, r]) => pointsAt(tf, r.permissions_boundary, 'aws_iam_policy', name, home));
+    const boundary =
+      isPermissionsBoundaryName(String(policy.name)) ||
+      all(tf, 'aws_iam_role').some(([, r]) => pointsAt(tf, r.permissions_boundary, 'aws_iam_policy', name, home));
     if (attachedToStackRole || boundary || !doc) continue;
     // A policy for people outside the stack (SSO permission sets, federation): whoever holds it.
-    result.push({ id: `aws_iam_policy.${name}`, kind: 'policy-holder', name: String(policy.name), account: home.account, arn: `arn:aws:iam::${home.account}:role/holder-of-${String(policy.name)}`, identity: [doc] });
+    result.push({
+      id: `aws_iam_policy.${name}`,
+      kind: 'policy-holder',
+      name: String(policy.name),
+      account: home.account,
+      arn: `arn:aws:iam::${home.account}:role/holder-of-${String(policy.name)}`,
+      identity: [doc],
+    });
   }
-  const stackName = (tf.provider?.aws?.[0]?.default_tags as Body[] | undefined)?.[0]?.tags as Record<string, string> | undefined;
+  const stackName = (tf.provider?.aws?.[0]?.default_tags as Body[] | undefined)?.[0]?.tags as
+    Record<string, string> | undefined;
   if (options.deployPolicies) {
     for (const phase of ['plan', 'apply'] as const) {
-      const docs = [options.deployPolicies[phase], ...(phase === 'apply' && options.deployPolicies.applyIam ? [options.deployPolicies.applyIam] : [])] as Doc[];
-      result.push({ id: `deploy:${phase}`, kind: phase === 'plan' ? 'deploy-plan' : 'deploy-apply', name: `${stackName?.Stack ?? 'stack'} ${phase} role`, account: home.account, arn: `arn:aws:iam::${home.account}:role/deploy-${phase}`, identity: docs });
+      const docs = [
+        options.deployPolicies[phase],
+        ...(phase === 'apply' && options.deployPolicies.applyIam ? [options.deployPolicies.applyIam] : []),
+      ] as Doc[];
+      result.push({
+        id: `deploy:${phase}`,
+        kind: phase === 'plan' ? 'deploy-plan' : 'deploy-apply',
+        name: `${stackName?.Stack ?? 'stack'} ${phase} role`,
+        account: home.account,
+        arn: `arn:aws:iam::${home.account}:role/deploy-${phase}`,
+        identity: docs,
+      });
     }
   }
-  result.push({ id: 'account-principal', kind: 'account-principal', name: 'any other principal of this account', account: home.account, arn: `arn:aws:iam::${home.account}:role/another-principal-of-this-account`, identity: [ADMIN], only: [...ACCESS_REQUESTS].filter((r) => r !== 'act-outside') });
+  result.push({
+    id: 'account-principal',
+    kind: 'account-principal',
+    name: 'any other principal of this account',
+    account: home.account,
+    arn: `arn:aws:iam::${home.account}:role/another-principal-of-this-account`,
+    identity: [ADMIN],
+    only: [...ACCESS_REQUESTS].filter((r) => r !== 'act-outside'),
+  });
   const resourceDocs = [
     ...all(tf, 'aws_iam_role').map(([n]) => resourcePolicyOf(tf, 'aws_iam_role', n, home)),
     ...all(tf, 'aws_s3_bucket').map(([n]) => resourcePolicyOf(tf, 'aws_s3_bucket', n, home)),
@@ -649,28 +939,75 @@ function askers(tf: TerraformJson, home: Home, options: AccessOptions, unseen: A
   ].filter((d): d is Doc => d !== undefined);
   const noOutside = [...ACCESS_REQUESTS].filter((r) => r !== 'act-outside');
   for (const o of namedOutsiders(resourceDocs, home)) {
-    result.push({ id: `named:${o.name}`, kind: 'named-external', name: o.name, account: o.account, arn: o.arn, identity: [ADMIN], only: noOutside });
+    result.push({
+      id: `named:${o.name}`,
+      kind: 'named-external',
+      name: o.name,
+      account: o.account,
+      arn: o.arn,
+      identity: [ADMIN],
+      only: noOutside,
+    });
   }
-  result.push({ id: 'other-account', kind: 'other-account', name: 'a principal of another account', account: OTHER_ACCOUNT, arn: `arn:aws:iam::${OTHER_ACCOUNT}:role/any-principal`, identity: [ADMIN], only: noOutside });
-  result.push({ id: 'anyone', kind: 'anyone', name: 'anyone (anonymous)', account: null, arn: { type: 'Anonymous' }, identity: [], only: noOutside });
+  result.push({
+    id: 'other-account',
+    kind: 'other-account',
+    name: 'a principal of another account',
+    account: OTHER_ACCOUNT,
+    arn: `arn:aws:iam::${OTHER_ACCOUNT}:role/any-principal`,
+    identity: [ADMIN],
+    only: noOutside,
+  });
+  result.push({
+    id: 'anyone',
+    kind: 'anyone',
+    name: 'anyone (anonymous)',
+    account: null,
+    arn: { type: 'Anonymous' },
+    identity: [],
+    only: noOutside,
+  });
   // An AWS service trusted by a role, acting for someone else's resource (the confused deputy): what
   // aws:SourceAccount, aws:SourceArn or sts:ExternalId conditions are there to refuse.
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
   const services = new Set<string>();
   for (const doc of all(tf, 'aws_iam_role').map(([n]) => resourcePolicyOf(tf, 'aws_iam_role', n, home))) {
-    for (const s of (doc?.Statement ?? []) as Body[]) for (const p of asList(((s.Principal ?? {}) as Body).Service as string[])) services.add(String(p));
+    for (const s of (doc?.Statement ?? []) as Body[])
+      for (const p of asList(((s.Principal ?? {}) as Body).Service as string[])) services.add(String(p));
   }
   for (const service of [...services].sort()) {
     const relativeService = service.split(home.region).join('<region>');
-    result.push({ id: `service:${relativeService}`, kind: 'service-for-another-account', name: service, account: OTHER_ACCOUNT, arn: service, identity: [], only: ['assume'], context: { 'aws:SourceAccount': OTHER_ACCOUNT, 'aws:SourceArn': `arn:aws:${service.split('.')[0]}:${home.region}:${OTHER_ACCOUNT}:any-resource`, 'sts:ExternalId': OTHER_ACCOUNT } });
+    result.push({
+      id: `service:${relativeService}`,
+      kind: 'service-for-another-account',
+      name: service,
+      account: OTHER_ACCOUNT,
+      arn: service,
+      identity: [],
+      only: ['assume'],
+      context: {
+        'aws:SourceAccount': OTHER_ACCOUNT,
+        'aws:SourceArn': `arn:aws:${service.split('.')[0]}:${home.region}:${OTHER_ACCOUNT}:any-resource`,
+        'sts:ExternalId': OTHER_ACCOUNT,
+      },
+    });
   }
   const providers = new Set<string>();
   for (const doc of all(tf, 'aws_iam_role').map(([n]) => resourcePolicyOf(tf, 'aws_iam_role', n, home))) {
-    for (const s of (doc?.Statement ?? []) as Body[]) for (const p of asList(((s.Principal ?? {}) as Body).Federated as string[])) providers.add(String(p));
+    for (const s of (doc?.Statement ?? []) as Body[])
+      for (const p of asList(((s.Principal ?? {}) as Body).Federated as string[])) providers.add(String(p));
   }
   for (const provider of [...providers].sort()) {
     const relativeProvider = provider.split(home.account).join('<account>');
-    result.push({ id: `web-identity:${relativeProvider}`, kind: 'web-identity', name: provider, account: null, arn: provider, identity: [], only: ['assume'] });
+    result.push({
+      id: `web-identity:${relativeProvider}`,
+      kind: 'web-identity',
+      name: provider,
+      account: null,
+      arn: provider,
+      identity: [],
+      only: ['assume'],
+    });
   }
   return result;
 }
@@ -683,13 +1020,17 @@ const cache = new Map<string, { level: AccessLevel; keys: string[] }>();
  * for speed only, never a decision to allow.
  */
 function someAllowCouldMatch(docs: (Doc | undefined)[], action: string): boolean {
-  return docs.some((doc) => ((doc?.Statement ?? []) as Body[]).some((s) => s.Effect === 'Allow' && couldMatch(s, action)));
+  return docs.some((doc) =>
+    ((doc?.Statement ?? []) as Body[]).some((s) => s.Effect === 'Allow' && couldMatch(s, action)),
+  );
 }
 
 /** Whether a statement's `Action` (or `NotAction`) could cover the action. */
 function couldMatch(s: Body, action: string): boolean {
-  if (s.Action !== undefined) return asList(s.Action as string[]).some((p) => iamWildcardMatch(String(p), action, true));
-  if (s.NotAction !== undefined) return !asList(s.NotAction as string[]).some((p) => iamWildcardMatch(String(p), action, true));
+  if (s.Action !== undefined)
+    return asList(s.Action as string[]).some((p) => iamWildcardMatch(String(p), action, true));
+  if (s.NotAction !== undefined)
+    return !asList(s.NotAction as string[]).some((p) => iamWildcardMatch(String(p), action, true));
   return false;
 }
 
@@ -698,7 +1039,11 @@ function couldMatch(s: Body, action: string): boolean {
  * change the answer, so Discovery mode would only repeat Strict's (a shortcut for speed, never a decision).
  */
 const someConditionCouldMatter = (docs: unknown[], action: string): boolean =>
-  docs.some((doc) => (((doc as Doc | undefined)?.Statement ?? []) as Body[]).some((s) => s.Condition !== undefined && couldMatch(s, action)));
+  docs.some((doc) =>
+    (((doc as Doc | undefined)?.Statement ?? []) as Body[]).some(
+      (s) => s.Condition !== undefined && couldMatch(s, action),
+    ),
+  );
 
 const texts = new WeakMap<object, string>();
 /** A document's JSON text, made once per object (cache keys). */
@@ -720,11 +1065,17 @@ function conditionKeys(expression: AllowedConditionExpression | undefined): stri
 }
 
 /** One call, evaluated: Strict with what a real request carries, then Discovery for what cannot be known here. */
-function evaluate(asker: Asker, call: Ask['ways'][number][number], home: Home, organization?: OrganizationPolicies): { level: AccessLevel; keys: string[] } {
+function evaluate(
+  asker: Asker,
+  call: Ask['ways'][number][number],
+  home: Home,
+  organization?: OrganizationPolicies,
+): { level: AccessLevel; keys: string[] } {
   // From another account, or anonymously, only a resource policy can grant: the caller's own policies are not enough.
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
   const outside = asker.account !== home.account;
-  if (!someAllowCouldMatch(outside ? [call.policy] : [...asker.identity, call.policy], call.action)) return { level: 'denied', keys: [] };
+  if (!someAllowCouldMatch(outside ? [call.policy] : [...asker.identity, call.policy], call.action))
+    return { level: 'denied', keys: [] };
   const principalAccount = typeof asker.arn === 'string' ? /::(\d{12}):/.exec(asker.arn)?.[1] : undefined;
   // Facts of who asks: the account always; the ARN only where the principal is a real one (not "any principal").
   // "Any other account" is no account in particular: its account id is left unknown, so a policy that excludes one
@@ -732,31 +1083,76 @@ function evaluate(asker: Asker, call: Ask['ways'][number][number], home: Home, o
   const anyAccount = asker.kind === 'other-account';
   const who: Record<string, string> = {
     ...(principalAccount && !anyAccount ? { 'aws:PrincipalAccount': principalAccount } : {}),
-    ...(typeof asker.arn === 'string' && ['stack-role', 'guest', 'named-external'].includes(asker.kind) && principalAccount ? { 'aws:PrincipalArn': asker.arn } : {}),
+    ...(typeof asker.arn === 'string' &&
+    ['stack-role', 'guest', 'named-external'].includes(asker.kind) &&
+    principalAccount
+      ? { 'aws:PrincipalArn': asker.arn }
+      : {}),
   };
   const input = {
     principal: asker.arn,
     action: call.action,
     resource: call.resource,
     resourceAccount: home.account,
-    context: { 'aws:SecureTransport': 'true', 'aws:RequestedRegion': home.region, ...who, ...(principalAccount && !anyAccount && call.action.startsWith('kms:') ? { 'kms:CallerAccount': principalAccount } : {}), ...(asker.context ?? {}), ...(call.context ?? {}) },
+    context: {
+      'aws:SecureTransport': 'true',
+      'aws:RequestedRegion': home.region,
+      ...who,
+      ...(principalAccount && !anyAccount && call.action.startsWith('kms:')
+        ? { 'kms:CallerAccount': principalAccount }
+        : {}),
+      ...(asker.context ?? {}),
+      ...(call.context ?? {}),
+    },
     identity: asker.identity,
-    known: ['aws:RequestedRegion', ...Object.keys(who), ...Object.keys(asker.context ?? {}), ...Object.keys(call.context ?? {}), ...(call.action.startsWith('kms:') ? ['kms:ViaService', ...(anyAccount ? [] : ['kms:CallerAccount'])] : [])],
-    ...(call.policy ? { resourcePolicy: call.policy, resourcePolicyType: call.action.startsWith('sts:AssumeRole') ? ('trust' as const) : ('resource' as const) } : {}),
+    known: [
+      'aws:RequestedRegion',
+      ...Object.keys(who),
+      ...Object.keys(asker.context ?? {}),
+      ...Object.keys(call.context ?? {}),
+      ...(call.action.startsWith('kms:') ? ['kms:ViaService', ...(anyAccount ? [] : ['kms:CallerAccount'])] : []),
+    ],
+    ...(call.policy
+      ? {
+          resourcePolicy: call.policy,
+          resourcePolicyType: call.action.startsWith('sts:AssumeRole') ? ('trust' as const) : ('resource' as const),
+        }
+      : {}),
     ...(asker.boundary ? { boundary: asker.boundary } : {}),
     ...(asker.session ? { session: asker.session } : {}),
     ...(organization ? { scps: organization.scps, rcps: organization.rcps } : {}),
     ...(call.blockPublicAccess ? { s3BlockPublicAccess: true } : {}),
   };
-  const key = [asker.arn, ...asker.identity.map(textOf), textOf(asker.boundary), textOf(asker.session), call.action, call.resource, textOf(call.policy), JSON.stringify(input.context), textOf(organization), String(call.blockPublicAccess)].join('\u0000');
+  const key = [
+    asker.arn,
+    ...asker.identity.map(textOf),
+    textOf(asker.boundary),
+    textOf(asker.session),
+    call.action,
+    call.resource,
+    textOf(call.policy),
+    JSON.stringify(input.context),
+    textOf(organization),
+    String(call.blockPublicAccess),
+  ].join('\u0000');
   let result = cache.get(key);
   if (!result) {
-    const docs = [...asker.identity, call.policy, asker.boundary, asker.session, ...(organization?.scps ?? []), ...(organization?.rcps ?? [])];
+    const docs = [
+      ...asker.identity,
+      call.policy,
+      asker.boundary,
+      asker.session,
+      ...(organization?.scps ?? []),
+      ...(organization?.rcps ?? []),
+    ];
     if (evaluateRequest(input, 'Strict').result === 'Allowed') result = { level: 'allowed', keys: [] };
     else if (!someConditionCouldMatter(docs, call.action)) result = { level: 'denied', keys: [] };
     else {
       const discovery = evaluateRequest(input, 'Discovery');
-      result = discovery.result === 'Allowed' ? { level: 'conditional', keys: [...new Set(conditionKeys(discovery.conditions))].sort() } : { level: 'denied', keys: [] };
+      result =
+        discovery.result === 'Allowed'
+          ? { level: 'conditional', keys: [...new Set(conditionKeys(discovery.conditions))].sort() }
+          : { level: 'denied', keys: [] };
     }
     cache.set(key, result);
   }
@@ -766,7 +1162,12 @@ function evaluate(asker: Asker, call: Ask['ways'][number][number], home: Home, o
 const rank = (level: AccessLevel) => ACCESS_LEVELS.indexOf(level);
 
 /** The access matrix of a stack from its Terraform JSON (synthesized, or a plan's values shaped like it). */
-export function accessMatrix(tf: TerraformJson, facts: Pick<DeploymentFacts, 'account' | 'region'>, stores: Store[], options: AccessOptions = {}): AccessMatrix {
+export function accessMatrix(
+  tf: TerraformJson,
+  facts: Pick<DeploymentFacts, 'account' | 'region'>,
+  stores: Store[],
+  options: AccessOptions = {},
+): AccessMatrix {
   const home: Home = { account: facts.account, region: facts.region };
   const unseen: AccessMatrix['unseen'] = [];
   const people = askers(tf, home, options, unseen);
@@ -775,18 +1176,35 @@ export function accessMatrix(tf: TerraformJson, facts: Pick<DeploymentFacts, 'ac
   for (const asker of people) {
     for (const ask of questions) {
       if (asker.only && !asker.only.includes(ask.request)) continue;
-      if (ask.request === 'act-outside' && !['stack-role', 'guest', 'policy-holder', 'deploy-plan', 'deploy-apply'].includes(asker.kind)) continue;
+      if (
+        ask.request === 'act-outside' &&
+        !['stack-role', 'guest', 'policy-holder', 'deploy-plan', 'deploy-apply'].includes(asker.kind)
+      )
+        continue;
       let best: { level: AccessLevel; keys: string[]; actions: string[] } = { level: 'denied', keys: [], actions: [] };
       for (const way of ask.ways) {
         // One allowed way is enough: the rest are not asked once a request is allowed outright.
         if (best.level === 'allowed') break;
         const results = way.map((call) => evaluate(asker, call, home, options.organization));
         const level = ACCESS_LEVELS[Math.min(...results.map((r) => rank(r.level)))];
-        if (rank(level) > rank(best.level)) best = { level, keys: results.flatMap((r) => r.keys), actions: [way[0].action] };
-        else if (rank(level) === rank(best.level) && level !== 'denied') best = { ...best, keys: [...best.keys, ...results.flatMap((r) => r.keys)], actions: [...best.actions, way[0].action] };
+        if (rank(level) > rank(best.level))
+          best = { level, keys: results.flatMap((r) => r.keys), actions: [way[0].action] };
+        else if (rank(level) === rank(best.level) && level !== 'denied')
+          best = {
+            ...best,
+            keys: [...best.keys, ...results.flatMap((r) => r.keys)],
+            actions: [...best.actions, way[0].action],
+          };
       }
       if (best.level !== 'denied') {
-        cells.push({ principal: asker.id, request: ask.request, target: ask.target.id, level: best.level, actions: [...new Set(best.actions)].sort(), conditionKeys: [...new Set(best.keys)].sort() });
+        cells.push({
+          principal: asker.id,
+          request: ask.request,
+          target: ask.target.id,
+          level: best.level,
+          actions: [...new Set(best.actions)].sort(),
+          conditionKeys: [...new Set(best.keys)].sort(),
+        });
       }
     }
   }
@@ -800,6 +1218,11 @@ export function accessMatrix(tf: TerraformJson, facts: Pick<DeploymentFacts, 'ac
 }
 
 /** The cell of a (principal, request, target), or the denial it stands for when absent. */
-export const accessLevel = (matrix: AccessMatrix, principal: string, request: AccessRequest, target: string): AccessLevel =>
-  matrix.cells.find((c) => c.principal === principal && c.request === request && c.target === target)?.level ?? 'denied';
-
+export const accessLevel = (
+  matrix: AccessMatrix,
+  principal: string,
+  request: AccessRequest,
+  target: string,
+): AccessLevel =>
+  matrix.cells.find((c) => c.principal === principal && c.request === request && c.target === target)?.level ??
+  'denied';

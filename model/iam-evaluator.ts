@@ -13,7 +13,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadPolicy, validateIdentityPolicy, validateResourcePolicy, validateServiceControlPolicy, validateResourceControlPolicy, validateSessionPolicy, validateTrustPolicy } from '@cloud-copilot/iam-policy';
+import {
+  loadPolicy,
+  validateIdentityPolicy,
+  validateResourcePolicy,
+  validateServiceControlPolicy,
+  validateResourceControlPolicy,
+  validateSessionPolicy,
+  validateTrustPolicy,
+} from '@cloud-copilot/iam-policy';
 import type { AllowedConditionExpression, RequestAnalysis, SimulationMode } from '@cloud-copilot/iam-simulate';
 
 export const IAM_SIMULATE_VERSION = '0.1.173';
@@ -21,13 +29,29 @@ export const IAM_SIMULATE_VERSION = '0.1.173';
 const root = dirname(require.resolve('@cloud-copilot/iam-simulate'));
 const { version } = JSON.parse(readFileSync(join(root, '..', '..', 'package.json'), 'utf8')) as { version: string };
 if (version !== IAM_SIMULATE_VERSION) {
-  throw new Error(`model/iam-evaluator.ts was written against @cloud-copilot/iam-simulate ${IAM_SIMULATE_VERSION} and uses its internals; ${version} is installed`);
+  throw new Error(
+    `model/iam-evaluator.ts was written against @cloud-copilot/iam-simulate ${IAM_SIMULATE_VERSION} and uses its internals; ${version} is installed`,
+  );
 }
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { authorize } = require(join(root, 'core_engine', 'CoreSimulatorEngine.js')) as { authorize: (request: unknown) => RequestAnalysis };
-const { AwsRequestImpl } = require(join(root, 'request', 'request.js')) as { AwsRequestImpl: new (principal: unknown, resource: { resource: string; accountId: string }, action: string, context: unknown, wildcardOnly: boolean) => unknown };
-const { RequestContextImpl } = require(join(root, 'requestContext.js')) as { RequestContextImpl: new (values: Record<string, string | string[]>) => unknown };
-const { DiscoveryContextKeyConstraints } = require(join(root, 'context_keys', 'discoveryContextKeyConstraints.js')) as { DiscoveryContextKeyConstraints: new (c: unknown[]) => unknown };
+const { authorize } = require(join(root, 'core_engine', 'CoreSimulatorEngine.js')) as {
+  authorize: (request: unknown) => RequestAnalysis;
+};
+const { AwsRequestImpl } = require(join(root, 'request', 'request.js')) as {
+  AwsRequestImpl: new (
+    principal: unknown,
+    resource: { resource: string; accountId: string },
+    action: string,
+    context: unknown,
+    wildcardOnly: boolean,
+  ) => unknown;
+};
+const { RequestContextImpl } = require(join(root, 'requestContext.js')) as {
+  RequestContextImpl: new (values: Record<string, string | string[]>) => unknown;
+};
+const { DiscoveryContextKeyConstraints } = require(join(root, 'context_keys', 'discoveryContextKeyConstraints.js')) as {
+  DiscoveryContextKeyConstraints: new (c: unknown[]) => unknown;
+};
 
 export type PolicyType = 'identity' | 'resource' | 'trust' | 'scp' | 'rcp' | 'session';
 
@@ -61,7 +85,10 @@ function load(policy: unknown, type: PolicyType, name: string, validate = true):
  * AWS's own RCP, attached to every level of an organization and not editable (the simulator's `runSimulation` adds it
  * too, unvalidated: customers' RCPs may not Allow `*`, AWS's own does).
  */
-const RCP_FULL_AWS_ACCESS = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] };
+const RCP_FULL_AWS_ACCESS = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }],
+};
 
 /** AWS's FullAWSAccess SCP. */
 const FULL_AWS_ACCESS_SCP = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
@@ -90,20 +117,54 @@ export interface EvaluationInput {
 }
 
 /** One request, decided by the simulator's core as AWS decides it; `conditions` is what Discovery mode needs. */
-export function evaluateRequest(input: EvaluationInput, mode: SimulationMode): { result: RequestAnalysis['result']; conditions: AllowedConditionExpression | undefined } {
-  const request = new AwsRequestImpl(input.principal, { resource: input.resource, accountId: input.resourceAccount }, input.action, new RequestContextImpl(input.context), false);
+export function evaluateRequest(
+  input: EvaluationInput,
+  mode: SimulationMode,
+): { result: RequestAnalysis['result']; conditions: AllowedConditionExpression | undefined } {
+  const request = new AwsRequestImpl(
+    input.principal,
+    { resource: input.resource, accountId: input.resourceAccount },
+    input.action,
+    new RequestContextImpl(input.context),
+    false,
+  );
   const analysis = authorize({
     request,
     sessionPolicy: input.session ? load(input.session, 'session', 'session') : undefined,
     identityPolicies: input.identity.map((p, i) => load(p, 'identity', `identity-${i}`)),
     // Given SCPs sit beside AWS's FullAWSAccess, attached to every level unless replaced (Organizations user guide,
     // "Service control policies"): a deny-only guardrail denies what it names, not everything else.
-    serviceControlPolicies: input.scps?.length ? [{ orgIdentifier: 'r-root', policies: [load(FULL_AWS_ACCESS_SCP, 'scp', 'FullAWSAccess'), ...input.scps.map((p, i) => load(p, 'scp', `scp-${i}`))] }] : [],
-    resourceControlPolicies: [{ orgIdentifier: 'r-root', policies: [load(RCP_FULL_AWS_ACCESS, 'rcp', 'RCPFullAWSAccess', false), ...(input.rcps ?? []).map((p, i) => load(p, 'rcp', `rcp-${i}`))] }],
-    resourcePolicy: input.resourcePolicy ? load(input.resourcePolicy, input.resourcePolicyType ?? 'resource', 'resource') : undefined,
+    serviceControlPolicies: input.scps?.length
+      ? [
+          {
+            orgIdentifier: 'r-root',
+            policies: [
+              load(FULL_AWS_ACCESS_SCP, 'scp', 'FullAWSAccess'),
+              ...input.scps.map((p, i) => load(p, 'scp', `scp-${i}`)),
+            ],
+          },
+        ]
+      : [],
+    resourceControlPolicies: [
+      {
+        orgIdentifier: 'r-root',
+        policies: [
+          load(RCP_FULL_AWS_ACCESS, 'rcp', 'RCPFullAWSAccess', false),
+          ...(input.rcps ?? []).map((p, i) => load(p, 'rcp', `rcp-${i}`)),
+        ],
+      },
+    ],
+    resourcePolicy: input.resourcePolicy
+      ? load(input.resourcePolicy, input.resourcePolicyType ?? 'resource', 'resource')
+      : undefined,
     permissionBoundaries: input.boundary ? [load(input.boundary, 'identity', 'boundary')] : undefined,
     vpcEndpointPolicies: undefined,
-    simulationParameters: { simulationMode: mode, discoveryContextKeyConstraints: new DiscoveryContextKeyConstraints((input.known ?? []).map((keyName) => ({ keyName, presenceIsKnown: true, valueIsKnown: true }))) },
+    simulationParameters: {
+      simulationMode: mode,
+      discoveryContextKeyConstraints: new DiscoveryContextKeyConstraints(
+        (input.known ?? []).map((keyName) => ({ keyName, presenceIsKnown: true, valueIsKnown: true })),
+      ),
+    },
     serviceSettings: { s3: { blockPublicAccess: input.s3BlockPublicAccess ?? false } },
   });
   return { result: analysis.result, conditions: analysis.conditions };

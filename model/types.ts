@@ -15,7 +15,8 @@ export type { DeploymentFacts, StackRole } from '../terraform-json/facts';
  * A stack's identity across changes: its role, environments and region — not its account or name, so replacing an
  * account id is a move of the same stack, not a removal and an addition.
  */
-export const stackKey = (facts: Pick<DeploymentFacts, 'role' | 'environments' | 'region'>): string => `${facts.role}:${[...facts.environments].sort().join('+')}:${facts.region}`;
+export const stackKey = (facts: Pick<DeploymentFacts, 'role' | 'environments' | 'region'>): string =>
+  `${facts.role}:${[...facts.environments].sort().join('+')}:${facts.region}`;
 
 export type Backend =
   | { type: 's3'; bucket: string; key: string; region: string; kmsKey: string | null; lockfile: boolean }
@@ -23,7 +24,20 @@ export type Backend =
   | { type: 'local'; path: string };
 
 /** Who a stack is: its deployment facts, the regions it may reference besides its own, and where its state lives. */
-export interface Identity extends Pick<DeploymentFacts, 'stack' | 'role' | 'environments' | 'region' | 'account' | 'jurisdiction' | 'classification' | 'profile' | 'jurisdictionRegions' | 'regionExceptions' | 'movedFrom'> {
+export interface Identity extends Pick<
+  DeploymentFacts,
+  | 'stack'
+  | 'role'
+  | 'environments'
+  | 'region'
+  | 'account'
+  | 'jurisdiction'
+  | 'classification'
+  | 'profile'
+  | 'jurisdictionRegions'
+  | 'regionExceptions'
+  | 'movedFrom'
+> {
   residencyExceptions: string[];
   backend: Backend;
 }
@@ -34,9 +48,20 @@ export interface Identity extends Pick<DeploymentFacts, 'stack' | 'role' | 'envi
  * own account id and region replaced by `<account>` and `<region>`, so that a move to another account or region
  * compares equal.
  */
-export type Value = { kind: 'own'; address: string; attribute: string; suffix: string } | { kind: 'literal'; text: string };
+export type Value =
+  { kind: 'own'; address: string; attribute: string; suffix: string } | { kind: 'literal'; text: string };
 
-export type StoreRole = 'event-data' | 'failed-records' | 'query-results' | 'state' | 'access-logs' | 'objects' | 'buffer' | 'logs' | 'catalog' | 'queue';
+export type StoreRole =
+  | 'event-data'
+  | 'failed-records'
+  | 'query-results'
+  | 'state'
+  | 'access-logs'
+  | 'objects'
+  | 'buffer'
+  | 'logs'
+  | 'catalog'
+  | 'queue';
 export type StoreKind = 's3' | 'firehose' | 'cloudwatch-logs' | 'glue-catalog' | 'sqs';
 
 export type Encryption =
@@ -193,7 +218,9 @@ export interface Alert {
   watches: string;
 }
 
-export type Destination = { kind: 'sns-topic'; address: string; name: string } | { kind: 'subscription'; address: string; protocol: string; endpoint: string };
+export type Destination =
+  | { kind: 'sns-topic'; address: string; name: string }
+  | { kind: 'subscription'; address: string; protocol: string; endpoint: string };
 
 export type FlowNode =
   | { kind: 'app' }

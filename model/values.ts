@@ -30,7 +30,8 @@ export function relative(text: string, home: Home): string {
 export function valueOf(raw: unknown, home: Home): Value {
   const text = String(raw);
   const ref = REFERENCE.exec(text);
-  if (ref && !ref[3].includes('${')) return { kind: 'own', address: ref[1], attribute: ref[2], suffix: relative(ref[3], home) };
+  if (ref && !ref[3].includes('${'))
+    return { kind: 'own', address: ref[1], attribute: ref[2], suffix: relative(ref[3], home) };
   return { kind: 'literal', text: relative(text, home) };
 }
 
@@ -53,12 +54,24 @@ function principalsOf(principal: unknown, home: Home): Principal[] {
 }
 
 export const principalKey = (p: Principal): string =>
-  p.kind === 'service' ? `service:${p.service}` : p.kind === 'federated' ? `federated:${p.provider}` : p.kind === 'aws' ? `aws:${valueKey(p.value)}` : 'any';
+  p.kind === 'service'
+    ? `service:${p.service}`
+    : p.kind === 'federated'
+      ? `federated:${p.provider}`
+      : p.kind === 'aws'
+        ? `aws:${valueKey(p.value)}`
+        : 'any';
 
 function conditionsOf(condition: JsonStatement['Condition'], home: Home): Condition[] {
   return Object.entries(condition ?? {})
     .flatMap(([operator, entries]) =>
-      Object.entries(entries).map(([key, values]) => ({ operator, key, values: asList(values as string | string[]).map((v) => valueOf(v, home)).sort((a, b) => valueKey(a).localeCompare(valueKey(b))) })),
+      Object.entries(entries).map(([key, values]) => ({
+        operator,
+        key,
+        values: asList(values as string | string[])
+          .map((v) => valueOf(v, home))
+          .sort((a, b) => valueKey(a).localeCompare(valueKey(b))),
+      })),
     )
     .sort((a, b) => `${a.operator} ${a.key}`.localeCompare(`${b.operator} ${b.key}`));
 }
@@ -75,7 +88,12 @@ export function statementsOf(policy: unknown, home: Home): Statement[] {
     conditions: conditionsOf(s.Condition, home),
     ...(s.NotPrincipal !== undefined ? { notPrincipals: principalsOf(s.NotPrincipal, home) } : {}),
     ...(s.NotAction !== undefined ? { notActions: asList(s.NotAction).map(String).sort() } : {}),
-    ...(s.NotResource !== undefined ? { notResources: asList(s.NotResource).map((r) => valueOf(r, home)).sort((a, b) => valueKey(a).localeCompare(valueKey(b))) } : {}),
+    ...(s.NotResource !== undefined
+      ? {
+          notResources: asList(s.NotResource)
+            .map((r) => valueOf(r, home))
+            .sort((a, b) => valueKey(a).localeCompare(valueKey(b))),
+        }
+      : {}),
   }));
 }
-

@@ -13,7 +13,11 @@ import { stackEventSchema } from '../config/event-contract';
 import { commandLine, isEntryPoint, loadDeploymentsOrReport, type CommandSpec } from './cli';
 
 /** PutRecordBatch limits (Firehose API reference): records per call, bytes per call, bytes per record. */
-export const PUT_RECORD_BATCH_LIMITS = { maxRecords: 500, maxBytes: 4 * 1024 * 1024, maxRecordBytes: 1000 * 1024 } as const;
+export const PUT_RECORD_BATCH_LIMITS = {
+  maxRecords: 500,
+  maxBytes: 4 * 1024 * 1024,
+  maxRecordBytes: 1000 * 1024,
+} as const;
 
 export interface AppConfig {
   stack: string;
@@ -32,29 +36,50 @@ type Outputs = Record<string, { value: unknown }>;
 export function appConfig(deployment: ResolvedDeployment, outputs: Outputs): AppConfig {
   const value = (name: string) => {
     const v = outputs[name]?.value;
-    if (typeof v !== 'string' || v === '') throw new Error(`${deployment.names.stack}: output ${name} is missing — is the stack deployed?`);
+    if (typeof v !== 'string' || v === '')
+      throw new Error(`${deployment.names.stack}: output ${name} is missing — is the stack deployed?`);
     return v;
   };
   const region = value('region');
   const deliveryStreamName = value('delivery_stream_name');
   if (region !== deployment.region || deliveryStreamName !== deployment.names.deliveryStream) {
-    throw new Error(`${deployment.names.stack}: the outputs (${region}, ${deliveryStreamName}) are not this configuration's (${deployment.region}, ${deployment.names.deliveryStream}): deploy first`);
+    throw new Error(
+      `${deployment.names.stack}: the outputs (${region}, ${deliveryStreamName}) are not this configuration's (${deployment.region}, ${deployment.names.deliveryStream}): deploy first`,
+    );
   }
   const schema = stackEventSchema(deployment.names.stack, deployment.settings.contract.extraColumns);
   const version = createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 12);
-  return { stack: deployment.names.stack, region, identityPoolId: value('identity_pool_id'), deliveryStreamName, recordFormat: 'newline-delimited JSON', limits: PUT_RECORD_BATCH_LIMITS, contract: { version, schema } };
+  return {
+    stack: deployment.names.stack,
+    region,
+    identityPoolId: value('identity_pool_id'),
+    deliveryStreamName,
+    recordFormat: 'newline-delimited JSON',
+    limits: PUT_RECORD_BATCH_LIMITS,
+    contract: { version, schema },
+  };
 }
 
 export const APP_CONFIG_COMMAND = {
   name: 'app-config',
-  summary: "Writes the JSON file the iOS app bundles (identity pool, stream, event contract) from a deployed stack's outputs.",
+  summary:
+    "Writes the JSON file the iOS app bundles (identity pool, stream, event contract) from a deployed stack's outputs.",
   args: '<stack>',
   minArgs: 1,
   maxArgs: 1,
   flags: {
-    outputs: { type: 'string', value: 'outputs.json', help: 'read the outputs from this file (`cdktf output --outputs-file`, `terraform output -json`) instead of the deployed state' },
+    outputs: {
+      type: 'string',
+      value: 'outputs.json',
+      help: 'read the outputs from this file (`cdktf output --outputs-file`, `terraform output -json`) instead of the deployed state',
+    },
     out: { type: 'string', value: 'file', help: 'where to write it (default: app-config/<stack>.json)' },
-    dir: { type: 'string', value: 'dir', default: 'cdktf.out/stacks', help: 'where the deployed stacks were synthesized' },
+    dir: {
+      type: 'string',
+      value: 'dir',
+      default: 'cdktf.out/stacks',
+      help: 'where the deployed stacks were synthesized',
+    },
   },
 } satisfies CommandSpec;
 
@@ -76,7 +101,9 @@ export function main(args: string[]): number {
   } else {
     const stackDir = join(values.dir, stack);
     if (!existsSync(stackDir)) {
-      console.error(`no synthesized stack at ${stackDir}: run \`npx cdktf synth\` (and deploy it), or give its outputs as a file: --outputs outputs.json`);
+      console.error(
+        `no synthesized stack at ${stackDir}: run \`npx cdktf synth\` (and deploy it), or give its outputs as a file: --outputs outputs.json`,
+      );
       return 1;
     }
     const result = spawnSync('terraform', ['output', '-json', '-no-color'], { cwd: stackDir, encoding: 'utf8' });
@@ -103,7 +130,9 @@ export function main(args: string[]): number {
   const out = values.out ?? join('app-config', `${stack}.json`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(config, null, 2)}\n`);
-  console.log(`${out}: region ${config.region}, identity pool ${config.identityPoolId}, stream ${config.deliveryStreamName}, contract ${config.contract.version}`);
+  console.log(
+    `${out}: region ${config.region}, identity pool ${config.identityPoolId}, stream ${config.deliveryStreamName}, contract ${config.contract.version}`,
+  );
   return 0;
 }
 

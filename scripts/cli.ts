@@ -48,9 +48,13 @@ export type FlagValues<F extends Record<string, Flag>> = { [K in keyof F]: FlagV
 
 /** The usage text of a command, from its spec. */
 export function usage(spec: CommandSpec): string {
-  const flags = Object.entries(spec.flags).map(([name, f]) => `--${name}${f.type === 'string' ? ` <${f.value ?? 'value'}>` : ''}`);
+  const flags = Object.entries(spec.flags).map(
+    ([name, f]) => `--${name}${f.type === 'string' ? ` <${f.value ?? 'value'}>` : ''}`,
+  );
   const width = Math.max(6, ...flags.map((f) => f.length));
-  const lines = Object.values(spec.flags).map((f, i) => `  ${flags[i].padEnd(width)}  ${f.help}${f.default !== undefined ? ` (default: ${f.default})` : ''}`);
+  const lines = Object.values(spec.flags).map(
+    (f, i) => `  ${flags[i].padEnd(width)}  ${f.help}${f.default !== undefined ? ` (default: ${f.default})` : ''}`,
+  );
   return [
     `usage: npm run ${spec.name} --${spec.args ? ` ${spec.args}` : ''}${flags.length > 0 ? ` [${flags.length > 3 ? 'flags' : flags.join('] [')}]` : ''}`,
     `  ${spec.summary}`,
@@ -69,7 +73,14 @@ export type CommandLine<F extends Record<string, Flag>> =
  */
 export function commandLine<F extends Record<string, Flag>>(spec: CommandSpec<F>, args: string[]): CommandLine<F> {
   const options = Object.fromEntries([
-    ...Object.entries(spec.flags).map(([name, f]) => [name, { type: f.type, ...(f.default !== undefined ? { default: f.default } : {}), ...(f.multiple ? { multiple: true } : {}) }]),
+    ...Object.entries(spec.flags).map(([name, f]) => [
+      name,
+      {
+        type: f.type,
+        ...(f.default !== undefined ? { default: f.default } : {}),
+        ...(f.multiple ? { multiple: true } : {}),
+      },
+    ]),
     ['help', { type: 'boolean', short: 'h' }],
   ]);
   const refuse = (problem: string) => {
@@ -87,7 +98,12 @@ export function commandLine<F extends Record<string, Flag>>(spec: CommandSpec<F>
     return { exit: 0 };
   }
   const max = spec.maxArgs ?? (spec.args ? Infinity : 0);
-  if (parsed.positionals.length > max) return refuse(max === 0 ? `unexpected argument '${parsed.positionals[0]}'` : `at most ${max} argument(s): ${parsed.positionals.join(' ')}`);
+  if (parsed.positionals.length > max)
+    return refuse(
+      max === 0
+        ? `unexpected argument '${parsed.positionals[0]}'`
+        : `at most ${max} argument(s): ${parsed.positionals.join(' ')}`,
+    );
   if (parsed.positionals.length < (spec.minArgs ?? 0)) return refuse(`missing argument: ${spec.args}`);
   return { exit: undefined, values: parsed.values as FlagValues<F>, positionals: parsed.positionals };
 }
@@ -108,7 +124,12 @@ export interface SynthIntoOptions {
  */
 export function synthInvocation(outdir: string, options: SynthIntoOptions = {}) {
   const cwd = options.projectDir ?? process.cwd();
-  const env = { ...process.env, ...options.env, CDKTF_OUTDIR: outdir, ...(options.hcl !== undefined ? { SYNTH_HCL_OUTPUT: String(options.hcl) } : {}) };
+  const env = {
+    ...process.env,
+    ...options.env,
+    CDKTF_OUTDIR: outdir,
+    ...(options.hcl !== undefined ? { SYNTH_HCL_OUTPUT: String(options.hcl) } : {}),
+  };
   return { command: process.execPath, args: [resolve(cwd, 'scripts', 'synth.js')], cwd, env };
 }
 

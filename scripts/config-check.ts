@@ -4,7 +4,14 @@
  * and prints the resolved configuration per deployment.
  * Exit status 0 when valid, 1 with every problem listed when not.
  */
-import { ConfigError, DEFAULT_MATRIX, loadDeployments, overrideFilePath, type MatrixConfig, type ResolvedDeployment } from '../config';
+import {
+  ConfigError,
+  DEFAULT_MATRIX,
+  loadDeployments,
+  overrideFilePath,
+  type MatrixConfig,
+  type ResolvedDeployment,
+} from '../config';
 import { isPlaceholderAccount } from '../config/matrix';
 import { backendLocation } from '../config/names';
 import { commandLine, isEntryPoint, type CommandSpec } from './cli';
@@ -40,12 +47,18 @@ function describe(d: ResolvedDeployment): string[] {
   ];
 }
 
-export function configCheck(options: { overridePath?: string; matrix?: MatrixConfig; json?: boolean } = {}): CheckResult {
+export function configCheck(
+  options: { overridePath?: string; matrix?: MatrixConfig; json?: boolean } = {},
+): CheckResult {
   try {
     const deployments = loadDeployments(options.overridePath, options.matrix ?? DEFAULT_MATRIX);
     const output = options.json
       ? [JSON.stringify(deployments, null, 2)]
-      : [...deployments.flatMap(describe), '', `${deployments.length} deployment(s) valid${options.overridePath ? ` (with ${options.overridePath})` : ''}`];
+      : [
+          ...deployments.flatMap(describe),
+          '',
+          `${deployments.length} deployment(s) valid${options.overridePath ? ` (with ${options.overridePath})` : ''}`,
+        ];
     return { exitCode: 0, output, errors: [] };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -55,9 +68,14 @@ export function configCheck(options: { overridePath?: string; matrix?: MatrixCon
 
 export const CONFIG_CHECK_COMMAND = {
   name: 'config:check',
-  summary: 'Validates the configured matrix (config/matrix.ts and the override file in force) and prints the resolved settings per deployment.',
+  summary:
+    'Validates the configured matrix (config/matrix.ts and the override file in force) and prints the resolved settings per deployment.',
   flags: {
-    config: { type: 'string', value: 'overrides.json', help: 'an override file to check instead of the one in force (TELEMETRY_CONFIG or cdktf.json)' },
+    config: {
+      type: 'string',
+      value: 'overrides.json',
+      help: 'an override file to check instead of the one in force (TELEMETRY_CONFIG or cdktf.json)',
+    },
     json: { type: 'boolean', help: 'print the resolved deployments as JSON' },
   },
 } satisfies CommandSpec;

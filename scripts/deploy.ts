@@ -18,7 +18,10 @@ import { runPreflight, type StsLike } from './preflight';
 const CDKTF_DEPLOY_FLAGS = {
   'auto-approve': { type: 'boolean', help: 'cdktf deploy: apply without asking' },
   'outputs-file': { type: 'string', value: 'file', help: "cdktf deploy: write the stacks' outputs there as JSON" },
-  'outputs-file-include-sensitive-outputs': { type: 'boolean', help: 'cdktf deploy: include sensitive outputs in that file' },
+  'outputs-file-include-sensitive-outputs': {
+    type: 'boolean',
+    help: 'cdktf deploy: include sensitive outputs in that file',
+  },
   parallelism: { type: 'string', value: 'N', help: 'cdktf deploy: stacks deployed at once' },
   'terraform-parallelism': { type: 'string', value: 'N', help: "cdktf deploy: Terraform's -parallelism" },
   'refresh-only': { type: 'boolean', help: 'cdktf deploy: refresh-only planning mode' },
@@ -49,7 +52,8 @@ function cdktfFlags(values: Record<string, string | boolean | string[] | undefin
 
 export async function deploy(
   args: string[],
-  run: (command: string, args: string[]) => number = (command, commandArgs) => spawnSync(command, commandArgs, { stdio: 'inherit' }).status ?? 1,
+  run: (command: string, args: string[]) => number = (command, commandArgs) =>
+    spawnSync(command, commandArgs, { stdio: 'inherit' }).status ?? 1,
   stsFor?: (region: string) => StsLike,
 ): Promise<number> {
   const command = commandLine(DEPLOY_COMMAND, args);
@@ -72,7 +76,9 @@ export async function deploy(
     const code = run('npx', [engineCli(), 'deploy', ...stacks, ...flags]);
     if (code !== 0) {
       const skipped = phases.slice(i + 1).flatMap((p) => p.map((t) => t.stack));
-      console.error(`${engineCli()} deploy failed for ${stacks.join(', ')}${skipped.length > 0 ? `; not deployed: ${skipped.join(', ')}` : ''}`);
+      console.error(
+        `${engineCli()} deploy failed for ${stacks.join(', ')}${skipped.length > 0 ? `; not deployed: ${skipped.join(', ')}` : ''}`,
+      );
       return code;
     }
   }

@@ -40,10 +40,19 @@ export interface StackDrift {
 export function driftOfPlan(plan: PlanJson, stackDir?: string): Pick<StackDrift, 'resources' | 'changes' | 'verdict'> {
   const states = readPlan(plan, undefined, stackDir);
   if (states.drifted.length === 0) return { resources: [], changes: [] };
-  const [review] = compareReports([analyzeStack(states.stack, states.lastApplied, states.facts)], [analyzeStack(states.stack, states.live, states.facts)], 'drift');
+  const [review] = compareReports(
+    [analyzeStack(states.stack, states.lastApplied, states.facts)],
+    [analyzeStack(states.stack, states.live, states.facts)],
+    'drift',
+  );
   return {
     resources: states.drifted,
-    changes: review.changes.map((c) => ({ section: c.section, words: changeWords(c, review), effects: c.effects, gated: c.effects.some((e) => GATED.includes(e)) })),
+    changes: review.changes.map((c) => ({
+      section: c.section,
+      words: changeWords(c, review),
+      effects: c.effects,
+      gated: c.effects.some((e) => GATED.includes(e)),
+    })),
     verdict: verdict(review),
   };
 }
@@ -57,15 +66,44 @@ export async function driftOf(stack: string, dir: string, env: NodeJS.ProcessEnv
   try {
     if (!existsSync(join(dir, '.terraform'))) {
       const init = await terraform(['init', '-input=false', '-no-color'], dir, env, log);
-      if (init.code !== 0) return { stack, status: 'error', resources: [], changes: [], error: `init: ${terraformError(init.output)}`, seconds: seconds() };
+      if (init.code !== 0)
+        return {
+          stack,
+          status: 'error',
+          resources: [],
+          changes: [],
+          error: `init: ${terraformError(init.output)}`,
+          seconds: seconds(),
+        };
     }
     const planFile = join(scratch, 'drift.plan');
     // -lock=false: a read-only check must not block (or be blocked by) a deploy. The exit code is not the answer: a
     // change Terraform would not undo (a replication rule added in the console) plans nothing, yet drifted.
-    const plan = await terraform(['plan', '-detailed-exitcode', '-input=false', '-no-color', '-lock=false', `-out=${planFile}`], dir, env, log);
-    if (plan.code !== 0 && plan.code !== 2) return { stack, status: 'error', resources: [], changes: [], error: `plan: ${terraformError(plan.output)}`, seconds: seconds() };
+    const plan = await terraform(
+      ['plan', '-detailed-exitcode', '-input=false', '-no-color', '-lock=false', `-out=${planFile}`],
+      dir,
+      env,
+      log,
+    );
+    if (plan.code !== 0 && plan.code !== 2)
+      return {
+        stack,
+        status: 'error',
+        resources: [],
+        changes: [],
+        error: `plan: ${terraformError(plan.output)}`,
+        seconds: seconds(),
+      };
     const show = await terraform(['show', '-json', planFile], dir, env);
-    if (show.code !== 0) return { stack, status: 'error', resources: [], changes: [], error: `show: ${terraformError(show.output)}`, seconds: seconds() };
+    if (show.code !== 0)
+      return {
+        stack,
+        status: 'error',
+        resources: [],
+        changes: [],
+        error: `show: ${terraformError(show.output)}`,
+        seconds: seconds(),
+      };
     const found = driftOfPlan(JSON.parse(show.output) as PlanJson, dir);
     return { stack, status: found.changes.length ? 'drifted' : 'in sync', ...found, seconds: seconds() };
   } finally {
@@ -86,7 +124,10 @@ export function summarize(results: StackDrift[]): string[] {
     `${plural(results.length - drifted.length - errors.length, 'stack')} in sync, ${drifted.length} drifted${errors.length ? `, ${errors.length} could not be checked` : ''}`,
     ...drifted.flatMap((r) => [
       `${r.stack}: changed outside Terraform — ${r.verdict ?? ''}`,
-      ...r.changes.map((c) => `  ${c.gated ? 'GATED ' : ''}${c.section}: ${c.words}${c.effects.length ? ` (${c.effects.join(', ')})` : ''}`),
+      ...r.changes.map(
+        (c) =>
+          `  ${c.gated ? 'GATED ' : ''}${c.section}: ${c.words}${c.effects.length ? ` (${c.effects.join(', ')})` : ''}`,
+      ),
     ]),
     ...errors.map((r) => `${r.stack}: ${r.error}`),
   ];
@@ -100,7 +141,8 @@ export async function drift(stacks: string[], dir: string, parallel = 2): Promis
 
 export const DRIFT_COMMAND = {
   name: 'drift',
-  summary: 'Plans each deployed stack (all when none is named) and says what was changed outside Terraform (the plan\'s resource_drift), in the change review\'s terms, marking what its gate would fail. Exit 0: none, 2: drift, 1: an error.',
+  summary:
+    "Plans each deployed stack (all when none is named) and says what was changed outside Terraform (the plan's resource_drift), in the change review's terms, marking what its gate would fail. Exit 0: none, 2: drift, 1: an error.",
   args: '[<stack|glob> …]',
   flags: {
     dir: { type: 'string', value: 'dir', default: 'cdktf.out/stacks', help: 'where the synthesized stacks are' },
@@ -122,10 +164,15 @@ export async function main(args: string[]): Promise<number> {
   const present = existsSync(values.dir) ? new Set(readdirSync(values.dir)) : new Set<string>();
   const missing = matched.filter((t) => !present.has(t.stack)).map((t) => t.stack);
   if (missing.length) {
-    console.error(`no synthesized stack under ${values.dir} for ${missing.join(', ')}: run \`npx cdktf synth\` (and deploy) first`);
+    console.error(
+      `no synthesized stack under ${values.dir} for ${missing.join(', ')}: run \`npx cdktf synth\` (and deploy) first`,
+    );
     return 1;
   }
-  const results = await drift(matched.map((t) => t.stack), values.dir);
+  const results = await drift(
+    matched.map((t) => t.stack),
+    values.dir,
+  );
   if (values.json) console.log(JSON.stringify(results, null, 2));
   else summarize(results).forEach((line) => console.log(line));
   return results.some((r) => r.status === 'error') ? 1 : results.some((r) => r.status === 'drifted') ? 2 : 0;

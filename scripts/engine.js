@@ -38,7 +38,10 @@ function declaredEngine(pkg) {
     SECTIONS.every((section) => {
       const want = ENGINES[name][section];
       const owned = [...ownedKeys(section)].filter((key) => pkg[section]?.[key] !== undefined);
-      return owned.length === Object.keys(want).length && owned.every((key) => JSON.stringify(pkg[section][key]) === JSON.stringify(want[key]));
+      return (
+        owned.length === Object.keys(want).length &&
+        owned.every((key) => JSON.stringify(pkg[section][key]) === JSON.stringify(want[key]))
+      );
     }),
   );
 }
@@ -46,8 +49,13 @@ function declaredEngine(pkg) {
 /** The engine installed in node_modules (the package under the name `cdktf`), or a description of what is there. */
 function installedEngine() {
   try {
-    const { name, version } = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'cdktf', 'package.json'), 'utf8'));
-    return NAMES.find((n) => ENGINES[n].package === name && ENGINES[n].version === version) ?? `${name}@${version} (no engine of stacks/engines.json)`;
+    const { name, version } = JSON.parse(
+      fs.readFileSync(path.join(root, 'node_modules', 'cdktf', 'package.json'), 'utf8'),
+    );
+    return (
+      NAMES.find((n) => ENGINES[n].package === name && ENGINES[n].version === version) ??
+      `${name}@${version} (no engine of stacks/engines.json)`
+    );
   } catch {
     return 'none (node_modules/cdktf is missing)';
   }
@@ -58,7 +66,9 @@ function withEngine(pkg, name) {
   const next = { ...pkg };
   for (const section of SECTIONS) {
     const kept = Object.entries(pkg[section] ?? {}).filter(([key]) => !ownedKeys(section).has(key));
-    const merged = Object.fromEntries([...kept, ...Object.entries(ENGINES[name][section])].sort(([a], [b]) => a.localeCompare(b, 'en')));
+    const merged = Object.fromEntries(
+      [...kept, ...Object.entries(ENGINES[name][section])].sort(([a], [b]) => a.localeCompare(b, 'en')),
+    );
     if (Object.keys(merged).length > 0) next[section] = merged;
     else delete next[section];
   }
@@ -82,7 +92,11 @@ function npm(args) {
 function main(argv) {
   let parsed;
   try {
-    parsed = require('node:util').parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+    parsed = require('node:util').parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { help: { type: 'boolean', short: 'h' } },
+    });
   } catch (error) {
     console.error(`${error.message}\n${USAGE}`);
     return 2;
@@ -93,7 +107,9 @@ function main(argv) {
   }
   const [target, ...extra] = parsed.positionals;
   if (extra.length > 0 || (target !== undefined && !NAMES.includes(target))) {
-    console.error(`${extra.length > 0 ? `one engine, not ${parsed.positionals.length}` : `no engine "${target}"`}\n${USAGE}`);
+    console.error(
+      `${extra.length > 0 ? `one engine, not ${parsed.positionals.length}` : `no engine "${target}"`}\n${USAGE}`,
+    );
     return 2;
   }
   const packageText = fs.readFileSync(packageJsonPath, 'utf8');
@@ -101,13 +117,18 @@ function main(argv) {
   const declared = declaredEngine(pkg);
   const installed = installedEngine();
   if (target === undefined) {
-    console.log(`package.json: ${declared ? `${declared} (${ENGINES[declared].title} ${ENGINES[declared].version})` : 'no engine of stacks/engines.json'}`);
+    console.log(
+      `package.json: ${declared ? `${declared} (${ENGINES[declared].title} ${ENGINES[declared].version})` : 'no engine of stacks/engines.json'}`,
+    );
     console.log(`installed:    ${installed}`);
     return declared && declared === installed ? 0 : 1;
   }
   if (declared === undefined) {
     console.error(
-      `package.json's engine dependencies match no engine of stacks/engines.json (${[...ownedKeys('dependencies'), ...ownedKeys('devDependencies')]
+      `package.json's engine dependencies match no engine of stacks/engines.json (${[
+        ...ownedKeys('dependencies'),
+        ...ownedKeys('devDependencies'),
+      ]
         .map((key) => `${key}: ${pkg.dependencies?.[key] ?? pkg.devDependencies?.[key] ?? '(none)'}`)
         .join(', ')}): set them by hand or restore package.json, then run this again`,
     );
@@ -115,7 +136,9 @@ function main(argv) {
   }
   const engine = ENGINES[target];
   if (!atLeast(process.version, engine.node)) {
-    console.warn(`warning: ${engine.title}'s CLI (${engine.cli}) needs Node >= ${engine.node}; this is ${process.version}. The library, npm run synth and the tests run on it; npx ${engine.cli} does not.`);
+    console.warn(
+      `warning: ${engine.title}'s CLI (${engine.cli}) needs Node >= ${engine.node}; this is ${process.version}. The library, npm run synth and the tests run on it; npx ${engine.cli} does not.`,
+    );
   }
   if (declared === target && installed === target) {
     console.log(`${engine.title} ${engine.version} is already in package.json and installed.`);
@@ -135,7 +158,9 @@ function main(argv) {
   if (!ok) {
     fs.writeFileSync(packageJsonPath, packageText);
     if (lockText !== undefined) fs.writeFileSync(lockPath, lockText);
-    console.error(`npm failed: package.json and package-lock.json are restored (${declared}); run \`npm ci\` to reinstall them`);
+    console.error(
+      `npm failed: package.json and package-lock.json are restored (${declared}); run \`npm ci\` to reinstall them`,
+    );
     return 1;
   }
   // The engine left, kept so that switching back restores its lock exactly.
@@ -143,7 +168,8 @@ function main(argv) {
     fs.mkdirSync(stashDir, { recursive: true });
     fs.writeFileSync(stashPath(declared), JSON.stringify({ packageJson: packageText, lock: lockText }));
   }
-  if (exactLock && fs.readFileSync(lockPath, 'utf8') !== stash.lock) console.warn('warning: npm changed the restored package-lock.json; `git diff package-lock.json` shows how');
+  if (exactLock && fs.readFileSync(lockPath, 'utf8') !== stash.lock)
+    console.warn('warning: npm changed the restored package-lock.json; `git diff package-lock.json` shows how');
   const now = installedEngine();
   if (now !== target) {
     console.error(`npm succeeded, but node_modules/cdktf is ${now}, not ${target}`);

@@ -26,8 +26,10 @@ export function describeStsError(error: unknown): string {
   if (code === 'CredentialsProviderError' || /Could not load credentials/i.test(e.message ?? '')) {
     return 'no AWS credentials found — set AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY';
   }
-  if (/Expired/i.test(code) || /expired/i.test(e.message ?? '')) return 'the AWS credentials have expired — refresh them (e.g. `aws sso login`) and retry';
-  if (code === 'InvalidClientTokenId' || code === 'SignatureDoesNotMatch') return `the AWS credentials were rejected (${code})`;
+  if (/Expired/i.test(code) || /expired/i.test(e.message ?? ''))
+    return 'the AWS credentials have expired — refresh them (e.g. `aws sso login`) and retry';
+  if (code === 'InvalidClientTokenId' || code === 'SignatureDoesNotMatch')
+    return `the AWS credentials were rejected (${code})`;
   return `STS GetCallerIdentity failed: ${code ? `${code}: ` : ''}${e.message ?? String(error)}`;
 }
 
@@ -39,10 +41,18 @@ export async function preflightStack(target: StackTarget, sts: StsLike): Promise
   const { stack, accountId, region } = target;
   if (target.hcpOrganization) {
     const { organization, hostname } = target.hcpOrganization;
-    return { stack, ok: true, message: `${stack}: deploys into HCP Terraform organization ${organization} on ${hostname}, no AWS account: needs a token of that organization (\`terraform login ${hostname}\` or TFE_TOKEN)` };
+    return {
+      stack,
+      ok: true,
+      message: `${stack}: deploys into HCP Terraform organization ${organization} on ${hostname}, no AWS account: needs a token of that organization (\`terraform login ${hostname}\` or TFE_TOKEN)`,
+    };
   }
   if (isPlaceholderAccount(accountId)) {
-    return { stack, ok: false, message: `${stack}: account ${accountId} is a placeholder from config/matrix.ts — set your real account id before deploying` };
+    return {
+      stack,
+      ok: false,
+      message: `${stack}: account ${accountId} is a placeholder from config/matrix.ts — set your real account id before deploying`,
+    };
   }
   if (target.remoteRun) {
     // The run executes in HCP Terraform with its own credentials; local ones would prove nothing about them.
@@ -70,7 +80,13 @@ export async function preflightStack(target: StackTarget, sts: StsLike): Promise
 
 /** Resolves stack names (exact or with `*` globs) against the matrix; unknown names are errors. */
 export function matchStacks(patterns: string[], targets: StackTarget[]): { matched: StackTarget[]; unknown: string[] } {
-  const toRegex = (pattern: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const toRegex = (pattern: string) =>
+    new RegExp(
+      `^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
   const unknown = patterns.filter((p) => !targets.some((t) => toRegex(p).test(t.stack)));
   const matched = targets.filter((t) => patterns.some((p) => toRegex(p).test(t.stack)));
   return { matched, unknown };
@@ -84,12 +100,21 @@ export async function preflight(
   const { matched, unknown } = matchStacks(patterns, options.targets);
   if (patterns.length === 0 || unknown.length > 0) {
     const known = options.targets.map((t) => t.stack).join(', ');
-    return { ok: false, matched, lines: [patterns.length === 0 ? `name at least one stack; known: ${known}` : `unknown stack(s) ${unknown.join(', ')}; known: ${known}`] };
+    return {
+      ok: false,
+      matched,
+      lines: [
+        patterns.length === 0
+          ? `name at least one stack; known: ${known}`
+          : `unknown stack(s) ${unknown.join(', ')}; known: ${known}`,
+      ],
+    };
   }
   const clients = new Map<string, StsLike>();
   const results: PreflightResult[] = [];
   for (const target of matched) {
-    if (!clients.has(target.region) && !target.hcpOrganization) clients.set(target.region, options.stsFor(target.region));
+    if (!clients.has(target.region) && !target.hcpOrganization)
+      clients.set(target.region, options.stsFor(target.region));
     results.push(await preflightStack(target, clients.get(target.region)!));
   }
   return { ok: results.every((r) => r.ok), lines: results.map((r) => r.message), matched };
@@ -105,7 +130,10 @@ function stsClient(region: string): StsLike {
 }
 
 /** Preflight as the command runs it: prints the verdict per stack; returns the exit status and the matched stacks. */
-export async function runPreflight(patterns: string[], stsFor: (region: string) => StsLike = stsClient): Promise<{ status: number; matched: StackTarget[] }> {
+export async function runPreflight(
+  patterns: string[],
+  stsFor: (region: string) => StsLike = stsClient,
+): Promise<{ status: number; matched: StackTarget[] }> {
   const deployments = loadDeploymentsOrReport();
   if (!deployments) return { status: 1, matched: [] };
   const result = await preflight(patterns, { targets: stackTargets(deployments), stsFor });

@@ -10,7 +10,17 @@
 import { GetProductsCommand, PricingClient, type GetProductsCommandOutput } from '@aws-sdk/client-pricing';
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parsePriceFile, PRICE_ITEM_IDS, PRICE_ITEMS, priceFilePath, priceFileSchema, PRICES_DIR, type Price, type PriceFile, type PriceItem } from '../config/prices';
+import {
+  parsePriceFile,
+  PRICE_ITEM_IDS,
+  PRICE_ITEMS,
+  priceFilePath,
+  priceFileSchema,
+  PRICES_DIR,
+  type Price,
+  type PriceFile,
+  type PriceItem,
+} from '../config/prices';
 import { commandLine, isEntryPoint, loadDeploymentsOrReport, usage, type CommandSpec } from './cli';
 
 /** Where the Price List Query API answers. */
@@ -18,10 +28,20 @@ export const PRICE_LIST_ENDPOINT_REGIONS = ['us-east-1', 'ap-south-1'] as const;
 
 export const PRICES_COMMAND = {
   name: 'prices',
-  summary: "Refreshes the price files (config/prices/<region>.json) from the AWS Price List Query API and shows what changed. Needs AWS credentials allowed pricing:GetProducts.",
+  summary:
+    'Refreshes the price files (config/prices/<region>.json) from the AWS Price List Query API and shows what changed. Needs AWS credentials allowed pricing:GetProducts.',
   flags: {
-    region: { type: 'string', value: 'region[,region…]', help: 'the regions to refresh (default: every region of the configured matrix)' },
-    'endpoint-region': { type: 'string', value: PRICE_LIST_ENDPOINT_REGIONS.join('|'), default: 'us-east-1', help: 'where to call the Price List Query API' },
+    region: {
+      type: 'string',
+      value: 'region[,region…]',
+      help: 'the regions to refresh (default: every region of the configured matrix)',
+    },
+    'endpoint-region': {
+      type: 'string',
+      value: PRICE_LIST_ENDPOINT_REGIONS.join('|'),
+      default: 'us-east-1',
+      help: 'where to call the Price List Query API',
+    },
     'dry-run': { type: 'boolean', help: 'show what would change; write nothing' },
     dir: { type: 'string', value: 'dir', help: 'where the price files are (default: config/prices)' },
   },
@@ -35,7 +55,18 @@ export interface PricingLike {
 interface PriceListProduct {
   product: { sku: string; attributes: Record<string, string> };
   serviceCode: string;
-  terms?: { OnDemand?: Record<string, { effectiveDate?: string; priceDimensions: Record<string, { unit: string; beginRange?: string; pricePerUnit: { USD?: string }; description?: string }> }> };
+  terms?: {
+    OnDemand?: Record<
+      string,
+      {
+        effectiveDate?: string;
+        priceDimensions: Record<
+          string,
+          { unit: string; beginRange?: string; pricePerUnit: { USD?: string }; description?: string }
+        >;
+      }
+    >;
+  };
   publicationDate?: string;
 }
 
@@ -56,7 +87,11 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * The first paid tier of the product whose usage type is the item's (with or without the region's prefix, which
  * differs by service: S3 uses none in us-east-1, Glue `USE1-`), or undefined when the API has no such product.
  */
-export async function fetchPrice(client: PricingLike, region: string, item: PriceItem): Promise<FetchedPrice | undefined> {
+export async function fetchPrice(
+  client: PricingLike,
+  region: string,
+  item: PriceItem,
+): Promise<FetchedPrice | undefined> {
   const { service, usageType } = PRICE_ITEMS[item];
   const pattern = new RegExp(`(^|-)${escape(usageType)}$`);
   const products: PriceListProduct[] = [];
@@ -73,10 +108,20 @@ export async function fetchPrice(client: PricingLike, region: string, item: Pric
         NextToken,
       }),
     );
-    products.push(...((page.PriceList ?? []) as unknown[]).map((entry) => (typeof entry === 'string' ? JSON.parse(entry) : entry) as PriceListProduct));
+    products.push(
+      ...((page.PriceList ?? []) as unknown[]).map(
+        (entry) => (typeof entry === 'string' ? JSON.parse(entry) : entry) as PriceListProduct,
+      ),
+    );
     NextToken = page.NextToken;
   } while (NextToken);
-  const [product] = products.filter((p) => pattern.test(p.product.attributes.usagetype ?? '')).sort((a, b) => a.product.attributes.usagetype.length - b.product.attributes.usagetype.length || a.product.sku.localeCompare(b.product.sku));
+  const [product] = products
+    .filter((p) => pattern.test(p.product.attributes.usagetype ?? ''))
+    .sort(
+      (a, b) =>
+        a.product.attributes.usagetype.length - b.product.attributes.usagetype.length ||
+        a.product.sku.localeCompare(b.product.sku),
+    );
   if (!product) return undefined;
   const [term] = Object.values(product.terms?.OnDemand ?? {});
   const paid = Object.values(term?.priceDimensions ?? {})
@@ -100,16 +145,28 @@ export const API_SOURCE = 'price-list-api';
  * A region's price file refreshed with what the API returned: each fetched price from the API (an unchanged value
  * keeps its earlier sources as corroboration), every other price as it was; and one line per price on what changed.
  */
-export function refreshPriceFile(region: string, before: PriceFile | undefined, fetched: Partial<Record<PriceItem, FetchedPrice>>, context: { today: string; endpoint: string }): { file: PriceFile; changes: string[] } {
+export function refreshPriceFile(
+  region: string,
+  before: PriceFile | undefined,
+  fetched: Partial<Record<PriceItem, FetchedPrice>>,
+  context: { today: string; endpoint: string },
+): { file: PriceFile; changes: string[] } {
   const prices: PriceFile['prices'] = {};
   const changes: string[] = [];
-  const published = Object.values(fetched).map((f) => f?.publicationDate).filter((d): d is string => Boolean(d)).sort();
+  const published = Object.values(fetched)
+    .map((f) => f?.publicationDate)
+    .filter((d): d is string => Boolean(d))
+    .sort();
   for (const item of PRICE_ITEM_IDS) {
     const old = before?.prices[item];
     const now = fetched[item];
     if (!now) {
       if (old) prices[item] = old;
-      changes.push(old ? `${item}: not in the Price List answer; kept $${old.value} (source ${old.sources.join(', ')})` : `${item}: not priced (no source has it)`);
+      changes.push(
+        old
+          ? `${item}: not in the Price List answer; kept $${old.value} (source ${old.sources.join(', ')})`
+          : `${item}: not priced (no source has it)`,
+      );
       continue;
     }
     const price: Price = {
@@ -117,14 +174,21 @@ export function refreshPriceFile(region: string, before: PriceFile | undefined, 
       unit: PRICE_ITEMS[item].unit,
       usageType: now.usageType,
       sku: now.sku,
-      sources: old && old.value === now.value ? [API_SOURCE, ...old.sources.filter((s) => s !== API_SOURCE)] : [API_SOURCE],
+      sources:
+        old && old.value === now.value ? [API_SOURCE, ...old.sources.filter((s) => s !== API_SOURCE)] : [API_SOURCE],
       date: now.effectiveDate ?? context.today,
       ...(now.publicationDate ? { publicationDate: now.publicationDate } : {}),
       ...(now.effectiveDate ? { effectiveDate: now.effectiveDate } : {}),
       note: `Price List unit: ${now.awsUnit}`,
     };
     prices[item] = price;
-    changes.push(!old ? `${item}: new, $${now.value}` : old.value === now.value ? `${item}: unchanged, $${now.value}` : `${item}: was $${old.value}; now $${now.value}`);
+    changes.push(
+      !old
+        ? `${item}: new, $${now.value}`
+        : old.value === now.value
+          ? `${item}: unchanged, $${now.value}`
+          : `${item}: was $${old.value}; now $${now.value}`,
+    );
   }
   const sources: PriceFile['sources'] = {
     ...(before?.sources ?? {}),
@@ -141,28 +205,43 @@ export function refreshPriceFile(region: string, before: PriceFile | undefined, 
   };
   // Only the sources a price still names.
   const used = new Set(Object.values(prices).flatMap((p) => p?.sources ?? []));
-  const file = priceFileSchema.parse({ region, sources: Object.fromEntries(Object.entries(sources).filter(([id]) => used.has(id))), prices });
+  const file = priceFileSchema.parse({
+    region,
+    sources: Object.fromEntries(Object.entries(sources).filter(([id]) => used.has(id))),
+    prices,
+  });
   return { file, changes };
 }
 
 /** Whether an SDK error says there are no credentials (or none that may call the API). */
 function credentialsProblem(error: unknown): string | undefined {
   const { name, message } = error as Error;
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) return 'no AWS credentials were found';
-  if (name === 'AccessDeniedException' || name === 'UnrecognizedClientException' || name === 'ExpiredTokenException') return `the credentials were refused (${name})`;
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message))
+    return 'no AWS credentials were found';
+  if (name === 'AccessDeniedException' || name === 'UnrecognizedClientException' || name === 'ExpiredTokenException')
+    return `the credentials were refused (${name})`;
   return undefined;
 }
 
-export async function main(args: string[], clientFor: (endpoint: string) => PricingLike = (endpoint) => new PricingClient({ region: endpoint }), today = new Date().toISOString().slice(0, 10)): Promise<number> {
+export async function main(
+  args: string[],
+  clientFor: (endpoint: string) => PricingLike = (endpoint) => new PricingClient({ region: endpoint }),
+  today = new Date().toISOString().slice(0, 10),
+): Promise<number> {
   const command = commandLine(PRICES_COMMAND, args);
   if (command.exit !== undefined) return command.exit;
   const { values } = command;
   const endpoint = values['endpoint-region'];
   if (!(PRICE_LIST_ENDPOINT_REGIONS as readonly string[]).includes(endpoint)) {
-    console.error(`--endpoint-region ${endpoint}: the Price List Query API answers in ${PRICE_LIST_ENDPOINT_REGIONS.join(' and ')}\n${usage(PRICES_COMMAND)}`);
+    console.error(
+      `--endpoint-region ${endpoint}: the Price List Query API answers in ${PRICE_LIST_ENDPOINT_REGIONS.join(' and ')}\n${usage(PRICES_COMMAND)}`,
+    );
     return 2;
   }
-  let regions = values.region?.split(',').map((r) => r.trim()).filter(Boolean);
+  let regions = values.region
+    ?.split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   if (!regions?.length) {
     const deployments = loadDeploymentsOrReport();
     if (!deployments) return 1;
@@ -183,7 +262,11 @@ export async function main(args: string[], clientFor: (endpoint: string) => Pric
       }
     } catch (error) {
       const problem = credentialsProblem(error);
-      console.error(problem ? `npm run prices needs AWS credentials allowed pricing:GetProducts, and ${problem}: ${(error as Error).message}. Nothing was written.` : `GetProducts failed for ${region}: ${(error as Error).message}. Nothing was written for ${region}.`);
+      console.error(
+        problem
+          ? `npm run prices needs AWS credentials allowed pricing:GetProducts, and ${problem}: ${(error as Error).message}. Nothing was written.`
+          : `GetProducts failed for ${region}: ${(error as Error).message}. Nothing was written for ${region}.`,
+      );
       return 1;
     }
     const { file, changes } = refreshPriceFile(region, before, fetched, { today, endpoint });

@@ -21,7 +21,9 @@ const SKIP_AT_ROOT = new Set(['cdktf.out', 'report', '__tests__', 'sample-data',
 
 /** Size and mtime of every .ts file of the project under `projectRoot`: any edit changes the cache key. */
 function sourceKey(projectRoot, entry) {
-  const hash = crypto.createHash('sha256').update(`${entry}\0${fs.statSync(__filename).mtimeMs}\0${require('esbuild/package.json').version}`);
+  const hash = crypto
+    .createHash('sha256')
+    .update(`${entry}\0${fs.statSync(__filename).mtimeMs}\0${require('esbuild/package.json').version}`);
   const walk = (dir) => {
     for (const item of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       if (item.isDirectory()) {
@@ -39,7 +41,10 @@ function sourceKey(projectRoot, entry) {
 
 function bundle(entry) {
   const cacheDir = path.join(root, 'node_modules', '.cache', 'run-ts');
-  const name = path.relative(root, entry).replace(/\.ts$/, '').replace(/[^A-Za-z0-9]+/g, '_');
+  const name = path
+    .relative(root, entry)
+    .replace(/\.ts$/, '')
+    .replace(/[^A-Za-z0-9]+/g, '_');
   const cached = path.join(cacheDir, `${name}-${sourceKey(root, entry)}.js`);
   if (fs.existsSync(cached)) return fs.readFileSync(cached, 'utf8');
   const { outputFiles } = require('esbuild').buildSync({
@@ -55,7 +60,8 @@ function bundle(entry) {
   const code = outputFiles[0].text;
   try {
     fs.mkdirSync(cacheDir, { recursive: true });
-    for (const old of fs.readdirSync(cacheDir)) if (old.startsWith(`${name}-`)) fs.rmSync(path.join(cacheDir, old), { force: true });
+    for (const old of fs.readdirSync(cacheDir))
+      if (old.startsWith(`${name}-`)) fs.rmSync(path.join(cacheDir, old), { force: true });
     fs.writeFileSync(`${cached}.${process.pid}`, code);
     fs.renameSync(`${cached}.${process.pid}`, cached);
   } catch {

@@ -62,13 +62,29 @@ export function generateEvents(deployment: ResolvedDeployment, options: SampleOp
     const start = dayStart + Math.floor(rand() * 22 * 3600_000);
     const base = {
       event_version: '3.1',
-      application: { app_id: deployment.names.identityPool, package_name: 'com.example.telemetry', version_name: '4.2.0', version_code: String(400 + Math.floor(rand() * 20)), title: 'Example' },
+      application: {
+        app_id: deployment.names.identityPool,
+        package_name: 'com.example.telemetry',
+        version_name: '4.2.0',
+        version_code: String(400 + Math.floor(rand() * 20)),
+        title: 'Example',
+      },
       client: { client_id: clientId },
-      device: { model: pick(MODELS), make: 'apple', platform: { name: 'iOS', version: pick(OS_VERSIONS) }, locale: pick(LOCALES) },
+      device: {
+        model: pick(MODELS),
+        make: 'apple',
+        platform: { name: 'iOS', version: pick(OS_VERSIONS) },
+        locale: pick(LOCALES),
+      },
     };
     let clock = start;
     const event = (type: string, extraFields: Record<string, unknown> = {}) => {
-      const appSpecific = Object.fromEntries(extra.map((c) => [c.name, c.type === 'string' ? pick(SCREENS) : c.type === 'boolean' ? rand() < 0.5 : Math.round(rand() * 100)]));
+      const appSpecific = Object.fromEntries(
+        extra.map((c) => [
+          c.name,
+          c.type === 'string' ? pick(SCREENS) : c.type === 'boolean' ? rand() < 0.5 : Math.round(rand() * 100),
+        ]),
+      );
       events.push({
         ...base,
         event_type: type,
@@ -87,11 +103,18 @@ export function generateEvents(deployment: ResolvedDeployment, options: SampleOp
       clock += 2_000 + Math.floor(rand() * 90_000);
       const roll = rand();
       if (roll < 0.6) event('screen_view', { attributes: { screen: pick(SCREENS) } });
-      else if (roll < 0.9) event('button_tap', { attributes: { screen: pick(SCREENS), button: pick(['buy', 'share', 'like', 'close']) } });
-      else event('purchase', { attributes: { currency: 'EUR', sku: `sku-${hex(4)}` }, metrics: { price: Math.round(rand() * 9900) / 100, quantity: 1 + Math.floor(rand() * 3) } });
+      else if (roll < 0.9)
+        event('button_tap', { attributes: { screen: pick(SCREENS), button: pick(['buy', 'share', 'like', 'close']) } });
+      else
+        event('purchase', {
+          attributes: { currency: 'EUR', sku: `sku-${hex(4)}` },
+          metrics: { price: Math.round(rand() * 9900) / 100, quantity: 1 + Math.floor(rand() * 3) },
+        });
     }
     clock += 1_000 + Math.floor(rand() * 30_000);
-    event('_session.stop', { session: { session_id: sessionId, start_timestamp: start, stop_timestamp: clock, duration: clock - start } });
+    event('_session.stop', {
+      session: { session_id: sessionId, start_timestamp: start, stop_timestamp: clock, duration: clock - start },
+    });
   }
   return events.sort((a, b) => (a.arrival_timestamp as number) - (b.arrival_timestamp as number));
 }
@@ -105,21 +128,38 @@ export function validateEvents(deployment: ResolvedDeployment, events: Telemetry
   const key = JSON.stringify(schema);
   const validate = validators.get(key) ?? new Ajv2020({ allErrors: true, strict: true }).compile(schema);
   validators.set(key, validate);
-  return events.flatMap((e, i) => (validate(e) ? [] : [`event ${i} (${String((e as TelemetryEvent).event_type)}): ${validate.errors?.map((err) => `${err.instancePath || '/'} ${err.message}`).join('; ')}`]));
+  return events.flatMap((e, i) =>
+    validate(e)
+      ? []
+      : [
+          `event ${i} (${String((e as TelemetryEvent).event_type)}): ${validate.errors?.map((err) => `${err.instancePath || '/'} ${err.message}`).join('; ')}`,
+        ],
+  );
 }
 
 /** The S3 key prefix Firehose writes for an arrival time: the data prefix with its timestamps rendered (UTC). */
 export function renderPrefix(prefix: string, at: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
-  const parts: Record<string, string> = { yyyy: String(at.getUTCFullYear()), MM: pad(at.getUTCMonth() + 1), dd: pad(at.getUTCDate()), HH: pad(at.getUTCHours()) };
-  return prefix.replace(/!\{timestamp:([^}]+)\}/g, (_m, format: string) => format.replace(/yyyy|MM|dd|HH/g, (token) => parts[token]));
+  const parts: Record<string, string> = {
+    yyyy: String(at.getUTCFullYear()),
+    MM: pad(at.getUTCMonth() + 1),
+    dd: pad(at.getUTCDate()),
+    HH: pad(at.getUTCHours()),
+  };
+  return prefix.replace(/!\{timestamp:([^}]+)\}/g, (_m, format: string) =>
+    format.replace(/yyyy|MM|dd|HH/g, (token) => parts[token]),
+  );
 }
 
 /**
  * Writes events as Firehose would: one GZIP object of newline-delimited JSON per hour of arrival, named
  * `<stream>-1-YYYY-MM-DD-HH-MM-SS-<id>.gz`. Returns the keys written, relative to `outDir`.
  */
-export function writeFirehoseObjects(deployment: ResolvedDeployment, events: TelemetryEvent[], outDir: string): string[] {
+export function writeFirehoseObjects(
+  deployment: ResolvedDeployment,
+  events: TelemetryEvent[],
+  outDir: string,
+): string[] {
   const byHour = new Map<string, TelemetryEvent[]>();
   for (const e of events) {
     const hour = new Date(e.arrival_timestamp as number).toISOString().slice(0, 13);
@@ -141,9 +181,14 @@ export function writeFirehoseObjects(deployment: ResolvedDeployment, events: Tel
 
 export const SAMPLE_EVENTS_COMMAND = {
   name: 'sample-events',
-  summary: "Realistic events from the event contract, written as Firehose writes them (GZIP NDJSON in the stack's folder layout).",
+  summary:
+    "Realistic events from the event contract, written as Firehose writes them (GZIP NDJSON in the stack's folder layout).",
   flags: {
-    stack: { type: 'string', value: 'stack', help: 'the stack whose contract and layout to follow (default: the first pipeline stack)' },
+    stack: {
+      type: 'string',
+      value: 'stack',
+      help: 'the stack whose contract and layout to follow (default: the first pipeline stack)',
+    },
     out: { type: 'string', value: 'dir', help: 'where to write (default: sample-data/<stack>)' },
     sessions: { type: 'string', value: 'N', default: '20', help: 'app sessions to generate' },
     seed: { type: 'string', value: 'N', default: '42', help: 'random seed: the same seed writes the same events' },
@@ -154,11 +199,14 @@ export const SAMPLE_EVENTS_COMMAND = {
 /** Problems with the numeric and date options, each said plainly (a bad date would otherwise fail the schema). */
 export function sampleOptionProblems(values: { sessions?: string; seed?: string; date?: string }): string[] {
   const problems: string[] = [];
-  if (values.sessions !== undefined && !/^[1-9]\d{0,5}$/.test(values.sessions)) problems.push(`--sessions ${values.sessions}: a whole number from 1 to 999999`);
-  if (values.seed !== undefined && !/^\d{1,10}$/.test(values.seed)) problems.push(`--seed ${values.seed}: a whole number`);
+  if (values.sessions !== undefined && !/^[1-9]\d{0,5}$/.test(values.sessions))
+    problems.push(`--sessions ${values.sessions}: a whole number from 1 to 999999`);
+  if (values.seed !== undefined && !/^\d{1,10}$/.test(values.seed))
+    problems.push(`--seed ${values.seed}: a whole number`);
   if (values.date !== undefined) {
     const parsed = /^\d{4}-\d{2}-\d{2}$/.test(values.date) ? new Date(`${values.date}T00:00:00Z`) : undefined;
-    if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== values.date) problems.push(`--date ${values.date}: invalid date, expected a real day as YYYY-MM-DD`);
+    if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== values.date)
+      problems.push(`--date ${values.date}: invalid date, expected a real day as YYYY-MM-DD`);
   }
   return problems;
 }
@@ -180,7 +228,11 @@ export function main(args: string[]): number {
     console.error(`unknown stack ${stack}; known: ${deployments.map((d) => d.names.stack).join(', ')}`);
     return 1;
   }
-  const events = generateEvents(deployment, { sessions: Number(values.sessions), seed: Number(values.seed), date: values.date });
+  const events = generateEvents(deployment, {
+    sessions: Number(values.sessions),
+    seed: Number(values.seed),
+    date: values.date,
+  });
   const invalid = validateEvents(deployment, events);
   if (invalid.length > 0) {
     console.error(`${invalid.length} generated event(s) break the contract:\n${invalid.join('\n')}`);
@@ -188,7 +240,9 @@ export function main(args: string[]): number {
   }
   const out = values.out ?? join('sample-data', stack);
   const keys = writeFirehoseObjects(deployment, events, out);
-  console.log(`${events.length} events (all valid against the ${stack} event schema) in ${keys.length} objects under ${out}/${keys[0]?.split('/')[0] ?? ''}/`);
+  console.log(
+    `${events.length} events (all valid against the ${stack} event schema) in ${keys.length} objects under ${out}/${keys[0]?.split('/')[0] ?? ''}/`,
+  );
   return 0;
 }
 

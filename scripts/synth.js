@@ -16,7 +16,10 @@ const USAGE = `usage: npm run synth
   --help  this text`;
 // The project's command-line convention (scripts/cli.ts), in plain JavaScript: it runs before anything is bundled.
 try {
-  if (require('node:util').parseArgs({ args: process.argv.slice(2), options: { help: { type: 'boolean', short: 'h' } } }).values.help) {
+  if (
+    require('node:util').parseArgs({ args: process.argv.slice(2), options: { help: { type: 'boolean', short: 'h' } } })
+      .values.help
+  ) {
     console.log(USAGE);
     process.exit(0);
   }
@@ -37,9 +40,13 @@ const manifestPath = path.join(outdir, 'manifest.json');
 if (fs.existsSync(manifestPath)) {
   const { stacks } = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
   for (const [name, stack] of Object.entries(stacks)) {
-    for (const a of stack.annotations ?? []) if (a.level !== '@cdktf/info') console.error(`${a.level === '@cdktf/error' ? 'Error' : 'Warning'} [${name}] ${a.message}`);
+    for (const a of stack.annotations ?? [])
+      if (a.level !== '@cdktf/info')
+        console.error(`${a.level === '@cdktf/error' ? 'Error' : 'Warning'} [${name}] ${a.message}`);
   }
-  console.log(`Generated Terraform for ${Object.keys(stacks).length} stacks in ${path.relative(process.cwd(), outdir) || '.'}/stacks: ${Object.keys(stacks).join(', ')}`);
+  console.log(
+    `Generated Terraform for ${Object.keys(stacks).length} stacks in ${path.relative(process.cwd(), outdir) || '.'}/stacks: ${Object.keys(stacks).join(', ')}`,
+  );
 } else if (!process.exitCode) {
   // The app reported no problem, yet wrote nothing: say so instead of succeeding silently.
   console.error(`synth: the app wrote no ${path.relative(process.cwd(), manifestPath)}`);

@@ -10,7 +10,13 @@ import { join } from 'node:path';
 
 /** Where a filesystem mirror of hashicorp/aws may be (same list as scripts/terraform-validate.sh). */
 function providerMirror(): string | undefined {
-  const candidates = [process.env.TF_PROVIDER_MIRROR, '/opt/tf-plugins', join(homedir(), '.terraform.d/plugins'), '/usr/share/terraform/plugins', '/usr/local/share/terraform/plugins'];
+  const candidates = [
+    process.env.TF_PROVIDER_MIRROR,
+    '/opt/tf-plugins',
+    join(homedir(), '.terraform.d/plugins'),
+    '/usr/share/terraform/plugins',
+    '/usr/local/share/terraform/plugins',
+  ];
   return candidates.find((c): c is string => !!c && existsSync(join(c, 'registry.terraform.io/hashicorp/aws')));
 }
 
@@ -35,7 +41,12 @@ export interface RunResult {
 }
 
 /** Starts `terraform <args>` in `cwd`; output goes to `log` (appended) and is returned when it ends. */
-export function startTerraform(args: string[], cwd: string, env: NodeJS.ProcessEnv, log?: string): { child: ChildProcess; done: Promise<RunResult> } {
+export function startTerraform(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  log?: string,
+): { child: ChildProcess; done: Promise<RunResult> } {
   const child = spawn('terraform', args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer) => {
@@ -85,7 +96,10 @@ export function limiter(limit: number): <R>(task: () => Promise<R>) => Promise<R
 
 /** The last lines of Terraform's output that say what went wrong, for a one-line message. */
 export function terraformError(output: string): string {
-  const lines = output.split('\n').map((l) => l.replace(/^[│╷╵]\s?/, '').trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((l) => l.replace(/^[│╷╵]\s?/, '').trim())
+    .filter(Boolean);
   const error = lines.findIndex((l) => l.startsWith('Error:'));
   return (error >= 0 ? lines.slice(error, error + 3) : lines.slice(-2)).join(' ');
 }

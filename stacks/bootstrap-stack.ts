@@ -33,16 +33,29 @@ export class StateBootstrapStack extends CheckedStack {
    * whose state the bucket holds, and its deploy role's policy (`backend.deployRolePrincipals`). Without it (a state
    * bucket alone), neither is made.
    */
-  constructor(scope: Construct, readonly target: BootstrapTarget, permissionsOf?: (stack: string) => DeployPermissions) {
+  constructor(
+    scope: Construct,
+    readonly target: BootstrapTarget,
+    permissionsOf?: (stack: string) => DeployPermissions,
+  ) {
     const id = bootstrapStackName(target.project, target.accountId, target.region);
-    super(scope, id, { region: target.region, allowedRegions: [], allowDestroy: target.allowDestroy }, stateFacts(target));
+    super(
+      scope,
+      id,
+      { region: target.region, allowedRegions: [], allowDestroy: target.allowDestroy },
+      stateFacts(target),
+    );
     const { accountId, region, bucket: bucketName } = target;
     const arn = arns(partitionOf(region), region, accountId);
 
     new AwsProvider(this, 'aws', {
       region,
       allowedAccountIds: [accountId],
-      defaultTags: [{ tags: { Project: target.project, Region: region, Purpose: 'terraform-state', ManagedBy: 'cdktf', Stack: id } }],
+      defaultTags: [
+        {
+          tags: { Project: target.project, Region: region, Purpose: 'terraform-state', ManagedBy: 'cdktf', Stack: id },
+        },
+      ],
     });
     // Relative to the stack's working directory cdktf.out/stacks/<id>/, so the path is the same on every machine.
     new LocalBackend(this, { path: `../../../${BOOTSTRAP_STATE_DIR}/${id}.tfstate` });
@@ -58,9 +71,17 @@ export class StateBootstrapStack extends CheckedStack {
     });
     new KmsAlias(this, 'state-key-alias', { name: stateKeyAlias(target.project), targetKeyId: key.keyId });
 
-    const bucket = privateBucket(this, 'state', { bucketName, bucketArn: arn.bucket(bucketName), key, allowDestroy: target.allowDestroy });
+    const bucket = privateBucket(this, 'state', {
+      bucketName,
+      bucketArn: arn.bucket(bucketName),
+      key,
+      allowDestroy: target.allowDestroy,
+    });
     // State is history: keep versions, so a bad apply can be rolled back.
-    const versioning = new S3BucketVersioningA(this, 'versioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
+    const versioning = new S3BucketVersioningA(this, 'versioning', {
+      bucket: bucket.id,
+      versioningConfiguration: { status: 'Enabled' },
+    });
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: bucket.id,
       dependsOn: [versioning],
@@ -89,17 +110,29 @@ export class StateBootstrapStack extends CheckedStack {
       });
     }
     if (permissionsOf) for (const stack of target.stacks) permissionsBoundaryPolicy(this, stack, permissionsOf);
-    if (target.deployRoles.length > 0 && !permissionsOf) throw new Error(`the deploy roles of ${target.deployRoles.map((r) => r.stack).join(', ')} need their pipeline stacks (buildBootstrapStacks with the telemetry stacks)`);
+    if (target.deployRoles.length > 0 && !permissionsOf)
+      throw new Error(
+        `the deploy roles of ${target.deployRoles.map((r) => r.stack).join(', ')} need their pipeline stacks (buildBootstrapStacks with the telemetry stacks)`,
+      );
     for (const { stack, role: roleName, principals } of target.deployRoles) {
       const role = new IamRole(this, `${stack}-deploy`, {
         name: roleName,
         description: `Applies ${stack}: its resources and its state (generated from the stack)`,
-        assumeRolePolicy: policyDocument([{ Effect: 'Allow', Principal: { AWS: principals }, Action: 'sts:AssumeRole' }]),
+        assumeRolePolicy: policyDocument([
+          { Effect: 'Allow', Principal: { AWS: principals }, Action: 'sts:AssumeRole' },
+        ]),
       });
       // Inline, as the trust stack's: a pipeline's apply policy is past a managed policy's size limit.
-      new IamRolePolicy(this, `${stack}-deploy-policy`, { role: role.name, name: 'deploy-apply', policy: Lazy.stringValue({ produce: () => policyDocument(permissionsOf!(stack).apply) }) });
+      new IamRolePolicy(this, `${stack}-deploy-policy`, {
+        role: role.name,
+        name: 'deploy-apply',
+        policy: Lazy.stringValue({ produce: () => policyDocument(permissionsOf!(stack).apply) }),
+      });
       applyIamPolicy(this, stack, role, permissionsOf!);
-      new TerraformOutput(this, `${stack}-deploy-role-arn`, { value: role.arn, description: `Role that applies ${stack}` });
+      new TerraformOutput(this, `${stack}-deploy-role-arn`, {
+        value: role.arn,
+        description: `Role that applies ${stack}`,
+      });
     }
     new TerraformOutput(this, 'state_bucket', { value: bucketName });
   }

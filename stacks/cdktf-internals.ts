@@ -19,7 +19,9 @@ export interface CustomSynthesis {
 
 /** cdktf's `addCustomSynthesis`, which the package root does not export. */
 export const addCustomSynthesis: (construct: IConstruct, synthesis: CustomSynthesis) => void = (
-  require('cdktf/lib/synthesize/synthesizer') as { addCustomSynthesis: (construct: IConstruct, synthesis: CustomSynthesis) => void }
+  require('cdktf/lib/synthesize/synthesizer') as {
+    addCustomSynthesis: (construct: IConstruct, synthesis: CustomSynthesis) => void;
+  }
 ).addCustomSynthesis;
 
 let versionCheckCached = false;

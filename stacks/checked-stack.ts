@@ -32,7 +32,8 @@ export class CheckedStack extends TerraformStack {
       onSynthesize: (session) => {
         const dir = stackDirectory(session.outdir, id);
         mkdirSync(dir, { recursive: true });
-        for (const [file, content] of Object.entries({ [FACTS_FILE]: facts, ...this.filesBeside() })) writeFileSync(join(dir, file), `${JSON.stringify(content, null, 2)}\n`);
+        for (const [file, content] of Object.entries({ [FACTS_FILE]: facts, ...this.filesBeside() }))
+          writeFileSync(join(dir, file), `${JSON.stringify(content, null, 2)}\n`);
       },
     });
   }

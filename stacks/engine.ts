@@ -20,7 +20,9 @@ export const DEFAULT_ENGINE: EngineName = 'cdktf';
  * the internals of stacks/cdktf-internals.ts were checked against those two only.
  */
 export function engineOf({ name, version }: { name: string; version: string }): EngineName {
-  const found = (Object.keys(ENGINES) as EngineName[]).find((e) => ENGINES[e].package === name && ENGINES[e].version === version);
+  const found = (Object.keys(ENGINES) as EngineName[]).find(
+    (e) => ENGINES[e].package === name && ENGINES[e].version === version,
+  );
   if (found) return found;
   const known = Object.values(ENGINES)
     .map((e) => `${e.package} ${e.version}`)

@@ -33,9 +33,23 @@ export interface OrganizationGuardrails {
  * Services whose calls are global or served from us-east-1 whatever the caller's region: left out of the region
  * guardrail (AWS Organizations user guide, SCP example "Deny access to AWS based on the requested AWS Region").
  */
-export const GLOBAL_SERVICE_ACTIONS = ['iam:*', 'sts:*', 'organizations:*', 'support:*', 'cloudfront:*', 'route53:*', 'budgets:*', 'health:*', 'trustedadvisor:*', 'waf:*'];
+export const GLOBAL_SERVICE_ACTIONS = [
+  'iam:*',
+  'sts:*',
+  'organizations:*',
+  'support:*',
+  'cloudfront:*',
+  'route53:*',
+  'budgets:*',
+  'health:*',
+  'trustedadvisor:*',
+  'waf:*',
+];
 
-const document = (statements: PolicyStatement[]): PolicyDocumentJson => ({ Version: '2012-10-17', Statement: statements });
+const document = (statements: PolicyStatement[]): PolicyDocumentJson => ({
+  Version: '2012-10-17',
+  Statement: statements,
+});
 
 /** The SCP and RCP of a deployment. */
 export function organizationGuardrails(d: ResolvedDeployment): OrganizationGuardrails {
@@ -48,18 +62,32 @@ export function organizationGuardrails(d: ResolvedDeployment): OrganizationGuard
   const stackKeys = arn.kmsKey('*');
   const regions = [d.region, ...d.allowedRegions];
   // The people who may delete versions: the erasure role and the SSO roles its policy is attached to.
-  const erasers = [arn.role(d.names.erasure), `arn:${partition}:iam::${d.accountId}:role/aws-reserved/sso.amazonaws.com/*`];
+  const erasers = [
+    arn.role(d.names.erasure),
+    `arn:${partition}:iam::${d.accountId}:role/aws-reserved/sso.amazonaws.com/*`,
+  ];
 
   const scp: PolicyStatement[] = [
     // Whoever applies the stack, with whatever rights: its roles exist only under its boundary.
     {
       Sid: 'StackRolesOnlyUnderTheirBoundary',
       Effect: 'Deny',
-      Action: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:UpdateAssumeRolePolicy'],
+      Action: [
+        'iam:CreateRole',
+        'iam:PutRolePolicy',
+        'iam:AttachRolePolicy',
+        'iam:PutRolePermissionsBoundary',
+        'iam:UpdateAssumeRolePolicy',
+      ],
       Resource: stackRoles,
       Condition: { StringNotEquals: { 'iam:PermissionsBoundary': boundary } },
     },
-    { Sid: 'StackRolesKeepTheirBoundary', Effect: 'Deny', Action: 'iam:DeleteRolePermissionsBoundary', Resource: stackRoles },
+    {
+      Sid: 'StackRolesKeepTheirBoundary',
+      Effect: 'Deny',
+      Action: 'iam:DeleteRolePermissionsBoundary',
+      Resource: stackRoles,
+    },
     // The deploy roles never touch the boundary policy, whatever is attached to them; its administrator does.
     {
       Sid: 'DeployRolesNeverChangeTheBoundary',
@@ -74,26 +102,54 @@ export function organizationGuardrails(d: ResolvedDeployment): OrganizationGuard
       Effect: 'Deny',
       NotAction: GLOBAL_SERVICE_ACTIONS,
       Resource: '*',
-      Condition: { StringNotEquals: { 'aws:RequestedRegion': regions }, ArnLike: { 'aws:PrincipalArn': [...stackRoles, ...deployRoles] } },
+      Condition: {
+        StringNotEquals: { 'aws:RequestedRegion': regions },
+        ArnLike: { 'aws:PrincipalArn': [...stackRoles, ...deployRoles] },
+      },
     } as unknown as PolicyStatement,
     // Old versions of the events are deleted only by erasure.
-    { Sid: 'OnlyErasureDeletesVersionsOfTheData', Effect: 'Deny', Action: 's3:DeleteObjectVersion', Resource: `${bucket}/*`, Condition: { ArnNotLike: { 'aws:PrincipalArn': erasers } } },
+    {
+      Sid: 'OnlyErasureDeletesVersionsOfTheData',
+      Effect: 'Deny',
+      Action: 's3:DeleteObjectVersion',
+      Resource: `${bucket}/*`,
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': erasers } },
+    },
     // A protected deployment's key and bucket are not deleted by anyone in the account (a change of the SCP is).
     ...(d.settings.protection.allowDestroy
       ? []
       : [
-          { Sid: 'ProtectedKeyIsNeverDeleted', Effect: 'Deny' as const, Action: ['kms:ScheduleKeyDeletion', 'kms:DisableKey'], Resource: stackKeys, Condition: { StringEquals: { 'aws:ResourceTag/Stack': d.names.stack } } },
-          { Sid: 'ProtectedBucketIsNeverDeleted', Effect: 'Deny' as const, Action: 's3:DeleteBucket', Resource: bucket },
+          {
+            Sid: 'ProtectedKeyIsNeverDeleted',
+            Effect: 'Deny' as const,
+            Action: ['kms:ScheduleKeyDeletion', 'kms:DisableKey'],
+            Resource: stackKeys,
+            Condition: { StringEquals: { 'aws:ResourceTag/Stack': d.names.stack } },
+          },
+          {
+            Sid: 'ProtectedBucketIsNeverDeleted',
+            Effect: 'Deny' as const,
+            Action: 's3:DeleteBucket',
+            Resource: bucket,
+          },
         ]),
   ];
   // S3's and KMS's resource perimeter: only principals of this account (and AWS services acting for it) reach the
   // data bucket and the stack key (AWS's data perimeter RCP examples use aws:PrincipalOrgID; one account is
   // narrower, and the analysts' and operators' roles are in it).
-  const outsideTheAccount = { StringNotEqualsIfExists: { 'aws:PrincipalAccount': d.accountId }, BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } };
+  const outsideTheAccount = {
+    StringNotEqualsIfExists: { 'aws:PrincipalAccount': d.accountId },
+    BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+  };
   // An apply may re-trust a stack role (UpdateAssumeRolePolicy) to another account; its sessions would then be this
   // account's principals, past the data perimeter. So the stack's roles are assumed only from this account, the
   // accounts of the configured analyst and erasure principals, and AWS services (RCPs support STS).
-  const trustedAccounts = [...new Set([d.accountId, ...[...d.settings.analysts.principals, ...d.settings.erasure.principals].map((p) => p.split(':')[4])])].sort();
+  const trustedAccounts = [
+    ...new Set([
+      d.accountId,
+      ...[...d.settings.analysts.principals, ...d.settings.erasure.principals].map((p) => p.split(':')[4]),
+    ]),
+  ].sort();
   const rcp: PolicyStatement[] = [
     {
       Sid: 'StackRolesAssumedOnlyFromKnownAccounts',
@@ -101,13 +157,36 @@ export function organizationGuardrails(d: ResolvedDeployment): OrganizationGuard
       Principal: '*',
       Action: 'sts:AssumeRole',
       Resource: stackRoles,
-      Condition: { StringNotEqualsIfExists: { 'aws:PrincipalAccount': trustedAccounts }, BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } },
+      Condition: {
+        StringNotEqualsIfExists: { 'aws:PrincipalAccount': trustedAccounts },
+        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+      },
     },
     // Only the guest role is for web identities (Cognito's anonymous app users): an apply that re-trusts another stack
     // role to Cognito and hands it to the identity pool would give every app user that role's reads.
-    { Sid: 'OnlyTheGuestRoleForWebIdentities', Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRoleWithWebIdentity', Resource: stackRoles.filter((r) => r !== arn.role(d.names.roles.ingestion)) },
-    { Sid: 'DataBucketOnlyFromItsAccount', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucket, `${bucket}/*`], Condition: outsideTheAccount },
-    { Sid: 'StackKeyOnlyFromItsAccount', Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: stackKeys, Condition: { ...outsideTheAccount, StringEquals: { 'aws:ResourceTag/Stack': d.names.stack } } },
+    {
+      Sid: 'OnlyTheGuestRoleForWebIdentities',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Resource: stackRoles.filter((r) => r !== arn.role(d.names.roles.ingestion)),
+    },
+    {
+      Sid: 'DataBucketOnlyFromItsAccount',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [bucket, `${bucket}/*`],
+      Condition: outsideTheAccount,
+    },
+    {
+      Sid: 'StackKeyOnlyFromItsAccount',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'kms:*',
+      Resource: stackKeys,
+      Condition: { ...outsideTheAccount, StringEquals: { 'aws:ResourceTag/Stack': d.names.stack } },
+    },
   ];
   return { scp: document(scp), rcp: document(rcp) };
 }

@@ -27,13 +27,23 @@ const read = <T>(...parts: string[]): T | undefined => {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
 };
 
-const services = new Map<string, { actions: Record<string, CatalogueAction>; resourceTypes: Record<string, CatalogueResourceType> } | null>();
+const services = new Map<
+  string,
+  { actions: Record<string, CatalogueAction>; resourceTypes: Record<string, CatalogueResourceType> } | null
+>();
 function service(key: string) {
   const id = key.toLowerCase();
   if (!services.has(id)) {
     // Service keys are plain names (s3, cognito-identity); anything else is not a service and reads no file.
-    const actions = /^[a-z0-9-]+$/.test(id) ? read<Record<string, CatalogueAction>>('actions', `${id}.json`) : undefined;
-    services.set(id, actions ? { actions, resourceTypes: read<Record<string, CatalogueResourceType>>('resourceTypes', `${id}.json`) ?? {} } : null);
+    const actions = /^[a-z0-9-]+$/.test(id)
+      ? read<Record<string, CatalogueAction>>('actions', `${id}.json`)
+      : undefined;
+    services.set(
+      id,
+      actions
+        ? { actions, resourceTypes: read<Record<string, CatalogueResourceType>>('resourceTypes', `${id}.json`) ?? {} }
+        : null,
+    );
   }
   return services.get(id) ?? null;
 }
@@ -46,7 +56,13 @@ const compiled = new Map<string, RegExp>();
 function patternOf(text: string): RegExp {
   let regex = compiled.get(text);
   if (!regex) {
-    regex = new RegExp(`^${text.split(/\$\{[^}]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`, 'i');
+    regex = new RegExp(
+      `^${text
+        .split(/\$\{[^}]+\}/)
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.+')}$`,
+      'i',
+    );
     compiled.set(text, regex);
   }
   return regex;
@@ -74,7 +90,9 @@ function action(fullName: string): CatalogueAction | undefined {
 export function resourcePatterns(fullName: string): string[] {
   const a = action(fullName);
   const s = service(fullName.split(':')[0]);
-  return (a?.resourceTypes ?? []).flatMap((rt) => (s?.resourceTypes[rt.name.toLowerCase()]?.arn ? [s.resourceTypes[rt.name.toLowerCase()].arn] : []));
+  return (a?.resourceTypes ?? []).flatMap((rt) =>
+    s?.resourceTypes[rt.name.toLowerCase()]?.arn ? [s.resourceTypes[rt.name.toLowerCase()].arn] : [],
+  );
 }
 
 /**
@@ -82,10 +100,12 @@ export function resourcePatterns(fullName: string): string[] {
  * cognito-identity:CreateIdentityPool and SetIdentityPoolRoles, glue:CreateSecurityConfiguration, …): the deploy
  * policies grant these on "*" within the region, and the least-privilege rule accepts "*" for exactly these.
  */
-export const authorizesNoResource = (fullName: string): boolean => action(fullName) !== undefined && resourcePatterns(fullName).length === 0;
+export const authorizesNoResource = (fullName: string): boolean =>
+  action(fullName) !== undefined && resourcePatterns(fullName).length === 0;
 
 /** Whether a resource ARN of a policy fits one of the action's resource types. */
-export const resourceFits = (fullName: string, arn: string): boolean => resourcePatterns(fullName).some((p) => patternOf(p).test(arn));
+export const resourceFits = (fullName: string, arn: string): boolean =>
+  resourcePatterns(fullName).some((p) => patternOf(p).test(arn));
 
 const GLOBAL = getAllGlobalConditionKeys().map((k) => patternOf(k));
 
@@ -98,7 +118,11 @@ export function conditionKeyApplies(fullName: string, key: string): boolean {
   const a = action(fullName);
   if (!a) return false;
   const s = service(fullName.split(':')[0]);
-  const resourceKeys = a.resourceTypes.flatMap((rt) => [...rt.conditionKeys, ...(s?.resourceTypes[rt.name.toLowerCase()]?.conditionKeys ?? [])]);
-  if (/^aws:ResourceTag\//i.test(key)) return a.resourceTypes.length > 0 && resourceKeys.some((k) => patternOf(k).test(key));
+  const resourceKeys = a.resourceTypes.flatMap((rt) => [
+    ...rt.conditionKeys,
+    ...(s?.resourceTypes[rt.name.toLowerCase()]?.conditionKeys ?? []),
+  ]);
+  if (/^aws:ResourceTag\//i.test(key))
+    return a.resourceTypes.length > 0 && resourceKeys.some((k) => patternOf(k).test(key));
   return GLOBAL.some((g) => g.test(key)) || [...a.conditionKeys, ...resourceKeys].some((k) => patternOf(k).test(key));
 }

@@ -30,7 +30,14 @@ export interface PolicyStatement {
  * data in transit"; Security Hub S3.5). AWS services deliver over TLS, so publishers keep working.
  */
 export function denyInsecureTransport(actions: string | string[], resources: string | string[]): PolicyStatement {
-  return { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: actions, Resource: resources, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
+  return {
+    Sid: 'DenyInsecureTransport',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: actions,
+    Resource: resources,
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
 }
 
 /**

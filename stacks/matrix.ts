@@ -13,20 +13,37 @@ export function buildStacks(app: App, deployments: ResolvedDeployment[]): Teleme
 }
 
 /** One state-bucket bootstrap stack per account × region that keeps state in S3 (with its stacks' deploy roles). */
-export function buildBootstrapStacks(app: App, deployments: ResolvedDeployment[], telemetry: TelemetryStack[] = []): StateBootstrapStack[] {
+export function buildBootstrapStacks(
+  app: App,
+  deployments: ResolvedDeployment[],
+  telemetry: TelemetryStack[] = [],
+): StateBootstrapStack[] {
   const byName = new Map(telemetry.map((t) => [t.node.id, t]));
   // Without its pipeline stacks, a state bucket alone: no permissions boundaries, no deploy roles.
-  return bootstrapTargets(deployments).map((target) => new StateBootstrapStack(app, target, target.stacks.every((s) => byName.has(s)) ? (stack) => byName.get(stack)!.deployPermissions() : undefined));
+  return bootstrapTargets(deployments).map(
+    (target) =>
+      new StateBootstrapStack(
+        app,
+        target,
+        target.stacks.every((s) => byName.has(s)) ? (stack) => byName.get(stack)!.deployPermissions() : undefined,
+      ),
+  );
 }
 
 /**
  * With HCP Terraform backends: per account a trust stack (OIDC provider, each cloud-run stack's plan and apply
  * roles with the permissions generated from that stack), and per organization a workspaces stack.
  */
-export function buildCloudStacks(app: App, deployments: ResolvedDeployment[], telemetry: TelemetryStack[]): TerraformStack[] {
+export function buildCloudStacks(
+  app: App,
+  deployments: ResolvedDeployment[],
+  telemetry: TelemetryStack[],
+): TerraformStack[] {
   const byName = new Map(telemetry.map((t) => [t.node.id, t]));
   return [
-    ...trustTargets(deployments).map((target) => new TrustStack(app, target, (stack) => byName.get(stack)!.deployPermissions())),
+    ...trustTargets(deployments).map(
+      (target) => new TrustStack(app, target, (stack) => byName.get(stack)!.deployPermissions()),
+    ),
     ...workspacesTargets(deployments).map((target) => new WorkspacesStack(app, target)),
   ];
 }
@@ -35,9 +52,19 @@ export function buildCloudStacks(app: App, deployments: ResolvedDeployment[], te
  * Every stack the matrix produces, as main.ts synthesizes it: the pipelines, then their state bootstrap stacks, then
  * the trust and workspaces stacks of cloud-run pipelines.
  */
-export function buildMatrix(app: App, deployments: ResolvedDeployment[]): { telemetry: TelemetryStack[]; all: TerraformStack[] } {
+export function buildMatrix(
+  app: App,
+  deployments: ResolvedDeployment[],
+): { telemetry: TelemetryStack[]; all: TerraformStack[] } {
   const telemetry = buildStacks(app, deployments);
-  return { telemetry, all: [...telemetry, ...buildBootstrapStacks(app, deployments, telemetry), ...buildCloudStacks(app, deployments, telemetry)] };
+  return {
+    telemetry,
+    all: [
+      ...telemetry,
+      ...buildBootstrapStacks(app, deployments, telemetry),
+      ...buildCloudStacks(app, deployments, telemetry),
+    ],
+  };
 }
 
 /** Thrown when a constructed stack breaks a policy; `problems` lists every one of every stack. */
@@ -58,7 +85,8 @@ export function validateStacks(stacks: TerraformStack[]): { warnings: string[] }
   const problems: string[] = [];
   const warnings: string[] = [];
   for (const stack of stacks) {
-    for (const node of stack.node.findAll()) problems.push(...node.node.validate().map((message) => `${stack.node.id}: ${message}`));
+    for (const node of stack.node.findAll())
+      problems.push(...node.node.validate().map((message) => `${stack.node.id}: ${message}`));
     if (!(stack instanceof CheckedStack)) continue;
     for (const f of stack.policyFindings()) {
       const line = `${stack.node.id}: [${f.check}] ${f.resource}: ${f.message}`;

@@ -38,14 +38,21 @@ function publish(staging: string, outdir: string): void {
 }
 
 /** Synthesizes every stack of the deployments; throws PolicyError (nothing published) or returns the warnings. */
-export function synthesizeChecked(deployments: ResolvedDeployment[], options: SynthOptions): { stacks: TerraformStack[]; warnings: string[] } {
+export function synthesizeChecked(
+  deployments: ResolvedDeployment[],
+  options: SynthOptions,
+): { stacks: TerraformStack[]; warnings: string[] } {
   checkTerraformVersionOncePerCommand();
   const outdir = resolve(options.outdir);
   mkdirSync(dirname(outdir), { recursive: true });
   // Beside the output, so publishing is a rename on the same filesystem.
   const staging = mkdtempSync(`${outdir}.staging-`);
   try {
-    const app = new App({ outdir: staging, skipValidation: true, ...(options.hclOutput === undefined ? {} : { hclOutput: options.hclOutput }) });
+    const app = new App({
+      outdir: staging,
+      skipValidation: true,
+      ...(options.hclOutput === undefined ? {} : { hclOutput: options.hclOutput }),
+    });
     const { all } = buildMatrix(app, deployments);
     // cdktf invokes aspects from each stack down (not from the app), so they are added per stack.
     for (const aspect of options.aspects ?? []) for (const stack of all) Aspects.of(stack).add(aspect);

@@ -30,7 +30,10 @@ export const ROLE_INLINE_POLICIES_MAX_CHARACTERS = 10240;
 function withinInlineLimit(stack: string, permissions: DeployPermissions): DeployPermissions {
   for (const phase of ['plan', 'apply'] as const) {
     const size = JSON.stringify({ Version: '2012-10-17', Statement: permissions[phase] }).length;
-    if (size > ROLE_INLINE_POLICIES_MAX_CHARACTERS) throw new UnknownResourceTypeError(`the ${phase} policy of ${stack} is ${size} characters, past a role's ${ROLE_INLINE_POLICIES_MAX_CHARACTERS} for inline policies (IAM user guide, "IAM and AWS STS quotas")`);
+    if (size > ROLE_INLINE_POLICIES_MAX_CHARACTERS)
+      throw new UnknownResourceTypeError(
+        `the ${phase} policy of ${stack} is ${size} characters, past a role's ${ROLE_INLINE_POLICIES_MAX_CHARACTERS} for inline policies (IAM user guide, "IAM and AWS STS quotas")`,
+      );
   }
   return permissions;
 }
@@ -58,13 +61,22 @@ function configureBackend(stack: TerraformStack, d: ResolvedDeployment, env: Aws
     new CloudBackend(stack, {
       hostname: d.backend.hostname,
       organization: d.backend.organization,
-      workspaces: new NamedCloudWorkspace(backendLocation(d.backend, d.environment, d.region, d.accountId).workspace, d.backend.project),
+      workspaces: new NamedCloudWorkspace(
+        backendLocation(d.backend, d.environment, d.region, d.accountId).workspace,
+        d.backend.project,
+      ),
     });
     return;
   }
   const { bucket, key } = backendLocation(d.backend, d.environment, d.region, d.accountId);
   // Without kms_key_id, `encrypt` would ask for SSE-S3 and override the bucket's KMS default.
-  const backend = new S3Backend(stack, { bucket, key, region: d.region, encrypt: true, kmsKeyId: arn.kmsAlias(stateKeyAlias(d.project)) });
+  const backend = new S3Backend(stack, {
+    bucket,
+    key,
+    region: d.region,
+    encrypt: true,
+    kmsKeyId: arn.kmsAlias(stateKeyAlias(d.project)),
+  });
   // cdktf 0.21 has no typed use_lockfile; S3-native locking replaces the DynamoDB lock table (Terraform ≥ 1.10).
   backend.addOverride('use_lockfile', true);
 }
@@ -77,7 +89,16 @@ export class TelemetryStack extends CheckedStack {
   private synthesizedPermissions?: DeployPermissions;
 
   constructor(scope: Construct, deployment: ResolvedDeployment) {
-    super(scope, deployment.names.stack, { region: deployment.region, allowedRegions: deployment.allowedRegions, allowDestroy: deployment.settings.protection.allowDestroy }, pipelineFacts(deployment));
+    super(
+      scope,
+      deployment.names.stack,
+      {
+        region: deployment.region,
+        allowedRegions: deployment.allowedRegions,
+        allowDestroy: deployment.settings.protection.allowDestroy,
+      },
+      pipelineFacts(deployment),
+    );
     this.deployment = deployment;
     const { names, region, accountId, settings } = deployment;
     // Where the stack's resources live; each construct builds its ARNs and service principals from it.
@@ -124,7 +145,11 @@ export class TelemetryStack extends CheckedStack {
       encryption: storage,
       schemaTable: catalog.contractTable,
     });
-    const ingestion = new Ingestion(this, 'ingestion', { names, extraColumns: settings.contract.extraColumns, streamArn: delivery.streamArn });
+    const ingestion = new Ingestion(this, 'ingestion', {
+      names,
+      extraColumns: settings.contract.extraColumns,
+      streamArn: delivery.streamArn,
+    });
     new Query(this, 'query', {
       names,
       athena: settings.athena,
@@ -144,7 +169,11 @@ export class TelemetryStack extends CheckedStack {
     new Erasure(this, 'erasure', {
       env,
       names,
-      folders: { data: staticFolder(settings.firehose.dataPrefix), errors: staticFolder(settings.firehose.errorPrefix), results: settings.athena.resultsPrefix },
+      folders: {
+        data: staticFolder(settings.firehose.dataPrefix),
+        errors: staticFolder(settings.firehose.errorPrefix),
+        results: settings.athena.resultsPrefix,
+      },
       keyArn: storage.key.arn,
       athena: settings.athena,
       principals: settings.erasure.principals,
@@ -164,17 +193,39 @@ export class TelemetryStack extends CheckedStack {
     // Every role the stack makes carries its permissions boundary (made by the trust or bootstrap stack): what an
     // apply may give a role is capped by a policy the apply cannot change (stacks/deploy-permissions.ts).
     const boundary = arnsOf(env).policy(`/${permissionsBoundaryOf(names.stack)}`);
-    for (const role of this.node.findAll().filter((c): c is IamRole => c instanceof IamRole)) role.permissionsBoundary = boundary;
+    for (const role of this.node.findAll().filter((c): c is IamRole => c instanceof IamRole))
+      role.permissionsBoundary = boundary;
 
     // What an iOS app (and an operator) needs from this stack.
     new TerraformOutput(this, 'region', { value: region, description: 'Region the app sends events to' });
-    new TerraformOutput(this, 'delivery_stream_name', { value: names.deliveryStream, description: 'Firehose stream the app puts records into' });
-    new TerraformOutput(this, 'identity_pool_id', { value: ingestion.identityPoolId, description: 'Cognito identity pool for guest credentials' });
-    new TerraformOutput(this, 'data_bucket', { value: names.dataBucket, description: 'Bucket holding events, failed records and query results' });
-    new TerraformOutput(this, 'glue_database', { value: names.glueDatabase, description: 'Glue database to query in Athena' });
-    new TerraformOutput(this, 'athena_workgroup', { value: names.workgroup, description: 'Athena workgroup with the scan cutoff and encrypted results' });
-    new TerraformOutput(this, 'kms_key_arn', { value: storage.key.arn, description: 'Key of the data, results and alerts; analysts need Decrypt and GenerateDataKey on it' });
-    new TerraformOutput(this, 'alert_topic_arn', { value: monitoring.topic.arn, description: 'Subscribe on-call tools here' });
+    new TerraformOutput(this, 'delivery_stream_name', {
+      value: names.deliveryStream,
+      description: 'Firehose stream the app puts records into',
+    });
+    new TerraformOutput(this, 'identity_pool_id', {
+      value: ingestion.identityPoolId,
+      description: 'Cognito identity pool for guest credentials',
+    });
+    new TerraformOutput(this, 'data_bucket', {
+      value: names.dataBucket,
+      description: 'Bucket holding events, failed records and query results',
+    });
+    new TerraformOutput(this, 'glue_database', {
+      value: names.glueDatabase,
+      description: 'Glue database to query in Athena',
+    });
+    new TerraformOutput(this, 'athena_workgroup', {
+      value: names.workgroup,
+      description: 'Athena workgroup with the scan cutoff and encrypted results',
+    });
+    new TerraformOutput(this, 'kms_key_arn', {
+      value: storage.key.arn,
+      description: 'Key of the data, results and alerts; analysts need Decrypt and GenerateDataKey on it',
+    });
+    new TerraformOutput(this, 'alert_topic_arn', {
+      value: monitoring.topic.arn,
+      description: 'Subscribe on-call tools here',
+    });
   }
 
   /**
@@ -188,7 +239,12 @@ export class TelemetryStack extends CheckedStack {
     const document = (statements: PolicyStatement[]) => JSON.parse(policyDocument(statements)) as unknown;
     // The boundary every role of the stack names, and the apply role's IAM rights and denies (a managed policy of their own).
     return {
-      [DEPLOY_POLICY_FILE]: { plan: document(plan), apply: document(apply), applyIam: document(applyIam), permissionsBoundary: document(boundary) },
+      [DEPLOY_POLICY_FILE]: {
+        plan: document(plan),
+        apply: document(apply),
+        applyIam: document(applyIam),
+        permissionsBoundary: document(boundary),
+      },
       // The SCP and RCP the organization's platform team attaches (stacks/guardrails.ts, docs/operating.md).
       [GUARDRAILS_FILE]: organizationGuardrails(this.deployment),
     };
@@ -208,10 +264,26 @@ export class TelemetryStack extends CheckedStack {
     const { bucket, key } = backendLocation(d.backend, d.environment, d.region, d.accountId);
     const object = (name: string) => `${arn.bucket(bucket)}/${name}`;
     const state = (phase: 'plan' | 'apply'): PolicyStatement[] => [
-      { Sid: 'ListTheStateFolder', Effect: 'Allow', Action: 's3:ListBucket', Resource: arn.bucket(bucket), Condition: { StringLike: { 's3:prefix': [key, `${key}.tflock`] } } },
-      { Sid: 'ReadTheState', Effect: 'Allow', Action: phase === 'plan' ? 's3:GetObject' : ['s3:GetObject', 's3:PutObject'], Resource: object(key) },
+      {
+        Sid: 'ListTheStateFolder',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: arn.bucket(bucket),
+        Condition: { StringLike: { 's3:prefix': [key, `${key}.tflock`] } },
+      },
+      {
+        Sid: 'ReadTheState',
+        Effect: 'Allow',
+        Action: phase === 'plan' ? 's3:GetObject' : ['s3:GetObject', 's3:PutObject'],
+        Resource: object(key),
+      },
       // use_lockfile: every plan and apply writes and deletes `<key>.tflock`.
-      { Sid: 'HoldTheStateLock', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: object(`${key}.tflock`) },
+      {
+        Sid: 'HoldTheStateLock',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        Resource: object(`${key}.tflock`),
+      },
       {
         Sid: 'UseTheStateKey',
         Effect: 'Allow',
@@ -220,6 +292,10 @@ export class TelemetryStack extends CheckedStack {
         Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': stateKeyAlias(d.project) } },
       },
     ];
-    return withinInlineLimit(d.names.stack, { ...permissions, plan: [...permissions.plan, ...state('plan')], apply: [...permissions.apply, ...state('apply')] });
+    return withinInlineLimit(d.names.stack, {
+      ...permissions,
+      plan: [...permissions.plan, ...state('plan')],
+      apply: [...permissions.apply, ...state('apply')],
+    });
   }
 }

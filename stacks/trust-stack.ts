@@ -34,29 +34,54 @@ export function runSubject(w: Pick<CloudWorkspace, 'organization' | 'project' | 
  * like the bootstrap stacks' (docs/terraform-cloud.md, first setup).
  */
 export class TrustStack extends CheckedStack {
-  constructor(scope: Construct, readonly target: TrustTarget, permissionsOf: (stack: string) => DeployPermissions) {
+  constructor(
+    scope: Construct,
+    readonly target: TrustTarget,
+    permissionsOf: (stack: string) => DeployPermissions,
+  ) {
     // IAM is global: its roles name the resources of every region its stacks deploy to.
     const regions = [...new Set(target.workspaces.map((w) => w.region))].filter((r) => r !== target.region);
-    super(scope, target.stack, { region: target.region, allowedRegions: regions, allowDestroy: true }, trustFacts(target));
+    super(
+      scope,
+      target.stack,
+      { region: target.region, allowedRegions: regions, allowDestroy: true },
+      trustFacts(target),
+    );
     new AwsProvider(this, 'aws', {
       region: target.region,
       allowedAccountIds: [target.accountId],
-      defaultTags: [{ tags: { Project: target.project, Purpose: 'deploy-access', ManagedBy: 'cdktf', Stack: target.stack } }],
+      defaultTags: [
+        { tags: { Project: target.project, Purpose: 'deploy-access', ManagedBy: 'cdktf', Stack: target.stack } },
+      ],
     });
     new LocalBackend(this, { path: `../../../${BOOTSTRAP_STATE_DIR}/${target.stack}.tfstate` });
 
     const providers = new Map<string, { arn: string }>();
     for (const hostname of new Set(target.workspaces.map((w) => w.hostname))) {
-      const existing = new Set(target.workspaces.filter((w) => w.hostname === hostname).map((w) => w.existingOidcProvider));
-      if (existing.size > 1) throw new Error(`${target.stack}: the deployments applied from ${hostname} disagree on backend.existingOidcProvider (the account has one provider per host): set it alike`);
+      const existing = new Set(
+        target.workspaces.filter((w) => w.hostname === hostname).map((w) => w.existingOidcProvider),
+      );
+      if (existing.size > 1)
+        throw new Error(
+          `${target.stack}: the deployments applied from ${hostname} disagree on backend.existingOidcProvider (the account has one provider per host): set it alike`,
+        );
       // An account has one OIDC provider per URL: one made by another team is looked up, and never destroyed here.
       if (existing.has(true)) {
-        providers.set(hostname, new DataAwsIamOpenidConnectProvider(this, `oidc-${hostname}`, { url: `https://${hostname}` }));
+        providers.set(
+          hostname,
+          new DataAwsIamOpenidConnectProvider(this, `oidc-${hostname}`, { url: `https://${hostname}` }),
+        );
         continue;
       }
       // No thumbprint: IAM trusts the host's certificate through its root CA library (IAM user guide, "Create an
       // OpenID Connect (OIDC) identity provider"); the provider (5.x) makes thumbprint_list optional.
-      providers.set(hostname, new IamOpenidConnectProvider(this, `oidc-${hostname}`, { url: `https://${hostname}`, clientIdList: [HCP_TERRAFORM_AWS_AUDIENCE] }));
+      providers.set(
+        hostname,
+        new IamOpenidConnectProvider(this, `oidc-${hostname}`, {
+          url: `https://${hostname}`,
+          clientIdList: [HCP_TERRAFORM_AWS_AUDIENCE],
+        }),
+      );
     }
     for (const w of target.workspaces) {
       permissionsBoundaryPolicy(this, w.stack, permissionsOf);
@@ -65,7 +90,12 @@ export class TrustStack extends CheckedStack {
         Effect: 'Allow',
         Principal: { Federated: provider.arn },
         Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: { StringEquals: { [`${w.hostname}:aud`]: HCP_TERRAFORM_AWS_AUDIENCE, [`${w.hostname}:sub`]: runSubject(w, phase) } },
+        Condition: {
+          StringEquals: {
+            [`${w.hostname}:aud`]: HCP_TERRAFORM_AWS_AUDIENCE,
+            [`${w.hostname}:sub`]: runSubject(w, phase),
+          },
+        },
       });
       for (const phase of ['plan', 'apply'] as const) {
         const name = phase === 'plan' ? w.planRole : w.applyRole;
@@ -82,7 +112,10 @@ export class TrustStack extends CheckedStack {
           policy: Lazy.stringValue({ produce: () => policyDocument(permissionsOf(w.stack)[phase]) }),
         });
         if (phase === 'apply') applyIamPolicy(this, w.stack, role, permissionsOf);
-        new TerraformOutput(this, `${w.stack}-${phase}-role-arn`, { value: role.arn, description: `TFC_AWS_${phase.toUpperCase()}_ROLE_ARN of workspace ${w.organization}/${w.workspace}` });
+        new TerraformOutput(this, `${w.stack}-${phase}-role-arn`, {
+          value: role.arn,
+          description: `TFC_AWS_${phase.toUpperCase()}_ROLE_ARN of workspace ${w.organization}/${w.workspace}`,
+        });
       }
     }
   }

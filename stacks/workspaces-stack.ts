@@ -23,20 +23,34 @@ export const WORKSPACE_TERRAFORM_VERSION = '1.11.4';
  * provider (hashicorp/tfe) needs a token of the organization (TFE_TOKEN) and its state is a local file.
  */
 export class WorkspacesStack extends TerraformStack {
-  constructor(scope: Construct, readonly target: WorkspacesTarget) {
+  constructor(
+    scope: Construct,
+    readonly target: WorkspacesTarget,
+  ) {
     super(scope, target.stack);
     new TfeProvider(this, 'tfe', { hostname: target.hostname, organization: target.organization });
     new LocalBackend(this, { path: `../../../${BOOTSTRAP_STATE_DIR}/${target.stack}.tfstate` });
 
     const projects = new Map<string, Project>();
     for (const w of target.workspaces) {
-      const project = projects.get(w.project) ?? new Project(this, `project-${w.project}`, { name: w.project, description: `iOS telemetry pipeline stacks (${w.environment})` });
+      const project =
+        projects.get(w.project) ??
+        new Project(this, `project-${w.project}`, {
+          name: w.project,
+          description: `iOS telemetry pipeline stacks (${w.environment})`,
+        });
       if (!projects.has(w.project)) {
         const sameProject = target.workspaces.filter((x) => x.project === w.project);
-        const teams = new Set(sameProject.map((x) => JSON.stringify([...x.teamAccess].sort((a, b) => a.teamId.localeCompare(b.teamId)))));
-        if (teams.size > 1) throw new Error(`${target.stack}: the deployments of HCP Terraform project ${w.project} (${sameProject.map((x) => x.stack).join(', ')}) list different backend.teamAccess; a project has one set of teams`);
+        const teams = new Set(
+          sameProject.map((x) => JSON.stringify([...x.teamAccess].sort((a, b) => a.teamId.localeCompare(b.teamId)))),
+        );
+        if (teams.size > 1)
+          throw new Error(
+            `${target.stack}: the deployments of HCP Terraform project ${w.project} (${sameProject.map((x) => x.stack).join(', ')}) list different backend.teamAccess; a project has one set of teams`,
+          );
         // Who may see and approve runs of the project's workspaces: its configured teams only (and the owners).
-        for (const { teamId, access } of w.teamAccess) new TeamProjectAccess(this, `project-${w.project}-${teamId}`, { projectId: project.id, teamId, access });
+        for (const { teamId, access } of w.teamAccess)
+          new TeamProjectAccess(this, `project-${w.project}-${teamId}`, { projectId: project.id, teamId, access });
       }
       projects.set(w.project, project);
       const workspace = new Workspace(this, w.stack, {
@@ -50,7 +64,12 @@ export class WorkspacesStack extends TerraformStack {
         tagNames: ['telemetry', w.stack],
         ...(w.vcs
           ? {
-              vcsRepo: { identifier: w.vcs.identifier, ...(w.vcs.branch ? { branch: w.vcs.branch } : {}), ...(w.vcs.oauthTokenId ? { oauthTokenId: w.vcs.oauthTokenId } : {}), ...(w.vcs.githubAppInstallationId ? { githubAppInstallationId: w.vcs.githubAppInstallationId } : {}) },
+              vcsRepo: {
+                identifier: w.vcs.identifier,
+                ...(w.vcs.branch ? { branch: w.vcs.branch } : {}),
+                ...(w.vcs.oauthTokenId ? { oauthTokenId: w.vcs.oauthTokenId } : {}),
+                ...(w.vcs.githubAppInstallationId ? { githubAppInstallationId: w.vcs.githubAppInstallationId } : {}),
+              },
               // A commit runs the workspaces whose stack changed, not every workspace of the repository.
               fileTriggersEnabled: true,
               triggerPatterns: [`cdktf.out/stacks/${w.stack}/**/*`],
@@ -65,7 +84,13 @@ export class WorkspacesStack extends TerraformStack {
         TFC_AWS_APPLY_ROLE_ARN: arn.role(w.applyRole),
       };
       for (const [key, value] of Object.entries(variables)) {
-        new Variable(this, `${w.stack}-${key}`, { workspaceId: workspace.id, category: 'env', key, value, description: 'Dynamic AWS credentials (trust stack)' });
+        new Variable(this, `${w.stack}-${key}`, {
+          workspaceId: workspace.id,
+          category: 'env',
+          key,
+          value,
+          description: 'Dynamic AWS credentials (trust stack)',
+        });
       }
     }
   }

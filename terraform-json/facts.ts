@@ -72,7 +72,9 @@ export function pipelineFacts(d: ResolvedDeployment): DeploymentFacts {
     profile: d.profile,
     allowedRegions: [...d.allowedRegions],
     jurisdictionRegions: d.jurisdictionRegions,
-    regionExceptions: Object.fromEntries(Object.entries(d.regionExceptions).filter((e): e is [string, string] => e[1] !== undefined)),
+    regionExceptions: Object.fromEntries(
+      Object.entries(d.regionExceptions).filter((e): e is [string, string] => e[1] !== undefined),
+    ),
     ...(d.movedFrom ? { movedFrom: d.movedFrom } : {}),
     configured: { expirationDays: d.settings.lifecycle.expirationDays, capacity: d.settings.capacity },
     acceptances: d.settings.controls.acceptances,
@@ -126,7 +128,8 @@ export function readFacts(stackDir: string): DeploymentFacts | undefined {
 /** Facts for a stack synthesized without them (an older synth, a hand-written fixture): from the JSON's own tags. */
 export function factsFromTags(stack: string, tf: TerraformJson): DeploymentFacts {
   const provider = (tf.provider?.aws ?? [])[0] ?? {};
-  const tags = ((asList(provider.default_tags as Record<string, unknown>[])[0]?.tags ?? {}) as Record<string, string>) ?? {};
+  const tags =
+    ((asList(provider.default_tags as Record<string, unknown>[])[0]?.tags ?? {}) as Record<string, string>) ?? {};
   const pipeline = Boolean(tf.resource?.aws_kinesis_firehose_delivery_stream);
   return {
     stack,

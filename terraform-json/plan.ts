@@ -37,7 +37,9 @@ export interface PlanJson {
   prior_state?: { values?: { root_module?: Module } };
   resource_changes?: ResourceChange[];
   resource_drift?: ResourceChange[];
-  configuration?: { provider_config?: Record<string, { name?: string; expressions?: Record<string, { constant_value?: unknown }> }> };
+  configuration?: {
+    provider_config?: Record<string, { name?: string; expressions?: Record<string, { constant_value?: unknown }> }>;
+  };
 }
 
 /** The three states of the stack a plan describes, and the facts its model is built with. */
@@ -62,19 +64,29 @@ function resourcesOf(module: Module | undefined): PlanResource[] {
 }
 
 /** Resources shaped like synthesized JSON, with the provider block the plan's configuration gives. */
-function asTerraformJson(resources: { type: string; name: string; values: Record<string, unknown> }[], provider: Record<string, unknown>, synthesized?: TerraformJson): TerraformJson {
+function asTerraformJson(
+  resources: { type: string; name: string; values: Record<string, unknown> }[],
+  provider: Record<string, unknown>,
+  synthesized?: TerraformJson,
+): TerraformJson {
   const resource: NonNullable<TerraformJson['resource']> = {};
   for (const r of resources) {
     // prevent_destroy is a meta-argument, not a value: it comes from the synthesized configuration when given.
     const lifecycle = synthesized?.resource?.[r.type]?.[r.name]?.lifecycle;
     (resource[r.type] ??= {})[r.name] = { ...r.values, ...(lifecycle ? { lifecycle } : {}) };
   }
-  return { provider: { aws: [provider] }, resource, ...(synthesized?.terraform ? { terraform: synthesized.terraform } : {}) };
+  return {
+    provider: { aws: [provider] },
+    resource,
+    ...(synthesized?.terraform ? { terraform: synthesized.terraform } : {}),
+  };
 }
 
 /** The AWS provider's settings a plan's configuration records as constants (region, account lock, default tags). */
 function providerOf(plan: PlanJson): Record<string, unknown> {
-  const config = Object.values(plan.configuration?.provider_config ?? {}).find((p) => p.name === 'aws' || p.name === undefined);
+  const config = Object.values(plan.configuration?.provider_config ?? {}).find(
+    (p) => p.name === 'aws' || p.name === undefined,
+  );
   const constant = (key: string) => config?.expressions?.[key]?.constant_value;
   return { region: constant('region'), allowed_account_ids: constant('allowed_account_ids') };
 }
@@ -85,8 +97,16 @@ function providerOf(plan: PlanJson): Record<string, unknown> {
  * names the stack's own synthesized folder instead (where `terraform plan` ran: `npm run drift`).
  */
 export function readPlan(plan: PlanJson, synthDir?: string, stackDir?: string): PlanStates {
-  const planned = resourcesOf(plan.planned_values?.root_module).map((r) => ({ type: r.type, name: r.name, values: r.values ?? {} }));
-  const live = resourcesOf(plan.prior_state?.values?.root_module).map((r) => ({ type: r.type, name: r.name, values: r.values ?? {} }));
+  const planned = resourcesOf(plan.planned_values?.root_module).map((r) => ({
+    type: r.type,
+    name: r.name,
+    values: r.values ?? {},
+  }));
+  const live = resourcesOf(plan.prior_state?.values?.root_module).map((r) => ({
+    type: r.type,
+    name: r.name,
+    values: r.values ?? {},
+  }));
   const drift = (plan.resource_drift ?? []).filter(managed);
   const byAddress = new Map(live.map((r) => [`${r.type}.${r.name}`, r]));
   for (const d of drift) {
@@ -94,10 +114,15 @@ export function readPlan(plan: PlanJson, synthDir?: string, stackDir?: string): 
     else byAddress.set(d.address, { type: d.type, name: d.name, values: d.change.before });
   }
   const lastApplied = [...byAddress.values()];
-  const tags = [...planned, ...live].map((r) => r.values.tags_all as Record<string, string> | undefined).find((t) => t?.Stack);
+  const tags = [...planned, ...live]
+    .map((r) => r.values.tags_all as Record<string, string> | undefined)
+    .find((t) => t?.Stack);
   const stack = tags?.Stack ?? 'stack';
   const folder = stackDir ?? (synthDir ? join(synthDir, 'stacks', stack) : undefined);
-  const synthesized = folder && existsSync(join(folder, 'cdk.tf.json')) ? (JSON.parse(readFileSync(join(folder, 'cdk.tf.json'), 'utf8')) as TerraformJson) : undefined;
+  const synthesized =
+    folder && existsSync(join(folder, 'cdk.tf.json'))
+      ? (JSON.parse(readFileSync(join(folder, 'cdk.tf.json'), 'utf8')) as TerraformJson)
+      : undefined;
   const provider = { ...providerOf(plan), default_tags: tags ? [{ tags }] : [] };
   const facts = stackFacts(folder, stack, asTerraformJson(planned.length ? planned : live, provider));
   return {
@@ -123,9 +148,14 @@ export function readPlanFile(path: string): { plan: PlanJson } | { error: string
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    return { error: `${path}: not JSON (${(error as Error).message}); give the output of \`terraform show -json plan.tfplan\`` };
+    return {
+      error: `${path}: not JSON (${(error as Error).message}); give the output of \`terraform show -json plan.tfplan\``,
+    };
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { error: `${path}: not a Terraform plan (a JSON object from \`terraform show -json plan.tfplan\` is expected)` };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return {
+      error: `${path}: not a Terraform plan (a JSON object from \`terraform show -json plan.tfplan\` is expected)`,
+    };
   const plan = raw as Record<string, unknown>;
   const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
   const missing = [
@@ -136,10 +166,14 @@ export function readPlanFile(path: string): { plan: PlanJson } | { error: string
   ].filter((k): k is string => k !== undefined);
   if (missing.length > 0) {
     const state = isObject(plan.values) ? ' (it has `values`: the JSON of a state, not of a plan)' : '';
-    return { error: `${path}: not the output of \`terraform show -json <plan file>\`: missing ${missing.join(', ')}${state}` };
+    return {
+      error: `${path}: not the output of \`terraform show -json <plan file>\`: missing ${missing.join(', ')}${state}`,
+    };
   }
   const major = String(plan.format_version).split('.')[0];
-  if (major !== '1') return { error: `${path}: plan format_version ${String(plan.format_version)}; this review reads format 1.x` };
-  if (plan.errored === true) return { error: `${path}: the plan errored part-way (errored: true); fix the plan and review a complete one` };
+  if (major !== '1')
+    return { error: `${path}: plan format_version ${String(plan.format_version)}; this review reads format 1.x` };
+  if (plan.errored === true)
+    return { error: `${path}: the plan errored part-way (errored: true); fix the plan and review a complete one` };
   return { plan: plan as PlanJson };
 }

@@ -22,7 +22,8 @@ export function resources(tf: TerraformJson): [string, string, Record<string, un
 }
 
 /** The resources of one type, as [name, body], sorted by name. */
-export const resourcesOfType = (tf: TerraformJson, type: string): [string, Record<string, unknown>][] => Object.entries(tf.resource?.[type] ?? {}).sort(([a], [b]) => a.localeCompare(b));
+export const resourcesOfType = (tf: TerraformJson, type: string): [string, Record<string, unknown>][] =>
+  Object.entries(tf.resource?.[type] ?? {}).sort(([a], [b]) => a.localeCompare(b));
 
 /** All strings inside a value, with the JSON path they were found at. */
 export function* strings(value: unknown, path = ''): Generator<[string, string]> {
@@ -34,19 +35,29 @@ export function* strings(value: unknown, path = ''): Generator<[string, string]>
 }
 
 /** The protections attached to one bucket (by its Terraform name): default encryption key, public access block, TLS-only policy. */
-export function bucketControls(tf: TerraformJson, name: string): { kmsKey?: string; publicAccessBlocked: boolean; tlsOnly: boolean } {
+export function bucketControls(
+  tf: TerraformJson,
+  name: string,
+): { kmsKey?: string; publicAccessBlocked: boolean; tlsOnly: boolean } {
   const all = resources(tf);
   const bucket = tf.resource?.aws_s3_bucket?.[name] ?? {};
-  const refersToBucket = (value: unknown) => value === bucket.bucket || value === `\${aws_s3_bucket.${name}.id}` || value === `\${aws_s3_bucket.${name}.bucket}`;
-  const attached = (type: string) => all.filter(([t, , body]) => t === type && refersToBucket(body.bucket)).map(([, , body]) => body);
+  const refersToBucket = (value: unknown) =>
+    value === bucket.bucket || value === `\${aws_s3_bucket.${name}.id}` || value === `\${aws_s3_bucket.${name}.bucket}`;
+  const attached = (type: string) =>
+    all.filter(([t, , body]) => t === type && refersToBucket(body.bucket)).map(([, , body]) => body);
   const kmsRule = attached('aws_s3_bucket_server_side_encryption_configuration')
     .flatMap((c) => asList(c.rule as Record<string, unknown>[]))
-    .map((r) => asList(r.apply_server_side_encryption_by_default as Record<string, unknown>[])[0] ?? (r.apply_server_side_encryption_by_default as Record<string, unknown>))
+    .map(
+      (r) =>
+        asList(r.apply_server_side_encryption_by_default as Record<string, unknown>[])[0] ??
+        (r.apply_server_side_encryption_by_default as Record<string, unknown>),
+    )
     .find((d) => d?.sse_algorithm === 'aws:kms' || d?.sse_algorithm === 'aws:kms:dsse');
   const publicAccessBlocked = attached('aws_s3_bucket_public_access_block').some((b) =>
-    ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'].every((k) => b[k] === true),
+    ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'].every(
+      (k) => b[k] === true,
+    ),
   );
   const tlsOnly = attached('aws_s3_bucket_policy').some((p) => deniesInsecureTransport(p.policy));
   return { kmsKey: kmsRule ? String(kmsRule.kms_master_key_id ?? 'aws/s3') : undefined, publicAccessBlocked, tlsOnly };
 }
-

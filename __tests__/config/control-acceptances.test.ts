@@ -10,7 +10,12 @@ import { CONTROL_IDS, type ControlId } from '../../config/controls';
 import type { ControlAcceptance } from '../../config/schema';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 
-const acceptance = (control: string) => ({ control, scope: 'the stack', reason: 'by design', compensatingControls: ['an alarm'] });
+const acceptance = (control: string) => ({
+  control,
+  scope: 'the stack',
+  reason: 'by design',
+  compensatingControls: ['an alarm'],
+});
 
 describe('control acceptances, checked against the controls catalogue', () => {
   const dir = mkdtempSync(join(tmpdir(), 'acceptances-'));
@@ -32,21 +37,36 @@ describe('control acceptances, checked against the controls catalogue', () => {
   };
 
   it('an override file may accept catalogue entries that are not Security Hub ids (sns-tls-only, cloudwatch-log-group-encrypted)', () => {
-    const deployments = loadDeployments(overrideFile(['sns-tls-only', 'cloudwatch-log-group-encrypted']), EXAMPLE_MATRIX);
+    const deployments = loadDeployments(
+      overrideFile(['sns-tls-only', 'cloudwatch-log-group-encrypted']),
+      EXAMPLE_MATRIX,
+    );
     expect(deployments.length).toBeGreaterThan(0);
-    for (const d of deployments) expect(d.settings.controls.acceptances.map((a) => a.control)).toEqual(['sns-tls-only', 'cloudwatch-log-group-encrypted']);
+    for (const d of deployments)
+      expect(d.settings.controls.acceptances.map((a) => a.control)).toEqual([
+        'sns-tls-only',
+        'cloudwatch-log-group-encrypted',
+      ]);
   });
 
   it('an override file accepting S3.99 is refused, naming the file, the field and every valid id', () => {
     const file = overrideFile(['S3.99']);
     const problems = problemsOf(file);
-    expect(problems).toEqual([expect.stringContaining('controls.acceptances[0].control: "S3.99" — "S3.99" is not a control of the catalogue (config/controls.ts): one of ')]);
+    expect(problems).toEqual([
+      expect.stringContaining(
+        'controls.acceptances[0].control: "S3.99" — "S3.99" is not a control of the catalogue (config/controls.ts): one of ',
+      ),
+    ]);
     expect(problems[0]).toContain(file);
     expect(problems[0]).toContain(CONTROL_IDS.join(', '));
     expect(CONTROL_IDS).toEqual(expect.arrayContaining(['S3.1', 'sns-tls-only', 'cloudwatch-log-group-encrypted']));
   });
 
-  it.each([['a near miss of a real id', 's3.1'], ['an empty id', ''], ['markup', '<b>S3.1</b>']])('refuses %s', (_, control) => {
+  it.each([
+    ['a near miss of a real id', 's3.1'],
+    ['an empty id', ''],
+    ['markup', '<b>S3.1</b>'],
+  ])('refuses %s', (_, control) => {
     expect(problemsOf(overrideFile([control]))).toEqual([expect.stringContaining('is not a control of the catalogue')]);
   });
 

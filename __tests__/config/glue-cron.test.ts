@@ -1,12 +1,17 @@
 import { glueCronProblems } from '../../config/glue-cron';
 
 describe('Glue cron schedules', () => {
-  it.each(['cron(0 */6 * * ? *)', 'cron(15 12 * * ? *)', 'cron(0/5 * * * ? *)', 'cron(0 8 ? * MON-FRI *)', 'cron(0,30 * * * ? *)', 'cron(0 0 1 * ? 2027)', 'cron(0 10 ? * 6L *)'])(
-    'accepts %s',
-    (expression) => {
-      expect(glueCronProblems(expression)).toEqual([]);
-    },
-  );
+  it.each([
+    'cron(0 */6 * * ? *)',
+    'cron(15 12 * * ? *)',
+    'cron(0/5 * * * ? *)',
+    'cron(0 8 ? * MON-FRI *)',
+    'cron(0,30 * * * ? *)',
+    'cron(0 0 1 * ? 2027)',
+    'cron(0 10 ? * 6L *)',
+  ])('accepts %s', (expression) => {
+    expect(glueCronProblems(expression)).toEqual([]);
+  });
 
   it.each([
     ['rate(6 hours)', /must be a Glue cron expression/],

@@ -34,15 +34,26 @@ describe('defaults and profiles (example matrix)', () => {
       errorPrefix: expect.stringMatching(/^errors\/.*!\{firehose:error-output-type\}/),
     });
     expect(EXAMPLE_MATRIX.defaults.crawler.schedule).toBe('cron(0 */6 * * ? *)');
-    expect(EXAMPLE_MATRIX.defaults.athena).toMatchObject({ bytesScannedCutoffPerQuery: 1024 ** 3, enforceWorkgroupConfiguration: true });
+    expect(EXAMPLE_MATRIX.defaults.athena).toMatchObject({
+      bytesScannedCutoffPerQuery: 1024 ** 3,
+      enforceWorkgroupConfiguration: true,
+    });
   });
 
   it('standard profile: IA at 30, deleted at 90', () => {
-    expect(byStack['telemetry-prod-us-east-1'].settings.lifecycle).toMatchObject({ standardIaDays: 30, deepArchiveDays: null, expirationDays: 90 });
+    expect(byStack['telemetry-prod-us-east-1'].settings.lifecycle).toMatchObject({
+      standardIaDays: 30,
+      deepArchiveDays: null,
+      expirationDays: 90,
+    });
   });
 
   it('compliance profile: IA at 30, Deep Archive at 180, deleted at 365', () => {
-    expect(byStack['telemetry-prod-eu-central-1'].settings.lifecycle).toMatchObject({ standardIaDays: 30, deepArchiveDays: 180, expirationDays: 365 });
+    expect(byStack['telemetry-prod-eu-central-1'].settings.lifecycle).toMatchObject({
+      standardIaDays: 30,
+      deepArchiveDays: 180,
+      expirationDays: 365,
+    });
   });
 
   it('per-deployment overrides win over profile and defaults, only for that deployment', () => {
@@ -52,7 +63,9 @@ describe('defaults and profiles (example matrix)', () => {
   });
 
   it('uses obviously fake, documented account ids in the default matrix', () => {
-    expect(new Set(EXAMPLE_MATRIX.deployments.map((d) => d.accountId))).toEqual(new Set(['111111111111', '222222222222']));
+    expect(new Set(EXAMPLE_MATRIX.deployments.map((d) => d.accountId))).toEqual(
+      new Set(['111111111111', '222222222222']),
+    );
   });
 
   it('derives globally unique bucket names from account and region', () => {
@@ -62,7 +75,10 @@ describe('defaults and profiles (example matrix)', () => {
 
 describe('deepMerge', () => {
   it('merges objects, replaces arrays and scalars, lets null clear a value', () => {
-    expect(deepMerge({ a: { b: 1, c: [1, 2] }, d: 5 }, { a: { c: [3] }, d: null })).toEqual({ a: { b: 1, c: [3] }, d: null });
+    expect(deepMerge({ a: { b: 1, c: [1, 2] }, d: 5 }, { a: { c: [3] }, d: null })).toEqual({
+      a: { b: 1, c: [3] },
+      d: null,
+    });
   });
 
   it('does not modify its inputs', () => {
@@ -75,7 +91,12 @@ describe('deepMerge', () => {
 describe('reporting', () => {
   it('reports every problem at once, each with deployment (or the shared default, said once), field, value and rule', () => {
     const problems = problemsOf(() =>
-      resolveMatrix(matrixWith({ defaults: { lifecycle: { standardIaDays: 10 } }, profiles: { compliance: { athena: { bytesScannedCutoffPerQuery: 0 } } } })),
+      resolveMatrix(
+        matrixWith({
+          defaults: { lifecycle: { standardIaDays: 10 } },
+          profiles: { compliance: { athena: { bytesScannedCutoffPerQuery: 0 } } },
+        }),
+      ),
     );
     expect(problems).toEqual([
       'defaults lifecycle.standardIaDays: 10 — S3 requires at least 30 days before STANDARD_IA (every deployment)',
@@ -84,8 +105,12 @@ describe('reporting', () => {
   });
 
   it('names an unknown field precisely', () => {
-    const problems = problemsOf(() => resolveMatrix(matrixWith({ defaults: { firehose: { bufferSizeMB: 5 } as never } })));
-    expect(problems).toEqual(['defaults firehose.bufferSizeMB: 5 — unknown field; did you mean bufferSizeMb? (every deployment)']);
+    const problems = problemsOf(() =>
+      resolveMatrix(matrixWith({ defaults: { firehose: { bufferSizeMB: 5 } as never } })),
+    );
+    expect(problems).toEqual([
+      'defaults firehose.bufferSizeMB: 5 — unknown field; did you mean bufferSizeMb? (every deployment)',
+    ]);
   });
 });
 
@@ -104,14 +129,18 @@ describe('override file', () => {
   });
 
   it('rejects invalid values with the file’s deployment and field named', () => {
-    const path = file('bad.json', { deploymentOverrides: { 'prod/eu-central-1': { lifecycle: { expirationDays: 100 } } } });
+    const path = file('bad.json', {
+      deploymentOverrides: { 'prod/eu-central-1': { lifecycle: { expirationDays: 100 } } },
+    });
     expect(problemsOf(() => loadExample(path))).toEqual([
       `prod/eu-central-1 lifecycle.expirationDays: 100 — S3 requires expiration after every transition: must be greater than deepArchiveDays (180) (set in ${path})`,
     ]);
   });
 
   it('reports a deployment key that matches no deployment together with the other problems of the same file', () => {
-    const path = file('both.json', { deploymentOverrides: { 'prod/ap-south-7': {}, 'prod/eu-central-1': { lifecycle: { expirationDays: 100 } } } });
+    const path = file('both.json', {
+      deploymentOverrides: { 'prod/ap-south-7': {}, 'prod/eu-central-1': { lifecycle: { expirationDays: 100 } } },
+    });
     const problems = problemsOf(() => loadExample(path));
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/deploymentOverrides\.prod\/ap-south-7: no such deployment/);
@@ -119,16 +148,26 @@ describe('override file', () => {
   });
 
   it('rejects a deployment key that matches no deployment, an unknown top-level key and unreadable JSON', () => {
-    expect(problemsOf(() => loadExample(file('k.json', { deploymentOverrides: { 'prod/us-west-2': {} } })))[0]).toMatch(/deploymentOverrides\.prod\/us-west-2: no such deployment/);
+    expect(problemsOf(() => loadExample(file('k.json', { deploymentOverrides: { 'prod/us-west-2': {} } })))[0]).toMatch(
+      /deploymentOverrides\.prod\/us-west-2: no such deployment/,
+    );
     expect(problemsOf(() => loadExample(file('t.json', { defualts: {} })))[0]).toMatch(/defualts/);
     expect(problemsOf(() => loadExample(file('j.json', '{ not json'))).join()).toMatch(/cannot read the override file/);
   });
 
   it('switches the backend to Terraform Cloud (replacing, not merging, the S3 fields)', () => {
-    const path = file('tfc.json', { backend: { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'tfe.example.com' } });
+    const path = file('tfc.json', {
+      backend: { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'tfe.example.com' },
+    });
     expect(loadExample(path).map((d) => d.backend)).toEqual(
       // The HCP Terraform project defaults to one per environment: `<project>-<environment>`.
-      loadExample(path).map((d) => ({ type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'tfe.example.com', project: `telemetry-${d.environment}` })),
+      loadExample(path).map((d) => ({
+        type: 'cloud',
+        organization: 'acme',
+        workspacePrefix: 'telemetry',
+        hostname: 'tfe.example.com',
+        project: `telemetry-${d.environment}`,
+      })),
     );
   });
 
@@ -137,11 +176,20 @@ describe('override file', () => {
     const split = (reason?: string) => ({
       backend: { ...us, ...(reason ? { crossJurisdictionAccountReason: reason } : {}) },
       deploymentOverrides: {},
-      deployments: EXAMPLE_MATRIX.deployments.map((d) => ({ ...d, ...(d.jurisdiction === 'EU' ? { backend: { organization: 'acme-eu', hostname: 'app.eu.terraform.io' } } : {}) })),
+      deployments: EXAMPLE_MATRIX.deployments.map((d) => ({
+        ...d,
+        ...(d.jurisdiction === 'EU' ? { backend: { organization: 'acme-eu', hostname: 'app.eu.terraform.io' } } : {}),
+      })),
     });
     const problems = problemsOf(() => loadExample(file('split.json', split())));
-    expect(problems).toEqual([expect.stringMatching(/^account 222222222222 would be applied by HCP Terraform organizations on hosts of EU and US: .*crossJurisdictionAccountReason/)]);
-    expect(loadExample(file('split-ok.json', split('one prod account for both apps (review 2026-11)'))).length).toBe(EXAMPLE_MATRIX.deployments.length);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^account 222222222222 would be applied by HCP Terraform organizations on hosts of EU and US: .*crossJurisdictionAccountReason/,
+      ),
+    ]);
+    expect(loadExample(file('split-ok.json', split('one prod account for both apps (review 2026-11)'))).length).toBe(
+      EXAMPLE_MATRIX.deployments.length,
+    );
   });
 
   it('names the file for a shared default it sets, once', () => {
@@ -160,7 +208,9 @@ describe('which override file is in force (one rule for every command)', () => {
   };
 
   it('TELEMETRY_CONFIG first, then cdktf.json’s context key telemetryConfig, else none', () => {
-    expect(overrideFilePath({ TELEMETRY_CONFIG: 'env.json' }, project({ telemetryConfig: 'ctx.json' }))).toBe('env.json');
+    expect(overrideFilePath({ TELEMETRY_CONFIG: 'env.json' }, project({ telemetryConfig: 'ctx.json' }))).toBe(
+      'env.json',
+    );
     expect(overrideFilePath({}, project({ telemetryConfig: 'ctx.json' }))).toBe('ctx.json');
     expect(overrideFilePath({}, project({}))).toBeUndefined();
     expect(overrideFilePath({}, mkdtempSync(join(tmpdir(), 'no-cdktf-')))).toBeUndefined();
@@ -173,18 +223,25 @@ describe('which override file is in force (one rule for every command)', () => {
 
     // The commands, in this process, from the copy's directory (they load the matrix as config:check does).
     const saved = { cwd: process.cwd(), config: process.env.TELEMETRY_CONFIG };
-    const output = { log: jest.spyOn(console, 'log').mockImplementation(() => undefined), error: jest.spyOn(console, 'error').mockImplementation(() => undefined) };
+    const output = {
+      log: jest.spyOn(console, 'log').mockImplementation(() => undefined),
+      error: jest.spyOn(console, 'error').mockImplementation(() => undefined),
+    };
     const said = () => [...output.log.mock.calls, ...output.error.mock.calls].map((c) => String(c[0])).join('\n');
     try {
       delete process.env.TELEMETRY_CONFIG;
       process.chdir(copy);
-      const otherAccount = () => ({ send: async () => ({ Account: '210987654321', Arn: 'arn:aws:iam::210987654321:role/x' }) });
+      const otherAccount = () => ({
+        send: async () => ({ Account: '210987654321', Arn: 'arn:aws:iam::210987654321:role/x' }),
+      });
       // Preflight and deploy get as far as the credentials' account, which is the wrong one here.
       expect(await preflightMain([tokyo.names.stack], otherAccount)).toBe(1);
       expect(await deployMain([tokyo.names.stack], otherAccount)).toBe(1);
       expect(said()).toContain(`${tokyo.names.stack}: credentials are for account 210987654321`);
       expect(said()).not.toMatch(/unknown stack/);
-      expect(sampleEventsMain(['--stack', tokyo.names.stack, '--out', join(copy, 'sample-data'), '--sessions', '1'])).toBe(0);
+      expect(
+        sampleEventsMain(['--stack', tokyo.names.stack, '--out', join(copy, 'sample-data'), '--sessions', '1']),
+      ).toBe(0);
       // npm run report loads the matrix through the same loadDeploymentsOrReport() as preflight and deploy.
       expect(overrideFilePath()).toBe('tokyo.json');
     } finally {

@@ -22,18 +22,27 @@ const BUCKET = 'telemetry-prod-222222222222-eu-central-1';
 const VENDOR = 'arn:aws:iam::999999999999:role/vendor-analytics';
 
 /** The one resource of a type whose name matches, in a copy of the stack's JSON. */
-const one = (tf: { resource: Json }, type: string, test: (body: Record<string, unknown>, name: string) => boolean = () => true) => {
+const one = (
+  tf: { resource: Json },
+  type: string,
+  test: (body: Record<string, unknown>, name: string) => boolean = () => true,
+) => {
   const found = Object.entries(tf.resource[type] ?? {}).find(([name, body]) => test(body, name));
   if (!found) throw new Error(`no ${type} in the fixture`);
   return found[1];
 };
-const editPolicy = (body: Record<string, unknown>, field: string, edit: (doc: { Statement: Record<string, unknown>[] }) => void) => {
+const editPolicy = (
+  body: Record<string, unknown>,
+  field: string,
+  edit: (doc: { Statement: Record<string, unknown>[] }) => void,
+) => {
   const doc = JSON.parse(String(body[field])) as { Statement: Record<string, unknown>[] };
   edit(doc);
   body[field] = JSON.stringify(doc);
 };
 const analystPolicy = (tf: { resource: Json }) => one(tf, 'aws_iam_policy', (b) => String(b.name).endsWith('-analyst'));
-const bucketPolicy = (tf: { resource: Json }) => one(tf, 'aws_s3_bucket_policy', (b) => String(b.bucket).includes('storage_data'));
+const bucketPolicy = (tf: { resource: Json }) =>
+  one(tf, 'aws_s3_bucket_policy', (b) => String(b.bucket).includes('storage_data'));
 // The stack's data key (the receipts' HMAC key is another aws_kms_key of the stack).
 const stackKey = (tf: { resource: Json }) => one(tf, 'aws_kms_key', (_b, name) => name.startsWith('storage_key'));
 const crawlerRole = (tf: { resource: Json }) => one(tf, 'aws_iam_role', (b) => String(b.name).endsWith('-crawler'));
@@ -44,7 +53,11 @@ function widened(edit: (tf: { resource: Json }) => void): string[] {
   edit(tf);
   return accessChanges(base, model(tf as TerraformJson))
     .filter((c) => c.effects.includes('widens-access'))
-    .map((c) => (c.subject.kind === 'principal' && c.field.kind === 'access' ? `${c.subject.principal.kind} ${c.subject.principal.name} | ${c.field.request} | ${c.field.target.id} | ${c.field.after}` : 'not an access change'));
+    .map((c) =>
+      c.subject.kind === 'principal' && c.field.kind === 'access'
+        ? `${c.subject.principal.kind} ${c.subject.principal.name} | ${c.field.request} | ${c.field.target.id} | ${c.field.after}`
+        : 'not an access change',
+    );
 }
 
 /** An expectation that no principal outside the account gained anything. */
@@ -54,104 +67,412 @@ const OUTSIDER = /^(other-account|anyone|named-external|service-for-another-acco
 const CORPUS: [string, (tf: { resource: Json }) => void, (RegExp | string)[]][] = [
   [
     'NotAction allow: every S3 action on the events but reading',
-    (tf) => editPolicy(analystPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', NotAction: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/data/*` })),
-    [/^policy-holder \S+-analyst \| delete \| aws_s3_bucket\.storage_data_\w+\/data\/ \| allowed$/, /^policy-holder \S+-analyst \| write \| aws_s3_bucket\.storage_data_\w+\/data\/ \| allowed$/],
+    (tf) =>
+      editPolicy(analystPolicy(tf), 'policy', (d) =>
+        d.Statement.push({ Effect: 'Allow', NotAction: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/data/*` }),
+      ),
+    [
+      /^policy-holder \S+-analyst \| delete \| aws_s3_bucket\.storage_data_\w+\/data\/ \| allowed$/,
+      /^policy-holder \S+-analyst \| write \| aws_s3_bucket\.storage_data_\w+\/data\/ \| allowed$/,
+    ],
   ],
-  ['a wildcard inside an action name (s3:Delete*)', (tf) => editPolicy(analystPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Action: 's3:Delete*', Resource: `arn:aws:s3:::${BUCKET}/*` })), [/^policy-holder \S+-analyst \| delete \| .+\/data\/ \| allowed$/, /^policy-holder \S+-analyst \| delete \| .+\/errors\/ \| allowed$/, /^policy-holder \S+-analyst \| delete \| .+\/athena-results\/ \| allowed$/]],
-  ['a condition that can never match (another account as the principal account)', (tf) => editPolicy(analystPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalAccount': '000000000000' } } })), []],
+  [
+    'a wildcard inside an action name (s3:Delete*)',
+    (tf) =>
+      editPolicy(analystPolicy(tf), 'policy', (d) =>
+        d.Statement.push({ Effect: 'Allow', Action: 's3:Delete*', Resource: `arn:aws:s3:::${BUCKET}/*` }),
+      ),
+    [
+      /^policy-holder \S+-analyst \| delete \| .+\/data\/ \| allowed$/,
+      /^policy-holder \S+-analyst \| delete \| .+\/errors\/ \| allowed$/,
+      /^policy-holder \S+-analyst \| delete \| .+\/athena-results\/ \| allowed$/,
+    ],
+  ],
+  [
+    'a condition that can never match (another account as the principal account)',
+    (tf) =>
+      editPolicy(analystPolicy(tf), 'policy', (d) =>
+        d.Statement.push({
+          Effect: 'Allow',
+          Action: '*',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalAccount': '000000000000' } },
+        }),
+      ),
+    [],
+  ],
   [
     'NotPrincipal with Deny in the bucket policy: everyone else refused',
-    (tf) => editPolicy(bucketPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Deny', NotPrincipal: { AWS: VENDOR }, Action: 's3:*', Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`] })),
+    (tf) =>
+      editPolicy(bucketPolicy(tf), 'policy', (d) =>
+        d.Statement.push({
+          Effect: 'Deny',
+          NotPrincipal: { AWS: VENDOR },
+          Action: 's3:*',
+          Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+        }),
+      ),
     [],
   ],
   [
     'NotPrincipal with Allow in the bucket policy: everyone but one',
-    (tf) => editPolicy(bucketPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', NotPrincipal: { AWS: VENDOR }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` })),
+    (tf) =>
+      editPolicy(bucketPolicy(tf), 'policy', (d) =>
+        d.Statement.push({
+          Effect: 'Allow',
+          NotPrincipal: { AWS: VENDOR },
+          Action: 's3:GetObject',
+          Resource: `arn:aws:s3:::${BUCKET}/*`,
+        }),
+      ),
     // The bucket policy's grant reaches the account's roles; outsiders get no plaintext: the key does not trust them.
     [/^stack-role \S+-crawler \| read \| .+\/errors\/ \| allowed$/, NO_OUTSIDER],
   ],
   [
     'an external principal in the bucket policy, without a condition (account spelled out)',
-    (tf) => editPolicy(bucketPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: VENDOR }, Action: ['s3:GetObject', 's3:ListBucket'], Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/data/*`] })),
+    (tf) =>
+      editPolicy(bucketPolicy(tf), 'policy', (d) =>
+        d.Statement.push({
+          Effect: 'Allow',
+          Principal: { AWS: VENDOR },
+          Action: ['s3:GetObject', 's3:ListBucket'],
+          Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/data/*`],
+        }),
+      ),
     [/^named-external arn:aws:iam::999999999999:role\/vendor-analytics \| list \| .+\/data\/ \| allowed$/],
   ],
   [
     'an external principal in the key policy, with a source-IP condition: conditional, still new',
-    (tf) => editPolicy(stackKey(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action: 'kms:Decrypt', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } })),
+    (tf) =>
+      editPolicy(stackKey(tf), 'policy', (d) =>
+        d.Statement.push({
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::999999999999:root' },
+          Action: 'kms:Decrypt',
+          Resource: '*',
+          Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+        }),
+      ),
     [/^named-external arn:aws:iam::999999999999:root \| decrypt \| aws_kms_key\.\w+ \| conditional$/],
   ],
   [
     'a public principal in the bucket policy while the bucket blocks public policies: the account gains, nobody outside',
-    (tf) => editPolicy(bucketPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: '*', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${BUCKET}` })),
+    (tf) =>
+      editPolicy(bucketPolicy(tf), 'policy', (d) =>
+        d.Statement.push({
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:ListBucket',
+          Resource: `arn:aws:s3:::${BUCKET}`,
+        }),
+      ),
     [/^stack-role \S+-crawler \| list \| .+\/errors\/ \| allowed$/, NO_OUTSIDER],
   ],
   [
     'a public principal with the public access block lifted: anyone may list the events',
     (tf) => {
-      editPolicy(bucketPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: '*', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${BUCKET}` }));
-      Object.assign(one(tf, 'aws_s3_bucket_public_access_block', (b) => String(b.bucket).includes('storage_data')), { restrict_public_buckets: false, ignore_public_acls: false });
+      editPolicy(bucketPolicy(tf), 'policy', (d) =>
+        d.Statement.push({
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:ListBucket',
+          Resource: `arn:aws:s3:::${BUCKET}`,
+        }),
+      );
+      Object.assign(
+        one(tf, 'aws_s3_bucket_public_access_block', (b) => String(b.bucket).includes('storage_data')),
+        { restrict_public_buckets: false, ignore_public_acls: false },
+      );
     },
     [/^anyone .+ \| list \| .+\/data\/ \| allowed$/],
   ],
   [
     'a policy attached by a separate attachment resource',
     (tf) => {
-      tf.resource.aws_iam_policy.extra = { name: 'extra', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }) };
-      tf.resource.aws_iam_role_policy_attachment = { extra: { role: '${aws_iam_role.catalog_role_0D2DB899.name}', policy_arn: '${aws_iam_policy.extra.arn}' } };
+      tf.resource.aws_iam_policy.extra = {
+        name: 'extra',
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+        }),
+      };
+      tf.resource.aws_iam_role_policy_attachment = {
+        extra: { role: '${aws_iam_role.catalog_role_0D2DB899.name}', policy_arn: '${aws_iam_policy.extra.arn}' },
+      };
     },
-    [/^stack-role \S+-crawler \| act-outside \| outside-the-stack \| allowed$/, /^stack-role \S+-crawler \| delete \| .+\/data\/ \| allowed$/],
+    [
+      /^stack-role \S+-crawler \| act-outside \| outside-the-stack \| allowed$/,
+      /^stack-role \S+-crawler \| delete \| .+\/data\/ \| allowed$/,
+    ],
   ],
   [
     'a bucket ACL grant to another account, with ACLs enabled again',
     (tf) => {
       delete tf.resource.aws_s3_bucket_ownership_controls;
       tf.resource.aws_s3_bucket_acl = {
-        grant: { bucket: '${aws_s3_bucket.storage_data_978B6A64.id}', access_control_policy: [{ owner: [{ id: 'owner' }], grant: [{ grantee: [{ type: 'CanonicalUser', id: 'another-accounts-canonical-id' }], permission: 'FULL_CONTROL' }] }] },
+        grant: {
+          bucket: '${aws_s3_bucket.storage_data_978B6A64.id}',
+          access_control_policy: [
+            {
+              owner: [{ id: 'owner' }],
+              grant: [
+                {
+                  grantee: [{ type: 'CanonicalUser', id: 'another-accounts-canonical-id' }],
+                  permission: 'FULL_CONTROL',
+                },
+              ],
+            },
+          ],
+        },
       };
     },
-    [/^other-account .+ \| delete \| .+\/data\/ \| allowed$/, /^other-account .+ \| change-policy \| policy:aws_s3_bucket\.storage_data_\w+ \| allowed$/],
+    [
+      /^other-account .+ \| delete \| .+\/data\/ \| allowed$/,
+      /^other-account .+ \| change-policy \| policy:aws_s3_bucket\.storage_data_\w+ \| allowed$/,
+    ],
   ],
   [
     'the same ACL grant while the bucket enforces bucket-owner ownership (ACLs disabled): no effect',
     (tf) => {
       tf.resource.aws_s3_bucket_acl = {
-        grant: { bucket: '${aws_s3_bucket.storage_data_978B6A64.id}', access_control_policy: [{ owner: [{ id: 'owner' }], grant: [{ grantee: [{ type: 'CanonicalUser', id: 'another-accounts-canonical-id' }], permission: 'FULL_CONTROL' }] }] },
+        grant: {
+          bucket: '${aws_s3_bucket.storage_data_978B6A64.id}',
+          access_control_policy: [
+            {
+              owner: [{ id: 'owner' }],
+              grant: [
+                {
+                  grantee: [{ type: 'CanonicalUser', id: 'another-accounts-canonical-id' }],
+                  permission: 'FULL_CONTROL',
+                },
+              ],
+            },
+          ],
+        },
       };
     },
     [],
   ],
-  ['a new trust on an existing role, for another account', (tf) => editPolicy(crawlerRole(tf), 'assume_role_policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: VENDOR }, Action: 'sts:AssumeRole' })), [/^named-external arn:aws:iam::999999999999:role\/vendor-analytics \| assume \| aws_iam_role\.catalog_role_\w+ \| allowed$/]],
+  [
+    'a new trust on an existing role, for another account',
+    (tf) =>
+      editPolicy(crawlerRole(tf), 'assume_role_policy', (d) =>
+        d.Statement.push({ Effect: 'Allow', Principal: { AWS: VENDOR }, Action: 'sts:AssumeRole' }),
+      ),
+    [
+      /^named-external arn:aws:iam::999999999999:role\/vendor-analytics \| assume \| aws_iam_role\.catalog_role_\w+ \| allowed$/,
+    ],
+  ],
   [
     "an inline policy added outside Terraform (a plan's live role): s3:* on *",
-    (tf) => Object.assign(one(tf, 'aws_iam_role', (b) => String(b.name).endsWith('-firehose')), { inline_policy: [{ name: 'drift', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }) }] }),
-    [/^stack-role \S+-firehose \| act-outside \| outside-the-stack \| allowed$/, /^stack-role \S+-firehose \| delete \| .+\/data\/ \| allowed$/],
+    (tf) =>
+      Object.assign(
+        one(tf, 'aws_iam_role', (b) => String(b.name).endsWith('-firehose')),
+        {
+          inline_policy: [
+            {
+              name: 'drift',
+              policy: JSON.stringify({
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+              }),
+            },
+          ],
+        },
+      ),
+    [
+      /^stack-role \S+-firehose \| act-outside \| outside-the-stack \| allowed$/,
+      /^stack-role \S+-firehose \| delete \| .+\/data\/ \| allowed$/,
+    ],
   ],
-  ['a removed Deny that never applied to the principal: nothing widened', (tf) => editPolicy(bucketPolicy(tf), 'policy', (d) => d.Statement.splice(d.Statement.findIndex((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition ?? {}).includes('SecureTransport')), 1)), []],
+  [
+    'a removed Deny that never applied to the principal: nothing widened',
+    (tf) =>
+      editPolicy(bucketPolicy(tf), 'policy', (d) =>
+        d.Statement.splice(
+          d.Statement.findIndex(
+            (s) => s.Effect === 'Deny' && JSON.stringify(s.Condition ?? {}).includes('SecureTransport'),
+          ),
+          1,
+        ),
+      ),
+    [],
+  ],
   [
     'any account but the stand-in for "another account" (StringNotEquals kms:CallerAccount): still any other account',
-    (tf) => editPolicy(stackKey(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'kms:CallerAccount': ['222222222222', '999999999990'] } } })),
+    (tf) =>
+      editPolicy(stackKey(tf), 'policy', (d) =>
+        d.Statement.push({
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: 'kms:*',
+          Resource: '*',
+          Condition: { StringNotEquals: { 'kms:CallerAccount': ['222222222222', '999999999990'] } },
+        }),
+      ),
     [/^other-account .+ \| administer \| aws_kms_key\.\w+ \| (allowed|conditional)$/],
   ],
   [
-    "AWS's own cross-account key pattern: Principal \"*\" with kms:CallerAccount naming the account",
-    (tf) => editPolicy(stackKey(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: '*' }, Action: ['kms:Decrypt', 'kms:PutKeyPolicy'], Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': '999999999999' } } })),
-    [/^named-external 999999999999 \| decrypt \| aws_kms_key\.\w+ \| allowed$/, /^named-external 999999999999 \| administer \| aws_kms_key\.\w+ \| allowed$/],
+    'AWS\'s own cross-account key pattern: Principal "*" with kms:CallerAccount naming the account',
+    (tf) =>
+      editPolicy(stackKey(tf), 'policy', (d) =>
+        d.Statement.push({
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: ['kms:Decrypt', 'kms:PutKeyPolicy'],
+          Resource: '*',
+          Condition: { StringEquals: { 'kms:CallerAccount': '999999999999' } },
+        }),
+      ),
+    [
+      /^named-external 999999999999 \| decrypt \| aws_kms_key\.\w+ \| allowed$/,
+      /^named-external 999999999999 \| administer \| aws_kms_key\.\w+ \| allowed$/,
+    ],
   ],
-  ['a KMS grant to another account', (tf) => (tf.resource.aws_kms_grant = { g: { name: 'g', key_id: '${aws_kms_key.storage_key_27F6C14B.key_id}', grantee_principal: 'arn:aws:iam::999999999999:root', operations: ['Decrypt', 'GenerateDataKey'] } }), [/^named-external arn:aws:iam::999999999999:root \| decrypt \| aws_kms_key\.\w+ \| allowed$/]],
-  ['a Data Catalog resource policy for another account', (tf) => (tf.resource.aws_glue_resource_policy = { p: { policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action: 'glue:*', Resource: '*' }] }) } }), [/^named-external arn:aws:iam::999999999999:root \| read-catalog \| /]],
-  ['an S3 canonical user in the bucket policy: someone outside', (tf) => editPolicy(bucketPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { CanonicalUser: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' }, Action: 's3:ListBucket', Resource: `arn:aws:s3:::${BUCKET}` })), [/^other-account .+ \| list \| .+\/data\/ \| allowed$/]],
-  ['a federated user of another account', (tf) => editPolicy(bucketPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: 'arn:aws:sts::999999999999:federated-user/bob' }, Action: 's3:ListBucket', Resource: `arn:aws:s3:::${BUCKET}` })), [/^named-external arn:aws:sts::999999999999:federated-user\/bob \| list \| .+\/data\/ \| allowed$/]],
-  ['the Cognito audience dropped from the guest trust: any identity pool may assume it', (tf) => editPolicy(one(tf, 'aws_iam_role', (b) => String(b.name).endsWith('-ingestion')), 'assume_role_policy', (d) => delete (d.Statement[0].Condition as Record<string, unknown>).StringEquals), [/^web-identity cognito-identity\.amazonaws\.com \| assume \| .+ \| conditional$/]],
-  ["privilege escalation: the analyst may rewrite the stack's roles", (tf) => editPolicy(analystPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Action: ['iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy'], Resource: 'arn:aws:iam::222222222222:role/telemetry-*' })), [/^policy-holder \S+-analyst \| administer \| aws_iam_role\.catalog_role_\w+ \| allowed$/]],
-  ['the guest may redirect its stream (firehose:* passes Cognito’s scope-down)', (tf) => editPolicy(one(tf, 'aws_iam_role_policy', (b) => String(b.role).includes('ingestion')), 'policy', (d) => (d.Statement[0].Action = 'firehose:*')), [/^guest .+ \| administer \| aws_kinesis_firehose_delivery_stream\.\w+ \| allowed$/]],
-  ['anyone may subscribe to the alert topic', (tf) => editPolicy(one(tf, 'aws_sns_topic_policy'), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sns:Subscribe', Resource: '*' })), [/^anyone .+ \| read \| aws_sns_topic\.\w+ \| allowed$/]],
-  ['a policy variable written as Terraform escapes it ($${aws:PrincipalAccount} in the bucket name)', (tf) => editPolicy(analystPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::telemetry-prod-$${aws:PrincipalAccount}-eu-central-1/*' })), [/^policy-holder \S+-analyst \| delete \| .+\/data\/ \| allowed$/]],
+  [
+    'a KMS grant to another account',
+    (tf) =>
+      (tf.resource.aws_kms_grant = {
+        g: {
+          name: 'g',
+          key_id: '${aws_kms_key.storage_key_27F6C14B.key_id}',
+          grantee_principal: 'arn:aws:iam::999999999999:root',
+          operations: ['Decrypt', 'GenerateDataKey'],
+        },
+      }),
+    [/^named-external arn:aws:iam::999999999999:root \| decrypt \| aws_kms_key\.\w+ \| allowed$/],
+  ],
+  [
+    'a Data Catalog resource policy for another account',
+    (tf) =>
+      (tf.resource.aws_glue_resource_policy = {
+        p: {
+          policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { AWS: 'arn:aws:iam::999999999999:root' },
+                Action: 'glue:*',
+                Resource: '*',
+              },
+            ],
+          }),
+        },
+      }),
+    [/^named-external arn:aws:iam::999999999999:root \| read-catalog \| /],
+  ],
+  [
+    'an S3 canonical user in the bucket policy: someone outside',
+    (tf) =>
+      editPolicy(bucketPolicy(tf), 'policy', (d) =>
+        d.Statement.push({
+          Effect: 'Allow',
+          Principal: { CanonicalUser: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' },
+          Action: 's3:ListBucket',
+          Resource: `arn:aws:s3:::${BUCKET}`,
+        }),
+      ),
+    [/^other-account .+ \| list \| .+\/data\/ \| allowed$/],
+  ],
+  [
+    'a federated user of another account',
+    (tf) =>
+      editPolicy(bucketPolicy(tf), 'policy', (d) =>
+        d.Statement.push({
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:sts::999999999999:federated-user/bob' },
+          Action: 's3:ListBucket',
+          Resource: `arn:aws:s3:::${BUCKET}`,
+        }),
+      ),
+    [/^named-external arn:aws:sts::999999999999:federated-user\/bob \| list \| .+\/data\/ \| allowed$/],
+  ],
+  [
+    'the Cognito audience dropped from the guest trust: any identity pool may assume it',
+    (tf) =>
+      editPolicy(
+        one(tf, 'aws_iam_role', (b) => String(b.name).endsWith('-ingestion')),
+        'assume_role_policy',
+        (d) => delete (d.Statement[0].Condition as Record<string, unknown>).StringEquals,
+      ),
+    [/^web-identity cognito-identity\.amazonaws\.com \| assume \| .+ \| conditional$/],
+  ],
+  [
+    "privilege escalation: the analyst may rewrite the stack's roles",
+    (tf) =>
+      editPolicy(analystPolicy(tf), 'policy', (d) =>
+        d.Statement.push({
+          Effect: 'Allow',
+          Action: ['iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy'],
+          Resource: 'arn:aws:iam::222222222222:role/telemetry-*',
+        }),
+      ),
+    [/^policy-holder \S+-analyst \| administer \| aws_iam_role\.catalog_role_\w+ \| allowed$/],
+  ],
+  [
+    'the guest may redirect its stream (firehose:* passes Cognito’s scope-down)',
+    (tf) =>
+      editPolicy(
+        one(tf, 'aws_iam_role_policy', (b) => String(b.role).includes('ingestion')),
+        'policy',
+        (d) => (d.Statement[0].Action = 'firehose:*'),
+      ),
+    [/^guest .+ \| administer \| aws_kinesis_firehose_delivery_stream\.\w+ \| allowed$/],
+  ],
+  [
+    'anyone may subscribe to the alert topic',
+    (tf) =>
+      editPolicy(one(tf, 'aws_sns_topic_policy'), 'policy', (d) =>
+        d.Statement.push({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sns:Subscribe', Resource: '*' }),
+      ),
+    [/^anyone .+ \| read \| aws_sns_topic\.\w+ \| allowed$/],
+  ],
+  [
+    'a policy variable written as Terraform escapes it ($${aws:PrincipalAccount} in the bucket name)',
+    (tf) =>
+      editPolicy(analystPolicy(tf), 'policy', (d) =>
+        d.Statement.push({
+          Effect: 'Allow',
+          Action: 's3:DeleteObject',
+          Resource: 'arn:aws:s3:::telemetry-prod-$${aws:PrincipalAccount}-eu-central-1/*',
+        }),
+      ),
+    [/^policy-holder \S+-analyst \| delete \| .+\/data\/ \| allowed$/],
+  ],
   // The erasure's locating query: its SQL and execution parameters (digests of the ids) in its workgroup's history.
-  ["the analyst's workgroup grant widened to every workgroup: the erasure's query history", (tf) => editPolicy(analystPolicy(tf), 'policy', (d) => d.Statement.filter((x) => String(x.Resource).includes(':workgroup/')).forEach((x) => (x.Resource = 'arn:aws:athena:eu-central-1:222222222222:workgroup/*'))), [/^policy-holder \S+-analyst \| read-history \| aws_athena_workgroup\.erasure_workgroup_\w+ \| allowed$/]],
-  ["the analyst may read the whole bucket: the erasure's locate results", (tf) => editPolicy(analystPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` })), [/^policy-holder \S+-analyst \| read \| aws_s3_bucket\.storage_data_\w+\/erasure-locate-results\/ \| allowed$/]],
+  [
+    "the analyst's workgroup grant widened to every workgroup: the erasure's query history",
+    (tf) =>
+      editPolicy(analystPolicy(tf), 'policy', (d) =>
+        d.Statement.filter((x) => String(x.Resource).includes(':workgroup/')).forEach(
+          (x) => (x.Resource = 'arn:aws:athena:eu-central-1:222222222222:workgroup/*'),
+        ),
+      ),
+    [/^policy-holder \S+-analyst \| read-history \| aws_athena_workgroup\.erasure_workgroup_\w+ \| allowed$/],
+  ],
+  [
+    "the analyst may read the whole bucket: the erasure's locate results",
+    (tf) =>
+      editPolicy(analystPolicy(tf), 'policy', (d) =>
+        d.Statement.push({ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` }),
+      ),
+    [/^policy-holder \S+-analyst \| read \| aws_s3_bucket\.storage_data_\w+\/erasure-locate-results\/ \| allowed$/],
+  ],
   // The receipts' HMAC key: whoever may make a MAC with it can test a guessed id against a receipt.
-  ['the analyst given kms:GenerateMac on every key: the receipts\' key', (tf) => editPolicy(analystPolicy(tf), 'policy', (d) => d.Statement.push({ Effect: 'Allow', Action: 'kms:GenerateMac', Resource: '*' })), [/^policy-holder \S+-analyst \| mac \| aws_kms_key\.erasure_receipt-key_\w+ \| allowed$/]],
-  ['a bucket policy given by a reference the model cannot read: taken as granting anyone', (tf) => (bucketPolicy(tf).policy = '${data.aws_iam_policy_document.p.json}'), [/^other-account .+ \| change-policy \| policy:aws_s3_bucket\.storage_data_\w+ \| allowed$/]],
+  [
+    "the analyst given kms:GenerateMac on every key: the receipts' key",
+    (tf) =>
+      editPolicy(analystPolicy(tf), 'policy', (d) =>
+        d.Statement.push({ Effect: 'Allow', Action: 'kms:GenerateMac', Resource: '*' }),
+      ),
+    [/^policy-holder \S+-analyst \| mac \| aws_kms_key\.erasure_receipt-key_\w+ \| allowed$/],
+  ],
+  [
+    'a bucket policy given by a reference the model cannot read: taken as granting anyone',
+    (tf) => (bucketPolicy(tf).policy = '${data.aws_iam_policy_document.p.json}'),
+    [/^other-account .+ \| change-policy \| policy:aws_s3_bucket\.storage_data_\w+ \| allowed$/],
+  ],
 ];
 
 describe('access matrix: the red-team corpus, each change with the verdict the gate must reach', () => {
@@ -166,18 +487,26 @@ describe('access matrix: the red-team corpus, each change with the verdict the g
 });
 
 describe('access matrix of the shipped pipeline', () => {
-  const cells = (principalKind: string) => base.access.cells.filter((c) => base.access.principals.find((p) => p.id === c.principal)?.kind === principalKind);
+  const cells = (principalKind: string) =>
+    base.access.cells.filter((c) => base.access.principals.find((p) => p.id === c.principal)?.kind === principalKind);
 
   it('no outsider and no anonymous principal reaches anything', () => {
     expect([...cells('other-account'), ...cells('anyone'), ...cells('named-external')]).toEqual([]);
   });
 
   it("the account's other principals reach the data through the key policy's delegation to the account (kms:* for the root) and a bucket policy without an allow-list", () => {
-    expect(cells('account-principal').map((c) => `${c.request} ${c.target}`)).toEqual(expect.arrayContaining([expect.stringMatching(/^read aws_s3_bucket\.storage_data_\w+\/data\/$/), expect.stringMatching(/^administer aws_kms_key\./)]));
+    expect(cells('account-principal').map((c) => `${c.request} ${c.target}`)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^read aws_s3_bucket\.storage_data_\w+\/data\/$/),
+        expect.stringMatching(/^administer aws_kms_key\./),
+      ]),
+    );
   });
 
   it('the Cognito guest may put records into its stream and nothing else', () => {
-    expect(cells('guest').map((c) => `${c.request} ${c.target} ${c.level}`)).toEqual([expect.stringMatching(/^put-records aws_kinesis_firehose_delivery_stream\.\w+ allowed$/)]);
+    expect(cells('guest').map((c) => `${c.request} ${c.target} ${c.level}`)).toEqual([
+      expect.stringMatching(/^put-records aws_kinesis_firehose_delivery_stream\.\w+ allowed$/),
+    ]);
   });
 
   it("the erasure's workgroup history and results: its own policy reaches them, no analyst does", () => {
@@ -185,29 +514,44 @@ describe('access matrix of the shipped pipeline', () => {
     // Every workgroup of the stack is asked about, not only the first.
     expect(workgroups.map((t) => t.name).sort()).toEqual(['telemetry-prod-erasure', 'telemetry-prod-events']);
     const erasureWg = workgroups.find((t) => t.name.endsWith('-erasure'))!.id;
-    const results = base.access.targets.find((t) => t.kind === 'store' && t.name.endsWith('/erasure-locate-results/'))!.id;
+    const results = base.access.targets.find(
+      (t) => t.kind === 'store' && t.name.endsWith('/erasure-locate-results/'),
+    )!.id;
     expect(base.stores.find((s) => s.id === results)?.role).toBe('query-results');
     const who = (request: string, target: string) =>
-      base.access.cells.filter((c) => c.request === request && c.target === target && c.level === 'allowed').map((c) => base.access.principals.find((p) => p.id === c.principal)!).filter((p) => p.kind !== 'account-principal' && !p.kind.startsWith('deploy'));
+      base.access.cells
+        .filter((c) => c.request === request && c.target === target && c.level === 'allowed')
+        .map((c) => base.access.principals.find((p) => p.id === c.principal)!)
+        .filter((p) => p.kind !== 'account-principal' && !p.kind.startsWith('deploy'));
     expect(who('read-history', erasureWg).map((p) => p.name)).toEqual(['telemetry-prod-eu-central-1-erasure']);
     expect(who('read', results).map((p) => p.name)).toEqual(['telemetry-prod-eu-central-1-erasure']);
     // The analysts read their own workgroup's history, and not the erasure's.
     const analysts = base.access.principals.filter((p) => p.name.endsWith('-analyst')).map((p) => p.id);
     expect(analysts.length).toBeGreaterThan(0);
     for (const a of analysts) {
-      expect(base.access.cells.filter((c) => c.principal === a && (c.target === erasureWg || c.target === results))).toEqual([]);
-      expect(base.access.cells.some((c) => c.principal === a && c.request === 'read-history' && c.target !== erasureWg)).toBe(true);
+      expect(
+        base.access.cells.filter((c) => c.principal === a && (c.target === erasureWg || c.target === results)),
+      ).toEqual([]);
+      expect(
+        base.access.cells.some((c) => c.principal === a && c.request === 'read-history' && c.target !== erasureWg),
+      ).toBe(true);
     }
   });
 
-  it('the receipts\' HMAC key: only the erasure computes or verifies MACs; the account administers it without using it', () => {
+  it("the receipts' HMAC key: only the erasure computes or verifies MACs; the account administers it without using it", () => {
     const mac = (m: StackModel) => {
       const key = m.access.targets.find((t) => t.kind === 'key' && t.name.endsWith('-erasure-receipts'))!;
-      const who = (request: string) => m.access.cells.filter((c) => c.target === key.id && c.request === request).map((c) => `${m.access.principals.find((p) => p.id === c.principal)!.kind} ${c.level}`).sort();
+      const who = (request: string) =>
+        m.access.cells
+          .filter((c) => c.target === key.id && c.request === request)
+          .map((c) => `${m.access.principals.find((p) => p.id === c.principal)!.kind} ${c.level}`)
+          .sort();
       return { mac: who('mac'), administer: who('administer'), decrypt: who('decrypt') };
     };
     // With an erasure role: the key policy names it alone for MACs; the account's principals (admins with kms:*) administer only.
-    const [withRole] = synthDeployments(resolveMatrix(singleDeployment({ erasure: { principals: ['arn:aws:iam::222222222222:role/privacy-team'] } })));
+    const [withRole] = synthDeployments(
+      resolveMatrix(singleDeployment({ erasure: { principals: ['arn:aws:iam::222222222222:role/privacy-team'] } })),
+    );
     const roleModel = buildStackModel(withRole.tf as TerraformJson, withRole.stack.facts);
     expect(mac(roleModel).mac).toEqual(['stack-role allowed']);
     expect(roleModel.access.cells.find((c) => c.request === 'mac')?.principal).toMatch(/^aws_iam_role\.erasure_role_/);
@@ -216,7 +560,12 @@ describe('access matrix of the shipped pipeline', () => {
     // Without a role (the policy attached where operators sign in): the holders of the erasure policy, and — said
     // plainly — an account principal whose IAM allows kms:* on it; never an analyst.
     expect(mac(base).mac).toEqual(['account-principal allowed', 'policy-holder allowed']);
-    expect(base.access.cells.filter((c) => c.request === 'mac').map((c) => c.principal).sort()).toEqual(['account-principal', expect.stringMatching(/^aws_iam_policy\.erasure_policy_/)]);
+    expect(
+      base.access.cells
+        .filter((c) => c.request === 'mac')
+        .map((c) => c.principal)
+        .sort(),
+    ).toEqual(['account-principal', expect.stringMatching(/^aws_iam_policy\.erasure_policy_/)]);
   });
 
   it('no role of the stack acts outside it', () => {

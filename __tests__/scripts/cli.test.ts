@@ -34,19 +34,28 @@ describe('commandLine', () => {
   it('parses flags, defaults, repeated flags and positionals', () => {
     const { result, stderr } = run(['a', '--json', '--var', 'x=1', '--var', 'y=2', 'b']);
     expect(stderr).toBe('');
-    expect(result).toEqual({ exit: undefined, values: { out: 'report', json: true, var: ['x=1', 'y=2'] }, positionals: ['a', 'b'] });
+    expect(result).toEqual({
+      exit: undefined,
+      values: { out: 'report', json: true, var: ['x=1', 'y=2'] },
+      positionals: ['a', 'b'],
+    });
   });
 
-  it.each([['--help'], ['-h']])('%s prints the usage with every flag and its default, exit 0 (an unknown flag beside it is still refused)', (flag) => {
-    const { result, stdout } = run(['--bogus', flag]);
-    expect(result.exit).toBe(2);
-    const help = run([flag]);
-    expect(help.result.exit).toBe(0);
-    expect(help.stdout).toBe(usage(SPEC));
-    expect(help.stdout).toMatch(/^usage: npm run example -- <stack\|glob> … \[--out <dir>\] \[--json\] \[--var <value>\]/);
-    expect(help.stdout).toMatch(/\n {2}--out <dir> +where to write \(default: report\)\n/);
-    expect(stdout).toBe('');
-  });
+  it.each([['--help'], ['-h']])(
+    '%s prints the usage with every flag and its default, exit 0 (an unknown flag beside it is still refused)',
+    (flag) => {
+      const { result, stdout } = run(['--bogus', flag]);
+      expect(result.exit).toBe(2);
+      const help = run([flag]);
+      expect(help.result.exit).toBe(0);
+      expect(help.stdout).toBe(usage(SPEC));
+      expect(help.stdout).toMatch(
+        /^usage: npm run example -- <stack\|glob> … \[--out <dir>\] \[--json\] \[--var <value>\]/,
+      );
+      expect(help.stdout).toMatch(/\n {2}--out <dir> +where to write \(default: report\)\n/);
+      expect(stdout).toBe('');
+    },
+  );
 
   it.each([
     [['a', '--bogus'], /^Unknown option '--bogus'/],

@@ -35,21 +35,29 @@ describe('controls catalogue', () => {
   it('every catalogued control whose resource type a stack holds has a row in its report, on exactly those resources', () => {
     for (const r of reports) {
       const tf = jsonOf.get(r.stack)!;
-      const expected = CONTROLS.filter((c) => c.resourceTypes.some((t) => Object.keys(tf.resource?.[t] ?? {}).length > 0)).map((c) => c.id);
+      const expected = CONTROLS.filter((c) =>
+        c.resourceTypes.some((t) => Object.keys(tf.resource?.[t] ?? {}).length > 0),
+      ).map((c) => c.id);
       expect([r.stack, r.controls.map((c) => c.id)]).toEqual([r.stack, expected]);
-      for (const c of r.controls) for (const resource of c.resources) expect(c.resourceTypes).toContain(resource.split('.')[0]);
+      for (const c of r.controls)
+        for (const resource of c.resources) expect(c.resourceTypes).toContain(resource.split('.')[0]);
     }
   });
 
   it('every rule names only controls of the catalogue; every control says where it is evidenced or why it cannot be', () => {
-    for (const rule of [...SYNTH_GATE, ...REPORT_ONLY] as { id: string; controls?: readonly string[] }[]) for (const id of rule.controls ?? []) expect([rule.id, CONTROL_IDS]).toEqual([rule.id, expect.arrayContaining([id])]);
-    const evidenced = new Set(([...SYNTH_GATE, ...REPORT_ONLY] as { controls?: readonly string[] }[]).flatMap((r) => r.controls ?? []));
+    for (const rule of [...SYNTH_GATE, ...REPORT_ONLY] as { id: string; controls?: readonly string[] }[])
+      for (const id of rule.controls ?? [])
+        expect([rule.id, CONTROL_IDS]).toEqual([rule.id, expect.arrayContaining([id])]);
+    const evidenced = new Set(
+      ([...SYNTH_GATE, ...REPORT_ONLY] as { controls?: readonly string[] }[]).flatMap((r) => r.controls ?? []),
+    );
     for (const c of CONTROLS) expect([c.id, evidenced.has(c.id) || Boolean(c.notCheckable)]).toEqual([c.id, true]);
     expect(new Set(CONTROL_IDS).size).toBe(CONTROL_IDS.length);
   });
 
   it('an acceptance names a control of the catalogue: S3.99 is refused, sns-tls-only and cloudwatch-log-group-encrypted are accepted', () => {
-    const accept = (control: string) => controlAcceptanceSchema.safeParse({ control, scope: 's', reason: 'r', compensatingControls: ['c'] });
+    const accept = (control: string) =>
+      controlAcceptanceSchema.safeParse({ control, scope: 's', reason: 'r', compensatingControls: ['c'] });
     expect(accept('S3.99').success).toBe(false);
     expect(accept('S3.99').error?.issues[0].message).toMatch(/"S3\.99" is not a control of the catalogue/);
     expect(accept('sns-tls-only').success).toBe(true);
@@ -63,7 +71,9 @@ describe('acceptances say what the checks and the stack back', () => {
     const s31 = DEFAULTS.controls.acceptances.find((a) => a.control === 'S3.1')!;
     const words = s31.compensatingControls.join(' ');
     expect(words).not.toMatch(/grants the public or another account/);
-    expect(words).toContain(`the ${['', 'one', 'two', 'three', 'four', 'five', 'six'][S3_6_ACTIONS.length]} actions S3.6 checks`);
+    expect(words).toContain(
+      `the ${['', 'one', 'two', 'three', 'four', 'five', 'six'][S3_6_ACTIONS.length]} actions S3.6 checks`,
+    );
   });
 
   it('Cognito.2: an alarm counts as compensating only when its topic has a subscriber; the report says so when it has none', () => {
@@ -75,8 +85,15 @@ describe('acceptances say what the checks and the stack back', () => {
       for (const claim of alarmClaims) expect(why.includes(`${claim} (but no one is notified`)).toBe(!subscribed);
     }
     const model = reports[0].model;
-    expect(unbackedCompensation('the ThrottledRecords alarm shows a flood', { ...model, destinations: [] })).toMatch(/no subscriber/);
-    expect(unbackedCompensation('the ThrottledRecords alarm shows a flood', { ...model, destinations: [{ kind: 'subscription', address: 'a', protocol: 'email', endpoint: 'x' }] })).toBeNull();
+    expect(unbackedCompensation('the ThrottledRecords alarm shows a flood', { ...model, destinations: [] })).toMatch(
+      /no subscriber/,
+    );
+    expect(
+      unbackedCompensation('the ThrottledRecords alarm shows a flood', {
+        ...model,
+        destinations: [{ kind: 'subscription', address: 'a', protocol: 'email', endpoint: 'x' }],
+      }),
+    ).toBeNull();
     // The setting it names is the one that subscribes the topic.
     expect(unbackedCompensation('an alarm', { ...model, destinations: [] })).toContain('(monitoring.alarmEmails)');
   });
@@ -87,7 +104,9 @@ describe('acceptances say what the checks and the stack back', () => {
     expect(unbackedCompensation(text, model, [{ id: 'S3.8', status: 'fail' }])).toBe('S3.8 fails here');
     expect(unbackedCompensation(text, model, [{ id: 'S3.8', status: 'pass' }])).toBeNull();
     // S3.1 is not S3.14, nor S3.2 S3.20.
-    expect(unbackedCompensation('versioning (S3.14 on the data bucket)', model, [{ id: 'S3.1', status: 'fail' }])).toBeNull();
+    expect(
+      unbackedCompensation('versioning (S3.14 on the data bucket)', model, [{ id: 'S3.1', status: 'fail' }]),
+    ).toBeNull();
     expect(unbackedCompensation('MFA delete (S3.20)', model, [{ id: 'S3.2', status: 'fail' }])).toBeNull();
     // In every configured stack an accepted control's compensations are marked exactly where a cited control fails.
     for (const r of reports) {
@@ -104,8 +123,21 @@ describe('acceptances say what the checks and the stack back', () => {
 
 describe('sns-tls-only reads the topic a plan names literally', () => {
   const topic = { aws_sns_topic: { alerts: { name: 'telemetry-prod-alerts' } } };
-  const policy = (statements: unknown[]) => ({ aws_sns_topic_policy: { p: { arn: 'arn:aws:sns:eu-central-1:123456789012:telemetry-prod-alerts', policy: JSON.stringify({ Statement: statements }) } } });
-  const deny = { Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
+  const policy = (statements: unknown[]) => ({
+    aws_sns_topic_policy: {
+      p: {
+        arn: 'arn:aws:sns:eu-central-1:123456789012:telemetry-prod-alerts',
+        policy: JSON.stringify({ Statement: statements }),
+      },
+    },
+  });
+  const deny = {
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 'sns:Publish',
+    Resource: '*',
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
 
   it('passes a plan whose policy names the topic by its literal ARN and denies insecure transport', () => {
     expect(messagingTlsOnly.evaluate(fixture({ resource: { ...topic, ...policy([deny]) } }))).toEqual([]);
@@ -113,6 +145,10 @@ describe('sns-tls-only reads the topic a plan names literally', () => {
 
   it('still fails one whose literal ARN names the topic without the deny, or names another topic', () => {
     expect(messagingTlsOnly.evaluate(fixture({ resource: { ...topic, ...policy([]) } }))).toHaveLength(1);
-    expect(messagingTlsOnly.evaluate(fixture({ resource: { aws_sns_topic: { alerts: { name: 'other' } }, ...policy([deny]) } }))).toHaveLength(1);
+    expect(
+      messagingTlsOnly.evaluate(
+        fixture({ resource: { aws_sns_topic: { alerts: { name: 'other' } }, ...policy([deny]) } }),
+      ),
+    ).toHaveLength(1);
   });
 });

@@ -4,7 +4,13 @@
  * the workgroup's per-query cutoff; the totals add up.
  */
 import { PRICE_ITEMS, pricesFor, type PriceItem } from '../../config/prices';
-import { COMPONENTS, NOT_BILLED_TYPES, PRICED_BY_TYPE, UNPRICED_BY_TYPE, workgroupCutoffBytes } from '../../scripts/report/cost';
+import {
+  COMPONENTS,
+  NOT_BILLED_TYPES,
+  PRICED_BY_TYPE,
+  UNPRICED_BY_TYPE,
+  workgroupCutoffBytes,
+} from '../../scripts/report/cost';
 import { readReports } from '../../scripts/report/files';
 import { OLD_SOURCE_BEFORE, priceLines, renderMarkdown } from '../../scripts/report/render';
 import type { TerraformJson } from '../../terraform-json/stack-json';
@@ -14,26 +20,41 @@ const synth = configuredSynth();
 const reports = readReports(synth.outdir).filter((r) => r.cost?.lines.length);
 const tfOf = (stack: string) => JSON.parse(synth.stacks.get(stack)!) as TerraformJson;
 const count = (tf: TerraformJson, type: string) => Object.keys(tf.resource?.[type] ?? {}).length;
-const field = { Firehose: 'firehose', S3: 's3', 'S3 requests': 's3Requests', Glue: 'glue', Athena: 'athena', 'KMS key': 'kmsKeys', Alarms: 'alarms' } as const;
+const field = {
+  Firehose: 'firehose',
+  S3: 's3',
+  'S3 requests': 's3Requests',
+  Glue: 'glue',
+  Athena: 'athena',
+  'KMS key': 'kmsKeys',
+  Alarms: 'alarms',
+} as const;
 
 describe('monthly cost: complete, and consistent with the cutoff', () => {
   it('has priced stacks to check (a region with a price file)', () => {
-    expect(reports.length + readReports(synth.outdir).filter((r) => r.cost && !r.cost.lines.length).length).toBeGreaterThan(0);
+    expect(
+      reports.length + readReports(synth.outdir).filter((r) => r.cost && !r.cost.lines.length).length,
+    ).toBeGreaterThan(0);
   });
 
   it('every billable component is in the total or named as left out, with its reason; the total is the sum of the rest', () => {
     for (const r of reports) {
       const tf = tfOf(r.stack);
-      const unpriced = Object.keys(UNPRICED_BY_TYPE).filter((t) => count(tf, t) > 0).flatMap((t) => UNPRICED_BY_TYPE[t].map((o) => o.component));
+      const unpriced = Object.keys(UNPRICED_BY_TYPE)
+        .filter((t) => count(tf, t) > 0)
+        .flatMap((t) => UNPRICED_BY_TYPE[t].map((o) => o.component));
       expect(unpriced).toEqual(expect.arrayContaining(['KMS requests', 'Log ingestion', 'Dashboard']));
       for (const l of r.cost!.lines) {
-        for (const c of COMPONENTS) expect([r.stack, c, l[field[c]] === null]).toEqual([r.stack, c, l.notPriced.includes(c)]);
+        for (const c of COMPONENTS)
+          expect([r.stack, c, l[field[c]] === null]).toEqual([r.stack, c, l.notPriced.includes(c)]);
         const omitted = l.omitted.map((o) => o.component);
         for (const c of [...l.notPriced, ...unpriced]) expect(omitted).toContain(c);
         const sum = COMPONENTS.reduce((s, c) => s + (l[field[c]] ?? 0), 0);
         expect(l.total).toBeCloseTo(sum, 1);
         // The Markdown names every left-out component beside the total.
-        const row = renderMarkdown(r).split('\n').find((x) => x.includes(`| ${l.rawGb} |`))!;
+        const row = renderMarkdown(r)
+          .split('\n')
+          .find((x) => x.includes(`| ${l.rawGb} |`))!;
         for (const c of omitted) expect(row).toContain(c);
       }
     }
@@ -46,7 +67,8 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
       const unaccounted = types.filter((t) => !PRICED_BY_TYPE[t] && !UNPRICED_BY_TYPE[t] && !NOT_BILLED_TYPES[t]);
       expect([r.stack, unaccounted]).toEqual([r.stack, []]);
       // Each unpriced type's components are named among the left-out ones of every line.
-      for (const l of r.cost!.lines) for (const t of types) for (const o of UNPRICED_BY_TYPE[t] ?? []) expect(l.omitted).toContainEqual(o);
+      for (const l of r.cost!.lines)
+        for (const t of types) for (const o of UNPRICED_BY_TYPE[t] ?? []) expect(l.omitted).toContainEqual(o);
     }
   });
 
@@ -55,12 +77,19 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
     for (const r of standing) {
       const tf = tfOf(r.stack);
       const types = Object.keys(tf.resource ?? {}).filter((t) => count(tf, t) > 0);
-      expect([r.stack, types.filter((t) => !PRICED_BY_TYPE[t] && !UNPRICED_BY_TYPE[t] && !NOT_BILLED_TYPES[t])]).toEqual([r.stack, []]);
+      expect([
+        r.stack,
+        types.filter((t) => !PRICED_BY_TYPE[t] && !UNPRICED_BY_TYPE[t] && !NOT_BILLED_TYPES[t]),
+      ]).toEqual([r.stack, []]);
       const c = r.standingCost!;
       expect(c.kmsKeys).toBe(count(tf, 'aws_kms_key'));
       const keyPrice = pricesFor(r.model.identity.region)?.prices['kms.key']?.value;
       if (c.kmsKeys > 0 && keyPrice !== undefined) expect(c.perMonth).toBeCloseTo(c.kmsKeys * keyPrice, 2);
-      if (c.kmsKeys > 0 && keyPrice === undefined) expect([c.perMonth, c.omitted]).toEqual([null, expect.arrayContaining([{ component: 'KMS key', reason: 'no-price-in-region' }])]);
+      if (c.kmsKeys > 0 && keyPrice === undefined)
+        expect([c.perMonth, c.omitted]).toEqual([
+          null,
+          expect.arrayContaining([{ component: 'KMS key', reason: 'no-price-in-region' }]),
+        ]);
       for (const t of types) for (const o of UNPRICED_BY_TYPE[t] ?? []) expect(c.omitted).toContainEqual(o);
       const md = renderMarkdown(r);
       expect(md).toContain('## Monthly cost estimate');
@@ -81,7 +110,8 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
       const prices = pricesFor(r.model.identity.region)!.prices;
       for (const l of r.cost!.lines) {
         if (prices['kms.key']) expect(l.kmsKeys).toBeCloseTo(count(tf, 'aws_kms_key') * prices['kms.key'].value, 2);
-        if (prices['cloudwatch.alarm']) expect(l.alarms).toBeCloseTo(count(tf, 'aws_cloudwatch_metric_alarm') * prices['cloudwatch.alarm'].value, 2);
+        if (prices['cloudwatch.alarm'])
+          expect(l.alarms).toBeCloseTo(count(tf, 'aws_cloudwatch_metric_alarm') * prices['cloudwatch.alarm'].value, 2);
       }
     }
   });
@@ -93,7 +123,8 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
       for (const l of r.cost!.lines) {
         const over = cutoff !== null && l.dayScanGb * 2 ** 30 > cutoff * 1.01;
         if (over) expect(l.omitted).toContainEqual({ component: 'Athena', reason: 'cutoff-cancels-queries' });
-        if (l.athena !== null) expect(l.dayScanGb * 2 ** 30).toBeLessThanOrEqual(cutoff === null ? Infinity : cutoff * 1.01);
+        if (l.athena !== null)
+          expect(l.dayScanGb * 2 ** 30).toBeLessThanOrEqual(cutoff === null ? Infinity : cutoff * 1.01);
       }
     }
   });
@@ -104,7 +135,8 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
       for (const c of r.erasure!.costs) {
         // queryableGb is rounded to the GB: compare away from the edge.
         const bytes = c.queryableGb * 2 ** 30;
-        if (cutoff !== null && bytes > cutoff + 2 ** 30) expect([c.locateOverCutoff, c.athenaLocate]).toEqual([true, null]);
+        if (cutoff !== null && bytes > cutoff + 2 ** 30)
+          expect([c.locateOverCutoff, c.athenaLocate]).toEqual([true, null]);
         if (cutoff === null || bytes + 2 ** 30 < cutoff) expect(c.locateOverCutoff).toBe(false);
         if (c.locateOverCutoff) expect(renderMarkdown(r)).toContain('cancelled by the scan cutoff');
       }
@@ -119,20 +151,23 @@ describe('prices: how close each is to AWS says so', () => {
       for (const [item, p] of Object.entries(file.prices)) {
         if (!p || !p.sources.every((id) => file.sources[id].class === 'secondary')) continue;
         const lines = readReports(synth.outdir).flatMap((r) => (r.cost?.region === region ? priceLines(r.cost) : []));
-        for (const line of lines.filter((l) => l.startsWith(PRICE_ITEMS[item as PriceItem].what))) expect(line).toMatch(/secondary sources only/i);
+        for (const line of lines.filter((l) => l.startsWith(PRICE_ITEMS[item as PriceItem].what)))
+          expect(line).toMatch(/secondary sources only/i);
       }
     }
   });
 
-  it('the sweepstake project\'s rows are classed secondary; a price relying on a source older than 2024 (the 2019 Athena feed) is marked old', () => {
+  it("the sweepstake project's rows are classed secondary; a price relying on a source older than 2024 (the 2019 Athena feed) is marked old", () => {
     for (const region of ['us-east-1', 'eu-central-1', 'eu-west-1', 'ap-northeast-1']) {
       const file = pricesFor(region)!;
-      for (const source of Object.values(file.sources)) if (/sweepstake/.test(source.location)) expect(source.class).toBe('secondary');
+      for (const source of Object.values(file.sources))
+        if (/sweepstake/.test(source.location)) expect(source.class).toBe('secondary');
       const lines = readReports(synth.outdir).flatMap((r) => (r.cost?.region === region ? priceLines(r.cost) : []));
       for (const [item, p] of Object.entries(file.prices)) {
         const date = p && file.sources[p.sources[0]].date;
         if (!date || date >= OLD_SOURCE_BEFORE) continue;
-        for (const line of lines.filter((l) => l.startsWith(PRICE_ITEMS[item as PriceItem].what))) expect(line).toContain(`OLD: relies on a source of ${date}`);
+        for (const line of lines.filter((l) => l.startsWith(PRICE_ITEMS[item as PriceItem].what)))
+          expect(line).toContain(`OLD: relies on a source of ${date}`);
       }
     }
   });

@@ -11,7 +11,9 @@ const root = resolve(__dirname, '..', '..');
 /** The repository's own Markdown: README, CHANGELOG and everything under docs/. */
 function markdownFiles(): string[] {
   const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.md') ? [join(dir, e.name)] : []));
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.md') ? [join(dir, e.name)] : [],
+    );
   return [join(root, 'README.md'), join(root, 'CHANGELOG.md'), ...walk(join(root, 'docs'))].filter(existsSync);
 }
 
@@ -23,13 +25,18 @@ export function anchorOf(heading: string): string {
     .replace(/ /g, '-');
 }
 
-const anchors = (file: string) => new Set([...readFileSync(file, 'utf8').matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchorOf(m[1])));
+const anchors = (file: string) =>
+  new Set([...readFileSync(file, 'utf8').matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchorOf(m[1])));
 
 describe('the generated references', () => {
-  it.each(GENERATED_DOCS.map((d) => [d.path, d] as const))('%s is what `npm run docs` writes from the code now', (path, doc) => {
-    const onDisk = existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : '(missing)';
-    if (onDisk !== doc.render()) throw new Error(`${path} is stale: the code it describes changed. Run \`npm run docs\` and commit the result.`);
-  });
+  it.each(GENERATED_DOCS.map((d) => [d.path, d] as const))(
+    '%s is what `npm run docs` writes from the code now',
+    (path, doc) => {
+      const onDisk = existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : '(missing)';
+      if (onDisk !== doc.render())
+        throw new Error(`${path} is stale: the code it describes changed. Run \`npm run docs\` and commit the result.`);
+    },
+  );
 });
 
 describe('the Markdown files', () => {
@@ -37,21 +44,35 @@ describe('the Markdown files', () => {
 
   it('include the README and a page per reader', () => {
     const names = files.map((f) => relative(root, f));
-    expect(names).toEqual(expect.arrayContaining(['README.md', 'docs/operating.md', 'docs/ios-app.md', 'docs/analysts.md', 'docs/compliance.md', 'docs/contributing.md']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'README.md',
+        'docs/operating.md',
+        'docs/ios-app.md',
+        'docs/analysts.md',
+        'docs/compliance.md',
+        'docs/contributing.md',
+      ]),
+    );
   });
 
-  it.each(files.map((f) => [relative(root, f), f]))('%s: every relative link resolves to a file and heading of this repository', (_name, file) => {
-    const text = readFileSync(file, 'utf8');
-    const broken: string[] = [];
-    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
-      if (/^[a-z]+:/.test(target)) continue;
-      const [path, anchor] = target.split('#');
-      const linked = path ? resolve(dirname(file), path) : file;
-      if (!linked.startsWith(root + '/') || !existsSync(linked)) broken.push(`${target}: no such file in the repository`);
-      else if (anchor && linked.endsWith('.md') && !anchors(linked).has(anchor)) broken.push(`${target}: no such heading`);
-    }
-    expect(broken).toEqual([]);
-  });
+  it.each(files.map((f) => [relative(root, f), f]))(
+    '%s: every relative link resolves to a file and heading of this repository',
+    (_name, file) => {
+      const text = readFileSync(file, 'utf8');
+      const broken: string[] = [];
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target)) continue;
+        const [path, anchor] = target.split('#');
+        const linked = path ? resolve(dirname(file), path) : file;
+        if (!linked.startsWith(root + '/') || !existsSync(linked))
+          broken.push(`${target}: no such file in the repository`);
+        else if (anchor && linked.endsWith('.md') && !anchors(linked).has(anchor))
+          broken.push(`${target}: no such heading`);
+      }
+      expect(broken).toEqual([]);
+    },
+  );
 
   it.each(files.map((f) => [relative(root, f), f]))('%s cites no path outside the repository', (_name, file) => {
     expect(readFileSync(file, 'utf8')).not.toMatch(/\.\.\/shared|\/work\//);

@@ -1,12 +1,29 @@
 /** The erasure engine against an in-memory versioned bucket: formats, versions, archive, concurrency, resume, receipt. */
 import { createHash, createHmac } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { beginRequest, keysWithVersions, PlantedInterruption, RequestError, runErasure, shardOf, type ErasureRequest, type ErasureStore, type ObjectHead, type ObjectVersion } from '../../scripts/erase/engine';
+import {
+  beginRequest,
+  keysWithVersions,
+  PlantedInterruption,
+  RequestError,
+  runErasure,
+  shardOf,
+  type ErasureRequest,
+  type ErasureStore,
+  type ObjectHead,
+  type ObjectVersion,
+} from '../../scripts/erase/engine';
 import { contractFields } from '../../config/event-contract';
 import { contractParquet, parquetShape } from '../../scripts/erase/parquet';
 import { filterNdjson, filterObject, idMatcher, matchField } from '../../scripts/erase/records';
 import { IdFileError, matchFields, parseIdFile } from '../../scripts/erase/id-file';
-import { coverage, listForLocating, locateQuery, LocateError, locateWithAthena } from '../../scripts/erase/athena-locate';
+import {
+  coverage,
+  listForLocating,
+  locateQuery,
+  LocateError,
+  locateWithAthena,
+} from '../../scripts/erase/athena-locate';
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +60,19 @@ class MemoryBucket implements ErasureStore {
 
   put(key: string, body: Buffer, storageClass = 'STANDARD', retention?: Stored['retention']): string {
     const versionId = `v${this.next++}`;
-    this.objects.set(key, [...(this.objects.get(key) ?? []), { versionId, body, storageClass, deleteMarker: false, restore: 'none', kmsKeyId: 'key-1', lastModified: this.clock(), ...(retention ? { retention } : {}) }]);
+    this.objects.set(key, [
+      ...(this.objects.get(key) ?? []),
+      {
+        versionId,
+        body,
+        storageClass,
+        deleteMarker: false,
+        restore: 'none',
+        kmsKeyId: 'key-1',
+        lastModified: this.clock(),
+        ...(retention ? { retention } : {}),
+      },
+    ]);
     return versionId;
   }
   private etag = (s: Stored) => createHash('md5').update(s.body).digest('hex');
@@ -55,18 +84,44 @@ class MemoryBucket implements ErasureStore {
   async *versions(prefix: string): AsyncGenerator<ObjectVersion> {
     // Listed like S3: a snapshot in key order, newest version first.
     const listed = [...this.objects].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1));
-    yield* listed.flatMap(([key, vs]) => vs.map((v, i) => ({ key, versionId: v.versionId, latest: i === vs.length - 1, deleteMarker: v.deleteMarker, storageClass: v.storageClass, lastModified: v.lastModified, size: v.body.length })).reverse());
+    yield* listed.flatMap(([key, vs]) =>
+      vs
+        .map((v, i) => ({
+          key,
+          versionId: v.versionId,
+          latest: i === vs.length - 1,
+          deleteMarker: v.deleteMarker,
+          storageClass: v.storageClass,
+          lastModified: v.lastModified,
+          size: v.body.length,
+        }))
+        .reverse(),
+    );
   }
   async head(key: string, versionId: string): Promise<ObjectHead> {
     const v = this.find(key, versionId);
-    return { etag: this.etag(v), storageClass: v.storageClass, restore: v.restore, encryption: 'aws:kms', kmsKeyId: v.kmsKeyId, ...(v.retention ? { firstWritten: v.retention.firstWritten } : {}) };
+    return {
+      etag: this.etag(v),
+      storageClass: v.storageClass,
+      restore: v.restore,
+      encryption: 'aws:kms',
+      kmsKeyId: v.kmsKeyId,
+      ...(v.retention ? { firstWritten: v.retention.firstWritten } : {}),
+    };
   }
   async get(key: string, versionId: string): Promise<Buffer> {
     const v = this.find(key, versionId);
-    if (v.storageClass === 'DEEP_ARCHIVE' && v.restore !== 'restored') throw Object.assign(new Error('InvalidObjectState'), { name: 'InvalidObjectState' });
+    if (v.storageClass === 'DEEP_ARCHIVE' && v.restore !== 'restored')
+      throw Object.assign(new Error('InvalidObjectState'), { name: 'InvalidObjectState' });
     return v.body;
   }
-  async replace(key: string, body: Buffer, like: ObjectHead, ifMatch: string, retention?: Stored['retention']): Promise<string | 'changed'> {
+  async replace(
+    key: string,
+    body: Buffer,
+    like: ObjectHead,
+    ifMatch: string,
+    retention?: Stored['retention'],
+  ): Promise<string | 'changed'> {
     this.beforeReplace?.(key);
     const vs = this.objects.get(key)!;
     if (this.etag(vs[vs.length - 1]) !== ifMatch) return 'changed';
@@ -89,7 +144,9 @@ class MemoryBucket implements ErasureStore {
     this.put(key, Buffer.from(JSON.stringify(value)));
   }
   async keys(prefix: string): Promise<string[]> {
-    return [...this.objects].filter(([k, vs]) => k.startsWith(prefix) && !vs[vs.length - 1].deleteMarker).map(([k]) => k);
+    return [...this.objects]
+      .filter(([k, vs]) => k.startsWith(prefix) && !vs[vs.length - 1].deleteMarker)
+      .map(([k]) => k);
   }
   async createJson(key: string, value: unknown): Promise<boolean> {
     if (this.objects.has(key)) return false;
@@ -98,13 +155,25 @@ class MemoryBucket implements ErasureStore {
   }
   /** Every line of every version under a prefix (for counting what is left). */
   lines(prefix: string): string[] {
-    return [...this.objects].filter(([k]) => k.startsWith(prefix)).flatMap(([, vs]) => vs.flatMap((v) => gunzipSync(v.body).toString().split('\n').filter(Boolean)));
+    return [...this.objects]
+      .filter(([k]) => k.startsWith(prefix))
+      .flatMap(([, vs]) => vs.flatMap((v) => gunzipSync(v.body).toString().split('\n').filter(Boolean)));
   }
 }
 
-const event = (device: string, n: number) => JSON.stringify({ event_type: 'screen_view', event_timestamp: n, client: { client_id: device, cognito_id: `us-east-1:${device}-guest` } });
+const event = (device: string, n: number) =>
+  JSON.stringify({
+    event_type: 'screen_view',
+    event_timestamp: n,
+    client: { client_id: device, cognito_id: `us-east-1:${device}-guest` },
+  });
 const object = (...lines: string[]) => gzipSync(`${lines.join('\n')}\n`);
-const failed = (record: string) => JSON.stringify({ attemptsMade: 1, errorCode: 'DataFormatConversion.ParseError', rawData: Buffer.from(record).toString('base64') });
+const failed = (record: string) =>
+  JSON.stringify({
+    attemptsMade: 1,
+    errorCode: 'DataFormatConversion.ParseError',
+    rawData: Buffer.from(record).toString('base64'),
+  });
 /** The erased device: an IDFV, as the contract's id field holds it. */
 const ERASED = 'A1B2C3D4-0000-4000-8000-00000000000A';
 /** The receipts' MACs in tests: HMAC-SHA-256 with a secret standing for the KMS key's material (receipt-mac.ts). */
@@ -125,7 +194,10 @@ const request = (overrides: Partial<ErasureRequest> = {}): ErasureRequest => ({
 
 function bucketWithEvents(data = 'data/', errors = 'errors/', results = 'athena-results/'): MemoryBucket {
   const b = new MemoryBucket();
-  b.put(`${data}year=2026/a.gz`, object(event(ERASED, 1), event('device-B', 2), event(ERASED, 3), event('device-C', 4)));
+  b.put(
+    `${data}year=2026/a.gz`,
+    object(event(ERASED, 1), event('device-B', 2), event(ERASED, 3), event('device-C', 4)),
+  );
   b.put(`${data}year=2026/only-a.gz`, object(event(ERASED, 5), event(ERASED, 6)));
   b.put(`${data}year=2026/none.gz`, object(event('device-B', 7)));
   b.put(`${errors}processing-failed/x.gz`, object(failed(event(ERASED, 8)), failed(event('device-C', 9))));
@@ -140,9 +212,16 @@ describe('erasure of one device', () => {
     const untouched = b.objects.get('data/year=2026/none.gz')![0].body;
     const receipt = await runErasure(b, request());
     expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
-    expect(b.lines('errors/').filter((l) => Buffer.from(JSON.parse(l).rawData, 'base64').toString().includes(ERASED))).toEqual([]);
+    expect(
+      b.lines('errors/').filter((l) => Buffer.from(JSON.parse(l).rawData, 'base64').toString().includes(ERASED)),
+    ).toEqual([]);
     // Every other record is still there, counted: B and C in data/, C in errors/.
-    expect(b.lines('data/').map((l) => JSON.parse(l).client.client_id).sort()).toEqual(['device-B', 'device-B', 'device-C']);
+    expect(
+      b
+        .lines('data/')
+        .map((l) => JSON.parse(l).client.client_id)
+        .sort(),
+    ).toEqual(['device-B', 'device-B', 'device-C']);
     expect(b.lines('errors/')).toHaveLength(1);
     // One version per key: the rewritten one; the object of A alone is gone, with no delete marker.
     expect(b.objects.get('data/year=2026/a.gz')).toHaveLength(1);
@@ -150,12 +229,23 @@ describe('erasure of one device', () => {
     expect(b.objects.get('data/year=2026/none.gz')![0].body).toBe(untouched);
     expect(b.objects.has('athena-results/q1.csv')).toBe(false);
     expect(b.objects.has('athena-results/q2.csv')).toBe(true);
-    expect(receipt).toMatchObject({ objectsRewritten: 2, objectsDeleted: 1, recordsRemoved: 5, versionsDeleted: 3, queryResultsDeleted: 1, pending: [] });
+    expect(receipt).toMatchObject({
+      objectsRewritten: 2,
+      objectsDeleted: 1,
+      recordsRemoved: 5,
+      versionsDeleted: 3,
+      queryResultsDeleted: 1,
+      pending: [],
+    });
   });
 
   it('keeps the encryption and storage class, and lines of others byte for byte', async () => {
     const b = new MemoryBucket();
-    b.put('data/x.gz', object('{"client":{"client_id":"device-B"},"odd":  "spacing"}', event(ERASED, 1)), 'STANDARD_IA');
+    b.put(
+      'data/x.gz',
+      object('{"client":{"client_id":"device-B"},"odd":  "spacing"}', event(ERASED, 1)),
+      'STANDARD_IA',
+    );
     await runErasure(b, request());
     const [v] = b.objects.get('data/x.gz')!;
     expect(v).toMatchObject({ storageClass: 'STANDARD_IA', kmsKeyId: 'key-1' });
@@ -167,14 +257,22 @@ describe('erasure of one device', () => {
     const first = await runErasure(b, request());
     expect(JSON.stringify(first)).not.toContain(ERASED);
     expect(first.idMacs).toEqual([createHmac('sha256', MAC_SECRET).update(ERASED, 'utf8').digest('hex')]);
-    expect(first).toMatchObject({ macKey: 'arn:aws:kms:us-east-1:111111111111:key/local-test', macAlgorithm: 'HMAC_SHA_256' });
+    expect(first).toMatchObject({
+      macKey: 'arn:aws:kms:us-east-1:111111111111:key/local-test',
+      macAlgorithm: 'HMAC_SHA_256',
+    });
     // Nothing in the receipt lets its holder test a guess: no salt, and a SHA-256 of the id (salted or not) is not there.
     expect(first).not.toHaveProperty('salt');
     expect(JSON.stringify(first)).not.toContain(createHash('sha256').update(ERASED).digest('hex'));
     expect(JSON.stringify(await b.readJson('erasure-requests/DSR-1/request.json'))).not.toMatch(/salt|device-A/i);
     const second = await runErasure(b, request());
     expect(second.thisRun.changed).toBe(0);
-    expect({ ...second, runs: undefined, thisRun: undefined, writtenAt: undefined }).toEqual({ ...first, runs: undefined, thisRun: undefined, writtenAt: undefined });
+    expect({ ...second, runs: undefined, thisRun: undefined, writtenAt: undefined }).toEqual({
+      ...first,
+      runs: undefined,
+      thisRun: undefined,
+      writtenAt: undefined,
+    });
     expect(second.runs).toHaveLength(2);
     const stored = await b.readJson<typeof first>('erasure-requests/DSR-1/receipt.json');
     expect(stored?.recordsRemoved).toBe(first.recordsRemoved);
@@ -188,8 +286,18 @@ describe('erasure of one device', () => {
     expect(b.lines('data/').some((l) => l.includes(ERASED))).toBe(true);
     const resumed = await runErasure(b, request());
     expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
-    expect(b.lines('data/').map((l) => JSON.parse(l).client.client_id).sort()).toEqual(['device-B', 'device-B', 'device-C']);
-    expect(resumed).toMatchObject({ objectsRewritten: whole.objectsRewritten, objectsDeleted: whole.objectsDeleted, recordsRemoved: whole.recordsRemoved, versionsDeleted: whole.versionsDeleted });
+    expect(
+      b
+        .lines('data/')
+        .map((l) => JSON.parse(l).client.client_id)
+        .sort(),
+    ).toEqual(['device-B', 'device-B', 'device-C']);
+    expect(resumed).toMatchObject({
+      objectsRewritten: whole.objectsRewritten,
+      objectsDeleted: whole.objectsDeleted,
+      recordsRemoved: whole.recordsRemoved,
+      versionsDeleted: whole.versionsDeleted,
+    });
   });
 
   it('an object changed between its read and its rewrite is read again: the change is kept, the device still erased', async () => {
@@ -224,7 +332,10 @@ describe('erasure of one device', () => {
 
   it("pending while Firehose's buffer may still deliver events sent before the app stopped", async () => {
     const stopped = new Date('2026-06-01T12:00:00Z');
-    const receipt = await runErasure(new MemoryBucket(), request({ appStoppedAt: stopped, now: () => new Date('2026-06-01T12:01:00Z') }));
+    const receipt = await runErasure(
+      new MemoryBucket(),
+      request({ appStoppedAt: stopped, now: () => new Date('2026-06-01T12:01:00Z') }),
+    );
     expect(receipt.pending).toEqual([{ kind: 'firehose-buffer', until: '2026-06-01T12:02:00.000Z' }]);
   });
 
@@ -237,11 +348,20 @@ describe('erasure of one device', () => {
   it('a request begun by the salted receipts of before is refused with what to do, and nothing is touched', async () => {
     const b = bucketWithEvents();
     const salt = '00112233445566778899aabbccddeeff';
-    await b.writeJson('erasure-requests/DSR-1/request.json', { request: 'DSR-1', stack: 'telemetry-dev-us-east-1', salt, idHashes: [createHash('sha256').update(salt).update('\0').update(ERASED).digest('hex')], fields: ['client.client_id'], startedAt: '2026-01-01T00:00:00.000Z' });
+    await b.writeJson('erasure-requests/DSR-1/request.json', {
+      request: 'DSR-1',
+      stack: 'telemetry-dev-us-east-1',
+      salt,
+      idHashes: [createHash('sha256').update(salt).update('\0').update(ERASED).digest('hex')],
+      fields: ['client.client_id'],
+      startedAt: '2026-01-01T00:00:00.000Z',
+    });
     const before = b.lines('data/');
     const refused = runErasure(b, request());
     await expect(refused).rejects.toThrow(RequestError);
-    await expect(runErasure(b, request())).rejects.toThrow(/begun by an older npm run erase, whose record keeps salted SHA-256 hashes.*Run the request again under a new --request/);
+    await expect(runErasure(b, request())).rejects.toThrow(
+      /begun by an older npm run erase, whose record keeps salted SHA-256 hashes.*Run the request again under a new --request/,
+    );
     expect(b.lines('data/')).toEqual(before);
   });
 });
@@ -249,13 +369,35 @@ describe('erasure of one device', () => {
 describe('listing on S3: one key at a time, never the whole folder', () => {
   it('versions and delete markers of a page merged by key; a key split over two pages comes once, with all its versions', async () => {
     const pages = [
-      { Versions: [{ Key: 'data/a', VersionId: 'a1', IsLatest: true }, { Key: 'data/b', VersionId: 'b3', IsLatest: false }], DeleteMarkers: [{ Key: 'data/b', VersionId: 'b4', IsLatest: true }], IsTruncated: true, NextKeyMarker: 'data/b', NextVersionIdMarker: 'b3' },
-      { Versions: [{ Key: 'data/b', VersionId: 'b2', IsLatest: false }, { Key: 'data/c', VersionId: 'c1', IsLatest: true }], DeleteMarkers: [{ Key: 'data/b', VersionId: 'b1', IsLatest: false }], IsTruncated: false },
+      {
+        Versions: [
+          { Key: 'data/a', VersionId: 'a1', IsLatest: true },
+          { Key: 'data/b', VersionId: 'b3', IsLatest: false },
+        ],
+        DeleteMarkers: [{ Key: 'data/b', VersionId: 'b4', IsLatest: true }],
+        IsTruncated: true,
+        NextKeyMarker: 'data/b',
+        NextVersionIdMarker: 'b3',
+      },
+      {
+        Versions: [
+          { Key: 'data/b', VersionId: 'b2', IsLatest: false },
+          { Key: 'data/c', VersionId: 'c1', IsLatest: true },
+        ],
+        DeleteMarkers: [{ Key: 'data/b', VersionId: 'b1', IsLatest: false }],
+        IsTruncated: false,
+      },
     ];
     const markers: (string | undefined)[] = [];
-    const s3 = { send: async (c: { input: { KeyMarker?: string } }) => (markers.push(c.input.KeyMarker), pages[markers.length - 1]) } as unknown as S3Client;
+    const s3 = {
+      send: async (c: { input: { KeyMarker?: string } }) => (
+        markers.push(c.input.KeyMarker),
+        pages[markers.length - 1]
+      ),
+    } as unknown as S3Client;
     const listed: [string, string[]][] = [];
-    for await (const [key, versions] of keysWithVersions(s3Store(s3, 'bucket'), 'data/')) listed.push([key, versions.map((v) => `${v.versionId}${v.deleteMarker ? ' (marker)' : ''}`)]);
+    for await (const [key, versions] of keysWithVersions(s3Store(s3, 'bucket'), 'data/'))
+      listed.push([key, versions.map((v) => `${v.versionId}${v.deleteMarker ? ' (marker)' : ''}`)]);
     expect(listed).toEqual([
       ['data/a', ['a1']],
       ['data/b', ['b3', 'b4 (marker)', 'b2', 'b1 (marker)']],
@@ -268,7 +410,8 @@ describe('listing on S3: one key at a time, never the whole folder', () => {
 describe('journal and segments: what a run writes per object stays small', () => {
   function manyObjects(n: number): MemoryBucket {
     const b = new MemoryBucket();
-    for (let i = 0; i < n; i++) b.put(`data/k-${String(i).padStart(5, '0')}.gz`, object(event(ERASED, i), event('device-B', i)));
+    for (let i = 0; i < n; i++)
+      b.put(`data/k-${String(i).padStart(5, '0')}.gz`, object(event(ERASED, i), event('device-B', i)));
     b.put('data/only-a.gz', object(event(ERASED, 1)));
     b.put('athena-results/q.csv', Buffer.from(`"client_id"\n"${ERASED}"\n`));
     return b;
@@ -291,7 +434,12 @@ describe('journal and segments: what a run writes per object stays small', () =>
       const b = manyObjects(n);
       const largest = watchWrites(b);
       const receipt = await runErasure(b, request({ segmentKeys: 20 }));
-      expect(receipt).toMatchObject({ objectsRewritten: n, objectsDeleted: 1, recordsRemoved: n + 1, queryResultsDeleted: 1 });
+      expect(receipt).toMatchObject({
+        objectsRewritten: n,
+        objectsDeleted: 1,
+        recordsRemoved: n + 1,
+        queryResultsDeleted: 1,
+      });
       expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
       // One segment per 20 changed keys, written once each.
       expect([...b.objects.keys()].filter((k) => k.includes('/done.'))).toHaveLength(Math.ceil((n + 2) / 20));
@@ -304,9 +452,17 @@ describe('journal and segments: what a run writes per object stays small', () =>
     const whole = await runErasure(manyObjects(30), request({ segmentKeys: 4 }));
     // Stopped after 10 rewrites: two segments written, two results only in memory, their notes in the journal.
     const b = manyObjects(30);
-    await expect(runErasure(b, request({ segmentKeys: 4, stopAfterRewrites: 10 }))).rejects.toThrow(PlantedInterruption);
+    await expect(runErasure(b, request({ segmentKeys: 4, stopAfterRewrites: 10 }))).rejects.toThrow(
+      PlantedInterruption,
+    );
     const resumed = await runErasure(b, request({ segmentKeys: 4 }));
-    expect(resumed).toMatchObject({ objectsRewritten: whole.objectsRewritten, objectsDeleted: whole.objectsDeleted, recordsRemoved: whole.recordsRemoved, versionsDeleted: whole.versionsDeleted, queryResultsDeleted: 1 });
+    expect(resumed).toMatchObject({
+      objectsRewritten: whole.objectsRewritten,
+      objectsDeleted: whole.objectsDeleted,
+      recordsRemoved: whole.recordsRemoved,
+      versionsDeleted: whole.versionsDeleted,
+      queryResultsDeleted: 1,
+    });
     // Stopped after a segment was written and before the journal counted it.
     const c = manyObjects(30);
     const write = c.writeJson.bind(c);
@@ -317,11 +473,20 @@ describe('journal and segments: what a run writes per object stays small', () =>
     };
     await expect(runErasure(c, request({ segmentKeys: 4 }))).rejects.toThrow('connection lost');
     c.writeJson = write;
-    expect(await runErasure(c, request({ segmentKeys: 4 }))).toMatchObject({ objectsRewritten: whole.objectsRewritten, objectsDeleted: whole.objectsDeleted, recordsRemoved: whole.recordsRemoved, versionsDeleted: whole.versionsDeleted, queryResultsDeleted: 1 });
+    expect(await runErasure(c, request({ segmentKeys: 4 }))).toMatchObject({
+      objectsRewritten: whole.objectsRewritten,
+      objectsDeleted: whole.objectsDeleted,
+      recordsRemoved: whole.recordsRemoved,
+      versionsDeleted: whole.versionsDeleted,
+      queryResultsDeleted: 1,
+    });
   });
 
   /** Every key with a result in a segment, as often as it has one. */
-  const segmentKeys = (b: MemoryBucket) => [...b.objects].filter(([k]) => k.includes('/done.')).flatMap(([, vs]) => Object.keys(JSON.parse(vs[vs.length - 1].body.toString()).results as object));
+  const segmentKeys = (b: MemoryBucket) =>
+    [...b.objects]
+      .filter(([k]) => k.includes('/done.'))
+      .flatMap(([, vs]) => Object.keys(JSON.parse(vs[vs.length - 1].body.toString()).results as object));
 
   it('several keys at once, never more than asked, erase what one at a time does; each key in one segment', async () => {
     const one = manyObjects(120);
@@ -356,9 +521,17 @@ describe('journal and segments: what a run writes per object stays small', () =>
   it('stopped while several keys are under way, and resumed: every key counted once', async () => {
     const whole = await runErasure(manyObjects(40), request({ concurrency: 1 }));
     const b = manyObjects(40);
-    await expect(runErasure(b, request({ segmentKeys: 3, concurrency: 8, stopAfterRewrites: 10 }))).rejects.toThrow(PlantedInterruption);
+    await expect(runErasure(b, request({ segmentKeys: 3, concurrency: 8, stopAfterRewrites: 10 }))).rejects.toThrow(
+      PlantedInterruption,
+    );
     const resumed = await runErasure(b, request({ segmentKeys: 3, concurrency: 8 }));
-    expect(resumed).toMatchObject({ objectsRewritten: whole.objectsRewritten, objectsDeleted: whole.objectsDeleted, recordsRemoved: whole.recordsRemoved, versionsDeleted: whole.versionsDeleted, queryResultsDeleted: 1 });
+    expect(resumed).toMatchObject({
+      objectsRewritten: whole.objectsRewritten,
+      objectsDeleted: whole.objectsDeleted,
+      recordsRemoved: whole.recordsRemoved,
+      versionsDeleted: whole.versionsDeleted,
+      queryResultsDeleted: 1,
+    });
     const keys = segmentKeys(b);
     expect(new Set(keys).size).toBe(keys.length);
     expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
@@ -393,7 +566,12 @@ describe('journal and segments: what a run writes per object stays small', () =>
     await expect(runErasure(b, request())).rejects.toThrow('connection lost');
     b.deleteVersion = remove;
     expect(b.objects.has('data/only-a.gz')).toBe(false);
-    expect(await runErasure(b, request())).toMatchObject({ objectsRewritten: whole.objectsRewritten, objectsDeleted: 1, recordsRemoved: whole.recordsRemoved, versionsDeleted: whole.versionsDeleted });
+    expect(await runErasure(b, request())).toMatchObject({
+      objectsRewritten: whole.objectsRewritten,
+      objectsDeleted: 1,
+      recordsRemoved: whole.recordsRemoved,
+      versionsDeleted: whole.versionsDeleted,
+    });
   });
 });
 
@@ -401,7 +579,8 @@ describe('shards: one request split over several runs', () => {
   /** A bucket with enough keys that three shards each get some. */
   function widerBucket(): MemoryBucket {
     const b = bucketWithEvents();
-    for (let i = 0; i < 12; i++) b.put(`data/year=2026/more-${i}.gz`, object(event(ERASED, 100 + i), event('device-B', 200 + i)));
+    for (let i = 0; i < 12; i++)
+      b.put(`data/year=2026/more-${i}.gz`, object(event(ERASED, 100 + i), event('device-B', 200 + i)));
     return b;
   }
 
@@ -411,7 +590,10 @@ describe('shards: one request split over several runs', () => {
     const readBy = new Map<string, number[]>();
     const get = b.get.bind(b);
     let current = -1;
-    b.get = async (key, versionId) => (key.startsWith('erasure-requests/') || readBy.set(key, [...(readBy.get(key) ?? []), current]), get(key, versionId));
+    b.get = async (key, versionId) => (
+      key.startsWith('erasure-requests/') || readBy.set(key, [...(readBy.get(key) ?? []), current]),
+      get(key, versionId)
+    );
     for (let i = 0; i < 3; i++) {
       current = i;
       await runErasure(b, request({ shard: { index: i, count: 3 } }));
@@ -424,7 +606,14 @@ describe('shards: one request split over several runs', () => {
     current = -1;
     const confirm = await runErasure(b, request());
     expect(confirm.thisRun.changed).toBe(0);
-    expect(confirm).toMatchObject({ objectsRewritten: whole.objectsRewritten, objectsDeleted: whole.objectsDeleted, recordsRemoved: whole.recordsRemoved, versionsDeleted: whole.versionsDeleted, queryResultsDeleted: whole.queryResultsDeleted, shardsNotRun: [] });
+    expect(confirm).toMatchObject({
+      objectsRewritten: whole.objectsRewritten,
+      objectsDeleted: whole.objectsDeleted,
+      recordsRemoved: whole.recordsRemoved,
+      versionsDeleted: whole.versionsDeleted,
+      queryResultsDeleted: whole.queryResultsDeleted,
+      shardsNotRun: [],
+    });
     expect(confirm.runs.map((r) => r.shard)).toEqual(['0-of-3', '1-of-3', '2-of-3', 'all']);
   });
 
@@ -448,31 +637,48 @@ describe('shards: one request split over several runs', () => {
     expect(b.objects.get('erasure-requests/DSR-1/request.json')).toHaveLength(1);
   });
 
-  it("a shard stopped midway is finished by its own next run; a run without --shard refuses until then", async () => {
+  it('a shard stopped midway is finished by its own next run; a run without --shard refuses until then', async () => {
     const b = widerBucket();
-    const stopped = [0, 1].find((i) => [...b.objects.keys()].some((k) => k.startsWith('data/') && shardOf(k, 2) === i))!;
-    await expect(runErasure(b, request({ shard: { index: stopped, count: 2 }, stopAfterRewrites: 1 }))).rejects.toThrow(PlantedInterruption);
+    const stopped = [0, 1].find((i) =>
+      [...b.objects.keys()].some((k) => k.startsWith('data/') && shardOf(k, 2) === i),
+    )!;
+    await expect(runErasure(b, request({ shard: { index: stopped, count: 2 }, stopAfterRewrites: 1 }))).rejects.toThrow(
+      PlantedInterruption,
+    );
     await expect(runErasure(b, request())).rejects.toThrow(RequestError);
-    await expect(runErasure(b, request({ shard: { index: 0, count: 3 } }))).rejects.toThrow(new RegExp(`shard ${stopped}/2 of request DSR-1 has a change to finish: run it again first \\(--shard ${stopped}/2\\)`));
+    await expect(runErasure(b, request({ shard: { index: 0, count: 3 } }))).rejects.toThrow(
+      new RegExp(
+        `shard ${stopped}/2 of request DSR-1 has a change to finish: run it again first \\(--shard ${stopped}/2\\)`,
+      ),
+    );
     await runErasure(b, request({ shard: { index: stopped, count: 2 } }));
     await runErasure(b, request({ shard: { index: 1 - stopped, count: 2 } }));
     const confirm = await runErasure(b, request());
     const whole = await runErasure(widerBucket(), request());
-    expect(confirm).toMatchObject({ recordsRemoved: whole.recordsRemoved, versionsDeleted: whole.versionsDeleted, objectsRewritten: whole.objectsRewritten });
+    expect(confirm).toMatchObject({
+      recordsRemoved: whole.recordsRemoved,
+      versionsDeleted: whole.versionsDeleted,
+      objectsRewritten: whole.objectsRewritten,
+    });
     expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
   });
 
   it('a run without --shard stopped midway is finished without --shard; a shard refuses until then, saying so', async () => {
     const b = widerBucket();
     await expect(runErasure(b, request({ stopAfterRewrites: 1 }))).rejects.toThrow(PlantedInterruption);
-    await expect(runErasure(b, request({ shard: { index: 0, count: 2 } }))).rejects.toThrow('the run without --shard of request DSR-1 has a change to finish: run it again first (without --shard)');
+    await expect(runErasure(b, request({ shard: { index: 0, count: 2 } }))).rejects.toThrow(
+      'the run without --shard of request DSR-1 has a change to finish: run it again first (without --shard)',
+    );
     await runErasure(b, request());
     expect((await runErasure(b, request({ shard: { index: 0, count: 2 } }))).thisRun.changed).toBe(0);
   });
 
   it('--shard i/n: 0 ≤ i < n, 2 ≤ n ≤ 10000; aws-batch: the array child’s index and size', () => {
     expect(parseShard('0/16')).toEqual({ index: 0, count: 16 });
-    expect(parseShard('aws-batch', { AWS_BATCH_JOB_ARRAY_INDEX: '7', AWS_BATCH_JOB_ARRAY_SIZE: '8' })).toEqual({ index: 7, count: 8 });
+    expect(parseShard('aws-batch', { AWS_BATCH_JOB_ARRAY_INDEX: '7', AWS_BATCH_JOB_ARRAY_SIZE: '8' })).toEqual({
+      index: 7,
+      count: 8,
+    });
     expect(parseShard('aws-batch', {})).toBeUndefined();
     for (const bad of ['16/16', '0/1', '1/10001', '-1/4', 'a/4', '1/4/2', '1']) expect(parseShard(bad)).toBeUndefined();
   });
@@ -481,16 +687,25 @@ describe('shards: one request split over several runs', () => {
 describe('formats', () => {
   const matcher = idMatcher([ERASED], ['client.client_id']);
   it('plain NDJSON stays plain; an id only in another field is not a match', () => {
-    const body = Buffer.from(`${event(ERASED, 1)}\n{"client":{"client_id":"device-B"},"attributes":{"note":"${ERASED}"}}\n`);
+    const body = Buffer.from(
+      `${event(ERASED, 1)}\n{"client":{"client_id":"device-B"},"attributes":{"note":"${ERASED}"}}\n`,
+    );
     const out = filterNdjson(body, matcher);
     expect(out.removed).toBe(1);
     expect(out.body!.toString()).toBe(`{"client":{"client_id":"device-B"},"attributes":{"note":"${ERASED}"}}\n`);
   });
   const fields = contractFields([]);
-  const parquetEvent = (device: string, n: number) => ({ ...JSON.parse(event(device, n)), metrics: { price: n }, device: { model: 'iPhone16,2', platform: { name: 'iOS', version: '26.1' } } });
+  const parquetEvent = (device: string, n: number) => ({
+    ...JSON.parse(event(device, n)),
+    metrics: { price: n },
+    device: { model: 'iPhone16,2', platform: { name: 'iOS', version: '26.1' } },
+  });
 
   it('Parquet: rewritten with the same schema, compression and row order, without the device’s rows', async () => {
-    const body = await contractParquet([parquetEvent(ERASED, 1), parquetEvent('device-B', 2), parquetEvent(ERASED, 3), parquetEvent('device-C', 4)], fields);
+    const body = await contractParquet(
+      [parquetEvent(ERASED, 1), parquetEvent('device-B', 2), parquetEvent(ERASED, 3), parquetEvent('device-C', 4)],
+      fields,
+    );
     const out = await filterObject(body, idMatcher([ERASED]));
     expect(out.removed).toBe(2);
     const [before, after] = [await parquetShape(body), await parquetShape(out.body!)];
@@ -536,15 +751,23 @@ describe('exact matching: no collateral deletion, no silent miss', () => {
     expect(out).toMatchObject({ removed: 1, perId: [1], unparsed: 0 });
     expect(keptLines(out.body)).toEqual(lines.slice(0, -1));
     // Ids that stand for "no value" are refused before any matching (below); the matcher itself matches them by type.
-    for (const word of ['null', 'undefined', '12345']) expect(filterNdjson(Buffer.from(`${lines.join('\n')}\n`), idMatcher([word], fields)).removed).toBe(0);
+    for (const word of ['null', 'undefined', '12345'])
+      expect(filterNdjson(Buffer.from(`${lines.join('\n')}\n`), idMatcher([word], fields)).removed).toBe(0);
   });
 
   it('ids written with JSON escapes are found: \\uXXXX for any character, \\/ in a --field id, an escaped key', () => {
-    const escaped = ERASED.replace(/[0-9A-F]/g, (c, i: number) => (i % 3 === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c));
+    const escaped = ERASED.replace(/[0-9A-F]/g, (c, i: number) =>
+      i % 3 === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c,
+    );
     expect(escaped).not.toContain(ERASED.slice(0, 3));
-    const body = Buffer.from(`{"client":{"client_id":"${escaped}"}}\n{"client":{"client\\u005fid":"${ERASED.toLowerCase()}"}}\n{"client":{"client_id":"${OTHER}"}}\n`);
+    const body = Buffer.from(
+      `{"client":{"client_id":"${escaped}"}}\n{"client":{"client\\u005fid":"${ERASED.toLowerCase()}"}}\n{"client":{"client_id":"${OTHER}"}}\n`,
+    );
     expect(filterNdjson(gzipSync(body), idMatcher([ERASED], fields))).toMatchObject({ removed: 2, perId: [2] });
-    const slash = filterNdjson(Buffer.from('{"user":"a\\/b"}\n{"user":"a/c"}\n'), idMatcher(['a/b'], [matchField('user')]));
+    const slash = filterNdjson(
+      Buffer.from('{"user":"a\\/b"}\n{"user":"a/c"}\n'),
+      idMatcher(['a/b'], [matchField('user')]),
+    );
     expect(slash).toMatchObject({ removed: 1 });
     expect(keptLines(slash.body)).toEqual(['{"user":"a/c"}']);
   });
@@ -556,11 +779,19 @@ describe('exact matching: no collateral deletion, no silent miss', () => {
     expect(filterNdjson(body, idMatcher([ERASED.toLowerCase()], fields))).toMatchObject({ removed: 2, perId: [2] });
     expect(filterNdjson(body, idMatcher([`US-EAST-1:${OTHER}`], fields))).toMatchObject({ removed: 1, perId: [1] });
     const custom = Buffer.from('{"user":"Alice"}\n{"user":"alice"}\n');
-    expect(keptLines(filterNdjson(custom, idMatcher(['alice'], [matchField('user')])).body)).toEqual(['{"user":"Alice"}']);
+    expect(keptLines(filterNdjson(custom, idMatcher(['alice'], [matchField('user')])).body)).toEqual([
+      '{"user":"Alice"}',
+    ]);
   });
 
   it('a line that is not JSON is never removed on a guess: counted and kept, removed only when asked', () => {
-    const lines = [`not json ${ERASED}`, `{"client":{"client_id":"${ERASED}"`, `"${ERASED}"`, 'not json, no id', `{"client":{"client_id":"${OTHER}"}}`];
+    const lines = [
+      `not json ${ERASED}`,
+      `{"client":{"client_id":"${ERASED}"`,
+      `"${ERASED}"`,
+      'not json, no id',
+      `{"client":{"client_id":"${OTHER}"}}`,
+    ];
     const body = Buffer.from(`${lines.join('\n')}\n`);
     const kept = filterNdjson(body, idMatcher([ERASED], fields));
     expect(kept).toMatchObject({ removed: 0, unparsed: 3, unparsedRemoved: 0 });
@@ -571,12 +802,22 @@ describe('exact matching: no collateral deletion, no silent miss', () => {
     expect(removed).toMatchObject({ removed: 3, unparsedRemoved: 3 });
     expect(keptLines(removed.body)).toEqual(lines.slice(3));
     // A failed record whose original record is not JSON: the same rule.
-    const failedLine = JSON.stringify({ attemptsMade: 1, errorCode: 'x', rawData: Buffer.from(`garbage ${ERASED}`).toString('base64') });
-    expect(filterNdjson(Buffer.from(`${failedLine}\n`), idMatcher([ERASED], fields), { failedRecords: true })).toMatchObject({ removed: 0, unparsed: 1 });
+    const failedLine = JSON.stringify({
+      attemptsMade: 1,
+      errorCode: 'x',
+      rawData: Buffer.from(`garbage ${ERASED}`).toString('base64'),
+    });
+    expect(
+      filterNdjson(Buffer.from(`${failedLine}\n`), idMatcher([ERASED], fields), { failedRecords: true }),
+    ).toMatchObject({ removed: 0, unparsed: 1 });
   });
 
   it('Parquet: the same rule — case ignored in the contract id fields, null matches nothing', async () => {
-    const rows = [JSON.parse(event(ERASED.toLowerCase(), 1)), { ...JSON.parse(event(OTHER, 2)), client: { client_id: null, cognito_id: null } }, JSON.parse(event(OTHER, 3))];
+    const rows = [
+      JSON.parse(event(ERASED.toLowerCase(), 1)),
+      { ...JSON.parse(event(OTHER, 2)), client: { client_id: null, cognito_id: null } },
+      JSON.parse(event(OTHER, 3)),
+    ];
     const body = await contractParquet(rows, contractFields([]));
     expect(await filterObject(body, idMatcher([ERASED], fields))).toMatchObject({ removed: 1, perId: [1] });
     expect(await filterObject(body, idMatcher(['null'], fields))).toMatchObject({ removed: 0 });
@@ -587,7 +828,12 @@ describe('exact matching: no collateral deletion, no silent miss', () => {
     b.put('data/x.gz', object(event(ERASED, 1), `broken ${ERASED}`, event('device-B', 2)));
     const ids = [ERASED, OTHER];
     const first = await runErasure(b, request({ ids }));
-    expect(first).toMatchObject({ recordsRemoved: 1, idsWithoutRecords: 1, pending: [{ kind: 'unparsed', lines: 1 }], thisRun: { unparsedKept: 1 } });
+    expect(first).toMatchObject({
+      recordsRemoved: 1,
+      idsWithoutRecords: 1,
+      pending: [{ kind: 'unparsed', lines: 1 }],
+      thisRun: { unparsedKept: 1 },
+    });
     expect(first.recordsPerId.sort()).toEqual([0, 1]);
     expect(JSON.stringify(first)).not.toContain(OTHER);
     expect((await runErasure(b, request({ ids, unparsed: 'keep' }))).pending).toEqual([]);
@@ -633,7 +879,10 @@ describe('retention kept through a rewrite', () => {
     await runErasure(b, request({ expirationDays: 90, now: () => now }));
     const [rewritten] = b.objects.get('data/d/a.gz')!;
     // 30 days old of 90: 60 left → tagged 59 (the step at or below 60), first write carried.
-    expect(rewritten.retention).toEqual({ firstWritten: '2026-05-02T12:00:00.000Z', daysLeft: retentionStep(90, new Date('2026-05-02T12:00:00Z'), now) });
+    expect(rewritten.retention).toEqual({
+      firstWritten: '2026-05-02T12:00:00.000Z',
+      daysLeft: retentionStep(90, new Date('2026-05-02T12:00:00Z'), now),
+    });
     expect(rewritten.retention!.daysLeft).toBeLessThanOrEqual(60);
     expect(b.objects.has('data/d/old.gz')).toBe(false);
     // A later erasure of another device rewrites it again: the first write stays the original one, not the rewrite's.
@@ -641,7 +890,10 @@ describe('retention kept through a rewrite', () => {
     b.clock = () => later;
     await runErasure(b, request({ request: 'DSR-2', ids: ['device-B'], expirationDays: 90, now: () => later }));
     const [again] = b.objects.get('data/d/a.gz')!;
-    expect(again.retention).toEqual({ firstWritten: '2026-05-02T12:00:00.000Z', daysLeft: retentionStep(90, new Date('2026-05-02T12:00:00Z'), later) });
+    expect(again.retention).toEqual({
+      firstWritten: '2026-05-02T12:00:00.000Z',
+      daysLeft: retentionStep(90, new Date('2026-05-02T12:00:00Z'), later),
+    });
     expect(again.retention!.daysLeft).toBeLessThanOrEqual(30);
     expect(b.lines('data/')).toEqual([event('device-C', 3)]);
   });
@@ -652,7 +904,22 @@ describe('the id file', () => {
   const uuid = 'a1b2c3d4-0000-4000-8000-00000000000a';
 
   it('refuses, by line and without echoing them, words for no value, quoted, comma-separated ids and ids of no id shape', () => {
-    const bad = ['null', 'NULL', 'undefined', 'None', '-', '""', `"${uuid}"`, `'${uuid}'`, `${uuid},${uuid}`, `${uuid} ${uuid}`, 'device-A', 'not-a-uuid', `${uuid}x`, 'us-east-1:not-hex'];
+    const bad = [
+      'null',
+      'NULL',
+      'undefined',
+      'None',
+      '-',
+      '""',
+      `"${uuid}"`,
+      `'${uuid}'`,
+      `${uuid},${uuid}`,
+      `${uuid} ${uuid}`,
+      'device-A',
+      'not-a-uuid',
+      `${uuid}x`,
+      'us-east-1:not-hex',
+    ];
     for (const id of bad) {
       expect(() => parseIdFile(`${uuid}\n${id}\n`, fields)).toThrow(IdFileError);
       try {
@@ -666,8 +933,15 @@ describe('the id file', () => {
   });
 
   it('accepts UUIDs in any case and Cognito identity ids; each once; --field columns take any plain id, bigint columns integers', () => {
-    expect(parseIdFile(`${uuid}\r\n${uuid.toUpperCase()}\n\nus-east-1:${uuid}\n${uuid}\n`, fields)).toEqual([uuid, uuid.toUpperCase(), `us-east-1:${uuid}`]);
-    const contract = contractFields([{ name: 'user_ref', type: 'string', description: 'x' }, { name: 'user_no', type: 'bigint', description: 'x' }]);
+    expect(parseIdFile(`${uuid}\r\n${uuid.toUpperCase()}\n\nus-east-1:${uuid}\n${uuid}\n`, fields)).toEqual([
+      uuid,
+      uuid.toUpperCase(),
+      `us-east-1:${uuid}`,
+    ]);
+    const contract = contractFields([
+      { name: 'user_ref', type: 'string', description: 'x' },
+      { name: 'user_no', type: 'bigint', description: 'x' },
+    ]);
     expect(parseIdFile('alice@example.com\n', matchFields(['user_ref'], contract))).toEqual(['alice@example.com']);
     expect(() => parseIdFile('null\n', matchFields(['user_ref'], contract))).toThrow(IdFileError);
     expect(parseIdFile('42\n', matchFields(['user_no'], contract))).toEqual(['42']);
@@ -678,7 +952,14 @@ describe('the id file', () => {
 });
 
 describe('locating with Athena', () => {
-  const target = { workgroup: 'wg', database: 'telemetry_dev', table: 'events_data', bucket: 'b', folder: 'data/', pricePerTb: 5 };
+  const target = {
+    workgroup: 'wg',
+    database: 'telemetry_dev',
+    table: 'events_data',
+    bucket: 'b',
+    folder: 'data/',
+    pricePerTb: 5,
+  };
 
   it('one scan: per object whether it holds an id, then per folder; never the ids, only their SHA-256 digests as parameters, once per field, lower-cased where case is ignored', () => {
     const ids = ["Dev'ice", 'xyz-7'];
@@ -697,11 +978,16 @@ describe('locating with Athena', () => {
     const client = {
       send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
         sent.push(command.constructor.name);
-        if (command.constructor.name === 'GetWorkGroupCommand') return { WorkGroup: { Configuration: { BytesScannedCutoffPerQuery: cutoff } } };
+        if (command.constructor.name === 'GetWorkGroupCommand')
+          return { WorkGroup: { Configuration: { BytesScannedCutoffPerQuery: cutoff } } };
         if (command.constructor.name === 'StartQueryExecutionCommand') return { QueryExecutionId: 'q1' };
-        if (command.constructor.name === 'GetQueryExecutionCommand') return { QueryExecution: { Status: { State: states.shift(), StateChangeReason: 'TABLE_NOT_FOUND' } } };
+        if (command.constructor.name === 'GetQueryExecutionCommand')
+          return { QueryExecution: { Status: { State: states.shift(), StateChangeReason: 'TABLE_NOT_FOUND' } } };
         const page = Number(command.input.NextToken ?? 0);
-        return { ResultSet: { Rows: pages[page].map((row) => ({ Data: row.map((v) => ({ VarCharValue: v })) })) }, ...(page + 1 < pages.length ? { NextToken: String(page + 1) } : {}) };
+        return {
+          ResultSet: { Rows: pages[page].map((row) => ({ Data: row.map((v) => ({ VarCharValue: v })) })) },
+          ...(page + 1 < pages.length ? { NextToken: String(page + 1) } : {}),
+        };
       },
     };
     return { client: client as unknown as AthenaClient, sent };
@@ -710,26 +996,79 @@ describe('locating with Athena', () => {
 
   it('says the scan and its cost before it runs, waits for the query, and returns the holding keys and the objects read per folder', async () => {
     const said: string[] = [];
-    const { client, sent } = athena(2 ** 40, ['RUNNING', 'SUCCEEDED'], [
-      [HEADER, ['s3://b/data/d1/', '3', '2', 's3://b/data/d1/x.gz\ns3://b/data/d1/y.gz']],
-      [['s3://b/data/d2/', '1', '0', ''], ['s3://other/data/d3/', '1', '1', 's3://other/data/d3/z.gz'], ['s3://b/data/d4/', '2', '2', 's3://b/data/d4/cut']],
-    ]);
-    const found = await locateWithAthena(client, target, ['d'], ['client.client_id'], 2 ** 40 / 10, (l) => said.push(l), 0);
+    const { client, sent } = athena(
+      2 ** 40,
+      ['RUNNING', 'SUCCEEDED'],
+      [
+        [HEADER, ['s3://b/data/d1/', '3', '2', 's3://b/data/d1/x.gz\ns3://b/data/d1/y.gz']],
+        [
+          ['s3://b/data/d2/', '1', '0', ''],
+          ['s3://other/data/d3/', '1', '1', 's3://other/data/d3/z.gz'],
+          ['s3://b/data/d4/', '2', '2', 's3://b/data/d4/cut'],
+        ],
+      ],
+    );
+    const found = await locateWithAthena(
+      client,
+      target,
+      ['d'],
+      ['client.client_id'],
+      2 ** 40 / 10,
+      (l) => said.push(l),
+      0,
+    );
     expect([...found.keys]).toEqual(['data/d1/x.gz', 'data/d1/y.gz']);
     // d4's list does not add up (a key with a newline, a list cut short): left out, so the run reads that folder.
-    expect([...found.folders]).toEqual([['data/d1/', 3], ['data/d2/', 1]]);
+    expect([...found.folders]).toEqual([
+      ['data/d1/', 3],
+      ['data/d2/', 1],
+    ]);
     expect(said).toEqual(['locating with Athena in wg: scans up to 102.40 GB (about $0.50)']);
     expect(sent[0]).toBe('GetWorkGroupCommand');
   });
 
   it('refuses before running when the workgroup would cancel it, and says why a failed query failed', async () => {
-    await expect(locateWithAthena(athena(2 ** 30, [], []).client, target, ['d'], ['client.client_id'], 2 ** 31, () => undefined, 0)).rejects.toThrow(/raise athena.bytesScannedCutoffPerQuery/);
-    await expect(locateWithAthena(athena(2 ** 40, ['FAILED'], []).client, target, ['d'], ['client.client_id'], 1, () => undefined, 0)).rejects.toThrow(LocateError);
+    await expect(
+      locateWithAthena(
+        athena(2 ** 30, [], []).client,
+        target,
+        ['d'],
+        ['client.client_id'],
+        2 ** 31,
+        () => undefined,
+        0,
+      ),
+    ).rejects.toThrow(/raise athena.bytesScannedCutoffPerQuery/);
+    await expect(
+      locateWithAthena(
+        athena(2 ** 40, ['FAILED'], []).client,
+        target,
+        ['d'],
+        ['client.client_id'],
+        1,
+        () => undefined,
+        0,
+      ),
+    ).rejects.toThrow(LocateError);
   });
 
   it('a folder is covered by Athena only when it read every object listed there; any other is read whole', async () => {
-    const listing = { bytes: 0, at: new Date(), folders: new Map([['data/d1/', 3], ['data/d2/', 2], ['data/new-day/', 4]]) };
-    const found = { keys: new Set<string>(), folders: new Map([['data/d1/', 3], ['data/d2/', 1]]) };
+    const listing = {
+      bytes: 0,
+      at: new Date(),
+      folders: new Map([
+        ['data/d1/', 3],
+        ['data/d2/', 2],
+        ['data/new-day/', 4],
+      ]),
+    };
+    const found = {
+      keys: new Set<string>(),
+      folders: new Map([
+        ['data/d1/', 3],
+        ['data/d2/', 1],
+      ]),
+    };
     expect(coverage(listing, found)).toEqual({ athena: new Set(['data/d1/']), read: ['data/d2/', 'data/new-day/'] });
   });
 
@@ -740,16 +1079,27 @@ describe('locating with Athena', () => {
     b.put('data/year=2027/uncatalogued.gz', object(event(ERASED, 80), event('device-B', 81)));
     b.put('data/year=2026/others-only.gz', object(event('device-B', 82)));
     const listing = await listForLocating(b.versions('data/'), new Date(Date.now() + 60_000));
-    const athenaSaw = { keys: new Set(['data/year=2026/a.gz', 'data/year=2026/only-a.gz']), folders: new Map([['data/year=2026/', 4]]) };
+    const athenaSaw = {
+      keys: new Set(['data/year=2026/a.gz', 'data/year=2026/only-a.gz']),
+      folders: new Map([['data/year=2026/', 4]]),
+    };
     const covered = coverage(listing, athenaSaw);
     expect(covered).toEqual({ athena: new Set(['data/year=2026/']), read: ['data/year=2027/'] });
     const reads: string[] = [];
     const get = b.get.bind(b);
     b.get = async (key, versionId) => (reads.push(key), get(key, versionId));
-    const receipt = await runErasure(b, request({ located: athenaSaw.keys, athenaFolders: { folders: covered.athena, listedAt: listing.at } }));
+    const receipt = await runErasure(
+      b,
+      request({ located: athenaSaw.keys, athenaFolders: { folders: covered.athena, listedAt: listing.at } }),
+    );
     // none.gz has an older version, which Athena does not read: the run reads it (the current one holds the device
     // too, so it is rewritten and both old versions deleted); the uncatalogued folder is read whole.
-    expect([...new Set(reads.filter((k) => k.startsWith('data/')))].sort()).toEqual(['data/year=2026/a.gz', 'data/year=2026/none.gz', 'data/year=2026/only-a.gz', 'data/year=2027/uncatalogued.gz']);
+    expect([...new Set(reads.filter((k) => k.startsWith('data/')))].sort()).toEqual([
+      'data/year=2026/a.gz',
+      'data/year=2026/none.gz',
+      'data/year=2026/only-a.gz',
+      'data/year=2027/uncatalogued.gz',
+    ]);
     expect(b.objects.get('data/year=2026/none.gz')).toHaveLength(1);
     expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
     expect(receipt.coverage).toEqual({ athena: ['data/year=2026/'], read: ['data/year=2027/'] });
@@ -771,7 +1121,13 @@ describe('locating with Athena', () => {
     const listedAt = new Date(2000);
     b.clock = () => new Date(3000);
     b.put('data/year=2026/late.gz', object(event(ERASED, 90)));
-    await runErasure(b, request({ located: new Set(['data/year=2026/a.gz', 'data/year=2026/only-a.gz']), athenaFolders: { folders: new Set(['data/year=2026/']), listedAt } }));
+    await runErasure(
+      b,
+      request({
+        located: new Set(['data/year=2026/a.gz', 'data/year=2026/only-a.gz']),
+        athenaFolders: { folders: new Set(['data/year=2026/']), listedAt },
+      }),
+    );
     expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
   });
 });
@@ -789,17 +1145,33 @@ describe('npm run erase', () => {
   afterEach(() => jest.restoreAllMocks());
   const data = staticFolder(d.settings.firehose.dataPrefix);
   /** The bucket of events in the configured deployment's own folders. */
-  const configuredBucket = () => bucketWithEvents(data, staticFolder(d.settings.firehose.errorPrefix), d.settings.athena.resultsPrefix);
+  const configuredBucket = () =>
+    bucketWithEvents(data, staticFolder(d.settings.firehose.errorPrefix), d.settings.athena.resultsPrefix);
 
   it('refuses what it cannot run, with exit 2: a missing flag, an unknown stack, a request id that is no folder name, an empty file', async () => {
     const empty = join(dir, 'empty.txt');
     writeFileSync(empty, '\n');
-    for (const args of [['--stack', d.names.stack, '--ids', ids], ['--stack', 'nope', '--ids', ids, '--request', 'r'], ['--stack', d.names.stack, '--ids', ids, '--request', 'a/b'], ['--stack', d.names.stack, '--ids', empty, '--request', 'r'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--locate', 'sql'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--stop-after-rewrites', 'x'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--concurrency', '0'], ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--shard', '2/2']]) {
+    for (const args of [
+      ['--stack', d.names.stack, '--ids', ids],
+      ['--stack', 'nope', '--ids', ids, '--request', 'r'],
+      ['--stack', d.names.stack, '--ids', ids, '--request', 'a/b'],
+      ['--stack', d.names.stack, '--ids', empty, '--request', 'r'],
+      ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--locate', 'sql'],
+      ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--stop-after-rewrites', 'x'],
+      ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--concurrency', '0'],
+      ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--shard', '2/2'],
+    ]) {
       expect(await erase(args, () => new MemoryBucket())).toBe(2);
     }
     // A bad id file: refused before the bucket is touched, saying which line, never the id.
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    for (const [n, text] of ['null\n', `${ERASED}\nundefined\n`, `"${ERASED}"\n`, `${ERASED},${ERASED}\n`, 'secret-person@example.com\n'].entries()) {
+    for (const [n, text] of [
+      'null\n',
+      `${ERASED}\nundefined\n`,
+      `"${ERASED}"\n`,
+      `${ERASED},${ERASED}\n`,
+      'secret-person@example.com\n',
+    ].entries()) {
       const file = join(dir, `bad-${n}.txt`);
       writeFileSync(file, text);
       const touched = jest.fn(() => new MemoryBucket());
@@ -808,8 +1180,18 @@ describe('npm run erase', () => {
       expect(String(errors.mock.calls.at(-1)?.[0])).toMatch(/line \d+: /);
     }
     expect(String(errors.mock.calls.at(-1)?.[0])).not.toContain('secret-person');
-    expect(await erase(['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--field', 'no.such'], () => new MemoryBucket())).toBe(2);
-    expect(await erase(['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--unparsed', 'maybe'], () => new MemoryBucket())).toBe(2);
+    expect(
+      await erase(
+        ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--field', 'no.such'],
+        () => new MemoryBucket(),
+      ),
+    ).toBe(2);
+    expect(
+      await erase(
+        ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--unparsed', 'maybe'],
+        () => new MemoryBucket(),
+      ),
+    ).toBe(2);
   });
 
   it('past one machine: --locate-only queries once and saves the keys; each --shard reads them, and the run without --shard confirms', async () => {
@@ -820,31 +1202,108 @@ describe('npm run erase', () => {
         if (command.constructor.name === 'StartQueryExecutionCommand') queries.push(command.input.QueryString!);
         if (command.constructor.name === 'GetWorkGroupCommand') return { WorkGroup: { Configuration: {} } };
         if (command.constructor.name === 'StartQueryExecutionCommand') return { QueryExecutionId: 'q' };
-        if (command.constructor.name === 'GetQueryExecutionCommand') return { QueryExecution: { Status: { State: 'SUCCEEDED' } } };
+        if (command.constructor.name === 'GetQueryExecutionCommand')
+          return { QueryExecution: { Status: { State: 'SUCCEEDED' } } };
         // After the shards, nothing holds the device any more.
         const left = b.lines(data).some((l) => l.includes(ERASED));
         const holding = left ? [`${data}year=2026/a.gz`, `${data}year=2026/only-a.gz`] : [];
         const row = (...v: string[]) => ({ Data: v.map((x) => ({ VarCharValue: x })) });
         // Athena reads every object of the catalogued day.
         const objects = [...b.objects.keys()].filter((k) => k.startsWith(`${data}year=2026/`)).length;
-        return { ResultSet: { Rows: [row('folder', 'objects', 'holding', 'paths'), row(`s3://${d.names.dataBucket}/${data}year=2026/`, String(objects), String(holding.length), holding.map((k) => `s3://${d.names.dataBucket}/${k}`).join('\n'))] } };
+        return {
+          ResultSet: {
+            Rows: [
+              row('folder', 'objects', 'holding', 'paths'),
+              row(
+                `s3://${d.names.dataBucket}/${data}year=2026/`,
+                String(objects),
+                String(holding.length),
+                holding.map((k) => `s3://${d.names.dataBucket}/${k}`).join('\n'),
+              ),
+            ],
+          },
+        };
       },
     } as unknown as AthenaClient;
-    const args = ['--stack', d.names.stack, '--ids', ids, '--request', 'DSR-10', '--app-stopped-at', '2026-01-01T00:00:00Z'];
-    expect(await erase([...args, '--shard', '0/2'], () => b, () => athena, () => TEST_MAC)).toBe(2);
-    expect(await erase([...args, '--locate-only', '--locate', 'scan'], () => b, () => athena, () => TEST_MAC)).toBe(2);
-    expect(await erase([...args, '--locate-only'], () => b, () => athena, () => TEST_MAC)).toBe(0);
+    const args = [
+      '--stack',
+      d.names.stack,
+      '--ids',
+      ids,
+      '--request',
+      'DSR-10',
+      '--app-stopped-at',
+      '2026-01-01T00:00:00Z',
+    ];
+    expect(
+      await erase(
+        [...args, '--shard', '0/2'],
+        () => b,
+        () => athena,
+        () => TEST_MAC,
+      ),
+    ).toBe(2);
+    expect(
+      await erase(
+        [...args, '--locate-only', '--locate', 'scan'],
+        () => b,
+        () => athena,
+        () => TEST_MAC,
+      ),
+    ).toBe(2);
+    expect(
+      await erase(
+        [...args, '--locate-only'],
+        () => b,
+        () => athena,
+        () => TEST_MAC,
+      ),
+    ).toBe(0);
     expect(queries).toHaveLength(1);
     expect(b.lines(data).some((l) => l.includes(ERASED))).toBe(true);
-    expect(await b.readJson(`erasure-requests/DSR-10/located.json`)).toMatchObject({ count: 2, parts: 1, athenaFolders: [`${data}year=2026/`] });
-    expect(await b.readJson(`erasure-requests/DSR-10/located.0000.json`)).toEqual([`${data}year=2026/a.gz`, `${data}year=2026/only-a.gz`]);
-    expect(await erase([...args, '--shard', '0/2'], () => b, () => athena, () => TEST_MAC)).toBe(0);
-    expect(await erase([...args, '--shard', '1/2'], () => b, () => athena, () => TEST_MAC)).toBe(0);
+    expect(await b.readJson(`erasure-requests/DSR-10/located.json`)).toMatchObject({
+      count: 2,
+      parts: 1,
+      athenaFolders: [`${data}year=2026/`],
+    });
+    expect(await b.readJson(`erasure-requests/DSR-10/located.0000.json`)).toEqual([
+      `${data}year=2026/a.gz`,
+      `${data}year=2026/only-a.gz`,
+    ]);
+    expect(
+      await erase(
+        [...args, '--shard', '0/2'],
+        () => b,
+        () => athena,
+        () => TEST_MAC,
+      ),
+    ).toBe(0);
+    expect(
+      await erase(
+        [...args, '--shard', '1/2'],
+        () => b,
+        () => athena,
+        () => TEST_MAC,
+      ),
+    ).toBe(0);
     expect(queries).toHaveLength(1);
     expect(b.lines(data).filter((l) => l.includes(ERASED))).toEqual([]);
-    expect(await erase(args, () => b, () => athena, () => TEST_MAC)).toBe(0);
+    expect(
+      await erase(
+        args,
+        () => b,
+        () => athena,
+        () => TEST_MAC,
+      ),
+    ).toBe(0);
     expect(queries).toHaveLength(2);
-    expect(await b.readJson(`erasure-requests/DSR-10/receipt.json`)).toMatchObject({ objectsRewritten: 2, objectsDeleted: 1, recordsRemoved: 5, shardsNotRun: [], coverage: { athena: [`${data}year=2026/`], read: [] } });
+    expect(await b.readJson(`erasure-requests/DSR-10/receipt.json`)).toMatchObject({
+      objectsRewritten: 2,
+      objectsDeleted: 1,
+      recordsRemoved: 5,
+      shardsNotRun: [],
+      coverage: { athena: [`${data}year=2026/`], read: [] },
+    });
   });
 
   it('names an id that matched nothing by its line in the file, never the id itself; says how each folder was covered', async () => {
@@ -854,18 +1313,54 @@ describe('npm run erase', () => {
     writeFileSync(file, `${ERASED}\n${unknown}\n`);
     const said: string[] = [];
     jest.spyOn(console, 'log').mockImplementation((line: string) => void said.push(line));
-    expect(await erase(['--stack', d.names.stack, '--ids', file, '--request', 'DSR-11', '--locate', 'scan', '--app-stopped-at', '2026-01-01T00:00:00Z'], () => b, undefined, () => TEST_MAC)).toBe(0);
-    expect(said).toContain('1 of 2 id(s) matched no record so far: line(s) 2 of the file — check each (another field? another stack?)');
+    expect(
+      await erase(
+        [
+          '--stack',
+          d.names.stack,
+          '--ids',
+          file,
+          '--request',
+          'DSR-11',
+          '--locate',
+          'scan',
+          '--app-stopped-at',
+          '2026-01-01T00:00:00Z',
+        ],
+        () => b,
+        undefined,
+        () => TEST_MAC,
+      ),
+    ).toBe(0);
+    expect(said).toContain(
+      '1 of 2 id(s) matched no record so far: line(s) 2 of the file — check each (another field? another stack?)',
+    );
     expect(said.join('\n')).not.toContain(unknown);
-    expect(said).toContain('coverage: 1 folder(s) of events — 0 through Athena (it read every object there), 1 read whole by this run');
+    expect(said).toContain(
+      'coverage: 1 folder(s) of events — 0 through Athena (it read every object there), 1 read whole by this run',
+    );
   });
 
-  it('erases with --locate scan: exit 3 while Firehose\'s buffer may deliver, 0 once it cannot', async () => {
+  it("erases with --locate scan: exit 3 while Firehose's buffer may deliver, 0 once it cannot", async () => {
     const b = configuredBucket();
     const args = ['--stack', d.names.stack, '--ids', ids, '--request', 'DSR-9', '--locate', 'scan'];
-    expect(await erase([...args, '--app-stopped-at', new Date().toISOString()], () => b, undefined, () => TEST_MAC)).toBe(3);
+    expect(
+      await erase(
+        [...args, '--app-stopped-at', new Date().toISOString()],
+        () => b,
+        undefined,
+        () => TEST_MAC,
+      ),
+    ).toBe(3);
     expect(b.lines(data).filter((l) => l.includes(ERASED))).toEqual([]);
-    expect(await erase([...args, '--app-stopped-at', '2026-01-01T00:00:00Z'], () => b, undefined, () => TEST_MAC)).toBe(0);
+    expect(
+      await erase(
+        [...args, '--app-stopped-at', '2026-01-01T00:00:00Z'],
+        () => b,
+        undefined,
+        () => TEST_MAC,
+      ),
+    ).toBe(0);
   });
 });
 
@@ -874,17 +1369,31 @@ describe('the locating query runs in the erasure workgroup, which no analyst rea
     const [synthesized] = synthDeployments([CONFIGURED[0]]);
     const d = synthesized.stack.deployment;
     const target = locateTarget(d, staticFolder(d.settings.firehose.dataPrefix));
-    const workgroups = Object.values(synthesized.tf.resource.aws_athena_workgroup) as { name: string; configuration: { result_configuration: { output_location: string } } }[];
+    const workgroups = Object.values(synthesized.tf.resource.aws_athena_workgroup) as {
+      name: string;
+      configuration: { result_configuration: { output_location: string } };
+    }[];
     const own = workgroups.find((w) => w.name === target.workgroup);
-    expect(own?.configuration.result_configuration.output_location).toBe(`s3://${d.names.dataBucket}/${ERASURE_LOCATE_RESULTS_FOLDER}`);
+    expect(own?.configuration.result_configuration.output_location).toBe(
+      `s3://${d.names.dataBucket}/${ERASURE_LOCATE_RESULTS_FOLDER}`,
+    );
     expect(target.workgroup).not.toBe(d.names.workgroup);
     const policies = Object.values(synthesized.tf.resource.aws_iam_policy) as { name: string; policy: string }[];
     const athenaResources = (name: string) =>
-      (JSON.parse(policies.find((p) => p.name === name)!.policy).Statement as { Action: string | string[]; Resource: string | string[] }[])
+      (
+        JSON.parse(policies.find((p) => p.name === name)!.policy).Statement as {
+          Action: string | string[];
+          Resource: string | string[];
+        }[]
+      )
         .filter((s) => [s.Action].flat().some((a) => a.startsWith('athena:')))
         .flatMap((s) => [s.Resource].flat());
-    expect(athenaResources(d.names.erasure)).toEqual([expect.stringMatching(new RegExp(`:workgroup/${target.workgroup}$`))]);
-    expect(athenaResources(d.names.roles.analyst).some((r) => r.endsWith(`/${target.workgroup}`) || r.endsWith('/*'))).toBe(false);
+    expect(athenaResources(d.names.erasure)).toEqual([
+      expect.stringMatching(new RegExp(`:workgroup/${target.workgroup}$`)),
+    ]);
+    expect(
+      athenaResources(d.names.roles.analyst).some((r) => r.endsWith(`/${target.workgroup}`) || r.endsWith('/*')),
+    ).toBe(false);
   });
 });
 
@@ -893,11 +1402,16 @@ describe('receipt MACs through KMS (receipt-mac.ts)', () => {
   const scriptedKms = (secret: string) => {
     const calls: string[] = [];
     const kms = {
-      send: async (command: { constructor: { name: string }; input: { KeyId: string; MacAlgorithm: string; Message: Uint8Array; Mac?: Uint8Array } }) => {
+      send: async (command: {
+        constructor: { name: string };
+        input: { KeyId: string; MacAlgorithm: string; Message: Uint8Array; Mac?: Uint8Array };
+      }) => {
         calls.push(`${command.constructor.name} ${command.input.KeyId} ${command.input.MacAlgorithm}`);
         const mac = createHmac('sha256', secret).update(Buffer.from(command.input.Message)).digest();
-        if (command.constructor.name === 'GenerateMacCommand') return { KeyId: 'arn:aws:kms:us-east-1:111111111111:key/k', Mac: new Uint8Array(mac) };
-        if (Buffer.compare(mac, Buffer.from(command.input.Mac!)) !== 0) throw Object.assign(new Error(''), { name: 'KMSInvalidMacException' });
+        if (command.constructor.name === 'GenerateMacCommand')
+          return { KeyId: 'arn:aws:kms:us-east-1:111111111111:key/k', Mac: new Uint8Array(mac) };
+        if (Buffer.compare(mac, Buffer.from(command.input.Mac!)) !== 0)
+          throw Object.assign(new Error(''), { name: 'KMSInvalidMacException' });
         return { MacValid: true };
       },
     } as unknown as KMSClient;
@@ -907,18 +1421,27 @@ describe('receipt MACs through KMS (receipt-mac.ts)', () => {
   it("makes each id's MAC with the alias, keeps the key's ARN, and verifies an id against a receipt: the erased id matches, another does not", async () => {
     const { kms, calls } = scriptedKms('material');
     const made = await kmsIdMacer(kms)('alias/telemetry-dev-erasure-receipts', ERASED);
-    expect(made).toEqual({ keyArn: 'arn:aws:kms:us-east-1:111111111111:key/k', mac: createHmac('sha256', 'material').update(ERASED).digest('hex') });
+    expect(made).toEqual({
+      keyArn: 'arn:aws:kms:us-east-1:111111111111:key/k',
+      mac: createHmac('sha256', 'material').update(ERASED).digest('hex'),
+    });
     const receipt = { macKey: made.keyArn, macAlgorithm: 'HMAC_SHA_256' as const, idMacs: ['00', made.mac] };
     expect(await receiptMacOf(kms, receipt, ERASED)).toBe(1);
     expect(await receiptMacOf(kms, receipt, 'B1B2C3D4-0000-4000-8000-00000000000B')).toBe(-1);
     expect(await verifyIdMac(kms, receipt, ERASED, '00')).toBe(false);
     // Verified with the receipt's key by ARN, never the alias (which may have moved).
-    expect(calls.filter((c) => c.startsWith('VerifyMac'))).toEqual(Array(5).fill('VerifyMacCommand arn:aws:kms:us-east-1:111111111111:key/k HMAC_SHA_256'));
+    expect(calls.filter((c) => c.startsWith('VerifyMac'))).toEqual(
+      Array(5).fill('VerifyMacCommand arn:aws:kms:us-east-1:111111111111:key/k HMAC_SHA_256'),
+    );
   });
 
   it('a KMS error other than an invalid MAC is not taken for "no match"', async () => {
-    const kms = { send: async () => Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' })) } as unknown as KMSClient;
-    await expect(verifyIdMac(kms, { macKey: 'k', macAlgorithm: 'HMAC_SHA_256' }, ERASED, '00')).rejects.toThrow('denied');
+    const kms = {
+      send: async () => Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' })),
+    } as unknown as KMSClient;
+    await expect(verifyIdMac(kms, { macKey: 'k', macAlgorithm: 'HMAC_SHA_256' }, ERASED, '00')).rejects.toThrow(
+      'denied',
+    );
   });
 
   it('the command refuses a request begun with salted receipts: exit 2, one line saying what to do', async () => {
@@ -927,10 +1450,26 @@ describe('receipt MACs through KMS (receipt-mac.ts)', () => {
     const file = join(dir, 'ids.txt');
     writeFileSync(file, `${ERASED}\n`);
     const b = new MemoryBucket();
-    await b.writeJson('erasure-requests/OLD-1/request.json', { request: 'OLD-1', stack: d.names.stack, salt: 'aa', idHashes: ['bb'], fields: [], startedAt: '2026-01-01T00:00:00.000Z' });
+    await b.writeJson('erasure-requests/OLD-1/request.json', {
+      request: 'OLD-1',
+      stack: d.names.stack,
+      salt: 'aa',
+      idHashes: ['bb'],
+      fields: [],
+      startedAt: '2026-01-01T00:00:00.000Z',
+    });
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    expect(await erase(['--stack', d.names.stack, '--ids', file, '--request', 'OLD-1', '--locate', 'scan'], () => b, undefined, () => TEST_MAC)).toBe(2);
-    expect(String(errors.mock.calls.at(-1)?.[0])).toMatch(/^erase refused: request OLD-1 was begun by an older npm run erase.*salted.*new --request/);
+    expect(
+      await erase(
+        ['--stack', d.names.stack, '--ids', file, '--request', 'OLD-1', '--locate', 'scan'],
+        () => b,
+        undefined,
+        () => TEST_MAC,
+      ),
+    ).toBe(2);
+    expect(String(errors.mock.calls.at(-1)?.[0])).toMatch(
+      /^erase refused: request OLD-1 was begun by an older npm run erase.*salted.*new --request/,
+    );
     errors.mockRestore();
   });
 });

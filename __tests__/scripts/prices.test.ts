@@ -11,14 +11,17 @@ import { parsePriceFile, PRICE_ITEMS, pricedRegions, pricesFor, type PriceItem }
 import { fetchPrice, main, type PricingLike } from '../../scripts/prices';
 
 describe('the shipped price files', () => {
-  it.each(pricedRegions().map((r) => [r]))('%s passes the schema; every price has a source with a location, and its unit is the item’s', (region) => {
-    const file = pricesFor(region)!;
-    expect(file.region).toBe(region);
-    for (const [item, price] of Object.entries(file.prices)) {
-      expect(price!.unit).toBe(PRICE_ITEMS[item as PriceItem].unit);
-      for (const id of price!.sources) expect(file.sources[id].location.length).toBeGreaterThan(0);
-    }
-  });
+  it.each(pricedRegions().map((r) => [r]))(
+    '%s passes the schema; every price has a source with a location, and its unit is the item’s',
+    (region) => {
+      const file = pricesFor(region)!;
+      expect(file.region).toBe(region);
+      for (const [item, price] of Object.entries(file.prices)) {
+        expect(price!.unit).toBe(PRICE_ITEMS[item as PriceItem].unit);
+        for (const id of price!.sources) expect(file.sources[id].location.length).toBeGreaterThan(0);
+      }
+    },
+  );
 
   it('ship the four regions of the default matrix and the examples; Firehose is priced in us-east-1 only, the Glue crawler everywhere but eu-west-1', () => {
     expect(pricedRegions()).toEqual(['ap-northeast-1', 'eu-central-1', 'eu-west-1', 'us-east-1']);
@@ -27,15 +30,31 @@ describe('the shipped price files', () => {
   });
 
   it('refuses a price that names no source, with the file and field named', () => {
-    const broken = { region: 'x', sources: {}, prices: { 's3.standard': { value: 1, unit: 'USD per GB-month', sources: ['A'] } } };
-    expect(() => parsePriceFile(JSON.stringify(broken), 'x.json')).toThrow('x.json prices.s3.standard.sources: no source A in sources');
+    const broken = {
+      region: 'x',
+      sources: {},
+      prices: { 's3.standard': { value: 1, unit: 'USD per GB-month', sources: ['A'] } },
+    };
+    expect(() => parsePriceFile(JSON.stringify(broken), 'x.json')).toThrow(
+      'x.json prices.s3.standard.sources: no source A in sources',
+    );
   });
 });
 
 /** A GetProducts product as AWS returns it: attributes, and OnDemand terms with their price dimensions. */
-function product(sku: string, usagetype: string, tiers: [begin: string, usd: string][], unit: string, dates = { publicationDate: '2026-11-20T00:00:00Z', effectiveDate: '2026-11-01T00:00:00Z' }) {
+function product(
+  sku: string,
+  usagetype: string,
+  tiers: [begin: string, usd: string][],
+  unit: string,
+  dates = { publicationDate: '2026-11-20T00:00:00Z', effectiveDate: '2026-11-01T00:00:00Z' },
+) {
   return JSON.stringify({
-    product: { sku, productFamily: 'Storage', attributes: { usagetype, regionCode: 'eu-central-1', servicecode: 'AmazonS3' } },
+    product: {
+      sku,
+      productFamily: 'Storage',
+      attributes: { usagetype, regionCode: 'eu-central-1', servicecode: 'AmazonS3' },
+    },
     serviceCode: 'AmazonS3',
     terms: {
       OnDemand: {
@@ -43,7 +62,12 @@ function product(sku: string, usagetype: string, tiers: [begin: string, usd: str
           offerTermCode: 'JRTCKXETXF',
           sku,
           effectiveDate: dates.effectiveDate,
-          priceDimensions: Object.fromEntries(tiers.map(([beginRange, USD], i) => [`${sku}.JRTCKXETXF.${i}`, { unit, beginRange, endRange: 'Inf', pricePerUnit: { USD }, description: `tier ${i}` }])),
+          priceDimensions: Object.fromEntries(
+            tiers.map(([beginRange, USD], i) => [
+              `${sku}.JRTCKXETXF.${i}`,
+              { unit, beginRange, endRange: 'Inf', pricePerUnit: { USD }, description: `tier ${i}` },
+            ]),
+          ),
         },
       },
     },
@@ -53,7 +77,9 @@ function product(sku: string, usagetype: string, tiers: [begin: string, usd: str
 }
 
 /** A recorded answer per usage type asked for; the calls made, for the assertions. */
-function recorded(answers: Record<string, string[]>): PricingLike & { calls: { ServiceCode?: string; Filters?: unknown[] }[] } {
+function recorded(
+  answers: Record<string, string[]>,
+): PricingLike & { calls: { ServiceCode?: string; Filters?: unknown[] }[] } {
   const calls: { ServiceCode?: string; Filters?: unknown[] }[] = [];
   return {
     calls,
@@ -67,14 +93,34 @@ function recorded(answers: Record<string, string[]>): PricingLike & { calls: { S
 
 describe('npm run prices', () => {
   const answers = {
-    'TimedStorage-ByteHrs': [product('S3STD', 'EUC1-TimedStorage-ByteHrs', [['0', '0.0250000000'], ['51200', '0.0240000000']], 'GB-Mo')],
+    'TimedStorage-ByteHrs': [
+      product(
+        'S3STD',
+        'EUC1-TimedStorage-ByteHrs',
+        [
+          ['0', '0.0250000000'],
+          ['51200', '0.0240000000'],
+        ],
+        'GB-Mo',
+      ),
+    ],
     'TimedStorage-SIA-ByteHrs': [product('S3SIA', 'EUC1-TimedStorage-SIA-ByteHrs', [['0', '0.0135000000']], 'GB-Mo')],
-    BilledBytes: [product('FHDFC', 'EUC1-DFCBilledBytes', [['0', '0.0200000000']], 'GB'), product('FHPUT', 'EUC1-BilledBytes', [['0', '0.0340000000']], 'GB')],
+    BilledBytes: [
+      product('FHDFC', 'EUC1-DFCBilledBytes', [['0', '0.0200000000']], 'GB'),
+      product('FHPUT', 'EUC1-BilledBytes', [['0', '0.0340000000']], 'GB'),
+    ],
   };
 
   it('asks for each item by service code, region code and usage type, and reads the first paid tier with its dates', async () => {
     const client = recorded(answers);
-    expect(await fetchPrice(client, 'eu-central-1', 's3.standard')).toEqual({ value: 0.025, usageType: 'EUC1-TimedStorage-ByteHrs', sku: 'S3STD', awsUnit: 'GB-Mo', publicationDate: '2026-11-20', effectiveDate: '2026-11-01' });
+    expect(await fetchPrice(client, 'eu-central-1', 's3.standard')).toEqual({
+      value: 0.025,
+      usageType: 'EUC1-TimedStorage-ByteHrs',
+      sku: 'S3STD',
+      awsUnit: 'GB-Mo',
+      publicationDate: '2026-11-20',
+      effectiveDate: '2026-11-01',
+    });
     expect(client.calls[0]).toEqual({
       ServiceCode: 'AmazonS3',
       Filters: [
@@ -95,17 +141,37 @@ describe('npm run prices', () => {
     try {
       expect(await main(['--region', 'eu-central-1', '--dir', dir], () => recorded(answers), '2026-12-01')).toBe(0);
       const said = log.mock.calls.map((c) => String(c[0]));
-      expect(said).toEqual(expect.arrayContaining(['  s3.standard: was $0.0245; now $0.025', '  s3.standardIa: unchanged, $0.0135', '  firehose.ingestion: new, $0.034', '  glue.crawler: not in the Price List answer; kept $0.44 (source B)', '  firehose.formatConversion: not priced (no source has it)']));
+      expect(said).toEqual(
+        expect.arrayContaining([
+          '  s3.standard: was $0.0245; now $0.025',
+          '  s3.standardIa: unchanged, $0.0135',
+          '  firehose.ingestion: new, $0.034',
+          '  glue.crawler: not in the Price List answer; kept $0.44 (source B)',
+          '  firehose.formatConversion: not priced (no source has it)',
+        ]),
+      );
     } finally {
       log.mockRestore();
     }
     const file = parsePriceFile(readFileSync(join(dir, 'eu-central-1.json'), 'utf8'), 'eu-central-1.json');
-    expect(file.prices['s3.standard']).toMatchObject({ value: 0.025, sources: ['price-list-api'], usageType: 'EUC1-TimedStorage-ByteHrs', sku: 'S3STD', date: '2026-11-01', publicationDate: '2026-11-20', effectiveDate: '2026-11-01' });
+    expect(file.prices['s3.standard']).toMatchObject({
+      value: 0.025,
+      sources: ['price-list-api'],
+      usageType: 'EUC1-TimedStorage-ByteHrs',
+      sku: 'S3STD',
+      date: '2026-11-01',
+      publicationDate: '2026-11-20',
+      effectiveDate: '2026-11-01',
+    });
     expect(file.prices['s3.standardIa']?.sources).toEqual(['price-list-api', 'A', 'B']);
     expect(file.prices['glue.crawler']).toEqual(pricesFor('eu-central-1')!.prices['glue.crawler']);
     expect(file.prices['s3.glacierIr']).toBeUndefined();
     expect(file.prices['firehose.formatConversion']).toBeUndefined();
-    expect(file.sources['price-list-api']).toMatchObject({ class: 'price-list-api', date: '2026-12-01', what: 'the current offers, published 2026-11-20' });
+    expect(file.sources['price-list-api']).toMatchObject({
+      class: 'price-list-api',
+      date: '2026-12-01',
+      what: 'the current offers, published 2026-11-20',
+    });
   });
 
   it('without credentials: says so plainly, writes nothing, exits 1', async () => {
@@ -113,12 +179,16 @@ describe('npm run prices', () => {
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const noCredentials: PricingLike = {
       send: async () => {
-        throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+        throw Object.assign(new Error('Could not load credentials from any providers'), {
+          name: 'CredentialsProviderError',
+        });
       },
     };
     try {
       expect(await main(['--region', 'eu-central-1', '--dir', dir], () => noCredentials)).toBe(1);
-      expect(errors.mock.calls[0][0]).toMatch(/^npm run prices needs AWS credentials allowed pricing:GetProducts, and no AWS credentials were found: .*Nothing was written\.$/);
+      expect(errors.mock.calls[0][0]).toMatch(
+        /^npm run prices needs AWS credentials allowed pricing:GetProducts, and no AWS credentials were found: .*Nothing was written\.$/,
+      );
       expect(() => readFileSync(join(dir, 'eu-central-1.json'))).toThrow();
     } finally {
       errors.mockRestore();

@@ -53,12 +53,17 @@ describe('the page: markup only where the HTML writer puts it', () => {
   });
 
   it('names a resource with its address as the tooltip, never markup inside the attribute', () => {
-    const out = cellHtml(phrase('see aws_s3_bucket.data and `npm run x <file>`', { 'aws_s3_bucket.data': 'my<bucket>' }));
-    expect(out).toBe('see <span class="tf" title="aws_s3_bucket.data">my&lt;bucket&gt;</span> and <code>npm run x &lt;file&gt;</code>');
+    const out = cellHtml(
+      phrase('see aws_s3_bucket.data and `npm run x <file>`', { 'aws_s3_bucket.data': 'my<bucket>' }),
+    );
+    expect(out).toBe(
+      'see <span class="tf" title="aws_s3_bucket.data">my&lt;bucket&gt;</span> and <code>npm run x &lt;file&gt;</code>',
+    );
   });
 
   it('the source check catches the markup the old renderer leaked into the stores table', () => {
-    const leaked = '<td><code>b</code> <span title="<span class="tf" title="aws_s3_bucket.b">b</span>">(S3)</span></td>';
+    const leaked =
+      '<td><code>b</code> <span title="<span class="tf" title="aws_s3_bucket.b">b</span>">(S3)</span></td>';
     expect(markupProblems(`<p>ok</p>${leaked}`).length).toBeGreaterThan(0);
     expect(markupProblems('<p>a "> b</p>')).toEqual([expect.stringMatching(/^'>' in text/)]);
     expect(markupProblems('<p>fish & chips</p>')).toEqual([expect.stringMatching(/^bare '&'/)]);
@@ -86,7 +91,8 @@ describe('the page: markup only where the HTML writer puts it', () => {
 
 describe('report and review keep each other’s sections', () => {
   const dir = () => mkdtempSync(join(tmpdir(), 'report-page-'));
-  const review = (synth: string) => JSON.stringify(changesJson(compareReports(reports, reports), 'main (abc1234)', synth));
+  const review = (synth: string) =>
+    JSON.stringify(changesJson(compareReports(reports, reports), 'main (abc1234)', synth));
 
   it('a report written into a folder holding a review shows that review below the overview, and keeps its files', () => {
     const out = dir();
@@ -102,7 +108,17 @@ describe('report and review keep each other’s sections', () => {
   });
 
   it('changes.md and the page’s review section are one document: every changed stack and section in both, no stray markup', () => {
-    const changed = reports.map((r, i) => (i === 0 ? { ...r, model: { ...r.model, stores: r.model.stores.map((x) => ({ ...x, retention: { ...x.retention, expirationDays: 1 } })) } } : r));
+    const changed = reports.map((r, i) =>
+      i === 0
+        ? {
+            ...r,
+            model: {
+              ...r.model,
+              stores: r.model.stores.map((x) => ({ ...x, retention: { ...x.retention, expirationDays: 1 } })),
+            },
+          }
+        : r,
+    );
     const reviews = compareReports(reports, changed);
     const markdown = renderChangesMarkdown(reviews, 'main');
     const html = sectionHtml(changesSection(changesJson(reviews, 'main', 'x')));
@@ -123,7 +139,9 @@ describe('report and review keep each other’s sections', () => {
     const out = dir();
     writeFileSync(join(out, 'changes.json'), review('0123456789abcdef'));
     writeReports(reports, out);
-    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('This review is of another synth than the stacks below');
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain(
+      'This review is of another synth than the stacks below',
+    );
   });
 
   it('a folder without a review has no review section', () => {
@@ -141,10 +159,20 @@ describe('stores: reachability and protection in words the model backs', () => {
     for (const r of pipelines) {
       const buffer = r.model.stores.find((s) => s.role === 'buffer')!;
       const reach = storeReach(r.model, buffer);
-      const guestRoles = r.model.roles.filter((role) => role.trust.some((s) => s.principals.some((p) => p.kind === 'federated' && p.provider === 'cognito-identity.amazonaws.com')));
-      expect(reach).toMatchObject({ kind: 'evaluated', policy: 'none-in-stack', guests: guestRoles.map((g) => ({ role: g.name, actions: expect.arrayContaining(['firehose:PutRecordBatch']) })) });
+      const guestRoles = r.model.roles.filter((role) =>
+        role.trust.some((s) =>
+          s.principals.some((p) => p.kind === 'federated' && p.provider === 'cognito-identity.amazonaws.com'),
+        ),
+      );
+      expect(reach).toMatchObject({
+        kind: 'evaluated',
+        policy: 'none-in-stack',
+        guests: guestRoles.map((g) => ({ role: g.name, actions: expect.arrayContaining(['firehose:PutRecordBatch']) })),
+      });
       expect(reach.kind === 'evaluated' && reach.guests.length).toBeGreaterThan(0);
-      const row = renderMarkdown(r).split('\n').find((l) => l.startsWith(`| \`${buffer.name}\``))!;
+      const row = renderMarkdown(r)
+        .split('\n')
+        .find((l) => l.startsWith(`| \`${buffer.name}\``))!;
       expect(row).toContain(`as a Cognito guest through role ${guestRoles[0].name}`);
       expect(row).not.toMatch(/IAM only|holds no data at rest/);
     }
@@ -152,8 +180,10 @@ describe('stores: reachability and protection in words the model backs', () => {
 
   it('a store no web identity reaches names no Cognito guest; a bucket reads by its public access block', () => {
     for (const r of pipelines) {
-      for (const s of r.model.stores.filter((x) => x.role === 'logs')) expect(plain(phrase(reachability(storeReach(r.model, s))))).not.toContain('Cognito guest');
-      for (const s of r.model.stores.filter((x) => x.kind === 's3')) expect(reachability(storeReach(r.model, s))).toMatch(/^public access blocked \(all four settings\)/);
+      for (const s of r.model.stores.filter((x) => x.role === 'logs'))
+        expect(plain(phrase(reachability(storeReach(r.model, s))))).not.toContain('Cognito guest');
+      for (const s of r.model.stores.filter((x) => x.kind === 's3'))
+        expect(reachability(storeReach(r.model, s))).toMatch(/^public access blocked \(all four settings\)/);
     }
   });
 
@@ -174,11 +204,14 @@ describe('stores: reachability and protection in words the model backs', () => {
         const outsiders = who.filter((p) => OUTSIDER_KINDS.includes(p.kind));
         if (outsiders.length === 0) expect(sentence).toContain('no principal of another account');
         for (const p of outsiders) expect(sentence).toContain(accessPrincipal(p));
-        for (const p of who.filter((x) => x.kind === 'guest')) expect(sentence).toContain(`as a Cognito guest through role ${p.name}`);
+        for (const p of who.filter((x) => x.kind === 'guest'))
+          expect(sentence).toContain(`as a Cognito guest through role ${p.name}`);
         if (!who.some((p) => p.kind === 'guest')) expect(sentence).not.toContain('Cognito guest');
-        for (const p of who.filter((x) => x.kind !== 'guest' && !OUTSIDER_KINDS.includes(x.kind))) expect(sentence).toContain(accessPrincipal(p));
+        for (const p of who.filter((x) => x.kind !== 'guest' && !OUTSIDER_KINDS.includes(x.kind)))
+          expect(sentence).toContain(accessPrincipal(p));
         // A principal the matrix did not find reaching the store is not named.
-        for (const p of r.model.access.principals.filter((x) => !who.includes(x) && x.kind === 'stack-role')) expect(sentence).not.toContain(accessPrincipal(p));
+        for (const p of r.model.access.principals.filter((x) => !who.includes(x) && x.kind === 'stack-role'))
+          expect(sentence).not.toContain(accessPrincipal(p));
       }
     }
   });
@@ -189,7 +222,8 @@ describe('stores: reachability and protection in words the model backs', () => {
         const own = r.model.resourcePolicies.some((p) => p.governs.kind === 'own' && p.governs.address === s.address);
         const sentence = reachability(storeReach(r.model, s));
         if (own) expect(sentence).toMatch(/^its resource policy and the identity policies, evaluated/);
-        else if (s.kind === 'glue-catalog') expect(sentence).toContain("the account's, if one is set outside it, is not seen");
+        else if (s.kind === 'glue-catalog')
+          expect(sentence).toContain("the account's, if one is set outside it, is not seen");
         else expect(sentence).toMatch(/^no resource policy in this stack/);
       }
     }

@@ -12,7 +12,22 @@ import { synthesizeChecked } from '../../stacks/synth';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 
 const [dev, prodUs, prodEu] = EXAMPLE_MATRIX.deployments;
-const matrix = { ...EXAMPLE_MATRIX, deployments: [dev, prodUs, { ...prodEu, backend: { type: 'cloud' as const, organization: 'acme-eu', workspacePrefix: 'telemetry', hostname: 'app.eu.terraform.io' } }] };
+const matrix = {
+  ...EXAMPLE_MATRIX,
+  deployments: [
+    dev,
+    prodUs,
+    {
+      ...prodEu,
+      backend: {
+        type: 'cloud' as const,
+        organization: 'acme-eu',
+        workspacePrefix: 'telemetry',
+        hostname: 'app.eu.terraform.io',
+      },
+    },
+  ],
+};
 
 describe('the workspaces stack in the report', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'report-ws-'));
@@ -22,7 +37,9 @@ describe('the workspaces stack in the report', () => {
   writeReports(readReports(outdir), reportDir, workspaces);
 
   it('is read from the synth: one per organization', () => {
-    expect(workspaces.map((w) => [w.organization, w.hostname, w.workspaces.map((x) => x.name)])).toEqual([['acme-eu', 'app.eu.terraform.io', ['telemetry-prod-eu-central-1']]]);
+    expect(workspaces.map((w) => [w.organization, w.hostname, w.workspaces.map((x) => x.name)])).toEqual([
+      ['acme-eu', 'app.eu.terraform.io', ['telemetry-prod-eu-central-1']],
+    ]);
   });
 
   it('has a section on the page and a Markdown file, saying whom it runs with which role, and no data', () => {
@@ -30,8 +47,12 @@ describe('the workspaces stack in the report', () => {
     expect(page).toContain(`id="${workspaces[0].stack}"`);
     expect(page).toContain('arn:aws:iam::222222222222:role/telemetry-prod-eu-central-1-deploy-apply');
     const md = readFileSync(join(reportDir, `${workspaces[0].stack}.md`), 'utf8');
-    expect(md).toMatch(/HCP Terraform organization acme-eu on app\.eu\.terraform\.io: 1 workspace\. Not an AWS stack: it holds no data/);
-    expect(md).toContain('| telemetry-prod-eu-central-1 | telemetry-prod | remote | the CLI (npm run deploy) | yes | apply: arn:aws:iam::222222222222:role/telemetry-prod-eu-central-1-deploy-apply; plan: arn:aws:iam::222222222222:role/telemetry-prod-eu-central-1-deploy-plan |');
+    expect(md).toMatch(
+      /HCP Terraform organization acme-eu on app\.eu\.terraform\.io: 1 workspace\. Not an AWS stack: it holds no data/,
+    );
+    expect(md).toContain(
+      '| telemetry-prod-eu-central-1 | telemetry-prod | remote | the CLI (npm run deploy) | yes | apply: arn:aws:iam::222222222222:role/telemetry-prod-eu-central-1-deploy-apply; plan: arn:aws:iam::222222222222:role/telemetry-prod-eu-central-1-deploy-plan |',
+    );
     expect(md).not.toMatch(/data in/);
   });
 

@@ -10,7 +10,15 @@ import { capacityCheck } from '../../scripts/report/capacity';
 import { crawlCost } from '../../scripts/report/cost';
 import { pricesFor, type PriceItem } from '../../config/prices';
 import { ASSUMPTIONS } from '../../scripts/report/prices';
-import { flowSvg, labelledFlow, priceLines, renderHtml, renderMarkdown, severityCounts, wrap } from '../../scripts/report/render';
+import {
+  flowSvg,
+  labelledFlow,
+  priceLines,
+  renderHtml,
+  renderMarkdown,
+  severityCounts,
+  wrap,
+} from '../../scripts/report/render';
 import { costDifference, retentionNotes, timeline } from '../../scripts/report/words';
 import { pipelineFacts } from '../../terraform-json/facts';
 import { synthesizeChecked } from '../../stacks/synth';
@@ -26,7 +34,8 @@ const telemetryStacks = stacks.filter((s): s is TelemetryStack => s instanceof T
 const reports = readReports(outdir);
 const report = (stack: string) => reports.find((r) => r.stack === stack)!;
 const eu = report('telemetry-prod-eu-central-1');
-const synthesized = (stack: string): TerraformJson => JSON.parse(JSON.stringify(telemetryStacks.find((s) => s.node.id === stack)!.toTerraform()));
+const synthesized = (stack: string): TerraformJson =>
+  JSON.parse(JSON.stringify(telemetryStacks.find((s) => s.node.id === stack)!.toTerraform()));
 
 describe('report sections (example matrix)', () => {
   it('identity: environment, region, account, jurisdiction, classification and the state backend in region, from the facts written at synth', () => {
@@ -42,7 +51,14 @@ describe('report sections (example matrix)', () => {
       residencyExceptions: [],
       jurisdictionRegions: ['eu-central-1', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-3'],
       regionExceptions: {},
-      backend: { type: 's3', bucket: 'telemetry-tfstate-222222222222-eu-central-1', key: 'telemetry/prod/eu-central-1/terraform.tfstate', region: 'eu-central-1', kmsKey: 'arn:aws:kms:eu-central-1:222222222222:alias/telemetry-tfstate', lockfile: true },
+      backend: {
+        type: 's3',
+        bucket: 'telemetry-tfstate-222222222222-eu-central-1',
+        key: 'telemetry/prod/eu-central-1/terraform.tfstate',
+        region: 'eu-central-1',
+        kmsKey: 'arn:aws:kms:eu-central-1:222222222222:alias/telemetry-tfstate',
+        lockfile: true,
+      },
     });
   });
 
@@ -61,7 +77,12 @@ describe('report sections (example matrix)', () => {
     ]);
     for (const s of eu.model.stores) expect(s.region).toBe('eu-central-1');
     for (const s of eu.model.stores.filter((x) => x.kind === 's3')) {
-      expect(s).toMatchObject({ encryption: { kind: 'kms', alias: 'alias/telemetry-prod-telemetry', rotation: true }, publicAccess: 'blocked', tlsOnly: true, protection: 'prevent-destroy' });
+      expect(s).toMatchObject({
+        encryption: { kind: 'kms', alias: 'alias/telemetry-prod-telemetry', rotation: true },
+        publicAccess: 'blocked',
+        tlsOnly: true,
+        protection: 'prevent-destroy',
+      });
     }
   });
 
@@ -80,7 +101,9 @@ describe('report sections (example matrix)', () => {
       minimumChargeShortfalls: [],
       buffer: null,
     });
-    expect(timeline(data)).toBe('STANDARD at day 0 → STANDARD_IA at day 30 → DEEP_ARCHIVE at day 180 → deleted at day 365 → every version gone by day 372');
+    expect(timeline(data)).toBe(
+      'STANDARD at day 0 → STANDARD_IA at day 30 → DEEP_ARCHIVE at day 180 → deleted at day 365 → every version gone by day 372',
+    );
     expect(retentionNotes(data)).toEqual([
       'not queryable from day 180 (DEEP_ARCHIVE) until deleted: Athena skips archived objects; restore them first (S3 RestoreObject, Bulk retrieval within 48 h for Deep Archive, billed per GB retrieved plus the temporary copy) and query the restored copies',
       'deleted or overwritten objects stay restorable 7 days as noncurrent versions',
@@ -88,7 +111,9 @@ describe('report sections (example matrix)', () => {
       'DEEP_ARCHIVE: objects stay 185 days',
       'objects under 128 KB do not transition (S3 default since Sep 2024) and stay in STANDARD until deleted',
     ]);
-    expect(report('telemetry-prod-us-east-1').model.stores.find((s) => s.role === 'event-data')?.retention.expirationDays).toBe(90);
+    expect(
+      report('telemetry-prod-us-east-1').model.stores.find((s) => s.role === 'event-data')?.retention.expirationDays,
+    ).toBe(90);
   });
 
   it('access: each role, who assumes it under which conditions, and what it grants, relative to the stack', () => {
@@ -97,14 +122,28 @@ describe('report sections (example matrix)', () => {
       ['telemetry-prod-eu-central-1-firehose', [{ kind: 'service', service: 'firehose.amazonaws.com' }]],
       ['telemetry-prod-eu-central-1-ingestion', [{ kind: 'federated', provider: 'cognito-identity.amazonaws.com' }]],
     ]);
-    expect(eu.model.roles[1].trust[0].conditions).toEqual([{ operator: 'StringEquals', key: 'sts:ExternalId', values: [{ kind: 'literal', text: '<account>' }] }]);
+    expect(eu.model.roles[1].trust[0].conditions).toEqual([
+      { operator: 'StringEquals', key: 'sts:ExternalId', values: [{ kind: 'literal', text: '<account>' }] },
+    ]);
     expect(eu.model.roles[2].permissions).toEqual([
-      { effect: 'Allow', principals: [], actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'], resources: [{ kind: 'literal', text: 'arn:aws:firehose:<region>:<account>:deliverystream/telemetry-prod-events' }], conditions: [] },
+      {
+        effect: 'Allow',
+        principals: [],
+        actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
+        resources: [
+          { kind: 'literal', text: 'arn:aws:firehose:<region>:<account>:deliverystream/telemetry-prod-events' },
+        ],
+        conditions: [],
+      },
     ]);
     // The guest role's trust names the identity pool by reference: its id, read by the pool's name.
     const aud = eu.model.roles[2].trust[0].conditions.find((c) => c.key === 'cognito-identity.amazonaws.com:aud')!;
-    expect(aud.values).toEqual([{ kind: 'own', address: expect.stringMatching(/^aws_cognito_identity_pool\./), attribute: 'id', suffix: '' }]);
-    expect(renderMarkdown(eu)).toContain('`StringEquals cognito-identity.amazonaws.com:aud = id of telemetry_prod_events`');
+    expect(aud.values).toEqual([
+      { kind: 'own', address: expect.stringMatching(/^aws_cognito_identity_pool\./), attribute: 'id', suffix: '' },
+    ]);
+    expect(renderMarkdown(eu)).toContain(
+      '`StringEquals cognito-identity.amazonaws.com:aud = id of telemetry_prod_events`',
+    );
   });
 
   it('data flow: ingestion → Firehose → S3 → Glue → Athena, every edge in the stack’s region', () => {
@@ -125,7 +164,9 @@ describe('report sections (example matrix)', () => {
 
   it('the example matrix has no error; its one warning: the Frankfurt stream at 100 M events and a 10× peak exceeds 1 MiB/s', () => {
     for (const r of reports) expect(severityCounts(r.findings).error).toBe(0);
-    expect(reports.flatMap((r) => r.findings.filter((f) => f.severity === 'warning').map((f) => `${r.stack} ${f.check}`))).toEqual(['telemetry-prod-eu-central-1 capacity']);
+    expect(
+      reports.flatMap((r) => r.findings.filter((f) => f.severity === 'warning').map((f) => `${r.stack} ${f.check}`)),
+    ).toEqual(['telemetry-prod-eu-central-1 capacity']);
     expect(eu.findings.map((f) => f.check)).toContain('identity');
   });
 
@@ -144,16 +185,28 @@ describe('planted findings, one per severity', () => {
     tf.resource!.aws_iam_policy = {
       planted: { policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }) },
     };
-    tf.resource!.aws_cloudwatch_log_group.planted = { name: 'x', kms_key_id: 'arn:aws:kms:us-east-1:222222222222:key/abc' };
+    tf.resource!.aws_cloudwatch_log_group.planted = {
+      name: 'x',
+      kms_key_id: 'arn:aws:kms:us-east-1:222222222222:key/abc',
+    };
     const findings = analyzeStack('planted', tf).findings.filter((f) => f.severity === 'error');
-    expect(findings.map((f) => f.check).sort()).toEqual(['least-privilege', 'least-privilege', 'least-privilege', 'residency']);
+    expect(findings.map((f) => f.check).sort()).toEqual([
+      'least-privilege',
+      'least-privilege',
+      'least-privilege',
+      'residency',
+    ]);
     // The evaluation, not the statement's shape, says the holder of the planted policy reaches beyond the stack.
-    expect(findings.find((f) => f.rule === 'least-privilege-beyond-the-stack')?.resource).toBe('aws_iam_policy.planted');
+    expect(findings.find((f) => f.rule === 'least-privilege-beyond-the-stack')?.resource).toBe(
+      'aws_iam_policy.planted',
+    );
   });
 
   it('warning: retention beyond the profile and a missing alarm', () => {
     const tf = synthesized('telemetry-prod-us-east-1');
-    const lifecycle = Object.values(tf.resource!.aws_s3_bucket_lifecycle_configuration)[0] as { rule: { id: string; expiration: { days: number }[] }[] };
+    const lifecycle = Object.values(tf.resource!.aws_s3_bucket_lifecycle_configuration)[0] as {
+      rule: { id: string; expiration: { days: number }[] }[];
+    };
     lifecycle.rule.find((r) => r.id === 'events')!.expiration = [{ days: 730 }];
     delete tf.resource!.aws_cloudwatch_metric_alarm;
     const facts = { ...pipelineFacts(deployments[1]), stack: 'planted' };
@@ -161,12 +214,16 @@ describe('planted findings, one per severity', () => {
     expect(warnings.map((f) => `${f.check}: ${f.message}`)).toEqual([
       'monitoring: no alarm with an action on DeliveryToS3.DataFreshness',
       'monitoring: no alarm with an action on DeliveryToS3.Success',
-      "retention: kept 730 days, beyond the 90 its configuration (profile standard) says",
+      'retention: kept 730 days, beyond the 90 its configuration (profile standard) says',
     ]);
   });
 
   it('info: packing events, guest identities (accepted), placeholder accounts, no access logging, a short log retention (the error log and the crawler’s), the topic’s delivery status, the bucket’s MFA delete, Object Lock and replication (accepted), the small-object caveat and the crawler trust guard', () => {
-    expect(report('telemetry-dev-us-east-1').findings.filter((f) => f.severity === 'info').map((f) => f.rule)).toEqual([
+    expect(
+      report('telemetry-dev-us-east-1')
+        .findings.filter((f) => f.severity === 'info')
+        .map((f) => f.rule),
+    ).toEqual([
       'capacity-firehose-quota',
       'exposure-identity-pool-guests',
       'identity-placeholder-account',
@@ -213,7 +270,9 @@ describe('cost estimate', () => {
       ['crawler-events', 17.6],
       ['projection', 0],
     ]);
-    expect(cost.differences).toContainEqual(expect.objectContaining({ kind: 'crawler-priced', runsPerMonth: 120, referenceCrawlerPerMonth: 2.2 }));
+    expect(cost.differences).toContainEqual(
+      expect.objectContaining({ kind: 'crawler-priced', runsPerMonth: 120, referenceCrawlerPerMonth: 2.2 }),
+    );
     expect(cost.differences.map(costDifference).join(' ')).toContain("the reference design's table says $2.20");
   });
 
@@ -231,12 +290,17 @@ describe('cost estimate', () => {
     const stored = eu.lines[1].storedGbPerMonth;
     expect(eu.lines[1].s3).toBeCloseTo(stored * 0.0245 + 2 * stored * 0.0135, 1);
     expect(eu.lines[1].s3).toBeGreaterThan(cost.lines[1].s3!);
-    expect(eu.lines[1].total).toBeCloseTo(eu.lines[1].s3! + eu.lines[1].s3Requests! + eu.lines[1].glue! + eu.lines[1].kmsKeys! + eu.lines[1].alarms!, 1);
+    expect(eu.lines[1].total).toBeCloseTo(
+      eu.lines[1].s3! + eu.lines[1].s3Requests! + eu.lines[1].glue! + eu.lines[1].kmsKeys! + eu.lines[1].alarms!,
+      1,
+    );
     expect(priceLines(eu)).toEqual(
       expect.arrayContaining([
         'S3 Standard storage, first 50 TB: $0.0245 per GB-month (source A, B; 2024-09-25)',
         expect.stringMatching(/^Not priced for eu-central-1: Firehose Direct PUT ingestion/),
-        expect.stringMatching(/^Sources \(config\/prices\/eu-central-1\.json\): A \[a copy of AWS.s offer file or pricing feed\]: CSV dumps of the feeds behind aws\.amazon\.com\/s3\/pricing/),
+        expect.stringMatching(
+          /^Sources \(config\/prices\/eu-central-1\.json\): A \[a copy of AWS.s offer file or pricing feed\]: CSV dumps of the feeds behind aws\.amazon\.com\/s3\/pricing/,
+        ),
       ]),
     );
   });
@@ -257,21 +321,33 @@ describe('cost estimate', () => {
 });
 
 describe('capacity check', () => {
-  it('the reference design\'s top tier at a 10× peak needs ~11.3 MiB/s: over a default us-east-1 stream, the fix named', () => {
-    const c = capacityCheck('us-east-1', { eventsPerMonth: 1_000_000_000, peakFactor: 10, eventBytes: 3072, eventsPerRecord: 1 });
+  it("the reference design's top tier at a 10× peak needs ~11.3 MiB/s: over a default us-east-1 stream, the fix named", () => {
+    const c = capacityCheck('us-east-1', {
+      eventsPerMonth: 1_000_000_000,
+      peakFactor: 10,
+      eventBytes: 3072,
+      eventsPerRecord: 1,
+    });
     expect(c.configured).toMatchObject({ mibPerSecond: 11.3, headroom: 0.44 });
     expect(c.fixes).toEqual([expect.stringMatching(/^request a throughput increase for the stream/)]);
   });
 
-  it('a planted peak over the region\'s quota is a warning with the fix; packing is an info with the saving at the three tiers', () => {
-    const planted = resolveMatrix({ ...EXAMPLE_MATRIX, deployments: [{ ...EXAMPLE_MATRIX.deployments[1], overrides: { capacity: { eventsPerMonth: 1_000_000_000 } } }] });
+  it("a planted peak over the region's quota is a warning with the fix; packing is an info with the saving at the three tiers", () => {
+    const planted = resolveMatrix({
+      ...EXAMPLE_MATRIX,
+      deployments: [{ ...EXAMPLE_MATRIX.deployments[1], overrides: { capacity: { eventsPerMonth: 1_000_000_000 } } }],
+    });
     const outdirPlanted = mkdtempSync(join(tmpdir(), 'report-capacity-'));
     synthesizeChecked(planted, { outdir: outdirPlanted });
     const [r] = readReports(outdirPlanted).filter((x) => x.stack === 'telemetry-prod-us-east-1');
     const capacity = r.findings.filter((f) => f.check === 'capacity');
     expect(capacity.map((f) => f.severity)).toEqual(['warning', 'info']);
-    expect(capacity[0].message).toMatch(/exceeds its default us-east-1 quota \(5 MiB\/s.*fix: request a throughput increase/);
-    expect(capacity[1].message).toBe('packing ~5 events per record would cut Firehose ingestion by 40 % (10 M: $1.38 → $0.83, 100 M: $13.83 → $8.3, 1000 M: $138.28 → $82.97 a month)');
+    expect(capacity[0].message).toMatch(
+      /exceeds its default us-east-1 quota \(5 MiB\/s.*fix: request a throughput increase/,
+    );
+    expect(capacity[1].message).toBe(
+      'packing ~5 events per record would cut Firehose ingestion by 40 % (10 M: $1.38 → $0.83, 100 M: $13.83 → $8.3, 1000 M: $138.28 → $82.97 a month)',
+    );
   });
 });
 
@@ -299,7 +375,11 @@ describe('page and diagram', () => {
   });
 
   it('wraps long labels at separators', () => {
-    expect(wrap('S3 telemetry-prod-222222222222-eu-central-1/data/', 27, 3)).toEqual(['S3 telemetry-prod-', '222222222222-eu-central-1/', 'data/']);
+    expect(wrap('S3 telemetry-prod-222222222222-eu-central-1/data/', 27, 3)).toEqual([
+      'S3 telemetry-prod-',
+      '222222222222-eu-central-1/',
+      'data/',
+    ]);
   });
 });
 
@@ -308,7 +388,12 @@ describe('report input', () => {
     const empty = mkdtempSync(join(tmpdir(), 'report-empty-'));
     expect(() => readReports(empty)).toThrow(`no ${join(empty, 'manifest.json')}: run \`npx cdktf synth\` first`);
     const hclOut = mkdtempSync(join(tmpdir(), 'report-hcl-'));
-    writeFileSync(join(hclOut, 'manifest.json'), JSON.stringify({ stacks: { 'telemetry-dev-us-east-1': { synthesizedStackPath: 'stacks/telemetry-dev-us-east-1/cdk.tf' } } }));
+    writeFileSync(
+      join(hclOut, 'manifest.json'),
+      JSON.stringify({
+        stacks: { 'telemetry-dev-us-east-1': { synthesizedStackPath: 'stacks/telemetry-dev-us-east-1/cdk.tf' } },
+      }),
+    );
     expect(() => readReports(hclOut)).toThrow(/holds HCL \(from `cdktf synth --hcl`\); the report reads the JSON form/);
   });
 });

@@ -12,18 +12,29 @@ const reports = readReports(configuredSynth().outdir);
 
 describe('report of the configured matrix', () => {
   it('covers every stack with no error finding, and keeps nothing longer than configured', () => {
-    expect(reports.map((r) => r.stack).sort()).toEqual(stackTargets(CONFIGURED).filter((t) => t.kind !== 'workspaces').map((t) => t.stack).sort());
+    expect(reports.map((r) => r.stack).sort()).toEqual(
+      stackTargets(CONFIGURED)
+        .filter((t) => t.kind !== 'workspaces')
+        .map((t) => t.stack)
+        .sort(),
+    );
     for (const r of reports) expect(severityCounts(r.findings).error).toBe(0);
-    for (const r of reports) expect(r.findings.filter((f) => f.check === 'retention' && f.severity === 'warning')).toEqual([]);
+    for (const r of reports)
+      expect(r.findings.filter((f) => f.check === 'retention' && f.severity === 'warning')).toEqual([]);
   });
 
   it('lists the Security Hub controls of every stack; the only failures are the known open ones, each saying what closes it', () => {
     for (const r of reports) {
       expect(r.controls.length).toBeGreaterThan(0);
       for (const c of r.controls.filter((x) => x.status === 'fail')) {
-        expect([r.stack, c.id, c.closedBy]).toEqual([r.stack, expect.stringMatching(/^(S3\.9|S3\.11|S3\.14|SNS\.2|CloudWatch\.16)$/), expect.any(String)]);
+        expect([r.stack, c.id, c.closedBy]).toEqual([
+          r.stack,
+          expect.stringMatching(/^(S3\.9|S3\.11|S3\.14|SNS\.2|CloudWatch\.16)$/),
+          expect.any(String),
+        ]);
       }
-      for (const c of r.controls.filter((x) => x.status === 'accepted')) expect((c.acceptance?.reason ?? c.exempted?.reason ?? '').length).toBeGreaterThan(0);
+      for (const c of r.controls.filter((x) => x.status === 'accepted'))
+        expect((c.acceptance?.reason ?? c.exempted?.reason ?? '').length).toBeGreaterThan(0);
     }
   });
 
@@ -36,108 +47,169 @@ describe('report of the configured matrix', () => {
   });
 });
 
-describeEach('telemetry stacks', CONFIGURED, (d) => `${d.names.stack} report`, (d) => {
-  const report = () => reports.find((r) => r.stack === d.names.stack)!;
+describeEach(
+  'telemetry stacks',
+  CONFIGURED,
+  (d) => `${d.names.stack} report`,
+  (d) => {
+    const report = () => reports.find((r) => r.stack === d.names.stack)!;
 
-  it('identity and state backend match the deployment (the facts written at synth); an S3 backend is in the stack’s region', () => {
-    const { identity } = report().model;
-    expect(identity).toMatchObject({ role: 'pipeline', environments: [d.environment], region: d.region, account: d.accountId, jurisdiction: d.jurisdiction, classification: d.dataClassification, profile: d.profile, residencyExceptions: [...d.allowedRegions].sort() });
-    if (d.backend.type === 's3') {
-      const { bucket, key } = backendLocation(d.backend, d.environment, d.region, d.accountId);
-      expect(identity.backend).toMatchObject({ type: 's3', bucket, key, region: d.region, lockfile: true });
-    } else {
-      expect(identity.backend).toMatchObject({ type: 'cloud', organization: d.backend.organization, workspace: backendLocation(d.backend, d.environment, d.region, d.accountId).workspace });
-    }
-  });
-
-  it('says how an erasure request is served: the stack’s erasure policy, every copy of an event, and when the last is gone', () => {
-    const erasure = report().erasure!;
-    expect(erasure.policy).toBe(d.names.erasure);
-    expect(erasure.role).toBe(d.settings.erasure.principals.length ? d.names.erasure : null);
-    expect(erasure.copies.map((c) => c.role).sort()).toEqual(['buffer', 'event-data', 'failed-records', 'query-results']);
-    expect(erasure.outside.filter((o) => o.what === 'query-history')).toHaveLength(1);
-    // An archive class in the lifecycle means a restore (Deep Archive bulk: 48 h); otherwise Firehose's buffer is the last.
-    const archived = d.settings.lifecycle.deepArchiveDays !== null && d.settings.lifecycle.deepArchiveDays < d.settings.lifecycle.expirationDays;
-    expect(erasure.hours).toBe(archived ? 48 : d.settings.firehose.bufferIntervalSeconds / 3600);
-    expect(renderMarkdown(report())).toContain(`npm run erase -- --stack ${d.names.stack}`);
-    // What the command does not edit is named with its own retention: never "every copy is gone" in hours.
-    expect(erasure.outside).toEqual(
-      expect.arrayContaining([
-        { what: 'log', store: d.names.firehoseLogGroup, days: d.settings.logs.retentionDays },
-        { what: 'receipts', store: `${d.names.dataBucket}/erasure-requests/`, days: d.settings.erasure.receiptRetentionDays },
-        { what: 'locate-results', store: `${d.names.dataBucket}/erasure-locate-results/`, days: 1 },
-        // Only the erasure's workgroup runs the locating query: the analysts' history never holds its digests.
-        { what: 'query-history', store: `Athena query history of workgroup ${d.names.erasureWorkgroup}`, days: 45 },
-        { what: 'cloudtrail', store: "the account's CloudTrail trail", days: null },
-      ]),
-    );
-    expect(renderMarkdown(report())).not.toMatch(/Every copy is gone/);
-    // Receipts are said to be keyed, never salted.
-    expect(renderMarkdown(report())).toMatch(/MACs of the ids by the stack's KMS HMAC key/);
-    expect(renderMarkdown(report())).not.toMatch(/salted/);
-  });
-
-  it('prices rewriting every object of the window: an object per buffer flush, the S3 requests at the region’s prices, core-hours in proportion to the events', () => {
-    const x = report().erasure!;
-    const prices = pricesFor(d.region)?.prices;
-    const [put, get] = [prices?.['s3.putRequests']?.value, prices?.['s3.getRequests']?.value];
-    for (const c of x.costs) {
-      // Firehose writes at least one object per buffer interval, all through the retention window.
-      expect(c.objects).toBeGreaterThanOrEqual(Math.floor((d.settings.lifecycle.expirationDays * 86_400) / d.settings.firehose.bufferIntervalSeconds));
-      if (put === undefined || get === undefined) expect(c.rewriteRequests).toBeNull();
-      else expect(c.rewriteRequests).toBeCloseTo(c.objects * (put + 2 * get) + Math.ceil(c.objects / 1000) * put, 1);
-    }
-    const [, hundredMillion, billion] = x.costs;
-    // Ten times the events, ten times the work (each figure rounded to 0.1).
-    expect(Math.abs(billion.rewriteCoreHours - 10 * hundredMillion.rewriteCoreHours)).toBeLessThanOrEqual(0.55);
-    expect(x.notPriced.includes('s3-requests')).toBe(put === undefined || get === undefined);
-    expect(x.notPriced).toContain('compute');
-  });
-
-  it('every store is in region; S3 stores are KMS-encrypted with rotation, private and TLS-only; event data kept as configured', () => {
-    const { stores } = report().model;
-    expect(stores.map((s) => s.role)).toEqual(expect.arrayContaining(['event-data', 'failed-records', 'query-results', 'buffer', 'logs', 'catalog']));
-    for (const s of stores) expect(s.region).toBe(d.region);
-    for (const s of stores.filter((x) => x.kind === 's3')) expect(s).toMatchObject({ encryption: { kind: 'kms', rotation: true }, publicAccess: 'blocked', tlsOnly: true });
-    const data = stores.find((s) => s.role === 'event-data')!;
-    expect(data.name).toBe(`${d.names.dataBucket}/${staticFolder(d.settings.firehose.dataPrefix)}`);
-    expect(data.retention).toMatchObject({ expirationDays: d.settings.lifecycle.expirationDays, goneForGoodDay: d.settings.lifecycle.expirationDays + d.settings.protection.noncurrentVersionExpirationDays });
-  });
-
-  it('the Firehose buffer: where the data lives, how long and the erasure all say it holds undeliverable records up to the retention AWS gives (config/aws.ts), never "no data at rest"', () => {
-    const md = renderMarkdown(report());
-    const buffer = report().model.stores.find((s) => s.role === 'buffer')!;
-    const lines = md.split('\n');
-    // Its row in "Where the data lives", in "How long", and in the erasure table.
-    const rows = [`| \`${buffer.name}\` (Firehose buffer) |`, `| \`${buffer.name}\` |`, `| Firehose's buffer | \`${buffer.name}\` |`].map((start) => lines.find((l) => l.startsWith(start)) ?? start);
-    for (const row of rows) expect(row).toContain(`up to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable`);
-    expect(md).not.toMatch(/no data at rest/i);
-  });
-
-  it('lists every role with who may assume it, and a data flow whose every edge stays in region', () => {
-    const { model } = report();
-    expect(model.roles.length).toBeGreaterThan(0);
-    for (const r of model.roles) expect(r.trust.flatMap((s) => s.principals).length).toBeGreaterThan(0);
-    expect(model.flow.length).toBeGreaterThan(0);
-    expect(new Set(model.flow.map((e) => e.region))).toEqual(new Set([d.region]));
-  });
-
-  it('has every section in Markdown, a cost estimate for the three volumes (or "not priced", once, without a table) and the capacity check', () => {
-    const markdown = renderMarkdown(report());
-    for (const heading of ['## Identity', '## Where the data lives', '## Destroy protection', '## How long', '## Who can read or write it', '## Data flow', '## Capacity', '## Findings', '## Monthly cost estimate']) {
-      expect(markdown).toContain(heading);
-    }
-    expect(report().cost?.lines).toHaveLength(pricesFor(d.region) ? 3 : 0);
-    if (!pricesFor(d.region)) {
-      expect(markdown.match(/Not priced: there is no price file for /g)).toHaveLength(1);
-      expect(markdown).not.toContain('| Events / month | Raw GB |');
-    }
-    // A component without a sourced price is named beside a partial total, never priced at another region's price.
-    for (const line of report().cost?.lines ?? []) {
-      for (const [component, value] of [['Firehose', line.firehose], ['S3', line.s3], ['Glue', line.glue], ['Athena', line.athena]] as const) {
-        expect(line.notPriced.includes(component)).toBe(value === null);
+    it('identity and state backend match the deployment (the facts written at synth); an S3 backend is in the stack’s region', () => {
+      const { identity } = report().model;
+      expect(identity).toMatchObject({
+        role: 'pipeline',
+        environments: [d.environment],
+        region: d.region,
+        account: d.accountId,
+        jurisdiction: d.jurisdiction,
+        classification: d.dataClassification,
+        profile: d.profile,
+        residencyExceptions: [...d.allowedRegions].sort(),
+      });
+      if (d.backend.type === 's3') {
+        const { bucket, key } = backendLocation(d.backend, d.environment, d.region, d.accountId);
+        expect(identity.backend).toMatchObject({ type: 's3', bucket, key, region: d.region, lockfile: true });
+      } else {
+        expect(identity.backend).toMatchObject({
+          type: 'cloud',
+          organization: d.backend.organization,
+          workspace: backendLocation(d.backend, d.environment, d.region, d.accountId).workspace,
+        });
       }
-    }
-    expect(report().capacity).toMatchObject({ region: d.region, settings: d.settings.capacity });
-  });
-});
+    });
+
+    it('says how an erasure request is served: the stack’s erasure policy, every copy of an event, and when the last is gone', () => {
+      const erasure = report().erasure!;
+      expect(erasure.policy).toBe(d.names.erasure);
+      expect(erasure.role).toBe(d.settings.erasure.principals.length ? d.names.erasure : null);
+      expect(erasure.copies.map((c) => c.role).sort()).toEqual([
+        'buffer',
+        'event-data',
+        'failed-records',
+        'query-results',
+      ]);
+      expect(erasure.outside.filter((o) => o.what === 'query-history')).toHaveLength(1);
+      // An archive class in the lifecycle means a restore (Deep Archive bulk: 48 h); otherwise Firehose's buffer is the last.
+      const archived =
+        d.settings.lifecycle.deepArchiveDays !== null &&
+        d.settings.lifecycle.deepArchiveDays < d.settings.lifecycle.expirationDays;
+      expect(erasure.hours).toBe(archived ? 48 : d.settings.firehose.bufferIntervalSeconds / 3600);
+      expect(renderMarkdown(report())).toContain(`npm run erase -- --stack ${d.names.stack}`);
+      // What the command does not edit is named with its own retention: never "every copy is gone" in hours.
+      expect(erasure.outside).toEqual(
+        expect.arrayContaining([
+          { what: 'log', store: d.names.firehoseLogGroup, days: d.settings.logs.retentionDays },
+          {
+            what: 'receipts',
+            store: `${d.names.dataBucket}/erasure-requests/`,
+            days: d.settings.erasure.receiptRetentionDays,
+          },
+          { what: 'locate-results', store: `${d.names.dataBucket}/erasure-locate-results/`, days: 1 },
+          // Only the erasure's workgroup runs the locating query: the analysts' history never holds its digests.
+          { what: 'query-history', store: `Athena query history of workgroup ${d.names.erasureWorkgroup}`, days: 45 },
+          { what: 'cloudtrail', store: "the account's CloudTrail trail", days: null },
+        ]),
+      );
+      expect(renderMarkdown(report())).not.toMatch(/Every copy is gone/);
+      // Receipts are said to be keyed, never salted.
+      expect(renderMarkdown(report())).toMatch(/MACs of the ids by the stack's KMS HMAC key/);
+      expect(renderMarkdown(report())).not.toMatch(/salted/);
+    });
+
+    it('prices rewriting every object of the window: an object per buffer flush, the S3 requests at the region’s prices, core-hours in proportion to the events', () => {
+      const x = report().erasure!;
+      const prices = pricesFor(d.region)?.prices;
+      const [put, get] = [prices?.['s3.putRequests']?.value, prices?.['s3.getRequests']?.value];
+      for (const c of x.costs) {
+        // Firehose writes at least one object per buffer interval, all through the retention window.
+        expect(c.objects).toBeGreaterThanOrEqual(
+          Math.floor((d.settings.lifecycle.expirationDays * 86_400) / d.settings.firehose.bufferIntervalSeconds),
+        );
+        if (put === undefined || get === undefined) expect(c.rewriteRequests).toBeNull();
+        else expect(c.rewriteRequests).toBeCloseTo(c.objects * (put + 2 * get) + Math.ceil(c.objects / 1000) * put, 1);
+      }
+      const [, hundredMillion, billion] = x.costs;
+      // Ten times the events, ten times the work (each figure rounded to 0.1).
+      expect(Math.abs(billion.rewriteCoreHours - 10 * hundredMillion.rewriteCoreHours)).toBeLessThanOrEqual(0.55);
+      expect(x.notPriced.includes('s3-requests')).toBe(put === undefined || get === undefined);
+      expect(x.notPriced).toContain('compute');
+    });
+
+    it('every store is in region; S3 stores are KMS-encrypted with rotation, private and TLS-only; event data kept as configured', () => {
+      const { stores } = report().model;
+      expect(stores.map((s) => s.role)).toEqual(
+        expect.arrayContaining(['event-data', 'failed-records', 'query-results', 'buffer', 'logs', 'catalog']),
+      );
+      for (const s of stores) expect(s.region).toBe(d.region);
+      for (const s of stores.filter((x) => x.kind === 's3'))
+        expect(s).toMatchObject({
+          encryption: { kind: 'kms', rotation: true },
+          publicAccess: 'blocked',
+          tlsOnly: true,
+        });
+      const data = stores.find((s) => s.role === 'event-data')!;
+      expect(data.name).toBe(`${d.names.dataBucket}/${staticFolder(d.settings.firehose.dataPrefix)}`);
+      expect(data.retention).toMatchObject({
+        expirationDays: d.settings.lifecycle.expirationDays,
+        goneForGoodDay: d.settings.lifecycle.expirationDays + d.settings.protection.noncurrentVersionExpirationDays,
+      });
+    });
+
+    it('the Firehose buffer: where the data lives, how long and the erasure all say it holds undeliverable records up to the retention AWS gives (config/aws.ts), never "no data at rest"', () => {
+      const md = renderMarkdown(report());
+      const buffer = report().model.stores.find((s) => s.role === 'buffer')!;
+      const lines = md.split('\n');
+      // Its row in "Where the data lives", in "How long", and in the erasure table.
+      const rows = [
+        `| \`${buffer.name}\` (Firehose buffer) |`,
+        `| \`${buffer.name}\` |`,
+        `| Firehose's buffer | \`${buffer.name}\` |`,
+      ].map((start) => lines.find((l) => l.startsWith(start)) ?? start);
+      for (const row of rows)
+        expect(row).toContain(`up to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable`);
+      expect(md).not.toMatch(/no data at rest/i);
+    });
+
+    it('lists every role with who may assume it, and a data flow whose every edge stays in region', () => {
+      const { model } = report();
+      expect(model.roles.length).toBeGreaterThan(0);
+      for (const r of model.roles) expect(r.trust.flatMap((s) => s.principals).length).toBeGreaterThan(0);
+      expect(model.flow.length).toBeGreaterThan(0);
+      expect(new Set(model.flow.map((e) => e.region))).toEqual(new Set([d.region]));
+    });
+
+    it('has every section in Markdown, a cost estimate for the three volumes (or "not priced", once, without a table) and the capacity check', () => {
+      const markdown = renderMarkdown(report());
+      for (const heading of [
+        '## Identity',
+        '## Where the data lives',
+        '## Destroy protection',
+        '## How long',
+        '## Who can read or write it',
+        '## Data flow',
+        '## Capacity',
+        '## Findings',
+        '## Monthly cost estimate',
+      ]) {
+        expect(markdown).toContain(heading);
+      }
+      expect(report().cost?.lines).toHaveLength(pricesFor(d.region) ? 3 : 0);
+      if (!pricesFor(d.region)) {
+        expect(markdown.match(/Not priced: there is no price file for /g)).toHaveLength(1);
+        expect(markdown).not.toContain('| Events / month | Raw GB |');
+      }
+      // A component without a sourced price is named beside a partial total, never priced at another region's price.
+      for (const line of report().cost?.lines ?? []) {
+        for (const [component, value] of [
+          ['Firehose', line.firehose],
+          ['S3', line.s3],
+          ['Glue', line.glue],
+          ['Athena', line.athena],
+        ] as const) {
+          expect(line.notPriced.includes(component)).toBe(value === null);
+        }
+      }
+      expect(report().capacity).toMatchObject({ region: d.region, settings: d.settings.capacity });
+    });
+  },
+);

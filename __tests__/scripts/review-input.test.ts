@@ -38,17 +38,40 @@ function earlierReview(): { out: string; before: Record<string, string> } {
   const before = Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
   return { out, before };
 }
-const contents = (out: string) => Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
+const contents = (out: string) =>
+  Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
 
 describe('review --plan accepts only a plan', () => {
   it.each([
-    ['package.json', readFileSync('package.json', 'utf8'), /not the output of `terraform show -json <plan file>`: missing format_version, terraform_version, planned_values, configuration$/],
+    [
+      'package.json',
+      readFileSync('package.json', 'utf8'),
+      /not the output of `terraform show -json <plan file>`: missing format_version, terraform_version, planned_values, configuration$/,
+    ],
     ['{}', '{}', /missing format_version, terraform_version, planned_values, configuration$/],
-    ['a state', JSON.stringify({ format_version: '1.0', terraform_version: '1.11.4', values: { root_module: {} } }), /missing planned_values, configuration \(it has `values`: the JSON of a state, not of a plan\)$/],
+    [
+      'a state',
+      JSON.stringify({ format_version: '1.0', terraform_version: '1.11.4', values: { root_module: {} } }),
+      /missing planned_values, configuration \(it has `values`: the JSON of a state, not of a plan\)$/,
+    ],
     ['an array', '[]', /not a Terraform plan/],
     ['not JSON', 'plan.tfplan\u0000binary', /not JSON/],
-    ['format 2', JSON.stringify({ format_version: '2.0', terraform_version: '9.0.0', planned_values: {}, configuration: {} }), /format_version 2\.0; this review reads format 1\.x/],
-    ['an errored plan', JSON.stringify({ format_version: '1.2', terraform_version: '1.11.4', planned_values: {}, configuration: {}, errored: true }), /errored part-way/],
+    [
+      'format 2',
+      JSON.stringify({ format_version: '2.0', terraform_version: '9.0.0', planned_values: {}, configuration: {} }),
+      /format_version 2\.0; this review reads format 1\.x/,
+    ],
+    [
+      'an errored plan',
+      JSON.stringify({
+        format_version: '1.2',
+        terraform_version: '1.11.4',
+        planned_values: {},
+        configuration: {},
+        errored: true,
+      }),
+      /errored part-way/,
+    ],
   ])('%s: refused with exit 2, naming what is missing; the earlier review stays', (name, content, message) => {
     const plan = file(`${name.replace(/\W/g, '_')}.json`, content);
     const { out, before } = earlierReview();
@@ -62,10 +85,21 @@ describe('review --plan accepts only a plan', () => {
   it('a folder with one non-plan among plans is refused as a whole, before anything is reviewed', () => {
     const folder = mkdtempSync(join(tmpdir(), 'plans-'));
     writeFileSync(join(folder, 'a.json'), '{}');
-    writeFileSync(join(folder, 'b.json'), JSON.stringify({ format_version: '1.2', terraform_version: '1.11.4', planned_values: { root_module: {} }, configuration: {} }));
+    writeFileSync(
+      join(folder, 'b.json'),
+      JSON.stringify({
+        format_version: '1.2',
+        terraform_version: '1.11.4',
+        planned_values: { root_module: {} },
+        configuration: {},
+      }),
+    );
     const { out, before } = earlierReview();
     const [exit, errors] = review(['--plan', folder, '--out', out]);
-    expect([exit, errors]).toEqual([2, [expect.stringMatching(/a\.json: not the output of `terraform show -json <plan file>`/)]]);
+    expect([exit, errors]).toEqual([
+      2,
+      [expect.stringMatching(/a\.json: not the output of `terraform show -json <plan file>`/)],
+    ]);
     expect(contents(out)).toEqual(before);
   });
 
@@ -76,7 +110,15 @@ describe('review --plan accepts only a plan', () => {
   });
 
   it('a plan is accepted: the review replaces the earlier one whole', () => {
-    const plan = file('empty-plan.json', JSON.stringify({ format_version: '1.2', terraform_version: '1.11.4', planned_values: { root_module: { resources: [] } }, configuration: {} }));
+    const plan = file(
+      'empty-plan.json',
+      JSON.stringify({
+        format_version: '1.2',
+        terraform_version: '1.11.4',
+        planned_values: { root_module: { resources: [] } },
+        configuration: {},
+      }),
+    );
     expect(readPlanFile(plan)).toHaveProperty('plan');
     const { out } = earlierReview();
     const [exit] = review(['--plan', plan, '--out', out, '--from', join(dir, 'no-synth')]);

@@ -22,7 +22,12 @@ function reports(matrix: MatrixConfig): StackReport[] {
   const key = JSON.stringify(matrix);
   if (!cache.has(key)) {
     const { all } = buildMatrix(Testing.app(), resolveMatrix(matrix));
-    cache.set(key, all.filter((s): s is CheckedStack => s instanceof CheckedStack).map((s) => analyzeStack(s.facts.stack, JSON.parse(Testing.synth(s)) as TerraformJson, s.facts)));
+    cache.set(
+      key,
+      all
+        .filter((s): s is CheckedStack => s instanceof CheckedStack)
+        .map((s) => analyzeStack(s.facts.stack, JSON.parse(Testing.synth(s)) as TerraformJson, s.facts)),
+    );
   }
   return cache.get(key)!;
 }
@@ -31,31 +36,60 @@ const [dev, prodUs, prodEu] = EXAMPLE_MATRIX.deployments;
 const matrix = (...deployments: DeploymentConfig[]): MatrixConfig => ({ ...EXAMPLE_MATRIX, deployments });
 const BASE = matrix(dev, prodUs, prodEu);
 const review = (change: MatrixConfig, base: MatrixConfig = BASE) => compareReports(reports(base), reports(change));
-const of = (reviews: StackReview[], stack: string) => reviews.find((r) => r.stack === stack) ?? { stack, status: 'absent' as const };
-const summary = (reviews: StackReview[]) => Object.fromEntries(reviews.filter((r) => r.status !== 'unchanged').map((r) => [r.stack, [r.status, r.effects, r.baseStack ?? null]]));
+const of = (reviews: StackReview[], stack: string) =>
+  reviews.find((r) => r.stack === stack) ?? { stack, status: 'absent' as const };
+const summary = (reviews: StackReview[]) =>
+  Object.fromEntries(
+    reviews.filter((r) => r.status !== 'unchanged').map((r) => [r.stack, [r.status, r.effects, r.baseStack ?? null]]),
+  );
 const gated = (reviews: StackReview[]) => gateFailures(reviews).map((f) => [f.stack, f.effect]);
 const reason = 'the app store review team is in Oregon (legal review 2026-11)';
 
 describe('moving the EU stack to us-west-2', () => {
   it('declared (movedFrom), jurisdiction changed to US: paired with its earlier self, the move gated and said from EU to US', () => {
-    const reviews = review(matrix(dev, prodUs, { ...prodEu, region: 'us-west-2', jurisdiction: 'US', movedFrom: 'prod/eu-central-1' }));
+    const reviews = review(
+      matrix(dev, prodUs, { ...prodEu, region: 'us-west-2', jurisdiction: 'US', movedFrom: 'prod/eu-central-1' }),
+    );
     const moved = of(reviews, 'telemetry-prod-us-west-2') as StackReview;
     expect([moved.status, moved.baseStack]).toEqual(['changed', 'telemetry-prod-eu-central-1']);
-    expect(verdict(moved)).toMatch(/^moves residency: from eu-central-1 to us-west-2, jurisdiction EU → US: a new stack there; the data in eu-central-1 is not moved/);
+    expect(verdict(moved)).toMatch(
+      /^moves residency: from eu-central-1 to us-west-2, jurisdiction EU → US: a new stack there; the data in eu-central-1 is not moved/,
+    );
     expect(gated(reviews)).toContainEqual(['telemetry-prod-us-west-2', 'moves-residency']);
   });
 
   it('left EU (a configured exception): the stack and its state stack are EU stacks in a US region, gated, with the reason', () => {
-    const reviews = review(matrix(dev, prodUs, { ...prodEu, region: 'us-west-2', regionExceptions: { 'us-west-2': reason }, movedFrom: 'prod/eu-central-1' }));
+    const reviews = review(
+      matrix(dev, prodUs, {
+        ...prodEu,
+        region: 'us-west-2',
+        regionExceptions: { 'us-west-2': reason },
+        movedFrom: 'prod/eu-central-1',
+      }),
+    );
     const moved = of(reviews, 'telemetry-prod-us-west-2') as StackReview;
-    expect(verdict(moved)).toMatch(/^moves residency: from eu-central-1 to us-west-2 \(EU\): .* — moves residency: a EU stack in us-west-2 \(US\), outside EU's regions: exception "the app store review team/);
+    expect(verdict(moved)).toMatch(
+      /^moves residency: from eu-central-1 to us-west-2 \(EU\): .* — moves residency: a EU stack in us-west-2 \(US\), outside EU's regions: exception "the app store review team/,
+    );
     const state = of(reviews, 'telemetry-bootstrap-222222222222-us-west-2') as StackReview;
-    expect([state.status, verdict(state)]).toEqual(['added', expect.stringMatching(/^new state stack: Terraform state of prod in telemetry-tfstate-222222222222-us-west-2 in us-west-2 \(EU\) — moves residency: a EU stack in us-west-2 \(US\)/)]);
-    expect(gated(reviews)).toEqual(expect.arrayContaining([['telemetry-prod-us-west-2', 'moves-residency'], ['telemetry-bootstrap-222222222222-us-west-2', 'moves-residency']]));
+    expect([state.status, verdict(state)]).toEqual([
+      'added',
+      expect.stringMatching(
+        /^new state stack: Terraform state of prod in telemetry-tfstate-222222222222-us-west-2 in us-west-2 \(EU\) — moves residency: a EU stack in us-west-2 \(US\)/,
+      ),
+    ]);
+    expect(gated(reviews)).toEqual(
+      expect.arrayContaining([
+        ['telemetry-prod-us-west-2', 'moves-residency'],
+        ['telemetry-bootstrap-222222222222-us-west-2', 'moves-residency'],
+      ]),
+    );
   });
 
   it('left EU, not declared as a move: removed and added, the new EU stack in a US region gated all the same', () => {
-    const reviews = review(matrix(dev, prodUs, { ...prodEu, region: 'us-west-2', regionExceptions: { 'us-west-2': reason } }));
+    const reviews = review(
+      matrix(dev, prodUs, { ...prodEu, region: 'us-west-2', regionExceptions: { 'us-west-2': reason } }),
+    );
     expect(summary(reviews)).toMatchObject({
       'telemetry-prod-eu-central-1': ['removed', [], null],
       'telemetry-prod-us-west-2': ['added', ['moves-residency'], null],
@@ -76,7 +110,10 @@ describe('moving the EU stack to us-west-2', () => {
   });
 
   it('the jurisdiction of a stack changed in place (EU → a user-defined DE, same region): gated, said from and to', () => {
-    const change = { ...matrix(dev, prodUs, { ...prodEu, jurisdiction: 'DE' }), jurisdictions: { DE: { name: 'Germany only', regions: ['eu-central-1'] } } };
+    const change = {
+      ...matrix(dev, prodUs, { ...prodEu, jurisdiction: 'DE' }),
+      jurisdictions: { DE: { name: 'Germany only', regions: ['eu-central-1'] } },
+    };
     const reviews = review(change);
     const r = of(reviews, 'telemetry-prod-eu-central-1') as StackReview;
     expect(verdict(r)).toMatch(/moves residency: jurisdiction in eu-central-1: was EU; now DE/);
@@ -86,14 +123,35 @@ describe('moving the EU stack to us-west-2', () => {
 
 describe('pairing by identity only', () => {
   it('an account change (the first edit) still pairs every stack with its earlier self: no residency effect', () => {
-    const reviews = review(matrix({ ...dev, accountId: '123456789012' }, { ...prodUs, accountId: '210987654321' }, { ...prodEu, accountId: '210987654321' }));
-    expect(reviews.map((r) => [r.stack, r.status, r.effects])).toEqual(reviews.map((r) => [r.stack, 'changed', ['moves-data']]));
+    const reviews = review(
+      matrix(
+        { ...dev, accountId: '123456789012' },
+        { ...prodUs, accountId: '210987654321' },
+        { ...prodEu, accountId: '210987654321' },
+      ),
+    );
+    expect(reviews.map((r) => [r.stack, r.status, r.effects])).toEqual(
+      reviews.map((r) => [r.stack, 'changed', ['moves-data']]),
+    );
     expect(gated(reviews)).toEqual([]);
   });
 
   it("the combined adoption change (EU state to HCP Europe, an ap-south-1 deployment added) is reviewed as its parts are alone: nothing paired across, no 'moves to ap-south-1'", () => {
-    const euOnHcp = { ...prodEu, backend: { type: 'cloud' as const, organization: 'acme-eu', workspacePrefix: 'telemetry', hostname: 'app.eu.terraform.io' } };
-    const mumbai: DeploymentConfig = { environment: 'prod', region: 'ap-south-1', accountId: '222222222222', jurisdiction: 'IN' };
+    const euOnHcp = {
+      ...prodEu,
+      backend: {
+        type: 'cloud' as const,
+        organization: 'acme-eu',
+        workspacePrefix: 'telemetry',
+        hostname: 'app.eu.terraform.io',
+      },
+    };
+    const mumbai: DeploymentConfig = {
+      environment: 'prod',
+      region: 'ap-south-1',
+      accountId: '222222222222',
+      jurisdiction: 'IN',
+    };
     const combined = review(matrix(dev, prodUs, euOnHcp, mumbai));
     const stateAlone = review(matrix(dev, prodUs, euOnHcp));
     const mumbaiAlone = review(matrix(dev, prodUs, prodEu, mumbai));
@@ -101,21 +159,50 @@ describe('pairing by identity only', () => {
     expect(of(combined, 'telemetry-bootstrap-222222222222-ap-south-1').status).toBe('added');
     expect(of(combined, 'telemetry-bootstrap-222222222222-eu-central-1').status).toBe('removed');
     for (const r of combined) expect(verdict(r)).not.toMatch(/moves|jurisdiction EU → IN/);
-    expect(gated(combined)).toEqual([...gated(stateAlone), ...gated(mumbaiAlone)].sort((a, b) => a.join().localeCompare(b.join())));
+    expect(gated(combined)).toEqual(
+      [...gated(stateAlone), ...gated(mumbaiAlone)].sort((a, b) => a.join().localeCompare(b.join())),
+    );
   });
 
   it('a trust stack is reviewed in its own terms: whom it trusts, no data', () => {
-    const euOnHcp = { ...prodEu, backend: { type: 'cloud' as const, organization: 'acme-eu', workspacePrefix: 'telemetry', hostname: 'app.eu.terraform.io' } };
+    const euOnHcp = {
+      ...prodEu,
+      backend: {
+        type: 'cloud' as const,
+        organization: 'acme-eu',
+        workspacePrefix: 'telemetry',
+        hostname: 'app.eu.terraform.io',
+      },
+    };
     const trust = review(matrix(dev, prodUs, euOnHcp)).find((r) => r.model.identity.role === 'trust')!;
     expect(trust.status).toBe('added');
-    expect(verdict(trust)).toBe('new trust stack: IAM (global) in account 222222222222, 2 deploy roles that runs of acme-eu/telemetry-prod-eu-central-1 on app.eu.terraform.io (plan, apply) may assume; holds no data');
+    expect(verdict(trust)).toBe(
+      'new trust stack: IAM (global) in account 222222222222, 2 deploy roles that runs of acme-eu/telemetry-prod-eu-central-1 on app.eu.terraform.io (plan, apply) may assume; holds no data',
+    );
     expect(verdict(trust)).not.toMatch(/data in/);
-    const removed = compareReports(reports(matrix(dev, prodUs, euOnHcp)), reports(BASE)).find((r) => r.model.identity.role === 'trust')!;
-    expect([removed.status, verdict(removed)]).toEqual(['removed', expect.stringMatching(/^trust stack removed: its deploy roles \(.+\) and its identity provider are deleted; runs of acme-eu\/telemetry-prod-eu-central-1 on app\.eu\.terraform\.io \(plan, apply\) can no longer assume them$/)]);
+    const removed = compareReports(reports(matrix(dev, prodUs, euOnHcp)), reports(BASE)).find(
+      (r) => r.model.identity.role === 'trust',
+    )!;
+    expect([removed.status, verdict(removed)]).toEqual([
+      'removed',
+      expect.stringMatching(
+        /^trust stack removed: its deploy roles \(.+\) and its identity provider are deleted; runs of acme-eu\/telemetry-prod-eu-central-1 on app\.eu\.terraform\.io \(plan, apply\) can no longer assume them$/,
+      ),
+    ]);
   });
 
   it('a movedFrom naming a deployment still in the matrix, or claimed twice, is a configuration error', () => {
-    expect(() => resolveMatrix(matrix(dev, prodUs, { ...prodEu, movedFrom: 'prod/us-east-1' }))).toThrow(/movedFrom: "prod\/us-east-1" — that deployment is still in the matrix/);
-    expect(() => resolveMatrix(matrix(dev, { ...prodUs, region: 'us-east-2', movedFrom: 'prod/eu-west-1' }, { ...prodEu, movedFrom: 'prod/eu-west-1' }))).toThrow(/already moved from there/);
+    expect(() => resolveMatrix(matrix(dev, prodUs, { ...prodEu, movedFrom: 'prod/us-east-1' }))).toThrow(
+      /movedFrom: "prod\/us-east-1" — that deployment is still in the matrix/,
+    );
+    expect(() =>
+      resolveMatrix(
+        matrix(
+          dev,
+          { ...prodUs, region: 'us-east-2', movedFrom: 'prod/eu-west-1' },
+          { ...prodEu, movedFrom: 'prod/eu-west-1' },
+        ),
+      ),
+    ).toThrow(/already moved from there/);
   });
 });

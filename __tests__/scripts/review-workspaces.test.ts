@@ -13,12 +13,22 @@ import { compareWorkspaces, workspacesModel, type WorkspacesModel } from '../../
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 
 const [dev, prodUs, prodEu] = EXAMPLE_MATRIX.deployments;
-const cloud = { type: 'cloud' as const, organization: 'acme-eu', workspacePrefix: 'telemetry', hostname: 'app.eu.terraform.io' };
-const withEu = (backend: Record<string, unknown>): MatrixConfig => ({ ...EXAMPLE_MATRIX, deployments: [dev, prodUs, { ...prodEu, backend: backend as never }] });
+const cloud = {
+  type: 'cloud' as const,
+  organization: 'acme-eu',
+  workspacePrefix: 'telemetry',
+  hostname: 'app.eu.terraform.io',
+};
+const withEu = (backend: Record<string, unknown>): MatrixConfig => ({
+  ...EXAMPLE_MATRIX,
+  deployments: [dev, prodUs, { ...prodEu, backend: backend as never }],
+});
 
 function workspaces(matrix: MatrixConfig): WorkspacesModel[] {
   const { all } = buildMatrix(Testing.app(), resolveMatrix(matrix));
-  return all.filter((s): s is WorkspacesStack => s instanceof WorkspacesStack).map((s) => workspacesModel(s.node.id, JSON.parse(Testing.synth(s)) as TerraformJson)!);
+  return all
+    .filter((s): s is WorkspacesStack => s instanceof WorkspacesStack)
+    .map((s) => workspacesModel(s.node.id, JSON.parse(Testing.synth(s)) as TerraformJson)!);
 }
 
 describe('review of the workspaces stacks', () => {
@@ -52,13 +62,23 @@ describe('review of the workspaces stacks', () => {
   });
 
   it('the same workspaces: unchanged', () => {
-    expect(compareWorkspaces(workspaces(withEu(cloud)), workspaces(withEu(cloud))).map((r) => r.status)).toEqual(['unchanged']);
+    expect(compareWorkspaces(workspaces(withEu(cloud)), workspaces(withEu(cloud))).map((r) => r.status)).toEqual([
+      'unchanged',
+    ]);
   });
 
   it('runs started from a repository, and applies without approval or with another role: gated', () => {
     const base = workspaces(withEu(cloud));
-    const [vcs] = compareWorkspaces(base, workspaces(withEu({ ...cloud, vcs: { identifier: 'acme/infra', oauthTokenId: 'ot-abc123' } })));
-    expect(vcs.changes).toEqual([{ words: 'workspace telemetry-prod-eu-central-1 runs start from: was the CLI; now acme/infra', effects: ['widens-access'] }]);
+    const [vcs] = compareWorkspaces(
+      base,
+      workspaces(withEu({ ...cloud, vcs: { identifier: 'acme/infra', oauthTokenId: 'ot-abc123' } })),
+    );
+    expect(vcs.changes).toEqual([
+      {
+        words: 'workspace telemetry-prod-eu-central-1 runs start from: was the CLI; now acme/infra',
+        effects: ['widens-access'],
+      },
+    ]);
     const edited = JSON.parse(JSON.stringify(base)) as WorkspacesModel[];
     edited[0].workspaces[0].autoApply = true;
     edited[0].workspaces[0].credentials.TFC_AWS_APPLY_ROLE_ARN = 'arn:aws:iam::222222222222:role/admin';

@@ -7,7 +7,8 @@ const { sourceKey } = require('../../scripts/run-ts.js') as { sourceKey: (root: 
 
 describe('run-ts bundle cache key', () => {
   const root = mkdtempSync(join(tmpdir(), 'run-ts-'));
-  for (const dir of ['scripts/report', 'report', '__tests__', 'node_modules/x']) mkdirSync(join(root, dir), { recursive: true });
+  for (const dir of ['scripts/report', 'report', '__tests__', 'node_modules/x'])
+    mkdirSync(join(root, dir), { recursive: true });
   const write = (file: string, text: string) => writeFileSync(join(root, file), text);
   write('main.ts', 'export {};');
   write('scripts/report/render.ts', 'export const a = 1;');

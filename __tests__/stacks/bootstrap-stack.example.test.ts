@@ -30,19 +30,49 @@ describe('state bootstrap stacks (example matrix)', () => {
 
   it('removes the delete markers lock files leave behind, once their old versions have expired', () => {
     const tf = JSON.parse(Testing.synth(stacks[0]));
-    const [lifecycle] = Object.values(tf.resource.aws_s3_bucket_lifecycle_configuration as Record<string, { rule: unknown[] }>);
-    expect(lifecycle.rule).toEqual([expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: 90 }], expiration: [{ expired_object_delete_marker: true }] })]);
+    const [lifecycle] = Object.values(
+      tf.resource.aws_s3_bucket_lifecycle_configuration as Record<string, { rule: unknown[] }>,
+    );
+    expect(lifecycle.rule).toEqual([
+      expect.objectContaining({
+        noncurrent_version_expiration: [{ noncurrent_days: 90 }],
+        expiration: [{ expired_object_delete_marker: true }],
+      }),
+    ]);
   });
 
   it('state bucket and key carry prevent_destroy unless every stack whose state they hold allows destroy', () => {
     const devAllows = resolveMatrix({
       ...EXAMPLE_MATRIX,
       deployments: [
-        { environment: 'dev', region: 'eu-central-1', accountId: '111111111111', jurisdiction: 'EU', overrides: { protection: { allowDestroy: true } } },
-        { environment: 'test', region: 'eu-central-1', accountId: '111111111111', jurisdiction: 'EU', overrides: { protection: { allowDestroy: true } } },
-        { environment: 'prod', region: 'eu-central-1', accountId: '222222222222', jurisdiction: 'EU', overrides: { protection: { allowDestroy: true } } },
+        {
+          environment: 'dev',
+          region: 'eu-central-1',
+          accountId: '111111111111',
+          jurisdiction: 'EU',
+          overrides: { protection: { allowDestroy: true } },
+        },
+        {
+          environment: 'test',
+          region: 'eu-central-1',
+          accountId: '111111111111',
+          jurisdiction: 'EU',
+          overrides: { protection: { allowDestroy: true } },
+        },
+        {
+          environment: 'prod',
+          region: 'eu-central-1',
+          accountId: '222222222222',
+          jurisdiction: 'EU',
+          overrides: { protection: { allowDestroy: true } },
+        },
         { environment: 'prod', region: 'us-east-1', accountId: '222222222222' },
-        { environment: 'stage', region: 'us-east-1', accountId: '222222222222', overrides: { protection: { allowDestroy: true } } },
+        {
+          environment: 'stage',
+          region: 'us-east-1',
+          accountId: '222222222222',
+          overrides: { protection: { allowDestroy: true } },
+        },
       ],
     });
     expect(bootstrapTargets(devAllows).map((t) => [t.accountId, t.region, t.allowDestroy])).toEqual([
@@ -58,26 +88,40 @@ describe('state bootstrap stacks (example matrix)', () => {
 
   it('with deployRolePrincipals, a deploy role per stack it holds state for: trusted by exactly those principals, with the stack’s generated apply policy', () => {
     const ci = 'arn:aws:iam::999999999999:role/ci-deployer';
-    const matrix = { ...EXAMPLE_MATRIX, backend: { ...EXAMPLE_MATRIX.backend, deployRolePrincipals: [ci] } } as typeof EXAMPLE_MATRIX;
+    const matrix = {
+      ...EXAMPLE_MATRIX,
+      backend: { ...EXAMPLE_MATRIX.backend, deployRolePrincipals: [ci] },
+    } as typeof EXAMPLE_MATRIX;
     const withRoles = resolveMatrix(matrix);
     const app = Testing.app();
     const { all, telemetry } = buildMatrix(app, withRoles);
     for (const d of withRoles) {
       const bootstrap = all.find((s) => s.node.id === `telemetry-bootstrap-${d.accountId}-${d.region}`)!;
       const tf = JSON.parse(Testing.synth(bootstrap));
-      const [address, role] = Object.entries(tf.resource.aws_iam_role as Record<string, { name: string; assume_role_policy: string }>).find(([, r]) => r.name === `${d.names.stack}-deploy-apply`)!;
-      expect(JSON.parse(role.assume_role_policy).Statement).toEqual([{ Effect: 'Allow', Principal: { AWS: [ci] }, Action: 'sts:AssumeRole' }]);
-      const policy = Object.values(tf.resource.aws_iam_role_policy as Record<string, { role: string; policy: string }>).find((p) => p.role === `\${aws_iam_role.${address}.name}`)!;
+      const [address, role] = Object.entries(
+        tf.resource.aws_iam_role as Record<string, { name: string; assume_role_policy: string }>,
+      ).find(([, r]) => r.name === `${d.names.stack}-deploy-apply`)!;
+      expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
+        { Effect: 'Allow', Principal: { AWS: [ci] }, Action: 'sts:AssumeRole' },
+      ]);
+      const policy = Object.values(
+        tf.resource.aws_iam_role_policy as Record<string, { role: string; policy: string }>,
+      ).find((p) => p.role === `\${aws_iam_role.${address}.name}`)!;
       const generated = telemetry.find((t) => t.node.id === d.names.stack)!.deployPermissions().apply;
       expect(JSON.parse(policy.policy).Statement).toEqual(generated);
       // The stack's state: its object and lock file only.
-      expect(generated.find((s) => s.Sid === 'HoldTheStateLock')?.Resource).toBe(`arn:aws:s3:::telemetry-tfstate-${d.accountId}-${d.region}/telemetry/${d.environment}/${d.region}/terraform.tfstate.tflock`);
+      expect(generated.find((s) => s.Sid === 'HoldTheStateLock')?.Resource).toBe(
+        `arn:aws:s3:::telemetry-tfstate-${d.accountId}-${d.region}/telemetry/${d.environment}/${d.region}/terraform.tfstate.tflock`,
+      );
     }
     expect(bootstrapTargets(resolveMatrix(EXAMPLE_MATRIX)).flatMap((t) => t.deployRoles)).toEqual([]);
   });
 
   it('no bootstrap stacks when state lives in Terraform Cloud', () => {
-    const cloud = resolveMatrix({ ...EXAMPLE_MATRIX, backend: { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'tfe.example.com' } });
+    const cloud = resolveMatrix({
+      ...EXAMPLE_MATRIX,
+      backend: { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'tfe.example.com' },
+    });
     expect(bootstrapTargets(cloud)).toEqual([]);
   });
 });
@@ -86,7 +130,9 @@ describe('stack directories (every checked stack: bootstrap and telemetry)', () 
   const stack = stacks[0].node.id;
   const synthInto = (outdir: string, hclOutput: boolean) => {
     synthesizeChecked(deployments, { outdir, hclOutput });
-    return readdirSync(join(outdir, 'stacks', stack)).filter((f) => f.startsWith('cdk.tf')).sort();
+    return readdirSync(join(outdir, 'stacks', stack))
+      .filter((f) => f.startsWith('cdk.tf'))
+      .sort();
   };
 
   it('hold one form only: a JSON synth removes the cdk.tf an earlier `synth --hcl` left, and the other way round; a stack no longer in the matrix is left out of the manifest, its folder left for cdktf-cli to remove (it fails when the folder is already gone: stacks/synth.ts)', () => {
@@ -96,7 +142,9 @@ describe('stack directories (every checked stack: bootstrap and telemetry)', () 
     mkdirSync(join(outdir, 'stacks', 'telemetry-removed-us-east-1'), { recursive: true });
     expect(synthInto(outdir, false)).toEqual(['cdk.tf.json']);
     expect(existsSync(join(outdir, 'stacks', 'telemetry-removed-us-east-1'))).toBe(true);
-    expect(Object.keys(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks)).not.toContain('telemetry-removed-us-east-1');
+    expect(Object.keys(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks)).not.toContain(
+      'telemetry-removed-us-east-1',
+    );
     expect(synthInto(outdir, true)).toEqual(['cdk.tf']);
     expect(existsSync(join(outdir, 'stacks', stack, 'cdk.tf.json'))).toBe(false);
   });

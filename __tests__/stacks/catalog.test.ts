@@ -16,7 +16,9 @@ import { dataKey, only, singleDeployment, synthMatrix } from '../helpers';
 const EXAMPLE = join(__dirname, '../../config/examples/catalog-modes.json');
 const variants = synthMatrix(applyOverrides(EXAMPLE_MATRIX, readOverrideFile(EXAMPLE)));
 const variant = (mode: string, format: 'json' | 'parquet' = 'json') =>
-  variants.find((v) => v.deployment.settings.catalog.mode === mode && v.deployment.settings.firehose.format === format)!;
+  variants.find(
+    (v) => v.deployment.settings.catalog.mode === mode && v.deployment.settings.firehose.format === format,
+  )!;
 
 describe('catalog modes (config/examples/catalog-modes.json)', () => {
   it('covers every catalog mode with JSON and with Parquet', () => {
@@ -38,12 +40,17 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
       if (format === 'parquet') {
         expect(ext.data_format_conversion_configuration).toMatchObject({ enabled: true });
         expect(ext.compression_format).toBe('UNCOMPRESSED');
-        expect(table?.storage_descriptor).toMatchObject({ ser_de_info: { serialization_library: STORAGE_FORMATS.parquet.serializationLibrary } });
+        expect(table?.storage_descriptor).toMatchObject({
+          ser_de_info: { serialization_library: STORAGE_FORMATS.parquet.serializationLibrary },
+        });
       } else {
         expect(ext.data_format_conversion_configuration).toBeUndefined();
         expect(ext.compression_format).toBe('GZIP');
         // JSON in crawler modes leaves the table to the crawler; projection always needs the contract table.
-        if (table) expect(table.storage_descriptor).toMatchObject({ ser_de_info: { serialization_library: STORAGE_FORMATS.json.serializationLibrary } });
+        if (table)
+          expect(table.storage_descriptor).toMatchObject({
+            ser_de_info: { serialization_library: STORAGE_FORMATS.json.serializationLibrary },
+          });
       }
     },
   );
@@ -56,12 +63,20 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
     const crawler = only(tf, 'aws_glue_crawler');
     expect(crawler.recrawl_policy).toEqual({ recrawl_behavior: 'CRAWL_EVENT_MODE' });
     expect(crawler.schema_change_policy).toEqual({ update_behavior: 'UPDATE_IN_DATABASE', delete_behavior: 'LOG' });
-    expect((crawler.s3_target as Record<string, unknown>[])[0]).toMatchObject({ event_queue_arn: expect.stringContaining('aws_sqs_queue'), dlq_event_queue_arn: expect.stringContaining('aws_sqs_queue') });
+    expect((crawler.s3_target as Record<string, unknown>[])[0]).toMatchObject({
+      event_queue_arn: expect.stringContaining('aws_sqs_queue'),
+      dlq_event_queue_arn: expect.stringContaining('aws_sqs_queue'),
+    });
     const notification = only(tf, 'aws_s3_bucket_notification');
     // One notification configuration holds both the alert topic and the crawler's queue.
     expect(notification.topic).toHaveLength(1);
-    expect(notification.queue).toEqual([expect.objectContaining({ filter_prefix: staticFolder(d.settings.firehose.dataPrefix) })]);
-    expect([...(notification.depends_on as string[])].sort()).toEqual([expect.stringContaining('aws_sns_topic_policy'), expect.stringContaining('aws_sqs_queue_policy')]);
+    expect(notification.queue).toEqual([
+      expect.objectContaining({ filter_prefix: staticFolder(d.settings.firehose.dataPrefix) }),
+    ]);
+    expect([...(notification.depends_on as string[])].sort()).toEqual([
+      expect.stringContaining('aws_sns_topic_policy'),
+      expect.stringContaining('aws_sqs_queue_policy'),
+    ]);
     // The queue's policy lets the bucket send; the DLQ's only refuses requests without TLS (SQS redrives into it).
     const policies = Object.values(tf.resource.aws_sqs_queue_policy) as { queue_url: string; policy: string }[];
     const queueBody = Object.entries(tf.resource.aws_sqs_queue).find(([, q]) => q.name === d.names.dataEventsQueue)![0];
@@ -69,12 +84,19 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
     const dlqPolicy = parsePolicy(policies.find((p) => p !== queuePolicyBody)?.policy) ?? [];
     expect(dlqPolicy.map((s) => s.Sid)).toEqual(['DenyInsecureTransport']);
     const queuePolicy = parsePolicy(queuePolicyBody.policy) ?? [];
-    expect(queuePolicy[0].Condition).toEqual({ StringEquals: { 'aws:SourceAccount': d.accountId }, ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${d.names.dataBucket}` } });
-    expect(Object.values(tf.resource.aws_cloudwatch_metric_alarm).map((a) => a.metric_name)).toContain('ApproximateNumberOfMessagesVisible');
+    expect(queuePolicy[0].Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': d.accountId },
+      ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${d.names.dataBucket}` },
+    });
+    expect(Object.values(tf.resource.aws_cloudwatch_metric_alarm).map((a) => a.metric_name)).toContain(
+      'ApproximateNumberOfMessagesVisible',
+    );
     // S3 encrypts the events it sends with the stack key, for this queue only.
     const key = parsePolicy(dataKey(tf)[1].policy) ?? [];
     expect(key.find((s) => s.Sid === 'S3NotificationsUseKeyForCrawlerQueue')?.Condition).toEqual({
-      StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': `arn:aws:sqs:${d.region}:${d.accountId}:${d.names.dataEventsQueue}` },
+      StringEquals: {
+        'kms:EncryptionContext:aws:sqs:arn': `arn:aws:sqs:${d.region}:${d.accountId}:${d.names.dataEventsQueue}`,
+      },
     });
     expect(queuePolicyBody.policy).toContain(`arn:aws:sqs:${d.region}:${d.accountId}:${d.names.dataEventsQueue}`);
   });
@@ -87,23 +109,37 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
     const parameters = table.parameters as Record<string, string>;
     expect(table.name).toBe(d.names.table);
     expect(parameters['projection.enabled']).toBe('true');
-    expect(parameters['storage.location.template']).toBe(`s3://${d.names.dataBucket}/data/year=$\${year}/month=$\${month}/day=$\${day}/`);
+    expect(parameters['storage.location.template']).toBe(
+      `s3://${d.names.dataBucket}/data/year=$\${year}/month=$\${month}/day=$\${day}/`,
+    );
     // Terraform unescapes `$${` to `${`: the template, filled with a day, is exactly the prefix Firehose writes.
     const day = new Date('2026-11-24T10:00:00Z');
-    const filled = parameters['storage.location.template'].replace(/\$\$\{(\w+)\}/g, (_m, k: string) => ({ year: '2026', month: '11', day: '24' })[k]!);
+    const filled = parameters['storage.location.template'].replace(
+      /\$\$\{(\w+)\}/g,
+      (_m, k: string) => ({ year: '2026', month: '11', day: '24' })[k]!,
+    );
     expect(filled).toBe(`s3://${d.names.dataBucket}/${renderPrefix(d.settings.firehose.dataPrefix, day)}`);
     expect(table.partition_keys).toEqual(['year', 'month', 'day'].map((name) => ({ name, type: 'string' })));
   });
 
   it('the contract table has every contract column, in order, with its Glue type and the format’s SerDe', () => {
-    for (const [mode, format] of [['crawler', 'parquet'], ['projection', 'json'], ['projection', 'parquet']] as const) {
+    for (const [mode, format] of [
+      ['crawler', 'parquet'],
+      ['projection', 'json'],
+      ['projection', 'parquet'],
+    ] as const) {
       const { tf, deployment: d } = variant(mode, format);
       const table = only(tf, 'aws_glue_catalog_table');
       const sd = table.storage_descriptor as Record<string, unknown>;
       const fields = contractFields(d.settings.contract.extraColumns);
-      expect((sd.columns as { name: string; type: string }[]).map((c) => [c.name, c.type])).toEqual(fields.map((f) => [f.name, glueType(f.type)]));
+      expect((sd.columns as { name: string; type: string }[]).map((c) => [c.name, c.type])).toEqual(
+        fields.map((f) => [f.name, glueType(f.type)]),
+      );
       // JSON: malformed records skipped, not failing every query over their partition (the erasure's locate included).
-      expect(sd.ser_de_info).toEqual({ serialization_library: STORAGE_FORMATS[d.settings.firehose.format].serializationLibrary, ...(format === 'json' ? { parameters: { 'ignore.malformed.json': 'TRUE' } } : {}) });
+      expect(sd.ser_de_info).toEqual({
+        serialization_library: STORAGE_FORMATS[d.settings.firehose.format].serializationLibrary,
+        ...(format === 'json' ? { parameters: { 'ignore.malformed.json': 'TRUE' } } : {}),
+      });
     }
   });
 
@@ -127,9 +163,14 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
       enabled: true,
       input_format_configuration: { deserializer: { open_x_json_ser_de: {} } },
       output_format_configuration: { serializer: { parquet_ser_de: {} } },
-      schema_configuration: { database_name: d.names.glueDatabase, table_name: expect.stringContaining('aws_glue_catalog_table') },
+      schema_configuration: {
+        database_name: d.names.glueDatabase,
+        table_name: expect.stringContaining('aws_glue_catalog_table'),
+      },
     });
-    const firehosePolicy = Object.values(tf.resource.aws_iam_role_policy).find((p) => String(p.role).includes('delivery'));
+    const firehosePolicy = Object.values(tf.resource.aws_iam_role_policy).find((p) =>
+      String(p.role).includes('delivery'),
+    );
     const glue = (parsePolicy(firehosePolicy?.policy) ?? []).find((s) => s.Sid === 'ReadContractSchemaForParquet');
     expect(glue?.Action).toEqual(['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions']);
     expect(glue?.Resource).toContain(`arn:aws:glue:${d.region}:${d.accountId}:database/${d.names.glueDatabase}`);
@@ -137,13 +178,17 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
 
   it('extra queries are saved beside the built-in ones', () => {
     const { tf } = variant('projection', 'parquet');
-    expect(Object.values(tf.resource.aws_athena_named_query).map((q) => q.name)).toContain('events-per-screen-yesterday');
+    expect(Object.values(tf.resource.aws_athena_named_query).map((q) => q.name)).toContain(
+      'events-per-screen-yesterday',
+    );
   });
 });
 
 describe('projectionTemplate', () => {
   it('turns every Hive timestamp folder of the prefix into a projected key', () => {
-    expect(projectionTemplate('b', 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/')).toBe('s3://b/data/year=$${year}/month=$${month}/day=$${day}/');
+    expect(projectionTemplate('b', 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/')).toBe(
+      's3://b/data/year=$${year}/month=$${month}/day=$${day}/',
+    );
   });
 });
 
@@ -151,36 +196,70 @@ describe('named queries against the event contract', () => {
   it('a query naming a column absent from the contract fails synth with the field named', () => {
     const result = configCheck({
       matrix: singleDeployment({
-        extraQueries: [{ name: 'by-screen', description: 'x', columns: ['screen_name'], sql: 'SELECT 1 FROM "{{database}}"."{{table}}" WHERE year = \'2026\' AND month = \'11\' AND day = \'24\'' }],
+        extraQueries: [
+          {
+            name: 'by-screen',
+            description: 'x',
+            columns: ['screen_name'],
+            sql: "SELECT 1 FROM \"{{database}}\".\"{{table}}\" WHERE year = '2026' AND month = '11' AND day = '24'",
+          },
+        ],
       }),
     });
     expect(result.exitCode).toBe(1);
-    expect(result.errors).toContain('  - prod/eu-central-1 extraQueries[0].columns[0]: "screen_name" — column screen_name is not in the event contract');
+    expect(result.errors).toContain(
+      '  - prod/eu-central-1 extraQueries[0].columns[0]: "screen_name" — column screen_name is not in the event contract',
+    );
   });
 
   it('a query that does not filter on year/month/day is rejected', () => {
-    const result = configCheck({ matrix: singleDeployment({ extraQueries: [{ name: 'all', description: 'x', columns: [], sql: 'SELECT count(*) FROM "{{database}}"."{{table}}"' }] }) });
+    const result = configCheck({
+      matrix: singleDeployment({
+        extraQueries: [
+          { name: 'all', description: 'x', columns: [], sql: 'SELECT count(*) FROM "{{database}}"."{{table}}"' },
+        ],
+      }),
+    });
     expect(result.errors.join('\n')).toMatch(/extraQueries\[0\]\.sql: .* must filter on year\/month\/day/);
   });
 
   it('nested paths are checked inside structs', () => {
-    const result = configCheck({ matrix: singleDeployment({ extraQueries: [{ name: 'q', description: 'x', columns: ['session.length'], sql: 'SELECT 1 FROM "{{database}}"."{{table}}" WHERE year=\'1\' AND month=\'1\' AND day=\'1\'' }] }) });
+    const result = configCheck({
+      matrix: singleDeployment({
+        extraQueries: [
+          {
+            name: 'q',
+            description: 'x',
+            columns: ['session.length'],
+            sql: "SELECT 1 FROM \"{{database}}\".\"{{table}}\" WHERE year='1' AND month='1' AND day='1'",
+          },
+        ],
+      }),
+    });
     expect(result.errors.join('\n')).toContain('column session.length is not in the event contract');
   });
 
   it('catalog mode and recrawl behaviour must agree', () => {
     const result = configCheck({ matrix: singleDeployment({ catalog: { mode: 'crawler-events' } }) });
-    expect(result.errors).toContain('  - prod/eu-central-1 crawler.recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" — catalog.mode "crawler-events" needs crawler.recrawlBehavior CRAWL_EVENT_MODE');
+    expect(result.errors).toContain(
+      '  - prod/eu-central-1 crawler.recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" — catalog.mode "crawler-events" needs crawler.recrawlBehavior CRAWL_EVENT_MODE',
+    );
   });
 
   it('an extra column may not shadow the envelope or a partition column', () => {
-    const result = configCheck({ matrix: singleDeployment({ contract: { extraColumns: [{ name: 'year', type: 'string', description: 'x' }] } }) });
-    expect(result.errors).toContain('  - prod/eu-central-1 contract.extraColumns[0].name: "year" — already a column of the envelope or a partition column');
+    const result = configCheck({
+      matrix: singleDeployment({ contract: { extraColumns: [{ name: 'year', type: 'string', description: 'x' }] } }),
+    });
+    expect(result.errors).toContain(
+      '  - prod/eu-central-1 contract.extraColumns[0].name: "year" — already a column of the envelope or a partition column',
+    );
   });
 });
 
 describe('sample events', () => {
-  const [deployment] = resolveMatrix(singleDeployment({ contract: { extraColumns: [{ name: 'screen_name', type: 'string', description: 'Screen' }] } }));
+  const [deployment] = resolveMatrix(
+    singleDeployment({ contract: { extraColumns: [{ name: 'screen_name', type: 'string', description: 'Screen' }] } }),
+  );
   const events = generateEvents(deployment, { sessions: 10, seed: 7, date: '2026-11-24' });
 
   it('are sessions of start, custom events and stop, valid against the stack’s JSON Schema', () => {
@@ -206,9 +285,16 @@ describe('sample events', () => {
     const out = mkdtempSync(join(tmpdir(), 'sample-'));
     const keys = writeFirehoseObjects(deployment, events, out);
     expect(keys.length).toBeGreaterThan(0);
-    for (const key of keys) expect(key).toMatch(/^data\/year=2026\/month=11\/day=2[45]\/telemetry-prod-events-1-2026-11-2[45]-\d\d-00-00-\d{8}-sample\.gz$/);
+    for (const key of keys)
+      expect(key).toMatch(
+        /^data\/year=2026\/month=11\/day=2[45]\/telemetry-prod-events-1-2026-11-2[45]-\d\d-00-00-\d{8}-sample\.gz$/,
+      );
     const read = readdirSync(join(out, 'data/year=2026/month=11/day=24')).flatMap((f) =>
-      gunzipSync(readFileSync(join(out, 'data/year=2026/month=11/day=24', f))).toString('utf8').trim().split('\n').map((line) => JSON.parse(line)),
+      gunzipSync(readFileSync(join(out, 'data/year=2026/month=11/day=24', f)))
+        .toString('utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
     );
     expect(validateEvents(deployment, read)).toEqual([]);
     expect(read.length).toBeGreaterThan(0);

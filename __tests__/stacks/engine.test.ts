@@ -23,8 +23,13 @@ const names = Object.keys(ENGINES) as EngineName[];
 /** The committed synth snapshots of the default matrix (recorded on the default engine): stack → cdk.tf.json text. */
 function committedSnapshots(): Map<string, string> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const snap = require(join(root, '__tests__', '__snapshots__', 'synth-snapshots.test.ts.snap')) as Record<string, string>;
-  return new Map(Object.entries(snap).map(([title, text]) => [title.replace(/^.*: | 1$/g, ''), text.trim().replace(/^"|"$/g, '')]));
+  const snap = require(join(root, '__tests__', '__snapshots__', 'synth-snapshots.test.ts.snap')) as Record<
+    string,
+    string
+  >;
+  return new Map(
+    Object.entries(snap).map(([title, text]) => [title.replace(/^.*: | 1$/g, ''), text.trim().replace(/^"|"$/g, '')]),
+  );
 }
 
 describe('the CDK engine in force', () => {
@@ -33,18 +38,27 @@ describe('the CDK engine in force', () => {
   });
 
   it("runs the prebuilt bindings on that engine: the Terraform Cloud binding's `cdktf` is the stacks' own, the AWS binding's engine is the installed version", () => {
-    const from = (binding: string, request: string) => require.resolve(request, { paths: [dirname(require.resolve(`${binding}/package.json`))] });
+    const from = (binding: string, request: string) =>
+      require.resolve(request, { paths: [dirname(require.resolve(`${binding}/package.json`))] });
     // @cdktf/provider-tfe has no CDK Terrain build: on CDK Terrain it must load the aliased `cdktf`, not a nested copy of cdktf 0.21.
     expect(from('@cdktf/provider-tfe', 'cdktf/package.json')).toBe(require.resolve('cdktf/package.json'));
     const engine = ENGINES[installedEngine()];
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { name, version } = require(from('@cdktf/provider-aws', `${engine.package}/package.json`)) as { name: string; version: string };
+    const { name, version } = require(from('@cdktf/provider-aws', `${engine.package}/package.json`)) as {
+      name: string;
+      version: string;
+    };
     expect(`${name}@${version}`).toBe(`${engine.package}@${engine.version}`);
   });
 
   it('refuses any other package or version under the name cdktf, naming what to re-check', () => {
-    for (const name of names) expect(engineOf({ name: ENGINES[name].package, version: ENGINES[name].version })).toBe(name);
-    for (const other of [{ name: 'cdktf', version: '0.20.0' }, { name: 'cdktn', version: '0.25.0' }, { name: 'cdktn', version: ENGINES.cdktf.version }]) {
+    for (const name of names)
+      expect(engineOf({ name: ENGINES[name].package, version: ENGINES[name].version })).toBe(name);
+    for (const other of [
+      { name: 'cdktf', version: '0.20.0' },
+      { name: 'cdktn', version: '0.25.0' },
+      { name: 'cdktn', version: ENGINES.cdktf.version },
+    ]) {
       expect(() => engineOf(other)).toThrow(`the package installed as \`cdktf\` is ${other.name} ${other.version}`);
       expect(() => engineOf(other)).toThrow(/re-check addCustomSynthesis .* ValidateBinaryVersion\.validate/);
     }
@@ -52,7 +66,10 @@ describe('the CDK engine in force', () => {
 
   it('pins every engine package to one exact version (no ranges), so each engine is one reproducible set', () => {
     for (const engine of Object.values(ENGINES)) {
-      for (const spec of [...Object.values(engine.dependencies), ...Object.values(engine.devDependencies)] as string[]) {
+      for (const spec of [
+        ...Object.values(engine.dependencies),
+        ...Object.values(engine.devDependencies),
+      ] as string[]) {
         expect(spec).toMatch(/^(npm:(@[a-z0-9-]+\/)?[a-z0-9-]+@)?\d+\.\d+\.\d+$/);
       }
     }
@@ -62,7 +79,15 @@ describe('the CDK engine in force', () => {
     const pkg = JSON.parse(packageText) as { dependencies: Record<string, string> };
     expect(declaredEngine({ ...pkg, dependencies: { ...pkg.dependencies, cdktf: '0.20.0' } })).toBeUndefined();
     const terrain = JSON.parse(withEngine(pkg, 'terrain')) as { dependencies: Record<string, string> };
-    expect(declaredEngine({ ...terrain, dependencies: { ...terrain.dependencies, '@cdktf/provider-aws': ENGINES.cdktf.dependencies['@cdktf/provider-aws'] } })).toBeUndefined();
+    expect(
+      declaredEngine({
+        ...terrain,
+        dependencies: {
+          ...terrain.dependencies,
+          '@cdktf/provider-aws': ENGINES.cdktf.dependencies['@cdktf/provider-aws'],
+        },
+      }),
+    ).toBeUndefined();
   });
 });
 
@@ -80,9 +105,12 @@ describe('npm run engine (scripts/engine.js)', () => {
       const after = JSON.parse(withEngine(before, engine)) as Record<string, Record<string, unknown>>;
       for (const section of ['dependencies', 'devDependencies', 'overrides'] as const) {
         const owned = new Set(names.flatMap((n) => Object.keys(ENGINES[n][section])));
-        const others = (p: Record<string, Record<string, unknown>>) => Object.entries(p[section] ?? {}).filter(([key]) => !owned.has(key));
+        const others = (p: Record<string, Record<string, unknown>>) =>
+          Object.entries(p[section] ?? {}).filter(([key]) => !owned.has(key));
         expect(others(after)).toEqual(others(before));
-        expect(Object.fromEntries(Object.entries(after[section] ?? {}).filter(([key]) => owned.has(key)))).toEqual(ENGINES[engine][section]);
+        expect(Object.fromEntries(Object.entries(after[section] ?? {}).filter(([key]) => owned.has(key)))).toEqual(
+          ENGINES[engine][section],
+        );
       }
       const { dependencies: _d, devDependencies: _dd, overrides: _o, ...rest } = after;
       const { dependencies: _bd, devDependencies: _bdd, overrides: _bo, ...restBefore } = before;
@@ -109,7 +137,10 @@ describe("the snapshots' engine form (__tests__/recorded-engine.ts)", () => {
 
   it(`writes ${other}'s form with its engine label, AWS provider requirement and layout`, () => {
     const [, json] = [...snapshots].find(([, j]) => j.includes('"required_providers"') && j.includes('"aws"'))!;
-    const tf = JSON.parse(asOtherEngine(json)) as { '//': { metadata: { version: string } }; terraform: { required_providers: { aws: unknown } } };
+    const tf = JSON.parse(asOtherEngine(json)) as {
+      '//': { metadata: { version: string } };
+      terraform: { required_providers: { aws: unknown } };
+    };
     expect(tf['//'].metadata.version).toBe(ENGINES[other].version);
     expect(tf.terraform.required_providers.aws).toEqual(ENGINES[other].awsProvider);
     // json-stable-stringify and safe-stable-stringify write an empty object differently: the layout follows the engine.
@@ -124,18 +155,21 @@ describe("the snapshots' engine form (__tests__/recorded-engine.ts)", () => {
     for (const [stack, json] of snapshots) expect([stack, cdktfJson(JSON.parse(json))]).toEqual([stack, json]);
   });
 
-  it('leaves the default engine\'s text untouched', () => {
+  it("leaves the default engine's text untouched", () => {
     for (const json of snapshots.values()) expect(inRecordedEngineForm(`${json}\n`, DEFAULT_ENGINE)).toBe(`${json}\n`);
   });
 
   it(`puts ${other}'s engine label, AWS provider requirement and layout back, giving the committed text`, () => {
-    for (const [stack, json] of snapshots) expect([stack, inRecordedEngineForm(asOtherEngine(json), other)]).toEqual([stack, json]);
+    for (const [stack, json] of snapshots)
+      expect([stack, inRecordedEngineForm(asOtherEngine(json), other)]).toEqual([stack, json]);
   });
 
   it('hides nothing else: a changed argument, another provider version or another engine version still differ', () => {
     const [stack, json] = [...snapshots].find(([, j]) => j.includes('"required_providers"') && j.includes('"aws"'))!;
     const written = asOtherEngine(json);
-    const changedArgument = written.replace('"backend": "local"', '"backend": "s3"').replace(/"force_destroy": (true|false)/, '"force_destroy": "changed"');
+    const changedArgument = written
+      .replace('"backend": "local"', '"backend": "s3"')
+      .replace(/"force_destroy": (true|false)/, '"force_destroy": "changed"');
     expect(written).not.toBe(changedArgument);
     expect([stack, inRecordedEngineForm(changedArgument, other)]).not.toEqual([stack, json]);
     const otherProvider = written.replace(`"version": "${ENGINES[other].awsProvider.version}"`, '"version": "6.99.0"');

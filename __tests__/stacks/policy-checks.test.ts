@@ -31,7 +31,10 @@ function plant(plantFn: (stack: TelemetryStack) => void, allowedRegions: string[
 }
 
 const crossRegionLogGroup = (stack: TelemetryStack) =>
-  new CloudwatchLogGroup(stack, 'planted', { name: 'planted', kmsKeyId: 'arn:aws:kms:us-west-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab' });
+  new CloudwatchLogGroup(stack, 'planted', {
+    name: 'planted',
+    kmsKeyId: 'arn:aws:kms:us-west-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  });
 
 describe('policy checks on constructed stacks', () => {
   it('the default matrix passes every check', () => {
@@ -40,7 +43,9 @@ describe('policy checks on constructed stacks', () => {
 
   it('residency: a resource referencing another region fails', () => {
     expect(plant(crossRegionLogGroup)).toEqual([
-      expect.stringMatching(/^telemetry-prod-eu-central-1: \[residency\] resource\.aws_cloudwatch_log_group\.planted: kms_key_id references arn:aws:kms:us-west-2: — region us-west-2, outside eu-central-1$/),
+      expect.stringMatching(
+        /^telemetry-prod-eu-central-1: \[residency\] resource\.aws_cloudwatch_log_group\.planted: kms_key_id references arn:aws:kms:us-west-2: — region us-west-2, outside eu-central-1$/,
+      ),
     ]);
   });
 
@@ -53,20 +58,34 @@ describe('policy checks on constructed stacks', () => {
       const role = stack.node.findAll().find((n): n is IamRole => n instanceof IamRole)!;
       new IamRolePolicy(stack, 'planted', {
         role: role.id,
-        policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'TooBroad', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }),
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'TooBroad', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+        }),
       });
     });
-    expect(problems).toEqual([expect.stringContaining('[least-privilege] aws_iam_role_policy.planted: statement TooBroad allows s3:GetObject on Resource "*"')]);
+    expect(problems).toEqual([
+      expect.stringContaining(
+        '[least-privilege] aws_iam_role_policy.planted: statement TooBroad allows s3:GetObject on Resource "*"',
+      ),
+    ]);
   });
 
   it('trust: a service role without a confused-deputy condition fails', () => {
     const problems = plant((stack) => {
       new IamRole(stack, 'planted', {
         name: 'planted',
-        assumeRolePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'glue.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+        assumeRolePolicy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'glue.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
       });
     });
-    expect(problems).toEqual([expect.stringContaining('[trust] aws_iam_role.planted: trust policy for {"Service":"glue.amazonaws.com"} has no confused-deputy condition')]);
+    expect(problems).toEqual([
+      expect.stringContaining(
+        '[trust] aws_iam_role.planted: trust policy for {"Service":"glue.amazonaws.com"} has no confused-deputy condition',
+      ),
+    ]);
   });
 
   it('encryption and exposure: an unencrypted, unprotected bucket and a non-rotating key fail', () => {
@@ -88,10 +107,13 @@ describe('policy checks on constructed stacks', () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'cdktf-out-')), 'out');
     const plantRegion: IAspect = {
       visit: (node) => {
-        if (node instanceof CloudwatchLogGroup) node.kmsKeyId = 'arn:aws:kms:us-west-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+        if (node instanceof CloudwatchLogGroup)
+          node.kmsKeyId = 'arn:aws:kms:us-west-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
       },
     };
-    expect(() => synthesizeChecked(resolveMatrix(singleDeployment()), { outdir, aspects: [plantRegion] })).toThrow(/residency[\s\S]*us-west-2/);
+    expect(() => synthesizeChecked(resolveMatrix(singleDeployment()), { outdir, aspects: [plantRegion] })).toThrow(
+      /residency[\s\S]*us-west-2/,
+    );
     expect(existsSync(join(outdir, 'manifest.json'))).toBe(false);
     expect(existsSync(join(outdir, 'stacks'))).toBe(false);
   });
@@ -106,41 +128,90 @@ describe('policy checks on constructed stacks', () => {
     const { warnings } = synthesizeChecked(resolveMatrix(singleDeployment()), { outdir, aspects: [tagLogs] });
     expect(warnings).toEqual([]);
     const tf = JSON.parse(readFileSync(join(outdir, 'stacks', 'telemetry-prod-eu-central-1', 'cdk.tf.json'), 'utf8'));
-    expect(Object.values(tf.resource.aws_cloudwatch_log_group as Record<string, { tags?: unknown }>)[0].tags).toEqual({ AddedByAspect: 'yes' });
+    expect(Object.values(tf.resource.aws_cloudwatch_log_group as Record<string, { tags?: unknown }>)[0].tags).toEqual({
+      AddedByAspect: 'yes',
+    });
   });
 });
 
 describe('checkStack on plain Terraform JSON', () => {
   it('accepts an IfExists confused-deputy guard only where suppressed (the crawler role), and says so', () => {
     const trust = (service: string) => ({
-      assume_role_policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', Condition: { StringEqualsIfExists: { 'aws:SourceAccount': '222222222222' } } }] }),
+      assume_role_policy: JSON.stringify({
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: service },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEqualsIfExists: { 'aws:SourceAccount': '222222222222' } },
+          },
+        ],
+      }),
     });
     const strictAndIfExists = {
       assume_role_policy: JSON.stringify({
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'firehose.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': '222222222222' }, ArnLikeIfExists: { 'aws:SourceArn': 'arn:aws:firehose:*' } } }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'firehose.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: {
+              StringEquals: { 'sts:ExternalId': '222222222222' },
+              ArnLikeIfExists: { 'aws:SourceArn': 'arn:aws:firehose:*' },
+            },
+          },
+        ],
       }),
     };
-    const tf: TerraformJson = { resource: { aws_iam_role: { catalog_role_0D2DB899: trust('glue.amazonaws.com'), delivery: trust('firehose.amazonaws.com'), both: strictAndIfExists } } };
-    const findings = checkStack(tf, { region: 'eu-central-1', allowedRegions: [] }).map((f) => `${f.severity} ${f.resource}: ${f.message}`);
+    const tf: TerraformJson = {
+      resource: {
+        aws_iam_role: {
+          catalog_role_0D2DB899: trust('glue.amazonaws.com'),
+          delivery: trust('firehose.amazonaws.com'),
+          both: strictAndIfExists,
+        },
+      },
+    };
+    const findings = checkStack(tf, { region: 'eu-central-1', allowedRegions: [] }).map(
+      (f) => `${f.severity} ${f.resource}: ${f.message}`,
+    );
     expect(findings).toHaveLength(2);
-    expect(findings).toContain('error aws_iam_role.delivery: confused-deputy guard uses StringEqualsIfExists, which lets requests without the key through');
+    expect(findings).toContain(
+      'error aws_iam_role.delivery: confused-deputy guard uses StringEqualsIfExists, which lets requests without the key through',
+    );
     expect(findings).toContainEqual(
-      expect.stringMatching(/^info aws_iam_role\.catalog_role_0D2DB899: confused-deputy guard uses StringEqualsIfExists: Glue does not document sending aws:SourceAccount/),
+      expect.stringMatching(
+        /^info aws_iam_role\.catalog_role_0D2DB899: confused-deputy guard uses StringEqualsIfExists: Glue does not document sending aws:SourceAccount/,
+      ),
     );
   });
 
   it('allows "*" only in KMS key policies, where it means the key', () => {
-    const policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 'kms:*', Resource: '*' }] });
-    const tf: TerraformJson = { resource: { aws_kms_key: { k: { policy, enable_key_rotation: true, lifecycle: { prevent_destroy: true } } }, aws_iam_policy: { p: { policy } } } };
-    expect(checkStack(tf, { region: 'eu-central-1', allowedRegions: [] }).map((f) => `${f.check} ${f.resource}`)).toEqual([
-      'least-privilege aws_iam_policy.p',
-      'least-privilege aws_iam_policy.p',
-    ]);
+    const policy = JSON.stringify({
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 'kms:*', Resource: '*' },
+      ],
+    });
+    const tf: TerraformJson = {
+      resource: {
+        aws_kms_key: { k: { policy, enable_key_rotation: true, lifecycle: { prevent_destroy: true } } },
+        aws_iam_policy: { p: { policy } },
+      },
+    };
+    expect(
+      checkStack(tf, { region: 'eu-central-1', allowedRegions: [] }).map((f) => `${f.check} ${f.resource}`),
+    ).toEqual(['least-privilege aws_iam_policy.p', 'least-privilege aws_iam_policy.p']);
   });
 
   it('flags a backend and provider in another region', () => {
-    const tf: TerraformJson = { provider: { aws: [{ region: 'us-east-1' }] }, terraform: { backend: { s3: { region: 'us-east-1' } } } };
-    expect(checkStack(tf, { region: 'eu-central-1', allowedRegions: [] }).map((f) => f.resource)).toEqual(['provider.aws[0]', 'terraform.backend.s3']);
+    const tf: TerraformJson = {
+      provider: { aws: [{ region: 'us-east-1' }] },
+      terraform: { backend: { s3: { region: 'us-east-1' } } },
+    };
+    expect(checkStack(tf, { region: 'eu-central-1', allowedRegions: [] }).map((f) => f.resource)).toEqual([
+      'provider.aws[0]',
+      'terraform.backend.s3',
+    ]);
   });
 });
 
@@ -153,7 +224,11 @@ describe('least privilege of roles: AWS managed policies', () => {
       const role = stack.node.findAll().find((n): n is IamRole => n instanceof IamRole)!;
       new IamRolePolicyAttachment(stack, 'planted', { role: role.name, policyArn: glueManaged });
     });
-    expect(problems).toEqual([expect.stringContaining(`[least-privilege] aws_iam_role_policy_attachment.planted: attaches the AWS managed policy ${glueManaged}`)]);
+    expect(problems).toEqual([
+      expect.stringContaining(
+        `[least-privilege] aws_iam_role_policy_attachment.planted: attaches the AWS managed policy ${glueManaged}`,
+      ),
+    ]);
   });
 
   it('managed_policy_arns on the role and policy attachments are caught too; customer-managed policies are inspected, not refused', () => {
@@ -164,18 +239,31 @@ describe('least privilege of roles: AWS managed policies', () => {
         aws_iam_role_policy_attachment: { own: { policy_arn: '${aws_iam_policy.own.arn}' } },
       },
     };
-    expect(checkStack(tf, ctx).filter((f) => f.check === 'least-privilege').map((f) => f.resource)).toEqual(['aws_iam_policy_attachment.a', 'aws_iam_role.r']);
+    expect(
+      checkStack(tf, ctx)
+        .filter((f) => f.check === 'least-privilege')
+        .map((f) => f.resource),
+    ).toEqual(['aws_iam_policy_attachment.a', 'aws_iam_role.r']);
   });
 
   it('a wildcard resource in the crawler role fails', () => {
     const problems = plant((stack) => {
-      const crawlerRole = stack.node.findAll().find((n): n is IamRole => n instanceof IamRole && String(n.node.path).includes('catalog'))!;
+      const crawlerRole = stack.node
+        .findAll()
+        .find((n): n is IamRole => n instanceof IamRole && String(n.node.path).includes('catalog'))!;
       new IamRolePolicy(stack, 'planted', {
         role: crawlerRole.id,
-        policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'AllOfGlue', Effect: 'Allow', Action: 'glue:GetTable', Resource: '*' }] }),
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'AllOfGlue', Effect: 'Allow', Action: 'glue:GetTable', Resource: '*' }],
+        }),
       });
     });
-    expect(problems).toEqual([expect.stringContaining('[least-privilege] aws_iam_role_policy.planted: statement AllOfGlue allows glue:GetTable on Resource "*"')]);
+    expect(problems).toEqual([
+      expect.stringContaining(
+        '[least-privilege] aws_iam_role_policy.planted: statement AllOfGlue allows glue:GetTable on Resource "*"',
+      ),
+    ]);
   });
 });
 
@@ -183,7 +271,9 @@ describe('destroy protection', () => {
   const ctx = { region: 'eu-central-1', allowedRegions: [] };
   const synthesized = (allowDestroy: boolean) => {
     const [stack] = buildStacks(Testing.app(), resolveMatrix(singleDeployment({ protection: { allowDestroy } })));
-    return JSON.parse(Testing.synth(stack)) as TerraformJson & { resource: Record<string, Record<string, Record<string, unknown>>> };
+    return JSON.parse(Testing.synth(stack)) as TerraformJson & {
+      resource: Record<string, Record<string, Record<string, unknown>>>;
+    };
   };
 
   it('by default the data bucket and the key carry prevent_destroy, and the bucket depends on its key', () => {
@@ -197,7 +287,8 @@ describe('destroy protection', () => {
   });
 
   /** One protection finding per bucket (the data bucket, and the access-log bucket of the compliance profile) and key. */
-  const protectable = (tf: ReturnType<typeof synthesized>) => Object.keys(tf.resource.aws_s3_bucket).length + Object.keys(tf.resource.aws_kms_key).length;
+  const protectable = (tf: ReturnType<typeof synthesized>) =>
+    Object.keys(tf.resource.aws_s3_bucket).length + Object.keys(tf.resource.aws_kms_key).length;
 
   it('opted out: every bucket is emptied by Terraform (force_destroy) and deleted before its key is scheduled for deletion', () => {
     const tf = synthesized(true);
@@ -205,22 +296,44 @@ describe('destroy protection', () => {
       expect(bucket).toMatchObject({ force_destroy: true, depends_on: [`aws_kms_key.${dataKey(tf)[0]}`] });
       expect(bucket.lifecycle).toBeUndefined();
     }
-    expect(checkStack(tf, { ...ctx, allowDestroy: true }).filter((f) => f.check === 'protection').map((f) => f.severity)).toEqual(Array(protectable(tf)).fill('info'));
+    expect(
+      checkStack(tf, { ...ctx, allowDestroy: true })
+        .filter((f) => f.check === 'protection')
+        .map((f) => f.severity),
+    ).toEqual(Array(protectable(tf)).fill('info'));
   });
 
   it('a stack without protection is an error unless the deployment opted out; an opt-out without the ordering is an error', () => {
     const tf = synthesized(true);
-    expect(checkStack(tf, { ...ctx, allowDestroy: false }).filter((f) => f.severity === 'error').map((f) => f.message)).toEqual(
-      Array(protectable(tf)).fill('has no lifecycle.prevent_destroy: a destroy would delete it; set protection.allowDestroy to opt out'),
+    expect(
+      checkStack(tf, { ...ctx, allowDestroy: false })
+        .filter((f) => f.severity === 'error')
+        .map((f) => f.message),
+    ).toEqual(
+      Array(protectable(tf)).fill(
+        'has no lifecycle.prevent_destroy: a destroy would delete it; set protection.allowDestroy to opt out',
+      ),
     );
     for (const bucket of Object.values(tf.resource.aws_s3_bucket)) delete bucket.depends_on;
-    expect(checkStack(tf, { ...ctx, allowDestroy: true }).filter((f) => f.severity === 'error').map((f) => f.message)).toEqual(
-      Object.keys(tf.resource.aws_s3_bucket).map(() => expect.stringMatching(/^does not depend on aws_kms_key\.storage_key_[0-9A-F]+: a destroy would schedule the key for deletion while the bucket still holds objects$/)),
+    expect(
+      checkStack(tf, { ...ctx, allowDestroy: true })
+        .filter((f) => f.severity === 'error')
+        .map((f) => f.message),
+    ).toEqual(
+      Object.keys(tf.resource.aws_s3_bucket).map(() =>
+        expect.stringMatching(
+          /^does not depend on aws_kms_key\.storage_key_[0-9A-F]+: a destroy would schedule the key for deletion while the bucket still holds objects$/,
+        ),
+      ),
     );
   });
 
   it('the report infers the opt-out from force_destroy when it has only the JSON', () => {
     const tf = synthesized(true);
-    expect(checkStack(tf, ctx).filter((f) => f.check === 'protection').map((f) => f.severity)).toEqual(Array(protectable(tf)).fill('info'));
+    expect(
+      checkStack(tf, ctx)
+        .filter((f) => f.check === 'protection')
+        .map((f) => f.severity),
+    ).toEqual(Array(protectable(tf)).fill('info'));
   });
 });

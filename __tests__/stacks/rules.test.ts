@@ -10,34 +10,68 @@ const rules = [...SYNTH_GATE, ...REPORT_ONLY] as PolicyRule<RuleInput>[];
 describe('rule packs', () => {
   it('every rule has a unique id, a category, a level, what it applies to and why', () => {
     expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
-    for (const r of rules) expect([r.id, r.check, r.level, r.appliesTo, r.explanation].every((x) => typeof x === 'string' && x.length > 0)).toBe(true);
+    for (const r of rules)
+      expect(
+        [r.id, r.check, r.level, r.appliesTo, r.explanation].every((x) => typeof x === 'string' && x.length > 0),
+      ).toBe(true);
   });
 
-  it.each(rules.map((r) => [r.id, r] as const))('%s: its failing fixture breaks it, its passing fixture keeps it', (_id, rule) => {
-    expect(rule.evaluate(rule.fixtures.failing).length).toBeGreaterThan(0);
-    expect(rule.evaluate(rule.fixtures.passing)).toEqual([]);
-  });
+  it.each(rules.map((r) => [r.id, r] as const))(
+    '%s: its failing fixture breaks it, its passing fixture keeps it',
+    (_id, rule) => {
+      expect(rule.evaluate(rule.fixtures.failing).length).toBeGreaterThan(0);
+      expect(rule.evaluate(rule.fixtures.passing)).toEqual([]);
+    },
+  );
 });
 
 describe('engine', () => {
   const ifExists = SYNTH_GATE.find((r) => r.id === 'trust-if-exists-guard')!;
-  const tf = (role: string) => ({ resource: { aws_iam_role: { [role]: { assume_role_policy: trustPolicy({ Principal: { Service: 'glue.amazonaws.com' }, Condition: { StringEqualsIfExists: { 'aws:SourceAccount': '1' } } }) } } } });
+  const tf = (role: string) => ({
+    resource: {
+      aws_iam_role: {
+        [role]: {
+          assume_role_policy: trustPolicy({
+            Principal: { Service: 'glue.amazonaws.com' },
+            Condition: { StringEqualsIfExists: { 'aws:SourceAccount': '1' } },
+          }),
+        },
+      },
+    },
+  });
   const context = { region: 'eu-central-1', allowedRegions: [] };
 
   it('a suppression (rule id + address) turns the finding into info with its reason', () => {
     expect(runRules([ifExists], { tf: tf('catalog_role_0D2DB899'), context })).toEqual([
-      { severity: 'info', check: 'trust', rule: 'trust-if-exists-guard', resource: 'aws_iam_role.catalog_role_0D2DB899', message: expect.stringMatching(/^confused-deputy guard uses StringEqualsIfExists: Glue does not document sending aws:SourceAccount/) },
+      {
+        severity: 'info',
+        check: 'trust',
+        rule: 'trust-if-exists-guard',
+        resource: 'aws_iam_role.catalog_role_0D2DB899',
+        message: expect.stringMatching(
+          /^confused-deputy guard uses StringEqualsIfExists: Glue does not document sending aws:SourceAccount/,
+        ),
+      },
     ]);
   });
 
   it('the same finding on any other role is an error', () => {
-    expect(runRules([ifExists], { tf: tf('delivery_role_8708125C'), context }).map((f) => f.severity)).toEqual(['error']);
+    expect(runRules([ifExists], { tf: tf('delivery_role_8708125C'), context }).map((f) => f.severity)).toEqual([
+      'error',
+    ]);
   });
 
   it('orders findings errors first, then by check, resource and message', () => {
-    const findings = runRules(SYNTH_GATE, { tf: { provider: { aws: [{ region: 'us-east-1' }] }, resource: { aws_sns_topic: { t: {} }, aws_kms_key: { k: {} } } }, context });
+    const findings = runRules(SYNTH_GATE, {
+      tf: {
+        provider: { aws: [{ region: 'us-east-1' }] },
+        resource: { aws_sns_topic: { t: {} }, aws_kms_key: { k: {} } },
+      },
+      context,
+    });
     const order = { error: 0, warning: 1, info: 2 };
-    for (let i = 1; i < findings.length; i++) expect(order[findings[i - 1].severity]).toBeLessThanOrEqual(order[findings[i].severity]);
+    for (let i = 1; i < findings.length; i++)
+      expect(order[findings[i - 1].severity]).toBeLessThanOrEqual(order[findings[i].severity]);
     expect(findings[0].severity).toBe('error');
   });
 });

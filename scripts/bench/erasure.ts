@@ -26,7 +26,10 @@ const median = (run: () => void) => {
   }
   return times.sort((a, b) => a - b)[2] / 1000;
 };
-const rates = (seconds: number) => ({ compressedMbPerSecond: Number((object.length / 2 ** 20 / seconds).toFixed(1)), jsonMbPerSecond: Number((raw.length / 2 ** 20 / seconds).toFixed(1)) });
+const rates = (seconds: number) => ({
+  compressedMbPerSecond: Number((object.length / 2 ** 20 / seconds).toFixed(1)),
+  jsonMbPerSecond: Number((raw.length / 2 ** 20 / seconds).toFixed(1)),
+});
 
 async function medianAsync(run: () => Promise<unknown>): Promise<number> {
   const times: number[] = [];
@@ -50,8 +53,15 @@ async function medianAsync(run: () => Promise<unknown>): Promise<number> {
       gzipLevel: REWRITE_GZIP_LEVEL,
       holdsTheDevice: rates(median(() => filterNdjson(object, idMatcher([device])))),
       doesNot: rates(median(() => filterNdjson(object, idMatcher(['not-a-device-of-this-object'])))),
-      gzipSeconds: { level1: Number(median(() => gzipSync(raw, { level: 1 })).toFixed(3)), level6: Number(median(() => gzipSync(raw, { level: 6 })).toFixed(3)) },
-      parquet: { mb: Number((parquet.length / 2 ** 20).toFixed(2)), mbPerSecond: Number((parquet.length / 2 ** 20 / parquetSeconds).toFixed(1)), jsonMbPerSecond: Number((raw.length / 2 ** 20 / parquetSeconds).toFixed(1)) },
+      gzipSeconds: {
+        level1: Number(median(() => gzipSync(raw, { level: 1 })).toFixed(3)),
+        level6: Number(median(() => gzipSync(raw, { level: 6 })).toFixed(3)),
+      },
+      parquet: {
+        mb: Number((parquet.length / 2 ** 20).toFixed(2)),
+        mbPerSecond: Number((parquet.length / 2 ** 20 / parquetSeconds).toFixed(1)),
+        jsonMbPerSecond: Number((raw.length / 2 ** 20 / parquetSeconds).toFixed(1)),
+      },
     }),
   );
 })();

@@ -45,7 +45,11 @@ function treeRssKb(pid: number): number {
 function measure(command: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: root,
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let peak = 0;
@@ -95,7 +99,14 @@ interface Row {
   peakMb: number;
 }
 
-async function series(label: string, runs: number, command: string, args: string[], env: Record<string, string>, stacks: number) {
+async function series(
+  label: string,
+  runs: number,
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  stacks: number,
+) {
   // One untimed run first: caches (the app bundle, the OS file cache) are warm for every timed run.
   await measure(command, args, env);
   const results: Run[] = [];
@@ -117,7 +128,8 @@ async function series(label: string, runs: number, command: string, args: string
 
 export const BENCH_COMMAND = {
   name: 'bench',
-  summary: 'Synth and test timings and memory (median and spread of several runs; matrices of 3, 16 and 64 deployments).',
+  summary:
+    'Synth and test timings and memory (median and spread of several runs; matrices of 3, 16 and 64 deployments).',
   flags: {
     runs: { type: 'string', value: 'N', help: 'runs per figure (default: 5, or 2 with --quick)' },
     quick: { type: 'boolean', help: 'fewer runs, for a first look' },
@@ -136,51 +148,108 @@ async function main(): Promise<number> {
   const runs = Number(values.runs) || (quick ? 2 : 5);
   const dir = mkdtempSync(join(tmpdir(), 'telemetry-bench-'));
   const out = (name: string) => ({ CDKTF_OUTDIR: join(dir, name) });
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+  );
   console.log(`runs per figure: ${runs} (the first run of the app also builds its cached bundle)\n`);
-  console.log(`${'synth'.padEnd(34)} ${'stacks'.padStart(6)}  ${'median'.padStart(8)}  ${'spread'.padStart(15)}  ${'peak RSS'.padStart(8)}  ${'per stack'.padStart(10)}`);
+  console.log(
+    `${'synth'.padEnd(34)} ${'stacks'.padStart(6)}  ${'median'.padStart(8)}  ${'spread'.padStart(15)}  ${'peak RSS'.padStart(8)}  ${'per stack'.padStart(10)}`,
+  );
 
   const app = ['scripts/run-ts.js', 'main.ts'];
   await series('app, default matrix', runs, process.execPath, app, out('default'), 6);
   const generated: Row[] = [];
   for (const size of [3, 16, 64]) {
     const matrix = generatedMatrix(size, dir);
-    generated.push(await series(`app, ${size} deployments`, runs, process.execPath, app, { ...out(`m${size}`), TELEMETRY_CONFIG: matrix.path }, matrix.stacks));
+    generated.push(
+      await series(
+        `app, ${size} deployments`,
+        runs,
+        process.execPath,
+        app,
+        { ...out(`m${size}`), TELEMETRY_CONFIG: matrix.path },
+        matrix.stacks,
+      ),
+    );
   }
   // Linear means a fixed start-up plus a constant cost per stack: a least-squares line through the three sizes.
   const fit = (ys: number[]) => {
     const xs = generated.map((g) => g.stacks);
     const mx = xs.reduce((a, b) => a + b) / xs.length;
     const my = ys.reduce((a, b) => a + b) / ys.length;
-    const slope = xs.reduce((sum, x, i) => sum + (x - mx) * (ys[i] - my), 0) / xs.reduce((sum, x) => sum + (x - mx) ** 2, 0);
+    const slope =
+      xs.reduce((sum, x, i) => sum + (x - mx) * (ys[i] - my), 0) / xs.reduce((sum, x) => sum + (x - mx) ** 2, 0);
     return { slope, intercept: my - slope * mx };
   };
   const time = fit(generated.map((g) => g.median));
   const memory = fit(generated.map((g) => g.peakMb));
-  console.log(`  linear fit: ${fmt(time.intercept)} start-up + ${time.slope.toFixed(1)} ms per stack; ${memory.intercept.toFixed(0)} MB + ${memory.slope.toFixed(2)} MB per stack`);
+  console.log(
+    `  linear fit: ${fmt(time.intercept)} start-up + ${time.slope.toFixed(1)} ms per stack; ${memory.intercept.toFixed(0)} MB + ${memory.slope.toFixed(2)} MB per stack`,
+  );
   await series('npm run synth (fast path)', runs, 'npm', ['run', '-s', 'synth'], out('npm'), 6);
   // The engine's CLI (`cdktf`, or `cdktn` on CDK Terrain): `npx cdktf` there would fetch the archived cdktf-cli.
   await series(`npx ${engineCli()} synth (${engineCli()}-cli)`, quick ? 1 : 3, 'npx', [engineCli(), 'synth'], {}, 6);
 
   console.log('\nwhere one synth of the default matrix spends its time (median of runs, ms):');
   const phases: Record<string, number>[] = [];
-  for (let i = 0; i < runs; i++) phases.push(JSON.parse((await measure(process.execPath, ['scripts/run-ts.js', 'scripts/bench/phases.ts'], out('phases'))).stdout.trim().split('\n').pop()!));
-  for (const key of Object.keys(phases[0]).filter((k) => k !== 'stacks')) console.log(`  ${key.padEnd(36)} ${median(phases.map((p) => p[key])).toFixed(0).padStart(6)}`);
+  for (let i = 0; i < runs; i++)
+    phases.push(
+      JSON.parse(
+        (await measure(process.execPath, ['scripts/run-ts.js', 'scripts/bench/phases.ts'], out('phases'))).stdout
+          .trim()
+          .split('\n')
+          .pop()!,
+      ),
+    );
+  for (const key of Object.keys(phases[0]).filter((k) => k !== 'stacks'))
+    console.log(
+      `  ${key.padEnd(36)} ${median(phases.map((p) => p[key]))
+        .toFixed(0)
+        .padStart(6)}`,
+    );
 
   console.log('\ntests');
   await series('npm test (jest)', quick ? 1 : runs, 'npm', ['test', '--silent'], {}, 0);
   await series('npm run typecheck (tsc --noEmit)', 1, 'npm', ['run', '-s', 'typecheck'], {}, 0);
 
   console.log('\nerasure hot path, one core (scripts/bench/erasure.ts; median of 5 in each of the runs below):');
-  const erasure: { holdsTheDevice: { compressedMbPerSecond: number; jsonMbPerSecond: number }; doesNot: { compressedMbPerSecond: number; jsonMbPerSecond: number }; compressedMb: number; jsonMb: number; events: number; gzipLevel: number; gzipSeconds: { level1: number; level6: number }; parquet: { mb: number; mbPerSecond: number; jsonMbPerSecond: number } }[] = [];
-  for (let i = 0; i < (quick ? 1 : 3); i++) erasure.push(JSON.parse((await measure(process.execPath, ['scripts/run-ts.js', 'scripts/bench/erasure.ts'])).stdout.trim().split('\n').pop()!));
-  const spread = (values: number[]) => `${median(values).toFixed(1)} (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`;
+  const erasure: {
+    holdsTheDevice: { compressedMbPerSecond: number; jsonMbPerSecond: number };
+    doesNot: { compressedMbPerSecond: number; jsonMbPerSecond: number };
+    compressedMb: number;
+    jsonMb: number;
+    events: number;
+    gzipLevel: number;
+    gzipSeconds: { level1: number; level6: number };
+    parquet: { mb: number; mbPerSecond: number; jsonMbPerSecond: number };
+  }[] = [];
+  for (let i = 0; i < (quick ? 1 : 3); i++)
+    erasure.push(
+      JSON.parse(
+        (await measure(process.execPath, ['scripts/run-ts.js', 'scripts/bench/erasure.ts'])).stdout
+          .trim()
+          .split('\n')
+          .pop()!,
+      ),
+    );
+  const spread = (values: number[]) =>
+    `${median(values).toFixed(1)} (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`;
   const [first] = erasure;
-  console.log(`  object: ${first.events} events, ${first.jsonMb} MB of JSON in ${first.compressedMb} MB of GZIP (level ${first.gzipLevel} for rewrites)`);
-  console.log(`  holding the device (rewritten): ${spread(erasure.map((e) => e.holdsTheDevice.compressedMbPerSecond))} MB/s compressed, ${spread(erasure.map((e) => e.holdsTheDevice.jsonMbPerSecond))} MB/s of JSON`);
-  console.log(`  not holding it (searched):      ${spread(erasure.map((e) => e.doesNot.compressedMbPerSecond))} MB/s compressed, ${spread(erasure.map((e) => e.doesNot.jsonMbPerSecond))} MB/s of JSON`);
-  console.log(`  compressing the rewrite: level 1 ${spread(erasure.map((e) => e.gzipSeconds.level1 * 1000))} ms, level 6 ${spread(erasure.map((e) => e.gzipSeconds.level6 * 1000))} ms`);
-  console.log(`  Parquet (${first.parquet.mb} MB, Snappy, DuckDB) rewritten: ${spread(erasure.map((e) => e.parquet.mbPerSecond))} MB/s of Parquet, ${spread(erasure.map((e) => e.parquet.jsonMbPerSecond))} MB/s of the same events as JSON`);
+  console.log(
+    `  object: ${first.events} events, ${first.jsonMb} MB of JSON in ${first.compressedMb} MB of GZIP (level ${first.gzipLevel} for rewrites)`,
+  );
+  console.log(
+    `  holding the device (rewritten): ${spread(erasure.map((e) => e.holdsTheDevice.compressedMbPerSecond))} MB/s compressed, ${spread(erasure.map((e) => e.holdsTheDevice.jsonMbPerSecond))} MB/s of JSON`,
+  );
+  console.log(
+    `  not holding it (searched):      ${spread(erasure.map((e) => e.doesNot.compressedMbPerSecond))} MB/s compressed, ${spread(erasure.map((e) => e.doesNot.jsonMbPerSecond))} MB/s of JSON`,
+  );
+  console.log(
+    `  compressing the rewrite: level 1 ${spread(erasure.map((e) => e.gzipSeconds.level1 * 1000))} ms, level 6 ${spread(erasure.map((e) => e.gzipSeconds.level6 * 1000))} ms`,
+  );
+  console.log(
+    `  Parquet (${first.parquet.mb} MB, Snappy, DuckDB) rewritten: ${spread(erasure.map((e) => e.parquet.mbPerSecond))} MB/s of Parquet, ${spread(erasure.map((e) => e.parquet.jsonMbPerSecond))} MB/s of the same events as JSON`,
+  );
   return 0;
 }
 

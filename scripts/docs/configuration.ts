@@ -37,9 +37,22 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function numberType(node: Node): string {
   const name = node.type === 'integer' ? 'integer' : 'number';
-  const min = node.minimum ?? (node.exclusiveMinimum === undefined ? undefined : node.type === 'integer' ? node.exclusiveMinimum + 1 : node.exclusiveMinimum);
+  const min =
+    node.minimum ??
+    (node.exclusiveMinimum === undefined
+      ? undefined
+      : node.type === 'integer'
+        ? node.exclusiveMinimum + 1
+        : node.exclusiveMinimum);
   const max = node.maximum !== undefined && node.maximum < Number.MAX_SAFE_INTEGER ? node.maximum : undefined;
-  const range = min !== undefined && max !== undefined ? ` ${min}–${max}` : min !== undefined ? ` ≥ ${min}` : max !== undefined ? ` ≤ ${max}` : '';
+  const range =
+    min !== undefined && max !== undefined
+      ? ` ${min}–${max}`
+      : min !== undefined
+        ? ` ≥ ${min}`
+        : max !== undefined
+          ? ` ≤ ${max}`
+          : '';
   return `${name}${range}${node.multipleOf ? `, a multiple of ${node.multipleOf}` : ''}`;
 }
 
@@ -54,7 +67,11 @@ export function typeOf(node: Node): string {
   if (node.anyOf) return node.anyOf.map(typeOf).join(' or ');
   if (node.const !== undefined) return code(node.const);
   if (node.enum) {
-    if (node.enum.length === AWS_REGIONS.length && node.enum.every((v) => (AWS_REGIONS as readonly unknown[]).includes(v))) return `AWS region code (one of the ${AWS_REGIONS.length} in config/aws.ts)`;
+    if (
+      node.enum.length === AWS_REGIONS.length &&
+      node.enum.every((v) => (AWS_REGIONS as readonly unknown[]).includes(v))
+    )
+      return `AWS region code (one of the ${AWS_REGIONS.length} in config/aws.ts)`;
     return `one of ${node.enum.map(code).join(', ')}`;
   }
   switch (node.type) {
@@ -78,7 +95,10 @@ export function typeOf(node: Node): string {
 
 /** The value at a dotted path of an object, or undefined. */
 function at(value: unknown, path: string[]): unknown {
-  return path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
+  return path.reduce<unknown>(
+    (v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined),
+    value,
+  );
 }
 
 interface Row {
@@ -89,12 +109,21 @@ interface Row {
 }
 
 function table(rows: Row[], withProfiles: boolean): string[] {
-  const header = withProfiles ? ['Field', 'Type', 'Default', 'Profiles', 'What it is', 'Source'] : ['Field', 'Type', 'Default', 'What it is', 'Source'];
+  const header = withProfiles
+    ? ['Field', 'Type', 'Default', 'Profiles', 'What it is', 'Source']
+    : ['Field', 'Type', 'Default', 'What it is', 'Source'];
   return [
     `| ${header.join(' | ')} |`,
     `|${header.map(() => '---').join('|')}|`,
     ...rows.map((r) => {
-      const values = [code(r.field), typeOf(r.node), r.default === undefined ? '—' : code(r.default), ...(withProfiles ? [r.profiles ?? ''] : []), r.node.description ?? '', r.node.source ?? ''];
+      const values = [
+        code(r.field),
+        typeOf(r.node),
+        r.default === undefined ? '—' : code(r.default),
+        ...(withProfiles ? [r.profiles ?? ''] : []),
+        r.node.description ?? '',
+        r.node.source ?? '',
+      ];
       return `| ${values.map(cell).join(' | ')} |`;
     }),
   ];
@@ -109,7 +138,12 @@ function settingsRows(group: string, node: Node, path: string[]): Row[] {
       .filter(([, v]) => v !== undefined)
       .map(([name, v]) => `${name}: ${code(v)}`)
       .join(', ');
-    return { field: `${group}.${key}`.replace(/^\./, ''), node: field, default: at(DEFAULT_SETTINGS, fieldPath), profiles };
+    return {
+      field: `${group}.${key}`.replace(/^\./, ''),
+      node: field,
+      default: at(DEFAULT_SETTINGS, fieldPath),
+      profiles,
+    };
   });
 }
 
@@ -120,14 +154,14 @@ export function renderConfigurationReference(): string {
     '# Configuration reference',
     '',
     'Every field of the shared configuration, with its type and the limits the schema enforces, its default and',
-    "what the profiles change. Rules that relate several fields (lifecycle order, Firehose prefixes, …) run after",
+    'what the profiles change. Rules that relate several fields (lifecycle order, Firehose prefixes, …) run after',
     'the schema (config/rules.ts); [the AWS rules](../aws-rules.md) lists each with its source. How values combine:',
-    'defaults ← profile ← the deployment\'s `overrides` ← the override file; objects merge, arrays and scalars replace,',
+    "defaults ← profile ← the deployment's `overrides` ← the override file; objects merge, arrays and scalars replace,",
     '`null` clears.',
     '',
     '## Pipeline settings',
     '',
-    '`defaults` (config/defaults.ts), `profiles` (config/profiles.ts), a deployment\'s `overrides` and an override',
+    "`defaults` (config/defaults.ts), `profiles` (config/profiles.ts), a deployment's `overrides` and an override",
     "file's `defaults`/`deploymentOverrides` all take these fields.",
   ];
   for (const [group, node] of Object.entries(settings.properties ?? {})) {
@@ -136,7 +170,8 @@ export function renderConfigurationReference(): string {
     if (node.oneOf) {
       const chosen = at(DEFAULT_SETTINGS, [group]) as Record<string, unknown>;
       for (const variant of node.oneOf) {
-        const [discriminator, literal] = Object.entries(variant.properties ?? {}).find(([, p]) => p.const !== undefined) ?? [];
+        const [discriminator, literal] =
+          Object.entries(variant.properties ?? {}).find(([, p]) => p.const !== undefined) ?? [];
         const isDefault = discriminator !== undefined && chosen[discriminator] === literal?.const;
         lines.push(`With \`${discriminator} = ${String(literal?.const)}\`${isDefault ? ' (the default)' : ''}:`, '');
         lines.push(...table(settingsRows(group, variant, isDefault ? [group] : ['\0']), true), '');
@@ -157,7 +192,11 @@ export function renderConfigurationReference(): string {
     "profile) and `backend` any field of the matrix's backend.",
     '',
     ...table(
-      Object.entries(deployment.properties ?? {}).map(([key, node]) => ({ field: key, node, default: (DEPLOYMENT_DEFAULTS as Record<string, unknown>)[key] })),
+      Object.entries(deployment.properties ?? {}).map(([key, node]) => ({
+        field: key,
+        node,
+        default: (DEPLOYMENT_DEFAULTS as Record<string, unknown>)[key],
+      })),
       false,
     ),
   );
@@ -165,15 +204,26 @@ export function renderConfigurationReference(): string {
   lines.push('', '## The state backend (`backend` in config/matrix.ts)', '');
   for (const variant of backend.oneOf ?? []) {
     const type = variant.properties?.type?.const;
-    lines.push(`With \`type = ${String(type)}\`:`, '', ...table(Object.entries(variant.properties ?? {}).map(([key, node]) => ({ field: key, node })), false), '');
+    lines.push(
+      `With \`type = ${String(type)}\`:`,
+      '',
+      ...table(
+        Object.entries(variant.properties ?? {}).map(([key, node]) => ({ field: key, node })),
+        false,
+      ),
+      '',
+    );
   }
   const overrideFile = jsonSchema(overrideFileSchema);
   lines.push(
-    '## The override file (`TELEMETRY_CONFIG` or cdktf.json\'s `telemetryConfig`)',
+    "## The override file (`TELEMETRY_CONFIG` or cdktf.json's `telemetryConfig`)",
     '',
     'A JSON file with these top-level keys; what is inside each is checked by the schema above once merged.',
     '',
-    ...table(Object.entries(overrideFile.properties ?? {}).map(([key, node]) => ({ field: key, node })), false),
+    ...table(
+      Object.entries(overrideFile.properties ?? {}).map(([key, node]) => ({ field: key, node })),
+      false,
+    ),
     '',
   );
   return lines.join('\n');

@@ -19,7 +19,9 @@ export const GENERATED_DOCS: { path: string; render: () => string }[] = [
 
 /** The generated files whose content on disk (under `root`) differs from what the code gives. */
 export function staleDocs(root = '.'): string[] {
-  return GENERATED_DOCS.filter(({ path, render }) => !existsSync(join(root, path)) || readFileSync(join(root, path), 'utf8') !== render()).map((d) => d.path);
+  return GENERATED_DOCS.filter(
+    ({ path, render }) => !existsSync(join(root, path)) || readFileSync(join(root, path), 'utf8') !== render(),
+  ).map((d) => d.path);
 }
 
 export function main(args: string[]): number {

@@ -11,7 +11,10 @@ function rules(pack: PolicyRule<never>[]): string[] {
   return [
     '| Rule | Category | Level | Applies to | Controls | Why |',
     '|---|---|---|---|---|---|',
-    ...pack.map((r) => `| \`${r.id}\` | ${r.check} | ${r.level} | ${cell(r.appliesTo)} | ${(r.controls ?? []).join(', ') || '—'} | ${cell(r.explanation)} |`),
+    ...pack.map(
+      (r) =>
+        `| \`${r.id}\` | ${r.check} | ${r.level} | ${cell(r.appliesTo)} | ${(r.controls ?? []).join(', ') || '—'} | ${cell(r.explanation)} |`,
+    ),
   ];
 }
 

@@ -10,8 +10,20 @@
  * stack (synthesized with destroy allowed: a protected stack's apply role has no rights to empty or delete it).
  * moto checks actions, and resources only for S3, never conditions: docs/e2e.md lists what only a real account shows.
  */
-import { CreateAccessKeyCommand, CreateUserCommand, DeleteRolePermissionsBoundaryCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { AthenaClient, GetNamedQueryCommand, GetQueryExecutionCommand, ListNamedQueriesCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
+import {
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  DeleteRolePermissionsBoundaryCommand,
+  IAMClient,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
+import {
+  AthenaClient,
+  GetNamedQueryCommand,
+  GetQueryExecutionCommand,
+  ListNamedQueriesCommand,
+  StartQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { DeleteDatabaseCommand, GetTablesCommand, GlueClient } from '@aws-sdk/client-glue';
 import { GetObjectCommand, ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -28,7 +40,13 @@ import type { TerraformJson } from '../../terraform-json/stack-json';
 import { HCP_TERRAFORM_AWS_AUDIENCE, runSubject, TrustStack, type RunPhase } from '../../stacks/trust-stack';
 import { backendLocation, staticFolder } from '../../config/names';
 import { terraform, terraformError } from '../terraform-cli';
-import { allowDestroyOverride, policyAsMotoChecksIt, EMULATOR_CREDENTIALS, overrideFile, type EmulatorCredentials } from './emulator';
+import {
+  allowDestroyOverride,
+  policyAsMotoChecksIt,
+  EMULATOR_CREDENTIALS,
+  overrideFile,
+  type EmulatorCredentials,
+} from './emulator';
 import { startEmulator } from './moto';
 
 /**
@@ -42,7 +60,10 @@ import { startEmulator } from './moto';
 const CALLS_BEFORE_ENFORCEMENT = 5;
 
 /** The action the planted run leaves out, and the resource whose creation needs it. */
-export const PLANTED_OMISSION = { action: 'firehose:CreateDeliveryStream', resourceType: 'aws_kinesis_firehose_delivery_stream' };
+export const PLANTED_OMISSION = {
+  action: 'firehose:CreateDeliveryStream',
+  resourceType: 'aws_kinesis_firehose_delivery_stream',
+};
 
 export interface DeployRoleResult {
   stack: string;
@@ -63,15 +84,29 @@ function asCloudRun(d: ResolvedDeployment): ResolvedDeployment {
   const administrator = `arn:${partitionOf(d.region)}:iam::${d.accountId}:user/${ADMINISTRATOR}`;
   return {
     ...d,
-    backend: { type: 'cloud', organization: 'e2e', workspacePrefix: d.project, hostname: 'app.terraform.io', project: d.project },
+    backend: {
+      type: 'cloud',
+      organization: 'e2e',
+      workspacePrefix: d.project,
+      hostname: 'app.terraform.io',
+      project: d.project,
+    },
     // Destroy allowed: the apply role then has the emptying and key-deletion rights a destroy needs, which a protected
     // deployment's apply role lacks (stacks/deploy-permissions.ts destroyRights).
-    settings: { ...d.settings, analysts: { ...d.settings.analysts, principals: [administrator] }, protection: { ...d.settings.protection, allowDestroy: true } },
+    settings: {
+      ...d.settings,
+      analysts: { ...d.settings.analysts, principals: [administrator] },
+      protection: { ...d.settings.protection, allowDestroy: true },
+    },
   };
 }
 
 /** Synthesizes the pipeline stack and its trust stack, the apply role without `omit`; returns their JSON by stack. */
-function synthesize(d: ResolvedDeployment, outdir: string, omit: string[]): { pipeline: TerraformJson; trust: TerraformJson; trustStack: string } {
+function synthesize(
+  d: ResolvedDeployment,
+  outdir: string,
+  omit: string[],
+): { pipeline: TerraformJson; trust: TerraformJson; trustStack: string } {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const app = new App({ outdir, skipValidation: true });
@@ -79,21 +114,36 @@ function synthesize(d: ResolvedDeployment, outdir: string, omit: string[]): { pi
   const [target] = trustTargets([d]);
   new TrustStack(app, target, () => pipeline.deployPermissions(omit));
   app.synth();
-  const read = (stack: string) => JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as TerraformJson;
+  const read = (stack: string) =>
+    JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as TerraformJson;
   return { pipeline: read(d.names.stack), trust: read(target.stack), trustStack: target.stack };
 }
 
 /** A scratch copy of a stack's JSON with the emulator override, local state, and the caller's credentials. */
-function scratchCopy(dir: string, tf: TerraformJson, endpoint: string, credentials: EmulatorCredentials, destroyable = false): void {
+function scratchCopy(
+  dir: string,
+  tf: TerraformJson,
+  endpoint: string,
+  credentials: EmulatorCredentials,
+  destroyable = false,
+): void {
   mkdirSync(dir, { recursive: true });
   const json = structuredClone(tf);
   if (json.terraform) delete json.terraform.cloud;
   // The trust stack's role policies (the deploy policies) and the analysts' policy, as moto can check them.
-  if (json.resource?.aws_iam_openid_connect_provider) for (const policy of Object.values(json.resource.aws_iam_role_policy ?? {})) policy.policy = policyAsMotoChecksIt(String(policy.policy));
-  for (const policy of Object.values(json.resource?.aws_iam_policy ?? {})) policy.policy = policyAsMotoChecksIt(String(policy.policy));
+  if (json.resource?.aws_iam_openid_connect_provider)
+    for (const policy of Object.values(json.resource.aws_iam_role_policy ?? {}))
+      policy.policy = policyAsMotoChecksIt(String(policy.policy));
+  for (const policy of Object.values(json.resource?.aws_iam_policy ?? {}))
+    policy.policy = policyAsMotoChecksIt(String(policy.policy));
   writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
-  const override = overrideFile(json, endpoint, join(dir, 'terraform.tfstate'), credentials) as { resource?: Record<string, Record<string, Record<string, unknown>>> };
-  if (destroyable) for (const [type, byName] of Object.entries(allowDestroyOverride(json))) for (const [name, body] of Object.entries(byName)) ((override.resource ??= {})[type] ??= {})[name] = { ...override.resource?.[type]?.[name], ...body };
+  const override = overrideFile(json, endpoint, join(dir, 'terraform.tfstate'), credentials) as {
+    resource?: Record<string, Record<string, Record<string, unknown>>>;
+  };
+  if (destroyable)
+    for (const [type, byName] of Object.entries(allowDestroyOverride(json)))
+      for (const [name, body] of Object.entries(byName))
+        ((override.resource ??= {})[type] ??= {})[name] = { ...override.resource?.[type]?.[name], ...body };
   writeFileSync(join(dir, 'emulator_override.tf.json'), JSON.stringify(override, null, 2));
 }
 
@@ -101,7 +151,18 @@ function scratchCopy(dir: string, tf: TerraformJson, endpoint: string, credentia
 function runToken(d: ResolvedDeployment, phase: RunPhase): string {
   if (d.backend.type !== 'cloud') throw new Error('a run token is for a cloud-run stack');
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const claims = { iss: `https://${d.backend.hostname}`, aud: HCP_TERRAFORM_AWS_AUDIENCE, sub: runSubject({ organization: d.backend.organization, project: d.backend.project, workspace: backendLocation(d.backend, d.environment, d.region, d.accountId).workspace }, phase) };
+  const claims = {
+    iss: `https://${d.backend.hostname}`,
+    aud: HCP_TERRAFORM_AWS_AUDIENCE,
+    sub: runSubject(
+      {
+        organization: d.backend.organization,
+        project: d.backend.project,
+        workspace: backendLocation(d.backend, d.environment, d.region, d.accountId).workspace,
+      },
+      phase,
+    ),
+  };
   return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.${Buffer.from('unsigned').toString('base64url')}`;
 }
 
@@ -115,7 +176,9 @@ async function outcome(call: () => Promise<unknown>): Promise<string> {
     return 'ok';
   } catch (error) {
     const e = error as Error & { $metadata?: { httpStatusCode?: number }; $response?: { statusCode?: number } };
-    return e.$metadata?.httpStatusCode === 403 || e.$response?.statusCode === 403 || e.name === 'AccessDenied' ? 'AccessDenied' : e.name;
+    return e.$metadata?.httpStatusCode === 403 || e.$response?.statusCode === 403 || e.name === 'AccessDenied'
+      ? 'AccessDenied'
+      : e.name;
   }
 }
 
@@ -126,35 +189,78 @@ async function outcome(call: () => Promise<unknown>): Promise<string> {
  */
 async function analystCan(
   d: ResolvedDeployment,
-  c: { region: string; endpoint: string; maxAttempts: number; admin: EmulatorCredentials; analyst: EmulatorCredentials },
+  c: {
+    region: string;
+    endpoint: string;
+    maxAttempts: number;
+    admin: EmulatorCredentials;
+    analyst: EmulatorCredentials;
+  },
 ): Promise<string[]> {
-  const as = (credentials: EmulatorCredentials) => ({ region: c.region, endpoint: c.endpoint, maxAttempts: c.maxAttempts, credentials });
+  const as = (credentials: EmulatorCredentials) => ({
+    region: c.region,
+    endpoint: c.endpoint,
+    maxAttempts: c.maxAttempts,
+    credentials,
+  });
   const bucket = d.names.dataBucket;
   const data = `${staticFolder(d.settings.firehose.dataPrefix)}e2e-analyst.json`;
   const errors = `${staticFolder(d.settings.firehose.errorPrefix)}e2e-analyst.json`;
   const admin = new S3Client({ ...as(c.admin), forcePathStyle: true });
-  for (const Key of [data, errors]) await admin.send(new PutObjectCommand({ Bucket: bucket, Key, Body: '{"event_name":"e2e"}\n' }));
+  for (const Key of [data, errors])
+    await admin.send(new PutObjectCommand({ Bucket: bucket, Key, Body: '{"event_name":"e2e"}\n' }));
   const s3 = new S3Client({ ...as(c.analyst), forcePathStyle: true });
   const athena = new AthenaClient(as(c.analyst));
   const glue = new GlueClient(as(c.analyst));
   const { NamedQueryIds = [] } = await athena.send(new ListNamedQueriesCommand({ WorkGroup: d.names.workgroup }));
   for (const NamedQueryId of NamedQueryIds) {
     const query = (await athena.send(new GetNamedQueryCommand({ NamedQueryId }))).NamedQuery!;
-    const { QueryExecutionId } = await athena.send(new StartQueryExecutionCommand({ QueryString: query.QueryString, WorkGroup: query.WorkGroup, QueryExecutionContext: { Database: query.Database } }));
+    const { QueryExecutionId } = await athena.send(
+      new StartQueryExecutionCommand({
+        QueryString: query.QueryString,
+        WorkGroup: query.WorkGroup,
+        QueryExecutionContext: { Database: query.Database },
+      }),
+    );
     await athena.send(new GetQueryExecutionCommand({ QueryExecutionId }));
   }
   const expected: [string, () => Promise<unknown>, 'ok' | 'AccessDenied'][] = [
     ['read the catalog', () => glue.send(new GetTablesCommand({ DatabaseName: d.names.glueDatabase })), 'ok'],
     [`read s3://${bucket}/${data}`, () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: data })), 'ok'],
-    [`read s3://${bucket}/${errors}`, () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: errors })), 'AccessDenied'],
-    [`write s3://${bucket}/${data}`, () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: data, Body: '{}' })), 'AccessDenied'],
-    ['send events', () => new FirehoseClient(as(c.analyst)).send(new PutRecordBatchCommand({ DeliveryStreamName: d.names.deliveryStream, Records: [{ Data: Buffer.from('{}') }] })), 'AccessDenied'],
-    ['delete the catalog database', () => glue.send(new DeleteDatabaseCommand({ Name: d.names.glueDatabase })), 'AccessDenied'],
+    [
+      `read s3://${bucket}/${errors}`,
+      () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: errors })),
+      'AccessDenied',
+    ],
+    [
+      `write s3://${bucket}/${data}`,
+      () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: data, Body: '{}' })),
+      'AccessDenied',
+    ],
+    [
+      'send events',
+      () =>
+        new FirehoseClient(as(c.analyst)).send(
+          new PutRecordBatchCommand({
+            DeliveryStreamName: d.names.deliveryStream,
+            Records: [{ Data: Buffer.from('{}') }],
+          }),
+        ),
+      'AccessDenied',
+    ],
+    [
+      'delete the catalog database',
+      () => glue.send(new DeleteDatabaseCommand({ Name: d.names.glueDatabase })),
+      'AccessDenied',
+    ],
   ];
   const shown: string[] = [];
   for (const [what, call, want] of expected) {
     const got = await outcome(call);
-    if (got !== want) throw new Error(`the analyst role should ${want === 'ok' ? 'be able to' : 'be refused to'} ${what}; it got ${got}`);
+    if (got !== want)
+      throw new Error(
+        `the analyst role should ${want === 'ok' ? 'be able to' : 'be refused to'} ${what}; it got ${got}`,
+      );
     shown.push(what);
   }
   return [
@@ -166,15 +272,31 @@ async function analystCan(
  * One escalation an apply could try, refused under moto's enforcement: removing the permissions boundary of a role of
  * the stack (the apply role's IAM policy denies it outright). The role keeps its boundary.
  */
-async function escalationRefused(d: ResolvedDeployment, c: { region: string; endpoint: string; maxAttempts: number; role: EmulatorCredentials }): Promise<string> {
-  const iam = new IAMClient({ region: c.region, endpoint: c.endpoint, maxAttempts: c.maxAttempts, credentials: c.role });
+async function escalationRefused(
+  d: ResolvedDeployment,
+  c: { region: string; endpoint: string; maxAttempts: number; role: EmulatorCredentials },
+): Promise<string> {
+  const iam = new IAMClient({
+    region: c.region,
+    endpoint: c.endpoint,
+    maxAttempts: c.maxAttempts,
+    credentials: c.role,
+  });
   const RoleName = d.names.roles.firehose;
   const got = await outcome(() => iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName })));
-  if (got !== 'AccessDenied') throw new Error(`the apply role should be refused to remove the permissions boundary of ${RoleName}; it got ${got}`);
+  if (got !== 'AccessDenied')
+    throw new Error(
+      `the apply role should be refused to remove the permissions boundary of ${RoleName}; it got ${got}`,
+    );
   return `escalation refused: the apply role may not remove the permissions boundary of ${RoleName} (AccessDenied)`;
 }
 
-export async function deployRoleCheck(d: ResolvedDeployment, scratch: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<DeployRoleResult> {
+export async function deployRoleCheck(
+  d: ResolvedDeployment,
+  scratch: string,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<DeployRoleResult> {
   const started = Date.now();
   const cloud = asCloudRun(d);
   const lines: string[] = [];
@@ -192,29 +314,62 @@ export async function deployRoleCheck(d: ResolvedDeployment, scratch: string, en
     // The administrator and the apply role's session: the only calls moto answers unchecked.
     const iam = new IAMClient({ ...common, credentials: EMULATOR_CREDENTIALS });
     await iam.send(new CreateUserCommand({ UserName: 'e2e-administrator' }));
-    await iam.send(new PutUserPolicyCommand({ UserName: 'e2e-administrator', PolicyName: 'all', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) }));
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'e2e-administrator',
+        PolicyName: 'all',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+        }),
+      }),
+    );
     const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'e2e-administrator' }))).AccessKey!;
     const admin = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
     const applyRole = arns(partitionOf(d.region), d.region, d.accountId).role(d.names.deployRoles.apply);
     const sts = new STSClient({ ...common, credentials: EMULATOR_CREDENTIALS });
-    const assumed = (await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: applyRole, RoleSessionName: 'e2e-apply', WebIdentityToken: runToken(cloud, 'apply') }))).Credentials!;
-    const role = { accessKeyId: assumed.AccessKeyId!, secretAccessKey: assumed.SecretAccessKey!, sessionToken: assumed.SessionToken! };
+    const assumed = (
+      await sts.send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: applyRole,
+          RoleSessionName: 'e2e-apply',
+          WebIdentityToken: runToken(cloud, 'apply'),
+        }),
+      )
+    ).Credentials!;
+    const role = {
+      accessKeyId: assumed.AccessKeyId!,
+      secretAccessKey: assumed.SecretAccessKey!,
+      sessionToken: assumed.SessionToken!,
+    };
     lines.push(`apply role assumed with a web identity token: ${applyRole}`);
     const analystRole = arns(partitionOf(d.region), d.region, d.accountId).role(d.names.roles.analyst);
-    const analystSession = (await sts.send(new AssumeRoleCommand({ RoleArn: analystRole, RoleSessionName: 'e2e-analyst' }))).Credentials!;
-    const analyst = { accessKeyId: analystSession.AccessKeyId!, secretAccessKey: analystSession.SecretAccessKey!, sessionToken: analystSession.SessionToken! };
+    const analystSession = (
+      await sts.send(new AssumeRoleCommand({ RoleArn: analystRole, RoleSessionName: 'e2e-analyst' }))
+    ).Credentials!;
+    const analyst = {
+      accessKeyId: analystSession.AccessKeyId!,
+      secretAccessKey: analystSession.SecretAccessKey!,
+      sessionToken: analystSession.SessionToken!,
+    };
 
     const outdir = join(scratch, 'deploy-role', 'out');
     const planted = synthesize(cloud, outdir, [PLANTED_OMISSION.action]);
     const trustDir = join(scratch, 'deploy-role', planted.trustStack);
     const pipelineDir = join(scratch, 'deploy-role', d.names.stack);
     scratchCopy(trustDir, planted.trust, emulator.endpoint, admin);
-    for (const args of [['init', '-input=false'], ['apply', '-auto-approve', '-input=false']]) {
+    for (const args of [
+      ['init', '-input=false'],
+      ['apply', '-auto-approve', '-input=false'],
+    ]) {
       const r = await tf(trustDir, args);
-      if (r.code !== 0) return done(false, `trust stack ${args[0]} with the administrator's keys failed: ${terraformError(r.output)} (log: ${logFile})`);
+      if (r.code !== 0)
+        return done(
+          false,
+          `trust stack ${args[0]} with the administrator's keys failed: ${terraformError(r.output)} (log: ${logFile})`,
+        );
     }
     lines.push(`trust stack ${planted.trustStack} applied with the administrator's keys`);
-
 
     // Planted: one action missing from the apply role must stop the apply at the resource that needs it.
     scratchCopy(pipelineDir, planted.pipeline, emulator.endpoint, role);
@@ -222,11 +377,19 @@ export async function deployRoleCheck(d: ResolvedDeployment, scratch: string, en
     const refused = await tf(pipelineDir, ['apply', '-auto-approve', '-input=false']);
     // Every error of the apply: exactly one, at the resource that needs the action, refused (moto answers 403).
     const errors = refused.output.split('\n').filter((line) => line.startsWith('Error: '));
-    const refusedAt = errors.length === 1 && /StatusCode: 403|AccessDenied/.test(errors[0]) && refused.output.includes(`with ${PLANTED_OMISSION.resourceType}.`);
+    const refusedAt =
+      errors.length === 1 &&
+      /StatusCode: 403|AccessDenied/.test(errors[0]) &&
+      refused.output.includes(`with ${PLANTED_OMISSION.resourceType}.`);
     if (refused.code === 0 || !refusedAt) {
-      return done(false, `without ${PLANTED_OMISSION.action} the apply should have been refused at ${PLANTED_OMISSION.resourceType}; it ${refused.code === 0 ? 'succeeded' : `failed otherwise: ${terraformError(refused.output)}`} (log: ${logFile})`);
+      return done(
+        false,
+        `without ${PLANTED_OMISSION.action} the apply should have been refused at ${PLANTED_OMISSION.resourceType}; it ${refused.code === 0 ? 'succeeded' : `failed otherwise: ${terraformError(refused.output)}`} (log: ${logFile})`,
+      );
     }
-    lines.push(`without ${PLANTED_OMISSION.action}: apply refused at ${PLANTED_OMISSION.resourceType} (403), its only error`);
+    lines.push(
+      `without ${PLANTED_OMISSION.action}: apply refused at ${PLANTED_OMISSION.resourceType} (403), its only error`,
+    );
 
     // The generated policy, whole: the trust stack updates the role, and the same credentials now suffice.
     const full = synthesize(cloud, outdir, []);
@@ -238,7 +401,11 @@ export async function deployRoleCheck(d: ResolvedDeployment, scratch: string, en
       ['plan', ['plan', '-detailed-exitcode', '-input=false'], 0],
     ] as const) {
       const r = await tf(pipelineDir, [...args]);
-      if (r.code !== expect) return done(false, `${what} with only the apply role's credentials: ${r.code === 2 ? 'changes left after apply' : terraformError(r.output)} (log: ${logFile})`);
+      if (r.code !== expect)
+        return done(
+          false,
+          `${what} with only the apply role's credentials: ${r.code === 2 ? 'changes left after apply' : terraformError(r.output)} (log: ${logFile})`,
+        );
       lines.push(`${what} with only the apply role's credentials: ${what === 'plan' ? 'no changes' : 'ok'}`);
     }
     lines.push(...(await analystCan(cloud, { ...common, admin, analyst })));
@@ -248,16 +415,29 @@ export async function deployRoleCheck(d: ResolvedDeployment, scratch: string, en
     // the state first (moto never finishes deleting one: emulator.ts).
     scratchCopy(pipelineDir, full.pipeline, emulator.endpoint, role, true);
     // force_destroy is read from the state: the opt-out is applied (to the buckets and keys only) before the destroy.
-    const targets = Object.entries(allowDestroyOverride(full.pipeline)).flatMap(([type, byName]) => Object.keys(byName).map((name) => `-target=${type}.${name}`));
+    const targets = Object.entries(allowDestroyOverride(full.pipeline)).flatMap(([type, byName]) =>
+      Object.keys(byName).map((name) => `-target=${type}.${name}`),
+    );
     const optedOut = await tf(pipelineDir, ['apply', '-auto-approve', '-refresh=false', '-input=false', ...targets]);
-    if (optedOut.code !== 0) return done(false, `apply of the destroy opt-out with only the apply role's credentials: ${terraformError(optedOut.output)} (log: ${logFile})`);
-    const queries = Object.keys(full.pipeline.resource?.aws_athena_named_query ?? {}).map((n) => `aws_athena_named_query.${n}`);
+    if (optedOut.code !== 0)
+      return done(
+        false,
+        `apply of the destroy opt-out with only the apply role's credentials: ${terraformError(optedOut.output)} (log: ${logFile})`,
+      );
+    const queries = Object.keys(full.pipeline.resource?.aws_athena_named_query ?? {}).map(
+      (n) => `aws_athena_named_query.${n}`,
+    );
     if (queries.length) await tf(pipelineDir, ['state', 'rm', ...queries]);
     const destroyed = await tf(pipelineDir, ['destroy', '-auto-approve', '-input=false']);
     if (destroyed.code !== 0) {
-      const left = await new S3Client({ ...common, credentials: admin, forcePathStyle: true }).send(new ListObjectVersionsCommand({ Bucket: cloud.names.dataBucket })).catch(() => undefined);
+      const left = await new S3Client({ ...common, credentials: admin, forcePathStyle: true })
+        .send(new ListObjectVersionsCommand({ Bucket: cloud.names.dataBucket }))
+        .catch(() => undefined);
       const keys = [...(left?.Versions ?? []), ...(left?.DeleteMarkers ?? [])].map((v) => v.Key);
-      return done(false, `destroy with only the apply role's credentials: ${terraformError(destroyed.output)}${keys.length ? ` (left in the bucket: ${keys.join(', ')})` : ''} (log: ${logFile})`);
+      return done(
+        false,
+        `destroy with only the apply role's credentials: ${terraformError(destroyed.output)}${keys.length ? ` (left in the bucket: ${keys.join(', ')})` : ''} (log: ${logFile})`,
+      );
     }
     lines.push("destroy with only the apply role's credentials: ok");
     return done(true);

@@ -17,11 +17,36 @@
  * Exit 0 all passed, 1 a failure, 2 skipped (no moto_server).
  */
 import type { ChangesJson } from '../review/render';
-import { AthenaClient, GetNamedQueryCommand, GetQueryExecutionCommand, GetWorkGroupCommand, ListNamedQueriesCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
-import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
+import {
+  AthenaClient,
+  GetNamedQueryCommand,
+  GetQueryExecutionCommand,
+  GetWorkGroupCommand,
+  ListNamedQueriesCommand,
+  StartQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
+import {
+  CognitoIdentityClient,
+  GetCredentialsForIdentityCommand,
+  GetIdCommand,
+} from '@aws-sdk/client-cognito-identity';
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { GetCrawlerCommand, GetDatabaseCommand, GlueClient, StartCrawlerCommand } from '@aws-sdk/client-glue';
-import { CreateBucketCommand, GetBucketEncryptionCommand, GetBucketLifecycleConfigurationCommand, GetBucketLoggingCommand, GetBucketVersioningCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketLifecycleConfigurationCommand, PutBucketReplicationCommand, PutBucketVersioningCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketLoggingCommand,
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketReplicationCommand,
+  PutBucketVersioningCommand,
+  S3Client,
+  type BucketLocationConstraint,
+} from '@aws-sdk/client-s3';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,7 +112,8 @@ function enter(run: StackRun, name: Step): void {
 function heartbeat(runs: StackRun[], seconds = 25): () => void {
   const timer = setInterval(() => {
     const busy = runs.filter((r) => !r.failure && r.current !== undefined && r.current !== 'done');
-    if (busy.length > 0) console.log(`${elapsed()} still running: ${busy.map((r) => `${r.target.stack} (${r.current})`).join(', ')}`);
+    if (busy.length > 0)
+      console.log(`${elapsed()} still running: ${busy.map((r) => `${r.target.stack} (${r.current})`).join(', ')}`);
   }, seconds * 1000);
   return () => clearInterval(timer);
 }
@@ -106,7 +132,10 @@ async function step(run: StackRun, name: Step, body: () => Promise<void>): Promi
   try {
     await body();
   } catch (error) {
-    run.failure = { step: name, message: error instanceof StepFailure ? error.message : `${(error as Error).name}: ${(error as Error).message}` };
+    run.failure = {
+      step: name,
+      message: error instanceof StepFailure ? error.message : `${(error as Error).name}: ${(error as Error).message}`,
+    };
     progress(run, `FAILED at ${name}: ${run.failure.message.split('\n')[0]}`);
   } finally {
     run.seconds[name] = (run.seconds[name] ?? 0) + (Date.now() - started) / 1000;
@@ -135,27 +164,40 @@ function prepare(run: StackRun, outdir: string, stateDir: string, plant?: string
   const { endpoint } = run;
   cpSync(join(outdir, 'stacks', run.target.stack), run.dir, { recursive: true });
   const file = join(run.dir, 'cdk.tf.json');
-  const json = JSON.parse(readFileSync(file, 'utf8')) as TerraformJson & { resource: Record<string, Record<string, Record<string, unknown>>> };
+  const json = JSON.parse(readFileSync(file, 'utf8')) as TerraformJson & {
+    resource: Record<string, Record<string, Record<string, unknown>>>;
+  };
   const s3Backend = json.terraform?.backend?.s3 !== undefined;
   // Terraform Cloud cannot be reached here: such stacks keep a local state in the scratch folder instead.
   if (json.terraform?.cloud) delete json.terraform.cloud;
   if (plant === 'stream-bucket' && json.resource.aws_kinesis_firehose_delivery_stream) {
     for (const stream of Object.values(json.resource.aws_kinesis_firehose_delivery_stream)) {
-      (stream.extended_s3_configuration as Record<string, unknown>).bucket_arn = 'arn:aws:s3:::telemetry-e2e-no-such-bucket';
+      (stream.extended_s3_configuration as Record<string, unknown>).bucket_arn =
+        'arn:aws:s3:::telemetry-e2e-no-such-bucket';
     }
   }
   if (plant === 'query-workgroup' && json.resource.aws_athena_named_query) {
-    for (const query of Object.values(json.resource.aws_athena_named_query)) query.workgroup = 'telemetry-e2e-no-such-workgroup';
+    for (const query of Object.values(json.resource.aws_athena_named_query))
+      query.workgroup = 'telemetry-e2e-no-such-workgroup';
   }
   writeFileSync(file, JSON.stringify(json, null, 2));
   run.tf = json;
   run.model = buildStackModel(json, stackFacts(join(outdir, 'stacks', run.target.stack), run.target.stack, json));
-  writeFileSync(join(run.dir, 'emulator_override.tf.json'), JSON.stringify(overrideFile(json, endpoint, s3Backend ? undefined : join(stateDir, `${run.target.stack}.tfstate`)), null, 2));
+  writeFileSync(
+    join(run.dir, 'emulator_override.tf.json'),
+    JSON.stringify(
+      overrideFile(json, endpoint, s3Backend ? undefined : join(stateDir, `${run.target.stack}.tfstate`)),
+      null,
+      2,
+    ),
+  );
   if (s3Backend) writeFileSync(join(run.dir, 'emulator.s3.tfbackend'), s3BackendConfig(endpoint));
 }
 
 async function apply(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
-  const backendConfig = existsSync(join(run.dir, 'emulator.s3.tfbackend')) ? ['-backend-config=emulator.s3.tfbackend'] : [];
+  const backendConfig = existsSync(join(run.dir, 'emulator.s3.tfbackend'))
+    ? ['-backend-config=emulator.s3.tfbackend']
+    : [];
   await tf(run, env, ['init', '-input=false', ...backendConfig], 'init');
   await tf(run, env, ['apply', '-auto-approve', '-input=false'], 'apply');
 }
@@ -175,7 +217,11 @@ async function stateBucketUsable(run: StackRun, bootstrapApplied: Promise<void>)
   const Bucket = String(backend.bucket);
   while (!settled) {
     try {
-      if ((await s3.send(new GetBucketVersioningCommand({ Bucket }))).Status === 'Enabled' && (await s3.send(new GetBucketEncryptionCommand({ Bucket }))).ServerSideEncryptionConfiguration) return;
+      if (
+        (await s3.send(new GetBucketVersioningCommand({ Bucket }))).Status === 'Enabled' &&
+        (await s3.send(new GetBucketEncryptionCommand({ Bucket }))).ServerSideEncryptionConfiguration
+      )
+        return;
     } catch {
       // Not there yet.
     }
@@ -190,7 +236,9 @@ async function checkRemoteState(run: StackRun): Promise<void> {
   const { s3 } = sdk(run.endpoint, run.target.region);
   const head = await s3.send(new HeadObjectCommand({ Bucket: backend.bucket, Key: backend.key }));
   if (head.ServerSideEncryption !== 'aws:kms' || head.SSEKMSKeyId !== backend.kmsKey) {
-    fail(`state s3://${backend.bucket}/${backend.key} is encrypted with ${head.ServerSideEncryption} ${head.SSEKMSKeyId ?? ''}, not the state key ${String(backend.kmsKey)}`);
+    fail(
+      `state s3://${backend.bucket}/${backend.key} is encrypted with ${head.ServerSideEncryption} ${head.SSEKMSKeyId ?? ''}, not the state key ${String(backend.kmsKey)}`,
+    );
   }
   run.notes.push(`state in s3://${backend.bucket}/${backend.key} (SSE-KMS, state key)`);
 }
@@ -198,10 +246,18 @@ async function checkRemoteState(run: StackRun): Promise<void> {
 /** While an apply waits for its confirmation (holding the lock), a second plan must be refused. */
 async function checkLock(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
   const [dashboard] = run.model!.dashboards;
-  const holder = startTerraform(['apply', '-input=true', '-no-color', `-replace=${dashboard.address}`], run.dir, env, run.log);
+  const holder = startTerraform(
+    ['apply', '-input=true', '-no-color', `-replace=${dashboard.address}`],
+    run.dir,
+    env,
+    run.log,
+  );
   let prompt = '';
   await new Promise<void>((resolveWait, rejectWait) => {
-    const timer = setTimeout(() => rejectWait(new StepFailure('the apply holding the lock never asked for confirmation')), 60_000);
+    const timer = setTimeout(
+      () => rejectWait(new StepFailure('the apply holding the lock never asked for confirmation')),
+      60_000,
+    );
     holder.child.stdout!.on('data', (chunk: Buffer) => {
       prompt += chunk.toString();
       if (prompt.includes('Enter a value')) {
@@ -217,7 +273,8 @@ async function checkLock(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
   const second = await terraform(['plan', '-input=false', '-no-color', '-lock-timeout=0s'], run.dir, env, run.log);
   holder.child.stdin!.end('no\n');
   await holder.done;
-  if (second.code === 0 || !/Error acquiring the state lock/.test(second.output)) fail('a second plan ran while an apply held the state lock (use_lockfile)');
+  if (second.code === 0 || !/Error acquiring the state lock/.test(second.output))
+    fail('a second plan ran while an apply held the state lock (use_lockfile)');
   run.notes.push('a second plan was refused while an apply held the lock');
 }
 
@@ -234,19 +291,31 @@ async function sendEvents(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> 
 
   const { IdentityId } = await clients.cognito.send(new GetIdCommand({ IdentityPoolId: app.identityPoolId }));
   const { Credentials } = await clients.cognito.send(new GetCredentialsForIdentityCommand({ IdentityId }));
-  if (!Credentials?.AccessKeyId || !Credentials.SecretKey) fail(`no guest credentials from identity pool ${app.identityPoolId}`);
+  if (!Credentials?.AccessKeyId || !Credentials.SecretKey)
+    fail(`no guest credentials from identity pool ${app.identityPoolId}`);
 
   const events = generateEvents(d, { sessions: 3, seed: 7, date: '2026-11-24' });
   const invalid = validateEvents(d, events);
   if (invalid.length) fail(`generated events break the contract: ${invalid[0]}`);
-  const firehose = clients.firehose({ accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretKey!, sessionToken: Credentials!.SessionToken } as typeof EMULATOR_CREDENTIALS);
+  const firehose = clients.firehose({
+    accessKeyId: Credentials!.AccessKeyId!,
+    secretAccessKey: Credentials!.SecretKey!,
+    sessionToken: Credentials!.SessionToken,
+  } as typeof EMULATOR_CREDENTIALS);
   const records = events.map((e) => ({ Data: Buffer.from(`${JSON.stringify(e)}\n`) }));
   for (let i = 0; i < records.length; i += app.limits.maxRecords) {
     const put = await firehose
-      .send(new PutRecordBatchCommand({ DeliveryStreamName: app.deliveryStreamName, Records: records.slice(i, i + app.limits.maxRecords) }))
+      .send(
+        new PutRecordBatchCommand({
+          DeliveryStreamName: app.deliveryStreamName,
+          Records: records.slice(i, i + app.limits.maxRecords),
+        }),
+      )
       .catch((error: { $response?: { statusCode?: number }; message?: string }) =>
         // The emulator answers a failed delivery with an HTML error page, which the SDK cannot parse: name the status instead.
-        fail(`PutRecordBatch into ${app.deliveryStreamName} failed${error.$response?.statusCode ? ` with HTTP ${error.$response.statusCode}` : `: ${error.message}`} (the stream could not deliver to its destination; see the emulator's output)`),
+        fail(
+          `PutRecordBatch into ${app.deliveryStreamName} failed${error.$response?.statusCode ? ` with HTTP ${error.$response.statusCode}` : `: ${error.message}`} (the stream could not deliver to its destination; see the emulator's output)`,
+        ),
       );
     if (put.FailedPutCount) fail(`${put.FailedPutCount} records refused by ${app.deliveryStreamName}`);
   }
@@ -259,7 +328,11 @@ async function sendEvents(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> 
     received.length = 0;
     const listed = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: folder }));
     for (const object of listed.Contents ?? []) {
-      const body = Buffer.from(await (await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key! }))).Body!.transformToByteArray());
+      const body = Buffer.from(
+        await (
+          await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key! }))
+        ).Body!.transformToByteArray(),
+      );
       const text = (body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body).toString('utf8');
       received.push(...text.split('\n').filter(Boolean));
     }
@@ -267,12 +340,20 @@ async function sendEvents(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> 
   }
   const missing = [...sent].filter((e) => !received.includes(e)).length;
   const unexpected = received.filter((e) => !sent.has(e)).length;
-  if (missing || unexpected) fail(`s3://${bucket}/${folder}: ${missing} of ${sent.size} events missing, ${unexpected} unexpected records`);
-  run.notes.push(`${sent.size} events through ${app.deliveryStreamName} into s3://${bucket}/${folder} with guest credentials`);
+  if (missing || unexpected)
+    fail(`s3://${bucket}/${folder}: ${missing} of ${sent.size} events missing, ${unexpected} unexpected records`);
+  run.notes.push(
+    `${sent.size} events through ${app.deliveryStreamName} into s3://${bucket}/${folder} with guest credentials`,
+  );
   if (d.settings.logs.bucketAccessLogs) {
     const { LoggingEnabled } = await clients.s3.send(new GetBucketLoggingCommand({ Bucket: bucket }));
-    if (LoggingEnabled?.TargetBucket !== d.names.accessLogBucket) fail(`s3://${bucket} logs access to ${LoggingEnabled?.TargetBucket ?? 'nowhere'}, not ${d.names.accessLogBucket}`);
-    run.notes.push(`access to s3://${bucket} logged into s3://${d.names.accessLogBucket}/${LoggingEnabled?.TargetPrefix ?? ''}`);
+    if (LoggingEnabled?.TargetBucket !== d.names.accessLogBucket)
+      fail(
+        `s3://${bucket} logs access to ${LoggingEnabled?.TargetBucket ?? 'nowhere'}, not ${d.names.accessLogBucket}`,
+      );
+    run.notes.push(
+      `access to s3://${bucket} logged into s3://${d.names.accessLogBucket}/${LoggingEnabled?.TargetPrefix ?? ''}`,
+    );
   }
 }
 
@@ -289,19 +370,32 @@ async function runQueries(run: StackRun): Promise<void> {
   const { NamedQueryIds = [] } = await athena.send(new ListNamedQueriesCommand({ WorkGroup: d.names.workgroup }));
   const expected = run.model!.queries.map((q) => q.name).sort();
   // One GetNamedQuery each: the emulator's BatchGetNamedQuery answers 500 (emulator.ts).
-  const NamedQueries = await Promise.all(NamedQueryIds.map(async (NamedQueryId) => (await athena.send(new GetNamedQueryCommand({ NamedQueryId }))).NamedQuery!));
+  const NamedQueries = await Promise.all(
+    NamedQueryIds.map(
+      async (NamedQueryId) => (await athena.send(new GetNamedQueryCommand({ NamedQueryId }))).NamedQuery!,
+    ),
+  );
   const found = NamedQueries.map((q) => q.Name ?? '').sort();
-  if (JSON.stringify(found) !== JSON.stringify(expected)) fail(`workgroup ${d.names.workgroup} has named queries [${found.join(', ')}], expected [${expected.join(', ')}]`);
+  if (JSON.stringify(found) !== JSON.stringify(expected))
+    fail(`workgroup ${d.names.workgroup} has named queries [${found.join(', ')}], expected [${expected.join(', ')}]`);
   for (const query of NamedQueries) {
-    if (query.Database !== d.names.glueDatabase) fail(`named query ${query.Name} reads database ${query.Database}, not ${d.names.glueDatabase}`);
+    if (query.Database !== d.names.glueDatabase)
+      fail(`named query ${query.Name} reads database ${query.Database}, not ${d.names.glueDatabase}`);
     await athena.send(new GetWorkGroupCommand({ WorkGroup: query.WorkGroup }));
     const { QueryExecutionId } = await athena.send(
-      new StartQueryExecutionCommand({ QueryString: query.QueryString, WorkGroup: query.WorkGroup, QueryExecutionContext: { Database: query.Database } }),
+      new StartQueryExecutionCommand({
+        QueryString: query.QueryString,
+        WorkGroup: query.WorkGroup,
+        QueryExecutionContext: { Database: query.Database },
+      }),
     );
     const { QueryExecution } = await athena.send(new GetQueryExecutionCommand({ QueryExecutionId }));
-    if (QueryExecution?.Status?.State === 'FAILED') fail(`named query ${query.Name} failed: ${QueryExecution.Status.StateChangeReason}`);
+    if (QueryExecution?.Status?.State === 'FAILED')
+      fail(`named query ${query.Name} failed: ${QueryExecution.Status.StateChangeReason}`);
   }
-  run.notes.push(`${d.settings.catalog.mode === 'projection' ? 'no crawler (projection)' : `crawler ${d.names.crawler} started`}; ${NamedQueries.length} named queries ran in ${d.names.workgroup}`);
+  run.notes.push(
+    `${d.settings.catalog.mode === 'projection' ? 'no crawler (projection)' : `crawler ${d.names.crawler} started`}; ${NamedQueries.length} named queries ran in ${d.names.workgroup}`,
+  );
 }
 
 /** A region of another jurisdiction than the stack's, for the planted cross-region replication. */
@@ -317,17 +411,32 @@ async function plantDrift(run: StackRun): Promise<{ addresses: string[]; destina
   const d = run.deployment!;
   const { s3 } = sdk(run.endpoint, d.region);
   const current = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: d.names.dataBucket }));
-  const rules = (current.Rules ?? []).map((rule) => (rule.ID === 'events' ? { ...rule, Expiration: { Days: d.settings.lifecycle.expirationDays + 30 } } : rule));
-  await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: d.names.dataBucket, LifecycleConfiguration: { Rules: rules } }));
+  const rules = (current.Rules ?? []).map((rule) =>
+    rule.ID === 'events' ? { ...rule, Expiration: { Days: d.settings.lifecycle.expirationDays + 30 } } : rule,
+  );
+  await s3.send(
+    new PutBucketLifecycleConfigurationCommand({
+      Bucket: d.names.dataBucket,
+      LifecycleConfiguration: { Rules: rules },
+    }),
+  );
   const other = sdk(run.endpoint, elsewhere(d.region)).s3;
   const copy = `telemetry-e2e-replica-${elsewhere(d.region)}`;
-  await other.send(new CreateBucketCommand({ Bucket: copy, CreateBucketConfiguration: { LocationConstraint: elsewhere(d.region) as BucketLocationConstraint } }));
+  await other.send(
+    new CreateBucketCommand({
+      Bucket: copy,
+      CreateBucketConfiguration: { LocationConstraint: elsewhere(d.region) as BucketLocationConstraint },
+    }),
+  );
   await other.send(new PutBucketVersioningCommand({ Bucket: copy, VersioningConfiguration: { Status: 'Enabled' } }));
   const destination = `arn:aws:s3:::${copy}`;
   await s3.send(
     new PutBucketReplicationCommand({
       Bucket: d.names.dataBucket,
-      ReplicationConfiguration: { Role: `arn:aws:iam::${d.accountId}:role/telemetry-e2e-replicator`, Rules: [{ ID: 'copy-everything', Status: 'Enabled', Prefix: '', Destination: { Bucket: destination } }] },
+      ReplicationConfiguration: {
+        Role: `arn:aws:iam::${d.accountId}:role/telemetry-e2e-replicator`,
+        Rules: [{ ID: 'copy-everything', Status: 'Enabled', Prefix: '', Destination: { Bucket: destination } }],
+      },
     }),
   );
   const data = run.model!.stores.find((s) => s.role === 'event-data')!;
@@ -343,7 +452,9 @@ async function reviewPlan(run: StackRun, env: NodeJS.ProcessEnv, outdir: string)
   const d = run.deployment!;
   const file = join(run.dir, 'cdk.tf.json');
   const original = readFileSync(file, 'utf8');
-  const json = JSON.parse(original) as TerraformJson & { resource: Record<string, Record<string, { rule?: { id: string; expiration?: { days?: number }[] }[] }>> };
+  const json = JSON.parse(original) as TerraformJson & {
+    resource: Record<string, Record<string, { rule?: { id: string; expiration?: { days?: number }[] }[] }>>;
+  };
   const shorter = d.settings.lifecycle.expirationDays - 30;
   for (const config of Object.values(json.resource.aws_s3_bucket_lifecycle_configuration ?? {})) {
     for (const rule of config.rule ?? []) if (rule.id === 'events') rule.expiration = [{ days: shorter }];
@@ -352,11 +463,34 @@ async function reviewPlan(run: StackRun, env: NodeJS.ProcessEnv, outdir: string)
   const review = join(run.dir, 'review');
   try {
     await tf(run, env, ['plan', '-input=false', '-lock=false', '-out=review.plan'], 'plan for the review');
-    writeFileSync(join(run.dir, 'review-plan.json'), await tf(run, env, ['show', '-json', 'review.plan'], 'show -json'));
-    const cli = spawnSync(process.execPath, [join('scripts', 'run-ts.js'), join('scripts', 'review', 'index.ts'), '--plan', join(run.dir, 'review-plan.json'), '--from', outdir, '--out', review, '--fail-on-widening'], { encoding: 'utf8' });
+    writeFileSync(
+      join(run.dir, 'review-plan.json'),
+      await tf(run, env, ['show', '-json', 'review.plan'], 'show -json'),
+    );
+    const cli = spawnSync(
+      process.execPath,
+      [
+        join('scripts', 'run-ts.js'),
+        join('scripts', 'review', 'index.ts'),
+        '--plan',
+        join(run.dir, 'review-plan.json'),
+        '--from',
+        outdir,
+        '--out',
+        review,
+        '--fail-on-widening',
+      ],
+      { encoding: 'utf8' },
+    );
     // The gate fails on the planted replication (drift: data copied to another region) and on the planned shorter retention.
-    if (cli.status !== 1) fail(`npm run review -- --plan --fail-on-widening exited ${cli.status}, not 1: ${cli.stderr.trim()}`);
-    if (!/: moves-residency: store \S+ replication added: every new object is copied to arn:aws:s3:::telemetry-e2e-replica-/.test(cli.stderr)) fail(`the review's gate did not name the planted replication: ${cli.stderr.trim()}`);
+    if (cli.status !== 1)
+      fail(`npm run review -- --plan --fail-on-widening exited ${cli.status}, not 1: ${cli.stderr.trim()}`);
+    if (
+      !/: moves-residency: store \S+ replication added: every new object is copied to arn:aws:s3:::telemetry-e2e-replica-/.test(
+        cli.stderr,
+      )
+    )
+      fail(`the review's gate did not name the planted replication: ${cli.stderr.trim()}`);
     type Reviewed = ChangesJson['stacks'][number];
     const { stacks } = JSON.parse(readFileSync(join(review, 'changes.json'), 'utf8')) as ChangesJson;
     const retention = (r: Reviewed | undefined) => {
@@ -365,22 +499,37 @@ async function reviewPlan(run: StackRun, env: NodeJS.ProcessEnv, outdir: string)
     };
     const drift = retention(stacks.find((s) => s.source === 'drift'));
     const change = stacks.find((s) => s.source === 'change');
-    if (drift?.after.expirationDays !== d.settings.lifecycle.expirationDays + 30) fail(`the plan review did not name the out-of-band expiration (${d.settings.lifecycle.expirationDays + 30} days) as drift: ${JSON.stringify(stacks.map((s) => [s.source, s.effects]))}`);
-    if (retention(change)?.after.expirationDays !== shorter || !change?.effects.includes('shortens-retention')) fail(`the plan review did not name the planned expiration (${shorter} days) as a shortened retention: ${JSON.stringify(change)}`);
-    run.notes.push(`npm run review -- --plan named the out-of-band expiration as drift (${drift!.words}) and the planned one as a shortened retention; --fail-on-widening failed on the planted replication`);
+    if (drift?.after.expirationDays !== d.settings.lifecycle.expirationDays + 30)
+      fail(
+        `the plan review did not name the out-of-band expiration (${d.settings.lifecycle.expirationDays + 30} days) as drift: ${JSON.stringify(stacks.map((s) => [s.source, s.effects]))}`,
+      );
+    if (retention(change)?.after.expirationDays !== shorter || !change?.effects.includes('shortens-retention'))
+      fail(
+        `the plan review did not name the planned expiration (${shorter} days) as a shortened retention: ${JSON.stringify(change)}`,
+      );
+    run.notes.push(
+      `npm run review -- --plan named the out-of-band expiration as drift (${drift!.words}) and the planned one as a shortened retention; --fail-on-widening failed on the planted replication`,
+    );
   } finally {
     writeFileSync(file, original);
   }
 }
 
-const protectedStores = (run: StackRun) => [...run.model!.stores, ...run.model!.keys].filter((r) => r.protection === 'prevent-destroy');
+const protectedStores = (run: StackRun) =>
+  [...run.model!.stores, ...run.model!.keys].filter((r) => r.protection === 'prevent-destroy');
 
 /** A destroy plan is stopped by prevent_destroy unless the deployment opted out. */
 async function destroyRefused(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
   if (protectedStores(run).length === 0) return;
   // No refresh, and no lock: prevent_destroy is a plan rule, and this runs beside the drift plan of the same state.
-  const refused = await terraform(['plan', '-destroy', '-refresh=false', '-input=false', '-no-color', '-lock=false'], run.dir, env, run.log);
-  if (refused.code === 0 || !/prevent_destroy/.test(refused.output)) fail('a destroy plan was not stopped by prevent_destroy');
+  const refused = await terraform(
+    ['plan', '-destroy', '-refresh=false', '-input=false', '-no-color', '-lock=false'],
+    run.dir,
+    env,
+    run.log,
+  );
+  if (refused.code === 0 || !/prevent_destroy/.test(refused.output))
+    fail('a destroy plan was not stopped by prevent_destroy');
   run.notes.push('destroy refused by prevent_destroy');
 }
 
@@ -395,8 +544,15 @@ async function destroy(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
     writeFileSync(join(run.dir, 'emulator_cleanup_override.tf.json'), JSON.stringify({ resource: optOut }, null, 2));
     // Only the buckets and keys change (force_destroy is recorded in the state); nothing else is re-applied. No
     // refresh here either: the drift plan has just read every resource.
-    const targets = Object.entries(optOut).flatMap(([type, byName]) => Object.keys(byName).map((name) => `-target=${type}.${name}`));
-    await tf(run, env, ['apply', '-auto-approve', '-refresh=false', '-input=false', ...targets], 'apply of the opt-out');
+    const targets = Object.entries(optOut).flatMap(([type, byName]) =>
+      Object.keys(byName).map((name) => `-target=${type}.${name}`),
+    );
+    await tf(
+      run,
+      env,
+      ['apply', '-auto-approve', '-refresh=false', '-input=false', ...targets],
+      'apply of the opt-out',
+    );
   }
   // Emulator gap (see emulator.ts): deleting a named query never completes.
   const queries = run.model!.queries.map((q) => q.address);
@@ -406,19 +562,28 @@ async function destroy(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
 
 function table(runs: StackRun[]): string[] {
   const width = Math.max(...runs.map((r) => r.target.stack.length), 5);
-  const cell = (run: StackRun, s: Step) => (run.seconds[s] === undefined ? '—' : `${run.seconds[s]!.toFixed(1)} s`).padStart(9);
+  const cell = (run: StackRun, s: Step) =>
+    (run.seconds[s] === undefined ? '—' : `${run.seconds[s]!.toFixed(1)} s`).padStart(9);
   return [
     `${'stack'.padEnd(width)} ${STEPS.map((s) => s.padStart(9)).join('')}  result`,
-    ...runs.map((r) => `${r.target.stack.padEnd(width)} ${STEPS.map((s) => cell(r, s)).join('')}  ${r.failure ? `FAILED at ${r.failure.step}: ${r.failure.message}` : 'ok'}`),
+    ...runs.map(
+      (r) =>
+        `${r.target.stack.padEnd(width)} ${STEPS.map((s) => cell(r, s)).join('')}  ${r.failure ? `FAILED at ${r.failure.step}: ${r.failure.message}` : 'ok'}`,
+    ),
   ];
 }
 
 export const E2E_COMMAND = {
   name: 'e2e',
-  summary: 'Applies every stack of the configured matrix against the moto AWS API emulator, sends events, queries, checks drift and destroys.',
+  summary:
+    'Applies every stack of the configured matrix against the moto AWS API emulator, sends events, queries, checks drift and destroys.',
   flags: {
     keep: { type: 'boolean', help: "keep the emulator's stacks and logs" },
-    plant: { type: 'string', value: 'stream-bucket|query-workgroup', help: 'break one part of the first pipeline stack on purpose (the run must fail)' },
+    plant: {
+      type: 'string',
+      value: 'stream-bucket|query-workgroup',
+      help: 'break one part of the first pipeline stack on purpose (the run must fail)',
+    },
   },
 } satisfies CommandSpec;
 
@@ -454,7 +619,9 @@ export async function main(args: string[]): Promise<number> {
   const targets = stackTargets(deployments);
   const accounts = [...new Set(targets.map((t) => t.accountId))];
   if (process.env.E2E_ENDPOINT && accounts.length > 1) {
-    console.error(`E2E_ENDPOINT names one emulator, but the matrix has ${accounts.length} accounts (${accounts.join(', ')}); unset it to start one per account`);
+    console.error(
+      `E2E_ENDPOINT names one emulator, but the matrix has ${accounts.length} accounts (${accounts.join(', ')}); unset it to start one per account`,
+    );
     return 1;
   }
   // One emulator per account: a moto server is one account, and names such as the state key alias repeat per account.
@@ -467,7 +634,9 @@ export async function main(args: string[]): Promise<number> {
     console.error(`the AWS API emulator did not start: ${(e as Error).message}`);
     return 1;
   }
-  console.log(`e2e: ${targets.length} stacks of ${deployments.length} deployments against the AWS API emulator (${accounts.map((a) => `${a} at ${emulators.get(a)!.endpoint}`).join(', ')}); scratch ${scratch}`);
+  console.log(
+    `e2e: ${targets.length} stacks of ${deployments.length} deployments against the AWS API emulator (${accounts.map((a) => `${a} at ${emulators.get(a)!.endpoint}`).join(', ')}); scratch ${scratch}`,
+  );
   const env = terraformEnv(join(scratch, 'cli'));
   const stateDir = join(scratch, 'local-state');
   mkdirSync(stateDir, { recursive: true });
@@ -497,7 +666,9 @@ export async function main(args: string[]): Promise<number> {
   const bootstrapSlot = limiter(PARALLEL);
   const pipelineSlot = limiter(PARALLEL);
   const planSlot = limiter(PARALLEL);
-  const applied = new Map(bootstraps.map((run) => [run, bootstrapSlot(() => step(run, 'apply', () => apply(run, env)))]));
+  const applied = new Map(
+    bootstraps.map((run) => [run, bootstrapSlot(() => step(run, 'apply', () => apply(run, env)))]),
+  );
   // Drift: one setting changed behind Terraform's back, in the first pipeline that gets there; npm run drift's check
   // (driftOf) must report exactly that stack and attribute, and every other stack in sync.
   let planted: { run: StackRun; addresses: string[]; destination: string } | undefined;
@@ -520,30 +691,48 @@ export async function main(args: string[]): Promise<number> {
     const ok = expected
       ? result.status === 'drifted' &&
         expected.addresses.every((a) => result.resources.includes(a)) &&
-        result.changes.some((c) => c.section === 'retention' && c.effects.includes('lengthens-retention') && !c.gated) &&
-        result.changes.some((c) => c.effects.includes('moves-residency') && c.gated && c.words.includes(`copied to ${expected.destination}`))
+        result.changes.some(
+          (c) => c.section === 'retention' && c.effects.includes('lengthens-retention') && !c.gated,
+        ) &&
+        result.changes.some(
+          (c) =>
+            c.effects.includes('moves-residency') && c.gated && c.words.includes(`copied to ${expected.destination}`),
+        )
       : result.status === 'in sync';
     if (!ok) {
-      run.failure = { step: 'drift', message: `expected ${expected ? `drift of ${expected.addresses.join(', ')} (a longer expiration; a replication to ${expected.destination}, gated)` : 'in sync'}; npm run drift said ${said}` };
+      run.failure = {
+        step: 'drift',
+        message: `expected ${expected ? `drift of ${expected.addresses.join(', ')} (a longer expiration; a replication to ${expected.destination}, gated)` : 'in sync'}; npm run drift said ${said}`,
+      };
       progress(run, `FAILED at drift: ${run.failure.message}`);
-    }
-    else if (expected) {
-      run.notes.push(`npm run drift reported the planted changes: ${result.changes.map((c) => `${c.gated ? 'GATED ' : ''}${c.words}`).join('; ')}`);
+    } else if (expected) {
+      run.notes.push(
+        `npm run drift reported the planted changes: ${result.changes.map((c) => `${c.gated ? 'GATED ' : ''}${c.words}`).join('; ')}`,
+      );
       await planSlot(() => step(run, 'drift', () => reviewPlan(run, env, outdir)));
     }
   };
   // The refused destroy plan runs beside the drift plan (both read-only); pipelines are then destroyed while their
   // state stacks' destroy stays refused, so neither deletes a state bucket.
   const driftAndDestroy = async (run: StackRun) => {
-    await Promise.all([checkDrift(run), values.keep ? undefined : planSlot(() => step(run, 'destroy', () => destroyRefused(run, env)))]);
+    await Promise.all([
+      checkDrift(run),
+      values.keep ? undefined : planSlot(() => step(run, 'destroy', () => destroyRefused(run, env))),
+    ]);
     if (!values.keep) await planSlot(() => step(run, 'destroy', () => destroy(run, env)));
   };
 
   // Beside the matrix, on a moto server of its own that enforces IAM: the first pipeline applied, planned and
   // destroyed with only its generated apply role (scripts/e2e/deploy-role.ts). Needs a moto it starts itself.
   const deployRoleStack = firstPipeline?.deployment;
-  const deployRole = deployRoleStack && !process.env.E2E_ENDPOINT ? deployRoleCheck(deployRoleStack, scratch, env, (line) => console.error(line)) : undefined;
-  if (deployRoleStack) console.log(`${elapsed()} deploy role of ${deployRoleStack.names.stack}: ${deployRole ? 'on an IAM-enforcing emulator of its own' : 'skipped (E2E_ENDPOINT names an emulator; the check starts its own)'}`);
+  const deployRole =
+    deployRoleStack && !process.env.E2E_ENDPOINT
+      ? deployRoleCheck(deployRoleStack, scratch, env, (line) => console.error(line))
+      : undefined;
+  if (deployRoleStack)
+    console.log(
+      `${elapsed()} deploy role of ${deployRoleStack.names.stack}: ${deployRole ? 'on an IAM-enforcing emulator of its own' : 'skipped (E2E_ENDPOINT names an emulator; the check starts its own)'}`,
+    );
   const stopHeartbeat = heartbeat(runs);
   // Each chain ends by saying so (a failed one has said where it failed).
   const finished = (run: StackRun) => {
@@ -558,7 +747,12 @@ export async function main(args: string[]): Promise<number> {
         finished(run);
       }),
       ...pipelines.map(async (run) => {
-        const bootstrap = bootstraps.find((b) => run.deployment?.backend.type === 's3' && b.target.accountId === run.target.accountId && b.target.region === run.target.region);
+        const bootstrap = bootstraps.find(
+          (b) =>
+            run.deployment?.backend.type === 's3' &&
+            b.target.accountId === run.target.accountId &&
+            b.target.region === run.target.region,
+        );
         // A pipeline counts as applied only if its state bucket stack's apply succeeded too.
         const stateStackFailed = () => {
           if (bootstrap?.failure && !run.failure) {
@@ -584,7 +778,12 @@ export async function main(args: string[]): Promise<number> {
         await step(run, 'events', () => sendEvents(run, env));
         await step(run, 'queries', () => runQueries(run));
         // One erasure request, on the first pipeline (scripts/e2e/erasure.ts).
-        if (run === firstPipeline) await step(run, 'erase', async () => void run.notes.push(await erasureOfOneDevice(run.deployment!, run.dir, run.endpoint)));
+        if (run === firstPipeline)
+          await step(
+            run,
+            'erase',
+            async () => void run.notes.push(await erasureOfOneDevice(run.deployment!, run.dir, run.endpoint)),
+          );
         await driftAndDestroy(run);
         finished(run);
       }),
@@ -598,7 +797,9 @@ export async function main(args: string[]): Promise<number> {
   table(runs).forEach((line) => console.log(line));
   for (const run of runs) for (const note of run.notes) console.log(`  ${run.target.stack}: ${note}`);
   if (deployRoleResult) {
-    console.log(`deploy role of ${deployRoleResult.stack} (${deployRoleResult.seconds.toFixed(0)} s): ${deployRoleResult.ok ? 'ok' : 'FAILED'}`);
+    console.log(
+      `deploy role of ${deployRoleResult.stack} (${deployRoleResult.seconds.toFixed(0)} s): ${deployRoleResult.ok ? 'ok' : 'FAILED'}`,
+    );
     for (const line of deployRoleResult.lines) console.log(`  ${line}`);
   }
   const failed = runs.filter((r) => r.failure).length + (deployRoleResult && !deployRoleResult.ok ? 1 : 0);

@@ -48,7 +48,11 @@ async function ready(endpoint: string, child?: ChildProcess): Promise<void> {
  * otherwise moto_server on 127.0.0.1 (loopback only) with MOTO_ACCOUNT_ID = the account, and with
  * `iamEnforcedAfter`, one of its own that enforces IAM after that many calls.
  */
-export async function startEmulator(accountId: string, log: (line: string) => void, options: { iamEnforcedAfter?: number } = {}): Promise<Emulator> {
+export async function startEmulator(
+  accountId: string,
+  log: (line: string) => void,
+  options: { iamEnforcedAfter?: number } = {},
+): Promise<Emulator> {
   if (process.env.E2E_ENDPOINT && options.iamEnforcedAfter === undefined) {
     await ready(process.env.E2E_ENDPOINT);
     return { endpoint: process.env.E2E_ENDPOINT, stop: () => undefined };
@@ -57,11 +61,18 @@ export async function startEmulator(accountId: string, log: (line: string) => vo
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
     // INITIAL_NO_AUTH_ACTION_COUNT: after that many calls, moto checks every call's IAM actions (docs/e2e.md).
-    env: { ...process.env, MOTO_ACCOUNT_ID: accountId, ...(options.iamEnforcedAfter === undefined ? {} : { INITIAL_NO_AUTH_ACTION_COUNT: String(options.iamEnforcedAfter) }) },
+    env: {
+      ...process.env,
+      MOTO_ACCOUNT_ID: accountId,
+      ...(options.iamEnforcedAfter === undefined
+        ? {}
+        : { INITIAL_NO_AUTH_ACTION_COUNT: String(options.iamEnforcedAfter) }),
+    },
   });
   child.stderr!.on('data', (chunk: Buffer) => {
     const text = chunk.toString();
-    if (/Traceback|Error/.test(text) && !/" [0-9]{3} -/.test(text)) log(`moto (${accountId}): ${text.trim().split('\n').pop()}`);
+    if (/Traceback|Error/.test(text) && !/" [0-9]{3} -/.test(text))
+      log(`moto (${accountId}): ${text.trim().split('\n').pop()}`);
   });
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = () => {

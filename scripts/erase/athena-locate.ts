@@ -14,7 +14,13 @@
  * cutoff, which would cancel it. Athena reads only current objects in classes it can read: archived ones and older
  * versions are still read by the run itself (engine.ts).
  */
-import { GetQueryExecutionCommand, GetQueryResultsCommand, GetWorkGroupCommand, StartQueryExecutionCommand, type AthenaClient } from '@aws-sdk/client-athena';
+import {
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  GetWorkGroupCommand,
+  StartQueryExecutionCommand,
+  type AthenaClient,
+} from '@aws-sdk/client-athena';
 import { createHash } from 'node:crypto';
 import type { ObjectVersion } from './engine';
 import { ARCHIVED_CLASSES } from './engine';
@@ -45,13 +51,18 @@ export const idDigest = (id: string) => createHash('sha256').update(id, 'utf8').
  * bigint field has its digits cast. The query only finds candidates: the run decides, record by record. Per folder: the objects
  * read, how many hold an id, and those, one per line (`array_join`; Trino functions, "Array functions").
  */
-export function locateQuery(t: Pick<LocateTarget, 'database' | 'table'>, ids: string[], fields: (string | MatchField)[]): { sql: string; parameters: string[] } {
+export function locateQuery(
+  t: Pick<LocateTarget, 'database' | 'table'>,
+  ids: string[],
+  fields: (string | MatchField)[],
+): { sql: string; parameters: string[] } {
   const placeholders = ids.map(() => '?').join(', ');
   const typed = fields.map((f) => (typeof f === 'string' ? matchField(f) : f));
   const where = typed
     .map((f) => {
       const column = f.path.split('.').map(quoteIdentifier).join('.');
-      const value = f.type === 'bigint' ? `CAST(${column} AS varchar)` : f.caseInsensitive ? `lower(${column})` : column;
+      const value =
+        f.type === 'bigint' ? `CAST(${column} AS varchar)` : f.caseInsensitive ? `lower(${column})` : column;
       return `to_hex(sha256(to_utf8(${value}))) IN (${placeholders})`;
     })
     .join(' OR ');
@@ -59,7 +70,10 @@ export function locateQuery(t: Pick<LocateTarget, 'database' | 'table'>, ids: st
   // `ignore.malformed.json`) or not an event: its object is read by the run, which counts such lines (records.ts).
   const perObject = `SELECT "$path" AS path, bool_or(coalesce(${where}, false) OR "event_type" IS NULL) AS holds FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.table)} GROUP BY "$path"`;
   const sql = `SELECT regexp_replace(path, '[^/]*$', '') AS folder, count(*) AS objects, count_if(holds) AS holding, array_join(filter(array_agg(CASE WHEN holds THEN path END), p -> p IS NOT NULL), chr(10)) AS paths FROM (${perObject}) GROUP BY 1`;
-  return { sql, parameters: typed.flatMap((f) => ids.map((id) => quoteString(idDigest(f.caseInsensitive ? id.toLowerCase() : id)))) };
+  return {
+    sql,
+    parameters: typed.flatMap((f) => ids.map((id) => quoteString(idDigest(f.caseInsensitive ? id.toLowerCase() : id)))),
+  };
 }
 
 /** The folder of a key (`data/year=2026/x.gz` → `data/year=2026/`). */
@@ -74,7 +88,10 @@ export interface Listing {
 }
 
 /** Bytes Athena would read and objects per folder: the current, readable objects of the events folder. */
-export async function listForLocating(versions: AsyncIterable<ObjectVersion> | ObjectVersion[], at = new Date()): Promise<Listing> {
+export async function listForLocating(
+  versions: AsyncIterable<ObjectVersion> | ObjectVersion[],
+  at = new Date(),
+): Promise<Listing> {
   const listing: Listing = { bytes: 0, folders: new Map(), at };
   for await (const v of versions) {
     if (!v.latest || v.deleteMarker || ARCHIVED_CLASSES.has(v.storageClass)) continue;
@@ -110,21 +127,45 @@ export function coverage(listing: Listing, located: Located): { athena: Set<stri
 export class LocateError extends Error {}
 
 /** Runs the query; returns what it found and read. `say` gets the estimate before it runs. */
-export async function locateWithAthena(athena: AthenaClient, t: LocateTarget, ids: string[], fields: (string | MatchField)[], bytes: number, say: (line: string) => void, pollMs = 1000): Promise<Located> {
+export async function locateWithAthena(
+  athena: AthenaClient,
+  t: LocateTarget,
+  ids: string[],
+  fields: (string | MatchField)[],
+  bytes: number,
+  say: (line: string) => void,
+  pollMs = 1000,
+): Promise<Located> {
   const gb = bytes / 2 ** 30;
-  const cost = t.pricePerTb === undefined ? 'its price is not sourced for this region' : `about $${((bytes / 2 ** 40) * t.pricePerTb).toFixed(2)}`;
+  const cost =
+    t.pricePerTb === undefined
+      ? 'its price is not sourced for this region'
+      : `about $${((bytes / 2 ** 40) * t.pricePerTb).toFixed(2)}`;
   say(`locating with Athena in ${t.workgroup}: scans up to ${gb.toFixed(2)} GB (${cost})`);
-  const cutoff = (await athena.send(new GetWorkGroupCommand({ WorkGroup: t.workgroup }))).WorkGroup?.Configuration?.BytesScannedCutoffPerQuery;
+  const cutoff = (await athena.send(new GetWorkGroupCommand({ WorkGroup: t.workgroup }))).WorkGroup?.Configuration
+    ?.BytesScannedCutoffPerQuery;
   if (cutoff !== undefined && bytes > cutoff) {
-    throw new LocateError(`the workgroup cancels queries past ${(cutoff / 2 ** 30).toFixed(2)} GB, and the events are ${gb.toFixed(2)} GB: raise athena.bytesScannedCutoffPerQuery for the erasure, or use --locate scan`);
+    throw new LocateError(
+      `the workgroup cancels queries past ${(cutoff / 2 ** 30).toFixed(2)} GB, and the events are ${gb.toFixed(2)} GB: raise athena.bytesScannedCutoffPerQuery for the erasure, or use --locate scan`,
+    );
   }
   const { sql, parameters } = locateQuery(t, ids, fields);
-  const { QueryExecutionId } = await athena.send(new StartQueryExecutionCommand({ QueryString: sql, ExecutionParameters: parameters, WorkGroup: t.workgroup, QueryExecutionContext: { Database: t.database } }));
+  const { QueryExecutionId } = await athena.send(
+    new StartQueryExecutionCommand({
+      QueryString: sql,
+      ExecutionParameters: parameters,
+      WorkGroup: t.workgroup,
+      QueryExecutionContext: { Database: t.database },
+    }),
+  );
   for (;;) {
     const execution = (await athena.send(new GetQueryExecutionCommand({ QueryExecutionId }))).QueryExecution;
     const state = execution?.Status?.State;
     if (state === 'SUCCEEDED') break;
-    if (state === 'FAILED' || state === 'CANCELLED') throw new LocateError(`the locating query ${state.toLowerCase()}: ${execution?.Status?.StateChangeReason ?? 'no reason given'} (--locate scan reads the objects instead)`);
+    if (state === 'FAILED' || state === 'CANCELLED')
+      throw new LocateError(
+        `the locating query ${state.toLowerCase()}: ${execution?.Status?.StateChangeReason ?? 'no reason given'} (--locate scan reads the objects instead)`,
+      );
     await new Promise((r) => setTimeout(r, pollMs));
   }
   const located: Located = { keys: new Set(), folders: new Map() };

@@ -58,7 +58,13 @@ export interface ErasureStore {
    * A new current version, only if the current one still has `ifMatch` as its ETag: its version id, or `changed`. With
    * `retention`, it carries when its data was first written and is tagged with the days it has left.
    */
-  replace(key: string, body: Buffer, like: ObjectHead, ifMatch: string, retention?: { firstWritten: string; daysLeft: number }): Promise<string | 'changed'>;
+  replace(
+    key: string,
+    body: Buffer,
+    like: ObjectHead,
+    ifMatch: string,
+    retention?: { firstWritten: string; daysLeft: number },
+  ): Promise<string | 'changed'>;
   deleteVersion(key: string, versionId: string): Promise<void>;
   restore(key: string, versionId: string, days: number): Promise<void>;
   readJson<T>(key: string): Promise<T | undefined>;
@@ -132,7 +138,11 @@ export interface ErasureRequest {
 export const DEFAULT_CONCURRENCY = 8;
 
 /** Runs `work` for each item, `limit` at a time; after a failure takes no more items, lets those running end, and throws it. */
-export async function forEachConcurrently<T>(items: AsyncIterable<T>, limit: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function forEachConcurrently<T>(
+  items: AsyncIterable<T>,
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   const running = new Set<Promise<void>>();
   const failed: { error?: unknown } = {};
   for await (const item of items) {
@@ -155,7 +165,8 @@ export interface Shard {
 }
 
 /** The shard a key belongs to: the same on every machine and run. */
-export const shardOf = (key: string, count: number): number => createHash('sha256').update(key).digest().readUInt32BE(0) % count;
+export const shardOf = (key: string, count: number): number =>
+  createHash('sha256').update(key).digest().readUInt32BE(0) % count;
 
 const shardLabel = (s?: Shard) => (s ? `${s.index}-of-${s.count}` : 'all');
 
@@ -195,7 +206,17 @@ export interface RequestRecord extends MacKeyed {
 interface Journal {
   shard: string;
   /** Write-ahead notes: a change begun (rewrite, removal, versions deleted, a query result deleted), with what it removes. */
-  intents: Record<string, { from: string; recordsRemoved: number; action: Action; versions: string[]; found?: Record<number, number>; unparsedRemoved?: number }>;
+  intents: Record<
+    string,
+    {
+      from: string;
+      recordsRemoved: number;
+      action: Action;
+      versions: string[];
+      found?: Record<number, number>;
+      unparsedRemoved?: number;
+    }
+  >;
   /** Segments written: `done.<shard>.<n>.json` for n below this. */
   segments: number;
   /** What those segments hold, added up when each is written: the receipt adds the journals, not the segments. */
@@ -296,20 +317,35 @@ export async function macsOf(mac: IdMacer, keyId: string, ids: string[]): Promis
  * receipts were keyed (a salt beside SHA-256 hashes, which let a holder test a guess) is refused: such a request is
  * run again under a new name. Returns the record and each of `r.ids`' MACs.
  */
-export async function beginRequest(store: ErasureStore, r: Pick<ErasureRequest, 'request' | 'stack' | 'ids' | 'fields' | 'requestsFolder' | 'now' | 'mac'>): Promise<RequestRecord & { macsOfIds: string[] }> {
+export async function beginRequest(
+  store: ErasureStore,
+  r: Pick<ErasureRequest, 'request' | 'stack' | 'ids' | 'fields' | 'requestsFolder' | 'now' | 'mac'>,
+): Promise<RequestRecord & { macsOfIds: string[] }> {
   const key = requestPaths(r.requestsFolder, r.request).record;
   let record = await store.readJson<RequestRecord>(key);
   refuseSalted(r.request, record);
   if (!record) {
     const { keyArn, macs } = await macsOf(r.mac.of, r.mac.key, r.ids);
-    const fresh: RequestRecord = { request: r.request, stack: r.stack, macKey: keyArn, macAlgorithm: MAC_ALGORITHM, idMacs: [...new Set(macs)].sort(), fields: r.fields.map((f) => (typeof f === 'string' ? f : f.path)), startedAt: (r.now ?? (() => new Date()))().toISOString() };
+    const fresh: RequestRecord = {
+      request: r.request,
+      stack: r.stack,
+      macKey: keyArn,
+      macAlgorithm: MAC_ALGORITHM,
+      idMacs: [...new Set(macs)].sort(),
+      fields: r.fields.map((f) => (typeof f === 'string' ? f : f.path)),
+      startedAt: (r.now ?? (() => new Date()))().toISOString(),
+    };
     record = (await store.createJson(key, fresh)) ? fresh : await store.readJson<RequestRecord>(key);
     refuseSalted(r.request, record);
   }
-  if (!record || record.stack !== r.stack) throw new RequestError(`request ${r.request} belongs to ${record?.stack ?? 'no stack'}: give this one its own --request`);
+  if (!record || record.stack !== r.stack)
+    throw new RequestError(
+      `request ${r.request} belongs to ${record?.stack ?? 'no stack'}: give this one its own --request`,
+    );
   // The record's key by ARN: the alias may have been moved to another key since.
   const { macs } = await macsOf(r.mac.of, record.macKey, r.ids);
-  if (JSON.stringify([...new Set(macs)].sort()) !== JSON.stringify(record.idMacs)) throw new RequestError(`request ${r.request} was started with other ids: give this one its own --request`);
+  if (JSON.stringify([...new Set(macs)].sort()) !== JSON.stringify(record.idMacs))
+    throw new RequestError(`request ${r.request} was started with other ids: give this one its own --request`);
   return { ...record, macsOfIds: macs };
 }
 
@@ -324,7 +360,10 @@ function refuseSalted(request: string, record: unknown): void {
 }
 
 /** The keys under a prefix with their versions, one key at a time, as they are listed. */
-export async function* keysWithVersions(store: ErasureStore, prefix: string): AsyncGenerator<[string, ObjectVersion[]]> {
+export async function* keysWithVersions(
+  store: ErasureStore,
+  prefix: string,
+): AsyncGenerator<[string, ObjectVersion[]]> {
   let key: string | undefined;
   let group: ObjectVersion[] = [];
   for await (const v of store.versions(prefix)) {
@@ -345,9 +384,24 @@ export async function versionsOfKey(store: ErasureStore, key: string): Promise<O
 }
 
 /** What the receipt counts. */
-type Totals = Pick<Receipt, 'objectsRewritten' | 'objectsDeleted' | 'recordsRemoved' | 'versionsDeleted' | 'queryResultsDeleted' | 'unparsedRemoved'>;
+type Totals = Pick<
+  Receipt,
+  | 'objectsRewritten'
+  | 'objectsDeleted'
+  | 'recordsRemoved'
+  | 'versionsDeleted'
+  | 'queryResultsDeleted'
+  | 'unparsedRemoved'
+>;
 
-const noTotals = (): Totals => ({ objectsRewritten: 0, objectsDeleted: 0, recordsRemoved: 0, versionsDeleted: 0, queryResultsDeleted: 0, unparsedRemoved: 0 });
+const noTotals = (): Totals => ({
+  objectsRewritten: 0,
+  objectsDeleted: 0,
+  recordsRemoved: 0,
+  versionsDeleted: 0,
+  queryResultsDeleted: 0,
+  unparsedRemoved: 0,
+});
 
 /** A segment's results added to totals. A key has one result in one segment (its note leaves the journal with it). */
 function addUp(totals: Totals, found: Record<number, number>, segment: Segment): void {
@@ -368,7 +422,8 @@ function addUp(totals: Totals, found: Record<number, number>, segment: Segment):
 /** When each restore this shard started was started: from its own segments, one at a time. */
 async function restoresOf(store: ErasureStore, r: ErasureRequest): Promise<Record<string, string>> {
   const restores: Record<string, string> = {};
-  for (const key of await store.keys(`${requestPaths(r.requestsFolder, r.request).segments}${shardLabel(r.shard)}.`)) Object.assign(restores, (await store.readJson<Segment>(key))?.restores);
+  for (const key of await store.keys(`${requestPaths(r.requestsFolder, r.request).segments}${shardLabel(r.shard)}.`))
+    Object.assign(restores, (await store.readJson<Segment>(key))?.restores);
   return restores;
 }
 
@@ -390,14 +445,26 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   const record = await beginRequest(store, r);
   const label = shardLabel(r.shard);
   const others = await journalsOf(store, r);
-  const journal: Journal = others.get(label) ?? { shard: label, intents: {}, segments: 0, totals: noTotals(), runs: [], pending: [] };
+  const journal: Journal = others.get(label) ?? {
+    shard: label,
+    intents: {},
+    segments: 0,
+    totals: noTotals(),
+    runs: [],
+    pending: [],
+  };
   others.delete(label);
   // A change another shard began is finished only by that shard (it alone owns its journal).
   for (const [other, j] of others) {
     const sibling = r.shard && other.endsWith(`-of-${r.shard.count}`);
     if (sibling || Object.keys(j.intents).length === 0) continue;
-    const which = other === 'all' ? ['the run without --shard', 'without --shard'] : [`shard ${other.replace('-of-', '/')}`, `--shard ${other.replace('-of-', '/')}`];
-    throw new RequestError(`${which[0]} of request ${r.request} has a change to finish: run it again first (${which[1]})`);
+    const which =
+      other === 'all'
+        ? ['the run without --shard', 'without --shard']
+        : [`shard ${other.replace('-of-', '/')}`, `--shard ${other.replace('-of-', '/')}`];
+    throw new RequestError(
+      `${which[0]} of request ${r.request} has a change to finish: run it again first (${which[1]})`,
+    );
   }
   const inShard = (key: string) => !r.shard || shardOf(key, r.shard.count) === r.shard.index;
   const earlierRestores = await restoresOf(store, r);
@@ -458,16 +525,26 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     },
     rewritten: () => {
       rewrites++;
-      if (r.stopAfterRewrites !== undefined && rewrites >= r.stopAfterRewrites) throw new PlantedInterruption(`stopped after ${rewrites} rewrite(s), old versions not yet deleted (planted)`);
+      if (r.stopAfterRewrites !== undefined && rewrites >= r.stopAfterRewrites)
+        throw new PlantedInterruption(`stopped after ${rewrites} rewrite(s), old versions not yet deleted (planted)`);
     },
   };
 
   const concurrency = r.concurrency ?? DEFAULT_CONCURRENCY;
   const covered = { athena: new Set<string>(), read: new Set<string>() };
-  for (const [folder, failedRecords] of [[r.folders.data, false], [r.folders.errors, true]] as const) {
+  for (const [folder, failedRecords] of [
+    [r.folders.data, false],
+    [r.folders.errors, true],
+  ] as const) {
     await forEachConcurrently(keysWithVersions(store, folder), concurrency, async ([key, versions]) => {
       if (!inShard(key)) return;
-      const athenaSawAll = versions.every((v) => v.latest && !v.deleteMarker && !ARCHIVED_CLASSES.has(v.storageClass) && (!r.athenaFolders || v.lastModified < r.athenaFolders.listedAt));
+      const athenaSawAll = versions.every(
+        (v) =>
+          v.latest &&
+          !v.deleteMarker &&
+          !ARCHIVED_CLASSES.has(v.storageClass) &&
+          (!r.athenaFolders || v.lastModified < r.athenaFolders.listedAt),
+      );
       const keyFolder = key.slice(0, key.lastIndexOf('/') + 1);
       if (folder === r.folders.data) {
         const byAthena = r.located !== undefined && r.athenaFolders?.folders.has(keyFolder) === true;
@@ -492,7 +569,12 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     if (!holds && !earlier) return;
     // Noted first: a run stopped midway deletes the rest next time, and counts the result once.
     if (holds) {
-      journal.intents[key] = { from: '', recordsRemoved: 0, action: 'result-deleted', versions: versions.map((v) => v.versionId) };
+      journal.intents[key] = {
+        from: '',
+        recordsRemoved: 0,
+        action: 'result-deleted',
+        versions: versions.map((v) => v.versionId),
+      };
       await save();
     }
     const present = new Set(versions.map((v) => v.versionId));
@@ -508,7 +590,13 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     if (!intent || buffer.results[key]) continue;
     const present = new Set((await versionsOfKey(store, key)).map((v) => v.versionId));
     for (const id of intent.versions.filter((v) => present.has(v))) await store.deleteVersion(key, id);
-    await done(key, { action: intent.action, recordsRemoved: intent.recordsRemoved, versionsDeleted: intent.versions.length, ...(intent.found ? { found: intent.found } : {}), ...(intent.unparsedRemoved ? { unparsedRemoved: intent.unparsedRemoved } : {}) });
+    await done(key, {
+      action: intent.action,
+      recordsRemoved: intent.recordsRemoved,
+      versionsDeleted: intent.versions.length,
+      ...(intent.found ? { found: intent.found } : {}),
+      ...(intent.unparsedRemoved ? { unparsedRemoved: intent.unparsedRemoved } : {}),
+    });
   }
   await flush();
 
@@ -517,16 +605,31 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   const until = new Date(stopped.getTime() + (r.bufferSeconds + 60) * 1000);
   if (now() < until) pending.push({ kind: 'firehose-buffer', until: until.toISOString() });
   if (run.unparsedKept > 0 && r.unparsed !== 'keep') pending.push({ kind: 'unparsed', lines: run.unparsedKept });
-  journal.runs.push({ at: now().toISOString(), shard: label, objectsScanned: run.objectsScanned, changed: run.changed });
+  journal.runs.push({
+    at: now().toISOString(),
+    shard: label,
+    objectsScanned: run.objectsScanned,
+    changed: run.changed,
+  });
   journal.pending = pending;
   await save();
 
   // The receipt sums every segment. A run over every key speaks for the whole request; a shard adds what its
   // siblings' last runs left, and names the siblings that have not run.
-  const journals = [journal, ...(await journalsOf(store, r)).values()].filter((j, i, all) => all.findIndex((x) => x.shard === j.shard) === i);
-  const siblings = r.shard ? journals.filter((j) => j.shard !== label && j.shard.endsWith(`-of-${r.shard!.count}`)) : [];
-  const allPending = [...pending, ...siblings.flatMap((j) => j.pending)].filter((p, i, all) => all.findIndex((q) => JSON.stringify(q) === JSON.stringify(p)) === i);
-  const shardsNotRun = r.shard ? Array.from({ length: r.shard.count }, (_, i) => shardLabel({ index: i, count: r.shard!.count })).filter((s) => !journals.some((j) => j.shard === s)) : [];
+  const journals = [journal, ...(await journalsOf(store, r)).values()].filter(
+    (j, i, all) => all.findIndex((x) => x.shard === j.shard) === i,
+  );
+  const siblings = r.shard
+    ? journals.filter((j) => j.shard !== label && j.shard.endsWith(`-of-${r.shard!.count}`))
+    : [];
+  const allPending = [...pending, ...siblings.flatMap((j) => j.pending)].filter(
+    (p, i, all) => all.findIndex((q) => JSON.stringify(q) === JSON.stringify(p)) === i,
+  );
+  const shardsNotRun = r.shard
+    ? Array.from({ length: r.shard.count }, (_, i) => shardLabel({ index: i, count: r.shard!.count })).filter(
+        (s) => !journals.some((j) => j.shard === s),
+      )
+    : [];
   const totals = noTotals();
   for (const j of journals) for (const k of Object.keys(totals) as (keyof Totals)[]) totals[k] += j.totals[k] ?? 0;
   const recordsPerId = record.idMacs.map((_, i) => journals.reduce((n, j) => n + (j.found?.[i] ?? 0), 0));
@@ -539,7 +642,10 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     macAlgorithm: record.macAlgorithm,
     idMacs: record.idMacs,
     fields: record.fields,
-    coverage: { athena: [...covered.athena].filter((f) => !covered.read.has(f)).sort(), read: [...covered.read].sort() },
+    coverage: {
+      athena: [...covered.athena].filter((f) => !covered.read.has(f)).sort(),
+      read: [...covered.read].sort(),
+    },
     recordsPerId,
     idsWithoutRecords: recordsPerId.filter((n) => n === 0).length,
     ...totals,
@@ -573,7 +679,12 @@ interface KeyContext {
 }
 
 /** Steps 1–3 for one key; the result when anything changed. */
-async function eraseKey(c: KeyContext, key: string, versions: ObjectVersion[], failedRecords: boolean): Promise<KeyResult | undefined> {
+async function eraseKey(
+  c: KeyContext,
+  key: string,
+  versions: ObjectVersion[],
+  failedRecords: boolean,
+): Promise<KeyResult | undefined> {
   const { store, matcher, journal, save, pending, run, rewritten } = c;
   const options = { ...c.filterOptions, failedRecords };
   const readable: ObjectVersion[] = [];
@@ -606,17 +717,31 @@ async function eraseKey(c: KeyContext, key: string, versions: ObjectVersion[], f
     // The rewrite keeps its data's expiry: the date of the first write, carried, and the days left, as a tag. With
     // less than a day left the object is due: deleted with its versions, not rewritten to outlive it.
     const firstWritten = head.firstWritten ?? current.lastModified.toISOString();
-    const daysLeft = c.expirationDays === undefined ? undefined : retentionStep(c.expirationDays, new Date(firstWritten), c.now());
+    const daysLeft =
+      c.expirationDays === undefined ? undefined : retentionStep(c.expirationDays, new Date(firstWritten), c.now());
     const body = daysLeft === null ? null : filtered.body;
     const action: Action = body ? 'rewritten' : 'deleted';
     // Every version there now goes: the one read, and any older copy.
     const doomed = versions.filter((v) => !v.deleteMarker || action === 'deleted').map((v) => v.versionId);
     const found = c.found(filtered.perId);
     const unparsedRemoved = filtered.unparsedRemoved || undefined;
-    journal.intents[key] = { from: current.versionId, recordsRemoved: filtered.removed, action, versions: doomed, ...(found ? { found } : {}), ...(unparsedRemoved ? { unparsedRemoved } : {}) };
+    journal.intents[key] = {
+      from: current.versionId,
+      recordsRemoved: filtered.removed,
+      action,
+      versions: doomed,
+      ...(found ? { found } : {}),
+      ...(unparsedRemoved ? { unparsedRemoved } : {}),
+    };
     await save();
     if (body) {
-      const written = await store.replace(key, body, head, head.etag, daysLeft === undefined || daysLeft === null ? undefined : { firstWritten, daysLeft });
+      const written = await store.replace(
+        key,
+        body,
+        head,
+        head.etag,
+        daysLeft === undefined || daysLeft === null ? undefined : { firstWritten, daysLeft },
+      );
       if (written === 'changed') {
         // Changed since it was read: read the new current version and start over.
         versions = await versionsOfKey(store, key);
@@ -626,14 +751,26 @@ async function eraseKey(c: KeyContext, key: string, versions: ObjectVersion[], f
       rewritten();
     }
     for (const id of doomed) await store.deleteVersion(key, id);
-    return { action, recordsRemoved: filtered.removed, versionsDeleted: doomed.length, ...(found ? { found } : {}), ...(unparsedRemoved ? { unparsedRemoved } : {}) };
+    return {
+      action,
+      recordsRemoved: filtered.removed,
+      versionsDeleted: doomed.length,
+      ...(found ? { found } : {}),
+      ...(unparsedRemoved ? { unparsedRemoved } : {}),
+    };
   }
   // A rewrite begun by an earlier run: its old versions go now.
   const intent = journal.intents[key];
   const present = new Set(versions.map((v) => v.versionId));
   if (intent) {
     for (const id of intent.versions.filter((v) => present.has(v))) await store.deleteVersion(key, id);
-    return { action: intent.action, recordsRemoved: intent.recordsRemoved, versionsDeleted: intent.versions.length, ...(intent.found ? { found: intent.found } : {}), ...(intent.unparsedRemoved ? { unparsedRemoved: intent.unparsedRemoved } : {}) };
+    return {
+      action: intent.action,
+      recordsRemoved: intent.recordsRemoved,
+      versionsDeleted: intent.versions.length,
+      ...(intent.found ? { found: intent.found } : {}),
+      ...(intent.unparsedRemoved ? { unparsedRemoved: intent.unparsedRemoved } : {}),
+    };
   }
   // Noncurrent versions holding erased records (an object deleted or overwritten earlier): noted, then deleted.
   const holding: string[] = [];
@@ -646,8 +783,19 @@ async function eraseKey(c: KeyContext, key: string, versions: ObjectVersion[], f
   }
   if (holding.length === 0) return undefined;
   const found = c.found(perId);
-  journal.intents[key] = { from: '', recordsRemoved: 0, action: 'versions-deleted', versions: holding, ...(found ? { found } : {}) };
+  journal.intents[key] = {
+    from: '',
+    recordsRemoved: 0,
+    action: 'versions-deleted',
+    versions: holding,
+    ...(found ? { found } : {}),
+  };
   await save();
   for (const id of holding) await store.deleteVersion(key, id);
-  return { action: 'versions-deleted', recordsRemoved: 0, versionsDeleted: holding.length, ...(found ? { found } : {}) };
+  return {
+    action: 'versions-deleted',
+    recordsRemoved: 0,
+    versionsDeleted: holding.length,
+    ...(found ? { found } : {}),
+  };
 }

@@ -18,7 +18,10 @@ export function matchFields(paths: string[] | undefined, contract: Field[]): Mat
   if (!paths || paths.length === 0) return ID_FIELDS.map((f) => matchField(f.path));
   return paths.map((path) => {
     const type = columnType(contract, path);
-    if (type !== 'string' && type !== 'bigint') throw new IdFileError(`--field ${path}: ${type === undefined ? 'no such column in the event contract' : 'not a string or bigint column'} (id fields: ${ID_FIELDS.map((f) => f.path).join(', ')})`);
+    if (type !== 'string' && type !== 'bigint')
+      throw new IdFileError(
+        `--field ${path}: ${type === undefined ? 'no such column in the event contract' : 'not a string or bigint column'} (id fields: ${ID_FIELDS.map((f) => f.path).join(', ')})`,
+      );
     return matchField(path, type);
   });
 }
@@ -32,9 +35,11 @@ export function idProblem(id: string, fields: MatchField[]): string | undefined 
   if (/[\u0000-\u001f\u007f]/.test(id)) return 'control characters';
   if (id.length > 256) return 'longer than 256 characters';
   const shapes = fields.map((f) => ID_FIELDS.find((s) => s.path === f.path));
-  if (shapes.every((s) => s !== undefined) && !shapes.some((s) => s!.shape.test(id))) return `not ${shapes.map((s) => s!.shapeText).join(' nor ')} (another field: --field)`;
+  if (shapes.every((s) => s !== undefined) && !shapes.some((s) => s!.shape.test(id)))
+    return `not ${shapes.map((s) => s!.shapeText).join(' nor ')} (another field: --field)`;
   const bigint = fields.filter((f) => f.type === 'bigint');
-  if (bigint.length === fields.length && !/^-?\d{1,16}$/.test(id)) return `not an integer (${bigint.map((f) => f.path).join(', ')} hold integers)`;
+  if (bigint.length === fields.length && !/^-?\d{1,16}$/.test(id))
+    return `not an integer (${bigint.map((f) => f.path).join(', ')} hold integers)`;
   return undefined;
 }
 
@@ -49,7 +54,10 @@ export function parseIdFile(text: string, fields: MatchField[]): string[] {
     if (problem) problems.push(`line ${n + 1}: ${problem}`);
     else ids.push(id);
   });
-  if (problems.length > 0) throw new IdFileError(`${problems.length} line(s) refused, nothing erased:\n  ${problems.slice(0, 20).join('\n  ')}${problems.length > 20 ? `\n  … and ${problems.length - 20} more` : ''}`);
+  if (problems.length > 0)
+    throw new IdFileError(
+      `${problems.length} line(s) refused, nothing erased:\n  ${problems.slice(0, 20).join('\n  ')}${problems.length > 20 ? `\n  … and ${problems.length - 20} more` : ''}`,
+    );
   if (ids.length === 0) throw new IdFileError('no ids in the file');
   return [...new Set(ids)];
 }

@@ -17,7 +17,19 @@ import { readFileSync } from 'node:fs';
 import { ERASURE_REQUESTS_FOLDER, staticFolder } from '../../config/names';
 import type { ResolvedDeployment } from '../../config';
 import { commandLine, isEntryPoint, loadDeploymentsOrReport, usage, type CommandSpec } from '../cli';
-import { beginRequest, macsOf, DEFAULT_CONCURRENCY, PlantedInterruption, RequestError, requestPaths, runErasure, shardOf, type ErasureStore, type Receipt, type Shard } from './engine';
+import {
+  beginRequest,
+  macsOf,
+  DEFAULT_CONCURRENCY,
+  PlantedInterruption,
+  RequestError,
+  requestPaths,
+  runErasure,
+  shardOf,
+  type ErasureStore,
+  type Receipt,
+  type Shard,
+} from './engine';
 import { DEFAULT_ID_FIELDS, type MatchField } from './records';
 import { IdFileError, lineNumbers, matchFields, parseIdFile } from './id-file';
 import { contractFields } from '../../config/event-contract';
@@ -32,19 +44,65 @@ export const ERASE_COMMAND = {
     stack: { type: 'string', value: 'stack', help: 'the stack whose data is erased' },
     ids: { type: 'string', value: 'file', help: 'file of ids, one per line' },
     request: { type: 'string', value: 'id', help: 'the request (your ticket id): a re-run with it resumes' },
-    field: { type: 'string', value: 'path', multiple: true, help: `a contract column (string or bigint) holding ids (repeatable), matched exactly; default ${DEFAULT_ID_FIELDS.join(', ')}, whose ids must be UUIDs / Cognito identity ids and match in any case` },
-    unparsed: { type: 'string', value: 'keep|remove', help: 'lines holding an id\'s characters that are not JSON: keep or remove them, once you have looked (default: kept, and the request stays pending)' },
-    locate: { type: 'string', value: 'athena|scan', help: "athena (default): one query in the erasure's own workgroup finds the objects, its scan shown first; scan: read every object (the emulator, small stacks)" },
-    'app-stopped-at': { type: 'string', value: 'time', help: "when the app stopped sending for these ids (ISO 8601); default: the request's first run" },
-    shard: { type: 'string', value: 'i/n|aws-batch', help: "this run's share of the keys, i of n counted from 0 (aws-batch: an AWS Batch array child's index and size): n runs on n machines split the work; with --locate athena, run --locate-only once first" },
-    'locate-only': { type: 'boolean', help: 'locate with Athena and save the located objects for the shards, then stop' },
-    concurrency: { type: 'string', value: 'N', help: `objects erased at once, 1 to 64 (default ${DEFAULT_CONCURRENCY}): each costs several S3 round trips besides its CPU` },
-    'stop-after-rewrites': { type: 'string', value: 'N', help: 'stop after N rewrites, their old versions not yet deleted (to show a resumed run)' },
+    field: {
+      type: 'string',
+      value: 'path',
+      multiple: true,
+      help: `a contract column (string or bigint) holding ids (repeatable), matched exactly; default ${DEFAULT_ID_FIELDS.join(', ')}, whose ids must be UUIDs / Cognito identity ids and match in any case`,
+    },
+    unparsed: {
+      type: 'string',
+      value: 'keep|remove',
+      help: "lines holding an id's characters that are not JSON: keep or remove them, once you have looked (default: kept, and the request stays pending)",
+    },
+    locate: {
+      type: 'string',
+      value: 'athena|scan',
+      help: "athena (default): one query in the erasure's own workgroup finds the objects, its scan shown first; scan: read every object (the emulator, small stacks)",
+    },
+    'app-stopped-at': {
+      type: 'string',
+      value: 'time',
+      help: "when the app stopped sending for these ids (ISO 8601); default: the request's first run",
+    },
+    shard: {
+      type: 'string',
+      value: 'i/n|aws-batch',
+      help: "this run's share of the keys, i of n counted from 0 (aws-batch: an AWS Batch array child's index and size): n runs on n machines split the work; with --locate athena, run --locate-only once first",
+    },
+    'locate-only': {
+      type: 'boolean',
+      help: 'locate with Athena and save the located objects for the shards, then stop',
+    },
+    concurrency: {
+      type: 'string',
+      value: 'N',
+      help: `objects erased at once, 1 to 64 (default ${DEFAULT_CONCURRENCY}): each costs several S3 round trips besides its CPU`,
+    },
+    'stop-after-rewrites': {
+      type: 'string',
+      value: 'N',
+      help: 'stop after N rewrites, their old versions not yet deleted (to show a resumed run)',
+    },
   },
 } satisfies CommandSpec;
 
 /** The request as the engine takes it, from the deployment's folders and buffer. */
-export function erasureRequest(d: ResolvedDeployment, request: string, ids: string[], mac: IdMacer, options: { fields?: (string | MatchField)[]; unparsed?: 'keep' | 'remove'; appStoppedAt?: Date; stopAfterRewrites?: number; located?: Set<string>; shard?: Shard; concurrency?: number } = {}) {
+export function erasureRequest(
+  d: ResolvedDeployment,
+  request: string,
+  ids: string[],
+  mac: IdMacer,
+  options: {
+    fields?: (string | MatchField)[];
+    unparsed?: 'keep' | 'remove';
+    appStoppedAt?: Date;
+    stopAfterRewrites?: number;
+    located?: Set<string>;
+    shard?: Shard;
+    concurrency?: number;
+  } = {},
+) {
   return {
     request,
     stack: d.names.stack,
@@ -52,7 +110,11 @@ export function erasureRequest(d: ResolvedDeployment, request: string, ids: stri
     // Receipts keep MACs of the ids under the stack's receipt key (receipt-mac.ts), never the ids.
     mac: { key: d.names.erasureReceiptKeyAlias, of: mac },
     fields: options.fields ?? DEFAULT_ID_FIELDS,
-    folders: { data: staticFolder(d.settings.firehose.dataPrefix), errors: staticFolder(d.settings.firehose.errorPrefix), results: d.settings.athena.resultsPrefix },
+    folders: {
+      data: staticFolder(d.settings.firehose.dataPrefix),
+      errors: staticFolder(d.settings.firehose.errorPrefix),
+      results: d.settings.athena.resultsPrefix,
+    },
     requestsFolder: ERASURE_REQUESTS_FOLDER,
     bufferSeconds: d.settings.firehose.bufferIntervalSeconds,
     expirationDays: d.settings.lifecycle.expirationDays,
@@ -71,7 +133,10 @@ export function erasureRequest(d: ResolvedDeployment, request: string, ids: stri
  * job environment variables").
  */
 export function parseShard(text: string, env: NodeJS.ProcessEnv = process.env): Shard | undefined {
-  if (text === 'aws-batch') return env.AWS_BATCH_JOB_ARRAY_INDEX && env.AWS_BATCH_JOB_ARRAY_SIZE ? parseShard(`${env.AWS_BATCH_JOB_ARRAY_INDEX}/${env.AWS_BATCH_JOB_ARRAY_SIZE}`) : undefined;
+  if (text === 'aws-batch')
+    return env.AWS_BATCH_JOB_ARRAY_INDEX && env.AWS_BATCH_JOB_ARRAY_SIZE
+      ? parseShard(`${env.AWS_BATCH_JOB_ARRAY_INDEX}/${env.AWS_BATCH_JOB_ARRAY_SIZE}`)
+      : undefined;
   const m = /^(\d+)\/(\d+)$/.exec(text);
   if (!m) return undefined;
   const [index, count] = [Number(m[1]), Number(m[2])];
@@ -93,20 +158,38 @@ interface SavedLocation {
 const LOCATED_PART_KEYS = 100_000;
 const locatedPart = (savedAt: string, n: number) => savedAt.replace(/\.json$/, `.${String(n).padStart(4, '0')}.json`);
 
-async function saveLocation(store: ErasureStore, savedAt: string, keys: string[], athena: { folders: Set<string>; listedAt: Date }): Promise<void> {
+async function saveLocation(
+  store: ErasureStore,
+  savedAt: string,
+  keys: string[],
+  athena: { folders: Set<string>; listedAt: Date },
+): Promise<void> {
   const parts = Math.ceil(keys.length / LOCATED_PART_KEYS);
-  for (let n = 0; n < parts; n++) await store.writeJson(locatedPart(savedAt, n), keys.slice(n * LOCATED_PART_KEYS, (n + 1) * LOCATED_PART_KEYS));
+  for (let n = 0; n < parts; n++)
+    await store.writeJson(locatedPart(savedAt, n), keys.slice(n * LOCATED_PART_KEYS, (n + 1) * LOCATED_PART_KEYS));
   // Written last: a shard finds the location only once every part is there.
-  await store.writeJson(savedAt, { at: new Date().toISOString(), count: keys.length, parts, athenaFolders: [...athena.folders].sort(), listedAt: athena.listedAt.toISOString() } satisfies SavedLocation);
+  await store.writeJson(savedAt, {
+    at: new Date().toISOString(),
+    count: keys.length,
+    parts,
+    athenaFolders: [...athena.folders].sort(),
+    listedAt: athena.listedAt.toISOString(),
+  } satisfies SavedLocation);
 }
 
 /** The saved keys that are this shard's, or undefined when nothing was saved. */
-async function savedLocation(store: ErasureStore, savedAt: string, shard: Shard): Promise<{ saved: SavedLocation; keys: Set<string> } | undefined> {
+async function savedLocation(
+  store: ErasureStore,
+  savedAt: string,
+  shard: Shard,
+): Promise<{ saved: SavedLocation; keys: Set<string> } | undefined> {
   const saved = await store.readJson<SavedLocation>(savedAt);
   // A location saved without its coverage (an earlier version) cannot show which folders Athena read: locate again.
   if (!saved?.athenaFolders) return undefined;
   const keys = new Set<string>();
-  for (let n = 0; n < saved.parts; n++) for (const key of (await store.readJson<string[]>(locatedPart(savedAt, n))) ?? []) if (shardOf(key, shard.count) === shard.index) keys.add(key);
+  for (let n = 0; n < saved.parts; n++)
+    for (const key of (await store.readJson<string[]>(locatedPart(savedAt, n))) ?? [])
+      if (shardOf(key, shard.count) === shard.index) keys.add(key);
   return { saved, keys };
 }
 
@@ -126,18 +209,30 @@ export function describeReceipt(r: Receipt, bucket: string, idLines?: (r: Receip
     );
   }
   const covered = r.coverage.athena.length + r.coverage.read.length;
-  lines.push(`coverage: ${covered} folder(s) of events — ${r.coverage.athena.length} through Athena (it read every object there), ${r.coverage.read.length} read whole by this run${r.coverage.read.length > 0 && r.coverage.athena.length > 0 ? ` (${r.coverage.read.slice(0, 3).join(', ')}${r.coverage.read.length > 3 ? ', …' : ''}: not in the catalog, or changed since)` : ''}`);
-  if (r.unparsedRemoved > 0) lines.push(`${r.unparsedRemoved} line(s) that were not JSON but held an id's characters removed (--unparsed remove)`);
-  if (r.idsWithoutRecords > 0) lines.push(`${r.idsWithoutRecords} of ${r.idMacs.length} id(s) matched no record so far${idLines ? `: line(s) ${idLines(r).join(', ')} of the file` : ''} — check each (another field? another stack?)`);
-  if (r.shardsNotRun.length > 0) lines.push(`pending: shard(s) ${r.shardsNotRun.map((s) => s.replace('-of-', '/')).join(', ')} not run yet`);
+  lines.push(
+    `coverage: ${covered} folder(s) of events — ${r.coverage.athena.length} through Athena (it read every object there), ${r.coverage.read.length} read whole by this run${r.coverage.read.length > 0 && r.coverage.athena.length > 0 ? ` (${r.coverage.read.slice(0, 3).join(', ')}${r.coverage.read.length > 3 ? ', …' : ''}: not in the catalog, or changed since)` : ''}`,
+  );
+  if (r.unparsedRemoved > 0)
+    lines.push(
+      `${r.unparsedRemoved} line(s) that were not JSON but held an id's characters removed (--unparsed remove)`,
+    );
+  if (r.idsWithoutRecords > 0)
+    lines.push(
+      `${r.idsWithoutRecords} of ${r.idMacs.length} id(s) matched no record so far${idLines ? `: line(s) ${idLines(r).join(', ')} of the file` : ''} — check each (another field? another stack?)`,
+    );
+  if (r.shardsNotRun.length > 0)
+    lines.push(`pending: shard(s) ${r.shardsNotRun.map((s) => s.replace('-of-', '/')).join(', ')} not run yet`);
   const done = r.pending.length === 0 && r.shardsNotRun.length === 0;
-  lines.push(`receipt: s3://${bucket}/${ERASURE_REQUESTS_FOLDER}${r.request}/receipt.json${done ? (r.thisRun.shard === 'all' ? ' — done' : ' — every shard done; run once without --shard to confirm') : ''}`);
+  lines.push(
+    `receipt: s3://${bucket}/${ERASURE_REQUESTS_FOLDER}${r.request}/receipt.json${done ? (r.thisRun.shard === 'all' ? ' — done' : ' — every shard done; run once without --shard to confirm') : ''}`,
+  );
   return lines;
 }
 
 export async function main(
   args: string[],
-  storeFor: (d: ResolvedDeployment) => ErasureStore = (d) => s3Store(new S3Client({ region: d.region }), d.names.dataBucket),
+  storeFor: (d: ResolvedDeployment) => ErasureStore = (d) =>
+    s3Store(new S3Client({ region: d.region }), d.names.dataBucket),
   athenaFor: (d: ResolvedDeployment) => AthenaClient = (d) => new AthenaClient({ region: d.region }),
   macFor: (d: ResolvedDeployment) => IdMacer = (d) => kmsIdMacer(new KMSClient({ region: d.region })),
 ): Promise<number> {
@@ -150,7 +245,9 @@ export async function main(
     return 2;
   }
   if (!/^[A-Za-z0-9._-]{1,128}$/.test(values.request!)) {
-    console.error(`--request ${values.request}: letters, digits, dots, hyphens and underscores only (it names a folder of the bucket)`);
+    console.error(
+      `--request ${values.request}: letters, digits, dots, hyphens and underscores only (it names a folder of the bucket)`,
+    );
     return 2;
   }
   const deployments = loadDeploymentsOrReport();
@@ -168,7 +265,11 @@ export async function main(
     idText = readFileSync(values.ids!, 'utf8');
     ids = parseIdFile(idText, fields);
   } catch (error) {
-    console.error(error instanceof IdFileError && error.message.startsWith('--field') ? error.message : `--ids ${values.ids}: ${(error as Error).message}`);
+    console.error(
+      error instanceof IdFileError && error.message.startsWith('--field')
+        ? error.message
+        : `--ids ${values.ids}: ${(error as Error).message}`,
+    );
     return 2;
   }
   if (values.unparsed !== undefined && values.unparsed !== 'keep' && values.unparsed !== 'remove') {
@@ -193,7 +294,11 @@ export async function main(
   }
   const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
   if (values.shard !== undefined && !shard) {
-    console.error(values.shard === 'aws-batch' ? '--shard aws-batch: AWS_BATCH_JOB_ARRAY_INDEX and AWS_BATCH_JOB_ARRAY_SIZE are not set (not an AWS Batch array child)' : `--shard ${values.shard}: i/n with 0 ≤ i < n and 2 ≤ n ≤ 10000, e.g. 0/16, or aws-batch`);
+    console.error(
+      values.shard === 'aws-batch'
+        ? '--shard aws-batch: AWS_BATCH_JOB_ARRAY_INDEX and AWS_BATCH_JOB_ARRAY_SIZE are not set (not an AWS Batch array child)'
+        : `--shard ${values.shard}: i/n with 0 ≤ i < n and 2 ≤ n ≤ 10000, e.g. 0/16, or aws-batch`,
+    );
     return 2;
   }
   const concurrency = values.concurrency !== undefined ? Number(values.concurrency) : undefined;
@@ -209,7 +314,14 @@ export async function main(
   try {
     const store = storeFor(d);
     const mac = macFor(d);
-    const r = erasureRequest(d, values.request!, ids, mac, { fields, ...(unparsed ? { unparsed } : {}), appStoppedAt, stopAfterRewrites: stop, ...(shard ? { shard } : {}), ...(concurrency !== undefined ? { concurrency } : {}) });
+    const r = erasureRequest(d, values.request!, ids, mac, {
+      fields,
+      ...(unparsed ? { unparsed } : {}),
+      appStoppedAt,
+      stopAfterRewrites: stop,
+      ...(shard ? { shard } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
+    });
     const savedAt = requestPaths(r.requestsFolder, r.request).located;
     let located: Set<string> | undefined;
     let athenaFolders: { folders: Set<string>; listedAt: Date } | undefined;
@@ -217,25 +329,35 @@ export async function main(
       // Shards share one located set: n queries would scan the window n times.
       const saved = await savedLocation(store, savedAt, shard);
       if (!saved) {
-        console.error(`--shard with --locate athena reads the objects located once by --locate-only, and request ${r.request} has none: run it with --locate-only first (or the shards with --locate scan)`);
+        console.error(
+          `--shard with --locate athena reads the objects located once by --locate-only, and request ${r.request} has none: run it with --locate-only first (or the shards with --locate scan)`,
+        );
         return 2;
       }
       located = saved.keys;
       athenaFolders = { folders: new Set(saved.saved.athenaFolders), listedAt: new Date(saved.saved.listedAt) };
-      console.log(`located: ${located.size} of the ${saved.saved.count} object(s) saved by --locate-only at ${saved.saved.at} are this shard's`);
+      console.log(
+        `located: ${located.size} of the ${saved.saved.count} object(s) saved by --locate-only at ${saved.saved.at} are this shard's`,
+      );
     } else if (locate === 'athena') {
       const folder = r.folders.data;
       const target = locateTarget(d, folder);
       await beginRequest(store, r);
       const listing = await listForLocating(store.versions(folder));
-      const found = await locateWithAthena(athenaFor(d), target, ids, fields, listing.bytes, (line) => console.log(line));
+      const found = await locateWithAthena(athenaFor(d), target, ids, fields, listing.bytes, (line) =>
+        console.log(line),
+      );
       const covered = coverage(listing, found);
       located = found.keys;
       athenaFolders = { folders: covered.athena, listedAt: listing.at };
-      console.log(`located: ${located.size} object(s) of ${folder} hold the ids; ${covered.athena.size} folder(s) covered by Athena, ${covered.read.length} read whole by this run (not in the catalog, or changed since it was listed)`);
+      console.log(
+        `located: ${located.size} object(s) of ${folder} hold the ids; ${covered.athena.size} folder(s) covered by Athena, ${covered.read.length} read whole by this run (not in the catalog, or changed since it was listed)`,
+      );
       if (values['locate-only']) {
         await saveLocation(store, savedAt, [...located].sort(), athenaFolders);
-        console.log(`saved for the shards: s3://${d.names.dataBucket}/${savedAt} — now run --shard i/n for every i from 0 to n-1, then once without --shard`);
+        console.log(
+          `saved for the shards: s3://${d.names.dataBucket}/${savedAt} — now run --shard i/n for every i from 0 to n-1, then once without --shard`,
+        );
         return 0;
       }
     }
@@ -243,7 +365,8 @@ export async function main(
     // An id that matched nothing is named by its line in the operator's file, never printed.
     const lineOf = lineNumbers(idText);
     const { macs } = receipt.idsWithoutRecords > 0 ? await macsOf(mac, receipt.macKey, ids) : { macs: [] };
-    const idLines = (x: Receipt) => ids.filter((_id, i) => x.recordsPerId[x.idMacs.indexOf(macs[i])] === 0).map((id) => lineOf.get(id)!);
+    const idLines = (x: Receipt) =>
+      ids.filter((_id, i) => x.recordsPerId[x.idMacs.indexOf(macs[i])] === 0).map((id) => lineOf.get(id)!);
     for (const line of describeReceipt(receipt, d.names.dataBucket, idLines)) console.log(line);
     return receipt.thisRun.pending > 0 ? 3 : 0;
   } catch (error) {
@@ -256,7 +379,9 @@ export async function main(
       return 1;
     }
     const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    console.error(`erase failed: ${e.name}: ${e.message}${e.$metadata?.httpStatusCode === 403 ? ` — the credentials need the stack's erasure policy (${d.names.erasure})` : ''}; run the same command again to resume`);
+    console.error(
+      `erase failed: ${e.name}: ${e.message}${e.$metadata?.httpStatusCode === 403 ? ` — the credentials need the stack's erasure policy (${d.names.erasure})` : ''}; run the same command again to resume`,
+    );
     return 1;
   }
 }
@@ -266,7 +391,14 @@ export async function main(
  * results no analyst policy reaches; never the analysts' workgroup.
  */
 export function locateTarget(d: ResolvedDeployment, folder: string): LocateTarget {
-  return { workgroup: d.names.erasureWorkgroup, database: d.names.glueDatabase, table: d.names.table, bucket: d.names.dataBucket, folder, pricePerTb: pricesFor(d.region)?.prices['athena.scanned']?.value };
+  return {
+    workgroup: d.names.erasureWorkgroup,
+    database: d.names.glueDatabase,
+    table: d.names.table,
+    bucket: d.names.dataBucket,
+    folder,
+    pricePerTb: pricesFor(d.region)?.prices['athena.scanned']?.value,
+  };
 }
 
 if (isEntryPoint('scripts/erase/index.ts')) {

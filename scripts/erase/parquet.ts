@@ -47,9 +47,13 @@ export async function filterParquet(body: Buffer, matcher: IdMatcher): Promise<F
     writeFileSync(input, body);
     const file = `'${input.replace(/'/g, "''")}'`;
     const source = `read_parquet(${file})`;
-    const columns = new Set((await c.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRows().map((r) => String(r[0])));
+    const columns = new Set(
+      (await c.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRows().map((r) => String(r[0])),
+    );
     const index = matchIndex(matcher, columns);
-    const rows = (await c.runAndReadAll(`SELECT ${index} AS i, count(*) FROM ${source} GROUP BY i`, matcher.ids)).getRows() as [number, bigint][];
+    const rows = (
+      await c.runAndReadAll(`SELECT ${index} AS i, count(*) FROM ${source} GROUP BY i`, matcher.ids)
+    ).getRows() as [number, bigint][];
     const perId = matcher.ids.map(() => 0);
     let [removed, total] = [0, 0];
     for (const [i, n] of rows) {
@@ -60,8 +64,13 @@ export async function filterParquet(body: Buffer, matcher: IdMatcher): Promise<F
     }
     if (removed === 0) return { body, removed: 0, perId, ...none };
     if (removed === total) return { body: null, removed, perId, ...none };
-    const [[codec]] = (await c.runAndReadAll(`SELECT compression FROM parquet_metadata(${file}) LIMIT 1`)).getRows() as [string][];
-    await c.run(`COPY (SELECT * FROM ${source} WHERE ${index} < 0) TO '${output.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION ${codec === 'UNCOMPRESSED' ? 'uncompressed' : String(codec).toLowerCase()})`, matcher.ids);
+    const [[codec]] = (
+      await c.runAndReadAll(`SELECT compression FROM parquet_metadata(${file}) LIMIT 1`)
+    ).getRows() as [string][];
+    await c.run(
+      `COPY (SELECT * FROM ${source} WHERE ${index} < 0) TO '${output.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION ${codec === 'UNCOMPRESSED' ? 'uncompressed' : String(codec).toLowerCase()})`,
+      matcher.ids,
+    );
     return { body: readFileSync(output), removed, perId, ...none };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -70,7 +79,8 @@ export async function filterParquet(body: Buffer, matcher: IdMatcher): Promise<F
 
 /** The DuckDB type of a contract field: Glue's `struct<…>` and `map<string,…>` as STRUCT and MAP. */
 export function duckdbType(type: FieldType): string {
-  if (typeof type === 'string') return { string: 'VARCHAR', bigint: 'BIGINT', double: 'DOUBLE', boolean: 'BOOLEAN' }[type];
+  if (typeof type === 'string')
+    return { string: 'VARCHAR', bigint: 'BIGINT', double: 'DOUBLE', boolean: 'BOOLEAN' }[type];
   if ('map' in type) return `MAP(VARCHAR, ${duckdbType(type.map)})`;
   return `STRUCT(${type.struct.map((f) => `${quote(f.name)} ${duckdbType(f.type)}`).join(', ')})`;
 }
@@ -85,7 +95,9 @@ export async function contractParquet(events: Record<string, unknown>[], fields:
   try {
     writeFileSync(join(dir, 'events.json'), events.map((e) => JSON.stringify(e)).join('\n'));
     const columns = `{${fields.map((f) => `'${f.name}': '${duckdbType(f.type).replace(/'/g, "''")}'`).join(', ')}}`;
-    await c.run(`COPY (SELECT * FROM read_json('${join(dir, 'events.json')}', format = 'newline_delimited', columns = ${columns})) TO '${join(dir, 'events.parquet')}' (FORMAT parquet, COMPRESSION snappy)`);
+    await c.run(
+      `COPY (SELECT * FROM read_json('${join(dir, 'events.json')}', format = 'newline_delimited', columns = ${columns})) TO '${join(dir, 'events.parquet')}' (FORMAT parquet, COMPRESSION snappy)`,
+    );
     return readFileSync(join(dir, 'events.parquet'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -99,8 +111,16 @@ export async function parquetShape(body: Buffer): Promise<{ columns: string[]; c
   try {
     const file = join(dir, 'x.parquet');
     writeFileSync(file, body);
-    const columns = (await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`)).getRows().map((r) => `${String(r[0])} ${String(r[1])}`);
-    const compression = [...new Set((await c.runAndReadAll(`SELECT compression FROM parquet_metadata('${file}')`)).getRows().map((r) => String(r[0])))];
+    const columns = (await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`))
+      .getRows()
+      .map((r) => `${String(r[0])} ${String(r[1])}`);
+    const compression = [
+      ...new Set(
+        (await c.runAndReadAll(`SELECT compression FROM parquet_metadata('${file}')`))
+          .getRows()
+          .map((r) => String(r[0])),
+      ),
+    ];
     const [[rows]] = (await c.runAndReadAll(`SELECT count(*) FROM read_parquet('${file}')`)).getRows() as [bigint][];
     return { columns, compression, rows: Number(rows) };
   } finally {

@@ -23,7 +23,9 @@ export interface MacKeyed {
 /** MACs by KMS GenerateMac: the id's UTF-8 bytes as the message (at most 4,096 bytes; the id file's ids are far shorter). */
 export function kmsIdMacer(kms: KMSClient): IdMacer {
   return async (keyId, id) => {
-    const out = await kms.send(new GenerateMacCommand({ KeyId: keyId, MacAlgorithm: MAC_ALGORITHM, Message: Buffer.from(id, 'utf8') }));
+    const out = await kms.send(
+      new GenerateMacCommand({ KeyId: keyId, MacAlgorithm: MAC_ALGORITHM, Message: Buffer.from(id, 'utf8') }),
+    );
     if (!out.Mac || !out.KeyId) throw new Error(`KMS GenerateMac with ${keyId} returned no MAC`);
     return { keyArn: out.KeyId, mac: Buffer.from(out.Mac).toString('hex') };
   };
@@ -35,7 +37,14 @@ export function kmsIdMacer(kms: KMSClient): IdMacer {
  */
 export async function verifyIdMac(kms: KMSClient, keyed: MacKeyed, id: string, mac: string): Promise<boolean> {
   try {
-    const out = await kms.send(new VerifyMacCommand({ KeyId: keyed.macKey, MacAlgorithm: keyed.macAlgorithm, Message: Buffer.from(id, 'utf8'), Mac: Buffer.from(mac, 'hex') }));
+    const out = await kms.send(
+      new VerifyMacCommand({
+        KeyId: keyed.macKey,
+        MacAlgorithm: keyed.macAlgorithm,
+        Message: Buffer.from(id, 'utf8'),
+        Mac: Buffer.from(mac, 'hex'),
+      }),
+    );
     return out.MacValid === true;
   } catch (error) {
     if (error instanceof KMSInvalidMacException || (error as Error).name === 'KMSInvalidMacException') return false;
@@ -44,7 +53,11 @@ export async function verifyIdMac(kms: KMSClient, keyed: MacKeyed, id: string, m
 }
 
 /** The index of the receipt's MAC that is `id`'s (verified one by one with KMS), or -1. */
-export async function receiptMacOf(kms: KMSClient, receipt: MacKeyed & { idMacs: string[] }, id: string): Promise<number> {
+export async function receiptMacOf(
+  kms: KMSClient,
+  receipt: MacKeyed & { idMacs: string[] },
+  id: string,
+): Promise<number> {
   for (const [i, mac] of receipt.idMacs.entries()) if (await verifyIdMac(kms, receipt, id, mac)) return i;
   return -1;
 }

@@ -31,7 +31,11 @@ export interface MatchField {
 }
 
 /** A field by its path: case-insensitive when it is one of the contract's id fields, a string unless said. */
-export const matchField = (path: string, type: MatchField['type'] = 'string'): MatchField => ({ path, caseInsensitive: ID_FIELDS.some((f) => f.path === path), type });
+export const matchField = (path: string, type: MatchField['type'] = 'string'): MatchField => ({
+  path,
+  caseInsensitive: ID_FIELDS.some((f) => f.path === path),
+  type,
+});
 
 export interface IdMatcher {
   /** The ids, as given, and the fields they are matched in. */
@@ -49,7 +53,14 @@ export function idMatcher(ids: string[], fields: (string | MatchField)[] = DEFAU
   const folded = new Map(ids.map((id, i) => [id.toLowerCase(), i] as const));
   const anyFolded = typed.some((f) => f.caseInsensitive);
   const paths = typed.map((f) => ({ ...f, steps: f.path.split('.') }));
-  const at = (value: unknown, steps: string[]) => steps.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' && !Array.isArray(node) && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined), value);
+  const at = (value: unknown, steps: string[]) =>
+    steps.reduce<unknown>(
+      (node, key) =>
+        node !== null && typeof node === 'object' && !Array.isArray(node) && Object.hasOwn(node, key)
+          ? (node as Record<string, unknown>)[key]
+          : undefined,
+      value,
+    );
   const lowered = ids.map((id) => id.toLowerCase());
   return {
     ids,
@@ -106,14 +117,20 @@ const isGzip = (body: Buffer) => body.length > 2 && body[0] === GZIP_MAGIC[0] &&
 function originalRecord(line: string): string {
   try {
     const failed = JSON.parse(line) as { rawData?: unknown };
-    return failed !== null && typeof failed === 'object' && typeof failed.rawData === 'string' ? Buffer.from(failed.rawData, 'base64').toString('utf8') : line;
+    return failed !== null && typeof failed === 'object' && typeof failed.rawData === 'string'
+      ? Buffer.from(failed.rawData, 'base64').toString('utf8')
+      : line;
   } catch {
     return line;
   }
 }
 
 /** What one line (an event, or a failed record wrapping one or more) holds: ids matched, unparsed mentions. */
-function lineOutcome(line: string, matcher: IdMatcher, failedRecords: boolean): { matched: number[]; unparsed: boolean } {
+function lineOutcome(
+  line: string,
+  matcher: IdMatcher,
+  failedRecords: boolean,
+): { matched: number[]; unparsed: boolean } {
   const text = failedRecords ? originalRecord(line) : line;
   const matched: number[] = [];
   let unparsed = false;
@@ -221,7 +238,7 @@ export function filterNdjson(body: Buffer, matcher: IdMatcher, options: FilterOp
 
 function allLines(raw: Buffer): [number, number][] {
   const lines: [number, number][] = [];
-  for (let start = 0; start < raw.length; ) {
+  for (let start = 0; start < raw.length;) {
     const newline = raw.indexOf(0x0a, start);
     const end = newline === -1 ? raw.length : newline;
     lines.push([start, end]);

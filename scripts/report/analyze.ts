@@ -36,12 +36,32 @@ export interface StackReport {
  * The report of one stack from its Terraform JSON and its deployment facts (or, without them, its tags); `access`
  * adds the deploy roles' policies (deploy-policy.json) and organization policies to its access matrix.
  */
-export function analyzeStack(stack: string, tf: TerraformJson, facts: DeploymentFacts = factsFromTags(stack, tf), access: AccessOptions = {}): StackReport {
+export function analyzeStack(
+  stack: string,
+  tf: TerraformJson,
+  facts: DeploymentFacts = factsFromTags(stack, tf),
+  access: AccessOptions = {},
+): StackReport {
   const model = buildStackModel(tf, facts, access);
   const stream = model.stores.find((s) => s.role === 'buffer')?.name;
   const capacity = facts.configured && stream ? capacityCheck(facts.region, facts.configured.capacity) : null;
   // One engine, two packs: the synth gate's rules (what failed or warned at synth) and the report's own.
-  const input = { tf, context: { region: facts.region, allowedRegions: facts.allowedRegions }, model, capacity, ...(stream ? { stream } : {}) };
+  const input = {
+    tf,
+    context: { region: facts.region, allowedRegions: facts.allowedRegions },
+    model,
+    capacity,
+    ...(stream ? { stream } : {}),
+  };
   const findings = sortFindings([...runRules(SYNTH_GATE, input), ...runRules(REPORT_ONLY, input)]);
-  return { stack, model, capacity, findings, controls: evaluateControls(tf, model, findings), cost: estimateCost(tf), standingCost: estimateStandingCost(tf), erasure: erasurePlan(model, facts.region, workgroupCutoffBytes(tf)) };
+  return {
+    stack,
+    model,
+    capacity,
+    findings,
+    controls: evaluateControls(tf, model, findings),
+    cost: estimateCost(tf),
+    standingCost: estimateStandingCost(tf),
+    erasure: erasurePlan(model, facts.region, workgroupCutoffBytes(tf)),
+  };
 }

@@ -39,11 +39,26 @@ function line(label: string, eventsPerMonth: number, c: CapacitySettings, quota:
   const peakEventsPerSecond = (eventsPerMonth / SECONDS_PER_MONTH) * c.peakFactor;
   const mibPerSecond = (peakEventsPerSecond * c.eventBytes) / MIB;
   const recordsPerSecond = peakEventsPerSecond / c.eventsPerRecord;
-  const recordsPerRequest = Math.max(1, Math.min(PUT_RECORD_BATCH_MAX_RECORDS, Math.floor((4 * MIB) / (c.eventBytes * c.eventsPerRecord))));
+  const recordsPerRequest = Math.max(
+    1,
+    Math.min(PUT_RECORD_BATCH_MAX_RECORDS, Math.floor((4 * MIB) / (c.eventBytes * c.eventsPerRecord))),
+  );
   const requestsPerSecond = recordsPerSecond / recordsPerRequest;
-  const headroom = Math.min(quota.mibPerSecond / mibPerSecond, quota.recordsPerSecond / recordsPerSecond, quota.requestsPerSecond / requestsPerSecond);
+  const headroom = Math.min(
+    quota.mibPerSecond / mibPerSecond,
+    quota.recordsPerSecond / recordsPerSecond,
+    quota.requestsPerSecond / requestsPerSecond,
+  );
   const r = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
-  return { label, eventsPerMonth, peakEventsPerSecond: r(peakEventsPerSecond, 1), mibPerSecond: r(mibPerSecond), recordsPerSecond: r(recordsPerSecond, 1), requestsPerSecond: r(requestsPerSecond, 2), headroom: r(headroom) };
+  return {
+    label,
+    eventsPerMonth,
+    peakEventsPerSecond: r(peakEventsPerSecond, 1),
+    mibPerSecond: r(mibPerSecond),
+    recordsPerSecond: r(recordsPerSecond, 1),
+    requestsPerSecond: r(requestsPerSecond, 2),
+    headroom: r(headroom),
+  };
 }
 
 export function capacityCheck(region: string, settings: CapacitySettings): CapacityCheck {
@@ -51,20 +66,39 @@ export function capacityCheck(region: string, settings: CapacitySettings): Capac
   const configured = line('configured', settings.eventsPerMonth, settings, quota);
   const tiers = VOLUMES.map((v) => line(`${v / 1e6} M events/month`, v, settings, quota));
   const fixes: string[] = [];
-  if (configured.mibPerSecond > quota.mibPerSecond) fixes.push(`request a throughput increase for the stream (Firehose limits form or Service Quotas; the three quotas scale together), or spread apps over more streams`);
-  if (configured.recordsPerSecond > quota.recordsPerSecond) fixes.push(`pack ${Math.ceil(configured.recordsPerSecond / quota.recordsPerSecond) * settings.eventsPerRecord} or more events per record (capacity.eventsPerRecord), or request a quota increase`);
-  if (configured.requestsPerSecond > quota.requestsPerSecond) fixes.push('send fuller PutRecordBatch calls (up to 500 records / 4 MiB), or request a quota increase');
+  if (configured.mibPerSecond > quota.mibPerSecond)
+    fixes.push(
+      `request a throughput increase for the stream (Firehose limits form or Service Quotas; the three quotas scale together), or spread apps over more streams`,
+    );
+  if (configured.recordsPerSecond > quota.recordsPerSecond)
+    fixes.push(
+      `pack ${Math.ceil(configured.recordsPerSecond / quota.recordsPerSecond) * settings.eventsPerRecord} or more events per record (capacity.eventsPerRecord), or request a quota increase`,
+    );
+  if (configured.requestsPerSecond > quota.requestsPerSecond)
+    fixes.push('send fuller PutRecordBatch calls (up to 500 records / 4 MiB), or request a quota increase');
   // What packing would save, in dollars: only where Firehose's price is sourced for the region.
   const firehosePerGb = price(region, 'firehose.ingestion')?.value;
   // Billed KB of one record of `events` events: rounded up to the 5 KB step.
-  const billedKb = (events: number) => Math.ceil((events * settings.eventBytes) / 1024 / ASSUMPTIONS.firehoseBillingIncrementKb) * ASSUMPTIONS.firehoseBillingIncrementKb;
+  const billedKb = (events: number) =>
+    Math.ceil((events * settings.eventBytes) / 1024 / ASSUMPTIONS.firehoseBillingIncrementKb) *
+    ASSUMPTIONS.firehoseBillingIncrementKb;
   // The smallest number of events per record (up to 50) that wastes least of the last 5 KB step.
   const waste = (n: number) => billedKb(n) / n;
-  const eventsPerPackedRecord = Array.from({ length: 50 }, (_, i) => i + 1).reduce((best, n) => (waste(n) < waste(best) - 1e-9 ? n : best), 1);
-  const monthly = (eventsPerMonth: number, perRecord: number) => Math.round(((eventsPerMonth / perRecord) * billedKb(perRecord) / (1024 * 1024)) * firehosePerGb! * 100) / 100;
-  const batching = firehosePerGb !== undefined
-    ? VOLUMES.map((eventsPerMonth) => ({ eventsPerMonth, unpacked: monthly(eventsPerMonth, 1), packed: monthly(eventsPerMonth, eventsPerPackedRecord), eventsPerPackedRecord }))
-    : null;
+  const eventsPerPackedRecord = Array.from({ length: 50 }, (_, i) => i + 1).reduce(
+    (best, n) => (waste(n) < waste(best) - 1e-9 ? n : best),
+    1,
+  );
+  const monthly = (eventsPerMonth: number, perRecord: number) =>
+    Math.round((((eventsPerMonth / perRecord) * billedKb(perRecord)) / (1024 * 1024)) * firehosePerGb! * 100) / 100;
+  const batching =
+    firehosePerGb !== undefined
+      ? VOLUMES.map((eventsPerMonth) => ({
+          eventsPerMonth,
+          unpacked: monthly(eventsPerMonth, 1),
+          packed: monthly(eventsPerMonth, eventsPerPackedRecord),
+          eventsPerPackedRecord,
+        }))
+      : null;
   return { region, quota, settings, configured, tiers, fixes, batching };
 }
 
@@ -82,7 +116,13 @@ export function capacityFindings(stream: string, c: CapacityCheck): Finding[] {
   if (c.batching && c.settings.eventsPerRecord === 1) {
     const saving = c.batching.map((b) => `${b.eventsPerMonth / 1e6} M: $${b.unpacked} → $${b.packed}`).join(', ');
     const percent = Math.round((1 - c.batching[2].packed / c.batching[2].unpacked) * 100);
-    if (percent > 0) findings.push({ severity: 'info', check: 'capacity', resource: stream, message: `packing ~${c.batching[0].eventsPerPackedRecord} events per record would cut Firehose ingestion by ${percent} % (${saving} a month)` });
+    if (percent > 0)
+      findings.push({
+        severity: 'info',
+        check: 'capacity',
+        resource: stream,
+        message: `packing ~${c.batching[0].eventsPerPackedRecord} events per record would cut Firehose ingestion by ${percent} % (${saving} a month)`,
+      });
   }
   return findings;
 }

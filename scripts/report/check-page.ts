@@ -13,7 +13,12 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { commandLine, isEntryPoint, type CommandSpec } from '../cli';
 
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+];
 
 export function findBrowser(): string | undefined {
   return [process.env.CHROMIUM_PATH, ...CANDIDATES].find((p): p is string => Boolean(p) && existsSync(p as string));
@@ -60,16 +65,28 @@ export function markupProblems(html: string): string[] {
  * Markup shown as text on the page: a tag of the page's own vocabulary, or an attribute's end (`">`). A `<file>` in a
  * command is text, not markup.
  */
-export const VISIBLE_MARKUP = /<\/?(a|br|code|details|div|g|h[1-6]|img|li|p|path|rect|script|section|span|strong|style|summary|svg|table|tbody|td|text|th|thead|title|tr|ul)[\s>/]|"\s*>/i;
+export const VISIBLE_MARKUP =
+  /<\/?(a|br|code|details|div|g|h[1-6]|img|li|p|path|rect|script|section|span|strong|style|summary|svg|table|tbody|td|text|th|thead|title|tr|ul)[\s>/]|"\s*>/i;
 
-export async function checkPage(reportDir: string, browserPath: string): Promise<{ name: string; ok: boolean; detail: string }[]> {
+export async function checkPage(
+  reportDir: string,
+  browserPath: string,
+): Promise<{ name: string; ok: boolean; detail: string }[]> {
   const page = resolve(reportDir, 'index.html');
   const stacks = readFileSync(page, 'utf8').match(/<section class="stack" id="[^"]+"/g)?.length ?? 0;
   const expected = Number(process.env.REPORT_EXPECTED_STACKS ?? stacks);
   const browser = await chromium.launch({
     executablePath: browserPath,
     // Offline machine: no background networking, no sandbox (root in CI), no GPU.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const results: { name: string; ok: boolean; detail: string }[] = [];
   try {
@@ -81,53 +98,117 @@ export async function checkPage(reportDir: string, browserPath: string): Promise
     tab.on('request', (r) => !r.url().startsWith('file://') && !r.url().startsWith('data:') && requests.push(r.url()));
     await tab.goto(`file://${page}`, { waitUntil: 'load' });
     const sections = await tab.locator('section.stack').count();
-    results.push({ name: 'every stack has a section', ok: sections === expected && sections > 0, detail: `${sections} of ${expected}` });
+    results.push({
+      name: 'every stack has a section',
+      ok: sections === expected && sections > 0,
+      detail: `${sections} of ${expected}`,
+    });
     const diagrams = await tab.locator('section.stack svg.flow').evaluateAll((svgs) =>
-      svgs.map((svg) => ({ nodes: svg.querySelectorAll('rect.node').length, edges: svg.querySelectorAll('g.edge').length, width: svg.getBoundingClientRect().width })),
+      svgs.map((svg) => ({
+        nodes: svg.querySelectorAll('rect.node').length,
+        edges: svg.querySelectorAll('g.edge').length,
+        width: svg.getBoundingClientRect().width,
+      })),
     );
     const drawn = diagrams.filter((d) => d.nodes >= 2 && d.edges >= 1 && d.width > 0).length;
-    const expectedDiagrams = await tab.locator('section.stack').evaluateAll((all) => all.filter((s) => s.querySelector('svg.flow g.edge')).length);
-    results.push({ name: 'every data-flow diagram renders', ok: drawn === expectedDiagrams && drawn > 0, detail: `${drawn} drawn` });
+    const expectedDiagrams = await tab
+      .locator('section.stack')
+      .evaluateAll((all) => all.filter((s) => s.querySelector('svg.flow g.edge')).length);
+    results.push({
+      name: 'every data-flow diagram renders',
+      ok: drawn === expectedDiagrams && drawn > 0,
+      detail: `${drawn} drawn`,
+    });
     // A diagram wider than its box hides its right-hand side behind a scroll bar a reviewer may never see.
-    const clipped = await tab.locator('.diagram').evaluateAll((boxes) => boxes.filter((b) => b.scrollWidth > b.clientWidth + 1).length);
-    results.push({ name: 'every diagram fits the page width', ok: clipped === 0, detail: clipped === 0 ? `${diagrams.length} fit` : `${clipped} wider than the page` });
+    const clipped = await tab
+      .locator('.diagram')
+      .evaluateAll((boxes) => boxes.filter((b) => b.scrollWidth > b.clientWidth + 1).length);
+    results.push({
+      name: 'every diagram fits the page width',
+      ok: clipped === 0,
+      detail: clipped === 0 ? `${diagrams.length} fit` : `${clipped} wider than the page`,
+    });
     // The overview and the data sections are for stacks that deploy AWS resources; an HCP Terraform workspaces stack
     // (data-stack-role="workspaces") has its own section in its own terms and no row.
     const awsStacks = await tab.locator('section.stack:not([data-stack-role="workspaces"])').count();
     const overviewRows = await tab.locator('section.overview table tbody tr').count();
-    results.push({ name: 'the overview lists every AWS stack', ok: overviewRows === awsStacks && awsStacks > 0, detail: `${overviewRows} rows of ${awsStacks}` });
-    const headings = await tab.locator('section.stack:not([data-stack-role="workspaces"])').evaluateAll((all) => all.map((s) => [...s.querySelectorAll('h3')].map((h) => h.textContent ?? '')));
-    const missing = ['Destroy protection', 'Alerts and where they go', 'Who can read or write it', 'Resource policies', 'Findings'].filter((h) => headings.some((list) => !list.includes(h)));
-    results.push({ name: 'every stack lists protection, alerts, access and resource policies', ok: missing.length === 0, detail: missing.length ? `missing ${missing.join(', ')}` : `${headings.length} stacks` });
+    results.push({
+      name: 'the overview lists every AWS stack',
+      ok: overviewRows === awsStacks && awsStacks > 0,
+      detail: `${overviewRows} rows of ${awsStacks}`,
+    });
+    const headings = await tab
+      .locator('section.stack:not([data-stack-role="workspaces"])')
+      .evaluateAll((all) => all.map((s) => [...s.querySelectorAll('h3')].map((h) => h.textContent ?? '')));
+    const missing = [
+      'Destroy protection',
+      'Alerts and where they go',
+      'Who can read or write it',
+      'Resource policies',
+      'Findings',
+    ].filter((h) => headings.some((list) => !list.includes(h)));
+    results.push({
+      name: 'every stack lists protection, alerts, access and resource policies',
+      ok: missing.length === 0,
+      detail: missing.length ? `missing ${missing.join(', ')}` : `${headings.length} stacks`,
+    });
     // Pipelines by the stack role the report writes on each section (state and trust stacks have a cost section too).
     const pipelines = await tab.locator('section.stack[data-stack-role="pipeline"]').evaluateAll((all) =>
-      all.map((s) => ({ capacity: [...s.querySelectorAll('h3')].some((h) => h.textContent === 'Capacity'), prices: /Sources \(config\/prices\/|Not priced: /.test(s.textContent ?? '') })),
+      all.map((s) => ({
+        capacity: [...s.querySelectorAll('h3')].some((h) => h.textContent === 'Capacity'),
+        prices: /Sources \(config\/prices\/|Not priced: /.test(s.textContent ?? ''),
+      })),
     );
-    results.push({ name: 'every pipeline shows its capacity check and its price source', ok: pipelines.length > 0 && pipelines.every((p) => p.capacity && p.prices), detail: `${pipelines.length} pipelines` });
+    results.push({
+      name: 'every pipeline shows its capacity check and its price source',
+      ok: pipelines.length > 0 && pipelines.every((p) => p.capacity && p.prices),
+      detail: `${pipelines.length} pipelines`,
+    });
     // A change review (npm run review) sits below the overview, its stacks collapsed: opened for the text checks.
     const review = await tab.locator('body').evaluate((body) => {
       const changes = body.querySelector('section.changes');
       const overview = body.querySelector('section.overview');
       for (const d of [...body.querySelectorAll('details')]) d.setAttribute('open', '');
       // 4: Node.DOCUMENT_POSITION_FOLLOWING, the review comes after the overview.
-      return changes ? { below: Boolean(overview && overview.compareDocumentPosition(changes) & 4), rows: changes.querySelector('table')?.querySelectorAll('tbody tr').length ?? 0 } : null;
+      return changes
+        ? {
+            below: Boolean(overview && overview.compareDocumentPosition(changes) & 4),
+            rows: changes.querySelector('table')?.querySelectorAll('tbody tr').length ?? 0,
+          }
+        : null;
     });
-    if (review) results.push({ name: 'the change review sits below the overview and names every stack', ok: review.below && review.rows >= expected, detail: `${review.rows} rows, ${review.below ? 'below' : 'ABOVE'} the overview` });
+    if (review)
+      results.push({
+        name: 'the change review sits below the overview and names every stack',
+        ok: review.below && review.rows >= expected,
+        detail: `${review.rows} rows, ${review.below ? 'below' : 'ABOVE'} the overview`,
+      });
     // What the reader sees: no attribute holding markup, no tag or attribute syntax in the visible text.
-    const stray = await tab.locator('body').evaluate(
-      (body, pattern) => {
-        const found: string[] = [];
-        for (const el of [body, ...body.querySelectorAll('*')]) for (const a of [...el.attributes]) if (/[<>]/.test(a.value)) found.push(`${el.tagName.toLowerCase()} ${a.name}="${a.value.slice(0, 60)}"`);
-        const visible = (body as unknown as { innerText: string }).innerText;
-        for (const m of visible.match(new RegExp(pattern, 'gi')) ?? []) found.push(`text ${m}`);
-        return found;
-      },
-      VISIBLE_MARKUP.source,
-    );
-    results.push({ name: 'no stray markup in attributes or visible text', ok: stray.length === 0, detail: stray.slice(0, 5).join(' | ') || 'none' });
+    const stray = await tab.locator('body').evaluate((body, pattern) => {
+      const found: string[] = [];
+      for (const el of [body, ...body.querySelectorAll('*')])
+        for (const a of [...el.attributes])
+          if (/[<>]/.test(a.value)) found.push(`${el.tagName.toLowerCase()} ${a.name}="${a.value.slice(0, 60)}"`);
+      const visible = (body as unknown as { innerText: string }).innerText;
+      for (const m of visible.match(new RegExp(pattern, 'gi')) ?? []) found.push(`text ${m}`);
+      return found;
+    }, VISIBLE_MARKUP.source);
+    results.push({
+      name: 'no stray markup in attributes or visible text',
+      ok: stray.length === 0,
+      detail: stray.slice(0, 5).join(' | ') || 'none',
+    });
     const hashed = ((await tab.locator('body').innerText()).match(/\b[a-z][a-z0-9_-]*_[0-9A-F]{8}\b/g) ?? []).length;
-    results.push({ name: 'no construct-hash names in visible text (AWS names; addresses as tooltips)', ok: hashed === 0, detail: `${hashed} found` });
-    results.push({ name: 'no console errors', ok: consoleErrors.length === 0, detail: consoleErrors.join(' | ') || 'none' });
+    results.push({
+      name: 'no construct-hash names in visible text (AWS names; addresses as tooltips)',
+      ok: hashed === 0,
+      detail: `${hashed} found`,
+    });
+    results.push({
+      name: 'no console errors',
+      ok: consoleErrors.length === 0,
+      detail: consoleErrors.join(' | ') || 'none',
+    });
     results.push({ name: 'no network requests', ok: requests.length === 0, detail: requests.join(' ') || 'none' });
     await tab.screenshot({ path: join(reportDir, 'index.png'), fullPage: false });
   } finally {
@@ -138,7 +219,8 @@ export async function checkPage(reportDir: string, browserPath: string): Promise
 
 export const CHECK_PAGE_COMMAND = {
   name: 'report:check',
-  summary: 'Opens report/index.html in headless Chromium and checks what a reader sees; writes a screenshot. Exit 2 when no Chromium is found.',
+  summary:
+    'Opens report/index.html in headless Chromium and checks what a reader sees; writes a screenshot. Exit 2 when no Chromium is found.',
   args: '[report folder]',
   maxArgs: 1,
   flags: {},
@@ -153,11 +235,15 @@ async function main(): Promise<number> {
     return 1;
   }
   const problems = markupProblems(readFileSync(join(reportDir, 'index.html'), 'utf8'));
-  console.log(`${problems.length ? 'FAIL' : 'PASS'} the page's source has no stray markup (${problems.length ? problems.slice(0, 5).join('; ') : 'none'})`);
+  console.log(
+    `${problems.length ? 'FAIL' : 'PASS'} the page's source has no stray markup (${problems.length ? problems.slice(0, 5).join('; ') : 'none'})`,
+  );
   if (problems.length) return 1;
   const browser = findBrowser();
   if (!browser) {
-    console.log(`SKIPPED: no Chromium found (${CANDIDATES.join(', ')} or $CHROMIUM_PATH); install Debian's chromium package to check the page`);
+    console.log(
+      `SKIPPED: no Chromium found (${CANDIDATES.join(', ')} or $CHROMIUM_PATH); install Debian's chromium package to check the page`,
+    );
     return 2;
   }
   const results = await checkPage(reportDir, browser);

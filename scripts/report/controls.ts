@@ -30,7 +30,8 @@ export interface ControlResult extends Control {
 }
 
 /** Where acceptances are configured, for the reader. */
-export const ACCEPTANCES_SETTING = 'controls.acceptances (config/defaults.ts; a profile or a deployment may override it)';
+export const ACCEPTANCES_SETTING =
+  'controls.acceptances (config/defaults.ts; a profile or a deployment may override it)';
 
 const RULES = [...SYNTH_GATE, ...REPORT_ONLY] as { id: string; controls?: readonly ControlId[] }[];
 
@@ -39,9 +40,12 @@ const ADDRESS = /^aws_[a-z0-9_]+\.[A-Za-z0-9_-]+$/;
 export function evaluateControls(tf: TerraformJson, model: StackModel, findings: Finding[]): ControlResult[] {
   // A finding names a resource by its address, or by its AWS name (a store): back to the address where one is known.
   const byName = new Map(Object.entries(model.names).map(([address, name]) => [name, address]));
-  const addressOf = (resource: string) => (ADDRESS.test(resource) ? resource : (byName.get(resource) ?? byName.get(resource.split('/')[0])));
+  const addressOf = (resource: string) =>
+    ADDRESS.test(resource) ? resource : (byName.get(resource) ?? byName.get(resource.split('/')[0]));
   return CONTROLS.flatMap((control): ControlResult[] => {
-    const resources = control.resourceTypes.flatMap((type) => Object.keys(tf.resource?.[type] ?? {}).map((name) => `${type}.${name}`));
+    const resources = control.resourceTypes.flatMap((type) =>
+      Object.keys(tf.resource?.[type] ?? {}).map((name) => `${type}.${name}`),
+    );
     if (resources.length === 0) return [];
     const rules = RULES.filter((r) => r.controls?.includes(control.id)).map((r) => r.id);
     // Only what AWS evaluates counts: a finding on another resource type (an inline policy, for IAM.1) does not.
@@ -49,18 +53,54 @@ export function evaluateControls(tf: TerraformJson, model: StackModel, findings:
       const address = addressOf(resource);
       return address === undefined || resources.includes(address);
     };
-    const failed = [...new Set(findings.filter((f) => f.rule !== undefined && rules.includes(f.rule) && evaluated(f.resource)).map((f) => f.resource))].sort();
-    const exempt = new Set(control.awsExempts?.resources(tf as Parameters<NonNullable<Control['awsExempts']>['resources']>[0]) ?? []);
+    const failed = [
+      ...new Set(
+        findings
+          .filter((f) => f.rule !== undefined && rules.includes(f.rule) && evaluated(f.resource))
+          .map((f) => f.resource),
+      ),
+    ].sort();
+    const exempt = new Set(
+      control.awsExempts?.resources(tf as Parameters<NonNullable<Control['awsExempts']>['resources']>[0]) ?? [],
+    );
     const isExempt = (resource: string) => exempt.has(addressOf(resource) ?? resource);
     const failing = failed.filter((r) => !isExempt(r));
     // An exempt resource is exempted whether a rule flagged it (S3.9's log bucket) or skips it as AWS says to (KMS.4 on
     // an HMAC key): never a "pass" on a resource the control cannot hold for.
-    const exemptedResources = [...new Set([...failed.filter(isExempt), ...resources.filter((r) => exempt.has(r) && !failed.some((f) => addressOf(f) === r))])].sort();
+    const exemptedResources = [
+      ...new Set([
+        ...failed.filter(isExempt),
+        ...resources.filter((r) => exempt.has(r) && !failed.some((f) => addressOf(f) === r)),
+      ]),
+    ].sort();
     const acceptance = model.acceptances.find((a) => a.control === control.id);
     // A control no rule can check here (an account-level setting) is accepted only by an acceptance that says why.
     const status: ControlStatus =
-      rules.length === 0 ? (acceptance ? 'accepted' : 'not checked') : failing.length > 0 ? (acceptance ? 'accepted' : 'fail') : exemptedResources.length > 0 ? 'accepted' : 'pass';
-    const exempted = exemptedResources.length && control.awsExempts ? { resources: exemptedResources, reason: control.awsExempts.reason } : null;
-    return [{ ...control, status, resources, failing, exempted, rules, ...(status === 'accepted' && acceptance && (failing.length > 0 || rules.length === 0) ? { acceptance } : {}) }];
+      rules.length === 0
+        ? acceptance
+          ? 'accepted'
+          : 'not checked'
+        : failing.length > 0
+          ? acceptance
+            ? 'accepted'
+            : 'fail'
+          : exemptedResources.length > 0
+            ? 'accepted'
+            : 'pass';
+    const exempted =
+      exemptedResources.length && control.awsExempts
+        ? { resources: exemptedResources, reason: control.awsExempts.reason }
+        : null;
+    return [
+      {
+        ...control,
+        status,
+        resources,
+        failing,
+        exempted,
+        rules,
+        ...(status === 'accepted' && acceptance && (failing.length > 0 || rules.length === 0) ? { acceptance } : {}),
+      },
+    ];
   });
 }

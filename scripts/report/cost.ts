@@ -30,14 +30,22 @@ export type UnpricedComponent =
   | 'S3 storage besides event data (failed records, query results, logs, state files, old versions)'
   | 'S3 requests besides Firehose deliveries (Terraform state, access logs, erasure runs)'
   | 'Glue Data Catalog storage and requests'
-  | 'KMS requests' | 'Log ingestion' | 'Dashboard' | 'S3 lifecycle transitions' | 'S3 reads by Athena and the crawler' | 'SNS notifications' | 'SQS requests' | 'EventBridge events';
+  | 'KMS requests'
+  | 'Log ingestion'
+  | 'Dashboard'
+  | 'S3 lifecycle transitions'
+  | 'S3 reads by Athena and the crawler'
+  | 'SNS notifications'
+  | 'SQS requests'
+  | 'EventBridge events';
 
 /**
  * Why a billable component is not in a total: the region's file has no price for it; no price for it is sourced
  * anywhere in this project; the estimate does not model its usage; or the workgroup's per-query cutoff cancels the
  * queries it would price.
  */
-export type OmissionReason = 'no-price-in-region' | 'no-sourced-price' | 'usage-not-modelled' | 'cutoff-cancels-queries';
+export type OmissionReason =
+  'no-price-in-region' | 'no-sourced-price' | 'usage-not-modelled' | 'cutoff-cancels-queries';
 
 export interface Omission {
   component: CostComponent | UnpricedComponent;
@@ -51,8 +59,14 @@ export interface Omission {
 export const UNPRICED_BY_TYPE: Record<string, Omission[]> = {
   aws_kms_key: [{ component: 'KMS requests', reason: 'no-sourced-price' }],
   aws_s3_bucket: [
-    { component: 'S3 storage besides event data (failed records, query results, logs, state files, old versions)', reason: 'usage-not-modelled' },
-    { component: 'S3 requests besides Firehose deliveries (Terraform state, access logs, erasure runs)', reason: 'usage-not-modelled' },
+    {
+      component: 'S3 storage besides event data (failed records, query results, logs, state files, old versions)',
+      reason: 'usage-not-modelled',
+    },
+    {
+      component: 'S3 requests besides Firehose deliveries (Terraform state, access logs, erasure runs)',
+      reason: 'usage-not-modelled',
+    },
   ],
   aws_glue_catalog_database: [{ component: 'Glue Data Catalog storage and requests', reason: 'usage-not-modelled' }],
   aws_glue_catalog_table: [{ component: 'Glue Data Catalog storage and requests', reason: 'usage-not-modelled' }],
@@ -97,12 +111,14 @@ export const NOT_BILLED_TYPES: Record<string, string> = {
   aws_s3_bucket_server_side_encryption_configuration: "configuration of a bucket; SSE-KMS's requests are KMS requests",
   aws_s3_bucket_versioning: "configuration of a bucket; noncurrent versions are the bucket's storage",
   aws_s3_bucket_logging: "configuration of a bucket; the logs are the log bucket's storage and PUTs",
-  aws_s3_bucket_notification: 'configuration of a bucket; its deliveries are billed by their destination (SNS, SQS, EventBridge)',
+  aws_s3_bucket_notification:
+    'configuration of a bucket; its deliveries are billed by their destination (SNS, SQS, EventBridge)',
   aws_cloudwatch_log_stream: "a stream of a log group; the group's ingestion and storage are billed",
   aws_cloudwatch_event_target: "a target of a rule; the rule's events are billed",
   // Cognito bills user pool MAUs, federation MAUs, M2M requests and purchased quota, nothing of identity pools
   // (Cognito developer guide, "Monitoring and managing costs": https://docs.aws.amazon.com/cognito/latest/developerguide/tracking-cost.html).
-  aws_cognito_identity_pool: 'Cognito bills user pools, not identity pools (Cognito developer guide, "Monitoring and managing costs")',
+  aws_cognito_identity_pool:
+    'Cognito bills user pools, not identity pools (Cognito developer guide, "Monitoring and managing costs")',
   aws_cognito_identity_pool_roles_attachment: 'configuration of an identity pool',
   aws_athena_named_query: "a saved query's text; the workgroup's queries are billed",
   aws_glue_security_configuration: "configuration of the crawler's encryption",
@@ -173,9 +189,22 @@ export type CostDifference =
   | { kind: 'storage-steady-state'; months: { storageClass: string; months: number }[]; expirationDays: number }
   | { kind: 'projection-no-crawler'; referenceCrawlerPerMonth: number }
   | { kind: 'crawler-not-priced'; runsPerMonth: number; region: string }
-  | { kind: 'crawler-priced'; runsPerMonth: number; dpus: number; billedMinutes: number; dpuHour: number; perRun: number; referenceCrawlerPerMonth: number }
+  | {
+      kind: 'crawler-priced';
+      runsPerMonth: number;
+      dpus: number;
+      billedMinutes: number;
+      dpuHour: number;
+      perRun: number;
+      referenceCrawlerPerMonth: number;
+    }
   | { kind: 'parquet'; scanFraction: number }
-  | { kind: 'athena-scans'; scansPerMonth: number; cutoffBytes: number | null; cancelledAt: { events: number; dayScanGb: number }[] }
+  | {
+      kind: 'athena-scans';
+      scansPerMonth: number;
+      cutoffBytes: number | null;
+      cancelledAt: { events: number; dayScanGb: number }[];
+    }
   | { kind: 's3-requests'; bufferSeconds: number; bufferMib: number }
   | { kind: 'monthly-items'; kmsKeys: number; alarms: number }
   | { kind: 'own-region-prices'; region: string };
@@ -201,7 +230,12 @@ export function crawlCost(dpuHour: number): number {
 }
 
 /** The price item of an S3 storage class. */
-const STORAGE_PRICE: Record<string, PriceItem> = { STANDARD: 's3.standard', STANDARD_IA: 's3.standardIa', GLACIER_IR: 's3.glacierIr', DEEP_ARCHIVE: 's3.deepArchive' };
+const STORAGE_PRICE: Record<string, PriceItem> = {
+  STANDARD: 's3.standard',
+  STANDARD_IA: 's3.standardIa',
+  GLACIER_IR: 's3.glacierIr',
+  DEEP_ARCHIVE: 's3.deepArchive',
+};
 
 /**
  * The monthly cost of a stack without a pipeline (a state or trust stack): the KMS keys it creates at the region's
@@ -221,9 +255,19 @@ export function estimateStandingCost(tf: TerraformJson): StandingCost | null {
   const kmsKeys = Object.keys(tf.resource?.aws_kms_key ?? {}).length;
   const keyPrice = price(region, 'kms.key')?.value;
   const present = Object.keys(tf.resource ?? {}).filter((t) => Object.keys(tf.resource?.[t] ?? {}).length > 0);
-  const unpriced = [...new Map(present.flatMap((t) => UNPRICED_BY_TYPE[t] ?? []).map((o) => [o.component, o])).values()];
+  const unpriced = [
+    ...new Map(present.flatMap((t) => UNPRICED_BY_TYPE[t] ?? []).map((o) => [o.component, o])).values(),
+  ];
   const perMonth = kmsKeys === 0 ? 0 : keyPrice === undefined ? null : round(kmsKeys * keyPrice);
-  return { region, kmsKeys, perMonth, omitted: [...(perMonth === null ? [{ component: 'KMS key', reason: 'no-price-in-region' } as Omission] : []), ...unpriced] };
+  return {
+    region,
+    kmsKeys,
+    perMonth,
+    omitted: [
+      ...(perMonth === null ? [{ component: 'KMS key', reason: 'no-price-in-region' } as Omission] : []),
+      ...unpriced,
+    ],
+  };
 }
 
 export function estimateCost(tf: TerraformJson): CostEstimate | null {
@@ -236,7 +280,9 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
   const rule = Object.values(tf.resource?.aws_s3_bucket_lifecycle_configuration ?? {})
     .flatMap((c) => c.rule as Body[])
     .find((r) => ((r.filter as Body[])?.[0]?.prefix ?? '') === dataFolder);
-  const transitions = ((rule?.transition as Body[]) ?? []).map((t) => ({ days: Number(t.days), cls: String(t.storage_class) })).sort((a, b) => a.days - b.days);
+  const transitions = ((rule?.transition as Body[]) ?? [])
+    .map((t) => ({ days: Number(t.days), cls: String(t.storage_class) }))
+    .sort((a, b) => a.days - b.days);
   const expiration = Number(((rule?.expiration as Body[]) ?? [])[0]?.days ?? 365);
 
   // Months each month's data spends in each class before it is deleted: the steady-state storage per month.
@@ -263,7 +309,9 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
     Alarms: alarms > 0 ? ['cloudwatch.alarm'] : [],
   };
   const present = Object.keys(tf.resource ?? {}).filter((t) => Object.keys(tf.resource?.[t] ?? {}).length > 0);
-  const unpriced = [...new Map(present.flatMap((t) => UNPRICED_BY_TYPE[t] ?? []).map((o) => [o.component, o])).values()];
+  const unpriced = [
+    ...new Map(present.flatMap((t) => UNPRICED_BY_TYPE[t] ?? []).map((o) => [o.component, o])).values(),
+  ];
   const value = (item: PriceItem) => price(region, item)?.value;
   const missing = [...new Set(COMPONENTS.flatMap((c) => uses[c]).filter((item) => value(item) === undefined))];
   const priced = (c: CostComponent) => uses[c].every((item) => value(item) !== undefined);
@@ -275,8 +323,16 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
     perRun === null
       ? []
       : [
-          { mode: 'crawler', perMonth: round(scheduledRuns * perRun), how: { kind: 'crawls', runs: scheduledRuns, perRun } },
-          { mode: 'crawler-events', perMonth: round(scheduledRuns * perRun), how: { kind: 'same-runs-billed-minimum', runs: scheduledRuns, minimumMinutes: 10 } },
+          {
+            mode: 'crawler',
+            perMonth: round(scheduledRuns * perRun),
+            how: { kind: 'crawls', runs: scheduledRuns, perRun },
+          },
+          {
+            mode: 'crawler-events',
+            perMonth: round(scheduledRuns * perRun),
+            how: { kind: 'same-runs-billed-minimum', runs: scheduledRuns, minimumMinutes: 10 },
+          },
           { mode: 'projection', perMonth: 0, how: { kind: 'no-crawler' } },
         ];
   const base = {
@@ -298,17 +354,35 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
 
   const lines = VOLUMES.map((events): CostLine => {
     const rawGb = rawGbOf(events);
-    const billedKb = Math.ceil(ASSUMPTIONS.eventKb / ASSUMPTIONS.firehoseBillingIncrementKb) * ASSUMPTIONS.firehoseBillingIncrementKb;
+    const billedKb =
+      Math.ceil(ASSUMPTIONS.eventKb / ASSUMPTIONS.firehoseBillingIncrementKb) * ASSUMPTIONS.firehoseBillingIncrementKb;
     const storedGbPerMonth = storedGbOf(events);
     // What one query of a day's partition reads; the workgroup cancels a query past its cutoff.
     const dayScanGb = (storedGbPerMonth / ASSUMPTIONS.daysPerMonth) * (parquet ? ASSUMPTIONS.parquetScanFraction : 1);
     const cancelled = cutoffBytes !== null && dayScanGb * 2 ** 30 > cutoffBytes;
     const cost: Record<CostComponent, number | null> = {
-      Firehose: priced('Firehose') ? ((events * billedKb) / KB_PER_GB) * value('firehose.ingestion')! + (parquet ? rawGb * value('firehose.formatConversion')! : 0) : null,
-      S3: priced('S3') ? Object.entries(storageMonths).reduce((sum, [cls, months]) => sum + storedGbPerMonth * months * value(STORAGE_PRICE[cls] ?? 's3.standard')!, 0) : null,
-      'S3 requests': priced('S3 requests') ? objectsPerDay(events, buffer) * ASSUMPTIONS.daysPerMonth * value('s3.putRequests')! : null,
+      Firehose: priced('Firehose')
+        ? ((events * billedKb) / KB_PER_GB) * value('firehose.ingestion')! +
+          (parquet ? rawGb * value('firehose.formatConversion')! : 0)
+        : null,
+      S3: priced('S3')
+        ? Object.entries(storageMonths).reduce(
+            (sum, [cls, months]) => sum + storedGbPerMonth * months * value(STORAGE_PRICE[cls] ?? 's3.standard')!,
+            0,
+          )
+        : null,
+      'S3 requests': priced('S3 requests')
+        ? objectsPerDay(events, buffer) * ASSUMPTIONS.daysPerMonth * value('s3.putRequests')!
+        : null,
       Glue: priced('Glue') ? crawlerRunsPerMonth * (perRun ?? 0) : null,
-      Athena: priced('Athena') && !cancelled ? ((ASSUMPTIONS.monthlyScansOfLastMonth * storedGbPerMonth * (parquet ? ASSUMPTIONS.parquetScanFraction : 1)) / 1024) * value('athena.scanned')! : null,
+      Athena:
+        priced('Athena') && !cancelled
+          ? ((ASSUMPTIONS.monthlyScansOfLastMonth *
+              storedGbPerMonth *
+              (parquet ? ASSUMPTIONS.parquetScanFraction : 1)) /
+              1024) *
+            value('athena.scanned')!
+          : null,
       'KMS key': priced('KMS key') ? kmsKeys * (value('kms.key') ?? 0) : null,
       Alarms: priced('Alarms') ? alarms * (value('cloudwatch.alarm') ?? 0) : null,
     };
@@ -320,7 +394,10 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
       ((ASSUMPTIONS.monthlyScansOfLastMonth * storedGbPerMonth) / 1024) * REFERENCE_DESIGN.athenaPerTb;
     const r = (n: number | null) => (n === null ? null : round(n));
     const omitted: Omission[] = [
-      ...COMPONENTS.filter((c) => cost[c] === null).map((c): Omission => ({ component: c, reason: c === 'Athena' && priced('Athena') && cancelled ? 'cutoff-cancels-queries' : 'no-price-in-region' })),
+      ...COMPONENTS.filter((c) => cost[c] === null).map((c): Omission => ({
+        component: c,
+        reason: c === 'Athena' && priced('Athena') && cancelled ? 'cutoff-cancels-queries' : 'no-price-in-region',
+      })),
       ...unpriced,
     ];
     return {
@@ -342,15 +419,36 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
     };
   });
 
-  const cancelledAt = lines.filter((l) => l.omitted.some((o) => o.reason === 'cutoff-cancels-queries')).map((l) => ({ events: l.events, dayScanGb: l.dayScanGb }));
+  const cancelledAt = lines
+    .filter((l) => l.omitted.some((o) => o.reason === 'cutoff-cancels-queries'))
+    .map((l) => ({ events: l.events, dayScanGb: l.dayScanGb }));
   const differences: CostDifference[] = [
-    { kind: 'firehose-increment', eventKb: ASSUMPTIONS.eventKb, billedKb: Math.ceil(ASSUMPTIONS.eventKb / ASSUMPTIONS.firehoseBillingIncrementKb) * ASSUMPTIONS.firehoseBillingIncrementKb, incrementKb: ASSUMPTIONS.firehoseBillingIncrementKb },
-    { kind: 'storage-steady-state', months: Object.entries(storageMonths).map(([storageClass, months]) => ({ storageClass, months })), expirationDays: expiration },
+    {
+      kind: 'firehose-increment',
+      eventKb: ASSUMPTIONS.eventKb,
+      billedKb:
+        Math.ceil(ASSUMPTIONS.eventKb / ASSUMPTIONS.firehoseBillingIncrementKb) *
+        ASSUMPTIONS.firehoseBillingIncrementKb,
+      incrementKb: ASSUMPTIONS.firehoseBillingIncrementKb,
+    },
+    {
+      kind: 'storage-steady-state',
+      months: Object.entries(storageMonths).map(([storageClass, months]) => ({ storageClass, months })),
+      expirationDays: expiration,
+    },
     crawlerRunsPerMonth === 0
       ? { kind: 'projection-no-crawler', referenceCrawlerPerMonth: REFERENCE_DESIGN.crawlerPerMonth }
       : perRun === null || dpuHour === undefined
         ? { kind: 'crawler-not-priced', runsPerMonth: crawlerRunsPerMonth, region }
-        : { kind: 'crawler-priced', runsPerMonth: crawlerRunsPerMonth, dpus: ASSUMPTIONS.crawlerDpus, billedMinutes: ASSUMPTIONS.crawlerBilledMinutes, dpuHour, perRun, referenceCrawlerPerMonth: REFERENCE_DESIGN.crawlerPerMonth },
+        : {
+            kind: 'crawler-priced',
+            runsPerMonth: crawlerRunsPerMonth,
+            dpus: ASSUMPTIONS.crawlerDpus,
+            billedMinutes: ASSUMPTIONS.crawlerBilledMinutes,
+            dpuHour,
+            perRun,
+            referenceCrawlerPerMonth: REFERENCE_DESIGN.crawlerPerMonth,
+          },
     ...(parquet ? [{ kind: 'parquet', scanFraction: ASSUMPTIONS.parquetScanFraction } as const] : []),
     { kind: 'athena-scans', scansPerMonth: ASSUMPTIONS.monthlyScansOfLastMonth, cutoffBytes, cancelledAt },
     { kind: 's3-requests', bufferSeconds: buffer.seconds, bufferMib: buffer.mib },

@@ -94,7 +94,8 @@ function named(t: string, names: Record<string, string>, asCode: boolean): Inlin
 export function phrase(sentence: string, names: Record<string, string> = {}): Cell {
   const parts = sentence.split('`');
   // An odd count of backticks leaves the last one literal.
-  const spans = parts.length % 2 === 0 ? [...parts.slice(0, -2), `${parts[parts.length - 2]}\`${parts[parts.length - 1]}`] : parts;
+  const spans =
+    parts.length % 2 === 0 ? [...parts.slice(0, -2), `${parts[parts.length - 2]}\`${parts[parts.length - 1]}`] : parts;
   const out = spans.flatMap((part, i) => (part === '' ? [] : named(part, names, i % 2 === 1)));
   return out.length ? out : [text('')];
 }

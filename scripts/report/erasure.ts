@@ -9,7 +9,8 @@ import type { StackModel, StoreRole } from '../../model/types';
 import { ARCHIVED_CLASSES } from '../erase/engine';
 import { ASSUMPTIONS, price, rawGbOf, storedGbOf, VOLUMES } from './prices';
 
-export type ErasureHow = 'rewritten' | 'restored-then-rewritten' | 'delivered-then-rewritten' | 'deleted-when-naming-an-id';
+export type ErasureHow =
+  'rewritten' | 'restored-then-rewritten' | 'delivered-then-rewritten' | 'deleted-when-naming-an-id';
 
 export interface ErasureCopy {
   store: string;
@@ -91,23 +92,50 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
   const copies: ErasureCopy[] = [];
   for (const s of eventStores) {
     const archive = s.retention.transitions.find((t) => ARCHIVED_CLASSES.has(t.storageClass));
-    copies.push({ store: s.name, role: s.role, how: archive ? 'restored-then-rewritten' : 'rewritten', hours: archive ? BULK_RESTORE_HOURS[archive.storageClass] : 0 });
+    copies.push({
+      store: s.name,
+      role: s.role,
+      how: archive ? 'restored-then-rewritten' : 'rewritten',
+      hours: archive ? BULK_RESTORE_HOURS[archive.storageClass] : 0,
+    });
   }
   for (const s of model.stores.filter((x) => x.role === 'buffer' && x.retention.buffer)) {
-    copies.push({ store: s.name, role: s.role, how: 'delivered-then-rewritten', hours: s.retention.buffer!.seconds / 3600 });
+    copies.push({
+      store: s.name,
+      role: s.role,
+      how: 'delivered-then-rewritten',
+      hours: s.retention.buffer!.seconds / 3600,
+    });
   }
   // The erasure's own results (its locating query's: folders, counts and object keys) hold no record: not a copy.
   const locateResults = (x: { name: string }) => x.name.endsWith(`/${ERASURE_LOCATE_RESULTS_FOLDER}`);
-  for (const s of model.stores.filter((x) => x.role === 'query-results' && !locateResults(x))) copies.push({ store: s.name, role: s.role, how: 'deleted-when-naming-an-id', hours: 0 });
+  for (const s of model.stores.filter((x) => x.role === 'query-results' && !locateResults(x)))
+    copies.push({ store: s.name, role: s.role, how: 'deleted-when-naming-an-id', hours: 0 });
   // Logs may quote record content (Firehose's error messages) or keys: kept their retention, never edited.
   const outside: ErasureOutside[] = [
-    ...model.stores.filter((s) => s.role === 'logs').map((s): ErasureOutside => ({ what: 'log', store: s.name, days: s.retention.expirationDays })),
-    ...model.stores.filter((s) => s.name.endsWith(`/${ERASURE_REQUESTS_FOLDER}`)).map((s): ErasureOutside => ({ what: 'receipts', store: s.name, days: s.retention.expirationDays })),
-    ...model.stores.filter(locateResults).map((s): ErasureOutside => ({ what: 'locate-results', store: s.name, days: s.retention.expirationDays })),
+    ...model.stores
+      .filter((s) => s.role === 'logs')
+      .map((s): ErasureOutside => ({ what: 'log', store: s.name, days: s.retention.expirationDays })),
+    ...model.stores
+      .filter((s) => s.name.endsWith(`/${ERASURE_REQUESTS_FOLDER}`))
+      .map((s): ErasureOutside => ({ what: 'receipts', store: s.name, days: s.retention.expirationDays })),
+    ...model.stores
+      .filter(locateResults)
+      .map((s): ErasureOutside => ({ what: 'locate-results', store: s.name, days: s.retention.expirationDays })),
     // The locating query runs in the workgroup that writes those results (the erasure's own): its history keeps it.
     ...model.flow
-      .filter((e) => e.via.kind === 'query-results' && e.to.kind === 's3' && locateResults({ name: `${e.to.bucket}/${e.to.prefix}` }) && e.from.kind === 'athena')
-      .map((e): ErasureOutside => ({ what: 'query-history', store: `Athena query history of workgroup ${e.from.kind === 'athena' ? e.from.workgroup : ''}`, days: ATHENA_HISTORY_DAYS })),
+      .filter(
+        (e) =>
+          e.via.kind === 'query-results' &&
+          e.to.kind === 's3' &&
+          locateResults({ name: `${e.to.bucket}/${e.to.prefix}` }) &&
+          e.from.kind === 'athena',
+      )
+      .map((e): ErasureOutside => ({
+        what: 'query-history',
+        store: `Athena query history of workgroup ${e.from.kind === 'athena' ? e.from.workgroup : ''}`,
+        days: ATHENA_HISTORY_DAYS,
+      })),
     // The account's trail, outside these stacks: its retention is the trail's (null here: not this stack's to say).
     { what: 'cloudtrail', store: "the account's CloudTrail trail", days: null },
   ];
@@ -128,9 +156,14 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
     const rawMbPerDay = (rawGbOf(n) / ASSUMPTIONS.daysPerMonth) * 1024;
     const { seconds: interval, mib } = buffer ?? { seconds: 300, mib: 5 };
     const objects = Math.round(keptDays * Math.max(86_400 / interval, rawMbPerDay / mib));
-    const rewriteRequests = put === undefined || get === undefined ? null : Math.round((objects * (put + 2 * get) + Math.ceil(objects / 1000) * put) * 100) / 100;
+    const rewriteRequests =
+      put === undefined || get === undefined
+        ? null
+        : Math.round((objects * (put + 2 * get) + Math.ceil(objects / 1000) * put) * 100) / 100;
     // JSON is rewritten at a rate per MB of JSON, Parquet per MB of Parquet (about the size of the GZIP'd JSON).
-    const seconds = parquet ? (gbPerDay * keptDays * 1024) / ASSUMPTIONS.rewriteParquetMbPerSecond : (rawMbPerDay * keptDays) / ASSUMPTIONS.rewriteJsonMbPerSecond;
+    const seconds = parquet
+      ? (gbPerDay * keptDays * 1024) / ASSUMPTIONS.rewriteParquetMbPerSecond
+      : (rawMbPerDay * keptDays) / ASSUMPTIONS.rewriteJsonMbPerSecond;
     return {
       events: n,
       queryableGb,
@@ -154,7 +187,9 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
     notPriced: [
       ...(put === undefined || get === undefined ? (['s3-requests'] as const) : []),
       ...(copies.some((c) => c.how === 'restored-then-rewritten') ? (['archive-retrieval'] as const) : []),
-      ...(events.retention.transitions.some((t) => t.storageClass === 'STANDARD_IA' && t.days < keptDays) ? (['infrequent-access'] as const) : []),
+      ...(events.retention.transitions.some((t) => t.storageClass === 'STANDARD_IA' && t.days < keptDays)
+        ? (['infrequent-access'] as const)
+        : []),
       'compute' as const,
     ],
   };

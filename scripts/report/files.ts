@@ -25,7 +25,9 @@ export function readReports(outDir: string, options: { guardrails?: boolean } = 
   if (!stacks) throw new Error(`no ${join(outDir, MANIFEST_FILE)}: run \`npx cdktf synth\` first`);
   const hcl = stacks.filter((s) => !s.json);
   if (hcl.length > 0) {
-    throw new Error(`${outDir} holds HCL (from \`cdktf synth --hcl\`); the report reads the JSON form: run \`npx cdktf synth\` or \`npm run synth\` first`);
+    throw new Error(
+      `${outDir} holds HCL (from \`cdktf synth --hcl\`); the report reads the JSON form: run \`npx cdktf synth\` or \`npm run synth\` first`,
+    );
   }
   const reports = stacks.flatMap((synthesized) => {
     const { name: stack, path } = synthesized;
@@ -35,11 +37,18 @@ export function readReports(outDir: string, options: { guardrails?: boolean } = 
     // The deploy roles' policies written beside a pipeline stack: their reach is part of its access matrix.
     const deployPolicyPath = join(dirname(path), DEPLOY_POLICY_FILE);
     // The apply role holds its IAM rights and denies in a managed policy of their own (applyIam).
-    const written = existsSync(deployPolicyPath) ? (JSON.parse(readFileSync(deployPolicyPath, 'utf8')) as { plan: unknown; apply: unknown; applyIam?: unknown }) : undefined;
-    const deployPolicies = written ? { plan: written.plan, apply: written.apply, ...(written.applyIam ? { applyIam: written.applyIam } : {}) } : undefined;
+    const written = existsSync(deployPolicyPath)
+      ? (JSON.parse(readFileSync(deployPolicyPath, 'utf8')) as { plan: unknown; apply: unknown; applyIam?: unknown })
+      : undefined;
+    const deployPolicies = written
+      ? { plan: written.plan, apply: written.apply, ...(written.applyIam ? { applyIam: written.applyIam } : {}) }
+      : undefined;
     // With --guardrails, the organization's SCP and RCP written beside the stack are taken as attached.
     const guardrailsPath = join(dirname(path), GUARDRAILS_FILE);
-    const guardrails = options.guardrails && existsSync(guardrailsPath) ? (JSON.parse(readFileSync(guardrailsPath, 'utf8')) as { scp: unknown; rcp: unknown }) : undefined;
+    const guardrails =
+      options.guardrails && existsSync(guardrailsPath)
+        ? (JSON.parse(readFileSync(guardrailsPath, 'utf8')) as { scp: unknown; rcp: unknown })
+        : undefined;
     return [
       analyzeStack(stack, tf, stackFacts(synthesized.dir, stack, tf), {
         ...(deployPolicies ? { deployPolicies } : {}),
@@ -74,8 +83,13 @@ export function readChanges(reportDir: string): ChangesJson | undefined {
  */
 export function writeReports(reports: StackReport[], reportDir: string, workspaces: WorkspacesModel[] = []): string[] {
   mkdirSync(reportDir, { recursive: true });
-  const mine = new Set([...reports.flatMap((r) => [`${r.stack}.md`, `${r.stack}.json`]), ...workspaces.map((w) => `${w.stack}.md`)]);
-  for (const file of readdirSync(reportDir)) if (REPORT_FILE.test(file) && !mine.has(file) && !file.startsWith('changes.')) rmSync(join(reportDir, file), { force: true });
+  const mine = new Set([
+    ...reports.flatMap((r) => [`${r.stack}.md`, `${r.stack}.json`]),
+    ...workspaces.map((w) => `${w.stack}.md`),
+  ]);
+  for (const file of readdirSync(reportDir))
+    if (REPORT_FILE.test(file) && !mine.has(file) && !file.startsWith('changes.'))
+      rmSync(join(reportDir, file), { force: true });
   const written: string[] = [];
   for (const r of reports) {
     writeFileSync(join(reportDir, `${r.stack}.md`), renderMarkdown(r));
@@ -89,8 +103,10 @@ export function writeReports(reports: StackReport[], reportDir: string, workspac
   }
   const changes = readChanges(reportDir);
   const section = changes ? changesSection(changes, changes.synth === synthFingerprint(reports)) : undefined;
-  writeFileSync(join(reportDir, 'index.html'), renderHtml(reports, { ...(section ? { changes: section } : {}), workspaces: workspaces.map(workspacesSection) }));
+  writeFileSync(
+    join(reportDir, 'index.html'),
+    renderHtml(reports, { ...(section ? { changes: section } : {}), workspaces: workspaces.map(workspacesSection) }),
+  );
   written.push(join(reportDir, 'index.html'));
   return written;
 }
-

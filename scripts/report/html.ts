@@ -6,7 +6,8 @@
  */
 import type { Block, Cell, FlowEdge, Inline, Section, Tone } from './document';
 
-export const escapeHtml = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const escapeHtml = (t: string): string =>
+  t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 type Attributes = Record<string, string | number | undefined>;
 
@@ -52,7 +53,11 @@ export const cellHtml = (c: Cell): string => c.map(inlineHtml).join('');
 
 function tableHtml(headers: string[], rows: Cell[][]): string {
   const head = element('thead', {}, element('tr', {}, headers.map((h) => element('th', {}, escapeHtml(h))).join('')));
-  const body = element('tbody', {}, rows.map((r) => element('tr', {}, r.map((c) => element('td', {}, cellHtml(c))).join(''))).join(''));
+  const body = element(
+    'tbody',
+    {},
+    rows.map((r) => element('tr', {}, r.map((c) => element('td', {}, cellHtml(c))).join(''))).join(''),
+  );
   return element('table', {}, head + body);
 }
 
@@ -70,12 +75,20 @@ export function blockHtml(b: Block): string {
     case 'flow':
       return element('div', { class: 'diagram' }, flowSvg(b.edges, b.id));
     case 'details':
-      return element('details', { class: 'stack-changes' }, element('summary', {}, cellHtml(b.summary)) + b.blocks.map(blockHtml).join(''));
+      return element(
+        'details',
+        { class: 'stack-changes' },
+        element('summary', {}, cellHtml(b.summary)) + b.blocks.map(blockHtml).join(''),
+      );
   }
 }
 
 export function sectionHtml(s: Section): string {
-  return element('section', { class: s.role, id: s.id, 'data-stack': s.role === 'stack' ? s.id : undefined, 'data-stack-role': s.stackRole }, `\n${element('h2', {}, escapeHtml(s.title))}\n${s.blocks.map(blockHtml).join('\n')}\n`);
+  return element(
+    'section',
+    { class: s.role, id: s.id, 'data-stack': s.role === 'stack' ? s.id : undefined, 'data-stack-role': s.stackRole },
+    `\n${element('h2', {}, escapeHtml(s.title))}\n${s.blocks.map(blockHtml).join('\n')}\n`,
+  );
 }
 
 /** Splits a label into at most `maxLines` lines of about `width` characters, breaking after ' ', '-' or '/'. */
@@ -83,7 +96,11 @@ export function wrap(label: string, width: number, maxLines: number): string[] {
   const out: string[] = [];
   let rest = label;
   while (rest.length > width && out.length < maxLines - 1) {
-    const cut = Math.max(rest.lastIndexOf(' ', width), rest.lastIndexOf('-', width - 1) + 1, rest.lastIndexOf('/', width - 1) + 1);
+    const cut = Math.max(
+      rest.lastIndexOf(' ', width),
+      rest.lastIndexOf('-', width - 1) + 1,
+      rest.lastIndexOf('/', width - 1) + 1,
+    );
     const at = cut > 0 ? cut : width;
     out.push(rest.slice(0, at).trim());
     rest = rest.slice(at).trim();
@@ -122,19 +139,44 @@ export function flowSvg(edges: FlowEdge[], id: string): string {
   const boxes = nodes.map((n) => {
     const labelLines = wrap(n, 27, 3);
     const rect = `<rect x="${x(n)}" y="${y(n)}" width="${width}" height="${height}" rx="8" class="node"/>`;
-    const labels = labelLines.map((line, i) => element('text', { x: x(n) + width / 2, y: y(n) + height / 2 + (i - (labelLines.length - 1) / 2) * 15 + 4, 'text-anchor': 'middle' }, escapeHtml(line)));
+    const labels = labelLines.map((line, i) =>
+      element(
+        'text',
+        {
+          x: x(n) + width / 2,
+          y: y(n) + height / 2 + (i - (labelLines.length - 1) / 2) * 15 + 4,
+          'text-anchor': 'middle',
+        },
+        escapeHtml(line),
+      ),
+    );
     return element('g', {}, rect + labels.join(''));
   });
   const arrows = edges.map((e) => {
     const [x1, y1, x2, y2] = [x(e.from) + width, y(e.from) + height / 2, x(e.to) - 3, y(e.to) + height / 2];
     const path = `<path d="M${x1},${y1} L${x2},${y2}" marker-end="url(#arrow-${escapeHtml(id)})"/>`;
-    const label = element('text', { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 7, 'text-anchor': 'middle', class: 'region' }, escapeHtml(e.region));
-    return element('g', { class: 'edge' }, path + label + element('title', {}, escapeHtml(`${e.from} → ${e.to}: ${e.via} (${e.region})`)));
+    const label = element(
+      'text',
+      { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 7, 'text-anchor': 'middle', class: 'region' },
+      escapeHtml(e.region),
+    );
+    return element(
+      'g',
+      { class: 'edge' },
+      path + label + element('title', {}, escapeHtml(`${e.from} → ${e.to}: ${e.via} (${e.region})`)),
+    );
   });
   const marker = `<defs><marker id="arrow-${escapeHtml(id)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>`;
   return element(
     'svg',
-    { xmlns: 'http://www.w3.org/2000/svg', class: 'flow', role: 'img', 'aria-label': `Data flow of ${id}`, viewBox: `0 0 ${totalWidth} ${totalHeight}`, style: `max-width:${totalWidth}px` },
+    {
+      xmlns: 'http://www.w3.org/2000/svg',
+      class: 'flow',
+      role: 'img',
+      'aria-label': `Data flow of ${id}`,
+      viewBox: `0 0 ${totalWidth} ${totalHeight}`,
+      style: `max-width:${totalWidth}px`,
+    },
     marker + boxes.join('') + arrows.join(''),
   );
 }

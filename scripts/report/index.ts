@@ -11,11 +11,15 @@ import { severityCounts } from './render';
 
 export const REPORT_COMMAND = {
   name: 'report',
-  summary: 'Compliance review artifacts per synthesized stack (Markdown, JSON) and one HTML page. Exit 1 when a finding is an error.',
+  summary:
+    'Compliance review artifacts per synthesized stack (Markdown, JSON) and one HTML page. Exit 1 when a finding is an error.',
   flags: {
     from: { type: 'string', value: 'dir', default: 'cdktf.out', help: 'the synth to read' },
     out: { type: 'string', value: 'dir', default: 'report', help: 'where to write' },
-    guardrails: { type: 'boolean', help: "evaluate access with each stack's organization SCP and RCP (organization-guardrails.json) as attached" },
+    guardrails: {
+      type: 'boolean',
+      help: "evaluate access with each stack's organization SCP and RCP (organization-guardrails.json) as attached",
+    },
   },
 } satisfies CommandSpec;
 

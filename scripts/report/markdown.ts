@@ -36,7 +36,12 @@ const tableCell = (c: Cell) => cellMarkdown(c).replace(/\|/g, '\\|').replace(/\n
 /** Outside a table a break is a new line. */
 const prose = (c: Cell) => cellMarkdown(c).replace(/<br>/g, '\n');
 
-const tableMarkdown = (headers: string[], rows: Cell[][]) => [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(tableCell).join(' | ')} |`)].join('\n');
+const tableMarkdown = (headers: string[], rows: Cell[][]) =>
+  [
+    `| ${headers.join(' | ')} |`,
+    `|${headers.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(tableCell).join(' | ')} |`),
+  ].join('\n');
 
 /** A block; `depth` is the level of its section's own heading (`#` for a stack file). */
 export function blockMarkdown(b: Block, depth = 1): string {
@@ -50,9 +55,14 @@ export function blockMarkdown(b: Block, depth = 1): string {
     case 'table':
       return tableMarkdown(b.headers, b.rows);
     case 'flow':
-      return tableMarkdown(['From', 'To', 'Region', 'Via'], b.edges.map((e) => [e.from, e.to, e.region, e.via].map((t) => [{ kind: 'text', text: t }] as Cell)));
+      return tableMarkdown(
+        ['From', 'To', 'Region', 'Via'],
+        b.edges.map((e) => [e.from, e.to, e.region, e.via].map((t) => [{ kind: 'text', text: t }] as Cell)),
+      );
     case 'details':
-      return [`${'#'.repeat(depth + 1)} ${prose(b.summary)}`, ...b.blocks.map((x) => blockMarkdown(x, depth + 1))].join('\n\n');
+      return [`${'#'.repeat(depth + 1)} ${prose(b.summary)}`, ...b.blocks.map((x) => blockMarkdown(x, depth + 1))].join(
+        '\n\n',
+      );
   }
 }
 

@@ -60,7 +60,10 @@ export const VOLUMES = [10_000_000, 100_000_000, 1_000_000_000] as const;
  * Objects Firehose writes a day: one per buffer flush, when the buffer is full or its interval is up, whichever comes
  * first (Firehose developer guide, buffering hints); Firehose's defaults, 5 MiB and 300 s, without a stream's own.
  */
-export function objectsPerDay(events: number, buffer: { seconds: number; mib: number } = { seconds: 300, mib: 5 }): number {
+export function objectsPerDay(
+  events: number,
+  buffer: { seconds: number; mib: number } = { seconds: 300, mib: 5 },
+): number {
   const rawMbPerDay = (rawGbOf(events) / ASSUMPTIONS.daysPerMonth) * 1024;
   return Math.max(86_400 / buffer.seconds, rawMbPerDay / buffer.mib);
 }

@@ -26,7 +26,13 @@ export type StoreReach =
    * A stream, catalog or queue the access matrix asks about: its resource policy, the outsiders that reach it (none
    * when the list is empty), the identity pool's guests, and the principals of the account that reach it.
    */
-  | { kind: 'evaluated'; policy: StorePolicy; outsiders: AccessPrincipal[]; guests: GuestReach[]; inside: AccessPrincipal[] }
+  | {
+      kind: 'evaluated';
+      policy: StorePolicy;
+      outsiders: AccessPrincipal[];
+      guests: GuestReach[];
+      inside: AccessPrincipal[];
+    }
   /** A store the access matrix does not ask about (a log group): nothing is said of who reaches it but that. */
   | { kind: 'not-evaluated'; policy: StorePolicy };
 
@@ -36,7 +42,13 @@ export function storeReach(model: StackModel, store: Store): StoreReach {
   // The store's own target in the matrix: a bucket's folder, or the stream, catalog or queue itself.
   const onStore = cells.filter((c) => c.target === store.id || c.target === store.address);
   if (store.publicAccess !== 'no-public-endpoint') {
-    const outsiders = [...new Set(onStore.filter((c) => OUTSIDER_KINDS.some((k) => k === kindOf(c.principal)?.kind)).map((c) => kindOf(c.principal)!.name))].sort();
+    const outsiders = [
+      ...new Set(
+        onStore
+          .filter((c) => OUTSIDER_KINDS.some((k) => k === kindOf(c.principal)?.kind))
+          .map((c) => kindOf(c.principal)!.name),
+      ),
+    ].sort();
     return { kind: 'bucket', publicAccessBlocked: store.publicAccess === 'blocked', outsiders };
   }
   const governs = (v: Value) => v.kind === 'own' && v.address === store.address;
@@ -46,10 +58,15 @@ export function storeReach(model: StackModel, store: Store): StoreReach {
       ? 'catalog-policy-outside-stack'
       : 'none-in-stack';
   if (!targets.some((t) => t.id === store.id || t.id === store.address)) return { kind: 'not-evaluated', policy };
-  const reaching = [...new Set(onStore.map((c) => c.principal))].map((id) => kindOf(id)).filter((p): p is AccessPrincipal => p !== undefined);
+  const reaching = [...new Set(onStore.map((c) => c.principal))]
+    .map((id) => kindOf(id))
+    .filter((p): p is AccessPrincipal => p !== undefined);
   const guests = reaching
     .filter((p) => p.kind === 'guest')
-    .map((p): GuestReach => ({ role: p.name, actions: [...new Set(onStore.filter((c) => c.principal === p.id).flatMap((c) => c.actions))].sort() }));
+    .map((p): GuestReach => ({
+      role: p.name,
+      actions: [...new Set(onStore.filter((c) => c.principal === p.id).flatMap((c) => c.actions))].sort(),
+    }));
   const outsiders = reaching.filter((p) => OUTSIDER_KINDS.includes(p.kind));
   const inside = reaching.filter((p) => p.kind !== 'guest' && !OUTSIDER_KINDS.includes(p.kind));
   return { kind: 'evaluated', policy, outsiders, guests, inside };

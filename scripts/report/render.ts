@@ -15,7 +15,20 @@ import { ACCEPTANCES_SETTING, type ControlResult } from './controls';
 import { PRICE_ITEMS, pricesFor, type PriceItem } from '../../config/prices';
 import { COMPONENTS } from './cost';
 import * as words from './words';
-import { cell, code, lines, mark, phrase, strong, text, type Block, type Cell, type FlowEdge, type Section, type Tone } from './document';
+import {
+  cell,
+  code,
+  lines,
+  mark,
+  phrase,
+  strong,
+  text,
+  type Block,
+  type Cell,
+  type FlowEdge,
+  type Section,
+  type Tone,
+} from './document';
 import { pageHtml } from './html';
 import { sectionMarkdown } from './markdown';
 import { storeReach } from './reach';
@@ -27,10 +40,18 @@ const count = (n: number) => (n >= 1e9 ? `${n / 1e9} B` : `${n / 1e6} M`);
 const yesNo = (v: boolean | null) => (v === null ? 'n/a' : v ? 'yes' : 'NO');
 
 /** The flow's edges in words, as the diagram and the flow table draw them. */
-export const labelledFlow = (model: StackModel): FlowEdge[] => model.flow.map((e) => ({ from: words.node(e.from), to: words.node(e.to), region: e.region, via: words.via(e.via) }));
+export const labelledFlow = (model: StackModel): FlowEdge[] =>
+  model.flow.map((e) => ({ from: words.node(e.from), to: words.node(e.to), region: e.region, via: words.via(e.via) }));
 
 export function severityCounts(findings: Finding[]): Record<string, number> {
-  return { error: 0, warning: 0, info: 0, ...Object.fromEntries(['error', 'warning', 'info'].map((s) => [s, findings.filter((f) => f.severity === s).length])) };
+  return {
+    error: 0,
+    warning: 0,
+    info: 0,
+    ...Object.fromEntries(
+      ['error', 'warning', 'info'].map((s) => [s, findings.filter((f) => f.severity === s).length]),
+    ),
+  };
 }
 
 const dollars = (n: number | null) => (n === null ? 'not priced' : usd(n));
@@ -49,8 +70,11 @@ export function totalWords(l: { total: number; notPriced: string[]; omitted?: Om
 /** Each component some total leaves out, once, with its reason and the volumes it is left out at. */
 export function omissionLines(cost: CostEstimate): string[] {
   const seen = new Map<string, number[]>();
-  for (const l of cost.lines) for (const o of l.omitted) seen.set(words.omission(o), [...(seen.get(words.omission(o)) ?? []), l.events]);
-  return [...seen].map(([w, at]) => (at.length === cost.lines.length ? w : `${w}, at ${at.map(count).join(', ')} events a month`));
+  for (const l of cost.lines)
+    for (const o of l.omitted) seen.set(words.omission(o), [...(seen.get(words.omission(o)) ?? []), l.events]);
+  return [...seen].map(([w, at]) =>
+    at.length === cost.lines.length ? w : `${w}, at ${at.map(count).join(', ')} events a month`,
+  );
 }
 
 /** A price whose relied-on source is dated before this is marked old in the report (a fixed date: the same input gives the same report). */
@@ -59,22 +83,35 @@ export const OLD_SOURCE_BEFORE = '2024-01-01';
 /** Every price an estimate uses, with its sources and date; what is not priced; and the sources. */
 export function priceLines(cost: CostEstimate): string[] {
   const file = pricesFor(cost.region);
-  if (!cost.priced || !file) return [`Not priced: there is no price file for ${cost.region} (config/prices/${cost.region}.json), and never another region's prices in its place.`];
+  if (!cost.priced || !file)
+    return [
+      `Not priced: there is no price file for ${cost.region} (config/prices/${cost.region}.json), and never another region's prices in its place.`,
+    ];
   const used = [...new Set(COMPONENTS.flatMap((c) => cost.uses[c]))] as PriceItem[];
   const lines = used.flatMap((item) => {
     const p = file.prices[item];
     if (!p) return [];
     // A price only restatements back, or one that relies on an old copy, says so, whether or not its note does.
-    const secondaryOnly = p.sources.every((id) => file.sources[id].class === 'secondary') && !/secondary sources only/i.test(p.note ?? '');
+    const secondaryOnly =
+      p.sources.every((id) => file.sources[id].class === 'secondary') && !/secondary sources only/i.test(p.note ?? '');
     const reliedOn = file.sources[p.sources[0]];
-    const old = reliedOn.date !== undefined && reliedOn.date < OLD_SOURCE_BEFORE ? `; OLD: relies on a source of ${reliedOn.date}` : '';
-    return [`${PRICE_ITEMS[item].what}: $${p.value} ${p.unit.replace(/^USD /, '')} (source ${p.sources.join(', ')}; ${p.date ?? 'undated'}${secondaryOnly ? '; secondary sources only: no first-party AWS source' : ''}${old}${p.note ? `; ${p.note}` : ''})`];
+    const old =
+      reliedOn.date !== undefined && reliedOn.date < OLD_SOURCE_BEFORE
+        ? `; OLD: relies on a source of ${reliedOn.date}`
+        : '';
+    return [
+      `${PRICE_ITEMS[item].what}: $${p.value} ${p.unit.replace(/^USD /, '')} (source ${p.sources.join(', ')}; ${p.date ?? 'undated'}${secondaryOnly ? '; secondary sources only: no first-party AWS source' : ''}${old}${p.note ? `; ${p.note}` : ''})`,
+    ];
   });
   if (cost.missing.length) {
-    lines.push(`Not priced for ${cost.region}: ${cost.missing.map((m) => PRICE_ITEMS[m].what).join('; ')} — no sourced price, so the totals leave those components out rather than borrow another region's price.`);
+    lines.push(
+      `Not priced for ${cost.region}: ${cost.missing.map((m) => PRICE_ITEMS[m].what).join('; ')} — no sourced price, so the totals leave those components out rather than borrow another region's price.`,
+    );
   }
   const sources = [...new Set(used.flatMap((item) => file.prices[item]?.sources ?? []))];
-  lines.push(`Sources (config/prices/${cost.region}.json): ${sources.map((id) => `${id} [${words.PRICE_SOURCE_CLASS[file.sources[id].class]}]: ${file.sources[id].what} — ${file.sources[id].location}${file.sources[id].date ? ` (${file.sources[id].date})` : ''}`).join('; ')}.`);
+  lines.push(
+    `Sources (config/prices/${cost.region}.json): ${sources.map((id) => `${id} [${words.PRICE_SOURCE_CLASS[file.sources[id].class]}]: ${file.sources[id].what} — ${file.sources[id].location}${file.sources[id].date ? ` (${file.sources[id].date})` : ''}`).join('; ')}.`,
+  );
   return lines;
 }
 
@@ -88,18 +125,31 @@ export function controlSummary(r: StackReport): string {
  * What of a compensating control an acceptance counts on the stack's facts do not back: an alarm counts only when its
  * topic reaches someone; a control it cites as checked (S3.8, S3.2, …) only when that control does not fail here.
  */
-export function unbackedCompensation(text: string, model: StackModel, controls: readonly { id: string; status: ControlResult['status']; failing?: string[] }[] = []): string | null {
+export function unbackedCompensation(
+  text: string,
+  model: StackModel,
+  controls: readonly { id: string; status: ControlResult['status']; failing?: string[] }[] = [],
+): string | null {
   const subscribed = model.destinations.some((d) => d.kind === 'subscription');
   const reasons: string[] = [];
-  if (/\balarm\b/i.test(text) && !subscribed) reasons.push('no one is notified: the alert topic has no subscriber here (monitoring.alarmEmails)');
-  const cited = controls.filter((c) => c.status === 'fail' && new RegExp(`(^|[^A-Za-z0-9.])${c.id.replace(/\./g, '\\.')}(?![0-9])`).test(text));
-  const on = (c: { failing?: string[] }) => (c.failing?.length ? ` on ${c.failing.map((a) => model.names[a] ?? a).join(', ')}` : '');
+  if (/\balarm\b/i.test(text) && !subscribed)
+    reasons.push('no one is notified: the alert topic has no subscriber here (monitoring.alarmEmails)');
+  const cited = controls.filter(
+    (c) => c.status === 'fail' && new RegExp(`(^|[^A-Za-z0-9.])${c.id.replace(/\./g, '\\.')}(?![0-9])`).test(text),
+  );
+  const on = (c: { failing?: string[] }) =>
+    c.failing?.length ? ` on ${c.failing.map((a) => model.names[a] ?? a).join(', ')}` : '';
   for (const c of cited) reasons.push(`${c.id} fails here${on(c)}`);
   return reasons.length ? reasons.join('; ') : null;
 }
 
 /** Why a control has its status: the acceptance, AWS's exemption, what fails and what would close it, or why no rule checks it. */
-export function controlWhy(c: ControlResult, ctx: words.Context, model: StackModel, all: readonly ControlResult[] = []): string {
+export function controlWhy(
+  c: ControlResult,
+  ctx: words.Context,
+  model: StackModel,
+  all: readonly ControlResult[] = [],
+): string {
   const names = (addresses: string[]) => addresses.map((a) => words.nameOf(a, ctx)).join(', ');
   const exempted = c.exempted ? `${names(c.exempted.resources)} exempted: ${c.exempted.reason}` : '';
   if (c.status === 'accepted' && c.acceptance) {
@@ -110,8 +160,10 @@ export function controlWhy(c: ControlResult, ctx: words.Context, model: StackMod
     return `accepted for ${c.acceptance.scope}: ${c.acceptance.reason}; compensated by ${compensations.join('; ')}${exempted ? `; ${exempted}` : ''}`;
   }
   if (c.status === 'accepted') return `${exempted} (rule ${c.rules.join(', ')})`;
-  if (c.status === 'fail') return `fails on ${names(c.failing)}${c.closedBy ? `; closed by ${c.closedBy}` : ''}${exempted ? `; ${exempted}` : ''} (rule ${c.rules.join(', ')})`;
-  if (c.status === 'not checked') return `not checked${c.notCheckable ? `: ${c.notCheckable}` : ': no rule checks it here'}${c.closedBy ? `; ${c.closedBy}` : ''}`;
+  if (c.status === 'fail')
+    return `fails on ${names(c.failing)}${c.closedBy ? `; closed by ${c.closedBy}` : ''}${exempted ? `; ${exempted}` : ''} (rule ${c.rules.join(', ')})`;
+  if (c.status === 'not checked')
+    return `not checked${c.notCheckable ? `: ${c.notCheckable}` : ': no rule checks it here'}${c.closedBy ? `; ${c.closedBy}` : ''}`;
   return `rule ${c.rules.join(', ')}`;
 }
 
@@ -120,8 +172,14 @@ function protections(model: StackModel): { resource: string; status: string }[] 
   const ctx = words.contextOf(model);
   const buckets = new Map(model.stores.filter((s) => s.kind === 's3').map((s) => [s.address, s.protection]));
   return [
-    ...[...buckets].map(([address, p]) => ({ resource: `bucket ${words.nameOf(address, ctx)}`, status: words.PROTECTION[p] })),
-    ...model.keys.map((k) => ({ resource: `key ${k.alias ?? words.nameOf(k.address, ctx)}`, status: words.PROTECTION[k.protection] })),
+    ...[...buckets].map(([address, p]) => ({
+      resource: `bucket ${words.nameOf(address, ctx)}`,
+      status: words.PROTECTION[p],
+    })),
+    ...model.keys.map((k) => ({
+      resource: `key ${k.alias ?? words.nameOf(k.address, ctx)}`,
+      status: words.PROTECTION[k.protection],
+    })),
   ];
 }
 
@@ -129,7 +187,9 @@ function alertLines(model: StackModel): { alarms: string[]; destinations: string
   const kinds = { 'metric-alarm': 'alarm', 'event-rule': 'rule', 's3-notification': 'S3 notification' } as const;
   return {
     alarms: model.alerts.map((a) => `${kinds[a.kind]} ${a.name}`),
-    destinations: model.destinations.map((d) => (d.kind === 'sns-topic' ? `SNS topic ${d.name}` : `${d.protocol} ${d.endpoint}`)),
+    destinations: model.destinations.map((d) =>
+      d.kind === 'sns-topic' ? `SNS topic ${d.name}` : `${d.protocol} ${d.endpoint}`,
+    ),
   };
 }
 
@@ -139,7 +199,9 @@ const statementRow = (s: Statement, ctx: words.Context): Cell[] => {
   return [
     cell(s.effect),
     s.notActions ? [text('every action except '), ...listOf(s.notActions)] : listOf(s.actions),
-    s.notResources ? [text('every resource except '), ...listOf(s.notResources.map((v) => words.value(v, ctx)))] : listOf(s.resources.map((v) => words.value(v, ctx))),
+    s.notResources
+      ? [text('every resource except '), ...listOf(s.notResources.map((v) => words.value(v, ctx)))]
+      : listOf(s.resources.map((v) => words.value(v, ctx))),
     lines(s.conditions.map((c) => [code(words.condition(c, ctx))])),
   ];
 };
@@ -155,20 +217,33 @@ function evaluatedAccess(model: StackModel): { principal: string; may: string[] 
       principal: words.accessPrincipal(p),
       may: cells
         .filter((c) => c.principal === p.id)
-        .map((c) => words.accessCell(c.request, targets.find((t) => t.id === c.target)!, c.level, c.actions, c.conditionKeys)),
+        .map((c) =>
+          words.accessCell(
+            c.request,
+            targets.find((t) => t.id === c.target)!,
+            c.level,
+            c.actions,
+            c.conditionKeys,
+          ),
+        ),
     }))
     .map((row) => (row.may.length ? row : { ...row, may: ['nothing asked of it is allowed'] }));
 }
 
 /** Who may assume each role, under which conditions, and what it may do; or the account's IAM for a state stack. */
-function accessRows(model: StackModel): { role: string; assumedBy: string; conditions: string[]; grants: string[]; table: Cell[][] }[] {
+function accessRows(
+  model: StackModel,
+): { role: string; assumedBy: string; conditions: string[]; grants: string[]; table: Cell[][] }[] {
   const ctx = words.contextOf(model);
   if (model.roles.length === 0 && model.accountIamAccess) {
     return [
       {
         role: `IAM principals of account ${model.identity.account}`,
-        assumedBy: 'any user or role of the account whose IAM policy allows it (the key policy delegates to IAM; no other account is named)',
-        conditions: model.resourcePolicies.some((p) => p.kind === 'bucket-policy') ? ['bucket policy: requests without TLS are denied'] : [],
+        assumedBy:
+          'any user or role of the account whose IAM policy allows it (the key policy delegates to IAM; no other account is named)',
+        conditions: model.resourcePolicies.some((p) => p.kind === 'bucket-policy')
+          ? ['bucket policy: requests without TLS are denied']
+          : [],
         grants: [],
         table: [],
       },
@@ -178,27 +253,47 @@ function accessRows(model: StackModel): { role: string; assumedBy: string; condi
     .filter((p) => p.attachedTo.length === 0)
     .map((p) => ({
       role: `policy ${p.name}`,
-      assumedBy: 'whoever it is attached to outside this stack (an SSO permission set, a federated role); nobody until then',
+      assumedBy:
+        'whoever it is attached to outside this stack (an SSO permission set, a federated role); nobody until then',
       conditions: [],
       grants: p.statements.map((s) => words.statement(s, ctx, false)),
       table: p.statements.map((s) => statementRow(s, ctx)),
     }));
-  return [...model.roles.map((r) => ({
-    role: r.name,
-    assumedBy: r.trust.flatMap((s) => s.principals.map((p) => words.principal(p, ctx))).join(', '),
-    conditions: r.trust.flatMap((s) => s.conditions.map((c) => words.condition(c, ctx))),
-    grants: [...r.permissions.map((s) => words.statement(s, ctx, false)), ...r.managedPolicies.map((m) => `AWS managed policy ${m}`)],
-    table: [
-      ...r.permissions.map((s) => statementRow(s, ctx)),
-      ...r.managedPolicies.map((m) => [cell('Allow'), [text('AWS managed policy '), code(m)], cell('(see AWS)'), cell('—')]),
-    ],
-  })), ...attachable];
+  return [
+    ...model.roles.map((r) => ({
+      role: r.name,
+      assumedBy: r.trust.flatMap((s) => s.principals.map((p) => words.principal(p, ctx))).join(', '),
+      conditions: r.trust.flatMap((s) => s.conditions.map((c) => words.condition(c, ctx))),
+      grants: [
+        ...r.permissions.map((s) => words.statement(s, ctx, false)),
+        ...r.managedPolicies.map((m) => `AWS managed policy ${m}`),
+      ],
+      table: [
+        ...r.permissions.map((s) => statementRow(s, ctx)),
+        ...r.managedPolicies.map((m) => [
+          cell('Allow'),
+          [text('AWS managed policy '), code(m)],
+          cell('(see AWS)'),
+          cell('—'),
+        ]),
+      ],
+    })),
+    ...attachable,
+  ];
 }
 
 const policyRows = (model: StackModel) => {
   const ctx = words.contextOf(model);
-  const kinds = { 'bucket-policy': 'bucket policy', 'key-policy': 'key policy', 'topic-policy': 'topic policy', 'queue-policy': 'queue policy' } as const;
-  return model.resourcePolicies.map((p) => ({ resource: `${kinds[p.kind]} of ${p.governs.kind === 'own' ? words.nameOf(p.governs.address, ctx) : words.value(p.governs, ctx)}`, statements: p.statements.map((s) => words.statement(s, ctx)) }));
+  const kinds = {
+    'bucket-policy': 'bucket policy',
+    'key-policy': 'key policy',
+    'topic-policy': 'topic policy',
+    'queue-policy': 'queue policy',
+  } as const;
+  return model.resourcePolicies.map((p) => ({
+    resource: `${kinds[p.kind]} of ${p.governs.kind === 'own' ? words.nameOf(p.governs.address, ctx) : words.value(p.governs, ctx)}`,
+    statements: p.statements.map((s) => words.statement(s, ctx)),
+  }));
 };
 
 /** The day event data is deleted, and the day its last copy is gone: what the overview shows per stack. */
@@ -206,7 +301,9 @@ function eventDataDays(model: StackModel): string {
   const events = model.stores.find((s) => s.role === 'event-data');
   if (!events || events.retention.expirationDays === null) return '—';
   const { expirationDays, goneForGoodDay } = events.retention;
-  return goneForGoodDay !== null && goneForGoodDay !== expirationDays ? `day ${expirationDays} (every version by day ${goneForGoodDay})` : `day ${expirationDays}`;
+  return goneForGoodDay !== null && goneForGoodDay !== expirationDays
+    ? `day ${expirationDays} (every version by day ${goneForGoodDay})`
+    : `day ${expirationDays}`;
 }
 
 /** The stack's report as a document section: what both writers write. */
@@ -258,11 +355,18 @@ export function stackSection(r: StackReport): Section {
   heading('How long');
   tableOf(
     ['Store', 'Timeline', 'Notes'],
-    model.stores.map((s) => [[{ kind: 'name', name: s.name, address: s.address, code: true }], cell(words.timeline(s)), cell(words.retentionNotes(s).join('; ') || '—')]),
+    model.stores.map((s) => [
+      [{ kind: 'name', name: s.name, address: s.address, code: true }],
+      cell(words.timeline(s)),
+      cell(words.retentionNotes(s).join('; ') || '—'),
+    ]),
   );
 
   heading('Destroy protection');
-  tableOf(['Bucket or key', 'Protection'], protections(model).map((p) => [say(p.resource), cell(p.status)]));
+  tableOf(
+    ['Bucket or key', 'Protection'],
+    protections(model).map((p) => [say(p.resource), cell(p.status)]),
+  );
 
   const alerts = alertLines(model);
   heading('Alerts and where they go');
@@ -274,13 +378,25 @@ export function stackSection(r: StackReport): Section {
   para(
     'Every principal below was asked every request of the stack (read, write, delete, list the stores; decrypt with and administer the keys; compute MACs with an HMAC key; change the bucket, key, topic and queue policies; subscribe and publish; put records and redirect the stream; read and change the catalog; read the query history of each Athena workgroup; assume its roles and change their policies; act outside the stack), decided by evaluating the policies that apply as AWS does (docs/compliance.md, "How access is decided"). What is not listed was denied.',
   );
-  tableOf(['Principal', 'May'], evaluatedAccess(model).map((a) => [cell(a.principal), lines(a.may.map(say))]));
+  tableOf(
+    ['Principal', 'May'],
+    evaluatedAccess(model).map((a) => [cell(a.principal), lines(a.may.map(say))]),
+  );
   heading('Roles and policies as written', 2);
   const access = accessRows(model);
   if (access.length === 0) para('None: no role, and no key that delegates to the account.');
   for (const a of access) {
     heading(a.role, 3);
-    b.push({ kind: 'paragraph', content: [...say(`Assumed by ${a.assumedBy}`), ...(a.conditions.length ? [text(', only when '), ...a.conditions.flatMap((c, i) => [...(i ? [text(' and ')] : []), code(c)])] : []), text('.')] });
+    b.push({
+      kind: 'paragraph',
+      content: [
+        ...say(`Assumed by ${a.assumedBy}`),
+        ...(a.conditions.length
+          ? [text(', only when '), ...a.conditions.flatMap((c, i) => [...(i ? [text(' and ')] : []), code(c)])]
+          : []),
+        text('.'),
+      ],
+    });
     if (!a.table.length) para("Grants: whatever the account's IAM policies give them; nothing in this stack.");
     else tableOf(['Effect', 'Actions', 'Resources', 'Conditions'], a.table);
   }
@@ -288,37 +404,70 @@ export function stackSection(r: StackReport): Section {
   heading('Resource policies');
   const policies = policyRows(model);
   if (policies.length === 0) para('None.');
-  else tableOf(['Resource', 'Statements'], policies.map((p) => [say(p.resource), lines(p.statements.map(say))]));
+  else
+    tableOf(
+      ['Resource', 'Statements'],
+      policies.map((p) => [say(p.resource), lines(p.statements.map(say))]),
+    );
 
   if (r.erasure) {
     const x = erasureWords(r);
     heading('Erasure');
     para(x.served);
-    tableOf(['Copy', 'Where', 'How it goes', 'Gone within'], x.copies.map((row) => row.map(say)));
+    tableOf(
+      ['Copy', 'Where', 'How it goes', 'Gone within'],
+      x.copies.map((row) => row.map(say)),
+    );
     para(x.total);
-    tableOf(ERASURE_COST_COLUMNS, x.costs.map((row) => row.map((c) => phrase(c))));
+    tableOf(
+      ERASURE_COST_COLUMNS,
+      x.costs.map((row) => row.map((c) => phrase(c))),
+    );
     para(x.notPriced);
   }
 
   if (r.capacity) {
     const c = r.capacity;
     heading('Capacity');
-    para(`Default Firehose quotas in ${c.region}: ${c.quota.mibPerSecond} MiB/s, ${c.quota.recordsPerSecond} records/s, ${c.quota.requestsPerSecond} requests/s (${c.quota.source}). Peak ${c.settings.peakFactor}× the monthly average, ${c.settings.eventBytes}-byte events, ${c.settings.eventsPerRecord} per record; requests/s assume full PutRecordBatch calls.`);
+    para(
+      `Default Firehose quotas in ${c.region}: ${c.quota.mibPerSecond} MiB/s, ${c.quota.recordsPerSecond} records/s, ${c.quota.requestsPerSecond} requests/s (${c.quota.source}). Peak ${c.settings.peakFactor}× the monthly average, ${c.settings.eventBytes}-byte events, ${c.settings.eventsPerRecord} per record; requests/s assume full PutRecordBatch calls.`,
+    );
     tableOf(
       ['Traffic', 'Events / month', 'Peak events/s', 'MiB/s', 'Records/s', 'Requests/s', 'Headroom'],
       [c.configured, ...c.tiers].map((l) => [
-        ...[l.label, count(l.eventsPerMonth), String(l.peakEventsPerSecond), String(l.mibPerSecond), String(l.recordsPerSecond), String(l.requestsPerSecond)].map(cell),
+        ...[
+          l.label,
+          count(l.eventsPerMonth),
+          String(l.peakEventsPerSecond),
+          String(l.mibPerSecond),
+          String(l.recordsPerSecond),
+          String(l.requestsPerSecond),
+        ].map(cell),
         l.headroom < 1 ? [mark('warning', `${l.headroom}×: throttles`)] : cell(`${l.headroom}×`),
       ]),
     );
-    para(c.fixes.length ? `Fix at the configured peak: ${c.fixes.join('; ')}.` : 'The configured peak fits the default quotas.');
+    para(
+      c.fixes.length
+        ? `Fix at the configured peak: ${c.fixes.join('; ')}.`
+        : 'The configured peak fits the default quotas.',
+    );
   }
 
   heading('Security Hub controls');
   para(`${controlSummary(r)}. Accepted controls are configured in ${ACCEPTANCES_SETTING}.`);
   tableOf(
     ['Control', 'Title', 'Standards', 'Status', 'Resources', 'Why'],
-    r.controls.map((c) => [cell(c.id), cell(c.title), cell(c.standards.join(', ')), [mark(CONTROL_TONE[c.status], c.status)], lines(c.resources.map((a) => [{ kind: 'name', name: words.nameOf(a, ctx), address: a }]), '—'), say(controlWhy(c, ctx, model, r.controls))]),
+    r.controls.map((c) => [
+      cell(c.id),
+      cell(c.title),
+      cell(c.standards.join(', ')),
+      [mark(CONTROL_TONE[c.status], c.status)],
+      lines(
+        c.resources.map((a) => [{ kind: 'name', name: words.nameOf(a, ctx), address: a }]),
+        '—',
+      ),
+      say(controlWhy(c, ctx, model, r.controls)),
+    ]),
   );
 
   const counts = severityCounts(r.findings);
@@ -327,7 +476,12 @@ export function stackSection(r: StackReport): Section {
   if (r.findings.length) {
     tableOf(
       ['Severity', 'Check', 'Resource', 'Finding'],
-      r.findings.map((f) => [[mark(f.severity, f.severity)], cell(f.check), [{ kind: 'name', name: words.nameOf(f.resource, ctx), address: f.resource, code: true }], say(f.message)]),
+      r.findings.map((f) => [
+        [mark(f.severity, f.severity)],
+        cell(f.check),
+        [{ kind: 'name', name: words.nameOf(f.resource, ctx), address: f.resource, code: true }],
+        say(f.message),
+      ]),
     );
   }
 
@@ -336,28 +490,70 @@ export function stackSection(r: StackReport): Section {
   return { id: r.stack, role: 'stack', stackRole: r.model.identity.role, title: r.stack, blocks: b };
 }
 
-const CONTROL_TONE: Record<ControlResult['status'], Tone> = { pass: 'pass', fail: 'fail', accepted: 'accepted', 'not checked': 'not-checked' };
+const CONTROL_TONE: Record<ControlResult['status'], Tone> = {
+  pass: 'pass',
+  fail: 'fail',
+  accepted: 'accepted',
+  'not checked': 'not-checked',
+};
 
 function costBlocks(cost: CostEstimate): Block[] {
   const b: Block[] = [{ kind: 'heading', level: 1, text: 'Monthly cost estimate' }];
   const prices: Block = { kind: 'list', items: priceLines(cost).map((l) => phrase(l)) };
   if (cost.lines.length === 0) return [...b, prices];
-  b.push({ kind: 'paragraph', content: cell(`Output format: ${cost.format}; crawler runs per month: ${cost.crawlerRunsPerMonth}.`) });
+  b.push({
+    kind: 'paragraph',
+    content: cell(`Output format: ${cost.format}; crawler runs per month: ${cost.crawlerRunsPerMonth}.`),
+  });
   b.push({
     kind: 'table',
-    headers: ['Events / month', 'Raw GB', 'Stored GB added', 'Firehose', 'S3 (steady state)', 'S3 requests', 'Glue', 'Athena', 'KMS key', 'Alarms', 'Total', 'Reference design'],
+    headers: [
+      'Events / month',
+      'Raw GB',
+      'Stored GB added',
+      'Firehose',
+      'S3 (steady state)',
+      'S3 requests',
+      'Glue',
+      'Athena',
+      'KMS key',
+      'Alarms',
+      'Total',
+      'Reference design',
+    ],
     rows: cost.lines.map((l) => [
-      ...[count(l.events), String(l.rawGb), String(l.storedGbPerMonth), dollars(l.firehose), dollars(l.s3), dollars(l.s3Requests), dollars(l.glue), dollars(l.athena), dollars(l.kmsKeys), dollars(l.alarms)].map(cell),
+      ...[
+        count(l.events),
+        String(l.rawGb),
+        String(l.storedGbPerMonth),
+        dollars(l.firehose),
+        dollars(l.s3),
+        dollars(l.s3Requests),
+        dollars(l.glue),
+        dollars(l.athena),
+        dollars(l.kmsKeys),
+        dollars(l.alarms),
+      ].map(cell),
       [strong(text(totalWords(l, true)))],
       cell(usd(l.referenceTotal)),
     ]),
   });
-  b.push({ kind: 'paragraph', content: cell('Left out of the totals, with why:') }, { kind: 'list', items: omissionLines(cost).map((l) => cell(l)) });
-  b.push({ kind: 'paragraph', content: cell('Why it differs from the reference design:') }, { kind: 'list', items: cost.differences.map((d) => phrase(words.costDifference(d))) });
+  b.push(
+    { kind: 'paragraph', content: cell('Left out of the totals, with why:') },
+    { kind: 'list', items: omissionLines(cost).map((l) => cell(l)) },
+  );
+  b.push(
+    { kind: 'paragraph', content: cell('Why it differs from the reference design:') },
+    { kind: 'list', items: cost.differences.map((d) => phrase(words.costDifference(d))) },
+  );
   b.push({ kind: 'paragraph', content: cell('Prices:') }, prices);
   if (cost.catalogModes.length) {
     b.push({ kind: 'paragraph', content: cell('Catalog cost of each mode for this schedule and region:') });
-    b.push({ kind: 'table', headers: ['Catalog mode', 'Per month', 'How'], rows: cost.catalogModes.map((m) => [cell(m.mode), cell(usd(m.perMonth)), cell(words.catalogModeHow(m.how))]) });
+    b.push({
+      kind: 'table',
+      headers: ['Catalog mode', 'Per month', 'How'],
+      rows: cost.catalogModes.map((m) => [cell(m.mode), cell(usd(m.perMonth)), cell(words.catalogModeHow(m.how))]),
+    });
   }
   return b;
 }
@@ -365,13 +561,21 @@ function costBlocks(cost: CostEstimate): Block[] {
 /** A stack without a pipeline: its keys at the region's price, and every billable component it leaves out. */
 function standingCostBlocks(cost: StandingCost): Block[] {
   const b: Block[] = [{ kind: 'heading', level: 1, text: 'Monthly cost estimate' }];
-  b.push({ kind: 'paragraph', content: cell(words.standingCost(cost, pricesFor(cost.region)?.prices['kms.key']?.sources ?? [])) });
-  if (cost.omitted.length) b.push({ kind: 'paragraph', content: cell('Left out of the total, with why:') }, { kind: 'list', items: cost.omitted.map((o) => cell(words.omission(o))) });
+  b.push({
+    kind: 'paragraph',
+    content: cell(words.standingCost(cost, pricesFor(cost.region)?.prices['kms.key']?.sources ?? [])),
+  });
+  if (cost.omitted.length)
+    b.push(
+      { kind: 'paragraph', content: cell('Left out of the total, with why:') },
+      { kind: 'list', items: cost.omitted.map((o) => cell(words.omission(o))) },
+    );
   return b;
 }
 
 /** One stack's Markdown file. */
-export const renderMarkdown = (r: StackReport): string => sectionMarkdown({ ...stackSection(r), title: `Compliance review: ${r.stack}` });
+export const renderMarkdown = (r: StackReport): string =>
+  sectionMarkdown({ ...stackSection(r), title: `Compliance review: ${r.stack}` });
 
 /** The overview: one row per stack. */
 function overviewSection(reports: StackReport[]): Section {
@@ -382,7 +586,17 @@ function overviewSection(reports: StackReport[]): Section {
     blocks: [
       {
         kind: 'table',
-        headers: ['Stack', 'Region', 'Account', 'Jurisdiction', 'Profile', 'Event data deleted at', 'Findings', 'Controls', '100 M events / month'],
+        headers: [
+          'Stack',
+          'Region',
+          'Account',
+          'Jurisdiction',
+          'Profile',
+          'Event data deleted at',
+          'Findings',
+          'Controls',
+          '100 M events / month',
+        ],
         rows: reports.map((r) => {
           const c = severityCounts(r.findings);
           const id = r.model.identity;
@@ -393,9 +607,23 @@ function overviewSection(reports: StackReport[]): Section {
             cell(id.jurisdiction ?? 'n/a'),
             cell(id.profile ?? '—'),
             cell(eventDataDays(r.model)),
-            [mark('error', String(c.error)), text(' '), mark('warning', String(c.warning)), text(' '), mark('info', String(c.info))],
+            [
+              mark('error', String(c.error)),
+              text(' '),
+              mark('warning', String(c.warning)),
+              text(' '),
+              mark('info', String(c.info)),
+            ],
             cell(controlSummary(r)),
-            cell(r.cost?.lines.length ? totalWords(r.cost.lines[1]) : r.cost ? 'not priced' : r.standingCost ? words.standingTotal(r.standingCost) : '—'),
+            cell(
+              r.cost?.lines.length
+                ? totalWords(r.cost.lines[1])
+                : r.cost
+                  ? 'not priced'
+                  : r.standingCost
+                    ? words.standingTotal(r.standingCost)
+                    : '—',
+            ),
           ];
         }),
       },
@@ -424,47 +652,81 @@ export function renderHtml(reports: StackReport[], extras: PageExtras = {}): str
     mark('info', 'info'),
     text('.'),
   ];
-  return pageHtml(PAGE_TITLE, intro, [overviewSection(reports), ...(extras.changes ? [extras.changes] : []), ...reports.map(stackSection), ...(extras.workspaces ?? [])]);
+  return pageHtml(PAGE_TITLE, intro, [
+    overviewSection(reports),
+    ...(extras.changes ? [extras.changes] : []),
+    ...reports.map(stackSection),
+    ...(extras.workspaces ?? []),
+  ]);
 }
 
 const ERASURE_HOW: Record<ErasureHow, string> = {
   rewritten: 'rewritten without the ids’ records, every older version deleted; an object of only those records deleted',
-  'restored-then-rewritten': 'rewritten without the ids’ records, every older version deleted; an object of only those records deleted; objects already in an archive class restored first (started by one run, finished by a run after the restore)',
+  'restored-then-rewritten':
+    'rewritten without the ids’ records, every older version deleted; an object of only those records deleted; objects already in an archive class restored first (started by one run, finished by a run after the restore)',
   'delivered-then-rewritten': `still buffered events land within the buffer interval (held up to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable, then dropped); a run after they land erases them`,
   'deleted-when-naming-an-id': 'a query result naming an id is deleted with its versions',
 };
 const unitWords = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-const hoursWords = (h: number) => (h === 0 ? 'the run' : h < 1 ? unitWords(Math.round(h * 60), 'minute') : unitWords(h, 'hour'));
+const hoursWords = (h: number) =>
+  h === 0 ? 'the run' : h < 1 ? unitWords(Math.round(h * 60), 'minute') : unitWords(h, 'hour');
 
 /** Where Firehose's log groups are (config/names.ts, firehoseLogGroup). */
 const FIREHOSE_LOG_GROUPS = '/aws/kinesisfirehose/';
 const daysWords = (days: number | null) => (days === null ? 'never expires' : unitWords(days, 'day'));
 function outsideWords(o: ErasureOutside): string {
-  if (o.what === 'log') return `the log \`${o.store}\` (${daysWords(o.days)}; ${o.store.startsWith(FIREHOSE_LOG_GROUPS) ? "Firehose's error messages may quote record content" : 'may quote object keys and schemas'} — to remove it sooner, delete its log streams)`;
-  if (o.what === 'receipts') return `the requests' receipts \`${o.store}\` (${daysWords(o.days)}, \`erasure.receiptRetentionDays\`; MACs of the ids by the stack's KMS HMAC key, counts and object keys, never the ids: without that key a guessed id cannot be tested against them)`;
-  if (o.what === 'cloudtrail') return `${o.store}, if the account has one (kept as long as the trail keeps its events, outside these stacks): KMS records each GenerateMac and VerifyMac with its key and algorithm, never the id; Athena's StartQueryExecution may record the locating query's SQL and parameters — the digests, never the ids`;
-  if (o.what === 'locate-results') return `the locating query's results \`${o.store}\` (${daysWords(o.days)}; folders, counts and object keys, never the ids; readable by the erasure policy alone among the stack's policies)`;
+  if (o.what === 'log')
+    return `the log \`${o.store}\` (${daysWords(o.days)}; ${o.store.startsWith(FIREHOSE_LOG_GROUPS) ? "Firehose's error messages may quote record content" : 'may quote object keys and schemas'} — to remove it sooner, delete its log streams)`;
+  if (o.what === 'receipts')
+    return `the requests' receipts \`${o.store}\` (${daysWords(o.days)}, \`erasure.receiptRetentionDays\`; MACs of the ids by the stack's KMS HMAC key, counts and object keys, never the ids: without that key a guessed id cannot be tested against them)`;
+  if (o.what === 'cloudtrail')
+    return `${o.store}, if the account has one (kept as long as the trail keeps its events, outside these stacks): KMS records each GenerateMac and VerifyMac with its key and algorithm, never the id; Athena's StartQueryExecution may record the locating query's SQL and parameters — the digests, never the ids`;
+  if (o.what === 'locate-results')
+    return `the locating query's results \`${o.store}\` (${daysWords(o.days)}; folders, counts and object keys, never the ids; readable by the erasure policy alone among the stack's policies)`;
   return `the ${o.store} (${daysWords(o.days)}, Athena's own; the locating query's SQL and parameters hold SHA-256 digests of the ids, never the ids — a guessed id could be tested against them, so only the erasure policy, and administrators allowed athena:* on the account, may read this workgroup's history)`;
 }
 
 /** The erasure section's sentences and rows, shared by Markdown and HTML. */
 function erasureWords(r: StackReport) {
   const x = r.erasure!;
-  const who = x.policy ? `the stack's erasure policy \`${x.policy}\`${x.role ? ` (role \`${x.role}\`, assumable by the principals in \`erasure.principals\`)` : ' (attach it where the operators sign in, or set `erasure.principals` for a role)'}` : 'credentials allowed what `npm run erase` calls (this synth has no erasure policy)';
+  const who = x.policy
+    ? `the stack's erasure policy \`${x.policy}\`${x.role ? ` (role \`${x.role}\`, assumable by the principals in \`erasure.principals\`)` : ' (attach it where the operators sign in, or set `erasure.principals` for a role)'}`
+    : 'credentials allowed what `npm run erase` calls (this synth has no erasure policy)';
   return {
     served: `Served by \`npm run erase -- --stack ${r.stack} --ids <file> --request <ticket>\` with ${who}: every version of every object holding the ids is rewritten or deleted, and a receipt with MACs of the ids by the stack's KMS HMAC key (never the ids) is kept in the bucket under \`${ERASURE_REQUESTS_FOLDER}\`.`,
-    copies: x.copies.map((c) => [words.COPY_OF[c.role] ?? c.role, `\`${c.store}\``, ERASURE_HOW[c.how], hoursWords(c.hours)]),
+    copies: x.copies.map((c) => [
+      words.COPY_OF[c.role] ?? c.role,
+      `\`${c.store}\``,
+      ERASURE_HOW[c.how],
+      hoursWords(c.hours),
+    ]),
     total: `Every copy above is gone within ${hoursWords(x.hours)} of the request${x.hours > 0 ? ' (the command exits 3 and says what is pending until then; run it again after)' : ''}. The command does not edit these, which go by their own retention: ${x.outside.map(outsideWords).join('; ')}.`,
-    costs: x.costs.map((c) => [count(c.events), `${c.queryableGb} GB`, `${c.archivedGb} GB`, c.locateOverCutoff ? 'cancelled by the scan cutoff: `--locate scan`' : dollars(c.athenaLocate), c.objects.toLocaleString('en-US'), dollars(c.rewriteRequests), `${c.rewriteCoreHours}`]),
+    costs: x.costs.map((c) => [
+      count(c.events),
+      `${c.queryableGb} GB`,
+      `${c.archivedGb} GB`,
+      c.locateOverCutoff ? 'cancelled by the scan cutoff: `--locate scan`' : dollars(c.athenaLocate),
+      c.objects.toLocaleString('en-US'),
+      dollars(c.rewriteRequests),
+      `${c.rewriteCoreHours}`,
+    ]),
     notPriced: `Locating is the Athena query that finds the objects (\`npm run erase\` prints its scan and price before it runs, and refuses a scan past the workgroup's cutoff; \`--locate scan\` reads every object instead: a GET each, as counted in the rewrite's S3 requests). Rewriting every object is the most a batch of requests can touch: its S3 requests, and its core-hours at the rate \`npm run bench\` measured, which \`--shard i/n\` spreads over n machines (docs/operating.md, "Past one machine"). Not priced (no sourced price in the region's file): ${x.notPriced.map((n) => ERASURE_NOT_PRICED[n]).join('; ')}.`,
   };
 }
 
-const ERASURE_COST_COLUMNS = ['Events / month', 'Window Athena reads', 'Archived in the window', 'Locating with Athena', 'Objects in the window', 'Rewriting them all: S3 requests', 'Rewriting them all: core-hours'];
+const ERASURE_COST_COLUMNS = [
+  'Events / month',
+  'Window Athena reads',
+  'Archived in the window',
+  'Locating with Athena',
+  'Objects in the window',
+  'Rewriting them all: S3 requests',
+  'Rewriting them all: core-hours',
+];
 const ERASURE_NOT_PRICED: Record<ErasureNotPriced, string> = {
   's3-requests': 'the S3 requests of reading and rewriting the objects',
   'archive-retrieval': 'restoring the archived part (bulk retrieval per GB)',
-  'infrequent-access': "Standard-IA's retrieval fee per GB and its higher request prices, for the objects in Standard-IA",
+  'infrequent-access':
+    "Standard-IA's retrieval fee per GB and its higher request prices, for the objects in Standard-IA",
   compute: 'the machines the rewrite runs on (core-hours × the price of a core-hour where it runs)',
 };
-

@@ -2,7 +2,23 @@
  * The model in words: the one place that turns its enums and records into what a reviewer reads. The report's and
  * the review's renderers use these; no tool reads them back.
  */
-import type { Condition, Encryption, FlowNode, FlowVia, Identity, Principal, Protection, PublicAccess, Retention, StackModel, Statement, Store, StoreKind, StoreRole, Value } from '../../model/types';
+import type {
+  Condition,
+  Encryption,
+  FlowNode,
+  FlowVia,
+  Identity,
+  Principal,
+  Protection,
+  PublicAccess,
+  Retention,
+  StackModel,
+  Statement,
+  Store,
+  StoreKind,
+  StoreRole,
+  Value,
+} from '../../model/types';
 import type { AccessLevel, AccessPrincipal, AccessRequest, AccessTarget } from '../../model/access';
 import { ACCOUNT_TOKEN, REGION_TOKEN } from '../../model/values';
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
@@ -40,7 +56,8 @@ export const PUBLIC_ACCESS: Record<PublicAccess, string> = {
 export const STORE_POLICY: Record<StorePolicy, string> = {
   'own-evaluated': 'its resource policy and the identity policies, evaluated',
   'none-in-stack': 'no resource policy in this stack; the identity policies, evaluated',
-  'catalog-policy-outside-stack': "no Data Catalog resource policy in this stack (the account's, if one is set outside it, is not seen); the identity policies, evaluated",
+  'catalog-policy-outside-stack':
+    "no Data Catalog resource policy in this stack (the account's, if one is set outside it, is not seen); the identity policies, evaluated",
 };
 
 /**
@@ -50,18 +67,33 @@ export const STORE_POLICY: Record<StorePolicy, string> = {
  */
 export function reachability(r: StoreReach): string {
   if (r.kind === 'bucket') {
-    const outside = r.outsiders.length ? `; outside the account: ${r.outsiders.join(', ')}` : '; no principal outside the account (evaluated)';
+    const outside = r.outsiders.length
+      ? `; outside the account: ${r.outsiders.join(', ')}`
+      : '; no principal outside the account (evaluated)';
     return `public access ${PUBLIC_ACCESS[r.publicAccessBlocked ? 'blocked' : 'not-blocked']}; the principals its bucket and key policies and the account's IAM allow${outside}`;
   }
-  if (r.kind === 'not-evaluated') return `not in the access evaluation (it asks of the buckets, key, topic, queue, stream and catalog): whoever the account's IAM policies allow; ${r.policy === 'none-in-stack' ? 'no resource policy in this stack' : STORE_POLICY[r.policy]}`;
-  const outside = r.outsiders.length ? `outside the account: ${r.outsiders.map(accessPrincipal).join(', ')}` : 'no principal of another account';
-  const guests = r.guests.map((g) => `anyone with the app's identity pool id, as a Cognito guest through role ${g.role} (${g.actions.join(', ')})`);
-  const inside = r.inside.length ? `in the account: ${r.inside.map(accessPrincipal).join('; ')}` : 'no principal of the account';
+  if (r.kind === 'not-evaluated')
+    return `not in the access evaluation (it asks of the buckets, key, topic, queue, stream and catalog): whoever the account's IAM policies allow; ${r.policy === 'none-in-stack' ? 'no resource policy in this stack' : STORE_POLICY[r.policy]}`;
+  const outside = r.outsiders.length
+    ? `outside the account: ${r.outsiders.map(accessPrincipal).join(', ')}`
+    : 'no principal of another account';
+  const guests = r.guests.map(
+    (g) =>
+      `anyone with the app's identity pool id, as a Cognito guest through role ${g.role} (${g.actions.join(', ')})`,
+  );
+  const inside = r.inside.length
+    ? `in the account: ${r.inside.map(accessPrincipal).join('; ')}`
+    : 'no principal of the account';
   return [STORE_POLICY[r.policy], outside, ...guests, inside].join('; ');
 }
 
 /** A copy of a person's events, by the role of the store that holds it (the erasure section). */
-export const COPY_OF: Partial<Record<StoreRole, string>> = { 'event-data': 'events', 'failed-records': 'failed records (the original record, base64)', buffer: "Firehose's buffer", 'query-results': 'query results' };
+export const COPY_OF: Partial<Record<StoreRole, string>> = {
+  'event-data': 'events',
+  'failed-records': 'failed records (the original record, base64)',
+  buffer: "Firehose's buffer",
+  'query-results': 'query results',
+};
 
 export const PROTECTION: Record<Protection, string> = {
   'prevent-destroy': 'prevent_destroy',
@@ -81,16 +113,25 @@ export interface Context {
   region: string;
 }
 
-export const contextOf = (model: StackModel): Context => ({ names: model.names, account: model.identity.account, region: model.identity.region });
+export const contextOf = (model: StackModel): Context => ({
+  names: model.names,
+  account: model.identity.account,
+  region: model.identity.region,
+});
 
 /** A resource of the stack by its AWS name (its address when it has none). */
 export const nameOf = (address: string, ctx: Context): string => ctx.names[address] ?? address;
 
 /** Literal text with the stack's account and region put back. */
-const absolute = (text: string, ctx: Context) => text.split(ACCOUNT_TOKEN).join(ctx.account).split(REGION_TOKEN).join(ctx.region);
+const absolute = (text: string, ctx: Context) =>
+  text.split(ACCOUNT_TOKEN).join(ctx.account).split(REGION_TOKEN).join(ctx.region);
 
 /** Inline references inside a literal (`${aws_x.y.arn}`) read as the resource's name. */
-const inlineRefs = (text: string, ctx: Context) => text.replace(/\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z_]+)\}/g, (_m, address: string, attribute: string) => `${attribute} of ${nameOf(address, ctx)}`);
+const inlineRefs = (text: string, ctx: Context) =>
+  text.replace(
+    /\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z_]+)\}/g,
+    (_m, address: string, attribute: string) => `${attribute} of ${nameOf(address, ctx)}`,
+  );
 
 export function value(v: Value, ctx: Context): string {
   if (v.kind === 'literal') return inlineRefs(absolute(v.text, ctx), ctx);
@@ -106,13 +147,21 @@ export function principal(p: Principal, ctx: Context): string {
   return value(p.value, ctx);
 }
 
-export const condition = (c: Condition, ctx: Context): string => `${c.operator} ${c.key} = ${c.values.map((v) => value(v, ctx)).join(' | ')}`;
+export const condition = (c: Condition, ctx: Context): string =>
+  `${c.operator} ${c.key} = ${c.values.map((v) => value(v, ctx)).join(' | ')}`;
 
 export function statement(s: Statement, ctx: Context, withPrincipals = true): string {
   const who = withPrincipals && s.principals.length ? `${s.principals.map((p) => principal(p, ctx)).join(', ')}: ` : '';
-  const everyoneBut = withPrincipals && s.notPrincipals ? `everyone except ${s.notPrincipals.map((p) => principal(p, ctx)).join(', ')}: ` : '';
+  const everyoneBut =
+    withPrincipals && s.notPrincipals
+      ? `everyone except ${s.notPrincipals.map((p) => principal(p, ctx)).join(', ')}: `
+      : '';
   const what = s.notActions ? `every action except ${s.notActions.join(', ')}` : s.actions.join(', ');
-  const on = s.notResources ? ` on every resource except ${s.notResources.map((r) => value(r, ctx)).join(', ')}` : s.resources.length ? ` on ${s.resources.map((r) => value(r, ctx)).join(', ')}` : '';
+  const on = s.notResources
+    ? ` on every resource except ${s.notResources.map((r) => value(r, ctx)).join(', ')}`
+    : s.resources.length
+      ? ` on ${s.resources.map((r) => value(r, ctx)).join(', ')}`
+      : '';
   const when = s.conditions.length ? ` when ${s.conditions.map((c) => condition(c, ctx)).join(' and ')}` : '';
   return `${s.effect} ${who}${everyoneBut}${what}${on}${when}`;
 }
@@ -134,11 +183,20 @@ export const rotation = (e: Encryption): boolean | null => (e.kind === 'kms' ? e
 
 /** A store's timeline, from arrival to the day every copy is gone. */
 export function timelineOf(kind: StoreKind, r: Retention): string {
-  if (kind !== 's3') return r.expirationDays !== null ? `deleted after ${r.expirationDays} days` : r.buffer ? `at most ${r.buffer.seconds} s or ${r.buffer.mib} MiB` : 'kept until deleted';
-  if (r.transitions.length === 0 && r.expirationDays === null) return r.noncurrentDays !== null ? `current objects kept until replaced; superseded versions deleted after ${r.noncurrentDays} days` : 'kept until deleted';
+  if (kind !== 's3')
+    return r.expirationDays !== null
+      ? `deleted after ${r.expirationDays} days`
+      : r.buffer
+        ? `at most ${r.buffer.seconds} s or ${r.buffer.mib} MiB`
+        : 'kept until deleted';
+  if (r.transitions.length === 0 && r.expirationDays === null)
+    return r.noncurrentDays !== null
+      ? `current objects kept until replaced; superseded versions deleted after ${r.noncurrentDays} days`
+      : 'kept until deleted';
   const steps = ['STANDARD at day 0', ...r.transitions.map((t) => `${t.storageClass} at day ${t.days}`)];
   if (r.expirationDays !== null) steps.push(`deleted at day ${r.expirationDays}`);
-  if (r.goneForGoodDay !== null && r.goneForGoodDay !== r.expirationDays) steps.push(`every version gone by day ${r.goneForGoodDay}`);
+  if (r.goneForGoodDay !== null && r.goneForGoodDay !== r.expirationDays)
+    steps.push(`every version gone by day ${r.goneForGoodDay}`);
   return steps.join(' → ');
 }
 
@@ -155,15 +213,23 @@ export function retentionNotes(s: Store): string[] {
         '(S3 RestoreObject, Bulk retrieval within 48 h for Deep Archive, billed per GB retrieved plus the temporary copy) and query the restored copies',
     );
   }
-  if (r.noncurrentDays !== null && s.role !== 'state') notes.push(`deleted or overwritten objects stay restorable ${r.noncurrentDays} days as noncurrent versions`);
+  if (r.noncurrentDays !== null && s.role !== 'state')
+    notes.push(`deleted or overwritten objects stay restorable ${r.noncurrentDays} days as noncurrent versions`);
   r.transitions.forEach((t, i) => {
     const shortfall = r.minimumChargeShortfalls.find((m) => m.storageClass === t.storageClass);
     const leaves = r.transitions[i + 1]?.days ?? r.expirationDays;
-    if (shortfall) notes.push(`${t.storageClass}: objects stay ${shortfall.stayDays} days but are billed for at least ${shortfall.minimumDays}`);
+    if (shortfall)
+      notes.push(
+        `${t.storageClass}: objects stay ${shortfall.stayDays} days but are billed for at least ${shortfall.minimumDays}`,
+      );
     else if (leaves !== null) notes.push(`${t.storageClass}: objects stay ${leaves - t.days} days`);
   });
-  if (r.smallObjectsTransition === false) notes.push('objects under 128 KB do not transition (S3 default since Sep 2024) and stay in STANDARD until deleted');
-  if (r.buffer) notes.push(`held up to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable (Firehose retains undeliverable Direct PUT records that long, then drops them)`);
+  if (r.smallObjectsTransition === false)
+    notes.push('objects under 128 KB do not transition (S3 default since Sep 2024) and stay in STANDARD until deleted');
+  if (r.buffer)
+    notes.push(
+      `held up to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable (Firehose retains undeliverable Direct PUT records that long, then drops them)`,
+    );
   return notes;
 }
 
@@ -211,8 +277,18 @@ export function via(v: FlowVia): string {
 
 export function backend(id: Identity): { type: string; location: string; region: string } {
   const b = id.backend;
-  if (b.type === 's3') return { type: b.kmsKey ? `S3, SSE-KMS ${b.kmsKey.replace(/^.*:(alias\/)/, '$1')}` : 'S3', location: `s3://${b.bucket}/${b.key}`, region: b.region };
-  if (b.type === 'cloud') return { type: 'Terraform Cloud', location: `${b.organization}/${b.workspace}`, region: `${b.hostname} (outside AWS)` };
+  if (b.type === 's3')
+    return {
+      type: b.kmsKey ? `S3, SSE-KMS ${b.kmsKey.replace(/^.*:(alias\/)/, '$1')}` : 'S3',
+      location: `s3://${b.bucket}/${b.key}`,
+      region: b.region,
+    };
+  if (b.type === 'cloud')
+    return {
+      type: 'Terraform Cloud',
+      location: `${b.organization}/${b.workspace}`,
+      region: `${b.hostname} (outside AWS)`,
+    };
   return { type: 'local', location: b.path, region: 'the machine that applies' };
 }
 
@@ -270,18 +346,27 @@ export function accessPrincipal(p: AccessPrincipal): string {
   }
 }
 
-export const accessTarget = (t: AccessTarget): string => (t.kind === 'store' && t.storeRole ? `${STORE_ROLE[t.storeRole]} (${t.name})` : `${t.kind === 'outside' ? '' : `${t.kind} `}${t.name}`);
+export const accessTarget = (t: AccessTarget): string =>
+  t.kind === 'store' && t.storeRole
+    ? `${STORE_ROLE[t.storeRole]} (${t.name})`
+    : `${t.kind === 'outside' ? '' : `${t.kind} `}${t.name}`;
 
 /** What a request asks, of its target: "read app events … (bucket/data/)", "act outside the stack". */
-export const accessWhat = (request: AccessRequest, target: AccessTarget): string => (request === 'act-outside' ? ACCESS_REQUEST[request] : `${ACCESS_REQUEST[request]} ${accessTarget(target)}`);
+export const accessWhat = (request: AccessRequest, target: AccessTarget): string =>
+  request === 'act-outside' ? ACCESS_REQUEST[request] : `${ACCESS_REQUEST[request]} ${accessTarget(target)}`;
 
 /** Its actions, and for a conditional answer the keys that must match: " (s3:GetObject) when aws:SourceIp match". */
 export const accessHow = (level: AccessLevel, actions: string[], conditionKeys: string[]): string =>
   `${actions.length ? ` (${actions.join(', ')})` : ''}${level === 'conditional' && conditionKeys.length ? ` when ${conditionKeys.join(', ')} match` : ''}`;
 
 /** One cell: "read app events delivered by Firehose (…/data/): allowed (s3:GetObject)". */
-export const accessCell = (request: AccessRequest, target: AccessTarget, level: AccessLevel, actions: string[], conditionKeys: string[]): string =>
-  `${accessWhat(request, target)}: ${ACCESS_LEVEL[level]}${accessHow(level, actions, conditionKeys)}`;
+export const accessCell = (
+  request: AccessRequest,
+  target: AccessTarget,
+  level: AccessLevel,
+  actions: string[],
+  conditionKeys: string[],
+): string => `${accessWhat(request, target)}: ${ACCESS_LEVEL[level]}${accessHow(level, actions, conditionKeys)}`;
 
 /** Why a component is left out of a cost total. */
 export const OMISSION_REASON: Record<OmissionReason, string> = {
@@ -324,8 +409,12 @@ export function costDifference(d: CostDifference): string {
         d.cutoffBytes === null
           ? ''
           : `, each within the workgroup's ${(d.cutoffBytes / 2 ** 30).toFixed(2)} GiB cutoff (athena.bytesScannedCutoffPerQuery): a query past it is cancelled; ${
-              d.cancelledAt.map((c) => `at ${volume(c.events)} events a day's partition is ${c.dayScanGb} GB: every such query is cancelled, so Athena is not priced there (raise the cutoff, or query less than a day)`).join('; ') ||
-              "every volume's day fits the cutoff"
+              d.cancelledAt
+                .map(
+                  (c) =>
+                    `at ${volume(c.events)} events a day's partition is ${c.dayScanGb} GB: every such query is cancelled, so Athena is not priced there (raise the cutoff, or query less than a day)`,
+                )
+                .join('; ') || "every volume's day fits the cutoff"
             }`;
       return `Athena assumes analysts scan the last 30 days ${d.scansPerMonth} times a month, a day's partition per query${cutoff}.`;
     }

@@ -21,8 +21,16 @@ const row = (w: HcpWorkspace) => [
     .join('; ') || 'none',
 ];
 
-const HEADERS = ['Workspace', 'Project', 'Runs execute', 'Runs start from', 'Applies approved by a reviewer', 'AWS roles its runs assume'];
-const intro = (m: WorkspacesModel) => `HCP Terraform organization ${m.organization} on ${m.hostname}: ${m.workspaces.length} workspace${m.workspaces.length === 1 ? '' : 's'}. Not an AWS stack: it holds no data; it decides who runs each pipeline stack, and with which role (the trust stack of each account says who may assume them).`;
+const HEADERS = [
+  'Workspace',
+  'Project',
+  'Runs execute',
+  'Runs start from',
+  'Applies approved by a reviewer',
+  'AWS roles its runs assume',
+];
+const intro = (m: WorkspacesModel) =>
+  `HCP Terraform organization ${m.organization} on ${m.hostname}: ${m.workspaces.length} workspace${m.workspaces.length === 1 ? '' : 's'}. Not an AWS stack: it holds no data; it decides who runs each pipeline stack, and with which role (the trust stack of each account says who may assume them).`;
 
 const blocks = (m: WorkspacesModel): Block[] => [
   { kind: 'paragraph', content: cell(intro(m)) },
@@ -30,7 +38,13 @@ const blocks = (m: WorkspacesModel): Block[] => [
 ];
 
 /** The section of one workspaces stack: its own page section and its `<stack>.md`. */
-export const workspacesSection = (m: WorkspacesModel): Section => ({ id: m.stack, role: 'stack', stackRole: 'workspaces', title: m.stack, blocks: blocks(m) });
+export const workspacesSection = (m: WorkspacesModel): Section => ({
+  id: m.stack,
+  role: 'stack',
+  stackRole: 'workspaces',
+  title: m.stack,
+  blocks: blocks(m),
+});
 
 /** `<stack>.md` of a workspaces stack. */
 export const workspacesMarkdown = (m: WorkspacesModel): string => sectionMarkdown(workspacesSection(m));

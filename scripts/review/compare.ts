@@ -6,15 +6,45 @@
  * access, shortens retention, weakens protection or moves data is decided here, on data (grants.ts for policies);
  * the words are render.ts's. Deterministic: sorted, no times.
  */
-import { ACCESS_LEVELS, OUTSIDER_KINDS, type AccessCell, type AccessLevel, type AccessPrincipal, type AccessRequest, type AccessTarget } from '../../model/access';
-import type { Alert, Destination, Encryption, Key, ResourcePolicy, Retention, Role, StackModel, Statement, Store } from '../../model/types';
+import {
+  ACCESS_LEVELS,
+  OUTSIDER_KINDS,
+  type AccessCell,
+  type AccessLevel,
+  type AccessPrincipal,
+  type AccessRequest,
+  type AccessTarget,
+} from '../../model/access';
+import type {
+  Alert,
+  Destination,
+  Encryption,
+  Key,
+  ResourcePolicy,
+  Retention,
+  Role,
+  StackModel,
+  Statement,
+  Store,
+} from '../../model/types';
 import { relative, valueKey } from '../../model/values';
 import type { StackReport } from '../report/analyze';
 import { statementKey } from './grants';
 import { copyChanges } from './copies';
 import { outsideJurisdiction, pairByIdentity } from './residency';
 
-export const SECTIONS = ['stack', 'residency', 'data stores', 'retention', 'encryption', 'exposure', 'access', 'protection', 'alerts', 'cost'] as const;
+export const SECTIONS = [
+  'stack',
+  'residency',
+  'data stores',
+  'retention',
+  'encryption',
+  'exposure',
+  'access',
+  'protection',
+  'alerts',
+  'cost',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /**
@@ -22,7 +52,15 @@ export type Section = (typeof SECTIONS)[number];
  * `moves-residency`: data goes to another region or jurisdiction, or a stack is in a region outside its jurisdiction
  * (residency.ts).
  */
-export type Effect = 'widens-access' | 'narrows-access' | 'shortens-retention' | 'lengthens-retention' | 'weakens-protection' | 'strengthens-protection' | 'moves-data' | 'moves-residency';
+export type Effect =
+  | 'widens-access'
+  | 'narrows-access'
+  | 'shortens-retention'
+  | 'lengthens-retention'
+  | 'weakens-protection'
+  | 'strengthens-protection'
+  | 'moves-data'
+  | 'moves-residency';
 
 /** The effects that fail `--fail-on-widening`. */
 export const GATED: Effect[] = ['moves-residency', 'widens-access', 'shortens-retention', 'weakens-protection'];
@@ -43,14 +81,26 @@ export type Subject =
 
 export type Field =
   | { kind: 'account'; before: string; after: string }
-  | { kind: 'region'; before: string; after: string; jurisdictionBefore: string | null; jurisdictionAfter: string | null }
+  | {
+      kind: 'region';
+      before: string;
+      after: string;
+      jurisdictionBefore: string | null;
+      jurisdictionAfter: string | null;
+    }
   | { kind: 'jurisdiction'; before: string | null; after: string | null; region: string }
   /** A bucket's replication destination (copies.ts); `outsideStack`: not one of the stack's own buckets. */
   | { kind: 'replication'; destination: string; outsideStack: boolean }
   | { kind: 'access-log-target'; before: string | null; after: string | null }
   | { kind: 'acl-grant'; grant: string }
   /** A stack in a region outside its jurisdiction (a configured exception allows it), with the region's own jurisdictions. */
-  | { kind: 'outside-jurisdiction'; region: string; jurisdiction: string; regionJurisdictions: string[]; reason: string | null }
+  | {
+      kind: 'outside-jurisdiction';
+      region: string;
+      jurisdiction: string;
+      regionJurisdictions: string[];
+      reason: string | null;
+    }
   | { kind: 'backend'; before: StackModel['identity']['backend']; after: StackModel['identity']['backend'] }
   | { kind: 'residency-exception'; region: string }
   | { kind: 'existence' }
@@ -67,7 +117,15 @@ export type Field =
   | { kind: 'account-iam-access'; before: boolean; after: boolean }
   | { kind: 'monthly-total'; before: number; after: number; notPricedBefore: string[]; notPricedAfter: string[] }
   /** A cell of the access matrix that changed: what the principal may now do to the target, as evaluated. */
-  | { kind: 'access'; request: AccessRequest; target: AccessTarget; before: AccessLevel; after: AccessLevel; actions: string[]; conditionKeys: string[] };
+  | {
+      kind: 'access';
+      request: AccessRequest;
+      target: AccessTarget;
+      before: AccessLevel;
+      after: AccessLevel;
+      actions: string[];
+      conditionKeys: string[];
+    };
 
 export interface Change {
   section: Section;
@@ -95,7 +153,16 @@ export interface StackReview {
   source: 'change' | 'drift';
 }
 
-const EFFECT_ORDER: Effect[] = ['moves-residency', 'moves-data', 'widens-access', 'shortens-retention', 'weakens-protection', 'narrows-access', 'lengthens-retention', 'strengthens-protection'];
+const EFFECT_ORDER: Effect[] = [
+  'moves-residency',
+  'moves-data',
+  'widens-access',
+  'shortens-retention',
+  'weakens-protection',
+  'narrows-access',
+  'lengthens-retention',
+  'strengthens-protection',
+];
 const unique = (effects: Effect[]) => EFFECT_ORDER.filter((e) => effects.includes(e));
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -108,42 +175,103 @@ function pairs<T>(base: T[], current: T[], key: (t: T) => string): [string, T | 
 
 function retentionEffects(before: Retention, after: Retention): Effect[] {
   const longer = (a: number | null, b: number | null) => (a === null ? b !== null : b !== null && b < a); // b shorter than a
-  const shorter = longer(before.expirationDays, after.expirationDays) || longer(before.goneForGoodDay, after.goneForGoodDay) || longer(before.noncurrentDays, after.noncurrentDays);
-  const lengthened = longer(after.expirationDays, before.expirationDays) || longer(after.goneForGoodDay, before.goneForGoodDay) || longer(after.noncurrentDays, before.noncurrentDays);
-  return [...(shorter ? (['shortens-retention'] as const) : []), ...(lengthened ? (['lengthens-retention'] as const) : [])];
+  const shorter =
+    longer(before.expirationDays, after.expirationDays) ||
+    longer(before.goneForGoodDay, after.goneForGoodDay) ||
+    longer(before.noncurrentDays, after.noncurrentDays);
+  const lengthened =
+    longer(after.expirationDays, before.expirationDays) ||
+    longer(after.goneForGoodDay, before.goneForGoodDay) ||
+    longer(after.noncurrentDays, before.noncurrentDays);
+  return [
+    ...(shorter ? (['shortens-retention'] as const) : []),
+    ...(lengthened ? (['lengthens-retention'] as const) : []),
+  ];
 }
 
 /** Encryption is weaker when it leaves KMS or a key stops rotating. */
 function encryptionEffects(before: Encryption, after: Encryption): Effect[] {
   if (before.kind === 'kms' && after.kind !== 'kms') return ['weakens-protection'];
   if (before.kind !== 'kms' && after.kind === 'kms') return ['strengthens-protection'];
-  if (before.kind === 'kms' && after.kind === 'kms' && before.rotation === true && after.rotation === false) return ['weakens-protection'];
+  if (before.kind === 'kms' && after.kind === 'kms' && before.rotation === true && after.rotation === false)
+    return ['weakens-protection'];
   return [];
 }
 
 const PROTECTED = new Set<Store['protection']>(['prevent-destroy']);
 const protectionEffects = (before: Store['protection'], after: Store['protection']): Effect[] =>
-  PROTECTED.has(before) && !PROTECTED.has(after) ? ['weakens-protection'] : !PROTECTED.has(before) && PROTECTED.has(after) ? ['strengthens-protection'] : [];
+  PROTECTED.has(before) && !PROTECTED.has(after)
+    ? ['weakens-protection']
+    : !PROTECTED.has(before) && PROTECTED.has(after)
+      ? ['strengthens-protection']
+      : [];
 
 function storeChanges(base: StackModel, current: StackModel): Change[] {
   const changes: Change[] = [];
   for (const [, b, a] of pairs(base.stores, current.stores, (s) => s.id)) {
     const subject = (s: Store): Subject => ({ kind: 'store', name: s.name, address: s.address, storeKind: s.kind });
     if (!b) {
-      changes.push({ section: 'data stores', kind: 'added', subject: subject(a!), field: { kind: 'existence' }, effects: [] });
+      changes.push({
+        section: 'data stores',
+        kind: 'added',
+        subject: subject(a!),
+        field: { kind: 'existence' },
+        effects: [],
+      });
       continue;
     }
     if (!a) {
-      changes.push({ section: 'data stores', kind: 'removed', subject: subject(b), field: { kind: 'existence' }, effects: b.protection === 'prevent-destroy' ? [] : ['shortens-retention'] });
+      changes.push({
+        section: 'data stores',
+        kind: 'removed',
+        subject: subject(b),
+        field: { kind: 'existence' },
+        effects: b.protection === 'prevent-destroy' ? [] : ['shortens-retention'],
+      });
       continue;
     }
     const at = subject(a);
     const relEnc = (e: Encryption) => (e.kind === 'kms' ? { ...e, key: valueKey(e.key) } : e);
-    if (!same(relEnc(b.encryption), relEnc(a.encryption))) changes.push({ section: 'encryption', kind: 'changed', subject: at, field: { kind: 'encryption', before: b.encryption, after: a.encryption }, effects: encryptionEffects(b.encryption, a.encryption) });
-    if (b.publicAccess !== a.publicAccess) changes.push({ section: 'exposure', kind: 'changed', subject: at, field: { kind: 'public-access', before: b.publicAccess, after: a.publicAccess }, effects: [a.publicAccess === 'not-blocked' ? 'widens-access' : 'narrows-access'] });
-    if (b.tlsOnly !== a.tlsOnly) changes.push({ section: 'exposure', kind: 'changed', subject: at, field: { kind: 'tls-only', before: b.tlsOnly, after: a.tlsOnly }, effects: [a.tlsOnly === false ? 'widens-access' : 'narrows-access'] });
-    if (b.protection !== a.protection) changes.push({ section: 'protection', kind: 'changed', subject: at, field: { kind: 'protection', before: b.protection, after: a.protection }, effects: protectionEffects(b.protection, a.protection) });
-    if (!same(b.retention, a.retention)) changes.push({ section: 'retention', kind: 'changed', subject: at, field: { kind: 'retention', before: b.retention, after: a.retention }, effects: retentionEffects(b.retention, a.retention) });
+    if (!same(relEnc(b.encryption), relEnc(a.encryption)))
+      changes.push({
+        section: 'encryption',
+        kind: 'changed',
+        subject: at,
+        field: { kind: 'encryption', before: b.encryption, after: a.encryption },
+        effects: encryptionEffects(b.encryption, a.encryption),
+      });
+    if (b.publicAccess !== a.publicAccess)
+      changes.push({
+        section: 'exposure',
+        kind: 'changed',
+        subject: at,
+        field: { kind: 'public-access', before: b.publicAccess, after: a.publicAccess },
+        effects: [a.publicAccess === 'not-blocked' ? 'widens-access' : 'narrows-access'],
+      });
+    if (b.tlsOnly !== a.tlsOnly)
+      changes.push({
+        section: 'exposure',
+        kind: 'changed',
+        subject: at,
+        field: { kind: 'tls-only', before: b.tlsOnly, after: a.tlsOnly },
+        effects: [a.tlsOnly === false ? 'widens-access' : 'narrows-access'],
+      });
+    if (b.protection !== a.protection)
+      changes.push({
+        section: 'protection',
+        kind: 'changed',
+        subject: at,
+        field: { kind: 'protection', before: b.protection, after: a.protection },
+        effects: protectionEffects(b.protection, a.protection),
+      });
+    if (!same(b.retention, a.retention))
+      changes.push({
+        section: 'retention',
+        kind: 'changed',
+        subject: at,
+        field: { kind: 'retention', before: b.retention, after: a.retention },
+        effects: retentionEffects(b.retention, a.retention),
+      });
   }
   return changes;
 }
@@ -153,8 +281,28 @@ function keyChanges(base: StackModel, current: StackModel): Change[] {
     if (!b || !a) return [];
     const subject: Subject = { kind: 'key', name: (a.alias ?? a.address) as string, address: a.address };
     return [
-      ...(b.rotation !== a.rotation ? [{ section: 'encryption' as const, kind: 'changed' as const, subject, field: { kind: 'key-rotation' as const, before: b.rotation, after: a.rotation }, effects: [a.rotation ? 'strengthens-protection' : 'weakens-protection'] as Effect[] }] : []),
-      ...(b.protection !== a.protection ? [{ section: 'protection' as const, kind: 'changed' as const, subject, field: { kind: 'protection' as const, before: b.protection, after: a.protection }, effects: protectionEffects(b.protection, a.protection) }] : []),
+      ...(b.rotation !== a.rotation
+        ? [
+            {
+              section: 'encryption' as const,
+              kind: 'changed' as const,
+              subject,
+              field: { kind: 'key-rotation' as const, before: b.rotation, after: a.rotation },
+              effects: [a.rotation ? 'strengthens-protection' : 'weakens-protection'] as Effect[],
+            },
+          ]
+        : []),
+      ...(b.protection !== a.protection
+        ? [
+            {
+              section: 'protection' as const,
+              kind: 'changed' as const,
+              subject,
+              field: { kind: 'protection' as const, before: b.protection, after: a.protection },
+              effects: protectionEffects(b.protection, a.protection),
+            },
+          ]
+        : []),
     ];
   });
 }
@@ -165,7 +313,13 @@ function keyChanges(base: StackModel, current: StackModel): Change[] {
  * by the access matrix (accessChanges): `NotAction`, wildcards inside names or a condition that never matches make
  * shape a poor guide.
  */
-function statementChanges(section: Section, subject: Subject, before: Statement[], after: Statement[], field: (s: Statement) => Field): Change[] {
+function statementChanges(
+  section: Section,
+  subject: Subject,
+  before: Statement[],
+  after: Statement[],
+  field: (s: Statement) => Field,
+): Change[] {
   const removed: Change[] = [];
   const added: Change[] = [];
   for (const [, b, a] of pairs(before, after, statementKey)) {
@@ -176,7 +330,8 @@ function statementChanges(section: Section, subject: Subject, before: Statement[
   return [...removed, ...added];
 }
 
-const cellKey = (c: Pick<AccessCell, 'principal' | 'request' | 'target'>) => `${c.principal}\u0000${c.request}\u0000${c.target}`;
+const cellKey = (c: Pick<AccessCell, 'principal' | 'request' | 'target'>) =>
+  `${c.principal}\u0000${c.request}\u0000${c.target}`;
 
 /**
  * CheckNoNewAccess, offline: every (principal, request, target) whose evaluated level differs between the two
@@ -196,14 +351,26 @@ export function accessChanges(base: StackModel, current: StackModel): Change[] {
     const [levelBefore, levelAfter]: AccessLevel[] = [b?.level ?? 'denied', a?.level ?? 'denied'];
     // The level is the answer; which of a request's actions was asked first (`actions`) is not a change of access.
     // Under conditions both times, a condition key that no longer has to match (a Cognito pool's `aud` dropped) widens.
-    const keysDropped = levelBefore === 'conditional' && levelAfter === 'conditional' && (b?.conditionKeys ?? []).some((k) => !(a?.conditionKeys ?? []).includes(k));
+    const keysDropped =
+      levelBefore === 'conditional' &&
+      levelAfter === 'conditional' &&
+      (b?.conditionKeys ?? []).some((k) => !(a?.conditionKeys ?? []).includes(k));
     if (levelBefore === levelAfter && !keysDropped) continue;
-    const effects: Effect[] = keysDropped || rank(levelAfter) > rank(levelBefore) ? ['widens-access'] : ['narrows-access'];
+    const effects: Effect[] =
+      keysDropped || rank(levelAfter) > rank(levelBefore) ? ['widens-access'] : ['narrows-access'];
     changes.push({
       section: 'access',
       kind: 'changed',
       subject: { kind: 'principal', principal: principals.get(cell.principal)! },
-      field: { kind: 'access', request: cell.request, target: targets.get(cell.target)!, before: levelBefore, after: levelAfter, actions: cell.actions, conditionKeys: cell.conditionKeys },
+      field: {
+        kind: 'access',
+        request: cell.request,
+        target: targets.get(cell.target)!,
+        before: levelBefore,
+        after: levelAfter,
+        actions: cell.actions,
+        conditionKeys: cell.conditionKeys,
+      },
       effects,
     });
   }
@@ -214,7 +381,9 @@ export function accessChanges(base: StackModel, current: StackModel): Change[] {
 function outsiderGrants(model: StackModel): Change[] {
   const empty: StackModel = { ...model, access: { principals: [], targets: [], cells: [], unseen: [] } };
   const outsiders = new Set(model.access.principals.filter((p) => OUTSIDER_KINDS.includes(p.kind)).map((p) => p.id));
-  return accessChanges(empty, model).filter((c) => c.subject.kind === 'principal' && outsiders.has(c.subject.principal.id));
+  return accessChanges(empty, model).filter(
+    (c) => c.subject.kind === 'principal' && outsiders.has(c.subject.principal.id),
+  );
 }
 
 function roleChanges(base: StackModel, current: StackModel): Change[] {
@@ -223,13 +392,33 @@ function roleChanges(base: StackModel, current: StackModel): Change[] {
     const role = (a ?? b) as Role;
     const subject: Subject = { kind: 'role', name: role.name, address: role.address };
     if (!b || !a) {
-      changes.push({ section: 'access', kind: a ? 'added' : 'removed', subject, field: { kind: 'existence' }, effects: [] });
+      changes.push({
+        section: 'access',
+        kind: a ? 'added' : 'removed',
+        subject,
+        field: { kind: 'existence' },
+        effects: [],
+      });
       continue;
     }
-    changes.push(...statementChanges('access', subject, b.trust, a.trust, (statement) => ({ kind: 'trust-statement', statement })));
-    changes.push(...statementChanges('access', subject, b.permissions, a.permissions, (statement) => ({ kind: 'permission', statement })));
+    changes.push(
+      ...statementChanges('access', subject, b.trust, a.trust, (statement) => ({ kind: 'trust-statement', statement })),
+    );
+    changes.push(
+      ...statementChanges('access', subject, b.permissions, a.permissions, (statement) => ({
+        kind: 'permission',
+        statement,
+      })),
+    );
     for (const [arn, before, after] of pairs(b.managedPolicies, a.managedPolicies, (m) => m)) {
-      if (!before || !after) changes.push({ section: 'access', kind: after ? 'added' : 'removed', subject, field: { kind: 'managed-policy', arn }, effects: [after ? 'widens-access' : 'narrows-access'] });
+      if (!before || !after)
+        changes.push({
+          section: 'access',
+          kind: after ? 'added' : 'removed',
+          subject,
+          field: { kind: 'managed-policy', arn },
+          effects: [after ? 'widens-access' : 'narrows-access'],
+        });
     }
   }
   return changes;
@@ -239,18 +428,45 @@ function policyChanges(base: StackModel, current: StackModel): Change[] {
   const changes: Change[] = [];
   for (const [, b, a] of pairs(base.resourcePolicies, current.resourcePolicies, (p) => p.address)) {
     const policy = (a ?? b) as ResourcePolicy;
-    const governed = policy.governs.kind === 'own' ? (current.names[policy.governs.address] ?? base.names[policy.governs.address] ?? policy.governs.address) : valueKey(policy.governs);
+    const governed =
+      policy.governs.kind === 'own'
+        ? (current.names[policy.governs.address] ?? base.names[policy.governs.address] ?? policy.governs.address)
+        : valueKey(policy.governs);
     const subject: Subject = { kind: 'resource-policy', name: governed, address: policy.address };
-    changes.push(...statementChanges('access', subject, b?.statements ?? [], a?.statements ?? [], (statement) => ({ kind: 'policy-statement', statement })));
+    changes.push(
+      ...statementChanges('access', subject, b?.statements ?? [], a?.statements ?? [], (statement) => ({
+        kind: 'policy-statement',
+        statement,
+      })),
+    );
   }
   for (const [, b, a] of pairs(base.policies, current.policies, (p) => p.address)) {
     const policy = (a ?? b)!;
     const subject: Subject = { kind: 'managed-policy', name: policy.name, address: policy.address };
-    if (!b || !a) changes.push({ section: 'access', kind: a ? 'added' : 'removed', subject, field: { kind: 'existence' }, effects: [] });
-    else changes.push(...statementChanges('access', subject, b.statements, a.statements, (statement) => ({ kind: 'permission', statement })));
+    if (!b || !a)
+      changes.push({
+        section: 'access',
+        kind: a ? 'added' : 'removed',
+        subject,
+        field: { kind: 'existence' },
+        effects: [],
+      });
+    else
+      changes.push(
+        ...statementChanges('access', subject, b.statements, a.statements, (statement) => ({
+          kind: 'permission',
+          statement,
+        })),
+      );
   }
   if (base.accountIamAccess !== current.accountIamAccess) {
-    changes.push({ section: 'access', kind: 'changed', subject: { kind: 'stack' }, field: { kind: 'account-iam-access', before: base.accountIamAccess, after: current.accountIamAccess }, effects: [current.accountIamAccess ? 'widens-access' : 'narrows-access'] });
+    changes.push({
+      section: 'access',
+      kind: 'changed',
+      subject: { kind: 'stack' },
+      field: { kind: 'account-iam-access', before: base.accountIamAccess, after: current.accountIamAccess },
+      effects: [current.accountIamAccess ? 'widens-access' : 'narrows-access'],
+    });
   }
   return changes;
 }
@@ -258,19 +474,45 @@ function policyChanges(base: StackModel, current: StackModel): Change[] {
 function alertChanges(base: StackModel, current: StackModel): Change[] {
   const home = (m: StackModel) => ({ account: m.identity.account, region: m.identity.region });
   const alertKey = (m: StackModel) => (a: Alert) => `${a.kind}:${relative(a.name, home(m))}`;
-  const destKey = (m: StackModel) => (d: Destination) => (d.kind === 'sns-topic' ? `topic:${relative(d.name, home(m))}` : `${d.protocol}:${relative(d.endpoint, home(m))}`);
-  const keyed = <T>(m: StackModel, items: T[], key: (m: StackModel) => (t: T) => string) => items.map((t) => [key(m)(t), t] as const);
+  const destKey = (m: StackModel) => (d: Destination) =>
+    d.kind === 'sns-topic' ? `topic:${relative(d.name, home(m))}` : `${d.protocol}:${relative(d.endpoint, home(m))}`;
+  const keyed = <T>(m: StackModel, items: T[], key: (m: StackModel) => (t: T) => string) =>
+    items.map((t) => [key(m)(t), t] as const);
   const changes: Change[] = [];
-  for (const [, b, a] of pairs(keyed(base, base.alerts, alertKey), keyed(current, current.alerts, alertKey), ([k]) => k)) {
+  for (const [, b, a] of pairs(
+    keyed(base, base.alerts, alertKey),
+    keyed(current, current.alerts, alertKey),
+    ([k]) => k,
+  )) {
     if (!b || !a) {
       const alert = (a ?? b)![1];
-      changes.push({ section: 'alerts', kind: a ? 'added' : 'removed', subject: { kind: 'alert', name: alert.name, address: alert.address }, field: { kind: 'existence' }, effects: [] });
+      changes.push({
+        section: 'alerts',
+        kind: a ? 'added' : 'removed',
+        subject: { kind: 'alert', name: alert.name, address: alert.address },
+        field: { kind: 'existence' },
+        effects: [],
+      });
     }
   }
-  for (const [, b, a] of pairs(keyed(base, base.destinations, destKey), keyed(current, current.destinations, destKey), ([k]) => k)) {
+  for (const [, b, a] of pairs(
+    keyed(base, base.destinations, destKey),
+    keyed(current, current.destinations, destKey),
+    ([k]) => k,
+  )) {
     if (!b || !a) {
       const d = (a ?? b)![1];
-      changes.push({ section: 'alerts', kind: a ? 'added' : 'removed', subject: { kind: 'destination', name: d.kind === 'sns-topic' ? d.name : `${d.protocol} ${d.endpoint}`, address: d.address }, field: { kind: 'existence' }, effects: [] });
+      changes.push({
+        section: 'alerts',
+        kind: a ? 'added' : 'removed',
+        subject: {
+          kind: 'destination',
+          name: d.kind === 'sns-topic' ? d.name : `${d.protocol} ${d.endpoint}`,
+          address: d.address,
+        },
+        field: { kind: 'existence' },
+        effects: [],
+      });
     }
   }
   return changes;
@@ -279,12 +521,36 @@ function alertChanges(base: StackModel, current: StackModel): Change[] {
 function identityChanges(base: StackModel, current: StackModel): Change[] {
   const [b, a] = [base.identity, current.identity];
   const changes: Change[] = [];
-  if (b.account !== a.account) changes.push({ section: 'stack', kind: 'changed', subject: { kind: 'stack' }, field: { kind: 'account', before: b.account, after: a.account }, effects: ['moves-data'] });
+  if (b.account !== a.account)
+    changes.push({
+      section: 'stack',
+      kind: 'changed',
+      subject: { kind: 'stack' },
+      field: { kind: 'account', before: b.account, after: a.account },
+      effects: ['moves-data'],
+    });
   changes.push(...residencyMoves(base, current));
-  const relBackend = (m: StackModel) => JSON.parse(relative(JSON.stringify(m.identity.backend), { account: m.identity.account, region: m.identity.region })) as unknown;
-  if (!same(relBackend(base), relBackend(current))) changes.push({ section: 'residency', kind: 'changed', subject: { kind: 'stack' }, field: { kind: 'backend', before: b.backend, after: a.backend }, effects: [] });
+  const relBackend = (m: StackModel) =>
+    JSON.parse(
+      relative(JSON.stringify(m.identity.backend), { account: m.identity.account, region: m.identity.region }),
+    ) as unknown;
+  if (!same(relBackend(base), relBackend(current)))
+    changes.push({
+      section: 'residency',
+      kind: 'changed',
+      subject: { kind: 'stack' },
+      field: { kind: 'backend', before: b.backend, after: a.backend },
+      effects: [],
+    });
   for (const [region, before, after] of pairs(b.residencyExceptions, a.residencyExceptions, (r) => r)) {
-    if (!before || !after) changes.push({ section: 'residency', kind: after ? 'added' : 'removed', subject: { kind: 'stack' }, field: { kind: 'residency-exception', region }, effects: [after ? 'widens-access' : 'narrows-access'] });
+    if (!before || !after)
+      changes.push({
+        section: 'residency',
+        kind: after ? 'added' : 'removed',
+        subject: { kind: 'stack' },
+        field: { kind: 'residency-exception', region },
+        effects: [after ? 'widens-access' : 'narrows-access'],
+      });
   }
   return changes;
 }
@@ -300,14 +566,41 @@ export function residencyMoves(base: StackModel | undefined, current: StackModel
   const holdsData = a.role !== 'trust';
   const changes: Change[] = [];
   if (b && b.region !== a.region) {
-    changes.push({ section: 'residency', kind: 'changed', subject: { kind: 'stack' }, field: { kind: 'region', before: b.region, after: a.region, jurisdictionBefore: b.jurisdiction, jurisdictionAfter: a.jurisdiction }, effects: holdsData ? ['moves-residency', 'moves-data'] : [] });
+    changes.push({
+      section: 'residency',
+      kind: 'changed',
+      subject: { kind: 'stack' },
+      field: {
+        kind: 'region',
+        before: b.region,
+        after: a.region,
+        jurisdictionBefore: b.jurisdiction,
+        jurisdictionAfter: a.jurisdiction,
+      },
+      effects: holdsData ? ['moves-residency', 'moves-data'] : [],
+    });
   } else if (b && b.jurisdiction !== a.jurisdiction && holdsData) {
-    changes.push({ section: 'residency', kind: 'changed', subject: { kind: 'stack' }, field: { kind: 'jurisdiction', before: b.jurisdiction, after: a.jurisdiction, region: a.region }, effects: ['moves-residency'] });
+    changes.push({
+      section: 'residency',
+      kind: 'changed',
+      subject: { kind: 'stack' },
+      field: { kind: 'jurisdiction', before: b.jurisdiction, after: a.jurisdiction, region: a.region },
+      effects: ['moves-residency'],
+    });
   }
   const outside = outsideJurisdiction(a);
   const wasOutside = b ? outsideJurisdiction(b) : null;
-  if (outside && !(wasOutside && wasOutside.region === outside.region && wasOutside.jurisdiction === outside.jurisdiction)) {
-    changes.push({ section: 'residency', kind: 'added', subject: { kind: 'stack' }, field: { kind: 'outside-jurisdiction', ...outside }, effects: ['moves-residency'] });
+  if (
+    outside &&
+    !(wasOutside && wasOutside.region === outside.region && wasOutside.jurisdiction === outside.jurisdiction)
+  ) {
+    changes.push({
+      section: 'residency',
+      kind: 'added',
+      subject: { kind: 'stack' },
+      field: { kind: 'outside-jurisdiction', ...outside },
+      effects: ['moves-residency'],
+    });
   }
   return changes;
 }
@@ -317,7 +610,21 @@ function costChanges(base: StackReport, current: StackReport): Change[] {
     const before = base.cost?.lines[i];
     const changed = before && (Math.abs(before.total - line.total) >= 0.01 || !same(before.notPriced, line.notPriced));
     return changed
-      ? [{ section: 'cost', kind: 'changed', subject: { kind: 'cost', eventsPerMonth: line.events }, field: { kind: 'monthly-total', before: before.total, after: line.total, notPricedBefore: before.notPriced, notPricedAfter: line.notPriced }, effects: [] }]
+      ? [
+          {
+            section: 'cost',
+            kind: 'changed',
+            subject: { kind: 'cost', eventsPerMonth: line.events },
+            field: {
+              kind: 'monthly-total',
+              before: before.total,
+              after: line.total,
+              notPricedBefore: before.notPriced,
+              notPricedAfter: line.notPriced,
+            },
+            effects: [],
+          },
+        ]
       : [];
   });
 }
@@ -339,21 +646,42 @@ export function stackChanges(base: StackReport, current: StackReport): Change[] 
 }
 
 /** Stacks of both sides paired by identity (residency.ts): the same stack, or the deployment it says it moved from. */
-function matchStacks(base: StackReport[], current: StackReport[]): [StackReport | undefined, StackReport | undefined][] {
+function matchStacks(
+  base: StackReport[],
+  current: StackReport[],
+): [StackReport | undefined, StackReport | undefined][] {
   return pairByIdentity(base, current, (r) => r.model.identity);
 }
 
 /** Per stack of either side: added, removed, changed or unchanged, with its changes and their effects. */
-export function compareReports(base: StackReport[], current: StackReport[], source: StackReview['source'] = 'change'): StackReview[] {
+export function compareReports(
+  base: StackReport[],
+  current: StackReport[],
+  source: StackReview['source'] = 'change',
+): StackReview[] {
   return matchStacks(base, current)
     .map(([b, a]): StackReview => {
       if (!b) {
         const changes = [...residencyMoves(undefined, a!.model), ...outsiderGrants(a!.model)];
-        return { stack: a!.stack, status: 'added', changes, effects: unique(changes.flatMap((c) => c.effects)), model: a!.model, source };
+        return {
+          stack: a!.stack,
+          status: 'added',
+          changes,
+          effects: unique(changes.flatMap((c) => c.effects)),
+          model: a!.model,
+          source,
+        };
       }
       if (!a) {
         const destroys = b.model.stores.some((s) => s.kind === 's3' && s.protection !== 'prevent-destroy');
-        return { stack: b.stack, status: 'removed', changes: [], effects: destroys ? ['shortens-retention'] : [], model: b.model, source };
+        return {
+          stack: b.stack,
+          status: 'removed',
+          changes: [],
+          effects: destroys ? ['shortens-retention'] : [],
+          model: b.model,
+          source,
+        };
       }
       const changes = stackChanges(b, a);
       return {
@@ -373,8 +701,13 @@ export function compareReports(base: StackReport[], current: StackReport[], sour
 /** The gate's failures: per stack, the effects in GATED. */
 export function gateFailures(reviews: StackReview[]): { stack: string; effect: Effect; change?: Change }[] {
   return reviews.flatMap((r) => {
-    const fromChanges = r.changes.flatMap((c) => c.effects.filter((e) => GATED.includes(e)).map((effect) => ({ stack: r.stack, effect, change: c })));
-    const fromStack = r.status === 'removed' ? r.effects.filter((e) => GATED.includes(e)).map((effect) => ({ stack: r.stack, effect })) : [];
+    const fromChanges = r.changes.flatMap((c) =>
+      c.effects.filter((e) => GATED.includes(e)).map((effect) => ({ stack: r.stack, effect, change: c })),
+    );
+    const fromStack =
+      r.status === 'removed'
+        ? r.effects.filter((e) => GATED.includes(e)).map((effect) => ({ stack: r.stack, effect }))
+        : [];
     return [...fromChanges, ...fromStack];
   });
 }

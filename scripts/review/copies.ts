@@ -12,7 +12,9 @@ import type { Change, Effect } from './compare';
 
 const pairsOf = (base: Store[], current: Store[]) => {
   const before = new Map(base.filter((s) => s.kind === 's3').map((s) => [s.address, s]));
-  return current.filter((s) => s.kind === 's3' && before.has(s.address)).map((s) => [before.get(s.address)!, s] as const);
+  return current
+    .filter((s) => s.kind === 's3' && before.has(s.address))
+    .map((s) => [before.get(s.address)!, s] as const);
 };
 
 /** The stack's own buckets, by name: a copy to one of them stays in the stack's region. */
@@ -31,23 +33,60 @@ export function copyChanges(base: StackModel, current: StackModel): Change[] {
     // Relative to each side's account and region (model/values.ts): a new account id moves no copy.
     const rel = (m: StackModel, copies: NonNullable<Store['copies']>) => {
       const r = (t: string) => relative(t, { account: m.identity.account, region: m.identity.region });
-      return { replicatesTo: copies.replicatesTo.map(r), accessLogsTo: copies.accessLogsTo === null ? null : r(copies.accessLogsTo), aclGrants: copies.aclGrants.map(r) };
+      return {
+        replicatesTo: copies.replicatesTo.map(r),
+        accessLogsTo: copies.accessLogsTo === null ? null : r(copies.accessLogsTo),
+        aclGrants: copies.aclGrants.map(r),
+      };
     };
     const [before, after] = [rel(base, b.copies), rel(current, a.copies)];
-    const home = (t: string) => t.split('<account>').join(current.identity.account).split('<region>').join(current.identity.region);
+    const home = (t: string) =>
+      t.split('<account>').join(current.identity.account).split('<region>').join(current.identity.region);
     const subject = { kind: 'store' as const, name: a.name.split('/')[0], address: a.address, storeKind: a.kind };
     const leaves = (target: string): Effect[] => (own.has(bucketOf(target)) ? [] : ['moves-residency']);
     for (const destination of after.replicatesTo.filter((d) => !before.replicatesTo.includes(d)).map(home)) {
-      changes.push({ section: 'residency', kind: 'added', subject, field: { kind: 'replication', destination, outsideStack: !own.has(bucketOf(destination)) }, effects: leaves(destination) });
+      changes.push({
+        section: 'residency',
+        kind: 'added',
+        subject,
+        field: { kind: 'replication', destination, outsideStack: !own.has(bucketOf(destination)) },
+        effects: leaves(destination),
+      });
     }
     for (const destination of before.replicatesTo.filter((d) => !after.replicatesTo.includes(d)).map(home)) {
-      changes.push({ section: 'residency', kind: 'removed', subject, field: { kind: 'replication', destination, outsideStack: !own.has(bucketOf(destination)) }, effects: [] });
+      changes.push({
+        section: 'residency',
+        kind: 'removed',
+        subject,
+        field: { kind: 'replication', destination, outsideStack: !own.has(bucketOf(destination)) },
+        effects: [],
+      });
     }
     if (before.accessLogsTo !== after.accessLogsTo) {
-      changes.push({ section: 'residency', kind: 'changed', subject, field: { kind: 'access-log-target', before: b.copies.accessLogsTo, after: a.copies.accessLogsTo }, effects: a.copies.accessLogsTo ? leaves(a.copies.accessLogsTo) : [] });
+      changes.push({
+        section: 'residency',
+        kind: 'changed',
+        subject,
+        field: { kind: 'access-log-target', before: b.copies.accessLogsTo, after: a.copies.accessLogsTo },
+        effects: a.copies.accessLogsTo ? leaves(a.copies.accessLogsTo) : [],
+      });
     }
-    for (const grant of after.aclGrants.filter((g) => !before.aclGrants.includes(g)).map(home)) changes.push({ section: 'exposure', kind: 'added', subject, field: { kind: 'acl-grant', grant }, effects: ['widens-access'] });
-    for (const grant of before.aclGrants.filter((g) => !after.aclGrants.includes(g))) changes.push({ section: 'exposure', kind: 'removed', subject, field: { kind: 'acl-grant', grant }, effects: ['narrows-access'] });
+    for (const grant of after.aclGrants.filter((g) => !before.aclGrants.includes(g)).map(home))
+      changes.push({
+        section: 'exposure',
+        kind: 'added',
+        subject,
+        field: { kind: 'acl-grant', grant },
+        effects: ['widens-access'],
+      });
+    for (const grant of before.aclGrants.filter((g) => !after.aclGrants.includes(g)))
+      changes.push({
+        section: 'exposure',
+        kind: 'removed',
+        subject,
+        field: { kind: 'acl-grant', grant },
+        effects: ['narrows-access'],
+      });
   }
   return changes;
 }

@@ -21,7 +21,8 @@ export const statementKey = (s: Statement): string =>
     s.notResources?.map(valueKey) ?? null,
   ]);
 
-const principalCovered = (p: Principal, by: Principal[]) => by.some((q) => q.kind === 'any' || principalKey(q) === principalKey(p));
+const principalCovered = (p: Principal, by: Principal[]) =>
+  by.some((q) => q.kind === 'any' || principalKey(q) === principalKey(p));
 
 /** Operators whose values are patterns (`*`, `?`), as IAM matches them. */
 const PATTERN_OPERATOR = /(StringLike|ArnLike)$/;
@@ -33,7 +34,13 @@ const conditionsCovered = (narrower: Condition[], wider: Condition[]) =>
       (n) =>
         n.operator === w.operator &&
         n.key === w.key &&
-        n.values.every((v) => w.values.some((wv) => (PATTERN_OPERATOR.test(w.operator) ? iamWildcardMatch(valueKey(wv), valueKey(v)) : valueKey(wv) === valueKey(v)))),
+        n.values.every((v) =>
+          w.values.some((wv) =>
+            PATTERN_OPERATOR.test(w.operator)
+              ? iamWildcardMatch(valueKey(wv), valueKey(v))
+              : valueKey(wv) === valueKey(v),
+          ),
+        ),
     ),
   );
 
@@ -42,9 +49,15 @@ export function covered(statement: Statement, others: Statement[]): boolean {
   return others.some(
     (o) =>
       o.effect === statement.effect &&
-      (statement.principals.length === 0 ? o.principals.length === 0 : statement.principals.every((p) => principalCovered(p, o.principals))) &&
+      (statement.principals.length === 0
+        ? o.principals.length === 0
+        : statement.principals.every((p) => principalCovered(p, o.principals))) &&
       statement.actions.every((a) => o.actions.some((pattern) => iamWildcardMatch(pattern, a, true))) &&
-      (statement.resources.length === 0 ? o.resources.length === 0 || o.resources.some((r) => valueKey(r) === '*') : statement.resources.every((r) => o.resources.some((pattern) => iamWildcardMatch(valueKey(pattern), valueKey(r))))) &&
+      (statement.resources.length === 0
+        ? o.resources.length === 0 || o.resources.some((r) => valueKey(r) === '*')
+        : statement.resources.every((r) =>
+            o.resources.some((pattern) => iamWildcardMatch(valueKey(pattern), valueKey(r))),
+          )) &&
       conditionsCovered(statement.conditions, o.conditions),
   );
 }

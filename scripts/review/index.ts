@@ -10,7 +10,17 @@
  * --fail-on-widening when data moves region or jurisdiction, access is widened, retention shortened or protection weakened.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { readPlan } from '../../terraform-json/plan';
@@ -21,7 +31,13 @@ import { analyzeStack, type StackReport } from '../report/analyze';
 import { readReports, synthFingerprint, writeReports } from '../report/files';
 import { compareReports, GATED, gateFailures, type StackReview } from './compare';
 import { readPlanFile } from '../../terraform-json/plan';
-import { compareWorkspaces, readWorkspaces, workspacesMarkdown, type WorkspacesModel, type WorkspacesReview } from './workspaces';
+import {
+  compareWorkspaces,
+  readWorkspaces,
+  workspacesMarkdown,
+  type WorkspacesModel,
+  type WorkspacesReview,
+} from './workspaces';
 import { changesJson, changeWords, renderChangesMarkdown, verdict } from './render';
 
 /** A synth of a project folder into `outdir`; the error output when it fails. */
@@ -35,7 +51,8 @@ function baseOutput(base: string, scratch: string): { outdir: string; label: str
   if (isSynthOutput(base)) return { outdir: base, label: `the synth in ${base}` };
   const worktree = join(scratch, 'base');
   const add = spawnSync('git', ['worktree', 'add', '--detach', worktree, base], { encoding: 'utf8' });
-  if (add.status !== 0) return { error: `--base ${base}: neither a folder with a manifest.json nor a git ref (${add.stderr.trim()})` };
+  if (add.status !== 0)
+    return { error: `--base ${base}: neither a folder with a manifest.json nor a git ref (${add.stderr.trim()})` };
   symlinkSync(resolve('node_modules'), join(worktree, 'node_modules'));
   const outdir = join(scratch, 'base-out');
   const failed = synth(worktree, outdir);
@@ -51,17 +68,34 @@ export const REVIEW_COMMAND = {
     'What a change changes, per stack: against a base (a git ref or a cdktf.out folder), or what a Terraform plan changes in the live account (drift included). Writes changes.md, changes.json and the report with the review on its page.',
   flags: {
     base: { type: 'string', value: 'git ref | cdktf.out folder', help: 'compare the current synth with this base' },
-    plan: { type: 'string', value: 'plan.json | folder', help: 'review `terraform show -json <plan file>` output instead (a file, or a folder of them, one per stack); anything else is refused (exit 2)' },
-    from: { type: 'string', value: 'dir', default: 'cdktf.out', help: "with --plan: the synth whose deployment facts and prevent_destroy settings the plans' stacks have" },
+    plan: {
+      type: 'string',
+      value: 'plan.json | folder',
+      help: 'review `terraform show -json <plan file>` output instead (a file, or a folder of them, one per stack); anything else is refused (exit 2)',
+    },
+    from: {
+      type: 'string',
+      value: 'dir',
+      default: 'cdktf.out',
+      help: "with --plan: the synth whose deployment facts and prevent_destroy settings the plans' stacks have",
+    },
     out: { type: 'string', value: 'dir', default: 'report', help: 'where the review and report are written' },
-    'fail-on-widening': { type: 'boolean', help: 'exit 1 when a change moves data to another region or jurisdiction (or puts a stack outside its jurisdiction), widens access, shortens retention or weakens protection (for CI)' },
+    'fail-on-widening': {
+      type: 'boolean',
+      help: 'exit 1 when a change moves data to another region or jurisdiction (or puts a stack outside its jurisdiction), widens access, shortens retention or weakens protection (for CI)',
+    },
   },
 } satisfies CommandSpec;
 
 /** The plan files named: the file, or every .json file of the folder. */
 function planFiles(path: string): string[] {
   if (!existsSync(path)) return [];
-  return statSync(path).isDirectory() ? readdirSync(path).filter((f) => f.endsWith('.json')).sort().map((f) => join(path, f)) : [path];
+  return statSync(path).isDirectory()
+    ? readdirSync(path)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => join(path, f))
+    : [path];
 }
 
 /** Reviews of what each plan changes, and of what drifted before it, with the report of each planned stack. */
@@ -97,7 +131,8 @@ function publish(out: string, write: (dir: string) => void): void {
     write(staging);
     mkdirSync(out, { recursive: true });
     // What writeReports replaces (an earlier report's pages, stacks no longer there) and the earlier review.
-    for (const file of readdirSync(out)) if (/^(index\.html|index\.png|.+\.(md|json))$/.test(file)) rmSync(join(out, file), { force: true });
+    for (const file of readdirSync(out))
+      if (/^(index\.html|index\.png|.+\.(md|json))$/.test(file)) rmSync(join(out, file), { force: true });
     for (const file of readdirSync(staging)) renameSync(join(staging, file), join(out, file));
   } finally {
     rmSync(staging, { recursive: true, force: true });
@@ -161,17 +196,40 @@ export function main(args: string[]): number {
   // The review first, then the whole report of the change (which shows the review below the overview of index.html),
   // in a staging folder: the earlier one stays until all is written.
   publish(values.out, (dir) => {
-    writeFileSync(join(dir, 'changes.md'), `${renderChangesMarkdown(reviews, label)}${workspacesMarkdown(workspaces).map((line) => `${line}\n`).join('')}`);
-    writeFileSync(join(dir, 'changes.json'), `${JSON.stringify({ ...changesJson(reviews, label, synthFingerprint(current)), workspaces }, null, 2)}\n`);
+    writeFileSync(
+      join(dir, 'changes.md'),
+      `${renderChangesMarkdown(reviews, label)}${workspacesMarkdown(workspaces)
+        .map((line) => `${line}\n`)
+        .join('')}`,
+    );
+    writeFileSync(
+      join(dir, 'changes.json'),
+      `${JSON.stringify({ ...changesJson(reviews, label, synthFingerprint(current)), workspaces }, null, 2)}\n`,
+    );
     writeReports(current, dir, currentWorkspaces);
   });
-  for (const r of reviews) console.log(`${r.stack}${r.source === 'drift' ? ' (drift)' : ''}: ${r.status} — ${verdict(r)}`);
+  for (const r of reviews)
+    console.log(`${r.stack}${r.source === 'drift' ? ' (drift)' : ''}: ${r.status} — ${verdict(r)}`);
   for (const w of workspaces) console.log(`${w.stack}: ${w.status} — ${w.verdict}`);
-  console.log(`${join(values.out, 'changes.md')} (${reviews.filter((r) => r.status !== 'unchanged').length} of ${reviews.length} changed)`);
+  console.log(
+    `${join(values.out, 'changes.md')} (${reviews.filter((r) => r.status !== 'unchanged').length} of ${reviews.length} changed)`,
+  );
   const failures = gateFailures(reviews);
-  const workspaceFailures = workspaces.flatMap((w) => w.changes.flatMap((c) => c.effects.filter((e) => GATED.includes(e)).map((e) => `${w.stack}: ${e}: ${c.words}`)));
+  const workspaceFailures = workspaces.flatMap((w) =>
+    w.changes.flatMap((c) => c.effects.filter((e) => GATED.includes(e)).map((e) => `${w.stack}: ${e}: ${c.words}`)),
+  );
   if (values['fail-on-widening'] && (failures.length || workspaceFailures.length)) {
-    for (const f of failures) console.error(`${f.stack}: ${f.effect}${f.change ? `: ${changeWords(f.change, reviews.find((r) => r.stack === f.stack)!)}` : ''}`);
+    for (const f of failures)
+      console.error(
+        `${f.stack}: ${f.effect}${
+          f.change
+            ? `: ${changeWords(
+                f.change,
+                reviews.find((r) => r.stack === f.stack)!,
+              )}`
+            : ''
+        }`,
+      );
     workspaceFailures.forEach((line) => console.error(line));
     return 1;
   }

@@ -110,7 +110,8 @@ export function changeWords(c: Change, review: Pick<StackReview, 'model' | 'base
   }
 }
 
-const list = (items: string[]) => `${items.slice(0, 3).join('; ')}${items.length > 3 ? `; and ${items.length - 3} more` : ''}`;
+const list = (items: string[]) =>
+  `${items.slice(0, 3).join('; ')}${items.length > 3 ? `; and ${items.length - 3} more` : ''}`;
 
 /**
  * Whom a trust stack's roles trust: the HCP Terraform runs their trust policies name (`<host>:sub` =
@@ -118,7 +119,8 @@ const list = (items: string[]) => `${items.slice(0, 3).join('; ')}${items.length
  * as `runs of <org>/<workspace> on <host> (plan, apply)`.
  */
 function trustedRuns(model: StackModel): string[] {
-  const home = (text: string) => text.replace(/<region>/g, model.identity.region).replace(/<account>/g, model.identity.account);
+  const home = (text: string) =>
+    text.replace(/<region>/g, model.identity.region).replace(/<account>/g, model.identity.account);
   const runs = new Map<string, Set<string>>();
   for (const s of model.roles.flatMap((role) => role.trust)) {
     for (const c of s.conditions.filter((x) => x.key.endsWith(':sub'))) {
@@ -130,13 +132,17 @@ function trustedRuns(model: StackModel): string[] {
       }
     }
   }
-  return [...runs].map(([key, phases]) => `${key}${[...phases].filter(Boolean).length ? ` (${[...phases].filter(Boolean).sort().reverse().join(', ')})` : ''}`);
+  return [...runs].map(
+    ([key, phases]) =>
+      `${key}${[...phases].filter(Boolean).length ? ` (${[...phases].filter(Boolean).sort().reverse().join(', ')})` : ''}`,
+  );
 }
 
 /** What a new stack creates, in its own terms: a pipeline's data, a state bucket's state, a trust stack's trust. */
 function addedWords(r: StackReview): string {
   const { identity: id, roles } = r.model;
-  if (id.role === 'trust') return `new trust stack: IAM (global) in account ${id.account}, ${roles.length} deploy role${roles.length === 1 ? '' : 's'} that ${trustedRuns(r.model).join('; ') || 'nobody'} may assume; holds no data`;
+  if (id.role === 'trust')
+    return `new trust stack: IAM (global) in account ${id.account}, ${roles.length} deploy role${roles.length === 1 ? '' : 's'} that ${trustedRuns(r.model).join('; ') || 'nobody'} may assume; holds no data`;
   if (id.role === 'state') {
     const bucket = r.model.stores.find((s) => s.role === 'state');
     return `new state stack: Terraform state of ${words.environments(id)} in ${bucket?.name.replace(/\/$/, '') ?? 'a bucket'} in ${id.region} (${id.jurisdiction ?? 'several jurisdictions'})`;
@@ -152,7 +158,8 @@ export function verdict(r: StackReview): string {
     return `${addedWords(r)}${residency.length ? ` — ${EFFECT_WORDS['moves-residency']}: ${list(residency)}` : ''}${outsiders.length ? ` — widens access to outsiders: ${list(outsiders)}` : ''}`;
   }
   if (r.status === 'removed') {
-    if (r.model.identity.role === 'trust') return `trust stack removed: its deploy roles (${r.model.roles.map((role) => role.name).join(', ')}) and its identity provider are deleted; ${trustedRuns(r.model).join('; ') || 'no run'} can no longer assume them`;
+    if (r.model.identity.role === 'trust')
+      return `trust stack removed: its deploy roles (${r.model.roles.map((role) => role.name).join(', ')}) and its identity provider are deleted; ${trustedRuns(r.model).join('; ') || 'no run'} can no longer assume them`;
     return r.effects.includes('shortens-retention')
       ? 'stack removed: its data is deleted with it (protection.allowDestroy)'
       : 'stack removed: its buckets and keys carry prevent_destroy, so a destroy stops until protection.allowDestroy is set';
@@ -161,10 +168,16 @@ export function verdict(r: StackReview): string {
   const parts: string[] = [];
   const account = r.changes.find((c) => c.field.kind === 'account');
   const region = r.changes.find((c) => c.field.kind === 'region');
-  if (account?.field.kind === 'account') parts.push(`moves to account ${account.field.after}: new resources there; the data in ${account.field.before} is not moved`);
+  if (account?.field.kind === 'account')
+    parts.push(
+      `moves to account ${account.field.after}: new resources there; the data in ${account.field.before} is not moved`,
+    );
   if (region?.field.kind === 'region') {
     const f = region.field;
-    const jurisdiction = f.jurisdictionAfter !== f.jurisdictionBefore ? `, jurisdiction ${f.jurisdictionBefore ?? 'n/a'} → ${f.jurisdictionAfter ?? 'n/a'}` : ` (${f.jurisdictionAfter ?? 'n/a'})`;
+    const jurisdiction =
+      f.jurisdictionAfter !== f.jurisdictionBefore
+        ? `, jurisdiction ${f.jurisdictionBefore ?? 'n/a'} → ${f.jurisdictionAfter ?? 'n/a'}`
+        : ` (${f.jurisdictionAfter ?? 'n/a'})`;
     const holdsData = r.model.identity.role !== 'trust';
     parts.push(
       holdsData
@@ -174,12 +187,17 @@ export function verdict(r: StackReview): string {
   }
   for (const effect of GATED) {
     // A region move is said above, from and to.
-    const lines = r.changes.filter((c) => c.effects.includes(effect) && c.field.kind !== 'region').map((c) => changeWords(c, r));
+    const lines = r.changes
+      .filter((c) => c.effects.includes(effect) && c.field.kind !== 'region')
+      .map((c) => changeWords(c, r));
     if (lines.length) parts.push(`${EFFECT_WORDS[effect]}: ${list(lines)}`);
   }
   if (parts.length) return parts.join(' — ');
-  const sensitive = r.changes.filter((c) => ['residency', 'retention', 'access', 'encryption', 'exposure', 'protection'].includes(c.section));
-  if (sensitive.length) return `residency, retention, access or protection changed without widening, shortening or weakening: ${list(sensitive.map((c) => changeWords(c, r)))}`;
+  const sensitive = r.changes.filter((c) =>
+    ['residency', 'retention', 'access', 'encryption', 'exposure', 'protection'].includes(c.section),
+  );
+  if (sensitive.length)
+    return `residency, retention, access or protection changed without widening, shortening or weakening: ${list(sensitive.map((c) => changeWords(c, r)))}`;
   return 'no change to residency, retention, access or protection';
 }
 
@@ -187,7 +205,8 @@ const sectionTitle = (s: string) => `${s[0].toUpperCase()}${s.slice(1)}`;
 const DRIFT_NOTE = 'changed outside Terraform (drift): the live account differs from the last apply';
 
 /** changes.md: fit to paste into a pull request — the review's document (`changesSection`) in Markdown. */
-export const renderChangesMarkdown = (reviews: StackReview[], baseLabel: string): string => sectionMarkdown(changesSection(changesJson(reviews, baseLabel, '')));
+export const renderChangesMarkdown = (reviews: StackReview[], baseLabel: string): string =>
+  sectionMarkdown(changesSection(changesJson(reviews, baseLabel, '')));
 
 /** changes.json: what CI gates read, and what the report's page shows the review from. */
 export interface ChangesJson {
@@ -233,7 +252,11 @@ export function changesSection(json: ChangesJson, current = true): Section {
   const summary: Block = {
     kind: 'table',
     headers: ['Stack', 'Status', 'Verdict'],
-    rows: json.stacks.map((r) => [[code(r.stack), ...(r.source === 'drift' ? [text(' '), mark('warning', 'drift')] : [])], cell(r.status), cell(r.verdict)]),
+    rows: json.stacks.map((r) => [
+      [code(r.stack), ...(r.source === 'drift' ? [text(' '), mark('warning', 'drift')] : [])],
+      cell(r.status),
+      cell(r.verdict),
+    ]),
   };
   const details: Block[] = json.stacks
     .filter((r) => r.changes.length)
@@ -251,13 +274,42 @@ export function changesSection(json: ChangesJson, current = true): Section {
               kind: 'list',
               items: inSection.map((c) => {
                 const gated = gatedMarks(c.effects);
-                return [text(c.words), ...(gated.length ? [text(' '), strong(text('('), ...gated.flatMap((e, i) => [...(i ? [text(', ')] : []), mark(e === 'moves-data' ? 'info' : 'error', EFFECT_WORDS[e])]), text(')'))] : [])];
+                return [
+                  text(c.words),
+                  ...(gated.length
+                    ? [
+                        text(' '),
+                        strong(
+                          text('('),
+                          ...gated.flatMap((e, i) => [
+                            ...(i ? [text(', ')] : []),
+                            mark(e === 'moves-data' ? 'info' : 'error', EFFECT_WORDS[e]),
+                          ]),
+                          text(')'),
+                        ),
+                      ]
+                    : []),
+                ];
               }),
             },
           ];
         }),
       ],
     }));
-  const stale: Block[] = current ? [] : [{ kind: 'paragraph', content: cell('This review is of another synth than the stacks below: run `npm run review` again to review them.') }];
-  return { id: 'changes', role: 'changes', title: `Change review against ${json.base}`, blocks: [...stale, summary, ...details] };
+  const stale: Block[] = current
+    ? []
+    : [
+        {
+          kind: 'paragraph',
+          content: cell(
+            'This review is of another synth than the stacks below: run `npm run review` again to review them.',
+          ),
+        },
+      ];
+  return {
+    id: 'changes',
+    role: 'changes',
+    title: `Change review against ${json.base}`,
+    blocks: [...stale, summary, ...details],
+  };
 }

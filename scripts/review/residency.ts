@@ -27,18 +27,29 @@ export function regionJurisdictions(region: string): string[] {
 }
 
 /** A stack whose region is outside its jurisdiction (allowed only by a configured exception): what and why. */
-export function outsideJurisdiction(id: Identity): { region: string; jurisdiction: string; regionJurisdictions: string[]; reason: string | null } | null {
+export function outsideJurisdiction(
+  id: Identity,
+): { region: string; jurisdiction: string; regionJurisdictions: string[]; reason: string | null } | null {
   if (id.role === 'trust' || !id.jurisdiction) return null; // IAM is global: a trust stack holds no data of a region
   const allowed = jurisdictionRegionsOf(id);
   if (allowed === null || allowed.includes(id.region)) return null;
-  return { region: id.region, jurisdiction: id.jurisdiction, regionJurisdictions: regionJurisdictions(id.region), reason: id.regionExceptions?.[id.region] ?? null };
+  return {
+    region: id.region,
+    jurisdiction: id.jurisdiction,
+    regionJurisdictions: regionJurisdictions(id.region),
+    reason: id.regionExceptions?.[id.region] ?? null,
+  };
 }
 
 const pipelineKey = (id: Identity) => `${id.environments[0] ?? ''}/${id.region}`;
 const overlaps = (a: string[], b: string[]) => a.some((e) => b.includes(e));
 
 /** Pairs the stacks of two sides by identity; [base, current] with one side undefined for a removed or added stack. */
-export function pairByIdentity<T>(base: T[], current: T[], identity: (t: T) => Identity): [T | undefined, T | undefined][] {
+export function pairByIdentity<T>(
+  base: T[],
+  current: T[],
+  identity: (t: T) => Identity,
+): [T | undefined, T | undefined][] {
   const result: [T | undefined, T | undefined][] = [];
   const removed = new Map(base.map((b) => [stackKey(identity(b)), b]));
   const added: T[] = [];
@@ -61,15 +72,28 @@ export function pairByIdentity<T>(base: T[], current: T[], identity: (t: T) => I
   for (const a of [...added]) {
     const id = identity(a);
     if (id.role !== 'pipeline' || !id.movedFrom) continue;
-    const b = [...removed.values()].find((r) => identity(r).role === 'pipeline' && pipelineKey(identity(r)) === id.movedFrom);
+    const b = [...removed.values()].find(
+      (r) => identity(r).role === 'pipeline' && pipelineKey(identity(r)) === id.movedFrom,
+    );
     if (b !== undefined) pair(a, b);
   }
   // A state stack (same region) or a trust stack whose deployments changed: paired when exactly one candidate on each side.
-  const sameServer = (b: Identity, a: Identity) => b.role === a.role && overlaps(b.environments, a.environments) && (a.role === 'trust' || (a.role === 'state' && a.region === b.region));
+  const sameServer = (b: Identity, a: Identity) =>
+    b.role === a.role &&
+    overlaps(b.environments, a.environments) &&
+    (a.role === 'trust' || (a.role === 'state' && a.region === b.region));
   for (const a of [...added]) {
     const candidates = [...removed.values()].filter((b) => sameServer(identity(b), identity(a)));
-    if (candidates.length !== 1 || added.filter((other) => sameServer(identity(candidates[0]), identity(other))).length !== 1) continue;
+    if (
+      candidates.length !== 1 ||
+      added.filter((other) => sameServer(identity(candidates[0]), identity(other))).length !== 1
+    )
+      continue;
     pair(a, candidates[0]);
   }
-  return [...result, ...[...removed.values()].map((b) => [b, undefined] as [T, undefined]), ...added.map((a) => [undefined, a] as [undefined, T])];
+  return [
+    ...result,
+    ...[...removed.values()].map((b) => [b, undefined] as [T, undefined]),
+    ...added.map((a) => [undefined, a] as [undefined, T]),
+  ];
 }

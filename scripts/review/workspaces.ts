@@ -29,7 +29,8 @@ export interface WorkspacesModel {
 }
 
 type Body = Record<string, unknown>;
-const entries = (tf: TerraformJson, type: string) => Object.entries((tf.resource?.[type] ?? {}) as Record<string, Body>);
+const entries = (tf: TerraformJson, type: string) =>
+  Object.entries((tf.resource?.[type] ?? {}) as Record<string, Body>);
 const refersTo = (value: unknown, type: string, name: string) => String(value).includes(`\${${type}.${name}.`);
 
 /** The model of a synthesized workspaces stack; null for a stack of another provider. */
@@ -38,17 +39,32 @@ export function workspacesModel(stack: string, tf: TerraformJson): WorkspacesMod
   if (!provider) return null;
   const projects = new Map(entries(tf, 'tfe_project').map(([name, p]) => [name, String(p.name)]));
   const workspaces = entries(tf, 'tfe_workspace').map(([name, w]): HcpWorkspace => {
-    const settings = entries(tf, 'tfe_workspace_settings').find(([, s]) => refersTo(s.workspace_id, 'tfe_workspace', name))?.[1];
+    const settings = entries(tf, 'tfe_workspace_settings').find(([, s]) =>
+      refersTo(s.workspace_id, 'tfe_workspace', name),
+    )?.[1];
     const vcs = (Array.isArray(w.vcs_repo) ? w.vcs_repo[0] : w.vcs_repo) as Body | undefined;
-    const project = [...projects].find(([p]) => refersTo(w.project_id, 'tfe_project', p))?.[1] ?? String(w.project_id ?? '');
+    const project =
+      [...projects].find(([p]) => refersTo(w.project_id, 'tfe_project', p))?.[1] ?? String(w.project_id ?? '');
     const credentials = Object.fromEntries(
       entries(tf, 'tfe_variable')
         .filter(([, v]) => refersTo(v.workspace_id, 'tfe_workspace', name) && String(v.key).startsWith('TFC_AWS_'))
         .map(([, v]) => [String(v.key), String(v.value)]),
     );
-    return { name: String(w.name), project, autoApply: w.auto_apply === true, vcs: vcs ? `${String(vcs.identifier)}${vcs.branch ? `@${String(vcs.branch)}` : ''}` : null, executionMode: String(settings?.execution_mode ?? 'remote'), credentials };
+    return {
+      name: String(w.name),
+      project,
+      autoApply: w.auto_apply === true,
+      vcs: vcs ? `${String(vcs.identifier)}${vcs.branch ? `@${String(vcs.branch)}` : ''}` : null,
+      executionMode: String(settings?.execution_mode ?? 'remote'),
+      credentials,
+    };
   });
-  return { stack, hostname: String(provider.hostname ?? 'app.terraform.io'), organization: String(provider.organization ?? ''), workspaces: workspaces.sort((a, b) => a.name.localeCompare(b.name)) };
+  return {
+    stack,
+    hostname: String(provider.hostname ?? 'app.terraform.io'),
+    organization: String(provider.organization ?? ''),
+    workspaces: workspaces.sort((a, b) => a.name.localeCompare(b.name)),
+  };
 }
 
 /** The workspaces stacks of a cdktf.out folder. */
@@ -70,18 +86,39 @@ export interface WorkspacesReview {
 
 const roleName = (arn: string) => arn.replace(/^arn:[^:]+:iam::(\d+):role\/(.+)$/, 'role $2 of $1');
 const describe = (w: HcpWorkspace) =>
-  `${w.name} (project ${w.project}, ${w.executionMode} runs${w.vcs ? ` from ${w.vcs}` : ''}, ${w.autoApply ? 'applies without approval' : 'applies approved by a reviewer'}; assumes ${Object.entries(w.credentials).filter(([k]) => k.endsWith('_ROLE_ARN')).map(([k, v]) => `${k.replace(/^TFC_AWS_|_ROLE_ARN$/g, '').toLowerCase()} ${roleName(v)}`).join(', ') || 'no AWS role'})`;
+  `${w.name} (project ${w.project}, ${w.executionMode} runs${w.vcs ? ` from ${w.vcs}` : ''}, ${w.autoApply ? 'applies without approval' : 'applies approved by a reviewer'}; assumes ${
+    Object.entries(w.credentials)
+      .filter(([k]) => k.endsWith('_ROLE_ARN'))
+      .map(([k, v]) => `${k.replace(/^TFC_AWS_|_ROLE_ARN$/g, '').toLowerCase()} ${roleName(v)}`)
+      .join(', ') || 'no AWS role'
+  })`;
 
 function workspaceChanges(b: HcpWorkspace, a: HcpWorkspace): WorkspacesReview['changes'] {
   const changes: WorkspacesReview['changes'] = [];
   for (const key of [...new Set([...Object.keys(b.credentials), ...Object.keys(a.credentials)])].sort()) {
     if (b.credentials[key] === a.credentials[key]) continue;
-    changes.push({ words: `workspace ${a.name} ${key}: was ${b.credentials[key] ?? 'unset'}; now ${a.credentials[key] ?? 'unset'}`, effects: a.credentials[key] ? ['widens-access'] : ['narrows-access'] });
+    changes.push({
+      words: `workspace ${a.name} ${key}: was ${b.credentials[key] ?? 'unset'}; now ${a.credentials[key] ?? 'unset'}`,
+      effects: a.credentials[key] ? ['widens-access'] : ['narrows-access'],
+    });
   }
-  if (b.vcs !== a.vcs) changes.push({ words: `workspace ${a.name} runs start from: was ${b.vcs ?? 'the CLI'}; now ${a.vcs ?? 'the CLI'}`, effects: a.vcs ? ['widens-access'] : [] });
-  if (b.autoApply !== a.autoApply) changes.push({ words: `workspace ${a.name} applies: was ${b.autoApply ? 'without approval' : 'approved by a reviewer'}; now ${a.autoApply ? 'without approval' : 'approved by a reviewer'}`, effects: [a.autoApply ? 'weakens-protection' : 'strengthens-protection'] });
-  if (b.executionMode !== a.executionMode) changes.push({ words: `workspace ${a.name} execution: was ${b.executionMode}; now ${a.executionMode}`, effects: [] });
-  if (b.project !== a.project) changes.push({ words: `workspace ${a.name} project: was ${b.project}; now ${a.project}`, effects: [] });
+  if (b.vcs !== a.vcs)
+    changes.push({
+      words: `workspace ${a.name} runs start from: was ${b.vcs ?? 'the CLI'}; now ${a.vcs ?? 'the CLI'}`,
+      effects: a.vcs ? ['widens-access'] : [],
+    });
+  if (b.autoApply !== a.autoApply)
+    changes.push({
+      words: `workspace ${a.name} applies: was ${b.autoApply ? 'without approval' : 'approved by a reviewer'}; now ${a.autoApply ? 'without approval' : 'approved by a reviewer'}`,
+      effects: [a.autoApply ? 'weakens-protection' : 'strengthens-protection'],
+    });
+  if (b.executionMode !== a.executionMode)
+    changes.push({
+      words: `workspace ${a.name} execution: was ${b.executionMode}; now ${a.executionMode}`,
+      effects: [],
+    });
+  if (b.project !== a.project)
+    changes.push({ words: `workspace ${a.name} project: was ${b.project}; now ${a.project}`, effects: [] });
   return changes;
 }
 
@@ -94,15 +131,41 @@ export function compareWorkspaces(base: WorkspacesModel[], current: WorkspacesMo
   const after = new Map(current.map((m) => [key(m), m]));
   return [...new Set([...before.keys(), ...after.keys()])].sort().map((k): WorkspacesReview => {
     const [b, a] = [before.get(k), after.get(k)];
-    if (!b) return { stack: a!.stack, status: 'added', changes: [], effects: [], verdict: `new workspaces stack: HCP Terraform organization ${a!.organization} on ${a!.hostname}, ${a!.workspaces.length} workspace${a!.workspaces.length === 1 ? '' : 's'}: ${a!.workspaces.map(describe).join('; ')}` };
-    if (!a) return { stack: b.stack, status: 'removed', changes: [], effects: [], verdict: `workspaces stack removed: organization ${b.organization} on ${b.hostname} (${b.workspaces.map((w) => w.name).join(', ')}); runs there stop` };
+    if (!b)
+      return {
+        stack: a!.stack,
+        status: 'added',
+        changes: [],
+        effects: [],
+        verdict: `new workspaces stack: HCP Terraform organization ${a!.organization} on ${a!.hostname}, ${a!.workspaces.length} workspace${a!.workspaces.length === 1 ? '' : 's'}: ${a!.workspaces.map(describe).join('; ')}`,
+      };
+    if (!a)
+      return {
+        stack: b.stack,
+        status: 'removed',
+        changes: [],
+        effects: [],
+        verdict: `workspaces stack removed: organization ${b.organization} on ${b.hostname} (${b.workspaces.map((w) => w.name).join(', ')}); runs there stop`,
+      };
     const changes: WorkspacesReview['changes'] = [];
     const was = new Map(b.workspaces.map((w) => [w.name, w]));
     const now = new Map(a.workspaces.map((w) => [w.name, w]));
-    for (const w of a.workspaces) changes.push(...(was.has(w.name) ? workspaceChanges(was.get(w.name)!, w) : [{ words: `new workspace ${describe(w)}`, effects: [] as Effect[] }]));
-    for (const w of b.workspaces.filter((x) => !now.has(x.name))) changes.push({ words: `removed workspace ${w.name}`, effects: [] });
+    for (const w of a.workspaces)
+      changes.push(
+        ...(was.has(w.name)
+          ? workspaceChanges(was.get(w.name)!, w)
+          : [{ words: `new workspace ${describe(w)}`, effects: [] as Effect[] }]),
+      );
+    for (const w of b.workspaces.filter((x) => !now.has(x.name)))
+      changes.push({ words: `removed workspace ${w.name}`, effects: [] });
     const effects = EFFECTS.filter((e) => changes.some((c) => c.effects.includes(e)));
-    return { stack: a.stack, status: changes.length ? 'changed' : 'unchanged', changes, effects, verdict: changes.length ? changes.map((c) => c.words).join('; ') : 'no change' };
+    return {
+      stack: a.stack,
+      status: changes.length ? 'changed' : 'unchanged',
+      changes,
+      effects,
+      verdict: changes.length ? changes.map((c) => c.words).join('; ') : 'no change',
+    };
   });
 }
 
@@ -116,6 +179,8 @@ export function workspacesMarkdown(reviews: WorkspacesReview[]): string[] {
     '| Stack | Status | Verdict |',
     '|---|---|---|',
     ...reviews.map((r) => `| \`${r.stack}\` | ${r.status} | ${r.verdict.replace(/\|/g, '\\|')} |`),
-    ...reviews.flatMap((r) => r.changes.map((c) => `- \`${r.stack}\`: ${c.words}${c.effects.length ? ` **(${c.effects.join(', ')})**` : ''}`)),
+    ...reviews.flatMap((r) =>
+      r.changes.map((c) => `- \`${r.stack}\`: ${c.words}${c.effects.length ? ` **(${c.effects.join(', ')})**` : ''}`),
+    ),
   ];
 }

@@ -57,7 +57,10 @@ export class AccessLogs extends Construct {
           Principal: { Service: logging },
           Action: 's3:PutObject',
           Resource: `${logBucketArn}/${prefix}*`,
-          Condition: { ArnEquals: { 'aws:SourceArn': arn.bucket(sourceName) }, StringEquals: { 'aws:SourceAccount': env.accountId } },
+          Condition: {
+            ArnEquals: { 'aws:SourceArn': arn.bucket(sourceName) },
+            StringEquals: { 'aws:SourceAccount': env.accountId },
+          },
         },
       ],
     });
@@ -71,10 +74,17 @@ export class AccessLogs extends Construct {
     });
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: this.bucket.id,
-      rule: [{ id: 'expire-access-logs', status: 'Enabled', filter: [{}], expiration: [{ days: props.retentionDays }] }],
+      rule: [
+        { id: 'expire-access-logs', status: 'Enabled', filter: [{}], expiration: [{ days: props.retentionDays }] },
+      ],
     });
     // S3 checks the log bucket's policy when logging is turned on: set it after the policy.
     const policy = this.node.findChild('tls-only') as S3BucketPolicy;
-    new S3BucketLoggingA(this, 'logging', { bucket: props.source.id, targetBucket: this.bucket.id, targetPrefix: prefix, dependsOn: [policy] });
+    new S3BucketLoggingA(this, 'logging', {
+      bucket: props.source.id,
+      targetBucket: this.bucket.id,
+      targetPrefix: prefix,
+      dependsOn: [policy],
+    });
   }
 }

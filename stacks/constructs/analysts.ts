@@ -23,7 +23,9 @@ export interface AnalystsProps {
 }
 
 /** The queries and reads an analyst needs, on this stack's resources only (docs/analysts.md). */
-export function analystStatements(p: Pick<AnalystsProps, 'env' | 'names' | 'dataFolder' | 'resultsFolder' | 'keyArn'>): PolicyStatement[] {
+export function analystStatements(
+  p: Pick<AnalystsProps, 'env' | 'names' | 'dataFolder' | 'resultsFolder' | 'keyArn'>,
+): PolicyStatement[] {
   const arn = arnsOf(p.env);
   const bucket = arn.bucket(p.names.dataBucket);
   const { region } = p.env;
@@ -31,18 +33,52 @@ export function analystStatements(p: Pick<AnalystsProps, 'env' | 'names' | 'data
     {
       Sid: 'RunQueriesInTheStackWorkgroup',
       Effect: 'Allow',
-      Action: ['athena:StartQueryExecution', 'athena:StopQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:GetQueryResultsStream', 'athena:ListQueryExecutions', 'athena:BatchGetQueryExecution', 'athena:GetWorkGroup', 'athena:ListNamedQueries', 'athena:GetNamedQuery', 'athena:BatchGetNamedQuery'],
+      Action: [
+        'athena:StartQueryExecution',
+        'athena:StopQueryExecution',
+        'athena:GetQueryExecution',
+        'athena:GetQueryResults',
+        'athena:GetQueryResultsStream',
+        'athena:ListQueryExecutions',
+        'athena:BatchGetQueryExecution',
+        'athena:GetWorkGroup',
+        'athena:ListNamedQueries',
+        'athena:GetNamedQuery',
+        'athena:BatchGetNamedQuery',
+      ],
       Resource: `arn:${p.env.partition}:athena:${region}:${p.env.accountId}:workgroup/${p.names.workgroup}`,
     },
     {
       Sid: 'ReadTheStackCatalog',
       Effect: 'Allow',
-      Action: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'],
-      Resource: [arn.glue('catalog'), arn.glue(`database/${p.names.glueDatabase}`), arn.glue(`table/${p.names.glueDatabase}/*`)],
+      Action: [
+        'glue:GetDatabase',
+        'glue:GetTable',
+        'glue:GetTables',
+        'glue:GetPartition',
+        'glue:GetPartitions',
+        'glue:BatchGetPartition',
+      ],
+      Resource: [
+        arn.glue('catalog'),
+        arn.glue(`database/${p.names.glueDatabase}`),
+        arn.glue(`table/${p.names.glueDatabase}/*`),
+      ],
     },
     { Sid: 'ReadEventData', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucket}/${p.dataFolder}*` },
-    { Sid: 'ReadAndWriteQueryResults', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], Resource: `${bucket}/${p.resultsFolder}*` },
-    { Sid: 'ListEventAndResultFolders', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket, Condition: { StringLike: { 's3:prefix': [`${p.dataFolder}*`, `${p.resultsFolder}*`] } } },
+    {
+      Sid: 'ReadAndWriteQueryResults',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+      Resource: `${bucket}/${p.resultsFolder}*`,
+    },
+    {
+      Sid: 'ListEventAndResultFolders',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: bucket,
+      Condition: { StringLike: { 's3:prefix': [`${p.dataFolder}*`, `${p.resultsFolder}*`] } },
+    },
     { Sid: 'LocateTheBucket', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: bucket },
     keyThroughS3AndAthena(p.keyArn, region),
   ];

@@ -11,7 +11,16 @@ import { DEFAULT_SETTINGS } from '../../config/defaults';
 import { CONTRACT_SCHEMA_FOLDER, staticFolder, type ResourceNames } from '../../config/names';
 import { PARTITION_COLUMNS } from '../../config/queries';
 import type { CatalogSettings, ContractColumn, CrawlerSettings, FirehoseSettings } from '../../config/schema';
-import { arnsOf, denyInsecureTransport, jsonDocument, logsEncryptLogGroup, policyDocument, principalIn, type AwsEnvironment, type PolicyStatement } from '../iam';
+import {
+  arnsOf,
+  denyInsecureTransport,
+  jsonDocument,
+  logsEncryptLogGroup,
+  policyDocument,
+  principalIn,
+  type AwsEnvironment,
+  type PolicyStatement,
+} from '../iam';
 import { ServiceRole } from './identity';
 import type { BucketNotifications, KeyPolicyContributions } from './storage';
 
@@ -19,7 +28,17 @@ export interface CatalogProps {
   /** Account, region and partition of the catalog, crawler, role and queues. */
   readonly env: AwsEnvironment;
   /** The database, tables, crawler, its role and queues, and the bucket catalogued. */
-  readonly names: Pick<ResourceNames, 'glueDatabase' | 'table' | 'contractTable' | 'crawler' | 'roles' | 'dataEventsQueue' | 'dataEventsDlq' | 'dataBucket'>;
+  readonly names: Pick<
+    ResourceNames,
+    | 'glueDatabase'
+    | 'table'
+    | 'contractTable'
+    | 'crawler'
+    | 'roles'
+    | 'dataEventsQueue'
+    | 'dataEventsDlq'
+    | 'dataBucket'
+  >;
   /** The environment's name, for the database's description. */
   readonly environmentName: string;
   /** How partitions become queryable, the table prefix and the first projected year. */
@@ -72,16 +91,25 @@ export const CRAWLER_LOG_GROUP = '/aws-glue/crawlers';
 /** The crawler's security configuration, named after it. */
 export const crawlerSecurityConfiguration = (crawler: string) => `${crawler}-logs`;
 
-export const crawlerLogGroup = (roleName: string, securityConfiguration?: string) => (securityConfiguration ? `/aws-glue/crawlers-role/${roleName}-${securityConfiguration}` : CRAWLER_LOG_GROUP);
+export const crawlerLogGroup = (roleName: string, securityConfiguration?: string) =>
+  securityConfiguration ? `/aws-glue/crawlers-role/${roleName}-${securityConfiguration}` : CRAWLER_LOG_GROUP;
 
 /**
  * What a crawler needs of the Data Catalog and CloudWatch Logs, on this stack's catalog, database and its tables
  * (partition actions are authorized on the table) and the crawler's own log stream. Deletes only when the
  * schema-change policy deletes. With encrypted logs, the role also associates the stack key with its log group.
  */
-export function crawlerCatalogStatements(env: AwsEnvironment, names: Pick<ResourceNames, 'glueDatabase' | 'crawler'>, c: CrawlerSettings, logGroup = CRAWLER_LOG_GROUP): PolicyStatement[] {
+export function crawlerCatalogStatements(
+  env: AwsEnvironment,
+  names: Pick<ResourceNames, 'glueDatabase' | 'crawler'>,
+  c: CrawlerSettings,
+  logGroup = CRAWLER_LOG_GROUP,
+): PolicyStatement[] {
   const arn = arnsOf(env);
-  const deletes = schemaChangePolicy(c).deleteBehavior === 'DELETE_FROM_DATABASE' ? ['glue:DeleteTable', 'glue:DeletePartition', 'glue:BatchDeletePartition'] : [];
+  const deletes =
+    schemaChangePolicy(c).deleteBehavior === 'DELETE_FROM_DATABASE'
+      ? ['glue:DeleteTable', 'glue:DeletePartition', 'glue:BatchDeletePartition']
+      : [];
   return [
     {
       Sid: 'CatalogThisDatabase',
@@ -101,7 +129,11 @@ export function crawlerCatalogStatements(env: AwsEnvironment, names: Pick<Resour
         'glue:BatchUpdatePartition',
         ...deletes,
       ],
-      Resource: [arn.glue('catalog'), arn.glue(`database/${names.glueDatabase}`), arn.glue(`table/${names.glueDatabase}/*`)],
+      Resource: [
+        arn.glue('catalog'),
+        arn.glue(`database/${names.glueDatabase}`),
+        arn.glue(`table/${names.glueDatabase}/*`),
+      ],
     },
     {
       Sid: 'CrawlerLogGroup',
@@ -181,7 +213,9 @@ export class Catalog extends Construct {
     return new GlueCatalogTable(this, 'contract-table', {
       name: projection ? names.table : names.contractTable,
       databaseName: this.database.name,
-      description: projection ? 'Events, from the event contract, with partition projection' : 'Event contract schema for Firehose Parquet conversion (not queried)',
+      description: projection
+        ? 'Events, from the event contract, with partition projection'
+        : 'Event contract schema for Firehose Parquet conversion (not queried)',
       tableType: 'EXTERNAL_TABLE',
       parameters: {
         classification: firehose.format,
@@ -208,8 +242,15 @@ export class Catalog extends Construct {
         // A malformed record (any guest can send one) would fail every query over its partition, the erasure's
         // locating query included: the OpenX JSON SerDe's `ignore.malformed.json` skips it (Athena user guide, "OpenX
         // JSON SerDe", optional properties); the erasure reads such objects itself (scripts/erase/athena-locate.ts).
-        serDeInfo: { serializationLibrary: format.serializationLibrary, ...(format === STORAGE_FORMATS.json ? { parameters: { 'ignore.malformed.json': 'TRUE' } } : {}) },
-        columns: contractFields(props.extraColumns ?? []).map((f) => ({ name: f.name, type: glueType(f.type), comment: f.description })),
+        serDeInfo: {
+          serializationLibrary: format.serializationLibrary,
+          ...(format === STORAGE_FORMATS.json ? { parameters: { 'ignore.malformed.json': 'TRUE' } } : {}),
+        },
+        columns: contractFields(props.extraColumns ?? []).map((f) => ({
+          name: f.name,
+          type: glueType(f.type),
+          comment: f.description,
+        })),
       },
     });
   }
@@ -231,9 +272,16 @@ export class Catalog extends Construct {
       Resource: '*',
       Condition: { StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': arn.sqsQueue(names.dataEventsQueue) } },
     });
-    const dlq = new SqsQueue(this, 'data-events-dlq', { name: names.dataEventsDlq, kmsMasterKeyId: key.arn, messageRetentionSeconds: 1209600 });
+    const dlq = new SqsQueue(this, 'data-events-dlq', {
+      name: names.dataEventsDlq,
+      kmsMasterKeyId: key.arn,
+      messageRetentionSeconds: 1209600,
+    });
     // Only SQS redrives into it; the policy refuses plain-HTTP requests like every queue's here.
-    new SqsQueuePolicy(this, 'data-events-dlq-policy', { queueUrl: dlq.url, policy: policyDocument([denyInsecureTransport('sqs:*', arn.sqsQueue(names.dataEventsDlq))]) });
+    new SqsQueuePolicy(this, 'data-events-dlq-policy', {
+      queueUrl: dlq.url,
+      policy: policyDocument([denyInsecureTransport('sqs:*', arn.sqsQueue(names.dataEventsDlq))]),
+    });
     const queue = new SqsQueue(this, 'data-events', {
       name: names.dataEventsQueue,
       kmsMasterKeyId: key.arn,
@@ -251,13 +299,21 @@ export class Catalog extends Construct {
           Principal: { Service: principal('s3') },
           Action: 'sqs:SendMessage',
           Resource: queueArn,
-          Condition: { StringEquals: { 'aws:SourceAccount': accountId }, ArnLike: { 'aws:SourceArn': arn.bucket(names.dataBucket) } },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': accountId },
+            ArnLike: { 'aws:SourceArn': arn.bucket(names.dataBucket) },
+          },
         },
         denyInsecureTransport('sqs:*', queueArn),
       ]),
     });
     bucket.addNotification({
-      queue: { id: 'data-objects-to-crawler', queueArn: queue.arn, events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'], filterPrefix: staticFolder(firehose.dataPrefix) },
+      queue: {
+        id: 'data-objects-to-crawler',
+        queueArn: queue.arn,
+        events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'],
+        filterPrefix: staticFolder(firehose.dataPrefix),
+      },
       after: queuePolicy,
     });
     return { queue, dlq };
@@ -278,10 +334,25 @@ export class Catalog extends Construct {
             Sid: 'ConsumeDataEvents',
             Effect: 'Allow',
             // The SQS permissions Glue's event-mode crawls need (Glue guide, "Accelerating crawls using S3 event notifications").
-            Action: ['sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ListDeadLetterSourceQueues', 'sqs:ReceiveMessage', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags', 'sqs:SetQueueAttributes', 'sqs:PurgeQueue'],
+            Action: [
+              'sqs:DeleteMessage',
+              'sqs:GetQueueUrl',
+              'sqs:ListDeadLetterSourceQueues',
+              'sqs:ReceiveMessage',
+              'sqs:GetQueueAttributes',
+              'sqs:ListQueueTags',
+              'sqs:SetQueueAttributes',
+              'sqs:PurgeQueue',
+            ],
             Resource: [queues.queue.arn, queues.dlq.arn],
           },
-          { Sid: 'DecryptDataEvents', Effect: 'Allow', Action: 'kms:Decrypt', Resource: key.arn, Condition: { StringEquals: { 'kms:ViaService': principal(`sqs.${region}`) } } },
+          {
+            Sid: 'DecryptDataEvents',
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: key.arn,
+            Condition: { StringEquals: { 'kms:ViaService': principal(`sqs.${region}`) } },
+          },
         ]
       : [];
     // The crawler's logs may quote object keys and schemas: a security configuration encrypts them with the stack key.
@@ -295,14 +366,21 @@ export class Catalog extends Construct {
           },
         })
       : undefined;
-    const logGroup = crawlerLogGroup(names.roles.crawler, security ? crawlerSecurityConfiguration(names.crawler) : undefined);
+    const logGroup = crawlerLogGroup(
+      names.roles.crawler,
+      security ? crawlerSecurityConfiguration(names.crawler) : undefined,
+    );
     if (security) {
       // CloudWatch Logs encrypts the crawler's own log group with the key, and nothing else of the account.
       props.encryption.addToKeyPolicy(logsEncryptLogGroup('CloudWatchLogsEncryptsCrawlerLogs', env, logGroup));
     }
     // Created here rather than by Glue on the first run: with the stack's retention and key, and destroyed with it.
     const crawlerLogs = security
-      ? new CloudwatchLogGroup(this, 'crawler-logs', { name: logGroup, retentionInDays: props.logRetentionDays ?? DEFAULT_SETTINGS.logs.retentionDays, kmsKeyId: key.arn })
+      ? new CloudwatchLogGroup(this, 'crawler-logs', {
+          name: logGroup,
+          retentionInDays: props.logRetentionDays ?? DEFAULT_SETTINGS.logs.retentionDays,
+          kmsKeyId: key.arn,
+        })
       : undefined;
     const role = new ServiceRole(this, 'role', {
       roleName: names.roles.crawler,
@@ -341,7 +419,12 @@ export class Catalog extends Construct {
       dependsOn: crawlerLogs ? [role.policy, crawlerLogs] : [role.policy],
       schedule: c.schedule,
       tablePrefix: catalog.tablePrefix,
-      s3Target: [{ path: `s3://${names.dataBucket}/${dataFolder}`, ...(queues ? { eventQueueArn: queues.queue.arn, dlqEventQueueArn: queues.dlq.arn } : {}) }],
+      s3Target: [
+        {
+          path: `s3://${names.dataBucket}/${dataFolder}`,
+          ...(queues ? { eventQueueArn: queues.queue.arn, dlqEventQueueArn: queues.dlq.arn } : {}),
+        },
+      ],
       recrawlPolicy: { recrawlBehavior: c.recrawlBehavior },
       schemaChangePolicy: schemaChangePolicy(c),
       configuration: jsonDocument(CRAWLER_CONFIGURATION),

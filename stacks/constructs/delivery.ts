@@ -15,7 +15,10 @@ export interface DeliveryProps {
   /** Account, region and partition of the stream, its role and log group. */
   readonly env: AwsEnvironment;
   /** The stream, its role, its error log group, the bucket it writes to and the database of the contract table. */
-  readonly names: Pick<ResourceNames, 'stack' | 'deliveryStream' | 'roles' | 'firehoseLogGroup' | 'dataBucket' | 'glueDatabase'>;
+  readonly names: Pick<
+    ResourceNames,
+    'stack' | 'deliveryStream' | 'roles' | 'firehoseLogGroup' | 'dataBucket' | 'glueDatabase'
+  >;
   /** Buffering, compression, prefixes, format and dynamic partitioning. */
   readonly firehose: FirehoseSettings;
   /**
@@ -57,7 +60,9 @@ export class Delivery extends Construct {
 
     const key = props.encryption.key;
     // CloudWatch Logs encrypts this stream's error log group with the key, and nothing else of the account.
-    props.encryption.addToKeyPolicy(logsEncryptLogGroup('CloudWatchLogsEncryptsFirehoseErrorLog', env, names.firehoseLogGroup));
+    props.encryption.addToKeyPolicy(
+      logsEncryptLogGroup('CloudWatchLogsEncryptsFirehoseErrorLog', env, names.firehoseLogGroup),
+    );
     this.logGroup = new CloudwatchLogGroup(this, 'errors', {
       name: names.firehoseLogGroup,
       retentionInDays: props.logRetentionDays ?? DEFAULT_SETTINGS.logs.retentionDays,
@@ -68,7 +73,8 @@ export class Delivery extends Construct {
     const bucketArn = arn.bucket(names.dataBucket);
     const writableFolders = [staticFolder(f.dataPrefix), staticFolder(f.errorPrefix)];
     const parquet = f.format === 'parquet';
-    if (parquet && !props.schemaTable) throw new Error(`${names.stack}: Parquet conversion needs the event contract's table`);
+    if (parquet && !props.schemaTable)
+      throw new Error(`${names.stack}: Parquet conversion needs the event contract's table`);
     const schemaTableName = props.schemaTable?.name;
     const readSchema: PolicyStatement[] = parquet
       ? [
@@ -76,7 +82,11 @@ export class Delivery extends Construct {
             Sid: 'ReadContractSchemaForParquet',
             Effect: 'Allow',
             Action: ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
-            Resource: [arn.glue('catalog'), arn.glue(`database/${names.glueDatabase}`), arn.glue(`table/${names.glueDatabase}/${schemaTableName}`)],
+            Resource: [
+              arn.glue('catalog'),
+              arn.glue(`database/${names.glueDatabase}`),
+              arn.glue(`table/${names.glueDatabase}/${schemaTableName}`),
+            ],
           },
         ]
       : [];
@@ -95,7 +105,12 @@ export class Delivery extends Construct {
           Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
           Resource: writableFolders.map((folder) => `${bucketArn}/${folder}*`),
         },
-        { Sid: 'LocateBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], Resource: bucketArn },
+        {
+          Sid: 'LocateBucket',
+          Effect: 'Allow',
+          Action: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+          Resource: bucketArn,
+        },
         {
           Sid: 'EncryptObjectsThroughS3',
           Effect: 'Allow',
@@ -104,7 +119,12 @@ export class Delivery extends Construct {
           Condition: {
             StringEquals: { 'kms:ViaService': principal(`s3.${region}`) },
             // With S3 bucket keys the context is the bucket ARN; without, the object ARN.
-            StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucketArn, ...writableFolders.map((folder) => `${bucketArn}/${folder}*`)] },
+            StringLike: {
+              'kms:EncryptionContext:aws:s3:arn': [
+                bucketArn,
+                ...writableFolders.map((folder) => `${bucketArn}/${folder}*`),
+              ],
+            },
           },
         },
         {
@@ -133,7 +153,11 @@ export class Delivery extends Construct {
         bufferingInterval: f.bufferIntervalSeconds,
         compressionFormat: f.compression,
         kmsKeyArn: key.arn,
-        cloudwatchLoggingOptions: { enabled: true, logGroupName: this.logGroup.name, logStreamName: DELIVERY_LOG_STREAM },
+        cloudwatchLoggingOptions: {
+          enabled: true,
+          logGroupName: this.logGroup.name,
+          logStreamName: DELIVERY_LOG_STREAM,
+        },
         ...(parquet
           ? {
               // JSON records in, Parquet out, with the columns of the event contract's table.
@@ -141,7 +165,12 @@ export class Delivery extends Construct {
                 enabled: true,
                 inputFormatConfiguration: { deserializer: { openXJsonSerDe: {} } },
                 outputFormatConfiguration: { serializer: { parquetSerDe: {} } },
-                schemaConfiguration: { databaseName: names.glueDatabase, tableName: schemaTableName!, roleArn: role.role.arn, region },
+                schemaConfiguration: {
+                  databaseName: names.glueDatabase,
+                  tableName: schemaTableName!,
+                  roleArn: role.role.arn,
+                  region,
+                },
               },
             }
           : {}),

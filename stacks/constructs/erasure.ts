@@ -15,7 +15,10 @@ import { keyThroughS3AndAthena, peopleAccess } from './people-access';
 export interface ErasureProps {
   readonly env: AwsEnvironment;
   /** The stack (policy and role name), the data bucket, the erasure's own workgroup, and the database of the locating query. */
-  readonly names: Pick<ResourceNames, 'stack' | 'dataBucket' | 'erasure' | 'erasureWorkgroup' | 'erasureReceiptKeyAlias' | 'glueDatabase'>;
+  readonly names: Pick<
+    ResourceNames,
+    'stack' | 'dataBucket' | 'erasure' | 'erasureWorkgroup' | 'erasureReceiptKeyAlias' | 'glueDatabase'
+  >;
   /**
    * The scan cutoff of the erasure's workgroup: the stack's, so the locating query scans no more than an analyst's may.
    * @default DEFAULT_SETTINGS.athena.bytesScannedCutoffPerQuery
@@ -56,12 +59,38 @@ export const RECEIPT_MAC_ACTIONS = ['kms:GenerateMac', 'kms:VerifyMac'];
  * the account could too, and the report says so). An administrator can still rewrite this policy (PutKeyPolicy),
  * which CloudTrail records. KMS developer guide, "Default key policy" and "HMAC keys in AWS KMS".
  */
-export function receiptKeyPolicy(rootArn: string, administrators: readonly string[], erasureRoleArn: string | undefined): PolicyStatement[] {
+export function receiptKeyPolicy(
+  rootArn: string,
+  administrators: readonly string[],
+  erasureRoleArn: string | undefined,
+): PolicyStatement[] {
   return [
-    { Sid: 'AdministratorsManageWithoutUsingIt', Effect: 'Allow', Principal: { AWS: administrators.length ? [...administrators] : rootArn }, Action: KEY_ADMIN_ACTIONS, Resource: '*' },
+    {
+      Sid: 'AdministratorsManageWithoutUsingIt',
+      Effect: 'Allow',
+      Principal: { AWS: administrators.length ? [...administrators] : rootArn },
+      Action: KEY_ADMIN_ACTIONS,
+      Resource: '*',
+    },
     // What Terraform's refresh reads of the key, for the plan role through IAM when administrators are named.
-    ...(administrators.length ? [{ Sid: 'AccountReadsTheKeyConfigurationThroughIam', Effect: 'Allow' as const, Principal: { AWS: rootArn }, Action: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'], Resource: '*' }] : []),
-    { Sid: erasureRoleArn ? 'OnlyTheErasureRoleMacs' : 'OnlyHoldersOfTheErasurePolicyMac', Effect: 'Allow', Principal: { AWS: erasureRoleArn ?? rootArn }, Action: RECEIPT_MAC_ACTIONS, Resource: '*' },
+    ...(administrators.length
+      ? [
+          {
+            Sid: 'AccountReadsTheKeyConfigurationThroughIam',
+            Effect: 'Allow' as const,
+            Principal: { AWS: rootArn },
+            Action: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
+            Resource: '*',
+          },
+        ]
+      : []),
+    {
+      Sid: erasureRoleArn ? 'OnlyTheErasureRoleMacs' : 'OnlyHoldersOfTheErasurePolicyMac',
+      Effect: 'Allow',
+      Principal: { AWS: erasureRoleArn ?? rootArn },
+      Action: RECEIPT_MAC_ACTIONS,
+      Resource: '*',
+    },
   ];
 }
 
@@ -73,35 +102,102 @@ export function receiptKeyPolicy(rootArn: string, administrators: readonly strin
  * bucket, no other workgroup — and no analyst policy names this workgroup, so its query history (the query's SQL and
  * execution parameters, kept by Athena 45 days) and results are the erasure's alone.
  */
-export function erasureStatements(p: Pick<ErasureProps, 'env' | 'names' | 'folders' | 'keyArn'> & { receiptKeyArn?: string }): PolicyStatement[] {
+export function erasureStatements(
+  p: Pick<ErasureProps, 'env' | 'names' | 'folders' | 'keyArn'> & { receiptKeyArn?: string },
+): PolicyStatement[] {
   const arn = arnsOf(p.env);
   const bucket = arn.bucket(p.names.dataBucket);
   const { data, errors, results } = p.folders;
   const locateResults = ERASURE_LOCATE_RESULTS_FOLDER;
   return [
-    { Sid: 'ListVersionsOfItsFolders', Effect: 'Allow', Action: 's3:ListBucketVersions', Resource: bucket, Condition: { StringLike: { 's3:prefix': [data, errors, results].map((f) => `${f}*`) } } },
+    {
+      Sid: 'ListVersionsOfItsFolders',
+      Effect: 'Allow',
+      Action: 's3:ListBucketVersions',
+      Resource: bucket,
+      Condition: { StringLike: { 's3:prefix': [data, errors, results].map((f) => `${f}*`) } },
+    },
     // Without it, reading a journal not yet written is a 403 instead of a 404 (S3 API reference, GetObject permissions).
-    { Sid: 'SeeWhetherAJournalExists', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket, Condition: { StringLike: { 's3:prefix': `${ERASURE_REQUESTS_FOLDER}*` } } },
+    {
+      Sid: 'SeeWhetherAJournalExists',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: bucket,
+      Condition: { StringLike: { 's3:prefix': `${ERASURE_REQUESTS_FOLDER}*` } },
+    },
     // Every read and delete names a version: HeadObject and GetObject of a version need GetObjectVersion.
     // A rewrite is tagged with the days its data has left (config/rewrite-retention.ts): tags given with PutObject need
     // s3:PutObjectTagging too (S3 API reference, PutObject, x-amz-tagging).
-    { Sid: 'RewriteEventsAndFailedRecords', Effect: 'Allow', Action: ['s3:GetObjectVersion', 's3:PutObject', 's3:PutObjectTagging', 's3:DeleteObjectVersion', 's3:RestoreObject'], Resource: [`${bucket}/${data}*`, `${bucket}/${errors}*`] },
-    { Sid: 'DeleteQueryResultsNamingTheIds', Effect: 'Allow', Action: ['s3:GetObjectVersion', 's3:DeleteObjectVersion'], Resource: `${bucket}/${results}*` },
-    { Sid: 'KeepJournalsAndReceipts', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `${bucket}/${ERASURE_REQUESTS_FOLDER}*` },
+    {
+      Sid: 'RewriteEventsAndFailedRecords',
+      Effect: 'Allow',
+      Action: [
+        's3:GetObjectVersion',
+        's3:PutObject',
+        's3:PutObjectTagging',
+        's3:DeleteObjectVersion',
+        's3:RestoreObject',
+      ],
+      Resource: [`${bucket}/${data}*`, `${bucket}/${errors}*`],
+    },
+    {
+      Sid: 'DeleteQueryResultsNamingTheIds',
+      Effect: 'Allow',
+      Action: ['s3:GetObjectVersion', 's3:DeleteObjectVersion'],
+      Resource: `${bucket}/${results}*`,
+    },
+    {
+      Sid: 'KeepJournalsAndReceipts',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject'],
+      Resource: `${bucket}/${ERASURE_REQUESTS_FOLDER}*`,
+    },
     // Locating with Athena (--locate athena): one query in the erasure's own workgroup, reading the catalog and, as the
     // caller, the events; its results written to its own folder (Athena user guide, "Access to Amazon S3" for queries).
-    { Sid: 'LocateWithOneQuery', Effect: 'Allow', Action: ['athena:GetWorkGroup', 'athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'], Resource: `arn:${p.env.partition}:athena:${p.env.region}:${p.env.accountId}:workgroup/${p.names.erasureWorkgroup}` },
-    { Sid: 'ReadTheCatalogForIt', Effect: 'Allow', Action: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'], Resource: [arn.glue('catalog'), arn.glue(`database/${p.names.glueDatabase}`), arn.glue(`table/${p.names.glueDatabase}/*`)] },
+    {
+      Sid: 'LocateWithOneQuery',
+      Effect: 'Allow',
+      Action: [
+        'athena:GetWorkGroup',
+        'athena:StartQueryExecution',
+        'athena:GetQueryExecution',
+        'athena:GetQueryResults',
+      ],
+      Resource: `arn:${p.env.partition}:athena:${p.env.region}:${p.env.accountId}:workgroup/${p.names.erasureWorkgroup}`,
+    },
+    {
+      Sid: 'ReadTheCatalogForIt',
+      Effect: 'Allow',
+      Action: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'],
+      Resource: [
+        arn.glue('catalog'),
+        arn.glue(`database/${p.names.glueDatabase}`),
+        arn.glue(`table/${p.names.glueDatabase}/*`),
+      ],
+    },
     { Sid: 'LetTheQueryReadEvents', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucket}/${data}*` },
-    { Sid: 'LetTheQueryListEvents', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket, Condition: { StringLike: { 's3:prefix': `${data}*` } } },
-    { Sid: 'LetTheQueryWriteItsResults', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], Resource: `${bucket}/${locateResults}*` },
+    {
+      Sid: 'LetTheQueryListEvents',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: bucket,
+      Condition: { StringLike: { 's3:prefix': `${data}*` } },
+    },
+    {
+      Sid: 'LetTheQueryWriteItsResults',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+      Resource: `${bucket}/${locateResults}*`,
+    },
     // Athena looks up the results bucket's region as the caller: AmazonAthenaFullAccess grants s3:GetBucketLocation on
     // results buckets beside Get/Put/AbortMultipartUpload (Athena user guide, "AWS managed policy:
     // AmazonAthenaFullAccess"), as the analysts' policy does (analysts.ts, LocateTheBucket).
     { Sid: 'LetTheQueryLocateTheBucket', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: bucket },
     keyThroughS3AndAthena(p.keyArn, p.env.region),
     // Receipts hold HMACs of the ids under the stack's receipt key (scripts/erase/receipt-mac.ts).
-    ...(p.receiptKeyArn ? [{ Sid: 'KeyTheReceipts', Effect: 'Allow' as const, Action: RECEIPT_MAC_ACTIONS, Resource: p.receiptKeyArn }] : []),
+    ...(p.receiptKeyArn
+      ? [{ Sid: 'KeyTheReceipts', Effect: 'Allow' as const, Action: RECEIPT_MAC_ACTIONS, Resource: p.receiptKeyArn }]
+      : []),
   ];
 }
 
@@ -132,9 +228,14 @@ export class Erasure extends Construct {
       deletionWindowInDays: 30,
       ...keyProtection(props.allowDestroy ?? false),
       // Lazy: the erasure role is made below (peopleAccess), after the key its statements name.
-      policy: Lazy.stringValue({ produce: () => policyDocument(receiptKeyPolicy(arn.root(), props.keyAdministrators ?? [], this.role?.arn)) }),
+      policy: Lazy.stringValue({
+        produce: () => policyDocument(receiptKeyPolicy(arn.root(), props.keyAdministrators ?? [], this.role?.arn)),
+      }),
     });
-    new KmsAlias(this, 'receipt-key-alias', { name: props.names.erasureReceiptKeyAlias, targetKeyId: this.receiptKey.keyId });
+    new KmsAlias(this, 'receipt-key-alias', {
+      name: props.names.erasureReceiptKeyAlias,
+      targetKeyId: this.receiptKey.keyId,
+    });
     this.workgroup = new AthenaWorkgroup(this, 'workgroup', {
       name: props.names.erasureWorkgroup,
       description: `The locating query of npm run erase on ${props.names.stack} alone; results in s3://${props.names.dataBucket}/${ERASURE_LOCATE_RESULTS_FOLDER}`,

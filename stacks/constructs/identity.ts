@@ -37,7 +37,12 @@ export class ServiceRole extends Construct {
       name: props.roleName,
       description: props.description,
       assumeRolePolicy: policyDocument([
-        { Effect: 'Allow', Principal: props.principal, Action: props.assumeAction ?? 'sts:AssumeRole', Condition: props.trustConditions },
+        {
+          Effect: 'Allow',
+          Principal: props.principal,
+          Action: props.assumeAction ?? 'sts:AssumeRole',
+          Condition: props.trustConditions,
+        },
       ]),
     });
     this.policy = new IamRolePolicy(this, 'policy', {

@@ -9,14 +9,25 @@ import { Construct } from 'constructs';
 import { DEFAULT_SETTINGS } from '../../config/defaults';
 import { staticFolder, type ResourceNames } from '../../config/names';
 import type { CatalogSettings, MonitoringSettings } from '../../config/schema';
-import { arnsOf, denyInsecureTransport, jsonDocument, policyDocument, principalIn, type AwsEnvironment, type PolicyStatement } from '../iam';
+import {
+  arnsOf,
+  denyInsecureTransport,
+  jsonDocument,
+  policyDocument,
+  principalIn,
+  type AwsEnvironment,
+  type PolicyStatement,
+} from '../iam';
 import type { BucketNotifications, KeyPolicyContributions } from './storage';
 
 export interface MonitoringProps {
   /** Account, region and partition of the topic, alarms and rules. */
   readonly env: AwsEnvironment;
   /** The topic, the stack (alarm and dashboard names), and the stream, bucket, crawler, queue and workgroup watched. */
-  readonly names: Pick<ResourceNames, 'alertTopic' | 'stack' | 'deliveryStream' | 'dataBucket' | 'crawler' | 'dataEventsDlq' | 'workgroup'>;
+  readonly names: Pick<
+    ResourceNames,
+    'alertTopic' | 'stack' | 'deliveryStream' | 'dataBucket' | 'crawler' | 'dataEventsDlq' | 'workgroup'
+  >;
   /** Alarm thresholds, periods and the email addresses subscribed. */
   readonly monitoring: MonitoringSettings;
   /** The error prefix, whose objects (failed records) alert. */
@@ -46,9 +57,30 @@ export function alertPublisherKeyStatements(env: AwsEnvironment, alertTopic: str
   const use = ['kms:GenerateDataKey*', 'kms:Decrypt'];
   const forAlertTopic = { 'kms:EncryptionContext:aws:sns:topicArn': arn.snsTopic(alertTopic) };
   return [
-    { Sid: 'AlarmsUseKeyForAlertTopic', Effect: 'Allow', Principal: { Service: principal('cloudwatch') }, Action: use, Resource: '*', Condition: { StringEquals: { 'aws:SourceAccount': accountId, ...forAlertTopic } } },
-    { Sid: 'EventBridgeUsesKeyForAlertTopic', Effect: 'Allow', Principal: { Service: principal('events') }, Action: use, Resource: '*', Condition: { StringEquals: forAlertTopic } },
-    { Sid: 'S3NotificationsUseKeyForAlertTopic', Effect: 'Allow', Principal: { Service: principal('s3') }, Action: use, Resource: '*', Condition: { StringEquals: forAlertTopic } },
+    {
+      Sid: 'AlarmsUseKeyForAlertTopic',
+      Effect: 'Allow',
+      Principal: { Service: principal('cloudwatch') },
+      Action: use,
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceAccount': accountId, ...forAlertTopic } },
+    },
+    {
+      Sid: 'EventBridgeUsesKeyForAlertTopic',
+      Effect: 'Allow',
+      Principal: { Service: principal('events') },
+      Action: use,
+      Resource: '*',
+      Condition: { StringEquals: forAlertTopic },
+    },
+    {
+      Sid: 'S3NotificationsUseKeyForAlertTopic',
+      Effect: 'Allow',
+      Principal: { Service: principal('s3') },
+      Action: use,
+      Resource: '*',
+      Condition: { StringEquals: forAlertTopic },
+    },
   ];
 }
 
@@ -77,8 +109,13 @@ export class Monitoring extends Construct {
     const topicArn = arn.snsTopic(names.alertTopic);
     const crawlerRules = crawlerFailureRules(names.crawler);
 
-    for (const statement of alertPublisherKeyStatements(env, names.alertTopic)) props.encryption.addToKeyPolicy(statement);
-    this.topic = new SnsTopic(this, 'alerts', { name: names.alertTopic, kmsMasterKeyId: props.encryption.key.arn, displayName: `${names.stack} alerts` });
+    for (const statement of alertPublisherKeyStatements(env, names.alertTopic))
+      props.encryption.addToKeyPolicy(statement);
+    this.topic = new SnsTopic(this, 'alerts', {
+      name: names.alertTopic,
+      kmsMasterKeyId: props.encryption.key.arn,
+      displayName: `${names.stack} alerts`,
+    });
     const publish = (sid: string, service: string, sourceArn: string | string[]): PolicyStatement => ({
       Sid: sid,
       Effect: 'Allow',
@@ -92,7 +129,15 @@ export class Monitoring extends Construct {
       arn: this.topic.arn,
       policy: policyDocument([
         publish('FailedRecordsFromDataBucket', 's3', arn.bucket(names.dataBucket)),
-        ...(hasCrawler ? [publish('CrawlerFailuresFromEventBridge', 'events', crawlerRules.map((r) => arn.eventRule(r.name)))] : []),
+        ...(hasCrawler
+          ? [
+              publish(
+                'CrawlerFailuresFromEventBridge',
+                'events',
+                crawlerRules.map((r) => arn.eventRule(r.name)),
+              ),
+            ]
+          : []),
         publish('AlarmsOfThisStack', 'cloudwatch', arn.alarm(`${names.stack}-*`)),
         denyInsecureTransport('sns:Publish', topicArn),
       ]),
@@ -100,11 +145,19 @@ export class Monitoring extends Construct {
     // Keyed by the address, not its position: reordering the list must not destroy and re-create a subscription
     // (each new one sends a confirmation email that a person has to click).
     for (const email of m.alarmEmails) {
-      new SnsTopicSubscription(this, `email-${email.replaceAll('/', '_')}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
+      new SnsTopicSubscription(this, `email-${email.replaceAll('/', '_')}`, {
+        topicArn: this.topic.arn,
+        protocol: 'email',
+        endpoint: email,
+      });
     }
 
     const stream = { DeliveryStreamName: names.deliveryStream };
-    const alarm = (suffix: string, description: string, spec: Partial<ConstructorParameters<typeof CloudwatchMetricAlarm>[2]>) =>
+    const alarm = (
+      suffix: string,
+      description: string,
+      spec: Partial<ConstructorParameters<typeof CloudwatchMetricAlarm>[2]>,
+    ) =>
       this.alarms.push(
         new CloudwatchMetricAlarm(this, suffix, {
           alarmName: `${names.stack}-${suffix}`,
@@ -121,18 +174,26 @@ export class Monitoring extends Construct {
           ...spec,
         } as ConstructorParameters<typeof CloudwatchMetricAlarm>[2]),
       );
-    alarm('firehose-data-freshness', `Oldest record in ${names.deliveryStream} is older than ${m.freshnessThresholdSeconds} s: delivery to S3 is stuck`, {
-      metricName: 'DeliveryToS3.DataFreshness',
-      statistic: 'Maximum',
-      comparisonOperator: 'GreaterThanThreshold',
-      threshold: m.freshnessThresholdSeconds,
-    });
-    alarm('firehose-delivery-success', `Some deliveries of ${names.deliveryStream} to S3 failed (success ratio below 1)`, {
-      metricName: 'DeliveryToS3.Success',
-      statistic: 'Minimum',
-      comparisonOperator: 'LessThanThreshold',
-      threshold: 1,
-    });
+    alarm(
+      'firehose-data-freshness',
+      `Oldest record in ${names.deliveryStream} is older than ${m.freshnessThresholdSeconds} s: delivery to S3 is stuck`,
+      {
+        metricName: 'DeliveryToS3.DataFreshness',
+        statistic: 'Maximum',
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold: m.freshnessThresholdSeconds,
+      },
+    );
+    alarm(
+      'firehose-delivery-success',
+      `Some deliveries of ${names.deliveryStream} to S3 failed (success ratio below 1)`,
+      {
+        metricName: 'DeliveryToS3.Success',
+        statistic: 'Minimum',
+        comparisonOperator: 'LessThanThreshold',
+        threshold: 1,
+      },
+    );
     alarm('firehose-throttled-records', `Apps are being throttled putting records into ${names.deliveryStream}`, {
       metricName: 'ThrottledRecords',
       statistic: 'Sum',
@@ -140,25 +201,38 @@ export class Monitoring extends Construct {
       threshold: 0,
     });
     if (catalogMode === 'crawler-events') {
-      alarm('crawler-events-dead-letters', `S3 events for ${names.crawler} land in the dead-letter queue: partitions are not being catalogued`, {
-        namespace: 'AWS/SQS',
-        dimensions: { QueueName: names.dataEventsDlq },
-        metricName: 'ApproximateNumberOfMessagesVisible',
-        statistic: 'Maximum',
-        comparisonOperator: 'GreaterThanThreshold',
-        threshold: 0,
-      });
+      alarm(
+        'crawler-events-dead-letters',
+        `S3 events for ${names.crawler} land in the dead-letter queue: partitions are not being catalogued`,
+        {
+          namespace: 'AWS/SQS',
+          dimensions: { QueueName: names.dataEventsDlq },
+          metricName: 'ApproximateNumberOfMessagesVisible',
+          statistic: 'Maximum',
+          comparisonOperator: 'GreaterThanThreshold',
+          threshold: 0,
+        },
+      );
     }
 
     if (hasCrawler) {
       for (const { id: ruleId, name, description, pattern } of crawlerRules) {
         const rule = new CloudwatchEventRule(this, ruleId, { name, description, eventPattern: jsonDocument(pattern) });
-        new CloudwatchEventTarget(this, `${ruleId}-to-topic`, { rule: rule.name, arn: this.topic.arn, dependsOn: [this.topicPolicy] });
+        new CloudwatchEventTarget(this, `${ruleId}-to-topic`, {
+          rule: rule.name,
+          arn: this.topic.arn,
+          dependsOn: [this.topicPolicy],
+        });
       }
     }
 
     props.bucket.addNotification({
-      topic: { id: 'failed-records-to-alerts', topicArn: this.topic.arn, events: ['s3:ObjectCreated:*'], filterPrefix: staticFolder(props.errorPrefix) },
+      topic: {
+        id: 'failed-records-to-alerts',
+        topicArn: this.topic.arn,
+        events: ['s3:ObjectCreated:*'],
+        filterPrefix: staticFolder(props.errorPrefix),
+      },
       after: this.topicPolicy,
     });
 
@@ -180,13 +254,21 @@ export function crawlerFailureRules(crawler: string) {
       id: 'crawler-failed',
       name: `${crawler}-failed`,
       description: `Glue crawler ${crawler} failed`,
-      pattern: { source: ['aws.glue'], 'detail-type': ['Glue Crawler State Change'], detail: { crawlerName: [crawler], state: ['Failed'] } },
+      pattern: {
+        source: ['aws.glue'],
+        'detail-type': ['Glue Crawler State Change'],
+        detail: { crawlerName: [crawler], state: ['Failed'] },
+      },
     },
     {
       id: 'crawler-schedule-failed',
       name: `${crawler}-schedule-failed`,
       description: `The scheduled start of Glue crawler ${crawler} failed`,
-      pattern: { source: ['aws.glue'], 'detail-type': ['Glue Scheduled Crawler Invocation Failure'], detail: { crawlerName: [crawler] } },
+      pattern: {
+        source: ['aws.glue'],
+        'detail-type': ['Glue Scheduled Crawler Invocation Failure'],
+        detail: { crawlerName: [crawler] },
+      },
     },
   ];
 }
@@ -198,7 +280,12 @@ export function athenaQueriesByState(workgroup: string): string {
 
 /** One page for operators: Firehose flow and health, and Athena queries by outcome (cancelled = cutoff hits). */
 function dashboard(region: string, stream: string, workgroup: string) {
-  const metric = (namespace: string, name: string, dims: string[], stat: string) => [namespace, name, ...dims, { stat }];
+  const metric = (namespace: string, name: string, dims: string[], stat: string) => [
+    namespace,
+    name,
+    ...dims,
+    { stat },
+  ];
   const widget = (x: number, y: number, title: string, metrics: unknown[]) => ({
     type: 'metric',
     x,
@@ -210,8 +297,15 @@ function dashboard(region: string, stream: string, workgroup: string) {
   const byStream = ['DeliveryStreamName', stream];
   return {
     widgets: [
-      widget(0, 0, 'Records in / delivered', [metric(FIREHOSE, 'IncomingRecords', byStream, 'Sum'), metric(FIREHOSE, 'DeliveryToS3.Records', byStream, 'Sum')]),
-      widget(12, 0, 'Delivery health', [metric(FIREHOSE, 'DeliveryToS3.DataFreshness', byStream, 'Maximum'), metric(FIREHOSE, 'DeliveryToS3.Success', byStream, 'Minimum'), metric(FIREHOSE, 'ThrottledRecords', byStream, 'Sum')]),
+      widget(0, 0, 'Records in / delivered', [
+        metric(FIREHOSE, 'IncomingRecords', byStream, 'Sum'),
+        metric(FIREHOSE, 'DeliveryToS3.Records', byStream, 'Sum'),
+      ]),
+      widget(12, 0, 'Delivery health', [
+        metric(FIREHOSE, 'DeliveryToS3.DataFreshness', byStream, 'Maximum'),
+        metric(FIREHOSE, 'DeliveryToS3.Success', byStream, 'Minimum'),
+        metric(FIREHOSE, 'ThrottledRecords', byStream, 'Sum'),
+      ]),
       // A search instead of fixed dimensions: one line per query state Athena publishes for the workgroup
       // (cancelled ones include the scan-cutoff hits), whatever the state's spelling or extra dimensions.
       widget(0, 6, 'Athena queries by outcome (cancelled includes scan-cutoff hits)', [

@@ -27,12 +27,19 @@ export function peopleAccess(
   scope: Construct,
   p: { name: string; description: string; statements: PolicyStatement[]; principals: string[]; trustSid: string },
 ): { policy: IamPolicy; role?: IamRole } {
-  const policy = new IamPolicy(scope, 'policy', { name: p.name, description: p.description, policy: policyDocument(p.statements) });
+  const policy = new IamPolicy(scope, 'policy', {
+    name: p.name,
+    description: p.description,
+    policy: policyDocument(p.statements),
+  });
   if (p.principals.length === 0) return { policy };
   const role = new IamRole(scope, 'role', {
     name: p.name,
     description: p.description,
-    assumeRolePolicy: jsonDocument({ Version: '2012-10-17', Statement: [{ Sid: p.trustSid, Effect: 'Allow', Principal: { AWS: p.principals }, Action: 'sts:AssumeRole' }] }),
+    assumeRolePolicy: jsonDocument({
+      Version: '2012-10-17',
+      Statement: [{ Sid: p.trustSid, Effect: 'Allow', Principal: { AWS: p.principals }, Action: 'sts:AssumeRole' }],
+    }),
   });
   new IamRolePolicyAttachment(scope, 'attachment', { role: role.name, policyArn: policy.arn });
   return { policy, role };

@@ -14,13 +14,20 @@ import { policyDocument } from '../iam';
  * Its content is generated from the pipeline's own policies; a pipeline change that widens a role needs this stack
  * applied first, by its administrator.
  */
-export function permissionsBoundaryPolicy(scope: Construct, stack: string, permissionsOf: (stack: string) => DeployPermissions): IamPolicy {
+export function permissionsBoundaryPolicy(
+  scope: Construct,
+  stack: string,
+  permissionsOf: (stack: string) => DeployPermissions,
+): IamPolicy {
   const policy = new IamPolicy(scope, `${stack}-boundary`, {
     name: permissionsBoundaryOf(stack),
     description: `Permissions boundary of every role of ${stack}: each capped at its own policies, nothing in IAM (generated from the stack)`,
     policy: Lazy.stringValue({ produce: () => policyDocument(permissionsOf(stack).boundary) }),
   });
-  new TerraformOutput(scope, `${stack}-boundary-arn`, { value: policy.arn, description: `Permissions boundary of the roles of ${stack}` });
+  new TerraformOutput(scope, `${stack}-boundary-arn`, {
+    value: policy.arn,
+    description: `Permissions boundary of the roles of ${stack}`,
+  });
   return policy;
 }
 
@@ -28,7 +35,12 @@ export function permissionsBoundaryPolicy(scope: Construct, stack: string, permi
  * The apply role's IAM rights and explicit denies (DeployPermissions.applyIam) as a managed policy attached to it,
  * `<stack>-deploy-iam`: beside the inline deploy policy, which is near a role's 10,240 characters.
  */
-export function applyIamPolicy(scope: Construct, stack: string, role: IamRole, permissionsOf: (stack: string) => DeployPermissions): IamPolicy {
+export function applyIamPolicy(
+  scope: Construct,
+  stack: string,
+  role: IamRole,
+  permissionsOf: (stack: string) => DeployPermissions,
+): IamPolicy {
   const policy = new IamPolicy(scope, `${stack}-deploy-iam`, {
     name: `${stack}-deploy-iam`,
     description: `The apply role of ${stack} in IAM: the stack's roles only under its boundary, only its policies attached, never the boundary itself`,

@@ -43,7 +43,10 @@ export function privateBucket(scope: Construct, id: string, props: PrivateBucket
     dependsOn: [props.key],
     ...(props.allowDestroy ? { forceDestroy: true } : { lifecycle: { preventDestroy: true } }),
   });
-  new S3BucketOwnershipControls(scope, 'ownership', { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+  new S3BucketOwnershipControls(scope, 'ownership', {
+    bucket: bucket.id,
+    rule: { objectOwnership: 'BucketOwnerEnforced' },
+  });
   const publicAccessBlock = new S3BucketPublicAccessBlock(scope, 'public-access-block', {
     bucket: bucket.id,
     blockPublicAcls: true,
@@ -54,13 +57,21 @@ export function privateBucket(scope: Construct, id: string, props: PrivateBucket
   new S3BucketServerSideEncryptionConfigurationA(scope, 'encryption', {
     bucket: bucket.id,
     // Bucket keys cut KMS requests (and their cost) for many small objects.
-    rule: [{ bucketKeyEnabled: true, applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.key.arn } }],
+    rule: [
+      {
+        bucketKeyEnabled: true,
+        applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.key.arn },
+      },
+    ],
   });
   new S3BucketPolicy(scope, 'tls-only', {
     bucket: bucket.id,
     // Applied after the public access block so S3 never sees a policy on an unprotected bucket.
     dependsOn: [publicAccessBlock],
-    policy: policyDocument([denyInsecureTransport('s3:*', [props.bucketArn, `${props.bucketArn}/*`]), ...(props.policyStatements ?? [])]),
+    policy: policyDocument([
+      denyInsecureTransport('s3:*', [props.bucketArn, `${props.bucketArn}/*`]),
+      ...(props.policyStatements ?? []),
+    ]),
   });
   return bucket;
 }
@@ -76,11 +87,23 @@ export function keyProtection(allowDestroy: boolean): { lifecycle?: { preventDes
 /** The key-policy statement every key starts with: the account administers it, and IAM policies grant its use. */
 export function accountAdministersKey(rootArn: string): PolicyStatement {
   // Key policies must name the key as "*": the policy is attached to exactly one key.
-  return { Sid: 'AccountAdministersKeyThroughIam', Effect: 'Allow', Principal: { AWS: rootArn }, Action: 'kms:*', Resource: '*' };
+  return {
+    Sid: 'AccountAdministersKeyThroughIam',
+    Effect: 'Allow',
+    Principal: { AWS: rootArn },
+    Action: 'kms:*',
+    Resource: '*',
+  };
 }
 
 /** What key users may do: the KMS developer guide's default key policy, "Allows key users to use the KMS key". */
-export const KEY_USE_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+export const KEY_USE_ACTIONS = [
+  'kms:Encrypt',
+  'kms:Decrypt',
+  'kms:ReEncrypt*',
+  'kms:GenerateDataKey*',
+  'kms:DescribeKey',
+];
 
 /**
  * What key administrators may do: the default key policy's key administrator actions, with `kms:Create*` narrowed to
@@ -107,7 +130,12 @@ export const KEY_ADMIN_ACTIONS = [
 ];
 
 /** What a plan reads of a key (terraform-provider-aws internal/service/kms/key.go, resourceKeyRead). */
-export const KEY_CONFIGURATION_READS = ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'];
+export const KEY_CONFIGURATION_READS = [
+  'kms:DescribeKey',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListResourceTags',
+];
 
 /**
  * The statements a key policy starts with. Without administrators: the account administers and uses the key through
@@ -117,7 +145,13 @@ export const KEY_CONFIGURATION_READS = ['kms:DescribeKey', 'kms:GetKeyPolicy', '
 export function accountKeyStatements(rootArn: string, administrators: readonly string[] = []): PolicyStatement[] {
   if (administrators.length === 0) return [accountAdministersKey(rootArn)];
   return [
-    { Sid: 'AccountUsesKeyThroughIam', Effect: 'Allow', Principal: { AWS: rootArn }, Action: KEY_USE_ACTIONS, Resource: '*' },
+    {
+      Sid: 'AccountUsesKeyThroughIam',
+      Effect: 'Allow',
+      Principal: { AWS: rootArn },
+      Action: KEY_USE_ACTIONS,
+      Resource: '*',
+    },
     {
       Sid: 'AccountLetsAwsServicesHoldGrants',
       Effect: 'Allow',
@@ -129,7 +163,19 @@ export function accountKeyStatements(rootArn: string, administrators: readonly s
     // What Terraform's refresh reads of the key (the provider's resource read: DescribeKey, GetKeyPolicy,
     // GetKeyRotationStatus, ListResourceTags): without it the account's IAM cannot let the plan role read the key, and
     // every plan of the stack fails once administrators are set. Reads only; the key's use and its changes stay above.
-    { Sid: 'AccountReadsTheKeyConfigurationThroughIam', Effect: 'Allow', Principal: { AWS: rootArn }, Action: KEY_CONFIGURATION_READS, Resource: '*' },
-    { Sid: 'KeyAdministrators', Effect: 'Allow', Principal: { AWS: [...administrators] }, Action: KEY_ADMIN_ACTIONS, Resource: '*' },
+    {
+      Sid: 'AccountReadsTheKeyConfigurationThroughIam',
+      Effect: 'Allow',
+      Principal: { AWS: rootArn },
+      Action: KEY_CONFIGURATION_READS,
+      Resource: '*',
+    },
+    {
+      Sid: 'KeyAdministrators',
+      Effect: 'Allow',
+      Principal: { AWS: [...administrators] },
+      Action: KEY_ADMIN_ACTIONS,
+      Resource: '*',
+    },
   ];
 }

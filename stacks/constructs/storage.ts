@@ -6,13 +6,22 @@ import {
   type S3BucketNotificationTopic,
 } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { retentionSteps, RETENTION_LEFT_TAG } from '../../config/rewrite-retention';
-import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import {
+  S3BucketLifecycleConfiguration,
+  type S3BucketLifecycleConfigurationRule,
+} from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { dependable, Lazy, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { DEFAULT_SETTINGS } from '../../config/defaults';
-import { ERASURE_LOCATE_RESULTS_DAYS, ERASURE_LOCATE_RESULTS_FOLDER, ERASURE_REQUESTS_FOLDER, staticFolder, type ResourceNames } from '../../config/names';
+import {
+  ERASURE_LOCATE_RESULTS_DAYS,
+  ERASURE_LOCATE_RESULTS_FOLDER,
+  ERASURE_REQUESTS_FOLDER,
+  staticFolder,
+  type ResourceNames,
+} from '../../config/names';
 import type { AthenaSettings, FirehoseSettings, LifecycleSettings, ProtectionSettings } from '../../config/schema';
 import { arnsOf, policyDocument, type AwsEnvironment, type PolicyStatement } from '../iam';
 import { AccessLogs } from './access-logs';
@@ -50,7 +59,6 @@ export interface StorageProps {
    */
   readonly keyAdministrators?: readonly string[];
 }
-
 
 /** What a consumer of the stack key needs: the key, and a way to let its own service use it. */
 export interface KeyPolicyContributions {
@@ -134,28 +142,53 @@ export class Storage extends Construct implements KeyPolicyContributions, Bucket
     });
     new KmsAlias(this, 'key-alias', { name: names.kmsAlias, targetKeyId: this.key.keyId });
 
-    this.bucket = privateBucket(this, 'data', { bucketName: names.dataBucket, bucketArn: arn.bucket(names.dataBucket), key: this.key, allowDestroy: protection.allowDestroy });
+    this.bucket = privateBucket(this, 'data', {
+      bucketName: names.dataBucket,
+      bucketArn: arn.bucket(names.dataBucket),
+      key: this.key,
+      allowDestroy: protection.allowDestroy,
+    });
     const bucketId = this.bucket.id;
     // An overwrite or delete by any principal with access can be undone for noncurrentVersionExpirationDays (S3
     // user guide, security best practices: "enable versioning"). Firehose and Athena only ever write new keys, so
     // noncurrent versions appear only when something deletes, overwrites or expires an object.
-    const versioning = new S3BucketVersioningA(this, 'versioning', { bucket: bucketId, versioningConfiguration: { status: 'Enabled' } });
+    const versioning = new S3BucketVersioningA(this, 'versioning', {
+      bucket: bucketId,
+      versioningConfiguration: { status: 'Enabled' },
+    });
 
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: bucketId,
       // The provider's docs: a configuration with noncurrent-version rules should follow the versioning resource.
       dependsOn: [versioning],
-      transitionDefaultMinimumObjectSize: lifecycle.transitionSmallObjects ? 'varies_by_storage_class' : 'all_storage_classes_128K',
+      transitionDefaultMinimumObjectSize: lifecycle.transitionSmallObjects
+        ? 'varies_by_storage_class'
+        : 'all_storage_classes_128K',
       rule: [
         retentionRule('events', staticFolder(props.folders.dataPrefix), lifecycle),
         // Failed records are event data too: same retention as the events.
         retentionRule('failed-records', staticFolder(props.folders.errorPrefix), lifecycle),
         // An object rewritten by an erasure keeps its data's expiry, not the rewrite's (config/rewrite-retention.ts).
         ...rewrittenRetentionRules(lifecycle),
-        { id: 'athena-results', status: 'Enabled', filter: [{ prefix: athena.resultsPrefix }], expiration: [{ days: athena.resultsExpirationDays }] },
+        {
+          id: 'athena-results',
+          status: 'Enabled',
+          filter: [{ prefix: athena.resultsPrefix }],
+          expiration: [{ days: athena.resultsExpirationDays }],
+        },
         // The erasure workgroup's results (stacks/constructs/erasure.ts): read by the run that wrote them, then gone.
-        { id: 'erasure-locate-results', status: 'Enabled', filter: [{ prefix: ERASURE_LOCATE_RESULTS_FOLDER }], expiration: [{ days: ERASURE_LOCATE_RESULTS_DAYS }] },
-        { id: 'erasure-receipts', status: 'Enabled', filter: [{ prefix: ERASURE_REQUESTS_FOLDER }], expiration: [{ days: props.erasureReceiptDays ?? DEFAULT_SETTINGS.erasure.receiptRetentionDays }] },
+        {
+          id: 'erasure-locate-results',
+          status: 'Enabled',
+          filter: [{ prefix: ERASURE_LOCATE_RESULTS_FOLDER }],
+          expiration: [{ days: ERASURE_LOCATE_RESULTS_DAYS }],
+        },
+        {
+          id: 'erasure-receipts',
+          status: 'Enabled',
+          filter: [{ prefix: ERASURE_REQUESTS_FOLDER }],
+          expiration: [{ days: props.erasureReceiptDays ?? DEFAULT_SETTINGS.erasure.receiptRetentionDays }],
+        },
         {
           id: 'abort-incomplete-multipart-uploads',
           status: 'Enabled',

@@ -37,7 +37,12 @@ describe('AccessLogs, built alone in a bare stack', () => {
     expect(bucketNamed(tf, LOGS)).toMatchObject({ lifecycle: { prevent_destroy: true } });
     expect(bucketNamed(tf, LOGS)?.force_destroy).toBeUndefined();
     const rule = (one(tf, 'aws_s3_bucket_server_side_encryption_configuration').rule as Record<string, unknown>[])[0];
-    expect(rule).toMatchObject({ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: expect.stringContaining('aws_kms_key.key') } });
+    expect(rule).toMatchObject({
+      apply_server_side_encryption_by_default: {
+        sse_algorithm: 'aws:kms',
+        kms_master_key_id: expect.stringContaining('aws_kms_key.key'),
+      },
+    });
   });
 
   it('lets only the logging service put objects under the source prefix, for that source bucket and account', () => {
@@ -49,13 +54,20 @@ describe('AccessLogs, built alone in a bare stack', () => {
       Principal: { Service: 'logging.s3.amazonaws.com' },
       Action: 's3:PutObject',
       Resource: `arn:aws:s3:::${LOGS}/${SOURCE}/*`,
-      Condition: { ArnEquals: { 'aws:SourceArn': `arn:aws:s3:::${SOURCE}` }, StringEquals: { 'aws:SourceAccount': ENV.accountId } },
+      Condition: {
+        ArnEquals: { 'aws:SourceArn': `arn:aws:s3:::${SOURCE}` },
+        StringEquals: { 'aws:SourceAccount': ENV.accountId },
+      },
     });
   });
 
   it('asks the key for one statement: the logging service may use it, for this account only', () => {
     expect(keyStatements).toEqual([
-      expect.objectContaining({ Sid: 'S3ServerAccessLoggingUsesKey', Principal: { Service: 'logging.s3.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': ENV.accountId } } }),
+      expect.objectContaining({
+        Sid: 'S3ServerAccessLoggingUsesKey',
+        Principal: { Service: 'logging.s3.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': ENV.accountId } },
+      }),
     ]);
   });
 
@@ -67,8 +79,12 @@ describe('AccessLogs, built alone in a bare stack', () => {
   });
 
   it('expires log objects after the given days', () => {
-    expect(one(tf, 'aws_s3_bucket_lifecycle_configuration').rule).toEqual([expect.objectContaining({ status: 'Enabled', expiration: [{ days: 90 }] })]);
-    expect(one(build({ retentionDays: 7 }).tf, 'aws_s3_bucket_lifecycle_configuration').rule).toEqual([expect.objectContaining({ expiration: [{ days: 7 }] })]);
+    expect(one(tf, 'aws_s3_bucket_lifecycle_configuration').rule).toEqual([
+      expect.objectContaining({ status: 'Enabled', expiration: [{ days: 90 }] }),
+    ]);
+    expect(one(build({ retentionDays: 7 }).tf, 'aws_s3_bucket_lifecycle_configuration').rule).toEqual([
+      expect.objectContaining({ expiration: [{ days: 7 }] }),
+    ]);
   });
 
   it('allowDestroy: the log bucket is force-destroyed with its logs instead of kept', () => {

@@ -7,7 +7,10 @@ import type { AwsEnvironment } from '../../../stacks/iam';
 
 export const ENV: AwsEnvironment = { partition: 'aws', region: 'eu-central-1', accountId: '222222222222' };
 
-export type Tf = { resource: Record<string, Record<string, Record<string, unknown>>>; output?: Record<string, unknown> };
+export type Tf = {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  output?: Record<string, unknown>;
+};
 
 export function bareStack(id = 'bare'): TerraformStack {
   return new TerraformStack(Testing.app(), id);
@@ -28,9 +31,20 @@ export const one = (tf: Tf, type: string) => {
  * A request as the review's coverage test reads it (scripts/review/grants): this action on this resource, with these
  * condition values, relative to ENV — for the tests of a policy, one permission at a time.
  */
-export const literal = (text: string): Value => ({ kind: 'literal', text: text.split(ENV.accountId).join('<account>').split(ENV.region).join('<region>') });
-export const request = (action: string, resource: string, conditions: Statement['conditions'] = []): Statement => ({ effect: 'Allow', principals: [], actions: [action], resources: [literal(resource)], conditions });
-export const viaService = (service: string) => [{ operator: 'StringEquals', key: 'kms:ViaService', values: [literal(`${service}.${ENV.region}.amazonaws.com`)] }];
+export const literal = (text: string): Value => ({
+  kind: 'literal',
+  text: text.split(ENV.accountId).join('<account>').split(ENV.region).join('<region>'),
+});
+export const request = (action: string, resource: string, conditions: Statement['conditions'] = []): Statement => ({
+  effect: 'Allow',
+  principals: [],
+  actions: [action],
+  resources: [literal(resource)],
+  conditions,
+});
+export const viaService = (service: string) => [
+  { operator: 'StringEquals', key: 'kms:ViaService', values: [literal(`${service}.${ENV.region}.amazonaws.com`)] },
+];
 export const prefix = (value: string) => [{ operator: 'StringLike', key: 's3:prefix', values: [literal(value)] }];
 
 /** A stack key's ARN for constructs that take one. */

@@ -49,12 +49,24 @@ function keyAndBucket(stack: ReturnType<typeof bareStack>) {
 describe('Delivery', () => {
   const stack = bareStack();
   const given = keyAndBucket(stack);
-  new Delivery(stack, 'delivery', { env: ENV, names, firehose: DEFAULT_SETTINGS.firehose, bucket: given.s3, encryption: given.encryption });
+  new Delivery(stack, 'delivery', {
+    env: ENV,
+    names,
+    firehose: DEFAULT_SETTINGS.firehose,
+    bucket: given.s3,
+    encryption: given.encryption,
+  });
   const tf = synth(stack);
 
   it('a stream into the bucket with its role, error log (default retention) and CloudWatch Logs allowed to use the key', () => {
-    expect(one(tf, 'aws_kinesis_firehose_delivery_stream')).toMatchObject({ name: 'bare-events', destination: 'extended_s3' });
-    expect(one(tf, 'aws_cloudwatch_log_group')).toMatchObject({ name: names.firehoseLogGroup, retention_in_days: DEFAULT_SETTINGS.logs.retentionDays });
+    expect(one(tf, 'aws_kinesis_firehose_delivery_stream')).toMatchObject({
+      name: 'bare-events',
+      destination: 'extended_s3',
+    });
+    expect(one(tf, 'aws_cloudwatch_log_group')).toMatchObject({
+      name: names.firehoseLogGroup,
+      retention_in_days: DEFAULT_SETTINGS.logs.retentionDays,
+    });
     expect(given.statements.map((s) => s.Sid)).toEqual(['CloudWatchLogsEncryptsFirehoseErrorLog']);
     expect(one(tf, 'aws_iam_role').name).toBe('bare-firehose');
   });
@@ -64,20 +76,54 @@ describe('Catalog', () => {
   it('crawler mode: a database and a crawler with its scoped role; its logs under the key through a security configuration, the only thing asked of the key', () => {
     const stack = bareStack();
     const given = keyAndBucket(stack);
-    new Catalog(stack, 'catalog', { env: ENV, names, environmentName: 'bare', catalog: DEFAULT_SETTINGS.catalog, crawler: DEFAULT_SETTINGS.crawler, firehose: DEFAULT_SETTINGS.firehose, encryption: given.encryption, bucket: given.bucket });
+    new Catalog(stack, 'catalog', {
+      env: ENV,
+      names,
+      environmentName: 'bare',
+      catalog: DEFAULT_SETTINGS.catalog,
+      crawler: DEFAULT_SETTINGS.crawler,
+      firehose: DEFAULT_SETTINGS.firehose,
+      encryption: given.encryption,
+      bucket: given.bucket,
+    });
     const tf = synth(stack);
-    expect(one(tf, 'aws_glue_crawler')).toMatchObject({ name: 'bare-crawler', schedule: DEFAULT_SETTINGS.crawler.schedule, security_configuration: expect.stringContaining('aws_glue_security_configuration.') });
-    expect(one(tf, 'aws_glue_security_configuration')).toMatchObject({ name: 'bare-crawler-logs', encryption_configuration: { cloudwatch_encryption: { cloudwatch_encryption_mode: 'SSE-KMS' } } });
+    expect(one(tf, 'aws_glue_crawler')).toMatchObject({
+      name: 'bare-crawler',
+      schedule: DEFAULT_SETTINGS.crawler.schedule,
+      security_configuration: expect.stringContaining('aws_glue_security_configuration.'),
+    });
+    expect(one(tf, 'aws_glue_security_configuration')).toMatchObject({
+      name: 'bare-crawler-logs',
+      encryption_configuration: { cloudwatch_encryption: { cloudwatch_encryption_mode: 'SSE-KMS' } },
+    });
     expect(all(tf, 'aws_iam_role_policy_attachment')).toEqual([]);
     const logGroup = crawlerLogGroup(names.roles.crawler, 'bare-crawler-logs');
-    expect(given.statements).toEqual([expect.objectContaining({ Sid: 'CloudWatchLogsEncryptsCrawlerLogs', Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': expect.stringMatching(new RegExp(`:log-group:${logGroup}$`)) } } })]);
+    expect(given.statements).toEqual([
+      expect.objectContaining({
+        Sid: 'CloudWatchLogsEncryptsCrawlerLogs',
+        Condition: {
+          ArnEquals: {
+            'kms:EncryptionContext:aws:logs:arn': expect.stringMatching(new RegExp(`:log-group:${logGroup}$`)),
+          },
+        },
+      }),
+    ]);
     expect(given.notifications).toEqual([]);
   });
 
   it('crawler logs left unencrypted (catalog.encryptCrawlerLogs: false): no security configuration, nothing asked of key or bucket, the shared log group', () => {
     const stack = bareStack();
     const given = keyAndBucket(stack);
-    new Catalog(stack, 'catalog', { env: ENV, names, environmentName: 'bare', catalog: { ...DEFAULT_SETTINGS.catalog, encryptCrawlerLogs: false }, crawler: DEFAULT_SETTINGS.crawler, firehose: DEFAULT_SETTINGS.firehose, encryption: given.encryption, bucket: given.bucket });
+    new Catalog(stack, 'catalog', {
+      env: ENV,
+      names,
+      environmentName: 'bare',
+      catalog: { ...DEFAULT_SETTINGS.catalog, encryptCrawlerLogs: false },
+      crawler: DEFAULT_SETTINGS.crawler,
+      firehose: DEFAULT_SETTINGS.firehose,
+      encryption: given.encryption,
+      bucket: given.bucket,
+    });
     const tf = synth(stack);
     expect(all(tf, 'aws_glue_security_configuration')).toEqual([]);
     expect(one(tf, 'aws_glue_crawler').security_configuration).toBeUndefined();
@@ -93,20 +139,39 @@ describe('Catalog', () => {
       names,
       environmentName: 'bare',
       catalog: { ...DEFAULT_SETTINGS.catalog, mode: 'crawler-events' },
-      crawler: { recrawlBehavior: 'CRAWL_EVENT_MODE', schedule: 'cron(0 */6 * * ? *)', updateBehavior: 'LOG', deleteBehavior: 'LOG' },
+      crawler: {
+        recrawlBehavior: 'CRAWL_EVENT_MODE',
+        schedule: 'cron(0 */6 * * ? *)',
+        updateBehavior: 'LOG',
+        deleteBehavior: 'LOG',
+      },
       firehose: DEFAULT_SETTINGS.firehose,
       encryption: given.encryption,
       bucket: given.bucket,
     });
     expect(all(synth(stack), 'aws_sqs_queue')).toHaveLength(2);
-    expect(given.statements.map((s) => s.Sid)).toEqual(['S3NotificationsUseKeyForCrawlerQueue', 'CloudWatchLogsEncryptsCrawlerLogs']);
-    expect(given.notifications.map((n) => n.queue)).toEqual([expect.objectContaining({ id: 'data-objects-to-crawler', filterPrefix: 'data/' })]);
+    expect(given.statements.map((s) => s.Sid)).toEqual([
+      'S3NotificationsUseKeyForCrawlerQueue',
+      'CloudWatchLogsEncryptsCrawlerLogs',
+    ]);
+    expect(given.notifications.map((n) => n.queue)).toEqual([
+      expect.objectContaining({ id: 'data-objects-to-crawler', filterPrefix: 'data/' }),
+    ]);
   });
 
   it('projection mode: the contract table with projection, no crawler', () => {
     const stack = bareStack();
     const given = keyAndBucket(stack);
-    new Catalog(stack, 'catalog', { env: ENV, names, environmentName: 'bare', catalog: { ...DEFAULT_SETTINGS.catalog, mode: 'projection' }, crawler: DEFAULT_SETTINGS.crawler, firehose: DEFAULT_SETTINGS.firehose, encryption: given.encryption, bucket: given.bucket });
+    new Catalog(stack, 'catalog', {
+      env: ENV,
+      names,
+      environmentName: 'bare',
+      catalog: { ...DEFAULT_SETTINGS.catalog, mode: 'projection' },
+      crawler: DEFAULT_SETTINGS.crawler,
+      firehose: DEFAULT_SETTINGS.firehose,
+      encryption: given.encryption,
+      bucket: given.bucket,
+    });
     const tf = synth(stack);
     expect(all(tf, 'aws_glue_crawler')).toEqual([]);
     expect((one(tf, 'aws_glue_catalog_table').parameters as Record<string, string>)['projection.enabled']).toBe('true');
@@ -116,10 +181,18 @@ describe('Catalog', () => {
 describe('Ingestion', () => {
   it('an identity pool whose guest role may only put records into the stream', () => {
     const stack = bareStack();
-    new Ingestion(stack, 'ingestion', { names, streamArn: 'arn:aws:firehose:eu-central-1:222222222222:deliverystream/bare-events' });
+    new Ingestion(stack, 'ingestion', {
+      names,
+      streamArn: 'arn:aws:firehose:eu-central-1:222222222222:deliverystream/bare-events',
+    });
     const tf = synth(stack);
-    expect(one(tf, 'aws_cognito_identity_pool')).toMatchObject({ identity_pool_name: 'bare_pool', allow_classic_flow: false });
-    expect(parsePolicy(one(tf, 'aws_iam_role_policy').policy)).toEqual([expect.objectContaining({ Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'] })]);
+    expect(one(tf, 'aws_cognito_identity_pool')).toMatchObject({
+      identity_pool_name: 'bare_pool',
+      allow_classic_flow: false,
+    });
+    expect(parsePolicy(one(tf, 'aws_iam_role_policy').policy)).toEqual([
+      expect.objectContaining({ Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'] }),
+    ]);
   });
 });
 
@@ -127,10 +200,20 @@ describe('Query', () => {
   it('a workgroup with the cutoff and the built-in queries (no extra queries by default)', () => {
     const stack = bareStack();
     const key = new KmsKey(stack, 'key', {});
-    new Query(stack, 'query', { names, athena: DEFAULT_SETTINGS.athena, key, resultsLocation: 's3://bare-data/athena-results/', database: 'bare_db' });
+    new Query(stack, 'query', {
+      names,
+      athena: DEFAULT_SETTINGS.athena,
+      key,
+      resultsLocation: 's3://bare-data/athena-results/',
+      database: 'bare_db',
+    });
     const tf = synth(stack);
     expect(one(tf, 'aws_athena_workgroup').name).toBe('bare-wg');
-    expect(all(tf, 'aws_athena_named_query').map((q) => q.name).sort()).toEqual(NAMED_QUERIES.map((q) => q.name).sort());
+    expect(
+      all(tf, 'aws_athena_named_query')
+        .map((q) => q.name)
+        .sort(),
+    ).toEqual(NAMED_QUERIES.map((q) => q.name).sort());
   });
 });
 
@@ -138,19 +221,39 @@ describe('Monitoring', () => {
   it('the alert topic, alarms and crawler rules, its publishers’ key statements and the failed-records notification', () => {
     const stack = bareStack();
     const given = keyAndBucket(stack);
-    new Monitoring(stack, 'monitoring', { env: ENV, names, monitoring: DEFAULT_SETTINGS.monitoring, errorPrefix: 'errors/x/', encryption: given.encryption, bucket: given.bucket });
+    new Monitoring(stack, 'monitoring', {
+      env: ENV,
+      names,
+      monitoring: DEFAULT_SETTINGS.monitoring,
+      errorPrefix: 'errors/x/',
+      encryption: given.encryption,
+      bucket: given.bucket,
+    });
     const tf = synth(stack);
     expect(one(tf, 'aws_sns_topic').name).toBe('bare-alerts');
     expect(all(tf, 'aws_cloudwatch_event_rule')).toHaveLength(2);
-    expect(given.statements.map((s) => s.Sid)).toEqual(['AlarmsUseKeyForAlertTopic', 'EventBridgeUsesKeyForAlertTopic', 'S3NotificationsUseKeyForAlertTopic']);
-    expect(given.notifications.map((n) => (n.topic as { id: string; filterPrefix: string }))).toEqual([expect.objectContaining({ id: 'failed-records-to-alerts', filterPrefix: 'errors/x/' })]);
+    expect(given.statements.map((s) => s.Sid)).toEqual([
+      'AlarmsUseKeyForAlertTopic',
+      'EventBridgeUsesKeyForAlertTopic',
+      'S3NotificationsUseKeyForAlertTopic',
+    ]);
+    expect(given.notifications.map((n) => n.topic as { id: string; filterPrefix: string })).toEqual([
+      expect.objectContaining({ id: 'failed-records-to-alerts', filterPrefix: 'errors/x/' }),
+    ]);
   });
 });
 
 describe('ServiceRole', () => {
   it('refuses a trust policy without a confused-deputy condition', () => {
-    expect(() => new ServiceRole(bareStack(), 'role', { roleName: 'r', description: 'd', principal: { Service: 'glue.amazonaws.com' }, trustConditions: {}, statements: [] })).toThrow(
-      'r: a service role needs a confused-deputy condition in its trust policy',
-    );
+    expect(
+      () =>
+        new ServiceRole(bareStack(), 'role', {
+          roleName: 'r',
+          description: 'd',
+          principal: { Service: 'glue.amazonaws.com' },
+          trustConditions: {},
+          statements: [],
+        }),
+    ).toThrow('r: a service role needs a confused-deputy condition in its trust policy');
   });
 });

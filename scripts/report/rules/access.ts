@@ -12,7 +12,10 @@ import { reportFixture, type ReportRuleInput } from './input';
 const STACK_PRINCIPALS: AccessPrincipal['kind'][] = ['stack-role', 'guest', 'policy-holder'];
 
 /** The cells whose principal is of one of the kinds, with the principal and target they name. */
-function cellsOf(input: ReportRuleInput, kinds: readonly AccessPrincipal['kind'][]): { cell: AccessCell; principal: AccessPrincipal; target: AccessTarget }[] {
+function cellsOf(
+  input: ReportRuleInput,
+  kinds: readonly AccessPrincipal['kind'][],
+): { cell: AccessCell; principal: AccessPrincipal; target: AccessTarget }[] {
   const { principals, targets, cells } = input.model.access;
   return cells.flatMap((cell) => {
     const principal = principals.find((p) => p.id === cell.principal);
@@ -28,8 +31,21 @@ const matrixFixture = (principal: AccessPrincipal, cell: Partial<AccessCell>) =>
     model: {
       access: {
         principals: [principal],
-        targets: [{ id: 'aws_s3_bucket.b/data/', kind: 'store', name: 'b/data/', storeRole: 'event-data' }, { id: 'outside-the-stack', kind: 'outside', name: 'resources outside the stack' }],
-        cells: [{ principal: principal.id, request: 'read', target: 'aws_s3_bucket.b/data/', level: 'allowed', actions: ['s3:GetObject'], conditionKeys: [], ...cell }],
+        targets: [
+          { id: 'aws_s3_bucket.b/data/', kind: 'store', name: 'b/data/', storeRole: 'event-data' },
+          { id: 'outside-the-stack', kind: 'outside', name: 'resources outside the stack' },
+        ],
+        cells: [
+          {
+            principal: principal.id,
+            request: 'read',
+            target: 'aws_s3_bucket.b/data/',
+            level: 'allowed',
+            actions: ['s3:GetObject'],
+            conditionKeys: [],
+            ...cell,
+          },
+        ],
         unseen: [],
       },
     },
@@ -40,7 +56,7 @@ export const outsiderAccess: PolicyRule<ReportRuleInput> = {
   check: 'exposure',
   level: 'error',
   controls: ['S3.2', 'S3.3', 'S3.6', 'KMS.5', 'SNS.4', 'SQS.3'],
-  appliesTo: "the access matrix: principals of other accounts, anyone, and AWS services acting for another account",
+  appliesTo: 'the access matrix: principals of other accounts, anyone, and AWS services acting for another account',
   explanation:
     'Every policy that applies (identity, bucket, key, topic and queue policies, trust, ACLs, the bucket’s public access block) is evaluated for a principal of another account, a named outside principal, an anonymous caller and a trusted service acting for another account; any request they are allowed, or allowed under a condition this project cannot know, is reported. Access Analyzer’s external-access findings ask the same question (IAM User Guide, "IAM Access Analyzer findings").',
   evaluate: (input) =>
@@ -50,7 +66,15 @@ export const outsiderAccess: PolicyRule<ReportRuleInput> = {
       severity: cell.level === 'allowed' ? 'error' : 'warning',
     })),
   fixtures: {
-    failing: matrixFixture({ id: 'named:arn:aws:iam::999999999999:root', kind: 'named-external', name: 'arn:aws:iam::999999999999:root', account: '999999999999' }, {}),
+    failing: matrixFixture(
+      {
+        id: 'named:arn:aws:iam::999999999999:root',
+        kind: 'named-external',
+        name: 'arn:aws:iam::999999999999:root',
+        account: '999999999999',
+      },
+      {},
+    ),
     passing: matrixFixture({ id: 'aws_iam_role.r', kind: 'stack-role', name: 'r', account: '123456789012' }, {}),
   },
 };
@@ -68,11 +92,22 @@ export const beyondTheStack: PolicyRule<ReportRuleInput> = {
   evaluate: (input) => [
     ...cellsOf(input, input.model.identity.role === 'trust' ? [] : STACK_PRINCIPALS)
       .filter(({ cell }) => cell.request === 'act-outside')
-      .map(({ cell, principal }) => ({ resource: principal.id, message: `${accessPrincipal(principal)} may act on resources outside the stack: ${cell.level} (${cell.actions.join(', ')})`, severity: cell.level === 'allowed' ? ('error' as const) : ('warning' as const) })),
-    ...input.model.access.unseen.map((u) => ({ resource: u.principal, message: `managed policy ${u.arn} is attached; its content is not in the stack, so what it grants was not evaluated`, severity: 'warning' as const })),
+      .map(({ cell, principal }) => ({
+        resource: principal.id,
+        message: `${accessPrincipal(principal)} may act on resources outside the stack: ${cell.level} (${cell.actions.join(', ')})`,
+        severity: cell.level === 'allowed' ? ('error' as const) : ('warning' as const),
+      })),
+    ...input.model.access.unseen.map((u) => ({
+      resource: u.principal,
+      message: `managed policy ${u.arn} is attached; its content is not in the stack, so what it grants was not evaluated`,
+      severity: 'warning' as const,
+    })),
   ],
   fixtures: {
-    failing: matrixFixture({ id: 'aws_iam_role.r', kind: 'stack-role', name: 'r', account: '123456789012' }, { request: 'act-outside', target: 'outside-the-stack', actions: ['s3:GetObject'] }),
+    failing: matrixFixture(
+      { id: 'aws_iam_role.r', kind: 'stack-role', name: 'r', account: '123456789012' },
+      { request: 'act-outside', target: 'outside-the-stack', actions: ['s3:GetObject'] },
+    ),
     passing: matrixFixture({ id: 'aws_iam_role.r', kind: 'stack-role', name: 'r', account: '123456789012' }, {}),
   },
 };

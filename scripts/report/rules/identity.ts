@@ -7,9 +7,17 @@ export const placeholderAccount: PolicyRule<ReportRuleInput> = {
   check: 'identity',
   level: 'info',
   appliesTo: 'provider.aws',
-  explanation: 'Twelve identical digits are the shipped placeholders; a deploy refuses them (preflight, allowed_account_ids).',
+  explanation:
+    'Twelve identical digits are the shipped placeholders; a deploy refuses them (preflight, allowed_account_ids).',
   evaluate: ({ model: { identity } }) =>
-    isPlaceholderAccount(identity.account) ? [{ resource: 'provider.aws', message: `account ${identity.account} is a placeholder; the real account id goes into config/matrix.ts before deploy` }] : [],
+    isPlaceholderAccount(identity.account)
+      ? [
+          {
+            resource: 'provider.aws',
+            message: `account ${identity.account} is a placeholder; the real account id goes into config/matrix.ts before deploy`,
+          },
+        ]
+      : [],
   fixtures: {
     failing: reportFixture({ model: { identity: { ...reportFixture({}).model.identity, account: '222222222222' } } }),
     passing: reportFixture({}),

@@ -10,7 +10,9 @@ export interface ReportRuleInput extends RuleInput {
 }
 
 /** An empty pipeline model in eu-central-1, account 123456789012, with the parts a rule reads given. */
-export function reportFixture(parts: Partial<Omit<ReportRuleInput, 'model'>> & { model?: Partial<StackModel> }): ReportRuleInput {
+export function reportFixture(
+  parts: Partial<Omit<ReportRuleInput, 'model'>> & { model?: Partial<StackModel> },
+): ReportRuleInput {
   const model: StackModel = {
     identity: {
       stack: 'telemetry-prod-eu-central-1',
@@ -45,7 +47,11 @@ export function reportFixture(parts: Partial<Omit<ReportRuleInput, 'model'>> & {
 }
 
 /** The event-data store for fixtures: `data/`, kept `expirationDays`, with these transitions. */
-export function eventStore(expirationDays: number | null, transitions: Retention['transitions'] = [], smallObjectsTransition = false): Store {
+export function eventStore(
+  expirationDays: number | null,
+  transitions: Retention['transitions'] = [],
+  smallObjectsTransition = false,
+): Store {
   const archived = transitions.find((t) => t.storageClass === 'DEEP_ARCHIVE' || t.storageClass === 'GLACIER');
   return {
     id: 'aws_s3_bucket.b/data/',
@@ -54,7 +60,12 @@ export function eventStore(expirationDays: number | null, transitions: Retention
     name: 'b/data/',
     address: 'aws_s3_bucket.b',
     region: 'eu-central-1',
-    encryption: { kind: 'kms', key: { kind: 'own', address: 'aws_kms_key.k', attribute: 'arn', suffix: '' }, alias: 'alias/k', rotation: true },
+    encryption: {
+      kind: 'kms',
+      key: { kind: 'own', address: 'aws_kms_key.k', attribute: 'arn', suffix: '' },
+      alias: 'alias/k',
+      rotation: true,
+    },
     publicAccess: 'blocked',
     tlsOnly: true,
     protection: 'prevent-destroy',

@@ -5,7 +5,25 @@ import { streamCapacity } from './capacity';
 import { placeholderAccount } from './identity';
 import type { ReportRuleInput } from './input';
 import { archivedNotQueryable, keptBeyondConfig, neverExpires, smallObjectsStay } from './retention';
-import { alarmActions, bucketMfaDelete, bucketNotifications, bucketObjectLock, bucketOwnerEnforced, bucketReplication, bucketVersioning, topicDeliveryLogging, bucketAccessLogging, bucketLifecycle, bucketPolicyOtherAccounts, crawlerLogsEncrypted, identityPoolGuests, logRetentionYear, streamEncrypted, workgroupMetrics, workgroupResultsEncrypted } from './security-hub';
+import {
+  alarmActions,
+  bucketMfaDelete,
+  bucketNotifications,
+  bucketObjectLock,
+  bucketOwnerEnforced,
+  bucketReplication,
+  bucketVersioning,
+  topicDeliveryLogging,
+  bucketAccessLogging,
+  bucketLifecycle,
+  bucketPolicyOtherAccounts,
+  crawlerLogsEncrypted,
+  identityPoolGuests,
+  logRetentionYear,
+  streamEncrypted,
+  workgroupMetrics,
+  workgroupResultsEncrypted,
+} from './security-hub';
 
 export const REPORT_ONLY: PolicyRule<ReportRuleInput>[] = [
   keptBeyondConfig,

@@ -25,17 +25,27 @@ export const bucketAccessLogging: PolicyRule<ReportRuleInput> = {
   level: 'info',
   appliesTo: 'aws_s3_bucket',
   controls: ['S3.9'],
-  explanation: 'Server access logs record each request to a bucket, for audits and investigations (S3 user guide, "Logging requests with server access logging"; Security Hub S3.9). The log bucket is not logged itself.',
+  explanation:
+    'Server access logs record each request to a bucket, for audits and investigations (S3 user guide, "Logging requests with server access logging"; Security Hub S3.9). The log bucket is not logged itself.',
   evaluate: ({ tf }) => {
     const loggings = ofType(tf, 'aws_s3_bucket_logging').map(([, , l]) => l);
-    const refersTo = (value: unknown, name: string, b: Body) => [String(b.bucket), `\${aws_s3_bucket.${name}.id}`, `\${aws_s3_bucket.${name}.bucket}`].includes(String(value));
+    const refersTo = (value: unknown, name: string, b: Body) =>
+      [String(b.bucket), `\${aws_s3_bucket.${name}.id}`, `\${aws_s3_bucket.${name}.bucket}`].includes(String(value));
     return ofType(tf, 'aws_s3_bucket')
       .filter(([, name, b]) => !loggings.some((l) => refersTo(l.bucket, name, b)))
       .map(([, name]) => ({ resource: `aws_s3_bucket.${name}`, message: 'no server access logging' }));
   },
   fixtures: {
     failing: { ...reportFixture({}), tf: { resource: { aws_s3_bucket: { b: { bucket: 'b' } } } } },
-    passing: { ...reportFixture({}), tf: { resource: { aws_s3_bucket: { b: { bucket: 'b' } }, aws_s3_bucket_logging: { l: { bucket: '${aws_s3_bucket.b.id}', target_bucket: 'logs-elsewhere' } } } } },
+    passing: {
+      ...reportFixture({}),
+      tf: {
+        resource: {
+          aws_s3_bucket: { b: { bucket: 'b' } },
+          aws_s3_bucket_logging: { l: { bucket: '${aws_s3_bucket.b.id}', target_bucket: 'logs-elsewhere' } },
+        },
+      },
+    },
   },
 };
 
@@ -51,11 +61,53 @@ export const logRetentionYear: PolicyRule<ReportRuleInput> = {
   explanation: `Security Hub CloudWatch.16 (Config rule cw-loggroup-retention-period-check) expects log groups kept at least ${LOG_RETENTION_CONTROL_DAYS} days; the compliance profile keeps them that long.`,
   evaluate: ({ model }) =>
     model.stores
-      .filter((s) => s.role === 'logs' && s.retention.expirationDays !== null && s.retention.expirationDays < LOG_RETENTION_CONTROL_DAYS)
-      .map((s) => ({ resource: s.name, message: `kept ${s.retention.expirationDays} days, under the ${LOG_RETENTION_CONTROL_DAYS} CloudWatch.16 asks for (logs.retentionDays)` })),
+      .filter(
+        (s) =>
+          s.role === 'logs' &&
+          s.retention.expirationDays !== null &&
+          s.retention.expirationDays < LOG_RETENTION_CONTROL_DAYS,
+      )
+      .map((s) => ({
+        resource: s.name,
+        message: `kept ${s.retention.expirationDays} days, under the ${LOG_RETENTION_CONTROL_DAYS} CloudWatch.16 asks for (logs.retentionDays)`,
+      })),
   fixtures: {
-    failing: reportFixture({ model: { stores: [{ ...eventStore(null), role: 'logs', kind: 'cloudwatch-logs', retention: { ...eventStore(30).retention, transitions: [], noncurrentDays: null, goneForGoodDay: 30, smallObjectsTransition: null } }] } }),
-    passing: reportFixture({ model: { stores: [{ ...eventStore(null), role: 'logs', kind: 'cloudwatch-logs', retention: { ...eventStore(365).retention, transitions: [], noncurrentDays: null, goneForGoodDay: 365, smallObjectsTransition: null } }] } }),
+    failing: reportFixture({
+      model: {
+        stores: [
+          {
+            ...eventStore(null),
+            role: 'logs',
+            kind: 'cloudwatch-logs',
+            retention: {
+              ...eventStore(30).retention,
+              transitions: [],
+              noncurrentDays: null,
+              goneForGoodDay: 30,
+              smallObjectsTransition: null,
+            },
+          },
+        ],
+      },
+    }),
+    passing: reportFixture({
+      model: {
+        stores: [
+          {
+            ...eventStore(null),
+            role: 'logs',
+            kind: 'cloudwatch-logs',
+            retention: {
+              ...eventStore(365).retention,
+              transitions: [],
+              noncurrentDays: null,
+              goneForGoodDay: 365,
+              smallObjectsTransition: null,
+            },
+          },
+        ],
+      },
+    }),
   },
 };
 
@@ -69,10 +121,23 @@ export const workgroupMetrics: PolicyRule<ReportRuleInput> = {
   evaluate: ({ tf }) =>
     ofType(tf, 'aws_athena_workgroup')
       .filter(([, , w]) => first(w.configuration)?.publish_cloudwatch_metrics_enabled !== true)
-      .map(([, name]) => ({ resource: `aws_athena_workgroup.${name}`, message: 'workgroup does not publish CloudWatch metrics' })),
+      .map(([, name]) => ({
+        resource: `aws_athena_workgroup.${name}`,
+        message: 'workgroup does not publish CloudWatch metrics',
+      })),
   fixtures: {
-    failing: { ...reportFixture({}), tf: { resource: { aws_athena_workgroup: { w: { name: 'w', configuration: [{}] } } } } },
-    passing: { ...reportFixture({}), tf: { resource: { aws_athena_workgroup: { w: { name: 'w', configuration: [{ publish_cloudwatch_metrics_enabled: true }] } } } } },
+    failing: {
+      ...reportFixture({}),
+      tf: { resource: { aws_athena_workgroup: { w: { name: 'w', configuration: [{}] } } } },
+    },
+    passing: {
+      ...reportFixture({}),
+      tf: {
+        resource: {
+          aws_athena_workgroup: { w: { name: 'w', configuration: [{ publish_cloudwatch_metrics_enabled: true }] } },
+        },
+      },
+    },
   },
 };
 
@@ -85,11 +150,33 @@ export const workgroupResultsEncrypted: PolicyRule<ReportRuleInput> = {
   explanation: 'Query results are derived event data: the workgroup encrypts them (Security Hub Athena.1).',
   evaluate: ({ tf }) =>
     ofType(tf, 'aws_athena_workgroup')
-      .filter(([, , w]) => !first(first(first(w.configuration)?.result_configuration)?.encryption_configuration)?.encryption_option)
-      .map(([, name]) => ({ resource: `aws_athena_workgroup.${name}`, message: 'workgroup does not encrypt its query results' })),
+      .filter(
+        ([, , w]) =>
+          !first(first(first(w.configuration)?.result_configuration)?.encryption_configuration)?.encryption_option,
+      )
+      .map(([, name]) => ({
+        resource: `aws_athena_workgroup.${name}`,
+        message: 'workgroup does not encrypt its query results',
+      })),
   fixtures: {
-    failing: { ...reportFixture({}), tf: { resource: { aws_athena_workgroup: { w: { configuration: [{ result_configuration: [{}] }] } } } } },
-    passing: { ...reportFixture({}), tf: { resource: { aws_athena_workgroup: { w: { configuration: [{ result_configuration: [{ encryption_configuration: [{ encryption_option: 'SSE_KMS' }] }] }] } } } } },
+    failing: {
+      ...reportFixture({}),
+      tf: { resource: { aws_athena_workgroup: { w: { configuration: [{ result_configuration: [{}] }] } } } },
+    },
+    passing: {
+      ...reportFixture({}),
+      tf: {
+        resource: {
+          aws_athena_workgroup: {
+            w: {
+              configuration: [
+                { result_configuration: [{ encryption_configuration: [{ encryption_option: 'SSE_KMS' }] }] },
+              ],
+            },
+          },
+        },
+      },
+    },
   },
 };
 
@@ -103,10 +190,18 @@ export const streamEncrypted: PolicyRule<ReportRuleInput> = {
   evaluate: ({ tf }) =>
     ofType(tf, 'aws_kinesis_firehose_delivery_stream')
       .filter(([, , s]) => first(s.server_side_encryption)?.enabled !== true)
-      .map(([, name]) => ({ resource: `aws_kinesis_firehose_delivery_stream.${name}`, message: 'stream is not encrypted at rest' })),
+      .map(([, name]) => ({
+        resource: `aws_kinesis_firehose_delivery_stream.${name}`,
+        message: 'stream is not encrypted at rest',
+      })),
   fixtures: {
     failing: { ...reportFixture({}), tf: { resource: { aws_kinesis_firehose_delivery_stream: { s: {} } } } },
-    passing: { ...reportFixture({}), tf: { resource: { aws_kinesis_firehose_delivery_stream: { s: { server_side_encryption: [{ enabled: true }] } } } } },
+    passing: {
+      ...reportFixture({}),
+      tf: {
+        resource: { aws_kinesis_firehose_delivery_stream: { s: { server_side_encryption: [{ enabled: true }] } } },
+      },
+    },
   },
 };
 
@@ -116,14 +211,24 @@ export const identityPoolGuests: PolicyRule<ReportRuleInput> = {
   level: 'info',
   appliesTo: 'aws_cognito_identity_pool',
   controls: ['Cognito.2'],
-  explanation: 'An identity pool that allows unauthenticated identities gives credentials to anyone with its id (Security Hub Cognito.2); the app sends events as a guest by design, so the control is accepted in config with its compensating controls.',
+  explanation:
+    'An identity pool that allows unauthenticated identities gives credentials to anyone with its id (Security Hub Cognito.2); the app sends events as a guest by design, so the control is accepted in config with its compensating controls.',
   evaluate: ({ tf }) =>
     ofType(tf, 'aws_cognito_identity_pool')
       .filter(([, , p]) => p.allow_unauthenticated_identities === true)
-      .map(([, name]) => ({ resource: `aws_cognito_identity_pool.${name}`, message: 'identity pool allows unauthenticated (guest) identities' })),
+      .map(([, name]) => ({
+        resource: `aws_cognito_identity_pool.${name}`,
+        message: 'identity pool allows unauthenticated (guest) identities',
+      })),
   fixtures: {
-    failing: { ...reportFixture({}), tf: { resource: { aws_cognito_identity_pool: { p: { allow_unauthenticated_identities: true } } } } },
-    passing: { ...reportFixture({}), tf: { resource: { aws_cognito_identity_pool: { p: { allow_unauthenticated_identities: false } } } } },
+    failing: {
+      ...reportFixture({}),
+      tf: { resource: { aws_cognito_identity_pool: { p: { allow_unauthenticated_identities: true } } } },
+    },
+    passing: {
+      ...reportFixture({}),
+      tf: { resource: { aws_cognito_identity_pool: { p: { allow_unauthenticated_identities: false } } } },
+    },
   },
 };
 
@@ -133,8 +238,12 @@ export const bucketLifecycle: PolicyRule<ReportRuleInput> = {
   level: 'warning',
   appliesTo: 'S3 stores',
   controls: ['S3.10', 'S3.13'],
-  explanation: 'Every bucket has a lifecycle configuration, so nothing is kept by accident (Security Hub S3.13; S3.10 asks it of versioned buckets, and every bucket here is versioned).',
-  evaluate: ({ model }) => model.stores.filter((s) => s.kind === 's3' && s.lifecycle === null).map((s) => ({ resource: s.name, message: 'bucket has no lifecycle configuration' })),
+  explanation:
+    'Every bucket has a lifecycle configuration, so nothing is kept by accident (Security Hub S3.13; S3.10 asks it of versioned buckets, and every bucket here is versioned).',
+  evaluate: ({ model }) =>
+    model.stores
+      .filter((s) => s.kind === 's3' && s.lifecycle === null)
+      .map((s) => ({ resource: s.name, message: 'bucket has no lifecycle configuration' })),
   fixtures: {
     failing: reportFixture({ model: { stores: [{ ...eventStore(90), lifecycle: null }] } }),
     passing: reportFixture({ model: { stores: [eventStore(90)] } }),
@@ -147,20 +256,39 @@ export const crawlerLogsEncrypted: PolicyRule<ReportRuleInput> = {
   level: 'warning',
   appliesTo: 'aws_glue_crawler',
   controls: ['cloudwatch-log-group-encrypted'],
-  explanation: 'A crawler without a Glue security configuration writes unencrypted logs to /aws-glue/crawlers (Glue developer guide, encrypting data written by AWS Glue); its security configuration encrypts them with a KMS key.',
+  explanation:
+    'A crawler without a Glue security configuration writes unencrypted logs to /aws-glue/crawlers (Glue developer guide, encrypting data written by AWS Glue); its security configuration encrypts them with a KMS key.',
   evaluate: ({ tf }) =>
     ofType(tf, 'aws_glue_crawler')
       .filter(([, , c]) => {
         const name = c.security_configuration;
-        const configuration = ofType(tf, 'aws_glue_security_configuration').find(([, n, s]) => name === s.name || String(name).includes(`aws_glue_security_configuration.${n}.`))?.[2];
-        return first(first(configuration?.encryption_configuration)?.cloudwatch_encryption)?.cloudwatch_encryption_mode !== 'SSE-KMS';
+        const configuration = ofType(tf, 'aws_glue_security_configuration').find(
+          ([, n, s]) => name === s.name || String(name).includes(`aws_glue_security_configuration.${n}.`),
+        )?.[2];
+        return (
+          first(first(configuration?.encryption_configuration)?.cloudwatch_encryption)?.cloudwatch_encryption_mode !==
+          'SSE-KMS'
+        );
       })
-      .map(([, name]) => ({ resource: `aws_glue_crawler.${name}`, message: 'crawler logs are not KMS-encrypted (no Glue security configuration with CloudWatch encryption)' })),
+      .map(([, name]) => ({
+        resource: `aws_glue_crawler.${name}`,
+        message: 'crawler logs are not KMS-encrypted (no Glue security configuration with CloudWatch encryption)',
+      })),
   fixtures: {
     failing: { ...reportFixture({}), tf: { resource: { aws_glue_crawler: { c: { name: 'c' } } } } },
     passing: {
       ...reportFixture({}),
-      tf: { resource: { aws_glue_crawler: { c: { name: 'c', security_configuration: '${aws_glue_security_configuration.s.name}' } }, aws_glue_security_configuration: { s: { name: 's', encryption_configuration: [{ cloudwatch_encryption: [{ cloudwatch_encryption_mode: 'SSE-KMS' }] }] } } } },
+      tf: {
+        resource: {
+          aws_glue_crawler: { c: { name: 'c', security_configuration: '${aws_glue_security_configuration.s.name}' } },
+          aws_glue_security_configuration: {
+            s: {
+              name: 's',
+              encryption_configuration: [{ cloudwatch_encryption: [{ cloudwatch_encryption_mode: 'SSE-KMS' }] }],
+            },
+          },
+        },
+      },
     },
   },
 };
@@ -169,11 +297,17 @@ export const crawlerLogsEncrypted: PolicyRule<ReportRuleInput> = {
  * Actions Security Hub S3.6 refuses to grant other accounts in a bucket policy (Security Hub controls reference, S3.6;
  * AWS Config rule s3-bucket-blacklisted-actions-prohibited with these as its action list).
  */
-export const S3_6_ACTIONS = ['s3:DeleteBucketPolicy', 's3:PutBucketAcl', 's3:PutBucketPolicy', 's3:PutEncryptionConfiguration', 's3:PutObjectAcl'];
-
+export const S3_6_ACTIONS = [
+  's3:DeleteBucketPolicy',
+  's3:PutBucketAcl',
+  's3:PutBucketPolicy',
+  's3:PutEncryptionConfiguration',
+  's3:PutObjectAcl',
+];
 
 /** A principal outside the stack's account: anyone, or an AWS principal naming another account. */
-const otherAccount = (p: Principal) => p.kind === 'any' || (p.kind === 'aws' && p.value.kind === 'literal' && !p.value.text.includes(ACCOUNT_TOKEN));
+const otherAccount = (p: Principal) =>
+  p.kind === 'any' || (p.kind === 'aws' && p.value.kind === 'literal' && !p.value.text.includes(ACCOUNT_TOKEN));
 
 export const bucketPolicyOtherAccounts: PolicyRule<ReportRuleInput> = {
   id: 'exposure-bucket-other-accounts',
@@ -188,12 +322,56 @@ export const bucketPolicyOtherAccounts: PolicyRule<ReportRuleInput> = {
       .flatMap((p) =>
         p.statements
           .filter((s) => s.effect === 'Allow' && s.principals.some(otherAccount))
-          .flatMap((s) => S3_6_ACTIONS.filter((action) => s.actions.some((pattern) => iamWildcardMatch(pattern, action, true))))
+          .flatMap((s) =>
+            S3_6_ACTIONS.filter((action) => s.actions.some((pattern) => iamWildcardMatch(pattern, action, true))),
+          )
           .map((action) => ({ resource: p.address, message: `lets another account ${action}` })),
       ),
   fixtures: {
-    failing: reportFixture({ model: { resourcePolicies: [{ address: 'aws_s3_bucket_policy.p', kind: 'bucket-policy', governs: { kind: 'literal', text: 'b' }, statements: [{ effect: 'Allow', principals: [{ kind: 'aws', value: { kind: 'literal', text: 'arn:aws:iam::999999999999:root' } }], actions: ['s3:Put*'], resources: [], conditions: [] }] }] } }),
-    passing: reportFixture({ model: { resourcePolicies: [{ address: 'aws_s3_bucket_policy.p', kind: 'bucket-policy', governs: { kind: 'literal', text: 'b' }, statements: [{ effect: 'Allow', principals: [{ kind: 'aws', value: { kind: 'literal', text: `arn:aws:iam::${ACCOUNT_TOKEN}:root` } }, { kind: 'service', service: 'logging.s3.amazonaws.com' }], actions: ['s3:*'], resources: [], conditions: [] }, { effect: 'Deny', principals: [{ kind: 'any' }], actions: ['s3:*'], resources: [], conditions: [] }] }] } }),
+    failing: reportFixture({
+      model: {
+        resourcePolicies: [
+          {
+            address: 'aws_s3_bucket_policy.p',
+            kind: 'bucket-policy',
+            governs: { kind: 'literal', text: 'b' },
+            statements: [
+              {
+                effect: 'Allow',
+                principals: [{ kind: 'aws', value: { kind: 'literal', text: 'arn:aws:iam::999999999999:root' } }],
+                actions: ['s3:Put*'],
+                resources: [],
+                conditions: [],
+              },
+            ],
+          },
+        ],
+      },
+    }),
+    passing: reportFixture({
+      model: {
+        resourcePolicies: [
+          {
+            address: 'aws_s3_bucket_policy.p',
+            kind: 'bucket-policy',
+            governs: { kind: 'literal', text: 'b' },
+            statements: [
+              {
+                effect: 'Allow',
+                principals: [
+                  { kind: 'aws', value: { kind: 'literal', text: `arn:aws:iam::${ACCOUNT_TOKEN}:root` } },
+                  { kind: 'service', service: 'logging.s3.amazonaws.com' },
+                ],
+                actions: ['s3:*'],
+                resources: [],
+                conditions: [],
+              },
+              { effect: 'Deny', principals: [{ kind: 'any' }], actions: ['s3:*'], resources: [], conditions: [] },
+            ],
+          },
+        ],
+      },
+    }),
   },
 };
 
@@ -203,7 +381,9 @@ function bucketsWith(tf: TerraformJson, type: string): { address: string; body: 
   return ofType(tf, 'aws_s3_bucket').map(([, name, b]) => ({
     address: `aws_s3_bucket.${name}`,
     body: b,
-    attached: attached.filter((a) => [String(b.bucket), `\${aws_s3_bucket.${name}.id}`, `\${aws_s3_bucket.${name}.bucket}`].includes(String(a.bucket))),
+    attached: attached.filter((a) =>
+      [String(b.bucket), `\${aws_s3_bucket.${name}.id}`, `\${aws_s3_bucket.${name}.bucket}`].includes(String(a.bucket)),
+    ),
   }));
 }
 
@@ -222,7 +402,10 @@ const bucketRule = (
   appliesTo: 'aws_s3_bucket',
   controls,
   explanation,
-  evaluate: ({ tf }) => bucketsWith(tf, type).filter((b) => !ok(b.attached, b.body)).map((b) => ({ resource: b.address, message })),
+  evaluate: ({ tf }) =>
+    bucketsWith(tf, type)
+      .filter((b) => !ok(b.attached, b.body))
+      .map((b) => ({ resource: b.address, message })),
   fixtures: {
     failing: { ...reportFixture({}), tf: { resource: { aws_s3_bucket: { b: { bucket: 'b' } } } } },
     passing: { ...reportFixture({}), tf: { resource: { aws_s3_bucket: { b: { bucket: 'b' } }, ...passing } } },
@@ -238,7 +421,11 @@ export const bucketVersioning = bucketRule(
   'aws_s3_bucket_versioning',
   (a) => versioning(a)?.status === 'Enabled',
   'bucket versioning is not enabled',
-  { aws_s3_bucket_versioning: { v: { bucket: '${aws_s3_bucket.b.id}', versioning_configuration: [{ status: 'Enabled' }] } } },
+  {
+    aws_s3_bucket_versioning: {
+      v: { bucket: '${aws_s3_bucket.b.id}', versioning_configuration: [{ status: 'Enabled' }] },
+    },
+  },
 );
 
 export const bucketMfaDelete = bucketRule(
@@ -248,7 +435,11 @@ export const bucketMfaDelete = bucketRule(
   'aws_s3_bucket_versioning',
   (a) => versioning(a)?.mfa_delete === 'Enabled',
   'MFA delete is not enabled',
-  { aws_s3_bucket_versioning: { v: { bucket: '${aws_s3_bucket.b.id}', versioning_configuration: [{ status: 'Enabled', mfa_delete: 'Enabled' }] } } },
+  {
+    aws_s3_bucket_versioning: {
+      v: { bucket: '${aws_s3_bucket.b.id}', versioning_configuration: [{ status: 'Enabled', mfa_delete: 'Enabled' }] },
+    },
+  },
 );
 
 export const bucketOwnerEnforced = bucketRule(
@@ -258,7 +449,11 @@ export const bucketOwnerEnforced = bucketRule(
   'aws_s3_bucket_ownership_controls',
   (a) => a.some((o) => first(o.rule)?.object_ownership === 'BucketOwnerEnforced'),
   'ACLs are not disabled (object ownership is not BucketOwnerEnforced)',
-  { aws_s3_bucket_ownership_controls: { o: { bucket: '${aws_s3_bucket.b.id}', rule: [{ object_ownership: 'BucketOwnerEnforced' }] } } },
+  {
+    aws_s3_bucket_ownership_controls: {
+      o: { bucket: '${aws_s3_bucket.b.id}', rule: [{ object_ownership: 'BucketOwnerEnforced' }] },
+    },
+  },
 );
 
 export const bucketNotifications = bucketRule(
@@ -268,7 +463,11 @@ export const bucketNotifications = bucketRule(
   'aws_s3_bucket_notification',
   (a) => a.length > 0,
   'no event notification',
-  { aws_s3_bucket_notification: { n: { bucket: '${aws_s3_bucket.b.id}', queue: [{ queue_arn: 'q', events: ['s3:ObjectCreated:*'] }] } } },
+  {
+    aws_s3_bucket_notification: {
+      n: { bucket: '${aws_s3_bucket.b.id}', queue: [{ queue_arn: 'q', events: ['s3:ObjectCreated:*'] }] },
+    },
+  },
 );
 
 export const bucketReplication = bucketRule(
@@ -278,7 +477,9 @@ export const bucketReplication = bucketRule(
   'aws_s3_bucket_replication_configuration',
   (a) => a.length > 0,
   'no cross-Region replication (its data stays in its region)',
-  { aws_s3_bucket_replication_configuration: { r: { bucket: '${aws_s3_bucket.b.id}', rule: [{ status: 'Enabled' }] } } },
+  {
+    aws_s3_bucket_replication_configuration: { r: { bucket: '${aws_s3_bucket.b.id}', rule: [{ status: 'Enabled' }] } },
+  },
 );
 
 export const bucketObjectLock: PolicyRule<ReportRuleInput> = {
@@ -287,16 +488,26 @@ export const bucketObjectLock: PolicyRule<ReportRuleInput> = {
   level: 'info',
   appliesTo: 'aws_s3_bucket',
   controls: ['S3.15'],
-  explanation: 'Object Lock keeps object versions from being deleted or overwritten until their retention ends (Security Hub S3.15; S3 user guide, "Locking objects with Object Lock").',
-  evaluate: ({ tf }) => ofType(tf, 'aws_s3_bucket').filter(([, , b]) => b.object_lock_enabled !== true).map(([, name]) => ({ resource: `aws_s3_bucket.${name}`, message: 'Object Lock is not enabled' })),
+  explanation:
+    'Object Lock keeps object versions from being deleted or overwritten until their retention ends (Security Hub S3.15; S3 user guide, "Locking objects with Object Lock").',
+  evaluate: ({ tf }) =>
+    ofType(tf, 'aws_s3_bucket')
+      .filter(([, , b]) => b.object_lock_enabled !== true)
+      .map(([, name]) => ({ resource: `aws_s3_bucket.${name}`, message: 'Object Lock is not enabled' })),
   fixtures: {
     failing: { ...reportFixture({}), tf: { resource: { aws_s3_bucket: { b: { bucket: 'b' } } } } },
-    passing: { ...reportFixture({}), tf: { resource: { aws_s3_bucket: { b: { bucket: 'b', object_lock_enabled: true } } } } },
+    passing: {
+      ...reportFixture({}),
+      tf: { resource: { aws_s3_bucket: { b: { bucket: 'b', object_lock_enabled: true } } } },
+    },
   },
 };
 
 /** The attributes of aws_sns_topic that turn on delivery status logging, one pair per protocol (provider docs, aws_sns_topic). */
-const FEEDBACK = ['application', 'firehose', 'http', 'lambda', 'sqs'].flatMap((p) => [`${p}_success_feedback_role_arn`, `${p}_failure_feedback_role_arn`]);
+const FEEDBACK = ['application', 'firehose', 'http', 'lambda', 'sqs'].flatMap((p) => [
+  `${p}_success_feedback_role_arn`,
+  `${p}_failure_feedback_role_arn`,
+]);
 
 export const topicDeliveryLogging: PolicyRule<ReportRuleInput> = {
   id: 'logging-topic-delivery-status',
@@ -304,11 +515,18 @@ export const topicDeliveryLogging: PolicyRule<ReportRuleInput> = {
   level: 'info',
   appliesTo: 'aws_sns_topic',
   controls: ['SNS.2'],
-  explanation: 'Delivery status logging writes each notification’s delivery or failure to CloudWatch Logs (Security Hub SNS.2; SNS developer guide, "Amazon SNS message delivery status").',
-  evaluate: ({ tf }) => ofType(tf, 'aws_sns_topic').filter(([, , t]) => !FEEDBACK.some((k) => t[k])).map(([, name]) => ({ resource: `aws_sns_topic.${name}`, message: 'no delivery status logging' })),
+  explanation:
+    'Delivery status logging writes each notification’s delivery or failure to CloudWatch Logs (Security Hub SNS.2; SNS developer guide, "Amazon SNS message delivery status").',
+  evaluate: ({ tf }) =>
+    ofType(tf, 'aws_sns_topic')
+      .filter(([, , t]) => !FEEDBACK.some((k) => t[k]))
+      .map(([, name]) => ({ resource: `aws_sns_topic.${name}`, message: 'no delivery status logging' })),
   fixtures: {
     failing: { ...reportFixture({}), tf: { resource: { aws_sns_topic: { t: { name: 't' } } } } },
-    passing: { ...reportFixture({}), tf: { resource: { aws_sns_topic: { t: { name: 't', sqs_failure_feedback_role_arn: 'r' } } } } },
+    passing: {
+      ...reportFixture({}),
+      tf: { resource: { aws_sns_topic: { t: { name: 't', sqs_failure_feedback_role_arn: 'r' } } } },
+    },
   },
 };
 
@@ -318,14 +536,25 @@ export const alarmActions: PolicyRule<ReportRuleInput> = {
   level: 'warning',
   appliesTo: 'aws_cloudwatch_metric_alarm',
   controls: ['CloudWatch.15', 'CloudWatch.17'],
-  explanation: 'An alarm acts when it has an action for the ALARM state (Security Hub CloudWatch.15) and its actions are activated (CloudWatch.17; actions_enabled defaults to true).',
+  explanation:
+    'An alarm acts when it has an action for the ALARM state (Security Hub CloudWatch.15) and its actions are activated (CloudWatch.17; actions_enabled defaults to true).',
   evaluate: ({ tf }) =>
     ofType(tf, 'aws_cloudwatch_metric_alarm').flatMap(([, name, a]) => [
-      ...(asList(a.alarm_actions as string[]).length === 0 ? [{ resource: `aws_cloudwatch_metric_alarm.${name}`, message: 'no action for the ALARM state' }] : []),
-      ...(a.actions_enabled === false ? [{ resource: `aws_cloudwatch_metric_alarm.${name}`, message: 'alarm actions are deactivated' }] : []),
+      ...(asList(a.alarm_actions as string[]).length === 0
+        ? [{ resource: `aws_cloudwatch_metric_alarm.${name}`, message: 'no action for the ALARM state' }]
+        : []),
+      ...(a.actions_enabled === false
+        ? [{ resource: `aws_cloudwatch_metric_alarm.${name}`, message: 'alarm actions are deactivated' }]
+        : []),
     ]),
   fixtures: {
-    failing: { ...reportFixture({}), tf: { resource: { aws_cloudwatch_metric_alarm: { a: { alarm_actions: ['t'], actions_enabled: false } } } } },
-    passing: { ...reportFixture({}), tf: { resource: { aws_cloudwatch_metric_alarm: { a: { alarm_actions: ['t'] } } } } },
+    failing: {
+      ...reportFixture({}),
+      tf: { resource: { aws_cloudwatch_metric_alarm: { a: { alarm_actions: ['t'], actions_enabled: false } } } },
+    },
+    passing: {
+      ...reportFixture({}),
+      tf: { resource: { aws_cloudwatch_metric_alarm: { a: { alarm_actions: ['t'] } } } },
+    },
   },
 };

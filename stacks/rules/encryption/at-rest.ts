@@ -10,11 +10,25 @@ export const bucketKms: PolicyRule = {
   level: 'error',
   controls: ['S3.17', 'S3.4'],
   appliesTo: 'aws_s3_bucket',
-  explanation: 'Event data is encrypted by default with a key of the stack (SSE-KMS), so its use is logged and its access is governed by the key policy.',
-  evaluate: ({ tf }) => ofType(tf, 'aws_s3_bucket').filter(([, name]) => !bucketControls(tf, name).kmsKey).map(([, name]) => ({ resource: `aws_s3_bucket.${name}`, message: 'bucket has no SSE-KMS default encryption' })),
+  explanation:
+    'Event data is encrypted by default with a key of the stack (SSE-KMS), so its use is logged and its access is governed by the key policy.',
+  evaluate: ({ tf }) =>
+    ofType(tf, 'aws_s3_bucket')
+      .filter(([, name]) => !bucketControls(tf, name).kmsKey)
+      .map(([, name]) => ({ resource: `aws_s3_bucket.${name}`, message: 'bucket has no SSE-KMS default encryption' })),
   fixtures: {
     failing: fixture({ resource: { aws_s3_bucket: { b: { bucket: 'b' } } } }),
-    passing: fixture({ resource: { aws_s3_bucket: { b: { bucket: 'b' } }, aws_s3_bucket_server_side_encryption_configuration: { e: { bucket: '${aws_s3_bucket.b.id}', rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: 'k' } }] } } } }),
+    passing: fixture({
+      resource: {
+        aws_s3_bucket: { b: { bucket: 'b' } },
+        aws_s3_bucket_server_side_encryption_configuration: {
+          e: {
+            bucket: '${aws_s3_bucket.b.id}',
+            rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: 'k' } }],
+          },
+        },
+      },
+    }),
   },
 };
 
@@ -30,7 +44,17 @@ export const keyRotation: PolicyRule = {
     ofType(tf, 'aws_kms_key')
       .filter(([, , key]) => rotatable(key) && key.enable_key_rotation !== true)
       .map(([, name]) => ({ resource: `aws_kms_key.${name}`, message: 'KMS key does not rotate' })),
-  fixtures: { failing: fixture({ resource: { aws_kms_key: { k: {} } } }), passing: fixture({ resource: { aws_kms_key: { k: { enable_key_rotation: true }, mac: { customer_master_key_spec: 'HMAC_256', key_usage: 'GENERATE_VERIFY_MAC' } } } }) },
+  fixtures: {
+    failing: fixture({ resource: { aws_kms_key: { k: {} } } }),
+    passing: fixture({
+      resource: {
+        aws_kms_key: {
+          k: { enable_key_rotation: true },
+          mac: { customer_master_key_spec: 'HMAC_256', key_usage: 'GENERATE_VERIFY_MAC' },
+        },
+      },
+    }),
+  },
 };
 
 export const logGroupKms: PolicyRule = {
@@ -40,8 +64,17 @@ export const logGroupKms: PolicyRule = {
   controls: ['cloudwatch-log-group-encrypted'],
   appliesTo: 'aws_cloudwatch_log_group',
   explanation: "Delivery error messages may quote record content; they belong under the stack's key like the records.",
-  evaluate: ({ tf }) => ofType(tf, 'aws_cloudwatch_log_group').filter(([, , g]) => !g.kms_key_id).map(([, name]) => ({ resource: `aws_cloudwatch_log_group.${name}`, message: 'log group is not encrypted with the stack key' })),
-  fixtures: { failing: fixture({ resource: { aws_cloudwatch_log_group: { g: { name: 'g' } } } }), passing: fixture({ resource: { aws_cloudwatch_log_group: { g: { name: 'g', kms_key_id: 'k' } } } }) },
+  evaluate: ({ tf }) =>
+    ofType(tf, 'aws_cloudwatch_log_group')
+      .filter(([, , g]) => !g.kms_key_id)
+      .map(([, name]) => ({
+        resource: `aws_cloudwatch_log_group.${name}`,
+        message: 'log group is not encrypted with the stack key',
+      })),
+  fixtures: {
+    failing: fixture({ resource: { aws_cloudwatch_log_group: { g: { name: 'g' } } } }),
+    passing: fixture({ resource: { aws_cloudwatch_log_group: { g: { name: 'g', kms_key_id: 'k' } } } }),
+  },
 };
 
 export const messagingEncryption: PolicyRule = {
@@ -53,11 +86,22 @@ export const messagingEncryption: PolicyRule = {
   explanation: 'Alerts name buckets and objects; queued S3 events name object keys: both are encrypted at rest.',
   evaluate: ({ tf }) => {
     const violations: Violation[] = [];
-    for (const [, name, topic] of ofType(tf, 'aws_sns_topic')) if (!topic.kms_master_key_id) violations.push({ resource: `aws_sns_topic.${name}`, message: 'SNS topic is not KMS-encrypted' });
+    for (const [, name, topic] of ofType(tf, 'aws_sns_topic'))
+      if (!topic.kms_master_key_id)
+        violations.push({ resource: `aws_sns_topic.${name}`, message: 'SNS topic is not KMS-encrypted' });
     for (const [, name, queue] of ofType(tf, 'aws_sqs_queue')) {
-      if (!queue.kms_master_key_id && queue.sqs_managed_sse_enabled !== true) violations.push({ resource: `aws_sqs_queue.${name}`, message: 'SQS queue is not encrypted' });
+      if (!queue.kms_master_key_id && queue.sqs_managed_sse_enabled !== true)
+        violations.push({ resource: `aws_sqs_queue.${name}`, message: 'SQS queue is not encrypted' });
     }
     return violations;
   },
-  fixtures: { failing: fixture({ resource: { aws_sns_topic: { t: { name: 't' } } } }), passing: fixture({ resource: { aws_sns_topic: { t: { name: 't', kms_master_key_id: 'k' } }, aws_sqs_queue: { q: { sqs_managed_sse_enabled: true } } } }) },
+  fixtures: {
+    failing: fixture({ resource: { aws_sns_topic: { t: { name: 't' } } } }),
+    passing: fixture({
+      resource: {
+        aws_sns_topic: { t: { name: 't', kms_master_key_id: 'k' } },
+        aws_sqs_queue: { q: { sqs_managed_sse_enabled: true } },
+      },
+    }),
+  },
 };

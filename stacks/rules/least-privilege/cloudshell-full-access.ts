@@ -25,30 +25,59 @@ export const cloudShellFullAccess: PolicyRule = {
   check: 'least-privilege',
   level: 'error',
   controls: ['IAM.27'],
-  appliesTo: 'aws_iam_role.managed_policy_arns, aws_iam_role_policy_attachment, aws_iam_policy_attachment, aws_iam_user_policy_attachment, aws_iam_group_policy_attachment',
-  explanation: 'AWSCloudShellFullAccess gives a shell in the account with file upload and download: a path to move out whatever the identity can read (Security Hub IAM.27, CIS v3.0.0 1.22).',
+  appliesTo:
+    'aws_iam_role.managed_policy_arns, aws_iam_role_policy_attachment, aws_iam_policy_attachment, aws_iam_user_policy_attachment, aws_iam_group_policy_attachment',
+  explanation:
+    'AWSCloudShellFullAccess gives a shell in the account with file upload and download: a path to move out whatever the identity can read (Security Hub IAM.27, CIS v3.0.0 1.22).',
   evaluate: ({ tf }) =>
     resources(tf).flatMap(([type, name, body]) => {
-      const message = 'has the AWS managed policy AWSCloudShellFullAccess attached (IAM.27): detach it; grant CloudShell, if needed, with a policy that denies its file transfer';
+      const message =
+        'has the AWS managed policy AWSCloudShellFullAccess attached (IAM.27): detach it; grant CloudShell, if needed, with a policy that denies its file transfer';
       const own = `${type}.${name}`;
-      if (type === 'aws_iam_role') return asList(body.managed_policy_arns as string[] | undefined).some((a) => CLOUDSHELL_FULL_ACCESS.test(String(a))) ? [{ resource: own, message }] : [];
-      if (!['aws_iam_role_policy_attachment', 'aws_iam_policy_attachment', 'aws_iam_user_policy_attachment', 'aws_iam_group_policy_attachment'].includes(type)) return [];
+      if (type === 'aws_iam_role')
+        return asList(body.managed_policy_arns as string[] | undefined).some((a) =>
+          CLOUDSHELL_FULL_ACCESS.test(String(a)),
+        )
+          ? [{ resource: own, message }]
+          : [];
+      if (
+        ![
+          'aws_iam_role_policy_attachment',
+          'aws_iam_policy_attachment',
+          'aws_iam_user_policy_attachment',
+          'aws_iam_group_policy_attachment',
+        ].includes(type)
+      )
+        return [];
       if (!CLOUDSHELL_FULL_ACCESS.test(String(body.policy_arn))) return [];
-      const roles = type === 'aws_iam_role_policy_attachment' ? [body.role] : type === 'aws_iam_policy_attachment' ? asList(body.roles as string[] | undefined) : [];
+      const roles =
+        type === 'aws_iam_role_policy_attachment'
+          ? [body.role]
+          : type === 'aws_iam_policy_attachment'
+            ? asList(body.roles as string[] | undefined)
+            : [];
       const named = roles.map((r) => roleAddress(tf, r)).filter((a): a is string => a !== undefined);
       return (named.length ? named : [own]).map((resource) => ({ resource, message }));
     }),
   fixtures: {
     failing: fixture({
       resource: {
-        aws_iam_role: { r: { name: 'analyst' }, m: { name: 'm', managed_policy_arns: ['arn:aws:iam::aws:policy/AWSCloudShellFullAccess'] } },
-        aws_iam_role_policy_attachment: { a: { role: '${aws_iam_role.r.name}', policy_arn: 'arn:aws:iam::aws:policy/AWSCloudShellFullAccess' } },
+        aws_iam_role: {
+          r: { name: 'analyst' },
+          m: { name: 'm', managed_policy_arns: ['arn:aws:iam::aws:policy/AWSCloudShellFullAccess'] },
+        },
+        aws_iam_role_policy_attachment: {
+          a: { role: '${aws_iam_role.r.name}', policy_arn: 'arn:aws:iam::aws:policy/AWSCloudShellFullAccess' },
+        },
       },
     }),
     passing: fixture({
       resource: {
         aws_iam_role: { r: { name: 'analyst' } },
-        aws_iam_role_policy_attachment: { a: { role: '${aws_iam_role.r.name}', policy_arn: '${aws_iam_policy.own.arn}' }, ro: { role: 'analyst', policy_arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' } },
+        aws_iam_role_policy_attachment: {
+          a: { role: '${aws_iam_role.r.name}', policy_arn: '${aws_iam_policy.own.arn}' },
+          ro: { role: 'analyst', policy_arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+        },
       },
     }),
   },

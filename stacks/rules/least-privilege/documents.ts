@@ -2,7 +2,15 @@ import { resources, type TerraformJson } from '../../../terraform-json/stack-jso
 import { parsePolicy } from '../../../terraform-json/policy';
 
 /** Resource types whose `policy` is an IAM policy document, and so is checked for least privilege. */
-const POLICY_TYPES = ['aws_iam_role_policy', 'aws_iam_policy', 'aws_s3_bucket_policy', 'aws_kms_key', 'aws_sns_topic_policy', 'aws_sns_topic', 'aws_sqs_queue_policy'];
+const POLICY_TYPES = [
+  'aws_iam_role_policy',
+  'aws_iam_policy',
+  'aws_s3_bucket_policy',
+  'aws_kms_key',
+  'aws_sns_topic_policy',
+  'aws_sns_topic',
+  'aws_sqs_queue_policy',
+];
 
 /** Every policy document of the stack with its address; `statements` undefined when it is not plain JSON. */
 export function policyDocuments(tf: TerraformJson) {
@@ -19,5 +27,9 @@ export const isKeyPolicy = (type: string) => type === 'aws_kms_key';
 
 /** Every Allow statement of every parseable policy document, with the document it is in: what the grant rules look at. */
 export function allowStatements(tf: TerraformJson) {
-  return policyDocuments(tf).flatMap((document) => (document.statements ?? []).filter((statement) => statement.Effect === 'Allow').map((statement) => ({ document, statement })));
+  return policyDocuments(tf).flatMap((document) =>
+    (document.statements ?? [])
+      .filter((statement) => statement.Effect === 'Allow')
+      .map((statement) => ({ document, statement })),
+  );
 }

@@ -1,7 +1,8 @@
 import { resources } from '../../../terraform-json/stack-json';
 import { fixture, type PolicyRule } from '../rule';
 
-const prevented = (body: Record<string, unknown>) => (body.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy === true;
+const prevented = (body: Record<string, unknown>) =>
+  (body.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy === true;
 
 export const preventDestroy: PolicyRule = {
   id: 'protection-prevent-destroy',
@@ -13,12 +14,26 @@ export const preventDestroy: PolicyRule = {
   evaluate: ({ tf, context }) => {
     const stores = resources(tf).filter(([t]) => t === 'aws_s3_bucket' || t === 'aws_kms_key');
     const unprotected = stores.filter(([, , body]) => !prevented(body));
-    const optedOut = context.allowDestroy ?? (unprotected.length > 0 && unprotected.filter(([t]) => t === 'aws_s3_bucket').every(([, , b]) => b.force_destroy === true));
+    const optedOut =
+      context.allowDestroy ??
+      (unprotected.length > 0 &&
+        unprotected.filter(([t]) => t === 'aws_s3_bucket').every(([, , b]) => b.force_destroy === true));
     return unprotected.map(([type, name]) =>
       optedOut
-        ? { resource: `${type}.${name}`, severity: 'info' as const, message: 'destroyable: the deployment opted out of prevent_destroy (protection.allowDestroy)' }
-        : { resource: `${type}.${name}`, message: 'has no lifecycle.prevent_destroy: a destroy would delete it; set protection.allowDestroy to opt out' },
+        ? {
+            resource: `${type}.${name}`,
+            severity: 'info' as const,
+            message: 'destroyable: the deployment opted out of prevent_destroy (protection.allowDestroy)',
+          }
+        : {
+            resource: `${type}.${name}`,
+            message:
+              'has no lifecycle.prevent_destroy: a destroy would delete it; set protection.allowDestroy to opt out',
+          },
     );
   },
-  fixtures: { failing: fixture({ resource: { aws_kms_key: { k: {} } } }), passing: fixture({ resource: { aws_kms_key: { k: { lifecycle: { prevent_destroy: true } } } } }) },
+  fixtures: {
+    failing: fixture({ resource: { aws_kms_key: { k: {} } } }),
+    passing: fixture({ resource: { aws_kms_key: { k: { lifecycle: { prevent_destroy: true } } } } }),
+  },
 };

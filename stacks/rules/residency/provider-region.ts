@@ -11,7 +11,15 @@ export const providerRegion: PolicyRule = {
     (tf.provider?.aws ?? []).flatMap((config, i) =>
       [context.region, ...context.allowedRegions].includes(config.region as string)
         ? []
-        : [{ resource: `provider.aws[${i}]`, message: `provider region is ${String(config.region)}, outside ${[context.region, ...context.allowedRegions].join(', ')}` }],
+        : [
+            {
+              resource: `provider.aws[${i}]`,
+              message: `provider region is ${String(config.region)}, outside ${[context.region, ...context.allowedRegions].join(', ')}`,
+            },
+          ],
     ),
-  fixtures: { failing: fixture({ provider: { aws: [{ region: 'us-east-1' }] } }), passing: fixture({ provider: { aws: [{ region: 'eu-central-1' }] } }) },
+  fixtures: {
+    failing: fixture({ provider: { aws: [{ region: 'us-east-1' }] } }),
+    passing: fixture({ provider: { aws: [{ region: 'eu-central-1' }] } }),
+  },
 };

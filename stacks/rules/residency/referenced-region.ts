@@ -20,7 +20,10 @@ export const referencedRegion: PolicyRule = {
           for (const match of text.matchAll(pattern)) {
             if (allowed.has(match[1])) continue;
             const [type, name, ...field] = path.split('.');
-            violations.push({ resource: `${section}.${type}.${name}`, message: `${field.join('.') || path} references ${match[0]} — region ${match[1]}, outside ${[...allowed].join(', ')}` });
+            violations.push({
+              resource: `${section}.${type}.${name}`,
+              message: `${field.join('.') || path} references ${match[0]} — region ${match[1]}, outside ${[...allowed].join(', ')}`,
+            });
           }
         }
       }
@@ -28,7 +31,11 @@ export const referencedRegion: PolicyRule = {
     return violations;
   },
   fixtures: {
-    failing: fixture({ resource: { aws_cloudwatch_log_group: { g: { kms_key_id: 'arn:aws:kms:us-west-2:222222222222:key/x' } } } }),
-    passing: fixture({ resource: { aws_cloudwatch_log_group: { g: { kms_key_id: 'arn:aws:kms:eu-central-1:222222222222:key/x' } } } }),
+    failing: fixture({
+      resource: { aws_cloudwatch_log_group: { g: { kms_key_id: 'arn:aws:kms:us-west-2:222222222222:key/x' } } },
+    }),
+    passing: fixture({
+      resource: { aws_cloudwatch_log_group: { g: { kms_key_id: 'arn:aws:kms:eu-central-1:222222222222:key/x' } } },
+    }),
   },
 };

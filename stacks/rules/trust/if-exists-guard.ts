@@ -14,15 +14,41 @@ export const ifExistsGuard: PolicyRule = {
         const guards = deputyGuards(s.Condition);
         const ifExists = guards.filter(([operator]) => operator.endsWith('IfExists'));
         return ifExists.length > 0 && ifExists.length === guards.length
-          ? [{ resource: address, message: `confused-deputy guard uses ${ifExists.map(([o]) => o).join(', ')}, which lets requests without the key through` }]
+          ? [
+              {
+                resource: address,
+                message: `confused-deputy guard uses ${ifExists.map(([o]) => o).join(', ')}, which lets requests without the key through`,
+              },
+            ]
           : [];
       }),
     ),
   fixtures: {
-    failing: fixture({ resource: { aws_iam_role: { r: { assume_role_policy: trustPolicy({ Principal: { Service: 'firehose.amazonaws.com' }, Condition: { StringEqualsIfExists: { 'aws:SourceAccount': '1' } } }) } } } }),
+    failing: fixture({
+      resource: {
+        aws_iam_role: {
+          r: {
+            assume_role_policy: trustPolicy({
+              Principal: { Service: 'firehose.amazonaws.com' },
+              Condition: { StringEqualsIfExists: { 'aws:SourceAccount': '1' } },
+            }),
+          },
+        },
+      },
+    }),
     passing: fixture({
       resource: {
-        aws_iam_role: { r: { assume_role_policy: trustPolicy({ Principal: { Service: 'firehose.amazonaws.com' }, Condition: { StringEquals: { 'sts:ExternalId': '1' }, ArnLikeIfExists: { 'aws:SourceArn': 'arn:aws:firehose:*' } } }) } },
+        aws_iam_role: {
+          r: {
+            assume_role_policy: trustPolicy({
+              Principal: { Service: 'firehose.amazonaws.com' },
+              Condition: {
+                StringEquals: { 'sts:ExternalId': '1' },
+                ArnLikeIfExists: { 'aws:SourceArn': 'arn:aws:firehose:*' },
+              },
+            }),
+          },
+        },
       },
     }),
   },

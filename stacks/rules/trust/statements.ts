@@ -8,12 +8,20 @@ export const CONFUSED_DEPUTY_KEYS = ['aws:SourceAccount', 'aws:SourceArn', 'aws:
 export function trustStatements(tf: TerraformJson) {
   return resources(tf)
     .filter(([type]) => type === 'aws_iam_role')
-    .map(([type, name, body]) => ({ address: `${type}.${name}`, statements: parsePolicy(body.assume_role_policy)?.filter((s) => s.Effect === 'Allow') }));
+    .map(([type, name, body]) => ({
+      address: `${type}.${name}`,
+      statements: parsePolicy(body.assume_role_policy)?.filter((s) => s.Effect === 'Allow'),
+    }));
 }
 
 /** Condition blocks of a statement that name a confused-deputy key, as [operator, block]. */
-export function deputyGuards(condition: Record<string, Record<string, unknown>> | undefined): [string, Record<string, unknown>][] {
-  return Object.entries(condition ?? {}).filter(([, block]) => Object.keys(block).some((k) => CONFUSED_DEPUTY_KEYS.includes(k)));
+export function deputyGuards(
+  condition: Record<string, Record<string, unknown>> | undefined,
+): [string, Record<string, unknown>][] {
+  return Object.entries(condition ?? {}).filter(([, block]) =>
+    Object.keys(block).some((k) => CONFUSED_DEPUTY_KEYS.includes(k)),
+  );
 }
 
-export const trustPolicy = (statement: object) => JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', ...statement }] });
+export const trustPolicy = (statement: object) =>
+  JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', ...statement }] });
