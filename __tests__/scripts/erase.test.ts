@@ -961,11 +961,11 @@ describe('locating with Athena', () => {
     pricePerTb: 5,
   };
 
-  it('one scan: per object whether it holds an id, then per folder; never the ids, only their SHA-256 digests as parameters, once per field, lower-cased where case is ignored', () => {
+  it('one scan: one row per object read, with whether it holds an id; never the ids, only their SHA-256 digests as parameters, once per field, lower-cased where case is ignored', () => {
     const ids = ["Dev'ice", 'xyz-7'];
     const { sql, parameters } = locateQuery(target, ids, ['client.client_id', matchField('user_ref')]);
     expect(sql).toBe(
-      `SELECT regexp_replace(path, '[^/]*$', '') AS folder, count(*) AS objects, count_if(holds) AS holding, array_join(filter(array_agg(CASE WHEN holds THEN path END), p -> p IS NOT NULL), chr(10)) AS paths FROM (SELECT "$path" AS path, bool_or(coalesce(to_hex(sha256(to_utf8(lower("client"."client_id")))) IN (?, ?) OR to_hex(sha256(to_utf8("user_ref"))) IN (?, ?), false) OR "event_type" IS NULL) AS holds FROM "telemetry_dev"."events_data" GROUP BY "$path") GROUP BY 1`,
+      `SELECT "$path" AS path, bool_or(coalesce(to_hex(sha256(to_utf8(lower("client"."client_id")))) IN (?, ?) OR to_hex(sha256(to_utf8("user_ref"))) IN (?, ?), false) OR "event_type" IS NULL) AS holds FROM "telemetry_dev"."events_data" GROUP BY "$path"`,
     );
     const sha = (s: string) => `'${createHash('sha256').update(s).digest('hex').toUpperCase()}'`;
     expect(parameters).toEqual([sha("dev'ice"), sha('xyz-7'), sha("Dev'ice"), sha('xyz-7')]);
@@ -992,19 +992,19 @@ describe('locating with Athena', () => {
     };
     return { client: client as unknown as AthenaClient, sent };
   }
-  const HEADER = ['folder', 'objects', 'holding', 'paths'];
+  const HEADER = ['path', 'holds'];
 
-  it('says the scan and its cost before it runs, waits for the query, and returns the holding keys and the objects read per folder', async () => {
+  it('says the scan and its cost before it runs, waits for the query, and returns the holding keys and the keys read per folder', async () => {
     const said: string[] = [];
     const { client, sent } = athena(
       2 ** 40,
       ['RUNNING', 'SUCCEEDED'],
       [
-        [HEADER, ['s3://b/data/d1/', '3', '2', 's3://b/data/d1/x.gz\ns3://b/data/d1/y.gz']],
+        [HEADER, ['s3://b/data/d1/x.gz', 'true'], ['s3://b/data/d1/y.gz', 'true'], ['s3://b/data/d1/z.gz', 'false']],
         [
-          ['s3://b/data/d2/', '1', '0', ''],
-          ['s3://other/data/d3/', '1', '1', 's3://other/data/d3/z.gz'],
-          ['s3://b/data/d4/', '2', '2', 's3://b/data/d4/cut'],
+          ['s3://b/data/d2/w.gz', 'false'],
+          ['s3://other/data/d3/z.gz', 'true'],
+          ['s3://b/data/d4/a\nb.gz', 'true'],
         ],
       ],
     );
@@ -1017,11 +1017,12 @@ describe('locating with Athena', () => {
       (l) => said.push(l),
       0,
     );
-    expect([...found.keys]).toEqual(['data/d1/x.gz', 'data/d1/y.gz']);
-    // d4's list does not add up (a key with a newline, a list cut short): left out, so the run reads that folder.
-    expect([...found.folders]).toEqual([
-      ['data/d1/', 3],
-      ['data/d2/', 1],
+    expect([...found.keys]).toEqual(['data/d1/x.gz', 'data/d1/y.gz', 'data/d4/a\nb.gz']);
+    // Another bucket's rows are not this bucket's objects; a key with a newline is one row, read as it is.
+    expect([...found.folders].map(([f, keys]) => [f, [...keys]])).toEqual([
+      ['data/d1/', ['data/d1/x.gz', 'data/d1/y.gz', 'data/d1/z.gz']],
+      ['data/d2/', ['data/d2/w.gz']],
+      ['data/d4/', ['data/d4/a\nb.gz']],
     ]);
     expect(said).toEqual(['locating with Athena in wg: scans up to 102.40 GB (about $0.50)']);
     expect(sent[0]).toBe('GetWorkGroupCommand');
@@ -1052,24 +1053,60 @@ describe('locating with Athena', () => {
     ).rejects.toThrow(LocateError);
   });
 
-  it('a folder is covered by Athena only when it read every object listed there; any other is read whole', async () => {
+  it('a folder is covered by Athena only when it read every key listed there (more is fine); any other is read whole', async () => {
     const listing = {
       bytes: 0,
       at: new Date(),
       folders: new Map([
-        ['data/d1/', 3],
-        ['data/d2/', 2],
-        ['data/new-day/', 4],
+        ['data/d1/', new Set(['data/d1/a', 'data/d1/b'])],
+        ['data/d2/', new Set(['data/d2/a', 'data/d2/_hidden'])],
+        ['data/new-day/', new Set(['data/new-day/a'])],
       ]),
     };
     const found = {
       keys: new Set<string>(),
       folders: new Map([
-        ['data/d1/', 3],
-        ['data/d2/', 1],
+        ['data/d1/', new Set(['data/d1/a', 'data/d1/b', 'data/d1/late'])],
+        // As many objects as listed, but not the same ones: one written after the listing hides one never read.
+        ['data/d2/', new Set(['data/d2/a', 'data/d2/late'])],
       ]),
     };
     expect(coverage(listing, found)).toEqual({ athena: new Set(['data/d1/']), read: ['data/d2/', 'data/new-day/'] });
+  });
+
+  it('an object Athena skipped is read, though Athena read as many objects there as were listed (one came after the listing)', async () => {
+    const b = new MemoryBucket();
+    b.clock = () => new Date(1000);
+    // Athena passes over a name beginning with `_`; the run must not.
+    b.put('data/year=2026/_hidden.gz', object(event(ERASED, 1), event('device-B', 2)));
+    b.put('data/year=2026/normal.gz', object(event('device-B', 3)));
+    const listing = await listForLocating(b.versions('data/'), new Date(2000));
+    b.clock = () => new Date(3000);
+    b.put('data/year=2026/late.gz', object(event('device-B', 4)));
+    const { client } = athena(
+      2 ** 40,
+      ['SUCCEEDED'],
+      [[HEADER, ['s3://b/data/year=2026/normal.gz', 'false'], ['s3://b/data/year=2026/late.gz', 'false']]],
+    );
+    const found = await locateWithAthena(
+      client,
+      { ...target, bucket: 'b' },
+      [ERASED],
+      ['client.client_id'],
+      1,
+      () => undefined,
+      0,
+    );
+    const covered = coverage(listing, found);
+    expect(covered.athena.size).toBe(0);
+    const receipt = await runErasure(
+      b,
+      request({ located: found.keys, athenaFolders: { folders: covered.athena, listedAt: listing.at } }),
+    );
+    expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
+    expect(b.lines('data/').filter((l) => l.includes('device-B'))).toHaveLength(3);
+    expect(receipt.recordsRemoved).toBe(1);
+    expect(receipt.coverage).toEqual({ athena: [], read: ['data/year=2026/'] });
   });
 
   it('the run reads the located objects, every object of a folder Athena did not read, and every object with versions Athena does not read', async () => {
@@ -1081,7 +1118,7 @@ describe('locating with Athena', () => {
     const listing = await listForLocating(b.versions('data/'), new Date(Date.now() + 60_000));
     const athenaSaw = {
       keys: new Set(['data/year=2026/a.gz', 'data/year=2026/only-a.gz']),
-      folders: new Map([['data/year=2026/', 4]]),
+      folders: new Map([['data/year=2026/', new Set(listing.folders.get('data/year=2026/'))]]),
     };
     const covered = coverage(listing, athenaSaw);
     expect(covered).toEqual({ athena: new Set(['data/year=2026/']), read: ['data/year=2027/'] });
@@ -1209,17 +1246,12 @@ describe('npm run erase', () => {
         const holding = left ? [`${data}year=2026/a.gz`, `${data}year=2026/only-a.gz`] : [];
         const row = (...v: string[]) => ({ Data: v.map((x) => ({ VarCharValue: x })) });
         // Athena reads every object of the catalogued day.
-        const objects = [...b.objects.keys()].filter((k) => k.startsWith(`${data}year=2026/`)).length;
+        const objects = [...b.objects.keys()].filter((k) => k.startsWith(`${data}year=2026/`));
         return {
           ResultSet: {
             Rows: [
-              row('folder', 'objects', 'holding', 'paths'),
-              row(
-                `s3://${d.names.dataBucket}/${data}year=2026/`,
-                String(objects),
-                String(holding.length),
-                holding.map((k) => `s3://${d.names.dataBucket}/${k}`).join('\n'),
-              ),
+              row('path', 'holds'),
+              ...objects.map((k) => row(`s3://${d.names.dataBucket}/${k}`, String(holding.includes(k)))),
             ],
           },
         };

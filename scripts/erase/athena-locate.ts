@@ -1,12 +1,12 @@
 /**
  * Locating the objects that hold the ids with one Athena query in the stack's workgroup, instead of reading every
- * object: per folder of the events table, how many objects Athena read and which of them hold an id (Athena user guide,
+ * object: every object of the events table Athena read, and whether it holds an id (Athena user guide,
  * "Getting the file locations for source data in Amazon S3": the `$path` pseudo-column). One scan: an aggregation per
- * object, then per folder.
+ * object, one row each.
  *
  * Coverage is proven, not assumed: Athena reads only the partitions the catalog knows (a crawler may not have seen a
  * new day's folder yet) and the folders a projection's template names. The run lists the folder first; a folder is
- * covered by Athena only when Athena read exactly as many objects there as the listing holds current, readable ones.
+ * covered by Athena only when Athena read every current, readable object the listing holds there, key by key.
  * Every other folder — uncatalogued, changed since, or with objects Athena cannot read — is read whole by the run
  * itself, and the receipt says which way each folder was covered. The ids are execution parameters, each a quoted
  * SQL string (Athena user guide, "Use parameterized queries"). Its scan is estimated before it runs from the size of the
@@ -48,8 +48,8 @@ export const idDigest = (id: string) => createHash('sha256').update(id, 'utf8').
  * parameters, which Athena keeps in the workgroup's query history for 45 days: each field's value is hashed in the query
  * (Trino `sha256`, `to_hex`; Athena engine version 3 functions) and compared with the ids' SHA-256 digests. A field
  * whose ids match in any case (the contract's id fields) is lower-cased first, as the run matches it (records.ts); a
- * bigint field has its digits cast. The query only finds candidates: the run decides, record by record. Per folder: the objects
- * read, how many hold an id, and those, one per line (`array_join`; Trino functions, "Array functions").
+ * bigint field has its digits cast. The query only finds candidates: the run decides, record by record. One row per
+ * object Athena read (`$path`), with whether it holds an id.
  */
 export function locateQuery(
   t: Pick<LocateTarget, 'database' | 'table'>,
@@ -68,8 +68,9 @@ export function locateQuery(
     .join(' OR ');
   // A row without the contract's required event_type is a record the SerDe could not read (malformed, skipped by
   // `ignore.malformed.json`) or not an event: its object is read by the run, which counts such lines (records.ts).
-  const perObject = `SELECT "$path" AS path, bool_or(coalesce(${where}, false) OR "event_type" IS NULL) AS holds FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.table)} GROUP BY "$path"`;
-  const sql = `SELECT regexp_replace(path, '[^/]*$', '') AS folder, count(*) AS objects, count_if(holds) AS holding, array_join(filter(array_agg(CASE WHEN holds THEN path END), p -> p IS NOT NULL), chr(10)) AS paths FROM (${perObject}) GROUP BY 1`;
+  // One row per object Athena read, whether it holds an id or not: the run compares the objects it listed with
+  // these, key by key (a count would let an object Athena skipped hide behind one written after the listing).
+  const sql = `SELECT "$path" AS path, bool_or(coalesce(${where}, false) OR "event_type" IS NULL) AS holds FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.table)} GROUP BY "$path"`;
   return {
     sql,
     parameters: typed.flatMap((f) => ids.map((id) => quoteString(idDigest(f.caseInsensitive ? id.toLowerCase() : id)))),
@@ -79,10 +80,13 @@ export function locateQuery(
 /** The folder of a key (`data/year=2026/x.gz` → `data/year=2026/`). */
 export const folderOf = (key: string) => key.slice(0, key.lastIndexOf('/') + 1);
 
-/** The events folder as listed before the query: bytes Athena would read, and current readable objects per folder. */
+/**
+ * The events folder as listed before the query: bytes Athena would read, and the keys of the current readable objects
+ * per folder (compared key by key with the objects Athena read: about 100 bytes of memory per object).
+ */
 export interface Listing {
   bytes: number;
-  folders: Map<string, number>;
+  folders: Map<string, Set<string>>;
   /** When the listing began: objects written later were not in it, and are read by the run. */
   at: Date;
 }
@@ -96,7 +100,9 @@ export async function listForLocating(
   for await (const v of versions) {
     if (!v.latest || v.deleteMarker || ARCHIVED_CLASSES.has(v.storageClass)) continue;
     listing.bytes += v.size;
-    listing.folders.set(folderOf(v.key), (listing.folders.get(folderOf(v.key)) ?? 0) + 1);
+    const folder = folderOf(v.key);
+    if (!listing.folders.has(folder)) listing.folders.set(folder, new Set());
+    listing.folders.get(folder)!.add(v.key);
   }
   return listing;
 }
@@ -106,19 +112,26 @@ export async function scannableBytes(versions: AsyncIterable<ObjectVersion> | Ob
   return (await listForLocating(versions)).bytes;
 }
 
-/** What the query found: the keys holding an id, and the objects Athena read per folder (relative to the bucket). */
+/** What the query found: the keys holding an id, and the keys of the objects Athena read per folder (relative to the bucket). */
 export interface Located {
   keys: Set<string>;
-  /** Objects Athena read per folder; a folder whose list of holding keys did not add up is left out (read by the run). */
-  folders: Map<string, number>;
+  /** The keys Athena read, per folder. */
+  folders: Map<string, Set<string>>;
 }
 
-/** How each folder of the events was covered: by Athena (it read every object listed), or read whole by the run. */
+/**
+ * How each folder of the events was covered: by Athena (it read every key listed there), or read whole by the run.
+ * Keys, not counts: Athena may not read an object listed (Hive's input formats pass over names beginning with `_` or
+ * `.`; an object without a row has no `$path`) and reads objects written after the listing, so equal counts can hide an
+ * object it never read. Keys
+ * Athena read that were not listed (written later) do not matter: the run reads every key written after the listing.
+ */
 export function coverage(listing: Listing, located: Located): { athena: Set<string>; read: string[] } {
   const athena = new Set<string>();
   const read: string[] = [];
-  for (const [folder, objects] of listing.folders) {
-    if (located.folders.get(folder) === objects) athena.add(folder);
+  for (const [folder, keys] of listing.folders) {
+    const seen = located.folders.get(folder);
+    if (seen && [...keys].every((k) => seen.has(k))) athena.add(folder);
     else read.push(folder);
   }
   return { athena, read: read.sort() };
@@ -179,13 +192,13 @@ export async function locateWithAthena(
         header = false;
         continue;
       }
-      const [folder, objects, holding, paths] = (row.Data ?? []).map((d) => d.VarCharValue ?? '');
-      if (!folder.startsWith(prefix)) continue;
-      const keys = paths === '' ? [] : paths.split('\n').map((p) => p.slice(prefix.length));
-      // A key with a newline, or a list cut short, would hide a holding object: such a folder is read by the run.
-      if (keys.length !== Number(holding) || !keys.every((k) => folderOf(k) === folder.slice(prefix.length))) continue;
-      for (const k of keys) located.keys.add(k);
-      located.folders.set(folder.slice(prefix.length), Number(objects));
+      const [path, holds] = (row.Data ?? []).map((d) => d.VarCharValue ?? '');
+      if (!path.startsWith(prefix)) continue;
+      const key = path.slice(prefix.length);
+      const folder = folderOf(key);
+      if (!located.folders.has(folder)) located.folders.set(folder, new Set());
+      located.folders.get(folder)!.add(key);
+      if (holds === 'true') located.keys.add(key);
     }
     NextToken = page.NextToken;
   } while (NextToken);
