@@ -748,11 +748,32 @@ describe('exact matching: no collateral deletion, no silent miss', () => {
       `{"client":{"client_id":"${ERASED}"}}`,
     ];
     const out = filterNdjson(Buffer.from(`${lines.join('\n')}\n`), idMatcher([ERASED], fields));
-    expect(out).toMatchObject({ removed: 1, perId: [1], unparsed: 0 });
+    // The id elsewhere (a note, inside another id, in an array) is kept, and counted as unparsed: never silently.
+    expect(out).toMatchObject({ removed: 1, perId: [1], unparsed: 3 });
     expect(keptLines(out.body)).toEqual(lines.slice(0, -1));
     // Ids that stand for "no value" are refused before any matching (below); the matcher itself matches them by type.
     for (const word of ['null', 'undefined', '12345'])
       expect(filterNdjson(Buffer.from(`${lines.join('\n')}\n`), idMatcher([word], fields)).removed).toBe(0);
+  });
+
+  it("a key repeated on an id field's path, in either order, or the id outside the id fields: kept, counted, never decided", () => {
+    const lines = [
+      `{"client":{"client_id":"${ERASED}","client_id":"${OTHER}"}}`,
+      `{"client":{"client_id":"${OTHER}","client_id":"${ERASED}"}}`,
+      `{"client":{"client_id":"${ERASED}"},"client":{"client_id":"${OTHER}"}}`,
+      `{"client":{"client_id":"${OTHER}"},"attributes":{"note":"${ERASED.toLowerCase()}"}}`,
+      `{"client":{"client_id":"${OTHER}"},"attributes":{"\u006eote":"${ERASED.replace('A', '\\u0041')}"}}`,
+      // A repeated key elsewhere does not make a matching record ambiguous; nor one without the id, ambiguous or not.
+      `{"client":{"client_id":"${ERASED}"},"attributes":{"k":"1","k":"2"}}`,
+      `{"client":{"client_id":"${OTHER}","client_id":"${OTHER}"}}`,
+    ];
+    const body = Buffer.from(`${lines.join('\n')}\n`);
+    const out = filterNdjson(body, idMatcher([ERASED], fields));
+    expect(out).toMatchObject({ removed: 1, perId: [1], unparsed: 5, unparsedRemoved: 0 });
+    expect(keptLines(out.body)).toEqual([...lines.slice(0, 5), lines[6]]);
+    const asked = filterNdjson(body, idMatcher([ERASED], fields), { removeUnparsed: true });
+    expect(asked).toMatchObject({ removed: 6, unparsedRemoved: 5 });
+    expect(keptLines(asked.body)).toEqual([lines[6]]);
   });
 
   it('ids written with JSON escapes are found: \\uXXXX for any character, \\/ in a --field id, an escaped key', () => {

@@ -14,7 +14,9 @@
  * those with a backslash, since JSON may write any character of an id as an escape (`\u0041`, `\/`) that a byte
  * search cannot see. Every other line is kept byte for byte. A candidate that holds an id's characters but is not a
  * JSON object is never removed on a guess: it is counted (`unparsed`) and kept, unless the run is told to remove such
- * lines (`removeUnparsed`, `npm run erase -- --unparsed remove`).
+ * lines (`removeUnparsed`, `npm run erase -- --unparsed remove`). So is a JSON object that holds an id's characters (in
+ * a decoded string, key or value) but whose id fields do not match: the id elsewhere in the record, or a key repeated
+ * on an id field's path (which value a reader keeps is the reader's choice). A number in another field is not an id.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ID_FIELDS } from '../../config/event-contract';
@@ -147,10 +149,59 @@ function lineOutcome(
       if (matcher.mentions(event)) unparsed = true;
       continue;
     }
-    const i = matcher.match(parsed);
+    // JSON.parse keeps the last of duplicate keys (ECMA-262, JSON.parse; RFC 8259 §4 leaves it to the parser), and
+    // another reader may keep the first: a duplicate on an id's path makes the record ambiguous, never decided here.
+    const { duplicates, strings } = scanJson(event);
+    const mentioned = strings.some((s) => matcher.mentions(s));
+    const ambiguous = duplicates.some((d) => matcher.fields.some((f) => f.path === d || f.path.startsWith(`${d}.`)));
+    const i = ambiguous ? -1 : matcher.match(parsed);
     if (i >= 0) matched.push(i);
+    // The id's characters in a record whose id fields do not match (elsewhere in it, or behind a duplicate key): kept
+    // and counted like a line that is not JSON, never silently kept.
+    else if (mentioned) unparsed = true;
   }
   return { matched, unparsed };
+}
+
+/**
+ * What a valid JSON text holds that `JSON.parse` hides: the dotted paths of keys repeated within one object (array
+ * elements add `[]` to a path, so no id field's path runs through one), and every string, decoded (keys and values).
+ */
+export function scanJson(text: string): { duplicates: string[]; strings: string[] } {
+  const duplicates: string[] = [];
+  const strings: string[] = [];
+  // Per open object its keys and path, per open array null; `key` is the last key read, the path of a value opened next.
+  const stack: ({ keys: Set<string>; path: string } | { keys: null; path: string })[] = [];
+  let key: string | undefined;
+  const pathOf = (k: string | undefined) => {
+    const top = stack[stack.length - 1];
+    if (!top) return '';
+    const name = top.keys === null ? '[]' : (k ?? '');
+    return top.path === '' ? name : `${top.path}.${name}`;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const value = JSON.parse(text.slice(i, j + 1)) as string;
+      strings.push(value);
+      let k = j + 1;
+      while (k < text.length && /\s/.test(text[k])) k++;
+      const top = stack[stack.length - 1];
+      if (text[k] === ':' && top?.keys) {
+        if (top.keys.has(value)) duplicates.push(pathOf(value));
+        top.keys.add(value);
+        key = value;
+      }
+      i = j;
+    } else if (c === '{' || c === '[') {
+      const path = stack.length === 0 ? '' : pathOf(key);
+      stack.push(c === '{' ? { keys: new Set(), path } : { keys: null, path });
+      key = undefined;
+    } else if (c === '}' || c === ']') stack.pop();
+  }
+  return { duplicates, strings };
 }
 
 /**
