@@ -28,7 +28,7 @@ import type { AthenaClient } from '@aws-sdk/client-athena';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { locateTarget, main as erase, parseShard } from '../../scripts/erase/index';
+import { describeReceipt, locateTarget, main as erase, parseShard } from '../../scripts/erase/index';
 import { kmsIdMacer, localIdMacer, receiptMacOf, verifyIdMac } from '../../scripts/erase/receipt-mac';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { synthDeployments } from '../helpers';
@@ -553,6 +553,40 @@ describe('journal and segments: what a run writes per object stays small', () =>
     expect(await runErasure(b, request())).toMatchObject({ queryResultsDeleted: 1 });
     expect(b.objects.has('athena-results/q.csv')).toBe(false);
     expect((await b.readJson<{ intents: object }>('erasure-requests/DSR-1/journal.json'))?.intents).toEqual({});
+  });
+
+  it('query results: a GZIP one (an UNLOAD) naming the id is deleted; one that is not text is kept, named and left pending', async () => {
+    const b = new MemoryBucket();
+    b.put('athena-results/unload/q-1.gz', gzipSync(`{"client_id":"${ERASED.toLowerCase()}"}\n`));
+    b.put('athena-results/unload/q-2.gz', gzipSync('{"client_id":"someone else"}\n'));
+    b.put(
+      'athena-results/unload/q-3.parquet',
+      Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(16, 7), Buffer.from('PAR1')]),
+    );
+    b.put('athena-results/q-4.bin', Buffer.from([0x00, 0xff, 0xfe, 0x01]));
+    b.put('athena-results/q-5.gz', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01]));
+    // Athena's column metadata beside a result: binary, its strings as they are.
+    b.put('athena-results/q-6.csv.metadata', Buffer.from([0x0a, 0x02, 0x00, 0x22, 0x05, ...Buffer.from('n_ids')]));
+    const receipt = await runErasure(b, request());
+    expect(receipt.queryResultsDeleted).toBe(1);
+    expect([...b.objects.keys()].sort()).toEqual([
+      'athena-results/q-4.bin',
+      'athena-results/q-5.gz',
+      'athena-results/q-6.csv.metadata',
+      'athena-results/unload/q-2.gz',
+      'athena-results/unload/q-3.parquet',
+      'erasure-requests/DSR-1/done.all.000000.json',
+      'erasure-requests/DSR-1/journal.json',
+      'erasure-requests/DSR-1/receipt.json',
+      'erasure-requests/DSR-1/request.json',
+    ]);
+    expect(receipt.pending.filter((p) => p.kind === 'unreadable-result').map((p) => 'key' in p && p.key)).toEqual(
+      expect.arrayContaining(['athena-results/q-4.bin', 'athena-results/q-5.gz', 'athena-results/unload/q-3.parquet']),
+    );
+    expect(receipt.pending.filter((p) => p.kind === 'unreadable-result')).toHaveLength(3);
+    expect(describeReceipt(receipt, 'bkt').join('\n')).toContain(
+      'pending: the query result s3://bkt/athena-results/unload/q-3.parquet (version',
+    );
   });
 
   it('an object removed with every version just before a stop is counted by the next run, though its key is gone', async () => {

@@ -17,7 +17,7 @@
  * the keys without overlap, on as many machines as there are shards (docs/operating.md, "Past one machine").
  */
 import { createHash } from 'node:crypto';
-import { filterObject, idMatcher, type IdMatcher, type MatchField } from './records';
+import { filterObject, idMatcher, resultText, type IdMatcher, type MatchField } from './records';
 import { MAC_ALGORITHM, type IdMacer, type MacKeyed } from './receipt-mac';
 import { retentionStep } from '../../config/rewrite-retention';
 
@@ -185,7 +185,9 @@ export type Pending =
   | { kind: 'restore'; key: string; versionId: string; since: string }
   | { kind: 'firehose-buffer'; until: string }
   /** Lines holding an id's characters that are not JSON: kept until `--unparsed keep` or `--unparsed remove` decides. */
-  | { kind: 'unparsed'; lines: number };
+  | { kind: 'unparsed'; lines: number }
+  /** A query result the run cannot read as text (Parquet, another binary format): whether it names an id is not known. */
+  | { kind: 'unreadable-result'; key: string; versionId: string };
 
 /** What identifies a request, written once by its first run (any shard): every later run checks its ids against it. */
 export interface RequestRecord extends MacKeyed {
@@ -563,7 +565,12 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     openFromEarlier.delete(key);
     const readable = versions.filter((v) => !v.deleteMarker);
     let holds = false;
-    for (const v of readable) if (matcher.mentions((await store.get(key, v.versionId)).toString('utf8'))) holds = true;
+    for (const v of readable) {
+      const text = resultText(await store.get(key, v.versionId), key);
+      // Never skipped unseen: a result the run cannot read as text is kept and named, and the request stays pending.
+      if (text === undefined) pending.push({ kind: 'unreadable-result', key, versionId: v.versionId });
+      else if (matcher.mentions(text)) holds = true;
+    }
     run.objectsScanned += readable.length;
     const earlier = journal.intents[key];
     if (!holds && !earlier) return;

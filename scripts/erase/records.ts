@@ -115,6 +115,43 @@ const BACKSLASH = 0x5c;
 const isParquet = (body: Buffer) => body.length > 8 && body.subarray(0, 4).toString('latin1') === 'PAR1';
 const isGzip = (body: Buffer) => body.length > 2 && body[0] === GZIP_MAGIC[0] && body[1] === GZIP_MAGIC[1];
 
+/** Magic bytes of compressed or columnar formats whose bytes do not show the text they hold. */
+const OPAQUE_MAGIC = [
+  'PAR1', // Apache Parquet
+  'ORC', // Apache ORC
+  'Obj\x01', // Apache Avro object container
+  '\x28\xb5\x2f\xfd', // Zstandard frame
+  'BZh', // bzip2
+  '\xff\x06\x00\x00sNaPpY', // Snappy framing format
+];
+
+/**
+ * A query result's text, to look for the ids in: GZIP undone first (an UNLOAD or CTAS writes text files GZIP-compressed
+ * by default; Athena user guide, "Use compression in Athena",
+ * https://docs.aws.amazon.com/athena/latest/ug/compression-formats.html), then read as UTF-8. Undefined when it cannot
+ * be read so: Parquet, ORC, Avro, another compression, bytes that are not UTF-8 text, or a broken GZIP stream — the
+ * run cannot tell whether it names an id. Athena's `.metadata` file beside each result (column names and types, not
+ * rows; a protobuf whose strings are stored uncompressed, as reverse-engineered in
+ * https://gist.github.com/iconara/4969c247e8abb69600cdbe6f4b20f50b) is searched byte for byte.
+ */
+export function resultText(body: Buffer, key: string): string | undefined {
+  let raw = body;
+  try {
+    while (isGzip(raw)) raw = gunzipSync(raw);
+  } catch {
+    return undefined;
+  }
+  const head = raw.subarray(0, 10).toString('latin1');
+  if (OPAQUE_MAGIC.some((m) => head.startsWith(m))) return undefined;
+  if (key.endsWith('.metadata')) return raw.toString('utf8');
+  if (raw.includes(0)) return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A failed-record line's original record, decoded; or the line itself when it is not one. */
 function originalRecord(line: string): string {
   try {
