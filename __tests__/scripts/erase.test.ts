@@ -567,8 +567,11 @@ describe('journal and segments: what a run writes per object stays small', () =>
     b.put('athena-results/q-5.gz', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01]));
     // Athena's column metadata beside a result: binary, its strings as they are.
     b.put('athena-results/q-6.csv.metadata', Buffer.from([0x0a, 0x02, 0x00, 0x22, 0x05, ...Buffer.from('n_ids')]));
+    // An unreadable version beside one naming the id: every version goes, nothing left pending for it.
+    b.put('athena-results/q-7', Buffer.from('PAR1 columns PAR1'));
+    b.put('athena-results/q-7', gzipSync(`"${ERASED}"\n`));
     const receipt = await runErasure(b, request());
-    expect(receipt.queryResultsDeleted).toBe(1);
+    expect(receipt.queryResultsDeleted).toBe(2);
     expect([...b.objects.keys()].sort()).toEqual([
       'athena-results/q-4.bin',
       'athena-results/q-5.gz',

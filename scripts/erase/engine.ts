@@ -565,12 +565,15 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
     openFromEarlier.delete(key);
     const readable = versions.filter((v) => !v.deleteMarker);
     let holds = false;
+    const unreadable: string[] = [];
     for (const v of readable) {
       const text = resultText(await store.get(key, v.versionId), key);
-      // Never skipped unseen: a result the run cannot read as text is kept and named, and the request stays pending.
-      if (text === undefined) pending.push({ kind: 'unreadable-result', key, versionId: v.versionId });
+      if (text === undefined) unreadable.push(v.versionId);
       else if (matcher.mentions(text)) holds = true;
     }
+    // Never skipped unseen: a result the run cannot read as text is kept and named, and the request stays pending
+    // (unless another version names an id: then every version goes).
+    if (!holds) for (const versionId of unreadable) pending.push({ kind: 'unreadable-result', key, versionId });
     run.objectsScanned += readable.length;
     const earlier = journal.intents[key];
     if (!holds && !earlier) return;
