@@ -12,6 +12,7 @@ import {
   type ErasureStore,
   type ObjectHead,
   type ObjectVersion,
+  type Receipt,
 } from '../../scripts/erase/engine';
 import { contractFields } from '../../config/event-contract';
 import { contractParquet, parquetShape } from '../../scripts/erase/parquet';
@@ -991,16 +992,22 @@ describe('the id file', () => {
   });
 
   it('accepts UUIDs in any case and Cognito identity ids; each once; --field columns take any plain id, bigint columns integers', () => {
-    expect(parseIdFile(`${uuid}\r\n${uuid.toUpperCase()}\n\nus-east-1:${uuid}\n${uuid}\n`, fields)).toEqual([
-      uuid,
-      uuid.toUpperCase(),
-      `us-east-1:${uuid}`,
+    // The contract's id fields ignore case: an id in two cases is one id, kept lower-cased (one MAC, one digest).
+    expect(parseIdFile(`${uuid}\r\n${uuid.toUpperCase()}\n\nUS-EAST-1:${uuid}\n${uuid}\n`, fields)).toEqual([
+      uuid.toLowerCase(),
+      `us-east-1:${uuid.toLowerCase()}`,
     ]);
     const contract = contractFields([
       { name: 'user_ref', type: 'string', description: 'x' },
       { name: 'user_no', type: 'bigint', description: 'x' },
     ]);
     expect(parseIdFile('alice@example.com\n', matchFields(['user_ref'], contract))).toEqual(['alice@example.com']);
+    // A field that matches exactly keeps each case: two ids (with the contract's id field beside it, too).
+    expect(parseIdFile('Alice\nalice\n', matchFields(['user_ref'], contract))).toEqual(['Alice', 'alice']);
+    expect(parseIdFile('Alice\nalice\n', matchFields(['user_ref', 'client.client_id'], contract))).toEqual([
+      'Alice',
+      'alice',
+    ]);
     expect(() => parseIdFile('null\n', matchFields(['user_ref'], contract))).toThrow(IdFileError);
     expect(parseIdFile('42\n', matchFields(['user_no'], contract))).toEqual(['42']);
     expect(() => parseIdFile('4x\n', matchFields(['user_no'], contract))).toThrow(/not an integer/);
@@ -1400,7 +1407,8 @@ describe('npm run erase', () => {
     const b = configuredBucket();
     const unknown = 'D00D0000-0000-4000-8000-00000000000D';
     const file = join(dir, 'two.txt');
-    writeFileSync(file, `${ERASED}\n${unknown}\n`);
+    // The same IDFV again in lower case: one id, not a second one that matched nothing.
+    writeFileSync(file, `${ERASED}\n${unknown}\n${ERASED.toLowerCase()}\n`);
     const said: string[] = [];
     jest.spyOn(console, 'log').mockImplementation((line: string) => void said.push(line));
     expect(
@@ -1426,6 +1434,7 @@ describe('npm run erase', () => {
       '1 of 2 id(s) matched no record so far: line(s) 2 of the file — check each (another field? another stack?)',
     );
     expect(said.join('\n')).not.toContain(unknown);
+    expect((await b.readJson<Receipt>('erasure-requests/DSR-11/receipt.json'))?.idMacs).toHaveLength(2);
     expect(said).toContain(
       'coverage: 1 folder(s) of events — 0 through Athena (it read every object there), 1 read whole by this run',
     );

@@ -43,7 +43,15 @@ export function idProblem(id: string, fields: MatchField[]): string | undefined 
   return undefined;
 }
 
-/** The ids of a file's text, each once; throws what is wrong, line by line, without the ids. */
+/**
+ * An id as the request keeps it: lower-cased when every field matched ignores case (the contract's id fields, UUIDs
+ * underneath: records.ts, the case rule), so `ABC…` and `abc…` are one id — counted once, one MAC in the receipt, one
+ * digest in the locating query. With a field that matches exactly, the id stays as given.
+ */
+export const canonicalId = (id: string, fields: MatchField[]): string =>
+  fields.length > 0 && fields.every((f) => f.caseInsensitive) ? id.toLowerCase() : id;
+
+/** The ids of a file's text, each once (in its canonical form); throws what is wrong, line by line, without the ids. */
 export function parseIdFile(text: string, fields: MatchField[]): string[] {
   const ids: string[] = [];
   const problems: string[] = [];
@@ -52,7 +60,7 @@ export function parseIdFile(text: string, fields: MatchField[]): string[] {
     if (id === '') return;
     const problem = idProblem(id, fields);
     if (problem) problems.push(`line ${n + 1}: ${problem}`);
-    else ids.push(id);
+    else ids.push(canonicalId(id, fields));
   });
   if (problems.length > 0)
     throw new IdFileError(
@@ -62,11 +70,11 @@ export function parseIdFile(text: string, fields: MatchField[]): string[] {
   return [...new Set(ids)];
 }
 
-/** Line numbers (from 1) of the file's ids, by id: to name an id that matched nothing without printing it. */
-export function lineNumbers(text: string): Map<string, number> {
+/** Line numbers (from 1) of the file's ids, by canonical id: to name an id that matched nothing without printing it. */
+export function lineNumbers(text: string, fields: MatchField[]): Map<string, number> {
   const out = new Map<string, number>();
   text.split(/\r?\n/).forEach((raw, n) => {
-    const id = raw.trim();
+    const id = canonicalId(raw.trim(), fields);
     if (id && !out.has(id)) out.set(id, n + 1);
   });
   return out;

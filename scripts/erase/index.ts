@@ -365,7 +365,7 @@ export async function main(
     }
     const receipt = await runErasure(store, { ...r, ...(located && athenaFolders ? { located, athenaFolders } : {}) });
     // An id that matched nothing is named by its line in the operator's file, never printed.
-    const lineOf = lineNumbers(idText);
+    const lineOf = lineNumbers(idText, fields);
     const { macs } = receipt.idsWithoutRecords > 0 ? await macsOf(mac, receipt.macKey, ids) : { macs: [] };
     const idLines = (x: Receipt) =>
       ids.filter((_id, i) => x.recordsPerId[x.idMacs.indexOf(macs[i])] === 0).map((id) => lineOf.get(id)!);
