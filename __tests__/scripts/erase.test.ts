@@ -1532,6 +1532,11 @@ describe('receipt MACs through KMS (receipt-mac.ts)', () => {
     expect(calls.filter((c) => c.startsWith('VerifyMac'))).toEqual(
       Array(5).fill('VerifyMacCommand arn:aws:kms:us-east-1:111111111111:key/k HMAC_SHA_256'),
     );
+    // A receipt of the contract's id fields keeps ids lower-cased: an IDFV given in upper case is found.
+    const lowered = await kmsIdMacer(kms)('alias/telemetry-dev-erasure-receipts', ERASED.toLowerCase());
+    const ofIdFields = { ...receipt, idMacs: [lowered.mac], fields: ['client.client_id', 'client.cognito_id'] };
+    expect(await receiptMacOf(kms, ofIdFields, ERASED)).toBe(0);
+    expect(await receiptMacOf(kms, { ...ofIdFields, fields: ['user_ref'] }, ERASED)).toBe(-1);
   });
 
   it('a KMS error other than an invalid MAC is not taken for "no match"', async () => {

@@ -7,6 +7,8 @@
  */
 import { GenerateMacCommand, KMSInvalidMacException, VerifyMacCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { createHmac } from 'node:crypto';
+import { canonicalId } from './id-file';
+import { matchField } from './records';
 
 /** The MAC algorithm of receipts (KMS `MacAlgorithm`; HMAC_256 keys support HMAC_SHA_256 only). */
 export const MAC_ALGORITHM = 'HMAC_SHA_256';
@@ -52,13 +54,23 @@ export async function verifyIdMac(kms: KMSClient, keyed: MacKeyed, id: string, m
   }
 }
 
-/** The index of the receipt's MAC that is `id`'s (verified one by one with KMS), or -1. */
+/**
+ * The index of the receipt's MAC that is `id`'s (verified one by one with KMS), or -1. The id is put in the form the
+ * request kept it (id-file.ts, `canonicalId`: lower-cased when the receipt's fields all ignore case), so an IDFV is
+ * found whatever case it is given in.
+ */
 export async function receiptMacOf(
   kms: KMSClient,
-  receipt: MacKeyed & { idMacs: string[] },
+  receipt: MacKeyed & { idMacs: string[]; fields?: string[] },
   id: string,
 ): Promise<number> {
-  for (const [i, mac] of receipt.idMacs.entries()) if (await verifyIdMac(kms, receipt, id, mac)) return i;
+  const kept = receipt.fields
+    ? canonicalId(
+        id,
+        receipt.fields.map((f) => matchField(f)),
+      )
+    : id;
+  for (const [i, mac] of receipt.idMacs.entries()) if (await verifyIdMac(kms, receipt, kept, mac)) return i;
   return -1;
 }
 
