@@ -107,7 +107,7 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
       hours: s.retention.buffer!.seconds / 3600,
     });
   }
-  // The erasure's own results (its locating query's: folders, counts and object keys) hold no record: not a copy.
+  // The erasure's own results (its locating query's: object keys and whether each holds an id) hold no record: not a copy.
   const locateResults = (x: { name: string }) => x.name.endsWith(`/${ERASURE_LOCATE_RESULTS_FOLDER}`);
   for (const s of model.stores.filter((x) => x.role === 'query-results' && !locateResults(x)))
     copies.push({ store: s.name, role: s.role, how: 'deleted-when-naming-an-id', hours: 0 });

@@ -680,10 +680,10 @@ function outsideWords(o: ErasureOutside): string {
   if (o.what === 'receipts')
     return `the requests' receipts \`${o.store}\` (${daysWords(o.days)}, \`erasure.receiptRetentionDays\`; MACs of the ids by the stack's KMS HMAC key, counts and object keys, never the ids: without that key a guessed id cannot be tested against them)`;
   if (o.what === 'cloudtrail')
-    return `${o.store}, if the account has one (kept as long as the trail keeps its events, outside these stacks): KMS records each GenerateMac and VerifyMac with its key and algorithm, never the id; Athena's StartQueryExecution may record the locating query's SQL and parameters — the digests, never the ids`;
+    return `${o.store}, if the account has one (kept as long as the trail keeps its events, outside these stacks): KMS records each GenerateMac and VerifyMac with its key and algorithm, never the id; Athena's StartQueryExecution may record the locating query's SQL and parameters — SHA-256 digests (no salt, no key) of the lower-cased ids: whoever reads them and the events table's client ids can name the erased device`;
   if (o.what === 'locate-results')
-    return `the locating query's results \`${o.store}\` (${daysWords(o.days)}; folders, counts and object keys, never the ids; readable by the erasure policy alone among the stack's policies)`;
-  return `the ${o.store} (${daysWords(o.days)}, Athena's own; the locating query's SQL and parameters hold SHA-256 digests of the ids, never the ids — a guessed id could be tested against them, so only the erasure policy, and administrators allowed athena:* on the account, may read this workgroup's history)`;
+    return `the locating query's results \`${o.store}\` (${daysWords(o.days)}; object keys and whether each holds an id, never the ids; readable by the erasure policy alone among the stack's policies)`;
+  return `the ${o.store} (${daysWords(o.days)}, Athena's own; the locating query's SQL and parameters hold SHA-256 digests (no salt, no key) of the lower-cased ids, never the ids in clear — whoever reads them and the events table's client ids can hash those and name the erased device, so only the erasure policy, and administrators allowed athena:* on the account, may read this workgroup's history)`;
 }
 
 /** The erasure section's sentences and rows, shared by Markdown and HTML. */
