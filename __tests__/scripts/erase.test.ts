@@ -871,6 +871,27 @@ describe('exact matching: no collateral deletion, no silent miss', () => {
     ).toMatchObject({ removed: 0, unparsed: 1 });
   });
 
+  it("a failed record holding several events loses only the erased device's: the others stay in its rawData", () => {
+    const many = failed(`${event(ERASED, 1)}\n${event(OTHER, 2)}\n${event(ERASED, 3)}`);
+    const only = failed(event(ERASED, 4));
+    // An envelope whose own fields name the id (an error message quoting the record) goes whole.
+    const quoting = JSON.stringify({
+      ...JSON.parse(failed(`${event(ERASED, 5)}\n${event(OTHER, 6)}`)),
+      errorMessage: `bad ${ERASED}`,
+    });
+    const untouched = failed(event(OTHER, 7));
+    const out = filterNdjson(Buffer.from(`${many}\n${only}\n${quoting}\n${untouched}\n`), idMatcher([ERASED], fields), {
+      failedRecords: true,
+    });
+    expect(out).toMatchObject({ perId: [4], unparsed: 0 });
+    const lines = keptLines(out.body);
+    expect(lines).toHaveLength(2);
+    const rewritten = JSON.parse(lines[0]) as Record<string, string>;
+    expect(Buffer.from(rewritten.rawData, 'base64').toString()).toBe(event(OTHER, 2));
+    expect({ ...rewritten, rawData: '' }).toEqual({ ...JSON.parse(many), rawData: '' });
+    expect(lines[1]).toBe(untouched);
+  });
+
   it('Parquet: the same rule — case ignored in the contract id fields, null matches nothing', async () => {
     const rows = [
       JSON.parse(event(ERASED.toLowerCase(), 1)),

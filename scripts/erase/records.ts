@@ -3,7 +3,8 @@
  * its own format. Events are newline-delimited JSON, GZIP-compressed or not (Firehose's `compression`), or Parquet
  * (record format conversion; scripts/erase/parquet.ts); failed-record
  * objects are NDJSON too, each line holding the original record base64-encoded in `rawData` (Firehose developer guide,
- * "Handle data delivery failure", error output format).
+ * "Handle data delivery failure", error output format). A failed record whose original record holds several events
+ * loses only the matching ones: its line is rewritten with `rawData` re-encoded (unless its other fields name an id).
  *
  * Matching is exact and typed: a record goes only when, once its JSON is decoded, an id field holds a JSON string equal
  * to an erased id (a `bigint` field: a JSON integer of the id's digits) — never JSON null, a missing field, a number in
@@ -164,17 +165,41 @@ function originalRecord(line: string): string {
   }
 }
 
-/** What one line (an event, or a failed record wrapping one or more) holds: ids matched, unparsed mentions. */
+/**
+ * What one line (an event, or a failed record wrapping one or more) holds: ids matched, unparsed mentions, and for a
+ * failed record whose original record also holds events that do not match, the line rewritten without the matching
+ * ones (`rest`: its `rawData` re-encoded), so other devices' events in the same record stay.
+ */
 function lineOutcome(
   line: string,
   matcher: IdMatcher,
   failedRecords: boolean,
-): { matched: number[]; unparsed: boolean } {
+): { matched: number[]; unparsed: boolean; rest?: string } {
   const text = failedRecords ? originalRecord(line) : line;
   const matched: number[] = [];
   let unparsed = false;
-  for (const event of text.split('\n')) {
-    if (event.trim() === '') continue;
+  const events = text.split('\n');
+  const kept: string[] = [];
+  for (const event of events) {
+    const before = matched.length;
+    lineEvent(event);
+    if (matched.length === before) kept.push(event);
+  }
+  if (failedRecords && matched.length > 0 && text !== line && kept.some((e) => e.trim() !== '')) {
+    const envelope = JSON.parse(line) as Record<string, unknown>;
+    // The envelope's own fields (an error message may quote the record) naming an id: the line goes whole.
+    const { rawData: _, ...fields } = envelope;
+    if (scanJson(JSON.stringify(fields)).strings.some((x) => matcher.mentions(x))) return { matched, unparsed };
+    return {
+      matched,
+      unparsed,
+      rest: JSON.stringify({ ...envelope, rawData: Buffer.from(kept.join('\n'), 'utf8').toString('base64') }),
+    };
+  }
+  return { matched, unparsed };
+
+  function lineEvent(event: string): void {
+    if (event.trim() === '') return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(event);
@@ -184,7 +209,7 @@ function lineOutcome(
     const isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
     if (!isObject) {
       if (matcher.mentions(event)) unparsed = true;
-      continue;
+      return;
     }
     // JSON.parse keeps the last of duplicate keys (ECMA-262, JSON.parse; RFC 8259 §4 leaves it to the parser), and
     // another reader may keep the first: a duplicate on an id's path makes the record ambiguous, never decided here.
@@ -197,7 +222,6 @@ function lineOutcome(
     // and counted like a line that is not JSON, never silently kept.
     else if (mentioned) unparsed = true;
   }
-  return { matched, unparsed };
 }
 
 /**
@@ -298,11 +322,14 @@ export function filterNdjson(body: Buffer, matcher: IdMatcher, options: FilterOp
   const perId = matcher.ids.map(() => 0);
   let unparsed = 0;
   let unparsedRemoved = 0;
+  // Lines rewritten rather than removed (a failed record keeping other devices' events), by their start.
+  const rewritten = new Map<number, string>();
   const removed = lines.filter(([start, end]) => {
     if (end <= start) return false;
     const outcome = lineOutcome(raw.toString('utf8', start, end), matcher, failedRecords);
     for (const i of outcome.matched) perId[i]++;
     if (outcome.unparsed) unparsed++;
+    if (outcome.rest !== undefined) rewritten.set(start, outcome.rest);
     if (outcome.matched.length > 0) return true;
     if (outcome.unparsed && options.removeUnparsed) {
       unparsedRemoved++;
@@ -315,7 +342,10 @@ export function filterNdjson(body: Buffer, matcher: IdMatcher, options: FilterOp
   let from = 0;
   for (const [start, end] of removed) {
     kept.push(raw.subarray(from, start));
-    from = Math.min(end + 1, raw.length);
+    const rest = rewritten.get(start);
+    if (rest !== undefined) kept.push(Buffer.from(rest, 'utf8'));
+    // A rewritten line keeps its newline; a removed one goes with it.
+    from = rest !== undefined ? end : Math.min(end + 1, raw.length);
   }
   kept.push(raw.subarray(from));
   const out = Buffer.concat(kept);
