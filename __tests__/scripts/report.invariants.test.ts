@@ -116,6 +116,25 @@ describeEach(
       expect(renderMarkdown(report())).not.toMatch(/salted/);
     });
 
+    it('says when every copy is gone from the plan: the buffer interval (or a restore) with S3 reachable, Firehose’s retention while S3 is unreachable, and only after a second run', () => {
+      const x = report().erasure!;
+      const md = renderMarkdown(report());
+      const sentence = md.split('\n').find((l) => l.startsWith('Every copy above is gone'))!;
+      expect(x.hoursWhileS3Unreachable).toBe(Math.max(x.hours, FIREHOSE_DIRECT_PUT_RETENTION_HOURS));
+      expect(x.bufferSeconds).toBe(d.settings.firehose.bufferIntervalSeconds);
+      expect(x.secondRun).toBe(true);
+      const minutes = d.settings.firehose.bufferIntervalSeconds / 60;
+      if (x.hours < FIREHOSE_DIRECT_PUT_RETENTION_HOURS) {
+        expect(sentence).toContain(
+          `within ${minutes} minute${minutes === 1 ? '' : 's'} of the request (Firehose's buffer interval) while S3 accepts deliveries`,
+        );
+        expect(sentence).toContain(`up to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} hours while S3 is unreachable`);
+      } else
+        expect(sentence).toContain(`within ${x.hours} hours of the request (the bulk restore of archived objects)`);
+      expect(sentence).toContain('only after a second run');
+      expect(md).not.toMatch(/gone within 5 minutes of the request\./);
+    });
+
     it('prices rewriting every object of the window: an object per buffer flush, the S3 requests at the region’s prices, core-hours in proportion to the events', () => {
       const x = report().erasure!;
       const prices = pricesFor(d.region)?.prices;

@@ -4,6 +4,7 @@
  * it (the stack's erasure policy and role), and what locating a device's events and rewriting the objects cost at the
  * three volume tiers.
  */
+import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import { ERASURE_LOCATE_RESULTS_FOLDER, ERASURE_REQUESTS_FOLDER, erasurePolicyOf } from '../../config/names';
 import type { StackModel, StoreRole } from '../../model/types';
 import { ARCHIVED_CLASSES } from '../erase/engine';
@@ -16,8 +17,13 @@ export interface ErasureCopy {
   store: string;
   role: StoreRole;
   how: ErasureHow;
-  /** The most hours after the request until this copy is gone. */
+  /** The most hours after the request until this copy is gone, S3 reachable. */
   hours: number;
+  /**
+   * The most hours while S3 is unreachable: Firehose's buffer holds undeliverable Direct PUT records up to
+   * FIREHOSE_DIRECT_PUT_RETENTION_HOURS (config/aws.ts) before they land or are dropped. Absent: as `hours`.
+   */
+  hoursWhileS3Unreachable?: number;
 }
 
 export interface ErasureCost {
@@ -64,8 +70,14 @@ export interface ErasurePlan {
   policy: string | null;
   role: string | null;
   copies: ErasureCopy[];
-  /** When the last copy the command erases is gone, at most, in hours after the request. */
+  /** When the last copy the command erases is gone, at most, in hours after the request, S3 reachable. */
   hours: number;
+  /** The same while S3 is unreachable (Firehose's buffer retains what it cannot deliver); null: no buffered copy. */
+  hoursWhileS3Unreachable: number | null;
+  /** Seconds of Firehose's buffer interval, when a buffer holds a copy (null: none). */
+  bufferSeconds: number | null;
+  /** Whether a copy is gone only after a second run (`npm run erase` exits 3 on the first, saying what is pending). */
+  secondRun: boolean;
   /** Copies the command does not edit: each goes by its own retention. */
   outside: ErasureOutside[];
   costs: ErasureCost[];
@@ -105,6 +117,7 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
       role: s.role,
       how: 'delivered-then-rewritten',
       hours: s.retention.buffer!.seconds / 3600,
+      hoursWhileS3Unreachable: FIREHOSE_DIRECT_PUT_RETENTION_HOURS,
     });
   }
   // The erasure's own results (its locating query's: folders, counts and object keys) hold no record: not a copy.
@@ -182,6 +195,12 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
     role: role?.name ?? null,
     copies,
     hours: Math.max(...copies.map((c) => c.hours)),
+    hoursWhileS3Unreachable: copies.some((c) => c.hoursWhileS3Unreachable !== undefined)
+      ? Math.max(...copies.map((c) => c.hoursWhileS3Unreachable ?? c.hours))
+      : null,
+    bufferSeconds: copies.some((c) => c.how === 'delivered-then-rewritten') ? (buffer?.seconds ?? null) : null,
+    // A buffered copy lands after the first run; an archived one is readable only after its restore.
+    secondRun: copies.some((c) => c.hours > 0),
     outside,
     costs,
     notPriced: [

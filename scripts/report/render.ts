@@ -7,7 +7,7 @@
 import type { StackModel, Statement, Store } from '../../model/types';
 import { ERASURE_REQUESTS_FOLDER } from '../../config/names';
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
-import type { ErasureHow, ErasureNotPriced, ErasureOutside } from './erasure';
+import type { ErasureHow, ErasureNotPriced, ErasureOutside, ErasurePlan } from './erasure';
 import type { Finding } from '../../stacks/rules/rule';
 import type { StackReport } from './analyze';
 import type { CostEstimate, Omission, StandingCost } from './cost';
@@ -686,6 +686,29 @@ function outsideWords(o: ErasureOutside): string {
   return `the ${o.store} (${daysWords(o.days)}, Athena's own; the locating query's SQL and parameters hold SHA-256 digests of the ids, never the ids — a guessed id could be tested against them, so only the erasure policy, and administrators allowed athena:* on the account, may read this workgroup's history)`;
 }
 
+/**
+ * When every copy the command erases is gone: S3 reachable (the buffer interval, or a restore), while S3 is
+ * unreachable (Firehose's retention of undeliverable records), and whether a second run is needed — from the plan.
+ */
+export function goneWords(x: ErasurePlan): string {
+  if (x.hours === 0) return 'Every copy above is gone by the run that serves the request.';
+  const last = x.copies.find((c) => c.hours === x.hours)!;
+  const why =
+    last.how === 'delivered-then-rewritten' && x.bufferSeconds !== null
+      ? "Firehose's buffer interval"
+      : last.how === 'restored-then-rewritten'
+        ? 'the bulk restore of archived objects'
+        : null;
+  const unreachable =
+    x.hoursWhileS3Unreachable !== null && x.hoursWhileS3Unreachable > x.hours
+      ? `, and up to ${hoursWords(x.hoursWhileS3Unreachable)} while S3 is unreachable (Firehose holds the records it cannot deliver that long, then drops them)`
+      : '';
+  const run = x.secondRun
+    ? ' — and only after a second run: the first exits 3 and says what is pending; run it again after that'
+    : '';
+  return `Every copy above is gone within ${hoursWords(x.hours)} of the request${why ? ` (${why})` : ''} while S3 accepts deliveries${unreachable}${run}.`;
+}
+
 /** The erasure section's sentences and rows, shared by Markdown and HTML. */
 function erasureWords(r: StackReport) {
   const x = r.erasure!;
@@ -700,7 +723,7 @@ function erasureWords(r: StackReport) {
       ERASURE_HOW[c.how],
       hoursWords(c.hours),
     ]),
-    total: `Every copy above is gone within ${hoursWords(x.hours)} of the request${x.hours > 0 ? ' (the command exits 3 and says what is pending until then; run it again after)' : ''}. The command does not edit these, which go by their own retention: ${x.outside.map(outsideWords).join('; ')}.`,
+    total: `${goneWords(x)} The command does not edit these, which go by their own retention: ${x.outside.map(outsideWords).join('; ')}.`,
     costs: x.costs.map((c) => [
       count(c.events),
       `${c.queryableGb} GB`,
