@@ -44,8 +44,7 @@ export type UnpricedComponent =
  * anywhere in this project; the estimate does not model its usage; or the workgroup's per-query cutoff cancels the
  * queries it would price.
  */
-export type OmissionReason =
-  'no-price-in-region' | 'no-sourced-price' | 'usage-not-modelled' | 'cutoff-cancels-queries';
+export type OmissionReason = 'no-price-in-region' | 'no-sourced-price' | 'usage-not-modelled';
 
 export interface Omission {
   component: CostComponent | UnpricedComponent;
@@ -150,6 +149,11 @@ export interface CostLine {
   omitted: Omission[];
   /** A day's data as one query scans it, GB: what the cutoff is compared with. */
   dayScanGb: number;
+  /**
+   * Whether the workgroup's cutoff cancels each such query: then Athena is priced at the cutoff's bytes a query, what a
+   * cancelled query is billed for (ATHENA_CANCELLED_BILLING).
+   */
+  athenaCancelled: boolean;
   /** The reference design's method on the same volume (its us-east-1 figures). */
   referenceTotal: number;
 }
@@ -203,6 +207,7 @@ export type CostDifference =
       kind: 'athena-scans';
       scansPerMonth: number;
       cutoffBytes: number | null;
+      /** The volumes whose day's partition is past the cutoff: each query cancelled, billed at the cutoff's bytes. */
       cancelledAt: { events: number; dayScanGb: number }[];
     }
   | { kind: 's3-requests'; bufferSeconds: number; bufferMib: number }
@@ -375,14 +380,14 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
         ? objectsPerDay(events, buffer) * ASSUMPTIONS.daysPerMonth * value('s3.putRequests')!
         : null,
       Glue: priced('Glue') ? crawlerRunsPerMonth * (perRun ?? 0) : null,
-      Athena:
-        priced('Athena') && !cancelled
-          ? ((ASSUMPTIONS.monthlyScansOfLastMonth *
-              storedGbPerMonth *
-              (parquet ? ASSUMPTIONS.parquetScanFraction : 1)) /
-              1024) *
-            value('athena.scanned')!
-          : null,
+      // A query the cutoff cancels is billed for the bytes it scanned until then: the cutoff's (ATHENA_CANCELLED_BILLING).
+      Athena: priced('Athena')
+        ? ((ASSUMPTIONS.monthlyScansOfLastMonth *
+            ASSUMPTIONS.daysPerMonth *
+            (cancelled ? cutoffBytes! / 2 ** 30 : dayScanGb)) /
+            1024) *
+          value('athena.scanned')!
+        : null,
       'KMS key': priced('KMS key') ? kmsKeys * (value('kms.key') ?? 0) : null,
       Alarms: priced('Alarms') ? alarms * (value('cloudwatch.alarm') ?? 0) : null,
     };
@@ -396,7 +401,7 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
     const omitted: Omission[] = [
       ...COMPONENTS.filter((c) => cost[c] === null).map((c): Omission => ({
         component: c,
-        reason: c === 'Athena' && priced('Athena') && cancelled ? 'cutoff-cancels-queries' : 'no-price-in-region',
+        reason: 'no-price-in-region',
       })),
       ...unpriced,
     ];
@@ -415,13 +420,12 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
       notPriced: COMPONENTS.filter((c) => cost[c] === null),
       omitted,
       dayScanGb: round(dayScanGb),
+      athenaCancelled: cancelled,
       referenceTotal: round(referenceTotal),
     };
   });
 
-  const cancelledAt = lines
-    .filter((l) => l.omitted.some((o) => o.reason === 'cutoff-cancels-queries'))
-    .map((l) => ({ events: l.events, dayScanGb: l.dayScanGb }));
+  const cancelledAt = lines.filter((l) => l.athenaCancelled).map((l) => ({ events: l.events, dayScanGb: l.dayScanGb }));
   const differences: CostDifference[] = [
     {
       kind: 'firehose-increment',

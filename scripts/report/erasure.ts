@@ -32,10 +32,16 @@ export interface ErasureCost {
   queryableGb: number;
   /** Data of the window in archive classes, GB: restored before it can be read. */
   archivedGb: number;
-  /** Athena's scan of the queryable window; null when Athena is not priced for the region, or the cutoff cancels it. */
+  /** Athena's scan of the queryable window; null when Athena is not priced for the region. Over the cutoff: null. */
   athenaLocate: number | null;
   /** Whether the workgroup's per-query cutoff cancels that scan (`npm run erase` refuses it; `--locate scan` reads the objects). */
   locateOverCutoff: boolean;
+  /**
+   * Over the cutoff: what the query would be billed were it run anyway, cancelled at the cutoff's bytes
+   * (ATHENA_CANCELLED_BILLING_SOURCE, config/aws.ts); `npm run erase` refuses it before it starts, so costs nothing.
+   * Null otherwise, or when Athena is not priced.
+   */
+  cancelledLocate: number | null;
   /** Objects the window holds: one per buffer flush of Firehose (`npm run erase` reads and rewrites them one by one). */
   objects: number;
   /**
@@ -183,6 +189,8 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
       archivedGb: Math.round(gbPerDay * (keptDays - queryableDays)),
       athenaLocate: athena === undefined || overCutoff ? null : Math.round((queryableGb / 1024) * athena * 100) / 100,
       locateOverCutoff: overCutoff,
+      cancelledLocate:
+        athena === undefined || !overCutoff ? null : Math.round((cutoffBytes! / 2 ** 40) * athena * 10_000) / 10_000,
       objects,
       rewriteRequests,
       rewriteCoreHours: Math.round((seconds / 3600) * 10) / 10,

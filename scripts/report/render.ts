@@ -728,7 +728,9 @@ function erasureWords(r: StackReport) {
       count(c.events),
       `${c.queryableGb} GB`,
       `${c.archivedGb} GB`,
-      c.locateOverCutoff ? 'cancelled by the scan cutoff: `--locate scan`' : dollars(c.athenaLocate),
+      c.locateOverCutoff
+        ? `over the scan cutoff: \`npm run erase\` refuses it before it starts ($0; run anyway, the cutoff cancels it and it is billed for the bytes scanned until then${c.cancelledLocate === null ? '' : `, $${c.cancelledLocate.toFixed(c.cancelledLocate < 0.01 ? 4 : 2)} at the cutoff`}); \`--locate scan\` instead`
+        : dollars(c.athenaLocate),
       c.objects.toLocaleString('en-US'),
       dollars(c.rewriteRequests),
       `${c.rewriteCoreHours}`,

@@ -21,7 +21,7 @@ import type {
 } from '../../model/types';
 import type { AccessLevel, AccessPrincipal, AccessRequest, AccessTarget } from '../../model/access';
 import { ACCOUNT_TOKEN, REGION_TOKEN } from '../../model/values';
-import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
+import { ATHENA_CANCELLED_BILLING_SOURCE, FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import type { StorePolicy, StoreReach } from './reach';
 import type { CatalogModeHow, CostDifference, Omission, OmissionReason, StandingCost } from './cost';
 
@@ -373,7 +373,6 @@ export const OMISSION_REASON: Record<OmissionReason, string> = {
   'no-price-in-region': "no sourced price in the region's price file",
   'no-sourced-price': 'no sourced price in this project',
   'usage-not-modelled': 'usage the estimate does not model',
-  'cutoff-cancels-queries': "a day's partition is over the workgroup's scan cutoff: the queries are cancelled",
 };
 
 /** `KMS requests (no sourced price in this project)`. */
@@ -405,18 +404,13 @@ export function costDifference(d: CostDifference): string {
     case 'parquet':
       return `Parquet: Firehose adds its format conversion per GB; queries reading a few columns scan ~${d.scanFraction * 100} % of the bytes.`;
     case 'athena-scans': {
-      const cutoff =
-        d.cutoffBytes === null
-          ? ''
-          : `, each within the workgroup's ${(d.cutoffBytes / 2 ** 30).toFixed(2)} GiB cutoff (athena.bytesScannedCutoffPerQuery): a query past it is cancelled; ${
-              d.cancelledAt
-                .map(
-                  (c) =>
-                    `at ${volume(c.events)} events a day's partition is ${c.dayScanGb} GB: every such query is cancelled, so Athena is not priced there (raise the cutoff, or query less than a day)`,
-                )
-                .join('; ') || "every volume's day fits the cutoff"
-            }`;
-      return `Athena assumes analysts scan the last 30 days ${d.scansPerMonth} times a month, a day's partition per query${cutoff}.`;
+      if (d.cutoffBytes === null)
+        return `Athena assumes analysts scan the last 30 days ${d.scansPerMonth} times a month, a day's partition per query.`;
+      const gib = (d.cutoffBytes / 2 ** 30).toFixed(2);
+      const cancelled = d.cancelledAt.length
+        ? `${d.cancelledAt.map((c) => `at ${volume(c.events)} events a day's partition is ${c.dayScanGb} GB`).join('; ')}: every such query is cancelled and answers nothing, yet is billed for what it scanned before the cutoff (${ATHENA_CANCELLED_BILLING_SOURCE}), so Athena is priced there at the cutoff's ${gib} GiB a query (raise the cutoff, or query less than a day)`
+        : "every volume's day fits the cutoff";
+      return `Athena assumes analysts scan the last 30 days ${d.scansPerMonth} times a month, a day's partition per query, each within the workgroup's ${gib} GiB cutoff (athena.bytesScannedCutoffPerQuery): a query past it is cancelled; ${cancelled}.`;
     }
     case 's3-requests':
       return `S3 requests are Firehose's deliveries: one PUT per buffer flush (${d.bufferSeconds} s or ${d.bufferMib} MiB, whichever first).`;
