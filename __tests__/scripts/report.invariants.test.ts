@@ -5,6 +5,7 @@ import { readReports } from '../../scripts/report/files';
 import { pricesFor } from '../../config/prices';
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import { renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
+import { accessPrincipal } from '../../scripts/report/words';
 import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';
 
 // The report reads cdktf.out as written by `npm run synth` (fixtures/commands.ts ran it once for the test run).
@@ -88,7 +89,32 @@ describeEach(
         'failed-records',
         'query-results',
       ]);
-      expect(erasure.outside.filter((o) => o.what === 'query-history')).toHaveLength(1);
+      // Every workgroup's history: the erasure's (the locating query's digests) first, then the analysts' (their SQL).
+      const histories = erasure.outside.filter((o) => o.what === 'query-history');
+      const workgroups = report().model.access.targets.filter((t) => t.kind === 'workgroup');
+      expect(histories.map((o) => o.history!.workgroup).sort()).toEqual(workgroups.map((t) => t.name).sort());
+      expect(histories.filter((o) => o.history!.locating).map((o) => o.history!.workgroup)).toEqual([
+        d.names.erasureWorkgroup,
+      ]);
+      expect(histories.some((o) => !o.history!.locating)).toBe(true);
+      for (const o of histories) {
+        expect(o.days).toBe(45);
+        // Who may read it is the access matrix's read-history cells, each named in the sentence.
+        const target = workgroups.find((t) => t.name === o.history!.workgroup)!;
+        const readers = report().model.access.cells.filter(
+          (c) => c.target === target.id && c.request === 'read-history',
+        );
+        expect(o.history!.readers.map((p) => p.id).sort()).toEqual(
+          [...new Set(readers.map((c) => c.principal))].sort(),
+        );
+      }
+      const md = renderMarkdown(report());
+      for (const o of histories.filter((x) => !x.history!.locating)) {
+        expect(md).toContain(
+          `the Athena query history of workgroup ${o.history!.workgroup} (45 days, Athena's own; an analyst's SQL naming an id keeps the id there`,
+        );
+        for (const p of o.history!.readers) expect(md).toContain(accessPrincipal(p));
+      }
       // An archive class in the lifecycle means a restore (Deep Archive bulk: 48 h); otherwise Firehose's buffer is the last.
       const archived =
         d.settings.lifecycle.deepArchiveDays !== null &&
@@ -106,7 +132,11 @@ describeEach(
           },
           { what: 'locate-results', store: `${d.names.dataBucket}/erasure-locate-results/`, days: 1 },
           // Only the erasure's workgroup runs the locating query: the analysts' history never holds its digests.
-          { what: 'query-history', store: `Athena query history of workgroup ${d.names.erasureWorkgroup}`, days: 45 },
+          expect.objectContaining({
+            what: 'query-history',
+            store: `Athena query history of workgroup ${d.names.erasureWorkgroup}`,
+            days: 45,
+          }),
           { what: 'cloudtrail', store: "the account's CloudTrail trail", days: null },
         ]),
       );

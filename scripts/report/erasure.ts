@@ -6,6 +6,7 @@
  */
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import { ERASURE_LOCATE_RESULTS_FOLDER, ERASURE_REQUESTS_FOLDER, erasurePolicyOf } from '../../config/names';
+import type { AccessPrincipal } from '../../model/access';
 import type { StackModel, StoreRole } from '../../model/types';
 import { ARCHIVED_CLASSES } from '../erase/engine';
 import { ASSUMPTIONS, price, rawGbOf, storedGbOf, VOLUMES } from './prices';
@@ -63,6 +64,12 @@ export interface ErasureOutside {
   store: string;
   /** Days it is kept; null: never expires. */
   days: number | null;
+  /**
+   * A workgroup's query history: whether the erasure's locating query runs there (its SQL holds digests of the ids)
+   * or analysts' queries do (an analyst's SQL naming an id holds the id), and who may read that history, from the
+   * access matrix's `read-history` cells (allowed or conditional).
+   */
+  history?: { workgroup: string; locating: boolean; readers: AccessPrincipal[] };
 }
 
 /**
@@ -130,6 +137,17 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
   const locateResults = (x: { name: string }) => x.name.endsWith(`/${ERASURE_LOCATE_RESULTS_FOLDER}`);
   for (const s of model.stores.filter((x) => x.role === 'query-results' && !locateResults(x)))
     copies.push({ store: s.name, role: s.role, how: 'deleted-when-naming-an-id', hours: 0 });
+  // The locating query runs in the workgroup that writes its results (the erasure's own).
+  const locatingWorkgroups = new Set(
+    model.flow.flatMap((e) =>
+      e.via.kind === 'query-results' &&
+      e.to.kind === 's3' &&
+      locateResults({ name: `${e.to.bucket}/${e.to.prefix}` }) &&
+      e.from.kind === 'athena'
+        ? [e.from.workgroup]
+        : [],
+    ),
+  );
   // Logs may quote record content (Firehose's error messages) or keys: kept their retention, never edited.
   const outside: ErasureOutside[] = [
     ...model.stores
@@ -141,20 +159,23 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
     ...model.stores
       .filter(locateResults)
       .map((s): ErasureOutside => ({ what: 'locate-results', store: s.name, days: s.retention.expirationDays })),
-    // The locating query runs in the workgroup that writes those results (the erasure's own): its history keeps it.
-    ...model.flow
-      .filter(
-        (e) =>
-          e.via.kind === 'query-results' &&
-          e.to.kind === 's3' &&
-          locateResults({ name: `${e.to.bucket}/${e.to.prefix}` }) &&
-          e.from.kind === 'athena',
-      )
-      .map((e): ErasureOutside => ({
+    // Every workgroup's history keeps its queries' SQL and parameters (ATHENA_HISTORY_DAYS): the locating query's in
+    // the workgroup that writes its results (the erasure's own), analysts' queries in every other.
+    ...model.access.targets
+      .filter((t) => t.kind === 'workgroup')
+      .map((t): ErasureOutside => ({
         what: 'query-history',
-        store: `Athena query history of workgroup ${e.from.kind === 'athena' ? e.from.workgroup : ''}`,
+        store: `Athena query history of workgroup ${t.name}`,
         days: ATHENA_HISTORY_DAYS,
-      })),
+        history: {
+          workgroup: t.name,
+          locating: locatingWorkgroups.has(t.name),
+          readers: model.access.principals.filter((p) =>
+            model.access.cells.some((c) => c.target === t.id && c.request === 'read-history' && c.principal === p.id),
+          ),
+        },
+      }))
+      .sort((a, b) => Number(b.history!.locating) - Number(a.history!.locating)),
     // The account's trail, outside these stacks: its retention is the trail's (null here: not this stack's to say).
     { what: 'cloudtrail', store: "the account's CloudTrail trail", days: null },
   ];

@@ -683,7 +683,12 @@ function outsideWords(o: ErasureOutside): string {
     return `${o.store}, if the account has one (kept as long as the trail keeps its events, outside these stacks): KMS records each GenerateMac and VerifyMac with its key and algorithm, never the id; Athena's StartQueryExecution may record the locating query's SQL and parameters — the digests, never the ids`;
   if (o.what === 'locate-results')
     return `the locating query's results \`${o.store}\` (${daysWords(o.days)}; folders, counts and object keys, never the ids; readable by the erasure policy alone among the stack's policies)`;
-  return `the ${o.store} (${daysWords(o.days)}, Athena's own; the locating query's SQL and parameters hold SHA-256 digests of the ids, never the ids — a guessed id could be tested against them, so only the erasure policy, and administrators allowed athena:* on the account, may read this workgroup's history)`;
+  const readers = o.history?.readers.length
+    ? `readable, by the access matrix, by ${o.history.readers.map(words.accessPrincipal).join('; ')}`
+    : "readable by no principal of the stack's access matrix";
+  if (o.history && !o.history.locating)
+    return `the ${o.store} (${daysWords(o.days)}, Athena's own; an analyst's SQL naming an id keeps the id there — the command deletes such a query's results, not its history, which Athena has no call to delete; ${readers})`;
+  return `the ${o.store} (${daysWords(o.days)}, Athena's own; the locating query's SQL and parameters hold SHA-256 digests of the ids, never the ids — a guessed id could be tested against them; ${readers})`;
 }
 
 /**
