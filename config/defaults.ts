@@ -133,7 +133,7 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
         compensatingControls: [
           "the guest role may only firehose:PutRecord and firehose:PutRecordBatch into this stack's stream (trust-cognito-audience; the access table)",
           'guest sessions are cut down further by Cognito’s AmazonCognitoUnAuthedIdentitiesSessionPolicy (enhanced flow only)',
-          'the ThrottledRecords alarm shows a flood of records',
+          'the ThrottledRecords alarm',
         ],
       },
       {

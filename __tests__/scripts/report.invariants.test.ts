@@ -4,8 +4,8 @@ import { stackTargets } from '../../config/targets';
 import { readReports } from '../../scripts/report/files';
 import { pricesFor } from '../../config/prices';
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
-import { renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
-import { accessPrincipal } from '../../scripts/report/words';
+import { alarmConditions, renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
+import { accessPrincipal, COMPARISON, METRIC_MEANS } from '../../scripts/report/words';
 import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';
 
 // The report reads cdktf.out as written by `npm run synth` (fixtures/commands.ts ran it once for the test run).
@@ -163,6 +163,43 @@ describeEach(
         expect(sentence).toContain(`within ${x.hours} hours of the request (the bulk restore of archived objects)`);
       expect(sentence).toContain('only after a second run');
       expect(md).not.toMatch(/gone within 5 minutes of the request\./);
+    });
+
+    it('an accepted control’s compensating alarm says when it fires from the alarm’s configured metric, statistic, threshold and period (ThrottledRecords: at the quota, never "a flood")', () => {
+      const { model } = report();
+      const md = renderMarkdown(report());
+      expect(md).not.toMatch(/shows a flood/);
+      for (const a of model.alerts.filter((x) => x.kind === 'metric-alarm' && x.watches === 'ThrottledRecords')) {
+        const tf = a.condition!;
+        expect(alarmConditions(`the ${a.watches} alarm`, model)).toBe(
+          `alarm ${a.name} fires when ThrottledRecords ${tf.statistic} ${COMPARISON[tf.comparison]} ${tf.threshold} over ${tf.periodSeconds} s: ${METRIC_MEANS.ThrottledRecords}`,
+        );
+        const cognito = report().controls.find((c) => c.id === 'Cognito.2');
+        if (cognito?.acceptance?.compensatingControls.some((t) => t.includes('ThrottledRecords')))
+          expect(md).toContain(`alarm ${a.name} fires when ThrottledRecords`);
+      }
+      // Another configuration's alarm: its own numbers, and nothing for text naming no alarm's metric.
+      const other = {
+        ...model,
+        alerts: [
+          {
+            kind: 'metric-alarm' as const,
+            address: 'aws_cloudwatch_metric_alarm.x',
+            name: 'x',
+            watches: 'ThrottledRecords',
+            condition: {
+              statistic: 'Maximum',
+              comparison: 'GreaterThanOrEqualToThreshold',
+              threshold: 50,
+              periodSeconds: 60,
+            },
+          },
+        ],
+      };
+      expect(alarmConditions('the ThrottledRecords alarm', other)).toMatch(
+        /^alarm x fires when ThrottledRecords Maximum ≥ 50 over 60 s: /,
+      );
+      expect(alarmConditions('the key policy', other)).toBeNull();
     });
 
     it('prices rewriting every object of the window: an object per buffer flush, the S3 requests at the region’s prices, core-hours in proportion to the events', () => {

@@ -143,6 +143,25 @@ export function unbackedCompensation(
   return reasons.length ? reasons.join('; ') : null;
 }
 
+/**
+ * When each metric alarm a compensation names (by its metric) fires, from the alarm's configured condition, with what
+ * the metric counts where a source says it (words.METRIC_MEANS): `alarm x fires when ThrottledRecords Sum > 0 over 300 s: …`.
+ */
+export function alarmConditions(text: string, model: StackModel): string | null {
+  const named = model.alerts.filter(
+    (a) => a.kind === 'metric-alarm' && a.condition && a.watches && new RegExp(`\\b${a.watches}\\b`).test(text),
+  );
+  if (named.length === 0) return null;
+  return named
+    .map((a) => {
+      const c = a.condition!;
+      const op = words.COMPARISON[c.comparison] ?? c.comparison;
+      const means = words.METRIC_MEANS[a.watches];
+      return `alarm ${a.name} fires when ${a.watches} ${c.statistic} ${op} ${c.threshold} over ${c.periodSeconds} s${means ? `: ${means}` : ''}`;
+    })
+    .join('; ');
+}
+
 /** Why a control has its status: the acceptance, AWS's exemption, what fails and what would close it, or why no rule checks it. */
 export function controlWhy(
   c: ControlResult,
@@ -155,7 +174,8 @@ export function controlWhy(
   if (c.status === 'accepted' && c.acceptance) {
     const compensations = c.acceptance.compensatingControls.map((text) => {
       const unbacked = unbackedCompensation(text, model, all);
-      return unbacked ? `${text} (but ${unbacked})` : text;
+      const fires = alarmConditions(text, model);
+      return `${text}${fires ? ` (${fires})` : ''}${unbacked ? ` (but ${unbacked})` : ''}`;
     });
     return `accepted for ${c.acceptance.scope}: ${c.acceptance.reason}; compensated by ${compensations.join('; ')}${exempted ? `; ${exempted}` : ''}`;
   }

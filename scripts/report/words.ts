@@ -319,6 +319,24 @@ export const ACCESS_LEVEL: Record<AccessLevel, string> = {
   denied: 'denied',
 };
 
+/** CloudWatch's comparison operators, as a reader writes them. */
+export const COMPARISON: Record<string, string> = {
+  GreaterThanThreshold: '>',
+  GreaterThanOrEqualToThreshold: '≥',
+  LessThanThreshold: '<',
+  LessThanOrEqualToThreshold: '≤',
+};
+
+/**
+ * What a metric counts, where AWS says it: ThrottledRecords is "the number of records that were throttled because data
+ * ingestion exceeded one of the Firehose stream limits" (Firehose developer guide, "Monitor with CloudWatch metrics",
+ * https://docs.aws.amazon.com/firehose/latest/dev/monitoring-with-cloudwatch-metrics.html).
+ */
+export const METRIC_MEANS: Record<string, string> = {
+  ThrottledRecords:
+    "records Firehose refused because ingestion exceeded one of the stream's quotas (the capacity section's), so it fires at the quota, not at a flood of records below it",
+};
+
 /** Who a principal of the matrix is; account ids spelled out for anyone outside the stack's account. */
 export function accessPrincipal(p: AccessPrincipal): string {
   switch (p.kind) {
