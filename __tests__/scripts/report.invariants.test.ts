@@ -4,6 +4,7 @@ import { stackTargets } from '../../config/targets';
 import { readReports } from '../../scripts/report/files';
 import { pricesFor } from '../../config/prices';
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
+import { CONTROLS_SCOPE } from '../../config/controls';
 import { alarmConditions, renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
 import { accessPrincipal, COMPARISON, METRIC_MEANS } from '../../scripts/report/words';
 import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';
@@ -36,6 +37,20 @@ describe('report of the configured matrix', () => {
       }
       for (const c of r.controls.filter((x) => x.status === 'accepted'))
         expect((c.acceptance?.reason ?? c.exempted?.reason ?? '').length).toBeGreaterThan(0);
+    }
+  });
+
+  it('every stack’s controls section says the table’s scope from one constant: account-level controls (CloudTrail, S3.22/S3.23, IAM.28) are outside it', () => {
+    expect(CONTROLS_SCOPE).toMatch(/Account-level controls are outside it/);
+    for (const id of ['CloudTrail.', 'S3.22', 'S3.23', 'IAM.28']) expect(CONTROLS_SCOPE).toContain(id);
+    for (const r of reports) {
+      if (r.controls.length === 0) continue;
+      const md = renderMarkdown(r);
+      const section = md.slice(md.indexOf('## Security Hub controls'));
+      expect(section.split('\n').find((l) => l.length > 0 && !l.startsWith('#'))).toBe(CONTROLS_SCOPE);
+      expect(renderHtml([r])).toContain('Account-level controls are outside it');
+      // The table itself holds none of them.
+      expect(r.controls.map((c) => c.id).filter((id) => /^(CloudTrail\.|IAM\.28$|S3\.2[23]$)/.test(id))).toEqual([]);
     }
   });
 

@@ -6,6 +6,7 @@
  */
 import type { StackModel, Statement, Store } from '../../model/types';
 import { ERASURE_REQUESTS_FOLDER } from '../../config/names';
+import { CONTROLS_SCOPE } from '../../config/controls';
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import type { ErasureHow, ErasureNotPriced, ErasureOutside, ErasurePlan } from './erasure';
 import type { Finding } from '../../stacks/rules/rule';
@@ -474,6 +475,7 @@ export function stackSection(r: StackReport): Section {
   }
 
   heading('Security Hub controls');
+  para(CONTROLS_SCOPE);
   para(`${controlSummary(r)}. Accepted controls are configured in ${ACCEPTANCES_SETTING}.`);
   tableOf(
     ['Control', 'Title', 'Standards', 'Status', 'Resources', 'Why'],
