@@ -39,6 +39,28 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
     ).toBeGreaterThan(0);
   });
 
+  it('the not-priced list names log storage, the erasure workgroup’s scans and data transfer out where the stack has log groups, workgroups and buckets; KMS requests say precisely why', () => {
+    for (const r of reports) {
+      const tf = tfOf(r.stack);
+      const named = r.cost!.unpriced.map((o) => o.component);
+      const expectIf = (type: string, component: string) =>
+        expect([r.stack, type, named.includes(component as never)]).toEqual([r.stack, type, count(tf, type) > 0]);
+      expectIf('aws_cloudwatch_log_group', 'Log storage');
+      expectIf(
+        'aws_athena_workgroup',
+        "Athena scans besides the analysts' day queries (the erasure workgroup's locating queries)",
+      );
+      expectIf('aws_s3_bucket', 'Data transfer out of the region (downloads of objects and query results)');
+      const kms = r.cost!.unpriced.find((o) => o.component === 'KMS requests');
+      if (count(tf, 'aws_kms_key') > 0) expect(kms?.reason).toBe('request-count-not-modelled');
+      if (count(tf, 'aws_kms_key') > 0 && r.cost!.lines.length > 0) {
+        expect(renderMarkdown(r)).toContain(
+          "KMS requests (the estimate does not count the requests, and the region's file records the key's monthly price, not the request price)",
+        );
+      }
+    }
+  });
+
   it('every billable component is in the total or named as left out, with its reason; the total is the sum of the rest', () => {
     for (const r of reports) {
       const tf = tfOf(r.stack);

@@ -32,6 +32,9 @@ export type UnpricedComponent =
   | 'Glue Data Catalog storage and requests'
   | 'KMS requests'
   | 'Log ingestion'
+  | 'Log storage'
+  | "Athena scans besides the analysts' day queries (the erasure workgroup's locating queries)"
+  | 'Data transfer out of the region (downloads of objects and query results)'
   | 'Dashboard'
   | 'S3 lifecycle transitions'
   | 'S3 reads by Athena and the crawler'
@@ -41,10 +44,12 @@ export type UnpricedComponent =
 
 /**
  * Why a billable component is not in a total: the region's file has no price for it; no price for it is sourced
- * anywhere in this project; the estimate does not model its usage; or the workgroup's per-query cutoff cancels the
- * queries it would price.
+ * anywhere in this project; the estimate does not model its usage; or (KMS requests) the price file records the key
+ * from AWS's KMS pricing page but not its request price, and the estimate does not count the requests (every SSE-KMS
+ * PUT and GET of the buckets, every MAC of an erasure).
  */
-export type OmissionReason = 'no-price-in-region' | 'no-sourced-price' | 'usage-not-modelled';
+export type OmissionReason =
+  'no-price-in-region' | 'no-sourced-price' | 'usage-not-modelled' | 'request-count-not-modelled';
 
 export interface Omission {
   component: CostComponent | UnpricedComponent;
@@ -56,7 +61,7 @@ export interface Omission {
  * derived from, so a stack names exactly the components its resources bill for.
  */
 export const UNPRICED_BY_TYPE: Record<string, Omission[]> = {
-  aws_kms_key: [{ component: 'KMS requests', reason: 'no-sourced-price' }],
+  aws_kms_key: [{ component: 'KMS requests', reason: 'request-count-not-modelled' }],
   aws_s3_bucket: [
     {
       component: 'S3 storage besides event data (failed records, query results, logs, state files, old versions)',
@@ -66,13 +71,28 @@ export const UNPRICED_BY_TYPE: Record<string, Omission[]> = {
       component: 'S3 requests besides Firehose deliveries (Terraform state, access logs, erasure runs)',
       reason: 'usage-not-modelled',
     },
+    // Reads within the region are not data transfer out; downloads out of it (to the internet) are.
+    {
+      component: 'Data transfer out of the region (downloads of objects and query results)',
+      reason: 'usage-not-modelled',
+    },
   ],
   aws_glue_catalog_database: [{ component: 'Glue Data Catalog storage and requests', reason: 'usage-not-modelled' }],
   aws_glue_catalog_table: [{ component: 'Glue Data Catalog storage and requests', reason: 'usage-not-modelled' }],
-  aws_cloudwatch_log_group: [{ component: 'Log ingestion', reason: 'usage-not-modelled' }],
+  aws_cloudwatch_log_group: [
+    { component: 'Log ingestion', reason: 'usage-not-modelled' },
+    { component: 'Log storage', reason: 'usage-not-modelled' },
+  ],
   aws_cloudwatch_dashboard: [{ component: 'Dashboard', reason: 'no-sourced-price' }],
   aws_s3_bucket_lifecycle_configuration: [{ component: 'S3 lifecycle transitions', reason: 'no-sourced-price' }],
-  aws_athena_workgroup: [{ component: 'S3 reads by Athena and the crawler', reason: 'usage-not-modelled' }],
+  aws_athena_workgroup: [
+    { component: 'S3 reads by Athena and the crawler', reason: 'usage-not-modelled' },
+    // The Athena line prices the analysts' queries; the erasure section prices one locating query, per request.
+    {
+      component: "Athena scans besides the analysts' day queries (the erasure workgroup's locating queries)",
+      reason: 'usage-not-modelled',
+    },
+  ],
   aws_sns_topic: [{ component: 'SNS notifications', reason: 'usage-not-modelled' }],
   aws_sqs_queue: [{ component: 'SQS requests', reason: 'usage-not-modelled' }],
   aws_cloudwatch_event_rule: [{ component: 'EventBridge events', reason: 'usage-not-modelled' }],

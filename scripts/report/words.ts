@@ -391,6 +391,8 @@ export const OMISSION_REASON: Record<OmissionReason, string> = {
   'no-price-in-region': "no sourced price in the region's price file",
   'no-sourced-price': 'no sourced price in this project',
   'usage-not-modelled': 'usage the estimate does not model',
+  'request-count-not-modelled':
+    "the estimate does not count the requests, and the region's file records the key's monthly price, not the request price",
 };
 
 /** `KMS requests (no sourced price in this project)`. */
