@@ -6,7 +6,8 @@ import { pricesFor } from '../../config/prices';
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import { CONTROLS_SCOPE } from '../../config/controls';
 import { alarmConditions, renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
-import { accessPrincipal, COMPARISON, METRIC_MEANS } from '../../scripts/report/words';
+import { accessPrincipal, COMPARISON, CRAWLER_LOG_GROUPS, METRIC_MEANS, storeHolds } from '../../scripts/report/words';
+import { CRAWLER_LOG_GROUP } from '../../stacks/constructs/catalog';
 import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';
 
 // The report reads cdktf.out as written by `npm run synth` (fixtures/commands.ts ran it once for the test run).
@@ -215,6 +216,22 @@ describeEach(
         /^alarm x fires when ThrottledRecords Maximum ≥ 50 over 60 s: /,
       );
       expect(alarmConditions('the key policy', other)).toBeNull();
+    });
+
+    it('"Holds" says per log group who writes it (Firehose’s errors, the crawler’s runs), and the erasure receipts folder what a receipt holds', () => {
+      const { stores } = report().model;
+      const md = renderMarkdown(report());
+      const rowOf = (name: string) => md.split('\n').find((l) => l.startsWith(`| \`${name}\` (`))!;
+      const logs = stores.filter((s) => s.role === 'logs');
+      expect(new Set(logs.map(storeHolds)).size).toBe(logs.length);
+      expect(rowOf(d.names.firehoseLogGroup)).toContain("Firehose's delivery errors");
+      expect(rowOf(d.names.firehoseLogGroup)).not.toContain('crawler');
+      for (const s of logs.filter((x) => x.name.startsWith(CRAWLER_LOG_GROUP)))
+        expect(rowOf(s.name)).toContain("the Glue crawler's runs");
+      expect(CRAWLER_LOG_GROUPS).toBe(CRAWLER_LOG_GROUP);
+      const receipts = stores.find((s) => s.name === `${d.names.dataBucket}/erasure-requests/`)!;
+      expect(rowOf(receipts.name)).toContain('erasure receipts (MACs of the ids');
+      expect(md).not.toContain('Firehose delivery errors and crawler runs');
     });
 
     it('prices rewriting every object of the window: an object per buffer flush, the S3 requests at the region’s prices, core-hours in proportion to the events', () => {

@@ -363,7 +363,7 @@ export function stackSection(r: StackReport): Section {
     ['Store', 'Holds', 'Region', 'Encryption', 'Key rotation', 'Reachable by', 'TLS only', 'Destroy protection'],
     model.stores.map((s: Store) => [
       [{ kind: 'name', name: s.name, address: s.address, code: true }, text(` (${words.STORE_KIND[s.kind]})`)],
-      cell(words.STORE_ROLE[s.role]),
+      cell(words.storeHolds(s)),
       cell(s.region),
       say(words.encryption(s.encryption, ctx)),
       cell(yesNo(words.rotation(s.encryption))),
@@ -693,12 +693,10 @@ const unitWords = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'
 const hoursWords = (h: number) =>
   h === 0 ? 'the run' : h < 1 ? unitWords(Math.round(h * 60), 'minute') : unitWords(h, 'hour');
 
-/** Where Firehose's log groups are (config/names.ts, firehoseLogGroup). */
-const FIREHOSE_LOG_GROUPS = '/aws/kinesisfirehose/';
 const daysWords = (days: number | null) => (days === null ? 'never expires' : unitWords(days, 'day'));
 function outsideWords(o: ErasureOutside): string {
   if (o.what === 'log')
-    return `the log \`${o.store}\` (${daysWords(o.days)}; ${o.store.startsWith(FIREHOSE_LOG_GROUPS) ? "Firehose's error messages may quote record content" : 'may quote object keys and schemas'} — to remove it sooner, delete its log streams)`;
+    return `the log \`${o.store}\` (${daysWords(o.days)}; ${o.store.startsWith(words.FIREHOSE_LOG_GROUPS) ? "Firehose's error messages may quote record content" : 'may quote object keys and schemas'} — to remove it sooner, delete its log streams)`;
   if (o.what === 'receipts')
     return `the requests' receipts \`${o.store}\` (${daysWords(o.days)}, \`erasure.receiptRetentionDays\`; MACs of the ids by the stack's KMS HMAC key, counts and object keys, never the ids: without that key a guessed id cannot be tested against them)`;
   if (o.what === 'cloudtrail')

@@ -21,6 +21,7 @@ import type {
 } from '../../model/types';
 import type { AccessLevel, AccessPrincipal, AccessRequest, AccessTarget } from '../../model/access';
 import { ACCOUNT_TOKEN, REGION_TOKEN } from '../../model/values';
+import { ERASURE_REQUESTS_FOLDER } from '../../config/names';
 import { ATHENA_CANCELLED_BILLING_SOURCE, FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import type { StorePolicy, StoreReach } from './reach';
 import type { CatalogModeHow, CostDifference, Omission, OmissionReason, StandingCost } from './cost';
@@ -37,6 +38,27 @@ export const STORE_ROLE: Record<StoreRole, string> = {
   catalog: 'table schemas and partition values (derived metadata)',
   queue: 'S3 object-created events (object keys, no event content)',
 };
+
+/** Where Firehose's and Glue crawlers' log groups are (config/names.ts firehoseLogGroup; stacks/constructs/catalog.ts). */
+export const FIREHOSE_LOG_GROUPS = '/aws/kinesisfirehose/';
+/** stacks/constructs/catalog.ts CRAWLER_LOG_GROUP, the prefix of every crawler's group (not imported: it loads the provider; a test holds them equal). */
+export const CRAWLER_LOG_GROUPS = '/aws-glue/crawlers';
+
+/**
+ * What a store holds, by its role, and for a log group by who writes it (its name: Firehose's, or a Glue crawler's),
+ * for the erasure's receipts folder what a receipt holds.
+ */
+export function storeHolds(s: Pick<Store, 'role' | 'name'>): string {
+  if (s.role === 'logs') {
+    if (s.name.startsWith(FIREHOSE_LOG_GROUPS))
+      return "Firehose's delivery errors (an error code and message per failed delivery; may quote record content)";
+    if (s.name.startsWith(CRAWLER_LOG_GROUPS)) return "the Glue crawler's runs (may quote object keys and schemas)";
+    return 'log events (their writer is not one this report knows)';
+  }
+  if (s.role === 'objects' && s.name.endsWith(`/${ERASURE_REQUESTS_FOLDER}`))
+    return 'erasure receipts (MACs of the ids by the stack’s KMS HMAC key, counts and object keys; never the ids)';
+  return STORE_ROLE[s.role];
+}
 
 export const STORE_KIND: Record<StoreKind, string> = {
   s3: 'S3',
