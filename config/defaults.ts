@@ -149,7 +149,7 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
       },
       {
         control: 'S3.7',
-        scope: 'every bucket of the stack (event data, query results, access logs)',
+        scope: 'every bucket of the stack (named under Resources)',
         reason:
           "a replica in another region is data leaving the stack's region: residency keeps every byte where the deployment says (allowedRegions)",
         compensatingControls: [

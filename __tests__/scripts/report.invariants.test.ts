@@ -55,6 +55,16 @@ describe('report of the configured matrix', () => {
     }
   });
 
+  it('S3.7’s acceptance names no bucket kind a stack lacks: its scope points at the Resources column, which lists exactly the stack’s buckets', () => {
+    for (const r of reports) {
+      const c = r.controls.find((x) => x.id === 'S3.7');
+      if (!c?.acceptance) continue;
+      expect(c.acceptance.scope).not.toMatch(/event data|query results|access logs/);
+      const buckets = [...new Set(r.model.stores.filter((s) => s.kind === 's3').map((s) => s.address))].sort();
+      expect([r.stack, [...c.resources].sort()]).toEqual([r.stack, buckets]);
+    }
+  });
+
   it('the page has one section per stack and one diagram per stack that data flows through (not a trust stack)', () => {
     const html = renderHtml(reports);
     expect(html.match(/<section class="stack"/g)).toHaveLength(reports.length);
