@@ -145,3 +145,13 @@ export const HCP_TERRAFORM_HOST_JURISDICTIONS: Record<string, string> = {
   'app.terraform.io': 'US',
   'app.eu.terraform.io': 'EU',
 };
+
+/**
+ * A query the workgroup's per-query data usage control cancels is still billed, for the data it scanned until it was
+ * cancelled: the Athena user guide, "Configure per-query and per-workgroup data usage controls" ("If any query that runs
+ * in the workgroup exceeds the limit, it is canceled. Canceled queries are charged according to Amazon Athena
+ * pricing"), and AWS's Athena overview ("Canceled queries are charged based on the amount of data scanned"). The
+ * report prices each cancelled query at the cutoff's bytes, the scan it has reached when cancelled.
+ */
+export const ATHENA_CANCELLED_BILLING_SOURCE =
+  'Athena user guide, "Configure per-query and per-workgroup data usage controls": canceled queries are charged — https://docs.aws.amazon.com/athena/latest/ug/workgroups-setting-control-limits-cloudwatch.html';

@@ -3,7 +3,8 @@
  * Foundational Security Best Practices standard (FSBP), of CIS AWS Foundations v3 and of NIST SP 800-53 r5 whose
  * resource type a stack can hold, and the rules that evidence each. Controls of resources the stacks never create
  * (IAM users, user pools, Glue jobs, custom event buses, access points) and account-level controls other than S3.1
- * are outside it; tagging controls belong to AWS's tagging standard, not to these.
+ * are outside it; tagging controls belong to AWS's tagging standard, not to these. CONTROLS_SCOPE says so in the
+ * report.
  *
  * Sources, by control (the reference as AWS wrote it):
  * - [AWS-2023] AWS Security Hub user guide, awsdocs/aws-security-hub-user-guide at 47bfe2f (2023-06-15, the
@@ -25,6 +26,16 @@
  * A control with no rule is "not checked", never "pass"; one whose evidence is a live state no synth shows (a key
  * scheduled for deletion) says so.
  */
+
+/**
+ * What the controls table covers and what it leaves out, for the reader (the report prints it above the table): the
+ * scope this file's header describes. Account-level controls evaluate the account, not a resource a stack creates:
+ * CloudTrail.* (a trail), S3.22 and S3.23 (object-level logging of S3 by a trail: CIS v3 3.8, 3.9), IAM.28 (IAM Access
+ * Analyzer's external access analyzer: CIS v3 1.20 — Security Hub user guide, iam-controls.html#iam-28), Config.1,
+ * GuardDuty.1 and the like; S3.1 is the one kept, as an acceptance, because the stacks' buckets depend on it.
+ */
+export const CONTROLS_SCOPE =
+  "The controls of AWS Security Hub's FSBP, CIS AWS Foundations v3 and NIST SP 800-53 r5 standards that evaluate a resource type this stack creates. Account-level controls are outside it — CloudTrail.* (a trail), S3.22 and S3.23 (object-level logging of S3 by a trail), IAM.28 (IAM Access Analyzer), Config.1, GuardDuty.1 and the like — except S3.1 (account-level Block Public Access), listed wherever the stack has a bucket, which relies on it; so are controls of resources the stacks never create (IAM users, user pools, Glue jobs, custom event buses, access points) and AWS's tagging standard.";
 
 export type Standard = 'FSBP' | 'CIS v3' | 'NIST 800-53' | 'AWS Config' | 'AWS best practice';
 

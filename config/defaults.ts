@@ -133,7 +133,7 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
         compensatingControls: [
           "the guest role may only firehose:PutRecord and firehose:PutRecordBatch into this stack's stream (trust-cognito-audience; the access table)",
           'guest sessions are cut down further by Cognito’s AmazonCognitoUnAuthedIdentitiesSessionPolicy (enhanced flow only)',
-          'the ThrottledRecords alarm shows a flood of records',
+          'the ThrottledRecords alarm',
         ],
       },
       {
@@ -149,7 +149,7 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
       },
       {
         control: 'S3.7',
-        scope: 'every bucket of the stack (event data, query results, access logs)',
+        scope: 'every bucket of the stack (named under Resources)',
         reason:
           "a replica in another region is data leaving the stack's region: residency keeps every byte where the deployment says (allowedRegions)",
         compensatingControls: [

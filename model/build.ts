@@ -430,6 +430,12 @@ function alerts(tf: TerraformJson): Alert[] {
       address: `aws_cloudwatch_metric_alarm.${name}`,
       name: String(a.alarm_name),
       watches: String(a.metric_name ?? ''),
+      condition: {
+        statistic: String(a.statistic ?? ''),
+        comparison: String(a.comparison_operator ?? ''),
+        threshold: Number(a.threshold),
+        periodSeconds: Number(a.period),
+      },
     })),
     ...all(tf, 'aws_cloudwatch_event_rule').map(([name, r]): Alert => ({
       kind: 'event-rule',

@@ -216,6 +216,8 @@ export interface Alert {
   name: string;
   /** The metric of an alarm, the detail type of a rule, the prefix of a notification. */
   watches: string;
+  /** A metric alarm's condition as configured: `<statistic> <comparison> <threshold>` over `periodSeconds`. */
+  condition?: { statistic: string; comparison: string; threshold: number; periodSeconds: number };
 }
 
 export type Destination =

@@ -4,6 +4,8 @@
  * the workgroup's per-query cutoff; the totals add up.
  */
 import { PRICE_ITEMS, pricesFor, type PriceItem } from '../../config/prices';
+import { ATHENA_CANCELLED_BILLING_SOURCE } from '../../config/aws';
+import { ASSUMPTIONS } from '../../scripts/report/prices';
 import {
   COMPONENTS,
   NOT_BILLED_TYPES,
@@ -35,6 +37,28 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
     expect(
       reports.length + readReports(synth.outdir).filter((r) => r.cost && !r.cost.lines.length).length,
     ).toBeGreaterThan(0);
+  });
+
+  it('the not-priced list names log storage, the erasure workgroup’s scans and data transfer out where the stack has log groups, workgroups and buckets; KMS requests say precisely why', () => {
+    for (const r of reports) {
+      const tf = tfOf(r.stack);
+      const named = r.cost!.unpriced.map((o) => o.component);
+      const expectIf = (type: string, component: string) =>
+        expect([r.stack, type, named.includes(component as never)]).toEqual([r.stack, type, count(tf, type) > 0]);
+      expectIf('aws_cloudwatch_log_group', 'Log storage');
+      expectIf(
+        'aws_athena_workgroup',
+        "Athena scans besides the analysts' day queries (the erasure workgroup's locating queries)",
+      );
+      expectIf('aws_s3_bucket', 'Data transfer out of the region (downloads of objects and query results)');
+      const kms = r.cost!.unpriced.find((o) => o.component === 'KMS requests');
+      if (count(tf, 'aws_kms_key') > 0) expect(kms?.reason).toBe('request-count-not-modelled');
+      if (count(tf, 'aws_kms_key') > 0 && r.cost!.lines.length > 0) {
+        expect(renderMarkdown(r)).toContain(
+          "KMS requests (the estimate does not count the requests, and the region's file records the key's monthly price, not the request price)",
+        );
+      }
+    }
   });
 
   it('every billable component is in the total or named as left out, with its reason; the total is the sum of the rest', () => {
@@ -116,20 +140,30 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
     }
   });
 
-  it('Athena is priced only where a day’s partition fits the workgroup’s cutoff; past it, it is left out with that reason', () => {
+  it('Athena is priced at each query’s scan where a day’s partition fits the workgroup’s cutoff; past it, at the cutoff’s bytes a query (a cancelled query is billed for what it scanned), and the words say so', () => {
     for (const r of reports) {
       const cutoff = workgroupCutoffBytes(tfOf(r.stack));
       expect(r.cost!.cutoffBytes).toBe(cutoff);
+      const price = pricesFor(r.model.identity.region)?.prices['athena.scanned']?.value;
+      const queries = ASSUMPTIONS.monthlyScansOfLastMonth * ASSUMPTIONS.daysPerMonth;
       for (const l of r.cost!.lines) {
         const over = cutoff !== null && l.dayScanGb * 2 ** 30 > cutoff * 1.01;
-        if (over) expect(l.omitted).toContainEqual({ component: 'Athena', reason: 'cutoff-cancels-queries' });
-        if (l.athena !== null)
-          expect(l.dayScanGb * 2 ** 30).toBeLessThanOrEqual(cutoff === null ? Infinity : cutoff * 1.01);
+        if (over) expect(l.athenaCancelled).toBe(true);
+        expect(l.omitted.map((o) => o.component)).not.toContain(price === undefined ? '' : 'Athena');
+        if (price === undefined) continue;
+        const perQueryGb = l.athenaCancelled ? cutoff! / 2 ** 30 : l.dayScanGb;
+        expect(l.athena).toBeCloseTo(((queries * perQueryGb) / 1024) * price, 1);
+        if (l.athenaCancelled) {
+          expect(l.athena).toBeGreaterThan(0);
+          expect(renderMarkdown(r)).toContain('billed for what it scanned before the cutoff');
+          expect(renderMarkdown(r)).toContain(ATHENA_CANCELLED_BILLING_SOURCE);
+        }
       }
+      expect(renderMarkdown(r)).not.toMatch(/the queries are cancelled\)/);
     }
   });
 
-  it('the erasure section prices an Athena locate only when its scan fits the cutoff, and says it is cancelled otherwise', () => {
+  it('the erasure section prices an Athena locate when its scan fits the cutoff; otherwise says `npm run erase` refuses it, and what a cancelled run would be billed', () => {
     for (const r of reports.filter((x) => x.erasure)) {
       const cutoff = workgroupCutoffBytes(tfOf(r.stack));
       for (const c of r.erasure!.costs) {
@@ -138,7 +172,15 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
         if (cutoff !== null && bytes > cutoff + 2 ** 30)
           expect([c.locateOverCutoff, c.athenaLocate]).toEqual([true, null]);
         if (cutoff === null || bytes + 2 ** 30 < cutoff) expect(c.locateOverCutoff).toBe(false);
-        if (c.locateOverCutoff) expect(renderMarkdown(r)).toContain('cancelled by the scan cutoff');
+        // Over the cutoff: refused before it starts; were it run, billed at the cutoff's bytes.
+        const price = pricesFor(r.model.identity.region)?.prices['athena.scanned']?.value;
+        if (c.locateOverCutoff && price !== undefined)
+          expect(c.cancelledLocate).toBeCloseTo((cutoff! / 2 ** 40) * price, 2);
+        if (!c.locateOverCutoff) expect(c.cancelledLocate).toBeNull();
+        if (c.locateOverCutoff)
+          expect(renderMarkdown(r)).toContain(
+            'refuses it before it starts ($0; run anyway, the cutoff cancels it and it is billed for the bytes scanned until then',
+          );
       }
     }
   });

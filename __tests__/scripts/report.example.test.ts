@@ -255,9 +255,16 @@ describe('cost estimate', () => {
     expect(cost.lines[1].glue).toBeCloseTo(4 * 30 * crawlCost(us('glue.crawler')), 2);
     expect(cost.lines[1].glue).toBeCloseTo(17.6, 2);
     expect(cost.lines[1].storedGbPerMonth).toBeCloseTo(((100_000_000 * ASSUMPTIONS.eventKb) / 1024 / 1024) * 0.2, 1);
-    // A day's partition at 100 M and 1 B events is over the workgroup's 1 GiB cutoff: Athena is left out there.
-    expect(cost.lines.map((l) => l.notPriced)).toEqual([[], ['Athena'], ['Athena']]);
-    expect(cost.lines[1].omitted).toContainEqual({ component: 'Athena', reason: 'cutoff-cancels-queries' });
+    // A day's partition at 100 M and 1 B events is over the workgroup's 1 GiB cutoff: each query is cancelled and
+    // billed for what it scanned until then, priced at the cutoff (1 GiB): 4 scans × 30 days × 1 GiB at $5/TB.
+    expect(cost.lines.map((l) => l.athenaCancelled)).toEqual([false, true, true]);
+    expect(cost.lines.map((l) => l.notPriced)).toEqual([[], [], []]);
+    expect(cost.cutoffBytes).toBe(2 ** 30);
+    expect(cost.lines[1].athena).toBeCloseTo(
+      ((ASSUMPTIONS.monthlyScansOfLastMonth * 30 * 1) / 1024) * us('athena.scanned'),
+      2,
+    );
+    expect(cost.lines[2].athena).toBe(cost.lines[1].athena);
   });
 
   it('the steady state follows the lifecycle: standard keeps 1 month in STANDARD and 2 in IA', () => {
@@ -283,15 +290,20 @@ describe('cost estimate', () => {
     expect(eu.missing).toEqual(['firehose.ingestion']);
     expect(eu.lines.map((l) => [l.firehose, l.notPriced])).toEqual([
       [null, ['Firehose']],
-      [null, ['Firehose', 'Athena']],
-      [null, ['Firehose', 'Athena']],
+      [null, ['Firehose']],
+      [null, ['Firehose']],
     ]);
     // S3 at Frankfurt's prices: 1 month in STANDARD at $0.0245 and 2 in IA at $0.0135, against $0.023 and $0.0125.
     const stored = eu.lines[1].storedGbPerMonth;
     expect(eu.lines[1].s3).toBeCloseTo(stored * 0.0245 + 2 * stored * 0.0135, 1);
     expect(eu.lines[1].s3).toBeGreaterThan(cost.lines[1].s3!);
     expect(eu.lines[1].total).toBeCloseTo(
-      eu.lines[1].s3! + eu.lines[1].s3Requests! + eu.lines[1].glue! + eu.lines[1].kmsKeys! + eu.lines[1].alarms!,
+      eu.lines[1].s3! +
+        eu.lines[1].s3Requests! +
+        eu.lines[1].glue! +
+        eu.lines[1].athena! +
+        eu.lines[1].kmsKeys! +
+        eu.lines[1].alarms!,
       1,
     );
     expect(priceLines(eu)).toEqual(

@@ -4,7 +4,10 @@ import { stackTargets } from '../../config/targets';
 import { readReports } from '../../scripts/report/files';
 import { pricesFor } from '../../config/prices';
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
-import { renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
+import { CONTROLS_SCOPE } from '../../config/controls';
+import { alarmConditions, renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
+import { accessPrincipal, COMPARISON, CRAWLER_LOG_GROUPS, METRIC_MEANS, storeHolds } from '../../scripts/report/words';
+import { CRAWLER_LOG_GROUP } from '../../stacks/constructs/catalog';
 import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';
 
 // The report reads cdktf.out as written by `npm run synth` (fixtures/commands.ts ran it once for the test run).
@@ -35,6 +38,30 @@ describe('report of the configured matrix', () => {
       }
       for (const c of r.controls.filter((x) => x.status === 'accepted'))
         expect((c.acceptance?.reason ?? c.exempted?.reason ?? '').length).toBeGreaterThan(0);
+    }
+  });
+
+  it('every stack’s controls section says the table’s scope from one constant: account-level controls (CloudTrail, S3.22/S3.23, IAM.28) are outside it', () => {
+    expect(CONTROLS_SCOPE).toMatch(/Account-level controls are outside it/);
+    for (const id of ['CloudTrail.', 'S3.22', 'S3.23', 'IAM.28']) expect(CONTROLS_SCOPE).toContain(id);
+    for (const r of reports) {
+      if (r.controls.length === 0) continue;
+      const md = renderMarkdown(r);
+      const section = md.slice(md.indexOf('## Security Hub controls'));
+      expect(section.split('\n').find((l) => l.length > 0 && !l.startsWith('#'))).toBe(CONTROLS_SCOPE);
+      expect(renderHtml([r])).toContain('Account-level controls are outside it');
+      // The table itself holds none of them.
+      expect(r.controls.map((c) => c.id).filter((id) => /^(CloudTrail\.|IAM\.28$|S3\.2[23]$)/.test(id))).toEqual([]);
+    }
+  });
+
+  it('S3.7’s acceptance names no bucket kind a stack lacks: its scope points at the Resources column, which lists exactly the stack’s buckets', () => {
+    for (const r of reports) {
+      const c = r.controls.find((x) => x.id === 'S3.7');
+      if (!c?.acceptance) continue;
+      expect(c.acceptance.scope).not.toMatch(/event data|query results|access logs/);
+      const buckets = [...new Set(r.model.stores.filter((s) => s.kind === 's3').map((s) => s.address))].sort();
+      expect([r.stack, [...c.resources].sort()]).toEqual([r.stack, buckets]);
     }
   });
 
@@ -88,7 +115,32 @@ describeEach(
         'failed-records',
         'query-results',
       ]);
-      expect(erasure.outside.filter((o) => o.what === 'query-history')).toHaveLength(1);
+      // Every workgroup's history: the erasure's (the locating query's digests) first, then the analysts' (their SQL).
+      const histories = erasure.outside.filter((o) => o.what === 'query-history');
+      const workgroups = report().model.access.targets.filter((t) => t.kind === 'workgroup');
+      expect(histories.map((o) => o.history!.workgroup).sort()).toEqual(workgroups.map((t) => t.name).sort());
+      expect(histories.filter((o) => o.history!.locating).map((o) => o.history!.workgroup)).toEqual([
+        d.names.erasureWorkgroup,
+      ]);
+      expect(histories.some((o) => !o.history!.locating)).toBe(true);
+      for (const o of histories) {
+        expect(o.days).toBe(45);
+        // Who may read it is the access matrix's read-history cells, each named in the sentence.
+        const target = workgroups.find((t) => t.name === o.history!.workgroup)!;
+        const readers = report().model.access.cells.filter(
+          (c) => c.target === target.id && c.request === 'read-history',
+        );
+        expect(o.history!.readers.map((p) => p.id).sort()).toEqual(
+          [...new Set(readers.map((c) => c.principal))].sort(),
+        );
+      }
+      const md = renderMarkdown(report());
+      for (const o of histories.filter((x) => !x.history!.locating)) {
+        expect(md).toContain(
+          `the Athena query history of workgroup ${o.history!.workgroup} (45 days, Athena's own; an analyst's SQL naming an id keeps the id there`,
+        );
+        for (const p of o.history!.readers) expect(md).toContain(accessPrincipal(p));
+      }
       // An archive class in the lifecycle means a restore (Deep Archive bulk: 48 h); otherwise Firehose's buffer is the last.
       const archived =
         d.settings.lifecycle.deepArchiveDays !== null &&
@@ -106,7 +158,11 @@ describeEach(
           },
           { what: 'locate-results', store: `${d.names.dataBucket}/erasure-locate-results/`, days: 1 },
           // Only the erasure's workgroup runs the locating query: the analysts' history never holds its digests.
-          { what: 'query-history', store: `Athena query history of workgroup ${d.names.erasureWorkgroup}`, days: 45 },
+          expect.objectContaining({
+            what: 'query-history',
+            store: `Athena query history of workgroup ${d.names.erasureWorkgroup}`,
+            days: 45,
+          }),
           { what: 'cloudtrail', store: "the account's CloudTrail trail", days: null },
         ]),
       );
@@ -114,6 +170,78 @@ describeEach(
       // Receipts are said to be keyed, never salted.
       expect(renderMarkdown(report())).toMatch(/MACs of the ids by the stack's KMS HMAC key/);
       expect(renderMarkdown(report())).not.toMatch(/salted/);
+    });
+
+    it('says when every copy is gone from the plan: the buffer interval (or a restore) with S3 reachable, Firehose’s retention while S3 is unreachable, and only after a second run', () => {
+      const x = report().erasure!;
+      const md = renderMarkdown(report());
+      const sentence = md.split('\n').find((l) => l.startsWith('Every copy above is gone'))!;
+      expect(x.hoursWhileS3Unreachable).toBe(Math.max(x.hours, FIREHOSE_DIRECT_PUT_RETENTION_HOURS));
+      expect(x.bufferSeconds).toBe(d.settings.firehose.bufferIntervalSeconds);
+      expect(x.secondRun).toBe(true);
+      const minutes = d.settings.firehose.bufferIntervalSeconds / 60;
+      if (x.hours < FIREHOSE_DIRECT_PUT_RETENTION_HOURS) {
+        expect(sentence).toContain(
+          `within ${minutes} minute${minutes === 1 ? '' : 's'} of the request (Firehose's buffer interval) while S3 accepts deliveries`,
+        );
+        expect(sentence).toContain(`up to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} hours while S3 is unreachable`);
+      } else
+        expect(sentence).toContain(`within ${x.hours} hours of the request (the bulk restore of archived objects)`);
+      expect(sentence).toContain('only after a second run');
+      expect(md).not.toMatch(/gone within 5 minutes of the request\./);
+    });
+
+    it('an accepted control’s compensating alarm says when it fires from the alarm’s configured metric, statistic, threshold and period (ThrottledRecords: at the quota, never "a flood")', () => {
+      const { model } = report();
+      const md = renderMarkdown(report());
+      expect(md).not.toMatch(/shows a flood/);
+      for (const a of model.alerts.filter((x) => x.kind === 'metric-alarm' && x.watches === 'ThrottledRecords')) {
+        const tf = a.condition!;
+        expect(alarmConditions(`the ${a.watches} alarm`, model)).toBe(
+          `alarm ${a.name} fires when ThrottledRecords ${tf.statistic} ${COMPARISON[tf.comparison]} ${tf.threshold} over ${tf.periodSeconds} s: ${METRIC_MEANS.ThrottledRecords}`,
+        );
+        const cognito = report().controls.find((c) => c.id === 'Cognito.2');
+        if (cognito?.acceptance?.compensatingControls.some((t) => t.includes('ThrottledRecords')))
+          expect(md).toContain(`alarm ${a.name} fires when ThrottledRecords`);
+      }
+      // Another configuration's alarm: its own numbers, and nothing for text naming no alarm's metric.
+      const other = {
+        ...model,
+        alerts: [
+          {
+            kind: 'metric-alarm' as const,
+            address: 'aws_cloudwatch_metric_alarm.x',
+            name: 'x',
+            watches: 'ThrottledRecords',
+            condition: {
+              statistic: 'Maximum',
+              comparison: 'GreaterThanOrEqualToThreshold',
+              threshold: 50,
+              periodSeconds: 60,
+            },
+          },
+        ],
+      };
+      expect(alarmConditions('the ThrottledRecords alarm', other)).toMatch(
+        /^alarm x fires when ThrottledRecords Maximum ≥ 50 over 60 s: /,
+      );
+      expect(alarmConditions('the key policy', other)).toBeNull();
+    });
+
+    it('"Holds" says per log group who writes it (Firehose’s errors, the crawler’s runs), and the erasure receipts folder what a receipt holds', () => {
+      const { stores } = report().model;
+      const md = renderMarkdown(report());
+      const rowOf = (name: string) => md.split('\n').find((l) => l.startsWith(`| \`${name}\` (`))!;
+      const logs = stores.filter((s) => s.role === 'logs');
+      expect(new Set(logs.map(storeHolds)).size).toBe(logs.length);
+      expect(rowOf(d.names.firehoseLogGroup)).toContain("Firehose's delivery errors");
+      expect(rowOf(d.names.firehoseLogGroup)).not.toContain('crawler');
+      for (const s of logs.filter((x) => x.name.startsWith(CRAWLER_LOG_GROUP)))
+        expect(rowOf(s.name)).toContain("the Glue crawler's runs");
+      expect(CRAWLER_LOG_GROUPS).toBe(CRAWLER_LOG_GROUP);
+      const receipts = stores.find((s) => s.name === `${d.names.dataBucket}/erasure-requests/`)!;
+      expect(rowOf(receipts.name)).toContain('erasure receipts (MACs of the ids');
+      expect(md).not.toContain('Firehose delivery errors and crawler runs');
     });
 
     it('prices rewriting every object of the window: an object per buffer flush, the S3 requests at the region’s prices, core-hours in proportion to the events', () => {

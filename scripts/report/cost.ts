@@ -32,6 +32,9 @@ export type UnpricedComponent =
   | 'Glue Data Catalog storage and requests'
   | 'KMS requests'
   | 'Log ingestion'
+  | 'Log storage'
+  | "Athena scans besides the analysts' day queries (the erasure workgroup's locating queries)"
+  | 'Data transfer out of the region (downloads of objects and query results)'
   | 'Dashboard'
   | 'S3 lifecycle transitions'
   | 'S3 reads by Athena and the crawler'
@@ -41,11 +44,12 @@ export type UnpricedComponent =
 
 /**
  * Why a billable component is not in a total: the region's file has no price for it; no price for it is sourced
- * anywhere in this project; the estimate does not model its usage; or the workgroup's per-query cutoff cancels the
- * queries it would price.
+ * anywhere in this project; the estimate does not model its usage; or (KMS requests) the price file records the key
+ * from AWS's KMS pricing page but not its request price, and the estimate does not count the requests (every SSE-KMS
+ * PUT and GET of the buckets, every MAC of an erasure).
  */
 export type OmissionReason =
-  'no-price-in-region' | 'no-sourced-price' | 'usage-not-modelled' | 'cutoff-cancels-queries';
+  'no-price-in-region' | 'no-sourced-price' | 'usage-not-modelled' | 'request-count-not-modelled';
 
 export interface Omission {
   component: CostComponent | UnpricedComponent;
@@ -57,7 +61,7 @@ export interface Omission {
  * derived from, so a stack names exactly the components its resources bill for.
  */
 export const UNPRICED_BY_TYPE: Record<string, Omission[]> = {
-  aws_kms_key: [{ component: 'KMS requests', reason: 'no-sourced-price' }],
+  aws_kms_key: [{ component: 'KMS requests', reason: 'request-count-not-modelled' }],
   aws_s3_bucket: [
     {
       component: 'S3 storage besides event data (failed records, query results, logs, state files, old versions)',
@@ -67,13 +71,28 @@ export const UNPRICED_BY_TYPE: Record<string, Omission[]> = {
       component: 'S3 requests besides Firehose deliveries (Terraform state, access logs, erasure runs)',
       reason: 'usage-not-modelled',
     },
+    // Reads within the region are not data transfer out; downloads out of it (to the internet) are.
+    {
+      component: 'Data transfer out of the region (downloads of objects and query results)',
+      reason: 'usage-not-modelled',
+    },
   ],
   aws_glue_catalog_database: [{ component: 'Glue Data Catalog storage and requests', reason: 'usage-not-modelled' }],
   aws_glue_catalog_table: [{ component: 'Glue Data Catalog storage and requests', reason: 'usage-not-modelled' }],
-  aws_cloudwatch_log_group: [{ component: 'Log ingestion', reason: 'usage-not-modelled' }],
+  aws_cloudwatch_log_group: [
+    { component: 'Log ingestion', reason: 'usage-not-modelled' },
+    { component: 'Log storage', reason: 'usage-not-modelled' },
+  ],
   aws_cloudwatch_dashboard: [{ component: 'Dashboard', reason: 'no-sourced-price' }],
   aws_s3_bucket_lifecycle_configuration: [{ component: 'S3 lifecycle transitions', reason: 'no-sourced-price' }],
-  aws_athena_workgroup: [{ component: 'S3 reads by Athena and the crawler', reason: 'usage-not-modelled' }],
+  aws_athena_workgroup: [
+    { component: 'S3 reads by Athena and the crawler', reason: 'usage-not-modelled' },
+    // The Athena line prices the analysts' queries; the erasure section prices one locating query, per request.
+    {
+      component: "Athena scans besides the analysts' day queries (the erasure workgroup's locating queries)",
+      reason: 'usage-not-modelled',
+    },
+  ],
   aws_sns_topic: [{ component: 'SNS notifications', reason: 'usage-not-modelled' }],
   aws_sqs_queue: [{ component: 'SQS requests', reason: 'usage-not-modelled' }],
   aws_cloudwatch_event_rule: [{ component: 'EventBridge events', reason: 'usage-not-modelled' }],
@@ -150,6 +169,11 @@ export interface CostLine {
   omitted: Omission[];
   /** A day's data as one query scans it, GB: what the cutoff is compared with. */
   dayScanGb: number;
+  /**
+   * Whether the workgroup's cutoff cancels each such query: then Athena is priced at the cutoff's bytes a query, what a
+   * cancelled query is billed for (ATHENA_CANCELLED_BILLING).
+   */
+  athenaCancelled: boolean;
   /** The reference design's method on the same volume (its us-east-1 figures). */
   referenceTotal: number;
 }
@@ -203,6 +227,7 @@ export type CostDifference =
       kind: 'athena-scans';
       scansPerMonth: number;
       cutoffBytes: number | null;
+      /** The volumes whose day's partition is past the cutoff: each query cancelled, billed at the cutoff's bytes. */
       cancelledAt: { events: number; dayScanGb: number }[];
     }
   | { kind: 's3-requests'; bufferSeconds: number; bufferMib: number }
@@ -375,14 +400,14 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
         ? objectsPerDay(events, buffer) * ASSUMPTIONS.daysPerMonth * value('s3.putRequests')!
         : null,
       Glue: priced('Glue') ? crawlerRunsPerMonth * (perRun ?? 0) : null,
-      Athena:
-        priced('Athena') && !cancelled
-          ? ((ASSUMPTIONS.monthlyScansOfLastMonth *
-              storedGbPerMonth *
-              (parquet ? ASSUMPTIONS.parquetScanFraction : 1)) /
-              1024) *
-            value('athena.scanned')!
-          : null,
+      // A query the cutoff cancels is billed for the bytes it scanned until then: the cutoff's (ATHENA_CANCELLED_BILLING).
+      Athena: priced('Athena')
+        ? ((ASSUMPTIONS.monthlyScansOfLastMonth *
+            ASSUMPTIONS.daysPerMonth *
+            (cancelled ? cutoffBytes! / 2 ** 30 : dayScanGb)) /
+            1024) *
+          value('athena.scanned')!
+        : null,
       'KMS key': priced('KMS key') ? kmsKeys * (value('kms.key') ?? 0) : null,
       Alarms: priced('Alarms') ? alarms * (value('cloudwatch.alarm') ?? 0) : null,
     };
@@ -396,7 +421,7 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
     const omitted: Omission[] = [
       ...COMPONENTS.filter((c) => cost[c] === null).map((c): Omission => ({
         component: c,
-        reason: c === 'Athena' && priced('Athena') && cancelled ? 'cutoff-cancels-queries' : 'no-price-in-region',
+        reason: 'no-price-in-region',
       })),
       ...unpriced,
     ];
@@ -415,13 +440,12 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
       notPriced: COMPONENTS.filter((c) => cost[c] === null),
       omitted,
       dayScanGb: round(dayScanGb),
+      athenaCancelled: cancelled,
       referenceTotal: round(referenceTotal),
     };
   });
 
-  const cancelledAt = lines
-    .filter((l) => l.omitted.some((o) => o.reason === 'cutoff-cancels-queries'))
-    .map((l) => ({ events: l.events, dayScanGb: l.dayScanGb }));
+  const cancelledAt = lines.filter((l) => l.athenaCancelled).map((l) => ({ events: l.events, dayScanGb: l.dayScanGb }));
   const differences: CostDifference[] = [
     {
       kind: 'firehose-increment',

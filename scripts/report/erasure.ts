@@ -4,7 +4,9 @@
  * it (the stack's erasure policy and role), and what locating a device's events and rewriting the objects cost at the
  * three volume tiers.
  */
+import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import { ERASURE_LOCATE_RESULTS_FOLDER, ERASURE_REQUESTS_FOLDER, erasurePolicyOf } from '../../config/names';
+import type { AccessPrincipal } from '../../model/access';
 import type { StackModel, StoreRole } from '../../model/types';
 import { ARCHIVED_CLASSES } from '../erase/engine';
 import { ASSUMPTIONS, price, rawGbOf, storedGbOf, VOLUMES } from './prices';
@@ -16,8 +18,13 @@ export interface ErasureCopy {
   store: string;
   role: StoreRole;
   how: ErasureHow;
-  /** The most hours after the request until this copy is gone. */
+  /** The most hours after the request until this copy is gone, S3 reachable. */
   hours: number;
+  /**
+   * The most hours while S3 is unreachable: Firehose's buffer holds undeliverable Direct PUT records up to
+   * FIREHOSE_DIRECT_PUT_RETENTION_HOURS (config/aws.ts) before they land or are dropped. Absent: as `hours`.
+   */
+  hoursWhileS3Unreachable?: number;
 }
 
 export interface ErasureCost {
@@ -26,10 +33,16 @@ export interface ErasureCost {
   queryableGb: number;
   /** Data of the window in archive classes, GB: restored before it can be read. */
   archivedGb: number;
-  /** Athena's scan of the queryable window; null when Athena is not priced for the region, or the cutoff cancels it. */
+  /** Athena's scan of the queryable window; null when Athena is not priced for the region. Over the cutoff: null. */
   athenaLocate: number | null;
   /** Whether the workgroup's per-query cutoff cancels that scan (`npm run erase` refuses it; `--locate scan` reads the objects). */
   locateOverCutoff: boolean;
+  /**
+   * Over the cutoff: what the query would be billed were it run anyway, cancelled at the cutoff's bytes
+   * (ATHENA_CANCELLED_BILLING_SOURCE, config/aws.ts); `npm run erase` refuses it before it starts, so costs nothing.
+   * Null otherwise, or when Athena is not priced.
+   */
+  cancelledLocate: number | null;
   /** Objects the window holds: one per buffer flush of Firehose (`npm run erase` reads and rewrites them one by one). */
   objects: number;
   /**
@@ -51,6 +64,12 @@ export interface ErasureOutside {
   store: string;
   /** Days it is kept; null: never expires. */
   days: number | null;
+  /**
+   * A workgroup's query history: whether the erasure's locating query runs there (its SQL holds digests of the ids)
+   * or analysts' queries do (an analyst's SQL naming an id holds the id), and who may read that history, from the
+   * access matrix's `read-history` cells (allowed or conditional).
+   */
+  history?: { workgroup: string; locating: boolean; readers: AccessPrincipal[] };
 }
 
 /**
@@ -64,8 +83,14 @@ export interface ErasurePlan {
   policy: string | null;
   role: string | null;
   copies: ErasureCopy[];
-  /** When the last copy the command erases is gone, at most, in hours after the request. */
+  /** When the last copy the command erases is gone, at most, in hours after the request, S3 reachable. */
   hours: number;
+  /** The same while S3 is unreachable (Firehose's buffer retains what it cannot deliver); null: no buffered copy. */
+  hoursWhileS3Unreachable: number | null;
+  /** Seconds of Firehose's buffer interval, when a buffer holds a copy (null: none). */
+  bufferSeconds: number | null;
+  /** Whether a copy is gone only after a second run (`npm run erase` exits 3 on the first, saying what is pending). */
+  secondRun: boolean;
   /** Copies the command does not edit: each goes by its own retention. */
   outside: ErasureOutside[];
   costs: ErasureCost[];
@@ -105,12 +130,24 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
       role: s.role,
       how: 'delivered-then-rewritten',
       hours: s.retention.buffer!.seconds / 3600,
+      hoursWhileS3Unreachable: FIREHOSE_DIRECT_PUT_RETENTION_HOURS,
     });
   }
   // The erasure's own results (its locating query's: object keys and whether each holds an id) hold no record: not a copy.
   const locateResults = (x: { name: string }) => x.name.endsWith(`/${ERASURE_LOCATE_RESULTS_FOLDER}`);
   for (const s of model.stores.filter((x) => x.role === 'query-results' && !locateResults(x)))
     copies.push({ store: s.name, role: s.role, how: 'deleted-when-naming-an-id', hours: 0 });
+  // The locating query runs in the workgroup that writes its results (the erasure's own).
+  const locatingWorkgroups = new Set(
+    model.flow.flatMap((e) =>
+      e.via.kind === 'query-results' &&
+      e.to.kind === 's3' &&
+      locateResults({ name: `${e.to.bucket}/${e.to.prefix}` }) &&
+      e.from.kind === 'athena'
+        ? [e.from.workgroup]
+        : [],
+    ),
+  );
   // Logs may quote record content (Firehose's error messages) or keys: kept their retention, never edited.
   const outside: ErasureOutside[] = [
     ...model.stores
@@ -122,20 +159,23 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
     ...model.stores
       .filter(locateResults)
       .map((s): ErasureOutside => ({ what: 'locate-results', store: s.name, days: s.retention.expirationDays })),
-    // The locating query runs in the workgroup that writes those results (the erasure's own): its history keeps it.
-    ...model.flow
-      .filter(
-        (e) =>
-          e.via.kind === 'query-results' &&
-          e.to.kind === 's3' &&
-          locateResults({ name: `${e.to.bucket}/${e.to.prefix}` }) &&
-          e.from.kind === 'athena',
-      )
-      .map((e): ErasureOutside => ({
+    // Every workgroup's history keeps its queries' SQL and parameters (ATHENA_HISTORY_DAYS): the locating query's in
+    // the workgroup that writes its results (the erasure's own), analysts' queries in every other.
+    ...model.access.targets
+      .filter((t) => t.kind === 'workgroup')
+      .map((t): ErasureOutside => ({
         what: 'query-history',
-        store: `Athena query history of workgroup ${e.from.kind === 'athena' ? e.from.workgroup : ''}`,
+        store: `Athena query history of workgroup ${t.name}`,
         days: ATHENA_HISTORY_DAYS,
-      })),
+        history: {
+          workgroup: t.name,
+          locating: locatingWorkgroups.has(t.name),
+          readers: model.access.principals.filter((p) =>
+            model.access.cells.some((c) => c.target === t.id && c.request === 'read-history' && c.principal === p.id),
+          ),
+        },
+      }))
+      .sort((a, b) => Number(b.history!.locating) - Number(a.history!.locating)),
     // The account's trail, outside these stacks: its retention is the trail's (null here: not this stack's to say).
     { what: 'cloudtrail', store: "the account's CloudTrail trail", days: null },
   ];
@@ -170,6 +210,8 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
       archivedGb: Math.round(gbPerDay * (keptDays - queryableDays)),
       athenaLocate: athena === undefined || overCutoff ? null : Math.round((queryableGb / 1024) * athena * 100) / 100,
       locateOverCutoff: overCutoff,
+      cancelledLocate:
+        athena === undefined || !overCutoff ? null : Math.round((cutoffBytes! / 2 ** 40) * athena * 10_000) / 10_000,
       objects,
       rewriteRequests,
       rewriteCoreHours: Math.round((seconds / 3600) * 10) / 10,
@@ -182,6 +224,12 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
     role: role?.name ?? null,
     copies,
     hours: Math.max(...copies.map((c) => c.hours)),
+    hoursWhileS3Unreachable: copies.some((c) => c.hoursWhileS3Unreachable !== undefined)
+      ? Math.max(...copies.map((c) => c.hoursWhileS3Unreachable ?? c.hours))
+      : null,
+    bufferSeconds: copies.some((c) => c.how === 'delivered-then-rewritten') ? (buffer?.seconds ?? null) : null,
+    // A buffered copy lands after the first run; an archived one is readable only after its restore.
+    secondRun: copies.some((c) => c.hours > 0),
     outside,
     costs,
     notPriced: [

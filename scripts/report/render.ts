@@ -6,8 +6,9 @@
  */
 import type { StackModel, Statement, Store } from '../../model/types';
 import { ERASURE_REQUESTS_FOLDER } from '../../config/names';
+import { CONTROLS_SCOPE } from '../../config/controls';
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
-import type { ErasureHow, ErasureNotPriced, ErasureOutside } from './erasure';
+import type { ErasureHow, ErasureNotPriced, ErasureOutside, ErasurePlan } from './erasure';
 import type { Finding } from '../../stacks/rules/rule';
 import type { StackReport } from './analyze';
 import type { CostEstimate, Omission, StandingCost } from './cost';
@@ -143,6 +144,25 @@ export function unbackedCompensation(
   return reasons.length ? reasons.join('; ') : null;
 }
 
+/**
+ * When each metric alarm a compensation names (by its metric) fires, from the alarm's configured condition, with what
+ * the metric counts where a source says it (words.METRIC_MEANS): `alarm x fires when ThrottledRecords Sum > 0 over 300 s: …`.
+ */
+export function alarmConditions(text: string, model: StackModel): string | null {
+  const named = model.alerts.filter(
+    (a) => a.kind === 'metric-alarm' && a.condition && a.watches && new RegExp(`\\b${a.watches}\\b`).test(text),
+  );
+  if (named.length === 0) return null;
+  return named
+    .map((a) => {
+      const c = a.condition!;
+      const op = words.COMPARISON[c.comparison] ?? c.comparison;
+      const means = words.METRIC_MEANS[a.watches];
+      return `alarm ${a.name} fires when ${a.watches} ${c.statistic} ${op} ${c.threshold} over ${c.periodSeconds} s${means ? `: ${means}` : ''}`;
+    })
+    .join('; ');
+}
+
 /** Why a control has its status: the acceptance, AWS's exemption, what fails and what would close it, or why no rule checks it. */
 export function controlWhy(
   c: ControlResult,
@@ -155,7 +175,8 @@ export function controlWhy(
   if (c.status === 'accepted' && c.acceptance) {
     const compensations = c.acceptance.compensatingControls.map((text) => {
       const unbacked = unbackedCompensation(text, model, all);
-      return unbacked ? `${text} (but ${unbacked})` : text;
+      const fires = alarmConditions(text, model);
+      return `${text}${fires ? ` (${fires})` : ''}${unbacked ? ` (but ${unbacked})` : ''}`;
     });
     return `accepted for ${c.acceptance.scope}: ${c.acceptance.reason}; compensated by ${compensations.join('; ')}${exempted ? `; ${exempted}` : ''}`;
   }
@@ -342,7 +363,7 @@ export function stackSection(r: StackReport): Section {
     ['Store', 'Holds', 'Region', 'Encryption', 'Key rotation', 'Reachable by', 'TLS only', 'Destroy protection'],
     model.stores.map((s: Store) => [
       [{ kind: 'name', name: s.name, address: s.address, code: true }, text(` (${words.STORE_KIND[s.kind]})`)],
-      cell(words.STORE_ROLE[s.role]),
+      cell(words.storeHolds(s)),
       cell(s.region),
       say(words.encryption(s.encryption, ctx)),
       cell(yesNo(words.rotation(s.encryption))),
@@ -454,6 +475,7 @@ export function stackSection(r: StackReport): Section {
   }
 
   heading('Security Hub controls');
+  para(CONTROLS_SCOPE);
   para(`${controlSummary(r)}. Accepted controls are configured in ${ACCEPTANCES_SETTING}.`);
   tableOf(
     ['Control', 'Title', 'Standards', 'Status', 'Resources', 'Why'],
@@ -671,19 +693,45 @@ const unitWords = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'
 const hoursWords = (h: number) =>
   h === 0 ? 'the run' : h < 1 ? unitWords(Math.round(h * 60), 'minute') : unitWords(h, 'hour');
 
-/** Where Firehose's log groups are (config/names.ts, firehoseLogGroup). */
-const FIREHOSE_LOG_GROUPS = '/aws/kinesisfirehose/';
 const daysWords = (days: number | null) => (days === null ? 'never expires' : unitWords(days, 'day'));
 function outsideWords(o: ErasureOutside): string {
   if (o.what === 'log')
-    return `the log \`${o.store}\` (${daysWords(o.days)}; ${o.store.startsWith(FIREHOSE_LOG_GROUPS) ? "Firehose's error messages may quote record content" : 'may quote object keys and schemas'} — to remove it sooner, delete its log streams)`;
+    return `the log \`${o.store}\` (${daysWords(o.days)}; ${o.store.startsWith(words.FIREHOSE_LOG_GROUPS) ? "Firehose's error messages may quote record content" : 'may quote object keys and schemas'} — to remove it sooner, delete its log streams)`;
   if (o.what === 'receipts')
     return `the requests' receipts \`${o.store}\` (${daysWords(o.days)}, \`erasure.receiptRetentionDays\`; MACs of the ids by the stack's KMS HMAC key, counts and object keys, never the ids: without that key a guessed id cannot be tested against them)`;
   if (o.what === 'cloudtrail')
     return `${o.store}, if the account has one (kept as long as the trail keeps its events, outside these stacks): KMS records each GenerateMac and VerifyMac with its key and algorithm, never the id; Athena's StartQueryExecution may record the locating query's SQL and parameters — SHA-256 digests (no salt, no key) of the lower-cased ids: whoever reads them and the events table's client ids can name the erased device`;
   if (o.what === 'locate-results')
     return `the locating query's results \`${o.store}\` (${daysWords(o.days)}; object keys and whether each holds an id, never the ids; readable by the erasure policy alone among the stack's policies)`;
-  return `the ${o.store} (${daysWords(o.days)}, Athena's own; the locating query's SQL and parameters hold SHA-256 digests (no salt, no key) of the lower-cased ids, never the ids in clear — whoever reads them and the events table's client ids can hash those and name the erased device, so only the erasure policy, and administrators allowed athena:* on the account, may read this workgroup's history)`;
+  const readers = o.history?.readers.length
+    ? `readable, by the access matrix, by ${o.history.readers.map(words.accessPrincipal).join('; ')}`
+    : "readable by no principal of the stack's access matrix";
+  if (o.history && !o.history.locating)
+    return `the ${o.store} (${daysWords(o.days)}, Athena's own; an analyst's SQL naming an id keeps the id there — the command deletes such a query's results, not its history, which Athena has no call to delete; ${readers})`;
+  return `the ${o.store} (${daysWords(o.days)}, Athena's own; the locating query's SQL and parameters hold SHA-256 digests (no salt, no key) of the lower-cased ids, never the ids in clear — whoever reads them and the events table's client ids can hash those and name the erased device; ${readers})`;
+}
+
+/**
+ * When every copy the command erases is gone: S3 reachable (the buffer interval, or a restore), while S3 is
+ * unreachable (Firehose's retention of undeliverable records), and whether a second run is needed — from the plan.
+ */
+export function goneWords(x: ErasurePlan): string {
+  if (x.hours === 0) return 'Every copy above is gone by the run that serves the request.';
+  const last = x.copies.find((c) => c.hours === x.hours)!;
+  const why =
+    last.how === 'delivered-then-rewritten' && x.bufferSeconds !== null
+      ? "Firehose's buffer interval"
+      : last.how === 'restored-then-rewritten'
+        ? 'the bulk restore of archived objects'
+        : null;
+  const unreachable =
+    x.hoursWhileS3Unreachable !== null && x.hoursWhileS3Unreachable > x.hours
+      ? `, and up to ${hoursWords(x.hoursWhileS3Unreachable)} while S3 is unreachable (Firehose holds the records it cannot deliver that long, then drops them)`
+      : '';
+  const run = x.secondRun
+    ? ' — and only after a second run: the first exits 3 and says what is pending; run it again after that'
+    : '';
+  return `Every copy above is gone within ${hoursWords(x.hours)} of the request${why ? ` (${why})` : ''} while S3 accepts deliveries${unreachable}${run}.`;
 }
 
 /** The erasure section's sentences and rows, shared by Markdown and HTML. */
@@ -700,12 +748,14 @@ function erasureWords(r: StackReport) {
       ERASURE_HOW[c.how],
       hoursWords(c.hours),
     ]),
-    total: `Every copy above is gone within ${hoursWords(x.hours)} of the request${x.hours > 0 ? ' (the command exits 3 and says what is pending until then; run it again after)' : ''}. The command does not edit these, which go by their own retention: ${x.outside.map(outsideWords).join('; ')}.`,
+    total: `${goneWords(x)} The command does not edit these, which go by their own retention: ${x.outside.map(outsideWords).join('; ')}.`,
     costs: x.costs.map((c) => [
       count(c.events),
       `${c.queryableGb} GB`,
       `${c.archivedGb} GB`,
-      c.locateOverCutoff ? 'cancelled by the scan cutoff: `--locate scan`' : dollars(c.athenaLocate),
+      c.locateOverCutoff
+        ? `over the scan cutoff: \`npm run erase\` refuses it before it starts ($0; run anyway, the cutoff cancels it and it is billed for the bytes scanned until then${c.cancelledLocate === null ? '' : `, $${c.cancelledLocate.toFixed(c.cancelledLocate < 0.01 ? 4 : 2)} at the cutoff`}); \`--locate scan\` instead`
+        : dollars(c.athenaLocate),
       c.objects.toLocaleString('en-US'),
       dollars(c.rewriteRequests),
       `${c.rewriteCoreHours}`,

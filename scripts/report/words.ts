@@ -21,7 +21,8 @@ import type {
 } from '../../model/types';
 import type { AccessLevel, AccessPrincipal, AccessRequest, AccessTarget } from '../../model/access';
 import { ACCOUNT_TOKEN, REGION_TOKEN } from '../../model/values';
-import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
+import { ERASURE_REQUESTS_FOLDER } from '../../config/names';
+import { ATHENA_CANCELLED_BILLING_SOURCE, FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import type { StorePolicy, StoreReach } from './reach';
 import type { CatalogModeHow, CostDifference, Omission, OmissionReason, StandingCost } from './cost';
 
@@ -37,6 +38,27 @@ export const STORE_ROLE: Record<StoreRole, string> = {
   catalog: 'table schemas and partition values (derived metadata)',
   queue: 'S3 object-created events (object keys, no event content)',
 };
+
+/** Where Firehose's and Glue crawlers' log groups are (config/names.ts firehoseLogGroup; stacks/constructs/catalog.ts). */
+export const FIREHOSE_LOG_GROUPS = '/aws/kinesisfirehose/';
+/** stacks/constructs/catalog.ts CRAWLER_LOG_GROUP, the prefix of every crawler's group (not imported: it loads the provider; a test holds them equal). */
+export const CRAWLER_LOG_GROUPS = '/aws-glue/crawlers';
+
+/**
+ * What a store holds, by its role, and for a log group by who writes it (its name: Firehose's, or a Glue crawler's),
+ * for the erasure's receipts folder what a receipt holds.
+ */
+export function storeHolds(s: Pick<Store, 'role' | 'name'>): string {
+  if (s.role === 'logs') {
+    if (s.name.startsWith(FIREHOSE_LOG_GROUPS))
+      return "Firehose's delivery errors (an error code and message per failed delivery; may quote record content)";
+    if (s.name.startsWith(CRAWLER_LOG_GROUPS)) return "the Glue crawler's runs (may quote object keys and schemas)";
+    return 'log events (their writer is not one this report knows)';
+  }
+  if (s.role === 'objects' && s.name.endsWith(`/${ERASURE_REQUESTS_FOLDER}`))
+    return 'erasure receipts (MACs of the ids by the stack’s KMS HMAC key, counts and object keys; never the ids)';
+  return STORE_ROLE[s.role];
+}
 
 export const STORE_KIND: Record<StoreKind, string> = {
   s3: 'S3',
@@ -319,6 +341,24 @@ export const ACCESS_LEVEL: Record<AccessLevel, string> = {
   denied: 'denied',
 };
 
+/** CloudWatch's comparison operators, as a reader writes them. */
+export const COMPARISON: Record<string, string> = {
+  GreaterThanThreshold: '>',
+  GreaterThanOrEqualToThreshold: '≥',
+  LessThanThreshold: '<',
+  LessThanOrEqualToThreshold: '≤',
+};
+
+/**
+ * What a metric counts, where AWS says it: ThrottledRecords is "the number of records that were throttled because data
+ * ingestion exceeded one of the Firehose stream limits" (Firehose developer guide, "Monitor with CloudWatch metrics",
+ * https://docs.aws.amazon.com/firehose/latest/dev/monitoring-with-cloudwatch-metrics.html).
+ */
+export const METRIC_MEANS: Record<string, string> = {
+  ThrottledRecords:
+    "records Firehose refused because ingestion exceeded one of the stream's quotas (the capacity section's), so it fires at the quota, not at a flood of records below it",
+};
+
 /** Who a principal of the matrix is; account ids spelled out for anyone outside the stack's account. */
 export function accessPrincipal(p: AccessPrincipal): string {
   switch (p.kind) {
@@ -373,7 +413,8 @@ export const OMISSION_REASON: Record<OmissionReason, string> = {
   'no-price-in-region': "no sourced price in the region's price file",
   'no-sourced-price': 'no sourced price in this project',
   'usage-not-modelled': 'usage the estimate does not model',
-  'cutoff-cancels-queries': "a day's partition is over the workgroup's scan cutoff: the queries are cancelled",
+  'request-count-not-modelled':
+    "the estimate does not count the requests, and the region's file records the key's monthly price, not the request price",
 };
 
 /** `KMS requests (no sourced price in this project)`. */
@@ -405,18 +446,13 @@ export function costDifference(d: CostDifference): string {
     case 'parquet':
       return `Parquet: Firehose adds its format conversion per GB; queries reading a few columns scan ~${d.scanFraction * 100} % of the bytes.`;
     case 'athena-scans': {
-      const cutoff =
-        d.cutoffBytes === null
-          ? ''
-          : `, each within the workgroup's ${(d.cutoffBytes / 2 ** 30).toFixed(2)} GiB cutoff (athena.bytesScannedCutoffPerQuery): a query past it is cancelled; ${
-              d.cancelledAt
-                .map(
-                  (c) =>
-                    `at ${volume(c.events)} events a day's partition is ${c.dayScanGb} GB: every such query is cancelled, so Athena is not priced there (raise the cutoff, or query less than a day)`,
-                )
-                .join('; ') || "every volume's day fits the cutoff"
-            }`;
-      return `Athena assumes analysts scan the last 30 days ${d.scansPerMonth} times a month, a day's partition per query${cutoff}.`;
+      if (d.cutoffBytes === null)
+        return `Athena assumes analysts scan the last 30 days ${d.scansPerMonth} times a month, a day's partition per query.`;
+      const gib = (d.cutoffBytes / 2 ** 30).toFixed(2);
+      const cancelled = d.cancelledAt.length
+        ? `${d.cancelledAt.map((c) => `at ${volume(c.events)} events a day's partition is ${c.dayScanGb} GB`).join('; ')}: every such query is cancelled and answers nothing, yet is billed for what it scanned before the cutoff (${ATHENA_CANCELLED_BILLING_SOURCE}), so Athena is priced there at the cutoff's ${gib} GiB a query (raise the cutoff, or query less than a day)`
+        : "every volume's day fits the cutoff";
+      return `Athena assumes analysts scan the last 30 days ${d.scansPerMonth} times a month, a day's partition per query, each within the workgroup's ${gib} GiB cutoff (athena.bytesScannedCutoffPerQuery): a query past it is cancelled; ${cancelled}.`;
     }
     case 's3-requests':
       return `S3 requests are Firehose's deliveries: one PUT per buffer flush (${d.bufferSeconds} s or ${d.bufferMib} MiB, whichever first).`;
