@@ -48,6 +48,12 @@ export interface Control {
   readonly evaluates: string;
   /** The Terraform types that create what it evaluates: it applies to a stack with one of these, and only these are its resources. */
   readonly resourceTypes: readonly string[];
+  /**
+   * The Terraform types of the policies that are its evidence, when AWS evaluates the resource they govern (S3.6 reads
+   * the bucket's policy, SNS.4 the topic's, SQS.3 the queue's): a finding on such a policy fails the resource it
+   * governs, and a resource without one passes (no policy grants anything).
+   */
+  readonly evidenceTypes?: readonly string[];
   /** What closes it when it fails, for the reader (a setting, or why it cannot be closed here). */
   readonly closedBy?: string;
   /** Why it cannot be checked from the synthesized Terraform, when no rule can evidence it. */
@@ -120,7 +126,8 @@ const CATALOGUE = [
     title: 'S3 general purpose bucket policies should restrict access to other AWS accounts',
     standards: ['FSBP', 'NIST 800-53'],
     evaluates: 'AWS::S3::Bucket',
-    resourceTypes: ['aws_s3_bucket_policy'],
+    resourceTypes: ['aws_s3_bucket'],
+    evidenceTypes: ['aws_s3_bucket_policy'],
   },
   {
     id: 'S3.7',
@@ -286,7 +293,8 @@ const CATALOGUE = [
     title: 'SNS topic access policies should not allow public access',
     standards: ['FSBP'],
     evaluates: 'AWS::SNS::Topic',
-    resourceTypes: ['aws_sns_topic_policy'],
+    resourceTypes: ['aws_sns_topic'],
+    evidenceTypes: ['aws_sns_topic_policy'],
   },
   {
     id: 'sns-tls-only',
@@ -307,7 +315,8 @@ const CATALOGUE = [
     title: 'SQS queue access policies should not allow public access',
     standards: ['FSBP'],
     evaluates: 'AWS::SQS::Queue',
-    resourceTypes: ['aws_sqs_queue_policy'],
+    resourceTypes: ['aws_sqs_queue'],
+    evidenceTypes: ['aws_sqs_queue_policy'],
   },
   {
     id: 'sqs-tls-only',

@@ -13,6 +13,7 @@ import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 import { singleDeployment } from '../helpers';
 import { buildBootstrapStacks } from '../../stacks/matrix';
 import type { DeepPartial, PipelineSettings } from '../../config/schema';
+import { CONTROLS } from '../../config/controls';
 
 /** The report's controls of one deployment, with its Terraform JSON edited first. */
 function controls(
@@ -94,6 +95,47 @@ describe('Security Hub controls of a stack', () => {
     });
     expect(s39.failing).toEqual([]);
     expect(s39.resources.length).toBe(2);
+  });
+
+  it('S3.6, SNS.4 and SQS.3 are rows of the bucket, topic or queue AWS evaluates, with its policy as the evidence; a bucket without a bucket policy has its S3.6 row, passed', () => {
+    expect(compliance['S3.6'].resources).toEqual(compliance['S3.4'].resources);
+    expect(compliance['S3.6'].resources.every((r) => r.startsWith('aws_s3_bucket.'))).toBe(true);
+    expect(compliance['SNS.4'].resources).toEqual(compliance['SNS.1'].resources);
+    expect(compliance['SNS.4'].resources.every((r) => r.startsWith('aws_sns_topic.'))).toBe(true);
+    expect(compliance['S3.6'].evidence.length).toBeGreaterThan(0);
+    expect(compliance['S3.6'].evidence.every((r) => r.startsWith('aws_s3_bucket_policy.'))).toBe(true);
+    // A bucket without a bucket policy is still evaluated, and passes: no policy grants another account anything.
+    const withoutPolicy = controls(singleDeployment(), (tf) => {
+      const [name] = Object.keys(tf.resource.aws_s3_bucket_policy);
+      delete tf.resource.aws_s3_bucket_policy[name];
+    });
+    expect(withoutPolicy['S3.6'].resources).toEqual(compliance['S3.6'].resources);
+    expect(withoutPolicy['S3.6'].status).toBe('pass');
+    expect(withoutPolicy['S3.6'].evidence.length).toBe(compliance['S3.6'].evidence.length - 1);
+    // Each of them evaluates the resource type its catalogue entry says AWS evaluates, whichever stack has it.
+    for (const c of CONTROLS.filter((c) => ['S3.6', 'SNS.4', 'SQS.3'].includes(c.id)))
+      expect(c.resourceTypes).toEqual([
+        { 'AWS::S3::Bucket': 'aws_s3_bucket', 'AWS::SNS::Topic': 'aws_sns_topic', 'AWS::SQS::Queue': 'aws_sqs_queue' }[
+          c.evaluates
+        ],
+      ]);
+  });
+
+  it('a bucket policy letting another account replace it fails S3.6 on the bucket, not on "bucket policy of" it', () => {
+    const planted = controls(singleDeployment(), (tf) => {
+      const [policy] = Object.values(tf.resource.aws_s3_bucket_policy);
+      const document = JSON.parse(String(policy.policy));
+      document.Statement.push({
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::999999999999:root' },
+        Action: 's3:PutBucketPolicy',
+        Resource: 'arn:aws:s3:::b',
+      });
+      policy.policy = JSON.stringify(document);
+    });
+    expect(planted['S3.6'].status).toBe('fail');
+    expect(planted['S3.6'].failing.length).toBeGreaterThan(0);
+    expect(planted['S3.6'].failing.every((r) => r.startsWith('aws_s3_bucket.'))).toBe(true);
   });
 
   it("KMS.4 on the receipts' HMAC key is accepted with AWS's reason (KMS cannot rotate HMAC keys); the data key still must rotate", () => {

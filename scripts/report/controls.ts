@@ -19,6 +19,8 @@ export interface ControlResult extends Control {
   status: ControlStatus;
   /** The stack's resources it evaluates, by address. */
   resources: string[];
+  /** The policies that are its evidence (Control.evidenceTypes), by address: a resource without one has no policy. */
+  evidence: string[];
   /** The resources that fail it (the findings' resources), those AWS exempts left out. */
   failing: string[];
   /** Resources that fail it but AWS says to exempt, with AWS's reason. */
@@ -42,12 +44,24 @@ export function evaluateControls(tf: TerraformJson, model: StackModel, findings:
   const byName = new Map(Object.entries(model.names).map(([address, name]) => [name, address]));
   const addressOf = (resource: string) =>
     ADDRESS.test(resource) ? resource : (byName.get(resource) ?? byName.get(resource.split('/')[0]));
+  // A resource policy (a bucket, topic or queue policy) stands for the resource it governs, which AWS evaluates.
+  const governed = new Map(
+    model.resourcePolicies.flatMap((p) => (p.governs.kind === 'own' ? [[p.address, p.governs.address] as const] : [])),
+  );
   return CONTROLS.flatMap((control): ControlResult[] => {
     const resources = control.resourceTypes.flatMap((type) =>
       Object.keys(tf.resource?.[type] ?? {}).map((name) => `${type}.${name}`),
     );
     if (resources.length === 0) return [];
+    const evidence = (control.evidenceTypes ?? []).flatMap((type) =>
+      Object.keys(tf.resource?.[type] ?? {}).map((name) => `${type}.${name}`),
+    );
     const rules = RULES.filter((r) => r.controls?.includes(control.id)).map((r) => r.id);
+    // A finding on a policy that is the control's evidence is a finding on the resource it governs.
+    const subject = (resource: string) => {
+      const address = addressOf(resource);
+      return address !== undefined && evidence.includes(address) ? (governed.get(address) ?? resource) : resource;
+    };
     // Only what AWS evaluates counts: a finding on another resource type (an inline policy, for IAM.1) does not.
     const evaluated = (resource: string) => {
       const address = addressOf(resource);
@@ -56,8 +70,9 @@ export function evaluateControls(tf: TerraformJson, model: StackModel, findings:
     const failed = [
       ...new Set(
         findings
-          .filter((f) => f.rule !== undefined && rules.includes(f.rule) && evaluated(f.resource))
-          .map((f) => f.resource),
+          .filter((f) => f.rule !== undefined && rules.includes(f.rule))
+          .map((f) => subject(f.resource))
+          .filter(evaluated),
       ),
     ].sort();
     const exempt = new Set(
@@ -96,6 +111,7 @@ export function evaluateControls(tf: TerraformJson, model: StackModel, findings:
         ...control,
         status,
         resources,
+        evidence,
         failing,
         exempted,
         rules,

@@ -180,12 +180,22 @@ export function controlWhy(
     });
     return `accepted for ${c.acceptance.scope}: ${c.acceptance.reason}; compensated by ${compensations.join('; ')}${exempted ? `; ${exempted}` : ''}`;
   }
+  // The policies a control reads on the resource AWS evaluates (S3.6, SNS.4, SQS.3), and the resources without one.
+  const governed = new Set(
+    model.resourcePolicies
+      .filter((p) => c.evidence?.includes(p.address) && p.governs.kind === 'own')
+      .map((p) => (p.governs as { address: string }).address),
+  );
+  const without = c.resources.filter((r) => !governed.has(r));
+  const evidence = c.evidenceTypes?.length
+    ? `; evidence: ${c.evidence.length ? names(c.evidence) : 'no policy'}${c.evidence.length && without.length ? `; ${names(without)} without a policy, which grants no one anything` : ''}`
+    : '';
   if (c.status === 'accepted') return `${exempted} (rule ${c.rules.join(', ')})`;
   if (c.status === 'fail')
-    return `fails on ${names(c.failing)}${c.closedBy ? `; closed by ${c.closedBy}` : ''}${exempted ? `; ${exempted}` : ''} (rule ${c.rules.join(', ')})`;
+    return `fails on ${names(c.failing)}${c.closedBy ? `; closed by ${c.closedBy}` : ''}${exempted ? `; ${exempted}` : ''} (rule ${c.rules.join(', ')})${evidence}`;
   if (c.status === 'not checked')
     return `not checked${c.notCheckable ? `: ${c.notCheckable}` : ': no rule checks it here'}${c.closedBy ? `; ${c.closedBy}` : ''}`;
-  return `rule ${c.rules.join(', ')}`;
+  return `rule ${c.rules.join(', ')}${evidence}`;
 }
 
 /** The buckets and keys of a stack, by name, with what stops a destroy from deleting them. */
