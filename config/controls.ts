@@ -39,6 +39,13 @@ export const CONTROLS_SCOPE =
 
 export type Standard = 'FSBP' | 'CIS v3' | 'NIST 800-53' | 'AWS Config' | 'AWS best practice';
 
+/** The standards of AWS Security Hub; the others ('AWS Config', 'AWS best practice') mark this project's own checks. */
+export const SECURITY_HUB_STANDARDS: readonly Standard[] = ['FSBP', 'CIS v3', 'NIST 800-53'];
+
+/** Whether a catalogue entry is a Security Hub control (in one of its standards), not one of this project's checks. */
+export const isSecurityHubControl = (c: { readonly standards: readonly Standard[] }): boolean =>
+  c.standards.some((s) => SECURITY_HUB_STANDARDS.includes(s));
+
 export interface Control {
   readonly id: string;
   readonly title: string;

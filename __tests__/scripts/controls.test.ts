@@ -13,7 +13,8 @@ import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 import { singleDeployment } from '../helpers';
 import { buildBootstrapStacks } from '../../stacks/matrix';
 import type { DeepPartial, PipelineSettings } from '../../config/schema';
-import { CONTROLS } from '../../config/controls';
+import { CONTROLS, isSecurityHubControl } from '../../config/controls';
+import { controlSummary } from '../../scripts/report/render';
 
 /** The report's controls of one deployment, with its Terraform JSON edited first. */
 function controls(
@@ -136,6 +137,23 @@ describe('Security Hub controls of a stack', () => {
     expect(planted['S3.6'].status).toBe('fail');
     expect(planted['S3.6'].failing.length).toBeGreaterThan(0);
     expect(planted['S3.6'].failing.every((r) => r.startsWith('aws_s3_bucket.'))).toBe(true);
+  });
+
+  it('the summary counts Security Hub controls and this project’s own checks separately, from the catalogue’s standards', () => {
+    const rows = Object.values(compliance);
+    const own = rows.filter((c) => !isSecurityHubControl(c));
+    // The compliance stack has project checks (sns-tls-only, cloudwatch-log-group-encrypted): they are not Security Hub's.
+    expect(own.map((c) => c.id)).toEqual(expect.arrayContaining(['sns-tls-only', 'cloudwatch-log-group-encrypted']));
+    const count = (list: typeof rows, s: string) => list.filter((c) => c.status === s).length;
+    const hub = rows.filter(isSecurityHubControl);
+    const summary = controlSummary({ controls: rows } as unknown as Parameters<typeof controlSummary>[0]);
+    expect(summary).toBe(
+      `Security Hub: ${count(hub, 'pass')} pass, ${count(hub, 'accepted')} accepted, ${count(hub, 'fail')} fail, ${count(hub, 'not checked')} not checked; ` +
+        `this project’s checks: ${count(own, 'pass')} pass, ${count(own, 'accepted')} accepted, ${count(own, 'fail')} fail, ${count(own, 'not checked')} not checked`,
+    );
+    // Without project checks, only Security Hub's line.
+    const hubOnly = controlSummary({ controls: hub } as unknown as Parameters<typeof controlSummary>[0]);
+    expect(hubOnly).not.toMatch(/project/);
   });
 
   it("KMS.4 on the receipts' HMAC key is accepted with AWS's reason (KMS cannot rotate HMAC keys); the data key still must rotate", () => {

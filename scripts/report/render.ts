@@ -6,7 +6,7 @@
  */
 import type { StackModel, Statement, Store } from '../../model/types';
 import { ERASURE_REQUESTS_FOLDER } from '../../config/names';
-import { CONTROLS_SCOPE } from '../../config/controls';
+import { CONTROLS_SCOPE, isSecurityHubControl } from '../../config/controls';
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import type { ErasureHow, ErasureNotPriced, ErasureOutside, ErasurePlan } from './erasure';
 import type { Finding } from '../../stacks/rules/rule';
@@ -117,9 +117,18 @@ export function priceLines(cost: CostEstimate): string[] {
 }
 
 /** `12 pass, 1 accepted, 1 fail, 2 not checked`. */
-export function controlSummary(r: StackReport): string {
-  const count = (status: string) => r.controls.filter((c) => c.status === status).length;
-  return ['pass', 'accepted', 'fail', 'not checked'].map((s) => `${count(s)} ${s}`).join(', ');
+/**
+ * The controls' counts by status, Security Hub's controls apart from this project's own checks (catalogue entries in
+ * no Security Hub standard: config/controls.ts isSecurityHubControl), so that a count is never read as Security Hub's.
+ */
+export function controlSummary(r: Pick<StackReport, 'controls'>): string {
+  const counts = (list: StackReport['controls']) =>
+    ['pass', 'accepted', 'fail', 'not checked']
+      .map((s) => `${list.filter((c) => c.status === s).length} ${s}`)
+      .join(', ');
+  const hub = r.controls.filter(isSecurityHubControl);
+  const own = r.controls.filter((c) => !isSecurityHubControl(c));
+  return `Security Hub: ${counts(hub)}${own.length ? `; this project’s checks: ${counts(own)}` : ''}`;
 }
 
 /**
