@@ -89,11 +89,28 @@ export const PRICE_ITEM_IDS = Object.keys(PRICE_ITEMS) as PriceItem[];
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 
+/** How close a source is to AWS's own data, closest first. */
+export const PRICE_SOURCE_CLASSES = [
+  'price-list-api',
+  'offer-file',
+  'pricing-page',
+  'secondary-copy',
+  'secondary',
+] as const;
+export type PriceSourceClass = (typeof PRICE_SOURCE_CLASSES)[number];
+
+/**
+ * Whether a source is AWS's own publication (the Price List API, an offer file or feed at AWS's URL, a pricing page). A
+ * copy of an offer file in someone else's repository is not: it is secondary, however faithful it claims to be.
+ */
+export const isFirstParty = (c: PriceSourceClass): boolean =>
+  c === 'price-list-api' || c === 'offer-file' || c === 'pricing-page';
+
 export const priceSourceSchema = z.strictObject({
   class: z
-    .enum(['price-list-api', 'offer-file', 'pricing-page', 'secondary'])
+    .enum(PRICE_SOURCE_CLASSES)
     .describe(
-      "How close to AWS's own data: the Price List Query API, an offer file or the pricing page's feed relayed unchanged, the page's text, or someone restating it.",
+      "How close to AWS's own data: the Price List Query API, an offer file or the pricing page's feed as AWS publishes it (its own URL), the page's text, a third party's copy of an offer file or feed (secondary: only as good as its copier), or someone restating it.",
     ),
   location: z.string().min(1).describe('Where exactly: the repository, commit and file, or the URL.'),
   what: z.string().min(1).describe('What the source is.'),

@@ -3,7 +3,7 @@
  * is in the total or named as left out with its reason; the Athena figures and the erasure's locating scan agree with
  * the workgroup's per-query cutoff; the totals add up.
  */
-import { PRICE_ITEMS, pricesFor, type PriceItem } from '../../config/prices';
+import { PRICE_ITEMS, isFirstParty, pricesFor, type PriceItem } from '../../config/prices';
 import { ATHENA_CANCELLED_BILLING_SOURCE } from '../../config/aws';
 import { ASSUMPTIONS } from '../../scripts/report/prices';
 import {
@@ -197,6 +197,33 @@ describe('prices: how close each is to AWS says so', () => {
           expect(line).toMatch(/secondary sources only/i);
       }
     }
+  });
+
+  it("a third party's copy of an offer file or feed is a secondary copy, not AWS's publication; a price resting only on such copies says so", () => {
+    // AWS publishes its offer files and feeds itself (pricing.us-east-1.amazonaws.com, aws.amazon.com, b0.p.awsstatic.com);
+    // a copy kept in someone else's repository is only as good as its copier.
+    const AWS_OWN =
+      /^(https:\/\/)?([a-z0-9.-]+\.)?(amazonaws\.com|aws\.amazon\.com|awsstatic\.com)(\/|$)|^AWS Price List/;
+    for (const region of ['us-east-1', 'eu-central-1', 'eu-west-1', 'ap-northeast-1']) {
+      const file = pricesFor(region)!;
+      for (const [id, source] of Object.entries(file.sources)) {
+        if (isFirstParty(source.class))
+          expect([region, id, source.location]).toEqual([region, id, expect.stringMatching(AWS_OWN)]);
+        if (/StephenWetzel|catchmeif404|mamtha4u|uber\/athenadriver/.test(source.location))
+          expect([region, id, source.class]).toEqual([region, id, 'secondary-copy']);
+      }
+      const lines = readReports(synth.outdir).flatMap((r) => (r.cost?.region === region ? priceLines(r.cost) : []));
+      for (const [item, p] of Object.entries(file.prices)) {
+        if (!p || p.sources.some((id) => isFirstParty(file.sources[id].class))) continue;
+        const priced = lines.filter((l) => l.startsWith(PRICE_ITEMS[item as PriceItem].what));
+        for (const line of priced) expect(line).toMatch(/secondary sources only/i);
+      }
+      for (const line of lines.filter((l) => l.startsWith('Sources ')))
+        expect(line).not.toContain("a copy of AWS's offer file or pricing feed");
+    }
+    // The S3 storage price in us-east-1 rests on copies only: the report says so.
+    const us = readReports(synth.outdir).flatMap((r) => (r.cost?.region === 'us-east-1' ? priceLines(r.cost) : []));
+    expect(us.find((l) => l.startsWith(PRICE_ITEMS['s3.standard'].what))).toMatch(/secondary sources only/);
   });
 
   it("the sweepstake project's rows are classed secondary; a price relying on a source older than 2024 (the 2019 Athena feed) is marked old", () => {

@@ -308,10 +308,10 @@ describe('cost estimate', () => {
     );
     expect(priceLines(eu)).toEqual(
       expect.arrayContaining([
-        'S3 Standard storage, first 50 TB: $0.0245 per GB-month (source A, B; 2024-09-25)',
+        'S3 Standard storage, first 50 TB: $0.0245 per GB-month (source A, B; 2024-09-25; secondary sources only: no first-party AWS source)',
         expect.stringMatching(/^Not priced for eu-central-1: Firehose Direct PUT ingestion/),
         expect.stringMatching(
-          /^Sources \(config\/prices\/eu-central-1\.json\): A \[a copy of AWS.s offer file or pricing feed\]: CSV dumps of the feeds behind aws\.amazon\.com\/s3\/pricing/,
+          /^Sources \(config\/prices\/eu-central-1\.json\): A \[secondary: a third party.s copy of AWS.s offer file or pricing feed\]: CSV dumps of the feeds behind aws\.amazon\.com\/s3\/pricing/,
         ),
       ]),
     );

@@ -13,7 +13,7 @@ import type { Finding } from '../../stacks/rules/rule';
 import type { StackReport } from './analyze';
 import type { CostEstimate, Omission, StandingCost } from './cost';
 import { ACCEPTANCES_SETTING, type ControlResult } from './controls';
-import { PRICE_ITEMS, pricesFor, type PriceItem } from '../../config/prices';
+import { PRICE_ITEMS, isFirstParty, pricesFor, type PriceItem } from '../../config/prices';
 import { COMPONENTS } from './cost';
 import * as words from './words';
 import {
@@ -92,9 +92,10 @@ export function priceLines(cost: CostEstimate): string[] {
   const lines = used.flatMap((item) => {
     const p = file.prices[item];
     if (!p) return [];
-    // A price only restatements back, or one that relies on an old copy, says so, whether or not its note does.
+    // A price no first-party AWS source backs (restatements, third parties' copies), or one that relies on an old copy,
+    // says so, whether or not its note does.
     const secondaryOnly =
-      p.sources.every((id) => file.sources[id].class === 'secondary') && !/secondary sources only/i.test(p.note ?? '');
+      !p.sources.some((id) => isFirstParty(file.sources[id].class)) && !/^secondary sources? only/i.test(p.note ?? '');
     const reliedOn = file.sources[p.sources[0]];
     const old =
       reliedOn.date !== undefined && reliedOn.date < OLD_SOURCE_BEFORE

@@ -2,6 +2,7 @@
  * The model in words: the one place that turns its enums and records into what a reviewer reads. The report's and
  * the review's renderers use these; no tool reads them back.
  */
+import type { PriceSourceClass } from '../../config/prices';
 import type {
   Condition,
   Encryption,
@@ -421,9 +422,10 @@ export const OMISSION_REASON: Record<OmissionReason, string> = {
 export const omission = (o: Omission): string => `${o.component} (${OMISSION_REASON[o.reason]})`;
 
 /** How close a price source is to AWS's own data (config/prices.ts). */
-export const PRICE_SOURCE_CLASS: Record<'price-list-api' | 'offer-file' | 'pricing-page' | 'secondary', string> = {
+export const PRICE_SOURCE_CLASS: Record<PriceSourceClass, string> = {
   'price-list-api': 'AWS Price List API',
-  'offer-file': "a copy of AWS's offer file or pricing feed",
+  'offer-file': "AWS's offer file or pricing feed",
+  'secondary-copy': "secondary: a third party's copy of AWS's offer file or pricing feed",
   'pricing-page': "AWS's pricing page",
   secondary: 'secondary: a restatement',
 };
