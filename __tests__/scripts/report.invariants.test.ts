@@ -115,7 +115,7 @@ describeEach(
         'failed-records',
         'query-results',
       ]);
-      // Every workgroup's history: the erasure's (the locating query's digests) first, then the analysts' (their SQL).
+      // Every workgroup's history: the erasure's (the locating query's digest prefixes), then the analysts' (their SQL).
       const histories = erasure.outside.filter((o) => o.what === 'query-history');
       const workgroups = report().model.access.targets.filter((t) => t.kind === 'workgroup');
       expect(histories.map((o) => o.history!.workgroup).sort()).toEqual(workgroups.map((t) => t.name).sort());
@@ -157,7 +157,7 @@ describeEach(
             days: d.settings.erasure.receiptRetentionDays,
           },
           { what: 'locate-results', store: `${d.names.dataBucket}/erasure-locate-results/`, days: 1 },
-          // Only the erasure's workgroup runs the locating query: the analysts' history never holds its digests.
+          // Only the erasure's workgroup runs the locating query: the analysts' history never holds its prefixes.
           expect.objectContaining({
             what: 'query-history',
             store: `Athena query history of workgroup ${d.names.erasureWorkgroup}`,
