@@ -440,7 +440,7 @@ const CORPUS: [string, (tf: { resource: Json }) => void, (RegExp | string)[]][] 
       ),
     [/^policy-holder \S+-analyst \| delete \| .+\/data\/ \| allowed$/],
   ],
-  // The erasure's locating query: its SQL and execution parameters (digests of the ids) in its workgroup's history.
+  // The erasure's locating query: its SQL and parameters (digest prefixes of the ids) in its workgroup's history.
   [
     "the analyst's workgroup grant widened to every workgroup: the erasure's query history",
     (tf) =>

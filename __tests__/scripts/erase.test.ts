@@ -20,7 +20,9 @@ import { filterNdjson, filterObject, idMatcher, matchField } from '../../scripts
 import { IdFileError, matchFields, parseIdFile } from '../../scripts/erase/id-file';
 import {
   coverage,
+  idDigest,
   listForLocating,
+  LOCATE_DIGEST_PREFIX_HEX,
   locateQuery,
   LocateError,
   locateWithAthena,
@@ -1047,15 +1049,96 @@ describe('locating with Athena', () => {
     pricePerTb: 5,
   };
 
-  it('one scan: one row per object read, with whether it holds an id; never the ids, only their SHA-256 digests as parameters, once per field, lower-cased where case is ignored', () => {
+  it('one scan: one row per object read, with whether it holds an id; never the ids nor their digests, only short prefixes of the digests as parameters, once per field, lower-cased where case is ignored', () => {
     const ids = ["Dev'ice", 'xyz-7'];
     const { sql, parameters } = locateQuery(target, ids, ['client.client_id', matchField('user_ref')]);
+    const n = LOCATE_DIGEST_PREFIX_HEX;
     expect(sql).toBe(
-      `SELECT "$path" AS path, bool_or(coalesce(to_hex(sha256(to_utf8(lower("client"."client_id")))) IN (?, ?) OR to_hex(sha256(to_utf8("user_ref"))) IN (?, ?), false) OR "event_type" IS NULL) AS holds FROM "telemetry_dev"."events_data" GROUP BY "$path"`,
+      `SELECT "$path" AS path, bool_or(coalesce(substr(to_hex(sha256(to_utf8(lower("client"."client_id")))), 1, ${n}) IN (?, ?) OR substr(to_hex(sha256(to_utf8("user_ref"))), 1, ${n}) IN (?, ?), false) OR "event_type" IS NULL) AS holds FROM "telemetry_dev"."events_data" GROUP BY "$path"`,
     );
-    const sha = (s: string) => `'${createHash('sha256').update(s).digest('hex').toUpperCase()}'`;
-    expect(parameters).toEqual([sha("dev'ice"), sha('xyz-7'), sha("Dev'ice"), sha('xyz-7')]);
-    for (const id of ids) expect(JSON.stringify({ sql, parameters })).not.toContain(id);
+    const sha = (s: string) => createHash('sha256').update(s).digest('hex').toUpperCase();
+    // Each parameter is a quoted prefix of the id's digest, as long as the query's substr: never the whole digest.
+    expect(parameters).toEqual(
+      [sha("dev'ice"), sha('xyz-7'), sha("Dev'ice"), sha('xyz-7')].map((d) => `'${d.slice(0, n)}'`),
+    );
+    expect(n).toBeGreaterThan(0);
+    expect(n).toBeLessThan(64);
+    const sent = JSON.stringify({ sql, parameters });
+    expect(sent).not.toMatch(/[0-9a-f]{64}/i);
+    for (const id of ids) expect(sent).not.toContain(id);
+    for (const id of ["dev'ice", "Dev'ice", 'xyz-7']) expect(sent).not.toContain(sha(id).slice(0, n + 1));
+  });
+
+  it("a device whose digest shares the erased id's prefix is located and read, never removed", async () => {
+    // Another IDFV whose lower-cased digest begins as the erased device's does (about 1 in 16^n: found by counting).
+    const prefix = (id: string) => idDigest(id.toLowerCase()).slice(0, LOCATE_DIGEST_PREFIX_HEX);
+    let neighbour = '';
+    // Bounded: 2 million tries find a 4-character prefix's neighbour but for about e^-30 of the time.
+    for (let i = 0; !neighbour && i < 2_000_000; i++) {
+      const id = `A1B2C3D4-0000-4000-8000-${i.toString(16).toUpperCase().padStart(12, '0')}`;
+      if (id !== ERASED && prefix(id) === prefix(ERASED)) neighbour = id;
+    }
+    expect(neighbour).not.toBe('');
+    expect(idDigest(neighbour.toLowerCase())).not.toBe(idDigest(ERASED.toLowerCase()));
+    const b = new MemoryBucket();
+    b.put('data/year=2026/both.gz', object(event(ERASED, 1), event(neighbour, 2), event('device-B', 3)));
+    b.put('data/year=2026/neighbour.gz', object(event(neighbour, 4), event('device-B', 5)));
+    b.put('data/year=2026/others.gz', object(event('device-B', 6)));
+    const listing = await listForLocating(b.versions('data/'), new Date(Date.now() + 60_000));
+    // Athena, as the query asks: per object, whether a record's field digest begins with one of that field's prefixes.
+    const fields = ['client.client_id', 'client.cognito_id'];
+    let started: { QueryString: string; ExecutionParameters: string[] } | undefined;
+    const client = {
+      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        const name = command.constructor.name;
+        if (name === 'GetWorkGroupCommand') return { WorkGroup: { Configuration: {} } };
+        if (name === 'StartQueryExecutionCommand') {
+          started = command.input as typeof started;
+          return { QueryExecutionId: 'q' };
+        }
+        if (name === 'GetQueryExecutionCommand') return { QueryExecution: { Status: { State: 'SUCCEEDED' } } };
+        const params = started!.ExecutionParameters.map((p) => p.slice(1, -1));
+        const perField = params.length / fields.length;
+        const rows = [...b.objects].map(([key, vs]) => {
+          const records = gunzipSync(vs[vs.length - 1].body)
+            .toString()
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as { client: Record<string, string> });
+          const holds = records.some((r) =>
+            fields.some((f, i) =>
+              params.slice(i * perField, (i + 1) * perField).includes(prefix(r.client[f.split('.')[1]])),
+            ),
+          );
+          return [`s3://b/${key}`, String(holds)];
+        });
+        return { ResultSet: { Rows: [HEADER, ...rows].map((r) => ({ Data: r.map((v) => ({ VarCharValue: v })) })) } };
+      },
+    } as unknown as AthenaClient;
+    const found = await locateWithAthena(client, target, [ERASED.toLowerCase()], fields, 1, () => undefined, 0);
+    // What Athena keeps: no full digest, only prefixes of the erased id's digest.
+    expect(JSON.stringify(started)).not.toMatch(/[0-9a-f]{64}/i);
+    expect(started!.ExecutionParameters).toContain(`'${prefix(ERASED)}'`);
+    expect(started!.QueryString).toContain(`, 1, ${LOCATE_DIGEST_PREFIX_HEX}) IN (`);
+    // The neighbour's object is a candidate (it shares the prefix); the others' is not.
+    expect([...found.keys].sort()).toEqual(['data/year=2026/both.gz', 'data/year=2026/neighbour.gz']);
+    const covered = coverage(listing, found);
+    expect(covered).toEqual({ athena: new Set(['data/year=2026/']), read: [] });
+    const reads: string[] = [];
+    const get = b.get.bind(b);
+    b.get = async (key, versionId) => (reads.push(key), get(key, versionId));
+    const receipt = await runErasure(
+      b,
+      request({ located: found.keys, athenaFolders: { folders: covered.athena, listedAt: listing.at } }),
+    );
+    expect(reads).toContain('data/year=2026/neighbour.gz');
+    expect(reads).not.toContain('data/year=2026/others.gz');
+    expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
+    // The neighbour's records stay, byte for byte; its own object is not even rewritten (one version).
+    expect(b.lines('data/').filter((l) => l.includes(neighbour))).toEqual([event(neighbour, 2), event(neighbour, 4)]);
+    expect(b.objects.get('data/year=2026/neighbour.gz')).toHaveLength(1);
+    expect(b.lines('data/').filter((l) => l.includes('device-B'))).toHaveLength(3);
+    expect(receipt.recordsRemoved).toBe(1);
   });
 
   /** An Athena client answering from a script: the workgroup's cutoff, states in turn, and pages of result rows. */

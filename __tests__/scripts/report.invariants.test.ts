@@ -9,6 +9,7 @@ import { alarmConditions, renderHtml, renderMarkdown, severityCounts } from '../
 import { accessPrincipal, COMPARISON, CRAWLER_LOG_GROUPS, METRIC_MEANS, storeHolds } from '../../scripts/report/words';
 import { CRAWLER_LOG_GROUP } from '../../stacks/constructs/catalog';
 import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';
+import { LOCATE_DIGEST_PREFIX_HEX } from '../../scripts/erase/athena-locate';
 
 // The report reads cdktf.out as written by `npm run synth` (fixtures/commands.ts ran it once for the test run).
 const reports = readReports(configuredSynth().outdir);
@@ -115,7 +116,7 @@ describeEach(
         'failed-records',
         'query-results',
       ]);
-      // Every workgroup's history: the erasure's (the locating query's digests) first, then the analysts' (their SQL).
+      // Every workgroup's history: the erasure's (the locating query's digest prefixes), then the analysts' (their SQL).
       const histories = erasure.outside.filter((o) => o.what === 'query-history');
       const workgroups = report().model.access.targets.filter((t) => t.kind === 'workgroup');
       expect(histories.map((o) => o.history!.workgroup).sort()).toEqual(workgroups.map((t) => t.name).sort());
@@ -141,6 +142,14 @@ describeEach(
         );
         for (const p of o.history!.readers) expect(md).toContain(accessPrincipal(p));
       }
+      // The locating query's history and CloudTrail hold prefixes of the digests, as long as the query sends.
+      const prefixes = `${LOCATE_DIGEST_PREFIX_HEX}-hex-character prefixes of the SHA-256 digests of the lower-cased ids`;
+      expect(md).toContain(
+        `the Athena query history of workgroup ${d.names.erasureWorkgroup} (45 days, Athena's own; the locating query's SQL and parameters hold ${prefixes}`,
+      );
+      expect(md).toContain(`StartQueryExecution may record the locating query's SQL and parameters — ${prefixes}`);
+      expect(md).toContain(`about 1 in ${(16 ** LOCATE_DIGEST_PREFIX_HEX).toLocaleString('en-US')} of them`);
+      expect(md).not.toMatch(/name the erased device/);
       // An archive class in the lifecycle means a restore (Deep Archive bulk: 48 h); otherwise Firehose's buffer is the last.
       const archived =
         d.settings.lifecycle.deepArchiveDays !== null &&
@@ -157,7 +166,7 @@ describeEach(
             days: d.settings.erasure.receiptRetentionDays,
           },
           { what: 'locate-results', store: `${d.names.dataBucket}/erasure-locate-results/`, days: 1 },
-          // Only the erasure's workgroup runs the locating query: the analysts' history never holds its digests.
+          // Only the erasure's workgroup runs the locating query: the analysts' history never holds its prefixes.
           expect.objectContaining({
             what: 'query-history',
             store: `Athena query history of workgroup ${d.names.erasureWorkgroup}`,

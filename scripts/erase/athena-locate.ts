@@ -8,8 +8,9 @@
  * new day's folder yet) and the folders a projection's template names. The run lists the folder first; a folder is
  * covered by Athena only when Athena read every current, readable object the listing holds there, key by key.
  * Every other folder — uncatalogued, changed since, or with objects Athena cannot read — is read whole by the run
- * itself, and the receipt says which way each folder was covered. The ids are execution parameters, each a quoted
- * SQL string (Athena user guide, "Use parameterized queries"). Its scan is estimated before it runs from the size of the
+ * itself, and the receipt says which way each folder was covered. Short prefixes of the ids' digests are execution
+ * parameters, each a quoted SQL string (Athena user guide, "Use parameterized queries"), never the ids nor their full
+ * digests (LOCATE_DIGEST_PREFIX_HEX). Its scan is estimated before it runs from the size of the
  * objects Athena can read, priced with the region's sourced Athena price, and checked against the workgroup's scan
  * cutoff, which would cancel it. Athena reads only current objects in classes it can read: archived ones and older
  * versions are still read by the run itself (engine.ts).
@@ -40,16 +41,35 @@ export interface LocateTarget {
 const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const quoteString = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
-/** What the query compares: the SHA-256 of an id's UTF-8 bytes, in upper-case hex (Trino's `to_hex(sha256(…))`). */
+/** The SHA-256 of an id's UTF-8 bytes, in upper-case hex (Trino's `to_hex(sha256(…))`). */
 export const idDigest = (id: string) => createHash('sha256').update(id, 'utf8').digest('hex').toUpperCase();
 
 /**
+ * How many hex characters of each id's digest the locating query sends: 4, so 16^4 = 65,536 possible prefixes. The
+ * parameters stay in the erasure workgroup's query history for 45 days and may be in CloudTrail's StartQueryExecution
+ * events; a reader of either who can query the events table could hash every client id and name the erased device
+ * from a full digest (SHA-256 without salt or key). A prefix only narrows the reader to the client ids sharing it,
+ * about 1 in 65,536 of them (k-anonymity: with N client ids, about N / 65,536 devices per prefix; a table with fewer
+ * client ids than that gives the device little or no company). The trade-off: the query also marks every object
+ * holding a device that shares a prefix, and the run reads those too, leaving them intact (it matches ids exactly
+ * after JSON decoding, records.ts): per id, about 1 in 65,536 of the other devices adds its objects to the reads,
+ * never to the deletions. Shorter prefixes hide better and read more; longer ones read less and hide worse.
+ */
+export const LOCATE_DIGEST_PREFIX_HEX = 4;
+
+/** What the query sends for an id: the first LOCATE_DIGEST_PREFIX_HEX characters of its digest. */
+export const idDigestPrefix = (id: string) => idDigest(id).slice(0, LOCATE_DIGEST_PREFIX_HEX);
+
+/**
  * The query and its parameters: every id once per field, in order. The ids never appear in the query or its execution
- * parameters, which Athena keeps in the workgroup's query history for 45 days: each field's value is hashed in the query
- * (Trino `sha256`, `to_hex`; Athena engine version 3 functions) and compared with the ids' SHA-256 digests. A field
- * whose ids match in any case (the contract's id fields) is lower-cased first, as the run matches it (records.ts); a
- * bigint field has its digits cast. The query only finds candidates: the run decides, record by record. One row per
- * object Athena read (`$path`), with whether it holds an id.
+ * parameters, which Athena keeps in the workgroup's query history for 45 days, nor do their full digests: each field's
+ * value is hashed in the query (Trino `sha256`, `to_hex`; Athena engine version 3 functions), cut to its first
+ * LOCATE_DIGEST_PREFIX_HEX characters (Trino `substr(string, start, length)`, positions from 1:
+ * https://trino.io/docs/current/functions/string.html) and compared with the same prefixes of the ids' SHA-256
+ * digests. A field whose ids match in any case (the contract's id fields) is lower-cased first, as the run matches it
+ * (records.ts); a bigint field has its digits cast. The query only finds candidates — every object holding a device
+ * whose digest shares a prefix: the run decides, record by record. One row per object Athena read (`$path`), with
+ * whether it holds a candidate.
  */
 export function locateQuery(
   t: Pick<LocateTarget, 'database' | 'table'>,
@@ -63,7 +83,7 @@ export function locateQuery(
       const column = f.path.split('.').map(quoteIdentifier).join('.');
       const value =
         f.type === 'bigint' ? `CAST(${column} AS varchar)` : f.caseInsensitive ? `lower(${column})` : column;
-      return `to_hex(sha256(to_utf8(${value}))) IN (${placeholders})`;
+      return `substr(to_hex(sha256(to_utf8(${value}))), 1, ${LOCATE_DIGEST_PREFIX_HEX}) IN (${placeholders})`;
     })
     .join(' OR ');
   // A row without the contract's required event_type is a record the SerDe could not read (malformed, skipped by
@@ -73,7 +93,9 @@ export function locateQuery(
   const sql = `SELECT "$path" AS path, bool_or(coalesce(${where}, false) OR "event_type" IS NULL) AS holds FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.table)} GROUP BY "$path"`;
   return {
     sql,
-    parameters: typed.flatMap((f) => ids.map((id) => quoteString(idDigest(f.caseInsensitive ? id.toLowerCase() : id)))),
+    parameters: typed.flatMap((f) =>
+      ids.map((id) => quoteString(idDigestPrefix(f.caseInsensitive ? id.toLowerCase() : id))),
+    ),
   };
 }
 

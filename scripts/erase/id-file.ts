@@ -46,7 +46,7 @@ export function idProblem(id: string, fields: MatchField[]): string | undefined 
 /**
  * An id as the request keeps it: lower-cased when every field matched ignores case (the contract's id fields, UUIDs
  * underneath: records.ts, the case rule), so `ABC…` and `abc…` are one id — counted once, one MAC in the receipt, one
- * digest in the locating query. With a field that matches exactly, the id stays as given.
+ * digest prefix in the locating query. With a field that matches exactly, the id stays as given.
  */
 export const canonicalId = (id: string, fields: MatchField[]): string =>
   fields.length > 0 && fields.every((f) => f.caseInsensitive) ? id.toLowerCase() : id;

@@ -9,6 +9,7 @@ import { ERASURE_REQUESTS_FOLDER } from '../../config/names';
 import { CONTROLS_SCOPE, isSecurityHubControl } from '../../config/controls';
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import type { ErasureHow, ErasureNotPriced, ErasureOutside, ErasurePlan } from './erasure';
+import { LOCATE_DIGEST_PREFIX_HEX } from '../erase/athena-locate';
 import type { Finding } from '../../stacks/rules/rule';
 import type { StackReport } from './analyze';
 import type { CostEstimate, Omission, StandingCost } from './cost';
@@ -713,6 +714,8 @@ const unitWords = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'
 const hoursWords = (h: number) =>
   h === 0 ? 'the run' : h < 1 ? unitWords(Math.round(h * 60), 'minute') : unitWords(h, 'hour');
 
+/** What the locating query's parameters reveal: prefixes of the ids' digests (scripts/erase/athena-locate.ts). */
+const LOCATE_PREFIX_WORDS = `${LOCATE_DIGEST_PREFIX_HEX}-hex-character prefixes of the SHA-256 digests of the lower-cased ids, never the ids nor their full digests — whoever hashes the events table's client ids is narrowed to about 1 in ${(16 ** LOCATE_DIGEST_PREFIX_HEX).toLocaleString('en-US')} of them, not to one device while the table holds many more client ids than that`;
 const daysWords = (days: number | null) => (days === null ? 'never expires' : unitWords(days, 'day'));
 function outsideWords(o: ErasureOutside): string {
   if (o.what === 'log')
@@ -720,7 +723,7 @@ function outsideWords(o: ErasureOutside): string {
   if (o.what === 'receipts')
     return `the requests' receipts \`${o.store}\` (${daysWords(o.days)}, \`erasure.receiptRetentionDays\`; MACs of the ids by the stack's KMS HMAC key, counts and object keys, never the ids: without that key a guessed id cannot be tested against them)`;
   if (o.what === 'cloudtrail')
-    return `${o.store}, if the account has one (kept as long as the trail keeps its events, outside these stacks): KMS records each GenerateMac and VerifyMac with its key and algorithm, never the id; Athena's StartQueryExecution may record the locating query's SQL and parameters — SHA-256 digests (no salt, no key) of the lower-cased ids: whoever reads them and the events table's client ids can name the erased device`;
+    return `${o.store}, if the account has one (kept as long as the trail keeps its events, outside these stacks): KMS records each GenerateMac and VerifyMac with its key and algorithm, never the id; Athena's StartQueryExecution may record the locating query's SQL and parameters — ${LOCATE_PREFIX_WORDS}`;
   if (o.what === 'locate-results')
     return `the locating query's results \`${o.store}\` (${daysWords(o.days)}; object keys and whether each holds an id, never the ids; readable by the erasure policy alone among the stack's policies)`;
   const readers = o.history?.readers.length
@@ -728,7 +731,7 @@ function outsideWords(o: ErasureOutside): string {
     : "readable by no principal of the stack's access matrix";
   if (o.history && !o.history.locating)
     return `the ${o.store} (${daysWords(o.days)}, Athena's own; an analyst's SQL naming an id keeps the id there — the command deletes such a query's results, not its history, which Athena has no call to delete; ${readers})`;
-  return `the ${o.store} (${daysWords(o.days)}, Athena's own; the locating query's SQL and parameters hold SHA-256 digests (no salt, no key) of the lower-cased ids, never the ids in clear — whoever reads them and the events table's client ids can hash those and name the erased device; ${readers})`;
+  return `the ${o.store} (${daysWords(o.days)}, Athena's own; the locating query's SQL and parameters hold ${LOCATE_PREFIX_WORDS}; ${readers})`;
 }
 
 /**
