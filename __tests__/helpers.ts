@@ -2,7 +2,7 @@ import { Testing, type App } from 'cdktf';
 import type { MatrixConfig } from '../config';
 import type { DeploymentConfig } from '../config/matrix';
 import { deepMerge, resolveMatrix, type ResolvedDeployment } from '../config/resolve';
-import type { DeepPartial, PipelineSettings } from '../config/schema';
+import type { DeepPartial, PipelineSettingsInput } from '../config/schema';
 import { buildStacks } from '../stacks/matrix';
 import type { TerraformJson } from '../terraform-json/stack-json';
 import type { TelemetryStack } from '../stacks/telemetry-stack';
@@ -15,7 +15,7 @@ export function matrixWith(change: DeepPartial<MatrixConfig>): MatrixConfig {
 
 /** A one-deployment example matrix: prod/eu-central-1 on the compliance profile, with overrides. */
 export function singleDeployment(
-  overrides: DeepPartial<PipelineSettings> = {},
+  overrides: DeepPartial<PipelineSettingsInput> = {},
   deployment: Partial<DeploymentConfig> = {},
 ): MatrixConfig {
   return {

@@ -2,12 +2,12 @@
  * Default pipeline settings: what every deployment gets unless its profile or overrides say otherwise.
  * Each value is defined here once and flows to the resources, the tests and the docs (docs/reference/configuration.md is generated from it).
  */
-import type { DeploymentIdentity, PipelineSettings } from './schema';
+import type { DeploymentIdentity, PipelineSettingsInput } from './schema';
 
 /** 1 GiB: the Athena per-query scan cutoff of the reference design. */
 const ONE_GIB = 1024 * 1024 * 1024;
 
-export const DEFAULT_SETTINGS: PipelineSettings = {
+export const DEFAULT_SETTINGS: PipelineSettingsInput = {
   firehose: {
     /** Default: 5 MiB — small objects arrive within minutes at low volume. */
     bufferSizeMb: 5,

@@ -5,7 +5,7 @@
 import { DEFAULT_SETTINGS } from './defaults';
 import type { Jurisdiction } from './jurisdictions';
 import { PROFILES } from './profiles';
-import type { BackendSettings, DeepPartial, DeploymentIdentity, PipelineSettings } from './schema';
+import type { BackendSettings, DeepPartial, DeploymentIdentity, PipelineSettingsInput } from './schema';
 
 /** One deployment of the pipeline: an environment in a region of an account. */
 export interface DeploymentConfig {
@@ -28,7 +28,7 @@ export interface DeploymentConfig {
   /** Regions outside the jurisdiction it may be in or reach, each with the reason. Default: none. */
   regionExceptions?: Record<string, string>;
   /** Per-deployment overrides of any pipeline setting (applied after the profile). Default: none. */
-  overrides?: DeepPartial<PipelineSettings>;
+  overrides?: DeepPartial<PipelineSettingsInput>;
   /** Per-deployment override of the state backend. Default: the matrix's backend. */
   backend?: DeepPartial<BackendSettings>;
 }
@@ -38,9 +38,9 @@ export interface MatrixConfig {
   /** Project name: first part of stack names and resource names. Default: `telemetry`. */
   project: string;
   /** Pipeline settings every deployment starts from. */
-  defaults: PipelineSettings;
+  defaults: PipelineSettingsInput;
   /** Named partial settings applied on top of the defaults. */
-  profiles: Record<string, DeepPartial<PipelineSettings>>;
+  profiles: Record<string, DeepPartial<PipelineSettingsInput>>;
   /** Where Terraform state lives. Default: S3 in each stack's own account and region. */
   backend: BackendSettings;
   /** The matrix itself. */

@@ -2,7 +2,7 @@
  * Named retention profiles. A profile holds only what differs from `DEFAULT_SETTINGS`; the `standard` profile
  * is the defaults as they are (Standard → Standard-IA at 30 days → deleted at 90).
  */
-import type { DeepPartial, PipelineSettings } from './schema';
+import type { DeepPartial, PipelineSettingsInput } from './schema';
 
 export const PROFILES = {
   /** Standard → Standard-IA at 30 days → expire at 90 (the defaults). */
@@ -16,4 +16,4 @@ export const PROFILES = {
     lifecycle: { deepArchiveDays: 180, expirationDays: 365 },
     logs: { retentionDays: 365, bucketAccessLogs: true },
   },
-} satisfies Record<string, DeepPartial<PipelineSettings>>;
+} satisfies Record<string, DeepPartial<PipelineSettingsInput>>;

@@ -10,6 +10,7 @@ import { accessLogBucketOf, backendLocation, resourceNames, type ResourceNames }
 import { BUILT_IN_JURISDICTIONS, jurisdictionIssues, jurisdictionTable, type Jurisdiction } from './jurisdictions';
 import { bucketNameProblems, crossSectionRules, SECTION_RULES, ATHENA_NAME, type Issue } from './rules';
 import { knownFieldsAt, MATRIX_FIELDS, unknownFieldMessage } from './strict';
+import { foreignModeSettings, resolveSettings } from './catalog-mode';
 import {
   backendSchema,
   deploymentSchema,
@@ -19,6 +20,7 @@ import {
   type BackendSettings,
   type DeploymentIdentity,
   type PipelineSettings,
+  type PipelineSettingsInput,
   type ResolvedBackend,
 } from './schema';
 
@@ -160,13 +162,22 @@ function formatIssue(label: string, issue: Issue, root: unknown): string {
   return `${label} ${formatPath(issue.path) || '(deployment)'}: ${shown} — ${issue.message}`;
 }
 
-/** The settings of one deployment, validated section by section so one bad section hides no other. */
+/** The settings of one deployment, validated section by section so one bad section hides no other, and resolved. */
 function settingsIssues(raw: unknown): { settings?: PipelineSettings; issues: Issue[] } {
   const parsed = pipelineSettingsSchema.safeParse(raw);
-  const sectionRules = Object.entries(SECTION_RULES) as [keyof PipelineSettings, (value: unknown) => Issue[]][];
+  const sectionRules = Object.entries(SECTION_RULES) as [keyof PipelineSettingsInput, (value: unknown) => Issue[]][];
   if (parsed.success) {
     const s = parsed.data;
-    return { settings: s, issues: [...sectionRules.flatMap(([key, rule]) => rule(s[key])), ...crossSectionRules(s)] };
+    const issues = sectionRules.flatMap(([key, rule]) => rule(s[key]));
+    const resolved = resolveSettings(s);
+    if ('settings' in resolved)
+      return { settings: resolved.settings, issues: [...issues, ...crossSectionRules(resolved.settings)] };
+    // A crawler that does not match the mode: every other problem still surfaces, with the mode its crawler implies.
+    const implied = s.crawler.recrawlBehavior === 'CRAWL_EVENT_MODE' ? 'crawler-events' : 'crawler';
+    const asImplied = resolveSettings({ ...s, catalog: { ...s.catalog, mode: implied } });
+    return {
+      issues: [...issues, resolved.issue, ...('settings' in asImplied ? crossSectionRules(asImplied.settings) : [])],
+    };
   }
   const issues = zodIssues(parsed.error, [], pipelineSettingsSchema);
   // Run the rules of every section that parsed on its own, so all problems surface in one pass.
@@ -245,6 +256,7 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
     const settingsRaw = deepMerge(matrix.defaults, profile ?? {}, d.overrides ?? {});
     const { settings, issues: settingIssues } = settingsIssues(settingsRaw);
     issues.push(...settingIssues);
+    if (settings) issues.push(...foreignModeSettings(settings.catalog.mode, (path) => isSet(d.overrides, path)));
 
     const backendRaw = mergeBackend(matrix.backend, d.backend ?? {});
     const backend = backendSchema.safeParse(backendRaw);

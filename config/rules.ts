@@ -20,7 +20,9 @@ import type {
   IngestionSettings,
   LifecycleSettings,
   PipelineSettings,
+  PipelineSettingsInput,
 } from './schema';
+import { assertNever } from './assert-never';
 
 /** A rule violation: where (path inside the deployment's resolved config) and why. */
 export interface Issue {
@@ -159,7 +161,7 @@ export function ingestionRules(i: IngestionSettings): Issue[] {
   ];
 }
 
-/** Rules that relate sections; run only when every section is valid on its own. */
+/** Rules that relate sections, on the resolved settings; run only when every section is valid on its own. */
 export function crossSectionRules(s: PipelineSettings): Issue[] {
   const issues: Issue[] = [];
   const firehoseFolders = [staticFolder(s.firehose.dataPrefix), staticFolder(s.firehose.errorPrefix)].filter(Boolean);
@@ -215,26 +217,27 @@ export function catalogRules(s: PipelineSettings): Issue[] {
       message: `needs Hive folders ${PARTITION_COLUMNS.map((c) => `${c}=`).join(', ')}: the tables and every named query filter on them`,
     });
   }
-  if (s.catalog.mode === 'projection' && !s.firehose.dataPrefix.endsWith(PROJECTION_LAYOUT)) {
-    issues.push({
-      path: ['firehose', 'dataPrefix'],
-      message: `partition projection needs the prefix to end with ${PROJECTION_LAYOUT}`,
-    });
-  }
-  if (s.catalog.mode === 'projection' && keys.some((k) => !(PARTITION_COLUMNS as readonly string[]).includes(k))) {
-    issues.push({
-      path: ['firehose', 'dataPrefix'],
-      message: `partition projection covers only ${PARTITION_COLUMNS.join('/')}; remove the other partition keys (${keys.join(', ')})`,
-    });
-  }
-  const eventMode = s.crawler.recrawlBehavior === 'CRAWL_EVENT_MODE';
-  if ((s.catalog.mode === 'crawler-events') !== eventMode && s.catalog.mode !== 'projection') {
-    issues.push({
-      path: ['crawler', 'recrawlBehavior'],
-      message: eventMode
-        ? 'CRAWL_EVENT_MODE needs catalog.mode "crawler-events" (the S3 event queue)'
-        : 'catalog.mode "crawler-events" needs crawler.recrawlBehavior CRAWL_EVENT_MODE',
-    });
+  switch (s.catalog.mode) {
+    case 'crawler':
+    case 'crawler-events':
+      // A crawler reads any Hive layout under the data folder; its recrawl behaviour matches the mode by type.
+      break;
+    case 'projection':
+      if (!s.firehose.dataPrefix.endsWith(PROJECTION_LAYOUT)) {
+        issues.push({
+          path: ['firehose', 'dataPrefix'],
+          message: `partition projection needs the prefix to end with ${PROJECTION_LAYOUT}`,
+        });
+      }
+      if (keys.some((k) => !(PARTITION_COLUMNS as readonly string[]).includes(k))) {
+        issues.push({
+          path: ['firehose', 'dataPrefix'],
+          message: `partition projection covers only ${PARTITION_COLUMNS.join('/')}; remove the other partition keys (${keys.join(', ')})`,
+        });
+      }
+      break;
+    default:
+      assertNever(s.catalog, 'catalog mode');
   }
 
   const fields = contractFields(s.contract.extraColumns);
@@ -288,8 +291,8 @@ export function catalogRules(s: PipelineSettings): Issue[] {
   return issues;
 }
 
-/** The per-section rules, keyed by the settings section they check. */
-export const SECTION_RULES: { [K in keyof PipelineSettings]?: (value: PipelineSettings[K]) => Issue[] } = {
+/** The per-section rules, keyed by the settings section (as written) they check. */
+export const SECTION_RULES: { [K in keyof PipelineSettingsInput]?: (value: PipelineSettingsInput[K]) => Issue[] } = {
   firehose: firehoseRules,
   lifecycle: lifecycleRules,
   crawler: crawlerRules,

@@ -96,67 +96,116 @@ const cron = z.string();
  * The crawler's recrawl behaviour decides which schema-change policies AWS accepts, so the policy is part of
  * the variant: "new folders only" carries none (AWS forces LOG/LOG), "everything" lets you choose.
  */
-export const crawlerSchema = z.discriminatedUnion('recrawlBehavior', [
-  z.strictObject(
-    {
-      recrawlBehavior: z
-        .literal('CRAWL_NEW_FOLDERS_ONLY')
-        .describe('Crawl only folders added since the last crawl; the schema-change policy is fixed to LOG/LOG by AWS.')
-        .meta({ source: 'Glue developer guide, incremental crawls (schema-change policy LOG/LOG)' }),
-      schedule: cron
-        .describe('Glue cron schedule, e.g. `cron(0 */6 * * ? *)`.')
-        .meta({ source: 'Glue developer guide, time-based schedules for jobs and crawlers' }),
-    },
-    {
-      error: (issue) =>
-        issue.code === 'unrecognized_keys'
-          ? `CRAWL_NEW_FOLDERS_ONLY takes no ${issue.keys.join(', ')}: AWS fixes its schema-change policy to LOG/LOG; use CRAWL_EVERYTHING to update or delete schemas`
-          : undefined,
-    },
-  ),
-  z.strictObject({
+const incrementalCrawlerSchema = z.strictObject(
+  {
     recrawlBehavior: z
-      .literal('CRAWL_EVENT_MODE')
-      .describe('Crawl only what S3 event notifications (via SQS) report; needs catalog.mode `crawler-events`.')
-      .meta({ source: 'Glue developer guide, accelerating crawls using Amazon S3 event notifications' }),
-    schedule: cron.describe('Glue cron schedule; each run consumes the queued events.'),
-    updateBehavior: z.enum(['LOG', 'UPDATE_IN_DATABASE']).describe('What the crawler does with a changed schema.'),
-    deleteBehavior: z
-      .enum(['LOG', 'DELETE_FROM_DATABASE', 'DEPRECATE_IN_DATABASE'])
-      .describe('What the crawler does when objects disappear.'),
-  }),
-  z.strictObject({
-    recrawlBehavior: z
-      .literal('CRAWL_EVERYTHING')
-      .describe('Crawl everything on every run; the schema-change policy is yours to choose.'),
-    schedule: cron.describe('Glue cron schedule.'),
-    updateBehavior: z.enum(['LOG', 'UPDATE_IN_DATABASE']).describe('What the crawler does with a changed schema.'),
-    deleteBehavior: z
-      .enum(['LOG', 'DELETE_FROM_DATABASE', 'DEPRECATE_IN_DATABASE'])
-      .describe('What the crawler does when objects disappear.'),
-  }),
-]);
+      .literal('CRAWL_NEW_FOLDERS_ONLY')
+      .describe('Crawl only folders added since the last crawl; the schema-change policy is fixed to LOG/LOG by AWS.')
+      .meta({ source: 'Glue developer guide, incremental crawls (schema-change policy LOG/LOG)' }),
+    schedule: cron
+      .describe('Glue cron schedule, e.g. `cron(0 */6 * * ? *)`.')
+      .meta({ source: 'Glue developer guide, time-based schedules for jobs and crawlers' }),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `CRAWL_NEW_FOLDERS_ONLY takes no ${issue.keys.join(', ')}: AWS fixes its schema-change policy to LOG/LOG; use CRAWL_EVERYTHING to update or delete schemas`
+        : undefined,
+  },
+);
 
-export const catalogSchema = z.strictObject({
-  mode: z
-    .enum(['crawler', 'crawler-events', 'projection'])
-    .describe(
-      "How partitions become queryable: `crawler` — scheduled incremental crawls (LOG/LOG: the table's schema never evolves; new partitions wait for the next run); `crawler-events` — S3 events → SQS → crawler in event mode: cheaper runs that may update the schema; `projection` — no crawler: the contract's table with Athena partition projection (no delay, no crawler cost; the schema changes only with the contract).",
-    ),
-  tablePrefix: z.string().describe('Prefix of table names; the table is `<tablePrefix><data folder>`.'),
-  projectionStartYear: z
-    .number()
-    .int()
-    .min(2000)
-    .max(2100)
-    .describe('First year partition projection enumerates (projection mode); later years up to +50 are included.'),
-  encryptCrawlerLogs: z
-    .boolean()
-    .describe(
-      "Attach a Glue security configuration to the crawler: its CloudWatch logs (and any S3 output) encrypted with the stack key, in its own log group /aws-glue/crawlers-role/<role>-<configuration>, which the stack creates with logs.retentionDays. Off: the crawler writes unencrypted to the account's shared /aws-glue/crawlers, kept forever.",
-    )
-    .meta({ source: 'Glue developer guide, encrypting data written by AWS Glue (security configurations)' }),
+const eventCrawlerSchema = z.strictObject({
+  recrawlBehavior: z
+    .literal('CRAWL_EVENT_MODE')
+    .describe('Crawl only what S3 event notifications (via SQS) report; needs catalog.mode `crawler-events`.')
+    .meta({ source: 'Glue developer guide, accelerating crawls using Amazon S3 event notifications' }),
+  schedule: cron.describe('Glue cron schedule; each run consumes the queued events.'),
+  updateBehavior: z.enum(['LOG', 'UPDATE_IN_DATABASE']).describe('What the crawler does with a changed schema.'),
+  deleteBehavior: z
+    .enum(['LOG', 'DELETE_FROM_DATABASE', 'DEPRECATE_IN_DATABASE'])
+    .describe('What the crawler does when objects disappear.'),
 });
+
+const everythingCrawlerSchema = z.strictObject({
+  recrawlBehavior: z
+    .literal('CRAWL_EVERYTHING')
+    .describe('Crawl everything on every run; the schema-change policy is yours to choose.'),
+  schedule: cron.describe('Glue cron schedule.'),
+  updateBehavior: z.enum(['LOG', 'UPDATE_IN_DATABASE']).describe('What the crawler does with a changed schema.'),
+  deleteBehavior: z
+    .enum(['LOG', 'DELETE_FROM_DATABASE', 'DEPRECATE_IN_DATABASE'])
+    .describe('What the crawler does when objects disappear.'),
+});
+
+/** The `crawler` section as written: any recrawl behaviour (which one a catalog mode takes is checked on resolving). */
+export const crawlerSchema = z
+  .discriminatedUnion('recrawlBehavior', [incrementalCrawlerSchema, eventCrawlerSchema, everythingCrawlerSchema])
+  .describe(
+    "The crawler of the crawler modes: `catalog.mode` `crawler` takes `CRAWL_NEW_FOLDERS_ONLY` or `CRAWL_EVERYTHING`, `crawler-events` takes `CRAWL_EVENT_MODE` only. A `projection` deployment has no crawler: the shared defaults' is left out of it, and a `crawler` in its own `overrides` is a configuration error.",
+  );
+
+/**
+ * How partitions become queryable. Adding one: add it here, give its settings in `CATALOG_MODE_SETTINGS` and a
+ * variant in `resolvedCatalogSchema`, then follow the compiler (every `switch (catalog.mode)` ends in `assertNever`).
+ */
+export const CATALOG_MODES = ['crawler', 'crawler-events', 'projection'] as const;
+export type CatalogMode = (typeof CATALOG_MODES)[number];
+
+export const catalogSchema = z
+  .strictObject({
+    mode: z
+      .enum(CATALOG_MODES)
+      .describe(
+        "How partitions become queryable: `crawler` — scheduled incremental crawls (LOG/LOG: the table's schema never evolves; new partitions wait for the next run); `crawler-events` — S3 events → SQS → crawler in event mode: cheaper runs that may update the schema; `projection` — no crawler: the contract's table with Athena partition projection (no delay, no crawler cost; the schema changes only with the contract).",
+      ),
+    tablePrefix: z.string().describe('Prefix of table names; the table is `<tablePrefix><data folder>`.'),
+    projectionStartYear: z
+      .number()
+      .int()
+      .min(2000)
+      .max(2100)
+      .describe(
+        "First year partition projection enumerates (projection mode only: set in a deployment's `overrides` of another mode, a configuration error); later years up to +50 are included.",
+      ),
+    encryptCrawlerLogs: z
+      .boolean()
+      .describe(
+        "Crawler modes only (set in a deployment's `overrides` of projection mode, a configuration error). Attach a Glue security configuration to the crawler: its CloudWatch logs (and any S3 output) encrypted with the stack key, in its own log group /aws-glue/crawlers-role/<role>-<configuration>, which the stack creates with logs.retentionDays. Off: the crawler writes unencrypted to the account's shared /aws-glue/crawlers, kept forever.",
+      )
+      .meta({ source: 'Glue developer guide, encrypting data written by AWS Glue (security configurations)' }),
+  })
+  .describe(
+    "Each mode takes its own settings besides `mode` and `tablePrefix`: `crawler` and `crawler-events` take `encryptCrawlerLogs` and the `crawler` section, `projection` takes `projectionStartYear`. The shared `defaults` (and profiles) hold every mode's, so a deployment switches with `catalog.mode` alone; a deployment's own `overrides` that give another mode's setting are a configuration error.",
+  );
+
+/**
+ * The settings each catalog mode takes besides `mode` and `tablePrefix`, as paths in the settings as written. The
+ * shared `defaults` hold every mode's (so a deployment can switch mode with `catalog.mode` alone); a deployment's own
+ * `overrides` that give a setting of a mode other than its own are a configuration error (config/resolve.ts).
+ */
+export const CATALOG_MODE_SETTINGS = {
+  crawler: ['crawler', 'catalog.encryptCrawlerLogs'],
+  'crawler-events': ['crawler', 'catalog.encryptCrawlerLogs'],
+  projection: ['catalog.projectionStartYear'],
+} as const satisfies Record<CatalogMode, readonly string[]>;
+
+const { tablePrefix, encryptCrawlerLogs, projectionStartYear } = catalogSchema.shape;
+
+/**
+ * A deployment's catalog once resolved (config/catalog-mode.ts): one variant per mode, carrying only that mode's
+ * settings — the crawler's in the crawler modes (event mode for `crawler-events` only), the first projected year in
+ * `projection`. Code that branches on the mode switches on `catalog.mode` and ends in `assertNever`.
+ */
+export const resolvedCatalogSchema = z.discriminatedUnion('mode', [
+  z.strictObject({
+    mode: z.literal('crawler'),
+    tablePrefix,
+    encryptCrawlerLogs,
+    crawler: z.discriminatedUnion('recrawlBehavior', [incrementalCrawlerSchema, everythingCrawlerSchema]),
+  }),
+  z.strictObject({ mode: z.literal('crawler-events'), tablePrefix, encryptCrawlerLogs, crawler: eventCrawlerSchema }),
+  z.strictObject({ mode: z.literal('projection'), tablePrefix, projectionStartYear }),
+]);
 
 const contractName = z
   .string()
@@ -573,12 +622,26 @@ export type ContractColumn = z.infer<typeof contractColumnSchema>;
 export type NamedQuerySettings = z.infer<typeof namedQuerySchema>;
 export type MonitoringSettings = z.infer<typeof monitoringSchema>;
 export type AthenaSettings = z.infer<typeof athenaSchema>;
-export type CatalogSettings = z.infer<typeof catalogSchema>;
+/** The `catalog` section as written (every mode's settings; see `CatalogSettings` for a deployment's). */
+export type CatalogSection = z.infer<typeof catalogSchema>;
+/** A deployment's resolved catalog: a union on `mode`, each variant with its own settings only. */
+export type CatalogSettings = z.infer<typeof resolvedCatalogSchema>;
+/** The resolved catalog of one mode. */
+export type CatalogOf<M extends CatalogMode> = Extract<CatalogSettings, { mode: M }>;
 export type IngestionSettings = z.infer<typeof ingestionSchema>;
 export type ProtectionSettings = z.infer<typeof protectionSchema>;
 export type CapacitySettings = z.infer<typeof capacitySchema>;
 export type ControlAcceptance = z.infer<typeof controlAcceptanceSchema>;
-export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
+/**
+ * The settings as written in the matrix (defaults, profiles, overrides): every section, the `crawler` one and every
+ * catalog mode's settings included.
+ */
+export type PipelineSettingsInput = z.infer<typeof pipelineSettingsSchema>;
+/**
+ * A deployment's settings once resolved: the sections as written, except that `catalog` is the deployment's mode
+ * with its own settings only (the crawler's among them) and there is no `crawler` section.
+ */
+export type PipelineSettings = Omit<PipelineSettingsInput, 'catalog' | 'crawler'> & { catalog: CatalogSettings };
 export type BackendSettings = z.infer<typeof backendSchema>;
 /** A deployment's backend once resolved: a cloud backend always names its HCP Terraform project. */
 export type ResolvedBackend =

@@ -13,7 +13,9 @@ import {
   type ResolvedDeployment,
 } from '../config';
 import { isPlaceholderAccount } from '../config/matrix';
+import { assertNever } from '../config/assert-never';
 import { backendLocation } from '../config/names';
+import type { CatalogSettings } from '../config/schema';
 import { commandLine, isEntryPoint, type CommandSpec } from './cli';
 
 export interface CheckResult {
@@ -22,6 +24,19 @@ export interface CheckResult {
   output: string[];
   /** Lines for stderr. */
   errors: string[];
+}
+
+/** What keeps the catalog's partitions: the crawler and its schedule, or projection. */
+function catalogDetail(c: CatalogSettings): string {
+  switch (c.mode) {
+    case 'crawler':
+    case 'crawler-events':
+      return ` — crawler ${c.crawler.recrawlBehavior} ${c.crawler.schedule}`;
+    case 'projection':
+      return ' (partition projection, no crawler)';
+    default:
+      return assertNever(c, 'catalog mode');
+  }
 }
 
 function describe(d: ResolvedDeployment): string[] {
@@ -41,7 +56,7 @@ function describe(d: ResolvedDeployment): string[] {
     `  ingestion: ${s.ingestion.mode}; firehose ${s.firehose.bufferSizeMb} MiB / ${s.firehose.bufferIntervalSeconds} s, ${s.firehose.compression}, ${s.firehose.format}`,
     `  prefixes: ${s.firehose.dataPrefix} | errors ${s.firehose.errorPrefix}`,
     `  retention: ${retention.join(' → ')}`,
-    `  catalog: ${s.catalog.mode}${s.catalog.mode === 'projection' ? ' (partition projection, no crawler)' : ` — crawler ${s.crawler.recrawlBehavior} ${s.crawler.schedule}`} → ${d.names.glueDatabase}.${d.names.table}`,
+    `  catalog: ${s.catalog.mode}${catalogDetail(s.catalog)} → ${d.names.glueDatabase}.${d.names.table}`,
     `  contract: envelope${s.contract.extraColumns.length ? ` + ${s.contract.extraColumns.map((c) => `${c.name}:${c.type}`).join(', ')}` : ''}; ${3 + s.extraQueries.length} named queries`,
     `  athena: workgroup ${d.names.workgroup}, cutoff ${s.athena.bytesScannedCutoffPerQuery} bytes, results s3://${d.names.dataBucket}/${s.athena.resultsPrefix}`,
   ];

@@ -130,7 +130,6 @@ export class TelemetryStack extends CheckedStack {
       environmentName: deployment.environment,
       catalog: settings.catalog,
       logRetentionDays: settings.logs.retentionDays,
-      crawler: settings.crawler,
       firehose: settings.firehose,
       extraColumns: settings.contract.extraColumns,
       encryption: storage,

@@ -1,7 +1,7 @@
 import type { MatrixConfig } from '../../config';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 import type { DeploymentConfig } from '../../config/matrix';
-import type { DeepPartial, PipelineSettings } from '../../config/schema';
+import type { DeepPartial, PipelineSettingsInput } from '../../config/schema';
 import { configCheck } from '../../scripts/config-check';
 import { singleDeployment } from '../helpers';
 
@@ -9,7 +9,7 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 type Case = [rule: string, matrix: MatrixConfig, expected: string];
 
-const settings = (overrides: DeepPartial<PipelineSettings>, expected: string): [MatrixConfig, string] => [
+const settings = (overrides: DeepPartial<PipelineSettingsInput>, expected: string): [MatrixConfig, string] => [
   singleDeployment(overrides),
   expected,
 ];
@@ -158,6 +158,51 @@ const CASES: Case[] = [
     ...settings(
       { crawler: { updateBehavior: 'UPDATE_IN_DATABASE' } as never },
       'prod/eu-central-1 crawler.updateBehavior: "UPDATE_IN_DATABASE" — CRAWL_NEW_FOLDERS_ONLY takes no updateBehavior',
+    ),
+  ],
+  [
+    'Catalog: event-mode crawls need the crawler-events mode (its queue)',
+    ...settings(
+      { crawler: { recrawlBehavior: 'CRAWL_EVENT_MODE', updateBehavior: 'LOG', deleteBehavior: 'LOG' } },
+      'prod/eu-central-1 crawler.recrawlBehavior: "CRAWL_EVENT_MODE" — CRAWL_EVENT_MODE needs catalog.mode "crawler-events" (the S3 event queue)',
+    ),
+  ],
+  [
+    'Catalog: the crawler-events mode needs an event-mode crawler',
+    ...settings(
+      { catalog: { mode: 'crawler-events' } },
+      'prod/eu-central-1 crawler.recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" — catalog.mode "crawler-events" needs crawler.recrawlBehavior CRAWL_EVENT_MODE',
+    ),
+  ],
+  [
+    "Catalog: a crawler's settings in a projection deployment's overrides",
+    ...settings(
+      { catalog: { mode: 'projection' }, crawler: { schedule: 'cron(15 3 * * ? *)' } },
+      'prod/eu-central-1 crawler: {"recrawlBehavior":"CRAWL_NEW_FOLDERS_ONLY","schedule":"cron(15 3 * * ? *)"} — a setting of catalog.mode crawler and crawler-events, not of this deployment\'s projection',
+    ),
+  ],
+  [
+    "Catalog: crawler log encryption in a projection deployment's overrides",
+    ...settings(
+      { catalog: { mode: 'projection', encryptCrawlerLogs: false } },
+      "prod/eu-central-1 catalog.encryptCrawlerLogs: false — a setting of catalog.mode crawler and crawler-events, not of this deployment's projection",
+    ),
+  ],
+  [
+    "Catalog: projection's first year in a crawler deployment's overrides",
+    ...settings(
+      { catalog: { projectionStartYear: 2030 } },
+      "prod/eu-central-1 catalog.projectionStartYear: 2030 — a setting of catalog.mode projection, not of this deployment's crawler",
+    ),
+  ],
+  [
+    'Catalog: partition projection needs the daily layout at the end of the prefix',
+    ...settings(
+      {
+        catalog: { mode: 'projection' },
+        firehose: { dataPrefix: 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/' },
+      },
+      'prod/eu-central-1 firehose.dataPrefix: "data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/" — partition projection needs the prefix to end with',
     ),
   ],
   [

@@ -44,8 +44,10 @@ describe.each(stacks.map((s) => [s.stack.node.id, s] as const))('%s', (_id, s) =
   });
 
   it('crawls the data folder incrementally on the configured schedule, LOG/LOG, combining schemas', () => {
+    const { catalog } = settings;
+    if (catalog.mode !== 'crawler') throw new Error(`the example matrix crawls; ${d.names.stack} has ${catalog.mode}`);
     expect(synthesized).toHaveResourceWithProperties(GlueCrawler, {
-      schedule: settings.crawler.schedule,
+      schedule: catalog.crawler.schedule,
       s3_target: [{ path: `s3://${names.dataBucket}/data/` }],
       recrawl_policy: { recrawl_behavior: 'CRAWL_NEW_FOLDERS_ONLY' },
       schema_change_policy: { update_behavior: 'LOG', delete_behavior: 'LOG' },

@@ -161,8 +161,8 @@ describeEach(
       expect(crawlers).toHaveLength(1);
       expect(crawler).toMatchObject({
         name: names.crawler,
-        schedule: settings.crawler.schedule,
-        recrawl_policy: { recrawl_behavior: settings.crawler.recrawlBehavior },
+        schedule: settings.catalog.crawler.schedule,
+        recrawl_policy: { recrawl_behavior: settings.catalog.crawler.recrawlBehavior },
       });
       expect(JSON.stringify(crawler.s3_target)).toContain(
         `s3://${names.dataBucket}/${staticFolder(settings.firehose.dataPrefix)}`,

@@ -53,7 +53,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { ResolvedDeployment } from '../../config';
+import { assertNever } from '../../config/assert-never';
 import { staticFolder } from '../../config/names';
+import type { CatalogSettings } from '../../config/schema';
 import { stackTargets, type StackTarget } from '../../config/targets';
 import { buildStackModel } from '../../model/build';
 import { stackFacts } from '../../terraform-json/facts';
@@ -357,12 +359,26 @@ async function sendEvents(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> 
   }
 }
 
+/** Whether the catalog mode has a crawler to start. */
+function hasCrawler(c: CatalogSettings): boolean {
+  switch (c.mode) {
+    case 'crawler':
+    case 'crawler-events':
+      return true;
+    case 'projection':
+      return false;
+    default:
+      return assertNever(c, 'catalog mode');
+  }
+}
+
 /** The crawler starts, and every named query runs in its workgroup against its database. */
 async function runQueries(run: StackRun): Promise<void> {
   const d = run.deployment!;
   const { athena, glue } = sdk(run.endpoint, d.region);
   await glue.send(new GetDatabaseCommand({ Name: d.names.glueDatabase }));
-  if (d.settings.catalog.mode !== 'projection') {
+  const crawled = hasCrawler(d.settings.catalog);
+  if (crawled) {
     await glue.send(new GetCrawlerCommand({ Name: d.names.crawler }));
     await glue.send(new StartCrawlerCommand({ Name: d.names.crawler }));
   }
@@ -394,7 +410,7 @@ async function runQueries(run: StackRun): Promise<void> {
       fail(`named query ${query.Name} failed: ${QueryExecution.Status.StateChangeReason}`);
   }
   run.notes.push(
-    `${d.settings.catalog.mode === 'projection' ? 'no crawler (projection)' : `crawler ${d.names.crawler} started`}; ${NamedQueries.length} named queries ran in ${d.names.workgroup}`,
+    `${crawled ? `crawler ${d.names.crawler} started` : `no crawler (${d.settings.catalog.mode})`}; ${NamedQueries.length} named queries ran in ${d.names.workgroup}`,
   );
 }
 

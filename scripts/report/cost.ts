@@ -8,7 +8,9 @@
  */
 import type { PriceItem } from '../../config/prices';
 import { runsPerDay } from '../../config/glue-cron';
+import { assertNever } from '../../config/assert-never';
 import { staticFolder } from '../../config/names';
+import { CATALOG_MODES, type CatalogMode } from '../../config/schema';
 import { pricesFor } from '../../config/prices';
 import type { TerraformJson } from '../../terraform-json/stack-json';
 import { ASSUMPTIONS, KB_PER_GB, objectsPerDay, price, rawGbOf, REFERENCE_DESIGN, storedGbOf, VOLUMES } from './prices';
@@ -241,13 +243,31 @@ export type CatalogModeHow =
   | { kind: 'no-crawler' };
 
 export interface CatalogModeCost {
-  mode: 'crawler' | 'crawler-events' | 'projection';
+  mode: CatalogMode;
   perMonth: number;
   how: CatalogModeHow;
 }
 
 type Body = Record<string, unknown>;
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/** A catalog mode's monthly cost on a stack's schedule (`runs` crawls a month, each costing `perRun`). */
+function catalogModeCost(mode: CatalogMode, runs: number, perRun: number): CatalogModeCost {
+  switch (mode) {
+    case 'crawler':
+      return { mode, perMonth: round(runs * perRun), how: { kind: 'crawls', runs, perRun } };
+    case 'crawler-events':
+      return {
+        mode,
+        perMonth: round(runs * perRun),
+        how: { kind: 'same-runs-billed-minimum', runs, minimumMinutes: 10 },
+      };
+    case 'projection':
+      return { mode, perMonth: 0, how: { kind: 'no-crawler' } };
+    default:
+      return assertNever(mode, 'catalog mode');
+  }
+}
 
 /** Glue's billing rule for one crawl: DPUs × billed hours (at least 10 minutes) × the DPU-hour price. */
 export function crawlCost(dpuHour: number): number {
@@ -345,21 +365,7 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
   // The modes a stack could switch to run on its schedule (or, without a crawler, the default six-hourly one).
   const scheduledRuns = crawler ? crawlerRunsPerMonth : 4 * ASSUMPTIONS.daysPerMonth;
   const catalogModes: CatalogModeCost[] =
-    perRun === null
-      ? []
-      : [
-          {
-            mode: 'crawler',
-            perMonth: round(scheduledRuns * perRun),
-            how: { kind: 'crawls', runs: scheduledRuns, perRun },
-          },
-          {
-            mode: 'crawler-events',
-            perMonth: round(scheduledRuns * perRun),
-            how: { kind: 'same-runs-billed-minimum', runs: scheduledRuns, minimumMinutes: 10 },
-          },
-          { mode: 'projection', perMonth: 0, how: { kind: 'no-crawler' } },
-        ];
+    perRun === null ? [] : CATALOG_MODES.map((mode) => catalogModeCost(mode, scheduledRuns, perRun));
   const base = {
     region,
     priced: pricesFor(region) !== undefined,

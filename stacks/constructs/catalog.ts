@@ -10,7 +10,14 @@ import { contractFields, glueType } from '../../config/event-contract';
 import { DEFAULT_SETTINGS } from '../../config/defaults';
 import { CONTRACT_SCHEMA_FOLDER, staticFolder, type ResourceNames } from '../../config/names';
 import { PARTITION_COLUMNS } from '../../config/queries';
-import type { CatalogSettings, ContractColumn, CrawlerSettings, FirehoseSettings } from '../../config/schema';
+import { assertNever } from '../../config/assert-never';
+import type {
+  CatalogOf,
+  CatalogSettings,
+  ContractColumn,
+  CrawlerSettings,
+  FirehoseSettings,
+} from '../../config/schema';
 import {
   arnsOf,
   denyInsecureTransport,
@@ -41,10 +48,8 @@ export interface CatalogProps {
   >;
   /** The environment's name, for the database's description. */
   readonly environmentName: string;
-  /** How partitions become queryable, the table prefix and the first projected year. */
+  /** How partitions become queryable and the table prefix, with the mode's own settings (crawler, first projected year). */
   readonly catalog: CatalogSettings;
-  /** The crawler's schedule and recrawl behaviour (crawler modes). */
-  readonly crawler: CrawlerSettings;
   /** Where events land (the static folder is catalogued) and their format. */
   readonly firehose: Pick<FirehoseSettings, 'dataPrefix' | 'format'>;
   /**
@@ -195,20 +200,31 @@ export class Catalog extends Construct {
       name: names.glueDatabase,
       description: `iOS app telemetry of ${props.environmentName} in ${env.region}`,
     });
-    if (props.catalog.mode === 'projection' || props.firehose.format === 'parquet') {
-      this.contractTable = this.contractTableResource(props);
-    }
-    if (props.catalog.mode !== 'projection') {
-      const events = props.catalog.mode === 'crawler-events' ? this.eventQueues(props) : undefined;
-      this.crawler = this.crawlerResource(props, events);
+    const { catalog } = props;
+    const parquet = props.firehose.format === 'parquet';
+    switch (catalog.mode) {
+      case 'crawler':
+        if (parquet) this.contractTable = this.contractTableResource(props);
+        this.crawler = this.crawlerResource(props, catalog);
+        break;
+      case 'crawler-events':
+        if (parquet) this.contractTable = this.contractTableResource(props);
+        this.crawler = this.crawlerResource(props, catalog, this.eventQueues(props));
+        break;
+      case 'projection':
+        this.contractTable = this.contractTableResource(props, catalog);
+        break;
+      default:
+        assertNever(catalog, 'catalog mode');
     }
   }
 
-  private contractTableResource(props: CatalogProps): GlueCatalogTable {
-    const { names, catalog, firehose } = props;
-    const projection = catalog.mode === 'projection';
+  /** The contract's table: with `projection`, the query table itself; otherwise Firehose's Parquet schema. */
+  private contractTableResource(props: CatalogProps, projected?: CatalogOf<'projection'>): GlueCatalogTable {
+    const { names, firehose } = props;
+    const projection = projected !== undefined;
     const format = STORAGE_FORMATS[firehose.format];
-    const start = catalog.projectionStartYear;
+    const start = projected?.projectionStartYear ?? 0;
     const location = `s3://${names.dataBucket}/${projection ? staticFolder(firehose.dataPrefix) : CONTRACT_SCHEMA_FOLDER}`;
     return new GlueCatalogTable(this, 'contract-table', {
       name: projection ? names.table : names.contractTable,
@@ -319,13 +335,17 @@ export class Catalog extends Construct {
     return { queue, dlq };
   }
 
-  private crawlerResource(props: CatalogProps, queues?: { queue: SqsQueue; dlq: SqsQueue }): GlueCrawler {
-    const { env, names, catalog } = props;
+  private crawlerResource(
+    props: CatalogProps,
+    catalog: CatalogOf<'crawler' | 'crawler-events'>,
+    queues?: { queue: SqsQueue; dlq: SqsQueue },
+  ): GlueCrawler {
+    const { env, names } = props;
     const { region, accountId } = env;
     const key = props.encryption.key;
     const arn = arnsOf(env);
     const principal = principalIn(env);
-    const c = props.crawler;
+    const c = catalog.crawler;
     const dataFolder = staticFolder(props.firehose.dataPrefix);
     const bucketArn = arn.bucket(names.dataBucket);
     const queueStatements: PolicyStatement[] = queues
@@ -356,7 +376,7 @@ export class Catalog extends Construct {
         ]
       : [];
     // The crawler's logs may quote object keys and schemas: a security configuration encrypts them with the stack key.
-    const security = props.catalog.encryptCrawlerLogs
+    const security = catalog.encryptCrawlerLogs
       ? new GlueSecurityConfiguration(this, 'security-configuration', {
           name: crawlerSecurityConfiguration(names.crawler),
           encryptionConfiguration: {

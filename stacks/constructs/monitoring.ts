@@ -8,7 +8,8 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Construct } from 'constructs';
 import { DEFAULT_SETTINGS } from '../../config/defaults';
 import { staticFolder, type ResourceNames } from '../../config/names';
-import type { CatalogSettings, MonitoringSettings } from '../../config/schema';
+import { assertNever } from '../../config/assert-never';
+import type { CatalogMode, MonitoringSettings } from '../../config/schema';
 import {
   arnsOf,
   denyInsecureTransport,
@@ -36,7 +37,7 @@ export interface MonitoringProps {
    * How partitions are catalogued: a crawler is watched for failures (and, in `crawler-events`, its dead letters).
    * @default DEFAULT_SETTINGS.catalog.mode ('crawler')
    */
-  readonly catalogMode?: CatalogSettings['mode'];
+  readonly catalogMode?: CatalogMode;
   /** The stack key the alert topic is encrypted with; Monitoring lets its publishers use it. */
   readonly encryption: KeyPolicyContributions;
   /** The data bucket, whose failed records Monitoring is notified of. */
@@ -87,6 +88,20 @@ export function alertPublisherKeyStatements(env: AwsEnvironment, alertTopic: str
 /** Firehose metrics the alarms and dashboard read (namespace AWS/Firehose, dimension DeliveryStreamName). */
 const FIREHOSE = 'AWS/Firehose';
 
+/** What a catalog mode gives to watch: a crawler (its failures), and S3 events' dead letters (event mode). */
+export function watchedCatalog(mode: CatalogMode): { crawler: boolean; deadLetters: boolean } {
+  switch (mode) {
+    case 'crawler':
+      return { crawler: true, deadLetters: false };
+    case 'crawler-events':
+      return { crawler: true, deadLetters: true };
+    case 'projection':
+      return { crawler: false, deadLetters: false };
+    default:
+      return assertNever(mode, 'catalog mode');
+  }
+}
+
 /**
  * Alerts for the stack, all into one KMS-encrypted SNS topic: Firehose freshness, delivery success and
  * throttling alarms, objects under `errors/`, Glue crawler failures (and dead-lettered crawler events); plus a dashboard that also shows Athena
@@ -124,7 +139,7 @@ export class Monitoring extends Construct {
       Resource: topicArn,
       Condition: { StringEquals: { 'aws:SourceAccount': accountId }, ArnLike: { 'aws:SourceArn': sourceArn } },
     });
-    const hasCrawler = catalogMode !== 'projection';
+    const { crawler: hasCrawler, deadLetters } = watchedCatalog(catalogMode);
     this.topicPolicy = new SnsTopicPolicy(this, 'alerts-policy', {
       arn: this.topic.arn,
       policy: policyDocument([
@@ -200,7 +215,7 @@ export class Monitoring extends Construct {
       comparisonOperator: 'GreaterThanThreshold',
       threshold: 0,
     });
-    if (catalogMode === 'crawler-events') {
+    if (deadLetters) {
       alarm(
         'crawler-events-dead-letters',
         `S3 events for ${names.crawler} land in the dead-letter queue: partitions are not being catalogued`,

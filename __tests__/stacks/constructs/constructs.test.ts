@@ -4,6 +4,7 @@
  */
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { catalogOf } from '../../../config/catalog-mode';
 import { DEFAULT_SETTINGS } from '../../../config/defaults';
 import { NAMED_QUERIES } from '../../../config/queries';
 import { Catalog, crawlerLogGroup } from '../../../stacks/constructs/catalog';
@@ -80,8 +81,7 @@ describe('Catalog', () => {
       env: ENV,
       names,
       environmentName: 'bare',
-      catalog: DEFAULT_SETTINGS.catalog,
-      crawler: DEFAULT_SETTINGS.crawler,
+      catalog: catalogOf(DEFAULT_SETTINGS),
       firehose: DEFAULT_SETTINGS.firehose,
       encryption: given.encryption,
       bucket: given.bucket,
@@ -118,8 +118,7 @@ describe('Catalog', () => {
       env: ENV,
       names,
       environmentName: 'bare',
-      catalog: { ...DEFAULT_SETTINGS.catalog, encryptCrawlerLogs: false },
-      crawler: DEFAULT_SETTINGS.crawler,
+      catalog: catalogOf({ ...DEFAULT_SETTINGS, catalog: { ...DEFAULT_SETTINGS.catalog, encryptCrawlerLogs: false } }),
       firehose: DEFAULT_SETTINGS.firehose,
       encryption: given.encryption,
       bucket: given.bucket,
@@ -138,12 +137,16 @@ describe('Catalog', () => {
       env: ENV,
       names,
       environmentName: 'bare',
-      catalog: { ...DEFAULT_SETTINGS.catalog, mode: 'crawler-events' },
-      crawler: {
-        recrawlBehavior: 'CRAWL_EVENT_MODE',
-        schedule: 'cron(0 */6 * * ? *)',
-        updateBehavior: 'LOG',
-        deleteBehavior: 'LOG',
+      catalog: {
+        mode: 'crawler-events',
+        tablePrefix: DEFAULT_SETTINGS.catalog.tablePrefix,
+        encryptCrawlerLogs: true,
+        crawler: {
+          recrawlBehavior: 'CRAWL_EVENT_MODE',
+          schedule: 'cron(0 */6 * * ? *)',
+          updateBehavior: 'LOG',
+          deleteBehavior: 'LOG',
+        },
       },
       firehose: DEFAULT_SETTINGS.firehose,
       encryption: given.encryption,
@@ -166,8 +169,7 @@ describe('Catalog', () => {
       env: ENV,
       names,
       environmentName: 'bare',
-      catalog: { ...DEFAULT_SETTINGS.catalog, mode: 'projection' },
-      crawler: DEFAULT_SETTINGS.crawler,
+      catalog: { mode: 'projection', tablePrefix: DEFAULT_SETTINGS.catalog.tablePrefix, projectionStartYear: 2026 },
       firehose: DEFAULT_SETTINGS.firehose,
       encryption: given.encryption,
       bucket: given.bucket,
