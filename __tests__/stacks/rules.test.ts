@@ -2,7 +2,7 @@
 import { REPORT_ONLY } from '../../scripts/report/rules/pack';
 import { runRules } from '../../stacks/rules/engine';
 import { SYNTH_GATE } from '../../stacks/rules/packs';
-import type { PolicyRule, RuleInput } from '../../stacks/rules/rule';
+import { CHECKS, checkOfRuleId, type PolicyRule, type RuleInput } from '../../stacks/rules/rule';
 import { trustPolicy } from '../../stacks/rules/trust/statements';
 
 const rules = [...SYNTH_GATE, ...REPORT_ONLY] as PolicyRule<RuleInput>[];
@@ -14,6 +14,17 @@ describe('rule packs', () => {
       expect(
         [r.id, r.check, r.level, r.appliesTo, r.explanation].every((x) => typeof x === 'string' && x.length > 0),
       ).toBe(true);
+  });
+
+  it("CHECKS is the list of categories in use: every one has a rule (capacity: the report's capacity check), no rule has another", () => {
+    const used = new Set<string>([...rules.map((r) => r.check), 'capacity']);
+    expect([...used].sort()).toEqual([...CHECKS].sort());
+  });
+
+  it('a rule id names its check first, hyphenated checks included', () => {
+    expect(checkOfRuleId('least-privilege-anything')).toBe('least-privilege');
+    expect(checkOfRuleId('protection-bucket-versioning')).toBe('protection');
+    expect(() => checkOfRuleId('nothing-here' as never)).toThrow(/starts with no check/);
   });
 
   it.each(rules.map((r) => [r.id, r] as const))(

@@ -9,10 +9,46 @@ import type { TerraformJson } from '../../terraform-json/stack-json';
 /** What the checks of a stack (the synth gate's and the report's rules) return, and the context they run in. */
 export type Severity = 'error' | 'warning' | 'info';
 
+/**
+ * The review categories findings show under (the report's Check column, the synth gate's `[check]`), one list:
+ * - `residency` — regions a stack's resources, provider and backend are in or reach;
+ * - `least-privilege` — what a policy grants beyond what its role or resource needs;
+ * - `trust` — who may assume a role (trust policies, the identity pool's guests);
+ * - `identity` — the account a stack deploys into (placeholder accounts);
+ * - `encryption` — keys, TLS and encryption at rest;
+ * - `exposure` — public access and other accounts' access to data;
+ * - `protection` — destroy protection, versioning, recovery;
+ * - `retention` — how long data, logs and state are kept;
+ * - `logging` — access logs and audit trails;
+ * - `monitoring` — alarms and who hears of them;
+ * - `capacity` — the configured peak against the stream's quotas (the report's capacity check).
+ */
+export const CHECKS = [
+  'residency',
+  'least-privilege',
+  'trust',
+  'identity',
+  'encryption',
+  'exposure',
+  'protection',
+  'retention',
+  'logging',
+  'monitoring',
+  'capacity',
+] as const;
+export type Check = (typeof CHECKS)[number];
+
+/** The check a rule id starts with (`protection-bucket-versioning` → `protection`); ids name their check first. */
+export function checkOfRuleId(id: `${Check}-${string}`): Check {
+  const check = CHECKS.find((c) => id.startsWith(`${c}-`));
+  if (check === undefined) throw new Error(`rule id ${id} starts with no check of ${CHECKS.join(', ')}`);
+  return check;
+}
+
 export interface Finding {
   severity: Severity;
-  /** Check that produced it: residency, least-privilege, trust, encryption, exposure, protection, retention, monitoring. */
-  check: string;
+  /** The check that produced it: one of `CHECKS` (residency, least-privilege, trust, identity, …, capacity). */
+  check: Check;
   /** Terraform address, e.g. `aws_s3_bucket.storage_data_978B6A64`. */
   resource: string;
   message: string;
@@ -49,8 +85,8 @@ export interface Violation {
 export interface PolicyRule<I extends RuleInput = RuleInput> {
   /** Stable id; suppressions name it. */
   readonly id: string;
-  /** The review category its findings show under: residency, least-privilege, trust, encryption, … */
-  readonly check: string;
+  /** The review category its findings show under: one of `CHECKS`. */
+  readonly check: Check;
   /** Severity of its findings. */
   readonly level: Severity;
   /** What it inspects. */

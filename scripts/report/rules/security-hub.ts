@@ -6,7 +6,7 @@ import { resources, type TerraformJson } from '../../../terraform-json/stack-jso
 import { asList } from '../../../terraform-json/policy';
 import type { Principal } from '../../../model/types';
 import { ACCOUNT_TOKEN, iamWildcardMatch } from '../../../model/values';
-import type { PolicyRule } from '../../../stacks/rules/rule';
+import { checkOfRuleId, type Check, type PolicyRule } from '../../../stacks/rules/rule';
 import { eventStore, reportFixture, type ReportRuleInput } from './input';
 
 type Body = Record<string, unknown>;
@@ -388,7 +388,7 @@ function bucketsWith(tf: TerraformJson, type: string): { address: string; body: 
 }
 
 const bucketRule = (
-  id: string,
+  id: `${Check}-${string}`,
   controls: PolicyRule<ReportRuleInput>['controls'],
   explanation: string,
   type: string,
@@ -397,7 +397,7 @@ const bucketRule = (
   passing: Record<string, Record<string, Body>>,
 ): PolicyRule<ReportRuleInput> => ({
   id,
-  check: id.split('-')[0] as PolicyRule['check'],
+  check: checkOfRuleId(id),
   level: 'info',
   appliesTo: 'aws_s3_bucket',
   controls,
