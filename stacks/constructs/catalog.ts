@@ -224,7 +224,6 @@ export class Catalog extends Construct {
     const { names, firehose } = props;
     const projection = projected !== undefined;
     const format = STORAGE_FORMATS[firehose.format];
-    const start = projected?.projectionStartYear ?? 0;
     const location = `s3://${names.dataBucket}/${projection ? staticFolder(firehose.dataPrefix) : CONTRACT_SCHEMA_FOLDER}`;
     return new GlueCatalogTable(this, 'contract-table', {
       name: projection ? names.table : names.contractTable,
@@ -235,11 +234,11 @@ export class Catalog extends Construct {
       tableType: 'EXTERNAL_TABLE',
       parameters: {
         classification: firehose.format,
-        ...(projection
+        ...(projected
           ? {
               'projection.enabled': 'true',
               'projection.year.type': 'integer',
-              'projection.year.range': `${start},${start + PROJECTION_YEARS}`,
+              'projection.year.range': `${projected.projectionStartYear},${projected.projectionStartYear + PROJECTION_YEARS}`,
               'projection.month.type': 'integer',
               'projection.month.range': '1,12',
               'projection.month.digits': '2',
