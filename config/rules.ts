@@ -237,6 +237,24 @@ export function catalogRules(s: PipelineSettings): Issue[] {
     });
   }
 
+  // The crawler keeps the Terraform-managed events table (a catalog target): AWS only logs deleted objects for
+  // catalog-table sources (DeleteBehavior LOG), and UPDATE_IN_DATABASE would rewrite the table from what the crawler
+  // infers, dropping the SerDe's `ignore.malformed.json` (stacks/constructs/catalog.ts, schemaChangePolicy).
+  if (s.catalog.mode !== 'projection' && s.crawler.recrawlBehavior !== 'CRAWL_NEW_FOLDERS_ONLY') {
+    const c = s.crawler;
+    if (c.updateBehavior !== 'LOG')
+      issues.push({
+        path: ['crawler', 'updateBehavior'],
+        message:
+          "must be LOG: the crawler only adds partitions to the contract's table, and UPDATE_IN_DATABASE would rewrite its SerDe settings (ignore.malformed.json); change the table through contract.extraColumns",
+      });
+    if (c.deleteBehavior !== 'LOG')
+      issues.push({
+        path: ['crawler', 'deleteBehavior'],
+        message: 'must be LOG: AWS only logs deleted objects for a crawler whose source is a catalog table',
+      });
+  }
+
   const fields = contractFields(s.contract.extraColumns);
   const reserved = new Set<string>([...ENVELOPE.map((f) => f.name), ...PARTITION_COLUMNS]);
   const seen = new Set<string>();
