@@ -205,6 +205,19 @@ export function partitionKeys(prefix: string): string[] {
 /** The daily Hive layout partition projection can enumerate (zero-padded, from Firehose's arrival time). */
 export const PROJECTION_LAYOUT = 'year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/';
 
+/**
+ * The recrawl behaviour the catalog-target crawler runs: event mode where configured (AWS supports S3 event
+ * notifications for Data Catalog targets: Glue guide, "Accelerating crawls using Amazon S3 event notifications",
+ * https://docs.aws.amazon.com/glue/latest/dg/crawler-s3-event-notifications.html), otherwise a full listing of the
+ * table's folder each run. AWS documents incremental crawls ("crawl new folders only") for an Amazon S3 data source
+ * only (https://docs.aws.amazon.com/glue/latest/dg/incremental-crawls.html; RecrawlPolicy: "When crawling an Amazon
+ * S3 data source"), so CRAWL_NEW_FOLDERS_ONLY becomes CRAWL_EVERYTHING on the catalog target — with LOG/LOG and
+ * partitions inheriting from the table, a full crawl still changes nothing but new partitions.
+ */
+export function recrawlBehavior(c: PipelineSettings['crawler']): 'CRAWL_EVENT_MODE' | 'CRAWL_EVERYTHING' {
+  return c.recrawlBehavior === 'CRAWL_EVENT_MODE' ? 'CRAWL_EVENT_MODE' : 'CRAWL_EVERYTHING';
+}
+
 /** Event contract, catalog mode and named queries must agree with each other and with the Firehose layout. */
 export function catalogRules(s: PipelineSettings): Issue[] {
   const issues: Issue[] = [];

@@ -13,6 +13,7 @@ import {
   type ResolvedDeployment,
 } from '../config';
 import { isPlaceholderAccount } from '../config/matrix';
+import { recrawlBehavior } from '../config/rules';
 import { backendLocation } from '../config/names';
 import { commandLine, isEntryPoint, type CommandSpec } from './cli';
 
@@ -41,7 +42,7 @@ function describe(d: ResolvedDeployment): string[] {
     `  ingestion: ${s.ingestion.mode}; firehose ${s.firehose.bufferSizeMb} MiB / ${s.firehose.bufferIntervalSeconds} s, ${s.firehose.compression}, ${s.firehose.format}`,
     `  prefixes: ${s.firehose.dataPrefix} | errors ${s.firehose.errorPrefix}`,
     `  retention: ${retention.join(' → ')}`,
-    `  catalog: ${s.catalog.mode}${s.catalog.mode === 'projection' ? ' (partition projection, no crawler)' : ` — crawler ${s.crawler.recrawlBehavior} ${s.crawler.schedule}`} → ${d.names.glueDatabase}.${d.names.table}`,
+    `  catalog: ${s.catalog.mode}${s.catalog.mode === 'projection' ? ' (partition projection, no crawler)' : ` — crawler ${recrawlBehavior(s.crawler)} on the table, ${s.crawler.schedule}`} → ${d.names.glueDatabase}.${d.names.table}`,
     `  contract: envelope${s.contract.extraColumns.length ? ` + ${s.contract.extraColumns.map((c) => `${c.name}:${c.type}`).join(', ')}` : ''}; ${3 + s.extraQueries.length} named queries`,
     `  athena: workgroup ${d.names.workgroup}, cutoff ${s.athena.bytesScannedCutoffPerQuery} bytes, results s3://${d.names.dataBucket}/${s.athena.resultsPrefix}`,
   ];

@@ -10,6 +10,7 @@ import { contractFields, glueType } from '../../config/event-contract';
 import { DEFAULT_SETTINGS } from '../../config/defaults';
 import { CONTRACT_SCHEMA_FOLDER, staticFolder, type ResourceNames } from '../../config/names';
 import { PARTITION_COLUMNS } from '../../config/queries';
+import { recrawlBehavior } from '../../config/rules';
 import type { CatalogSettings, ContractColumn, CrawlerSettings, FirehoseSettings } from '../../config/schema';
 import {
   arnsOf,
@@ -89,19 +90,6 @@ export const CRAWLER_CONFIGURATION = {
  */
 export function schemaChangePolicy(): { updateBehavior: string; deleteBehavior: string } {
   return { updateBehavior: 'LOG', deleteBehavior: 'LOG' };
-}
-
-/**
- * The recrawl behaviour the catalog-target crawler runs: event mode where configured (AWS supports S3 event
- * notifications for Data Catalog targets: Glue guide, "Accelerating crawls using Amazon S3 event notifications",
- * https://docs.aws.amazon.com/glue/latest/dg/crawler-s3-event-notifications.html), otherwise a full listing of the
- * table's folder each run. AWS documents incremental crawls ("crawl new folders only") for an Amazon S3 data source
- * only (https://docs.aws.amazon.com/glue/latest/dg/incremental-crawls.html; RecrawlPolicy: "When crawling an Amazon
- * S3 data source"), so CRAWL_NEW_FOLDERS_ONLY becomes CRAWL_EVERYTHING on the catalog target — with LOG/LOG and
- * partitions inheriting from the table, a full crawl still changes nothing but new partitions.
- */
-export function recrawlBehavior(c: CrawlerSettings): 'CRAWL_EVENT_MODE' | 'CRAWL_EVERYTHING' {
-  return c.recrawlBehavior === 'CRAWL_EVENT_MODE' ? 'CRAWL_EVENT_MODE' : 'CRAWL_EVERYTHING';
 }
 
 /** Log group every Glue crawler of an account and region writes to, one stream per crawler (Glue guide, crawler logs). */
