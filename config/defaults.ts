@@ -42,7 +42,7 @@ export const DEFAULT_SETTINGS: PipelineSettingsInput = {
     transitionSmallObjects: false,
   },
   crawler: {
-    /** Default: incremental crawls; AWS then fixes the schema-change policy to LOG/LOG. */
+    /** Default: LOG/LOG, as AWS fixes it for incremental crawls; on the contract's table (a catalog target) it runs as CRAWL_EVERYTHING. */
     recrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY',
     /** Default: every 6 hours. */
     schedule: 'cron(0 */6 * * ? *)',

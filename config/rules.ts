@@ -207,6 +207,19 @@ export function partitionKeys(prefix: string): string[] {
 /** The daily Hive layout partition projection can enumerate (zero-padded, from Firehose's arrival time). */
 export const PROJECTION_LAYOUT = 'year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/';
 
+/**
+ * The recrawl behaviour the catalog-target crawler runs: event mode where configured (AWS supports S3 event
+ * notifications for Data Catalog targets: Glue guide, "Accelerating crawls using Amazon S3 event notifications",
+ * https://docs.aws.amazon.com/glue/latest/dg/crawler-s3-event-notifications.html), otherwise a full listing of the
+ * table's folder each run. AWS documents incremental crawls ("crawl new folders only") for an Amazon S3 data source
+ * only (https://docs.aws.amazon.com/glue/latest/dg/incremental-crawls.html; RecrawlPolicy: "When crawling an Amazon
+ * S3 data source"), so CRAWL_NEW_FOLDERS_ONLY becomes CRAWL_EVERYTHING on the catalog target — with LOG/LOG and
+ * partitions inheriting from the table, a full crawl still changes nothing but new partitions.
+ */
+export function recrawlBehavior(c: CrawlerSettings): 'CRAWL_EVENT_MODE' | 'CRAWL_EVERYTHING' {
+  return c.recrawlBehavior === 'CRAWL_EVENT_MODE' ? 'CRAWL_EVENT_MODE' : 'CRAWL_EVERYTHING';
+}
+
 /** Event contract, catalog mode and named queries must agree with each other and with the Firehose layout. */
 export function catalogRules(s: PipelineSettings): Issue[] {
   const issues: Issue[] = [];
@@ -219,9 +232,26 @@ export function catalogRules(s: PipelineSettings): Issue[] {
   }
   switch (s.catalog.mode) {
     case 'crawler':
-    case 'crawler-events':
+    case 'crawler-events': {
       // A crawler reads any Hive layout under the data folder; its recrawl behaviour matches the mode by type.
+      // It keeps the Terraform-managed events table (a catalog target): AWS only logs deleted objects for
+      // catalog-table sources (DeleteBehavior LOG), and UPDATE_IN_DATABASE would rewrite the table from what the
+      // crawler infers, dropping the SerDe's `ignore.malformed.json` (stacks/constructs/catalog.ts, schemaChangePolicy).
+      const c = s.catalog.crawler;
+      if (c.recrawlBehavior === 'CRAWL_NEW_FOLDERS_ONLY') break;
+      if (c.updateBehavior !== 'LOG')
+        issues.push({
+          path: ['crawler', 'updateBehavior'],
+          message:
+            "must be LOG: the crawler only adds partitions to the contract's table, and UPDATE_IN_DATABASE would rewrite its SerDe settings (ignore.malformed.json); change the table through contract.extraColumns",
+        });
+      if (c.deleteBehavior !== 'LOG')
+        issues.push({
+          path: ['crawler', 'deleteBehavior'],
+          message: 'must be LOG: AWS only logs deleted objects for a crawler whose source is a catalog table',
+        });
       break;
+    }
     case 'projection':
       if (!s.firehose.dataPrefix.endsWith(PROJECTION_LAYOUT)) {
         issues.push({

@@ -100,7 +100,9 @@ const incrementalCrawlerSchema = z.strictObject(
   {
     recrawlBehavior: z
       .literal('CRAWL_NEW_FOLDERS_ONLY')
-      .describe('Crawl only folders added since the last crawl; the schema-change policy is fixed to LOG/LOG by AWS.')
+      .describe(
+        "Crawl only folders added since the last crawl; the schema-change policy is fixed to LOG/LOG by AWS. The crawler crawls the contract's table (a catalog target), for which AWS documents no incremental crawls: it lists the whole data folder each run, and still only adds partitions.",
+      )
       .meta({ source: 'Glue developer guide, incremental crawls (schema-change policy LOG/LOG)' }),
     schedule: cron
       .describe('Glue cron schedule, e.g. `cron(0 */6 * * ? *)`.')
@@ -120,10 +122,17 @@ const eventCrawlerSchema = z.strictObject({
     .describe('Crawl only what S3 event notifications (via SQS) report; needs catalog.mode `crawler-events`.')
     .meta({ source: 'Glue developer guide, accelerating crawls using Amazon S3 event notifications' }),
   schedule: cron.describe('Glue cron schedule; each run consumes the queued events.'),
-  updateBehavior: z.enum(['LOG', 'UPDATE_IN_DATABASE']).describe('What the crawler does with a changed schema.'),
+  updateBehavior: z
+    .enum(['LOG', 'UPDATE_IN_DATABASE'])
+    .describe(
+      "What the crawler does with a changed schema. Crawler modes accept only LOG: the crawler keeps the contract's table, whose SerDe settings UPDATE_IN_DATABASE would rewrite.",
+    ),
   deleteBehavior: z
     .enum(['LOG', 'DELETE_FROM_DATABASE', 'DEPRECATE_IN_DATABASE'])
-    .describe('What the crawler does when objects disappear.'),
+    .describe(
+      'What the crawler does when objects disappear. Crawler modes accept only LOG: AWS only logs deleted objects for a crawler whose source is a catalog table.',
+    )
+    .meta({ source: 'Glue developer guide, crawler source type (catalog tables: DeleteBehavior LOG)' }),
 });
 
 const everythingCrawlerSchema = z.strictObject({
@@ -131,10 +140,17 @@ const everythingCrawlerSchema = z.strictObject({
     .literal('CRAWL_EVERYTHING')
     .describe('Crawl everything on every run; the schema-change policy is yours to choose.'),
   schedule: cron.describe('Glue cron schedule.'),
-  updateBehavior: z.enum(['LOG', 'UPDATE_IN_DATABASE']).describe('What the crawler does with a changed schema.'),
+  updateBehavior: z
+    .enum(['LOG', 'UPDATE_IN_DATABASE'])
+    .describe(
+      "What the crawler does with a changed schema. Crawler modes accept only LOG: the crawler keeps the contract's table, whose SerDe settings UPDATE_IN_DATABASE would rewrite.",
+    ),
   deleteBehavior: z
     .enum(['LOG', 'DELETE_FROM_DATABASE', 'DEPRECATE_IN_DATABASE'])
-    .describe('What the crawler does when objects disappear.'),
+    .describe(
+      'What the crawler does when objects disappear. Crawler modes accept only LOG: AWS only logs deleted objects for a crawler whose source is a catalog table.',
+    )
+    .meta({ source: 'Glue developer guide, crawler source type (catalog tables: DeleteBehavior LOG)' }),
 });
 
 /** The `crawler` section as written: any recrawl behaviour (which one a catalog mode takes is checked on resolving). */
@@ -156,7 +172,7 @@ export const catalogSchema = z
     mode: z
       .enum(CATALOG_MODES)
       .describe(
-        "How partitions become queryable: `crawler` — scheduled incremental crawls (LOG/LOG: the table's schema never evolves; new partitions wait for the next run); `crawler-events` — S3 events → SQS → crawler in event mode: cheaper runs that may update the schema; `projection` — no crawler: the contract's table with Athena partition projection (no delay, no crawler cost; the schema changes only with the contract).",
+        "How partitions become queryable: `crawler` — scheduled crawls that add partitions to the contract's table (LOG/LOG: the table's schema and SerDe settings never change; new partitions wait for the next run); `crawler-events` — the same, fed by S3 events → SQS → crawler in event mode: cheaper runs that list only the folders S3 reported; `projection` — no crawler: the contract's table with Athena partition projection (no delay, no crawler cost; the schema changes only with the contract).",
       ),
     tablePrefix: z.string().describe('Prefix of table names; the table is `<tablePrefix><data folder>`.'),
     projectionStartYear: z

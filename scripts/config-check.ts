@@ -14,6 +14,7 @@ import {
 } from '../config';
 import { isPlaceholderAccount } from '../config/matrix';
 import { assertNever } from '../config/assert-never';
+import { recrawlBehavior } from '../config/rules';
 import { backendLocation } from '../config/names';
 import type { CatalogSettings } from '../config/schema';
 import { commandLine, isEntryPoint, type CommandSpec } from './cli';
@@ -31,7 +32,7 @@ function catalogDetail(c: CatalogSettings): string {
   switch (c.mode) {
     case 'crawler':
     case 'crawler-events':
-      return ` — crawler ${c.crawler.recrawlBehavior} ${c.crawler.schedule}`;
+      return ` — crawler ${recrawlBehavior(c.crawler)} on the table, ${c.crawler.schedule}`;
     case 'projection':
       return ' (partition projection, no crawler)';
     default:

@@ -14,7 +14,7 @@ import { singleDeployment } from '../helpers';
 const EVENT_CRAWLER: CrawlerSettings = {
   recrawlBehavior: 'CRAWL_EVENT_MODE',
   schedule: 'cron(0 */6 * * ? *)',
-  updateBehavior: 'UPDATE_IN_DATABASE',
+  updateBehavior: 'LOG',
   deleteBehavior: 'LOG',
 };
 /** The example's defaults switched to a mode by `catalog.mode` alone, with an event-mode crawler where the mode asks. */

@@ -206,6 +206,33 @@ const CASES: Case[] = [
     ),
   ],
   [
+    'Glue: the catalog-target crawler never rewrites the table (UpdateBehavior LOG)',
+    ...settings(
+      {
+        crawler: {
+          recrawlBehavior: 'CRAWL_EVERYTHING',
+          updateBehavior: 'UPDATE_IN_DATABASE',
+          deleteBehavior: 'LOG',
+        },
+      },
+      'prod/eu-central-1 crawler.updateBehavior: "UPDATE_IN_DATABASE" — must be LOG: the crawler only adds partitions',
+    ),
+  ],
+  [
+    'Glue: a catalog-target crawler only logs deleted objects (DeleteBehavior LOG)',
+    ...settings(
+      {
+        catalog: { mode: 'crawler-events' },
+        crawler: {
+          recrawlBehavior: 'CRAWL_EVENT_MODE',
+          updateBehavior: 'LOG',
+          deleteBehavior: 'DEPRECATE_IN_DATABASE',
+        },
+      },
+      'prod/eu-central-1 crawler.deleteBehavior: "DEPRECATE_IN_DATABASE" — must be LOG: AWS only logs deleted objects',
+    ),
+  ],
+  [
     'Glue/Athena: table names Athena accepts',
     ...settings(
       { catalog: { tablePrefix: 'Events-' } },

@@ -1311,6 +1311,46 @@ describe('locating with Athena', () => {
     expect(receipt.coverage).toEqual({ athena: ['data/year=2026/'], read: ['data/year=2027/'] });
   });
 
+  // The events table skips malformed JSON (`ignore.malformed.json`, in every catalog mode): a guest's broken line cannot
+  // fail the locating query, and cannot hide an object from the run either. Whether the SerDe gives such a line a row
+  // of NULLs (the query's `"event_type" IS NULL` marks its object) or no row at all (its object has no `$path`, so its
+  // folder is not covered), the object is read, and a broken line naming the id leaves the request pending.
+  it.each([
+    ['gives the malformed lines no row: the object has no $path, its folder is read whole', false],
+    ['gives each malformed line a row of NULLs: the object is located by its NULL event_type', true],
+  ])('an object of only malformed lines, one naming the id, when the SerDe %s', async (_how, nullRows) => {
+    const b = new MemoryBucket();
+    b.clock = () => new Date(1000);
+    b.put('data/year=2026/ok.gz', object(event('device-B', 1)));
+    b.put('data/year=2026/broken.gz', object(`{"client":{"client_id":"${ERASED}"`, 'not json at all'));
+    const listing = await listForLocating(b.versions('data/'), new Date(2000));
+    const rows = [['s3://b/data/year=2026/ok.gz', 'false']];
+    if (nullRows) rows.push(['s3://b/data/year=2026/broken.gz', 'true']);
+    const { client } = athena(2 ** 40, ['SUCCEEDED'], [[HEADER, ...rows]]);
+    const found = await locateWithAthena(client, target, [ERASED], ['client.client_id'], 1, () => undefined, 0);
+    expect(found.keys.has('data/year=2026/broken.gz')).toBe(nullRows);
+    const covered = coverage(listing, found);
+    expect(covered).toEqual(
+      nullRows ? { athena: new Set(['data/year=2026/']), read: [] } : { athena: new Set(), read: ['data/year=2026/'] },
+    );
+    const reads: string[] = [];
+    const get = b.get.bind(b);
+    b.get = async (key, versionId) => (reads.push(key), get(key, versionId));
+    const receipt = await runErasure(
+      b,
+      request({ located: found.keys, athenaFolders: { folders: covered.athena, listedAt: listing.at } }),
+    );
+    expect(reads).toContain('data/year=2026/broken.gz');
+    // Not removed on a guess, not missed: the broken line naming the id is counted (one without the id's bytes
+    // cannot hold it), and the request stays pending until --unparsed decides.
+    expect(receipt).toMatchObject({ recordsRemoved: 0, pending: [{ kind: 'unparsed', lines: 1 }] });
+    expect(receipt.coverage).toEqual({
+      athena: nullRows ? ['data/year=2026/'] : [],
+      read: nullRows ? [] : ['data/year=2026/'],
+    });
+    expect(b.lines('data/').some((l) => l.includes(ERASED))).toBe(true);
+  });
+
   it('without coverage, a key Athena did not locate is read: the located set alone never skips a folder', async () => {
     const b = bucketWithEvents();
     b.put('data/year=2027/uncatalogued.gz', object(event(ERASED, 80)));

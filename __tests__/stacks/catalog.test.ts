@@ -34,23 +34,21 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
 
   it.each(variants.map((v) => [v.deployment.settings.catalog.mode, v.deployment.settings.firehose.format, v] as const))(
     '%s + %s: Firehose writes the format the catalog table declares',
-    (_mode, format, { tf }) => {
+    (mode, format, { tf }) => {
       const ext = only(tf, 'aws_kinesis_firehose_delivery_stream').extended_s3_configuration as Record<string, unknown>;
-      const table = tf.resource.aws_glue_catalog_table ? only(tf, 'aws_glue_catalog_table') : undefined;
+      // Every table of the stack (the events table; in crawler modes with Parquet, the schema-only one too).
+      const tables = Object.values(tf.resource.aws_glue_catalog_table);
+      expect(tables.length).toBe(format === 'parquet' && mode !== 'projection' ? 2 : 1);
+      for (const table of tables)
+        expect(table.storage_descriptor).toMatchObject({
+          ser_de_info: { serialization_library: STORAGE_FORMATS[format].serializationLibrary },
+        });
       if (format === 'parquet') {
         expect(ext.data_format_conversion_configuration).toMatchObject({ enabled: true });
         expect(ext.compression_format).toBe('UNCOMPRESSED');
-        expect(table?.storage_descriptor).toMatchObject({
-          ser_de_info: { serialization_library: STORAGE_FORMATS.parquet.serializationLibrary },
-        });
       } else {
         expect(ext.data_format_conversion_configuration).toBeUndefined();
         expect(ext.compression_format).toBe('GZIP');
-        // JSON in crawler modes leaves the table to the crawler; projection always needs the contract table.
-        if (table)
-          expect(table.storage_descriptor).toMatchObject({
-            ser_de_info: { serialization_library: STORAGE_FORMATS.json.serializationLibrary },
-          });
       }
     },
   );
@@ -62,8 +60,10 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
     for (const q of queues) expect(q.kms_master_key_id).toContain('aws_kms_key');
     const crawler = only(tf, 'aws_glue_crawler');
     expect(crawler.recrawl_policy).toEqual({ recrawl_behavior: 'CRAWL_EVENT_MODE' });
-    expect(crawler.schema_change_policy).toEqual({ update_behavior: 'UPDATE_IN_DATABASE', delete_behavior: 'LOG' });
-    expect((crawler.s3_target as Record<string, unknown>[])[0]).toMatchObject({
+    expect(crawler.schema_change_policy).toEqual({ update_behavior: 'LOG', delete_behavior: 'LOG' });
+    // Event mode on the catalog target (AWS supports S3 events for Data Catalog targets since September 2022).
+    expect(crawler.s3_target).toBeUndefined();
+    expect((crawler.catalog_target as Record<string, unknown>[])[0]).toMatchObject({
       event_queue_arn: expect.stringContaining('aws_sqs_queue'),
       dlq_event_queue_arn: expect.stringContaining('aws_sqs_queue'),
     });
@@ -122,36 +122,48 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
     expect(table.partition_keys).toEqual(['year', 'month', 'day'].map((name) => ({ name, type: 'string' })));
   });
 
-  it('the contract table has every contract column, in order, with its Glue type and the format’s SerDe', () => {
-    for (const [mode, format] of [
-      ['crawler', 'parquet'],
-      ['projection', 'json'],
-      ['projection', 'parquet'],
-    ] as const) {
-      const { tf, deployment: d } = variant(mode, format);
-      const table = only(tf, 'aws_glue_catalog_table');
-      const sd = table.storage_descriptor as Record<string, unknown>;
-      const fields = contractFields(d.settings.contract.extraColumns);
-      expect((sd.columns as { name: string; type: string }[]).map((c) => [c.name, c.type])).toEqual(
-        fields.map((f) => [f.name, glueType(f.type)]),
-      );
-      // JSON: malformed records skipped, not failing every query over their partition (the erasure's locate included).
-      expect(sd.ser_de_info).toEqual({
-        serialization_library: STORAGE_FORMATS[d.settings.firehose.format].serializationLibrary,
-        ...(format === 'json' ? { parameters: { 'ignore.malformed.json': 'TRUE' } } : {}),
-      });
+  it('every table has every contract column, in order, with its Glue type and the format’s SerDe, in every mode', () => {
+    for (const v of variants) {
+      const { tf, deployment: d } = v;
+      const format = d.settings.firehose.format;
+      for (const table of Object.values(tf.resource.aws_glue_catalog_table)) {
+        const sd = table.storage_descriptor as Record<string, unknown>;
+        const fields = contractFields(d.settings.contract.extraColumns);
+        expect((sd.columns as { name: string; type: string }[]).map((c) => [c.name, c.type])).toEqual(
+          fields.map((f) => [f.name, glueType(f.type)]),
+        );
+        expect(table.partition_keys).toEqual(['year', 'month', 'day'].map((name) => ({ name, type: 'string' })));
+        // JSON: malformed records skipped, not failing every query over their partition (the erasure's locate
+        // included) — in crawler modes too, where the crawler only adds partitions that inherit these settings.
+        expect(sd.ser_de_info).toEqual({
+          serialization_library: STORAGE_FORMATS[format].serializationLibrary,
+          ...(format === 'json' ? { parameters: { 'ignore.malformed.json': 'TRUE' } } : {}),
+        });
+      }
     }
   });
 
-  it('crawler modes: the schema-only contract table points outside the folder the crawler owns', () => {
+  it('crawler modes: the crawler keeps the events table at the data folder; the schema-only Parquet table is elsewhere', () => {
     for (const mode of ['crawler', 'crawler-events']) {
-      const { tf, deployment: d } = variant(mode, 'parquet');
-      const crawled = (only(tf, 'aws_glue_crawler').s3_target as { path: string }[])[0].path;
-      const table = only(tf, 'aws_glue_catalog_table');
-      expect(table.name).toBe(d.names.contractTable);
-      const location = (table.storage_descriptor as { location: string }).location;
-      expect(location).toBe(`s3://${d.names.dataBucket}/${CONTRACT_SCHEMA_FOLDER}`);
-      expect(location.startsWith(crawled) || crawled.startsWith(location)).toBe(false);
+      for (const format of ['json', 'parquet'] as const) {
+        const { tf, deployment: d } = variant(mode, format);
+        const crawler = only(tf, 'aws_glue_crawler');
+        const [target] = crawler.catalog_target as { tables: string[] }[];
+        const crawledAddress = /aws_glue_catalog_table\.([^.]+)\.name/.exec(target.tables[0])![1];
+        const tables = tf.resource.aws_glue_catalog_table;
+        const crawled = tables[crawledAddress];
+        const dataFolder = `s3://${d.names.dataBucket}/${staticFolder(d.settings.firehose.dataPrefix)}`;
+        expect(crawled.name).toBe(d.names.table);
+        expect((crawled.storage_descriptor as { location: string }).location).toBe(dataFolder);
+        const others = Object.entries(tables).filter(([address]) => address !== crawledAddress);
+        expect(others).toHaveLength(format === 'parquet' ? 1 : 0);
+        for (const [, table] of others) {
+          expect(table.name).toBe(d.names.contractTable);
+          const location = (table.storage_descriptor as { location: string }).location;
+          expect(location).toBe(`s3://${d.names.dataBucket}/${CONTRACT_SCHEMA_FOLDER}`);
+          expect(location.startsWith(dataFolder) || dataFolder.startsWith(location)).toBe(false);
+        }
+      }
     }
   });
 

@@ -159,15 +159,52 @@ describeEach(
       }
       const [crawler] = crawlers;
       expect(crawlers).toHaveLength(1);
+      // Event mode where configured; otherwise a full listing: AWS documents incremental crawls for S3 targets only.
       expect(crawler).toMatchObject({
         name: names.crawler,
         schedule: settings.catalog.crawler.schedule,
-        recrawl_policy: { recrawl_behavior: settings.catalog.crawler.recrawlBehavior },
+        recrawl_policy: {
+          recrawl_behavior:
+            settings.catalog.crawler.recrawlBehavior === 'CRAWL_EVENT_MODE' ? 'CRAWL_EVENT_MODE' : 'CRAWL_EVERYTHING',
+        },
       });
-      expect(JSON.stringify(crawler.s3_target)).toContain(
-        `s3://${names.dataBucket}/${staticFolder(settings.firehose.dataPrefix)}`,
-      );
       expect(only(tf, 'aws_glue_catalog_database').name).toBe(names.glueDatabase);
+    });
+
+    it('queries a Terraform-managed events table at the data folder, whose SerDe skips malformed JSON, in every mode', () => {
+      const tables = resources<{ name: string; storage_descriptor: Record<string, unknown>; partition_keys: unknown }>(
+        'aws_glue_catalog_table',
+      ).filter((t) => t.name === names.table);
+      expect(tables).toHaveLength(1);
+      const sd = tables[0].storage_descriptor;
+      expect(sd.location).toBe(`s3://${names.dataBucket}/${staticFolder(settings.firehose.dataPrefix)}`);
+      expect(tables[0].partition_keys).toEqual(PARTITION_COLUMNS.map((name) => ({ name, type: 'string' })));
+      // One guest's malformed line must not fail every query over its partition (analysts', the erasure's locate).
+      // Parquet objects are written by Firehose's conversion, which sends what it cannot convert to the errors path.
+      expect((sd.ser_de_info as { parameters?: Record<string, string> }).parameters).toEqual(
+        settings.firehose.format === 'json' ? { 'ignore.malformed.json': 'TRUE' } : undefined,
+      );
+    });
+
+    it('crawler modes: the crawler only adds partitions to that table (catalog target, LOG/LOG, inherit from table)', () => {
+      if (settings.catalog.mode === 'projection') return;
+      const crawler = only(tf, 'aws_glue_crawler');
+      // No S3 target: a crawler that creates its own table writes its own SerDe settings (none of the contract's).
+      expect(crawler.s3_target).toBeUndefined();
+      expect(crawler.table_prefix).toBeUndefined();
+      const targets = crawler.catalog_target as Record<string, unknown>[];
+      expect(targets).toHaveLength(1);
+      expect(targets[0].database_name).toContain('aws_glue_catalog_database');
+      expect(targets[0].tables).toHaveLength(1);
+      const tableRef = String((targets[0].tables as string[])[0]);
+      const [, address] = /aws_glue_catalog_table\.([^.]+)\.name/.exec(tableRef) ?? [];
+      expect((tf.resource.aws_glue_catalog_table[address] as { name: string }).name).toBe(names.table);
+      expect(targets[0].connection_name).toBeUndefined();
+      expect(Boolean(targets[0].event_queue_arn)).toBe(settings.catalog.mode === 'crawler-events');
+      expect(crawler.schema_change_policy).toEqual({ update_behavior: 'LOG', delete_behavior: 'LOG' });
+      expect(JSON.parse(String(crawler.configuration)).CrawlerOutput).toEqual({
+        Partitions: { AddOrUpdateBehavior: 'InheritFromTable' },
+      });
     });
 
     it('enforces the workgroup with the configured cutoff and SSE-KMS results in the data bucket', () => {

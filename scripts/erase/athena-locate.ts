@@ -87,7 +87,9 @@ export function locateQuery(
     })
     .join(' OR ');
   // A row without the contract's required event_type is a record the SerDe could not read (malformed, skipped by
-  // `ignore.malformed.json`) or not an event: its object is read by the run, which counts such lines (records.ts).
+  // `ignore.malformed.json`, which the events table sets in every catalog mode) or not an event: its object is read by
+  // the run, which counts such lines (records.ts). Should the SerDe give a malformed line no row at all, an object of
+  // only such lines has no `$path`: its folder is then not covered (coverage()) and is read whole.
   // One row per object Athena read, whether it holds an id or not: the run compares the objects it listed with
   // these, key by key (a count would let an object Athena skipped hide behind one written after the listing).
   const sql = `SELECT "$path" AS path, bool_or(coalesce(${where}, false) OR "event_type" IS NULL) AS holds FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.table)} GROUP BY "$path"`;

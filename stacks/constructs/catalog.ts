@@ -11,13 +11,8 @@ import { DEFAULT_SETTINGS } from '../../config/defaults';
 import { CONTRACT_SCHEMA_FOLDER, staticFolder, type ResourceNames } from '../../config/names';
 import { PARTITION_COLUMNS } from '../../config/queries';
 import { assertNever } from '../../config/assert-never';
-import type {
-  CatalogOf,
-  CatalogSettings,
-  ContractColumn,
-  CrawlerSettings,
-  FirehoseSettings,
-} from '../../config/schema';
+import { recrawlBehavior } from '../../config/rules';
+import type { CatalogOf, CatalogSettings, ContractColumn, FirehoseSettings } from '../../config/schema';
 import {
   arnsOf,
   denyInsecureTransport,
@@ -71,6 +66,10 @@ export interface CatalogProps {
 /**
  * Crawler output configuration (Glue guide, "Setting crawler configuration options"): partitions inherit the
  * table's schema, and compatible schemas across folders are combined into one table. Unknown keys fail at apply.
+ * With UpdateBehavior LOG, it is what AWS documents to keep a crawler from changing an existing table at all
+ * (https://docs.aws.amazon.com/glue/latest/dg/crawler-schema-changes-prevent.html): new partitions copy the
+ * Terraform-managed table's storage descriptor, its SerDe parameters (`ignore.malformed.json`) included.
+ * `CombineCompatibleSchemas` is also what a catalog-target crawler always uses (Glue guide, "Crawler source type").
  */
 export const CRAWLER_CONFIGURATION = {
   Version: 1.0,
@@ -78,11 +77,18 @@ export const CRAWLER_CONFIGURATION = {
   Grouping: { TableGroupingPolicy: 'CombineCompatibleSchemas' },
 };
 
-/** The schema-change policy a crawler variant allows: "new folders only" is LOG/LOG by AWS's rule. */
-export function schemaChangePolicy(c: CrawlerSettings): { updateBehavior: string; deleteBehavior: string } {
-  return c.recrawlBehavior === 'CRAWL_NEW_FOLDERS_ONLY'
-    ? { updateBehavior: 'LOG', deleteBehavior: 'LOG' }
-    : { updateBehavior: c.updateBehavior, deleteBehavior: c.deleteBehavior };
+/**
+ * The crawler's schema-change policy: always LOG/LOG. It crawls the events table Terraform keeps (a catalog target),
+ * and AWS's rules for that leave nothing else: deleted objects are only logged for catalog-table sources
+ * (`SchemaChangePolicy.DeleteBehavior=LOG`; Glue developer guide, "Crawler source type", as published in
+ * awsdocs/aws-glue-developer-guide doc_source/define-crawler.md; the provider's
+ * aws_glue_crawler docs: a catalog target "doesn't support DEPRECATE_IN_DATABASE"), and UPDATE_IN_DATABASE would
+ * rewrite the table from what the crawler infers, removing "any metadata that is not set by the crawler" (Glue guide,
+ * "Setting crawler configuration options") — the SerDe's `ignore.malformed.json` with it. "New folders only" is
+ * LOG/LOG by AWS's rule anyway. The configuration check refuses anything else in crawler modes (config/rules.ts).
+ */
+export function schemaChangePolicy(): { updateBehavior: string; deleteBehavior: string } {
+  return { updateBehavior: 'LOG', deleteBehavior: 'LOG' };
 }
 
 /** Log group every Glue crawler of an account and region writes to, one stream per crawler (Glue guide, crawler logs). */
@@ -101,20 +107,15 @@ export const crawlerLogGroup = (roleName: string, securityConfiguration?: string
 
 /**
  * What a crawler needs of the Data Catalog and CloudWatch Logs, on this stack's catalog, database and its tables
- * (partition actions are authorized on the table) and the crawler's own log stream. Deletes only when the
- * schema-change policy deletes. With encrypted logs, the role also associates the stack key with its log group.
+ * (partition actions are authorized on the table) and the crawler's own log stream. No deletes: the schema-change
+ * policy is LOG/LOG. With encrypted logs, the role also associates the stack key with its log group.
  */
 export function crawlerCatalogStatements(
   env: AwsEnvironment,
   names: Pick<ResourceNames, 'glueDatabase' | 'crawler'>,
-  c: CrawlerSettings,
   logGroup = CRAWLER_LOG_GROUP,
 ): PolicyStatement[] {
   const arn = arnsOf(env);
-  const deletes =
-    schemaChangePolicy(c).deleteBehavior === 'DELETE_FROM_DATABASE'
-      ? ['glue:DeleteTable', 'glue:DeletePartition', 'glue:BatchDeletePartition']
-      : [];
   return [
     {
       Sid: 'CatalogThisDatabase',
@@ -132,7 +133,6 @@ export function crawlerCatalogStatements(
         'glue:BatchCreatePartition',
         'glue:UpdatePartition',
         'glue:BatchUpdatePartition',
-        ...deletes,
       ],
       Resource: [
         arn.glue('catalog'),
@@ -191,6 +191,11 @@ export class Catalog extends Construct {
   readonly crawler?: GlueCrawler;
   /** The contract's table: the query table in projection mode, the Parquet schema table otherwise. */
   readonly contractTable?: GlueCatalogTable;
+  /**
+   * The table analysts and the erasure query, from the event contract, in every mode: in projection mode the
+   * contract's table itself; in crawler modes a table at the data folder whose partitions the crawler adds.
+   */
+  readonly eventsTable: GlueCatalogTable;
 
   constructor(scope: Construct, id: string, props: CatalogProps) {
     super(scope, id);
@@ -202,35 +207,51 @@ export class Catalog extends Construct {
     });
     const { catalog } = props;
     const parquet = props.firehose.format === 'parquet';
+    // In the crawler modes Terraform keeps the table, not the crawler: its SerDe settings are the contract's and stay
+    // so (a crawler that creates the table writes its own SerDe, without `ignore.malformed.json`, and one guest's
+    // malformed line then fails every query over its partition). The crawler only adds partitions to it.
     switch (catalog.mode) {
       case 'crawler':
-        if (parquet) this.contractTable = this.contractTableResource(props);
-        this.crawler = this.crawlerResource(props, catalog);
+        if (parquet) this.contractTable = this.tableResource(props, 'contract');
+        this.eventsTable = this.tableResource(props, 'events');
+        this.crawler = this.crawlerResource(props, catalog, this.eventsTable);
         break;
       case 'crawler-events':
-        if (parquet) this.contractTable = this.contractTableResource(props);
-        this.crawler = this.crawlerResource(props, catalog, this.eventQueues(props));
+        if (parquet) this.contractTable = this.tableResource(props, 'contract');
+        this.eventsTable = this.tableResource(props, 'events');
+        this.crawler = this.crawlerResource(props, catalog, this.eventsTable, this.eventQueues(props));
         break;
       case 'projection':
-        this.contractTable = this.contractTableResource(props, catalog);
+        this.contractTable = this.tableResource(props, 'contract', catalog);
+        this.eventsTable = this.contractTable;
         break;
       default:
         assertNever(catalog, 'catalog mode');
     }
   }
 
-  /** The contract's table: with `projection`, the query table itself; otherwise Firehose's Parquet schema. */
-  private contractTableResource(props: CatalogProps, projected?: CatalogOf<'projection'>): GlueCatalogTable {
+  /**
+   * A table of the event contract: `contract` is the projection table in projection mode and the schema-only Parquet
+   * table in crawler modes; `events` is the crawler modes' query table at the data folder.
+   */
+  private tableResource(
+    props: CatalogProps,
+    kind: 'contract' | 'events',
+    projected?: CatalogOf<'projection'>,
+  ): GlueCatalogTable {
     const { names, firehose } = props;
-    const projection = projected !== undefined;
+    const projection = kind === 'contract' && projected !== undefined;
+    const queried = projection || kind === 'events';
     const format = STORAGE_FORMATS[firehose.format];
-    const location = `s3://${names.dataBucket}/${projection ? staticFolder(firehose.dataPrefix) : CONTRACT_SCHEMA_FOLDER}`;
-    return new GlueCatalogTable(this, 'contract-table', {
-      name: projection ? names.table : names.contractTable,
+    const location = `s3://${names.dataBucket}/${queried ? staticFolder(firehose.dataPrefix) : CONTRACT_SCHEMA_FOLDER}`;
+    return new GlueCatalogTable(this, kind === 'events' ? 'events-table' : 'contract-table', {
+      name: queried ? names.table : names.contractTable,
       databaseName: this.database.name,
       description: projection
         ? 'Events, from the event contract, with partition projection'
-        : 'Event contract schema for Firehose Parquet conversion (not queried)',
+        : queried
+          ? 'Events, from the event contract; the crawler adds partitions and changes nothing else'
+          : 'Event contract schema for Firehose Parquet conversion (not queried)',
       tableType: 'EXTERNAL_TABLE',
       parameters: {
         classification: firehose.format,
@@ -337,6 +358,7 @@ export class Catalog extends Construct {
   private crawlerResource(
     props: CatalogProps,
     catalog: CatalogOf<'crawler' | 'crawler-events'>,
+    table: GlueCatalogTable,
     queues?: { queue: SqsQueue; dlq: SqsQueue },
   ): GlueCrawler {
     const { env, names } = props;
@@ -410,7 +432,7 @@ export class Catalog extends Construct {
       // A scoped-down equivalent of AWSGlueServiceRole, which the Glue guide ("Crawler prerequisites") allows in its
       // place: that managed policy grants glue:* on *, read/write on every bucket's aws-glue-* keys and EC2 actions.
       statements: [
-        ...crawlerCatalogStatements(env, names, c, logGroup),
+        ...crawlerCatalogStatements(env, names, logGroup),
         { Sid: 'ReadEventObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn}/${dataFolder}*` },
         { Sid: 'LocateDataBucket', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: bucketArn },
         {
@@ -431,21 +453,28 @@ export class Catalog extends Construct {
       ],
     });
 
+    // A catalog target: the crawler crawls the folder the events table names and only keeps that table current
+    // ("no new catalog tables are created ... existing tables are updated as needed, including adding new
+    // partitions": Glue developer guide, "Crawler source type" / "Updating manually created Data Catalog tables using
+    // crawlers", https://docs.aws.amazon.com/glue/latest/dg/tables-described.html#update-manual-tables). Catalog
+    // targets can't be mixed with other target types; event mode takes the queues on the catalog target, its table
+    // in the one bucket S3 notifies about (Glue guide, "Accelerating crawls using Amazon S3 event notifications").
+    // No connection_name: the table is S3-backed and read over the public endpoints like the bucket's other readers.
     return new GlueCrawler(this, 'crawler', {
       name: names.crawler,
       databaseName: this.database.name,
       role: role.role.arn,
       dependsOn: crawlerLogs ? [role.policy, crawlerLogs] : [role.policy],
       schedule: c.schedule,
-      tablePrefix: catalog.tablePrefix,
-      s3Target: [
+      catalogTarget: [
         {
-          path: `s3://${names.dataBucket}/${dataFolder}`,
+          databaseName: this.database.name,
+          tables: [table.name],
           ...(queues ? { eventQueueArn: queues.queue.arn, dlqEventQueueArn: queues.dlq.arn } : {}),
         },
       ],
-      recrawlPolicy: { recrawlBehavior: c.recrawlBehavior },
-      schemaChangePolicy: schemaChangePolicy(c),
+      recrawlPolicy: { recrawlBehavior: recrawlBehavior(c) },
+      schemaChangePolicy: schemaChangePolicy(),
       configuration: jsonDocument(CRAWLER_CONFIGURATION),
       ...(security ? { securityConfiguration: security.name } : {}),
     });

@@ -109,6 +109,32 @@ describe('Catalog', () => {
       }),
     ]);
     expect(given.notifications).toEqual([]);
+    // The crawler keeps the table Terraform made (a catalog target), never one of its own with its own SerDe.
+    const table = one(tf, 'aws_glue_catalog_table');
+    expect(table).toMatchObject({
+      name: names.table,
+      storage_descriptor: {
+        location: `s3://${names.dataBucket}/data/`,
+        ser_de_info: {
+          serialization_library: 'org.openx.data.jsonserde.JsonSerDe',
+          parameters: { 'ignore.malformed.json': 'TRUE' },
+        },
+      },
+    });
+    const crawler = one(tf, 'aws_glue_crawler');
+    expect(crawler.s3_target).toBeUndefined();
+    expect(crawler).toMatchObject({
+      catalog_target: [
+        {
+          database_name: expect.stringContaining('aws_glue_catalog_database.'),
+          tables: [expect.stringContaining('aws_glue_catalog_table.')],
+        },
+      ],
+      recrawl_policy: { recrawl_behavior: 'CRAWL_EVERYTHING' },
+      schema_change_policy: { update_behavior: 'LOG', delete_behavior: 'LOG' },
+    });
+    // No delete action: the crawler only adds partitions.
+    expect(JSON.stringify(all(tf, 'aws_iam_role_policy'))).not.toMatch(/glue:(Batch)?Delete/);
   });
 
   it('crawler logs left unencrypted (catalog.encryptCrawlerLogs: false): no security configuration, nothing asked of key or bucket, the shared log group', () => {
@@ -152,7 +178,18 @@ describe('Catalog', () => {
       encryption: given.encryption,
       bucket: given.bucket,
     });
-    expect(all(synth(stack), 'aws_sqs_queue')).toHaveLength(2);
+    const tf = synth(stack);
+    expect(all(tf, 'aws_sqs_queue')).toHaveLength(2);
+    // Event mode on the catalog target: AWS takes the queues there (CatalogTarget.EventQueueArn).
+    expect(one(tf, 'aws_glue_crawler')).toMatchObject({
+      catalog_target: [
+        {
+          event_queue_arn: expect.stringContaining('aws_sqs_queue.'),
+          dlq_event_queue_arn: expect.stringContaining('aws_sqs_queue.'),
+        },
+      ],
+      recrawl_policy: { recrawl_behavior: 'CRAWL_EVENT_MODE' },
+    });
     expect(given.statements.map((s) => s.Sid)).toEqual([
       'S3NotificationsUseKeyForCrawlerQueue',
       'CloudWatchLogsEncryptsCrawlerLogs',
