@@ -1025,13 +1025,19 @@ function someAllowCouldMatch(docs: (Doc | undefined)[], action: string): boolean
   );
 }
 
-/** Whether a statement's `Action` (or `NotAction`) could cover the action. */
+const statementMatches = new WeakMap<Body, Map<string, boolean>>();
+
+/** Whether a statement's `Action` (or `NotAction`) could cover the action; kept per statement object and action. */
 function couldMatch(s: Body, action: string): boolean {
-  if (s.Action !== undefined)
-    return asList(s.Action as string[]).some((p) => iamWildcardMatch(String(p), action, true));
-  if (s.NotAction !== undefined)
-    return !asList(s.NotAction as string[]).some((p) => iamWildcardMatch(String(p), action, true));
-  return false;
+  let answers = statementMatches.get(s);
+  if (!answers) statementMatches.set(s, (answers = new Map()));
+  let answer = answers.get(action);
+  if (answer === undefined) {
+    const names = (value: unknown) => asList(value as string[]).some((p) => iamWildcardMatch(String(p), action, true));
+    answer = s.Action !== undefined ? names(s.Action) : s.NotAction !== undefined ? !names(s.NotAction) : false;
+    answers.set(action, answer);
+  }
+  return answer;
 }
 
 /**

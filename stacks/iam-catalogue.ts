@@ -70,15 +70,26 @@ function patternOf(text: string): RegExp {
 
 export const serviceExists = (key: string): boolean => service(key) !== null;
 
-/** The catalogue's actions an action pattern of a policy names (`s3:Get*`, `s3:GetObject`, `*`): `service:Name`. */
-export function actionsMatching(pattern: string): string[] {
-  const [prefix, name] = pattern.split(':');
-  if (name === undefined) return [];
-  const s = service(prefix);
-  if (!s) return [];
-  return Object.values(s.actions)
-    .filter((a) => iamWildcardMatch(name, a.name, true))
-    .map((a) => `${prefix.toLowerCase()}:${a.name}`);
+const matchingActions = new Map<string, readonly string[]>();
+
+/**
+ * The catalogue's actions an action pattern of a policy names (`s3:Get*`, `s3:GetObject`, `*`): `service:Name`.
+ * Kept per pattern: the policy-grammar rule asks for the same few patterns in every stack, each a scan of the
+ * service's actions.
+ */
+export function actionsMatching(pattern: string): readonly string[] {
+  let found = matchingActions.get(pattern);
+  if (!found) {
+    const [prefix, name] = pattern.split(':');
+    const s = name === undefined ? null : service(prefix);
+    found = s
+      ? Object.values(s.actions)
+          .filter((a) => iamWildcardMatch(name, a.name, true))
+          .map((a) => `${prefix.toLowerCase()}:${a.name}`)
+      : [];
+    matchingActions.set(pattern, found);
+  }
+  return found;
 }
 
 function action(fullName: string): CatalogueAction | undefined {

@@ -7,7 +7,6 @@
 import { CONTROLS, CONTROL_IDS, NO_CONTROL } from '../../config/controls';
 import { DEFAULT_SETTINGS as DEFAULTS } from '../../config/defaults';
 import { controlAcceptanceSchema } from '../../config/schema';
-import { readReports } from '../../scripts/report/files';
 import { alarmConditions, controlWhy, unbackedCompensation } from '../../scripts/report/render';
 import { REPORT_ONLY } from '../../scripts/report/rules/pack';
 import { S3_6_ACTIONS } from '../../scripts/report/rules/security-hub';
@@ -16,10 +15,10 @@ import { messagingTlsOnly } from '../../stacks/rules/exposure/messaging-tls';
 import { fixture } from '../../stacks/rules/rule';
 import { SYNTH_GATE } from '../../stacks/rules/packs';
 import type { TerraformJson } from '../../terraform-json/stack-json';
-import { configuredSynth } from '../fixtures/configured';
+import { configuredReports, configuredSynth } from '../fixtures/configured';
 
 const synth = configuredSynth();
-const reports = readReports(synth.outdir);
+const reports = configuredReports();
 const jsonOf = new Map([...synth.stacks].map(([stack, text]) => [stack, JSON.parse(text) as TerraformJson]));
 
 describe('controls catalogue', () => {

@@ -13,13 +13,12 @@ import {
   UNPRICED_BY_TYPE,
   workgroupCutoffBytes,
 } from '../../scripts/report/cost';
-import { readReports } from '../../scripts/report/files';
 import { OLD_SOURCE_BEFORE, priceLines, renderMarkdown } from '../../scripts/report/render';
 import type { TerraformJson } from '../../terraform-json/stack-json';
-import { configuredSynth } from '../fixtures/configured';
+import { configuredReports, configuredSynth } from '../fixtures/configured';
 
 const synth = configuredSynth();
-const reports = readReports(synth.outdir).filter((r) => r.cost?.lines.length);
+const reports = configuredReports().filter((r) => r.cost?.lines.length);
 const tfOf = (stack: string) => JSON.parse(synth.stacks.get(stack)!) as TerraformJson;
 const count = (tf: TerraformJson, type: string) => Object.keys(tf.resource?.[type] ?? {}).length;
 const field = {
@@ -34,9 +33,9 @@ const field = {
 
 describe('monthly cost: complete, and consistent with the cutoff', () => {
   it('has priced stacks to check (a region with a price file)', () => {
-    expect(
-      reports.length + readReports(synth.outdir).filter((r) => r.cost && !r.cost.lines.length).length,
-    ).toBeGreaterThan(0);
+    expect(reports.length + configuredReports().filter((r) => r.cost && !r.cost.lines.length).length).toBeGreaterThan(
+      0,
+    );
   });
 
   it('the not-priced list names log storage, the erasure workgroup’s scans and data transfer out where the stack has log groups, workgroups and buckets; KMS requests say precisely why', () => {
@@ -97,7 +96,7 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
   });
 
   it('a stack without a pipeline states its cost too: its keys at the region’s price, every other billable component named, every type accounted for', () => {
-    const standing = readReports(synth.outdir).filter((r) => !r.cost);
+    const standing = configuredReports().filter((r) => !r.cost);
     for (const r of standing) {
       const tf = tfOf(r.stack);
       const types = Object.keys(tf.resource ?? {}).filter((t) => count(tf, t) > 0);
@@ -192,7 +191,7 @@ describe('prices: how close each is to AWS says so', () => {
       const file = pricesFor(region)!;
       for (const [item, p] of Object.entries(file.prices)) {
         if (!p || !p.sources.every((id) => file.sources[id].class === 'secondary')) continue;
-        const lines = readReports(synth.outdir).flatMap((r) => (r.cost?.region === region ? priceLines(r.cost) : []));
+        const lines = configuredReports().flatMap((r) => (r.cost?.region === region ? priceLines(r.cost) : []));
         for (const line of lines.filter((l) => l.startsWith(PRICE_ITEMS[item as PriceItem].what)))
           expect(line).toMatch(/secondary sources only/i);
       }
@@ -212,7 +211,7 @@ describe('prices: how close each is to AWS says so', () => {
         if (/StephenWetzel|catchmeif404|mamtha4u|uber\/athenadriver/.test(source.location))
           expect([region, id, source.class]).toEqual([region, id, 'secondary-copy']);
       }
-      const lines = readReports(synth.outdir).flatMap((r) => (r.cost?.region === region ? priceLines(r.cost) : []));
+      const lines = configuredReports().flatMap((r) => (r.cost?.region === region ? priceLines(r.cost) : []));
       for (const [item, p] of Object.entries(file.prices)) {
         if (!p || p.sources.some((id) => isFirstParty(file.sources[id].class))) continue;
         const priced = lines.filter((l) => l.startsWith(PRICE_ITEMS[item as PriceItem].what));
@@ -222,7 +221,7 @@ describe('prices: how close each is to AWS says so', () => {
         expect(line).not.toContain("a copy of AWS's offer file or pricing feed");
     }
     // The S3 storage price in us-east-1 rests on copies only: the report says so.
-    const us = readReports(synth.outdir).flatMap((r) => (r.cost?.region === 'us-east-1' ? priceLines(r.cost) : []));
+    const us = configuredReports().flatMap((r) => (r.cost?.region === 'us-east-1' ? priceLines(r.cost) : []));
     // (configurations without a us-east-1 stack: the loop above already holds for theirs)
     if (us.length)
       expect(us.find((l) => l.startsWith(PRICE_ITEMS['s3.standard'].what))).toMatch(/secondary sources only/);
@@ -233,7 +232,7 @@ describe('prices: how close each is to AWS says so', () => {
       const file = pricesFor(region)!;
       for (const source of Object.values(file.sources))
         if (/sweepstake/.test(source.location)) expect(source.class).toBe('secondary');
-      const lines = readReports(synth.outdir).flatMap((r) => (r.cost?.region === region ? priceLines(r.cost) : []));
+      const lines = configuredReports().flatMap((r) => (r.cost?.region === region ? priceLines(r.cost) : []));
       for (const [item, p] of Object.entries(file.prices)) {
         const date = p && file.sources[p.sources[0]].date;
         if (!date || date >= OLD_SOURCE_BEFORE) continue;

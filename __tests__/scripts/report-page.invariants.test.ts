@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { markupProblems, VISIBLE_MARKUP } from '../../scripts/report/check-page';
 import { phrase, plain } from '../../scripts/report/document';
 import { cellHtml } from '../../scripts/report/html';
-import { readReports, synthFingerprint, writeReports } from '../../scripts/report/files';
+import { synthFingerprint, writeReports } from '../../scripts/report/files';
 import { storeReach } from '../../scripts/report/reach';
 import { renderHtml, renderMarkdown, stackSection } from '../../scripts/report/render';
 import { accessPrincipal, PROTECTION, reachability } from '../../scripts/report/words';
@@ -19,9 +19,9 @@ import { compareReports } from '../../scripts/review/compare';
 import { changesJson, changesSection, renderChangesMarkdown } from '../../scripts/review/render';
 import { sectionHtml } from '../../scripts/report/html';
 import type { StackReport } from '../../scripts/report/analyze';
-import { configuredSynth } from '../fixtures/configured';
+import { configuredReports } from '../fixtures/configured';
 
-const reports = readReports(configuredSynth().outdir);
+const reports = configuredReports();
 const HOSTILE = '"><img src=x onerror=alert(1)><span title="';
 
 /** The reports with every AWS name and store name replaced by markup. */

@@ -1,18 +1,17 @@
 /** Invariant tests: the compliance report of every stack of the configured matrix has its sections, consistent with the config. */
 import { backendLocation, staticFolder } from '../../config/names';
 import { stackTargets } from '../../config/targets';
-import { readReports } from '../../scripts/report/files';
 import { pricesFor } from '../../config/prices';
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import { CONTROLS_SCOPE } from '../../config/controls';
 import { alarmConditions, renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
 import { accessPrincipal, COMPARISON, CRAWLER_LOG_GROUPS, METRIC_MEANS, storeHolds } from '../../scripts/report/words';
 import { CRAWLER_LOG_GROUP } from '../../stacks/constructs/catalog';
-import { CONFIGURED, configuredSynth, describeEach } from '../fixtures/configured';
+import { CONFIGURED, configuredReports, describeEach } from '../fixtures/configured';
 import { LOCATE_DIGEST_PREFIX_HEX } from '../../scripts/erase/athena-locate';
 
 // The report reads cdktf.out as written by `npm run synth` (fixtures/commands.ts ran it once for the test run).
-const reports = readReports(configuredSynth().outdir);
+const reports = configuredReports();
 
 describe('report of the configured matrix', () => {
   it('covers every stack with no error finding, and keeps nothing longer than configured', () => {

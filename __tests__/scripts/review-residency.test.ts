@@ -8,7 +8,8 @@ import { Testing } from 'cdktf';
 import type { MatrixConfig } from '../../config';
 import type { DeploymentConfig } from '../../config/matrix';
 import { resolveMatrix } from '../../config/resolve';
-import { analyzeStack, type StackReport } from '../../scripts/report/analyze';
+import type { StackReport } from '../../scripts/report/analyze';
+import { analyzedOnce } from '../fixtures/analyzed';
 import { compareReports, gateFailures, type StackReview } from '../../scripts/review/compare';
 import { verdict } from '../../scripts/review/render';
 import { CheckedStack } from '../../stacks/checked-stack';
@@ -26,7 +27,7 @@ function reports(matrix: MatrixConfig): StackReport[] {
       key,
       all
         .filter((s): s is CheckedStack => s instanceof CheckedStack)
-        .map((s) => analyzeStack(s.facts.stack, JSON.parse(Testing.synth(s)) as TerraformJson, s.facts)),
+        .map((s) => analyzedOnce(s.facts.stack, JSON.parse(Testing.synth(s)) as TerraformJson, s.facts)),
     );
   }
   return cache.get(key)!;

@@ -15,7 +15,8 @@ import type { DeploymentConfig } from '../../config/matrix';
 import { resolveMatrix } from '../../config/resolve';
 import { bootstrapTargets } from '../../config/targets';
 import type { TerraformJson } from '../../terraform-json/stack-json';
-import { analyzeStack, type StackReport } from '../../scripts/report/analyze';
+import type { StackReport } from '../../scripts/report/analyze';
+import { analyzedOnce } from '../fixtures/analyzed';
 import { compareReports, gateFailures, type Change, type StackReview } from '../../scripts/review/compare';
 import { changeWords, renderChangesMarkdown, verdict } from '../../scripts/review/render';
 import type { CheckedStack } from '../../stacks/checked-stack';
@@ -51,7 +52,7 @@ function reports(
   return stacks.map(({ json, facts }) => {
     const tf = JSON.parse(json) as TerraformJson;
     edit(facts.stack, tf);
-    return analyzeStack(facts.stack, tf, facts);
+    return analyzedOnce(facts.stack, tf, facts);
   });
 }
 
