@@ -145,7 +145,9 @@ export const PERMISSIONS_BY_TYPE: Record<string, TypePermissions> = {
       ]),
   },
   aws_glue_catalog_table: {
-    read: ['glue:GetTable'],
+    // The provider reads a table's partition indexes after GetTable on every read (resourceCatalogTableRead in
+    // internal/service/glue/catalog_table.go); without GetPartitionIndexes the apply fails (e2e, 2026-12-06).
+    read: ['glue:GetTable', 'glue:GetPartitionIndexes'],
     write: ['glue:CreateTable', 'glue:UpdateTable', 'glue:DeleteTable'],
   },
   aws_glue_crawler: {

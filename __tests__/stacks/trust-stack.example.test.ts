@@ -209,6 +209,13 @@ describe('deploy permissions generated from a stack', () => {
     ).toEqual([]);
   });
 
+  it("both roles read a Glue table as the provider does: GetTable, then its partition indexes (the e2e's apply failed without)", () => {
+    // resourceCatalogTableRead (internal/service/glue/catalog_table.go) calls GetPartitionIndexes after GetTable.
+    expect(JSON.stringify(stack.toTerraform())).toContain('aws_glue_catalog_table');
+    for (const role of [plan, apply])
+      expect([...actions(role)]).toEqual(expect.arrayContaining(['glue:GetTable', 'glue:GetPartitionIndexes']));
+  });
+
   it('the apply role can do what the plan role can, and more', () => {
     const applying = actions(apply);
     expect([...actions(plan)].filter((a) => !applying.has(a))).toEqual([]);
