@@ -70,30 +70,6 @@ export function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv, l
   return run.done;
 }
 
-/** Runs `tasks` with at most `limit` at a time, in order; results in input order. */
-export async function inParallel<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const slot = limiter(limit);
-  return Promise.all(items.map((item) => slot(() => task(item))));
-}
-
-/** Runs the tasks given to it at most `limit` at a time, in the order they were given. */
-export function limiter(limit: number): <R>(task: () => Promise<R>) => Promise<R> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (running < limit) running++;
-    // A finished task hands its slot straight to the next waiting one, so `running` never exceeds `limit`.
-    else await new Promise<void>((start) => waiting.push(start));
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  };
-}
-
 /** The last lines of Terraform's output that say what went wrong, for a one-line message. */
 export function terraformError(output: string): string {
   const lines = output
