@@ -5,7 +5,8 @@
 import { resources, type TerraformJson } from '../../../terraform-json/stack-json';
 import { asList } from '../../../terraform-json/policy';
 import type { Principal } from '../../../model/types';
-import { ACCOUNT_TOKEN, iamWildcardMatch } from '../../../model/values';
+import { ACCOUNT_TOKEN } from '../../../model/values';
+import { iamWildcardMatch } from '../../../terraform-json/policy';
 import { checkOfRuleId, type Check, type PolicyRule } from '../../../stacks/rules/rule';
 import { eventStore, logStore, reportFixture, type ReportRuleInput } from './input';
 
