@@ -1,6 +1,6 @@
 /**
  * main.ts as users run it: an invariant over the configured matrix, synthesized once per test run through
- * scripts/synth.js with this process's environment and cdktf.json (fixtures/commands.ts). A failed synth:
+ * scripts/synth.ts with this process's environment and cdktf.json (fixtures/commands.ts). A failed synth:
  * commands.test.ts.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { backendLocation } from '../config/names';
 import { stackTargets } from '../config/targets';
 import { CONFIGURED, CONFIGURED_SOURCE, configuredSynth } from './fixtures/configured';
 
-// The full app.synth() of main.ts, through `npm run synth` (scripts/synth.js): cross-stack references and
+// The full app.synth() of main.ts, through `npm run synth` (scripts/synth.ts): cross-stack references and
 // validation errors only surface in a whole app, and this is the path users take.
 // It runs once per test run, in the background (fixtures/commands.ts); these tests read what it wrote.
 describe(`npm run synth: the full app of the configured matrix (${CONFIGURED_SOURCE})`, () => {

@@ -20,7 +20,8 @@ import { isPermissionsBoundaryName } from '../config/names';
 import { evaluateRequest } from './iam-evaluator';
 import { resourcesOfType, type TerraformJson } from '../terraform-json/stack-json';
 import { asList, iamWildcardMatch } from '../terraform-json/policy';
-import type { DeploymentFacts, Store } from './types';
+import type { DeploymentFacts } from '../terraform-json/facts';
+import type { Store } from './types';
 
 /** How far a principal gets with a request. Order matters: a change up this list widens access. */
 export const ACCESS_LEVELS = ['denied', 'conditional', 'allowed'] as const;
@@ -1222,13 +1223,3 @@ export function accessMatrix(
     unseen: unseen.sort((a, b) => `${a.principal}${a.arn}`.localeCompare(`${b.principal}${b.arn}`)),
   };
 }
-
-/** The cell of a (principal, request, target), or the denial it stands for when absent. */
-export const accessLevel = (
-  matrix: AccessMatrix,
-  principal: string,
-  request: AccessRequest,
-  target: string,
-): AccessLevel =>
-  matrix.cells.find((c) => c.principal === principal && c.request === request && c.target === target)?.level ??
-  'denied';

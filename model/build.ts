@@ -6,10 +6,10 @@ import { NOT_QUERYABLE_WITHOUT_RESTORE, S3_RULES } from '../config/aws';
 import { staticFolder } from '../config/names';
 import { bucketControls, resourcesOfType, type TerraformJson } from '../terraform-json/stack-json';
 import { asList as list } from '../terraform-json/policy';
+import type { DeploymentFacts } from '../terraform-json/facts';
 import type {
   Alert,
   Backend,
-  DeploymentFacts,
   Destination,
   Encryption,
   FlowEdge,

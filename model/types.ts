@@ -8,9 +8,6 @@ import type { ControlAcceptance } from '../config/schema';
 import type { DeploymentFacts } from '../terraform-json/facts';
 import type { AccessMatrix } from './access';
 
-/** The facts written at synth are the Terraform-JSON layer's (terraform-json/facts.ts); the model re-exports them. */
-export type { DeploymentFacts, StackRole } from '../terraform-json/facts';
-
 /**
  * A stack's identity across changes: its role, environments and region — not its account or name, so replacing an
  * account id is a move of the same stack, not a removal and an addition.

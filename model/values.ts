@@ -5,8 +5,6 @@
 import type { Condition, Principal, Statement, Value } from './types';
 import { asList, parsePolicy, type Statement as JsonStatement } from '../terraform-json/policy';
 
-export { iamWildcardMatch } from '../terraform-json/policy';
-
 /** Where a stack lives: what a literal is made relative to. */
 export interface Home {
   account: string;

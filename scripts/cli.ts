@@ -2,9 +2,9 @@
  * The one command-line convention of the project's commands (`npm run <command> -- …`): flags parsed by Node's own
  * `util.parseArgs`; `--help` prints the usage (exit 0); an unknown flag, a missing value or a stray argument prints
  * the problem and the usage (exit 2). The usage is generated from the command's spec, so it lists every flag.
- * scripts/synth.js follows the same convention in plain JavaScript (it runs before anything is bundled).
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { normalize, resolve, sep } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfiguredDeployments, type ResolvedDeployment } from '../config';
@@ -109,7 +109,7 @@ export function commandLine<F extends Record<string, Flag>>(spec: CommandSpec<F>
 }
 
 export interface SynthIntoOptions {
-  /** The project to synthesize (its own scripts/synth.js, code and config). @default the working directory */
+  /** The project to synthesize (its own `npm run synth`, code and config). @default the working directory */
   projectDir?: string;
   /** HCL instead of JSON. @default JSON */
   hcl?: boolean;
@@ -119,7 +119,7 @@ export interface SynthIntoOptions {
 
 /**
  * How `npm run synth` of a project is started to write into `outdir`: the one way the tools synthesize into a folder
- * of their own (the review's base commit, the e2e run, the tests). The project's own scripts/synth.js runs, so a
+ * of their own (the review's base commit, the e2e run, validate, the tests). The project's own scripts/synth.ts runs, so a
  * base commit synthesizes with its own code and config.
  */
 export function synthInvocation(outdir: string, options: SynthIntoOptions = {}) {
@@ -130,7 +130,11 @@ export function synthInvocation(outdir: string, options: SynthIntoOptions = {}) 
     CDKTF_OUTDIR: outdir,
     ...(options.hcl !== undefined ? { SYNTH_HCL_OUTPUT: String(options.hcl) } : {}),
   };
-  return { command: process.execPath, args: [resolve(cwd, 'scripts', 'synth.js')], cwd, env };
+  // A commit from before `npm run synth` was TypeScript has scripts/synth.js (the review synthesizes its base commit).
+  const args = existsSync(resolve(cwd, 'scripts', 'synth.ts'))
+    ? [resolve(cwd, 'scripts', 'run-ts.js'), resolve(cwd, 'scripts', 'synth.ts')]
+    : [resolve(cwd, 'scripts', 'synth.js')];
+  return { command: process.execPath, args, cwd, env };
 }
 
 /** Synthesizes into `outdir` (synthInvocation), waiting for it: whether it succeeded, and what it printed. */

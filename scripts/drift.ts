@@ -17,7 +17,8 @@ import { stackTargets } from '../config/targets';
 import { analyzeStack } from './report/analyze';
 import { compareReports, GATED, type Effect } from './review/compare';
 import { changeWords, verdict } from './review/render';
-import { inParallel, terraform, terraformEnv, terraformError } from './terraform-cli';
+import { inParallel } from './concurrency';
+import { terraform, terraformEnv, terraformError } from './terraform-cli';
 
 export interface StackDrift {
   stack: string;

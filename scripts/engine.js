@@ -6,7 +6,7 @@
  * `cdktf` → `npm:cdktn@…`, `@cdktf/provider-aws` → `npm:@cdktn/provider-aws@…`, `cdktf-cli` → `npm:cdktn-cli@…`) and
  * reinstalls. Switching back writes package.json byte for byte as it was, and — when the engine left was installed
  * by this command on this checkout — its exact package-lock.json too (kept in node_modules/.cache/engine/), which
- * `npm install` then installs as it is; otherwise npm resolves the lock anew. Plain JavaScript, like scripts/synth.js: it must run while the
+ * `npm install` then installs as it is; otherwise npm resolves the lock anew. Plain JavaScript, not run through scripts/run-ts.js (esbuild is a dependency): it must run while the
  * dependencies it replaces are missing or half-installed.
  */
 'use strict';

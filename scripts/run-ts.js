@@ -16,18 +16,24 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 /** Never part of a bundle, wherever they are. */
 const SKIP_ANYWHERE = new Set(['node_modules', '.git']);
-/** Top-level folders of output and tests (only at the top: `scripts/report/` is code, `report/` is output). */
+/**
+ * Top-level folders of output and tests (only at the top: `scripts/report/` is code, `report/` is output). A folder
+ * holding the entry is walked all the same: the tests' own script (__tests__/fixtures/commands.ts) runs through here.
+ */
 const SKIP_AT_ROOT = new Set(['cdktf.out', 'report', '__tests__', 'sample-data', 'bootstrap-state', 'coverage']);
 
 /** Size and mtime of every .ts file of the project under `projectRoot`: any edit changes the cache key. */
 function sourceKey(projectRoot, entry) {
+  const entryTop = path.relative(projectRoot, path.resolve(projectRoot, entry)).split(path.sep)[0];
   const hash = crypto
     .createHash('sha256')
     .update(`${entry}\0${fs.statSync(__filename).mtimeMs}\0${require('esbuild/package.json').version}`);
   const walk = (dir) => {
     for (const item of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       if (item.isDirectory()) {
-        const skipped = SKIP_ANYWHERE.has(item.name) || (dir === projectRoot && SKIP_AT_ROOT.has(item.name));
+        const skipped =
+          SKIP_ANYWHERE.has(item.name) ||
+          (dir === projectRoot && SKIP_AT_ROOT.has(item.name) && item.name !== entryTop);
         if (!skipped) walk(path.join(dir, item.name));
       } else if (item.name.endsWith('.ts') || item.name === 'package.json' || item.name === 'tsconfig.json') {
         const stat = fs.statSync(path.join(dir, item.name));

@@ -1,5 +1,5 @@
 /**
- * Running Terraform from the project's TypeScript tools (drift, e2e): one CLI config of our own (the image's
+ * Running Terraform from the project's tools (drift, e2e, `npm run validate`): one CLI config of our own (the image's
  * TF_CLI_CONFIG_FILE may name a file that does not exist), the offline provider mirror when there is one, and
  * commands run asynchronously with their output kept in a log file.
  */
@@ -8,22 +8,45 @@ import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-/** Where a filesystem mirror of hashicorp/aws may be (same list as scripts/terraform-validate.sh). */
-function providerMirror(): string | undefined {
-  const candidates = [
-    process.env.TF_PROVIDER_MIRROR,
-    '/opt/tf-plugins',
-    join(homedir(), '.terraform.d/plugins'),
-    '/usr/share/terraform/plugins',
-    '/usr/local/share/terraform/plugins',
-  ];
-  return candidates.find((c): c is string => !!c && existsSync(join(c, 'registry.terraform.io/hashicorp/aws')));
+/** Well-known places of a filesystem mirror of hashicorp/aws, after $TF_PROVIDER_MIRROR. */
+const MIRROR_PLACES = () => [
+  '/opt/tf-plugins',
+  join(homedir(), '.terraform.d/plugins'),
+  '/usr/share/terraform/plugins',
+  '/usr/local/share/terraform/plugins',
+];
+
+/** Whether `dir` is a filesystem mirror holding `source` (a provider source such as `hashicorp/aws`). */
+export const mirrorHolds = (dir: string, source: string): boolean =>
+  existsSync(join(dir, 'registry.terraform.io', source));
+
+/**
+ * The filesystem mirror of hashicorp/aws (laid out `<dir>/registry.terraform.io/hashicorp/aws/<version>/<os_arch>/…`):
+ * $TF_PROVIDER_MIRROR, else the first well-known place holding it; undefined when there is none (then the registry).
+ */
+export function providerMirror(warn: (message: string) => void = () => {}): string | undefined {
+  const named = process.env.TF_PROVIDER_MIRROR;
+  if (named) {
+    if (mirrorHolds(named, 'hashicorp/aws')) return named;
+    warn(`TF_PROVIDER_MIRROR=${named} has no registry.terraform.io/hashicorp/aws; ignoring it`);
+  }
+  return MIRROR_PLACES().find((place) => mirrorHolds(place, 'hashicorp/aws'));
 }
 
-/** Environment for Terraform with a CLI config written into `dir`: the mirror if found, else the registry. */
-export function terraformEnv(dir: string): NodeJS.ProcessEnv {
+/** How Terraform is run: its environment, and the mirror its CLI config installs hashicorp/aws from (if any). */
+export interface TerraformSetup {
+  env: NodeJS.ProcessEnv;
+  mirror: string | undefined;
+}
+
+/**
+ * The one Terraform CLI setup of the tools (drift, e2e, validate): a CLI config written into `dir` — hashicorp/aws
+ * from the mirror, when there is one (Terraform then links the unpacked provider into each stack, so no cache is
+ * needed), else a plugin cache in `dir` shared by the runs (the registry, one download) — and the environment naming it.
+ */
+export function terraformSetup(dir: string, warn?: (message: string) => void): TerraformSetup {
   mkdirSync(dir, { recursive: true });
-  const mirror = providerMirror();
+  const mirror = providerMirror(warn);
   const config = join(dir, 'terraform.rc');
   writeFileSync(
     config,
@@ -32,8 +55,14 @@ export function terraformEnv(dir: string): NodeJS.ProcessEnv {
       : `plugin_cache_dir = "${join(dir, 'plugin-cache')}"\n`,
   );
   if (!mirror) mkdirSync(join(dir, 'plugin-cache'), { recursive: true });
-  return { ...process.env, TF_CLI_CONFIG_FILE: config, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+  return {
+    env: { ...process.env, TF_CLI_CONFIG_FILE: config, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' },
+    mirror,
+  };
 }
+
+/** Environment for Terraform with a CLI config written into `dir` (terraformSetup). */
+export const terraformEnv = (dir: string): NodeJS.ProcessEnv => terraformSetup(dir).env;
 
 export interface RunResult {
   code: number;
@@ -68,30 +97,6 @@ export function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv, l
   const run = startTerraform(args, cwd, env, log);
   run.child.stdin!.end();
   return run.done;
-}
-
-/** Runs `tasks` with at most `limit` at a time, in order; results in input order. */
-export async function inParallel<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const slot = limiter(limit);
-  return Promise.all(items.map((item) => slot(() => task(item))));
-}
-
-/** Runs the tasks given to it at most `limit` at a time, in the order they were given. */
-export function limiter(limit: number): <R>(task: () => Promise<R>) => Promise<R> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (running < limit) running++;
-    // A finished task hands its slot straight to the next waiting one, so `running` never exceeds `limit`.
-    else await new Promise<void>((start) => waiting.push(start));
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  };
 }
 
 /** The last lines of Terraform's output that say what went wrong, for a one-line message. */

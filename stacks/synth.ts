@@ -25,7 +25,7 @@ export interface SynthOptions {
  * before it runs the app and removes those missing from the new manifest itself, with an `rmSync` that fails when a
  * folder is already gone (`SynthStack.synth` in @cdktf/cli-core/src/lib/synth-stack.js, 0.21.0): removing them here
  * broke the first `cdktf synth` after every change of an account id. `npm run synth` clears the output before the
- * app runs (scripts/synth.js), so it leaves no such folder either.
+ * app runs (scripts/synth.ts), so it leaves no such folder either.
  */
 function publish(staging: string, outdir: string): void {
   const stacksDir = join(outdir, Manifest.stacksFolder);

@@ -14,6 +14,21 @@ export interface TerraformJson {
   output?: Record<string, unknown>;
 }
 
+/**
+ * A copy of a stack's JSON for a scratch folder, its state kept apart from the deployment's: the Terraform Cloud block
+ * removed (HCP Terraform is not reached from a copy), and the `backend` block too unless `keepBackend` (the e2e keeps
+ * an S3 backend and points it at the emulator). With neither, Terraform keeps local state, in the folder or where
+ * an override file's local backend says.
+ */
+export function withoutRemoteState<T extends TerraformJson>(tf: T, options: { keepBackend?: boolean } = {}): T {
+  const copy = structuredClone(tf);
+  if (copy.terraform) {
+    delete copy.terraform.cloud;
+    if (!options.keepBackend) delete copy.terraform.backend;
+  }
+  return copy;
+}
+
 /** Every resource of the stack as [type, name, body]. */
 export function resources(tf: TerraformJson): [string, string, Record<string, unknown>][] {
   return Object.entries(tf.resource ?? {}).flatMap(([type, byName]) =>

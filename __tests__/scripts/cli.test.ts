@@ -3,7 +3,10 @@
  * refuses an unknown flag, a missing value or a stray argument with the problem and its usage (exit 2). CI runs
  * every `npm run <command> -- --help` and `-- --bogus` as users do (.ci/run).
  */
-import { commandLine, usage, type CommandSpec } from '../../scripts/cli';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { commandLine, synthInvocation, usage, type CommandSpec } from '../../scripts/cli';
 
 const SPEC = {
   name: 'example',
@@ -77,5 +80,25 @@ describe('commandLine', () => {
     } finally {
       out.mockRestore();
     }
+  });
+});
+
+describe('synthInvocation', () => {
+  it("starts the project's own `npm run synth` through run-ts, into the folder asked, with its HCL choice", () => {
+    const project = join(__dirname, '..', '..');
+    const { command, args, cwd, env } = synthInvocation('/tmp/out', { projectDir: project, hcl: false });
+    expect([command, args, cwd]).toEqual([
+      process.execPath,
+      [join(project, 'scripts', 'run-ts.js'), join(project, 'scripts', 'synth.ts')],
+      project,
+    ]);
+    expect([env.CDKTF_OUTDIR, env.SYNTH_HCL_OUTPUT]).toEqual(['/tmp/out', 'false']);
+  });
+
+  it("runs a base commit's scripts/synth.js when it has no synth.ts (the review synthesizes older commits)", () => {
+    const base = mkdtempSync(join(tmpdir(), 'synth-base-'));
+    mkdirSync(join(base, 'scripts'));
+    writeFileSync(join(base, 'scripts', 'synth.js'), '');
+    expect(synthInvocation('/tmp/out', { projectDir: base }).args).toEqual([join(base, 'scripts', 'synth.js')]);
   });
 });

@@ -3,22 +3,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveMatrix } from '../../config/resolve';
-import { analyzeStack } from '../../scripts/report/analyze';
+import { analyzeStack, type StackReport } from '../../scripts/report/analyze';
 import { estimateCost } from '../../scripts/report/cost';
 import { readReports } from '../../scripts/report/files';
 import { capacityCheck } from '../../scripts/report/capacity';
 import { crawlCost } from '../../scripts/report/cost';
 import { pricesFor, type PriceItem } from '../../config/prices';
 import { ASSUMPTIONS } from '../../scripts/report/prices';
-import {
-  flowSvg,
-  labelledFlow,
-  priceLines,
-  renderHtml,
-  renderMarkdown,
-  severityCounts,
-  wrap,
-} from '../../scripts/report/render';
+import { flowSvg, wrap } from '../../scripts/report/html';
+import { labelledFlow, priceLines, renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
 import { costDifference, retentionNotes, timeline } from '../../scripts/report/words';
 import { pipelineFacts } from '../../terraform-json/facts';
 import { synthesizeChecked } from '../../stacks/synth';
@@ -377,6 +370,17 @@ describe('page and diagram', () => {
   it('has one section and one diagram per stack', () => {
     expect(html.match(/<section class="stack"/g)).toHaveLength(reports.length);
     expect(html.match(/<svg /g)).toHaveLength(reports.length);
+  });
+
+  it('says where no data flows, in both writers, and draws no diagram or empty table', () => {
+    const still: StackReport = { ...eu, model: { ...eu.model, flow: [] } };
+    const page = renderHtml([still]);
+    expect(page).toContain('<p>No data flows through this stack.</p>');
+    expect(page).not.toMatch(/<svg |class="diagram"/);
+    const md = renderMarkdown(still);
+    expect(md).toContain('## Data flow\n\nNo data flows through this stack.\n');
+    expect(md).not.toContain('| From | To | Region | Via |');
+    expect(renderMarkdown(eu)).toContain('| From | To | Region | Via |');
   });
 
   it('places a node after every node that feeds it', () => {

@@ -27,4 +27,12 @@ describe('run-ts bundle cache key', () => {
     write('node_modules/x/index.ts', 'x');
     expect(sourceKey(root, entry)).toBe(before);
   });
+
+  it('walks the tests folder when the entry is in it (the tests run their commands script through run-ts)', () => {
+    const testEntry = join(root, '__tests__', 'script.ts');
+    write('__tests__/script.ts', 'export {};');
+    const before = sourceKey(root, testEntry);
+    write('__tests__/helper.ts', 'export const b = 2;');
+    expect(sourceKey(root, testEntry)).not.toBe(before);
+  });
 });

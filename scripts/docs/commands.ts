@@ -14,10 +14,14 @@ import { CHECK_PAGE_COMMAND } from '../report/check-page';
 import { REPORT_COMMAND } from '../report/index';
 import { REVIEW_COMMAND } from '../review/index';
 import { SAMPLE_EVENTS_COMMAND } from '../sample-events';
+import { SYNTH_COMMAND } from '../synth';
+import { VALIDATE_COMMAND } from '../terraform-validate';
 
 /** The commands with a spec, in the order a user meets them. */
 export const COMMANDS: CommandSpec[] = [
+  SYNTH_COMMAND,
   CONFIG_CHECK_COMMAND,
+  VALIDATE_COMMAND,
   PREFLIGHT_COMMAND,
   DEPLOY_COMMAND,
   DRIFT_COMMAND,
@@ -39,9 +43,9 @@ export function renderCommandReference(): string {
     '# Commands',
     '',
     'Every command answers `--help` with this text and refuses an unknown flag with it (exit 2). Besides these:',
-    '`npm ci && CHECKPOINT_DISABLE=1 npx cdktf synth` (or `npm run synth`, the same output without cdktf-cli),',
+    '`npm ci && CHECKPOINT_DISABLE=1 npx cdktf synth` (`npm run synth` writes the same output without cdktf-cli),',
     '`npm test` (jest; `npm test -- -u` accepts a changed synth), `npm run typecheck` (tsc), `npm run lint` (ESLint),',
-    '`npm run format` and `npm run format:check` (Prettier), `npm run validate` (Terraform; `npm run validate -- --help`),',
+    '`npm run format` and `npm run format:check` (Prettier),',
     'and `npm run engine -- cdktf|terrain`, which switches the CDK engine (CDK for Terraform, the default, or CDK',
     'Terrain: docs/operating.md, "CDK Terrain"; `npm run engine -- --help`).',
     '',

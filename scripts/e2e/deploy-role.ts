@@ -36,7 +36,7 @@ import { trustTargets } from '../../config/targets';
 import { arns } from '../../stacks/iam';
 import { partitionOf } from '../../config/aws';
 import { buildStacks } from '../../stacks/matrix';
-import type { TerraformJson } from '../../terraform-json/stack-json';
+import { withoutRemoteState, type TerraformJson } from '../../terraform-json/stack-json';
 import { HCP_TERRAFORM_AWS_AUDIENCE, runSubject, TrustStack, type RunPhase } from '../../stacks/trust-stack';
 import { backendLocation, staticFolder } from '../../config/names';
 import { terraform, terraformError } from '../terraform-cli';
@@ -128,8 +128,7 @@ function scratchCopy(
   destroyable = false,
 ): void {
   mkdirSync(dir, { recursive: true });
-  const json = structuredClone(tf);
-  if (json.terraform) delete json.terraform.cloud;
+  const json = withoutRemoteState(tf, { keepBackend: true });
   // The trust stack's role policies (the deploy policies) and the analysts' policy, as moto can check them.
   if (json.resource?.aws_iam_openid_connect_provider)
     for (const policy of Object.values(json.resource.aws_iam_role_policy ?? {}))

@@ -60,12 +60,13 @@ import { stackTargets, type StackTarget } from '../../config/targets';
 import { buildStackModel } from '../../model/build';
 import { stackFacts } from '../../terraform-json/facts';
 import type { StackModel } from '../../model/types';
-import type { TerraformJson } from '../../terraform-json/stack-json';
+import { withoutRemoteState, type TerraformJson } from '../../terraform-json/stack-json';
 import { appConfig, type AppConfig } from '../app-config';
 import { commandLine, isEntryPoint, loadDeploymentsOrReport, synthesizeInto, usage, type CommandSpec } from '../cli';
 import { driftOf } from '../drift';
 import { generateEvents, validateEvents } from '../sample-events';
-import { limiter, startTerraform, terraform, terraformEnv, terraformError } from '../terraform-cli';
+import { limiter } from '../concurrency';
+import { startTerraform, terraform, terraformEnv, terraformError } from '../terraform-cli';
 import { allowDestroyOverride, EMULATOR_CREDENTIALS, overrideFile, s3BackendConfig } from './emulator';
 import { deployRoleCheck } from './deploy-role';
 import { erasureOfOneDevice } from './erasure';
@@ -166,12 +167,12 @@ function prepare(run: StackRun, outdir: string, stateDir: string, plant?: string
   const { endpoint } = run;
   cpSync(join(outdir, 'stacks', run.target.stack), run.dir, { recursive: true });
   const file = join(run.dir, 'cdk.tf.json');
-  const json = JSON.parse(readFileSync(file, 'utf8')) as TerraformJson & {
+  const synthesized = JSON.parse(readFileSync(file, 'utf8')) as TerraformJson & {
     resource: Record<string, Record<string, Record<string, unknown>>>;
   };
-  const s3Backend = json.terraform?.backend?.s3 !== undefined;
+  const s3Backend = synthesized.terraform?.backend?.s3 !== undefined;
   // Terraform Cloud cannot be reached here: such stacks keep a local state in the scratch folder instead.
-  if (json.terraform?.cloud) delete json.terraform.cloud;
+  const json = withoutRemoteState(synthesized, { keepBackend: true });
   if (plant === 'stream-bucket' && json.resource.aws_kinesis_firehose_delivery_stream) {
     for (const stream of Object.values(json.resource.aws_kinesis_firehose_delivery_stream)) {
       (stream.extended_s3_configuration as Record<string, unknown>).bucket_arn =

@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import { filterObject, idMatcher, resultText, type IdMatcher, type MatchField } from './records';
 import { MAC_ALGORITHM, type IdMacer, type MacKeyed } from './receipt-mac';
 import { retentionStep } from '../../config/rewrite-retention';
+import { forEachConcurrently } from '../concurrency';
 
 export interface ObjectVersion {
   key: string;
@@ -136,28 +137,6 @@ export interface ErasureRequest {
  * CPU, so one key at a time leaves the core waiting on the network.
  */
 export const DEFAULT_CONCURRENCY = 8;
-
-/** Runs `work` for each item, `limit` at a time; after a failure takes no more items, lets those running end, and throws it. */
-export async function forEachConcurrently<T>(
-  items: AsyncIterable<T>,
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  const running = new Set<Promise<void>>();
-  const failed: { error?: unknown } = {};
-  for await (const item of items) {
-    if ('error' in failed) break;
-    const task: Promise<void> = work(item)
-      .catch((error: unknown) => {
-        if (!('error' in failed)) failed.error = error;
-      })
-      .finally(() => running.delete(task));
-    running.add(task);
-    if (running.size >= limit) await Promise.race(running);
-  }
-  await Promise.all(running);
-  if ('error' in failed) throw failed.error;
-}
 
 export interface Shard {
   index: number;

@@ -6,7 +6,8 @@
 import type { AccessOptions } from '../../model/access';
 import { buildStackModel } from '../../model/build';
 import { factsFromTags } from '../../terraform-json/facts';
-import type { DeploymentFacts, StackModel } from '../../model/types';
+import type { StackModel } from '../../model/types';
+import type { DeploymentFacts } from '../../terraform-json/facts';
 import { sortFindings, runRules } from '../../stacks/rules/engine';
 import { SYNTH_GATE } from '../../stacks/rules/packs';
 import type { TerraformJson } from '../../terraform-json/stack-json';

@@ -25,6 +25,12 @@ export function findBrowser(): string | undefined {
 }
 
 /** An attribute: a name, and a quoted value holding no markup (the writer escapes `<`, `>`, `"` and `&`). */
+/**
+ * The stack sections of stacks that deploy AWS resources, which the overview and the data sections are for: an HCP
+ * Terraform workspaces stack (data-stack-role="workspaces", html.ts) has its own section in its own terms and no row.
+ */
+const AWS_STACK_SECTIONS = 'section.stack:not([data-stack-role="workspaces"])';
+
 const TAG = /^<\/?[a-zA-Z][a-zA-Z0-9-]*(?:\s+[a-zA-Z][a-zA-Z0-9:-]*(?:="[^"<>]*")?)*\s*\/?>/;
 const ENTITY = /^&(?:[a-zA-Z]+|#[0-9]+|#x[0-9a-fA-F]+);/;
 
@@ -128,9 +134,7 @@ export async function checkPage(
       ok: clipped === 0,
       detail: clipped === 0 ? `${diagrams.length} fit` : `${clipped} wider than the page`,
     });
-    // The overview and the data sections are for stacks that deploy AWS resources; an HCP Terraform workspaces stack
-    // (data-stack-role="workspaces") has its own section in its own terms and no row.
-    const awsStacks = await tab.locator('section.stack:not([data-stack-role="workspaces"])').count();
+    const awsStacks = await tab.locator(AWS_STACK_SECTIONS).count();
     const overviewRows = await tab.locator('section.overview table tbody tr').count();
     results.push({
       name: 'the overview lists every AWS stack',
@@ -138,7 +142,7 @@ export async function checkPage(
       detail: `${overviewRows} rows of ${awsStacks}`,
     });
     const headings = await tab
-      .locator('section.stack:not([data-stack-role="workspaces"])')
+      .locator(AWS_STACK_SECTIONS)
       .evaluateAll((all) => all.map((s) => [...s.querySelectorAll('h3')].map((h) => h.textContent ?? '')));
     const missing = [
       'Destroy protection',

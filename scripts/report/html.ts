@@ -115,7 +115,6 @@ export function wrap(label: string, width: number, maxLines: number): string[] {
  * labelled with its region.
  */
 export function flowSvg(edges: FlowEdge[], id: string): string {
-  if (edges.length === 0) return element('p', {}, 'No data flows through this stack.');
   const nodes: string[] = [];
   for (const e of edges) for (const n of [e.from, e.to]) if (!nodes.includes(n)) nodes.push(n);
   const column = new Map(nodes.map((n) => [n, 0]));

@@ -56,7 +56,7 @@ export function blockMarkdown(b: Block, depth = 1): string {
       return tableMarkdown(b.headers, b.rows);
     case 'flow':
       return tableMarkdown(
-        ['From', 'To', 'Region', 'Via'],
+        b.headers,
         b.edges.map((e) => [e.from, e.to, e.region, e.via].map((t) => [{ kind: 'text', text: t }] as Cell)),
       );
     case 'details':

@@ -35,8 +35,6 @@ import { pageHtml } from './html';
 import { sectionMarkdown } from './markdown';
 import { storeReach } from './reach';
 
-export { flowSvg, wrap } from './html';
-
 const usd = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const count = (n: number) => (n >= 1e9 ? `${n / 1e9} B` : `${n / 1e6} M`);
 const yesNo = (v: boolean | null) => (v === null ? 'n/a' : v ? 'yes' : 'NO');
@@ -377,7 +375,9 @@ export function stackSection(r: StackReport): Section {
   );
 
   heading('Data flow');
-  b.push({ kind: 'flow', id: r.stack, edges: labelledFlow(model) });
+  const flow = labelledFlow(model);
+  if (flow.length === 0) para(words.NO_FLOW);
+  else b.push({ kind: 'flow', id: r.stack, edges: flow, headers: [...words.FLOW_HEADERS] });
 
   heading('Where the data lives');
   tableOf(

@@ -110,6 +110,11 @@ export function reachability(r: StoreReach): string {
   return [STORE_POLICY[r.policy], outside, ...guests, inside].join('; ');
 }
 
+/** The data flow's table (the Markdown form of the page's diagram): what each column holds. */
+export const FLOW_HEADERS = ['From', 'To', 'Region', 'Via'] as const;
+/** Said instead of a data flow where nothing flows (a trust stack: roles only). */
+export const NO_FLOW = 'No data flows through this stack.';
+
 /** A copy of a person's events, by the role of the store that holds it (the erasure section). */
 export const COPY_OF: Partial<Record<StoreRole, string>> = {
   'event-data': 'events',

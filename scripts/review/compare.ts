@@ -166,6 +166,15 @@ const EFFECT_ORDER: Effect[] = [
 const unique = (effects: Effect[]) => EFFECT_ORDER.filter((e) => effects.includes(e));
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/** A change of one field of a subject matched on both sides. */
+const changed = (section: Section, subject: Subject, field: Field, effects: Effect[]): Change => ({
+  section,
+  kind: 'changed',
+  subject,
+  field,
+  effects,
+});
+
 /** Matches the items of two lists by key: [key, before, after] for every key of either side, sorted. */
 function pairs<T>(base: T[], current: T[], key: (t: T) => string): [string, T | undefined, T | undefined][] {
   const before = new Map(base.map((t) => [key(t), t]));
@@ -233,78 +242,70 @@ function storeChanges(base: StackModel, current: StackModel): Change[] {
     const at = subject(a);
     const relEnc = (e: Encryption) => (e.kind === 'kms' ? { ...e, key: valueKey(e.key) } : e);
     if (!same(relEnc(b.encryption), relEnc(a.encryption)))
-      changes.push({
-        section: 'encryption',
-        kind: 'changed',
-        subject: at,
-        field: { kind: 'encryption', before: b.encryption, after: a.encryption },
-        effects: encryptionEffects(b.encryption, a.encryption),
-      });
+      changes.push(
+        changed(
+          'encryption',
+          at,
+          { kind: 'encryption', before: b.encryption, after: a.encryption },
+          encryptionEffects(b.encryption, a.encryption),
+        ),
+      );
     if (b.publicAccess !== a.publicAccess)
-      changes.push({
-        section: 'exposure',
-        kind: 'changed',
-        subject: at,
-        field: { kind: 'public-access', before: b.publicAccess, after: a.publicAccess },
-        effects: [a.publicAccess === 'not-blocked' ? 'widens-access' : 'narrows-access'],
-      });
+      changes.push(
+        changed('exposure', at, { kind: 'public-access', before: b.publicAccess, after: a.publicAccess }, [
+          a.publicAccess === 'not-blocked' ? 'widens-access' : 'narrows-access',
+        ]),
+      );
     if (b.tlsOnly !== a.tlsOnly)
-      changes.push({
-        section: 'exposure',
-        kind: 'changed',
-        subject: at,
-        field: { kind: 'tls-only', before: b.tlsOnly, after: a.tlsOnly },
-        effects: [a.tlsOnly === false ? 'widens-access' : 'narrows-access'],
-      });
+      changes.push(
+        changed('exposure', at, { kind: 'tls-only', before: b.tlsOnly, after: a.tlsOnly }, [
+          a.tlsOnly === false ? 'widens-access' : 'narrows-access',
+        ]),
+      );
     if (b.protection !== a.protection)
-      changes.push({
-        section: 'protection',
-        kind: 'changed',
-        subject: at,
-        field: { kind: 'protection', before: b.protection, after: a.protection },
-        effects: protectionEffects(b.protection, a.protection),
-      });
+      changes.push(
+        changed(
+          'protection',
+          at,
+          { kind: 'protection', before: b.protection, after: a.protection },
+          protectionEffects(b.protection, a.protection),
+        ),
+      );
     if (!same(b.retention, a.retention))
-      changes.push({
-        section: 'retention',
-        kind: 'changed',
-        subject: at,
-        field: { kind: 'retention', before: b.retention, after: a.retention },
-        effects: retentionEffects(b.retention, a.retention),
-      });
+      changes.push(
+        changed(
+          'retention',
+          at,
+          { kind: 'retention', before: b.retention, after: a.retention },
+          retentionEffects(b.retention, a.retention),
+        ),
+      );
   }
   return changes;
 }
 
 function keyChanges(base: StackModel, current: StackModel): Change[] {
-  return pairs(base.keys, current.keys, (k) => k.address).flatMap(([, b, a]): Change[] => {
-    if (!b || !a) return [];
+  const changes: Change[] = [];
+  for (const [, b, a] of pairs(base.keys, current.keys, (k) => k.address)) {
+    if (!b || !a) continue;
     const subject: Subject = { kind: 'key', name: (a.alias ?? a.address) as string, address: a.address };
-    return [
-      ...(b.rotation !== a.rotation
-        ? [
-            {
-              section: 'encryption' as const,
-              kind: 'changed' as const,
-              subject,
-              field: { kind: 'key-rotation' as const, before: b.rotation, after: a.rotation },
-              effects: [a.rotation ? 'strengthens-protection' : 'weakens-protection'] as Effect[],
-            },
-          ]
-        : []),
-      ...(b.protection !== a.protection
-        ? [
-            {
-              section: 'protection' as const,
-              kind: 'changed' as const,
-              subject,
-              field: { kind: 'protection' as const, before: b.protection, after: a.protection },
-              effects: protectionEffects(b.protection, a.protection),
-            },
-          ]
-        : []),
-    ];
-  });
+    if (b.rotation !== a.rotation)
+      changes.push(
+        changed('encryption', subject, { kind: 'key-rotation', before: b.rotation, after: a.rotation }, [
+          a.rotation ? 'strengthens-protection' : 'weakens-protection',
+        ]),
+      );
+    if (b.protection !== a.protection)
+      changes.push(
+        changed(
+          'protection',
+          subject,
+          { kind: 'protection', before: b.protection, after: a.protection },
+          protectionEffects(b.protection, a.protection),
+        ),
+      );
+  }
+  return changes;
 }
 
 /**

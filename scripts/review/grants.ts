@@ -6,7 +6,8 @@
  * Values are already relative to the stack's account and region (model/values.ts).
  */
 import type { Condition, Principal, Statement } from '../../model/types';
-import { iamWildcardMatch, principalKey, valueKey } from '../../model/values';
+import { principalKey, valueKey } from '../../model/values';
+import { iamWildcardMatch } from '../../terraform-json/policy';
 
 /** A stable text of a statement, for matching the same statement on both sides. */
 export const statementKey = (s: Statement): string =>

@@ -8,7 +8,7 @@ import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { resolveMatrix } from '../../../config/resolve';
-import { iamWildcardMatch } from '../../../model/values';
+import { iamWildcardMatch } from '../../../terraform-json/policy';
 import { Storage, type BucketNotifications, type KeyPolicyContributions } from '../../../stacks/constructs/storage';
 import { buildStacks } from '../../../stacks/matrix';
 import { parsePolicy } from '../../../terraform-json/policy';

@@ -84,6 +84,23 @@ export function eventStore(
   };
 }
 
+/** A CloudWatch Logs store for fixtures: kept `days` (log groups have no transitions and no noncurrent versions). */
+export function logStore(days: number): Store {
+  const store = eventStore(days);
+  return {
+    ...store,
+    role: 'logs',
+    kind: 'cloudwatch-logs',
+    retention: {
+      ...store.retention,
+      transitions: [],
+      noncurrentDays: null,
+      goneForGoodDay: days,
+      smallObjectsTransition: null,
+    },
+  };
+}
+
 /** The model's configured promise, for fixtures. */
 export const configuredFor = (expirationDays: number): StackModel['configured'] => ({
   expirationDays,

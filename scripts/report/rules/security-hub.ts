@@ -5,9 +5,10 @@
 import { resources, type TerraformJson } from '../../../terraform-json/stack-json';
 import { asList } from '../../../terraform-json/policy';
 import type { Principal } from '../../../model/types';
-import { ACCOUNT_TOKEN, iamWildcardMatch } from '../../../model/values';
+import { ACCOUNT_TOKEN } from '../../../model/values';
+import { iamWildcardMatch } from '../../../terraform-json/policy';
 import { checkOfRuleId, type Check, type PolicyRule } from '../../../stacks/rules/rule';
-import { eventStore, reportFixture, type ReportRuleInput } from './input';
+import { eventStore, logStore, reportFixture, type ReportRuleInput } from './input';
 
 type Body = Record<string, unknown>;
 const ofType = (tf: TerraformJson, type: string) => resources(tf).filter(([t]) => t === type);
@@ -74,38 +75,12 @@ export const logRetentionYear: PolicyRule<ReportRuleInput> = {
   fixtures: {
     failing: reportFixture({
       model: {
-        stores: [
-          {
-            ...eventStore(null),
-            role: 'logs',
-            kind: 'cloudwatch-logs',
-            retention: {
-              ...eventStore(30).retention,
-              transitions: [],
-              noncurrentDays: null,
-              goneForGoodDay: 30,
-              smallObjectsTransition: null,
-            },
-          },
-        ],
+        stores: [logStore(30)],
       },
     }),
     passing: reportFixture({
       model: {
-        stores: [
-          {
-            ...eventStore(null),
-            role: 'logs',
-            kind: 'cloudwatch-logs',
-            retention: {
-              ...eventStore(365).retention,
-              transitions: [],
-              noncurrentDays: null,
-              goneForGoodDay: 365,
-              smallObjectsTransition: null,
-            },
-          },
-        ],
+        stores: [logStore(365)],
       },
     }),
   },
