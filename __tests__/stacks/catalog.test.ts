@@ -133,11 +133,14 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
           fields.map((f) => [f.name, glueType(f.type)]),
         );
         expect(table.partition_keys).toEqual(['year', 'month', 'day'].map((name) => ({ name, type: 'string' })));
-        // JSON: malformed records skipped, not failing every query over their partition (the erasure's locate
-        // included) — in crawler modes too, where the crawler only adds partitions that inherit these settings.
+        // JSON: malformed records skipped and values of the wrong type read as NULL, neither failing every query
+        // over their partition (the erasure's locate included) — in crawler modes too, where the crawler only adds
+        // partitions that inherit these settings.
         expect(sd.ser_de_info).toEqual({
           serialization_library: STORAGE_FORMATS[format].serializationLibrary,
-          ...(format === 'json' ? { parameters: { 'ignore.malformed.json': 'TRUE' } } : {}),
+          ...(format === 'json'
+            ? { parameters: { 'ignore.malformed.json': 'TRUE', 'use.null.for.invalid.data': 'TRUE' } }
+            : {}),
         });
       }
     }

@@ -179,10 +179,13 @@ describeEach(
       const sd = tables[0].storage_descriptor;
       expect(sd.location).toBe(`s3://${names.dataBucket}/${staticFolder(settings.firehose.dataPrefix)}`);
       expect(tables[0].partition_keys).toEqual(PARTITION_COLUMNS.map((name) => ({ name, type: 'string' })));
-      // One guest's malformed line must not fail every query over its partition (analysts', the erasure's locate).
-      // Parquet objects are written by Firehose's conversion, which sends what it cannot convert to the errors path.
+      // One guest's malformed line, or valid JSON of the wrong types (`"client":"x"`), must not fail every query
+      // over its partition (analysts', the erasure's locate). Parquet objects are written by Firehose's conversion,
+      // which sends what it cannot convert to the errors path.
       expect((sd.ser_de_info as { parameters?: Record<string, string> }).parameters).toEqual(
-        settings.firehose.format === 'json' ? { 'ignore.malformed.json': 'TRUE' } : undefined,
+        settings.firehose.format === 'json'
+          ? { 'ignore.malformed.json': 'TRUE', 'use.null.for.invalid.data': 'TRUE' }
+          : undefined,
       );
     });
 

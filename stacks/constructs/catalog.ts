@@ -170,6 +170,15 @@ export const STORAGE_FORMATS = {
   },
 } as const;
 
+/**
+ * SerDe parameters of the JSON events tables, in every catalog mode: nothing a guest sends fails a query (see the
+ * table's storage descriptor below for AWS's words and caveat).
+ */
+export const JSON_SERDE_PARAMETERS = {
+  'ignore.malformed.json': 'TRUE',
+  'use.null.for.invalid.data': 'TRUE',
+} as const;
+
 /** Years partition projection enumerates beyond `projectionStartYear`. */
 export const PROJECTION_YEARS = 50;
 
@@ -275,12 +284,17 @@ export class Catalog extends Construct {
         location,
         inputFormat: format.inputFormat,
         outputFormat: format.outputFormat,
-        // A malformed record (any guest can send one) would fail every query over its partition, the erasure's
-        // locating query included: the OpenX JSON SerDe's `ignore.malformed.json` skips it (Athena user guide, "OpenX
-        // JSON SerDe", optional properties); the erasure reads such objects itself (scripts/erase/athena-locate.ts).
+        // A bad record (any guest can send one) would fail every query over its partition, the erasure's locating
+        // query included. The OpenX JSON SerDe has one property per kind (Athena user guide, "OpenX JSON SerDe",
+        // optional properties, https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html):
+        // `ignore.malformed.json` skips a line that is not JSON; `use.null.for.invalid.data` reads a value that does
+        // not deserialize into its column's type as NULL (`"client":"x"` for the struct, `{}` for a bigint), so
+        // "queries don't fail for invalid data" — AWS's caveat: results may be wrong or unexpected and data
+        // problems go unnoticed (analysts.md says how to find such rows). The erasure reads objects it cannot
+        // trust itself (scripts/erase/athena-locate.ts).
         serDeInfo: {
           serializationLibrary: format.serializationLibrary,
-          ...(format === STORAGE_FORMATS.json ? { parameters: { 'ignore.malformed.json': 'TRUE' } } : {}),
+          ...(format === STORAGE_FORMATS.json ? { parameters: JSON_SERDE_PARAMETERS } : {}),
         },
         columns: contractFields(props.extraColumns ?? []).map((f) => ({
           name: f.name,
