@@ -326,7 +326,8 @@ describeEach(
       const allowed = [
         arn.glue('catalog'),
         arn.glue(`database/${names.glueDatabase}`),
-        arn.glue(`table/${names.glueDatabase}/*`),
+        // The events table alone: not `events_contract` (Firehose's Parquet schema), not table/<db>/*.
+        arn.glue(`table/${names.glueDatabase}/${names.table}`),
         arn.bucket(names.dataBucket),
         `${arn.bucket(names.dataBucket)}/${staticFolder(settings.firehose.dataPrefix)}*`,
         arn.logGroup(crawlerLogs),
@@ -334,6 +335,18 @@ describeEach(
       ];
       for (const resource of granted)
         expect(allowed.includes(resource) || /^\$\{aws_(kms_key|sqs_queue)\./.test(resource)).toBe(true);
+    });
+
+    it('the crawler role creates no table and deletes nothing in the catalog (a catalog target, LOG/LOG)', () => {
+      if (settings.catalog.mode === 'projection') return;
+      const crawlerPolicy = resources<{ role: string; policy: string }>('aws_iam_role_policy').find((p) =>
+        p.role.includes('catalog_role'),
+      );
+      const actions = (parsePolicy(crawlerPolicy?.policy) ?? []).flatMap((s) => asList(s.Action));
+      expect(actions).toContain('glue:BatchCreatePartition');
+      expect(actions.filter((a) => /^glue:(Create|BatchCreate|Delete|BatchDelete)Table|^glue:.*Delete/.test(a))).toEqual(
+        [],
+      );
     });
 
     it('guards every trust policy against the confused deputy', () => {

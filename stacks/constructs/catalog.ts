@@ -106,25 +106,30 @@ export const crawlerLogGroup = (roleName: string, securityConfiguration?: string
   securityConfiguration ? `/aws-glue/crawlers-role/${roleName}-${securityConfiguration}` : CRAWLER_LOG_GROUP;
 
 /**
- * What a crawler needs of the Data Catalog and CloudWatch Logs, on this stack's catalog, database and its tables
- * (partition actions are authorized on the table) and the crawler's own log stream. No deletes: the schema-change
- * policy is LOG/LOG. With encrypted logs, the role also associates the stack key with its log group.
+ * What a crawler of the events table needs of the Data Catalog and CloudWatch Logs: on this stack's catalog, database
+ * and the events table alone (partition actions are authorized on the table: Glue guide, "Specifying AWS Glue
+ * resource ARNs", https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html), and the crawler's
+ * own log stream. Not `events_contract`, the schema Firehose's Parquet conversion reads. No glue:CreateTable: a
+ * catalog-target crawler creates no table ("no new catalog tables are created": Glue guide, "Crawler source type").
+ * No deletes: the schema-change policy is LOG/LOG. AWS lists no per-action set for a catalog-target crawler (the
+ * "Crawler prerequisites" page offers AWSGlueServiceRole, glue:* on *): these are the catalog's read, table update
+ * and partition actions such a crawl calls. With encrypted logs, the role also associates the stack key with its log
+ * group.
  */
 export function crawlerCatalogStatements(
   env: AwsEnvironment,
-  names: Pick<ResourceNames, 'glueDatabase' | 'crawler'>,
+  names: Pick<ResourceNames, 'glueDatabase' | 'crawler' | 'table'>,
   logGroup = CRAWLER_LOG_GROUP,
 ): PolicyStatement[] {
   const arn = arnsOf(env);
   return [
     {
-      Sid: 'CatalogThisDatabase',
+      Sid: 'CatalogEventsTable',
       Effect: 'Allow',
       Action: [
         'glue:GetDatabase',
         'glue:GetTable',
         'glue:GetTables',
-        'glue:CreateTable',
         'glue:UpdateTable',
         'glue:GetPartition',
         'glue:GetPartitions',
@@ -137,7 +142,7 @@ export function crawlerCatalogStatements(
       Resource: [
         arn.glue('catalog'),
         arn.glue(`database/${names.glueDatabase}`),
-        arn.glue(`table/${names.glueDatabase}/*`),
+        arn.glue(`table/${names.glueDatabase}/${names.table}`),
       ],
     },
     {
@@ -217,8 +222,8 @@ export class Catalog extends Construct {
     const { catalog } = props;
     const parquet = props.firehose.format === 'parquet';
     // In the crawler modes Terraform keeps the table, not the crawler: its SerDe settings are the contract's and stay
-    // so (a crawler that creates the table writes its own SerDe, without `ignore.malformed.json`, and one guest's
-    // malformed line then fails every query over its partition). The crawler only adds partitions to it.
+    // so (a crawler that created the table would write its own SerDe, without `ignore.malformed.json` and
+    // `use.null.for.invalid.data`, and one guest's bad line would then fail every query over its partition). The crawler only adds partitions to it.
     switch (catalog.mode) {
       case 'crawler':
         if (parquet) this.contractTable = this.tableResource(props, 'contract');
