@@ -51,7 +51,7 @@ export const firehoseSchema = z.strictObject({
   dynamicPartitioning: z
     .boolean()
     .describe(
-      'Dynamic partitioning on keys the prefix names with `!{partitionKeyFromQuery:…}`; can only be set at creation.',
+      'Dynamic partitioning on keys the prefix names with `!{partitionKeyFromQuery:…}`; can only be set at creation. No catalog mode takes it today: the events table has only the year/month/day partition keys, so the configuration check refuses a prefix with a key from the record (or a folder level without a key).',
     )
     .meta({ source: 'Firehose guide, dynamic partitioning' }),
 });

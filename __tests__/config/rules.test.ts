@@ -218,7 +218,9 @@ const CASES: Case[] = [
     ...settings(
       {
         catalog: { mode: 'crawler' },
-        firehose: { dataPrefix: 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/' },
+        firehose: {
+          dataPrefix: 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/',
+        },
       },
       'prod/eu-central-1 firehose.dataPrefix: "data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/" — the events table has only the partition keys year/month/day in every catalog mode; remove the others (hour)',
     ),
@@ -242,7 +244,8 @@ const CASES: Case[] = [
         firehose: {
           dynamicPartitioning: true,
           bufferSizeMb: 64,
-          dataPrefix: 'data/app=!{partitionKeyFromQuery:app}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+          dataPrefix:
+            'data/app=!{partitionKeyFromQuery:app}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
         },
       },
       'prod/eu-central-1 firehose.dataPrefix: "data/app=!{partitionKeyFromQuery:app}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" — the events table has only the partition keys year/month/day in every catalog mode; remove the others (app)',
@@ -256,7 +259,8 @@ const CASES: Case[] = [
         firehose: {
           dynamicPartitioning: true,
           bufferSizeMb: 64,
-          dataPrefix: 'data/!{partitionKeyFromQuery:app}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+          dataPrefix:
+            'data/!{partitionKeyFromQuery:app}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
         },
       },
       'prod/eu-central-1 firehose.dataPrefix: "data/!{partitionKeyFromQuery:app}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" — must be the events table\'s folder (data/) followed by year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/ alone: the table has no partition key for !{partitionKeyFromQuery:app}/',

@@ -257,7 +257,7 @@ describe('named queries against the event contract', () => {
   it('catalog mode and recrawl behaviour must agree', () => {
     const result = configCheck({ matrix: singleDeployment({ catalog: { mode: 'crawler-events' } }) });
     expect(result.errors).toContain(
-      '  - prod/eu-central-1 crawler.recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" — catalog.mode "crawler-events" needs crawler.recrawlBehavior CRAWL_EVENT_MODE',
+      '  - prod/eu-central-1 crawler.recrawlBehavior: "CRAWL_EVERYTHING" — catalog.mode "crawler-events" needs crawler.recrawlBehavior CRAWL_EVENT_MODE',
     );
   });
 

@@ -51,7 +51,7 @@ describe.each(stacks.map((s) => [s.stack.node.id, s] as const))('%s', (_id, s) =
       catalog_target: [
         { database_name: expect.stringContaining('aws_glue_catalog_database'), tables: [expect.any(String)] },
       ],
-      // Configured CRAWL_NEW_FOLDERS_ONLY: AWS documents incremental crawls for S3 data sources, not catalog targets.
+      // The default: AWS documents incremental crawls for S3 data sources, not the catalog target crawled here.
       recrawl_policy: { recrawl_behavior: 'CRAWL_EVERYTHING' },
       schema_change_policy: { update_behavior: 'LOG', delete_behavior: 'LOG' },
     });

@@ -344,9 +344,9 @@ describeEach(
       );
       const actions = (parsePolicy(crawlerPolicy?.policy) ?? []).flatMap((s) => asList(s.Action));
       expect(actions).toContain('glue:BatchCreatePartition');
-      expect(actions.filter((a) => /^glue:(Create|BatchCreate|Delete|BatchDelete)Table|^glue:.*Delete/.test(a))).toEqual(
-        [],
-      );
+      expect(
+        actions.filter((a) => /^glue:(Create|BatchCreate|Delete|BatchDelete)Table|^glue:.*Delete/.test(a)),
+      ).toEqual([]);
     });
 
     it('guards every trust policy against the confused deputy', () => {
