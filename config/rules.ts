@@ -268,7 +268,7 @@ export function catalogRules(s: PipelineSettings): Issue[] {
       // Its recrawl behaviour matches the mode by type (config/catalog-mode.ts).
       // It keeps the Terraform-managed events table (a catalog target): AWS only logs deleted objects for
       // catalog-table sources (DeleteBehavior LOG), and UPDATE_IN_DATABASE would rewrite the table from what the
-      // crawler infers, dropping the SerDe's `ignore.malformed.json` (stacks/constructs/catalog.ts, schemaChangePolicy).
+      // crawler infers, dropping the SerDe's settings (stacks/constructs/catalog.ts, schemaChangePolicy).
       const c = s.catalog.crawler;
       if (c.recrawlBehavior === 'CRAWL_NEW_FOLDERS_ONLY') {
         // It would run as CRAWL_EVERYTHING (recrawlBehavior): refused, so the configuration says what deploys.
@@ -283,7 +283,7 @@ export function catalogRules(s: PipelineSettings): Issue[] {
         issues.push({
           path: ['crawler', 'updateBehavior'],
           message:
-            "must be LOG: the crawler only adds partitions to the contract's table, and UPDATE_IN_DATABASE would rewrite its SerDe settings (ignore.malformed.json); change the table through contract.extraColumns",
+            "must be LOG: the crawler only adds partitions to the contract's table, and UPDATE_IN_DATABASE would rewrite its SerDe settings (ignore.malformed.json, use.null.for.invalid.data); change the table through contract.extraColumns",
         });
       if (c.deleteBehavior !== 'LOG')
         issues.push({

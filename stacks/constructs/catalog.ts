@@ -68,7 +68,7 @@ export interface CatalogProps {
  * table's schema, and compatible schemas across folders are combined into one table. Unknown keys fail at apply.
  * With UpdateBehavior LOG, it is what AWS documents to keep a crawler from changing an existing table at all
  * (https://docs.aws.amazon.com/glue/latest/dg/crawler-schema-changes-prevent.html): new partitions copy the
- * Terraform-managed table's storage descriptor, its SerDe parameters (`ignore.malformed.json`) included.
+ * Terraform-managed table's storage descriptor, its SerDe parameters (`JSON_SERDE_PARAMETERS`) included.
  * `CombineCompatibleSchemas` is also what a catalog-target crawler always uses (Glue guide, "Crawler source type").
  */
 export const CRAWLER_CONFIGURATION = {
@@ -84,8 +84,8 @@ export const CRAWLER_CONFIGURATION = {
  * awsdocs/aws-glue-developer-guide doc_source/define-crawler.md; the provider's
  * aws_glue_crawler docs: a catalog target "doesn't support DEPRECATE_IN_DATABASE"), and UPDATE_IN_DATABASE would
  * rewrite the table from what the crawler infers, removing "any metadata that is not set by the crawler" (Glue guide,
- * "Setting crawler configuration options") — the SerDe's `ignore.malformed.json` with it. "New folders only" is
- * LOG/LOG by AWS's rule anyway. The configuration check refuses anything else in crawler modes (config/rules.ts).
+ * "Setting crawler configuration options") — the SerDe's parameters with it. The configuration check refuses
+ * anything else in crawler modes, and "new folders only" crawls too (config/rules.ts).
  */
 export function schemaChangePolicy(): { updateBehavior: string; deleteBehavior: string } {
   return { updateBehavior: 'LOG', deleteBehavior: 'LOG' };
