@@ -42,8 +42,16 @@ export const DEFAULT_SETTINGS: PipelineSettingsInput = {
     transitionSmallObjects: false,
   },
   crawler: {
-    /** Default: LOG/LOG, as AWS fixes it for incremental crawls; on the contract's table (a catalog target) it runs as CRAWL_EVERYTHING. */
-    recrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY',
+    /**
+     * Default: a full listing each run with LOG/LOG — what the crawler of the events table (a catalog target) runs:
+     * AWS documents incremental crawls (CRAWL_NEW_FOLDERS_ONLY) for Amazon S3 data sources only, so the configuration
+     * check refuses them (config/rules.ts, catalogRules).
+     */
+    recrawlBehavior: 'CRAWL_EVERYTHING',
+    /** Default: LOG, the only value the crawler modes accept (the crawler never rewrites the events table). */
+    updateBehavior: 'LOG',
+    /** Default: LOG, the only value AWS accepts for a crawler whose source is a catalog table. */
+    deleteBehavior: 'LOG',
     /** Default: every 6 hours. */
     schedule: 'cron(0 */6 * * ? *)',
   },

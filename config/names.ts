@@ -19,7 +19,7 @@ export interface ResourceNames {
   firehoseLogGroup: string;
   /** Glue database (Athena-safe: lowercase, digits, underscores). */
   glueDatabase: string;
-  /** Table the crawler creates for the data folder. */
+  /** The events table at the data folder, kept by Terraform in every catalog mode (the crawler only adds partitions). */
   table: string;
   /** Table holding the event contract's schema for Firehose Parquet conversion (crawler modes). */
   contractTable: string;

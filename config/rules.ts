@@ -204,8 +204,12 @@ export function partitionKeys(prefix: string): string[] {
   return [...prefix.matchAll(/([A-Za-z0-9_]+)=!\{[^}]+\}/g)].map((m) => m[1]);
 }
 
-/** The daily Hive layout partition projection can enumerate (zero-padded, from Firehose's arrival time). */
-export const PROJECTION_LAYOUT = 'year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/';
+/**
+ * The daily Hive layout of the events table's partition keys (zero-padded, from Firehose's arrival time): the whole
+ * prefix below its static folder, in every catalog mode (partition projection enumerates it; the crawler adds its
+ * folders as partitions of the table's year/month/day keys).
+ */
+export const DAILY_LAYOUT = 'year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/';
 
 /**
  * The recrawl behaviour the catalog-target crawler runs: event mode where configured (AWS supports S3 event
@@ -213,8 +217,9 @@ export const PROJECTION_LAYOUT = 'year=!{timestamp:yyyy}/month=!{timestamp:MM}/d
  * https://docs.aws.amazon.com/glue/latest/dg/crawler-s3-event-notifications.html), otherwise a full listing of the
  * table's folder each run. AWS documents incremental crawls ("crawl new folders only") for an Amazon S3 data source
  * only (https://docs.aws.amazon.com/glue/latest/dg/incremental-crawls.html; RecrawlPolicy: "When crawling an Amazon
- * S3 data source"), so CRAWL_NEW_FOLDERS_ONLY becomes CRAWL_EVERYTHING on the catalog target — with LOG/LOG and
- * partitions inheriting from the table, a full crawl still changes nothing but new partitions.
+ * S3 data source"), so the configuration check refuses CRAWL_NEW_FOLDERS_ONLY in crawler modes (catalogRules); should
+ * one reach here it runs as CRAWL_EVERYTHING — with LOG/LOG and partitions inheriting from the table, a full crawl
+ * still changes nothing but new partitions.
  */
 export function recrawlBehavior(c: CrawlerSettings): 'CRAWL_EVENT_MODE' | 'CRAWL_EVERYTHING' {
   return c.recrawlBehavior === 'CRAWL_EVENT_MODE' ? 'CRAWL_EVENT_MODE' : 'CRAWL_EVERYTHING';
@@ -230,20 +235,55 @@ export function catalogRules(s: PipelineSettings): Issue[] {
       message: `needs Hive folders ${PARTITION_COLUMNS.map((c) => `${c}=`).join(', ')}: the tables and every named query filter on them`,
     });
   }
+  // The events table's partition keys are year/month/day in every mode (stacks/constructs/catalog.ts): a prefix
+  // with more or other keys, or these in another order, has folders the table cannot describe — projection cannot
+  // enumerate them, and a crawler on the catalog target would add partitions whose values don't match the table's
+  // keys (or none: AWS's "Partition does not match table schema or has mismatch keys"). So every mode takes the one
+  // daily layout, at the end of the prefix and with no other partition keys.
+  if (!s.firehose.dataPrefix.endsWith(DAILY_LAYOUT)) {
+    issues.push({
+      path: ['firehose', 'dataPrefix'],
+      message: `must end with ${DAILY_LAYOUT}: the events table's partition keys are ${PARTITION_COLUMNS.join('/')}, in that order and last, in every catalog mode (${s.catalog.mode} included)`,
+    });
+  }
+  const others = keys.filter((k) => !(PARTITION_COLUMNS as readonly string[]).includes(k));
+  const table = staticFolder(s.firehose.dataPrefix);
+  const between = s.firehose.dataPrefix.slice(table.length, -DAILY_LAYOUT.length);
+  if (others.length > 0) {
+    issues.push({
+      path: ['firehose', 'dataPrefix'],
+      message: `the events table has only the partition keys ${PARTITION_COLUMNS.join('/')} in every catalog mode; remove the others (${others.join(', ')})`,
+    });
+  } else if (s.firehose.dataPrefix.endsWith(DAILY_LAYOUT) && between !== '') {
+    // A folder level without a key (`!{partitionKeyFromQuery:app}/`) is one the table, at the static folder, has
+    // no key for either.
+    issues.push({
+      path: ['firehose', 'dataPrefix'],
+      message: `must be the events table's folder (${table}) followed by ${DAILY_LAYOUT} alone: the table has no partition key for ${between}`,
+    });
+  }
   switch (s.catalog.mode) {
     case 'crawler':
     case 'crawler-events': {
-      // A crawler reads any Hive layout under the data folder; its recrawl behaviour matches the mode by type.
+      // Its recrawl behaviour matches the mode by type (config/catalog-mode.ts).
       // It keeps the Terraform-managed events table (a catalog target): AWS only logs deleted objects for
       // catalog-table sources (DeleteBehavior LOG), and UPDATE_IN_DATABASE would rewrite the table from what the
-      // crawler infers, dropping the SerDe's `ignore.malformed.json` (stacks/constructs/catalog.ts, schemaChangePolicy).
+      // crawler infers, dropping the SerDe's settings (stacks/constructs/catalog.ts, schemaChangePolicy).
       const c = s.catalog.crawler;
-      if (c.recrawlBehavior === 'CRAWL_NEW_FOLDERS_ONLY') break;
+      if (c.recrawlBehavior === 'CRAWL_NEW_FOLDERS_ONLY') {
+        // It would run as CRAWL_EVERYTHING (recrawlBehavior): refused, so the configuration says what deploys.
+        issues.push({
+          path: ['crawler', 'recrawlBehavior'],
+          message:
+            'CRAWL_NEW_FOLDERS_ONLY is not available: the crawler crawls the events table (a catalog target), and AWS documents incremental crawls for Amazon S3 data sources only (https://docs.aws.amazon.com/glue/latest/dg/incremental-crawls.html); use CRAWL_EVERYTHING with updateBehavior and deleteBehavior LOG (a full listing each run, still adding only new partitions), or catalog.mode crawler-events',
+        });
+        break;
+      }
       if (c.updateBehavior !== 'LOG')
         issues.push({
           path: ['crawler', 'updateBehavior'],
           message:
-            "must be LOG: the crawler only adds partitions to the contract's table, and UPDATE_IN_DATABASE would rewrite its SerDe settings (ignore.malformed.json); change the table through contract.extraColumns",
+            "must be LOG: the crawler only adds partitions to the contract's table, and UPDATE_IN_DATABASE would rewrite its SerDe settings (ignore.malformed.json, use.null.for.invalid.data); change the table through contract.extraColumns",
         });
       if (c.deleteBehavior !== 'LOG')
         issues.push({
@@ -253,18 +293,7 @@ export function catalogRules(s: PipelineSettings): Issue[] {
       break;
     }
     case 'projection':
-      if (!s.firehose.dataPrefix.endsWith(PROJECTION_LAYOUT)) {
-        issues.push({
-          path: ['firehose', 'dataPrefix'],
-          message: `partition projection needs the prefix to end with ${PROJECTION_LAYOUT}`,
-        });
-      }
-      if (keys.some((k) => !(PARTITION_COLUMNS as readonly string[]).includes(k))) {
-        issues.push({
-          path: ['firehose', 'dataPrefix'],
-          message: `partition projection covers only ${PARTITION_COLUMNS.join('/')}; remove the other partition keys (${keys.join(', ')})`,
-        });
-      }
+      // The layout checks above are what partition projection needs too (its template is the prefix).
       break;
     default:
       assertNever(s.catalog, 'catalog mode');

@@ -51,7 +51,7 @@ export const firehoseSchema = z.strictObject({
   dynamicPartitioning: z
     .boolean()
     .describe(
-      'Dynamic partitioning on keys the prefix names with `!{partitionKeyFromQuery:…}`; can only be set at creation.',
+      'Dynamic partitioning on keys the prefix names with `!{partitionKeyFromQuery:…}`; can only be set at creation. No catalog mode takes it today: the events table has only the year/month/day partition keys, so the configuration check refuses a prefix with a key from the record (or a folder level without a key).',
     )
     .meta({ source: 'Firehose guide, dynamic partitioning' }),
 });
@@ -96,22 +96,34 @@ const cron = z.string();
  * The crawler's recrawl behaviour decides which schema-change policies AWS accepts, so the policy is part of
  * the variant: "new folders only" carries none (AWS forces LOG/LOG), "everything" lets you choose.
  */
+const NEW_FOLDERS_POLICY =
+  'CRAWL_NEW_FOLDERS_ONLY takes only LOG: AWS fixes its schema-change policy to LOG/LOG (and the crawler modes refuse it: use CRAWL_EVERYTHING with LOG/LOG)';
+
 const incrementalCrawlerSchema = z.strictObject(
   {
     recrawlBehavior: z
       .literal('CRAWL_NEW_FOLDERS_ONLY')
       .describe(
-        "Crawl only folders added since the last crawl; the schema-change policy is fixed to LOG/LOG by AWS. The crawler crawls the contract's table (a catalog target), for which AWS documents no incremental crawls: it lists the whole data folder each run, and still only adds partitions.",
+        "Refused in the crawler modes: the crawler crawls the contract's table (a catalog target), and AWS documents incremental crawls (only folders added since the last crawl; schema-change policy fixed to LOG/LOG) for Amazon S3 data sources only. Use `CRAWL_EVERYTHING` with LOG/LOG, or `crawler-events`.",
       )
       .meta({ source: 'Glue developer guide, incremental crawls (schema-change policy LOG/LOG)' }),
     schedule: cron
       .describe('Glue cron schedule, e.g. `cron(0 */6 * * ? *)`.')
       .meta({ source: 'Glue developer guide, time-based schedules for jobs and crawlers' }),
+    // LOG/LOG may stand (the shared defaults have it), so that the refusal says why (config/rules.ts).
+    updateBehavior: z
+      .literal('LOG', { error: NEW_FOLDERS_POLICY })
+      .optional()
+      .describe('Only LOG (AWS fixes it for incremental crawls).'),
+    deleteBehavior: z
+      .literal('LOG', { error: NEW_FOLDERS_POLICY })
+      .optional()
+      .describe('Only LOG (AWS fixes it for incremental crawls).'),
   },
   {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
-        ? `CRAWL_NEW_FOLDERS_ONLY takes no ${issue.keys.join(', ')}: AWS fixes its schema-change policy to LOG/LOG; use CRAWL_EVERYTHING to update or delete schemas`
+        ? `CRAWL_NEW_FOLDERS_ONLY takes no ${issue.keys.join(', ')}: AWS fixes its schema-change policy to LOG/LOG (and the crawler modes refuse it: use CRAWL_EVERYTHING with LOG/LOG)`
         : undefined,
   },
 );
@@ -138,7 +150,9 @@ const eventCrawlerSchema = z.strictObject({
 const everythingCrawlerSchema = z.strictObject({
   recrawlBehavior: z
     .literal('CRAWL_EVERYTHING')
-    .describe('Crawl everything on every run; the schema-change policy is yours to choose.'),
+    .describe(
+      'Crawl everything on every run (the default): in the crawler modes a full listing of the data folder that adds new partitions to the events table and changes nothing else, with `updateBehavior` and `deleteBehavior` LOG.',
+    ),
   schedule: cron.describe('Glue cron schedule.'),
   updateBehavior: z
     .enum(['LOG', 'UPDATE_IN_DATABASE'])
@@ -157,7 +171,7 @@ const everythingCrawlerSchema = z.strictObject({
 export const crawlerSchema = z
   .discriminatedUnion('recrawlBehavior', [incrementalCrawlerSchema, eventCrawlerSchema, everythingCrawlerSchema])
   .describe(
-    "The crawler of the crawler modes: `catalog.mode` `crawler` takes `CRAWL_NEW_FOLDERS_ONLY` or `CRAWL_EVERYTHING`, `crawler-events` takes `CRAWL_EVENT_MODE` only. A `projection` deployment has no crawler: the shared defaults' is left out of it, and a `crawler` in its own `overrides` is a configuration error.",
+    "The crawler of the crawler modes: `catalog.mode` `crawler` takes `CRAWL_EVERYTHING` (`CRAWL_NEW_FOLDERS_ONLY` is refused: AWS documents it for S3 data sources, not the catalog target the crawler crawls), `crawler-events` takes `CRAWL_EVENT_MODE` only. A `projection` deployment has no crawler: the shared defaults' is left out of it, and a `crawler` in its own `overrides` is a configuration error.",
   );
 
 /**

@@ -739,18 +739,32 @@ function asks(tf: TerraformJson, stores: Store[], home: Home): Ask[] {
     });
   }
   for (const [name, b] of all(tf, 'aws_glue_catalog_database')) {
-    const table = `arn:aws:glue:${home.region}:${home.account}:table/${String(b.name)}/any-table`;
+    const tableArn = (t: string) => `arn:aws:glue:${home.region}:${home.account}:table/${String(b.name)}/${t}`;
+    // Any table of the database, and each table the stack keeps in it by name: a principal scoped to one table (the
+    // crawler to the events table) still reads or changes the catalog.
+    const ownTables = all(tf, 'aws_glue_catalog_table')
+      .filter(([, t]) => String(t.database_name).includes(`aws_glue_catalog_database.${name}.`))
+      .map(([, t]) => String(t.name));
+    const tables = ['any-table', ...ownTables].map(tableArn);
     const database = arnOf(tf, 'aws_glue_catalog_database', name, home);
     const target: AccessTarget = { id: `aws_glue_catalog_database.${name}`, kind: 'catalog', name: String(b.name) };
     const policy = resourcePolicyOf(tf, 'aws_glue_catalog_database', name, home);
     const call = (action: string, resource: string) => [{ action, resource, ...(policy ? { policy } : {}) }];
     result.push(
-      { target, request: 'read-catalog', ways: [call('glue:GetTable', table), call('glue:GetPartitions', table)] },
+      {
+        target,
+        request: 'read-catalog',
+        ways: tables.flatMap((table) => [call('glue:GetTable', table), call('glue:GetPartitions', table)]),
+      },
       {
         target,
         request: 'change-catalog',
-        ways: ['glue:UpdateTable', 'glue:DeleteTable', 'glue:CreateTable', 'glue:BatchDeletePartition']
-          .map((action) => call(action, table))
+        ways: tables
+          .flatMap((table) =>
+            ['glue:UpdateTable', 'glue:DeleteTable', 'glue:CreateTable', 'glue:BatchDeletePartition'].map((action) =>
+              call(action, table),
+            ),
+          )
           .concat([call('glue:DeleteDatabase', database)]),
       },
     );

@@ -121,7 +121,7 @@ export interface Store {
   tlsOnly: boolean | null;
   protection: Protection;
   retention: Retention;
-  /** Catalog tables this stack defines (Glue); empty when the crawler makes them. */
+  /** Catalog tables this stack defines (Glue): the events table in every catalog mode, and the Parquet schema table. */
   tables: string[];
   /** The lifecycle configuration that sets its retention (S3), by address. */
   lifecycle: string | null;

@@ -156,8 +156,15 @@ const CASES: Case[] = [
   [
     'Glue: new folders only means LOG/LOG',
     ...settings(
-      { crawler: { updateBehavior: 'UPDATE_IN_DATABASE' } as never },
-      'prod/eu-central-1 crawler.updateBehavior: "UPDATE_IN_DATABASE" — CRAWL_NEW_FOLDERS_ONLY takes no updateBehavior',
+      { crawler: { recrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY', updateBehavior: 'UPDATE_IN_DATABASE' } as never },
+      'prod/eu-central-1 crawler.updateBehavior: "UPDATE_IN_DATABASE" — CRAWL_NEW_FOLDERS_ONLY takes only LOG',
+    ),
+  ],
+  [
+    'Glue: no incremental crawls of the catalog target (config would say one thing, AWS run another)',
+    ...settings(
+      { crawler: { recrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY', schedule: 'cron(0 */6 * * ? *)' } as never },
+      'prod/eu-central-1 crawler.recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" — CRAWL_NEW_FOLDERS_ONLY is not available: the crawler crawls the events table (a catalog target), and AWS documents incremental crawls for Amazon S3 data sources only',
     ),
   ],
   [
@@ -171,14 +178,14 @@ const CASES: Case[] = [
     'Catalog: the crawler-events mode needs an event-mode crawler',
     ...settings(
       { catalog: { mode: 'crawler-events' } },
-      'prod/eu-central-1 crawler.recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" — catalog.mode "crawler-events" needs crawler.recrawlBehavior CRAWL_EVENT_MODE',
+      'prod/eu-central-1 crawler.recrawlBehavior: "CRAWL_EVERYTHING" — catalog.mode "crawler-events" needs crawler.recrawlBehavior CRAWL_EVENT_MODE',
     ),
   ],
   [
     "Catalog: a crawler's settings in a projection deployment's overrides",
     ...settings(
       { catalog: { mode: 'projection' }, crawler: { schedule: 'cron(15 3 * * ? *)' } },
-      'prod/eu-central-1 crawler: {"recrawlBehavior":"CRAWL_NEW_FOLDERS_ONLY","schedule":"cron(15 3 * * ? *)"} — a setting of catalog.mode crawler and crawler-events, not of this deployment\'s projection',
+      'prod/eu-central-1 crawler: {"recrawlBehavior":"CRAWL_EVERYTHING","schedule":"cron(15 3 * * ? *)","updateBehavior":"LOG","deleteBehavior":"LOG"} — a setting of catalog.mode crawler and crawler-events, not of this deployment\'s projection',
     ),
   ],
   [
@@ -202,7 +209,61 @@ const CASES: Case[] = [
         catalog: { mode: 'projection' },
         firehose: { dataPrefix: 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/' },
       },
-      'prod/eu-central-1 firehose.dataPrefix: "data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/" — partition projection needs the prefix to end with',
+      'prod/eu-central-1 firehose.dataPrefix: "data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/" — must end with year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/: the events table\'s partition keys are year/month/day, in that order and last, in every catalog mode (projection included)',
+    ),
+  ],
+  // The crawler modes' table has the same fixed year/month/day keys: a layout it can't describe is refused too.
+  [
+    'Catalog: the crawler table has no hour key (crawler mode)',
+    ...settings(
+      {
+        catalog: { mode: 'crawler' },
+        firehose: {
+          dataPrefix: 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/',
+        },
+      },
+      'prod/eu-central-1 firehose.dataPrefix: "data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/" — the events table has only the partition keys year/month/day in every catalog mode; remove the others (hour)',
+    ),
+  ],
+  [
+    'Catalog: the crawler table needs year/month/day in that order (crawler mode)',
+    ...settings(
+      {
+        catalog: { mode: 'crawler' },
+        firehose: { dataPrefix: 'data/day=!{timestamp:dd}/month=!{timestamp:MM}/year=!{timestamp:yyyy}/' },
+      },
+      'prod/eu-central-1 firehose.dataPrefix: "data/day=!{timestamp:dd}/month=!{timestamp:MM}/year=!{timestamp:yyyy}/" — must end with year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/: the events table\'s partition keys are year/month/day, in that order and last, in every catalog mode (crawler included)',
+    ),
+  ],
+  [
+    'Catalog: the crawler table has no key from dynamic partitioning (crawler-events mode)',
+    ...settings(
+      {
+        catalog: { mode: 'crawler-events' },
+        crawler: { recrawlBehavior: 'CRAWL_EVENT_MODE', updateBehavior: 'LOG', deleteBehavior: 'LOG' },
+        firehose: {
+          dynamicPartitioning: true,
+          bufferSizeMb: 64,
+          dataPrefix:
+            'data/app=!{partitionKeyFromQuery:app}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+        },
+      },
+      'prod/eu-central-1 firehose.dataPrefix: "data/app=!{partitionKeyFromQuery:app}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" — the events table has only the partition keys year/month/day in every catalog mode; remove the others (app)',
+    ),
+  ],
+  [
+    'Catalog: no folder level without a key between the table and the daily layout',
+    ...settings(
+      {
+        catalog: { mode: 'crawler' },
+        firehose: {
+          dynamicPartitioning: true,
+          bufferSizeMb: 64,
+          dataPrefix:
+            'data/!{partitionKeyFromQuery:app}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+        },
+      },
+      'prod/eu-central-1 firehose.dataPrefix: "data/!{partitionKeyFromQuery:app}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" — must be the events table\'s folder (data/) followed by year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/ alone: the table has no partition key for !{partitionKeyFromQuery:app}/',
     ),
   ],
   [

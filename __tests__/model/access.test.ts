@@ -503,6 +503,19 @@ describe('access matrix of the shipped pipeline', () => {
     );
   });
 
+  it('the crawler, scoped to the events table alone, still shows as reading and changing the catalog', () => {
+    // The catalog is probed on any table and on each table the stack keeps by name: a role granted only
+    // table/<db>/events_data (the crawler) would otherwise vanish from the matrix while it can UpdateTable.
+    const crawler = base.access.principals.find((p) => p.name.endsWith('-crawler'))!;
+    const catalog = base.access.targets.find((t) => t.kind === 'catalog')!;
+    expect(
+      base.access.cells
+        .filter((c) => c.principal === crawler.id && c.target === catalog.id && c.level === 'allowed')
+        .map((c) => c.request)
+        .sort(),
+    ).toEqual(['change-catalog', 'read-catalog']);
+  });
+
   it('the Cognito guest may put records into its stream and nothing else', () => {
     expect(cells('guest').map((c) => `${c.request} ${c.target} ${c.level}`)).toEqual([
       expect.stringMatching(/^put-records aws_kinesis_firehose_delivery_stream\.\w+ allowed$/),

@@ -133,11 +133,14 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
           fields.map((f) => [f.name, glueType(f.type)]),
         );
         expect(table.partition_keys).toEqual(['year', 'month', 'day'].map((name) => ({ name, type: 'string' })));
-        // JSON: malformed records skipped, not failing every query over their partition (the erasure's locate
-        // included) — in crawler modes too, where the crawler only adds partitions that inherit these settings.
+        // JSON: malformed records skipped and values of the wrong type read as NULL, neither failing every query
+        // over their partition (the erasure's locate included) — in crawler modes too, where the crawler only adds
+        // partitions that inherit these settings.
         expect(sd.ser_de_info).toEqual({
           serialization_library: STORAGE_FORMATS[format].serializationLibrary,
-          ...(format === 'json' ? { parameters: { 'ignore.malformed.json': 'TRUE' } } : {}),
+          ...(format === 'json'
+            ? { parameters: { 'ignore.malformed.json': 'TRUE', 'use.null.for.invalid.data': 'TRUE' } }
+            : {}),
         });
       }
     }
@@ -254,7 +257,7 @@ describe('named queries against the event contract', () => {
   it('catalog mode and recrawl behaviour must agree', () => {
     const result = configCheck({ matrix: singleDeployment({ catalog: { mode: 'crawler-events' } }) });
     expect(result.errors).toContain(
-      '  - prod/eu-central-1 crawler.recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" — catalog.mode "crawler-events" needs crawler.recrawlBehavior CRAWL_EVENT_MODE',
+      '  - prod/eu-central-1 crawler.recrawlBehavior: "CRAWL_EVERYTHING" — catalog.mode "crawler-events" needs crawler.recrawlBehavior CRAWL_EVENT_MODE',
     );
   });
 

@@ -179,10 +179,13 @@ describeEach(
       const sd = tables[0].storage_descriptor;
       expect(sd.location).toBe(`s3://${names.dataBucket}/${staticFolder(settings.firehose.dataPrefix)}`);
       expect(tables[0].partition_keys).toEqual(PARTITION_COLUMNS.map((name) => ({ name, type: 'string' })));
-      // One guest's malformed line must not fail every query over its partition (analysts', the erasure's locate).
-      // Parquet objects are written by Firehose's conversion, which sends what it cannot convert to the errors path.
+      // One guest's malformed line, or valid JSON of the wrong types (`"client":"x"`), must not fail every query
+      // over its partition (analysts', the erasure's locate). Parquet objects are written by Firehose's conversion,
+      // which sends what it cannot convert to the errors path.
       expect((sd.ser_de_info as { parameters?: Record<string, string> }).parameters).toEqual(
-        settings.firehose.format === 'json' ? { 'ignore.malformed.json': 'TRUE' } : undefined,
+        settings.firehose.format === 'json'
+          ? { 'ignore.malformed.json': 'TRUE', 'use.null.for.invalid.data': 'TRUE' }
+          : undefined,
       );
     });
 
@@ -323,7 +326,8 @@ describeEach(
       const allowed = [
         arn.glue('catalog'),
         arn.glue(`database/${names.glueDatabase}`),
-        arn.glue(`table/${names.glueDatabase}/*`),
+        // The events table alone: not `events_contract` (Firehose's Parquet schema), not table/<db>/*.
+        arn.glue(`table/${names.glueDatabase}/${names.table}`),
         arn.bucket(names.dataBucket),
         `${arn.bucket(names.dataBucket)}/${staticFolder(settings.firehose.dataPrefix)}*`,
         arn.logGroup(crawlerLogs),
@@ -331,6 +335,18 @@ describeEach(
       ];
       for (const resource of granted)
         expect(allowed.includes(resource) || /^\$\{aws_(kms_key|sqs_queue)\./.test(resource)).toBe(true);
+    });
+
+    it('the crawler role creates no table and deletes nothing in the catalog (a catalog target, LOG/LOG)', () => {
+      if (settings.catalog.mode === 'projection') return;
+      const crawlerPolicy = resources<{ role: string; policy: string }>('aws_iam_role_policy').find((p) =>
+        p.role.includes('catalog_role'),
+      );
+      const actions = (parsePolicy(crawlerPolicy?.policy) ?? []).flatMap((s) => asList(s.Action));
+      expect(actions).toContain('glue:BatchCreatePartition');
+      expect(
+        actions.filter((a) => /^glue:(Create|BatchCreate|Delete|BatchDelete)Table|^glue:.*Delete/.test(a)),
+      ).toEqual([]);
     });
 
     it('guards every trust policy against the confused deputy', () => {

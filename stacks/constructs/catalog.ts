@@ -68,7 +68,7 @@ export interface CatalogProps {
  * table's schema, and compatible schemas across folders are combined into one table. Unknown keys fail at apply.
  * With UpdateBehavior LOG, it is what AWS documents to keep a crawler from changing an existing table at all
  * (https://docs.aws.amazon.com/glue/latest/dg/crawler-schema-changes-prevent.html): new partitions copy the
- * Terraform-managed table's storage descriptor, its SerDe parameters (`ignore.malformed.json`) included.
+ * Terraform-managed table's storage descriptor, its SerDe parameters (`JSON_SERDE_PARAMETERS`) included.
  * `CombineCompatibleSchemas` is also what a catalog-target crawler always uses (Glue guide, "Crawler source type").
  */
 export const CRAWLER_CONFIGURATION = {
@@ -84,8 +84,8 @@ export const CRAWLER_CONFIGURATION = {
  * awsdocs/aws-glue-developer-guide doc_source/define-crawler.md; the provider's
  * aws_glue_crawler docs: a catalog target "doesn't support DEPRECATE_IN_DATABASE"), and UPDATE_IN_DATABASE would
  * rewrite the table from what the crawler infers, removing "any metadata that is not set by the crawler" (Glue guide,
- * "Setting crawler configuration options") — the SerDe's `ignore.malformed.json` with it. "New folders only" is
- * LOG/LOG by AWS's rule anyway. The configuration check refuses anything else in crawler modes (config/rules.ts).
+ * "Setting crawler configuration options") — the SerDe's parameters with it. The configuration check refuses
+ * anything else in crawler modes, and "new folders only" crawls too (config/rules.ts).
  */
 export function schemaChangePolicy(): { updateBehavior: string; deleteBehavior: string } {
   return { updateBehavior: 'LOG', deleteBehavior: 'LOG' };
@@ -106,25 +106,30 @@ export const crawlerLogGroup = (roleName: string, securityConfiguration?: string
   securityConfiguration ? `/aws-glue/crawlers-role/${roleName}-${securityConfiguration}` : CRAWLER_LOG_GROUP;
 
 /**
- * What a crawler needs of the Data Catalog and CloudWatch Logs, on this stack's catalog, database and its tables
- * (partition actions are authorized on the table) and the crawler's own log stream. No deletes: the schema-change
- * policy is LOG/LOG. With encrypted logs, the role also associates the stack key with its log group.
+ * What a crawler of the events table needs of the Data Catalog and CloudWatch Logs: on this stack's catalog, database
+ * and the events table alone (partition actions are authorized on the table: Glue guide, "Specifying AWS Glue
+ * resource ARNs", https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html), and the crawler's
+ * own log stream. Not `events_contract`, the schema Firehose's Parquet conversion reads. No glue:CreateTable: a
+ * catalog-target crawler creates no table ("no new catalog tables are created": Glue guide, "Crawler source type").
+ * No deletes: the schema-change policy is LOG/LOG. AWS lists no per-action set for a catalog-target crawler (the
+ * "Crawler prerequisites" page offers AWSGlueServiceRole, glue:* on *): these are the catalog's read, table update
+ * and partition actions such a crawl calls. With encrypted logs, the role also associates the stack key with its log
+ * group.
  */
 export function crawlerCatalogStatements(
   env: AwsEnvironment,
-  names: Pick<ResourceNames, 'glueDatabase' | 'crawler'>,
+  names: Pick<ResourceNames, 'glueDatabase' | 'crawler' | 'table'>,
   logGroup = CRAWLER_LOG_GROUP,
 ): PolicyStatement[] {
   const arn = arnsOf(env);
   return [
     {
-      Sid: 'CatalogThisDatabase',
+      Sid: 'CatalogEventsTable',
       Effect: 'Allow',
       Action: [
         'glue:GetDatabase',
         'glue:GetTable',
         'glue:GetTables',
-        'glue:CreateTable',
         'glue:UpdateTable',
         'glue:GetPartition',
         'glue:GetPartitions',
@@ -137,7 +142,7 @@ export function crawlerCatalogStatements(
       Resource: [
         arn.glue('catalog'),
         arn.glue(`database/${names.glueDatabase}`),
-        arn.glue(`table/${names.glueDatabase}/*`),
+        arn.glue(`table/${names.glueDatabase}/${names.table}`),
       ],
     },
     {
@@ -168,6 +173,15 @@ export const STORAGE_FORMATS = {
     outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
     serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
   },
+} as const;
+
+/**
+ * SerDe parameters of the JSON events tables, in every catalog mode: nothing a guest sends fails a query (see the
+ * table's storage descriptor below for AWS's words and caveat).
+ */
+export const JSON_SERDE_PARAMETERS = {
+  'ignore.malformed.json': 'TRUE',
+  'use.null.for.invalid.data': 'TRUE',
 } as const;
 
 /** Years partition projection enumerates beyond `projectionStartYear`. */
@@ -208,8 +222,8 @@ export class Catalog extends Construct {
     const { catalog } = props;
     const parquet = props.firehose.format === 'parquet';
     // In the crawler modes Terraform keeps the table, not the crawler: its SerDe settings are the contract's and stay
-    // so (a crawler that creates the table writes its own SerDe, without `ignore.malformed.json`, and one guest's
-    // malformed line then fails every query over its partition). The crawler only adds partitions to it.
+    // so (a crawler that created the table would write its own SerDe, without `ignore.malformed.json` and
+    // `use.null.for.invalid.data`, and one guest's bad line would then fail every query over its partition). The crawler only adds partitions to it.
     switch (catalog.mode) {
       case 'crawler':
         if (parquet) this.contractTable = this.tableResource(props, 'contract');
@@ -275,12 +289,17 @@ export class Catalog extends Construct {
         location,
         inputFormat: format.inputFormat,
         outputFormat: format.outputFormat,
-        // A malformed record (any guest can send one) would fail every query over its partition, the erasure's
-        // locating query included: the OpenX JSON SerDe's `ignore.malformed.json` skips it (Athena user guide, "OpenX
-        // JSON SerDe", optional properties); the erasure reads such objects itself (scripts/erase/athena-locate.ts).
+        // A bad record (any guest can send one) would fail every query over its partition, the erasure's locating
+        // query included. The OpenX JSON SerDe has one property per kind (Athena user guide, "OpenX JSON SerDe",
+        // optional properties, https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html):
+        // `ignore.malformed.json` skips a line that is not JSON; `use.null.for.invalid.data` reads a value that does
+        // not deserialize into its column's type as NULL (`"client":"x"` for the struct, `{}` for a bigint), so
+        // "queries don't fail for invalid data" — AWS's caveat: results may be wrong or unexpected and data
+        // problems go unnoticed (analysts.md says how to find such rows). The erasure reads objects it cannot
+        // trust itself (scripts/erase/athena-locate.ts).
         serDeInfo: {
           serializationLibrary: format.serializationLibrary,
-          ...(format === STORAGE_FORMATS.json ? { parameters: { 'ignore.malformed.json': 'TRUE' } } : {}),
+          ...(format === STORAGE_FORMATS.json ? { parameters: JSON_SERDE_PARAMETERS } : {}),
         },
         columns: contractFields(props.extraColumns ?? []).map((f) => ({
           name: f.name,

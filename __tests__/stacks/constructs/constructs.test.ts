@@ -73,6 +73,32 @@ describe('Delivery', () => {
   });
 });
 
+describe('Delivery with dynamic partitioning (construct only: no valid configuration enables it, config/rules.ts)', () => {
+  it('extracts the keys the prefix names', () => {
+    const stack = bareStack();
+    const given = keyAndBucket(stack);
+    new Delivery(stack, 'delivery', {
+      env: ENV,
+      names,
+      firehose: {
+        ...DEFAULT_SETTINGS.firehose,
+        dynamicPartitioning: true,
+        bufferSizeMb: 64,
+        dataPrefix:
+          'data/event_type=!{partitionKeyFromQuery:event_type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+      },
+      bucket: given.s3,
+      encryption: given.encryption,
+    });
+    const ext = one(synth(stack), 'aws_kinesis_firehose_delivery_stream').extended_s3_configuration as Record<
+      string,
+      unknown
+    >;
+    expect(ext.dynamic_partitioning_configuration).toEqual({ enabled: true });
+    expect(JSON.stringify(ext.processing_configuration)).toContain('{event_type: .event_type}');
+  });
+});
+
 describe('Catalog', () => {
   it('crawler mode: a database and a crawler with its scoped role; its logs under the key through a security configuration, the only thing asked of the key', () => {
     const stack = bareStack();
@@ -117,7 +143,7 @@ describe('Catalog', () => {
         location: `s3://${names.dataBucket}/data/`,
         ser_de_info: {
           serialization_library: 'org.openx.data.jsonserde.JsonSerDe',
-          parameters: { 'ignore.malformed.json': 'TRUE' },
+          parameters: { 'ignore.malformed.json': 'TRUE', 'use.null.for.invalid.data': 'TRUE' },
         },
       },
     });
