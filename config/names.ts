@@ -140,6 +140,9 @@ export const ERASURE_REQUESTS_FOLDER = 'erasure-requests/';
  */
 export const ERASURE_LOCATE_RESULTS_FOLDER = 'erasure-locate-results/';
 
+/** The one column of the erasure's raw-line table (stacks/constructs/erasure.ts): a line of an events object, as written. */
+export const ERASURE_LINES_COLUMN = 'line';
+
 /** Days the locating query's results are kept: a run reads them within minutes of the query (its lifecycle expiry). */
 export const ERASURE_LOCATE_RESULTS_DAYS = 1;
 

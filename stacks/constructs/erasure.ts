@@ -7,6 +7,7 @@ import { Lazy } from 'cdktf';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Construct } from 'constructs';
 import {
+  ERASURE_LINES_COLUMN,
   ERASURE_LOCATE_RESULTS_FOLDER,
   ERASURE_REQUESTS_FOLDER,
   staticFolder,
@@ -78,9 +79,6 @@ export interface ErasureProps {
  * string, would be NULL. The locating query marks a NULL line anyway (athena-locate.ts).
  */
 export const LINES_REGEX = '(?s)^(.*)$';
-
-/** The raw-line table's one column. */
-export const LINES_COLUMN = 'line';
 
 /**
  * The table parameters of the erasure's raw-line table. Partition projection over the daily layout when the data
@@ -350,7 +348,9 @@ export class Erasure extends Construct {
             serializationLibrary: 'org.apache.hadoop.hive.serde2.RegexSerDe',
             parameters: { 'input.regex': LINES_REGEX },
           },
-          columns: [{ name: LINES_COLUMN, type: 'string', comment: 'One line of an events object, as written' }],
+          columns: [
+            { name: ERASURE_LINES_COLUMN, type: 'string', comment: 'One line of an events object, as written' },
+          ],
         },
       });
     }
