@@ -1058,7 +1058,7 @@ describe('locating with Athena', () => {
     pricePerTb: 5,
   };
 
-  it('one scan: one row per object read, with whether it holds an id; never the ids nor their digests, only short prefixes of the digests as parameters, once per field, lower-cased where case is ignored', () => {
+  it('Parquet events, through the events table — one scan: one row per object read, with whether it holds an id; never the ids nor their digests, only short prefixes of the digests as parameters, once per field, lower-cased where case is ignored', () => {
     const ids = ["Dev'ice", 'xyz-7'];
     const { sql, parameters } = locateQuery(target, ids, ['client.client_id', matchField('user_ref')]);
     const n = LOCATE_DIGEST_PREFIX_HEX;
@@ -1320,10 +1320,9 @@ describe('locating with Athena', () => {
     expect(receipt.coverage).toEqual({ athena: ['data/year=2026/'], read: ['data/year=2027/'] });
   });
 
-  // The events table skips malformed JSON (`ignore.malformed.json`, in every catalog mode): a guest's broken line cannot
-  // fail the locating query, and cannot hide an object from the run either. Whether the SerDe gives such a line a row
-  // of NULLs (the query's `"event_type" IS NULL` marks its object) or no row at all (its object has no `$path`, so its
-  // folder is not covered), the object is read, and a broken line naming the id leaves the request pending.
+  // Whatever Athena's reader makes of a broken line — a row marking its object, or no row at all (the object then has no
+  // `$path`, so its folder is not covered) — the object is read, and a broken line naming the id leaves the request
+  // pending. (The raw-line query gives every line a row and marks a broken one: see "locating JSON events" below.)
   it.each([
     ['gives the malformed lines no row: the object has no $path, its folder is read whole', false],
     ['gives each malformed line a row of NULLs: the object is located by its NULL event_type', true],
@@ -1721,6 +1720,23 @@ describe('npm run erase', () => {
         () => new MemoryBucket(),
       ),
     ).toBe(2);
+    // A --field column's ids have no shape the raw-line query could look for: JSON events need --locate scan.
+    const plain = join(dir, 'plain.txt');
+    writeFileSync(plain, 'user-7\n');
+    const touched = jest.fn(() => new MemoryBucket());
+    const fieldArgs = ['--stack', d.names.stack, '--ids', plain, '--request', 'r', '--field', 'device.model'];
+    expect(d.settings.firehose.format).toBe('json');
+    expect(await erase(fieldArgs, touched)).toBe(2);
+    expect(touched).not.toHaveBeenCalled();
+    expect(String(errors.mock.calls.at(-1)?.[0])).toMatch(/--locate scan/);
+    expect(
+      await erase(
+        [...fieldArgs, '--locate', 'scan', '--app-stopped-at', '2026-01-01T00:00:00Z'],
+        touched,
+        undefined,
+        () => TEST_MAC,
+      ),
+    ).toBe(0);
   });
 
   it('past one machine: --locate-only queries once and saves the keys; each --shard reads them, and the run without --shard confirms', async () => {

@@ -1,13 +1,14 @@
 /**
  * Locating the objects that hold the ids with one Athena query in the stack's workgroup, instead of reading every
- * object: every object of the events table Athena read, and whether it holds an id (Athena user guide,
- * "Getting the file locations for source data in Amazon S3": the `$path` pseudo-column). One scan: an aggregation per
- * object, one row each.
+ * object: every object Athena read, and whether it holds an id (Athena user guide, "Getting the file locations for
+ * source data in Amazon S3": the `$path` pseudo-column). One scan: an aggregation per object, one row each. JSON events
+ * are read as raw lines from the erasure's own table (locateLinesQuery: no JSON parser has to agree with the run's);
+ * Parquet events through the events table's typed columns (locateQuery).
  *
- * Coverage is proven, not assumed: Athena reads only the partitions the catalog knows (a crawler may not have seen a
- * new day's folder yet) and the folders a projection's template names. The run lists the folder first; a folder is
+ * Coverage is proven, not assumed: Athena reads only the partitions the catalog knows or a projection's template
+ * names. The run lists the folder first; a folder is
  * covered by Athena only when Athena read every current, readable object the listing holds there, key by key.
- * Every other folder — uncatalogued, changed since, or with objects Athena cannot read — is read whole by the run
+ * Every other folder — not read, changed since, or with objects Athena cannot read — is read whole by the run
  * itself, and the receipt says which way each folder was covered. Short prefixes of the ids' digests are execution
  * parameters, each a quoted SQL string (Athena user guide, "Use parameterized queries"), never the ids nor their full
  * digests (LOCATE_DIGEST_PREFIX_HEX). Its scan is estimated before it runs from the size of the
@@ -70,8 +71,8 @@ export const LOCATE_DIGEST_PREFIX_HEX = 4;
 export const idDigestPrefix = (id: string) => idDigest(id).slice(0, LOCATE_DIGEST_PREFIX_HEX);
 
 /**
- * The query and its parameters: every id once per field, in order. The ids never appear in the query or its execution
- * parameters, which Athena keeps in the workgroup's query history for 45 days, nor do their full digests: each field's
+ * The query over the events table (Parquet events) and its parameters: every id once per field, in order. The ids
+ * never appear in the query or its execution parameters, which Athena keeps in the workgroup's query history for 45 days, nor do their full digests: each field's
  * value is hashed in the query (Trino `sha256`, `to_hex`; Athena engine version 3 functions), cut to its first
  * LOCATE_DIGEST_PREFIX_HEX characters (Trino `substr(string, start, length)`, positions from 1:
  * https://trino.io/docs/current/functions/string.html) and compared with the same prefixes of the ids' SHA-256
@@ -95,10 +96,10 @@ export function locateQuery(
       return `substr(to_hex(sha256(to_utf8(${value}))), 1, ${LOCATE_DIGEST_PREFIX_HEX}) IN (${placeholders})`;
     })
     .join(' OR ');
-  // A row without the contract's required event_type is a record the SerDe could not read (malformed, skipped by
-  // `ignore.malformed.json`, which the events table sets in every catalog mode) or not an event: its object is read by
-  // the run, which counts such lines (records.ts). Should the SerDe give a malformed line no row at all, an object of
-  // only such lines has no `$path`: its folder is then not covered (coverage()) and is read whole.
+  // Parquet events (JSON events are located by locateLinesQuery). A row without the contract's required event_type is
+  // not an event: its object is read by the run. Records Firehose could not convert are in the errors folder, which
+  // every run reads whole; an object of which Athena returned no row has no `$path`: its folder is then not covered
+  // (coverage()) and is read whole.
   // One row per object Athena read, whether it holds an id or not: the run compares the objects it listed with
   // these, key by key (a count would let an object Athena skipped hide behind one written after the listing).
   const sql = `SELECT "$path" AS path, bool_or(coalesce(${where}, false) OR "event_type" IS NULL) AS holds FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.table)} GROUP BY "$path"`;
