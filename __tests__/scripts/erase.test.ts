@@ -1435,7 +1435,8 @@ function linesAthena(b: MemoryBucket, folder = 'data/') {
         const base = key.slice(key.lastIndexOf('/') + 1);
         if (!key.startsWith(folder) || current.deleteMarker || ARCHIVED.has(current.storageClass)) continue;
         if (base.startsWith('_') || base.startsWith('.')) continue;
-        const raw = current.body[0] === 0x1f ? gunzipSync(current.body) : current.body;
+        // Hadoop's text reader picks its codec by the file's extension, not its bytes.
+        const raw = key.endsWith('.gz') ? gunzipSync(current.body) : current.body;
         const lines = raw.toString('utf8').split(/\r\n|\n|\r/);
         if (lines.at(-1) === '') lines.pop();
         if (lines.length === 0) continue;
@@ -1630,6 +1631,31 @@ describe('locating JSON events in their raw lines: no JSON parser has to agree w
       'data/d/blank.gz',
       'data/d/broken.gz',
     ]);
+  });
+
+  it('a GZIP object without `.gz` (Athena reads its compressed bytes as lines) is marked by its lines that are not JSON, and erased', async () => {
+    const b = new MemoryBucket();
+    b.put('data/d/no-extension', object(event(ERASED, 1), event('device-B', 2)));
+    const { client } = linesAthena(b);
+    const found = await locateWithAthena(
+      client,
+      target,
+      [ERASED.toLowerCase()],
+      ['client.client_id'],
+      1,
+      () => undefined,
+      0,
+    );
+    expect([...found.keys]).toEqual(['data/d/no-extension']);
+    const receipt = await runErasure(
+      b,
+      request({
+        located: found.keys,
+        athenaFolders: { folders: new Set(['data/d/']), listedAt: new Date(Date.now() + 60_000) },
+      }),
+    );
+    expect(receipt).toMatchObject({ recordsRemoved: 1, pending: [] });
+    expect(b.lines('data/')).toEqual([event('device-B', 2)]);
   });
 
   it('a run of hex digits past the longest hashed marks its line (the query would fail on it otherwise)', async () => {

@@ -126,8 +126,9 @@ export function locateQuery(
  *     JSON escape writes;
  *   - `not-one-object`: it is not blank and not one JSON object (Trino `try(CAST(json_parse(…) AS map(varchar, json)))`
  *     is NULL: not JSON, an array or scalar, or — where Trino refuses them in a map — duplicate keys). The run reads the
- *     line itself; it counts such a line only when it holds an id's characters, so this mark is a second net, not
- *     needed by any input the id mark misses that we know of;
+ *     line itself and counts it only when it holds an id's characters; the mark is the net under Athena's reading of
+ *     the bytes: an object Athena cannot decode as the run does (a GZIP object whose name lacks `.gz`, read by the text
+ *     reader as compressed bytes, whose codec it picks by file extension) shows no id but lines that are not JSON;
  *   - `id`: it holds an id-shaped token whose digest begins with a parameter: every window of UUID length
  *     (LOCATE_UUID_LENGTH) in every run of hex digits and hyphens (LOCATE_RUN_REGEX, the line lower-cased) that has a
  *     UUID's shape (LOCATE_UUID_SHAPE) is hashed — windows, not regular-expression matches, since matches do not
