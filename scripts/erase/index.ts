@@ -219,7 +219,7 @@ export function describeReceipt(r: Receipt, bucket: string, idLines?: (r: Receip
   }
   const covered = r.coverage.athena.length + r.coverage.read.length;
   lines.push(
-    `coverage: ${covered} folder(s) of events — ${r.coverage.athena.length} through Athena (it read every object there), ${r.coverage.read.length} read whole by this run${r.coverage.read.length > 0 && r.coverage.athena.length > 0 ? ` (${r.coverage.read.slice(0, 3).join(', ')}${r.coverage.read.length > 3 ? ', …' : ''}: not in the catalog, or changed since)` : ''}`,
+    `coverage: ${covered} folder(s) of events — ${r.coverage.athena.length} through Athena (it read every object there), ${r.coverage.read.length} read whole by this run${r.coverage.read.length > 0 && r.coverage.athena.length > 0 ? ` (${r.coverage.read.slice(0, 3).join(', ')}${r.coverage.read.length > 3 ? ', …' : ''}: objects Athena did not read, or changed since)` : ''}`,
   );
   if (r.unparsedRemoved > 0)
     lines.push(
@@ -366,7 +366,7 @@ export async function main(
       located = found.keys;
       athenaFolders = { folders: covered.athena, listedAt: listing.at };
       console.log(
-        `located: ${located.size} object(s) of ${folder} hold the ids; ${covered.athena.size} folder(s) covered by Athena, ${covered.read.length} read whole by this run (not in the catalog, or changed since it was listed)`,
+        `located: ${located.size} object(s) of ${folder} hold the ids; ${covered.athena.size} folder(s) covered by Athena, ${covered.read.length} read whole by this run (Athena did not read every object there, or one changed since it was listed)`,
       );
       if (values['locate-only']) {
         await saveLocation(store, savedAt, [...located].sort(), athenaFolders);
