@@ -1963,6 +1963,46 @@ describe('the locating query runs in the erasure workgroup, which no analyst rea
       athenaResources(d.names.roles.analyst).some((r) => r.endsWith(`/${target.workgroup}`) || r.endsWith('/*')),
     ).toBe(false);
   });
+
+  it('the raw-line table the query reads (JSON events) is in the stack, over the events folder, in the database the erasure policy may read', () => {
+    for (const synthesized of synthDeployments(CONFIGURED)) {
+      const d = synthesized.stack.deployment;
+      const target = locateTarget(d, staticFolder(d.settings.firehose.dataPrefix));
+      const tables = Object.values(synthesized.tf.resource.aws_glue_catalog_table ?? {}) as {
+        name: string;
+        database_name: string;
+        storage_descriptor: { location: string };
+      }[];
+      const lines = tables.find((t) => t.name === d.names.erasureLinesTable);
+      if (d.settings.firehose.format !== 'json') {
+        expect([target.linesTable, lines]).toEqual([undefined, undefined]);
+        continue;
+      }
+      expect(target.linesTable).toBe(lines?.name);
+      expect(lines!.storage_descriptor.location).toBe(
+        `s3://${d.names.dataBucket}/${staticFolder(d.settings.firehose.dataPrefix)}`,
+      );
+      const policies = Object.values(synthesized.tf.resource.aws_iam_policy) as { name: string; policy: string }[];
+      const glue = (
+        JSON.parse(policies.find((p) => p.name === d.names.erasure)!.policy).Statement as {
+          Action: string | string[];
+          Resource: string | string[];
+        }[]
+      ).filter((st) => [st.Action].flat().includes('glue:GetTable'));
+      const tableArn = `:table/${d.names.glueDatabase}/${d.names.erasureLinesTable}`;
+      expect(
+        glue.some((st) =>
+          [st.Resource]
+            .flat()
+            .some((r) =>
+              new RegExp(`^${r.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(
+                `arn:aws:glue:${d.region}:${d.accountId}${tableArn}`,
+              ),
+            ),
+        ),
+      ).toBe(true);
+    }
+  });
 });
 
 describe('receipt MACs through KMS (receipt-mac.ts)', () => {
