@@ -33,6 +33,11 @@ export interface ResourceNames {
    */
   erasureWorkgroup: string;
   /**
+   * The erasure's own table over the events folder, one string column per raw line (JSON events only): what the
+   * locating query reads, so that locating depends on no JSON parser agreeing with the erasure's (scripts/erase/athena-locate.ts).
+   */
+  erasureLinesTable: string;
+  /**
    * KMS alias of the HMAC key that keys erasure receipts (`npm run erase`): only the erasure may compute or verify a
    * MAC with it, so a holder of a receipt cannot test a guessed id against it.
    */
@@ -98,6 +103,7 @@ export function resourceNames(
     crawler: `${base}-events`,
     workgroup: `${base}-events`,
     erasureWorkgroup: `${base}-erasure`,
+    erasureLinesTable: `${settings.catalog.tablePrefix}${folderName(settings.firehose.dataPrefix)}_erasure_lines`,
     erasureReceiptKeyAlias: `alias/${base}-erasure-receipts`,
     alertTopic: `${base}-alerts`,
     dataEventsQueue: `${base}-events-data-events`,
@@ -133,6 +139,9 @@ export const ERASURE_REQUESTS_FOLDER = 'erasure-requests/';
  * keys of objects; never ids), apart from the analysts' results folder.
  */
 export const ERASURE_LOCATE_RESULTS_FOLDER = 'erasure-locate-results/';
+
+/** The one column of the erasure's raw-line table (stacks/constructs/erasure.ts): a line of an events object, as written. */
+export const ERASURE_LINES_COLUMN = 'line';
 
 /** Days the locating query's results are kept: a run reads them within minutes of the query (its lifecycle expiry). */
 export const ERASURE_LOCATE_RESULTS_DAYS = 1;

@@ -532,15 +532,16 @@ function flow(tf: TerraformJson, region: string): FlowEdge[] {
       },
     });
   }
-  const projected = all(tf, 'aws_glue_catalog_table').find(
+  // Every projected table over the data: the events table in projection mode, the erasure's raw-line table (JSON events).
+  const projected = all(tf, 'aws_glue_catalog_table').filter(
     ([, t]) => (t.parameters as Body | undefined)?.['projection.enabled'] === 'true',
-  )?.[1];
-  if (projected)
+  );
+  for (const [, table] of projected)
     edges.push({
       from: data,
       to: catalog,
       region,
-      via: { kind: 'projection', table: String(projected.name), database },
+      via: { kind: 'projection', table: String(table.name), database },
     });
   for (const [, workgroup] of all(tf, 'aws_athena_workgroup')) {
     const athena = { kind: 'athena' as const, workgroup: String(workgroup.name) };

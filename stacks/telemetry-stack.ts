@@ -174,6 +174,12 @@ export class TelemetryStack extends CheckedStack {
         results: settings.athena.resultsPrefix,
       },
       keyArn: storage.key.arn,
+      lines: {
+        database: catalog.database.name,
+        dataPrefix: settings.firehose.dataPrefix,
+        format: settings.firehose.format,
+        expirationDays: settings.lifecycle.expirationDays,
+      },
       athena: settings.athena,
       principals: settings.erasure.principals,
       keyAdministrators: settings.keys.administrators,

@@ -26,6 +26,15 @@ import {
   locateQuery,
   LocateError,
   locateWithAthena,
+  LINE_MARKS,
+  linesLocatable,
+  locateLinesQuery,
+  LOCATE_ESCAPE,
+  LOCATE_MAX_RUN,
+  LOCATE_RUN_REGEX,
+  LOCATE_UUID_LENGTH,
+  LOCATE_UUID_SHAPE,
+  type LineMark,
 } from '../../scripts/erase/athena-locate';
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -1049,7 +1058,7 @@ describe('locating with Athena', () => {
     pricePerTb: 5,
   };
 
-  it('one scan: one row per object read, with whether it holds an id; never the ids nor their digests, only short prefixes of the digests as parameters, once per field, lower-cased where case is ignored', () => {
+  it('Parquet events, through the events table — one scan: one row per object read, with whether it holds an id; never the ids nor their digests, only short prefixes of the digests as parameters, once per field, lower-cased where case is ignored', () => {
     const ids = ["Dev'ice", 'xyz-7'];
     const { sql, parameters } = locateQuery(target, ids, ['client.client_id', matchField('user_ref')]);
     const n = LOCATE_DIGEST_PREFIX_HEX;
@@ -1311,10 +1320,9 @@ describe('locating with Athena', () => {
     expect(receipt.coverage).toEqual({ athena: ['data/year=2026/'], read: ['data/year=2027/'] });
   });
 
-  // The events table skips malformed JSON (`ignore.malformed.json`, in every catalog mode): a guest's broken line cannot
-  // fail the locating query, and cannot hide an object from the run either. Whether the SerDe gives such a line a row
-  // of NULLs (the query's `"event_type" IS NULL` marks its object) or no row at all (its object has no `$path`, so its
-  // folder is not covered), the object is read, and a broken line naming the id leaves the request pending.
+  // Whatever Athena's reader makes of a broken line — a row marking its object, or no row at all (the object then has no
+  // `$path`, so its folder is not covered) — the object is read, and a broken line naming the id leaves the request
+  // pending. (The raw-line query gives every line a row and marks a broken one: see "locating JSON events" below.)
   it.each([
     ['gives the malformed lines no row: the object has no $path, its folder is read whole', false],
     ['gives each malformed line a row of NULLs: the object is located by its NULL event_type', true],
@@ -1378,6 +1386,306 @@ describe('locating with Athena', () => {
   });
 });
 
+/**
+ * Athena as the raw-line query asks, from the same marks (LINE_MARKS) and constants the query is built from — never by
+ * reading its SQL: per current object Athena can read (not archived, no name beginning with `_` or `.`), its lines as
+ * a text reader splits them (`\n`, `\r\n` or `\r`), each marked by the JavaScript of each mark. A mark added to the
+ * query without its JavaScript here does not compile; one removed from LINE_MARKS is removed from both.
+ */
+const MARKS_IN_JS: Record<LineMark, (line: string | null, prefixes: Set<string>) => boolean> = {
+  null: (line) => line === null,
+  escape: (line) => line !== null && line.includes(LOCATE_ESCAPE),
+  'not-one-object': (line) => {
+    if (line === null || line.trim() === '') return false;
+    try {
+      const v: unknown = JSON.parse(line);
+      return v === null || typeof v !== 'object' || Array.isArray(v);
+    } catch {
+      return true;
+    }
+  },
+  id: (line, prefixes) =>
+    line !== null &&
+    (line.toLowerCase().match(new RegExp(LOCATE_RUN_REGEX, 'g')) ?? []).some((run) => {
+      if (run.length > LOCATE_MAX_RUN) return true;
+      for (let i = 0; i + LOCATE_UUID_LENGTH <= run.length; i++) {
+        const w = run.slice(i, i + LOCATE_UUID_LENGTH);
+        if (new RegExp(LOCATE_UUID_SHAPE).test(w) && prefixes.has(idDigest(w).slice(0, LOCATE_DIGEST_PREFIX_HEX)))
+          return true;
+      }
+      return false;
+    }),
+};
+
+function linesAthena(b: MemoryBucket, folder = 'data/') {
+  const started: { QueryString: string; ExecutionParameters: string[] }[] = [];
+  const client = {
+    send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+      const name = command.constructor.name;
+      if (name === 'GetWorkGroupCommand') return { WorkGroup: { Configuration: {} } };
+      if (name === 'StartQueryExecutionCommand') {
+        started.push(command.input as (typeof started)[number]);
+        return { QueryExecutionId: 'q' };
+      }
+      if (name === 'GetQueryExecutionCommand') return { QueryExecution: { Status: { State: 'SUCCEEDED' } } };
+      const prefixes = new Set(started.at(-1)!.ExecutionParameters.map((p) => p.slice(1, -1)));
+      const rows: string[][] = [];
+      for (const [key, vs] of b.objects) {
+        const current = vs[vs.length - 1];
+        const base = key.slice(key.lastIndexOf('/') + 1);
+        if (!key.startsWith(folder) || current.deleteMarker || ARCHIVED.has(current.storageClass)) continue;
+        if (base.startsWith('_') || base.startsWith('.')) continue;
+        // Hadoop's text reader picks its codec by the file's extension, not its bytes.
+        const raw = key.endsWith('.gz') ? gunzipSync(current.body) : current.body;
+        const lines = raw.toString('utf8').split(/\r\n|\n|\r/);
+        if (lines.at(-1) === '') lines.pop();
+        if (lines.length === 0) continue;
+        const holds = lines.some((line) => LINE_MARKS.some((m) => MARKS_IN_JS[m](line, prefixes)));
+        rows.push([`s3://b/${key}`, String(holds)]);
+      }
+      return {
+        ResultSet: { Rows: [['path', 'holds'], ...rows].map((r) => ({ Data: r.map((v) => ({ VarCharValue: v })) })) },
+      };
+    },
+  } as unknown as AthenaClient;
+  return { client, started };
+}
+const ARCHIVED = new Set(['DEEP_ARCHIVE', 'GLACIER']);
+
+describe('locating JSON events in their raw lines: no JSON parser has to agree with the run', () => {
+  const target = {
+    workgroup: 'wg',
+    database: 'telemetry_dev',
+    table: 'events_data',
+    linesTable: 'events_data_erasure_lines',
+    bucket: 'b',
+    folder: 'data/',
+  };
+  const COGNITO = 'eu-central-1:0f1e2d3c-0000-4000-8000-00000000000c';
+
+  it('the query: every mark over the line column, one row per object read; only short digest prefixes of the lower-cased UUIDs as parameters, each once', () => {
+    const { sql, parameters } = locateLinesQuery(target, [ERASED, ERASED.toLowerCase(), COGNITO]);
+    expect(sql).toMatch(
+      /^SELECT "\$path" AS path, bool_or\(.*\) AS holds FROM "telemetry_dev"\."events_data_erasure_lines" GROUP BY "\$path"$/,
+    );
+    // Each mark is in the query (a mark dropped from it would drop objects the run must read).
+    expect(sql).toContain('"line" IS NULL');
+    expect(sql).toContain(`strpos("line", '${LOCATE_ESCAPE}') > 0`);
+    expect(sql).toContain(`try(CAST(json_parse("line") AS map(varchar, json))) IS NULL`);
+    expect(sql).toContain(`regexp_extract_all(lower("line"), '${LOCATE_RUN_REGEX}')`);
+    expect(sql).toContain(`length(run) > ${LOCATE_MAX_RUN}`);
+    expect(sql).toContain(
+      `substr(to_hex(sha256(to_utf8(substr(run, i, ${LOCATE_UUID_LENGTH})))), 1, ${LOCATE_DIGEST_PREFIX_HEX}) IN (?, ?)`,
+    );
+    expect(LINE_MARKS).toEqual(['null', 'escape', 'not-one-object', 'id']);
+    const guid = COGNITO.split(':')[1];
+    expect(parameters).toEqual(
+      [ERASED.toLowerCase(), guid].map((k) => `'${idDigest(k).slice(0, LOCATE_DIGEST_PREFIX_HEX)}'`),
+    );
+    const sent = JSON.stringify({ sql, parameters });
+    expect(sent).not.toMatch(/[0-9a-f]{64}/i);
+    for (const id of [ERASED, ERASED.toLowerCase(), COGNITO, guid]) {
+      expect(sent).not.toContain(id);
+      expect(sent).not.toContain(idDigest(id).slice(0, LOCATE_DIGEST_PREFIX_HEX + 1));
+    }
+    // Only the contract's id fields' ids: a --field id has no shape to look for.
+    expect(linesLocatable([ERASED, COGNITO], ['client.client_id', 'client.cognito_id'])).toBe(true);
+    expect(linesLocatable(['user-7'], [matchField('user_ref')])).toBe(false);
+    expect(() => locateLinesQuery(target, ['user-7'])).toThrow(LocateError);
+  });
+
+  /**
+   * Hostile objects, each beside an ordinary one: what the OpenX JSON SerDe reads otherwise than the run does. Each is
+   * marked by the query, read by the run, and either loses the device's record or leaves the request pending — never a
+   * "done" receipt with the id still in the bucket.
+   */
+  const escaped = ERASED.replace('A', '\\u0041');
+  const hostile: [string, string[], 'removed' | 'pending'][] = [
+    ['(a) two records on one line, the device second', [`${event('device-B', 1)}${event(ERASED, 2)}`], 'pending'],
+    ['(a) two records on one line, the device first', [`${event(ERASED, 1)} ${event('device-B', 2)}`], 'pending'],
+    [
+      '(b) a duplicate id key, the device first (a reader keeping the last sees the other)',
+      [`{"event_type":"x","client":{"client_id":"${ERASED}","client_id":"device-B"}}`],
+      'pending',
+    ],
+    [
+      '(b) keys differing only in case (the SerDe folds case)',
+      [`{"event_type":"x","client":{"client_id":"device-B","CLIENT_ID":"${ERASED}"}}`],
+      'pending',
+    ],
+    [
+      '(c) the id in a field that is not an id field',
+      [`{"event_type":"x","note":"was ${ERASED.toLowerCase()}"}`],
+      'pending',
+    ],
+    [
+      '(c) a flat "client.client_id" key (dots in keys are not paths)',
+      [`{"event_type":"x","client.client_id":"${ERASED}"}`],
+      'pending',
+    ],
+    [
+      '(d) a malformed line beside a valid line, in one object',
+      [event('device-B', 1), `{"event_type":"x","client":{"client_id":"${ERASED}"`],
+      'pending',
+    ],
+    ['valid JSON of the wrong types, naming the device', [`{"event_type":{"a":1},"client":"${ERASED}"}`], 'pending'],
+    [
+      "valid JSON of the wrong types beside the device's record",
+      [`{"event_type":[1],"client":"x"}`, event(ERASED, 1)],
+      'removed',
+    ],
+    ['the id written with a \\u escape', [`{"event_type":"x","client":{"client_id":"${escaped}"}}`], 'removed'],
+    [
+      'the id after a UUID-like run that a non-overlapping match would take',
+      [`{"event_type":"x","client":{"client_id":"11111111-2222-3333-4444-5555${ERASED}"}}`],
+      'pending',
+    ],
+  ];
+
+  it.each(hostile)('%s: marked, read, and never done with the id left', async (_what, lines, outcome) => {
+    const b = new MemoryBucket();
+    b.clock = () => new Date(1000);
+    b.put('data/year=2026/month=01/day=02/ok.gz', object(event('device-B', 90)));
+    b.put('data/year=2026/month=01/day=02/hostile.gz', object(...lines));
+    const listing = await listForLocating(b.versions('data/'), new Date(2000));
+    const { client } = linesAthena(b);
+    const found = await locateWithAthena(
+      client,
+      target,
+      [ERASED.toLowerCase()],
+      ['client.client_id', 'client.cognito_id'],
+      1,
+      () => undefined,
+      0,
+    );
+    expect([...found.keys]).toEqual(['data/year=2026/month=01/day=02/hostile.gz']);
+    const covered = coverage(listing, found);
+    expect(covered.read).toEqual([]);
+    const reads: string[] = [];
+    const get = b.get.bind(b);
+    b.get = async (key, versionId) => (reads.push(key), get(key, versionId));
+    const receipt = await runErasure(
+      b,
+      request({
+        ids: [ERASED.toLowerCase()],
+        located: found.keys,
+        athenaFolders: { folders: covered.athena, listedAt: listing.at },
+      }),
+    );
+    expect(reads).toEqual(['data/year=2026/month=01/day=02/hostile.gz']);
+    const left = b.lines('data/').some((l) => l.toLowerCase().includes(ERASED.toLowerCase()) || l.includes(escaped));
+    if (outcome === 'pending') {
+      expect(receipt.pending).toContainEqual({ kind: 'unparsed', lines: 1 });
+      expect(left).toBe(true);
+    } else {
+      expect(receipt.recordsRemoved).toBe(1);
+      expect(left).toBe(false);
+    }
+    // Never "done" with the id still there.
+    expect(receipt.pending.length === 0 && left).toBe(false);
+  });
+
+  it('every object the run would change or leave pending is marked: the hostile objects, a Cognito id in text, upper and lower case', async () => {
+    const b = new MemoryBucket();
+    hostile.forEach(([, lines], i) => b.put(`data/year=2026/month=01/day=02/h${i}.gz`, object(...lines)));
+    b.put(
+      'data/year=2026/month=01/day=02/cognito.gz',
+      object(`{"event_type":"x","note":"guest ${COGNITO.toUpperCase()}"}`),
+    );
+    b.put(
+      'data/year=2026/month=01/day=02/plain.json',
+      Buffer.from(`${event(ERASED.toLowerCase(), 1)}\r\n${event('device-B', 2)}\r\n`),
+    );
+    b.put('data/year=2026/month=01/day=02/others.gz', object(event('device-B', 3), event('device-C', 4)));
+    const ids = [ERASED.toLowerCase(), COGNITO];
+    const fields = ['client.client_id', 'client.cognito_id'];
+    const { client } = linesAthena(b);
+    const found = await locateWithAthena(client, target, ids, fields, 1, () => undefined, 0);
+    const matcher = idMatcher(ids, fields);
+    for (const [key, vs] of b.objects) {
+      const f = await filterObject(vs[0].body, matcher);
+      if (f.removed > 0 || f.unparsed > 0) expect([key, found.keys.has(key)]).toEqual([key, true]);
+    }
+    expect(found.keys.has('data/year=2026/month=01/day=02/others.gz')).toBe(false);
+    expect(found.keys.size).toBe(hostile.length + 2);
+  });
+
+  it('a line that is not one JSON object marks its object, though it holds no id (a second net); a blank line does not', async () => {
+    const b = new MemoryBucket();
+    b.put('data/d/broken.gz', object(event('device-B', 1), '{"event_type":"x"'));
+    b.put('data/d/array.gz', object('[1,2]'));
+    b.put('data/d/blank.gz', object(event('device-B', 2), '', '   ', event('device-C', 3)));
+    const { client } = linesAthena(b);
+    const found = await locateWithAthena(
+      client,
+      target,
+      [ERASED.toLowerCase()],
+      ['client.client_id'],
+      1,
+      () => undefined,
+      0,
+    );
+    expect([...found.keys].sort()).toEqual(['data/d/array.gz', 'data/d/broken.gz']);
+    expect([...found.folders.get('data/d/')!].sort()).toEqual([
+      'data/d/array.gz',
+      'data/d/blank.gz',
+      'data/d/broken.gz',
+    ]);
+  });
+
+  it('a GZIP object without `.gz` (Athena reads its compressed bytes as lines) is marked by its lines that are not JSON, and erased', async () => {
+    const b = new MemoryBucket();
+    b.put('data/d/no-extension', object(event(ERASED, 1), event('device-B', 2)));
+    const { client } = linesAthena(b);
+    const found = await locateWithAthena(
+      client,
+      target,
+      [ERASED.toLowerCase()],
+      ['client.client_id'],
+      1,
+      () => undefined,
+      0,
+    );
+    expect([...found.keys]).toEqual(['data/d/no-extension']);
+    const receipt = await runErasure(
+      b,
+      request({
+        located: found.keys,
+        athenaFolders: { folders: new Set(['data/d/']), listedAt: new Date(Date.now() + 60_000) },
+      }),
+    );
+    expect(receipt).toMatchObject({ recordsRemoved: 1, pending: [] });
+    expect(b.lines('data/')).toEqual([event('device-B', 2)]);
+  });
+
+  it('a run of hex digits past the longest hashed marks its line (the query would fail on it otherwise)', async () => {
+    const b = new MemoryBucket();
+    b.put('data/d/long.gz', object(`{"event_type":"x","blob":"${'a'.repeat(LOCATE_MAX_RUN + 1)}"}`));
+    b.put('data/d/short.gz', object(`{"event_type":"x","blob":"${'a'.repeat(LOCATE_MAX_RUN)}"}`));
+    const { client } = linesAthena(b);
+    const found = await locateWithAthena(
+      client,
+      target,
+      [ERASED.toLowerCase()],
+      ['client.client_id'],
+      1,
+      () => undefined,
+      0,
+    );
+    expect([...found.keys]).toEqual(['data/d/long.gz']);
+  });
+
+  it('Parquet events are located through the events table (no lines to read): the target says which', () => {
+    const json = CONFIGURED.find((d) => d.settings.firehose.format === 'json')!;
+    expect(locateTarget(json, 'data/').linesTable).toBe(json.names.erasureLinesTable);
+    const parquet = {
+      ...json,
+      settings: { ...json.settings, firehose: { ...json.settings.firehose, format: 'parquet' as const } },
+    };
+    expect(locateTarget(parquet, 'data/').linesTable).toBeUndefined();
+  });
+});
+
 describe('npm run erase', () => {
   const [d] = CONFIGURED;
   const dir = mkdtempSync(join(tmpdir(), 'erase-cli-'));
@@ -1438,6 +1746,23 @@ describe('npm run erase', () => {
         () => new MemoryBucket(),
       ),
     ).toBe(2);
+    // A --field column's ids have no shape the raw-line query could look for: JSON events need --locate scan.
+    const plain = join(dir, 'plain.txt');
+    writeFileSync(plain, 'user-7\n');
+    const touched = jest.fn(() => new MemoryBucket());
+    const fieldArgs = ['--stack', d.names.stack, '--ids', plain, '--request', 'r', '--field', 'device.model'];
+    expect(d.settings.firehose.format).toBe('json');
+    expect(await erase(fieldArgs, touched)).toBe(2);
+    expect(touched).not.toHaveBeenCalled();
+    expect(String(errors.mock.calls.at(-1)?.[0])).toMatch(/--locate scan/);
+    expect(
+      await erase(
+        [...fieldArgs, '--locate', 'scan', '--app-stopped-at', '2026-01-01T00:00:00Z'],
+        touched,
+        undefined,
+        () => TEST_MAC,
+      ),
+    ).toBe(0);
   });
 
   it('past one machine: --locate-only queries once and saves the keys; each --shard reads them, and the run without --shard confirms', async () => {
@@ -1637,6 +1962,46 @@ describe('the locating query runs in the erasure workgroup, which no analyst rea
     expect(
       athenaResources(d.names.roles.analyst).some((r) => r.endsWith(`/${target.workgroup}`) || r.endsWith('/*')),
     ).toBe(false);
+  });
+
+  it('the raw-line table the query reads (JSON events) is in the stack, over the events folder, in the database the erasure policy may read', () => {
+    for (const synthesized of synthDeployments(CONFIGURED)) {
+      const d = synthesized.stack.deployment;
+      const target = locateTarget(d, staticFolder(d.settings.firehose.dataPrefix));
+      const tables = Object.values(synthesized.tf.resource.aws_glue_catalog_table ?? {}) as {
+        name: string;
+        database_name: string;
+        storage_descriptor: { location: string };
+      }[];
+      const lines = tables.find((t) => t.name === d.names.erasureLinesTable);
+      if (d.settings.firehose.format !== 'json') {
+        expect([target.linesTable, lines]).toEqual([undefined, undefined]);
+        continue;
+      }
+      expect(target.linesTable).toBe(lines?.name);
+      expect(lines!.storage_descriptor.location).toBe(
+        `s3://${d.names.dataBucket}/${staticFolder(d.settings.firehose.dataPrefix)}`,
+      );
+      const policies = Object.values(synthesized.tf.resource.aws_iam_policy) as { name: string; policy: string }[];
+      const glue = (
+        JSON.parse(policies.find((p) => p.name === d.names.erasure)!.policy).Statement as {
+          Action: string | string[];
+          Resource: string | string[];
+        }[]
+      ).filter((st) => [st.Action].flat().includes('glue:GetTable'));
+      const tableArn = `:table/${d.names.glueDatabase}/${d.names.erasureLinesTable}`;
+      expect(
+        glue.some((st) =>
+          [st.Resource]
+            .flat()
+            .some((r) =>
+              new RegExp(`^${r.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(
+                `arn:aws:glue:${d.region}:${d.accountId}${tableArn}`,
+              ),
+            ),
+        ),
+      ).toBe(true);
+    }
   });
 });
 

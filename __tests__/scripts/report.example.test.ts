@@ -145,6 +145,8 @@ describe('report sections (example matrix)', () => {
       'iOS app → Firehose telemetry-prod-events',
       'Firehose telemetry-prod-events → S3 telemetry-prod-222222222222-eu-central-1/data/',
       'S3 telemetry-prod-222222222222-eu-central-1/data/ → Glue catalog telemetry_prod',
+      // The erasure's raw-line table, projected over the same folders (stacks/constructs/erasure.ts).
+      'S3 telemetry-prod-222222222222-eu-central-1/data/ → Glue catalog telemetry_prod',
       // The erasure's own workgroup, beside the analysts': every workgroup of the stack is read.
       'Glue catalog telemetry_prod → Athena telemetry-prod-erasure',
       'Athena telemetry-prod-erasure → S3 telemetry-prod-222222222222-eu-central-1/erasure-locate-results/',

@@ -1,13 +1,14 @@
 /**
  * Locating the objects that hold the ids with one Athena query in the stack's workgroup, instead of reading every
- * object: every object of the events table Athena read, and whether it holds an id (Athena user guide,
- * "Getting the file locations for source data in Amazon S3": the `$path` pseudo-column). One scan: an aggregation per
- * object, one row each.
+ * object: every object Athena read, and whether it holds an id (Athena user guide, "Getting the file locations for
+ * source data in Amazon S3": the `$path` pseudo-column). One scan: an aggregation per object, one row each. JSON events
+ * are read as raw lines from the erasure's own table (locateLinesQuery: no JSON parser has to agree with the run's);
+ * Parquet events through the events table's typed columns (locateQuery).
  *
- * Coverage is proven, not assumed: Athena reads only the partitions the catalog knows (a crawler may not have seen a
- * new day's folder yet) and the folders a projection's template names. The run lists the folder first; a folder is
+ * Coverage is proven, not assumed: Athena reads only the partitions the catalog knows or a projection's template
+ * names. The run lists the folder first; a folder is
  * covered by Athena only when Athena read every current, readable object the listing holds there, key by key.
- * Every other folder — uncatalogued, changed since, or with objects Athena cannot read — is read whole by the run
+ * Every other folder — not read, changed since, or with objects Athena cannot read — is read whole by the run
  * itself, and the receipt says which way each folder was covered. Short prefixes of the ids' digests are execution
  * parameters, each a quoted SQL string (Athena user guide, "Use parameterized queries"), never the ids nor their full
  * digests (LOCATE_DIGEST_PREFIX_HEX). Its scan is estimated before it runs from the size of the
@@ -26,11 +27,18 @@ import { createHash } from 'node:crypto';
 import type { ObjectVersion } from './engine';
 import { ARCHIVED_CLASSES } from './engine';
 import { matchField, type MatchField } from './records';
+import { ERASURE_LINES_COLUMN } from '../../config/names';
 
 export interface LocateTarget {
   workgroup: string;
   database: string;
+  /** The events table (Parquet events are located through it). */
   table: string;
+  /**
+   * The erasure's raw-line table (stacks/constructs/erasure.ts), for JSON events: every line as written, one string
+   * column. Undefined for Parquet events.
+   */
+  linesTable?: string;
   bucket: string;
   /** The events folder, `data/`. */
   folder: string;
@@ -40,6 +48,8 @@ export interface LocateTarget {
 
 const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const quoteString = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+export class LocateError extends Error {}
 
 /** The SHA-256 of an id's UTF-8 bytes, in upper-case hex (Trino's `to_hex(sha256(…))`). */
 export const idDigest = (id: string) => createHash('sha256').update(id, 'utf8').digest('hex').toUpperCase();
@@ -61,8 +71,8 @@ export const LOCATE_DIGEST_PREFIX_HEX = 4;
 export const idDigestPrefix = (id: string) => idDigest(id).slice(0, LOCATE_DIGEST_PREFIX_HEX);
 
 /**
- * The query and its parameters: every id once per field, in order. The ids never appear in the query or its execution
- * parameters, which Athena keeps in the workgroup's query history for 45 days, nor do their full digests: each field's
+ * The query over the events table (Parquet events) and its parameters: every id once per field, in order. The ids
+ * never appear in the query or its execution parameters, which Athena keeps in the workgroup's query history for 45 days, nor do their full digests: each field's
  * value is hashed in the query (Trino `sha256`, `to_hex`; Athena engine version 3 functions), cut to its first
  * LOCATE_DIGEST_PREFIX_HEX characters (Trino `substr(string, start, length)`, positions from 1:
  * https://trino.io/docs/current/functions/string.html) and compared with the same prefixes of the ids' SHA-256
@@ -86,10 +96,10 @@ export function locateQuery(
       return `substr(to_hex(sha256(to_utf8(${value}))), 1, ${LOCATE_DIGEST_PREFIX_HEX}) IN (${placeholders})`;
     })
     .join(' OR ');
-  // A row without the contract's required event_type is a record the SerDe could not read (malformed, skipped by
-  // `ignore.malformed.json`, which the events table sets in every catalog mode) or not an event: its object is read by
-  // the run, which counts such lines (records.ts). Should the SerDe give a malformed line no row at all, an object of
-  // only such lines has no `$path`: its folder is then not covered (coverage()) and is read whole.
+  // Parquet events (JSON events are located by locateLinesQuery). A row without the contract's required event_type is
+  // not an event: its object is read by the run. Records Firehose could not convert are in the errors folder, which
+  // every run reads whole; an object of which Athena returned no row has no `$path`: its folder is then not covered
+  // (coverage()) and is read whole.
   // One row per object Athena read, whether it holds an id or not: the run compares the objects it listed with
   // these, key by key (a count would let an object Athena skipped hide behind one written after the listing).
   const sql = `SELECT "$path" AS path, bool_or(coalesce(${where}, false) OR "event_type" IS NULL) AS holds FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.table)} GROUP BY "$path"`;
@@ -99,6 +109,105 @@ export function locateQuery(
       ids.map((id) => quoteString(idDigestPrefix(f.caseInsensitive ? id.toLowerCase() : id))),
     ),
   };
+}
+
+/**
+ * Locating JSON events without trusting a JSON parser. The events table's OpenX JSON SerDe does not read a line as the
+ * run does (records.ts): it ignores text after a line's first object (two records on one line), keeps the last of
+ * duplicate keys and folds keys' case (`case.insensitive`), has no column for an id outside the id fields, and may
+ * give a malformed line no row; AWS warns its results can be non-deterministic (Athena user guide, "OpenX JSON SerDe",
+ * https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html). A query over that table could say an object
+ * holds no id when the run, reading it, would find one. So JSON events are located through the erasure's own table
+ * of raw lines (one string per line, stacks/constructs/erasure.ts), and an object is marked — read whole by the run,
+ * which decides exactly — when any of its lines is marked by one of LINE_MARKS:
+ *   - `null`: the SerDe gave the line no text (a line its regular expression did not match);
+ *   - `escape`: it holds a JSON `\u` escape (LOCATE_ESCAPE): any character of an id may be written so, and only so —
+ *     the ids of the contract's id fields are hex digits, hyphens, a colon and a region's letters, which no other
+ *     JSON escape writes;
+ *   - `not-one-object`: it is not blank and not one JSON object (Trino `try(CAST(json_parse(…) AS map(varchar, json)))`
+ *     is NULL: not JSON, an array or scalar, or — where Trino refuses them in a map — duplicate keys). The run reads the
+ *     line itself and counts it only when it holds an id's characters; the mark is the net under Athena's reading of
+ *     the bytes: an object Athena cannot decode as the run does (a GZIP object whose name lacks `.gz`, read by the text
+ *     reader as compressed bytes, whose codec it picks by file extension) shows no id but lines that are not JSON;
+ *   - `id`: it holds an id-shaped token whose digest begins with a parameter: every window of UUID length
+ *     (LOCATE_UUID_LENGTH) in every run of hex digits and hyphens (LOCATE_RUN_REGEX, the line lower-cased) that has a
+ *     UUID's shape (LOCATE_UUID_SHAPE) is hashed — windows, not regular-expression matches, since matches do not
+ *     overlap and one UUID-like run can hide the next — and a run longer than LOCATE_MAX_RUN marks its line outright
+ *     (Trino's `sequence` makes at most 10,000 elements). The parameter of an IDFV is its digest's prefix, of a Cognito
+ *     identity id (`REGION:GUID`) its GUID's (locateKey): a line holding the Cognito id holds its GUID, wherever it is.
+ * Every line holding an id's characters in any ASCII case, in any field, key or text, is thus marked, and so is every
+ * line the run would decode because of an escape: what the run alone can decide is never decided by Athena.
+ */
+export const LINE_MARKS = ['null', 'escape', 'not-one-object', 'id'] as const;
+export type LineMark = (typeof LINE_MARKS)[number];
+
+/** The JSON escape that can write any character of an id (RFC 8259 §7). */
+export const LOCATE_ESCAPE = '\\u';
+/** Runs of lower-case hex digits and hyphens at least a UUID long, in which the id windows are looked for. */
+export const LOCATE_RUN_REGEX = '[0-9a-f-]{36,}';
+/** A UUID's length in characters (RFC 9562: 8-4-4-4-12 hex digits). */
+export const LOCATE_UUID_LENGTH = 36;
+/** A lower-case UUID, whole. */
+export const LOCATE_UUID_SHAPE = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+/**
+ * The longest run whose windows are hashed; a longer one marks its line. Trino's `sequence` refuses more than 10,000
+ * elements (https://trino.io/docs/current/functions/array.html, sequence), which would fail the query.
+ */
+export const LOCATE_MAX_RUN = 4096;
+
+/**
+ * What the locating query hashes for an id of the contract's id fields: the lower-cased UUID — an IDFV itself, a
+ * Cognito identity id's GUID (after the colon). Undefined for an id of no UUID inside (a `--field` id).
+ */
+export function locateKey(id: string): string | undefined {
+  const key = id.slice(id.lastIndexOf(':') + 1).toLowerCase();
+  return new RegExp(LOCATE_UUID_SHAPE).test(key) ? key : undefined;
+}
+
+/**
+ * Whether the raw-line query can locate these ids: only ids of the contract's id fields, whose shape (a UUID inside)
+ * lets the query find them anywhere in a line without naming them. A `--field` column's ids have no shape: the query
+ * could find them only whole, as a JSON value, while the run also counts them inside other text, so such a request
+ * reads every object (`--locate scan`).
+ */
+export const linesLocatable = (ids: string[], fields: (string | MatchField)[]): boolean =>
+  fields.every((f) => (typeof f === 'string' ? matchField(f) : f).caseInsensitive) &&
+  ids.every((id) => locateKey(id) !== undefined);
+
+/** Each mark as Trino SQL over the line column, with `placeholders` for the ids' digest prefixes. */
+function markSql(mark: LineMark, line: string, placeholders: string): string {
+  switch (mark) {
+    case 'null':
+      return `${line} IS NULL`;
+    case 'escape':
+      return `strpos(${line}, ${quoteString(LOCATE_ESCAPE)}) > 0`;
+    case 'not-one-object':
+      return `(trim(${line}) <> '' AND try(CAST(json_parse(${line}) AS map(varchar, json))) IS NULL)`;
+    case 'id': {
+      const n = LOCATE_UUID_LENGTH;
+      const window = `substr(run, i, ${n})`;
+      return `any_match(regexp_extract_all(lower(${line}), ${quoteString(LOCATE_RUN_REGEX)}), run -> length(run) > ${LOCATE_MAX_RUN} OR any_match(sequence(1, length(run) - ${n - 1}), i -> regexp_like(${window}, ${quoteString(LOCATE_UUID_SHAPE)}) AND substr(to_hex(sha256(to_utf8(${window}))), 1, ${LOCATE_DIGEST_PREFIX_HEX}) IN (${placeholders})))`;
+    }
+  }
+}
+
+/**
+ * The query over the raw-line table and its parameters: one row per object Athena read (`$path`), with whether any
+ * of its lines is marked (LINE_MARKS). The parameters are the LOCATE_DIGEST_PREFIX_HEX-character prefixes of the
+ * digests of the ids' locate keys (locateKey), each once: never the ids nor their full digests.
+ */
+export function locateLinesQuery(
+  t: Pick<LocateTarget, 'database'> & { linesTable: string },
+  ids: string[],
+): { sql: string; parameters: string[] } {
+  const keys = [...new Set(ids.map((id) => locateKey(id)))];
+  if (keys.some((k) => k === undefined))
+    throw new LocateError('the raw-line query locates ids of the contract id fields only');
+  const prefixes = [...new Set(keys.map((k) => idDigestPrefix(k!)))];
+  const line = quoteIdentifier(ERASURE_LINES_COLUMN);
+  const marks = LINE_MARKS.map((m) => markSql(m, line, prefixes.map(() => '?').join(', ')));
+  const sql = `SELECT "$path" AS path, bool_or(${marks.join(' OR ')}) AS holds FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.linesTable)} GROUP BY "$path"`;
+  return { sql, parameters: prefixes.map(quoteString) };
 }
 
 /** The folder of a key (`data/year=2026/x.gz` → `data/year=2026/`). */
@@ -161,8 +270,6 @@ export function coverage(listing: Listing, located: Located): { athena: Set<stri
   return { athena, read: read.sort() };
 }
 
-export class LocateError extends Error {}
-
 /** Runs the query; returns what it found and read. `say` gets the estimate before it runs. */
 export async function locateWithAthena(
   athena: AthenaClient,
@@ -186,7 +293,11 @@ export async function locateWithAthena(
       `the workgroup cancels queries past ${(cutoff / 2 ** 30).toFixed(2)} GB, and the events are ${gb.toFixed(2)} GB: raise athena.bytesScannedCutoffPerQuery for the erasure, or use --locate scan`,
     );
   }
-  const { sql, parameters } = locateQuery(t, ids, fields);
+  // JSON events: the raw lines; Parquet events: the events table's typed columns (Firehose converted each record, and
+  // sent those it could not convert to the errors folder, which every run reads whole).
+  const { sql, parameters } = t.linesTable
+    ? locateLinesQuery({ database: t.database, linesTable: t.linesTable }, ids)
+    : locateQuery(t, ids, fields);
   const { QueryExecutionId } = await athena.send(
     new StartQueryExecutionCommand({
       QueryString: sql,

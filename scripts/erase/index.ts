@@ -12,7 +12,14 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { pricesFor } from '../../config/prices';
-import { coverage, listForLocating, locateWithAthena, LocateError, type LocateTarget } from './athena-locate';
+import {
+  coverage,
+  linesLocatable,
+  listForLocating,
+  locateWithAthena,
+  LocateError,
+  type LocateTarget,
+} from './athena-locate';
 import { readFileSync } from 'node:fs';
 import { ERASURE_REQUESTS_FOLDER, staticFolder } from '../../config/names';
 import type { ResolvedDeployment } from '../../config';
@@ -212,7 +219,7 @@ export function describeReceipt(r: Receipt, bucket: string, idLines?: (r: Receip
   }
   const covered = r.coverage.athena.length + r.coverage.read.length;
   lines.push(
-    `coverage: ${covered} folder(s) of events — ${r.coverage.athena.length} through Athena (it read every object there), ${r.coverage.read.length} read whole by this run${r.coverage.read.length > 0 && r.coverage.athena.length > 0 ? ` (${r.coverage.read.slice(0, 3).join(', ')}${r.coverage.read.length > 3 ? ', …' : ''}: not in the catalog, or changed since)` : ''}`,
+    `coverage: ${covered} folder(s) of events — ${r.coverage.athena.length} through Athena (it read every object there), ${r.coverage.read.length} read whole by this run${r.coverage.read.length > 0 && r.coverage.athena.length > 0 ? ` (${r.coverage.read.slice(0, 3).join(', ')}${r.coverage.read.length > 3 ? ', …' : ''}: objects Athena did not read, or changed since)` : ''}`,
   );
   if (r.unparsedRemoved > 0)
     lines.push(
@@ -294,6 +301,12 @@ export async function main(
     console.error(`--locate ${locate}: athena or scan\n${usage(ERASE_COMMAND)}`);
     return 2;
   }
+  if (locate === 'athena' && d.settings.firehose.format === 'json' && !linesLocatable(ids, fields)) {
+    console.error(
+      `--field ${(values.field ?? []).join(', ')}: its ids have no fixed shape, so the locating query could find them only as a whole JSON value, while the run also counts them inside other text; run with --locate scan (it reads every object)`,
+    );
+    return 2;
+  }
   const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
   if (values.shard !== undefined && !shard) {
     console.error(
@@ -353,7 +366,7 @@ export async function main(
       located = found.keys;
       athenaFolders = { folders: covered.athena, listedAt: listing.at };
       console.log(
-        `located: ${located.size} object(s) of ${folder} hold the ids; ${covered.athena.size} folder(s) covered by Athena, ${covered.read.length} read whole by this run (not in the catalog, or changed since it was listed)`,
+        `located: ${located.size} object(s) of ${folder} hold the ids; ${covered.athena.size} folder(s) covered by Athena, ${covered.read.length} read whole by this run (Athena did not read every object there, or one changed since it was listed)`,
       );
       if (values['locate-only']) {
         await saveLocation(store, savedAt, [...located].sort(), athenaFolders);
@@ -390,13 +403,16 @@ export async function main(
 
 /**
  * Where the locating query runs: the erasure's own workgroup (stacks/constructs/erasure.ts), whose query history and
- * results no analyst policy reaches; never the analysts' workgroup.
+ * results no analyst policy reaches; never the analysts' workgroup. What it reads: the erasure's raw-line table for
+ * JSON events, the events table for Parquet events.
  */
 export function locateTarget(d: ResolvedDeployment, folder: string): LocateTarget {
   return {
     workgroup: d.names.erasureWorkgroup,
     database: d.names.glueDatabase,
     table: d.names.table,
+    // JSON events are located in their raw lines (athena-locate.ts); Parquet events through the events table.
+    ...(d.settings.firehose.format === 'json' ? { linesTable: d.names.erasureLinesTable } : {}),
     bucket: d.names.dataBucket,
     folder,
     pricePerTb: pricesFor(d.region)?.prices['athena.scanned']?.value,

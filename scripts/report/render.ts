@@ -715,7 +715,7 @@ const hoursWords = (h: number) =>
   h === 0 ? 'the run' : h < 1 ? unitWords(Math.round(h * 60), 'minute') : unitWords(h, 'hour');
 
 /** What the locating query's parameters reveal: prefixes of the ids' digests (scripts/erase/athena-locate.ts). */
-const LOCATE_PREFIX_WORDS = `${LOCATE_DIGEST_PREFIX_HEX}-hex-character prefixes of the SHA-256 digests of the lower-cased ids, never the ids nor their full digests — whoever hashes the events table's client ids is narrowed to about 1 in ${(16 ** LOCATE_DIGEST_PREFIX_HEX).toLocaleString('en-US')} of them, not to one device while the table holds many more client ids than that`;
+const LOCATE_PREFIX_WORDS = `${LOCATE_DIGEST_PREFIX_HEX}-hex-character prefixes of the SHA-256 digests of the lower-cased ids (of a Cognito identity id, its GUID), never the ids nor their full digests — whoever hashes the events table's client ids is narrowed to about 1 in ${(16 ** LOCATE_DIGEST_PREFIX_HEX).toLocaleString('en-US')} of them, not to one device while the table holds many more client ids than that`;
 const daysWords = (days: number | null) => (days === null ? 'never expires' : unitWords(days, 'day'));
 function outsideWords(o: ErasureOutside): string {
   if (o.what === 'log')
@@ -783,7 +783,7 @@ function erasureWords(r: StackReport) {
       dollars(c.rewriteRequests),
       `${c.rewriteCoreHours}`,
     ]),
-    notPriced: `Locating is the Athena query that finds the objects (\`npm run erase\` prints its scan and price before it runs, and refuses a scan past the workgroup's cutoff; \`--locate scan\` reads every object instead: a GET each, as counted in the rewrite's S3 requests). Rewriting every object is the most a batch of requests can touch: its S3 requests, and its core-hours at the rate \`npm run bench\` measured, which \`--shard i/n\` spreads over n machines (docs/operating.md, "Past one machine"). Not priced (no sourced price in the region's file): ${x.notPriced.map((n) => ERASURE_NOT_PRICED[n]).join('; ')}.`,
+    notPriced: `Locating is the Athena query that finds the objects (for JSON events it reads the erasure's own raw-line table, so no JSON parser decides what it finds, and every object it marks is read and decided by the run; \`npm run erase\` prints its scan and price before it runs, and refuses a scan past the workgroup's cutoff; \`--locate scan\` reads every object instead: a GET each, as counted in the rewrite's S3 requests). Rewriting every object is the most a batch of requests can touch: its S3 requests, and its core-hours at the rate \`npm run bench\` measured, which \`--shard i/n\` spreads over n machines (docs/operating.md, "Past one machine"). Not priced (no sourced price in the region's file): ${x.notPriced.map((n) => ERASURE_NOT_PRICED[n]).join('; ')}.`,
   };
 }
 

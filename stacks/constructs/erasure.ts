@@ -1,15 +1,25 @@
 import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
+import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import type { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Lazy } from 'cdktf';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Construct } from 'constructs';
-import { ERASURE_LOCATE_RESULTS_FOLDER, ERASURE_REQUESTS_FOLDER, type ResourceNames } from '../../config/names';
+import {
+  ERASURE_LINES_COLUMN,
+  ERASURE_LOCATE_RESULTS_FOLDER,
+  ERASURE_REQUESTS_FOLDER,
+  staticFolder,
+  type ResourceNames,
+} from '../../config/names';
 import type { AthenaSettings } from '../../config/schema';
 import { DEFAULT_SETTINGS } from '../../config/defaults';
 import { arnsOf, policyDocument, type AwsEnvironment, type PolicyStatement } from '../iam';
 import { KEY_ADMIN_ACTIONS, keyProtection } from './private-bucket';
+import { projectionTemplate } from './catalog';
+import { partitionKeys, DAILY_LAYOUT } from '../../config/rules';
+import { PARTITION_COLUMNS } from '../../config/queries';
 import { keyThroughS3AndAthena, peopleAccess } from './people-access';
 
 export interface ErasureProps {
@@ -17,7 +27,13 @@ export interface ErasureProps {
   /** The stack (policy and role name), the data bucket, the erasure's own workgroup, and the database of the locating query. */
   readonly names: Pick<
     ResourceNames,
-    'stack' | 'dataBucket' | 'erasure' | 'erasureWorkgroup' | 'erasureReceiptKeyAlias' | 'glueDatabase'
+    | 'stack'
+    | 'dataBucket'
+    | 'erasure'
+    | 'erasureWorkgroup'
+    | 'erasureReceiptKeyAlias'
+    | 'glueDatabase'
+    | 'erasureLinesTable'
   >;
   /**
    * The scan cutoff of the erasure's workgroup: the stack's, so the locating query scans no more than an analyst's may.
@@ -31,6 +47,13 @@ export interface ErasureProps {
   readonly folders: { data: string; errors: string; results: string };
   /** The stack's key. */
   readonly keyArn: string;
+  /**
+   * The events as Firehose writes them, for the erasure's raw-line table (`json` only: Parquet objects are located
+   * through the events table, scripts/erase/athena-locate.ts): the database (the catalog's, a reference so the table
+   * follows it), the data prefix, its format, and the days events are kept (the projected years).
+   * @default no raw-line table
+   */
+  readonly lines?: { database: string; dataPrefix: string; format: 'json' | 'parquet'; expirationDays: number };
   /**
    * IAM principals allowed to assume the erasure role.
    * @default none: the policy only
@@ -46,6 +69,57 @@ export interface ErasureProps {
    * @default false: prevent_destroy
    */
   readonly allowDestroy?: boolean;
+}
+
+/**
+ * The regular expression of the erasure's raw-line table: the whole line, one group (Athena user guide, "Regex SerDe":
+ * a row that does not match has every column NULL, https://docs.aws.amazon.com/athena/latest/ug/regex-serde.html). The
+ * SerDe compiles it as a Java regular expression, whose `.` does not match line terminators (`\r`, U+0085, U+2028,
+ * U+2029) unless DOTALL (`(?s)`, java.util.regex.Pattern): without it a line holding one of them, valid inside a JSON
+ * string, would be NULL. The locating query marks a NULL line anyway (athena-locate.ts).
+ */
+export const LINES_REGEX = '(?s)^(.*)$';
+
+/**
+ * The table parameters of the erasure's raw-line table. Partition projection over the daily layout when the data
+ * prefix is exactly it (Athena user guide, "Partition projection", supported types: an `integer` month and day, and
+ * a `date` year relative to NOW, https://docs.aws.amazon.com/athena/latest/ug/partition-projection-supported-types.html),
+ * so it covers every day folder whatever the catalog mode and whether a crawler has seen it; the years reach back
+ * past the events' retention. Any other layout (other partition keys) is not projected: the table is then unpartitioned,
+ * and whatever Athena does not read of the folder is read whole by the run (coverage, athena-locate.ts).
+ */
+export function linesTableLayout(
+  bucket: string,
+  dataPrefix: string,
+  expirationDays: number,
+): { parameters: Record<string, string>; partitioned: boolean } {
+  const keys = partitionKeys(dataPrefix);
+  const projected =
+    dataPrefix.endsWith(DAILY_LAYOUT) &&
+    keys.length === PARTITION_COLUMNS.length &&
+    PARTITION_COLUMNS.every((c) => keys.includes(c));
+  if (!projected) return { parameters: { classification: 'text' }, partitioned: false };
+  // Lifecycle expiry runs some time after an object is due: one year more than the retention spans.
+  const years = Math.ceil(expirationDays / 365) + 1;
+  return {
+    partitioned: true,
+    parameters: {
+      classification: 'text',
+      'projection.enabled': 'true',
+      'projection.year.type': 'date',
+      'projection.year.format': 'yyyy',
+      'projection.year.range': `NOW-${years}YEARS,NOW`,
+      'projection.year.interval': '1',
+      'projection.year.interval.unit': 'YEARS',
+      'projection.month.type': 'integer',
+      'projection.month.range': '1,12',
+      'projection.month.digits': '2',
+      'projection.day.type': 'integer',
+      'projection.day.range': '1,31',
+      'projection.day.digits': '2',
+      'storage.location.template': projectionTemplate(bucket, dataPrefix),
+    },
+  };
 }
 
 /** What `npm run erase` asks of the receipts' key: a MAC of each id, and checking one (scripts/erase/receipt-mac.ts). */
@@ -210,6 +284,8 @@ export class Erasure extends Construct {
   readonly policy: IamPolicy;
   readonly role?: IamRole;
   readonly workgroup: AthenaWorkgroup;
+  /** The raw-line table the locating query reads (JSON events only). */
+  readonly linesTable?: GlueCatalogTable;
   /** The HMAC key of the receipts (`alias/<project>-<env>-erasure-receipts`). */
   readonly receiptKey: KmsKey;
 
@@ -250,6 +326,34 @@ export class Erasure extends Construct {
         },
       },
     });
+    // One string column per raw line of the events folder: locating reads the bytes, not a JSON SerDe's idea of them
+    // (the OpenX SerDe keeps the last of duplicate keys, ignores text after a line's first object and may give a
+    // malformed line no row; Athena user guide, "OpenX JSON SerDe"). Only the erasure queries it; the analysts' policy
+    // may see it in the catalog, as it may read the same objects in S3.
+    if (props.lines?.format === 'json') {
+      const dataFolder = staticFolder(props.lines.dataPrefix);
+      const layout = linesTableLayout(props.names.dataBucket, props.lines.dataPrefix, props.lines.expirationDays);
+      this.linesTable = new GlueCatalogTable(this, 'lines-table', {
+        name: props.names.erasureLinesTable,
+        databaseName: props.lines.database,
+        description: `npm run erase's locating query on ${props.names.stack}: every raw line of the events, as written (not for analysis)`,
+        tableType: 'EXTERNAL_TABLE',
+        parameters: layout.parameters,
+        partitionKeys: layout.partitioned ? PARTITION_COLUMNS.map((name) => ({ name, type: 'string' })) : [],
+        storageDescriptor: {
+          location: `s3://${props.names.dataBucket}/${dataFolder}`,
+          inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+          outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+          serDeInfo: {
+            serializationLibrary: 'org.apache.hadoop.hive.serde2.RegexSerDe',
+            parameters: { 'input.regex': LINES_REGEX },
+          },
+          columns: [
+            { name: ERASURE_LINES_COLUMN, type: 'string', comment: 'One line of an events object, as written' },
+          ],
+        },
+      });
+    }
     ({ policy: this.policy, role: this.role } = peopleAccess(this, {
       name: props.names.erasure,
       description: `Erasure requests on ${props.names.stack}: rewrite events and failed records, delete their old versions and query results naming the ids`,

@@ -15,15 +15,25 @@ const names = {
   erasureWorkgroup: 'bare-erasure-wg',
   erasureReceiptKeyAlias: 'alias/bare-erasure-receipts',
   glueDatabase: 'bare_db',
+  erasureLinesTable: 'events_data_erasure_lines',
 };
+const DAILY = 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/';
 
-function build(principals?: string[]) {
+function build(
+  principals?: string[],
+  lines: { dataPrefix: string; format: 'json' | 'parquet'; expirationDays: number } = {
+    dataPrefix: DAILY,
+    format: 'json',
+    expirationDays: 90,
+  },
+) {
   const stack = bareStack();
   new Erasure(stack, 'erasure', {
     env: ENV,
     names,
     folders: { data: 'data/', errors: 'errors/', results: 'athena-results/' },
     keyArn: KEY,
+    lines: { database: 'bare_db', ...lines },
     ...(principals ? { principals } : {}),
   });
   return synth(stack);
@@ -113,6 +123,10 @@ describe('Erasure', () => {
       'lets the query read the events table',
       request('glue:GetTable', 'arn:aws:glue:eu-central-1:222222222222:table/bare_db/events_data'),
     ],
+    [
+      'lets the query read its raw-line table',
+      request('glue:GetTable', 'arn:aws:glue:eu-central-1:222222222222:table/bare_db/events_data_erasure_lines'),
+    ],
     ['lets the query read events', request('s3:GetObject', 'arn:aws:s3:::bare-data/data/year=2026/x.gz')],
     [
       'lets the query write its result in its own folder',
@@ -154,6 +168,64 @@ describe('Erasure', () => {
     ['decrypt directly, outside S3', request('kms:Decrypt', KEY)],
     ['decrypt through another service', request('kms:Decrypt', KEY, viaService('sqs'))],
   ])('may not: %s', (_what, r) => expect(allowed(r)).toBe(false));
+
+  it('its raw-line table: one string column per line (RegexSerDe, the whole line, DOTALL), projected over every day of the retention and more', () => {
+    const table = one(tf, 'aws_glue_catalog_table') as {
+      name: string;
+      database_name: string;
+      parameters: Record<string, string>;
+      partition_keys: { name: string }[];
+      storage_descriptor: {
+        location: string;
+        columns: { name: string; type: string }[];
+        ser_de_info: { serialization_library: string; parameters: Record<string, string> };
+      };
+    };
+    expect(table).toMatchObject({ name: 'events_data_erasure_lines', database_name: 'bare_db' });
+    expect(table.storage_descriptor).toMatchObject({
+      location: 's3://bare-data/data/',
+      columns: [{ name: 'line', type: 'string' }],
+      ser_de_info: {
+        serialization_library: 'org.apache.hadoop.hive.serde2.RegexSerDe',
+        parameters: { 'input.regex': '(?s)^(.*)$' },
+      },
+    });
+    // The regex matches every line whole, line terminators Java's `.` would stop at included.
+    const regex = new RegExp(table.storage_descriptor.ser_de_info.parameters['input.regex'].replace('(?s)', ''), 's');
+    for (const line of ['{"a":1}', 'x\ry', 'a\u2028b', '', '\u0001{']) expect(regex.exec(line)?.[1]).toBe(line);
+    expect(table.partition_keys.map((k) => k.name)).toEqual(['year', 'month', 'day']);
+    expect(table.parameters).toMatchObject({
+      'projection.enabled': 'true',
+      'projection.year.type': 'date',
+      'projection.year.range': 'NOW-2YEARS,NOW',
+      'projection.month.range': '1,12',
+      'projection.day.range': '1,31',
+      'storage.location.template': 's3://bare-data/data/year=$${year}/month=$${month}/day=$${day}/',
+    });
+    // Past a year of retention, more years.
+    const long = one(
+      build(undefined, { dataPrefix: DAILY, format: 'json', expirationDays: 800 }),
+      'aws_glue_catalog_table',
+    ) as {
+      parameters: Record<string, string>;
+    };
+    expect(long.parameters['projection.year.range']).toBe('NOW-4YEARS,NOW');
+    // Another layout is not projected (the run reads whole what Athena does not); Parquet objects have no lines.
+    const other = one(
+      build(undefined, {
+        dataPrefix:
+          'data/app=!{partitionKeyFromQuery:app}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+        format: 'json',
+        expirationDays: 90,
+      }),
+      'aws_glue_catalog_table',
+    ) as { parameters: Record<string, string>; partition_keys?: unknown[] };
+    expect(other.parameters['projection.enabled']).toBeUndefined();
+    expect(other.partition_keys ?? []).toEqual([]);
+    expect(
+      all(build(undefined, { dataPrefix: DAILY, format: 'parquet', expirationDays: 90 }), 'aws_glue_catalog_table'),
+    ).toEqual([]);
+  });
 
   it('its own workgroup: settings enforced, results in its own folder, encrypted with the stack key, kept one day', () => {
     expect(one(tf, 'aws_athena_workgroup')).toMatchObject({
