@@ -21,6 +21,7 @@ import { IdFileError, matchFields, parseIdFile } from '../../scripts/erase/id-fi
 import {
   coverage,
   idDigest,
+  idDigestPrefix,
   listForLocating,
   LOCATE_DIGEST_PREFIX_HEX,
   locateQuery,
@@ -29,6 +30,7 @@ import {
   LINE_MARKS,
   linesLocatable,
   locateLinesQuery,
+  wantedPrefixesSql,
   LOCATE_ESCAPE,
   LOCATE_MAX_RUN,
   LOCATE_RUN_REGEX,
@@ -1062,9 +1064,11 @@ describe('locating with Athena', () => {
     const ids = ["Dev'ice", 'xyz-7'];
     const { sql, parameters } = locateQuery(target, ids, ['client.client_id', matchField('user_ref')]);
     const n = LOCATE_DIGEST_PREFIX_HEX;
+    const wanted = wantedPrefixesSql(ids.length);
     expect(sql).toBe(
-      `SELECT "$path" AS path, bool_or(coalesce(substr(to_hex(sha256(to_utf8(lower("client"."client_id")))), 1, ${n}) IN (?, ?) OR substr(to_hex(sha256(to_utf8("user_ref"))), 1, ${n}) IN (?, ?), false) OR "event_type" IS NULL) AS holds FROM "telemetry_dev"."events_data" GROUP BY "$path"`,
+      `SELECT "$path" AS path, bool_or(coalesce(contains(wanted0.prefixes, substr(to_hex(sha256(to_utf8(lower("client"."client_id")))), 1, ${n})) OR contains(wanted1.prefixes, substr(to_hex(sha256(to_utf8("user_ref"))), 1, ${n})), false) OR "event_type" IS NULL) AS holds FROM "telemetry_dev"."events_data" CROSS JOIN ${wanted} AS wanted0 CROSS JOIN ${wanted} AS wanted1 GROUP BY "$path"`,
     );
+    expect(wanted).toContain('WHERE p IN (?, ?))');
     const sha = (s: string) => createHash('sha256').update(s).digest('hex').toUpperCase();
     // Each parameter is a quoted prefix of the id's digest, as long as the query's substr: never the whole digest.
     expect(parameters).toEqual(
@@ -1128,7 +1132,7 @@ describe('locating with Athena', () => {
     // What Athena keeps: no full digest, only prefixes of the erased id's digest.
     expect(JSON.stringify(started)).not.toMatch(/[0-9a-f]{64}/i);
     expect(started!.ExecutionParameters).toContain(`'${prefix(ERASED)}'`);
-    expect(started!.QueryString).toContain(`, 1, ${LOCATE_DIGEST_PREFIX_HEX}) IN (`);
+    expect(started!.QueryString).toContain(`, 1, ${LOCATE_DIGEST_PREFIX_HEX}))`);
     // The neighbour's object is a candidate (it shares the prefix); the others' is not.
     expect([...found.keys].sort()).toEqual(['data/year=2026/both.gz', 'data/year=2026/neighbour.gz']);
     const covered = coverage(listing, found);
@@ -1452,6 +1456,74 @@ function linesAthena(b: MemoryBucket, folder = 'data/') {
 }
 const ARCHIVED = new Set(['DEEP_ARCHIVE', 'GLACIER']);
 
+/**
+ * The clause each `?` of a query stands in, read from its text: string literals and quoted identifiers removed (a `?`
+ * inside one is no parameter), then per parenthesis level the last clause keyword seen (SELECT, FROM, JOIN, WHERE, GROUP,
+ * HAVING, ORDER, ON); a parenthesis opens a level of no clause of its own (a function call, an IN list: the enclosing
+ * clause holds), unless a keyword follows inside it (a subquery: its own clauses). Small, and honest for the SQL built here.
+ */
+function parameterClauses(sql: string): string[] {
+  const bare = sql.replace(/'(?:[^']|'')*'/g, "''").replace(/"(?:[^"]|"")*"/g, '""');
+  const levels: (string | undefined)[] = [undefined];
+  const clauses: string[] = [];
+  for (const token of bare.match(/[A-Za-z_][A-Za-z_0-9]*|[()?]/g) ?? []) {
+    if (token === '(') levels.push(undefined);
+    else if (token === ')') levels.pop();
+    else if (token === '?') clauses.push([...levels].reverse().find((c) => c !== undefined) ?? 'none');
+    else if (/^(SELECT|FROM|JOIN|WHERE|GROUP|HAVING|ORDER|ON)$/i.test(token))
+      levels[levels.length - 1] = token.toUpperCase() === 'JOIN' ? 'FROM' : token.toUpperCase();
+  }
+  return clauses;
+}
+
+describe('Athena takes execution parameters only in a WHERE clause', () => {
+  // "Currently, ? parameters can be placed only in the WHERE clause. Syntax like SELECT ? FROM table is not supported."
+  // (Athena user guide, "Use parameterized queries"): a `?` anywhere else fails the query, or is not documented to work.
+  it('the checker finds a parameter in a SELECT list, a FROM clause or a subquery, and ignores quoted ones', () => {
+    expect(parameterClauses('SELECT bool_or(x IN (?, ?)) FROM t WHERE y = ?')).toEqual(['SELECT', 'SELECT', 'WHERE']);
+    expect(
+      parameterClauses(`SELECT a FROM t CROSS JOIN (SELECT ? AS b FROM u WHERE c = '?') AS v WHERE "?" = ?`),
+    ).toEqual(['SELECT', 'WHERE']);
+    expect(parameterClauses('SELECT a FROM f(?) GROUP BY a HAVING count(*) > ?')).toEqual(['FROM', 'HAVING']);
+  });
+
+  it.each([
+    [
+      'JSON events (raw lines)',
+      () =>
+        locateLinesQuery({ database: 'd', linesTable: 'l' }, [
+          ERASED,
+          'eu-west-1:0f1e2d3c-0000-4000-8000-00000000000c',
+        ]),
+    ],
+    [
+      'Parquet events (typed columns)',
+      () => locateQuery({ database: 'd', table: 't' }, [ERASED, 'x'], ['client.client_id', matchField('user_ref')]),
+    ],
+  ])('%s: every `?` is in a WHERE clause, one per parameter', (_what, build) => {
+    const { sql, parameters } = build();
+    const clauses = parameterClauses(sql);
+    expect(clauses).toHaveLength(parameters.length);
+    expect(clauses.length).toBeGreaterThan(0);
+    expect(clauses.every((c) => c === 'WHERE')).toBe(true);
+  });
+
+  it('the wanted prefixes are every possible prefix of a digest, as to_hex writes it, before the parameters pick', () => {
+    // format('%02X%02X', hi, lo) over 0..255 twice, as Java's formatter writes it: every upper-case hex prefix once.
+    expect(LOCATE_DIGEST_PREFIX_HEX % 2).toBe(0);
+    const sql = wantedPrefixesSql(1);
+    const bytes = LOCATE_DIGEST_PREFIX_HEX / 2;
+    expect(sql).toContain(`format('${'%02X'.repeat(bytes)}'`);
+    expect(sql.match(/UNNEST\(sequence\(0, 255\)\)/g)).toHaveLength(bytes);
+    expect(sql).toContain('coalesce(array_agg(p), CAST(ARRAY[] AS array(varchar)))');
+    const made = new Set<string>();
+    const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
+    for (let hi = 0; hi < 256; hi++) for (let lo = 0; lo < 256; lo++) made.add(hex(hi) + hex(lo));
+    expect(made.size).toBe(16 ** LOCATE_DIGEST_PREFIX_HEX);
+    for (const id of [ERASED.toLowerCase(), 'x', '']) expect(made.has(idDigestPrefix(id))).toBe(true);
+  });
+});
+
 describe('locating JSON events in their raw lines: no JSON parser has to agree with the run', () => {
   const target = {
     workgroup: 'wg',
@@ -1466,7 +1538,7 @@ describe('locating JSON events in their raw lines: no JSON parser has to agree w
   it('the query: every mark over the line column, one row per object read; only short digest prefixes of the lower-cased UUIDs as parameters, each once', () => {
     const { sql, parameters } = locateLinesQuery(target, [ERASED, ERASED.toLowerCase(), COGNITO]);
     expect(sql).toMatch(
-      /^SELECT "\$path" AS path, bool_or\(.*\) AS holds FROM "telemetry_dev"\."events_data_erasure_lines" GROUP BY "\$path"$/,
+      /^SELECT "\$path" AS path, bool_or\(.*\) AS holds FROM "telemetry_dev"\."events_data_erasure_lines" CROSS JOIN \(SELECT .*\) AS wanted GROUP BY "\$path"$/,
     );
     // Each mark is in the query (a mark dropped from it would drop objects the run must read).
     expect(sql).toContain('"line" IS NULL');
@@ -1475,8 +1547,9 @@ describe('locating JSON events in their raw lines: no JSON parser has to agree w
     expect(sql).toContain(`regexp_extract_all(lower("line"), '${LOCATE_RUN_REGEX}')`);
     expect(sql).toContain(`length(run) > ${LOCATE_MAX_RUN}`);
     expect(sql).toContain(
-      `substr(to_hex(sha256(to_utf8(substr(run, i, ${LOCATE_UUID_LENGTH})))), 1, ${LOCATE_DIGEST_PREFIX_HEX}) IN (?, ?)`,
+      `contains(wanted.prefixes, substr(to_hex(sha256(to_utf8(substr(run, i, ${LOCATE_UUID_LENGTH})))), 1, ${LOCATE_DIGEST_PREFIX_HEX}))`,
     );
+    expect(sql).toContain(`CROSS JOIN ${wantedPrefixesSql(2)} AS wanted`);
     expect(LINE_MARKS).toEqual(['null', 'escape', 'not-one-object', 'id']);
     const guid = COGNITO.split(':')[1];
     expect(parameters).toEqual(

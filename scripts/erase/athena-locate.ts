@@ -10,8 +10,8 @@
  * covered by Athena only when Athena read every current, readable object the listing holds there, key by key.
  * Every other folder — not read, changed since, or with objects Athena cannot read — is read whole by the run
  * itself, and the receipt says which way each folder was covered. Short prefixes of the ids' digests are execution
- * parameters, each a quoted SQL string (Athena user guide, "Use parameterized queries"), never the ids nor their full
- * digests (LOCATE_DIGEST_PREFIX_HEX). Its scan is estimated before it runs from the size of the
+ * parameters, each a quoted SQL string in a WHERE clause (Athena user guide, "Use parameterized queries";
+ * wantedPrefixesSql), never the ids nor their full digests (LOCATE_DIGEST_PREFIX_HEX). Its scan is estimated before it runs from the size of the
  * objects Athena can read, priced with the region's sourced Athena price, and checked against the workgroup's scan
  * cutoff, which would cancel it. Athena reads only current objects in classes it can read: archived ones and older
  * versions are still read by the run itself (engine.ts).
@@ -71,6 +71,29 @@ export const LOCATE_DIGEST_PREFIX_HEX = 4;
 export const idDigestPrefix = (id: string) => idDigest(id).slice(0, LOCATE_DIGEST_PREFIX_HEX);
 
 /**
+ * A one-row subquery naming the digest prefixes sent, as an array column `prefixes`: every possible prefix is made in
+ * the query (LOCATE_DIGEST_PREFIX_HEX / 2 bytes, each `sequence(0, 255)`: Trino's `sequence` makes at most 10,000
+ * elements, https://trino.io/docs/current/functions/array.html; `format('%02X', …)` is Java's formatter,
+ * https://trino.io/docs/current/functions/conversion.html#format, upper-case as `to_hex` writes) and kept only when it
+ * is one of the parameters. The parameters stand in its WHERE clause, the only place Athena takes them ("Currently, ?
+ * parameters can be placed only in the WHERE clause. Syntax like SELECT ? FROM table is not supported.": Athena user
+ * guide, "Use parameterized queries", https://docs.aws.amazon.com/athena/latest/ug/querying-with-prepared-statements.html).
+ * `array_agg` over no row is NULL, so the array is never NULL but empty (`coalesce`); an aggregation without GROUP BY
+ * is one row whatever it reads, so a CROSS JOIN with it keeps every row of the table.
+ */
+export function wantedPrefixesSql(count: number): string {
+  const bytes = LOCATE_DIGEST_PREFIX_HEX / 2;
+  const hex = Array.from({ length: bytes }, (_, i) => `b${i}`);
+  const made = hex.map((b) => `UNNEST(sequence(0, 255)) AS ${b}_(${b})`).join(' CROSS JOIN ');
+  const placeholders = Array.from({ length: count }, () => '?').join(', ');
+  return `(SELECT coalesce(array_agg(p), CAST(ARRAY[] AS array(varchar))) AS prefixes FROM (SELECT format('${'%02X'.repeat(bytes)}', ${hex.join(', ')}) AS p FROM ${made}) AS made WHERE p IN (${placeholders}))`;
+}
+
+/** The SQL test that a digest prefix of `value` is one of `wanted`'s (a column of wantedPrefixesSql). */
+const prefixWanted = (wanted: string, value: string) =>
+  `contains(${wanted}.prefixes, substr(to_hex(sha256(to_utf8(${value}))), 1, ${LOCATE_DIGEST_PREFIX_HEX}))`;
+
+/**
  * The query over the events table (Parquet events) and its parameters: every id once per field, in order. The ids
  * never appear in the query or its execution parameters, which Athena keeps in the workgroup's query history for 45 days, nor do their full digests: each field's
  * value is hashed in the query (Trino `sha256`, `to_hex`; Athena engine version 3 functions), cut to its first
@@ -86,23 +109,24 @@ export function locateQuery(
   ids: string[],
   fields: (string | MatchField)[],
 ): { sql: string; parameters: string[] } {
-  const placeholders = ids.map(() => '?').join(', ');
   const typed = fields.map((f) => (typeof f === 'string' ? matchField(f) : f));
+  // One subquery of wanted prefixes per field (its ids' prefixes differ with its case rule): every `?` in a WHERE.
   const where = typed
-    .map((f) => {
+    .map((f, i) => {
       const column = f.path.split('.').map(quoteIdentifier).join('.');
       const value =
         f.type === 'bigint' ? `CAST(${column} AS varchar)` : f.caseInsensitive ? `lower(${column})` : column;
-      return `substr(to_hex(sha256(to_utf8(${value}))), 1, ${LOCATE_DIGEST_PREFIX_HEX}) IN (${placeholders})`;
+      return prefixWanted(`wanted${i}`, value);
     })
     .join(' OR ');
+  const wanted = typed.map((_, i) => ` CROSS JOIN ${wantedPrefixesSql(ids.length)} AS wanted${i}`).join('');
   // Parquet events (JSON events are located by locateLinesQuery). A row without the contract's required event_type is
   // not an event: its object is read by the run. Records Firehose could not convert are in the errors folder, which
   // every run reads whole; an object of which Athena returned no row has no `$path`: its folder is then not covered
   // (coverage()) and is read whole.
   // One row per object Athena read, whether it holds an id or not: the run compares the objects it listed with
   // these, key by key (a count would let an object Athena skipped hide behind one written after the listing).
-  const sql = `SELECT "$path" AS path, bool_or(coalesce(${where}, false) OR "event_type" IS NULL) AS holds FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.table)} GROUP BY "$path"`;
+  const sql = `SELECT "$path" AS path, bool_or(coalesce(${where}, false) OR "event_type" IS NULL) AS holds FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.table)}${wanted} GROUP BY "$path"`;
   return {
     sql,
     parameters: typed.flatMap((f) =>
@@ -174,8 +198,8 @@ export const linesLocatable = (ids: string[], fields: (string | MatchField)[]): 
   fields.every((f) => (typeof f === 'string' ? matchField(f) : f).caseInsensitive) &&
   ids.every((id) => locateKey(id) !== undefined);
 
-/** Each mark as Trino SQL over the line column, with `placeholders` for the ids' digest prefixes. */
-function markSql(mark: LineMark, line: string, placeholders: string): string {
+/** Each mark as Trino SQL over the line column; `wanted` is the subquery of the ids' digest prefixes (wantedPrefixesSql). */
+function markSql(mark: LineMark, line: string, wanted: string): string {
   switch (mark) {
     case 'null':
       return `${line} IS NULL`;
@@ -186,7 +210,7 @@ function markSql(mark: LineMark, line: string, placeholders: string): string {
     case 'id': {
       const n = LOCATE_UUID_LENGTH;
       const window = `substr(run, i, ${n})`;
-      return `any_match(regexp_extract_all(lower(${line}), ${quoteString(LOCATE_RUN_REGEX)}), run -> length(run) > ${LOCATE_MAX_RUN} OR any_match(sequence(1, length(run) - ${n - 1}), i -> regexp_like(${window}, ${quoteString(LOCATE_UUID_SHAPE)}) AND substr(to_hex(sha256(to_utf8(${window}))), 1, ${LOCATE_DIGEST_PREFIX_HEX}) IN (${placeholders})))`;
+      return `any_match(regexp_extract_all(lower(${line}), ${quoteString(LOCATE_RUN_REGEX)}), run -> length(run) > ${LOCATE_MAX_RUN} OR any_match(sequence(1, length(run) - ${n - 1}), i -> regexp_like(${window}, ${quoteString(LOCATE_UUID_SHAPE)}) AND ${prefixWanted(wanted, window)}))`;
     }
   }
 }
@@ -205,8 +229,9 @@ export function locateLinesQuery(
     throw new LocateError('the raw-line query locates ids of the contract id fields only');
   const prefixes = [...new Set(keys.map((k) => idDigestPrefix(k!)))];
   const line = quoteIdentifier(ERASURE_LINES_COLUMN);
-  const marks = LINE_MARKS.map((m) => markSql(m, line, prefixes.map(() => '?').join(', ')));
-  const sql = `SELECT "$path" AS path, bool_or(${marks.join(' OR ')}) AS holds FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.linesTable)} GROUP BY "$path"`;
+  const marks = LINE_MARKS.map((m) => markSql(m, line, 'wanted'));
+  // The prefixes in a WHERE clause of their own (wantedPrefixesSql), joined to every line: never a `?` in the SELECT list.
+  const sql = `SELECT "$path" AS path, bool_or(${marks.join(' OR ')}) AS holds FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.linesTable)} CROSS JOIN ${wantedPrefixesSql(prefixes.length)} AS wanted GROUP BY "$path"`;
   return { sql, parameters: prefixes.map(quoteString) };
 }
 
