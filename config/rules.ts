@@ -90,6 +90,15 @@ export function firehoseRules(f: FirehoseSettings): Issue[] {
   if (f.format === 'parquet' && f.compression !== 'UNCOMPRESSED') {
     at('compression', 'Firehose requires UNCOMPRESSED with Parquet conversion (Parquet compresses its own pages)');
   }
+  // The erasure (npm run erase) reads JSON events GZIP-compressed or plain (scripts/erase/records.ts): an object in ZIP,
+  // Snappy or HADOOP_SNAPPY it cannot decode, and a raw-byte search finds no id in compressed bytes. Such an object
+  // is reported unreadable (the request stays pending), but a stack that writes every object so could never erase.
+  if (f.format === 'json' && f.compression !== 'GZIP' && f.compression !== 'UNCOMPRESSED') {
+    at(
+      'compression',
+      "JSON events must be GZIP or UNCOMPRESSED: the erasure (npm run erase) reads only GZIP and plain NDJSON, and cannot find or remove a device's records in ZIP or Snappy objects",
+    );
+  }
   if (f.dynamicPartitioning && f.bufferIntervalSeconds === 0) {
     at('bufferIntervalSeconds', 'Firehose does not support zero buffering with dynamic partitioning');
   }

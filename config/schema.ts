@@ -32,7 +32,9 @@ export const firehoseSchema = z.strictObject({
     .meta({ source: 'Firehose API reference, BufferingHints' }),
   compression: z
     .enum(['UNCOMPRESSED', 'GZIP', 'ZIP', 'Snappy', 'HADOOP_SNAPPY'])
-    .describe('Object compression Firehose applies; must be UNCOMPRESSED with Parquet (Parquet compresses itself).')
+    .describe(
+      'Object compression Firehose applies; must be UNCOMPRESSED with Parquet (Parquet compresses itself), GZIP or UNCOMPRESSED with JSON (the erasure reads only those).',
+    )
     .meta({ source: 'Firehose guide, record format conversion (UNCOMPRESSED with Parquet)' }),
   dataPrefix: z
     .string()

@@ -97,6 +97,13 @@ const CASES: Case[] = [
       'prod/eu-central-1 firehose.compression: "GZIP" — Firehose requires UNCOMPRESSED with Parquet conversion',
     ),
   ],
+  ...(['ZIP', 'Snappy', 'HADOOP_SNAPPY'] as const).map((compression): Case => [
+    `Firehose: JSON events in ${compression} cannot be erased`,
+    ...settings(
+      { firehose: { compression } },
+      `prod/eu-central-1 firehose.compression: "${compression}" — JSON events must be GZIP or UNCOMPRESSED: the erasure (npm run erase) reads only GZIP and plain NDJSON`,
+    ),
+  ]),
   [
     'Firehose: dynamic partitioning needs ≥ 64 MiB',
     ...settings(

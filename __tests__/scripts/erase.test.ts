@@ -1,6 +1,6 @@
 /** The erasure engine against an in-memory versioned bucket: formats, versions, archive, concurrency, resume, receipt. */
 import { createHash, createHmac } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
 import {
   beginRequest,
   keysWithVersions,
@@ -16,7 +16,7 @@ import {
 } from '../../scripts/erase/engine';
 import { contractFields } from '../../config/event-contract';
 import { contractParquet, parquetShape } from '../../scripts/erase/parquet';
-import { filterNdjson, filterObject, idMatcher, matchField } from '../../scripts/erase/records';
+import { filterNdjson, filterObject, idMatcher, matchField, undecodable } from '../../scripts/erase/records';
 import { IdFileError, matchFields, parseIdFile } from '../../scripts/erase/id-file';
 import {
   coverage,
@@ -567,6 +567,42 @@ describe('journal and segments: what a run writes per object stays small', () =>
     expect(await runErasure(b, request())).toMatchObject({ queryResultsDeleted: 1 });
     expect(b.objects.has('athena-results/q.csv')).toBe(false);
     expect((await b.readJson<{ intents: object }>('erasure-requests/DSR-1/journal.json'))?.intents).toEqual({});
+  });
+
+  it('an events object the run cannot decode (ZIP, Snappy, HADOOP_SNAPPY, broken GZIP) is kept, named and left pending — never "matched no record"', async () => {
+    const b = new MemoryBucket();
+    const text = Buffer.from(`${event(ERASED, 1)}\n${event('device-B', 2)}\n`);
+    const deflated = deflateRawSync(text);
+    // ZIP: a local file header, then the deflated NDJSON (Firehose ZIP compression).
+    b.put('data/year=2026/zip', Buffer.concat([Buffer.from('PK\x03\x04\x14\x00\x00\x00\x08\x00', 'latin1'), deflated]));
+    // Snappy framing: the stream identifier chunk, then a chunk (here holding the text as it is: a literal run).
+    b.put('data/year=2026/snappy', Buffer.concat([Buffer.from('\xff\x06\x00\x00sNaPpY', 'latin1'), text]));
+    // HADOOP_SNAPPY: no magic; a big-endian block length first. Its literal runs hold the id's bytes in clear.
+    const block = Buffer.alloc(8);
+    block.writeUInt32BE(text.length, 0);
+    block.writeUInt32BE(text.length + 3, 4);
+    b.put('data/year=2026/hadoop-snappy', Buffer.concat([block, Buffer.from([0xf0, 0x40]), text]));
+    b.put('data/year=2026/broken.gz', Buffer.concat([gzipSync(text).subarray(0, 20)]));
+    b.put('data/year=2026/fine.gz', object(event(ERASED, 3), event('device-B', 4)));
+    const receipt = await runErasure(b, request());
+    expect(receipt.recordsRemoved).toBe(1);
+    const unreadable = receipt.pending.filter((p) => p.kind === 'unreadable-object');
+    expect(unreadable.map((p) => 'key' in p && p.key).sort()).toEqual([
+      'data/year=2026/broken.gz',
+      'data/year=2026/hadoop-snappy',
+      'data/year=2026/snappy',
+      'data/year=2026/zip',
+    ]);
+    // Kept as they were: nothing removed on a guess from bytes the run cannot read.
+    for (const key of ['zip', 'snappy', 'hadoop-snappy', 'broken.gz'])
+      expect(b.objects.get(`data/year=2026/${key}`)).toHaveLength(1);
+    expect(describeReceipt(receipt, 'b').join('\n')).toMatch(
+      /zip \(version .*\) cannot be read as NDJSON — a ZIP archive/,
+    );
+    expect(describeReceipt(receipt, 'b').join('\n')).not.toContain(' — done');
+    // Plain NDJSON, and a GZIP one, stay readable (an ordinary object is never pending).
+    expect(undecodable(text)).toBeUndefined();
+    expect(undecodable(Buffer.from('{"a":"\\u0000"}\n'))).toBeUndefined();
   });
 
   it('query results: a GZIP one (an UNLOAD) naming the id is deleted; one that is not text is kept, named and left pending', async () => {

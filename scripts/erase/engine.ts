@@ -166,7 +166,12 @@ export type Pending =
   /** Lines holding an id's characters that are not JSON: kept until `--unparsed keep` or `--unparsed remove` decides. */
   | { kind: 'unparsed'; lines: number }
   /** A query result the run cannot read as text (Parquet, another binary format): whether it names an id is not known. */
-  | { kind: 'unreadable-result'; key: string; versionId: string };
+  | { kind: 'unreadable-result'; key: string; versionId: string }
+  /**
+   * An events or failed-records object the run cannot decode (ZIP, Snappy, binary bytes: records.ts, undecodable): whether
+   * it holds an id is not known, so the request is never done while it is there.
+   */
+  | { kind: 'unreadable-object'; key: string; versionId: string; reason: string };
 
 /** What identifies a request, written once by its first run (any shard): every later run checks its ids against it. */
 export interface RequestRecord extends MacKeyed {
@@ -701,6 +706,10 @@ async function eraseKey(
     const head = await store.head(key, current.versionId);
     const filtered = await filterObject(await store.get(key, current.versionId), matcher, options);
     run.objectsScanned++;
+    if (filtered.unreadable !== undefined) {
+      pending.push({ kind: 'unreadable-object', key, versionId: current.versionId, reason: filtered.unreadable });
+      break;
+    }
     run.unparsedKept += filtered.unparsed - filtered.unparsedRemoved;
     if (filtered.removed === 0) break;
     // The rewrite keeps its data's expiry: the date of the first write, carried, and the days left, as a tag. With
@@ -767,6 +776,8 @@ async function eraseKey(
   for (const v of versions.filter((x) => !x.deleteMarker && x.versionId !== current?.versionId)) {
     run.objectsScanned++;
     const filtered = await filterObject(await store.get(key, v.versionId), matcher, options);
+    if (filtered.unreadable !== undefined)
+      pending.push({ kind: 'unreadable-object', key, versionId: v.versionId, reason: filtered.unreadable });
     filtered.perId.forEach((n, i) => (perId[i] += n));
     if (filtered.removed > 0) holding.push(v.versionId);
   }

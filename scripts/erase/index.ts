@@ -212,9 +212,11 @@ export function describeReceipt(r: Receipt, bucket: string, idLines?: (r: Receip
         ? `pending: s3://${bucket}/${p.key} (version ${p.versionId}) is archived; its restore was started ${p.since} — run again once it is restored (Deep Archive bulk: within 48 hours)`
         : p.kind === 'unparsed'
           ? `pending: ${p.lines} line(s) hold an id's characters but are not JSON, or not a record whose id fields hold it (the id in another field, a key repeated), so whose they are is not known; they were kept — look at them, then run again with --unparsed keep or --unparsed remove`
-          : p.kind === 'unreadable-result'
-            ? `pending: the query result s3://${bucket}/${p.key} (version ${p.versionId}) cannot be read as text (Parquet, another binary format), so whether it names an id is not known; it was kept — look at it, delete it (every version) if it does, then run again`
-            : `pending: events sent before the app stopped may still be in Firehose's buffer until ${p.until} — run again after that`,
+          : p.kind === 'unreadable-object'
+            ? `pending: s3://${bucket}/${p.key} (version ${p.versionId}) cannot be read as NDJSON — ${p.reason} — so whether it holds an id is not known; it was kept — the erasure reads only GZIP and plain NDJSON: decode it, remove the device's records (or restore it as GZIP NDJSON), then run again`
+            : p.kind === 'unreadable-result'
+              ? `pending: the query result s3://${bucket}/${p.key} (version ${p.versionId}) cannot be read as text (Parquet, another binary format), so whether it names an id is not known; it was kept — look at it, delete it (every version) if it does, then run again`
+              : `pending: events sent before the app stopped may still be in Firehose's buffer until ${p.until} — run again after that`,
     );
   }
   const covered = r.coverage.athena.length + r.coverage.read.length;

@@ -101,6 +101,8 @@ export interface Filtered {
   unparsed: number;
   /** Of those, removed (`removeUnparsed`). */
   unparsedRemoved: number;
+  /** Why the object could not be read (undecodable, a broken GZIP stream): nothing was looked for, nothing changed. */
+  unreadable?: string;
 }
 
 export interface FilterOptions {
@@ -125,6 +127,37 @@ const OPAQUE_MAGIC = [
   'BZh', // bzip2
   '\xff\x06\x00\x00sNaPpY', // Snappy framing format
 ];
+
+/** Magic bytes of compressed archives and streams a JSON events object may come in that the run cannot decode. */
+const UNDECODABLE_MAGIC: [string, string][] = [
+  ['PK\x03\x04', 'a ZIP archive (Firehose ZIP compression)'],
+  ['PK\x05\x06', 'an empty ZIP archive'],
+  ['\xff\x06\x00\x00sNaPpY', 'a Snappy framed stream (Firehose Snappy compression)'],
+  ['\x28\xb5\x2f\xfd', 'a Zstandard frame'],
+  ['BZh', 'a bzip2 stream'],
+  ['\xfd7zXZ\x00', 'an xz stream'],
+  ['ORC', 'an ORC file'],
+  ['Obj\x01', 'an Avro object container'],
+];
+
+/**
+ * Why an events object (GZIP already undone) cannot be read as NDJSON by the run, or undefined when it can. The run
+ * finds ids by their bytes and removes lines: in compressed bytes it finds nothing and would say so — a silent miss.
+ * Undecodable: an object beginning with a compressed or container format's magic bytes (ZIP, Snappy framing, …), or
+ * holding a NUL byte anywhere. No JSON text holds a raw NUL (RFC 8259: control characters are escaped in strings, and
+ * only space, tab, LF and CR stand between tokens), while compressed data almost always does — Firehose's HADOOP_SNAPPY
+ * objects, which have no magic number, begin with a 4-byte big-endian block length whose first byte is NUL for any
+ * block under 16 MiB. A record sent with a raw NUL (any app user can send one) makes its object unreadable too: the
+ * object is named and the request stays pending (never "done" with the id unread) until someone looks at it.
+ */
+export function undecodable(raw: Buffer): string | undefined {
+  const head = raw.subarray(0, 16).toString('latin1');
+  const magic = UNDECODABLE_MAGIC.find(([m]) => head.startsWith(m));
+  if (magic) return magic[1];
+  if (raw.includes(0))
+    return 'binary bytes (a NUL), not NDJSON text: another compression (HADOOP_SNAPPY), or a corrupt record';
+  return undefined;
+}
 
 /**
  * A query result's text, to look for the ids in: GZIP undone first (an UNLOAD or CTAS writes text files GZIP-compressed
@@ -317,7 +350,14 @@ export async function filterObject(body: Buffer, matcher: IdMatcher, options: Fi
 export function filterNdjson(body: Buffer, matcher: IdMatcher, options: FilterOptions = {}): Filtered {
   const failedRecords = options.failedRecords ?? false;
   const gzip = isGzip(body);
-  const raw = gzip ? gunzipSync(body) : body;
+  let raw: Buffer;
+  try {
+    raw = gzip ? gunzipSync(body) : body;
+  } catch (error) {
+    return unreadable(body, matcher, `a broken GZIP stream (${(error as Error).message})`);
+  }
+  const why = undecodable(raw);
+  if (why) return unreadable(body, matcher, why);
   const lines: [number, number][] = failedRecords ? allLines(raw) : candidateLines(raw, matcher);
   const perId = matcher.ids.map(() => 0);
   let unparsed = 0;
@@ -353,6 +393,15 @@ export function filterNdjson(body: Buffer, matcher: IdMatcher, options: FilterOp
   if (out.toString('utf8').trim().length === 0) return { body: null, ...counts };
   return { body: gzip ? gzipSync(out, { level: REWRITE_GZIP_LEVEL }) : out, ...counts };
 }
+
+const unreadable = (body: Buffer, matcher: IdMatcher, why: string): Filtered => ({
+  body,
+  removed: 0,
+  perId: matcher.ids.map(() => 0),
+  unparsed: 0,
+  unparsedRemoved: 0,
+  unreadable: why,
+});
 
 function allLines(raw: Buffer): [number, number][] {
   const lines: [number, number][] = [];
