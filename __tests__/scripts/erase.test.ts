@@ -30,6 +30,7 @@ import {
   LINE_MARKS,
   linesLocatable,
   locateLinesQuery,
+  athenaRead,
   wantedPrefixesSql,
   LOCATE_ESCAPE,
   LOCATE_MAX_RUN,
@@ -385,8 +386,8 @@ describe('listing on S3: one key at a time, never the whole folder', () => {
     const pages = [
       {
         Versions: [
-          { Key: 'data/a', VersionId: 'a1', IsLatest: true },
-          { Key: 'data/b', VersionId: 'b3', IsLatest: false },
+          { Key: 'data/a', VersionId: 'a1', IsLatest: true, LastModified: new Date(1) },
+          { Key: 'data/b', VersionId: 'b3', IsLatest: false, LastModified: new Date(1) },
         ],
         DeleteMarkers: [{ Key: 'data/b', VersionId: 'b4', IsLatest: true }],
         IsTruncated: true,
@@ -395,8 +396,8 @@ describe('listing on S3: one key at a time, never the whole folder', () => {
       },
       {
         Versions: [
-          { Key: 'data/b', VersionId: 'b2', IsLatest: false },
-          { Key: 'data/c', VersionId: 'c1', IsLatest: true },
+          { Key: 'data/b', VersionId: 'b2', IsLatest: false, LastModified: new Date(1) },
+          { Key: 'data/c', VersionId: 'c1', IsLatest: true, LastModified: new Date(1) },
         ],
         DeleteMarkers: [{ Key: 'data/b', VersionId: 'b1', IsLatest: false }],
         IsTruncated: false,
@@ -418,6 +419,14 @@ describe('listing on S3: one key at a time, never the whole folder', () => {
       ['data/c', ['c1']],
     ]);
     expect(markers).toEqual([undefined, 'data/b']);
+    // A version without LastModified is refused, never dated by the epoch (a rewrite's retention starts from it).
+    delete (pages[1].Versions[1] as { LastModified?: Date }).LastModified;
+    markers.length = 0;
+    await expect(
+      (async () => {
+        for await (const _ of keysWithVersions(s3Store(s3, 'bucket'), 'data/'));
+      })(),
+    ).rejects.toThrow('S3 listed a version of data/c without LastModified');
   });
 });
 
@@ -1176,10 +1185,7 @@ describe('locating with Athena', () => {
     const reads: string[] = [];
     const get = b.get.bind(b);
     b.get = async (key, versionId) => (reads.push(key), get(key, versionId));
-    const receipt = await runErasure(
-      b,
-      request({ located: found.keys, athenaFolders: { folders: covered.athena, listedAt: listing.at } }),
-    );
+    const receipt = await runErasure(b, request({ located: found.keys, athenaFolders: athenaRead(listing, found) }));
     expect(reads).toContain('data/year=2026/neighbour.gz');
     expect(reads).not.toContain('data/year=2026/others.gz');
     expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
@@ -1275,6 +1281,7 @@ describe('locating with Athena', () => {
     const listing = {
       bytes: 0,
       at: new Date(),
+      versions: new Map<string, string>(),
       folders: new Map([
         ['data/d1/', new Set(['data/d1/a', 'data/d1/b'])],
         ['data/d2/', new Set(['data/d2/a', 'data/d2/_hidden'])],
@@ -1317,10 +1324,7 @@ describe('locating with Athena', () => {
     );
     const covered = coverage(listing, found);
     expect(covered.athena.size).toBe(0);
-    const receipt = await runErasure(
-      b,
-      request({ located: found.keys, athenaFolders: { folders: covered.athena, listedAt: listing.at } }),
-    );
+    const receipt = await runErasure(b, request({ located: found.keys, athenaFolders: athenaRead(listing, found) }));
     expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
     expect(b.lines('data/').filter((l) => l.includes('device-B'))).toHaveLength(3);
     expect(receipt.recordsRemoved).toBe(1);
@@ -1345,7 +1349,7 @@ describe('locating with Athena', () => {
     b.get = async (key, versionId) => (reads.push(key), get(key, versionId));
     const receipt = await runErasure(
       b,
-      request({ located: athenaSaw.keys, athenaFolders: { folders: covered.athena, listedAt: listing.at } }),
+      request({ located: athenaSaw.keys, athenaFolders: athenaRead(listing, athenaSaw) }),
     );
     // none.gz has an older version, which Athena does not read: the run reads it (the current one holds the device
     // too, so it is rewritten and both old versions deleted); the uncatalogued folder is read whole.
@@ -1384,10 +1388,7 @@ describe('locating with Athena', () => {
     const reads: string[] = [];
     const get = b.get.bind(b);
     b.get = async (key, versionId) => (reads.push(key), get(key, versionId));
-    const receipt = await runErasure(
-      b,
-      request({ located: found.keys, athenaFolders: { folders: covered.athena, listedAt: listing.at } }),
-    );
+    const receipt = await runErasure(b, request({ located: found.keys, athenaFolders: athenaRead(listing, found) }));
     expect(reads).toContain('data/year=2026/broken.gz');
     // Not removed on a guess, not missed: the broken line naming the id is counted (one without the id's bytes
     // cannot hold it), and the request stays pending until --unparsed decides.
@@ -1412,16 +1413,58 @@ describe('locating with Athena', () => {
     b.clock = () => new Date(1000);
     b.put('data/year=2026/a.gz', object(event(ERASED, 1), event('device-B', 2)));
     b.put('data/year=2026/only-a.gz', object(event(ERASED, 5)));
-    const listedAt = new Date(2000);
+    const listing = await listForLocating(b.versions('data/'), new Date(2000));
     b.clock = () => new Date(3000);
     b.put('data/year=2026/late.gz', object(event(ERASED, 90)));
     await runErasure(
       b,
       request({
         located: new Set(['data/year=2026/a.gz', 'data/year=2026/only-a.gz']),
-        athenaFolders: { folders: new Set(['data/year=2026/']), listedAt },
+        athenaFolders: athenaRead(listing, { keys: new Set(), folders: listing.folders }),
       }),
     );
+    expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
+  });
+
+  // S3 dates an object by its own clock, a multipart one from the upload's start: an object Firehose finished after
+  // the listing may carry a LastModified before it. Only the objects Athena read (`$path`) may be left unread.
+  it.each([
+    ['dated before the listing (a multipart upload begun earlier, or the operator clock ahead)', 500],
+    ['dated by an epoch (no LastModified)', 0],
+  ])('an object Athena did not read is read, though %s', async (_how, lastModified) => {
+    const b = new MemoryBucket();
+    b.clock = () => new Date(1000);
+    b.put('data/year=2026/a.gz', object(event(ERASED, 1), event('device-B', 2)));
+    b.put('data/year=2026/others.gz', object(event('device-B', 3)));
+    const listing = await listForLocating(b.versions('data/'), new Date(2000));
+    // Athena read both listed objects; a third lands after its query, dated earlier than the listing.
+    const found = { keys: new Set(['data/year=2026/a.gz']), folders: listing.folders };
+    b.clock = () => new Date(lastModified);
+    b.put('data/year=2026/finished-late.gz', object(event(ERASED, 90), event('device-B', 91)));
+    const covered = athenaRead(listing, found);
+    expect(covered.folders).toEqual(new Set(['data/year=2026/']));
+    const reads: string[] = [];
+    const get = b.get.bind(b);
+    b.get = async (key, versionId) => (reads.push(key), get(key, versionId));
+    const receipt = await runErasure(b, request({ located: found.keys, athenaFolders: covered }));
+    expect(reads).toContain('data/year=2026/finished-late.gz');
+    // What Athena read and did not locate is still left unread.
+    expect(reads).not.toContain('data/year=2026/others.gz');
+    expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
+    expect(receipt.recordsRemoved).toBe(2);
+  });
+
+  it('a key Athena read whose version changed since the listing is read again', async () => {
+    const b = new MemoryBucket();
+    b.put('data/year=2026/a.gz', object(event('device-B', 1)));
+    const listing = await listForLocating(b.versions('data/'));
+    const found = { keys: new Set<string>(), folders: listing.folders };
+    const covered = athenaRead(listing, found);
+    // Replaced by another version after the query, the old one gone: not the version Athena read.
+    const [old] = b.objects.get('data/year=2026/a.gz')!;
+    b.put('data/year=2026/a.gz', object(event(ERASED, 2), event('device-B', 3)));
+    await b.deleteVersion('data/year=2026/a.gz', old.versionId);
+    await runErasure(b, request({ located: found.keys, athenaFolders: covered }));
     expect(b.lines('data/').filter((l) => l.includes(ERASED))).toEqual([]);
   });
 });
@@ -1491,6 +1534,12 @@ function linesAthena(b: MemoryBucket, folder = 'data/') {
   return { client, started };
 }
 const ARCHIVED = new Set(['DEEP_ARCHIVE', 'GLACIER']);
+/** The keys of a folder's current objects, sorted. */
+const listedKeys = (b: MemoryBucket, folder: string) =>
+  [...b.objects]
+    .filter(([k, vs]) => k.startsWith(folder) && !vs.at(-1)!.deleteMarker)
+    .map(([k]) => k)
+    .sort();
 
 /**
  * The clause each `?` of a query stands in, read from its text: string literals and quoted identifiers removed (a `?`
@@ -1678,7 +1727,7 @@ describe('locating JSON events in their raw lines: no JSON parser has to agree w
       request({
         ids: [ERASED.toLowerCase()],
         located: found.keys,
-        athenaFolders: { folders: covered.athena, listedAt: listing.at },
+        athenaFolders: athenaRead(listing, found),
       }),
     );
     expect(reads).toEqual(['data/year=2026/month=01/day=02/hostile.gz']);
@@ -1760,7 +1809,7 @@ describe('locating JSON events in their raw lines: no JSON parser has to agree w
       b,
       request({
         located: found.keys,
-        athenaFolders: { folders: new Set(['data/d/']), listedAt: new Date(Date.now() + 60_000) },
+        athenaFolders: { folders: new Set(['data/d/']), read: new Map() },
       }),
     );
     expect(receipt).toMatchObject({ recordsRemoved: 1, pending: [] });
@@ -1940,7 +1989,12 @@ describe('npm run erase', () => {
       count: 2,
       parts: 1,
       athenaFolders: [`${data}year=2026/`],
+      readParts: 1,
     });
+    // What the shards may leave unread: each key Athena read, with the version listed before the query.
+    const read = await b.readJson<[string, string][]>(`erasure-requests/DSR-10/located.read.0000.json`);
+    expect(read!.map(([key]) => key)).toEqual(listedKeys(b, `${data}year=2026/`));
+    for (const [key, versionId] of read!) expect(b.objects.get(key)!.at(-1)!.versionId).toBe(versionId);
     expect(await b.readJson(`erasure-requests/DSR-10/located.0000.json`)).toEqual([
       `${data}year=2026/a.gz`,
       `${data}year=2026/only-a.gz`,

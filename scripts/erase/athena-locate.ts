@@ -24,7 +24,7 @@ import {
   type AthenaClient,
 } from '@aws-sdk/client-athena';
 import { createHash } from 'node:crypto';
-import type { ObjectVersion } from './engine';
+import type { AthenaRead, ObjectVersion } from './engine';
 import { ARCHIVED_CLASSES } from './engine';
 import { matchField, type MatchField } from './records';
 import { ERASURE_LINES_COLUMN } from '../../config/names';
@@ -245,7 +245,9 @@ export const folderOf = (key: string) => key.slice(0, key.lastIndexOf('/') + 1);
 export interface Listing {
   bytes: number;
   folders: Map<string, Set<string>>;
-  /** When the listing began: objects written later were not in it, and are read by the run. */
+  /** The current version of each key listed: the one Athena reads, unless the key changes after the listing. */
+  versions: Map<string, string>;
+  /** When the listing began (said, never compared with S3's LastModified). */
   at: Date;
 }
 
@@ -254,13 +256,14 @@ export async function listForLocating(
   versions: AsyncIterable<ObjectVersion> | ObjectVersion[],
   at = new Date(),
 ): Promise<Listing> {
-  const listing: Listing = { bytes: 0, folders: new Map(), at };
+  const listing: Listing = { bytes: 0, folders: new Map(), versions: new Map(), at };
   for await (const v of versions) {
     if (!v.latest || v.deleteMarker || ARCHIVED_CLASSES.has(v.storageClass)) continue;
     listing.bytes += v.size;
     const folder = folderOf(v.key);
     if (!listing.folders.has(folder)) listing.folders.set(folder, new Set());
     listing.folders.get(folder)!.add(v.key);
+    listing.versions.set(v.key, v.versionId);
   }
   return listing;
 }
@@ -282,7 +285,7 @@ export interface Located {
  * Keys, not counts: Athena may not read an object listed (Hive's input formats pass over names beginning with `_` or
  * `.`; an object without a row has no `$path`) and reads objects written after the listing, so equal counts can hide an
  * object it never read. Keys
- * Athena read that were not listed (written later) do not matter: the run reads every key written after the listing.
+ * Athena read that were not listed (written later) do not matter: the run reads every key Athena did not read (athenaRead).
  */
 export function coverage(listing: Listing, located: Located): { athena: Set<string>; read: string[] } {
   const athena = new Set<string>();
@@ -293,6 +296,18 @@ export function coverage(listing: Listing, located: Located): { athena: Set<stri
     else read.push(folder);
   }
   return { athena, read: read.sort() };
+}
+
+/**
+ * What the run may leave unread: the folders Athena covered (coverage), and each key Athena read (its `$path`) with
+ * the version listed before the query — the run skips a key not located only when that version is still its only one
+ * (engine.ts). A key Athena did not read is read by the run, however old S3 says it is.
+ */
+export function athenaRead(listing: Listing, located: Located): AthenaRead {
+  const read = new Map<string, string>();
+  for (const [key, versionId] of listing.versions)
+    if (located.folders.get(folderOf(key))?.has(key)) read.set(key, versionId);
+  return { folders: coverage(listing, located).athena, read };
 }
 
 /** Runs the query; returns what it found and read. `say` gets the estimate before it runs. */

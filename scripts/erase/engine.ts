@@ -82,6 +82,12 @@ export const ARCHIVED_CLASSES = new Set(['DEEP_ARCHIVE', 'GLACIER']);
 /** Days a restored copy stays readable: long enough for the next run to find it. */
 export const RESTORE_DAYS = 7;
 
+/** What Athena read: the folders it read whole, and per key the version listed before its query (athena-locate.ts). */
+export interface AthenaRead {
+  folders: Set<string>;
+  read: Map<string, string>;
+}
+
 export interface ErasureRequest {
   /** The request's own id (the ticket): a re-run with the same id resumes it. */
   request: string;
@@ -117,13 +123,15 @@ export interface ErasureRequest {
   /** Planted interruption (e2e, tests): throws after this many rewrites, each written but its old versions not yet deleted. */
   stopAfterRewrites?: number;
   /**
-   * Keys of the events folder located as holding the ids (athena-locate.ts), and the folders Athena read whole
-   * (every object listed at `listedAt`): a key outside `located` is left unread only when its folder is one of those,
-   * it was written before `listedAt`, and it has no version Athena does not read (archived, noncurrent). Every other
-   * key is read. Default: every key is read.
+   * Keys of the events folder located as holding the ids (athena-locate.ts), the folders Athena read whole, and the
+   * objects Athena read (`read`: key → the version listed before the query, each in Athena's `$path` set). A key outside
+   * `located` is left unread only when its folder is one of those, Athena read that key, its one version is still the
+   * version listed (so the one Athena read), and it has no version Athena does not read (archived, noncurrent). Every
+   * other key is read — whatever its LastModified says (S3's clock, not the operator's; a multipart object is dated
+   * from its upload's start, so a date before the listing does not show Athena read it). Default: every key is read.
    */
   located?: Set<string>;
-  athenaFolders?: { folders: Set<string>; listedAt: Date };
+  athenaFolders?: AthenaRead;
   /** This run's share of the keys: `index` of `count` (from 0). Default: every key. */
   shard?: Shard;
   /** Changed keys per segment (tests). Default: `SEGMENT_KEYS`. */
@@ -258,8 +266,9 @@ export interface Receipt extends MacKeyed {
   shardsNotRun: string[];
   runs: Journal['runs'];
   /**
-   * How this run covered each folder of the events: by Athena (it read every object there; only the located ones were
-   * read again), or read whole by the run. Every folder is one or the other.
+   * How this run covered each folder of the events: by Athena (it read every object listed there; the run read the
+   * located ones, and every object Athena did not read or whose version changed since the listing), or read whole by
+   * the run. Every folder is one or the other.
    */
   coverage: { athena: string[]; read: string[] };
   /** What this run read and changed (0 on a re-run that found nothing left), and what it left pending. */
@@ -524,13 +533,17 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
   ] as const) {
     await forEachConcurrently(keysWithVersions(store, folder), concurrency, async ([key, versions]) => {
       if (!inShard(key)) return;
-      const athenaSawAll = versions.every(
-        (v) =>
-          v.latest &&
-          !v.deleteMarker &&
-          !ARCHIVED_CLASSES.has(v.storageClass) &&
-          (!r.athenaFolders || v.lastModified < r.athenaFolders.listedAt),
-      );
+      // Athena read this key's one version: the version listed before its query, which it read (`$path`), still the
+      // only one. Never judged by LastModified (S3's clock, and a multipart object's upload start).
+      const athenaSawAll =
+        versions.length === 1 &&
+        versions.every(
+          (v) =>
+            v.latest &&
+            !v.deleteMarker &&
+            !ARCHIVED_CLASSES.has(v.storageClass) &&
+            r.athenaFolders?.read.get(key) === v.versionId,
+        );
       const keyFolder = key.slice(0, key.lastIndexOf('/') + 1);
       if (folder === r.folders.data) {
         const byAthena = r.located !== undefined && r.athenaFolders?.folders.has(keyFolder) === true;

@@ -13,6 +13,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { pricesFor } from '../../config/prices';
 import {
+  athenaRead,
   coverage,
   linesLocatable,
   listForLocating,
@@ -33,6 +34,7 @@ import {
   requestPaths,
   runErasure,
   shardOf,
+  type AthenaRead,
   type ErasureStore,
   type Receipt,
   type Shard,
@@ -161,26 +163,41 @@ interface SavedLocation {
   /** The folders Athena read whole, and when the events folder was listed (athena-locate.ts, coverage). */
   athenaFolders: string[];
   listedAt: string;
+  /**
+   * Parts (`located.read.<n>.json`) of the keys Athena read, each with the version listed before the query: what a
+   * shard may leave unread (athenaRead). A location saved without them (an earlier version) is located again.
+   */
+  readParts?: number;
 }
 const LOCATED_PART_KEYS = 100_000;
-const locatedPart = (savedAt: string, n: number) => savedAt.replace(/\.json$/, `.${String(n).padStart(4, '0')}.json`);
+const locatedPart = (savedAt: string, n: number, kind = '') =>
+  savedAt.replace(/\.json$/, `${kind}.${String(n).padStart(4, '0')}.json`);
 
 async function saveLocation(
   store: ErasureStore,
   savedAt: string,
   keys: string[],
-  athena: { folders: Set<string>; listedAt: Date },
+  athena: AthenaRead,
+  listedAt: Date,
 ): Promise<void> {
   const parts = Math.ceil(keys.length / LOCATED_PART_KEYS);
   for (let n = 0; n < parts; n++)
     await store.writeJson(locatedPart(savedAt, n), keys.slice(n * LOCATED_PART_KEYS, (n + 1) * LOCATED_PART_KEYS));
+  const read = [...athena.read].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const readParts = Math.ceil(read.length / LOCATED_PART_KEYS);
+  for (let n = 0; n < readParts; n++)
+    await store.writeJson(
+      locatedPart(savedAt, n, '.read'),
+      read.slice(n * LOCATED_PART_KEYS, (n + 1) * LOCATED_PART_KEYS),
+    );
   // Written last: a shard finds the location only once every part is there.
   await store.writeJson(savedAt, {
     at: new Date().toISOString(),
     count: keys.length,
     parts,
     athenaFolders: [...athena.folders].sort(),
-    listedAt: athena.listedAt.toISOString(),
+    listedAt: listedAt.toISOString(),
+    readParts,
   } satisfies SavedLocation);
 }
 
@@ -189,15 +206,20 @@ async function savedLocation(
   store: ErasureStore,
   savedAt: string,
   shard: Shard,
-): Promise<{ saved: SavedLocation; keys: Set<string> } | undefined> {
+): Promise<{ saved: SavedLocation; keys: Set<string>; read: Map<string, string> } | undefined> {
   const saved = await store.readJson<SavedLocation>(savedAt);
-  // A location saved without its coverage (an earlier version) cannot show which folders Athena read: locate again.
-  if (!saved?.athenaFolders) return undefined;
+  // A location saved without its coverage or the keys Athena read (an earlier version) cannot show what Athena read:
+  // locate again.
+  if (!saved?.athenaFolders || saved.readParts === undefined) return undefined;
   const keys = new Set<string>();
   for (let n = 0; n < saved.parts; n++)
     for (const key of (await store.readJson<string[]>(locatedPart(savedAt, n))) ?? [])
       if (shardOf(key, shard.count) === shard.index) keys.add(key);
-  return { saved, keys };
+  const read = new Map<string, string>();
+  for (let n = 0; n < saved.readParts; n++)
+    for (const [key, versionId] of (await store.readJson<[string, string][]>(locatedPart(savedAt, n, '.read'))) ?? [])
+      if (shardOf(key, shard.count) === shard.index) read.set(key, versionId);
+  return { saved, keys, read };
 }
 
 /** What a run did and what is left, for people. */
@@ -341,7 +363,7 @@ export async function main(
     });
     const savedAt = requestPaths(r.requestsFolder, r.request).located;
     let located: Set<string> | undefined;
-    let athenaFolders: { folders: Set<string>; listedAt: Date } | undefined;
+    let athenaFolders: AthenaRead | undefined;
     if (locate === 'athena' && shard) {
       // Shards share one located set: n queries would scan the window n times.
       const saved = await savedLocation(store, savedAt, shard);
@@ -352,7 +374,7 @@ export async function main(
         return 2;
       }
       located = saved.keys;
-      athenaFolders = { folders: new Set(saved.saved.athenaFolders), listedAt: new Date(saved.saved.listedAt) };
+      athenaFolders = { folders: new Set(saved.saved.athenaFolders), read: saved.read };
       console.log(
         `located: ${located.size} of the ${saved.saved.count} object(s) saved by --locate-only at ${saved.saved.at} are this shard's`,
       );
@@ -366,12 +388,12 @@ export async function main(
       );
       const covered = coverage(listing, found);
       located = found.keys;
-      athenaFolders = { folders: covered.athena, listedAt: listing.at };
+      athenaFolders = athenaRead(listing, found);
       console.log(
         `located: ${located.size} object(s) of ${folder} hold the ids; ${covered.athena.size} folder(s) covered by Athena, ${covered.read.length} read whole by this run (Athena did not read every object there, or one changed since it was listed)`,
       );
       if (values['locate-only']) {
-        await saveLocation(store, savedAt, [...located].sort(), athenaFolders);
+        await saveLocation(store, savedAt, [...located].sort(), athenaFolders, listing.at);
         console.log(
           `saved for the shards: s3://${d.names.dataBucket}/${savedAt} — now run --shard i/n for every i from 0 to n-1, then once without --shard`,
         );

@@ -14,6 +14,11 @@ import {
 import type { ErasureStore, ObjectHead, ObjectVersion } from './engine';
 import { FIRST_WRITTEN_METADATA, RETENTION_LEFT_TAG } from '../../config/rewrite-retention';
 
+const required = (date: Date | undefined, key: string): Date => {
+  if (!date) throw new Error(`S3 listed a version of ${key} without LastModified`);
+  return date;
+};
+
 export function s3Store(s3: S3Client, bucket: string): ErasureStore {
   const bytes = async (body: unknown) =>
     Buffer.from(await (body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
@@ -33,7 +38,9 @@ export function s3Store(s3: S3Client, bucket: string): ErasureStore {
             latest: v.IsLatest === true,
             deleteMarker: false,
             storageClass: v.StorageClass ?? 'STANDARD',
-            lastModified: v.LastModified ?? new Date(0),
+            // S3 always returns LastModified (S3 API, ListObjectVersions); never defaulted: the retention of a rewrite
+            // starts from it (engine.ts), and an epoch would make every object look expired.
+            lastModified: required(v.LastModified, v.Key!),
             size: v.Size ?? 0,
           });
         for (const m of page.DeleteMarkers ?? [])
