@@ -106,6 +106,16 @@ export const ERROR_OUTPUT_TYPE_EXPRESSION = '!{firehose:error-output-type}';
 /** Athena's and the provider's floor for BytesScannedCutoffPerQuery: 10 MiB (the provider rejects less). */
 export const ATHENA_MIN_CUTOFF_BYTES = 10 * 1024 * 1024;
 
+/**
+ * The Athena engine the erasure's workgroup is pinned to: its locating query relies on Trino functions (`sha256`,
+ * `to_hex`, `any_match`, `regexp_extract_all`, `sequence`, `format`, `try`, `json_parse`: Athena engine version 3).
+ * A workgroup left on AUTO runs whatever engine Athena picks. Values are what ListEngineVersions returns (Athena API
+ * reference, EngineVersion; https://docs.aws.amazon.com/athena/latest/ug/engine-versions.html); the provider's
+ * `configuration.engine_version.selected_engine_version` (hashicorp/terraform-provider-aws,
+ * website/docs/r/athena_workgroup.html.markdown).
+ */
+export const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
+
 /** S3 lifecycle floors (S3 API reference "Transition"; S3 pricing minimum storage durations). */
 export const S3_RULES = {
   /** Days an object must exist before moving to STANDARD_IA or ONEZONE_IA. */

@@ -15,6 +15,7 @@ import {
 } from '../../config/names';
 import type { AthenaSettings } from '../../config/schema';
 import { DEFAULT_SETTINGS } from '../../config/defaults';
+import { ATHENA_ENGINE_VERSION } from '../../config/aws';
 import { arnsOf, policyDocument, type AwsEnvironment, type PolicyStatement } from '../iam';
 import { KEY_ADMIN_ACTIONS, keyProtection } from './private-bucket';
 import { projectionTemplate } from './catalog';
@@ -320,6 +321,8 @@ export class Erasure extends Construct {
         enforceWorkgroupConfiguration: true,
         publishCloudwatchMetricsEnabled: true,
         bytesScannedCutoffPerQuery: (props.athena ?? DEFAULT_SETTINGS.athena).bytesScannedCutoffPerQuery,
+        // Pinned: the locating query's SQL is Trino's (config/aws.ts, ATHENA_ENGINE_VERSION), never AUTO's pick.
+        engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
         resultConfiguration: {
           outputLocation: `s3://${props.names.dataBucket}/${ERASURE_LOCATE_RESULTS_FOLDER}`,
           encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKeyArn: props.keyArn },

@@ -227,11 +227,12 @@ describe('Erasure', () => {
     ).toEqual([]);
   });
 
-  it('its own workgroup: settings enforced, results in its own folder, encrypted with the stack key, kept one day', () => {
+  it("its own workgroup: settings enforced, engine pinned to Athena engine version 3 (the SQL is Trino's), results in its own folder, encrypted with the stack key, kept one day", () => {
     expect(one(tf, 'aws_athena_workgroup')).toMatchObject({
       name: 'bare-erasure-wg',
       configuration: {
         enforce_workgroup_configuration: true,
+        engine_version: { selected_engine_version: 'Athena engine version 3' },
         result_configuration: {
           output_location: 's3://bare-data/erasure-locate-results/',
           encryption_configuration: { encryption_option: 'SSE_KMS', kms_key_arn: KEY },
