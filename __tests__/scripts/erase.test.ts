@@ -1860,6 +1860,41 @@ describe('npm run erase', () => {
   const configuredBucket = () =>
     bucketWithEvents(data, staticFolder(d.settings.firehose.errorPrefix), d.settings.athena.resultsPrefix);
 
+  it.each([
+    [
+      'a line past 200 MB',
+      'TextLineLengthLimitExceededException: Too many bytes before newline: 2147483648',
+      /past Athena's limits/,
+    ],
+    ['a row past 32 MB', 'INVALID_FUNCTION_ARGUMENT: Row size exceeds the limit of 32 MB', /past Athena's limits/],
+    ['any other failure', 'TABLE_NOT_FOUND: line 1:1: Table does not exist', /or fix the cause/],
+  ])('a locating query that fails on %s says to run with --locate scan', async (_what, reason, how) => {
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const athena = {
+      send: async (command: { constructor: { name: string } }) => {
+        if (command.constructor.name === 'GetWorkGroupCommand') return { WorkGroup: { Configuration: {} } };
+        if (command.constructor.name === 'StartQueryExecutionCommand') return { QueryExecutionId: 'q' };
+        return { QueryExecution: { Status: { State: 'FAILED', StateChangeReason: reason } } };
+      },
+    } as unknown as AthenaClient;
+    const b = configuredBucket();
+    const args = ['--stack', d.names.stack, '--ids', ids, '--request', 'DSR-fail'];
+    expect(
+      await erase(
+        args,
+        () => b,
+        () => athena,
+        () => TEST_MAC,
+      ),
+    ).toBe(1);
+    const said = String(errors.mock.calls.at(-1)?.[0]);
+    expect(said).toContain('run with --locate scan');
+    expect(said).toContain(reason);
+    expect(said).toMatch(how);
+    expect(said).not.toContain('to resume');
+    expect(b.lines(data).some((l) => l.includes(ERASED))).toBe(true);
+  });
+
   it('refuses what it cannot run, with exit 2: a missing flag, an unknown stack, a request id that is no folder name, an empty file', async () => {
     const empty = join(dir, 'empty.txt');
     writeFileSync(empty, '\n');

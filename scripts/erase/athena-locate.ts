@@ -310,6 +310,26 @@ export function athenaRead(listing: Listing, located: Located): AthenaRead {
   return { folders: coverage(listing, located).athena, read };
 }
 
+/**
+ * Athena's hard limits on what one query reads: a row of at most 32 MB, a line of a text file of at most 200 MB
+ * (`TextLineLengthLimitExceededException: Too many bytes before newline`; Athena user guide, "Considerations and
+ * limitations", https://docs.aws.amazon.com/athena/latest/ug/other-notable-limitations.html). A query failing on one
+ * fails again on every run: the object is still there.
+ */
+const SIZE_LIMIT_REASON =
+  /TextLineLengthLimitExceeded|Too many bytes before newline|row size|exceeds? .*\b(32|200) ?MB|line .*too long/i;
+
+/**
+ * What a failed or cancelled locating query tells the operator: the way on is `--locate scan` (the run reads every
+ * object itself, no Athena); a row or line past Athena's size limits fails every run's query the same way.
+ */
+export function locateFailure(state: string, reason: string | undefined): string {
+  const why = reason ?? 'no reason given';
+  if (SIZE_LIMIT_REASON.test(why))
+    return `the locating query ${state.toLowerCase()}: ${why} — a line or row of the events is past Athena's limits (32 MB per row, 200 MB per line of text), and every locating query would fail on it again: run with --locate scan (the run reads every object itself, without Athena)`;
+  return `the locating query ${state.toLowerCase()}: ${why} — run with --locate scan (the run reads every object itself, without Athena), or fix the cause and run the same command again`;
+}
+
 /** Runs the query; returns what it found and read. `say` gets the estimate before it runs. */
 export async function locateWithAthena(
   athena: AthenaClient,
@@ -351,9 +371,7 @@ export async function locateWithAthena(
     const state = execution?.Status?.State;
     if (state === 'SUCCEEDED') break;
     if (state === 'FAILED' || state === 'CANCELLED')
-      throw new LocateError(
-        `the locating query ${state.toLowerCase()}: ${execution?.Status?.StateChangeReason ?? 'no reason given'} (--locate scan reads the objects instead)`,
-      );
+      throw new LocateError(locateFailure(state, execution?.Status?.StateChangeReason));
     await new Promise((r) => setTimeout(r, pollMs));
   }
   const located: Located = { keys: new Set(), folders: new Map() };

@@ -413,7 +413,12 @@ export async function main(
       console.error(`erase refused: ${error.message}`);
       return 2;
     }
-    if (error instanceof PlantedInterruption || error instanceof LocateError) {
+    if (error instanceof LocateError) {
+      // Nothing erased yet: the message says the way on (--locate scan; athena-locate.ts, locateFailure).
+      console.error(`erase stopped before erasing anything: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof PlantedInterruption) {
       console.error(`erase stopped: ${error.message}; run the same command again to resume`);
       return 1;
     }
