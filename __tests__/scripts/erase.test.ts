@@ -1070,6 +1070,23 @@ describe('the id file', () => {
     expect(() => parseIdFile('\n\n', fields)).toThrow('no ids');
   });
 
+  it('a Cognito identity id whose part after the colon is not a GUID is refused saying so (REGION:GUID), never later', () => {
+    for (const [id, given] of [
+      ['us-east-1:not-hex', fields],
+      [`eu-central-1:${uuid}x`, fields],
+      ['us-east-1:12345', matchFields(['client.cognito_id'], contractFields([]))],
+    ] as const) {
+      expect(() => parseIdFile(`${id}\n`, given)).toThrow(
+        'line 1: a Cognito identity id is REGION:GUID, and the part after the colon is not a GUID',
+      );
+      expect(() => parseIdFile(`${id}\n`, given)).not.toThrow(id);
+    }
+    // Without the Cognito field, such a line is just not an IDFV.
+    expect(() => parseIdFile('us-east-1:not-hex\n', matchFields(['client.client_id'], contractFields([])))).toThrow(
+      'line 1: not a UUID',
+    );
+  });
+
   it('accepts UUIDs in any case and Cognito identity ids; each once; --field columns take any plain id, bigint columns integers', () => {
     // The contract's id fields ignore case: an id in two cases is one id, kept lower-cased (one MAC, one digest).
     expect(parseIdFile(`${uuid}\r\n${uuid.toUpperCase()}\n\nUS-EAST-1:${uuid}\n${uuid}\n`, fields)).toEqual([

@@ -35,8 +35,13 @@ export function idProblem(id: string, fields: MatchField[]): string | undefined 
   if (/[\u0000-\u001f\u007f]/.test(id)) return 'control characters';
   if (id.length > 256) return 'longer than 256 characters';
   const shapes = fields.map((f) => ID_FIELDS.find((s) => s.path === f.path));
-  if (shapes.every((s) => s !== undefined) && !shapes.some((s) => s!.shape.test(id)))
+  if (shapes.every((s) => s !== undefined) && !shapes.some((s) => s!.shape.test(id))) {
+    // A region, a colon and something else: a Cognito identity id is REGION:GUID (Cognito Identity API reference,
+    // GetId: IdentityId, pattern `[\w-]+:[0-9a-f-]+`; the part after the colon is a GUID), so say which part is wrong.
+    if (shapes.some((s) => s!.path === 'client.cognito_id') && /^[a-z]{2}(-[a-z]+)+-\d:/i.test(id))
+      return 'a Cognito identity id is REGION:GUID, and the part after the colon is not a GUID (8-4-4-4-12 hex digits)';
     return `not ${shapes.map((s) => s!.shapeText).join(' nor ')} (another field: --field)`;
+  }
   const bigint = fields.filter((f) => f.type === 'bigint');
   if (bigint.length === fields.length && !/^-?\d{1,16}$/.test(id))
     return `not an integer (${bigint.map((f) => f.path).join(', ')} hold integers)`;

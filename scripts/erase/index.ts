@@ -327,7 +327,7 @@ export async function main(
   }
   if (locate === 'athena' && d.settings.firehose.format === 'json' && !linesLocatable(ids, fields)) {
     console.error(
-      `--field ${(values.field ?? []).join(', ')}: its ids have no fixed shape, so the locating query could find them only as a whole JSON value, while the run also counts them inside other text; run with --locate scan (it reads every object)`,
+      `${values.field?.length ? `--field ${values.field.join(', ')}` : 'these ids'}: its ids have no fixed shape, so the locating query could find them only as a whole JSON value, while the run also counts them inside other text; run with --locate scan (it reads every object)`,
     );
     return 2;
   }
