@@ -1,9 +1,13 @@
 /**
- * Jest with jest-light-runner, in one thread (`maxWorkers: 1`): cdktf, the provider classes and the stacks are
- * loaded once and every test file runs in plain Node, instead of jest's default of a fresh module registry per file
- * (which loaded cdktf ~25 times per run: 16.7–18.4 s against 8.6–9.2 s when it was measured). The cost is isolation
- * between files: a test that changes shared state (environment, working directory, spies) restores it. A second
- * thread, which loads everything again, gained ~0.2 s of ~4 s (docs/contributing.md, "Tests").
+ * Jest with jest-light-runner: cdktf, the provider classes and the stacks are loaded once per worker thread and every
+ * test file runs in plain Node, instead of jest's default of a fresh module registry per file (which loaded cdktf ~25
+ * times per run: 16.7–18.4 s against 8.6–9.2 s when it was measured). The cost is isolation between the files of a
+ * thread: a test that changes shared state (environment, working directory, spies) restores it.
+ * Two threads (`maxWorkers: 2`): while loading dominated (2026-12-01, ~4 s runs) a second thread, which loads
+ * everything again, gained ~0.2 s; since the suite is mostly evaluation (access matrices, deploy-role escalations) it
+ * gains more — 2026-12-06, three runs of each alternately on a 2-core machine another job was loading: 22.0–34.9 s
+ * (median 26.2 s) against 30.7–31.6 s (median 31.0 s), peak RSS of the largest process 0.71–0.76 GB against
+ * 0.49–0.55 GB (`npm run bench` prints the whole tree's). On more cores jest would still use two.
  * jest-light-runner stays at 0.7.x: 0.8 declares Node >= 22, and the project supports Node 20.
  * TypeScript is stripped, not type-checked, by tsx's hooks (register-typescript.mjs; `npm run typecheck` checks).
  * @type {import('jest').Config}
@@ -13,7 +17,7 @@ module.exports = {
   // Nothing for jest to transform: tsx strips the TypeScript, and the config's own JS files (global set-up and
   // teardown, snapshot resolver) run as they are. The default would load babel for nothing.
   transform: {},
-  maxWorkers: 1,
+  maxWorkers: 2,
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
