@@ -584,13 +584,23 @@ describe('journal and segments: what a run writes per object stays small', () =>
     const deflated = deflateRawSync(text);
     // ZIP: a local file header, then the deflated NDJSON (Firehose ZIP compression).
     b.put('data/year=2026/zip', Buffer.concat([Buffer.from('PK\x03\x04\x14\x00\x00\x00\x08\x00', 'latin1'), deflated]));
-    // Snappy framing: the stream identifier chunk, then a chunk (here holding the text as it is: a literal run).
-    b.put('data/year=2026/snappy', Buffer.concat([Buffer.from('\xff\x06\x00\x00sNaPpY', 'latin1'), text]));
+    // Compressed bytes as a codec writes them: literal runs (the id's bytes in clear) broken by copy tags, so no line
+    // is a JSON object (each line's repeated keys are copies of the first line's).
+    const compressed = Buffer.from(
+      text
+        .toString('latin1')
+        .split('\n')
+        .map((l) => (l ? `${l.slice(0, 12)}\x05\x1c${l.slice(14)}` : l))
+        .join('\n'),
+      'latin1',
+    );
+    // Snappy framing: the stream identifier chunk, then a chunk.
+    b.put('data/year=2026/snappy', Buffer.concat([Buffer.from('\xff\x06\x00\x00sNaPpY', 'latin1'), compressed]));
     // HADOOP_SNAPPY: no magic; a big-endian block length first. Its literal runs hold the id's bytes in clear.
     const block = Buffer.alloc(8);
     block.writeUInt32BE(text.length, 0);
     block.writeUInt32BE(text.length + 3, 4);
-    b.put('data/year=2026/hadoop-snappy', Buffer.concat([block, Buffer.from([0xf0, 0x40]), text]));
+    b.put('data/year=2026/hadoop-snappy', Buffer.concat([block, Buffer.from([0xf0, 0x40]), compressed]));
     b.put('data/year=2026/broken.gz', Buffer.concat([gzipSync(text).subarray(0, 20)]));
     b.put('data/year=2026/fine.gz', object(event(ERASED, 3), event('device-B', 4)));
     const receipt = await runErasure(b, request());
@@ -609,10 +619,48 @@ describe('journal and segments: what a run writes per object stays small', () =>
       /zip \(version .*\) cannot be read as NDJSON — a ZIP archive/,
     );
     expect(describeReceipt(receipt, 'b').join('\n')).not.toContain(' — done');
+    // The operator is told that older versions count too, and that no flag decides for such an object.
+    expect(describeReceipt(receipt, 'b').join('\n')).toMatch(
+      /every older version of the key .*no flag|no flag.*every older version of the key/,
+    );
     // Plain NDJSON, and a GZIP one, stay readable (an ordinary object is never pending).
     expect(undecodable(text)).toBeUndefined();
     expect(undecodable(Buffer.from('{"a":"\\u0000"}\n'))).toBeUndefined();
   });
+
+  it.each([
+    ['a NUL byte in a line', (x: string) => `{"event_type":"x","note":"a\x00b${x}"}`],
+    ['a first record beginning with bzip2’s magic', (x: string) => `BZh91AY&SY${x}`],
+    ['a first record beginning with ORC’s magic', (x: string) => `ORC${x}`],
+    ['a first record beginning with ZIP’s magic', (x: string) => `PK\x03\x04${x}`],
+    [
+      'a first record beginning with a NUL (a Hadoop-Snappy header’s shape)',
+      (x: string) => `\x00\x00\x01\x00\x00\x00\x00\x80${x}`,
+    ],
+  ])(
+    'a guest’s record with %s never blocks an erasure: the device’s records beside it go, the guest’s line stays',
+    async (_what, guest) => {
+      for (const gz of [true, false]) {
+        for (const naming of [false, true]) {
+          const b = new MemoryBucket();
+          const text = `${guest(naming ? ` ${ERASED}` : '')}\n${event(ERASED, 1)}\n${event('device-B', 2)}\n`;
+          const key = `data/year=2026/guest${gz ? '.gz' : ''}`;
+          b.put(key, gz ? gzipSync(Buffer.from(text, 'latin1')) : Buffer.from(text, 'latin1'));
+          const receipt = await runErasure(b, request());
+          expect(receipt.recordsRemoved).toBe(1);
+          expect(receipt.pending.filter((p) => p.kind === 'unreadable-object')).toEqual([]);
+          const body = b.objects.get(key)!.at(-1)!.body;
+          const left = (gz ? gunzipSync(body) : body).toString('latin1');
+          expect(left).toBe(`${guest(naming ? ` ${ERASED}` : '')}\n${event('device-B', 2)}\n`);
+          // Pending only by the unparsed-line rule: when the guest's line holds the id's characters.
+          expect(receipt.pending.filter((p) => p.kind !== 'firehose-buffer')).toEqual(
+            naming ? [{ kind: 'unparsed', lines: 1 }] : [],
+          );
+          expect(b.objects.get(key)).toHaveLength(1);
+        }
+      }
+    },
+  );
 
   it('query results: a GZIP one (an UNLOAD) naming the id is deleted; one that is not text is kept, named and left pending', async () => {
     const b = new MemoryBucket();

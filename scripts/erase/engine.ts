@@ -176,8 +176,9 @@ export type Pending =
   /** A query result the run cannot read as text (Parquet, another binary format): whether it names an id is not known. */
   | { kind: 'unreadable-result'; key: string; versionId: string }
   /**
-   * An events or failed-records object the run cannot decode (ZIP, Snappy, binary bytes: records.ts, undecodable): whether
-   * it holds an id is not known, so the request is never done while it is there.
+   * An events or failed-records object the run cannot decode (a codec's magic or a Hadoop-Snappy header, and no line a
+   * JSON object: records.ts, undecodable): whether it holds an id is not known, so the request is never done while it
+   * is there. A NUL byte or a codec's magic in one record (any app user can send one) never makes its object so.
    */
   | { kind: 'unreadable-object'; key: string; versionId: string; reason: string };
 

@@ -235,7 +235,7 @@ export function describeReceipt(r: Receipt, bucket: string, idLines?: (r: Receip
         : p.kind === 'unparsed'
           ? `pending: ${p.lines} line(s) hold an id's characters but are not JSON, or not a record whose id fields hold it (the id in another field, a key repeated), so whose they are is not known; they were kept — look at them, then run again with --unparsed keep or --unparsed remove`
           : p.kind === 'unreadable-object'
-            ? `pending: s3://${bucket}/${p.key} (version ${p.versionId}) cannot be read as NDJSON — ${p.reason} — so whether it holds an id is not known; it was kept — the erasure reads only GZIP and plain NDJSON: decode it, remove the device's records (or restore it as GZIP NDJSON), then run again`
+            ? `pending: s3://${bucket}/${p.key} (version ${p.versionId}) cannot be read as NDJSON — ${p.reason}, and no line of it is a JSON object — so whether it holds an id is not known; it was kept — the erasure reads only GZIP and plain NDJSON, and no flag of npm run erase decides for such an object: decode it, remove the device's records from it and from every older version of the key (aws s3api list-object-versions --prefix '${p.key}'; each unreadable version is named here on its own), or put it back as GZIP NDJSON and delete its older versions, then run again`
             : p.kind === 'unreadable-result'
               ? `pending: the query result s3://${bucket}/${p.key} (version ${p.versionId}) cannot be read as text (Parquet, another binary format), so whether it names an id is not known; it was kept — look at it, delete it (every version) if it does, then run again`
               : `pending: events sent before the app stopped may still be in Firehose's buffer until ${p.until} — run again after that`,

@@ -143,20 +143,49 @@ const UNDECODABLE_MAGIC: [string, string][] = [
 /**
  * Why an events object (GZIP already undone) cannot be read as NDJSON by the run, or undefined when it can. The run
  * finds ids by their bytes and removes lines: in compressed bytes it finds nothing and would say so — a silent miss.
- * Undecodable: an object beginning with a compressed or container format's magic bytes (ZIP, Snappy framing, …), or
- * holding a NUL byte anywhere. No JSON text holds a raw NUL (RFC 8259: control characters are escaped in strings, and
- * only space, tab, LF and CR stand between tokens), while compressed data almost always does — Firehose's HADOOP_SNAPPY
- * objects, which have no magic number, begin with a 4-byte big-endian block length whose first byte is NUL for any
- * block under 16 MiB. A record sent with a raw NUL (any app user can send one) makes its object unreadable too: the
- * object is named and the request stays pending (never "done" with the id unread) until someone looks at it.
+ * Undecodable: an object whose first bytes are a codec's or container's magic (ZIP, Snappy framing, Zstandard, bzip2,
+ * xz, ORC, Avro; UNDECODABLE_MAGIC) or a Hadoop-Snappy block header (Firehose's HADOOP_SNAPPY has no magic number: a
+ * 4-byte big-endian uncompressed block length, then the compressed chunk's, the first beginning with a NUL byte for any
+ * block under 16 MiB; hadoopSnappyHeader) — AND of which no line parses as a JSON object.
+ *
+ * Both, because any app user can put a record through Firehose: a record holding a NUL byte, or one beginning with
+ * `BZh`, `ORC` or `PK\x03\x04` that happens to be its object's first, must not make the whole object unreadable —
+ * the erased device's records beside it would never be removed and every request would stay pending until the object
+ * expires. A NUL is a property of its line: no JSON text holds a raw NUL (RFC 8259: control characters are escaped in
+ * strings, and only space, tab, LF and CR stand between tokens), so such a line is "not JSON" like any malformed line:
+ * kept, and pending (`--unparsed`) only when it holds an id's characters (lineOutcome). Compressed bytes hold no
+ * line that parses as a JSON object (a codec's literal runs are broken by its copy tags, and its first line begins
+ * with the header); an NDJSON object from Firehose holds at least one.
  */
 export function undecodable(raw: Buffer): string | undefined {
   const head = raw.subarray(0, 16).toString('latin1');
   const magic = UNDECODABLE_MAGIC.find(([m]) => head.startsWith(m));
-  if (magic) return magic[1];
-  if (raw.includes(0))
-    return 'binary bytes (a NUL), not NDJSON text: another compression (HADOOP_SNAPPY), or a corrupt record';
-  return undefined;
+  const why = magic
+    ? magic[1]
+    : hadoopSnappyHeader(raw)
+      ? 'a Hadoop-Snappy block (Firehose HADOOP_SNAPPY compression: two big-endian lengths, the first beginning with a NUL byte)'
+      : undefined;
+  if (why === undefined || anyJsonObjectLine(raw)) return undefined;
+  return why;
+}
+
+/** Whether the object begins as a Hadoop-Snappy block does: two 4-byte big-endian lengths, the first's top byte NUL. */
+const hadoopSnappyHeader = (raw: Buffer) => raw.length >= 8 && raw[0] === 0;
+
+/** Whether any line of the object parses as a JSON object (what an NDJSON object of events holds, and compressed bytes do not). */
+function anyJsonObjectLine(raw: Buffer): boolean {
+  for (const [start, end] of allLines(raw)) {
+    // A JSON object line begins with `{` (after blanks); the others need no parse.
+    const line = raw.toString('utf8', start, end).trim();
+    if (!line.startsWith('{')) continue;
+    try {
+      const v: unknown = JSON.parse(line);
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) return true;
+    } catch {
+      // not JSON
+    }
+  }
+  return false;
 }
 
 /**
