@@ -1,6 +1,6 @@
 /** The erasure engine against an in-memory versioned bucket: formats, versions, archive, concurrency, resume, receipt. */
 import { createHash, createHmac } from 'node:crypto';
-import { deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
+import { deflateRawSync, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 import {
   beginRequest,
   keysWithVersions,
@@ -129,6 +129,11 @@ class MemoryBucket implements ErasureStore {
     if (v.storageClass === 'DEEP_ARCHIVE' && v.restore !== 'restored')
       throw Object.assign(new Error('InvalidObjectState'), { name: 'InvalidObjectState' });
     return v.body;
+  }
+  async tail(key: string, versionId: string, n: number): Promise<Buffer> {
+    // A ranged GET, apart from `get` (which tests count as reading an object whole).
+    const { body } = this.find(key, versionId);
+    return body.subarray(Math.max(0, body.length - n));
   }
   async replace(
     key: string,
@@ -1565,6 +1570,9 @@ const MARKS_IN_JS: Record<LineMark, (line: string | null, prefixes: Set<string>)
     }),
 };
 
+/** The first GZIP member's text (gzipSync writes a 10-byte header), whatever follows it. */
+const firstGzipMember = (body: Buffer) => inflateRawSync(body.subarray(10));
+
 function linesAthena(b: MemoryBucket, folder = 'data/') {
   const started: { QueryString: string; ExecutionParameters: string[] }[] = [];
   const client = {
@@ -1583,16 +1591,21 @@ function linesAthena(b: MemoryBucket, folder = 'data/') {
         const base = key.slice(key.lastIndexOf('/') + 1);
         if (!key.startsWith(folder) || current.deleteMarker || ARCHIVED.has(current.storageClass)) continue;
         if (base.startsWith('_') || base.startsWith('.')) continue;
-        // Hadoop's text reader picks its codec by the file's extension, not its bytes.
-        const raw = key.endsWith('.gz') ? gunzipSync(current.body) : current.body;
+        // Hadoop's text reader picks its codec by the file's extension, not its bytes; Trino's GZIP reader reads only
+        // the first of concatenated members (trinodb/trino#18223), and bytes after a member are ignored.
+        const raw = key.endsWith('.gz') ? firstGzipMember(current.body) : current.body;
         const lines = raw.toString('utf8').split(/\r\n|\n|\r/);
         if (lines.at(-1) === '') lines.pop();
         if (lines.length === 0) continue;
         const holds = lines.some((line) => LINE_MARKS.some((m) => MARKS_IN_JS[m](line, prefixes)));
-        rows.push([`s3://b/${key}`, String(holds)]);
+        // The query's `bytes`: sum(length(to_utf8(line)) + 1), from the lines read.
+        const bytes = lines.reduce((n, line) => n + Buffer.byteLength(line, 'utf8') + 1, 0);
+        rows.push([`s3://b/${key}`, String(holds), String(bytes)]);
       }
       return {
-        ResultSet: { Rows: [['path', 'holds'], ...rows].map((r) => ({ Data: r.map((v) => ({ VarCharValue: v })) })) },
+        ResultSet: {
+          Rows: [['path', 'holds', 'bytes'], ...rows].map((r) => ({ Data: r.map((v) => ({ VarCharValue: v })) })),
+        },
       };
     },
   } as unknown as AthenaClient;
@@ -1688,7 +1701,7 @@ describe('locating JSON events in their raw lines: no JSON parser has to agree w
   it('the query: every mark over the line column, one row per object read; only short digest prefixes of the lower-cased UUIDs as parameters, each once', () => {
     const { sql, parameters } = locateLinesQuery(target, [ERASED, ERASED.toLowerCase(), COGNITO]);
     expect(sql).toMatch(
-      /^SELECT "\$path" AS path, bool_or\(.*\) AS holds FROM "telemetry_dev"\."events_data_erasure_lines" CROSS JOIN \(SELECT .*\) AS wanted GROUP BY "\$path"$/,
+      /^SELECT "\$path" AS path, bool_or\(.*\) AS holds, sum\(length\(to_utf8\("line"\)\) \+ 1\) AS bytes FROM "telemetry_dev"\."events_data_erasure_lines" CROSS JOIN \(SELECT .*\) AS wanted GROUP BY "\$path"$/,
     );
     // Each mark is in the query (a mark dropped from it would drop objects the run must read).
     expect(sql).toContain('"line" IS NULL');
@@ -1881,6 +1894,63 @@ describe('locating JSON events in their raw lines: no JSON parser has to agree w
     expect(b.lines('data/')).toEqual([event('device-B', 2)]);
   });
 
+  /** Locates with the fake Athena, then runs the erasure over what it found; returns the receipt and the keys read. */
+  async function locateAndErase(b: MemoryBucket, overrides: Partial<ErasureRequest> = {}) {
+    const listing = await listForLocating(b.versions('data/'), new Date(2000));
+    const { client } = linesAthena(b);
+    const ids = [ERASED.toLowerCase()];
+    const found = await locateWithAthena(client, target, ids, ['client.client_id'], 1, () => undefined, 0);
+    const reads: string[] = [];
+    const get = b.get.bind(b);
+    b.get = async (key, versionId) => (reads.push(key), get(key, versionId));
+    const receipt = await runErasure(
+      b,
+      request({ ids, located: found.keys, athenaFolders: athenaRead(listing, found), ...overrides }),
+    );
+    return { receipt, reads, found };
+  }
+
+  it('an object Athena read only part of (a second GZIP member: trinodb/trino#18223) is read whole, and the id removed', async () => {
+    const b = new MemoryBucket();
+    b.put('data/d/ok.gz', object(event('device-B', 1)));
+    // Two members: Athena reads the first (no id), the run both. ISIZE is the last member's size, not Athena's bytes.
+    b.put(
+      'data/d/two.gz',
+      Buffer.concat([object(event('device-B', 2)), object(event(ERASED, 3), event('device-C', 4))]),
+    );
+    const { receipt, reads, found } = await locateAndErase(b);
+    expect(found.keys.size).toBe(0);
+    expect(reads).toEqual(['data/d/two.gz']);
+    expect(receipt).toMatchObject({ recordsRemoved: 1, pending: [] });
+    expect(b.lines('data/').sort()).toEqual([event('device-B', 1), event('device-B', 2), event('device-C', 4)].sort());
+  });
+
+  it('a GZIP member followed by bytes that are no member (ignored by Java and Athena) is read whole: the id there is found', async () => {
+    const b = new MemoryBucket();
+    b.put('data/d/ok.gz', object(event('device-B', 1)));
+    const trailing = Buffer.from(`${event(ERASED, 3)}\n`);
+    b.put('data/d/trailing.gz', Buffer.concat([object(event('device-B', 2)), trailing]));
+    const kept = await locateAndErase(b);
+    expect(kept.reads).toEqual(['data/d/trailing.gz']);
+    // The id's characters in bytes no reader takes for lines: kept and pending, never "done"…
+    expect(kept.receipt.pending).toContainEqual({ kind: 'unparsed', lines: 1 });
+    // …and removed when the operator says so, the member's records kept.
+    const removed = await locateAndErase(b, { request: 'DSR-2', unparsed: 'remove' });
+    expect(removed.receipt).toMatchObject({ unparsedRemoved: 1, pending: [] });
+    const body = b.objects.get('data/d/trailing.gz')!.at(-1)!.body;
+    expect(gunzipSync(body).toString()).toBe(`${event('device-B', 2)}\n`);
+  });
+
+  it('a plain object is left unread only when Athena read every byte of it; a final line without newline or \\r\\n endings are read', async () => {
+    const b = new MemoryBucket();
+    b.put('data/d/plain.json', Buffer.from(`${event('device-B', 1)}\n`));
+    b.put('data/d/no-newline.json', Buffer.from(`${event('device-B', 2)}`));
+    b.put('data/d/crlf.json', Buffer.from(`${event('device-B', 3)}\r\n`));
+    b.put('data/d/ok.gz', object(event('device-B', 4)));
+    const { reads } = await locateAndErase(b);
+    expect(reads.sort()).toEqual(['data/d/crlf.json', 'data/d/no-newline.json']);
+  });
+
   it('a run of hex digits past the longest hashed marks its line (the query would fail on it otherwise)', async () => {
     const b = new MemoryBucket();
     b.put('data/d/long.gz', object(`{"event_type":"x","blob":"${'a'.repeat(LOCATE_MAX_RUN + 1)}"}`));
@@ -2042,8 +2112,14 @@ describe('npm run erase', () => {
         return {
           ResultSet: {
             Rows: [
-              row('path', 'holds'),
-              ...objects.map((k) => row(`s3://${d.names.dataBucket}/${k}`, String(holding.includes(k)))),
+              row('path', 'holds', 'bytes'),
+              ...objects.map((k) =>
+                row(
+                  `s3://${d.names.dataBucket}/${k}`,
+                  String(holding.includes(k)),
+                  String(firstGzipMember(b.objects.get(k)!.at(-1)!.body).length),
+                ),
+              ),
             ],
           },
         };
@@ -2090,11 +2166,16 @@ describe('npm run erase', () => {
       parts: 1,
       athenaFolders: [`${data}year=2026/`],
       readParts: 1,
+      bytes: true,
     });
-    // What the shards may leave unread: each key Athena read, with the version listed before the query.
-    const read = await b.readJson<[string, string][]>(`erasure-requests/DSR-10/located.read.0000.json`);
+    // What the shards may leave unread: each key Athena read, with the version listed before the query and the bytes
+    // Athena read of it (JSON events: a shard leaves a key unread only when they are its uncompressed size).
+    const read = await b.readJson<[string, string, number][]>(`erasure-requests/DSR-10/located.read.0000.json`);
     expect(read!.map(([key]) => key)).toEqual(listedKeys(b, `${data}year=2026/`));
-    for (const [key, versionId] of read!) expect(b.objects.get(key)!.at(-1)!.versionId).toBe(versionId);
+    for (const [key, versionId, bytes] of read!) {
+      expect(b.objects.get(key)!.at(-1)!.versionId).toBe(versionId);
+      expect(bytes).toBe(gunzipSync(b.objects.get(key)!.at(-1)!.body).length);
+    }
     expect(await b.readJson(`erasure-requests/DSR-10/located.0000.json`)).toEqual([
       `${data}year=2026/a.gz`,
       `${data}year=2026/only-a.gz`,

@@ -168,6 +168,11 @@ interface SavedLocation {
    * shard may leave unread (athenaRead). A location saved without them (an earlier version) is located again.
    */
   readParts?: number;
+  /**
+   * JSON events: the read parts carry per key the bytes of it Athena read (AthenaRead.bytes). A JSON location saved
+   * without them (an earlier version) is located again.
+   */
+  bytes?: boolean;
 }
 const LOCATED_PART_KEYS = 100_000;
 const locatedPart = (savedAt: string, n: number, kind = '') =>
@@ -183,7 +188,9 @@ async function saveLocation(
   const parts = Math.ceil(keys.length / LOCATED_PART_KEYS);
   for (let n = 0; n < parts; n++)
     await store.writeJson(locatedPart(savedAt, n), keys.slice(n * LOCATED_PART_KEYS, (n + 1) * LOCATED_PART_KEYS));
-  const read = [...athena.read].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const read = [...athena.read]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, versionId]) => (athena.bytes ? [key, versionId, athena.bytes.get(key) ?? null] : [key, versionId]));
   const readParts = Math.ceil(read.length / LOCATED_PART_KEYS);
   for (let n = 0; n < readParts; n++)
     await store.writeJson(
@@ -198,6 +205,7 @@ async function saveLocation(
     athenaFolders: [...athena.folders].sort(),
     listedAt: listedAt.toISOString(),
     readParts,
+    ...(athena.bytes ? { bytes: true } : {}),
   } satisfies SavedLocation);
 }
 
@@ -206,20 +214,29 @@ async function savedLocation(
   store: ErasureStore,
   savedAt: string,
   shard: Shard,
-): Promise<{ saved: SavedLocation; keys: Set<string>; read: Map<string, string> } | undefined> {
+  needBytes: boolean,
+): Promise<
+  { saved: SavedLocation; keys: Set<string>; read: Map<string, string>; bytes?: Map<string, number> } | undefined
+> {
   const saved = await store.readJson<SavedLocation>(savedAt);
-  // A location saved without its coverage or the keys Athena read (an earlier version) cannot show what Athena read:
-  // locate again.
-  if (!saved?.athenaFolders || saved.readParts === undefined) return undefined;
+  // A location saved without its coverage, the keys Athena read or (JSON events) the bytes it read of each (an
+  // earlier version) cannot show what Athena read: locate again.
+  if (!saved?.athenaFolders || saved.readParts === undefined || (needBytes && !saved.bytes)) return undefined;
   const keys = new Set<string>();
   for (let n = 0; n < saved.parts; n++)
     for (const key of (await store.readJson<string[]>(locatedPart(savedAt, n))) ?? [])
       if (shardOf(key, shard.count) === shard.index) keys.add(key);
   const read = new Map<string, string>();
+  const bytes = saved.bytes ? new Map<string, number>() : undefined;
   for (let n = 0; n < saved.readParts; n++)
-    for (const [key, versionId] of (await store.readJson<[string, string][]>(locatedPart(savedAt, n, '.read'))) ?? [])
-      if (shardOf(key, shard.count) === shard.index) read.set(key, versionId);
-  return { saved, keys, read };
+    for (const [key, versionId, size] of (await store.readJson<[string, string, (number | null)?][]>(
+      locatedPart(savedAt, n, '.read'),
+    )) ?? [])
+      if (shardOf(key, shard.count) === shard.index) {
+        read.set(key, versionId);
+        if (bytes && typeof size === 'number') bytes.set(key, size);
+      }
+  return { saved, keys, read, ...(bytes ? { bytes } : {}) };
 }
 
 /** What a run did and what is left, for people. */
@@ -366,7 +383,7 @@ export async function main(
     let athenaFolders: AthenaRead | undefined;
     if (locate === 'athena' && shard) {
       // Shards share one located set: n queries would scan the window n times.
-      const saved = await savedLocation(store, savedAt, shard);
+      const saved = await savedLocation(store, savedAt, shard, d.settings.firehose.format === 'json');
       if (!saved) {
         console.error(
           `--shard with --locate athena reads the objects located once by --locate-only, and request ${r.request} has none: run it with --locate-only first (or the shards with --locate scan)`,
@@ -374,7 +391,11 @@ export async function main(
         return 2;
       }
       located = saved.keys;
-      athenaFolders = { folders: new Set(saved.saved.athenaFolders), read: saved.read };
+      athenaFolders = {
+        folders: new Set(saved.saved.athenaFolders),
+        read: saved.read,
+        ...(saved.bytes ? { bytes: saved.bytes } : {}),
+      };
       console.log(
         `located: ${located.size} of the ${saved.saved.count} object(s) saved by --locate-only at ${saved.saved.at} are this shard's`,
       );

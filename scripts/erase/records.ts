@@ -19,7 +19,7 @@
  * a decoded string, key or value) but whose id fields do not match: the id elsewhere in the record, or a key repeated
  * on an id field's path (which value a reader keeps is the reader's choice). A number in another field is not an id.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { crc32, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 import { ID_FIELDS } from '../../config/event-contract';
 import { filterParquet } from './parquet';
 
@@ -380,8 +380,9 @@ export function filterNdjson(body: Buffer, matcher: IdMatcher, options: FilterOp
   const failedRecords = options.failedRecords ?? false;
   const gzip = isGzip(body);
   let raw: Buffer;
+  let trailing: Buffer = Buffer.alloc(0);
   try {
-    raw = gzip ? gunzipSync(body) : body;
+    ({ raw, trailing } = gzip ? gunzipMembers(body) : { raw: body, trailing });
   } catch (error) {
     return unreadable(body, matcher, `a broken GZIP stream (${(error as Error).message})`);
   }
@@ -406,7 +407,14 @@ export function filterNdjson(body: Buffer, matcher: IdMatcher, options: FilterOp
     }
     return false;
   });
-  if (removed.length === 0) return { body, removed: 0, perId, unparsed, unparsedRemoved };
+  // Bytes after the last GZIP member that are no member: ignored by Java's GZIPInputStream, so by Athena; kept here
+  // byte for byte, and counted like a line that is not JSON when they hold an id's characters.
+  let dropTrailing = false;
+  if (trailing.length > 0 && matcher.mentions(trailing.toString('latin1'))) {
+    unparsed++;
+    if (options.removeUnparsed) [dropTrailing, unparsedRemoved] = [true, unparsedRemoved + 1];
+  }
+  if (removed.length === 0 && !dropTrailing) return { body, removed: 0, perId, unparsed, unparsedRemoved };
   const kept: Buffer[] = [];
   let from = 0;
   for (const [start, end] of removed) {
@@ -418,9 +426,52 @@ export function filterNdjson(body: Buffer, matcher: IdMatcher, options: FilterOp
   }
   kept.push(raw.subarray(from));
   const out = Buffer.concat(kept);
-  const counts = { removed: removed.length, perId, unparsed, unparsedRemoved };
-  if (out.toString('utf8').trim().length === 0) return { body: null, ...counts };
-  return { body: gzip ? gzipSync(out, { level: REWRITE_GZIP_LEVEL }) : out, ...counts };
+  const counts = { removed: removed.length + (dropTrailing ? 1 : 0), perId, unparsed, unparsedRemoved };
+  const keptTrailing = dropTrailing ? Buffer.alloc(0) : trailing;
+  if (out.toString('utf8').trim().length === 0 && keptTrailing.length === 0) return { body: null, ...counts };
+  return { body: gzip ? Buffer.concat([gzipSync(out, { level: REWRITE_GZIP_LEVEL }), keptTrailing]) : out, ...counts };
+}
+
+/**
+ * A GZIP object's text (RFC 1952): every member, one after another (concatenated members are one stream, as gunzip
+ * reads them), and the bytes after the last member that are not one (`trailing`: Java's GZIPInputStream, so Athena,
+ * ignores them). A member cut short, or failing its CRC-32 or ISIZE check, or trailing bytes beginning like a member,
+ * throw: a broken stream, whose rest the run cannot read.
+ */
+export function gunzipMembers(body: Buffer): { raw: Buffer; trailing: Buffer } {
+  try {
+    return { raw: gunzipSync(body), trailing: Buffer.alloc(0) };
+  } catch (error) {
+    const parts: Buffer[] = [];
+    let at = 0;
+    while (at < body.length && isGzip(body.subarray(at))) {
+      const start = at + gzipHeaderLength(body, at);
+      const { buffer, engine } = inflateRawSync(body.subarray(start), { info: true }) as unknown as {
+        buffer: Buffer;
+        engine: { bytesWritten: number };
+      };
+      const end = start + engine.bytesWritten;
+      if (end + 8 > body.length) throw error;
+      if (body.readUInt32LE(end) !== crc32(buffer) || body.readUInt32LE(end + 4) !== buffer.length % 2 ** 32)
+        throw error;
+      parts.push(buffer);
+      at = end + 8;
+    }
+    if (parts.length === 0 || isGzip(body.subarray(at))) throw error;
+    return { raw: Buffer.concat(parts), trailing: body.subarray(at) };
+  }
+}
+
+/** A GZIP member's header length (RFC 1952 §2.3: 10 bytes, then FEXTRA, FNAME, FCOMMENT, FHCRC as its flags say). */
+function gzipHeaderLength(body: Buffer, at: number): number {
+  const flags = body[at + 3];
+  let n = at + 10;
+  if (flags & 0x04) n += 2 + body.readUInt16LE(n);
+  if (flags & 0x08) n = body.indexOf(0, n) + 1;
+  if (flags & 0x10) n = body.indexOf(0, n) + 1;
+  if (flags & 0x02) n += 2;
+  if (n <= at || n > body.length) throw new Error('a GZIP member header cut short');
+  return n - at;
 }
 
 const unreadable = (body: Buffer, matcher: IdMatcher, why: string): Filtered => ({
