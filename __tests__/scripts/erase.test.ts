@@ -43,7 +43,7 @@ import type { AthenaClient } from '@aws-sdk/client-athena';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeReceipt, locateTarget, main as erase, parseShard } from '../../scripts/erase/index';
+import { describeReceipt, ERASE_COMMAND, locateTarget, main as erase, parseShard } from '../../scripts/erase/index';
 import { kmsIdMacer, localIdMacer, receiptMacOf, verifyIdMac } from '../../scripts/erase/receipt-mac';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { synthDeployments } from '../helpers';
@@ -2013,7 +2013,7 @@ describe('npm run erase', () => {
       },
     } as unknown as AthenaClient;
     const b = configuredBucket();
-    const args = ['--stack', d.names.stack, '--ids', ids, '--request', 'DSR-fail'];
+    const args = ['--stack', d.names.stack, '--ids', ids, '--request', 'DSR-fail', '--locate', 'athena'];
     expect(
       await erase(
         args,
@@ -2080,17 +2080,23 @@ describe('npm run erase', () => {
     const touched = jest.fn(() => new MemoryBucket());
     const fieldArgs = ['--stack', d.names.stack, '--ids', plain, '--request', 'r', '--field', 'device.model'];
     expect(d.settings.firehose.format).toBe('json');
-    expect(await erase(fieldArgs, touched)).toBe(2);
+    expect(await erase([...fieldArgs, '--locate', 'athena'], touched)).toBe(2);
     expect(touched).not.toHaveBeenCalled();
     expect(String(errors.mock.calls.at(-1)?.[0])).toMatch(/--locate scan/);
+    // Scan is the default: no Athena is asked (the Athena locate is opt-in, not yet run on a real Athena).
+    const noAthena = jest.fn((): AthenaClient => {
+      throw new Error('no Athena by default');
+    });
     expect(
-      await erase(
-        [...fieldArgs, '--locate', 'scan', '--app-stopped-at', '2026-01-01T00:00:00Z'],
-        touched,
-        undefined,
-        () => TEST_MAC,
-      ),
+      await erase([...fieldArgs, '--app-stopped-at', '2026-01-01T00:00:00Z'], touched, noAthena, () => TEST_MAC),
     ).toBe(0);
+    expect(noAthena).not.toHaveBeenCalled();
+    expect(ERASE_COMMAND.flags.locate.help).toMatch(
+      /^scan \(default\).*athena \(opt-in\).*not yet run on a real Athena/,
+    );
+    // --locate-only is for the Athena locate only.
+    expect(await erase(['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--locate-only'], touched)).toBe(2);
+    expect(String(errors.mock.calls.at(-1)?.[0])).toMatch(/with --locate athena/);
   });
 
   it('past one machine: --locate-only queries once and saves the keys; each --shard reads them, and the run without --shard confirms', async () => {
@@ -2135,9 +2141,10 @@ describe('npm run erase', () => {
       '--app-stopped-at',
       '2026-01-01T00:00:00Z',
     ];
+    const withAthena = [...args, '--locate', 'athena'];
     expect(
       await erase(
-        [...args, '--shard', '0/2'],
+        [...withAthena, '--shard', '0/2'],
         () => b,
         () => athena,
         () => TEST_MAC,
@@ -2153,7 +2160,7 @@ describe('npm run erase', () => {
     ).toBe(2);
     expect(
       await erase(
-        [...args, '--locate-only'],
+        [...withAthena, '--locate-only'],
         () => b,
         () => athena,
         () => TEST_MAC,
@@ -2182,7 +2189,7 @@ describe('npm run erase', () => {
     ]);
     expect(
       await erase(
-        [...args, '--shard', '0/2'],
+        [...withAthena, '--shard', '0/2'],
         () => b,
         () => athena,
         () => TEST_MAC,
@@ -2190,7 +2197,7 @@ describe('npm run erase', () => {
     ).toBe(0);
     expect(
       await erase(
-        [...args, '--shard', '1/2'],
+        [...withAthena, '--shard', '1/2'],
         () => b,
         () => athena,
         () => TEST_MAC,
@@ -2200,7 +2207,7 @@ describe('npm run erase', () => {
     expect(b.lines(data).filter((l) => l.includes(ERASED))).toEqual([]);
     expect(
       await erase(
-        args,
+        withAthena,
         () => b,
         () => athena,
         () => TEST_MAC,
