@@ -214,7 +214,9 @@ function markSql(mark: LineMark, line: string, wanted: string): string {
     case 'id': {
       const n = LOCATE_UUID_LENGTH;
       const window = `substr(run, i, ${n})`;
-      return `any_match(regexp_extract_all(lower(${line}), ${quoteString(LOCATE_RUN_REGEX)}), run -> length(run) > ${LOCATE_MAX_RUN} OR any_match(sequence(1, length(run) - ${n - 1}), i -> regexp_like(${window}, ${quoteString(LOCATE_UUID_SHAPE)}) AND ${prefixWanted(wanted, window)}))`;
+      // The sequence is bounded by LOCATE_MAX_RUN whatever the run's length: SQL does not promise that `OR` stops at
+      // its first true operand, and a longer sequence fails the whole query (a guest's long hex run failing every locate).
+      return `any_match(regexp_extract_all(lower(${line}), ${quoteString(LOCATE_RUN_REGEX)}), run -> length(run) > ${LOCATE_MAX_RUN} OR any_match(sequence(1, least(length(run), ${LOCATE_MAX_RUN}) - ${n - 1}), i -> regexp_like(${window}, ${quoteString(LOCATE_UUID_SHAPE)}) AND ${prefixWanted(wanted, window)}))`;
     }
   }
 }
@@ -401,7 +403,8 @@ export async function locateWithAthena(
       const folder = folderOf(key);
       if (!located.folders.has(folder)) located.folders.set(folder, new Set());
       located.folders.get(folder)!.add(key);
-      if (holds === 'true') located.keys.add(key);
+      // Anything but 'false' (empty, NULL, another spelling) is taken as holding: the run reads the object (fail safe).
+      if (holds !== 'false') located.keys.add(key);
       // A byte count that is not a whole number is left out: the key is then read whole (engine.ts).
       if (located.bytes && /^\d+$/.test(bytes ?? '')) located.bytes.set(key, Number(bytes));
     }

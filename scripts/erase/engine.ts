@@ -726,7 +726,8 @@ async function eraseKey(
   failedRecords: boolean,
 ): Promise<KeyResult | undefined> {
   const { store, matcher, journal, save, pending, run, rewritten } = c;
-  const options = { ...c.filterOptions, failedRecords };
+  // Events objects: their name must agree with their bytes (records.ts, FilterOptions.key).
+  const options = { ...c.filterOptions, failedRecords, ...(failedRecords ? {} : { key }) };
   const readable: ObjectVersion[] = [];
   for (const v of versions.filter((x) => !x.deleteMarker)) {
     if (!ARCHIVED_CLASSES.has(v.storageClass)) {

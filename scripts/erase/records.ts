@@ -110,6 +110,13 @@ export interface FilterOptions {
   failedRecords?: boolean;
   /** Remove lines that hold an id's characters but are not JSON objects (an explicit decision; default: keep and count). */
   removeUnparsed?: boolean;
+  /**
+   * The events object's key: its name must agree with its bytes — GZIP under a key ending in `.gz`, not GZIP under any
+   * other — or the object is undecodable (pending). Athena's text reader, for the locate and the analysts' table alike,
+   * picks the codec by the file's extension, not its bytes (Hadoop CompressionCodecFactory), so such an object is not
+   * what Athena reads; the run does not decide for it. Undefined (failed records, which Athena does not read): not checked.
+   */
+  key?: string;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -379,6 +386,14 @@ export async function filterObject(body: Buffer, matcher: IdMatcher, options: Fi
 export function filterNdjson(body: Buffer, matcher: IdMatcher, options: FilterOptions = {}): Filtered {
   const failedRecords = options.failedRecords ?? false;
   const gzip = isGzip(body);
+  if (options.key !== undefined && options.key.endsWith('.gz') !== gzip)
+    return unreadable(
+      body,
+      matcher,
+      gzip
+        ? 'GZIP bytes under a key without `.gz` (Athena picks the codec by the extension: it reads them as text)'
+        : 'a key ending in `.gz` whose bytes are not GZIP (Athena picks the codec by the extension: it cannot read them)',
+    );
   let raw: Buffer;
   let trailing: Buffer = Buffer.alloc(0);
   try {
