@@ -199,6 +199,21 @@ describeEach(
       expect(md).not.toMatch(/gone within 5 minutes of the request\./);
     });
 
+    it('the erasure section names what the command leaves for an operator (unparsed lines, undecodable objects) and that the Athena locate is opt-in and unverified', () => {
+      const md = renderMarkdown(report());
+      const gone = md.split('\n').find((l) => l.startsWith('Every copy above is gone'))!;
+      expect(gone).toMatch(/except what waits for an operator's decision/);
+      expect(gone).toContain('`--unparsed keep` or `--unparsed remove`');
+      expect(gone).toMatch(/objects the command cannot decode .* with their older versions/);
+      const served = md.split('\n').find((l) => l.startsWith('Served by `npm run erase'))!;
+      expect(served).toMatch(
+        /except lines and objects it cannot decide on, which it names and leaves pending \(exit 3\)/,
+      );
+      expect(served).toContain('By default it reads every object itself (`--locate scan`)');
+      expect(served).toContain('(`--locate athena`) is opt-in and has not yet run on a real Athena');
+      expect(md).not.toMatch(/every version of every object holding the ids is rewritten or deleted/);
+    });
+
     it('an accepted control’s compensating alarm says when it fires from the alarm’s configured metric, statistic, threshold and period (ThrottledRecords: at the quota, never "a flood")', () => {
       const { model } = report();
       const md = renderMarkdown(report());

@@ -126,6 +126,10 @@ export function locateQuery(
   // (coverage()) and is read whole.
   // One row per object Athena read, whether it holds an id or not: the run compares the objects it listed with
   // these, key by key (a count would let an object Athena skipped hide behind one written after the listing).
+  // No byte count here (unlike locateLinesQuery): a Parquet file is read through its footer, which lists every row
+  // group; it is not a text stream a reader can stop early in (no GZIP members: Parquet compresses page by page), and
+  // a file whose footer is not where it should be fails the query rather than reading part of it.
+  // (Apache Parquet file format, https://parquet.apache.org/docs/file-format/)
   const sql = `SELECT "$path" AS path, bool_or(coalesce(${where}, false) OR "event_type" IS NULL) AS holds FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.table)}${wanted} GROUP BY "$path"`;
   return {
     sql,
@@ -210,7 +214,9 @@ function markSql(mark: LineMark, line: string, wanted: string): string {
     case 'id': {
       const n = LOCATE_UUID_LENGTH;
       const window = `substr(run, i, ${n})`;
-      return `any_match(regexp_extract_all(lower(${line}), ${quoteString(LOCATE_RUN_REGEX)}), run -> length(run) > ${LOCATE_MAX_RUN} OR any_match(sequence(1, length(run) - ${n - 1}), i -> regexp_like(${window}, ${quoteString(LOCATE_UUID_SHAPE)}) AND ${prefixWanted(wanted, window)}))`;
+      // The sequence is bounded by LOCATE_MAX_RUN whatever the run's length: SQL does not promise that `OR` stops at
+      // its first true operand, and a longer sequence fails the whole query (a guest's long hex run failing every locate).
+      return `any_match(regexp_extract_all(lower(${line}), ${quoteString(LOCATE_RUN_REGEX)}), run -> length(run) > ${LOCATE_MAX_RUN} OR any_match(sequence(1, least(length(run), ${LOCATE_MAX_RUN}) - ${n - 1}), i -> regexp_like(${window}, ${quoteString(LOCATE_UUID_SHAPE)}) AND ${prefixWanted(wanted, window)}))`;
     }
   }
 }
@@ -231,7 +237,11 @@ export function locateLinesQuery(
   const line = quoteIdentifier(ERASURE_LINES_COLUMN);
   const marks = LINE_MARKS.map((m) => markSql(m, line, 'wanted'));
   // The prefixes in a WHERE clause of their own (wantedPrefixesSql), joined to every line: never a `?` in the SELECT list.
-  const sql = `SELECT "$path" AS path, bool_or(${marks.join(' OR ')}) AS holds FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.linesTable)} CROSS JOIN ${wantedPrefixesSql(prefixes.length)} AS wanted GROUP BY "$path"`;
+  // The bytes Athena read of each object: each line's UTF-8 bytes and one for the newline the text reader took off
+  // (Hadoop's LineRecordReader ends a line at `\n`, `\r` or `\r\n` and drops the terminator). Only an object whose
+  // size equals this is left unread (engine.ts): a final line without a newline, `\r\n` endings, a byte-order mark, or
+  // text Athena did not read (a second GZIP member, trinodb/trino#18223) all differ, and the run reads it whole.
+  const sql = `SELECT "$path" AS path, bool_or(${marks.join(' OR ')}) AS holds, sum(length(to_utf8(${line})) + 1) AS bytes FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.linesTable)} CROSS JOIN ${wantedPrefixesSql(prefixes.length)} AS wanted GROUP BY "$path"`;
   return { sql, parameters: prefixes.map(quoteString) };
 }
 
@@ -278,6 +288,8 @@ export interface Located {
   keys: Set<string>;
   /** The keys Athena read, per folder. */
   folders: Map<string, Set<string>>;
+  /** JSON events: per key, the bytes of its lines Athena read (locateLinesQuery's `bytes`). */
+  bytes?: Map<string, number>;
 }
 
 /**
@@ -307,7 +319,7 @@ export function athenaRead(listing: Listing, located: Located): AthenaRead {
   const read = new Map<string, string>();
   for (const [key, versionId] of listing.versions)
     if (located.folders.get(folderOf(key))?.has(key)) read.set(key, versionId);
-  return { folders: coverage(listing, located).athena, read };
+  return { folders: coverage(listing, located).athena, read, ...(located.bytes ? { bytes: located.bytes } : {}) };
 }
 
 /**
@@ -374,7 +386,7 @@ export async function locateWithAthena(
       throw new LocateError(locateFailure(state, execution?.Status?.StateChangeReason));
     await new Promise((r) => setTimeout(r, pollMs));
   }
-  const located: Located = { keys: new Set(), folders: new Map() };
+  const located: Located = { keys: new Set(), folders: new Map(), ...(t.linesTable ? { bytes: new Map() } : {}) };
   const prefix = `s3://${t.bucket}/`;
   let NextToken: string | undefined;
   let header = true;
@@ -385,13 +397,16 @@ export async function locateWithAthena(
         header = false;
         continue;
       }
-      const [path, holds] = (row.Data ?? []).map((d) => d.VarCharValue ?? '');
+      const [path, holds, bytes] = (row.Data ?? []).map((d) => d.VarCharValue ?? '');
       if (!path.startsWith(prefix)) continue;
       const key = path.slice(prefix.length);
       const folder = folderOf(key);
       if (!located.folders.has(folder)) located.folders.set(folder, new Set());
       located.folders.get(folder)!.add(key);
-      if (holds === 'true') located.keys.add(key);
+      // Anything but 'false' (empty, NULL, another spelling) is taken as holding: the run reads the object (fail safe).
+      if (holds !== 'false') located.keys.add(key);
+      // A byte count that is not a whole number is left out: the key is then read whole (engine.ts).
+      if (located.bytes && /^\d+$/.test(bytes ?? '')) located.bytes.set(key, Number(bytes));
     }
     NextToken = page.NextToken;
   } while (NextToken);

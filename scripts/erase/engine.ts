@@ -55,6 +55,8 @@ export interface ErasureStore {
   versions(prefix: string): AsyncIterable<ObjectVersion>;
   head(key: string, versionId: string): Promise<ObjectHead>;
   get(key: string, versionId: string): Promise<Buffer>;
+  /** The last `n` bytes of a version (a ranged GET, `Range: bytes=-n`), or all of it when it is shorter. */
+  tail(key: string, versionId: string, n: number): Promise<Buffer>;
   /**
    * A new current version, only if the current one still has `ifMatch` as its ETag: its version id, or `changed`. With
    * `retention`, it carries when its data was first written and is tagged with the days it has left.
@@ -86,6 +88,27 @@ export const RESTORE_DAYS = 7;
 export interface AthenaRead {
   folders: Set<string>;
   read: Map<string, string>;
+  /**
+   * JSON events (the raw-line query): per key, the bytes of the lines Athena read (each line's UTF-8 bytes and one
+   * for its newline). A key is left unread only when this equals its uncompressed size (uncompressedSize): Athena may
+   * read part of a GZIP object (trinodb/trino#18223: only the first of concatenated members; bytes after a member are
+   * ignored). Undefined for Parquet events (located through the events table: a Parquet file is read by its footer,
+   * whole or not at all).
+   */
+  bytes?: Map<string, number>;
+}
+
+/**
+ * The size of an object's text as Athena reads it, to compare with the bytes Athena read: the listed size of a plain
+ * object; of a key ending in `.gz` (Athena picks the codec by extension) the GZIP trailer's ISIZE — the uncompressed
+ * size modulo 2^32, little-endian, in its last 4 bytes (RFC 1952 §2.3.1) — fetched with a ranged GET. Of several
+ * members the trailer is only the last's, so a two-member object shows a size Athena's bytes do not match: read whole.
+ */
+export async function uncompressedSize(store: ErasureStore, v: ObjectVersion): Promise<number | undefined> {
+  if (!v.key.endsWith('.gz')) return v.size;
+  if (v.size < 18) return undefined;
+  const trailer = await store.tail(v.key, v.versionId, 4);
+  return trailer.length === 4 ? trailer.readUInt32LE(0) : undefined;
 }
 
 export interface ErasureRequest {
@@ -126,7 +149,8 @@ export interface ErasureRequest {
    * Keys of the events folder located as holding the ids (athena-locate.ts), the folders Athena read whole, and the
    * objects Athena read (`read`: key → the version listed before the query, each in Athena's `$path` set). A key outside
    * `located` is left unread only when its folder is one of those, Athena read that key, its one version is still the
-   * version listed (so the one Athena read), and it has no version Athena does not read (archived, noncurrent). Every
+   * version listed (so the one Athena read), it has no version Athena does not read (archived, noncurrent), and — JSON
+   * events — Athena read as many bytes of it as its text holds (AthenaRead.bytes, uncompressedSize). Every
    * other key is read — whatever its LastModified says (S3's clock, not the operator's; a multipart object is dated
    * from its upload's start, so a date before the listing does not show Athena read it). Default: every key is read.
    */
@@ -176,8 +200,9 @@ export type Pending =
   /** A query result the run cannot read as text (Parquet, another binary format): whether it names an id is not known. */
   | { kind: 'unreadable-result'; key: string; versionId: string }
   /**
-   * An events or failed-records object the run cannot decode (ZIP, Snappy, binary bytes: records.ts, undecodable): whether
-   * it holds an id is not known, so the request is never done while it is there.
+   * An events or failed-records object the run cannot decode (a codec's magic or a Hadoop-Snappy header, and no line a
+   * JSON object: records.ts, undecodable): whether it holds an id is not known, so the request is never done while it
+   * is there. A NUL byte or a codec's magic in one record (any app user can send one) never makes its object so.
    */
   | { kind: 'unreadable-object'; key: string; versionId: string; reason: string };
 
@@ -548,7 +573,15 @@ export async function runErasure(store: ErasureStore, r: ErasureRequest): Promis
       if (folder === r.folders.data) {
         const byAthena = r.located !== undefined && r.athenaFolders?.folders.has(keyFolder) === true;
         (byAthena ? covered.athena : covered.read).add(keyFolder);
-        if (byAthena && !r.located!.has(key) && athenaSawAll && !journal.intents[key]) return;
+        if (byAthena && !r.located!.has(key) && athenaSawAll && !journal.intents[key]) {
+          // JSON events: only when Athena read every byte of the object's text (AthenaRead.bytes); else read whole.
+          const bytes = r.athenaFolders!.bytes;
+          if (bytes === undefined) return;
+          const read = bytes.get(key);
+          const size = await uncompressedSize(store, versions[0]);
+          if (read !== undefined && size !== undefined && (key.endsWith('.gz') ? read % 2 ** 32 : read) === size)
+            return;
+        }
       }
       openFromEarlier.delete(key);
       const result = await eraseKey(context, key, versions, failedRecords);
@@ -693,7 +726,8 @@ async function eraseKey(
   failedRecords: boolean,
 ): Promise<KeyResult | undefined> {
   const { store, matcher, journal, save, pending, run, rewritten } = c;
-  const options = { ...c.filterOptions, failedRecords };
+  // Events objects: their name must agree with their bytes (records.ts, FilterOptions.key).
+  const options = { ...c.filterOptions, failedRecords, ...(failedRecords ? {} : { key }) };
   const readable: ObjectVersion[] = [];
   for (const v of versions.filter((x) => !x.deleteMarker)) {
     if (!ARCHIVED_CLASSES.has(v.storageClass)) {

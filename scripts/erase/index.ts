@@ -1,9 +1,10 @@
 /**
  * `npm run erase -- --stack <stack> --ids <file> --request <id>`: removes every event of the listed device (or user)
  * ids from the stack's bucket — events, failed records, every version of each — and deletes query results naming
- * them, with a receipt in the stack's own bucket. The objects holding the ids are located with one Athena query (its
- * scan shown first), or with `--locate scan` by reading every object. Resumable: the same `--request` again finishes what a stopped run
- * began, or finds nothing left. Past one machine: `--locate-only` once, then `--shard i/n` on n machines, then once
+ * them, with a receipt in the stack's own bucket. By default every object is read (`--locate scan`); `--locate athena`
+ * (opt-in: not yet run on a real Athena, docs/operating.md) locates the objects holding the ids with one Athena query,
+ * its scan shown first. Resumable: the same `--request` again finishes what a stopped run began, or finds nothing
+ * left. Past one machine: `--shard i/n` on n machines (with `--locate athena`: `--locate-only` once first), then once
  * without `--shard` for the final receipt. Exit 0 done, 3 something still pending (a restore from Deep Archive, Firehose's
  * buffer), 1 an error, 2 a usage error. Needs credentials of the stack's account allowed what `<stack>-erasure`
  * allows (the stack's erasure policy).
@@ -67,7 +68,7 @@ export const ERASE_COMMAND = {
     locate: {
       type: 'string',
       value: 'athena|scan',
-      help: "athena (default): one query in the erasure's own workgroup finds the objects, its scan shown first; scan: read every object (the emulator, small stacks)",
+      help: "scan (default): read every object, independent of Athena; athena (opt-in): one query in the erasure's own workgroup finds the objects, its scan shown first — not yet run on a real Athena here: before relying on it, erase a test device with it on a real stack and check that the receipt's coverage.athena lists the day's folder, the device's records are gone and a second run finds nothing, then compare with --locate scan (docs/operating.md, known limitations)",
     },
     'app-stopped-at': {
       type: 'string',
@@ -81,7 +82,7 @@ export const ERASE_COMMAND = {
     },
     'locate-only': {
       type: 'boolean',
-      help: 'locate with Athena and save the located objects for the shards, then stop',
+      help: 'with --locate athena: locate once and save the located objects for the shards, then stop',
     },
     concurrency: {
       type: 'string',
@@ -168,6 +169,11 @@ interface SavedLocation {
    * shard may leave unread (athenaRead). A location saved without them (an earlier version) is located again.
    */
   readParts?: number;
+  /**
+   * JSON events: the read parts carry per key the bytes of it Athena read (AthenaRead.bytes). A JSON location saved
+   * without them (an earlier version) is located again.
+   */
+  bytes?: boolean;
 }
 const LOCATED_PART_KEYS = 100_000;
 const locatedPart = (savedAt: string, n: number, kind = '') =>
@@ -183,7 +189,9 @@ async function saveLocation(
   const parts = Math.ceil(keys.length / LOCATED_PART_KEYS);
   for (let n = 0; n < parts; n++)
     await store.writeJson(locatedPart(savedAt, n), keys.slice(n * LOCATED_PART_KEYS, (n + 1) * LOCATED_PART_KEYS));
-  const read = [...athena.read].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const read = [...athena.read]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, versionId]) => (athena.bytes ? [key, versionId, athena.bytes.get(key) ?? null] : [key, versionId]));
   const readParts = Math.ceil(read.length / LOCATED_PART_KEYS);
   for (let n = 0; n < readParts; n++)
     await store.writeJson(
@@ -198,6 +206,7 @@ async function saveLocation(
     athenaFolders: [...athena.folders].sort(),
     listedAt: listedAt.toISOString(),
     readParts,
+    ...(athena.bytes ? { bytes: true } : {}),
   } satisfies SavedLocation);
 }
 
@@ -206,20 +215,29 @@ async function savedLocation(
   store: ErasureStore,
   savedAt: string,
   shard: Shard,
-): Promise<{ saved: SavedLocation; keys: Set<string>; read: Map<string, string> } | undefined> {
+  needBytes: boolean,
+): Promise<
+  { saved: SavedLocation; keys: Set<string>; read: Map<string, string>; bytes?: Map<string, number> } | undefined
+> {
   const saved = await store.readJson<SavedLocation>(savedAt);
-  // A location saved without its coverage or the keys Athena read (an earlier version) cannot show what Athena read:
-  // locate again.
-  if (!saved?.athenaFolders || saved.readParts === undefined) return undefined;
+  // A location saved without its coverage, the keys Athena read or (JSON events) the bytes it read of each (an
+  // earlier version) cannot show what Athena read: locate again.
+  if (!saved?.athenaFolders || saved.readParts === undefined || (needBytes && !saved.bytes)) return undefined;
   const keys = new Set<string>();
   for (let n = 0; n < saved.parts; n++)
     for (const key of (await store.readJson<string[]>(locatedPart(savedAt, n))) ?? [])
       if (shardOf(key, shard.count) === shard.index) keys.add(key);
   const read = new Map<string, string>();
+  const bytes = saved.bytes ? new Map<string, number>() : undefined;
   for (let n = 0; n < saved.readParts; n++)
-    for (const [key, versionId] of (await store.readJson<[string, string][]>(locatedPart(savedAt, n, '.read'))) ?? [])
-      if (shardOf(key, shard.count) === shard.index) read.set(key, versionId);
-  return { saved, keys, read };
+    for (const [key, versionId, size] of (await store.readJson<[string, string, (number | null)?][]>(
+      locatedPart(savedAt, n, '.read'),
+    )) ?? [])
+      if (shardOf(key, shard.count) === shard.index) {
+        read.set(key, versionId);
+        if (bytes && typeof size === 'number') bytes.set(key, size);
+      }
+  return { saved, keys, read, ...(bytes ? { bytes } : {}) };
 }
 
 /** What a run did and what is left, for people. */
@@ -235,7 +253,7 @@ export function describeReceipt(r: Receipt, bucket: string, idLines?: (r: Receip
         : p.kind === 'unparsed'
           ? `pending: ${p.lines} line(s) hold an id's characters but are not JSON, or not a record whose id fields hold it (the id in another field, a key repeated), so whose they are is not known; they were kept — look at them, then run again with --unparsed keep or --unparsed remove`
           : p.kind === 'unreadable-object'
-            ? `pending: s3://${bucket}/${p.key} (version ${p.versionId}) cannot be read as NDJSON — ${p.reason} — so whether it holds an id is not known; it was kept — the erasure reads only GZIP and plain NDJSON: decode it, remove the device's records (or restore it as GZIP NDJSON), then run again`
+            ? `pending: s3://${bucket}/${p.key} (version ${p.versionId}) cannot be read as NDJSON — ${p.reason}, and no line of it is a JSON object — so whether it holds an id is not known; it was kept — the erasure reads only GZIP and plain NDJSON, and no flag of npm run erase decides for such an object: decode it, remove the device's records from it and from every older version of the key (aws s3api list-object-versions --prefix '${p.key}'; each unreadable version is named here on its own), or put it back as GZIP NDJSON and delete its older versions, then run again`
             : p.kind === 'unreadable-result'
               ? `pending: the query result s3://${bucket}/${p.key} (version ${p.versionId}) cannot be read as text (Parquet, another binary format), so whether it names an id is not known; it was kept — look at it, delete it (every version) if it does, then run again`
               : `pending: events sent before the app stopped may still be in Firehose's buffer until ${p.until} — run again after that`,
@@ -320,7 +338,8 @@ export async function main(
     console.error(`--stop-after-rewrites ${values['stop-after-rewrites']}: a whole number from 1`);
     return 2;
   }
-  const locate = values.locate ?? 'athena';
+  // Scan by default: the Athena locate is opt-in until it has been checked on a real stack (docs/operating.md).
+  const locate = values.locate ?? 'scan';
   if (locate !== 'athena' && locate !== 'scan') {
     console.error(`--locate ${locate}: athena or scan\n${usage(ERASE_COMMAND)}`);
     return 2;
@@ -346,7 +365,7 @@ export async function main(
     return 2;
   }
   if (values['locate-only'] && (locate !== 'athena' || shard)) {
-    console.error('--locate-only locates with Athena for the shards: without --locate scan or --shard');
+    console.error('--locate-only locates with Athena for the shards: with --locate athena, without --shard');
     return 2;
   }
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -366,7 +385,7 @@ export async function main(
     let athenaFolders: AthenaRead | undefined;
     if (locate === 'athena' && shard) {
       // Shards share one located set: n queries would scan the window n times.
-      const saved = await savedLocation(store, savedAt, shard);
+      const saved = await savedLocation(store, savedAt, shard, d.settings.firehose.format === 'json');
       if (!saved) {
         console.error(
           `--shard with --locate athena reads the objects located once by --locate-only, and request ${r.request} has none: run it with --locate-only first (or the shards with --locate scan)`,
@@ -374,7 +393,11 @@ export async function main(
         return 2;
       }
       located = saved.keys;
-      athenaFolders = { folders: new Set(saved.saved.athenaFolders), read: saved.read };
+      athenaFolders = {
+        folders: new Set(saved.saved.athenaFolders),
+        read: saved.read,
+        ...(saved.bytes ? { bytes: saved.bytes } : {}),
+      };
       console.log(
         `located: ${located.size} of the ${saved.saved.count} object(s) saved by --locate-only at ${saved.saved.at} are this shard's`,
       );

@@ -19,7 +19,7 @@
  * a decoded string, key or value) but whose id fields do not match: the id elsewhere in the record, or a key repeated
  * on an id field's path (which value a reader keeps is the reader's choice). A number in another field is not an id.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { crc32, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 import { ID_FIELDS } from '../../config/event-contract';
 import { filterParquet } from './parquet';
 
@@ -110,6 +110,13 @@ export interface FilterOptions {
   failedRecords?: boolean;
   /** Remove lines that hold an id's characters but are not JSON objects (an explicit decision; default: keep and count). */
   removeUnparsed?: boolean;
+  /**
+   * The events object's key: its name must agree with its bytes — GZIP under a key ending in `.gz`, not GZIP under any
+   * other — or the object is undecodable (pending). Athena's text reader, for the locate and the analysts' table alike,
+   * picks the codec by the file's extension, not its bytes (Hadoop CompressionCodecFactory), so such an object is not
+   * what Athena reads; the run does not decide for it. Undefined (failed records, which Athena does not read): not checked.
+   */
+  key?: string;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -143,20 +150,49 @@ const UNDECODABLE_MAGIC: [string, string][] = [
 /**
  * Why an events object (GZIP already undone) cannot be read as NDJSON by the run, or undefined when it can. The run
  * finds ids by their bytes and removes lines: in compressed bytes it finds nothing and would say so — a silent miss.
- * Undecodable: an object beginning with a compressed or container format's magic bytes (ZIP, Snappy framing, …), or
- * holding a NUL byte anywhere. No JSON text holds a raw NUL (RFC 8259: control characters are escaped in strings, and
- * only space, tab, LF and CR stand between tokens), while compressed data almost always does — Firehose's HADOOP_SNAPPY
- * objects, which have no magic number, begin with a 4-byte big-endian block length whose first byte is NUL for any
- * block under 16 MiB. A record sent with a raw NUL (any app user can send one) makes its object unreadable too: the
- * object is named and the request stays pending (never "done" with the id unread) until someone looks at it.
+ * Undecodable: an object whose first bytes are a codec's or container's magic (ZIP, Snappy framing, Zstandard, bzip2,
+ * xz, ORC, Avro; UNDECODABLE_MAGIC) or a Hadoop-Snappy block header (Firehose's HADOOP_SNAPPY has no magic number: a
+ * 4-byte big-endian uncompressed block length, then the compressed chunk's, the first beginning with a NUL byte for any
+ * block under 16 MiB; hadoopSnappyHeader) — AND of which no line parses as a JSON object.
+ *
+ * Both, because any app user can put a record through Firehose: a record holding a NUL byte, or one beginning with
+ * `BZh`, `ORC` or `PK\x03\x04` that happens to be its object's first, must not make the whole object unreadable —
+ * the erased device's records beside it would never be removed and every request would stay pending until the object
+ * expires. A NUL is a property of its line: no JSON text holds a raw NUL (RFC 8259: control characters are escaped in
+ * strings, and only space, tab, LF and CR stand between tokens), so such a line is "not JSON" like any malformed line:
+ * kept, and pending (`--unparsed`) only when it holds an id's characters (lineOutcome). Compressed bytes hold no
+ * line that parses as a JSON object (a codec's literal runs are broken by its copy tags, and its first line begins
+ * with the header); an NDJSON object from Firehose holds at least one.
  */
 export function undecodable(raw: Buffer): string | undefined {
   const head = raw.subarray(0, 16).toString('latin1');
   const magic = UNDECODABLE_MAGIC.find(([m]) => head.startsWith(m));
-  if (magic) return magic[1];
-  if (raw.includes(0))
-    return 'binary bytes (a NUL), not NDJSON text: another compression (HADOOP_SNAPPY), or a corrupt record';
-  return undefined;
+  const why = magic
+    ? magic[1]
+    : hadoopSnappyHeader(raw)
+      ? 'a Hadoop-Snappy block (Firehose HADOOP_SNAPPY compression: two big-endian lengths, the first beginning with a NUL byte)'
+      : undefined;
+  if (why === undefined || anyJsonObjectLine(raw)) return undefined;
+  return why;
+}
+
+/** Whether the object begins as a Hadoop-Snappy block does: two 4-byte big-endian lengths, the first's top byte NUL. */
+const hadoopSnappyHeader = (raw: Buffer) => raw.length >= 8 && raw[0] === 0;
+
+/** Whether any line of the object parses as a JSON object (what an NDJSON object of events holds, and compressed bytes do not). */
+function anyJsonObjectLine(raw: Buffer): boolean {
+  for (const [start, end] of allLines(raw)) {
+    // A JSON object line begins with `{` (after blanks); the others need no parse.
+    const line = raw.toString('utf8', start, end).trim();
+    if (!line.startsWith('{')) continue;
+    try {
+      const v: unknown = JSON.parse(line);
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) return true;
+    } catch {
+      // not JSON
+    }
+  }
+  return false;
 }
 
 /**
@@ -350,9 +386,18 @@ export async function filterObject(body: Buffer, matcher: IdMatcher, options: Fi
 export function filterNdjson(body: Buffer, matcher: IdMatcher, options: FilterOptions = {}): Filtered {
   const failedRecords = options.failedRecords ?? false;
   const gzip = isGzip(body);
+  if (options.key !== undefined && options.key.endsWith('.gz') !== gzip)
+    return unreadable(
+      body,
+      matcher,
+      gzip
+        ? 'GZIP bytes under a key without `.gz` (Athena picks the codec by the extension: it reads them as text)'
+        : 'a key ending in `.gz` whose bytes are not GZIP (Athena picks the codec by the extension: it cannot read them)',
+    );
   let raw: Buffer;
+  let trailing: Buffer = Buffer.alloc(0);
   try {
-    raw = gzip ? gunzipSync(body) : body;
+    ({ raw, trailing } = gzip ? gunzipMembers(body) : { raw: body, trailing });
   } catch (error) {
     return unreadable(body, matcher, `a broken GZIP stream (${(error as Error).message})`);
   }
@@ -377,7 +422,14 @@ export function filterNdjson(body: Buffer, matcher: IdMatcher, options: FilterOp
     }
     return false;
   });
-  if (removed.length === 0) return { body, removed: 0, perId, unparsed, unparsedRemoved };
+  // Bytes after the last GZIP member that are no member: ignored by Java's GZIPInputStream, so by Athena; kept here
+  // byte for byte, and counted like a line that is not JSON when they hold an id's characters.
+  let dropTrailing = false;
+  if (trailing.length > 0 && matcher.mentions(trailing.toString('latin1'))) {
+    unparsed++;
+    if (options.removeUnparsed) [dropTrailing, unparsedRemoved] = [true, unparsedRemoved + 1];
+  }
+  if (removed.length === 0 && !dropTrailing) return { body, removed: 0, perId, unparsed, unparsedRemoved };
   const kept: Buffer[] = [];
   let from = 0;
   for (const [start, end] of removed) {
@@ -389,9 +441,52 @@ export function filterNdjson(body: Buffer, matcher: IdMatcher, options: FilterOp
   }
   kept.push(raw.subarray(from));
   const out = Buffer.concat(kept);
-  const counts = { removed: removed.length, perId, unparsed, unparsedRemoved };
-  if (out.toString('utf8').trim().length === 0) return { body: null, ...counts };
-  return { body: gzip ? gzipSync(out, { level: REWRITE_GZIP_LEVEL }) : out, ...counts };
+  const counts = { removed: removed.length + (dropTrailing ? 1 : 0), perId, unparsed, unparsedRemoved };
+  const keptTrailing = dropTrailing ? Buffer.alloc(0) : trailing;
+  if (out.toString('utf8').trim().length === 0 && keptTrailing.length === 0) return { body: null, ...counts };
+  return { body: gzip ? Buffer.concat([gzipSync(out, { level: REWRITE_GZIP_LEVEL }), keptTrailing]) : out, ...counts };
+}
+
+/**
+ * A GZIP object's text (RFC 1952): every member, one after another (concatenated members are one stream, as gunzip
+ * reads them), and the bytes after the last member that are not one (`trailing`: Java's GZIPInputStream, so Athena,
+ * ignores them). A member cut short, or failing its CRC-32 or ISIZE check, or trailing bytes beginning like a member,
+ * throw: a broken stream, whose rest the run cannot read.
+ */
+export function gunzipMembers(body: Buffer): { raw: Buffer; trailing: Buffer } {
+  try {
+    return { raw: gunzipSync(body), trailing: Buffer.alloc(0) };
+  } catch (error) {
+    const parts: Buffer[] = [];
+    let at = 0;
+    while (at < body.length && isGzip(body.subarray(at))) {
+      const start = at + gzipHeaderLength(body, at);
+      const { buffer, engine } = inflateRawSync(body.subarray(start), { info: true }) as unknown as {
+        buffer: Buffer;
+        engine: { bytesWritten: number };
+      };
+      const end = start + engine.bytesWritten;
+      if (end + 8 > body.length) throw error;
+      if (body.readUInt32LE(end) !== crc32(buffer) || body.readUInt32LE(end + 4) !== buffer.length % 2 ** 32)
+        throw error;
+      parts.push(buffer);
+      at = end + 8;
+    }
+    if (parts.length === 0 || isGzip(body.subarray(at))) throw error;
+    return { raw: Buffer.concat(parts), trailing: body.subarray(at) };
+  }
+}
+
+/** A GZIP member's header length (RFC 1952 §2.3: 10 bytes, then FEXTRA, FNAME, FCOMMENT, FHCRC as its flags say). */
+function gzipHeaderLength(body: Buffer, at: number): number {
+  const flags = body[at + 3];
+  let n = at + 10;
+  if (flags & 0x04) n += 2 + body.readUInt16LE(n);
+  if (flags & 0x08) n = body.indexOf(0, n) + 1;
+  if (flags & 0x10) n = body.indexOf(0, n) + 1;
+  if (flags & 0x02) n += 2;
+  if (n <= at || n > body.length) throw new Error('a GZIP member header cut short');
+  return n - at;
 }
 
 const unreadable = (body: Buffer, matcher: IdMatcher, why: string): Filtered => ({

@@ -84,6 +84,15 @@ export function s3Store(s3: S3Client, bucket: string): ErasureStore {
     async get(key, versionId) {
       return bytes((await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }))).Body);
     },
+    async tail(key, versionId, n) {
+      // A suffix range: the last n bytes, or the whole object when it is shorter (RFC 9110 §14.1.2; S3 API, GetObject,
+      // Range, https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html). The erasure policy's s3:GetObject
+      // on the events folder covers it.
+      return bytes(
+        (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, Range: `bytes=-${n}` })))
+          .Body,
+      );
+    },
     async replace(key, body, like, ifMatch, retention) {
       try {
         const put = await s3.send(

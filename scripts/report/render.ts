@@ -739,7 +739,7 @@ function outsideWords(o: ErasureOutside): string {
  * unreachable (Firehose's retention of undeliverable records), and whether a second run is needed — from the plan.
  */
 export function goneWords(x: ErasurePlan): string {
-  if (x.hours === 0) return 'Every copy above is gone by the run that serves the request.';
+  if (x.hours === 0) return `Every copy above is gone by the run that serves the request${ERASURE_EXCEPT}.`;
   const last = x.copies.find((c) => c.hours === x.hours)!;
   const why =
     last.how === 'delivered-then-rewritten' && x.bufferSeconds !== null
@@ -754,8 +754,19 @@ export function goneWords(x: ErasurePlan): string {
   const run = x.secondRun
     ? ' — and only after a second run: the first exits 3 and says what is pending; run it again after that'
     : '';
-  return `Every copy above is gone within ${hoursWords(x.hours)} of the request${why ? ` (${why})` : ''} while S3 accepts deliveries${unreachable}${run}.`;
+  return `Every copy above is gone within ${hoursWords(x.hours)} of the request${why ? ` (${why})` : ''} while S3 accepts deliveries${unreachable}${run}${ERASURE_EXCEPT}.`;
 }
+
+/**
+ * What the command leaves for an operator's decision (scripts/erase: records.ts, engine.ts `Pending`): never erased
+ * on a guess, never reported done while there.
+ */
+const ERASURE_EXCEPT =
+  " — except what waits for an operator's decision, which stays until decided: lines that hold an id's characters but are not a JSON record whose id fields hold it (kept and pending until `--unparsed keep` or `--unparsed remove`), and objects the command cannot decode (a broken GZIP stream, another codec), kept untouched with their older versions and pending until an operator handles them";
+
+/** Which way `npm run erase` finds the objects, and what is not yet shown of the other. */
+const ERASURE_LOCATE =
+  'By default it reads every object itself (`--locate scan`); locating them with one Athena query (`--locate athena`) is opt-in and has not yet run on a real Athena (docs/operating.md, known limitations, says what to check before relying on it).';
 
 /** The erasure section's sentences and rows, shared by Markdown and HTML. */
 function erasureWords(r: StackReport) {
@@ -764,7 +775,7 @@ function erasureWords(r: StackReport) {
     ? `the stack's erasure policy \`${x.policy}\`${x.role ? ` (role \`${x.role}\`, assumable by the principals in \`erasure.principals\`)` : ' (attach it where the operators sign in, or set `erasure.principals` for a role)'}`
     : 'credentials allowed what `npm run erase` calls (this synth has no erasure policy)';
   return {
-    served: `Served by \`npm run erase -- --stack ${r.stack} --ids <file> --request <ticket>\` with ${who}: every version of every object holding the ids is rewritten or deleted, and a receipt with MACs of the ids by the stack's KMS HMAC key (never the ids) is kept in the bucket under \`${ERASURE_REQUESTS_FOLDER}\`.`,
+    served: `Served by \`npm run erase -- --stack ${r.stack} --ids <file> --request <ticket>\` with ${who}: every version of every object it finds holding the ids is rewritten or deleted, except lines and objects it cannot decide on, which it names and leaves pending (exit 3) for an operator's decision (below), and a receipt with MACs of the ids by the stack's KMS HMAC key (never the ids) is kept in the bucket under \`${ERASURE_REQUESTS_FOLDER}\`. ${ERASURE_LOCATE}`,
     copies: x.copies.map((c) => [
       words.COPY_OF[c.role] ?? c.role,
       `\`${c.store}\``,
@@ -783,7 +794,7 @@ function erasureWords(r: StackReport) {
       dollars(c.rewriteRequests),
       `${c.rewriteCoreHours}`,
     ]),
-    notPriced: `Locating is the Athena query that finds the objects (for JSON events it reads the erasure's own raw-line table, so no JSON parser decides what it finds, and every object it marks is read and decided by the run; \`npm run erase\` prints its scan and price before it runs, and refuses a scan past the workgroup's cutoff; \`--locate scan\` reads every object instead: a GET each, as counted in the rewrite's S3 requests). Rewriting every object is the most a batch of requests can touch: its S3 requests, and its core-hours at the rate \`npm run bench\` measured, which \`--shard i/n\` spreads over n machines (docs/operating.md, "Past one machine"). Not priced (no sourced price in the region's file): ${x.notPriced.map((n) => ERASURE_NOT_PRICED[n]).join('; ')}.`,
+    notPriced: `Locating with Athena (\`--locate athena\`, opt-in) is the query that finds the objects (for JSON events it reads the erasure's own raw-line table, so no JSON parser decides what it finds, and every object it marks is read and decided by the run; \`npm run erase\` prints its scan and price before it runs, and refuses a scan past the workgroup's cutoff; \`--locate scan\`, the default, reads every object instead: a GET each, as counted in the rewrite's S3 requests). Rewriting every object is the most a batch of requests can touch: its S3 requests, and its core-hours at the rate \`npm run bench\` measured, which \`--shard i/n\` spreads over n machines (docs/operating.md, "Past one machine"). Not priced (no sourced price in the region's file): ${x.notPriced.map((n) => ERASURE_NOT_PRICED[n]).join('; ')}.`,
   };
 }
 
