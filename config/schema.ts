@@ -654,8 +654,6 @@ export type ContractColumn = z.infer<typeof contractColumnSchema>;
 export type NamedQuerySettings = z.infer<typeof namedQuerySchema>;
 export type MonitoringSettings = z.infer<typeof monitoringSchema>;
 export type AthenaSettings = z.infer<typeof athenaSchema>;
-/** The `catalog` section as written (every mode's settings; see `CatalogSettings` for a deployment's). */
-export type CatalogSection = z.infer<typeof catalogSchema>;
 /** A deployment's resolved catalog: a union on `mode`, each variant with its own settings only. */
 export type CatalogSettings = z.infer<typeof resolvedCatalogSchema>;
 /** The resolved catalog of one mode. */

@@ -278,11 +278,6 @@ export async function listForLocating(
   return listing;
 }
 
-/** Bytes Athena would read: the current, readable objects of the events folder. */
-export async function scannableBytes(versions: AsyncIterable<ObjectVersion> | ObjectVersion[]): Promise<number> {
-  return (await listForLocating(versions)).bytes;
-}
-
 /** What the query found: the keys holding an id, and the keys of the objects Athena read per folder (relative to the bucket). */
 export interface Located {
   keys: Set<string>;
