@@ -1,6 +1,6 @@
 /** The erasure engine against an in-memory versioned bucket: formats, versions, archive, concurrency, resume, receipt. */
 import { createHash, createHmac } from 'node:crypto';
-import { deflateRawSync, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
+import { deflateRawSync, deflateSync, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 import {
   beginRequest,
   keysWithVersions,
@@ -2481,5 +2481,45 @@ describe('receipt MACs through KMS (receipt-mac.ts)', () => {
       /^erase refused: request OLD-1 was begun by an older npm run erase.*salted.*new --request/,
     );
     errors.mockRestore();
+  });
+});
+
+describe('GZIP objects with bytes after their members (hostile review, 2026-12-06)', () => {
+  const ID = '11111111-2222-3333-4444-555555555555';
+  const OTHER = '99999999-2222-3333-4444-555555555555';
+  const matcher = idMatcher([ID]);
+  const line = (id: string, n = 0) => `{"client":{"client_id":"${id}"},"n":${n}}`;
+  const gz = (text: string) => gzipSync(Buffer.from(text));
+
+  it('trailing bytes that begin with a zero byte are searched, not dropped: the id there is an unparsed line', () => {
+    const body = Buffer.concat([gz(`${line(OTHER)}\n`), Buffer.from(`\x00${line(ID)}\n`, 'latin1')]);
+    const out = filterNdjson(body, matcher, { key: 'data/x.gz' });
+    expect([out.removed, out.unparsed, out.unreadable]).toEqual([0, 1, undefined]);
+  });
+
+  it('a member behind a zero byte is not decoded as nothing: the object is kept and pending, never rewritten', () => {
+    const body = Buffer.concat([gz(`${line(ID)}\n${line(OTHER, 1)}\n`), Buffer.from([0]), gz(`${line(OTHER, 2)}\n`)]);
+    const out = filterNdjson(body, matcher, { key: 'data/x.gz' });
+    expect(out.unreadable).toMatch(/GZIP member after bytes/);
+    expect(out.body).toBe(body);
+  });
+
+  it('compressed twice (GZIP in GZIP) or a zlib stream inside: kept and pending, never counted as holding nothing', () => {
+    const inner = `${line(ID)}\n`;
+    for (const body of [gzipSync(gzipSync(Buffer.from(inner))), gzipSync(deflateSync(Buffer.from(inner)))]) {
+      const out = filterNdjson(body, matcher, { key: 'data/x.gz' });
+      expect(out.unreadable).toMatch(/GZIP stream inside|zlib stream/);
+      expect(out.body).toBe(body);
+    }
+  });
+
+  it('a rewrite keeps the bytes after the last member byte for byte (zero padding, another writer’s trailer)', () => {
+    for (const trailer of [Buffer.alloc(16), Buffer.from(`\x00TRAILER-${OTHER}`, 'latin1')]) {
+      const body = Buffer.concat([gz(`${line(OTHER)}\n${line(ID)}\n`), trailer]);
+      const out = filterNdjson(body, matcher, { key: 'data/x.gz' });
+      expect(out.removed).toBe(1);
+      expect(out.body!.subarray(-trailer.length)).toEqual(trailer);
+      expect(gunzipSync(out.body!.subarray(0, out.body!.length - trailer.length)).toString()).toBe(`${line(OTHER)}\n`);
+    }
   });
 });

@@ -145,13 +145,19 @@ const UNDECODABLE_MAGIC: [string, string][] = [
   ['\xfd7zXZ\x00', 'an xz stream'],
   ['ORC', 'an ORC file'],
   ['Obj\x01', 'an Avro object container'],
+  // Compressed twice, or zlib-wrapped: text the line search cannot see either (hostile review, 2026-12-06).
+  ['\x1f\x8b', 'a GZIP stream inside the GZIP stream'],
+  ['\x78\x01', 'a zlib stream'],
+  ['\x78\x5e', 'a zlib stream'],
+  ['\x78\x9c', 'a zlib stream'],
+  ['\x78\xda', 'a zlib stream'],
 ];
 
 /**
  * Why an events object (GZIP already undone) cannot be read as NDJSON by the run, or undefined when it can. The run
  * finds ids by their bytes and removes lines: in compressed bytes it finds nothing and would say so — a silent miss.
  * Undecodable: an object whose first bytes are a codec's or container's magic (ZIP, Snappy framing, Zstandard, bzip2,
- * xz, ORC, Avro; UNDECODABLE_MAGIC) or a Hadoop-Snappy block header (Firehose's HADOOP_SNAPPY has no magic number: a
+ * xz, ORC, Avro, GZIP inside GZIP, zlib; UNDECODABLE_MAGIC) or a Hadoop-Snappy block header (Firehose's HADOOP_SNAPPY has no magic number: a
  * 4-byte big-endian uncompressed block length, then the compressed chunk's, the first beginning with a NUL byte for any
  * block under 16 MiB; hadoopSnappyHeader) — AND of which no line parses as a JSON object.
  *
@@ -454,28 +460,42 @@ export function filterNdjson(body: Buffer, matcher: IdMatcher, options: FilterOp
  * throw: a broken stream, whose rest the run cannot read.
  */
 export function gunzipMembers(body: Buffer): { raw: Buffer; trailing: Buffer } {
+  // Node's gunzip reads concatenated members, but stops without a word at trailing bytes that begin with a zero byte
+  // (and throws at others): only when it consumed the whole object is its answer taken; otherwise the members are
+  // walked here, so nothing after them is dropped unseen (hostile review, 2026-12-06).
   try {
-    return { raw: gunzipSync(body), trailing: Buffer.alloc(0) };
-  } catch (error) {
-    const parts: Buffer[] = [];
-    let at = 0;
-    while (at < body.length && isGzip(body.subarray(at))) {
-      const start = at + gzipHeaderLength(body, at);
-      const { buffer, engine } = inflateRawSync(body.subarray(start), { info: true }) as unknown as {
-        buffer: Buffer;
-        engine: { bytesWritten: number };
-      };
-      const end = start + engine.bytesWritten;
-      if (end + 8 > body.length) throw error;
-      if (body.readUInt32LE(end) !== crc32(buffer) || body.readUInt32LE(end + 4) !== buffer.length % 2 ** 32)
-        throw error;
-      parts.push(buffer);
-      at = end + 8;
-    }
-    if (parts.length === 0 || isGzip(body.subarray(at))) throw error;
-    return { raw: Buffer.concat(parts), trailing: body.subarray(at) };
+    const { buffer, engine } = gunzipSync(body, { info: true }) as unknown as {
+      buffer: Buffer;
+      engine: { bytesWritten: number };
+    };
+    if (engine.bytesWritten === body.length) return { raw: buffer, trailing: Buffer.alloc(0) };
+  } catch {
+    // Trailing bytes Node refuses, or a broken member: the walk below tells which.
   }
+  const parts: Buffer[] = [];
+  let at = 0;
+  while (at < body.length && isGzip(body.subarray(at))) {
+    const start = at + gzipHeaderLength(body, at);
+    const { buffer, engine } = inflateRawSync(body.subarray(start), { info: true }) as unknown as {
+      buffer: Buffer;
+      engine: { bytesWritten: number };
+    };
+    const end = start + engine.bytesWritten;
+    if (end + 8 > body.length) throw new Error('a GZIP member cut short');
+    if (body.readUInt32LE(end) !== crc32(buffer) || body.readUInt32LE(end + 4) !== buffer.length % 2 ** 32)
+      throw new Error('a GZIP member whose CRC or size does not match its data');
+    parts.push(buffer);
+    at = end + 8;
+  }
+  if (parts.length === 0) throw new Error('no GZIP member');
+  const trailing = body.subarray(at);
+  // A member behind other bytes would be compressed text the line search cannot see: the object is not decoded.
+  if (trailing.includes(GZIP_MEMBER_START)) throw new Error('a GZIP member after bytes that are not one');
+  return { raw: Buffer.concat(parts), trailing };
 }
+
+/** A GZIP member's first bytes: magic and the deflate method (RFC 1952 §2.3). */
+const GZIP_MEMBER_START = Buffer.from([0x1f, 0x8b, 0x08]);
 
 /** A GZIP member's header length (RFC 1952 §2.3: 10 bytes, then FEXTRA, FNAME, FCOMMENT, FHCRC as its flags say). */
 function gzipHeaderLength(body: Buffer, at: number): number {
