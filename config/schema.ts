@@ -130,12 +130,8 @@ const incrementalCrawlerSchema = z.strictObject(
   },
 );
 
-const eventCrawlerSchema = z.strictObject({
-  recrawlBehavior: z
-    .literal('CRAWL_EVENT_MODE')
-    .describe('Crawl only what S3 event notifications (via SQS) report; needs catalog.mode `crawler-events`.')
-    .meta({ source: 'Glue developer guide, accelerating crawls using Amazon S3 event notifications' }),
-  schedule: cron.describe('Glue cron schedule; each run consumes the queued events.'),
+/** The schema-change policy event-mode and full crawls carry (the crawler modes accept only LOG/LOG: config/rules.ts). */
+const schemaChangePolicy = {
   updateBehavior: z
     .enum(['LOG', 'UPDATE_IN_DATABASE'])
     .describe(
@@ -147,6 +143,15 @@ const eventCrawlerSchema = z.strictObject({
       'What the crawler does when objects disappear. Crawler modes accept only LOG: AWS only logs deleted objects for a crawler whose source is a catalog table.',
     )
     .meta({ source: 'Glue developer guide, crawler source type (catalog tables: DeleteBehavior LOG)' }),
+};
+
+const eventCrawlerSchema = z.strictObject({
+  recrawlBehavior: z
+    .literal('CRAWL_EVENT_MODE')
+    .describe('Crawl only what S3 event notifications (via SQS) report; needs catalog.mode `crawler-events`.')
+    .meta({ source: 'Glue developer guide, accelerating crawls using Amazon S3 event notifications' }),
+  schedule: cron.describe('Glue cron schedule; each run consumes the queued events.'),
+  ...schemaChangePolicy,
 });
 
 const everythingCrawlerSchema = z.strictObject({
@@ -156,17 +161,7 @@ const everythingCrawlerSchema = z.strictObject({
       'Crawl everything on every run (the default): in the crawler modes a full listing of the data folder that adds new partitions to the events table and changes nothing else, with `updateBehavior` and `deleteBehavior` LOG.',
     ),
   schedule: cron.describe('Glue cron schedule.'),
-  updateBehavior: z
-    .enum(['LOG', 'UPDATE_IN_DATABASE'])
-    .describe(
-      "What the crawler does with a changed schema. Crawler modes accept only LOG: the crawler keeps the contract's table, whose SerDe settings UPDATE_IN_DATABASE would rewrite.",
-    ),
-  deleteBehavior: z
-    .enum(['LOG', 'DELETE_FROM_DATABASE', 'DEPRECATE_IN_DATABASE'])
-    .describe(
-      'What the crawler does when objects disappear. Crawler modes accept only LOG: AWS only logs deleted objects for a crawler whose source is a catalog table.',
-    )
-    .meta({ source: 'Glue developer guide, crawler source type (catalog tables: DeleteBehavior LOG)' }),
+  ...schemaChangePolicy,
 });
 
 /** The `crawler` section as written: any recrawl behaviour (which one a catalog mode takes is checked on resolving). */
