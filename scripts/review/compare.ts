@@ -214,6 +214,9 @@ const protectionEffects = (before: Store['protection'], after: Store['protection
     : !PROTECTED.has(before) && PROTECTED.has(after)
       ? ['strengthens-protection']
       : [];
+/** A store's or key's destroy protection changed, and whether that weakens or strengthens it. */
+const protectionChange = (subject: Subject, before: Store['protection'], after: Store['protection']): Change =>
+  changed('protection', subject, { kind: 'protection', before, after }, protectionEffects(before, after));
 
 function storeChanges(base: StackModel, current: StackModel): Change[] {
   const changes: Change[] = [];
@@ -262,15 +265,7 @@ function storeChanges(base: StackModel, current: StackModel): Change[] {
           a.tlsOnly === false ? 'widens-access' : 'narrows-access',
         ]),
       );
-    if (b.protection !== a.protection)
-      changes.push(
-        changed(
-          'protection',
-          at,
-          { kind: 'protection', before: b.protection, after: a.protection },
-          protectionEffects(b.protection, a.protection),
-        ),
-      );
+    if (b.protection !== a.protection) changes.push(protectionChange(at, b.protection, a.protection));
     if (!same(b.retention, a.retention))
       changes.push(
         changed(
@@ -295,15 +290,7 @@ function keyChanges(base: StackModel, current: StackModel): Change[] {
           a.rotation ? 'strengthens-protection' : 'weakens-protection',
         ]),
       );
-    if (b.protection !== a.protection)
-      changes.push(
-        changed(
-          'protection',
-          subject,
-          { kind: 'protection', before: b.protection, after: a.protection },
-          protectionEffects(b.protection, a.protection),
-        ),
-      );
+    if (b.protection !== a.protection) changes.push(protectionChange(subject, b.protection, a.protection));
   }
   return changes;
 }
