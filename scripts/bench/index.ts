@@ -114,6 +114,11 @@ async function series(
   await measure(command, args, env);
   const results: Run[] = [];
   for (let i = 0; i < runs; i++) results.push(await measure(command, args, env));
+  return printRow(label, stacks, results);
+}
+
+/** One line of the table: median, spread and peak memory of the runs, and time per stack (0 stacks: none). */
+function printRow(label: string, stacks: number, results: Run[]): Row {
   const times = results.map((r) => r.ms);
   const row: Row = {
     label,
@@ -151,17 +156,10 @@ async function testFigures(runs: number, naiveRuns: number, dir: string): Promis
     if (i < runs) ours.push(await measure('npm', npmTest));
     if (naiveConfig && i < naiveRuns) naive.push(await measure(process.execPath, naiveArgs));
   }
-  const row = (label: string, results: Run[]) => {
-    const times = results.map((r) => r.ms);
-    console.log(
-      `${label.padEnd(34)} ${'—'.padStart(6)}  ${fmt(median(times)).padStart(8)}  ${`${fmt(Math.min(...times))}–${fmt(Math.max(...times))}`.padStart(15)}  ${mb(Math.max(...results.map((r) => r.peakMb))).padStart(8)}  ${'—'.padStart(10)}`,
-    );
-    return median(times);
-  };
-  const oursMs = row('npm test (jest)', ours);
+  const oursMs = printRow('npm test (jest)', 0, ours).median;
   let ratio: number | null = null;
   if (naiveConfig) {
-    const naiveMs = row('same tests, cdktf template jest set-up', naive);
+    const naiveMs = printRow('same tests, cdktf template jest set-up', 0, naive).median;
     ratio = oursMs / naiveMs;
   } else console.log(`the ${engineCli()}-cli TypeScript template was not found: no naive-template figure`);
   console.log(
@@ -177,11 +175,7 @@ async function testFigures(runs: number, naiveRuns: number, dir: string): Promis
     await measure('npm', args, env);
     const results: Run[] = [];
     for (let i = 0; i < Math.max(1, Math.min(runs, 2)); i++) results.push(await measure('npm', args, env));
-    const ms = median(results.map((r) => r.ms));
-    sizes.push({ stacks: matrix.stacks, ms });
-    console.log(
-      `${`npm test, ${size} deployments`.padEnd(34)} ${String(matrix.stacks).padStart(6)}  ${fmt(ms).padStart(8)}  ${`${fmt(Math.min(...results.map((r) => r.ms)))}–${fmt(Math.max(...results.map((r) => r.ms)))}`.padStart(15)}  ${mb(Math.max(...results.map((r) => r.peakMb))).padStart(8)}  ${`${(ms / matrix.stacks).toFixed(1)} ms`.padStart(10)}`,
-    );
+    sizes.push({ stacks: matrix.stacks, ms: printRow(`npm test, ${size} deployments`, matrix.stacks, results).median });
   }
   // Linear or better: the cost of each added stack does not rise with the matrix's size.
   const marginal = sizes.slice(1).map((s, i) => (s.ms - sizes[i].ms) / (s.stacks - sizes[i].stacks));
