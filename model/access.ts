@@ -1066,16 +1066,23 @@ const someConditionCouldMatter = (docs: unknown[], action: string): boolean =>
     ),
   );
 
-const texts = new WeakMap<object, string>();
-/** A document's JSON text, made once per object (cache keys). */
-const textOf = (doc: object | undefined): string => {
+const textIds = new Map<string, number>();
+const ids = new WeakMap<object, string>();
+/**
+ * A document's number in cache keys: one per distinct JSON text, so equal documents in different objects (a stack
+ * parsed again, the same policy in another stack) share their cached answers, and a key holds a number where it would
+ * hold the document's whole text (building and hashing those keys was ~3% of the test suite's CPU, 2026-12-07).
+ */
+const idOf = (doc: object | undefined): string => {
   if (!doc) return '';
-  let text = texts.get(doc);
-  if (text === undefined) {
-    text = JSON.stringify(doc);
-    texts.set(doc, text);
+  let id = ids.get(doc);
+  if (id === undefined) {
+    const text = JSON.stringify(doc);
+    let n = textIds.get(text);
+    if (n === undefined) textIds.set(text, (n = textIds.size));
+    ids.set(doc, (id = `#${n}`));
   }
-  return text;
+  return id;
 };
 
 function conditionKeys(expression: AllowedConditionExpression | undefined): string[] {
@@ -1146,14 +1153,14 @@ function evaluate(
   };
   const key = [
     asker.arn,
-    ...asker.identity.map(textOf),
-    textOf(asker.boundary),
-    textOf(asker.session),
+    ...asker.identity.map(idOf),
+    idOf(asker.boundary),
+    idOf(asker.session),
     call.action,
     call.resource,
-    textOf(call.policy),
+    idOf(call.policy),
     JSON.stringify(input.context),
-    textOf(organization),
+    idOf(organization),
     String(call.blockPublicAccess),
   ].join('\u0000');
   let result = cache.get(key);
