@@ -8,7 +8,7 @@ import type { StackModel, Statement, Store } from '../../model/types';
 import { CONTROLS_SCOPE, isSecurityHubControl } from '../../config/controls';
 import type { Finding } from '../../stacks/rules/rule';
 import type { StackReport } from './analyze';
-import type { CostEstimate, Omission, StandingCost } from './cost';
+import type { CostEstimate, StandingCost } from './cost';
 import { ACCEPTANCES_SETTING, type ControlResult } from './controls';
 import { PRICE_ITEMS, isFirstParty, pricesFor, type PriceItem } from '../../config/prices';
 import { COMPONENTS } from './cost';
@@ -31,7 +31,7 @@ import { pageHtml } from './html';
 import { sectionMarkdown } from './markdown';
 import { storeReach } from './reach';
 
-const usd = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const { usd, totalWords } = words;
 const count = (n: number) => (n >= 1e9 ? `${n / 1e9} B` : `${n / 1e6} M`);
 const yesNo = (v: boolean | null) => (v === null ? 'n/a' : v ? 'yes' : 'NO');
 
@@ -51,17 +51,6 @@ export function severityCounts(findings: Finding[]): Record<string, number> {
 }
 
 const dollars = (n: number | null) => (n === null ? 'not priced' : usd(n));
-
-/**
- * A month's total and what it leaves out: `$12.40 + Firehose not priced`, then the components never priced, by name
- * (`full`) or by count (`+ 7 more not priced, listed in the cost section`).
- */
-export function totalWords(l: { total: number; notPriced: string[]; omitted?: Omission[] }, full = false): string {
-  const others = (l.omitted ?? []).map((o) => o.component).filter((c) => !l.notPriced.includes(c));
-  const named = full ? [...l.notPriced, ...others] : l.notPriced;
-  const rest = full || others.length === 0 ? '' : ` + ${others.length} more not priced (the cost section lists them)`;
-  return `${usd(l.total)}${named.length ? ` + ${named.join(', ')} not priced` : ''}${rest}`;
-}
 
 /** Each component some total leaves out, once, with its reason and the volumes it is left out at. */
 export function omissionLines(cost: CostEstimate): string[] {

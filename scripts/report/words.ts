@@ -27,7 +27,15 @@ import { ATHENA_CANCELLED_BILLING_SOURCE, FIREHOSE_DIRECT_PUT_RETENTION_HOURS } 
 import { LOCATE_DIGEST_PREFIX_HEX } from '../erase/athena-locate';
 import type { StorePolicy, StoreReach } from './reach';
 import type { ErasureCost, ErasureHow, ErasureNotPriced, ErasureOutside, ErasurePlan } from './erasure';
-import type { CatalogModeHow, CostDifference, Omission, OmissionReason, StandingCost } from './cost';
+import type {
+  CatalogModeHow,
+  CostComponent,
+  CostDifference,
+  Omission,
+  OmissionReason,
+  StandingCost,
+  UnpricedComponent,
+} from './cost';
 
 export const STORE_ROLE: Record<StoreRole, string> = {
   'event-data': 'app events delivered by Firehose',
@@ -425,8 +433,53 @@ export const OMISSION_REASON: Record<OmissionReason, string> = {
     "the estimate does not count the requests, and the region's file records the key's monthly price, not the request price",
 };
 
+/** A billable component by its name, priced (cost.ts COMPONENTS) or never priced (UNPRICED_COMPONENTS). */
+export const COST_COMPONENT: Record<CostComponent | UnpricedComponent, string> = {
+  firehose: 'Firehose',
+  s3: 'S3',
+  's3-requests': 'S3 requests',
+  glue: 'Glue',
+  athena: 'Athena',
+  'kms-key': 'KMS key',
+  alarms: 'Alarms',
+  's3-other-storage': 'S3 storage besides event data (failed records, query results, logs, state files, old versions)',
+  's3-other-requests': 'S3 requests besides Firehose deliveries (Terraform state, access logs, erasure runs)',
+  'glue-catalog': 'Glue Data Catalog storage and requests',
+  'kms-requests': 'KMS requests',
+  'log-ingestion': 'Log ingestion',
+  'log-storage': 'Log storage',
+  'athena-other-scans': "Athena scans besides the analysts' day queries (the erasure workgroup's locating queries)",
+  'data-transfer-out': 'Data transfer out of the region (downloads of objects and query results)',
+  dashboard: 'Dashboard',
+  's3-lifecycle-transitions': 'S3 lifecycle transitions',
+  's3-reads-by-athena': 'S3 reads by Athena and the crawler',
+  'sns-notifications': 'SNS notifications',
+  'sqs-requests': 'SQS requests',
+  'eventbridge-events': 'EventBridge events',
+};
+
 /** `KMS requests (no sourced price in this project)`. */
-export const omission = (o: Omission): string => `${o.component} (${OMISSION_REASON[o.reason]})`;
+export const omission = (o: Omission): string => `${COST_COMPONENT[o.component]} (${OMISSION_REASON[o.reason]})`;
+
+/** Dollars as the report writes them: `$1,234.50`. */
+export const usd = (n: number): string =>
+  `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+/**
+ * A month's total and what it leaves out: `$12.40 + Firehose not priced`, then the components never priced, by name
+ * (`full`) or by count (`+ 7 more not priced, listed in the cost section`).
+ */
+export function totalWords(
+  l: { total: number; notPriced: CostComponent[]; omitted?: Omission[] },
+  full = false,
+): string {
+  const others = (l.omitted ?? [])
+    .map((o) => o.component)
+    .filter((c) => !(l.notPriced as (CostComponent | UnpricedComponent)[]).includes(c));
+  const named = (full ? [...l.notPriced, ...others] : l.notPriced).map((c) => COST_COMPONENT[c]);
+  const rest = full || others.length === 0 ? '' : ` + ${others.length} more not priced (the cost section lists them)`;
+  return `${usd(l.total)}${named.length ? ` + ${named.join(', ')} not priced` : ''}${rest}`;
+}
 
 /** How close a price source is to AWS's own data (config/prices.ts). */
 export const PRICE_SOURCE_CLASS: Record<PriceSourceClass, string> = {
