@@ -8,6 +8,7 @@ import { ATHENA_CANCELLED_BILLING_SOURCE } from '../../config/aws';
 import { ASSUMPTIONS } from '../../scripts/report/prices';
 import {
   COMPONENTS,
+  LINE_FIELD,
   NOT_BILLED_TYPES,
   PRICED_BY_TYPE,
   UNPRICED_BY_TYPE,
@@ -23,15 +24,6 @@ const synth = configuredSynth();
 const reports = configuredReports().filter((r) => r.cost?.lines.length);
 const tfOf = (stack: string) => JSON.parse(synth.stacks.get(stack)!) as TerraformJson;
 const count = (tf: TerraformJson, type: string) => Object.keys(tf.resource?.[type] ?? {}).length;
-const field = {
-  firehose: 'firehose',
-  s3: 's3',
-  's3-requests': 's3Requests',
-  glue: 'glue',
-  athena: 'athena',
-  'kms-key': 'kmsKeys',
-  alarms: 'alarms',
-} as const;
 
 describe('monthly cost: complete, and consistent with the cutoff', () => {
   it('has priced stacks to check (a region with a price file)', () => {
@@ -68,10 +60,10 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
       expect(unpriced).toEqual(expect.arrayContaining(['kms-requests', 'log-ingestion', 'dashboard']));
       for (const l of r.cost!.lines) {
         for (const c of COMPONENTS)
-          expect([r.stack, c, l[field[c]] === null]).toEqual([r.stack, c, l.notPriced.includes(c)]);
+          expect([r.stack, c, l[LINE_FIELD[c]] === null]).toEqual([r.stack, c, l.notPriced.includes(c)]);
         const omitted = l.omitted.map((o) => o.component);
         for (const c of [...l.notPriced, ...unpriced]) expect(omitted).toContain(c);
-        const sum = COMPONENTS.reduce((s, c) => s + (l[field[c]] ?? 0), 0);
+        const sum = COMPONENTS.reduce((s, c) => s + (l[LINE_FIELD[c]] ?? 0), 0);
         expect(l.total).toBeCloseTo(sum, 1);
         // The Markdown names every left-out component beside the total.
         const row = renderMarkdown(r)

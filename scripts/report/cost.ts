@@ -145,6 +145,17 @@ export const NOT_BILLED_TYPES: Record<string, string> = {
   aws_sqs_queue_policy: 'configuration of a queue',
 };
 
+/** The field of a cost line that holds each priced component's monthly cost (the cost table's columns, in order). */
+export const LINE_FIELD = {
+  firehose: 'firehose',
+  s3: 's3',
+  's3-requests': 's3Requests',
+  glue: 'glue',
+  athena: 'athena',
+  'kms-key': 'kmsKeys',
+  alarms: 'alarms',
+} as const satisfies Record<CostComponent, keyof CostLine>;
+
 export interface CostLine {
   events: number;
   /** Raw event data sent per month, GB. */

@@ -11,7 +11,7 @@ import type { StackReport } from './analyze';
 import type { CostEstimate, StandingCost } from './cost';
 import { ACCEPTANCES_SETTING, type ControlResult } from './controls';
 import { PRICE_ITEMS, isFirstParty, pricesFor, type PriceItem } from '../../config/prices';
-import { COMPONENTS } from './cost';
+import { COMPONENTS, LINE_FIELD } from './cost';
 import * as words from './words';
 import {
   cell,
@@ -553,13 +553,7 @@ function costBlocks(cost: CostEstimate): Block[] {
       'Events / month',
       'Raw GB',
       'Stored GB added',
-      'Firehose',
-      'S3 (steady state)',
-      'S3 requests',
-      'Glue',
-      'Athena',
-      'KMS key',
-      'Alarms',
+      ...COMPONENTS.map(words.costColumn),
       'Total',
       'Reference design',
     ],
@@ -568,13 +562,7 @@ function costBlocks(cost: CostEstimate): Block[] {
         count(l.events),
         String(l.rawGb),
         String(l.storedGbPerMonth),
-        dollars(l.firehose),
-        dollars(l.s3),
-        dollars(l.s3Requests),
-        dollars(l.glue),
-        dollars(l.athena),
-        dollars(l.kmsKeys),
-        dollars(l.alarms),
+        ...COMPONENTS.map((c) => dollars(l[LINE_FIELD[c]])),
       ].map(cell),
       [strong(text(totalWords(l, true)))],
       cell(usd(l.referenceTotal)),

@@ -458,6 +458,9 @@ export const COST_COMPONENT: Record<CostComponent | UnpricedComponent, string> =
   'eventbridge-events': 'EventBridge events',
 };
 
+/** A priced component's column in the cost table: its name, S3's storage said to be the steady state's. */
+export const costColumn = (c: CostComponent): string => (c === 's3' ? 'S3 (steady state)' : COST_COMPONENT[c]);
+
 /** `KMS requests (no sourced price in this project)`. */
 export const omission = (o: Omission): string => `${COST_COMPONENT[o.component]} (${OMISSION_REASON[o.reason]})`;
 
