@@ -8,12 +8,15 @@ import { ATHENA_CANCELLED_BILLING_SOURCE } from '../../config/aws';
 import { ASSUMPTIONS } from '../../scripts/report/prices';
 import {
   COMPONENTS,
+  LINE_FIELD,
   NOT_BILLED_TYPES,
   PRICED_BY_TYPE,
   UNPRICED_BY_TYPE,
+  UNPRICED_COMPONENTS,
   workgroupCutoffBytes,
 } from '../../scripts/report/cost';
 import { OLD_SOURCE_BEFORE, priceLines, renderMarkdown } from '../../scripts/report/render';
+import { COST_COMPONENT } from '../../scripts/report/words';
 import type { TerraformJson } from '../../terraform-json/stack-json';
 import { configuredReports, configuredSynth } from '../fixtures/configured';
 
@@ -21,15 +24,6 @@ const synth = configuredSynth();
 const reports = configuredReports().filter((r) => r.cost?.lines.length);
 const tfOf = (stack: string) => JSON.parse(synth.stacks.get(stack)!) as TerraformJson;
 const count = (tf: TerraformJson, type: string) => Object.keys(tf.resource?.[type] ?? {}).length;
-const field = {
-  Firehose: 'firehose',
-  S3: 's3',
-  'S3 requests': 's3Requests',
-  Glue: 'glue',
-  Athena: 'athena',
-  'KMS key': 'kmsKeys',
-  Alarms: 'alarms',
-} as const;
 
 describe('monthly cost: complete, and consistent with the cutoff', () => {
   it('has priced stacks to check (a region with a price file)', () => {
@@ -44,13 +38,10 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
       const named = r.cost!.unpriced.map((o) => o.component);
       const expectIf = (type: string, component: string) =>
         expect([r.stack, type, named.includes(component as never)]).toEqual([r.stack, type, count(tf, type) > 0]);
-      expectIf('aws_cloudwatch_log_group', 'Log storage');
-      expectIf(
-        'aws_athena_workgroup',
-        "Athena scans besides the analysts' day queries (the erasure workgroup's locating queries)",
-      );
-      expectIf('aws_s3_bucket', 'Data transfer out of the region (downloads of objects and query results)');
-      const kms = r.cost!.unpriced.find((o) => o.component === 'KMS requests');
+      expectIf('aws_cloudwatch_log_group', 'log-storage');
+      expectIf('aws_athena_workgroup', 'athena-other-scans');
+      expectIf('aws_s3_bucket', 'data-transfer-out');
+      const kms = r.cost!.unpriced.find((o) => o.component === 'kms-requests');
       if (count(tf, 'aws_kms_key') > 0) expect(kms?.reason).toBe('request-count-not-modelled');
       if (count(tf, 'aws_kms_key') > 0 && r.cost!.lines.length > 0) {
         expect(renderMarkdown(r)).toContain(
@@ -66,19 +57,19 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
       const unpriced = Object.keys(UNPRICED_BY_TYPE)
         .filter((t) => count(tf, t) > 0)
         .flatMap((t) => UNPRICED_BY_TYPE[t].map((o) => o.component));
-      expect(unpriced).toEqual(expect.arrayContaining(['KMS requests', 'Log ingestion', 'Dashboard']));
+      expect(unpriced).toEqual(expect.arrayContaining(['kms-requests', 'log-ingestion', 'dashboard']));
       for (const l of r.cost!.lines) {
         for (const c of COMPONENTS)
-          expect([r.stack, c, l[field[c]] === null]).toEqual([r.stack, c, l.notPriced.includes(c)]);
+          expect([r.stack, c, l[LINE_FIELD[c]] === null]).toEqual([r.stack, c, l.notPriced.includes(c)]);
         const omitted = l.omitted.map((o) => o.component);
         for (const c of [...l.notPriced, ...unpriced]) expect(omitted).toContain(c);
-        const sum = COMPONENTS.reduce((s, c) => s + (l[field[c]] ?? 0), 0);
+        const sum = COMPONENTS.reduce((s, c) => s + (l[LINE_FIELD[c]] ?? 0), 0);
         expect(l.total).toBeCloseTo(sum, 1);
         // The Markdown names every left-out component beside the total.
         const row = renderMarkdown(r)
           .split('\n')
           .find((x) => x.includes(`| ${l.rawGb} |`))!;
-        for (const c of omitted) expect(row).toContain(c);
+        for (const c of omitted) expect(row).toContain(COST_COMPONENT[c]);
       }
     }
   });
@@ -111,13 +102,21 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
       if (c.kmsKeys > 0 && keyPrice === undefined)
         expect([c.perMonth, c.omitted]).toEqual([
           null,
-          expect.arrayContaining([{ component: 'KMS key', reason: 'no-price-in-region' }]),
+          expect.arrayContaining([{ component: 'kms-key', reason: 'no-price-in-region' }]),
         ]);
       for (const t of types) for (const o of UNPRICED_BY_TYPE[t] ?? []) expect(c.omitted).toContainEqual(o);
       const md = renderMarkdown(r);
       expect(md).toContain('## Monthly cost estimate');
-      for (const o of c.omitted) expect(md).toContain(o.component);
+      for (const o of c.omitted) expect(md).toContain(COST_COMPONENT[o.component]);
     }
+  });
+
+  it('components are ids, each with its own name in words.ts: a reader never sees two components under one name', () => {
+    const ids = [...COMPONENTS, ...UNPRICED_COMPONENTS];
+    expect(new Set(ids).size).toBe(ids.length);
+    const names = ids.map((c) => COST_COMPONENT[c]);
+    expect(new Set(names).size).toBe(ids.length);
+    for (const c of ids) expect([c, /^[a-z0-9]+(-[a-z0-9]+)*$/.test(c)]).toEqual([c, true]);
   });
 
   it('a type is in one list only, and a not-billed type says why', () => {
@@ -148,7 +147,7 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
       for (const l of r.cost!.lines) {
         const over = cutoff !== null && l.dayScanGb * 2 ** 30 > cutoff * 1.01;
         if (over) expect(l.athenaCancelled).toBe(true);
-        expect(l.omitted.map((o) => o.component)).not.toContain(price === undefined ? '' : 'Athena');
+        expect(l.omitted.map((o) => o.component)).not.toContain(price === undefined ? '' : 'athena');
         if (price === undefined) continue;
         const perQueryGb = l.athenaCancelled ? cutoff! / 2 ** 30 : l.dayScanGb;
         expect(l.athena).toBeCloseTo(((queries * perQueryGb) / 1024) * price, 1);

@@ -284,9 +284,9 @@ describe('cost estimate', () => {
     const eu = estimateCost(tf)!;
     expect(eu.missing).toEqual(['firehose.ingestion']);
     expect(eu.lines.map((l) => [l.firehose, l.notPriced])).toEqual([
-      [null, ['Firehose']],
-      [null, ['Firehose']],
-      [null, ['Firehose']],
+      [null, ['firehose']],
+      [null, ['firehose']],
+      [null, ['firehose']],
     ]);
     // S3 at Frankfurt's prices: 1 month in STANDARD at $0.0245 and 2 in IA at $0.0135, against $0.023 and $0.0125.
     const stored = eu.lines[1].storedGbPerMonth;

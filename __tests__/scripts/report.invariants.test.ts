@@ -352,10 +352,10 @@ describeEach(
       // A component without a sourced price is named beside a partial total, never priced at another region's price.
       for (const line of report().cost?.lines ?? []) {
         for (const [component, value] of [
-          ['Firehose', line.firehose],
-          ['S3', line.s3],
-          ['Glue', line.glue],
-          ['Athena', line.athena],
+          ['firehose', line.firehose],
+          ['s3', line.s3],
+          ['glue', line.glue],
+          ['athena', line.athena],
         ] as const) {
           expect(line.notPriced.includes(component)).toBe(value === null);
         }

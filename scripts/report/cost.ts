@@ -23,26 +23,35 @@ export function workgroupCutoffBytes(tf: TerraformJson): number | null {
   return cutoff === undefined || cutoff === null ? null : Number(cutoff);
 }
 
-/** The components the estimate prices (when the region's file has their prices). */
-export type CostComponent = 'Firehose' | 'S3' | 'S3 requests' | 'Glue' | 'Athena' | 'KMS key' | 'Alarms';
-export const COMPONENTS: CostComponent[] = ['Firehose', 'S3', 'S3 requests', 'Glue', 'Athena', 'KMS key', 'Alarms'];
+/**
+ * The components the estimate prices (when the region's file has their prices), by id: the data tools read; their
+ * names are words.ts's (COST_COMPONENT).
+ */
+export const COMPONENTS = ['firehose', 's3', 's3-requests', 'glue', 'athena', 'kms-key', 'alarms'] as const;
+export type CostComponent = (typeof COMPONENTS)[number];
 
-/** Billable components the estimate never prices: no price item is sourced, or their usage is not modelled. */
-export type UnpricedComponent =
-  | 'S3 storage besides event data (failed records, query results, logs, state files, old versions)'
-  | 'S3 requests besides Firehose deliveries (Terraform state, access logs, erasure runs)'
-  | 'Glue Data Catalog storage and requests'
-  | 'KMS requests'
-  | 'Log ingestion'
-  | 'Log storage'
-  | "Athena scans besides the analysts' day queries (the erasure workgroup's locating queries)"
-  | 'Data transfer out of the region (downloads of objects and query results)'
-  | 'Dashboard'
-  | 'S3 lifecycle transitions'
-  | 'S3 reads by Athena and the crawler'
-  | 'SNS notifications'
-  | 'SQS requests'
-  | 'EventBridge events';
+/** Billable components the estimate never prices, by id: no price item is sourced, or their usage is not modelled. */
+export const UNPRICED_COMPONENTS = [
+  /** S3 storage besides event data: failed records, query results, logs, state files, old versions. */
+  's3-other-storage',
+  /** S3 requests besides Firehose deliveries: Terraform state, access logs, erasure runs. */
+  's3-other-requests',
+  'glue-catalog',
+  'kms-requests',
+  'log-ingestion',
+  'log-storage',
+  /** Athena scans besides the analysts' day queries: the erasure workgroup's locating queries. */
+  'athena-other-scans',
+  /** Data transfer out of the region: downloads of objects and query results. */
+  'data-transfer-out',
+  'dashboard',
+  's3-lifecycle-transitions',
+  's3-reads-by-athena',
+  'sns-notifications',
+  'sqs-requests',
+  'eventbridge-events',
+] as const;
+export type UnpricedComponent = (typeof UNPRICED_COMPONENTS)[number];
 
 /**
  * Why a billable component is not in a total: the region's file has no price for it; no price for it is sourced
@@ -63,53 +72,41 @@ export interface Omission {
  * derived from, so a stack names exactly the components its resources bill for.
  */
 export const UNPRICED_BY_TYPE: Record<string, Omission[]> = {
-  aws_kms_key: [{ component: 'KMS requests', reason: 'request-count-not-modelled' }],
+  aws_kms_key: [{ component: 'kms-requests', reason: 'request-count-not-modelled' }],
   aws_s3_bucket: [
-    {
-      component: 'S3 storage besides event data (failed records, query results, logs, state files, old versions)',
-      reason: 'usage-not-modelled',
-    },
-    {
-      component: 'S3 requests besides Firehose deliveries (Terraform state, access logs, erasure runs)',
-      reason: 'usage-not-modelled',
-    },
+    { component: 's3-other-storage', reason: 'usage-not-modelled' },
+    { component: 's3-other-requests', reason: 'usage-not-modelled' },
     // Reads within the region are not data transfer out; downloads out of it (to the internet) are.
-    {
-      component: 'Data transfer out of the region (downloads of objects and query results)',
-      reason: 'usage-not-modelled',
-    },
+    { component: 'data-transfer-out', reason: 'usage-not-modelled' },
   ],
-  aws_glue_catalog_database: [{ component: 'Glue Data Catalog storage and requests', reason: 'usage-not-modelled' }],
-  aws_glue_catalog_table: [{ component: 'Glue Data Catalog storage and requests', reason: 'usage-not-modelled' }],
+  aws_glue_catalog_database: [{ component: 'glue-catalog', reason: 'usage-not-modelled' }],
+  aws_glue_catalog_table: [{ component: 'glue-catalog', reason: 'usage-not-modelled' }],
   aws_cloudwatch_log_group: [
-    { component: 'Log ingestion', reason: 'usage-not-modelled' },
-    { component: 'Log storage', reason: 'usage-not-modelled' },
+    { component: 'log-ingestion', reason: 'usage-not-modelled' },
+    { component: 'log-storage', reason: 'usage-not-modelled' },
   ],
-  aws_cloudwatch_dashboard: [{ component: 'Dashboard', reason: 'no-sourced-price' }],
-  aws_s3_bucket_lifecycle_configuration: [{ component: 'S3 lifecycle transitions', reason: 'no-sourced-price' }],
+  aws_cloudwatch_dashboard: [{ component: 'dashboard', reason: 'no-sourced-price' }],
+  aws_s3_bucket_lifecycle_configuration: [{ component: 's3-lifecycle-transitions', reason: 'no-sourced-price' }],
   aws_athena_workgroup: [
-    { component: 'S3 reads by Athena and the crawler', reason: 'usage-not-modelled' },
+    { component: 's3-reads-by-athena', reason: 'usage-not-modelled' },
     // The Athena line prices the analysts' queries; the erasure section prices one locating query, per request.
-    {
-      component: "Athena scans besides the analysts' day queries (the erasure workgroup's locating queries)",
-      reason: 'usage-not-modelled',
-    },
+    { component: 'athena-other-scans', reason: 'usage-not-modelled' },
   ],
-  aws_sns_topic: [{ component: 'SNS notifications', reason: 'usage-not-modelled' }],
-  aws_sqs_queue: [{ component: 'SQS requests', reason: 'usage-not-modelled' }],
-  aws_cloudwatch_event_rule: [{ component: 'EventBridge events', reason: 'usage-not-modelled' }],
+  aws_sns_topic: [{ component: 'sns-notifications', reason: 'usage-not-modelled' }],
+  aws_sqs_queue: [{ component: 'sqs-requests', reason: 'usage-not-modelled' }],
+  aws_cloudwatch_event_rule: [{ component: 'eventbridge-events', reason: 'usage-not-modelled' }],
 };
 
 /**
  * The resource types whose bills the estimate prices, and in which component: a stack's cost is its resources'.
  */
 export const PRICED_BY_TYPE: Record<string, CostComponent[]> = {
-  aws_kinesis_firehose_delivery_stream: ['Firehose', 'S3 requests'],
-  aws_s3_bucket: ['S3'],
-  aws_glue_crawler: ['Glue'],
-  aws_athena_workgroup: ['Athena'],
-  aws_kms_key: ['KMS key'],
-  aws_cloudwatch_metric_alarm: ['Alarms'],
+  aws_kinesis_firehose_delivery_stream: ['firehose', 's3-requests'],
+  aws_s3_bucket: ['s3'],
+  aws_glue_crawler: ['glue'],
+  aws_athena_workgroup: ['athena'],
+  aws_kms_key: ['kms-key'],
+  aws_cloudwatch_metric_alarm: ['alarms'],
 };
 
 /**
@@ -147,6 +144,17 @@ export const NOT_BILLED_TYPES: Record<string, string> = {
   aws_sns_topic_subscription: "a topic's destination; the topic's notifications are billed (SNS notifications)",
   aws_sqs_queue_policy: 'configuration of a queue',
 };
+
+/** The field of a cost line that holds each priced component's monthly cost (the cost table's columns, in order). */
+export const LINE_FIELD = {
+  firehose: 'firehose',
+  s3: 's3',
+  's3-requests': 's3Requests',
+  glue: 'glue',
+  athena: 'athena',
+  'kms-key': 'kmsKeys',
+  alarms: 'alarms',
+} as const satisfies Record<CostComponent, keyof CostLine>;
 
 export interface CostLine {
   events: number;
@@ -309,7 +317,7 @@ export function estimateStandingCost(tf: TerraformJson): StandingCost | null {
     kmsKeys,
     perMonth,
     omitted: [
-      ...(perMonth === null ? [{ component: 'KMS key', reason: 'no-price-in-region' } as Omission] : []),
+      ...(perMonth === null ? [{ component: 'kms-key', reason: 'no-price-in-region' } as Omission] : []),
       ...unpriced,
     ],
   };
@@ -345,13 +353,13 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
   const cutoffBytes = workgroupCutoffBytes(tf);
   const buffer = { seconds: Number(s3.buffering_interval ?? 300), mib: Number(s3.buffering_size ?? 5) };
   const uses: Record<CostComponent, PriceItem[]> = {
-    Firehose: ['firehose.ingestion', ...(parquet ? (['firehose.formatConversion'] as const) : [])],
-    S3: Object.keys(storageMonths).map((cls) => STORAGE_PRICE[cls] ?? 's3.standard'),
-    'S3 requests': ['s3.putRequests'],
-    Glue: crawlerRunsPerMonth > 0 ? ['glue.crawler'] : [],
-    Athena: ['athena.scanned'],
-    'KMS key': kmsKeys > 0 ? ['kms.key'] : [],
-    Alarms: alarms > 0 ? ['cloudwatch.alarm'] : [],
+    firehose: ['firehose.ingestion', ...(parquet ? (['firehose.formatConversion'] as const) : [])],
+    s3: Object.keys(storageMonths).map((cls) => STORAGE_PRICE[cls] ?? 's3.standard'),
+    's3-requests': ['s3.putRequests'],
+    glue: crawlerRunsPerMonth > 0 ? ['glue.crawler'] : [],
+    athena: ['athena.scanned'],
+    'kms-key': kmsKeys > 0 ? ['kms.key'] : [],
+    alarms: alarms > 0 ? ['cloudwatch.alarm'] : [],
   };
   const present = Object.keys(tf.resource ?? {}).filter((t) => Object.keys(tf.resource?.[t] ?? {}).length > 0);
   const unpriced = [
@@ -392,30 +400,30 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
     const dayScanGb = (storedGbPerMonth / ASSUMPTIONS.daysPerMonth) * (parquet ? ASSUMPTIONS.parquetScanFraction : 1);
     const cancelled = cutoffBytes !== null && dayScanGb * 2 ** 30 > cutoffBytes;
     const cost: Record<CostComponent, number | null> = {
-      Firehose: priced('Firehose')
+      firehose: priced('firehose')
         ? ((events * billedKb) / KB_PER_GB) * value('firehose.ingestion')! +
           (parquet ? rawGb * value('firehose.formatConversion')! : 0)
         : null,
-      S3: priced('S3')
+      s3: priced('s3')
         ? Object.entries(storageMonths).reduce(
             (sum, [cls, months]) => sum + storedGbPerMonth * months * value(STORAGE_PRICE[cls] ?? 's3.standard')!,
             0,
           )
         : null,
-      'S3 requests': priced('S3 requests')
+      's3-requests': priced('s3-requests')
         ? objectsPerDay(events, buffer) * ASSUMPTIONS.daysPerMonth * value('s3.putRequests')!
         : null,
-      Glue: priced('Glue') ? crawlerRunsPerMonth * (perRun ?? 0) : null,
+      glue: priced('glue') ? crawlerRunsPerMonth * (perRun ?? 0) : null,
       // A query the cutoff cancels is billed for the bytes it scanned until then: the cutoff's (ATHENA_CANCELLED_BILLING).
-      Athena: priced('Athena')
+      athena: priced('athena')
         ? ((ASSUMPTIONS.monthlyScansOfLastMonth *
             ASSUMPTIONS.daysPerMonth *
             (cancelled ? cutoffBytes! / 2 ** 30 : dayScanGb)) /
             1024) *
           value('athena.scanned')!
         : null,
-      'KMS key': priced('KMS key') ? kmsKeys * (value('kms.key') ?? 0) : null,
-      Alarms: priced('Alarms') ? alarms * (value('cloudwatch.alarm') ?? 0) : null,
+      'kms-key': priced('kms-key') ? kmsKeys * (value('kms.key') ?? 0) : null,
+      alarms: priced('alarms') ? alarms * (value('cloudwatch.alarm') ?? 0) : null,
     };
     // The reference design's method: raw bytes, one month in STANDARD, its crawler figure, its us-east-1 prices.
     const referenceTotal =
@@ -435,13 +443,13 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
       events,
       rawGb: round(rawGb),
       storedGbPerMonth: round(storedGbPerMonth),
-      firehose: r(cost.Firehose),
-      s3: r(cost.S3),
-      s3Requests: r(cost['S3 requests']),
-      glue: r(cost.Glue),
-      athena: r(cost.Athena),
-      kmsKeys: r(cost['KMS key']),
-      alarms: r(cost.Alarms),
+      firehose: r(cost.firehose),
+      s3: r(cost.s3),
+      s3Requests: r(cost['s3-requests']),
+      glue: r(cost.glue),
+      athena: r(cost.athena),
+      kmsKeys: r(cost['kms-key']),
+      alarms: r(cost.alarms),
       total: round(COMPONENTS.reduce((sum, c) => sum + (cost[c] ?? 0), 0)),
       notPriced: COMPONENTS.filter((c) => cost[c] === null),
       omitted,

@@ -5,17 +5,13 @@
  * tooltip). No timestamps anywhere: the same input gives byte-identical output, so pull requests show real changes.
  */
 import type { StackModel, Statement, Store } from '../../model/types';
-import { ERASURE_REQUESTS_FOLDER } from '../../config/names';
 import { CONTROLS_SCOPE, isSecurityHubControl } from '../../config/controls';
-import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
-import type { ErasureHow, ErasureNotPriced, ErasureOutside, ErasurePlan } from './erasure';
-import { LOCATE_DIGEST_PREFIX_HEX } from '../erase/athena-locate';
 import type { Finding } from '../../stacks/rules/rule';
 import type { StackReport } from './analyze';
-import type { CostEstimate, Omission, StandingCost } from './cost';
+import type { CostEstimate, StandingCost } from './cost';
 import { ACCEPTANCES_SETTING, type ControlResult } from './controls';
 import { PRICE_ITEMS, isFirstParty, pricesFor, type PriceItem } from '../../config/prices';
-import { COMPONENTS } from './cost';
+import { COMPONENTS, LINE_FIELD } from './cost';
 import * as words from './words';
 import {
   cell,
@@ -35,7 +31,7 @@ import { pageHtml } from './html';
 import { sectionMarkdown } from './markdown';
 import { storeReach } from './reach';
 
-const usd = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const { usd, totalWords } = words;
 const count = (n: number) => (n >= 1e9 ? `${n / 1e9} B` : `${n / 1e6} M`);
 const yesNo = (v: boolean | null) => (v === null ? 'n/a' : v ? 'yes' : 'NO');
 
@@ -55,17 +51,6 @@ export function severityCounts(findings: Finding[]): Record<string, number> {
 }
 
 const dollars = (n: number | null) => (n === null ? 'not priced' : usd(n));
-
-/**
- * A month's total and what it leaves out: `$12.40 + Firehose not priced`, then the components never priced, by name
- * (`full`) or by count (`+ 7 more not priced, listed in the cost section`).
- */
-export function totalWords(l: { total: number; notPriced: string[]; omitted?: Omission[] }, full = false): string {
-  const others = (l.omitted ?? []).map((o) => o.component).filter((c) => !l.notPriced.includes(c));
-  const named = full ? [...l.notPriced, ...others] : l.notPriced;
-  const rest = full || others.length === 0 ? '' : ` + ${others.length} more not priced (the cost section lists them)`;
-  return `${usd(l.total)}${named.length ? ` + ${named.join(', ')} not priced` : ''}${rest}`;
-}
 
 /** Each component some total leaves out, once, with its reason and the volumes it is left out at. */
 export function omissionLines(cost: CostEstimate): string[] {
@@ -453,19 +438,33 @@ export function stackSection(r: StackReport): Section {
     );
 
   if (r.erasure) {
-    const x = erasureWords(r);
+    const x = r.erasure;
     heading('Erasure');
-    para(x.served);
+    para(words.erasureServed(r.stack, x));
     tableOf(
-      ['Copy', 'Where', 'How it goes', 'Gone within'],
-      x.copies.map((row) => row.map(say)),
+      [...words.ERASURE_COPY_HEADERS],
+      x.copies.map((c) =>
+        [words.COPY_OF[c.role] ?? c.role, `\`${c.store}\``, words.ERASURE_HOW[c.how], words.hoursWords(c.hours)].map(
+          say,
+        ),
+      ),
     );
-    para(x.total);
+    para(words.erasureOutside(x));
     tableOf(
-      ERASURE_COST_COLUMNS,
-      x.costs.map((row) => row.map((c) => phrase(c))),
+      [...words.ERASURE_COST_HEADERS],
+      x.costs.map((c) =>
+        [
+          count(c.events),
+          `${c.queryableGb} GB`,
+          `${c.archivedGb} GB`,
+          c.locateOverCutoff ? words.erasureLocateRefused(c) : dollars(c.athenaLocate),
+          c.objects.toLocaleString('en-US'),
+          dollars(c.rewriteRequests),
+          `${c.rewriteCoreHours}`,
+        ].map((cellText) => phrase(cellText)),
+      ),
     );
-    para(x.notPriced);
+    para(words.erasureNotPriced(x));
   }
 
   if (r.capacity) {
@@ -554,13 +553,7 @@ function costBlocks(cost: CostEstimate): Block[] {
       'Events / month',
       'Raw GB',
       'Stored GB added',
-      'Firehose',
-      'S3 (steady state)',
-      'S3 requests',
-      'Glue',
-      'Athena',
-      'KMS key',
-      'Alarms',
+      ...COMPONENTS.map(words.costColumn),
       'Total',
       'Reference design',
     ],
@@ -569,13 +562,7 @@ function costBlocks(cost: CostEstimate): Block[] {
         count(l.events),
         String(l.rawGb),
         String(l.storedGbPerMonth),
-        dollars(l.firehose),
-        dollars(l.s3),
-        dollars(l.s3Requests),
-        dollars(l.glue),
-        dollars(l.athena),
-        dollars(l.kmsKeys),
-        dollars(l.alarms),
+        ...COMPONENTS.map((c) => dollars(l[LINE_FIELD[c]])),
       ].map(cell),
       [strong(text(totalWords(l, true)))],
       cell(usd(l.referenceTotal)),
@@ -702,115 +689,3 @@ export function renderHtml(reports: StackReport[], extras: PageExtras = {}): str
     ...(extras.workspaces ?? []),
   ]);
 }
-
-const ERASURE_HOW: Record<ErasureHow, string> = {
-  rewritten: 'rewritten without the ids’ records, every older version deleted; an object of only those records deleted',
-  'restored-then-rewritten':
-    'rewritten without the ids’ records, every older version deleted; an object of only those records deleted; objects already in an archive class restored first (started by one run, finished by a run after the restore)',
-  'delivered-then-rewritten': `still buffered events land within the buffer interval (held up to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable, then dropped); a run after they land erases them`,
-  'deleted-when-naming-an-id': 'a query result naming an id is deleted with its versions',
-};
-const unitWords = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-const hoursWords = (h: number) =>
-  h === 0 ? 'the run' : h < 1 ? unitWords(Math.round(h * 60), 'minute') : unitWords(h, 'hour');
-
-/** What the locating query's parameters reveal: prefixes of the ids' digests (scripts/erase/athena-locate.ts). */
-const LOCATE_PREFIX_WORDS = `${LOCATE_DIGEST_PREFIX_HEX}-hex-character prefixes of the SHA-256 digests of the lower-cased ids (of a Cognito identity id, its GUID), never the ids nor their full digests — whoever hashes the events table's client ids is narrowed to about 1 in ${(16 ** LOCATE_DIGEST_PREFIX_HEX).toLocaleString('en-US')} of them, not to one device while the table holds many more client ids than that`;
-const daysWords = (days: number | null) => (days === null ? 'never expires' : unitWords(days, 'day'));
-function outsideWords(o: ErasureOutside): string {
-  if (o.what === 'log')
-    return `the log \`${o.store}\` (${daysWords(o.days)}; ${o.store.startsWith(words.FIREHOSE_LOG_GROUPS) ? "Firehose's error messages may quote record content" : 'may quote object keys and schemas'} — to remove it sooner, delete its log streams)`;
-  if (o.what === 'receipts')
-    return `the requests' receipts \`${o.store}\` (${daysWords(o.days)}, \`erasure.receiptRetentionDays\`; MACs of the ids by the stack's KMS HMAC key, counts and object keys, never the ids: without that key a guessed id cannot be tested against them)`;
-  if (o.what === 'cloudtrail')
-    return `${o.store}, if the account has one (kept as long as the trail keeps its events, outside these stacks): KMS records each GenerateMac and VerifyMac with its key and algorithm, never the id; Athena's StartQueryExecution may record the locating query's SQL and parameters — ${LOCATE_PREFIX_WORDS}`;
-  if (o.what === 'locate-results')
-    return `the locating query's results \`${o.store}\` (${daysWords(o.days)}; object keys and whether each holds an id, never the ids; readable by the erasure policy alone among the stack's policies)`;
-  const readers = o.history?.readers.length
-    ? `readable, by the access matrix, by ${o.history.readers.map(words.accessPrincipal).join('; ')}`
-    : "readable by no principal of the stack's access matrix";
-  if (o.history && !o.history.locating)
-    return `the ${o.store} (${daysWords(o.days)}, Athena's own; an analyst's SQL naming an id keeps the id there — the command deletes such a query's results, not its history, which Athena has no call to delete; ${readers})`;
-  return `the ${o.store} (${daysWords(o.days)}, Athena's own; the locating query's SQL and parameters hold ${LOCATE_PREFIX_WORDS}; ${readers})`;
-}
-
-/**
- * When every copy the command erases is gone: S3 reachable (the buffer interval, or a restore), while S3 is
- * unreachable (Firehose's retention of undeliverable records), and whether a second run is needed — from the plan.
- */
-export function goneWords(x: ErasurePlan): string {
-  if (x.hours === 0) return `Every copy above is gone by the run that serves the request${ERASURE_EXCEPT}.`;
-  const last = x.copies.find((c) => c.hours === x.hours)!;
-  const why =
-    last.how === 'delivered-then-rewritten' && x.bufferSeconds !== null
-      ? "Firehose's buffer interval"
-      : last.how === 'restored-then-rewritten'
-        ? 'the bulk restore of archived objects'
-        : null;
-  const unreachable =
-    x.hoursWhileS3Unreachable !== null && x.hoursWhileS3Unreachable > x.hours
-      ? `, and up to ${hoursWords(x.hoursWhileS3Unreachable)} while S3 is unreachable (Firehose holds the records it cannot deliver that long, then drops them)`
-      : '';
-  const run = x.secondRun
-    ? ' — and only after a second run: the first exits 3 and says what is pending; run it again after that'
-    : '';
-  return `Every copy above is gone within ${hoursWords(x.hours)} of the request${why ? ` (${why})` : ''} while S3 accepts deliveries${unreachable}${run}${ERASURE_EXCEPT}.`;
-}
-
-/**
- * What the command leaves for an operator's decision (scripts/erase: records.ts, engine.ts `Pending`): never erased
- * on a guess, never reported done while there.
- */
-const ERASURE_EXCEPT =
-  " — except what waits for an operator's decision, which stays until decided: lines that hold an id's characters but are not a JSON record whose id fields hold it (kept and pending until `--unparsed keep` or `--unparsed remove`), and objects the command cannot decode (a broken GZIP stream, another codec), kept untouched with their older versions and pending until an operator handles them";
-
-/** Which way `npm run erase` finds the objects, and what is not yet shown of the other. */
-const ERASURE_LOCATE =
-  'By default it reads every object itself (`--locate scan`); locating them with one Athena query (`--locate athena`) is opt-in and has not yet run on a real Athena (docs/operating.md, known limitations, says what to check before relying on it).';
-
-/** The erasure section's sentences and rows, shared by Markdown and HTML. */
-function erasureWords(r: StackReport) {
-  const x = r.erasure!;
-  const who = x.policy
-    ? `the stack's erasure policy \`${x.policy}\`${x.role ? ` (role \`${x.role}\`, assumable by the principals in \`erasure.principals\`)` : ' (attach it where the operators sign in, or set `erasure.principals` for a role)'}`
-    : 'credentials allowed what `npm run erase` calls (this synth has no erasure policy)';
-  return {
-    served: `Served by \`npm run erase -- --stack ${r.stack} --ids <file> --request <ticket>\` with ${who}: every version of every object it finds holding the ids is rewritten or deleted, except lines and objects it cannot decide on, which it names and leaves pending (exit 3) for an operator's decision (below), and a receipt with MACs of the ids by the stack's KMS HMAC key (never the ids) is kept in the bucket under \`${ERASURE_REQUESTS_FOLDER}\`. ${ERASURE_LOCATE}`,
-    copies: x.copies.map((c) => [
-      words.COPY_OF[c.role] ?? c.role,
-      `\`${c.store}\``,
-      ERASURE_HOW[c.how],
-      hoursWords(c.hours),
-    ]),
-    total: `${goneWords(x)} The command does not edit these, which go by their own retention: ${x.outside.map(outsideWords).join('; ')}.`,
-    costs: x.costs.map((c) => [
-      count(c.events),
-      `${c.queryableGb} GB`,
-      `${c.archivedGb} GB`,
-      c.locateOverCutoff
-        ? `over the scan cutoff: \`npm run erase\` refuses it before it starts ($0; run anyway, the cutoff cancels it and it is billed for the bytes scanned until then${c.cancelledLocate === null ? '' : `, $${c.cancelledLocate.toFixed(c.cancelledLocate < 0.01 ? 4 : 2)} at the cutoff`}); \`--locate scan\` instead`
-        : dollars(c.athenaLocate),
-      c.objects.toLocaleString('en-US'),
-      dollars(c.rewriteRequests),
-      `${c.rewriteCoreHours}`,
-    ]),
-    notPriced: `Locating with Athena (\`--locate athena\`, opt-in) is the query that finds the objects (for JSON events it reads the erasure's own raw-line table, so no JSON parser decides what it finds, and every object it marks is read and decided by the run; \`npm run erase\` prints its scan and price before it runs, and refuses a scan past the workgroup's cutoff; \`--locate scan\`, the default, reads every object instead: a GET each, as counted in the rewrite's S3 requests). Rewriting every object is the most a batch of requests can touch: its S3 requests, and its core-hours at the rate \`npm run bench\` measured, which \`--shard i/n\` spreads over n machines (docs/operating.md, "Past one machine"). Not priced (no sourced price in the region's file): ${x.notPriced.map((n) => ERASURE_NOT_PRICED[n]).join('; ')}.`,
-  };
-}
-
-const ERASURE_COST_COLUMNS = [
-  'Events / month',
-  'Window Athena reads',
-  'Archived in the window',
-  'Locating with Athena',
-  'Objects in the window',
-  'Rewriting them all: S3 requests',
-  'Rewriting them all: core-hours',
-];
-const ERASURE_NOT_PRICED: Record<ErasureNotPriced, string> = {
-  's3-requests': 'the S3 requests of reading and rewriting the objects',
-  'archive-retrieval': 'restoring the archived part (bulk retrieval per GB)',
-  'infrequent-access':
-    "Standard-IA's retrieval fee per GB and its higher request prices, for the objects in Standard-IA",
-  compute: 'the machines the rewrite runs on (core-hours × the price of a core-hour where it runs)',
-};

@@ -29,6 +29,7 @@ import type {
 } from '../../model/types';
 import { relative, valueKey } from '../../model/values';
 import type { StackReport } from '../report/analyze';
+import type { CostComponent } from '../report/cost';
 import { statementKey } from './grants';
 import { copyChanges } from './copies';
 import { outsideJurisdiction, pairByIdentity } from './residency';
@@ -115,7 +116,13 @@ export type Field =
   | { kind: 'managed-policy'; arn: string }
   | { kind: 'policy-statement'; statement: Statement }
   | { kind: 'account-iam-access'; before: boolean; after: boolean }
-  | { kind: 'monthly-total'; before: number; after: number; notPricedBefore: string[]; notPricedAfter: string[] }
+  | {
+      kind: 'monthly-total';
+      before: number;
+      after: number;
+      notPricedBefore: CostComponent[];
+      notPricedAfter: CostComponent[];
+    }
   /** A cell of the access matrix that changed: what the principal may now do to the target, as evaluated. */
   | {
       kind: 'access';

@@ -5,7 +5,6 @@
 import type { StackModel } from '../../model/types';
 import { cell, code, mark, strong, text, type Block, type Section } from '../report/document';
 import { sectionMarkdown } from '../report/markdown';
-import { totalWords } from '../report/render';
 import * as words from '../report/words';
 import { GATED, SECTIONS, type Change, type Effect, type StackReview } from './compare';
 
@@ -106,7 +105,10 @@ export function changeWords(c: Change, review: Pick<StackReview, 'model' | 'base
     case 'access':
       return `${subject}: ${words.accessWhat(f.request, f.target)}: ${wasNow(words.ACCESS_LEVEL[f.before], words.ACCESS_LEVEL[f.after])}${words.accessHow(f.after, f.actions, f.conditionKeys)}`;
     case 'monthly-total':
-      return `${subject}: ${wasNow(totalWords({ total: f.before, notPriced: f.notPricedBefore }), totalWords({ total: f.after, notPriced: f.notPricedAfter }))}`;
+      return `${subject}: ${wasNow(
+        words.totalWords({ total: f.before, notPriced: f.notPricedBefore }),
+        words.totalWords({ total: f.after, notPriced: f.notPricedAfter }),
+      )}`;
   }
 }
 
