@@ -7,15 +7,18 @@
 // per test file would load cdktf again for each, which is what the light runner is there to avoid.
 import { register as registerCommonJs } from 'tsx/cjs/api';
 import { register as registerModules } from 'tsx/esm/api';
+import { createRequire } from 'node:module';
 
 registerCommonJs();
 registerModules();
 
-// tsx turns on Node's source maps, so a failure points at the TypeScript line. cdktf, though, records a full stack
-// trace for every token it creates (`creationStack` of each attribute reference and Lazy, via
-// cdktf/lib/tokens/private/stack-trace.js), shown only when a token fails to resolve; formatting each of those, and
-// mapping it through the source maps, was ~0.8 s of CPU per run. Those captures are plain objects, not Errors: they
-// get no frames, so tokens carry no creation stack in tests — as cdktf's own Testing.app() already leaves out the
-// construct stack traces (`stackTraces: false`). Every Error keeps its mapped stack.
-const mappedStackTrace = Error.prepareStackTrace;
-Error.prepareStackTrace = (error, frames) => (error instanceof Error ? mappedStackTrace(error, frames) : '');
+// cdktf records a full stack trace for every token it creates (`creationStack` of each attribute reference and Lazy,
+// cdktf/lib/tokens/private/stack-trace.js), shown only when a token fails to resolve. Capturing it at an unlimited
+// depth inside the test runner's deep stacks, and formatting it through tsx's source maps, was ~2 s of CPU per run
+// (profiles of 2026-12-06 and -07): here tokens carry no creation stack, as cdktf's own Testing.app() already leaves
+// out the construct stack traces (`stackTraces: false`). Every Error keeps its mapped stack. CDK Terrain has a
+// switch for this ("the (expensive) Error.captureStackTrace call": CDKTN_DISABLE_CREATION_STACK, cdktn 0.24
+// lib/tokens/private/stack-trace.js); CDKTF 0.21 has none, and its modules call the function through its module's
+// exports, so the export is replaced.
+process.env.CDKTN_DISABLE_CREATION_STACK = '1';
+createRequire(import.meta.url)('cdktf/lib/tokens/private/stack-trace.js').captureStackTrace = () => [];
