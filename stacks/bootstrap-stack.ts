@@ -29,14 +29,14 @@ export const BOOTSTRAP_STATE_DIR = 'bootstrap-state';
  */
 export class StateBootstrapStack extends CheckedStack {
   /**
-   * `permissionsOf` gives a pipeline stack's deploy permissions: its permissions boundary, made here for each stack
-   * whose state the bucket holds, and its deploy role's policy (`backend.deployRolePrincipals`). Without it (a state
-   * bucket alone), neither is made.
+   * `computePermissions` gives a pipeline stack's deploy permissions: its permissions boundary, made here for each
+   * stack whose state the bucket holds, and its deploy role's policy (`backend.deployRolePrincipals`). Without it (a
+   * state bucket alone), neither is made.
    */
   constructor(
     scope: Construct,
     readonly target: BootstrapTarget,
-    permissionsOf?: (stack: string) => DeployPermissions,
+    computePermissions?: (stack: string) => DeployPermissions,
   ) {
     const id = bootstrapStackName(target.project, target.accountId, target.region);
     super(
@@ -109,6 +109,10 @@ export class StateBootstrapStack extends CheckedStack {
         allowDestroy: target.allowDestroy,
       });
     }
+    // Each pipeline's permissions once per resolution of this stack (each is a whole resolution of that pipeline).
+    const permissionsOf =
+      computePermissions &&
+      ((stack: string) => this.oncePerResolution(`deploy permissions of ${stack}`, () => computePermissions(stack)));
     if (permissionsOf) for (const stack of target.stacks) permissionsBoundaryPolicy(this, stack, permissionsOf);
     if (target.deployRoles.length > 0 && !permissionsOf)
       throw new Error(

@@ -28,6 +28,9 @@ export class CheckedStack extends TerraformStack {
    */
   private synthesized?: { [key: string]: unknown };
 
+  /** What `oncePerResolution` kept during the resolution under way; none between resolutions. */
+  private resolving?: Map<string, unknown>;
+
   constructor(
     scope: Construct,
     id: string,
@@ -41,7 +44,7 @@ export class CheckedStack extends TerraformStack {
       // in cdktf/lib/synthesize/synthesizer.js, 0.21.0): from here the stack no longer changes.
       onSynthesize: (session) => {
         this.synthesized = undefined;
-        this.synthesized = super.toTerraform();
+        this.synthesized = this.resolveNow();
         const dir = stackDirectory(session.outdir, id);
         mkdirSync(dir, { recursive: true });
         for (const [file, content] of Object.entries({ [FACTS_FILE]: facts, ...this.filesBeside() }))
@@ -52,7 +55,29 @@ export class CheckedStack extends TerraformStack {
 
   /** The stack's Terraform JSON: as synthesized, once it has been, else resolved now. */
   override toTerraform(): { [key: string]: unknown } {
-    return this.synthesized ?? super.toTerraform();
+    return this.synthesized ?? this.resolveNow();
+  }
+
+  private resolveNow(): { [key: string]: unknown } {
+    const outermost = this.resolving === undefined;
+    if (outermost) this.resolving = new Map();
+    try {
+      return super.toTerraform();
+    } finally {
+      if (outermost) this.resolving = undefined;
+    }
+  }
+
+  /**
+   * A value the stack's tokens compute (from other stacks, say), computed once per resolution of this stack: nothing
+   * changes while cdktf resolves a stack (synchronously), but a stack may change between two resolutions before it is
+   * synthesized (tests build, resolve, change and resolve again), so nothing is kept past one. Outside a resolution
+   * (a token resolved on its own), computed each time.
+   */
+  protected oncePerResolution<T>(key: string, compute: () => T): T {
+    if (!this.resolving) return compute();
+    if (!this.resolving.has(key)) this.resolving.set(key, compute());
+    return this.resolving.get(key) as T;
   }
 
   /** JSON files a stack writes beside its Terraform at synth, by file name (besides the facts). */

@@ -37,7 +37,7 @@ export class TrustStack extends CheckedStack {
   constructor(
     scope: Construct,
     readonly target: TrustTarget,
-    permissionsOf: (stack: string) => DeployPermissions,
+    computePermissions: (stack: string) => DeployPermissions,
   ) {
     // IAM is global: its roles name the resources of every region its stacks deploy to.
     const regions = [...new Set(target.workspaces.map((w) => w.region))].filter((r) => r !== target.region);
@@ -83,6 +83,9 @@ export class TrustStack extends CheckedStack {
         }),
       );
     }
+    // Each pipeline's permissions once per resolution of this stack (each is a whole resolution of that pipeline).
+    const permissionsOf = (stack: string) =>
+      this.oncePerResolution(`deploy permissions of ${stack}`, () => computePermissions(stack));
     for (const w of target.workspaces) {
       permissionsBoundaryPolicy(this, w.stack, permissionsOf);
       const provider = providers.get(w.hostname)!;

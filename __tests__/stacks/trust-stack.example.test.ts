@@ -7,6 +7,7 @@ import { workspacesStackName } from '../../config/names';
 import { resolveMatrix } from '../../config/resolve';
 import { authorizesNoResource } from '../../stacks/iam-catalogue';
 import { deployPermissions, TAG_ON_CREATE, UnknownResourceTypeError } from '../../stacks/deploy-permissions';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { buildMatrix } from '../../stacks/matrix';
 import type { PolicyStatement } from '../../stacks/iam';
 import { matrixWith } from '../helpers';
@@ -374,5 +375,23 @@ describe('HCP Terraform projects and team access', () => {
       ),
     });
     expect(() => buildMatrix(Testing.app(), conflicting)).toThrow(/list different backend.teamAccess/);
+  });
+});
+
+describe('the permissions a trust stack holds are its pipelines as they are when it resolves', () => {
+  it('each pipeline computed once per resolution of the trust stack, and again at the next: a pipeline changed in between shows', () => {
+    const { all, telemetry } = buildMatrix(Testing.app(), deployments);
+    const trust = all.find((s) => s.node.id === 'telemetry-trust-222222222222')!;
+    const pipelines = telemetry.filter((t) => t.deployment.accountId === '222222222222');
+    const computed = pipelines.map((p) => jest.spyOn(p, 'deployPermissions'));
+    const before = Testing.synth(trust);
+    expect(computed.map((c) => c.mock.calls.length)).toEqual(pipelines.map(() => 1));
+    expect(before).not.toContain('sqs:CreateQueue');
+
+    new SqsQueue(pipelines[0], 'added-after-a-resolution', { name: 'added-after-a-resolution' });
+    const after = Testing.synth(trust);
+    expect(computed.map((c) => c.mock.calls.length)).toEqual(pipelines.map(() => 2));
+    expect(after).toContain('sqs:CreateQueue');
+    for (const c of computed) c.mockRestore();
   });
 });
