@@ -10,7 +10,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 import { commandLine, isEntryPoint, type CommandSpec } from '../cli';
 
 const CANDIDATES = [
@@ -81,6 +80,9 @@ export async function checkPage(
   const page = resolve(reportDir, 'index.html');
   const stacks = readFileSync(page, 'utf8').match(/<section class="stack" id="[^"]+"/g)?.length ?? 0;
   const expected = Number(process.env.REPORT_EXPECTED_STACKS ?? stacks);
+  // Loaded here, when a page is checked: the tests and the docs generator read this module's markup rules and
+  // command spec only, and loading playwright-core cost them ~0.2 s each (profile of 2026-12-07).
+  const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: browserPath,
     // Offline machine: no background networking, no sandbox (root in CI), no GPU.
