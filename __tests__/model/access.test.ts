@@ -429,6 +429,26 @@ const CORPUS: [string, (tf: { resource: Json }) => void, (RegExp | string)[]][] 
     [/^anyone .+ \| read \| aws_sns_topic\.\w+ \| allowed$/],
   ],
   [
+    "NotResource allow: delete anything but another bucket's objects",
+    (tf) =>
+      editPolicy(analystPolicy(tf), 'policy', (d) =>
+        d.Statement.push({ Effect: 'Allow', Action: 's3:DeleteObject', NotResource: 'arn:aws:s3:::another-bucket/*' }),
+      ),
+    [/^policy-holder \S+-analyst \| delete \| aws_s3_bucket\.storage_data_\w+\/data\/ \| allowed$/],
+  ],
+  [
+    "a Resource of single-character wildcards: the events bucket's digits, the folder's 'a'",
+    (tf) =>
+      editPolicy(analystPolicy(tf), 'policy', (d) =>
+        d.Statement.push({
+          Effect: 'Allow',
+          Action: 's3:DeleteObject',
+          Resource: `arn:aws:s3:::${BUCKET.replace(/\d/g, '?')}/d?ta/*`,
+        }),
+      ),
+    [/^policy-holder \S+-analyst \| delete \| aws_s3_bucket\.storage_data_\w+\/data\/ \| allowed$/],
+  ],
+  [
     'a policy variable written as Terraform escapes it ($${aws:PrincipalAccount} in the bucket name)',
     (tf) =>
       editPolicy(analystPolicy(tf), 'policy', (d) =>
