@@ -15,8 +15,8 @@ import {
   UNPRICED_COMPONENTS,
   workgroupCutoffBytes,
 } from '../../scripts/report/cost';
-import { OLD_SOURCE_BEFORE, priceLines, renderMarkdown } from '../../scripts/report/render';
-import { COST_COMPONENT } from '../../scripts/report/words';
+import { renderMarkdown } from '../../scripts/report/render';
+import { COST_COMPONENT, OLD_SOURCE_BEFORE, priceLines } from '../../scripts/report/words';
 import type { TerraformJson } from '../../terraform-json/stack-json';
 import { configuredReports, configuredSynth } from '../fixtures/configured';
 

@@ -2,9 +2,12 @@
  * The model in words: the one place that turns its enums and records into what a reviewer reads. The report's and
  * the review's renderers use these; no tool reads them back.
  */
-import type { PriceSourceClass } from '../../config/prices';
+import { isFirstParty, PRICE_ITEMS, pricesFor, type PriceItem, type PriceSourceClass } from '../../config/prices';
+import { CONTROLS_SCOPE, isSecurityHubControl } from '../../config/controls';
 import type {
+  AlertKind,
   Condition,
+  Destination,
   Encryption,
   FlowNode,
   FlowVia,
@@ -12,6 +15,8 @@ import type {
   Principal,
   Protection,
   PublicAccess,
+  ResourcePolicy,
+  ResourcePolicyKind,
   Retention,
   StackModel,
   Statement,
@@ -26,15 +31,20 @@ import { ERASURE_REQUESTS_FOLDER } from '../../config/names';
 import { ATHENA_CANCELLED_BILLING_SOURCE, FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import { LOCATE_DIGEST_PREFIX_HEX } from '../erase/athena-locate';
 import type { StorePolicy, StoreReach } from './reach';
+import type { StackReport } from './analyze';
+import type { CapacityCheck, CapacityLine } from './capacity';
+import type { ControlResult } from './controls';
 import type { ErasureCost, ErasureHow, ErasureNotPriced, ErasureOutside, ErasurePlan } from './erasure';
-import type {
-  CatalogModeHow,
-  CostComponent,
-  CostDifference,
-  Omission,
-  OmissionReason,
-  StandingCost,
-  UnpricedComponent,
+import {
+  COMPONENTS,
+  type CatalogModeHow,
+  type CostComponent,
+  type CostDifference,
+  type CostEstimate,
+  type Omission,
+  type OmissionReason,
+  type StandingCost,
+  type UnpricedComponent,
 } from './cost';
 
 export const STORE_ROLE: Record<StoreRole, string> = {
@@ -194,9 +204,9 @@ export function statement(s: Statement, ctx: Context, withPrincipals = true): st
     withPrincipals && s.notPrincipals
       ? `everyone except ${s.notPrincipals.map((p) => principal(p, ctx)).join(', ')}: `
       : '';
-  const what = s.notActions ? `every action except ${s.notActions.join(', ')}` : s.actions.join(', ');
+  const what = s.notActions ? `${EVERY_ACTION_EXCEPT}${s.notActions.join(', ')}` : s.actions.join(', ');
   const on = s.notResources
-    ? ` on every resource except ${s.notResources.map((r) => value(r, ctx)).join(', ')}`
+    ? ` on ${EVERY_RESOURCE_EXCEPT}${s.notResources.map((r) => value(r, ctx)).join(', ')}`
     : s.resources.length
       ? ` on ${s.resources.map((r) => value(r, ctx)).join(', ')}`
       : '';
@@ -493,7 +503,8 @@ export const PRICE_SOURCE_CLASS: Record<PriceSourceClass, string> = {
   secondary: 'secondary: a restatement',
 };
 
-const volume = (n: number) => (n >= 1e9 ? `${n / 1e9} B` : `${n / 1e6} M`);
+/** A count of events as the report writes it: `100 M`, `1 B`. */
+export const volume = (n: number): string => (n >= 1e9 ? `${n / 1e9} B` : `${n / 1e6} M`);
 
 /** Why the estimate differs from the reference design's, in a sentence. */
 export function costDifference(d: CostDifference): string {
@@ -669,3 +680,285 @@ export const ERASURE_NOT_PRICED: Record<ErasureNotPriced, string> = {
 /** What a request's cost counts, and what it does not price. */
 export const erasureNotPriced = (x: ErasurePlan): string =>
   `Locating with Athena (\`--locate athena\`, opt-in) is the query that finds the objects (for JSON events it reads the erasure's own raw-line table, so no JSON parser decides what it finds, and every object it marks is read and decided by the run; \`npm run erase\` prints its scan and price before it runs, and refuses a scan past the workgroup's cutoff; \`--locate scan\`, the default, reads every object instead: a GET each, as counted in the rewrite's S3 requests). Rewriting every object is the most a batch of requests can touch: its S3 requests, and its core-hours at the rate \`npm run bench\` measured, which \`--shard i/n\` spreads over n machines (docs/operating.md, "Past one machine"). Not priced (no sourced price in the region's file): ${x.notPriced.map((n) => ERASURE_NOT_PRICED[n]).join('; ')}.`;
+
+// The stack's report, section by section (render.ts lays these out, in this order).
+
+/** `yes`, `NO` (said loud: a setting that is off), `n/a` where the setting does not apply. */
+export const yesNo = (v: boolean | null): string => (v === null ? 'n/a' : v ? 'yes' : 'NO');
+
+/** The report's first paragraph: what it is read from. */
+export const REPORT_SOURCE = 'Generated from the synthesized Terraform (`cdktf.out/`), i.e. what will be deployed.';
+
+/** The identity table's rows: each setting and its value. */
+export function identityRows(id: Identity): [string, string][] {
+  const b = backend(id);
+  return [
+    ['Environment', environments(id)],
+    ['Region', id.region],
+    ['Account', id.account],
+    ['Jurisdiction', id.jurisdiction ?? 'n/a'],
+    ['Classification', id.classification ?? 'n/a'],
+    ['Retention profile', id.profile ?? 'n/a'],
+    ['State backend', `${b.type}: \`${b.location}\` (${b.region})`],
+    ['Residency exceptions', id.residencyExceptions.join(', ') || 'none'],
+  ];
+}
+
+/** A bucket or key in the destroy-protection table. */
+export const protectedBucket = (address: string, ctx: Context): string => `bucket ${nameOf(address, ctx)}`;
+export const protectedKey = (k: { alias?: string | null; address: string }, ctx: Context): string =>
+  `key ${k.alias ?? nameOf(k.address, ctx)}`;
+
+// Alerts.
+
+export const ALERT_KIND: Record<AlertKind, string> = {
+  'metric-alarm': 'alarm',
+  'event-rule': 'rule',
+  's3-notification': 'S3 notification',
+};
+export const alert = (a: { kind: AlertKind; name: string }): string => `${ALERT_KIND[a.kind]} ${a.name}`;
+export const destination = (d: Destination): string =>
+  d.kind === 'sns-topic' ? `SNS topic ${d.name}` : `${d.protocol} ${d.endpoint}`;
+export const ALERTS_MASKED = 'Email addresses are masked.';
+
+// Who can read or write it.
+
+/**
+ * What the access evaluation asks of every principal (model/access.ts's requests, grouped by what they are asked of;
+ * not ACCESS_REQUEST's words, which phrase one request of one target).
+ */
+export const EVALUATED_ACCESS =
+  'Every principal below was asked every request of the stack (read, write, delete, list the stores; decrypt with and administer the keys; compute MACs with an HMAC key; change the bucket, key, topic and queue policies; subscribe and publish; put records and redirect the stream; read and change the catalog; read the query history of each Athena workgroup; assume its roles and change their policies; act outside the stack), decided by evaluating the policies that apply as AWS does (docs/compliance.md, "How access is decided"). What is not listed was denied.';
+/** A principal of the matrix with no request allowed. */
+export const NOTHING_ALLOWED = 'nothing asked of it is allowed';
+
+/** A statement's `NotAction` / `NotResource`, before the list of what it leaves out. */
+export const EVERY_ACTION_EXCEPT = 'every action except ';
+export const EVERY_RESOURCE_EXCEPT = 'every resource except ';
+
+/** A state stack's key delegating to the account's IAM: who that is, and what its bucket policy denies. */
+export const accountIamPrincipals = (account: string): string => `IAM principals of account ${account}`;
+export const ACCOUNT_IAM_ASSUMED_BY =
+  'any user or role of the account whose IAM policy allows it (the key policy delegates to IAM; no other account is named)';
+export const BUCKET_POLICY_DENIES_PLAIN_HTTP = 'bucket policy: requests without TLS are denied';
+/** A managed policy of the stack attached to nothing in it. */
+export const attachablePolicy = (name: string): string => `policy ${name}`;
+export const ATTACHABLE_ASSUMED_BY =
+  'whoever it is attached to outside this stack (an SSO permission set, a federated role); nobody until then';
+export const awsManagedPolicy = (arn: string): string => `AWS managed policy ${arn}`;
+/** The Actions-column prefix of an AWS managed policy's row, and what its Resources column says. */
+export const AWS_MANAGED_POLICY = 'AWS managed policy ';
+export const SEE_AWS = '(see AWS)';
+export const NO_ROLES = 'None: no role, and no key that delegates to the account.';
+export const ASSUMED_BY = 'Assumed by ';
+export const ONLY_WHEN = ', only when ';
+export const ACCOUNT_IAM_GRANTS = "Grants: whatever the account's IAM policies give them; nothing in this stack.";
+
+export const RESOURCE_POLICY_KIND: Record<ResourcePolicyKind, string> = {
+  'bucket-policy': 'bucket policy',
+  'key-policy': 'key policy',
+  'topic-policy': 'topic policy',
+  'queue-policy': 'queue policy',
+};
+/** `bucket policy of <bucket>`. */
+export const resourcePolicy = (p: ResourcePolicy, ctx: Context): string =>
+  `${RESOURCE_POLICY_KIND[p.kind]} of ${p.governs.kind === 'own' ? nameOf(p.governs.address, ctx) : value(p.governs, ctx)}`;
+
+// Capacity.
+
+/** The default quotas of the region and what the lines assume. */
+export const capacityQuotas = (c: CapacityCheck): string =>
+  `Default Firehose quotas in ${c.region}: ${c.quota.mibPerSecond} MiB/s, ${c.quota.recordsPerSecond} records/s, ${c.quota.requestsPerSecond} requests/s (${c.quota.source}). Peak ${c.settings.peakFactor}× the monthly average, ${c.settings.eventBytes}-byte events, ${c.settings.eventsPerRecord} per record; requests/s assume full PutRecordBatch calls.`;
+/** A line's headroom: `3.2×`, or `0.5×: throttles` below 1 (the stream throttles at the peak). */
+export const headroom = (l: CapacityLine): string => (l.headroom < 1 ? `${l.headroom}×: throttles` : `${l.headroom}×`);
+/** The fixes by name when the configured peak does not fit (capacity.ts). */
+export const capacityFixes = (c: CapacityCheck): string =>
+  c.fixes.length
+    ? `Fix at the configured peak: ${c.fixes.join('; ')}.`
+    : 'The configured peak fits the default quotas.';
+
+// Controls.
+
+export { CONTROLS_SCOPE };
+
+/**
+ * The controls' counts by status, Security Hub's controls apart from this project's own checks (catalogue entries in
+ * no Security Hub standard: config/controls.ts isSecurityHubControl), so that a count is never read as Security
+ * Hub's: `Security Hub: 12 pass, 1 accepted, 1 fail, 2 not checked`.
+ */
+export function controlSummary(r: Pick<StackReport, 'controls'>): string {
+  const counts = (list: StackReport['controls']) =>
+    ['pass', 'accepted', 'fail', 'not checked']
+      .map((s) => `${list.filter((c) => c.status === s).length} ${s}`)
+      .join(', ');
+  const hub = r.controls.filter(isSecurityHubControl);
+  const own = r.controls.filter((c) => !isSecurityHubControl(c));
+  return `Security Hub: ${counts(hub)}${own.length ? `; this project’s checks: ${counts(own)}` : ''}`;
+}
+
+/** Where acceptances are configured, for the reader. */
+export const ACCEPTANCES_SETTING =
+  'controls.acceptances (config/defaults.ts; a profile or a deployment may override it)';
+
+/** The counts, and where acceptances are configured. */
+export const controlCounts = (r: Pick<StackReport, 'controls'>): string =>
+  `${controlSummary(r)}. Accepted controls are configured in ${ACCEPTANCES_SETTING}.`;
+
+/**
+ * What of a compensating control an acceptance counts on the stack's facts do not back: an alarm counts only when its
+ * topic reaches someone; a control it cites as checked (S3.8, S3.2, …) only when that control does not fail here.
+ */
+export function unbackedCompensation(
+  text: string,
+  model: StackModel,
+  controls: readonly { id: string; status: ControlResult['status']; failing?: string[] }[] = [],
+): string | null {
+  const subscribed = model.destinations.some((d) => d.kind === 'subscription');
+  const reasons: string[] = [];
+  if (/\balarm\b/i.test(text) && !subscribed)
+    reasons.push('no one is notified: the alert topic has no subscriber here (monitoring.alarmEmails)');
+  const cited = controls.filter(
+    (c) => c.status === 'fail' && new RegExp(`(^|[^A-Za-z0-9.])${c.id.replace(/\./g, '\\.')}(?![0-9])`).test(text),
+  );
+  const on = (c: { failing?: string[] }) =>
+    c.failing?.length ? ` on ${c.failing.map((a) => model.names[a] ?? a).join(', ')}` : '';
+  for (const c of cited) reasons.push(`${c.id} fails here${on(c)}`);
+  return reasons.length ? reasons.join('; ') : null;
+}
+
+/**
+ * When each metric alarm a compensation names (by its metric) fires, from the alarm's configured condition, with what
+ * the metric counts where a source says it (METRIC_MEANS): `alarm x fires when ThrottledRecords Sum > 0 over 300 s: …`.
+ */
+export function alarmConditions(text: string, model: StackModel): string | null {
+  const named = model.alerts.filter(
+    (a) => a.kind === 'metric-alarm' && a.condition && a.watches && new RegExp(`\\b${a.watches}\\b`).test(text),
+  );
+  if (named.length === 0) return null;
+  return named
+    .map((a) => {
+      const c = a.condition!;
+      const op = COMPARISON[c.comparison] ?? c.comparison;
+      const means = METRIC_MEANS[a.watches];
+      return `alarm ${a.name} fires when ${a.watches} ${c.statistic} ${op} ${c.threshold} over ${c.periodSeconds} s${means ? `: ${means}` : ''}`;
+    })
+    .join('; ');
+}
+
+/** Why a control has its status: the acceptance, AWS's exemption, what fails and what would close it, or why no rule checks it. */
+export function controlWhy(
+  c: ControlResult,
+  ctx: Context,
+  model: StackModel,
+  all: readonly ControlResult[] = [],
+): string {
+  const names = (addresses: string[]) => addresses.map((a) => nameOf(a, ctx)).join(', ');
+  const exempted = c.exempted ? `${names(c.exempted.resources)} exempted: ${c.exempted.reason}` : '';
+  if (c.status === 'accepted' && c.acceptance) {
+    const compensations = c.acceptance.compensatingControls.map((text) => {
+      const unbacked = unbackedCompensation(text, model, all);
+      const fires = alarmConditions(text, model);
+      return `${text}${fires ? ` (${fires})` : ''}${unbacked ? ` (but ${unbacked})` : ''}`;
+    });
+    return `accepted for ${c.acceptance.scope}: ${c.acceptance.reason}; compensated by ${compensations.join('; ')}${exempted ? `; ${exempted}` : ''}`;
+  }
+  // The policies a control reads on the resource AWS evaluates (S3.6, SNS.4, SQS.3), and the resources without one.
+  const governed = new Set(
+    model.resourcePolicies
+      .filter((p) => c.evidence?.includes(p.address) && p.governs.kind === 'own')
+      .map((p) => (p.governs as { address: string }).address),
+  );
+  const without = c.resources.filter((r) => !governed.has(r));
+  const evidence = c.evidenceTypes?.length
+    ? `; evidence: ${c.evidence.length ? names(c.evidence) : 'no policy'}${c.evidence.length && without.length ? `; ${names(without)} without a policy, which grants no one anything` : ''}`
+    : '';
+  if (c.status === 'accepted') return `${exempted} (rule ${c.rules.join(', ')})`;
+  if (c.status === 'fail')
+    return `fails on ${names(c.failing)}${c.closedBy ? `; closed by ${c.closedBy}` : ''}${exempted ? `; ${exempted}` : ''} (rule ${c.rules.join(', ')})${evidence}`;
+  if (c.status === 'not checked')
+    return `not checked${c.notCheckable ? `: ${c.notCheckable}` : ': no rule checks it here'}${c.closedBy ? `; ${c.closedBy}` : ''}`;
+  return `rule ${c.rules.join(', ')}${evidence}`;
+}
+
+// Findings.
+
+/** `0 error, 2 warning, 5 info.` */
+export const findingCounts = (c: Record<string, number>): string =>
+  `${c.error} error, ${c.warning} warning, ${c.info} info.`;
+
+// The overview.
+
+/** The day event data is deleted, and the day its last copy is gone: what the overview shows per stack. */
+export function eventDataDays(model: StackModel): string {
+  const events = model.stores.find((s) => s.role === 'event-data');
+  if (!events || events.retention.expirationDays === null) return '—';
+  const { expirationDays, goneForGoodDay } = events.retention;
+  return goneForGoodDay !== null && goneForGoodDay !== expirationDays
+    ? `day ${expirationDays} (every version by day ${goneForGoodDay})`
+    : `day ${expirationDays}`;
+}
+
+/** The overview's cost column: the total at 100 M events a month, a standing stack's total, or `—`. */
+export function overviewCost(r: Pick<StackReport, 'cost' | 'standingCost'>): string {
+  if (r.cost?.lines.length) return totalWords(r.cost.lines[1]);
+  if (r.cost) return 'not priced';
+  return r.standingCost ? standingTotal(r.standingCost) : '—';
+}
+
+// The cost estimate.
+
+/** A price, or that it has none: `$1.20`, `not priced`. */
+export const usdOrNotPriced = (n: number | null): string => (n === null ? 'not priced' : usd(n));
+
+/** What the estimate assumes of the pipeline's output. */
+export const costSettings = (cost: CostEstimate): string =>
+  `Output format: ${cost.format}; crawler runs per month: ${cost.crawlerRunsPerMonth}.`;
+
+/** Each component some total leaves out, once, with its reason and the volumes it is left out at. */
+export function omissionLines(cost: CostEstimate): string[] {
+  const seen = new Map<string, number[]>();
+  for (const l of cost.lines)
+    for (const o of l.omitted) seen.set(omission(o), [...(seen.get(omission(o)) ?? []), l.events]);
+  return [...seen].map(([w, at]) =>
+    at.length === cost.lines.length ? w : `${w}, at ${at.map(volume).join(', ')} events a month`,
+  );
+}
+
+/** A price whose relied-on source is dated before this is marked old in the report (a fixed date: the same input gives the same report). */
+export const OLD_SOURCE_BEFORE = '2024-01-01';
+
+/** Every price an estimate uses, with its sources and date; what is not priced; and the sources. */
+export function priceLines(cost: CostEstimate): string[] {
+  const file = pricesFor(cost.region);
+  if (!cost.priced || !file)
+    return [
+      `Not priced: there is no price file for ${cost.region} (config/prices/${cost.region}.json), and never another region's prices in its place.`,
+    ];
+  const used = [...new Set(COMPONENTS.flatMap((c) => cost.uses[c]))] as PriceItem[];
+  const lines = used.flatMap((item) => {
+    const p = file.prices[item];
+    if (!p) return [];
+    // A price no first-party AWS source backs (restatements, third parties' copies), or one that relies on an old copy,
+    // says so, whether or not its note does.
+    const secondaryOnly =
+      !p.sources.some((id) => isFirstParty(file.sources[id].class)) && !/^secondary sources? only/i.test(p.note ?? '');
+    const reliedOn = file.sources[p.sources[0]];
+    const old =
+      reliedOn.date !== undefined && reliedOn.date < OLD_SOURCE_BEFORE
+        ? `; OLD: relies on a source of ${reliedOn.date}`
+        : '';
+    return [
+      `${PRICE_ITEMS[item].what}: $${p.value} ${p.unit.replace(/^USD /, '')} (source ${p.sources.join(', ')}; ${p.date ?? 'undated'}${secondaryOnly ? '; secondary sources only: no first-party AWS source' : ''}${old}${p.note ? `; ${p.note}` : ''})`,
+    ];
+  });
+  if (cost.missing.length) {
+    lines.push(
+      `Not priced for ${cost.region}: ${cost.missing.map((m) => PRICE_ITEMS[m].what).join('; ')} — no sourced price, so the totals leave those components out rather than borrow another region's price.`,
+    );
+  }
+  const sources = [...new Set(used.flatMap((item) => file.prices[item]?.sources ?? []))];
+  lines.push(
+    `Sources (config/prices/${cost.region}.json): ${sources.map((id) => `${id} [${PRICE_SOURCE_CLASS[file.sources[id].class]}]: ${file.sources[id].what} — ${file.sources[id].location}${file.sources[id].date ? ` (${file.sources[id].date})` : ''}`).join('; ')}.`,
+  );
+  return lines;
+}
