@@ -8,3 +8,4 @@ export * from './sections';
 export * from './controls';
 export * from './erasure';
 export * from './cost';
+export * from './review';
