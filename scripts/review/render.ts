@@ -45,6 +45,9 @@ export function changesJson(reviews: StackReview[], baseLabel: string, synth: st
   };
 }
 
+/** The review's summary table: its columns (changes.md's workspaces table has the same). */
+export const SUMMARY_HEADERS = ['Stack', 'Status', 'Verdict'] as const;
+
 const gatedMarks = (effects: Effect[]) => effects.filter((e) => GATED.includes(e) || e === 'moves-data');
 
 /**
@@ -55,7 +58,7 @@ const gatedMarks = (effects: Effect[]) => effects.filter((e) => GATED.includes(e
 export function changesSection(json: ChangesJson, current = true): Section {
   const summary: Block = {
     kind: 'table',
-    headers: ['Stack', 'Status', 'Verdict'],
+    headers: [...SUMMARY_HEADERS],
     rows: json.stacks.map((r) => [
       [code(r.stack), ...(r.source === 'drift' ? [text(' '), mark('warning', 'drift')] : [])],
       cell(r.status),

@@ -9,3 +9,4 @@ export * from './controls';
 export * from './erasure';
 export * from './cost';
 export * from './review';
+export * from './workspaces';
