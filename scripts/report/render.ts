@@ -262,26 +262,12 @@ export function stackSection(r: StackReport): Section {
     para(words.erasureServed(r.stack, x));
     tableOf(
       [...words.ERASURE_COPY_HEADERS],
-      x.copies.map((c) =>
-        [words.COPY_OF[c.role] ?? c.role, `\`${c.store}\``, words.ERASURE_HOW[c.how], words.hoursWords(c.hours)].map(
-          say,
-        ),
-      ),
+      x.copies.map((c) => words.erasureCopyRow(c).map(say)),
     );
     para(words.erasureOutside(x));
     tableOf(
       [...words.ERASURE_COST_HEADERS],
-      x.costs.map((c) =>
-        [
-          count(c.events),
-          `${c.queryableGb} GB`,
-          `${c.archivedGb} GB`,
-          c.locateOverCutoff ? words.erasureLocateRefused(c) : dollars(c.athenaLocate),
-          c.objects.toLocaleString('en-US'),
-          dollars(c.rewriteRequests),
-          `${c.rewriteCoreHours}`,
-        ].map((cellText) => phrase(cellText)),
-      ),
+      x.costs.map((c) => words.erasureCostRow(c).map((cellText) => phrase(cellText))),
     );
     para(words.erasureNotPriced(x));
   }

@@ -3,9 +3,10 @@ import type { StoreRole } from '../../../model/types';
 import { ERASURE_REQUESTS_FOLDER } from '../../../config/names';
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../../config/aws';
 import { LOCATE_DIGEST_PREFIX_HEX } from '../../erase/athena-locate';
-import type { ErasureCost, ErasureHow, ErasureNotPriced, ErasureOutside, ErasurePlan } from '../erasure';
+import type { ErasureCopy, ErasureCost, ErasureHow, ErasureNotPriced, ErasureOutside, ErasurePlan } from '../erasure';
 import { FIREHOSE_LOG_GROUPS } from './model';
 import { accessPrincipal } from './access';
+import { usdOrNotPriced, volume } from './cost';
 
 /** A copy of a person's events, by the role of the store that holds it (the erasure section). */
 export const COPY_OF: Partial<Record<StoreRole, string>> = {
@@ -95,6 +96,14 @@ export function erasureServed(stack: string, x: ErasurePlan): string {
 /** The erasure section's copies table: what each column holds. */
 export const ERASURE_COPY_HEADERS = ['Copy', 'Where', 'How it goes', 'Gone within'] as const;
 
+/** A copy's row, as ERASURE_COPY_HEADERS lists the columns. */
+export const erasureCopyRow = (c: ErasureCopy): string[] => [
+  COPY_OF[c.role] ?? c.role,
+  `\`${c.store}\``,
+  ERASURE_HOW[c.how],
+  hoursWords(c.hours),
+];
+
 /** When every copy is gone, then the copies the command does not edit. */
 export const erasureOutside = (x: ErasurePlan): string =>
   `${erasureGone(x)} The command does not edit these, which go by their own retention: ${x.outside.map(outsideCopy).join('; ')}.`;
@@ -113,6 +122,17 @@ export const ERASURE_COST_HEADERS = [
 /** Locating with Athena past the workgroup's scan cutoff: refused before it starts, and what running it anyway bills. */
 export const erasureLocateRefused = (c: ErasureCost): string =>
   `over the scan cutoff: \`npm run erase\` refuses it before it starts ($0; run anyway, the cutoff cancels it and it is billed for the bytes scanned until then${c.cancelledLocate === null ? '' : `, $${c.cancelledLocate.toFixed(c.cancelledLocate < 0.01 ? 4 : 2)} at the cutoff`}); \`--locate scan\` instead`;
+
+/** A volume's row of the cost table, as ERASURE_COST_HEADERS lists the columns. */
+export const erasureCostRow = (c: ErasureCost): string[] => [
+  volume(c.events),
+  `${c.queryableGb} GB`,
+  `${c.archivedGb} GB`,
+  c.locateOverCutoff ? erasureLocateRefused(c) : usdOrNotPriced(c.athenaLocate),
+  c.objects.toLocaleString('en-US'),
+  usdOrNotPriced(c.rewriteRequests),
+  `${c.rewriteCoreHours}`,
+];
 
 /** A part of a request's cost left unpriced (erasure.ts `ErasureNotPriced`). */
 export const ERASURE_NOT_PRICED: Record<ErasureNotPriced, string> = {
