@@ -111,7 +111,7 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
     }
   });
 
-  it('components are ids, each with its own name in words.ts: a reader never sees two components under one name', () => {
+  it('components are ids, each with its own name in words/: a reader never sees two components under one name', () => {
     const ids = [...COMPONENTS, ...UNPRICED_COMPONENTS];
     expect(new Set(ids).size).toBe(ids.length);
     const names = ids.map((c) => COST_COMPONENT[c]);

@@ -1,7 +1,7 @@
 /**
  * A stack's report as one document (document.ts): its sections and tables of typed cells, written by the Markdown
  * writer (one file per stack) and the HTML writer (one self-contained page for the matrix, a data-flow diagram per
- * stack). The words come from words.ts; resources are named by their AWS names (the Terraform address is the page's
+ * stack). The words come from words/; resources are named by their AWS names (the Terraform address is the page's
  * tooltip). No timestamps anywhere: the same input gives byte-identical output, so pull requests show real changes.
  */
 import type { StackModel, Statement, Store } from '../../model/types';
@@ -82,7 +82,7 @@ const statementRow = (s: Statement, ctx: words.Context): Cell[] => {
 
 /**
  * The access matrix, principal by principal: every request the evaluation allowed (outright or under conditions),
- * what it was asked and denied left out. The sentence of each cell is words.ts's.
+ * what it was asked and denied left out. The sentence of each cell is words/'s.
  */
 function evaluatedAccess(model: StackModel): { principal: string; may: string[] }[] {
   const { principals, targets, cells } = model.access;
