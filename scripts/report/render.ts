@@ -82,7 +82,7 @@ const statementRow = (s: Statement, ctx: words.Context): Cell[] => {
 
 /**
  * The access matrix, principal by principal: every request the evaluation allowed (outright or under conditions),
- * what it was asked and denied left out. The sentence of each cell is words/'s.
+ * what it was asked and denied left out. The sentence of each cell is words/access.ts's accessCell.
  */
 function evaluatedAccess(model: StackModel): { principal: string; may: string[] }[] {
   const { principals, targets, cells } = model.access;
