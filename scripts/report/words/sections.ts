@@ -11,7 +11,7 @@ import type {
   StackModel,
 } from '../../../model/types';
 import type { StackReport } from '../analyze';
-import type { CapacityCheck, CapacityLine } from '../capacity';
+import type { CapacityCheck, CapacityFix, CapacityLine } from '../capacity';
 import { backend, environments, nameOf, value, type Context } from './model';
 import { standingTotal, totalWords } from './cost';
 
@@ -99,10 +99,21 @@ export const capacityQuotas = (c: CapacityCheck): string =>
   `Default Firehose quotas in ${c.region}: ${c.quota.mibPerSecond} MiB/s, ${c.quota.recordsPerSecond} records/s, ${c.quota.requestsPerSecond} requests/s (${c.quota.source}). Peak ${c.settings.peakFactor}× the monthly average, ${c.settings.eventBytes}-byte events, ${c.settings.eventsPerRecord} per record; requests/s assume full PutRecordBatch calls.`;
 /** A line's headroom: `3.2×`, or `0.5×: throttles` below 1 (the stream throttles at the peak). */
 export const headroom = (l: CapacityLine): string => (l.headroom < 1 ? `${l.headroom}×: throttles` : `${l.headroom}×`);
-/** The fixes by name when the configured peak does not fit (capacity.ts). */
+/** A fix by name, for the quota the configured peak exceeds (capacity.ts `CapacityFix`). */
+export function capacityFix(f: CapacityFix): string {
+  switch (f.kind) {
+    case 'throughput':
+      return 'request a throughput increase for the stream (Firehose limits form or Service Quotas; the three quotas scale together), or spread apps over more streams';
+    case 'pack':
+      return `pack ${f.eventsPerRecord} or more events per record (capacity.eventsPerRecord), or request a quota increase`;
+    case 'fuller-batches':
+      return 'send fuller PutRecordBatch calls (up to 500 records / 4 MiB), or request a quota increase';
+  }
+}
+/** The fixes when the configured peak does not fit, or that it fits. */
 export const capacityFixes = (c: CapacityCheck): string =>
   c.fixes.length
-    ? `Fix at the configured peak: ${c.fixes.join('; ')}.`
+    ? `Fix at the configured peak: ${c.fixes.map(capacityFix).join('; ')}.`
     : 'The configured peak fits the default quotas.';
 
 // Findings.
