@@ -23,6 +23,7 @@ export const METRIC_MEANS: Record<string, string> = {
     "records Firehose refused because ingestion exceeded one of the stream's quotas (the capacity section's), so it fires at the quota, not at a flood of records below it",
 };
 
+/** What the controls section covers (config/controls.ts, beside the catalogue it describes). */
 export { CONTROLS_SCOPE };
 
 /**
