@@ -16,7 +16,7 @@ import { matchStacks } from './preflight';
 import { stackTargets } from '../config/targets';
 import { analyzeStack } from './report/analyze';
 import { compareReports, GATED, type Effect } from './review/compare';
-import { changeWords, verdict } from './review/render';
+import { changeWords, verdict } from './report/words';
 import { inParallel } from './concurrency';
 import { terraform, terraformEnv, terraformError } from './terraform-cli';
 

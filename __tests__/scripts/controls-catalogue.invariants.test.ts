@@ -7,10 +7,9 @@
 import { CONTROLS, CONTROL_IDS, NO_CONTROL } from '../../config/controls';
 import { DEFAULT_SETTINGS as DEFAULTS } from '../../config/defaults';
 import { controlAcceptanceSchema } from '../../config/schema';
-import { alarmConditions, controlWhy, unbackedCompensation } from '../../scripts/report/render';
 import { REPORT_ONLY } from '../../scripts/report/rules/pack';
 import { S3_6_ACTIONS } from '../../scripts/report/rules/security-hub';
-import { contextOf } from '../../scripts/report/words';
+import { alarmConditions, contextOf, controlWhy, unbackedCompensation } from '../../scripts/report/words';
 import { messagingTlsOnly } from '../../stacks/rules/exposure/messaging-tls';
 import { fixture } from '../../stacks/rules/rule';
 import { SYNTH_GATE } from '../../stacks/rules/packs';

@@ -14,7 +14,7 @@ import { singleDeployment } from '../helpers';
 import { buildBootstrapStacks } from '../../stacks/matrix';
 import type { DeepPartial, PipelineSettings } from '../../config/schema';
 import { CONTROLS, isSecurityHubControl } from '../../config/controls';
-import { controlSummary } from '../../scripts/report/render';
+import { controlSummary } from '../../scripts/report/words';
 
 /** The report's controls of one deployment, with its Terraform JSON edited first. */
 function controls(

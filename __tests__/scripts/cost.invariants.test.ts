@@ -15,8 +15,8 @@ import {
   UNPRICED_COMPONENTS,
   workgroupCutoffBytes,
 } from '../../scripts/report/cost';
-import { OLD_SOURCE_BEFORE, priceLines, renderMarkdown } from '../../scripts/report/render';
-import { COST_COMPONENT } from '../../scripts/report/words';
+import { renderMarkdown } from '../../scripts/report/render';
+import { COST_COMPONENT, OLD_SOURCE_BEFORE, priceLines } from '../../scripts/report/words';
 import type { TerraformJson } from '../../terraform-json/stack-json';
 import { configuredReports, configuredSynth } from '../fixtures/configured';
 
@@ -111,7 +111,7 @@ describe('monthly cost: complete, and consistent with the cutoff', () => {
     }
   });
 
-  it('components are ids, each with its own name in words.ts: a reader never sees two components under one name', () => {
+  it('components are ids, each with its own name in words/: a reader never sees two components under one name', () => {
     const ids = [...COMPONENTS, ...UNPRICED_COMPONENTS];
     expect(new Set(ids).size).toBe(ids.length);
     const names = ids.map((c) => COST_COMPONENT[c]);

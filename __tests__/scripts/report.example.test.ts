@@ -11,8 +11,8 @@ import { crawlCost } from '../../scripts/report/cost';
 import { pricesFor, type PriceItem } from '../../config/prices';
 import { ASSUMPTIONS } from '../../scripts/report/prices';
 import { flowSvg, wrap } from '../../scripts/report/html';
-import { labelledFlow, priceLines, renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
-import { costDifference, retentionNotes, timeline } from '../../scripts/report/words';
+import { labelledFlow, renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
+import { capacityFixes, costDifference, priceLines, retentionNotes, timeline } from '../../scripts/report/words';
 import { pipelineFacts } from '../../terraform-json/facts';
 import { synthesizeChecked } from '../../stacks/synth';
 import { TelemetryStack } from '../../stacks/telemetry-stack';
@@ -336,7 +336,30 @@ describe('capacity check', () => {
       eventsPerRecord: 1,
     });
     expect(c.configured).toMatchObject({ mibPerSecond: 11.3, headroom: 0.44 });
-    expect(c.fixes).toEqual([expect.stringMatching(/^request a throughput increase for the stream/)]);
+    expect(c.fixes).toEqual([{ kind: 'throughput' }]);
+    expect(capacityFixes(c)).toMatch(/^Fix at the configured peak: request a throughput increase for the stream/);
+  });
+
+  it('each quota exceeded has its fix, said once: records/s packs events (as many as it takes), requests/s fuller batches', () => {
+    // 30 B events a month at a 100× peak, 10-byte events one per record, in a region of 1 MiB/s, 1,000 records/s and
+    // 1,000 requests/s: every quota exceeded.
+    const c = capacityCheck('eu-central-1', {
+      eventsPerMonth: 3e10,
+      peakFactor: 100,
+      eventBytes: 10,
+      eventsPerRecord: 1,
+    });
+    expect(c.fixes.map((f) => f.kind)).toEqual(['throughput', 'pack', 'fuller-batches']);
+    const pack = c.fixes[1] as { eventsPerRecord: number };
+    expect(pack.eventsPerRecord).toBeGreaterThanOrEqual(c.configured.recordsPerSecond / c.quota.recordsPerSecond);
+    const said = capacityFixes(c);
+    expect(said).toContain(`pack ${pack.eventsPerRecord} or more events per record`);
+    expect(said).toContain('send fuller PutRecordBatch calls');
+    for (const fix of ['request a throughput increase', ' or more events per record', 'send fuller PutRecordBatch'])
+      expect(said.split(fix)).toHaveLength(2);
+    expect(capacityFixes(capacityCheck('eu-central-1', { ...c.settings, eventsPerMonth: 1e6 }))).toBe(
+      'The configured peak fits the default quotas.',
+    );
   });
 
   it("a planted peak over the region's quota is a warning with the fix; packing is an info with the saving at the three tiers", () => {

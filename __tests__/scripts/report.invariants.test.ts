@@ -4,8 +4,15 @@ import { stackTargets } from '../../config/targets';
 import { pricesFor } from '../../config/prices';
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import { CONTROLS_SCOPE } from '../../config/controls';
-import { alarmConditions, renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
-import { accessPrincipal, COMPARISON, CRAWLER_LOG_GROUPS, METRIC_MEANS, storeHolds } from '../../scripts/report/words';
+import { renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
+import {
+  accessPrincipal,
+  alarmConditions,
+  COMPARISON,
+  CRAWLER_LOG_GROUPS,
+  METRIC_MEANS,
+  storeHolds,
+} from '../../scripts/report/words';
 import { CRAWLER_LOG_GROUP } from '../../stacks/constructs/catalog';
 import { CONFIGURED, configuredReports, describeEach } from '../fixtures/configured';
 import { LOCATE_DIGEST_PREFIX_HEX } from '../../scripts/erase/athena-locate';

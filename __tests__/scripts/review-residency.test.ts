@@ -11,7 +11,7 @@ import { resolveMatrix } from '../../config/resolve';
 import type { StackReport } from '../../scripts/report/analyze';
 import { analyzedOnce } from '../fixtures/analyzed';
 import { compareReports, gateFailures, type StackReview } from '../../scripts/review/compare';
-import { verdict } from '../../scripts/review/render';
+import { verdict } from '../../scripts/report/words';
 import { CheckedStack } from '../../stacks/checked-stack';
 import { buildMatrix } from '../../stacks/matrix';
 import type { TerraformJson } from '../../terraform-json/stack-json';

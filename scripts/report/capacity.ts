@@ -7,6 +7,7 @@ import { firehoseQuota, PUT_RECORD_BATCH_MAX_RECORDS } from '../../config/aws';
 import type { CapacitySettings } from '../../config/schema';
 import type { Finding } from '../../stacks/rules/rule';
 import { ASSUMPTIONS, price, VOLUMES } from './prices';
+import { capacityFix } from './words/sections';
 
 export interface CapacityLine {
   label: string;
@@ -20,14 +21,18 @@ export interface CapacityLine {
   headroom: number;
 }
 
+/** A fix of a configured peak over a quota, by the quota it exceeds: throughput (MiB/s), records/s, requests/s. */
+export type CapacityFix =
+  { kind: 'throughput' } | { kind: 'pack'; eventsPerRecord: number } | { kind: 'fuller-batches' };
+
 export interface CapacityCheck {
   region: string;
   quota: ReturnType<typeof firehoseQuota>;
   settings: CapacitySettings;
   configured: CapacityLine;
   tiers: CapacityLine[];
-  /** Fixes by name when the configured peak does not fit. */
-  fixes: string[];
+  /** The fixes, one per quota the configured peak exceeds (words' capacityFix says them); empty when it fits. */
+  fixes: CapacityFix[];
   /** Ingestion per month with one event per record vs records packed to the 5 KB billing step, per tier. */
   batching: { eventsPerMonth: number; unpacked: number; packed: number; eventsPerPackedRecord: number }[] | null;
 }
@@ -65,17 +70,14 @@ export function capacityCheck(region: string, settings: CapacitySettings): Capac
   const quota = firehoseQuota(region);
   const configured = line('configured', settings.eventsPerMonth, settings, quota);
   const tiers = VOLUMES.map((v) => line(`${v / 1e6} M events/month`, v, settings, quota));
-  const fixes: string[] = [];
-  if (configured.mibPerSecond > quota.mibPerSecond)
-    fixes.push(
-      `request a throughput increase for the stream (Firehose limits form or Service Quotas; the three quotas scale together), or spread apps over more streams`,
-    );
+  const fixes: CapacityFix[] = [];
+  if (configured.mibPerSecond > quota.mibPerSecond) fixes.push({ kind: 'throughput' });
   if (configured.recordsPerSecond > quota.recordsPerSecond)
-    fixes.push(
-      `pack ${Math.ceil(configured.recordsPerSecond / quota.recordsPerSecond) * settings.eventsPerRecord} or more events per record (capacity.eventsPerRecord), or request a quota increase`,
-    );
-  if (configured.requestsPerSecond > quota.requestsPerSecond)
-    fixes.push('send fuller PutRecordBatch calls (up to 500 records / 4 MiB), or request a quota increase');
+    fixes.push({
+      kind: 'pack',
+      eventsPerRecord: Math.ceil(configured.recordsPerSecond / quota.recordsPerSecond) * settings.eventsPerRecord,
+    });
+  if (configured.requestsPerSecond > quota.requestsPerSecond) fixes.push({ kind: 'fuller-batches' });
   // What packing would save, in dollars: only where Firehose's price is sourced for the region.
   const firehosePerGb = price(region, 'firehose.ingestion')?.value;
   // Billed KB of one record of `events` events: rounded up to the 5 KB step.
@@ -110,7 +112,7 @@ export function capacityFindings(stream: string, c: CapacityCheck): Finding[] {
       severity: 'warning',
       check: 'capacity',
       resource: stream,
-      message: `at the configured peak (${c.configured.peakEventsPerSecond} events/s: ${c.configured.mibPerSecond} MiB/s, ${c.configured.recordsPerSecond} records/s, ${c.configured.requestsPerSecond} requests/s) the stream exceeds its default ${c.region} quota (${c.quota.mibPerSecond} MiB/s, ${c.quota.recordsPerSecond} records/s, ${c.quota.requestsPerSecond} requests/s) and throttles; fix: ${c.fixes.join('; ')}`,
+      message: `at the configured peak (${c.configured.peakEventsPerSecond} events/s: ${c.configured.mibPerSecond} MiB/s, ${c.configured.recordsPerSecond} records/s, ${c.configured.requestsPerSecond} requests/s) the stream exceeds its default ${c.region} quota (${c.quota.mibPerSecond} MiB/s, ${c.quota.recordsPerSecond} records/s, ${c.quota.requestsPerSecond} requests/s) and throttles; fix: ${c.fixes.map(capacityFix).join('; ')}`,
     });
   }
   if (c.batching && c.settings.eventsPerRecord === 1) {

@@ -31,10 +31,6 @@ export interface ControlResult extends Control {
   acceptance?: ControlAcceptance;
 }
 
-/** Where acceptances are configured, for the reader. */
-export const ACCEPTANCES_SETTING =
-  'controls.acceptances (config/defaults.ts; a profile or a deployment may override it)';
-
 const RULES = [...SYNTH_GATE, ...REPORT_ONLY] as { id: string; controls?: readonly ControlId[] }[];
 
 const ADDRESS = /^aws_[a-z0-9_]+\.[A-Za-z0-9_-]+$/;

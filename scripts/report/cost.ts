@@ -4,7 +4,7 @@
  * region's sourced prices (config/prices/), with the reference design's simpler method beside it. Every billable
  * component of the resources present is either in the total or named as left out, with a typed reason (`Omission`):
  * no sourced price in the region, no sourced price at all, a usage the estimate does not model, or a query the
- * workgroup's cutoff would cancel — never another region's price in its place. The words are words.ts's.
+ * workgroup's cutoff would cancel — never another region's price in its place. The words are in words/cost.ts.
  */
 import type { PriceItem } from '../../config/prices';
 import { runsPerDay } from '../../config/glue-cron';
@@ -25,7 +25,7 @@ export function workgroupCutoffBytes(tf: TerraformJson): number | null {
 
 /**
  * The components the estimate prices (when the region's file has their prices), by id: the data tools read; their
- * names are words.ts's (COST_COMPONENT).
+ * names are in words/cost.ts (COST_COMPONENT).
  */
 export const COMPONENTS = ['firehose', 's3', 's3-requests', 'glue', 'athena', 'kms-key', 'alarms'] as const;
 export type CostComponent = (typeof COMPONENTS)[number];
@@ -217,7 +217,7 @@ export interface CostEstimate {
   differences: CostDifference[];
 }
 
-/** Why the estimate differs from the reference design's method, as data (words.ts says it). */
+/** Why the estimate differs from the reference design's method, as data (words/cost.ts says it). */
 export type CostDifference =
   | { kind: 'firehose-increment'; eventKb: number; billedKb: number; incrementKb: number }
   | { kind: 'storage-steady-state'; months: { storageClass: string; months: number }[]; expirationDays: number }

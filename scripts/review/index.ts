@@ -38,7 +38,8 @@ import {
   type WorkspacesModel,
   type WorkspacesReview,
 } from './workspaces';
-import { changesJson, changeWords, renderChangesMarkdown, verdict } from './render';
+import { changesJson, renderChangesMarkdown } from './render';
+import { changeWords, verdict } from '../report/words';
 
 /** A synth of a project folder into `outdir`; the error output when it fails. */
 function synth(projectDir: string, outdir: string): string | undefined {

@@ -8,7 +8,9 @@
  */
 import type { TerraformJson } from '../../terraform-json/stack-json';
 import { readStackJson, synthesizedStacks } from '../../terraform-json/synth-output';
+import * as words from '../report/words';
 import type { Effect } from './compare';
+import { SUMMARY_HEADERS } from './render';
 
 export interface HcpWorkspace {
   name: string;
@@ -84,41 +86,32 @@ export interface WorkspacesReview {
   verdict: string;
 }
 
-const roleName = (arn: string) => arn.replace(/^arn:[^:]+:iam::(\d+):role\/(.+)$/, 'role $2 of $1');
-const describe = (w: HcpWorkspace) =>
-  `${w.name} (project ${w.project}, ${w.executionMode} runs${w.vcs ? ` from ${w.vcs}` : ''}, ${w.autoApply ? 'applies without approval' : 'applies approved by a reviewer'}; assumes ${
-    Object.entries(w.credentials)
-      .filter(([k]) => k.endsWith('_ROLE_ARN'))
-      .map(([k, v]) => `${k.replace(/^TFC_AWS_|_ROLE_ARN$/g, '').toLowerCase()} ${roleName(v)}`)
-      .join(', ') || 'no AWS role'
-  })`;
-
 function workspaceChanges(b: HcpWorkspace, a: HcpWorkspace): WorkspacesReview['changes'] {
   const changes: WorkspacesReview['changes'] = [];
   for (const key of [...new Set([...Object.keys(b.credentials), ...Object.keys(a.credentials)])].sort()) {
     if (b.credentials[key] === a.credentials[key]) continue;
     changes.push({
-      words: `workspace ${a.name} ${key}: was ${b.credentials[key] ?? 'unset'}; now ${a.credentials[key] ?? 'unset'}`,
+      words: words.WORKSPACE_CHANGE.credential(a.name, key, b.credentials[key], a.credentials[key]),
       effects: a.credentials[key] ? ['widens-access'] : ['narrows-access'],
     });
   }
   if (b.vcs !== a.vcs)
     changes.push({
-      words: `workspace ${a.name} runs start from: was ${b.vcs ?? 'the CLI'}; now ${a.vcs ?? 'the CLI'}`,
+      words: words.WORKSPACE_CHANGE.vcs(a.name, b.vcs, a.vcs),
       effects: a.vcs ? ['widens-access'] : [],
     });
   if (b.autoApply !== a.autoApply)
     changes.push({
-      words: `workspace ${a.name} applies: was ${b.autoApply ? 'without approval' : 'approved by a reviewer'}; now ${a.autoApply ? 'without approval' : 'approved by a reviewer'}`,
+      words: words.WORKSPACE_CHANGE.autoApply(a.name, b.autoApply, a.autoApply),
       effects: [a.autoApply ? 'weakens-protection' : 'strengthens-protection'],
     });
   if (b.executionMode !== a.executionMode)
     changes.push({
-      words: `workspace ${a.name} execution: was ${b.executionMode}; now ${a.executionMode}`,
+      words: words.WORKSPACE_CHANGE.executionMode(a.name, b.executionMode, a.executionMode),
       effects: [],
     });
   if (b.project !== a.project)
-    changes.push({ words: `workspace ${a.name} project: was ${b.project}; now ${a.project}`, effects: [] });
+    changes.push({ words: words.WORKSPACE_CHANGE.project(a.name, b.project, a.project), effects: [] });
   return changes;
 }
 
@@ -137,7 +130,7 @@ export function compareWorkspaces(base: WorkspacesModel[], current: WorkspacesMo
         status: 'added',
         changes: [],
         effects: [],
-        verdict: `new workspaces stack: HCP Terraform organization ${a!.organization} on ${a!.hostname}, ${a!.workspaces.length} workspace${a!.workspaces.length === 1 ? '' : 's'}: ${a!.workspaces.map(describe).join('; ')}`,
+        verdict: words.workspacesAdded(a!),
       };
     if (!a)
       return {
@@ -145,7 +138,7 @@ export function compareWorkspaces(base: WorkspacesModel[], current: WorkspacesMo
         status: 'removed',
         changes: [],
         effects: [],
-        verdict: `workspaces stack removed: organization ${b.organization} on ${b.hostname} (${b.workspaces.map((w) => w.name).join(', ')}); runs there stop`,
+        verdict: words.workspacesRemoved(b),
       };
     const changes: WorkspacesReview['changes'] = [];
     const was = new Map(b.workspaces.map((w) => [w.name, w]));
@@ -154,10 +147,10 @@ export function compareWorkspaces(base: WorkspacesModel[], current: WorkspacesMo
       changes.push(
         ...(was.has(w.name)
           ? workspaceChanges(was.get(w.name)!, w)
-          : [{ words: `new workspace ${describe(w)}`, effects: [] as Effect[] }]),
+          : [{ words: words.WORKSPACE_CHANGE.added(w), effects: [] as Effect[] }]),
       );
     for (const w of b.workspaces.filter((x) => !now.has(x.name)))
-      changes.push({ words: `removed workspace ${w.name}`, effects: [] });
+      changes.push({ words: words.WORKSPACE_CHANGE.removed(w.name), effects: [] });
     const effects = EFFECTS.filter((e) => changes.some((c) => c.effects.includes(e)));
     return {
       stack: a.stack,
@@ -176,8 +169,8 @@ export function workspacesMarkdown(reviews: WorkspacesReview[]): string[] {
     '',
     '## HCP Terraform workspaces',
     '',
-    '| Stack | Status | Verdict |',
-    '|---|---|---|',
+    `| ${SUMMARY_HEADERS.join(' | ')} |`,
+    `|${SUMMARY_HEADERS.map(() => '---').join('|')}|`,
     ...reviews.map((r) => `| \`${r.stack}\` | ${r.status} | ${r.verdict.replace(/\|/g, '\\|')} |`),
     ...reviews.flatMap((r) =>
       r.changes.map((c) => `- \`${r.stack}\`: ${c.words}${c.effects.length ? ` **(${c.effects.join(', ')})**` : ''}`),
