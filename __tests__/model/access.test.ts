@@ -449,6 +449,33 @@ const CORPUS: [string, (tf: { resource: Json }) => void, (RegExp | string)[]][] 
     [/^policy-holder \S+-analyst \| delete \| aws_s3_bucket\.storage_data_\w+\/data\/ \| allowed$/],
   ],
   [
+    'Resources the simulator reads loosely: another prefix before the first colon, a short ARN it pads with *',
+    (tf) =>
+      editPolicy(analystPolicy(tf), 'policy', (d) =>
+        d.Statement.push(
+          { Effect: 'Allow', Action: 's3:DeleteObject', Resource: `foo:aws:s3:::${BUCKET}/*` },
+          { Effect: 'Allow', Action: 's3:DeleteObjectVersion', Resource: 'arn:aws:s3' },
+        ),
+      ),
+    [
+      /^policy-holder \S+-analyst \| delete \| aws_s3_bucket\.storage_data_\w+\/data\/ \| allowed$/,
+      /^policy-holder \S+-analyst \| delete \| aws_s3_bucket\.storage_access-logs_\w+ \| allowed$/,
+    ],
+  ],
+  [
+    "a bucket policy granting every principal through a Resource with another prefix before the first colon: the stack's roles read every folder",
+    (tf) =>
+      editPolicy(bucketPolicy(tf), 'policy', (d) =>
+        d.Statement.push({
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:GetObject',
+          Resource: `foo:aws:s3:::${BUCKET}/*`,
+        }),
+      ),
+    [/^stack-role \S+-crawler \| read \| aws_s3_bucket\.storage_data_\w+\/errors\/ \| allowed$/],
+  ],
+  [
     'a policy variable written as Terraform escapes it ($${aws:PrincipalAccount} in the bucket name)',
     (tf) =>
       editPolicy(analystPolicy(tf), 'policy', (d) =>
