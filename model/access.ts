@@ -1212,18 +1212,21 @@ function evaluate(
     ...(organization ? { scps: organization.scps, rcps: organization.rcps } : {}),
     ...(call.blockPublicAccess ? { s3BlockPublicAccess: true } : {}),
   };
-  const key = [
+  // Everything the evaluation reads, each document by its number: one JSON array, so no two inputs share a key.
+  const key = JSON.stringify([
     asker.arn,
-    ...asker.identity.map(idOf),
+    asker.identity.map(idOf),
     idOf(asker.boundary),
     idOf(asker.session),
     call.action,
     call.resource,
     idOf(call.policy),
-    JSON.stringify(input.context),
+    input.context,
+    input.known,
+    home.account,
     idOf(organization),
-    String(call.blockPublicAccess),
-  ].join('\u0000');
+    Boolean(call.blockPublicAccess),
+  ]);
   let result = cache.get(key);
   if (!result) {
     const docs = [
