@@ -157,7 +157,7 @@ export function compareWorkspaces(base: WorkspacesModel[], current: WorkspacesMo
       status: changes.length ? 'changed' : 'unchanged',
       changes,
       effects,
-      verdict: changes.length ? changes.map((c) => c.words).join('; ') : 'no change',
+      verdict: words.workspacesVerdict(changes.map((c) => c.words)),
     };
   });
 }

@@ -55,7 +55,7 @@ function outsideCopy(o: ErasureOutside): string {
  * When every copy the command erases is gone: S3 reachable (the buffer interval, or a restore), while S3 is
  * unreachable (Firehose's retention of undeliverable records), and whether a second run is needed — from the plan.
  */
-export function erasureGone(x: ErasurePlan): string {
+function erasureGone(x: ErasurePlan): string {
   if (x.hours === 0) return `Every copy above is gone by the run that serves the request${ERASURE_EXCEPT}.`;
   const last = x.copies.find((c) => c.hours === x.hours)!;
   const why =
@@ -120,7 +120,7 @@ export const ERASURE_COST_HEADERS = [
 ] as const;
 
 /** Locating with Athena past the workgroup's scan cutoff: refused before it starts, and what running it anyway bills. */
-export const erasureLocateRefused = (c: ErasureCost): string =>
+const erasureLocateRefused = (c: ErasureCost): string =>
   `over the scan cutoff: \`npm run erase\` refuses it before it starts ($0; run anyway, the cutoff cancels it and it is billed for the bytes scanned until then${c.cancelledLocate === null ? '' : `, $${c.cancelledLocate.toFixed(c.cancelledLocate < 0.01 ? 4 : 2)} at the cutoff`}); \`--locate scan\` instead`;
 
 /** A volume's row of the cost table, as ERASURE_COST_HEADERS lists the columns. */

@@ -43,7 +43,7 @@ export const protectedKey = (k: { alias?: string | null; address: string }, ctx:
 
 // Alerts.
 
-export const ALERT_KIND: Record<AlertKind, string> = {
+const ALERT_KIND: Record<AlertKind, string> = {
   'metric-alarm': 'alarm',
   'event-rule': 'rule',
   's3-notification': 'S3 notification',
@@ -82,7 +82,7 @@ export const ASSUMED_BY = 'Assumed by ';
 export const ONLY_WHEN = ', only when ';
 export const ACCOUNT_IAM_GRANTS = "Grants: whatever the account's IAM policies give them; nothing in this stack.";
 
-export const RESOURCE_POLICY_KIND: Record<ResourcePolicyKind, string> = {
+const RESOURCE_POLICY_KIND: Record<ResourcePolicyKind, string> = {
   'bucket-policy': 'bucket policy',
   'key-policy': 'key policy',
   'topic-policy': 'topic policy',

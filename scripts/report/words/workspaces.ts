@@ -42,6 +42,8 @@ const workspacesCount = (m: WorkspacesModel) =>
 /** A workspaces stack's verdict when it is new or removed. */
 export const workspacesAdded = (m: WorkspacesModel): string =>
   `new workspaces stack: HCP Terraform organization ${m.organization} on ${m.hostname}, ${workspacesCount(m)}: ${m.workspaces.map(workspace).join('; ')}`;
+/** A workspaces stack's verdict when it changed: its changes' words, or that nothing changed. */
+export const workspacesVerdict = (changes: string[]): string => (changes.length ? changes.join('; ') : 'no change');
 export const workspacesRemoved = (m: WorkspacesModel): string =>
   `workspaces stack removed: organization ${m.organization} on ${m.hostname} (${m.workspaces.map((w) => w.name).join(', ')}); runs there stop`;
 
