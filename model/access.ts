@@ -1037,11 +1037,11 @@ const cache = new Map<string, { level: AccessLevel; keys: string[] }>();
  * evaluation is skipped: a shortcut for speed only, never a decision to allow.
  */
 function someAllowCouldMatch(docs: (Doc | undefined)[], action: string, resource: string): boolean {
-  return docs.some((doc) =>
-    ((doc?.Statement ?? []) as Body[]).some(
-      (s) => s.Effect === 'Allow' && couldMatch(s, action) && couldCover(s, resource),
-    ),
-  );
+  // Loops, not closures: this runs for every call of every matrix, cached answers included.
+  for (const doc of docs)
+    for (const s of (doc?.Statement ?? []) as Body[])
+      if (s.Effect === 'Allow' && couldMatch(s, action) && couldCover(s, resource)) return true;
+  return false;
 }
 
 const statementMatches = new WeakMap<Body, Map<string, boolean>>();
@@ -1153,6 +1153,25 @@ function conditionKeys(expression: AllowedConditionExpression | undefined): stri
   return [];
 }
 
+const askerKeys = new WeakMap<Asker, string>();
+/** What an asker brings to a request, as JSON (its documents by number): kept per asker object. */
+function askerKey(asker: Asker): string {
+  let key = askerKeys.get(asker);
+  if (key === undefined) {
+    key = JSON.stringify([
+      asker.arn,
+      asker.kind,
+      asker.account,
+      asker.identity.map(idOf),
+      idOf(asker.boundary),
+      idOf(asker.session),
+      asker.context ?? null,
+    ]);
+    askerKeys.set(asker, key);
+  }
+  return key;
+}
+
 /** One call, evaluated: Strict with what a real request carries, then Discovery for what cannot be known here. */
 function evaluate(
   asker: Asker,
@@ -1163,72 +1182,73 @@ function evaluate(
   // From another account, or anonymously, only a resource policy can grant: the caller's own policies are not enough.
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
   const outside = asker.account !== home.account;
-  if (!someAllowCouldMatch(outside ? [call.policy] : [...asker.identity, call.policy], call.action, call.resource))
+  if (
+    !someAllowCouldMatch([call.policy], call.action, call.resource) &&
+    (outside || !someAllowCouldMatch(asker.identity, call.action, call.resource))
+  )
     return { level: 'denied', keys: [] };
-  const principalAccount = typeof asker.arn === 'string' ? /::(\d{12}):/.exec(asker.arn)?.[1] : undefined;
-  // Facts of who asks: the account always; the ARN only where the principal is a real one (not "any principal").
-  // "Any other account" is no account in particular: its account id is left unknown, so a policy that excludes one
-  // account id (StringNotEquals kms:CallerAccount) is not judged by the stand-in's.
-  const anyAccount = asker.kind === 'other-account';
-  const who: Record<string, string> = {
-    ...(principalAccount && !anyAccount ? { 'aws:PrincipalAccount': principalAccount } : {}),
-    ...(typeof asker.arn === 'string' &&
-    ['stack-role', 'guest', 'named-external'].includes(asker.kind) &&
-    principalAccount
-      ? { 'aws:PrincipalArn': asker.arn }
-      : {}),
-  };
-  const input = {
-    principal: asker.arn,
-    action: call.action,
-    resource: call.resource,
-    resourceAccount: home.account,
-    context: {
-      'aws:SecureTransport': 'true',
-      'aws:RequestedRegion': home.region,
-      ...who,
-      ...(principalAccount && !anyAccount && call.action.startsWith('kms:')
-        ? { 'kms:CallerAccount': principalAccount }
-        : {}),
-      ...(asker.context ?? {}),
-      ...(call.context ?? {}),
-    },
-    identity: asker.identity,
-    known: [
-      'aws:RequestedRegion',
-      ...Object.keys(who),
-      ...Object.keys(asker.context ?? {}),
-      ...Object.keys(call.context ?? {}),
-      ...(call.action.startsWith('kms:') ? ['kms:ViaService', ...(anyAccount ? [] : ['kms:CallerAccount'])] : []),
-    ],
-    ...(call.policy
-      ? {
-          resourcePolicy: call.policy,
-          resourcePolicyType: call.action.startsWith('sts:AssumeRole') ? ('trust' as const) : ('resource' as const),
-        }
-      : {}),
-    ...(asker.boundary ? { boundary: asker.boundary } : {}),
-    ...(asker.session ? { session: asker.session } : {}),
-    ...(organization ? { scps: organization.scps, rcps: organization.rcps } : {}),
-    ...(call.blockPublicAccess ? { s3BlockPublicAccess: true } : {}),
-  };
-  // Everything the evaluation reads, each document by its number: one JSON array, so no two inputs share a key.
-  const key = JSON.stringify([
-    asker.arn,
-    asker.identity.map(idOf),
-    idOf(asker.boundary),
-    idOf(asker.session),
+  // Everything the evaluation reads (the request is a function of the asker, the call, the stack's home and the
+  // organization's policies), each document by its number: JSON, so no two inputs share a key. Built before the
+  // request itself, which only a first evaluation needs.
+  const key = `${askerKey(asker)}\u0000${JSON.stringify([
+    home.account,
+    home.region,
     call.action,
     call.resource,
     idOf(call.policy),
-    input.context,
-    input.known,
-    home.account,
+    call.context ?? null,
     idOf(organization),
     Boolean(call.blockPublicAccess),
-  ]);
+  ])}`;
   let result = cache.get(key);
   if (!result) {
+    const principalAccount = typeof asker.arn === 'string' ? /::(\d{12}):/.exec(asker.arn)?.[1] : undefined;
+    // Facts of who asks: the account always; the ARN only where the principal is a real one (not "any principal").
+    // "Any other account" is no account in particular: its account id is left unknown, so a policy that excludes one
+    // account id (StringNotEquals kms:CallerAccount) is not judged by the stand-in's.
+    const anyAccount = asker.kind === 'other-account';
+    const who: Record<string, string> = {
+      ...(principalAccount && !anyAccount ? { 'aws:PrincipalAccount': principalAccount } : {}),
+      ...(typeof asker.arn === 'string' &&
+      ['stack-role', 'guest', 'named-external'].includes(asker.kind) &&
+      principalAccount
+        ? { 'aws:PrincipalArn': asker.arn }
+        : {}),
+    };
+    const input = {
+      principal: asker.arn,
+      action: call.action,
+      resource: call.resource,
+      resourceAccount: home.account,
+      context: {
+        'aws:SecureTransport': 'true',
+        'aws:RequestedRegion': home.region,
+        ...who,
+        ...(principalAccount && !anyAccount && call.action.startsWith('kms:')
+          ? { 'kms:CallerAccount': principalAccount }
+          : {}),
+        ...(asker.context ?? {}),
+        ...(call.context ?? {}),
+      },
+      identity: asker.identity,
+      known: [
+        'aws:RequestedRegion',
+        ...Object.keys(who),
+        ...Object.keys(asker.context ?? {}),
+        ...Object.keys(call.context ?? {}),
+        ...(call.action.startsWith('kms:') ? ['kms:ViaService', ...(anyAccount ? [] : ['kms:CallerAccount'])] : []),
+      ],
+      ...(call.policy
+        ? {
+            resourcePolicy: call.policy,
+            resourcePolicyType: call.action.startsWith('sts:AssumeRole') ? ('trust' as const) : ('resource' as const),
+          }
+        : {}),
+      ...(asker.boundary ? { boundary: asker.boundary } : {}),
+      ...(asker.session ? { session: asker.session } : {}),
+      ...(organization ? { scps: organization.scps, rcps: organization.rcps } : {}),
+      ...(call.blockPublicAccess ? { s3BlockPublicAccess: true } : {}),
+    };
     const docs = [
       ...asker.identity,
       call.policy,
