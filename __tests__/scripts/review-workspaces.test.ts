@@ -9,6 +9,7 @@ import { resolveMatrix } from '../../config/resolve';
 import { buildMatrix } from '../../stacks/matrix';
 import type { TerraformJson } from '../../terraform-json/stack-json';
 import { WorkspacesStack } from '../../stacks/workspaces-stack';
+import { workspacesChangesMarkdown } from '../../scripts/review/render';
 import { compareWorkspaces, workspacesModel, type WorkspacesModel } from '../../scripts/review/workspaces';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 
@@ -88,5 +89,27 @@ describe('review of the workspaces stacks', () => {
       'workspace telemetry-prod-eu-central-1 TFC_AWS_APPLY_ROLE_ARN: was arn:aws:iam::222222222222:role/telemetry-prod-eu-central-1-deploy-apply; now arn:aws:iam::222222222222:role/admin',
       'workspace telemetry-prod-eu-central-1 applies: was approved by a reviewer; now without approval',
     ]);
+  });
+});
+
+describe("changes.md's part on the workspaces stacks", () => {
+  it("a summary row per stack and a line per change with its effects, written by the report document's Markdown writer", () => {
+    const base = workspaces(withEu(cloud));
+    const edited = JSON.parse(JSON.stringify(base)) as WorkspacesModel[];
+    edited[0].workspaces[0].autoApply = true;
+    const md = workspacesChangesMarkdown(compareWorkspaces(base, edited));
+    const stack = base[0].stack;
+    expect(md.split('\n')).toEqual([
+      '',
+      '## HCP Terraform workspaces',
+      '',
+      '| Stack | Status | Verdict |',
+      '|---|---|---|',
+      `| \`${stack}\` | changed | workspace telemetry-prod-eu-central-1 applies: was approved by a reviewer; now without approval |`,
+      '',
+      `- \`${stack}\`: workspace telemetry-prod-eu-central-1 applies: was approved by a reviewer; now without approval **(weakens-protection)**`,
+      '',
+    ]);
+    expect(workspacesChangesMarkdown([])).toBe('');
   });
 });

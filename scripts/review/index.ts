@@ -31,14 +31,8 @@ import { analyzeStack, type StackReport } from '../report/analyze';
 import { readReports, synthFingerprint, writeReports } from '../report/files';
 import { compareReports, GATED, gateFailures, type StackReview } from './compare';
 import { readPlanFile } from '../../terraform-json/plan';
-import {
-  compareWorkspaces,
-  readWorkspaces,
-  workspacesMarkdown,
-  type WorkspacesModel,
-  type WorkspacesReview,
-} from './workspaces';
-import { changesJson, renderChangesMarkdown } from './render';
+import { compareWorkspaces, readWorkspaces, type WorkspacesModel, type WorkspacesReview } from './workspaces';
+import { changesJson, renderChangesMarkdown, workspacesChangesMarkdown } from './render';
 import { changeWords, verdict } from '../report/words';
 
 /** A synth of a project folder into `outdir`; the error output when it fails. */
@@ -199,9 +193,7 @@ export function main(args: string[]): number {
   publish(values.out, (dir) => {
     writeFileSync(
       join(dir, 'changes.md'),
-      `${renderChangesMarkdown(reviews, label)}${workspacesMarkdown(workspaces)
-        .map((line) => `${line}\n`)
-        .join('')}`,
+      `${renderChangesMarkdown(reviews, label)}${workspacesChangesMarkdown(workspaces)}`,
     );
     writeFileSync(
       join(dir, 'changes.json'),

@@ -4,13 +4,39 @@
  * scripts/report/words/review.ts's.
  */
 import { cell, code, mark, strong, text, type Block, type Section } from '../report/document';
-import { sectionMarkdown } from '../report/markdown';
+import { blockMarkdown, sectionMarkdown } from '../report/markdown';
 import * as words from '../report/words';
 import { GATED, SECTIONS, type Change, type Effect, type StackReview } from './compare';
+import type { WorkspacesReview } from './workspaces';
 
 /** changes.md: fit to paste into a pull request — the review's document (`changesSection`) in Markdown. */
 export const renderChangesMarkdown = (reviews: StackReview[], baseLabel: string): string =>
   sectionMarkdown(changesSection(changesJson(reviews, baseLabel, '')));
+
+/**
+ * changes.md's part on the HCP Terraform workspaces stacks, through the same Markdown writer: their summary table (the
+ * review's columns), then each change with its effects; nothing without workspaces stacks.
+ */
+export function workspacesChangesMarkdown(reviews: WorkspacesReview[]): string {
+  if (reviews.length === 0) return '';
+  const changes = reviews.flatMap((r) =>
+    r.changes.map((c) => [
+      code(r.stack),
+      text(`: ${c.words}`),
+      ...(c.effects.length ? [text(' '), strong(text(`(${c.effects.join(', ')})`))] : []),
+    ]),
+  );
+  const blocks: Block[] = [
+    { kind: 'heading', level: 1, text: words.WORKSPACES_REVIEW_TITLE },
+    {
+      kind: 'table',
+      headers: [...SUMMARY_HEADERS],
+      rows: reviews.map((r) => [[code(r.stack)], cell(r.status), cell(r.verdict)]),
+    },
+    ...(changes.length ? [{ kind: 'list' as const, items: changes }] : []),
+  ];
+  return `\n${blocks.map((b) => blockMarkdown(b)).join('\n\n')}\n`;
+}
 
 /** changes.json: what CI gates read, and what the report's page shows the review from. */
 export interface ChangesJson {

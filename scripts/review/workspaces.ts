@@ -10,7 +10,6 @@ import type { TerraformJson } from '../../terraform-json/stack-json';
 import { readStackJson, synthesizedStacks } from '../../terraform-json/synth-output';
 import * as words from '../report/words';
 import type { Effect } from './compare';
-import { SUMMARY_HEADERS } from './render';
 
 export interface HcpWorkspace {
   name: string;
@@ -160,20 +159,4 @@ export function compareWorkspaces(base: WorkspacesModel[], current: WorkspacesMo
       verdict: words.workspacesVerdict(changes.map((c) => c.words)),
     };
   });
-}
-
-/** For changes.md: a summary table of the workspaces stacks, then each change. */
-export function workspacesMarkdown(reviews: WorkspacesReview[]): string[] {
-  if (reviews.length === 0) return [];
-  return [
-    '',
-    '## HCP Terraform workspaces',
-    '',
-    `| ${SUMMARY_HEADERS.join(' | ')} |`,
-    `|${SUMMARY_HEADERS.map(() => '---').join('|')}|`,
-    ...reviews.map((r) => `| \`${r.stack}\` | ${r.status} | ${r.verdict.replace(/\|/g, '\\|')} |`),
-    ...reviews.flatMap((r) =>
-      r.changes.map((c) => `- \`${r.stack}\`: ${c.words}${c.effects.length ? ` **(${c.effects.join(', ')})**` : ''}`),
-    ),
-  ];
 }

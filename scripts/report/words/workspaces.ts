@@ -42,6 +42,9 @@ const workspacesCount = (m: WorkspacesModel) =>
 /** A workspaces stack's verdict when it is new or removed. */
 export const workspacesAdded = (m: WorkspacesModel): string =>
   `new workspaces stack: HCP Terraform organization ${m.organization} on ${m.hostname}, ${workspacesCount(m)}: ${m.workspaces.map(workspace).join('; ')}`;
+/** The heading of changes.md's part on the workspaces stacks. */
+export const WORKSPACES_REVIEW_TITLE = 'HCP Terraform workspaces';
+
 /** A workspaces stack's verdict when it changed: its changes' words, or that nothing changed. */
 export const workspacesVerdict = (changes: string[]): string => (changes.length ? changes.join('; ') : 'no change');
 export const workspacesRemoved = (m: WorkspacesModel): string =>
