@@ -1078,6 +1078,9 @@ function arnParts(arn: string): string[] {
  * beginning of the other, nothing matches both. Two parts without wildcards must be equal.
  */
 function partsMayMeet(policyPart: string, requestPart: string): boolean {
+  // Beyond printable ASCII, the simulator's case-insensitive regular expressions equate letters that toLowerCase
+  // keeps apart (σ, ς, Σ).
+  if (/[^ -~]/.test(policyPart + requestPart)) return true;
   const p = policyPart.toLowerCase();
   const r = requestPart.toLowerCase();
   const literalP = p.split(/[*?]/)[0];
@@ -1117,13 +1120,19 @@ export function couldCover(s: Body, resource: string): boolean {
 }
 
 /**
- * Whether any statement that could cover the action has a condition: without one, no value of an unknown key can
- * change the answer, so Discovery mode would only repeat Strict's (a shortcut for speed, never a decision).
+ * Whether Discovery mode could answer otherwise than Strict: some statement that could cover the action has a
+ * condition (an unknown key's value may change the answer), or names a role session as its principal
+ * (`arn:aws:sts::…:assumed-role/<role>/<session>`): an asker stands for every session of its role, and Discovery
+ * treats the session's name as unknown (iam-simulate's principal/principal.js, `ignoredRoleSessionName`), so "some
+ * session of the role may" shows as conditional instead of denied. Without either, Discovery would only repeat
+ * Strict's answer (a shortcut for speed, never a decision).
  */
-const someConditionCouldMatter = (docs: unknown[], action: string): boolean =>
+const namesSession = (s: Body): boolean =>
+  [s.Principal, s.NotPrincipal].some((p) => p !== undefined && JSON.stringify(p).includes(':assumed-role/'));
+const discoveryCouldDiffer = (docs: unknown[], action: string): boolean =>
   docs.some((doc) =>
     (((doc as Doc | undefined)?.Statement ?? []) as Body[]).some(
-      (s) => s.Condition !== undefined && couldMatch(s, action),
+      (s) => (s.Condition !== undefined || namesSession(s)) && couldMatch(s, action),
     ),
   );
 
@@ -1258,7 +1267,7 @@ function evaluate(
       ...(organization?.rcps ?? []),
     ];
     if (evaluateRequest(input, 'Strict').result === 'Allowed') result = { level: 'allowed', keys: [] };
-    else if (!someConditionCouldMatter(docs, call.action)) result = { level: 'denied', keys: [] };
+    else if (!discoveryCouldDiffer(docs, call.action)) result = { level: 'denied', keys: [] };
     else {
       const discovery = evaluateRequest(input, 'Discovery');
       result =

@@ -264,6 +264,21 @@ const CORPUS: [string, (tf: { resource: Json }) => void, (RegExp | string)[]][] 
     ],
   ],
   [
+    "a trust naming one session of another role of the stack, with no condition anywhere in it: that role's sessions",
+    (tf) =>
+      editPolicy(crawlerRole(tf), 'assume_role_policy', (d) => {
+        const firehose = String(one(tf, 'aws_iam_role', (b) => String(b.name).endsWith('-firehose')).name);
+        d.Statement = [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:sts::222222222222:assumed-role/${firehose}/alice` },
+            Action: 'sts:AssumeRole',
+          },
+        ];
+      }),
+    [/^stack-role \S+-firehose \| assume \| aws_iam_role\.catalog_role_\w+ \| conditional$/],
+  ],
+  [
     "an inline policy added outside Terraform (a plan's live role): s3:* on *",
     (tf) =>
       Object.assign(
