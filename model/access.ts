@@ -132,7 +132,7 @@ export const OTHER_ACCOUNT = '999999999990';
  * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonCognitoUnAuthedIdentitiesSessionPolicy.html
  * (the basic flow, `allow_classic_flow`, applies none).
  */
-export const COGNITO_GUEST_SCOPE_DOWN: Doc = {
+const COGNITO_GUEST_SCOPE_DOWN: Doc = {
   Version: '2012-10-17',
   Statement: [
     {
