@@ -109,10 +109,7 @@ export class StateBootstrapStack extends CheckedStack {
         allowDestroy: target.allowDestroy,
       });
     }
-    // Each pipeline's permissions once per resolution of this stack (each is a whole resolution of that pipeline).
-    const permissionsOf =
-      computePermissions &&
-      ((stack: string) => this.oncePerResolution(`deploy permissions of ${stack}`, () => computePermissions(stack)));
+    const permissionsOf = computePermissions && this.oncePerResolution('deploy permissions', computePermissions);
     if (permissionsOf) for (const stack of target.stacks) permissionsBoundaryPolicy(this, stack, permissionsOf);
     if (target.deployRoles.length > 0 && !permissionsOf)
       throw new Error(

@@ -69,15 +69,19 @@ export class CheckedStack extends TerraformStack {
   }
 
   /**
-   * A value the stack's tokens compute (from other stacks, say), computed once per resolution of this stack: nothing
-   * changes while cdktf resolves a stack (synchronously), but a stack may change between two resolutions before it is
-   * synthesized (tests build, resolve, change and resolve again), so nothing is kept past one. Outside a resolution
-   * (a token resolved on its own), computed each time.
+   * `compute` kept per argument for one resolution of this stack: what the stack's tokens compute from other stacks
+   * (the trust and state stacks: each pipeline's deploy permissions, a whole resolution of that pipeline each).
+   * Nothing changes while cdktf resolves a stack (synchronously), but a stack may change between two resolutions
+   * before it is synthesized (tests build, resolve, change and resolve again), so nothing is kept past one. Outside a
+   * resolution (a token resolved on its own), computed each time.
    */
-  protected oncePerResolution<T>(key: string, compute: () => T): T {
-    if (!this.resolving) return compute();
-    if (!this.resolving.has(key)) this.resolving.set(key, compute());
-    return this.resolving.get(key) as T;
+  protected oncePerResolution<T>(name: string, compute: (arg: string) => T): (arg: string) => T {
+    return (arg) => {
+      if (!this.resolving) return compute(arg);
+      const key = `${name}\u0000${arg}`;
+      if (!this.resolving.has(key)) this.resolving.set(key, compute(arg));
+      return this.resolving.get(key) as T;
+    };
   }
 
   /** JSON files a stack writes beside its Terraform at synth, by file name (besides the facts). */

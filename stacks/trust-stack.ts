@@ -83,9 +83,7 @@ export class TrustStack extends CheckedStack {
         }),
       );
     }
-    // Each pipeline's permissions once per resolution of this stack (each is a whole resolution of that pipeline).
-    const permissionsOf = (stack: string) =>
-      this.oncePerResolution(`deploy permissions of ${stack}`, () => computePermissions(stack));
+    const permissionsOf = this.oncePerResolution('deploy permissions', computePermissions);
     for (const w of target.workspaces) {
       permissionsBoundaryPolicy(this, w.stack, permissionsOf);
       const provider = providers.get(w.hostname)!;
