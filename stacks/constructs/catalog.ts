@@ -188,6 +188,20 @@ export const JSON_SERDE_PARAMETERS = {
 export const PROJECTION_YEARS = 50;
 
 /**
+ * The month and day partitions of the daily layout, as Athena partition projection reads them (zero-padded integers):
+ * the same in the events table and the erasure's raw-line table, whose years differ (an integer range from the
+ * configured start; a date range back from now).
+ */
+export const MONTH_DAY_PROJECTION = {
+  'projection.month.type': 'integer',
+  'projection.month.range': '1,12',
+  'projection.month.digits': '2',
+  'projection.day.type': 'integer',
+  'projection.day.range': '1,31',
+  'projection.day.digits': '2',
+} as const;
+
+/**
  * Athena partition projection over the Firehose prefix: each `!{timestamp:…}` becomes `${key}`, so the
  * template and the prefix cannot drift apart. `$${` keeps Terraform from reading `${year}` as its own.
  */
@@ -274,12 +288,7 @@ export class Catalog extends Construct {
               'projection.enabled': 'true',
               'projection.year.type': 'integer',
               'projection.year.range': `${projected.projectionStartYear},${projected.projectionStartYear + PROJECTION_YEARS}`,
-              'projection.month.type': 'integer',
-              'projection.month.range': '1,12',
-              'projection.month.digits': '2',
-              'projection.day.type': 'integer',
-              'projection.day.range': '1,31',
-              'projection.day.digits': '2',
+              ...MONTH_DAY_PROJECTION,
               'storage.location.template': projectionTemplate(names.dataBucket, firehose.dataPrefix),
             }
           : {}),

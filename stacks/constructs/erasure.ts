@@ -18,7 +18,7 @@ import { DEFAULT_SETTINGS } from '../../config/defaults';
 import { ATHENA_ENGINE_VERSION } from '../../config/aws';
 import { arnsOf, policyDocument, type AwsEnvironment, type PolicyStatement } from '../iam';
 import { KEY_ADMIN_ACTIONS, keyProtection } from './private-bucket';
-import { projectionTemplate } from './catalog';
+import { MONTH_DAY_PROJECTION, projectionTemplate } from './catalog';
 import { partitionKeys, DAILY_LAYOUT } from '../../config/rules';
 import { PARTITION_COLUMNS } from '../../config/queries';
 import { keyThroughS3AndAthena, peopleAccess } from './people-access';
@@ -112,12 +112,7 @@ export function linesTableLayout(
       'projection.year.range': `NOW-${years}YEARS,NOW`,
       'projection.year.interval': '1',
       'projection.year.interval.unit': 'YEARS',
-      'projection.month.type': 'integer',
-      'projection.month.range': '1,12',
-      'projection.month.digits': '2',
-      'projection.day.type': 'integer',
-      'projection.day.range': '1,31',
-      'projection.day.digits': '2',
+      ...MONTH_DAY_PROJECTION,
       'storage.location.template': projectionTemplate(bucket, dataPrefix),
     },
   };
