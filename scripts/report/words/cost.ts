@@ -130,11 +130,9 @@ export function catalogModeHow(h: CatalogModeHow): string {
   }
 }
 
-const dollars = (n: number) => `$${n.toFixed(2)}`;
-
 /** A stack without a pipeline's total, as the overview shows it: `$1.00 + 3 more not priced`. */
 export const standingTotal = (c: StandingCost): string =>
-  `${c.perMonth === null ? 'not priced' : dollars(c.perMonth)}${c.omitted.length ? ` + ${c.omitted.length} more not priced (the cost section lists them)` : ''}`;
+  `${c.perMonth === null ? 'not priced' : usd(c.perMonth)}${c.omitted.length ? ` + ${c.omitted.length} more not priced (the cost section lists them)` : ''}`;
 
 /** Its cost in a sentence: what is priced, at which price and source, or that nothing it creates is billed of itself. */
 export function standingCost(c: StandingCost, sources: string[]): string {
@@ -144,7 +142,7 @@ export function standingCost(c: StandingCost, sources: string[]): string {
       ? '$0.00 a month of its own: it creates no KMS key, and nothing else it creates has a monthly price'
       : c.perMonth === null
         ? `${keys}: not priced (no sourced price in ${c.region}'s price file)`
-        : `${dollars(c.perMonth)} a month: ${keys} at ${c.region}'s price (config/prices/${c.region}.json, source ${sources.join(', ')}; the free tier is not counted)`;
+        : `${usd(c.perMonth)} a month: ${keys} at ${c.region}'s price (config/prices/${c.region}.json, source ${sources.join(', ')}; the free tier is not counted)`;
   return `This stack runs no pipeline; ${priced}.`;
 }
 
