@@ -1704,6 +1704,9 @@ describe('locating JSON events in their raw lines: no JSON parser has to agree w
     folder: 'data/',
   };
   const COGNITO = 'eu-central-1:0f1e2d3c-0000-4000-8000-00000000000c';
+  /** The erased device's objects (its id lower-cased, in client.client_id), located through a fake Athena. */
+  const locateErased = (client: Parameters<typeof locateWithAthena>[0]) =>
+    locateWithAthena(client, target, [ERASED.toLowerCase()], ['client.client_id'], 1, () => undefined, 0);
 
   it('the query: every mark over the line column, one row per object read; only short digest prefixes of the lower-cased UUIDs as parameters, each once', () => {
     const { sql, parameters } = locateLinesQuery(target, [ERASED, ERASED.toLowerCase(), COGNITO]);
@@ -1863,15 +1866,7 @@ describe('locating JSON events in their raw lines: no JSON parser has to agree w
     b.put('data/d/array.gz', object('[1,2]'));
     b.put('data/d/blank.gz', object(event('device-B', 2), '', '   ', event('device-C', 3)));
     const { client } = linesAthena(b);
-    const found = await locateWithAthena(
-      client,
-      target,
-      [ERASED.toLowerCase()],
-      ['client.client_id'],
-      1,
-      () => undefined,
-      0,
-    );
+    const found = await locateErased(client);
     expect([...found.keys].sort()).toEqual(['data/d/array.gz', 'data/d/broken.gz']);
     expect([...found.folders.get('data/d/')!].sort()).toEqual([
       'data/d/array.gz',
@@ -1885,15 +1880,7 @@ describe('locating JSON events in their raw lines: no JSON parser has to agree w
     b.put('data/d/no-extension', object(event(ERASED, 1), event('device-B', 2)));
     b.put('data/d/not-gzip.gz', Buffer.from(`${event(ERASED, 3)}\n${event('device-B', 4)}\n`));
     const { client } = linesAthena(b);
-    const found = await locateWithAthena(
-      client,
-      target,
-      [ERASED.toLowerCase()],
-      ['client.client_id'],
-      1,
-      () => undefined,
-      0,
-    );
+    const found = await locateErased(client);
     // Athena reads the one's compressed bytes as lines (no JSON): marked. Its GZIP reader fails on the other (the fake
     // gives it no row).
     expect(found.folders.get('data/d/')?.has('data/d/not-gzip.gz')).toBe(false);
@@ -1945,7 +1932,7 @@ describe('locating JSON events in their raw lines: no JSON parser has to agree w
     const listing = await listForLocating(b.versions('data/'), new Date(2000));
     const { client } = linesAthena(b);
     const ids = [ERASED.toLowerCase()];
-    const found = await locateWithAthena(client, target, ids, ['client.client_id'], 1, () => undefined, 0);
+    const found = await locateErased(client);
     const reads: string[] = [];
     const get = b.get.bind(b);
     b.get = async (key, versionId) => (reads.push(key), get(key, versionId));
@@ -2002,15 +1989,7 @@ describe('locating JSON events in their raw lines: no JSON parser has to agree w
     b.put('data/d/long.gz', object(`{"event_type":"x","blob":"${'a'.repeat(LOCATE_MAX_RUN + 1)}"}`));
     b.put('data/d/short.gz', object(`{"event_type":"x","blob":"${'a'.repeat(LOCATE_MAX_RUN)}"}`));
     const { client } = linesAthena(b);
-    const found = await locateWithAthena(
-      client,
-      target,
-      [ERASED.toLowerCase()],
-      ['client.client_id'],
-      1,
-      () => undefined,
-      0,
-    );
+    const found = await locateErased(client);
     expect([...found.keys]).toEqual(['data/d/long.gz']);
   });
 
