@@ -1,0 +1,72 @@
+/**
+ * A create the emulator carried out whose answer the provider never got: the AWS SDK sends a call again after a
+ * connection error or an HTTP 5xx (up to the provider's `max_retries`, 25; the `amz-sdk-request: attempt=N` header
+ * counts the tries — aws-sdk-go-v2's standard retryer, https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html),
+ * and the second try of a create finds the object the first one made: `AlreadyExistsException`. On a fresh emulator
+ * and a stack applied for the first time nothing else can have made it — unless two stacks name the same object, which
+ * is a real defect and shows on the first try. So the run tells the two apart by the provider's own debug log: the
+ * failed operation sent more than once is the emulator's lost answer (seen once in CI, 2026-12-07: the state key's
+ * alias, with moto loaded by seven applies); sent once, it is a name clash and fails the run.
+ */
+
+/** The failed call: the SDK's `operation error <Service>: <Operation>` of an "already exists" error. */
+export interface LostResponse {
+  service: string;
+  operation: string;
+  /** How many times the provider sent that operation (the highest `attempt=` of the log). */
+  attempts: number;
+}
+
+/**
+ * Terraform's errors, each on one line: from its `Error:` line to the next error or warning, or the end of its box
+ * (-no-color prints errors without the box, warnings of the CLI configuration with it).
+ */
+function errorBlocks(output: string): string[] {
+  const blocks: string[][] = [];
+  let current: string[] | undefined;
+  for (const raw of output.split('\n')) {
+    const line = raw.replace(/^[│╷╵]\s?/, '').trim();
+    if (line.startsWith('Error:')) blocks.push((current = [line]));
+    else if (line.startsWith('Warning:') || raw.startsWith('╵')) current = undefined;
+    else if (current && line) current.push(line);
+  }
+  return blocks.map((block) => block.join(' '));
+}
+
+const ALREADY_EXISTS = /AlreadyExists|already exists|BucketAlreadyOwnedByYou/;
+
+/**
+ * The "already exists" answer that failed an apply, with how many times the provider sent that call: the apply's
+ * one error, the tries found in the provider's debug log (TF_LOG_PROVIDER=DEBUG) by the answer's request id, whose
+ * record names the resource's Terraform request (`tf_req_id`); `attempts` is 0 when the log does not hold them.
+ * Undefined when the apply failed otherwise.
+ */
+export function alreadyExistsAnswer(terraformOutput: string, providerLog: string): LostResponse | undefined {
+  const blocks = errorBlocks(terraformOutput);
+  if (blocks.length !== 1 || !ALREADY_EXISTS.test(blocks[0])) return undefined;
+  const call = /operation error ([A-Za-z0-9 ]+): ([A-Za-z0-9]+), .*?RequestID: ([^\s,]+)/.exec(blocks[0]);
+  if (!call) return undefined;
+  const [, service, operation, requestId] = call;
+  const records = providerLog.split(/\n(?=\d{4}-\d{2}-\d{2}T)/);
+  const answer = records.find((r) => r.includes(requestId) && /HTTP Response Received/.test(r));
+  const tfRequest = answer && /tf_req_id=(\S+)/.exec(answer)?.[1];
+  const attempts = Math.max(
+    0,
+    ...records
+      .filter(
+        (r) =>
+          tfRequest !== undefined &&
+          r.includes(`tf_req_id=${tfRequest}`) &&
+          /HTTP Request Sent/.test(r) &&
+          new RegExp(`rpc\\.method=${operation}(?![A-Za-z0-9])`).test(r),
+      )
+      .map((r) => Number(/amz_sdk_request="attempt=(\d+);/.exec(r)?.[1] ?? 0)),
+  );
+  return { service, operation, attempts };
+}
+
+/** The emulator's lost answer behind a failed apply: an "already exists" to a call sent more than once. */
+export function lostResponse(terraformOutput: string, providerLog: string): LostResponse | undefined {
+  const answer = alreadyExistsAnswer(terraformOutput, providerLog);
+  return answer && answer.attempts > 1 ? answer : undefined;
+}
