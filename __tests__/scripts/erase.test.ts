@@ -954,6 +954,19 @@ describe('exact matching: no collateral deletion, no silent miss', () => {
     ]);
   });
 
+  it('the case-insensitive search reads ids as text: regular-expression characters, non-ASCII ids, multi-byte text around', () => {
+    const line = (id: string) => `{"client":{"client_id":"${id}"},"note":"Zoë — ünïcödé ✓"}`;
+    const body = Buffer.from(
+      `${[line('A.B+C(D)[E]'), line('aXb+c(d)[e]'), line('Émile'), line('émile'), line('ÉMILE')].join('\n')}\n`,
+    );
+    // Read as text, not as a pattern: the dot matches a dot (in any case of the letters), not any character.
+    const special = filterNdjson(body, idMatcher(['a.b+c(d)[e]'], fields));
+    expect(special).toMatchObject({ removed: 1, perId: [1] });
+    expect(keptLines(special.body)).not.toContain(line('A.B+C(D)[E]'));
+    // A non-ASCII id (no UUID, but idMatcher takes it) is still found by its exact bytes, beside multi-byte text.
+    expect(keptLines(filterNdjson(body, idMatcher(['émile'], fields)).body)).not.toContain(line('émile'));
+  });
+
   it('a line that is not JSON is never removed on a guess: counted and kept, removed only when asked', () => {
     const lines = [
       `not json ${ERASED}`,

@@ -365,15 +365,29 @@ function candidateLines(raw: Buffer, matcher: IdMatcher): [number, number][] {
     lines.set(start, end);
     return end;
   };
+  const folded = matcher.fields.some((f) => f.caseInsensitive);
+  const printable = (id: string) => /^[\x20-\x7e]*$/.test(id);
   for (const id of matcher.ids) {
+    // The case-insensitive search below finds every exact occurrence of a printable-ASCII id too.
+    if (folded && printable(id)) continue;
     const needle = Buffer.from(id, 'utf8');
     for (let at = raw.indexOf(needle); at !== -1; at = raw.indexOf(needle, add(at) + 1));
   }
-  if (matcher.fields.some((f) => f.caseInsensitive)) {
-    const lower = raw.toString('latin1').toLowerCase();
+  if (folded) {
+    const text = raw.toString('latin1');
+    let lower: string | undefined;
     for (const id of matcher.ids) {
-      const needle = id.toLowerCase();
-      for (let at = lower.indexOf(needle); at !== -1; at = lower.indexOf(needle, add(at) + 1));
+      if (printable(id)) {
+        // A printable-ASCII id: a case-insensitive regular expression over the Latin-1 view finds what lower-casing
+        // the view would (no Latin-1 character lower-cases to an ASCII letter, and /i without `u` folds no other
+        // character onto one), without copying the text twice: ~25% of an object's search (2026-12-07, 18 MB).
+        const re = new RegExp(id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi');
+        for (let m = re.exec(text); m; m = re.exec(text)) re.lastIndex = add(m.index) + 1;
+      } else {
+        lower ??= text.toLowerCase();
+        const needle = id.toLowerCase();
+        for (let at = lower.indexOf(needle); at !== -1; at = lower.indexOf(needle, add(at) + 1));
+      }
     }
   }
   for (let at = raw.indexOf(BACKSLASH); at !== -1; at = raw.indexOf(BACKSLASH, add(at) + 1));
