@@ -107,7 +107,7 @@ describe("changes.md's part on the workspaces stacks", () => {
       '|---|---|---|',
       `| \`${stack}\` | changed | workspace telemetry-prod-eu-central-1 applies: was approved by a reviewer; now without approval |`,
       '',
-      `- \`${stack}\`: workspace telemetry-prod-eu-central-1 applies: was approved by a reviewer; now without approval **(weakens-protection)**`,
+      `- \`${stack}\`: workspace telemetry-prod-eu-central-1 applies: was approved by a reviewer; now without approval **(weakens protection)**`,
       '',
     ]);
     expect(workspacesChangesMarkdown([])).toBe('');
