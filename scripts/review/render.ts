@@ -23,7 +23,9 @@ export function workspacesChangesMarkdown(reviews: WorkspacesReview[]): string {
     r.changes.map((c) => [
       code(r.stack),
       text(`: ${c.words}`),
-      ...(c.effects.length ? [text(' '), strong(text(`(${c.effects.map((e) => words.EFFECT_WORDS[e]).join(', ')})`))] : []),
+      ...(c.effects.length
+        ? [text(' '), strong(text(`(${c.effects.map((e) => words.EFFECT_WORDS[e]).join(', ')})`))]
+        : []),
     ]),
   );
   const blocks: Block[] = [
