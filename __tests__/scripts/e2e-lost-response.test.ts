@@ -66,6 +66,19 @@ describe('lostResponse: a create the emulator made and whose answer the provider
     expect(lostResponse(aliasError('R1'), log.join('\n'))).toBeUndefined();
   });
 
+  test("an earlier call of the same resource sent twice does not excuse the failing try's clash", () => {
+    // The provider's own retry loop (a create answered NotFound, sent again as a new call) within one resource.
+    const log = [
+      sent('req-a', 'CreateAlias', 1),
+      sent('req-a', 'CreateAlias', 2),
+      received('req-a', 'CreateAlias', 'N2', 400),
+      sent('req-a', 'CreateAlias', 1),
+      received('req-a', 'CreateAlias', 'R3', 400),
+    ];
+    expect(alreadyExistsAnswer(aliasError('R3'), log.join('\n'))?.attempts).toBe(1);
+    expect(lostResponse(aliasError('R3'), log.join('\n'))).toBeUndefined();
+  });
+
   test('no debug log, or one without the answer: not excused', () => {
     expect(lostResponse(aliasError('R2'), '')).toBeUndefined();
     expect(lostResponse(aliasError('R2'), [sent('req-a', 'CreateAlias', 2)].join('\n'))).toBeUndefined();

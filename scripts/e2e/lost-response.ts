@@ -36,10 +36,10 @@ function errorBlocks(output: string): string[] {
 const ALREADY_EXISTS = /AlreadyExists|already exists|BucketAlreadyOwnedByYou/;
 
 /**
- * The "already exists" answer that failed an apply, with how many times the provider sent that call: the apply's
- * one error, the tries found in the provider's debug log (TF_LOG_PROVIDER=DEBUG) by the answer's request id, whose
- * record names the resource's Terraform request (`tf_req_id`); `attempts` is 0 when the log does not hold them.
- * Undefined when the apply failed otherwise.
+ * The "already exists" answer that failed an apply, with the try it answered: the apply's one error, its answer found
+ * in the provider's debug log (TF_LOG_PROVIDER=DEBUG) by its request id, and `attempts` the `attempt=` of the last
+ * request of that call the same resource's Terraform request (`tf_req_id`) sent before it — 0 when the log does not
+ * hold them. Undefined when the apply failed otherwise.
  */
 export function alreadyExistsAnswer(terraformOutput: string, providerLog: string): LostResponse | undefined {
   const blocks = errorBlocks(terraformOutput);
@@ -48,20 +48,14 @@ export function alreadyExistsAnswer(terraformOutput: string, providerLog: string
   if (!call) return undefined;
   const [, service, operation, requestId] = call;
   const records = providerLog.split(/\n(?=\d{4}-\d{2}-\d{2}T)/);
-  const answer = records.find((r) => r.includes(requestId) && /HTTP Response Received/.test(r));
-  const tfRequest = answer && /tf_req_id=(\S+)/.exec(answer)?.[1];
-  const attempts = Math.max(
-    0,
-    ...records
-      .filter(
-        (r) =>
-          tfRequest !== undefined &&
-          r.includes(`tf_req_id=${tfRequest}`) &&
-          /HTTP Request Sent/.test(r) &&
-          new RegExp(`rpc\\.method=${operation}(?![A-Za-z0-9])`).test(r),
-      )
-      .map((r) => Number(/amz_sdk_request="attempt=(\d+);/.exec(r)?.[1] ?? 0)),
-  );
+  const answer = records.findIndex((r) => r.includes(requestId) && /HTTP Response Received/.test(r));
+  const tfRequest = answer >= 0 ? /tf_req_id=(\S+)/.exec(records[answer])?.[1] : undefined;
+  const method = new RegExp(`rpc\\.method=${operation}(?![A-Za-z0-9])`);
+  const sent = records
+    .slice(0, Math.max(answer, 0))
+    .filter((r) => r.includes(`tf_req_id=${tfRequest}`) && /HTTP Request Sent/.test(r) && method.test(r))
+    .pop();
+  const attempts = tfRequest && sent ? Number(/amz_sdk_request="attempt=(\d+);/.exec(sent)?.[1] ?? 0) : 0;
   return { service, operation, attempts };
 }
 
