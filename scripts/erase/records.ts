@@ -9,7 +9,8 @@
  * Matching is exact and typed: a record goes only when, once its JSON is decoded, an id field holds a JSON string equal
  * to an erased id (a `bigint` field: a JSON integer of the id's digits) — never JSON null, a missing field, a number in
  * a string field, or the id somewhere else in the line. Ids of the contract's id fields (`ID_FIELDS`: UUIDs
- * underneath) are compared without regard to ASCII case; ids of other fields (`--field`) exactly.
+ * underneath) are compared lower-cased (toLowerCase, as Athena's and DuckDB's lower(): for a UUID, its ASCII case);
+ * ids of other fields (`--field`) exactly.
  *
  * Only candidate lines are decoded: those holding an id's bytes (in any case, for the case-insensitive fields), and
  * those with a backslash, since JSON may write any character of an id as an escape (`\u0041`, `\/`) that a byte
