@@ -1,4 +1,4 @@
-import { alreadyExistsAnswer, lostResponse } from '../../scripts/e2e/lost-response';
+import { alreadyExistsAnswer, lostResponse, onlyLostAnswers } from '../../scripts/e2e/lost-response';
 
 // Records as Terraform 1.11's provider debug log writes them (AWS provider 5.100.0, trimmed to the fields read). The
 // real thing was checked 2026-12-07: a proxy in front of moto that dropped the first CreateAlias answer gave this very
@@ -99,5 +99,31 @@ describe('lostResponse: a create the emulator made and whose answer the provider
       received('req-a', 'CreateAlias', 'R2', 400),
     ];
     expect(lostResponse(`${aliasError('R2')}\n${missing}`, aliasLog.join('\n'))).toBeUndefined();
+  });
+});
+
+describe('onlyLostAnswers: the run is repeated only when lost answers are all that failed it', () => {
+  const lost = { service: 'KMS', operation: 'CreateAlias', attempts: 2 };
+  const bootstrap = { target: { stack: 'state' }, failure: { lost } };
+  const waiting = { target: { stack: 'pipeline' }, failure: { because: bootstrap } };
+  const fine = { target: { stack: 'other' } };
+  const broken = { target: { stack: 'broken' }, failure: {} };
+  const passed = { stack: 'dev', ok: true };
+
+  test('a lost answer and the pipeline waiting on its stack: repeated', () => {
+    expect(onlyLostAnswers([bootstrap, waiting, fine], passed)).toEqual([{ what: 'state', lost }]);
+    expect(onlyLostAnswers([bootstrap, waiting, fine])).toEqual([{ what: 'state', lost }]);
+  });
+
+  test("the deploy-role check's lost answer alone: repeated", () => {
+    expect(onlyLostAnswers([fine], { stack: 'dev', ok: false, lost })).toEqual([{ what: 'deploy role of dev', lost }]);
+  });
+
+  test('any other failure beside it — a stack, a pipeline waiting on a stack that failed otherwise, the deploy-role check — keeps the run failed', () => {
+    expect(onlyLostAnswers([bootstrap, broken], passed)).toBeUndefined();
+    expect(onlyLostAnswers([{ target: { stack: 'p' }, failure: { because: broken } }, bootstrap])).toBeUndefined();
+    expect(onlyLostAnswers([bootstrap], { stack: 'dev', ok: false })).toBeUndefined();
+    expect(onlyLostAnswers([fine, broken], passed)).toBeUndefined();
+    expect(onlyLostAnswers([fine], passed)).toBeUndefined();
   });
 });

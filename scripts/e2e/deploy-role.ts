@@ -29,7 +29,7 @@ import { DeleteDatabaseCommand, GetTablesCommand, GlueClient } from '@aws-sdk/cl
 import { GetObjectCommand, ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { App } from 'cdktf';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedDeployment } from '../../config';
 import { trustTargets } from '../../config/targets';
@@ -47,6 +47,7 @@ import {
   overrideFile,
   type EmulatorCredentials,
 } from './emulator';
+import { lostResponse, type LostResponse } from './lost-response';
 import { startEmulator } from './moto';
 
 /**
@@ -68,6 +69,8 @@ export const PLANTED_OMISSION = {
 export interface DeployRoleResult {
   stack: string;
   ok: boolean;
+  /** The emulator's lost answer that failed an apply (lost-response.ts): the failure is the emulator's, not the policy's. */
+  lost?: LostResponse;
   /** What was shown, step by step; on failure the last says what did not hold. */
   lines: string[];
   seconds: number;
@@ -302,12 +305,24 @@ export async function deployRoleCheck(
   const logFile = join(scratch, 'logs', 'deploy-role.log');
   mkdirSync(join(scratch, 'logs'), { recursive: true });
   const emulator = await startEmulator(d.accountId, log, { iamEnforcedAfter: CALLS_BEFORE_ENFORCEMENT });
+  // The provider's debug log of every Terraform run, appended: it tells the emulator's lost answer (lost-response.ts).
+  const providerLog = join(scratch, 'logs', 'deploy-role.provider.log');
+  let last = { code: 0, output: '' };
   const done = (ok: boolean, line?: string): DeployRoleResult => {
     emulator.stop();
     if (line) lines.push(line);
-    return { stack: d.names.stack, ok, lines, seconds: (Date.now() - started) / 1000 };
+    const lost = ok
+      ? undefined
+      : lostResponse(last.output, existsSync(providerLog) ? readFileSync(providerLog, 'utf8') : '');
+    return { stack: d.names.stack, ok, ...(lost ? { lost } : {}), lines, seconds: (Date.now() - started) / 1000 };
   };
-  const tf = async (dir: string, args: string[]) => terraform([...args, '-no-color'], dir, env, logFile);
+  const tf = async (dir: string, args: string[]) =>
+    (last = await terraform(
+      [...args, '-no-color'],
+      dir,
+      { ...env, TF_LOG_PROVIDER: 'DEBUG', TF_LOG_PATH: providerLog },
+      logFile,
+    ));
   try {
     const common = { region: d.region, endpoint: emulator.endpoint, maxAttempts: 1 };
     // The administrator and the apply role's session: the only calls moto answers unchecked.

@@ -70,7 +70,7 @@ import { startTerraform, terraform, terraformEnv, terraformError } from '../terr
 import { allowDestroyOverride, EMULATOR_CREDENTIALS, overrideFile, s3BackendConfig } from './emulator';
 import { deployRoleCheck } from './deploy-role';
 import { erasureOfOneDevice } from './erasure';
-import { alreadyExistsAnswer, type LostResponse } from './lost-response';
+import { alreadyExistsAnswer, onlyLostAnswers, type LostResponse } from './lost-response';
 import { motoInstalled, startEmulator } from './moto';
 
 const STEPS = ['apply', 'events', 'queries', 'erase', 'drift', 'destroy'] as const;
@@ -667,9 +667,14 @@ export async function main(args: string[]): Promise<number> {
   // A fresh emulator for the second run: not when E2E_ENDPOINT names one (the first run's objects are still in it).
   if (outcome.lost && !process.env.E2E_ENDPOINT) {
     // Not a defect of the stacks: the emulator carried out a create and lost its answer (lost-response.ts).
-    const { run, lost } = outcome.lost;
+    const causes = outcome.lost
+      .map(
+        ({ what, lost }) =>
+          `${what}: ${lost.service} ${lost.operation}, sent ${lost.attempts} times, a later try finding the object made`,
+      )
+      .join('; ');
     console.log(
-      `e2e (first run, set aside): ${outcome.summary} — ${run.target.stack} failed only because the emulator lost its answer to ${lost.service} ${lost.operation} (the provider sent it ${lost.attempts} times, and a later try found the object made); running the matrix once more on fresh emulators`,
+      `e2e (first run, set aside): ${outcome.summary} — failed only because the emulator lost its answer to a create (${causes}); running the matrix once more on fresh emulators`,
     );
     outcome = await matrixRun(deployments, values);
   }
@@ -681,8 +686,8 @@ interface MatrixOutcome {
   code: number;
   /** `N passed, M failed`: the stacks and the deploy-role check (none when the run failed before them). */
   summary?: string;
-  /** Set when every failure of the run comes from one lost emulator answer (and the stacks waiting on it). */
-  lost?: { run: StackRun; lost: LostResponse };
+  /** Set when every failure of the run comes from the emulator's lost answers (and the stacks waiting on them). */
+  lost?: { what: string; lost: LostResponse }[];
 }
 
 /** One run of the matrix on fresh emulators and a fresh scratch folder. */
@@ -897,13 +902,7 @@ async function matrixRun(
   else console.log(`logs: ${join(scratch, 'logs')}`);
   const summary = `${checks - failed} passed, ${failed} failed`;
   if (failed === 0) return { code: 0, summary };
-  // Retried only when nothing else failed: one lost answer, and the pipelines that waited on its stack.
-  const lostRuns = runs.filter((r) => r.failure?.lost);
-  const onlyLost =
-    lostRuns.length === 1 &&
-    deployRoleResult?.ok !== false &&
-    runs.every((r) => !r.failure || r.failure.lost || r.failure.because === lostRuns[0]);
-  return { code: 1, summary, lost: onlyLost ? { run: lostRuns[0], lost: lostRuns[0].failure!.lost! } : undefined };
+  return { code: 1, summary, lost: onlyLostAnswers(runs, deployRoleResult) };
 }
 
 if (isEntryPoint('scripts/e2e/index.ts')) {

@@ -64,3 +64,29 @@ export function lostResponse(terraformOutput: string, providerLog: string): Lost
   const answer = alreadyExistsAnswer(terraformOutput, providerLog);
   return answer && answer.attempts > 1 ? answer : undefined;
 }
+
+/** What the run's retry decision reads of a stack's chain. */
+interface FailedChain {
+  target: { stack: string };
+  failure?: { lost?: LostResponse; because?: { failure?: { lost?: LostResponse } } };
+}
+
+/**
+ * The lost answers behind a failed run, when they are all that failed it — every failed stack failed by one, or
+ * waiting on a stack that was, and the deploy-role check passed or was failed by one; undefined otherwise (a defect
+ * anywhere keeps the run failed).
+ */
+export function onlyLostAnswers(
+  runs: FailedChain[],
+  deployRole?: { stack: string; ok: boolean; lost?: LostResponse },
+): { what: string; lost: LostResponse }[] | undefined {
+  const lost = [
+    ...runs.flatMap((r) => (r.failure?.lost ? [{ what: r.target.stack, lost: r.failure.lost }] : [])),
+    ...(deployRole?.lost ? [{ what: `deploy role of ${deployRole.stack}`, lost: deployRole.lost }] : []),
+  ];
+  const onlyThose =
+    lost.length > 0 &&
+    (deployRole === undefined || deployRole.ok || deployRole.lost !== undefined) &&
+    runs.every((r) => !r.failure || r.failure.lost || r.failure.because?.failure?.lost);
+  return onlyThose ? lost : undefined;
+}
