@@ -1,8 +1,11 @@
-import { Testing, type App } from 'cdktf';
+import { Testing, type App, type TerraformStack } from 'cdktf';
+// cdktf's own aspect invocation, as Testing.synth calls it (idempotent: each aspect runs once per construct).
+import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import type { MatrixConfig } from '../config';
 import type { DeploymentConfig } from '../config/matrix';
 import { deepMerge, resolveMatrix, type ResolvedDeployment } from '../config/resolve';
 import type { DeepPartial, PipelineSettingsInput } from '../config/schema';
+import { CheckedStack } from '../stacks/checked-stack';
 import { buildStacks } from '../stacks/matrix';
 import type { TerraformJson } from '../terraform-json/stack-json';
 import type { TelemetryStack } from '../stacks/telemetry-stack';
@@ -41,6 +44,17 @@ export interface SynthesizedStack {
   synthesized: string;
   /** The same, parsed. */
   tf: TerraformJson & { resource: Record<string, Record<string, Record<string, unknown>>> };
+}
+
+/**
+ * Testing.synth of a stack the test changes no more, kept as `app.synth()` keeps it (CheckedStack.keepSynthesized):
+ * the stacks synthesized after it that read it (a pipeline's state and trust stacks) do not resolve it again. Stacks
+ * synthesized in the order main.ts writes them — pipelines first — are each resolved once.
+ */
+export function synthKept(stack: TerraformStack): string {
+  invokeAspects(stack);
+  if (stack instanceof CheckedStack) stack.keepSynthesized();
+  return Testing.synth(stack);
 }
 
 /** Builds one stack per deployment in a test app and synthesizes each. */

@@ -43,14 +43,24 @@ export class CheckedStack extends TerraformStack {
       // cdktf calls this after the stack's aspects and before it writes the stack's JSON (StackSynthesizer.synthesize
       // in cdktf/lib/synthesize/synthesizer.js, 0.21.0): from here the stack no longer changes.
       onSynthesize: (session) => {
-        this.synthesized = undefined;
-        this.synthesized = this.resolveNow();
+        this.keepSynthesized();
         const dir = stackDirectory(session.outdir, id);
         mkdirSync(dir, { recursive: true });
         for (const [file, content] of Object.entries({ [FACTS_FILE]: facts, ...this.filesBeside() }))
           writeFileSync(join(dir, file), `${JSON.stringify(content, null, 2)}\n`);
       },
     });
+  }
+
+  /**
+   * Resolves the stack and keeps its JSON, as its synthesis does: from here `toTerraform()` returns it, and the stacks
+   * that read this one (its state and trust stacks: its deploy permissions) read it instead of resolving it again.
+   * Only for a stack that no longer changes, its aspects invoked: `app.synth()`'s, and tests that synthesize stacks
+   * one by one and change them no more (__tests__/helpers.ts, synthKept).
+   */
+  keepSynthesized(): void {
+    this.synthesized = undefined;
+    this.synthesized = this.resolveNow();
   }
 
   /** The stack's Terraform JSON: as synthesized, once it has been, else resolved now. */

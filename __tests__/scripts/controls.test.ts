@@ -4,7 +4,7 @@
  * turn their control to fail; an acceptance needs its reason.
  */
 import { Testing } from 'cdktf';
-import { ConfigError } from '../../config';
+import { ConfigError, type MatrixConfig } from '../../config';
 import { resolveMatrix } from '../../config/resolve';
 import type { TerraformJson } from '../../terraform-json/stack-json';
 import { analyzeStack } from '../../scripts/report/analyze';
@@ -16,17 +16,29 @@ import type { DeepPartial, PipelineSettings } from '../../config/schema';
 import { CONTROLS, isSecurityHubControl } from '../../config/controls';
 import { controlSummary } from '../../scripts/report/words';
 
+const synthesizedStacks = new Map<string, { stack: string; facts: TelemetryStack['facts']; synthesized: string }>();
+/** The pipeline stack of a one-deployment matrix, synthesized once per matrix in a run (most cases share one). */
+function synthesizedOnce(matrix: MatrixConfig) {
+  const key = JSON.stringify(matrix);
+  if (!synthesizedStacks.has(key)) {
+    const [d] = resolveMatrix(matrix);
+    const stack = new TelemetryStack(Testing.app(), d);
+    synthesizedStacks.set(key, { stack: d.names.stack, facts: stack.facts, synthesized: Testing.synth(stack) });
+  }
+  return synthesizedStacks.get(key)!;
+}
+
 /** The report's controls of one deployment, with its Terraform JSON edited first. */
 function controls(
   matrix = singleDeployment(),
   edit: (tf: TerraformJson & { resource: Record<string, Record<string, Record<string, unknown>>> }) => void = () =>
     undefined,
 ) {
-  const [d] = resolveMatrix(matrix);
-  const stack = new TelemetryStack(Testing.app(), d);
-  const tf = JSON.parse(Testing.synth(stack));
+  const { stack, facts, synthesized } = synthesizedOnce(matrix);
+  // Parsed afresh each time: `edit` changes this copy only.
+  const tf = JSON.parse(synthesized);
   edit(tf);
-  const report = analyzeStack(d.names.stack, tf, stack.facts);
+  const report = analyzeStack(stack, tf, facts);
   return Object.fromEntries(report.controls.map((c) => [c.id, c]));
 }
 

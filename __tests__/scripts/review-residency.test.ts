@@ -16,6 +16,7 @@ import { CheckedStack } from '../../stacks/checked-stack';
 import { buildMatrix } from '../../stacks/matrix';
 import type { TerraformJson } from '../../terraform-json/stack-json';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
+import { synthKept } from '../helpers';
 
 const cache = new Map<string, StackReport[]>();
 /** The report of every AWS stack of a matrix (the workspaces stack deploys into HCP Terraform, not AWS). */
@@ -27,7 +28,7 @@ function reports(matrix: MatrixConfig): StackReport[] {
       key,
       all
         .filter((s): s is CheckedStack => s instanceof CheckedStack)
-        .map((s) => analyzedOnce(s.facts.stack, JSON.parse(Testing.synth(s)) as TerraformJson, s.facts)),
+        .map((s) => analyzedOnce(s.facts.stack, JSON.parse(synthKept(s)) as TerraformJson, s.facts)),
     );
   }
   return cache.get(key)!;

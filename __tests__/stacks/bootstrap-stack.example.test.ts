@@ -8,6 +8,7 @@ import { bootstrapTargets } from '../../config/targets';
 import { buildBootstrapStacks, buildMatrix } from '../../stacks/matrix';
 import { synthesizeChecked } from '../../stacks/synth';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
+import { synthKept } from '../helpers';
 
 const deployments = resolveMatrix(EXAMPLE_MATRIX);
 const stacks = buildBootstrapStacks(Testing.app(), deployments);
@@ -95,6 +96,8 @@ describe('state bootstrap stacks (example matrix)', () => {
     const withRoles = resolveMatrix(matrix);
     const app = Testing.app();
     const { all, telemetry } = buildMatrix(app, withRoles);
+    // Pipelines first, kept as main.ts's synth keeps them: each state stack reads them instead of resolving them again.
+    for (const pipeline of telemetry) synthKept(pipeline);
     for (const d of withRoles) {
       const bootstrap = all.find((s) => s.node.id === `telemetry-bootstrap-${d.accountId}-${d.region}`)!;
       const tf = JSON.parse(Testing.synth(bootstrap));

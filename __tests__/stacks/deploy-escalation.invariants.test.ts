@@ -12,7 +12,7 @@ import { buildStacks } from '../../stacks/matrix';
 import { evaluate, type Decision } from '../iam-evaluate';
 import { CONFIGURED, describeEach } from '../fixtures/configured';
 import { organizationGuardrails } from '../../stacks/guardrails';
-import { dataKey } from '../helpers';
+import { dataKey, synthKept } from '../helpers';
 
 type Variant =
   | 'as configured'
@@ -67,7 +67,7 @@ describeEach(
   ({ d, v }) => `${d.names.stack} (${v})`,
   ({ d }) => {
     const [stack] = buildStacks(Testing.app(), [d]);
-    const tf = JSON.parse(Testing.synth(stack)) as {
+    const tf = JSON.parse(synthKept(stack)) as {
       resource: Record<string, Record<string, Record<string, unknown>>>;
     };
     const permissions = stack.deployPermissions();
