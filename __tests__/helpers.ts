@@ -1,6 +1,4 @@
 import { Testing, type App, type TerraformStack } from 'cdktf';
-// cdktf's own aspect invocation, as Testing.synth calls it (idempotent: each aspect runs once per construct).
-import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import type { MatrixConfig } from '../config';
 import type { DeploymentConfig } from '../config/matrix';
 import { deepMerge, resolveMatrix, type ResolvedDeployment } from '../config/resolve';
@@ -47,13 +45,13 @@ export interface SynthesizedStack {
 }
 
 /**
- * Testing.synth of a stack the test changes no more, kept as `app.synth()` keeps it (CheckedStack.keepSynthesized):
- * the stacks synthesized after it that read it (a pipeline's state and trust stacks) do not resolve it again. Stacks
- * synthesized in the order main.ts writes them — pipelines first — are each resolved once.
+ * Testing.synth of a stack the test changes no more, its resolution kept as `app.synth()` keeps it
+ * (CheckedStack.keepNextResolution): the stacks synthesized after it that read it (a pipeline's state and trust stacks)
+ * do not resolve it again. Stacks synthesized in the order main.ts writes them — pipelines first — are each resolved
+ * once.
  */
 export function synthKept(stack: TerraformStack): string {
-  invokeAspects(stack);
-  if (stack instanceof CheckedStack) stack.keepSynthesized();
+  if (stack instanceof CheckedStack) stack.keepNextResolution();
   return Testing.synth(stack);
 }
 

@@ -52,20 +52,33 @@ export class CheckedStack extends TerraformStack {
     });
   }
 
+  /** Set by keepNextResolution(): the next resolution of this stack is kept. */
+  private keepNext = false;
+
   /**
-   * Resolves the stack and keeps its JSON, as its synthesis does: from here `toTerraform()` returns it, and the stacks
-   * that read this one (its state and trust stacks: its deploy permissions) read it instead of resolving it again.
-   * Only for a stack that no longer changes, its aspects invoked: `app.synth()`'s, and tests that synthesize stacks
-   * one by one and change them no more (__tests__/helpers.ts, synthKept).
+   * Resolves the stack and keeps its JSON, as its synthesis does (onSynthesize, after the aspects): from here
+   * `toTerraform()` returns it, and the stacks that read this one (its state and trust stacks: its deploy permissions)
+   * read it instead of resolving it again.
    */
-  keepSynthesized(): void {
+  private keepSynthesized(): void {
     this.synthesized = undefined;
     this.synthesized = this.resolveNow();
   }
 
+  /**
+   * Keeps the JSON of the stack's next resolution as its synthesis keeps it: for tests that synthesize stacks one by
+   * one (Testing.synth invokes the aspects, then resolves) and change them no more (__tests__/helpers.ts, synthKept).
+   */
+  keepNextResolution(): void {
+    this.keepNext = true;
+  }
+
   /** The stack's Terraform JSON: as synthesized, once it has been, else resolved now. */
   override toTerraform(): { [key: string]: unknown } {
-    return this.synthesized ?? this.resolveNow();
+    if (this.synthesized) return this.synthesized;
+    const json = this.resolveNow();
+    if (this.keepNext) [this.synthesized, this.keepNext] = [json, false];
+    return json;
   }
 
   private resolveNow(): { [key: string]: unknown } {

@@ -971,6 +971,20 @@ describe('exact matching: no collateral deletion, no silent miss', () => {
     // The Kelvin sign lower-cases to an ASCII k: a record holding it is the id 'k1' for match(), so the search finds it.
     const kelvin = Buffer.from(`${line('\u212a1')}\n${line('K1')}\n${line('k2')}\n`);
     expect(filterNdjson(kelvin, idMatcher(['k1'], fields))).toMatchObject({ removed: 2, perId: [2] });
+    // An id spelt with the Kelvin sign is the id 'key' for match(): its ASCII spellings go too (second review).
+    const keys = Buffer.from(`${line('KEY')}\n${line('kEy')}\n${line('kez')}\n`);
+    expect(filterNdjson(keys, idMatcher(['\u212aey'], fields))).toMatchObject({ removed: 2, perId: [2] });
+    // A control character (the id file refuses them; idMatcher takes any text) in an ASCII id: found in any case.
+    const control = Buffer.from(`${JSON.stringify({ client: { client_id: 'X\u007fy' } })}\n`);
+    expect(filterNdjson(control, idMatcher(['x\u007fY'], fields))).toMatchObject({ removed: 1 });
+  });
+
+  it("a bigint field's id is the number's value, however the JSON writes it (an exponent, a fraction a double rounds)", () => {
+    const durations = ['1e3', '1E+3', '999.99999999999999999', '1000', '1001', '10000'];
+    const body = Buffer.from(`${durations.map((d) => `{"session":{"duration":${d}}}`).join('\n')}\n`);
+    const out = filterNdjson(body, idMatcher(['1000'], [matchField('session.duration', 'bigint')]));
+    expect(out).toMatchObject({ removed: 4, perId: [4] });
+    expect(keptLines(out.body)).toEqual(['{"session":{"duration":1001}}', '{"session":{"duration":10000}}']);
   });
 
   it('a line that is not JSON is never removed on a guess: counted and kept, removed only when asked', () => {
