@@ -307,22 +307,16 @@ export async function deployRoleCheck(
   const emulator = await startEmulator(d.accountId, log, { iamEnforcedAfter: CALLS_BEFORE_ENFORCEMENT });
   // The provider's debug log of every Terraform run, appended: it tells the emulator's lost answer (lost-response.ts).
   const providerLog = join(scratch, 'logs', 'deploy-role.provider.log');
-  let last = { code: 0, output: '' };
-  const done = (ok: boolean, line?: string): DeployRoleResult => {
+  /** Ends the check; `failedRun`, the Terraform run that failed it, is read for the emulator's lost answer. */
+  const done = (ok: boolean, line?: string, failedRun?: { output: string }): DeployRoleResult => {
     emulator.stop();
     if (line) lines.push(line);
-    const lost = ok
-      ? undefined
-      : lostResponse(last.output, existsSync(providerLog) ? readFileSync(providerLog, 'utf8') : '');
+    const lost =
+      failedRun && lostResponse(failedRun.output, existsSync(providerLog) ? readFileSync(providerLog, 'utf8') : '');
     return { stack: d.names.stack, ok, ...(lost ? { lost } : {}), lines, seconds: (Date.now() - started) / 1000 };
   };
-  const tf = async (dir: string, args: string[]) =>
-    (last = await terraform(
-      [...args, '-no-color'],
-      dir,
-      { ...env, TF_LOG_PROVIDER: 'DEBUG', TF_LOG_PATH: providerLog },
-      logFile,
-    ));
+  const tf = (dir: string, args: string[]) =>
+    terraform([...args, '-no-color'], dir, { ...env, TF_LOG_PROVIDER: 'DEBUG', TF_LOG_PATH: providerLog }, logFile);
   try {
     const common = { region: d.region, endpoint: emulator.endpoint, maxAttempts: 1 };
     // The administrator and the apply role's session: the only calls moto answers unchecked.
@@ -381,6 +375,7 @@ export async function deployRoleCheck(
         return done(
           false,
           `trust stack ${args[0]} with the administrator's keys failed: ${terraformError(r.output)} (log: ${logFile})`,
+          r,
         );
     }
     lines.push(`trust stack ${planted.trustStack} applied with the administrator's keys`);
@@ -399,6 +394,7 @@ export async function deployRoleCheck(
       return done(
         false,
         `without ${PLANTED_OMISSION.action} the apply should have been refused at ${PLANTED_OMISSION.resourceType}; it ${refused.code === 0 ? 'succeeded' : `failed otherwise: ${terraformError(refused.output)}`} (log: ${logFile})`,
+        refused,
       );
     }
     lines.push(
@@ -409,7 +405,7 @@ export async function deployRoleCheck(
     const full = synthesize(cloud, outdir, []);
     scratchCopy(trustDir, full.trust, emulator.endpoint, admin);
     const updated = await tf(trustDir, ['apply', '-auto-approve', '-input=false']);
-    if (updated.code !== 0) return done(false, `trust stack update failed: ${terraformError(updated.output)}`);
+    if (updated.code !== 0) return done(false, `trust stack update failed: ${terraformError(updated.output)}`, updated);
     for (const [what, args, expect] of [
       ['apply', ['apply', '-auto-approve', '-input=false'], 0],
       ['plan', ['plan', '-detailed-exitcode', '-input=false'], 0],
@@ -419,6 +415,7 @@ export async function deployRoleCheck(
         return done(
           false,
           `${what} with only the apply role's credentials: ${r.code === 2 ? 'changes left after apply' : terraformError(r.output)} (log: ${logFile})`,
+          r,
         );
       lines.push(`${what} with only the apply role's credentials: ${what === 'plan' ? 'no changes' : 'ok'}`);
     }
@@ -437,6 +434,7 @@ export async function deployRoleCheck(
       return done(
         false,
         `apply of the destroy opt-out with only the apply role's credentials: ${terraformError(optedOut.output)} (log: ${logFile})`,
+        optedOut,
       );
     const queries = Object.keys(full.pipeline.resource?.aws_athena_named_query ?? {}).map(
       (n) => `aws_athena_named_query.${n}`,
