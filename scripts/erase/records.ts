@@ -7,8 +7,8 @@
  * loses only the matching ones: its line is rewritten with `rawData` re-encoded (unless its other fields name an id).
  *
  * Matching is exact and typed: a record goes only when, once its JSON is decoded, an id field holds a JSON string equal
- * to an erased id (a `bigint` field: a JSON integer of the id's digits) — never JSON null, a missing field, a number in
- * a string field, or the id somewhere else in the line. Ids of the contract's id fields (`ID_FIELDS`: UUIDs
+ * to an erased id (a `bigint` field: a JSON number whose value is the id's integer, `1e3` as `1000`) — never JSON
+ * null, a missing field, a number in a string field, or the id somewhere else in the line. Ids of the contract's id fields (`ID_FIELDS`: UUIDs
  * underneath) are compared lower-cased (toLowerCase, as Athena's and DuckDB's lower(): for a UUID, its ASCII case);
  * ids of other fields (`--field`) exactly.
  *
