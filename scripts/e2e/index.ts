@@ -70,7 +70,7 @@ import { startTerraform, terraform, terraformEnv, terraformError } from '../terr
 import { allowDestroyOverride, EMULATOR_CREDENTIALS, overrideFile, s3BackendConfig } from './emulator';
 import { deployRoleCheck } from './deploy-role';
 import { erasureOfOneDevice } from './erasure';
-import { alreadyExistsAnswer, onlyLostAnswers, type LostResponse } from './lost-response';
+import { alreadyExistsAnswer, isLost, onlyLostAnswers, type LostResponse } from './lost-response';
 import { motoInstalled, startEmulator } from './moto';
 
 const STEPS = ['apply', 'events', 'queries', 'erase', 'drift', 'destroy'] as const;
@@ -231,7 +231,7 @@ async function apply(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
     existsSync(run.providerLog) ? readFileSync(run.providerLog, 'utf8') : '',
   );
   const message = `apply: ${terraformError(result.output)} (log: ${run.log})`;
-  const lost = answer && answer.attempts > 1 ? answer : undefined;
+  const lost = answer && isLost(answer) ? answer : undefined;
   if (!lost)
     return fail(
       answer

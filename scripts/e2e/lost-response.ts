@@ -13,7 +13,7 @@
 export interface LostResponse {
   service: string;
   operation: string;
-  /** How many times the provider sent that operation (the highest `attempt=` of the log). */
+  /** The try the failing answer answered (its request's `attempt=`): 1 sent once; 0 when the log does not show it. */
   attempts: number;
 }
 
@@ -59,10 +59,13 @@ export function alreadyExistsAnswer(terraformOutput: string, providerLog: string
   return { service, operation, attempts };
 }
 
+/** Whether an "already exists" answer is the emulator's lost answer: it answered a call sent more than once. */
+export const isLost = (answer: LostResponse): boolean => answer.attempts > 1;
+
 /** The emulator's lost answer behind a failed apply: an "already exists" to a call sent more than once. */
 export function lostResponse(terraformOutput: string, providerLog: string): LostResponse | undefined {
   const answer = alreadyExistsAnswer(terraformOutput, providerLog);
-  return answer && answer.attempts > 1 ? answer : undefined;
+  return answer && isLost(answer) ? answer : undefined;
 }
 
 /** What the run's retry decision reads of a stack's chain. */
