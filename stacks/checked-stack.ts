@@ -43,7 +43,8 @@ export class CheckedStack extends TerraformStack {
       // cdktf calls this after the stack's aspects and before it writes the stack's JSON (StackSynthesizer.synthesize
       // in cdktf/lib/synthesize/synthesizer.js, 0.21.0): from here the stack no longer changes.
       onSynthesize: (session) => {
-        this.keepSynthesized();
+        this.synthesized = undefined;
+        this.synthesized = this.resolveNow();
         const dir = stackDirectory(session.outdir, id);
         mkdirSync(dir, { recursive: true });
         for (const [file, content] of Object.entries({ [FACTS_FILE]: facts, ...this.filesBeside() }))
@@ -54,16 +55,6 @@ export class CheckedStack extends TerraformStack {
 
   /** Set by keepNextResolution(): the next resolution of this stack is kept. */
   private keepNext = false;
-
-  /**
-   * Resolves the stack and keeps its JSON, as its synthesis does (onSynthesize, after the aspects): from here
-   * `toTerraform()` returns it, and the stacks that read this one (its state and trust stacks: its deploy permissions)
-   * read it instead of resolving it again.
-   */
-  private keepSynthesized(): void {
-    this.synthesized = undefined;
-    this.synthesized = this.resolveNow();
-  }
 
   /**
    * Keeps the JSON of the stack's next resolution as its synthesis keeps it: for tests that synthesize stacks one by

@@ -8,9 +8,9 @@
  *
  * Matching is exact and typed: a record goes only when, once its JSON is decoded, an id field holds a JSON string equal
  * to an erased id (a `bigint` field: a JSON number whose value is the id's integer, `1e3` as `1000`) — never JSON
- * null, a missing field, a number in a string field, or the id somewhere else in the line. Ids of the contract's id fields (`ID_FIELDS`: UUIDs
- * underneath) are compared lower-cased (toLowerCase, as Athena's and DuckDB's lower(): for a UUID, its ASCII case);
- * ids of other fields (`--field`) exactly.
+ * null, a missing field, a number in a string field, or the id somewhere else in the line. Ids of the contract's id
+ * fields (`ID_FIELDS`: UUIDs underneath) are compared lower-cased (toLowerCase, as Athena's and DuckDB's lower(): for a
+ * UUID, its ASCII case); ids of other fields (`--field`) exactly.
  *
  * Only candidate lines are decoded: those holding an id's bytes (in any case, for the case-insensitive fields), and
  * those with a backslash, since JSON may write any character of an id as an escape (`\u0041`, `\/`) that a byte
@@ -369,6 +369,10 @@ function candidateLines(raw: Buffer, matcher: IdMatcher): [number, number][] {
   const folded = matcher.fields.some((f) => f.caseInsensitive);
   // Every character below 0x80, control characters too (an id never holds one: the id file refuses them).
   const ascii = (text: string) => [...text].every((c) => c.charCodeAt(0) < 0x80);
+  // The object's Latin-1 view, made when first searched: one character per byte, so offsets stay byte offsets.
+  let view: string | undefined;
+  const text = () => (view ??= raw.toString('latin1'));
+  /** Every line holding a match of `re` (global) in the Latin-1 view. */
   const matching = (re: RegExp) => {
     for (let m = re.exec(text()); m; m = re.exec(text())) re.lastIndex = add(m.index) + 1;
   };
@@ -378,9 +382,6 @@ function candidateLines(raw: Buffer, matcher: IdMatcher): [number, number][] {
     const needle = Buffer.from(id, 'utf8');
     for (let at = raw.indexOf(needle); at !== -1; at = raw.indexOf(needle, add(at) + 1));
   }
-  // The object's Latin-1 view: one character per byte, so offsets stay byte offsets.
-  let view: string | undefined;
-  const text = () => (view ??= raw.toString('latin1'));
   if (folded) {
     for (const id of matcher.ids) {
       const lower = id.toLowerCase();
