@@ -51,12 +51,14 @@ export function buildCloudStacks(
 /**
  * Every stack the matrix produces, as main.ts synthesizes it: the pipelines, then their state bootstrap stacks, then
  * the trust and workspaces stacks of cloud-run pipelines.
+ * @param telemetry the deployments' pipeline stacks, one per deployment in their order, when they are built already
+ * (tests comparing matrices that share pipelines build each once). @default buildStacks(app, deployments)
  */
 export function buildMatrix(
   app: App,
   deployments: ResolvedDeployment[],
+  telemetry: TelemetryStack[] = buildStacks(app, deployments),
 ): { telemetry: TelemetryStack[]; all: TerraformStack[] } {
-  const telemetry = buildStacks(app, deployments);
   return {
     telemetry,
     all: [

@@ -522,23 +522,30 @@ describe('journal and segments: what a run writes per object stays small', () =>
     const b = manyObjects(120);
     let inFlight = 0;
     let most = 0;
+    let segmentsWriting = 0;
+    let readWhileWriting = 0;
     const get = b.get.bind(b);
     b.get = async (key, versionId) => {
       most = Math.max(most, ++inFlight);
       await new Promise((resolve) => setTimeout(resolve, 1));
       inFlight--;
+      if (segmentsWriting > 0) readWhileWriting++;
       return get(key, versionId);
     };
-    // A segment takes a while to write: results keep arriving meanwhile.
+    // A segment takes a while to write (longer than a read): results keep arriving meanwhile.
     const write = b.writeJson.bind(b);
     b.writeJson = async (key, value) => {
       const body = JSON.stringify(value);
-      if (key.includes('/done.')) await new Promise((resolve) => setTimeout(resolve, 10));
+      if (!key.includes('/done.')) return write(key, JSON.parse(body));
+      segmentsWriting++;
+      await new Promise((resolve) => setTimeout(resolve, 3));
+      segmentsWriting--;
       return write(key, JSON.parse(body));
     };
     const parallel = await runErasure(b, request({ segmentKeys: 2, concurrency: 4 }));
     expect(most).toBeGreaterThan(1);
     expect(most).toBeLessThanOrEqual(4);
+    expect(readWhileWriting).toBeGreaterThan(0);
     const counts = (x: typeof sequential) => ({ ...x, writtenAt: undefined, startedAt: undefined, runs: undefined });
     expect(counts(parallel)).toEqual(counts(sequential));
     const keys = segmentKeys(b);

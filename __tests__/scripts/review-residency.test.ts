@@ -7,29 +7,44 @@
 import { Testing } from 'cdktf';
 import type { MatrixConfig } from '../../config';
 import type { DeploymentConfig } from '../../config/matrix';
-import { resolveMatrix } from '../../config/resolve';
+import { resolveMatrix, type ResolvedDeployment } from '../../config/resolve';
 import type { StackReport } from '../../scripts/report/analyze';
 import { analyzedOnce } from '../fixtures/analyzed';
 import { compareReports, gateFailures, type StackReview } from '../../scripts/review/compare';
 import { verdict } from '../../scripts/report/words';
 import { CheckedStack } from '../../stacks/checked-stack';
-import { buildMatrix } from '../../stacks/matrix';
+import { buildMatrix, buildStacks } from '../../stacks/matrix';
+import type { TelemetryStack } from '../../stacks/telemetry-stack';
 import type { TerraformJson } from '../../terraform-json/stack-json';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 import { synthKept } from '../helpers';
+
+/**
+ * A pipeline stack per distinct resolved deployment, its one input (TelemetryStack's constructor), each in an app of
+ * its own: the matrices below share most of their pipelines, and building and resolving them again was most of this
+ * file's time.
+ */
+const pipelines = new Map<string, TelemetryStack>();
+const pipeline = (d: ResolvedDeployment): TelemetryStack => {
+  const key = JSON.stringify(d);
+  if (!pipelines.has(key)) pipelines.set(key, buildStacks(Testing.app(), [d])[0]);
+  return pipelines.get(key)!;
+};
+const analyzed = new WeakMap<CheckedStack, StackReport>();
+const report = (s: CheckedStack): StackReport => {
+  if (!analyzed.has(s))
+    analyzed.set(s, analyzedOnce(s.facts.stack, JSON.parse(synthKept(s)) as TerraformJson, s.facts));
+  return analyzed.get(s)!;
+};
 
 const cache = new Map<string, StackReport[]>();
 /** The report of every AWS stack of a matrix (the workspaces stack deploys into HCP Terraform, not AWS). */
 function reports(matrix: MatrixConfig): StackReport[] {
   const key = JSON.stringify(matrix);
   if (!cache.has(key)) {
-    const { all } = buildMatrix(Testing.app(), resolveMatrix(matrix));
-    cache.set(
-      key,
-      all
-        .filter((s): s is CheckedStack => s instanceof CheckedStack)
-        .map((s) => analyzedOnce(s.facts.stack, JSON.parse(synthKept(s)) as TerraformJson, s.facts)),
-    );
+    const deployments = resolveMatrix(matrix);
+    const { all } = buildMatrix(Testing.app(), deployments, deployments.map(pipeline));
+    cache.set(key, all.filter((s): s is CheckedStack => s instanceof CheckedStack).map(report));
   }
   return cache.get(key)!;
 }
