@@ -8,7 +8,7 @@
  * gains more — 2026-12-06, three runs of each alternately on a 2-core machine another job was loading: 22.0–34.9 s
  * (median 26.2 s) against 30.7–31.6 s (median 31.0 s), peak RSS of the largest process 0.71–0.76 GB against
  * 0.49–0.55 GB (`npm run bench` prints the whole tree's). On more cores jest would still use two.
- * jest-light-runner stays at 0.7.x: 0.8 declares Node >= 22, and the project supports Node 20.
+ * jest-light-runner 0.8 (it declares Node >= 22, as package.json's engines do).
  * TypeScript is stripped, not type-checked, by tsx's hooks (register-typescript.mjs; `npm run typecheck` checks).
  * @type {import('jest').Config}
  */

@@ -59,7 +59,7 @@ function bundle(entry) {
     packages: 'external',
     platform: 'node',
     format: 'cjs',
-    target: 'node20',
+    target: 'node22',
     write: false,
     logLevel: 'error',
   });
