@@ -21,7 +21,8 @@ export type StackRole = 'pipeline' | 'state' | 'trust';
 
 /**
  * What the configuration knew of a stack when it was synthesized, written beside its Terraform JSON
- * (`deployment.json`): nothing is read back from tags or re-derived from the configuration in force.
+ * (`deployment.json`) and read back from there: nothing is re-derived from the configuration in force, and the
+ * provider's tags are read (factsFromTags) only for a stack synthesized without this file.
  */
 export interface DeploymentFacts {
   stack: string;
@@ -130,10 +131,16 @@ export function factsFromTags(stack: string, tf: TerraformJson): DeploymentFacts
   const provider = (tf.provider?.aws ?? [])[0] ?? {};
   const tags =
     ((asList(provider.default_tags as Record<string, unknown>[])[0]?.tags ?? {}) as Record<string, string>) ?? {};
-  const pipeline = Boolean(tf.resource?.aws_kinesis_firehose_delivery_stream);
+  // What only that kind of stack holds: a pipeline its Firehose stream, a trust stack HCP Terraform's OIDC provider
+  // (created, or read when the account has one: stacks/trust-stack.ts).
+  const role: StackRole = tf.resource?.aws_kinesis_firehose_delivery_stream
+    ? 'pipeline'
+    : tf.resource?.aws_iam_openid_connect_provider || tf.data?.aws_iam_openid_connect_provider
+      ? 'trust'
+      : 'state';
   return {
     stack,
-    role: pipeline ? 'pipeline' : 'state',
+    role,
     project: tags.Project ?? '',
     environments: tags.Environment ? [tags.Environment] : [],
     region: String(provider.region ?? ''),
