@@ -120,12 +120,7 @@ export async function preflight(
   return { ok: results.every((r) => r.ok), lines: results.map((r) => r.message), matched };
 }
 
-/**
- * The SDK warns on Node 20 that releases after January 2027 need Node 22; the locked version runs on 20, and
- * README's prerequisites say so. Keep the preflight's output to its verdict.
- */
 function stsClient(region: string): StsLike {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return new STSClient({ region });
 }
 

@@ -248,8 +248,6 @@ export async function main(
     regions = [...new Set(deployments.map((d) => d.region))].sort();
   }
   const dir = values.dir ?? PRICES_DIR;
-  // The SDK warns on Node 20 that releases after January 2027 need Node 22; the locked version runs (README, prerequisites).
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const client = clientFor(endpoint);
   for (const region of regions) {
     const path = priceFilePath(region, dir);

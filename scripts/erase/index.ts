@@ -368,7 +368,6 @@ export async function main(
     console.error('--locate-only locates with Athena for the shards: with --locate athena, without --shard');
     return 2;
   }
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   try {
     const store = storeFor(d);
     const mac = macFor(d);
