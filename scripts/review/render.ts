@@ -7,7 +7,7 @@ import { cell, code, mark, strong, text, type Block, type Section } from '../rep
 import { blockMarkdown, sectionMarkdown } from '../report/markdown';
 import * as words from '../report/words';
 import { GATED, SECTIONS, type Change, type Effect, type StackReview } from './compare';
-import type { WorkspacesReview } from './workspaces';
+import type { WorkspaceChange, WorkspacesReview } from './workspaces';
 
 /** changes.md: fit to paste into a pull request — the review's document (`changesSection`) in Markdown. */
 export const renderChangesMarkdown = (reviews: StackReview[], baseLabel: string): string =>
@@ -22,7 +22,7 @@ export function workspacesChangesMarkdown(reviews: WorkspacesReview[]): string {
   const changes = reviews.flatMap((r) =>
     r.changes.map((c) => [
       code(r.stack),
-      text(`: ${c.words}`),
+      text(`: ${words.workspaceChangeWords(c)}`),
       ...(c.effects.length
         ? [text(' '), strong(text(`(${c.effects.map((e) => words.EFFECT_WORDS[e]).join(', ')})`))]
         : []),
@@ -33,7 +33,7 @@ export function workspacesChangesMarkdown(reviews: WorkspacesReview[]): string {
     {
       kind: 'table',
       headers: [...SUMMARY_HEADERS],
-      rows: reviews.map((r) => [[code(r.stack)], cell(r.status), cell(r.verdict)]),
+      rows: reviews.map((r) => [[code(r.stack)], cell(r.status), cell(words.workspacesVerdict(r))]),
     },
     ...(changes.length ? [{ kind: 'list' as const, items: changes }] : []),
   ];
@@ -54,10 +54,23 @@ export interface ChangesJson {
     effects: Effect[];
     changes: (Change & { words: string })[];
   }[];
+  /** The HCP Terraform workspaces stacks (scripts/review/workspaces.ts), each change as data with its words. */
+  workspaces: {
+    stack: string;
+    status: WorkspacesReview['status'];
+    verdict: string;
+    effects: Effect[];
+    changes: (WorkspaceChange & { words: string })[];
+  }[];
 }
 
 /** changes.json: the same for CI, with each change's data and its words. */
-export function changesJson(reviews: StackReview[], baseLabel: string, synth: string): ChangesJson {
+export function changesJson(
+  reviews: StackReview[],
+  baseLabel: string,
+  synth: string,
+  workspaces: WorkspacesReview[] = [],
+): ChangesJson {
   return {
     base: baseLabel,
     synth,
@@ -69,6 +82,13 @@ export function changesJson(reviews: StackReview[], baseLabel: string, synth: st
       verdict: words.verdict(r),
       effects: r.effects,
       changes: r.changes.map((c) => ({ ...c, words: words.changeWords(c, r) })),
+    })),
+    workspaces: workspaces.map((w) => ({
+      stack: w.stack,
+      status: w.status,
+      verdict: words.workspacesVerdict(w),
+      effects: w.effects,
+      changes: w.changes.map((c) => ({ ...c, words: words.workspaceChangeWords(c) })),
     })),
   };
 }

@@ -8,7 +8,6 @@
  */
 import type { TerraformJson } from '../../terraform-json/stack-json';
 import { readStackJson, synthesizedStacks } from '../../terraform-json/synth-output';
-import * as words from '../report/words';
 import type { Effect } from './compare';
 
 export interface HcpWorkspace {
@@ -77,40 +76,53 @@ export function readWorkspaces(outDir: string): WorkspacesModel[] {
   });
 }
 
+/** What changed in a workspace both sides have, as data: its value before and after. */
+export type WorkspaceField =
+  /** A dynamic-credential variable (`TFC_AWS_*`); null: unset on that side. */
+  | { kind: 'credential'; variable: string; before: string | null; after: string | null }
+  /** The repository whose commits start runs; null: runs come from the CLI. */
+  | { kind: 'vcs'; before: string | null; after: string | null }
+  | { kind: 'auto-apply'; before: boolean; after: boolean }
+  | { kind: 'execution-mode'; before: string; after: string }
+  | { kind: 'project'; before: string; after: string };
+
+/**
+ * One change of a workspaces stack, as data (its words are scripts/report/words/workspaces.ts's, applied at render):
+ * a workspace added (with its settings), removed, or one of its fields changed.
+ */
+export type WorkspaceChange = { workspace: string; effects: Effect[] } & (
+  { kind: 'added'; settings: HcpWorkspace } | { kind: 'removed' } | { kind: 'changed'; field: WorkspaceField }
+);
+
 export interface WorkspacesReview {
   stack: string;
   status: 'added' | 'removed' | 'changed' | 'unchanged';
-  changes: { words: string; effects: Effect[] }[];
+  changes: WorkspaceChange[];
+  /** The effects of all changes, each once. */
   effects: Effect[];
-  verdict: string;
+  /** For the verdict's words: the current stack's model (the base's for a removed stack). */
+  model: WorkspacesModel;
 }
 
-function workspaceChanges(b: HcpWorkspace, a: HcpWorkspace): WorkspacesReview['changes'] {
-  const changes: WorkspacesReview['changes'] = [];
+function workspaceChanges(b: HcpWorkspace, a: HcpWorkspace): WorkspaceChange[] {
+  const changes: WorkspaceChange[] = [];
+  const change = (field: WorkspaceField, effects: Effect[]) =>
+    changes.push({ workspace: a.name, kind: 'changed', field, effects });
   for (const key of [...new Set([...Object.keys(b.credentials), ...Object.keys(a.credentials)])].sort()) {
     if (b.credentials[key] === a.credentials[key]) continue;
-    changes.push({
-      words: words.WORKSPACE_CHANGE.credential(a.name, key, b.credentials[key], a.credentials[key]),
-      effects: a.credentials[key] ? ['widens-access'] : ['narrows-access'],
-    });
+    change(
+      { kind: 'credential', variable: key, before: b.credentials[key] ?? null, after: a.credentials[key] ?? null },
+      a.credentials[key] ? ['widens-access'] : ['narrows-access'],
+    );
   }
-  if (b.vcs !== a.vcs)
-    changes.push({
-      words: words.WORKSPACE_CHANGE.vcs(a.name, b.vcs, a.vcs),
-      effects: a.vcs ? ['widens-access'] : [],
-    });
+  if (b.vcs !== a.vcs) change({ kind: 'vcs', before: b.vcs, after: a.vcs }, a.vcs ? ['widens-access'] : []);
   if (b.autoApply !== a.autoApply)
-    changes.push({
-      words: words.WORKSPACE_CHANGE.autoApply(a.name, b.autoApply, a.autoApply),
-      effects: [a.autoApply ? 'weakens-protection' : 'strengthens-protection'],
-    });
+    change({ kind: 'auto-apply', before: b.autoApply, after: a.autoApply }, [
+      a.autoApply ? 'weakens-protection' : 'strengthens-protection',
+    ]);
   if (b.executionMode !== a.executionMode)
-    changes.push({
-      words: words.WORKSPACE_CHANGE.executionMode(a.name, b.executionMode, a.executionMode),
-      effects: [],
-    });
-  if (b.project !== a.project)
-    changes.push({ words: words.WORKSPACE_CHANGE.project(a.name, b.project, a.project), effects: [] });
+    change({ kind: 'execution-mode', before: b.executionMode, after: a.executionMode }, []);
+  if (b.project !== a.project) change({ kind: 'project', before: b.project, after: a.project }, []);
   return changes;
 }
 
@@ -123,40 +135,26 @@ export function compareWorkspaces(base: WorkspacesModel[], current: WorkspacesMo
   const after = new Map(current.map((m) => [key(m), m]));
   return [...new Set([...before.keys(), ...after.keys()])].sort().map((k): WorkspacesReview => {
     const [b, a] = [before.get(k), after.get(k)];
-    if (!b)
-      return {
-        stack: a!.stack,
-        status: 'added',
-        changes: [],
-        effects: [],
-        verdict: words.workspacesAdded(a!),
-      };
-    if (!a)
-      return {
-        stack: b.stack,
-        status: 'removed',
-        changes: [],
-        effects: [],
-        verdict: words.workspacesRemoved(b),
-      };
-    const changes: WorkspacesReview['changes'] = [];
+    if (!b) return { stack: a!.stack, status: 'added', changes: [], effects: [], model: a! };
+    if (!a) return { stack: b.stack, status: 'removed', changes: [], effects: [], model: b };
+    const changes: WorkspaceChange[] = [];
     const was = new Map(b.workspaces.map((w) => [w.name, w]));
     const now = new Map(a.workspaces.map((w) => [w.name, w]));
     for (const w of a.workspaces)
       changes.push(
         ...(was.has(w.name)
           ? workspaceChanges(was.get(w.name)!, w)
-          : [{ words: words.WORKSPACE_CHANGE.added(w), effects: [] as Effect[] }]),
+          : [{ workspace: w.name, kind: 'added' as const, settings: w, effects: [] as Effect[] }]),
       );
     for (const w of b.workspaces.filter((x) => !now.has(x.name)))
-      changes.push({ words: words.WORKSPACE_CHANGE.removed(w.name), effects: [] });
+      changes.push({ workspace: w.name, kind: 'removed', effects: [] });
     const effects = EFFECTS.filter((e) => changes.some((c) => c.effects.includes(e)));
     return {
       stack: a.stack,
       status: changes.length ? 'changed' : 'unchanged',
       changes,
       effects,
-      verdict: words.workspacesVerdict(changes.map((c) => c.words)),
+      model: a,
     };
   });
 }
