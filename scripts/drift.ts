@@ -15,7 +15,7 @@ import { commandLine, isEntryPoint, loadDeploymentsOrReport, type CommandSpec } 
 import { matchStacks } from './preflight';
 import { stackTargets } from '../config/targets';
 import { analyzeStack } from './report/analyze';
-import { compareReports, GATED, type Effect } from './review/compare';
+import { compareReports, GATED, type Change } from './review/compare';
 import { changeWords, verdict } from './report/words';
 import { inParallel } from './concurrency';
 import { terraform, terraformEnv, terraformError } from './terraform-cli';
@@ -29,8 +29,11 @@ export interface StackDrift {
    * attribute the model does not read (tags, a provider's normalisation of a value) is listed, not counted.
    */
   resources: string[];
-  /** What the drift means, as the change review says it; `gated`: it would fail `review --fail-on-widening`. */
-  changes: { section: string; words: string; effects: Effect[]; gated: boolean }[];
+  /**
+   * What the drift means: the review's change as data (section, kind, subject, field, effects), its words for people,
+   * and `gated`: it would fail `review --fail-on-widening`. Tools read the data, never the words.
+   */
+  changes: (Change & { words: string; gated: boolean })[];
   /** The review's verdict of the drift. */
   verdict?: string;
   error?: string;
@@ -49,9 +52,8 @@ export function driftOfPlan(plan: PlanJson, stackDir?: string): Pick<StackDrift,
   return {
     resources: states.drifted,
     changes: review.changes.map((c) => ({
-      section: c.section,
+      ...c,
       words: changeWords(c, review),
-      effects: c.effects,
       gated: c.effects.some((e) => GATED.includes(e)),
     })),
     verdict: verdict(review),

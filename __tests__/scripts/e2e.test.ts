@@ -171,6 +171,9 @@ describe('npm run drift', () => {
           changes: [
             {
               section: 'residency',
+              kind: 'added',
+              subject: { kind: 'store', name: 'b', address: 'aws_s3_bucket.data', storeKind: 's3' },
+              field: { kind: 'replication', destination: 'arn:aws:s3:::x', outsideStack: true },
               words: 'store b replication added: every new object is copied to arn:aws:s3:::x',
               effects: ['moves-residency'],
               gated: true,

@@ -785,7 +785,11 @@ async function matrixRun(
         ) &&
         result.changes.some(
           (c) =>
-            c.effects.includes('moves-residency') && c.gated && c.words.includes(`copied to ${expected.destination}`),
+            c.kind === 'added' &&
+            c.field.kind === 'replication' &&
+            c.field.destination === expected.destination &&
+            c.effects.includes('moves-residency') &&
+            c.gated,
         )
       : result.status === 'in sync';
     if (!ok) {
