@@ -57,7 +57,8 @@ export default tseslint.config(
       // typed configuration) imports no other folder; terraform-json/ (the Terraform JSON's types and walkers, policy
       // documents, the synth output and its facts, plans) imports only config/; stacks/ and model/ stand side by side
       // and never import each other (what both need belongs in terraform-json/); none of them imports the commands
-      // (scripts/); nothing shipped imports the tests.
+      // (scripts/); nothing shipped imports the tests. Inside scripts/, the change review builds on the report: review/
+      // imports report/ (the review's data types are report/changes.ts), never the other way.
       'import-x/no-restricted-paths': [
         'error',
         {
@@ -86,6 +87,12 @@ export default tseslint.config(
               target: ['./terraform-json', './stacks', './model'],
               from: './scripts',
               message: 'commands (scripts/) are glue over the library modules, not imported by them',
+            },
+            {
+              target: './scripts/report',
+              from: './scripts/review',
+              message:
+                'scripts/report/ is below scripts/review/: what both need (the change types, ChangesJson) belongs in scripts/report/changes.ts',
             },
             {
               target: ['./config', './terraform-json', './stacks', './model', './scripts', './main.ts'],

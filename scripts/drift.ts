@@ -15,7 +15,8 @@ import { commandLine, isEntryPoint, loadDeploymentsOrReport, type CommandSpec } 
 import { matchStacks } from './preflight';
 import { stackTargets } from '../config/targets';
 import { analyzeStack } from './report/analyze';
-import { compareReports, GATED, type Change } from './review/compare';
+import { GATED, type Change } from './report/changes';
+import { compareReports } from './review/compare';
 import { changeWords, verdict } from './report/words';
 import { inParallel } from './concurrency';
 import { terraform, terraformEnv, terraformError } from './terraform-cli';

@@ -11,7 +11,8 @@ import type { TerraformJson } from '../../terraform-json/stack-json';
 import { WorkspacesStack } from '../../stacks/workspaces-stack';
 import { workspaceChangeWords, workspacesVerdict } from '../../scripts/report/words';
 import { changesJson, workspacesChangesMarkdown } from '../../scripts/review/render';
-import { compareWorkspaces, workspacesModel, type WorkspacesModel } from '../../scripts/review/workspaces';
+import { workspacesModel, type WorkspacesModel } from '../../scripts/report/workspaces';
+import { compareWorkspaces } from '../../scripts/review/workspaces';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 
 const [dev, prodUs, prodEu] = EXAMPLE_MATRIX.deployments;

@@ -16,7 +16,7 @@
  * stacks and the deploy-role check).
  * Exit 0 all passed, 1 a failure, 2 skipped (no moto_server).
  */
-import type { ChangesJson } from '../review/render';
+import type { ChangesJson } from '../report/changes';
 import {
   AthenaClient,
   GetNamedQueryCommand,

@@ -29,9 +29,11 @@ import { isSynthOutput } from '../../terraform-json/synth-output';
 import { commandLine, isEntryPoint, synthesizeInto, usage, type CommandSpec } from '../cli';
 import { analyzeStack, type StackReport } from '../report/analyze';
 import { readReports, synthFingerprint, writeReports } from '../report/files';
-import { compareReports, GATED, gateFailures, type StackReview } from './compare';
+import { GATED, type StackReview, type WorkspacesReview } from '../report/changes';
+import { readWorkspaces, type WorkspacesModel } from '../report/workspaces';
+import { compareReports, gateFailures } from './compare';
 import { readPlanFile } from '../../terraform-json/plan';
-import { compareWorkspaces, readWorkspaces, type WorkspacesModel, type WorkspacesReview } from './workspaces';
+import { compareWorkspaces } from './workspaces';
 import { changesJson, renderChangesMarkdown, workspacesChangesMarkdown } from './render';
 import { changeWords, verdict, workspaceChangeWords, workspacesVerdict } from '../report/words';
 

@@ -1,8 +1,9 @@
 /**
- * The HCP Terraform workspaces stacks in words (scripts/review/workspaces.ts reads and compares them;
+ * The HCP Terraform workspaces stacks in words (../workspaces.ts reads them, scripts/review/workspaces.ts compares them;
  * scripts/report/workspaces-section.ts lays out their report section): a workspace, what changed in it, a verdict.
  */
-import type { HcpWorkspace, WorkspaceChange, WorkspacesModel, WorkspacesReview } from '../../review/workspaces';
+import type { WorkspaceChange, WorkspacesReview } from '../changes';
+import type { HcpWorkspace, WorkspacesModel } from '../workspaces';
 
 /** The dynamic-credential variables that name an AWS role (HashiCorp docs, "Dynamic credentials with the AWS provider"). */
 const ROLE_VARIABLE = /^TFC_AWS_(PLAN|APPLY|RUN)_ROLE_ARN$/;
@@ -20,7 +21,7 @@ export const workspace = (w: HcpWorkspace): string =>
       .join(', ') || 'no AWS role'
   })`;
 
-/** One change of a workspaces stack (scripts/review/workspaces.ts `WorkspaceChange`): `was …; now …`. */
+/** One change of a workspaces stack (../changes.ts `WorkspaceChange`): `was …; now …`. */
 export function workspaceChangeWords(c: WorkspaceChange): string {
   if (c.kind === 'added') return `new workspace ${workspace(c.settings)}`;
   if (c.kind === 'removed') return `removed workspace ${c.workspace}`;
