@@ -1,6 +1,6 @@
 /**
- * The change review's section of the report's page, as one document built from changes.json (`ChangesJson`, changes.ts):
- * so `npm run report` after `npm run review` keeps it, and changes.md is the same document in Markdown
+ * The change review's section of the report's page, as one document built from changes.json (`ChangesJson`,
+ * changes.ts): so `npm run report` after `npm run review` keeps it, and changes.md is the same document in Markdown
  * (scripts/review/render.ts). Its words are words/review.ts's.
  */
 import { GATED, SECTIONS, type ChangesJson, type Effect } from './changes';

@@ -166,7 +166,7 @@ export interface WorkspacesReview {
 /** changes.json: what CI gates read, and what the report's page shows the review from. */
 export interface ChangesJson {
   base: string;
-  /** The fingerprint of the synth reviewed (scripts/report/files.ts), so a later report knows whether it is the same. */
+  /** The fingerprint of the synth reviewed (files.ts), so a later report knows whether it is the same. */
   synth: string;
   stacks: {
     stack: string;

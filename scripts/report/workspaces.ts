@@ -1,10 +1,10 @@
 /**
- * The HCP Terraform workspaces stacks of a synth, in their own terms: not AWS stacks (no data, no IAM), but what decides
- * who runs a pipeline stack with which AWS role — each workspace, its project, whether applies wait for a reviewer
- * (`auto_apply`), the repository whose commits start runs (`vcs_repo`), where runs execute, and the roles its
- * dynamic-credential variables name (`TFC_AWS_PLAN_ROLE_ARN`, `TFC_AWS_APPLY_ROLE_ARN`, `TFC_AWS_RUN_ROLE_ARN`:
- * HashiCorp docs, "Dynamic credentials with the AWS provider"). The report lays them out (workspaces-section.ts); the
- * change review compares them (scripts/review/workspaces.ts).
+ * The HCP Terraform workspaces stacks of a synth, in their own terms: not AWS stacks (no data, no IAM), but what
+ * decides who runs a pipeline stack with which AWS role — each workspace, its project, whether applies wait for a
+ * reviewer (`auto_apply`), the repository whose commits start runs (`vcs_repo`), where runs execute, and the roles
+ * its dynamic-credential variables name (`TFC_AWS_PLAN_ROLE_ARN`, `TFC_AWS_APPLY_ROLE_ARN`, `TFC_AWS_RUN_ROLE_ARN`:
+ * HashiCorp docs, "Dynamic credentials with the AWS provider"). The report lays them out (workspaces-section.ts);
+ * the change review compares them (scripts/review/workspaces.ts).
  */
 import type { TerraformJson } from '../../terraform-json/stack-json';
 import { readStackJson, synthesizedStacks } from '../../terraform-json/synth-output';
