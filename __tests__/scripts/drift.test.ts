@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveMatrix } from '../../config/resolve';
 import type { PlanJson } from '../../terraform-json/plan';
-import { driftOfPlan } from '../../scripts/drift';
+import { driftOfPlan } from '../../scripts/stack-drift';
 import { gateFailures } from '../../scripts/review/compare';
 import { reviewPlans } from '../../scripts/review/index';
 import type { TerraformJson } from '../../terraform-json/stack-json';

@@ -6,7 +6,8 @@ import { resolveMatrix } from '../../config/resolve';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appConfig, main as appConfigMain, PUT_RECORD_BATCH_LIMITS } from '../../scripts/app-config';
+import { appConfig, PUT_RECORD_BATCH_LIMITS } from '../../scripts/app-bundle-config';
+import { main as appConfigMain } from '../../scripts/app-config';
 import { summarize } from '../../scripts/drift';
 import {
   allowDestroyOverride,
