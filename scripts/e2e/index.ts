@@ -16,7 +16,7 @@
  * stacks and the deploy-role check).
  * Exit 0 all passed, 1 a failure, 2 skipped (no moto_server).
  */
-import type { ChangesJson } from '../report/changes';
+import { GATED, type ChangesJson } from '../report/changes';
 import {
   AthenaClient,
   GetNamedQueryCommand,
@@ -541,14 +541,20 @@ async function reviewPlan(run: StackRun, env: NodeJS.ProcessEnv, outdir: string)
     // The gate fails on the planted replication (drift: data copied to another region) and on the planned shorter retention.
     if (cli.status !== 1)
       fail(`npm run review -- --plan --fail-on-widening exited ${cli.status}, not 1: ${cli.stderr.trim()}`);
-    if (
-      !/: moves-residency: store \S+ replication added: every new object is copied to arn:aws:s3:::telemetry-e2e-replica-/.test(
-        cli.stderr,
-      )
-    )
-      fail(`the review's gate did not name the planted replication: ${cli.stderr.trim()}`);
     type Reviewed = ChangesJson['stacks'][number];
     const { stacks } = JSON.parse(readFileSync(join(review, 'changes.json'), 'utf8')) as ChangesJson;
+    // The planted replication, read from changes.json by its typed change (never the gate's words): added, to the
+    // planted bucket in the other region, with an effect the gate fails on.
+    const replication = stacks
+      .flatMap((s) => s.changes)
+      .find(
+        (c) =>
+          c.kind === 'added' &&
+          c.field.kind === 'replication' &&
+          c.field.destination.startsWith('arn:aws:s3:::telemetry-e2e-replica-'),
+      );
+    if (!replication?.effects.includes('moves-residency') || !replication.effects.some((e) => GATED.includes(e)))
+      fail(`the review's gate did not name the planted replication: ${cli.stderr.trim()}`);
     const retention = (r: Reviewed | undefined) => {
       const c = r?.changes.find((x) => x.field.kind === 'retention');
       return c && c.field.kind === 'retention' ? { words: c.words, after: c.field.after } : undefined;
