@@ -2,7 +2,7 @@
  * Resolves the matrix (defaults ← profile ← per-deployment overrides) and validates the result as a whole,
  * before any construct is built. Every problem of every deployment is collected and reported at once.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { MatrixConfig } from './matrix';
 import { HCP_TERRAFORM_HOST_JURISDICTIONS } from './aws';
 import { DEPLOYMENT_DEFAULTS } from './defaults';
@@ -79,6 +79,16 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
   );
 }
 
+/**
+ * The message zod itself gives an issue (its configured locale's), as against one a schema gives itself through its
+ * `error` option (config/schema.ts's incremental crawler): the same issue code either way, so the message is compared
+ * with zod's own for the same issue, never with a wording of it.
+ */
+function zodOwnMessage(issue: z.core.$ZodIssue): string | undefined {
+  const message = z.config().localeError?.(issue as unknown as z.core.$ZodRawIssue);
+  return typeof message === 'string' ? message : message?.message;
+}
+
 /** A schema's problems as issues; an unknown field names the nearest known one (config/strict.ts). */
 function zodIssues(error: Pick<z.ZodError, 'issues'>, prefix: (string | number)[], schema: z.core.$ZodType): Issue[] {
   return error.issues.flatMap((issue) => {
@@ -86,7 +96,7 @@ function zodIssues(error: Pick<z.ZodError, 'issues'>, prefix: (string | number)[
     const path = [...prefix, ...inner];
     if (issue.code !== 'unrecognized_keys') return [{ path, message: issue.message }];
     // One line per unknown key, pointing at the key itself.
-    const custom = issue.message.startsWith('Unrecognized key') ? undefined : issue.message;
+    const custom = issue.message === zodOwnMessage(issue) ? undefined : issue.message;
     return issue.keys.map((key) => ({
       path: [...path, key],
       message: custom ?? unknownFieldMessage(key, knownFieldsAt(schema, inner)),

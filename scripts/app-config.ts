@@ -3,62 +3,13 @@
  * stack, as the one JSON file the app bundles — region, Cognito identity pool, Firehose stream, the batching limits
  * of PutRecordBatch, and the event contract (its version and JSON Schema). Reads the stack's outputs from
  * `terraform output -json` in cdktf.out/stacks/<stack> (after `cdktf deploy`), or from a file given with --outputs.
+ * The file's content is app-bundle-config.ts's (the e2e run's app reads it too); this file is the command.
  */
-import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ResolvedDeployment } from '../config';
-import { stackEventSchema } from '../config/event-contract';
+import { appConfig, type AppConfig, type Outputs } from './app-bundle-config';
 import { commandLine, isEntryPoint, loadDeploymentsOrReport, type CommandSpec } from './cli';
-
-/** PutRecordBatch limits (Firehose API reference): records per call, bytes per call, bytes per record. */
-export const PUT_RECORD_BATCH_LIMITS = {
-  maxRecords: 500,
-  maxBytes: 4 * 1024 * 1024,
-  maxRecordBytes: 1000 * 1024,
-} as const;
-
-export interface AppConfig {
-  stack: string;
-  region: string;
-  identityPoolId: string;
-  deliveryStreamName: string;
-  /** One JSON object per event, newline-terminated; several such lines may share a record (cheaper, see docs/ios-app.md). */
-  recordFormat: 'newline-delimited JSON';
-  limits: typeof PUT_RECORD_BATCH_LIMITS;
-  contract: { version: string; schema: Record<string, unknown> };
-}
-
-type Outputs = Record<string, { value: unknown }>;
-
-/** The app's configuration from a stack's outputs; a missing or contradicting output is an error naming it. */
-export function appConfig(deployment: ResolvedDeployment, outputs: Outputs): AppConfig {
-  const value = (name: string) => {
-    const v = outputs[name]?.value;
-    if (typeof v !== 'string' || v === '')
-      throw new Error(`${deployment.names.stack}: output ${name} is missing — is the stack deployed?`);
-    return v;
-  };
-  const region = value('region');
-  const deliveryStreamName = value('delivery_stream_name');
-  if (region !== deployment.region || deliveryStreamName !== deployment.names.deliveryStream) {
-    throw new Error(
-      `${deployment.names.stack}: the outputs (${region}, ${deliveryStreamName}) are not this configuration's (${deployment.region}, ${deployment.names.deliveryStream}): deploy first`,
-    );
-  }
-  const schema = stackEventSchema(deployment.names.stack, deployment.settings.contract.extraColumns);
-  const version = createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 12);
-  return {
-    stack: deployment.names.stack,
-    region,
-    identityPoolId: value('identity_pool_id'),
-    deliveryStreamName,
-    recordFormat: 'newline-delimited JSON',
-    limits: PUT_RECORD_BATCH_LIMITS,
-    contract: { version, schema },
-  };
-}
 
 export const APP_CONFIG_COMMAND = {
   name: 'app-config',

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { normalize, resolve, sep } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfiguredDeployments, type ResolvedDeployment } from '../config';
+import type { StackTarget } from '../config/targets';
 
 /** One flag of a command. */
 export interface Flag {
@@ -164,4 +165,18 @@ export function loadDeploymentsOrReport(): ResolvedDeployment[] | undefined {
     console.error(error.message);
     return undefined;
   }
+}
+
+/** Resolves stack names (exact or with `*` globs) against the matrix; unknown names are errors. */
+export function matchStacks(patterns: string[], targets: StackTarget[]): { matched: StackTarget[]; unknown: string[] } {
+  const toRegex = (pattern: string) =>
+    new RegExp(
+      `^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
+  const unknown = patterns.filter((p) => !targets.some((t) => toRegex(p).test(t.stack)));
+  const matched = targets.filter((t) => patterns.some((p) => toRegex(p).test(t.stack)));
+  return { matched, unknown };
 }

@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { engineCli } from '../stacks/engine';
 import { commandLine, isEntryPoint, type CommandSpec, type Flag } from './cli';
-import { runPreflight, type StsLike } from './preflight';
+import { runPreflight, type StsLike } from './account-check';
 
 /** The `cdktf deploy` flags passed through (cdktf-cli 0.21's `cdktf deploy --help`); any other is refused. */
 const CDKTF_DEPLOY_FLAGS = {

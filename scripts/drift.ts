@@ -6,111 +6,12 @@
  * with its meaning and effects ("replication added: every new object is copied to …", moves residency), and marked
  * where it would fail `review --fail-on-widening` like the same change in a pull request. Meant to be scheduled.
  * Exit 0 in sync, 2 drift, 1 error. Needs credentials of each stack's account and stacks deployed from cdktf.out/.
+ * The check itself is stack-drift.ts's (the e2e runs it too); this file is the command.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { readPlan, type PlanJson } from '../terraform-json/plan';
-import { commandLine, isEntryPoint, loadDeploymentsOrReport, type CommandSpec } from './cli';
-import { matchStacks } from './preflight';
+import { existsSync, readdirSync } from 'node:fs';
 import { stackTargets } from '../config/targets';
-import { analyzeStack } from './report/analyze';
-import { compareReports, GATED, type Effect } from './review/compare';
-import { changeWords, verdict } from './report/words';
-import { inParallel } from './concurrency';
-import { terraform, terraformEnv, terraformError } from './terraform-cli';
-
-export interface StackDrift {
-  stack: string;
-  status: 'in sync' | 'drifted' | 'error';
-  /**
-   * Resources the refresh found changed outside Terraform (the plan's `resource_drift`), by address. A stack is
-   * drifted when one of these changes what the model says (a store, a grant, a copy, retention…): a difference in an
-   * attribute the model does not read (tags, a provider's normalisation of a value) is listed, not counted.
-   */
-  resources: string[];
-  /** What the drift means, as the change review says it; `gated`: it would fail `review --fail-on-widening`. */
-  changes: { section: string; words: string; effects: Effect[]; gated: boolean }[];
-  /** The review's verdict of the drift. */
-  verdict?: string;
-  error?: string;
-  seconds: number;
-}
-
-/** What a plan's refresh found changed outside Terraform, in the review's terms. `stackDir`: the stack's synthesized folder (its facts). */
-export function driftOfPlan(plan: PlanJson, stackDir?: string): Pick<StackDrift, 'resources' | 'changes' | 'verdict'> {
-  const states = readPlan(plan, undefined, stackDir);
-  if (states.drifted.length === 0) return { resources: [], changes: [] };
-  const [review] = compareReports(
-    [analyzeStack(states.stack, states.lastApplied, states.facts)],
-    [analyzeStack(states.stack, states.live, states.facts)],
-    'drift',
-  );
-  return {
-    resources: states.drifted,
-    changes: review.changes.map((c) => ({
-      section: c.section,
-      words: changeWords(c, review),
-      effects: c.effects,
-      gated: c.effects.some((e) => GATED.includes(e)),
-    })),
-    verdict: verdict(review),
-  };
-}
-
-/** Plans one initialized (or initializable) stack directory. */
-export async function driftOf(stack: string, dir: string, env: NodeJS.ProcessEnv): Promise<StackDrift> {
-  const started = Date.now();
-  const seconds = () => Math.round((Date.now() - started) / 100) / 10;
-  const scratch = mkdtempSync(join(tmpdir(), 'drift-'));
-  const log = join(scratch, 'terraform.log');
-  try {
-    if (!existsSync(join(dir, '.terraform'))) {
-      const init = await terraform(['init', '-input=false', '-no-color'], dir, env, log);
-      if (init.code !== 0)
-        return {
-          stack,
-          status: 'error',
-          resources: [],
-          changes: [],
-          error: `init: ${terraformError(init.output)}`,
-          seconds: seconds(),
-        };
-    }
-    const planFile = join(scratch, 'drift.plan');
-    // -lock=false: a read-only check must not block (or be blocked by) a deploy. The exit code is not the answer: a
-    // change Terraform would not undo (a replication rule added in the console) plans nothing, yet drifted.
-    const plan = await terraform(
-      ['plan', '-detailed-exitcode', '-input=false', '-no-color', '-lock=false', `-out=${planFile}`],
-      dir,
-      env,
-      log,
-    );
-    if (plan.code !== 0 && plan.code !== 2)
-      return {
-        stack,
-        status: 'error',
-        resources: [],
-        changes: [],
-        error: `plan: ${terraformError(plan.output)}`,
-        seconds: seconds(),
-      };
-    const show = await terraform(['show', '-json', planFile], dir, env);
-    if (show.code !== 0)
-      return {
-        stack,
-        status: 'error',
-        resources: [],
-        changes: [],
-        error: `show: ${terraformError(show.output)}`,
-        seconds: seconds(),
-      };
-    const found = driftOfPlan(JSON.parse(show.output) as PlanJson, dir);
-    return { stack, status: found.changes.length ? 'drifted' : 'in sync', ...found, seconds: seconds() };
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
+import { commandLine, isEntryPoint, loadDeploymentsOrReport, matchStacks, type CommandSpec } from './cli';
+import { drift, type StackDrift } from './stack-drift';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -132,12 +33,6 @@ export function summarize(results: StackDrift[]): string[] {
     ]),
     ...errors.map((r) => `${r.stack}: ${r.error}`),
   ];
-}
-
-/** Drift of the named stacks (all when none), each in `<dir>/<stack>`, at most `parallel` at a time. */
-export async function drift(stacks: string[], dir: string, parallel = 2): Promise<StackDrift[]> {
-  const env = terraformEnv(mkdtempSync(join(tmpdir(), 'drift-cli-')));
-  return inParallel(stacks, parallel, (stack) => driftOf(stack, join(dir, stack), env));
 }
 
 export const DRIFT_COMMAND = {

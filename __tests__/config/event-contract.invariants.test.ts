@@ -4,7 +4,7 @@
  * Pinpoint exports copied under data/ are queryable by the same table and queries.
  */
 import { contractFields, glueType, hasColumn } from '../../config/event-contract';
-import { validateEvents } from '../../scripts/sample-events';
+import { validateEvents } from '../../scripts/telemetry-events';
 import { CONFIGURED, describeEach } from '../fixtures/configured';
 
 /** AWS's documented example app event, as Pinpoint's event stream delivered it. */

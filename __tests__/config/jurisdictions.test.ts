@@ -3,6 +3,7 @@
  * outside its jurisdiction, or reaching out of it, is refused unless an exception gives the reason; an unknown field
  * anywhere in the matrix is refused with the nearest known field.
  */
+import { z } from 'zod';
 import { AWS_REGIONS } from '../../config/aws';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -213,6 +214,35 @@ describe('strict configuration: an unknown field at any level is refused with th
     ],
   ])('%s', (_what, matrix, expected) => {
     expect(problems(matrix)).toContain(expected);
+  });
+
+  it("an unknown field is found by zod's issue code, whatever zod's locale says; a schema's own message stays", () => {
+    const crawler = (extra: Record<string, unknown>) =>
+      one({
+        overrides: {
+          crawler: {
+            recrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY',
+            schedule: 'cron(0 */6 * * ? *)',
+            ...extra,
+          },
+        } as never,
+      });
+    const expected = [
+      'prod/eu-central-1 jurisdicton: "IN" — unknown field; did you mean jurisdiction?',
+      'prod/eu-central-1 firehose.bufferSiseMb: 5 — unknown field; did you mean bufferSizeMb?',
+    ];
+    const misspelt = one({ jurisdicton: 'IN', overrides: { firehose: { bufferSiseMb: 5 } } as never });
+    const own = 'CRAWL_NEW_FOLDERS_ONLY takes no crawlerLineage: AWS fixes its schema-change policy to LOG/LOG';
+    try {
+      // Another locale words zod's own messages differently: the nearest known field is still suggested.
+      z.config(z.locales.de());
+      expect(problems(misspelt)).toEqual(expect.arrayContaining(expected));
+      expect(problems(crawler({ crawlerLineage: true }))).toContainEqual(expect.stringContaining(own));
+    } finally {
+      z.config(z.locales.en());
+    }
+    expect(problems(misspelt)).toEqual(expect.arrayContaining(expected));
+    expect(problems(crawler({ crawlerLineage: true }))).toContainEqual(expect.stringContaining(own));
   });
 
   it('a profile no deployment uses is checked too', () => {

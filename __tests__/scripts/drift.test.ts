@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveMatrix } from '../../config/resolve';
 import type { PlanJson } from '../../terraform-json/plan';
-import { driftOfPlan } from '../../scripts/drift';
+import { driftOfPlan } from '../../scripts/stack-drift';
 import { gateFailures } from '../../scripts/review/compare';
 import { reviewPlans } from '../../scripts/review/index';
 import type { TerraformJson } from '../../terraform-json/stack-json';
@@ -126,6 +126,10 @@ describe('drift: the same model and words as the review, gated like the same cha
     // npm run drift
     const drift = driftOfPlan(plan);
     expect(drift.resources).toEqual([`${type}.${name()}`]);
+    // Each change carries the review's data (what the e2e reads), not only its words.
+    drift.changes.forEach((c) =>
+      expect(c).toMatchObject({ section, kind: expect.any(String), field: expect.any(Object) }),
+    );
     expect(drift.changes).toEqual([
       expect.objectContaining({ section, words: expect.stringMatching(words), effects, gated: true }),
     ]);
@@ -181,6 +185,18 @@ describe('drift: the same model and words as the review, gated like the same cha
       deployment.names.stack,
       'widens-access',
     ]);
+  });
+
+  it("a replication added in the console: the change's data names the destination (what the e2e checks), beside its words", () => {
+    const [change] = driftOfPlan(planWith('aws_s3_bucket', dataBucket, replication)).changes;
+    expect(change).toMatchObject({
+      section: 'residency',
+      kind: 'added',
+      subject: { kind: 'store', address: `aws_s3_bucket.${dataBucket}` },
+      field: { kind: 'replication', destination: 'arn:aws:s3:::elsewhere-us-west-2', outsideStack: true },
+      effects: ['moves-residency'],
+      gated: true,
+    });
   });
 
   it('a lifecycle shortened in the console: shortened retention, gated', () => {

@@ -6,7 +6,8 @@ import { resolveMatrix } from '../../config/resolve';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appConfig, main as appConfigMain, PUT_RECORD_BATCH_LIMITS } from '../../scripts/app-config';
+import { appConfig, PUT_RECORD_BATCH_LIMITS } from '../../scripts/app-bundle-config';
+import { main as appConfigMain } from '../../scripts/app-config';
 import { summarize } from '../../scripts/drift';
 import {
   allowDestroyOverride,
@@ -171,6 +172,9 @@ describe('npm run drift', () => {
           changes: [
             {
               section: 'residency',
+              kind: 'added',
+              subject: { kind: 'store', name: 'b', address: 'aws_s3_bucket.data', storeKind: 's3' },
+              field: { kind: 'replication', destination: 'arn:aws:s3:::x', outsideStack: true },
               words: 'store b replication added: every new object is copied to arn:aws:s3:::x',
               effects: ['moves-residency'],
               gated: true,

@@ -1202,6 +1202,18 @@ describe('the id file', () => {
     expect(() => parseIdFile('4x\n', matchFields(['user_no'], contract))).toThrow(/not an integer/);
     expect(() => matchFields(['nope'], contract)).toThrow(/no such column/);
     expect(() => matchFields(['metrics'], contract)).toThrow(/not a string or bigint/);
+    // The command branches on where the error comes from (a flag or the file), never on its words.
+    const sourceOf = (f: () => unknown) => {
+      try {
+        f();
+      } catch (error) {
+        return error instanceof IdFileError ? error.source : 'other';
+      }
+      return 'none';
+    };
+    expect(sourceOf(() => matchFields(['nope'], contract))).toBe('field');
+    expect(sourceOf(() => parseIdFile('null\n', matchFields(['user_ref'], contract)))).toBe('file');
+    expect(sourceOf(() => parseIdFile('\n', matchFields(['user_ref'], contract)))).toBe('file');
   });
 });
 
@@ -2133,6 +2145,8 @@ describe('npm run erase', () => {
         () => new MemoryBucket(),
       ),
     ).toBe(2);
+    // A --field error is said as the flag's, not prefixed with the file's name.
+    expect(String(errors.mock.calls.at(-1)?.[0])).toMatch(/^--field no\.such: /);
     expect(
       await erase(
         ['--stack', d.names.stack, '--ids', ids, '--request', 'r', '--unparsed', 'maybe'],

@@ -6,7 +6,9 @@ import { isPlaceholderAccount } from '../../config/matrix';
 import { stackTargets, type StackTarget } from '../../config/targets';
 import { isEntryPoint } from '../../scripts/cli';
 import { deploy, main as deployMain } from '../../scripts/deploy';
-import { describeStsError, main as preflightMain, matchStacks, preflight, type StsLike } from '../../scripts/preflight';
+import { describeStsError, preflight, type StsLike } from '../../scripts/account-check';
+import { matchStacks } from '../../scripts/cli';
+import { main as preflightMain } from '../../scripts/preflight';
 import { engineCli } from '../../stacks/engine';
 import { CONFIGURED } from '../fixtures/configured';
 

@@ -16,7 +16,8 @@ import { renderHtml, renderMarkdown, stackSection } from '../../scripts/report/r
 import { accessPrincipal, PROTECTION, reachability } from '../../scripts/report/words';
 import { OUTSIDER_KINDS } from '../../model/access';
 import { compareReports } from '../../scripts/review/compare';
-import { changesJson, changesSection, renderChangesMarkdown } from '../../scripts/review/render';
+import { changesSection } from '../../scripts/report/changes-section';
+import { changesJson, renderChangesMarkdown } from '../../scripts/review/render';
 import { sectionHtml } from '../../scripts/report/html';
 import type { StackReport } from '../../scripts/report/analyze';
 import { configuredReports } from '../fixtures/configured';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveMatrix } from '../../config/resolve';
 import { readReports, writeReports } from '../../scripts/report/files';
-import { readWorkspaces } from '../../scripts/review/workspaces';
+import { readWorkspaces } from '../../scripts/report/workspaces';
 import { synthesizeChecked } from '../../stacks/synth';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
 

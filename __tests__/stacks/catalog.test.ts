@@ -10,7 +10,7 @@ import { resolveMatrix } from '../../config/resolve';
 import { projectionTemplate, STORAGE_FORMATS } from '../../stacks/constructs/catalog';
 import { parsePolicy } from '../../terraform-json/policy';
 import { configCheck } from '../../scripts/config-check';
-import { generateEvents, renderPrefix, validateEvents, writeFirehoseObjects } from '../../scripts/sample-events';
+import { generateEvents, renderPrefix, validateEvents, writeFirehoseObjects } from '../../scripts/telemetry-events';
 import { dataKey, only, singleDeployment, synthMatrix } from '../helpers';
 
 const EXAMPLE = join(__dirname, '../../config/examples/catalog-modes.json');

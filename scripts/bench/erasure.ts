@@ -10,7 +10,7 @@ import { loadConfiguredDeployments } from '../../config';
 import { contractFields } from '../../config/event-contract';
 import { contractParquet } from '../erase/parquet';
 import { filterNdjson, filterObject, idMatcher, REWRITE_GZIP_LEVEL } from '../erase/records';
-import { generateEvents } from '../sample-events';
+import { generateEvents } from '../telemetry-events';
 
 const [deployment] = loadConfiguredDeployments();
 const events = generateEvents(deployment, { sessions: 4000, seed: 7 });

@@ -25,6 +25,9 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ResolvedDeployment } from '../../config';
 import { ERASURE_REQUESTS_FOLDER, staticFolder } from '../../config/names';
 import type { Receipt } from '../erase/engine';
+// The command's own entry, deliberately: the run erases as an operator does — its flags parsed, its id file read and
+// refused as the command refuses it, its exit codes and resumes — with only the bucket, KMS and MACs pointed at the
+// emulator through main's injection points. A library call would skip exactly what this run is to check.
 import { main as eraseCommand } from '../erase/index';
 import { s3Store } from '../erase/s3-store';
 import { kmsIdMacer, receiptMacOf } from '../erase/receipt-mac';

@@ -16,7 +16,7 @@
  * stacks and the deploy-role check).
  * Exit 0 all passed, 1 a failure, 2 skipped (no moto_server).
  */
-import type { ChangesJson } from '../review/render';
+import { GATED, type ChangesJson } from '../report/changes';
 import {
   AthenaClient,
   GetNamedQueryCommand,
@@ -61,10 +61,10 @@ import { buildStackModel } from '../../model/build';
 import { stackFacts } from '../../terraform-json/facts';
 import type { StackModel } from '../../model/types';
 import { withoutRemoteState, type TerraformJson } from '../../terraform-json/stack-json';
-import { appConfig, type AppConfig } from '../app-config';
+import { appConfig, type AppConfig } from '../app-bundle-config';
 import { commandLine, isEntryPoint, loadDeploymentsOrReport, synthesizeInto, usage, type CommandSpec } from '../cli';
-import { driftOf } from '../drift';
-import { generateEvents, validateEvents } from '../sample-events';
+import { driftOf } from '../stack-drift';
+import { generateEvents, validateEvents } from '../telemetry-events';
 import { limiter } from '../concurrency';
 import { startTerraform, terraform, terraformEnv, terraformError } from '../terraform-cli';
 import { allowDestroyOverride, EMULATOR_CREDENTIALS, overrideFile, s3BackendConfig } from './emulator';
@@ -541,14 +541,20 @@ async function reviewPlan(run: StackRun, env: NodeJS.ProcessEnv, outdir: string)
     // The gate fails on the planted replication (drift: data copied to another region) and on the planned shorter retention.
     if (cli.status !== 1)
       fail(`npm run review -- --plan --fail-on-widening exited ${cli.status}, not 1: ${cli.stderr.trim()}`);
-    if (
-      !/: moves-residency: store \S+ replication added: every new object is copied to arn:aws:s3:::telemetry-e2e-replica-/.test(
-        cli.stderr,
-      )
-    )
-      fail(`the review's gate did not name the planted replication: ${cli.stderr.trim()}`);
     type Reviewed = ChangesJson['stacks'][number];
     const { stacks } = JSON.parse(readFileSync(join(review, 'changes.json'), 'utf8')) as ChangesJson;
+    // The planted replication, read from changes.json by its typed change (never the gate's words): added, to the
+    // planted bucket in the other region, with an effect the gate fails on.
+    const replication = stacks
+      .flatMap((s) => s.changes)
+      .find(
+        (c) =>
+          c.kind === 'added' &&
+          c.field.kind === 'replication' &&
+          c.field.destination.startsWith('arn:aws:s3:::telemetry-e2e-replica-'),
+      );
+    if (!replication?.effects.includes('moves-residency') || !replication.effects.some((e) => GATED.includes(e)))
+      fail(`the review's gate did not name the planted replication: ${cli.stderr.trim()}`);
     const retention = (r: Reviewed | undefined) => {
       const c = r?.changes.find((x) => x.field.kind === 'retention');
       return c && c.field.kind === 'retention' ? { words: c.words, after: c.field.after } : undefined;
@@ -785,7 +791,11 @@ async function matrixRun(
         ) &&
         result.changes.some(
           (c) =>
-            c.effects.includes('moves-residency') && c.gated && c.words.includes(`copied to ${expected.destination}`),
+            c.kind === 'added' &&
+            c.field.kind === 'replication' &&
+            c.field.destination === expected.destination &&
+            c.effects.includes('moves-residency') &&
+            c.gated,
         )
       : result.status === 'in sync';
     if (!ok) {

@@ -11,7 +11,15 @@ import { matchField, type MatchField } from './records';
 /** Words a spreadsheet or a script writes for "no value": never an id. */
 const NO_VALUE = new Set(['null', 'undefined', 'nil', 'none', 'nan', 'n/a', '-', '""', "''"]);
 
-export class IdFileError extends Error {}
+/** What an erasure request's ids cannot be read from: a `--field` that names no id column, or the file's lines. */
+export class IdFileError extends Error {
+  constructor(
+    readonly source: 'field' | 'file',
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /** The fields to match, from `--field` paths (contract columns of type string or bigint), or the contract's id fields. */
 export function matchFields(paths: string[] | undefined, contract: Field[]): MatchField[] {
@@ -20,6 +28,7 @@ export function matchFields(paths: string[] | undefined, contract: Field[]): Mat
     const type = columnType(contract, path);
     if (type !== 'string' && type !== 'bigint')
       throw new IdFileError(
+        'field',
         `--field ${path}: ${type === undefined ? 'no such column in the event contract' : 'not a string or bigint column'} (id fields: ${ID_FIELDS.map((f) => f.path).join(', ')})`,
       );
     return matchField(path, type);
@@ -69,9 +78,10 @@ export function parseIdFile(text: string, fields: MatchField[]): string[] {
   });
   if (problems.length > 0)
     throw new IdFileError(
+      'file',
       `${problems.length} line(s) refused, nothing erased:\n  ${problems.slice(0, 20).join('\n  ')}${problems.length > 20 ? `\n  … and ${problems.length - 20} more` : ''}`,
     );
-  if (ids.length === 0) throw new IdFileError('no ids in the file');
+  if (ids.length === 0) throw new IdFileError('file', 'no ids in the file');
   return [...new Set(ids)];
 }
 

@@ -316,8 +316,9 @@ export async function main(
     idText = readFileSync(values.ids!, 'utf8');
     ids = parseIdFile(idText, fields);
   } catch (error) {
+    // A --field error names its flag itself; anything else is about the file.
     console.error(
-      error instanceof IdFileError && error.message.startsWith('--field')
+      error instanceof IdFileError && error.source === 'field'
         ? error.message
         : `--ids ${values.ids}: ${(error as Error).message}`,
     );

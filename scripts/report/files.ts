@@ -7,12 +7,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { stackFacts } from '../../terraform-json/facts';
 import { MANIFEST_FILE, readStackJson, synthesizedStacks } from '../../terraform-json/synth-output';
-import { changesSection, type ChangesJson } from '../review/render';
+import type { ChangesJson } from './changes';
+import { changesSection } from './changes-section';
 import { GUARDRAILS_FILE } from '../../stacks/guardrails';
 import { DEPLOY_POLICY_FILE } from '../../stacks/telemetry-stack';
 import { analyzeStack, type StackReport } from './analyze';
 import { renderHtml, renderMarkdown } from './render';
-import type { WorkspacesModel } from '../review/workspaces';
+import type { WorkspacesModel } from './workspaces';
 import { workspacesMarkdown, workspacesSection } from './workspaces-section';
 
 /**

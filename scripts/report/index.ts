@@ -6,7 +6,7 @@
 import { commandLine, isEntryPoint, type CommandSpec } from '../cli';
 import type { StackReport } from './analyze';
 import { readReports, writeReports } from './files';
-import { readWorkspaces } from '../review/workspaces';
+import { readWorkspaces } from './workspaces';
 import { severityCounts } from './render';
 
 export const REPORT_COMMAND = {

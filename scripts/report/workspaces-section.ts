@@ -1,9 +1,9 @@
 /**
- * The HCP Terraform workspaces stacks in the report, in their own terms (scripts/review/workspaces.ts reads them):
+ * The HCP Terraform workspaces stacks in the report, in their own terms (workspaces.ts reads them):
  * not AWS stacks — no data, keys or IAM — but what decides who runs each pipeline stack with which AWS role. One
  * document section per workspaces stack (document.ts), written by the Markdown and HTML writers like the others.
  */
-import type { WorkspacesModel } from '../review/workspaces';
+import type { WorkspacesModel } from './workspaces';
 import { cell, type Block, type Section } from './document';
 import { sectionMarkdown } from './markdown';
 import * as words from './words';

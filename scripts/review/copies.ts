@@ -8,7 +8,7 @@
  */
 import type { StackModel, Store } from '../../model/types';
 import { relative } from '../../model/values';
-import type { Change, Effect } from './compare';
+import type { Change, Effect } from '../report/changes';
 
 const pairsOf = (base: Store[], current: Store[]) => {
   const before = new Map(base.filter((s) => s.kind === 's3').map((s) => [s.address, s]));

@@ -29,11 +29,13 @@ import { isSynthOutput } from '../../terraform-json/synth-output';
 import { commandLine, isEntryPoint, synthesizeInto, usage, type CommandSpec } from '../cli';
 import { analyzeStack, type StackReport } from '../report/analyze';
 import { readReports, synthFingerprint, writeReports } from '../report/files';
-import { compareReports, GATED, gateFailures, type StackReview } from './compare';
+import { GATED, type StackReview, type WorkspacesReview } from '../report/changes';
+import { readWorkspaces, type WorkspacesModel } from '../report/workspaces';
+import { compareReports, gateFailures } from './compare';
 import { readPlanFile } from '../../terraform-json/plan';
-import { compareWorkspaces, readWorkspaces, type WorkspacesModel, type WorkspacesReview } from './workspaces';
+import { compareWorkspaces } from './workspaces';
 import { changesJson, renderChangesMarkdown, workspacesChangesMarkdown } from './render';
-import { changeWords, verdict } from '../report/words';
+import { changeWords, verdict, workspaceChangeWords, workspacesVerdict } from '../report/words';
 
 /** A synth of a project folder into `outdir`; the error output when it fails. */
 function synth(projectDir: string, outdir: string): string | undefined {
@@ -197,19 +199,21 @@ export function main(args: string[]): number {
     );
     writeFileSync(
       join(dir, 'changes.json'),
-      `${JSON.stringify({ ...changesJson(reviews, label, synthFingerprint(current)), workspaces }, null, 2)}\n`,
+      `${JSON.stringify(changesJson(reviews, label, synthFingerprint(current), workspaces), null, 2)}\n`,
     );
     writeReports(current, dir, currentWorkspaces);
   });
   for (const r of reviews)
     console.log(`${r.stack}${r.source === 'drift' ? ' (drift)' : ''}: ${r.status} — ${verdict(r)}`);
-  for (const w of workspaces) console.log(`${w.stack}: ${w.status} — ${w.verdict}`);
+  for (const w of workspaces) console.log(`${w.stack}: ${w.status} — ${workspacesVerdict(w)}`);
   console.log(
     `${join(values.out, 'changes.md')} (${reviews.filter((r) => r.status !== 'unchanged').length} of ${reviews.length} changed)`,
   );
   const failures = gateFailures(reviews);
   const workspaceFailures = workspaces.flatMap((w) =>
-    w.changes.flatMap((c) => c.effects.filter((e) => GATED.includes(e)).map((e) => `${w.stack}: ${e}: ${c.words}`)),
+    w.changes.flatMap((c) =>
+      c.effects.filter((e) => GATED.includes(e)).map((e) => `${w.stack}: ${e}: ${workspaceChangeWords(c)}`),
+    ),
   );
   if (values['fail-on-widening'] && (failures.length || workspaceFailures.length)) {
     for (const f of failures)

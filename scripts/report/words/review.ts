@@ -1,9 +1,9 @@
 /**
- * The change review in words (scripts/review/compare.ts decides, scripts/review/render.ts lays out): one line per
+ * The change review in words (scripts/review/compare.ts decides, on the types of ../changes.ts; ../changes-section.ts and scripts/review/render.ts lay out): one line per
  * change ("was …; now …"), a verdict per stack, the review's section titles and notes.
  */
 import type { StackModel } from '../../../model/types';
-import { GATED, type Change, type Effect, type Section, type StackReview } from '../../review/compare';
+import { GATED, type Change, type Effect, type Section, type StackReview } from '../changes';
 import { accessHow, accessPrincipal, accessWhat, ACCESS_LEVEL } from './access';
 import { totalWords } from './cost';
 import {

@@ -1,8 +1,9 @@
 /**
- * The HCP Terraform workspaces stacks in words (scripts/review/workspaces.ts reads and compares them;
+ * The HCP Terraform workspaces stacks in words (../workspaces.ts reads them, scripts/review/workspaces.ts compares them;
  * scripts/report/workspaces-section.ts lays out their report section): a workspace, what changed in it, a verdict.
  */
-import type { HcpWorkspace, WorkspacesModel } from '../../review/workspaces';
+import type { WorkspaceChange, WorkspacesReview } from '../changes';
+import type { HcpWorkspace, WorkspacesModel } from '../workspaces';
 
 /** The dynamic-credential variables that name an AWS role (HashiCorp docs, "Dynamic credentials with the AWS provider"). */
 const ROLE_VARIABLE = /^TFC_AWS_(PLAN|APPLY|RUN)_ROLE_ARN$/;
@@ -20,35 +21,44 @@ export const workspace = (w: HcpWorkspace): string =>
       .join(', ') || 'no AWS role'
   })`;
 
-/** A change of one workspace's setting, `was …; now …`. */
-export const WORKSPACE_CHANGE = {
-  credential: (name: string, key: string, before?: string, after?: string): string =>
-    `workspace ${name} ${key}: was ${before ?? 'unset'}; now ${after ?? 'unset'}`,
-  vcs: (name: string, before: string | null, after: string | null): string =>
-    `workspace ${name} runs start from: was ${before ?? 'the CLI'}; now ${after ?? 'the CLI'}`,
-  autoApply: (name: string, before: boolean, after: boolean): string =>
-    `workspace ${name} applies: was ${applies(before)}; now ${applies(after)}`,
-  executionMode: (name: string, before: string, after: string): string =>
-    `workspace ${name} execution: was ${before}; now ${after}`,
-  project: (name: string, before: string, after: string): string =>
-    `workspace ${name} project: was ${before}; now ${after}`,
-  added: (w: HcpWorkspace): string => `new workspace ${workspace(w)}`,
-  removed: (name: string): string => `removed workspace ${name}`,
-};
+/** One change of a workspaces stack (../changes.ts `WorkspaceChange`): `was …; now …`. */
+export function workspaceChangeWords(c: WorkspaceChange): string {
+  if (c.kind === 'added') return `new workspace ${workspace(c.settings)}`;
+  if (c.kind === 'removed') return `removed workspace ${c.workspace}`;
+  const f = c.field;
+  switch (f.kind) {
+    case 'credential':
+      return `workspace ${c.workspace} ${f.variable}: was ${f.before ?? 'unset'}; now ${f.after ?? 'unset'}`;
+    case 'vcs':
+      return `workspace ${c.workspace} runs start from: was ${f.before ?? 'the CLI'}; now ${f.after ?? 'the CLI'}`;
+    case 'auto-apply':
+      return `workspace ${c.workspace} applies: was ${applies(f.before)}; now ${applies(f.after)}`;
+    case 'execution-mode':
+      return `workspace ${c.workspace} execution: was ${f.before}; now ${f.after}`;
+    case 'project':
+      return `workspace ${c.workspace} project: was ${f.before}; now ${f.after}`;
+  }
+}
 
 const workspacesCount = (m: WorkspacesModel) =>
   `${m.workspaces.length} workspace${m.workspaces.length === 1 ? '' : 's'}`;
 
-/** A workspaces stack's verdict when it is new or removed. */
-export const workspacesAdded = (m: WorkspacesModel): string =>
+/** A workspaces stack's verdict when it is new. */
+const workspacesAdded = (m: WorkspacesModel): string =>
   `new workspaces stack: HCP Terraform organization ${m.organization} on ${m.hostname}, ${workspacesCount(m)}: ${m.workspaces.map(workspace).join('; ')}`;
 /** The heading of changes.md's part on the workspaces stacks. */
 export const WORKSPACES_REVIEW_TITLE = 'HCP Terraform workspaces';
 
-/** A workspaces stack's verdict when it changed: its changes' words, or that nothing changed. */
-export const workspacesVerdict = (changes: string[]): string => (changes.length ? changes.join('; ') : 'no change');
-export const workspacesRemoved = (m: WorkspacesModel): string =>
+/** A workspaces stack's verdict when it is removed. */
+const workspacesRemoved = (m: WorkspacesModel): string =>
   `workspaces stack removed: organization ${m.organization} on ${m.hostname} (${m.workspaces.map((w) => w.name).join(', ')}); runs there stop`;
+
+/** A workspaces stack's verdict: new, removed, its changes' words, or that nothing changed. */
+export function workspacesVerdict(r: WorkspacesReview): string {
+  if (r.status === 'added') return workspacesAdded(r.model);
+  if (r.status === 'removed') return workspacesRemoved(r.model);
+  return r.changes.length ? r.changes.map(workspaceChangeWords).join('; ') : 'no change';
+}
 
 /** The report section's first paragraph. */
 export const workspacesIntro = (m: WorkspacesModel): string =>
