@@ -15,6 +15,7 @@ import {
   type Receipt,
 } from '../../scripts/erase/engine';
 import { contractFields } from '../../config/event-contract';
+import { LOCATE_DIGEST_PREFIX_HEX } from '../../config/names';
 import { contractParquet, parquetShape } from '../../scripts/erase/parquet';
 import { filterNdjson, filterObject, idMatcher, matchField, undecodable } from '../../scripts/erase/records';
 import { IdFileError, matchFields, parseIdFile } from '../../scripts/erase/id-file';
@@ -23,7 +24,6 @@ import {
   idDigest,
   idDigestPrefix,
   listForLocating,
-  LOCATE_DIGEST_PREFIX_HEX,
   locateQuery,
   LocateError,
   locateWithAthena,

@@ -15,7 +15,7 @@ import {
 } from '../../scripts/report/words';
 import { CRAWLER_LOG_GROUP } from '../../stacks/constructs/catalog';
 import { CONFIGURED, configuredReports, describeEach } from '../fixtures/configured';
-import { LOCATE_DIGEST_PREFIX_HEX } from '../../scripts/erase/athena-locate';
+import { LOCATE_DIGEST_PREFIX_HEX } from '../../config/names';
 
 // The report reads cdktf.out as written by `npm run synth` (fixtures/commands.ts ran it once for the test run).
 const reports = configuredReports();

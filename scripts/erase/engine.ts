@@ -19,6 +19,7 @@
 import { createHash } from 'node:crypto';
 import { filterObject, idMatcher, resultText, type IdMatcher, type MatchField } from './records';
 import { MAC_ALGORITHM, type IdMacer, type MacKeyed } from './receipt-mac';
+import { ARCHIVED_CLASSES } from '../../config/aws';
 import { retentionStep } from '../../config/rewrite-retention';
 import { forEachConcurrently } from '../concurrency';
 
@@ -77,9 +78,6 @@ export interface ErasureStore {
   /** The current keys under a prefix (ListObjectsV2: the erasure policy lets it list only the requests folder so). */
   keys(prefix: string): Promise<string[]>;
 }
-
-/** Storage classes whose objects must be restored before they can be read (S3 user guide, "Restoring an archived object"). */
-export const ARCHIVED_CLASSES = new Set(['DEEP_ARCHIVE', 'GLACIER']);
 
 /** Days a restored copy stays readable: long enough for the next run to find it. */
 export const RESTORE_DAYS = 7;

@@ -4,11 +4,10 @@
  * it (the stack's erasure policy and role), and what locating a device's events and rewriting the objects cost at the
  * three volume tiers.
  */
-import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
+import { ARCHIVED_CLASSES, FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import { ERASURE_LOCATE_RESULTS_FOLDER, ERASURE_REQUESTS_FOLDER, erasurePolicyOf } from '../../config/names';
 import type { AccessPrincipal } from '../../model/access';
 import type { StackModel, StoreRole } from '../../model/types';
-import { ARCHIVED_CLASSES } from '../erase/engine';
 import { ASSUMPTIONS, price, rawGbOf, storedGbOf, VOLUMES } from './prices';
 
 export type ErasureHow =

@@ -1,8 +1,7 @@
 /** The erasure section in words: the copies of a person's events, how and when each goes, what a request costs. */
 import type { StoreRole } from '../../../model/types';
-import { ERASURE_REQUESTS_FOLDER } from '../../../config/names';
+import { ERASURE_REQUESTS_FOLDER, LOCATE_DIGEST_PREFIX_HEX } from '../../../config/names';
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../../config/aws';
-import { LOCATE_DIGEST_PREFIX_HEX } from '../../erase/athena-locate';
 import type { ErasureCopy, ErasureCost, ErasureHow, ErasureNotPriced, ErasureOutside, ErasurePlan } from '../erasure';
 import { FIREHOSE_LOG_GROUPS } from './model';
 import { accessPrincipal } from './access';
