@@ -60,6 +60,13 @@ const LAYER_ZONES = [
     message: 'scripts/report/ is below scripts/review/: what both need belongs in scripts/report/changes.ts',
   },
   {
+    // The erasure's modules load @duckdb/node-api (parquet.ts), a native library the report, review and drift have no
+    // use for; what both need (ARCHIVED_CLASSES, LOCATE_DIGEST_PREFIX_HEX) lives in config/.
+    target: './scripts/report',
+    from: './scripts/erase',
+    message: 'the report (and review, drift, which load its words) does not load the erasure: share through config/',
+  },
+  {
     target: ['./config', './terraform-json', './stacks', './model', './scripts', './main.ts'],
     from: './__tests__',
   },
@@ -115,7 +122,8 @@ export default tseslint.config(
       // documents, the synth output and its facts, plans) imports only config/; stacks/ and model/ stand side by side
       // and never import each other (what both need belongs in terraform-json/); none of them imports the commands
       // (scripts/); nothing shipped imports the tests. Inside scripts/, the change review builds on the report: review/
-      // imports report/ (the review's data types are report/changes.ts), never the other way.
+      // imports report/ (the review's data types are report/changes.ts), never the other way; the report does not import
+      // the erasure (scripts/erase/).
       'import-x/no-restricted-paths': ['error', { zones: [...LAYER_ZONES, COMMANDS_ZONE] }],
       // Unused code is a defect, but `_`-named parameters and rest siblings say "deliberately ignored".
       '@typescript-eslint/no-unused-vars': [

@@ -74,6 +74,17 @@ export const PINPOINT_END_OF_SUPPORT = '2026-10-30';
 export const NOT_QUERYABLE_WITHOUT_RESTORE = ['GLACIER', 'DEEP_ARCHIVE'] as const;
 
 /**
+ * Storage classes whose objects must be restored before they can be read (S3 user guide, "Restoring an archived
+ * object" — https://docs.aws.amazon.com/AmazonS3/latest/userguide/restoring-objects.html): S3 Glacier Flexible
+ * Retrieval (`GLACIER`) and S3 Glacier Deep Archive (`DEEP_ARCHIVE`). The page also lists S3 Intelligent-Tiering's
+ * Archive Access and Deep Archive Access tiers; those are tiers of the `INTELLIGENT_TIERING` class, not classes, so a
+ * listing does not show them (HeadObject's `ArchiveStatus` does), and no stack here turns them on (no
+ * `aws_s3_bucket_intelligent_tiering_configuration`). Glacier Instant Retrieval (`GLACIER_IR`) needs no restore.
+ * Read by `npm run erase` (which restores these before rewriting) and the report's erasure section.
+ */
+export const ARCHIVED_CLASSES: ReadonlySet<string> = new Set(['DEEP_ARCHIVE', 'GLACIER']);
+
+/**
  * Default Direct PUT quotas of one Firehose stream, PutRecord and PutRecordBatch combined (Firehose developer guide,
  * "Amazon Data Firehose Quota", read 2026-11-26). US East (N. Virginia), US West (Oregon) and Europe (Ireland):
  * 500,000 records/s, 2,000 requests/s, 5 MiB/s. The other Regions: 1,000 requests/s and 1 MiB/s; for records/s the

@@ -143,6 +143,20 @@ export const ERASURE_LOCATE_RESULTS_FOLDER = 'erasure-locate-results/';
 /** The one column of the erasure's raw-line table (stacks/constructs/erasure.ts): a line of an events object, as written. */
 export const ERASURE_LINES_COLUMN = 'line';
 
+/**
+ * How many hex characters of each id's SHA-256 digest the erasure's locating query sends
+ * (scripts/erase/athena-locate.ts; the report's erasure section says it): 4, so 16^4 = 65,536 possible prefixes. The
+ * parameters stay in the erasure workgroup's query history for 45 days and may be in CloudTrail's StartQueryExecution
+ * events; a reader of either who can query the events table could hash every client id and name the erased device
+ * from a full digest (SHA-256 without salt or key). A prefix only narrows the reader to the client ids sharing it,
+ * about 1 in 65,536 of them (k-anonymity: with N client ids, about N / 65,536 devices per prefix; a table with fewer
+ * client ids than that gives the device little or no company). The trade-off: the query also marks every object
+ * holding a device that shares a prefix, and the run reads those too, leaving them intact (it matches ids exactly
+ * after JSON decoding, records.ts): per id, about 1 in 65,536 of the other devices adds its objects to the reads,
+ * never to the deletions. Shorter prefixes hide better and read more; longer ones read less and hide worse.
+ */
+export const LOCATE_DIGEST_PREFIX_HEX = 4;
+
 /** Days the locating query's results are kept: a run reads them within minutes of the query (its lifecycle expiry). */
 export const ERASURE_LOCATE_RESULTS_DAYS = 1;
 

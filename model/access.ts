@@ -48,26 +48,57 @@ export const OUTSIDER_KINDS: readonly AccessPrincipalKind[] = [
   'service-for-another-account',
 ];
 
+/**
+ * The principals the matrix asks for on behalf of everyone of a kind, not one principal: any other principal of the
+ * stack's account, a principal of another account, anyone unauthenticated. Each is one principal of the matrix, its
+ * id its kind; none has a name (scripts/report/words/access.ts says who it stands for).
+ */
+export const STAND_IN_PRINCIPALS = ['account-principal', 'other-account', 'anyone'] as const;
+export type StandInPrincipalKind = (typeof STAND_IN_PRINCIPALS)[number];
+
 /** Who asks. `id` is stable across a move to another account (addresses, not ARNs), except for named outsiders. */
-export interface AccessPrincipal {
+export type AccessPrincipal = NamedPrincipal | StandInPrincipal;
+
+/** A principal with a name: a role, a policy's holder, a deploy role, a named outsider, an identity provider, a service. */
+export interface NamedPrincipal {
   id: string;
-  kind: AccessPrincipalKind;
-  /** The role or policy name, the outside account's principal as written, or the identity provider. */
+  kind: Exclude<AccessPrincipalKind, StandInPrincipalKind>;
+  /** The role or policy name, the stack of a deploy role, the outside principal as written, or the identity provider. */
   name: string;
-  /** The account the principal belongs to; null for anyone and web identities. */
+  /** The account the principal belongs to; null for web identities. */
+  account: string | null;
+}
+
+/** Everyone of a kind (`STAND_IN_PRINCIPALS`), asked for as one principal. */
+export interface StandInPrincipal {
+  id: StandInPrincipalKind;
+  kind: StandInPrincipalKind;
+  /** The stack's account, the stand-in other account (OTHER_ACCOUNT), or null for anyone. */
   account: string | null;
 }
 
 export type AccessTargetKind =
   'store' | 'bucket' | 'key' | 'topic' | 'queue' | 'stream' | 'catalog' | 'workgroup' | 'role' | 'policy' | 'outside';
 
-export interface AccessTarget {
+/** What is asked about: a resource of the stack, or everything outside it. */
+export type AccessTarget = StackTarget | OutsideTarget;
+
+export interface StackTarget {
   /** A store's id; `policy:` and a bucket's address; the address of the key, topic, queue, stream, database or role. */
   id: string;
-  kind: AccessTargetKind;
+  kind: Exclude<AccessTargetKind, 'outside'>;
   name: string;
   /** For a store: its role (event data, failed records, query results, …). */
   storeRole?: Store['role'];
+}
+
+/**
+ * Anything beyond the stack — another bucket's objects, a new IAM user, another role — as one target, with no name
+ * (scripts/report/words/access.ts says what it stands for).
+ */
+export interface OutsideTarget {
+  id: 'outside-the-stack';
+  kind: 'outside';
 }
 
 export const ACCESS_REQUESTS = [
@@ -450,7 +481,7 @@ function resourcePolicyOf(tf: TerraformJson, type: string, name: string, home: H
   }
 }
 
-interface Asker extends AccessPrincipal {
+type Asker = AccessPrincipal & {
   arn: string | { type: 'Anonymous' };
   identity: Doc[];
   boundary?: Doc;
@@ -459,7 +490,7 @@ interface Asker extends AccessPrincipal {
   only?: AccessRequest[];
   /** What its requests carry besides the defaults (a service acting for another account). */
   context?: Record<string, string>;
-}
+};
 
 /** The identity policies of a role of the stack: inline, in-line blocks of a plan, attached (by any resource). */
 function roleIdentity(
@@ -819,7 +850,7 @@ function asks(tf: TerraformJson, stores: Store[], home: Home): Ask[] {
   }
   // Anything beyond the stack: another bucket's objects, creating an IAM user, another key. A role of the stack
   // allowed one of them has more than least privilege (IAM.1, IAM.21).
-  const outside: AccessTarget = { id: 'outside-the-stack', kind: 'outside', name: 'resources outside the stack' };
+  const outside: AccessTarget = { id: 'outside-the-stack', kind: 'outside' };
   result.push({
     target: outside,
     request: 'act-outside',
@@ -938,7 +969,6 @@ function askers(tf: TerraformJson, home: Home, options: AccessOptions, unseen: A
   result.push({
     id: 'account-principal',
     kind: 'account-principal',
-    name: 'any other principal of this account',
     account: home.account,
     arn: `arn:aws:iam::${home.account}:role/another-principal-of-this-account`,
     identity: [ADMIN],
@@ -967,7 +997,6 @@ function askers(tf: TerraformJson, home: Home, options: AccessOptions, unseen: A
   result.push({
     id: 'other-account',
     kind: 'other-account',
-    name: 'a principal of another account',
     account: OTHER_ACCOUNT,
     arn: `arn:aws:iam::${OTHER_ACCOUNT}:role/any-principal`,
     identity: [ADMIN],
@@ -976,7 +1005,6 @@ function askers(tf: TerraformJson, home: Home, options: AccessOptions, unseen: A
   result.push({
     id: 'anyone',
     kind: 'anyone',
-    name: 'anyone (anonymous)',
     account: null,
     arn: { type: 'Anonymous' },
     identity: [],
@@ -1331,7 +1359,11 @@ export function accessMatrix(
   }
   const targets = [...new Map(questions.map((q) => [q.target.id, q.target])).values()];
   return {
-    principals: people.map(({ id, kind, name, account }) => ({ id, kind, name, account })),
+    principals: people.map((a): AccessPrincipal =>
+      'name' in a
+        ? { id: a.id, kind: a.kind, name: a.name, account: a.account }
+        : { id: a.id, kind: a.kind, account: a.account },
+    ),
     targets,
     cells,
     unseen: unseen.sort((a, b) => `${a.principal}${a.arn}`.localeCompare(`${b.principal}${b.arn}`)),

@@ -7,7 +7,9 @@
 import { resolveMatrix } from '../../config/resolve';
 import { buildStackModel } from '../../model/build';
 import type { StackModel } from '../../model/types';
+import { STAND_IN_PRINCIPALS } from '../../model/access';
 import { accessChanges } from '../../scripts/review/compare';
+import { accessTarget, STAND_IN_PRINCIPAL } from '../../scripts/report/words';
 import type { TerraformJson } from '../../terraform-json/stack-json';
 import { singleDeployment, synthDeployments } from '../helpers';
 
@@ -55,7 +57,7 @@ function widened(edit: (tf: { resource: Json }) => void): string[] {
     .filter((c) => c.effects.includes('widens-access'))
     .map((c) =>
       c.subject.kind === 'principal' && c.field.kind === 'access'
-        ? `${c.subject.principal.kind} ${c.subject.principal.name} | ${c.field.request} | ${c.field.target.id} | ${c.field.after}`
+        ? `${c.subject.principal.kind} ${'name' in c.subject.principal ? c.subject.principal.name : c.subject.principal.id} | ${c.field.request} | ${c.field.target.id} | ${c.field.after}`
         : 'not an access change',
     );
 }
@@ -568,7 +570,7 @@ describe('access matrix of the shipped pipeline', () => {
   it('the crawler, scoped to the events table alone, still shows as reading and changing the catalog', () => {
     // The catalog is probed on any table and on each table the stack keeps by name: a role granted only
     // table/<db>/events_data (the crawler) would otherwise vanish from the matrix while it can UpdateTable.
-    const crawler = base.access.principals.find((p) => p.name.endsWith('-crawler'))!;
+    const crawler = base.access.principals.find((p) => 'name' in p && p.name.endsWith('-crawler'))!;
     const catalog = base.access.targets.find((t) => t.kind === 'catalog')!;
     expect(
       base.access.cells
@@ -585,7 +587,7 @@ describe('access matrix of the shipped pipeline', () => {
   });
 
   it("the erasure's workgroup history and results: its own policy reaches them, no analyst does", () => {
-    const workgroups = base.access.targets.filter((t) => t.kind === 'workgroup');
+    const workgroups = base.access.targets.flatMap((t) => (t.kind === 'workgroup' ? [t] : []));
     // Every workgroup of the stack is asked about, not only the first.
     expect(workgroups.map((t) => t.name).sort()).toEqual(['telemetry-prod-erasure', 'telemetry-prod-events']);
     const erasureWg = workgroups.find((t) => t.name.endsWith('-erasure'))!.id;
@@ -597,11 +599,11 @@ describe('access matrix of the shipped pipeline', () => {
       base.access.cells
         .filter((c) => c.request === request && c.target === target && c.level === 'allowed')
         .map((c) => base.access.principals.find((p) => p.id === c.principal)!)
-        .filter((p) => p.kind !== 'account-principal' && !p.kind.startsWith('deploy'));
+        .flatMap((p) => ('name' in p && !p.kind.startsWith('deploy') ? [p] : []));
     expect(who('read-history', erasureWg).map((p) => p.name)).toEqual(['telemetry-prod-eu-central-1-erasure']);
     expect(who('read', results).map((p) => p.name)).toEqual(['telemetry-prod-eu-central-1-erasure']);
     // The analysts read their own workgroup's history, and not the erasure's.
-    const analysts = base.access.principals.filter((p) => p.name.endsWith('-analyst')).map((p) => p.id);
+    const analysts = base.access.principals.filter((p) => 'name' in p && p.name.endsWith('-analyst')).map((p) => p.id);
     expect(analysts.length).toBeGreaterThan(0);
     for (const a of analysts) {
       expect(
@@ -645,5 +647,21 @@ describe('access matrix of the shipped pipeline', () => {
 
   it('no role of the stack acts outside it', () => {
     expect(base.access.cells.filter((c) => c.request === 'act-outside')).toEqual([]);
+  });
+
+  it('the stand-ins (everyone of a kind, everything outside the stack) are typed ids with no words: the words module says them', () => {
+    const standIns = base.access.principals.filter((p) => (STAND_IN_PRINCIPALS as readonly string[]).includes(p.kind));
+    expect(standIns.map((p) => p.kind).sort()).toEqual([...STAND_IN_PRINCIPALS].sort());
+    for (const p of standIns)
+      expect(p).toEqual({ id: p.kind, kind: p.kind, account: p.kind === 'anyone' ? null : expect.any(String) });
+    expect(base.access.targets.filter((t) => t.kind === 'outside')).toEqual([
+      { id: 'outside-the-stack', kind: 'outside' },
+    ]);
+    expect(STAND_IN_PRINCIPALS.map((k) => STAND_IN_PRINCIPAL[k])).toEqual([
+      'any other principal of this account',
+      'a principal of another account',
+      'anyone (anonymous)',
+    ]);
+    expect(accessTarget({ id: 'outside-the-stack', kind: 'outside' })).toBe('resources outside the stack');
   });
 });

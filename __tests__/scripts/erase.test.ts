@@ -3,6 +3,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { deflateRawSync, deflateSync, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 import {
   beginRequest,
+  DEFAULT_CONCURRENCY,
   keysWithVersions,
   PlantedInterruption,
   RequestError,
@@ -15,6 +16,7 @@ import {
   type Receipt,
 } from '../../scripts/erase/engine';
 import { contractFields } from '../../config/event-contract';
+import { LOCATE_DIGEST_PREFIX_HEX } from '../../config/names';
 import { contractParquet, parquetShape } from '../../scripts/erase/parquet';
 import { filterNdjson, filterObject, idMatcher, matchField, undecodable } from '../../scripts/erase/records';
 import { IdFileError, matchFields, parseIdFile } from '../../scripts/erase/id-file';
@@ -23,7 +25,6 @@ import {
   idDigest,
   idDigestPrefix,
   listForLocating,
-  LOCATE_DIGEST_PREFIX_HEX,
   locateQuery,
   LocateError,
   locateWithAthena,
@@ -44,7 +45,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeReceipt, ERASE_COMMAND, locateTarget, main as erase, parseShard } from '../../scripts/erase/index';
-import { kmsIdMacer, localIdMacer, receiptMacOf, verifyIdMac } from '../../scripts/erase/receipt-mac';
+import { kmsIdMacer, localIdMacer, receiptMacOf, verifyIdMac, type IdMacer } from '../../scripts/erase/receipt-mac';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { synthDeployments } from '../helpers';
 import { s3Store } from '../../scripts/erase/s3-store';
@@ -791,6 +792,34 @@ describe('shards: one request split over several runs', () => {
     const [x, y] = await Promise.all([beginRequest(b, request()), beginRequest(b, request())]);
     expect([x.macKey, x.idMacs]).toEqual([y.macKey, y.idMacs]);
     expect(b.objects.get('erasure-requests/DSR-1/request.json')).toHaveLength(1);
+  });
+
+  it("makes the ids' MACs at most `concurrency` KMS calls at a time, each distinct id once, in the ids' order", async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `B1B2C3D4-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    for (const concurrency of [1, 3, undefined]) {
+      let inFlight = 0;
+      let most = 0;
+      const calls: string[] = [];
+      // A fake KMS: each GenerateMac takes a moment, counted while it is outstanding.
+      const counting: IdMacer = async (keyId, id) => {
+        calls.push(`${keyId} ${id}`);
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        inFlight--;
+        return TEST_MAC(keyId, id);
+      };
+      const r = request({
+        ids: [...ids, ids[0]],
+        mac: { key: 'alias/k', of: counting },
+        ...(concurrency === undefined ? {} : { concurrency }),
+      });
+      const record = await beginRequest(new MemoryBucket(), r);
+      expect(most).toBe(concurrency ?? DEFAULT_CONCURRENCY);
+      // A fresh record: the MACs under the alias, then under the key's ARN the alias named (beginRequest).
+      expect(calls.filter((c) => c.startsWith('alias/k '))).toEqual(ids.map((id) => `alias/k ${id}`));
+      const expected = await Promise.all(r.ids.map(async (id) => (await TEST_MAC(record.macKey, id)).mac));
+      expect(record.macsOfIds).toEqual(expected);
+    }
   });
 
   it('a shard stopped midway is finished by its own next run; a run without --shard refuses until then', async () => {

@@ -205,7 +205,7 @@ describe('stores: reachability and protection in words the model backs', () => {
         const outsiders = who.filter((p) => OUTSIDER_KINDS.includes(p.kind));
         if (outsiders.length === 0) expect(sentence).toContain('no principal of another account');
         for (const p of outsiders) expect(sentence).toContain(accessPrincipal(p));
-        for (const p of who.filter((x) => x.kind === 'guest'))
+        for (const p of who.flatMap((x) => (x.kind === 'guest' ? [x] : [])))
           expect(sentence).toContain(`as a Cognito guest through role ${p.name}`);
         if (!who.some((p) => p.kind === 'guest')) expect(sentence).not.toContain('Cognito guest');
         for (const p of who.filter((x) => x.kind !== 'guest' && !OUTSIDER_KINDS.includes(x.kind)))

@@ -12,7 +12,14 @@ import { pricesFor, type PriceItem } from '../../config/prices';
 import { ASSUMPTIONS } from '../../scripts/report/prices';
 import { flowSvg, wrap } from '../../scripts/report/html';
 import { labelledFlow, renderHtml, renderMarkdown, severityCounts } from '../../scripts/report/render';
-import { capacityFixes, costDifference, priceLines, retentionNotes, timeline } from '../../scripts/report/words';
+import {
+  capacityFixes,
+  costDifference,
+  LEFT_OUT,
+  priceLines,
+  retentionNotes,
+  timeline,
+} from '../../scripts/report/words';
 import { pipelineFacts } from '../../terraform-json/facts';
 import { synthesizeChecked } from '../../stacks/synth';
 import { TelemetryStack } from '../../stacks/telemetry-stack';
@@ -327,6 +334,20 @@ describe('cost estimate', () => {
   });
 });
 
+describe('what an estimate leaves out', () => {
+  it('stands under one label, for volume tiers and for a stack without a pipeline alike', () => {
+    const labelled = (r: StackReport) =>
+      renderMarkdown(r)
+        .split('\n')
+        .filter((l) => /^Left out of/.test(l));
+    const tiered = reports.filter((r) => r.cost?.lines.length);
+    const standing = reports.filter((r) => !r.cost && r.standingCost?.omitted.length);
+    expect([tiered.length, standing.length]).toEqual([expect.any(Number), expect.any(Number)]);
+    expect(tiered.length * standing.length).toBeGreaterThan(0);
+    for (const r of [...tiered, ...standing]) expect(labelled(r)).toEqual([LEFT_OUT]);
+  });
+});
+
 describe('capacity check', () => {
   it("the reference design's top tier at a 10× peak needs ~11.3 MiB/s: over a default us-east-1 stream, the fix named", () => {
     const c = capacityCheck('us-east-1', {
@@ -409,7 +430,7 @@ describe('page and diagram', () => {
   });
 
   it('places a node after every node that feeds it', () => {
-    const svg = flowSvg(labelledFlow(eu.model), 'x');
+    const svg = flowSvg(labelledFlow(eu.model), 'x', 'Data flow of x');
     const xOf = (label: string) => Number(new RegExp(`<rect x="(\\d+)"[^>]*/><text[^>]*>${label}`).exec(svg)?.[1]);
     expect(xOf('iOS app')).toBeLessThan(xOf('Cognito identity pool'));
     expect(xOf('Glue catalog')).toBeLessThan(xOf('Athena telemetry-prod-'));

@@ -15,7 +15,7 @@ import {
 } from '../../scripts/report/words';
 import { CRAWLER_LOG_GROUP } from '../../stacks/constructs/catalog';
 import { CONFIGURED, configuredReports, describeEach } from '../fixtures/configured';
-import { LOCATE_DIGEST_PREFIX_HEX } from '../../scripts/erase/athena-locate';
+import { LOCATE_DIGEST_PREFIX_HEX } from '../../config/names';
 
 // The report reads cdktf.out as written by `npm run synth` (fixtures/commands.ts ran it once for the test run).
 const reports = configuredReports();
@@ -123,30 +123,26 @@ describeEach(
         'query-results',
       ]);
       // Every workgroup's history: the erasure's (the locating query's digest prefixes), then the analysts' (their SQL).
-      const histories = erasure.outside.filter((o) => o.what === 'query-history');
-      const workgroups = report().model.access.targets.filter((t) => t.kind === 'workgroup');
-      expect(histories.map((o) => o.history!.workgroup).sort()).toEqual(workgroups.map((t) => t.name).sort());
-      expect(histories.filter((o) => o.history!.locating).map((o) => o.history!.workgroup)).toEqual([
-        d.names.erasureWorkgroup,
-      ]);
-      expect(histories.some((o) => !o.history!.locating)).toBe(true);
+      const histories = erasure.outside.flatMap((o) => (o.what === 'query-history' ? [o] : []));
+      const workgroups = report().model.access.targets.flatMap((t) => (t.kind === 'workgroup' ? [t] : []));
+      expect(histories.map((o) => o.workgroup).sort()).toEqual(workgroups.map((t) => t.name).sort());
+      expect(histories.filter((o) => o.locating).map((o) => o.workgroup)).toEqual([d.names.erasureWorkgroup]);
+      expect(histories.some((o) => !o.locating)).toBe(true);
       for (const o of histories) {
         expect(o.days).toBe(45);
         // Who may read it is the access matrix's read-history cells, each named in the sentence.
-        const target = workgroups.find((t) => t.name === o.history!.workgroup)!;
+        const target = workgroups.find((t) => t.name === o.workgroup)!;
         const readers = report().model.access.cells.filter(
           (c) => c.target === target.id && c.request === 'read-history',
         );
-        expect(o.history!.readers.map((p) => p.id).sort()).toEqual(
-          [...new Set(readers.map((c) => c.principal))].sort(),
-        );
+        expect(o.readers.map((p) => p.id).sort()).toEqual([...new Set(readers.map((c) => c.principal))].sort());
       }
       const md = renderMarkdown(report());
-      for (const o of histories.filter((x) => !x.history!.locating)) {
+      for (const o of histories.filter((x) => !x.locating)) {
         expect(md).toContain(
-          `the Athena query history of workgroup ${o.history!.workgroup} (45 days, Athena's own; an analyst's SQL naming an id keeps the id there`,
+          `the Athena query history of workgroup ${o.workgroup} (45 days, Athena's own; an analyst's SQL naming an id keeps the id there`,
         );
-        for (const p of o.history!.readers) expect(md).toContain(accessPrincipal(p));
+        for (const p of o.readers) expect(md).toContain(accessPrincipal(p));
       }
       // The locating query's history and CloudTrail hold prefixes of the digests, as long as the query sends.
       const prefixes = `${LOCATE_DIGEST_PREFIX_HEX}-hex-character prefixes of the SHA-256 digests of the lower-cased ids`;
@@ -175,10 +171,11 @@ describeEach(
           // Only the erasure's workgroup runs the locating query: the analysts' history never holds its prefixes.
           expect.objectContaining({
             what: 'query-history',
-            store: `Athena query history of workgroup ${d.names.erasureWorkgroup}`,
+            workgroup: d.names.erasureWorkgroup,
+            locating: true,
             days: 45,
           }),
-          { what: 'cloudtrail', store: "the account's CloudTrail trail", days: null },
+          { what: 'cloudtrail', days: null },
         ]),
       );
       expect(renderMarkdown(report())).not.toMatch(/Every copy is gone/);

@@ -3,6 +3,7 @@ import { REPORT_ONLY } from '../../scripts/report/rules/pack';
 import { runRules } from '../../stacks/rules/engine';
 import { SYNTH_GATE } from '../../stacks/rules/packs';
 import { CHECKS, checkOfRuleId, type PolicyRule, type RuleInput } from '../../stacks/rules/rule';
+import { SUPPRESSIONS } from '../../stacks/rules/suppressions';
 import { trustPolicy } from '../../stacks/rules/trust/statements';
 
 const rules = [...SYNTH_GATE, ...REPORT_ONLY] as PolicyRule<RuleInput>[];
@@ -59,17 +60,36 @@ describe('engine', () => {
         check: 'trust',
         rule: 'trust-if-exists-guard',
         resource: 'aws_iam_role.catalog_role_0D2DB899',
-        message: expect.stringMatching(
-          /^confused-deputy guard uses StringEqualsIfExists: Glue does not document sending aws:SourceAccount/,
-        ),
+        message: `confused-deputy guard uses StringEqualsIfExists: ${SUPPRESSIONS[0].reason}`,
       },
     ]);
   });
 
-  it('the same finding on any other role is an error', () => {
-    expect(runRules([ifExists], { tf: tf('delivery_role_8708125C'), context }).map((f) => f.severity)).toEqual([
-      'error',
+  it('the same finding on any other role is an error, saying why it matters', () => {
+    expect(runRules([ifExists], { tf: tf('delivery_role_8708125C'), context })).toEqual([
+      {
+        severity: 'error',
+        check: 'trust',
+        rule: 'trust-if-exists-guard',
+        resource: 'aws_iam_role.delivery_role_8708125C',
+        message: 'confused-deputy guard uses StringEqualsIfExists, which lets requests without the key through',
+      },
     ]);
+  });
+
+  it("a violation's risk follows its message when the finding stands, and gives way to a suppression's reason", () => {
+    const rule: PolicyRule = {
+      ...ifExists,
+      id: 'trust-any',
+      evaluate: () => [{ resource: 'aws_iam_role.r', message: 'what is wrong', risk: 'why it matters' }],
+    };
+    const input = { tf: {}, context };
+    expect(runRules([rule], input, []).map((f) => f.message)).toEqual(['what is wrong, why it matters']);
+    expect(
+      runRules([rule], input, [{ rule: 'trust-any', address: 'aws_iam_role.*', reason: 'the reason' }]).map(
+        (f) => f.message,
+      ),
+    ).toEqual(['what is wrong: the reason']);
   });
 
   it('orders findings errors first, then by check, resource and message', () => {

@@ -11,8 +11,8 @@
  * Every other folder — not read, changed since, or with objects Athena cannot read — is read whole by the run
  * itself, and the receipt says which way each folder was covered. Short prefixes of the ids' digests are execution
  * parameters, each a quoted SQL string in a WHERE clause (Athena user guide, "Use parameterized queries";
- * wantedPrefixesSql), never the ids nor their full digests (LOCATE_DIGEST_PREFIX_HEX). Its scan is estimated before it runs from the size of the
- * objects Athena can read, priced with the region's sourced Athena price, and checked against the workgroup's scan
+ * wantedPrefixesSql), never the ids nor their full digests (LOCATE_DIGEST_PREFIX_HEX, config/names.ts). Its scan
+ * is estimated before it runs from the size of the objects Athena can read, priced with the region's sourced Athena price, and checked against the workgroup's scan
  * cutoff, which would cancel it. Athena reads only current objects in classes it can read: archived ones and older
  * versions are still read by the run itself (engine.ts).
  */
@@ -25,9 +25,9 @@ import {
 } from '@aws-sdk/client-athena';
 import { createHash } from 'node:crypto';
 import type { AthenaRead, ObjectVersion } from './engine';
-import { ARCHIVED_CLASSES } from './engine';
+import { ARCHIVED_CLASSES } from '../../config/aws';
 import { matchField, type MatchField } from './records';
-import { ERASURE_LINES_COLUMN } from '../../config/names';
+import { ERASURE_LINES_COLUMN, LOCATE_DIGEST_PREFIX_HEX } from '../../config/names';
 
 export interface LocateTarget {
   workgroup: string;
@@ -53,19 +53,6 @@ export class LocateError extends Error {}
 
 /** The SHA-256 of an id's UTF-8 bytes, in upper-case hex (Trino's `to_hex(sha256(…))`). */
 export const idDigest = (id: string) => createHash('sha256').update(id, 'utf8').digest('hex').toUpperCase();
-
-/**
- * How many hex characters of each id's digest the locating query sends: 4, so 16^4 = 65,536 possible prefixes. The
- * parameters stay in the erasure workgroup's query history for 45 days and may be in CloudTrail's StartQueryExecution
- * events; a reader of either who can query the events table could hash every client id and name the erased device
- * from a full digest (SHA-256 without salt or key). A prefix only narrows the reader to the client ids sharing it,
- * about 1 in 65,536 of them (k-anonymity: with N client ids, about N / 65,536 devices per prefix; a table with fewer
- * client ids than that gives the device little or no company). The trade-off: the query also marks every object
- * holding a device that shares a prefix, and the run reads those too, leaving them intact (it matches ids exactly
- * after JSON decoding, records.ts): per id, about 1 in 65,536 of the other devices adds its objects to the reads,
- * never to the deletions. Shorter prefixes hide better and read more; longer ones read less and hide worse.
- */
-export const LOCATE_DIGEST_PREFIX_HEX = 4;
 
 /** What the query sends for an id: the first LOCATE_DIGEST_PREFIX_HEX characters of its digest. */
 export const idDigestPrefix = (id: string) => idDigest(id).slice(0, LOCATE_DIGEST_PREFIX_HEX);

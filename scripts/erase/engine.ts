@@ -19,8 +19,9 @@
 import { createHash } from 'node:crypto';
 import { filterObject, idMatcher, resultText, type IdMatcher, type MatchField } from './records';
 import { MAC_ALGORITHM, type IdMacer, type MacKeyed } from './receipt-mac';
+import { ARCHIVED_CLASSES } from '../../config/aws';
 import { retentionStep } from '../../config/rewrite-retention';
-import { forEachConcurrently } from '../concurrency';
+import { forEachConcurrently, inParallel } from '../concurrency';
 
 export interface ObjectVersion {
   key: string;
@@ -77,9 +78,6 @@ export interface ErasureStore {
   /** The current keys under a prefix (ListObjectsV2: the erasure policy lets it list only the requests folder so). */
   keys(prefix: string): Promise<string[]>;
 }
-
-/** Storage classes whose objects must be restored before they can be read (S3 user guide, "Restoring an archived object"). */
-export const ARCHIVED_CLASSES = new Set(['DEEP_ARCHIVE', 'GLACIER']);
 
 /** Days a restored copy stays readable: long enough for the next run to find it. */
 export const RESTORE_DAYS = 7;
@@ -160,7 +158,7 @@ export interface ErasureRequest {
   shard?: Shard;
   /** Changed keys per segment (tests). Default: `SEGMENT_KEYS`. */
   segmentKeys?: number;
-  /** Keys erased at once. Default: `DEFAULT_CONCURRENCY`. */
+  /** Keys erased at once, and KMS calls made at once for the ids' MACs. Default: `DEFAULT_CONCURRENCY`. */
   concurrency?: number;
 }
 
@@ -322,11 +320,17 @@ export function requestPaths(requestsFolder: string, request: string, shard?: Sh
 }
 
 /**
- * The MACs of the ids under a key, in the order of `ids`, and the key's ARN (one KMS call per distinct id).
+ * The MACs of the ids under a key, in the order of `ids`, and the key's ARN: one KMS GenerateMac per distinct id, at
+ * most `concurrency` at a time (a request may name thousands of ids; KMS throttles a burst of them).
  */
-export async function macsOf(mac: IdMacer, keyId: string, ids: string[]): Promise<{ keyArn: string; macs: string[] }> {
+export async function macsOf(
+  mac: IdMacer,
+  keyId: string,
+  ids: string[],
+  concurrency: number,
+): Promise<{ keyArn: string; macs: string[] }> {
   const distinct = [...new Set(ids)];
-  const made = await Promise.all(distinct.map((id) => mac(keyId, id)));
+  const made = await inParallel(distinct, concurrency, (id) => mac(keyId, id));
   const byId = new Map(distinct.map((id, i) => [id, made[i].mac]));
   return { keyArn: made[0]?.keyArn ?? keyId, macs: ids.map((id) => byId.get(id)!) };
 }
@@ -339,13 +343,14 @@ export async function macsOf(mac: IdMacer, keyId: string, ids: string[]): Promis
  */
 export async function beginRequest(
   store: ErasureStore,
-  r: Pick<ErasureRequest, 'request' | 'stack' | 'ids' | 'fields' | 'requestsFolder' | 'now' | 'mac'>,
+  r: Pick<ErasureRequest, 'request' | 'stack' | 'ids' | 'fields' | 'requestsFolder' | 'now' | 'mac' | 'concurrency'>,
 ): Promise<RequestRecord & { macsOfIds: string[] }> {
+  const concurrency = r.concurrency ?? DEFAULT_CONCURRENCY;
   const key = requestPaths(r.requestsFolder, r.request).record;
   let record = await store.readJson<RequestRecord>(key);
   refuseSalted(r.request, record);
   if (!record) {
-    const { keyArn, macs } = await macsOf(r.mac.of, r.mac.key, r.ids);
+    const { keyArn, macs } = await macsOf(r.mac.of, r.mac.key, r.ids, concurrency);
     const fresh: RequestRecord = {
       request: r.request,
       stack: r.stack,
@@ -363,7 +368,7 @@ export async function beginRequest(
       `request ${r.request} belongs to ${record?.stack ?? 'no stack'}: give this one its own --request`,
     );
   // The record's key by ARN: the alias may have been moved to another key since.
-  const { macs } = await macsOf(r.mac.of, record.macKey, r.ids);
+  const { macs } = await macsOf(r.mac.of, record.macKey, r.ids, concurrency);
   if (JSON.stringify([...new Set(macs)].sort()) !== JSON.stringify(record.idMacs))
     throw new RequestError(`request ${r.request} was started with other ids: give this one its own --request`);
   return { ...record, macsOfIds: macs };

@@ -87,7 +87,7 @@ export const ERASE_COMMAND = {
     concurrency: {
       type: 'string',
       value: 'N',
-      help: `objects erased at once, 1 to 64 (default ${DEFAULT_CONCURRENCY}): each costs several S3 round trips besides its CPU`,
+      help: `objects erased at once, 1 to 64 (default ${DEFAULT_CONCURRENCY}): each costs several S3 round trips besides its CPU; also the KMS calls made at once for the ids' MACs`,
     },
     'stop-after-rewrites': {
       type: 'string',
@@ -426,7 +426,10 @@ export async function main(
     const receipt = await runErasure(store, { ...r, ...(located && athenaFolders ? { located, athenaFolders } : {}) });
     // An id that matched nothing is named by its line in the operator's file, never printed.
     const lineOf = lineNumbers(idText, fields);
-    const { macs } = receipt.idsWithoutRecords > 0 ? await macsOf(mac, receipt.macKey, ids) : { macs: [] };
+    const { macs } =
+      receipt.idsWithoutRecords > 0
+        ? await macsOf(mac, receipt.macKey, ids, r.concurrency ?? DEFAULT_CONCURRENCY)
+        : { macs: [] };
     const idLines = (x: Receipt) =>
       ids.filter((_id, i) => x.recordsPerId[x.idMacs.indexOf(macs[i])] === 0).map((id) => lineOf.get(id)!);
     for (const line of describeReceipt(receipt, d.names.dataBucket, idLines)) console.log(line);

@@ -7,10 +7,11 @@ import { firehoseQuota, PUT_RECORD_BATCH_MAX_RECORDS } from '../../config/aws';
 import type { CapacitySettings } from '../../config/schema';
 import type { Finding } from '../../stacks/rules/rule';
 import { ASSUMPTIONS, price, VOLUMES } from './prices';
-import { capacityFix } from './words/sections';
+import { capacityExceeded, packingSaves } from './words/sections';
 
 export interface CapacityLine {
-  label: string;
+  /** The configured traffic (capacity settings), or one of the report's volume tiers (prices.ts VOLUMES). */
+  traffic: 'configured' | 'tier';
   eventsPerMonth: number;
   peakEventsPerSecond: number;
   mibPerSecond: number;
@@ -40,7 +41,12 @@ export interface CapacityCheck {
 const SECONDS_PER_MONTH = ASSUMPTIONS.daysPerMonth * 86_400;
 const MIB = 1024 * 1024;
 
-function line(label: string, eventsPerMonth: number, c: CapacitySettings, quota: CapacityCheck['quota']): CapacityLine {
+function line(
+  traffic: CapacityLine['traffic'],
+  eventsPerMonth: number,
+  c: CapacitySettings,
+  quota: CapacityCheck['quota'],
+): CapacityLine {
   const peakEventsPerSecond = (eventsPerMonth / SECONDS_PER_MONTH) * c.peakFactor;
   const mibPerSecond = (peakEventsPerSecond * c.eventBytes) / MIB;
   const recordsPerSecond = peakEventsPerSecond / c.eventsPerRecord;
@@ -56,7 +62,7 @@ function line(label: string, eventsPerMonth: number, c: CapacitySettings, quota:
   );
   const r = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
   return {
-    label,
+    traffic,
     eventsPerMonth,
     peakEventsPerSecond: r(peakEventsPerSecond, 1),
     mibPerSecond: r(mibPerSecond),
@@ -69,7 +75,7 @@ function line(label: string, eventsPerMonth: number, c: CapacitySettings, quota:
 export function capacityCheck(region: string, settings: CapacitySettings): CapacityCheck {
   const quota = firehoseQuota(region);
   const configured = line('configured', settings.eventsPerMonth, settings, quota);
-  const tiers = VOLUMES.map((v) => line(`${v / 1e6} M events/month`, v, settings, quota));
+  const tiers = VOLUMES.map((v) => line('tier', v, settings, quota));
   const fixes: CapacityFix[] = [];
   if (configured.mibPerSecond > quota.mibPerSecond) fixes.push({ kind: 'throughput' });
   if (configured.recordsPerSecond > quota.recordsPerSecond)
@@ -112,18 +118,17 @@ export function capacityFindings(stream: string, c: CapacityCheck): Finding[] {
       severity: 'warning',
       check: 'capacity',
       resource: stream,
-      message: `at the configured peak (${c.configured.peakEventsPerSecond} events/s: ${c.configured.mibPerSecond} MiB/s, ${c.configured.recordsPerSecond} records/s, ${c.configured.requestsPerSecond} requests/s) the stream exceeds its default ${c.region} quota (${c.quota.mibPerSecond} MiB/s, ${c.quota.recordsPerSecond} records/s, ${c.quota.requestsPerSecond} requests/s) and throttles; fix: ${c.fixes.map(capacityFix).join('; ')}`,
+      message: capacityExceeded(c),
     });
   }
   if (c.batching && c.settings.eventsPerRecord === 1) {
-    const saving = c.batching.map((b) => `${b.eventsPerMonth / 1e6} M: $${b.unpacked} → $${b.packed}`).join(', ');
     const percent = Math.round((1 - c.batching[2].packed / c.batching[2].unpacked) * 100);
     if (percent > 0)
       findings.push({
         severity: 'info',
         check: 'capacity',
         resource: stream,
-        message: `packing ~${c.batching[0].eventsPerPackedRecord} events per record would cut Firehose ingestion by ${percent} % (${saving} a month)`,
+        message: packingSaves(c.batching, percent),
       });
   }
   return findings;

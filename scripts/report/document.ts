@@ -38,8 +38,11 @@ export type Block =
   | { kind: 'paragraph'; content: Cell }
   | { kind: 'list'; items: Cell[] }
   | { kind: 'table'; headers: string[]; rows: Cell[][] }
-  /** The data flow (at least one edge): a diagram on the page, a table in Markdown under `headers`. */
-  | { kind: 'flow'; id: string; edges: FlowEdge[]; headers: string[] }
+  /**
+   * The data flow (at least one edge): a diagram on the page, `label` what it says for screen readers; a table in
+   * Markdown under `headers`.
+   */
+  | { kind: 'flow'; id: string; edges: FlowEdge[]; headers: string[]; label: string }
   /** Collapsed on the page; in Markdown a heading with its blocks. */
   | { kind: 'details'; summary: Cell; blocks: Block[] };
 

@@ -4,11 +4,10 @@
  * it (the stack's erasure policy and role), and what locating a device's events and rewriting the objects cost at the
  * three volume tiers.
  */
-import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
+import { ARCHIVED_CLASSES, FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../config/aws';
 import { ERASURE_LOCATE_RESULTS_FOLDER, ERASURE_REQUESTS_FOLDER, erasurePolicyOf } from '../../config/names';
 import type { AccessPrincipal } from '../../model/access';
 import type { StackModel, StoreRole } from '../../model/types';
-import { ARCHIVED_CLASSES } from '../erase/engine';
 import { ASSUMPTIONS, price, rawGbOf, storedGbOf, VOLUMES } from './prices';
 
 export type ErasureHow =
@@ -59,18 +58,22 @@ export interface ErasureCost {
  * their streams or group deleted), the requests' own receipts, the locating query's results (keys of objects, never
  * ids) and its entry in the erasure workgroup's query history.
  */
-export interface ErasureOutside {
-  what: 'log' | 'receipts' | 'locate-results' | 'query-history' | 'cloudtrail';
-  store: string;
-  /** Days it is kept; null: never expires. */
-  days: number | null;
+export type ErasureOutside =
+  /** A store of the stack the command does not edit: a log group, the requests' receipts, the locating results. */
+  | {
+      what: 'log' | 'receipts' | 'locate-results';
+      store: string;
+      /** Days it is kept; null: never expires. */
+      days: number | null;
+    }
   /**
-   * A workgroup's query history: whether the erasure's locating query runs there (its SQL holds digests of the ids)
-   * or analysts' queries do (an analyst's SQL naming an id holds the id), and who may read that history, from the
-   * access matrix's `read-history` cells (allowed or conditional).
+   * A workgroup's query history (kept ATHENA_HISTORY_DAYS): whether the erasure's locating query runs there (its SQL
+   * holds digests of the ids) or analysts' queries do (an analyst's SQL naming an id holds the id), and who may read
+   * that history, from the access matrix's `read-history` cells (allowed or conditional).
    */
-  history?: { workgroup: string; locating: boolean; readers: AccessPrincipal[] };
-}
+  | { what: 'query-history'; workgroup: string; days: number; locating: boolean; readers: AccessPrincipal[] }
+  /** The account's CloudTrail trail, outside these stacks: its retention is the trail's (null: not this stack's to say). */
+  | { what: 'cloudtrail'; days: null };
 
 /**
  * Days Athena keeps a query's text and execution parameters in its history (Athena user guide, "View recent queries":
@@ -148,6 +151,20 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
         : [],
     ),
   );
+  // Every workgroup's history keeps its queries' SQL and parameters (ATHENA_HISTORY_DAYS): the locating query's in
+  // the workgroup that writes its results (the erasure's own, first), analysts' queries in every other.
+  const histories = model.access.targets
+    .flatMap((t) => (t.kind === 'workgroup' ? [t] : []))
+    .map((t) => ({
+      what: 'query-history' as const,
+      workgroup: t.name,
+      days: ATHENA_HISTORY_DAYS,
+      locating: locatingWorkgroups.has(t.name),
+      readers: model.access.principals.filter((p) =>
+        model.access.cells.some((c) => c.target === t.id && c.request === 'read-history' && c.principal === p.id),
+      ),
+    }))
+    .sort((a, b) => Number(b.locating) - Number(a.locating));
   // Logs may quote record content (Firehose's error messages) or keys: kept their retention, never edited.
   const outside: ErasureOutside[] = [
     ...model.stores
@@ -159,25 +176,9 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
     ...model.stores
       .filter(locateResults)
       .map((s): ErasureOutside => ({ what: 'locate-results', store: s.name, days: s.retention.expirationDays })),
-    // Every workgroup's history keeps its queries' SQL and parameters (ATHENA_HISTORY_DAYS): the locating query's in
-    // the workgroup that writes its results (the erasure's own), analysts' queries in every other.
-    ...model.access.targets
-      .filter((t) => t.kind === 'workgroup')
-      .map((t): ErasureOutside => ({
-        what: 'query-history',
-        store: `Athena query history of workgroup ${t.name}`,
-        days: ATHENA_HISTORY_DAYS,
-        history: {
-          workgroup: t.name,
-          locating: locatingWorkgroups.has(t.name),
-          readers: model.access.principals.filter((p) =>
-            model.access.cells.some((c) => c.target === t.id && c.request === 'read-history' && c.principal === p.id),
-          ),
-        },
-      }))
-      .sort((a, b) => Number(b.history!.locating) - Number(a.history!.locating)),
+    ...histories,
     // The account's trail, outside these stacks: its retention is the trail's (null here: not this stack's to say).
-    { what: 'cloudtrail', store: "the account's CloudTrail trail", days: null },
+    { what: 'cloudtrail', days: null },
   ];
 
   const events = model.stores.find((s) => s.role === 'event-data')!;

@@ -73,7 +73,7 @@ export function blockHtml(b: Block): string {
     case 'table':
       return tableHtml(b.headers, b.rows);
     case 'flow':
-      return element('div', { class: 'diagram' }, flowSvg(b.edges, b.id));
+      return element('div', { class: 'diagram' }, flowSvg(b.edges, b.id, b.label));
     case 'details':
       return element(
         'details',
@@ -114,7 +114,7 @@ export function wrap(label: string, width: number, maxLines: number): string[] {
  * edges away never hides behind one in between), nodes of one column stack vertically, and every edge is
  * labelled with its region.
  */
-export function flowSvg(edges: FlowEdge[], id: string): string {
+export function flowSvg(edges: FlowEdge[], id: string, label: string): string {
   const nodes: string[] = [];
   for (const e of edges) for (const n of [e.from, e.to]) if (!nodes.includes(n)) nodes.push(n);
   const column = new Map(nodes.map((n) => [n, 0]));
@@ -172,7 +172,7 @@ export function flowSvg(edges: FlowEdge[], id: string): string {
       xmlns: 'http://www.w3.org/2000/svg',
       class: 'flow',
       role: 'img',
-      'aria-label': `Data flow of ${id}`,
+      'aria-label': label,
       viewBox: `0 0 ${totalWidth} ${totalHeight}`,
       style: `max-width:${totalWidth}px`,
     },

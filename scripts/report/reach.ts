@@ -21,7 +21,7 @@ export type StorePolicy = 'own-evaluated' | 'none-in-stack' | 'catalog-policy-ou
 
 export type StoreReach =
   /** An S3 bucket: its public access block, and whoever its bucket and key policies and the account's IAM allow. */
-  | { kind: 'bucket'; publicAccessBlocked: boolean; outsiders: string[] }
+  | { kind: 'bucket'; publicAccessBlocked: boolean; outsiders: AccessPrincipal[] }
   /**
    * A stream, catalog or queue the access matrix asks about: its resource policy, the outsiders that reach it (none
    * when the list is empty), the identity pool's guests, and the principals of the account that reach it.
@@ -43,12 +43,13 @@ export function storeReach(model: StackModel, store: Store): StoreReach {
   const onStore = cells.filter((c) => c.target === store.id || c.target === store.address);
   if (store.publicAccess !== 'no-public-endpoint') {
     const outsiders = [
-      ...new Set(
+      ...new Map(
         onStore
-          .filter((c) => OUTSIDER_KINDS.some((k) => k === kindOf(c.principal)?.kind))
-          .map((c) => kindOf(c.principal)!.name),
-      ),
-    ].sort();
+          .map((c) => kindOf(c.principal))
+          .filter((p): p is AccessPrincipal => p !== undefined && OUTSIDER_KINDS.includes(p.kind))
+          .map((p) => [p.id, p]),
+      ).values(),
+    ];
     return { kind: 'bucket', publicAccessBlocked: store.publicAccess === 'blocked', outsiders };
   }
   const governs = (v: Value) => v.kind === 'own' && v.address === store.address;
@@ -62,7 +63,7 @@ export function storeReach(model: StackModel, store: Store): StoreReach {
     .map((id) => kindOf(id))
     .filter((p): p is AccessPrincipal => p !== undefined);
   const guests = reaching
-    .filter((p) => p.kind === 'guest')
+    .flatMap((p) => (p.kind === 'guest' ? [p] : []))
     .map((p): GuestReach => ({
       role: p.name,
       actions: [...new Set(onStore.filter((c) => c.principal === p.id).flatMap((c) => c.actions))].sort(),

@@ -174,20 +174,27 @@ export function stackSection(r: StackReport): Section {
   const tableOf = (headers: string[], rows: Cell[][]) => b.push({ kind: 'table', headers, rows });
 
   para(words.REPORT_SOURCE);
-  heading('Identity');
+  heading(words.HEADING.identity);
   tableOf(
-    ['Setting', 'Value'],
+    [...words.COLUMNS.identity],
     words.identityRows(id).map(([k, v]) => [cell(k), say(v)]),
   );
 
-  heading('Data flow');
+  heading(words.HEADING.flow);
   const flow = labelledFlow(model);
   if (flow.length === 0) para(words.NO_FLOW);
-  else b.push({ kind: 'flow', id: r.stack, edges: flow, headers: [...words.FLOW_HEADERS] });
+  else
+    b.push({
+      kind: 'flow',
+      id: r.stack,
+      edges: flow,
+      headers: [...words.FLOW_HEADERS],
+      label: words.flowLabel(r.stack),
+    });
 
-  heading('Where the data lives');
+  heading(words.HEADING.stores);
   tableOf(
-    ['Store', 'Holds', 'Region', 'Encryption', 'Key rotation', 'Reachable by', 'TLS only', 'Destroy protection'],
+    [...words.COLUMNS.stores],
     model.stores.map((s: Store) => [
       [{ kind: 'name', name: s.name, address: s.address, code: true }, text(` (${words.STORE_KIND[s.kind]})`)],
       cell(words.storeHolds(s)),
@@ -200,9 +207,9 @@ export function stackSection(r: StackReport): Section {
     ]),
   );
 
-  heading('How long');
+  heading(words.HEADING.retention);
   tableOf(
-    ['Store', 'Timeline', 'Notes'],
+    [...words.COLUMNS.retention],
     model.stores.map((s) => [
       [{ kind: 'name', name: s.name, address: s.address, code: true }],
       cell(words.timeline(s)),
@@ -210,25 +217,25 @@ export function stackSection(r: StackReport): Section {
     ]),
   );
 
-  heading('Destroy protection');
+  heading(words.HEADING.protection);
   tableOf(
-    ['Bucket or key', 'Protection'],
+    [...words.COLUMNS.protection],
     protections(model).map((p) => [say(p.resource), cell(p.status)]),
   );
 
   const alerts = alertLines(model);
-  heading('Alerts and where they go');
-  tableOf(['Alarms and rules', 'Destinations'], [[lines(alerts.alarms.map(say)), lines(alerts.destinations.map(say))]]);
+  heading(words.HEADING.alerts);
+  tableOf([...words.COLUMNS.alerts], [[lines(alerts.alarms.map(say)), lines(alerts.destinations.map(say))]]);
   para(words.ALERTS_MASKED);
 
-  heading('Who can read or write it');
-  heading('Evaluated access', 2);
+  heading(words.HEADING.access);
+  heading(words.HEADING.evaluatedAccess, 2);
   para(words.EVALUATED_ACCESS);
   tableOf(
-    ['Principal', 'May'],
+    [...words.COLUMNS.evaluatedAccess],
     evaluatedAccess(model).map((a) => [cell(a.principal), lines(a.may.map(say))]),
   );
-  heading('Roles and policies as written', 2);
+  heading(words.HEADING.rolesAsWritten, 2);
   const access = accessRows(model);
   if (access.length === 0) para(words.NO_ROLES);
   for (const a of access) {
@@ -238,27 +245,30 @@ export function stackSection(r: StackReport): Section {
       content: [
         ...say(`${words.ASSUMED_BY}${a.assumedBy}`),
         ...(a.conditions.length
-          ? [text(words.ONLY_WHEN), ...a.conditions.flatMap((c, i) => [...(i ? [text(' and ')] : []), code(c)])]
+          ? [
+              text(words.ONLY_WHEN),
+              ...a.conditions.flatMap((c, i) => [...(i ? [text(words.CONDITIONS_JOINED)] : []), code(c)]),
+            ]
           : []),
         text('.'),
       ],
     });
     if (!a.table.length) para(words.ACCOUNT_IAM_GRANTS);
-    else tableOf(['Effect', 'Actions', 'Resources', 'Conditions'], a.table);
+    else tableOf([...words.COLUMNS.statements], a.table);
   }
 
-  heading('Resource policies');
+  heading(words.HEADING.resourcePolicies);
   const policies = policyRows(model);
-  if (policies.length === 0) para('None.');
+  if (policies.length === 0) para(words.NO_RESOURCE_POLICIES);
   else
     tableOf(
-      ['Resource', 'Statements'],
+      [...words.COLUMNS.resourcePolicies],
       policies.map((p) => [say(p.resource), lines(p.statements.map(say))]),
     );
 
   if (r.erasure) {
     const x = r.erasure;
-    heading('Erasure');
+    heading(words.HEADING.erasure);
     para(words.erasureServed(r.stack, x));
     tableOf(
       [...words.ERASURE_COPY_HEADERS],
@@ -274,13 +284,13 @@ export function stackSection(r: StackReport): Section {
 
   if (r.capacity) {
     const c = r.capacity;
-    heading('Capacity');
+    heading(words.HEADING.capacity);
     para(words.capacityQuotas(c));
     tableOf(
-      ['Traffic', 'Events / month', 'Peak events/s', 'MiB/s', 'Records/s', 'Requests/s', 'Headroom'],
+      [...words.COLUMNS.capacity],
       [c.configured, ...c.tiers].map((l) => [
         ...[
-          l.label,
+          words.capacityTraffic(l),
           count(l.eventsPerMonth),
           String(l.peakEventsPerSecond),
           String(l.mibPerSecond),
@@ -293,11 +303,11 @@ export function stackSection(r: StackReport): Section {
     para(words.capacityFixes(c));
   }
 
-  heading('Security Hub controls');
+  heading(words.HEADING.controls);
   para(words.CONTROLS_SCOPE);
   para(words.controlCounts(r));
   tableOf(
-    ['Control', 'Title', 'Standards', 'Status', 'Resources', 'Why'],
+    [...words.COLUMNS.controls],
     r.controls.map((c) => [
       cell(c.id),
       cell(c.title),
@@ -312,11 +322,11 @@ export function stackSection(r: StackReport): Section {
   );
 
   const counts = severityCounts(r.findings);
-  heading('Findings');
+  heading(words.HEADING.findings);
   para(words.findingCounts(counts));
   if (r.findings.length) {
     tableOf(
-      ['Severity', 'Check', 'Resource', 'Finding'],
+      [...words.COLUMNS.findings],
       r.findings.map((f) => [
         [mark(f.severity, f.severity)],
         cell(f.check),
@@ -339,7 +349,7 @@ const CONTROL_TONE: Record<ControlResult['status'], Tone> = {
 };
 
 function costBlocks(cost: CostEstimate): Block[] {
-  const b: Block[] = [{ kind: 'heading', level: 1, text: 'Monthly cost estimate' }];
+  const b: Block[] = [{ kind: 'heading', level: 1, text: words.HEADING.cost }];
   const prices: Block = { kind: 'list', items: words.priceLines(cost).map((l) => phrase(l)) };
   if (cost.lines.length === 0) return [...b, prices];
   b.push({
@@ -348,14 +358,7 @@ function costBlocks(cost: CostEstimate): Block[] {
   });
   b.push({
     kind: 'table',
-    headers: [
-      'Events / month',
-      'Raw GB',
-      'Stored GB added',
-      ...COMPONENTS.map(words.costColumn),
-      'Total',
-      'Reference design',
-    ],
+    headers: words.costColumns(),
     rows: cost.lines.map((l) => [
       ...[
         count(l.events),
@@ -368,19 +371,19 @@ function costBlocks(cost: CostEstimate): Block[] {
     ]),
   });
   b.push(
-    { kind: 'paragraph', content: cell('Left out of the totals, with why:') },
+    { kind: 'paragraph', content: cell(words.LEFT_OUT) },
     { kind: 'list', items: words.omissionLines(cost).map((l) => cell(l)) },
   );
   b.push(
-    { kind: 'paragraph', content: cell('Why it differs from the reference design:') },
+    { kind: 'paragraph', content: cell(words.WHY_IT_DIFFERS) },
     { kind: 'list', items: cost.differences.map((d) => phrase(words.costDifference(d))) },
   );
-  b.push({ kind: 'paragraph', content: cell('Prices:') }, prices);
+  b.push({ kind: 'paragraph', content: cell(words.PRICES) }, prices);
   if (cost.catalogModes.length) {
-    b.push({ kind: 'paragraph', content: cell('Catalog cost of each mode for this schedule and region:') });
+    b.push({ kind: 'paragraph', content: cell(words.CATALOG_MODES) });
     b.push({
       kind: 'table',
-      headers: ['Catalog mode', 'Per month', 'How'],
+      headers: [...words.CATALOG_MODE_COLUMNS],
       rows: cost.catalogModes.map((m) => [cell(m.mode), cell(usd(m.perMonth)), cell(words.catalogModeHow(m.how))]),
     });
   }
@@ -389,14 +392,14 @@ function costBlocks(cost: CostEstimate): Block[] {
 
 /** A stack without a pipeline: its keys at the region's price, and every billable component it leaves out. */
 function standingCostBlocks(cost: StandingCost): Block[] {
-  const b: Block[] = [{ kind: 'heading', level: 1, text: 'Monthly cost estimate' }];
+  const b: Block[] = [{ kind: 'heading', level: 1, text: words.HEADING.cost }];
   b.push({
     kind: 'paragraph',
     content: cell(words.standingCost(cost, pricesFor(cost.region)?.prices['kms.key']?.sources ?? [])),
   });
   if (cost.omitted.length)
     b.push(
-      { kind: 'paragraph', content: cell('Left out of the total, with why:') },
+      { kind: 'paragraph', content: cell(words.LEFT_OUT) },
       { kind: 'list', items: cost.omitted.map((o) => cell(words.omission(o))) },
     );
   return b;
@@ -404,28 +407,18 @@ function standingCostBlocks(cost: StandingCost): Block[] {
 
 /** One stack's Markdown file. */
 export const renderMarkdown = (r: StackReport): string =>
-  sectionMarkdown({ ...stackSection(r), title: `Compliance review: ${r.stack}` });
+  sectionMarkdown({ ...stackSection(r), title: words.stackTitle(r.stack) });
 
 /** The overview: one row per stack. */
 function overviewSection(reports: StackReport[]): Section {
   return {
     id: 'overview',
     role: 'overview',
-    title: 'Overview',
+    title: words.OVERVIEW_TITLE,
     blocks: [
       {
         kind: 'table',
-        headers: [
-          'Stack',
-          'Region',
-          'Account',
-          'Jurisdiction',
-          'Profile',
-          'Event data deleted at',
-          'Findings',
-          'Controls',
-          '100 M events / month',
-        ],
+        headers: [...words.OVERVIEW_COLUMNS],
         rows: reports.map((r) => {
           const c = severityCounts(r.findings);
           const id = r.model.identity;
@@ -433,7 +426,7 @@ function overviewSection(reports: StackReport[]): Section {
             [{ kind: 'anchor', target: r.stack, text: r.stack }],
             cell(id.region),
             cell(id.account),
-            cell(id.jurisdiction ?? 'n/a'),
+            cell(id.jurisdiction ?? words.NOT_APPLICABLE),
             cell(id.profile ?? '—'),
             cell(words.eventDataDays(r.model)),
             [
@@ -459,21 +452,17 @@ export interface PageExtras {
   workspaces?: Section[];
 }
 
-export const PAGE_TITLE = 'Telemetry pipeline — compliance review';
-
 export function renderHtml(reports: StackReport[], extras: PageExtras = {}): string {
   const intro: Cell = [
-    text('One section per stack, generated from the synthesized Terraform in '),
-    code('cdktf.out/'),
-    text(': where every byte lives, for how long, under which key, who can read it, and what it costs. Findings: '),
-    mark('error', 'errors'),
+    ...phrase(words.PAGE_INTRO),
+    mark('error', words.SEVERITY_LEGEND.error),
     text(' '),
-    mark('warning', 'warnings'),
+    mark('warning', words.SEVERITY_LEGEND.warning),
     text(' '),
-    mark('info', 'info'),
+    mark('info', words.SEVERITY_LEGEND.info),
     text('.'),
   ];
-  return pageHtml(PAGE_TITLE, intro, [
+  return pageHtml(words.PAGE_TITLE, intro, [
     overviewSection(reports),
     ...(extras.changes ? [extras.changes] : []),
     ...reports.map(stackSection),

@@ -8,18 +8,13 @@ import { cell, type Block, type Section } from './document';
 import { sectionMarkdown } from './markdown';
 import * as words from './words';
 
-/** The columns of the workspaces table; each row is words.workspaceRow. */
-const HEADERS = [
-  'Workspace',
-  'Project',
-  'Runs execute',
-  'Runs start from',
-  'Applies approved by a reviewer',
-  'AWS roles its runs assume',
-];
 const blocks = (m: WorkspacesModel): Block[] => [
   { kind: 'paragraph', content: cell(words.workspacesIntro(m)) },
-  { kind: 'table', headers: HEADERS, rows: m.workspaces.map((w) => words.workspaceRow(w).map(cell)) },
+  {
+    kind: 'table',
+    headers: [...words.WORKSPACE_COLUMNS],
+    rows: m.workspaces.map((w) => words.workspaceRow(w).map(cell)),
+  },
 ];
 
 /** The section of one workspaces stack: its own page section and its `<stack>.md`. */

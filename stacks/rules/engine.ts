@@ -37,14 +37,14 @@ export function runRules<I extends RuleInput>(
             severity: 'info',
             check: rule.check,
             resource: v.resource,
-            message: `${v.message.replace(/, which lets requests without the key through$/, '')}: ${suppression.reason}`,
+            message: `${v.message}: ${suppression.reason}`,
             rule: rule.id,
           }
         : {
             severity: v.severity ?? rule.level,
             check: rule.check,
             resource: v.resource,
-            message: v.message,
+            message: v.risk === undefined ? v.message : `${v.message}, ${v.risk}`,
             rule: rule.id,
           };
     }),

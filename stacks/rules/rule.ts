@@ -77,7 +77,13 @@ export interface RuleInput {
 export interface Violation {
   /** Terraform address (or `provider.aws[0]`, `terraform.backend.s3`, …). */
   resource: string;
+  /** What is wrong, as a finding says it when suppressed (`<message>: <suppression reason>`). */
   message: string;
+  /**
+   * Why it matters, when the rule says it apart: a finding that stands reads `<message>, <risk>`; a suppressed one
+   * leaves it out, since the suppression's reason answers it (stacks/rules/engine.ts).
+   */
+  risk?: string;
   /** When one rule reports at several levels (e.g. state backends); otherwise the rule's level. */
   severity?: Severity;
 }

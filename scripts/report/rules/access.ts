@@ -33,7 +33,7 @@ const matrixFixture = (principal: AccessPrincipal, cell: Partial<AccessCell>) =>
         principals: [principal],
         targets: [
           { id: 'aws_s3_bucket.b/data/', kind: 'store', name: 'b/data/', storeRole: 'event-data' },
-          { id: 'outside-the-stack', kind: 'outside', name: 'resources outside the stack' },
+          { id: 'outside-the-stack', kind: 'outside' },
         ],
         cells: [
           {

@@ -1,5 +1,11 @@
 /** The access matrix (model/access.ts) and a store's reachability in words. */
-import type { AccessLevel, AccessPrincipal, AccessRequest, AccessTarget } from '../../../model/access';
+import type {
+  AccessLevel,
+  AccessPrincipal,
+  AccessRequest,
+  AccessTarget,
+  StandInPrincipalKind,
+} from '../../../model/access';
 import type { StorePolicy, StoreReach } from '../reach';
 import { PUBLIC_ACCESS, STORE_ROLE } from './model';
 
@@ -19,7 +25,7 @@ export const STORE_POLICY: Record<StorePolicy, string> = {
 export function reachability(r: StoreReach): string {
   if (r.kind === 'bucket') {
     const outside = r.outsiders.length
-      ? `; outside the account: ${r.outsiders.join(', ')}`
+      ? `; outside the account: ${[...new Set(r.outsiders.map(outsiderName))].sort().join(', ')}`
       : '; no principal outside the account (evaluated)';
     return `public access ${PUBLIC_ACCESS[r.publicAccessBlocked ? 'blocked' : 'not-blocked']}; the principals its bucket and key policies and the account's IAM allow${outside}`;
   }
@@ -89,10 +95,25 @@ export function accessPrincipal(p: AccessPrincipal): string {
   }
 }
 
+/** What the access matrix's stand-in principals (model/access.ts `STAND_IN_PRINCIPALS`) are called in a list. */
+export const STAND_IN_PRINCIPAL: Record<StandInPrincipalKind, string> = {
+  'account-principal': 'any other principal of this account',
+  'other-account': 'a principal of another account',
+  anyone: 'anyone (anonymous)',
+};
+
+/** An outsider as a bucket's reachability lists it: its name, or what a stand-in is called. */
+const outsiderName = (p: AccessPrincipal): string => ('name' in p ? p.name : STAND_IN_PRINCIPAL[p.kind]);
+
+/** The access matrix's target for anything beyond the stack (model/access.ts `OutsideTarget`). */
+export const OUTSIDE_THE_STACK = 'resources outside the stack';
+
 export const accessTarget = (t: AccessTarget): string =>
-  t.kind === 'store' && t.storeRole
-    ? `${STORE_ROLE[t.storeRole]} (${t.name})`
-    : `${t.kind === 'outside' ? '' : `${t.kind} `}${t.name}`;
+  t.kind === 'outside'
+    ? OUTSIDE_THE_STACK
+    : t.kind === 'store' && t.storeRole
+      ? `${STORE_ROLE[t.storeRole]} (${t.name})`
+      : `${t.kind} ${t.name}`;
 
 /** What a request asks, of its target: "read app events … (bucket/data/)", "act outside the stack". */
 export const accessWhat = (request: AccessRequest, target: AccessTarget): string =>

@@ -149,6 +149,25 @@ export function standingCost(c: StandingCost, sources: string[]): string {
 /** A price, or that it has none: `$1.20`, `not priced`. */
 export const usdOrNotPriced = (n: number | null): string => (n === null ? 'not priced' : usd(n));
 
+/** The estimate's table: the volume and its gigabytes, each component, the total and the reference design's. */
+export const costColumns = (): string[] => [
+  'Events / month',
+  'Raw GB',
+  'Stored GB added',
+  ...COMPONENTS.map(costColumn),
+  'Total',
+  'Reference design',
+];
+/** Above the components an estimate leaves out (omissionLines, omission): one label, per volume or a standing cost. */
+export const LEFT_OUT = 'Left out of the estimate, with why:';
+/** Above the estimate's differences from the reference design (costDifference). */
+export const WHY_IT_DIFFERS = 'Why it differs from the reference design:';
+/** Above the prices it uses (priceLines). */
+export const PRICES = 'Prices:';
+/** Above the catalog modes' costs, and that table's columns. */
+export const CATALOG_MODES = 'Catalog cost of each mode for this schedule and region:';
+export const CATALOG_MODE_COLUMNS = ['Catalog mode', 'Per month', 'How'] as const;
+
 /** What the estimate assumes of the pipeline's output. */
 export const costSettings = (cost: CostEstimate): string =>
   `Output format: ${cost.format}; crawler runs per month: ${cost.crawlerRunsPerMonth}.`;

@@ -1,8 +1,7 @@
 /** The erasure section in words: the copies of a person's events, how and when each goes, what a request costs. */
 import type { StoreRole } from '../../../model/types';
-import { ERASURE_REQUESTS_FOLDER } from '../../../config/names';
+import { ERASURE_REQUESTS_FOLDER, LOCATE_DIGEST_PREFIX_HEX } from '../../../config/names';
 import { FIREHOSE_DIRECT_PUT_RETENTION_HOURS } from '../../../config/aws';
-import { LOCATE_DIGEST_PREFIX_HEX } from '../../erase/athena-locate';
 import type { ErasureCopy, ErasureCost, ErasureHow, ErasureNotPriced, ErasureOutside, ErasurePlan } from '../erasure';
 import { FIREHOSE_LOG_GROUPS } from './model';
 import { accessPrincipal } from './access';
@@ -35,20 +34,25 @@ const daysWords = (days: number | null) => (days === null ? 'never expires' : un
 
 /** A copy the command does not edit, and how it goes (erasure.ts `ErasureOutside`). */
 function outsideCopy(o: ErasureOutside): string {
-  if (o.what === 'log')
-    return `the log \`${o.store}\` (${daysWords(o.days)}; ${o.store.startsWith(FIREHOSE_LOG_GROUPS) ? "Firehose's error messages may quote record content" : 'may quote object keys and schemas'} — to remove it sooner, delete its log streams)`;
-  if (o.what === 'receipts')
-    return `the requests' receipts \`${o.store}\` (${daysWords(o.days)}, \`erasure.receiptRetentionDays\`; MACs of the ids by the stack's KMS HMAC key, counts and object keys, never the ids: without that key a guessed id cannot be tested against them)`;
-  if (o.what === 'cloudtrail')
-    return `${o.store}, if the account has one (kept as long as the trail keeps its events, outside these stacks): KMS records each GenerateMac and VerifyMac with its key and algorithm, never the id; Athena's StartQueryExecution may record the locating query's SQL and parameters — ${LOCATE_PREFIX_WORDS}`;
-  if (o.what === 'locate-results')
-    return `the locating query's results \`${o.store}\` (${daysWords(o.days)}; object keys and whether each holds an id, never the ids; readable by the erasure policy alone among the stack's policies)`;
-  const readers = o.history?.readers.length
-    ? `readable, by the access matrix, by ${o.history.readers.map(accessPrincipal).join('; ')}`
-    : "readable by no principal of the stack's access matrix";
-  if (o.history && !o.history.locating)
-    return `the ${o.store} (${daysWords(o.days)}, Athena's own; an analyst's SQL naming an id keeps the id there — the command deletes such a query's results, not its history, which Athena has no call to delete; ${readers})`;
-  return `the ${o.store} (${daysWords(o.days)}, Athena's own; the locating query's SQL and parameters hold ${LOCATE_PREFIX_WORDS}; ${readers})`;
+  switch (o.what) {
+    case 'log':
+      return `the log \`${o.store}\` (${daysWords(o.days)}; ${o.store.startsWith(FIREHOSE_LOG_GROUPS) ? "Firehose's error messages may quote record content" : 'may quote object keys and schemas'} — to remove it sooner, delete its log streams)`;
+    case 'receipts':
+      return `the requests' receipts \`${o.store}\` (${daysWords(o.days)}, \`erasure.receiptRetentionDays\`; MACs of the ids by the stack's KMS HMAC key, counts and object keys, never the ids: without that key a guessed id cannot be tested against them)`;
+    case 'cloudtrail':
+      return `the account's CloudTrail trail, if the account has one (kept as long as the trail keeps its events, outside these stacks): KMS records each GenerateMac and VerifyMac with its key and algorithm, never the id; Athena's StartQueryExecution may record the locating query's SQL and parameters — ${LOCATE_PREFIX_WORDS}`;
+    case 'locate-results':
+      return `the locating query's results \`${o.store}\` (${daysWords(o.days)}; object keys and whether each holds an id, never the ids; readable by the erasure policy alone among the stack's policies)`;
+    case 'query-history': {
+      const readers = o.readers.length
+        ? `readable, by the access matrix, by ${o.readers.map(accessPrincipal).join('; ')}`
+        : "readable by no principal of the stack's access matrix";
+      const history = `Athena query history of workgroup ${o.workgroup}`;
+      return o.locating
+        ? `the ${history} (${daysWords(o.days)}, Athena's own; the locating query's SQL and parameters hold ${LOCATE_PREFIX_WORDS}; ${readers})`
+        : `the ${history} (${daysWords(o.days)}, Athena's own; an analyst's SQL naming an id keeps the id there — the command deletes such a query's results, not its history, which Athena has no call to delete; ${readers})`;
+    }
+  }
 }
 
 /**

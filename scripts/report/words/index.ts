@@ -5,6 +5,7 @@
 export * from './model';
 export * from './access';
 export * from './sections';
+export * from './document';
 export * from './controls';
 export * from './erasure';
 export * from './cost';

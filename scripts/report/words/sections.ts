@@ -97,6 +97,9 @@ export const resourcePolicy = (p: ResourcePolicy, ctx: Context): string =>
 /** The default quotas of the region and what the lines assume. */
 export const capacityQuotas = (c: CapacityCheck): string =>
   `Default Firehose quotas in ${c.region}: ${c.quota.mibPerSecond} MiB/s, ${c.quota.recordsPerSecond} records/s, ${c.quota.requestsPerSecond} requests/s (${c.quota.source}). Peak ${c.settings.peakFactor}× the monthly average, ${c.settings.eventBytes}-byte events, ${c.settings.eventsPerRecord} per record; requests/s assume full PutRecordBatch calls.`;
+/** A line of the capacity table by its traffic: `configured`, or a tier's volume (`100 M events/month`). */
+export const capacityTraffic = (l: CapacityLine): string =>
+  l.traffic === 'configured' ? 'configured' : `${l.eventsPerMonth / 1e6} M events/month`;
 /** A line's headroom: `3.2×`, or `0.5×: throttles` below 1 (the stream throttles at the peak). */
 export const headroom = (l: CapacityLine): string => (l.headroom < 1 ? `${l.headroom}×: throttles` : `${l.headroom}×`);
 /** A fix by name, for the quota the configured peak exceeds (capacity.ts `CapacityFix`). */
@@ -110,6 +113,12 @@ export function capacityFix(f: CapacityFix): string {
       return 'send fuller PutRecordBatch calls (up to 500 records / 4 MiB), or request a quota increase';
   }
 }
+/** The capacity finding (a warning) when the configured peak exceeds the region's default quota, with the fixes. */
+export const capacityExceeded = (c: CapacityCheck): string =>
+  `at the configured peak (${c.configured.peakEventsPerSecond} events/s: ${c.configured.mibPerSecond} MiB/s, ${c.configured.recordsPerSecond} records/s, ${c.configured.requestsPerSecond} requests/s) the stream exceeds its default ${c.region} quota (${c.quota.mibPerSecond} MiB/s, ${c.quota.recordsPerSecond} records/s, ${c.quota.requestsPerSecond} requests/s) and throttles; fix: ${c.fixes.map(capacityFix).join('; ')}`;
+/** The capacity finding (info) on what packing events per record would save: `percent` at the top tier, each tier's cost. */
+export const packingSaves = (batching: NonNullable<CapacityCheck['batching']>, percent: number): string =>
+  `packing ~${batching[0].eventsPerPackedRecord} events per record would cut Firehose ingestion by ${percent} % (${batching.map((b) => `${b.eventsPerMonth / 1e6} M: $${b.unpacked} → $${b.packed}`).join(', ')} a month)`;
 /** The fixes when the configured peak does not fit, or that it fits. */
 export const capacityFixes = (c: CapacityCheck): string =>
   c.fixes.length

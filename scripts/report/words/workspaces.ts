@@ -64,7 +64,16 @@ export function workspacesVerdict(r: WorkspacesReview): string {
 export const workspacesIntro = (m: WorkspacesModel): string =>
   `HCP Terraform organization ${m.organization} on ${m.hostname}: ${workspacesCount(m)}. Not an AWS stack: it holds no data; it decides who runs each pipeline stack, and with which role (the trust stack of each account says who may assume them).`;
 
-/** A workspace's row in the report section: as WORKSPACES_HEADERS (workspaces-section.ts) lists the columns. */
+/** The columns of the workspaces table; each row is workspaceRow. */
+export const WORKSPACE_COLUMNS = [
+  'Workspace',
+  'Project',
+  'Runs execute',
+  'Runs start from',
+  'Applies approved by a reviewer',
+  'AWS roles its runs assume',
+] as const;
+/** A workspace's row in the report section, in the order of WORKSPACE_COLUMNS. */
 export const workspaceRow = (w: HcpWorkspace): string[] => [
   w.name,
   w.project,

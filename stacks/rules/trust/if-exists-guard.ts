@@ -17,7 +17,8 @@ export const ifExistsGuard: PolicyRule = {
           ? [
               {
                 resource: address,
-                message: `confused-deputy guard uses ${ifExists.map(([o]) => o).join(', ')}, which lets requests without the key through`,
+                message: `confused-deputy guard uses ${ifExists.map(([o]) => o).join(', ')}`,
+                risk: 'which lets requests without the key through',
               },
             ]
           : [];
