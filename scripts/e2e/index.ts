@@ -66,7 +66,7 @@ import { commandLine, isEntryPoint, loadDeploymentsOrReport, synthesizeInto, usa
 import { driftOf } from '../drift';
 import { generateEvents, validateEvents } from '../sample-events';
 import { limiter } from '../concurrency';
-import { startTerraform, terraform, terraformEnv, terraformError } from '../terraform-cli';
+import { startTerraform, terraform, terraformAvailable, terraformEnv, terraformError } from '../terraform-cli';
 import { allowDestroyOverride, EMULATOR_CREDENTIALS, overrideFile, s3BackendConfig } from './emulator';
 import { deployRoleCheck } from './deploy-role';
 import { erasureOfOneDevice } from './erasure';
@@ -657,7 +657,7 @@ export async function main(args: string[]): Promise<number> {
     console.log('SKIPPED: moto server not found (pip install "moto[server]")');
     return 2;
   }
-  if (spawnSync('terraform', ['version'], { stdio: 'ignore' }).status !== 0) {
+  if (!(await terraformAvailable())) {
     console.log('SKIPPED: terraform not found (Terraform >= 1.10)');
     return 2;
   }
