@@ -4,9 +4,9 @@
  * like synthesized JSON (resources by type and name, with their values), so build.ts reads all three the same way.
  * The JSON plan format: Terraform's "JSON Output Format" (`planned_values`, `prior_state`, `resource_drift`).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { stackFacts, type DeploymentFacts } from './facts';
+import { readStackJson, stackFolder, synthesizedStack } from './synth-output';
 import type { TerraformJson } from './stack-json';
 
 interface PlanResource {
@@ -118,13 +118,10 @@ export function readPlan(plan: PlanJson, synthDir?: string, stackDir?: string): 
     .map((r) => r.values.tags_all as Record<string, string> | undefined)
     .find((t) => t?.Stack);
   const stack = tags?.Stack ?? 'stack';
-  const folder = stackDir ?? (synthDir ? join(synthDir, 'stacks', stack) : undefined);
-  const synthesized =
-    folder && existsSync(join(folder, 'cdk.tf.json'))
-      ? (JSON.parse(readFileSync(join(folder, 'cdk.tf.json'), 'utf8')) as TerraformJson)
-      : undefined;
+  const found = stackDir ? stackFolder(stackDir, stack) : synthDir ? synthesizedStack(synthDir, stack) : undefined;
+  const synthesized = found?.json ? readStackJson(found) : undefined;
   const provider = { ...providerOf(plan), default_tags: tags ? [{ tags }] : [] };
-  const facts = stackFacts(folder, stack, asTerraformJson(planned.length ? planned : live, provider));
+  const facts = stackFacts(stackDir ?? found?.dir, stack, asTerraformJson(planned.length ? planned : live, provider));
   return {
     stack,
     facts,
