@@ -12,13 +12,6 @@ import { createRequire } from 'node:module';
 registerCommonJs();
 registerModules();
 
-// cdktf records a full stack trace for every token it creates (`creationStack` of each attribute reference and Lazy,
-// cdktf/lib/tokens/private/stack-trace.js), shown only when a token fails to resolve. Capturing it at an unlimited
-// depth inside the test runner's deep stacks, and formatting it through tsx's source maps, was ~2 s of CPU per run
-// (profiles of 2026-12-06 and -07): here tokens carry no creation stack, as cdktf's own Testing.app() already leaves
-// out the construct stack traces (`stackTraces: false`). Every Error keeps its mapped stack. CDK Terrain has a
-// switch for this ("the (expensive) Error.captureStackTrace call": CDKTN_DISABLE_CREATION_STACK, cdktn 0.24
-// lib/tokens/private/stack-trace.js); CDKTF 0.21 has none, and its modules call the function through its module's
-// exports, so the export is replaced.
-process.env.CDKTN_DISABLE_CREATION_STACK = '1';
-createRequire(import.meta.url)('cdktf/lib/tokens/private/stack-trace.js').captureStackTrace = () => [];
+// Tokens carry no creation stack in the test thread (~2 s of CPU a run): stacks/cdktf-internals.ts, the one file
+// touching cdktf's internals (with its engine check), says why. Loaded through tsx's hooks, registered above.
+createRequire(import.meta.url)('../stacks/cdktf-internals.ts').disableTokenCreationStacks();

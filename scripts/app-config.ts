@@ -5,11 +5,11 @@
  * `terraform output -json` in cdktf.out/stacks/<stack> (after `cdktf deploy`), or from a file given with --outputs.
  * The file's content is app-bundle-config.ts's (the e2e run's app reads it too); this file is the command.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { appConfig, type AppConfig, type Outputs } from './app-bundle-config';
 import { commandLine, isEntryPoint, loadDeploymentsOrReport, type CommandSpec } from './cli';
+import { terraform, terraformError } from './terraform-cli';
 
 export const APP_CONFIG_COMMAND = {
   name: 'app-config',
@@ -34,7 +34,7 @@ export const APP_CONFIG_COMMAND = {
   },
 } satisfies CommandSpec;
 
-export function main(args: string[]): number {
+export async function main(args: string[]): Promise<number> {
   const command = commandLine(APP_CONFIG_COMMAND, args);
   if (command.exit !== undefined) return command.exit;
   const { values, positionals } = command;
@@ -57,11 +57,11 @@ export function main(args: string[]): number {
       );
       return 1;
     }
-    const result = spawnSync('terraform', ['output', '-json', '-no-color'], { cwd: stackDir, encoding: 'utf8' });
-    if (result.status !== 0) {
+    // The user's own environment (not terraformSetup's CLI config): their backend's credentials may be configured in it.
+    const result = await terraform(['output', '-json', '-no-color'], stackDir, process.env);
+    if (result.code !== 0) {
       // Only Terraform's error line: its advice (-reconfigure, -migrate-state) is about its backend, not this command.
-      const text = result.error ? `could not run terraform: ${result.error.message}` : result.stderr;
-      const reason = /Error: (.+)/.exec(text)?.[1] ?? text.trim().split('\n')[0];
+      const reason = terraformError(result.output, 1);
       console.error(
         `could not read the outputs of ${stack} from its deployed state (terraform output in ${stackDir}: ${reason}).\n` +
           `Deploy it first (npm run deploy -- ${stack}) with credentials for its backend, or give its outputs as a file: --outputs outputs.json ` +
@@ -87,4 +87,8 @@ export function main(args: string[]): number {
   return 0;
 }
 
-if (isEntryPoint('scripts/app-config.ts')) process.exitCode = main(process.argv.slice(2));
+if (isEntryPoint('scripts/app-config.ts')) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

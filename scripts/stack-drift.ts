@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readPlan, type PlanJson } from '../terraform-json/plan';
+import { parsePlan, readPlan, type PlanJson } from '../terraform-json/plan';
 import { inParallel } from './concurrency';
 import { analyzeStack } from './report/analyze';
 import { GATED, type Change } from './report/changes';
@@ -54,6 +54,9 @@ export function driftOfPlan(plan: PlanJson, stackDir?: string): Pick<StackDrift,
     verdict: verdict(review),
   };
 }
+
+/** How drift's plan is printed, and what its reasons name when it is not a plan (parsePlan). */
+export const SHOW_PLAN = 'terraform show -json';
 
 /** Plans one initialized (or initializable) stack directory. */
 export async function driftOf(stack: string, dir: string, env: NodeJS.ProcessEnv): Promise<StackDrift> {
@@ -102,7 +105,11 @@ export async function driftOf(stack: string, dir: string, env: NodeJS.ProcessEnv
         error: `show: ${terraformError(show.output)}`,
         seconds: seconds(),
       };
-    const found = driftOfPlan(JSON.parse(show.output) as PlanJson, dir);
+    // The same check as `review --plan`'s: what is not a complete plan (a state, an errored plan) is an error here too.
+    const shown = parsePlan(show.stdout, SHOW_PLAN);
+    if ('error' in shown)
+      return { stack, status: 'error', resources: [], changes: [], error: `show: ${shown.error}`, seconds: seconds() };
+    const found = driftOfPlan(shown.plan, dir);
     return { stack, status: found.changes.length ? 'drifted' : 'in sync', ...found, seconds: seconds() };
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -66,7 +66,10 @@ export const terraformEnv = (dir: string): NodeJS.ProcessEnv => terraformSetup(d
 
 export interface RunResult {
   code: number;
+  /** Standard output and error, as they came. */
   output: string;
+  /** Standard output alone (what `-json` commands answer; warnings go to standard error). */
+  stdout: string;
 }
 
 /** Starts `terraform <args>` in `cwd`; output goes to `log` (appended) and is returned when it ends. */
@@ -78,16 +81,20 @@ export function startTerraform(
 ): { child: ChildProcess; done: Promise<RunResult> } {
   const child = spawn('terraform', args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
+  let stdout = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
     if (log) appendFileSync(log, chunk);
   };
   if (log) appendFileSync(log, `\n$ terraform ${args.join(' ')}\n`);
-  child.stdout!.on('data', collect);
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    collect(chunk);
+  });
   child.stderr!.on('data', collect);
   const done = new Promise<RunResult>((resolve) => {
-    child.on('error', (error) => resolve({ code: 127, output: `${output}${error.message}` }));
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+    child.on('error', (error) => resolve({ code: 127, output: `${output}${error.message}`, stdout }));
+    child.on('close', (code) => resolve({ code: code ?? 1, output, stdout }));
   });
   return { child, done };
 }
@@ -99,12 +106,23 @@ export function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv, l
   return run.done;
 }
 
-/** The last lines of Terraform's output that say what went wrong, for a one-line message. */
-export function terraformError(output: string): string {
-  const lines = output
+/**
+ * Whether Terraform runs here: `terraform version` started (on PATH) and answered with exit 0. The one probe of the
+ * tools (validate and the e2e skip without it).
+ */
+export async function terraformAvailable(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  return (await terraform(['version'], process.cwd(), env)).code === 0;
+}
+
+/**
+ * What went wrong, in one line: Terraform's first `Error:` line and the `lines - 1` after it (its summary and
+ * detail; 1 for the summary alone, without the advice that follows), else the output's last two lines.
+ */
+export function terraformError(output: string, lines = 3): string {
+  const text = output
     .split('\n')
     .map((l) => l.replace(/^[│╷╵]\s?/, '').trim())
     .filter(Boolean);
-  const error = lines.findIndex((l) => l.startsWith('Error:'));
-  return (error >= 0 ? lines.slice(error, error + 3) : lines.slice(-2)).join(' ');
+  const error = text.findIndex((l) => l.startsWith('Error:'));
+  return (error >= 0 ? text.slice(error, error + lines) : text.slice(-2)).join(' ');
 }

@@ -10,13 +10,12 @@
  * checks and the provider's allowed_account_ids lock lifted (it needs a real account id to compare against).
  * Exit status: 0 when every stack is valid (and planned, when planning), 1 otherwise, 2 when it cannot run.
  */
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inParallel } from './concurrency';
 import { commandLine, isEntryPoint, synthesizeInto, type CommandSpec } from './cli';
-import { mirrorHolds, terraform, terraformSetup } from './terraform-cli';
+import { mirrorHolds, terraform, terraformAvailable, terraformSetup } from './terraform-cli';
 import { withoutRemoteState, type TerraformJson } from '../terraform-json/stack-json';
 import { synthesizedStacks, type SynthesizedStack } from '../terraform-json/synth-output';
 
@@ -117,7 +116,7 @@ export async function main(args: string[]): Promise<number> {
   let plan = values['no-plan'] !== true;
   let skippedPlan = plan ? '' : '--no-plan was given';
 
-  if (spawnSync('terraform', ['version'], { stdio: 'ignore' }).error) {
+  if (!(await terraformAvailable())) {
     console.error(
       'terraform-validate: SKIPPED — terraform is not on PATH; install Terraform >= 1.10 to validate the stacks.',
     );

@@ -13,21 +13,12 @@
 import { partitionOf } from '../config/aws';
 import { permissionsBoundaryOf } from '../config/names';
 import type { ResolvedDeployment } from '../config/resolve';
+import type { PolicyDocumentJson } from '../terraform-json/policy';
+import type { OrganizationGuardrailsJson } from '../terraform-json/synth-output';
 import { arns, type PolicyStatement } from './iam';
 
-/** Beside each pipeline stack's cdk.tf.json: its SCP and RCP. */
-export const GUARDRAILS_FILE = 'organization-guardrails.json';
-
-export interface PolicyDocumentJson {
-  Version: '2012-10-17';
-  Statement: PolicyStatement[];
-}
-
-export interface OrganizationGuardrails {
-  /** Attach to the deployment's account (or an OU holding only accounts of its deployments). */
-  scp: PolicyDocumentJson;
-  rcp: PolicyDocumentJson;
-}
+/** The SCP and RCP as written beside the stack (terraform-json/synth-output.ts: GUARDRAILS_FILE, its shape). */
+export type OrganizationGuardrails = OrganizationGuardrailsJson<PolicyStatement>;
 
 /**
  * Services whose calls are global or served from us-east-1 whatever the caller's region: left out of the region
@@ -46,7 +37,7 @@ export const GLOBAL_SERVICE_ACTIONS = [
   'waf:*',
 ];
 
-const document = (statements: PolicyStatement[]): PolicyDocumentJson => ({
+const document = (statements: PolicyStatement[]): PolicyDocumentJson<PolicyStatement> => ({
   Version: '2012-10-17',
   Statement: statements,
 });

@@ -32,17 +32,19 @@ export function buildBootstrapStacks(
 
 /**
  * With HCP Terraform backends: per account a trust stack (OIDC provider, each cloud-run stack's plan and apply
- * roles with the permissions generated from that stack), and per organization a workspaces stack.
+ * roles with the permissions generated from that stack, less the actions `omit` names), and per organization a
+ * workspaces stack.
  */
 export function buildCloudStacks(
   app: App,
   deployments: ResolvedDeployment[],
   telemetry: TelemetryStack[],
+  omit: string[] = [],
 ): TerraformStack[] {
   const byName = new Map(telemetry.map((t) => [t.node.id, t]));
   return [
     ...trustTargets(deployments).map(
-      (target) => new TrustStack(app, target, (stack) => byName.get(stack)!.deployPermissions()),
+      (target) => new TrustStack(app, target, (stack) => byName.get(stack)!.deployPermissions(omit)),
     ),
     ...workspacesTargets(deployments).map((target) => new WorkspacesStack(app, target)),
   ];
@@ -53,18 +55,20 @@ export function buildCloudStacks(
  * the trust and workspaces stacks of cloud-run pipelines.
  * @param telemetry the deployments' pipeline stacks, one per deployment in their order, when they are built already
  * (tests comparing matrices that share pipelines build each once). @default buildStacks(app, deployments)
+ * @param omit actions left out of the trust stacks' apply roles (buildCloudStacks; the e2e's planted omission).
  */
 export function buildMatrix(
   app: App,
   deployments: ResolvedDeployment[],
   telemetry: TelemetryStack[] = buildStacks(app, deployments),
+  omit: string[] = [],
 ): { telemetry: TelemetryStack[]; all: TerraformStack[] } {
   return {
     telemetry,
     all: [
       ...telemetry,
       ...buildBootstrapStacks(app, deployments, telemetry),
-      ...buildCloudStacks(app, deployments, telemetry),
+      ...buildCloudStacks(app, deployments, telemetry, omit),
     ],
   };
 }

@@ -17,7 +17,18 @@ export interface SynthOptions {
   hclOutput?: boolean;
   /** Aspects to apply to every stack (tests use this to show the checks see their effect). Default: none. */
   aspects?: IAspect[];
+  /**
+   * Actions left out of every cloud-run stack's apply role in its trust stack: the e2e's deploy-role run plants one
+   * (scripts/e2e/deploy-role.ts) and shows the apply then fails on the resource that needs it. Default: none.
+   */
+  omitFromApplyRoles?: string[];
+  /** Told each step's time (ms) as it ends: `npm run bench` times the synth the app runs (scripts/bench/phases.ts). */
+  onPhase?: (phase: SynthPhase, ms: number) => void;
 }
+
+/** The steps of a synth, in order. */
+export type SynthPhase =
+  'construct tree' | 'JSON writing (app.synth)' | 'policy checks (incl. toTerraform)' | 'publishing';
 
 /**
  * Puts the staged stacks and manifest in place of the published ones, stack by stack. A published stack the new
@@ -42,6 +53,13 @@ export function synthesizeChecked(
   deployments: ResolvedDeployment[],
   options: SynthOptions,
 ): { stacks: TerraformStack[]; warnings: string[] } {
+  let mark = performance.now();
+  const ended = (phase: SynthPhase) => {
+    if (!options.onPhase) return;
+    const now = performance.now();
+    options.onPhase(phase, now - mark);
+    mark = now;
+  };
   checkTerraformVersionOncePerCommand();
   const outdir = resolve(options.outdir);
   mkdirSync(dirname(outdir), { recursive: true });
@@ -53,12 +71,16 @@ export function synthesizeChecked(
       skipValidation: true,
       ...(options.hclOutput === undefined ? {} : { hclOutput: options.hclOutput }),
     });
-    const { all } = buildMatrix(app, deployments);
+    const { all } = buildMatrix(app, deployments, undefined, options.omitFromApplyRoles);
     // cdktf invokes aspects from each stack down (not from the app), so they are added per stack.
     for (const aspect of options.aspects ?? []) for (const stack of all) Aspects.of(stack).add(aspect);
+    ended('construct tree');
     app.synth();
+    ended('JSON writing (app.synth)');
     const { warnings } = validateStacks(all);
+    ended('policy checks (incl. toTerraform)');
     publish(staging, outdir);
+    ended('publishing');
     return { stacks: all, warnings };
   } finally {
     rmSync(staging, { recursive: true, force: true });

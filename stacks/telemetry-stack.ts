@@ -17,11 +17,10 @@ import { arnsOf, type AwsEnvironment } from './iam';
 import { CheckedStack } from './checked-stack';
 import { pipelineFacts } from '../terraform-json/facts';
 import { deployPermissions, UnknownResourceTypeError, type DeployPermissions } from './deploy-permissions';
-import { GUARDRAILS_FILE, organizationGuardrails } from './guardrails';
+import { organizationGuardrails } from './guardrails';
 import { policyDocument, type PolicyStatement } from './iam';
-
-/** Beside each pipeline stack's cdk.tf.json: its deploy policies, for whoever applies it without the trust stack. */
-export const DEPLOY_POLICY_FILE = 'deploy-policy.json';
+import type { PolicyDocumentJson } from '../terraform-json/policy';
+import { DEPLOY_POLICY_FILE, GUARDRAILS_FILE, type DeployPolicyJson } from '../terraform-json/synth-output';
 
 /** A role's inline policies together, whitespace not counted (IAM user guide, "IAM and AWS STS quotas"). */
 export const ROLE_INLINE_POLICIES_MAX_CHARACTERS = 10240;
@@ -241,15 +240,17 @@ export class TelemetryStack extends CheckedStack {
   protected override filesBeside(): Record<string, unknown> {
     this.synthesizedPermissions = this.deployPermissions();
     const { plan, apply, applyIam, boundary } = this.synthesizedPermissions;
-    const document = (statements: PolicyStatement[]) => JSON.parse(policyDocument(statements)) as unknown;
+    const document = (statements: PolicyStatement[]) =>
+      JSON.parse(policyDocument(statements)) as PolicyDocumentJson<PolicyStatement>;
     // The boundary every role of the stack names, and the apply role's IAM rights and denies (a managed policy of their own).
+    const deployPolicy: DeployPolicyJson<PolicyStatement> = {
+      plan: document(plan),
+      apply: document(apply),
+      applyIam: document(applyIam),
+      permissionsBoundary: document(boundary),
+    };
     return {
-      [DEPLOY_POLICY_FILE]: {
-        plan: document(plan),
-        apply: document(apply),
-        applyIam: document(applyIam),
-        permissionsBoundary: document(boundary),
-      },
+      [DEPLOY_POLICY_FILE]: deployPolicy,
       // The SCP and RCP the organization's platform team attaches (stacks/guardrails.ts, docs/operating.md).
       [GUARDRAILS_FILE]: organizationGuardrails(this.deployment),
     };

@@ -4,9 +4,9 @@
  * like synthesized JSON (resources by type and name, with their values), so build.ts reads all three the same way.
  * The JSON plan format: Terraform's "JSON Output Format" (`planned_values`, `prior_state`, `resource_drift`).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { stackFacts, type DeploymentFacts } from './facts';
+import { readStackJson, stackFolder, synthesizedStack } from './synth-output';
 import type { TerraformJson } from './stack-json';
 
 interface PlanResource {
@@ -118,13 +118,10 @@ export function readPlan(plan: PlanJson, synthDir?: string, stackDir?: string): 
     .map((r) => r.values.tags_all as Record<string, string> | undefined)
     .find((t) => t?.Stack);
   const stack = tags?.Stack ?? 'stack';
-  const folder = stackDir ?? (synthDir ? join(synthDir, 'stacks', stack) : undefined);
-  const synthesized =
-    folder && existsSync(join(folder, 'cdk.tf.json'))
-      ? (JSON.parse(readFileSync(join(folder, 'cdk.tf.json'), 'utf8')) as TerraformJson)
-      : undefined;
+  const found = stackDir ? stackFolder(stackDir, stack) : synthDir ? synthesizedStack(synthDir, stack) : undefined;
+  const synthesized = found?.json ? readStackJson(found) : undefined;
   const provider = { ...providerOf(plan), default_tags: tags ? [{ tags }] : [] };
-  const facts = stackFacts(folder, stack, asTerraformJson(planned.length ? planned : live, provider));
+  const facts = stackFacts(stackDir ?? found?.dir, stack, asTerraformJson(planned.length ? planned : live, provider));
   return {
     stack,
     facts,
@@ -136,25 +133,27 @@ export function readPlan(plan: PlanJson, synthDir?: string, stackDir?: string): 
 }
 
 /**
- * The plan in a file, or why it is not one (each missing part named). What `npm run review -- --plan` accepts: the
- * JSON `terraform show -json <plan file>` writes, and nothing else — a package.json, `{}`, or `terraform show -json`
- * of a *state* would otherwise review as an empty "new stack". The plan representation (Terraform, "JSON Output
- * Format") always has `format_version` (major version 1: "Reject any input which reports an unsupported major
- * version"), `terraform_version`, `planned_values` and `configuration`; a state's representation has `values`
- * instead; `errored: true` marks a plan that failed part-way.
+ * A plan's text, or why it is not one (each missing part named), each reason after `source: ` (the file, or the
+ * command that printed it). The one check of plan JSON: `npm run review -- --plan` reads files through it
+ * (readPlanFile) and `npm run drift` the output of its own `terraform show -json`. Accepted: the JSON
+ * `terraform show -json <plan file>` writes, and nothing else — a package.json, `{}`, or `terraform show -json` of a
+ * *state* would otherwise read as an empty "new stack". The plan representation (Terraform, "JSON Output Format")
+ * always has `format_version` (major version 1: "Reject any input which reports an unsupported major version"),
+ * `terraform_version`, `planned_values` and `configuration`; a state's representation has `values` instead;
+ * `errored: true` marks a plan that failed part-way.
  */
-export function readPlanFile(path: string): { plan: PlanJson } | { error: string } {
+export function parsePlan(text: string, source: string): { plan: PlanJson } | { error: string } {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (error) {
     return {
-      error: `${path}: not JSON (${(error as Error).message}); give the output of \`terraform show -json plan.tfplan\``,
+      error: `${source}: not JSON (${(error as Error).message}); give the output of \`terraform show -json plan.tfplan\``,
     };
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     return {
-      error: `${path}: not a Terraform plan (a JSON object from \`terraform show -json plan.tfplan\` is expected)`,
+      error: `${source}: not a Terraform plan (a JSON object from \`terraform show -json plan.tfplan\` is expected)`,
     };
   const plan = raw as Record<string, unknown>;
   const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -167,13 +166,24 @@ export function readPlanFile(path: string): { plan: PlanJson } | { error: string
   if (missing.length > 0) {
     const state = isObject(plan.values) ? ' (it has `values`: the JSON of a state, not of a plan)' : '';
     return {
-      error: `${path}: not the output of \`terraform show -json <plan file>\`: missing ${missing.join(', ')}${state}`,
+      error: `${source}: not the output of \`terraform show -json <plan file>\`: missing ${missing.join(', ')}${state}`,
     };
   }
   const major = String(plan.format_version).split('.')[0];
   if (major !== '1')
-    return { error: `${path}: plan format_version ${String(plan.format_version)}; this review reads format 1.x` };
+    return { error: `${source}: plan format_version ${String(plan.format_version)}; this review reads format 1.x` };
   if (plan.errored === true)
-    return { error: `${path}: the plan errored part-way (errored: true); fix the plan and review a complete one` };
+    return { error: `${source}: the plan errored part-way (errored: true); fix the plan and review a complete one` };
   return { plan: plan as PlanJson };
+}
+
+/** The plan in a file (parsePlan, its reasons after the file's path). What `npm run review -- --plan` accepts. */
+export function readPlanFile(path: string): { plan: PlanJson } | { error: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return { error: `${path}: cannot be read (${(error as Error).message})` };
+  }
+  return parsePlan(text, path);
 }

@@ -16,6 +16,12 @@ export interface Statement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
+/** An IAM policy document as a JSON object (as written to a file beside a stack), its statements of type `S`. */
+export interface PolicyDocumentJson<S extends Statement = Statement> {
+  Version: '2012-10-17';
+  Statement: S[];
+}
+
 export function parsePolicy(policy: unknown): Statement[] | undefined {
   if (typeof policy !== 'string') return undefined;
   try {

@@ -136,7 +136,7 @@ describe('npm run app-config', () => {
     );
   });
 
-  it("on a stack never deployed from this folder, names Terraform's error and says how to go on (deploy, or --outputs), without Terraform's backend advice", () => {
+  it("on a stack never deployed from this folder, names Terraform's error and says how to go on (deploy, or --outputs), without Terraform's backend advice", async () => {
     const stack = CONFIGURED[0].names.stack;
     const dir = mkdtempSync(join(tmpdir(), 'app-config-'));
     mkdirSync(join(dir, stack));
@@ -146,13 +146,13 @@ describe('npm run app-config', () => {
     );
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      expect(appConfigMain([stack, '--dir', dir])).toBe(1);
+      expect(await appConfigMain([stack, '--dir', dir])).toBe(1);
       const said = errors.mock.calls.join('\n');
       expect(said).toContain('Backend initialization required');
       expect(said).toContain(`npm run deploy -- ${stack}`);
       expect(said).toContain('--outputs outputs.json');
       expect(said).not.toMatch(/-reconfigure|-migrate-state/);
-      expect(appConfigMain([stack, '--dir', join(dir, 'missing')])).toBe(1);
+      expect(await appConfigMain([stack, '--dir', join(dir, 'missing')])).toBe(1);
       expect(errors.mock.calls.at(-1)?.[0]).toMatch(/^no synthesized stack at .*: run `npx cdktf synth`/);
     } finally {
       errors.mockRestore();

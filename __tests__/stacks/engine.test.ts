@@ -3,6 +3,7 @@
  * (scripts/engine.js) changes only the engine's own dependencies and restores package.json byte for byte, and the
  * snapshots' engine form (recorded-engine.ts) hides the engine label and provider requirement and nothing else.
  */
+import { Lazy, Tokenization } from 'cdktf';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -176,5 +177,13 @@ describe("the snapshots' engine form (__tests__/recorded-engine.ts)", () => {
     expect(inRecordedEngineForm(otherProvider, other)).not.toBe(json);
     const otherLabel = written.replace(`"version": "${ENGINES[other].version}"`, '"version": "9.9.9"');
     expect(inRecordedEngineForm(otherLabel, other)).not.toBe(json);
+  });
+});
+
+describe('cdktf internals in the test thread (stacks/cdktf-internals.ts disableTokenCreationStacks)', () => {
+  it('tokens carry no creation stack, through the function cdktf calls; Errors keep their stacks', () => {
+    const token = Tokenization.reverseString(Lazy.stringValue({ produce: () => 'x' }));
+    expect(token.firstToken?.creationStack).toEqual([]);
+    expect(new Error('kept').stack).toMatch(/engine\.test\.ts/);
   });
 });

@@ -2,7 +2,19 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FACTS_FILE, factsFromTags, stackFacts, type DeploymentFacts } from '../../terraform-json/facts';
-import { isSynthOutput, readStackJson, synthesizedStacks } from '../../terraform-json/synth-output';
+import {
+  DEPLOY_POLICY_FILE,
+  GUARDRAILS_FILE,
+  isSynthOutput,
+  readDeployPolicy,
+  readGuardrails,
+  readStackJson,
+  stackFolder,
+  synthesizedStack,
+  synthesizedStacks,
+  type DeployPolicyJson,
+  type OrganizationGuardrailsJson,
+} from '../../terraform-json/synth-output';
 import type { TerraformJson } from '../../terraform-json/stack-json';
 
 describe('the synth output reader', () => {
@@ -74,5 +86,33 @@ describe('the synth output reader', () => {
     const written: DeploymentFacts = { ...fromTags, project: 'written', configured: null };
     writeFileSync(join(dir, FACTS_FILE), JSON.stringify(written));
     expect(stackFacts(dir, 's', tagged)).toEqual(written);
+  });
+
+  it('finds one stack by name, in a synth output or in its own folder, and reads the files written beside it', () => {
+    plant({ p: 'cdk.tf.json', q: 'cdk.tf.json' });
+    expect(synthesizedStack(out, 'q')).toEqual(synthesizedStacks(out)![1]);
+    expect(synthesizedStack(out, 'missing')).toBeUndefined();
+    expect(synthesizedStack(join(out, 'stacks'), 'p')).toBeUndefined();
+    const p = synthesizedStack(out, 'p')!;
+    expect(stackFolder(p.dir, 'p')).toEqual(p);
+    expect(stackFolder(out, 'p')).toBeUndefined();
+
+    expect([readDeployPolicy(p), readGuardrails(p)]).toEqual([undefined, undefined]);
+    const document = (action: string) => ({
+      Version: '2012-10-17' as const,
+      Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }],
+    });
+    const policy: DeployPolicyJson = {
+      plan: document('s3:GetObject'),
+      apply: document('s3:PutObject'),
+      applyIam: document('iam:PassRole'),
+      permissionsBoundary: document('*'),
+    };
+    const guardrails: OrganizationGuardrailsJson = { scp: document('s3:*'), rcp: document('kms:*') };
+    writeFileSync(join(p.dir, DEPLOY_POLICY_FILE), JSON.stringify(policy));
+    writeFileSync(join(p.dir, GUARDRAILS_FILE), JSON.stringify(guardrails));
+    expect(readDeployPolicy(p)).toEqual(policy);
+    expect(readGuardrails(p)).toEqual(guardrails);
+    expect(readDeployPolicy(synthesizedStack(out, 'q')!)).toBeUndefined();
   });
 });

@@ -1,29 +1,35 @@
 /**
- * Where a synth's time goes, in one process: module loading, config, construct tree, policy checks and
- * JSON writing. Run by `npm run bench` through scripts/run-ts.js (like the app); prints one JSON line.
+ * Where a synth's time goes, in one process: module loading, config, then the steps of the app's own synth
+ * (stacks/synth.ts synthesizeChecked, the path `npm run synth` and cdktf's app take: construct tree, JSON writing
+ * into its staging folder, policy checks, publishing), into a scratch folder. Run by `npm run bench` through
+ * scripts/run-ts.js (like the app); prints one JSON line.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 const t0 = performance.now();
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { App } = require('cdktf') as typeof import('cdktf');
-const matrix = require('../../stacks/matrix') as typeof import('../../stacks/matrix');
+const synth = require('../../stacks/synth') as typeof import('../../stacks/synth');
 const config = require('../../config') as typeof import('../../config');
 const t1 = performance.now();
 const deployments = config.loadConfiguredDeployments();
 const t2 = performance.now();
-const app = new App({ skipValidation: true });
-const stacks = matrix.buildMatrix(app, deployments).all;
-const t3 = performance.now();
-app.synth();
-const t4 = performance.now();
-matrix.validateStacks(stacks);
-const t5 = performance.now();
-console.log(
-  JSON.stringify({
-    stacks: stacks.length,
-    'module loading': t1 - t0,
-    'config (resolve + validate)': t2 - t1,
-    'construct tree': t3 - t2,
-    'JSON writing (app.synth)': t4 - t3,
-    'policy checks (incl. toTerraform)': t5 - t4,
-  }),
-);
+const scratch = mkdtempSync(join(tmpdir(), 'bench-phases-'));
+const phases: Record<string, number> = {};
+try {
+  const { stacks } = synth.synthesizeChecked(deployments, {
+    outdir: join(scratch, 'cdktf.out'),
+    onPhase: (phase, ms) => (phases[phase] = ms),
+  });
+  console.log(
+    JSON.stringify({
+      stacks: stacks.length,
+      'module loading': t1 - t0,
+      'config (resolve + validate)': t2 - t1,
+      ...phases,
+    }),
+  );
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

@@ -28,16 +28,16 @@ import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose'
 import { DeleteDatabaseCommand, GetTablesCommand, GlueClient } from '@aws-sdk/client-glue';
 import { GetObjectCommand, ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { App } from 'cdktf';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedDeployment } from '../../config';
 import { trustTargets } from '../../config/targets';
 import { arns } from '../../stacks/iam';
 import { partitionOf } from '../../config/aws';
-import { buildStacks } from '../../stacks/matrix';
+import { synthesizeChecked } from '../../stacks/synth';
 import { withoutRemoteState, type TerraformJson } from '../../terraform-json/stack-json';
-import { HCP_TERRAFORM_AWS_AUDIENCE, runSubject, TrustStack, type RunPhase } from '../../stacks/trust-stack';
+import { readStackJson, synthesizedStack } from '../../terraform-json/synth-output';
+import { HCP_TERRAFORM_AWS_AUDIENCE, runSubject, type RunPhase } from '../../stacks/trust-stack';
 import { backendLocation, staticFolder } from '../../config/names';
 import { terraform, terraformError } from '../terraform-cli';
 import {
@@ -104,21 +104,23 @@ function asCloudRun(d: ResolvedDeployment): ResolvedDeployment {
   };
 }
 
-/** Synthesizes the pipeline stack and its trust stack, the apply role without `omit`; returns their JSON by stack. */
+/**
+ * Synthesizes the deployment as the app does (stacks/synth.ts: staging, policy checks, publishing), its trust stack's
+ * apply role without `omit`; returns the pipeline's and the trust stack's JSON.
+ */
 function synthesize(
   d: ResolvedDeployment,
   outdir: string,
   omit: string[],
 ): { pipeline: TerraformJson; trust: TerraformJson; trustStack: string } {
   rmSync(outdir, { recursive: true, force: true });
-  mkdirSync(outdir, { recursive: true });
-  const app = new App({ outdir, skipValidation: true });
-  const [pipeline] = buildStacks(app, [d]);
+  synthesizeChecked([d], { outdir, omitFromApplyRoles: omit });
   const [target] = trustTargets([d]);
-  new TrustStack(app, target, () => pipeline.deployPermissions(omit));
-  app.synth();
-  const read = (stack: string) =>
-    JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as TerraformJson;
+  const read = (name: string) => {
+    const stack = synthesizedStack(outdir, name);
+    if (!stack) throw new Error(`${outdir}: ${name} was not synthesized`);
+    return readStackJson(stack);
+  };
   return { pipeline: read(d.names.stack), trust: read(target.stack), trustStack: target.stack };
 }
 

@@ -62,11 +62,12 @@ import { stackFacts } from '../../terraform-json/facts';
 import type { StackModel } from '../../model/types';
 import { withoutRemoteState, type TerraformJson } from '../../terraform-json/stack-json';
 import { appConfig, type AppConfig } from '../app-bundle-config';
+import { readStackJson, STACK_JSON_FILE, synthesizedStack } from '../../terraform-json/synth-output';
 import { commandLine, isEntryPoint, loadDeploymentsOrReport, synthesizeInto, usage, type CommandSpec } from '../cli';
 import { driftOf } from '../stack-drift';
 import { generateEvents, validateEvents } from '../telemetry-events';
 import { limiter } from '../concurrency';
-import { startTerraform, terraform, terraformEnv, terraformError } from '../terraform-cli';
+import { startTerraform, terraform, terraformAvailable, terraformEnv, terraformError } from '../terraform-cli';
 import { allowDestroyOverride, EMULATOR_CREDENTIALS, overrideFile, s3BackendConfig } from './emulator';
 import { deployRoleCheck } from './deploy-role';
 import { erasureOfOneDevice } from './erasure';
@@ -186,9 +187,11 @@ function sdk(endpoint: string, region: string) {
 /** Scratch copy of a synthesized stack with the emulator override (and the planted breakage, if asked). */
 function prepare(run: StackRun, outdir: string, stateDir: string, plant?: string): void {
   const { endpoint } = run;
-  cpSync(join(outdir, 'stacks', run.target.stack), run.dir, { recursive: true });
-  const file = join(run.dir, 'cdk.tf.json');
-  const synthesized = JSON.parse(readFileSync(file, 'utf8')) as TerraformJson & {
+  const stack = synthesizedStack(outdir, run.target.stack);
+  if (!stack?.json) throw new Error(`${outdir}: no synthesized JSON of ${run.target.stack}`);
+  cpSync(stack.dir, run.dir, { recursive: true });
+  const file = join(run.dir, STACK_JSON_FILE);
+  const synthesized = readStackJson(stack) as TerraformJson & {
     resource: Record<string, Record<string, Record<string, unknown>>>;
   };
   const s3Backend = synthesized.terraform?.backend?.s3 !== undefined;
@@ -206,7 +209,7 @@ function prepare(run: StackRun, outdir: string, stateDir: string, plant?: string
   }
   writeFileSync(file, JSON.stringify(json, null, 2));
   run.tf = json;
-  run.model = buildStackModel(json, stackFacts(join(outdir, 'stacks', run.target.stack), run.target.stack, json));
+  run.model = buildStackModel(json, stackFacts(stack.dir, run.target.stack, json));
   writeFileSync(
     join(run.dir, 'emulator_override.tf.json'),
     JSON.stringify(
@@ -506,7 +509,7 @@ async function plantDrift(run: StackRun): Promise<{ addresses: string[]; destina
  */
 async function reviewPlan(run: StackRun, env: NodeJS.ProcessEnv, outdir: string): Promise<void> {
   const d = run.deployment!;
-  const file = join(run.dir, 'cdk.tf.json');
+  const file = join(run.dir, STACK_JSON_FILE);
   const original = readFileSync(file, 'utf8');
   const json = JSON.parse(original) as TerraformJson & {
     resource: Record<string, Record<string, { rule?: { id: string; expiration?: { days?: number }[] }[] }>>;
@@ -663,7 +666,7 @@ export async function main(args: string[]): Promise<number> {
     console.log('SKIPPED: moto server not found (pip install "moto[server]")');
     return 2;
   }
-  if (spawnSync('terraform', ['version'], { stdio: 'ignore' }).status !== 0) {
+  if (!(await terraformAvailable())) {
     console.log('SKIPPED: terraform not found (Terraform >= 1.10)');
     return 2;
   }

@@ -4,13 +4,17 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { stackFacts } from '../../terraform-json/facts';
-import { MANIFEST_FILE, readStackJson, synthesizedStacks } from '../../terraform-json/synth-output';
+import {
+  MANIFEST_FILE,
+  readDeployPolicy,
+  readGuardrails,
+  readStackJson,
+  synthesizedStacks,
+} from '../../terraform-json/synth-output';
 import type { ChangesJson } from './changes';
 import { changesSection } from './changes-section';
-import { GUARDRAILS_FILE } from '../../stacks/guardrails';
-import { DEPLOY_POLICY_FILE } from '../../stacks/telemetry-stack';
 import { analyzeStack, type StackReport } from './analyze';
 import { renderHtml, renderMarkdown } from './render';
 import type { WorkspacesModel } from './workspaces';
@@ -31,25 +35,18 @@ export function readReports(outDir: string, options: { guardrails?: boolean } = 
     );
   }
   const reports = stacks.flatMap((synthesized) => {
-    const { name: stack, path } = synthesized;
+    const { name: stack } = synthesized;
     const tf = readStackJson(synthesized);
     // A workspaces stack deploys into HCP Terraform, not AWS: nothing of it is data, access or cost.
     if (!tf.provider?.aws) return [];
     // The deploy roles' policies written beside a pipeline stack: their reach is part of its access matrix.
-    const deployPolicyPath = join(dirname(path), DEPLOY_POLICY_FILE);
+    const written = readDeployPolicy(synthesized);
     // The apply role holds its IAM rights and denies in a managed policy of their own (applyIam).
-    const written = existsSync(deployPolicyPath)
-      ? (JSON.parse(readFileSync(deployPolicyPath, 'utf8')) as { plan: unknown; apply: unknown; applyIam?: unknown })
-      : undefined;
     const deployPolicies = written
       ? { plan: written.plan, apply: written.apply, ...(written.applyIam ? { applyIam: written.applyIam } : {}) }
       : undefined;
     // With --guardrails, the organization's SCP and RCP written beside the stack are taken as attached.
-    const guardrailsPath = join(dirname(path), GUARDRAILS_FILE);
-    const guardrails =
-      options.guardrails && existsSync(guardrailsPath)
-        ? (JSON.parse(readFileSync(guardrailsPath, 'utf8')) as { scp: unknown; rcp: unknown })
-        : undefined;
+    const guardrails = options.guardrails ? readGuardrails(synthesized) : undefined;
     return [
       analyzeStack(stack, tf, stackFacts(synthesized.dir, stack, tf), {
         ...(deployPolicies ? { deployPolicies } : {}),
