@@ -108,7 +108,8 @@ export default tseslint.config(
   {
     plugins: { 'import-x': importX },
     settings: {
-      // import-x follows (and parses, for no-cycle) only files of these extensions; .ts with typescript-eslint's parser.
+      // import-x follows (and parses, for no-cycle) only files of these extensions; .ts with typescript-eslint's
+      // parser.
       'import-x/extensions': ['.ts', '.js', '.mjs'],
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
       // Imports are relative and extensionless (`../config` is config/index.ts): Node's resolution with .ts added.
@@ -122,8 +123,8 @@ export default tseslint.config(
       // documents, the synth output and its facts, plans) imports only config/; stacks/ and model/ stand side by side
       // and never import each other (what both need belongs in terraform-json/); none of them imports the commands
       // (scripts/); nothing shipped imports the tests. Inside scripts/, the change review builds on the report: review/
-      // imports report/ (the review's data types are report/changes.ts), never the other way; the report does not import
-      // the erasure (scripts/erase/).
+      // imports report/ (the review's data types are report/changes.ts), never the other way; the report does not
+      // import the erasure (scripts/erase/).
       'import-x/no-restricted-paths': ['error', { zones: [...LAYER_ZONES, COMMANDS_ZONE] }],
       // Unused code is a defect, but `_`-named parameters and rest siblings say "deliberately ignored".
       '@typescript-eslint/no-unused-vars': [

@@ -23,6 +23,7 @@ module.exports = async function globalSetup() {
   );
   if (commands.status !== 0)
     throw new Error(
-      `__tests__/fixtures/commands.ts failed (${commands.error?.message ?? commands.signal ?? `exit ${commands.status}`})`,
+      `__tests__/fixtures/commands.ts failed ` +
+        `(${commands.error?.message ?? commands.signal ?? `exit ${commands.status}`})`,
     );
 };

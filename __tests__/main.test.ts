@@ -26,10 +26,13 @@ describe(`npm run synth: the full app of the configured matrix (${CONFIGURED_SOU
     expect(result.stdout).toContain(`Generated Terraform for ${stacks.length} stacks`);
   });
 
-  it('writes one telemetry stack per deployment and one bootstrap stack per account × region keeping state in S3', () => {
-    expect(Object.keys(manifest.stacks).sort()).toEqual(stacks);
-    expect(readdirSync(join(result.outdir, 'stacks')).sort()).toEqual(stacks);
-  });
+  it(
+    'writes one telemetry stack per deployment and one ' + 'bootstrap stack per account × region keeping state in S3',
+    () => {
+      expect(Object.keys(manifest.stacks).sort()).toEqual(stacks);
+      expect(readdirSync(join(result.outdir, 'stacks')).sort()).toEqual(stacks);
+    },
+  );
 
   it.each(CONFIGURED.map((d) => [d.names.stack, d] as const))(
     '%s is plain Terraform JSON with its own region and backend',

@@ -12,7 +12,9 @@
  */
 import { DEFAULT_ENGINE, ENGINES, installedEngine, type Engine, type EngineName } from '../stacks/engine';
 
-/** JSON as cdktf 0.21.0 writes cdk.tf.json: json-stable-stringify with `space: 2` (sorted keys, empty `{` newline `}`). */
+/**
+ * JSON as cdktf 0.21.0 writes cdk.tf.json: json-stable-stringify with `space: 2` (sorted keys, empty `{` newline `}`).
+ */
 export function cdktfJson(value: unknown, level = 0): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   const indent = `\n${'  '.repeat(level)}`;
@@ -32,7 +34,9 @@ interface StackJson {
   terraform?: { required_providers?: { aws?: { source?: string; version?: string } } };
 }
 
-/** JSON as cdktn 0.24.0 writes cdk.tf.json: safe-stable-stringify with indent 2, i.e. sorted keys, empty `{}` and `[]`. */
+/**
+ * JSON as cdktn 0.24.0 writes cdk.tf.json: safe-stable-stringify with indent 2, i.e. sorted keys, empty `{}` and `[]`.
+ */
 export function cdktnJson(value: unknown): string {
   const sorted = (v: unknown): unknown =>
     Array.isArray(v)

@@ -72,7 +72,8 @@ expect.extend({
         [
           `The synthesized Terraform differs from its snapshots in ${changes.length} of ${received.size} stacks:`,
           ...changes.map((c) => `  ${c}`),
-          `If the change is intended, run \`${UPDATE_COMMAND}\`, review \`git diff __tests__/__snapshots__\` (the full diff) and commit it.`,
+          `If the change is intended, run \`${UPDATE_COMMAND}\`, review \`git ` +
+            `diff __tests__/__snapshots__\` (the full diff) and commit it.`,
         ].join('\n'),
     };
   },

@@ -142,7 +142,8 @@ export const S3_RULES = {
 /**
  * Hours a Direct PUT Firehose stream keeps the records it cannot deliver, retrying, before it drops them: the data
  * it holds at rest while S3 is unreachable (Firehose developer guide, "Troubleshoot errors in Amazon Data Firehose",
- * Direct PUT: "Firehose retains the records for 24 hours" — https://docs.aws.amazon.com/firehose/latest/dev/troubleshooting.html).
+ * Direct PUT: "Firehose retains the records for 24 hours" —
+ * https://docs.aws.amazon.com/firehose/latest/dev/troubleshooting.html).
  */
 export const FIREHOSE_DIRECT_PUT_RETENTION_HOURS = 24;
 
@@ -169,10 +170,11 @@ export const HCP_TERRAFORM_HOST_JURISDICTIONS: Record<string, string> = {
 
 /**
  * A query the workgroup's per-query data usage control cancels is still billed, for the data it scanned until it was
- * cancelled: the Athena user guide, "Configure per-query and per-workgroup data usage controls" ("If any query that runs
- * in the workgroup exceeds the limit, it is canceled. Canceled queries are charged according to Amazon Athena
- * pricing"), and AWS's Athena overview ("Canceled queries are charged based on the amount of data scanned"). The
- * report prices each cancelled query at the cutoff's bytes, the scan it has reached when cancelled.
+ * cancelled: the Athena user guide, "Configure per-query and per-workgroup data usage controls" ("If any query that
+ * runs in the workgroup exceeds the limit, it is canceled. Canceled queries are charged according to Amazon Athena
+ * pricing"), and AWS's Athena overview ("Canceled queries are charged based on the amount of data scanned"). The report
+ * prices each cancelled query at the cutoff's bytes, the scan it has reached when cancelled.
  */
 export const ATHENA_CANCELLED_BILLING_SOURCE =
-  'Athena user guide, "Configure per-query and per-workgroup data usage controls": canceled queries are charged — https://docs.aws.amazon.com/athena/latest/ug/workgroups-setting-control-limits-cloudwatch.html';
+  'Athena user guide, "Configure per-query and per-workgroup data usage controls": canceled queries are ' +
+  'charged — https://docs.aws.amazon.com/athena/latest/ug/workgroups-setting-control-limits-cloudwatch.html';

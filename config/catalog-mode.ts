@@ -60,11 +60,17 @@ export function foreignModeSettings(mode: CatalogMode, isSet: (path: string[]) =
     .filter((path) => isSet(split(path)))
     .map((path) => ({
       path: split(path),
-      message: `a setting of catalog.mode ${CATALOG_MODES.filter((m) => (CATALOG_MODE_SETTINGS[m] as readonly string[]).includes(path)).join(' and ')}, not of this deployment's ${mode}; remove it from the deployment's overrides`,
+      message:
+        `a setting of ` +
+        `catalog.mode ` +
+        `${CATALOG_MODES.filter((m) => (CATALOG_MODE_SETTINGS[m] as readonly string[]).includes(path)).join(' and ')}` +
+        `, not of this deployment's ${mode}; remove it from the deployment's overrides`,
     }));
 }
 
-/** The catalog of settings known to match (the defaults, a test's); throws on a crawler that does not match the mode. */
+/**
+ * The catalog of settings known to match (the defaults, a test's); throws on a crawler that does not match the mode.
+ */
 export function catalogOf(s: Pick<PipelineSettingsInput, 'catalog' | 'crawler'>): CatalogSettings {
   const catalog = resolveCatalog(s);
   if ('path' in catalog) throw new Error(`${catalog.path.join('.')}: ${catalog.message}`);

@@ -11,15 +11,16 @@
  *   repository's last state before AWS archived it): doc_source/s3-controls.md, kms-controls.md, iam-controls.md,
  *   sns-controls.md, sqs-controls.md, cloudwatch-controls.md (ids, titles, resource types, AWS Config rules, what each
  *   checks) and fsbp-standard.md, nist-standard.md, cis-aws-foundations-benchmark.md (which standard holds each).
- * - [AWS-2026] The current pages of the same reference (docs.aws.amazon.com/securityhub/latest/userguide/<service>-controls.html
- *   and fsbp-standard.html), as found with the search tools on 2026-12-06, for controls added after 2023 (S3.15,
- *   S3.17, S3.20, KMS.5, SNS.4, SQS.3, Athena.1, Athena.4, Cognito.2, DataFirehose.1) and the current titles; their
- *   standards as relayed by turbot/steampipe-mod-aws-compliance (foundational_security/*.pp, commit a1d0b446,
- *   2025-12-06).
- * - CIS v3 membership: the Security Hub user guide's CIS page (docs.aws.amazon.com/securityhub/latest/userguide/securityhub-standards-cis.html,
- *   "Controls that apply to CIS AWS Foundations Benchmark v3.0.0", found with the search tools on 2026-12-06): it lists
- *   IAM.27 (AWSCloudShellFullAccess, evaluating users, groups and roles) and not IAM.1, which belongs to CIS v1.2 and
- *   v1.4 only.
+ * - [AWS-2026] The current pages of the same reference
+ *   (docs.aws.amazon.com/securityhub/latest/userguide/<service>-controls.html and fsbp-standard.html), as found with
+ *   the search tools on 2026-12-06, for controls added after 2023 (S3.15, S3.17, S3.20, KMS.5, SNS.4, SQS.3, Athena.1,
+ *   Athena.4, Cognito.2, DataFirehose.1) and the current titles; their standards as relayed by
+ *   turbot/steampipe-mod-aws-compliance (foundational_security/*.pp, commit a1d0b446, 2025-12-06).
+ * - CIS v3 membership: the Security Hub user guide's CIS page
+ *   (docs.aws.amazon.com/securityhub/latest/userguide/securityhub-standards-cis.html, "Controls that apply to CIS AWS
+ *   Foundations Benchmark v3.0.0", found with the search tools on 2026-12-06): it lists IAM.27
+ *   (AWSCloudShellFullAccess, evaluating users, groups and roles) and not IAM.1, which belongs to CIS v1.2 and v1.4
+ *   only.
  * - sns-tls-only, sqs-tls-only and cloudwatch-log-group-encrypted are AWS guidance without a Security Hub control
  *   (the SNS and SQS developer guides' security best practices; the AWS Config managed rule
  *   cloudwatch-log-group-encrypted).
@@ -35,7 +36,12 @@
  * GuardDuty.1 and the like; S3.1 is the one kept, as an acceptance, because the stacks' buckets depend on it.
  */
 export const CONTROLS_SCOPE =
-  "The controls of AWS Security Hub's FSBP, CIS AWS Foundations v3 and NIST SP 800-53 r5 standards that evaluate a resource type this stack creates. Account-level controls are outside it — CloudTrail.* (a trail), S3.22 and S3.23 (object-level logging of S3 by a trail), IAM.28 (IAM Access Analyzer), Config.1, GuardDuty.1 and the like — except S3.1 (account-level Block Public Access), listed wherever the stack has a bucket, which relies on it; so are controls of resources the stacks never create (IAM users, user pools, Glue jobs, custom event buses, access points) and AWS's tagging standard.";
+  "The controls of AWS Security Hub's FSBP, CIS AWS Foundations v3 and NIST SP 800-53 r5 standards that " +
+  'evaluate a resource type this stack creates. Account-level controls are outside it — CloudTrail.* (a ' +
+  'trail), S3.22 and S3.23 (object-level logging of S3 by a trail), IAM.28 (IAM Access Analyzer), Config.1, ' +
+  'GuardDuty.1 and the like — except S3.1 (account-level Block Public Access), listed wherever the stack ' +
+  'has a bucket, which relies on it; so are controls of resources the stacks never create (IAM users, user ' +
+  "pools, Glue jobs, custom event buses, access points) and AWS's tagging standard.";
 
 export type Standard = 'FSBP' | 'CIS v3' | 'NIST 800-53' | 'AWS Config' | 'AWS best practice';
 
@@ -53,7 +59,10 @@ export interface Control {
   readonly standards: readonly Standard[];
   /** The AWS resource type Security Hub evaluates (its finding's resource). */
   readonly evaluates: string;
-  /** The Terraform types that create what it evaluates: it applies to a stack with one of these, and only these are its resources. */
+  /**
+   * The Terraform types that create what it evaluates: it applies to a stack with one of these, and only these are its
+   * resources.
+   */
   readonly resourceTypes: readonly string[];
   /**
    * The Terraform types of the policies that are its evidence, when AWS evaluates the resource they govern (S3.6 reads
@@ -157,7 +166,8 @@ const CATALOGUE = [
     closedBy: 'logs.bucketAccessLogs: true (the compliance profile sets it)',
     awsExempts: {
       reason:
-        'AWS (S3.9): "The target logging bucket does not need to have server access logging enabled, and you should suppress findings for this bucket"',
+        'AWS (S3.9): "The target logging bucket does not need to have server access ' +
+        'logging enabled, and you should suppress findings for this bucket"',
       resources: logTargets,
     },
   },
@@ -234,7 +244,8 @@ const CATALOGUE = [
     evaluates: 'AWS::KMS::Key',
     resourceTypes: ['aws_kms_key'],
     notCheckable:
-      'AWS checks whether the live key is scheduled for deletion, a state no synth shows; what the synth shows is that a Terraform destroy cannot schedule it (prevent_destroy, see Destroy protection)',
+      'AWS checks whether the live key is scheduled for deletion, a state no synth shows; what the synth ' +
+      'shows is that a Terraform destroy cannot schedule it (prevent_destroy, see Destroy protection)',
   },
   {
     id: 'KMS.4',
@@ -244,7 +255,9 @@ const CATALOGUE = [
     resourceTypes: ['aws_kms_key'],
     awsExempts: {
       reason:
-        'AWS (KMS API reference, EnableKeyRotation): "Automatic key rotation is supported only on symmetric encryption KMS keys. You cannot enable automatic rotation of asymmetric KMS keys, HMAC KMS keys, …" (the AWS Config rule behind KMS.4, cmk-backing-key-rotation-enabled, says the same)',
+        'AWS (KMS API reference, EnableKeyRotation): "Automatic key rotation is supported only on symmetric ' +
+        'encryption KMS keys. You cannot enable automatic rotation of asymmetric KMS keys, HMAC KMS keys, …" ' +
+        '(the AWS Config rule behind KMS.4, cmk-backing-key-rotation-enabled, says the same)',
       resources: (tf) =>
         Object.entries(tf.resource?.aws_kms_key ?? {})
           .filter(([, k]) => !rotatable(k))
@@ -357,7 +370,8 @@ const CATALOGUE = [
   {
     id: 'cloudwatch-log-group-encrypted',
     title:
-      'CloudWatch log groups are encrypted with an AWS KMS key (the Firehose error log, and the crawler’s logs through its Glue security configuration)',
+      'CloudWatch log groups are encrypted with an AWS KMS key (the Firehose error ' +
+      'log, and the crawler’s logs through its Glue security configuration)',
     standards: ['AWS Config'],
     evaluates: 'AWS::Logs::LogGroup',
     resourceTypes: ['aws_cloudwatch_log_group', 'aws_glue_crawler'],
@@ -414,7 +428,8 @@ export const NO_CONTROL: Record<string, string> = {
   aws_cloudwatch_log_stream: 'part of a log group (CloudWatch.16 and the encryption check evaluate the group)',
   aws_cognito_identity_pool_roles_attachment: 'part of the identity pool (Cognito.2)',
   aws_glue_catalog_database:
-    'Glue controls evaluate jobs, ML transforms and tags; the Data Catalog encryption is an account setting (see the stores table)',
+    'Glue controls evaluate jobs, ML transforms and tags; the Data ' +
+    'Catalog encryption is an account setting (see the stores table)',
   aws_glue_catalog_table: 'no Security Hub control',
   aws_glue_crawler: 'no Security Hub control; its logs are checked by cloudwatch-log-group-encrypted',
   aws_glue_security_configuration: 'no Security Hub control; it encrypts the crawler logs',

@@ -1,6 +1,7 @@
 /**
  * Default pipeline settings: what every deployment gets unless its profile or overrides say otherwise.
- * Each value is defined here once and flows to the resources, the tests and the docs (docs/reference/configuration.md is generated from it).
+ * Each value is defined here once and flows to the resources, the tests and the docs (docs/reference/configuration.md
+ * is generated from it).
  */
 import type { DeploymentIdentity, PipelineSettingsInput } from './schema';
 
@@ -62,7 +63,9 @@ export const DEFAULT_SETTINGS: PipelineSettingsInput = {
     tablePrefix: 'events_',
     /** Default: 2026. */
     projectionStartYear: 2026,
-    /** Default: true — the crawler's logs may quote object keys and schemas; they are encrypted like everything else. */
+    /**
+     * Default: true — the crawler's logs may quote object keys and schemas; they are encrypted like everything else.
+     */
     encryptCrawlerLogs: true,
   },
   contract: {
@@ -132,15 +135,21 @@ export const DEFAULT_SETTINGS: PipelineSettingsInput = {
     administrators: [],
   },
   controls: {
-    /** Default: Cognito.2 accepted (the app sends events with guest credentials by design) and S3.1 (the account owner's setting). */
+    /**
+     * Default: Cognito.2 accepted (the app sends events with guest credentials by design) and S3.1 (the account owner's
+     * setting).
+     */
     acceptances: [
       {
         control: 'Cognito.2',
         scope: "the stack's identity pool (guest ingestion)",
         reason: 'the iOS app sends events before anyone signs in, with the guest credentials of the identity pool',
         compensatingControls: [
-          "the guest role may only firehose:PutRecord and firehose:PutRecordBatch into this stack's stream (trust-cognito-audience; the access table)",
-          'guest sessions are cut down further by Cognito’s AmazonCognitoUnAuthedIdentitiesSessionPolicy (enhanced flow only)',
+          'the guest role may only firehose:PutRecord and firehose:PutRecordBatch ' +
+            "into this stack's stream (trust-cognito-audience; the access table)",
+          'guest sessions are cut down further by Cognito’s ' +
+            'AmazonCognitoUnAuthedIdentitiesSessionPolicy (enhanced flow ' +
+            'only)',
           'the ThrottledRecords alarm',
         ],
       },
@@ -148,20 +157,27 @@ export const DEFAULT_SETTINGS: PipelineSettingsInput = {
         control: 'S3.1',
         scope: 'the account of each stack (Block Public Access at the account level)',
         reason:
-          "an account-wide setting, owned by whoever owns the account (usually set for every account of an organization): a stack that set it would change every other workload's buckets and fight the account owner's own setting",
+          'an account-wide setting, owned by whoever owns the account (usually set for ' +
+          'every account of an organization): a stack that set it would change every ' +
+          "other workload's buckets and fight the account owner's own setting",
         compensatingControls: [
           'every bucket of the stack blocks public access itself (S3.8, checked: exposure-bucket-public-access)',
-          'no bucket policy grants the public read or write access (S3.2, S3.3, checked), nor lets another account change a bucket policy, ACL or encryption (the five actions S3.6 checks)',
-          'the account owner sets it once: aws s3control put-public-access-block --account-id <account> (docs/compliance.md)',
+          'no bucket policy grants the public read or write access (S3.2, S3.3, checked), nor lets ' +
+            'another account change a bucket policy, ACL or encryption (the five actions S3.6 checks)',
+          'the account owner sets it once: aws s3control ' +
+            'put-public-access-block --account-id <account> ' +
+            '(docs/compliance.md)',
         ],
       },
       {
         control: 'S3.7',
         scope: 'every bucket of the stack (named under Resources)',
         reason:
-          "a replica in another region is data leaving the stack's region: residency keeps every byte where the deployment says (allowedRegions)",
+          "a replica in another region is data leaving the stack's region: " +
+          'residency keeps every byte where the deployment says (allowedRegions)',
         compensatingControls: [
-          'versioning with a noncurrent window restores an overwritten or deleted object (S3.14 on the data bucket; the retention table)',
+          'versioning with a noncurrent window restores an overwritten or ' +
+            'deleted object (S3.14 on the data bucket; the retention table)',
           'prevent_destroy on the buckets and the key, unless protection.allowDestroy (the destroy protection table)',
         ],
       },
@@ -169,7 +185,9 @@ export const DEFAULT_SETTINGS: PipelineSettingsInput = {
         control: 'S3.15',
         scope: 'every bucket of the stack',
         reason:
-          'Object Lock keeps versions from being deleted until their retention ends: the retention lifecycle and `npm run erase` (a person\'s erasure request) must delete them; and a bucket with Object Lock cannot receive server access logs (S3 user guide, "Configuring S3 Object Lock")',
+          'Object Lock keeps versions from being deleted until their retention ends: the retention lifecycle ' +
+          "and `npm run erase` (a person's erasure request) must delete them; and a bucket with Object Lock " +
+          'cannot receive server access logs (S3 user guide, "Configuring S3 Object Lock")',
         compensatingControls: [
           'versioning with a noncurrent window restores an overwritten or deleted object (S3.14 on the data bucket)',
           'prevent_destroy on the buckets and the key, unless protection.allowDestroy',
@@ -179,7 +197,9 @@ export const DEFAULT_SETTINGS: PipelineSettingsInput = {
         control: 'S3.20',
         scope: 'every bucket of the stack',
         reason:
-          'MFA delete makes every version deletion need the root user\'s MFA device (S3 user guide, "Configuring MFA delete"): the retention lifecycle and `npm run erase` delete versions without a person at the root user\'s device',
+          "MFA delete makes every version deletion need the root user's MFA device (S3 " +
+          'user guide, "Configuring MFA delete"): the retention lifecycle and `npm run ' +
+          "erase` delete versions without a person at the root user's device",
         compensatingControls: ['prevent_destroy on the buckets and the key, unless protection.allowDestroy'],
       },
     ],

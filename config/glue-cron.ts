@@ -76,7 +76,8 @@ export function glueCronProblems(expression: string): string[] {
   const fields = match[1].trim().split(/\s+/);
   if (fields.length !== FIELDS.length) {
     return [
-      `Glue cron needs ${FIELDS.length} fields (Minutes Hours Day-of-month Month Day-of-week Year), found ${fields.length}`,
+      `Glue cron needs ${FIELDS.length} fields (Minutes Hours ` +
+        `Day-of-month Month Day-of-week Year), found ${fields.length}`,
     ];
   }
   const problems: string[] = [];

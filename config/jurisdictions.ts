@@ -133,7 +133,9 @@ export function jurisdictionIssues(
     return [
       {
         path: ['jurisdiction'],
-        message: `unknown jurisdiction; known: ${Object.keys(table).sort().join(', ')} — or define it in the matrix's jurisdictions with its regions`,
+        message:
+          `unknown jurisdiction; known: ${Object.keys(table).sort().join(', ')} — ` +
+          `or define it in the matrix's jurisdictions with its regions`,
       },
     ];
   }
@@ -143,18 +145,23 @@ export function jurisdictionIssues(
   const excused = (region: string) => Boolean(identity.regionExceptions[region]);
   if (!inside(identity.region) && !excused(identity.region)) {
     const hint = defaulted
-      ? `; jurisdiction is not set and defaults to ${identity.jurisdiction}: ${identity.region} is in ${jurisdictionsOfRegion(identity.region, table).join(', ') || 'no known jurisdiction'} — set it`
+      ? `; jurisdiction is not set and defaults to ${identity.jurisdiction}: ${identity.region} is ` +
+        `in ${jurisdictionsOfRegion(identity.region, table).join(', ') || 'no known jurisdiction'} — set it`
       : '';
     issues.push({
       path: ['region'],
-      message: `outside jurisdiction ${within}: every resource and its data would be there; deploy in one of its regions, or give regionExceptions: { '${identity.region}': '<reason>' }${hint}`,
+      message:
+        `outside jurisdiction ${within}: every resource and its data would be there; deploy in one of ` +
+        `its regions, or give regionExceptions: { '${identity.region}': '<reason>' }${hint}`,
     });
   }
   identity.allowedRegions.forEach((region, i) => {
     if (!inside(region) && !excused(region)) {
       issues.push({
         path: ['allowedRegions', i],
-        message: `outside jurisdiction ${within}: references to it (replication, a provider, an ARN) would let data leave; remove it, or give regionExceptions: { '${region}': '<reason>' }`,
+        message:
+          `outside jurisdiction ${within}: references to it (replication, a provider, an ARN) would ` +
+          `let data leave; remove it, or give regionExceptions: { '${region}': '<reason>' }`,
       });
     }
   });
@@ -167,7 +174,9 @@ export function jurisdictionIssues(
     else if (region !== identity.region && !identity.allowedRegions.includes(region))
       issues.push({
         path: ['regionExceptions', region],
-        message: `the deployment is not in ${region} and does not reach it (allowedRegions): the exception excuses nothing; remove it`,
+        message:
+          `the deployment is not in ${region} and does not reach it ` +
+          `(allowedRegions): the exception excuses nothing; remove it`,
       });
   }
   return issues;

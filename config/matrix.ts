@@ -23,7 +23,10 @@ export interface DeploymentConfig {
   dataClassification?: DeploymentIdentity['dataClassification'];
   /** Other regions this deployment may reference. Default: none. */
   allowedRegions?: string[];
-  /** The deployment this one was before, `environment/region`, when moved or renamed (for the change review). Default: none. */
+  /**
+   * The deployment this one was before, `environment/region`, when moved or renamed (for the change review). Default:
+   * none.
+   */
   movedFrom?: string;
   /** Regions outside the jurisdiction it may be in or reach, each with the reason. Default: none. */
   regionExceptions?: Record<string, string>;

@@ -19,7 +19,9 @@ export interface ResourceNames {
   firehoseLogGroup: string;
   /** Glue database (Athena-safe: lowercase, digits, underscores). */
   glueDatabase: string;
-  /** The events table at the data folder, kept by Terraform in every catalog mode (the crawler only adds partitions). */
+  /**
+   * The events table at the data folder, kept by Terraform in every catalog mode (the crawler only adds partitions).
+   */
   table: string;
   /** Table holding the event contract's schema for Firehose Parquet conversion (crawler modes). */
   contractTable: string;
@@ -34,7 +36,8 @@ export interface ResourceNames {
   erasureWorkgroup: string;
   /**
    * The erasure's own table over the events folder, one string column per raw line (JSON events only): what the
-   * locating query reads, so that locating depends on no JSON parser agreeing with the erasure's (scripts/erase/athena-locate.ts).
+   * locating query reads, so that locating depends on no JSON parser agreeing with the erasure's
+   * (scripts/erase/athena-locate.ts).
    */
   erasureLinesTable: string;
   /**
@@ -140,7 +143,10 @@ export const ERASURE_REQUESTS_FOLDER = 'erasure-requests/';
  */
 export const ERASURE_LOCATE_RESULTS_FOLDER = 'erasure-locate-results/';
 
-/** The one column of the erasure's raw-line table (stacks/constructs/erasure.ts): a line of an events object, as written. */
+/**
+ * The one column of the erasure's raw-line table (stacks/constructs/erasure.ts): a line of an events object, as
+ * written.
+ */
 export const ERASURE_LINES_COLUMN = 'line';
 
 /**

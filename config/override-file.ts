@@ -32,7 +32,8 @@ export const overrideFileSchema = z.strictObject({
     .record(z.string(), anyObject)
     .optional()
     .describe(
-      "Jurisdictions of your own by code, `{ name, regions }`, added to the matrix's (config/jurisdictions.ts lists the built-in ones).",
+      'Jurisdictions of your own by code, `{ name, regions }`, added to the ' +
+        "matrix's (config/jurisdictions.ts lists the built-in ones).",
     ),
 });
 

@@ -110,14 +110,17 @@ export const priceSourceSchema = z.strictObject({
   class: z
     .enum(PRICE_SOURCE_CLASSES)
     .describe(
-      "How close to AWS's own data: the Price List Query API, an offer file or the pricing page's feed as AWS publishes it (its own URL), the page's text, a third party's copy of an offer file or feed (secondary: only as good as its copier), or someone restating it.",
+      "How close to AWS's own data: the Price List Query API, an offer file or the pricing page's " +
+        "feed as AWS publishes it (its own URL), the page's text, a third party's copy of an offer " +
+        'file or feed (secondary: only as good as its copier), or someone restating it.',
     ),
   location: z.string().min(1).describe('Where exactly: the repository, commit and file, or the URL.'),
   what: z.string().min(1).describe('What the source is.'),
   date: isoDate
     .optional()
     .describe(
-      'When the source shows the prices were true (capture, fetch or publication date); absent when the source is undated.',
+      'When the source shows the prices were true (capture, fetch or ' +
+        'publication date); absent when the source is undated.',
     ),
 });
 

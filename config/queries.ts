@@ -38,7 +38,8 @@ export const NAMED_QUERIES: NamedQuerySettings[] = [
       `FROM "{{database}}"."{{table}}"`,
       // Lexical comparison works because the prefix writes zero-padded yyyy/MM/dd. BETWEEN includes both ends:
       // today and the six days before it are seven days.
-      `WHERE concat(year, '-', month, '-', day) BETWEEN date_format(current_date - interval '6' day, '%Y-%m-%d') AND date_format(current_date, '%Y-%m-%d')`,
+      `WHERE concat(year, '-', month, '-', day) BETWEEN date_format(current_date - ` +
+        `interval '6' day, '%Y-%m-%d') AND date_format(current_date, '%Y-%m-%d')`,
       `GROUP BY year, month, day`,
       `ORDER BY year, month, day`,
     ].join('\n'),

@@ -30,7 +30,10 @@ export interface ResolvedDeployment extends DeploymentIdentity {
   settings: PipelineSettings;
   backend: ResolvedBackend;
   names: ResourceNames;
-  /** The regions of its jurisdiction (config/jurisdictions.ts or the matrix's own), which its region and allowedRegions are checked against. */
+  /**
+   * The regions of its jurisdiction (config/jurisdictions.ts or the matrix's own), which its region and allowedRegions
+   * are checked against.
+   */
   jurisdictionRegions: string[];
 }
 
@@ -138,7 +141,8 @@ function matrixJurisdictions(own: unknown, problems: string[]): Record<string, J
   if (own === undefined) return jurisdictionTable();
   if (!isPlainObject(own)) {
     problems.push(
-      `jurisdictions: ${JSON.stringify(own)} — an object of jurisdictions by code, e.g. { DE: { name: 'Germany only', regions: ['eu-central-1'] } }`,
+      `jurisdictions: ${JSON.stringify(own)} — an object of jurisdictions by code, ` +
+        `e.g. { DE: { name: 'Germany only', regions: ['eu-central-1'] } }`,
     );
     return jurisdictionTable();
   }
@@ -149,7 +153,9 @@ function matrixJurisdictions(own: unknown, problems: string[]): Record<string, J
       problems.push(`${at} — a jurisdiction code is 2 to 8 upper-case letters, like the resources' DataResidency tag`);
     else if (code in BUILT_IN_JURISDICTIONS)
       problems.push(
-        `${at} — ${code} is built in (${BUILT_IN_JURISDICTIONS[code].regions.join(', ')}); give yours another code, e.g. ${code}X`,
+        `${at} — ${code} is built in ` +
+          `(${BUILT_IN_JURISDICTIONS[code].regions.join(', ')}); give yours ` +
+          `another code, e.g. ${code}X`,
       );
     const parsed = jurisdictionSchema.safeParse(value);
     if (!parsed.success)
@@ -237,7 +243,8 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
   problems.push(...unusedProfileFields(matrix));
   if (!PROJECT_NAME.test(matrix.project)) {
     problems.push(
-      `project: ${JSON.stringify(matrix.project)} — lowercase letters, digits and hyphens, starting with a letter, at most 20 characters`,
+      `project: ${JSON.stringify(matrix.project)} — lowercase letters, digits ` +
+        `and hyphens, starting with a letter, at most 20 characters`,
     );
   }
 
@@ -290,7 +297,9 @@ export function resolveMatrix(matrix: MatrixConfig, source: MatrixSource = {}): 
       ) {
         issues.push({
           path: ['backend', 'project'],
-          message: `the default HCP Terraform project "${hcpProjectOf(matrix.project, identity.data.environment)}" is not 3 to 40 letters, digits, spaces, hyphens and underscores; name backend.project`,
+          message:
+            `the default HCP Terraform project "${hcpProjectOf(matrix.project, identity.data.environment)}" ` +
+            `is not 3 to 40 letters, digits, spaces, hyphens and underscores; name backend.project`,
         });
       }
       const earlier = seen.get(names.stack);
@@ -383,11 +392,16 @@ export function crossJurisdictionAccountProblems(deployments: ResolvedDeployment
     const who = ds
       .map(
         (d) =>
-          `${d.environment}/${d.region} (${d.backend.type === 'cloud' ? `${d.backend.organization} on ${d.backend.hostname}` : ''})`,
+          `${d.environment}/${d.region} ` +
+          `(${d.backend.type === 'cloud' ? `${d.backend.organization} on ${d.backend.hostname}` : ''})`,
       )
       .join(', ');
     problems.push(
-      `account ${account} would be applied by HCP Terraform organizations on hosts of ${[...jurisdictions].sort().join(' and ')}: ${who}; keep each jurisdiction's deployments in accounts of their own, or give backend.crossJurisdictionAccountReason in ${unexplained.map((d) => `${d.environment}/${d.region}`).join(', ')}`,
+      `account ${account} would be applied by HCP Terraform organizations on hosts ` +
+        `of ${[...jurisdictions].sort().join(' and ')}: ${who}; keep each jurisdiction's ` +
+        `deployments in accounts of their own, or give ` +
+        `backend.crossJurisdictionAccountReason ` +
+        `in ${unexplained.map((d) => `${d.environment}/${d.region}`).join(', ')}`,
     );
   }
   return problems;
@@ -406,7 +420,10 @@ function movedFromProblems(deployments: MatrixConfig['deployments']): string[] {
     const label = `${d.environment}/${d.region}`;
     if (keys.has(d.movedFrom))
       problems.push(
-        `${label} movedFrom: ${JSON.stringify(d.movedFrom)} — ${d.movedFrom === label ? 'names this deployment itself' : 'that deployment is still in the matrix'}; name the environment/region it was before the move, or remove movedFrom`,
+        `${label} movedFrom: ${JSON.stringify(d.movedFrom)} ` +
+          `— ` +
+          `${d.movedFrom === label ? 'names this deployment itself' : 'that deployment is still in the matrix'}` +
+          `; name the environment/region it was before the move, or remove movedFrom`,
       );
     else if (claimed.has(d.movedFrom))
       problems.push(
@@ -428,7 +445,11 @@ function stateHostIssues(backend: BackendSettings, identity: DeploymentIdentity)
   return [
     {
       path: ['backend', 'hostname'],
-      message: `state of a ${identity.jurisdiction}-jurisdiction deployment would be held in ${host} (${backend.hostname}); ${alternative ? `use an organization on ${alternative} for it (backend in the deployment), or ` : ''}give backend.residencyException with the reason`,
+      message:
+        `state of a ${identity.jurisdiction}-jurisdiction deployment would be held in ${host} ` +
+        `(${backend.hostname}); ` +
+        `${alternative ? `use an organization on ${alternative} for it (backend in the deployment), or ` : ''}` +
+        `give backend.residencyException with the reason`,
     },
   ];
 }
@@ -448,7 +469,10 @@ function namingIssues(
     for (const problem of bucketNameProblems(names.accessLogBucket)) {
       issues.push({
         path: ['logs', 'bucketAccessLogs'],
-        message: `access log bucket name "${names.accessLogBucket}" ${problem} (a shorter project or environment name fits)`,
+        message:
+          `access log bucket name ` +
+          `"${names.accessLogBucket}" ${problem} (a shorter project ` +
+          `or environment name fits)`,
       });
     }
   }
@@ -460,7 +484,10 @@ function namingIssues(
     for (const problem of accessLogs ? bucketNameProblems(accessLogBucketOf(bucket)) : []) {
       issues.push({
         path: ['backend', 'bucketPrefix'],
-        message: `state access log bucket name "${accessLogBucketOf(bucket)}" ${problem} (logs.bucketAccessLogs logs the state bucket too)`,
+        message:
+          `state access log bucket name ` +
+          `"${accessLogBucketOf(bucket)}" ${problem} (logs.bucketAccessLogs ` +
+          `logs the state bucket too)`,
       });
     }
   }

@@ -56,7 +56,8 @@ export function lifecycleRules(l: LifecycleSettings): Issue[] {
     } else if (l.standardIaDays !== null && value < l.standardIaDays + S3_RULES.minDaysInIaBeforeGlacier) {
       at(
         field,
-        `S3 requires a Glacier-class transition at least ${S3_RULES.minDaysInIaBeforeGlacier} days after STANDARD_IA (day ${l.standardIaDays + S3_RULES.minDaysInIaBeforeGlacier} or later)`,
+        `S3 requires a Glacier-class transition at least ${S3_RULES.minDaysInIaBeforeGlacier} days ` +
+          `after STANDARD_IA (day ${l.standardIaDays + S3_RULES.minDaysInIaBeforeGlacier} or later)`,
       );
     }
   }
@@ -70,7 +71,9 @@ export function lifecycleRules(l: LifecycleSettings): Issue[] {
     if (kept > 0 && kept < S3_RULES.deepArchiveMinimumStorageDays) {
       at(
         'expirationDays',
-        `objects would be deleted ${kept} days after reaching DEEP_ARCHIVE, which bills at least ${S3_RULES.deepArchiveMinimumStorageDays}; keep them longer or set lifecycle.allowEarlyDeepArchiveExpiry`,
+        `objects would be deleted ${kept} days after reaching DEEP_ARCHIVE, which bills at ` +
+          `least ${S3_RULES.deepArchiveMinimumStorageDays}; keep them longer or set ` +
+          `lifecycle.allowEarlyDeepArchiveExpiry`,
       );
     }
   }
@@ -84,19 +87,22 @@ export function firehoseRules(f: FirehoseSettings): Issue[] {
   if (converting && f.bufferSizeMb < FIREHOSE_RULES.minBufferMbForConversion) {
     at(
       'bufferSizeMb',
-      `Firehose requires at least ${FIREHOSE_RULES.minBufferMbForConversion} MiB with ${f.format === 'parquet' ? 'Parquet conversion' : 'dynamic partitioning'}`,
+      `Firehose requires at least ${FIREHOSE_RULES.minBufferMbForConversion} MiB ` +
+        `with ${f.format === 'parquet' ? 'Parquet conversion' : 'dynamic partitioning'}`,
     );
   }
   if (f.format === 'parquet' && f.compression !== 'UNCOMPRESSED') {
     at('compression', 'Firehose requires UNCOMPRESSED with Parquet conversion (Parquet compresses its own pages)');
   }
-  // The erasure (npm run erase) reads JSON events GZIP-compressed or plain (scripts/erase/records.ts): an object in ZIP,
-  // Snappy or HADOOP_SNAPPY it cannot decode, and a raw-byte search finds no id in compressed bytes. Such an object
-  // is reported unreadable (the request stays pending), but a stack that writes every object so could never erase.
+  // The erasure (npm run erase) reads JSON events GZIP-compressed or plain (scripts/erase/records.ts): an object in
+  // ZIP, Snappy or HADOOP_SNAPPY it cannot decode, and a raw-byte search finds no id in compressed bytes. Such an
+  // object is reported unreadable (the request stays pending), but a stack that writes every object so could never
+  // erase.
   if (f.format === 'json' && f.compression !== 'GZIP' && f.compression !== 'UNCOMPRESSED') {
     at(
       'compression',
-      "JSON events must be GZIP or UNCOMPRESSED: the erasure (npm run erase) reads only GZIP and plain NDJSON, and cannot find or remove a device's records in ZIP or Snappy objects",
+      'JSON events must be GZIP or UNCOMPRESSED: the erasure (npm run erase) reads only GZIP and ' +
+        "plain NDJSON, and cannot find or remove a device's records in ZIP or Snappy objects",
     );
   }
   if (f.dynamicPartitioning && f.bufferIntervalSeconds === 0) {
@@ -148,7 +154,10 @@ export function athenaRules(a: AthenaSettings): Issue[] {
   if (a.bytesScannedCutoffPerQuery < ATHENA_MIN_CUTOFF_BYTES) {
     issues.push({
       path: ['athena', 'bytesScannedCutoffPerQuery'],
-      message: `Athena and the Terraform provider require at least ${ATHENA_MIN_CUTOFF_BYTES} bytes (10 MiB); turning the cutoff off is not allowed here`,
+      message:
+        `Athena and the Terraform provider require at ` +
+        `least ${ATHENA_MIN_CUTOFF_BYTES} bytes (10 MiB); turning the cutoff off ` +
+        `is not allowed here`,
     });
   }
   if (!a.resultsPrefix.endsWith('/') || a.resultsPrefix.startsWith('/')) {
@@ -164,8 +173,10 @@ export function ingestionRules(i: IngestionSettings): Issue[] {
     {
       path: ['ingestion', 'mode'],
       message:
-        `Amazon Pinpoint reached end of support on ${PINPOINT_END_OF_SUPPORT}: its apps and event streams can no longer be created or reached. ` +
-        'Set ingestion: { mode: "direct" } (Cognito guest credentials → Firehose); the event contract still takes Pinpoint-format records',
+        `Amazon Pinpoint reached end of support on ${PINPOINT_END_OF_SUPPORT}: ` +
+        `its apps and event streams can no longer be created or reached. ` +
+        'Set ingestion: { mode: "direct" } (Cognito guest credentials → ' +
+        'Firehose); the event contract still takes Pinpoint-format records',
     },
   ];
 }
@@ -177,7 +188,9 @@ export function crossSectionRules(s: PipelineSettings): Issue[] {
   if (firehoseFolders.some((folder) => s.athena.resultsPrefix.startsWith(folder))) {
     issues.push({
       path: ['athena', 'resultsPrefix'],
-      message: `must be outside the Firehose data and error folders, or query results get crawled and expire with the events`,
+      message:
+        `must be outside the Firehose data and error folders, or ` +
+        `query results get crawled and expire with the events`,
     });
   }
   const reserved: [string[], string][] = [
@@ -195,13 +208,18 @@ export function crossSectionRules(s: PipelineSettings): Issue[] {
   if (!ATHENA_NAME.test(table)) {
     issues.push({
       path: /^[a-z0-9_]*$/.test(s.catalog.tablePrefix) ? ['firehose', 'dataPrefix'] : ['catalog', 'tablePrefix'],
-      message: `table name "${table}" (tablePrefix + data folder) is not one Athena accepts: lowercase letters, digits, underscores`,
+      message:
+        `table name "${table}" (tablePrefix + data folder) is not one ` +
+        `Athena accepts: lowercase letters, digits, underscores`,
     });
   }
   if (s.monitoring.freshnessThresholdSeconds <= s.firehose.bufferIntervalSeconds) {
     issues.push({
       path: ['monitoring', 'freshnessThresholdSeconds'],
-      message: `must be above firehose.bufferIntervalSeconds (${s.firehose.bufferIntervalSeconds}): records wait that long by design, so the alarm would always fire`,
+      message:
+        `must be above firehose.bufferIntervalSeconds ` +
+        `(${s.firehose.bufferIntervalSeconds}): records wait that long by design, so the ` +
+        `alarm would always fire`,
     });
   }
   issues.push(...catalogRules(s));
@@ -241,7 +259,9 @@ export function catalogRules(s: PipelineSettings): Issue[] {
   if (!PARTITION_COLUMNS.every((c) => keys.includes(c))) {
     issues.push({
       path: ['firehose', 'dataPrefix'],
-      message: `needs Hive folders ${PARTITION_COLUMNS.map((c) => `${c}=`).join(', ')}: the tables and every named query filter on them`,
+      message:
+        `needs Hive folders ${PARTITION_COLUMNS.map((c) => `${c}=`).join(', ')}: the tables and every named ` +
+        `query filter on them`,
     });
   }
   // The events table's partition keys are year/month/day in every mode (stacks/constructs/catalog.ts): a prefix
@@ -252,7 +272,10 @@ export function catalogRules(s: PipelineSettings): Issue[] {
   if (!s.firehose.dataPrefix.endsWith(DAILY_LAYOUT)) {
     issues.push({
       path: ['firehose', 'dataPrefix'],
-      message: `must end with ${DAILY_LAYOUT}: the events table's partition keys are ${PARTITION_COLUMNS.join('/')}, in that order and last, in every catalog mode (${s.catalog.mode} included)`,
+      message:
+        `must end with ${DAILY_LAYOUT}: the events table's partition keys ` +
+        `are ${PARTITION_COLUMNS.join('/')}, in that order and last, in every catalog mode ` +
+        `(${s.catalog.mode} included)`,
     });
   }
   const others = keys.filter((k) => !(PARTITION_COLUMNS as readonly string[]).includes(k));
@@ -261,14 +284,19 @@ export function catalogRules(s: PipelineSettings): Issue[] {
   if (others.length > 0) {
     issues.push({
       path: ['firehose', 'dataPrefix'],
-      message: `the events table has only the partition keys ${PARTITION_COLUMNS.join('/')} in every catalog mode; remove the others (${others.join(', ')})`,
+      message:
+        `the events table has only the partition keys ${PARTITION_COLUMNS.join('/')} ` +
+        `in every catalog mode; remove the others (${others.join(', ')})`,
     });
   } else if (s.firehose.dataPrefix.endsWith(DAILY_LAYOUT) && between !== '') {
     // A folder level without a key (`!{partitionKeyFromQuery:app}/`) is one the table, at the static folder, has
     // no key for either.
     issues.push({
       path: ['firehose', 'dataPrefix'],
-      message: `must be the events table's folder (${table}) followed by ${DAILY_LAYOUT} alone: the table has no partition key for ${between}`,
+      message:
+        `must be the events table's folder (${table}) followed ` +
+        `by ${DAILY_LAYOUT} alone: the table has no partition key ` +
+        `for ${between}`,
     });
   }
   switch (s.catalog.mode) {
@@ -284,7 +312,11 @@ export function catalogRules(s: PipelineSettings): Issue[] {
         issues.push({
           path: ['crawler', 'recrawlBehavior'],
           message:
-            'CRAWL_NEW_FOLDERS_ONLY is not available: the crawler crawls the events table (a catalog target), and AWS documents incremental crawls for Amazon S3 data sources only (https://docs.aws.amazon.com/glue/latest/dg/incremental-crawls.html); use CRAWL_EVERYTHING with updateBehavior and deleteBehavior LOG (a full listing each run, still adding only new partitions), or catalog.mode crawler-events',
+            'CRAWL_NEW_FOLDERS_ONLY is not available: the crawler crawls the events table (a ' +
+            'catalog target), and AWS documents incremental crawls for Amazon S3 data sources ' +
+            'only (https://docs.aws.amazon.com/glue/latest/dg/incremental-crawls.html); use ' +
+            'CRAWL_EVERYTHING with updateBehavior and deleteBehavior LOG (a full listing each ' +
+            'run, still adding only new partitions), or catalog.mode crawler-events',
         });
         break;
       }
@@ -292,7 +324,9 @@ export function catalogRules(s: PipelineSettings): Issue[] {
         issues.push({
           path: ['crawler', 'updateBehavior'],
           message:
-            "must be LOG: the crawler only adds partitions to the contract's table, and UPDATE_IN_DATABASE would rewrite its SerDe settings (ignore.malformed.json, use.null.for.invalid.data); change the table through contract.extraColumns",
+            "must be LOG: the crawler only adds partitions to the contract's table, and " +
+            'UPDATE_IN_DATABASE would rewrite its SerDe settings (ignore.malformed.json, ' +
+            'use.null.for.invalid.data); change the table through contract.extraColumns',
         });
       if (c.deleteBehavior !== 'LOG')
         issues.push({
@@ -353,7 +387,9 @@ export function catalogRules(s: PipelineSettings): Issue[] {
     if (missing.length > 0)
       issues.push({
         path: ['extraQueries', i, 'sql'],
-        message: `must filter on ${PARTITION_COLUMNS.join('/')} in its WHERE clause (missing ${missing.join(', ')}), or it scans every day`,
+        message:
+          `must filter on ${PARTITION_COLUMNS.join('/')} in its WHERE clause ` +
+          `(missing ${missing.join(', ')}), or it scans every day`,
       });
   });
   return issues;

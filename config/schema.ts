@@ -18,7 +18,8 @@ export const firehoseSchema = z.strictObject({
     .describe('Buffer size in MiB before Firehose writes an object (1–128; ≥ 64 with Parquet or dynamic partitioning).')
     .meta({
       source:
-        'Firehose API reference, BufferingHints; Firehose guide, record format conversion and dynamic partitioning (≥ 64 MiB)',
+        'Firehose API reference, BufferingHints; Firehose guide, record ' +
+        'format conversion and dynamic partitioning (≥ 64 MiB)',
     }),
   bufferIntervalSeconds: z
     .number()
@@ -33,7 +34,8 @@ export const firehoseSchema = z.strictObject({
   compression: z
     .enum(['UNCOMPRESSED', 'GZIP', 'ZIP', 'Snappy', 'HADOOP_SNAPPY'])
     .describe(
-      'Object compression Firehose applies; must be UNCOMPRESSED with Parquet (Parquet compresses itself), GZIP or UNCOMPRESSED with JSON (the erasure reads only those).',
+      'Object compression Firehose applies; must be UNCOMPRESSED with Parquet (Parquet ' +
+        'compresses itself), GZIP or UNCOMPRESSED with JSON (the erasure reads only those).',
     )
     .meta({ source: 'Firehose guide, record format conversion (UNCOMPRESSED with Parquet)' }),
   dataPrefix: z
@@ -44,7 +46,8 @@ export const firehoseSchema = z.strictObject({
   errorPrefix: z
     .string()
     .describe(
-      'Key prefix of records Firehose failed to deliver; must contain `!{firehose:error-output-type}` when `dataPrefix` has expressions.',
+      'Key prefix of records Firehose failed to deliver; must contain ' +
+        '`!{firehose:error-output-type}` when `dataPrefix` has expressions.',
     )
     .meta({ source: 'Firehose guide, custom prefixes for Amazon S3 objects' }),
   format: z
@@ -53,7 +56,10 @@ export const firehoseSchema = z.strictObject({
   dynamicPartitioning: z
     .boolean()
     .describe(
-      'Dynamic partitioning on keys the prefix names with `!{partitionKeyFromQuery:…}`; can only be set at creation. No catalog mode takes it today: the events table has only the year/month/day partition keys, so the configuration check refuses a prefix with a key from the record (or a folder level without a key).',
+      'Dynamic partitioning on keys the prefix names with `!{partitionKeyFromQuery:…}`; ' +
+        'can only be set at creation. No catalog mode takes it today: the events table has ' +
+        'only the year/month/day partition keys, so the configuration check refuses a ' +
+        'prefix with a key from the record (or a folder level without a key).',
     )
     .meta({ source: 'Firehose guide, dynamic partitioning' }),
 });
@@ -75,7 +81,8 @@ export const lifecycleSchema = z.strictObject({
     .describe('Days after creation when objects are deleted; must come after every transition.')
     .meta({
       source:
-        'S3 API reference, lifecycle configuration (expiration after every transition); S3 pricing, minimum storage durations',
+        'S3 API reference, lifecycle configuration (expiration after ' +
+        'every transition); S3 pricing, minimum storage durations',
     }),
   allowEarlyDeepArchiveExpiry: z
     .boolean()
@@ -99,14 +106,18 @@ const cron = z.string();
  * the variant: "new folders only" carries none (AWS forces LOG/LOG), "everything" lets you choose.
  */
 const NEW_FOLDERS_POLICY =
-  'CRAWL_NEW_FOLDERS_ONLY takes only LOG: AWS fixes its schema-change policy to LOG/LOG (and the crawler modes refuse it: use CRAWL_EVERYTHING with LOG/LOG)';
+  'CRAWL_NEW_FOLDERS_ONLY takes only LOG: AWS fixes its schema-change policy to ' +
+  'LOG/LOG (and the crawler modes refuse it: use CRAWL_EVERYTHING with LOG/LOG)';
 
 const incrementalCrawlerSchema = z.strictObject(
   {
     recrawlBehavior: z
       .literal('CRAWL_NEW_FOLDERS_ONLY')
       .describe(
-        "Refused in the crawler modes: the crawler crawls the contract's table (a catalog target), and AWS documents incremental crawls (only folders added since the last crawl; schema-change policy fixed to LOG/LOG) for Amazon S3 data sources only. Use `CRAWL_EVERYTHING` with LOG/LOG, or `crawler-events`.",
+        "Refused in the crawler modes: the crawler crawls the contract's table (a catalog target), and AWS " +
+          'documents incremental crawls (only folders added since the last crawl; schema-change policy fixed ' +
+          'to LOG/LOG) for Amazon S3 data sources only. Use `CRAWL_EVERYTHING` with LOG/LOG, or ' +
+          '`crawler-events`.',
       )
       .meta({ source: 'Glue developer guide, incremental crawls (schema-change policy LOG/LOG)' }),
     schedule: cron
@@ -125,22 +136,27 @@ const incrementalCrawlerSchema = z.strictObject(
   {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
-        ? `CRAWL_NEW_FOLDERS_ONLY takes no ${issue.keys.join(', ')}: AWS fixes its schema-change policy to LOG/LOG (and the crawler modes refuse it: use CRAWL_EVERYTHING with LOG/LOG)`
+        ? `CRAWL_NEW_FOLDERS_ONLY takes no ${issue.keys.join(', ')}: AWS fixes its schema-change ` +
+          `policy to LOG/LOG (and the crawler modes refuse it: use CRAWL_EVERYTHING with LOG/LOG)`
         : undefined,
   },
 );
 
-/** The schema-change policy event-mode and full crawls carry (the crawler modes accept only LOG/LOG: config/rules.ts). */
+/**
+ * The schema-change policy event-mode and full crawls carry (the crawler modes accept only LOG/LOG: config/rules.ts).
+ */
 const schemaChangePolicy = {
   updateBehavior: z
     .enum(['LOG', 'UPDATE_IN_DATABASE'])
     .describe(
-      "What the crawler does with a changed schema. Crawler modes accept only LOG: the crawler keeps the contract's table, whose SerDe settings UPDATE_IN_DATABASE would rewrite.",
+      'What the crawler does with a changed schema. Crawler modes accept only LOG: the crawler ' +
+        "keeps the contract's table, whose SerDe settings UPDATE_IN_DATABASE would rewrite.",
     ),
   deleteBehavior: z
     .enum(['LOG', 'DELETE_FROM_DATABASE', 'DEPRECATE_IN_DATABASE'])
     .describe(
-      'What the crawler does when objects disappear. Crawler modes accept only LOG: AWS only logs deleted objects for a crawler whose source is a catalog table.',
+      'What the crawler does when objects disappear. Crawler modes accept only LOG: AWS ' +
+        'only logs deleted objects for a crawler whose source is a catalog table.',
     )
     .meta({ source: 'Glue developer guide, crawler source type (catalog tables: DeleteBehavior LOG)' }),
 };
@@ -158,7 +174,9 @@ const everythingCrawlerSchema = z.strictObject({
   recrawlBehavior: z
     .literal('CRAWL_EVERYTHING')
     .describe(
-      'Crawl everything on every run (the default): in the crawler modes a full listing of the data folder that adds new partitions to the events table and changes nothing else, with `updateBehavior` and `deleteBehavior` LOG.',
+      'Crawl everything on every run (the default): in the crawler modes a full ' +
+        'listing of the data folder that adds new partitions to the events table and ' +
+        'changes nothing else, with `updateBehavior` and `deleteBehavior` LOG.',
     ),
   schedule: cron.describe('Glue cron schedule.'),
   ...schemaChangePolicy,
@@ -168,7 +186,11 @@ const everythingCrawlerSchema = z.strictObject({
 export const crawlerSchema = z
   .discriminatedUnion('recrawlBehavior', [incrementalCrawlerSchema, eventCrawlerSchema, everythingCrawlerSchema])
   .describe(
-    "The crawler of the crawler modes: `catalog.mode` `crawler` takes `CRAWL_EVERYTHING` (`CRAWL_NEW_FOLDERS_ONLY` is refused: AWS documents it for S3 data sources, not the catalog target the crawler crawls), `crawler-events` takes `CRAWL_EVENT_MODE` only. A `projection` deployment has no crawler: the shared defaults' is left out of it, and a `crawler` in its own `overrides` is a configuration error.",
+    'The crawler of the crawler modes: `catalog.mode` `crawler` takes `CRAWL_EVERYTHING` ' +
+      '(`CRAWL_NEW_FOLDERS_ONLY` is refused: AWS documents it for S3 data sources, not the catalog target the ' +
+      'crawler crawls), `crawler-events` takes `CRAWL_EVENT_MODE` only. A `projection` deployment has no ' +
+      "crawler: the shared defaults' is left out of it, and a `crawler` in its own `overrides` is a " +
+      'configuration error.',
   );
 
 /**
@@ -183,7 +205,11 @@ export const catalogSchema = z
     mode: z
       .enum(CATALOG_MODES)
       .describe(
-        "How partitions become queryable: `crawler` — scheduled crawls that add partitions to the contract's table (LOG/LOG: the table's schema and SerDe settings never change; new partitions wait for the next run); `crawler-events` — the same, fed by S3 events → SQS → crawler in event mode: cheaper runs that list only the folders S3 reported; `projection` — no crawler: the contract's table with Athena partition projection (no delay, no crawler cost; the schema changes only with the contract).",
+        "How partitions become queryable: `crawler` — scheduled crawls that add partitions to the contract's " +
+          "table (LOG/LOG: the table's schema and SerDe settings never change; new partitions wait for the " +
+          'next run); `crawler-events` — the same, fed by S3 events → SQS → crawler in event mode: cheaper ' +
+          "runs that list only the folders S3 reported; `projection` — no crawler: the contract's table with " +
+          'Athena partition projection (no delay, no crawler cost; the schema changes only with the contract).',
       ),
     tablePrefix: z.string().describe('Prefix of table names; the table is `<tablePrefix><data folder>`.'),
     projectionStartYear: z
@@ -192,17 +218,26 @@ export const catalogSchema = z
       .min(2000)
       .max(2100)
       .describe(
-        "First year partition projection enumerates (projection mode only: set in a deployment's `overrides` of another mode, a configuration error); later years up to +50 are included.",
+        "First year partition projection enumerates (projection mode only: set in a deployment's " +
+          '`overrides` of another mode, a configuration error); later years up to +50 are included.',
       ),
     encryptCrawlerLogs: z
       .boolean()
       .describe(
-        "Crawler modes only (set in a deployment's `overrides` of projection mode, a configuration error). Attach a Glue security configuration to the crawler: its CloudWatch logs (and any S3 output) encrypted with the stack key, in its own log group /aws-glue/crawlers-role/<role>-<configuration>, which the stack creates with logs.retentionDays. Off: the crawler writes unencrypted to the account's shared /aws-glue/crawlers, kept forever.",
+        "Crawler modes only (set in a deployment's `overrides` of projection mode, a configuration " +
+          'error). Attach a Glue security configuration to the crawler: its CloudWatch logs (and any S3 ' +
+          'output) encrypted with the stack key, in its own log group ' +
+          '/aws-glue/crawlers-role/<role>-<configuration>, which the stack creates with ' +
+          "logs.retentionDays. Off: the crawler writes unencrypted to the account's shared " +
+          '/aws-glue/crawlers, kept forever.',
       )
       .meta({ source: 'Glue developer guide, encrypting data written by AWS Glue (security configurations)' }),
   })
   .describe(
-    "Each mode takes its own settings besides `mode` and `tablePrefix`: `crawler` and `crawler-events` take `encryptCrawlerLogs` and the `crawler` section, `projection` takes `projectionStartYear`. The shared `defaults` (and profiles) hold every mode's, so a deployment switches with `catalog.mode` alone; a deployment's own `overrides` that give another mode's setting are a configuration error.",
+    'Each mode takes its own settings besides `mode` and `tablePrefix`: `crawler` and `crawler-events` take ' +
+      '`encryptCrawlerLogs` and the `crawler` section, `projection` takes `projectionStartYear`. The shared ' +
+      "`defaults` (and profiles) hold every mode's, so a deployment switches with `catalog.mode` alone; a " +
+      "deployment's own `overrides` that give another mode's setting are a configuration error.",
   );
 
 /**
@@ -282,7 +317,8 @@ export const ingestionSchema = z.strictObject({
   mode: z
     .enum(['direct', 'pinpoint'])
     .describe(
-      "`direct`: a Cognito identity pool (guest access) whose role may only put records into this stack's stream. `pinpoint` is refused with the way out: Amazon Pinpoint ended on 2026-10-30 (see `rules.ts`).",
+      "`direct`: a Cognito identity pool (guest access) whose role may only put records into this stack's " +
+        'stream. `pinpoint` is refused with the way out: Amazon Pinpoint ended on 2026-10-30 (see `rules.ts`).',
     )
     .meta({ source: 'Amazon Pinpoint developer guide, end of support (2026-10-30)' }),
 });
@@ -315,10 +351,14 @@ export const protectionSchema = z.strictObject({
   allowDestroy: z
     .boolean()
     .describe(
-      "Let `terraform destroy` remove the data bucket (emptied first, every version) and the stack's KMS key. Off, the bucket and the key carry `lifecycle.prevent_destroy` and a destroy plan stops before deleting anything. Turn it on only for throw-away stacks; the bootstrap state bucket of an account × region follows when all its stacks do.",
+      'Let `terraform destroy` remove the data bucket (emptied first, every version) and the ' +
+        "stack's KMS key. Off, the bucket and the key carry `lifecycle.prevent_destroy` and a " +
+        'destroy plan stops before deleting anything. Turn it on only for throw-away stacks; the ' +
+        'bootstrap state bucket of an account × region follows when all its stacks do.',
     ),
   noncurrentVersionExpirationDays: days.describe(
-    'Days an overwritten or deleted object stays restorable as a noncurrent version (the data bucket is versioned). Data is gone for good `lifecycle.expirationDays` + this many days after it arrived.',
+    'Days an overwritten or deleted object stays restorable as a noncurrent version (the data bucket is ' +
+      'versioned). Data is gone for good `lifecycle.expirationDays` + this many days after it arrived.',
   ),
 });
 
@@ -326,17 +366,23 @@ export const logsSchema = z.strictObject({
   retentionDays: z
     .literal(LOG_RETENTION_DAYS, { error: `CloudWatch Logs accepts only ${LOG_RETENTION_DAYS.join(', ')}` })
     .describe(
-      "Retention of the stack's log groups (Firehose errors, the crawler's logs) and of S3 access logs, in days (a value CloudWatch Logs accepts).",
+      "Retention of the stack's log groups (Firehose errors, the crawler's logs) " +
+        'and of S3 access logs, in days (a value CloudWatch Logs accepts).',
     )
     .meta({ source: 'CloudWatch Logs API reference, PutRetentionPolicy' }),
   bucketAccessLogs: z
     .boolean()
     .describe(
-      'S3 server access logging of the data bucket into an in-region log bucket `<data bucket>-access-logs` (private, TLS-only, under the stack key, expiring after `retentionDays`): every request to the telemetry, for audits (Security Hub S3.9). The state bucket its bootstrap stack makes is logged the same way into `<state bucket>-access-logs`.',
+      'S3 server access logging of the data bucket into an in-region log bucket `<data ' +
+        'bucket>-access-logs` (private, TLS-only, under the stack key, expiring after ' +
+        '`retentionDays`): every request to the telemetry, for audits (Security Hub S3.9). The ' +
+        'state bucket its bootstrap stack makes is logged the same way into `<state ' +
+        'bucket>-access-logs`.',
     )
     .meta({
       source:
-        'S3 user guide, "Enabling Amazon S3 server access logging" (bucket policy for logging.s3.amazonaws.com, same region and account)',
+        'S3 user guide, "Enabling Amazon S3 server access logging" (bucket ' +
+        'policy for logging.s3.amazonaws.com, same region and account)',
     }),
 });
 
@@ -370,7 +416,8 @@ export const analystsSchema = z.strictObject({
         ),
     )
     .describe(
-      "IAM principals that may assume the stack's analyst role; without any, only the analyst policy is created, to attach to an SSO permission set or a federated role.",
+      "IAM principals that may assume the stack's analyst role; without any, only the analyst " +
+        'policy is created, to attach to an SSO permission set or a federated role.',
     ),
 });
 
@@ -378,10 +425,14 @@ export const erasureSchema = z.strictObject({
   principals: z
     .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role\/.+|user\/.+)$/, 'an IAM role or user ARN'))
     .describe(
-      "IAM principals (the on-call engineer's role, a privacy team's) that may assume the stack's erasure role to run `npm run erase`; without any, only the erasure policy is created, to attach where they sign in.",
+      "IAM principals (the on-call engineer's role, a privacy team's) that may " +
+        "assume the stack's erasure role to run `npm run erase`; without any, only " +
+        'the erasure policy is created, to attach where they sign in.',
     ),
   receiptRetentionDays: days.describe(
-    "Days each erasure request's record, journals and receipt (under `erasure-requests/`: MACs of the ids by the stack's KMS HMAC receipt key, counts, keys of the objects changed — never the ids) are kept, from their last write: the proof that a request was served.",
+    "Days each erasure request's record, journals and receipt (under `erasure-requests/`: MACs of " +
+      "the ids by the stack's KMS HMAC receipt key, counts, keys of the objects changed — never the " +
+      'ids) are kept, from their last write: the proof that a request was served.',
   ),
 });
 
@@ -389,11 +440,15 @@ export const keysSchema = z.strictObject({
   administrators: z
     .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role\/.+|user\/.+)$/, 'an IAM role or user ARN'))
     .describe(
-      "IAM roles or users that administer the stack's key without being able to use it. Empty: the account administers and uses the key through IAM (kms:* to the account). Set: the account only uses the key through IAM, and these principals alone manage it; the identity that applies the stack must be one of them, or KMS refuses the key policy (it would lock the caller out).",
+      "IAM roles or users that administer the stack's key without being able to use it. Empty: the " +
+        'account administers and uses the key through IAM (kms:* to the account). Set: the account only ' +
+        'uses the key through IAM, and these principals alone manage it; the identity that applies the ' +
+        'stack must be one of them, or KMS refuses the key policy (it would lock the caller out).',
     )
     .meta({
       source:
-        'KMS developer guide, "Default key policy" (key administrators, key users) and CreateKey, BypassPolicyLockoutSafetyCheck',
+        'KMS developer guide, "Default key policy" (key administrators, ' +
+        'key users) and CreateKey, BypassPolicyLockoutSafetyCheck',
     }),
 });
 
@@ -401,7 +456,8 @@ export const controlAcceptanceSchema = z.strictObject({
   control: z
     .enum(CONTROL_IDS, {
       error: (issue) =>
-        `${JSON.stringify(issue.input)} is not a control of the catalogue (config/controls.ts): one of ${CONTROL_IDS.join(', ')}`,
+        `${JSON.stringify(issue.input)} is not a control of the catalogue ` +
+        `(config/controls.ts): one of ${CONTROL_IDS.join(', ')}`,
     })
     .describe(
       'The Security Hub control it accepts failing, or not checked by these stacks (an account-level setting).',
@@ -422,7 +478,8 @@ export const controlsSchema = z.strictObject({
   acceptances: z
     .array(controlAcceptanceSchema)
     .describe(
-      'Security Hub controls that fail by design, each with its reason and compensating controls: the report shows them as accepted, not passed.',
+      'Security Hub controls that fail by design, each with its reason and ' +
+        'compensating controls: the report shows them as accepted, not passed.',
     ),
 });
 
@@ -468,7 +525,10 @@ export const backendSchema = z.discriminatedUnion('type', [
       .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'an IAM role or user ARN'))
       .optional()
       .describe(
-        "IAM roles or users (a CI's role, say) that may assume each stack's deploy role, `<stack>-deploy-apply`, which the bootstrap stack then creates with the stack's generated deploy policy (its `deploy-policy.json`: the stack's resources and its state). Default: none — no deploy role; whoever deploys brings their own permissions.",
+        "IAM roles or users (a CI's role, say) that may assume each stack's deploy role, " +
+          "`<stack>-deploy-apply`, which the bootstrap stack then creates with the stack's " +
+          "generated deploy policy (its `deploy-policy.json`: the stack's resources and its " +
+          'state). Default: none — no deploy role; whoever deploys brings their own permissions.',
       ),
   }),
   z.strictObject({
@@ -483,21 +543,27 @@ export const backendSchema = z.discriminatedUnion('type', [
       .regex(/^[A-Za-z0-9 _-]{3,40}$/, '3 to 40 letters, digits, spaces, hyphens and underscores')
       .optional()
       .describe(
-        "HCP Terraform project the workspaces belong to (the `cloud` block names it; the workspaces stack creates it; each deploy role's trust names it). Default: `<project>-<environment>`, one project per environment, so a team's access to staging is not access to prod.",
+        'HCP Terraform project the workspaces belong to (the `cloud` block names it; the workspaces ' +
+          "stack creates it; each deploy role's trust names it). Default: `<project>-<environment>`, one " +
+          "project per environment, so a team's access to staging is not access to prod.",
       )
       .meta({ source: 'HashiCorp docs, HCP Terraform projects: name rules' }),
     hostname: z
       .string()
       .min(1)
       .describe(
-        "HCP Terraform hostname: `app.terraform.io` (US-hosted) or `app.eu.terraform.io` (HCP Terraform Europe); Terraform Enterprise users set their own. A deployment's state must be on a host of its jurisdiction unless `residencyException` says why not.",
+        'HCP Terraform hostname: `app.terraform.io` (US-hosted) or `app.eu.terraform.io` (HCP ' +
+          "Terraform Europe); Terraform Enterprise users set their own. A deployment's state must " +
+          'be on a host of its jurisdiction unless `residencyException` says why not.',
       )
       .meta({ source: 'HashiCorp docs, "HCP Terraform Europe" (config/aws.ts HCP_TERRAFORM_HOST_JURISDICTIONS)' }),
     executionMode: z
       .enum(['remote', 'local'])
       .optional()
       .describe(
-        "Where the workspace's runs execute: `remote` (HCP Terraform's default: the run's own credentials reach AWS, so `npm run deploy` leaves the account check to it) or `local` (runs on this machine with its AWS credentials, checked by the preflight). Default: remote.",
+        "Where the workspace's runs execute: `remote` (HCP Terraform's default: the run's own " +
+          'credentials reach AWS, so `npm run deploy` leaves the account check to it) or `local` (runs ' +
+          'on this machine with its AWS credentials, checked by the preflight). Default: remote.',
       )
       .meta({ source: 'HashiCorp docs, HCP Terraform workspace settings, execution mode' }),
     vcs: z
@@ -527,7 +593,8 @@ export const backendSchema = z.discriminatedUnion('type', [
       })
       .optional()
       .describe(
-        "VCS-driven runs: the workspaces stack connects each workspace to this repository, running only when its stack's folder changes. Default: none — runs come from the CLI (`npm run deploy`).",
+        'VCS-driven runs: the workspaces stack connects each workspace to this repository, running only ' +
+          "when its stack's folder changes. Default: none — runs come from the CLI (`npm run deploy`).",
       )
       .meta({
         source: 'HashiCorp docs, HCP Terraform VCS-driven run workflow; hashicorp/tfe provider, tfe_workspace vcs_repo',
@@ -536,11 +603,15 @@ export const backendSchema = z.discriminatedUnion('type', [
       .boolean()
       .optional()
       .describe(
-        'The account already trusts this HCP Terraform host (an IAM OIDC provider for `https://<hostname>` made by another team): the trust stack looks it up instead of creating it, so its apply does not fail with EntityAlreadyExists and its destroy never deletes a provider others use. Its client ids must include `aws.workload.identity`. Default: false — the trust stack creates the provider.',
+        'The account already trusts this HCP Terraform host (an IAM OIDC provider for `https://<hostname>` ' +
+          'made by another team): the trust stack looks it up instead of creating it, so its apply does not ' +
+          'fail with EntityAlreadyExists and its destroy never deletes a provider others use. Its client ids ' +
+          'must include `aws.workload.identity`. Default: false — the trust stack creates the provider.',
       )
       .meta({
         source:
-          'IAM user guide, "Create an OpenID Connect (OIDC) identity provider" (one provider per URL per account); AWS provider docs, data source aws_iam_openid_connect_provider',
+          'IAM user guide, "Create an OpenID Connect (OIDC) identity provider" (one provider per ' +
+          'URL per account); AWS provider docs, data source aws_iam_openid_connect_provider',
       }),
     teamAccess: z
       .array(
@@ -552,13 +623,15 @@ export const backendSchema = z.discriminatedUnion('type', [
           access: z
             .enum(['read', 'write', 'maintain', 'admin'])
             .describe(
-              "Its access to the project's workspaces: `read` (runs and state outputs), `write` (queue and approve runs — who may apply), `maintain`, `admin`.",
+              "Its access to the project's workspaces: `read` (runs and state outputs), " +
+                '`write` (queue and approve runs — who may apply), `maintain`, `admin`.',
             ),
         }),
       )
       .optional()
       .describe(
-        "Teams with access to the deployment's HCP Terraform project (`tfe_team_project_access`); every deployment of one project must list the same teams. Default: none — only the organization's owners.",
+        "Teams with access to the deployment's HCP Terraform project (`tfe_team_project_access`); every " +
+          "deployment of one project must list the same teams. Default: none — only the organization's owners.",
       )
       .meta({
         source: 'hashicorp/tfe provider, tfe_team_project_access; HashiCorp docs, HCP Terraform project permissions',
@@ -569,7 +642,10 @@ export const backendSchema = z.discriminatedUnion('type', [
       .min(1, 'a cross-jurisdiction account needs its reason')
       .optional()
       .describe(
-        "Why this deployment's account may also be applied by workspaces of an organization on another jurisdiction's HCP Terraform host (each organization's apply role can then change that account's IAM within its own stack). Default: none — one account applied from hosts of two jurisdictions is a configuration error.",
+        "Why this deployment's account may also be applied by workspaces of an organization " +
+          "on another jurisdiction's HCP Terraform host (each organization's apply role can " +
+          "then change that account's IAM within its own stack). Default: none — one account " +
+          'applied from hosts of two jurisdictions is a configuration error.',
       ),
     residencyException: z
       .string()
@@ -577,7 +653,9 @@ export const backendSchema = z.discriminatedUnion('type', [
       .min(1, 'a residency exception needs its reason')
       .optional()
       .describe(
-        "Why this deployment's state may be kept on a host outside its jurisdiction (e.g. no HCP Terraform host in Japan; state holds names, ARNs and policies, no event data). Default: none — a mismatch is a configuration error.",
+        "Why this deployment's state may be kept on a host outside its jurisdiction " +
+          '(e.g. no HCP Terraform host in Japan; state holds names, ARNs and policies, no ' +
+          'event data). Default: none — a mismatch is a configuration error.',
       ),
   }),
 ]);
@@ -601,7 +679,10 @@ export const deploymentSchema = z.strictObject({
     .string()
     .regex(/^[A-Z]{2,8}$/, 'an upper-case code such as US or EU')
     .describe(
-      "Legal area whose residency rules apply, e.g. `US`, `EU`, `JP`, `IN`: the deployment's region and `allowedRegions` must be among its regions (config/jurisdictions.ts, or the matrix's own `jurisdictions`); tagged on every resource.",
+      'Legal area whose residency rules apply, e.g. `US`, `EU`, `JP`, `IN`: the ' +
+        "deployment's region and `allowedRegions` must be among its regions " +
+        "(config/jurisdictions.ts, or the matrix's own `jurisdictions`); tagged on every " +
+        'resource.',
     )
     .meta({
       source: 'AWS Regions and Availability Zones, "Available AWS Regions", Geography (config/jurisdictions.ts)',
@@ -617,7 +698,10 @@ export const deploymentSchema = z.strictObject({
     .regex(/^[a-z][a-z0-9]{0,15}\/[a-z0-9-]+$/, 'the earlier deployment as environment/region, e.g. prod/eu-central-1')
     .optional()
     .describe(
-      'The deployment this one was before (`environment/region`), when you move or rename it: the change review pairs the two and reviews the move (a move to another region or jurisdiction fails `--fail-on-widening`). Default: none — a deployment pairs only with the one of its own environment and region; others are reviewed as removed and added.',
+      'The deployment this one was before (`environment/region`), when you move or rename it: the ' +
+        'change review pairs the two and reviews the move (a move to another region or jurisdiction ' +
+        'fails `--fail-on-widening`). Default: none — a deployment pairs only with the one of its ' +
+        'own environment and region; others are reviewed as removed and added.',
     ),
   regionExceptions: z
     .partialRecord(
@@ -625,7 +709,10 @@ export const deploymentSchema = z.strictObject({
       z.string().trim().min(1, 'a region exception needs its reason'),
     )
     .describe(
-      "Regions outside the deployment's jurisdiction that it may still be in (`region`) or reach (`allowedRegions`), each with the reason, e.g. `{ 'us-east-1': 'CloudFront certificates live there only' }`. Default: none — a region outside the jurisdiction is a configuration error; an exception that excuses nothing is one too.",
+      "Regions outside the deployment's jurisdiction that it may still be in (`region`) or " +
+        "reach (`allowedRegions`), each with the reason, e.g. `{ 'us-east-1': 'CloudFront " +
+        "certificates live there only' }`. Default: none — a region outside the jurisdiction " +
+        'is a configuration error; an exception that excuses nothing is one too.',
     )
     .meta({ source: 'AWS Regions and Availability Zones, "Available AWS Regions" (config/jurisdictions.ts)' }),
 });

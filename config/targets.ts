@@ -244,7 +244,9 @@ export function stackTargets(deployments: ResolvedDeployment[]): StackTarget[] {
         ? {
             remoteRun: {
               hostname: d.backend.hostname,
-              workspace: `${d.backend.organization}/${backendLocation(d.backend, d.environment, d.region, d.accountId).workspace}`,
+              workspace:
+                `${d.backend.organization}/` +
+                `${backendLocation(d.backend, d.environment, d.region, d.accountId).workspace}`,
             },
           }
         : {}),

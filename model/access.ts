@@ -40,7 +40,10 @@ export type AccessPrincipalKind =
   | 'web-identity'
   | 'service-for-another-account';
 
-/** Principals outside the stack's account: who "external access" means (the report's exposure rule, the review's gate on a new stack, a store's reachability). */
+/**
+ * Principals outside the stack's account: who "external access" means (the report's exposure rule, the review's gate on
+ * a new stack, a store's reachability).
+ */
 export const OUTSIDER_KINDS: readonly AccessPrincipalKind[] = [
   'named-external',
   'other-account',
@@ -59,11 +62,15 @@ export type StandInPrincipalKind = (typeof STAND_IN_PRINCIPALS)[number];
 /** Who asks. `id` is stable across a move to another account (addresses, not ARNs), except for named outsiders. */
 export type AccessPrincipal = NamedPrincipal | StandInPrincipal;
 
-/** A principal with a name: a role, a policy's holder, a deploy role, a named outsider, an identity provider, a service. */
+/**
+ * A principal with a name: a role, a policy's holder, a deploy role, a named outsider, an identity provider, a service.
+ */
 export interface NamedPrincipal {
   id: string;
   kind: Exclude<AccessPrincipalKind, StandInPrincipalKind>;
-  /** The role or policy name, the stack of a deploy role, the outside principal as written, or the identity provider. */
+  /**
+   * The role or policy name, the stack of a deploy role, the outside principal as written, or the identity provider.
+   */
   name: string;
   /** The account the principal belongs to; null for web identities. */
   account: string | null;

@@ -2,7 +2,8 @@
  * What one stack deploys, in a reviewer's terms and as data: the model every tool reads (the report's renderers and
  * rules, the change review, the e2e run). Values are enums and typed records, never sentences; only the renderers
  * (scripts/report/render.ts, scripts/report/changes-section.ts, scripts/review/render.ts) turn them into prose. Built
- * once per stack from its Terraform JSON and the deployment facts written beside it at synth (build.ts, terraform-json/facts.ts), or from a plan (terraform-json/plan.ts).
+ * once per stack from its Terraform JSON and the deployment facts written beside it at synth (build.ts,
+ * terraform-json/facts.ts), or from a plan (terraform-json/plan.ts).
  */
 import type { ControlAcceptance } from '../config/schema';
 import type { DeploymentFacts } from '../terraform-json/facts';

@@ -24,7 +24,10 @@ export function describeStsError(error: unknown): string {
   const e = error as { name?: string; Code?: string; message?: string };
   const code = e.name ?? e.Code ?? '';
   if (code === 'CredentialsProviderError' || /Could not load credentials/i.test(e.message ?? '')) {
-    return 'no AWS credentials found — set AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY';
+    return (
+      'no AWS credentials found — set AWS_PROFILE, run `aws sso ' +
+      'login`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY'
+    );
   }
   if (/Expired/i.test(code) || /expired/i.test(e.message ?? ''))
     return 'the AWS credentials have expired — refresh them (e.g. `aws sso login`) and retry';
@@ -44,14 +47,18 @@ export async function preflightStack(target: StackTarget, sts: StsLike): Promise
     return {
       stack,
       ok: true,
-      message: `${stack}: deploys into HCP Terraform organization ${organization} on ${hostname}, no AWS account: needs a token of that organization (\`terraform login ${hostname}\` or TFE_TOKEN)`,
+      message:
+        `${stack}: deploys into HCP Terraform organization ${organization} on ${hostname}, no AWS ` +
+        `account: needs a token of that organization (\`terraform login ${hostname}\` or TFE_TOKEN)`,
     };
   }
   if (isPlaceholderAccount(accountId)) {
     return {
       stack,
       ok: false,
-      message: `${stack}: account ${accountId} is a placeholder from config/matrix.ts — set your real account id before deploying`,
+      message:
+        `${stack}: account ${accountId} is a placeholder from ` +
+        `config/matrix.ts — set your real account id before deploying`,
     };
   }
   if (target.remoteRun) {
@@ -59,7 +66,11 @@ export async function preflightStack(target: StackTarget, sts: StsLike): Promise
     return {
       stack,
       ok: true,
-      message: `${stack}: runs remotely in ${target.remoteRun.workspace} on ${target.remoteRun.hostname}: the account check is the run's (the provider's allowed_account_ids refuses any account but ${accountId}); no local AWS credentials are checked or needed`,
+      message:
+        `${stack}: runs remotely in ${target.remoteRun.workspace} ` +
+        `on ${target.remoteRun.hostname}: the account check is the run's (the provider's ` +
+        `allowed_account_ids refuses any account but ${accountId}); no local AWS credentials ` +
+        `are checked or needed`,
     };
   }
   let caller: { Account?: string; Arn?: string };
@@ -72,7 +83,10 @@ export async function preflightStack(target: StackTarget, sts: StsLike): Promise
     return {
       stack,
       ok: false,
-      message: `${stack}: credentials are for account ${caller.Account ?? 'unknown'} (${caller.Arn ?? 'unknown principal'}), but the stack deploys into account ${accountId} — switch credentials; nothing was planned or applied`,
+      message:
+        `${stack}: credentials are for account ${caller.Account ?? 'unknown'} ` +
+        `(${caller.Arn ?? 'unknown principal'}), but the stack deploys into ` +
+        `account ${accountId} — switch credentials; nothing was planned or applied`,
     };
   }
   return { stack, ok: true, message: `${stack}: OK — account ${accountId} (${caller.Arn}), region ${region}` };

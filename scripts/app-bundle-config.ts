@@ -19,7 +19,10 @@ export interface AppConfig {
   region: string;
   identityPoolId: string;
   deliveryStreamName: string;
-  /** One JSON object per event, newline-terminated; several such lines may share a record (cheaper, see docs/ios-app.md). */
+  /**
+   * One JSON object per event, newline-terminated; several such lines may share a record (cheaper, see
+   * docs/ios-app.md).
+   */
   recordFormat: 'newline-delimited JSON';
   limits: typeof PUT_RECORD_BATCH_LIMITS;
   contract: { version: string; schema: Record<string, unknown> };
@@ -40,7 +43,8 @@ export function appConfig(deployment: ResolvedDeployment, outputs: Outputs): App
   const deliveryStreamName = value('delivery_stream_name');
   if (region !== deployment.region || deliveryStreamName !== deployment.names.deliveryStream) {
     throw new Error(
-      `${deployment.names.stack}: the outputs (${region}, ${deliveryStreamName}) are not this configuration's (${deployment.region}, ${deployment.names.deliveryStream}): deploy first`,
+      `${deployment.names.stack}: the outputs (${region}, ${deliveryStreamName}) are not this ` +
+        `configuration's (${deployment.region}, ${deployment.names.deliveryStream}): deploy first`,
     );
   }
   const schema = stackEventSchema(deployment.names.stack, deployment.settings.contract.extraColumns);

@@ -22,7 +22,9 @@ export const APP_CONFIG_COMMAND = {
     outputs: {
       type: 'string',
       value: 'outputs.json',
-      help: 'read the outputs from this file (`cdktf output --outputs-file`, `terraform output -json`) instead of the deployed state',
+      help:
+        'read the outputs from this file (`cdktf output --outputs-file`, ' +
+        '`terraform output -json`) instead of the deployed state',
     },
     out: { type: 'string', value: 'file', help: 'where to write it (default: app-config/<stack>.json)' },
     dir: {
@@ -53,18 +55,22 @@ export async function main(args: string[]): Promise<number> {
     const stackDir = join(values.dir, stack);
     if (!existsSync(stackDir)) {
       console.error(
-        `no synthesized stack at ${stackDir}: run \`npx cdktf synth\` (and deploy it), or give its outputs as a file: --outputs outputs.json`,
+        `no synthesized stack at ${stackDir}: run \`npx cdktf synth\` (and ` +
+          `deploy it), or give its outputs as a file: --outputs outputs.json`,
       );
       return 1;
     }
-    // The user's own environment (not terraformSetup's CLI config): their backend's credentials may be configured in it.
+    // The user's own environment (not terraformSetup's CLI config): their backend's credentials may be configured in
+    // it.
     const result = await terraform(['output', '-json', '-no-color'], stackDir, process.env);
     if (result.code !== 0) {
       // Only Terraform's error line: its advice (-reconfigure, -migrate-state) is about its backend, not this command.
       const reason = terraformError(result.output, 1);
       console.error(
-        `could not read the outputs of ${stack} from its deployed state (terraform output in ${stackDir}: ${reason}).\n` +
-          `Deploy it first (npm run deploy -- ${stack}) with credentials for its backend, or give its outputs as a file: --outputs outputs.json ` +
+        `could not read the outputs of ${stack} from its deployed ` +
+          `state (terraform output in ${stackDir}: ${reason}).\n` +
+          `Deploy it first (npm run deploy -- ${stack}) with credentials for its ` +
+          `backend, or give its outputs as a file: --outputs outputs.json ` +
           `(\`npx cdktf output ${stack} --outputs-file outputs.json\` where it was deployed).`,
       );
       return 1;
@@ -82,7 +88,8 @@ export async function main(args: string[]): Promise<number> {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(config, null, 2)}\n`);
   console.log(
-    `${out}: region ${config.region}, identity pool ${config.identityPoolId}, stream ${config.deliveryStreamName}, contract ${config.contract.version}`,
+    `${out}: region ${config.region}, identity pool ${config.identityPoolId}, ` +
+      `stream ${config.deliveryStreamName}, contract ${config.contract.version}`,
   );
   return 0;
 }

@@ -57,7 +57,9 @@ export function usage(spec: CommandSpec): string {
     (f, i) => `  ${flags[i].padEnd(width)}  ${f.help}${f.default !== undefined ? ` (default: ${f.default})` : ''}`,
   );
   return [
-    `usage: npm run ${spec.name} --${spec.args ? ` ${spec.args}` : ''}${flags.length > 0 ? ` [${flags.length > 3 ? 'flags' : flags.join('] [')}]` : ''}`,
+    `usage: npm run ${spec.name} ` +
+      `--${spec.args ? ` ${spec.args}` : ''}` +
+      `${flags.length > 0 ? ` [${flags.length > 3 ? 'flags' : flags.join('] [')}]` : ''}`,
     `  ${spec.summary}`,
     ...(lines.length > 0 ? ['', ...lines] : []),
     `  ${'--help'.padEnd(width)}  this text`,
@@ -120,8 +122,8 @@ export interface SynthIntoOptions {
 
 /**
  * How `npm run synth` of a project is started to write into `outdir`: the one way the tools synthesize into a folder
- * of their own (the review's base commit, the e2e run, validate, the tests). The project's own scripts/synth.ts runs, so a
- * base commit synthesizes with its own code and config.
+ * of their own (the review's base commit, the e2e run, validate, the tests). The project's own scripts/synth.ts runs,
+ * so a base commit synthesizes with its own code and config.
  */
 export function synthInvocation(outdir: string, options: SynthIntoOptions = {}) {
   const cwd = options.projectDir ?? process.cwd();

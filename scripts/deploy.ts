@@ -35,7 +35,11 @@ const CDKTF_DEPLOY_FLAGS = {
 export const DEPLOY_COMMAND = {
   name: 'deploy',
   summary:
-    "Checks each matched stack's account with STS (npm run preflight; a stack whose HCP Terraform workspace executes remotely leaves that check to its run), then runs `cdktf deploy` for them: bootstrap (state bucket) and trust (HCP Terraform deploy roles) stacks first, then workspaces stacks, then the pipelines, each in a run of its own. Nothing is deployed if any check fails. Stacks come from the configured matrix (config/matrix.ts + TELEMETRY_CONFIG or cdktf.json's telemetryConfig).",
+    "Checks each matched stack's account with STS (npm run preflight; a stack whose HCP Terraform workspace " +
+    'executes remotely leaves that check to its run), then runs `cdktf deploy` for them: bootstrap (state ' +
+    'bucket) and trust (HCP Terraform deploy roles) stacks first, then workspaces stacks, then the ' +
+    'pipelines, each in a run of its own. Nothing is deployed if any check fails. Stacks come from the ' +
+    "configured matrix (config/matrix.ts + TELEMETRY_CONFIG or cdktf.json's telemetryConfig).",
   args: '<stack|glob> …',
   minArgs: 1,
   flags: CDKTF_DEPLOY_FLAGS,
@@ -77,7 +81,9 @@ export async function deploy(
     if (code !== 0) {
       const skipped = phases.slice(i + 1).flatMap((p) => p.map((t) => t.stack));
       console.error(
-        `${engineCli()} deploy failed for ${stacks.join(', ')}${skipped.length > 0 ? `; not deployed: ${skipped.join(', ')}` : ''}`,
+        `${engineCli()} deploy failed ` +
+          `for ${stacks.join(', ')}` +
+          `${skipped.length > 0 ? `; not deployed: ${skipped.join(', ')}` : ''}`,
       );
       return code;
     }

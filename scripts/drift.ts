@@ -23,7 +23,9 @@ export function summarize(results: StackDrift[]): string[] {
   const drifted = results.filter((r) => r.status === 'drifted');
   const errors = results.filter((r) => r.status === 'error');
   return [
-    `${plural(results.length - drifted.length - errors.length, 'stack')} in sync, ${drifted.length} drifted${errors.length ? `, ${errors.length} could not be checked` : ''}`,
+    `${plural(results.length - drifted.length - errors.length, 'stack')} in ` +
+      `sync, ${drifted.length} ` +
+      `drifted${errors.length ? `, ${errors.length} could not be checked` : ''}`,
     ...drifted.flatMap((r) => [
       `${r.stack}: changed outside Terraform — ${r.verdict ?? ''}`,
       ...r.changes.map(
@@ -38,7 +40,9 @@ export function summarize(results: StackDrift[]): string[] {
 export const DRIFT_COMMAND = {
   name: 'drift',
   summary:
-    "Plans each deployed stack (all when none is named) and says what was changed outside Terraform (the plan's resource_drift), in the change review's terms, marking what its gate would fail. Exit 0: none, 2: drift, 1: an error.",
+    'Plans each deployed stack (all when none is named) and says what was changed ' +
+    "outside Terraform (the plan's resource_drift), in the change review's terms, " +
+    'marking what its gate would fail. Exit 0: none, 2: drift, 1: an error.',
   args: '[<stack|glob> …]',
   flags: {
     dir: { type: 'string', value: 'dir', default: 'cdktf.out/stacks', help: 'where the synthesized stacks are' },

@@ -6,8 +6,9 @@
  * `cdktf` → `npm:cdktn@…`, `@cdktf/provider-aws` → `npm:@cdktn/provider-aws@…`, `cdktf-cli` → `npm:cdktn-cli@…`) and
  * reinstalls. Switching back writes package.json byte for byte as it was, and — when the engine left was installed
  * by this command on this checkout — its exact package-lock.json too (kept in node_modules/.cache/engine/), which
- * `npm install` then installs as it is; otherwise npm resolves the lock anew. Plain JavaScript, not run through scripts/run-ts.js (esbuild is a dependency): it must run while the
- * dependencies it replaces are missing or half-installed.
+ * `npm install` then installs as it is; otherwise npm resolves the lock anew. Plain JavaScript, not run through
+ * scripts/run-ts.js (esbuild is a dependency): it must run while the dependencies it replaces are missing or
+ * half-installed.
  */
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -118,7 +119,10 @@ function main(argv) {
   const installed = installedEngine();
   if (target === undefined) {
     console.log(
-      `package.json: ${declared ? `${declared} (${ENGINES[declared].title} ${ENGINES[declared].version})` : 'no engine of stacks/engines.json'}`,
+      `package.json: ` +
+        (declared
+          ? `${declared} (${ENGINES[declared].title} ${ENGINES[declared].version})`
+          : 'no engine of stacks/engines.json'),
     );
     console.log(`installed:    ${installed}`);
     return declared && declared === installed ? 0 : 1;
@@ -137,7 +141,9 @@ function main(argv) {
   const engine = ENGINES[target];
   if (!atLeast(process.version, engine.node)) {
     console.warn(
-      `warning: ${engine.title}'s CLI (${engine.cli}) needs Node >= ${engine.node}; this is ${process.version}. The library, npm run synth and the tests run on it; npx ${engine.cli} does not.`,
+      `warning: ${engine.title}'s CLI (${engine.cli}) needs Node >= ${engine.node}; this ` +
+        `is ${process.version}. The library, npm run synth and the tests run on it; npx ${engine.cli} does ` +
+        `not.`,
     );
   }
   if (declared === target && installed === target) {
@@ -176,8 +182,11 @@ function main(argv) {
     return 1;
   }
   console.log(
-    `Engine: ${engine.title} ${engine.version} (AWS provider ${engine.awsProvider.version}), ${exactLock ? 'its earlier package-lock.json restored' : 'package-lock.json resolved by npm'}. ` +
-      `CLI: npx ${engine.cli}. Back: npm run engine -- ${declared === target ? NAMES.find((n) => n !== target) : declared}`,
+    `Engine: ${engine.title} ${engine.version} (AWS ` +
+      `provider ${engine.awsProvider.version}), ` +
+      `${exactLock ? 'its earlier package-lock.json restored' : 'package-lock.json resolved by npm'}. ` +
+      `CLI: npx ${engine.cli}. Back: npm run engine ` +
+      `-- ${declared === target ? NAMES.find((n) => n !== target) : declared}`,
   );
   return 0;
 }

@@ -10,7 +10,10 @@ import { commandLine, isEntryPoint, type CommandSpec } from './cli';
 export const PREFLIGHT_COMMAND = {
   name: 'preflight',
   summary:
-    "Checks with STS GetCallerIdentity that the current AWS credentials belong to each matched stack's account (a stack whose HCP Terraform workspace executes remotely: only its account id, the run checks the rest). Stacks come from the configured matrix (config/matrix.ts + TELEMETRY_CONFIG or cdktf.json's telemetryConfig).",
+    'Checks with STS GetCallerIdentity that the current AWS credentials belong to each ' +
+    "matched stack's account (a stack whose HCP Terraform workspace executes remotely: " +
+    'only its account id, the run checks the rest). Stacks come from the configured matrix ' +
+    "(config/matrix.ts + TELEMETRY_CONFIG or cdktf.json's telemetryConfig).",
   args: '<stack|glob> …',
   minArgs: 1,
   flags: {},

@@ -29,7 +29,8 @@ export const PRICE_LIST_ENDPOINT_REGIONS = ['us-east-1', 'ap-south-1'] as const;
 export const PRICES_COMMAND = {
   name: 'prices',
   summary:
-    'Refreshes the price files (config/prices/<region>.json) from the AWS Price List Query API and shows what changed. Needs AWS credentials allowed pricing:GetProducts.',
+    'Refreshes the price files (config/prices/<region>.json) from the AWS Price List Query ' +
+    'API and shows what changed. Needs AWS credentials allowed pricing:GetProducts.',
   flags: {
     region: {
       type: 'string',
@@ -197,7 +198,12 @@ export function refreshPriceFile(
           [API_SOURCE]: {
             class: 'price-list-api' as const,
             location: `AWS Price List Query API, GetProducts (endpoint ${context.endpoint}), read ${context.today}`,
-            what: `the current offers${published.length ? `, published ${published[0]}${published.at(-1) !== published[0] ? ` to ${published.at(-1)}` : ''}` : ''}`,
+            what:
+              `the current ` +
+              `offers` +
+              (published.length
+                ? `, published ${published[0]}${published.at(-1) !== published[0] ? ` to ${published.at(-1)}` : ''}`
+                : ''),
             date: context.today,
           },
         }
@@ -234,7 +240,8 @@ export async function main(
   const endpoint = values['endpoint-region'];
   if (!(PRICE_LIST_ENDPOINT_REGIONS as readonly string[]).includes(endpoint)) {
     console.error(
-      `--endpoint-region ${endpoint}: the Price List Query API answers in ${PRICE_LIST_ENDPOINT_REGIONS.join(' and ')}\n${usage(PRICES_COMMAND)}`,
+      `--endpoint-region ${endpoint}: the Price List Query API answers ` +
+        `in ${PRICE_LIST_ENDPOINT_REGIONS.join(' and ')}\n${usage(PRICES_COMMAND)}`,
     );
     return 2;
   }
@@ -262,7 +269,8 @@ export async function main(
       const problem = credentialsProblem(error);
       console.error(
         problem
-          ? `npm run prices needs AWS credentials allowed pricing:GetProducts, and ${problem}: ${(error as Error).message}. Nothing was written.`
+          ? `npm run prices needs AWS credentials allowed pricing:GetProducts, ` +
+              `and ${problem}: ${(error as Error).message}. Nothing was written.`
           : `GetProducts failed for ${region}: ${(error as Error).message}. Nothing was written for ${region}.`,
       );
       return 1;

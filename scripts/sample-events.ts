@@ -14,7 +14,8 @@ import { generateEvents, validateEvents, writeFirehoseObjects } from './telemetr
 export const SAMPLE_EVENTS_COMMAND = {
   name: 'sample-events',
   summary:
-    "Realistic events from the event contract, written as Firehose writes them (GZIP NDJSON in the stack's folder layout).",
+    'Realistic events from the event contract, written as Firehose ' +
+    "writes them (GZIP NDJSON in the stack's folder layout).",
   flags: {
     stack: {
       type: 'string',
@@ -73,7 +74,8 @@ export function main(args: string[]): number {
   const out = values.out ?? join('sample-data', stack);
   const keys = writeFirehoseObjects(deployment, events, out);
   console.log(
-    `${events.length} events (all valid against the ${stack} event schema) in ${keys.length} objects under ${out}/${keys[0]?.split('/')[0] ?? ''}/`,
+    `${events.length} events (all valid against the ${stack} event schema) ` +
+      `in ${keys.length} objects under ${out}/${keys[0]?.split('/')[0] ?? ''}/`,
   );
   return 0;
 }

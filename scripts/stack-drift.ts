@@ -35,7 +35,10 @@ export interface StackDrift {
   seconds: number;
 }
 
-/** What a plan's refresh found changed outside Terraform, in the review's terms. `stackDir`: the stack's synthesized folder (its facts). */
+/**
+ * What a plan's refresh found changed outside Terraform, in the review's terms. `stackDir`: the stack's synthesized
+ * folder (its facts).
+ */
 export function driftOfPlan(plan: PlanJson, stackDir?: string): Pick<StackDrift, 'resources' | 'changes' | 'verdict'> {
   const states = readPlan(plan, undefined, stackDir);
   if (states.drifted.length === 0) return { resources: [], changes: [] };

@@ -41,7 +41,9 @@ async function synth(args: string[]): Promise<number | undefined> {
     }
     const names = Object.keys(manifest.stacks);
     console.log(
-      `Generated Terraform for ${names.length} stacks in ${relative(process.cwd(), outdir) || '.'}/stacks: ${names.join(', ')}`,
+      `Generated Terraform for ${names.length} stacks ` +
+        `in ${relative(process.cwd(), outdir) || '.'}/stacks: ` +
+        `${names.join(', ')}`,
     );
   } else if (!process.exitCode) {
     // The app reported no problem, yet wrote nothing: say so instead of succeeding silently.

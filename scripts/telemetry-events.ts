@@ -129,7 +129,9 @@ export function validateEvents(deployment: ResolvedDeployment, events: Telemetry
     validate(e)
       ? []
       : [
-          `event ${i} (${String((e as TelemetryEvent).event_type)}): ${validate.errors?.map((err) => `${err.instancePath || '/'} ${err.message}`).join('; ')}`,
+          `event ${i} ` +
+            `(${String((e as TelemetryEvent).event_type)}): ` +
+            `${validate.errors?.map((err) => `${err.instancePath || '/'} ${err.message}`).join('; ')}`,
         ],
   );
 }

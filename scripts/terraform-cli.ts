@@ -42,7 +42,8 @@ export interface TerraformSetup {
 /**
  * The one Terraform CLI setup of the tools (drift, e2e, validate): a CLI config written into `dir` — hashicorp/aws
  * from the mirror, when there is one (Terraform then links the unpacked provider into each stack, so no cache is
- * needed), else a plugin cache in `dir` shared by the runs (the registry, one download) — and the environment naming it.
+ * needed), else a plugin cache in `dir` shared by the runs (the registry, one download) — and the environment naming
+ * it.
  */
 export function terraformSetup(dir: string, warn?: (message: string) => void): TerraformSetup {
   mkdirSync(dir, { recursive: true });
@@ -51,7 +52,9 @@ export function terraformSetup(dir: string, warn?: (message: string) => void): T
   writeFileSync(
     config,
     mirror
-      ? `provider_installation {\n  filesystem_mirror {\n    path    = "${mirror}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`
+      ? `provider_installation {\n  filesystem_mirror {\n    path    = ` +
+          `"${mirror}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  ` +
+          `direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`
       : `plugin_cache_dir = "${join(dir, 'plugin-cache')}"\n`,
   );
   if (!mirror) mkdirSync(join(dir, 'plugin-cache'), { recursive: true });

@@ -23,8 +23,10 @@ export const VALIDATE_COMMAND = {
   name: 'validate',
   summary:
     'Synthesizes, then runs terraform init + validate on every stack and an offline terraform plan where a provider\n' +
-    '  mirror allows ($TF_PROVIDER_MIRROR, or a well-known place); prints `N/M stacks valid`. Nothing touches AWS or\n' +
-    '  state. Exit status: 0 when every stack is valid (and planned), 1 otherwise, 2 when it cannot run (no terraform).',
+    '  mirror allows ($TF_PROVIDER_MIRROR, or a well-known place); ' +
+    'prints `N/M stacks valid`. Nothing touches AWS or\n' +
+    '  state. Exit status: 0 when every stack is valid (and ' +
+    'planned), 1 otherwise, 2 when it cannot run (no terraform).',
   flags: {
     hcl: { type: 'boolean', help: 'validate the HCL form (`cdktf synth --hcl`), synthesized into a scratch folder' },
     'no-synth': { type: 'boolean', help: 'validate the folder as it is' },
@@ -155,7 +157,8 @@ export async function main(args: string[]): Promise<number> {
         skippedPlan = 'no provider mirror: it needs one to run without network';
       }
       console.log(
-        'terraform-validate: no provider mirror found (set TF_PROVIDER_MIRROR); using the registry, and SKIPPING the offline plan (it needs a mirror to run without network)',
+        'terraform-validate: no provider mirror found (set TF_PROVIDER_MIRROR); using the ' +
+          'registry, and SKIPPING the offline plan (it needs a mirror to run without network)',
       );
     }
     const check: Check = { scratch, env, mirror, plan, hcl };

@@ -113,7 +113,8 @@ export class StateBootstrapStack extends CheckedStack {
     if (permissionsOf) for (const stack of target.stacks) permissionsBoundaryPolicy(this, stack, permissionsOf);
     if (target.deployRoles.length > 0 && !permissionsOf)
       throw new Error(
-        `the deploy roles of ${target.deployRoles.map((r) => r.stack).join(', ')} need their pipeline stacks (buildBootstrapStacks with the telemetry stacks)`,
+        `the deploy roles of ${target.deployRoles.map((r) => r.stack).join(', ')} need ` +
+          `their pipeline stacks (buildBootstrapStacks with the telemetry stacks)`,
       );
     for (const { stack, role: roleName, principals } of target.deployRoles) {
       const role = new IamRole(this, `${stack}-deploy`, {

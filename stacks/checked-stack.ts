@@ -23,8 +23,8 @@ export class CheckedStack extends TerraformStack {
   /**
    * The Terraform JSON of this stack's synthesis, kept once its aspects have run: cdktf's writer, the deploy
    * permissions beside it, the stacks synthesized after it (bootstrap, trust) and the policy checks all read this one
-   * resolution instead of resolving the whole stack again each (cdktf's resolution was about a fifth of the test suite's
-   * CPU in a profile of 2026-12-06, much of it such repeats).
+   * resolution instead of resolving the whole stack again each (cdktf's resolution was about a fifth of the test
+   * suite's CPU in a profile of 2026-12-06, much of it such repeats).
    */
   private synthesized?: { [key: string]: unknown };
 

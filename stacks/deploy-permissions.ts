@@ -600,7 +600,8 @@ export function deployPermissions(
   const iamSize = JSON.stringify({ Version: '2012-10-17', Statement: permissions.applyIam }).length;
   if (iamSize > MANAGED_POLICY_MAX_CHARACTERS)
     throw new UnknownResourceTypeError(
-      `the apply role's IAM policy of ${stack} is ${iamSize} characters, past a managed policy's ${MANAGED_POLICY_MAX_CHARACTERS} (IAM user guide, "IAM and AWS STS quotas")`,
+      `the apply role's IAM policy of ${stack} is ${iamSize} characters, past a managed ` +
+        `policy's ${MANAGED_POLICY_MAX_CHARACTERS} (IAM user guide, "IAM and AWS STS quotas")`,
     );
   return { ...permissions, boundary: permissionsBoundary(tf, env, stack) };
 }
@@ -640,7 +641,9 @@ function guardrailDenies(boundaryArn: string, policyArns: string[]): PolicyState
   ];
 }
 
-/** The SSO roles IAM Identity Center makes for permission sets: where the people's policies are meant to be attached. */
+/**
+ * The SSO roles IAM Identity Center makes for permission sets: where the people's policies are meant to be attached.
+ */
 export const SSO_ROLES_PATH = 'role/aws-reserved/sso.amazonaws.com/*';
 
 /**
@@ -660,8 +663,9 @@ export function permissionsBoundary(tf: TerraformJson, env: AwsEnvironment, stac
     const name = address ? named(roles[address] ?? {}, 'name') : named({ r: reference }, 'r');
     return name === undefined ? undefined : arn.role(name);
   };
-  // References to other resources of the stack (`${aws_sqs_queue.q.arn}`, `…/table/db/${aws_glue_catalog_table.t.name}`):
-  // the ARN built from the resource's configured name, or that name; anything else stays and is refused below.
+  // References to other resources of the stack (`${aws_sqs_queue.q.arn}`,
+  // `…/table/db/${aws_glue_catalog_table.t.name}`): the ARN built from the resource's configured name, or that name;
+  // anything else stays and is refused below.
   const resolveArn = (value: string): string => {
     const configOf = (type: string, address: string) =>
       (tf.resource?.[type] as Record<string, Config> | undefined)?.[address];
@@ -717,7 +721,8 @@ export function permissionsBoundary(tf: TerraformJson, env: AwsEnvironment, stac
         const r = resolveArn(reference);
         if (r.includes('${') || r === '*')
           throw new UnknownResourceTypeError(
-            `${g.sid}: a statement on ${reference} cannot be capped by the stack's boundary (stacks/deploy-permissions.ts)`,
+            `${g.sid}: a statement on ${reference} cannot be capped by ` +
+              `the stack's boundary (stacks/deploy-permissions.ts)`,
           );
         resources.add(r);
         [s.Action].flat().forEach((a) => actions.add(a));
@@ -753,12 +758,15 @@ export function permissionsBoundary(tf: TerraformJson, env: AwsEnvironment, stac
   const forbidden = statements.flatMap((s) => [s.Action].flat()).filter((a) => /^(iam|sts|organizations):/.test(a));
   if (forbidden.length > 0)
     throw new UnknownResourceTypeError(
-      `the boundary of ${stack} would grant ${[...new Set(forbidden)].join(', ')}: roles of a pipeline stack get nothing in IAM`,
+      `the boundary of ${stack} would ` +
+        `grant ${[...new Set(forbidden)].join(', ')}: roles of a pipeline ` +
+        `stack get nothing in IAM`,
     );
   const size = JSON.stringify({ Version: '2012-10-17', Statement: statements }).length;
   if (size > MANAGED_POLICY_MAX_CHARACTERS)
     throw new UnknownResourceTypeError(
-      `the permissions boundary of ${stack} is ${size} characters, past a managed policy's ${MANAGED_POLICY_MAX_CHARACTERS} (IAM user guide, "IAM and AWS STS quotas")`,
+      `the permissions boundary of ${stack} is ${size} characters, past a managed ` +
+        `policy's ${MANAGED_POLICY_MAX_CHARACTERS} (IAM user guide, "IAM and AWS STS quotas")`,
     );
   return statements;
 }

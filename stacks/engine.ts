@@ -28,9 +28,12 @@ export function engineOf({ name, version }: { name: string; version: string }): 
     .map((e) => `${e.package} ${e.version}`)
     .join(' or ');
   throw new Error(
-    `the package installed as \`cdktf\` is ${name} ${version}; the project is written for ${known}. Run \`npm run engine -- <name>\` ` +
-      'to install one of those, or, upgrading an engine, re-check addCustomSynthesis (lib/synthesize/synthesizer) and ' +
-      'ValidateBinaryVersion.validate (lib/validations/validate-binary-version), which stacks/cdktf-internals.ts uses, then update stacks/engines.json',
+    `the package installed as \`cdktf\` is ${name} ${version}; the project ` +
+      `is written for ${known}. Run \`npm run engine -- <name>\` ` +
+      'to install one of those, or, upgrading an engine, re-check ' +
+      'addCustomSynthesis (lib/synthesize/synthesizer) and ' +
+      'ValidateBinaryVersion.validate (lib/validations/validate-binary-version), ' +
+      'which stacks/cdktf-internals.ts uses, then update stacks/engines.json',
   );
 }
 

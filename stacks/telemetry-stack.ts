@@ -25,13 +25,17 @@ import { DEPLOY_POLICY_FILE, GUARDRAILS_FILE, type DeployPolicyJson } from '../t
 /** A role's inline policies together, whitespace not counted (IAM user guide, "IAM and AWS STS quotas"). */
 export const ROLE_INLINE_POLICIES_MAX_CHARACTERS = 10240;
 
-/** The plan and apply policies are each one inline policy of their role: past the quota the trust stack's apply fails. */
+/**
+ * The plan and apply policies are each one inline policy of their role: past the quota the trust stack's apply fails.
+ */
 function withinInlineLimit(stack: string, permissions: DeployPermissions): DeployPermissions {
   for (const phase of ['plan', 'apply'] as const) {
     const size = JSON.stringify({ Version: '2012-10-17', Statement: permissions[phase] }).length;
     if (size > ROLE_INLINE_POLICIES_MAX_CHARACTERS)
       throw new UnknownResourceTypeError(
-        `the ${phase} policy of ${stack} is ${size} characters, past a role's ${ROLE_INLINE_POLICIES_MAX_CHARACTERS} for inline policies (IAM user guide, "IAM and AWS STS quotas")`,
+        `the ${phase} policy of ${stack} is ${size} characters, past a ` +
+          `role's ${ROLE_INLINE_POLICIES_MAX_CHARACTERS} for inline policies (IAM user guide, "IAM ` +
+          `and AWS STS quotas")`,
       );
   }
   return permissions;
@@ -242,7 +246,8 @@ export class TelemetryStack extends CheckedStack {
     const { plan, apply, applyIam, boundary } = this.synthesizedPermissions;
     const document = (statements: PolicyStatement[]) =>
       JSON.parse(policyDocument(statements)) as PolicyDocumentJson<PolicyStatement>;
-    // The boundary every role of the stack names, and the apply role's IAM rights and denies (a managed policy of their own).
+    // The boundary every role of the stack names, and the apply role's IAM rights and denies (a managed policy of their
+    // own).
     const deployPolicy: DeployPolicyJson<PolicyStatement> = {
       plan: document(plan),
       apply: document(apply),

@@ -63,7 +63,8 @@ export class TrustStack extends CheckedStack {
       );
       if (existing.size > 1)
         throw new Error(
-          `${target.stack}: the deployments applied from ${hostname} disagree on backend.existingOidcProvider (the account has one provider per host): set it alike`,
+          `${target.stack}: the deployments applied from ${hostname} disagree on ` +
+            `backend.existingOidcProvider (the account has one provider per host): set it alike`,
         );
       // An account has one OIDC provider per URL: one made by another team is looked up, and never destroyed here.
       if (existing.has(true)) {

@@ -46,7 +46,9 @@ export class WorkspacesStack extends TerraformStack {
         );
         if (teams.size > 1)
           throw new Error(
-            `${target.stack}: the deployments of HCP Terraform project ${w.project} (${sameProject.map((x) => x.stack).join(', ')}) list different backend.teamAccess; a project has one set of teams`,
+            `${target.stack}: the deployments of HCP Terraform project ${w.project} ` +
+              `(${sameProject.map((x) => x.stack).join(', ')}) list different backend.teamAccess; a project ` +
+              `has one set of teams`,
           );
         // Who may see and approve runs of the project's workspaces: its configured teams only (and the owners).
         for (const { teamId, access } of w.teamAccess)

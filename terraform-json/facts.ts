@@ -28,7 +28,10 @@ export interface DeploymentFacts {
   stack: string;
   role: StackRole;
   project: string;
-  /** A pipeline's environment; for a state stack, the environments whose state it holds; for a trust stack, those of the stacks it serves. */
+  /**
+   * A pipeline's environment; for a state stack, the environments whose state it holds; for a trust stack, those of the
+   * stacks it serves.
+   */
   environments: string[];
   region: string;
   account: string;

@@ -148,7 +148,9 @@ export function parsePlan(text: string, source: string): { plan: PlanJson } | { 
     raw = JSON.parse(text);
   } catch (error) {
     return {
-      error: `${source}: not JSON (${(error as Error).message}); give the output of \`terraform show -json plan.tfplan\``,
+      error:
+        `${source}: not JSON (${(error as Error).message}); give ` +
+        `the output of \`terraform show -json plan.tfplan\``,
     };
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))

@@ -56,7 +56,9 @@ export function iamWildcardMatch(pattern: string, text: string, caseInsensitive 
 export const asList = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-/** Whether a policy document refuses everyone's requests without TLS: a Deny to `*` when `aws:SecureTransport` is false. */
+/**
+ * Whether a policy document refuses everyone's requests without TLS: a Deny to `*` when `aws:SecureTransport` is false.
+ */
 export function deniesInsecureTransport(policy: unknown): boolean {
   return (parsePolicy(policy) ?? []).some(
     (s) =>

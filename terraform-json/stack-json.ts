@@ -49,7 +49,10 @@ export function* strings(value: unknown, path = ''): Generator<[string, string]>
   }
 }
 
-/** The protections attached to one bucket (by its Terraform name): default encryption key, public access block, TLS-only policy. */
+/**
+ * The protections attached to one bucket (by its Terraform name): default encryption key, public access block, TLS-only
+ * policy.
+ */
 export function bucketControls(
   tf: TerraformJson,
   name: string,

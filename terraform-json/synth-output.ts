@@ -16,7 +16,9 @@ export const MANIFEST_FILE = 'manifest.json';
 /** A stack's synthesized Terraform JSON in its folder (`cdk.tf` for `cdktf synth --hcl`). */
 export const STACK_JSON_FILE = 'cdk.tf.json';
 
-/** Beside each pipeline stack's Terraform: its deploy roles' policies, for whoever applies it without the trust stack. */
+/**
+ * Beside each pipeline stack's Terraform: its deploy roles' policies, for whoever applies it without the trust stack.
+ */
 export const DEPLOY_POLICY_FILE = 'deploy-policy.json';
 
 /** deploy-policy.json (stacks/telemetry-stack.ts writes it; the report's access matrix reads it). */
@@ -41,7 +43,10 @@ export interface OrganizationGuardrailsJson<S extends Statement = Statement> {
   rcp: PolicyDocumentJson<S>;
 }
 
-/** What the tools read of the manifest: each stack's synthesized file, relative to the output folder, and its annotations. */
+/**
+ * What the tools read of the manifest: each stack's synthesized file, relative to the output folder, and its
+ * annotations.
+ */
 export interface SynthManifest {
   stacks: Record<
     string,
@@ -88,7 +93,9 @@ export function synthesizedStacks(outDir: string): SynthesizedStack[] | undefine
 export const readStackJson = (stack: SynthesizedStack): TerraformJson =>
   JSON.parse(readFileSync(stack.path, 'utf8')) as TerraformJson;
 
-/** The stack of a synth output named `name`; undefined when the folder holds no manifest or the manifest no such stack. */
+/**
+ * The stack of a synth output named `name`; undefined when the folder holds no manifest or the manifest no such stack.
+ */
 export const synthesizedStack = (outDir: string, name: string): SynthesizedStack | undefined =>
   synthesizedStacks(outDir)?.find((s) => s.name === name);
 

@@ -17,7 +17,9 @@ const EVENT_CRAWLER: CrawlerSettings = {
   updateBehavior: 'LOG',
   deleteBehavior: 'LOG',
 };
-/** The example's defaults switched to a mode by `catalog.mode` alone, with an event-mode crawler where the mode asks. */
+/**
+ * The example's defaults switched to a mode by `catalog.mode` alone, with an event-mode crawler where the mode asks.
+ */
 const written = (mode: CatalogMode) => ({
   catalog: { ...EXAMPLE_MATRIX.defaults.catalog, mode },
   crawler: mode === 'crawler-events' ? EVENT_CRAWLER : EXAMPLE_MATRIX.defaults.crawler,
@@ -55,15 +57,19 @@ describe('catalog modes: each resolves to its own variant, carrying only its own
 });
 
 describe('resolved deployments', () => {
-  it('switching to projection with catalog.mode alone passes: the shared defaults hold the crawler settings, the deployment has none', () => {
-    const [d] = resolveMatrix(singleDeployment({ catalog: { mode: 'projection' } }));
-    expect(d.settings.catalog).toEqual({
-      mode: 'projection',
-      tablePrefix: EXAMPLE_MATRIX.defaults.catalog.tablePrefix,
-      projectionStartYear: EXAMPLE_MATRIX.defaults.catalog.projectionStartYear,
-    });
-    expect(d.settings).not.toHaveProperty('crawler');
-  });
+  it(
+    'switching to projection with catalog.mode alone passes: the shared ' +
+      'defaults hold the crawler settings, the deployment has none',
+    () => {
+      const [d] = resolveMatrix(singleDeployment({ catalog: { mode: 'projection' } }));
+      expect(d.settings.catalog).toEqual({
+        mode: 'projection',
+        tablePrefix: EXAMPLE_MATRIX.defaults.catalog.tablePrefix,
+        projectionStartYear: EXAMPLE_MATRIX.defaults.catalog.projectionStartYear,
+      });
+      expect(d.settings).not.toHaveProperty('crawler');
+    },
+  );
 
   it('the crawler section lives in the catalog of a crawler mode', () => {
     const [d] = resolveMatrix(singleDeployment({ catalog: { mode: 'crawler-events' }, crawler: EVENT_CRAWLER }));

@@ -36,25 +36,30 @@ describe('control acceptances, checked against the controls catalogue', () => {
     return [];
   };
 
-  it('an override file may accept catalogue entries that are not Security Hub ids (sns-tls-only, cloudwatch-log-group-encrypted)', () => {
-    const deployments = loadDeployments(
-      overrideFile(['sns-tls-only', 'cloudwatch-log-group-encrypted']),
-      EXAMPLE_MATRIX,
-    );
-    expect(deployments.length).toBeGreaterThan(0);
-    for (const d of deployments)
-      expect(d.settings.controls.acceptances.map((a) => a.control)).toEqual([
-        'sns-tls-only',
-        'cloudwatch-log-group-encrypted',
-      ]);
-  });
+  it(
+    'an override file may accept catalogue entries that are not ' +
+      'Security Hub ids (sns-tls-only, cloudwatch-log-group-encrypted)',
+    () => {
+      const deployments = loadDeployments(
+        overrideFile(['sns-tls-only', 'cloudwatch-log-group-encrypted']),
+        EXAMPLE_MATRIX,
+      );
+      expect(deployments.length).toBeGreaterThan(0);
+      for (const d of deployments)
+        expect(d.settings.controls.acceptances.map((a) => a.control)).toEqual([
+          'sns-tls-only',
+          'cloudwatch-log-group-encrypted',
+        ]);
+    },
+  );
 
   it('an override file accepting S3.99 is refused, naming the file, the field and every valid id', () => {
     const file = overrideFile(['S3.99']);
     const problems = problemsOf(file);
     expect(problems).toEqual([
       expect.stringContaining(
-        'controls.acceptances[0].control: "S3.99" — "S3.99" is not a control of the catalogue (config/controls.ts): one of ',
+        'controls.acceptances[0].control: "S3.99" — "S3.99" is not a ' +
+          'control of the catalogue (config/controls.ts): one of ',
       ),
     ]);
     expect(problems[0]).toContain(file);

@@ -58,36 +58,47 @@ describe('the jurisdiction table', () => {
       expect(doc).toContain(`| \`${code}\` | ${j.name} | ${j.regions.map((r) => `\`${r}\``).join(', ')} |`);
   });
 
-  it('holds for the configured matrix: each deployment is in its jurisdiction, or the region has a reasoned exception', () => {
-    for (const d of loadConfiguredDeployments()) {
-      if (d.jurisdiction in BUILT_IN_JURISDICTIONS)
-        expect(d.jurisdictionRegions).toEqual(BUILT_IN_JURISDICTIONS[d.jurisdiction].regions);
-      for (const region of [d.region, ...d.allowedRegions]) {
-        const inside = d.jurisdictionRegions.includes(region);
-        expect([d.names.stack, region, inside || Boolean(d.regionExceptions[region]?.trim())]).toEqual([
-          d.names.stack,
-          region,
-          true,
-        ]);
+  it(
+    'holds for the configured matrix: each deployment is in its ' +
+      'jurisdiction, or the region has a reasoned exception',
+    () => {
+      for (const d of loadConfiguredDeployments()) {
+        if (d.jurisdiction in BUILT_IN_JURISDICTIONS)
+          expect(d.jurisdictionRegions).toEqual(BUILT_IN_JURISDICTIONS[d.jurisdiction].regions);
+        for (const region of [d.region, ...d.allowedRegions]) {
+          const inside = d.jurisdictionRegions.includes(region);
+          expect([d.names.stack, region, inside || Boolean(d.regionExceptions[region]?.trim())]).toEqual([
+            d.names.stack,
+            region,
+            true,
+          ]);
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe('a deployment outside its jurisdiction', () => {
   it('EU in us-west-2 is refused by config:check, naming the jurisdiction, its regions and the way out', () => {
     expect(problems(one({ region: 'us-west-2' }))).toEqual([
       expect.stringMatching(
-        /^prod\/us-west-2 region: "us-west-2" — outside jurisdiction EU \(European Union: eu-central-1, .*\): .* give regionExceptions: \{ 'us-west-2': '<reason>' \}$/,
+        new RegExp(
+          String.raw`^prod\/us-west-2 region: "us-west-2" — outside jurisdiction EU \(European Union: ` +
+            String.raw`eu-central-1, .*\): .* give regionExceptions: \{ 'us-west-2': '<reason>' \}$`,
+        ),
       ),
     ]);
   });
 
-  it('a deployment that leaves the jurisdiction unset (US by default) in an EU region is told which jurisdictions the region is in', () => {
-    expect(problems(one({ jurisdiction: undefined }))).toEqual([
-      expect.stringMatching(/jurisdiction is not set and defaults to US: eu-central-1 is in EU, EEA — set it$/),
-    ]);
-  });
+  it(
+    'a deployment that leaves the jurisdiction unset (US by default) in ' +
+      'an EU region is told which jurisdictions the region is in',
+    () => {
+      expect(problems(one({ jurisdiction: undefined }))).toEqual([
+        expect.stringMatching(/jurisdiction is not set and defaults to US: eu-central-1 is in EU, EEA — set it$/),
+      ]);
+    },
+  );
 
   it('reaching a region outside it (allowedRegions: replication, a provider, an ARN) is refused too', () => {
     expect(problems(one({ allowedRegions: ['eu-west-1', 'us-east-1'] }))).toEqual([
@@ -104,21 +115,25 @@ describe('a deployment outside its jurisdiction', () => {
     ).toEqual([expect.stringMatching(/allowedRegions\[0\]: "us-east-1" — outside jurisdiction EU/)]);
   });
 
-  it('refuses an exception without a reason, one for a region inside the jurisdiction, and one the deployment does not use', () => {
-    expect(problems(one({ region: 'us-west-2', regionExceptions: { 'us-west-2': ' ' } }))).toEqual([
-      expect.stringMatching(/regionExceptions\.us-west-2: " " — a region exception needs its reason/),
-    ]);
-    expect(problems(one({ regionExceptions: { 'eu-west-1': 'why not' } }))).toEqual([
-      expect.stringMatching(
-        /regionExceptions\.eu-west-1: "why not" — eu-west-1 is inside jurisdiction EU: the exception excuses nothing/,
-      ),
-    ]);
-    expect(problems(one({ regionExceptions: { 'us-east-1': 'old' } }))).toEqual([
-      expect.stringMatching(
-        /regionExceptions\.us-east-1: "old" — the deployment is not in us-east-1 and does not reach it/,
-      ),
-    ]);
-  });
+  it(
+    'refuses an exception without a reason, one for a region inside ' +
+      'the jurisdiction, and one the deployment does not use',
+    () => {
+      expect(problems(one({ region: 'us-west-2', regionExceptions: { 'us-west-2': ' ' } }))).toEqual([
+        expect.stringMatching(/regionExceptions\.us-west-2: " " — a region exception needs its reason/),
+      ]);
+      expect(problems(one({ regionExceptions: { 'eu-west-1': 'why not' } }))).toEqual([
+        expect.stringMatching(
+          /regionExceptions\.eu-west-1: "why not" — eu-west-1 is inside jurisdiction EU: the exception excuses nothing/,
+        ),
+      ]);
+      expect(problems(one({ regionExceptions: { 'us-east-1': 'old' } }))).toEqual([
+        expect.stringMatching(
+          /regionExceptions\.us-east-1: "old" — the deployment is not in us-east-1 and does not reach it/,
+        ),
+      ]);
+    },
+  );
 
   it('refuses an unknown jurisdiction, listing the known ones', () => {
     expect(problems(one({ jurisdiction: 'XX' }))).toEqual([
@@ -180,7 +195,8 @@ describe('strict configuration: an unknown field at any level is refused with th
     [
       'a deployment field far from any',
       one({ colour: 'blue' }),
-      'prod/eu-central-1 colour: "blue" — unknown field; known: accountId, allowedRegions, backend, dataClassification, environment, jurisdiction, movedFrom, overrides, profile, region, regionExceptions',
+      'prod/eu-central-1 colour: "blue" — unknown field; known: accountId, allowedRegions, backend, ' +
+        'dataClassification, environment, jurisdiction, movedFrom, overrides, profile, region, regionExceptions',
     ],
     [
       'a top-level field',

@@ -89,20 +89,24 @@ describe('deepMerge', () => {
 });
 
 describe('reporting', () => {
-  it('reports every problem at once, each with deployment (or the shared default, said once), field, value and rule', () => {
-    const problems = problemsOf(() =>
-      resolveMatrix(
-        matrixWith({
-          defaults: { lifecycle: { standardIaDays: 10 } },
-          profiles: { compliance: { athena: { bytesScannedCutoffPerQuery: 0 } } },
-        }),
-      ),
-    );
-    expect(problems).toEqual([
-      'defaults lifecycle.standardIaDays: 10 — S3 requires at least 30 days before STANDARD_IA (every deployment)',
-      expect.stringMatching(/^prod\/eu-central-1 athena\.bytesScannedCutoffPerQuery: 0 — /),
-    ]);
-  });
+  it(
+    'reports every problem at once, each with deployment (or the ' +
+      'shared default, said once), field, value and rule',
+    () => {
+      const problems = problemsOf(() =>
+        resolveMatrix(
+          matrixWith({
+            defaults: { lifecycle: { standardIaDays: 10 } },
+            profiles: { compliance: { athena: { bytesScannedCutoffPerQuery: 0 } } },
+          }),
+        ),
+      );
+      expect(problems).toEqual([
+        'defaults lifecycle.standardIaDays: 10 — S3 requires at least 30 days before STANDARD_IA (every deployment)',
+        expect.stringMatching(/^prod\/eu-central-1 athena\.bytesScannedCutoffPerQuery: 0 — /),
+      ]);
+    },
+  );
 
   it('names an unknown field precisely', () => {
     const problems = problemsOf(() =>
@@ -133,7 +137,8 @@ describe('override file', () => {
       deploymentOverrides: { 'prod/eu-central-1': { lifecycle: { expirationDays: 100 } } },
     });
     expect(problemsOf(() => loadExample(path))).toEqual([
-      `prod/eu-central-1 lifecycle.expirationDays: 100 — S3 requires expiration after every transition: must be greater than deepArchiveDays (180) (set in ${path})`,
+      `prod/eu-central-1 lifecycle.expirationDays: 100 — S3 requires expiration after ` +
+        `every transition: must be greater than deepArchiveDays (180) (set in ${path})`,
     ]);
   });
 
@@ -171,31 +176,39 @@ describe('override file', () => {
     );
   });
 
-  it('refuses one account applied from HCP Terraform hosts of two jurisdictions, unless each deployment there says why', () => {
-    const us = { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'app.terraform.io' };
-    const split = (reason?: string) => ({
-      backend: { ...us, ...(reason ? { crossJurisdictionAccountReason: reason } : {}) },
-      deploymentOverrides: {},
-      deployments: EXAMPLE_MATRIX.deployments.map((d) => ({
-        ...d,
-        ...(d.jurisdiction === 'EU' ? { backend: { organization: 'acme-eu', hostname: 'app.eu.terraform.io' } } : {}),
-      })),
-    });
-    const problems = problemsOf(() => loadExample(file('split.json', split())));
-    expect(problems).toEqual([
-      expect.stringMatching(
-        /^account 222222222222 would be applied by HCP Terraform organizations on hosts of EU and US: .*crossJurisdictionAccountReason/,
-      ),
-    ]);
-    expect(loadExample(file('split-ok.json', split('one prod account for both apps (review 2026-11)'))).length).toBe(
-      EXAMPLE_MATRIX.deployments.length,
-    );
-  });
+  it(
+    'refuses one account applied from HCP Terraform hosts of two ' +
+      'jurisdictions, unless each deployment there says why',
+    () => {
+      const us = { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'app.terraform.io' };
+      const split = (reason?: string) => ({
+        backend: { ...us, ...(reason ? { crossJurisdictionAccountReason: reason } : {}) },
+        deploymentOverrides: {},
+        deployments: EXAMPLE_MATRIX.deployments.map((d) => ({
+          ...d,
+          ...(d.jurisdiction === 'EU' ? { backend: { organization: 'acme-eu', hostname: 'app.eu.terraform.io' } } : {}),
+        })),
+      });
+      const problems = problemsOf(() => loadExample(file('split.json', split())));
+      expect(problems).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            '^account 222222222222 would be applied by HCP Terraform organizations on hosts of EU and ' +
+              'US: .*crossJurisdictionAccountReason',
+          ),
+        ),
+      ]);
+      expect(loadExample(file('split-ok.json', split('one prod account for both apps (review 2026-11)'))).length).toBe(
+        EXAMPLE_MATRIX.deployments.length,
+      );
+    },
+  );
 
   it('names the file for a shared default it sets, once', () => {
     const path = file('defaults.json', { defaults: { lifecycle: { expirationDays: 20 } } });
     expect(problemsOf(() => loadExample(path))).toEqual([
-      `defaults lifecycle.expirationDays: 20 — S3 requires expiration after every transition: must be greater than standardIaDays (30) (set in ${path}) (dev/us-east-1, prod/us-east-1)`,
+      `defaults lifecycle.expirationDays: 20 — S3 requires expiration after every transition: must ` +
+        `be greater than standardIaDays (30) (set in ${path}) (dev/us-east-1, prod/us-east-1)`,
     ]);
   });
 });
@@ -217,38 +230,42 @@ describe('which override file is in force (one rule for every command)', () => {
     expect(() => overrideFilePath({}, project({ telemetryConfig: 42 }))).toThrow(ConfigError);
   });
 
-  it('preflight, deploy and sample-events see the deployments of the file cdktf.json names (config:check, as its own process: commands.test.ts)', async () => {
-    const copy = mkdtempSync(join(tmpdir(), 'context-project-'));
-    const [tokyo] = loadDeployments(makeTokyoContextProject(copy));
+  it(
+    'preflight, deploy and sample-events see the deployments of the file ' +
+      'cdktf.json names (config:check, as its own process: commands.test.ts)',
+    async () => {
+      const copy = mkdtempSync(join(tmpdir(), 'context-project-'));
+      const [tokyo] = loadDeployments(makeTokyoContextProject(copy));
 
-    // The commands, in this process, from the copy's directory (they load the matrix as config:check does).
-    const saved = { cwd: process.cwd(), config: process.env.TELEMETRY_CONFIG };
-    const output = {
-      log: jest.spyOn(console, 'log').mockImplementation(() => undefined),
-      error: jest.spyOn(console, 'error').mockImplementation(() => undefined),
-    };
-    const said = () => [...output.log.mock.calls, ...output.error.mock.calls].map((c) => String(c[0])).join('\n');
-    try {
-      delete process.env.TELEMETRY_CONFIG;
-      process.chdir(copy);
-      const otherAccount = () => ({
-        send: async () => ({ Account: '210987654321', Arn: 'arn:aws:iam::210987654321:role/x' }),
-      });
-      // Preflight and deploy get as far as the credentials' account, which is the wrong one here.
-      expect(await preflightMain([tokyo.names.stack], otherAccount)).toBe(1);
-      expect(await deployMain([tokyo.names.stack], otherAccount)).toBe(1);
-      expect(said()).toContain(`${tokyo.names.stack}: credentials are for account 210987654321`);
-      expect(said()).not.toMatch(/unknown stack/);
-      expect(
-        sampleEventsMain(['--stack', tokyo.names.stack, '--out', join(copy, 'sample-data'), '--sessions', '1']),
-      ).toBe(0);
-      // npm run report loads the matrix through the same loadDeploymentsOrReport() as preflight and deploy.
-      expect(overrideFilePath()).toBe('tokyo.json');
-    } finally {
-      process.chdir(saved.cwd);
-      if (saved.config !== undefined) process.env.TELEMETRY_CONFIG = saved.config;
-      output.log.mockRestore();
-      output.error.mockRestore();
-    }
-  });
+      // The commands, in this process, from the copy's directory (they load the matrix as config:check does).
+      const saved = { cwd: process.cwd(), config: process.env.TELEMETRY_CONFIG };
+      const output = {
+        log: jest.spyOn(console, 'log').mockImplementation(() => undefined),
+        error: jest.spyOn(console, 'error').mockImplementation(() => undefined),
+      };
+      const said = () => [...output.log.mock.calls, ...output.error.mock.calls].map((c) => String(c[0])).join('\n');
+      try {
+        delete process.env.TELEMETRY_CONFIG;
+        process.chdir(copy);
+        const otherAccount = () => ({
+          send: async () => ({ Account: '210987654321', Arn: 'arn:aws:iam::210987654321:role/x' }),
+        });
+        // Preflight and deploy get as far as the credentials' account, which is the wrong one here.
+        expect(await preflightMain([tokyo.names.stack], otherAccount)).toBe(1);
+        expect(await deployMain([tokyo.names.stack], otherAccount)).toBe(1);
+        expect(said()).toContain(`${tokyo.names.stack}: credentials are for account 210987654321`);
+        expect(said()).not.toMatch(/unknown stack/);
+        expect(
+          sampleEventsMain(['--stack', tokyo.names.stack, '--out', join(copy, 'sample-data'), '--sessions', '1']),
+        ).toBe(0);
+        // npm run report loads the matrix through the same loadDeploymentsOrReport() as preflight and deploy.
+        expect(overrideFilePath()).toBe('tokyo.json');
+      } finally {
+        process.chdir(saved.cwd);
+        if (saved.config !== undefined) process.env.TELEMETRY_CONFIG = saved.config;
+        output.log.mockRestore();
+        output.error.mockRestore();
+      }
+    },
+  );
 });

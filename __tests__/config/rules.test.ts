@@ -31,7 +31,8 @@ const CASES: Case[] = [
     'S3: Glacier-class ≥ 30 days after IA',
     ...settings(
       { lifecycle: { deepArchiveDays: 45 } },
-      'prod/eu-central-1 lifecycle.deepArchiveDays: 45 — S3 requires a Glacier-class transition at least 30 days after STANDARD_IA',
+      'prod/eu-central-1 lifecycle.deepArchiveDays: 45 — S3 requires a ' +
+        'Glacier-class transition at least 30 days after STANDARD_IA',
     ),
   ],
   [
@@ -101,7 +102,8 @@ const CASES: Case[] = [
     `Firehose: JSON events in ${compression} cannot be erased`,
     ...settings(
       { firehose: { compression } },
-      `prod/eu-central-1 firehose.compression: "${compression}" — JSON events must be GZIP or UNCOMPRESSED: the erasure (npm run erase) reads only GZIP and plain NDJSON`,
+      `prod/eu-central-1 firehose.compression: "${compression}" — JSON events must be GZIP or ` +
+        `UNCOMPRESSED: the erasure (npm run erase) reads only GZIP and plain NDJSON`,
     ),
   ]),
   [
@@ -115,14 +117,17 @@ const CASES: Case[] = [
     'Firehose: no error-output-type in the data prefix',
     ...settings(
       { firehose: { dataPrefix: 'data/!{firehose:error-output-type}/' } },
-      'prod/eu-central-1 firehose.dataPrefix: "data/!{firehose:error-output-type}/" — Firehose rejects !{firehose:error-output-type} in the data prefix',
+      'prod/eu-central-1 firehose.dataPrefix: "data/!{firehose:error-output-type}/" ' +
+        '— Firehose rejects !{firehose:error-output-type} in the data prefix',
     ),
   ],
   [
     'Firehose: error prefix names the error type',
     ...settings(
       { firehose: { errorPrefix: 'errors/' } },
-      'prod/eu-central-1 firehose.errorPrefix: "errors/" — Firehose requires !{firehose:error-output-type} in the error prefix when the data prefix has expressions',
+      'prod/eu-central-1 firehose.errorPrefix: "errors/" — Firehose requires ' +
+        '!{firehose:error-output-type} in the error prefix when the data prefix has ' +
+        'expressions',
     ),
   ],
   [
@@ -136,7 +141,9 @@ const CASES: Case[] = [
     'Firehose: errors outside the crawled folder',
     ...settings(
       { firehose: { errorPrefix: 'data/errors/!{firehose:error-output-type}/' } },
-      'prod/eu-central-1 firehose.errorPrefix: "data/errors/!{firehose:error-output-type}/" — must be outside the data folder "data/"',
+      'prod/eu-central-1 firehose.errorPrefix: ' +
+        '"data/errors/!{firehose:error-output-type}/" — must be outside the ' +
+        'data folder "data/"',
     ),
   ],
   [
@@ -150,14 +157,16 @@ const CASES: Case[] = [
     'Glue: not faster than every 5 minutes',
     ...settings(
       { crawler: { schedule: 'cron(*/2 * * * ? *)' } },
-      'prod/eu-central-1 crawler.schedule: "cron(*/2 * * * ? *)" — runs every 2 minute(s); Glue allows nothing faster than every 5 minutes',
+      'prod/eu-central-1 crawler.schedule: "cron(*/2 * * * ? *)" — runs every ' +
+        '2 minute(s); Glue allows nothing faster than every 5 minutes',
     ),
   ],
   [
     'Glue: one of day-of-month / day-of-week is ?',
     ...settings(
       { crawler: { schedule: 'cron(0 1 * * * *)' } },
-      'prod/eu-central-1 crawler.schedule: "cron(0 1 * * * *)" — exactly one of day-of-month and day-of-week must be "?"',
+      'prod/eu-central-1 crawler.schedule: "cron(0 1 * * * *)" — ' +
+        'exactly one of day-of-month and day-of-week must be "?"',
     ),
   ],
   [
@@ -171,42 +180,50 @@ const CASES: Case[] = [
     'Glue: no incremental crawls of the catalog target (config would say one thing, AWS run another)',
     ...settings(
       { crawler: { recrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY', schedule: 'cron(0 */6 * * ? *)' } as never },
-      'prod/eu-central-1 crawler.recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" — CRAWL_NEW_FOLDERS_ONLY is not available: the crawler crawls the events table (a catalog target), and AWS documents incremental crawls for Amazon S3 data sources only',
+      'prod/eu-central-1 crawler.recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" — ' +
+        'CRAWL_NEW_FOLDERS_ONLY is not available: the crawler crawls the events table (a ' +
+        'catalog target), and AWS documents incremental crawls for Amazon S3 data sources only',
     ),
   ],
   [
     'Catalog: event-mode crawls need the crawler-events mode (its queue)',
     ...settings(
       { crawler: { recrawlBehavior: 'CRAWL_EVENT_MODE', updateBehavior: 'LOG', deleteBehavior: 'LOG' } },
-      'prod/eu-central-1 crawler.recrawlBehavior: "CRAWL_EVENT_MODE" — CRAWL_EVENT_MODE needs catalog.mode "crawler-events" (the S3 event queue)',
+      'prod/eu-central-1 crawler.recrawlBehavior: "CRAWL_EVENT_MODE" — ' +
+        'CRAWL_EVENT_MODE needs catalog.mode "crawler-events" (the S3 event queue)',
     ),
   ],
   [
     'Catalog: the crawler-events mode needs an event-mode crawler',
     ...settings(
       { catalog: { mode: 'crawler-events' } },
-      'prod/eu-central-1 crawler.recrawlBehavior: "CRAWL_EVERYTHING" — catalog.mode "crawler-events" needs crawler.recrawlBehavior CRAWL_EVENT_MODE',
+      'prod/eu-central-1 crawler.recrawlBehavior: "CRAWL_EVERYTHING" — ' +
+        'catalog.mode "crawler-events" needs crawler.recrawlBehavior CRAWL_EVENT_MODE',
     ),
   ],
   [
     "Catalog: a crawler's settings in a projection deployment's overrides",
     ...settings(
       { catalog: { mode: 'projection' }, crawler: { schedule: 'cron(15 3 * * ? *)' } },
-      'prod/eu-central-1 crawler: {"recrawlBehavior":"CRAWL_EVERYTHING","schedule":"cron(15 3 * * ? *)","updateBehavior":"LOG","deleteBehavior":"LOG"} — a setting of catalog.mode crawler and crawler-events, not of this deployment\'s projection',
+      'prod/eu-central-1 crawler: {"recrawlBehavior":"CRAWL_EVERYTHING","schedule":"cron(15 ' +
+        '3 * * ? *)","updateBehavior":"LOG","deleteBehavior":"LOG"} — a setting of ' +
+        "catalog.mode crawler and crawler-events, not of this deployment's projection",
     ),
   ],
   [
     "Catalog: crawler log encryption in a projection deployment's overrides",
     ...settings(
       { catalog: { mode: 'projection', encryptCrawlerLogs: false } },
-      "prod/eu-central-1 catalog.encryptCrawlerLogs: false — a setting of catalog.mode crawler and crawler-events, not of this deployment's projection",
+      'prod/eu-central-1 catalog.encryptCrawlerLogs: false — a setting of ' +
+        "catalog.mode crawler and crawler-events, not of this deployment's projection",
     ),
   ],
   [
     "Catalog: projection's first year in a crawler deployment's overrides",
     ...settings(
       { catalog: { projectionStartYear: 2030 } },
-      "prod/eu-central-1 catalog.projectionStartYear: 2030 — a setting of catalog.mode projection, not of this deployment's crawler",
+      'prod/eu-central-1 catalog.projectionStartYear: 2030 — a setting of ' +
+        "catalog.mode projection, not of this deployment's crawler",
     ),
   ],
   [
@@ -216,7 +233,9 @@ const CASES: Case[] = [
         catalog: { mode: 'projection' },
         firehose: { dataPrefix: 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/' },
       },
-      'prod/eu-central-1 firehose.dataPrefix: "data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/" — must end with year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/: the events table\'s partition keys are year/month/day, in that order and last, in every catalog mode (projection included)',
+      'prod/eu-central-1 firehose.dataPrefix: "data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/" — must ' +
+        "end with year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/: the events table's " +
+        'partition keys are year/month/day, in that order and last, in every catalog mode (projection included)',
     ),
   ],
   // The crawler modes' table has the same fixed year/month/day keys: a layout it can't describe is refused too.
@@ -229,7 +248,10 @@ const CASES: Case[] = [
           dataPrefix: 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/',
         },
       },
-      'prod/eu-central-1 firehose.dataPrefix: "data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/" — the events table has only the partition keys year/month/day in every catalog mode; remove the others (hour)',
+      'prod/eu-central-1 firehose.dataPrefix: ' +
+        '"data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=' +
+        '!{timestamp:HH}/" — the events table has only the partition keys year/month/day in ' +
+        'every catalog mode; remove the others (hour)',
     ),
   ],
   [
@@ -239,7 +261,11 @@ const CASES: Case[] = [
         catalog: { mode: 'crawler' },
         firehose: { dataPrefix: 'data/day=!{timestamp:dd}/month=!{timestamp:MM}/year=!{timestamp:yyyy}/' },
       },
-      'prod/eu-central-1 firehose.dataPrefix: "data/day=!{timestamp:dd}/month=!{timestamp:MM}/year=!{timestamp:yyyy}/" — must end with year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/: the events table\'s partition keys are year/month/day, in that order and last, in every catalog mode (crawler included)',
+      'prod/eu-central-1 firehose.dataPrefix: ' +
+        '"data/day=!{timestamp:dd}/month=!{timestamp:MM}/year=!{timestamp:yyyy}/" — must end ' +
+        'with year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/: the events ' +
+        "table's partition keys are year/month/day, in that order and last, in every catalog " +
+        'mode (crawler included)',
     ),
   ],
   [
@@ -255,7 +281,10 @@ const CASES: Case[] = [
             'data/app=!{partitionKeyFromQuery:app}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
         },
       },
-      'prod/eu-central-1 firehose.dataPrefix: "data/app=!{partitionKeyFromQuery:app}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" — the events table has only the partition keys year/month/day in every catalog mode; remove the others (app)',
+      'prod/eu-central-1 firehose.dataPrefix: ' +
+        '"data/app=!{partitionKeyFromQuery:app}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=' +
+        '!{timestamp:dd}/" — the events table has only the partition keys year/month/day in every ' +
+        'catalog mode; remove the others (app)',
     ),
   ],
   [
@@ -270,7 +299,11 @@ const CASES: Case[] = [
             'data/!{partitionKeyFromQuery:app}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
         },
       },
-      'prod/eu-central-1 firehose.dataPrefix: "data/!{partitionKeyFromQuery:app}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/" — must be the events table\'s folder (data/) followed by year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/ alone: the table has no partition key for !{partitionKeyFromQuery:app}/',
+      'prod/eu-central-1 firehose.dataPrefix: ' +
+        '"data/!{partitionKeyFromQuery:app}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=' +
+        '!{timestamp:dd}/" — must be the events table\'s folder (data/) followed by ' +
+        'year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/ alone: the table has no ' +
+        'partition key for !{partitionKeyFromQuery:app}/',
     ),
   ],
   [
@@ -304,28 +337,32 @@ const CASES: Case[] = [
     'Glue/Athena: table names Athena accepts',
     ...settings(
       { catalog: { tablePrefix: 'Events-' } },
-      'prod/eu-central-1 catalog.tablePrefix: "Events-" — table name "Events-data" (tablePrefix + data folder) is not one Athena accepts',
+      'prod/eu-central-1 catalog.tablePrefix: "Events-" — table name ' +
+        '"Events-data" (tablePrefix + data folder) is not one Athena accepts',
     ),
   ],
   [
     'Athena: cutoff never off',
     ...settings(
       { athena: { bytesScannedCutoffPerQuery: 0 } },
-      'prod/eu-central-1 athena.bytesScannedCutoffPerQuery: 0 — Athena and the Terraform provider require at least 10485760 bytes',
+      'prod/eu-central-1 athena.bytesScannedCutoffPerQuery: 0 — Athena ' +
+        'and the Terraform provider require at least 10485760 bytes',
     ),
   ],
   [
     'Athena: cutoff ≥ 10 MiB (provider floor above the API’s 10,000,000)',
     ...settings(
       { athena: { bytesScannedCutoffPerQuery: 10_000_000 } },
-      'prod/eu-central-1 athena.bytesScannedCutoffPerQuery: 10000000 — Athena and the Terraform provider require at least 10485760 bytes',
+      'prod/eu-central-1 athena.bytesScannedCutoffPerQuery: 10000000 — Athena ' +
+        'and the Terraform provider require at least 10485760 bytes',
     ),
   ],
   [
     'Folders: contract-schema/ stays empty',
     ...settings(
       { athena: { resultsPrefix: 'contract-schema/results/' } },
-      'prod/eu-central-1 athena.resultsPrefix: "contract-schema/results/" — contract-schema/ is reserved for the contract table\'s schema and must stay empty',
+      'prod/eu-central-1 athena.resultsPrefix: "contract-schema/results/" — ' +
+        "contract-schema/ is reserved for the contract table's schema and must stay empty",
     ),
   ],
   [
@@ -355,7 +392,9 @@ const CASES: Case[] = [
       ...singleDeployment(),
       backend: { type: 'cloud', organization: 'acme', workspacePrefix: 'telemetry', hostname: 'app.terraform.io' },
     },
-    'matrix backend.hostname: "app.terraform.io" — state of a EU-jurisdiction deployment would be held in US (app.terraform.io); use an organization on app.eu.terraform.io for it (backend in the deployment), or give backend.residencyException with the reason',
+    'matrix backend.hostname: "app.terraform.io" — state of a EU-jurisdiction deployment would ' +
+      'be held in US (app.terraform.io); use an organization on app.eu.terraform.io for it ' +
+      '(backend in the deployment), or give backend.residencyException with the reason',
   ],
   [
     'Residency: an exception needs its reason',
@@ -402,7 +441,9 @@ const CASES: Case[] = [
       ...singleDeployment({}, { region: 'ap-southeast-5', environment: 'performance1234' }),
       project: 'telemetry-ingestion1',
     },
-    'performance1234/ap-southeast-5 environment: "performance1234" — data bucket name "telemetry-ingestion1-performance1234-222222222222-ap-southeast-5" is 64 characters; S3 allows 3–63',
+    'performance1234/ap-southeast-5 environment: "performance1234" — data bucket name ' +
+      '"telemetry-ingestion1-performance1234-222222222222-ap-southeast-5" is 64 characters; S3 allows ' +
+      '3–63',
   ],
   [
     'Matrix: the access-log bucket’s name within 63 characters too, when access logs are on',
@@ -413,7 +454,9 @@ const CASES: Case[] = [
       ),
       project: 'telemetry-app1',
     },
-    'performance1234/ap-southeast-5 logs.bucketAccessLogs: true — access log bucket name "telemetry-app1-performance1234-222222222222-ap-southeast-5-access-logs" is 70 characters; S3 allows 3–63',
+    'performance1234/ap-southeast-5 logs.bucketAccessLogs: true — access log bucket name ' +
+      '"telemetry-app1-performance1234-222222222222-ap-southeast-5-access-logs" is 70 characters; S3 allows ' +
+      '3–63',
   ],
   [
     'Matrix: the state bucket’s access-log bucket within 63 characters, when access logs are on',
@@ -426,7 +469,9 @@ const CASES: Case[] = [
         noncurrentVersionExpirationDays: 90,
       },
     },
-    'matrix backend.bucketPrefix: "telemetry-terraform-state-01" — state access log bucket name "telemetry-terraform-state-01-222222222222-ap-southeast-5-access-logs" is 68 characters; S3 allows 3–63 (logs.bucketAccessLogs logs the state bucket too) (every deployment)',
+    'matrix backend.bucketPrefix: "telemetry-terraform-state-01" — state access log bucket name ' +
+      '"telemetry-terraform-state-01-222222222222-ap-southeast-5-access-logs" is 68 characters; S3 ' +
+      'allows 3–63 (logs.bucketAccessLogs logs the state bucket too) (every deployment)',
   ],
   [
     'Matrix: no duplicate environment/region pair',
@@ -437,7 +482,8 @@ const CASES: Case[] = [
         { environment: 'prod', region: 'eu-central-1', accountId: '333333333333' },
       ],
     },
-    'prod/eu-central-1 region: "eu-central-1" — duplicate environment/region pair: deployments[2] already deploys stack telemetry-prod-eu-central-1',
+    'prod/eu-central-1 region: "eu-central-1" — duplicate environment/region ' +
+      'pair: deployments[2] already deploys stack telemetry-prod-eu-central-1',
   ],
 ];
 
@@ -456,23 +502,27 @@ describe('every invalid configuration fails with its field named', () => {
     expect(configCheck()).toMatchObject({ exitCode: 0, errors: [] });
   });
 
-  it('state residency passes on a host of the jurisdiction, with a reasoned exception, or on a host it cannot judge (Terraform Enterprise)', () => {
-    const cloud = (hostname: string, residencyException?: string) => ({
-      ...singleDeployment(),
-      backend: {
-        type: 'cloud' as const,
-        organization: 'acme',
-        workspacePrefix: 'telemetry',
-        hostname,
-        ...(residencyException ? { residencyException } : {}),
-      },
-    });
-    for (const matrix of [
-      cloud('app.eu.terraform.io'),
-      cloud('app.terraform.io', 'state holds names and ARNs only; legal review 2026-11'),
-      cloud('tfe.example.eu'),
-    ]) {
-      expect(configCheck({ matrix })).toMatchObject({ exitCode: 0, errors: [] });
-    }
-  });
+  it(
+    'state residency passes on a host of the jurisdiction, with a reasoned ' +
+      'exception, or on a host it cannot judge (Terraform Enterprise)',
+    () => {
+      const cloud = (hostname: string, residencyException?: string) => ({
+        ...singleDeployment(),
+        backend: {
+          type: 'cloud' as const,
+          organization: 'acme',
+          workspacePrefix: 'telemetry',
+          hostname,
+          ...(residencyException ? { residencyException } : {}),
+        },
+      });
+      for (const matrix of [
+        cloud('app.eu.terraform.io'),
+        cloud('app.terraform.io', 'state holds names and ARNs only; legal review 2026-11'),
+        cloud('tfe.example.eu'),
+      ]) {
+        expect(configCheck({ matrix })).toMatchObject({ exitCode: 0, errors: [] });
+      }
+    },
+  );
 });

@@ -57,7 +57,9 @@ function widened(edit: (tf: { resource: Json }) => void): string[] {
     .filter((c) => c.effects.includes('widens-access'))
     .map((c) =>
       c.subject.kind === 'principal' && c.field.kind === 'access'
-        ? `${c.subject.principal.kind} ${'name' in c.subject.principal ? c.subject.principal.name : c.subject.principal.id} | ${c.field.request} | ${c.field.target.id} | ${c.field.after}`
+        ? `${c.subject.principal.kind} ` +
+          `${'name' in c.subject.principal ? c.subject.principal.name : c.subject.principal.id} ` +
+          `| ${c.field.request} | ${c.field.target.id} | ${c.field.after}`
         : 'not an access change',
     );
 }
@@ -158,7 +160,8 @@ const CORPUS: [string, (tf: { resource: Json }) => void, (RegExp | string)[]][] 
     [/^named-external arn:aws:iam::999999999999:root \| decrypt \| aws_kms_key\.\w+ \| conditional$/],
   ],
   [
-    'a public principal in the bucket policy while the bucket blocks public policies: the account gains, nobody outside',
+    'a public principal in the bucket policy while the bucket ' +
+      'blocks public policies: the account gains, nobody outside',
     (tf) =>
       editPolicy(bucketPolicy(tf), 'policy', (d) =>
         d.Statement.push({
@@ -262,7 +265,10 @@ const CORPUS: [string, (tf: { resource: Json }) => void, (RegExp | string)[]][] 
         d.Statement.push({ Effect: 'Allow', Principal: { AWS: VENDOR }, Action: 'sts:AssumeRole' }),
       ),
     [
-      /^named-external arn:aws:iam::999999999999:role\/vendor-analytics \| assume \| aws_iam_role\.catalog_role_\w+ \| allowed$/,
+      new RegExp(
+        String.raw`^named-external arn:aws:iam::999999999999:role\/vendor-analytics \| assume \| ` +
+          String.raw`aws_iam_role\.catalog_role_\w+ \| allowed$`,
+      ),
     ],
   ],
   [
@@ -480,7 +486,8 @@ const CORPUS: [string, (tf: { resource: Json }) => void, (RegExp | string)[]][] 
     ],
   ],
   [
-    "a bucket policy granting every principal through a Resource with another prefix before the first colon: the stack's roles read every folder",
+    'a bucket policy granting every principal through a Resource with another ' +
+      "prefix before the first colon: the stack's roles read every folder",
     (tf) =>
       editPolicy(bucketPolicy(tf), 'policy', (d) =>
         d.Statement.push({
@@ -558,14 +565,18 @@ describe('access matrix of the shipped pipeline', () => {
     expect([...cells('other-account'), ...cells('anyone'), ...cells('named-external')]).toEqual([]);
   });
 
-  it("the account's other principals reach the data through the key policy's delegation to the account (kms:* for the root) and a bucket policy without an allow-list", () => {
-    expect(cells('account-principal').map((c) => `${c.request} ${c.target}`)).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/^read aws_s3_bucket\.storage_data_\w+\/data\/$/),
-        expect.stringMatching(/^administer aws_kms_key\./),
-      ]),
-    );
-  });
+  it(
+    "the account's other principals reach the data through the key policy's delegation to " +
+      'the account (kms:* for the root) and a bucket policy without an allow-list',
+    () => {
+      expect(cells('account-principal').map((c) => `${c.request} ${c.target}`)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^read aws_s3_bucket\.storage_data_\w+\/data\/$/),
+          expect.stringMatching(/^administer aws_kms_key\./),
+        ]),
+      );
+    },
+  );
 
   it('the crawler, scoped to the events table alone, still shows as reading and changing the catalog', () => {
     // The catalog is probed on any table and on each table the stack keeps by name: a role granted only
@@ -615,53 +626,66 @@ describe('access matrix of the shipped pipeline', () => {
     }
   });
 
-  it("the receipts' HMAC key: only the erasure computes or verifies MACs; the account administers it without using it", () => {
-    const mac = (m: StackModel) => {
-      const key = m.access.targets.find((t) => t.kind === 'key' && t.name.endsWith('-erasure-receipts'))!;
-      const who = (request: string) =>
-        m.access.cells
-          .filter((c) => c.target === key.id && c.request === request)
-          .map((c) => `${m.access.principals.find((p) => p.id === c.principal)!.kind} ${c.level}`)
-          .sort();
-      return { mac: who('mac'), administer: who('administer'), decrypt: who('decrypt') };
-    };
-    // With an erasure role: the key policy names it alone for MACs; the account's principals (admins with kms:*) administer only.
-    const [withRole] = synthDeployments(
-      resolveMatrix(singleDeployment({ erasure: { principals: ['arn:aws:iam::222222222222:role/privacy-team'] } })),
-    );
-    const roleModel = buildStackModel(withRole.tf as TerraformJson, withRole.stack.facts);
-    expect(mac(roleModel).mac).toEqual(['stack-role allowed']);
-    expect(roleModel.access.cells.find((c) => c.request === 'mac')?.principal).toMatch(/^aws_iam_role\.erasure_role_/);
-    expect(mac(roleModel).administer).toEqual(expect.arrayContaining(['account-principal allowed']));
-    expect(mac(roleModel).decrypt).toEqual([]);
-    // Without a role (the policy attached where operators sign in): the holders of the erasure policy, and — said
-    // plainly — an account principal whose IAM allows kms:* on it; never an analyst.
-    expect(mac(base).mac).toEqual(['account-principal allowed', 'policy-holder allowed']);
-    expect(
-      base.access.cells
-        .filter((c) => c.request === 'mac')
-        .map((c) => c.principal)
-        .sort(),
-    ).toEqual(['account-principal', expect.stringMatching(/^aws_iam_policy\.erasure_policy_/)]);
-  });
+  it(
+    "the receipts' HMAC key: only the erasure computes or verifies " +
+      'MACs; the account administers it without using it',
+    () => {
+      const mac = (m: StackModel) => {
+        const key = m.access.targets.find((t) => t.kind === 'key' && t.name.endsWith('-erasure-receipts'))!;
+        const who = (request: string) =>
+          m.access.cells
+            .filter((c) => c.target === key.id && c.request === request)
+            .map((c) => `${m.access.principals.find((p) => p.id === c.principal)!.kind} ${c.level}`)
+            .sort();
+        return { mac: who('mac'), administer: who('administer'), decrypt: who('decrypt') };
+      };
+      // With an erasure role: the key policy names it alone for MACs; the account's principals (admins with kms:*)
+      // administer only.
+      const [withRole] = synthDeployments(
+        resolveMatrix(singleDeployment({ erasure: { principals: ['arn:aws:iam::222222222222:role/privacy-team'] } })),
+      );
+      const roleModel = buildStackModel(withRole.tf as TerraformJson, withRole.stack.facts);
+      expect(mac(roleModel).mac).toEqual(['stack-role allowed']);
+      expect(roleModel.access.cells.find((c) => c.request === 'mac')?.principal).toMatch(
+        /^aws_iam_role\.erasure_role_/,
+      );
+      expect(mac(roleModel).administer).toEqual(expect.arrayContaining(['account-principal allowed']));
+      expect(mac(roleModel).decrypt).toEqual([]);
+      // Without a role (the policy attached where operators sign in): the holders of the erasure policy, and — said
+      // plainly — an account principal whose IAM allows kms:* on it; never an analyst.
+      expect(mac(base).mac).toEqual(['account-principal allowed', 'policy-holder allowed']);
+      expect(
+        base.access.cells
+          .filter((c) => c.request === 'mac')
+          .map((c) => c.principal)
+          .sort(),
+      ).toEqual(['account-principal', expect.stringMatching(/^aws_iam_policy\.erasure_policy_/)]);
+    },
+  );
 
   it('no role of the stack acts outside it', () => {
     expect(base.access.cells.filter((c) => c.request === 'act-outside')).toEqual([]);
   });
 
-  it('the stand-ins (everyone of a kind, everything outside the stack) are typed ids with no words: the words module says them', () => {
-    const standIns = base.access.principals.filter((p) => (STAND_IN_PRINCIPALS as readonly string[]).includes(p.kind));
-    expect(standIns.map((p) => p.kind).sort()).toEqual([...STAND_IN_PRINCIPALS].sort());
-    for (const p of standIns)
-      expect(p).toEqual({ id: p.kind, kind: p.kind, account: p.kind === 'anyone' ? null : expect.any(String) });
-    expect(base.access.targets.filter((t) => t.kind === 'outside')).toEqual([
-      { id: 'outside-the-stack', kind: 'outside' },
-    ]);
-    expect(STAND_IN_PRINCIPALS.map((k) => STAND_IN_PRINCIPAL[k])).toEqual([
-      'any other principal of this account',
-      'a principal of another account',
-      'anyone (anonymous)',
-    ]);
-    expect(accessTarget({ id: 'outside-the-stack', kind: 'outside' })).toBe('resources outside the stack');
-  });
+  it(
+    'the stand-ins (everyone of a kind, everything outside the stack) ' +
+      'are typed ids with no words: the words module says them',
+    () => {
+      const standIns = base.access.principals.filter((p) =>
+        (STAND_IN_PRINCIPALS as readonly string[]).includes(p.kind),
+      );
+      expect(standIns.map((p) => p.kind).sort()).toEqual([...STAND_IN_PRINCIPALS].sort());
+      for (const p of standIns)
+        expect(p).toEqual({ id: p.kind, kind: p.kind, account: p.kind === 'anyone' ? null : expect.any(String) });
+      expect(base.access.targets.filter((t) => t.kind === 'outside')).toEqual([
+        { id: 'outside-the-stack', kind: 'outside' },
+      ]);
+      expect(STAND_IN_PRINCIPALS.map((k) => STAND_IN_PRINCIPAL[k])).toEqual([
+        'any other principal of this account',
+        'a principal of another account',
+        'anyone (anonymous)',
+      ]);
+      expect(accessTarget({ id: 'outside-the-stack', kind: 'outside' })).toBe('resources outside the stack');
+    },
+  );
 });

@@ -144,60 +144,68 @@ describe('drift: the same model and words as the review, gated like the same cha
     );
   });
 
-  it('an inline policy put on a role in the console: the statement listed, and the access it adds, as evaluated, widens and is gated', () => {
-    const firehoseRole = Object.entries(tf.resource.aws_iam_role).find(([, r]) =>
-      String(r.name).endsWith('-firehose'),
-    )![0];
-    const plan = planWith(
-      'aws_iam_role',
-      firehoseRole,
-      (v) =>
-        void (v.inline_policy = [
-          {
-            name: 'oops',
-            policy: JSON.stringify({
-              Version: '2012-10-17',
-              Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
-            }),
-          },
+  it(
+    'an inline policy put on a role in the console: the statement listed, ' +
+      'and the access it adds, as evaluated, widens and is gated',
+    () => {
+      const firehoseRole = Object.entries(tf.resource.aws_iam_role).find(([, r]) =>
+        String(r.name).endsWith('-firehose'),
+      )![0];
+      const plan = planWith(
+        'aws_iam_role',
+        firehoseRole,
+        (v) =>
+          void (v.inline_policy = [
+            {
+              name: 'oops',
+              policy: JSON.stringify({
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+              }),
+            },
+          ]),
+      );
+      const drift = driftOfPlan(plan);
+      expect(drift.changes).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            section: 'access',
+            words: expect.stringMatching(/grant added: Allow s3:GetObject on \*/),
+            effects: [],
+          }),
+          expect.objectContaining({
+            section: 'access',
+            words: expect.stringMatching(/-firehose: act outside the stack: was denied; now allowed/),
+            effects: ['widens-access'],
+            gated: true,
+          }),
         ]),
-    );
-    const drift = driftOfPlan(plan);
-    expect(drift.changes).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({
-          section: 'access',
-          words: expect.stringMatching(/grant added: Allow s3:GetObject on \*/),
-          effects: [],
-        }),
-        expect.objectContaining({
-          section: 'access',
-          words: expect.stringMatching(/-firehose: act outside the stack: was denied; now allowed/),
-          effects: ['widens-access'],
-          gated: true,
-        }),
-      ]),
-    );
-    const dir = mkdtempSync(join(tmpdir(), 'drift-plan-'));
-    writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan));
-    const { reviews } = reviewPlans([join(dir, 'plan.json')]);
-    expect(gateFailures(reviews).map((f) => [f.stack, f.effect])).toContainEqual([
-      deployment.names.stack,
-      'widens-access',
-    ]);
-  });
+      );
+      const dir = mkdtempSync(join(tmpdir(), 'drift-plan-'));
+      writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan));
+      const { reviews } = reviewPlans([join(dir, 'plan.json')]);
+      expect(gateFailures(reviews).map((f) => [f.stack, f.effect])).toContainEqual([
+        deployment.names.stack,
+        'widens-access',
+      ]);
+    },
+  );
 
-  it("a replication added in the console: the change's data names the destination (what the e2e checks), beside its words", () => {
-    const [change] = driftOfPlan(planWith('aws_s3_bucket', dataBucket, replication)).changes;
-    expect(change).toMatchObject({
-      section: 'residency',
-      kind: 'added',
-      subject: { kind: 'store', address: `aws_s3_bucket.${dataBucket}` },
-      field: { kind: 'replication', destination: 'arn:aws:s3:::elsewhere-us-west-2', outsideStack: true },
-      effects: ['moves-residency'],
-      gated: true,
-    });
-  });
+  it(
+    "a replication added in the console: the change's data names the " +
+      'destination (what the e2e checks), beside its words',
+    () => {
+      const [change] = driftOfPlan(planWith('aws_s3_bucket', dataBucket, replication)).changes;
+      expect(change).toMatchObject({
+        section: 'residency',
+        kind: 'added',
+        subject: { kind: 'store', address: `aws_s3_bucket.${dataBucket}` },
+        field: { kind: 'replication', destination: 'arn:aws:s3:::elsewhere-us-west-2', outsideStack: true },
+        effects: ['moves-residency'],
+        gated: true,
+      });
+    },
+  );
 
   it('a lifecycle shortened in the console: shortened retention, gated', () => {
     const lifecycle = Object.keys(tf.resource.aws_s3_bucket_lifecycle_configuration).find((n) =>
@@ -215,14 +223,17 @@ describe('drift: the same model and words as the review, gated like the same cha
     ]);
   });
 
-  it('a refreshed attribute the model does not read (a tag): listed, but no change — npm run drift says in sync', () => {
-    const plan = planWith(
-      'aws_s3_bucket',
-      dataBucket,
-      (v) => void (v.tags_all = { ...(v.tags_all as object), CostCentre: 'x' }),
-    );
-    expect(driftOfPlan(plan)).toMatchObject({ resources: [`aws_s3_bucket.${dataBucket}`], changes: [] });
-  });
+  it(
+    'a refreshed attribute the model does not read (a tag): ' + 'listed, but no change — npm run drift says in sync',
+    () => {
+      const plan = planWith(
+        'aws_s3_bucket',
+        dataBucket,
+        (v) => void (v.tags_all = { ...(v.tags_all as object), CostCentre: 'x' }),
+      );
+      expect(driftOfPlan(plan)).toMatchObject({ resources: [`aws_s3_bucket.${dataBucket}`], changes: [] });
+    },
+  );
 
   it('a refresh that found nothing: in sync, whatever the plan would change', () => {
     const plan = planWith('aws_s3_bucket', dataBucket, () => undefined);

@@ -4,22 +4,30 @@ import { alreadyExistsAnswer, lostResponse, onlyLostAnswers } from '../../script
 // real thing was checked 2026-12-07: a proxy in front of moto that dropped the first CreateAlias answer gave this very
 // error, and the log attempt=2; a second apply, sent once, attempt=1.
 const sent = (tfReq: string, method: string, attempt: number) =>
-  `2026-12-07T01:38:03.430Z [DEBUG] provider.terraform-provider-aws_v5.100.0_x5: HTTP Request Sent: aws.region=eu-central-1
-  http.request.body=
-  | {"AliasName":"alias/telemetry-tfstate","TargetKeyId":"0b13c09f"}
-   tf_req_id=${tfReq} tf_resource_type=aws_kms_alias rpc.service=KMS rpc.method=${method} http.request.header.amz_sdk_request="attempt=${attempt}; max=25" timestamp=2026-12-07T01:38:03.429Z`;
+  `2026-12-07T01:38:03.430Z [DEBUG] ` +
+  `provider.terraform-provider-aws_v5.100.0_x5: HTTP Request Sent: ` +
+  `aws.region=eu-central-1\n` +
+  `  http.request.body=\n` +
+  `  | {"AliasName":"alias/telemetry-tfstate","TargetKeyId":"0b13c09f"}\n` +
+  `   tf_req_id=${tfReq} tf_resource_type=aws_kms_alias rpc.service=KMS rpc.method=${method} ` +
+  `http.request.header.amz_sdk_request="attempt=${attempt}; max=25" timestamp=2026-12-07T01:38:03.429Z`;
 const received = (tfReq: string, method: string, requestId: string, status: number) =>
-  `2026-12-07T01:38:04.437Z [DEBUG] provider.terraform-provider-aws_v5.100.0_x5: HTTP Response Received: tf_req_id=${tfReq} http.response.header.x_amzn_requestid=${requestId} rpc.method=${method} http.status_code=${status} rpc.service=KMS`;
+  `2026-12-07T01:38:04.437Z [DEBUG] provider.terraform-provider-aws_v5.100.0_x5: HTTP ` +
+  `Response Received: tf_req_id=${tfReq} ` +
+  `http.response.header.x_amzn_requestid=${requestId} rpc.method=${method} ` +
+  `http.status_code=${status} rpc.service=KMS`;
 const unrelated = '2026-12-07T01:38:02.000Z [DEBUG] provider.stdio: received EOF, stopping recv loop';
 
-const aliasError = (requestId: string) => `aws_kms_alias.state-key-alias: Creating...
-
-Error: creating KMS Alias (alias/telemetry-tfstate): operation error KMS: CreateAlias, https response error StatusCode: 400, RequestID: ${requestId}, AlreadyExistsException: An alias with the name arn:aws:kms:eu-central-1:222222222222:alias/telemetry-tfstate already exists
-
-  with aws_kms_alias.state-key-alias,
-  on cdk.tf.json line 69, in resource.aws_kms_alias.state-key-alias:
-  69:       },
-`;
+const aliasError = (requestId: string) =>
+  `aws_kms_alias.state-key-alias: Creating...\n` +
+  `\n` +
+  `Error: creating KMS Alias (alias/telemetry-tfstate): operation error KMS: CreateAlias, https ` +
+  `response error StatusCode: 400, RequestID: ${requestId}, AlreadyExistsException: An alias with ` +
+  `the name arn:aws:kms:eu-central-1:222222222222:alias/telemetry-tfstate already exists\n` +
+  `\n` +
+  `  with aws_kms_alias.state-key-alias,\n` +
+  `  on cdk.tf.json line 69, in resource.aws_kms_alias.state-key-alias:\n` +
+  `  69:       },\n`;
 
 describe('lostResponse: a create the emulator made and whose answer the provider lost', () => {
   test('sent twice for the failed resource, the second try answered "already exists": a lost answer', () => {
@@ -91,7 +99,8 @@ describe('lostResponse: a create the emulator made and whose answer the provider
       received('req-a', 'CreateNamedQuery', 'Q2', 400),
     ];
     const missing =
-      'Error: creating Athena Named Query: operation error Athena: CreateNamedQuery, https response error StatusCode: 400, RequestID: Q2, InvalidRequestException: WorkGroup does not exist\n';
+      'Error: creating Athena Named Query: operation error Athena: CreateNamedQuery, https response ' +
+      'error StatusCode: 400, RequestID: Q2, InvalidRequestException: WorkGroup does not exist\n';
     expect(lostResponse(missing, log.join('\n'))).toBeUndefined();
     const aliasLog = [
       sent('req-a', 'CreateAlias', 1),
@@ -119,11 +128,15 @@ describe('onlyLostAnswers: the run is repeated only when lost answers are all th
     expect(onlyLostAnswers([fine], { stack: 'dev', ok: false, lost })).toEqual([{ what: 'deploy role of dev', lost }]);
   });
 
-  test('any other failure beside it — a stack, a pipeline waiting on a stack that failed otherwise, the deploy-role check — keeps the run failed', () => {
-    expect(onlyLostAnswers([bootstrap, broken], passed)).toBeUndefined();
-    expect(onlyLostAnswers([{ target: { stack: 'p' }, failure: { because: broken } }, bootstrap])).toBeUndefined();
-    expect(onlyLostAnswers([bootstrap], { stack: 'dev', ok: false })).toBeUndefined();
-    expect(onlyLostAnswers([fine, broken], passed)).toBeUndefined();
-    expect(onlyLostAnswers([fine], passed)).toBeUndefined();
-  });
+  test(
+    'any other failure beside it — a stack, a pipeline waiting on a stack that ' +
+      'failed otherwise, the deploy-role check — keeps the run failed',
+    () => {
+      expect(onlyLostAnswers([bootstrap, broken], passed)).toBeUndefined();
+      expect(onlyLostAnswers([{ target: { stack: 'p' }, failure: { because: broken } }, bootstrap])).toBeUndefined();
+      expect(onlyLostAnswers([bootstrap], { stack: 'dev', ok: false })).toBeUndefined();
+      expect(onlyLostAnswers([fine, broken], passed)).toBeUndefined();
+      expect(onlyLostAnswers([fine], passed)).toBeUndefined();
+    },
+  );
 });

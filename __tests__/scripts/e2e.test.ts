@@ -32,47 +32,59 @@ describe('emulator override of a scratch copy', () => {
     terraform?: unknown;
   };
 
-  it('points every service the stack uses at the emulator, with fake keys and path-style S3, keeping the account lock', () => {
-    const [aws] = override.provider.aws;
-    expect(aws).toMatchObject({
-      access_key: 'test',
-      secret_key: 'test',
-      s3_use_path_style: true,
-      skip_requesting_account_id: false,
-    });
-    expect(aws.allowed_account_ids).toBeUndefined();
-    expect(Object.keys((aws.endpoints as Record<string, string>[])[0]).sort()).toEqual(
-      [...PROVIDER_ENDPOINT_SERVICES].sort(),
-    );
-    const usedServices = new Set(Object.keys(dev.tf.resource).map((type) => type.split('_')[1]));
-    for (const service of ['s3', 'kms', 'iam', 'glue', 'athena', 'sns', 'cloudwatch', 'cognito'])
-      expect(usedServices.has(service)).toBe(true);
-  });
+  it(
+    'points every service the stack uses at the emulator, with ' +
+      'fake keys and path-style S3, keeping the account lock',
+    () => {
+      const [aws] = override.provider.aws;
+      expect(aws).toMatchObject({
+        access_key: 'test',
+        secret_key: 'test',
+        s3_use_path_style: true,
+        skip_requesting_account_id: false,
+      });
+      expect(aws.allowed_account_ids).toBeUndefined();
+      expect(Object.keys((aws.endpoints as Record<string, string>[])[0]).sort()).toEqual(
+        [...PROVIDER_ENDPOINT_SERVICES].sort(),
+      );
+      const usedServices = new Set(Object.keys(dev.tf.resource).map((type) => type.split('_')[1]));
+      for (const service of ['s3', 'kms', 'iam', 'glue', 'athena', 'sns', 'cloudwatch', 'cognito'])
+        expect(usedServices.has(service)).toBe(true);
+    },
+  );
 
-  it('leaves out exactly the resources of the listed gaps: the Cognito roles attachment and the TLS-only bucket policy', () => {
-    expect(
-      resourcesToSkip(dev.tf)
-        .map((a) => a.split('.')[0])
-        .sort(),
-    ).toEqual(['aws_cognito_identity_pool_roles_attachment', 'aws_s3_bucket_policy']);
-    for (const address of resourcesToSkip(dev.tf)) {
-      const [type, name] = address.split('.');
-      expect(override.resource[type][name]).toEqual({ count: 0 });
-    }
-    expect(EMULATOR_GAPS.length).toBeGreaterThanOrEqual(6);
-  });
+  it(
+    'leaves out exactly the resources of the listed gaps: the ' +
+      'Cognito roles attachment and the TLS-only bucket policy',
+    () => {
+      expect(
+        resourcesToSkip(dev.tf)
+          .map((a) => a.split('.')[0])
+          .sort(),
+      ).toEqual(['aws_cognito_identity_pool_roles_attachment', 'aws_s3_bucket_policy']);
+      for (const address of resourcesToSkip(dev.tf)) {
+        const [type, name] = address.split('.');
+        expect(override.resource[type][name]).toEqual({ count: 0 });
+      }
+      expect(EMULATOR_GAPS.length).toBeGreaterThanOrEqual(6);
+    },
+  );
 
-  it('keeps the access-log bucket’s policy without its TLS-only statement: S3 logging may still write (moto checks it at PutBucketLogging)', () => {
-    const prod = synthMatrix(EXAMPLE_MATRIX).find((s) => s.tf.resource.aws_s3_bucket_logging)!;
-    const prodOverride = overrideFile(prod.tf, endpoint) as {
-      resource: { aws_s3_bucket_policy: Record<string, { count?: number; policy?: string }> };
-    };
-    const kept = Object.values(prodOverride.resource.aws_s3_bucket_policy).filter((p) => p.policy !== undefined);
-    expect(kept.map((p) => JSON.parse(p.policy!).Statement.map((s: { Sid: string }) => s.Sid))).toEqual([
-      ['S3ServerAccessLogsOfSourceBucket'],
-    ]);
-    expect(Object.values(prodOverride.resource.aws_s3_bucket_policy).filter((p) => p.count === 0)).toHaveLength(1);
-  });
+  it(
+    'keeps the access-log bucket’s policy without its TLS-only statement: S3 ' +
+      'logging may still write (moto checks it at PutBucketLogging)',
+    () => {
+      const prod = synthMatrix(EXAMPLE_MATRIX).find((s) => s.tf.resource.aws_s3_bucket_logging)!;
+      const prodOverride = overrideFile(prod.tf, endpoint) as {
+        resource: { aws_s3_bucket_policy: Record<string, { count?: number; policy?: string }> };
+      };
+      const kept = Object.values(prodOverride.resource.aws_s3_bucket_policy).filter((p) => p.policy !== undefined);
+      expect(kept.map((p) => JSON.parse(p.policy!).Statement.map((s: { Sid: string }) => s.Sid))).toEqual([
+        ['S3ServerAccessLogsOfSourceBucket'],
+      ]);
+      expect(Object.values(prodOverride.resource.aws_s3_bucket_policy).filter((p) => p.count === 0)).toHaveLength(1);
+    },
+  );
 
   it('keeps the S3 backend (endpoints come through -backend-config), or moves other state to a local file', () => {
     expect(override.terraform).toBeUndefined();
@@ -136,83 +148,94 @@ describe('npm run app-config', () => {
     );
   });
 
-  it("on a stack never deployed from this folder, names Terraform's error and says how to go on (deploy, or --outputs), without Terraform's backend advice", async () => {
-    const stack = CONFIGURED[0].names.stack;
-    const dir = mkdtempSync(join(tmpdir(), 'app-config-'));
-    mkdirSync(join(dir, stack));
-    writeFileSync(
-      join(dir, stack, 'cdk.tf.json'),
-      JSON.stringify({ terraform: { backend: { s3: { bucket: 'state', key: 'k', region: CONFIGURED[0].region } } } }),
-    );
-    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    try {
-      expect(await appConfigMain([stack, '--dir', dir])).toBe(1);
-      const said = errors.mock.calls.join('\n');
-      expect(said).toContain('Backend initialization required');
-      expect(said).toContain(`npm run deploy -- ${stack}`);
-      expect(said).toContain('--outputs outputs.json');
-      expect(said).not.toMatch(/-reconfigure|-migrate-state/);
-      expect(await appConfigMain([stack, '--dir', join(dir, 'missing')])).toBe(1);
-      expect(errors.mock.calls.at(-1)?.[0]).toMatch(/^no synthesized stack at .*: run `npx cdktf synth`/);
-    } finally {
-      errors.mockRestore();
-    }
-  });
+  it(
+    "on a stack never deployed from this folder, names Terraform's error and says " +
+      "how to go on (deploy, or --outputs), without Terraform's backend advice",
+    async () => {
+      const stack = CONFIGURED[0].names.stack;
+      const dir = mkdtempSync(join(tmpdir(), 'app-config-'));
+      mkdirSync(join(dir, stack));
+      writeFileSync(
+        join(dir, stack, 'cdk.tf.json'),
+        JSON.stringify({ terraform: { backend: { s3: { bucket: 'state', key: 'k', region: CONFIGURED[0].region } } } }),
+      );
+      const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+      try {
+        expect(await appConfigMain([stack, '--dir', dir])).toBe(1);
+        const said = errors.mock.calls.join('\n');
+        expect(said).toContain('Backend initialization required');
+        expect(said).toContain(`npm run deploy -- ${stack}`);
+        expect(said).toContain('--outputs outputs.json');
+        expect(said).not.toMatch(/-reconfigure|-migrate-state/);
+        expect(await appConfigMain([stack, '--dir', join(dir, 'missing')])).toBe(1);
+        expect(errors.mock.calls.at(-1)?.[0]).toMatch(/^no synthesized stack at .*: run `npx cdktf synth`/);
+      } finally {
+        errors.mockRestore();
+      }
+    },
+  );
 });
 
 describe('npm run drift', () => {
-  it('summarises the matrix, then each drifted stack with its resources and what each change means, the gated ones marked (drift.test.ts reads real plans)', () => {
-    expect(
-      summarize([
-        { stack: 'a', status: 'in sync', resources: [], changes: [], seconds: 1 },
-        {
-          stack: 'b',
-          status: 'drifted',
-          resources: ['aws_s3_bucket.data'],
-          changes: [
-            {
-              section: 'residency',
-              kind: 'added',
-              subject: { kind: 'store', name: 'b', address: 'aws_s3_bucket.data', storeKind: 's3' },
-              field: { kind: 'replication', destination: 'arn:aws:s3:::x', outsideStack: true },
-              words: 'store b replication added: every new object is copied to arn:aws:s3:::x',
-              effects: ['moves-residency'],
-              gated: true,
-            },
-          ],
-          verdict: 'moves residency: …',
-          seconds: 1,
-        },
-      ]),
-    ).toEqual([
-      '1 stack in sync, 1 drifted',
-      'b: changed outside Terraform — moves residency: …',
-      '  GATED residency: store b replication added: every new object is copied to arn:aws:s3:::x (moves-residency)',
-    ]);
-  });
+  it(
+    'summarises the matrix, then each drifted stack with its resources and what each ' +
+      'change means, the gated ones marked (drift.test.ts reads real plans)',
+    () => {
+      expect(
+        summarize([
+          { stack: 'a', status: 'in sync', resources: [], changes: [], seconds: 1 },
+          {
+            stack: 'b',
+            status: 'drifted',
+            resources: ['aws_s3_bucket.data'],
+            changes: [
+              {
+                section: 'residency',
+                kind: 'added',
+                subject: { kind: 'store', name: 'b', address: 'aws_s3_bucket.data', storeKind: 's3' },
+                field: { kind: 'replication', destination: 'arn:aws:s3:::x', outsideStack: true },
+                words: 'store b replication added: every new object is copied to arn:aws:s3:::x',
+                effects: ['moves-residency'],
+                gated: true,
+              },
+            ],
+            verdict: 'moves residency: …',
+            seconds: 1,
+          },
+        ]),
+      ).toEqual([
+        '1 stack in sync, 1 drifted',
+        'b: changed outside Terraform — moves residency: …',
+        '  GATED residency: store b replication added: every new object is copied to arn:aws:s3:::x (moves-residency)',
+      ]);
+    },
+  );
 });
 
 describe('the deploy-role run: deploy policies as moto can check them', () => {
-  it('non-S3 statements on "*", S3 statements keeping their buckets, and moto’s own names beside the IAM actions', () => {
-    const policy = JSON.stringify({
-      Statement: [
-        { Effect: 'Allow', Action: ['s3:ListBucket', 's3:PutBucketPublicAccessBlock'], Resource: ['arn:aws:s3:::b'] },
-        { Effect: 'Allow', Action: ['cloudwatch:PutDashboard'], Resource: ['arn:aws:cloudwatch::1:dashboard/d'] },
-      ],
-    });
-    expect(JSON.parse(policyAsMotoChecksIt(policy)).Statement).toEqual([
-      {
-        Effect: 'Allow',
-        Action: [
-          's3:ListBucket',
-          's3:PutBucketPublicAccessBlock',
-          's3:HeadBucket',
-          's3:PutPublicAccessBlock',
-          's3:DeletePublicAccessBlock',
+  it(
+    'non-S3 statements on "*", S3 statements keeping their ' + 'buckets, and moto’s own names beside the IAM actions',
+    () => {
+      const policy = JSON.stringify({
+        Statement: [
+          { Effect: 'Allow', Action: ['s3:ListBucket', 's3:PutBucketPublicAccessBlock'], Resource: ['arn:aws:s3:::b'] },
+          { Effect: 'Allow', Action: ['cloudwatch:PutDashboard'], Resource: ['arn:aws:cloudwatch::1:dashboard/d'] },
         ],
-        Resource: ['arn:aws:s3:::b'],
-      },
-      { Effect: 'Allow', Action: ['cloudwatch:PutDashboard', 'monitoring:PutDashboard'], Resource: '*' },
-    ]);
-  });
+      });
+      expect(JSON.parse(policyAsMotoChecksIt(policy)).Statement).toEqual([
+        {
+          Effect: 'Allow',
+          Action: [
+            's3:ListBucket',
+            's3:PutBucketPublicAccessBlock',
+            's3:HeadBucket',
+            's3:PutPublicAccessBlock',
+            's3:DeletePublicAccessBlock',
+          ],
+          Resource: ['arn:aws:s3:::b'],
+        },
+        { Effect: 'Allow', Action: ['cloudwatch:PutDashboard', 'monitoring:PutDashboard'], Resource: '*' },
+      ]);
+    },
+  );
 });

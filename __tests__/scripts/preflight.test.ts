@@ -50,7 +50,9 @@ describe('preflight (injected STS client, no network)', () => {
       ok: true,
       matched: [targets[1]],
       lines: [
-        'telemetry-prod-eu-central-1: OK — account 123456789012 (arn:aws:sts::123456789012:assumed-role/deployer/ci), region eu-central-1',
+        'telemetry-prod-eu-central-1: OK — account 123456789012 ' +
+          '(arn:aws:sts::123456789012:assumed-role/deployer/ci), region ' +
+          'eu-central-1',
       ],
     });
     expect(client.calls).toBe(1);
@@ -217,26 +219,30 @@ describe('deploy wrapper', () => {
     errors.mockRestore();
   });
 
-  it('with the configured matrix: a stack deploys only with credentials of its own, real account (or, run remotely, whatever the local ones)', async () => {
-    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    try {
-      for (const target of stackTargets(CONFIGURED)) {
-        const run = jest.fn(() => 0);
-        const other = target.accountId === '123456789012' ? '210987654321' : '123456789012';
-        const placeholder = isPlaceholderAccount(target.accountId);
-        // A workspaces stack deploys into HCP Terraform: no AWS credentials are involved.
-        const anyCredentials = (target.remoteRun && !placeholder) || target.kind === 'workspaces';
-        expect(await deploy([target.stack], run, identity(other))).toBe(anyCredentials ? 0 : 1);
-        expect(await deploy([target.stack], run, identity(target.accountId))).toBe(placeholder ? 1 : 0);
-        const once = [['npx', [engineCli(), 'deploy', target.stack]]];
-        expect(run.mock.calls).toEqual(placeholder ? [] : anyCredentials ? [...once, ...once] : once);
+  it(
+    'with the configured matrix: a stack deploys only with credentials of its ' +
+      'own, real account (or, run remotely, whatever the local ones)',
+    async () => {
+      const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+      const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+      try {
+        for (const target of stackTargets(CONFIGURED)) {
+          const run = jest.fn(() => 0);
+          const other = target.accountId === '123456789012' ? '210987654321' : '123456789012';
+          const placeholder = isPlaceholderAccount(target.accountId);
+          // A workspaces stack deploys into HCP Terraform: no AWS credentials are involved.
+          const anyCredentials = (target.remoteRun && !placeholder) || target.kind === 'workspaces';
+          expect(await deploy([target.stack], run, identity(other))).toBe(anyCredentials ? 0 : 1);
+          expect(await deploy([target.stack], run, identity(target.accountId))).toBe(placeholder ? 1 : 0);
+          const once = [['npx', [engineCli(), 'deploy', target.stack]]];
+          expect(run.mock.calls).toEqual(placeholder ? [] : anyCredentials ? [...once, ...once] : once);
+        }
+      } finally {
+        errors.mockRestore();
+        log.mockRestore();
       }
-    } finally {
-      errors.mockRestore();
-      log.mockRestore();
-    }
-  });
+    },
+  );
 
   it.each([
     ['deploy', deployMain],
@@ -300,7 +306,10 @@ describe('preflight of stacks whose runs execute in HCP Terraform', () => {
     expect(client.calls).toBe(0);
     expect(result.lines).toEqual([
       expect.stringMatching(
-        /runs remotely in acme-eu\/telemetry-prod-eu-west-1 on app\.eu\.terraform\.io: the account check is the run's .* but 123456789012/,
+        new RegExp(
+          String.raw`runs remotely in acme-eu\/telemetry-prod-eu-west-1 on app\.eu\.terraform\.io: the ` +
+            String.raw`account check is the run's .* but 123456789012`,
+        ),
       ),
     ]);
   });
@@ -313,29 +322,33 @@ describe('preflight of stacks whose runs execute in HCP Terraform', () => {
     expect(result.ok).toBe(false);
   });
 
-  it('targets from a configuration: cloud backends run remotely unless the workspace executes locally; S3 backends never', () => {
-    const base = { ...CONFIGURED[0] };
-    const cloud = (executionMode?: 'local' | 'remote') => ({
-      ...base,
-      backend: {
-        type: 'cloud' as const,
-        organization: 'acme',
-        workspacePrefix: 'telemetry',
+  it(
+    'targets from a configuration: cloud backends run remotely ' +
+      'unless the workspace executes locally; S3 backends never',
+    () => {
+      const base = { ...CONFIGURED[0] };
+      const cloud = (executionMode?: 'local' | 'remote') => ({
+        ...base,
+        backend: {
+          type: 'cloud' as const,
+          organization: 'acme',
+          workspacePrefix: 'telemetry',
+          hostname: 'app.terraform.io',
+          project: 'telemetry',
+          ...(executionMode ? { executionMode } : {}),
+        },
+      });
+      expect(stackTargets([cloud()])[0].remoteRun).toEqual({
         hostname: 'app.terraform.io',
-        project: 'telemetry',
-        ...(executionMode ? { executionMode } : {}),
-      },
-    });
-    expect(stackTargets([cloud()])[0].remoteRun).toEqual({
-      hostname: 'app.terraform.io',
-      workspace: `acme/telemetry-${base.environment}-${base.region}`,
-    });
-    expect(stackTargets([cloud('remote')])[0].remoteRun).toBeDefined();
-    expect(stackTargets([cloud('local')])[0].remoteRun).toBeUndefined();
-    expect(
-      stackTargets([
-        { ...base, backend: { type: 's3', bucketPrefix: 'b', keyPrefix: 'k', noncurrentVersionExpirationDays: 7 } },
-      ])[0].remoteRun,
-    ).toBeUndefined();
-  });
+        workspace: `acme/telemetry-${base.environment}-${base.region}`,
+      });
+      expect(stackTargets([cloud('remote')])[0].remoteRun).toBeDefined();
+      expect(stackTargets([cloud('local')])[0].remoteRun).toBeUndefined();
+      expect(
+        stackTargets([
+          { ...base, backend: { type: 's3', bucketPrefix: 'b', keyPrefix: 'k', noncurrentVersionExpirationDays: 7 } },
+        ])[0].remoteRun,
+      ).toBeUndefined();
+    },
+  );
 });

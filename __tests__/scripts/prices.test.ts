@@ -23,11 +23,15 @@ describe('the shipped price files', () => {
     },
   );
 
-  it('ship the four regions of the default matrix and the examples; Firehose is priced in us-east-1 only, the Glue crawler everywhere but eu-west-1', () => {
-    expect(pricedRegions()).toEqual(['ap-northeast-1', 'eu-central-1', 'eu-west-1', 'us-east-1']);
-    expect(pricedRegions().filter((r) => pricesFor(r)!.prices['firehose.ingestion'])).toEqual(['us-east-1']);
-    expect(pricedRegions().filter((r) => !pricesFor(r)!.prices['glue.crawler'])).toEqual(['eu-west-1']);
-  });
+  it(
+    'ship the four regions of the default matrix and the examples; Firehose is ' +
+      'priced in us-east-1 only, the Glue crawler everywhere but eu-west-1',
+    () => {
+      expect(pricedRegions()).toEqual(['ap-northeast-1', 'eu-central-1', 'eu-west-1', 'us-east-1']);
+      expect(pricedRegions().filter((r) => pricesFor(r)!.prices['firehose.ingestion'])).toEqual(['us-east-1']);
+      expect(pricedRegions().filter((r) => !pricesFor(r)!.prices['glue.crawler'])).toEqual(['eu-west-1']);
+    },
+  );
 
   it('refuses a price that names no source, with the file and field named', () => {
     const broken = {
@@ -111,68 +115,78 @@ describe('npm run prices', () => {
     ],
   };
 
-  it('asks for each item by service code, region code and usage type, and reads the first paid tier with its dates', async () => {
-    const client = recorded(answers);
-    expect(await fetchPrice(client, 'eu-central-1', 's3.standard')).toEqual({
-      value: 0.025,
-      usageType: 'EUC1-TimedStorage-ByteHrs',
-      sku: 'S3STD',
-      awsUnit: 'GB-Mo',
-      publicationDate: '2026-11-20',
-      effectiveDate: '2026-11-01',
-    });
-    expect(client.calls[0]).toEqual({
-      ServiceCode: 'AmazonS3',
-      Filters: [
-        { Type: 'TERM_MATCH', Field: 'regionCode', Value: 'eu-central-1' },
-        { Type: 'CONTAINS', Field: 'usagetype', Value: 'TimedStorage-ByteHrs' },
-      ],
-      FormatVersion: 'aws_v1',
-      NextToken: undefined,
-    });
-    // The usage type is matched whole: DFCBilledBytes (format conversion) is not ingestion's BilledBytes.
-    expect((await fetchPrice(client, 'eu-central-1', 'firehose.ingestion'))?.sku).toBe('FHPUT');
-  });
+  it(
+    'asks for each item by service code, region code and usage ' + 'type, and reads the first paid tier with its dates',
+    async () => {
+      const client = recorded(answers);
+      expect(await fetchPrice(client, 'eu-central-1', 's3.standard')).toEqual({
+        value: 0.025,
+        usageType: 'EUC1-TimedStorage-ByteHrs',
+        sku: 'S3STD',
+        awsUnit: 'GB-Mo',
+        publicationDate: '2026-11-20',
+        effectiveDate: '2026-11-01',
+      });
+      expect(client.calls[0]).toEqual({
+        ServiceCode: 'AmazonS3',
+        Filters: [
+          { Type: 'TERM_MATCH', Field: 'regionCode', Value: 'eu-central-1' },
+          { Type: 'CONTAINS', Field: 'usagetype', Value: 'TimedStorage-ByteHrs' },
+        ],
+        FormatVersion: 'aws_v1',
+        NextToken: undefined,
+      });
+      // The usage type is matched whole: DFCBilledBytes (format conversion) is not ingestion's BilledBytes.
+      expect((await fetchPrice(client, 'eu-central-1', 'firehose.ingestion'))?.sku).toBe('FHPUT');
+    },
+  );
 
-  it('refreshes a price file: the changed price with its dates and the API as source, an unchanged one corroborated, a missing one kept, an unsourced one still absent', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'prices-'));
-    writeFileSync(join(dir, 'eu-central-1.json'), readFileSync(join('config', 'prices', 'eu-central-1.json'), 'utf8'));
-    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    try {
-      expect(await main(['--region', 'eu-central-1', '--dir', dir], () => recorded(answers), '2026-12-01')).toBe(0);
-      const said = log.mock.calls.map((c) => String(c[0]));
-      expect(said).toEqual(
-        expect.arrayContaining([
-          '  s3.standard: was $0.0245; now $0.025',
-          '  s3.standardIa: unchanged, $0.0135',
-          '  firehose.ingestion: new, $0.034',
-          '  glue.crawler: not in the Price List answer; kept $0.44 (source B)',
-          '  firehose.formatConversion: not priced (no source has it)',
-        ]),
+  it(
+    'refreshes a price file: the changed price with its dates and the API as source, an ' +
+      'unchanged one corroborated, a missing one kept, an unsourced one still absent',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'prices-'));
+      writeFileSync(
+        join(dir, 'eu-central-1.json'),
+        readFileSync(join('config', 'prices', 'eu-central-1.json'), 'utf8'),
       );
-    } finally {
-      log.mockRestore();
-    }
-    const file = parsePriceFile(readFileSync(join(dir, 'eu-central-1.json'), 'utf8'), 'eu-central-1.json');
-    expect(file.prices['s3.standard']).toMatchObject({
-      value: 0.025,
-      sources: ['price-list-api'],
-      usageType: 'EUC1-TimedStorage-ByteHrs',
-      sku: 'S3STD',
-      date: '2026-11-01',
-      publicationDate: '2026-11-20',
-      effectiveDate: '2026-11-01',
-    });
-    expect(file.prices['s3.standardIa']?.sources).toEqual(['price-list-api', 'A', 'B']);
-    expect(file.prices['glue.crawler']).toEqual(pricesFor('eu-central-1')!.prices['glue.crawler']);
-    expect(file.prices['s3.glacierIr']).toBeUndefined();
-    expect(file.prices['firehose.formatConversion']).toBeUndefined();
-    expect(file.sources['price-list-api']).toMatchObject({
-      class: 'price-list-api',
-      date: '2026-12-01',
-      what: 'the current offers, published 2026-11-20',
-    });
-  });
+      const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+      try {
+        expect(await main(['--region', 'eu-central-1', '--dir', dir], () => recorded(answers), '2026-12-01')).toBe(0);
+        const said = log.mock.calls.map((c) => String(c[0]));
+        expect(said).toEqual(
+          expect.arrayContaining([
+            '  s3.standard: was $0.0245; now $0.025',
+            '  s3.standardIa: unchanged, $0.0135',
+            '  firehose.ingestion: new, $0.034',
+            '  glue.crawler: not in the Price List answer; kept $0.44 (source B)',
+            '  firehose.formatConversion: not priced (no source has it)',
+          ]),
+        );
+      } finally {
+        log.mockRestore();
+      }
+      const file = parsePriceFile(readFileSync(join(dir, 'eu-central-1.json'), 'utf8'), 'eu-central-1.json');
+      expect(file.prices['s3.standard']).toMatchObject({
+        value: 0.025,
+        sources: ['price-list-api'],
+        usageType: 'EUC1-TimedStorage-ByteHrs',
+        sku: 'S3STD',
+        date: '2026-11-01',
+        publicationDate: '2026-11-20',
+        effectiveDate: '2026-11-01',
+      });
+      expect(file.prices['s3.standardIa']?.sources).toEqual(['price-list-api', 'A', 'B']);
+      expect(file.prices['glue.crawler']).toEqual(pricesFor('eu-central-1')!.prices['glue.crawler']);
+      expect(file.prices['s3.glacierIr']).toBeUndefined();
+      expect(file.prices['firehose.formatConversion']).toBeUndefined();
+      expect(file.sources['price-list-api']).toMatchObject({
+        class: 'price-list-api',
+        date: '2026-12-01',
+        what: 'the current offers, published 2026-11-20',
+      });
+    },
+  );
 
   it('without credentials: says so plainly, writes nothing, exits 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'prices-'));
@@ -187,7 +201,10 @@ describe('npm run prices', () => {
     try {
       expect(await main(['--region', 'eu-central-1', '--dir', dir], () => noCredentials)).toBe(1);
       expect(errors.mock.calls[0][0]).toMatch(
-        /^npm run prices needs AWS credentials allowed pricing:GetProducts, and no AWS credentials were found: .*Nothing was written\.$/,
+        new RegExp(
+          String.raw`^npm run prices needs AWS credentials allowed pricing:GetProducts, and no AWS ` +
+            String.raw`credentials were found: .*Nothing was written\.$`,
+        ),
       );
       expect(() => readFileSync(join(dir, 'eu-central-1.json'))).toThrow();
     } finally {

@@ -45,13 +45,17 @@ describe('the page: markup only where the HTML writer puts it', () => {
     expect(html).toContain('&quot;&gt;&lt;img src=x');
   });
 
-  it('marks each stack section with its stack role, which the page check uses to find pipelines (a state stack has a cost section too)', () => {
-    const html = renderHtml(reports);
-    for (const r of reports) {
-      expect(html).toContain(`data-stack="${r.stack}" data-stack-role="${r.model.identity.role}"`);
-    }
-    expect(reports.some((r) => r.model.identity.role === 'pipeline')).toBe(true);
-  });
+  it(
+    'marks each stack section with its stack role, which the page check ' +
+      'uses to find pipelines (a state stack has a cost section too)',
+    () => {
+      const html = renderHtml(reports);
+      for (const r of reports) {
+        expect(html).toContain(`data-stack="${r.stack}" data-stack-role="${r.model.identity.role}"`);
+      }
+      expect(reports.some((r) => r.model.identity.role === 'pipeline')).toBe(true);
+    },
+  );
 
   it('names a resource with its address as the tooltip, never markup inside the attribute', () => {
     const out = cellHtml(
@@ -95,46 +99,53 @@ describe('report and review keep each other’s sections', () => {
   const review = (synth: string) =>
     JSON.stringify(changesJson(compareReports(reports, reports), 'main (abc1234)', synth));
 
-  it('a report written into a folder holding a review shows that review below the overview, and keeps its files', () => {
-    const out = dir();
-    writeFileSync(join(out, 'changes.json'), review(synthFingerprint(reports)));
-    writeFileSync(join(out, 'changes.md'), '# review');
-    writeReports(reports, out);
-    const html = readFileSync(join(out, 'index.html'), 'utf8');
-    expect(html).toContain('<section class="changes" id="changes">');
-    expect(html.indexOf('class="overview"')).toBeLessThan(html.indexOf('class="changes"'));
-    expect(html).not.toContain('another synth');
-    expect(readFileSync(join(out, 'changes.md'), 'utf8')).toBe('# review');
-    expect(markupProblems(html)).toEqual([]);
-  });
+  it(
+    'a report written into a folder holding a review shows that ' + 'review below the overview, and keeps its files',
+    () => {
+      const out = dir();
+      writeFileSync(join(out, 'changes.json'), review(synthFingerprint(reports)));
+      writeFileSync(join(out, 'changes.md'), '# review');
+      writeReports(reports, out);
+      const html = readFileSync(join(out, 'index.html'), 'utf8');
+      expect(html).toContain('<section class="changes" id="changes">');
+      expect(html.indexOf('class="overview"')).toBeLessThan(html.indexOf('class="changes"'));
+      expect(html).not.toContain('another synth');
+      expect(readFileSync(join(out, 'changes.md'), 'utf8')).toBe('# review');
+      expect(markupProblems(html)).toEqual([]);
+    },
+  );
 
-  it('changes.md and the page’s review section are one document: every changed stack and section in both, no stray markup', () => {
-    const changed = reports.map((r, i) =>
-      i === 0
-        ? {
-            ...r,
-            model: {
-              ...r.model,
-              stores: r.model.stores.map((x) => ({ ...x, retention: { ...x.retention, expirationDays: 1 } })),
-            },
-          }
-        : r,
-    );
-    const reviews = compareReports(reports, changed);
-    const markdown = renderChangesMarkdown(reviews, 'main');
-    const html = sectionHtml(changesSection(changesJson(reviews, 'main', 'x')));
-    expect(reviews.some((r) => r.changes.length)).toBe(true);
-    for (const r of reviews.filter((x) => x.changes.length)) {
-      expect(markdown).toContain(`## ${r.stack} (${r.status})`);
-      expect(html).toContain(`<summary>${r.stack} (${r.status})</summary>`);
-      for (const section of new Set(r.changes.map((c) => c.section))) {
-        const title = `${section[0].toUpperCase()}${section.slice(1)}`;
-        expect(markdown).toContain(`### ${title}`);
-        expect(html).toContain(`<h3>${title}</h3>`);
+  it(
+    'changes.md and the page’s review section are one document: ' +
+      'every changed stack and section in both, no stray markup',
+    () => {
+      const changed = reports.map((r, i) =>
+        i === 0
+          ? {
+              ...r,
+              model: {
+                ...r.model,
+                stores: r.model.stores.map((x) => ({ ...x, retention: { ...x.retention, expirationDays: 1 } })),
+              },
+            }
+          : r,
+      );
+      const reviews = compareReports(reports, changed);
+      const markdown = renderChangesMarkdown(reviews, 'main');
+      const html = sectionHtml(changesSection(changesJson(reviews, 'main', 'x')));
+      expect(reviews.some((r) => r.changes.length)).toBe(true);
+      for (const r of reviews.filter((x) => x.changes.length)) {
+        expect(markdown).toContain(`## ${r.stack} (${r.status})`);
+        expect(html).toContain(`<summary>${r.stack} (${r.status})</summary>`);
+        for (const section of new Set(r.changes.map((c) => c.section))) {
+          const title = `${section[0].toUpperCase()}${section.slice(1)}`;
+          expect(markdown).toContain(`### ${title}`);
+          expect(html).toContain(`<h3>${title}</h3>`);
+        }
       }
-    }
-    expect(markupProblems(html)).toEqual([]);
-  });
+      expect(markupProblems(html)).toEqual([]);
+    },
+  );
 
   it('says so when the review in the folder is of another synth', () => {
     const out = dir();
@@ -155,29 +166,36 @@ describe('report and review keep each other’s sections', () => {
 describe('stores: reachability and protection in words the model backs', () => {
   const pipelines = reports.filter((r) => r.model.identity.role === 'pipeline');
 
-  it('the Firehose buffer is reachable by the identity pool’s guests through the stack’s guest role, and the row says so', () => {
-    expect(pipelines.length).toBeGreaterThan(0);
-    for (const r of pipelines) {
-      const buffer = r.model.stores.find((s) => s.role === 'buffer')!;
-      const reach = storeReach(r.model, buffer);
-      const guestRoles = r.model.roles.filter((role) =>
-        role.trust.some((s) =>
-          s.principals.some((p) => p.kind === 'federated' && p.provider === 'cognito-identity.amazonaws.com'),
-        ),
-      );
-      expect(reach).toMatchObject({
-        kind: 'evaluated',
-        policy: 'none-in-stack',
-        guests: guestRoles.map((g) => ({ role: g.name, actions: expect.arrayContaining(['firehose:PutRecordBatch']) })),
-      });
-      expect(reach.kind === 'evaluated' && reach.guests.length).toBeGreaterThan(0);
-      const row = renderMarkdown(r)
-        .split('\n')
-        .find((l) => l.startsWith(`| \`${buffer.name}\``))!;
-      expect(row).toContain(`as a Cognito guest through role ${guestRoles[0].name}`);
-      expect(row).not.toMatch(/IAM only|holds no data at rest/);
-    }
-  });
+  it(
+    'the Firehose buffer is reachable by the identity pool’s guests ' +
+      'through the stack’s guest role, and the row says so',
+    () => {
+      expect(pipelines.length).toBeGreaterThan(0);
+      for (const r of pipelines) {
+        const buffer = r.model.stores.find((s) => s.role === 'buffer')!;
+        const reach = storeReach(r.model, buffer);
+        const guestRoles = r.model.roles.filter((role) =>
+          role.trust.some((s) =>
+            s.principals.some((p) => p.kind === 'federated' && p.provider === 'cognito-identity.amazonaws.com'),
+          ),
+        );
+        expect(reach).toMatchObject({
+          kind: 'evaluated',
+          policy: 'none-in-stack',
+          guests: guestRoles.map((g) => ({
+            role: g.name,
+            actions: expect.arrayContaining(['firehose:PutRecordBatch']),
+          })),
+        });
+        expect(reach.kind === 'evaluated' && reach.guests.length).toBeGreaterThan(0);
+        const row = renderMarkdown(r)
+          .split('\n')
+          .find((l) => l.startsWith(`| \`${buffer.name}\``))!;
+        expect(row).toContain(`as a Cognito guest through role ${guestRoles[0].name}`);
+        expect(row).not.toMatch(/IAM only|holds no data at rest/);
+      }
+    },
+  );
 
   it('a store no web identity reaches names no Cognito guest; a bucket reads by its public access block', () => {
     for (const r of pipelines) {
@@ -196,50 +214,62 @@ describe('stores: reachability and protection in words the model backs', () => {
     return { asked: targets.some((t) => t.id === s.id || t.id === s.address), who };
   };
 
-  it('a stream, catalog or queue: its sentence names exactly the matrix’s outsiders, guests and principals of the account that reach it', () => {
-    for (const r of pipelines) {
-      for (const s of r.model.stores.filter((x) => ['firehose', 'glue-catalog', 'sqs'].includes(x.kind))) {
-        const { asked, who } = matrixOf(r, s);
-        expect([s.name, asked]).toEqual([s.name, true]);
-        const sentence = reachability(storeReach(r.model, s));
-        const outsiders = who.filter((p) => OUTSIDER_KINDS.includes(p.kind));
-        if (outsiders.length === 0) expect(sentence).toContain('no principal of another account');
-        for (const p of outsiders) expect(sentence).toContain(accessPrincipal(p));
-        for (const p of who.flatMap((x) => (x.kind === 'guest' ? [x] : [])))
-          expect(sentence).toContain(`as a Cognito guest through role ${p.name}`);
-        if (!who.some((p) => p.kind === 'guest')) expect(sentence).not.toContain('Cognito guest');
-        for (const p of who.filter((x) => x.kind !== 'guest' && !OUTSIDER_KINDS.includes(x.kind)))
-          expect(sentence).toContain(accessPrincipal(p));
-        // A principal the matrix did not find reaching the store is not named.
-        for (const p of r.model.access.principals.filter((x) => !who.includes(x) && x.kind === 'stack-role'))
-          expect(sentence).not.toContain(accessPrincipal(p));
+  it(
+    'a stream, catalog or queue: its sentence names exactly the matrix’s ' +
+      'outsiders, guests and principals of the account that reach it',
+    () => {
+      for (const r of pipelines) {
+        for (const s of r.model.stores.filter((x) => ['firehose', 'glue-catalog', 'sqs'].includes(x.kind))) {
+          const { asked, who } = matrixOf(r, s);
+          expect([s.name, asked]).toEqual([s.name, true]);
+          const sentence = reachability(storeReach(r.model, s));
+          const outsiders = who.filter((p) => OUTSIDER_KINDS.includes(p.kind));
+          if (outsiders.length === 0) expect(sentence).toContain('no principal of another account');
+          for (const p of outsiders) expect(sentence).toContain(accessPrincipal(p));
+          for (const p of who.flatMap((x) => (x.kind === 'guest' ? [x] : [])))
+            expect(sentence).toContain(`as a Cognito guest through role ${p.name}`);
+          if (!who.some((p) => p.kind === 'guest')) expect(sentence).not.toContain('Cognito guest');
+          for (const p of who.filter((x) => x.kind !== 'guest' && !OUTSIDER_KINDS.includes(x.kind)))
+            expect(sentence).toContain(accessPrincipal(p));
+          // A principal the matrix did not find reaching the store is not named.
+          for (const p of r.model.access.principals.filter((x) => !who.includes(x) && x.kind === 'stack-role'))
+            expect(sentence).not.toContain(accessPrincipal(p));
+        }
       }
-    }
-  });
+    },
+  );
 
-  it('a queue with its queue policy says the policy was evaluated; a stream says no resource policy is in the stack; the catalog that the account’s policy is not seen', () => {
-    for (const r of pipelines) {
-      for (const s of r.model.stores.filter((x) => ['firehose', 'glue-catalog', 'sqs'].includes(x.kind))) {
-        const own = r.model.resourcePolicies.some((p) => p.governs.kind === 'own' && p.governs.address === s.address);
-        const sentence = reachability(storeReach(r.model, s));
-        if (own) expect(sentence).toMatch(/^its resource policy and the identity policies, evaluated/);
-        else if (s.kind === 'glue-catalog')
-          expect(sentence).toContain("the account's, if one is set outside it, is not seen");
-        else expect(sentence).toMatch(/^no resource policy in this stack/);
+  it(
+    'a queue with its queue policy says the policy was evaluated; a stream says no ' +
+      'resource policy is in the stack; the catalog that the account’s policy is not seen',
+    () => {
+      for (const r of pipelines) {
+        for (const s of r.model.stores.filter((x) => ['firehose', 'glue-catalog', 'sqs'].includes(x.kind))) {
+          const own = r.model.resourcePolicies.some((p) => p.governs.kind === 'own' && p.governs.address === s.address);
+          const sentence = reachability(storeReach(r.model, s));
+          if (own) expect(sentence).toMatch(/^its resource policy and the identity policies, evaluated/);
+          else if (s.kind === 'glue-catalog')
+            expect(sentence).toContain("the account's, if one is set outside it, is not seen");
+          else expect(sentence).toMatch(/^no resource policy in this stack/);
+        }
       }
-    }
-  });
+    },
+  );
 
-  it('a log group, which the matrix does not ask about, says it was not evaluated and claims nothing more of who reaches it', () => {
-    for (const r of pipelines) {
-      for (const s of r.model.stores.filter((x) => x.kind === 'cloudwatch-logs')) {
-        const sentence = reachability(storeReach(r.model, s));
-        if (matrixOf(r, s).asked) continue;
-        expect(sentence).toMatch(/^not in the access evaluation/);
-        expect(sentence).not.toMatch(/no principal|Cognito guest|evaluated;/);
+  it(
+    'a log group, which the matrix does not ask about, says it was ' +
+      'not evaluated and claims nothing more of who reaches it',
+    () => {
+      for (const r of pipelines) {
+        for (const s of r.model.stores.filter((x) => x.kind === 'cloudwatch-logs')) {
+          const sentence = reachability(storeReach(r.model, s));
+          if (matrixOf(r, s).asked) continue;
+          expect(sentence).toMatch(/^not in the access evaluation/);
+          expect(sentence).not.toMatch(/no principal|Cognito guest|evaluated;/);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('the buffer holds data at rest until it flushes: its protection words say how long', () => {
     expect(PROTECTION['in-flight']).toContain('up to 24 h');

@@ -51,7 +51,9 @@ describe('the workspaces stack in the report', () => {
       /HCP Terraform organization acme-eu on app\.eu\.terraform\.io: 1 workspace\. Not an AWS stack: it holds no data/,
     );
     expect(md).toContain(
-      '| telemetry-prod-eu-central-1 | telemetry-prod | remote | the CLI (npm run deploy) | yes | apply: arn:aws:iam::222222222222:role/telemetry-prod-eu-central-1-deploy-apply; plan: arn:aws:iam::222222222222:role/telemetry-prod-eu-central-1-deploy-plan |',
+      '| telemetry-prod-eu-central-1 | telemetry-prod | remote | the CLI (npm run deploy) | yes ' +
+        '| apply: arn:aws:iam::222222222222:role/telemetry-prod-eu-central-1-deploy-apply; plan: ' +
+        'arn:aws:iam::222222222222:role/telemetry-prod-eu-central-1-deploy-plan |',
     );
     expect(md).not.toMatch(/data in/);
   });

@@ -1,4 +1,7 @@
-/** Example tests of the compliance report: exact figures for the tests' example matrix. Invariants: report.invariants.test.ts. */
+/**
+ * Example tests of the compliance report: exact figures for the tests' example matrix. Invariants:
+ * report.invariants.test.ts.
+ */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,83 +41,98 @@ const synthesized = (stack: string): TerraformJson =>
   JSON.parse(JSON.stringify(telemetryStacks.find((s) => s.node.id === stack)!.toTerraform()));
 
 describe('report sections (example matrix)', () => {
-  it('identity: environment, region, account, jurisdiction, classification and the state backend in region, from the facts written at synth', () => {
-    expect(eu.model.identity).toEqual({
-      stack: 'telemetry-prod-eu-central-1',
-      role: 'pipeline',
-      environments: ['prod'],
-      region: 'eu-central-1',
-      account: '222222222222',
-      jurisdiction: 'EU',
-      classification: 'confidential',
-      profile: 'compliance',
-      residencyExceptions: [],
-      jurisdictionRegions: ['eu-central-1', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-3'],
-      regionExceptions: {},
-      backend: {
-        type: 's3',
-        bucket: 'telemetry-tfstate-222222222222-eu-central-1',
-        key: 'telemetry/prod/eu-central-1/terraform.tfstate',
+  it(
+    'identity: environment, region, account, jurisdiction, classification and ' +
+      'the state backend in region, from the facts written at synth',
+    () => {
+      expect(eu.model.identity).toEqual({
+        stack: 'telemetry-prod-eu-central-1',
+        role: 'pipeline',
+        environments: ['prod'],
         region: 'eu-central-1',
-        kmsKey: 'arn:aws:kms:eu-central-1:222222222222:alias/telemetry-tfstate',
-        lockfile: true,
-      },
-    });
-  });
-
-  it('data inventory: every store by its role, in region, encrypted under the rotating stack key, private, TLS-only', () => {
-    expect(eu.model.stores.map((s) => [s.role, s.name])).toEqual([
-      ['event-data', 'telemetry-prod-222222222222-eu-central-1/data/'],
-      ['failed-records', 'telemetry-prod-222222222222-eu-central-1/errors/'],
-      ['query-results', 'telemetry-prod-222222222222-eu-central-1/athena-results/'],
-      ['query-results', 'telemetry-prod-222222222222-eu-central-1/erasure-locate-results/'],
-      ['access-logs', 'telemetry-prod-222222222222-eu-central-1-access-logs/'],
-      ['objects', 'telemetry-prod-222222222222-eu-central-1/erasure-requests/'],
-      ['buffer', 'telemetry-prod-events'],
-      ['logs', '/aws-glue/crawlers-role/telemetry-prod-eu-central-1-crawler-telemetry-prod-events-logs'],
-      ['logs', '/aws/kinesisfirehose/telemetry-prod-events'],
-      ['catalog', 'telemetry_prod'],
-    ]);
-    for (const s of eu.model.stores) expect(s.region).toBe('eu-central-1');
-    for (const s of eu.model.stores.filter((x) => x.kind === 's3')) {
-      expect(s).toMatchObject({
-        encryption: { kind: 'kms', alias: 'alias/telemetry-prod-telemetry', rotation: true },
-        publicAccess: 'blocked',
-        tlsOnly: true,
-        protection: 'prevent-destroy',
+        account: '222222222222',
+        jurisdiction: 'EU',
+        classification: 'confidential',
+        profile: 'compliance',
+        residencyExceptions: [],
+        jurisdictionRegions: ['eu-central-1', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-3'],
+        regionExceptions: {},
+        backend: {
+          type: 's3',
+          bucket: 'telemetry-tfstate-222222222222-eu-central-1',
+          key: 'telemetry/prod/eu-central-1/terraform.tfstate',
+          region: 'eu-central-1',
+          kmsKey: 'arn:aws:kms:eu-central-1:222222222222:alias/telemetry-tfstate',
+          lockfile: true,
+        },
       });
-    }
-  });
+    },
+  );
 
-  it('retention: timeline, queryability, the undo window, minimum charges and the 128 KB caveat, as data and in words', () => {
-    const data = eu.model.stores.find((s) => s.role === 'event-data')!;
-    expect(data.retention).toEqual({
-      transitions: [
-        { days: 30, storageClass: 'STANDARD_IA' },
-        { days: 180, storageClass: 'DEEP_ARCHIVE' },
-      ],
-      expirationDays: 365,
-      noncurrentDays: 7,
-      goneForGoodDay: 372,
-      notQueryableFromDay: 180,
-      smallObjectsTransition: false,
-      minimumChargeShortfalls: [],
-      buffer: null,
-    });
-    expect(timeline(data)).toBe(
-      'STANDARD at day 0 → STANDARD_IA at day 30 → DEEP_ARCHIVE at day 180 → deleted at day 365 → every version gone by day 372',
-    );
-    expect(retentionNotes(data)).toEqual([
-      'not queryable from day 180 (DEEP_ARCHIVE) until deleted: Athena skips archived objects; restore them first (S3 RestoreObject, Bulk retrieval within 48 h for Deep Archive, billed per GB retrieved plus the temporary copy) and query the restored copies',
-      'deleted or overwritten objects stay restorable 7 days as noncurrent versions',
-      'STANDARD_IA: objects stay 150 days',
-      'DEEP_ARCHIVE: objects stay 185 days',
-      'objects under 128 KB do not transition (S3 default since Sep 2024) and stay in STANDARD until deleted',
-    ]);
-    expect(
-      report('telemetry-prod-us-east-1').model.stores.find((s) => s.role === 'event-data')?.retention.expirationDays,
-    ).toBe(90);
-  });
+  it(
+    'data inventory: every store by its role, in region, ' +
+      'encrypted under the rotating stack key, private, TLS-only',
+    () => {
+      expect(eu.model.stores.map((s) => [s.role, s.name])).toEqual([
+        ['event-data', 'telemetry-prod-222222222222-eu-central-1/data/'],
+        ['failed-records', 'telemetry-prod-222222222222-eu-central-1/errors/'],
+        ['query-results', 'telemetry-prod-222222222222-eu-central-1/athena-results/'],
+        ['query-results', 'telemetry-prod-222222222222-eu-central-1/erasure-locate-results/'],
+        ['access-logs', 'telemetry-prod-222222222222-eu-central-1-access-logs/'],
+        ['objects', 'telemetry-prod-222222222222-eu-central-1/erasure-requests/'],
+        ['buffer', 'telemetry-prod-events'],
+        ['logs', '/aws-glue/crawlers-role/telemetry-prod-eu-central-1-crawler-telemetry-prod-events-logs'],
+        ['logs', '/aws/kinesisfirehose/telemetry-prod-events'],
+        ['catalog', 'telemetry_prod'],
+      ]);
+      for (const s of eu.model.stores) expect(s.region).toBe('eu-central-1');
+      for (const s of eu.model.stores.filter((x) => x.kind === 's3')) {
+        expect(s).toMatchObject({
+          encryption: { kind: 'kms', alias: 'alias/telemetry-prod-telemetry', rotation: true },
+          publicAccess: 'blocked',
+          tlsOnly: true,
+          protection: 'prevent-destroy',
+        });
+      }
+    },
+  );
+
+  it(
+    'retention: timeline, queryability, the undo window, minimum ' +
+      'charges and the 128 KB caveat, as data and in words',
+    () => {
+      const data = eu.model.stores.find((s) => s.role === 'event-data')!;
+      expect(data.retention).toEqual({
+        transitions: [
+          { days: 30, storageClass: 'STANDARD_IA' },
+          { days: 180, storageClass: 'DEEP_ARCHIVE' },
+        ],
+        expirationDays: 365,
+        noncurrentDays: 7,
+        goneForGoodDay: 372,
+        notQueryableFromDay: 180,
+        smallObjectsTransition: false,
+        minimumChargeShortfalls: [],
+        buffer: null,
+      });
+      expect(timeline(data)).toBe(
+        'STANDARD at day 0 → STANDARD_IA at day 30 → DEEP_ARCHIVE at day ' +
+          '180 → deleted at day 365 → every version gone by day 372',
+      );
+      expect(retentionNotes(data)).toEqual([
+        'not queryable from day 180 (DEEP_ARCHIVE) until deleted: Athena skips archived objects; ' +
+          'restore them first (S3 RestoreObject, Bulk retrieval within 48 h for Deep Archive, ' +
+          'billed per GB retrieved plus the temporary copy) and query the restored copies',
+        'deleted or overwritten objects stay restorable 7 days as noncurrent versions',
+        'STANDARD_IA: objects stay 150 days',
+        'DEEP_ARCHIVE: objects stay 185 days',
+        'objects under 128 KB do not transition (S3 default since Sep 2024) and stay in STANDARD until deleted',
+      ]);
+      expect(
+        report('telemetry-prod-us-east-1').model.stores.find((s) => s.role === 'event-data')?.retention.expirationDays,
+      ).toBe(90);
+    },
+  );
 
   it('access: each role, who assumes it under which conditions, and what it grants, relative to the stack', () => {
     expect(eu.model.roles.map((r) => [r.name, r.trust.flatMap((s) => s.principals)])).toEqual([
@@ -159,18 +177,24 @@ describe('report sections (example matrix)', () => {
       'Athena telemetry-prod-erasure → S3 telemetry-prod-222222222222-eu-central-1/erasure-locate-results/',
       'Glue catalog telemetry_prod → Athena telemetry-prod-events',
       'Athena telemetry-prod-events → S3 telemetry-prod-222222222222-eu-central-1/athena-results/',
-      'S3 telemetry-prod-222222222222-eu-central-1/ → S3 telemetry-prod-222222222222-eu-central-1-access-logs/telemetry-prod-222222222222-eu-central-1/',
+      'S3 telemetry-prod-222222222222-eu-central-1/ → S3 ' +
+        'telemetry-prod-222222222222-eu-central-1-access-logs/' +
+        'telemetry-prod-222222222222-eu-central-1/',
     ]);
     expect(new Set(eu.model.flow.map((e) => e.region))).toEqual(new Set(['eu-central-1']));
   });
 
-  it('the example matrix has no error; its one warning: the Frankfurt stream at 100 M events and a 10× peak exceeds 1 MiB/s', () => {
-    for (const r of reports) expect(severityCounts(r.findings).error).toBe(0);
-    expect(
-      reports.flatMap((r) => r.findings.filter((f) => f.severity === 'warning').map((f) => `${r.stack} ${f.check}`)),
-    ).toEqual(['telemetry-prod-eu-central-1 capacity']);
-    expect(eu.findings.map((f) => f.check)).toContain('identity');
-  });
+  it(
+    'the example matrix has no error; its one warning: the Frankfurt ' +
+      'stream at 100 M events and a 10× peak exceeds 1 MiB/s',
+    () => {
+      for (const r of reports) expect(severityCounts(r.findings).error).toBe(0);
+      expect(
+        reports.flatMap((r) => r.findings.filter((f) => f.severity === 'warning').map((f) => `${r.stack} ${f.check}`)),
+      ).toEqual(['telemetry-prod-eu-central-1 capacity']);
+      expect(eu.findings.map((f) => f.check)).toContain('identity');
+    },
+  );
 
   it('names resources by their AWS names in Markdown, never by construct hashes', () => {
     for (const r of reports) expect(renderMarkdown(r)).not.toMatch(/_[0-9A-F]{8}\b/);
@@ -220,28 +244,33 @@ describe('planted findings, one per severity', () => {
     ]);
   });
 
-  it('info: packing events, guest identities (accepted), placeholder accounts, no access logging, a short log retention (the error log and the crawler’s), the topic’s delivery status, the bucket’s MFA delete, Object Lock and replication (accepted), the small-object caveat and the crawler trust guard', () => {
-    expect(
-      report('telemetry-dev-us-east-1')
-        .findings.filter((f) => f.severity === 'info')
-        .map((f) => f.rule),
-    ).toEqual([
-      'capacity-firehose-quota',
-      'exposure-identity-pool-guests',
-      'identity-placeholder-account',
-      'logging-retention-year',
-      'logging-retention-year',
-      'logging-bucket-access',
-      'logging-topic-delivery-status',
-      'monitoring-topic-subscribed',
-      'protection-bucket-mfa-delete',
-      'protection-bucket-object-lock',
-      'residency-bucket-replication',
-      'retention-small-objects',
-      'retention-small-objects',
-      'trust-if-exists-guard',
-    ]);
-  });
+  it(
+    'info: packing events, guest identities (accepted), placeholder accounts, no access logging, a short log ' +
+      'retention (the error log and the crawler’s), the topic’s delivery status, the bucket’s MFA delete, ' +
+      'Object Lock and replication (accepted), the small-object caveat and the crawler trust guard',
+    () => {
+      expect(
+        report('telemetry-dev-us-east-1')
+          .findings.filter((f) => f.severity === 'info')
+          .map((f) => f.rule),
+      ).toEqual([
+        'capacity-firehose-quota',
+        'exposure-identity-pool-guests',
+        'identity-placeholder-account',
+        'logging-retention-year',
+        'logging-retention-year',
+        'logging-bucket-access',
+        'logging-topic-delivery-status',
+        'monitoring-topic-subscribed',
+        'protection-bucket-mfa-delete',
+        'protection-bucket-object-lock',
+        'residency-bucket-replication',
+        'retention-small-objects',
+        'retention-small-objects',
+        'trust-if-exists-guard',
+      ]);
+    },
+  );
 });
 
 describe('cost estimate', () => {
@@ -273,51 +302,63 @@ describe('cost estimate', () => {
     expect(cost.storageMonths).toEqual({ STANDARD: 1, STANDARD_IA: 2 });
   });
 
-  it('shows what each catalog mode would cost for the stack: projection nothing, the crawler modes their crawls', () => {
-    expect(cost.catalogModes.map((m) => [m.mode, m.perMonth])).toEqual([
-      ['crawler', 17.6],
-      ['crawler-events', 17.6],
-      ['projection', 0],
-    ]);
-    expect(cost.differences).toContainEqual(
-      expect.objectContaining({ kind: 'crawler-priced', runsPerMonth: 120, referenceCrawlerPerMonth: 2.2 }),
-    );
-    expect(cost.differences.map(costDifference).join(' ')).toContain("the reference design's table says $2.20");
-  });
+  it(
+    'shows what each catalog mode would cost for the stack: ' + 'projection nothing, the crawler modes their crawls',
+    () => {
+      expect(cost.catalogModes.map((m) => [m.mode, m.perMonth])).toEqual([
+        ['crawler', 17.6],
+        ['crawler-events', 17.6],
+        ['projection', 0],
+      ]);
+      expect(cost.differences).toContainEqual(
+        expect.objectContaining({ kind: 'crawler-priced', runsPerMonth: 120, referenceCrawlerPerMonth: 2.2 }),
+      );
+      expect(cost.differences.map(costDifference).join(' ')).toContain("the reference design's table says $2.20");
+    },
+  );
 
-  it('the same stack costs differently in eu-central-1, each component at its own price; Firehose, unsourced there, is left out and named', () => {
-    const tf = synthesized('telemetry-prod-us-east-1');
-    tf.provider!.aws[0].region = 'eu-central-1';
-    const eu = estimateCost(tf)!;
-    expect(eu.missing).toEqual(['firehose.ingestion']);
-    expect(eu.lines.map((l) => [l.firehose, l.notPriced])).toEqual([
-      [null, ['firehose']],
-      [null, ['firehose']],
-      [null, ['firehose']],
-    ]);
-    // S3 at Frankfurt's prices: 1 month in STANDARD at $0.0245 and 2 in IA at $0.0135, against $0.023 and $0.0125.
-    const stored = eu.lines[1].storedGbPerMonth;
-    expect(eu.lines[1].s3).toBeCloseTo(stored * 0.0245 + 2 * stored * 0.0135, 1);
-    expect(eu.lines[1].s3).toBeGreaterThan(cost.lines[1].s3!);
-    expect(eu.lines[1].total).toBeCloseTo(
-      eu.lines[1].s3! +
-        eu.lines[1].s3Requests! +
-        eu.lines[1].glue! +
-        eu.lines[1].athena! +
-        eu.lines[1].kmsKeys! +
-        eu.lines[1].alarms!,
-      1,
-    );
-    expect(priceLines(eu)).toEqual(
-      expect.arrayContaining([
-        'S3 Standard storage, first 50 TB: $0.0245 per GB-month (source A, B; 2024-09-25; secondary sources only: no first-party AWS source)',
-        expect.stringMatching(/^Not priced for eu-central-1: Firehose Direct PUT ingestion/),
-        expect.stringMatching(
-          /^Sources \(config\/prices\/eu-central-1\.json\): A \[secondary: a third party.s copy of AWS.s offer file or pricing feed\]: CSV dumps of the feeds behind aws\.amazon\.com\/s3\/pricing/,
-        ),
-      ]),
-    );
-  });
+  it(
+    'the same stack costs differently in eu-central-1, each component at its ' +
+      'own price; Firehose, unsourced there, is left out and named',
+    () => {
+      const tf = synthesized('telemetry-prod-us-east-1');
+      tf.provider!.aws[0].region = 'eu-central-1';
+      const eu = estimateCost(tf)!;
+      expect(eu.missing).toEqual(['firehose.ingestion']);
+      expect(eu.lines.map((l) => [l.firehose, l.notPriced])).toEqual([
+        [null, ['firehose']],
+        [null, ['firehose']],
+        [null, ['firehose']],
+      ]);
+      // S3 at Frankfurt's prices: 1 month in STANDARD at $0.0245 and 2 in IA at $0.0135, against $0.023 and $0.0125.
+      const stored = eu.lines[1].storedGbPerMonth;
+      expect(eu.lines[1].s3).toBeCloseTo(stored * 0.0245 + 2 * stored * 0.0135, 1);
+      expect(eu.lines[1].s3).toBeGreaterThan(cost.lines[1].s3!);
+      expect(eu.lines[1].total).toBeCloseTo(
+        eu.lines[1].s3! +
+          eu.lines[1].s3Requests! +
+          eu.lines[1].glue! +
+          eu.lines[1].athena! +
+          eu.lines[1].kmsKeys! +
+          eu.lines[1].alarms!,
+        1,
+      );
+      expect(priceLines(eu)).toEqual(
+        expect.arrayContaining([
+          'S3 Standard storage, first 50 TB: $0.0245 per GB-month (source A, B; ' +
+            '2024-09-25; secondary sources only: no first-party AWS source)',
+          expect.stringMatching(/^Not priced for eu-central-1: Firehose Direct PUT ingestion/),
+          expect.stringMatching(
+            new RegExp(
+              String.raw`^Sources \(config\/prices\/eu-central-1\.json\): A \[secondary: a third party.s copy ` +
+                String.raw`of AWS.s offer file or pricing feed\]: CSV dumps of the feeds behind aws\.amazon\.com\/` +
+                String.raw`s3\/pricing`,
+            ),
+          ),
+        ]),
+      );
+    },
+  );
 
   it('a region without a price file is not priced at all, and says so once', () => {
     const tf = synthesized('telemetry-prod-us-east-1');
@@ -349,57 +390,70 @@ describe('what an estimate leaves out', () => {
 });
 
 describe('capacity check', () => {
-  it("the reference design's top tier at a 10× peak needs ~11.3 MiB/s: over a default us-east-1 stream, the fix named", () => {
-    const c = capacityCheck('us-east-1', {
-      eventsPerMonth: 1_000_000_000,
-      peakFactor: 10,
-      eventBytes: 3072,
-      eventsPerRecord: 1,
-    });
-    expect(c.configured).toMatchObject({ mibPerSecond: 11.3, headroom: 0.44 });
-    expect(c.fixes).toEqual([{ kind: 'throughput' }]);
-    expect(capacityFixes(c)).toMatch(/^Fix at the configured peak: request a throughput increase for the stream/);
-  });
+  it(
+    "the reference design's top tier at a 10× peak needs ~11.3 " +
+      'MiB/s: over a default us-east-1 stream, the fix named',
+    () => {
+      const c = capacityCheck('us-east-1', {
+        eventsPerMonth: 1_000_000_000,
+        peakFactor: 10,
+        eventBytes: 3072,
+        eventsPerRecord: 1,
+      });
+      expect(c.configured).toMatchObject({ mibPerSecond: 11.3, headroom: 0.44 });
+      expect(c.fixes).toEqual([{ kind: 'throughput' }]);
+      expect(capacityFixes(c)).toMatch(/^Fix at the configured peak: request a throughput increase for the stream/);
+    },
+  );
 
-  it('each quota exceeded has its fix, said once: records/s packs events (as many as it takes), requests/s fuller batches', () => {
-    // 30 B events a month at a 100× peak, 10-byte events one per record, in a region of 1 MiB/s, 1,000 records/s and
-    // 1,000 requests/s: every quota exceeded.
-    const c = capacityCheck('eu-central-1', {
-      eventsPerMonth: 3e10,
-      peakFactor: 100,
-      eventBytes: 10,
-      eventsPerRecord: 1,
-    });
-    expect(c.fixes.map((f) => f.kind)).toEqual(['throughput', 'pack', 'fuller-batches']);
-    const pack = c.fixes[1] as { eventsPerRecord: number };
-    expect(pack.eventsPerRecord).toBeGreaterThanOrEqual(c.configured.recordsPerSecond / c.quota.recordsPerSecond);
-    const said = capacityFixes(c);
-    expect(said).toContain(`pack ${pack.eventsPerRecord} or more events per record`);
-    expect(said).toContain('send fuller PutRecordBatch calls');
-    for (const fix of ['request a throughput increase', ' or more events per record', 'send fuller PutRecordBatch'])
-      expect(said.split(fix)).toHaveLength(2);
-    expect(capacityFixes(capacityCheck('eu-central-1', { ...c.settings, eventsPerMonth: 1e6 }))).toBe(
-      'The configured peak fits the default quotas.',
-    );
-  });
+  it(
+    'each quota exceeded has its fix, said once: records/s packs ' +
+      'events (as many as it takes), requests/s fuller batches',
+    () => {
+      // 30 B events a month at a 100× peak, 10-byte events one per record, in a region of 1 MiB/s, 1,000 records/s and
+      // 1,000 requests/s: every quota exceeded.
+      const c = capacityCheck('eu-central-1', {
+        eventsPerMonth: 3e10,
+        peakFactor: 100,
+        eventBytes: 10,
+        eventsPerRecord: 1,
+      });
+      expect(c.fixes.map((f) => f.kind)).toEqual(['throughput', 'pack', 'fuller-batches']);
+      const pack = c.fixes[1] as { eventsPerRecord: number };
+      expect(pack.eventsPerRecord).toBeGreaterThanOrEqual(c.configured.recordsPerSecond / c.quota.recordsPerSecond);
+      const said = capacityFixes(c);
+      expect(said).toContain(`pack ${pack.eventsPerRecord} or more events per record`);
+      expect(said).toContain('send fuller PutRecordBatch calls');
+      for (const fix of ['request a throughput increase', ' or more events per record', 'send fuller PutRecordBatch'])
+        expect(said.split(fix)).toHaveLength(2);
+      expect(capacityFixes(capacityCheck('eu-central-1', { ...c.settings, eventsPerMonth: 1e6 }))).toBe(
+        'The configured peak fits the default quotas.',
+      );
+    },
+  );
 
-  it("a planted peak over the region's quota is a warning with the fix; packing is an info with the saving at the three tiers", () => {
-    const planted = resolveMatrix({
-      ...EXAMPLE_MATRIX,
-      deployments: [{ ...EXAMPLE_MATRIX.deployments[1], overrides: { capacity: { eventsPerMonth: 1_000_000_000 } } }],
-    });
-    const outdirPlanted = mkdtempSync(join(tmpdir(), 'report-capacity-'));
-    synthesizeChecked(planted, { outdir: outdirPlanted });
-    const [r] = readReports(outdirPlanted).filter((x) => x.stack === 'telemetry-prod-us-east-1');
-    const capacity = r.findings.filter((f) => f.check === 'capacity');
-    expect(capacity.map((f) => f.severity)).toEqual(['warning', 'info']);
-    expect(capacity[0].message).toMatch(
-      /exceeds its default us-east-1 quota \(5 MiB\/s.*fix: request a throughput increase/,
-    );
-    expect(capacity[1].message).toBe(
-      'packing ~5 events per record would cut Firehose ingestion by 40 % (10 M: $1.38 → $0.83, 100 M: $13.83 → $8.3, 1000 M: $138.28 → $82.97 a month)',
-    );
-  });
+  it(
+    "a planted peak over the region's quota is a warning with the fix; " +
+      'packing is an info with the saving at the three tiers',
+    () => {
+      const planted = resolveMatrix({
+        ...EXAMPLE_MATRIX,
+        deployments: [{ ...EXAMPLE_MATRIX.deployments[1], overrides: { capacity: { eventsPerMonth: 1_000_000_000 } } }],
+      });
+      const outdirPlanted = mkdtempSync(join(tmpdir(), 'report-capacity-'));
+      synthesizeChecked(planted, { outdir: outdirPlanted });
+      const [r] = readReports(outdirPlanted).filter((x) => x.stack === 'telemetry-prod-us-east-1');
+      const capacity = r.findings.filter((f) => f.check === 'capacity');
+      expect(capacity.map((f) => f.severity)).toEqual(['warning', 'info']);
+      expect(capacity[0].message).toMatch(
+        /exceeds its default us-east-1 quota \(5 MiB\/s.*fix: request a throughput increase/,
+      );
+      expect(capacity[1].message).toBe(
+        'packing ~5 events per record would cut Firehose ingestion by 40 % (10 M: ' +
+          '$1.38 → $0.83, 100 M: $13.83 → $8.3, 1000 M: $138.28 → $82.97 a month)',
+      );
+    },
+  );
 });
 
 describe('page and diagram', () => {

@@ -46,7 +46,10 @@ describe('review --plan accepts only a plan', () => {
     [
       'package.json',
       readFileSync('package.json', 'utf8'),
-      /not the output of `terraform show -json <plan file>`: missing format_version, terraform_version, planned_values, configuration$/,
+      new RegExp(
+        'not the output of `terraform show -json <plan file>`: missing format_version, ' +
+          'terraform_version, planned_values, configuration$',
+      ),
     ],
     ['{}', '{}', /missing format_version, terraform_version, planned_values, configuration$/],
     [

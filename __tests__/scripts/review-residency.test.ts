@@ -64,45 +64,62 @@ const gated = (reviews: StackReview[]) => gateFailures(reviews).map((f) => [f.st
 const reason = 'the app store review team is in Oregon (legal review 2026-11)';
 
 describe('moving the EU stack to us-west-2', () => {
-  it('declared (movedFrom), jurisdiction changed to US: paired with its earlier self, the move gated and said from EU to US', () => {
-    const reviews = review(
-      matrix(dev, prodUs, { ...prodEu, region: 'us-west-2', jurisdiction: 'US', movedFrom: 'prod/eu-central-1' }),
-    );
-    const moved = of(reviews, 'telemetry-prod-us-west-2') as StackReview;
-    expect([moved.status, moved.baseStack]).toEqual(['changed', 'telemetry-prod-eu-central-1']);
-    expect(verdict(moved)).toMatch(
-      /^moves residency: from eu-central-1 to us-west-2, jurisdiction EU → US: a new stack there; the data in eu-central-1 is not moved/,
-    );
-    expect(gated(reviews)).toContainEqual(['telemetry-prod-us-west-2', 'moves-residency']);
-  });
+  it(
+    'declared (movedFrom), jurisdiction changed to US: paired with ' +
+      'its earlier self, the move gated and said from EU to US',
+    () => {
+      const reviews = review(
+        matrix(dev, prodUs, { ...prodEu, region: 'us-west-2', jurisdiction: 'US', movedFrom: 'prod/eu-central-1' }),
+      );
+      const moved = of(reviews, 'telemetry-prod-us-west-2') as StackReview;
+      expect([moved.status, moved.baseStack]).toEqual(['changed', 'telemetry-prod-eu-central-1']);
+      expect(verdict(moved)).toMatch(
+        new RegExp(
+          '^moves residency: from eu-central-1 to us-west-2, jurisdiction EU → US: a new stack there; ' +
+            'the data in eu-central-1 is not moved',
+        ),
+      );
+      expect(gated(reviews)).toContainEqual(['telemetry-prod-us-west-2', 'moves-residency']);
+    },
+  );
 
-  it('left EU (a configured exception): the stack and its state stack are EU stacks in a US region, gated, with the reason', () => {
-    const reviews = review(
-      matrix(dev, prodUs, {
-        ...prodEu,
-        region: 'us-west-2',
-        regionExceptions: { 'us-west-2': reason },
-        movedFrom: 'prod/eu-central-1',
-      }),
-    );
-    const moved = of(reviews, 'telemetry-prod-us-west-2') as StackReview;
-    expect(verdict(moved)).toMatch(
-      /^moves residency: from eu-central-1 to us-west-2 \(EU\): .* — moves residency: a EU stack in us-west-2 \(US\), outside EU's regions: exception "the app store review team/,
-    );
-    const state = of(reviews, 'telemetry-bootstrap-222222222222-us-west-2') as StackReview;
-    expect([state.status, verdict(state)]).toEqual([
-      'added',
-      expect.stringMatching(
-        /^new state stack: Terraform state of prod in telemetry-tfstate-222222222222-us-west-2 in us-west-2 \(EU\) — moves residency: a EU stack in us-west-2 \(US\)/,
-      ),
-    ]);
-    expect(gated(reviews)).toEqual(
-      expect.arrayContaining([
-        ['telemetry-prod-us-west-2', 'moves-residency'],
-        ['telemetry-bootstrap-222222222222-us-west-2', 'moves-residency'],
-      ]),
-    );
-  });
+  it(
+    'left EU (a configured exception): the stack and its state stack ' +
+      'are EU stacks in a US region, gated, with the reason',
+    () => {
+      const reviews = review(
+        matrix(dev, prodUs, {
+          ...prodEu,
+          region: 'us-west-2',
+          regionExceptions: { 'us-west-2': reason },
+          movedFrom: 'prod/eu-central-1',
+        }),
+      );
+      const moved = of(reviews, 'telemetry-prod-us-west-2') as StackReview;
+      expect(verdict(moved)).toMatch(
+        new RegExp(
+          String.raw`^moves residency: from eu-central-1 to us-west-2 \(EU\): .* — moves residency: a EU stack ` +
+            String.raw`in us-west-2 \(US\), outside EU's regions: exception "the app store review team`,
+        ),
+      );
+      const state = of(reviews, 'telemetry-bootstrap-222222222222-us-west-2') as StackReview;
+      expect([state.status, verdict(state)]).toEqual([
+        'added',
+        expect.stringMatching(
+          new RegExp(
+            String.raw`^new state stack: Terraform state of prod in telemetry-tfstate-222222222222-us-west-2 in ` +
+              String.raw`us-west-2 \(EU\) — moves residency: a EU stack in us-west-2 \(US\)`,
+          ),
+        ),
+      ]);
+      expect(gated(reviews)).toEqual(
+        expect.arrayContaining([
+          ['telemetry-prod-us-west-2', 'moves-residency'],
+          ['telemetry-bootstrap-222222222222-us-west-2', 'moves-residency'],
+        ]),
+      );
+    },
+  );
 
   it('left EU, not declared as a move: removed and added, the new EU stack in a US region gated all the same', () => {
     const reviews = review(
@@ -115,28 +132,35 @@ describe('moving the EU stack to us-west-2', () => {
     expect(gated(reviews)).toEqual(expect.arrayContaining([['telemetry-prod-us-west-2', 'moves-residency']]));
   });
 
-  it('jurisdiction changed to US, not declared as a move: an EU stack removed and a US stack added, each as such; nothing moved, nothing gated (the EU data stays, prevent_destroy)', () => {
-    const reviews = review(matrix(dev, prodUs, { ...prodEu, region: 'us-west-2', jurisdiction: 'US' }));
-    expect(summary(reviews)).toEqual({
-      'telemetry-prod-eu-central-1': ['removed', [], null],
-      'telemetry-prod-us-west-2': ['added', [], null],
-      'telemetry-bootstrap-222222222222-eu-central-1': ['removed', [], null],
-      'telemetry-bootstrap-222222222222-us-west-2': ['added', [], null],
-    });
-    expect(verdict(of(reviews, 'telemetry-prod-eu-central-1') as StackReview)).toMatch(/prevent_destroy/);
-    expect(gated(reviews)).toEqual([]);
-  });
+  it(
+    'jurisdiction changed to US, not declared as a move: an EU stack removed and a US stack ' +
+      'added, each as such; nothing moved, nothing gated (the EU data stays, prevent_destroy)',
+    () => {
+      const reviews = review(matrix(dev, prodUs, { ...prodEu, region: 'us-west-2', jurisdiction: 'US' }));
+      expect(summary(reviews)).toEqual({
+        'telemetry-prod-eu-central-1': ['removed', [], null],
+        'telemetry-prod-us-west-2': ['added', [], null],
+        'telemetry-bootstrap-222222222222-eu-central-1': ['removed', [], null],
+        'telemetry-bootstrap-222222222222-us-west-2': ['added', [], null],
+      });
+      expect(verdict(of(reviews, 'telemetry-prod-eu-central-1') as StackReview)).toMatch(/prevent_destroy/);
+      expect(gated(reviews)).toEqual([]);
+    },
+  );
 
-  it('the jurisdiction of a stack changed in place (EU → a user-defined DE, same region): gated, said from and to', () => {
-    const change = {
-      ...matrix(dev, prodUs, { ...prodEu, jurisdiction: 'DE' }),
-      jurisdictions: { DE: { name: 'Germany only', regions: ['eu-central-1'] } },
-    };
-    const reviews = review(change);
-    const r = of(reviews, 'telemetry-prod-eu-central-1') as StackReview;
-    expect(verdict(r)).toMatch(/moves residency: jurisdiction in eu-central-1: was EU; now DE/);
-    expect(gated(reviews)).toContainEqual(['telemetry-prod-eu-central-1', 'moves-residency']);
-  });
+  it(
+    'the jurisdiction of a stack changed in place (EU → a ' + 'user-defined DE, same region): gated, said from and to',
+    () => {
+      const change = {
+        ...matrix(dev, prodUs, { ...prodEu, jurisdiction: 'DE' }),
+        jurisdictions: { DE: { name: 'Germany only', regions: ['eu-central-1'] } },
+      };
+      const reviews = review(change);
+      const r = of(reviews, 'telemetry-prod-eu-central-1') as StackReview;
+      expect(verdict(r)).toMatch(/moves residency: jurisdiction in eu-central-1: was EU; now DE/);
+      expect(gated(reviews)).toContainEqual(['telemetry-prod-eu-central-1', 'moves-residency']);
+    },
+  );
 });
 
 describe('pairing by identity only', () => {
@@ -154,33 +178,37 @@ describe('pairing by identity only', () => {
     expect(gated(reviews)).toEqual([]);
   });
 
-  it("the combined adoption change (EU state to HCP Europe, an ap-south-1 deployment added) is reviewed as its parts are alone: nothing paired across, no 'moves to ap-south-1'", () => {
-    const euOnHcp = {
-      ...prodEu,
-      backend: {
-        type: 'cloud' as const,
-        organization: 'acme-eu',
-        workspacePrefix: 'telemetry',
-        hostname: 'app.eu.terraform.io',
-      },
-    };
-    const mumbai: DeploymentConfig = {
-      environment: 'prod',
-      region: 'ap-south-1',
-      accountId: '222222222222',
-      jurisdiction: 'IN',
-    };
-    const combined = review(matrix(dev, prodUs, euOnHcp, mumbai));
-    const stateAlone = review(matrix(dev, prodUs, euOnHcp));
-    const mumbaiAlone = review(matrix(dev, prodUs, prodEu, mumbai));
-    expect(summary(combined)).toEqual({ ...summary(stateAlone), ...summary(mumbaiAlone) });
-    expect(of(combined, 'telemetry-bootstrap-222222222222-ap-south-1').status).toBe('added');
-    expect(of(combined, 'telemetry-bootstrap-222222222222-eu-central-1').status).toBe('removed');
-    for (const r of combined) expect(verdict(r)).not.toMatch(/moves|jurisdiction EU → IN/);
-    expect(gated(combined)).toEqual(
-      [...gated(stateAlone), ...gated(mumbaiAlone)].sort((a, b) => a.join().localeCompare(b.join())),
-    );
-  });
+  it(
+    'the combined adoption change (EU state to HCP Europe, an ap-south-1 deployment added) is ' +
+      "reviewed as its parts are alone: nothing paired across, no 'moves to ap-south-1'",
+    () => {
+      const euOnHcp = {
+        ...prodEu,
+        backend: {
+          type: 'cloud' as const,
+          organization: 'acme-eu',
+          workspacePrefix: 'telemetry',
+          hostname: 'app.eu.terraform.io',
+        },
+      };
+      const mumbai: DeploymentConfig = {
+        environment: 'prod',
+        region: 'ap-south-1',
+        accountId: '222222222222',
+        jurisdiction: 'IN',
+      };
+      const combined = review(matrix(dev, prodUs, euOnHcp, mumbai));
+      const stateAlone = review(matrix(dev, prodUs, euOnHcp));
+      const mumbaiAlone = review(matrix(dev, prodUs, prodEu, mumbai));
+      expect(summary(combined)).toEqual({ ...summary(stateAlone), ...summary(mumbaiAlone) });
+      expect(of(combined, 'telemetry-bootstrap-222222222222-ap-south-1').status).toBe('added');
+      expect(of(combined, 'telemetry-bootstrap-222222222222-eu-central-1').status).toBe('removed');
+      for (const r of combined) expect(verdict(r)).not.toMatch(/moves|jurisdiction EU → IN/);
+      expect(gated(combined)).toEqual(
+        [...gated(stateAlone), ...gated(mumbaiAlone)].sort((a, b) => a.join().localeCompare(b.join())),
+      );
+    },
+  );
 
   it('a trust stack is reviewed in its own terms: whom it trusts, no data', () => {
     const euOnHcp = {
@@ -195,7 +223,9 @@ describe('pairing by identity only', () => {
     const trust = review(matrix(dev, prodUs, euOnHcp)).find((r) => r.model.identity.role === 'trust')!;
     expect(trust.status).toBe('added');
     expect(verdict(trust)).toBe(
-      'new trust stack: IAM (global) in account 222222222222, 2 deploy roles that runs of acme-eu/telemetry-prod-eu-central-1 on app.eu.terraform.io (plan, apply) may assume; holds no data',
+      'new trust stack: IAM (global) in account 222222222222, 2 deploy roles that runs of ' +
+        'acme-eu/telemetry-prod-eu-central-1 on app.eu.terraform.io (plan, apply) may assume; holds no ' +
+        'data',
     );
     expect(verdict(trust)).not.toMatch(/data in/);
     const removed = compareReports(reports(matrix(dev, prodUs, euOnHcp)), reports(BASE)).find(
@@ -204,7 +234,11 @@ describe('pairing by identity only', () => {
     expect([removed.status, verdict(removed)]).toEqual([
       'removed',
       expect.stringMatching(
-        /^trust stack removed: its deploy roles \(.+\) and its identity provider are deleted; runs of acme-eu\/telemetry-prod-eu-central-1 on app\.eu\.terraform\.io \(plan, apply\) can no longer assume them$/,
+        new RegExp(
+          String.raw`^trust stack removed: its deploy roles \(.+\) and its identity provider are deleted; ` +
+            String.raw`runs of acme-eu\/telemetry-prod-eu-central-1 on app\.eu\.terraform\.io \(plan, apply\) ` +
+            String.raw`can no longer assume them$`,
+        ),
       ),
     ]);
   });

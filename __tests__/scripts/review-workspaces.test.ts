@@ -35,30 +35,36 @@ function workspaces(matrix: MatrixConfig): WorkspacesModel[] {
 }
 
 describe('review of the workspaces stacks', () => {
-  it('reads a workspaces stack: each workspace with its project, runs, approval and the roles its variables name', () => {
-    const [model] = workspaces(withEu(cloud));
-    expect(model).toMatchObject({ hostname: 'app.eu.terraform.io', organization: 'acme-eu' });
-    expect(model.workspaces).toEqual([
-      {
-        name: 'telemetry-prod-eu-central-1',
-        project: 'telemetry-prod',
-        autoApply: false,
-        vcs: null,
-        executionMode: 'remote',
-        credentials: {
-          TFC_AWS_PROVIDER_AUTH: 'true',
-          TFC_AWS_PLAN_ROLE_ARN: 'arn:aws:iam::222222222222:role/telemetry-prod-eu-central-1-deploy-plan',
-          TFC_AWS_APPLY_ROLE_ARN: 'arn:aws:iam::222222222222:role/telemetry-prod-eu-central-1-deploy-apply',
+  it(
+    'reads a workspaces stack: each workspace with its project, ' + 'runs, approval and the roles its variables name',
+    () => {
+      const [model] = workspaces(withEu(cloud));
+      expect(model).toMatchObject({ hostname: 'app.eu.terraform.io', organization: 'acme-eu' });
+      expect(model.workspaces).toEqual([
+        {
+          name: 'telemetry-prod-eu-central-1',
+          project: 'telemetry-prod',
+          autoApply: false,
+          vcs: null,
+          executionMode: 'remote',
+          credentials: {
+            TFC_AWS_PROVIDER_AUTH: 'true',
+            TFC_AWS_PLAN_ROLE_ARN: 'arn:aws:iam::222222222222:role/telemetry-prod-eu-central-1-deploy-plan',
+            TFC_AWS_APPLY_ROLE_ARN: 'arn:aws:iam::222222222222:role/telemetry-prod-eu-central-1-deploy-apply',
+          },
         },
-      },
-    ]);
-  });
+      ]);
+    },
+  );
 
   it('an organization adopted: a new workspaces stack said in its own terms, not as data; not gated', () => {
     const [review] = compareWorkspaces([], workspaces(withEu(cloud)));
     expect(review.status).toBe('added');
     expect(workspacesVerdict(review)).toBe(
-      'new workspaces stack: HCP Terraform organization acme-eu on app.eu.terraform.io, 1 workspace: telemetry-prod-eu-central-1 (project telemetry-prod, remote runs, applies approved by a reviewer; assumes apply role telemetry-prod-eu-central-1-deploy-apply of 222222222222, plan role telemetry-prod-eu-central-1-deploy-plan of 222222222222)',
+      'new workspaces stack: HCP Terraform organization acme-eu on app.eu.terraform.io, 1 ' +
+        'workspace: telemetry-prod-eu-central-1 (project telemetry-prod, remote runs, applies ' +
+        'approved by a reviewer; assumes apply role telemetry-prod-eu-central-1-deploy-apply of ' +
+        '222222222222, plan role telemetry-prod-eu-central-1-deploy-plan of 222222222222)',
     );
     expect(workspacesVerdict(review)).not.toMatch(/data in/);
     expect(review.effects).toEqual([]);
@@ -102,35 +108,41 @@ describe('review of the workspaces stacks', () => {
       { kind: 'auto-apply', before: false, after: true },
     ]);
     expect(r.changes.map(workspaceChangeWords)).toEqual([
-      'workspace telemetry-prod-eu-central-1 TFC_AWS_APPLY_ROLE_ARN: was arn:aws:iam::222222222222:role/telemetry-prod-eu-central-1-deploy-apply; now arn:aws:iam::222222222222:role/admin',
+      'workspace telemetry-prod-eu-central-1 TFC_AWS_APPLY_ROLE_ARN: was ' +
+        'arn:aws:iam::222222222222:role/telemetry-prod-eu-central-1-deploy-apply; now ' +
+        'arn:aws:iam::222222222222:role/admin',
       'workspace telemetry-prod-eu-central-1 applies: was approved by a reviewer; now without approval',
     ]);
   });
 });
 
 describe("changes.json's workspaces: typed changes, declared in ChangesJson", () => {
-  it('each change as data (workspace, field, before, after) with its words; a workspace added or removed with its name', () => {
-    const base = workspaces(withEu(cloud));
-    const edited = JSON.parse(JSON.stringify(base)) as WorkspacesModel[];
-    const [only] = edited[0].workspaces;
-    edited[0].workspaces = [{ ...only, name: 'telemetry-renamed', executionMode: 'agent' }];
-    const json = changesJson([], 'base', 'synth', compareWorkspaces(base, edited));
-    expect(json.workspaces).toHaveLength(1);
-    const [w] = json.workspaces;
-    expect(w).toMatchObject({ stack: base[0].stack, status: 'changed', effects: [] });
-    expect(w.changes.map(({ words: _words, ...c }) => c)).toEqual([
-      { workspace: 'telemetry-renamed', kind: 'added', settings: edited[0].workspaces[0], effects: [] },
-      { workspace: 'telemetry-prod-eu-central-1', kind: 'removed', effects: [] },
-    ]);
-    expect(w.changes.map((c) => c.words)).toEqual([
-      expect.stringMatching(/^new workspace telemetry-renamed \(project telemetry-prod, agent runs, /),
-      'removed workspace telemetry-prod-eu-central-1',
-    ]);
-    expect(w.verdict).toBe(w.changes.map((c) => c.words).join('; '));
-    // Round-trips through JSON as declared: nothing undefined dropped, no key the type does not name.
-    expect(JSON.parse(JSON.stringify(json))).toEqual(json);
-    expect(Object.keys(json).sort()).toEqual(['base', 'stacks', 'synth', 'workspaces']);
-  });
+  it(
+    'each change as data (workspace, field, before, after) with ' +
+      'its words; a workspace added or removed with its name',
+    () => {
+      const base = workspaces(withEu(cloud));
+      const edited = JSON.parse(JSON.stringify(base)) as WorkspacesModel[];
+      const [only] = edited[0].workspaces;
+      edited[0].workspaces = [{ ...only, name: 'telemetry-renamed', executionMode: 'agent' }];
+      const json = changesJson([], 'base', 'synth', compareWorkspaces(base, edited));
+      expect(json.workspaces).toHaveLength(1);
+      const [w] = json.workspaces;
+      expect(w).toMatchObject({ stack: base[0].stack, status: 'changed', effects: [] });
+      expect(w.changes.map(({ words: _words, ...c }) => c)).toEqual([
+        { workspace: 'telemetry-renamed', kind: 'added', settings: edited[0].workspaces[0], effects: [] },
+        { workspace: 'telemetry-prod-eu-central-1', kind: 'removed', effects: [] },
+      ]);
+      expect(w.changes.map((c) => c.words)).toEqual([
+        expect.stringMatching(/^new workspace telemetry-renamed \(project telemetry-prod, agent runs, /),
+        'removed workspace telemetry-prod-eu-central-1',
+      ]);
+      expect(w.verdict).toBe(w.changes.map((c) => c.words).join('; '));
+      // Round-trips through JSON as declared: nothing undefined dropped, no key the type does not name.
+      expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+      expect(Object.keys(json).sort()).toEqual(['base', 'stacks', 'synth', 'workspaces']);
+    },
+  );
 
   it('a credential unset on one side is null, not a missing key', () => {
     const base = workspaces(withEu(cloud));
@@ -147,23 +159,29 @@ describe("changes.json's workspaces: typed changes, declared in ChangesJson", ()
 });
 
 describe("changes.md's part on the workspaces stacks", () => {
-  it("a summary row per stack and a line per change with its effects, written by the report document's Markdown writer", () => {
-    const base = workspaces(withEu(cloud));
-    const edited = JSON.parse(JSON.stringify(base)) as WorkspacesModel[];
-    edited[0].workspaces[0].autoApply = true;
-    const md = workspacesChangesMarkdown(compareWorkspaces(base, edited));
-    const stack = base[0].stack;
-    expect(md.split('\n')).toEqual([
-      '',
-      '## HCP Terraform workspaces',
-      '',
-      '| Stack | Status | Verdict |',
-      '|---|---|---|',
-      `| \`${stack}\` | changed | workspace telemetry-prod-eu-central-1 applies: was approved by a reviewer; now without approval |`,
-      '',
-      `- \`${stack}\`: workspace telemetry-prod-eu-central-1 applies: was approved by a reviewer; now without approval **(weakens protection)**`,
-      '',
-    ]);
-    expect(workspacesChangesMarkdown([])).toBe('');
-  });
+  it(
+    'a summary row per stack and a line per change with its ' +
+      "effects, written by the report document's Markdown writer",
+    () => {
+      const base = workspaces(withEu(cloud));
+      const edited = JSON.parse(JSON.stringify(base)) as WorkspacesModel[];
+      edited[0].workspaces[0].autoApply = true;
+      const md = workspacesChangesMarkdown(compareWorkspaces(base, edited));
+      const stack = base[0].stack;
+      expect(md.split('\n')).toEqual([
+        '',
+        '## HCP Terraform workspaces',
+        '',
+        '| Stack | Status | Verdict |',
+        '|---|---|---|',
+        `| \`${stack}\` | changed | workspace telemetry-prod-eu-central-1 ` +
+          `applies: was approved by a reviewer; now without approval |`,
+        '',
+        `- \`${stack}\`: workspace telemetry-prod-eu-central-1 applies: was ` +
+          `approved by a reviewer; now without approval **(weakens protection)**`,
+        '',
+      ]);
+      expect(workspacesChangesMarkdown([])).toBe('');
+    },
+  );
 });

@@ -1,4 +1,7 @@
-/** Example tests of the bootstrap stacks against the tests' example matrix; invariants: bootstrap-stack.invariants.test.ts. */
+/**
+ * Example tests of the bootstrap stacks against the tests' example matrix; invariants:
+ * bootstrap-stack.invariants.test.ts.
+ */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,38 +90,44 @@ describe('state bootstrap stacks (example matrix)', () => {
     expect(bucket.lifecycle).toBeUndefined();
   });
 
-  it('with deployRolePrincipals, a deploy role per stack it holds state for: trusted by exactly those principals, with the stack’s generated apply policy', () => {
-    const ci = 'arn:aws:iam::999999999999:role/ci-deployer';
-    const matrix = {
-      ...EXAMPLE_MATRIX,
-      backend: { ...EXAMPLE_MATRIX.backend, deployRolePrincipals: [ci] },
-    } as typeof EXAMPLE_MATRIX;
-    const withRoles = resolveMatrix(matrix);
-    const app = Testing.app();
-    const { all, telemetry } = buildMatrix(app, withRoles);
-    // Pipelines first, kept as main.ts's synth keeps them: each state stack reads them instead of resolving them again.
-    for (const pipeline of telemetry) synthKept(pipeline);
-    for (const d of withRoles) {
-      const bootstrap = all.find((s) => s.node.id === `telemetry-bootstrap-${d.accountId}-${d.region}`)!;
-      const tf = JSON.parse(Testing.synth(bootstrap));
-      const [address, role] = Object.entries(
-        tf.resource.aws_iam_role as Record<string, { name: string; assume_role_policy: string }>,
-      ).find(([, r]) => r.name === `${d.names.stack}-deploy-apply`)!;
-      expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
-        { Effect: 'Allow', Principal: { AWS: [ci] }, Action: 'sts:AssumeRole' },
-      ]);
-      const policy = Object.values(
-        tf.resource.aws_iam_role_policy as Record<string, { role: string; policy: string }>,
-      ).find((p) => p.role === `\${aws_iam_role.${address}.name}`)!;
-      const generated = telemetry.find((t) => t.node.id === d.names.stack)!.deployPermissions().apply;
-      expect(JSON.parse(policy.policy).Statement).toEqual(generated);
-      // The stack's state: its object and lock file only.
-      expect(generated.find((s) => s.Sid === 'HoldTheStateLock')?.Resource).toBe(
-        `arn:aws:s3:::telemetry-tfstate-${d.accountId}-${d.region}/telemetry/${d.environment}/${d.region}/terraform.tfstate.tflock`,
-      );
-    }
-    expect(bootstrapTargets(resolveMatrix(EXAMPLE_MATRIX)).flatMap((t) => t.deployRoles)).toEqual([]);
-  });
+  it(
+    'with deployRolePrincipals, a deploy role per stack it holds state for: trusted ' +
+      'by exactly those principals, with the stack’s generated apply policy',
+    () => {
+      const ci = 'arn:aws:iam::999999999999:role/ci-deployer';
+      const matrix = {
+        ...EXAMPLE_MATRIX,
+        backend: { ...EXAMPLE_MATRIX.backend, deployRolePrincipals: [ci] },
+      } as typeof EXAMPLE_MATRIX;
+      const withRoles = resolveMatrix(matrix);
+      const app = Testing.app();
+      const { all, telemetry } = buildMatrix(app, withRoles);
+      // Pipelines first, kept as main.ts's synth keeps them: each state stack reads them instead of resolving them
+      // again.
+      for (const pipeline of telemetry) synthKept(pipeline);
+      for (const d of withRoles) {
+        const bootstrap = all.find((s) => s.node.id === `telemetry-bootstrap-${d.accountId}-${d.region}`)!;
+        const tf = JSON.parse(Testing.synth(bootstrap));
+        const [address, role] = Object.entries(
+          tf.resource.aws_iam_role as Record<string, { name: string; assume_role_policy: string }>,
+        ).find(([, r]) => r.name === `${d.names.stack}-deploy-apply`)!;
+        expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
+          { Effect: 'Allow', Principal: { AWS: [ci] }, Action: 'sts:AssumeRole' },
+        ]);
+        const policy = Object.values(
+          tf.resource.aws_iam_role_policy as Record<string, { role: string; policy: string }>,
+        ).find((p) => p.role === `\${aws_iam_role.${address}.name}`)!;
+        const generated = telemetry.find((t) => t.node.id === d.names.stack)!.deployPermissions().apply;
+        expect(JSON.parse(policy.policy).Statement).toEqual(generated);
+        // The stack's state: its object and lock file only.
+        expect(generated.find((s) => s.Sid === 'HoldTheStateLock')?.Resource).toBe(
+          `arn:aws:s3:::telemetry-tfstate-${d.accountId}-${d.region}/` +
+            `telemetry/${d.environment}/${d.region}/terraform.tfstate.tflock`,
+        );
+      }
+      expect(bootstrapTargets(resolveMatrix(EXAMPLE_MATRIX)).flatMap((t) => t.deployRoles)).toEqual([]);
+    },
+  );
 
   it('no bootstrap stacks when state lives in Terraform Cloud', () => {
     const cloud = resolveMatrix({
@@ -140,17 +149,22 @@ describe('stack directories (every checked stack: bootstrap and telemetry)', () 
       .sort();
   };
 
-  it('hold one form only: a JSON synth removes the cdk.tf an earlier `synth --hcl` left, and the other way round; a stack no longer in the matrix is left out of the manifest, its folder left for cdktf-cli to remove (it fails when the folder is already gone: stacks/synth.ts)', () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'stack-forms-'));
-    mkdirSync(join(outdir, 'stacks', stack), { recursive: true });
-    writeFileSync(join(outdir, 'stacks', stack, 'cdk.tf'), '# stale HCL');
-    mkdirSync(join(outdir, 'stacks', 'telemetry-removed-us-east-1'), { recursive: true });
-    expect(synthInto(outdir, false)).toEqual(['cdk.tf.json']);
-    expect(existsSync(join(outdir, 'stacks', 'telemetry-removed-us-east-1'))).toBe(true);
-    expect(Object.keys(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks)).not.toContain(
-      'telemetry-removed-us-east-1',
-    );
-    expect(synthInto(outdir, true)).toEqual(['cdk.tf']);
-    expect(existsSync(join(outdir, 'stacks', stack, 'cdk.tf.json'))).toBe(false);
-  });
+  it(
+    'hold one form only: a JSON synth removes the cdk.tf an earlier `synth --hcl` left, and the ' +
+      'other way round; a stack no longer in the matrix is left out of the manifest, its folder left ' +
+      'for cdktf-cli to remove (it fails when the folder is already gone: stacks/synth.ts)',
+    () => {
+      const outdir = mkdtempSync(join(tmpdir(), 'stack-forms-'));
+      mkdirSync(join(outdir, 'stacks', stack), { recursive: true });
+      writeFileSync(join(outdir, 'stacks', stack, 'cdk.tf'), '# stale HCL');
+      mkdirSync(join(outdir, 'stacks', 'telemetry-removed-us-east-1'), { recursive: true });
+      expect(synthInto(outdir, false)).toEqual(['cdk.tf.json']);
+      expect(existsSync(join(outdir, 'stacks', 'telemetry-removed-us-east-1'))).toBe(true);
+      expect(Object.keys(JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks)).not.toContain(
+        'telemetry-removed-us-east-1',
+      );
+      expect(synthInto(outdir, true)).toEqual(['cdk.tf']);
+      expect(existsSync(join(outdir, 'stacks', stack, 'cdk.tf.json'))).toBe(false);
+    },
+  );
 });

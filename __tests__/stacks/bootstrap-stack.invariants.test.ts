@@ -1,4 +1,7 @@
-/** Invariant tests: every state bootstrap stack of the configured matrix, whatever it holds (read from `npm run synth`'s output). */
+/**
+ * Invariant tests: every state bootstrap stack of the configured matrix, whatever it holds (read from `npm run synth`'s
+ * output).
+ */
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { backendLocation, bootstrapStackName } from '../../config/names';
 import { bootstrapTargets } from '../../config/targets';
@@ -51,15 +54,19 @@ describeEach(
       expect(tf.provider.aws[0]).toMatchObject({ region: target.region, allowed_account_ids: [target.accountId] });
     });
 
-    it('logs requests to the state bucket when a deployment keeping state there turns access logs on, and only then', () => {
-      const on = CONFIGURED.some((d) => target.stacks.includes(d.names.stack) && d.settings.logs.bucketAccessLogs);
-      const loggings = Object.values(tf.resource.aws_s3_bucket_logging ?? {}) as { target_prefix: string }[];
-      expect(loggings.map((l) => l.target_prefix)).toEqual(on ? [`${target.bucket}/`] : []);
-      expect(
-        Object.values(tf.resource.aws_s3_bucket as Record<string, { bucket: string }>)
-          .map((b) => b.bucket)
-          .sort(),
-      ).toEqual(on ? [target.bucket, `${target.bucket}-access-logs`] : [target.bucket]);
-    });
+    it(
+      'logs requests to the state bucket when a deployment keeping ' +
+        'state there turns access logs on, and only then',
+      () => {
+        const on = CONFIGURED.some((d) => target.stacks.includes(d.names.stack) && d.settings.logs.bucketAccessLogs);
+        const loggings = Object.values(tf.resource.aws_s3_bucket_logging ?? {}) as { target_prefix: string }[];
+        expect(loggings.map((l) => l.target_prefix)).toEqual(on ? [`${target.bucket}/`] : []);
+        expect(
+          Object.values(tf.resource.aws_s3_bucket as Record<string, { bucket: string }>)
+            .map((b) => b.bucket)
+            .sort(),
+        ).toEqual(on ? [target.bucket, `${target.bucket}-access-logs`] : [target.bucket]);
+      },
+    );
   },
 );

@@ -59,53 +59,59 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
     },
   );
 
-  it('crawler-events: encrypted queue and DLQ in region, fed by S3 object events of the data folder, crawled in event mode', () => {
-    const { tf, deployment: d } = variant('crawler-events');
-    const queues = Object.values(tf.resource.aws_sqs_queue);
-    expect(queues).toHaveLength(2);
-    for (const q of queues) expect(q.kms_master_key_id).toContain('aws_kms_key');
-    const crawler = only(tf, 'aws_glue_crawler');
-    expect(crawler.recrawl_policy).toEqual({ recrawl_behavior: 'CRAWL_EVENT_MODE' });
-    expect(crawler.schema_change_policy).toEqual({ update_behavior: 'LOG', delete_behavior: 'LOG' });
-    // Event mode on the catalog target (AWS supports S3 events for Data Catalog targets since September 2022).
-    expect(crawler.s3_target).toBeUndefined();
-    expect((crawler.catalog_target as Record<string, unknown>[])[0]).toMatchObject({
-      event_queue_arn: expect.stringContaining('aws_sqs_queue'),
-      dlq_event_queue_arn: expect.stringContaining('aws_sqs_queue'),
-    });
-    const notification = only(tf, 'aws_s3_bucket_notification');
-    // One notification configuration holds both the alert topic and the crawler's queue.
-    expect(notification.topic).toHaveLength(1);
-    expect(notification.queue).toEqual([
-      expect.objectContaining({ filter_prefix: staticFolder(d.settings.firehose.dataPrefix) }),
-    ]);
-    expect([...(notification.depends_on as string[])].sort()).toEqual([
-      expect.stringContaining('aws_sns_topic_policy'),
-      expect.stringContaining('aws_sqs_queue_policy'),
-    ]);
-    // The queue's policy lets the bucket send; the DLQ's only refuses requests without TLS (SQS redrives into it).
-    const policies = Object.values(tf.resource.aws_sqs_queue_policy) as { queue_url: string; policy: string }[];
-    const queueBody = Object.entries(tf.resource.aws_sqs_queue).find(([, q]) => q.name === d.names.dataEventsQueue)![0];
-    const queuePolicyBody = policies.find((p) => p.queue_url.includes(`aws_sqs_queue.${queueBody}.`))!;
-    const dlqPolicy = parsePolicy(policies.find((p) => p !== queuePolicyBody)?.policy) ?? [];
-    expect(dlqPolicy.map((s) => s.Sid)).toEqual(['DenyInsecureTransport']);
-    const queuePolicy = parsePolicy(queuePolicyBody.policy) ?? [];
-    expect(queuePolicy[0].Condition).toEqual({
-      StringEquals: { 'aws:SourceAccount': d.accountId },
-      ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${d.names.dataBucket}` },
-    });
-    expect(Object.values(tf.resource.aws_cloudwatch_metric_alarm).map((a) => a.metric_name)).toContain(
-      'ApproximateNumberOfMessagesVisible',
-    );
-    // S3 encrypts the events it sends with the stack key, for this queue only.
-    const key = parsePolicy(dataKey(tf)[1].policy) ?? [];
-    expect(key.find((s) => s.Sid === 'S3NotificationsUseKeyForCrawlerQueue')?.Condition).toEqual({
-      StringEquals: {
-        'kms:EncryptionContext:aws:sqs:arn': `arn:aws:sqs:${d.region}:${d.accountId}:${d.names.dataEventsQueue}`,
-      },
-    });
-    expect(queuePolicyBody.policy).toContain(`arn:aws:sqs:${d.region}:${d.accountId}:${d.names.dataEventsQueue}`);
-  });
+  it(
+    'crawler-events: encrypted queue and DLQ in region, fed by S3 ' +
+      'object events of the data folder, crawled in event mode',
+    () => {
+      const { tf, deployment: d } = variant('crawler-events');
+      const queues = Object.values(tf.resource.aws_sqs_queue);
+      expect(queues).toHaveLength(2);
+      for (const q of queues) expect(q.kms_master_key_id).toContain('aws_kms_key');
+      const crawler = only(tf, 'aws_glue_crawler');
+      expect(crawler.recrawl_policy).toEqual({ recrawl_behavior: 'CRAWL_EVENT_MODE' });
+      expect(crawler.schema_change_policy).toEqual({ update_behavior: 'LOG', delete_behavior: 'LOG' });
+      // Event mode on the catalog target (AWS supports S3 events for Data Catalog targets since September 2022).
+      expect(crawler.s3_target).toBeUndefined();
+      expect((crawler.catalog_target as Record<string, unknown>[])[0]).toMatchObject({
+        event_queue_arn: expect.stringContaining('aws_sqs_queue'),
+        dlq_event_queue_arn: expect.stringContaining('aws_sqs_queue'),
+      });
+      const notification = only(tf, 'aws_s3_bucket_notification');
+      // One notification configuration holds both the alert topic and the crawler's queue.
+      expect(notification.topic).toHaveLength(1);
+      expect(notification.queue).toEqual([
+        expect.objectContaining({ filter_prefix: staticFolder(d.settings.firehose.dataPrefix) }),
+      ]);
+      expect([...(notification.depends_on as string[])].sort()).toEqual([
+        expect.stringContaining('aws_sns_topic_policy'),
+        expect.stringContaining('aws_sqs_queue_policy'),
+      ]);
+      // The queue's policy lets the bucket send; the DLQ's only refuses requests without TLS (SQS redrives into it).
+      const policies = Object.values(tf.resource.aws_sqs_queue_policy) as { queue_url: string; policy: string }[];
+      const queueBody = Object.entries(tf.resource.aws_sqs_queue).find(
+        ([, q]) => q.name === d.names.dataEventsQueue,
+      )![0];
+      const queuePolicyBody = policies.find((p) => p.queue_url.includes(`aws_sqs_queue.${queueBody}.`))!;
+      const dlqPolicy = parsePolicy(policies.find((p) => p !== queuePolicyBody)?.policy) ?? [];
+      expect(dlqPolicy.map((s) => s.Sid)).toEqual(['DenyInsecureTransport']);
+      const queuePolicy = parsePolicy(queuePolicyBody.policy) ?? [];
+      expect(queuePolicy[0].Condition).toEqual({
+        StringEquals: { 'aws:SourceAccount': d.accountId },
+        ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${d.names.dataBucket}` },
+      });
+      expect(Object.values(tf.resource.aws_cloudwatch_metric_alarm).map((a) => a.metric_name)).toContain(
+        'ApproximateNumberOfMessagesVisible',
+      );
+      // S3 encrypts the events it sends with the stack key, for this queue only.
+      const key = parsePolicy(dataKey(tf)[1].policy) ?? [];
+      expect(key.find((s) => s.Sid === 'S3NotificationsUseKeyForCrawlerQueue')?.Condition).toEqual({
+        StringEquals: {
+          'kms:EncryptionContext:aws:sqs:arn': `arn:aws:sqs:${d.region}:${d.accountId}:${d.names.dataEventsQueue}`,
+        },
+      });
+      expect(queuePolicyBody.policy).toContain(`arn:aws:sqs:${d.region}:${d.accountId}:${d.names.dataEventsQueue}`);
+    },
+  );
 
   it('projection: no crawler; the contract table with a template that matches the Firehose prefix', () => {
     const { tf, deployment: d } = variant('projection', 'parquet');
@@ -128,76 +134,87 @@ describe('catalog modes (config/examples/catalog-modes.json)', () => {
     expect(table.partition_keys).toEqual(['year', 'month', 'day'].map((name) => ({ name, type: 'string' })));
   });
 
-  it('every table has every contract column, in order, with its Glue type and the format’s SerDe, in every mode', () => {
-    for (const v of variants) {
-      const { tf, deployment: d } = v;
-      const format = d.settings.firehose.format;
-      for (const table of catalogTables(tf, d)) {
-        const sd = table.storage_descriptor as Record<string, unknown>;
-        const fields = contractFields(d.settings.contract.extraColumns);
-        expect((sd.columns as { name: string; type: string }[]).map((c) => [c.name, c.type])).toEqual(
-          fields.map((f) => [f.name, glueType(f.type)]),
-        );
-        expect(table.partition_keys).toEqual(['year', 'month', 'day'].map((name) => ({ name, type: 'string' })));
-        // JSON: malformed records skipped and values of the wrong type read as NULL, neither failing every query
-        // over their partition (the erasure's locate included) — in crawler modes too, where the crawler only adds
-        // partitions that inherit these settings.
-        expect(sd.ser_de_info).toEqual({
-          serialization_library: STORAGE_FORMATS[format].serializationLibrary,
-          ...(format === 'json'
-            ? { parameters: { 'ignore.malformed.json': 'TRUE', 'use.null.for.invalid.data': 'TRUE' } }
-            : {}),
-        });
-      }
-    }
-  });
-
-  it('crawler modes: the crawler keeps the events table at the data folder; the schema-only Parquet table is elsewhere', () => {
-    for (const mode of ['crawler', 'crawler-events']) {
-      for (const format of ['json', 'parquet'] as const) {
-        const { tf, deployment: d } = variant(mode, format);
-        const crawler = only(tf, 'aws_glue_crawler');
-        const [target] = crawler.catalog_target as { tables: string[] }[];
-        const crawledAddress = /aws_glue_catalog_table\.([^.]+)\.name/.exec(target.tables[0])![1];
-        const tables = tf.resource.aws_glue_catalog_table;
-        const crawled = tables[crawledAddress];
-        const dataFolder = `s3://${d.names.dataBucket}/${staticFolder(d.settings.firehose.dataPrefix)}`;
-        expect(crawled.name).toBe(d.names.table);
-        expect((crawled.storage_descriptor as { location: string }).location).toBe(dataFolder);
-        const others = Object.entries(tables).filter(
-          ([address, t]) => address !== crawledAddress && t.name !== d.names.erasureLinesTable,
-        );
-        expect(others).toHaveLength(format === 'parquet' ? 1 : 0);
-        for (const [, table] of others) {
-          expect(table.name).toBe(d.names.contractTable);
-          const location = (table.storage_descriptor as { location: string }).location;
-          expect(location).toBe(`s3://${d.names.dataBucket}/${CONTRACT_SCHEMA_FOLDER}`);
-          expect(location.startsWith(dataFolder) || dataFolder.startsWith(location)).toBe(false);
+  it(
+    'every table has every contract column, in order, with its ' + 'Glue type and the format’s SerDe, in every mode',
+    () => {
+      for (const v of variants) {
+        const { tf, deployment: d } = v;
+        const format = d.settings.firehose.format;
+        for (const table of catalogTables(tf, d)) {
+          const sd = table.storage_descriptor as Record<string, unknown>;
+          const fields = contractFields(d.settings.contract.extraColumns);
+          expect((sd.columns as { name: string; type: string }[]).map((c) => [c.name, c.type])).toEqual(
+            fields.map((f) => [f.name, glueType(f.type)]),
+          );
+          expect(table.partition_keys).toEqual(['year', 'month', 'day'].map((name) => ({ name, type: 'string' })));
+          // JSON: malformed records skipped and values of the wrong type read as NULL, neither failing every query
+          // over their partition (the erasure's locate included) — in crawler modes too, where the crawler only adds
+          // partitions that inherit these settings.
+          expect(sd.ser_de_info).toEqual({
+            serialization_library: STORAGE_FORMATS[format].serializationLibrary,
+            ...(format === 'json'
+              ? { parameters: { 'ignore.malformed.json': 'TRUE', 'use.null.for.invalid.data': 'TRUE' } }
+              : {}),
+          });
         }
       }
-    }
-  });
+    },
+  );
 
-  it('Parquet: Firehose converts OpenX JSON to Parquet with the contract table, UNCOMPRESSED, ≥ 64 MiB, and may read that table only', () => {
-    const { tf, deployment: d } = variant('crawler', 'parquet');
-    const ext = only(tf, 'aws_kinesis_firehose_delivery_stream').extended_s3_configuration as Record<string, unknown>;
-    expect(ext).toMatchObject({ compression_format: 'UNCOMPRESSED', buffering_size: 64 });
-    expect(ext.data_format_conversion_configuration).toMatchObject({
-      enabled: true,
-      input_format_configuration: { deserializer: { open_x_json_ser_de: {} } },
-      output_format_configuration: { serializer: { parquet_ser_de: {} } },
-      schema_configuration: {
-        database_name: d.names.glueDatabase,
-        table_name: expect.stringContaining('aws_glue_catalog_table'),
-      },
-    });
-    const firehosePolicy = Object.values(tf.resource.aws_iam_role_policy).find((p) =>
-      String(p.role).includes('delivery'),
-    );
-    const glue = (parsePolicy(firehosePolicy?.policy) ?? []).find((s) => s.Sid === 'ReadContractSchemaForParquet');
-    expect(glue?.Action).toEqual(['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions']);
-    expect(glue?.Resource).toContain(`arn:aws:glue:${d.region}:${d.accountId}:database/${d.names.glueDatabase}`);
-  });
+  it(
+    'crawler modes: the crawler keeps the events table at the data ' +
+      'folder; the schema-only Parquet table is elsewhere',
+    () => {
+      for (const mode of ['crawler', 'crawler-events']) {
+        for (const format of ['json', 'parquet'] as const) {
+          const { tf, deployment: d } = variant(mode, format);
+          const crawler = only(tf, 'aws_glue_crawler');
+          const [target] = crawler.catalog_target as { tables: string[] }[];
+          const crawledAddress = /aws_glue_catalog_table\.([^.]+)\.name/.exec(target.tables[0])![1];
+          const tables = tf.resource.aws_glue_catalog_table;
+          const crawled = tables[crawledAddress];
+          const dataFolder = `s3://${d.names.dataBucket}/${staticFolder(d.settings.firehose.dataPrefix)}`;
+          expect(crawled.name).toBe(d.names.table);
+          expect((crawled.storage_descriptor as { location: string }).location).toBe(dataFolder);
+          const others = Object.entries(tables).filter(
+            ([address, t]) => address !== crawledAddress && t.name !== d.names.erasureLinesTable,
+          );
+          expect(others).toHaveLength(format === 'parquet' ? 1 : 0);
+          for (const [, table] of others) {
+            expect(table.name).toBe(d.names.contractTable);
+            const location = (table.storage_descriptor as { location: string }).location;
+            expect(location).toBe(`s3://${d.names.dataBucket}/${CONTRACT_SCHEMA_FOLDER}`);
+            expect(location.startsWith(dataFolder) || dataFolder.startsWith(location)).toBe(false);
+          }
+        }
+      }
+    },
+  );
+
+  it(
+    'Parquet: Firehose converts OpenX JSON to Parquet with the contract ' +
+      'table, UNCOMPRESSED, ≥ 64 MiB, and may read that table only',
+    () => {
+      const { tf, deployment: d } = variant('crawler', 'parquet');
+      const ext = only(tf, 'aws_kinesis_firehose_delivery_stream').extended_s3_configuration as Record<string, unknown>;
+      expect(ext).toMatchObject({ compression_format: 'UNCOMPRESSED', buffering_size: 64 });
+      expect(ext.data_format_conversion_configuration).toMatchObject({
+        enabled: true,
+        input_format_configuration: { deserializer: { open_x_json_ser_de: {} } },
+        output_format_configuration: { serializer: { parquet_ser_de: {} } },
+        schema_configuration: {
+          database_name: d.names.glueDatabase,
+          table_name: expect.stringContaining('aws_glue_catalog_table'),
+        },
+      });
+      const firehosePolicy = Object.values(tf.resource.aws_iam_role_policy).find((p) =>
+        String(p.role).includes('delivery'),
+      );
+      const glue = (parsePolicy(firehosePolicy?.policy) ?? []).find((s) => s.Sid === 'ReadContractSchemaForParquet');
+      expect(glue?.Action).toEqual(['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions']);
+      expect(glue?.Resource).toContain(`arn:aws:glue:${d.region}:${d.accountId}:database/${d.names.glueDatabase}`);
+    },
+  );
 
   it('extra queries are saved beside the built-in ones', () => {
     const { tf } = variant('projection', 'parquet');
@@ -231,7 +248,8 @@ describe('named queries against the event contract', () => {
     });
     expect(result.exitCode).toBe(1);
     expect(result.errors).toContain(
-      '  - prod/eu-central-1 extraQueries[0].columns[0]: "screen_name" — column screen_name is not in the event contract',
+      '  - prod/eu-central-1 extraQueries[0].columns[0]: ' +
+        '"screen_name" — column screen_name is not in the event contract',
     );
   });
 
@@ -265,7 +283,8 @@ describe('named queries against the event contract', () => {
   it('catalog mode and recrawl behaviour must agree', () => {
     const result = configCheck({ matrix: singleDeployment({ catalog: { mode: 'crawler-events' } }) });
     expect(result.errors).toContain(
-      '  - prod/eu-central-1 crawler.recrawlBehavior: "CRAWL_EVERYTHING" — catalog.mode "crawler-events" needs crawler.recrawlBehavior CRAWL_EVENT_MODE',
+      '  - prod/eu-central-1 crawler.recrawlBehavior: "CRAWL_EVERYTHING" — ' +
+        'catalog.mode "crawler-events" needs crawler.recrawlBehavior CRAWL_EVENT_MODE',
     );
   });
 
@@ -274,7 +293,8 @@ describe('named queries against the event contract', () => {
       matrix: singleDeployment({ contract: { extraColumns: [{ name: 'year', type: 'string', description: 'x' }] } }),
     });
     expect(result.errors).toContain(
-      '  - prod/eu-central-1 contract.extraColumns[0].name: "year" — already a column of the envelope or a partition column',
+      '  - prod/eu-central-1 contract.extraColumns[0].name: "year" — ' +
+        'already a column of the envelope or a partition column',
     );
   });
 });

@@ -190,152 +190,174 @@ describeEach(
       }
     });
 
-    it('a role given everything by an apply still gets only what the boundary lets it: the guest never reads the data', async () => {
-      const everything: PolicyStatement[] = [{ Effect: 'Allow', Action: '*', Resource: '*' }];
-      const as = (principal: string, action: string, resource: string, context: Record<string, string> = {}) =>
-        evaluate({ principal, action, resource, context, identity: [everything], boundary: permissions.boundary });
-      expect(await as(guest, 's3:GetObject', `${arn.bucket(d.names.dataBucket)}/data/x.json`)).toBe('ImplicitlyDenied');
-      expect(await as(guest, 'kms:Decrypt', key, keyTags)).toBe('ImplicitlyDenied');
-      expect(await as(guest, 'firehose:PutRecordBatch', arn.deliveryStream(d.names.deliveryStream))).toBe('Allowed');
-      expect(await as(crawler, 'iam:CreateUser', `arn:aws:iam::${d.accountId}:user/backdoor`)).toBe('ImplicitlyDenied');
-      expect(await as(crawler, 's3:GetObject', 'arn:aws:s3:::another-teams-bucket/secret')).toBe('ImplicitlyDenied');
-      expect(await as(crawler, 's3:DeleteObjectVersion', `${arn.bucket(d.names.dataBucket)}/data/x.json`)).toBe(
-        'ImplicitlyDenied',
-      );
-    });
+    it(
+      'a role given everything by an apply still gets only what the ' +
+        'boundary lets it: the guest never reads the data',
+      async () => {
+        const everything: PolicyStatement[] = [{ Effect: 'Allow', Action: '*', Resource: '*' }];
+        const as = (principal: string, action: string, resource: string, context: Record<string, string> = {}) =>
+          evaluate({ principal, action, resource, context, identity: [everything], boundary: permissions.boundary });
+        expect(await as(guest, 's3:GetObject', `${arn.bucket(d.names.dataBucket)}/data/x.json`)).toBe(
+          'ImplicitlyDenied',
+        );
+        expect(await as(guest, 'kms:Decrypt', key, keyTags)).toBe('ImplicitlyDenied');
+        expect(await as(guest, 'firehose:PutRecordBatch', arn.deliveryStream(d.names.deliveryStream))).toBe('Allowed');
+        expect(await as(crawler, 'iam:CreateUser', `arn:aws:iam::${d.accountId}:user/backdoor`)).toBe(
+          'ImplicitlyDenied',
+        );
+        expect(await as(crawler, 's3:GetObject', 'arn:aws:s3:::another-teams-bucket/secret')).toBe('ImplicitlyDenied');
+        expect(await as(crawler, 's3:DeleteObjectVersion', `${arn.bucket(d.names.dataBucket)}/data/x.json`)).toBe(
+          'ImplicitlyDenied',
+        );
+      },
+    );
 
-    it('the data can be deleted by version, and its key scheduled for deletion, only where destroy is allowed', async () => {
-      const object = `${arn.bucket(d.names.dataBucket)}/data/year=2026/x.json`;
-      const want = d.settings.protection.allowDestroy ? 'Allowed' : 'ImplicitlyDenied';
-      expect(await asApply('s3:DeleteObjectVersion', object)).toBe(want);
-      expect(await asApply('s3:DeleteBucket', arn.bucket(d.names.dataBucket))).toBe(want);
-      // A key administrator gets ScheduleKeyDeletion from the key policy itself, which IAM cannot narrow: the SCP does.
-      expect(await asApply('kms:ScheduleKeyDeletion', key, keyTags)).toBe(administersKey ? 'Allowed' : want);
-      if (!d.settings.protection.allowDestroy) {
-        expect(await asApply('kms:ScheduleKeyDeletion', key, keyTags, true)).toBe('ExplicitlyDenied');
-        expect(await asApply('s3:DeleteObjectVersion', object, {}, true)).not.toBe('Allowed');
-      }
-    });
+    it(
+      'the data can be deleted by version, and its key ' + 'scheduled for deletion, only where destroy is allowed',
+      async () => {
+        const object = `${arn.bucket(d.names.dataBucket)}/data/year=2026/x.json`;
+        const want = d.settings.protection.allowDestroy ? 'Allowed' : 'ImplicitlyDenied';
+        expect(await asApply('s3:DeleteObjectVersion', object)).toBe(want);
+        expect(await asApply('s3:DeleteBucket', arn.bucket(d.names.dataBucket))).toBe(want);
+        // A key administrator gets ScheduleKeyDeletion from the key policy itself, which IAM cannot narrow: the SCP
+        // does.
+        expect(await asApply('kms:ScheduleKeyDeletion', key, keyTags)).toBe(administersKey ? 'Allowed' : want);
+        if (!d.settings.protection.allowDestroy) {
+          expect(await asApply('kms:ScheduleKeyDeletion', key, keyTags, true)).toBe('ExplicitlyDenied');
+          expect(await asApply('s3:DeleteObjectVersion', object, {}, true)).not.toBe('Allowed');
+        }
+      },
+    );
 
-    it('with the organization guardrails, the data and key are out of reach of other accounts, and the stack acts only in its regions', async () => {
-      const outsider = `arn:${partitionOf(d.region)}:iam::999999999999:role/vendor-analytics`;
-      const object = `${arn.bucket(d.names.dataBucket)}/data/year=2026/x.json`;
-      // A bucket policy an apply could write, granting the outsider: the RCP still refuses.
-      const hostileBucketPolicy: PolicyStatement[] = [
-        { Effect: 'Allow', Principal: { AWS: outsider }, Action: 's3:GetObject', Resource: object },
-      ];
-      const outside = (
-        action: string,
-        resource: string,
-        resourcePolicy: PolicyStatement[],
-        context: Record<string, string> = {},
-      ) =>
-        evaluate({
-          principal: outsider,
-          action,
-          resource,
-          context: { 'aws:PrincipalAccount': '999999999999', ...context },
-          identity: [[{ Effect: 'Allow', Action: '*', Resource: '*' }]],
-          resourcePolicy,
-          rcps: [guardrails.rcp.Statement],
-        });
-      expect(await outside('s3:GetObject', object, hostileBucketPolicy)).toBe('ExplicitlyDenied');
-      const hostileKeyPolicy: PolicyStatement[] = [
-        ...keyPolicy,
-        { Effect: 'Allow', Principal: { AWS: outsider }, Action: 'kms:Decrypt', Resource: '*' },
-      ];
-      expect(await outside('kms:Decrypt', key, hostileKeyPolicy, keyTags)).toBe('ExplicitlyDenied');
-      // Without the RCP, the same hostile policies would have let the outsider in: the test can fail.
-      expect(
-        await evaluate({
-          principal: outsider,
-          action: 's3:GetObject',
-          resource: object,
-          context: { 'aws:PrincipalAccount': '999999999999' },
-          identity: [[{ Effect: 'Allow', Action: '*', Resource: '*' }]],
-          resourcePolicy: hostileBucketPolicy,
-        }),
-      ).toBe('Allowed');
-      // A stack role re-trusted to the outsider by an apply: the RCP refuses the assumption (the sessions would be
-      // this account's principals, inside the data perimeter).
-      const retrusted: PolicyStatement[] = [
-        { Effect: 'Allow', Principal: { AWS: outsider }, Action: 'sts:AssumeRole', Resource: '*' },
-      ];
-      expect(
-        await evaluate({
-          principal: outsider,
-          action: 'sts:AssumeRole',
-          resource: crawler,
-          context: { 'aws:PrincipalAccount': '999999999999' },
-          identity: [[{ Effect: 'Allow', Action: '*', Resource: '*' }]],
-          resourcePolicy: retrusted,
-          rcps: [guardrails.rcp.Statement],
-        }),
-      ).toBe('ExplicitlyDenied');
-      expect(
-        await evaluate({
-          principal: outsider,
-          action: 'sts:AssumeRole',
-          resource: crawler,
-          context: { 'aws:PrincipalAccount': '999999999999' },
-          identity: [[{ Effect: 'Allow', Action: '*', Resource: '*' }]],
-          resourcePolicy: retrusted,
-        }),
-      ).toBe('Allowed');
-      // The crawler re-trusted to Cognito and handed to the identity pool: app users are refused it; the guest role stays theirs.
-      const web = (role: string) =>
-        evaluate({
-          principal: 'cognito-identity.amazonaws.com',
-          action: 'sts:AssumeRoleWithWebIdentity',
-          resource: role,
-          identity: [],
-          resourcePolicy: [
-            {
-              Effect: 'Allow',
-              Principal: { Federated: 'cognito-identity.amazonaws.com' },
-              Action: 'sts:AssumeRoleWithWebIdentity',
-              Resource: '*',
-            },
-          ],
-          rcps: [guardrails.rcp.Statement],
-        });
-      expect(await web(crawler)).toBe('ExplicitlyDenied');
-      expect(await web(guest)).toBe('Allowed');
-      const elsewhere = (['us-west-2', 'eu-west-3', 'ap-southeast-2'] as const).find(
-        (r) => r !== d.region && !d.allowedRegions.includes(r),
-      )!;
-      expect(
-        await asApply(
-          'sns:CreateTopic',
-          arn.snsTopic(d.names.alertTopic).replace(`:${d.region}:`, `:${elsewhere}:`),
-          { 'aws:RequestedRegion': elsewhere },
-          true,
-        ),
-      ).toBe('ExplicitlyDenied');
-      expect(await asApply('iam:CreateRole', guest, { 'iam:PermissionsBoundary': ownBoundary }, true)).toBe('Allowed');
-    });
+    it(
+      'with the organization guardrails, the data and key are out of reach ' +
+        'of other accounts, and the stack acts only in its regions',
+      async () => {
+        const outsider = `arn:${partitionOf(d.region)}:iam::999999999999:role/vendor-analytics`;
+        const object = `${arn.bucket(d.names.dataBucket)}/data/year=2026/x.json`;
+        // A bucket policy an apply could write, granting the outsider: the RCP still refuses.
+        const hostileBucketPolicy: PolicyStatement[] = [
+          { Effect: 'Allow', Principal: { AWS: outsider }, Action: 's3:GetObject', Resource: object },
+        ];
+        const outside = (
+          action: string,
+          resource: string,
+          resourcePolicy: PolicyStatement[],
+          context: Record<string, string> = {},
+        ) =>
+          evaluate({
+            principal: outsider,
+            action,
+            resource,
+            context: { 'aws:PrincipalAccount': '999999999999', ...context },
+            identity: [[{ Effect: 'Allow', Action: '*', Resource: '*' }]],
+            resourcePolicy,
+            rcps: [guardrails.rcp.Statement],
+          });
+        expect(await outside('s3:GetObject', object, hostileBucketPolicy)).toBe('ExplicitlyDenied');
+        const hostileKeyPolicy: PolicyStatement[] = [
+          ...keyPolicy,
+          { Effect: 'Allow', Principal: { AWS: outsider }, Action: 'kms:Decrypt', Resource: '*' },
+        ];
+        expect(await outside('kms:Decrypt', key, hostileKeyPolicy, keyTags)).toBe('ExplicitlyDenied');
+        // Without the RCP, the same hostile policies would have let the outsider in: the test can fail.
+        expect(
+          await evaluate({
+            principal: outsider,
+            action: 's3:GetObject',
+            resource: object,
+            context: { 'aws:PrincipalAccount': '999999999999' },
+            identity: [[{ Effect: 'Allow', Action: '*', Resource: '*' }]],
+            resourcePolicy: hostileBucketPolicy,
+          }),
+        ).toBe('Allowed');
+        // A stack role re-trusted to the outsider by an apply: the RCP refuses the assumption (the sessions would be
+        // this account's principals, inside the data perimeter).
+        const retrusted: PolicyStatement[] = [
+          { Effect: 'Allow', Principal: { AWS: outsider }, Action: 'sts:AssumeRole', Resource: '*' },
+        ];
+        expect(
+          await evaluate({
+            principal: outsider,
+            action: 'sts:AssumeRole',
+            resource: crawler,
+            context: { 'aws:PrincipalAccount': '999999999999' },
+            identity: [[{ Effect: 'Allow', Action: '*', Resource: '*' }]],
+            resourcePolicy: retrusted,
+            rcps: [guardrails.rcp.Statement],
+          }),
+        ).toBe('ExplicitlyDenied');
+        expect(
+          await evaluate({
+            principal: outsider,
+            action: 'sts:AssumeRole',
+            resource: crawler,
+            context: { 'aws:PrincipalAccount': '999999999999' },
+            identity: [[{ Effect: 'Allow', Action: '*', Resource: '*' }]],
+            resourcePolicy: retrusted,
+          }),
+        ).toBe('Allowed');
+        // The crawler re-trusted to Cognito and handed to the identity pool: app users are refused it; the guest role
+        // stays theirs.
+        const web = (role: string) =>
+          evaluate({
+            principal: 'cognito-identity.amazonaws.com',
+            action: 'sts:AssumeRoleWithWebIdentity',
+            resource: role,
+            identity: [],
+            resourcePolicy: [
+              {
+                Effect: 'Allow',
+                Principal: { Federated: 'cognito-identity.amazonaws.com' },
+                Action: 'sts:AssumeRoleWithWebIdentity',
+                Resource: '*',
+              },
+            ],
+            rcps: [guardrails.rcp.Statement],
+          });
+        expect(await web(crawler)).toBe('ExplicitlyDenied');
+        expect(await web(guest)).toBe('Allowed');
+        const elsewhere = (['us-west-2', 'eu-west-3', 'ap-southeast-2'] as const).find(
+          (r) => r !== d.region && !d.allowedRegions.includes(r),
+        )!;
+        expect(
+          await asApply(
+            'sns:CreateTopic',
+            arn.snsTopic(d.names.alertTopic).replace(`:${d.region}:`, `:${elsewhere}:`),
+            { 'aws:RequestedRegion': elsewhere },
+            true,
+          ),
+        ).toBe('ExplicitlyDenied');
+        expect(await asApply('iam:CreateRole', guest, { 'iam:PermissionsBoundary': ownBoundary }, true)).toBe(
+          'Allowed',
+        );
+      },
+    );
 
     it('the organization guardrails fit their size limits (5,120 characters each)', () => {
       for (const policy of [guardrails.scp, guardrails.rcp])
         expect(JSON.stringify(policy).length).toBeLessThanOrEqual(5120);
     });
 
-    it('CreateKey with the stack’s tags is allowed, with tagging at creation; without them, or elsewhere, denied', async () => {
-      const tagged = { 'aws:RequestTag/Stack': d.names.stack, 'aws:TagKeys': ['Stack'] };
-      expect(await asApply('kms:CreateKey', '*', tagged)).toBe('Allowed');
-      expect(await asApply('kms:TagResource', key, tagged)).toBe('Allowed');
-      expect(
-        await asApply('kms:CreateKey', '*', { 'aws:RequestTag/Stack': 'another-stack', 'aws:TagKeys': ['Stack'] }),
-      ).toBe('ImplicitlyDenied');
-      expect(await asApply('kms:CreateKey', '*')).toBe('ImplicitlyDenied');
-      expect(await asApply('kms:CreateKey', '*', { ...tagged, 'kms:BypassPolicyLockoutSafetyCheck': 'true' })).toBe(
-        'ExplicitlyDenied',
-      );
-      expect(await asApply('cognito-identity:CreateIdentityPool', '*', tagged)).toBe('Allowed');
-      expect(await asApply('cognito-identity:TagResource', arn.identityPool(`${d.region}:0000-1111`), tagged)).toBe(
-        'Allowed',
-      );
-    });
+    it(
+      'CreateKey with the stack’s tags is allowed, with tagging ' + 'at creation; without them, or elsewhere, denied',
+      async () => {
+        const tagged = { 'aws:RequestTag/Stack': d.names.stack, 'aws:TagKeys': ['Stack'] };
+        expect(await asApply('kms:CreateKey', '*', tagged)).toBe('Allowed');
+        expect(await asApply('kms:TagResource', key, tagged)).toBe('Allowed');
+        expect(
+          await asApply('kms:CreateKey', '*', { 'aws:RequestTag/Stack': 'another-stack', 'aws:TagKeys': ['Stack'] }),
+        ).toBe('ImplicitlyDenied');
+        expect(await asApply('kms:CreateKey', '*')).toBe('ImplicitlyDenied');
+        expect(await asApply('kms:CreateKey', '*', { ...tagged, 'kms:BypassPolicyLockoutSafetyCheck': 'true' })).toBe(
+          'ExplicitlyDenied',
+        );
+        expect(await asApply('cognito-identity:CreateIdentityPool', '*', tagged)).toBe('Allowed');
+        expect(await asApply('cognito-identity:TagResource', arn.identityPool(`${d.region}:0000-1111`), tagged)).toBe(
+          'Allowed',
+        );
+      },
+    );
 
     it('grants on the key only for AWS services', async () => {
       expect(await asApply('kms:CreateGrant', key, { ...keyTags, 'kms:GrantIsForAWSResource': 'true' })).toBe(

@@ -38,19 +38,24 @@ describe('the CDK engine in force', () => {
     expect(declaredEngine(JSON.parse(packageText))).toBe(installedEngine());
   });
 
-  it("runs the prebuilt bindings on that engine: the Terraform Cloud binding's `cdktf` is the stacks' own, the AWS binding's engine is the installed version", () => {
-    const from = (binding: string, request: string) =>
-      require.resolve(request, { paths: [dirname(require.resolve(`${binding}/package.json`))] });
-    // @cdktf/provider-tfe has no CDK Terrain build: on CDK Terrain it must load the aliased `cdktf`, not a nested copy of cdktf 0.21.
-    expect(from('@cdktf/provider-tfe', 'cdktf/package.json')).toBe(require.resolve('cdktf/package.json'));
-    const engine = ENGINES[installedEngine()];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { name, version } = require(from('@cdktf/provider-aws', `${engine.package}/package.json`)) as {
-      name: string;
-      version: string;
-    };
-    expect(`${name}@${version}`).toBe(`${engine.package}@${engine.version}`);
-  });
+  it(
+    "runs the prebuilt bindings on that engine: the Terraform Cloud binding's `cdktf` " +
+      "is the stacks' own, the AWS binding's engine is the installed version",
+    () => {
+      const from = (binding: string, request: string) =>
+        require.resolve(request, { paths: [dirname(require.resolve(`${binding}/package.json`))] });
+      // @cdktf/provider-tfe has no CDK Terrain build: on CDK Terrain it must load the aliased `cdktf`, not a nested
+      // copy of cdktf 0.21.
+      expect(from('@cdktf/provider-tfe', 'cdktf/package.json')).toBe(require.resolve('cdktf/package.json'));
+      const engine = ENGINES[installedEngine()];
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { name, version } = require(from('@cdktf/provider-aws', `${engine.package}/package.json`)) as {
+        name: string;
+        version: string;
+      };
+      expect(`${name}@${version}`).toBe(`${engine.package}@${engine.version}`);
+    },
+  );
 
   it('refuses any other package or version under the name cdktf, naming what to re-check', () => {
     for (const name of names)

@@ -44,7 +44,10 @@ describe('policy checks on constructed stacks', () => {
   it('residency: a resource referencing another region fails', () => {
     expect(plant(crossRegionLogGroup)).toEqual([
       expect.stringMatching(
-        /^telemetry-prod-eu-central-1: \[residency\] resource\.aws_cloudwatch_log_group\.planted: kms_key_id references arn:aws:kms:us-west-2: — region us-west-2, outside eu-central-1$/,
+        new RegExp(
+          String.raw`^telemetry-prod-eu-central-1: \[residency\] resource\.aws_cloudwatch_log_group\.planted: ` +
+            String.raw`kms_key_id references arn:aws:kms:us-west-2: — region us-west-2, outside eu-central-1$`,
+        ),
       ),
     ]);
   });
@@ -83,7 +86,9 @@ describe('policy checks on constructed stacks', () => {
     });
     expect(problems).toEqual([
       expect.stringContaining(
-        '[trust] aws_iam_role.planted: trust policy for {"Service":"glue.amazonaws.com"} has no confused-deputy condition',
+        '[trust] aws_iam_role.planted: trust policy ' +
+          'for {"Service":"glue.amazonaws.com"} has no confused-deputy ' +
+          'condition',
       ),
     ]);
   });
@@ -103,20 +108,24 @@ describe('policy checks on constructed stacks', () => {
     ]);
   });
 
-  it('the checks read the JSON that is written, after aspects: an aspect planting a problem fails synth, nothing is published', () => {
-    const outdir = join(mkdtempSync(join(tmpdir(), 'cdktf-out-')), 'out');
-    const plantRegion: IAspect = {
-      visit: (node) => {
-        if (node instanceof CloudwatchLogGroup)
-          node.kmsKeyId = 'arn:aws:kms:us-west-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-      },
-    };
-    expect(() => synthesizeChecked(resolveMatrix(singleDeployment()), { outdir, aspects: [plantRegion] })).toThrow(
-      /residency[\s\S]*us-west-2/,
-    );
-    expect(existsSync(join(outdir, 'manifest.json'))).toBe(false);
-    expect(existsSync(join(outdir, 'stacks'))).toBe(false);
-  });
+  it(
+    'the checks read the JSON that is written, after aspects: an ' +
+      'aspect planting a problem fails synth, nothing is published',
+    () => {
+      const outdir = join(mkdtempSync(join(tmpdir(), 'cdktf-out-')), 'out');
+      const plantRegion: IAspect = {
+        visit: (node) => {
+          if (node instanceof CloudwatchLogGroup)
+            node.kmsKeyId = 'arn:aws:kms:us-west-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+        },
+      };
+      expect(() => synthesizeChecked(resolveMatrix(singleDeployment()), { outdir, aspects: [plantRegion] })).toThrow(
+        /residency[\s\S]*us-west-2/,
+      );
+      expect(existsSync(join(outdir, 'manifest.json'))).toBe(false);
+      expect(existsSync(join(outdir, 'stacks'))).toBe(false);
+    },
+  );
 
   it('an aspect’s change reaches cdk.tf.json, and the checks pass on it', () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'cdktf-out-')), 'out');
@@ -177,11 +186,15 @@ describe('checkStack on plain Terraform JSON', () => {
     );
     expect(findings).toHaveLength(2);
     expect(findings).toContain(
-      'error aws_iam_role.delivery: confused-deputy guard uses StringEqualsIfExists, which lets requests without the key through',
+      'error aws_iam_role.delivery: confused-deputy guard uses ' +
+        'StringEqualsIfExists, which lets requests without the key through',
     );
     expect(findings).toContainEqual(
       expect.stringMatching(
-        /^info aws_iam_role\.catalog_role_0D2DB899: confused-deputy guard uses StringEqualsIfExists: Glue does not document sending aws:SourceAccount/,
+        new RegExp(
+          String.raw`^info aws_iam_role\.catalog_role_0D2DB899: confused-deputy guard uses ` +
+            String.raw`StringEqualsIfExists: Glue does not document sending aws:SourceAccount`,
+        ),
       ),
     );
   });
@@ -231,20 +244,24 @@ describe('least privilege of roles: AWS managed policies', () => {
     ]);
   });
 
-  it('managed_policy_arns on the role and policy attachments are caught too; customer-managed policies are inspected, not refused', () => {
-    const tf: TerraformJson = {
-      resource: {
-        aws_iam_role: { r: { managed_policy_arns: [glueManaged, '${aws_iam_policy.own.arn}'] } },
-        aws_iam_policy_attachment: { a: { policy_arn: 'arn:aws-cn:iam::aws:policy/AdministratorAccess' } },
-        aws_iam_role_policy_attachment: { own: { policy_arn: '${aws_iam_policy.own.arn}' } },
-      },
-    };
-    expect(
-      checkStack(tf, ctx)
-        .filter((f) => f.check === 'least-privilege')
-        .map((f) => f.resource),
-    ).toEqual(['aws_iam_policy_attachment.a', 'aws_iam_role.r']);
-  });
+  it(
+    'managed_policy_arns on the role and policy attachments are caught ' +
+      'too; customer-managed policies are inspected, not refused',
+    () => {
+      const tf: TerraformJson = {
+        resource: {
+          aws_iam_role: { r: { managed_policy_arns: [glueManaged, '${aws_iam_policy.own.arn}'] } },
+          aws_iam_policy_attachment: { a: { policy_arn: 'arn:aws-cn:iam::aws:policy/AdministratorAccess' } },
+          aws_iam_role_policy_attachment: { own: { policy_arn: '${aws_iam_policy.own.arn}' } },
+        },
+      };
+      expect(
+        checkStack(tf, ctx)
+          .filter((f) => f.check === 'least-privilege')
+          .map((f) => f.resource),
+      ).toEqual(['aws_iam_policy_attachment.a', 'aws_iam_role.r']);
+    },
+  );
 
   it('a wildcard resource in the crawler role fails', () => {
     const problems = plant((stack) => {
@@ -286,47 +303,60 @@ describe('destroy protection', () => {
     expect(bucket.force_destroy).toBeUndefined();
   });
 
-  /** One protection finding per bucket (the data bucket, and the access-log bucket of the compliance profile) and key. */
+  /**
+   * One protection finding per bucket (the data bucket, and the access-log bucket of the compliance profile) and key.
+   */
   const protectable = (tf: ReturnType<typeof synthesized>) =>
     Object.keys(tf.resource.aws_s3_bucket).length + Object.keys(tf.resource.aws_kms_key).length;
 
-  it('opted out: every bucket is emptied by Terraform (force_destroy) and deleted before its key is scheduled for deletion', () => {
-    const tf = synthesized(true);
-    for (const bucket of Object.values(tf.resource.aws_s3_bucket)) {
-      expect(bucket).toMatchObject({ force_destroy: true, depends_on: [`aws_kms_key.${dataKey(tf)[0]}`] });
-      expect(bucket.lifecycle).toBeUndefined();
-    }
-    expect(
-      checkStack(tf, { ...ctx, allowDestroy: true })
-        .filter((f) => f.check === 'protection')
-        .map((f) => f.severity),
-    ).toEqual(Array(protectable(tf)).fill('info'));
-  });
+  it(
+    'opted out: every bucket is emptied by Terraform (force_destroy) ' +
+      'and deleted before its key is scheduled for deletion',
+    () => {
+      const tf = synthesized(true);
+      for (const bucket of Object.values(tf.resource.aws_s3_bucket)) {
+        expect(bucket).toMatchObject({ force_destroy: true, depends_on: [`aws_kms_key.${dataKey(tf)[0]}`] });
+        expect(bucket.lifecycle).toBeUndefined();
+      }
+      expect(
+        checkStack(tf, { ...ctx, allowDestroy: true })
+          .filter((f) => f.check === 'protection')
+          .map((f) => f.severity),
+      ).toEqual(Array(protectable(tf)).fill('info'));
+    },
+  );
 
-  it('a stack without protection is an error unless the deployment opted out; an opt-out without the ordering is an error', () => {
-    const tf = synthesized(true);
-    expect(
-      checkStack(tf, { ...ctx, allowDestroy: false })
-        .filter((f) => f.severity === 'error')
-        .map((f) => f.message),
-    ).toEqual(
-      Array(protectable(tf)).fill(
-        'has no lifecycle.prevent_destroy: a destroy would delete it; set protection.allowDestroy to opt out',
-      ),
-    );
-    for (const bucket of Object.values(tf.resource.aws_s3_bucket)) delete bucket.depends_on;
-    expect(
-      checkStack(tf, { ...ctx, allowDestroy: true })
-        .filter((f) => f.severity === 'error')
-        .map((f) => f.message),
-    ).toEqual(
-      Object.keys(tf.resource.aws_s3_bucket).map(() =>
-        expect.stringMatching(
-          /^does not depend on aws_kms_key\.storage_key_[0-9A-F]+: a destroy would schedule the key for deletion while the bucket still holds objects$/,
+  it(
+    'a stack without protection is an error unless the deployment ' +
+      'opted out; an opt-out without the ordering is an error',
+    () => {
+      const tf = synthesized(true);
+      expect(
+        checkStack(tf, { ...ctx, allowDestroy: false })
+          .filter((f) => f.severity === 'error')
+          .map((f) => f.message),
+      ).toEqual(
+        Array(protectable(tf)).fill(
+          'has no lifecycle.prevent_destroy: a destroy would delete it; set protection.allowDestroy to opt out',
         ),
-      ),
-    );
-  });
+      );
+      for (const bucket of Object.values(tf.resource.aws_s3_bucket)) delete bucket.depends_on;
+      expect(
+        checkStack(tf, { ...ctx, allowDestroy: true })
+          .filter((f) => f.severity === 'error')
+          .map((f) => f.message),
+      ).toEqual(
+        Object.keys(tf.resource.aws_s3_bucket).map(() =>
+          expect.stringMatching(
+            new RegExp(
+              String.raw`^does not depend on aws_kms_key\.storage_key_[0-9A-F]+: a destroy would schedule the ` +
+                String.raw`key for deletion while the bucket still holds objects$`,
+            ),
+          ),
+        ),
+      );
+    },
+  );
 
   it('the report infers the opt-out from force_destroy when it has only the JSON', () => {
     const tf = synthesized(true);

@@ -17,10 +17,14 @@ describe('rule packs', () => {
       ).toBe(true);
   });
 
-  it("CHECKS is the list of categories in use: every one has a rule (capacity: the report's capacity check), no rule has another", () => {
-    const used = new Set<string>([...rules.map((r) => r.check), 'capacity']);
-    expect([...used].sort()).toEqual([...CHECKS].sort());
-  });
+  it(
+    'CHECKS is the list of categories in use: every one has a rule ' +
+      "(capacity: the report's capacity check), no rule has another",
+    () => {
+      const used = new Set<string>([...rules.map((r) => r.check), 'capacity']);
+      expect([...used].sort()).toEqual([...CHECKS].sort());
+    },
+  );
 
   it('a rule id names its check first, hyphenated checks included', () => {
     expect(checkOfRuleId('least-privilege-anything')).toBe('least-privilege');

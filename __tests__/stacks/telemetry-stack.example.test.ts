@@ -32,16 +32,19 @@ describe.each(stacks.map((s) => [s.stack.node.id, s] as const))('%s', (_id, s) =
   const { deployment: d, tf, synthesized } = s;
   const { settings, names } = d;
 
-  it('keeps state in an encrypted S3 backend in its own region, one key per environment/region, with a lock file', () => {
-    expect(tf.terraform?.backend?.s3).toEqual({
-      bucket: `telemetry-tfstate-${d.accountId}-${d.region}`,
-      key: `telemetry/${d.environment}/${d.region}/terraform.tfstate`,
-      region: d.region,
-      encrypt: true,
-      kms_key_id: `arn:aws:kms:${d.region}:${d.accountId}:alias/telemetry-tfstate`,
-      use_lockfile: true,
-    });
-  });
+  it(
+    'keeps state in an encrypted S3 backend in its own region, ' + 'one key per environment/region, with a lock file',
+    () => {
+      expect(tf.terraform?.backend?.s3).toEqual({
+        bucket: `telemetry-tfstate-${d.accountId}-${d.region}`,
+        key: `telemetry/${d.environment}/${d.region}/terraform.tfstate`,
+        region: d.region,
+        encrypt: true,
+        kms_key_id: `arn:aws:kms:${d.region}:${d.accountId}:alias/telemetry-tfstate`,
+        use_lockfile: true,
+      });
+    },
+  );
 
   it('crawls the events table (catalog target) on the configured schedule, LOG/LOG, combining schemas', () => {
     const { catalog } = settings;
@@ -158,35 +161,42 @@ describe('configured values reach their resources', () => {
     ).toBe(64);
   });
 
-  it('CRAWL_EVERYTHING crawls the events table with LOG/LOG (the only policy the configuration check lets through)', () => {
-    const [s] = synthMatrix(
-      singleDeployment({
-        crawler: { recrawlBehavior: 'CRAWL_EVERYTHING', updateBehavior: 'LOG', deleteBehavior: 'LOG' },
-      }),
-    );
-    expect(only(s.tf, 'aws_glue_crawler')).toMatchObject({
-      recrawl_policy: { recrawl_behavior: 'CRAWL_EVERYTHING' },
-      schema_change_policy: { update_behavior: 'LOG', delete_behavior: 'LOG' },
-    });
-  });
+  it(
+    'CRAWL_EVERYTHING crawls the events table with LOG/LOG (the ' + 'only policy the configuration check lets through)',
+    () => {
+      const [s] = synthMatrix(
+        singleDeployment({
+          crawler: { recrawlBehavior: 'CRAWL_EVERYTHING', updateBehavior: 'LOG', deleteBehavior: 'LOG' },
+        }),
+      );
+      expect(only(s.tf, 'aws_glue_crawler')).toMatchObject({
+        recrawl_policy: { recrawl_behavior: 'CRAWL_EVERYTHING' },
+        schema_change_policy: { update_behavior: 'LOG', delete_behavior: 'LOG' },
+      });
+    },
+  );
 
-  it('dynamic partitioning has no valid prefix: a key from the record is one the events table has no column for', () => {
-    // The events table's partition keys are year/month/day in every catalog mode; a partitionKeyFromQuery folder
-    // (which dynamic partitioning needs) would be a folder level the table cannot describe. The construct's
-    // processing configuration is tested on its own (constructs/constructs.test.ts).
-    const result = configCheck({
-      matrix: singleDeployment({
-        firehose: {
-          dynamicPartitioning: true,
-          bufferSizeMb: 64,
-          dataPrefix:
-            'data/event_type=!{partitionKeyFromQuery:event_type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
-        },
-      }),
-    });
-    expect(result.exitCode).toBe(1);
-    expect(result.errors.join('\n')).toContain('remove the others (event_type)');
-  });
+  it(
+    'dynamic partitioning has no valid prefix: a key from the ' + 'record is one the events table has no column for',
+    () => {
+      // The events table's partition keys are year/month/day in every catalog mode; a partitionKeyFromQuery folder
+      // (which dynamic partitioning needs) would be a folder level the table cannot describe. The construct's
+      // processing configuration is tested on its own (constructs/constructs.test.ts).
+      const result = configCheck({
+        matrix: singleDeployment({
+          firehose: {
+            dynamicPartitioning: true,
+            bufferSizeMb: 64,
+            dataPrefix:
+              'data/event_type=!{partitionKeyFromQuery:event_type}/year=' +
+              '!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+          },
+        }),
+      });
+      expect(result.exitCode).toBe(1);
+      expect(result.errors.join('\n')).toContain('remove the others (event_type)');
+    },
+  );
 });
 
 describe('ingestion modes', () => {
@@ -194,7 +204,10 @@ describe('ingestion modes', () => {
     const result = configCheck({ matrix: singleDeployment({ ingestion: { mode: 'pinpoint' } }) });
     expect(result.exitCode).toBe(1);
     expect(result.errors).toContain(
-      `  - prod/eu-central-1 ingestion.mode: "pinpoint" — Amazon Pinpoint reached end of support on ${PINPOINT_END_OF_SUPPORT}: its apps and event streams can no longer be created or reached. Set ingestion: { mode: "direct" } (Cognito guest credentials → Firehose); the event contract still takes Pinpoint-format records`,
+      `  - prod/eu-central-1 ingestion.mode: "pinpoint" — Amazon Pinpoint reached end of ` +
+        `support on ${PINPOINT_END_OF_SUPPORT}: its apps and event streams can no longer be ` +
+        `created or reached. Set ingestion: { mode: "direct" } (Cognito guest credentials → ` +
+        `Firehose); the event contract still takes Pinpoint-format records`,
     );
   });
 
@@ -211,33 +224,36 @@ describe('ingestion modes', () => {
 });
 
 describe('backends', () => {
-  it('Terraform Cloud: one workspace per stack, named from config, the EU deployment in an HCP Europe organization', () => {
-    const matrix = matrixWith({});
-    matrix.backend = {
-      type: 'cloud',
-      organization: 'acme-telemetry',
-      workspacePrefix: 'ios-telemetry',
-      hostname: 'app.terraform.io',
-      crossJurisdictionAccountReason: 'the example keeps its US and EU prod in one account',
-    };
-    matrix.deployments = matrix.deployments.map((d) =>
-      d.jurisdiction === 'EU'
-        ? { ...d, backend: { organization: 'acme-telemetry-eu', hostname: 'app.eu.terraform.io' } }
-        : d,
-    );
-    const synthesized = synthMatrix(matrix);
-    expect(synthesized.map((s) => s.tf.terraform?.cloud)).toEqual(
-      synthesized.map((s) => ({
-        hostname: s.deployment.jurisdiction === 'EU' ? 'app.eu.terraform.io' : 'app.terraform.io',
-        organization: s.deployment.jurisdiction === 'EU' ? 'acme-telemetry-eu' : 'acme-telemetry',
-        workspaces: {
-          name: `ios-telemetry-${s.deployment.environment}-${s.deployment.region}`,
-          project: `${matrix.project}-${s.deployment.environment}`,
-        },
-      })),
-    );
-    expect(synthesized.every((s) => s.tf.terraform?.backend === undefined)).toBe(true);
-  });
+  it(
+    'Terraform Cloud: one workspace per stack, named from ' + 'config, the EU deployment in an HCP Europe organization',
+    () => {
+      const matrix = matrixWith({});
+      matrix.backend = {
+        type: 'cloud',
+        organization: 'acme-telemetry',
+        workspacePrefix: 'ios-telemetry',
+        hostname: 'app.terraform.io',
+        crossJurisdictionAccountReason: 'the example keeps its US and EU prod in one account',
+      };
+      matrix.deployments = matrix.deployments.map((d) =>
+        d.jurisdiction === 'EU'
+          ? { ...d, backend: { organization: 'acme-telemetry-eu', hostname: 'app.eu.terraform.io' } }
+          : d,
+      );
+      const synthesized = synthMatrix(matrix);
+      expect(synthesized.map((s) => s.tf.terraform?.cloud)).toEqual(
+        synthesized.map((s) => ({
+          hostname: s.deployment.jurisdiction === 'EU' ? 'app.eu.terraform.io' : 'app.terraform.io',
+          organization: s.deployment.jurisdiction === 'EU' ? 'acme-telemetry-eu' : 'acme-telemetry',
+          workspaces: {
+            name: `ios-telemetry-${s.deployment.environment}-${s.deployment.region}`,
+            project: `${matrix.project}-${s.deployment.environment}`,
+          },
+        })),
+      );
+      expect(synthesized.every((s) => s.tf.terraform?.backend === undefined)).toBe(true);
+    },
+  );
 
   it('a deployment can override the backend on its own', () => {
     const [s] = synthMatrix(singleDeployment({}, { backend: { keyPrefix: 'eu/telemetry' } }));
@@ -285,24 +301,29 @@ describe.each(stacks.map((s) => [s.stack.node.id, s] as const))(
       });
     });
 
-    it('lets each alert publisher use the key for this stack’s topic only, with no condition key EventBridge cannot send', () => {
-      const key = parsePolicy(dataKey(tf)[1].policy) ?? [];
-      const topicArn = `arn:aws:sns:${d.region}:${d.accountId}:${d.names.alertTopic}`;
-      const forService = (service: string) =>
-        key.filter((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: `${service}.amazonaws.com` }));
-      expect(forService('cloudwatch').map((s) => s.Condition)).toEqual([
-        { StringEquals: { 'aws:SourceAccount': d.accountId, 'kms:EncryptionContext:aws:sns:topicArn': topicArn } },
-      ]);
-      // EventBridge's KMS requests carry no aws:SourceAccount / aws:SourceArn: with them, crawler-failure alerts would vanish.
-      expect(forService('events').map((s) => s.Condition)).toEqual([
-        { StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': topicArn } },
-      ]);
-      expect(forService('s3').map((s) => s.Condition)).toEqual([
-        { StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': topicArn } },
-      ]);
-      for (const s of [...forService('cloudwatch'), ...forService('events'), ...forService('s3')])
-        expect(s.Action).toEqual(['kms:GenerateDataKey*', 'kms:Decrypt']);
-    });
+    it(
+      'lets each alert publisher use the key for this stack’s topic ' +
+        'only, with no condition key EventBridge cannot send',
+      () => {
+        const key = parsePolicy(dataKey(tf)[1].policy) ?? [];
+        const topicArn = `arn:aws:sns:${d.region}:${d.accountId}:${d.names.alertTopic}`;
+        const forService = (service: string) =>
+          key.filter((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: `${service}.amazonaws.com` }));
+        expect(forService('cloudwatch').map((s) => s.Condition)).toEqual([
+          { StringEquals: { 'aws:SourceAccount': d.accountId, 'kms:EncryptionContext:aws:sns:topicArn': topicArn } },
+        ]);
+        // EventBridge's KMS requests carry no aws:SourceAccount / aws:SourceArn: with them, crawler-failure alerts
+        // would vanish.
+        expect(forService('events').map((s) => s.Condition)).toEqual([
+          { StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': topicArn } },
+        ]);
+        expect(forService('s3').map((s) => s.Condition)).toEqual([
+          { StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': topicArn } },
+        ]);
+        for (const s of [...forService('cloudwatch'), ...forService('events'), ...forService('s3')])
+          expect(s.Action).toEqual(['kms:GenerateDataKey*', 'kms:Decrypt']);
+      },
+    );
   },
 );
 
@@ -321,13 +342,18 @@ describe('monitoring config', () => {
     ]);
   });
 
-  it('reordering the addresses changes nothing Terraform would plan: subscriptions are keyed by address, not position', () => {
-    const subscriptions = (emails: string[]) =>
-      synthMatrix(singleDeployment({ monitoring: { alarmEmails: emails } }))[0].tf.resource.aws_sns_topic_subscription;
-    expect(subscriptions(['data@example.com', 'oncall@example.com'])).toEqual(
-      subscriptions(['oncall@example.com', 'data@example.com']),
-    );
-  });
+  it(
+    'reordering the addresses changes nothing Terraform would ' +
+      'plan: subscriptions are keyed by address, not position',
+    () => {
+      const subscriptions = (emails: string[]) =>
+        synthMatrix(singleDeployment({ monitoring: { alarmEmails: emails } }))[0].tf.resource
+          .aws_sns_topic_subscription;
+      expect(subscriptions(['data@example.com', 'oncall@example.com'])).toEqual(
+        subscriptions(['oncall@example.com', 'data@example.com']),
+      );
+    },
+  );
 
   it('takes the freshness threshold from config', () => {
     const [s] = synthMatrix(singleDeployment({ monitoring: { freshnessThresholdSeconds: 1800 } }));

@@ -65,28 +65,32 @@ describeEach(
       });
     });
 
-    it('keeps state in its own region: an encrypted S3 backend with a lock file, or its own Terraform Cloud workspace', () => {
-      if (d.backend.type === 's3') {
-        const { bucket, key } = backendLocation(d.backend, d.environment, d.region, d.accountId);
-        expect(tf.terraform?.backend?.s3).toEqual({
-          bucket,
-          key,
-          region: d.region,
-          encrypt: true,
-          kms_key_id: arn.kmsAlias(stateKeyAlias(d.project)),
-          use_lockfile: true,
-        });
-        expect(tf.terraform?.cloud).toBeUndefined();
-      } else {
-        const { workspace } = backendLocation(d.backend, d.environment, d.region, d.accountId);
-        expect(tf.terraform?.cloud).toEqual({
-          hostname: d.backend.hostname,
-          organization: d.backend.organization,
-          workspaces: { name: workspace, project: d.backend.project },
-        });
-        expect(tf.terraform?.backend).toBeUndefined();
-      }
-    });
+    it(
+      'keeps state in its own region: an encrypted S3 backend with ' +
+        'a lock file, or its own Terraform Cloud workspace',
+      () => {
+        if (d.backend.type === 's3') {
+          const { bucket, key } = backendLocation(d.backend, d.environment, d.region, d.accountId);
+          expect(tf.terraform?.backend?.s3).toEqual({
+            bucket,
+            key,
+            region: d.region,
+            encrypt: true,
+            kms_key_id: arn.kmsAlias(stateKeyAlias(d.project)),
+            use_lockfile: true,
+          });
+          expect(tf.terraform?.cloud).toBeUndefined();
+        } else {
+          const { workspace } = backendLocation(d.backend, d.environment, d.region, d.accountId);
+          expect(tf.terraform?.cloud).toEqual({
+            hostname: d.backend.hostname,
+            organization: d.backend.organization,
+            workspaces: { name: workspace, project: d.backend.project },
+          });
+          expect(tf.terraform?.backend).toBeUndefined();
+        }
+      },
+    );
 
     it('delivers with the configured buffering, compression and prefixes, encrypted, logging errors', () => {
       const f = settings.firehose;
@@ -120,36 +124,43 @@ describeEach(
       ).toEqual([['HMAC_256', 'GENERATE_VERIFY_MAC']]);
     });
 
-    it('applies the lifecycle to events and failed records in storage-class order, expiring last, a filter on every rule', () => {
-      const rules = lifecycleOf(names.dataBucket).rule as {
-        filter?: unknown;
-        transition?: { days: number }[];
-        expiration?: { days: number }[];
-      }[];
-      const l = settings.lifecycle;
-      const expectedTransitions = [
-        ...(l.standardIaDays ? [{ days: l.standardIaDays, storage_class: 'STANDARD_IA' }] : []),
-        ...(l.glacierInstantRetrievalDays
-          ? [{ days: l.glacierInstantRetrievalDays, storage_class: 'GLACIER_IR' }]
-          : []),
-        ...(l.deepArchiveDays ? [{ days: l.deepArchiveDays, storage_class: 'DEEP_ARCHIVE' }] : []),
-      ];
-      for (const prefix of [staticFolder(settings.firehose.dataPrefix), staticFolder(settings.firehose.errorPrefix)]) {
-        expect(rules).toContainEqual(
-          expect.objectContaining({
-            filter: [expect.objectContaining({ prefix })],
-            transition: expectedTransitions,
-            expiration: [{ days: l.expirationDays }],
-          }),
-        );
-      }
-      for (const rule of rules) {
-        expect(rule.filter).toBeDefined();
-        const days = (rule.transition ?? []).map((t) => t.days);
-        expect(days).toEqual([...days].sort((a, b) => a - b));
-        for (const e of rule.expiration ?? []) expect(days.every((t) => t < e.days)).toBe(true);
-      }
-    });
+    it(
+      'applies the lifecycle to events and failed records in ' +
+        'storage-class order, expiring last, a filter on every rule',
+      () => {
+        const rules = lifecycleOf(names.dataBucket).rule as {
+          filter?: unknown;
+          transition?: { days: number }[];
+          expiration?: { days: number }[];
+        }[];
+        const l = settings.lifecycle;
+        const expectedTransitions = [
+          ...(l.standardIaDays ? [{ days: l.standardIaDays, storage_class: 'STANDARD_IA' }] : []),
+          ...(l.glacierInstantRetrievalDays
+            ? [{ days: l.glacierInstantRetrievalDays, storage_class: 'GLACIER_IR' }]
+            : []),
+          ...(l.deepArchiveDays ? [{ days: l.deepArchiveDays, storage_class: 'DEEP_ARCHIVE' }] : []),
+        ];
+        for (const prefix of [
+          staticFolder(settings.firehose.dataPrefix),
+          staticFolder(settings.firehose.errorPrefix),
+        ]) {
+          expect(rules).toContainEqual(
+            expect.objectContaining({
+              filter: [expect.objectContaining({ prefix })],
+              transition: expectedTransitions,
+              expiration: [{ days: l.expirationDays }],
+            }),
+          );
+        }
+        for (const rule of rules) {
+          expect(rule.filter).toBeDefined();
+          const days = (rule.transition ?? []).map((t) => t.days);
+          expect(days).toEqual([...days].sort((a, b) => a - b));
+          for (const e of rule.expiration ?? []) expect(days.every((t) => t < e.days)).toBe(true);
+        }
+      },
+    );
 
     it('catalogs the data folder as configured: a crawler on its schedule, or partition projection without one', () => {
       const crawlers = resources('aws_glue_crawler');
@@ -171,44 +182,54 @@ describeEach(
       expect(only(tf, 'aws_glue_catalog_database').name).toBe(names.glueDatabase);
     });
 
-    it('queries a Terraform-managed events table at the data folder, whose SerDe skips malformed JSON, in every mode', () => {
-      const tables = resources<{ name: string; storage_descriptor: Record<string, unknown>; partition_keys: unknown }>(
-        'aws_glue_catalog_table',
-      ).filter((t) => t.name === names.table);
-      expect(tables).toHaveLength(1);
-      const sd = tables[0].storage_descriptor;
-      expect(sd.location).toBe(`s3://${names.dataBucket}/${staticFolder(settings.firehose.dataPrefix)}`);
-      expect(tables[0].partition_keys).toEqual(PARTITION_COLUMNS.map((name) => ({ name, type: 'string' })));
-      // One guest's malformed line, or valid JSON of the wrong types (`"client":"x"`), must not fail every query
-      // over its partition (analysts', the erasure's locate). Parquet objects are written by Firehose's conversion,
-      // which sends what it cannot convert to the errors path.
-      expect((sd.ser_de_info as { parameters?: Record<string, string> }).parameters).toEqual(
-        settings.firehose.format === 'json'
-          ? { 'ignore.malformed.json': 'TRUE', 'use.null.for.invalid.data': 'TRUE' }
-          : undefined,
-      );
-    });
+    it(
+      'queries a Terraform-managed events table at the data ' +
+        'folder, whose SerDe skips malformed JSON, in every mode',
+      () => {
+        const tables = resources<{
+          name: string;
+          storage_descriptor: Record<string, unknown>;
+          partition_keys: unknown;
+        }>('aws_glue_catalog_table').filter((t) => t.name === names.table);
+        expect(tables).toHaveLength(1);
+        const sd = tables[0].storage_descriptor;
+        expect(sd.location).toBe(`s3://${names.dataBucket}/${staticFolder(settings.firehose.dataPrefix)}`);
+        expect(tables[0].partition_keys).toEqual(PARTITION_COLUMNS.map((name) => ({ name, type: 'string' })));
+        // One guest's malformed line, or valid JSON of the wrong types (`"client":"x"`), must not fail every query
+        // over its partition (analysts', the erasure's locate). Parquet objects are written by Firehose's conversion,
+        // which sends what it cannot convert to the errors path.
+        expect((sd.ser_de_info as { parameters?: Record<string, string> }).parameters).toEqual(
+          settings.firehose.format === 'json'
+            ? { 'ignore.malformed.json': 'TRUE', 'use.null.for.invalid.data': 'TRUE' }
+            : undefined,
+        );
+      },
+    );
 
-    it('crawler modes: the crawler only adds partitions to that table (catalog target, LOG/LOG, inherit from table)', () => {
-      if (settings.catalog.mode === 'projection') return;
-      const crawler = only(tf, 'aws_glue_crawler');
-      // No S3 target: a crawler that creates its own table writes its own SerDe settings (none of the contract's).
-      expect(crawler.s3_target).toBeUndefined();
-      expect(crawler.table_prefix).toBeUndefined();
-      const targets = crawler.catalog_target as Record<string, unknown>[];
-      expect(targets).toHaveLength(1);
-      expect(targets[0].database_name).toContain('aws_glue_catalog_database');
-      expect(targets[0].tables).toHaveLength(1);
-      const tableRef = String((targets[0].tables as string[])[0]);
-      const [, address] = /aws_glue_catalog_table\.([^.]+)\.name/.exec(tableRef) ?? [];
-      expect((tf.resource.aws_glue_catalog_table[address] as { name: string }).name).toBe(names.table);
-      expect(targets[0].connection_name).toBeUndefined();
-      expect(Boolean(targets[0].event_queue_arn)).toBe(settings.catalog.mode === 'crawler-events');
-      expect(crawler.schema_change_policy).toEqual({ update_behavior: 'LOG', delete_behavior: 'LOG' });
-      expect(JSON.parse(String(crawler.configuration)).CrawlerOutput).toEqual({
-        Partitions: { AddOrUpdateBehavior: 'InheritFromTable' },
-      });
-    });
+    it(
+      'crawler modes: the crawler only adds partitions to that ' +
+        'table (catalog target, LOG/LOG, inherit from table)',
+      () => {
+        if (settings.catalog.mode === 'projection') return;
+        const crawler = only(tf, 'aws_glue_crawler');
+        // No S3 target: a crawler that creates its own table writes its own SerDe settings (none of the contract's).
+        expect(crawler.s3_target).toBeUndefined();
+        expect(crawler.table_prefix).toBeUndefined();
+        const targets = crawler.catalog_target as Record<string, unknown>[];
+        expect(targets).toHaveLength(1);
+        expect(targets[0].database_name).toContain('aws_glue_catalog_database');
+        expect(targets[0].tables).toHaveLength(1);
+        const tableRef = String((targets[0].tables as string[])[0]);
+        const [, address] = /aws_glue_catalog_table\.([^.]+)\.name/.exec(tableRef) ?? [];
+        expect((tf.resource.aws_glue_catalog_table[address] as { name: string }).name).toBe(names.table);
+        expect(targets[0].connection_name).toBeUndefined();
+        expect(Boolean(targets[0].event_queue_arn)).toBe(settings.catalog.mode === 'crawler-events');
+        expect(crawler.schema_change_policy).toEqual({ update_behavior: 'LOG', delete_behavior: 'LOG' });
+        expect(JSON.parse(String(crawler.configuration)).CrawlerOutput).toEqual({
+          Partitions: { AddOrUpdateBehavior: 'InheritFromTable' },
+        });
+      },
+    );
 
     it('enforces the workgroup with the configured cutoff and SSE-KMS results in the data bucket', () => {
       expect(synthesized).toHaveResourceWithProperties(AthenaWorkgroup, {
@@ -227,17 +248,20 @@ describeEach(
       });
     });
 
-    it('saves every built-in and configured query, each reading this stack’s table and filtering on the partitions', () => {
-      const queries = resources<{ name: string; query: string; workgroup: string }>('aws_athena_named_query');
-      expect(queries.map((q) => q.name).sort()).toEqual(
-        [...NAMED_QUERIES, ...settings.extraQueries].map((q) => q.name).sort(),
-      );
-      for (const q of queries) {
-        const where = q.query.split(/\bWHERE\b/i)[1] ?? '';
-        for (const column of PARTITION_COLUMNS) expect(where).toContain(column);
-        expect(q.query).toContain(`"${names.glueDatabase}"."${names.table}"`);
-      }
-    });
+    it(
+      'saves every built-in and configured query, each reading ' + 'this stack’s table and filtering on the partitions',
+      () => {
+        const queries = resources<{ name: string; query: string; workgroup: string }>('aws_athena_named_query');
+        expect(queries.map((q) => q.name).sort()).toEqual(
+          [...NAMED_QUERIES, ...settings.extraQueries].map((q) => q.name).sort(),
+        );
+        for (const q of queries) {
+          const where = q.query.split(/\bWHERE\b/i)[1] ?? '';
+          for (const column of PARTITION_COLUMNS) expect(where).toContain(column);
+          expect(q.query).toContain(`"${names.glueDatabase}"."${names.table}"`);
+        }
+      },
+    );
 
     it('grants IAM permissions on this stack’s ARNs only, never "*"', () => {
       for (const policy of resources<{ policy: string }>('aws_iam_role_policy')) {
@@ -246,7 +270,8 @@ describeEach(
             expect(resource).not.toBe('*');
             expect(resource).toMatch(
               new RegExp(
-                `^(arn:${partition}:[a-z0-9-]+:(${d.region}|):(${d.accountId}|):|\\$\\{aws_[a-z0-9_]+\\.[^}]+\\.arn\\})`,
+                `^(arn:${partition}:[a-z0-9-]+:(${d.region}|):(` +
+                  `${d.accountId}|):|\\$\\{aws_[a-z0-9_]+\\.[^}]+\\.arn\\})`,
               ),
             );
           }
@@ -265,22 +290,26 @@ describeEach(
         expect(k.lifecycle).toEqual(settings.protection.allowDestroy ? undefined : { prevent_destroy: true });
     });
 
-    it('logs every request to the data bucket into its in-region log bucket, kept as long as the logs, when access logs are on', () => {
-      const loggings = resources<{ bucket: string; target_bucket: string; target_prefix: string }>(
-        'aws_s3_bucket_logging',
-      );
-      if (!settings.logs.bucketAccessLogs) return expect(loggings).toEqual([]);
-      expect(loggings).toEqual([
-        expect.objectContaining({
-          bucket: expect.stringContaining(bucketAddress(names.dataBucket)),
-          target_bucket: expect.stringContaining(bucketAddress(names.accessLogBucket)),
-          target_prefix: `${names.dataBucket}/`,
-        }),
-      ]);
-      expect(lifecycleOf(names.accessLogBucket).rule).toEqual([
-        expect.objectContaining({ expiration: [{ days: settings.logs.retentionDays }] }),
-      ]);
-    });
+    it(
+      'logs every request to the data bucket into its in-region log ' +
+        'bucket, kept as long as the logs, when access logs are on',
+      () => {
+        const loggings = resources<{ bucket: string; target_bucket: string; target_prefix: string }>(
+          'aws_s3_bucket_logging',
+        );
+        if (!settings.logs.bucketAccessLogs) return expect(loggings).toEqual([]);
+        expect(loggings).toEqual([
+          expect.objectContaining({
+            bucket: expect.stringContaining(bucketAddress(names.dataBucket)),
+            target_bucket: expect.stringContaining(bucketAddress(names.accessLogBucket)),
+            target_prefix: `${names.dataBucket}/`,
+          }),
+        ]);
+        expect(lifecycleOf(names.accessLogBucket).rule).toEqual([
+          expect.objectContaining({ expiration: [{ days: settings.logs.retentionDays }] }),
+        ]);
+      },
+    );
 
     it('versions the data bucket, expiring noncurrent versions and lone delete markers', () => {
       expect(only(tf, 'aws_s3_bucket_versioning').versioning_configuration).toEqual({ status: 'Enabled' });

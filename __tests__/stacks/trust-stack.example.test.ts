@@ -81,41 +81,46 @@ describe.each(deployments.map((d) => [d.names.stack, d] as const))('%s', (_stack
       expect(statement.Condition).toEqual({
         StringEquals: {
           [`${host}:aud`]: 'aws.workload.identity',
-          [`${host}:sub`]: `organization:${organization}:project:mobile-telemetry:workspace:${workspace}:run_phase:${phase}`,
+          [`${host}:sub`]:
+            `organization:${organization}:project:mobile-telemetry:` + `workspace:${workspace}:run_phase:${phase}`,
         },
       });
     },
   );
 
-  it('its workspace is in the project, never auto-applies, runs from its folder, and its credential variables name its roles', () => {
-    const ws = json(`telemetry-workspaces-${host.replace('.terraform.io', '').replace('.', '-')}-${organization}`);
-    const [address, w] = Object.entries(ws.resource.tfe_workspace).find(([, w]) => w.name === workspace)!;
-    expect(w).toMatchObject({ auto_apply: false, working_directory: `cdktf.out/stacks/${d.names.stack}` });
-    const project = Object.entries(ws.resource.tfe_project).find(([, p]) => p.name === 'mobile-telemetry')!;
-    expect(w.project_id).toBe(`\${tfe_project.${project[0]}.id}`);
-    const variables = Object.fromEntries(
-      Object.values(ws.resource.tfe_variable)
-        .filter((v) => v.workspace_id === `\${tfe_workspace.${address}.id}`)
-        .map((v) => [v.key, v]),
-    );
-    expect(Object.keys(variables).sort()).toEqual([
-      'TFC_AWS_APPLY_ROLE_ARN',
-      'TFC_AWS_PLAN_ROLE_ARN',
-      'TFC_AWS_PROVIDER_AUTH',
-    ]);
-    expect(variables.TFC_AWS_PROVIDER_AUTH).toMatchObject({ value: 'true', category: 'env' });
-    for (const phase of ['plan', 'apply'] as const) {
-      expect(named(trust, 'aws_iam_role', 'name', `${d.names.stack}-deploy-${phase}`)).toBeDefined();
-      expect(variables[`TFC_AWS_${phase.toUpperCase()}_ROLE_ARN`]).toMatchObject({
-        category: 'env',
-        value: `arn:aws:iam::${d.accountId}:role/${d.names.stack}-deploy-${phase}`,
-      });
-    }
-    const settings = Object.values(ws.resource.tfe_workspace_settings).find(
-      (s) => s.workspace_id === `\${tfe_workspace.${address}.id}`,
-    );
-    expect(settings).toMatchObject({ execution_mode: 'remote' });
-  });
+  it(
+    'its workspace is in the project, never auto-applies, runs from ' +
+      'its folder, and its credential variables name its roles',
+    () => {
+      const ws = json(`telemetry-workspaces-${host.replace('.terraform.io', '').replace('.', '-')}-${organization}`);
+      const [address, w] = Object.entries(ws.resource.tfe_workspace).find(([, w]) => w.name === workspace)!;
+      expect(w).toMatchObject({ auto_apply: false, working_directory: `cdktf.out/stacks/${d.names.stack}` });
+      const project = Object.entries(ws.resource.tfe_project).find(([, p]) => p.name === 'mobile-telemetry')!;
+      expect(w.project_id).toBe(`\${tfe_project.${project[0]}.id}`);
+      const variables = Object.fromEntries(
+        Object.values(ws.resource.tfe_variable)
+          .filter((v) => v.workspace_id === `\${tfe_workspace.${address}.id}`)
+          .map((v) => [v.key, v]),
+      );
+      expect(Object.keys(variables).sort()).toEqual([
+        'TFC_AWS_APPLY_ROLE_ARN',
+        'TFC_AWS_PLAN_ROLE_ARN',
+        'TFC_AWS_PROVIDER_AUTH',
+      ]);
+      expect(variables.TFC_AWS_PROVIDER_AUTH).toMatchObject({ value: 'true', category: 'env' });
+      for (const phase of ['plan', 'apply'] as const) {
+        expect(named(trust, 'aws_iam_role', 'name', `${d.names.stack}-deploy-${phase}`)).toBeDefined();
+        expect(variables[`TFC_AWS_${phase.toUpperCase()}_ROLE_ARN`]).toMatchObject({
+          category: 'env',
+          value: `arn:aws:iam::${d.accountId}:role/${d.names.stack}-deploy-${phase}`,
+        });
+      }
+      const settings = Object.values(ws.resource.tfe_workspace_settings).find(
+        (s) => s.workspace_id === `\${tfe_workspace.${address}.id}`,
+      );
+      expect(settings).toMatchObject({ execution_mode: 'remote' });
+    },
+  );
 
   it('its roles carry the deploy policies generated from its stack, and the cloud block names the project', () => {
     const stack = telemetry.find((t) => t.node.id === d.names.stack)!;
@@ -205,19 +210,24 @@ describe('deploy permissions generated from a stack', () => {
   it('the plan role only reads: no action that creates, changes or deletes', () => {
     expect(
       [...actions(plan)].filter((a) =>
-        /:(Create|Delete|Put|Update|Tag|Untag|Set|Attach|Detach|Pass|Enable|Disable|Schedule|Start|Stop|Subscribe|Unsubscribe|Remove)/.test(
-          a,
-        ),
+        new RegExp(
+          ':(Create|Delete|Put|Update|Tag|Untag|Set|Attach|Detach|Pass|Enable|Disable|Schedule|' +
+            'Start|Stop|Subscribe|Unsubscribe|Remove)',
+        ).test(a),
       ),
     ).toEqual([]);
   });
 
-  it("both roles read a Glue table as the provider does: GetTable, then its partition indexes (the e2e's apply failed without)", () => {
-    // resourceCatalogTableRead (internal/service/glue/catalog_table.go) calls GetPartitionIndexes after GetTable.
-    expect(JSON.stringify(stack.toTerraform())).toContain('aws_glue_catalog_table');
-    for (const role of [plan, apply])
-      expect([...actions(role)]).toEqual(expect.arrayContaining(['glue:GetTable', 'glue:GetPartitionIndexes']));
-  });
+  it(
+    'both roles read a Glue table as the provider does: GetTable, then ' +
+      "its partition indexes (the e2e's apply failed without)",
+    () => {
+      // resourceCatalogTableRead (internal/service/glue/catalog_table.go) calls GetPartitionIndexes after GetTable.
+      expect(JSON.stringify(stack.toTerraform())).toContain('aws_glue_catalog_table');
+      for (const role of [plan, apply])
+        expect([...actions(role)]).toEqual(expect.arrayContaining(['glue:GetTable', 'glue:GetPartitionIndexes']));
+    },
+  );
 
   it('the apply role can do what the plan role can, and more', () => {
     const applying = actions(apply);
@@ -225,18 +235,22 @@ describe('deploy permissions generated from a stack', () => {
     expect(applying.size).toBeGreaterThan(actions(plan).size);
   });
 
-  it('"*" only for actions AWS gives no resource type, kept to the stack’s region, and creating only with the stack’s tag', () => {
-    for (const s of [...plan, ...apply].filter((s) => [s.Resource].flat().includes('*'))) {
-      expect([s.Action].flat().filter((a) => !authorizesNoResource(a))).toEqual([]);
-      const creates = [s.Action].flat().some((a) => a in TAG_ON_CREATE);
-      expect(s.Condition).toEqual({
-        StringEquals: {
-          'aws:RequestedRegion': stack.deployment.region,
-          ...(creates ? { 'aws:RequestTag/Stack': stack.deployment.names.stack } : {}),
-        },
-      });
-    }
-  });
+  it(
+    '"*" only for actions AWS gives no resource type, kept to the ' +
+      'stack’s region, and creating only with the stack’s tag',
+    () => {
+      for (const s of [...plan, ...apply].filter((s) => [s.Resource].flat().includes('*'))) {
+        expect([s.Action].flat().filter((a) => !authorizesNoResource(a))).toEqual([]);
+        const creates = [s.Action].flat().some((a) => a in TAG_ON_CREATE);
+        expect(s.Condition).toEqual({
+          StringEquals: {
+            'aws:RequestedRegion': stack.deployment.region,
+            ...(creates ? { 'aws:RequestTag/Stack': stack.deployment.names.stack } : {}),
+          },
+        });
+      }
+    },
+  );
 
   it('every other resource is the stack’s own: its region or global service, its account, its names', () => {
     const { region, accountId, names } = stack.deployment;
@@ -381,19 +395,23 @@ describe('HCP Terraform projects and team access', () => {
 });
 
 describe('the permissions a trust stack holds are its pipelines as they are when it resolves', () => {
-  it('each pipeline computed once per resolution of the trust stack, and again at the next: a pipeline changed in between shows', () => {
-    const { all, telemetry } = buildMatrix(Testing.app(), deployments);
-    const trust = all.find((s) => s.node.id === 'telemetry-trust-222222222222')!;
-    const pipelines = telemetry.filter((t) => t.deployment.accountId === '222222222222');
-    const computed = pipelines.map((p) => jest.spyOn(p, 'deployPermissions'));
-    const before = Testing.synth(trust);
-    expect(computed.map((c) => c.mock.calls.length)).toEqual(pipelines.map(() => 1));
-    expect(before).not.toContain('sqs:CreateQueue');
+  it(
+    'each pipeline computed once per resolution of the trust stack, and ' +
+      'again at the next: a pipeline changed in between shows',
+    () => {
+      const { all, telemetry } = buildMatrix(Testing.app(), deployments);
+      const trust = all.find((s) => s.node.id === 'telemetry-trust-222222222222')!;
+      const pipelines = telemetry.filter((t) => t.deployment.accountId === '222222222222');
+      const computed = pipelines.map((p) => jest.spyOn(p, 'deployPermissions'));
+      const before = Testing.synth(trust);
+      expect(computed.map((c) => c.mock.calls.length)).toEqual(pipelines.map(() => 1));
+      expect(before).not.toContain('sqs:CreateQueue');
 
-    new SqsQueue(pipelines[0], 'added-after-a-resolution', { name: 'added-after-a-resolution' });
-    const after = Testing.synth(trust);
-    expect(computed.map((c) => c.mock.calls.length)).toEqual(pipelines.map(() => 2));
-    expect(after).toContain('sqs:CreateQueue');
-    for (const c of computed) c.mockRestore();
-  });
+      new SqsQueue(pipelines[0], 'added-after-a-resolution', { name: 'added-after-a-resolution' });
+      const after = Testing.synth(trust);
+      expect(computed.map((c) => c.mock.calls.length)).toEqual(pipelines.map(() => 2));
+      expect(after).toContain('sqs:CreateQueue');
+      for (const c of computed) c.mockRestore();
+    },
+  );
 });

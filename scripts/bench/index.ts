@@ -7,8 +7,8 @@
  *   - `npm test` (jest): wall time and peak RSS of the whole process tree, beside the same tests under the cdktf
  *     template's Jest set-up (naive-template.ts), and over generated matrices of 3, 8 and 16 deployments;
  *   - the erasure's hot path (scripts/bench/erasure.ts): MB/s of compressed input and of JSON on one core.
- * Figures are printed, never asserted. Budget: app ≤ 1 s and < 250 MB; cdktf synth ≤ 2.5 s; tests ≤ 8 s and ≤ 0.45 of the
- * naive template's time, growing no faster than linearly with the matrix (issue 34), < 1 GB.
+ * Figures are printed, never asserted. Budget: app ≤ 1 s and < 250 MB; cdktf synth ≤ 2.5 s; tests ≤ 8 s and ≤ 0.45 of
+ * the naive template's time, growing no faster than linearly with the matrix (issue 34), < 1 GB.
  */
 import { spawn } from 'node:child_process';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -79,7 +79,9 @@ function generatedMatrix(count: number, dir: string): { path: string; stacks: nu
   const deployments = Array.from({ length: count }, (_, i) => {
     const region = AWS_REGIONS[Math.floor(i / environments.length) % AWS_REGIONS.length];
     return {
-      environment: `${environments[i % environments.length]}${Math.floor(i / (environments.length * AWS_REGIONS.length)) || ''}`,
+      environment:
+        `${environments[i % environments.length]}` +
+        `${Math.floor(i / (environments.length * AWS_REGIONS.length)) || ''}`,
       region,
       accountId: '333333333333',
       profile: i % 2 === 0 ? 'standard' : 'compliance',
@@ -129,12 +131,17 @@ function printRow(label: string, stacks: number, results: Run[]): Row {
     peakMb: Math.max(...results.map((r) => r.peakMb)),
   };
   console.log(
-    `${label.padEnd(34)} ${(stacks ? String(stacks) : '—').padStart(6)}  ${fmt(row.median).padStart(8)}  ${`${fmt(row.min)}–${fmt(row.max)}`.padStart(15)}  ${mb(row.peakMb).padStart(8)}  ${(stacks ? `${(row.median / stacks).toFixed(1)} ms` : '—').padStart(10)}`,
+    `${label.padEnd(34)} ${(stacks ? String(stacks) : '—').padStart(6)}  ` +
+      `${fmt(row.median).padStart(8)}  ${`${fmt(row.min)}–${fmt(row.max)}`.padStart(15)}  ` +
+      `${mb(row.peakMb).padStart(8)}  ` +
+      `${(stacks ? `${(row.median / stacks).toFixed(1)} ms` : '—').padStart(10)}`,
   );
   return row;
 }
 
-/** The test budget (issue 34): `npm test` at most 8 s, and at most 0.45 of the naive template's time in the same run. */
+/**
+ * The test budget (issue 34): `npm test` at most 8 s, and at most 0.45 of the naive template's time in the same run.
+ */
 export const TEST_BUDGET = { seconds: 8, ratioToNaiveTemplate: 0.45 } as const;
 
 /**
@@ -163,7 +170,10 @@ async function testFigures(runs: number, naiveRuns: number, dir: string): Promis
     ratio = oursMs / naiveMs;
   } else console.log(`the ${engineCli()}-cli TypeScript template was not found: no naive-template figure`);
   console.log(
-    `  budget: ≤ ${TEST_BUDGET.seconds} s (median here ${fmt(oursMs)}); ratio to the naive template ≤ ${TEST_BUDGET.ratioToNaiveTemplate} (here ${ratio === null ? 'n/a' : ratio.toFixed(2)}) — judged over runs on CI's machine, not one run`,
+    `  budget: ≤ ${TEST_BUDGET.seconds} s (median here ${fmt(oursMs)}); ratio to the ` +
+      `naive template ≤ ${TEST_BUDGET.ratioToNaiveTemplate} ` +
+      `(here ${ratio === null ? 'n/a' : ratio.toFixed(2)}) — judged over runs on CI's ` +
+      `machine, not one run`,
   );
 
   // Growth: the whole suite over generated matrices (invariant tests per stack), snapshots into a scratch folder.
@@ -180,7 +190,11 @@ async function testFigures(runs: number, naiveRuns: number, dir: string): Promis
   // Linear or better: the cost of each added stack does not rise with the matrix's size.
   const marginal = sizes.slice(1).map((s, i) => (s.ms - sizes[i].ms) / (s.stacks - sizes[i].stacks));
   console.log(
-    `  cost per added stack: ${marginal.map((m, i) => `${sizes[i].stacks}→${sizes[i + 1].stacks} stacks ${m.toFixed(0)} ms`).join(', ')} (linear or better when it does not rise with the size; one run each is noise-bound: judge over --runs ≥ 3)`,
+    `  cost per added ` +
+      `stack: ` +
+      `${marginal.map((m, i) => `${sizes[i].stacks}→${sizes[i + 1].stacks} stacks ${m.toFixed(0)} ms`).join(', ')}` +
+      ` (linear or better when it does not rise with the size; one run each is noise-bound: ` +
+      `judge over --runs ≥ 3)`,
   );
 }
 
@@ -207,11 +221,14 @@ async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'telemetry-bench-'));
   const out = (name: string) => ({ CDKTF_OUTDIR: join(dir, name) });
   console.log(
-    `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+    `machine: ${cpus().length} ` +
+      `× ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} ` +
+      `GiB, Node ${process.version}`,
   );
   console.log(`runs per figure: ${runs} (the first run of the app also builds its cached bundle)\n`);
   console.log(
-    `${'synth'.padEnd(34)} ${'stacks'.padStart(6)}  ${'median'.padStart(8)}  ${'spread'.padStart(15)}  ${'peak RSS'.padStart(8)}  ${'per stack'.padStart(10)}`,
+    `${'synth'.padEnd(34)} ${'stacks'.padStart(6)}  ${'median'.padStart(8)}  ` +
+      `${'spread'.padStart(15)}  ${'peak RSS'.padStart(8)}  ${'per stack'.padStart(10)}`,
   );
 
   const app = ['scripts/run-ts.js', 'main.ts'];
@@ -242,7 +259,8 @@ async function main(): Promise<number> {
   const time = fit(generated.map((g) => g.median));
   const memory = fit(generated.map((g) => g.peakMb));
   console.log(
-    `  linear fit: ${fmt(time.intercept)} start-up + ${time.slope.toFixed(1)} ms per stack; ${memory.intercept.toFixed(0)} MB + ${memory.slope.toFixed(2)} MB per stack`,
+    `  linear fit: ${fmt(time.intercept)} start-up + ${time.slope.toFixed(1)} ms per ` +
+      `stack; ${memory.intercept.toFixed(0)} MB + ${memory.slope.toFixed(2)} MB per stack`,
   );
   await series('npm run synth (fast path)', runs, 'npm', ['run', '-s', 'synth'], out('npm'), 6);
   // The engine's CLI (`cdktf`, or `cdktn` on CDK Terrain): `npx cdktf` there would fetch the archived cdktf-cli.
@@ -294,19 +312,28 @@ async function main(): Promise<number> {
     `${median(values).toFixed(1)} (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`;
   const [first] = erasure;
   console.log(
-    `  object: ${first.events} events, ${first.jsonMb} MB of JSON in ${first.compressedMb} MB of GZIP (level ${first.gzipLevel} for rewrites)`,
+    `  object: ${first.events} events, ${first.jsonMb} MB of JSON ` +
+      `in ${first.compressedMb} MB of GZIP (level ${first.gzipLevel} for ` +
+      `rewrites)`,
   );
   console.log(
-    `  holding the device (rewritten): ${spread(erasure.map((e) => e.holdsTheDevice.compressedMbPerSecond))} MB/s compressed, ${spread(erasure.map((e) => e.holdsTheDevice.jsonMbPerSecond))} MB/s of JSON`,
+    `  holding the device (rewritten): ${spread(erasure.map((e) => e.holdsTheDevice.compressedMbPerSecond))} ` +
+      `MB/s compressed, ${spread(erasure.map((e) => e.holdsTheDevice.jsonMbPerSecond))} MB/s of JSON`,
   );
   console.log(
-    `  not holding it (searched):      ${spread(erasure.map((e) => e.doesNot.compressedMbPerSecond))} MB/s compressed, ${spread(erasure.map((e) => e.doesNot.jsonMbPerSecond))} MB/s of JSON`,
+    `  not holding it (searched):      ${spread(erasure.map((e) => e.doesNot.compressedMbPerSecond))} ` +
+      `MB/s compressed, ${spread(erasure.map((e) => e.doesNot.jsonMbPerSecond))} MB/s of JSON`,
   );
   console.log(
-    `  compressing the rewrite: level 1 ${spread(erasure.map((e) => e.gzipSeconds.level1 * 1000))} ms, level 6 ${spread(erasure.map((e) => e.gzipSeconds.level6 * 1000))} ms`,
+    `  compressing the rewrite: level ` +
+      `1 ${spread(erasure.map((e) => e.gzipSeconds.level1 * 1000))} ms, level ` +
+      `6 ${spread(erasure.map((e) => e.gzipSeconds.level6 * 1000))} ms`,
   );
   console.log(
-    `  Parquet (${first.parquet.mb} MB, Snappy, DuckDB) rewritten: ${spread(erasure.map((e) => e.parquet.mbPerSecond))} MB/s of Parquet, ${spread(erasure.map((e) => e.parquet.jsonMbPerSecond))} MB/s of the same events as JSON`,
+    `  Parquet (${first.parquet.mb} MB, Snappy, DuckDB) ` +
+      `rewritten: ${spread(erasure.map((e) => e.parquet.mbPerSecond))} MB/s of ` +
+      `Parquet, ${spread(erasure.map((e) => e.parquet.jsonMbPerSecond))} MB/s of the ` +
+      `same events as JSON`,
   );
   return 0;
 }

@@ -13,7 +13,8 @@ function rules(pack: PolicyRule<never>[]): string[] {
     '|---|---|---|---|---|---|',
     ...pack.map(
       (r) =>
-        `| \`${r.id}\` | ${r.check} | ${r.level} | ${cell(r.appliesTo)} | ${(r.controls ?? []).join(', ') || '—'} | ${cell(r.explanation)} |`,
+        `| \`${r.id}\` | ${r.check} | ${r.level} | ${cell(r.appliesTo)} ` +
+        `| ${(r.controls ?? []).join(', ') || '—'} | ${cell(r.explanation)} |`,
     ),
   ];
 }
@@ -40,18 +41,24 @@ export function renderPolicyRuleCatalogue(): string {
     '',
     '## Security Hub controls',
     '',
-    `${CONTROLS.length} controls: the controls a scan of a deployed stack applies to what it deploys, and the rules that evidence each (config/controls.ts). The report lists them per stack as pass, fail, accepted (with its reason, from \`controls.acceptances\`) or not checked.`,
+    `${CONTROLS.length} controls: the controls a scan of a deployed stack applies to what it deploys, ` +
+      `and the rules that evidence each (config/controls.ts). The report lists them per stack as pass, ` +
+      `fail, accepted (with its reason, from \`controls.acceptances\`) or not checked.`,
     '',
     '| Control | Title | Standards | Rules | When it fails |',
     '|---|---|---|---|---|',
     ...CONTROLS.map((c) => {
       const rules = [...SYNTH_GATE, ...REPORT_ONLY].filter((r) => r.controls?.includes(c.id)).map((r) => `\`${r.id}\``);
-      return `| ${c.id} | ${cell(c.title)} | ${c.standards.join(', ')} | ${rules.join(', ') || 'not checked'} | ${cell(c.closedBy ?? '—')} |`;
+      return (
+        `| ${c.id} | ${cell(c.title)} | ${c.standards.join(', ')} ` +
+        `| ${rules.join(', ') || 'not checked'} | ${cell(c.closedBy ?? '—')} |`
+      );
     }),
     '',
     `## Suppressions (${SUPPRESSIONS.length})`,
     '',
-    'A suppressed finding stays in the report as `info`, with its reason; it never fails synth (stacks/rules/suppressions.ts).',
+    'A suppressed finding stays in the report as `info`, with its ' +
+      'reason; it never fails synth (stacks/rules/suppressions.ts).',
     '',
     '| Rule | Resource | Reason |',
     '|---|---|---|',

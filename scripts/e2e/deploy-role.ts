@@ -69,7 +69,10 @@ export const PLANTED_OMISSION = {
 export interface DeployRoleResult {
   stack: string;
   ok: boolean;
-  /** The emulator's lost answer that failed an apply (lost-response.ts): the failure is the emulator's, not the policy's. */
+  /**
+   * The emulator's lost answer that failed an apply (lost-response.ts): the failure is the emulator's, not the
+   * policy's.
+   */
   lost?: LostResponse;
   /** What was shown, step by step; on failure the last says what did not hold. */
   lines: string[];
@@ -268,7 +271,9 @@ async function analystCan(
     shown.push(what);
   }
   return [
-    `analyst role: ran ${NamedQueryIds.length} named queries in ${d.names.workgroup}, ${shown.slice(0, 2).join(', ')}; refused to ${shown.slice(2).join(', ')}`,
+    `analyst role: ran ${NamedQueryIds.length} named queries ` +
+      `in ${d.names.workgroup}, ${shown.slice(0, 2).join(', ')}; refused ` +
+      `to ${shown.slice(2).join(', ')}`,
   ];
 }
 
@@ -395,7 +400,10 @@ export async function deployRoleCheck(
     if (refused.code === 0 || !refusedAt) {
       return done(
         false,
-        `without ${PLANTED_OMISSION.action} the apply should have been refused at ${PLANTED_OMISSION.resourceType}; it ${refused.code === 0 ? 'succeeded' : `failed otherwise: ${terraformError(refused.output)}`} (log: ${logFile})`,
+        `without ${PLANTED_OMISSION.action} the apply should have been refused ` +
+          `at ${PLANTED_OMISSION.resourceType}; ` +
+          `it ${refused.code === 0 ? 'succeeded' : `failed otherwise: ${terraformError(refused.output)}`} ` +
+          `(log: ${logFile})`,
         refused,
       );
     }
@@ -416,7 +424,9 @@ export async function deployRoleCheck(
       if (r.code !== expect)
         return done(
           false,
-          `${what} with only the apply role's credentials: ${r.code === 2 ? 'changes left after apply' : terraformError(r.output)} (log: ${logFile})`,
+          `${what} with only the apply role's ` +
+            `credentials: ${r.code === 2 ? 'changes left after apply' : terraformError(r.output)} ` +
+            `(log: ${logFile})`,
           r,
         );
       lines.push(`${what} with only the apply role's credentials: ${what === 'plan' ? 'no changes' : 'ok'}`);
@@ -435,7 +445,8 @@ export async function deployRoleCheck(
     if (optedOut.code !== 0)
       return done(
         false,
-        `apply of the destroy opt-out with only the apply role's credentials: ${terraformError(optedOut.output)} (log: ${logFile})`,
+        `apply of the destroy opt-out with only the apply role's ` +
+          `credentials: ${terraformError(optedOut.output)} (log: ${logFile})`,
         optedOut,
       );
     const queries = Object.keys(full.pipeline.resource?.aws_athena_named_query ?? {}).map(
@@ -450,7 +461,9 @@ export async function deployRoleCheck(
       const keys = [...(left?.Versions ?? []), ...(left?.DeleteMarkers ?? [])].map((v) => v.Key);
       return done(
         false,
-        `destroy with only the apply role's credentials: ${terraformError(destroyed.output)}${keys.length ? ` (left in the bucket: ${keys.join(', ')})` : ''} (log: ${logFile})`,
+        `destroy with only the apply role's ` +
+          `credentials: ${terraformError(destroyed.output)}` +
+          `${keys.length ? ` (left in the bucket: ${keys.join(', ')})` : ''} (log: ${logFile})`,
       );
     }
     lines.push("destroy with only the apply role's credentials: ok");

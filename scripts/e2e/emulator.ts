@@ -33,68 +33,113 @@ export interface EmulatorGap {
 
 export const EMULATOR_GAPS: EmulatorGap[] = [
   {
-    gap: 'Cognito SetIdentityPoolRoles is not implemented: aws_cognito_identity_pool_roles_attachment never finishes creating',
+    gap:
+      'Cognito SetIdentityPoolRoles is not implemented: ' +
+      'aws_cognito_identity_pool_roles_attachment never finishes ' +
+      'creating',
     handling:
-      "the scratch copy sets its count to 0; GetId and GetCredentialsForIdentity still answer, with moto's default role",
+      'the scratch copy sets its count to 0; GetId and ' +
+      "GetCredentialsForIdentity still answer, with moto's default " +
+      'role',
   },
   {
-    gap: 'bucket policies are evaluated, and moto never sees a request as TLS (even served with --ssl): the TLS-only deny refuses every object read and write',
+    gap:
+      'bucket policies are evaluated, and moto never sees a request as TLS (even ' +
+      'served with --ssl): the TLS-only deny refuses every object read and write',
     handling:
-      'the scratch copy drops the TLS-only statement from each bucket policy (a policy with nothing else is left out; the access-log bucket keeps the statement letting S3 logging write, which moto checks at PutBucketLogging); the stacks keep it',
+      'the scratch copy drops the TLS-only statement from each bucket policy (a policy with ' +
+      'nothing else is left out; the access-log bucket keeps the statement letting S3 ' +
+      'logging write, which moto checks at PutBucketLogging); the stacks keep it',
   },
   {
     gap: 'deleting an aws_athena_named_query never completes',
     handling:
-      'before destroy, the named queries are removed from the state with `terraform state rm` (the emulator is thrown away anyway)',
+      'before destroy, the named queries are removed from the state with ' +
+      '`terraform state rm` (the emulator is thrown away anyway)',
   },
   {
     gap: 'one moto server is one account (123456789012 unless MOTO_ACCOUNT_ID says otherwise)',
     handling:
-      'one server per account of the matrix, started with MOTO_ACCOUNT_ID, so allowed_account_ids and every ARN stay as synthesized; skip_requesting_account_id stays false so the provider builds ARNs with the account',
+      'one server per account of the matrix, started with MOTO_ACCOUNT_ID, so ' +
+      'allowed_account_ids and every ARN stay as synthesized; ' +
+      'skip_requesting_account_id stays false so the provider builds ARNs with the ' +
+      'account',
   },
   {
-    gap: "deleting an S3 delete marker fails inside moto (AttributeError: 'FakeDeleteMarker' object has no attribute 'dispose'), so force_destroy cannot empty a versioned bucket holding delete markers — the state bucket, where every lock file leaves one",
+    gap:
+      "deleting an S3 delete marker fails inside moto (AttributeError: 'FakeDeleteMarker' " +
+      "object has no attribute 'dispose'), so force_destroy cannot empty a versioned bucket " +
+      'holding delete markers — the state bucket, where every lock file leaves one',
     handling:
-      "a bootstrap stack's destroy is shown refused by prevent_destroy, and not carried out (the emulator is discarded); the data buckets show the opted-out, bucket-before-key destroy",
+      "a bootstrap stack's destroy is shown refused by prevent_destroy, and not carried out (the " +
+      'emulator is discarded); the data buckets show the opted-out, bucket-before-key destroy',
   },
   {
     gap: 'Firehose ignores !{…} prefix expressions (objects land under the literal prefix plus its own date folders)',
     handling:
-      'the event check finds objects anywhere under the data folder; the Hive layout is tested with npm run sample-events',
+      'the event check finds objects anywhere under the data folder; ' +
+      'the Hive layout is tested with npm run sample-events',
   },
   {
     gap: 'Athena BatchGetNamedQuery answers HTTP 500',
     handling: 'the query check reads each named query with GetNamedQuery (which real AWS serves as well)',
   },
   {
-    gap: 'IAM is not enforced unless moto starts with INITIAL_NO_AUTH_ACTION_COUNT: the matrix run lets any credentials call anything',
+    gap:
+      'IAM is not enforced unless moto starts with ' +
+      'INITIAL_NO_AUTH_ACTION_COUNT: the matrix run lets any credentials ' +
+      'call anything',
     handling:
-      'the deploy-role run (scripts/e2e/deploy-role.ts) has a moto server of its own that enforces IAM; docs/e2e.md says which mistakes only a real account shows',
+      'the deploy-role run (scripts/e2e/deploy-role.ts) has a moto server of its own that ' +
+      'enforces IAM; docs/e2e.md says which mistakes only a real account shows',
   },
   {
-    gap: 'with IAM enforced, moto matches a statement\'s Resource against "*" for every service but S3 (TODO in moto/iam/access_control.py, 5.2.1), so a statement scoped to ARNs never allows a non-S3 call; conditions of identity policies are not evaluated',
+    gap:
+      'with IAM enforced, moto matches a statement\'s Resource against "*" for every service ' +
+      'but S3 (TODO in moto/iam/access_control.py, 5.2.1), so a statement scoped to ARNs never ' +
+      'allows a non-S3 call; conditions of identity policies are not evaluated',
     handling:
-      'the deploy-role run\'s copies give the non-S3 statements of the deploy and analyst policies Resource "*" (policyAsMotoChecksIt): the actions are proven, and the S3 statements keep their bucket ARNs, which moto checks',
+      "the deploy-role run's copies give the non-S3 statements of the deploy and " +
+      'analyst policies Resource "*" (policyAsMotoChecksIt): the actions are proven, ' +
+      'and the S3 statements keep their bucket ARNs, which moto checks',
   },
   {
-    gap: "moto 5.2.1 verifies only StringEquals conditions of identity policies, and only against keys a request carries (none but sts:ExternalId): every other condition reads as met, so a conditioned Deny (a role written without the stack's boundary, an attachment of another policy) would refuse every call of its actions",
+    gap:
+      'moto 5.2.1 verifies only StringEquals conditions of identity policies, and only ' +
+      'against keys a request carries (none but sts:ExternalId): every other condition ' +
+      "reads as met, so a conditioned Deny (a role written without the stack's boundary, an " +
+      'attachment of another policy) would refuse every call of its actions',
     handling:
-      "the deploy-role run's copies leave conditioned Deny statements out (policyAsMotoChecksIt); the conditions are decided by policy evaluation in __tests__/stacks/deploy-escalation.invariants.test.ts, and the e2e shows an unconditioned Deny refusing (removing a role's permissions boundary)",
+      "the deploy-role run's copies leave conditioned Deny statements out (policyAsMotoChecksIt); the " +
+      'conditions are decided by policy evaluation in __tests__/stacks/deploy-escalation.invariants.test.ts, ' +
+      "and the e2e shows an unconditioned Deny refusing (removing a role's permissions boundary)",
   },
   {
-    gap: "moto names an action by the signing name of the request (CloudWatch's is monitoring:, not cloudwatch:), authorizes some S3 calls under names that are not IAM actions (HeadBucket, Get/Put/DeletePublicAccessBlock) or under another action (HeadObject of a version as GetObject), and calls it has no name for (encryption, ownership controls, replication, object lock, request payment) as ListBucket, CreateBucket or DeleteBucket",
+    gap:
+      "moto names an action by the signing name of the request (CloudWatch's is monitoring:, not " +
+      'cloudwatch:), authorizes some S3 calls under names that are not IAM actions (HeadBucket, ' +
+      'Get/Put/DeletePublicAccessBlock) or under another action (HeadObject of a version as ' +
+      'GetObject), and calls it has no name for (encryption, ownership controls, replication, ' +
+      'object lock, request payment) as ListBucket, CreateBucket or DeleteBucket',
     handling:
-      "the deploy-role run's copy adds moto's names beside the IAM actions they stand for; the unnamed S3 calls are not proven by the emulator (docs/e2e.md)",
+      "the deploy-role run's copy adds moto's names beside the IAM actions they stand " +
+      'for; the unnamed S3 calls are not proven by the emulator (docs/e2e.md)',
   },
   {
-    gap: 'with IAM enforced, moto rejects the signature (SignatureDoesNotMatch) of S3 requests whose key or query holds characters the SDK percent-encodes: a ListObjectVersions Prefix with "/", a key with "="',
+    gap:
+      'with IAM enforced, moto rejects the signature (SignatureDoesNotMatch) of S3 requests whose key or query ' +
+      'holds characters the SDK percent-encodes: a ListObjectVersions Prefix with "/", a key with "="',
     handling:
-      "the erasure (npm run erase) is run on the matrix's emulator, without IAM enforcement; its policy is tested permission by permission (__tests__/stacks/constructs/erasure.test.ts)",
+      "the erasure (npm run erase) is run on the matrix's emulator, without IAM enforcement; its " +
+      'policy is tested permission by permission (__tests__/stacks/constructs/erasure.test.ts)',
   },
   {
-    gap: 'AssumeRoleWithWebIdentity fails with HTTP 500 once IAM is enforced (an unsigned call; moto looks for its signature: KeyError HTTP_AUTHORIZATION)',
+    gap:
+      'AssumeRoleWithWebIdentity fails with HTTP 500 once IAM is enforced (an ' +
+      'unsigned call; moto looks for its signature: KeyError HTTP_AUTHORIZATION)',
     handling:
-      "the deploy-role run takes the apply role's session among the calls moto answers before it enforces IAM, before the role exists; moto resolves a session's permissions from its role at each call",
+      "the deploy-role run takes the apply role's session among the calls moto answers before it enforces " +
+      "IAM, before the role exists; moto resolves a session's permissions from its role at each call",
   },
 ];
 
@@ -105,7 +150,9 @@ export interface EmulatorCredentials {
   sessionToken?: string;
 }
 
-/** The AWS provider block of the override: the emulator's endpoints, the caller's (by default fake) keys, path-style S3. */
+/**
+ * The AWS provider block of the override: the emulator's endpoints, the caller's (by default fake) keys, path-style S3.
+ */
 export function providerOverride(
   endpoint: string,
   credentials: EmulatorCredentials = EMULATOR_CREDENTIALS,

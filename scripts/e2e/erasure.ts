@@ -5,10 +5,11 @@
  * (left intact: an id is matched only as a string, after decoding); a first
  * run stopped after one rewrite (planted), resumed until only Firehose's buffer is pending; then zero records of that
  * device in every version under the events and failed-record folders, every other device's records intact
- * (counted), the receipt's counts matching, its MAC of the id verified with KMS (VerifyMac) and another id's refused, the query result gone, and a re-run changing nothing; then a second
- * device erased by two shards (`--shard 0/2`, `--shard 1/2`) and a confirming run without. On the matrix's
- * emulator, without IAM enforcement: moto's signature check fails S3 requests with an encoded key or prefix once it
- * enforces IAM (emulator.ts); the erasure policy is tested permission by permission instead.
+ * (counted), the receipt's counts matching, its MAC of the id verified with KMS (VerifyMac) and another id's refused,
+ * the query result gone, and a re-run changing nothing; then a second device erased by two shards (`--shard 0/2`,
+ * `--shard 1/2`) and a confirming run without. On the matrix's emulator, without IAM enforcement: moto's signature
+ * check fails S3 requests with an encoded key or prefix once it enforces IAM (emulator.ts); the erasure policy is
+ * tested permission by permission instead.
  */
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -199,7 +200,8 @@ export async function erasureOfOneDevice(d: ResolvedDeployment, dir: string, end
     await readText(admin, bucket, `${ERASURE_REQUESTS_FOLDER}e2e-DSR-1/receipt.json`),
   ) as Receipt;
   const after = await count(true);
-  // The receipt holds a MAC of the id under the stack's receipt key: KMS VerifyMac confirms the erased id, and no other.
+  // The receipt holds a MAC of the id under the stack's receipt key: KMS VerifyMac confirms the erased id, and no
+  // other.
   const [macOfErased, macOfKept] = [await receiptMacOf(kms, receipt, erased), await receiptMacOf(kms, receipt, kept1)];
   // Every other device: the three sent here, the null ids ('?') and those of the events step.
   const others = Object.keys(before).filter((k) => k !== erased);
@@ -224,10 +226,12 @@ export async function erasureOfOneDevice(d: ResolvedDeployment, dir: string, end
       : '',
     JSON.stringify(receipt).toLowerCase().includes(erased.toLowerCase()) ? 'the receipt holds the id' : '',
     'salt' in receipt || receipt.macAlgorithm !== 'HMAC_SHA_256'
-      ? `the receipt is not keyed by the HMAC key: ${JSON.stringify({ macKey: receipt.macKey, macAlgorithm: receipt.macAlgorithm })}`
+      ? `the receipt is not keyed by the HMAC ` +
+        `key: ${JSON.stringify({ macKey: receipt.macKey, macAlgorithm: receipt.macAlgorithm })}`
       : '',
     macOfErased !== 0 || macOfKept !== -1
-      ? `KMS VerifyMac: the erased id matched MAC ${macOfErased} (expected 0), another device's ${macOfKept} (expected none)`
+      ? `KMS VerifyMac: the erased id matched MAC ${macOfErased} ` +
+        `(expected 0), another device's ${macOfKept} (expected none)`
       : '',
   ].filter(Boolean);
   if (problems.length) throw new Error(`erasure: ${problems.join('; ')}`);
@@ -277,8 +281,15 @@ export async function erasureOfOneDevice(d: ResolvedDeployment, dir: string, end
   ].filter(Boolean);
   if (shardProblems.length) throw new Error(`erasure: ${shardProblems.join('; ')}`);
   return (
-    `${before[erased]} record(s) of one device removed from every version under ${data} and ${errors} (${receipt.objectsRewritten} rewritten, ${receipt.objectsDeleted} deleted, ${receipt.versionsDeleted} versions deleted; one in a folder no crawler has seen, read whole: ${receipt.coverage.read.length} folder(s) read), ${others.reduce((n, k) => n + before[k], 0)} record(s) of ${others.length} other devices (${before['?']} with null or missing ids) intact, 1 query result deleted; the receipt's MAC verified by KMS for the erased id and for no other; runs exited ${codes.join(', ')} (a planted stop, a Deep Archive restore, then only Firehose's buffer pending); a re-run changed nothing (exit ${again}); ` +
-    `a second device's ${split.recordsRemoved} record(s) removed by two shards and confirmed by a run without (exits ${shardCodes.join(', ')})`
+    `${before[erased]} record(s) of one device removed from every version under ${data} and ${errors} ` +
+    `(${receipt.objectsRewritten} rewritten, ${receipt.objectsDeleted} deleted, ${receipt.versionsDeleted} ` +
+    `versions deleted; one in a folder no crawler has seen, read whole: ${receipt.coverage.read.length} ` +
+    `folder(s) read), ${others.reduce((n, k) => n + before[k], 0)} record(s) of ${others.length} other ` +
+    `devices (${before['?']} with null or missing ids) intact, 1 query result deleted; the receipt's MAC ` +
+    `verified by KMS for the erased id and for no other; runs exited ${codes.join(', ')} (a planted stop, a ` +
+    `Deep Archive restore, then only Firehose's buffer pending); a re-run changed nothing (exit ${again}); ` +
+    `a second device's ${split.recordsRemoved} record(s) removed by two shards ` +
+    `and confirmed by a run without (exits ${shardCodes.join(', ')})`
   );
 }
 

@@ -12,9 +12,8 @@
  * replication) reported by `npm run drift` for exactly that stack, with its meaning, and failing `review --plan
  * --fail-on-widening`, destroy stopped by prevent_destroy, and the clean-up.
  * Beside them, the deploy permissions are proven on an emulator that enforces IAM (scripts/e2e/deploy-role.ts).
- * Prints per stack `apply / events / queries / erase / drift / destroy` in seconds and ends `e2e: N passed, M failed` (the
- * stacks and the deploy-role check).
- * Exit 0 all passed, 1 a failure, 2 skipped (no moto_server).
+ * Prints per stack `apply / events / queries / erase / drift / destroy` in seconds and ends `e2e: N passed, M failed`
+ * (the stacks and the deploy-role check). Exit 0 all passed, 1 a failure, 2 skipped (no moto_server).
  */
 import { GATED, type ChangesJson } from '../report/changes';
 import {
@@ -238,7 +237,10 @@ async function apply(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> {
   if (!lost)
     return fail(
       answer
-        ? `${message}; ${answer.attempts === 1 ? `the provider sent ${answer.operation} once: two stacks name one object?` : `the provider's debug log does not show ${answer.operation}'s tries (${run.providerLog})`}`
+        ? `${message}; ` +
+            (answer.attempts === 1
+              ? `the provider sent ${answer.operation} once: two stacks name one object?`
+              : `the provider's debug log does not show ${answer.operation}'s tries (${run.providerLog})`)
         : message,
     );
   throw new LostAnswer(
@@ -282,7 +284,9 @@ async function checkRemoteState(run: StackRun): Promise<void> {
   const head = await s3.send(new HeadObjectCommand({ Bucket: backend.bucket, Key: backend.key }));
   if (head.ServerSideEncryption !== 'aws:kms' || head.SSEKMSKeyId !== backend.kmsKey) {
     fail(
-      `state s3://${backend.bucket}/${backend.key} is encrypted with ${head.ServerSideEncryption} ${head.SSEKMSKeyId ?? ''}, not the state key ${String(backend.kmsKey)}`,
+      `state s3://${backend.bucket}/${backend.key} is encrypted ` +
+        `with ${head.ServerSideEncryption} ${head.SSEKMSKeyId ?? ''}, not the state ` +
+        `key ${String(backend.kmsKey)}`,
     );
   }
   run.notes.push(`state in s3://${backend.bucket}/${backend.key} (SSE-KMS, state key)`);
@@ -357,9 +361,13 @@ async function sendEvents(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> 
         }),
       )
       .catch((error: { $response?: { statusCode?: number }; message?: string }) =>
-        // The emulator answers a failed delivery with an HTML error page, which the SDK cannot parse: name the status instead.
+        // The emulator answers a failed delivery with an HTML error page, which the SDK cannot parse: name the status
+        // instead.
         fail(
-          `PutRecordBatch into ${app.deliveryStreamName} failed${error.$response?.statusCode ? ` with HTTP ${error.$response.statusCode}` : `: ${error.message}`} (the stream could not deliver to its destination; see the emulator's output)`,
+          `PutRecordBatch into ${app.deliveryStreamName} ` +
+            `failed` +
+            `${error.$response?.statusCode ? ` with HTTP ${error.$response.statusCode}` : `: ${error.message}`}` +
+            ` (the stream could not deliver to its destination; see the emulator's output)`,
         ),
       );
     if (put.FailedPutCount) fail(`${put.FailedPutCount} records refused by ${app.deliveryStreamName}`);
@@ -453,7 +461,8 @@ async function runQueries(run: StackRun): Promise<void> {
       fail(`named query ${query.Name} failed: ${QueryExecution.Status.StateChangeReason}`);
   }
   run.notes.push(
-    `${crawled ? `crawler ${d.names.crawler} started` : `no crawler (${d.settings.catalog.mode})`}; ${NamedQueries.length} named queries ran in ${d.names.workgroup}`,
+    `${crawled ? `crawler ${d.names.crawler} started` : `no crawler (${d.settings.catalog.mode})`}; ` +
+      `${NamedQueries.length} named queries ran in ${d.names.workgroup}`,
   );
 }
 
@@ -541,7 +550,8 @@ async function reviewPlan(run: StackRun, env: NodeJS.ProcessEnv, outdir: string)
       ],
       { encoding: 'utf8' },
     );
-    // The gate fails on the planted replication (drift: data copied to another region) and on the planned shorter retention.
+    // The gate fails on the planted replication (drift: data copied to another region) and on the planned shorter
+    // retention.
     if (cli.status !== 1)
       fail(`npm run review -- --plan --fail-on-widening exited ${cli.status}, not 1: ${cli.stderr.trim()}`);
     type Reviewed = ChangesJson['stacks'][number];
@@ -566,14 +576,18 @@ async function reviewPlan(run: StackRun, env: NodeJS.ProcessEnv, outdir: string)
     const change = stacks.find((s) => s.source === 'change');
     if (drift?.after.expirationDays !== d.settings.lifecycle.expirationDays + 30)
       fail(
-        `the plan review did not name the out-of-band expiration (${d.settings.lifecycle.expirationDays + 30} days) as drift: ${JSON.stringify(stacks.map((s) => [s.source, s.effects]))}`,
+        `the plan review did not name the out-of-band expiration ` +
+          `(${d.settings.lifecycle.expirationDays + 30} days) as ` +
+          `drift: ${JSON.stringify(stacks.map((s) => [s.source, s.effects]))}`,
       );
     if (retention(change)?.after.expirationDays !== shorter || !change?.effects.includes('shortens-retention'))
       fail(
-        `the plan review did not name the planned expiration (${shorter} days) as a shortened retention: ${JSON.stringify(change)}`,
+        `the plan review did not name the planned expiration (${shorter} ` +
+          `days) as a shortened retention: ${JSON.stringify(change)}`,
       );
     run.notes.push(
-      `npm run review -- --plan named the out-of-band expiration as drift (${drift!.words}) and the planned one as a shortened retention; --fail-on-widening failed on the planted replication`,
+      `npm run review -- --plan named the out-of-band expiration as drift (${drift!.words}) and the ` +
+        `planned one as a shortened retention; --fail-on-widening failed on the planted replication`,
     );
   } finally {
     writeFileSync(file, original);
@@ -633,7 +647,8 @@ function table(runs: StackRun[]): string[] {
     `${'stack'.padEnd(width)} ${STEPS.map((s) => s.padStart(9)).join('')}  result`,
     ...runs.map(
       (r) =>
-        `${r.target.stack.padEnd(width)} ${STEPS.map((s) => cell(r, s)).join('')}  ${r.failure ? `FAILED at ${r.failure.step}: ${r.failure.message}` : 'ok'}`,
+        `${r.target.stack.padEnd(width)} ${STEPS.map((s) => cell(r, s)).join('')}  ` +
+        `${r.failure ? `FAILED at ${r.failure.step}: ${r.failure.message}` : 'ok'}`,
     ),
   ];
 }
@@ -641,7 +656,8 @@ function table(runs: StackRun[]): string[] {
 export const E2E_COMMAND = {
   name: 'e2e',
   summary:
-    'Applies every stack of the configured matrix against the moto AWS API emulator, sends events, queries, checks drift and destroys.',
+    'Applies every stack of the configured matrix against the moto AWS API ' +
+    'emulator, sends events, queries, checks drift and destroys.',
   flags: {
     keep: { type: 'boolean', help: "keep the emulator's stacks and logs" },
     plant: {
@@ -660,7 +676,8 @@ export async function main(args: string[]): Promise<number> {
     console.error(`--plant ${values.plant}: one of stream-bucket, query-workgroup\n${usage(E2E_COMMAND)}`);
     return 2;
   }
-  // The SDK warns on Node 20 that releases after January 2027 need Node 22; the locked version runs (README, prerequisites).
+  // The SDK warns on Node 20 that releases after January 2027 need Node 22; the locked version runs (README,
+  // prerequisites).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   if (!process.env.E2E_ENDPOINT && !motoInstalled()) {
     console.log('SKIPPED: moto server not found (pip install "moto[server]")');
@@ -679,11 +696,14 @@ export async function main(args: string[]): Promise<number> {
     const causes = outcome.lost
       .map(
         ({ what, lost }) =>
-          `${what}: ${lost.service} ${lost.operation}, sent ${lost.attempts} times, a later try finding the object made`,
+          `${what}: ${lost.service} ${lost.operation}, ` +
+          `sent ${lost.attempts} times, a later try finding the object ` +
+          `made`,
       )
       .join('; ');
     console.log(
-      `e2e (first run, set aside): ${outcome.summary} — failed only because the emulator lost its answer to a create (${causes}); running the matrix once more on fresh emulators`,
+      `e2e (first run, set aside): ${outcome.summary} — failed only because the emulator lost its ` +
+        `answer to a create (${causes}); running the matrix once more on fresh emulators`,
     );
     outcome = await matrixRun(deployments, values);
   }
@@ -717,7 +737,8 @@ async function matrixRun(
   const accounts = [...new Set(targets.map((t) => t.accountId))];
   if (process.env.E2E_ENDPOINT && accounts.length > 1) {
     console.error(
-      `E2E_ENDPOINT names one emulator, but the matrix has ${accounts.length} accounts (${accounts.join(', ')}); unset it to start one per account`,
+      `E2E_ENDPOINT names one emulator, but the matrix has ${accounts.length} ` +
+        `accounts (${accounts.join(', ')}); unset it to start one per account`,
     );
     return { code: 1 };
   }
@@ -732,7 +753,8 @@ async function matrixRun(
     return { code: 1 };
   }
   console.log(
-    `e2e: ${targets.length} stacks of ${deployments.length} deployments against the AWS API emulator (${accounts.map((a) => `${a} at ${emulators.get(a)!.endpoint}`).join(', ')}); scratch ${scratch}`,
+    `e2e: ${targets.length} stacks of ${deployments.length} deployments against the AWS API emulator ` +
+      `(${accounts.map((a) => `${a} at ${emulators.get(a)!.endpoint}`).join(', ')}); scratch ${scratch}`,
   );
   const env = terraformEnv(join(scratch, 'cli'));
   const stateDir = join(scratch, 'local-state');
@@ -782,10 +804,16 @@ async function matrixRun(
     enter(run, 'drift');
     const result = await planSlot(() => driftOf(run.target.stack, run.dir, env));
     run.seconds.drift = (run.seconds.drift ?? 0) + result.seconds;
-    const said = `${result.status}${result.changes.length ? `: ${result.changes.map((c) => `${c.gated ? 'GATED ' : ''}${c.words}`).join('; ')}` : ''}${result.error ? ` ${result.error}` : ''}`;
+    const said =
+      `${result.status}` +
+      (result.changes.length
+        ? `: ${result.changes.map((c) => `${c.gated ? 'GATED ' : ''}${c.words}`).join('; ')}`
+        : '') +
+      `${result.error ? ` ${result.error}` : ''}`;
     const expected = planted?.run === run ? planted : undefined;
     // The planted stack: both resources among the refreshed ones, the longer expiration (not gated) and the replication
-    // (gated, moves residency); every other stack in sync (moto's refresh differs in attributes the model does not read).
+    // (gated, moves residency); every other stack in sync (moto's refresh differs in attributes the model does not
+    // read).
     const ok = expected
       ? result.status === 'drifted' &&
         expected.addresses.every((a) => result.resources.includes(a)) &&
@@ -804,12 +832,19 @@ async function matrixRun(
     if (!ok) {
       run.failure = {
         step: 'drift',
-        message: `expected ${expected ? `drift of ${expected.addresses.join(', ')} (a longer expiration; a replication to ${expected.destination}, gated)` : 'in sync'}; npm run drift said ${said}`,
+        message:
+          `expected ` +
+          (expected
+            ? `drift of ${expected.addresses.join(', ')} (a longer ` +
+              `expiration; a replication to ${expected.destination}, gated)`
+            : 'in sync') +
+          `; npm run drift said ${said}`,
       };
       progress(run, `FAILED at drift: ${run.failure.message}`);
     } else if (expected) {
       run.notes.push(
-        `npm run drift reported the planted changes: ${result.changes.map((c) => `${c.gated ? 'GATED ' : ''}${c.words}`).join('; ')}`,
+        `npm run drift reported the planted ` +
+          `changes: ${result.changes.map((c) => `${c.gated ? 'GATED ' : ''}${c.words}`).join('; ')}`,
       );
       await planSlot(() => step(run, 'drift', () => reviewPlan(run, env, outdir)));
     }
@@ -833,7 +868,11 @@ async function matrixRun(
       : undefined;
   if (deployRoleStack)
     console.log(
-      `${elapsed()} deploy role of ${deployRoleStack.names.stack}: ${deployRole ? 'on an IAM-enforcing emulator of its own' : 'skipped (E2E_ENDPOINT names an emulator; the check starts its own)'}`,
+      `${elapsed()} deploy role ` +
+        `of ${deployRoleStack.names.stack}: ` +
+        (deployRole
+          ? 'on an IAM-enforcing emulator of its own'
+          : 'skipped (E2E_ENDPOINT names an emulator; the check starts its own)'),
     );
   const stopHeartbeat = heartbeat(runs);
   // Each chain ends by saying so (a failed one has said where it failed).
@@ -904,7 +943,9 @@ async function matrixRun(
   for (const run of runs) for (const note of run.notes) console.log(`  ${run.target.stack}: ${note}`);
   if (deployRoleResult) {
     console.log(
-      `deploy role of ${deployRoleResult.stack} (${deployRoleResult.seconds.toFixed(0)} s): ${deployRoleResult.ok ? 'ok' : 'FAILED'}`,
+      `deploy role of ${deployRoleResult.stack} ` +
+        `(${deployRoleResult.seconds.toFixed(0)} ` +
+        `s): ${deployRoleResult.ok ? 'ok' : 'FAILED'}`,
     );
     for (const line of deployRoleResult.lines) console.log(`  ${line}`);
   }

@@ -1,12 +1,13 @@
 /**
  * A create the emulator carried out whose answer the provider never got: the AWS SDK sends a call again after a
  * connection error or an HTTP 5xx (up to the provider's `max_retries`, 25; the `amz-sdk-request: attempt=N` header
- * counts the tries — aws-sdk-go-v2's standard retryer, https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html),
- * and the second try of a create finds the object the first one made: `AlreadyExistsException`. On a fresh emulator
- * and a stack applied for the first time nothing else can have made it — unless two stacks name the same object, which
- * is a real defect and shows on the first try. So the run tells the two apart by the provider's own debug log: the
- * failed operation sent more than once is the emulator's lost answer (seen once in CI, 2026-12-07: the state key's
- * alias, with moto loaded by seven applies); sent once, it is a name clash and fails the run.
+ * counts the tries — aws-sdk-go-v2's standard retryer,
+ * https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html), and the second try of a create finds
+ * the object the first one made: `AlreadyExistsException`. On a fresh emulator and a stack applied for the first time
+ * nothing else can have made it — unless two stacks name the same object, which is a real defect and shows on the first
+ * try. So the run tells the two apart by the provider's own debug log: the failed operation sent more than once is the
+ * emulator's lost answer (seen once in CI, 2026-12-07: the state key's alias, with moto loaded by seven applies); sent
+ * once, it is a name clash and fails the run.
  */
 
 /** The failed call: the SDK's `operation error <Service>: <Operation>` of an "already exists" error. */

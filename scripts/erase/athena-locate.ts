@@ -12,9 +12,9 @@
  * itself, and the receipt says which way each folder was covered. Short prefixes of the ids' digests are execution
  * parameters, each a quoted SQL string in a WHERE clause (Athena user guide, "Use parameterized queries";
  * wantedPrefixesSql), never the ids nor their full digests (LOCATE_DIGEST_PREFIX_HEX, config/names.ts). Its scan
- * is estimated before it runs from the size of the objects Athena can read, priced with the region's sourced Athena price, and checked against the workgroup's scan
- * cutoff, which would cancel it. Athena reads only current objects in classes it can read: archived ones and older
- * versions are still read by the run itself (engine.ts).
+ * is estimated before it runs from the size of the objects Athena can read, priced with the region's sourced Athena
+ * price, and checked against the workgroup's scan cutoff, which would cancel it. Athena reads only current objects in
+ * classes it can read: archived ones and older versions are still read by the run itself (engine.ts).
  */
 import {
   GetQueryExecutionCommand,
@@ -64,16 +64,21 @@ export const idDigestPrefix = (id: string) => idDigest(id).slice(0, LOCATE_DIGES
  * https://trino.io/docs/current/functions/conversion.html#format, upper-case as `to_hex` writes) and kept only when it
  * is one of the parameters. The parameters stand in its WHERE clause, the only place Athena takes them ("Currently, ?
  * parameters can be placed only in the WHERE clause. Syntax like SELECT ? FROM table is not supported.": Athena user
- * guide, "Use parameterized queries", https://docs.aws.amazon.com/athena/latest/ug/querying-with-prepared-statements.html).
- * `array_agg` over no row is NULL, so the array is never NULL but empty (`coalesce`); an aggregation without GROUP BY
- * is one row whatever it reads, so a CROSS JOIN with it keeps every row of the table.
+ * guide, "Use parameterized queries",
+ * https://docs.aws.amazon.com/athena/latest/ug/querying-with-prepared-statements.html). `array_agg` over no row is
+ * NULL, so the array is never NULL but empty (`coalesce`); an aggregation without GROUP BY is one row whatever it
+ * reads, so a CROSS JOIN with it keeps every row of the table.
  */
 export function wantedPrefixesSql(count: number): string {
   const bytes = LOCATE_DIGEST_PREFIX_HEX / 2;
   const hex = Array.from({ length: bytes }, (_, i) => `b${i}`);
   const made = hex.map((b) => `UNNEST(sequence(0, 255)) AS ${b}_(${b})`).join(' CROSS JOIN ');
   const placeholders = Array.from({ length: count }, () => '?').join(', ');
-  return `(SELECT coalesce(array_agg(p), CAST(ARRAY[] AS array(varchar))) AS prefixes FROM (SELECT format('${'%02X'.repeat(bytes)}', ${hex.join(', ')}) AS p FROM ${made}) AS made WHERE p IN (${placeholders}))`;
+  return (
+    `(SELECT coalesce(array_agg(p), CAST(ARRAY[] AS array(varchar))) AS prefixes FROM (SELECT ` +
+    `format('${'%02X'.repeat(bytes)}', ${hex.join(', ')}) AS p FROM ${made}) AS made WHERE p IN ` +
+    `(${placeholders}))`
+  );
 }
 
 /** The SQL test that a digest prefix of `value` is one of `wanted`'s (a column of wantedPrefixesSql). */
@@ -82,14 +87,14 @@ const prefixWanted = (wanted: string, value: string) =>
 
 /**
  * The query over the events table (Parquet events) and its parameters: every id once per field, in order. The ids
- * never appear in the query or its execution parameters, which Athena keeps in the workgroup's query history for 45 days, nor do their full digests: each field's
- * value is hashed in the query (Trino `sha256`, `to_hex`; Athena engine version 3 functions), cut to its first
- * LOCATE_DIGEST_PREFIX_HEX characters (Trino `substr(string, start, length)`, positions from 1:
- * https://trino.io/docs/current/functions/string.html) and compared with the same prefixes of the ids' SHA-256
- * digests. A field whose ids match in any case (the contract's id fields) is lower-cased first, as the run matches it
- * (records.ts); a bigint field has its digits cast. The query only finds candidates — every object holding a device
- * whose digest shares a prefix: the run decides, record by record. One row per object Athena read (`$path`), with
- * whether it holds a candidate.
+ * never appear in the query or its execution parameters, which Athena keeps in the workgroup's query history for 45
+ * days, nor do their full digests: each field's value is hashed in the query (Trino `sha256`, `to_hex`; Athena engine
+ * version 3 functions), cut to its first LOCATE_DIGEST_PREFIX_HEX characters (Trino `substr(string, start, length)`,
+ * positions from 1: https://trino.io/docs/current/functions/string.html) and compared with the same prefixes of the
+ * ids' SHA-256 digests. A field whose ids match in any case (the contract's id fields) is lower-cased first, as the run
+ * matches it (records.ts); a bigint field has its digits cast. The query only finds candidates — every object holding a
+ * device whose digest shares a prefix: the run decides, record by record. One row per object Athena read (`$path`),
+ * with whether it holds a candidate.
  */
 export function locateQuery(
   t: Pick<LocateTarget, 'database' | 'table'>,
@@ -117,7 +122,9 @@ export function locateQuery(
   // group; it is not a text stream a reader can stop early in (no GZIP members: Parquet compresses page by page), and
   // a file whose footer is not where it should be fails the query rather than reading part of it.
   // (Apache Parquet file format, https://parquet.apache.org/docs/file-format/)
-  const sql = `SELECT "$path" AS path, bool_or(coalesce(${where}, false) OR "event_type" IS NULL) AS holds FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.table)}${wanted} GROUP BY "$path"`;
+  const sql =
+    `SELECT "$path" AS path, bool_or(coalesce(${where}, false) OR "event_type" IS NULL) AS holds ` +
+    `FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.table)}${wanted} GROUP BY "$path"`;
   return {
     sql,
     parameters: typed.flatMap((f) =>
@@ -140,10 +147,10 @@ export function locateQuery(
  *     the ids of the contract's id fields are hex digits, hyphens, a colon and a region's letters, which no other
  *     JSON escape writes;
  *   - `not-one-object`: it is not blank and not one JSON object (Trino `try(CAST(json_parse(…) AS map(varchar, json)))`
- *     is NULL: not JSON, an array or scalar, or — where Trino refuses them in a map — duplicate keys). The run reads the
- *     line itself and counts it only when it holds an id's characters; the mark is the net under Athena's reading of
- *     the bytes: an object Athena cannot decode as the run does (a GZIP object whose name lacks `.gz`, read by the text
- *     reader as compressed bytes, whose codec it picks by file extension) shows no id but lines that are not JSON;
+ *     is NULL: not JSON, an array or scalar, or — where Trino refuses them in a map — duplicate keys). The run reads
+ *     the line itself and counts it only when it holds an id's characters; the mark is the net under Athena's reading
+ *     of the bytes: an object Athena cannot decode as the run does (a GZIP object whose name lacks `.gz`, read by the
+ *     text reader as compressed bytes, whose codec it picks by file extension) shows no id but lines that are not JSON;
  *   - `id`: it holds an id-shaped token whose digest begins with a parameter: every window of UUID length
  *     (LOCATE_UUID_LENGTH) in every run of hex digits and hyphens (LOCATE_RUN_REGEX, the line lower-cased) that has a
  *     UUID's shape (LOCATE_UUID_SHAPE) is hashed — windows, not regular-expression matches, since matches do not
@@ -189,7 +196,10 @@ export const linesLocatable = (ids: string[], fields: (string | MatchField)[]): 
   fields.every((f) => (typeof f === 'string' ? matchField(f) : f).caseInsensitive) &&
   ids.every((id) => locateKey(id) !== undefined);
 
-/** Each mark as Trino SQL over the line column; `wanted` is the subquery of the ids' digest prefixes (wantedPrefixesSql). */
+/**
+ * Each mark as Trino SQL over the line column; `wanted` is the subquery of the ids' digest prefixes
+ * (wantedPrefixesSql).
+ */
 function markSql(mark: LineMark, line: string, wanted: string): string {
   switch (mark) {
     case 'null':
@@ -202,8 +212,13 @@ function markSql(mark: LineMark, line: string, wanted: string): string {
       const n = LOCATE_UUID_LENGTH;
       const window = `substr(run, i, ${n})`;
       // The sequence is bounded by LOCATE_MAX_RUN whatever the run's length: SQL does not promise that `OR` stops at
-      // its first true operand, and a longer sequence fails the whole query (a guest's long hex run failing every locate).
-      return `any_match(regexp_extract_all(lower(${line}), ${quoteString(LOCATE_RUN_REGEX)}), run -> length(run) > ${LOCATE_MAX_RUN} OR any_match(sequence(1, least(length(run), ${LOCATE_MAX_RUN}) - ${n - 1}), i -> regexp_like(${window}, ${quoteString(LOCATE_UUID_SHAPE)}) AND ${prefixWanted(wanted, window)}))`;
+      // its first true operand, and a longer sequence fails the whole query (a guest's long hex run failing every
+      // locate).
+      return (
+        `any_match(regexp_extract_all(lower(${line}), ${quoteString(LOCATE_RUN_REGEX)}), run -> length(run) ` +
+        `> ${LOCATE_MAX_RUN} OR any_match(sequence(1, least(length(run), ${LOCATE_MAX_RUN}) - ${n - 1}), i -> ` +
+        `regexp_like(${window}, ${quoteString(LOCATE_UUID_SHAPE)}) AND ${prefixWanted(wanted, window)}))`
+      );
     }
   }
 }
@@ -223,12 +238,16 @@ export function locateLinesQuery(
   const prefixes = [...new Set(keys.map((k) => idDigestPrefix(k!)))];
   const line = quoteIdentifier(ERASURE_LINES_COLUMN);
   const marks = LINE_MARKS.map((m) => markSql(m, line, 'wanted'));
-  // The prefixes in a WHERE clause of their own (wantedPrefixesSql), joined to every line: never a `?` in the SELECT list.
-  // The bytes Athena read of each object: each line's UTF-8 bytes and one for the newline the text reader took off
-  // (Hadoop's LineRecordReader ends a line at `\n`, `\r` or `\r\n` and drops the terminator). Only an object whose
+  // The prefixes in a WHERE clause of their own (wantedPrefixesSql), joined to every line: never a `?` in the SELECT
+  // list. The bytes Athena read of each object: each line's UTF-8 bytes and one for the newline the text reader took
+  // off (Hadoop's LineRecordReader ends a line at `\n`, `\r` or `\r\n` and drops the terminator). Only an object whose
   // size equals this is left unread (engine.ts): a final line without a newline, `\r\n` endings, a byte-order mark, or
   // text Athena did not read (a second GZIP member, trinodb/trino#18223) all differ, and the run reads it whole.
-  const sql = `SELECT "$path" AS path, bool_or(${marks.join(' OR ')}) AS holds, sum(length(to_utf8(${line})) + 1) AS bytes FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.linesTable)} CROSS JOIN ${wantedPrefixesSql(prefixes.length)} AS wanted GROUP BY "$path"`;
+  const sql =
+    `SELECT "$path" AS path, bool_or(${marks.join(' OR ')}) AS holds, ` +
+    `sum(length(to_utf8(${line})) + 1) AS bytes ` +
+    `FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.linesTable)} CROSS ` +
+    `JOIN ${wantedPrefixesSql(prefixes.length)} AS wanted GROUP BY "$path"`;
   return { sql, parameters: prefixes.map(quoteString) };
 }
 
@@ -265,7 +284,10 @@ export async function listForLocating(
   return listing;
 }
 
-/** What the query found: the keys holding an id, and the keys of the objects Athena read per folder (relative to the bucket). */
+/**
+ * What the query found: the keys holding an id, and the keys of the objects Athena read per folder (relative to the
+ * bucket).
+ */
 export interface Located {
   keys: Set<string>;
   /** The keys Athena read, per folder. */
@@ -279,7 +301,8 @@ export interface Located {
  * Keys, not counts: Athena may not read an object listed (Hive's input formats pass over names beginning with `_` or
  * `.`; an object without a row has no `$path`) and reads objects written after the listing, so equal counts can hide an
  * object it never read. Keys
- * Athena read that were not listed (written later) do not matter: the run reads every key Athena did not read (athenaRead).
+ * Athena read that were not listed (written later) do not matter: the run reads every key Athena did not read
+ * (athenaRead).
  */
 export function coverage(listing: Listing, located: Located): { athena: Set<string>; read: string[] } {
   const athena = new Set<string>();
@@ -320,8 +343,15 @@ const SIZE_LIMIT_REASON =
 export function locateFailure(state: string, reason: string | undefined): string {
   const why = reason ?? 'no reason given';
   if (SIZE_LIMIT_REASON.test(why))
-    return `the locating query ${state.toLowerCase()}: ${why} — a line or row of the events is past Athena's limits (32 MB per row, 200 MB per line of text), and every locating query would fail on it again: run with --locate scan (the run reads every object itself, without Athena)`;
-  return `the locating query ${state.toLowerCase()}: ${why} — run with --locate scan (the run reads every object itself, without Athena), or fix the cause and run the same command again`;
+    return (
+      `the locating query ${state.toLowerCase()}: ${why} — a line or row of the events is past ` +
+      `Athena's limits (32 MB per row, 200 MB per line of text), and every locating query would fail ` +
+      `on it again: run with --locate scan (the run reads every object itself, without Athena)`
+    );
+  return (
+    `the locating query ${state.toLowerCase()}: ${why} — run with --locate scan (the run reads ` +
+    `every object itself, without Athena), or fix the cause and run the same command again`
+  );
 }
 
 /** Runs the query; returns what it found and read. `say` gets the estimate before it runs. */
@@ -344,7 +374,9 @@ export async function locateWithAthena(
     ?.BytesScannedCutoffPerQuery;
   if (cutoff !== undefined && bytes > cutoff) {
     throw new LocateError(
-      `the workgroup cancels queries past ${(cutoff / 2 ** 30).toFixed(2)} GB, and the events are ${gb.toFixed(2)} GB: raise athena.bytesScannedCutoffPerQuery for the erasure, or use --locate scan`,
+      `the workgroup cancels queries past ${(cutoff / 2 ** 30).toFixed(2)} GB, and the events ` +
+        `are ${gb.toFixed(2)} GB: raise athena.bytesScannedCutoffPerQuery for the erasure, or use --locate ` +
+        `scan`,
     );
   }
   // JSON events: the raw lines; Parquet events: the events table's typed columns (Firehose converted each record, and

@@ -10,8 +10,8 @@
  *   3. an archived version (Deep Archive, Glacier Flexible Retrieval) cannot be read: a restore is started and the
  *      key is pending until a later run finds it restored.
  * Query results holding an id are deleted with their versions (results are derived and re-runnable). The request
- * (the ids' MACs under the receipt key), the journals, the segments of results and the receipt are JSON objects in the stack's own
- * bucket (`erasure-requests/<request>/`), encrypted like the rest.
+ * (the ids' MACs under the receipt key), the journals, the segments of results and the receipt are JSON objects in the
+ * stack's own bucket (`erasure-requests/<request>/`), encrypted like the rest.
  *
  * Past one machine, a request is split into shards by a hash of each key: `n` runs, each with its own journal, share
  * the keys without overlap, on as many machines as there are shards (docs/operating.md, "Past one machine").
@@ -141,14 +141,17 @@ export interface ErasureRequest {
   /** When the app stopped sending for these ids. Default: the request's first run. */
   appStoppedAt?: Date;
   now?: () => Date;
-  /** Planted interruption (e2e, tests): throws after this many rewrites, each written but its old versions not yet deleted. */
+  /**
+   * Planted interruption (e2e, tests): throws after this many rewrites, each written but its old versions not yet
+   * deleted.
+   */
   stopAfterRewrites?: number;
   /**
    * Keys of the events folder located as holding the ids (athena-locate.ts), the folders Athena read whole, and the
-   * objects Athena read (`read`: key → the version listed before the query, each in Athena's `$path` set). A key outside
-   * `located` is left unread only when its folder is one of those, Athena read that key, its one version is still the
-   * version listed (so the one Athena read), it has no version Athena does not read (archived, noncurrent), and — JSON
-   * events — Athena read as many bytes of it as its text holds (AthenaRead.bytes, uncompressedSize). Every
+   * objects Athena read (`read`: key → the version listed before the query, each in Athena's `$path` set). A key
+   * outside `located` is left unread only when its folder is one of those, Athena read that key, its one version is
+   * still the version listed (so the one Athena read), it has no version Athena does not read (archived, noncurrent),
+   * and — JSON events — Athena read as many bytes of it as its text holds (AthenaRead.bytes, uncompressedSize). Every
    * other key is read — whatever its LastModified says (S3's clock, not the operator's; a multipart object is dated
    * from its upload's start, so a date before the listing does not show Athena read it). Default: every key is read.
    */
@@ -193,9 +196,13 @@ interface KeyResult {
 export type Pending =
   | { kind: 'restore'; key: string; versionId: string; since: string }
   | { kind: 'firehose-buffer'; until: string }
-  /** Lines holding an id's characters that are not JSON: kept until `--unparsed keep` or `--unparsed remove` decides. */
+  /**
+   * Lines holding an id's characters that are not JSON: kept until `--unparsed keep` or `--unparsed remove` decides.
+   */
   | { kind: 'unparsed'; lines: number }
-  /** A query result the run cannot read as text (Parquet, another binary format): whether it names an id is not known. */
+  /**
+   * A query result the run cannot read as text (Parquet, another binary format): whether it names an id is not known.
+   */
   | { kind: 'unreadable-result'; key: string; versionId: string }
   /**
    * An events or failed-records object the run cannot decode (a codec's magic or a Hadoop-Snappy header, and no line a
@@ -222,7 +229,10 @@ export interface RequestRecord extends MacKeyed {
  */
 interface Journal {
   shard: string;
-  /** Write-ahead notes: a change begun (rewrite, removal, versions deleted, a query result deleted), with what it removes. */
+  /**
+   * Write-ahead notes: a change begun (rewrite, removal, versions deleted, a query result deleted), with what it
+   * removes.
+   */
   intents: Record<
     string,
     {
@@ -300,7 +310,10 @@ export interface Receipt extends MacKeyed {
 
 export class PlantedInterruption extends Error {}
 
-/** The request cannot go on as asked (other ids, another stack, a shard's rewrite to finish first): said, not a stack trace. */
+/**
+ * The request cannot go on as asked (other ids, another stack, a shard's rewrite to finish first): said, not a stack
+ * trace.
+ */
 export class RequestError extends Error {}
 
 /** The objects of a request's folder: what identifies it, each shard's journal, the receipt, the saved location. */
@@ -379,7 +392,10 @@ function refuseSalted(request: string, record: unknown): void {
   const r = record as { salt?: unknown; macKey?: unknown } | undefined;
   if (r && (r.salt !== undefined || r.macKey === undefined)) {
     throw new RequestError(
-      `request ${request} was begun by an older npm run erase, whose record keeps salted SHA-256 hashes of the ids beside their salt (anyone holding it could test a guessed id): it cannot be resumed. Run the request again under a new --request (its receipt will hold MACs under the stack's receipt key); the old folder expires with erasure.receiptRetentionDays`,
+      `request ${request} was begun by an older npm run erase, whose record keeps salted SHA-256 ` +
+        `hashes of the ids beside their salt (anyone holding it could test a guessed id): it cannot be ` +
+        `resumed. Run the request again under a new --request (its receipt will hold MACs under the ` +
+        `stack's receipt key); the old folder expires with erasure.receiptRetentionDays`,
     );
   }
 }
@@ -463,7 +479,10 @@ async function journalsOf(store: ErasureStore, r: ErasureRequest): Promise<Map<s
   return out;
 }
 
-/** Carries out (or resumes) one request, or with `shard` its share of the keys; returns its receipt, also written to the bucket. */
+/**
+ * Carries out (or resumes) one request, or with `shard` its share of the keys; returns its receipt, also written to the
+ * bucket.
+ */
 export async function runErasure(store: ErasureStore, r: ErasureRequest): Promise<Receipt> {
   const now = r.now ?? (() => new Date());
   const paths = requestPaths(r.requestsFolder, r.request, r.shard);

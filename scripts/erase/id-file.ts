@@ -21,7 +21,9 @@ export class IdFileError extends Error {
   }
 }
 
-/** The fields to match, from `--field` paths (contract columns of type string or bigint), or the contract's id fields. */
+/**
+ * The fields to match, from `--field` paths (contract columns of type string or bigint), or the contract's id fields.
+ */
 export function matchFields(paths: string[] | undefined, contract: Field[]): MatchField[] {
   if (!paths || paths.length === 0) return ID_FIELDS.map((f) => matchField(f.path));
   return paths.map((path) => {
@@ -29,7 +31,9 @@ export function matchFields(paths: string[] | undefined, contract: Field[]): Mat
     if (type !== 'string' && type !== 'bigint')
       throw new IdFileError(
         'field',
-        `--field ${path}: ${type === undefined ? 'no such column in the event contract' : 'not a string or bigint column'} (id fields: ${ID_FIELDS.map((f) => f.path).join(', ')})`,
+        `--field ${path}: ` +
+          `${type === undefined ? 'no such column in the event contract' : 'not a string or bigint column'} ` +
+          `(id fields: ${ID_FIELDS.map((f) => f.path).join(', ')})`,
       );
     return matchField(path, type);
   });
@@ -79,7 +83,9 @@ export function parseIdFile(text: string, fields: MatchField[]): string[] {
   if (problems.length > 0)
     throw new IdFileError(
       'file',
-      `${problems.length} line(s) refused, nothing erased:\n  ${problems.slice(0, 20).join('\n  ')}${problems.length > 20 ? `\n  … and ${problems.length - 20} more` : ''}`,
+      `${problems.length} line(s) refused, nothing ` +
+        `erased:\n  ${problems.slice(0, 20).join('\n  ')}` +
+        `${problems.length > 20 ? `\n  … and ${problems.length - 20} more` : ''}`,
     );
   if (ids.length === 0) throw new IdFileError('file', 'no ids in the file');
   return [...new Set(ids)];

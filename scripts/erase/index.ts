@@ -5,9 +5,9 @@
  * (opt-in: not yet run on a real Athena, docs/operating.md) locates the objects holding the ids with one Athena query,
  * its scan shown first. Resumable: the same `--request` again finishes what a stopped run began, or finds nothing
  * left. Past one machine: `--shard i/n` on n machines (with `--locate athena`: `--locate-only` once first), then once
- * without `--shard` for the final receipt. Exit 0 done, 3 something still pending (a restore from Deep Archive, Firehose's
- * buffer), 1 an error, 2 a usage error. Needs credentials of the stack's account allowed what `<stack>-erasure`
- * allows (the stack's erasure policy).
+ * without `--shard` for the final receipt. Exit 0 done, 3 something still pending (a restore from Deep Archive,
+ * Firehose's buffer), 1 an error, 2 a usage error. Needs credentials of the stack's account allowed what
+ * `<stack>-erasure` allows (the stack's erasure policy).
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -49,7 +49,12 @@ import { s3Store } from './s3-store';
 export const ERASE_COMMAND = {
   name: 'erase',
   summary:
-    "Erases the events of the ids in a file (one per line; matched exactly, after JSON decoding, against client.client_id and client.cognito_id — UUIDs, case ignored — unless --field says otherwise) from a stack's events, failed records and query results, every version of each, and writes a receipt with HMACs of the ids (by the stack's KMS receipt key, which only the erasure may use) into the stack's bucket. The same --request resumes or confirms. Exit 3 while a Deep Archive restore or Firehose's buffer is pending.",
+    'Erases the events of the ids in a file (one per line; matched exactly, after JSON decoding, against ' +
+    'client.client_id and client.cognito_id — UUIDs, case ignored — unless --field says otherwise) from a ' +
+    "stack's events, failed records and query results, every version of each, and writes a receipt with " +
+    "HMACs of the ids (by the stack's KMS receipt key, which only the erasure may use) into the stack's " +
+    "bucket. The same --request resumes or confirms. Exit 3 while a Deep Archive restore or Firehose's " +
+    'buffer is pending.',
   flags: {
     stack: { type: 'string', value: 'stack', help: 'the stack whose data is erased' },
     ids: { type: 'string', value: 'file', help: 'file of ids, one per line' },
@@ -58,17 +63,27 @@ export const ERASE_COMMAND = {
       type: 'string',
       value: 'path',
       multiple: true,
-      help: `a contract column (string or bigint) holding ids (repeatable), matched exactly; default ${DEFAULT_ID_FIELDS.join(', ')}, whose ids must be UUIDs / Cognito identity ids and match in any case`,
+      help:
+        `a contract column (string or bigint) holding ids (repeatable), matched exactly; ` +
+        `default ${DEFAULT_ID_FIELDS.join(', ')}, whose ids must be UUIDs / Cognito identity ids and match in ` +
+        `any case`,
     },
     unparsed: {
       type: 'string',
       value: 'keep|remove',
-      help: "lines holding an id's characters that are not JSON: keep or remove them, once you have looked (default: kept, and the request stays pending)",
+      help:
+        "lines holding an id's characters that are not JSON: keep or remove them, " +
+        'once you have looked (default: kept, and the request stays pending)',
     },
     locate: {
       type: 'string',
       value: 'athena|scan',
-      help: "scan (default): read every object, independent of Athena; athena (opt-in): one query in the erasure's own workgroup finds the objects, its scan shown first — not yet run on a real Athena here: before relying on it, erase a test device with it on a real stack and check that the receipt's coverage.athena lists the day's folder, the device's records are gone and a second run finds nothing, then compare with --locate scan (docs/operating.md, known limitations)",
+      help:
+        'scan (default): read every object, independent of Athena; athena (opt-in): one query in the ' +
+        "erasure's own workgroup finds the objects, its scan shown first — not yet run on a real Athena " +
+        'here: before relying on it, erase a test device with it on a real stack and check that the ' +
+        "receipt's coverage.athena lists the day's folder, the device's records are gone and a second run " +
+        'finds nothing, then compare with --locate scan (docs/operating.md, known limitations)',
     },
     'app-stopped-at': {
       type: 'string',
@@ -78,7 +93,9 @@ export const ERASE_COMMAND = {
     shard: {
       type: 'string',
       value: 'i/n|aws-batch',
-      help: "this run's share of the keys, i of n counted from 0 (aws-batch: an AWS Batch array child's index and size): n runs on n machines split the work; with --locate athena, run --locate-only once first",
+      help:
+        "this run's share of the keys, i of n counted from 0 (aws-batch: an AWS Batch array child's index and " +
+        'size): n runs on n machines split the work; with --locate athena, run --locate-only once first',
     },
     'locate-only': {
       type: 'boolean',
@@ -87,7 +104,9 @@ export const ERASE_COMMAND = {
     concurrency: {
       type: 'string',
       value: 'N',
-      help: `objects erased at once, 1 to 64 (default ${DEFAULT_CONCURRENCY}): each costs several S3 round trips besides its CPU; also the KMS calls made at once for the ids' MACs`,
+      help:
+        `objects erased at once, 1 to 64 (default ${DEFAULT_CONCURRENCY}): each costs several S3 ` +
+        `round trips besides its CPU; also the KMS calls made at once for the ids' MACs`,
     },
     'stop-after-rewrites': {
       type: 'string',
@@ -243,25 +262,51 @@ async function savedLocation(
 /** What a run did and what is left, for people. */
 export function describeReceipt(r: Receipt, bucket: string, idLines?: (r: Receipt) => number[]): string[] {
   const lines = [
-    `request ${r.request} on ${r.stack}${r.thisRun.shard === 'all' ? '' : `, shard ${r.thisRun.shard.replace('-of-', '/')}`}: ${r.thisRun.changed === 0 ? 'nothing left to erase in this run' : `${r.thisRun.changed} object(s) changed in this run`} (${r.thisRun.objectsScanned} read)`,
-    `in all: ${r.objectsRewritten} object(s) rewritten, ${r.objectsDeleted} deleted, ${r.recordsRemoved} record(s) removed, ${r.versionsDeleted} version(s) deleted, ${r.queryResultsDeleted} query result(s) deleted`,
+    `request ${r.request} ` +
+      `on ${r.stack}${r.thisRun.shard === 'all' ? '' : `, shard ${r.thisRun.shard.replace('-of-', '/')}`}` +
+      `: ` +
+      (r.thisRun.changed === 0
+        ? 'nothing left to erase in this run'
+        : `${r.thisRun.changed} object(s) changed in this run`) +
+      ` (${r.thisRun.objectsScanned} read)`,
+    `in all: ${r.objectsRewritten} object(s) rewritten, ${r.objectsDeleted} deleted, ${r.recordsRemoved} ` +
+      `record(s) removed, ${r.versionsDeleted} version(s) deleted, ${r.queryResultsDeleted} query result(s) ` +
+      `deleted`,
   ];
   for (const p of r.pending) {
     lines.push(
       p.kind === 'restore'
-        ? `pending: s3://${bucket}/${p.key} (version ${p.versionId}) is archived; its restore was started ${p.since} — run again once it is restored (Deep Archive bulk: within 48 hours)`
+        ? `pending: s3://${bucket}/${p.key} (version ${p.versionId}) is archived; its restore was ` +
+            `started ${p.since} — run again once it is restored (Deep Archive bulk: within 48 hours)`
         : p.kind === 'unparsed'
-          ? `pending: ${p.lines} line(s) hold an id's characters but are not JSON, or not a record whose id fields hold it (the id in another field, a key repeated), so whose they are is not known; they were kept — look at them, then run again with --unparsed keep or --unparsed remove`
+          ? `pending: ${p.lines} line(s) hold an id's characters but are not JSON, or not a record whose id ` +
+            `fields hold it (the id in another field, a key repeated), so whose they are is not known; they ` +
+            `were kept — look at them, then run again with --unparsed keep or --unparsed remove`
           : p.kind === 'unreadable-object'
-            ? `pending: s3://${bucket}/${p.key} (version ${p.versionId}) cannot be read as NDJSON — ${p.reason}, and no line of it is a JSON object — so whether it holds an id is not known; it was kept — the erasure reads only GZIP and plain NDJSON, and no flag of npm run erase decides for such an object: decode it, remove the device's records from it and from every older version of the key (aws s3api list-object-versions --prefix '${p.key}'; each unreadable version is named here on its own), or put it back as GZIP NDJSON and delete its older versions, then run again`
+            ? `pending: s3://${bucket}/${p.key} (version ${p.versionId}) cannot be read as NDJSON ` +
+              `— ${p.reason}, and no line of it is a JSON object — so whether it holds an id is not known; it ` +
+              `was kept — the erasure reads only GZIP and plain NDJSON, and no flag of npm run erase decides ` +
+              `for such an object: decode it, remove the device's records from it and from every older version ` +
+              `of the key (aws s3api list-object-versions --prefix '${p.key}'; each unreadable version is ` +
+              `named here on its own), or put it back as GZIP NDJSON and delete its older versions, then run ` +
+              `again`
             : p.kind === 'unreadable-result'
-              ? `pending: the query result s3://${bucket}/${p.key} (version ${p.versionId}) cannot be read as text (Parquet, another binary format), so whether it names an id is not known; it was kept — look at it, delete it (every version) if it does, then run again`
-              : `pending: events sent before the app stopped may still be in Firehose's buffer until ${p.until} — run again after that`,
+              ? `pending: the query result s3://${bucket}/${p.key} (version ${p.versionId}) cannot be read ` +
+                `as text (Parquet, another binary format), so whether it names an id is not known; it was ` +
+                `kept — look at it, delete it (every version) if it does, then run again`
+              : `pending: events sent before the app stopped may still be in ` +
+                `Firehose's buffer until ${p.until} — run again after that`,
     );
   }
   const covered = r.coverage.athena.length + r.coverage.read.length;
   lines.push(
-    `coverage: ${covered} folder(s) of events — ${r.coverage.athena.length} through Athena (it read every object there), ${r.coverage.read.length} read whole by this run${r.coverage.read.length > 0 && r.coverage.athena.length > 0 ? ` (${r.coverage.read.slice(0, 3).join(', ')}${r.coverage.read.length > 3 ? ', …' : ''}: objects Athena did not read, or changed since)` : ''}`,
+    `coverage: ${covered} folder(s) of events — ${r.coverage.athena.length} through Athena (it read ` +
+      `every object there), ${r.coverage.read.length} read whole by this ` +
+      `run` +
+      (r.coverage.read.length > 0 && r.coverage.athena.length > 0
+        ? ` (${r.coverage.read.slice(0, 3).join(', ')}${r.coverage.read.length > 3 ? ', …' : ''}: objects ` +
+          `Athena did not read, or changed since)`
+        : ''),
   );
   if (r.unparsedRemoved > 0)
     lines.push(
@@ -269,13 +314,21 @@ export function describeReceipt(r: Receipt, bucket: string, idLines?: (r: Receip
     );
   if (r.idsWithoutRecords > 0)
     lines.push(
-      `${r.idsWithoutRecords} of ${r.idMacs.length} id(s) matched no record so far${idLines ? `: line(s) ${idLines(r).join(', ')} of the file` : ''} — check each (another field? another stack?)`,
+      `${r.idsWithoutRecords} of ${r.idMacs.length} id(s) matched no record so ` +
+        `far${idLines ? `: line(s) ${idLines(r).join(', ')} of the file` : ''} — check each (another field? ` +
+        `another stack?)`,
     );
   if (r.shardsNotRun.length > 0)
     lines.push(`pending: shard(s) ${r.shardsNotRun.map((s) => s.replace('-of-', '/')).join(', ')} not run yet`);
   const done = r.pending.length === 0 && r.shardsNotRun.length === 0;
   lines.push(
-    `receipt: s3://${bucket}/${ERASURE_REQUESTS_FOLDER}${r.request}/receipt.json${done ? (r.thisRun.shard === 'all' ? ' — done' : ' — every shard done; run once without --shard to confirm') : ''}`,
+    `receipt: ` +
+      `s3://${bucket}/${ERASURE_REQUESTS_FOLDER}${r.request}/receipt.json` +
+      (done
+        ? r.thisRun.shard === 'all'
+          ? ' — done'
+          : ' — every shard done; run once without --shard to confirm'
+        : ''),
   );
   return lines;
 }
@@ -297,7 +350,8 @@ export async function main(
   }
   if (!/^[A-Za-z0-9._-]{1,128}$/.test(values.request!)) {
     console.error(
-      `--request ${values.request}: letters, digits, dots, hyphens and underscores only (it names a folder of the bucket)`,
+      `--request ${values.request}: letters, digits, dots, hyphens ` +
+        `and underscores only (it names a folder of the bucket)`,
     );
     return 2;
   }
@@ -347,7 +401,9 @@ export async function main(
   }
   if (locate === 'athena' && d.settings.firehose.format === 'json' && !linesLocatable(ids, fields)) {
     console.error(
-      `${values.field?.length ? `--field ${values.field.join(', ')}` : 'these ids'}: its ids have no fixed shape, so the locating query could find them only as a whole JSON value, while the run also counts them inside other text; run with --locate scan (it reads every object)`,
+      `${values.field?.length ? `--field ${values.field.join(', ')}` : 'these ids'}: its ids have no ` +
+        `fixed shape, so the locating query could find them only as a whole JSON value, while the run ` +
+        `also counts them inside other text; run with --locate scan (it reads every object)`,
     );
     return 2;
   }
@@ -355,7 +411,9 @@ export async function main(
   if (values.shard !== undefined && !shard) {
     console.error(
       values.shard === 'aws-batch'
-        ? '--shard aws-batch: AWS_BATCH_JOB_ARRAY_INDEX and AWS_BATCH_JOB_ARRAY_SIZE are not set (not an AWS Batch array child)'
+        ? '--shard aws-batch: AWS_BATCH_JOB_ARRAY_INDEX and ' +
+            'AWS_BATCH_JOB_ARRAY_SIZE are not set (not an AWS Batch array ' +
+            'child)'
         : `--shard ${values.shard}: i/n with 0 ≤ i < n and 2 ≤ n ≤ 10000, e.g. 0/16, or aws-batch`,
     );
     return 2;
@@ -388,7 +446,9 @@ export async function main(
       const saved = await savedLocation(store, savedAt, shard, d.settings.firehose.format === 'json');
       if (!saved) {
         console.error(
-          `--shard with --locate athena reads the objects located once by --locate-only, and request ${r.request} has none: run it with --locate-only first (or the shards with --locate scan)`,
+          `--shard with --locate athena reads the objects located once by --locate-only, and ` +
+            `request ${r.request} has none: run it with --locate-only first (or the shards with --locate ` +
+            `scan)`,
         );
         return 2;
       }
@@ -399,7 +459,8 @@ export async function main(
         ...(saved.bytes ? { bytes: saved.bytes } : {}),
       };
       console.log(
-        `located: ${located.size} of the ${saved.saved.count} object(s) saved by --locate-only at ${saved.saved.at} are this shard's`,
+        `located: ${located.size} of the ${saved.saved.count} object(s) ` +
+          `saved by --locate-only at ${saved.saved.at} are this shard's`,
       );
     } else if (locate === 'athena') {
       const folder = r.folders.data;
@@ -413,12 +474,15 @@ export async function main(
       located = found.keys;
       athenaFolders = athenaRead(listing, found);
       console.log(
-        `located: ${located.size} object(s) of ${folder} hold the ids; ${covered.athena.size} folder(s) covered by Athena, ${covered.read.length} read whole by this run (Athena did not read every object there, or one changed since it was listed)`,
+        `located: ${located.size} object(s) of ${folder} hold the ids; ${covered.athena.size} ` +
+          `folder(s) covered by Athena, ${covered.read.length} read whole by this run (Athena ` +
+          `did not read every object there, or one changed since it was listed)`,
       );
       if (values['locate-only']) {
         await saveLocation(store, savedAt, [...located].sort(), athenaFolders, listing.at);
         console.log(
-          `saved for the shards: s3://${d.names.dataBucket}/${savedAt} — now run --shard i/n for every i from 0 to n-1, then once without --shard`,
+          `saved for the shards: s3://${d.names.dataBucket}/${savedAt} — now run ` +
+            `--shard i/n for every i from 0 to n-1, then once without --shard`,
         );
         return 0;
       }
@@ -450,7 +514,12 @@ export async function main(
     }
     const e = error as Error & { $metadata?: { httpStatusCode?: number } };
     console.error(
-      `erase failed: ${e.name}: ${e.message}${e.$metadata?.httpStatusCode === 403 ? ` — the credentials need the stack's erasure policy (${d.names.erasure})` : ''}; run the same command again to resume`,
+      `erase ` +
+        `failed: ${e.name}: ${e.message}` +
+        (e.$metadata?.httpStatusCode === 403
+          ? ` — the credentials need the stack's erasure policy (${d.names.erasure})`
+          : '') +
+        `; run the same command again to resume`,
     );
     return 1;
   }

@@ -20,9 +20,9 @@ const duckdb = () => (connection ??= DuckDBInstance.create(':memory:', { threads
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
- * The id a row holds (its index in `ids`, from 0), by the same rule as NDJSON (records.ts): a string field's value equal
- * to an id, case ignored in the contract's id fields; a bigint field's value equal to an id's digits. A field missing
- * from the object, or null, matches nothing. -1 when none.
+ * The id a row holds (its index in `ids`, from 0), by the same rule as NDJSON (records.ts): a string field's value
+ * equal to an id, case ignored in the contract's id fields; a bigint field's value equal to an id's digits. A field
+ * missing from the object, or null, matches nothing. -1 when none.
  */
 function matchIndex(matcher: IdMatcher, columns: Set<string>): string {
   const folded = `[${matcher.ids.map((_, i) => `$${i + 1}`).join(', ')}]`;
@@ -68,7 +68,8 @@ export async function filterParquet(body: Buffer, matcher: IdMatcher): Promise<F
       await c.runAndReadAll(`SELECT compression FROM parquet_metadata(${file}) LIMIT 1`)
     ).getRows() as [string][];
     await c.run(
-      `COPY (SELECT * FROM ${source} WHERE ${index} < 0) TO '${output.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION ${codec === 'UNCOMPRESSED' ? 'uncompressed' : String(codec).toLowerCase()})`,
+      `COPY (SELECT * FROM ${source} WHERE ${index} < 0) TO '${output.replace(/'/g, "''")}' (FORMAT ` +
+        `parquet, COMPRESSION ${codec === 'UNCOMPRESSED' ? 'uncompressed' : String(codec).toLowerCase()})`,
       matcher.ids,
     );
     return { body: readFileSync(output), removed, perId, ...none };
@@ -96,7 +97,8 @@ export async function contractParquet(events: Record<string, unknown>[], fields:
     writeFileSync(join(dir, 'events.json'), events.map((e) => JSON.stringify(e)).join('\n'));
     const columns = `{${fields.map((f) => `'${f.name}': '${duckdbType(f.type).replace(/'/g, "''")}'`).join(', ')}}`;
     await c.run(
-      `COPY (SELECT * FROM read_json('${join(dir, 'events.json')}', format = 'newline_delimited', columns = ${columns})) TO '${join(dir, 'events.parquet')}' (FORMAT parquet, COMPRESSION snappy)`,
+      `COPY (SELECT * FROM read_json('${join(dir, 'events.json')}', format = 'newline_delimited', columns ` +
+        `= ${columns})) TO '${join(dir, 'events.parquet')}' (FORMAT parquet, COMPRESSION snappy)`,
     );
     return readFileSync(join(dir, 'events.parquet'));
   } finally {

@@ -22,7 +22,10 @@ export interface MacKeyed {
   macAlgorithm: typeof MAC_ALGORITHM;
 }
 
-/** MACs by KMS GenerateMac: the id's UTF-8 bytes as the message (at most 4,096 bytes; the id file's ids are far shorter). */
+/**
+ * MACs by KMS GenerateMac: the id's UTF-8 bytes as the message (at most 4,096 bytes; the id file's ids are far
+ * shorter).
+ */
 export function kmsIdMacer(kms: KMSClient): IdMacer {
   return async (keyId, id) => {
     const out = await kms.send(

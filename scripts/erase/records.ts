@@ -47,7 +47,9 @@ export interface IdMatcher {
   fields: MatchField[];
   /** The index (in `ids`) of the id a decoded event holds in an id field, or -1. */
   match(event: unknown): number;
-  /** Whether a text holds an id's characters (in any case where a field ignores case): query results, unparsed lines. */
+  /**
+   * Whether a text holds an id's characters (in any case where a field ignores case): query results, unparsed lines.
+   */
   mentions(text: string): boolean;
 }
 
@@ -109,13 +111,16 @@ export interface Filtered {
 export interface FilterOptions {
   /** The lines are Firehose's failed-record envelopes, matched on their decoded `rawData`. */
   failedRecords?: boolean;
-  /** Remove lines that hold an id's characters but are not JSON objects (an explicit decision; default: keep and count). */
+  /**
+   * Remove lines that hold an id's characters but are not JSON objects (an explicit decision; default: keep and count).
+   */
   removeUnparsed?: boolean;
   /**
    * The events object's key: its name must agree with its bytes — GZIP under a key ending in `.gz`, not GZIP under any
    * other — or the object is undecodable (pending). Athena's text reader, for the locate and the analysts' table alike,
    * picks the codec by the file's extension, not its bytes (Hadoop CompressionCodecFactory), so such an object is not
-   * what Athena reads; the run does not decide for it. Undefined (failed records, which Athena does not read): not checked.
+   * what Athena reads; the run does not decide for it. Undefined (failed records, which Athena does not read): not
+   * checked.
    */
   key?: string;
 }
@@ -158,9 +163,9 @@ const UNDECODABLE_MAGIC: [string, string][] = [
  * Why an events object (GZIP already undone) cannot be read as NDJSON by the run, or undefined when it can. The run
  * finds ids by their bytes and removes lines: in compressed bytes it finds nothing and would say so — a silent miss.
  * Undecodable: an object whose first bytes are a codec's or container's magic (ZIP, Snappy framing, Zstandard, bzip2,
- * xz, ORC, Avro, GZIP inside GZIP, zlib; UNDECODABLE_MAGIC) or a Hadoop-Snappy block header (Firehose's HADOOP_SNAPPY has no magic number: a
- * 4-byte big-endian uncompressed block length, then the compressed chunk's, the first beginning with a NUL byte for any
- * block under 16 MiB; hadoopSnappyHeader) — AND of which no line parses as a JSON object.
+ * xz, ORC, Avro, GZIP inside GZIP, zlib; UNDECODABLE_MAGIC) or a Hadoop-Snappy block header (Firehose's HADOOP_SNAPPY
+ * has no magic number: a 4-byte big-endian uncompressed block length, then the compressed chunk's, the first beginning
+ * with a NUL byte for any block under 16 MiB; hadoopSnappyHeader) — AND of which no line parses as a JSON object.
  *
  * Both, because any app user can put a record through Firehose: a record holding a NUL byte, or one beginning with
  * `BZh`, `ORC` or `PK\x03\x04` that happens to be its object's first, must not make the whole object unreadable —
@@ -177,7 +182,8 @@ export function undecodable(raw: Buffer): string | undefined {
   const why = magic
     ? magic[1]
     : hadoopSnappyHeader(raw)
-      ? 'a Hadoop-Snappy block (Firehose HADOOP_SNAPPY compression: two big-endian lengths, the first beginning with a NUL byte)'
+      ? 'a Hadoop-Snappy block (Firehose HADOOP_SNAPPY compression: two ' +
+        'big-endian lengths, the first beginning with a NUL byte)'
       : undefined;
   if (why === undefined || anyJsonObjectLine(raw)) return undefined;
   return why;
@@ -186,7 +192,10 @@ export function undecodable(raw: Buffer): string | undefined {
 /** Whether the object begins as a Hadoop-Snappy block does: two 4-byte big-endian lengths, the first's top byte NUL. */
 const hadoopSnappyHeader = (raw: Buffer) => raw.length >= 8 && raw[0] === 0;
 
-/** Whether any line of the object parses as a JSON object (what an NDJSON object of events holds, and compressed bytes do not). */
+/**
+ * Whether any line of the object parses as a JSON object (what an NDJSON object of events holds, and compressed bytes
+ * do not).
+ */
 function anyJsonObjectLine(raw: Buffer): boolean {
   for (const [start, end] of allLines(raw)) {
     // A JSON object line begins with `{` (after blanks); the others need no parse.
@@ -307,7 +316,8 @@ function lineOutcome(
 export function scanJson(text: string): { duplicates: string[]; strings: string[] } {
   const duplicates: string[] = [];
   const strings: string[] = [];
-  // Per open object its keys and path, per open array null; `key` is the last key read, the path of a value opened next.
+  // Per open object its keys and path, per open array null; `key` is the last key read, the path of a value opened
+  // next.
   const stack: ({ keys: Set<string>; path: string } | { keys: null; path: string })[] = [];
   let key: string | undefined;
   const pathOf = (k: string | undefined) => {
@@ -343,8 +353,9 @@ export function scanJson(text: string): { duplicates: string[]; strings: string[
 
 /**
  * GZIP level of rewritten objects: zlib's default. Compressing is about half of a rewrite's time; level 1 compresses
- * 2.7× faster but the object comes out about a third larger (the bench object), and an erasure at scale rewrites most of the window, which
- * is then stored for months: size wins over a one-off minute (npm run bench, erasure; docs/contributing.md).
+ * 2.7× faster but the object comes out about a third larger (the bench object), and an erasure at scale rewrites most
+ * of the window, which is then stored for months: size wins over a one-off minute (npm run bench, erasure;
+ * docs/contributing.md).
  */
 export const REWRITE_GZIP_LEVEL = 6;
 
@@ -397,8 +408,8 @@ function candidateLines(raw: Buffer, matcher: IdMatcher): [number, number][] {
       if (!ascii(lower) || lower.includes('k')) matching(/[\x80-\xff]/g);
     }
   }
-  // A bigint field's id is a JSON number's value: written with a fraction or an exponent (`1e3`, `999.99999999999999999`
-  // is 1000 in a double), the line need not hold its digits.
+  // A bigint field's id is a JSON number's value: written with a fraction or an exponent (`1e3`,
+  // `999.99999999999999999` is 1000 in a double), the line need not hold its digits.
   if (matcher.fields.some((f) => f.type === 'bigint')) matching(/\d[.eE]/g);
   for (let at = raw.indexOf(BACKSLASH); at !== -1; at = raw.indexOf(BACKSLASH, add(at) + 1));
   return [...lines].sort(([a], [b]) => a - b);
@@ -422,7 +433,8 @@ export function filterNdjson(body: Buffer, matcher: IdMatcher, options: FilterOp
       matcher,
       gzip
         ? 'GZIP bytes under a key without `.gz` (Athena picks the codec by the extension: it reads them as text)'
-        : 'a key ending in `.gz` whose bytes are not GZIP (Athena picks the codec by the extension: it cannot read them)',
+        : 'a key ending in `.gz` whose bytes are not GZIP (Athena picks ' +
+            'the codec by the extension: it cannot read them)',
     );
   let raw: Buffer;
   let trailing: Buffer = Buffer.alloc(0);

@@ -27,7 +27,9 @@ export interface StackReport {
   /** The Security Hub controls that apply to what it deploys, and their status. */
   controls: ControlResult[];
   cost: CostEstimate | null;
-  /** A stack without a pipeline: its keys' monthly price and what it leaves out (absent in reports written before it). */
+  /**
+   * A stack without a pipeline: its keys' monthly price and what it leaves out (absent in reports written before it).
+   */
   standingCost?: StandingCost | null;
   /** How an erasure request is served (pipeline stacks). */
   erasure: ErasurePlan | null;

@@ -69,7 +69,10 @@ export type Field =
   | { kind: 'replication'; destination: string; outsideStack: boolean }
   | { kind: 'access-log-target'; before: string | null; after: string | null }
   | { kind: 'acl-grant'; grant: string }
-  /** A stack in a region outside its jurisdiction (a configured exception allows it), with the region's own jurisdictions. */
+  /**
+   * A stack in a region outside its jurisdiction (a configured exception allows it), with the region's own
+   * jurisdictions.
+   */
   | {
       kind: 'outside-jurisdiction';
       region: string;

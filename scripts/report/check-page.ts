@@ -70,8 +70,11 @@ export function markupProblems(html: string): string[] {
  * Markup shown as text on the page: a tag of the page's own vocabulary, or an attribute's end (`">`). A `<file>` in a
  * command is text, not markup.
  */
-export const VISIBLE_MARKUP =
-  /<\/?(a|br|code|details|div|g|h[1-6]|img|li|p|path|rect|script|section|span|strong|style|summary|svg|table|tbody|td|text|th|thead|title|tr|ul)[\s>/]|"\s*>/i;
+export const VISIBLE_MARKUP = new RegExp(
+  String.raw`<\/?(a|br|code|details|div|g|h[1-6]|img|li|p|path|rect|script|section|span|strong|style|` +
+    String.raw`summary|svg|table|tbody|td|text|th|thead|title|tr|ul)[\s>/]|"\s*>`,
+  'i',
+);
 
 export async function checkPage(
   reportDir: string,
@@ -226,7 +229,8 @@ export async function checkPage(
 export const CHECK_PAGE_COMMAND = {
   name: 'report:check',
   summary:
-    'Opens report/index.html in headless Chromium and checks what a reader sees; writes a screenshot. Exit 2 when no Chromium is found.',
+    'Opens report/index.html in headless Chromium and checks what a reader ' +
+    'sees; writes a screenshot. Exit 2 when no Chromium is found.',
   args: '[report folder]',
   maxArgs: 1,
   flags: {},
@@ -242,13 +246,15 @@ async function main(): Promise<number> {
   }
   const problems = markupProblems(readFileSync(join(reportDir, 'index.html'), 'utf8'));
   console.log(
-    `${problems.length ? 'FAIL' : 'PASS'} the page's source has no stray markup (${problems.length ? problems.slice(0, 5).join('; ') : 'none'})`,
+    `${problems.length ? 'FAIL' : 'PASS'} the page's source has no stray markup ` +
+      `(${problems.length ? problems.slice(0, 5).join('; ') : 'none'})`,
   );
   if (problems.length) return 1;
   const browser = findBrowser();
   if (!browser) {
     console.log(
-      `SKIPPED: no Chromium found (${CANDIDATES.join(', ')} or $CHROMIUM_PATH); install Debian's chromium package to check the page`,
+      `SKIPPED: no Chromium found (${CANDIDATES.join(', ')} or ` +
+        `$CHROMIUM_PATH); install Debian's chromium package to check the page`,
     );
     return 2;
   }

@@ -134,7 +134,8 @@ export const NOT_BILLED_TYPES: Record<string, string> = {
   aws_cloudwatch_log_stream: "a stream of a log group; the group's ingestion and storage are billed",
   aws_cloudwatch_event_target: "a target of a rule; the rule's events are billed",
   // Cognito bills user pool MAUs, federation MAUs, M2M requests and purchased quota, nothing of identity pools
-  // (Cognito developer guide, "Monitoring and managing costs": https://docs.aws.amazon.com/cognito/latest/developerguide/tracking-cost.html).
+  // (Cognito developer guide, "Monitoring and managing costs":
+  // https://docs.aws.amazon.com/cognito/latest/developerguide/tracking-cost.html).
   aws_cognito_identity_pool:
     'Cognito bills user pools, not identity pools (Cognito developer guide, "Monitoring and managing costs")',
   aws_cognito_identity_pool_roles_attachment: 'configuration of an identity pool',
@@ -175,7 +176,10 @@ export interface CostLine {
   total: number;
   /** The components the estimate prices that this line leaves out (no price in the region, or the cutoff). */
   notPriced: CostComponent[];
-  /** Every billable component left out of the total, each with its reason: `notPriced`, then the stack's never-priced ones. */
+  /**
+   * Every billable component left out of the total, each with its reason: `notPriced`, then the stack's never-priced
+   * ones.
+   */
   omitted: Omission[];
   /** A day's data as one query scans it, GB: what the cutoff is compared with. */
   dayScanGb: number;
@@ -414,7 +418,8 @@ export function estimateCost(tf: TerraformJson): CostEstimate | null {
         ? objectsPerDay(events, buffer) * ASSUMPTIONS.daysPerMonth * value('s3.putRequests')!
         : null,
       glue: priced('glue') ? crawlerRunsPerMonth * (perRun ?? 0) : null,
-      // A query the cutoff cancels is billed for the bytes it scanned until then: the cutoff's (ATHENA_CANCELLED_BILLING).
+      // A query the cutoff cancels is billed for the bytes it scanned until then: the cutoff's
+      // (ATHENA_CANCELLED_BILLING).
       athena: priced('athena')
         ? ((ASSUMPTIONS.monthlyScansOfLastMonth *
             ASSUMPTIONS.daysPerMonth *

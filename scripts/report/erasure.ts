@@ -34,7 +34,10 @@ export interface ErasureCost {
   archivedGb: number;
   /** Athena's scan of the queryable window; null when Athena is not priced for the region. Over the cutoff: null. */
   athenaLocate: number | null;
-  /** Whether the workgroup's per-query cutoff cancels that scan (`npm run erase` refuses it; `--locate scan` reads the objects). */
+  /**
+   * Whether the workgroup's per-query cutoff cancels that scan (`npm run erase` refuses it; `--locate scan` reads the
+   * objects).
+   */
   locateOverCutoff: boolean;
   /**
    * Over the cutoff: what the query would be billed were it run anyway, cancelled at the cutoff's bytes
@@ -42,7 +45,9 @@ export interface ErasureCost {
    * Null otherwise, or when Athena is not priced.
    */
   cancelledLocate: number | null;
-  /** Objects the window holds: one per buffer flush of Firehose (`npm run erase` reads and rewrites them one by one). */
+  /**
+   * Objects the window holds: one per buffer flush of Firehose (`npm run erase` reads and rewrites them one by one).
+   */
   objects: number;
   /**
    * S3 requests of rewriting every object of the window once (a GET, a HEAD and a PUT each, a LIST per 1,000): the
@@ -72,7 +77,9 @@ export type ErasureOutside =
    * that history, from the access matrix's `read-history` cells (allowed or conditional).
    */
   | { what: 'query-history'; workgroup: string; days: number; locating: boolean; readers: AccessPrincipal[] }
-  /** The account's CloudTrail trail, outside these stacks: its retention is the trail's (null: not this stack's to say). */
+  /**
+   * The account's CloudTrail trail, outside these stacks: its retention is the trail's (null: not this stack's to say).
+   */
   | { what: 'cloudtrail'; days: null };
 
 /**
@@ -136,7 +143,8 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
       hoursWhileS3Unreachable: FIREHOSE_DIRECT_PUT_RETENTION_HOURS,
     });
   }
-  // The erasure's own results (its locating query's: object keys and whether each holds an id) hold no record: not a copy.
+  // The erasure's own results (its locating query's: object keys and whether each holds an id) hold no record: not a
+  // copy.
   const locateResults = (x: { name: string }) => x.name.endsWith(`/${ERASURE_LOCATE_RESULTS_FOLDER}`);
   for (const s of model.stores.filter((x) => x.role === 'query-results' && !locateResults(x)))
     copies.push({ store: s.name, role: s.role, how: 'deleted-when-naming-an-id', hours: 0 });

@@ -31,7 +31,8 @@ export function readReports(outDir: string, options: { guardrails?: boolean } = 
   const hcl = stacks.filter((s) => !s.json);
   if (hcl.length > 0) {
     throw new Error(
-      `${outDir} holds HCL (from \`cdktf synth --hcl\`); the report reads the JSON form: run \`npx cdktf synth\` or \`npm run synth\` first`,
+      `${outDir} holds HCL (from \`cdktf synth --hcl\`); the report reads the ` +
+        `JSON form: run \`npx cdktf synth\` or \`npm run synth\` first`,
     );
   }
   const reports = stacks.flatMap((synthesized) => {

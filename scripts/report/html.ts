@@ -165,7 +165,9 @@ export function flowSvg(edges: FlowEdge[], id: string, label: string): string {
       path + label + element('title', {}, escapeHtml(`${e.from} → ${e.to}: ${e.via} (${e.region})`)),
     );
   });
-  const marker = `<defs><marker id="arrow-${escapeHtml(id)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>`;
+  const marker =
+    `<defs><marker id="arrow-${escapeHtml(id)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" ` +
+    `markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>`;
   return element(
     'svg',
     {
@@ -180,18 +182,31 @@ export function flowSvg(edges: FlowEdge[], id: string, label: string): string {
   );
 }
 
-const STYLE = `body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px; color: #1d2330; max-width: 1500px; }
-h1 { font-size: 22px; } h2 { font-size: 18px; border-top: 2px solid #d7dce5; padding-top: 18px; margin-top: 32px; } h3 { font-size: 15px; margin-top: 20px; } h4 { font-size: 14px; margin: 14px 0 4px; }
-table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; } th, td { border: 1px solid #d7dce5; padding: 4px 7px; text-align: left; vertical-align: top; } th { background: #f2f4f8; }
-code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; background: #f2f4f8; padding: 0 3px; border-radius: 3px; word-break: break-all; }
-.diagram { overflow-x: auto; border: 1px solid #d7dce5; border-radius: 8px; padding: 6px; background: #fbfcfe; }
-svg.flow { display: block; width: 100%; height: auto; } /* scales down to fit the page: no hidden right-hand side */
-svg.flow .node { fill: #e8f0fe; stroke: #3b6fd8; stroke-width: 1.5; } svg.flow text { font: 12px system-ui, sans-serif; fill: #1d2330; }
-svg.flow .edge path { stroke: #4a5468; stroke-width: 1.5; fill: none; } svg.flow marker path { fill: #4a5468; } svg.flow text.region { font-size: 11px; fill: #1a7f37; }
-.sev { display: inline-block; min-width: 1.6em; padding: 0 6px; border-radius: 9px; text-align: center; font-weight: 600; }
-.sev.error { background: #ffd7d5; color: #a40e26; } .sev.warning { background: #fff1c2; color: #7a4d00; } .sev.info { background: #dbeafe; color: #1e40af; }
-details.stack-changes { border: 1px solid #d7dce5; border-radius: 6px; padding: 4px 10px; margin: 6px 0; } details.stack-changes summary { cursor: pointer; font-weight: 600; }
-.control { font-weight: 600; } .control.fail { color: #a40e26; } .control.pass { color: #1a7f37; } .control.accepted { color: #7a4d00; } .control.not-checked { color: #4a5468; }`;
+const STYLE =
+  `body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", ` +
+  `sans-serif; margin: 24px; color: #1d2330; max-width: 1500px; }\n` +
+  `h1 { font-size: 22px; } h2 { font-size: 18px; border-top: 2px solid #d7dce5; padding-top: 18px; ` +
+  `margin-top: 32px; } h3 { font-size: 15px; margin-top: 20px; } h4 { font-size: 14px; margin: 14px 0 4px; ` +
+  `}\n` +
+  `table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; } th, td { border: 1px solid ` +
+  `#d7dce5; padding: 4px 7px; text-align: left; vertical-align: top; } th { background: #f2f4f8; }\n` +
+  `code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; background: ` +
+  `#f2f4f8; padding: 0 3px; border-radius: 3px; word-break: break-all; }\n` +
+  `.diagram { overflow-x: auto; border: 1px solid #d7dce5; border-radius: 8px; padding: 6px; background: #fbfcfe; }\n` +
+  `svg.flow { display: block; width: 100%; height: auto; } /* ` +
+  `scales down to fit the page: no hidden right-hand side */\n` +
+  `svg.flow .node { fill: #e8f0fe; stroke: #3b6fd8; stroke-width: 1.5; } ` +
+  `svg.flow text { font: 12px system-ui, sans-serif; fill: #1d2330; }\n` +
+  `svg.flow .edge path { stroke: #4a5468; stroke-width: 1.5; fill: none; } svg.flow marker ` +
+  `path { fill: #4a5468; } svg.flow text.region { font-size: 11px; fill: #1a7f37; }\n` +
+  `.sev { display: inline-block; min-width: 1.6em; padding: 0 6px; ` +
+  `border-radius: 9px; text-align: center; font-weight: 600; }\n` +
+  `.sev.error { background: #ffd7d5; color: #a40e26; } .sev.warning { background: ` +
+  `#fff1c2; color: #7a4d00; } .sev.info { background: #dbeafe; color: #1e40af; }\n` +
+  `details.stack-changes { border: 1px solid #d7dce5; border-radius: 6px; padding: 4px 10px; ` +
+  `margin: 6px 0; } details.stack-changes summary { cursor: pointer; font-weight: 600; }\n` +
+  `.control { font-weight: 600; } .control.fail { color: #a40e26; } .control.pass { color: ` +
+  `#1a7f37; } .control.accepted { color: #7a4d00; } .control.not-checked { color: #4a5468; }`;
 
 /** The page: a title, an introduction and its sections, in order. */
 export function pageHtml(title: string, intro: Cell, sections: Section[]): string {

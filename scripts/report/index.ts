@@ -12,7 +12,8 @@ import { severityCounts } from './render';
 export const REPORT_COMMAND = {
   name: 'report',
   summary:
-    'Compliance review artifacts per synthesized stack (Markdown, JSON) and one HTML page. Exit 1 when a finding is an error.',
+    'Compliance review artifacts per synthesized stack (Markdown, ' +
+    'JSON) and one HTML page. Exit 1 when a finding is an error.',
   flags: {
     from: { type: 'string', value: 'dir', default: 'cdktf.out', help: 'the synth to read' },
     out: { type: 'string', value: 'dir', default: 'report', help: 'where to write' },

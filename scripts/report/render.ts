@@ -67,7 +67,10 @@ function alertLines(model: StackModel): { alarms: string[]; destinations: string
   return { alarms: model.alerts.map(words.alert), destinations: model.destinations.map(words.destination) };
 }
 
-/** A statement as a row of the access table: effect, actions, resources, conditions (`NotAction`/`NotResource` said as such). */
+/**
+ * A statement as a row of the access table: effect, actions, resources, conditions (`NotAction`/`NotResource` said as
+ * such).
+ */
 const statementRow = (s: Statement, ctx: words.Context): Cell[] => {
   const listOf = (items: string[]) => items.flatMap((a, i) => [...(i ? [text(', ')] : []), code(a)]);
   return [

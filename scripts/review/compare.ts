@@ -65,7 +65,8 @@ function pairs<T>(base: T[], current: T[], key: (t: T) => string): [string, T | 
 }
 
 function retentionEffects(before: Retention, after: Retention): Effect[] {
-  const longer = (a: number | null, b: number | null) => (a === null ? b !== null : b !== null && b < a); // b shorter than a
+  // b shorter than a
+  const longer = (a: number | null, b: number | null) => (a === null ? b !== null : b !== null && b < a);
   const shorter =
     longer(before.expirationDays, after.expirationDays) ||
     longer(before.goneForGoodDay, after.goneForGoodDay) ||
@@ -247,7 +248,10 @@ export function accessChanges(base: StackModel, current: StackModel): Change[] {
   return changes;
 }
 
-/** A new stack's grants to principals outside its account, as changes from nothing (a new stack's own roles are not "new access"). */
+/**
+ * A new stack's grants to principals outside its account, as changes from nothing (a new stack's own roles are not "new
+ * access").
+ */
 function outsiderGrants(model: StackModel): Change[] {
   const empty: StackModel = { ...model, access: { principals: [], targets: [], cells: [], unseen: [] } };
   const outsiders = new Set(model.access.principals.filter((p) => OUTSIDER_KINDS.includes(p.kind)).map((p) => p.id));

@@ -7,7 +7,8 @@
  * with the review below the overview of index.html, plus changes.md (for the pull request) and changes.json (for CI
  * gates), all at once: a review that fails leaves the earlier one in --out as it was. --plan takes only `terraform show
  * -json` of a plan (terraform-json/plan.ts). Exit 0; 2 for an input refused; 1 for another failure, and with
- * --fail-on-widening when data moves region or jurisdiction, access is widened, retention shortened or protection weakened.
+ * --fail-on-widening when data moves region or jurisdiction, access is widened, retention shortened or protection
+ * weakened.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -62,13 +63,17 @@ function baseOutput(base: string, scratch: string): { outdir: string; label: str
 export const REVIEW_COMMAND = {
   name: 'review',
   summary:
-    'What a change changes, per stack: against a base (a git ref or a cdktf.out folder), or what a Terraform plan changes in the live account (drift included). Writes changes.md, changes.json and the report with the review on its page.',
+    'What a change changes, per stack: against a base (a git ref or a cdktf.out ' +
+    'folder), or what a Terraform plan changes in the live account (drift included). ' +
+    'Writes changes.md, changes.json and the report with the review on its page.',
   flags: {
     base: { type: 'string', value: 'git ref | cdktf.out folder', help: 'compare the current synth with this base' },
     plan: {
       type: 'string',
       value: 'plan.json | folder',
-      help: 'review `terraform show -json <plan file>` output instead (a file, or a folder of them, one per stack); anything else is refused (exit 2)',
+      help:
+        'review `terraform show -json <plan file>` output instead (a file, or a ' +
+        'folder of them, one per stack); anything else is refused (exit 2)',
     },
     from: {
       type: 'string',
@@ -79,7 +84,9 @@ export const REVIEW_COMMAND = {
     out: { type: 'string', value: 'dir', default: 'report', help: 'where the review and report are written' },
     'fail-on-widening': {
       type: 'boolean',
-      help: 'exit 1 when a change moves data to another region or jurisdiction (or puts a stack outside its jurisdiction), widens access, shortens retention or weakens protection (for CI)',
+      help:
+        'exit 1 when a change moves data to another region or jurisdiction (or puts a stack outside ' +
+        'its jurisdiction), widens access, shortens retention or weakens protection (for CI)',
     },
   },
 } satisfies CommandSpec;
@@ -165,7 +172,10 @@ export function main(args: string[]): number {
         return 2;
       }
       ({ reviews, current } = reviewPlans(paths, isSynthOutput(values.from) ? values.from : undefined));
-      label = `the live account (${paths.length} plan${paths.length === 1 ? '' : 's'}: ${paths.map((p) => basename(p)).join(', ')})`;
+      label =
+        `the live account (${paths.length} ` +
+        `plan${paths.length === 1 ? '' : 's'}: ` +
+        `${paths.map((p) => basename(p)).join(', ')})`;
     } else {
       const base = baseOutput(values.base!, scratch);
       if ('error' in base) {
@@ -207,7 +217,9 @@ export function main(args: string[]): number {
     console.log(`${r.stack}${r.source === 'drift' ? ' (drift)' : ''}: ${r.status} — ${verdict(r)}`);
   for (const w of workspaces) console.log(`${w.stack}: ${w.status} — ${workspacesVerdict(w)}`);
   console.log(
-    `${join(values.out, 'changes.md')} (${reviews.filter((r) => r.status !== 'unchanged').length} of ${reviews.length} changed)`,
+    `${join(values.out, 'changes.md')} ` +
+      `(${reviews.filter((r) => r.status !== 'unchanged').length} ` +
+      `of ${reviews.length} changed)`,
   );
   const failures = gateFailures(reviews);
   const workspaceFailures = workspaces.flatMap((w) =>

@@ -97,7 +97,9 @@ export class Analysts extends Construct {
     super(scope, id);
     ({ policy: this.policy, role: this.role } = peopleAccess(this, {
       name: props.names.roles.analyst,
-      description: `Analysts of ${props.names.stack}: queries in ${props.names.workgroup}, the catalog and the event data, decrypting through S3 and Athena only`,
+      description:
+        `Analysts of ${props.names.stack}: queries in ${props.names.workgroup}, the ` +
+        `catalog and the event data, decrypting through S3 and Athena only`,
       statements: analystStatements(props),
       principals: props.principals ?? [],
       trustSid: 'ConfiguredAnalystsAssume',

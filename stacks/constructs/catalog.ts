@@ -43,7 +43,9 @@ export interface CatalogProps {
   >;
   /** The environment's name, for the database's description. */
   readonly environmentName: string;
-  /** How partitions become queryable and the table prefix, with the mode's own settings (crawler, first projected year). */
+  /**
+   * How partitions become queryable and the table prefix, with the mode's own settings (crawler, first projected year).
+   */
   readonly catalog: CatalogSettings;
   /** Where events land (the static folder is catalogued) and their format. */
   readonly firehose: Pick<FirehoseSettings, 'dataPrefix' | 'format'>;
@@ -91,7 +93,9 @@ export function schemaChangePolicy(): { updateBehavior: string; deleteBehavior: 
   return { updateBehavior: 'LOG', deleteBehavior: 'LOG' };
 }
 
-/** Log group every Glue crawler of an account and region writes to, one stream per crawler (Glue guide, crawler logs). */
+/**
+ * Log group every Glue crawler of an account and region writes to, one stream per crawler (Glue guide, crawler logs).
+ */
 export const CRAWLER_LOG_GROUP = '/aws-glue/crawlers';
 
 /**
@@ -206,7 +210,10 @@ export const MONTH_DAY_PROJECTION = {
  * template and the prefix cannot drift apart. `$${` keeps Terraform from reading `${year}` as its own.
  */
 export function projectionTemplate(bucket: string, dataPrefix: string): string {
-  return `s3://${bucket}/${dataPrefix.replace(/([A-Za-z0-9_]+)=!\{[^}]+\}/g, (_m, key: string) => `${key}=$\${${key}}`)}`;
+  return (
+    `s3://${bucket}/` +
+    `${dataPrefix.replace(/([A-Za-z0-9_]+)=!\{[^}]+\}/g, (_m, key: string) => `${key}=$\${${key}}`)}`
+  );
 }
 
 /**
@@ -237,7 +244,8 @@ export class Catalog extends Construct {
     const parquet = props.firehose.format === 'parquet';
     // In the crawler modes Terraform keeps the table, not the crawler: its SerDe settings are the contract's and stay
     // so (a crawler that created the table would write its own SerDe, without `ignore.malformed.json` and
-    // `use.null.for.invalid.data`, and one guest's bad line would then fail every query over its partition). The crawler only adds partitions to it.
+    // `use.null.for.invalid.data`, and one guest's bad line would then fail every query over its partition). The
+    // crawler only adds partitions to it.
     switch (catalog.mode) {
       case 'crawler':
         if (parquet) this.contractTable = this.tableResource(props, 'contract');
@@ -287,7 +295,8 @@ export class Catalog extends Construct {
           ? {
               'projection.enabled': 'true',
               'projection.year.type': 'integer',
-              'projection.year.range': `${projected.projectionStartYear},${projected.projectionStartYear + PROJECTION_YEARS}`,
+              'projection.year.range':
+                `${projected.projectionStartYear},` + `${projected.projectionStartYear + PROJECTION_YEARS}`,
               ...MONTH_DAY_PROJECTION,
               'storage.location.template': projectionTemplate(names.dataBucket, firehose.dataPrefix),
             }
@@ -402,7 +411,8 @@ export class Catalog extends Construct {
           {
             Sid: 'ConsumeDataEvents',
             Effect: 'Allow',
-            // The SQS permissions Glue's event-mode crawls need (Glue guide, "Accelerating crawls using S3 event notifications").
+            // The SQS permissions Glue's event-mode crawls need (Glue guide, "Accelerating crawls using S3 event
+            // notifications").
             Action: [
               'sqs:DeleteMessage',
               'sqs:GetQueueUrl',

@@ -25,7 +25,10 @@ import { keyThroughS3AndAthena, peopleAccess } from './people-access';
 
 export interface ErasureProps {
   readonly env: AwsEnvironment;
-  /** The stack (policy and role name), the data bucket, the erasure's own workgroup, and the database of the locating query. */
+  /**
+   * The stack (policy and role name), the data bucket, the erasure's own workgroup, and the database of the locating
+   * query.
+   */
   readonly names: Pick<
     ResourceNames,
     | 'stack'
@@ -84,10 +87,11 @@ export const LINES_REGEX = '(?s)^(.*)$';
 /**
  * The table parameters of the erasure's raw-line table. Partition projection over the daily layout when the data
  * prefix is exactly it (Athena user guide, "Partition projection", supported types: an `integer` month and day, and
- * a `date` year relative to NOW, https://docs.aws.amazon.com/athena/latest/ug/partition-projection-supported-types.html),
- * so it covers every day folder whatever the catalog mode and whether a crawler has seen it; the years reach back
- * past the events' retention. Any other layout (other partition keys) is not projected: the table is then unpartitioned,
- * and whatever Athena does not read of the folder is read whole by the run (coverage, athena-locate.ts).
+ * a `date` year relative to NOW,
+ * https://docs.aws.amazon.com/athena/latest/ug/partition-projection-supported-types.html), so it covers every day
+ * folder whatever the catalog mode and whether a crawler has seen it; the years reach back past the events' retention.
+ * Any other layout (other partition keys) is not projected: the table is then unpartitioned, and whatever Athena does
+ * not read of the folder is read whole by the run (coverage, athena-locate.ts).
  */
 export function linesTableLayout(
   bucket: string,
@@ -118,7 +122,9 @@ export function linesTableLayout(
   };
 }
 
-/** What `npm run erase` asks of the receipts' key: a MAC of each id, and checking one (scripts/erase/receipt-mac.ts). */
+/**
+ * What `npm run erase` asks of the receipts' key: a MAC of each id, and checking one (scripts/erase/receipt-mac.ts).
+ */
 export const RECEIPT_MAC_ACTIONS = ['kms:GenerateMac', 'kms:VerifyMac'];
 
 /**
@@ -167,10 +173,10 @@ export function receiptKeyPolicy(
 /**
  * Exactly what `npm run erase` calls (scripts/erase/s3-store.ts, athena-locate.ts): list the versions of its folders;
  * read, rewrite, restore and delete versions of events and failed records; read and delete query results; keep its
- * journals and receipts; run its one locating query in its own workgroup (reading the catalog and the events, writing its
- * result to its own folder); use the stack's key only through S3 and Athena. Nothing else: no catalog changes, no other
- * bucket, no other workgroup — and no analyst policy names this workgroup, so its query history (the query's SQL and
- * execution parameters, kept by Athena 45 days) and results are the erasure's alone.
+ * journals and receipts; run its one locating query in its own workgroup (reading the catalog and the events, writing
+ * its result to its own folder); use the stack's key only through S3 and Athena. Nothing else: no catalog changes, no
+ * other bucket, no other workgroup — and no analyst policy names this workgroup, so its query history (the query's SQL
+ * and execution parameters, kept by Athena 45 days) and results are the erasure's alone.
  */
 export function erasureStatements(
   p: Pick<ErasureProps, 'env' | 'names' | 'folders' | 'keyArn'> & { receiptKeyArn?: string },
@@ -187,7 +193,8 @@ export function erasureStatements(
       Resource: bucket,
       Condition: { StringLike: { 's3:prefix': [data, errors, results].map((f) => `${f}*`) } },
     },
-    // Without it, reading a journal not yet written is a 403 instead of a 404 (S3 API reference, GetObject permissions).
+    // Without it, reading a journal not yet written is a 403 instead of a 404 (S3 API reference, GetObject
+    // permissions).
     {
       Sid: 'SeeWhetherAJournalExists',
       Effect: 'Allow',
@@ -233,7 +240,8 @@ export function erasureStatements(
         'athena:GetQueryExecution',
         'athena:GetQueryResults',
       ],
-      Resource: `arn:${p.env.partition}:athena:${p.env.region}:${p.env.accountId}:workgroup/${p.names.erasureWorkgroup}`,
+      Resource:
+        `arn:${p.env.partition}:athena:${p.env.region}:` + `${p.env.accountId}:workgroup/${p.names.erasureWorkgroup}`,
     },
     {
       Sid: 'ReadTheCatalogForIt',
@@ -310,7 +318,9 @@ export class Erasure extends Construct {
     });
     this.workgroup = new AthenaWorkgroup(this, 'workgroup', {
       name: props.names.erasureWorkgroup,
-      description: `The locating query of npm run erase on ${props.names.stack} alone; results in s3://${props.names.dataBucket}/${ERASURE_LOCATE_RESULTS_FOLDER}`,
+      description:
+        `The locating query of npm run erase on ${props.names.stack} alone; results ` +
+        `in s3://${props.names.dataBucket}/${ERASURE_LOCATE_RESULTS_FOLDER}`,
       state: 'ENABLED',
       configuration: {
         enforceWorkgroupConfiguration: true,
@@ -334,7 +344,9 @@ export class Erasure extends Construct {
       this.linesTable = new GlueCatalogTable(this, 'lines-table', {
         name: props.names.erasureLinesTable,
         databaseName: props.lines.database,
-        description: `npm run erase's locating query on ${props.names.stack}: every raw line of the events, as written (not for analysis)`,
+        description:
+          `npm run erase's locating query on ${props.names.stack}: every ` +
+          `raw line of the events, as written (not for analysis)`,
         tableType: 'EXTERNAL_TABLE',
         parameters: layout.parameters,
         partitionKeys: layout.partitioned ? PARTITION_COLUMNS.map((name) => ({ name, type: 'string' })) : [],
@@ -354,7 +366,9 @@ export class Erasure extends Construct {
     }
     ({ policy: this.policy, role: this.role } = peopleAccess(this, {
       name: props.names.erasure,
-      description: `Erasure requests on ${props.names.stack}: rewrite events and failed records, delete their old versions and query results naming the ids`,
+      description:
+        `Erasure requests on ${props.names.stack}: rewrite events and failed ` +
+        `records, delete their old versions and query results naming the ids`,
       statements: erasureStatements({ ...props, receiptKeyArn: this.receiptKey.arn }),
       principals: props.principals ?? [],
       trustSid: 'ConfiguredOperatorsAssume',

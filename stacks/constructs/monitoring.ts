@@ -104,8 +104,9 @@ export function watchedCatalog(mode: CatalogMode): { crawler: boolean; deadLette
 
 /**
  * Alerts for the stack, all into one KMS-encrypted SNS topic: Firehose freshness, delivery success and
- * throttling alarms, objects under `errors/`, Glue crawler failures (and dead-lettered crawler events); plus a dashboard that also shows Athena
- * queries by outcome, where queries cancelled by the scan cutoff appear (informational, so no alarm pages).
+ * throttling alarms, objects under `errors/`, Glue crawler failures (and dead-lettered crawler events); plus a
+ * dashboard that also shows Athena queries by outcome, where queries cancelled by the scan cutoff appear
+ * (informational, so no alarm pages).
  */
 export class Monitoring extends Construct {
   readonly topic: SnsTopic;
@@ -191,7 +192,8 @@ export class Monitoring extends Construct {
       );
     alarm(
       'firehose-data-freshness',
-      `Oldest record in ${names.deliveryStream} is older than ${m.freshnessThresholdSeconds} s: delivery to S3 is stuck`,
+      `Oldest record in ${names.deliveryStream} is older ` +
+        `than ${m.freshnessThresholdSeconds} s: delivery to S3 is stuck`,
       {
         metricName: 'DeliveryToS3.DataFreshness',
         statistic: 'Maximum',
@@ -290,7 +292,11 @@ export function crawlerFailureRules(crawler: string) {
 
 /** CloudWatch search for the number of queries of a workgroup, one series per published dimension set. */
 export function athenaQueriesByState(workgroup: string): string {
-  return `SEARCH('Namespace="AWS/Athena" MetricName="TotalExecutionTime" WorkGroup="${workgroup}"', 'SampleCount', 300)`;
+  return (
+    `SEARCH('Namespace="AWS/Athena" ` +
+    `MetricName="TotalExecutionTime" WorkGroup="${workgroup}"', ` +
+    `'SampleCount', 300)`
+  );
 }
 
 /** One page for operators: Firehose flow and health, and Athena queries by outcome (cancelled = cutoff hits). */

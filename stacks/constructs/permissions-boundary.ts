@@ -21,7 +21,9 @@ export function permissionsBoundaryPolicy(
 ): IamPolicy {
   const policy = new IamPolicy(scope, `${stack}-boundary`, {
     name: permissionsBoundaryOf(stack),
-    description: `Permissions boundary of every role of ${stack}: each capped at its own policies, nothing in IAM (generated from the stack)`,
+    description:
+      `Permissions boundary of every role of ${stack}: each capped at its ` +
+      `own policies, nothing in IAM (generated from the stack)`,
     policy: Lazy.stringValue({ produce: () => policyDocument(permissionsOf(stack).boundary) }),
   });
   new TerraformOutput(scope, `${stack}-boundary-arn`, {
@@ -43,7 +45,9 @@ export function applyIamPolicy(
 ): IamPolicy {
   const policy = new IamPolicy(scope, `${stack}-deploy-iam`, {
     name: `${stack}-deploy-iam`,
-    description: `The apply role of ${stack} in IAM: the stack's roles only under its boundary, only its policies attached, never the boundary itself`,
+    description:
+      `The apply role of ${stack} in IAM: the stack's roles only under its ` +
+      `boundary, only its policies attached, never the boundary itself`,
     policy: Lazy.stringValue({ produce: () => policyDocument(permissionsOf(stack).applyIam) }),
   });
   new IamRolePolicyAttachment(scope, `${stack}-deploy-iam-attachment`, { role: role.name, policyArn: policy.arn });

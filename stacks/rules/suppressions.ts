@@ -15,6 +15,8 @@ export const SUPPRESSIONS: Suppression[] = [
     rule: 'trust-if-exists-guard',
     address: 'aws_iam_role.catalog_role_*',
     reason:
-      "Glue does not document sending aws:SourceAccount when it assumes a crawler role; a plain StringEquals would make CreateCrawler fail if it does not, and IAM roles cannot be passed to another account's crawler anyway",
+      'Glue does not document sending aws:SourceAccount when it assumes a crawler ' +
+      'role; a plain StringEquals would make CreateCrawler fail if it does not, and ' +
+      "IAM roles cannot be passed to another account's crawler anyway",
   },
 ];

@@ -43,7 +43,8 @@ describe('Erasure', () => {
   const tf = build();
   const { granted, allowed } = policyOf(tf);
 
-  // Each S3 call of scripts/erase/s3-store.ts, as the IAM action it needs (S3 API reference, each operation's permissions).
+  // Each S3 call of scripts/erase/s3-store.ts, as the IAM action it needs (S3 API reference, each operation's
+  // permissions).
   it.each([
     [
       'lists the versions of events (ListObjectVersions)',
@@ -136,7 +137,8 @@ describe('Erasure', () => {
       'lets the query read its result back',
       request('s3:GetObject', 'arn:aws:s3:::bare-data/erasure-locate-results/q.csv'),
     ],
-    // Athena calls GetBucketLocation on the results bucket as the caller (AmazonAthenaFullAccess grants it on results buckets).
+    // Athena calls GetBucketLocation on the results bucket as the caller (AmazonAthenaFullAccess grants it on results
+    // buckets).
     ["lets Athena find the results bucket's region", request('s3:GetBucketLocation', 'arn:aws:s3:::bare-data')],
     ['decrypts through Athena', request('kms:Decrypt', KEY, viaService('athena'))],
   ])('may: %s', (_what, r) => expect(allowed(r)).toBe(true));
@@ -169,114 +171,127 @@ describe('Erasure', () => {
     ['decrypt through another service', request('kms:Decrypt', KEY, viaService('sqs'))],
   ])('may not: %s', (_what, r) => expect(allowed(r)).toBe(false));
 
-  it('its raw-line table: one string column per line (RegexSerDe, the whole line, DOTALL), projected over every day of the retention and more', () => {
-    const table = one(tf, 'aws_glue_catalog_table') as {
-      name: string;
-      database_name: string;
-      parameters: Record<string, string>;
-      partition_keys: { name: string }[];
-      storage_descriptor: {
-        location: string;
-        columns: { name: string; type: string }[];
-        ser_de_info: { serialization_library: string; parameters: Record<string, string> };
+  it(
+    'its raw-line table: one string column per line (RegexSerDe, the whole ' +
+      'line, DOTALL), projected over every day of the retention and more',
+    () => {
+      const table = one(tf, 'aws_glue_catalog_table') as {
+        name: string;
+        database_name: string;
+        parameters: Record<string, string>;
+        partition_keys: { name: string }[];
+        storage_descriptor: {
+          location: string;
+          columns: { name: string; type: string }[];
+          ser_de_info: { serialization_library: string; parameters: Record<string, string> };
+        };
       };
-    };
-    expect(table).toMatchObject({ name: 'events_data_erasure_lines', database_name: 'bare_db' });
-    expect(table.storage_descriptor).toMatchObject({
-      location: 's3://bare-data/data/',
-      columns: [{ name: 'line', type: 'string' }],
-      ser_de_info: {
-        serialization_library: 'org.apache.hadoop.hive.serde2.RegexSerDe',
-        parameters: { 'input.regex': '(?s)^(.*)$' },
-      },
-    });
-    // The regex matches every line whole, line terminators Java's `.` would stop at included.
-    const regex = new RegExp(table.storage_descriptor.ser_de_info.parameters['input.regex'].replace('(?s)', ''), 's');
-    for (const line of ['{"a":1}', 'x\ry', 'a\u2028b', '', '\u0001{']) expect(regex.exec(line)?.[1]).toBe(line);
-    expect(table.partition_keys.map((k) => k.name)).toEqual(['year', 'month', 'day']);
-    expect(table.parameters).toMatchObject({
-      'projection.enabled': 'true',
-      'projection.year.type': 'date',
-      'projection.year.range': 'NOW-2YEARS,NOW',
-      'projection.month.range': '1,12',
-      'projection.day.range': '1,31',
-      'storage.location.template': 's3://bare-data/data/year=$${year}/month=$${month}/day=$${day}/',
-    });
-    // Past a year of retention, more years.
-    const long = one(
-      build(undefined, { dataPrefix: DAILY, format: 'json', expirationDays: 800 }),
-      'aws_glue_catalog_table',
-    ) as {
-      parameters: Record<string, string>;
-    };
-    expect(long.parameters['projection.year.range']).toBe('NOW-4YEARS,NOW');
-    // Another layout is not projected (the run reads whole what Athena does not); Parquet objects have no lines.
-    const other = one(
-      build(undefined, {
-        dataPrefix:
-          'data/app=!{partitionKeyFromQuery:app}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
-        format: 'json',
-        expirationDays: 90,
-      }),
-      'aws_glue_catalog_table',
-    ) as { parameters: Record<string, string>; partition_keys?: unknown[] };
-    expect(other.parameters['projection.enabled']).toBeUndefined();
-    expect(other.partition_keys ?? []).toEqual([]);
-    expect(
-      all(build(undefined, { dataPrefix: DAILY, format: 'parquet', expirationDays: 90 }), 'aws_glue_catalog_table'),
-    ).toEqual([]);
-  });
-
-  it("its own workgroup: settings enforced, engine pinned to Athena engine version 3 (the SQL is Trino's), results in its own folder, encrypted with the stack key, kept one day", () => {
-    expect(one(tf, 'aws_athena_workgroup')).toMatchObject({
-      name: 'bare-erasure-wg',
-      configuration: {
-        enforce_workgroup_configuration: true,
-        engine_version: { selected_engine_version: 'Athena engine version 3' },
-        result_configuration: {
-          output_location: 's3://bare-data/erasure-locate-results/',
-          encryption_configuration: { encryption_option: 'SSE_KMS', kms_key_arn: KEY },
+      expect(table).toMatchObject({ name: 'events_data_erasure_lines', database_name: 'bare_db' });
+      expect(table.storage_descriptor).toMatchObject({
+        location: 's3://bare-data/data/',
+        columns: [{ name: 'line', type: 'string' }],
+        ser_de_info: {
+          serialization_library: 'org.apache.hadoop.hive.serde2.RegexSerDe',
+          parameters: { 'input.regex': '(?s)^(.*)$' },
         },
-      },
-    });
-  });
+      });
+      // The regex matches every line whole, line terminators Java's `.` would stop at included.
+      const regex = new RegExp(table.storage_descriptor.ser_de_info.parameters['input.regex'].replace('(?s)', ''), 's');
+      for (const line of ['{"a":1}', 'x\ry', 'a\u2028b', '', '\u0001{']) expect(regex.exec(line)?.[1]).toBe(line);
+      expect(table.partition_keys.map((k) => k.name)).toEqual(['year', 'month', 'day']);
+      expect(table.parameters).toMatchObject({
+        'projection.enabled': 'true',
+        'projection.year.type': 'date',
+        'projection.year.range': 'NOW-2YEARS,NOW',
+        'projection.month.range': '1,12',
+        'projection.day.range': '1,31',
+        'storage.location.template': 's3://bare-data/data/year=$${year}/month=$${month}/day=$${day}/',
+      });
+      // Past a year of retention, more years.
+      const long = one(
+        build(undefined, { dataPrefix: DAILY, format: 'json', expirationDays: 800 }),
+        'aws_glue_catalog_table',
+      ) as {
+        parameters: Record<string, string>;
+      };
+      expect(long.parameters['projection.year.range']).toBe('NOW-4YEARS,NOW');
+      // Another layout is not projected (the run reads whole what Athena does not); Parquet objects have no lines.
+      const other = one(
+        build(undefined, {
+          dataPrefix:
+            'data/app=!{partitionKeyFromQuery:app}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+          format: 'json',
+          expirationDays: 90,
+        }),
+        'aws_glue_catalog_table',
+      ) as { parameters: Record<string, string>; partition_keys?: unknown[] };
+      expect(other.parameters['projection.enabled']).toBeUndefined();
+      expect(other.partition_keys ?? []).toEqual([]);
+      expect(
+        all(build(undefined, { dataPrefix: DAILY, format: 'parquet', expirationDays: 90 }), 'aws_glue_catalog_table'),
+      ).toEqual([]);
+    },
+  );
 
-  it("the receipts' key: HMAC_256 for MACs only, not rotated (KMS cannot rotate HMAC keys), its alias; the policy may MAC with it", () => {
-    const key = one(tf, 'aws_kms_key');
-    expect(key).toMatchObject({
-      customer_master_key_spec: 'HMAC_256',
-      key_usage: 'GENERATE_VERIFY_MAC',
-      enable_key_rotation: false,
-      lifecycle: { prevent_destroy: true },
-    });
-    expect(one(tf, 'aws_kms_alias').name).toBe('alias/bare-erasure-receipts');
-    const erasurePolicy = JSON.parse(String(one(tf, 'aws_iam_policy').policy)).Statement as {
-      Sid: string;
-      Action: unknown;
-      Resource: unknown;
-    }[];
-    expect(erasurePolicy.find((x) => x.Sid === 'KeyTheReceipts')).toMatchObject({
-      Action: ['kms:GenerateMac', 'kms:VerifyMac'],
-      Resource: expect.stringMatching(/^\$\{aws_kms_key\.erasure_receipt-key_\w+\.arn\}$/),
-    });
-    const statements = JSON.parse(String(key.policy)).Statement as {
-      Sid: string;
-      Principal: { AWS: unknown };
-      Action: string[];
-    }[];
-    // Administrators manage it without any MAC operation (nor CreateGrant, which would let them grant it to themselves).
-    const admin = statements.find((x) => x.Sid === 'AdministratorsManageWithoutUsingIt')!;
-    expect(
-      admin.Action.some(
-        (a) =>
-          /Mac|CreateGrant|\*$/.test(a) &&
-          !/^kms:(Describe|Enable|List|Put|Update|Revoke|Disable|Get|Delete)\*$/.test(a),
-      ),
-    ).toBe(false);
-    expect(statements.filter((x) => x.Action.includes('kms:GenerateMac')).map((x) => x.Sid)).toEqual([
-      'OnlyHoldersOfTheErasurePolicyMac',
-    ]);
-  });
+  it(
+    'its own workgroup: settings enforced, engine pinned to Athena engine version 3 (the SQL is ' +
+      "Trino's), results in its own folder, encrypted with the stack key, kept one day",
+    () => {
+      expect(one(tf, 'aws_athena_workgroup')).toMatchObject({
+        name: 'bare-erasure-wg',
+        configuration: {
+          enforce_workgroup_configuration: true,
+          engine_version: { selected_engine_version: 'Athena engine version 3' },
+          result_configuration: {
+            output_location: 's3://bare-data/erasure-locate-results/',
+            encryption_configuration: { encryption_option: 'SSE_KMS', kms_key_arn: KEY },
+          },
+        },
+      });
+    },
+  );
+
+  it(
+    "the receipts' key: HMAC_256 for MACs only, not rotated (KMS cannot " +
+      'rotate HMAC keys), its alias; the policy may MAC with it',
+    () => {
+      const key = one(tf, 'aws_kms_key');
+      expect(key).toMatchObject({
+        customer_master_key_spec: 'HMAC_256',
+        key_usage: 'GENERATE_VERIFY_MAC',
+        enable_key_rotation: false,
+        lifecycle: { prevent_destroy: true },
+      });
+      expect(one(tf, 'aws_kms_alias').name).toBe('alias/bare-erasure-receipts');
+      const erasurePolicy = JSON.parse(String(one(tf, 'aws_iam_policy').policy)).Statement as {
+        Sid: string;
+        Action: unknown;
+        Resource: unknown;
+      }[];
+      expect(erasurePolicy.find((x) => x.Sid === 'KeyTheReceipts')).toMatchObject({
+        Action: ['kms:GenerateMac', 'kms:VerifyMac'],
+        Resource: expect.stringMatching(/^\$\{aws_kms_key\.erasure_receipt-key_\w+\.arn\}$/),
+      });
+      const statements = JSON.parse(String(key.policy)).Statement as {
+        Sid: string;
+        Principal: { AWS: unknown };
+        Action: string[];
+      }[];
+      // Administrators manage it without any MAC operation (nor CreateGrant, which would let them grant it to
+      // themselves).
+      const admin = statements.find((x) => x.Sid === 'AdministratorsManageWithoutUsingIt')!;
+      expect(
+        admin.Action.some(
+          (a) =>
+            /Mac|CreateGrant|\*$/.test(a) &&
+            !/^kms:(Describe|Enable|List|Put|Update|Revoke|Disable|Get|Delete)\*$/.test(a),
+        ),
+      ).toBe(false);
+      expect(statements.filter((x) => x.Action.includes('kms:GenerateMac')).map((x) => x.Sid)).toEqual([
+        'OnlyHoldersOfTheErasurePolicyMac',
+      ]);
+    },
+  );
 
   it('with an erasure role, the key policy names it alone for MACs', () => {
     const withRole = build(['arn:aws:iam::222222222222:role/Privacy']);

@@ -78,39 +78,47 @@ describe('Storage, built alone in a bare stack', () => {
     ]);
   });
 
-  it('keeps the data bucket and the key from destroy by default, versioned, with the lifecycle on the given folders', () => {
-    expect(only(tf, 'aws_s3_bucket')).toMatchObject({
-      bucket: 'bare-data-bucket',
-      lifecycle: { prevent_destroy: true },
-    });
-    expect(only(tf, 'aws_kms_key').lifecycle).toEqual({ prevent_destroy: true });
-    const rules = only(tf, 'aws_s3_bucket_lifecycle_configuration').rule as { id: string; filter: unknown }[];
-    expect(rules.filter((r) => !r.id.startsWith('rewritten-')).map((r) => [r.id, r.filter])).toEqual([
-      ['events', [{ prefix: 'data/' }]],
-      ['failed-records', [{ prefix: 'errors/' }]],
-      ['athena-results', [{ prefix: 'athena-results/' }]],
-      ['erasure-locate-results', [{ prefix: 'erasure-locate-results/' }]],
-      ['erasure-receipts', [{ prefix: 'erasure-requests/' }]],
-      ['abort-incomplete-multipart-uploads', [{}]],
-      ['expire-noncurrent-versions', [{}]],
-    ]);
-  });
+  it(
+    'keeps the data bucket and the key from destroy by default, ' +
+      'versioned, with the lifecycle on the given folders',
+    () => {
+      expect(only(tf, 'aws_s3_bucket')).toMatchObject({
+        bucket: 'bare-data-bucket',
+        lifecycle: { prevent_destroy: true },
+      });
+      expect(only(tf, 'aws_kms_key').lifecycle).toEqual({ prevent_destroy: true });
+      const rules = only(tf, 'aws_s3_bucket_lifecycle_configuration').rule as { id: string; filter: unknown }[];
+      expect(rules.filter((r) => !r.id.startsWith('rewritten-')).map((r) => [r.id, r.filter])).toEqual([
+        ['events', [{ prefix: 'data/' }]],
+        ['failed-records', [{ prefix: 'errors/' }]],
+        ['athena-results', [{ prefix: 'athena-results/' }]],
+        ['erasure-locate-results', [{ prefix: 'erasure-locate-results/' }]],
+        ['erasure-receipts', [{ prefix: 'erasure-requests/' }]],
+        ['abort-incomplete-multipart-uploads', [{}]],
+        ['expire-noncurrent-versions', [{}]],
+      ]);
+    },
+  );
 
-  it('expires an object an erasure rewrote by the days its data had left: one rule per step, by tag, within the 1,000 rules of a bucket', () => {
-    const rules = only(tf, 'aws_s3_bucket_lifecycle_configuration').rule as {
-      id: string;
-      filter: { tag?: { key: string; value: string }[] }[];
-      expiration: { days: number }[];
-    }[];
-    const steps = retentionSteps(storageProps.lifecycle.expirationDays);
-    const tagged = rules.filter((r) => r.filter[0].tag?.[0].key === RETENTION_LEFT_TAG);
-    expect(tagged.map((r) => [r.filter[0].tag![0].value, r.expiration[0].days])).toEqual(
-      steps.map((d) => [String(d), d]),
-    );
-    // Any retention the schema allows keeps the bucket within S3's 1,000 rules (six rules of its own).
-    for (const days of [1, 2, 31, 365, 366, 3650, 36_500, 1_000_000])
-      expect(retentionSteps(days).length + 6).toBeLessThanOrEqual(1000);
-  });
+  it(
+    'expires an object an erasure rewrote by the days its data had left: ' +
+      'one rule per step, by tag, within the 1,000 rules of a bucket',
+    () => {
+      const rules = only(tf, 'aws_s3_bucket_lifecycle_configuration').rule as {
+        id: string;
+        filter: { tag?: { key: string; value: string }[] }[];
+        expiration: { days: number }[];
+      }[];
+      const steps = retentionSteps(storageProps.lifecycle.expirationDays);
+      const tagged = rules.filter((r) => r.filter[0].tag?.[0].key === RETENTION_LEFT_TAG);
+      expect(tagged.map((r) => [r.filter[0].tag![0].value, r.expiration[0].days])).toEqual(
+        steps.map((d) => [String(d), d]),
+      );
+      // Any retention the schema allows keeps the bucket within S3's 1,000 rules (six rules of its own).
+      for (const days of [1, 2, 31, 365, 366, 3650, 36_500, 1_000_000])
+        expect(retentionSteps(days).length + 6).toBeLessThanOrEqual(1000);
+    },
+  );
 
   it('creates no notification resource when nobody asks for one, and no access logging unless asked', () => {
     const alone = new TerraformStack(Testing.app(), 'alone');
@@ -141,37 +149,41 @@ describe('Storage with access logs, built alone in a bare stack', () => {
     expect(logging.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\./)]);
   });
 
-  it('a log bucket like every bucket here (private, owner-enforced, under the stack key, TLS-only), writable only by S3 logging for this bucket and account, expiring after the retention', () => {
-    const [, policy] = byName('aws_s3_bucket_policy', logBucket[0])!;
-    const statements = parsePolicy(policy.policy) ?? [];
-    expect(statements.map((s) => s.Sid)).toEqual(['DenyInsecureTransport', 'S3ServerAccessLogsOfSourceBucket']);
-    expect(statements[1]).toMatchObject({
-      Effect: 'Allow',
-      Principal: { Service: 'logging.s3.amazonaws.com' },
-      Action: 's3:PutObject',
-      Resource: 'arn:aws:s3:::bare-data-bucket-access-logs/bare-data-bucket/*',
-      Condition: {
-        ArnEquals: { 'aws:SourceArn': 'arn:aws:s3:::bare-data-bucket' },
-        StringEquals: { 'aws:SourceAccount': '222222222222' },
-      },
-    });
-    expect(byName('aws_s3_bucket_public_access_block', logBucket[0])![1]).toMatchObject({
-      block_public_acls: true,
-      block_public_policy: true,
-      ignore_public_acls: true,
-      restrict_public_buckets: true,
-    });
-    expect(byName('aws_s3_bucket_ownership_controls', logBucket[0])![1]).toMatchObject({
-      rule: { object_ownership: 'BucketOwnerEnforced' },
-    });
-    expect(JSON.stringify(byName('aws_s3_bucket_server_side_encryption_configuration', logBucket[0])![1])).toContain(
-      'aws:kms',
-    );
-    expect(byName('aws_s3_bucket_lifecycle_configuration', logBucket[0])![1].rule).toEqual([
-      expect.objectContaining({ id: 'expire-access-logs', expiration: [{ days: 365 }] }),
-    ]);
-    expect(logBucket[1].lifecycle).toEqual({ prevent_destroy: true });
-  });
+  it(
+    'a log bucket like every bucket here (private, owner-enforced, under the stack key, TLS-only), ' +
+      'writable only by S3 logging for this bucket and account, expiring after the retention',
+    () => {
+      const [, policy] = byName('aws_s3_bucket_policy', logBucket[0])!;
+      const statements = parsePolicy(policy.policy) ?? [];
+      expect(statements.map((s) => s.Sid)).toEqual(['DenyInsecureTransport', 'S3ServerAccessLogsOfSourceBucket']);
+      expect(statements[1]).toMatchObject({
+        Effect: 'Allow',
+        Principal: { Service: 'logging.s3.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: 'arn:aws:s3:::bare-data-bucket-access-logs/bare-data-bucket/*',
+        Condition: {
+          ArnEquals: { 'aws:SourceArn': 'arn:aws:s3:::bare-data-bucket' },
+          StringEquals: { 'aws:SourceAccount': '222222222222' },
+        },
+      });
+      expect(byName('aws_s3_bucket_public_access_block', logBucket[0])![1]).toMatchObject({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
+      expect(byName('aws_s3_bucket_ownership_controls', logBucket[0])![1]).toMatchObject({
+        rule: { object_ownership: 'BucketOwnerEnforced' },
+      });
+      expect(JSON.stringify(byName('aws_s3_bucket_server_side_encryption_configuration', logBucket[0])![1])).toContain(
+        'aws:kms',
+      );
+      expect(byName('aws_s3_bucket_lifecycle_configuration', logBucket[0])![1].rule).toEqual([
+        expect.objectContaining({ id: 'expire-access-logs', expiration: [{ days: 365 }] }),
+      ]);
+      expect(logBucket[1].lifecycle).toEqual({ prevent_destroy: true });
+    },
+  );
 
   it('lets S3 logging use the stack key, for this account only', () => {
     const statement = (parsePolicy(only(tf, 'aws_kms_key').policy) ?? []).find(

@@ -58,11 +58,17 @@ export const outsiderAccess: PolicyRule<ReportRuleInput> = {
   controls: ['S3.2', 'S3.3', 'S3.6', 'KMS.5', 'SNS.4', 'SQS.3'],
   appliesTo: 'the access matrix: principals of other accounts, anyone, and AWS services acting for another account',
   explanation:
-    'Every policy that applies (identity, bucket, key, topic and queue policies, trust, ACLs, the bucket’s public access block) is evaluated for a principal of another account, a named outside principal, an anonymous caller and a trusted service acting for another account; any request they are allowed, or allowed under a condition this project cannot know, is reported. Access Analyzer’s external-access findings ask the same question (IAM User Guide, "IAM Access Analyzer findings").',
+    'Every policy that applies (identity, bucket, key, topic and queue policies, trust, ACLs, the bucket’s ' +
+    'public access block) is evaluated for a principal of another account, a named outside principal, an ' +
+    'anonymous caller and a trusted service acting for another account; any request they are allowed, or ' +
+    'allowed under a condition this project cannot know, is reported. Access Analyzer’s external-access ' +
+    'findings ask the same question (IAM User Guide, "IAM Access Analyzer findings").',
   evaluate: (input) =>
     cellsOf(input, OUTSIDER_KINDS).map(({ cell, principal, target }) => ({
       resource: addressOf(target),
-      message: `${accessPrincipal(principal)} may ${accessCell(cell.request, target, cell.level, cell.actions, cell.conditionKeys)}`,
+      message:
+        `${accessPrincipal(principal)} ` +
+        `may ${accessCell(cell.request, target, cell.level, cell.actions, cell.conditionKeys)}`,
       severity: cell.level === 'allowed' ? 'error' : 'warning',
     })),
   fixtures: {
@@ -86,7 +92,12 @@ export const beyondTheStack: PolicyRule<ReportRuleInput> = {
   controls: ['IAM.1', 'IAM.21'],
   appliesTo: "the access matrix: the stack's roles, its guests and the holders of its policies",
   explanation:
-    "A role or policy of the stack should reach only the stack's own resources. Each is evaluated against requests outside the stack (another bucket's objects and policy, creating an IAM user, another role's policy, passing or assuming another role, a secret, another key, another stream); an allowed one means a grant wider than the stack needs, however it is written (`*`, `NotAction`, a policy attached by a separate resource, an inline policy added outside Terraform). Managed policies the evaluation cannot read are reported too.",
+    "A role or policy of the stack should reach only the stack's own resources. Each is evaluated " +
+    "against requests outside the stack (another bucket's objects and policy, creating an IAM user, " +
+    "another role's policy, passing or assuming another role, a secret, another key, another " +
+    'stream); an allowed one means a grant wider than the stack needs, however it is written (`*`, ' +
+    '`NotAction`, a policy attached by a separate resource, an inline policy added outside ' +
+    'Terraform). Managed policies the evaluation cannot read are reported too.',
   // A trust stack's roles are the deploy roles of other stacks: acting on those is their purpose, and each pipeline
   // stack's matrix shows what they reach there (deploy:plan, deploy:apply).
   evaluate: (input) => [
@@ -94,12 +105,16 @@ export const beyondTheStack: PolicyRule<ReportRuleInput> = {
       .filter(({ cell }) => cell.request === 'act-outside')
       .map(({ cell, principal }) => ({
         resource: principal.id,
-        message: `${accessPrincipal(principal)} may act on resources outside the stack: ${cell.level} (${cell.actions.join(', ')})`,
+        message:
+          `${accessPrincipal(principal)} may act on resources outside ` +
+          `the stack: ${cell.level} (${cell.actions.join(', ')})`,
         severity: cell.level === 'allowed' ? ('error' as const) : ('warning' as const),
       })),
     ...input.model.access.unseen.map((u) => ({
       resource: u.principal,
-      message: `managed policy ${u.arn} is attached; its content is not in the stack, so what it grants was not evaluated`,
+      message:
+        `managed policy ${u.arn} is attached; its content is not in ` +
+        `the stack, so what it grants was not evaluated`,
       severity: 'warning' as const,
     })),
   ],

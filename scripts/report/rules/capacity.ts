@@ -9,7 +9,8 @@ export const streamCapacity: PolicyRule<ReportRuleInput> = {
   level: 'warning',
   appliesTo: 'the Firehose stream, at the configured traffic',
   explanation:
-    "Firehose throttles a stream above its region's default quotas (Firehose developer guide, quota) and bills records in 5 KB steps (Firehose pricing).",
+    "Firehose throttles a stream above its region's default quotas (Firehose " +
+    'developer guide, quota) and bills records in 5 KB steps (Firehose pricing).',
   evaluate: ({ capacity, stream }) =>
     capacity && stream
       ? capacityFindings(`firehose:${stream}`, capacity).map(({ resource, message, severity }) => ({

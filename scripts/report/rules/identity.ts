@@ -14,7 +14,9 @@ export const placeholderAccount: PolicyRule<ReportRuleInput> = {
       ? [
           {
             resource: 'provider.aws',
-            message: `account ${identity.account} is a placeholder; the real account id goes into config/matrix.ts before deploy`,
+            message:
+              `account ${identity.account} is a placeholder; the real ` +
+              `account id goes into config/matrix.ts before deploy`,
           },
         ]
       : [],

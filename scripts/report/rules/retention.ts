@@ -19,7 +19,10 @@ export const keptBeyondConfig: PolicyRule<ReportRuleInput> = {
       .filter((s) => s.retention.expirationDays !== null && s.retention.expirationDays > configured.expirationDays)
       .map((s) => ({
         resource: s.name,
-        message: `kept ${s.retention.expirationDays} days, beyond the ${configured.expirationDays} its configuration (profile ${input.model.identity.profile}) says`,
+        message:
+          `kept ${s.retention.expirationDays} days, beyond ` +
+          `the ${configured.expirationDays} its configuration ` +
+          `(profile ${input.model.identity.profile}) says`,
       }));
   },
   fixtures: {
@@ -72,7 +75,8 @@ export const archivedNotQueryable: PolicyRule<ReportRuleInput> = {
   level: 'info',
   appliesTo: 'the events store',
   explanation:
-    'Athena skips objects in Glacier Flexible Retrieval and Deep Archive unless restored (Athena user guide, querying restored Glacier objects).',
+    'Athena skips objects in Glacier Flexible Retrieval and Deep Archive unless ' +
+    'restored (Athena user guide, querying restored Glacier objects).',
   evaluate: ({ model }) =>
     model.stores
       .filter(
@@ -83,7 +87,9 @@ export const archivedNotQueryable: PolicyRule<ReportRuleInput> = {
         const { notQueryableFromDay: from, expirationDays: until } = s.retention;
         return {
           resource: s.name,
-          message: `days ${from}–${until} of retention (${until! - from!} days) are archived and leave Athena query results until restored`,
+          message:
+            `days ${from}–${until} of retention (${until! - from!} days) are ` +
+            `archived and leave Athena query results until restored`,
         };
       }),
   fixtures: {

@@ -27,7 +27,8 @@ export const bucketAccessLogging: PolicyRule<ReportRuleInput> = {
   appliesTo: 'aws_s3_bucket',
   controls: ['S3.9'],
   explanation:
-    'Server access logs record each request to a bucket, for audits and investigations (S3 user guide, "Logging requests with server access logging"; Security Hub S3.9). The log bucket is not logged itself.',
+    'Server access logs record each request to a bucket, for audits and investigations (S3 user guide, ' +
+    '"Logging requests with server access logging"; Security Hub S3.9). The log bucket is not logged itself.',
   evaluate: ({ tf }) => {
     const loggings = ofType(tf, 'aws_s3_bucket_logging').map(([, , l]) => l);
     const refersTo = (value: unknown, name: string, b: Body) =>
@@ -59,7 +60,9 @@ export const logRetentionYear: PolicyRule<ReportRuleInput> = {
   level: 'info',
   appliesTo: 'CloudWatch log groups',
   controls: ['CloudWatch.16'],
-  explanation: `Security Hub CloudWatch.16 (Config rule cw-loggroup-retention-period-check) expects log groups kept at least ${LOG_RETENTION_CONTROL_DAYS} days; the compliance profile keeps them that long.`,
+  explanation:
+    `Security Hub CloudWatch.16 (Config rule cw-loggroup-retention-period-check) expects log groups kept ` +
+    `at least ${LOG_RETENTION_CONTROL_DAYS} days; the compliance profile keeps them that long.`,
   evaluate: ({ model }) =>
     model.stores
       .filter(
@@ -70,7 +73,10 @@ export const logRetentionYear: PolicyRule<ReportRuleInput> = {
       )
       .map((s) => ({
         resource: s.name,
-        message: `kept ${s.retention.expirationDays} days, under the ${LOG_RETENTION_CONTROL_DAYS} CloudWatch.16 asks for (logs.retentionDays)`,
+        message:
+          `kept ${s.retention.expirationDays} days, under ` +
+          `the ${LOG_RETENTION_CONTROL_DAYS} CloudWatch.16 asks for ` +
+          `(logs.retentionDays)`,
       })),
   fixtures: {
     failing: reportFixture({
@@ -187,7 +193,9 @@ export const identityPoolGuests: PolicyRule<ReportRuleInput> = {
   appliesTo: 'aws_cognito_identity_pool',
   controls: ['Cognito.2'],
   explanation:
-    'An identity pool that allows unauthenticated identities gives credentials to anyone with its id (Security Hub Cognito.2); the app sends events as a guest by design, so the control is accepted in config with its compensating controls.',
+    'An identity pool that allows unauthenticated identities gives credentials to anyone ' +
+    'with its id (Security Hub Cognito.2); the app sends events as a guest by design, so ' +
+    'the control is accepted in config with its compensating controls.',
   evaluate: ({ tf }) =>
     ofType(tf, 'aws_cognito_identity_pool')
       .filter(([, , p]) => p.allow_unauthenticated_identities === true)
@@ -214,7 +222,8 @@ export const bucketLifecycle: PolicyRule<ReportRuleInput> = {
   appliesTo: 'S3 stores',
   controls: ['S3.10', 'S3.13'],
   explanation:
-    'Every bucket has a lifecycle configuration, so nothing is kept by accident (Security Hub S3.13; S3.10 asks it of versioned buckets, and every bucket here is versioned).',
+    'Every bucket has a lifecycle configuration, so nothing is kept by accident (Security Hub ' +
+    'S3.13; S3.10 asks it of versioned buckets, and every bucket here is versioned).',
   evaluate: ({ model }) =>
     model.stores
       .filter((s) => s.kind === 's3' && s.lifecycle === null)
@@ -232,7 +241,9 @@ export const crawlerLogsEncrypted: PolicyRule<ReportRuleInput> = {
   appliesTo: 'aws_glue_crawler',
   controls: ['cloudwatch-log-group-encrypted'],
   explanation:
-    'A crawler without a Glue security configuration writes unencrypted logs to /aws-glue/crawlers (Glue developer guide, encrypting data written by AWS Glue); its security configuration encrypts them with a KMS key.',
+    'A crawler without a Glue security configuration writes unencrypted logs to ' +
+    '/aws-glue/crawlers (Glue developer guide, encrypting data written by AWS ' +
+    'Glue); its security configuration encrypts them with a KMS key.',
   evaluate: ({ tf }) =>
     ofType(tf, 'aws_glue_crawler')
       .filter(([, , c]) => {
@@ -290,7 +301,9 @@ export const bucketPolicyOtherAccounts: PolicyRule<ReportRuleInput> = {
   level: 'warning',
   appliesTo: 'aws_s3_bucket_policy',
   controls: ['S3.6'],
-  explanation: `A bucket policy must not let another account (or anyone) ${S3_6_ACTIONS.join(', ')}: they change who may read the data or how it is encrypted (Security Hub S3.6).`,
+  explanation:
+    `A bucket policy must not let another account (or anyone) ${S3_6_ACTIONS.join(', ')}: ` +
+    `they change who may read the data or how it is encrypted (Security Hub S3.6).`,
   evaluate: ({ model }) =>
     model.resourcePolicies
       .filter((p) => p.kind === 'bucket-policy')
@@ -392,7 +405,8 @@ const versioning = (attached: Body[]) => first(attached[0]?.versioning_configura
 export const bucketVersioning = bucketRule(
   'protection-bucket-versioning',
   ['S3.14'],
-  'Versioning keeps overwritten and deleted objects restorable for the noncurrent window (Security Hub S3.14, AWS Config s3-bucket-versioning-enabled).',
+  'Versioning keeps overwritten and deleted objects restorable for the noncurrent ' +
+    'window (Security Hub S3.14, AWS Config s3-bucket-versioning-enabled).',
   'aws_s3_bucket_versioning',
   (a) => versioning(a)?.status === 'Enabled',
   'bucket versioning is not enabled',
@@ -406,7 +420,8 @@ export const bucketVersioning = bucketRule(
 export const bucketMfaDelete = bucketRule(
   'protection-bucket-mfa-delete',
   ['S3.20'],
-  'MFA delete makes every deletion of a version, and every change of the versioning state, need the root user’s MFA device (Security Hub S3.20; S3 user guide, "Configuring MFA delete").',
+  'MFA delete makes every deletion of a version, and every change of the versioning state, need the ' +
+    'root user’s MFA device (Security Hub S3.20; S3 user guide, "Configuring MFA delete").',
   'aws_s3_bucket_versioning',
   (a) => versioning(a)?.mfa_delete === 'Enabled',
   'MFA delete is not enabled',
@@ -420,7 +435,8 @@ export const bucketMfaDelete = bucketRule(
 export const bucketOwnerEnforced = bucketRule(
   'exposure-bucket-acls',
   ['S3.12'],
-  'With object ownership BucketOwnerEnforced, ACLs are disabled and policies alone decide access (Security Hub S3.12, AWS Config s3-bucket-acl-prohibited).',
+  'With object ownership BucketOwnerEnforced, ACLs are disabled and policies alone ' +
+    'decide access (Security Hub S3.12, AWS Config s3-bucket-acl-prohibited).',
   'aws_s3_bucket_ownership_controls',
   (a) => a.some((o) => first(o.rule)?.object_ownership === 'BucketOwnerEnforced'),
   'ACLs are not disabled (object ownership is not BucketOwnerEnforced)',
@@ -434,7 +450,8 @@ export const bucketOwnerEnforced = bucketRule(
 export const bucketNotifications = bucketRule(
   'logging-bucket-notifications',
   ['S3.11'],
-  'An event notification tells a consumer of each new or deleted object (Security Hub S3.11, AWS Config s3-event-notifications-enabled).',
+  'An event notification tells a consumer of each new or deleted object ' +
+    '(Security Hub S3.11, AWS Config s3-event-notifications-enabled).',
   'aws_s3_bucket_notification',
   (a) => a.length > 0,
   'no event notification',
@@ -448,7 +465,9 @@ export const bucketNotifications = bucketRule(
 export const bucketReplication = bucketRule(
   'residency-bucket-replication',
   ['S3.7'],
-  'Cross-Region replication keeps a copy in another region (Security Hub S3.7, AWS Config s3-bucket-cross-region-replication-enabled); a copy elsewhere is also data leaving the stack’s region.',
+  'Cross-Region replication keeps a copy in another region (Security Hub S3.7, AWS Config ' +
+    's3-bucket-cross-region-replication-enabled); a copy elsewhere is also data leaving the stack’s ' +
+    'region.',
   'aws_s3_bucket_replication_configuration',
   (a) => a.length > 0,
   'no cross-Region replication (its data stays in its region)',
@@ -464,7 +483,8 @@ export const bucketObjectLock: PolicyRule<ReportRuleInput> = {
   appliesTo: 'aws_s3_bucket',
   controls: ['S3.15'],
   explanation:
-    'Object Lock keeps object versions from being deleted or overwritten until their retention ends (Security Hub S3.15; S3 user guide, "Locking objects with Object Lock").',
+    'Object Lock keeps object versions from being deleted or overwritten until their retention ' +
+    'ends (Security Hub S3.15; S3 user guide, "Locking objects with Object Lock").',
   evaluate: ({ tf }) =>
     ofType(tf, 'aws_s3_bucket')
       .filter(([, , b]) => b.object_lock_enabled !== true)
@@ -478,7 +498,10 @@ export const bucketObjectLock: PolicyRule<ReportRuleInput> = {
   },
 };
 
-/** The attributes of aws_sns_topic that turn on delivery status logging, one pair per protocol (provider docs, aws_sns_topic). */
+/**
+ * The attributes of aws_sns_topic that turn on delivery status logging, one pair per protocol (provider docs,
+ * aws_sns_topic).
+ */
 const FEEDBACK = ['application', 'firehose', 'http', 'lambda', 'sqs'].flatMap((p) => [
   `${p}_success_feedback_role_arn`,
   `${p}_failure_feedback_role_arn`,
@@ -491,7 +514,8 @@ export const topicDeliveryLogging: PolicyRule<ReportRuleInput> = {
   appliesTo: 'aws_sns_topic',
   controls: ['SNS.2'],
   explanation:
-    'Delivery status logging writes each notification’s delivery or failure to CloudWatch Logs (Security Hub SNS.2; SNS developer guide, "Amazon SNS message delivery status").',
+    'Delivery status logging writes each notification’s delivery or failure to CloudWatch Logs ' +
+    '(Security Hub SNS.2; SNS developer guide, "Amazon SNS message delivery status").',
   evaluate: ({ tf }) =>
     ofType(tf, 'aws_sns_topic')
       .filter(([, , t]) => !FEEDBACK.some((k) => t[k]))
@@ -512,7 +536,8 @@ export const alarmActions: PolicyRule<ReportRuleInput> = {
   appliesTo: 'aws_cloudwatch_metric_alarm',
   controls: ['CloudWatch.15', 'CloudWatch.17'],
   explanation:
-    'An alarm acts when it has an action for the ALARM state (Security Hub CloudWatch.15) and its actions are activated (CloudWatch.17; actions_enabled defaults to true).',
+    'An alarm acts when it has an action for the ALARM state (Security Hub CloudWatch.15) and ' +
+    'its actions are activated (CloudWatch.17; actions_enabled defaults to true).',
   evaluate: ({ tf }) =>
     ofType(tf, 'aws_cloudwatch_metric_alarm').flatMap(([, name, a]) => [
       ...(asList(a.alarm_actions as string[]).length === 0

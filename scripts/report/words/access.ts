@@ -14,7 +14,8 @@ export const STORE_POLICY: Record<StorePolicy, string> = {
   'own-evaluated': 'its resource policy and the identity policies, evaluated',
   'none-in-stack': 'no resource policy in this stack; the identity policies, evaluated',
   'catalog-policy-outside-stack':
-    "no Data Catalog resource policy in this stack (the account's, if one is set outside it, is not seen); the identity policies, evaluated",
+    "no Data Catalog resource policy in this stack (the account's, if one is " +
+    'set outside it, is not seen); the identity policies, evaluated',
 };
 
 /**
@@ -27,10 +28,17 @@ export function reachability(r: StoreReach): string {
     const outside = r.outsiders.length
       ? `; outside the account: ${[...new Set(r.outsiders.map(outsiderName))].sort().join(', ')}`
       : '; no principal outside the account (evaluated)';
-    return `public access ${PUBLIC_ACCESS[r.publicAccessBlocked ? 'blocked' : 'not-blocked']}; the principals its bucket and key policies and the account's IAM allow${outside}`;
+    return (
+      `public access ${PUBLIC_ACCESS[r.publicAccessBlocked ? 'blocked' : 'not-blocked']}; the ` +
+      `principals its bucket and key policies and the account's IAM allow${outside}`
+    );
   }
   if (r.kind === 'not-evaluated')
-    return `not in the access evaluation (it asks of the buckets, key, topic, queue, stream and catalog): whoever the account's IAM policies allow; ${r.policy === 'none-in-stack' ? 'no resource policy in this stack' : STORE_POLICY[r.policy]}`;
+    return (
+      `not in the access evaluation (it asks of the buckets, key, topic, queue, stream ` +
+      `and catalog): whoever the account's IAM policies ` +
+      `allow; ${r.policy === 'none-in-stack' ? 'no resource policy in this stack' : STORE_POLICY[r.policy]}`
+    );
   const outside = r.outsiders.length
     ? `outside the account: ${r.outsiders.map(accessPrincipal).join(', ')}`
     : 'no principal of another account';
@@ -121,7 +129,8 @@ export const accessWhat = (request: AccessRequest, target: AccessTarget): string
 
 /** Its actions, and for a conditional answer the keys that must match: " (s3:GetObject) when aws:SourceIp match". */
 export const accessHow = (level: AccessLevel, actions: string[], conditionKeys: string[]): string =>
-  `${actions.length ? ` (${actions.join(', ')})` : ''}${level === 'conditional' && conditionKeys.length ? ` when ${conditionKeys.join(', ')} match` : ''}`;
+  `${actions.length ? ` (${actions.join(', ')})` : ''}` +
+  `${level === 'conditional' && conditionKeys.length ? ` when ${conditionKeys.join(', ')} match` : ''}`;
 
 /** One cell: "read app events delivered by Firehose (…/data/): allowed (s3:GetObject)". */
 export const accessCell = (

@@ -20,7 +20,8 @@ export const COMPARISON: Record<string, string> = {
  */
 export const METRIC_MEANS: Record<string, string> = {
   ThrottledRecords:
-    "records Firehose refused because ingestion exceeded one of the stream's quotas (the capacity section's), so it fires at the quota, not at a flood of records below it",
+    "records Firehose refused because ingestion exceeded one of the stream's quotas (the " +
+    "capacity section's), so it fires at the quota, not at a flood of records below it",
 };
 
 /** What the controls section covers (config/controls.ts, beside the catalogue it describes). */
@@ -85,12 +86,19 @@ export function alarmConditions(text: string, model: StackModel): string | null 
       const c = a.condition!;
       const op = COMPARISON[c.comparison] ?? c.comparison;
       const means = METRIC_MEANS[a.watches];
-      return `alarm ${a.name} fires when ${a.watches} ${c.statistic} ${op} ${c.threshold} over ${c.periodSeconds} s${means ? `: ${means}` : ''}`;
+      return (
+        `alarm ${a.name} fires ` +
+        `when ${a.watches} ${c.statistic} ${op} ${c.threshold} ` +
+        `over ${c.periodSeconds} s${means ? `: ${means}` : ''}`
+      );
     })
     .join('; ');
 }
 
-/** Why a control has its status: the acceptance, AWS's exemption, what fails and what would close it, or why no rule checks it. */
+/**
+ * Why a control has its status: the acceptance, AWS's exemption, what fails and what would close it, or why no rule
+ * checks it.
+ */
 export function controlWhy(
   c: ControlResult,
   ctx: Context,
@@ -105,7 +113,10 @@ export function controlWhy(
       const fires = alarmConditions(text, model);
       return `${text}${fires ? ` (${fires})` : ''}${unbacked ? ` (but ${unbacked})` : ''}`;
     });
-    return `accepted for ${c.acceptance.scope}: ${c.acceptance.reason}; compensated by ${compensations.join('; ')}${exempted ? `; ${exempted}` : ''}`;
+    return (
+      `accepted for ${c.acceptance.scope}: ${c.acceptance.reason}; compensated ` +
+      `by ${compensations.join('; ')}${exempted ? `; ${exempted}` : ''}`
+    );
   }
   // The policies a control reads on the resource AWS evaluates (S3.6, SNS.4, SQS.3), and the resources without one.
   const governed = new Set(
@@ -115,12 +126,22 @@ export function controlWhy(
   );
   const without = c.resources.filter((r) => !governed.has(r));
   const evidence = c.evidenceTypes?.length
-    ? `; evidence: ${c.evidence.length ? names(c.evidence) : 'no policy'}${c.evidence.length && without.length ? `; ${names(without)} without a policy, which grants no one anything` : ''}`
+    ? `; ` +
+      `evidence: ${c.evidence.length ? names(c.evidence) : 'no policy'}` +
+      (c.evidence.length && without.length ? `; ${names(without)} without a policy, which grants no one anything` : '')
     : '';
   if (c.status === 'accepted') return `${exempted} (rule ${c.rules.join(', ')})`;
   if (c.status === 'fail')
-    return `fails on ${names(c.failing)}${c.closedBy ? `; closed by ${c.closedBy}` : ''}${exempted ? `; ${exempted}` : ''} (rule ${c.rules.join(', ')})${evidence}`;
+    return (
+      `fails ` +
+      `on ${names(c.failing)}${c.closedBy ? `; closed by ${c.closedBy}` : ''}` +
+      `${exempted ? `; ${exempted}` : ''} (rule ${c.rules.join(', ')})${evidence}`
+    );
   if (c.status === 'not checked')
-    return `not checked${c.notCheckable ? `: ${c.notCheckable}` : ': no rule checks it here'}${c.closedBy ? `; ${c.closedBy}` : ''}`;
+    return (
+      `not ` +
+      `checked${c.notCheckable ? `: ${c.notCheckable}` : ': no rule checks it here'}` +
+      `${c.closedBy ? `; ${c.closedBy}` : ''}`
+    );
   return `rule ${c.rules.join(', ')}${evidence}`;
 }

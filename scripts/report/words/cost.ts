@@ -19,7 +19,8 @@ export const OMISSION_REASON: Record<OmissionReason, string> = {
   'no-sourced-price': 'no sourced price in this project',
   'usage-not-modelled': 'usage the estimate does not model',
   'request-count-not-modelled':
-    "the estimate does not count the requests, and the region's file records the key's monthly price, not the request price",
+    "the estimate does not count the requests, and the region's file " +
+    "records the key's monthly price, not the request price",
 };
 
 /** A billable component by its name, priced (cost.ts COMPONENTS) or never priced (UNPRICED_COMPONENTS). */
@@ -89,32 +90,72 @@ export const volume = (n: number): string => (n >= 1e9 ? `${n / 1e9} B` : `${n /
 export function costDifference(d: CostDifference): string {
   switch (d.kind) {
     case 'firehose-increment':
-      return `Firehose bills each ${d.eventKb} KB event as ${d.billedKb} KB (${d.incrementKb} KB increments); the reference design priced the raw ${d.eventKb} KB.`;
+      return (
+        `Firehose bills each ${d.eventKb} KB event as ${d.billedKb} KB (${d.incrementKb} ` +
+        `KB increments); the reference design priced the raw ${d.eventKb} KB.`
+      );
     case 'storage-steady-state':
-      return `Storage is the steady state of the lifecycle: each month's data stays ${d.months.map((m) => `${m.months.toFixed(1)} months in ${m.storageClass}`).join(', ')}, then is deleted at day ${d.expirationDays}; the reference design priced one month in STANDARD.`;
+      return (
+        `Storage is the steady state of the lifecycle: each month's data ` +
+        `stays ${d.months.map((m) => `${m.months.toFixed(1)} months in ${m.storageClass}`).join(', ')}, then ` +
+        `is deleted at day ${d.expirationDays}; the reference design priced one month in STANDARD.`
+      );
     case 'projection-no-crawler':
-      return `Partition projection: no crawler runs (the reference design's crawler every 6 hours: $${d.referenceCrawlerPerMonth.toFixed(2)} a month).`;
+      return (
+        `Partition projection: no crawler runs (the reference design's crawler ` +
+        `every 6 hours: $${d.referenceCrawlerPerMonth.toFixed(2)} a month).`
+      );
     case 'crawler-not-priced':
       return `The crawler runs ${d.runsPerMonth} times a month; Glue's DPU-hour is not priced for ${d.region}.`;
     case 'crawler-priced':
-      return `The crawler runs ${d.runsPerMonth} times a month, each billed by Glue's rule at ${d.dpus} DPUs × ${d.billedMinutes} minutes (the per-crawl minimum) × $${d.dpuHour}/DPU-hour = $${d.perRun.toFixed(4)}, $${(d.runsPerMonth * d.perRun).toFixed(2)} a month; the reference design's table says $${d.referenceCrawlerPerMonth.toFixed(2)}.`;
+      return (
+        `The crawler runs ${d.runsPerMonth} times a month, each billed by Glue's rule ` +
+        `at ${d.dpus} DPUs × ${d.billedMinutes} minutes (the per-crawl minimum) × ` +
+        `$${d.dpuHour}/DPU-hour = $${d.perRun.toFixed(4)}, ` +
+        `$${(d.runsPerMonth * d.perRun).toFixed(2)} a month; the reference design's table says ` +
+        `$${d.referenceCrawlerPerMonth.toFixed(2)}.`
+      );
     case 'parquet':
-      return `Parquet: Firehose adds its format conversion per GB; queries reading a few columns scan ~${d.scanFraction * 100} % of the bytes.`;
+      return (
+        `Parquet: Firehose adds its format conversion per GB; queries reading ` +
+        `a few columns scan ~${d.scanFraction * 100} % of the bytes.`
+      );
     case 'athena-scans': {
       if (d.cutoffBytes === null)
-        return `Athena assumes analysts scan the last 30 days ${d.scansPerMonth} times a month, a day's partition per query.`;
+        return (
+          `Athena assumes analysts scan the last 30 ` +
+          `days ${d.scansPerMonth} times a month, a day's partition ` +
+          `per query.`
+        );
       const gib = (d.cutoffBytes / 2 ** 30).toFixed(2);
       const cancelled = d.cancelledAt.length
-        ? `${d.cancelledAt.map((c) => `at ${volume(c.events)} events a day's partition is ${c.dayScanGb} GB`).join('; ')}: every such query is cancelled and answers nothing, yet is billed for what it scanned before the cutoff (${ATHENA_CANCELLED_BILLING_SOURCE}), so Athena is priced there at the cutoff's ${gib} GiB a query (raise the cutoff, or query less than a day)`
+        ? d.cancelledAt.map((c) => `at ${volume(c.events)} events a day's partition is ${c.dayScanGb} GB`).join('; ') +
+          `: every such query is cancelled and answers nothing, yet is billed for what it scanned before ` +
+          `the cutoff (${ATHENA_CANCELLED_BILLING_SOURCE}), so Athena is priced there at the ` +
+          `cutoff's ${gib} GiB a query (raise the cutoff, or query less than a day)`
         : "every volume's day fits the cutoff";
-      return `Athena assumes analysts scan the last 30 days ${d.scansPerMonth} times a month, a day's partition per query, each within the workgroup's ${gib} GiB cutoff (athena.bytesScannedCutoffPerQuery): a query past it is cancelled; ${cancelled}.`;
+      return (
+        `Athena assumes analysts scan the last 30 days ${d.scansPerMonth} times a month, a ` +
+        `day's partition per query, each within the workgroup's ${gib} GiB cutoff ` +
+        `(athena.bytesScannedCutoffPerQuery): a query past it is cancelled; ${cancelled}.`
+      );
     }
     case 's3-requests':
-      return `S3 requests are Firehose's deliveries: one PUT per buffer flush (${d.bufferSeconds} s or ${d.bufferMib} MiB, whichever first).`;
+      return (
+        `S3 requests are Firehose's deliveries: one PUT per buffer flush ` +
+        `(${d.bufferSeconds} s or ${d.bufferMib} MiB, whichever first).`
+      );
     case 'monthly-items':
-      return `${d.kmsKeys} KMS key${d.kmsKeys === 1 ? '' : 's'} and ${d.alarms} alarm${d.alarms === 1 ? '' : 's'} at their monthly prices (the free tier is not counted).`;
+      return (
+        `${d.kmsKeys} KMS key${d.kmsKeys === 1 ? '' : 's'} and ${d.alarms} ` +
+        `alarm${d.alarms === 1 ? '' : 's'} at their monthly prices (the free tier is not ` +
+        `counted).`
+      );
     case 'own-region-prices':
-      return `Prices are ${d.region}'s own (config/prices/${d.region}.json); the reference design's column keeps its us-east-1 figures.`;
+      return (
+        `Prices are ${d.region}'s own (config/prices/${d.region}.json); the ` +
+        `reference design's column keeps its us-east-1 figures.`
+      );
   }
 }
 
@@ -132,9 +173,12 @@ export function catalogModeHow(h: CatalogModeHow): string {
 
 /** A stack without a pipeline's total, as the overview shows it: `$1.00 + 3 more not priced`. */
 export const standingTotal = (c: StandingCost): string =>
-  `${c.perMonth === null ? 'not priced' : usd(c.perMonth)}${c.omitted.length ? ` + ${c.omitted.length} more not priced (the cost section lists them)` : ''}`;
+  `${c.perMonth === null ? 'not priced' : usd(c.perMonth)}` +
+  `${c.omitted.length ? ` + ${c.omitted.length} more not priced (the cost section lists them)` : ''}`;
 
-/** Its cost in a sentence: what is priced, at which price and source, or that nothing it creates is billed of itself. */
+/**
+ * Its cost in a sentence: what is priced, at which price and source, or that nothing it creates is billed of itself.
+ */
 export function standingCost(c: StandingCost, sources: string[]): string {
   const keys = `${c.kmsKeys} KMS key${c.kmsKeys === 1 ? '' : 's'}`;
   const priced =
@@ -142,7 +186,9 @@ export function standingCost(c: StandingCost, sources: string[]): string {
       ? '$0.00 a month of its own: it creates no KMS key, and nothing else it creates has a monthly price'
       : c.perMonth === null
         ? `${keys}: not priced (no sourced price in ${c.region}'s price file)`
-        : `${usd(c.perMonth)} a month: ${keys} at ${c.region}'s price (config/prices/${c.region}.json, source ${sources.join(', ')}; the free tier is not counted)`;
+        : `${usd(c.perMonth)} a month: ${keys} at ${c.region}'s price ` +
+          `(config/prices/${c.region}.json, source ${sources.join(', ')}; the free tier is ` +
+          `not counted)`;
   return `This stack runs no pipeline; ${priced}.`;
 }
 
@@ -182,7 +228,10 @@ export function omissionLines(cost: CostEstimate): string[] {
   );
 }
 
-/** A price whose relied-on source is dated before this is marked old in the report (a fixed date: the same input gives the same report). */
+/**
+ * A price whose relied-on source is dated before this is marked old in the report (a fixed date: the same input gives
+ * the same report).
+ */
 export const OLD_SOURCE_BEFORE = '2024-01-01';
 
 /** Every price an estimate uses, with its sources and date; what is not priced; and the sources. */
@@ -190,7 +239,9 @@ export function priceLines(cost: CostEstimate): string[] {
   const file = pricesFor(cost.region);
   if (!cost.priced || !file)
     return [
-      `Not priced: there is no price file for ${cost.region} (config/prices/${cost.region}.json), and never another region's prices in its place.`,
+      `Not priced: there is no price file for ${cost.region} ` +
+        `(config/prices/${cost.region}.json), and never another region's prices in ` +
+        `its place.`,
     ];
   const used = [...new Set(COMPONENTS.flatMap((c) => cost.uses[c]))] as PriceItem[];
   const lines = used.flatMap((item) => {
@@ -206,17 +257,30 @@ export function priceLines(cost: CostEstimate): string[] {
         ? `; OLD: relies on a source of ${reliedOn.date}`
         : '';
     return [
-      `${PRICE_ITEMS[item].what}: $${p.value} ${p.unit.replace(/^USD /, '')} (source ${p.sources.join(', ')}; ${p.date ?? 'undated'}${secondaryOnly ? '; secondary sources only: no first-party AWS source' : ''}${old}${p.note ? `; ${p.note}` : ''})`,
+      `${PRICE_ITEMS[item].what}: $${p.value} ${p.unit.replace(/^USD /, '')} ` +
+        `(source ${p.sources.join(', ')}; ${p.date ?? 'undated'}` +
+        `${secondaryOnly ? '; secondary sources only: no first-party AWS source' : ''}${old}` +
+        `${p.note ? `; ${p.note}` : ''})`,
     ];
   });
   if (cost.missing.length) {
     lines.push(
-      `Not priced for ${cost.region}: ${cost.missing.map((m) => PRICE_ITEMS[m].what).join('; ')} — no sourced price, so the totals leave those components out rather than borrow another region's price.`,
+      `Not priced for ${cost.region}: ${cost.missing.map((m) => PRICE_ITEMS[m].what).join('; ')} — no ` +
+        `sourced price, so the totals leave those components out rather than borrow another region's price.`,
     );
   }
   const sources = [...new Set(used.flatMap((item) => file.prices[item]?.sources ?? []))];
   lines.push(
-    `Sources (config/prices/${cost.region}.json): ${sources.map((id) => `${id} [${PRICE_SOURCE_CLASS[file.sources[id].class]}]: ${file.sources[id].what} — ${file.sources[id].location}${file.sources[id].date ? ` (${file.sources[id].date})` : ''}`).join('; ')}.`,
+    `Sources ` +
+      `(config/prices/${cost.region}.json): ` +
+      sources
+        .map(
+          (id) =>
+            `${id} [${PRICE_SOURCE_CLASS[file.sources[id].class]}]: ${file.sources[id].what} ` +
+            `— ${file.sources[id].location}${file.sources[id].date ? ` (${file.sources[id].date})` : ''}`,
+        )
+        .join('; ') +
+      `.`,
   );
   return lines;
 }

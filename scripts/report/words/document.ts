@@ -5,7 +5,9 @@
  */
 import type { Severity } from '../../../stacks/rules/rule';
 
-/** The headings of a stack's document, in the order it has them (`evaluatedAccess`, `rolesAsWritten` one level down). */
+/**
+ * The headings of a stack's document, in the order it has them (`evaluatedAccess`, `rolesAsWritten` one level down).
+ */
 export const HEADING = {
   identity: 'Identity',
   flow: 'Data flow',
@@ -54,7 +56,8 @@ export const flowLabel = (stack: string): string => `Data flow of ${stack}`;
 export const PAGE_TITLE = 'Telemetry pipeline — compliance review';
 /** The page's introduction, before its legend of the findings' severities (`SEVERITY_LEGEND`). */
 export const PAGE_INTRO =
-  'One section per stack, generated from the synthesized Terraform in `cdktf.out/`: where every byte lives, for how long, under which key, who can read it, and what it costs. Findings: ';
+  'One section per stack, generated from the synthesized Terraform in `cdktf.out/`: where every ' +
+  'byte lives, for how long, under which key, who can read it, and what it costs. Findings: ';
 /** The severities as the page's legend names them. */
 export const SEVERITY_LEGEND: Record<Severity, string> = { error: 'errors', warning: 'warnings', info: 'info' };
 

@@ -19,8 +19,13 @@ export const COPY_OF: Partial<Record<StoreRole, string>> = {
 export const ERASURE_HOW: Record<ErasureHow, string> = {
   rewritten: 'rewritten without the ids’ records, every older version deleted; an object of only those records deleted',
   'restored-then-rewritten':
-    'rewritten without the ids’ records, every older version deleted; an object of only those records deleted; objects already in an archive class restored first (started by one run, finished by a run after the restore)',
-  'delivered-then-rewritten': `still buffered events land within the buffer interval (held up to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable, then dropped); a run after they land erases them`,
+    'rewritten without the ids’ records, every older version deleted; an object of ' +
+    'only those records deleted; objects already in an archive class restored ' +
+    'first (started by one run, finished by a run after the restore)',
+  'delivered-then-rewritten':
+    `still buffered events land within the buffer interval (held up ` +
+    `to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable, then dropped); a run after ` +
+    `they land erases them`,
   'deleted-when-naming-an-id': 'a query result naming an id is deleted with its versions',
 };
 /** A count of a unit (`1 hour`, `3 days`), and hours as the erasure section says them (`the run`, `15 minutes`). */
@@ -29,28 +34,56 @@ export const hoursWords = (h: number) =>
   h === 0 ? 'the run' : h < 1 ? unitWords(Math.round(h * 60), 'minute') : unitWords(h, 'hour');
 
 /** What the locating query's parameters reveal: prefixes of the ids' digests (scripts/erase/athena-locate.ts). */
-const LOCATE_PREFIX_WORDS = `${LOCATE_DIGEST_PREFIX_HEX}-hex-character prefixes of the SHA-256 digests of the lower-cased ids (of a Cognito identity id, its GUID), never the ids nor their full digests — whoever hashes the events table's client ids is narrowed to about 1 in ${(16 ** LOCATE_DIGEST_PREFIX_HEX).toLocaleString('en-US')} of them, not to one device while the table holds many more client ids than that`;
+const LOCATE_PREFIX_WORDS =
+  `${LOCATE_DIGEST_PREFIX_HEX}-hex-character prefixes of the SHA-256 digests of the lower-cased ids (of ` +
+  `a Cognito identity id, its GUID), never the ids nor their full digests — whoever hashes the events ` +
+  `table's client ids is narrowed to about 1 ` +
+  `in ${(16 ** LOCATE_DIGEST_PREFIX_HEX).toLocaleString('en-US')} of them, not to one device while the ` +
+  `table holds many more client ids than that`;
 const daysWords = (days: number | null) => (days === null ? 'never expires' : unitWords(days, 'day'));
 
 /** A copy the command does not edit, and how it goes (erasure.ts `ErasureOutside`). */
 function outsideCopy(o: ErasureOutside): string {
   switch (o.what) {
     case 'log':
-      return `the log \`${o.store}\` (${daysWords(o.days)}; ${o.store.startsWith(FIREHOSE_LOG_GROUPS) ? "Firehose's error messages may quote record content" : 'may quote object keys and schemas'} — to remove it sooner, delete its log streams)`;
+      return (
+        `the log \`${o.store}\` ` +
+        `(${daysWords(o.days)}; ` +
+        (o.store.startsWith(FIREHOSE_LOG_GROUPS)
+          ? "Firehose's error messages may quote record content"
+          : 'may quote object keys and schemas') +
+        ` — to remove it sooner, delete its log streams)`
+      );
     case 'receipts':
-      return `the requests' receipts \`${o.store}\` (${daysWords(o.days)}, \`erasure.receiptRetentionDays\`; MACs of the ids by the stack's KMS HMAC key, counts and object keys, never the ids: without that key a guessed id cannot be tested against them)`;
+      return (
+        `the requests' receipts \`${o.store}\` (${daysWords(o.days)}, ` +
+        `\`erasure.receiptRetentionDays\`; MACs of the ids by the stack's KMS HMAC key, counts ` +
+        `and object keys, never the ids: without that key a guessed id cannot be tested ` +
+        `against them)`
+      );
     case 'cloudtrail':
-      return `the account's CloudTrail trail, if the account has one (kept as long as the trail keeps its events, outside these stacks): KMS records each GenerateMac and VerifyMac with its key and algorithm, never the id; Athena's StartQueryExecution may record the locating query's SQL and parameters — ${LOCATE_PREFIX_WORDS}`;
+      return (
+        `the account's CloudTrail trail, if the account has one (kept as long as the trail ` +
+        `keeps its events, outside these stacks): KMS records each GenerateMac and VerifyMac ` +
+        `with its key and algorithm, never the id; Athena's StartQueryExecution may record ` +
+        `the locating query's SQL and parameters — ${LOCATE_PREFIX_WORDS}`
+      );
     case 'locate-results':
-      return `the locating query's results \`${o.store}\` (${daysWords(o.days)}; object keys and whether each holds an id, never the ids; readable by the erasure policy alone among the stack's policies)`;
+      return (
+        `the locating query's results \`${o.store}\` (${daysWords(o.days)}; object keys and whether each ` +
+        `holds an id, never the ids; readable by the erasure policy alone among the stack's policies)`
+      );
     case 'query-history': {
       const readers = o.readers.length
         ? `readable, by the access matrix, by ${o.readers.map(accessPrincipal).join('; ')}`
         : "readable by no principal of the stack's access matrix";
       const history = `Athena query history of workgroup ${o.workgroup}`;
       return o.locating
-        ? `the ${history} (${daysWords(o.days)}, Athena's own; the locating query's SQL and parameters hold ${LOCATE_PREFIX_WORDS}; ${readers})`
-        : `the ${history} (${daysWords(o.days)}, Athena's own; an analyst's SQL naming an id keeps the id there — the command deletes such a query's results, not its history, which Athena has no call to delete; ${readers})`;
+        ? `the ${history} (${daysWords(o.days)}, Athena's own; the locating ` +
+            `query's SQL and parameters hold ${LOCATE_PREFIX_WORDS}; ${readers})`
+        : `the ${history} (${daysWords(o.days)}, Athena's own; an analyst's SQL naming ` +
+            `an id keeps the id there — the command deletes such a query's results, not ` +
+            `its history, which Athena has no call to delete; ${readers})`;
     }
   }
 }
@@ -70,12 +103,17 @@ function erasureGone(x: ErasurePlan): string {
         : null;
   const unreachable =
     x.hoursWhileS3Unreachable !== null && x.hoursWhileS3Unreachable > x.hours
-      ? `, and up to ${hoursWords(x.hoursWhileS3Unreachable)} while S3 is unreachable (Firehose holds the records it cannot deliver that long, then drops them)`
+      ? `, and up to ${hoursWords(x.hoursWhileS3Unreachable)} while S3 is unreachable ` +
+        `(Firehose holds the records it cannot deliver that long, then drops them)`
       : '';
   const run = x.secondRun
     ? ' — and only after a second run: the first exits 3 and says what is pending; run it again after that'
     : '';
-  return `Every copy above is gone within ${hoursWords(x.hours)} of the request${why ? ` (${why})` : ''} while S3 accepts deliveries${unreachable}${run}${ERASURE_EXCEPT}.`;
+  return (
+    `Every copy above is gone within ${hoursWords(x.hours)} of the ` +
+    `request${why ? ` (${why})` : ''} while S3 accepts ` +
+    `deliveries${unreachable}${run}${ERASURE_EXCEPT}.`
+  );
 }
 
 /**
@@ -83,18 +121,33 @@ function erasureGone(x: ErasurePlan): string {
  * on a guess, never reported done while there.
  */
 const ERASURE_EXCEPT =
-  " — except what waits for an operator's decision, which stays until decided: lines that hold an id's characters but are not a JSON record whose id fields hold it (kept and pending until `--unparsed keep` or `--unparsed remove`), and objects the command cannot decode (a broken GZIP stream, another codec), kept untouched with their older versions and pending until an operator handles them";
+  " — except what waits for an operator's decision, which stays until decided: lines that hold an id's " +
+  'characters but are not a JSON record whose id fields hold it (kept and pending until `--unparsed keep` ' +
+  'or `--unparsed remove`), and objects the command cannot decode (a broken GZIP stream, another codec), ' +
+  'kept untouched with their older versions and pending until an operator handles them';
 
 /** Which way `npm run erase` finds the objects, and what is not yet shown of the other. */
 const ERASURE_LOCATE =
-  'By default it reads every object itself (`--locate scan`); locating them with one Athena query (`--locate athena`) is opt-in and has not yet run on a real Athena (docs/operating.md, known limitations, says what to check before relying on it).';
+  'By default it reads every object itself (`--locate scan`); locating them with one ' +
+  'Athena query (`--locate athena`) is opt-in and has not yet run on a real Athena ' +
+  '(docs/operating.md, known limitations, says what to check before relying on it).';
 
 /** Who serves a request on a stack, and how: the erasure section's first paragraph. */
 export function erasureServed(stack: string, x: ErasurePlan): string {
   const who = x.policy
-    ? `the stack's erasure policy \`${x.policy}\`${x.role ? ` (role \`${x.role}\`, assumable by the principals in \`erasure.principals\`)` : ' (attach it where the operators sign in, or set `erasure.principals` for a role)'}`
+    ? `the stack's erasure policy ` +
+      `\`${x.policy}\`` +
+      (x.role
+        ? ` (role \`${x.role}\`, assumable by the principals in \`erasure.principals\`)`
+        : ' (attach it where the operators sign in, or set `erasure.principals` for a role)')
     : 'credentials allowed what `npm run erase` calls (this synth has no erasure policy)';
-  return `Served by \`npm run erase -- --stack ${stack} --ids <file> --request <ticket>\` with ${who}: every version of every object it finds holding the ids is rewritten or deleted, except lines and objects it cannot decide on, which it names and leaves pending (exit 3) for an operator's decision (below), and a receipt with MACs of the ids by the stack's KMS HMAC key (never the ids) is kept in the bucket under \`${ERASURE_REQUESTS_FOLDER}\`. ${ERASURE_LOCATE}`;
+  return (
+    `Served by \`npm run erase -- --stack ${stack} --ids <file> --request <ticket>\` with ${who}: ` +
+    `every version of every object it finds holding the ids is rewritten or deleted, except lines and ` +
+    `objects it cannot decide on, which it names and leaves pending (exit 3) for an operator's ` +
+    `decision (below), and a receipt with MACs of the ids by the stack's KMS HMAC key (never the ids) ` +
+    `is kept in the bucket under \`${ERASURE_REQUESTS_FOLDER}\`. ${ERASURE_LOCATE}`
+  );
 }
 
 /** The erasure section's copies table: what each column holds. */
@@ -110,7 +163,8 @@ export const erasureCopyRow = (c: ErasureCopy): string[] => [
 
 /** When every copy is gone, then the copies the command does not edit. */
 export const erasureOutside = (x: ErasurePlan): string =>
-  `${erasureGone(x)} The command does not edit these, which go by their own retention: ${x.outside.map(outsideCopy).join('; ')}.`;
+  `${erasureGone(x)} The command does not edit these, which go by their ` +
+  `own retention: ${x.outside.map(outsideCopy).join('; ')}.`;
 
 /** The erasure section's cost table: what each column holds. */
 export const ERASURE_COST_HEADERS = [
@@ -123,9 +177,17 @@ export const ERASURE_COST_HEADERS = [
   'Rewriting them all: core-hours',
 ] as const;
 
-/** Locating with Athena past the workgroup's scan cutoff: refused before it starts, and what running it anyway bills. */
+/**
+ * Locating with Athena past the workgroup's scan cutoff: refused before it starts, and what running it anyway bills.
+ */
 const erasureLocateRefused = (c: ErasureCost): string =>
-  `over the scan cutoff: \`npm run erase\` refuses it before it starts ($0; run anyway, the cutoff cancels it and it is billed for the bytes scanned until then${c.cancelledLocate === null ? '' : `, $${c.cancelledLocate.toFixed(c.cancelledLocate < 0.01 ? 4 : 2)} at the cutoff`}); \`--locate scan\` instead`;
+  `over the scan cutoff: \`npm run erase\` refuses it before it starts ($0; run anyway, the cutoff cancels ` +
+  `it and it is billed for the bytes scanned until ` +
+  `then` +
+  (c.cancelledLocate === null
+    ? ''
+    : `, $${c.cancelledLocate.toFixed(c.cancelledLocate < 0.01 ? 4 : 2)} at the cutoff`) +
+  `); \`--locate scan\` instead`;
 
 /** A volume's row of the cost table, as ERASURE_COST_HEADERS lists the columns. */
 export const erasureCostRow = (c: ErasureCost): string[] => [
@@ -149,4 +211,11 @@ export const ERASURE_NOT_PRICED: Record<ErasureNotPriced, string> = {
 
 /** What a request's cost counts, and what it does not price. */
 export const erasureNotPriced = (x: ErasurePlan): string =>
-  `Locating with Athena (\`--locate athena\`, opt-in) is the query that finds the objects (for JSON events it reads the erasure's own raw-line table, so no JSON parser decides what it finds, and every object it marks is read and decided by the run; \`npm run erase\` prints its scan and price before it runs, and refuses a scan past the workgroup's cutoff; \`--locate scan\`, the default, reads every object instead: a GET each, as counted in the rewrite's S3 requests). Rewriting every object is the most a batch of requests can touch: its S3 requests, and its core-hours at the rate \`npm run bench\` measured, which \`--shard i/n\` spreads over n machines (docs/operating.md, "Past one machine"). Not priced (no sourced price in the region's file): ${x.notPriced.map((n) => ERASURE_NOT_PRICED[n]).join('; ')}.`;
+  `Locating with Athena (\`--locate athena\`, opt-in) is the query that finds the objects (for JSON events ` +
+  `it reads the erasure's own raw-line table, so no JSON parser decides what it finds, and every object it ` +
+  `marks is read and decided by the run; \`npm run erase\` prints its scan and price before it runs, and ` +
+  `refuses a scan past the workgroup's cutoff; \`--locate scan\`, the default, reads every object instead: a ` +
+  `GET each, as counted in the rewrite's S3 requests). Rewriting every object is the most a batch of ` +
+  `requests can touch: its S3 requests, and its core-hours at the rate \`npm run bench\` measured, which ` +
+  `\`--shard i/n\` spreads over n machines (docs/operating.md, "Past one machine"). Not priced (no sourced ` +
+  `price in the region's file): ${x.notPriced.map((n) => ERASURE_NOT_PRICED[n]).join('; ')}.`;

@@ -33,9 +33,14 @@ export const STORE_ROLE: Record<StoreRole, string> = {
   queue: 'S3 object-created events (object keys, no event content)',
 };
 
-/** Where Firehose's and Glue crawlers' log groups are (config/names.ts firehoseLogGroup; stacks/constructs/catalog.ts). */
+/**
+ * Where Firehose's and Glue crawlers' log groups are (config/names.ts firehoseLogGroup; stacks/constructs/catalog.ts).
+ */
 export const FIREHOSE_LOG_GROUPS = '/aws/kinesisfirehose/';
-/** stacks/constructs/catalog.ts CRAWLER_LOG_GROUP, the prefix of every crawler's group (not imported: it loads the provider; a test holds them equal). */
+/**
+ * stacks/constructs/catalog.ts CRAWLER_LOG_GROUP, the prefix of every crawler's group (not imported: it loads the
+ * provider; a test holds them equal).
+ */
 export const CRAWLER_LOG_GROUPS = '/aws-glue/crawlers';
 
 /**
@@ -81,7 +86,10 @@ export const PROTECTION: Record<Protection, string> = {
   'expires-by-retention': 'none: expires by its retention',
   'derived-data': 'none: derived metadata, rebuilt by the crawler or the contract',
   transient: 'none: transient events',
-  'in-flight': `none: events wait in the buffer until it flushes (up to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable, then dropped), then go to S3`,
+  'in-flight':
+    `none: events wait in the buffer until it flushes (up ` +
+    `to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable, then ` +
+    `dropped), then go to S3`,
 };
 
 /** How the words refer to the stack's resources and where it lives. */
@@ -187,8 +195,10 @@ export function retentionNotes(s: Store): string[] {
   if (r.notQueryableFromDay !== null) {
     const archived = r.transitions.find((t) => t.days === r.notQueryableFromDay);
     notes.push(
-      `not queryable from day ${r.notQueryableFromDay} (${archived?.storageClass}) until deleted: Athena skips archived objects; restore them first ` +
-        '(S3 RestoreObject, Bulk retrieval within 48 h for Deep Archive, billed per GB retrieved plus the temporary copy) and query the restored copies',
+      `not queryable from day ${r.notQueryableFromDay} (${archived?.storageClass}) ` +
+        `until deleted: Athena skips archived objects; restore them first ` +
+        '(S3 RestoreObject, Bulk retrieval within 48 h for Deep Archive, billed per ' +
+        'GB retrieved plus the temporary copy) and query the restored copies',
     );
   }
   if (r.noncurrentDays !== null && s.role !== 'state')
@@ -198,7 +208,8 @@ export function retentionNotes(s: Store): string[] {
     const leaves = r.transitions[i + 1]?.days ?? r.expirationDays;
     if (shortfall)
       notes.push(
-        `${t.storageClass}: objects stay ${shortfall.stayDays} days but are billed for at least ${shortfall.minimumDays}`,
+        `${t.storageClass}: objects stay ${shortfall.stayDays} days ` +
+          `but are billed for at least ${shortfall.minimumDays}`,
       );
     else if (leaves !== null) notes.push(`${t.storageClass}: objects stay ${leaves - t.days} days`);
   });
@@ -206,7 +217,8 @@ export function retentionNotes(s: Store): string[] {
     notes.push('objects under 128 KB do not transition (S3 default since Sep 2024) and stay in STANDARD until deleted');
   if (r.buffer)
     notes.push(
-      `held up to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable (Firehose retains undeliverable Direct PUT records that long, then drops them)`,
+      `held up to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable ` +
+        `(Firehose retains undeliverable Direct PUT records that long, then drops them)`,
     );
   return notes;
 }

@@ -1,6 +1,7 @@
 /**
- * The change review in words (scripts/review/compare.ts decides, on the types of ../changes.ts; ../changes-section.ts and scripts/review/render.ts lay out): one line per
- * change ("was …; now …"), a verdict per stack, the review's section titles and notes.
+ * The change review in words (scripts/review/compare.ts decides, on the types of ../changes.ts; ../changes-section.ts
+ * and scripts/review/render.ts lay out): one line per change ("was …; now …"), a verdict per stack, the review's
+ * section titles and notes.
  */
 import type { StackModel } from '../../../model/types';
 import { GATED, type Change, type Effect, type Section, type StackReview } from '../changes';
@@ -69,9 +70,21 @@ export function changeWords(c: Change, review: Pick<StackReview, 'model' | 'base
     case 'account':
       return `account: ${wasNow(f.before, f.after)}`;
     case 'region':
-      return `region: ${wasNow(`${f.before} (${f.jurisdictionBefore ?? 'n/a'})`, `${f.after} (${f.jurisdictionAfter ?? 'n/a'})`)}`;
+      return (
+        `region: ` +
+        `${wasNow(`${f.before} (${f.jurisdictionBefore ?? 'n/a'})`, `${f.after} (${f.jurisdictionAfter ?? 'n/a'})`)}`
+      );
     case 'replication':
-      return `${subject} replication ${c.kind === 'added' ? 'added: every new object is copied to' : 'removed: no longer copied to'} ${f.destination}${f.outsideStack && c.kind === 'added' ? " (a bucket outside this stack: an S3 ARN does not say its region, so the copies may leave the stack's region and jurisdiction)" : ''}`;
+      return (
+        `${subject} ` +
+        `replication ` +
+        `${c.kind === 'added' ? 'added: every new object is copied to' : 'removed: no longer copied to'} ` +
+        `${f.destination}` +
+        (f.outsideStack && c.kind === 'added'
+          ? ' (a bucket outside this stack: an S3 ARN does not say its region, so ' +
+            "the copies may leave the stack's region and jurisdiction)"
+          : '')
+      );
     case 'access-log-target':
       return `${subject} access logs: ${wasNow(f.before ?? 'off', f.after ?? 'off')}`;
     case 'acl-grant':
@@ -79,7 +92,12 @@ export function changeWords(c: Change, review: Pick<StackReview, 'model' | 'base
     case 'jurisdiction':
       return `jurisdiction in ${f.region}: ${wasNow(f.before ?? 'n/a', f.after ?? 'n/a')}`;
     case 'outside-jurisdiction':
-      return `a ${f.jurisdiction} stack in ${f.region}${f.regionJurisdictions.length ? ` (${f.regionJurisdictions.join(', ')})` : ''}, outside ${f.jurisdiction}'s regions: ${f.reason ? `exception "${f.reason}"` : 'no exception configured'}`;
+      return (
+        `a ${f.jurisdiction} stack ` +
+        `in ${f.region}${f.regionJurisdictions.length ? ` (${f.regionJurisdictions.join(', ')})` : ''}, ` +
+        `outside ${f.jurisdiction}'s ` +
+        `regions: ${f.reason ? `exception "${f.reason}"` : 'no exception configured'}`
+      );
     case 'backend': {
       const loc = (m: StackModel) => backend(m.identity);
       const [b, a] = [loc(review.baseModel ?? review.model), loc(review.model)];
@@ -102,7 +120,10 @@ export function changeWords(c: Change, review: Pick<StackReview, 'model' | 'base
       return `${subject} timeline: ${wasNow(timelineOf(kind, f.before), timelineOf(kind, f.after))}`;
     }
     case 'trust-statement':
-      return `${subject} ${c.kind === 'added' ? 'may now be assumed' : 'may no longer be assumed'}: ${statement(f.statement, ctx)}`;
+      return (
+        `${subject} ${c.kind === 'added' ? 'may now be assumed' : 'may no longer be assumed'}: ` +
+        `${statement(f.statement, ctx)}`
+      );
     case 'permission':
       return `${subject} grant ${c.kind === 'added' ? 'added' : 'removed'}: ${statement(f.statement, ctx, false)}`;
     case 'managed-policy':
@@ -110,9 +131,17 @@ export function changeWords(c: Change, review: Pick<StackReview, 'model' | 'base
     case 'policy-statement':
       return `${subject}: statement ${c.kind}: ${statement(f.statement, ctx)}`;
     case 'account-iam-access':
-      return `the account's IAM principals: ${wasNow(f.before ? 'may reach the key' : 'no access', f.after ? 'may reach the key' : 'no access')}`;
+      return (
+        `the account's IAM ` +
+        `principals: ` +
+        `${wasNow(f.before ? 'may reach the key' : 'no access', f.after ? 'may reach the key' : 'no access')}`
+      );
     case 'access':
-      return `${subject}: ${accessWhat(f.request, f.target)}: ${wasNow(ACCESS_LEVEL[f.before], ACCESS_LEVEL[f.after])}${accessHow(f.after, f.actions, f.conditionKeys)}`;
+      return (
+        `${subject}: ${accessWhat(f.request, f.target)}: ` +
+        `${wasNow(ACCESS_LEVEL[f.before], ACCESS_LEVEL[f.after])}` +
+        `${accessHow(f.after, f.actions, f.conditionKeys)}`
+      );
     case 'monthly-total':
       return `${subject}: ${wasNow(
         totalWords({ total: f.before, notPriced: f.notPricedBefore }),
@@ -145,7 +174,8 @@ function trustedRuns(model: StackModel): string[] {
   }
   return [...runs].map(
     ([key, phases]) =>
-      `${key}${[...phases].filter(Boolean).length ? ` (${[...phases].filter(Boolean).sort().reverse().join(', ')})` : ''}`,
+      `${key}` +
+      `${[...phases].filter(Boolean).length ? ` (${[...phases].filter(Boolean).sort().reverse().join(', ')})` : ''}`,
   );
 }
 
@@ -153,12 +183,24 @@ function trustedRuns(model: StackModel): string[] {
 function addedWords(r: StackReview): string {
   const { identity: id, roles } = r.model;
   if (id.role === 'trust')
-    return `new trust stack: IAM (global) in account ${id.account}, ${roles.length} deploy role${roles.length === 1 ? '' : 's'} that ${trustedRuns(r.model).join('; ') || 'nobody'} may assume; holds no data`;
+    return (
+      `new trust stack: IAM (global) in account ${id.account}, ${roles.length} deploy ` +
+      `role${roles.length === 1 ? '' : 's'} that ${trustedRuns(r.model).join('; ') || 'nobody'} may assume; ` +
+      `holds no data`
+    );
   if (id.role === 'state') {
     const bucket = r.model.stores.find((s) => s.role === 'state');
-    return `new state stack: Terraform state of ${environments(id)} in ${bucket?.name.replace(/\/$/, '') ?? 'a bucket'} in ${id.region} (${id.jurisdiction ?? 'several jurisdictions'})`;
+    return (
+      `new state stack: Terraform state of ${environments(id)} ` +
+      `in ${bucket?.name.replace(/\/$/, '') ?? 'a bucket'} in ${id.region} ` +
+      `(${id.jurisdiction ?? 'several jurisdictions'})`
+    );
   }
-  return `new stack: data in ${id.region} (${id.jurisdiction ?? 'n/a'}), ${roles.length} roles, state in ${backend(id).location}`;
+  return (
+    `new stack: data in ${id.region} ` +
+    `(${id.jurisdiction ?? 'n/a'}), ${roles.length} roles, state ` +
+    `in ${backend(id).location}`
+  );
 }
 
 /** The verdict of one stack, in a sentence. */
@@ -166,14 +208,22 @@ export function verdict(r: StackReview): string {
   if (r.status === 'added') {
     const residency = r.changes.filter((c) => c.effects.includes('moves-residency')).map((c) => changeWords(c, r));
     const outsiders = r.changes.filter((c) => c.effects.includes('widens-access')).map((c) => changeWords(c, r));
-    return `${addedWords(r)}${residency.length ? ` — ${EFFECT_WORDS['moves-residency']}: ${list(residency)}` : ''}${outsiders.length ? ` — widens access to outsiders: ${list(outsiders)}` : ''}`;
+    return (
+      `${addedWords(r)}${residency.length ? ` — ${EFFECT_WORDS['moves-residency']}: ${list(residency)}` : ''}` +
+      `${outsiders.length ? ` — widens access to outsiders: ${list(outsiders)}` : ''}`
+    );
   }
   if (r.status === 'removed') {
     if (r.model.identity.role === 'trust')
-      return `trust stack removed: its deploy roles (${r.model.roles.map((role) => role.name).join(', ')}) and its identity provider are deleted; ${trustedRuns(r.model).join('; ') || 'no run'} can no longer assume them`;
+      return (
+        `trust stack removed: its deploy roles (${r.model.roles.map((role) => role.name).join(', ')}) and its ` +
+        `identity provider are deleted; ${trustedRuns(r.model).join('; ') || 'no run'} can no longer assume ` +
+        `them`
+      );
     return r.effects.includes('shortens-retention')
       ? 'stack removed: its data is deleted with it (protection.allowDestroy)'
-      : 'stack removed: its buckets and keys carry prevent_destroy, so a destroy stops until protection.allowDestroy is set';
+      : 'stack removed: its buckets and keys carry prevent_destroy, so ' +
+          'a destroy stops until protection.allowDestroy is set';
   }
   if (r.status === 'unchanged') return 'no change';
   const parts: string[] = [];
@@ -192,7 +242,9 @@ export function verdict(r: StackReview): string {
     const holdsData = r.model.identity.role !== 'trust';
     parts.push(
       holdsData
-        ? `${EFFECT_WORDS['moves-residency']}: from ${f.before} to ${f.after}${jurisdiction}: a new stack there; the data in ${f.before} is not moved`
+        ? `${EFFECT_WORDS['moves-residency']}: from ${f.before} ` +
+            `to ${f.after}${jurisdiction}: a new stack there; the data in ${f.before} ` +
+            `is not moved`
         : `its provider moves from ${f.before} to ${f.after} (IAM is global: nothing moves)`,
     );
   }
@@ -208,7 +260,10 @@ export function verdict(r: StackReview): string {
     ['residency', 'retention', 'access', 'encryption', 'exposure', 'protection'].includes(c.section),
   );
   if (sensitive.length)
-    return `residency, retention, access or protection changed without widening, shortening or weakening: ${list(sensitive.map((c) => changeWords(c, r)))}`;
+    return (
+      `residency, retention, access or protection changed without widening, ` +
+      `shortening or weakening: ${list(sensitive.map((c) => changeWords(c, r)))}`
+    );
   return 'no change to residency, retention, access or protection';
 }
 

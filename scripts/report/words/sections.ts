@@ -60,14 +60,20 @@ export const ALERTS_MASKED = 'Email addresses are masked.';
  * not ACCESS_REQUEST's words, which phrase one request of one target).
  */
 export const EVALUATED_ACCESS =
-  'Every principal below was asked every request of the stack (read, write, delete, list the stores; decrypt with and administer the keys; compute MACs with an HMAC key; change the bucket, key, topic and queue policies; subscribe and publish; put records and redirect the stream; read and change the catalog; read the query history of each Athena workgroup; assume its roles and change their policies; act outside the stack), decided by evaluating the policies that apply as AWS does (docs/compliance.md, "How access is decided"). What is not listed was denied.';
+  'Every principal below was asked every request of the stack (read, write, delete, list the stores; ' +
+  'decrypt with and administer the keys; compute MACs with an HMAC key; change the bucket, key, topic ' +
+  'and queue policies; subscribe and publish; put records and redirect the stream; read and change ' +
+  'the catalog; read the query history of each Athena workgroup; assume its roles and change their ' +
+  'policies; act outside the stack), decided by evaluating the policies that apply as AWS does ' +
+  '(docs/compliance.md, "How access is decided"). What is not listed was denied.';
 /** A principal of the matrix with no request allowed. */
 export const NOTHING_ALLOWED = 'nothing asked of it is allowed';
 
 /** A state stack's key delegating to the account's IAM: who that is, and what its bucket policy denies. */
 export const accountIamPrincipals = (account: string): string => `IAM principals of account ${account}`;
 export const ACCOUNT_IAM_ASSUMED_BY =
-  'any user or role of the account whose IAM policy allows it (the key policy delegates to IAM; no other account is named)';
+  'any user or role of the account whose IAM policy allows it (the ' +
+  'key policy delegates to IAM; no other account is named)';
 export const BUCKET_POLICY_DENIES_PLAIN_HTTP = 'bucket policy: requests without TLS are denied';
 /** A managed policy of the stack attached to nothing in it. */
 export const attachablePolicy = (name: string): string => `policy ${name}`;
@@ -90,13 +96,18 @@ const RESOURCE_POLICY_KIND: Record<ResourcePolicyKind, string> = {
 };
 /** `bucket policy of <bucket>`. */
 export const resourcePolicy = (p: ResourcePolicy, ctx: Context): string =>
-  `${RESOURCE_POLICY_KIND[p.kind]} of ${p.governs.kind === 'own' ? nameOf(p.governs.address, ctx) : value(p.governs, ctx)}`;
+  `${RESOURCE_POLICY_KIND[p.kind]} ` +
+  `of ${p.governs.kind === 'own' ? nameOf(p.governs.address, ctx) : value(p.governs, ctx)}`;
 
 // Capacity.
 
 /** The default quotas of the region and what the lines assume. */
 export const capacityQuotas = (c: CapacityCheck): string =>
-  `Default Firehose quotas in ${c.region}: ${c.quota.mibPerSecond} MiB/s, ${c.quota.recordsPerSecond} records/s, ${c.quota.requestsPerSecond} requests/s (${c.quota.source}). Peak ${c.settings.peakFactor}× the monthly average, ${c.settings.eventBytes}-byte events, ${c.settings.eventsPerRecord} per record; requests/s assume full PutRecordBatch calls.`;
+  `Default Firehose quotas in ${c.region}: ${c.quota.mibPerSecond} ` +
+  `MiB/s, ${c.quota.recordsPerSecond} records/s, ${c.quota.requestsPerSecond} requests/s ` +
+  `(${c.quota.source}). Peak ${c.settings.peakFactor}× the monthly ` +
+  `average, ${c.settings.eventBytes}-byte events, ${c.settings.eventsPerRecord} per record; ` +
+  `requests/s assume full PutRecordBatch calls.`;
 /** A line of the capacity table by its traffic: `configured`, or a tier's volume (`100 M events/month`). */
 export const capacityTraffic = (l: CapacityLine): string =>
   l.traffic === 'configured' ? 'configured' : `${l.eventsPerMonth / 1e6} M events/month`;
@@ -106,19 +117,34 @@ export const headroom = (l: CapacityLine): string => (l.headroom < 1 ? `${l.head
 export function capacityFix(f: CapacityFix): string {
   switch (f.kind) {
     case 'throughput':
-      return 'request a throughput increase for the stream (Firehose limits form or Service Quotas; the three quotas scale together), or spread apps over more streams';
+      return (
+        'request a throughput increase for the stream (Firehose limits form or Service ' +
+        'Quotas; the three quotas scale together), or spread apps over more streams'
+      );
     case 'pack':
-      return `pack ${f.eventsPerRecord} or more events per record (capacity.eventsPerRecord), or request a quota increase`;
+      return (
+        `pack ${f.eventsPerRecord} or more events per record ` +
+        `(capacity.eventsPerRecord), or request a quota increase`
+      );
     case 'fuller-batches':
       return 'send fuller PutRecordBatch calls (up to 500 records / 4 MiB), or request a quota increase';
   }
 }
 /** The capacity finding (a warning) when the configured peak exceeds the region's default quota, with the fixes. */
 export const capacityExceeded = (c: CapacityCheck): string =>
-  `at the configured peak (${c.configured.peakEventsPerSecond} events/s: ${c.configured.mibPerSecond} MiB/s, ${c.configured.recordsPerSecond} records/s, ${c.configured.requestsPerSecond} requests/s) the stream exceeds its default ${c.region} quota (${c.quota.mibPerSecond} MiB/s, ${c.quota.recordsPerSecond} records/s, ${c.quota.requestsPerSecond} requests/s) and throttles; fix: ${c.fixes.map(capacityFix).join('; ')}`;
-/** The capacity finding (info) on what packing events per record would save: `percent` at the top tier, each tier's cost. */
+  `at the configured peak (${c.configured.peakEventsPerSecond} events/s: ${c.configured.mibPerSecond} ` +
+  `MiB/s, ${c.configured.recordsPerSecond} records/s, ${c.configured.requestsPerSecond} requests/s) the ` +
+  `stream exceeds its default ${c.region} quota (${c.quota.mibPerSecond} MiB/s, ${c.quota.recordsPerSecond} ` +
+  `records/s, ${c.quota.requestsPerSecond} requests/s) and throttles; ` +
+  `fix: ${c.fixes.map(capacityFix).join('; ')}`;
+/**
+ * The capacity finding (info) on what packing events per record would save: `percent` at the top tier, each tier's
+ * cost.
+ */
 export const packingSaves = (batching: NonNullable<CapacityCheck['batching']>, percent: number): string =>
-  `packing ~${batching[0].eventsPerPackedRecord} events per record would cut Firehose ingestion by ${percent} % (${batching.map((b) => `${b.eventsPerMonth / 1e6} M: $${b.unpacked} → $${b.packed}`).join(', ')} a month)`;
+  `packing ~${batching[0].eventsPerPackedRecord} events per record would cut ` +
+  `Firehose ingestion by ${percent} % ` +
+  `(${batching.map((b) => `${b.eventsPerMonth / 1e6} M: $${b.unpacked} → $${b.packed}`).join(', ')} a month)`;
 /** The fixes when the configured peak does not fit, or that it fits. */
 export const capacityFixes = (c: CapacityCheck): string =>
   c.fixes.length

@@ -11,7 +11,8 @@ export const bucketKms: PolicyRule = {
   controls: ['S3.17', 'S3.4'],
   appliesTo: 'aws_s3_bucket',
   explanation:
-    'Event data is encrypted by default with a key of the stack (SSE-KMS), so its use is logged and its access is governed by the key policy.',
+    'Event data is encrypted by default with a key of the stack (SSE-KMS), so ' +
+    'its use is logged and its access is governed by the key policy.',
   evaluate: ({ tf }) =>
     ofType(tf, 'aws_s3_bucket')
       .filter(([, name]) => !bucketControls(tf, name).kmsKey)
@@ -39,7 +40,10 @@ export const keyRotation: PolicyRule = {
   controls: ['KMS.4'],
   appliesTo: 'aws_kms_key',
   explanation:
-    'Automatic yearly rotation of key material (KMS developer guide, rotating keys). Symmetric encryption keys only: KMS cannot rotate an HMAC or asymmetric key automatically (KMS API reference, EnableKeyRotation), so such a key is not checked here, and the controls view shows KMS.4 on it as exempted with that reason (config/controls.ts).',
+    'Automatic yearly rotation of key material (KMS developer guide, rotating keys). Symmetric ' +
+    'encryption keys only: KMS cannot rotate an HMAC or asymmetric key automatically (KMS API ' +
+    'reference, EnableKeyRotation), so such a key is not checked here, and the controls view ' +
+    'shows KMS.4 on it as exempted with that reason (config/controls.ts).',
   evaluate: ({ tf }) =>
     ofType(tf, 'aws_kms_key')
       .filter(([, , key]) => rotatable(key) && key.enable_key_rotation !== true)

@@ -14,7 +14,8 @@ export const bucketPublicAccess: PolicyRule = {
   controls: ['S3.2', 'S3.3', 'S3.8'],
   appliesTo: 'aws_s3_bucket',
   explanation:
-    'All four public access block settings, so no ACL or policy can ever make the bucket public (S3 user guide, blocking public access).',
+    'All four public access block settings, so no ACL or policy can ever ' +
+    'make the bucket public (S3 user guide, blocking public access).',
   evaluate: ({ tf }) =>
     buckets(tf)
       .filter((name) => !bucketControls(tf, name).publicAccessBlocked)
@@ -45,7 +46,8 @@ export const bucketTlsOnly: PolicyRule = {
   controls: ['S3.5'],
   appliesTo: 'aws_s3_bucket',
   explanation:
-    'A bucket policy denying aws:SecureTransport false refuses every plain-HTTP request (S3 user guide, security best practices).',
+    'A bucket policy denying aws:SecureTransport false refuses every ' +
+    'plain-HTTP request (S3 user guide, security best practices).',
   evaluate: ({ tf }) =>
     buckets(tf)
       .filter((name) => !bucketControls(tf, name).tlsOnly)

@@ -30,7 +30,9 @@ export const messagingTlsOnly: PolicyRule = {
   controls: ['sns-tls-only', 'sqs-tls-only'],
   appliesTo: 'aws_sns_topic, aws_sqs_queue',
   explanation:
-    'A topic or queue policy denying aws:SecureTransport false refuses every request without TLS (SNS and SQS developer guides, security best practices: "Enforce encryption of data in transit"); AWS services deliver over TLS, so publishers keep working.',
+    'A topic or queue policy denying aws:SecureTransport false refuses every request without ' +
+    'TLS (SNS and SQS developer guides, security best practices: "Enforce encryption of data ' +
+    'in transit"); AWS services deliver over TLS, so publishers keep working.',
   evaluate: ({ tf }) =>
     (['aws_sns_topic', 'aws_sqs_queue'] as const).flatMap((type) =>
       governed(tf, type)

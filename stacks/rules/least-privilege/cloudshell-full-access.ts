@@ -26,13 +26,17 @@ export const cloudShellFullAccess: PolicyRule = {
   level: 'error',
   controls: ['IAM.27'],
   appliesTo:
-    'aws_iam_role.managed_policy_arns, aws_iam_role_policy_attachment, aws_iam_policy_attachment, aws_iam_user_policy_attachment, aws_iam_group_policy_attachment',
+    'aws_iam_role.managed_policy_arns, aws_iam_role_policy_attachment, ' +
+    'aws_iam_policy_attachment, aws_iam_user_policy_attachment, ' +
+    'aws_iam_group_policy_attachment',
   explanation:
-    'AWSCloudShellFullAccess gives a shell in the account with file upload and download: a path to move out whatever the identity can read (Security Hub IAM.27, CIS v3.0.0 1.22).',
+    'AWSCloudShellFullAccess gives a shell in the account with file upload and download: a path ' +
+    'to move out whatever the identity can read (Security Hub IAM.27, CIS v3.0.0 1.22).',
   evaluate: ({ tf }) =>
     resources(tf).flatMap(([type, name, body]) => {
       const message =
-        'has the AWS managed policy AWSCloudShellFullAccess attached (IAM.27): detach it; grant CloudShell, if needed, with a policy that denies its file transfer';
+        'has the AWS managed policy AWSCloudShellFullAccess attached (IAM.27): detach it; ' +
+        'grant CloudShell, if needed, with a policy that denies its file transfer';
       const own = `${type}.${name}`;
       if (type === 'aws_iam_role')
         return asList(body.managed_policy_arns as string[] | undefined).some((a) =>

@@ -25,7 +25,9 @@ export const label = (s: { Sid?: string }) => (s.Sid ? `statement ${s.Sid}` : 'a
 /** In a KMS key policy `"*"` means the key the policy is attached to, so resource wildcards are not grants there. */
 export const isKeyPolicy = (type: string) => type === 'aws_kms_key';
 
-/** Every Allow statement of every parseable policy document, with the document it is in: what the grant rules look at. */
+/**
+ * Every Allow statement of every parseable policy document, with the document it is in: what the grant rules look at.
+ */
 export function allowStatements(tf: TerraformJson) {
   return policyDocuments(tf).flatMap((document) =>
     (document.statements ?? [])

@@ -10,7 +10,9 @@ export const managedPolicy: PolicyRule = {
   level: 'error',
   appliesTo: 'aws_iam_role_policy_attachment, aws_iam_policy_attachment, aws_iam_role.managed_policy_arns',
   explanation:
-    "AWS managed policies grant beyond the stack: AWSGlueServiceRole gives glue:* on *, read/write on every bucket's aws-glue-* keys and EC2 actions (AWS managed policy reference); the Glue guide's crawler prerequisites allow a scoped-down policy instead.",
+    'AWS managed policies grant beyond the stack: AWSGlueServiceRole gives glue:* on *, ' +
+    "read/write on every bucket's aws-glue-* keys and EC2 actions (AWS managed policy " +
+    "reference); the Glue guide's crawler prerequisites allow a scoped-down policy instead.",
   evaluate: ({ tf }) =>
     resources(tf).flatMap(([type, name, body]) => {
       const arns =
@@ -23,7 +25,9 @@ export const managedPolicy: PolicyRule = {
         .filter((a): a is string => typeof a === 'string' && AWS_MANAGED_POLICY.test(a))
         .map((policyArn) => ({
           resource: `${type}.${name}`,
-          message: `attaches the AWS managed policy ${policyArn}, which grants beyond this stack's resources; use a scoped inline policy (or suppress with the reason)`,
+          message:
+            `attaches the AWS managed policy ${policyArn}, which grants beyond this stack's ` +
+            `resources; use a scoped inline policy (or suppress with the reason)`,
         }));
     }),
   fixtures: {

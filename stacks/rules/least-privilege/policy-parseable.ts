@@ -7,7 +7,8 @@ export const policyParseable: PolicyRule = {
   level: 'warning',
   appliesTo: 'policy documents',
   explanation:
-    'A policy built at apply time (a Terraform expression) cannot be inspected here; reviewers must read it themselves.',
+    'A policy built at apply time (a Terraform expression) cannot ' +
+    'be inspected here; reviewers must read it themselves.',
   evaluate: ({ tf }) =>
     policyDocuments(tf)
       .filter((d) => !d.statements)

@@ -9,7 +9,9 @@ export const wildcardAction: PolicyRule = {
   controls: ['IAM.1', 'IAM.21'],
   appliesTo: 'Allow statements of policy documents (a key policy may give the account kms:*, which IAM then scopes)',
   explanation:
-    'Action "*" or "service:*" grants every present and future action of the service; an Allow with NotAction grants every action of every service but those listed (IAM user guide, "IAM JSON policy elements: NotAction").',
+    'Action "*" or "service:*" grants every present and future action of the ' +
+    'service; an Allow with NotAction grants every action of every service but ' +
+    'those listed (IAM user guide, "IAM JSON policy elements: NotAction").',
   evaluate: ({ tf }) =>
     allowStatements(tf).flatMap(({ document, statement }) => [
       ...(asList(statement.Action).some((a) => a === '*' || (a.endsWith(':*') && !isKeyPolicy(document.type)))
@@ -24,7 +26,10 @@ export const wildcardAction: PolicyRule = {
         ? [
             {
               resource: document.address,
-              message: `${label(statement)} allows every action except ${asList(statement.NotAction).join(', ')} (NotAction)`,
+              message:
+                `${label(statement)} allows every action ` +
+                `except ${asList(statement.NotAction).join(', ')} ` +
+                `(NotAction)`,
             },
           ]
         : []),

@@ -9,9 +9,13 @@ export const wildcardResource: PolicyRule = {
   level: 'error',
   controls: ['IAM.1', 'KMS.1', 'KMS.2'],
   appliesTo:
-    'Allow statements of policy documents (not KMS key policies, where "*" means the key; not statements of only actions AWS gives no resource type, by the Service Authorization Reference: stacks/iam-catalogue.ts)',
+    'Allow statements of policy documents (not KMS key policies, where "*" means the key; not statements of ' +
+    'only actions AWS gives no resource type, by the Service Authorization Reference: ' +
+    'stacks/iam-catalogue.ts)',
   explanation:
-    'Resource "*" grants on every resource of the account, now and later; an Allow with NotResource grants on every resource but those listed (IAM user guide, least privilege; "IAM JSON policy elements: NotResource").',
+    'Resource "*" grants on every resource of the account, now and later; an ' +
+    'Allow with NotResource grants on every resource but those listed (IAM user ' +
+    'guide, least privilege; "IAM JSON policy elements: NotResource").',
   evaluate: ({ tf }) =>
     allowStatements(tf).flatMap(({ document, statement }) => [
       ...(!isKeyPolicy(document.type) &&
@@ -20,7 +24,9 @@ export const wildcardResource: PolicyRule = {
         ? [
             {
               resource: document.address,
-              message: `${label(statement)} allows ${asList(statement.Action ?? statement.NotAction).join(', ')} on Resource "*"`,
+              message:
+                `${label(statement)} ` +
+                `allows ${asList(statement.Action ?? statement.NotAction).join(', ')} on Resource "*"`,
             },
           ]
         : []),
@@ -28,7 +34,10 @@ export const wildcardResource: PolicyRule = {
         ? [
             {
               resource: document.address,
-              message: `${label(statement)} allows on every resource except ${asList(statement.NotResource).join(', ')} (NotResource)`,
+              message:
+                `${label(statement)} allows on every resource ` +
+                `except ${asList(statement.NotResource).join(', ')} ` +
+                `(NotResource)`,
             },
           ]
         : []),

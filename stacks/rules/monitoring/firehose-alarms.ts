@@ -10,7 +10,9 @@ export const firehoseAlarms: PolicyRule = {
   check: 'monitoring',
   level: 'warning',
   appliesTo: 'aws_kinesis_firehose_delivery_stream',
-  explanation: `Firehose keeps records ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable, then drops them; freshness and success alarms are the only early signal (Firehose guide, monitoring).`,
+  explanation:
+    `Firehose keeps records ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable, then drops ` +
+    `them; freshness and success alarms are the only early signal (Firehose guide, monitoring).`,
   evaluate: ({ tf }) => {
     const alarms = resources(tf)
       .filter(([t]) => t === 'aws_cloudwatch_metric_alarm')

@@ -8,7 +8,8 @@ export const bucketBeforeKey: PolicyRule = {
   level: 'error',
   appliesTo: 'aws_s3_bucket encrypted with a key of the stack',
   explanation:
-    'Terraform destroys a resource before what it depends on; without the edge, the key is scheduled for deletion in parallel with its bucket.',
+    'Terraform destroys a resource before what it depends on; without the edge, ' +
+    'the key is scheduled for deletion in parallel with its bucket.',
   evaluate: ({ tf }) =>
     resources(tf)
       .filter(([t]) => t === 'aws_s3_bucket')
@@ -18,7 +19,9 @@ export const bucketBeforeKey: PolicyRule = {
           ? [
               {
                 resource: `aws_s3_bucket.${name}`,
-                message: `does not depend on ${key}: a destroy would schedule the key for deletion while the bucket still holds objects`,
+                message:
+                  `does not depend on ${key}: a destroy would schedule the key ` +
+                  `for deletion while the bucket still holds objects`,
               },
             ]
           : [];

@@ -10,7 +10,10 @@ export const preventDestroy: PolicyRule = {
   level: 'error',
   appliesTo: 'aws_s3_bucket, aws_kms_key',
   explanation:
-    'A destroy would delete the data, or schedule the key for deletion, after which everything encrypted under it is unreadable (KMS developer guide, "Deleting AWS KMS keys"). A deployment may opt out (protection.allowDestroy); its findings are then info. Without the context, the opt-out is inferred from force_destroy on every unprotected bucket, which only the opt-out sets.',
+    'A destroy would delete the data, or schedule the key for deletion, after which everything ' +
+    'encrypted under it is unreadable (KMS developer guide, "Deleting AWS KMS keys"). A deployment may ' +
+    'opt out (protection.allowDestroy); its findings are then info. Without the context, the opt-out is ' +
+    'inferred from force_destroy on every unprotected bucket, which only the opt-out sets.',
   evaluate: ({ tf, context }) => {
     const stores = resources(tf).filter(([t]) => t === 'aws_s3_bucket' || t === 'aws_kms_key');
     const unprotected = stores.filter(([, , body]) => !prevented(body));

@@ -14,7 +14,9 @@ export const providerRegion: PolicyRule = {
         : [
             {
               resource: `provider.aws[${i}]`,
-              message: `provider region is ${String(config.region)}, outside ${[context.region, ...context.allowedRegions].join(', ')}`,
+              message:
+                `provider region is ${String(config.region)}, ` +
+                `outside ${[context.region, ...context.allowedRegions].join(', ')}`,
             },
           ],
     ),

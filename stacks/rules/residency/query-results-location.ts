@@ -8,7 +8,8 @@ export const queryResultsLocation: PolicyRule = {
   level: 'error',
   appliesTo: 'aws_athena_workgroup',
   explanation:
-    'Query results are copies of event data; an output location outside the stack could be anywhere (Athena user guide, query results location).',
+    'Query results are copies of event data; an output location outside the ' +
+    'stack could be anywhere (Athena user guide, query results location).',
   evaluate: ({ tf }) => {
     const stackBuckets = new Set(
       resources(tf)

@@ -22,7 +22,9 @@ export const referencedRegion: PolicyRule = {
             const [type, name, ...field] = path.split('.');
             violations.push({
               resource: `${section}.${type}.${name}`,
-              message: `${field.join('.') || path} references ${match[0]} — region ${match[1]}, outside ${[...allowed].join(', ')}`,
+              message:
+                `${field.join('.') || path} references ${match[0]} — ` +
+                `region ${match[1]}, outside ${[...allowed].join(', ')}`,
             });
           }
         }

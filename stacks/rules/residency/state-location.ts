@@ -12,7 +12,8 @@ export const stateLocation: PolicyRule = {
   level: 'error',
   appliesTo: 'terraform.backend, terraform.cloud',
   explanation:
-    'State is data about the stack (names, ARNs, sometimes values): it belongs in the same jurisdiction (Terraform S3 backend docs).',
+    'State is data about the stack (names, ARNs, sometimes values): it ' +
+    'belongs in the same jurisdiction (Terraform S3 backend docs).',
   evaluate: ({ tf, context }) => {
     const violations: Violation[] = [];
     const allowed = [context.region, ...context.allowedRegions];
@@ -42,12 +43,16 @@ export const stateLocation: PolicyRule = {
           ? {
               resource: 'terraform.cloud',
               severity: 'info',
-              message: `state is held by HCP Terraform on ${cloud.hostname} (${host}-hosted), outside AWS; the configuration checks the host against the deployment's jurisdiction`,
+              message:
+                `state is held by HCP Terraform on ${cloud.hostname} (${host}-hosted), outside AWS; ` +
+                `the configuration checks the host against the deployment's jurisdiction`,
             }
           : {
               resource: 'terraform.cloud',
               severity: 'warning',
-              message: `state is held on ${String(cloud.hostname)}, outside the stack's AWS region, where this project cannot tell its jurisdiction; check the installation's data residency`,
+              message:
+                `state is held on ${String(cloud.hostname)}, outside the stack's AWS region, where this ` +
+                `project cannot tell its jurisdiction; check the installation's data residency`,
             },
       );
     }

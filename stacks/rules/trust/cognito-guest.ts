@@ -7,7 +7,8 @@ export const cognitoGuest: PolicyRule = {
   level: 'error',
   appliesTo: 'aws_iam_role trust policies for cognito-identity.amazonaws.com',
   explanation:
-    'Without cognito-identity.amazonaws.com:aud and :amr, identities of any identity pool could assume the role (Cognito developer guide, role trust).',
+    'Without cognito-identity.amazonaws.com:aud and :amr, identities of any ' +
+    'identity pool could assume the role (Cognito developer guide, role trust).',
   evaluate: ({ tf }) =>
     trustStatements(tf).flatMap(({ address, statements }) =>
       (statements ?? [])

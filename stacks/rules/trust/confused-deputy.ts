@@ -7,7 +7,8 @@ export const confusedDeputy: PolicyRule = {
   level: 'error',
   appliesTo: 'aws_iam_role trust policies (service principals)',
   explanation:
-    'Without aws:SourceAccount / aws:SourceArn / sts:ExternalId, another account could make the service act with this role (IAM user guide, "The confused deputy problem").',
+    'Without aws:SourceAccount / aws:SourceArn / sts:ExternalId, another account could make ' +
+    'the service act with this role (IAM user guide, "The confused deputy problem").',
   evaluate: ({ tf }) =>
     trustStatements(tf).flatMap(({ address, statements }) =>
       statements === undefined
@@ -21,7 +22,9 @@ export const confusedDeputy: PolicyRule = {
             )
             .map((s) => ({
               resource: address,
-              message: `trust policy for ${JSON.stringify(s.Principal)} has no confused-deputy condition (${CONFUSED_DEPUTY_KEYS.join(' / ')})`,
+              message:
+                `trust policy for ${JSON.stringify(s.Principal)} has no ` +
+                `confused-deputy condition (${CONFUSED_DEPUTY_KEYS.join(' / ')})`,
             })),
     ),
   fixtures: {

@@ -7,7 +7,9 @@ export const ifExistsGuard: PolicyRule = {
   level: 'error',
   appliesTo: 'aws_iam_role trust policies',
   explanation:
-    'An …IfExists operator lets a request without the key through; it is the right guard only for a service that does not send the key, and then needs a suppression with that reason. Beside a strict guard it is harmless.',
+    'An …IfExists operator lets a request without the key through; it is the right ' +
+    'guard only for a service that does not send the key, and then needs a ' +
+    'suppression with that reason. Beside a strict guard it is harmless.',
   evaluate: ({ tf }) =>
     trustStatements(tf).flatMap(({ address, statements }) =>
       (statements ?? []).flatMap((s) => {

@@ -1,7 +1,9 @@
 import { resources, type TerraformJson } from '../../../terraform-json/stack-json';
 import { parsePolicy } from '../../../terraform-json/policy';
 
-/** Condition keys that guard a service role against the confused deputy (IAM user guide, "The confused deputy problem"). */
+/**
+ * Condition keys that guard a service role against the confused deputy (IAM user guide, "The confused deputy problem").
+ */
 export const CONFUSED_DEPUTY_KEYS = ['aws:SourceAccount', 'aws:SourceArn', 'aws:SourceOrgID', 'sts:ExternalId'];
 
 /** The Allow statements of every role's trust policy; `statements` undefined when it is not plain JSON. */
