@@ -676,9 +676,6 @@ export async function main(args: string[]): Promise<number> {
     console.error(`--plant ${values.plant}: one of stream-bucket, query-workgroup\n${usage(E2E_COMMAND)}`);
     return 2;
   }
-  // The SDK warns on Node 20 that releases after January 2027 need Node 22; the locked version runs (README,
-  // prerequisites).
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   if (!process.env.E2E_ENDPOINT && !motoInstalled()) {
     console.log('SKIPPED: moto server not found (pip install "moto[server]")');
     return 2;
