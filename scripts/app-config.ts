@@ -64,8 +64,12 @@ export async function main(args: string[]): Promise<number> {
     // it.
     const result = await terraform(['output', '-json', '-no-color'], stackDir, process.env);
     if (result.code !== 0) {
-      // Only Terraform's error line: its advice (-reconfigure, -migrate-state) is about its backend, not this command.
-      const reason = terraformError(result.output, 1);
+      // Only Terraform's error line, without its `Error:` label: its advice (-reconfigure, -migrate-state) is about its
+      // backend, not this command. 127: the runner could not start terraform at all.
+      const reason =
+        result.code === 127
+          ? `could not run terraform: ${terraformError(result.output, 1)}`
+          : terraformError(result.output, 1).replace(/^Error:\s*/, '');
       console.error(
         `could not read the outputs of ${stack} from its deployed ` +
           `state (terraform output in ${stackDir}: ${reason}).\n` +

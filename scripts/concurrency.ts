@@ -23,10 +23,26 @@ export function limiter(limit: number): <R>(task: () => Promise<R>) => Promise<R
   };
 }
 
-/** Runs `task` for each item with at most `limit` at a time, started in order; results in input order. */
+/**
+ * Runs `task` for each item with at most `limit` at a time, started in order; results in input order. After a
+ * failure starts no more (those running end) and rejects with it: a throttled API is not sent the rest.
+ */
 export async function inParallel<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
   const slot = limiter(limit);
-  return Promise.all(items.map((item) => slot(() => task(item))));
+  const failed: { error?: unknown } = {};
+  return Promise.all(
+    items.map((item) =>
+      slot(async () => {
+        if ('error' in failed) throw failed.error;
+        try {
+          return await task(item);
+        } catch (error) {
+          if (!('error' in failed)) failed.error = error;
+          throw error;
+        }
+      }),
+    ),
+  );
 }
 
 /**

@@ -46,6 +46,27 @@ describe('inParallel', () => {
     expect(await inParallel([3, 1, 2, 5, 4], 3, (id) => task(id)())).toEqual([3, 1, 2, 5, 4]);
     expect(state.peak).toBe(3);
   });
+
+  it('after a failure starts no more tasks, lets those running end, and rejects with the first failure', async () => {
+    const started: number[] = [];
+    let ended = 0;
+    const run = inParallel(
+      Array.from({ length: 100 }, (_, i) => i),
+      3,
+      async (i) => {
+        started.push(i);
+        await tick();
+        ended++;
+        if (i === 4) throw new Error('ThrottlingException');
+        return i;
+      },
+    );
+    await expect(run).rejects.toThrow('ThrottlingException');
+    for (let i = 0; i < 5; i++) await tick();
+    // 0–4 started before 4 failed, with at most 5 and 6 beside it.
+    expect(started.length).toBeLessThanOrEqual(7);
+    expect(ended).toBe(started.length);
+  });
 });
 
 describe('forEachConcurrently', () => {

@@ -163,12 +163,21 @@ describe('npm run app-config', () => {
       try {
         expect(await appConfigMain([stack, '--dir', dir])).toBe(1);
         const said = errors.mock.calls.join('\n');
-        expect(said).toContain('Backend initialization required');
+        expect(said).toContain(`(terraform output in ${join(dir, stack)}: Backend initialization required`);
         expect(said).toContain(`npm run deploy -- ${stack}`);
         expect(said).toContain('--outputs outputs.json');
         expect(said).not.toMatch(/-reconfigure|-migrate-state/);
         expect(await appConfigMain([stack, '--dir', join(dir, 'missing')])).toBe(1);
         expect(errors.mock.calls.at(-1)?.[0]).toMatch(/^no synthesized stack at .*: run `npx cdktf synth`/);
+        // No terraform on the PATH: said so, not as Terraform's error.
+        const path = process.env.PATH;
+        process.env.PATH = mkdtempSync(join(tmpdir(), 'no-terraform-'));
+        try {
+          expect(await appConfigMain([stack, '--dir', dir])).toBe(1);
+        } finally {
+          process.env.PATH = path;
+        }
+        expect(errors.mock.calls.at(-1)?.[0]).toMatch(/: could not run terraform: spawn terraform ENOENT\)/);
       } finally {
         errors.mockRestore();
       }

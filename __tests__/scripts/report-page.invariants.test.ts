@@ -83,12 +83,14 @@ describe('the page: markup only where the HTML writer puts it', () => {
 
   it('Markdown and HTML write the same document: every section heading of a stack in both', () => {
     for (const r of reports) {
-      const headings = stackSection(r).blocks.flatMap((b) => (b.kind === 'heading' && b.level === 1 ? [b.text] : []));
+      const headings = stackSection(r).blocks.flatMap((b) => (b.kind === 'heading' && b.level === 1 ? [b] : []));
       const markdown = renderMarkdown(r);
       const html = renderHtml([r]);
       for (const h of headings) {
-        expect(markdown).toContain(`\n## ${h}\n`);
-        expect(html).toContain(`<h3>${h}</h3>`);
+        expect(markdown).toContain(`\n## ${h.text}\n`);
+        // What the heading is, as data beside its words (scripts/report/check-page.ts reads it).
+        expect(h.section).toBeDefined();
+        expect(html).toContain(`<h3 data-section="${h.section}">${h.text}</h3>`);
       }
     }
   });

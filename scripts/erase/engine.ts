@@ -362,8 +362,10 @@ export async function beginRequest(
   const key = requestPaths(r.requestsFolder, r.request).record;
   let record = await store.readJson<RequestRecord>(key);
   refuseSalted(r.request, record);
+  let made: { keyArn: string; macs: string[] } | undefined;
   if (!record) {
-    const { keyArn, macs } = await macsOf(r.mac.of, r.mac.key, r.ids, concurrency);
+    made = await macsOf(r.mac.of, r.mac.key, r.ids, concurrency);
+    const { keyArn, macs } = made;
     const fresh: RequestRecord = {
       request: r.request,
       stack: r.stack,
@@ -380,8 +382,9 @@ export async function beginRequest(
     throw new RequestError(
       `request ${r.request} belongs to ${record?.stack ?? 'no stack'}: give this one its own --request`,
     );
-  // The record's key by ARN: the alias may have been moved to another key since.
-  const { macs } = await macsOf(r.mac.of, record.macKey, r.ids, concurrency);
+  // The record's key by ARN: the alias may have been moved to another key since. MACs this run made under that
+  // key (it wrote the record, or another shard did with the same key) are not asked of KMS again.
+  const { macs } = made?.keyArn === record.macKey ? made : await macsOf(r.mac.of, record.macKey, r.ids, concurrency);
   if (JSON.stringify([...new Set(macs)].sort()) !== JSON.stringify(record.idMacs))
     throw new RequestError(`request ${r.request} was started with other ids: give this one its own --request`);
   return { ...record, macsOfIds: macs };

@@ -7,9 +7,6 @@ import { GATED, SECTIONS, type ChangesJson, type Effect } from './changes';
 import { cell, code, mark, strong, text, type Block, type Section } from './document';
 import * as words from './words';
 
-/** The review's summary table: its columns (changes.md's workspaces table has the same). */
-export const SUMMARY_HEADERS = ['Stack', 'Status', 'Verdict'] as const;
-
 const gatedMarks = (effects: Effect[]) => effects.filter((e) => GATED.includes(e) || e === 'moves-data');
 
 /**
@@ -20,7 +17,7 @@ const gatedMarks = (effects: Effect[]) => effects.filter((e) => GATED.includes(e
 export function changesSection(json: ChangesJson, current = true): Section {
   const summary: Block = {
     kind: 'table',
-    headers: [...SUMMARY_HEADERS],
+    headers: [...words.REVIEW_SUMMARY_COLUMNS],
     rows: json.stacks.map((r) => [
       [code(r.stack), ...(r.source === 'drift' ? [text(' '), mark('warning', 'drift')] : [])],
       cell(r.status),
@@ -33,7 +30,7 @@ export function changesSection(json: ChangesJson, current = true): Section {
       kind: 'details',
       summary: cell(`${r.stack} (${r.source === 'drift' ? words.DRIFT_NOTE : r.status})`),
       blocks: [
-        { kind: 'paragraph', content: [strong(text('Verdict:')), text(` ${r.verdict}`)] },
+        { kind: 'paragraph', content: [strong(text(words.VERDICT_LABEL)), text(` ${r.verdict}`)] },
         ...SECTIONS.flatMap((section): Block[] => {
           const inSection = r.changes.filter((c) => c.section === section);
           if (!inSection.length) return [];

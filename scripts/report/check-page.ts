@@ -11,6 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { commandLine, isEntryPoint, type CommandSpec } from '../cli';
+import type { SectionPart } from './document';
 
 const CANDIDATES = [
   '/usr/bin/chromium',
@@ -146,16 +147,15 @@ export async function checkPage(
       ok: overviewRows === awsStacks && awsStacks > 0,
       detail: `${overviewRows} rows of ${awsStacks}`,
     });
+    // By what each heading is (data-section, render.ts), not by its words.
     const headings = await tab
       .locator(AWS_STACK_SECTIONS)
-      .evaluateAll((all) => all.map((s) => [...s.querySelectorAll('h3')].map((h) => h.textContent ?? '')));
-    const missing = [
-      'Destroy protection',
-      'Alerts and where they go',
-      'Who can read or write it',
-      'Resource policies',
-      'Findings',
-    ].filter((h) => headings.some((list) => !list.includes(h)));
+      .evaluateAll((all) =>
+        all.map((s) => [...s.querySelectorAll('h3[data-section]')].map((h) => h.getAttribute('data-section') ?? '')),
+      );
+    const missing = (['protection', 'alerts', 'access', 'resourcePolicies', 'findings'] satisfies SectionPart[]).filter(
+      (h) => headings.some((list) => !list.includes(h)),
+    );
     results.push({
       name: 'every stack lists protection, alerts, access and resource policies',
       ok: missing.length === 0,
@@ -164,8 +164,8 @@ export async function checkPage(
     // Pipelines by the stack role the report writes on each section (state and trust stacks have a cost section too).
     const pipelines = await tab.locator('section.stack[data-stack-role="pipeline"]').evaluateAll((all) =>
       all.map((s) => ({
-        capacity: [...s.querySelectorAll('h3')].some((h) => h.textContent === 'Capacity'),
-        prices: /Sources \(config\/prices\/|Not priced: /.test(s.textContent ?? ''),
+        capacity: s.querySelector('h3[data-section="capacity"]') !== null,
+        prices: (s.querySelector('ul[data-section="prices"]')?.children.length ?? 0) > 0,
       })),
     );
     results.push({

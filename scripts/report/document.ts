@@ -32,11 +32,33 @@ export interface FlowEdge {
   via: string;
 }
 
+/**
+ * What a heading (or a list) is, as data beside its words: the page writes it as `data-section`, which the page check
+ * reads instead of the words (words/document.ts HEADING holds each heading's words under the same key).
+ */
+export type SectionPart =
+  | 'identity'
+  | 'flow'
+  | 'stores'
+  | 'retention'
+  | 'protection'
+  | 'alerts'
+  | 'access'
+  | 'evaluatedAccess'
+  | 'rolesAsWritten'
+  | 'resourcePolicies'
+  | 'erasure'
+  | 'capacity'
+  | 'controls'
+  | 'findings'
+  | 'cost'
+  | 'prices';
+
 export type Block =
   /** A heading one level below its section's (`level` 1 is a stack section's own heading). */
-  | { kind: 'heading'; level: 1 | 2 | 3; text: string; id?: string }
+  | { kind: 'heading'; level: 1 | 2 | 3; text: string; id?: string; section?: SectionPart }
   | { kind: 'paragraph'; content: Cell }
-  | { kind: 'list'; items: Cell[] }
+  | { kind: 'list'; items: Cell[]; section?: SectionPart }
   | { kind: 'table'; headers: string[]; rows: Cell[][] }
   /**
    * The data flow (at least one edge): a diagram on the page, `label` what it says for screen readers; a table in

@@ -65,11 +65,11 @@ function tableHtml(headers: string[], rows: Cell[][]): string {
 export function blockHtml(b: Block): string {
   switch (b.kind) {
     case 'heading':
-      return element(`h${b.level + 2}`, { id: b.id }, escapeHtml(b.text));
+      return element(`h${b.level + 2}`, { id: b.id, 'data-section': b.section }, escapeHtml(b.text));
     case 'paragraph':
       return element('p', {}, cellHtml(b.content));
     case 'list':
-      return element('ul', {}, b.items.map((i) => element('li', {}, cellHtml(i))).join(''));
+      return element('ul', { 'data-section': b.section }, b.items.map((i) => element('li', {}, cellHtml(i))).join(''));
     case 'table':
       return tableHtml(b.headers, b.rows);
     case 'flow':

@@ -172,18 +172,19 @@ export function stackSection(r: StackReport): Section {
   const say = (sentence: string) => phrase(sentence, model.names);
   const id = model.identity;
   const b: Block[] = [];
-  const heading = (t: string, level: 1 | 2 | 3 = 1) => b.push({ kind: 'heading', level, text: t });
+  const heading = (section: keyof typeof words.HEADING, level: 1 | 2 | 3 = 1) =>
+    b.push({ kind: 'heading', level, text: words.HEADING[section], section });
   const para = (sentence: string) => b.push({ kind: 'paragraph', content: say(sentence) });
   const tableOf = (headers: string[], rows: Cell[][]) => b.push({ kind: 'table', headers, rows });
 
   para(words.REPORT_SOURCE);
-  heading(words.HEADING.identity);
+  heading('identity');
   tableOf(
     [...words.COLUMNS.identity],
     words.identityRows(id).map(([k, v]) => [cell(k), say(v)]),
   );
 
-  heading(words.HEADING.flow);
+  heading('flow');
   const flow = labelledFlow(model);
   if (flow.length === 0) para(words.NO_FLOW);
   else
@@ -195,7 +196,7 @@ export function stackSection(r: StackReport): Section {
       label: words.flowLabel(r.stack),
     });
 
-  heading(words.HEADING.stores);
+  heading('stores');
   tableOf(
     [...words.COLUMNS.stores],
     model.stores.map((s: Store) => [
@@ -210,7 +211,7 @@ export function stackSection(r: StackReport): Section {
     ]),
   );
 
-  heading(words.HEADING.retention);
+  heading('retention');
   tableOf(
     [...words.COLUMNS.retention],
     model.stores.map((s) => [
@@ -220,29 +221,29 @@ export function stackSection(r: StackReport): Section {
     ]),
   );
 
-  heading(words.HEADING.protection);
+  heading('protection');
   tableOf(
     [...words.COLUMNS.protection],
     protections(model).map((p) => [say(p.resource), cell(p.status)]),
   );
 
   const alerts = alertLines(model);
-  heading(words.HEADING.alerts);
+  heading('alerts');
   tableOf([...words.COLUMNS.alerts], [[lines(alerts.alarms.map(say)), lines(alerts.destinations.map(say))]]);
   para(words.ALERTS_MASKED);
 
-  heading(words.HEADING.access);
-  heading(words.HEADING.evaluatedAccess, 2);
+  heading('access');
+  heading('evaluatedAccess', 2);
   para(words.EVALUATED_ACCESS);
   tableOf(
     [...words.COLUMNS.evaluatedAccess],
     evaluatedAccess(model).map((a) => [cell(a.principal), lines(a.may.map(say))]),
   );
-  heading(words.HEADING.rolesAsWritten, 2);
+  heading('rolesAsWritten', 2);
   const access = accessRows(model);
   if (access.length === 0) para(words.NO_ROLES);
   for (const a of access) {
-    heading(a.role, 3);
+    b.push({ kind: 'heading', level: 3, text: a.role });
     b.push({
       kind: 'paragraph',
       content: [
@@ -260,7 +261,7 @@ export function stackSection(r: StackReport): Section {
     else tableOf([...words.COLUMNS.statements], a.table);
   }
 
-  heading(words.HEADING.resourcePolicies);
+  heading('resourcePolicies');
   const policies = policyRows(model);
   if (policies.length === 0) para(words.NO_RESOURCE_POLICIES);
   else
@@ -271,7 +272,7 @@ export function stackSection(r: StackReport): Section {
 
   if (r.erasure) {
     const x = r.erasure;
-    heading(words.HEADING.erasure);
+    heading('erasure');
     para(words.erasureServed(r.stack, x));
     tableOf(
       [...words.ERASURE_COPY_HEADERS],
@@ -287,7 +288,7 @@ export function stackSection(r: StackReport): Section {
 
   if (r.capacity) {
     const c = r.capacity;
-    heading(words.HEADING.capacity);
+    heading('capacity');
     para(words.capacityQuotas(c));
     tableOf(
       [...words.COLUMNS.capacity],
@@ -306,7 +307,7 @@ export function stackSection(r: StackReport): Section {
     para(words.capacityFixes(c));
   }
 
-  heading(words.HEADING.controls);
+  heading('controls');
   para(words.CONTROLS_SCOPE);
   para(words.controlCounts(r));
   tableOf(
@@ -325,7 +326,7 @@ export function stackSection(r: StackReport): Section {
   );
 
   const counts = severityCounts(r.findings);
-  heading(words.HEADING.findings);
+  heading('findings');
   para(words.findingCounts(counts));
   if (r.findings.length) {
     tableOf(
@@ -352,8 +353,8 @@ const CONTROL_TONE: Record<ControlResult['status'], Tone> = {
 };
 
 function costBlocks(cost: CostEstimate): Block[] {
-  const b: Block[] = [{ kind: 'heading', level: 1, text: words.HEADING.cost }];
-  const prices: Block = { kind: 'list', items: words.priceLines(cost).map((l) => phrase(l)) };
+  const b: Block[] = [{ kind: 'heading', level: 1, text: words.HEADING.cost, section: 'cost' }];
+  const prices: Block = { kind: 'list', items: words.priceLines(cost).map((l) => phrase(l)), section: 'prices' };
   if (cost.lines.length === 0) return [...b, prices];
   b.push({
     kind: 'paragraph',
@@ -395,7 +396,7 @@ function costBlocks(cost: CostEstimate): Block[] {
 
 /** A stack without a pipeline: its keys at the region's price, and every billable component it leaves out. */
 function standingCostBlocks(cost: StandingCost): Block[] {
-  const b: Block[] = [{ kind: 'heading', level: 1, text: words.HEADING.cost }];
+  const b: Block[] = [{ kind: 'heading', level: 1, text: words.HEADING.cost, section: 'cost' }];
   b.push({
     kind: 'paragraph',
     content: cell(words.standingCost(cost, pricesFor(cost.region)?.prices['kms.key']?.sources ?? [])),

@@ -5,7 +5,7 @@
  * words/workspaces.ts's.
  */
 import type { ChangesJson, StackReview, WorkspacesReview } from '../report/changes';
-import { changesSection, SUMMARY_HEADERS } from '../report/changes-section';
+import { changesSection } from '../report/changes-section';
 import { cell, code, strong, text, type Block } from '../report/document';
 import { blockMarkdown, sectionMarkdown } from '../report/markdown';
 import * as words from '../report/words';
@@ -33,7 +33,7 @@ export function workspacesChangesMarkdown(reviews: WorkspacesReview[]): string {
     { kind: 'heading', level: 1, text: words.WORKSPACES_REVIEW_TITLE },
     {
       kind: 'table',
-      headers: [...SUMMARY_HEADERS],
+      headers: [...words.REVIEW_SUMMARY_COLUMNS],
       rows: reviews.map((r) => [[code(r.stack)], cell(r.status), cell(words.workspacesVerdict(r))]),
     },
     ...(changes.length ? [{ kind: 'list' as const, items: changes }] : []),

@@ -4,11 +4,12 @@
  * cost.ts, the erasure section's in erasure.ts, the workspaces stacks' in workspaces.ts.
  */
 import type { Severity } from '../../../stacks/rules/rule';
+import type { SectionPart } from '../document';
 
 /**
  * The headings of a stack's document, in the order it has them (`evaluatedAccess`, `rolesAsWritten` one level down).
  */
-export const HEADING = {
+export const HEADING: Record<Exclude<SectionPart, 'prices'>, string> = {
   identity: 'Identity',
   flow: 'Data flow',
   stores: 'Where the data lives',
@@ -24,7 +25,7 @@ export const HEADING = {
   controls: 'Security Hub controls',
   findings: 'Findings',
   cost: 'Monthly cost estimate',
-} as const;
+};
 
 /** The columns of each table of a stack's document. */
 export const COLUMNS = {
