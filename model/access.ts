@@ -19,7 +19,8 @@ import type { AllowedConditionExpression } from '@cloud-copilot/iam-simulate';
 import { isPermissionsBoundaryName } from '../config/names';
 import { evaluateRequest } from './iam-evaluator';
 import { resourcesOfType, type TerraformJson } from '../terraform-json/stack-json';
-import { asList, iamWildcardMatch } from '../terraform-json/policy';
+import { asList, iamWildcardMatch, type PolicyDocumentJson } from '../terraform-json/policy';
+import type { DeployPolicyJson } from '../terraform-json/synth-output';
 import type { DeploymentFacts } from '../terraform-json/facts';
 import type { Store } from './types';
 
@@ -148,13 +149,13 @@ export interface AccessMatrix {
 
 /** Organization policies to include (issue: generated guardrails), as policy documents. */
 export interface OrganizationPolicies {
-  scps: unknown[];
-  rcps: unknown[];
+  scps: PolicyDocumentJson[];
+  rcps: PolicyDocumentJson[];
 }
 
 export interface AccessOptions {
   /** The deploy roles' policies of a pipeline stack (deploy-policy.json), when the tool has them. */
-  deployPolicies?: { plan: unknown; apply: unknown; applyIam?: unknown };
+  deployPolicies?: Pick<DeployPolicyJson, 'plan' | 'apply' | 'applyIam'>;
   organization?: OrganizationPolicies;
 }
 
@@ -959,10 +960,10 @@ function askers(tf: TerraformJson, home: Home, options: AccessOptions, unseen: A
     Record<string, string> | undefined;
   if (options.deployPolicies) {
     for (const phase of ['plan', 'apply'] as const) {
-      const docs = [
+      const docs: Doc[] = [
         options.deployPolicies[phase],
         ...(phase === 'apply' && options.deployPolicies.applyIam ? [options.deployPolicies.applyIam] : []),
-      ] as Doc[];
+      ];
       result.push({
         id: `deploy:${phase}`,
         kind: phase === 'plan' ? 'deploy-plan' : 'deploy-apply',
