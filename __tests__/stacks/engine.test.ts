@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEFAULT_ENGINE, ENGINES, engineOf, installedEngine, type EngineName } from '../../stacks/engine';
 import { cdktfJson, inEngineForm, inRecordedEngineForm } from '../recorded-engine';
+import { disableTokenCreationStacks } from '../../stacks/cdktf-internals';
 
 // scripts/engine.js is plain JavaScript (it runs while the dependencies it replaces are half-installed).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -185,8 +186,11 @@ describe("the snapshots' engine form (__tests__/recorded-engine.ts)", () => {
   });
 });
 
+// The test thread turns them off before any test (register-typescript.mjs); this file does too, so the test holds
+// under another Jest set-up (the bench's cdktf template, scripts/bench/naive-template.ts) and tests the function.
 describe('cdktf internals in the test thread (stacks/cdktf-internals.ts disableTokenCreationStacks)', () => {
   it('tokens carry no creation stack, through the function cdktf calls; Errors keep their stacks', () => {
+    disableTokenCreationStacks();
     const token = Tokenization.reverseString(Lazy.stringValue({ produce: () => 'x' }));
     expect(token.firstToken?.creationStack).toEqual([]);
     expect(new Error('kept').stack).toMatch(/engine\.test\.ts/);
