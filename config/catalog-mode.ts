@@ -61,8 +61,7 @@ export function foreignModeSettings(mode: CatalogMode, isSet: (path: string[]) =
     .map((path) => ({
       path: split(path),
       message:
-        `a setting of ` +
-        `catalog.mode ` +
+        `a setting of catalog.mode ` +
         `${CATALOG_MODES.filter((m) => (CATALOG_MODE_SETTINGS[m] as readonly string[]).includes(path)).join(' and ')}` +
         `, not of this deployment's ${mode}; remove it from the deployment's overrides`,
     }));

@@ -148,8 +148,7 @@ export const DEFAULT_SETTINGS: PipelineSettingsInput = {
           'the guest role may only firehose:PutRecord and firehose:PutRecordBatch ' +
             "into this stack's stream (trust-cognito-audience; the access table)",
           'guest sessions are cut down further by Cognito’s ' +
-            'AmazonCognitoUnAuthedIdentitiesSessionPolicy (enhanced flow ' +
-            'only)',
+            'AmazonCognitoUnAuthedIdentitiesSessionPolicy (enhanced flow only)',
           'the ThrottledRecords alarm',
         ],
       },
@@ -164,8 +163,7 @@ export const DEFAULT_SETTINGS: PipelineSettingsInput = {
           'every bucket of the stack blocks public access itself (S3.8, checked: exposure-bucket-public-access)',
           'no bucket policy grants the public read or write access (S3.2, S3.3, checked), nor lets ' +
             'another account change a bucket policy, ACL or encryption (the five actions S3.6 checks)',
-          'the account owner sets it once: aws s3control ' +
-            'put-public-access-block --account-id <account> ' +
+          'the account owner sets it once: aws s3control put-public-access-block --account-id <account> ' +
             '(docs/compliance.md)',
         ],
       },

@@ -153,8 +153,7 @@ function matrixJurisdictions(own: unknown, problems: string[]): Record<string, J
       problems.push(`${at} — a jurisdiction code is 2 to 8 upper-case letters, like the resources' DataResidency tag`);
     else if (code in BUILT_IN_JURISDICTIONS)
       problems.push(
-        `${at} — ${code} is built in ` +
-          `(${BUILT_IN_JURISDICTIONS[code].regions.join(', ')}); give yours ` +
+        `${at} — ${code} is built in (${BUILT_IN_JURISDICTIONS[code].regions.join(', ')}); give yours ` +
           `another code, e.g. ${code}X`,
       );
     const parsed = jurisdictionSchema.safeParse(value);
@@ -399,8 +398,7 @@ export function crossJurisdictionAccountProblems(deployments: ResolvedDeployment
     problems.push(
       `account ${account} would be applied by HCP Terraform organizations on hosts ` +
         `of ${[...jurisdictions].sort().join(' and ')}: ${who}; keep each jurisdiction's ` +
-        `deployments in accounts of their own, or give ` +
-        `backend.crossJurisdictionAccountReason ` +
+        `deployments in accounts of their own, or give backend.crossJurisdictionAccountReason ` +
         `in ${unexplained.map((d) => `${d.environment}/${d.region}`).join(', ')}`,
     );
   }
@@ -420,8 +418,7 @@ function movedFromProblems(deployments: MatrixConfig['deployments']): string[] {
     const label = `${d.environment}/${d.region}`;
     if (keys.has(d.movedFrom))
       problems.push(
-        `${label} movedFrom: ${JSON.stringify(d.movedFrom)} ` +
-          `— ` +
+        `${label} movedFrom: ${JSON.stringify(d.movedFrom)} — ` +
           `${d.movedFrom === label ? 'names this deployment itself' : 'that deployment is still in the matrix'}` +
           `; name the environment/region it was before the move, or remove movedFrom`,
       );
@@ -470,8 +467,7 @@ function namingIssues(
       issues.push({
         path: ['logs', 'bucketAccessLogs'],
         message:
-          `access log bucket name ` +
-          `"${names.accessLogBucket}" ${problem} (a shorter project ` +
+          `access log bucket name "${names.accessLogBucket}" ${problem} (a shorter project ` +
           `or environment name fits)`,
       });
     }
@@ -485,8 +481,7 @@ function namingIssues(
       issues.push({
         path: ['backend', 'bucketPrefix'],
         message:
-          `state access log bucket name ` +
-          `"${accessLogBucketOf(bucket)}" ${problem} (logs.bucketAccessLogs ` +
+          `state access log bucket name "${accessLogBucketOf(bucket)}" ${problem} (logs.bucketAccessLogs ` +
           `logs the state bucket too)`,
       });
     }

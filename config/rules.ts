@@ -156,8 +156,7 @@ export function athenaRules(a: AthenaSettings): Issue[] {
       path: ['athena', 'bytesScannedCutoffPerQuery'],
       message:
         `Athena and the Terraform provider require at ` +
-        `least ${ATHENA_MIN_CUTOFF_BYTES} bytes (10 MiB); turning the cutoff off ` +
-        `is not allowed here`,
+        `least ${ATHENA_MIN_CUTOFF_BYTES} bytes (10 MiB); turning the cutoff off is not allowed here`,
     });
   }
   if (!a.resultsPrefix.endsWith('/') || a.resultsPrefix.startsWith('/')) {
@@ -295,8 +294,7 @@ export function catalogRules(s: PipelineSettings): Issue[] {
       path: ['firehose', 'dataPrefix'],
       message:
         `must be the events table's folder (${table}) followed ` +
-        `by ${DAILY_LAYOUT} alone: the table has no partition key ` +
-        `for ${between}`,
+        `by ${DAILY_LAYOUT} alone: the table has no partition key for ${between}`,
     });
   }
   switch (s.catalog.mode) {

@@ -116,8 +116,7 @@ const incrementalCrawlerSchema = z.strictObject(
       .describe(
         "Refused in the crawler modes: the crawler crawls the contract's table (a catalog target), and AWS " +
           'documents incremental crawls (only folders added since the last crawl; schema-change policy fixed ' +
-          'to LOG/LOG) for Amazon S3 data sources only. Use `CRAWL_EVERYTHING` with LOG/LOG, or ' +
-          '`crawler-events`.',
+          'to LOG/LOG) for Amazon S3 data sources only. Use `CRAWL_EVERYTHING` with LOG/LOG, or `crawler-events`.',
       )
       .meta({ source: 'Glue developer guide, incremental crawls (schema-change policy LOG/LOG)' }),
     schedule: cron
@@ -376,8 +375,7 @@ export const logsSchema = z.strictObject({
       'S3 server access logging of the data bucket into an in-region log bucket `<data ' +
         'bucket>-access-logs` (private, TLS-only, under the stack key, expiring after ' +
         '`retentionDays`): every request to the telemetry, for audits (Security Hub S3.9). The ' +
-        'state bucket its bootstrap stack makes is logged the same way into `<state ' +
-        'bucket>-access-logs`.',
+        'state bucket its bootstrap stack makes is logged the same way into `<state bucket>-access-logs`.',
     )
     .meta({
       source:

@@ -33,8 +33,7 @@ function pinnedRoot(name: keyof typeof PINNED): string {
   const { version } = JSON.parse(readFileSync(join(root, '..', '..', 'package.json'), 'utf8')) as { version: string };
   if (version !== PINNED[name])
     throw new Error(
-      `model/iam-evaluator.ts was written ` +
-        `against ${name} ${PINNED[name]} and uses its ` +
+      `model/iam-evaluator.ts was written against ${name} ${PINNED[name]} and uses its ` +
         `internals; ${version} is installed`,
     );
   return root;

@@ -69,8 +69,7 @@ export async function preflightStack(target: StackTarget, sts: StsLike): Promise
       message:
         `${stack}: runs remotely in ${target.remoteRun.workspace} ` +
         `on ${target.remoteRun.hostname}: the account check is the run's (the provider's ` +
-        `allowed_account_ids refuses any account but ${accountId}); no local AWS credentials ` +
-        `are checked or needed`,
+        `allowed_account_ids refuses any account but ${accountId}); no local AWS credentials are checked or needed`,
     };
   }
   let caller: { Account?: string; Arn?: string };

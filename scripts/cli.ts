@@ -57,8 +57,7 @@ export function usage(spec: CommandSpec): string {
     (f, i) => `  ${flags[i].padEnd(width)}  ${f.help}${f.default !== undefined ? ` (default: ${f.default})` : ''}`,
   );
   return [
-    `usage: npm run ${spec.name} ` +
-      `--${spec.args ? ` ${spec.args}` : ''}` +
+    `usage: npm run ${spec.name} --${spec.args ? ` ${spec.args}` : ''}` +
       `${flags.length > 0 ? ` [${flags.length > 3 ? 'flags' : flags.join('] [')}]` : ''}`,
     `  ${spec.summary}`,
     ...(lines.length > 0 ? ['', ...lines] : []),

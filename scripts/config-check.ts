@@ -51,31 +51,25 @@ function describe(d: ResolvedDeployment): string[] {
   ].filter(Boolean);
   const backend = backendLocation(d.backend, d.environment, d.region, d.accountId);
   return [
-    `${d.names.stack}  (${d.environment}/${d.region}, ` +
-      `account ${d.accountId}` +
+    `${d.names.stack}  (${d.environment}/${d.region}, account ${d.accountId}` +
       `${isPlaceholderAccount(d.accountId) ? ' — PLACEHOLDER, replace before deploying' : ''})`,
-    `  profile ${d.profile}; jurisdiction ${d.jurisdiction}; ` +
-      `classification ${d.dataClassification}; allowed ` +
+    `  profile ${d.profile}; jurisdiction ${d.jurisdiction}; classification ${d.dataClassification}; allowed ` +
       `regions: ${[d.region, ...d.allowedRegions].join(', ')}`,
-    `  ` +
-      `state: ` +
+    `  state: ` +
       ('bucket' in backend
         ? `s3://${backend.bucket}/${backend.key} (${d.region})`
         : `Terraform Cloud workspace ${backend.workspace}`),
-    `  ingestion: ${s.ingestion.mode}; firehose ${s.firehose.bufferSizeMb} MiB ` +
-      `/ ${s.firehose.bufferIntervalSeconds} ` +
+    `  ingestion: ${s.ingestion.mode}; firehose ${s.firehose.bufferSizeMb} MiB / ${s.firehose.bufferIntervalSeconds} ` +
       `s, ${s.firehose.compression}, ${s.firehose.format}`,
     `  prefixes: ${s.firehose.dataPrefix} | errors ${s.firehose.errorPrefix}`,
     `  retention: ${retention.join(' → ')}`,
     `  catalog: ${s.catalog.mode}${catalogDetail(s.catalog)} → ${d.names.glueDatabase}.${d.names.table}`,
-    `  contract: ` +
-      `envelope` +
+    `  contract: envelope` +
       (s.contract.extraColumns.length
         ? ` + ${s.contract.extraColumns.map((c) => `${c.name}:${c.type}`).join(', ')}`
         : '') +
       `; ${3 + s.extraQueries.length} named queries`,
-    `  athena: workgroup ${d.names.workgroup}, ` +
-      `cutoff ${s.athena.bytesScannedCutoffPerQuery} bytes, results ` +
+    `  athena: workgroup ${d.names.workgroup}, cutoff ${s.athena.bytesScannedCutoffPerQuery} bytes, results ` +
       `s3://${d.names.dataBucket}/${s.athena.resultsPrefix}`,
   ];
 }

@@ -81,8 +81,7 @@ export async function deploy(
     if (code !== 0) {
       const skipped = phases.slice(i + 1).flatMap((p) => p.map((t) => t.stack));
       console.error(
-        `${engineCli()} deploy failed ` +
-          `for ${stacks.join(', ')}` +
+        `${engineCli()} deploy failed for ${stacks.join(', ')}` +
           `${skipped.length > 0 ? `; not deployed: ${skipped.join(', ')}` : ''}`,
       );
       return code;

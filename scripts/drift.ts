@@ -23,8 +23,7 @@ export function summarize(results: StackDrift[]): string[] {
   const drifted = results.filter((r) => r.status === 'drifted');
   const errors = results.filter((r) => r.status === 'error');
   return [
-    `${plural(results.length - drifted.length - errors.length, 'stack')} in ` +
-      `sync, ${drifted.length} ` +
+    `${plural(results.length - drifted.length - errors.length, 'stack')} in sync, ${drifted.length} ` +
       `drifted${errors.length ? `, ${errors.length} could not be checked` : ''}`,
     ...drifted.flatMap((r) => [
       `${r.stack}: changed outside Terraform — ${r.verdict ?? ''}`,

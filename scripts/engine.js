@@ -142,8 +142,7 @@ function main(argv) {
   if (!atLeast(process.version, engine.node)) {
     console.warn(
       `warning: ${engine.title}'s CLI (${engine.cli}) needs Node >= ${engine.node}; this ` +
-        `is ${process.version}. The library, npm run synth and the tests run on it; npx ${engine.cli} does ` +
-        `not.`,
+        `is ${process.version}. The library, npm run synth and the tests run on it; npx ${engine.cli} does not.`,
     );
   }
   if (declared === target && installed === target) {
@@ -182,8 +181,7 @@ function main(argv) {
     return 1;
   }
   console.log(
-    `Engine: ${engine.title} ${engine.version} (AWS ` +
-      `provider ${engine.awsProvider.version}), ` +
+    `Engine: ${engine.title} ${engine.version} (AWS provider ${engine.awsProvider.version}), ` +
       `${exactLock ? 'its earlier package-lock.json restored' : 'package-lock.json resolved by npm'}. ` +
       `CLI: npx ${engine.cli}. Back: npm run engine ` +
       `-- ${declared === target ? NAMES.find((n) => n !== target) : declared}`,

@@ -199,8 +199,7 @@ export function refreshPriceFile(
             class: 'price-list-api' as const,
             location: `AWS Price List Query API, GetProducts (endpoint ${context.endpoint}), read ${context.today}`,
             what:
-              `the current ` +
-              `offers` +
+              `the current offers` +
               (published.length
                 ? `, published ${published[0]}${published.at(-1) !== published[0] ? ` to ${published.at(-1)}` : ''}`
                 : ''),

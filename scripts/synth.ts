@@ -41,8 +41,7 @@ async function synth(args: string[]): Promise<number | undefined> {
     }
     const names = Object.keys(manifest.stacks);
     console.log(
-      `Generated Terraform for ${names.length} stacks ` +
-        `in ${relative(process.cwd(), outdir) || '.'}/stacks: ` +
+      `Generated Terraform for ${names.length} stacks in ${relative(process.cwd(), outdir) || '.'}/stacks: ` +
         `${names.join(', ')}`,
     );
   } else if (!process.exitCode) {

@@ -129,8 +129,7 @@ export function validateEvents(deployment: ResolvedDeployment, events: Telemetry
     validate(e)
       ? []
       : [
-          `event ${i} ` +
-            `(${String((e as TelemetryEvent).event_type)}): ` +
+          `event ${i} (${String((e as TelemetryEvent).event_type)}): ` +
             `${validate.errors?.map((err) => `${err.instancePath || '/'} ${err.message}`).join('; ')}`,
         ],
   );

@@ -24,8 +24,7 @@ export const VALIDATE_COMMAND = {
   summary:
     'Synthesizes, then runs terraform init + validate on every stack and an offline terraform plan where a provider\n' +
     '  mirror allows ($TF_PROVIDER_MIRROR, or a well-known place); ' +
-    'prints `N/M stacks valid`. Nothing touches AWS or\n' +
-    '  state. Exit status: 0 when every stack is valid (and ' +
+    'prints `N/M stacks valid`. Nothing touches AWS or\n  state. Exit status: 0 when every stack is valid (and ' +
     'planned), 1 otherwise, 2 when it cannot run (no terraform).',
   flags: {
     hcl: { type: 'boolean', help: 'validate the HCL form (`cdktf synth --hcl`), synthesized into a scratch folder' },

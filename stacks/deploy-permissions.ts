@@ -758,8 +758,7 @@ export function permissionsBoundary(tf: TerraformJson, env: AwsEnvironment, stac
   const forbidden = statements.flatMap((s) => [s.Action].flat()).filter((a) => /^(iam|sts|organizations):/.test(a));
   if (forbidden.length > 0)
     throw new UnknownResourceTypeError(
-      `the boundary of ${stack} would ` +
-        `grant ${[...new Set(forbidden)].join(', ')}: roles of a pipeline ` +
+      `the boundary of ${stack} would grant ${[...new Set(forbidden)].join(', ')}: roles of a pipeline ` +
         `stack get nothing in IAM`,
     );
   const size = JSON.stringify({ Version: '2012-10-17', Statement: statements }).length;

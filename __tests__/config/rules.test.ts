@@ -126,8 +126,7 @@ const CASES: Case[] = [
     ...settings(
       { firehose: { errorPrefix: 'errors/' } },
       'prod/eu-central-1 firehose.errorPrefix: "errors/" — Firehose requires ' +
-        '!{firehose:error-output-type} in the error prefix when the data prefix has ' +
-        'expressions',
+        '!{firehose:error-output-type} in the error prefix when the data prefix has expressions',
     ),
   ],
   [
@@ -141,8 +140,7 @@ const CASES: Case[] = [
     'Firehose: errors outside the crawled folder',
     ...settings(
       { firehose: { errorPrefix: 'data/errors/!{firehose:error-output-type}/' } },
-      'prod/eu-central-1 firehose.errorPrefix: ' +
-        '"data/errors/!{firehose:error-output-type}/" — must be outside the ' +
+      'prod/eu-central-1 firehose.errorPrefix: "data/errors/!{firehose:error-output-type}/" — must be outside the ' +
         'data folder "data/"',
     ),
   ],
@@ -442,8 +440,7 @@ const CASES: Case[] = [
       project: 'telemetry-ingestion1',
     },
     'performance1234/ap-southeast-5 environment: "performance1234" — data bucket name ' +
-      '"telemetry-ingestion1-performance1234-222222222222-ap-southeast-5" is 64 characters; S3 allows ' +
-      '3–63',
+      '"telemetry-ingestion1-performance1234-222222222222-ap-southeast-5" is 64 characters; S3 allows 3–63',
   ],
   [
     'Matrix: the access-log bucket’s name within 63 characters too, when access logs are on',
@@ -455,8 +452,7 @@ const CASES: Case[] = [
       project: 'telemetry-app1',
     },
     'performance1234/ap-southeast-5 logs.bucketAccessLogs: true — access log bucket name ' +
-      '"telemetry-app1-performance1234-222222222222-ap-southeast-5-access-logs" is 70 characters; S3 allows ' +
-      '3–63',
+      '"telemetry-app1-performance1234-222222222222-ap-southeast-5-access-logs" is 70 characters; S3 allows 3–63',
   ],
   [
     'Matrix: the state bucket’s access-log bucket within 63 characters, when access logs are on',

@@ -4,29 +4,23 @@ import { alreadyExistsAnswer, lostResponse, onlyLostAnswers } from '../../script
 // real thing was checked 2026-12-07: a proxy in front of moto that dropped the first CreateAlias answer gave this very
 // error, and the log attempt=2; a second apply, sent once, attempt=1.
 const sent = (tfReq: string, method: string, attempt: number) =>
-  `2026-12-07T01:38:03.430Z [DEBUG] ` +
-  `provider.terraform-provider-aws_v5.100.0_x5: HTTP Request Sent: ` +
-  `aws.region=eu-central-1\n` +
-  `  http.request.body=\n` +
+  `2026-12-07T01:38:03.430Z [DEBUG] provider.terraform-provider-aws_v5.100.0_x5: HTTP Request Sent: ` +
+  `aws.region=eu-central-1\n  http.request.body=\n` +
   `  | {"AliasName":"alias/telemetry-tfstate","TargetKeyId":"0b13c09f"}\n` +
   `   tf_req_id=${tfReq} tf_resource_type=aws_kms_alias rpc.service=KMS rpc.method=${method} ` +
   `http.request.header.amz_sdk_request="attempt=${attempt}; max=25" timestamp=2026-12-07T01:38:03.429Z`;
 const received = (tfReq: string, method: string, requestId: string, status: number) =>
   `2026-12-07T01:38:04.437Z [DEBUG] provider.terraform-provider-aws_v5.100.0_x5: HTTP ` +
-  `Response Received: tf_req_id=${tfReq} ` +
-  `http.response.header.x_amzn_requestid=${requestId} rpc.method=${method} ` +
+  `Response Received: tf_req_id=${tfReq} http.response.header.x_amzn_requestid=${requestId} rpc.method=${method} ` +
   `http.status_code=${status} rpc.service=KMS`;
 const unrelated = '2026-12-07T01:38:02.000Z [DEBUG] provider.stdio: received EOF, stopping recv loop';
 
 const aliasError = (requestId: string) =>
-  `aws_kms_alias.state-key-alias: Creating...\n` +
-  `\n` +
+  `aws_kms_alias.state-key-alias: Creating...\n\n` +
   `Error: creating KMS Alias (alias/telemetry-tfstate): operation error KMS: CreateAlias, https ` +
   `response error StatusCode: 400, RequestID: ${requestId}, AlreadyExistsException: An alias with ` +
-  `the name arn:aws:kms:eu-central-1:222222222222:alias/telemetry-tfstate already exists\n` +
-  `\n` +
-  `  with aws_kms_alias.state-key-alias,\n` +
-  `  on cdk.tf.json line 69, in resource.aws_kms_alias.state-key-alias:\n` +
+  `the name arn:aws:kms:eu-central-1:222222222222:alias/telemetry-tfstate already exists\n\n` +
+  `  with aws_kms_alias.state-key-alias,\n  on cdk.tf.json line 69, in resource.aws_kms_alias.state-key-alias:\n` +
   `  69:       },\n`;
 
 describe('lostResponse: a create the emulator made and whose answer the provider lost', () => {

@@ -1070,8 +1070,7 @@ describe('exact matching: no collateral deletion, no silent miss', () => {
 
   it(
     'the case-insensitive search reads ids as text: ' +
-      'regular-expression characters, non-ASCII ids, multi-byte text ' +
-      'around',
+      'regular-expression characters, non-ASCII ids, multi-byte text around',
     () => {
       const line = (id: string) => `{"client":{"client_id":"${id}"},"note":"Zoë — ünïcödé ✓"}`;
       const body = Buffer.from(

@@ -51,8 +51,7 @@ describe('preflight (injected STS client, no network)', () => {
       matched: [targets[1]],
       lines: [
         'telemetry-prod-eu-central-1: OK — account 123456789012 ' +
-          '(arn:aws:sts::123456789012:assumed-role/deployer/ci), region ' +
-          'eu-central-1',
+          '(arn:aws:sts::123456789012:assumed-role/deployer/ci), region eu-central-1',
       ],
     });
     expect(client.calls).toBe(1);

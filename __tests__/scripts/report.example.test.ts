@@ -178,8 +178,7 @@ describe('report sections (example matrix)', () => {
       'Glue catalog telemetry_prod → Athena telemetry-prod-events',
       'Athena telemetry-prod-events → S3 telemetry-prod-222222222222-eu-central-1/athena-results/',
       'S3 telemetry-prod-222222222222-eu-central-1/ → S3 ' +
-        'telemetry-prod-222222222222-eu-central-1-access-logs/' +
-        'telemetry-prod-222222222222-eu-central-1/',
+        'telemetry-prod-222222222222-eu-central-1-access-logs/telemetry-prod-222222222222-eu-central-1/',
     ]);
     expect(new Set(eu.model.flow.map((e) => e.region))).toEqual(new Set(['eu-central-1']));
   });

@@ -224,8 +224,7 @@ describe('pairing by identity only', () => {
     expect(trust.status).toBe('added');
     expect(verdict(trust)).toBe(
       'new trust stack: IAM (global) in account 222222222222, 2 deploy roles that runs of ' +
-        'acme-eu/telemetry-prod-eu-central-1 on app.eu.terraform.io (plan, apply) may assume; holds no ' +
-        'data',
+        'acme-eu/telemetry-prod-eu-central-1 on app.eu.terraform.io (plan, apply) may assume; holds no data',
     );
     expect(verdict(trust)).not.toMatch(/data in/);
     const removed = compareReports(reports(matrix(dev, prodUs, euOnHcp)), reports(BASE)).find(

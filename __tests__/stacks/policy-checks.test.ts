@@ -86,8 +86,7 @@ describe('policy checks on constructed stacks', () => {
     });
     expect(problems).toEqual([
       expect.stringContaining(
-        '[trust] aws_iam_role.planted: trust policy ' +
-          'for {"Service":"glue.amazonaws.com"} has no confused-deputy ' +
+        '[trust] aws_iam_role.planted: trust policy for {"Service":"glue.amazonaws.com"} has no confused-deputy ' +
           'condition',
       ),
     ]);

@@ -172,8 +172,7 @@ async function testFigures(runs: number, naiveRuns: number, dir: string): Promis
   console.log(
     `  budget: ≤ ${TEST_BUDGET.seconds} s (median here ${fmt(oursMs)}); ratio to the ` +
       `naive template ≤ ${TEST_BUDGET.ratioToNaiveTemplate} ` +
-      `(here ${ratio === null ? 'n/a' : ratio.toFixed(2)}) — judged over runs on CI's ` +
-      `machine, not one run`,
+      `(here ${ratio === null ? 'n/a' : ratio.toFixed(2)}) — judged over runs on CI's machine, not one run`,
   );
 
   // Growth: the whole suite over generated matrices (invariant tests per stack), snapshots into a scratch folder.
@@ -190,8 +189,7 @@ async function testFigures(runs: number, naiveRuns: number, dir: string): Promis
   // Linear or better: the cost of each added stack does not rise with the matrix's size.
   const marginal = sizes.slice(1).map((s, i) => (s.ms - sizes[i].ms) / (s.stacks - sizes[i].stacks));
   console.log(
-    `  cost per added ` +
-      `stack: ` +
+    `  cost per added stack: ` +
       `${marginal.map((m, i) => `${sizes[i].stacks}→${sizes[i + 1].stacks} stacks ${m.toFixed(0)} ms`).join(', ')}` +
       ` (linear or better when it does not rise with the size; one run each is noise-bound: ` +
       `judge over --runs ≥ 3)`,
@@ -223,8 +221,7 @@ async function main(): Promise<number> {
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const out = (name: string) => ({ CDKTF_OUTDIR: join(dir, name) });
   console.log(
-    `machine: ${cpus().length} ` +
-      `× ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} ` +
+    `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} ` +
       `GiB, Node ${process.version}`,
   );
   console.log(`runs per figure: ${runs} (the first run of the app also builds its cached bundle)\n`);
@@ -315,8 +312,7 @@ async function main(): Promise<number> {
   const [first] = erasure;
   console.log(
     `  object: ${first.events} events, ${first.jsonMb} MB of JSON ` +
-      `in ${first.compressedMb} MB of GZIP (level ${first.gzipLevel} for ` +
-      `rewrites)`,
+      `in ${first.compressedMb} MB of GZIP (level ${first.gzipLevel} for rewrites)`,
   );
   console.log(
     `  holding the device (rewritten): ${spread(erasure.map((e) => e.holdsTheDevice.compressedMbPerSecond))} ` +
@@ -334,8 +330,7 @@ async function main(): Promise<number> {
   console.log(
     `  Parquet (${first.parquet.mb} MB, Snappy, DuckDB) ` +
       `rewritten: ${spread(erasure.map((e) => e.parquet.mbPerSecond))} MB/s of ` +
-      `Parquet, ${spread(erasure.map((e) => e.parquet.jsonMbPerSecond))} MB/s of the ` +
-      `same events as JSON`,
+      `Parquet, ${spread(erasure.map((e) => e.parquet.jsonMbPerSecond))} MB/s of the same events as JSON`,
   );
   return 0;
 }

@@ -272,8 +272,7 @@ async function analystCan(
   }
   return [
     `analyst role: ran ${NamedQueryIds.length} named queries ` +
-      `in ${d.names.workgroup}, ${shown.slice(0, 2).join(', ')}; refused ` +
-      `to ${shown.slice(2).join(', ')}`,
+      `in ${d.names.workgroup}, ${shown.slice(0, 2).join(', ')}; refused to ${shown.slice(2).join(', ')}`,
   ];
 }
 
@@ -400,8 +399,7 @@ export async function deployRoleCheck(
     if (refused.code === 0 || !refusedAt) {
       return done(
         false,
-        `without ${PLANTED_OMISSION.action} the apply should have been refused ` +
-          `at ${PLANTED_OMISSION.resourceType}; ` +
+        `without ${PLANTED_OMISSION.action} the apply should have been refused at ${PLANTED_OMISSION.resourceType}; ` +
           `it ${refused.code === 0 ? 'succeeded' : `failed otherwise: ${terraformError(refused.output)}`} ` +
           `(log: ${logFile})`,
         refused,
@@ -425,8 +423,7 @@ export async function deployRoleCheck(
         return done(
           false,
           `${what} with only the apply role's ` +
-            `credentials: ${r.code === 2 ? 'changes left after apply' : terraformError(r.output)} ` +
-            `(log: ${logFile})`,
+            `credentials: ${r.code === 2 ? 'changes left after apply' : terraformError(r.output)} (log: ${logFile})`,
           r,
         );
       lines.push(`${what} with only the apply role's credentials: ${what === 'plan' ? 'no changes' : 'ok'}`);
@@ -461,8 +458,7 @@ export async function deployRoleCheck(
       const keys = [...(left?.Versions ?? []), ...(left?.DeleteMarkers ?? [])].map((v) => v.Key);
       return done(
         false,
-        `destroy with only the apply role's ` +
-          `credentials: ${terraformError(destroyed.output)}` +
+        `destroy with only the apply role's credentials: ${terraformError(destroyed.output)}` +
           `${keys.length ? ` (left in the bucket: ${keys.join(', ')})` : ''} (log: ${logFile})`,
       );
     }

@@ -34,8 +34,7 @@ export interface EmulatorGap {
 export const EMULATOR_GAPS: EmulatorGap[] = [
   {
     gap:
-      'Cognito SetIdentityPoolRoles is not implemented: ' +
-      'aws_cognito_identity_pool_roles_attachment never finishes ' +
+      'Cognito SetIdentityPoolRoles is not implemented: aws_cognito_identity_pool_roles_attachment never finishes ' +
       'creating',
     handling:
       'the scratch copy sets its count to 0; GetId and ' +
@@ -62,8 +61,7 @@ export const EMULATOR_GAPS: EmulatorGap[] = [
     handling:
       'one server per account of the matrix, started with MOTO_ACCOUNT_ID, so ' +
       'allowed_account_ids and every ARN stay as synthesized; ' +
-      'skip_requesting_account_id stays false so the provider builds ARNs with the ' +
-      'account',
+      'skip_requesting_account_id stays false so the provider builds ARNs with the account',
   },
   {
     gap:
@@ -86,8 +84,7 @@ export const EMULATOR_GAPS: EmulatorGap[] = [
   },
   {
     gap:
-      'IAM is not enforced unless moto starts with ' +
-      'INITIAL_NO_AUTH_ACTION_COUNT: the matrix run lets any credentials ' +
+      'IAM is not enforced unless moto starts with INITIAL_NO_AUTH_ACTION_COUNT: the matrix run lets any credentials ' +
       'call anything',
     handling:
       'the deploy-role run (scripts/e2e/deploy-role.ts) has a moto server of its own that ' +

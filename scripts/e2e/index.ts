@@ -285,8 +285,7 @@ async function checkRemoteState(run: StackRun): Promise<void> {
   if (head.ServerSideEncryption !== 'aws:kms' || head.SSEKMSKeyId !== backend.kmsKey) {
     fail(
       `state s3://${backend.bucket}/${backend.key} is encrypted ` +
-        `with ${head.ServerSideEncryption} ${head.SSEKMSKeyId ?? ''}, not the state ` +
-        `key ${String(backend.kmsKey)}`,
+        `with ${head.ServerSideEncryption} ${head.SSEKMSKeyId ?? ''}, not the state key ${String(backend.kmsKey)}`,
     );
   }
   run.notes.push(`state in s3://${backend.bucket}/${backend.key} (SSE-KMS, state key)`);
@@ -364,8 +363,7 @@ async function sendEvents(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> 
         // The emulator answers a failed delivery with an HTML error page, which the SDK cannot parse: name the status
         // instead.
         fail(
-          `PutRecordBatch into ${app.deliveryStreamName} ` +
-            `failed` +
+          `PutRecordBatch into ${app.deliveryStreamName} failed` +
             `${error.$response?.statusCode ? ` with HTTP ${error.$response.statusCode}` : `: ${error.message}`}` +
             ` (the stream could not deliver to its destination; see the emulator's output)`,
         ),
@@ -693,8 +691,7 @@ export async function main(args: string[]): Promise<number> {
     const causes = outcome.lost
       .map(
         ({ what, lost }) =>
-          `${what}: ${lost.service} ${lost.operation}, ` +
-          `sent ${lost.attempts} times, a later try finding the object ` +
+          `${what}: ${lost.service} ${lost.operation}, sent ${lost.attempts} times, a later try finding the object ` +
           `made`,
       )
       .join('; ');
@@ -865,8 +862,7 @@ async function matrixRun(
       : undefined;
   if (deployRoleStack)
     console.log(
-      `${elapsed()} deploy role ` +
-        `of ${deployRoleStack.names.stack}: ` +
+      `${elapsed()} deploy role of ${deployRoleStack.names.stack}: ` +
         (deployRole
           ? 'on an IAM-enforcing emulator of its own'
           : 'skipped (E2E_ENDPOINT names an emulator; the check starts its own)'),
@@ -940,8 +936,7 @@ async function matrixRun(
   for (const run of runs) for (const note of run.notes) console.log(`  ${run.target.stack}: ${note}`);
   if (deployRoleResult) {
     console.log(
-      `deploy role of ${deployRoleResult.stack} ` +
-        `(${deployRoleResult.seconds.toFixed(0)} ` +
+      `deploy role of ${deployRoleResult.stack} (${deployRoleResult.seconds.toFixed(0)} ` +
         `s): ${deployRoleResult.ok ? 'ok' : 'FAILED'}`,
     );
     for (const line of deployRoleResult.lines) console.log(`  ${line}`);

@@ -76,8 +76,7 @@ export function wantedPrefixesSql(count: number): string {
   const placeholders = Array.from({ length: count }, () => '?').join(', ');
   return (
     `(SELECT coalesce(array_agg(p), CAST(ARRAY[] AS array(varchar))) AS prefixes FROM (SELECT ` +
-    `format('${'%02X'.repeat(bytes)}', ${hex.join(', ')}) AS p FROM ${made}) AS made WHERE p IN ` +
-    `(${placeholders}))`
+    `format('${'%02X'.repeat(bytes)}', ${hex.join(', ')}) AS p FROM ${made}) AS made WHERE p IN (${placeholders}))`
   );
 }
 
@@ -244,8 +243,7 @@ export function locateLinesQuery(
   // size equals this is left unread (engine.ts): a final line without a newline, `\r\n` endings, a byte-order mark, or
   // text Athena did not read (a second GZIP member, trinodb/trino#18223) all differ, and the run reads it whole.
   const sql =
-    `SELECT "$path" AS path, bool_or(${marks.join(' OR ')}) AS holds, ` +
-    `sum(length(to_utf8(${line})) + 1) AS bytes ` +
+    `SELECT "$path" AS path, bool_or(${marks.join(' OR ')}) AS holds, sum(length(to_utf8(${line})) + 1) AS bytes ` +
     `FROM ${quoteIdentifier(t.database)}.${quoteIdentifier(t.linesTable)} CROSS ` +
     `JOIN ${wantedPrefixesSql(prefixes.length)} AS wanted GROUP BY "$path"`;
   return { sql, parameters: prefixes.map(quoteString) };
@@ -375,8 +373,7 @@ export async function locateWithAthena(
   if (cutoff !== undefined && bytes > cutoff) {
     throw new LocateError(
       `the workgroup cancels queries past ${(cutoff / 2 ** 30).toFixed(2)} GB, and the events ` +
-        `are ${gb.toFixed(2)} GB: raise athena.bytesScannedCutoffPerQuery for the erasure, or use --locate ` +
-        `scan`,
+        `are ${gb.toFixed(2)} GB: raise athena.bytesScannedCutoffPerQuery for the erasure, or use --locate scan`,
     );
   }
   // JSON events: the raw lines; Parquet events: the events table's typed columns (Firehose converted each record, and

@@ -83,8 +83,7 @@ export function parseIdFile(text: string, fields: MatchField[]): string[] {
   if (problems.length > 0)
     throw new IdFileError(
       'file',
-      `${problems.length} line(s) refused, nothing ` +
-        `erased:\n  ${problems.slice(0, 20).join('\n  ')}` +
+      `${problems.length} line(s) refused, nothing erased:\n  ${problems.slice(0, 20).join('\n  ')}` +
         `${problems.length > 20 ? `\n  … and ${problems.length - 20} more` : ''}`,
     );
   if (ids.length === 0) throw new IdFileError('file', 'no ids in the file');

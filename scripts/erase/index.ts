@@ -65,8 +65,7 @@ export const ERASE_COMMAND = {
       multiple: true,
       help:
         `a contract column (string or bigint) holding ids (repeatable), matched exactly; ` +
-        `default ${DEFAULT_ID_FIELDS.join(', ')}, whose ids must be UUIDs / Cognito identity ids and match in ` +
-        `any case`,
+        `default ${DEFAULT_ID_FIELDS.join(', ')}, whose ids must be UUIDs / Cognito identity ids and match in any case`,
     },
     unparsed: {
       type: 'string',
@@ -263,15 +262,13 @@ async function savedLocation(
 export function describeReceipt(r: Receipt, bucket: string, idLines?: (r: Receipt) => number[]): string[] {
   const lines = [
     `request ${r.request} ` +
-      `on ${r.stack}${r.thisRun.shard === 'all' ? '' : `, shard ${r.thisRun.shard.replace('-of-', '/')}`}` +
-      `: ` +
+      `on ${r.stack}${r.thisRun.shard === 'all' ? '' : `, shard ${r.thisRun.shard.replace('-of-', '/')}`}: ` +
       (r.thisRun.changed === 0
         ? 'nothing left to erase in this run'
         : `${r.thisRun.changed} object(s) changed in this run`) +
       ` (${r.thisRun.objectsScanned} read)`,
     `in all: ${r.objectsRewritten} object(s) rewritten, ${r.objectsDeleted} deleted, ${r.recordsRemoved} ` +
-      `record(s) removed, ${r.versionsDeleted} version(s) deleted, ${r.queryResultsDeleted} query result(s) ` +
-      `deleted`,
+      `record(s) removed, ${r.versionsDeleted} version(s) deleted, ${r.queryResultsDeleted} query result(s) deleted`,
   ];
   for (const p of r.pending) {
     lines.push(
@@ -288,8 +285,7 @@ export function describeReceipt(r: Receipt, bucket: string, idLines?: (r: Receip
               `was kept — the erasure reads only GZIP and plain NDJSON, and no flag of npm run erase decides ` +
               `for such an object: decode it, remove the device's records from it and from every older version ` +
               `of the key (aws s3api list-object-versions --prefix '${p.key}'; each unreadable version is ` +
-              `named here on its own), or put it back as GZIP NDJSON and delete its older versions, then run ` +
-              `again`
+              `named here on its own), or put it back as GZIP NDJSON and delete its older versions, then run again`
             : p.kind === 'unreadable-result'
               ? `pending: the query result s3://${bucket}/${p.key} (version ${p.versionId}) cannot be read ` +
                 `as text (Parquet, another binary format), so whether it names an id is not known; it was ` +
@@ -301,8 +297,7 @@ export function describeReceipt(r: Receipt, bucket: string, idLines?: (r: Receip
   const covered = r.coverage.athena.length + r.coverage.read.length;
   lines.push(
     `coverage: ${covered} folder(s) of events — ${r.coverage.athena.length} through Athena (it read ` +
-      `every object there), ${r.coverage.read.length} read whole by this ` +
-      `run` +
+      `every object there), ${r.coverage.read.length} read whole by this run` +
       (r.coverage.read.length > 0 && r.coverage.athena.length > 0
         ? ` (${r.coverage.read.slice(0, 3).join(', ')}${r.coverage.read.length > 3 ? ', …' : ''}: objects ` +
           `Athena did not read, or changed since)`
@@ -322,8 +317,7 @@ export function describeReceipt(r: Receipt, bucket: string, idLines?: (r: Receip
     lines.push(`pending: shard(s) ${r.shardsNotRun.map((s) => s.replace('-of-', '/')).join(', ')} not run yet`);
   const done = r.pending.length === 0 && r.shardsNotRun.length === 0;
   lines.push(
-    `receipt: ` +
-      `s3://${bucket}/${ERASURE_REQUESTS_FOLDER}${r.request}/receipt.json` +
+    `receipt: s3://${bucket}/${ERASURE_REQUESTS_FOLDER}${r.request}/receipt.json` +
       (done
         ? r.thisRun.shard === 'all'
           ? ' — done'
@@ -412,8 +406,7 @@ export async function main(
     console.error(
       values.shard === 'aws-batch'
         ? '--shard aws-batch: AWS_BATCH_JOB_ARRAY_INDEX and ' +
-            'AWS_BATCH_JOB_ARRAY_SIZE are not set (not an AWS Batch array ' +
-            'child)'
+            'AWS_BATCH_JOB_ARRAY_SIZE are not set (not an AWS Batch array child)'
         : `--shard ${values.shard}: i/n with 0 ≤ i < n and 2 ≤ n ≤ 10000, e.g. 0/16, or aws-batch`,
     );
     return 2;
@@ -447,8 +440,7 @@ export async function main(
       if (!saved) {
         console.error(
           `--shard with --locate athena reads the objects located once by --locate-only, and ` +
-            `request ${r.request} has none: run it with --locate-only first (or the shards with --locate ` +
-            `scan)`,
+            `request ${r.request} has none: run it with --locate-only first (or the shards with --locate scan)`,
         );
         return 2;
       }
@@ -514,8 +506,7 @@ export async function main(
     }
     const e = error as Error & { $metadata?: { httpStatusCode?: number } };
     console.error(
-      `erase ` +
-        `failed: ${e.name}: ${e.message}` +
+      `erase failed: ${e.name}: ${e.message}` +
         (e.$metadata?.httpStatusCode === 403
           ? ` — the credentials need the stack's erasure policy (${d.names.erasure})`
           : '') +

@@ -186,8 +186,7 @@ const STYLE =
   `body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", ` +
   `sans-serif; margin: 24px; color: #1d2330; max-width: 1500px; }\n` +
   `h1 { font-size: 22px; } h2 { font-size: 18px; border-top: 2px solid #d7dce5; padding-top: 18px; ` +
-  `margin-top: 32px; } h3 { font-size: 15px; margin-top: 20px; } h4 { font-size: 14px; margin: 14px 0 4px; ` +
-  `}\n` +
+  `margin-top: 32px; } h3 { font-size: 15px; margin-top: 20px; } h4 { font-size: 14px; margin: 14px 0 4px; }\n` +
   `table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; } th, td { border: 1px solid ` +
   `#d7dce5; padding: 4px 7px; text-align: left; vertical-align: top; } th { background: #f2f4f8; }\n` +
   `code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; background: ` +

@@ -173,8 +173,7 @@ export function main(args: string[]): number {
       }
       ({ reviews, current } = reviewPlans(paths, isSynthOutput(values.from) ? values.from : undefined));
       label =
-        `the live account (${paths.length} ` +
-        `plan${paths.length === 1 ? '' : 's'}: ` +
+        `the live account (${paths.length} plan${paths.length === 1 ? '' : 's'}: ` +
         `${paths.map((p) => basename(p)).join(', ')})`;
     } else {
       const base = baseOutput(values.base!, scratch);
@@ -217,8 +216,7 @@ export function main(args: string[]): number {
     console.log(`${r.stack}${r.source === 'drift' ? ' (drift)' : ''}: ${r.status} — ${verdict(r)}`);
   for (const w of workspaces) console.log(`${w.stack}: ${w.status} — ${workspacesVerdict(w)}`);
   console.log(
-    `${join(values.out, 'changes.md')} ` +
-      `(${reviews.filter((r) => r.status !== 'unchanged').length} ` +
+    `${join(values.out, 'changes.md')} (${reviews.filter((r) => r.status !== 'unchanged').length} ` +
       `of ${reviews.length} changed)`,
   );
   const failures = gateFailures(reviews);

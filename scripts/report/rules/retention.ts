@@ -20,8 +20,7 @@ export const keptBeyondConfig: PolicyRule<ReportRuleInput> = {
       .map((s) => ({
         resource: s.name,
         message:
-          `kept ${s.retention.expirationDays} days, beyond ` +
-          `the ${configured.expirationDays} its configuration ` +
+          `kept ${s.retention.expirationDays} days, beyond the ${configured.expirationDays} its configuration ` +
           `(profile ${input.model.identity.profile}) says`,
       }));
   },

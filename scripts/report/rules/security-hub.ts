@@ -74,8 +74,7 @@ export const logRetentionYear: PolicyRule<ReportRuleInput> = {
       .map((s) => ({
         resource: s.name,
         message:
-          `kept ${s.retention.expirationDays} days, under ` +
-          `the ${LOG_RETENTION_CONTROL_DAYS} CloudWatch.16 asks for ` +
+          `kept ${s.retention.expirationDays} days, under the ${LOG_RETENTION_CONTROL_DAYS} CloudWatch.16 asks for ` +
           `(logs.retentionDays)`,
       })),
   fixtures: {
@@ -466,8 +465,7 @@ export const bucketReplication = bucketRule(
   'residency-bucket-replication',
   ['S3.7'],
   'Cross-Region replication keeps a copy in another region (Security Hub S3.7, AWS Config ' +
-    's3-bucket-cross-region-replication-enabled); a copy elsewhere is also data leaving the stack’s ' +
-    'region.',
+    's3-bucket-cross-region-replication-enabled); a copy elsewhere is also data leaving the stack’s region.',
   'aws_s3_bucket_replication_configuration',
   (a) => a.length > 0,
   'no cross-Region replication (its data stays in its region)',

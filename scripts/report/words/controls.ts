@@ -87,8 +87,7 @@ export function alarmConditions(text: string, model: StackModel): string | null 
       const op = COMPARISON[c.comparison] ?? c.comparison;
       const means = METRIC_MEANS[a.watches];
       return (
-        `alarm ${a.name} fires ` +
-        `when ${a.watches} ${c.statistic} ${op} ${c.threshold} ` +
+        `alarm ${a.name} fires when ${a.watches} ${c.statistic} ${op} ${c.threshold} ` +
         `over ${c.periodSeconds} s${means ? `: ${means}` : ''}`
       );
     })
@@ -126,21 +125,18 @@ export function controlWhy(
   );
   const without = c.resources.filter((r) => !governed.has(r));
   const evidence = c.evidenceTypes?.length
-    ? `; ` +
-      `evidence: ${c.evidence.length ? names(c.evidence) : 'no policy'}` +
+    ? `; evidence: ${c.evidence.length ? names(c.evidence) : 'no policy'}` +
       (c.evidence.length && without.length ? `; ${names(without)} without a policy, which grants no one anything` : '')
     : '';
   if (c.status === 'accepted') return `${exempted} (rule ${c.rules.join(', ')})`;
   if (c.status === 'fail')
     return (
-      `fails ` +
-      `on ${names(c.failing)}${c.closedBy ? `; closed by ${c.closedBy}` : ''}` +
+      `fails on ${names(c.failing)}${c.closedBy ? `; closed by ${c.closedBy}` : ''}` +
       `${exempted ? `; ${exempted}` : ''} (rule ${c.rules.join(', ')})${evidence}`
     );
   if (c.status === 'not checked')
     return (
-      `not ` +
-      `checked${c.notCheckable ? `: ${c.notCheckable}` : ': no rule checks it here'}` +
+      `not checked${c.notCheckable ? `: ${c.notCheckable}` : ': no rule checks it here'}` +
       `${c.closedBy ? `; ${c.closedBy}` : ''}`
     );
   return `rule ${c.rules.join(', ')}${evidence}`;

@@ -123,8 +123,7 @@ export function costDifference(d: CostDifference): string {
     case 'athena-scans': {
       if (d.cutoffBytes === null)
         return (
-          `Athena assumes analysts scan the last 30 ` +
-          `days ${d.scansPerMonth} times a month, a day's partition ` +
+          `Athena assumes analysts scan the last 30 days ${d.scansPerMonth} times a month, a day's partition ` +
           `per query.`
         );
       const gib = (d.cutoffBytes / 2 ** 30).toFixed(2);
@@ -148,8 +147,7 @@ export function costDifference(d: CostDifference): string {
     case 'monthly-items':
       return (
         `${d.kmsKeys} KMS key${d.kmsKeys === 1 ? '' : 's'} and ${d.alarms} ` +
-        `alarm${d.alarms === 1 ? '' : 's'} at their monthly prices (the free tier is not ` +
-        `counted).`
+        `alarm${d.alarms === 1 ? '' : 's'} at their monthly prices (the free tier is not counted).`
       );
     case 'own-region-prices':
       return (
@@ -187,8 +185,7 @@ export function standingCost(c: StandingCost, sources: string[]): string {
       : c.perMonth === null
         ? `${keys}: not priced (no sourced price in ${c.region}'s price file)`
         : `${usd(c.perMonth)} a month: ${keys} at ${c.region}'s price ` +
-          `(config/prices/${c.region}.json, source ${sources.join(', ')}; the free tier is ` +
-          `not counted)`;
+          `(config/prices/${c.region}.json, source ${sources.join(', ')}; the free tier is not counted)`;
   return `This stack runs no pipeline; ${priced}.`;
 }
 
@@ -240,8 +237,7 @@ export function priceLines(cost: CostEstimate): string[] {
   if (!cost.priced || !file)
     return [
       `Not priced: there is no price file for ${cost.region} ` +
-        `(config/prices/${cost.region}.json), and never another region's prices in ` +
-        `its place.`,
+        `(config/prices/${cost.region}.json), and never another region's prices in its place.`,
     ];
   const used = [...new Set(COMPONENTS.flatMap((c) => cost.uses[c]))] as PriceItem[];
   const lines = used.flatMap((item) => {
@@ -271,8 +267,7 @@ export function priceLines(cost: CostEstimate): string[] {
   }
   const sources = [...new Set(used.flatMap((item) => file.prices[item]?.sources ?? []))];
   lines.push(
-    `Sources ` +
-      `(config/prices/${cost.region}.json): ` +
+    `Sources (config/prices/${cost.region}.json): ` +
       sources
         .map(
           (id) =>

@@ -47,8 +47,7 @@ function outsideCopy(o: ErasureOutside): string {
   switch (o.what) {
     case 'log':
       return (
-        `the log \`${o.store}\` ` +
-        `(${daysWords(o.days)}; ` +
+        `the log \`${o.store}\` (${daysWords(o.days)}; ` +
         (o.store.startsWith(FIREHOSE_LOG_GROUPS)
           ? "Firehose's error messages may quote record content"
           : 'may quote object keys and schemas') +
@@ -58,8 +57,7 @@ function outsideCopy(o: ErasureOutside): string {
       return (
         `the requests' receipts \`${o.store}\` (${daysWords(o.days)}, ` +
         `\`erasure.receiptRetentionDays\`; MACs of the ids by the stack's KMS HMAC key, counts ` +
-        `and object keys, never the ids: without that key a guessed id cannot be tested ` +
-        `against them)`
+        `and object keys, never the ids: without that key a guessed id cannot be tested against them)`
       );
     case 'cloudtrail':
       return (
@@ -110,8 +108,7 @@ function erasureGone(x: ErasurePlan): string {
     ? ' — and only after a second run: the first exits 3 and says what is pending; run it again after that'
     : '';
   return (
-    `Every copy above is gone within ${hoursWords(x.hours)} of the ` +
-    `request${why ? ` (${why})` : ''} while S3 accepts ` +
+    `Every copy above is gone within ${hoursWords(x.hours)} of the request${why ? ` (${why})` : ''} while S3 accepts ` +
     `deliveries${unreachable}${run}${ERASURE_EXCEPT}.`
   );
 }
@@ -135,8 +132,7 @@ const ERASURE_LOCATE =
 /** Who serves a request on a stack, and how: the erasure section's first paragraph. */
 export function erasureServed(stack: string, x: ErasurePlan): string {
   const who = x.policy
-    ? `the stack's erasure policy ` +
-      `\`${x.policy}\`` +
+    ? `the stack's erasure policy \`${x.policy}\`` +
       (x.role
         ? ` (role \`${x.role}\`, assumable by the principals in \`erasure.principals\`)`
         : ' (attach it where the operators sign in, or set `erasure.principals` for a role)')
@@ -182,8 +178,7 @@ export const ERASURE_COST_HEADERS = [
  */
 const erasureLocateRefused = (c: ErasureCost): string =>
   `over the scan cutoff: \`npm run erase\` refuses it before it starts ($0; run anyway, the cutoff cancels ` +
-  `it and it is billed for the bytes scanned until ` +
-  `then` +
+  `it and it is billed for the bytes scanned until then` +
   (c.cancelledLocate === null
     ? ''
     : `, $${c.cancelledLocate.toFixed(c.cancelledLocate < 0.01 ? 4 : 2)} at the cutoff`) +

@@ -88,8 +88,7 @@ export const PROTECTION: Record<Protection, string> = {
   transient: 'none: transient events',
   'in-flight':
     `none: events wait in the buffer until it flushes (up ` +
-    `to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable, then ` +
-    `dropped), then go to S3`,
+    `to ${FIREHOSE_DIRECT_PUT_RETENTION_HOURS} h while S3 is unreachable, then dropped), then go to S3`,
 };
 
 /** How the words refer to the stack's resources and where it lives. */

@@ -76,8 +76,7 @@ export function changeWords(c: Change, review: Pick<StackReview, 'model' | 'base
       );
     case 'replication':
       return (
-        `${subject} ` +
-        `replication ` +
+        `${subject} replication ` +
         `${c.kind === 'added' ? 'added: every new object is copied to' : 'removed: no longer copied to'} ` +
         `${f.destination}` +
         (f.outsideStack && c.kind === 'added'
@@ -95,8 +94,7 @@ export function changeWords(c: Change, review: Pick<StackReview, 'model' | 'base
       return (
         `a ${f.jurisdiction} stack ` +
         `in ${f.region}${f.regionJurisdictions.length ? ` (${f.regionJurisdictions.join(', ')})` : ''}, ` +
-        `outside ${f.jurisdiction}'s ` +
-        `regions: ${f.reason ? `exception "${f.reason}"` : 'no exception configured'}`
+        `outside ${f.jurisdiction}'s regions: ${f.reason ? `exception "${f.reason}"` : 'no exception configured'}`
       );
     case 'backend': {
       const loc = (m: StackModel) => backend(m.identity);
@@ -132,14 +130,12 @@ export function changeWords(c: Change, review: Pick<StackReview, 'model' | 'base
       return `${subject}: statement ${c.kind}: ${statement(f.statement, ctx)}`;
     case 'account-iam-access':
       return (
-        `the account's IAM ` +
-        `principals: ` +
+        `the account's IAM principals: ` +
         `${wasNow(f.before ? 'may reach the key' : 'no access', f.after ? 'may reach the key' : 'no access')}`
       );
     case 'access':
       return (
-        `${subject}: ${accessWhat(f.request, f.target)}: ` +
-        `${wasNow(ACCESS_LEVEL[f.before], ACCESS_LEVEL[f.after])}` +
+        `${subject}: ${accessWhat(f.request, f.target)}: ${wasNow(ACCESS_LEVEL[f.before], ACCESS_LEVEL[f.after])}` +
         `${accessHow(f.after, f.actions, f.conditionKeys)}`
       );
     case 'monthly-total':
@@ -197,8 +193,7 @@ function addedWords(r: StackReview): string {
     );
   }
   return (
-    `new stack: data in ${id.region} ` +
-    `(${id.jurisdiction ?? 'n/a'}), ${roles.length} roles, state ` +
+    `new stack: data in ${id.region} (${id.jurisdiction ?? 'n/a'}), ${roles.length} roles, state ` +
     `in ${backend(id).location}`
   );
 }
@@ -217,8 +212,7 @@ export function verdict(r: StackReview): string {
     if (r.model.identity.role === 'trust')
       return (
         `trust stack removed: its deploy roles (${r.model.roles.map((role) => role.name).join(', ')}) and its ` +
-        `identity provider are deleted; ${trustedRuns(r.model).join('; ') || 'no run'} can no longer assume ` +
-        `them`
+        `identity provider are deleted; ${trustedRuns(r.model).join('; ') || 'no run'} can no longer assume them`
       );
     return r.effects.includes('shortens-retention')
       ? 'stack removed: its data is deleted with it (protection.allowDestroy)'
@@ -243,8 +237,7 @@ export function verdict(r: StackReview): string {
     parts.push(
       holdsData
         ? `${EFFECT_WORDS['moves-residency']}: from ${f.before} ` +
-            `to ${f.after}${jurisdiction}: a new stack there; the data in ${f.before} ` +
-            `is not moved`
+            `to ${f.after}${jurisdiction}: a new stack there; the data in ${f.before} is not moved`
         : `its provider moves from ${f.before} to ${f.after} (IAM is global: nothing moves)`,
     );
   }

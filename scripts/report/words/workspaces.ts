@@ -18,8 +18,7 @@ const applies = (autoApply: boolean) => (autoApply ? 'without approval' : 'appro
 /** A workspace in a line: `ws (project p, remote runs, applies approved by a reviewer; assumes plan role r of 1…)`. */
 export const workspace = (w: HcpWorkspace): string =>
   `${w.name} (project ${w.project}, ${w.executionMode} runs${w.vcs ? ` from ${w.vcs}` : ''}, ` +
-  `applies ${applies(w.autoApply)}; ` +
-  `assumes ` +
+  `applies ${applies(w.autoApply)}; assumes ` +
   `${
     Object.entries(w.credentials)
       .filter(([k]) => k.endsWith('_ROLE_ARN'))
@@ -52,8 +51,7 @@ const workspacesCount = (m: WorkspacesModel) =>
 
 /** A workspaces stack's verdict when it is new. */
 const workspacesAdded = (m: WorkspacesModel): string =>
-  `new workspaces stack: HCP Terraform organization ${m.organization} ` +
-  `on ${m.hostname}, ${workspacesCount(m)}: ` +
+  `new workspaces stack: HCP Terraform organization ${m.organization} on ${m.hostname}, ${workspacesCount(m)}: ` +
   `${m.workspaces.map(workspace).join('; ')}`;
 /** The heading of changes.md's part on the workspaces stacks. */
 export const WORKSPACES_REVIEW_TITLE = 'HCP Terraform workspaces';

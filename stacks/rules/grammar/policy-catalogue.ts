@@ -91,8 +91,7 @@ function check(address: string, kind: string, s: Statement, index: number): Viol
           resource: address,
           message:
             `${where}: condition key ${key} does not apply ` +
-            `to ${missing.join(', ')}, so ${operator} never matches for ` +
-            `it${hint}`,
+            `to ${missing.join(', ')}, so ${operator} never matches for it${hint}`,
         });
       }
     }

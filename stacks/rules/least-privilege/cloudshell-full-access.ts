@@ -27,8 +27,7 @@ export const cloudShellFullAccess: PolicyRule = {
   controls: ['IAM.27'],
   appliesTo:
     'aws_iam_role.managed_policy_arns, aws_iam_role_policy_attachment, ' +
-    'aws_iam_policy_attachment, aws_iam_user_policy_attachment, ' +
-    'aws_iam_group_policy_attachment',
+    'aws_iam_policy_attachment, aws_iam_user_policy_attachment, aws_iam_group_policy_attachment',
   explanation:
     'AWSCloudShellFullAccess gives a shell in the account with file upload and download: a path ' +
     'to move out whatever the identity can read (Security Hub IAM.27, CIS v3.0.0 1.22).',

@@ -27,8 +27,7 @@ export const wildcardAction: PolicyRule = {
             {
               resource: document.address,
               message:
-                `${label(statement)} allows every action ` +
-                `except ${asList(statement.NotAction).join(', ')} ` +
+                `${label(statement)} allows every action except ${asList(statement.NotAction).join(', ')} ` +
                 `(NotAction)`,
             },
           ]

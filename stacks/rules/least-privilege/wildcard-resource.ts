@@ -10,8 +10,7 @@ export const wildcardResource: PolicyRule = {
   controls: ['IAM.1', 'KMS.1', 'KMS.2'],
   appliesTo:
     'Allow statements of policy documents (not KMS key policies, where "*" means the key; not statements of ' +
-    'only actions AWS gives no resource type, by the Service Authorization Reference: ' +
-    'stacks/iam-catalogue.ts)',
+    'only actions AWS gives no resource type, by the Service Authorization Reference: stacks/iam-catalogue.ts)',
   explanation:
     'Resource "*" grants on every resource of the account, now and later; an ' +
     'Allow with NotResource grants on every resource but those listed (IAM user ' +
@@ -35,8 +34,7 @@ export const wildcardResource: PolicyRule = {
             {
               resource: document.address,
               message:
-                `${label(statement)} allows on every resource ` +
-                `except ${asList(statement.NotResource).join(', ')} ` +
+                `${label(statement)} allows on every resource except ${asList(statement.NotResource).join(', ')} ` +
                 `(NotResource)`,
             },
           ]
