@@ -30,7 +30,7 @@ export function limiter(limit: number): <R>(task: () => Promise<R>) => Promise<R
 export async function inParallel<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
   const slot = limiter(limit);
   const failed: { error?: unknown } = {};
-  return Promise.all(
+  const settled = await Promise.allSettled(
     items.map((item) =>
       slot(async () => {
         if ('error' in failed) throw failed.error;
@@ -43,6 +43,8 @@ export async function inParallel<T, R>(items: T[], limit: number, task: (item: T
       }),
     ),
   );
+  if ('error' in failed) throw failed.error;
+  return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
 }
 
 /**

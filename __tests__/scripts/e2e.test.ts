@@ -3,7 +3,7 @@
  * the app's configuration from outputs, and how a plan becomes a drift report. (The run itself is CI's `npm run e2e`.)
  */
 import { resolveMatrix } from '../../config/resolve';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appConfig, PUT_RECORD_BATCH_LIMITS } from '../../scripts/app-bundle-config';
@@ -171,11 +171,13 @@ describe('npm run app-config', () => {
         expect(errors.mock.calls.at(-1)?.[0]).toMatch(/^no synthesized stack at .*: run `npx cdktf synth`/);
         // No terraform on the PATH: said so, not as Terraform's error.
         const path = process.env.PATH;
-        process.env.PATH = mkdtempSync(join(tmpdir(), 'no-terraform-'));
+        const empty = mkdtempSync(join(tmpdir(), 'no-terraform-'));
+        process.env.PATH = empty;
         try {
           expect(await appConfigMain([stack, '--dir', dir])).toBe(1);
         } finally {
           process.env.PATH = path;
+          rmSync(empty, { recursive: true, force: true });
         }
         expect(errors.mock.calls.at(-1)?.[0]).toMatch(/: could not run terraform: spawn terraform ENOENT\)/);
       } finally {

@@ -889,6 +889,21 @@ describe('shards: one request split over several runs', () => {
     },
   );
 
+  it("refuses to begin when the alias names two keys while the ids' MACs are made (moved meanwhile)", async () => {
+    let calls = 0;
+    const [before, after] = [
+      localIdMacer(MAC_SECRET, 'arn:aws:kms:r:1:key/old'),
+      localIdMacer(MAC_SECRET, 'arn:aws:kms:r:1:key/new'),
+    ];
+    const moving: IdMacer = async (keyId, id) => (++calls > 2 ? after : before)(keyId, id);
+    const ids = Array.from({ length: 4 }, (_, i) => `B1B2C3D4-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    const b = new MemoryBucket();
+    await expect(beginRequest(b, request({ ids, mac: { key: 'alias/k', of: moving } }))).rejects.toThrow(
+      /alias\/k named 2 keys while the ids' MACs were made/,
+    );
+    expect(b.objects.has('erasure-requests/DSR-1/request.json')).toBe(false);
+  });
+
   it('a shard stopped midway is finished by its own next run; a run without --shard refuses until then', async () => {
     const b = widerBucket();
     const stopped = [0, 1].find((i) =>

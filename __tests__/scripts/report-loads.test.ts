@@ -2,7 +2,9 @@
  * The report, the review and drift load no erasure code: the erasure (scripts/erase/) loads @duckdb/node-api, a
  * native library they have no use for. eslint.config.mjs forbids scripts/report/ to import scripts/erase/; this
  * checks the whole import graph of the three commands, whatever route it would take: the graph esbuild follows to
- * bundle each command as scripts/run-ts.js runs it (the project's files bundled, packages left to Node).
+ * bundle each command as scripts/run-ts.js runs it (the project's files bundled, packages left to Node). Static: a
+ * package's own imports are not followed, nor a require of a computed path (on these paths only model/iam-evaluator.ts
+ * has some, into @cloud-copilot/iam-simulate); @duckdb/node-api is loaded by scripts/erase/parquet.ts alone.
  */
 import { buildSync } from 'esbuild';
 import { join } from 'node:path';

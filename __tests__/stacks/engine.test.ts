@@ -186,9 +186,9 @@ describe("the snapshots' engine form (__tests__/recorded-engine.ts)", () => {
   });
 });
 
-// The test thread turns them off before any test (register-typescript.mjs); this file does too, so the test holds
-// under another Jest set-up (the bench's cdktf template, scripts/bench/naive-template.ts) and tests the function.
-describe('cdktf internals in the test thread (stacks/cdktf-internals.ts disableTokenCreationStacks)', () => {
+// The test thread turns them off before any test (register-typescript.mjs: what it saves is the bench's to measure);
+// this test calls the function itself, so it holds under another Jest set-up too (the bench's cdktf template).
+describe('stacks/cdktf-internals.ts disableTokenCreationStacks', () => {
   it('tokens carry no creation stack, through the function cdktf calls; Errors keep their stacks', () => {
     disableTokenCreationStacks();
     const token = Tokenization.reverseString(Lazy.stringValue({ produce: () => 'x' }));

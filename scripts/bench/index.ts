@@ -217,8 +217,14 @@ async function main(): Promise<number> {
   const quick = values.quick ?? false;
   const runs = Number(values.runs) || (quick ? 2 : 5);
   const dir = mkdtempSync(join(tmpdir(), 'telemetry-bench-'));
-  // The generated matrices, synth outputs and the template's Jest config (~15 MB) go when the bench ends, however.
+  // The generated matrices, synth outputs and the template's Jest config (~15 MB) go when the bench ends, also when
+  // stopped (Ctrl-C, SIGTERM: Node runs no 'exit' handler for a signal it does not handle).
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)
+    process.once(signal, () => process.exit(code));
   const out = (name: string) => ({ CDKTF_OUTDIR: join(dir, name) });
   console.log(
     `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} ` +

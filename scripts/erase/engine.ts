@@ -344,6 +344,13 @@ export async function macsOf(
 ): Promise<{ keyArn: string; macs: string[] }> {
   const distinct = [...new Set(ids)];
   const made = await inParallel(distinct, concurrency, (id) => mac(keyId, id));
+  // An alias moved to another key while the calls ran: the MACs are under two keys, and no record can name both.
+  const keys = new Set(made.map((m) => m.keyArn));
+  if (keys.size > 1)
+    throw new RequestError(
+      `${keyId} named ${keys.size} keys while the ids' MACs were made (${[...keys].join(', ')}): ` +
+        `run the request again once the alias stays on one key`,
+    );
   const byId = new Map(distinct.map((id, i) => [id, made[i].mac]));
   return { keyArn: made[0]?.keyArn ?? keyId, macs: ids.map((id) => byId.get(id)!) };
 }

@@ -61,7 +61,7 @@ export class Ingestion extends Construct {
     const guest = new ServiceRole(this, 'guest-role', {
       roleName: names.roles.ingestion,
       description:
-        `Guest (unauthenticated) app identities of ${names.identityPool} put events ` + `into ${names.deliveryStream}`,
+        `Guest (unauthenticated) app identities of ${names.identityPool} ` + `put events into ${names.deliveryStream}`,
       principal: { Federated: 'cognito-identity.amazonaws.com' },
       assumeAction: 'sts:AssumeRoleWithWebIdentity',
       // Only identities of this pool, and only unauthenticated ones.

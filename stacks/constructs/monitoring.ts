@@ -293,7 +293,7 @@ export function crawlerFailureRules(crawler: string) {
 /** CloudWatch search for the number of queries of a workgroup, one series per published dimension set. */
 export function athenaQueriesByState(workgroup: string): string {
   return (
-    `SEARCH('Namespace="AWS/Athena" MetricName="TotalExecutionTime" WorkGroup="${workgroup}"', ` + `'SampleCount', 300)`
+    `SEARCH('Namespace="AWS/Athena" MetricName="TotalExecutionTime" ` + `WorkGroup="${workgroup}"', 'SampleCount', 300)`
   );
 }
 

@@ -262,13 +262,13 @@ export function verdict(r: StackReview): string {
 
 /** A section of the review (compare.ts SECTIONS) as its heading. */
 export const sectionTitle = (s: Section): string => `${s[0].toUpperCase()}${s.slice(1)}`;
-/** What a plan's refresh found changed outside Terraform. */
 /** The review's summary table: its columns (changes.md's workspaces table has the same). */
 export const REVIEW_SUMMARY_COLUMNS = ['Stack', 'Status', 'Verdict'] as const;
 
 /** Before a changed stack's verdict. */
 export const VERDICT_LABEL = 'Verdict:';
 
+/** What a plan's refresh found changed outside Terraform. */
 export const DRIFT_NOTE = 'changed outside Terraform (drift): the live account differs from the last apply';
 
 /** Said above a review of another synth than the report's stacks. */
