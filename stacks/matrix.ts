@@ -50,25 +50,37 @@ export function buildCloudStacks(
   ];
 }
 
+/** How buildMatrix builds a matrix, besides its deployments. */
+export interface MatrixOptions {
+  /**
+   * The deployments' pipeline stacks, one per deployment in their order, when they are built already (tests comparing
+   * matrices that share pipelines build each once).
+   * @default one built in the app per deployment (buildStacks)
+   */
+  telemetry?: TelemetryStack[];
+  /**
+   * Actions left out of the trust stacks' apply roles (buildCloudStacks; the e2e's planted omission).
+   * @default none
+   */
+  omitFromApplyRoles?: string[];
+}
+
 /**
  * Every stack the matrix produces, as main.ts synthesizes it: the pipelines, then their state bootstrap stacks, then
  * the trust and workspaces stacks of cloud-run pipelines.
- * @param telemetry the deployments' pipeline stacks, one per deployment in their order, when they are built already
- * (tests comparing matrices that share pipelines build each once). @default buildStacks(app, deployments)
- * @param omit actions left out of the trust stacks' apply roles (buildCloudStacks; the e2e's planted omission).
  */
 export function buildMatrix(
   app: App,
   deployments: ResolvedDeployment[],
-  telemetry: TelemetryStack[] = buildStacks(app, deployments),
-  omit: string[] = [],
+  options: MatrixOptions = {},
 ): { telemetry: TelemetryStack[]; all: TerraformStack[] } {
+  const telemetry = options.telemetry ?? buildStacks(app, deployments);
   return {
     telemetry,
     all: [
       ...telemetry,
       ...buildBootstrapStacks(app, deployments, telemetry),
-      ...buildCloudStacks(app, deployments, telemetry, omit),
+      ...buildCloudStacks(app, deployments, telemetry, options.omitFromApplyRoles ?? []),
     ],
   };
 }

@@ -71,7 +71,7 @@ export function synthesizeChecked(
       skipValidation: true,
       ...(options.hclOutput === undefined ? {} : { hclOutput: options.hclOutput }),
     });
-    const { all } = buildMatrix(app, deployments, undefined, options.omitFromApplyRoles);
+    const { all } = buildMatrix(app, deployments, { omitFromApplyRoles: options.omitFromApplyRoles });
     // cdktf invokes aspects from each stack down (not from the app), so they are added per stack.
     for (const aspect of options.aspects ?? []) for (const stack of all) Aspects.of(stack).add(aspect);
     ended('construct tree');

@@ -44,7 +44,7 @@ function reports(matrix: MatrixConfig): StackReport[] {
   const key = JSON.stringify(matrix);
   if (!cache.has(key)) {
     const deployments = resolveMatrix(matrix);
-    const { all } = buildMatrix(Testing.app(), deployments, deployments.map(pipeline));
+    const { all } = buildMatrix(Testing.app(), deployments, { telemetry: deployments.map(pipeline) });
     cache.set(key, all.filter((s): s is CheckedStack => s instanceof CheckedStack).map(report));
   }
   return cache.get(key)!;
