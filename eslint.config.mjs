@@ -108,8 +108,8 @@ export default tseslint.config(
   {
     plugins: { 'import-x': importX },
     settings: {
-      // import-x follows (and parses, for no-cycle) only files of these extensions; .ts with typescript-eslint's
-      // parser.
+      // import-x follows (and parses, for no-cycle) only files of these extensions; .ts with
+      // typescript-eslint's parser.
       'import-x/extensions': ['.ts', '.js', '.mjs'],
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
       // Imports are relative and extensionless (`../config` is config/index.ts): Node's resolution with .ts added.

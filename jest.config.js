@@ -30,8 +30,8 @@ module.exports = {
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   // `npm test` runs `jest --ci`: snapshots are never written implicitly, locally or in CI; a changed, new or
   // removed stack fails the run until `npm test -- -u` is run and the diff reviewed
-  // (__tests__/synth-snapshots.test.ts). (jest's `ci` config key cannot do this: the CLI's own default for --ci
-  // overrides it.)
+  // (__tests__/synth-snapshots.test.ts). (jest's `ci` config key cannot do this: the CLI's own default for
+  // --ci overrides it.)
   snapshotResolver: '<rootDir>/__tests__/snapshot-resolver.js',
   // jest's summary alone (no line per passing file), with every failure in it: a failed run fits a screen.
   // `npm test -- --reporters=default` gives the per-file lines back.

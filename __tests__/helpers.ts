@@ -47,8 +47,8 @@ export interface SynthesizedStack {
 /**
  * Testing.synth of a stack the test changes no more, its resolution kept as `app.synth()` keeps it
  * (CheckedStack.keepNextResolution): the stacks synthesized after it that read it (a pipeline's state and trust stacks)
- * do not resolve it again. Stacks synthesized in the order main.ts writes them — pipelines first — are each resolved
- * once.
+ * do not resolve it again. Stacks synthesized in the order main.ts writes them — pipelines first — are each
+ * resolved once.
  */
 export function synthKept(stack: TerraformStack): string {
   if (stack instanceof CheckedStack) stack.keepNextResolution();

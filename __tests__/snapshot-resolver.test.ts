@@ -1,6 +1,6 @@
 /**
- * The snapshot resolver (__tests__/snapshot-resolver.js): its paths round-trip, and the consistency path is a real
- * test.
+ * The snapshot resolver (__tests__/snapshot-resolver.js): its paths round-trip, and the consistency path is a
+ * real test.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

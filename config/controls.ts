@@ -3,8 +3,8 @@
  * Foundational Security Best Practices standard (FSBP), of CIS AWS Foundations v3 and of NIST SP 800-53 r5 whose
  * resource type a stack can hold, and the rules that evidence each. Controls of resources the stacks never create
  * (IAM users, user pools, Glue jobs, custom event buses, access points) and account-level controls other than S3.1
- * are outside it; tagging controls belong to AWS's tagging standard, not to these. CONTROLS_SCOPE says so in the
- * report.
+ * are outside it; tagging controls belong to AWS's tagging standard, not to these. CONTROLS_SCOPE says so in
+ * the report.
  *
  * Sources, by control (the reference as AWS wrote it):
  * - [AWS-2023] AWS Security Hub user guide, awsdocs/aws-security-hub-user-guide at 47bfe2f (2023-06-15, the
@@ -60,8 +60,8 @@ export interface Control {
   /** The AWS resource type Security Hub evaluates (its finding's resource). */
   readonly evaluates: string;
   /**
-   * The Terraform types that create what it evaluates: it applies to a stack with one of these, and only these are its
-   * resources.
+   * The Terraform types that create what it evaluates: it applies to a stack with one of these, and only these are
+   * its resources.
    */
   readonly resourceTypes: readonly string[];
   /**

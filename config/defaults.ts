@@ -136,8 +136,8 @@ export const DEFAULT_SETTINGS: PipelineSettingsInput = {
   },
   controls: {
     /**
-     * Default: Cognito.2 accepted (the app sends events with guest credentials by design) and S3.1 (the account owner's
-     * setting).
+     * Default: Cognito.2 accepted (the app sends events with guest credentials by design) and S3.1 (the account
+     * owner's setting).
      */
     acceptances: [
       {

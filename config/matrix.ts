@@ -24,8 +24,8 @@ export interface DeploymentConfig {
   /** Other regions this deployment may reference. Default: none. */
   allowedRegions?: string[];
   /**
-   * The deployment this one was before, `environment/region`, when moved or renamed (for the change review). Default:
-   * none.
+   * The deployment this one was before, `environment/region`, when moved or renamed (for the change review).
+   * Default: none.
    */
   movedFrom?: string;
   /** Regions outside the jurisdiction it may be in or reach, each with the reason. Default: none. */

@@ -144,8 +144,8 @@ export const ERASURE_REQUESTS_FOLDER = 'erasure-requests/';
 export const ERASURE_LOCATE_RESULTS_FOLDER = 'erasure-locate-results/';
 
 /**
- * The one column of the erasure's raw-line table (stacks/constructs/erasure.ts): a line of an events object, as
- * written.
+ * The one column of the erasure's raw-line table (stacks/constructs/erasure.ts): a line of an events object,
+ * as written.
  */
 export const ERASURE_LINES_COLUMN = 'line';
 

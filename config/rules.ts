@@ -96,8 +96,8 @@ export function firehoseRules(f: FirehoseSettings): Issue[] {
   }
   // The erasure (npm run erase) reads JSON events GZIP-compressed or plain (scripts/erase/records.ts): an object in
   // ZIP, Snappy or HADOOP_SNAPPY it cannot decode, and a raw-byte search finds no id in compressed bytes. Such an
-  // object is reported unreadable (the request stays pending), but a stack that writes every object so could never
-  // erase.
+  // object is reported unreadable (the request stays pending), but a stack that writes every object so could
+  // never erase.
   if (f.format === 'json' && f.compression !== 'GZIP' && f.compression !== 'UNCOMPRESSED') {
     at(
       'compression',

@@ -532,8 +532,8 @@ function flow(tf: TerraformJson, region: string): FlowEdge[] {
       },
     });
   }
-  // Every projected table over the data: the events table in projection mode, the erasure's raw-line table (JSON
-  // events).
+  // Every projected table over the data: the events table in projection mode, the erasure's raw-line table
+  // (JSON events).
   const projected = all(tf, 'aws_glue_catalog_table').filter(
     ([, t]) => (t.parameters as Body | undefined)?.['projection.enabled'] === 'true',
   );

@@ -60,8 +60,8 @@ export async function main(args: string[]): Promise<number> {
       );
       return 1;
     }
-    // The user's own environment (not terraformSetup's CLI config): their backend's credentials may be configured in
-    // it.
+    // The user's own environment (not terraformSetup's CLI config): their backend's credentials may be configured
+    // in it.
     const result = await terraform(['output', '-json', '-no-color'], stackDir, process.env);
     if (result.code !== 0) {
       // Only Terraform's error line, without its `Error:` label: its advice (-reconfigure, -migrate-state) is about its

@@ -42,8 +42,8 @@ export interface TerraformSetup {
 /**
  * The one Terraform CLI setup of the tools (drift, e2e, validate): a CLI config written into `dir` — hashicorp/aws
  * from the mirror, when there is one (Terraform then links the unpacked provider into each stack, so no cache is
- * needed), else a plugin cache in `dir` shared by the runs (the registry, one download) — and the environment naming
- * it.
+ * needed), else a plugin cache in `dir` shared by the runs (the registry, one download) — and the environment
+ * naming it.
  */
 export function terraformSetup(dir: string, warn?: (message: string) => void): TerraformSetup {
   mkdirSync(dir, { recursive: true });

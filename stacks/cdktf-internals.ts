@@ -56,8 +56,8 @@ export function checkTerraformVersionOncePerCommand(): void {
  * traces (`stackTraces: false`). Every Error keeps its mapped stack. CDK Terrain has a switch for this ("the
  * (expensive) Error.captureStackTrace call": CDKTN_DISABLE_CREATION_STACK, cdktn 0.24
  * lib/tokens/private/stack-trace.js); CDKTF 0.21 has none, and its modules call the function through its module's
- * exports, so the export is replaced. The commands keep the creation stacks (a failed resolution names its token's
- * origin).
+ * exports, so the export is replaced. The commands keep the creation stacks (a failed resolution names its
+ * token's origin).
  */
 export function disableTokenCreationStacks(): void {
   process.env.CDKTN_DISABLE_CREATION_STACK = '1';

@@ -2,8 +2,8 @@
  * The CDK engine the code runs on: CDK for Terraform (`cdktf`, the default, which the project is pinned and validated
  * on) or CDK Terrain (`cdktn`, its maintained fork). The sources import `cdktf` and `@cdktf/provider-aws` either way;
  * `npm run engine -- <name>` (scripts/engine.js) points those names at the engine's packages (npm aliases) and
- * reinstalls. stacks/engines.json defines each engine once: its packages, CLI, the Node it needs, the AWS provider its
- * bindings pin.
+ * reinstalls. stacks/engines.json defines each engine once: its packages, CLI, the Node it needs, the AWS provider
+ * its bindings pin.
  */
 import engines from './engines.json';
 

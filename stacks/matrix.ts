@@ -59,8 +59,8 @@ export interface MatrixOptions {
    */
   telemetry?: TelemetryStack[];
   /**
-   * Actions left out of the trust stacks' apply roles (buildCloudStacks; the e2e's planted omission).
-   * @default none
+   * Actions left out of the trust stacks' apply roles (buildCloudStacks; the e2e's planted
+   * omission). @default none
    */
   omitFromApplyRoles?: string[];
 }

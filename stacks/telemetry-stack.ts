@@ -246,8 +246,8 @@ export class TelemetryStack extends CheckedStack {
     const { plan, apply, applyIam, boundary } = this.synthesizedPermissions;
     const document = (statements: PolicyStatement[]) =>
       JSON.parse(policyDocument(statements)) as PolicyDocumentJson<PolicyStatement>;
-    // The boundary every role of the stack names, and the apply role's IAM rights and denies (a managed policy of their
-    // own).
+    // The boundary every role of the stack names, and the apply role's IAM rights and denies (a managed policy of
+    // their own).
     const deployPolicy: DeployPolicyJson<PolicyStatement> = {
       plan: document(plan),
       apply: document(apply),

@@ -50,8 +50,8 @@ export function* strings(value: unknown, path = ''): Generator<[string, string]>
 }
 
 /**
- * The protections attached to one bucket (by its Terraform name): default encryption key, public access block, TLS-only
- * policy.
+ * The protections attached to one bucket (by its Terraform name): default encryption key, public access block,
+ * TLS-only policy.
  */
 export function bucketControls(
   tf: TerraformJson,

@@ -44,8 +44,8 @@ export interface OrganizationGuardrailsJson<S extends Statement = Statement> {
 }
 
 /**
- * What the tools read of the manifest: each stack's synthesized file, relative to the output folder, and its
- * annotations.
+ * What the tools read of the manifest: each stack's synthesized file, relative to the output folder, and
+ * its annotations.
  */
 export interface SynthManifest {
   stacks: Record<

@@ -174,8 +174,8 @@ describe('Security Hub controls of a stack', () => {
     () => {
       const rows = Object.values(compliance);
       const own = rows.filter((c) => !isSecurityHubControl(c));
-      // The compliance stack has project checks (sns-tls-only, cloudwatch-log-group-encrypted): they are not Security
-      // Hub's.
+      // The compliance stack has project checks (sns-tls-only, cloudwatch-log-group-encrypted): they are not
+      // Security Hub's.
       expect(own.map((c) => c.id)).toEqual(expect.arrayContaining(['sns-tls-only', 'cloudwatch-log-group-encrypted']));
       const count = (list: typeof rows, s: string) => list.filter((c) => c.status === s).length;
       const hub = rows.filter(isSecurityHubControl);

@@ -290,8 +290,8 @@ describe('erasure of one device', () => {
         macKey: 'arn:aws:kms:us-east-1:111111111111:key/local-test',
         macAlgorithm: 'HMAC_SHA_256',
       });
-      // Nothing in the receipt lets its holder test a guess: no salt, and a SHA-256 of the id (salted or not) is not
-      // there.
+      // Nothing in the receipt lets its holder test a guess: no salt, and a SHA-256 of the id (salted or not) is
+      // not there.
       expect(first).not.toHaveProperty('salt');
       expect(JSON.stringify(first)).not.toContain(createHash('sha256').update(ERASED).digest('hex'));
       expect(JSON.stringify(await b.readJson('erasure-requests/DSR-1/request.json'))).not.toMatch(/salt|device-A/i);
@@ -1100,8 +1100,8 @@ describe('exact matching: no collateral deletion, no silent miss', () => {
       const accented = filterNdjson(body, idMatcher(['émile'], fields));
       expect(accented).toMatchObject({ removed: 3, perId: [3] });
       expect(keptLines(accented.body)).toEqual([line('A.B+C(D)[E]'), line('aXb+c(d)[e]')]);
-      // The Kelvin sign lower-cases to an ASCII k: a record holding it is the id 'k1' for match(), so the search finds
-      // it.
+      // The Kelvin sign lower-cases to an ASCII k: a record holding it is the id 'k1' for match(), so the search
+      // finds it.
       const kelvin = Buffer.from(`${line('\u212a1')}\n${line('K1')}\n${line('k2')}\n`);
       expect(filterNdjson(kelvin, idMatcher(['k1'], fields))).toMatchObject({ removed: 2, perId: [2] });
       // An id spelt with the Kelvin sign is the id 'key' for match(): its ASCII spellings go too (second review).
@@ -1877,8 +1877,8 @@ function parameterClauses(sql: string): string[] {
 
 describe('Athena takes execution parameters only in a WHERE clause', () => {
   // "Currently, ? parameters can be placed only in the WHERE clause. Syntax like SELECT ? FROM table is not supported."
-  // (Athena user guide, "Use parameterized queries"): a `?` anywhere else fails the query, or is not documented to
-  // work.
+  // (Athena user guide, "Use parameterized queries"): a `?` anywhere else fails the query, or is not documented
+  // to work.
   it('the checker finds a parameter in a SELECT list, a FROM clause or a subquery, and ignores quoted ones', () => {
     expect(parameterClauses('SELECT bool_or(x IN (?, ?)) FROM t WHERE y = ?')).toEqual(['SELECT', 'SELECT', 'WHERE']);
     expect(

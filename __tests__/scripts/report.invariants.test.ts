@@ -1,6 +1,6 @@
 /**
- * Invariant tests: the compliance report of every stack of the configured matrix has its sections, consistent with the
- * config.
+ * Invariant tests: the compliance report of every stack of the configured matrix has its sections, consistent with
+ * the config.
  */
 import { backendLocation, staticFolder } from '../../config/names';
 import { stackTargets } from '../../config/targets';
@@ -144,8 +144,8 @@ describeEach(
           'failed-records',
           'query-results',
         ]);
-        // Every workgroup's history: the erasure's (the locating query's digest prefixes), then the analysts' (their
-        // SQL).
+        // Every workgroup's history: the erasure's (the locating query's digest prefixes), then the analysts'
+        // (their SQL).
         const histories = erasure.outside.flatMap((o) => (o.what === 'query-history' ? [o] : []));
         const workgroups = report().model.access.targets.flatMap((t) => (t.kind === 'workgroup' ? [t] : []));
         expect(histories.map((o) => o.workgroup).sort()).toEqual(workgroups.map((t) => t.name).sort());
@@ -178,8 +178,8 @@ describeEach(
         expect(md).toContain(`StartQueryExecution may record the locating query's SQL and parameters — ${prefixes}`);
         expect(md).toContain(`about 1 in ${(16 ** LOCATE_DIGEST_PREFIX_HEX).toLocaleString('en-US')} of them`);
         expect(md).not.toMatch(/name the erased device/);
-        // An archive class in the lifecycle means a restore (Deep Archive bulk: 48 h); otherwise Firehose's buffer is
-        // the last.
+        // An archive class in the lifecycle means a restore (Deep Archive bulk: 48 h); otherwise Firehose's buffer
+        // is the last.
         const archived =
           d.settings.lifecycle.deepArchiveDays !== null &&
           d.settings.lifecycle.deepArchiveDays < d.settings.lifecycle.expirationDays;

@@ -22,8 +22,8 @@ import { synthKept } from '../helpers';
 
 /**
  * A pipeline stack per distinct resolved deployment, its one input (TelemetryStack's constructor), each in an app of
- * its own: the matrices below share most of their pipelines, and building and resolving them again was most of this
- * file's time.
+ * its own: the matrices below share most of their pipelines, and building and resolving them again was most of
+ * this file's time.
  */
 const pipelines = new Map<string, TelemetryStack>();
 const pipeline = (d: ResolvedDeployment): TelemetryStack => {

@@ -326,8 +326,8 @@ describe('npm run review: planted changes', () => {
         ['cost', 'changed', 'monthly-total', []],
         ['cost', 'changed', 'monthly-total', []],
       ]);
-      // At 100 M events a day's partition is over the 1 GiB cutoff: Athena's cancelled queries are priced at the
-      // cutoff.
+      // At 100 M events a day's partition is over the 1 GiB cutoff: Athena's cancelled queries are priced at
+      // the cutoff.
       expect(changeWords(r.changes[3], r)).toMatch(/^100 M events a month: was \$38\.23; now \$\d+\.\d\d$/);
       expect(changeWords(r.changes[0], r)).toBe(
         'store telemetry-prod-222222222222-us-east-1/data/ timeline: was STANDARD at day 0 → ' +
@@ -426,8 +426,8 @@ describe('the review in words', () => {
 
 describe('npm run review -- --plan: a plan as `terraform show -json` writes it', () => {
   /**
-   * A plan of one stack: its resources as values, the events' expiration changed outside Terraform and in the
-   * configuration.
+   * A plan of one stack: its resources as values, the events' expiration changed outside Terraform and in
+   * the configuration.
    */
   function planOf(stack: string, outOfBand: number, planned: number): PlanJson {
     const { json } = [...synthesized.values()].find((s) => s.facts.stack === stack)!;

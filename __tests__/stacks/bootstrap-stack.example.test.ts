@@ -102,8 +102,8 @@ describe('state bootstrap stacks (example matrix)', () => {
       const withRoles = resolveMatrix(matrix);
       const app = Testing.app();
       const { all, telemetry } = buildMatrix(app, withRoles);
-      // Pipelines first, kept as main.ts's synth keeps them: each state stack reads them instead of resolving them
-      // again.
+      // Pipelines first, kept as main.ts's synth keeps them: each state stack reads them instead of resolving
+      // them again.
       for (const pipeline of telemetry) synthKept(pipeline);
       for (const d of withRoles) {
         const bootstrap = all.find((s) => s.node.id === `telemetry-bootstrap-${d.accountId}-${d.region}`)!;

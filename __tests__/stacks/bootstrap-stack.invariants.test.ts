@@ -1,6 +1,6 @@
 /**
- * Invariant tests: every state bootstrap stack of the configured matrix, whatever it holds (read from `npm run synth`'s
- * output).
+ * Invariant tests: every state bootstrap stack of the configured matrix, whatever it holds (read from `npm run
+ * synth`'s output).
  */
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { backendLocation, bootstrapStackName } from '../../config/names';

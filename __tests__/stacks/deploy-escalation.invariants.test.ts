@@ -219,8 +219,8 @@ describeEach(
         const want = d.settings.protection.allowDestroy ? 'Allowed' : 'ImplicitlyDenied';
         expect(await asApply('s3:DeleteObjectVersion', object)).toBe(want);
         expect(await asApply('s3:DeleteBucket', arn.bucket(d.names.dataBucket))).toBe(want);
-        // A key administrator gets ScheduleKeyDeletion from the key policy itself, which IAM cannot narrow: the SCP
-        // does.
+        // A key administrator gets ScheduleKeyDeletion from the key policy itself, which IAM cannot narrow: the
+        // SCP does.
         expect(await asApply('kms:ScheduleKeyDeletion', key, keyTags)).toBe(administersKey ? 'Allowed' : want);
         if (!d.settings.protection.allowDestroy) {
           expect(await asApply('kms:ScheduleKeyDeletion', key, keyTags, true)).toBe('ExplicitlyDenied');
@@ -297,8 +297,8 @@ describeEach(
             resourcePolicy: retrusted,
           }),
         ).toBe('Allowed');
-        // The crawler re-trusted to Cognito and handed to the identity pool: app users are refused it; the guest role
-        // stays theirs.
+        // The crawler re-trusted to Cognito and handed to the identity pool: app users are refused it; the guest
+        // role stays theirs.
         const web = (role: string) =>
           evaluate({
             principal: 'cognito-identity.amazonaws.com',

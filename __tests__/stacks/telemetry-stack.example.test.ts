@@ -312,8 +312,8 @@ describe.each(stacks.map((s) => [s.stack.node.id, s] as const))(
         expect(forService('cloudwatch').map((s) => s.Condition)).toEqual([
           { StringEquals: { 'aws:SourceAccount': d.accountId, 'kms:EncryptionContext:aws:sns:topicArn': topicArn } },
         ]);
-        // EventBridge's KMS requests carry no aws:SourceAccount / aws:SourceArn: with them, crawler-failure alerts
-        // would vanish.
+        // EventBridge's KMS requests carry no aws:SourceAccount / aws:SourceArn: with them, crawler-failure
+        // alerts would vanish.
         expect(forService('events').map((s) => s.Condition)).toEqual([
           { StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': topicArn } },
         ]);

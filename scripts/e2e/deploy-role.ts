@@ -70,8 +70,8 @@ export interface DeployRoleResult {
   stack: string;
   ok: boolean;
   /**
-   * The emulator's lost answer that failed an apply (lost-response.ts): the failure is the emulator's, not the
-   * policy's.
+   * The emulator's lost answer that failed an apply (lost-response.ts): the failure is the emulator's, not
+   * the policy's.
    */
   lost?: LostResponse;
   /** What was shown, step by step; on failure the last says what did not hold. */

@@ -200,8 +200,8 @@ export async function erasureOfOneDevice(d: ResolvedDeployment, dir: string, end
     await readText(admin, bucket, `${ERASURE_REQUESTS_FOLDER}e2e-DSR-1/receipt.json`),
   ) as Receipt;
   const after = await count(true);
-  // The receipt holds a MAC of the id under the stack's receipt key: KMS VerifyMac confirms the erased id, and no
-  // other.
+  // The receipt holds a MAC of the id under the stack's receipt key: KMS VerifyMac confirms the erased id, and
+  // no other.
   const [macOfErased, macOfKept] = [await receiptMacOf(kms, receipt, erased), await receiptMacOf(kms, receipt, kept1)];
   // Every other device: the three sent here, the null ids ('?') and those of the events step.
   const others = Object.keys(before).filter((k) => k !== erased);

@@ -360,8 +360,8 @@ async function sendEvents(run: StackRun, env: NodeJS.ProcessEnv): Promise<void> 
         }),
       )
       .catch((error: { $response?: { statusCode?: number }; message?: string }) =>
-        // The emulator answers a failed delivery with an HTML error page, which the SDK cannot parse: name the status
-        // instead.
+        // The emulator answers a failed delivery with an HTML error page, which the SDK cannot parse: name the
+        // status instead.
         fail(
           `PutRecordBatch into ${app.deliveryStreamName} failed` +
             `${error.$response?.statusCode ? ` with HTTP ${error.$response.statusCode}` : `: ${error.message}`}` +
@@ -548,8 +548,8 @@ async function reviewPlan(run: StackRun, env: NodeJS.ProcessEnv, outdir: string)
       ],
       { encoding: 'utf8' },
     );
-    // The gate fails on the planted replication (drift: data copied to another region) and on the planned shorter
-    // retention.
+    // The gate fails on the planted replication (drift: data copied to another region) and on the planned
+    // shorter retention.
     if (cli.status !== 1)
       fail(`npm run review -- --plan --fail-on-widening exited ${cli.status}, not 1: ${cli.stderr.trim()}`);
     type Reviewed = ChangesJson['stacks'][number];
@@ -806,8 +806,8 @@ async function matrixRun(
       `${result.error ? ` ${result.error}` : ''}`;
     const expected = planted?.run === run ? planted : undefined;
     // The planted stack: both resources among the refreshed ones, the longer expiration (not gated) and the replication
-    // (gated, moves residency); every other stack in sync (moto's refresh differs in attributes the model does not
-    // read).
+    // (gated, moves residency); every other stack in sync (moto's refresh differs in attributes the model does
+    // not read).
     const ok = expected
       ? result.status === 'drifted' &&
         expected.addresses.every((a) => result.resources.includes(a)) &&

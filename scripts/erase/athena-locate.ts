@@ -211,8 +211,8 @@ function markSql(mark: LineMark, line: string, wanted: string): string {
       const n = LOCATE_UUID_LENGTH;
       const window = `substr(run, i, ${n})`;
       // The sequence is bounded by LOCATE_MAX_RUN whatever the run's length: SQL does not promise that `OR` stops at
-      // its first true operand, and a longer sequence fails the whole query (a guest's long hex run failing every
-      // locate).
+      // its first true operand, and a longer sequence fails the whole query (a guest's long hex run failing
+      // every locate).
       return (
         `any_match(regexp_extract_all(lower(${line}), ${quoteString(LOCATE_RUN_REGEX)}), run -> length(run) ` +
         `> ${LOCATE_MAX_RUN} OR any_match(sequence(1, least(length(run), ${LOCATE_MAX_RUN}) - ${n - 1}), i -> ` +
@@ -283,8 +283,8 @@ export async function listForLocating(
 }
 
 /**
- * What the query found: the keys holding an id, and the keys of the objects Athena read per folder (relative to the
- * bucket).
+ * What the query found: the keys holding an id, and the keys of the objects Athena read per folder (relative to
+ * the bucket).
  */
 export interface Located {
   keys: Set<string>;
@@ -299,8 +299,8 @@ export interface Located {
  * Keys, not counts: Athena may not read an object listed (Hive's input formats pass over names beginning with `_` or
  * `.`; an object without a row has no `$path`) and reads objects written after the listing, so equal counts can hide an
  * object it never read. Keys
- * Athena read that were not listed (written later) do not matter: the run reads every key Athena did not read
- * (athenaRead).
+ * Athena read that were not listed (written later) do not matter: the run reads every key Athena did not
+ * read (athenaRead).
  */
 export function coverage(listing: Listing, located: Located): { athena: Set<string>; read: string[] } {
   const athena = new Set<string>();

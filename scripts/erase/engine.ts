@@ -142,8 +142,8 @@ export interface ErasureRequest {
   appStoppedAt?: Date;
   now?: () => Date;
   /**
-   * Planted interruption (e2e, tests): throws after this many rewrites, each written but its old versions not yet
-   * deleted.
+   * Planted interruption (e2e, tests): throws after this many rewrites, each written but its old versions not
+   * yet deleted.
    */
   stopAfterRewrites?: number;
   /**
@@ -230,8 +230,8 @@ export interface RequestRecord extends MacKeyed {
 interface Journal {
   shard: string;
   /**
-   * Write-ahead notes: a change begun (rewrite, removal, versions deleted, a query result deleted), with what it
-   * removes.
+   * Write-ahead notes: a change begun (rewrite, removal, versions deleted, a query result deleted), with what
+   * it removes.
    */
   intents: Record<
     string,
@@ -311,8 +311,8 @@ export interface Receipt extends MacKeyed {
 export class PlantedInterruption extends Error {}
 
 /**
- * The request cannot go on as asked (other ids, another stack, a shard's rewrite to finish first): said, not a stack
- * trace.
+ * The request cannot go on as asked (other ids, another stack, a shard's rewrite to finish first): said, not a
+ * stack trace.
  */
 export class RequestError extends Error {}
 
@@ -490,8 +490,8 @@ async function journalsOf(store: ErasureStore, r: ErasureRequest): Promise<Map<s
 }
 
 /**
- * Carries out (or resumes) one request, or with `shard` its share of the keys; returns its receipt, also written to the
- * bucket.
+ * Carries out (or resumes) one request, or with `shard` its share of the keys; returns its receipt, also written to
+ * the bucket.
  */
 export async function runErasure(store: ErasureStore, r: ErasureRequest): Promise<Receipt> {
   const now = r.now ?? (() => new Date());

@@ -23,8 +23,8 @@ export interface MacKeyed {
 }
 
 /**
- * MACs by KMS GenerateMac: the id's UTF-8 bytes as the message (at most 4,096 bytes; the id file's ids are far
- * shorter).
+ * MACs by KMS GenerateMac: the id's UTF-8 bytes as the message (at most 4,096 bytes; the id file's ids are
+ * far shorter).
  */
 export function kmsIdMacer(kms: KMSClient): IdMacer {
   return async (keyId, id) => {

@@ -119,8 +119,8 @@ export interface FilterOptions {
    * The events object's key: its name must agree with its bytes — GZIP under a key ending in `.gz`, not GZIP under any
    * other — or the object is undecodable (pending). Athena's text reader, for the locate and the analysts' table alike,
    * picks the codec by the file's extension, not its bytes (Hadoop CompressionCodecFactory), so such an object is not
-   * what Athena reads; the run does not decide for it. Undefined (failed records, which Athena does not read): not
-   * checked.
+   * what Athena reads; the run does not decide for it. Undefined (failed records, which Athena does not read):
+   * not checked.
    */
   key?: string;
 }
@@ -193,8 +193,8 @@ export function undecodable(raw: Buffer): string | undefined {
 const hadoopSnappyHeader = (raw: Buffer) => raw.length >= 8 && raw[0] === 0;
 
 /**
- * Whether any line of the object parses as a JSON object (what an NDJSON object of events holds, and compressed bytes
- * do not).
+ * Whether any line of the object parses as a JSON object (what an NDJSON object of events holds, and compressed
+ * bytes do not).
  */
 function anyJsonObjectLine(raw: Buffer): boolean {
   for (const [start, end] of allLines(raw)) {
@@ -316,8 +316,8 @@ function lineOutcome(
 export function scanJson(text: string): { duplicates: string[]; strings: string[] } {
   const duplicates: string[] = [];
   const strings: string[] = [];
-  // Per open object its keys and path, per open array null; `key` is the last key read, the path of a value opened
-  // next.
+  // Per open object its keys and path, per open array null; `key` is the last key read, the path of a value
+  // opened next.
   const stack: ({ keys: Set<string>; path: string } | { keys: null; path: string })[] = [];
   let key: string | undefined;
   const pathOf = (k: string | undefined) => {

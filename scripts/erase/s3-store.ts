@@ -63,8 +63,8 @@ export function s3Store(s3: S3Client, bucket: string): ErasureStore {
     },
     async head(key, versionId) {
       const h = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
-      // x-amz-restore: absent, `ongoing-request="true"`, or `ongoing-request="false", expiry-date=…` (S3 API,
-      // HeadObject).
+      // x-amz-restore: absent, `ongoing-request="true"`, or `ongoing-request="false", expiry-date=…` (S3
+      // API, HeadObject).
       const restore: ObjectHead['restore'] = !h.Restore
         ? 'none'
         : h.Restore.includes('ongoing-request="true"')
@@ -109,8 +109,8 @@ export function s3Store(s3: S3Client, bucket: string): ErasureStore {
             ContentType: like.contentType,
             ContentEncoding: like.contentEncoding,
             // The data's first write and the days it has left: the tagged lifecycle rule expires it in time
-            // (config/rewrite-retention.ts). Tagging on PutObject needs s3:PutObjectTagging (S3 API reference,
-            // PutObject).
+            // (config/rewrite-retention.ts). Tagging on PutObject needs s3:PutObjectTagging (S3 API
+            // reference, PutObject).
             ...(retention
               ? {
                   Metadata: { [FIRST_WRITTEN_METADATA]: retention.firstWritten },

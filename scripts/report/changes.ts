@@ -70,8 +70,8 @@ export type Field =
   | { kind: 'access-log-target'; before: string | null; after: string | null }
   | { kind: 'acl-grant'; grant: string }
   /**
-   * A stack in a region outside its jurisdiction (a configured exception allows it), with the region's own
-   * jurisdictions.
+   * A stack in a region outside its jurisdiction (a configured exception allows it), with the region's
+   * own jurisdictions.
    */
   | {
       kind: 'outside-jurisdiction';

@@ -177,8 +177,8 @@ export interface CostLine {
   /** The components the estimate prices that this line leaves out (no price in the region, or the cutoff). */
   notPriced: CostComponent[];
   /**
-   * Every billable component left out of the total, each with its reason: `notPriced`, then the stack's never-priced
-   * ones.
+   * Every billable component left out of the total, each with its reason: `notPriced`, then the stack's
+   * never-priced ones.
    */
   omitted: Omission[];
   /** A day's data as one query scans it, GB: what the cutoff is compared with. */

@@ -74,8 +74,8 @@ export interface Section {
   /** The class the page gives the section (`stack`, `changes`): what the page check looks for. */
   role: 'stack' | 'changes' | 'overview';
   /**
-   * A stack section's stack role (`data-stack-role` on the page): the page check asks pipelines for their capacity and
-   * prices.
+   * A stack section's stack role (`data-stack-role` on the page): the page check asks pipelines for their capacity
+   * and prices.
    */
   stackRole?: StackRole | 'workspaces';
   title: string;

@@ -35,8 +35,8 @@ export interface ErasureCost {
   /** Athena's scan of the queryable window; null when Athena is not priced for the region. Over the cutoff: null. */
   athenaLocate: number | null;
   /**
-   * Whether the workgroup's per-query cutoff cancels that scan (`npm run erase` refuses it; `--locate scan` reads the
-   * objects).
+   * Whether the workgroup's per-query cutoff cancels that scan (`npm run erase` refuses it; `--locate scan` reads
+   * the objects).
    */
   locateOverCutoff: boolean;
   /**
@@ -143,8 +143,8 @@ export function erasurePlan(model: StackModel, region: string, cutoffBytes: numb
       hoursWhileS3Unreachable: FIREHOSE_DIRECT_PUT_RETENTION_HOURS,
     });
   }
-  // The erasure's own results (its locating query's: object keys and whether each holds an id) hold no record: not a
-  // copy.
+  // The erasure's own results (its locating query's: object keys and whether each holds an id) hold no record: not
+  // a copy.
   const locateResults = (x: { name: string }) => x.name.endsWith(`/${ERASURE_LOCATE_RESULTS_FOLDER}`);
   for (const s of model.stores.filter((x) => x.role === 'query-results' && !locateResults(x)))
     copies.push({ store: s.name, role: s.role, how: 'deleted-when-naming-an-id', hours: 0 });

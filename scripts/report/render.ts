@@ -68,8 +68,8 @@ function alertLines(model: StackModel): { alarms: string[]; destinations: string
 }
 
 /**
- * A statement as a row of the access table: effect, actions, resources, conditions (`NotAction`/`NotResource` said as
- * such).
+ * A statement as a row of the access table: effect, actions, resources, conditions (`NotAction`/`NotResource` said
+ * as such).
  */
 const statementRow = (s: Statement, ctx: words.Context): Cell[] => {
   const listOf = (items: string[]) => items.flatMap((a, i) => [...(i ? [text(', ')] : []), code(a)]);

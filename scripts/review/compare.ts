@@ -249,8 +249,8 @@ export function accessChanges(base: StackModel, current: StackModel): Change[] {
 }
 
 /**
- * A new stack's grants to principals outside its account, as changes from nothing (a new stack's own roles are not "new
- * access").
+ * A new stack's grants to principals outside its account, as changes from nothing (a new stack's own roles are not
+ * "new access").
  */
 function outsiderGrants(model: StackModel): Change[] {
   const empty: StackModel = { ...model, access: { principals: [], targets: [], cells: [], unseen: [] } };

@@ -7,8 +7,8 @@
  * with the review below the overview of index.html, plus changes.md (for the pull request) and changes.json (for CI
  * gates), all at once: a review that fails leaves the earlier one in --out as it was. --plan takes only `terraform show
  * -json` of a plan (terraform-json/plan.ts). Exit 0; 2 for an input refused; 1 for another failure, and with
- * --fail-on-widening when data moves region or jurisdiction, access is widened, retention shortened or protection
- * weakened.
+ * --fail-on-widening when data moves region or jurisdiction, access is widened, retention shortened or
+ * protection weakened.
  */
 import { spawnSync } from 'node:child_process';
 import {

@@ -77,8 +77,8 @@ export function pairByIdentity<T>(
     );
     if (b !== undefined) pair(a, b);
   }
-  // A state stack (same region) or a trust stack whose deployments changed: paired when exactly one candidate on each
-  // side.
+  // A state stack (same region) or a trust stack whose deployments changed: paired when exactly one candidate on
+  // each side.
   const sameServer = (b: Identity, a: Identity) =>
     b.role === a.role &&
     overlaps(b.environments, a.environments) &&

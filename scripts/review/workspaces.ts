@@ -32,8 +32,8 @@ function workspaceChanges(b: HcpWorkspace, a: HcpWorkspace): WorkspaceChange[] {
 const EFFECTS: Effect[] = ['widens-access', 'weakens-protection', 'narrows-access', 'strengthens-protection'];
 
 /**
- * Workspaces stacks of both sides, paired by organization and host (the stack's identity), then their workspaces by
- * name.
+ * Workspaces stacks of both sides, paired by organization and host (the stack's identity), then their workspaces
+ * by name.
  */
 export function compareWorkspaces(base: WorkspacesModel[], current: WorkspacesModel[]): WorkspacesReview[] {
   const key = (m: WorkspacesModel) => `${m.hostname}/${m.organization}`;

@@ -117,8 +117,8 @@ export const crawlerLogGroup = (roleName: string, securityConfiguration?: string
  * catalog-target crawler creates no table ("no new catalog tables are created": Glue guide, "Crawler source type").
  * No deletes: the schema-change policy is LOG/LOG. AWS lists no per-action set for a catalog-target crawler (the
  * "Crawler prerequisites" page offers AWSGlueServiceRole, glue:* on *): these are the catalog's read, table update
- * and partition actions such a crawl calls. With encrypted logs, the role also associates the stack key with its log
- * group.
+ * and partition actions such a crawl calls. With encrypted logs, the role also associates the stack key with its
+ * log group.
  */
 export function crawlerCatalogStatements(
   env: AwsEnvironment,

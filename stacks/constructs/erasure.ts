@@ -26,8 +26,8 @@ import { keyThroughS3AndAthena, peopleAccess } from './people-access';
 export interface ErasureProps {
   readonly env: AwsEnvironment;
   /**
-   * The stack (policy and role name), the data bucket, the erasure's own workgroup, and the database of the locating
-   * query.
+   * The stack (policy and role name), the data bucket, the erasure's own workgroup, and the database of the
+   * locating query.
    */
   readonly names: Pick<
     ResourceNames,
@@ -193,8 +193,8 @@ export function erasureStatements(
       Resource: bucket,
       Condition: { StringLike: { 's3:prefix': [data, errors, results].map((f) => `${f}*`) } },
     },
-    // Without it, reading a journal not yet written is a 403 instead of a 404 (S3 API reference, GetObject
-    // permissions).
+    // Without it, reading a journal not yet written is a 403 instead of a 404 (S3 API reference,
+    // GetObject permissions).
     {
       Sid: 'SeeWhetherAJournalExists',
       Effect: 'Allow',

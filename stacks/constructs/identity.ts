@@ -7,8 +7,8 @@ export interface ServiceRoleProps {
   /** IAM role name (global in the account, so it carries the region). */
   readonly roleName: string;
   /**
-   * Who may assume the role: `{ Service: 'firehose.amazonaws.com' }` or `{ Federated: 'cognito-identity.amazonaws.com'
-   * }`.
+   * Who may assume the role: `{ Service: 'firehose.amazonaws.com' }` or `{ Federated:
+   * 'cognito-identity.amazonaws.com' }`.
    */
   readonly principal: Record<string, string>;
   /** The confused-deputy guard: conditions every assumption must meet. Required — never empty. */

@@ -49,8 +49,8 @@ export interface StorageProps {
    */
   readonly accessLogs?: { readonly retentionDays: number };
   /**
-   * Days erasure requests' records, journals and receipts are kept (`erasure-requests/`, from each object's last
-   * write).
+   * Days erasure requests' records, journals and receipts are kept (`erasure-requests/`, from each object's
+   * last write).
    * @default DEFAULT_SETTINGS.erasure.receiptRetentionDays
    */
   readonly erasureReceiptDays?: number;
@@ -229,8 +229,8 @@ export class Storage extends Construct implements KeyPolicyContributions, Bucket
   /**
    * Adds a destination to the bucket's event notifications. S3 keeps one notification configuration per bucket, so
    * every consumer (alerts on failed records, the crawler's event queue, …) contributes to this single resource,
-   * created on first use and updated with each contribution; it is set after each destination's policy, which S3
-   * checks.
+   * created on first use and updated with each contribution; it is set after each destination's policy, which
+   * S3 checks.
    */
   addNotification(destination: BucketNotificationDestination): void {
     if (destination.topic) this.notificationTopics.push(destination.topic);

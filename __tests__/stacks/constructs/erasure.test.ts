@@ -43,8 +43,8 @@ describe('Erasure', () => {
   const tf = build();
   const { granted, allowed } = policyOf(tf);
 
-  // Each S3 call of scripts/erase/s3-store.ts, as the IAM action it needs (S3 API reference, each operation's
-  // permissions).
+  // Each S3 call of scripts/erase/s3-store.ts, as the IAM action it needs (S3 API reference, each
+  // operation's permissions).
   it.each([
     [
       'lists the versions of events (ListObjectVersions)',
@@ -137,8 +137,8 @@ describe('Erasure', () => {
       'lets the query read its result back',
       request('s3:GetObject', 'arn:aws:s3:::bare-data/erasure-locate-results/q.csv'),
     ],
-    // Athena calls GetBucketLocation on the results bucket as the caller (AmazonAthenaFullAccess grants it on results
-    // buckets).
+    // Athena calls GetBucketLocation on the results bucket as the caller (AmazonAthenaFullAccess grants it on
+    // results buckets).
     ["lets Athena find the results bucket's region", request('s3:GetBucketLocation', 'arn:aws:s3:::bare-data')],
     ['decrypts through Athena', request('kms:Decrypt', KEY, viaService('athena'))],
   ])('may: %s', (_what, r) => expect(allowed(r)).toBe(true));
@@ -277,8 +277,8 @@ describe('Erasure', () => {
         Principal: { AWS: unknown };
         Action: string[];
       }[];
-      // Administrators manage it without any MAC operation (nor CreateGrant, which would let them grant it to
-      // themselves).
+      // Administrators manage it without any MAC operation (nor CreateGrant, which would let them grant it
+      // to themselves).
       const admin = statements.find((x) => x.Sid === 'AdministratorsManageWithoutUsingIt')!;
       expect(
         admin.Action.some(

@@ -95,8 +95,8 @@ export function alarmConditions(text: string, model: StackModel): string | null 
 }
 
 /**
- * Why a control has its status: the acceptance, AWS's exemption, what fails and what would close it, or why no rule
- * checks it.
+ * Why a control has its status: the acceptance, AWS's exemption, what fails and what would close it, or why no
+ * rule checks it.
  */
 export function controlWhy(
   c: ControlResult,

@@ -138,8 +138,8 @@ export const capacityExceeded = (c: CapacityCheck): string =>
   `records/s, ${c.quota.requestsPerSecond} requests/s) and throttles; ` +
   `fix: ${c.fixes.map(capacityFix).join('; ')}`;
 /**
- * The capacity finding (info) on what packing events per record would save: `percent` at the top tier, each tier's
- * cost.
+ * The capacity finding (info) on what packing events per record would save: `percent` at the top tier, each
+ * tier's cost.
  */
 export const packingSaves = (batching: NonNullable<CapacityCheck['batching']>, percent: number): string =>
   `packing ~${batching[0].eventsPerPackedRecord} events per record would cut ` +

@@ -1,7 +1,7 @@
 /**
  * The HCP Terraform workspaces stacks in words (../workspaces.ts reads them, scripts/review/workspaces.ts compares
- * them; scripts/report/workspaces-section.ts lays out their report section): a workspace, what changed in it, a
- * verdict.
+ * them; scripts/report/workspaces-section.ts lays out their report section): a workspace, what changed in it,
+ * a verdict.
  */
 import type { WorkspaceChange, WorkspacesReview } from '../changes';
 import type { HcpWorkspace, WorkspacesModel } from '../workspaces';
