@@ -50,7 +50,12 @@ export async function main(args: string[]): Promise<number> {
   }
   let outputs: Outputs;
   if (values.outputs) {
-    outputs = JSON.parse(readFileSync(values.outputs, 'utf8')) as Outputs;
+    const read = readOutputsFile(values.outputs, stack);
+    if (typeof read === 'string') {
+      console.error(`--outputs ${values.outputs}: ${read}`);
+      return 1;
+    }
+    outputs = read;
   } else {
     const stackDir = join(values.dir, stack);
     if (!existsSync(stackDir)) {
@@ -96,6 +101,33 @@ export async function main(args: string[]): Promise<number> {
       `stream ${config.deliveryStreamName}, contract ${config.contract.version}`,
   );
   return 0;
+}
+
+/**
+ * A stack's outputs from a file, or what is wrong with it. Two shapes: `terraform output -json`'s, each output an
+ * object holding its `value`; and `cdktf output --outputs-file`'s, the stacks' outputs under their names, values
+ * unwrapped (`saveOutputs` in cdktf-cli 0.21, lib/output.ts).
+ */
+export function readOutputsFile(path: string, stack: string): Outputs | string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return `not JSON (${(error as Error).message})`;
+  }
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(parsed)) return 'not an object of outputs (`terraform output -json` writes one)';
+  const ofStack = parsed[stack];
+  if (isObject(ofStack) && !('value' in ofStack))
+    return Object.fromEntries(Object.entries(ofStack).map(([name, value]) => [name, { value }]));
+  return parsed as Outputs;
 }
 
 if (isEntryPoint('scripts/app-config.ts')) {

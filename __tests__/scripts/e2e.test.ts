@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appConfig, PUT_RECORD_BATCH_LIMITS } from '../../scripts/app-bundle-config';
-import { main as appConfigMain } from '../../scripts/app-config';
+import { main as appConfigMain, readOutputsFile } from '../../scripts/app-config';
 import { summarize } from '../../scripts/drift';
 import {
   allowDestroyOverride,
@@ -138,6 +138,28 @@ describe('npm run app-config', () => {
       appConfig(dev.deployment, outputs).contract.version,
     );
   });
+
+  it(
+    "reads --outputs in terraform output -json's shape and in cdktf output --outputs-file's, and says what is " +
+      'wrong with any other file',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'app-config-outputs-'));
+      const stack = dev.deployment.names.stack;
+      const file = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
+      try {
+        expect(readOutputsFile(file('terraform.json', JSON.stringify(outputs)), stack)).toEqual(outputs);
+        const unwrapped = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value]));
+        const cdktf = file('cdktf.json', JSON.stringify({ other: {}, [stack]: unwrapped }));
+        expect(readOutputsFile(cdktf, stack)).toEqual(outputs);
+        expect(readOutputsFile(file('bad.json', '{"region": '), stack)).toMatch(/^not JSON \(/);
+        expect(readOutputsFile(file('list.json', '[]'), stack)).toMatch(/^not an object of outputs/);
+        expect(readOutputsFile(file('null.json', 'null'), stack)).toMatch(/^not an object of outputs/);
+        expect(readOutputsFile(join(dir, 'missing.json'), stack)).toBe('cannot be read (ENOENT)');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('refuses outputs that are missing or of another configuration, naming them', () => {
     expect(() => appConfig(dev.deployment, { ...outputs, identity_pool_id: { value: '' } })).toThrow(
