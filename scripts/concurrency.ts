@@ -1,8 +1,8 @@
 /**
  * Bounded concurrency, for every tool that runs I/O-bound work side by side: Terraform processes (drift, the e2e,
  * `npm run validate`) and S3 keys (`npm run erase`). Two shapes of one bound: tasks that arrive over time and each
- * wait for a slot (`limiter`, `inParallel` over a list), and a stream pulled only as slots free (`forEachConcurrently`,
- * for a listing too long to hold).
+ * wait for a slot (`limiter`), and a stream pulled only as slots free (`forEachConcurrently`, for a listing too long to
+ * hold; `inParallel`, a list through it with its results in order).
  */
 
 /** Runs the tasks given to it at most `limit` at a time, in the order they were given. */
@@ -25,26 +25,18 @@ export function limiter(limit: number): <R>(task: () => Promise<R>) => Promise<R
 
 /**
  * Runs `task` for each item with at most `limit` at a time, started in order; results in input order. After a
- * failure starts no more (those running end) and rejects with it: a throttled API is not sent the rest.
+ * failure starts no more (those running end) and rejects with it: a throttled API is not sent the rest. The list as a
+ * stream of its indexes through forEachConcurrently, which holds that rule.
  */
 export async function inParallel<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const slot = limiter(limit);
-  const failed: { error?: unknown } = {};
-  const settled = await Promise.allSettled(
-    items.map((item) =>
-      slot(async () => {
-        if ('error' in failed) throw failed.error;
-        try {
-          return await task(item);
-        } catch (error) {
-          if (!('error' in failed)) failed.error = error;
-          throw error;
-        }
-      }),
-    ),
-  );
-  if ('error' in failed) throw failed.error;
-  return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
+  const results = new Array<R>(items.length);
+  async function* indexes() {
+    for (let i = 0; i < items.length; i++) yield i;
+  }
+  await forEachConcurrently(indexes(), limit, async (i) => {
+    results[i] = await task(items[i]);
+  });
+  return results;
 }
 
 /**
