@@ -14,6 +14,28 @@ export function matrixWith(change: DeepPartial<MatrixConfig>): MatrixConfig {
   return deepMerge(EXAMPLE_MATRIX, change);
 }
 
+/**
+ * The example matrix with its state in HCP Terraform (organization acme-telemetry on app.terraform.io), the EU
+ * deployment's in an HCP Europe organization (acme-telemetry-eu on app.eu.terraform.io).
+ */
+export function hcpMatrix(backend: { project?: string } = {}): MatrixConfig {
+  const matrix = matrixWith({});
+  matrix.backend = {
+    type: 'cloud',
+    organization: 'acme-telemetry',
+    workspacePrefix: 'ios-telemetry',
+    hostname: 'app.terraform.io',
+    ...backend,
+    crossJurisdictionAccountReason: 'the example keeps its US and EU prod in one account',
+  };
+  matrix.deployments = matrix.deployments.map((d) =>
+    d.jurisdiction === 'EU'
+      ? { ...d, backend: { organization: 'acme-telemetry-eu', hostname: 'app.eu.terraform.io' } }
+      : d,
+  );
+  return matrix;
+}
+
 /** A one-deployment example matrix: prod/eu-central-1 on the compliance profile, with overrides. */
 export function singleDeployment(
   overrides: DeepPartial<PipelineSettingsInput> = {},

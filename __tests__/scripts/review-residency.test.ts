@@ -62,6 +62,11 @@ const summary = (reviews: StackReview[]) =>
   );
 const gated = (reviews: StackReview[]) => gateFailures(reviews).map((f) => [f.stack, f.effect]);
 const reason = 'the app store review team is in Oregon (legal review 2026-11)';
+/** The EU deployment with its state in HCP Terraform Europe (an adopter's second edit). */
+const euOnHcp: DeploymentConfig = {
+  ...prodEu,
+  backend: { type: 'cloud', organization: 'acme-eu', workspacePrefix: 'telemetry', hostname: 'app.eu.terraform.io' },
+};
 
 describe('moving the EU stack to us-west-2', () => {
   it(
@@ -182,15 +187,6 @@ describe('pairing by identity only', () => {
     'the combined adoption change (EU state to HCP Europe, an ap-south-1 deployment added) is ' +
       "reviewed as its parts are alone: nothing paired across, no 'moves to ap-south-1'",
     () => {
-      const euOnHcp = {
-        ...prodEu,
-        backend: {
-          type: 'cloud' as const,
-          organization: 'acme-eu',
-          workspacePrefix: 'telemetry',
-          hostname: 'app.eu.terraform.io',
-        },
-      };
       const mumbai: DeploymentConfig = {
         environment: 'prod',
         region: 'ap-south-1',
@@ -211,15 +207,6 @@ describe('pairing by identity only', () => {
   );
 
   it('a trust stack is reviewed in its own terms: whom it trusts, no data', () => {
-    const euOnHcp = {
-      ...prodEu,
-      backend: {
-        type: 'cloud' as const,
-        organization: 'acme-eu',
-        workspacePrefix: 'telemetry',
-        hostname: 'app.eu.terraform.io',
-      },
-    };
     const trust = review(matrix(dev, prodUs, euOnHcp)).find((r) => r.model.identity.role === 'trust')!;
     expect(trust.status).toBe('added');
     expect(verdict(trust)).toBe(

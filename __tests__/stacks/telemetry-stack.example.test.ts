@@ -11,7 +11,7 @@ import { NAMED_QUERIES } from '../../config/queries';
 import { configCheck } from '../../scripts/config-check';
 import { parsePolicy } from '../../terraform-json/policy';
 import { EXAMPLE_MATRIX } from '../fixtures/example-matrix';
-import { dataKey, matrixWith, only, singleDeployment, synthMatrix } from '../helpers';
+import { dataKey, hcpMatrix, only, singleDeployment, synthMatrix } from '../helpers';
 
 const stacks = synthMatrix();
 /** Metadata type cdktf gives warning annotations. */
@@ -227,19 +227,7 @@ describe('backends', () => {
   it(
     'Terraform Cloud: one workspace per stack, named from ' + 'config, the EU deployment in an HCP Europe organization',
     () => {
-      const matrix = matrixWith({});
-      matrix.backend = {
-        type: 'cloud',
-        organization: 'acme-telemetry',
-        workspacePrefix: 'ios-telemetry',
-        hostname: 'app.terraform.io',
-        crossJurisdictionAccountReason: 'the example keeps its US and EU prod in one account',
-      };
-      matrix.deployments = matrix.deployments.map((d) =>
-        d.jurisdiction === 'EU'
-          ? { ...d, backend: { organization: 'acme-telemetry-eu', hostname: 'app.eu.terraform.io' } }
-          : d,
-      );
+      const matrix = hcpMatrix();
       const synthesized = synthMatrix(matrix);
       expect(synthesized.map((s) => s.tf.terraform?.cloud)).toEqual(
         synthesized.map((s) => ({

@@ -10,22 +10,9 @@ import { deployPermissions, TAG_ON_CREATE, UnknownResourceTypeError } from '../.
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { buildMatrix } from '../../stacks/matrix';
 import type { PolicyStatement } from '../../stacks/iam';
-import { matrixWith, synthKept } from '../helpers';
+import { hcpMatrix, synthKept } from '../helpers';
 
-const matrix = matrixWith({});
-matrix.backend = {
-  type: 'cloud',
-  organization: 'acme-telemetry',
-  workspacePrefix: 'ios-telemetry',
-  hostname: 'app.terraform.io',
-  project: 'mobile-telemetry',
-  crossJurisdictionAccountReason: 'the example keeps its US and EU prod in one account',
-};
-matrix.deployments = matrix.deployments.map((d) =>
-  d.jurisdiction === 'EU'
-    ? { ...d, backend: { organization: 'acme-telemetry-eu', hostname: 'app.eu.terraform.io' } }
-    : d,
-);
+const matrix = hcpMatrix({ project: 'mobile-telemetry' });
 const deployments = resolveMatrix(matrix);
 const app = Testing.app();
 const { all, telemetry } = buildMatrix(app, deployments);
