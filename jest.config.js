@@ -9,13 +9,14 @@
  * (median 26.2 s) against 30.7–31.6 s (median 31.0 s), peak RSS of the largest process 0.71–0.76 GB against
  * 0.49–0.55 GB (`npm run bench` prints the whole tree's). On more cores jest would still use two.
  * jest-light-runner 0.8 (it declares Node >= 22, as package.json's engines do).
- * TypeScript is stripped, not type-checked, by tsx's hooks (register-typescript.mjs; `npm run typecheck` checks).
+ * TypeScript is compiled once per run by global-setup.js (esbuild, types stripped, not checked: `npm run typecheck`
+ * checks) and loaded through Node's module hooks (register-typescript.mjs).
  * @type {import('jest').Config}
  */
 module.exports = {
   runner: 'jest-light-runner',
-  // Nothing for jest to transform: tsx strips the TypeScript, and the config's own JS files (global set-up and
-  // teardown, snapshot resolver) run as they are. The default would load babel for nothing.
+  // Nothing for jest to transform: the hooks load the compiled TypeScript, and the config's own JS files (global
+  // set-up and teardown, snapshot resolver) run as they are. The default would load babel for nothing.
   transform: {},
   maxWorkers: 2,
   roots: ['<rootDir>/__tests__'],

@@ -1,29 +1,31 @@
 /**
- * Makes this test run's scratch folder ($TELEMETRY_TEST_SCRATCH) and runs, before any test, the project's commands
- * the tests run as users do (fixtures/commands.ts as a script, through scripts/run-ts.js — the runner every command
- * uses, so the processes the tests start load the code as users' do; the configured synth, which the invariant and
- * snapshot tests read, among them). A failed command is recorded, not thrown, so the test that reads it shows
- * its messages as a test failure.
+ * Makes this test run's scratch folder ($TELEMETRY_TEST_SCRATCH) and, before any test:
+ * - runs the project's commands the tests run as users do (fixtures/commands.ts as a script, through
+ *   scripts/run-ts.js — the runner every command uses, so the processes the tests start load the code as users' do;
+ *   the configured synth, which the invariant and snapshot tests read, among them). A failed command is recorded, not
+ *   thrown, so the test that reads it shows its messages as a test failure;
+ * - meanwhile compiles the project's TypeScript into `<scratch>/compiled`, which the test threads load
+ *   (register-typescript.mjs).
  */
-const { spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { mkdtempSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const path = require('node:path');
+const { compileProject } = require('../scripts/run-ts.js');
 
 module.exports = async function globalSetup() {
   const scratch = mkdtempSync(path.join(tmpdir(), 'telemetry-tests-'));
   process.env.TELEMETRY_TEST_SCRATCH = scratch;
-  const commands = spawnSync(
+  const commands = spawn(
     process.execPath,
     [path.join(__dirname, '..', 'scripts', 'run-ts.js'), path.join(__dirname, 'fixtures', 'commands.ts'), scratch],
-    {
-      cwd: path.join(__dirname, '..'),
-      stdio: 'inherit',
-    },
+    { cwd: path.join(__dirname, '..'), stdio: 'inherit' },
   );
-  if (commands.status !== 0)
-    throw new Error(
-      `__tests__/fixtures/commands.ts failed ` +
-        `(${commands.error?.message ?? commands.signal ?? `exit ${commands.status}`})`,
-    );
+  const ended = new Promise((resolve) => {
+    commands.on('error', (error) => resolve(error.message));
+    commands.on('close', (status, signal) => resolve(status === 0 ? undefined : (signal ?? `exit ${status}`)));
+  });
+  compileProject(path.join(scratch, 'compiled'));
+  const failure = await ended;
+  if (failure) throw new Error(`__tests__/fixtures/commands.ts failed (${failure})`);
 };

@@ -8,8 +8,7 @@ import type {} from 'cdktf/lib/testing/adapters/jest';
 Testing.setupJest();
 
 // What the tests put in the temporary directory — cdktf's Testing outdirs, scratch projects and synths, the files of
-// the commands they run — goes under this run's scratch folder, which global-teardown.js removes. Set here, once
-// tsx has loaded, so tsx keeps its cache in /tmp.
+// the commands they run — goes under this run's scratch folder, which global-teardown.js removes.
 if (process.env.TELEMETRY_TEST_SCRATCH) {
   const scratch = join(process.env.TELEMETRY_TEST_SCRATCH, 'tmp');
   mkdirSync(scratch, { recursive: true });

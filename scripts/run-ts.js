@@ -22,46 +22,67 @@ const SKIP_ANYWHERE = new Set(['node_modules', '.git']);
  */
 const SKIP_AT_ROOT = new Set(['cdktf.out', 'report', '__tests__', 'sample-data', 'bootstrap-state', 'coverage']);
 
+/**
+ * The project's source files under `projectRoot`, in a stable order: every file `keep` accepts, outside
+ * SKIP_ANYWHERE and (at the top) SKIP_AT_ROOT, except a top folder named in `walked`.
+ */
+function projectFiles(projectRoot, keep, walked = []) {
+  const files = [];
+  const walk = (dir) => {
+    for (const item of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (item.isDirectory()) {
+        const skipped =
+          SKIP_ANYWHERE.has(item.name) ||
+          (dir === projectRoot && SKIP_AT_ROOT.has(item.name) && !walked.includes(item.name));
+        if (!skipped) walk(path.join(dir, item.name));
+      } else if (keep(item.name)) files.push(path.join(dir, item.name));
+    }
+  };
+  walk(projectRoot);
+  return files;
+}
+
 /** Size and mtime of every .ts file of the project under `projectRoot`: any edit changes the cache key. */
 function sourceKey(projectRoot, entry) {
   const entryTop = path.relative(projectRoot, path.resolve(projectRoot, entry)).split(path.sep)[0];
   const hash = crypto
     .createHash('sha256')
     .update(`${entry}\0${fs.statSync(__filename).mtimeMs}\0${require('esbuild/package.json').version}`);
-  const walk = (dir) => {
-    for (const item of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (item.isDirectory()) {
-        const skipped =
-          SKIP_ANYWHERE.has(item.name) ||
-          (dir === projectRoot && SKIP_AT_ROOT.has(item.name) && item.name !== entryTop);
-        if (!skipped) walk(path.join(dir, item.name));
-      } else if (item.name.endsWith('.ts') || item.name === 'package.json' || item.name === 'tsconfig.json') {
-        const stat = fs.statSync(path.join(dir, item.name));
-        hash.update(`${path.join(dir, item.name)}\0${stat.size}\0${stat.mtimeMs}\n`);
-      }
-    }
-  };
-  walk(projectRoot);
+  const keep = (name) => name.endsWith('.ts') || name === 'package.json' || name === 'tsconfig.json';
+  for (const file of projectFiles(projectRoot, keep, [entryTop])) {
+    const stat = fs.statSync(file);
+    hash.update(`${file}\0${stat.size}\0${stat.mtimeMs}\n`);
+  }
   return hash.digest('hex').slice(0, 24);
 }
 
-function bundle(entry) {
-  const cacheDir = path.join(root, 'node_modules', '.cache', 'run-ts');
+/** How esbuild writes every TypeScript file run here, bundled or one by one: CommonJS for Node 22 and later. */
+const OUTPUT = { platform: 'node', format: 'cjs', target: 'node22', logLevel: 'error' };
+
+/**
+ * Where the bundle of `entry` is cached. Named by the entry's real path, so an entry reached through a symbolic link
+ * into the project (the tests' copy of it with another cdktf.json) shares the project's bundle instead of bundling
+ * anew every time under a name no later run asks for.
+ */
+function bundleCache(entry) {
+  const real = fs.realpathSync(entry);
+  const dir = path.join(root, 'node_modules', '.cache', 'run-ts');
   const name = path
-    .relative(root, entry)
+    .relative(root, real)
     .replace(/\.ts$/, '')
     .replace(/[^A-Za-z0-9]+/g, '_');
-  const cached = path.join(cacheDir, `${name}-${sourceKey(root, entry)}.js`);
+  return { dir, name, file: path.join(dir, `${name}-${sourceKey(root, real)}.js`) };
+}
+
+function bundle(entry) {
+  const { dir: cacheDir, name, file: cached } = bundleCache(entry);
   if (fs.existsSync(cached)) return fs.readFileSync(cached, 'utf8');
   const { outputFiles } = require('esbuild').buildSync({
+    ...OUTPUT,
     entryPoints: [entry],
     bundle: true,
     packages: 'external',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
     write: false,
-    logLevel: 'error',
   });
   const code = outputFiles[0].text;
   try {
@@ -74,6 +95,22 @@ function bundle(entry) {
     // A read-only checkout still runs; it just bundles every time.
   }
   return code;
+}
+
+/** Where compileProject(outDir) writes the JavaScript of `file`, a TypeScript file of the project. */
+function compiledPath(outDir, file) {
+  return path.join(outDir, path.relative(root, file)).replace(/\.ts$/, '.js');
+}
+
+/**
+ * Compiles every TypeScript file of the project, the tests' own included, one file to one file into `outDir`
+ * (compiledPath), with inline source maps so that errors point at the TypeScript lines: what the test threads load
+ * (__tests__/register-typescript.mjs), one esbuild call per test run (~0.3 s) instead of a transform of each file
+ * in each thread. Types are stripped, not checked.
+ */
+function compileProject(outDir) {
+  const entryPoints = projectFiles(root, (name) => name.endsWith('.ts'), ['__tests__']);
+  require('esbuild').buildSync({ ...OUTPUT, entryPoints, outdir: outDir, outbase: root, sourcemap: 'inline' });
 }
 
 /** Runs the entry named by argv[2] (default main.ts) as if Node had started it. */
@@ -90,4 +127,4 @@ function run() {
 }
 
 if (require.main === module) run();
-module.exports = { run, sourceKey };
+module.exports = { run, sourceKey, bundleCache, compileProject, compiledPath };

@@ -51,7 +51,7 @@ export function checkTerraformVersionOncePerCommand(): void {
  * For the test thread only (__tests__/register-typescript.mjs calls it before any test runs): tokens carry no
  * creation stack. cdktf records a full stack trace for every token it creates (`creationStack` of each attribute
  * reference and Lazy, cdktf/lib/tokens/private/stack-trace.js), shown only when a token fails to resolve. Capturing it
- * at an unlimited depth inside the test runner's deep stacks, and formatting it through tsx's source maps, was ~2 s of
+ * at an unlimited depth inside the test runner's deep stacks, and formatting it through the source maps, was ~2 s of
  * CPU per run (profiles of 2026-12-06 and -07); cdktf's own Testing.app() already leaves out the construct stack
  * traces (`stackTraces: false`). Every Error keeps its mapped stack. CDK Terrain has a switch for this ("the
  * (expensive) Error.captureStackTrace call": CDKTN_DISABLE_CREATION_STACK, cdktn 0.24

@@ -154,7 +154,7 @@ async function testFigures(runs: number, naiveRuns: number, dir: string): Promis
   const naiveConfig = writeNaiveTemplateConfig(dir);
   const jest = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
   const naiveArgs = naiveConfig ? [jest, '--ci', '--silent', '-c', naiveConfig] : [];
-  // Untimed first runs: tsx's and ts-jest's caches are warm for every timed run.
+  // Untimed first runs: run-ts's bundles and ts-jest's cache are warm for every timed run.
   await measure('npm', npmTest);
   if (naiveConfig) await measure(process.execPath, naiveArgs);
   const ours: Run[] = [];
