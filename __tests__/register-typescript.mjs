@@ -1,27 +1,25 @@
 // Loaded first in the test thread, jest's own (jest.config.js `setupFiles`): module hooks let the light runner's
-// plain Node `import()` and `require()` load the project's TypeScript files as the JavaScript global-setup.js
-// compiled them to, once per run, with scripts/run-ts.js's esbuild settings (types stripped, not checked:
-// `npm run typecheck` does that once). run-ts's bundle of one entry cannot serve a test thread, which imports each
-// test file and fixture on its own and shares one loaded cdktf between them all; a bundle per test file would load
-// cdktf again for each, which is what the light runner is there to avoid.
+// plain Node `import()` and `require()` load the project's TypeScript files as JavaScript compiled with run-ts's
+// esbuild settings (scripts/run-ts.js's compiledProject, which global-setup.js calls: compiled once, kept while no
+// source changes; types stripped, not checked: `npm run typecheck` does that). run-ts's bundle of one entry cannot
+// serve a test thread, which imports each test file and fixture on its own and shares one loaded cdktf between them
+// all; a bundle per test file would load cdktf again for each, which is what the light runner is there to avoid.
 // The hooks run synchronously in the thread (`module.registerHooks`, Node ≥ 22.15:
 // https://nodejs.org/api/module.html#moduleregisterhooksoptions) and only for the project's `.ts` files and their
 // extensionless imports; dependencies load as Node loads them. tsx, used before, also lexed every JavaScript file
 // loaded and transformed every test file anew in each run: ~1 s of a ~10 s run (2026-12-07, four alternating runs).
 import { createRequire, registerHooks } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const { compiledPath } = require('../scripts/run-ts.js');
 
-const scratch = process.env.TELEMETRY_TEST_SCRATCH;
-if (!scratch)
+const compiled = process.env.TELEMETRY_TEST_COMPILED;
+if (!compiled)
   throw new Error(
-    'TELEMETRY_TEST_SCRATCH is not set: run the tests through jest (jest.config.js runs global-setup.js)',
+    'TELEMETRY_TEST_COMPILED is not set: run the tests through jest (jest.config.js runs global-setup.js)',
   );
-const compiled = join(scratch, 'compiled');
 
 /** The path of a `file:` URL, without the query the light runner adds to a test file's. */
 const pathOf = (url) => fileURLToPath(url.split('?')[0]);
@@ -58,8 +56,7 @@ registerHooks({
         shortCircuit: true,
       };
     const js = compiledPath(compiled, file);
-    if (!existsSync(js))
-      throw new Error(`${file} was not compiled by global-setup.js: it is not a file of the project`);
+    if (!existsSync(js)) throw new Error(`${file} was not compiled (global-setup.js): it is not a file of the project`);
     return { format: 'commonjs', source: readFileSync(js, 'utf8'), shortCircuit: true };
   },
 });

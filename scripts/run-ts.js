@@ -12,6 +12,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
+const { pathToFileURL } = require('node:url');
 
 const root = path.resolve(__dirname, '..');
 /** Never part of a bundle, wherever they are. */
@@ -97,20 +98,66 @@ function bundle(entry) {
   return code;
 }
 
-/** Where compileProject(outDir) writes the JavaScript of `file`, a TypeScript file of the project. */
+/** Where the JavaScript of `file`, a TypeScript file of the project, is in compiledProject's folder `outDir`. */
 function compiledPath(outDir, file) {
   return path.join(outDir, path.relative(root, file)).replace(/\.ts$/, '.js');
 }
 
 /**
- * Compiles every TypeScript file of the project, the tests' own included, one file to one file into `outDir`
- * (compiledPath), with inline source maps so that errors point at the TypeScript lines: what the test threads load
- * (__tests__/register-typescript.mjs), one esbuild call per test run (~0.3 s) instead of a transform of each file
- * in each thread. Types are stripped, not checked.
+ * Compiles every TypeScript file of the project into `outdir` (compiledPath), each with its source map inline. The
+ * map names its source by absolute URL: the test threads load the JavaScript as the TypeScript file's module, and Node
+ * resolves a map's relative sources against that module's own location, not the compiled file's.
  */
-function compileProject(outDir) {
-  const entryPoints = projectFiles(root, (name) => name.endsWith('.ts'), ['__tests__']);
-  require('esbuild').buildSync({ ...OUTPUT, entryPoints, outdir: outDir, outbase: root, sourcemap: 'inline' });
+function compileInto(outdir) {
+  const { outputFiles } = require('esbuild').buildSync({
+    ...OUTPUT,
+    entryPoints: projectFiles(root, (name) => name.endsWith('.ts'), ['__tests__']),
+    outdir,
+    outbase: root,
+    sourcemap: 'external',
+    sourcesContent: false,
+    write: false,
+  });
+  const maps = new Map(outputFiles.filter((f) => f.path.endsWith('.map')).map((f) => [f.path, f.text]));
+  for (const file of outputFiles.filter((f) => f.path.endsWith('.js'))) {
+    const map = JSON.parse(maps.get(`${file.path}.map`));
+    map.sources = map.sources.map((source) => pathToFileURL(path.resolve(path.dirname(file.path), source)).href);
+    const inline = Buffer.from(JSON.stringify(map)).toString('base64');
+    fs.mkdirSync(path.dirname(file.path), { recursive: true });
+    fs.writeFileSync(file.path, `${file.text}//# sourceMappingURL=data:application/json;base64,${inline}\n`);
+  }
+}
+
+/**
+ * The folder holding every TypeScript file of the project, the tests' own included, compiled one file to one file
+ * (compiledInto: errors point at the TypeScript lines): what the test threads load
+ * (__tests__/register-typescript.mjs). Cached like the bundles, keyed by every source file; compiled when missing (one
+ * esbuild call, ~0.3 s), into `fallbackDir` when the cache cannot be written. Types are stripped, not checked.
+ */
+function compiledProject(fallbackDir) {
+  const cacheDir = path.join(root, 'node_modules', '.cache', 'run-ts');
+  const dir = path.join(cacheDir, `compiled-${sourceKey(root, path.join(root, '__tests__'))}`);
+  if (fs.existsSync(dir)) return dir;
+  let cacheable = true;
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    fs.accessSync(cacheDir, fs.constants.W_OK);
+  } catch {
+    cacheable = false;
+  }
+  const outdir = cacheable ? `${dir}.${process.pid}` : fallbackDir;
+  compileInto(outdir);
+  if (!cacheable) return fallbackDir;
+  for (const old of fs.readdirSync(cacheDir))
+    if (old.startsWith('compiled-') && path.join(cacheDir, old) !== outdir)
+      fs.rmSync(path.join(cacheDir, old), { recursive: true, force: true });
+  try {
+    fs.renameSync(outdir, dir);
+  } catch {
+    // Another run compiled the same sources meanwhile: theirs is as good.
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+  return dir;
 }
 
 /** Runs the entry named by argv[2] (default main.ts) as if Node had started it. */
@@ -127,4 +174,4 @@ function run() {
 }
 
 if (require.main === module) run();
-module.exports = { run, sourceKey, bundleCache, compileProject, compiledPath };
+module.exports = { run, sourceKey, bundleCache, compiledProject, compiledPath };

@@ -42,6 +42,7 @@ describe('run-ts bundle cache key', () => {
 const runTs = require('../../scripts/run-ts.js') as {
   bundleCache: (entry: string) => { dir: string; name: string; file: string };
   compiledPath: (outDir: string, file: string) => string;
+  compiledProject: (fallbackDir: string) => string;
 };
 const project = join(__dirname, '..', '..');
 
@@ -56,7 +57,7 @@ describe('run-ts bundle cache', () => {
 });
 
 describe("the test threads' TypeScript (compiled by global-setup.js, loaded by register-typescript.mjs)", () => {
-  const compiled = join(scratchDir(), 'compiled');
+  const compiled = process.env.TELEMETRY_TEST_COMPILED!;
   /** The project's TypeScript files: every folder but dependencies and output. */
   const sources = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((item) => {
@@ -70,6 +71,12 @@ describe("the test threads' TypeScript (compiled by global-setup.js, loaded by r
     const files = sources(project);
     expect(files).toEqual(expect.arrayContaining([__filename, join(project, 'main.ts')]));
     expect(files.filter((file) => !existsSync(runTs.compiledPath(compiled, file)))).toEqual([]);
+  });
+
+  it('is kept while no source changes: the next run loads the same folder without compiling', () => {
+    const fallback = join(scratchDir(), 'not-compiled');
+    expect(runTs.compiledProject(fallback)).toBe(compiled);
+    expect(existsSync(fallback)).toBe(false);
   });
 
   it('an error points at its line in the TypeScript file, not in the compiled JavaScript', () => {
