@@ -1,8 +1,11 @@
 import { strings } from '../../../terraform-json/stack-json';
 import { fixture, type PolicyRule, type Violation } from '../rule';
 
-const REGION_IN_ARN = /arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-gov)?-[a-z]+-\d+):/g;
-const REGION_IN_ENDPOINT = /\.([a-z]{2}(?:-gov)?-[a-z]+-\d+)\.amazonaws\.com/g;
+/** Each pattern with the text every match contains: most strings of a stack hold neither, and are not searched. */
+const PATTERNS: [RegExp, string][] = [
+  [/arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-gov)?-[a-z]+-\d+):/g, 'arn:aws'],
+  [/\.([a-z]{2}(?:-gov)?-[a-z]+-\d+)\.amazonaws\.com/g, '.amazonaws.com'],
+];
 
 /** No resource, data source or output references an ARN or endpoint of another region. */
 export const referencedRegion: PolicyRule = {
@@ -16,7 +19,8 @@ export const referencedRegion: PolicyRule = {
     const violations: Violation[] = [];
     for (const [section, body] of Object.entries({ resource: tf.resource, data: tf.data, output: tf.output })) {
       for (const [path, text] of strings(body)) {
-        for (const pattern of [REGION_IN_ARN, REGION_IN_ENDPOINT]) {
+        for (const [pattern, literal] of PATTERNS) {
+          if (!text.includes(literal)) continue;
           for (const match of text.matchAll(pattern)) {
             if (allowed.has(match[1])) continue;
             const [type, name, ...field] = path.split('.');
